@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/fuwu-gov/fuwu/internal/store"
+)
+
+// newFlags makes a subcommand's flag set; errors go to the caller.
+func newFlags(name string, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("fuwu "+name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	return fs
+}
+
+// parseFlags parses args allowing flags after positional arguments
+// ("fuwu search 上户口 --json"), then fills every flag not given on the
+// command line from its FUWU_* environment variable. It returns the
+// positional arguments.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		if args[0] == "--" {
+			pos = append(pos, args[1:]...)
+			break
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if set[f.Name] || err != nil {
+			return
+		}
+		if v, ok := os.LookupEnv(envName(f.Name)); ok {
+			if e := fs.Set(f.Name, v); e != nil {
+				err = fmt.Errorf("%s=%q: %w", envName(f.Name), v, e)
+			}
+		}
+	})
+	return pos, err
+}
+
+func envName(flagName string) string {
+	return "FUWU_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// storeFlags are the flags every command that touches data shares, so that
+// "fuwu import" and "fuwu search" in the same folder see the same store.
+type storeFlags struct {
+	data string
+	db   string
+}
+
+func (s *storeFlags) bind(fs *flag.FlagSet) {
+	fs.StringVar(&s.data, "data", "./fuwu-data", "data folder (SQLite database, uploads)")
+	fs.StringVar(&s.db, "db", "", "database URL: postgres://… or sqlite:PATH (default: SQLite in the data folder)")
+}
+
+func (s *storeFlags) url() string {
+	if s.db != "" {
+		return s.db
+	}
+	return store.DefaultURL(s.data)
+}
+
+// open opens and migrates the store.
+func (s *storeFlags) open(ctx context.Context) (*store.DB, error) {
+	db, err := store.Open(ctx, s.url())
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx, allMigrations()...); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}

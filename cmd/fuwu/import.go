@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+func init() {
+	register(&command{
+		name:    "import",
+		summary: "import service items, halls and policies (JSONL folder, CSV, XLSX)",
+		run:     runImport,
+	})
+}
+
+func runImport(ctx context.Context, args []string) error {
+	fs := newFlags("import", os.Stderr)
+	var sf storeFlags
+	sf.bind(fs)
+	items := fs.String("items", "", "items file (.jsonl, .csv or .xlsx)")
+	halls := fs.String("halls", "", "halls file (.jsonl)")
+	policies := fs.String("policies", "", "policy documents file (.jsonl)")
+	status := fs.String("status", "", "publishing state for the imported items: draft, review or published (default: published for new items, existing items keep theirs)")
+	actor := fs.String("actor", "import", "who is recorded as having made the change")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: fuwu import [flags] [FOLDER or FILE ...]\n\nA folder is read by file name: halls.jsonl, items.jsonl, policies.jsonl, *.csv, *.xlsx.\nBad lines are reported with file and line number and skipped; the exit status is 3 if any was skipped.")
+		fs.PrintDefaults()
+	}
+	paths, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	type job struct{ path, kind string }
+	var jobs []job
+	if *halls != "" {
+		jobs = append(jobs, job{*halls, "halls"})
+	}
+	if *items != "" {
+		jobs = append(jobs, job{*items, "items"})
+	}
+	if *policies != "" {
+		jobs = append(jobs, job{*policies, "policies"})
+	}
+	for _, p := range paths {
+		jobs = append(jobs, job{p, ""})
+	}
+	if len(jobs) == 0 {
+		fs.Usage()
+		return &exitError{code: 2}
+	}
+	opt := kb.ImportOptions{Upsert: kb.UpsertOptions{Status: kb.Published, Actor: *actor}}
+	if *status != "" {
+		st, err := kb.ParseStatus(*status)
+		if err != nil {
+			return err
+		}
+		opt.Upsert.Status, opt.Upsert.ForceStatus = st, true
+	}
+	db, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s := kb.NewStore(db)
+
+	var total kb.Report
+	for _, j := range jobs {
+		var bar *progressbar.ProgressBar
+		if term.IsTerminal(int(os.Stderr.Fd())) && !*asJSON {
+			opt.Progress = func(done, n int) {
+				if bar == nil {
+					bar = progressbar.NewOptions(n, progressbar.OptionSetWriter(os.Stderr),
+						progressbar.OptionSetDescription("导入 "+j.path), progressbar.OptionShowCount(),
+						progressbar.OptionClearOnFinish())
+				}
+				_ = bar.Set(done)
+			}
+		}
+		rep, err := s.ImportPath(ctx, j.path, j.kind, opt)
+		if bar != nil {
+			_ = bar.Finish()
+		}
+		total.Add(rep)
+		if err != nil {
+			printReport(total, *asJSON)
+			return err
+		}
+	}
+	printReport(total, *asJSON)
+	if total.Skipped() > 0 {
+		return &exitError{code: 3, msg: fmt.Sprintf("%d line(s) skipped", total.Skipped())}
+	}
+	return nil
+}
+
+func printReport(r kb.Report, asJSON bool) {
+	if asJSON {
+		if r.Problems == nil {
+			r.Problems = []kb.Problem{}
+		}
+		_ = json.NewEncoder(os.Stdout).Encode(r)
+		return
+	}
+	for _, p := range r.Problems {
+		fmt.Fprintf(os.Stderr, "skipped: %s\n", p)
+	}
+	fmt.Printf("事项：新增 %d，更新 %d，未变 %d；服务大厅 %d；政策文件 %d；跳过 %d 行\n",
+		r.Items.Created, r.Items.Updated, r.Items.Unchanged, r.Halls, r.Policies, r.Skipped())
+}

@@ -1,0 +1,113 @@
+// Command fuwu is the whole of Fuwu (福务) in one binary: the citizen
+// assistant's server, the knowledge-base importer, search, evaluation and
+// the staff tools, each a subcommand.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+// command is one subcommand. Each lives in its own file and registers
+// itself from init, so adding one never touches this file.
+type command struct {
+	name    string
+	summary string
+	// run parses args (everything after the subcommand name) and does the work.
+	run func(ctx context.Context, args []string) error
+}
+
+var commands = map[string]*command{}
+
+func register(c *command) {
+	if _, dup := commands[c.name]; dup {
+		panic("fuwu: command registered twice: " + c.name)
+	}
+	commands[c.name] = c
+}
+
+// exitError carries a specific exit status, for commands such as import
+// that finish their work but must still report failure.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "fuwu: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return 2
+	}
+	setupLogging(stderr)
+	err := c.run(ctx, args[1:])
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintf(stderr, "fuwu %s: %s\n", c.name, ee.msg)
+		}
+		return ee.code
+	}
+	fmt.Fprintf(stderr, "fuwu %s: %v\n", c.name, err)
+	return 1
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "fuwu — 福务: a district's government-service assistant grounded in its own knowledge")
+	fmt.Fprintln(w, "\nUsage: fuwu <command> [flags] [args]\n\nCommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nEvery flag can also be set as an environment variable: --db → FUWU_DB, --llm-base-url → FUWU_LLM_BASE_URL.")
+	fmt.Fprintln(w, "Run 'fuwu <command> -h' for a command's flags.")
+}
+
+// setupLogging sends structured logs to stderr at $FUWU_LOG_LEVEL (info).
+func setupLogging(w io.Writer) {
+	level := slog.LevelInfo
+	if v := os.Getenv("FUWU_LOG_LEVEL"); v != "" {
+		_ = level.UnmarshalText([]byte(v))
+	}
+	var h slog.Handler = slog.NewTextHandler(w, &slog.HandlerOptions{Level: level})
+	if strings.EqualFold(os.Getenv("FUWU_LOG_FORMAT"), "json") {
+		h = slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})
+	}
+	slog.SetDefault(slog.New(h))
+}

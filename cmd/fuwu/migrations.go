@@ -1,0 +1,13 @@
+package main
+
+import (
+	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/store"
+)
+
+// allMigrations lists every component's schema, in dependency order.
+func allMigrations() []store.Migrations {
+	return []store.Migrations{
+		kb.Migrations,
+	}
+}

@@ -1,0 +1,347 @@
+package kb
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"unicode/utf8"
+)
+
+// Problem is one input line that was skipped, with why.
+type Problem struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+	Err  string `json:"error"`
+}
+
+func (p Problem) String() string { return fmt.Sprintf("%s line %d: %s", p.File, p.Line, p.Err) }
+
+// Report says what an import did.
+type Report struct {
+	Items    UpsertResult `json:"items"`
+	Halls    int          `json:"halls"`
+	Policies int          `json:"policies"`
+	Lines    int          `json:"lines"`
+	Problems []Problem    `json:"problems"`
+}
+
+// Skipped is the number of lines that did not import.
+func (r Report) Skipped() int { return len(r.Problems) }
+
+// Add accumulates another report into r.
+func (r *Report) Add(o Report) {
+	r.Items.Created += o.Items.Created
+	r.Items.Updated += o.Items.Updated
+	r.Items.Unchanged += o.Items.Unchanged
+	r.Halls += o.Halls
+	r.Policies += o.Policies
+	r.Lines += o.Lines
+	r.Problems = append(r.Problems, o.Problems...)
+}
+
+// ImportOptions control an import.
+type ImportOptions struct {
+	Upsert UpsertOptions
+	// Progress, when set, is called as records are stored: done of total.
+	Progress func(done, total int)
+}
+
+// lineItem is a parsed item and the line (or sheet row) it came from.
+type lineItem struct {
+	Line int
+	Item Item
+}
+
+// batchSize bounds one transaction, so a long import commits steadily and
+// reports progress, while still being fast on SQLite.
+const batchSize = 250
+
+// ImportPath imports a file or a folder. A folder is read by file name:
+// items.jsonl, halls.jsonl, policies.jsonl and any *.csv / *.xlsx item
+// sheets in it. A single file is read by its extension; kind ("items",
+// "halls", "policies", or "" to guess from the name) says what a .jsonl
+// holds.
+func (s *Store) ImportPath(ctx context.Context, path, kind string, opt ImportOptions) (Report, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return Report{}, fmt.Errorf("import: %w", err)
+	}
+	if !st.IsDir() {
+		return s.importFile(ctx, os.DirFS(filepath.Dir(path)), filepath.Base(path), path, kind, opt)
+	}
+	return s.ImportFS(ctx, os.DirFS(path), path, opt)
+}
+
+// ImportFS imports every recognised file at the root of fsys (see
+// ImportPath); label prefixes file names in problems. Halls go first so
+// that items can refer to them.
+func (s *Store) ImportFS(ctx context.Context, fsys fs.FS, label string, opt ImportOptions) (Report, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return Report{}, fmt.Errorf("import %s: %w", label, err)
+	}
+	var order []string
+	for _, want := range []string{"halls.jsonl", "items.jsonl", "policies.jsonl"} {
+		for _, e := range entries {
+			if e.Name() == want {
+				order = append(order, want)
+			}
+		}
+	}
+	for _, e := range entries {
+		ext := strings.ToLower(filepath.Ext(e.Name()))
+		if !e.IsDir() && (ext == ".csv" || ext == ".xlsx") {
+			order = append(order, e.Name())
+		}
+	}
+	if len(order) == 0 {
+		return Report{}, fmt.Errorf("import %s: no items.jsonl, halls.jsonl, policies.jsonl, .csv or .xlsx file", label)
+	}
+	var total Report
+	for _, name := range order {
+		r, err := s.importFile(ctx, fsys, name, filepath.Join(label, name), "", opt)
+		total.Add(r)
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+func (s *Store) importFile(ctx context.Context, fsys fs.FS, name, label, kind string, opt ImportOptions) (Report, error) {
+	ext := strings.ToLower(filepath.Ext(name))
+	if kind == "" {
+		base := strings.ToLower(strings.TrimSuffix(name, filepath.Ext(name)))
+		switch {
+		case strings.Contains(base, "hall"):
+			kind = "halls"
+		case strings.Contains(base, "polic"):
+			kind = "policies"
+		default:
+			kind = "items"
+		}
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return Report{}, fmt.Errorf("import %s: %w", label, err)
+	}
+	defer f.Close()
+	switch {
+	case ext == ".jsonl" || ext == ".json" || ext == ".ndjson":
+		switch kind {
+		case "halls":
+			return s.importHalls(ctx, f, label)
+		case "policies":
+			return s.importPolicies(ctx, f, label)
+		}
+		items, problems, lines, err := readItemsJSONL(f, label)
+		if err != nil {
+			return Report{}, err
+		}
+		return s.storeItems(ctx, items, problems, lines, label, opt)
+	case ext == ".csv" || ext == ".xlsx":
+		if readSheet == nil {
+			return Report{}, fmt.Errorf("import %s: spreadsheets are not supported in this build", label)
+		}
+		items, problems, lines, err := readSheet(f, name, label)
+		if err != nil {
+			return Report{}, err
+		}
+		return s.storeItems(ctx, items, problems, lines, label, opt)
+	}
+	return Report{}, fmt.Errorf("import %s: unknown file type %q (use .jsonl, .csv or .xlsx)", label, ext)
+}
+
+// readSheet reads a CSV or XLSX item sheet; set by the spreadsheet reader.
+var readSheet func(r io.Reader, name, label string) (items []lineItem, problems []Problem, lines int, err error)
+
+func (s *Store) storeItems(ctx context.Context, items []lineItem, problems []Problem, lines int, label string, opt ImportOptions) (Report, error) {
+	rep := Report{Lines: lines, Problems: problems}
+	// The last line for an id wins, as if the lines were applied in order.
+	last := map[string]int{}
+	for i, li := range items {
+		last[li.Item.ID] = i
+	}
+	batch := make([]Item, 0, batchSize)
+	done := 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		r, err := s.UpsertItems(ctx, batch, opt.Upsert)
+		if err != nil {
+			return fmt.Errorf("import %s: %w", label, err)
+		}
+		rep.Items.Created += r.Created
+		rep.Items.Updated += r.Updated
+		rep.Items.Unchanged += r.Unchanged
+		done += len(batch)
+		batch = batch[:0]
+		if opt.Progress != nil {
+			opt.Progress(done, len(last))
+		}
+		return nil
+	}
+	for i, li := range items {
+		if last[li.Item.ID] != i {
+			continue
+		}
+		batch = append(batch, li.Item)
+		if len(batch) == batchSize {
+			if err := flush(); err != nil {
+				return rep, err
+			}
+		}
+	}
+	return rep, flush()
+}
+
+// maxLine bounds one JSONL record; a catalogue item is a few KiB.
+const maxLine = 4 << 20
+
+// eachLine calls fn for every non-blank line with its 1-based number.
+func eachLine(r io.Reader, label string, fn func(n int, line []byte)) (int, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), maxLine)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := bytes.TrimSpace(sc.Bytes())
+		if n == 1 {
+			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf")) // UTF-8 BOM
+		}
+		if len(line) == 0 {
+			continue
+		}
+		fn(n, line)
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return n, fmt.Errorf("import %s line %d: line longer than %d bytes", label, n+1, maxLine)
+		}
+		return n, fmt.Errorf("import %s line %d: %w", label, n+1, err)
+	}
+	return n, nil
+}
+
+func readItemsJSONL(r io.Reader, label string) ([]lineItem, []Problem, int, error) {
+	var items []lineItem
+	var problems []Problem
+	lines, err := eachLine(r, label, func(n int, line []byte) {
+		var it Item
+		if err := decodeLine(line, &it); err != nil {
+			problems = append(problems, Problem{label, n, err.Error()})
+			return
+		}
+		normaliseItem(&it)
+		if err := it.Validate(); err != nil {
+			problems = append(problems, Problem{label, n, err.Error()})
+			return
+		}
+		items = append(items, lineItem{n, it})
+	})
+	return items, problems, lines, err
+}
+
+func decodeLine(line []byte, v any) error {
+	if !utf8.Valid(line) {
+		return errors.New("not valid UTF-8 (save the file as UTF-8)")
+	}
+	if err := json.Unmarshal(line, v); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			return fmt.Errorf("malformed JSON at byte %d: %v", se.Offset, se)
+		case errors.As(err, &te):
+			return fmt.Errorf("field %q should be %s, not %s", te.Field, kindName(te.Type), te.Value)
+		}
+		return fmt.Errorf("malformed JSON: %v", err)
+	}
+	return nil
+}
+
+// normaliseItem trims what people paste with stray spaces.
+func normaliseItem(it *Item) {
+	it.ID = strings.TrimSpace(it.ID)
+	it.Name = strings.TrimSpace(it.Name)
+	it.Theme = strings.TrimSpace(it.Theme)
+	it.Online.URL = strings.TrimSpace(it.Online.URL)
+}
+
+func (s *Store) importHalls(ctx context.Context, r io.Reader, label string) (Report, error) {
+	var halls []Hall
+	var rep Report
+	lines, err := eachLine(r, label, func(n int, line []byte) {
+		var h Hall
+		if err := decodeLine(line, &h); err != nil {
+			rep.Problems = append(rep.Problems, Problem{label, n, err.Error()})
+			return
+		}
+		if err := h.Validate(); err != nil {
+			rep.Problems = append(rep.Problems, Problem{label, n, err.Error()})
+			return
+		}
+		halls = append(halls, h)
+	})
+	rep.Lines = lines
+	if err != nil {
+		return rep, err
+	}
+	if err := s.UpsertHalls(ctx, halls); err != nil {
+		return rep, fmt.Errorf("import %s: %w", label, err)
+	}
+	rep.Halls = len(halls)
+	return rep, nil
+}
+
+func (s *Store) importPolicies(ctx context.Context, r io.Reader, label string) (Report, error) {
+	var ps []Policy
+	var rep Report
+	lines, err := eachLine(r, label, func(n int, line []byte) {
+		var p Policy
+		if err := decodeLine(line, &p); err != nil {
+			rep.Problems = append(rep.Problems, Problem{label, n, err.Error()})
+			return
+		}
+		if strings.TrimSpace(p.ID) == "" || strings.TrimSpace(p.Title) == "" {
+			rep.Problems = append(rep.Problems, Problem{label, n, "id and title are required"})
+			return
+		}
+		ps = append(ps, p)
+	})
+	rep.Lines = lines
+	if err != nil {
+		return rep, err
+	}
+	if err := s.UpsertPolicies(ctx, ps); err != nil {
+		return rep, fmt.Errorf("import %s: %w", label, err)
+	}
+	rep.Policies = len(ps)
+	return rep, nil
+}
+
+func kindName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.String:
+		return "text"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int64, reflect.Int32, reflect.Float64:
+		return "a number"
+	}
+	return t.String()
+}

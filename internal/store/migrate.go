@@ -1,0 +1,109 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Migrations is one component's embedded schema history. Files are named
+// NNN_name.sql (both engines), NNN_name.sqlite.sql or NNN_name.postgres.sql
+// (one engine only); each number runs once, in order, in a transaction.
+// Components have their own numbering so packages never collide.
+type Migrations struct {
+	Component string
+	FS        fs.FS // files at the root, usually an embed.FS sub-tree
+}
+
+var migrationName = regexp.MustCompile(`^(\d+)_([a-z0-9_]+?)(\.sqlite|\.postgres)?\.sql$`)
+
+type migrationStep struct {
+	version int
+	name    string
+	sql     string
+}
+
+func (m Migrations) steps(d Dialect) ([]migrationStep, error) {
+	entries, err := fs.ReadDir(m.FS, ".")
+	if err != nil {
+		return nil, fmt.Errorf("migrations %s: %w", m.Component, err)
+	}
+	byVersion := map[int]migrationStep{}
+	for _, e := range entries {
+		mm := migrationName.FindStringSubmatch(e.Name())
+		if mm == nil {
+			continue
+		}
+		if eng := strings.TrimPrefix(mm[3], "."); eng != "" && Dialect(eng) != d {
+			continue
+		}
+		v, _ := strconv.Atoi(mm[1])
+		body, err := fs.ReadFile(m.FS, path.Clean(e.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("migrations %s: %w", m.Component, err)
+		}
+		if prev, dup := byVersion[v]; dup {
+			return nil, fmt.Errorf("migrations %s: version %d twice (%s, %s)", m.Component, v, prev.name, mm[2])
+		}
+		byVersion[v] = migrationStep{version: v, name: mm[2], sql: string(body)}
+	}
+	steps := make([]migrationStep, 0, len(byVersion))
+	for _, s := range byVersion {
+		steps = append(steps, s)
+	}
+	sort.Slice(steps, func(i, j int) bool { return steps[i].version < steps[j].version })
+	return steps, nil
+}
+
+// Migrate brings every component's schema up to date, components in the
+// order given. On PostgreSQL an advisory lock keeps replicas that start at
+// the same time from migrating twice.
+func (db *DB) Migrate(ctx context.Context, sets ...Migrations) error {
+	if _, err := db.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		component TEXT NOT NULL,
+		version INTEGER NOT NULL,
+		name TEXT NOT NULL,
+		applied_at TEXT NOT NULL,
+		PRIMARY KEY (component, version))`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, set := range sets {
+		steps, err := set.steps(db.Dialect)
+		if err != nil {
+			return err
+		}
+		for _, s := range steps {
+			err := db.InTx(ctx, func(tx *Tx) error {
+				if db.Dialect == Postgres {
+					if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7262001)`); err != nil {
+						return err
+					}
+				}
+				var n int
+				if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE component = ? AND version = ?`,
+					set.Component, s.version).Scan(&n); err != nil {
+					return err
+				}
+				if n > 0 {
+					return nil
+				}
+				if _, err := tx.Tx.ExecContext(ctx, s.sql); err != nil {
+					return err
+				}
+				_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (component, version, name, applied_at) VALUES (?, ?, ?, ?)`,
+					set.Component, s.version, s.name, time.Now().UTC().Format(time.RFC3339))
+				return err
+			})
+			if err != nil {
+				return fmt.Errorf("migrate %s %03d_%s: %w", set.Component, s.version, s.name, err)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,156 @@
+package store
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// pgChannelPrefix names Fuwu's PostgreSQL channel; the schema is appended
+// so that deployments (and test runs) sharing a database never hear each
+// other. The payload carries "topic\tmessage".
+const pgChannelPrefix = "fuwu_changes_"
+
+// Resync is delivered to every subscriber when notifications may have been
+// missed (a PostgreSQL listener reconnected): reload everything.
+const Resync = "*"
+
+// notifier fans change messages out to subscribers. With SQLite every
+// replica is this process, so delivery is local; with PostgreSQL messages
+// go through NOTIFY, so every replica sharing the database hears them.
+type notifier struct {
+	db     *DB
+	mu     sync.Mutex
+	subs   map[string][]chan string
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func newNotifier(db *DB) *notifier { return &notifier{db: db, subs: map[string][]chan string{}} }
+
+// Publish announces a change on topic (for example "kb" with an item id).
+// Call it after the change has committed.
+func (db *DB) Publish(ctx context.Context, topic, msg string) error {
+	if db.Dialect == Postgres {
+		_, err := db.Exec(ctx, `SELECT pg_notify(?, ?)`, db.channel, topic+"\t"+msg)
+		return err
+	}
+	db.notify.deliver(topic, msg)
+	return nil
+}
+
+// Subscribe returns a channel of messages published on topic, by this
+// process or (on PostgreSQL) any other. Slow subscribers lose messages but
+// get Resync, so they can always catch up. The channel closes with the DB.
+func (db *DB) Subscribe(topic string) <-chan string {
+	n := db.notify
+	ch := make(chan string, 64)
+	n.mu.Lock()
+	n.subs[topic] = append(n.subs[topic], ch)
+	start := db.Dialect == Postgres && n.cancel == nil
+	if start {
+		ctx, cancel := context.WithCancel(context.Background())
+		n.cancel = cancel
+		n.done = make(chan struct{})
+		go n.listen(ctx)
+	}
+	n.mu.Unlock()
+	return ch
+}
+
+func (n *notifier) deliver(topic, msg string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for _, ch := range n.subs[topic] {
+		select {
+		case ch <- msg:
+		default:
+			// Full: drop the message but make sure a resync follows.
+			select {
+			case <-ch:
+			default:
+			}
+			select {
+			case ch <- Resync:
+			default:
+			}
+		}
+	}
+}
+
+func (n *notifier) deliverAll(msg string) {
+	n.mu.Lock()
+	topics := make([]string, 0, len(n.subs))
+	for t := range n.subs {
+		topics = append(topics, t)
+	}
+	n.mu.Unlock()
+	for _, t := range topics {
+		n.deliver(t, msg)
+	}
+}
+
+// listen holds one PostgreSQL connection in LISTEN and reconnects with
+// back-off; after every reconnect subscribers get Resync.
+func (n *notifier) listen(ctx context.Context) {
+	defer close(n.done)
+	backoff := 100 * time.Millisecond
+	first := true
+	for ctx.Err() == nil {
+		conn, err := pgx.Connect(ctx, n.db.url)
+		if err == nil {
+			_, err = conn.Exec(ctx, `LISTEN "`+n.db.channel+`"`)
+		}
+		if err != nil {
+			if conn != nil {
+				conn.Close(context.Background())
+			}
+			if ctx.Err() == nil {
+				slog.Warn("change listener: connect failed", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(backoff):
+			}
+			backoff = min(backoff*2, 10*time.Second)
+			continue
+		}
+		backoff = 100 * time.Millisecond
+		if !first {
+			n.deliverAll(Resync)
+		}
+		first = false
+		for {
+			note, err := conn.WaitForNotification(ctx)
+			if err != nil {
+				break
+			}
+			topic, msg, _ := strings.Cut(note.Payload, "\t")
+			n.deliver(topic, msg)
+		}
+		conn.Close(context.Background())
+	}
+}
+
+func (n *notifier) close() {
+	n.mu.Lock()
+	cancel, done := n.cancel, n.done
+	n.mu.Unlock()
+	if cancel != nil {
+		cancel()
+		<-done
+	}
+	n.mu.Lock()
+	for _, list := range n.subs {
+		for _, ch := range list {
+			close(ch)
+		}
+	}
+	n.subs = map[string][]chan string{}
+	n.mu.Unlock()
+}

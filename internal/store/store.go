@@ -1,0 +1,214 @@
+// Package store is the room where Fuwu keeps its data: it opens the embedded
+// SQLite database or a PostgreSQL server behind one database/sql handle, runs
+// the migrations every domain package registers, wraps transactions and
+// carries change notifications between replicas.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	_ "modernc.org/sqlite"             // pure-Go SQLite driver "sqlite"
+)
+
+// Dialect names the SQL engine behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is a database handle that knows its dialect. Queries are written once
+// with '?' placeholders; Rebind turns them into '$n' for PostgreSQL.
+type DB struct {
+	*sql.DB
+	Dialect Dialect
+	url     string
+	channel string // PostgreSQL NOTIFY channel
+	notify  *notifier
+}
+
+// DefaultURL is the SQLite database inside the data folder.
+func DefaultURL(dataDir string) string {
+	return "sqlite:" + filepath.Join(dataDir, "fuwu.db")
+}
+
+// Open opens the database named by rawURL: "postgres://…" (or
+// "postgresql://…") for PostgreSQL, "sqlite:PATH" or a plain file path for
+// SQLite. SQLite runs in WAL mode with a busy timeout, and write
+// transactions take the write lock at BEGIN so that two writers never
+// deadlock on a lock upgrade.
+func Open(ctx context.Context, rawURL string) (*DB, error) {
+	var (
+		db      *sql.DB
+		dialect Dialect
+		err     error
+	)
+	switch {
+	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
+		dialect = Postgres
+		db, err = sql.Open("pgx", rawURL)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(10)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+	default:
+		dialect = SQLite
+		path := strings.TrimPrefix(rawURL, "sqlite:")
+		path = strings.TrimPrefix(path, "//")
+		if path == "" {
+			return nil, errors.New("open sqlite: empty path")
+		}
+		if path != ":memory:" {
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return nil, fmt.Errorf("open sqlite: %w", err)
+			}
+		}
+		q := url.Values{}
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", "foreign_keys(ON)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Set("_txlock", "immediate")
+		db, err = sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+		// One writer at a time is SQLite's rule; a small pool keeps readers
+		// concurrent under WAL without piling up busy writers.
+		db.SetMaxOpenConns(8)
+		if path == ":memory:" {
+			db.SetMaxOpenConns(1)
+		}
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", dialect, err)
+	}
+	d := &DB{DB: db, Dialect: dialect, url: rawURL}
+	if dialect == Postgres {
+		var schema string
+		if err := db.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		d.channel = pgChannelPrefix + schema
+	}
+	d.notify = newNotifier(d)
+	return d, nil
+}
+
+// Close stops listening for notifications and closes the pool.
+func (db *DB) Close() error {
+	db.notify.close()
+	return db.DB.Close()
+}
+
+// Rebind rewrites '?' placeholders as '$1', '$2' … for PostgreSQL. Question
+// marks inside single-quoted literals are left alone.
+func (db *DB) Rebind(query string) string {
+	if db.Dialect != Postgres || !strings.Contains(query, "?") {
+		return query
+	}
+	var b strings.Builder
+	b.Grow(len(query) + 8)
+	n := 0
+	inQuote := false
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		switch {
+		case c == '\'':
+			inQuote = !inQuote
+			b.WriteByte(c)
+		case c == '?' && !inQuote:
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// Exec, Query and QueryRow take '?' placeholders on either dialect.
+func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return db.DB.ExecContext(ctx, db.Rebind(query), args...)
+}
+
+func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return db.DB.QueryContext(ctx, db.Rebind(query), args...)
+}
+
+func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return db.DB.QueryRowContext(ctx, db.Rebind(query), args...)
+}
+
+// Tx is a transaction that takes '?' placeholders on either dialect.
+type Tx struct {
+	*sql.Tx
+	db *DB
+}
+
+func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.Tx.ExecContext(ctx, tx.db.Rebind(query), args...)
+}
+
+func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.Tx.QueryContext(ctx, tx.db.Rebind(query), args...)
+}
+
+func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.Tx.QueryRowContext(ctx, tx.db.Rebind(query), args...)
+}
+
+// Dialect reports the engine the transaction runs on.
+func (tx *Tx) Dialect() Dialect { return tx.db.Dialect }
+
+// InTx runs fn in a transaction and commits it when fn returns nil; any
+// error or panic rolls everything back, so a failure mid-write leaves the
+// database as it was.
+func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	sqlTx, err := db.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{Tx: sqlTx, db: db}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = sqlTx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// IsUniqueViolation reports whether err is a unique-constraint failure on
+// either engine.
+func IsUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || // SQLite
+		strings.Contains(s, "SQLSTATE 23505") // PostgreSQL
+}
