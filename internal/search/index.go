@@ -27,12 +27,15 @@ const (
 	FieldSummary
 	FieldConditions
 	FieldMaterials
-	FieldProcess
 	FieldMeta // theme, department, kind
 	numFields
 )
 
-var fieldNames = [numFields]string{"name", "aliases", "faq", "summary", "conditions", "materials", "process", "meta"}
+// The steps of the process are not indexed: they read alike across items
+// ("受理—审核—办结") and are the largest field, so they cost more time
+// than they add to ranking.
+
+var fieldNames = [numFields]string{"name", "aliases", "faq", "summary", "conditions", "materials", "meta"}
 
 func (f Field) String() string { return fieldNames[f] }
 
@@ -60,8 +63,8 @@ type Params struct {
 // DefaultParams are the ranking constants Fuwu ships with.
 func DefaultParams() Params {
 	return Params{
-		WordWeight:   [numFields]float64{4, 4, 2, 1.5, 0.6, 0.5, 0.3, 0.8},
-		BigramWeight: [numFields]float64{4, 4, 2, 1.5, 0, 0, 0, 0},
+		WordWeight:   [numFields]float64{4, 4, 2, 1.5, 0.6, 0.5, 0.8},
+		BigramWeight: [numFields]float64{4, 4, 2, 1.5, 0, 0, 0},
 		K1:           1.2,
 		B:            0.6,
 		Bigram:       0.35,
@@ -102,9 +105,12 @@ func (c *channel) df(t string) int {
 	return p.live
 }
 
+// counts are a term's occurrences in each field of one item.
+type counts [numFields]uint16
+
 // analysed is an item cut into terms, per channel and field.
 type analysed struct {
-	words, bigrams [numFields]map[string]int
+	words, bigrams map[string]*counts
 	wordLen, biLen [numFields]int
 }
 
@@ -180,28 +186,60 @@ func fieldTexts(it *kb.Item) [numFields][]string {
 	for _, m := range it.Materials {
 		f[FieldMaterials] = append(f[FieldMaterials], m.Name)
 	}
-	f[FieldProcess] = it.Process
 	f[FieldMeta] = []string{it.Theme, it.Department, it.Kind}
 	return f
 }
 
-func (ix *Index) analyse(it *kb.Item) *analysed {
-	d := &analysed{}
+// cut is one field text's words and bigrams.
+type cut struct{ words, bigrams []string }
+
+// shortText is the length up to which analysis results are memoised while
+// building: material names, departments and themes repeat across a
+// catalogue ("居民身份证" in most items), long texts rarely do.
+const shortText = 24
+
+func (ix *Index) cutText(t string, bigrams bool, memo map[string]cut) cut {
+	if memo != nil && len(t) <= shortText*3 {
+		if c, ok := memo[t]; ok {
+			return c
+		}
+	}
+	norm := ix.a.Normalize(t)
+	c := cut{words: ix.a.TermsNormalized(norm)}
+	if bigrams {
+		c.bigrams = zh.Bigrams(norm)
+	}
+	if memo != nil && len(t) <= shortText*3 {
+		memo[t] = c
+	}
+	return c
+}
+
+func (ix *Index) analyse(it *kb.Item) *analysed { return ix.analyseMemo(it, nil) }
+
+func (ix *Index) analyseMemo(it *kb.Item, memo map[string]cut) *analysed {
+	d := &analysed{words: make(map[string]*counts, 64), bigrams: make(map[string]*counts, 64)}
+	bump := func(m map[string]*counts, t string, f Field) {
+		c := m[t]
+		if c == nil {
+			c = new(counts)
+			m[t] = c
+		}
+		if c[f] < math.MaxUint16 {
+			c[f]++
+		}
+	}
 	texts := fieldTexts(it)
 	for f := Field(0); f < numFields; f++ {
-		d.words[f] = map[string]int{}
-		d.bigrams[f] = map[string]int{}
 		for _, t := range texts[f] {
-			norm := ix.a.Normalize(t)
-			for _, w := range ix.a.TermsNormalized(norm) {
-				d.words[f][w]++
+			c := ix.cutText(t, ix.params.BigramWeight[f] > 0, memo)
+			for _, w := range c.words {
+				bump(d.words, w, f)
 				d.wordLen[f]++
 			}
-			if ix.params.BigramWeight[f] > 0 {
-				for _, g := range zh.Bigrams(norm) {
-					d.bigrams[f][g]++
-					d.biLen[f]++
-				}
+			for _, g := range c.bigrams {
+				bump(d.bigrams, g, f)
+				d.biLen[f]++
 			}
 		}
 	}
@@ -218,8 +256,9 @@ func (ix *Index) Replace(items []kb.Item) {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
+			memo := map[string]cut{}
 			for i := w; i < len(items); i += workers {
-				docs[i] = ix.analyse(&items[i])
+				docs[i] = ix.analyseMemo(&items[i], memo)
 			}
 		}(w)
 	}
@@ -299,10 +338,10 @@ func (ix *Index) insert(it *kb.Item, d *analysed) {
 	ix.names = append(ix.names, ix.nameWords(it))
 	ix.byID[it.ID] = n
 	ix.items[it.ID] = it
-	ix.words.insert(n, &d.words, &d.wordLen, ix.params)
-	ix.bigrams.insert(n, &d.bigrams, &d.biLen, ix.params)
-	for f := Field(0); f < numFields; f++ {
-		for w := range d.words[f] {
+	ix.words.insert(n, d.words, &d.wordLen, ix.params)
+	ix.bigrams.insert(n, d.bigrams, &d.biLen, ix.params)
+	for w := range d.words {
+		if ix.words.terms[w].live == 1 { // first live occurrence
 			ix.addPinyin(w)
 		}
 	}
@@ -340,36 +379,32 @@ func (ix *Index) addPinyin(w string) {
 	ix.pinyin[key] = append(ix.pinyin[key], w)
 }
 
-func (c *channel) insert(n int32, fields *[numFields]map[string]int, lens *[numFields]int, p Params) {
-	type acc struct {
-		tf   float64
-		mask uint8
-	}
-	terms := map[string]*acc{}
+func (c *channel) insert(n int32, terms map[string]*counts, lens *[numFields]int, p Params) {
+	var norm [numFields]float64
 	for f := Field(0); f < numFields; f++ {
-		if c.weight[f] == 0 {
+		norm[f] = 1 - p.B + p.B*float64(lens[f])/c.avg[f]
+	}
+	for t, cnt := range terms {
+		var tf float64
+		var mask uint8
+		for f := Field(0); f < numFields; f++ {
+			if cnt[f] == 0 || c.weight[f] == 0 {
+				continue
+			}
+			tf += c.weight[f] * float64(cnt[f]) / norm[f]
+			mask |= 1 << f
+		}
+		if mask == 0 {
 			continue
 		}
-		norm := 1 - p.B + p.B*float64(lens[f])/c.avg[f]
-		for t, cnt := range fields[f] {
-			a := terms[t]
-			if a == nil {
-				a = &acc{}
-				terms[t] = a
-			}
-			a.tf += c.weight[f] * float64(cnt) / norm
-			a.mask |= 1 << f
-		}
-	}
-	for t, a := range terms {
 		pl := c.terms[t]
 		if pl == nil {
 			pl = &postings{}
 			c.terms[t] = pl
 		}
 		pl.docs = append(pl.docs, n)
-		pl.tf = append(pl.tf, float32(a.tf))
-		pl.fields = append(pl.fields, a.mask)
+		pl.tf = append(pl.tf, float32(tf))
+		pl.fields = append(pl.fields, mask)
 		pl.live++
 	}
 }
@@ -389,22 +424,18 @@ func (ix *Index) delete(id string, old *analysed) {
 		ix.words.lenSum[f] -= float64(old.wordLen[f])
 		ix.bigrams.lenSum[f] -= float64(old.biLen[f])
 	}
-	ix.words.forget(&old.words)
-	ix.bigrams.forget(&old.bigrams)
+	ix.words.forget(old.words)
+	ix.bigrams.forget(old.bigrams)
 }
 
-func (c *channel) forget(fields *[numFields]map[string]int) {
-	seen := map[string]bool{}
-	for f := Field(0); f < numFields; f++ {
-		if c.weight[f] == 0 {
-			continue
-		}
-		for t := range fields[f] {
-			if !seen[t] {
-				seen[t] = true
+func (c *channel) forget(terms map[string]*counts) {
+	for t, cnt := range terms {
+		for f := Field(0); f < numFields; f++ {
+			if cnt[f] > 0 && c.weight[f] != 0 {
 				if p := c.terms[t]; p != nil {
 					p.live--
 				}
+				break
 			}
 		}
 	}
