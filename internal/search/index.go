@@ -493,4 +493,3 @@ func fieldList(mask uint8) []string {
 	}
 	return out
 }
-

@@ -193,10 +193,22 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
 // Search ranks the catalogue for text and returns the best k items.
 func (ix *Index) Search(ctx context.Context, text string, k int) Result {
 	q := ix.Analyse(text)
-	res := ix.SearchQuery(q, k)
-	if ix.vectors != nil && len(res.Hits) > 0 {
-		res = ix.vectors.fuse(ctx, text, res, k)
+	if ix.vectors == nil {
+		return ix.SearchQuery(q, k)
 	}
+	deep := ix.SearchQuery(q, max(k, ix.vectors.opt.Depth))
+	res := ix.vectors.fuse(ctx, text, Result{Hits: deep.Hits[:min(k, len(deep.Hits))], Terms: deep.Terms}, k, deep.Hits)
+	// Keep only items still in the index (one may have gone meanwhile).
+	ix.mu.RLock()
+	kept := res.Hits[:0]
+	for _, h := range res.Hits {
+		if it, ok := ix.items[h.ID]; ok {
+			h.Name = it.Name
+			kept = append(kept, h)
+		}
+	}
+	ix.mu.RUnlock()
+	res.Hits = kept
 	return res
 }
 
@@ -362,4 +374,3 @@ func topK(score []float32, touched []int32, k int) []int32 {
 	sort.Slice(h, func(i, j int) bool { return better(h[i], h[j]) })
 	return h
 }
-
