@@ -27,8 +27,9 @@ type Analyzer struct {
 	chars    charMap
 	stop     map[string]bool
 	synonyms *Synonyms
-	lexicon  []string
-	py       *pinyinTable
+	lexicon    []string
+	lexiconSet map[string]bool
+	py         *pinyinTable
 }
 
 var (
@@ -91,8 +92,25 @@ func Load() (*Analyzer, error) {
 	}
 	words := append(lex, a.synonyms.Words()...)
 	a.lexicon = words
+	a.lexiconSet = make(map[string]bool, len(words))
+	for _, w := range words {
+		a.lexiconSet[w] = true
+	}
+	// A lexicon word the base dictionary also has takes the lexicon's
+	// frequency: the segmenter keeps the first entry it reads of a word.
+	inLexicon := make(map[string]bool, len(words))
+	for _, w := range words {
+		inLexicon[w] = true
+	}
 	var dict strings.Builder
-	dict.Write(base)
+	dict.Grow(len(base) + 16*len(words))
+	for _, line := range strings.Split(string(base), "\n") {
+		w, _, _ := strings.Cut(line, " ")
+		if w != "" && !inLexicon[w] {
+			dict.WriteString(line)
+			dict.WriteByte('\n')
+		}
+	}
 	for _, w := range words {
 		if n := len([]rune(w)); n >= 2 && n <= 8 {
 			fmt.Fprintf(&dict, "%s %d\n", w, lexiconFreq)
@@ -171,6 +189,27 @@ func (a *Analyzer) Segment(norm string) []string {
 		}
 		for _, w := range a.seg.Cut(run, true) {
 			if w = strings.TrimSpace(w); w != "" {
+				out = append(out, w)
+			}
+		}
+	})
+	return out
+}
+
+// Words cuts normalised text into dictionary words only (no guessing of
+// new words: an unknown sequence falls apart into characters), stop words
+// dropped. It tells which words of a question are known Chinese words.
+func (a *Analyzer) Words(norm string) []string {
+	var out []string
+	forRuns(norm, func(run string, han bool) {
+		if !han {
+			if !a.stop[run] {
+				out = append(out, run)
+			}
+			return
+		}
+		for _, w := range a.seg.Cut(run, false) {
+			if w = strings.TrimSpace(w); w != "" && !a.stop[w] {
 				out = append(out, w)
 			}
 		}
