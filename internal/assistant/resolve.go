@@ -3,6 +3,7 @@ package assistant
 import (
 	"context"
 	"math"
+	"regexp"
 	"strings"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
@@ -176,6 +177,9 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		var ok bool
 		chosen, ok = as.distinguish(t, q, close)
 		if !ok {
+			chosen, ok = as.byContext(t, close)
+		}
+		if !ok {
 			t.status, t.candidates = Clarify, close
 			t.reason = "候选事项相近"
 			return
@@ -228,6 +232,19 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 			count[o]++
 		}
 	}
+	// One candidate accounting for everything any other does, and more.
+	for i, h := range close {
+		wins := len(origins[i]) > 0
+		for j := range close {
+			if i != j && !(len(origins[j]) < len(origins[i]) && subset(origins[j], origins[i])) {
+				wins = false
+				break
+			}
+		}
+		if wins {
+			return h, true
+		}
+	}
 	for i, h := range close {
 		for o := range origins[i] {
 			if count[o] == 1 {
@@ -268,6 +285,56 @@ func (as *Assistant) richness(content string) int {
 		}
 	}
 	return n
+}
+
+// byContext settles an ambiguous new question from the conversation: the
+// one candidate that mentions the item just discussed ("拿到之后怎么上户口"
+// after 出生医学证明 means 新生儿入户, whose materials list it) or shares
+// a word of its name (公积金 after 养老金（退休）: 住房公积金提取（退休）).
+func (as *Assistant) byContext(t *turnState, close []search.Hit) (search.Hit, bool) {
+	cur, ok := as.cfg.Index.Item(t.state.Item)
+	if !ok {
+		return search.Hit{}, false
+	}
+	var words []string
+	for _, w := range as.a.Segment(as.a.Normalize(cur.Name)) {
+		if len([]rune(w)) >= 2 && !as.a.IsStop(w) {
+			words = append(words, w)
+		}
+	}
+	best, bestN, ties := search.Hit{}, 0, 0
+	for _, h := range close {
+		it, ok := as.cfg.Index.Item(h.ID)
+		if !ok || it.ID == cur.ID {
+			continue
+		}
+		text := as.a.Normalize(itemText(it))
+		n := 0
+		for _, w := range words {
+			if strings.Contains(text, w) {
+				n++
+			}
+		}
+		switch {
+		case n > bestN:
+			best, bestN, ties = h, n, 1
+		case n == bestN && n > 0:
+			ties++
+		}
+	}
+	return best, bestN > 0 && ties == 1
+}
+
+func itemText(it *kb.Item) string {
+	var b strings.Builder
+	b.WriteString(it.Name + " " + it.Summary)
+	for _, c := range it.Conditions {
+		b.WriteString(" " + c)
+	}
+	for _, m := range it.Materials {
+		b.WriteString(" " + m.Name)
+	}
+	return b.String()
 }
 
 func (as *Assistant) isVariant(name string) bool {
@@ -311,12 +378,21 @@ func (as *Assistant) contentText(norm string) string {
 	return strings.TrimSpace(out)
 }
 
+// canQuestion is a weak eligibility question: "她能提公积金交房租吗".
+var canQuestion = regexp.MustCompile(`(能|可以|可不可以|能不能)[^,.?!;]{0,8}(吗|不)`)
+
 func (as *Assistant) detectAspect(norm string) Aspect {
 	hs := as.aspects.match(norm)
-	if len(hs) == 0 {
-		return ""
+	if len(hs) > 0 && !hs[0].weak {
+		return Aspect(hs[0].label)
 	}
-	return Aspect(hs[0].label)
+	if canQuestion.MatchString(norm) {
+		return Conditions
+	}
+	if len(hs) > 0 {
+		return Aspect(hs[0].label)
+	}
+	return ""
 }
 
 func (as *Assistant) asksForPerson(norm string) bool {
@@ -537,4 +613,13 @@ func overlap(a, b map[string]bool) float64 {
 		}
 	}
 	return float64(n) / float64(len(a))
+}
+
+func subset(a, b map[string]bool) bool {
+	for x := range a {
+		if !b[x] {
+			return false
+		}
+	}
+	return true
 }
