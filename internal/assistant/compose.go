@@ -375,5 +375,9 @@ func (as *Assistant) composeHandoff(t *turnState, r *Reply) {
 		r.Answer = "听起来您现在很难受，您并不孤单。已为您转接人工客服，工作人员会尽快联系您。如遇紧急情况，请立即拨打110或120。"
 		return
 	}
+	if strings.HasPrefix(t.reason, "连续多次") {
+		r.Answer = fmt.Sprintf("抱歉，我几次都没能帮上忙。已为您转接人工客服，工作人员会尽快在此回复您（工作日 9:00-18:00）；您也可以拨打%s政务服务便民热线。", as.cfg.Hotline)
+		return
+	}
 	r.Answer = fmt.Sprintf("好的，已为您转接人工客服，工作人员会尽快在此回复您（工作日 9:00-18:00）。您也可以拨打%s政务服务便民热线。", as.cfg.Hotline)
 }

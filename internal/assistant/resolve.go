@@ -43,14 +43,26 @@ const (
 	// A question whose best item's name it covers this well is answered
 	// whatever else it says.
 	namedCoverage = 0.75
-	// Below this share of explained salient words, and without strong
-	// evidence for an item (score below weakScore), a question is about
-	// something the catalogue does not hold.
+	// Below this share of explained salient words, without strong evidence
+	// for an item (score below weakScore) and naming little of the best
+	// one (coverage below switchCoverage), a question is about something
+	// the catalogue does not hold.
 	explainedShare = 0.5
 	weakScore      = 12
 )
 
+// failuresBeforePerson is how many unanswered turns in a row make the
+// next one go to a person.
+const failuresBeforePerson = 2
+
 func (as *Assistant) resolve(ctx context.Context, t *turnState) {
+	as.resolveTurn(ctx, t)
+	if (t.status == OutOfScope && t.scope != "sensitive" && t.scope != "meta") && t.state.Failures >= failuresBeforePerson {
+		t.status, t.reason = Handoff, "连续多次未能解答："+t.reason
+	}
+}
+
+func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	norm := t.in.norm
 	t.aspect = as.detectAspect(norm)
 
@@ -141,7 +153,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 		share, unknown := as.explained(t.content, q, hits)
-		if share < explainedShare && top.Score < weakScore {
+		if share < explainedShare && top.Score < weakScore && top.Coverage < switchCoverage {
 			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有该事项："+unknown
 			return
 		}
