@@ -106,6 +106,8 @@ type Assistant struct {
 	handoffs []string
 	variants map[string]bool
 	generic  map[string]bool
+	// audiences are groups of people item names restrict themselves to.
+	audiences []string
 }
 
 var _ Service = (*Assistant)(nil)
@@ -169,6 +171,9 @@ func New(cfg Config) (*Assistant, error) {
 	as.variants = map[string]bool{}
 	for _, v := range vs {
 		as.variants[v] = true
+	}
+	if as.audiences, err = wordList("audiences.txt", norm); err != nil {
+		return nil, err
 	}
 	gs, err := wordList("generic.txt", norm)
 	if err != nil {

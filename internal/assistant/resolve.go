@@ -264,6 +264,19 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 			}
 		}
 	}
+	// Of a pair, an item for a group the question does not mention gives
+	// way to the one for everyone (a general item and its version for a
+	// group is the usual pair; with more candidates, the question is
+	// simply vague).
+	if len(close) == 2 {
+		a, b := as.restricted(close[0].Name, q), as.restricted(close[1].Name, q)
+		if a != b {
+			if a {
+				return close[1], true
+			}
+			return close[0], true
+		}
+	}
 	asksVariant := false
 	for _, w := range q.Words {
 		if as.variants[w.Text] {
@@ -347,6 +360,27 @@ func itemText(it *kb.Item) string {
 		b.WriteString(" " + m.Name)
 	}
 	return b.String()
+}
+
+// restricted reports whether an item's name names a group of people that
+// none of the question's words (or their synonyms) mention.
+func (as *Assistant) restricted(name string, q search.Query) bool {
+	norm := as.a.Normalize(name)
+	for _, g := range as.audiences {
+		if !strings.Contains(norm, g) {
+			continue
+		}
+		mentioned := false
+		for _, w := range q.Words {
+			if strings.Contains(w.Text, g) || strings.Contains(g, w.Text) && len([]rune(w.Text)) >= 2 {
+				mentioned = true
+			}
+		}
+		if !mentioned {
+			return true
+		}
+	}
+	return false
 }
 
 func (as *Assistant) isVariant(name string) bool {
