@@ -58,6 +58,9 @@ type Params struct {
 	Coverage float64
 	// Rerank is how many lexical candidates the coverage step reorders.
 	Rerank int
+	// InPhrase is the weight left to a query word that is part of a
+	// longer phrase of the synonym table.
+	InPhrase float64
 }
 
 // DefaultParams are the ranking constants Fuwu ships with.
@@ -72,6 +75,7 @@ func DefaultParams() Params {
 		Pinyin:       0.7,
 		Coverage:     0.5,
 		Rerank:       20,
+		InPhrase:     0.5,
 	}
 }
 
@@ -121,9 +125,10 @@ type Index struct {
 	params Params
 
 	mu      sync.RWMutex
-	ids     []string   // doc number → item id
-	dead    []bool     // doc number → removed
-	names   [][]string // doc number → the words of the item's name and aliases
+	ids     []string       // doc number → item id
+	dead    []bool         // doc number → removed
+	names   [][]string     // doc number → the words of the item's name and aliases
+	nameDF  map[string]int // word → live items whose name has it
 	byID    map[string]int32
 	items   map[string]*kb.Item
 	words   *channel
@@ -139,6 +144,7 @@ func New(a *zh.Analyzer, p Params) *Index {
 	return &Index{
 		a: a, params: p,
 		byID:    map[string]int32{},
+		nameDF:  map[string]int{},
 		items:   map[string]*kb.Item{},
 		words:   newChannel(p.WordWeight),
 		bigrams: newChannel(p.BigramWeight),
@@ -281,7 +287,7 @@ func (ix *Index) Replace(items []kb.Item) {
 		fresh.insert(&it, docs[i])
 	}
 	ix.mu.Lock()
-	ix.ids, ix.dead, ix.names, ix.byID, ix.items = fresh.ids, fresh.dead, fresh.names, fresh.byID, fresh.items
+	ix.ids, ix.dead, ix.names, ix.nameDF, ix.byID, ix.items = fresh.ids, fresh.dead, fresh.names, fresh.nameDF, fresh.byID, fresh.items
 	ix.words, ix.bigrams, ix.pinyin = fresh.words, fresh.bigrams, fresh.pinyin
 	ix.mu.Unlock()
 	if ix.vectors != nil {
@@ -335,7 +341,11 @@ func (ix *Index) insert(it *kb.Item, d *analysed) {
 	n := int32(len(ix.ids))
 	ix.ids = append(ix.ids, it.ID)
 	ix.dead = append(ix.dead, false)
-	ix.names = append(ix.names, ix.nameWords(it))
+	names := ix.nameWords(it)
+	ix.names = append(ix.names, names)
+	for _, w := range names {
+		ix.nameDF[w]++
+	}
 	ix.byID[it.ID] = n
 	ix.items[it.ID] = it
 	ix.words.insert(n, d.words, &d.wordLen, ix.params)
@@ -417,6 +427,11 @@ func (ix *Index) delete(id string, old *analysed) {
 		return
 	}
 	ix.dead[n] = true
+	for _, w := range ix.names[n] {
+		if ix.nameDF[w]--; ix.nameDF[w] <= 0 {
+			delete(ix.nameDF, w)
+		}
+	}
 	ix.names[n] = nil
 	delete(ix.byID, id)
 	delete(ix.items, id)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/fuwu-gov/fuwu/internal/zh"
@@ -23,7 +24,9 @@ type Term struct {
 	Text   string  `json:"text"`
 	Weight float64 `json:"weight"`
 	Source Source  `json:"source"`
-	From   string  `json:"from,omitempty"` // the phrase or window that produced it
+	// From is the phrase or window that produced the term; several are
+	// joined by "|".
+	From string `json:"from,omitempty"`
 }
 
 // Hit is one ranked item.
@@ -33,6 +36,11 @@ type Hit struct {
 	Score  float64  `json:"score"`
 	Fields []string `json:"fields"` // fields the query matched
 	Terms  []string `json:"terms"`  // query words the item matched
+	// Coverage is the share of the item name's word weight (idf) that the
+	// query's words cover: 1 when the question names the item outright.
+	Coverage float64 `json:"coverage"`
+	// NameTerms are the words of the item's name the query has.
+	NameTerms []string `json:"name_terms,omitempty"`
 }
 
 // Result is a ranked list with the query as the index understood it.
@@ -58,8 +66,12 @@ func (ix *Index) Analyse(text string) Query {
 	seen := map[string]int{}
 	add := func(t Term) {
 		if i, ok := seen[t.Text]; ok {
-			if q.Words[i].Weight < t.Weight {
-				q.Words[i].Weight = t.Weight
+			w := &q.Words[i]
+			if w.Weight < t.Weight {
+				w.Weight = t.Weight
+			}
+			if t.From != "" && w.Source != FromQuery && !strings.Contains("|"+w.From+"|", "|"+t.From+"|") {
+				w.From += "|" + t.From
 			}
 			return
 		}
@@ -69,7 +81,24 @@ func (ix *Index) Analyse(text string) Query {
 	for _, w := range ix.a.TermsNormalized(norm) {
 		add(Term{Text: w, Weight: 1, Source: FromQuery})
 	}
+	// Phrases are also matched with aspect particles taken out, so that
+	// 生了孩子 reads as 生孩子 and 丢过 as 丢.
+	compact := particles.Replace(norm)
 	ix.expand(norm, ix.params.Synonym, add)
+	if compact != norm {
+		ix.expand(compact, ix.params.Synonym, add)
+	}
+	// A word inside a phrase the synonym table knows belongs to that
+	// phrase: 单位 in 没有单位 (→ 灵活就业) is not evidence for the items
+	// about 单位. It keeps a little weight, unless the rule itself names it.
+	for _, e := range ix.a.Synonyms().Expand(norm) {
+		for i := range q.Words {
+			w := &q.Words[i]
+			if w.Source == FromQuery && w.Text != e.Phrase && strings.Contains(e.Phrase, w.Text) && !ix.a.Synonyms().Adds(e.Phrase, w.Text) {
+				w.Weight = math.Min(w.Weight, ix.params.InPhrase)
+			}
+		}
+	}
 	ix.mu.RLock()
 	fixes := ix.homophones(norm)
 	ix.mu.RUnlock()
@@ -87,6 +116,8 @@ func (ix *Index) Analyse(text string) Query {
 	}
 	return q
 }
+
+var particles = strings.NewReplacer("了", "", "过", "", "着", "")
 
 // expand adds the synonym table's terms for text. The terms of one phrase
 // share its weight (divided by the square root of their number), so a
@@ -120,10 +151,13 @@ func (ix *Index) homophones(norm string) []Term {
 	var out []Term
 	for _, run := range hanRuns(norm) {
 		syl := ix.a.Syllables(run)
+		// A typo breaks a word, so it never lies strictly inside a word the
+		// dictionary recognised (生证 inside 出生证 is no typo for 深圳).
+		inside := ix.a.WordSpans(string(run))
 		for size := 4; size >= 2; size-- {
 			for i := 0; i+size <= len(run); i++ {
 				win := string(run[i : i+size])
-				if ix.knows(win) {
+				if ix.knows(win) || strictlyInside(inside, i, i+size) {
 					continue
 				}
 				// A common word is what the resident meant, not a typo.
@@ -143,6 +177,17 @@ func (ix *Index) homophones(norm string) []Term {
 		}
 	}
 	return out
+}
+
+// strictlyInside reports whether [i, j) lies within one span and is
+// shorter than it.
+func strictlyInside(spans [][2]int, i, j int) bool {
+	for _, sp := range spans {
+		if sp[0] <= i && j <= sp[1] && sp[1]-sp[0] > j-i {
+			return true
+		}
+	}
+	return false
 }
 
 func joinKey(syl []string) (string, bool) {
@@ -257,15 +302,16 @@ func (ix *Index) SearchQuery(q Query, k int) Result {
 	accumulate(ix.bigrams, q.Bigrams, ix.params.Bigram)
 
 	top := topK(sc.score, sc.touched, max(k, ix.params.Rerank))
+	cover, named := ix.coverage(q, top)
 	if ix.params.Coverage > 0 {
-		top = ix.rerank(q, top, sc.score)
+		top = ix.rerank(top, sc.score, cover)
 	}
 	if len(top) > k {
 		top = top[:k]
 	}
 	for _, d := range top {
 		id := ix.ids[d]
-		h := Hit{ID: id, Name: ix.items[id].Name, Score: float64(sc.score[d])}
+		h := Hit{ID: id, Name: ix.items[id].Name, Score: float64(sc.score[d]), Coverage: cover[d], NameTerms: named[d]}
 		var mask uint8
 		for _, t := range q.Words {
 			if m, ok := lookup(ix.words.terms[t.Text], d); ok {
@@ -287,26 +333,40 @@ func (ix *Index) SearchQuery(q Query, k int) Result {
 	return res
 }
 
-// rerank multiplies each candidate's score by 1 + Coverage × the share of
-// its name's idf mass that the query's words (expansions included) cover.
-func (ix *Index) rerank(q Query, top []int32, score []float32) []int32 {
+// coverage is, for each candidate, the share of its name's word weight
+// that the query's words (expansions included) cover. A name word weighs
+// by how few item names share it, so that the word setting an item apart
+// from its siblings (签注 in 居住证签注, 居民身份证 in 居民身份证换领)
+// counts more than one many names have (申领, 登记).
+func (ix *Index) coverage(q Query, top []int32) (map[int32]float64, map[int32][]string) {
 	inQuery := make(map[string]bool, len(q.Words))
 	for _, t := range q.Words {
 		inQuery[t.Text] = true
 	}
 	n := len(ix.items)
+	out := make(map[int32]float64, len(top))
+	named := make(map[int32][]string, len(top))
 	for _, d := range top {
 		var have, all float64
 		for _, w := range ix.names[d] {
-			wt := idf(max(ix.words.df(w), 1), n)
+			wt := idf(max(ix.nameDF[w], 1), n)
 			all += wt
 			if inQuery[w] {
 				have += wt
+				named[d] = append(named[d], w)
 			}
 		}
 		if all > 0 {
-			score[d] *= float32(1 + ix.params.Coverage*have/all)
+			out[d] = have / all
 		}
+	}
+	return out, named
+}
+
+// rerank multiplies each candidate's score by 1 + Coverage × its coverage.
+func (ix *Index) rerank(top []int32, score []float32, cover map[int32]float64) []int32 {
+	for _, d := range top {
+		score[d] *= float32(1 + ix.params.Coverage*cover[d])
 	}
 	sort.SliceStable(top, func(i, j int) bool {
 		if score[top[i]] != score[top[j]] {

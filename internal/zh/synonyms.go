@@ -18,8 +18,9 @@ import (
 // Matching is by substring of the normalised text, so a rule still fires
 // when the segmenter cuts the phrase differently.
 type Synonyms struct {
-	rules []synRule // longest phrase first
-	words []string
+	rules  []synRule // longest phrase first
+	words  []string
+	adding map[string]map[string]bool // phrase → terms its rules add
 }
 
 type synRule struct {
@@ -30,7 +31,7 @@ type synRule struct {
 
 // ParseSynonyms reads a synonym table; norm normalises both sides.
 func ParseSynonyms(data string, norm func(string) string) (*Synonyms, error) {
-	s := &Synonyms{}
+	s := &Synonyms{adding: map[string]map[string]bool{}}
 	seen := map[string]bool{}
 	sc := bufio.NewScanner(strings.NewReader(data))
 	n := 0
@@ -54,6 +55,12 @@ func ParseSynonyms(data string, norm func(string) string) (*Synonyms, error) {
 		}
 		for _, p := range phrases {
 			s.rules = append(s.rules, synRule{phrase: p, adds: adds, line: n})
+			if s.adding[p] == nil {
+				s.adding[p] = map[string]bool{}
+			}
+			for _, a := range adds {
+				s.adding[p][a] = true
+			}
 		}
 		for _, w := range append(phrases, adds...) {
 			if !seen[w] {
@@ -65,6 +72,9 @@ func ParseSynonyms(data string, norm func(string) string) (*Synonyms, error) {
 	sort.SliceStable(s.rules, func(i, j int) bool { return len(s.rules[i].phrase) > len(s.rules[j].phrase) })
 	return s, sc.Err()
 }
+
+// Adds reports whether a rule of phrase adds term.
+func (s *Synonyms) Adds(phrase, term string) bool { return s.adding[phrase][term] }
 
 // Len is the number of phrase rules.
 func (s *Synonyms) Len() int { return len(s.rules) }
@@ -78,21 +88,27 @@ type Expansion struct {
 	Phrase string
 }
 
-// Expand returns the terms the rules add for normalised text, each once,
-// in table order of the longest phrases first.
+// Expand returns the terms the rules add for normalised text, longest
+// phrases first. A term two phrases add comes once for each; a term the
+// text already contains is not added.
 func (s *Synonyms) Expand(norm string) []Expansion {
 	var out []Expansion
-	seen := map[string]bool{}
+	seen := map[Expansion]bool{}
 	for _, r := range s.rules {
 		if !strings.Contains(norm, r.phrase) {
 			continue
 		}
 		for _, t := range r.adds {
-			if !seen[t] && !strings.Contains(norm, t) {
-				seen[t] = true
-				out = append(out, Expansion{Term: t, Phrase: r.phrase})
+			e := Expansion{Term: t, Phrase: r.phrase}
+			if !seen[e] && !strings.Contains(norm, t) {
+				seen[e] = true
+				out = append(out, e)
 			}
 		}
 	}
 	return out
 }
+
+// IsLexicon reports whether a normalised word is one of Fuwu's own
+// government-service words (lexicon or synonym table).
+func (a *Analyzer) IsLexicon(w string) bool { return a.lexiconSet[w] }

@@ -23,12 +23,13 @@ var files embed.FS
 
 // Analyzer turns text into search terms. It is safe for concurrent use.
 type Analyzer struct {
-	seg      gse.Segmenter
-	chars    charMap
-	stop     map[string]bool
-	synonyms *Synonyms
-	lexicon  []string
-	py       *pinyinTable
+	seg        gse.Segmenter
+	chars      charMap
+	stop       map[string]bool
+	synonyms   *Synonyms
+	lexicon    []string
+	lexiconSet map[string]bool
+	py         *pinyinTable
 }
 
 var (
@@ -91,8 +92,25 @@ func Load() (*Analyzer, error) {
 	}
 	words := append(lex, a.synonyms.Words()...)
 	a.lexicon = words
+	a.lexiconSet = make(map[string]bool, len(words))
+	for _, w := range words {
+		a.lexiconSet[w] = true
+	}
+	// A lexicon word the base dictionary also has takes the lexicon's
+	// frequency: the segmenter keeps the first entry it reads of a word.
+	inLexicon := make(map[string]bool, len(words))
+	for _, w := range words {
+		inLexicon[w] = true
+	}
 	var dict strings.Builder
-	dict.Write(base)
+	dict.Grow(len(base) + 16*len(words))
+	for _, line := range strings.Split(string(base), "\n") {
+		w, _, _ := strings.Cut(line, " ")
+		if w != "" && !inLexicon[w] {
+			dict.WriteString(line)
+			dict.WriteByte('\n')
+		}
+	}
 	for _, w := range words {
 		if n := len([]rune(w)); n >= 2 && n <= 8 {
 			fmt.Fprintf(&dict, "%s %d\n", w, lexiconFreq)
@@ -175,6 +193,43 @@ func (a *Analyzer) Segment(norm string) []string {
 			}
 		}
 	})
+	return out
+}
+
+// Words cuts normalised text into dictionary words only (no guessing of
+// new words: an unknown sequence falls apart into characters), stop words
+// dropped. It tells which words of a question are known Chinese words.
+func (a *Analyzer) Words(norm string) []string {
+	var out []string
+	forRuns(norm, func(run string, han bool) {
+		if !han {
+			if !a.stop[run] {
+				out = append(out, run)
+			}
+			return
+		}
+		for _, w := range a.seg.Cut(run, false) {
+			if w = strings.TrimSpace(w); w != "" && !a.stop[w] {
+				out = append(out, w)
+			}
+		}
+	})
+	return out
+}
+
+// WordSpans cuts a run of Chinese characters into dictionary words (no
+// guessing of new words) and returns the rune spans of the words of two or
+// more characters.
+func (a *Analyzer) WordSpans(run string) [][2]int {
+	var out [][2]int
+	pos := 0
+	for _, w := range a.seg.Cut(run, false) {
+		n := len([]rune(w))
+		if n >= 2 {
+			out = append(out, [2]int{pos, pos + n})
+		}
+		pos += n
+	}
 	return out
 }
 
