@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/search"
@@ -12,6 +13,7 @@ func allMigrations() []store.Migrations {
 	return []store.Migrations{
 		kb.Migrations,
 		search.Migrations,
+		assistant.Migrations,
 		auth.Migrations,
 	}
 }

@@ -36,13 +36,13 @@ func mustSub(f fs.FS, dir string) fs.FS {
 
 // Errors callers tell apart.
 var (
-	ErrNotFound     = errors.New("auth: no such user")
-	ErrBadLogin     = errors.New("用户名或密码错误")
-	ErrDisabled     = errors.New("该账号已停用")
-	ErrNoSession    = errors.New("auth: no session")
-	ErrUserExists   = errors.New("用户名已存在")
-	ErrBadUsername  = errors.New("用户名只能包含字母、数字、点、横线和下划线（2–64 个字符）")
-	ErrLastAdmin    = errors.New("不能停用或降级最后一个管理员")
+	ErrNotFound    = errors.New("auth: no such user")
+	ErrBadLogin    = errors.New("用户名或密码错误")
+	ErrDisabled    = errors.New("该账号已停用")
+	ErrNoSession   = errors.New("auth: no session")
+	ErrUserExists  = errors.New("用户名已存在")
+	ErrBadUsername = errors.New("用户名只能包含字母、数字、点、横线和下划线（2–64 个字符）")
+	ErrLastAdmin   = errors.New("不能停用或降级最后一个管理员")
 )
 
 // User is a staff account.

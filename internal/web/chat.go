@@ -160,6 +160,23 @@ func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request) bool {
 
 const unavailable = "抱歉，服务暂时繁忙，请稍后再试。如需帮助，请拨打 12345 政务服务便民热线。"
 
+// turnError turns an assistant error into a status and a message for the
+// resident: input the assistant refused is the resident's to fix; anything
+// else is ours.
+func turnError(err error) (int, string) {
+	if errors.Is(err, assistant.ErrBadRequest) {
+		msg := err.Error()
+		if i := strings.LastIndex(msg, ": "); i >= 0 {
+			msg = msg[i+2:]
+		}
+		if msg == "conversation id" {
+			msg = "对话编号无效，请重新开始对话。"
+		}
+		return http.StatusBadRequest, msg
+	}
+	return http.StatusServiceUnavailable, unavailable
+}
+
 func (s *Server) ask(ctx context.Context, req assistant.Request) (assistant.Reply, error) {
 	start := time.Now()
 	rep, err := s.cfg.Assistant.Ask(ctx, req)
@@ -183,7 +200,8 @@ func (s *Server) chatForm(w http.ResponseWriter, r *http.Request) {
 	rep, err := s.ask(r.Context(), assistant.Request{ConversationID: conv, Message: msg, Channel: "web"})
 	if err != nil {
 		slog.ErrorContext(r.Context(), "chat", "err", err)
-		http.Redirect(w, r, chatURL(conv, "", unavailable), http.StatusSeeOther)
+		_, msg := turnError(err)
+		http.Redirect(w, r, chatURL(conv, "", msg), http.StatusSeeOther)
 		return
 	}
 	http.Redirect(w, r, chatURL(rep.ConversationID, fmt.Sprintf("t%d", rep.TurnID), ""), http.StatusSeeOther)
@@ -279,7 +297,8 @@ func (s *Server) chatPageStream(w http.ResponseWriter, r *http.Request) {
 	rep, err := s.stream(r.Context(), assistant.Request{ConversationID: conv, Message: msg, Channel: "web"}, ev)
 	if err != nil {
 		slog.ErrorContext(r.Context(), "chat stream", "err", err)
-		ev.send("error", apiError{Error: unavailable})
+		_, msg := turnError(err)
+		ev.send("error", apiError{Error: msg})
 		return
 	}
 	p := s.page(r, "", nil)
@@ -420,7 +439,8 @@ func (s *Server) apiChat(w http.ResponseWriter, r *http.Request) {
 	rep, err := s.ask(r.Context(), req)
 	if err != nil {
 		slog.ErrorContext(r.Context(), "api chat", "err", err)
-		writeJSONError(w, http.StatusServiceUnavailable, unavailable)
+		code, msg := turnError(err)
+		writeJSONError(w, code, msg)
 		return
 	}
 	writeJSON(w, http.StatusOK, toAPI(rep))
@@ -440,7 +460,8 @@ func (s *Server) apiChatStream(w http.ResponseWriter, r *http.Request) {
 	rep, err := s.stream(r.Context(), req, ev)
 	if err != nil {
 		slog.ErrorContext(r.Context(), "api chat stream", "err", err)
-		ev.send("error", apiError{Error: unavailable})
+		_, msg := turnError(err)
+		ev.send("error", apiError{Error: msg})
 		return
 	}
 	ev.send("reply", toAPI(rep))

@@ -67,7 +67,8 @@ type Conversations interface {
 // single replica until conversations are persisted in the database; a
 // restart forgets them.
 type MemoryConversations struct {
-	max int
+	max  int
+	mask func(string) string
 
 	mu    sync.Mutex
 	order *list.List // most recent at the front; values are *Conversation
@@ -75,8 +76,12 @@ type MemoryConversations struct {
 }
 
 // NewMemoryConversations keeps up to max conversations (oldest dropped).
-func NewMemoryConversations(max int) *MemoryConversations {
-	return &MemoryConversations{max: max, order: list.New(), byID: map[string]*list.Element{}}
+// mask hides personal data in the messages kept (nil keeps them as typed).
+func NewMemoryConversations(max int, mask func(string) string) *MemoryConversations {
+	if mask == nil {
+		mask = func(s string) string { return s }
+	}
+	return &MemoryConversations{max: max, mask: mask, order: list.New(), byID: map[string]*list.Element{}}
 }
 
 // Conversation returns a copy of a conversation.
@@ -128,7 +133,7 @@ func (m *MemoryConversations) add(msg string, rep assistant.Reply) {
 		}
 	}
 	c := e.Value.(*Conversation)
-	c.Turns = append(c.Turns, Turn{ID: rep.TurnID, At: time.Now(), Message: msg, Reply: rep})
+	c.Turns = append(c.Turns, Turn{ID: rep.TurnID, At: time.Now(), Message: m.mask(msg), Reply: rep})
 }
 
 // Record wraps an assistant so that every turn it answers is kept in m.

@@ -76,7 +76,7 @@ type editData struct {
 	Forms     []string
 	Materials []kb.Material // the item's plus blank rows
 	FAQ       []kb.FAQ
-	Problem   string
+	Audiences []string
 }
 
 var (
@@ -91,7 +91,7 @@ func (s *Server) editorData(r *http.Request, rec kb.Record, isNew bool) (editDat
 		return editData{}, err
 	}
 	d := editData{New: isNew, Record: rec, Item: rec.Item, Halls: sortedHalls(halls), Themes: kb.Themes,
-		Kinds: itemKinds, Depths: depths, Forms: forms}
+		Kinds: itemKinds, Depths: depths, Forms: forms, Audiences: []string{"个人", "法人"}}
 	d.Materials = append(append([]kb.Material(nil), rec.Item.Materials...), make([]kb.Material, 3)...)
 	d.FAQ = append(append([]kb.FAQ(nil), rec.Item.FAQ...), make([]kb.FAQ, 2)...)
 	if !isNew {
