@@ -115,6 +115,7 @@ type Page struct {
 	Flash      string
 	Error      string
 	Path       string
+	Back       string   // this page's address, to come back to after a preference change
 	Scripts    []string // extra /static scripts
 	Data       any
 	Transcribe bool // voice upload available
@@ -125,7 +126,7 @@ func (p Page) Can(perm string) bool { return p.User != nil && p.User.Can(auth.Pe
 
 func (s *Server) page(r *http.Request, title string, data any) Page {
 	seed, _ := r.Context().Value(seedKey).(string)
-	p := Page{Title: title, Site: s.cfg.SiteName, User: currentUser(r), Data: data, Path: r.URL.Path,
+	p := Page{Title: title, Site: s.cfg.SiteName, User: currentUser(r), Data: data, Path: r.URL.Path, Back: r.URL.RequestURI(),
 		Transcribe: s.cfg.Transcriber != nil}
 	if seed != "" {
 		p.CSRF = s.csrf.Token(seed)

@@ -527,7 +527,7 @@ func TestChatWithoutJavaScript(t *testing.T) {
 	}
 	// Large text mode.
 	r = c.post("/prefs", url.Values{"csrf": {tok}, "large": {"1"}, "back": {"/items"}})
-	if r.hdr.Get("Location") != "/items" || !strings.Contains(c.get("/").body, `<body class="large">`) {
+	if r.hdr.Get("Location") != "/items" || !strings.Contains(c.get("/").body, `<html lang="zh-CN" class="large">`) {
 		t.Error("large-text mode not kept")
 	}
 	if r := c.post("/prefs", url.Values{"csrf": {tok}, "large": {"1"}, "back": {"//evil.example"}}); r.hdr.Get("Location") != "/" {
