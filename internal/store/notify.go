@@ -28,6 +28,9 @@ type notifier struct {
 	subs   map[string][]chan string
 	cancel context.CancelFunc
 	done   chan struct{}
+	// ready closes once the first LISTEN is in place: until then a
+	// notification would be lost, so Subscribe waits for it.
+	ready chan struct{}
 }
 
 func newNotifier(db *DB) *notifier { return &notifier{db: db, subs: map[string][]chan string{}} }
@@ -56,9 +59,20 @@ func (db *DB) Subscribe(topic string) <-chan string {
 		ctx, cancel := context.WithCancel(context.Background())
 		n.cancel = cancel
 		n.done = make(chan struct{})
+		n.ready = make(chan struct{})
 		go n.listen(ctx)
 	}
+	ready := n.ready
 	n.mu.Unlock()
+	if ready != nil {
+		// Changes published before LISTEN is in place would never arrive;
+		// wait for it (bounded: an unreachable server must not hang callers,
+		// who then get Resync when the listener connects).
+		select {
+		case <-ready:
+		case <-time.After(5 * time.Second):
+		}
+	}
 	return ch
 }
 
@@ -99,7 +113,7 @@ func (n *notifier) deliverAll(msg string) {
 func (n *notifier) listen(ctx context.Context) {
 	defer close(n.done)
 	backoff := 100 * time.Millisecond
-	first := true
+	first, failed := true, false
 	for ctx.Err() == nil {
 		conn, err := pgx.Connect(ctx, n.db.url)
 		if err == nil {
@@ -112,6 +126,7 @@ func (n *notifier) listen(ctx context.Context) {
 			if ctx.Err() == nil {
 				slog.Warn("change listener: connect failed", "err", err)
 			}
+			failed = true
 			select {
 			case <-ctx.Done():
 				return
@@ -121,7 +136,11 @@ func (n *notifier) listen(ctx context.Context) {
 			continue
 		}
 		backoff = 100 * time.Millisecond
-		if !first {
+		if first {
+			close(n.ready)
+		}
+		if !first || failed {
+			// Messages may have been missed while not listening.
 			n.deliverAll(Resync)
 		}
 		first = false

@@ -79,8 +79,8 @@ func (m *Metrics) observeRequest(route string, code int, d time.Duration) {
 }
 
 // ObserveReply counts a finished turn: its status, whether a model wrote
-// it, and whether the model was wanted but fell back (the assistant sets
-// Notice when the model was unavailable).
+// it, and whether the model's answer was replaced by the composed one
+// (Fallback: model down, slow, or caught by the output guard).
 func (m *Metrics) ObserveReply(rep assistant.Reply, d time.Duration) {
 	m.mu.Lock()
 	m.answers[rep.Status]++
@@ -89,7 +89,7 @@ func (m *Metrics) ObserveReply(rep assistant.Reply, d time.Duration) {
 	if rep.Generated {
 		m.generated.Add(1)
 	}
-	if rep.Notice != "" && !rep.Generated {
+	if rep.Fallback != "" {
 		m.fallbacks.Add(1)
 	}
 }

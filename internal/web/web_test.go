@@ -927,3 +927,39 @@ func TestFAQAndHalls(t *testing.T) {
 		t.Errorf("new hall = %d %v", r.code, err)
 	}
 }
+
+func TestMetricsExposition(t *testing.T) {
+	t.Parallel()
+	m := NewMetrics()
+	m.ObserveReply(assistant.Reply{Status: assistant.Answered, Generated: true}, 20*time.Millisecond)
+	m.ObserveReply(assistant.Reply{Status: assistant.Answered, Fallback: "timeout", Notice: "智能问答暂时不可用"}, 3*time.Second)
+	m.ObserveReply(assistant.Reply{Status: assistant.Clarify, Notice: "您的问题较长"}, time.Millisecond)
+	m.observeRequest(`GET /items/{id}`, 200, 30*time.Millisecond)
+	m.observeRequest(`GET /items/{id}`, 404, 2*time.Millisecond)
+	var b strings.Builder
+	m.Write(&b)
+	out := b.String()
+	for _, want := range []string{
+		`fuwu_answers_total{status="answered"} 2`,
+		`fuwu_answers_total{status="clarify"} 1`,
+		"fuwu_model_answers_total 1",
+		"fuwu_model_fallbacks_total 1",
+		`fuwu_http_requests_total{route="GET /items/{id}",code="404"} 1`,
+		`fuwu_http_request_duration_seconds_bucket{route="GET /items/{id}",le="0.005"} 1`,
+		`fuwu_http_request_duration_seconds_bucket{route="GET /items/{id}",le="0.05"} 2`,
+		`fuwu_http_request_duration_seconds_count{route="GET /items/{id}"} 2`,
+		`fuwu_chat_turn_duration_seconds_bucket{le="2.5"} 2`,
+		`fuwu_chat_turn_duration_seconds_bucket{le="+Inf"} 3`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("exposition lacks %q", want)
+		}
+	}
+	// Every non-comment line is "name{labels} value".
+	line := regexp.MustCompile(`^[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? [0-9.e+-]+$`)
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if !strings.HasPrefix(l, "#") && !line.MatchString(l) {
+			t.Errorf("malformed exposition line %q", l)
+		}
+	}
+}
