@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/search"
@@ -13,5 +14,6 @@ func allMigrations() []store.Migrations {
 		kb.Migrations,
 		search.Migrations,
 		convo.Migrations,
+		audit.Migrations,
 	}
 }
