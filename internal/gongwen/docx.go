@@ -12,12 +12,12 @@ import (
 
 // GB/T 9704-2012 page geometry in twips (1/20 pt; 1 mm = 56.693 twips).
 const (
-	PageWidth    = 11906 // A4 210 mm
-	PageHeight   = 16838 // A4 297 mm
-	MarginTop    = 2098  // 天头 37 mm
-	MarginLeft   = 1587  // 订口 28 mm
-	MarginRight  = 1474  // 210 − 28 − 156 mm
-	MarginBottom = 1984  // 297 − 37 − 225 mm
+	PageWidth    = 11906                                 // A4 210 mm
+	PageHeight   = 16838                                 // A4 297 mm
+	MarginTop    = 2098                                  // 天头 37 mm
+	MarginLeft   = 1587                                  // 订口 28 mm
+	MarginRight  = 1474                                  // 210 − 28 − 156 mm
+	MarginBottom = 1984                                  // 297 − 37 − 225 mm
 	TextWidth    = PageWidth - MarginLeft - MarginRight  // 版心 156 mm
 	TextHeight   = PageHeight - MarginTop - MarginBottom // 版心 225 mm
 	// LinePitch puts 22 lines in the 225 mm 版心.

@@ -362,7 +362,12 @@ func unsupportedFacts(text, source string) []string {
 			flag(m[0])
 		}
 	}
-	for _, m := range reOrg.FindAllString(t, -1) {
+	for _, ix := range reOrg.FindAllStringIndex(t, -1) {
+		m := t[ix[0]:ix[1]]
+		// "部门", "局长", "委员": not an organisation's name.
+		if next, _ := utf8.DecodeRuneInString(t[ix[1]:]); strings.ContainsRune("门长员属", next) {
+			continue
+		}
 		if !orgSupported(m, source) {
 			flag(m)
 		}

@@ -247,7 +247,7 @@ const AILabel = "本文由人工智能辅助生成，请核对后使用"
 // Missing lists the required elements a document lacks.
 func (d *Document) Missing() []Element {
 	has := map[Element]bool{
-		IssuerMark:      d.IssuerMark != "",
+		IssuerMark:      d.Mark() != "",
 		DocNumber:       d.DocNumber != "",
 		Signer:          d.Signer != "",
 		Title:           d.Title != "",

@@ -171,7 +171,7 @@ func similar(syl string) []string {
 
 func (s *Speller) buildConfusion() {
 	type key = string
-	same := map[key][]rune{}    // syllable+tone → chars
+	same := map[key][]rune{}     // syllable+tone → chars
 	toneless := map[key][]rune{} // syllable → chars
 	chars := make([]rune, 0, len(s.charFreq))
 	read := map[rune][]reading{}

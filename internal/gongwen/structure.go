@@ -11,8 +11,8 @@ import (
 type role int
 
 const (
-	roleEmpty role = iota
-	roleHeader     // 份号, 密级, 紧急程度, 发文机关标志, 发文字号, 签发人
+	roleEmpty  role = iota
+	roleHeader      // 份号, 密级, 紧急程度, 发文机关标志, 发文字号, 签发人
 	roleTitle
 	roleRecipients
 	roleBody
@@ -199,7 +199,7 @@ tailDone:
 			date = j
 			// Attachments and remark come after the date; only a date
 			// followed by them or by nothing is the 成文日期.
-			if rest := ne[j+1:end]; len(rest) == 0 || reAttachLbl.MatchString(txt[rest[0]]) ||
+			if rest := ne[j+1 : end]; len(rest) == 0 || reAttachLbl.MatchString(txt[rest[0]]) ||
 				strings.HasPrefix(txt[rest[0]], "（") || strings.HasPrefix(txt[rest[0]], "(") {
 				break
 			}
