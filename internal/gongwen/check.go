@@ -88,6 +88,19 @@ func joinable(s string) bool {
 }
 
 func (c *checker) buildLogicals() []*logical {
+	// In wrapped text a line clearly shorter than the usual width ends its
+	// paragraph ("…服务" / "能力" / next paragraph).
+	var lens []int
+	for _, p := range c.src.Paragraphs {
+		if n := len([]rune(trimSpace(p))); n > 0 {
+			lens = append(lens, n)
+		}
+	}
+	sort.Ints(lens)
+	short := 0
+	if len(lens) > 0 && lens[len(lens)/2] >= 15 {
+		short = lens[len(lens)/2] * 3 / 4
+	}
 	var out []*logical
 	var cur *logical
 	flush := func() {
@@ -108,11 +121,17 @@ func (c *checker) buildLogicals() []*logical {
 		if cur == nil {
 			cur = &logical{role: rl}
 		}
+		lead := c.src.Text // leading spaces of text lines are indentation or PDF artefacts
 		for off, r := range rs {
+			if lead && (r == ' ' || r == '\u3000' || r == '\t') {
+				continue
+			}
+			lead = false
 			cur.runes = append(cur.runes, r)
 			cur.at = append(cur.at, pos{i, off})
 		}
-		if !c.src.Text || !joinable(c.src.Paragraphs[i]) {
+		if !c.src.Text || !joinable(c.src.Paragraphs[i]) ||
+			(rl != roleTitle && len([]rune(trimSpace(c.src.Paragraphs[i]))) < short) {
 			flush()
 		}
 	}

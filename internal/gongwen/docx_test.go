@@ -110,12 +110,12 @@ func TestDOCXLayout(t *testing.T) {
 	}
 	for _, want := range []string{
 		`w:eastAsia="` + FontBody + `"`, // body 仿宋_GB2312
-		`<w:sz w:val="32"/>`,           // 3号
+		`<w:sz w:val="32"/>`,            // 3号
 		`w:eastAsia="` + FontTitle + `"`,
-		`<w:sz w:val="44"/>`,                          // title 2号
-		`<w:color w:val="FF0000"/>`,                   // red 发文机关标志
+		`<w:sz w:val="44"/>`,        // title 2号
+		`<w:color w:val="FF0000"/>`, // red 发文机关标志
 		`<w:bottom w:val="single" w:sz="12" w:space="11" w:color="FF0000"/>`, // red separator
-		`w:firstLineChars="200"`,                      // 首行缩进二字
+		`w:firstLineChars="200"`, // 首行缩进二字
 		`w:line="579" w:lineRule="exact"`,
 		`<w:pageBreakBefore/>`, // attachments start a new page
 		`w:eastAsia="` + FontHei + `"`,

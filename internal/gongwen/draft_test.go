@@ -203,3 +203,30 @@ func TestMaskPersonal(t *testing.T) {
 		}
 	}
 }
+
+// The seed letter, parsed and laid out again, is still clean and keeps its
+// elements.
+func TestParseSeed(t *testing.T) {
+	t.Parallel()
+	d := Parse(readSource(t, "testdata/check/clean_seed_letter.txt"))
+	if d.Type != Letter || !strings.HasPrefix(d.Title, "关于对区政协六届四次会议委员提案第2024252号") ||
+		d.Issuer != "深圳市福田区政务服务和数据管理局" || d.Date != "2024年9月19日" ||
+		len(d.Recipients) != 1 || d.Recipients[0] != "尊敬的汪伟等委员" {
+		t.Fatalf("parsed %q %q %q %q %q", d.Type, d.Title, d.Issuer, d.Date, d.Recipients)
+	}
+	var txt bytes.Buffer
+	_ = WriteText(&txt, d)
+	src, _ := ReadText(txt.Bytes())
+	if fs := Check(src); len(fs) > 0 {
+		t.Errorf("laid-out seed has findings: %+v", fs)
+	}
+	heads := 0
+	for _, p := range d.Body {
+		if h, ok := parseHeading(p); ok && h.level == 1 {
+			heads++
+		}
+	}
+	if heads != 4 {
+		t.Errorf("%d level-1 headings, want 4", heads)
+	}
+}
