@@ -56,7 +56,6 @@ type checker struct {
 	paras    [][]rune
 	logicals []*logical
 	out      []Finding
-	speller  *Speller
 }
 
 // Check proofreads a document and returns its findings in document order.

@@ -68,8 +68,7 @@ func Parse(src *Source) *Document {
 			t = strings.TrimRight(strings.TrimLeft(strings.TrimPrefix(t, "抄送"), "：: "), "。")
 			d.CC = strings.FieldsFunc(t, func(r rune) bool { return r == '，' || r == '、' || r == ',' })
 		case rolePrint:
-			if m := reDateParts.FindStringIndex(t[strings.IndexAny(t, "0123456789〇○零一二三四五六七八九")+0:]); m != nil {
-				i := strings.IndexAny(t, "0123456789〇○零一二三四五六七八九")
+			if i := strings.IndexAny(t, "0123456789〇○零一二三四五六七八九"); i >= 0 && reDateParts.MatchString(t[i:]) {
 				d.PrintedBy = trimSpace(t[:i])
 				d.PrintDate = reSpaces.ReplaceAllString(strings.TrimSuffix(t[i:], "印发"), "")
 			}
@@ -92,9 +91,6 @@ func Parse(src *Source) *Document {
 	}
 	if d.Type == "" {
 		d.Type = Circular
-	}
-	if d.IssuerMark == "" && d.Issuer == "" {
-		d.IssuerMark = ""
 	}
 	return d
 }

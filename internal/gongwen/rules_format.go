@@ -15,7 +15,6 @@ import (
 var reDocNum = regexp.MustCompile(`(\p{Han}{1,12}?)([〔\[［【(（{])(\s*)(\d{2,4})(\s*)([〕\]］】)）}])(\s*)(第?)(\s*)(\d+)(\s*)号`)
 
 func (c *checker) checkFormat() {
-	st := c.st
 	for _, l := range c.logicals {
 		c.checkDocNumber(l)
 		switch l.role {
@@ -31,7 +30,6 @@ func (c *checker) checkFormat() {
 	}
 	c.checkHeadings()
 	c.checkAttachments()
-	_ = st
 }
 
 func (c *checker) checkDocNumber(l *logical) {
