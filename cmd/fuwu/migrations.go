@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
 
@@ -9,5 +10,6 @@ import (
 func allMigrations() []store.Migrations {
 	return []store.Migrations{
 		kb.Migrations,
+		search.Migrations,
 	}
 }

@@ -1,0 +1,328 @@
+package assistant
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/search"
+	"github.com/fuwu-gov/fuwu/internal/store"
+	"github.com/fuwu-gov/fuwu/internal/zh"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Migrations is the assistant's schema (dialogue state, sensitive words).
+var Migrations = store.Migrations{Component: "assistant", FS: func() fs.FS {
+	s, err := fs.Sub(migrationFS, "migrations")
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()}
+
+// Halls gives the service halls an answer routes to.
+type Halls interface {
+	Hall(ctx context.Context, id string) (kb.Hall, bool)
+}
+
+// Message is one chat message sent to a model.
+type Message struct {
+	Role    string `json:"role"` // system, user, assistant
+	Content string `json:"content"`
+}
+
+// Model writes answers: an OpenAI-compatible chat endpoint. Stream calls
+// onToken with each piece as it arrives and returns the whole text.
+type Model interface {
+	Stream(ctx context.Context, msgs []Message, onToken func(string)) (string, error)
+}
+
+// TurnRecord is what is kept of a turn. Every text in it is masked.
+type TurnRecord struct {
+	ConversationID string
+	Channel        string
+	Question       string
+	Status         Status
+	Aspect         Aspect
+	Items          []string // cited item ids, first is the answer's
+	Candidates     []string
+	Answer         string
+	Generated      bool
+	// The implicit AI label of a model-written answer: generator, model
+	// and time.
+	Generator   string
+	Model       string
+	GeneratedAt time.Time
+	Fallback    string // why a model answer was replaced, if it was
+	Flags       []string
+	Latency     time.Duration
+}
+
+// Recorder persists turns and opens handoff tickets.
+type Recorder interface {
+	RecordTurn(ctx context.Context, t TurnRecord) (turnID int64, err error)
+	OpenHandoff(ctx context.Context, conversationID, reason string) (ticketID int64, err error)
+}
+
+// Config wires an assistant. Index, Halls and Mask are required.
+type Config struct {
+	Index    *search.Index
+	Halls    Halls
+	Analyzer *zh.Analyzer
+	// Mask hides personal data (ID, phone and bank-card numbers) in text.
+	// It runs before anything is stored, logged or sent to a model.
+	Mask      func(string) string
+	States    StateStore // default: in memory
+	Recorder  Recorder   // optional
+	Sensitive *Sensitive // default: the shipped lexicon
+	Booking   Booker     // optional: appointments in the chat
+
+	Model             Model // optional; nil answers from the knowledge base only
+	ModelName         string
+	FirstTokenTimeout time.Duration // default 4 s
+	ModelTimeout      time.Duration // whole answer; default 30 s
+
+	Hotline  string // default "12345"
+	MaxRunes int    // longest question read; default 500
+	Now      func() time.Time
+}
+
+// Assistant answers residents' questions from the knowledge base.
+type Assistant struct {
+	cfg      Config
+	a        *zh.Analyzer
+	aspects  *cueTable
+	scope    *cueTable
+	places   []string
+	handoffs []string
+	variants map[string]bool
+	generic  map[string]bool
+	// audiences are groups of people item names restrict themselves to.
+	audiences []string
+}
+
+var _ Service = (*Assistant)(nil)
+
+// New checks the configuration and loads the assistant's lexicons.
+func New(cfg Config) (*Assistant, error) {
+	if cfg.Index == nil || cfg.Halls == nil || cfg.Mask == nil {
+		return nil, errors.New("assistant: Index, Halls and Mask are required")
+	}
+	if cfg.Analyzer == nil {
+		a, err := zh.Default()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Analyzer = a
+	}
+	if cfg.States == nil {
+		cfg.States = &MemoryState{}
+	}
+	if cfg.FirstTokenTimeout <= 0 {
+		cfg.FirstTokenTimeout = 4 * time.Second
+	}
+	if cfg.ModelTimeout <= 0 {
+		cfg.ModelTimeout = 30 * time.Second
+	}
+	if cfg.Hotline == "" {
+		cfg.Hotline = "12345"
+	}
+	if cfg.MaxRunes <= 0 {
+		cfg.MaxRunes = 500
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	norm := cfg.Analyzer.Normalize
+	if cfg.Sensitive == nil {
+		defs, err := DefaultSensitive()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Sensitive = NewSensitive(defs, norm)
+	}
+	as := &Assistant{cfg: cfg, a: cfg.Analyzer}
+	var err error
+	if as.aspects, err = parseCues("aspects.txt", norm); err != nil {
+		return nil, err
+	}
+	if as.scope, err = parseCues("scope.txt", norm); err != nil {
+		return nil, err
+	}
+	if as.places, err = wordList("places.txt", norm); err != nil {
+		return nil, err
+	}
+	if as.handoffs, err = wordList("handoff.txt", norm); err != nil {
+		return nil, err
+	}
+	vs, err := wordList("variants.txt", norm)
+	if err != nil {
+		return nil, err
+	}
+	as.variants = map[string]bool{}
+	for _, v := range vs {
+		as.variants[v] = true
+	}
+	if as.audiences, err = wordList("audiences.txt", norm); err != nil {
+		return nil, err
+	}
+	gs, err := wordList("generic.txt", norm)
+	if err != nil {
+		return nil, err
+	}
+	as.generic = map[string]bool{}
+	for _, g := range gs {
+		as.generic[g] = true
+	}
+	return as, nil
+}
+
+// Ask answers one message.
+func (as *Assistant) Ask(ctx context.Context, req Request) (Reply, error) {
+	return as.turn(ctx, req, nil)
+}
+
+// Stream answers one message, passing pieces of the answer to onDelta as
+// they are written.
+func (as *Assistant) Stream(ctx context.Context, req Request, onDelta func(string)) (Reply, error) {
+	if onDelta == nil {
+		onDelta = func(string) {}
+	}
+	return as.turn(ctx, req, onDelta)
+}
+
+// turn runs the pipeline: input guard → resolve → decide → compose →
+// output guard → record.
+func (as *Assistant) turn(ctx context.Context, req Request, onDelta func(string)) (Reply, error) {
+	start := time.Now()
+	convID := req.ConversationID
+	var st State
+	if convID != "" {
+		if !validConversationID(convID) {
+			return Reply{}, fmt.Errorf("%w: conversation id", ErrBadRequest)
+		}
+		s, ok, err := as.cfg.States.Load(ctx, convID)
+		if err != nil {
+			return Reply{}, err
+		}
+		if ok {
+			st = s
+		}
+	} else {
+		convID = NewConversationID()
+	}
+
+	// Input guard.
+	in, err := as.guardInput(req.Message)
+	if err != nil {
+		return Reply{}, err
+	}
+
+	t := &turnState{in: in, state: st, conversationID: convID}
+	as.resolve(ctx, t)
+	reply := as.compose(ctx, t)
+	reply.ConversationID = convID
+	rec := TurnRecord{
+		ConversationID: convID, Channel: req.Channel, Question: in.masked,
+		Status: reply.Status, Aspect: reply.Aspect, Candidates: reply.Candidates, Flags: t.flags,
+	}
+	for _, c := range reply.Citations {
+		rec.Items = append(rec.Items, c.ID)
+	}
+
+	// A model rewrites answered turns from the same facts, when configured.
+	if as.cfg.Model != nil && reply.Status == Answered && t.item != nil {
+		as.modelAnswer(ctx, t, &reply, &rec, onDelta)
+	} else if onDelta != nil {
+		streamText(reply.Answer, onDelta)
+	}
+	rec.Answer = reply.Answer
+
+	if reply.Status == Handoff && as.cfg.Recorder != nil {
+		id, err := as.cfg.Recorder.OpenHandoff(ctx, convID, t.reason)
+		if err != nil {
+			slog.Error("open handoff ticket", "conversation", convID, "err", err)
+		} else {
+			reply.HandoffID = id
+		}
+	}
+
+	// Remember the dialogue.
+	next := t.state
+	next.Turns++
+	switch reply.Status {
+	case Answered:
+		next.Item, next.Aspect, next.Candidates, next.Failures = t.item.ID, t.aspect, nil, 0
+	case Clarify:
+		next.Candidates = reply.Candidates
+		next.Failures++
+	case OutOfScope:
+		next.Candidates = nil
+		next.Failures++
+	case Handoff:
+		next.Failures = 0
+	}
+	if err := as.cfg.States.Save(ctx, convID, next); err != nil {
+		return Reply{}, err
+	}
+	rec.Latency = time.Since(start)
+	if as.cfg.Recorder != nil {
+		id, err := as.cfg.Recorder.RecordTurn(ctx, rec)
+		if err != nil {
+			// The resident still gets the answer; the record is the loss.
+			slog.Error("record turn", "conversation", convID, "err", err)
+		}
+		reply.TurnID = id
+	}
+	slog.Debug("turn", "conversation", convID, "status", reply.Status, "aspect", reply.Aspect,
+		"items", strings.Join(rec.Items, ","), "generated", reply.Generated, "ms", rec.Latency.Milliseconds())
+	return reply, nil
+}
+
+// ErrBadRequest marks input the assistant will not take (an empty
+// message, a malformed conversation id).
+var ErrBadRequest = errors.New("bad request")
+
+// input is a message after the input guard.
+type input struct {
+	raw       string // as typed: used only to read a mobile number into a booking
+	masked    string // personal data masked; what is stored and sent on
+	norm      string // masked and normalised; what is matched
+	truncated bool
+}
+
+func (as *Assistant) guardInput(msg string) (input, error) {
+	msg = strings.ToValidUTF8(msg, "")
+	msg = strings.TrimSpace(msg)
+	if msg == "" {
+		return input{}, fmt.Errorf("%w: 请输入您要咨询的问题", ErrBadRequest)
+	}
+	in := input{}
+	if utf8.RuneCountInString(msg) > as.cfg.MaxRunes {
+		msg = string([]rune(msg)[:as.cfg.MaxRunes])
+		in.truncated = true
+	}
+	in.raw = msg
+	in.masked = as.cfg.Mask(msg)
+	in.norm = as.a.Normalize(in.masked)
+	return in, nil
+}
+
+// streamText passes a composed answer on in short pieces, so the page
+// shows it arriving the same way as a model's.
+func streamText(s string, onDelta func(string)) {
+	rs := []rune(s)
+	const piece = 12
+	for i := 0; i < len(rs); i += piece {
+		onDelta(string(rs[i:min(i+piece, len(rs))]))
+	}
+}

@@ -1,0 +1,198 @@
+package assistant
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/fuwu-gov/fuwu/internal/store"
+)
+
+// SensitiveAction says what a sensitive word does to a turn.
+type SensitiveAction string
+
+const (
+	ActionBlock   SensitiveAction = "block"   // decline
+	ActionHandoff SensitiveAction = "handoff" // answer with help and pass to a person
+	ActionFlag    SensitiveAction = "flag"    // answer, mark for review
+)
+
+// SensitiveWord is one entry of the governed lexicon.
+type SensitiveWord struct {
+	Word     string          `json:"word"`
+	Category string          `json:"category"`
+	Action   SensitiveAction `json:"action"`
+	Allow    bool            `json:"allow"` // an allow-list phrase
+}
+
+// Sensitive is the sensitive-word lexicon: words with a category and an
+// action, and an allow-list of legitimate phrases that contain them.
+type Sensitive struct {
+	mu    sync.RWMutex
+	words []SensitiveWord // longest first
+	allow []string
+	norm  func(string) string
+}
+
+// NewSensitive builds a lexicon from entries.
+func NewSensitive(entries []SensitiveWord, norm func(string) string) *Sensitive {
+	s := &Sensitive{norm: norm}
+	s.Set(entries)
+	return s
+}
+
+// Set replaces the lexicon's entries.
+func (s *Sensitive) Set(entries []SensitiveWord) {
+	var words []SensitiveWord
+	var allow []string
+	for _, e := range entries {
+		e.Word = s.norm(e.Word)
+		if e.Word == "" {
+			continue
+		}
+		if e.Allow {
+			allow = append(allow, e.Word)
+		} else {
+			words = append(words, e)
+		}
+	}
+	sort.SliceStable(words, func(i, j int) bool { return len(words[i].Word) > len(words[j].Word) })
+	s.mu.Lock()
+	s.words, s.allow = words, allow
+	s.mu.Unlock()
+}
+
+// Check returns the first sensitive word in normalised text that is not
+// part of an allow-listed phrase there.
+func (s *Sensitive) Check(norm string) (SensitiveWord, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	masked := norm
+	for _, a := range s.allow {
+		masked = strings.ReplaceAll(masked, a, strings.Repeat("□", len([]rune(a))))
+	}
+	for _, w := range s.words {
+		if strings.Contains(masked, w.Word) {
+			return w, true
+		}
+	}
+	return SensitiveWord{}, false
+}
+
+// DefaultSensitive is the lexicon shipped in lexicon/sensitive.txt.
+func DefaultSensitive() ([]SensitiveWord, error) {
+	raw, err := lexiconFS.ReadFile("lexicon/sensitive.txt")
+	if err != nil {
+		return nil, err
+	}
+	var out []SensitiveWord
+	sc := bufio.NewScanner(strings.NewReader(string(raw)))
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		f := strings.Fields(line)
+		switch {
+		case len(f) == 0:
+		case f[0] == "allow" && len(f) == 2:
+			out = append(out, SensitiveWord{Word: f[1], Allow: true})
+		case len(f) == 3:
+			a := SensitiveAction(f[2])
+			if a != ActionBlock && a != ActionHandoff && a != ActionFlag {
+				return nil, fmt.Errorf("lexicon/sensitive.txt line %d: unknown action %q", n, f[2])
+			}
+			out = append(out, SensitiveWord{Word: f[0], Category: f[1], Action: a})
+		default:
+			return nil, fmt.Errorf("lexicon/sensitive.txt line %d: want \"word category action\" or \"allow phrase\"", n)
+		}
+	}
+	return out, nil
+}
+
+// SensitiveStore keeps the lexicon in the database, seeded from the
+// shipped defaults on first use, so staff can edit it.
+type SensitiveStore struct{ DB *store.DB }
+
+// SensitiveTopic announces lexicon edits to every replica.
+const SensitiveTopic = "assistant.sensitive"
+
+// List returns the stored lexicon, seeding the defaults when it is empty.
+func (st SensitiveStore) List(ctx context.Context) ([]SensitiveWord, error) {
+	var n int
+	if err := st.DB.QueryRow(ctx, `SELECT COUNT(*) FROM assistant_sensitive`).Scan(&n); err != nil {
+		return nil, fmt.Errorf("sensitive words: %w", err)
+	}
+	if n == 0 {
+		defs, err := DefaultSensitive()
+		if err != nil {
+			return nil, err
+		}
+		err = st.DB.InTx(ctx, func(tx *store.Tx) error {
+			for _, w := range defs {
+				if _, err := tx.Exec(ctx, `INSERT INTO assistant_sensitive (word, category, action, allow, updated_by, updated_at)
+					VALUES (?, ?, ?, ?, 'default', ?) ON CONFLICT (word) DO NOTHING`, w.Word, w.Category, string(w.Action), boolInt(w.Allow), store.Now()); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("seed sensitive words: %w", err)
+		}
+	}
+	rows, err := st.DB.Query(ctx, `SELECT word, category, action, allow FROM assistant_sensitive ORDER BY allow, category, word`)
+	if err != nil {
+		return nil, fmt.Errorf("sensitive words: %w", err)
+	}
+	defer rows.Close()
+	var out []SensitiveWord
+	for rows.Next() {
+		var w SensitiveWord
+		var allow int
+		if err := rows.Scan(&w.Word, &w.Category, &w.Action, &allow); err != nil {
+			return nil, err
+		}
+		w.Allow = allow != 0
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+// Put adds or changes an entry.
+func (st SensitiveStore) Put(ctx context.Context, w SensitiveWord, actor string) error {
+	w.Word = strings.TrimSpace(w.Word)
+	if w.Word == "" {
+		return fmt.Errorf("sensitive word: empty word")
+	}
+	if !w.Allow && w.Action != ActionBlock && w.Action != ActionHandoff && w.Action != ActionFlag {
+		return fmt.Errorf("sensitive word %q: action must be block, handoff or flag", w.Word)
+	}
+	if _, err := st.DB.Exec(ctx, `INSERT INTO assistant_sensitive (word, category, action, allow, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (word) DO UPDATE SET category = excluded.category, action = excluded.action, allow = excluded.allow,
+		updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+		w.Word, w.Category, string(w.Action), boolInt(w.Allow), actor, store.Now()); err != nil {
+		return fmt.Errorf("save sensitive word: %w", err)
+	}
+	return st.DB.Publish(ctx, SensitiveTopic, w.Word)
+}
+
+// Delete removes an entry.
+func (st SensitiveStore) Delete(ctx context.Context, word string) error {
+	if _, err := st.DB.Exec(ctx, `DELETE FROM assistant_sensitive WHERE word = ?`, word); err != nil {
+		return fmt.Errorf("delete sensitive word: %w", err)
+	}
+	return st.DB.Publish(ctx, SensitiveTopic, word)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

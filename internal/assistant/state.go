@@ -1,0 +1,141 @@
+package assistant
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base32"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fuwu-gov/fuwu/internal/store"
+)
+
+// State is what the assistant remembers of a conversation between turns.
+type State struct {
+	Item       string   `json:"item,omitempty"`       // the item being discussed
+	Aspect     Aspect   `json:"aspect,omitempty"`     // the last aspect answered
+	Candidates []string `json:"candidates,omitempty"` // choices offered by a clarify turn
+	Failures   int      `json:"failures,omitempty"`   // consecutive turns without an answer
+	Turns      int      `json:"turns"`
+	// Booking holds the slots of an appointment being made in the chat.
+	Booking *BookingDraft `json:"booking,omitempty"`
+}
+
+// BookingDraft is an appointment being filled in one question at a time.
+type BookingDraft struct {
+	ItemID string `json:"item_id"`
+	HallID string `json:"hall_id,omitempty"`
+	Day    string `json:"day,omitempty"`  // YYYY-MM-DD
+	Time   string `json:"time,omitempty"` // HH:MM
+	Name   string `json:"name,omitempty"`
+	Mobile string `json:"mobile,omitempty"` // kept only until the booking is made
+	Step   string `json:"step,omitempty"`
+}
+
+// StateStore keeps conversation states.
+type StateStore interface {
+	Load(ctx context.Context, conversationID string) (State, bool, error)
+	Save(ctx context.Context, conversationID string, s State) error
+}
+
+// DBState keeps states in the database, shared by every replica.
+type DBState struct{ DB *store.DB }
+
+// Load implements StateStore.
+func (d DBState) Load(ctx context.Context, id string) (State, bool, error) {
+	var raw string
+	err := d.DB.QueryRow(ctx, `SELECT state FROM assistant_state WHERE conversation_id = ?`, id).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return State{}, false, nil
+	}
+	if err != nil {
+		return State{}, false, fmt.Errorf("load state: %w", err)
+	}
+	var s State
+	if err := json.Unmarshal([]byte(raw), &s); err != nil {
+		return State{}, false, fmt.Errorf("decode state: %w", err)
+	}
+	return s, true, nil
+}
+
+// Save implements StateStore.
+func (d DBState) Save(ctx context.Context, id string, s State) error {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	_, err = d.DB.Exec(ctx, `INSERT INTO assistant_state (conversation_id, state, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (conversation_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+		id, string(b), store.Now())
+	if err != nil {
+		return fmt.Errorf("save state: %w", err)
+	}
+	return nil
+}
+
+// MemoryState keeps states in memory (the CLI, evaluation, tests). Entries
+// idle for longer than a day are dropped.
+type MemoryState struct {
+	mu sync.Mutex
+	m  map[string]memEntry
+}
+
+type memEntry struct {
+	s  State
+	at time.Time
+}
+
+// Load implements StateStore.
+func (m *MemoryState) Load(_ context.Context, id string) (State, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.m[id]
+	return e.s, ok, nil
+}
+
+// Save implements StateStore.
+func (m *MemoryState) Save(_ context.Context, id string, s State) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil {
+		m.m = map[string]memEntry{}
+	}
+	now := time.Now()
+	if len(m.m) > 10000 {
+		for k, e := range m.m {
+			if now.Sub(e.at) > 24*time.Hour {
+				delete(m.m, k)
+			}
+		}
+	}
+	m.m[id] = memEntry{s, now}
+	return nil
+}
+
+// NewConversationID returns an unguessable conversation id.
+func NewConversationID() string {
+	b := make([]byte, 15)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+}
+
+// validConversationID accepts ids this package makes (and similar ones
+// made by a recorder): short, URL-safe.
+func validConversationID(id string) bool {
+	if len(id) < 8 || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}

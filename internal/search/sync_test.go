@@ -1,0 +1,132 @@
+package search_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/fuwu-gov/fuwu/data"
+	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/search"
+	"github.com/fuwu-gov/fuwu/internal/store"
+	"github.com/fuwu-gov/fuwu/internal/store/storetest"
+	"github.com/fuwu-gov/fuwu/internal/zh"
+)
+
+// waitFor polls cond until it holds or 10 s pass.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func top(ix *search.Index, q string) string {
+	r := ix.Search(context.Background(), q, 1)
+	if len(r.Hits) == 0 {
+		return ""
+	}
+	return r.Hits[0].ID
+}
+
+// Two replicas share one database: a change written through one reaches
+// the other's index without a restart.
+func TestReplicasFollowChanges(t *testing.T) {
+	t.Parallel()
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			url := storetest.URL(t, d)
+			open := func() *store.DB {
+				db, err := store.Open(ctx, url)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := db.Migrate(ctx, kb.Migrations); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { db.Close() })
+				return db
+			}
+			dbA := open()
+			dbB := dbA // SQLite replicas are one process
+			if d == store.Postgres {
+				dbB = open()
+			}
+			a, b := kb.NewStore(dbA), kb.NewStore(dbB)
+			if _, err := a.ImportFS(ctx, data.KB(), "demo", kb.ImportOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			ix := search.New(zh.MustDefault(), search.DefaultParams())
+			changes := dbB.Subscribe(kb.Topic)
+			if err := search.Load(ctx, ix, b); err != nil {
+				t.Fatal(err)
+			}
+			go search.Follow(ctx, ix, b, changes)
+			if ix.Len() != 120 {
+				t.Fatalf("index has %d items", ix.Len())
+			}
+
+			// A new published item becomes findable.
+			_, err := a.UpsertItems(ctx, []kb.Item{{ID: "X-1", Name: "犬只登记", Theme: "其他", Summary: "养狗人士为犬只办理登记和年检。"}},
+				kb.UpsertOptions{Status: kb.Published})
+			if err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "new item indexed", func() bool { return top(ix, "养狗要登记吗") == "X-1" })
+
+			// Withdrawing takes it out.
+			if err := a.SetStatus(ctx, "X-1", kb.Withdrawn, "reviewer", ""); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "withdrawn item removed", func() bool { _, ok := ix.Item("X-1"); return !ok })
+
+			// A standalone FAQ entry joins its item's questions.
+			if _, err := a.AddEntry(ctx, kb.Entry{ItemID: "FT-038", Question: "敬老卡坐地铁刷不了怎么办", Answer: "请到服务网点核验。", Status: kb.Published}, "editor"); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "faq indexed", func() bool {
+				it, ok := ix.Item("FT-038")
+				return ok && len(it.FAQ) == 2
+			})
+		})
+	}
+}
+
+func TestIndexUpsertRemove(t *testing.T) {
+	t.Parallel()
+	ix := demoIndex(t)
+	before := top(ix, "犬只登记")
+	ix.Upsert(kb.Item{ID: "X-2", Name: "犬只登记", Summary: "为犬只办理登记。"})
+	if got := top(ix, "犬只登记"); got != "X-2" {
+		t.Fatalf("after upsert top = %q", got)
+	}
+	// Replacing an item changes what finds it.
+	ix.Upsert(kb.Item{ID: "X-2", Name: "猫咪绝育补贴", Summary: "为流浪猫绝育发放补贴。"})
+	if got := top(ix, "犬只登记"); got == "X-2" {
+		t.Fatal("old text still finds the item")
+	}
+	if got := top(ix, "猫咪绝育"); got != "X-2" {
+		t.Fatalf("new text top = %q", got)
+	}
+	ix.Remove("X-2")
+	if got := top(ix, "猫咪绝育"); got == "X-2" {
+		t.Fatal("removed item still found")
+	}
+	if ix.Len() != 120 || top(ix, "犬只登记") != before {
+		t.Fatalf("index not back to its state: len %d", ix.Len())
+	}
+	// Many updates trigger a rebuild without changing results.
+	for i := 0; i < 300; i++ {
+		ix.Upsert(kb.Item{ID: "X-3", Name: "犬只登记", Summary: "为犬只办理登记。"})
+	}
+	if top(ix, "犬只登记") != "X-3" || ix.Len() != 121 {
+		t.Fatalf("after churn: len %d top %q", ix.Len(), top(ix, "犬只登记"))
+	}
+}

@@ -1,0 +1,114 @@
+package zh
+
+import (
+	"bufio"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Synonyms maps the words residents use to the words the catalogue uses
+// (上户口 → 入户, 落户; 退休金 → 养老金). The table is data
+// (lexicon/synonyms.txt), one rule a line:
+//
+//	# theme heading
+//	上户口 报户口 落户口 = 入户 落户
+//
+// Any phrase on the left found in a query adds the terms on the right.
+// Matching is by substring of the normalised text, so a rule still fires
+// when the segmenter cuts the phrase differently.
+type Synonyms struct {
+	rules  []synRule // longest phrase first
+	words  []string
+	adding map[string]map[string]bool // phrase → terms its rules add
+}
+
+type synRule struct {
+	phrase string
+	adds   []string
+	line   int
+}
+
+// ParseSynonyms reads a synonym table; norm normalises both sides.
+func ParseSynonyms(data string, norm func(string) string) (*Synonyms, error) {
+	s := &Synonyms{adding: map[string]map[string]bool{}}
+	seen := map[string]bool{}
+	sc := bufio.NewScanner(strings.NewReader(data))
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		left, right, ok := strings.Cut(line, "=")
+		if !ok {
+			return nil, fmt.Errorf("line %d: want \"phrases = terms\"", n)
+		}
+		adds := strings.Fields(norm(right))
+		phrases := strings.Fields(norm(left))
+		if len(adds) == 0 || len(phrases) == 0 {
+			return nil, fmt.Errorf("line %d: empty side", n)
+		}
+		for _, p := range phrases {
+			s.rules = append(s.rules, synRule{phrase: p, adds: adds, line: n})
+			if s.adding[p] == nil {
+				s.adding[p] = map[string]bool{}
+			}
+			for _, a := range adds {
+				s.adding[p][a] = true
+			}
+		}
+		for _, w := range append(phrases, adds...) {
+			if !seen[w] {
+				seen[w] = true
+				s.words = append(s.words, w)
+			}
+		}
+	}
+	sort.SliceStable(s.rules, func(i, j int) bool { return len(s.rules[i].phrase) > len(s.rules[j].phrase) })
+	return s, sc.Err()
+}
+
+// Adds reports whether a rule of phrase adds term.
+func (s *Synonyms) Adds(phrase, term string) bool { return s.adding[phrase][term] }
+
+// Len is the number of phrase rules.
+func (s *Synonyms) Len() int { return len(s.rules) }
+
+// Words lists every phrase and term in the table (for the segmenter).
+func (s *Synonyms) Words() []string { return s.words }
+
+// Expansion is a term a synonym rule adds, and the phrase that fired it.
+type Expansion struct {
+	Term   string
+	Phrase string
+}
+
+// Expand returns the terms the rules add for normalised text, longest
+// phrases first. A term two phrases add comes once for each; a term the
+// text already contains is not added.
+func (s *Synonyms) Expand(norm string) []Expansion {
+	var out []Expansion
+	seen := map[Expansion]bool{}
+	for _, r := range s.rules {
+		if !strings.Contains(norm, r.phrase) {
+			continue
+		}
+		for _, t := range r.adds {
+			e := Expansion{Term: t, Phrase: r.phrase}
+			if !seen[e] && !strings.Contains(norm, t) {
+				seen[e] = true
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
+
+// IsLexicon reports whether a normalised word is one of Fuwu's own
+// government-service words (lexicon or synonym table).
+func (a *Analyzer) IsLexicon(w string) bool { return a.lexiconSet[w] }

@@ -1,0 +1,311 @@
+// Package zh is the room for Chinese text: normalisation (width, case,
+// traditional → simplified, punctuation), word segmentation with gse and
+// Fuwu's government-service lexicon, stop words, the colloquial synonym
+// table, and pinyin keys for residents' typos and homophones. Everything
+// it knows is data under dict/ and lexicon/, embedded in the binary.
+package zh
+
+import (
+	"bytes"
+	"compress/gzip"
+	"embed"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/go-ego/gse"
+)
+
+//go:embed dict/base.txt.gz dict/TSCharacters.txt lexicon/*.txt
+var files embed.FS
+
+// Analyzer turns text into search terms. It is safe for concurrent use.
+type Analyzer struct {
+	seg        gse.Segmenter
+	chars      charMap
+	stop       map[string]bool
+	synonyms   *Synonyms
+	lexicon    []string
+	lexiconSet map[string]bool
+	py         *pinyinTable
+}
+
+var (
+	defaultOnce sync.Once
+	defaultA    *Analyzer
+	defaultErr  error
+)
+
+// Default returns the process-wide analyzer, loading it on first use
+// (about 0.4 s; call Preload early to overlap it with other start-up work).
+func Default() (*Analyzer, error) {
+	defaultOnce.Do(func() { defaultA, defaultErr = Load() })
+	return defaultA, defaultErr
+}
+
+// Preload starts loading the default analyzer in the background.
+func Preload() { go func() { _, _ = Default() }() }
+
+// MustDefault is Default for tests and tools where the embedded data
+// failing to load is a programming error.
+func MustDefault() *Analyzer {
+	a, err := Default()
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
+
+// Load builds an analyzer from the embedded dictionary and lexicon.
+func Load() (*Analyzer, error) {
+	a := &Analyzer{chars: charMap{}, stop: map[string]bool{}}
+	ts, err := files.ReadFile("dict/TSCharacters.txt")
+	if err != nil {
+		return nil, err
+	}
+	parseCharMap(a.chars, string(ts))
+	variants, err := files.ReadFile("lexicon/variants.txt")
+	if err != nil {
+		return nil, err
+	}
+	parseCharMap(a.chars, string(variants))
+
+	base, err := readGzip("dict/base.txt.gz")
+	if err != nil {
+		return nil, fmt.Errorf("zh: load dictionary: %w", err)
+	}
+	// The lexicon's words go in with a high frequency so that the
+	// segmenter keeps them whole ("社保卡", "高龄津贴", "在 手机 上").
+	lex, err := a.readWordList("lexicon/gov.txt")
+	if err != nil {
+		return nil, err
+	}
+	syn, err := files.ReadFile("lexicon/synonyms.txt")
+	if err != nil {
+		return nil, err
+	}
+	a.synonyms, err = ParseSynonyms(string(syn), a.Normalize)
+	if err != nil {
+		return nil, fmt.Errorf("zh: lexicon/synonyms.txt: %w", err)
+	}
+	words := append(lex, a.synonyms.Words()...)
+	a.lexicon = words
+	a.lexiconSet = make(map[string]bool, len(words))
+	for _, w := range words {
+		a.lexiconSet[w] = true
+	}
+	// A lexicon word the base dictionary also has takes the lexicon's
+	// frequency: the segmenter keeps the first entry it reads of a word.
+	inLexicon := make(map[string]bool, len(words))
+	for _, w := range words {
+		inLexicon[w] = true
+	}
+	var dict strings.Builder
+	dict.Grow(len(base) + 16*len(words))
+	for _, line := range strings.Split(string(base), "\n") {
+		w, _, _ := strings.Cut(line, " ")
+		if w != "" && !inLexicon[w] {
+			dict.WriteString(line)
+			dict.WriteByte('\n')
+		}
+	}
+	for _, w := range words {
+		if n := len([]rune(w)); n >= 2 && n <= 8 {
+			fmt.Fprintf(&dict, "%s %d\n", w, lexiconFreq)
+		}
+	}
+	a.seg.SkipLog = true
+	if err := a.seg.LoadDictStr(dict.String()); err != nil {
+		return nil, fmt.Errorf("zh: load dictionary: %w", err)
+	}
+	stops, err := a.readWordList("lexicon/stopwords.txt")
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range stops {
+		a.stop[w] = true
+	}
+	a.py = newPinyinTable()
+	return a, nil
+}
+
+// lexiconFreq is the frequency given to lexicon words: as common as a
+// frequent everyday word, so that they win over accidental splits.
+const lexiconFreq = 1000000
+
+func readGzip(name string) ([]byte, error) {
+	raw, err := files.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(zr)
+}
+
+// readWordList reads one entry a line (first field), '#' comments.
+func (a *Analyzer) readWordList(name string) ([]string, error) {
+	raw, err := files.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, line := range strings.Split(string(raw), "\n") {
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		for _, f := range strings.Fields(line) {
+			out = append(out, a.Normalize(f))
+		}
+	}
+	return out, nil
+}
+
+// Synonyms is the colloquial synonym table.
+func (a *Analyzer) Synonyms() *Synonyms { return a.synonyms }
+
+// IsStop reports whether a normalised word carries no meaning for search.
+func (a *Analyzer) IsStop(w string) bool { return a.stop[w] }
+
+// WordFreq returns how often the segmenter's dictionary has seen w, and
+// whether it knows the word at all.
+func (a *Analyzer) WordFreq(w string) (float64, bool) {
+	f, _, ok := a.seg.Find(w)
+	return f, ok
+}
+
+// Segment cuts normalised text into words (precise mode) keeping
+// punctuation out. Letters and digits come out as whole runs.
+func (a *Analyzer) Segment(norm string) []string {
+	var out []string
+	forRuns(norm, func(run string, han bool) {
+		if !han {
+			out = append(out, run)
+			return
+		}
+		for _, w := range a.seg.Cut(run, true) {
+			if w = strings.TrimSpace(w); w != "" {
+				out = append(out, w)
+			}
+		}
+	})
+	return out
+}
+
+// Words cuts normalised text into dictionary words only (no guessing of
+// new words: an unknown sequence falls apart into characters), stop words
+// dropped. It tells which words of a question are known Chinese words.
+func (a *Analyzer) Words(norm string) []string {
+	var out []string
+	forRuns(norm, func(run string, han bool) {
+		if !han {
+			if !a.stop[run] {
+				out = append(out, run)
+			}
+			return
+		}
+		for _, w := range a.seg.Cut(run, false) {
+			if w = strings.TrimSpace(w); w != "" && !a.stop[w] {
+				out = append(out, w)
+			}
+		}
+	})
+	return out
+}
+
+// WordSpans cuts a run of Chinese characters into dictionary words (no
+// guessing of new words) and returns the rune spans of the words of two or
+// more characters.
+func (a *Analyzer) WordSpans(run string) [][2]int {
+	var out [][2]int
+	pos := 0
+	for _, w := range a.seg.Cut(run, false) {
+		n := len([]rune(w))
+		if n >= 2 {
+			out = append(out, [2]int{pos, pos + n})
+		}
+		pos += n
+	}
+	return out
+}
+
+// Terms returns the search terms of text: normalised, segmented in search
+// mode (long words also give their dictionary sub-words, so 公积金 yields
+// 公积金 and 公积), stop words dropped. The order follows the text.
+func (a *Analyzer) Terms(text string) []string {
+	return a.TermsNormalized(a.Normalize(text))
+}
+
+// TermsNormalized is Terms for text already normalised.
+func (a *Analyzer) TermsNormalized(norm string) []string {
+	var out []string
+	forRuns(norm, func(run string, han bool) {
+		if !han {
+			if !a.stop[run] {
+				out = append(out, run)
+			}
+			return
+		}
+		for _, w := range a.seg.CutSearch(run, true) {
+			w = strings.TrimSpace(w)
+			if w == "" || a.stop[w] {
+				continue
+			}
+			out = append(out, w)
+		}
+	})
+	return out
+}
+
+// forRuns splits normalised text into runs of Chinese characters and runs
+// of letters/digits; everything else separates runs.
+func forRuns(s string, fn func(run string, han bool)) {
+	start, kind := -1, 0 // kind 1 = Han, 2 = letters/digits
+	flush := func(end int) {
+		if start >= 0 {
+			fn(s[start:end], kind == 1)
+		}
+		start, kind = -1, 0
+	}
+	for i, r := range s {
+		k := 0
+		switch {
+		case IsHan(r):
+			k = 1
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			k = 2
+		}
+		if k != kind {
+			flush(i)
+			if k != 0 {
+				start, kind = i, k
+			}
+		}
+	}
+	flush(len(s))
+}
+
+// Bigrams returns the character bigrams of every Chinese run in normalised
+// text (a single-character run gives itself), the n-gram channel that
+// finds what segmentation misses.
+func Bigrams(norm string) []string {
+	var out []string
+	forRuns(norm, func(run string, han bool) {
+		if !han {
+			return
+		}
+		rs := []rune(run)
+		if len(rs) == 1 {
+			out = append(out, run)
+			return
+		}
+		for i := 0; i+1 < len(rs); i++ {
+			out = append(out, string(rs[i:i+2]))
+		}
+	})
+	return out
+}

@@ -1,0 +1,178 @@
+package zh_test
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/zh"
+)
+
+func TestNormalize(t *testing.T) {
+	t.Parallel()
+	a := zh.MustDefault()
+	for in, want := range map[string]string{
+		"ＡＰＰ上能办吗？":      "app上能办吗?",
+		"結婚登記需要帶什麼證件":   "结婚登记需要带什么证件",
+		"户囗本丢了":         "户口本丢了",
+		"  身份证　　过期了 \t": "身份证 过期了",
+		"《出生医学证明》、户口簿。": "\"出生医学证明\",户口簿.",
+		"Ｈｉ 孩子":         "hi 孩子",
+	} {
+		if got := a.Normalize(in); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestTermsKeepsLexiconWords(t *testing.T) {
+	t.Parallel()
+	a := zh.MustDefault()
+	for _, tc := range []struct {
+		text string
+		want []string // must be among the terms
+		not  []string // must not be
+	}{
+		{"我想在手机上办理高龄津贴", []string{"手机", "高龄津贴"}, []string{"在手", "我", "想"}},
+		{"社保卡丢了咋补", []string{"社保卡"}, []string{"咋"}},
+		{"公积金提取", []string{"公积金", "提取"}, nil},
+		{"娃刚出生怎么上户口", []string{"出生", "上户口"}, []string{"怎么"}},
+	} {
+		got := a.Terms(tc.text)
+		set := map[string]bool{}
+		for _, w := range got {
+			set[w] = true
+		}
+		for _, w := range tc.want {
+			if !set[w] {
+				t.Errorf("Terms(%q) = %v, missing %q", tc.text, got, w)
+			}
+		}
+		for _, w := range tc.not {
+			if set[w] {
+				t.Errorf("Terms(%q) = %v, should not contain %q", tc.text, got, w)
+			}
+		}
+	}
+}
+
+func TestSynonymsExpand(t *testing.T) {
+	t.Parallel()
+	a := zh.MustDefault()
+	if n := a.Synonyms().Len(); n < 400 {
+		t.Errorf("synonym table has %d phrases, want hundreds", n)
+	}
+	for text, want := range map[string][]string{
+		"退休金怎么领":  {"养老金"},
+		"低保怎么申请":  {"最低生活保障"},
+		"社保卡丢了":   {"社会保障卡", "遗失"},
+		"生孩子要办什么": {"生育"},
+		"给娃上户口":   {"入户", "子女"},
+	} {
+		var got []string
+		for _, e := range a.Synonyms().Expand(a.Normalize(text)) {
+			got = append(got, e.Term)
+		}
+		for _, w := range want {
+			if !contains(got, w) {
+				t.Errorf("Expand(%q) = %v, missing %q", text, got, w)
+			}
+		}
+	}
+	// A term already in the text is not added again.
+	for _, e := range a.Synonyms().Expand("社会保障卡") {
+		if e.Term == "社会保障卡" {
+			t.Error("expanded a term already present")
+		}
+	}
+}
+
+func TestParseSynonymsErrors(t *testing.T) {
+	t.Parallel()
+	id := func(s string) string { return s }
+	for _, bad := range []string{"没有等号", "= 只有右边", "只有左边 ="} {
+		if _, err := zh.ParseSynonyms(bad, id); err == nil || !strings.Contains(err.Error(), "line 1") {
+			t.Errorf("ParseSynonyms(%q) error %v, want a line-1 error", bad, err)
+		}
+	}
+}
+
+func TestPinyinKey(t *testing.T) {
+	t.Parallel()
+	a := zh.MustDefault()
+	same := [][2]string{
+		{"公基金", "公积金"}, // same sound
+		{"居注证", "居住证"}, // zh/z
+		{"执找", "执照"},
+		{"身分证", "身份证"},
+		{"失业经", "失业金"}, // jing/jin
+		{"金贴", "津贴"},
+	}
+	for _, p := range same {
+		if a.PinyinKey(p[0]) != a.PinyinKey(p[1]) || a.PinyinKey(p[0]) == "" {
+			t.Errorf("PinyinKey(%s)=%q, PinyinKey(%s)=%q: want equal", p[0], a.PinyinKey(p[0]), p[1], a.PinyinKey(p[1]))
+		}
+	}
+	if a.PinyinKey("社保") == a.PinyinKey("医保") {
+		t.Error("社保 and 医保 must differ")
+	}
+	if a.PinyinKey("app") != "" {
+		t.Error("non-Han words have no key")
+	}
+}
+
+func TestBigrams(t *testing.T) {
+	t.Parallel()
+	got := zh.Bigrams("户口本 app 补办,丢")
+	want := []string{"户口", "口本", "补办", "丢"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Bigrams = %v, want %v", got, want)
+	}
+}
+
+func FuzzTerms(f *testing.F) {
+	for _, s := range []string{"娃刚出生怎么上户口", "ＡＰＰ", "", "\xff\xfe", "户囗本丢了，补一个要钱吗？", "a1b2 c3"} {
+		f.Add(s)
+	}
+	a := zh.MustDefault()
+	f.Fuzz(func(t *testing.T, s string) {
+		n := a.Normalize(s)
+		if a.Normalize(n) != n {
+			t.Fatalf("Normalize not idempotent: %q → %q → %q", s, n, a.Normalize(n))
+		}
+		for _, w := range a.TermsNormalized(n) {
+			if w == "" || strings.TrimSpace(w) != w {
+				t.Fatalf("bad term %q from %q", w, s)
+			}
+		}
+		_ = zh.Bigrams(n)
+		_ = a.Synonyms().Expand(n)
+		_ = a.PinyinKey(n)
+	})
+}
+
+func BenchmarkTerms(b *testing.B) {
+	a := zh.MustDefault()
+	q := "老公是深户，宝宝刚出生一个礼拜，孩子户口咋落，要带什么材料，能在手机上办吗"
+	b.SetBytes(int64(len(q)))
+	for b.Loop() {
+		a.Terms(q)
+	}
+}
+
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		if _, err := zh.Load(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func contains(list []string, w string) bool {
+	for _, x := range list {
+		if x == w {
+			return true
+		}
+	}
+	return false
+}
