@@ -11,6 +11,8 @@ import (
 	"mime"
 	"strings"
 	"time"
+
+	"github.com/fuwu-gov/fuwu/internal/privacy"
 )
 
 // Roles of chat messages.
@@ -78,7 +80,14 @@ func (c *Client) chatBody(req ChatRequest, stream bool) ([]byte, string, error) 
 		body[k] = v
 	}
 	body["model"] = model
-	body["messages"] = req.Messages
+	// Defence in depth: callers mask personal data, and so does the client,
+	// so that nothing unmasked ever leaves for a model.
+	msgs := make([]Message, len(req.Messages))
+	for i, m := range req.Messages {
+		m.Content, _ = privacy.Mask(m.Content)
+		msgs[i] = m
+	}
+	body["messages"] = msgs
 	body["stream"] = stream
 	if req.Temperature != nil {
 		body["temperature"] = *req.Temperature

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/fuwu-gov/fuwu/internal/privacy"
 )
 
 type embedResponse struct {
@@ -19,7 +21,7 @@ type embedResponse struct {
 // Embed returns one vector per text, in order, sending EmbedBatch texts per
 // request. Every vector has the same length; anything else from the server
 // is ErrMalformed. Empty texts are sent as a single space (some servers
-// reject "").
+// reject ""); personal data is masked before sending.
 func (c *Client) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	if !c.HasEmbeddings() {
 		return nil, ErrNotConfigured
@@ -51,7 +53,7 @@ func (c *Client) embedBatch(ctx context.Context, texts []string) ([][]float32, e
 		if t == "" {
 			t = " "
 		}
-		in[i] = t
+		in[i], _ = privacy.Mask(t)
 	}
 	body, err := json.Marshal(map[string]any{"model": c.cfg.EmbedModel, "input": in})
 	if err != nil {

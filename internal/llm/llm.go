@@ -3,6 +3,10 @@
 // server, DeepSeek, Qwen, a gateway) with chat completions, streamed token
 // by token, embeddings and audio transcription.
 //
+// Every text sent (chat messages, embedding inputs, transcription prompts)
+// passes through privacy.Mask first: callers mask too, this is the last
+// line of defence.
+//
 // A nil *Client means "no model configured": every method then returns
 // ErrNotConfigured, so callers fall back to their retrieval-only path
 // without special cases.

@@ -423,3 +423,31 @@ func (zeros) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
 }
+
+// The client masks personal data itself before anything leaves.
+func TestMasksBeforeSending(t *testing.T) {
+	t.Parallel()
+	s := llmtest.NewServer(t)
+	c := s.Client(t)
+	ctx := context.Background()
+	const id, phone = "110101199003071233", "13812345678"
+	if _, err := c.Stream(ctx, llm.ChatRequest{Messages: []llm.Message{
+		{Role: llm.RoleSystem, Content: "大厅电话0755-83988110"},
+		{Role: llm.RoleUser, Content: "我的身份证" + id + "，电话" + phone},
+	}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Embed(ctx, []string{"电话" + phone}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Transcribe(ctx, strings.NewReader("语音"), "a.wav", llm.TranscribeOptions{Prompt: "身份证" + id}); err != nil {
+		t.Fatal(err)
+	}
+	s.AssertNoPersonalData(t)
+	all := strings.Join(s.Texts(), "\n")
+	for _, want := range []string{"110101********1233", "138****5678", "0755-83988110"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("server did not get %s: %s", want, all)
+		}
+	}
+}

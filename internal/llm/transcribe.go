@@ -12,6 +12,8 @@ import (
 	"net/textproto"
 	"path/filepath"
 	"strings"
+
+	"github.com/fuwu-gov/fuwu/internal/privacy"
 )
 
 // ErrAudioTooLarge is returned for an upload over DefaultMaxAudioBytes.
@@ -61,7 +63,8 @@ func (c *Client) Transcribe(ctx context.Context, audio io.Reader, filename strin
 		fields = append(fields, [2]string{"language", opt.Language})
 	}
 	if opt.Prompt != "" {
-		fields = append(fields, [2]string{"prompt", opt.Prompt})
+		prompt, _ := privacy.Mask(opt.Prompt)
+		fields = append(fields, [2]string{"prompt", prompt})
 	}
 	for _, f := range fields {
 		if err == nil {

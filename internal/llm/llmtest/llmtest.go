@@ -25,6 +25,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fuwu-gov/fuwu/internal/llm"
+	"github.com/fuwu-gov/fuwu/internal/privacy"
 )
 
 // Model names the fake server reports; any other name is accepted too.
@@ -584,4 +585,18 @@ func Embed(text string) []float32 {
 		out[i] = float32(x / norm)
 	}
 	return out
+}
+
+// AssertNoPersonalData fails t for every text the server received that
+// still holds personal data (an ID card, mobile or bank card number, an
+// e-mail address), as privacy.Mask sees it.
+func (s *Server) AssertNoPersonalData(t testing.TB) {
+	t.Helper()
+	for i, r := range s.Requests() {
+		for _, text := range r.Texts() {
+			if _, found := privacy.Mask(text); len(found) > 0 {
+				t.Errorf("request %d (%s) carried %v unmasked: %q", i, r.Path, found, text)
+			}
+		}
+	}
 }

@@ -3,6 +3,7 @@ package llmtest_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"strings"
@@ -125,3 +126,33 @@ func TestCloseReleasesHang(t *testing.T) {
 }
 
 func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
+
+type recorder struct {
+	testing.TB
+	errors []string
+}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+func (r *recorder) Helper() {}
+
+// AssertNoPersonalData catches what a careless caller sends past the client.
+func TestAssertNoPersonalData(t *testing.T) {
+	t.Parallel()
+	s := llmtest.NewServer(t)
+	req, _ := http.NewRequest(http.MethodPost, s.URL+"/chat/completions",
+		strings.NewReader(`{"model":"m","messages":[{"role":"user","content":"电话13812345678"}]}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+llmtest.APIKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	r := &recorder{TB: t}
+	s.AssertNoPersonalData(r)
+	if len(r.errors) != 1 || !strings.Contains(r.errors[0], "mobile") {
+		t.Fatalf("errors %q", r.errors)
+	}
+}
