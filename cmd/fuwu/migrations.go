@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/kb"
@@ -13,6 +14,7 @@ func allMigrations() []store.Migrations {
 	return []store.Migrations{
 		kb.Migrations,
 		search.Migrations,
+		assistant.Migrations,
 		convo.Migrations,
 		audit.Migrations,
 	}

@@ -202,7 +202,7 @@ func (as *Assistant) writeAspect(b *strings.Builder, it *kb.Item, aspect Aspect,
 		}
 		b.WriteString("\n" + timeLimitText(it.TimeLimit))
 		if it.Fee != "" {
-			fmt.Fprintf(b, "收费标准：%s。", strings.TrimRight(it.Fee, "。"))
+			fmt.Fprintf(b, "\n收费标准：%s。", strings.TrimRight(it.Fee, "。"))
 		}
 	}
 }
