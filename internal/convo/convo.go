@@ -138,6 +138,21 @@ func (s *Store) NewConversation(ctx context.Context, channel string) (Conversati
 	return c, nil
 }
 
+// EnsureConversation records a conversation under an id the caller made
+// (the assistant names conversations itself); an existing one is kept.
+func (s *Store) EnsureConversation(ctx context.Context, id, channel string) error {
+	if id == "" {
+		return fmt.Errorf("ensure conversation: %w: empty id", ErrInput)
+	}
+	now, day := s.clock()
+	_, err := s.db.Exec(ctx, `INSERT INTO convo_conversations (id, channel, turns, day, created_at, updated_at) VALUES (?, ?, 0, ?, ?, ?)
+		ON CONFLICT (id) DO NOTHING`, id, channel, day, now, now)
+	if err != nil {
+		return fmt.Errorf("ensure conversation: %w", err)
+	}
+	return nil
+}
+
 // AddTurn appends t to its conversation and returns it with ID, Index and
 // CreatedAt set. Question, answer and label are masked again on the way in.
 func (s *Store) AddTurn(ctx context.Context, t Turn) (Turn, error) {
