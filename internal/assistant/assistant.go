@@ -246,7 +246,8 @@ func (as *Assistant) turn(ctx context.Context, req Request, onDelta func(string)
 	}
 
 	// A model rewrites answered turns from the same facts, when configured.
-	if as.cfg.Model != nil && reply.Status == Answered && t.item != nil {
+	// Appointment and door-to-door questions are the assistant's own.
+	if as.cfg.Model != nil && t.status == Answered && t.item != nil && !t.startBooking && !t.startDoorstep {
 		as.modelAnswer(ctx, t, &reply, &rec, onDelta)
 	} else if onDelta != nil {
 		streamText(reply.Answer, onDelta)
@@ -258,7 +259,10 @@ func (as *Assistant) turn(ctx context.Context, req Request, onDelta func(string)
 	next.Turns++
 	switch reply.Status {
 	case Answered:
-		next.Item, next.Aspect, next.Candidates, next.Failures = t.item.ID, t.aspect, nil, 0
+		if len(reply.Citations) > 0 {
+			next.Item = reply.Citations[0].ID
+		}
+		next.Aspect, next.Candidates, next.Failures = t.aspect, nil, 0
 	case Clarify:
 		next.Candidates = reply.Candidates
 		next.Failures++
