@@ -4,19 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"time"
 
-	"github.com/fuwu-gov/fuwu/data"
-	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/auth"
-	"github.com/fuwu-gov/fuwu/internal/kb"
-	"github.com/fuwu-gov/fuwu/internal/search"
+	"github.com/fuwu-gov/fuwu/internal/llm"
 	"github.com/fuwu-gov/fuwu/internal/web"
-	"github.com/fuwu-gov/fuwu/internal/zh"
 )
 
 func init() {
@@ -31,6 +29,8 @@ func runServe(ctx context.Context, args []string) error {
 	fs := newFlags("serve", os.Stderr)
 	var sf storeFlags
 	sf.bind(fs)
+	var lc llm.Config
+	lc.RegisterFlags(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	demo := fs.Bool("demo", true, "load the bundled demo catalogue when the knowledge base is empty")
 	chatRate := fs.Float64("chat-rate", 20, "chat messages per minute allowed from one client address")
@@ -40,19 +40,12 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	start := time.Now()
-	zh.Preload() // the dictionary loads while the database opens
-	db, err := sf.open(ctx)
+	a, err := openApp(ctx, sf, lc, *demo)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	kbs := kb.NewStore(db)
-	if *demo {
-		if err := loadDemo(ctx, kbs); err != nil {
-			return err
-		}
-	}
-	h, err := buildServer(ctx, kbs, web.Config{ChatRate: *chatRate, TrustProxy: *trustProxy, SecureCookies: *secure})
+	defer a.close()
+	h, err := buildServer(ctx, a, web.Config{ChatRate: *chatRate, TrustProxy: *trustProxy, SecureCookies: *secure})
 	if err != nil {
 		return err
 	}
@@ -63,8 +56,9 @@ func runServe(ctx context.Context, args []string) error {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	slog.Info("fuwu serving", "addr", "http://"+ln.Addr().String(), "db", string(db.Dialect), "startup", time.Since(start).Round(time.Millisecond))
-	if users, err := auth.NewStore(db).Users(ctx); err == nil && len(users) == 0 {
+	slog.Info("fuwu serving", "addr", "http://"+ln.Addr().String(), "db", string(a.db.Dialect),
+		"model", a.llm.HasChat(), "startup", time.Since(start).Round(time.Millisecond))
+	if users, err := auth.NewStore(a.db).Users(ctx); err == nil && len(users) == 0 {
 		slog.Info("no staff account yet: create the first with 'fuwu user add NAME --role admin'")
 	}
 	select {
@@ -80,41 +74,20 @@ func runServe(ctx context.Context, args []string) error {
 	return nil
 }
 
-// buildServer wires the assistant over the knowledge base and the web
-// front around it. The search index and the hall cache follow knowledge
-// changes until ctx ends, so what staff publish reaches the chat at once.
-func buildServer(ctx context.Context, kbs *kb.Store, cfg web.Config) (*web.Server, error) {
-	db := kbs.DB()
-	a, err := zh.Default()
-	if err != nil {
-		return nil, err
+// buildServer puts the web front around the app's parts.
+func buildServer(ctx context.Context, a *app, cfg web.Config) (*web.Server, error) {
+	conv := web.NewConvoConversations(a.convo, a.kb)
+	cfg.KB, cfg.Auth, cfg.Search = a.kb, auth.NewStore(a.db), a.index
+	cfg.Assistant, cfg.Conversations, cfg.Convo = conv.Record(a.assistant), conv, a.convo
+	cfg.Audit = audit.New(a.db)
+	if a.llm.HasTranscription() {
+		cfg.Transcriber = transcriber{a.llm}
 	}
-	// Subscribe before loading so no change falls between the two.
-	itemChanges, hallChanges := db.Subscribe(kb.Topic), db.Subscribe(kb.Topic)
-	ix := search.New(a, search.DefaultParams())
-	if err := search.Load(ctx, ix, kbs); err != nil {
-		return nil, err
-	}
-	go search.Follow(ctx, ix, kbs, itemChanges)
-	halls, err := kb.NewHallCache(ctx, kbs)
-	if err != nil {
-		return nil, err
-	}
-	go halls.Follow(ctx, hallChanges)
-	asst, err := assistant.New(assistant.Config{Index: ix, Halls: halls, Analyzer: a, Mask: maskPersonal,
-		States: &assistant.DBState{DB: db}})
-	if err != nil {
-		return nil, err
-	}
-	// Transcripts are kept in memory until conversations are persisted in
-	// the database (they are masked like everything the assistant keeps).
-	conv := web.NewMemoryConversations(20000, maskPersonal)
-	cfg.KB, cfg.Auth, cfg.Assistant, cfg.Conversations, cfg.Search = kbs, auth.NewStore(db), conv.Record(asst), conv, ix
 	cfg.Ready = func(ctx context.Context) error {
-		if err := db.QueryRow(ctx, `SELECT 1`).Scan(new(int)); err != nil {
+		if err := a.db.QueryRow(ctx, `SELECT 1`).Scan(new(int)); err != nil {
 			return fmt.Errorf("database: %w", err)
 		}
-		if ix.Len() == 0 {
+		if a.index.Len() == 0 {
 			return errors.New("the knowledge base has no published items")
 		}
 		return nil
@@ -122,23 +95,9 @@ func buildServer(ctx context.Context, kbs *kb.Store, cfg web.Config) (*web.Serve
 	return web.New(ctx, cfg)
 }
 
-// loadDemo imports the embedded demo catalogue into an empty knowledge base.
-func loadDemo(ctx context.Context, s *kb.Store) error {
-	counts, err := s.Count(ctx)
-	if err != nil {
-		return err
-	}
-	n := 0
-	for _, c := range counts {
-		n += c
-	}
-	if n > 0 {
-		return nil
-	}
-	rep, err := s.ImportFS(ctx, data.KB(), "demo", kb.ImportOptions{Upsert: kb.UpsertOptions{Status: kb.Published, Actor: "demo"}})
-	if err != nil {
-		return fmt.Errorf("load demo catalogue: %w", err)
-	}
-	slog.Info("loaded demo catalogue", "items", rep.Items.Created, "halls", rep.Halls)
-	return nil
+// transcriber adapts the model client's speech-to-text to the web.
+type transcriber struct{ c *llm.Client }
+
+func (t transcriber) Transcribe(ctx context.Context, audio io.Reader, filename, _ string) (string, error) {
+	return t.c.Transcribe(ctx, audio, filename, llm.TranscribeOptions{Language: "zh"})
 }

@@ -28,9 +28,7 @@ type notifier struct {
 	subs   map[string][]chan string
 	cancel context.CancelFunc
 	done   chan struct{}
-	// ready closes once the first LISTEN is in place: until then a
-	// notification would be lost, so Subscribe waits for it.
-	ready chan struct{}
+	ready  chan struct{} // closed once the first LISTEN is in place
 }
 
 func newNotifier(db *DB) *notifier { return &notifier{db: db, subs: map[string][]chan string{}} }
@@ -49,13 +47,16 @@ func (db *DB) Publish(ctx context.Context, topic, msg string) error {
 // Subscribe returns a channel of messages published on topic, by this
 // process or (on PostgreSQL) any other. Slow subscribers lose messages but
 // get Resync, so they can always catch up. The channel closes with the DB.
+// On PostgreSQL the first Subscribe waits (up to listenWait) until the
+// listener is connected, so that a change made right after subscribing is
+// heard; if the server is slow the listener keeps trying and announces
+// Resync when it gets through.
 func (db *DB) Subscribe(topic string) <-chan string {
 	n := db.notify
 	ch := make(chan string, 64)
 	n.mu.Lock()
 	n.subs[topic] = append(n.subs[topic], ch)
-	start := db.Dialect == Postgres && n.cancel == nil
-	if start {
+	if db.Dialect == Postgres && n.cancel == nil {
 		ctx, cancel := context.WithCancel(context.Background())
 		n.cancel = cancel
 		n.done = make(chan struct{})
@@ -65,16 +66,15 @@ func (db *DB) Subscribe(topic string) <-chan string {
 	ready := n.ready
 	n.mu.Unlock()
 	if ready != nil {
-		// Changes published before LISTEN is in place would never arrive;
-		// wait for it (bounded: an unreachable server must not hang callers,
-		// who then get Resync when the listener connects).
 		select {
 		case <-ready:
-		case <-time.After(5 * time.Second):
+		case <-time.After(listenWait):
 		}
 	}
 	return ch
 }
+
+const listenWait = 5 * time.Second
 
 func (n *notifier) deliver(topic, msg string) {
 	n.mu.Lock()
@@ -113,7 +113,7 @@ func (n *notifier) deliverAll(msg string) {
 func (n *notifier) listen(ctx context.Context) {
 	defer close(n.done)
 	backoff := 100 * time.Millisecond
-	first, failed := true, false
+	first := true
 	for ctx.Err() == nil {
 		conn, err := pgx.Connect(ctx, n.db.url)
 		if err == nil {
@@ -126,7 +126,6 @@ func (n *notifier) listen(ctx context.Context) {
 			if ctx.Err() == nil {
 				slog.Warn("change listener: connect failed", "err", err)
 			}
-			failed = true
 			select {
 			case <-ctx.Done():
 				return
@@ -138,9 +137,7 @@ func (n *notifier) listen(ctx context.Context) {
 		backoff = 100 * time.Millisecond
 		if first {
 			close(n.ready)
-		}
-		if !first || failed {
-			// Messages may have been missed while not listening.
+		} else {
 			n.deliverAll(Resync)
 		}
 		first = false

@@ -104,7 +104,7 @@ func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.Token, Path: "/admin", HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: s.cfg.SecureCookies})
-	s.audit(r.Context(), u.Username, "login", "", clientIP(r))
+	s.audit(r, &u, "user.login", "user:"+u.Username, nil)
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
 }
 
@@ -115,7 +115,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/admin", MaxAge: -1, HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: s.cfg.SecureCookies})
 	if u := currentUser(r); u != nil {
-		s.audit(r.Context(), u.Username, "logout", "", "")
+		s.audit(r, u, "user.logout", "user:"+u.Username, nil)
 	}
 	http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
 }
@@ -194,7 +194,7 @@ func (s *Server) userAdd(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/admin/users?err="+url.QueryEscape(err.Error()), http.StatusSeeOther)
 		return
 	}
-	s.audit(r.Context(), currentUser(r).Username, "user.add", r.FormValue("username"), "role="+string(role))
+	s.audit(r, nil, "user.add", "user:"+r.FormValue("username"), map[string]any{"role": string(role)})
 	back(w, r, "/admin/users", "已创建账号 "+r.FormValue("username"))
 }
 
@@ -224,8 +224,7 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/admin/users?err="+url.QueryEscape(msg), http.StatusSeeOther)
 		return
 	}
-	s.audit(r.Context(), currentUser(r).Username, "user.update", u.Username,
-		fmt.Sprintf("role=%s disabled=%v", role, r.FormValue("disabled") == "1"))
+	s.audit(r, nil, "user.update", "user:"+u.Username, map[string]any{"role": string(role), "disabled": r.FormValue("disabled") == "1"})
 	back(w, r, "/admin/users", "已更新账号 "+u.Username)
 }
 
@@ -239,7 +238,7 @@ func (s *Server) userPassword(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/admin/users?err="+url.QueryEscape(err.Error()), http.StatusSeeOther)
 		return
 	}
-	s.audit(r.Context(), currentUser(r).Username, "user.password", u.Username, "")
+	s.audit(r, nil, "user.password", "user:"+u.Username, nil)
 	back(w, r, "/admin/users", "已重设 "+u.Username+" 的密码")
 }
 

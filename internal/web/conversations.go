@@ -1,11 +1,8 @@
 package web
 
 import (
-	"container/list"
 	"context"
 	"errors"
-	"fmt"
-	"sync"
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
@@ -27,6 +24,16 @@ type Turn struct {
 type Conversation struct {
 	ID    string `json:"conversation_id"`
 	Turns []Turn `json:"turns"`
+	// Staff replies to the resident after a handoff (转人工), oldest first.
+	StaffReplies []StaffReply `json:"staff_replies"`
+	// HandoffState is the ticket's state (open, claimed, closed) or "".
+	HandoffState string `json:"handoff_state,omitempty"`
+}
+
+// StaffReply is a staff member's message to the resident.
+type StaffReply struct {
+	At   time.Time `json:"at"`
+	Body string    `json:"body"`
 }
 
 // Feedback is a 好差评 rating of one answer.
@@ -62,121 +69,3 @@ type Conversations interface {
 	AddFeedback(ctx context.Context, f Feedback) error
 }
 
-// MemoryConversations keeps the most recent conversations in memory. Wrap
-// the assistant with Record so that what it answers is kept. It serves a
-// single replica until conversations are persisted in the database; a
-// restart forgets them.
-type MemoryConversations struct {
-	max  int
-	mask func(string) string
-
-	mu    sync.Mutex
-	order *list.List // most recent at the front; values are *Conversation
-	byID  map[string]*list.Element
-}
-
-// NewMemoryConversations keeps up to max conversations (oldest dropped).
-// mask hides personal data in the messages kept (nil keeps them as typed).
-func NewMemoryConversations(max int, mask func(string) string) *MemoryConversations {
-	if mask == nil {
-		mask = func(s string) string { return s }
-	}
-	return &MemoryConversations{max: max, mask: mask, order: list.New(), byID: map[string]*list.Element{}}
-}
-
-// Conversation returns a copy of a conversation.
-func (m *MemoryConversations) Conversation(ctx context.Context, id string) (Conversation, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	e, ok := m.byID[id]
-	if !ok {
-		return Conversation{}, fmt.Errorf("conversation %q: %w", id, ErrNoConversation)
-	}
-	c := e.Value.(*Conversation)
-	return Conversation{ID: c.ID, Turns: append([]Turn(nil), c.Turns...)}, nil
-}
-
-// AddFeedback rates a turn; a later rating replaces an earlier one.
-func (m *MemoryConversations) AddFeedback(ctx context.Context, f Feedback) error {
-	if err := f.Validate(); err != nil {
-		return err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	e, ok := m.byID[f.ConversationID]
-	if !ok {
-		return fmt.Errorf("conversation %q: %w", f.ConversationID, ErrNoConversation)
-	}
-	c := e.Value.(*Conversation)
-	for i := range c.Turns {
-		if c.Turns[i].ID == f.TurnID {
-			c.Turns[i].Feedback = f.Score
-			return nil
-		}
-	}
-	return fmt.Errorf("turn %d: %w", f.TurnID, ErrNoConversation)
-}
-
-func (m *MemoryConversations) add(msg string, rep assistant.Reply) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	e, ok := m.byID[rep.ConversationID]
-	if ok {
-		m.order.MoveToFront(e)
-	} else {
-		e = m.order.PushFront(&Conversation{ID: rep.ConversationID})
-		m.byID[rep.ConversationID] = e
-		for m.order.Len() > m.max {
-			old := m.order.Back()
-			m.order.Remove(old)
-			delete(m.byID, old.Value.(*Conversation).ID)
-		}
-	}
-	c := e.Value.(*Conversation)
-	c.Turns = append(c.Turns, Turn{ID: rep.TurnID, At: time.Now(), Message: m.mask(msg), Reply: rep})
-}
-
-// Record wraps an assistant so that every turn it answers is kept in m.
-// Replies without a conversation id or turn id get them here.
-func (m *MemoryConversations) Record(svc assistant.Service) assistant.Service {
-	return &recorder{svc: svc, m: m}
-}
-
-type recorder struct {
-	svc assistant.Service
-	m   *MemoryConversations
-}
-
-func (r *recorder) Ask(ctx context.Context, req assistant.Request) (assistant.Reply, error) {
-	rep, err := r.svc.Ask(ctx, req)
-	if err == nil {
-		r.keep(req, &rep)
-	}
-	return rep, err
-}
-
-func (r *recorder) Stream(ctx context.Context, req assistant.Request, onDelta func(string)) (assistant.Reply, error) {
-	rep, err := r.svc.Stream(ctx, req, onDelta)
-	if err == nil {
-		r.keep(req, &rep)
-	}
-	return rep, err
-}
-
-func (r *recorder) keep(req assistant.Request, rep *assistant.Reply) {
-	if rep.ConversationID == "" {
-		rep.ConversationID = req.ConversationID
-	}
-	if rep.ConversationID == "" {
-		rep.ConversationID = newID()
-	}
-	if rep.TurnID == 0 {
-		c, err := r.m.Conversation(context.Background(), rep.ConversationID)
-		if err == nil {
-			rep.TurnID = int64(len(c.Turns) + 1)
-		} else {
-			rep.TurnID = 1
-		}
-	}
-	r.m.add(req.Message, *rep)
-}

@@ -295,7 +295,7 @@ func (s *Server) saveItem(w http.ResponseWriter, r *http.Request, rec kb.Record,
 		}
 		msg = "已保存并发布，智能咨询即时生效"
 	}
-	s.audit(ctx, u.Username, "item.save", it.ID, action)
+	s.audit(r, nil, "kb.item.save", "item:"+it.ID, map[string]any{"action": action, "note": r.FormValue("note")})
 	back(w, r, "/admin/items/"+url.PathEscape(it.ID), msg)
 }
 
@@ -320,7 +320,7 @@ func (s *Server) itemStatus(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusConflict, "无法变更状态："+err.Error())
 		return
 	}
-	s.audit(r.Context(), u.Username, "item.status", id, string(to))
+	s.audit(r, nil, "kb.item.status", "item:"+id, map[string]any{"to": string(to), "note": r.FormValue("note")})
 	msg := "状态已变更为" + to.Label()
 	if to == kb.Published {
 		msg += "，智能咨询即时生效"
@@ -403,8 +403,8 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		d.Err = "导入中止：" + strings.ReplaceAll(err.Error(), dir+string(filepath.Separator), "")
 		slog.WarnContext(r.Context(), "upload import", "file", name, "err", err)
 	}
-	s.audit(r.Context(), u.Username, "kb.upload", name, fmt.Sprintf("status=%s created=%d updated=%d skipped=%d",
-		st, rep.Items.Created, rep.Items.Updated, rep.Skipped()))
+	s.audit(r, nil, "kb.upload", "file:"+name, map[string]any{"status": string(st), "created": rep.Items.Created,
+		"updated": rep.Items.Updated, "halls": rep.Halls, "skipped": rep.Skipped()})
 	show(http.StatusOK)
 }
 
@@ -468,7 +468,7 @@ func (s *Server) faqSave(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/admin/faq?err="+url.QueryEscape(err.Error()), http.StatusSeeOther)
 		return
 	}
-	s.audit(r.Context(), u.Username, "faq.save", strconv.FormatInt(e.ID, 10), string(st))
+	s.audit(r, nil, "kb.faq.save", "faq:"+strconv.FormatInt(e.ID, 10), map[string]any{"status": string(st), "item": e.ItemID})
 	back(w, r, "/admin/faq", fmt.Sprintf("问答 #%d 已保存（%s）", e.ID, st.Label()))
 }
 
@@ -505,7 +505,6 @@ func (s *Server) hallEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) hallSave(w http.ResponseWriter, r *http.Request) {
-	u := currentUser(r)
 	id := r.PathValue("id")
 	isNew := id == "new"
 	h := kb.Hall{ID: id}
@@ -553,7 +552,7 @@ func (s *Server) hallSave(w http.ResponseWriter, r *http.Request) {
 		s.renderHallError(w, r, h, isNew, err.Error())
 		return
 	}
-	s.audit(r.Context(), u.Username, "hall.save", h.ID, "")
+	s.audit(r, nil, "kb.hall.save", "hall:"+h.ID, nil)
 	back(w, r, "/admin/halls/"+url.PathEscape(h.ID), "服务大厅已保存，即时生效")
 }
 

@@ -36,7 +36,9 @@ import (
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/search"
 )
@@ -61,11 +63,6 @@ type Transcriber interface {
 	Transcribe(ctx context.Context, audio io.Reader, filename, contentType string) (string, error)
 }
 
-// Auditor records staff actions in the append-only audit log.
-type Auditor interface {
-	Record(ctx context.Context, actor, action, target, detail string) error
-}
-
 // Config is what the server is built from. KB, Auth and Assistant are
 // required; the rest are optional and their pages or features disappear
 // when nil.
@@ -76,7 +73,8 @@ type Config struct {
 	Conversations Conversations // transcripts and feedback
 	Search        Searcher      // catalogue search; nil filters by name
 	Transcriber   Transcriber   // voice upload; nil hides it
-	Audit         Auditor       // nil logs staff actions with slog only
+	Convo         *convo.Store  // console quality pages and handoff queue; nil hides them
+	Audit         *audit.Log    // the audit trail; nil logs staff actions with slog only
 	Metrics       *Metrics      // nil makes a fresh registry
 
 	// ChatRate is how many chat messages one client address may send per
@@ -121,7 +119,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, errors.New("web: KB, Auth and Assistant are required")
 	}
 	if cfg.Conversations == nil {
-		return nil, errors.New("web: Conversations is required (web.NewMemoryConversations records them in memory)")
+		return nil, errors.New("web: Conversations is required (web.NewConvoConversations)")
 	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics()
@@ -177,12 +175,23 @@ func (s *Server) staff(pattern string, perm auth.Permission, h http.HandlerFunc)
 	s.mux.Handle(pattern, s.require(perm, h))
 }
 
-func (s *Server) audit(ctx context.Context, actor, action, target, detail string) {
-	slog.InfoContext(ctx, "staff action", "actor", actor, "action", action, "target", target, "detail", detail)
+// audit records a staff action (who, role, address, what, on what) in the
+// append-only audit log. actor overrides the logged-in user (the login
+// itself, before the session exists).
+func (s *Server) audit(r *http.Request, actor *auth.User, action, target string, details map[string]any) {
+	ctx := r.Context()
+	if actor == nil {
+		actor = currentUser(r)
+	}
+	e := audit.Entry{Action: action, Target: target, Details: details, IP: clientIP(r)}
+	if actor != nil {
+		e.Actor, e.Role = actor.Username, string(actor.Role)
+	}
+	slog.InfoContext(ctx, "staff action", "actor", e.Actor, "action", action, "target", target)
 	if s.cfg.Audit == nil {
 		return
 	}
-	if err := s.cfg.Audit.Record(ctx, actor, action, target, detail); err != nil {
-		slog.ErrorContext(ctx, "audit record failed", "err", err, "actor", actor, "action", action, "target", target)
+	if _, err := s.cfg.Audit.Record(ctx, e); err != nil {
+		slog.ErrorContext(ctx, "audit record failed", "err", err, "actor", e.Actor, "action", action, "target", target)
 	}
 }

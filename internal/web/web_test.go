@@ -21,7 +21,9 @@ import (
 
 	"github.com/fuwu-gov/fuwu/data"
 	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/store"
@@ -29,7 +31,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/zh"
 )
 
-var testMigrations = []store.Migrations{kb.Migrations, search.Migrations, assistant.Migrations, auth.Migrations}
+var testMigrations = []store.Migrations{kb.Migrations, search.Migrations, assistant.Migrations, convo.Migrations, audit.Migrations, auth.Migrations}
 
 // fakeAssistant answers from a script: 户口 → FT-001 answered, 证 →
 // clarify, 转人工 → handoff, anything else → out of scope.
@@ -88,7 +90,8 @@ type env struct {
 	s    *Server
 	kb   *kb.Store
 	auth *auth.Store
-	conv *MemoryConversations
+	conv *ConvoConversations
+	log  *audit.Log
 }
 
 // newEnv serves the web over db with svc (nil: the real assistant over
@@ -109,8 +112,10 @@ func newEnv(t *testing.T, db *store.DB, svc assistant.Service, mod func(*Config)
 	}
 	as := auth.NewStore(db)
 	as.Hash = auth.HashParams{Time: 1, Memory: 1024, Threads: 1}
-	conv := NewMemoryConversations(100, testMask)
-	cfg := Config{KB: kbs, Auth: as, Assistant: conv.Record(svc), Conversations: conv, Search: ix}
+	cs := convo.NewStore(db)
+	conv := NewConvoConversations(cs, kbs)
+	log := audit.New(db)
+	cfg := Config{KB: kbs, Auth: as, Assistant: conv.Record(svc), Conversations: conv, Search: ix, Convo: cs, Audit: log}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -120,12 +125,8 @@ func newEnv(t *testing.T, db *store.DB, svc assistant.Service, mod func(*Config)
 	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, s: s, kb: kbs, auth: as, conv: conv}
+	return &env{t: t, srv: srv, s: s, kb: kbs, auth: as, conv: conv, log: log}
 }
-
-var testDigits = regexp.MustCompile(`1[3-9]\d{9}|\d{17}[\dXx]`)
-
-func testMask(s string) string { return testDigits.ReplaceAllString(s, "[已隐藏]") }
 
 // realAssistant is the production assistant over the store, following
 // its changes like fuwu serve does.
@@ -141,7 +142,8 @@ func realAssistant(ctx context.Context, t testing.TB, kbs *kb.Store, ix *search.
 		t.Fatal(err)
 	}
 	go hc.Follow(ctx, halls)
-	as, err := assistant.New(assistant.Config{Index: ix, Halls: hc, Mask: testMask, States: &assistant.DBState{DB: kbs.DB()}})
+	as, err := assistant.New(assistant.Config{Index: ix, Halls: hc, States: assistant.DBState{DB: kbs.DB()},
+		Recorder: assistant.ConvoRecorder{Store: convo.NewStore(kbs.DB())}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -418,7 +420,7 @@ func TestChatStream(t *testing.T) {
 		if last[0] != "reply" || json.Unmarshal([]byte(last[1]), &rep) != nil {
 			t.Fatalf("last event = %v", last)
 		}
-		if text.String() != rep.Answer || rep.Status != assistant.Answered || rep.TurnID != 1 {
+		if text.String() != rep.Answer || rep.Status != assistant.Answered || rep.TurnID <= 0 {
 			t.Errorf("streamed %q, reply %+v", text.String(), rep)
 		}
 	}
@@ -743,6 +745,21 @@ func TestEditPublishReachesChat(t *testing.T) {
 		}
 		if page := rv.get("/admin/items/FT-001").body; !strings.Contains(page, "核对无误") || !strings.Contains(page, "发布 reviewer") {
 			t.Error("editor page does not show who published")
+		}
+		// Both steps are in the audit trail, with role and address.
+		entries, _, err := e.log.List(ctx, audit.Filter{Action: "kb."}, audit.Page{})
+		if err != nil || len(entries) != 2 {
+			t.Fatalf("audit = %+v %v", entries, err)
+		}
+		byAction := map[string]audit.Entry{}
+		for _, en := range entries {
+			byAction[en.Action] = en
+		}
+		if en := byAction["kb.item.status"]; en.Actor != "reviewer" || en.Role != "reviewer" || en.Target != "item:FT-001" || en.IP != "127.0.0.1" {
+			t.Errorf("publish audit entry = %+v", en)
+		}
+		if en := byAction["kb.item.save"]; en.Actor != "editor" || en.Details["action"] != "review" {
+			t.Errorf("save audit entry = %+v", en)
 		}
 		// The chat sees the change (the index follows kb.Topic).
 		c := e.client()
