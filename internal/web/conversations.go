@@ -68,4 +68,3 @@ type Conversations interface {
 	Conversation(ctx context.Context, id string) (Conversation, error)
 	AddFeedback(ctx context.Context, f Feedback) error
 }
-

@@ -21,10 +21,10 @@ type ConvoConversations struct {
 	store *convo.Store
 	kb    *kb.Store
 
-	mu      sync.Mutex
-	max     int
-	order   *list.List // of *assistant.Reply, most recent first
-	byTurn  map[int64]*list.Element
+	mu     sync.Mutex
+	max    int
+	order  *list.List // of *assistant.Reply, most recent first
+	byTurn map[int64]*list.Element
 }
 
 // NewConvoConversations reads from s; item names for rebuilt citations
