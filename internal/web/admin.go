@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 )
 
@@ -126,6 +128,11 @@ type statusCount struct {
 }
 
 type dashData struct {
+	Quality  bool // the conversation record is available
+	Week     convo.DayStats
+	Chart    template.HTML
+	Queue    int
+	Gaps     []convo.QuestionGroup
 	Counts   []statusCount
 	Review   []kb.Record
 	Answers  []answerCount
@@ -164,6 +171,19 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	for i := 5; i >= 1; i-- {
 		d.Feedback = append(d.Feedback, answerCount{ScoreLabels[i], s.metrics.feedback[i].Load()})
+	}
+	if s.cfg.Convo != nil {
+		d.Quality = true
+		from, to := dayRange(&http.Request{URL: &url.URL{}}, 14)
+		if days, err := s.cfg.Convo.FeedbackStats(ctx, from, to); err == nil {
+			d.Week, d.Chart = convo.Sum(days), feedbackChart(days)
+		}
+		if _, n, err := s.cfg.Convo.Queue(ctx, convo.Page{Limit: 1}); err == nil {
+			d.Queue = n
+		}
+		if gaps, err := s.cfg.Convo.Unanswered(ctx, from, to, 0); err == nil {
+			d.Gaps = gaps[:min(len(gaps), 5)]
+		}
 	}
 	p := s.consolePage(r, "home", "工作台", d)
 	s.render(w, r, http.StatusOK, "admin.html", p)

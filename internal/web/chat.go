@@ -73,6 +73,8 @@ var scoreOptions = []scoreOption{{5, "非常满意"}, {4, "满意"}, {3, "基本
 type chatData struct {
 	ConversationID string
 	Turns          []turnView
+	StaffReplies   []StaffReply
+	HandoffState   string
 	Starters       []string
 	Message        string // kept in the box after an error
 }
@@ -106,6 +108,7 @@ func (s *Server) chatPage(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case err == nil:
 			d.ConversationID = conv.ID
+			d.StaffReplies, d.HandoffState = conv.StaffReplies, conv.HandoffState
 			for i, t := range conv.Turns {
 				v := s.turnView(r.Context(), conv.ID, t, p.CSRF)
 				v.Latest = i == len(conv.Turns)-1
@@ -487,9 +490,14 @@ func (s *Server) apiConversation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := struct {
-		ConversationID string    `json:"conversation_id"`
-		Turns          []apiTurn `json:"turns"`
-	}{ConversationID: c.ID, Turns: []apiTurn{}}
+		ConversationID string       `json:"conversation_id"`
+		Turns          []apiTurn    `json:"turns"`
+		StaffReplies   []StaffReply `json:"staff_replies"`
+		HandoffState   string       `json:"handoff_state,omitempty"`
+	}{ConversationID: c.ID, Turns: []apiTurn{}, StaffReplies: c.StaffReplies, HandoffState: c.HandoffState}
+	if out.StaffReplies == nil {
+		out.StaffReplies = []StaffReply{}
+	}
 	for _, t := range c.Turns {
 		out.Turns = append(out.Turns, apiTurn{TurnID: t.ID, At: t.At, Message: t.Message, Reply: toAPI(t.Reply), Feedback: t.Feedback})
 	}

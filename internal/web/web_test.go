@@ -980,3 +980,137 @@ func TestMetricsExposition(t *testing.T) {
 		}
 	}
 }
+
+func TestQualityAndHandoffPages(t *testing.T) {
+	storetest.Each(t, testMigrations, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, &fakeAssistant{}, nil)
+		ctx := context.Background()
+		for _, u := range []struct {
+			name string
+			role auth.Role
+		}{{"admin", auth.Admin}, {"reviewer", auth.Reviewer}, {"agent", auth.Agent}, {"editor", auth.Editor}} {
+			if _, err := e.auth.AddUser(ctx, u.name, "", u.role, u.name+" password"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res := e.client()
+		ask := func(conv, msg string) apiReply {
+			r := res.postJSON("/api/v1/chat", map[string]string{"conversation_id": conv, "message": msg})
+			var rep apiReply
+			if err := json.Unmarshal([]byte(r.body), &rep); err != nil {
+				t.Fatalf("chat: %d %s", r.code, r.body)
+			}
+			return rep
+		}
+		a1 := ask("", "生了孩子怎么上户口，我电话13812345678")
+		ask(a1.ConversationID, "帮我写首诗")
+		b := ask("", "帮我写一首诗")
+		res.postJSON("/api/v1/feedback", map[string]any{"conversation_id": a1.ConversationID, "turn_id": a1.TurnID, "score": 5})
+		res.postJSON("/api/v1/feedback", map[string]any{"conversation_id": b.ConversationID, "turn_id": b.TurnID, "score": 1, "comment": "没用"})
+		h, err := e.s.cfg.Convo.OpenHandoff(ctx, b.ConversationID, b.TurnID, "居民要求人工")
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		rv := e.client()
+		rv.login("reviewer", "reviewer password")
+		page := rv.get("/admin/conversations").body
+		if !strings.Contains(page, "生了孩子怎么上户口") || !strings.Contains(page, "帮我写一首诗") {
+			t.Error("conversation list lacks conversations")
+		}
+		if strings.Contains(page, "13812345678") {
+			t.Error("phone number shown unmasked")
+		}
+		page = rv.get("/admin/conversations?status=out_of_scope&bad=1").body
+		if !strings.Contains(page, "帮我写一首诗") || strings.Contains(page, "生了孩子怎么上户口") {
+			t.Error("filters not applied")
+		}
+		page = rv.get("/admin/conversations/" + a1.ConversationID).body
+		if !strings.Contains(page, "帮我写首诗") || !strings.Contains(page, "评价：非常满意") || strings.Contains(page, "13812345678") {
+			t.Error("conversation page")
+		}
+		page = rv.get("/admin/unanswered").body
+		if !strings.Contains(page, "<td>2</td>") || !strings.Contains(page, "生成问答") || !strings.Contains(page, "/admin/faq?") {
+			t.Errorf("unanswered groups page: %.3000s", page)
+		}
+		page = rv.get("/admin/feedback").body
+		for _, want := range []string{"<svg", "<rect", "评价总数", "50%", "FT-001 新生儿入户登记"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("feedback page lacks %q", want)
+			}
+		}
+		if page := rv.get("/admin").body; !strings.Contains(page, "待处理转人工工单") {
+			t.Error("dashboard lacks quality figures")
+		}
+		if r := rv.get("/admin/handoffs"); r.code != 403 {
+			t.Errorf("reviewer on handoffs = %d", r.code)
+		}
+		if r := e.client().get("/admin/feedback"); r.code != 303 {
+			t.Errorf("anonymous feedback stats = %d", r.code)
+		}
+
+		ag := e.client()
+		ag.login("agent", "agent password")
+		page = ag.get("/admin/handoffs").body
+		if !strings.Contains(page, fmt.Sprintf("#%d", h.ID)) || !strings.Contains(page, "居民要求人工") {
+			t.Error("queue lacks the ticket")
+		}
+		path := fmt.Sprintf("/admin/handoffs/%d", h.ID)
+		tok := ag.csrf(path)
+		if r := ag.post(path+"/claim", url.Values{"csrf": {tok}}); r.code != 303 {
+			t.Errorf("claim = %d", r.code)
+		}
+		if r := ag.post(path+"/claim", url.Values{"csrf": {tok}}); !strings.Contains(ag.get(r.hdr.Get("Location")).body, "不允许此操作") {
+			t.Error("second claim not refused")
+		}
+		if r := ag.post(path+"/reply", url.Values{"csrf": {tok}, "body": {"您好，诗歌创作不在服务范围，如需办事请告诉我。"}}); r.code != 303 {
+			t.Errorf("reply = %d", r.code)
+		}
+		// The resident sees the reply in the chat and the API.
+		if page := res.get("/?c=" + b.ConversationID).body; !strings.Contains(page, "人工服务回复") || !strings.Contains(page, "诗歌创作不在服务范围") {
+			t.Error("staff reply not on the resident's page")
+		}
+		if r := res.get("/api/v1/conversations/" + b.ConversationID); !strings.Contains(r.body, `"staff_replies":[{`) || !strings.Contains(r.body, `"handoff_state":"claimed"`) {
+			t.Errorf("API conversation = %s", r.body)
+		}
+		if r := ag.post(path+"/close", url.Values{"csrf": {tok}}); r.code != 303 {
+			t.Errorf("close = %d", r.code)
+		}
+		if page := ag.get("/admin/handoffs").body; strings.Contains(page, fmt.Sprintf(">#%d<", h.ID)) {
+			t.Error("closed ticket still queued")
+		}
+
+		ad := e.client()
+		ad.login("admin", "admin password")
+		page = ad.get("/admin/audit?action=handoff.").body
+		for _, want := range []string{"handoff.claim", "handoff.reply", "handoff.close", "agent"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("audit page lacks %q", want)
+			}
+		}
+		if page := ad.get("/admin/audit?verify=1").body; !strings.Contains(page, "哈希链完整") {
+			t.Error("audit chain not verified")
+		}
+		ed := e.client()
+		ed.login("editor", "editor password")
+		if r := ed.get("/admin/audit"); r.code != 403 {
+			t.Errorf("editor on audit = %d", r.code)
+		}
+	})
+}
+
+func TestFeedbackChart(t *testing.T) {
+	t.Parallel()
+	days := []convo.DayStats{{Day: "2026-11-01"}, {Day: "2026-11-02", Counts: [6]int{0, 1, 0, 0, 2, 3}, Total: 6}, {Day: "2026-11-03", Counts: [6]int{0, 0, 0, 0, 0, 1}, Total: 1}}
+	svg := string(feedbackChart(days))
+	if strings.Count(svg, "<rect") != 4 || !strings.Contains(svg, "<polyline") || !strings.Contains(svg, "11-02") {
+		t.Errorf("chart = %s", svg)
+	}
+	// The 非常满意 bar of day 2 is 3/10 of the plot (scale rounds 6 up to 10).
+	if !strings.Contains(svg, `height="62.4" fill="#1c7c3a"><title>2026-11-02 非常满意：3</title>`) {
+		t.Errorf("bar heights: %s", svg)
+	}
+	if feedbackChart(nil) != "" {
+		t.Error("empty chart")
+	}
+}
