@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -17,6 +18,7 @@ import (
 	"github.com/fuwu-gov/fuwu/data"
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/zh"
@@ -344,4 +346,63 @@ func TestBrowserConsole(t *testing.T) {
 	screenshot(t, ctx, "console-dashboard")
 	step(t, ctx, "editor page", chromedp.Navigate(e.srv.URL+"/admin/items/FT-001"), chromedp.WaitVisible(chromedp.ID("fee")))
 	screenshot(t, ctx, "console-item-editor")
+}
+
+// A resident asks for a person; an agent answers from the queue; the
+// resident sees the answer.
+func TestBrowserHandoff(t *testing.T) {
+	e := realEnv(t, 0)
+	bg := context.Background()
+	if _, err := e.auth.AddUser(bg, "agent", "坐席小王", auth.Agent, "agent password"); err != nil {
+		t.Fatal(err)
+	}
+	// Some rated answers for the statistics.
+	c := e.client()
+	for i, q := range []string{"生了孩子怎么上户口", "居住证怎么办", "帮我写首诗", "公积金怎么提取", "社保卡丢了怎么补"} {
+		r := c.postJSON("/api/v1/chat", map[string]string{"message": q})
+		var rep apiReply
+		_ = json.Unmarshal([]byte(r.body), &rep)
+		c.postJSON("/api/v1/feedback", map[string]any{"conversation_id": rep.ConversationID, "turn_id": rep.TurnID, "score": []int{5, 4, 1, 3, 5}[i]})
+	}
+	ctx := browser(t)
+	step(t, ctx, "open chat", chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("message")),
+		chromedp.SendKeys(chromedp.ID("message"), "新生儿入户需要什么材料"), chromedp.Click(chromedp.ID("send")))
+	waitJS(t, ctx, "answer", `document.querySelector(".turn .chips .chip.human")`)
+	// Scrolled to the end first: the sticky question box may cover a chip
+	// in the middle of the screen, as it would for a person.
+	eval[bool](t, ctx, `(window.scrollTo(0, document.body.scrollHeight), true)`)
+	step(t, ctx, "转人工", chromedp.Click(chromedp.CSS(".turn .chips .chip.human")))
+	waitJS(t, ctx, "handoff turn", `document.querySelector(".turn .msg.bot.status-handoff")`)
+	conv := eval[string](t, ctx, `document.getElementById("conversation_id").value`)
+	q, _, err := e.s.cfg.Convo.Queue(bg, convo.Page{})
+	if err != nil || len(q) != 1 || q[0].ConversationID != conv {
+		t.Fatalf("queue = %+v %v", q, err)
+	}
+	step(t, ctx, "agent login", chromedp.Navigate(e.srv.URL+"/admin/login"), chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), "agent"), chromedp.SendKeys(chromedp.ID("password"), "agent password"))
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.ID("login"))); err != nil {
+		t.Fatal(err)
+	}
+	step(t, ctx, "queue", chromedp.Navigate(e.srv.URL+"/admin/handoffs"), chromedp.WaitVisible(chromedp.CSS("tbody a")))
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS("tbody a"))); err != nil {
+		t.Fatal(err)
+	}
+	step(t, ctx, "reply", chromedp.WaitVisible(chromedp.ID("body")), chromedp.SendKeys(chromedp.ID("body"), "您好，我是坐席小王。请携带出生医学证明和父母户口簿到福田区政务服务中心办理。"))
+	if txt := eval[string](t, ctx, "document.body.innerText"); !strings.Contains(txt, "新生儿入户需要什么材料") {
+		t.Errorf("ticket page lacks the transcript: %.300s", txt)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.ID("reply"))); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "replied", `document.querySelector(".flash")`)
+	screenshot(t, ctx, "console-handoff")
+	step(t, ctx, "stats", chromedp.Navigate(e.srv.URL+"/admin/feedback"), chromedp.WaitVisible(chromedp.CSS("svg.chart")))
+	if txt := eval[string](t, ctx, "document.body.innerText"); !strings.Contains(txt, "评价总数") || !strings.Contains(txt, "80%") {
+		t.Errorf("feedback statistics: %.1200s", txt)
+	}
+	screenshot(t, ctx, "console-feedback")
+	step(t, ctx, "resident sees the reply", chromedp.Navigate(e.srv.URL+"/?c="+conv), chromedp.WaitVisible(chromedp.ID("staff")))
+	if txt := eval[string](t, ctx, `document.getElementById("staff").innerText`); !strings.Contains(txt, "坐席小王") {
+		t.Errorf("staff reply = %q", txt)
+	}
 }

@@ -61,6 +61,17 @@ func init() {
 		return s
 	}
 	funcs["score"] = func(s convo.Score) string { return s.Label() }
+	funcs["handoffState"] = func(s convo.HandoffState) string {
+		switch s {
+		case convo.HandoffOpen:
+			return "待处理"
+		case convo.HandoffClaimed:
+			return "处理中"
+		case convo.HandoffClosed:
+			return "已关闭"
+		}
+		return string(s)
+	}
 	funcs["pct"] = func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }
 	funcs["avg"] = func(f float64) string { return fmt.Sprintf("%.2f", f) }
 	funcs["query"] = func(kv ...string) template.URL {
@@ -214,12 +225,19 @@ func feedbackChart(days []convo.DayStats) template.HTML {
 	barW := math.Max(2, slot*0.7)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-label="每日好差评数量与满意率" xmlns="http://www.w3.org/2000/svg">`, w, h)
-	// Axes and grid.
-	for i := 0; i <= 4; i++ {
-		y := top + plotH*float64(i)/4
+	// Grid lines at whole numbers of ratings.
+	div := 1
+	for _, d := range []int{5, 4, 2} {
+		if int(scale)%d == 0 {
+			div = d
+			break
+		}
+	}
+	for i := 0; i <= div; i++ {
+		y := top + plotH*float64(i)/float64(div)
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#d9dee6" stroke-width="1"/>`, left, y, w-right, y)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" text-anchor="end" fill="#5b6573">%g</text>`, left-4, y+4, scale*float64(4-i)/4)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" fill="#0b5cab">%d%%</text>`, w-right+4, y+4, 100-25*i)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" text-anchor="end" fill="#5b6573">%g</text>`, left-4, y+4, scale*float64(div-i)/float64(div))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" fill="#0b5cab">%.0f%%</text>`, w-right+4, y+4, 100*float64(div-i)/float64(div))
 	}
 	var line []string
 	labelEvery := max(1, n/10)
