@@ -1,0 +1,98 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+)
+
+type fakeTranscriber struct {
+	got  []byte
+	name string
+	fail bool
+}
+
+func (f *fakeTranscriber) Transcribe(ctx context.Context, audio io.Reader, filename, contentType string) (string, error) {
+	if f.fail {
+		return "", errors.New("endpoint down")
+	}
+	f.got, _ = io.ReadAll(audio)
+	f.name = filename
+	return "生了孩子怎么上户口", nil
+}
+
+func postAudio(c *client, data []byte) resp {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("audio", "voice.webm")
+	fw.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest("POST", c.e.srv.URL+"/api/v1/transcribe", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return c.do(req)
+}
+
+func TestTranscribe(t *testing.T) {
+	t.Parallel()
+	// Without an endpoint there is no voice upload, and the page says so.
+	e := newEnv(t, sqliteDB(t), &fakeAssistant{}, nil)
+	c := e.client()
+	if r := postAudio(c, []byte("RIFF")); r.code != 404 || !strings.Contains(r.body, "未配置语音识别") {
+		t.Errorf("no transcriber = %d %s", r.code, r.body)
+	}
+	if !strings.Contains(c.get("/").body, `data-transcribe=""`) {
+		t.Error("page offers upload without a transcriber")
+	}
+	ft := &fakeTranscriber{}
+	e = newEnv(t, sqliteDB(t), &fakeAssistant{}, func(cfg *Config) { cfg.Transcriber = ft })
+	c = e.client()
+	if !strings.Contains(c.get("/").body, `data-transcribe="1"`) {
+		t.Error("page does not offer upload")
+	}
+	r := postAudio(c, []byte("webm audio bytes"))
+	if r.code != 200 || r.body != "{\"text\":\"生了孩子怎么上户口\"}\n" || string(ft.got) != "webm audio bytes" || ft.name != "voice.webm" {
+		t.Errorf("transcribe = %d %s (got %q as %q)", r.code, r.body, ft.got, ft.name)
+	}
+	ft.fail = true
+	if r := postAudio(c, []byte("x")); r.code != 502 || !strings.Contains(r.body, "请改用文字输入") {
+		t.Errorf("failing endpoint = %d %s", r.code, r.body)
+	}
+	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/transcribe", strings.NewReader("not multipart"))
+	if r := c.do(req); r.code != 400 {
+		t.Errorf("no file = %d", r.code)
+	}
+}
+
+// Every public API route is in the OpenAPI document, and the document
+// names no route the server lacks.
+func TestOpenAPICoversRoutes(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, sqliteDB(t), &fakeAssistant{}, nil)
+	doc := e.client().get("/api/openapi.yaml").body
+	var documented []string
+	for _, m := range regexp.MustCompile(`(?m)^  (/[^:]*):\n    (get|post):`).FindAllStringSubmatch(doc, -1) {
+		documented = append(documented, strings.ToUpper(m[2])+" "+m[1])
+	}
+	sort.Strings(documented)
+	want := []string{"GET /api/v1/conversations/{id}", "GET /api/v1/items/{id}", "GET /healthz", "GET /metrics", "GET /readyz",
+		"POST /api/v1/chat", "POST /api/v1/chat/stream", "POST /api/v1/feedback", "POST /api/v1/transcribe"}
+	if strings.Join(documented, "\n") != strings.Join(want, "\n") {
+		t.Errorf("documented routes:\n%s\nwant:\n%s", strings.Join(documented, "\n"), strings.Join(want, "\n"))
+	}
+	for _, route := range want {
+		method, path, _ := strings.Cut(route, " ")
+		path = strings.ReplaceAll(path, "{id}", "x")
+		req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader("{}"))
+		req.Header.Set("Content-Type", "application/json")
+		if _, pattern := e.s.mux.Handler(req); pattern == "" {
+			t.Errorf("%s is documented but not served", route)
+		}
+	}
+}
