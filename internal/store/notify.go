@@ -28,6 +28,8 @@ type notifier struct {
 	subs   map[string][]chan string
 	cancel context.CancelFunc
 	done   chan struct{}
+	ready  chan struct{} // closed once the first LISTEN is in place
+	late   bool          // a Subscribe stopped waiting for it
 }
 
 func newNotifier(db *DB) *notifier { return &notifier{db: db, subs: map[string][]chan string{}} }
@@ -56,11 +58,32 @@ func (db *DB) Subscribe(topic string) <-chan string {
 		ctx, cancel := context.WithCancel(context.Background())
 		n.cancel = cancel
 		n.done = make(chan struct{})
+		n.ready = make(chan struct{})
 		go n.listen(ctx)
 	}
+	ready := n.ready
 	n.mu.Unlock()
+	if ready != nil {
+		// Messages published after Subscribe returns must arrive, so wait
+		// for LISTEN. If the server is slow, stop waiting; the listener
+		// then sends Resync once it is listening.
+		select {
+		case <-ready:
+		case <-time.After(listenWait):
+			n.mu.Lock()
+			select {
+			case <-ready:
+			default:
+				n.late = true
+			}
+			n.mu.Unlock()
+		}
+	}
 	return ch
 }
+
+// listenWait bounds how long Subscribe waits for the first LISTEN.
+const listenWait = 5 * time.Second
 
 func (n *notifier) deliver(topic, msg string) {
 	n.mu.Lock()
@@ -121,7 +144,13 @@ func (n *notifier) listen(ctx context.Context) {
 			continue
 		}
 		backoff = 100 * time.Millisecond
-		if !first {
+		n.mu.Lock()
+		if first {
+			close(n.ready)
+		}
+		late := n.late
+		n.mu.Unlock()
+		if !first || late {
 			n.deliverAll(Resync)
 		}
 		first = false
