@@ -114,8 +114,8 @@ func TestFormatMaterialReadsBack(t *testing.T) {
 		{Name: "营业执照", Form: "复印件", Copies: 2, Note: "需加盖公章"},
 		{Name: "身份证", Form: "原件", Copies: 1, Note: "原件"},        // note that looks like a form
 		{Name: "身份证", Form: "原件", Copies: 1, Note: "正面、反面"},     // note the bracket form would split
-		{Name: "照片", Form: "现场采集", Copies: 0},                    // no count
-		{Name: "委托书（如委托办理）", Form: "", Copies: 0, Note: ""},      // bracket in the name only
+		{Name: "照片", Form: "现场采集", Copies: 0},                   // no count
+		{Name: "委托书（如委托办理）", Form: "", Copies: 0, Note: ""},     // bracket in the name only
 		{Name: "申请表", Form: "在线填写", Copies: 1, Note: "加盖公章，签名"}, // unknown form
 	} {
 		s := formatMaterial(m)
@@ -255,7 +255,7 @@ func TestSheetRowToItem(t *testing.T) {
 		Online:     Online{Available: true, Depth: "一次到场", URL: "https://www.example.gov.cn/x"},
 		Offline:    Offline{Halls: []string{}, Appointment: true},
 		Conditions: []string{}, Process: []string{}, LegalBasis: []string{}, FAQ: []FAQ{},
-		Updated:    "2024-02-08",
+		Updated: "2024-02-08",
 	}
 	extra := it.Extra
 	it.Extra = nil
