@@ -43,14 +43,26 @@ const (
 	// A question whose best item's name it covers this well is answered
 	// whatever else it says.
 	namedCoverage = 0.75
-	// Below this share of explained salient words, and without strong
-	// evidence for an item (score below weakScore), a question is about
-	// something the catalogue does not hold.
+	// Below this share of explained salient words, without strong evidence
+	// for an item (score below weakScore) and naming little of the best
+	// one (coverage below switchCoverage), a question is about something
+	// the catalogue does not hold.
 	explainedShare = 0.5
 	weakScore      = 12
 )
 
+// failuresBeforePerson is how many unanswered turns in a row make the
+// next one go to a person.
+const failuresBeforePerson = 2
+
 func (as *Assistant) resolve(ctx context.Context, t *turnState) {
+	as.resolveTurn(ctx, t)
+	if (t.status == OutOfScope && t.scope != "sensitive" && t.scope != "meta") && t.state.Failures >= failuresBeforePerson {
+		t.status, t.reason = Handoff, "连续多次未能解答："+t.reason
+	}
+}
+
+func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	norm := t.in.norm
 	t.aspect = as.detectAspect(norm)
 
@@ -141,7 +153,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 		share, unknown := as.explained(t.content, q, hits)
-		if share < explainedShare && top.Score < weakScore {
+		if share < explainedShare && top.Score < weakScore && top.Coverage < switchCoverage {
 			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有该事项："+unknown
 			return
 		}
@@ -252,6 +264,19 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 			}
 		}
 	}
+	// Of a pair, an item for a group the question does not mention gives
+	// way to the one for everyone (a general item and its version for a
+	// group is the usual pair; with more candidates, the question is
+	// simply vague).
+	if len(close) == 2 {
+		a, b := as.restricted(close[0].Name, q), as.restricted(close[1].Name, q)
+		if a != b {
+			if a {
+				return close[1], true
+			}
+			return close[0], true
+		}
+	}
 	asksVariant := false
 	for _, w := range q.Words {
 		if as.variants[w.Text] {
@@ -335,6 +360,27 @@ func itemText(it *kb.Item) string {
 		b.WriteString(" " + m.Name)
 	}
 	return b.String()
+}
+
+// restricted reports whether an item's name names a group of people that
+// none of the question's words (or their synonyms) mention.
+func (as *Assistant) restricted(name string, q search.Query) bool {
+	norm := as.a.Normalize(name)
+	for _, g := range as.audiences {
+		if !strings.Contains(norm, g) {
+			continue
+		}
+		mentioned := false
+		for _, w := range q.Words {
+			if strings.Contains(w.Text, g) || strings.Contains(g, w.Text) && len([]rune(w.Text)) >= 2 {
+				mentioned = true
+			}
+		}
+		if !mentioned {
+			return true
+		}
+	}
+	return false
 }
 
 func (as *Assistant) isVariant(name string) bool {

@@ -81,7 +81,13 @@ func (ix *Index) Analyse(text string) Query {
 	for _, w := range ix.a.TermsNormalized(norm) {
 		add(Term{Text: w, Weight: 1, Source: FromQuery})
 	}
+	// Phrases are also matched with aspect particles taken out, so that
+	// 生了孩子 reads as 生孩子 and 丢过 as 丢.
+	compact := particles.Replace(norm)
 	ix.expand(norm, ix.params.Synonym, add)
+	if compact != norm {
+		ix.expand(compact, ix.params.Synonym, add)
+	}
 	// A word inside a phrase the synonym table knows belongs to that
 	// phrase: 单位 in 没有单位 (→ 灵活就业) is not evidence for the items
 	// about 单位. It keeps a little weight, unless the rule itself names it.
@@ -110,6 +116,8 @@ func (ix *Index) Analyse(text string) Query {
 	}
 	return q
 }
+
+var particles = strings.NewReplacer("了", "", "过", "", "着", "")
 
 // expand adds the synonym table's terms for text. The terms of one phrase
 // share its weight (divided by the square root of their number), so a

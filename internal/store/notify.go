@@ -29,7 +29,6 @@ type notifier struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	ready  chan struct{} // closed once the first LISTEN is in place
-	late   bool          // a Subscribe stopped waiting for it
 }
 
 func newNotifier(db *DB) *notifier { return &notifier{db: db, subs: map[string][]chan string{}} }
@@ -48,13 +47,16 @@ func (db *DB) Publish(ctx context.Context, topic, msg string) error {
 // Subscribe returns a channel of messages published on topic, by this
 // process or (on PostgreSQL) any other. Slow subscribers lose messages but
 // get Resync, so they can always catch up. The channel closes with the DB.
+// On PostgreSQL the first Subscribe waits (up to listenWait) until the
+// listener is connected, so that a change made right after subscribing is
+// heard; if the server is slow the listener keeps trying and announces
+// Resync when it gets through.
 func (db *DB) Subscribe(topic string) <-chan string {
 	n := db.notify
 	ch := make(chan string, 64)
 	n.mu.Lock()
 	n.subs[topic] = append(n.subs[topic], ch)
-	start := db.Dialect == Postgres && n.cancel == nil
-	if start {
+	if db.Dialect == Postgres && n.cancel == nil {
 		ctx, cancel := context.WithCancel(context.Background())
 		n.cancel = cancel
 		n.done = make(chan struct{})
@@ -64,25 +66,14 @@ func (db *DB) Subscribe(topic string) <-chan string {
 	ready := n.ready
 	n.mu.Unlock()
 	if ready != nil {
-		// Messages published after Subscribe returns must arrive, so wait
-		// for LISTEN. If the server is slow, stop waiting; the listener
-		// then sends Resync once it is listening.
 		select {
 		case <-ready:
 		case <-time.After(listenWait):
-			n.mu.Lock()
-			select {
-			case <-ready:
-			default:
-				n.late = true
-			}
-			n.mu.Unlock()
 		}
 	}
 	return ch
 }
 
-// listenWait bounds how long Subscribe waits for the first LISTEN.
 const listenWait = 5 * time.Second
 
 func (n *notifier) deliver(topic, msg string) {
@@ -144,13 +135,9 @@ func (n *notifier) listen(ctx context.Context) {
 			continue
 		}
 		backoff = 100 * time.Millisecond
-		n.mu.Lock()
 		if first {
 			close(n.ready)
-		}
-		late := n.late
-		n.mu.Unlock()
-		if !first || late {
+		} else {
 			n.deliverAll(Resync)
 		}
 		first = false
