@@ -1062,9 +1062,10 @@ func parseDate(v string) (string, error) {
 			return t.Format(time.DateOnly), nil
 		}
 	}
-	// Excel counts days from 1899-12-30 (its 1900 leap-year bug included);
-	// 1 … 2958465 covers 1900-01-01 … 9999-12-31.
-	if f, err := strconv.ParseFloat(s, 64); err == nil && f >= 1 && f < 2958466 {
+	// Excel counts days from 1899-12-30 (its 1900 leap-year bug included).
+	// Only 1955 … 2118 is taken as a date cell: "2024" alone is a typo, not
+	// a day in 1905.
+	if f, err := strconv.ParseFloat(s, 64); err == nil && f >= 20000 && f < 80000 {
 		t := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(f))
 		return t.Format(time.DateOnly), nil
 	}

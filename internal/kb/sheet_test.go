@@ -189,7 +189,7 @@ func TestParseBoolDateFAQ(t *testing.T) {
 			t.Errorf("parseDate(%q) = %q, %v", in, got, err)
 		}
 	}
-	for _, bad := range []string{"上周", "2024-02-30", "0"} {
+	for _, bad := range []string{"上周", "2024-02-30", "0", "2024"} {
 		if _, err := parseDate(bad); err == nil {
 			t.Errorf("parseDate(%q) accepted", bad)
 		}

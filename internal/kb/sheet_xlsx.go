@@ -42,6 +42,9 @@ func readXLSX(r io.Reader, label string, progress func(rows int)) (res sheetResu
 			err = fmt.Errorf("import %s: the workbook is damaged (%v); open and save it again in Excel or WPS", label, p)
 		}
 	}()
+	if err := checkZip(raw); err != nil {
+		return res, fmt.Errorf("import %s: %w", label, err)
+	}
 	f, err := excelize.OpenReader(bytes.NewReader(raw), excelize.Options{
 		RawCellValue:      true, // dates as serial numbers, numbers without display formats
 		UnzipSizeLimit:    maxXLSXUnzip,
@@ -97,6 +100,36 @@ func readXLSX(r io.Reader, label string, progress func(rows int)) (res sheetResu
 		return res, fmt.Errorf("import %s: %w with 事项编码 and 事项名称 columns on any sheet (see docs/import.md)", label, errNoHeader)
 	}
 	return res, nil
+}
+
+// maxDeflateRatio is the most deflate can expand data (about 1032:1);
+// a zip entry claiming more is lying about its size.
+const maxDeflateRatio = 1100
+
+// checkZip refuses a workbook whose parts claim sizes they cannot have.
+// The reader allocates a part's claimed size up front, so a few crafted
+// bytes claiming a gigabyte would otherwise cost a gigabyte.
+func checkZip(raw []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		return nil // excelize reports it (with the friendlier message below)
+	}
+	var total uint64
+	for _, zf := range zr.File {
+		size := zf.UncompressedSize64
+		total += size
+		name := strings.ToLower(zf.Name)
+		streamed := strings.HasPrefix(name, "xl/worksheets/sheet") || name == "xl/sharedstrings.xml"
+		switch {
+		case size > zf.CompressedSize64*maxDeflateRatio+1024:
+			return fmt.Errorf("the workbook is damaged (part %s claims %d bytes from %d); open and save it again in Excel or WPS", zf.Name, size, zf.CompressedSize64)
+		case !streamed && size > maxXLSXInline:
+			return fmt.Errorf("the workbook's part %s is larger than %d MiB; save it again without embedded pictures or objects", zf.Name, maxXLSXInline>>20)
+		case total > maxXLSXUnzip:
+			return fmt.Errorf("the workbook unzips to more than %d MiB; split it", maxXLSXUnzip>>20)
+		}
+	}
+	return nil
 }
 
 // xlsxRows adapts excelize's streaming row reader. Its row count includes
