@@ -1,6 +1,8 @@
 package kb
 
 import (
+	"archive/zip"
+	"bytes"
 	"reflect"
 	"strings"
 	"testing"
@@ -271,5 +273,24 @@ func TestSheetRowToItem(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v does not mention %q", err, want)
 		}
+	}
+}
+
+// TestXLSXClaimedSizes: a few bytes claiming to unzip into hundreds of
+// megabytes are refused before anything is allocated for them.
+func TestXLSXClaimedSizes(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: "xl/styles.xml", Method: zip.Deflate,
+		CompressedSize64: 2, UncompressedSize64: 900 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte{3, 0})
+	zw.Close()
+	_, err = readXLSX(bytes.NewReader(b.Bytes()), "bomb.xlsx", nil)
+	if err == nil || !strings.Contains(err.Error(), "damaged") || !strings.Contains(err.Error(), "bomb.xlsx") {
+		t.Fatalf("error %v", err)
 	}
 }
