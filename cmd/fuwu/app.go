@@ -6,6 +6,7 @@ import (
 
 	"github.com/fuwu-gov/fuwu/data"
 	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/llm"
 	"github.com/fuwu-gov/fuwu/internal/search"
@@ -18,6 +19,7 @@ import (
 type app struct {
 	db        *store.DB
 	kb        *kb.Store
+	convo     *convo.Store
 	index     *search.Index
 	halls     *kb.HallCache
 	assistant *assistant.Assistant
@@ -34,7 +36,7 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 	if err != nil {
 		return nil, err
 	}
-	a := &app{db: db, kb: kb.NewStore(db)}
+	a := &app{db: db, kb: kb.NewStore(db), convo: convo.NewStore(db)}
 	if demo {
 		if err := loadDemo(ctx, a.kb); err != nil {
 			db.Close()
@@ -73,6 +75,7 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 	cfg := assistant.Config{
 		Index: a.index, Halls: a.halls, Analyzer: an,
 		States: assistant.DBState{DB: db}, Sensitive: lexicon,
+		Recorder:          assistant.ConvoRecorder{Store: a.convo},
 		FirstTokenTimeout: lc.FirstTokenTimeout, ModelTimeout: lc.Timeout,
 	}
 	client, err := llm.New(lc)
