@@ -899,6 +899,15 @@ this is not json
 	if err != nil || rec.Status != kb.Review || rec.UpdatedBy != "editor" {
 		t.Errorf("uploaded item = %+v %v", rec, err)
 	}
+	// A spreadsheet with a row lacking its code.
+	sheet := "事项编码,事项名称,主题\nCSV-1,表格事项一,户籍\n,没有编码的行,社保\nCSV-2,表格事项二,社保\n"
+	r = upload(c, tok, "新事项.csv", sheet, "draft")
+	if r.code != 200 || !strings.Contains(r.body, "新增 2") || !strings.Contains(r.body, "跳过 1 行") || !strings.Contains(r.body, "第 3 行") {
+		t.Errorf("csv upload = %d %s", r.code, r.body[strings.Index(r.body, "<main"):])
+	}
+	if rec, err := e.kb.Item(ctx, "CSV-2"); err != nil || rec.Status != kb.Draft || rec.Item.Theme != "社保" {
+		t.Errorf("csv item = %+v %v", rec, err)
+	}
 	if r := upload(c, tok, "evil.exe", "x", "draft"); r.code != 400 || !strings.Contains(r.body, "不支持的文件类型") {
 		t.Errorf("bad type = %d", r.code)
 	}
