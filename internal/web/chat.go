@@ -86,6 +86,11 @@ func (s *Server) turnView(ctx context.Context, convID string, t Turn, csrf strin
 			v.Paragraphs = append(v.Paragraphs, p)
 		}
 	}
+	// A model-written answer ends with the explicit AI label; the page shows
+	// it once, styled as a label, under the answer.
+	if n := len(v.Paragraphs); t.Reply.Generated && n > 0 && v.Paragraphs[n-1] == assistant.AILabel {
+		v.Paragraphs = v.Paragraphs[:n-1]
+	}
 	for _, c := range t.Reply.Citations {
 		rec, err := s.cfg.KB.Item(ctx, c.ID)
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/store"
@@ -48,8 +49,9 @@ var funcs = template.FuncMap{
 		}
 		return tt.Local().Format("2006-01-02 15:04")
 	},
-	"link":  itemLink,
-	"lines": func(s []string) string { return strings.Join(s, "\n") },
+	"link":    itemLink,
+	"ailabel": func() string { return assistant.AILabel },
+	"lines":   func(s []string) string { return strings.Join(s, "\n") },
 	"seq": func(n int) []int {
 		out := make([]int, n)
 		for i := range out {

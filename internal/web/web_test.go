@@ -70,6 +70,9 @@ func (f *fakeAssistant) Stream(ctx context.Context, req assistant.Request, onDel
 			OnlineDepth: "全程网办", Appointment: true, Halls: []assistant.RouteHall{{ID: "HALL-01", Name: "福田区政务服务中心",
 				Address: "福民路123号", Hours: "周一至周五", Phone: "0755-82918000", AppointmentURL: "https://fuwu.example/booking/HALL-01"}}}
 		rep.Suggestions = []string{"需要什么材料", "在哪里办"}
+	case strings.Contains(req.Message, "模型"):
+		rep.Status, rep.Generated = assistant.Answered, true
+		rep.Answer = "模型写的回答。\n\n" + assistant.AILabel
 	case strings.Contains(req.Message, "证"):
 		rep.Status, rep.Answer = assistant.Clarify, "您想办理哪一项？"
 		rep.Suggestions = []string{"深圳市居住证申领", "居民身份证换领"}
@@ -521,6 +524,12 @@ func TestChatWithoutJavaScript(t *testing.T) {
 	page = c.get("/?c=" + conv.Get("c")).body
 	if !strings.Contains(page, "您的评价：满意") {
 		t.Error("rating not shown")
+	}
+	// A model-written answer carries the AI label once.
+	r = c.post("/chat", url.Values{"csrf": {tok}, "conversation_id": {conv.Get("c")}, "message": {"请模型回答"}})
+	page = c.get(strings.Split(r.hdr.Get("Location"), "#")[0]).body
+	if strings.Count(page, assistant.AILabel) != 1 || !strings.Contains(page, `<p class="ailabel">`+assistant.AILabel) {
+		t.Errorf("AI label shown %d times", strings.Count(page, assistant.AILabel))
 	}
 	// An empty message comes back with an explanation.
 	r = c.post("/chat", url.Values{"csrf": {tok}, "message": {"  "}})
