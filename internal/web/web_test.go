@@ -88,7 +88,7 @@ func (f *fakeAssistant) Stream(ctx context.Context, req assistant.Request, onDel
 }
 
 type env struct {
-	t    *testing.T
+	t    testing.TB
 	srv  *httptest.Server
 	s    *Server
 	kb   *kb.Store
@@ -99,7 +99,7 @@ type env struct {
 
 // newEnv serves the web over db with svc (nil: the real assistant over
 // the demo catalogue), configured by mod.
-func newEnv(t *testing.T, db *store.DB, svc assistant.Service, mod func(*Config)) *env {
+func newEnv(t testing.TB, db *store.DB, svc assistant.Service, mod func(*Config)) *env {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -221,7 +221,7 @@ func (c *client) login(user, pw string) resp {
 	return c.post("/admin/login", url.Values{"csrf": {tok}, "username": {user}, "password": {pw}, "next": {"/admin"}})
 }
 
-func sqliteDB(t *testing.T) *store.DB { return storetest.Open(t, store.SQLite, testMigrations...) }
+func sqliteDB(t testing.TB) *store.DB { return storetest.Open(t, store.SQLite, testMigrations...) }
 
 func TestSecurityHeadersAndOps(t *testing.T) {
 	t.Parallel()
