@@ -67,6 +67,17 @@ func step(t *testing.T, ctx context.Context, what string, actions ...chromedp.Ac
 	}
 }
 
+// navigate runs actions that load a page (a click on a link or a submit
+// button) and waits for the load, with a time limit.
+func navigate(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if _, err := chromedp.RunResponse(c, actions...); err != nil {
+		t.Fatalf("navigate: %v", err)
+	}
+}
+
 // eval runs JavaScript and returns its value.
 func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	t.Helper()
@@ -256,9 +267,7 @@ func TestBrowserWithoutJavaScript(t *testing.T) {
 		return chromedp.Void{}, err
 	}))
 	step(t, ctx, "open", chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("message")))
-	if _, err := chromedp.RunResponse(ctx, chromedp.SendKeys(chromedp.ID("message"), "居住证怎么续签"), chromedp.Click(chromedp.ID("send"))); err != nil {
-		t.Fatal(err)
-	}
+	navigate(t, ctx, chromedp.SendKeys(chromedp.ID("message"), "居住证怎么续签"), chromedp.Click(chromedp.ID("send")))
 	step(t, ctx, "answer page", chromedp.WaitVisible(chromedp.CSS("#t1 .answer")))
 	if !strings.Contains(eval[string](t, ctx, `location.search`), "c=") {
 		t.Error("no conversation in the address after the form post")
@@ -284,16 +293,12 @@ func TestBrowserConsole(t *testing.T) {
 		t.Helper()
 		step(t, ctx, "login "+name, chromedp.Navigate(e.srv.URL+"/admin/login"), chromedp.WaitVisible(chromedp.ID("username")),
 			chromedp.SendKeys(chromedp.ID("username"), name), chromedp.SendKeys(chromedp.ID("password"), name+" password"))
-		if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.ID("login"))); err != nil {
-			t.Fatal(err)
-		}
+		navigate(t, ctx, chromedp.Click(chromedp.ID("login")))
 		waitJS(t, ctx, "logged in as "+name, fmt.Sprintf(`document.querySelector(".who") && document.querySelector(".who").textContent.includes(%q)`, name+"姓名"))
 	}
 	logout := func() {
 		t.Helper()
-		if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/admin/logout"] button`))); err != nil {
-			t.Fatal(err)
-		}
+		navigate(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/admin/logout"] button`)))
 	}
 
 	// An editor edits and submits; the admin page is refused.
@@ -314,9 +319,7 @@ func TestBrowserConsole(t *testing.T) {
 	if eval[bool](t, ctx, `!!document.getElementById("save-publish")`) {
 		t.Error("editor offered 保存并发布")
 	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.ID("save-review"))); err != nil {
-		t.Fatal(err)
-	}
+	navigate(t, ctx, chromedp.Click(chromedp.ID("save-review")))
 	waitJS(t, ctx, "saved", `document.querySelector(".flash") && document.querySelector(".flash").textContent.includes("提交审核")`)
 	if rec, _ := e.kb.Item(bg, "FT-001"); rec.Status != kb.Review || rec.Item.Fee != "不收费，工本费已于2026年取消" {
 		t.Fatalf("after submit: %s %q", rec.Status, rec.Item.Fee)
@@ -326,9 +329,7 @@ func TestBrowserConsole(t *testing.T) {
 	// The reviewer publishes.
 	login("reviewer")
 	step(t, ctx, "review", chromedp.Navigate(e.srv.URL+"/admin/items/FT-001"), chromedp.WaitVisible(chromedp.ID("publish")))
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.ID("publish"))); err != nil {
-		t.Fatal(err)
-	}
+	navigate(t, ctx, chromedp.Click(chromedp.ID("publish")))
 	waitJS(t, ctx, "published", `document.querySelector(".flash") && document.querySelector(".flash").textContent.includes("已发布")`)
 	logout()
 
@@ -378,22 +379,26 @@ func TestBrowserHandoff(t *testing.T) {
 	if err != nil || len(q) != 1 || q[0].ConversationID != conv {
 		t.Fatalf("queue = %+v %v", q, err)
 	}
+	if !eval[bool](t, ctx, `!!document.getElementById("handoff-wait")`) {
+		t.Error("no 'waiting for a person' note after 转人工")
+	}
+	// The agent works in another tab; the resident's page stays open.
+	res := ctx
+	ctx, cancelTab := chromedp.NewContext(res)
+	defer cancelTab()
+	if err := chromedp.Do(ctx); err != nil { // open the tab without a deadline: a deadline would close it
+		t.Fatal(err)
+	}
 	step(t, ctx, "agent login", chromedp.Navigate(e.srv.URL+"/admin/login"), chromedp.WaitVisible(chromedp.ID("username")),
 		chromedp.SendKeys(chromedp.ID("username"), "agent"), chromedp.SendKeys(chromedp.ID("password"), "agent password"))
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.ID("login"))); err != nil {
-		t.Fatal(err)
-	}
+	navigate(t, ctx, chromedp.Click(chromedp.ID("login")))
 	step(t, ctx, "queue", chromedp.Navigate(e.srv.URL+"/admin/handoffs"), chromedp.WaitVisible(chromedp.CSS("tbody a")))
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS("tbody a"))); err != nil {
-		t.Fatal(err)
-	}
+	navigate(t, ctx, chromedp.Click(chromedp.CSS("tbody a")))
 	step(t, ctx, "reply", chromedp.WaitVisible(chromedp.ID("body")), chromedp.SendKeys(chromedp.ID("body"), "您好，我是坐席小王。请携带出生医学证明和父母户口簿到福田区政务服务中心办理。"))
 	if txt := eval[string](t, ctx, "document.body.innerText"); !strings.Contains(txt, "新生儿入户需要什么材料") {
 		t.Errorf("ticket page lacks the transcript: %.300s", txt)
 	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.ID("reply"))); err != nil {
-		t.Fatal(err)
-	}
+	navigate(t, ctx, chromedp.Click(chromedp.ID("reply")))
 	waitJS(t, ctx, "replied", `document.querySelector(".flash")`)
 	screenshot(t, ctx, "console-handoff")
 	step(t, ctx, "stats", chromedp.Navigate(e.srv.URL+"/admin/feedback"), chromedp.WaitVisible(chromedp.CSS("svg.chart")))
@@ -401,8 +406,11 @@ func TestBrowserHandoff(t *testing.T) {
 		t.Errorf("feedback statistics: %.1200s", txt)
 	}
 	screenshot(t, ctx, "console-feedback")
-	step(t, ctx, "resident sees the reply", chromedp.Navigate(e.srv.URL+"/?c="+conv), chromedp.WaitVisible(chromedp.ID("staff")))
-	if txt := eval[string](t, ctx, `document.getElementById("staff").innerText`); !strings.Contains(txt, "坐席小王") {
+	// The resident's open page shows the reply without a reload.
+	waitJS(t, res, "staff reply on the resident's page", `document.querySelector("#staff p.reply") && document.querySelector("#staff p.reply").textContent.includes("坐席小王")`)
+	// And after a reload too.
+	step(t, res, "reload", chromedp.Navigate(e.srv.URL+"/?c="+conv), chromedp.WaitVisible(chromedp.ID("staff")))
+	if txt := eval[string](t, res, `document.getElementById("staff").innerText`); !strings.Contains(txt, "坐席小王") {
 		t.Errorf("staff reply = %q", txt)
 	}
 }

@@ -96,6 +96,7 @@
           convField.value = data.conversation_id;
           if (window.history && history.replaceState) history.replaceState(null, "", "/?c=" + encodeURIComponent(data.conversation_id) + "#t" + data.turn_id);
           fresh.scrollIntoView({ block: "start" });
+          if (data.status === "handoff") watchStaff();
         } else if (name === "error") {
           done = true;
           fail(data.error);
@@ -133,6 +134,45 @@
       }, function () { f.appendChild(el("span", "error", "评价失败，请重试")); });
     }
   });
+
+  // After 转人工, staff replies appear without reloading: the page asks the
+  // API for the conversation now and then while the ticket is open.
+  var watching = false;
+  function watchStaff() {
+    if (watching || !convField.value) return;
+    watching = true;
+    var shown = transcript.querySelectorAll("#staff p.reply").length;
+    if (!document.getElementById("handoff-wait")) {
+      var hint = el("p", "hint", "已为您转接人工服务，工作人员回复后将显示在本页。");
+      hint.id = "handoff-wait";
+      transcript.appendChild(hint);
+    }
+    function poll() {
+      fetch("/api/v1/conversations/" + encodeURIComponent(convField.value), { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (c) {
+          var replies = c.staff_replies || [];
+          if (replies.length > shown) {
+            var box = document.getElementById("staff");
+            if (!box) {
+              box = el("section", "staff-reply");
+              box.id = "staff";
+              var head = el("p");
+              head.appendChild(el("strong", null, "人工服务回复"));
+              box.appendChild(head);
+              var wait = document.getElementById("handoff-wait");
+              transcript.insertBefore(box, wait);
+            }
+            replies.slice(shown).forEach(function (r) { box.appendChild(el("p", "reply", r.body)); });
+            shown = replies.length;
+          }
+          if (c.handoff_state === "open" || c.handoff_state === "claimed") setTimeout(poll, 10000);
+          else watching = false;
+        }, function () { setTimeout(poll, 30000); });
+    }
+    setTimeout(poll, 3000);
+  }
+  if (document.getElementById("handoff-wait")) watchStaff();
 
   // Enter sends, Shift+Enter breaks the line.
   box.addEventListener("keydown", function (e) {
