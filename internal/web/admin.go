@@ -133,6 +133,7 @@ type dashData struct {
 	Chart    template.HTML
 	Queue    int
 	Gaps     []convo.QuestionGroup
+	GapCount int
 	Counts   []statusCount
 	Review   []kb.Record
 	Answers  []answerCount
@@ -176,13 +177,16 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		d.Quality = true
 		from, to := dayRange(&http.Request{URL: &url.URL{}}, 14)
 		if days, err := s.cfg.Convo.FeedbackStats(ctx, from, to); err == nil {
-			d.Week, d.Chart = convo.Sum(days), feedbackChart(days)
+			d.Week = convo.Sum(days)
+			if d.Week.Total > 0 {
+				d.Chart = feedbackChart(days)
+			}
 		}
 		if _, n, err := s.cfg.Convo.Queue(ctx, convo.Page{Limit: 1}); err == nil {
 			d.Queue = n
 		}
 		if gaps, err := s.cfg.Convo.Unanswered(ctx, from, to, 0); err == nil {
-			d.Gaps = gaps[:min(len(gaps), 5)]
+			d.Gaps, d.GapCount = gaps[:min(len(gaps), 5)], len(gaps)
 		}
 	}
 	p := s.consolePage(r, "home", "工作台", d)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -235,6 +236,16 @@ func TestBrowserChat(t *testing.T) {
 	}
 	eval[bool](t, ctx, `(document.getElementById("t1").scrollIntoView(), true)`)
 	viewShot(t, ctx, "chat-phone-large")
+	// The catalogue on the phone, large text still on.
+	step(t, ctx, "catalogue", chromedp.Navigate(e.srv.URL+"/items?theme="+url.QueryEscape("户籍")), chromedp.WaitVisible(chromedp.CSS(".itemlist")))
+	if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("catalogue scrolls sideways on a phone: %d px", w)
+	}
+	viewShot(t, ctx, "items-phone")
+	step(t, ctx, "guide", chromedp.Navigate(e.srv.URL+"/items/FT-001"), chromedp.WaitVisible(chromedp.CSS("article.guide")))
+	if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("guide scrolls sideways on a phone: %d px", w)
+	}
 }
 
 func TestBrowserClarifyChip(t *testing.T) {
@@ -341,7 +352,14 @@ func TestBrowserConsole(t *testing.T) {
 		t.Errorf("chat does not show the published change: %q", txt)
 	}
 
-	// The admin's dashboard.
+	// The admin's dashboard, with some rated conversations.
+	c := e.client()
+	for i, q := range []string{"生了孩子怎么上户口", "居住证怎么办", "帮我写首诗", "公积金怎么提取", "社保卡丢了怎么补", "帮我写一首诗吧", "高龄津贴怎么领"} {
+		r := c.postJSON("/api/v1/chat", map[string]string{"message": q})
+		var rep apiReply
+		_ = json.Unmarshal([]byte(r.body), &rep)
+		c.postJSON("/api/v1/feedback", map[string]any{"conversation_id": rep.ConversationID, "turn_id": rep.TurnID, "score": []int{5, 4, 1, 3, 5, 2, 5}[i]})
+	}
 	login("admin")
 	step(t, ctx, "dashboard", chromedp.Navigate(e.srv.URL+"/admin"), chromedp.WaitVisible(chromedp.CSS(".stats")))
 	screenshot(t, ctx, "console-dashboard")
