@@ -134,7 +134,7 @@ func CheckPassword(password, encoded string) (bool, error) {
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil {
 		return false, fmt.Errorf("auth: bad argon2 parameters %q: %w", parts[3], err)
 	}
-	if p.Time == 0 || p.Memory == 0 || p.Threads == 0 || p.Memory > 1<<22 || p.Time > 64 {
+	if p.Time == 0 || p.Memory == 0 || p.Threads == 0 || p.Memory > 1<<18 || p.Time > 16 {
 		return false, fmt.Errorf("auth: argon2 parameters out of range %q", parts[3])
 	}
 	b64 := base64.RawStdEncoding

@@ -3,14 +3,18 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/privacy"
 )
 
 type fakeTranscriber struct {
@@ -95,4 +99,47 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 			t.Errorf("%s is documented but not served", route)
 		}
 	}
+}
+
+// FuzzChatAPI posts arbitrary messages: the answer is always JSON with a
+// status of 200 or 400, never a server error, and what is stored reads back.
+func FuzzChatAPI(f *testing.F) {
+	for _, s := range []string{"生了孩子怎么上户口", "", "   ", "\x00\xff", strings.Repeat("长", 600), `{"message":1}`, "转人工 110101199003074514"} {
+		f.Add(s)
+	}
+	e := newEnv(f, sqliteDB(f), &fakeAssistant{}, func(c *Config) { c.ChatRate, c.ChatBurst = 1e9, 1e9 })
+	f.Fuzz(func(t *testing.T, msg string) {
+		body, _ := json.Marshal(map[string]string{"message": msg})
+		req := httptest.NewRequest("POST", "/api/v1/chat", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		e.s.ServeHTTP(w, req)
+		var out map[string]any
+		if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil {
+			t.Fatalf("status %d, body not JSON: %q", w.Code, w.Body.String())
+		}
+		switch w.Code {
+		case 200:
+			conv, _ := out["conversation_id"].(string)
+			req := httptest.NewRequest("GET", "/api/v1/conversations/"+conv, nil)
+			w := httptest.NewRecorder()
+			e.s.ServeHTTP(w, req)
+			var c struct {
+				Turns []struct{ Message string } `json:"turns"`
+			}
+			if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &c) != nil || len(c.Turns) != 1 {
+				t.Fatalf("read back: %d %s", w.Code, w.Body.String())
+			}
+			// Nothing maskable is left in what was stored.
+			if m, kinds := privacy.Mask(c.Turns[0].Message); len(kinds) > 0 {
+				t.Fatalf("stored %q unmasked (%v → %q)", c.Turns[0].Message, kinds, m)
+			}
+		case 400:
+			if out["error"] == "" {
+				t.Fatal("400 without a message")
+			}
+		default:
+			t.Fatalf("status %d for %q: %s", w.Code, msg, w.Body.String())
+		}
+	})
 }
