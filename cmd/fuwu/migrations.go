@@ -1,6 +1,9 @@
 package main
 
 import (
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/audit"
+	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/store"
@@ -11,5 +14,8 @@ func allMigrations() []store.Migrations {
 	return []store.Migrations{
 		kb.Migrations,
 		search.Migrations,
+		assistant.Migrations,
+		convo.Migrations,
+		audit.Migrations,
 	}
 }
