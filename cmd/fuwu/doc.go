@@ -28,7 +28,7 @@ func docUsage(w io.Writer) {
 	fmt.Fprintln(w, `Usage: fuwu doc <subcommand> [flags] [args]
 
 Subcommands:
-  check FILE [--json]          proofread a .docx or .txt document (智能校核)
+  check FILE [--json] [--model] proofread a .docx or .txt document (智能校核); --model adds the chat model
   draft --type 通知 …          draft a document from a form (templates; no model needed)
   export FILE --out OUT        lay a .txt or .docx document out to GB/T 9704 (.docx, .txt or .md)
   eval-csc FILE [--json]       score the spelling checker on a JSONL test set {"source","target"}`)
