@@ -33,6 +33,23 @@ type bigramLM struct {
 	next   []int32
 	prob   []float32
 	maxLen int
+	// pre2 holds, for the first two characters of every word of two or
+	// more, the longest such word: most substrings of a sentence are not
+	// words, and this turns them away without hashing a string.
+	pre2 map[uint64]uint8
+}
+
+func pairKey(a, b rune) uint64 { return uint64(a)<<32 | uint64(b) }
+
+func (m *bigramLM) notePrefix(w string) {
+	rs := []rune(w)
+	if len(rs) < 2 {
+		return
+	}
+	k := pairKey(rs[0], rs[1])
+	if l := uint8(min(len(rs), 255)); l > m.pre2[k] {
+		m.pre2[k] = l
+	}
 }
 
 const ln10 = math.Ln10
@@ -59,7 +76,8 @@ func loadLM(gz []byte) (*bigramLM, error) {
 	if err != nil || n > 1<<24 {
 		return nil, errors.New("language model: bad word count")
 	}
-	m := &bigramLM{ids: make(map[string]int32, n), uni: make([]float32, n), bo: make([]float32, n)}
+	m := &bigramLM{ids: make(map[string]int32, n), uni: make([]float32, n), bo: make([]float32, n),
+		pre2: make(map[uint64]uint8, n)}
 	buf := make([]byte, 0, 64)
 	for i := range int(n) {
 		l, err := binary.ReadUvarint(r)
@@ -72,6 +90,7 @@ func loadLM(gz []byte) (*bigramLM, error) {
 		}
 		w := string(buf)
 		m.ids[w] = int32(i)
+		m.notePrefix(w)
 		if c := utf8.RuneCountInString(w); c > m.maxLen {
 			m.maxLen = c
 		}
@@ -131,6 +150,7 @@ func (m *bigramLM) addWord(w string, logp float32) {
 	m.uni = append(m.uni, logp)
 	m.bo = append(m.bo, 0)
 	m.start = append(m.start, m.start[len(m.start)-1])
+	m.notePrefix(w)
 	if c := utf8.RuneCountInString(w); c > m.maxLen {
 		m.maxLen = c
 	}
@@ -184,6 +204,9 @@ func (m *bigramLM) score(h []rune, lat *lattice, cover []int) float64 {
 		st := lat.states[e][:0]
 		bestE := math.Inf(-1)
 		for l := 1; l <= m.maxLen && l <= e; l++ {
+			if l > 1 && int(m.pre2[pairKey(h[e-l], h[e-l+1])]) < l {
+				continue
+			}
 			key := sb[:0]
 			for _, r := range h[e-l : e] {
 				key = utf8.AppendRune(key, r)
@@ -235,6 +258,9 @@ func (m *bigramLM) score(h []rune, lat *lattice, cover []int) float64 {
 
 // known reports whether w is a word of the model.
 func (m *bigramLM) known(h []rune) bool {
+	if len(h) > 1 && int(m.pre2[pairKey(h[0], h[1])]) < len(h) {
+		return false
+	}
 	var sb [64]byte
 	key := sb[:0]
 	for _, r := range h {
