@@ -33,7 +33,7 @@ func runServe(ctx context.Context, args []string) error {
 	lc.RegisterFlags(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	demo := fs.Bool("demo", true, "load the bundled demo catalogue when the knowledge base is empty")
-	chatRate := fs.Float64("chat-rate", 20, "chat messages per minute allowed from one client address")
+	chatRate := fs.Float64("chat-rate", 20, "chat messages per minute allowed from one client address (0: no limit, for load tests)")
 	trustProxy := fs.Bool("trust-proxy", false, "take the client address from X-Forwarded-For (only behind a proxy that sets it)")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure and send HSTS (when served over HTTPS)")
 	if _, err := parseFlags(fs, args); err != nil {
@@ -45,7 +45,11 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer a.close()
-	h, err := buildServer(ctx, a, web.Config{ChatRate: *chatRate, TrustProxy: *trustProxy, SecureCookies: *secure})
+	rate := *chatRate
+	if rate <= 0 {
+		rate = -1 // web: a negative rate is no limit
+	}
+	h, err := buildServer(ctx, a, web.Config{ChatRate: rate, TrustProxy: *trustProxy, SecureCookies: *secure})
 	if err != nil {
 		return err
 	}

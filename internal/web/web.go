@@ -78,7 +78,8 @@ type Config struct {
 	Metrics       *Metrics      // nil makes a fresh registry
 
 	// ChatRate is how many chat messages one client address may send per
-	// minute (burst ChatBurst). Zero means 20 per minute, burst 10.
+	// minute (burst ChatBurst). Zero means 20 per minute, burst 10; a
+	// negative rate turns the limit off (load tests).
 	ChatRate  float64
 	ChatBurst int
 	// TrustProxy takes the client address from X-Forwarded-For / X-Real-IP
@@ -124,7 +125,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics()
 	}
-	if cfg.ChatRate <= 0 {
+	if cfg.ChatRate == 0 {
 		cfg.ChatRate = 20
 	}
 	if cfg.ChatBurst <= 0 {
@@ -150,7 +151,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		tmpl:    tm,
 		csrf:    auth.NewCSRF(key),
 		metrics: cfg.Metrics,
-		limiter: newRateLimiter(cfg.ChatRate/60, cfg.ChatBurst),
+		limiter: newRateLimiter(cfg.ChatRate/60, cfg.ChatBurst), // nil when the rate is negative
 		login:   cfg.LoginThrottle,
 	}
 	for _, fn := range routeSets {

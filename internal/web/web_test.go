@@ -476,6 +476,12 @@ func TestRateLimiter(t *testing.T) {
 	if ok, _ := l.allow("b"); !ok {
 		t.Fatal("another address shares the bucket")
 	}
+	off := newRateLimiter(-1, 0)
+	for i := 0; i < 100; i++ {
+		if ok, _ := off.allow("a"); !ok {
+			t.Fatal("a negative rate limits")
+		}
+	}
 	now = now.Add(1500 * time.Millisecond)
 	if ok, _ := l.allow("a"); !ok {
 		t.Fatal("bucket did not refill")
