@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -85,7 +84,7 @@ func buildServer(ctx context.Context, a *app, cfg web.Config) (*web.Server, erro
 	cfg.Assistant, cfg.Conversations, cfg.Convo = conv.Record(a.assistant), conv, a.convo
 	cfg.Audit = audit.New(a.db)
 	if a.llm.HasTranscription() {
-		cfg.Transcriber = transcriber{a.llm}
+		cfg.Transcriber = web.ModelTranscriber(a.llm)
 	}
 	cfg.Ready = func(ctx context.Context) error {
 		if err := a.db.QueryRow(ctx, `SELECT 1`).Scan(new(int)); err != nil {
@@ -97,11 +96,4 @@ func buildServer(ctx context.Context, a *app, cfg web.Config) (*web.Server, erro
 		return nil
 	}
 	return web.New(ctx, cfg)
-}
-
-// transcriber adapts the model client's speech-to-text to the web.
-type transcriber struct{ c *llm.Client }
-
-func (t transcriber) Transcribe(ctx context.Context, audio io.Reader, filename, _ string) (string, error) {
-	return t.c.Transcribe(ctx, audio, filename, llm.TranscribeOptions{Language: "zh"})
 }

@@ -133,7 +133,7 @@ func newEnv(t testing.TB, db *store.DB, svc assistant.Service, mod func(*Config)
 
 // realAssistant is the production assistant over the store, following
 // its changes like fuwu serve does.
-func realAssistant(ctx context.Context, t testing.TB, kbs *kb.Store, ix *search.Index) assistant.Service {
+func realAssistant(ctx context.Context, t testing.TB, kbs *kb.Store, ix *search.Index, mods ...func(*assistant.Config)) assistant.Service {
 	t.Helper()
 	items, halls := kbs.DB().Subscribe(kb.Topic), kbs.DB().Subscribe(kb.Topic)
 	if err := search.Load(ctx, ix, kbs); err != nil {
@@ -145,8 +145,12 @@ func realAssistant(ctx context.Context, t testing.TB, kbs *kb.Store, ix *search.
 		t.Fatal(err)
 	}
 	go hc.Follow(ctx, halls)
-	as, err := assistant.New(assistant.Config{Index: ix, Halls: hc, States: assistant.DBState{DB: kbs.DB()},
-		Recorder: assistant.ConvoRecorder{Store: convo.NewStore(kbs.DB())}})
+	cfg := assistant.Config{Index: ix, Halls: hc, States: assistant.DBState{DB: kbs.DB()},
+		Recorder: assistant.ConvoRecorder{Store: convo.NewStore(kbs.DB())}}
+	for _, mod := range mods {
+		mod(&cfg)
+	}
+	as, err := assistant.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
