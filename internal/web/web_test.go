@@ -793,6 +793,22 @@ func TestEditPublishReachesChat(t *testing.T) {
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
+		// A hall's new address reaches the answers' routes too.
+		tok = ed.csrf("/admin/halls/HALL-01")
+		if r := ed.post("/admin/halls/HALL-01", url.Values{"csrf": {tok}, "name": {"福田区政务服务中心"}, "address": {"福田区测试路 1 号（新址）"},
+			"hours": {"周一至周五 9:00-18:00"}, "phone": {"0755-82918000"}, "appointment_url": {"https://fuwu.example/booking/HALL-01"}}); r.code != 303 {
+			t.Fatalf("hall save = %d", r.code)
+		}
+		for deadline := time.Now().Add(10 * time.Second); ; {
+			r := c.postJSON("/api/v1/chat", map[string]string{"message": "新生儿入户登记在哪里办"})
+			if strings.Contains(r.body, "福田区测试路 1 号（新址）") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("chat never saw the hall's new address: %s", r.body)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
 	})
 }
 
