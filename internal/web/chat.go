@@ -44,6 +44,10 @@ func chatRoutes(s *Server) {
 	s.public("GET /readyz", s.readyz)
 	s.public("GET /metrics", s.metrics.handler)
 	s.public("GET /static/", s.static)
+	// Anything else: a page in Chinese rather than Go's plain 404 text.
+	s.public("/", func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, http.StatusNotFound, "页面不存在。")
+	})
 }
 
 // maxMessage is the longest message accepted, in characters.

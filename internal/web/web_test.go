@@ -267,6 +267,12 @@ func TestSecurityHeadersAndOps(t *testing.T) {
 	if r := c.get("/static/chat.js"); r.code != 200 || !strings.Contains(r.hdr.Get("Content-Type"), "javascript") {
 		t.Errorf("static js = %d %s", r.code, r.hdr.Get("Content-Type"))
 	}
+	if r := c.get("/no/such/page"); r.code != 404 || !strings.Contains(r.body, "页面不存在") {
+		t.Errorf("unknown page = %d %s", r.code, r.body)
+	}
+	if r := c.get("/api/v1/nothing"); r.code != 404 || !strings.Contains(r.body, `"error":"页面不存在。"`) {
+		t.Errorf("unknown API path = %d %s", r.code, r.body)
+	}
 	if r := c.get("/api/openapi.yaml"); r.code != 200 || !strings.Contains(r.body, "/api/v1/chat/stream:") {
 		t.Errorf("openapi = %d", r.code)
 	}
