@@ -45,6 +45,7 @@ func (r *Report) Add(o Report) {
 	r.Items.Created += o.Items.Created
 	r.Items.Updated += o.Items.Updated
 	r.Items.Unchanged += o.Items.Unchanged
+	r.Items.Revised += o.Items.Revised
 	r.Halls += o.Halls
 	r.Policies += o.Policies
 	r.Lines += o.Lines
@@ -255,6 +256,7 @@ func (s *Store) storeItems(ctx context.Context, items []lineItem, problems []Pro
 		rep.Items.Created += r.Created
 		rep.Items.Updated += r.Updated
 		rep.Items.Unchanged += r.Unchanged
+		rep.Items.Revised += r.Revised
 		done += len(batch)
 		batch, statuses = batch[:0], statuses[:0]
 		if opt.Progress != nil {

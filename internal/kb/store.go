@@ -59,6 +59,9 @@ type Record struct {
 	SubmittedAt store.Time `json:"submitted_at"`
 	PublishedBy string     `json:"published_by,omitempty"`
 	PublishedAt store.Time `json:"published_at"`
+	// Pending is the state (draft or review) of the item's pending
+	// revision, "" when it has none (see Revision).
+	Pending Status `json:"pending,omitempty"`
 }
 
 // UpsertOptions say how an upsert treats publishing state.
@@ -67,11 +70,18 @@ type UpsertOptions struct {
 	Status      Status
 	ForceStatus bool
 	Actor       string
+	// Revise keeps an existing published item serving when the upsert
+	// would move it to draft or review: the new content becomes the
+	// item's pending revision in that state instead (console uploads).
+	Revise bool
 }
 
 // UpsertResult counts what an upsert did.
 type UpsertResult struct {
 	Created, Updated, Unchanged int
+	// Revised counts published items whose new content was stored as a
+	// pending revision (UpsertOptions.Revise).
+	Revised int `json:",omitempty"`
 }
 
 func contentHash(it *Item) (string, []byte, error) {
@@ -128,7 +138,7 @@ func (s *Store) upsertItems(ctx context.Context, items []Item, statuses []Status
 					pubActor(o.Status, o.Actor), pubTime(o.Status, now)); err != nil {
 					return fmt.Errorf("insert item %s: %w", it.ID, err)
 				}
-				if err := addHistory(ctx, tx, it.ID, 1, o.Status, o.Actor, "导入", now); err != nil {
+				if err := addHistory(ctx, tx, it.ID, 1, o.Status, "", o.Actor, "导入", now); err != nil {
 					return err
 				}
 				res.Created++
@@ -139,6 +149,23 @@ func (s *Store) upsertItems(ctx context.Context, items []Item, statuses []Status
 				status := oldStatus
 				if o.ForceStatus {
 					status = o.Status
+				}
+				if o.Revise && oldStatus == Published && (status == Draft || status == Review) {
+					var revHash string
+					var revStatus Status
+					err := tx.QueryRow(ctx, `SELECT content_hash, status FROM kb_item_revisions WHERE item_id = ?`, it.ID).Scan(&revHash, &revStatus)
+					if err != nil && !errors.Is(err, sql.ErrNoRows) {
+						return fmt.Errorf("read revision of %s: %w", it.ID, err)
+					}
+					if oldHash == hash || (revHash == hash && revStatus == status) {
+						res.Unchanged++
+						continue
+					}
+					if err := putRevision(ctx, tx, it, hash, data, status, version, o.Actor, "导入修订", now); err != nil {
+						return err
+					}
+					res.Revised++
+					continue
 				}
 				if oldHash == hash && status == oldStatus {
 					res.Unchanged++
@@ -156,7 +183,7 @@ func (s *Store) upsertItems(ctx context.Context, items []Item, statuses []Status
 						return err
 					}
 				}
-				if err := addHistory(ctx, tx, it.ID, version, status, o.Actor, "导入更新", now); err != nil {
+				if err := addHistory(ctx, tx, it.ID, version, status, "", o.Actor, "导入更新", now); err != nil {
 					return err
 				}
 				res.Updated++
@@ -186,9 +213,11 @@ func pubTime(st Status, now store.Time) store.Time {
 	return store.Time{}
 }
 
-func addHistory(ctx context.Context, tx *store.Tx, id string, version int, st Status, actor, note string, at store.Time) error {
-	_, err := tx.Exec(ctx, `INSERT INTO kb_item_history (item_id, version, status, actor, note, at) VALUES (?, ?, ?, ?, ?, ?)`,
-		id, version, st, actor, note, at)
+// addHistory records a change: the item's state after it, and for a
+// change to its pending revision what happened to that.
+func addHistory(ctx context.Context, tx *store.Tx, id string, version int, st Status, rev RevisionEvent, actor, note string, at store.Time) error {
+	_, err := tx.Exec(ctx, `INSERT INTO kb_item_history (item_id, version, status, revision, actor, note, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		id, version, st, string(rev), actor, note, at)
 	if err != nil {
 		return fmt.Errorf("history %s: %w", id, err)
 	}
@@ -209,13 +238,17 @@ func (s *Store) announce(ctx context.Context, kind string, ids ...string) {
 	_ = s.db.Publish(ctx, Topic, msg)
 }
 
-const recordColumns = `data, status, version, created_at, updated_at, updated_by, submitted_by, submitted_at, published_by, published_at`
+const recordColumns = `i.data, i.status, i.version, i.created_at, i.updated_at, i.updated_by, i.submitted_by, i.submitted_at,
+	i.published_by, i.published_at, COALESCE(r.status, '')`
+
+// recordFrom joins each item to its pending revision, if any.
+const recordFrom = ` FROM kb_items i LEFT JOIN kb_item_revisions r ON r.item_id = i.id`
 
 func scanRecord(sc interface{ Scan(...any) error }) (Record, error) {
 	var r Record
 	var data string
 	if err := sc.Scan(&data, &r.Status, &r.Version, &r.CreatedAt, &r.UpdatedAt, &r.UpdatedBy,
-		&r.SubmittedBy, &r.SubmittedAt, &r.PublishedBy, &r.PublishedAt); err != nil {
+		&r.SubmittedBy, &r.SubmittedAt, &r.PublishedBy, &r.PublishedAt, &r.Pending); err != nil {
 		return r, err
 	}
 	if err := json.Unmarshal([]byte(data), &r.Item); err != nil {
@@ -226,7 +259,7 @@ func scanRecord(sc interface{ Scan(...any) error }) (Record, error) {
 
 // Item returns one item in any state.
 func (s *Store) Item(ctx context.Context, id string) (Record, error) {
-	r, err := scanRecord(s.db.QueryRow(ctx, `SELECT `+recordColumns+` FROM kb_items WHERE id = ?`, id))
+	r, err := scanRecord(s.db.QueryRow(ctx, `SELECT `+recordColumns+recordFrom+` WHERE i.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("item %s: %w", id, ErrNotFound)
 	}
@@ -237,21 +270,26 @@ func (s *Store) Item(ctx context.Context, id string) (Record, error) {
 type Filter struct {
 	Status Status
 	Theme  string
+	// Pending selects items with a pending revision.
+	Pending bool
 }
 
 // Items lists items ordered by id.
 func (s *Store) Items(ctx context.Context, f Filter) ([]Record, error) {
-	q := `SELECT ` + recordColumns + ` FROM kb_items WHERE 1=1`
+	q := `SELECT ` + recordColumns + recordFrom + ` WHERE 1=1`
 	var args []any
 	if f.Status != "" {
-		q += ` AND status = ?`
+		q += ` AND i.status = ?`
 		args = append(args, f.Status)
 	}
 	if f.Theme != "" {
-		q += ` AND theme = ?`
+		q += ` AND i.theme = ?`
 		args = append(args, f.Theme)
 	}
-	rows, err := s.db.Query(ctx, q+` ORDER BY id`, args...)
+	if f.Pending {
+		q += ` AND r.item_id IS NOT NULL`
+	}
+	rows, err := s.db.Query(ctx, q+` ORDER BY i.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list items: %w", err)
 	}
@@ -328,7 +366,7 @@ func (s *Store) SetStatus(ctx context.Context, id string, to Status, actor, note
 		if _, err := tx.Exec(ctx, q, args...); err != nil {
 			return err
 		}
-		return addHistory(ctx, tx, id, version, to, actor, note, now)
+		return addHistory(ctx, tx, id, version, to, "", actor, note, now)
 	})
 	if err != nil {
 		return err
@@ -339,16 +377,19 @@ func (s *Store) SetStatus(ctx context.Context, id string, to Status, actor, note
 
 // History is one recorded state change of an item.
 type History struct {
-	Version int        `json:"version"`
-	Status  Status     `json:"status"`
-	Actor   string     `json:"actor"`
-	Note    string     `json:"note"`
-	At      store.Time `json:"at"`
+	Version int    `json:"version"`
+	Status  Status `json:"status"` // the item's state after the change
+	// Revision says what happened to the item's pending revision; ""
+	// for a change of the item itself.
+	Revision RevisionEvent `json:"revision,omitempty"`
+	Actor    string        `json:"actor"`
+	Note     string        `json:"note"`
+	At       store.Time    `json:"at"`
 }
 
 // ItemHistory lists an item's state changes, oldest first.
 func (s *Store) ItemHistory(ctx context.Context, id string) ([]History, error) {
-	rows, err := s.db.Query(ctx, `SELECT version, status, actor, note, at FROM kb_item_history WHERE item_id = ? ORDER BY at, version`, id)
+	rows, err := s.db.Query(ctx, `SELECT version, status, revision, actor, note, at FROM kb_item_history WHERE item_id = ? ORDER BY at, version`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -356,7 +397,7 @@ func (s *Store) ItemHistory(ctx context.Context, id string) ([]History, error) {
 	var out []History
 	for rows.Next() {
 		var h History
-		if err := rows.Scan(&h.Version, &h.Status, &h.Actor, &h.Note, &h.At); err != nil {
+		if err := rows.Scan(&h.Version, &h.Status, &h.Revision, &h.Actor, &h.Note, &h.At); err != nil {
 			return nil, err
 		}
 		out = append(out, h)
