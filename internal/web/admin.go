@@ -136,6 +136,7 @@ type dashData struct {
 	GapCount int
 	Counts   []statusCount
 	Review   []kb.Record
+	Revised  []kb.Record // published items whose revision waits for review
 	Answers  []answerCount
 	Feedback []answerCount
 	Total    uint64
@@ -164,6 +165,16 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
 		return
+	}
+	pending, err := s.cfg.KB.Items(ctx, kb.Filter{Pending: true})
+	if err != nil {
+		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
+		return
+	}
+	for _, rec := range pending {
+		if rec.Pending == kb.Review {
+			d.Revised = append(d.Revised, rec)
+		}
 	}
 	ans := s.metrics.AnswerCounts()
 	for _, st := range []assistant.Status{assistant.Answered, assistant.Clarify, assistant.OutOfScope, assistant.Handoff} {

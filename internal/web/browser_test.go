@@ -325,30 +325,51 @@ func TestBrowserConsole(t *testing.T) {
 	if code := eval[int](t, ctx, `fetch("/admin/items/FT-001/status", {method: "POST", body: new URLSearchParams({to: "review"})}).then(r => r.status)`); code != 403 {
 		t.Errorf("CSRF-less post = %d", code)
 	}
-	step(t, ctx, "edit FT-001", chromedp.Navigate(e.srv.URL+"/admin/items/FT-001"), chromedp.WaitVisible(chromedp.ID("fee")),
-		chromedp.Clear(chromedp.ID("fee")), chromedp.SendKeys(chromedp.ID("fee"), "不收费，工本费已于2026年取消"))
+	step(t, ctx, "edit FT-001", chromedp.Navigate(e.srv.URL+"/admin/items/FT-001"), chromedp.WaitVisible(chromedp.ID("fee")))
+	if !eval[bool](t, ctx, `document.getElementById("revising").textContent.includes("已发布版本在用，修改将作为待审核修订")`) {
+		t.Error("editor of a published item does not say edits become a revision")
+	}
+	oldFee := eval[string](t, ctx, `document.getElementById("fee").value`)
+	step(t, ctx, "change fee", chromedp.Clear(chromedp.ID("fee")), chromedp.SendKeys(chromedp.ID("fee"), "不收费，工本费已于2026年取消"))
 	if eval[bool](t, ctx, `!!document.getElementById("save-publish")`) {
 		t.Error("editor offered 保存并发布")
 	}
 	navigate(t, ctx, chromedp.Click(chromedp.ID("save-review")))
 	waitJS(t, ctx, "saved", `document.querySelector(".flash") && document.querySelector(".flash").textContent.includes("提交审核")`)
-	if rec, _ := e.kb.Item(bg, "FT-001"); rec.Status != kb.Review || rec.Item.Fee != "不收费，工本费已于2026年取消" {
-		t.Fatalf("after submit: %s %q", rec.Status, rec.Item.Fee)
+	if rec, _ := e.kb.Item(bg, "FT-001"); rec.Status != kb.Published || rec.Item.Fee != oldFee || rec.Pending != kb.Review {
+		t.Fatalf("after submit: %s %q pending %q", rec.Status, rec.Item.Fee, rec.Pending)
 	}
 	logout()
 
-	// The reviewer publishes.
+	// The chat still answers from the published text.
+	// (The page carries the conversation on; the answer is the last turn.)
+	ask := func(what string) string {
+		t.Helper()
+		step(t, ctx, "chat", chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("message")))
+		n := eval[int](t, ctx, `document.querySelectorAll(".turn[data-turn]").length`)
+		step(t, ctx, "ask", chromedp.SendKeys(chromedp.ID("message"), "新生儿入户登记要收费吗"), chromedp.Click(chromedp.ID("send")))
+		waitJS(t, ctx, "answer "+what, fmt.Sprintf(`document.querySelectorAll(".turn[data-turn] .answer").length > %d && !document.querySelector(".msg.streaming")`, n))
+		return eval[string](t, ctx, `[...document.querySelectorAll(".turn[data-turn]")].pop().innerText`)
+	}
+	if txt := ask("before review"); strings.Contains(txt, "工本费已于2026年取消") || !strings.Contains(txt, oldFee) {
+		t.Errorf("chat before review: %q", txt)
+	}
+
+	// The reviewer sees what changed and publishes the revision.
 	login("reviewer")
-	step(t, ctx, "review", chromedp.Navigate(e.srv.URL+"/admin/items/FT-001"), chromedp.WaitVisible(chromedp.ID("publish")))
-	navigate(t, ctx, chromedp.Click(chromedp.ID("publish")))
-	waitJS(t, ctx, "published", `document.querySelector(".flash") && document.querySelector(".flash").textContent.includes("已发布")`)
+	step(t, ctx, "review", chromedp.Navigate(e.srv.URL+"/admin/items?status=pending"), chromedp.WaitVisible(chromedp.CSS(`a.pending[href="/admin/items/FT-001#revision"]`)))
+	navigate(t, ctx, chromedp.Click(chromedp.CSS(`a.pending[href="/admin/items/FT-001#revision"]`)))
+	step(t, ctx, "revision panel", chromedp.WaitVisible(chromedp.ID("rev-publish")))
+	if got := eval[string](t, ctx, `document.querySelector("#diff td.new ins").textContent`); got != "，工本费已于2026年取消" {
+		t.Errorf("diff marks %q as inserted", got)
+	}
+	screenshot(t, ctx, "console-revision-review")
+	navigate(t, ctx, chromedp.Click(chromedp.ID("rev-publish")))
+	waitJS(t, ctx, "published", `document.querySelector(".flash") && document.querySelector(".flash").textContent.includes("修订已发布")`)
 	logout()
 
-	// The chat answers from the published text, without a restart.
-	step(t, ctx, "chat", chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("message")),
-		chromedp.SendKeys(chromedp.ID("message"), "新生儿入户登记要收费吗"), chromedp.Click(chromedp.ID("send")))
-	waitJS(t, ctx, "answer", `document.querySelector("#t1 .answer")`)
-	if txt := eval[string](t, ctx, `document.querySelector("#t1").innerText`); !strings.Contains(txt, "工本费已于2026年取消") {
+	// The chat answers from the new text, without a restart.
+	if txt := ask("after publishing"); !strings.Contains(txt, "工本费已于2026年取消") {
 		t.Errorf("chat does not show the published change: %q", txt)
 	}
 

@@ -26,6 +26,7 @@ func knowledgeRoutes(s *Server) {
 	s.staff("GET /admin/items/{id}", auth.EditKnowledge, s.itemEdit)
 	s.staff("POST /admin/items/{id}", auth.EditKnowledge, s.itemSave)
 	s.staff("POST /admin/items/{id}/status", auth.EditKnowledge, s.itemStatus)
+	s.staff("POST /admin/items/{id}/revision", auth.EditKnowledge, s.itemRevision)
 	s.staff("GET /admin/upload", auth.EditKnowledge, s.uploadPage)
 	s.staff("POST /admin/upload", auth.EditKnowledge, s.upload)
 	s.staff("GET /admin/faq", auth.EditKnowledge, s.faqPage)
@@ -46,11 +47,19 @@ type adminItemsData struct {
 
 var allStates = []kb.Status{kb.Draft, kb.Review, kb.Published, kb.Withdrawn}
 
+// pendingFilter is the item list's status choice for items with a
+// pending revision.
+const pendingFilter = "pending"
+
 func (s *Server) adminItems(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	d := adminItemsData{Status: q.Get("status"), Theme: q.Get("theme"), Query: strings.TrimSpace(q.Get("q")),
 		Themes: kb.Themes, States: allStates}
-	recs, err := s.cfg.KB.Items(r.Context(), kb.Filter{Status: kb.Status(d.Status), Theme: d.Theme})
+	f := kb.Filter{Status: kb.Status(d.Status), Theme: d.Theme}
+	if d.Status == pendingFilter {
+		f.Status, f.Pending = "", true
+	}
+	recs, err := s.cfg.KB.Items(r.Context(), f)
 	if err != nil {
 		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
 		return
@@ -77,6 +86,20 @@ type editData struct {
 	Materials []kb.Material // the item's plus blank rows
 	FAQ       []kb.FAQ
 	Audiences []string
+
+	// Revising: the item is published, so saving makes (or replaces) its
+	// pending revision and the published version keeps serving.
+	Revising bool
+	Revision *kb.Revision // the pending revision, if any
+	Changes  []fieldDiff  // the revision against the published version
+	Stale    bool         // the published version changed after the revision was made
+}
+
+// setForm puts an item in the editor's fields, with blank rows to add to.
+func (d *editData) setForm(it kb.Item) {
+	d.Item = it
+	d.Materials = append(append([]kb.Material(nil), it.Materials...), make([]kb.Material, 3)...)
+	d.FAQ = append(append([]kb.FAQ(nil), it.FAQ...), make([]kb.FAQ, 2)...)
 }
 
 var (
@@ -90,17 +113,34 @@ func (s *Server) editorData(r *http.Request, rec kb.Record, isNew bool) (editDat
 	if err != nil {
 		return editData{}, err
 	}
-	d := editData{New: isNew, Record: rec, Item: rec.Item, Halls: sortedHalls(halls), Themes: kb.Themes,
+	d := editData{New: isNew, Record: rec, Halls: sortedHalls(halls), Themes: kb.Themes,
 		Kinds: itemKinds, Depths: depths, Forms: forms, Audiences: []string{"个人", "法人"}}
-	d.Materials = append(append([]kb.Material(nil), rec.Item.Materials...), make([]kb.Material, 3)...)
-	d.FAQ = append(append([]kb.FAQ(nil), rec.Item.FAQ...), make([]kb.FAQ, 2)...)
-	if !isNew {
-		if d.History, err = s.cfg.KB.ItemHistory(r.Context(), rec.Item.ID); err != nil {
+	d.setForm(rec.Item)
+	if isNew {
+		return d, nil
+	}
+	if d.History, err = s.cfg.KB.ItemHistory(r.Context(), rec.Item.ID); err != nil {
+		return editData{}, err
+	}
+	d.Revising = rec.Status == kb.Published
+	if rec.Pending != "" {
+		rev, err := s.cfg.KB.Revision(r.Context(), rec.Item.ID)
+		switch {
+		case errors.Is(err, kb.ErrNotFound): // published or discarded meanwhile
+		case err != nil:
 			return editData{}, err
+		default:
+			d.Revision = &rev
+			d.Changes = itemDiffs(rec.Item, rev.Item)
+			d.Stale = rev.BaseVersion != rec.Version
+			if d.Revising {
+				d.setForm(rev.Item) // the editor continues the revision
+			}
 		}
 	}
 	return d, nil
 }
+
 
 func (s *Server) itemNew(w http.ResponseWriter, r *http.Request) {
 	d, err := s.editorData(r, kb.Record{Status: kb.Draft, Item: kb.Item{Audience: []string{"个人"}}}, true)
@@ -126,7 +166,9 @@ func (s *Server) itemEdit(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
 		return
 	}
-	s.render(w, r, http.StatusOK, "item_edit.html", s.consolePage(r, "items", "编辑："+rec.Item.Name, d))
+	p := s.consolePage(r, "items", "编辑："+rec.Item.Name, d)
+	p.Error = r.URL.Query().Get("err")
+	s.render(w, r, http.StatusOK, "item_edit.html", p)
 }
 
 // lines splits a textarea into its non-empty lines.
@@ -244,14 +286,144 @@ func (s *Server) itemSave(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
 		return
 	}
+	if rec.Status == kb.Published {
+		base := rec.Item
+		if rec.Pending != "" {
+			if rev, err := s.cfg.KB.Revision(r.Context(), rec.Item.ID); err == nil {
+				base = rev.Item // keys the form does not show come from the revision
+			}
+		}
+		s.saveRevision(w, r, rec, base)
+		return
+	}
 	s.saveItem(w, r, rec, rec.Item, false)
 }
 
-func (s *Server) editorError(w http.ResponseWriter, r *http.Request, rec kb.Record, isNew bool, problem error) {
+// saveRevision stores the editor's changes to a published item as its
+// pending revision — a draft, or submitted for review; those who may
+// publish can publish it at once. The published version serves until then.
+func (s *Server) saveRevision(w http.ResponseWriter, r *http.Request, rec kb.Record, it kb.Item) {
+	u := currentUser(r)
+	ctx := r.Context()
+	action := r.FormValue("action")
+	if action == "publish" && !u.Can(auth.Publish) {
+		s.renderError(w, r, http.StatusForbidden, "您的角色无权发布，请提交审核。")
+		return
+	}
+	if err := itemFromForm(r, &it); err != nil {
+		s.editorError(w, r, rec, false, err, &it)
+		return
+	}
+	to := kb.Draft
+	if action == "review" || action == "publish" {
+		to = kb.Review
+	}
+	note := strings.TrimSpace(r.FormValue("note"))
+	err := s.cfg.KB.SaveRevision(ctx, it, to, u.Username, note)
+	switch {
+	case errors.Is(err, kb.ErrNoChange):
+		s.editorError(w, r, rec, false, errors.New("修订内容与已发布版本相同。如不再需要修订，请点“放弃修订”"), &it)
+		return
+	case errors.Is(err, kb.ErrNotPublished):
+		s.editorError(w, r, rec, false, errors.New("该事项刚被撤回或退回，已不在发布状态，请刷新页面后再编辑"), &it)
+		return
+	case err != nil:
+		s.editorError(w, r, rec, false, err, &it)
+		return
+	}
+	msg := "修订已保存为草稿；审核发布前，智能咨询继续使用已发布版本"
+	if to == kb.Review {
+		msg = "修订已提交审核；审核发布前，智能咨询继续使用已发布版本"
+	}
+	s.audit(r, nil, "kb.item.revise", "item:"+it.ID, map[string]any{"action": action, "note": note})
+	if action == "publish" {
+		if err := s.cfg.KB.PublishRevision(ctx, it.ID, kb.ContentHash(it), u.Username, note); err != nil {
+			backErr(w, r, "/admin/items/"+url.PathEscape(it.ID), "修订已保存，但未能发布："+revisionProblem(err))
+			return
+		}
+		s.audit(r, nil, "kb.item.revision", "item:"+it.ID, map[string]any{"do": "publish", "note": note})
+		msg = "修订已发布，替换原发布版本，智能咨询即时生效"
+	}
+	back(w, r, "/admin/items/"+url.PathEscape(it.ID), msg)
+}
+
+// revisionProblem explains a refused revision step to staff.
+func revisionProblem(err error) string {
+	switch {
+	case errors.Is(err, kb.ErrStale):
+		return "已发布版本在该修订创建之后又有变更（如批量导入），请核对修订内容并重新保存后再发布。"
+	case errors.Is(err, kb.ErrRevisionChanged):
+		return "修订在您查看之后又被修改，请核对最新内容后再发布。"
+	case errors.Is(err, kb.ErrNotPublished):
+		return "事项已不在发布状态，修订不能发布；可放弃该修订后直接编辑事项。"
+	case errors.Is(err, kb.ErrNotFound):
+		return "没有待处理的修订（可能已被发布或放弃）。"
+	}
+	return err.Error()
+}
+
+// backErr redirects to a console page that shows an error message.
+func backErr(w http.ResponseWriter, r *http.Request, path, msg string) {
+	http.Redirect(w, r, path+"?err="+url.QueryEscape(msg), http.StatusSeeOther)
+}
+
+// itemRevision acts on a pending revision: submit it for review, return
+// it to draft, publish it, or discard it.
+func (s *Server) itemRevision(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	ctx := r.Context()
+	id := r.PathValue("id")
+	do := r.FormValue("do")
+	note := strings.TrimSpace(r.FormValue("note"))
+	if (do == "publish" || do == "return") && !u.Can(auth.Publish) {
+		s.metrics.forbidden.Add(1)
+		s.renderError(w, r, http.StatusForbidden, fmt.Sprintf("您的角色（%s）无权审核发布修订。", u.Role.Label()))
+		return
+	}
+	var err error
+	var msg string
+	switch do {
+	case "submit":
+		msg = "修订已提交审核"
+		err = s.cfg.KB.SetRevisionStatus(ctx, id, kb.Review, u.Username, note)
+	case "return":
+		msg = "修订已退回修改"
+		err = s.cfg.KB.SetRevisionStatus(ctx, id, kb.Draft, u.Username, note)
+	case "publish":
+		msg = "修订已发布，替换原发布版本，智能咨询即时生效"
+		err = s.cfg.KB.PublishRevision(ctx, id, r.FormValue("rev"), u.Username, note)
+	case "discard":
+		msg = "修订已放弃，已发布版本不变"
+		err = s.cfg.KB.DiscardRevision(ctx, id, u.Username, note)
+	default:
+		s.renderError(w, r, http.StatusBadRequest, "未知的修订操作。")
+		return
+	}
+	if err != nil {
+		if errors.Is(err, kb.ErrNotFound) {
+			if _, ierr := s.cfg.KB.Item(ctx, id); errors.Is(ierr, kb.ErrNotFound) {
+				s.renderError(w, r, http.StatusNotFound, "事项不存在。")
+				return
+			}
+		}
+		slog.WarnContext(ctx, "revision step refused", "item", id, "do", do, "err", err)
+		backErr(w, r, "/admin/items/"+url.PathEscape(id), "未完成："+revisionProblem(err))
+		return
+	}
+	s.audit(r, nil, "kb.item.revision", "item:"+id, map[string]any{"do": do, "note": note})
+	back(w, r, "/admin/items/"+url.PathEscape(id), msg)
+}
+
+// editorError shows the editor again with what was typed (form, when
+// set) and why it was not saved.
+func (s *Server) editorError(w http.ResponseWriter, r *http.Request, rec kb.Record, isNew bool, problem error, form ...*kb.Item) {
 	d, err := s.editorData(r, rec, isNew)
 	if err != nil {
 		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
 		return
+	}
+	if len(form) > 0 && form[0] != nil {
+		d.setForm(*form[0])
 	}
 	p := s.consolePage(r, "items", "编辑事项", d)
 	p.Error = "未保存：" + problem.Error()
@@ -345,7 +517,8 @@ var uploadExts = map[string]bool{".jsonl": true, ".csv": true, ".xlsx": true}
 
 // upload imports a JSONL, CSV or XLSX file and reports line by line what
 // was skipped. Everything uploaded goes to the chosen state, so a file
-// from someone who may not publish waits for review.
+// from someone who may not publish waits for review; a published item
+// keeps serving and its uploaded content waits as a pending revision.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
 	d := uploadData{Publish: u.Can(auth.Publish)}
@@ -394,7 +567,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		show(http.StatusBadRequest)
 		return
 	}
-	rep, err := s.cfg.KB.ImportPath(r.Context(), path, "", kb.ImportOptions{Upsert: kb.UpsertOptions{Status: st, ForceStatus: true, Actor: u.Username}})
+	rep, err := s.cfg.KB.ImportPath(r.Context(), path, "", kb.ImportOptions{Upsert: kb.UpsertOptions{Status: st, ForceStatus: true, Revise: true, Actor: u.Username}})
 	for i := range rep.Problems {
 		rep.Problems[i].File = strings.TrimPrefix(rep.Problems[i].File, dir+string(filepath.Separator))
 	}
@@ -404,7 +577,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		slog.WarnContext(r.Context(), "upload import", "file", name, "err", err)
 	}
 	s.audit(r, nil, "kb.upload", "file:"+name, map[string]any{"status": string(st), "created": rep.Items.Created,
-		"updated": rep.Items.Updated, "halls": rep.Halls, "skipped": rep.Skipped()})
+		"updated": rep.Items.Updated, "revised": rep.Items.Revised, "halls": rep.Halls, "skipped": rep.Skipped()})
 	show(http.StatusOK)
 }
 

@@ -730,7 +730,9 @@ func TestCatalogue(t *testing.T) {
 	}
 }
 
-// Staff fix an answer: edit, submit, publish; the real assistant answers
+// Staff fix an answer of a published item: the editor's change waits as a
+// revision while the chat keeps answering from the published text; the
+// reviewer sees what changed and publishes it; the real assistant answers
 // from the new text at once.
 func TestEditPublishReachesChat(t *testing.T) {
 	storetest.Each(t, testMigrations, func(t *testing.T, db *store.DB) {
@@ -741,34 +743,67 @@ func TestEditPublishReachesChat(t *testing.T) {
 		ed := e.client()
 		ed.login("editor", "editor password")
 		page := ed.get("/admin/items/FT-001").body
+		if !strings.Contains(page, "已发布版本在用，修改将作为待审核修订") {
+			t.Error("editor does not say that edits of a published item become a revision")
+		}
 		tok := html.UnescapeString(csrfField.FindStringSubmatch(page)[1])
 		rec, _ := e.kb.Item(ctx, "FT-001")
+		oldFee := rec.Item.Fee
 		form := editorForm(rec.Item)
 		form.Set("csrf", tok)
 		form.Set("fee", "不收费（测试修订）")
 		form.Set("action", "review")
+		form.Set("note", "工本费取消")
 		if r := ed.post("/admin/items/FT-001", form); r.code != 303 {
 			t.Fatalf("save = %d %s", r.code, r.body)
 		}
 		rec, _ = e.kb.Item(ctx, "FT-001")
-		if rec.Status != kb.Review || rec.Item.Fee != "不收费（测试修订）" || rec.SubmittedBy != "editor" {
-			t.Fatalf("after submit: %s %q by %q", rec.Status, rec.Item.Fee, rec.SubmittedBy)
+		if rec.Status != kb.Published || rec.Item.Fee != oldFee || rec.Pending != kb.Review {
+			t.Fatalf("after submit: %s %q pending %q", rec.Status, rec.Item.Fee, rec.Pending)
 		}
-		if len(rec.Item.Materials) != 4 || rec.Item.Materials[0].Form != "原件" || len(rec.Item.FAQ) != 1 || !rec.Item.Online.Available {
-			t.Errorf("fields lost in the round trip: %+v", rec.Item)
+		rev, err := e.kb.Revision(ctx, "FT-001")
+		if err != nil || rev.Item.Fee != "不收费（测试修订）" || rev.SubmittedBy != "editor" {
+			t.Fatalf("revision = %+v %v", rev, err)
+		}
+		if len(rev.Item.Materials) != 4 || rev.Item.Materials[0].Form != "原件" || len(rev.Item.FAQ) != 1 || !rev.Item.Online.Available {
+			t.Errorf("fields lost in the round trip: %+v", rev.Item)
+		}
+		// The chat and the guide still serve the published text.
+		c := e.client()
+		if r := c.postJSON("/api/v1/chat", map[string]string{"message": "新生儿入户登记收费吗"}); strings.Contains(r.body, "测试修订") || !strings.Contains(r.body, oldFee) {
+			t.Errorf("chat before review: %s", r.body)
+		}
+		if g := c.get("/items/FT-001").body; strings.Contains(g, "测试修订") {
+			t.Error("guide shows the unpublished revision")
+		}
+		// The editor may not publish it.
+		if r := ed.post("/admin/items/FT-001/revision", url.Values{"csrf": {tok}, "do": {"publish"}, "rev": {rev.Hash}}); r.code != 403 {
+			t.Errorf("editor publishing a revision = %d", r.code)
 		}
 		rv := e.client()
 		rv.login("reviewer", "reviewer password")
+		page = rv.get("/admin/items/FT-001").body
+		for _, want := range []string{`id="diff"`, "收费标准", "<ins>", `value="` + rev.Hash + `"`, "修订待审核", `id="rev-publish"`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("reviewer's page lacks %s", want)
+			}
+		}
+		if list := rv.get("/admin/items?status=pending").body; !strings.Contains(list, "/admin/items/FT-001#revision") || strings.Contains(list, "/admin/items/FT-002\"") {
+			t.Error("item list does not show the pending revision")
+		}
+		if dash := rv.get("/admin").body; !strings.Contains(dash, "已发布事项的待审核修订（1）") {
+			t.Error("dashboard does not list the revision awaiting review")
+		}
 		tok = rv.csrf("/admin/items/FT-001")
-		if r := rv.post("/admin/items/FT-001/status", url.Values{"csrf": {tok}, "to": {"published"}, "note": {"核对无误"}}); r.code != 303 {
+		if r := rv.post("/admin/items/FT-001/revision", url.Values{"csrf": {tok}, "do": {"publish"}, "rev": {rev.Hash}, "note": {"核对无误"}}); r.code != 303 {
 			t.Fatalf("publish = %d %s", r.code, r.body)
 		}
 		hist, _ := e.kb.ItemHistory(ctx, "FT-001")
 		last := hist[len(hist)-1]
-		if last.Status != kb.Published || last.Actor != "reviewer" || last.Note != "核对无误" {
+		if last.Status != kb.Published || last.Revision != kb.RevisionPublished || last.Actor != "reviewer" || last.Note != "核对无误" {
 			t.Errorf("history = %+v", last)
 		}
-		if page := rv.get("/admin/items/FT-001").body; !strings.Contains(page, "核对无误") || !strings.Contains(page, "发布 reviewer") {
+		if page := rv.get("/admin/items/FT-001").body; !strings.Contains(page, "核对无误") || !strings.Contains(page, "发布 reviewer") || !strings.Contains(page, "修订发布") {
 			t.Error("editor page does not show who published")
 		}
 		// Both steps are in the audit trail, with role and address.
@@ -780,14 +815,13 @@ func TestEditPublishReachesChat(t *testing.T) {
 		for _, en := range entries {
 			byAction[en.Action] = en
 		}
-		if en := byAction["kb.item.status"]; en.Actor != "reviewer" || en.Role != "reviewer" || en.Target != "item:FT-001" || en.IP != "127.0.0.1" {
+		if en := byAction["kb.item.revision"]; en.Actor != "reviewer" || en.Role != "reviewer" || en.Target != "item:FT-001" || en.IP != "127.0.0.1" || en.Details["do"] != "publish" {
 			t.Errorf("publish audit entry = %+v", en)
 		}
-		if en := byAction["kb.item.save"]; en.Actor != "editor" || en.Details["action"] != "review" {
+		if en := byAction["kb.item.revise"]; en.Actor != "editor" || en.Details["action"] != "review" {
 			t.Errorf("save audit entry = %+v", en)
 		}
 		// The chat sees the change (the index follows kb.Topic).
-		c := e.client()
 		deadline := time.Now().Add(10 * time.Second)
 		for {
 			r := c.postJSON("/api/v1/chat", map[string]string{"message": "新生儿入户登记收费吗"})
