@@ -141,7 +141,6 @@ func (s *Server) editorData(r *http.Request, rec kb.Record, isNew bool) (editDat
 	return d, nil
 }
 
-
 func (s *Server) itemNew(w http.ResponseWriter, r *http.Request) {
 	d, err := s.editorData(r, kb.Record{Status: kb.Draft, Item: kb.Item{Audience: []string{"个人"}}}, true)
 	if err != nil {
