@@ -70,7 +70,7 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 		return nil, err
 	}
 	lexicon := assistant.NewSensitive(words, an.Normalize)
-	go followSensitive(bg, sens, lexicon, db.Subscribe(assistant.SensitiveTopic))
+	go assistant.FollowSensitive(bg, sens, lexicon, db.Subscribe(assistant.SensitiveTopic))
 
 	cfg := assistant.Config{
 		Index: a.index, Halls: a.halls, Analyzer: an,
@@ -95,22 +95,6 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 		return nil, err
 	}
 	return a, nil
-}
-
-func followSensitive(ctx context.Context, st assistant.SensitiveStore, lex *assistant.Sensitive, changes <-chan string) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case _, ok := <-changes:
-			if !ok {
-				return
-			}
-			if words, err := st.List(ctx); err == nil {
-				lex.Set(words)
-			}
-		}
-	}
 }
 
 // reload rebuilds the index and the hall cache from the store now (after

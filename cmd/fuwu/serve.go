@@ -10,6 +10,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/llm"
@@ -83,6 +84,7 @@ func buildServer(ctx context.Context, a *app, cfg web.Config) (*web.Server, erro
 	cfg.KB, cfg.Auth, cfg.Search = a.kb, auth.NewStore(a.db), a.index
 	cfg.Assistant, cfg.Conversations, cfg.Convo = conv.Record(a.assistant), conv, a.convo
 	cfg.Audit = audit.New(a.db)
+	cfg.Lexicon = assistant.SensitiveStore{DB: a.db}
 	if a.llm.HasTranscription() {
 		cfg.Transcriber = web.ModelTranscriber(a.llm)
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"log/slog"
 	"sort"
 	"strings"
 	"sync"
@@ -180,6 +181,31 @@ func (st SensitiveStore) Put(ctx context.Context, w SensitiveWord, actor string)
 		return fmt.Errorf("save sensitive word: %w", err)
 	}
 	return st.DB.Publish(ctx, SensitiveTopic, w.Word)
+}
+
+// FollowSensitive keeps lex current with the stored lexicon: on every
+// change announced on SensitiveTopic (changes, from db.Subscribe) it
+// reloads the whole list, so an edit by staff on any replica reaches every
+// replica's next turn. It returns when ctx ends or changes closes.
+func FollowSensitive(ctx context.Context, st SensitiveStore, lex *Sensitive, changes <-chan string) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case _, ok := <-changes:
+			if !ok {
+				return
+			}
+			words, err := st.List(ctx)
+			if err != nil {
+				if ctx.Err() == nil {
+					slog.WarnContext(ctx, "sensitive lexicon reload failed; keeping the current one", "err", err)
+				}
+				continue
+			}
+			lex.Set(words)
+		}
+	}
 }
 
 // Delete removes an entry.

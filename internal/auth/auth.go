@@ -70,12 +70,13 @@ const (
 	HandleTickets Permission = "handle_tickets" // the handoff queue
 	ReadAudit     Permission = "read_audit"     // the audit log
 	ManageUsers   Permission = "manage_users"   // accounts and roles
+	EditLexicon   Permission = "edit_lexicon"   // the assistant's sensitive-word lexicon
 )
 
 var grants = map[Role][]Permission{
-	Admin:    {ViewConsole, EditKnowledge, Publish, ReadQuality, HandleTickets, ReadAudit, ManageUsers},
+	Admin:    {ViewConsole, EditKnowledge, Publish, ReadQuality, HandleTickets, ReadAudit, ManageUsers, EditLexicon},
 	Editor:   {ViewConsole, EditKnowledge, ReadQuality},
-	Reviewer: {ViewConsole, EditKnowledge, Publish, ReadQuality, ReadAudit},
+	Reviewer: {ViewConsole, EditKnowledge, Publish, ReadQuality, ReadAudit, EditLexicon},
 	Agent:    {ViewConsole, HandleTickets, ReadQuality},
 }
 

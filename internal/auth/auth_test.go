@@ -52,6 +52,7 @@ func TestRoles(t *testing.T) {
 		{Admin, ManageUsers, true}, {Editor, ManageUsers, false}, {Editor, EditKnowledge, true},
 		{Editor, Publish, false}, {Reviewer, Publish, true}, {Agent, EditKnowledge, false},
 		{Agent, HandleTickets, true}, {Reviewer, HandleTickets, false}, {"", ViewConsole, false},
+		{Admin, EditLexicon, true}, {Reviewer, EditLexicon, true}, {Editor, EditLexicon, false}, {Agent, EditLexicon, false},
 	} {
 		if got := tc.role.Can(tc.perm); got != tc.want {
 			t.Errorf("%s.Can(%s) = %v", tc.role, tc.perm, got)

@@ -57,9 +57,11 @@ var funcs = template.FuncMap{
 		}
 		return out
 	},
-	"add":      func(a, b int) int { return a + b },
-	"contains": func(list []string, s string) bool { return contains(list, s) },
-	"paras":    func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+	"add":           func(a, b int) int { return a + b },
+	"contains":      func(list []string, s string) bool { return contains(list, s) },
+	"paras":         func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+	"actionLabel":   func(a assistant.SensitiveAction) string { return actionLabels[a] },
+	"categoryLabel": categoryLabel,
 }
 
 func contains(list []string, s string) bool {

@@ -76,6 +76,7 @@ type Config struct {
 	Convo         *convo.Store  // console quality pages and handoff queue; nil hides them
 	Audit         *audit.Log    // the audit trail; nil logs staff actions with slog only
 	Metrics       *Metrics      // nil makes a fresh registry
+	Lexicon       Lexicon       // the sensitive-word lexicon page; nil hides it
 
 	// ChatRate is how many chat messages one client address may send per
 	// minute (burst ChatBurst). Zero means 20 per minute, burst 10; a
