@@ -88,6 +88,7 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 		// One writer at a time is SQLite's rule; a small pool keeps readers
 		// concurrent under WAL without piling up busy writers.
 		db.SetMaxOpenConns(8)
+		db.SetMaxIdleConns(8) // the default 2 closes and reopens connections (schema re-read) under load
 		if path == ":memory:" {
 			db.SetMaxOpenConns(1)
 		}
