@@ -246,3 +246,36 @@ func MaskAddress(addr string) string {
 	}
 	return addr[:i] + "****"
 }
+
+var (
+	// Longest first: an 18-character ID number, a 16–19 digit bank card,
+	// an 11-digit mobile; digits not part of a longer number.
+	idInText     = regexp.MustCompile(`(^|[^0-9])([1-9][0-9]{16}[0-9Xx])([^0-9]|$)`)
+	cardInText   = regexp.MustCompile(`(^|[^0-9])([0-9]{16,19})([^0-9]|$)`)
+	mobileInText = regexp.MustCompile(`(^|[^0-9])(1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4})([^0-9]|$)`)
+)
+
+// MaskText hides ID, bank-card and mobile numbers inside free text (a
+// request's notes), for storing and showing it.
+func MaskText(s string) string {
+	repl := func(re *regexp.Regexp, mask func(string) string) {
+		// Loop: adjacent matches share their boundary character.
+		for {
+			out := re.ReplaceAllStringFunc(s, func(m string) string {
+				sub := re.FindStringSubmatch(m)
+				return sub[1] + mask(sub[2]) + sub[3]
+			})
+			if out == s {
+				return
+			}
+			s = out
+		}
+	}
+	repl(idInText, MaskID)
+	repl(cardInText, func(c string) string { return c[:4] + strings.Repeat("*", len(c)-8) + c[len(c)-4:] })
+	repl(mobileInText, func(m string) string {
+		m = strings.NewReplacer(" ", "", "-", "").Replace(m)
+		return MaskMobile(m)
+	})
+	return s
+}
