@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/fuwu-gov/fuwu/internal/privacy"
 )
 
 // command is one subcommand. Each lives in its own file and registers
@@ -99,7 +101,8 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Run 'fuwu <command> -h' for a command's flags.")
 }
 
-// setupLogging sends structured logs to stderr at $FUWU_LOG_LEVEL (info).
+// setupLogging sends structured logs to stderr at $FUWU_LOG_LEVEL (info),
+// personal data masked.
 func setupLogging(w io.Writer) {
 	level := slog.LevelInfo
 	if v := os.Getenv("FUWU_LOG_LEVEL"); v != "" {
@@ -109,5 +112,6 @@ func setupLogging(w io.Writer) {
 	if strings.EqualFold(os.Getenv("FUWU_LOG_FORMAT"), "json") {
 		h = slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})
 	}
-	slog.SetDefault(slog.New(h))
+	// Personal data never reaches a log line, whoever logs it.
+	slog.SetDefault(slog.New(privacy.NewHandler(h)))
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/store"
@@ -11,5 +12,6 @@ func allMigrations() []store.Migrations {
 	return []store.Migrations{
 		kb.Migrations,
 		search.Migrations,
+		assistant.Migrations,
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/fuwu-gov/fuwu/data"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 )
 
@@ -58,26 +57,5 @@ func runServe(ctx context.Context, args []string) error {
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	return nil
-}
-
-// loadDemo imports the embedded demo catalogue into an empty knowledge base.
-func loadDemo(ctx context.Context, s *kb.Store) error {
-	counts, err := s.Count(ctx)
-	if err != nil {
-		return err
-	}
-	n := 0
-	for _, c := range counts {
-		n += c
-	}
-	if n > 0 {
-		return nil
-	}
-	rep, err := s.ImportFS(ctx, data.KB(), "demo", kb.ImportOptions{Upsert: kb.UpsertOptions{Status: kb.Published, Actor: "demo"}})
-	if err != nil {
-		return fmt.Errorf("load demo catalogue: %w", err)
-	}
-	slog.Info("loaded demo catalogue", "items", rep.Items.Created, "halls", rep.Halls)
 	return nil
 }

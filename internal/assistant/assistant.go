@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/privacy"
 	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/zh"
@@ -73,13 +74,14 @@ type Recorder interface {
 	OpenHandoff(ctx context.Context, conversationID, reason string) (ticketID int64, err error)
 }
 
-// Config wires an assistant. Index, Halls and Mask are required.
+// Config wires an assistant. Index and Halls are required.
 type Config struct {
 	Index    *search.Index
 	Halls    Halls
 	Analyzer *zh.Analyzer
 	// Mask hides personal data (ID, phone and bank-card numbers) in text.
 	// It runs before anything is stored, logged or sent to a model.
+	// Default: privacy.Mask.
 	Mask      func(string) string
 	States    StateStore // default: in memory
 	Recorder  Recorder   // optional
@@ -106,14 +108,19 @@ type Assistant struct {
 	handoffs []string
 	variants map[string]bool
 	generic  map[string]bool
+	// audiences are groups of people item names restrict themselves to.
+	audiences []string
 }
 
 var _ Service = (*Assistant)(nil)
 
 // New checks the configuration and loads the assistant's lexicons.
 func New(cfg Config) (*Assistant, error) {
-	if cfg.Index == nil || cfg.Halls == nil || cfg.Mask == nil {
-		return nil, errors.New("assistant: Index, Halls and Mask are required")
+	if cfg.Index == nil || cfg.Halls == nil {
+		return nil, errors.New("assistant: Index and Halls are required")
+	}
+	if cfg.Mask == nil {
+		cfg.Mask = func(s string) string { m, _ := privacy.Mask(s); return m }
 	}
 	if cfg.Analyzer == nil {
 		a, err := zh.Default()
@@ -169,6 +176,9 @@ func New(cfg Config) (*Assistant, error) {
 	as.variants = map[string]bool{}
 	for _, v := range vs {
 		as.variants[v] = true
+	}
+	if as.audiences, err = wordList("audiences.txt", norm); err != nil {
+		return nil, err
 	}
 	gs, err := wordList("generic.txt", norm)
 	if err != nil {

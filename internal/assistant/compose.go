@@ -202,7 +202,7 @@ func (as *Assistant) writeAspect(b *strings.Builder, it *kb.Item, aspect Aspect,
 		}
 		b.WriteString("\n" + timeLimitText(it.TimeLimit))
 		if it.Fee != "" {
-			fmt.Fprintf(b, "收费标准：%s。", strings.TrimRight(it.Fee, "。"))
+			fmt.Fprintf(b, "\n收费标准：%s。", strings.TrimRight(it.Fee, "。"))
 		}
 	}
 }
@@ -373,6 +373,10 @@ func (as *Assistant) composeHandoff(t *turnState, r *Reply) {
 	}
 	if t.sensitive != nil && t.sensitive.Category == "self_harm" {
 		r.Answer = "听起来您现在很难受，您并不孤单。已为您转接人工客服，工作人员会尽快联系您。如遇紧急情况，请立即拨打110或120。"
+		return
+	}
+	if strings.HasPrefix(t.reason, "连续多次") {
+		r.Answer = fmt.Sprintf("抱歉，我几次都没能帮上忙。已为您转接人工客服，工作人员会尽快在此回复您（工作日 9:00-18:00）；您也可以拨打%s政务服务便民热线。", as.cfg.Hotline)
 		return
 	}
 	r.Answer = fmt.Sprintf("好的，已为您转接人工客服，工作人员会尽快在此回复您（工作日 9:00-18:00）。您也可以拨打%s政务服务便民热线。", as.cfg.Hotline)

@@ -82,13 +82,13 @@ type EvalMiss struct {
 // conversation, and scores the replies.
 func Evaluate(ctx context.Context, svc Service, cases []EvalCase) (Metrics, []EvalMiss, error) {
 	var (
-		m                             Metrics
-		items, top1, rec5             int
-		aspects, aspectOK             int
+		m                              Metrics
+		items, top1, rec5              int
+		aspects, aspectOK              int
 		oos, oosOK, answerable, falses int
-		clar, clarOK                  int
-		lat                           []time.Duration
-		misses                        []EvalMiss
+		clar, clarOK                   int
+		lat                            []time.Duration
+		misses                         []EvalMiss
 	)
 	for _, c := range cases {
 		conv := ""

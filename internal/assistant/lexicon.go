@@ -19,6 +19,7 @@ type cueTable struct {
 
 type cue struct {
 	phrase, label string
+	weak          bool // counts only when no strong cue is found
 }
 
 // parseCues reads "label = cue cue …" lines; norm normalises the cues.
@@ -48,22 +49,24 @@ func parseCues(name string, norm func(string) string) (*cueTable, error) {
 			t.order[label] = len(t.order)
 		}
 		for _, c := range strings.Fields(rest) {
-			t.cues = append(t.cues, cue{norm(c), label})
+			weak := strings.HasPrefix(c, "~")
+			t.cues = append(t.cues, cue{norm(strings.TrimPrefix(c, "~")), label, weak})
 		}
 	}
 	sort.SliceStable(t.cues, func(i, j int) bool { return len([]rune(t.cues[i].phrase)) > len([]rune(t.cues[j].phrase)) })
 	return t, nil
 }
 
-// match returns every label whose cue occurs in text, with the length (in
-// runes) of its longest cue, best first: longer cue, then table order.
+// match returns every label whose cue occurs in text, best first: strong
+// cues before weak ones, longer cues first, then the cue later in the
+// text, then table order.
 func (t *cueTable) match(text string) []labelHit {
 	best := map[string]labelHit{}
 	for _, c := range t.cues {
-		if i := strings.Index(text, c.phrase); i >= 0 {
-			l := len([]rune(c.phrase))
-			if h, ok := best[c.label]; !ok || l > h.length {
-				best[c.label] = labelHit{label: c.label, length: l, cue: c.phrase, pos: i}
+		if i := strings.LastIndex(text, c.phrase); i >= 0 {
+			h := labelHit{label: c.label, length: len([]rune(c.phrase)), cue: c.phrase, pos: i, weak: c.weak}
+			if old, ok := best[c.label]; !ok || h.better(old, t) {
+				best[c.label] = h
 			}
 		}
 	}
@@ -71,13 +74,21 @@ func (t *cueTable) match(text string) []labelHit {
 	for _, h := range best {
 		out = append(out, h)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].length != out[j].length {
-			return out[i].length > out[j].length
-		}
-		return t.order[out[i].label] < t.order[out[j].label]
-	})
+	sort.Slice(out, func(i, j int) bool { return out[i].better(out[j], t) })
 	return out
+}
+
+func (h labelHit) better(o labelHit, t *cueTable) bool {
+	if h.weak != o.weak {
+		return !h.weak
+	}
+	if h.length != o.length {
+		return h.length > o.length
+	}
+	if h.pos != o.pos {
+		return h.pos > o.pos
+	}
+	return t.order[h.label] < t.order[o.label]
 }
 
 type labelHit struct {
@@ -85,6 +96,7 @@ type labelHit struct {
 	length int
 	cue    string
 	pos    int
+	weak   bool
 }
 
 // wordList reads whitespace-separated words, '#' comments.

@@ -3,6 +3,7 @@ package assistant
 import (
 	"context"
 	"math"
+	"regexp"
 	"strings"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
@@ -42,14 +43,26 @@ const (
 	// A question whose best item's name it covers this well is answered
 	// whatever else it says.
 	namedCoverage = 0.75
-	// Below this share of explained salient words, and without strong
-	// evidence for an item (score below weakScore), a question is about
-	// something the catalogue does not hold.
+	// Below this share of explained salient words, without strong evidence
+	// for an item (score below weakScore) and naming little of the best
+	// one (coverage below switchCoverage), a question is about something
+	// the catalogue does not hold.
 	explainedShare = 0.5
 	weakScore      = 12
 )
 
+// failuresBeforePerson is how many unanswered turns in a row make the
+// next one go to a person.
+const failuresBeforePerson = 2
+
 func (as *Assistant) resolve(ctx context.Context, t *turnState) {
+	as.resolveTurn(ctx, t)
+	if (t.status == OutOfScope && t.scope != "sensitive" && t.scope != "meta") && t.state.Failures >= failuresBeforePerson {
+		t.status, t.reason = Handoff, "连续多次未能解答："+t.reason
+	}
+}
+
+func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	norm := t.in.norm
 	t.aspect = as.detectAspect(norm)
 
@@ -140,7 +153,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 		share, unknown := as.explained(t.content, q, hits)
-		if share < explainedShare && top.Score < weakScore {
+		if share < explainedShare && top.Score < weakScore && top.Coverage < switchCoverage {
 			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有该事项："+unknown
 			return
 		}
@@ -175,6 +188,9 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	if len(close) > 1 && !named {
 		var ok bool
 		chosen, ok = as.distinguish(t, q, close)
+		if !ok {
+			chosen, ok = as.byContext(t, close)
+		}
 		if !ok {
 			t.status, t.candidates = Clarify, close
 			t.reason = "候选事项相近"
@@ -228,11 +244,37 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 			count[o]++
 		}
 	}
+	// One candidate accounting for everything any other does, and more.
+	for i, h := range close {
+		wins := len(origins[i]) > 0
+		for j := range close {
+			if i != j && !(len(origins[j]) < len(origins[i]) && subset(origins[j], origins[i])) {
+				wins = false
+				break
+			}
+		}
+		if wins {
+			return h, true
+		}
+	}
 	for i, h := range close {
 		for o := range origins[i] {
 			if count[o] == 1 {
 				return h, true // close is best first: the best with words of its own
 			}
+		}
+	}
+	// Of a pair, an item for a group the question does not mention gives
+	// way to the one for everyone (a general item and its version for a
+	// group is the usual pair; with more candidates, the question is
+	// simply vague).
+	if len(close) == 2 {
+		a, b := as.restricted(close[0].Name, q), as.restricted(close[1].Name, q)
+		if a != b {
+			if a {
+				return close[1], true
+			}
+			return close[0], true
 		}
 	}
 	asksVariant := false
@@ -268,6 +310,77 @@ func (as *Assistant) richness(content string) int {
 		}
 	}
 	return n
+}
+
+// byContext settles an ambiguous new question from the conversation: the
+// one candidate that mentions the item just discussed ("拿到之后怎么上户口"
+// after 出生医学证明 means 新生儿入户, whose materials list it) or shares
+// a word of its name (公积金 after 养老金（退休）: 住房公积金提取（退休）).
+func (as *Assistant) byContext(t *turnState, close []search.Hit) (search.Hit, bool) {
+	cur, ok := as.cfg.Index.Item(t.state.Item)
+	if !ok {
+		return search.Hit{}, false
+	}
+	var words []string
+	for _, w := range as.a.Segment(as.a.Normalize(cur.Name)) {
+		if len([]rune(w)) >= 2 && !as.a.IsStop(w) {
+			words = append(words, w)
+		}
+	}
+	best, bestN, ties := search.Hit{}, 0, 0
+	for _, h := range close {
+		it, ok := as.cfg.Index.Item(h.ID)
+		if !ok || it.ID == cur.ID {
+			continue
+		}
+		text := as.a.Normalize(itemText(it))
+		n := 0
+		for _, w := range words {
+			if strings.Contains(text, w) {
+				n++
+			}
+		}
+		switch {
+		case n > bestN:
+			best, bestN, ties = h, n, 1
+		case n == bestN && n > 0:
+			ties++
+		}
+	}
+	return best, bestN > 0 && ties == 1
+}
+
+func itemText(it *kb.Item) string {
+	var b strings.Builder
+	b.WriteString(it.Name + " " + it.Summary)
+	for _, c := range it.Conditions {
+		b.WriteString(" " + c)
+	}
+	for _, m := range it.Materials {
+		b.WriteString(" " + m.Name)
+	}
+	return b.String()
+}
+
+// restricted reports whether an item's name names a group of people that
+// none of the question's words (or their synonyms) mention.
+func (as *Assistant) restricted(name string, q search.Query) bool {
+	norm := as.a.Normalize(name)
+	for _, g := range as.audiences {
+		if !strings.Contains(norm, g) {
+			continue
+		}
+		mentioned := false
+		for _, w := range q.Words {
+			if strings.Contains(w.Text, g) || strings.Contains(g, w.Text) && len([]rune(w.Text)) >= 2 {
+				mentioned = true
+			}
+		}
+		if !mentioned {
+			return true
+		}
+	}
+	return false
 }
 
 func (as *Assistant) isVariant(name string) bool {
@@ -311,12 +424,21 @@ func (as *Assistant) contentText(norm string) string {
 	return strings.TrimSpace(out)
 }
 
+// canQuestion is a weak eligibility question: "她能提公积金交房租吗".
+var canQuestion = regexp.MustCompile(`(能|可以|可不可以|能不能)[^,.?!;]{0,8}(吗|不)`)
+
 func (as *Assistant) detectAspect(norm string) Aspect {
 	hs := as.aspects.match(norm)
-	if len(hs) == 0 {
-		return ""
+	if len(hs) > 0 && !hs[0].weak {
+		return Aspect(hs[0].label)
 	}
-	return Aspect(hs[0].label)
+	if canQuestion.MatchString(norm) {
+		return Conditions
+	}
+	if len(hs) > 0 {
+		return Aspect(hs[0].label)
+	}
+	return ""
 }
 
 func (as *Assistant) asksForPerson(norm string) bool {
@@ -537,4 +659,13 @@ func overlap(a, b map[string]bool) float64 {
 		}
 	}
 	return float64(n) / float64(len(a))
+}
+
+func subset(a, b map[string]bool) bool {
+	for x := range a {
+		if !b[x] {
+			return false
+		}
+	}
+	return true
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fuwu-gov/fuwu/data"
 	"github.com/fuwu-gov/fuwu/internal/kb"
@@ -128,13 +129,15 @@ func TestPublishingStates(t *testing.T) {
 			t.Fatalf("history %v %+v", err, hist)
 		}
 		// Every write was announced.
-		n := 0
-		for len(changes) > 0 || n < 4 {
-			msg := <-changes
-			if msg != "item:D-1" && msg != store.Resync {
-				t.Fatalf("change message %q", msg)
+		for n := 0; n < 4; n++ {
+			select {
+			case msg := <-changes:
+				if msg != "item:D-1" && msg != store.Resync {
+					t.Fatalf("change message %q", msg)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("only %d of 4 changes announced", n)
 			}
-			n++
 		}
 	})
 }

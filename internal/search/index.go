@@ -125,9 +125,9 @@ type Index struct {
 	params Params
 
 	mu      sync.RWMutex
-	ids     []string   // doc number → item id
-	dead    []bool     // doc number → removed
-	names   [][]string // doc number → the words of the item's name and aliases
+	ids     []string       // doc number → item id
+	dead    []bool         // doc number → removed
+	names   [][]string     // doc number → the words of the item's name and aliases
 	nameDF  map[string]int // word → live items whose name has it
 	byID    map[string]int32
 	items   map[string]*kb.Item

@@ -81,7 +81,13 @@ func (ix *Index) Analyse(text string) Query {
 	for _, w := range ix.a.TermsNormalized(norm) {
 		add(Term{Text: w, Weight: 1, Source: FromQuery})
 	}
+	// Phrases are also matched with aspect particles taken out, so that
+	// 生了孩子 reads as 生孩子 and 丢过 as 丢.
+	compact := particles.Replace(norm)
 	ix.expand(norm, ix.params.Synonym, add)
+	if compact != norm {
+		ix.expand(compact, ix.params.Synonym, add)
+	}
 	// A word inside a phrase the synonym table knows belongs to that
 	// phrase: 单位 in 没有单位 (→ 灵活就业) is not evidence for the items
 	// about 单位. It keeps a little weight, unless the rule itself names it.
@@ -110,6 +116,8 @@ func (ix *Index) Analyse(text string) Query {
 	}
 	return q
 }
+
+var particles = strings.NewReplacer("了", "", "过", "", "着", "")
 
 // expand adds the synonym table's terms for text. The terms of one phrase
 // share its weight (divided by the square root of their number), so a
@@ -143,10 +151,13 @@ func (ix *Index) homophones(norm string) []Term {
 	var out []Term
 	for _, run := range hanRuns(norm) {
 		syl := ix.a.Syllables(run)
+		// A typo breaks a word, so it never lies strictly inside a word the
+		// dictionary recognised (生证 inside 出生证 is no typo for 深圳).
+		inside := ix.a.WordSpans(string(run))
 		for size := 4; size >= 2; size-- {
 			for i := 0; i+size <= len(run); i++ {
 				win := string(run[i : i+size])
-				if ix.knows(win) {
+				if ix.knows(win) || strictlyInside(inside, i, i+size) {
 					continue
 				}
 				// A common word is what the resident meant, not a typo.
@@ -166,6 +177,17 @@ func (ix *Index) homophones(norm string) []Term {
 		}
 	}
 	return out
+}
+
+// strictlyInside reports whether [i, j) lies within one span and is
+// shorter than it.
+func strictlyInside(spans [][2]int, i, j int) bool {
+	for _, sp := range spans {
+		if sp[0] <= i && j <= sp[1] && sp[1]-sp[0] > j-i {
+			return true
+		}
+	}
+	return false
 }
 
 func joinKey(syl []string) (string, bool) {

@@ -167,7 +167,6 @@ func (v *vectorSet) embedItems(ctx context.Context, items []kb.Item) error {
 			cached = map[string][]float32{}
 		}
 	}
-	fresh := map[string][]float32{}
 	var todo []int
 	for i := range items {
 		if vec, ok := cached[hashes[i]]; ok {
@@ -186,17 +185,22 @@ func (v *vectorSet) embedItems(ctx context.Context, items []kb.Item) error {
 		if err != nil {
 			return err
 		}
+		fresh := map[string][]float32{}
 		for j, i := range batch {
 			if j < len(out) && len(out[j]) > 0 {
-				unit := normalise(out[j])
-				v.set(items[i].ID, unit)
-				fresh[hashes[i]] = unit
+				fresh[hashes[i]] = normalise(out[j])
 			}
 		}
-	}
-	if v.opt.Cache != nil && len(fresh) > 0 {
-		if err := v.opt.Cache.PutVectors(ctx, v.opt.Model, fresh); err != nil {
-			slog.Warn("vector cache write failed", "err", err)
+		// Cached before used, so a restart never embeds what was embedded.
+		if v.opt.Cache != nil && len(fresh) > 0 {
+			if err := v.opt.Cache.PutVectors(ctx, v.opt.Model, fresh); err != nil {
+				slog.Warn("vector cache write failed", "err", err)
+			}
+		}
+		for _, i := range batch {
+			if vec, ok := fresh[hashes[i]]; ok {
+				v.set(items[i].ID, vec)
+			}
 		}
 	}
 	return nil

@@ -28,6 +28,7 @@ type notifier struct {
 	subs   map[string][]chan string
 	cancel context.CancelFunc
 	done   chan struct{}
+	ready  chan struct{} // closed once the first LISTEN is in place
 }
 
 func newNotifier(db *DB) *notifier { return &notifier{db: db, subs: map[string][]chan string{}} }
@@ -46,21 +47,34 @@ func (db *DB) Publish(ctx context.Context, topic, msg string) error {
 // Subscribe returns a channel of messages published on topic, by this
 // process or (on PostgreSQL) any other. Slow subscribers lose messages but
 // get Resync, so they can always catch up. The channel closes with the DB.
+// On PostgreSQL the first Subscribe waits (up to listenWait) until the
+// listener is connected, so that a change made right after subscribing is
+// heard; if the server is slow the listener keeps trying and announces
+// Resync when it gets through.
 func (db *DB) Subscribe(topic string) <-chan string {
 	n := db.notify
 	ch := make(chan string, 64)
 	n.mu.Lock()
 	n.subs[topic] = append(n.subs[topic], ch)
-	start := db.Dialect == Postgres && n.cancel == nil
-	if start {
+	if db.Dialect == Postgres && n.cancel == nil {
 		ctx, cancel := context.WithCancel(context.Background())
 		n.cancel = cancel
 		n.done = make(chan struct{})
+		n.ready = make(chan struct{})
 		go n.listen(ctx)
 	}
+	ready := n.ready
 	n.mu.Unlock()
+	if ready != nil {
+		select {
+		case <-ready:
+		case <-time.After(listenWait):
+		}
+	}
 	return ch
 }
+
+const listenWait = 5 * time.Second
 
 func (n *notifier) deliver(topic, msg string) {
 	n.mu.Lock()
@@ -121,7 +135,9 @@ func (n *notifier) listen(ctx context.Context) {
 			continue
 		}
 		backoff = 100 * time.Millisecond
-		if !first {
+		if first {
+			close(n.ready)
+		} else {
 			n.deliverAll(Resync)
 		}
 		first = false

@@ -23,10 +23,10 @@ var files embed.FS
 
 // Analyzer turns text into search terms. It is safe for concurrent use.
 type Analyzer struct {
-	seg      gse.Segmenter
-	chars    charMap
-	stop     map[string]bool
-	synonyms *Synonyms
+	seg        gse.Segmenter
+	chars      charMap
+	stop       map[string]bool
+	synonyms   *Synonyms
 	lexicon    []string
 	lexiconSet map[string]bool
 	py         *pinyinTable
@@ -214,6 +214,22 @@ func (a *Analyzer) Words(norm string) []string {
 			}
 		}
 	})
+	return out
+}
+
+// WordSpans cuts a run of Chinese characters into dictionary words (no
+// guessing of new words) and returns the rune spans of the words of two or
+// more characters.
+func (a *Analyzer) WordSpans(run string) [][2]int {
+	var out [][2]int
+	pos := 0
+	for _, w := range a.seg.Cut(run, false) {
+		n := len([]rune(w))
+		if n >= 2 {
+			out = append(out, [2]int{pos, pos + n})
+		}
+		pos += n
+	}
 	return out
 }
 

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/fuwu-gov/fuwu/data"
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/llm"
+	"github.com/fuwu-gov/fuwu/internal/search"
+	"github.com/fuwu-gov/fuwu/internal/store"
+	"github.com/fuwu-gov/fuwu/internal/zh"
+)
+
+// app is the running program's parts, shared by serve, ask and eval so
+// that they answer alike.
+type app struct {
+	db        *store.DB
+	kb        *kb.Store
+	index     *search.Index
+	halls     *kb.HallCache
+	assistant *assistant.Assistant
+	llm       *llm.Client // nil: no model
+	stop      context.CancelFunc
+}
+
+// openApp opens the store, loads the demo catalogue into an empty one when
+// demo is set, builds the index and the assistant, and keeps them current
+// from change notifications until close.
+func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app, error) {
+	zh.Preload() // the dictionary loads while the database opens
+	db, err := sf.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{db: db, kb: kb.NewStore(db)}
+	if demo {
+		if err := loadDemo(ctx, a.kb); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	an, err := zh.Default()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	bg, stop := context.WithCancel(context.Background())
+	a.stop = stop
+	a.index = search.New(an, search.DefaultParams())
+	itemChanges, hallChanges := db.Subscribe(kb.Topic), db.Subscribe(kb.Topic)
+	if err := search.Load(ctx, a.index, a.kb); err != nil {
+		a.close()
+		return nil, err
+	}
+	go search.Follow(bg, a.index, a.kb, itemChanges)
+	if a.halls, err = kb.NewHallCache(ctx, a.kb); err != nil {
+		a.close()
+		return nil, err
+	}
+	go a.halls.Follow(bg, hallChanges)
+
+	sens := assistant.SensitiveStore{DB: db}
+	words, err := sens.List(ctx)
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	lexicon := assistant.NewSensitive(words, an.Normalize)
+	go followSensitive(bg, sens, lexicon, db.Subscribe(assistant.SensitiveTopic))
+
+	cfg := assistant.Config{
+		Index: a.index, Halls: a.halls, Analyzer: an,
+		States: assistant.DBState{DB: db}, Sensitive: lexicon,
+		FirstTokenTimeout: lc.FirstTokenTimeout, ModelTimeout: lc.Timeout,
+	}
+	client, err := llm.New(lc)
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	a.llm = client
+	if client.HasChat() {
+		cfg.Model, cfg.ModelName = assistant.ChatModel(client), client.Model()
+	}
+	if client.HasEmbeddings() {
+		a.index.EnableVectors(client, search.VectorOptions{Model: client.EmbedModel(), Cache: search.DBVectorCache{DB: db}})
+	}
+	if a.assistant, err = assistant.New(cfg); err != nil {
+		a.close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func followSensitive(ctx context.Context, st assistant.SensitiveStore, lex *assistant.Sensitive, changes <-chan string) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case _, ok := <-changes:
+			if !ok {
+				return
+			}
+			if words, err := st.List(ctx); err == nil {
+				lex.Set(words)
+			}
+		}
+	}
+}
+
+// reload rebuilds the index and the hall cache from the store now (after
+// a bulk import in the same process, without waiting for notifications).
+func (a *app) reload(ctx context.Context) error {
+	if err := search.Load(ctx, a.index, a.kb); err != nil {
+		return err
+	}
+	return a.halls.Reload(ctx)
+}
+
+func (a *app) close() {
+	if a.stop != nil {
+		a.stop()
+	}
+	a.db.Close()
+}
+
+// loadDemo imports the embedded demo catalogue into an empty knowledge base.
+func loadDemo(ctx context.Context, s *kb.Store) error {
+	counts, err := s.Count(ctx)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	if n > 0 {
+		return nil
+	}
+	rep, err := s.ImportFS(ctx, data.KB(), "demo", kb.ImportOptions{Upsert: kb.UpsertOptions{Status: kb.Published, Actor: "demo"}})
+	if err != nil {
+		return fmt.Errorf("load demo catalogue: %w", err)
+	}
+	_ = rep
+	return nil
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const planted = "../../internal/gongwen/testdata/check/planted_notice.txt"
+
+// --json prints exactly one object with the findings in the issue's shape.
+func TestDocCheckJSON(t *testing.T) {
+	var out bytes.Buffer
+	if err := runDocCheck([]string{planted, "--json"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(&out)
+	var v struct {
+		Findings []map[string]any `json:"findings"`
+	}
+	if err := dec.Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		t.Errorf("more than one JSON value on stdout")
+	}
+	if len(v.Findings) != 30 {
+		t.Errorf("%d findings, want the 30 planted", len(v.Findings))
+	}
+	for _, f := range v.Findings {
+		for _, k := range []string{"rule", "severity", "message", "text", "suggestion", "paragraph", "offset", "line", "column"} {
+			if _, ok := f[k]; !ok {
+				t.Errorf("finding lacks %q: %v", k, f)
+			}
+		}
+		if len(f) != 9 {
+			t.Errorf("finding has extra keys: %v", f)
+		}
+	}
+	// A clean document gives an empty list, not null.
+	out.Reset()
+	if err := runDocCheck([]string{"../../internal/gongwen/testdata/check/clean_request.txt", "--json"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimSpace(out.String()) != `{"findings":[]}` {
+		t.Errorf("clean document: %s", out.String())
+	}
+	if err := runDocCheck([]string{"no-such-file.docx", "--json"}, &out); err == nil {
+		t.Error("a missing file is an error")
+	}
+}
+
+func TestDocDraftExportEval(t *testing.T) {
+	dir := t.TempDir()
+	docx := filepath.Join(dir, "d.docx")
+	err := runDocDraft(context.Background(), []string{"--type", "通知", "--issuer", "深圳市福田区政务服务和数据管理局",
+		"--number", "福政数〔2024〕3号", "--to", "区直各单位、各街道办事处", "--subject", "做好防汛工作",
+		"--point", "各单位要落实值班制度", "--point", "发现险情及时报告", "--date", "2024-06-01", "--out", docx}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := runDocCheck([]string{docx, "--json"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimSpace(out.String()) != `{"findings":[]}` {
+		t.Errorf("drafted .docx has findings: %s", out.String())
+	}
+	md := filepath.Join(dir, "d.md")
+	if err := runDocExport([]string{docx, "--out", md}, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(md)
+	if !strings.Contains(string(b), "# 深圳市福田区政务服务和数据管理局关于做好防汛工作的通知") {
+		t.Errorf("markdown export:\n%s", b)
+	}
+	if err := runDocDraft(context.Background(), []string{"--type", "请示", "--issuer", "x局", "--subject", "y", "--point", "z", "--to", "w"}, io.Discard); err == nil || !strings.Contains(err.Error(), "联系人") {
+		t.Errorf("a 请示 without contact: %v", err)
+	}
+	out.Reset()
+	if err := runDocEvalCSC([]string{"../../internal/gongwen/testdata/csc_small.jsonl", "--json"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	var score struct {
+		Sentences  int `json:"sentences"`
+		Correction struct {
+			F1 float64 `json:"f1"`
+		} `json:"correction"`
+		Skipped []struct {
+			Line int `json:"line"`
+		} `json:"skipped"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &score); err != nil {
+		t.Fatal(err)
+	}
+	if score.Sentences != 4 || len(score.Skipped) != 2 || score.Skipped[0].Line != 5 {
+		t.Errorf("eval-csc: %s", out.String())
+	}
+}

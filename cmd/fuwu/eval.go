@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/llm"
+)
+
+func init() {
+	register(&command{
+		name:    "eval",
+		summary: "play evaluation dialogues through the assistant and report the metrics",
+		run:     runEval,
+	})
+}
+
+func runEval(ctx context.Context, args []string) error {
+	fs := newFlags("eval", os.Stderr)
+	kbDir := fs.String("kb", "", "knowledge fixture folder (items.jsonl, halls.jsonl); empty: the bundled demo catalogue")
+	cases := fs.String("cases", "", "evaluation dialogues (.jsonl, format of data/eval/README.md)")
+	asJSON := fs.Bool("json", false, "print only the metrics as one JSON object")
+	verbose := fs.Bool("v", false, "also list the turns that fell short (on standard error)")
+	var lc llm.Config
+	lc.RegisterFlags(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: fuwu eval --kb FOLDER --cases FILE [--json]\n\nEvery dialogue is played turn by turn in a fresh conversation through the same assistant the web chat uses, over a fresh database holding the fixture.")
+		fs.PrintDefaults()
+	}
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *cases == "" {
+		fs.Usage()
+		return &exitError{code: 2}
+	}
+	f, err := os.Open(*cases)
+	if err != nil {
+		return err
+	}
+	dialogues, err := assistant.ReadEvalCases(f, *cases)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "fuwu-eval-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	sf := storeFlags{data: tmp, db: "sqlite:" + filepath.Join(tmp, "eval.db")}
+	a, err := openApp(ctx, sf, lc, *kbDir == "")
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	if *kbDir != "" {
+		rep, err := a.kb.ImportPath(ctx, *kbDir, "", kb.ImportOptions{Upsert: kb.UpsertOptions{Status: kb.Published, Actor: "eval"}})
+		if err != nil {
+			return err
+		}
+		if rep.Skipped() > 0 {
+			for _, p := range rep.Problems {
+				fmt.Fprintf(os.Stderr, "skipped: %s\n", p)
+			}
+		}
+		if err := a.reload(ctx); err != nil {
+			return err
+		}
+	}
+	m, misses, err := assistant.Evaluate(ctx, a.assistant, dialogues)
+	if err != nil {
+		return err
+	}
+	if *verbose {
+		for _, x := range misses {
+			fmt.Fprintf(os.Stderr, "miss %s %q: want %s, got %s\n", x.Case, x.Q, x.Want, x.Got)
+		}
+	}
+	if *asJSON {
+		return json.NewEncoder(os.Stdout).Encode(m)
+	}
+	fmt.Printf("turns %d\nitem_top1 %.4f\nitem_recall5 %.4f\naspect_acc %.4f\noos_recall %.4f\noos_false %.4f\nclarify_recall %.4f\np50_ms %.2f\np99_ms %.2f\n",
+		m.Turns, m.ItemTop1, m.ItemRecall5, m.AspectAcc, m.OOSRecall, m.OOSFalse, m.ClarifyRecall, m.P50ms, m.P99ms)
+	return nil
+}

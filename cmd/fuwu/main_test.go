@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCmd runs the program in-process with its output captured.
+func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	// Commands print to os.Stdout and os.Stderr; swap them for the run.
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	er, ew, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldOut, oldErr := os.Stdout, os.Stderr
+	os.Stdout, os.Stderr = w, ew
+	done := make(chan struct{}, 2)
+	go func() { out.ReadFrom(r); done <- struct{}{} }()
+	go func() { errb.ReadFrom(er); done <- struct{}{} }()
+	code = run(context.Background(), args, w, ew)
+	w.Close()
+	ew.Close()
+	<-done
+	<-done
+	os.Stdout, os.Stderr = oldOut, oldErr
+	return code, out.String(), errb.String()
+}
+
+// Not parallel: the tests swap os.Stdout.
+func TestEvalJSON(t *testing.T) {
+	code, out, errs := runCmd(t, "eval", "--kb", "../../data/kb", "--cases", "../../data/eval/dev.jsonl", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var m map[string]float64
+	dec := json.NewDecoder(strings.NewReader(out))
+	if err := dec.Decode(&m); err != nil {
+		t.Fatalf("stdout is not one JSON object: %v\n%s", err, out)
+	}
+	if dec.More() {
+		t.Fatalf("more than one object on stdout: %s", out)
+	}
+	for _, k := range []string{"item_top1", "item_recall5", "aspect_acc", "oos_recall", "oos_false", "clarify_recall", "p50_ms", "p99_ms", "turns"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("missing key %s", k)
+		}
+	}
+	if len(m) != 9 || m["turns"] != 524 {
+		t.Fatalf("metrics %v", m)
+	}
+}
+
+func TestImportThenSearch(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := runCmd(t, "import", "--data", dir, "../../data/kb"); code != 0 {
+		t.Fatalf("import exit %d: %s", code, errs)
+	}
+	code, out, errs := runCmd(t, "search", "--data", dir, "娃刚出生怎么上户口")
+	if code != 0 || !strings.HasPrefix(out, "FT-001\t") {
+		t.Fatalf("search exit %d, out %q, err %s", code, out, errs)
+	}
+	code, out, _ = runCmd(t, "search", "--data", dir, "--json", "公基金怎么提取")
+	var res struct {
+		Hits []struct{ ID string } `json:"hits"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || len(res.Hits) == 0 || !strings.HasPrefix(res.Hits[0].ID, "FT-08") {
+		t.Fatalf("search --json exit %d: %s", code, out)
+	}
+	// A bad line is reported with its number and the exit status says so.
+	bad := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(bad, []byte("{\"id\":\"X-1\",\"name\":\"好事项\"}\nnot json\n"), 0o644)
+	code, _, errs = runCmd(t, "import", "--data", dir, "--items", bad)
+	if code == 0 || !strings.Contains(errs, "bad.jsonl line 2") {
+		t.Fatalf("bad import exit %d: %s", code, errs)
+	}
+}
+
+func TestAsk(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := runCmd(t, "ask", "--data", dir, "--json", "社保卡丢了怎么补")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var r struct {
+		Status    string
+		Citations []struct{ ID string }
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil || r.Status != "answered" || r.Citations[0].ID != "FT-011" {
+		t.Fatalf("ask: %v %s", err, out)
+	}
+}
