@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/fuwu-gov/fuwu/internal/pii"
+	"github.com/fuwu-gov/fuwu/internal/privacy"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
 
@@ -184,22 +184,22 @@ func (s *Service) person(name, mobile, id string) (person, error) {
 	if n := len([]rune(p.name)); n < 2 || n > 30 || strings.IndexFunc(p.name, unicode.IsDigit) >= 0 {
 		return p, ErrInvalidName
 	}
-	m, ok := pii.NormalizeMobile(mobile)
+	m, ok := privacy.NormalizeMobile(mobile)
 	if !ok {
 		return p, ErrInvalidMobile
 	}
 	var err error
-	p.mobileMasked, p.mobileFP = pii.MaskMobile(m), s.keys.Fingerprint("mobile", m)
+	p.mobileMasked, p.mobileFP = privacy.MaskMobile(m), s.keys.Fingerprint(privacy.Mobile, m)
 	if p.mobileSealed, err = s.keys.Seal(m); err != nil {
 		return p, err
 	}
 	if strings.TrimSpace(id) != "" {
-		n, ok := pii.NormalizeID(id)
+		n, ok := privacy.NormalizeID(id)
 		if !ok {
 			return p, ErrInvalidID
 		}
-		p.idMasked = pii.MaskID(n)
-		p.idFP = sql.NullString{String: s.keys.Fingerprint("id", n), Valid: true}
+		p.idMasked = privacy.MaskID(n)
+		p.idFP = sql.NullString{String: s.keys.Fingerprint(privacy.IDCard, n), Valid: true}
 		if p.idSealed, err = s.keys.Seal(n); err != nil {
 			return p, err
 		}
@@ -361,7 +361,7 @@ func (s *Service) Book(ctx context.Context, r Request) (Booking, error) {
 		if err != nil {
 			return err
 		}
-		now := store.Now()
+		now := s.stamp()
 		err = tx.QueryRow(ctx, `INSERT INTO booking_bookings (code, hall_id, window_id, item_id, item_name, day, slot_start, slot_end,
 			name, mobile_masked, mobile_sealed, mobile_fp, id_masked, id_sealed, id_fp, status, channel, conversation_id, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -446,7 +446,7 @@ func (s *Service) started(day, start string) bool {
 func (s *Service) Cancel(ctx context.Context, code, actor, reason string) (Booking, error) {
 	code = NormalizeCode(code)
 	err := s.withTx(ctx, func(tx *store.Tx) error {
-		now := store.Now()
+		now := s.stamp()
 		id, windowID, day, start, err := s.lockBooked(ctx, tx, code, now)
 		if err != nil {
 			return err
@@ -492,7 +492,7 @@ func (s *Service) Reschedule(ctx context.Context, code, day, start, actor string
 	}
 	newDay, newStart := d.Format(DayLayout), c.String()
 	err = s.withTx(ctx, func(tx *store.Tx) error {
-		now := store.Now()
+		now := s.stamp()
 		id, oldWindow, oldDay, oldStart, err := s.lockBooked(ctx, tx, code, now)
 		if err != nil {
 			return err

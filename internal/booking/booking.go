@@ -6,7 +6,7 @@
 //
 // Personal data: a booking keeps the resident's name, the mobile number
 // and (optionally) the ID number masked for display, sealed (AES-GCM under
-// the deployment key, see package pii) for the staff who must call or
+// the deployment key, see package privacy) for the staff who must call or
 // verify someone, and as keyed fingerprints for the one-booking-per-person
 // rule. Only Reveal opens a sealed value, and every Reveal is recorded.
 package booking
@@ -24,7 +24,7 @@ import (
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
-	"github.com/fuwu-gov/fuwu/internal/pii"
+	"github.com/fuwu-gov/fuwu/internal/privacy"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
 
@@ -126,7 +126,7 @@ type Booking struct {
 // Public is the booking as shown to whoever holds the code: the name
 // masked too.
 func (b Booking) Public() Booking {
-	b.Name = pii.MaskName(b.Name)
+	b.Name = privacy.MaskName(b.Name)
 	b.ConversationID = ""
 	return b
 }
@@ -151,7 +151,7 @@ type Config struct {
 type Service struct {
 	db   *store.DB
 	kb   *kb.Store
-	keys *pii.Keys
+	keys *privacy.Keys
 	cfg  Config
 	// writeMu serialises this process's SQLite write transactions.
 	writeMu sync.Mutex
@@ -162,7 +162,7 @@ var Beijing = time.FixedZone("CST", 8*3600)
 
 // New makes a Service. kbs names the items booked; keys seal and
 // fingerprint personal data.
-func New(db *store.DB, kbs *kb.Store, keys *pii.Keys, cfg Config) *Service {
+func New(db *store.DB, kbs *kb.Store, keys *privacy.Keys, cfg Config) *Service {
 	if cfg.HorizonDays <= 0 {
 		cfg.HorizonDays = 14
 	}
@@ -283,3 +283,6 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// stamp is the service clock's now, for recording when things happened.
+func (s *Service) stamp() store.Time { return store.T(s.cfg.Now()) }

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
-	"github.com/fuwu-gov/fuwu/internal/pii"
+	"github.com/fuwu-gov/fuwu/internal/privacy"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
 )
@@ -26,8 +26,8 @@ func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 func bj(s string) time.Time      { t, _ := time.ParseInLocation("2006-01-02 15:04", s, Beijing); return t }
 func mobile(i int) string        { return fmt.Sprintf("139%08d", i) }
 func sets() []store.Migrations   { return []store.Migrations{kb.Migrations, Migrations} }
-func testKeys(t testing.TB) *pii.Keys {
-	k, err := pii.NewKeys([]byte("0123456789abcdef0123456789abcdef"))
+func testKeys(t testing.TB) *privacy.Keys {
+	k, err := privacy.NewKeys([]byte("0123456789abcdef0123456789abcdef"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestBookingRules(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(b.Code) != 8 || strings.ContainsAny(b.Code, "01IO") || b.End != "10:00" || b.ItemName != "居民身份证换领" ||
-			b.Mobile != "139****5678" || b.IDNumber != "1101**********002X" || b.Name != "李小明" || b.WindowName != "综合受理窗口" {
+			b.Mobile != "139****5678" || b.IDNumber != "110105********002X" || b.Name != "李小明" || b.WindowName != "综合受理窗口" {
 			t.Errorf("booking = %+v", b)
 		}
 		got, err := s.Lookup(ctx, strings.ToLower(b.Code[:4])+"-"+b.Code[4:])

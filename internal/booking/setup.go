@@ -47,7 +47,7 @@ func (s *Service) AddWindow(ctx context.Context, w Window, actor string) (Window
 	if err := w.validate(); err != nil {
 		return Window{}, err
 	}
-	now := store.Now()
+	now := s.stamp()
 	err := s.withTx(ctx, func(tx *store.Tx) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO booking_windows (hall_id, name, capacity, active, created_at, updated_at, updated_by)
 			VALUES (?, ?, ?, 1, ?, ?, ?) RETURNING id`, w.HallID, w.Name, w.Capacity, now, now, actor).Scan(&w.ID); err != nil {
@@ -72,7 +72,7 @@ func (s *Service) UpdateWindow(ctx context.Context, w Window, actor string) erro
 	}
 	return s.withTx(ctx, func(tx *store.Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE booking_windows SET name = ?, capacity = ?, active = ?, updated_at = ?, updated_by = ?
-			WHERE id = ? AND hall_id = ?`, w.Name, w.Capacity, boolInt(w.Active), store.Now(), actor, w.ID, w.HallID)
+			WHERE id = ? AND hall_id = ?`, w.Name, w.Capacity, boolInt(w.Active), s.stamp(), actor, w.ID, w.HallID)
 		if err != nil {
 			return fmt.Errorf("update window %d: %w", w.ID, err)
 		}
@@ -236,7 +236,7 @@ func (s *Service) SetSchedule(ctx context.Context, hallID string, sched Schedule
 		VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (hall_id) DO UPDATE SET data = excluded.data, source = excluded.source, notes = excluded.notes,
 			updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-		hallID, string(data), source, strings.Join(notes, "\n"), store.Now(), actor)
+		hallID, string(data), source, strings.Join(notes, "\n"), s.stamp(), actor)
 	if err != nil {
 		return fmt.Errorf("set schedule of %s: %w", hallID, err)
 	}

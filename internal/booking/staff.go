@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/fuwu-gov/fuwu/internal/pii"
+	"github.com/fuwu-gov/fuwu/internal/privacy"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
 
@@ -41,7 +41,7 @@ func (s *Service) DayList(ctx context.Context, hallID, day string, windowID int6
 func (s *Service) CheckIn(ctx context.Context, code, actor string) (Booking, error) {
 	code = NormalizeCode(code)
 	err := s.withTx(ctx, func(tx *store.Tx) error {
-		now := store.Now()
+		now := s.stamp()
 		id, _, day, _, err := s.lockBooked(ctx, tx, code, now)
 		if err != nil {
 			return err
@@ -65,7 +65,7 @@ func (s *Service) CheckIn(ctx context.Context, code, actor string) (Booking, err
 func (s *Service) MarkNoShow(ctx context.Context, code, actor string) (Booking, error) {
 	code = NormalizeCode(code)
 	err := s.withTx(ctx, func(tx *store.Tx) error {
-		now := store.Now()
+		now := s.stamp()
 		id, _, _, _, err := s.lockBooked(ctx, tx, code, now)
 		if err != nil {
 			return err
@@ -119,7 +119,7 @@ func (s *Service) Reveal(ctx context.Context, code, actor, purpose string) (Cont
 	if c.IDNumber, err = s.keys.Open(idn); err != nil {
 		return Contact{}, fmt.Errorf("reveal booking %d: %w", id, err)
 	}
-	err = s.db.InTx(ctx, func(tx *store.Tx) error { return s.event(ctx, tx, id, "revealed", actor, purpose, store.Now()) })
+	err = s.db.InTx(ctx, func(tx *store.Tx) error { return s.event(ctx, tx, id, "revealed", actor, purpose, s.stamp()) })
 	if err != nil {
 		return Contact{}, err
 	}
@@ -138,11 +138,11 @@ func (s *Service) VerifyID(ctx context.Context, code, idNumber string) (bool, er
 	if err != nil {
 		return false, fmt.Errorf("verify id: %w", err)
 	}
-	n, ok := pii.NormalizeID(idNumber)
+	n, ok := privacy.NormalizeID(idNumber)
 	if !ok {
 		return false, ErrInvalidID
 	}
-	return fp.Valid && fp.String == s.keys.Fingerprint("id", n), nil
+	return fp.Valid && fp.String == s.keys.Fingerprint(privacy.IDCard, n), nil
 }
 
 // Event is one recorded change of a booking.

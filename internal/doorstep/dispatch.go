@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/fuwu-gov/fuwu/internal/pii"
+	"github.com/fuwu-gov/fuwu/internal/privacy"
 )
 
 // Specialist is a door-to-door service specialist (服务专员).
@@ -50,14 +50,14 @@ func (s *Service) checkSpecialist(sp *Specialist) (masked, sealed string, err er
 	}
 	sp.Streets, sp.Themes = streets, themes
 	if strings.TrimSpace(sp.Phone) != "" {
-		m, ok := pii.NormalizeMobile(sp.Phone)
+		m, ok := privacy.NormalizeMobile(sp.Phone)
 		if !ok {
 			return "", "", fmt.Errorf("specialist %s: %w", sp.Name, ErrInvalidPhone)
 		}
 		if sealed, err = s.keys.Seal(m); err != nil {
 			return "", "", err
 		}
-		masked = pii.MaskMobile(m)
+		masked = privacy.MaskMobile(m)
 	}
 	return masked, sealed, nil
 }

@@ -7,7 +7,7 @@
 // flags, outcomes with amounts paid out, statistics and the Excel export.
 //
 // Contact numbers and addresses are kept masked for display and sealed
-// (package pii) for the staff who go to the door; free-text notes are
+// (package privacy) for the staff who go to the door; free-text notes are
 // stored with any numbers in them masked.
 package doorstep
 
@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
-	"github.com/fuwu-gov/fuwu/internal/pii"
+	"github.com/fuwu-gov/fuwu/internal/privacy"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
 
@@ -179,14 +179,14 @@ var DefaultLimits = map[Status]time.Duration{
 type Service struct {
 	db   *store.DB
 	kb   *kb.Store
-	keys *pii.Keys
+	keys *privacy.Keys
 	cfg  Config
 	// writeMu queues this process's SQLite write transactions (see booking).
 	writeMu sync.Mutex
 }
 
 // New makes a Service.
-func New(db *store.DB, kbs *kb.Store, keys *pii.Keys, cfg Config) *Service {
+func New(db *store.DB, kbs *kb.Store, keys *privacy.Keys, cfg Config) *Service {
 	limits := map[Status]time.Duration{}
 	for k, v := range DefaultLimits {
 		limits[k] = v

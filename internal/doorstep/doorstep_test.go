@@ -14,7 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
-	"github.com/fuwu-gov/fuwu/internal/pii"
+	"github.com/fuwu-gov/fuwu/internal/privacy"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
 )
@@ -151,7 +151,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	if _, err := kbs.UpsertItems(ctx, items, kb.UpsertOptions{Status: kb.Published}); err != nil {
 		t.Fatal(err)
 	}
-	keys, _ := pii.NewKeys([]byte("0123456789abcdef0123456789abcdef"))
+	keys, _ := privacy.NewKeys([]byte("0123456789abcdef0123456789abcdef"))
 	clk := &clock{t: time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)} // 09:00 Beijing
 	svc := New(db, kbs, keys, Config{Now: clk.Now})
 	rep, err := svc.SyncCatalogue(ctx, "sync")

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fuwu-gov/fuwu/internal/pii"
+	"github.com/fuwu-gov/fuwu/internal/privacy"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
 
@@ -75,7 +75,7 @@ func (s *Service) Submit(ctx context.Context, n NewRequest) (Request, error) {
 	if r := runes(n.Applicant); r < 2 || r > 60 {
 		return Request{}, ErrInvalidName
 	}
-	phone, ok := pii.NormalizeMobile(n.Phone)
+	phone, ok := privacy.NormalizeMobile(n.Phone)
 	if !ok {
 		return Request{}, ErrInvalidPhone
 	}
@@ -110,9 +110,9 @@ func (s *Service) Submit(ctx context.Context, n NewRequest) (Request, error) {
 	if err != nil {
 		return Request{}, err
 	}
-	r := Request{Kind: n.Kind, Applicant: n.Applicant, Contact: n.Contact, Phone: pii.MaskMobile(phone), Street: street,
-		Address: pii.MaskAddress(n.Address), ItemID: item.ID, ItemName: item.Name, Theme: item.Theme,
-		Preferred: pii.MaskText(strings.TrimSpace(n.Preferred)), Notes: pii.MaskText(strings.TrimSpace(n.Notes)),
+	r := Request{Kind: n.Kind, Applicant: n.Applicant, Contact: n.Contact, Phone: privacy.MaskMobile(phone), Street: street,
+		Address: privacy.MaskAddress(n.Address), ItemID: item.ID, ItemName: item.Name, Theme: item.Theme,
+		Preferred: maskText(strings.TrimSpace(n.Preferred)), Notes: maskText(strings.TrimSpace(n.Notes)),
 		Status: Submitted, Channel: n.Channel, ConversationID: n.ConversationID}
 	now := s.now()
 	r.CreatedAt, r.UpdatedAt, r.DueAt = now, now, store.T(now.Add(s.cfg.Limits[Submitted]))
@@ -120,7 +120,7 @@ func (s *Service) Submit(ctx context.Context, n NewRequest) (Request, error) {
 		err := tx.QueryRow(ctx, `INSERT INTO doorstep_requests (kind, applicant, contact, phone_masked, phone_sealed, phone_fp, street,
 			address_masked, address_sealed, item_id, item_name, theme, preferred, notes, status, channel, conversation_id,
 			created_at, updated_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			string(r.Kind), r.Applicant, r.Contact, r.Phone, phoneSealed, s.keys.Fingerprint("mobile", phone), r.Street,
+			string(r.Kind), r.Applicant, r.Contact, r.Phone, phoneSealed, s.keys.Fingerprint(privacy.Mobile, phone), r.Street,
 			r.Address, addrSealed, r.ItemID, r.ItemName, r.Theme, r.Preferred, r.Notes, string(Submitted), r.Channel, r.ConversationID,
 			now, now, r.DueAt).Scan(&r.ID)
 		if store.IsUniqueViolation(err) {
@@ -192,8 +192,8 @@ func (s *Service) Lookup(ctx context.Context, number, phone string) (Request, er
 	if err != nil {
 		return Request{}, fmt.Errorf("lookup request: %w", err)
 	}
-	m, _ := pii.NormalizeMobile(phone)
-	if s.keys.Fingerprint("mobile", m) != fp {
+	m, _ := privacy.NormalizeMobile(phone)
+	if s.keys.Fingerprint(privacy.Mobile, m) != fp {
 		return Request{}, ErrPhoneMismatch
 	}
 	return s.Get(ctx, id)
@@ -360,7 +360,7 @@ func (s *Service) Complete(ctx context.Context, id int64, actor string, o Outcom
 		note = strings.TrimSpace(fmt.Sprintf("发放金额 %s 元。%s", Yuan(o.AmountFen), note))
 	}
 	return s.move(ctx, id, Completed, actor, note, func(r *Request) {
-		r.AmountFen, r.Outcome = o.AmountFen, pii.MaskText(strings.TrimSpace(o.Note))
+		r.AmountFen, r.Outcome = o.AmountFen, maskText(strings.TrimSpace(o.Note))
 	})
 }
 
@@ -448,4 +448,10 @@ func (s *Service) FlagOverdue(ctx context.Context) ([]Request, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// maskText hides ID, mobile and bank-card numbers in free text.
+func maskText(s string) string {
+	m, _ := privacy.Mask(s)
+	return m
 }
