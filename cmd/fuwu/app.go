@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/fuwu-gov/fuwu/data"
 	"github.com/fuwu-gov/fuwu/internal/assistant"
@@ -22,6 +23,7 @@ type app struct {
 	halls     *kb.HallCache
 	assistant *assistant.Assistant
 	llm       *llm.Client // nil: no model
+	rooms     *rooms      // appointments and door-to-door service
 	stop      context.CancelFunc
 }
 
@@ -75,6 +77,12 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 		States: assistant.DBState{DB: db}, Sensitive: lexicon,
 		FirstTokenTimeout: lc.FirstTokenTimeout, ModelTimeout: lc.Timeout,
 	}
+	if a.rooms, err = openRooms(ctx, db, a.kb, sf.data, demo); err != nil {
+		a.close()
+		return nil, err
+	}
+	cfg.Booking = chatBooker{a.rooms}
+	go a.rooms.followOverdue(bg, 10*time.Minute)
 	client, err := llm.New(lc)
 	if err != nil {
 		a.close()

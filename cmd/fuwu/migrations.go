@@ -2,6 +2,8 @@ package main
 
 import (
 	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/booking"
+	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/store"
@@ -13,5 +15,7 @@ func allMigrations() []store.Migrations {
 		kb.Migrations,
 		search.Migrations,
 		assistant.Migrations,
+		booking.Migrations,
+		doorstep.Migrations,
 	}
 }

@@ -178,3 +178,26 @@ func TestFieldMasksAgreeWithMask(t *testing.T) {
 		}
 	}
 }
+
+// Two processes starting on a fresh data folder at once end up with one key.
+func TestLoadKeysConcurrently(t *testing.T) {
+	t.Setenv(KeyEnv, "")
+	dir := t.TempDir()
+	keys := make([]*Keys, 8)
+	errs := make([]error, 8)
+	done := make(chan int)
+	for i := range keys {
+		go func(i int) { keys[i], errs[i] = LoadKeys(dir); done <- i }(i)
+	}
+	for range keys {
+		<-done
+	}
+	for i, k := range keys {
+		if errs[i] != nil {
+			t.Fatalf("load %d: %v", i, errs[i])
+		}
+		if k.Fingerprint(Mobile, "1") != keys[0].Fingerprint(Mobile, "1") {
+			t.Errorf("load %d got another key", i)
+		}
+	}
+}

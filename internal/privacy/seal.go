@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // KeyEnv names the environment variable holding the deployment's secret
@@ -70,41 +71,55 @@ func LoadKeys(dataDir string) (*Keys, error) {
 		return NewKeys(k)
 	}
 	path := filepath.Join(dataDir, KeyFile)
-	b, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		k := make([]byte, 32)
-		if _, err := rand.Read(k); err != nil {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		if err := createKey(dataDir, path); err != nil && !errors.Is(err, os.ErrExist) {
 			return nil, err
 		}
-		if err := os.MkdirAll(dataDir, 0o755); err != nil {
-			return nil, fmt.Errorf("privacy: %w", err)
+	}
+	// Another process may have just created the file: give it a moment to
+	// finish writing before calling the key bad.
+	var lastErr error
+	for try := 0; try < 20; try++ {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("privacy: read %s: %w", path, err)
 		}
-		enc := base64.StdEncoding.EncodeToString(k) + "\n"
-		// O_EXCL: when two processes start at once, one creates and the other reads.
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err == nil {
-			_, err = f.WriteString(enc)
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				return nil, fmt.Errorf("privacy: write %s: %w", path, err)
-			}
+		k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
+		if err == nil && len(k) == 32 {
 			return NewKeys(k)
 		}
-		if !errors.Is(err, os.ErrExist) {
-			return nil, fmt.Errorf("privacy: create %s: %w", path, err)
+		lastErr = err
+		if lastErr == nil {
+			lastErr = fmt.Errorf("%d bytes, want 32", len(k))
 		}
-		b, err = os.ReadFile(path)
+		time.Sleep(50 * time.Millisecond)
+	}
+	return nil, fmt.Errorf("privacy: %s is not a base64 32-byte key: %v", path, lastErr)
+}
+
+// createKey writes a fresh random key; O_EXCL makes one of two processes
+// starting at once the creator (the other gets os.ErrExist).
+func createKey(dataDir, path string) error {
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return fmt.Errorf("privacy: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteString(base64.StdEncoding.EncodeToString(k) + "\n")
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
 	if err != nil {
-		return nil, fmt.Errorf("privacy: read %s: %w", path, err)
+		os.Remove(path)
+		return fmt.Errorf("privacy: write %s: %w", path, err)
 	}
-	k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
-	if err != nil {
-		return nil, fmt.Errorf("privacy: %s is not base64: %w", path, err)
-	}
-	return NewKeys(k)
+	return nil
 }
 
 const sealPrefix = "v1:"

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/booking"
+	"github.com/fuwu-gov/fuwu/internal/doorstep"
+	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/privacy"
+	"github.com/fuwu-gov/fuwu/internal/store"
+)
+
+// rooms are the appointment and door-to-door services over one store.
+type rooms struct {
+	booking  *booking.Service
+	doorstep *doorstep.Service
+}
+
+// horizonEnv sets how many days ahead residents may book (default 14).
+const horizonEnv = "FUWU_BOOKING_HORIZON"
+
+// openRooms makes both services. The secret key that seals residents'
+// numbers comes from $FUWU_SECRET_KEY or the data folder (created there on
+// first use). With setup, halls without hours or windows get them from
+// the catalogue and the door-to-door catalogue is synced, so that the demo
+// works out of the box; staff changes are never overwritten.
+func openRooms(ctx context.Context, db *store.DB, kbs *kb.Store, dataDir string, setup bool) (*rooms, error) {
+	keys, err := privacy.LoadKeys(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	cfg := booking.Config{}
+	if v := os.Getenv(horizonEnv); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 366 {
+			return nil, fmt.Errorf("%s=%q: want a number of days 1–366", horizonEnv, v)
+		}
+		cfg.HorizonDays = n
+	}
+	r := &rooms{booking: booking.New(db, kbs, keys, cfg), doorstep: doorstep.New(db, kbs, keys, doorstep.Config{})}
+	if setup {
+		rep, err := r.booking.Seed(ctx, "system")
+		if err != nil {
+			return nil, fmt.Errorf("set up appointments: %w", err)
+		}
+		if rep.Schedules+rep.Windows > 0 {
+			slog.Info("appointments set up from the catalogue", "schedules", rep.Schedules, "windows", rep.Windows, "notes", len(rep.Notes))
+		}
+		if _, err := r.doorstep.SyncCatalogue(ctx, "system"); err != nil {
+			return nil, fmt.Errorf("sync door-to-door catalogue: %w", err)
+		}
+	}
+	return r, nil
+}
+
+// followOverdue flags overdue door-to-door requests every interval until
+// ctx ends.
+func (r *rooms) followOverdue(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			flagged, err := r.doorstep.FlagOverdue(ctx)
+			if err != nil {
+				slog.Warn("flag overdue door-to-door requests", "err", err)
+			} else if len(flagged) > 0 {
+				slog.Info("door-to-door requests overdue", "count", len(flagged))
+			}
+		}
+	}
+}
+
+// chatBooker lets the assistant book and file door-to-door requests.
+type chatBooker struct{ r *rooms }
+
+var _ assistant.Booker = chatBooker{}
+
+// Days lists the days with a free place, soonest first.
+func (c chatBooker) Days(ctx context.Context, hallID, itemID string) ([]string, error) {
+	days, err := c.r.booking.Days(ctx, hallID, itemID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, d := range days {
+		if d.Free > 0 {
+			out = append(out, d.Day)
+		}
+	}
+	return out, nil
+}
+
+// Times lists a day's start times with a free place.
+func (c chatBooker) Times(ctx context.Context, hallID, itemID, day string) ([]string, error) {
+	slots, err := c.r.booking.Slots(ctx, hallID, itemID, day)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, s := range slots {
+		if s.Free > 0 {
+			out = append(out, s.Start)
+		}
+	}
+	return out, nil
+}
+
+// Book makes the appointment; refusals carry UserMessage.
+func (c chatBooker) Book(ctx context.Context, b assistant.BookingRequest) (string, error) {
+	bk, err := c.r.booking.Book(ctx, booking.Request{HallID: b.HallID, ItemID: b.ItemID, Day: b.Day, Start: b.Time,
+		Name: b.Name, Mobile: b.Mobile, Channel: "chat", ConversationID: b.ConversationID})
+	if err != nil {
+		return "", err
+	}
+	return bk.Code, nil
+}
+
+// RequestDoorstep files a door-to-door request; the street is read from
+// the address.
+func (c chatBooker) RequestDoorstep(ctx context.Context, d assistant.DoorstepRequest) (string, error) {
+	r, err := c.r.doorstep.Submit(ctx, doorstep.NewRequest{Applicant: d.Name, Phone: d.Mobile, Address: d.Address,
+		ItemID: d.ItemID, Notes: d.Notes, Channel: "chat", ConversationID: d.ConversationID})
+	if err != nil {
+		return "", err
+	}
+	return r.Number, nil
+}
