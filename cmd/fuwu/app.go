@@ -7,6 +7,7 @@ import (
 
 	"github.com/fuwu-gov/fuwu/data"
 	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/llm"
 	"github.com/fuwu-gov/fuwu/internal/search"
@@ -19,6 +20,7 @@ import (
 type app struct {
 	db        *store.DB
 	kb        *kb.Store
+	convo     *convo.Store
 	index     *search.Index
 	halls     *kb.HallCache
 	assistant *assistant.Assistant
@@ -36,7 +38,7 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 	if err != nil {
 		return nil, err
 	}
-	a := &app{db: db, kb: kb.NewStore(db)}
+	a := &app{db: db, kb: kb.NewStore(db), convo: convo.NewStore(db)}
 	if demo {
 		if err := loadDemo(ctx, a.kb); err != nil {
 			db.Close()
@@ -75,6 +77,7 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 	cfg := assistant.Config{
 		Index: a.index, Halls: a.halls, Analyzer: an,
 		States: assistant.DBState{DB: db}, Sensitive: lexicon,
+		Recorder:          assistant.ConvoRecorder{Store: a.convo},
 		FirstTokenTimeout: lc.FirstTokenTimeout, ModelTimeout: lc.Timeout,
 	}
 	if a.rooms, err = openRooms(ctx, db, a.kb, sf.data, demo); err != nil {

@@ -2,7 +2,9 @@ package main
 
 import (
 	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/booking"
+	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/search"
@@ -15,6 +17,8 @@ func allMigrations() []store.Migrations {
 		kb.Migrations,
 		search.Migrations,
 		assistant.Migrations,
+		convo.Migrations,
+		audit.Migrations,
 		booking.Migrations,
 		doorstep.Migrations,
 	}

@@ -68,10 +68,11 @@ type TurnRecord struct {
 	Latency     time.Duration
 }
 
-// Recorder persists turns and opens handoff tickets.
+// Recorder persists turns and opens handoff tickets (after recording the
+// turn that asks for one, so the ticket's transcript includes it).
 type Recorder interface {
 	RecordTurn(ctx context.Context, t TurnRecord) (turnID int64, err error)
-	OpenHandoff(ctx context.Context, conversationID, reason string) (ticketID int64, err error)
+	OpenHandoff(ctx context.Context, conversationID string, turnID int64, reason string) (ticketID int64, err error)
 }
 
 // Config wires an assistant. Index and Halls are required.
@@ -245,28 +246,23 @@ func (as *Assistant) turn(ctx context.Context, req Request, onDelta func(string)
 	}
 
 	// A model rewrites answered turns from the same facts, when configured.
-	if as.cfg.Model != nil && reply.Status == Answered && t.item != nil {
+	// Appointment and door-to-door questions are the assistant's own.
+	if as.cfg.Model != nil && t.status == Answered && t.item != nil && !t.startBooking && !t.startDoorstep {
 		as.modelAnswer(ctx, t, &reply, &rec, onDelta)
 	} else if onDelta != nil {
 		streamText(reply.Answer, onDelta)
 	}
 	rec.Answer = reply.Answer
 
-	if reply.Status == Handoff && as.cfg.Recorder != nil {
-		id, err := as.cfg.Recorder.OpenHandoff(ctx, convID, t.reason)
-		if err != nil {
-			slog.Error("open handoff ticket", "conversation", convID, "err", err)
-		} else {
-			reply.HandoffID = id
-		}
-	}
-
 	// Remember the dialogue.
 	next := t.state
 	next.Turns++
 	switch reply.Status {
 	case Answered:
-		next.Item, next.Aspect, next.Candidates, next.Failures = t.item.ID, t.aspect, nil, 0
+		if len(reply.Citations) > 0 {
+			next.Item = reply.Citations[0].ID
+		}
+		next.Aspect, next.Candidates, next.Failures = t.aspect, nil, 0
 	case Clarify:
 		next.Candidates = reply.Candidates
 		next.Failures++
@@ -287,6 +283,14 @@ func (as *Assistant) turn(ctx context.Context, req Request, onDelta func(string)
 			slog.Error("record turn", "conversation", convID, "err", err)
 		}
 		reply.TurnID = id
+		if reply.Status == Handoff {
+			ticket, err := as.cfg.Recorder.OpenHandoff(ctx, convID, id, t.reason)
+			if err != nil {
+				slog.Error("open handoff ticket", "conversation", convID, "err", err)
+			} else {
+				reply.HandoffID = ticket
+			}
+		}
 	}
 	slog.Debug("turn", "conversation", convID, "status", reply.Status, "aspect", reply.Aspect,
 		"items", strings.Join(rec.Items, ","), "generated", reply.Generated, "ms", rec.Latency.Milliseconds())

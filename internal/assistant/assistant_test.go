@@ -25,7 +25,7 @@ func (m *memRecorder) RecordTurn(_ context.Context, t assistant.TurnRecord) (int
 	return int64(len(m.turns)), nil
 }
 
-func (m *memRecorder) OpenHandoff(_ context.Context, conv, reason string) (int64, error) {
+func (m *memRecorder) OpenHandoff(_ context.Context, conv string, _ int64, reason string) (int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.tickets = append(m.tickets, conv+": "+reason)

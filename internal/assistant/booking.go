@@ -90,13 +90,23 @@ func (as *Assistant) bookingTurn(ctx context.Context, t *turnState, r *Reply) {
 	norm := t.in.norm
 	if hasAny(norm, cancelWords) {
 		t.state.Booking = nil
-		r.Answer = "好的，已取消本次预约。还有其他问题可以继续问我。"
+		r.Answer = "好的，已取消本次申请。还有其他问题可以继续问我。"
 		r.Suggestions = as.suggestions(it, Appointment)
 		return
 	}
+	if d.Kind == "doorstep" {
+		as.doorstepTurn(ctx, t, r, it.Name)
+		return
+	}
+	// Choices go in the text too, numbered, for pages without script.
 	ask := func(text string, choices []string) {
-		r.Answer = text
-		r.Suggestions = append(choices, "取消预约")
+		var b strings.Builder
+		b.WriteString(text)
+		for i, c := range choices {
+			fmt.Fprintf(&b, "\n%d. %s", i+1, c)
+		}
+		r.Answer = b.String()
+		r.Suggestions = append(append([]string(nil), choices...), "取消预约")
 	}
 	switch d.Step {
 	case "hall":
@@ -214,7 +224,12 @@ func (as *Assistant) askHall(r *Reply, d *BookingDraft, lead string) {
 // startBookingFlow opens a draft for an item and asks the first question.
 func (as *Assistant) startBookingFlow(ctx context.Context, t *turnState, r *Reply) {
 	it := t.item
-	d := &BookingDraft{ItemID: it.ID, Step: "hall"}
+	if !it.Offline.Appointment || len(it.Offline.Halls) == 0 {
+		as.composeAnswer(ctx, t, r)
+		r.Answer = "该事项暂不提供线下预约，可在办公时间直接到大厅办理，或网上办理。\n\n" + r.Answer
+		return
+	}
+	d := &BookingDraft{Kind: "appointment", ItemID: it.ID, Step: "hall"}
 	t.state.Booking = d
 	r.Status = Answered
 	r.Aspect = Appointment
@@ -240,7 +255,20 @@ func (as *Assistant) bookingFailed(t *turnState, r *Reply, err error) {
 	t.state.Booking = nil
 }
 
+// ordinal reads a bare choice number ("2", "第2个").
+func ordinal(norm string, n int) (int, bool) {
+	s := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(norm), "第"), "个")
+	var i int
+	if _, err := fmt.Sscanf(s, "%d", &i); err != nil || fmt.Sprint(i) != s || i < 1 || i > n {
+		return 0, false
+	}
+	return i - 1, true
+}
+
 func pickDay(norm string, days []string, now time.Time) (string, bool) {
+	if i, ok := ordinal(norm, len(days)); ok {
+		return days[i], true
+	}
 	for _, d := range days {
 		if strings.Contains(norm, d) {
 			return d, true
@@ -275,21 +303,34 @@ func pickDay(norm string, days []string, now time.Time) (string, bool) {
 	return "", false
 }
 
+// hourWords turns spoken hours into digits ("两点半" → "2点半").
+var hourWords = strings.NewReplacer("十二点", "12点", "十一点", "11点", "十点", "10点", "九点", "9点", "八点", "8点",
+	"七点", "7点", "六点", "6点", "五点", "5点", "四点", "4点", "三点", "3点", "两点", "2点", "二点", "2点", "一点", "1点")
+
 func pickTime(norm string, times []string) (string, bool) {
+	if i, ok := ordinal(norm, len(times)); ok {
+		return times[i], true
+	}
 	for _, tm := range times {
 		if strings.Contains(norm, tm) {
 			return tm, true
 		}
 	}
+	norm = hourWords.Replace(norm)
 	if m := timeRe.FindStringSubmatch(norm); m != nil {
 		h := 0
 		fmt.Sscanf(m[1], "%d", &h)
-		if strings.Contains(norm, "下午") && h < 12 {
+		if (strings.Contains(norm, "下午") || strings.Contains(norm, "晚")) && h < 12 {
 			h += 12
 		}
 		mm := "00"
-		if m[2] != "" {
+		switch {
+		case m[2] != "":
 			mm = m[2]
+		case strings.Contains(norm, "点半"):
+			mm = "30"
+		case strings.Contains(norm, "点一刻"):
+			mm = "15"
 		}
 		want := fmt.Sprintf("%02d:%s", h, mm)
 		for _, tm := range times {
@@ -299,4 +340,61 @@ func pickTime(norm string, times []string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// startDoorstepFlow opens a door-to-door request for an item that offers it.
+func (as *Assistant) startDoorstepFlow(ctx context.Context, t *turnState, r *Reply) {
+	it := t.item
+	if !it.Doorstep {
+		as.composeAnswer(ctx, t, r)
+		r.Answer = "该事项暂不在上门办服务范围内。\n\n" + r.Answer
+		return
+	}
+	t.state.Booking = &BookingDraft{Kind: "doorstep", ItemID: it.ID, Step: "name"}
+	r.Status, r.Aspect = Answered, Appointment
+	r.Citations = []Citation{{ID: it.ID, Name: it.Name}}
+	r.Route = as.route(ctx, it)
+	r.Answer = fmt.Sprintf("好的，为您申请“%s”上门办理服务，工作人员会联系您约定上门时间。请告诉我办事人的姓名。", it.Name)
+	r.Suggestions = []string{"取消申请"}
+}
+
+// doorstepTurn fills a door-to-door request: name → address → mobile. The
+// mobile number comes last, read from the message that gives it, so it is
+// never kept in the dialogue state.
+func (as *Assistant) doorstepTurn(ctx context.Context, t *turnState, r *Reply, itemName string) {
+	d := t.state.Booking
+	ask := func(text string) { r.Answer, r.Suggestions = text, []string{"取消申请"} }
+	switch d.Step {
+	case "name":
+		name := strings.TrimPrefix(strings.TrimSpace(strings.Trim(t.in.masked, "。.，, ")), "我叫")
+		if n := len([]rune(name)); n < 2 || n > 20 || strings.ContainsAny(name, "0123456789*") {
+			ask("请告诉我办事人的姓名（与证件一致）。")
+			return
+		}
+		d.Name, d.Step = name, "address"
+		ask("请告诉我上门地址（街道、小区、楼栋门牌）。")
+	case "address":
+		addr := strings.TrimSpace(t.in.masked)
+		if len([]rune(addr)) < 6 {
+			ask("请把上门地址说得具体一些，例如“福田街道福华三路88号某小区3栋502”。")
+			return
+		}
+		d.Street, d.Step = addr, "mobile"
+		ask("请提供联系手机号码，便于工作人员联系您（号码只用于本次申请，不会出现在聊天记录中）。")
+	case "mobile":
+		m := mobileRe.FindStringSubmatch(t.in.raw)
+		if m == nil {
+			ask("请提供11位手机号码。")
+			return
+		}
+		num, err := as.cfg.Booking.RequestDoorstep(ctx, DoorstepRequest{ItemID: d.ItemID, Name: d.Name,
+			Mobile: strings.NewReplacer(" ", "", "-", "").Replace(m[1]), Address: d.Street, ConversationID: t.conversationID})
+		if err != nil {
+			as.bookingFailed(t, r, err)
+			return
+		}
+		t.state.Booking = nil
+		r.Answer = fmt.Sprintf("上门办理申请已提交！\n事项：%s\n申请编号：%s\n工作人员会尽快电话联系您，确认上门时间和需要准备的材料。", itemName, num)
+		r.Suggestions = []string{"需要带什么材料？", HandoffSuggestion}
+	}
 }

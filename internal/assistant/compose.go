@@ -52,14 +52,18 @@ func (as *Assistant) compose(ctx context.Context, t *turnState) Reply {
 	if t.in.truncated {
 		r.Notice = fmt.Sprintf("您的问题较长，已按前 %d 个字理解。", as.cfg.MaxRunes)
 	}
-	switch t.status {
-	case Answered:
+	switch {
+	case t.status == Answered && t.startBooking:
+		as.startBookingFlow(ctx, t, &r)
+	case t.status == Answered && t.startDoorstep:
+		as.startDoorstepFlow(ctx, t, &r)
+	case t.status == Answered:
 		as.composeAnswer(ctx, t, &r)
-	case Clarify:
+	case t.status == Clarify:
 		as.composeClarify(t, &r)
-	case Handoff:
+	case t.status == Handoff:
 		as.composeHandoff(t, &r)
-	case statusBooking:
+	case t.status == statusBooking:
 		as.bookingTurn(ctx, t, &r)
 	default:
 		r.Status = OutOfScope

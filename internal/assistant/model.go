@@ -148,9 +148,9 @@ var (
 	numRe = regexp.MustCompile(`\d+(?:[.\-]\d+)*`)
 	// Things an applicant brings: a model that names one the item does not
 	// list has invented a material.
-	docRe   = regexp.MustCompile(`[\p{Han}]{1,12}?(?:证明书|证明|证书|证件|执照|合同|协议书|协议|户口簿|户口本|身份证|结婚证|离婚证|申请表|登记表|审批表|申请书|承诺书|告知书|委托书|介绍信|发票|存折|银行卡|回执|证)`)
+	docRe = regexp.MustCompile(`[\p{Han}]{1,12}?(?:证明书|证明|证书|证件|执照|合同|协议书|协议|户口簿|户口本|身份证|结婚证|离婚证|申请表|登记表|审批表|申请书|承诺书|告知书|委托书|介绍信|发票|存折|银行卡|回执|证)`)
 	// Words ending in 证 that are acts, not documents.
-	notDoc = regexp.MustCompile(`(认证|验证|保证|论证|查证|见证|考证|举证)$`)
+	notDoc  = regexp.MustCompile(`(认证|验证|保证|论证|查证|见证|考证|举证)$`)
 	citeRe  = regexp.MustCompile(`[\[【]([A-Za-z]+-\d+)[\]】]`)
 	hanOnly = regexp.MustCompile(`\p{Han}`)
 )

@@ -57,6 +57,11 @@ const failuresBeforePerson = 2
 
 func (as *Assistant) resolve(ctx context.Context, t *turnState) {
 	as.resolveTurn(ctx, t)
+	if t.status == Answered && t.item != nil && as.cfg.Booking != nil {
+		book, door := as.wantsBooking(t.in.norm)
+		t.startBooking = book && !door
+		t.startDoorstep = door
+	}
 	if (t.status == OutOfScope && t.scope != "sensitive" && t.scope != "meta") && t.state.Failures >= failuresBeforePerson {
 		t.status, t.reason = Handoff, "连续多次未能解答："+t.reason
 	}

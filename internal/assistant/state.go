@@ -28,12 +28,14 @@ type State struct {
 
 // BookingDraft is an appointment being filled in one question at a time.
 type BookingDraft struct {
+	Kind   string `json:"kind"` // "appointment" or "doorstep"
 	ItemID string `json:"item_id"`
 	HallID string `json:"hall_id,omitempty"`
 	Day    string `json:"day,omitempty"`  // YYYY-MM-DD
 	Time   string `json:"time,omitempty"` // HH:MM
 	Name   string `json:"name,omitempty"`
-	Mobile string `json:"mobile,omitempty"` // kept only until the booking is made
+	Mobile string `json:"mobile,omitempty"` // never stored: read from the message that gives it, used at once
+	Street string `json:"street,omitempty"` // the address for a door-to-door visit
 	Step   string `json:"step,omitempty"`
 }
 

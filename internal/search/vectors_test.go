@@ -19,9 +19,9 @@ import (
 type conceptEmbedder struct {
 	calls     atomic.Int32
 	cancelled atomic.Int32
-	fail    bool
-	delay   time.Duration
-	concept map[string]int
+	fail      bool
+	delay     time.Duration
+	concept   map[string]int
 }
 
 func (e *conceptEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {

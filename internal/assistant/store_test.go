@@ -1,0 +1,54 @@
+package assistant_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/convo"
+	"github.com/fuwu-gov/fuwu/internal/store"
+	"github.com/fuwu-gov/fuwu/internal/store/storetest"
+)
+
+// With the database behind it, a conversation continues on another
+// replica, and the record keeps every turn masked, with its handoff.
+func TestPersistedConversation(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, []store.Migrations{assistant.Migrations, convo.Migrations}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		cs := convo.NewStore(db)
+		replica := func() *assistant.Assistant {
+			return demoAssistant(t, func(c *assistant.Config) {
+				c.States = assistant.DBState{DB: db}
+				c.Recorder = assistant.ConvoRecorder{Store: cs}
+			})
+		}
+		a, b := replica(), replica()
+		r1, err := a.Ask(ctx, assistant.Request{Message: "想领失业金，我电话13912345678", Channel: "web"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r2, err := b.Ask(ctx, assistant.Request{ConversationID: r1.ConversationID, Message: "要带什么"})
+		if err != nil || r2.Citations[0].ID != "FT-015" || r2.Aspect != assistant.Materials {
+			t.Fatalf("second replica lost the thread: %v %+v", err, r2)
+		}
+		r3, err := a.Ask(ctx, assistant.Request{ConversationID: r1.ConversationID, Message: "转人工"})
+		if err != nil || r3.Status != assistant.Handoff || r3.HandoffID == 0 {
+			t.Fatalf("handoff: %v %+v", err, r3)
+		}
+		c, turns, err := cs.Conversation(ctx, r1.ConversationID)
+		if err != nil || len(turns) != 3 || c.Channel != "web" {
+			t.Fatalf("record: %v %+v %d turns", err, c, len(turns))
+		}
+		if strings.Contains(turns[0].Question, "13912345678") || turns[0].ItemIDs[0] != "FT-015" || turns[1].Aspect != "materials" {
+			t.Fatalf("turn record %+v", turns[0])
+		}
+		h, err := cs.Handoff(ctx, r3.HandoffID)
+		transcript := fmt.Sprint(h.Transcript)
+		if err != nil || !strings.Contains(transcript, "失业金") || strings.Contains(transcript, "13912345678") {
+			t.Fatalf("ticket %v %+v", err, h)
+		}
+	})
+}

@@ -1,0 +1,294 @@
+// Package convo is the room where the assistant's record is kept:
+// conversations and their turns (masked), the citations and implicit AI
+// label of each answer, residents' feedback on the five-level 好差评
+// scale, and handoff tickets for staff. It also answers the staff
+// console's questions: conversations by filter, the questions the
+// assistant could not answer grouped by similarity, feedback per day, the
+// items most asked about, the handoff queue.
+//
+// Callers mask personal data before they store it; every text written is
+// masked again here (privacy.Mask is cheap and idempotent), so that a
+// forgotten call never leaves an ID number in the record.
+package convo
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"embed"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/fuwu-gov/fuwu/internal/privacy"
+	"github.com/fuwu-gov/fuwu/internal/store"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Migrations is the record's schema.
+var Migrations = store.Migrations{Component: "convo", FS: mustSub(migrationFS, "migrations")}
+
+func mustSub(f fs.FS, dir string) fs.FS {
+	s, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Errors.
+var (
+	ErrNotFound = errors.New("convo: not found")
+	// ErrState is a handoff transition its current state does not allow
+	// (claiming a closed ticket).
+	ErrState = errors.New("convo: not allowed in this state")
+	ErrInput = errors.New("convo: invalid input")
+)
+
+// Zone is the district's time zone (China Standard Time, no daylight
+// saving): days in statistics and date filters are its calendar days.
+var Zone = time.FixedZone("CST", 8*3600)
+
+// Statuses a turn records (the assistant's typed outcomes).
+const (
+	StatusAnswered   = "answered"
+	StatusClarify    = "clarify"
+	StatusOutOfScope = "out_of_scope"
+	StatusHandoff    = "handoff"
+)
+
+// Store reads and writes the record.
+type Store struct {
+	db  *store.DB
+	now func() time.Time
+}
+
+// NewStore wraps a database migrated with Migrations.
+func NewStore(db *store.DB) *Store { return &Store{db: db, now: time.Now} }
+
+func (s *Store) clock() (store.Time, string) {
+	t := store.T(s.now())
+	return t, t.In(Zone).Format(time.DateOnly)
+}
+
+func mask(text string) string {
+	m, _ := privacy.Mask(text)
+	return m
+}
+
+// Conversation is one resident's dialogue.
+type Conversation struct {
+	ID        string     `json:"id"`
+	Channel   string     `json:"channel"` // web, api, cli, eval …
+	Turns     int        `json:"turns"`
+	CreatedAt store.Time `json:"created_at"`
+	UpdatedAt store.Time `json:"updated_at"`
+}
+
+// Label is the implicit label a model-written answer carries (《人工智能生成
+// 合成内容标识办法》): who generated it, with which model, when.
+type Label struct {
+	Generator string     `json:"generator,omitempty"`
+	Model     string     `json:"model,omitempty"`
+	Time      store.Time `json:"time"`
+}
+
+// Turn is one question and its answer.
+type Turn struct {
+	ID             int64    `json:"id"`
+	ConversationID string   `json:"conversation_id"`
+	Index          int      `json:"index"` // 0, 1, 2 … within the conversation
+	Question       string   `json:"question"`
+	Status         string   `json:"status"` // answered, clarify, out_of_scope, handoff
+	Aspect         string   `json:"aspect,omitempty"`
+	ItemIDs        []string `json:"item_ids"` // cited items, in order
+	Answer         string   `json:"answer"`
+	Generated      bool     `json:"generated"` // a model wrote the answer
+	// Model is the model consulted for the turn, also when its answer was
+	// discarded for the retrieval-only one (then Generated is false).
+	Model     string     `json:"model,omitempty"`
+	Label     Label      `json:"label"` // set when Generated
+	LatencyMS int64      `json:"latency_ms"`
+	CreatedAt store.Time `json:"created_at"`
+	Feedback  *Feedback  `json:"feedback,omitempty"` // when read back
+}
+
+// newID is an unguessable conversation id: 128 random bits, URL-safe.
+func newID() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("crypto/rand: %v", err)) // never fails on supported platforms
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// NewConversation starts a conversation on a channel.
+func (s *Store) NewConversation(ctx context.Context, channel string) (Conversation, error) {
+	now, day := s.clock()
+	c := Conversation{ID: newID(), Channel: channel, CreatedAt: now, UpdatedAt: now}
+	_, err := s.db.Exec(ctx, `INSERT INTO convo_conversations (id, channel, turns, day, created_at, updated_at) VALUES (?, ?, 0, ?, ?, ?)`,
+		c.ID, c.Channel, day, now, now)
+	if err != nil {
+		return Conversation{}, fmt.Errorf("new conversation: %w", err)
+	}
+	return c, nil
+}
+
+// EnsureConversation records a conversation under an id the caller made
+// (the assistant names conversations itself); an existing one is kept.
+func (s *Store) EnsureConversation(ctx context.Context, id, channel string) error {
+	if id == "" {
+		return fmt.Errorf("ensure conversation: %w: empty id", ErrInput)
+	}
+	now, day := s.clock()
+	_, err := s.db.Exec(ctx, `INSERT INTO convo_conversations (id, channel, turns, day, created_at, updated_at) VALUES (?, ?, 0, ?, ?, ?)
+		ON CONFLICT (id) DO NOTHING`, id, channel, day, now, now)
+	if err != nil {
+		return fmt.Errorf("ensure conversation: %w", err)
+	}
+	return nil
+}
+
+// AddTurn appends t to its conversation and returns it with ID, Index and
+// CreatedAt set. Question, answer and label are masked again on the way in.
+func (s *Store) AddTurn(ctx context.Context, t Turn) (Turn, error) {
+	if t.ConversationID == "" || t.Status == "" {
+		return Turn{}, fmt.Errorf("add turn: %w: conversation and status are required", ErrInput)
+	}
+	now, day := s.clock()
+	t.CreatedAt = now
+	t.Question, t.Answer = mask(t.Question), mask(t.Answer)
+	if !t.Generated {
+		t.Label = Label{}
+	}
+	t.Feedback = nil
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		var n int
+		err := tx.QueryRow(ctx, `UPDATE convo_conversations SET turns = turns + 1, updated_at = ? WHERE id = ? RETURNING turns`,
+			now, t.ConversationID).Scan(&n)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("conversation %q: %w", t.ConversationID, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		t.Index = n - 1
+		if err := tx.QueryRow(ctx, `INSERT INTO convo_turns (conversation_id, idx, question, status, aspect, answer, generated, model,
+				label_generator, label_model, label_time, latency_ms, day, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			t.ConversationID, t.Index, t.Question, t.Status, t.Aspect, t.Answer, boolInt(t.Generated), t.Model,
+			t.Label.Generator, t.Label.Model, t.Label.Time, t.LatencyMS, day, now).Scan(&t.ID); err != nil {
+			return err
+		}
+		for i, id := range t.ItemIDs {
+			if _, err := tx.Exec(ctx, `INSERT INTO convo_citations (turn_id, pos, item_id) VALUES (?, ?, ?)`, t.ID, i, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Turn{}, fmt.Errorf("add turn: %w", err)
+	}
+	return t, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Conversation returns a conversation and its turns in order, each with
+// its feedback.
+func (s *Store) Conversation(ctx context.Context, id string) (Conversation, []Turn, error) {
+	var c Conversation
+	err := s.db.QueryRow(ctx, `SELECT id, channel, turns, created_at, updated_at FROM convo_conversations WHERE id = ?`, id).
+		Scan(&c.ID, &c.Channel, &c.Turns, &c.CreatedAt, &c.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Conversation{}, nil, ErrNotFound
+	}
+	if err != nil {
+		return Conversation{}, nil, fmt.Errorf("conversation: %w", err)
+	}
+	turns, err := s.queryTurns(ctx, `t.conversation_id = ?`, id)
+	if err != nil {
+		return Conversation{}, nil, err
+	}
+	return c, turns, nil
+}
+
+// Turn returns one turn with its feedback.
+func (s *Store) Turn(ctx context.Context, id int64) (Turn, error) {
+	turns, err := s.queryTurns(ctx, `t.id = ?`, id)
+	if err != nil {
+		return Turn{}, err
+	}
+	if len(turns) == 0 {
+		return Turn{}, ErrNotFound
+	}
+	return turns[0], nil
+}
+
+// queryTurns reads the turns matching cond (on alias t) with their
+// feedback and citations, in conversation order.
+func (s *Store) queryTurns(ctx context.Context, cond string, args ...any) ([]Turn, error) {
+	rows, err := s.db.Query(ctx, `SELECT t.id, t.conversation_id, t.idx, t.question, t.status, t.aspect, t.answer, t.generated, t.model,
+			t.label_generator, t.label_model, t.label_time, t.latency_ms, t.created_at,
+			f.score, f.comment, f.created_at
+		FROM convo_turns t LEFT JOIN convo_feedback f ON f.turn_id = t.id
+		WHERE `+cond+` ORDER BY t.conversation_id, t.idx`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("turns: %w", err)
+	}
+	defer rows.Close()
+	var turns []Turn
+	byID := map[int64]int{}
+	for rows.Next() {
+		var t Turn
+		var gen int
+		var score sql.NullInt64
+		var comment sql.NullString
+		var fat store.Time
+		if err := rows.Scan(&t.ID, &t.ConversationID, &t.Index, &t.Question, &t.Status, &t.Aspect, &t.Answer, &gen, &t.Model,
+			&t.Label.Generator, &t.Label.Model, &t.Label.Time, &t.LatencyMS, &t.CreatedAt, &score, &comment, &fat); err != nil {
+			return nil, fmt.Errorf("turns: %w", err)
+		}
+		t.Generated = gen != 0
+		t.ItemIDs = []string{}
+		if score.Valid {
+			t.Feedback = &Feedback{TurnID: t.ID, ConversationID: t.ConversationID, Score: Score(score.Int64), Comment: comment.String, CreatedAt: fat}
+		}
+		byID[t.ID] = len(turns)
+		turns = append(turns, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("turns: %w", err)
+	}
+	if len(turns) == 0 {
+		return turns, nil
+	}
+	// Citations of the same turns, in one query.
+	crow, err := s.db.Query(ctx, `SELECT c.turn_id, c.item_id FROM convo_citations c JOIN convo_turns t ON t.id = c.turn_id
+		WHERE `+cond+` ORDER BY c.turn_id, c.pos`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("citations: %w", err)
+	}
+	defer crow.Close()
+	for crow.Next() {
+		var tid int64
+		var item string
+		if err := crow.Scan(&tid, &item); err != nil {
+			return nil, fmt.Errorf("citations: %w", err)
+		}
+		if i, ok := byID[tid]; ok {
+			turns[i].ItemIDs = append(turns[i].ItemIDs, item)
+		}
+	}
+	return turns, crow.Err()
+}
