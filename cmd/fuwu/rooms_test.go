@@ -15,6 +15,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/booking"
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/llm"
 )
 
 // The assistant's Booker over the real rooms: days and times with room,
@@ -211,5 +212,73 @@ func TestBookingAndDoorstepCommands(t *testing.T) {
 	code, _, errs = runCmd(t, "doorstep", "reject", id, "--reason", "x", "--data", dir)
 	if code != 1 || !strings.Contains(errs, "当前状态下不能进行该操作") {
 		t.Errorf("reject a completed request: exit %d %s", code, errs)
+	}
+}
+
+// Book through the chat and see it on the staff day list; ask for
+// door-to-door service through the chat and see it on the dispatch list.
+// (The same through a browser is the web's test.)
+func TestChatToDayList(t *testing.T) {
+	ctx := context.Background()
+	a, err := openApp(ctx, storeFlags{data: t.TempDir()}, llm.Config{}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	convs := map[string]string{} // test name → the assistant's conversation id
+	say := func(conv, msg string) assistant.Reply {
+		t.Helper()
+		r, err := a.assistant.Ask(ctx, assistant.Request{ConversationID: convs[conv], Message: msg, Channel: "test"})
+		if err != nil {
+			t.Fatalf("%q: %v", msg, err)
+		}
+		convs[conv] = r.ConversationID
+		return r
+	}
+	say("c1", "身份证丢了怎么补办")
+	say("c1", "我要预约办理")
+	say("c1", "1")   // the first hall
+	say("c1", "2")   // the second day offered
+	say("c1", "1")   // the first time
+	say("c1", "张三丰") // name
+	r := say("c1", "13812345678")
+	if !strings.Contains(r.Answer, "预约成功") {
+		t.Fatalf("no booking: %s", r.Answer)
+	}
+	var code string
+	for _, line := range strings.Split(r.Answer, "\n") {
+		if c, ok := strings.CutPrefix(line, "预约码："); ok {
+			code = c
+		}
+	}
+	b, err := a.rooms.booking.Lookup(ctx, code)
+	if err != nil {
+		t.Fatalf("code %q: %v", code, err)
+	}
+	list, _ := a.rooms.booking.DayList(ctx, b.HallID, b.Day, 0)
+	if len(list) != 1 || list[0].Code != code || list[0].Name != "张三丰" || list[0].Mobile != "138****5678" || list[0].Channel != "chat" || list[0].ConversationID != convs["c1"] {
+		t.Errorf("day list = %+v", list)
+	}
+
+	var item kb.Item
+	items, _ := a.kb.PublishedItems(ctx)
+	for _, it := range items {
+		if it.Doorstep {
+			item = it
+			break
+		}
+	}
+	say("c2", item.Name)
+	say("c2", "申请上门办理")
+	say("c2", "周大爷")
+	say("c2", "深圳市福田区梅林街道梅华路110号3栋502")
+	r = say("c2", "13612345678")
+	if !strings.Contains(r.Answer, "申请已提交") {
+		t.Fatalf("no request: %s", r.Answer)
+	}
+	open, _ := a.rooms.doorstep.List(ctx, doorstep.Filter{Open: true})
+	if len(open) != 1 || open[0].ItemID != item.ID || open[0].Street != "梅林" || open[0].Phone != "136****5678" ||
+		!strings.Contains(r.Answer, open[0].Number) {
+		t.Errorf("requests = %+v\nanswer %s", open, r.Answer)
 	}
 }
