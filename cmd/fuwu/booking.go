@@ -117,6 +117,10 @@ Staff:
   reveal CODE --purpose WHY          the full mobile and ID number (recorded)
   stats [--from DAY] [--to DAY] [--hall HALL]
 
+Environment: FUWU_BOOKING_HORIZON days ahead residents may book (default 14);
+FUWU_SECRET_KEY base64 32-byte key sealing residents' numbers (default: secret.key
+in the data folder, created on first use).
+
 Flags:`
 
 func runBooking(ctx context.Context, args []string) error {
