@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/booking"
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/kb"
@@ -280,5 +281,41 @@ func TestChatToDayList(t *testing.T) {
 	if len(open) != 1 || open[0].ItemID != item.ID || open[0].Street != "梅林" || open[0].Phone != "136****5678" ||
 		!strings.Contains(r.Answer, open[0].Number) {
 		t.Errorf("requests = %+v\nanswer %s", open, r.Answer)
+	}
+}
+
+// Staff changes made from the command line are in the audit log.
+func TestRoomCommandsAudited(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := runCmd(t, "import", "--data", dir, "../../data/kb"); code != 0 {
+		t.Fatal(errs)
+	}
+	for _, args := range [][]string{
+		{"booking", "seed"},
+		{"booking", "hours", "HALL-02", "工作日 9:00-17:00"},
+		{"booking", "hours", "HALL-02"}, // only reads
+		{"doorstep", "sync"},
+	} {
+		if code, _, errs := runCmd(t, append(args, "--data", dir, "--actor", "王科员")...); code != 0 {
+			t.Fatalf("%v: %s", args, errs)
+		}
+	}
+	ctx := context.Background()
+	db, err := (&storeFlags{data: dir}).open(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	entries, _, err := audit.New(db).List(ctx, audit.Filter{}, audit.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Actor+" "+e.Action+" "+e.Target)
+	}
+	want := "王科员 doorstep.sync |王科员 booking.hours HALL-02 工作日 9:00-17:00|王科员 booking.seed "
+	if strings.Join(got, "|") != want {
+		t.Errorf("audit = %q\nwant    %q", strings.Join(got, "|"), want)
 	}
 }

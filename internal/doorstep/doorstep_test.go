@@ -278,6 +278,9 @@ func TestWorkflow(t *testing.T) {
 		wantErr(t, "second open request for the same item", err, ErrDuplicate)
 
 		// Applicant lookup needs the phone number too.
+		if got, err := s.GetByNumber(ctx, r.Number); err != nil || got.ID != r.ID {
+			t.Errorf("by number = %+v, %v", got, err)
+		}
 		if got, err := s.Lookup(ctx, strings.ToLower(r.Number), "137 0000 0001"); err != nil || got.ID != r.ID {
 			t.Errorf("lookup = %+v, %v", got, err)
 		}

@@ -179,6 +179,20 @@ func (s *Service) Get(ctx context.Context, id int64) (Request, error) {
 	return r, nil
 }
 
+// GetByNumber returns a request by the number the applicant was given
+// (for staff; applicants use Lookup).
+func (s *Service) GetByNumber(ctx context.Context, number string) (Request, error) {
+	r, err := s.scanRequest(s.db.QueryRow(ctx, `SELECT `+requestColumns+requestFrom+` WHERE r.number = ?`,
+		strings.ToUpper(strings.TrimSpace(number))))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Request{}, ErrNotFound
+	}
+	if err != nil {
+		return Request{}, fmt.Errorf("request %s: %w", number, err)
+	}
+	return r, nil
+}
+
 // Lookup lets an applicant follow their request: the number and the phone
 // number they gave must both match (numbers are sequential, so the number
 // alone proves nothing).
