@@ -188,6 +188,13 @@ func TestBookingRules(t *testing.T) {
 			wantErr(t, fmt.Sprintf("%+v", c.r), err, c.want)
 		}
 
+		// A withdrawn item cannot be booked even where a window serves it.
+		if err := kb.NewStore(db).SetStatus(ctx, "T-2", kb.Withdrawn, "editor", "停办"); err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.Book(ctx, Request{HallID: "H1", ItemID: "T-2", Day: "2026-12-01", Start: "09:00", Name: "张三", Mobile: mobile(6)})
+		wantErr(t, "withdrawn item", err, ErrNotOffered)
+
 		// Capacity 2: the 09:30 slot has one booking; one more fits.
 		if _, err := s.Book(ctx, req("2026-12-01", "09:30", 10)); err != nil {
 			t.Fatal(err)

@@ -412,7 +412,8 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// itemName looks an item's name up in the knowledge base.
+// itemName looks an item's name up in the knowledge base; only
+// published items can be booked.
 func (s *Service) itemName(ctx context.Context, id string) (string, error) {
 	rec, err := s.kb.Item(ctx, id)
 	if errors.Is(err, kb.ErrNotFound) {
@@ -420,6 +421,9 @@ func (s *Service) itemName(ctx context.Context, id string) (string, error) {
 	}
 	if err != nil {
 		return "", err
+	}
+	if rec.Status != kb.Published {
+		return "", fmt.Errorf("item %s is %s: %w", id, rec.Status, ErrNotOffered)
 	}
 	return rec.Item.Name, nil
 }

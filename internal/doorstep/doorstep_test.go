@@ -636,3 +636,36 @@ func TestStatsAndExport(t *testing.T) {
 		}
 	})
 }
+
+// The same applicant pressing "submit" many times at once (web and chat
+// together) files one request; the rest are told it is already open.
+func TestConcurrentSubmit(t *testing.T) {
+	storetest.Each(t, sets(), func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		var ok, dup atomic.Int32
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := 0; i < 30; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, err := f.svc.Submit(ctx, elderly(1))
+				switch {
+				case err == nil:
+					ok.Add(1)
+				case errors.Is(err, ErrDuplicate):
+					dup.Add(1)
+				default:
+					t.Errorf("unexpected: %v", err)
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		if ok.Load() != 1 || dup.Load() != 29 {
+			t.Errorf("filed %d, duplicates %d", ok.Load(), dup.Load())
+		}
+	})
+}
