@@ -267,3 +267,37 @@ func BenchmarkBook(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAvailability measures what the chat and the booking page ask
+// most: the open days of the horizon, then one day's slots, with 2000
+// bookings already made.
+func BenchmarkAvailability(b *testing.B) {
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		b.Run(string(d), func(b *testing.B) {
+			ctx := context.Background()
+			db := storetest.Open(b, d, sets()...)
+			f := newFixture(b, db, 1000)
+			days, err := f.svc.Days(ctx, "H1", "T-1")
+			if err != nil {
+				b.Fatal(err)
+			}
+			for i := 0; i < 2000; i++ {
+				day := days[i%len(days)]
+				slots, _ := f.svc.Slots(ctx, "H1", "T-1", day.Day)
+				if _, err := f.svc.Book(ctx, req(day.Day, slots[i%len(slots)].Start, i)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				ds, err := f.svc.Days(ctx, "H1", "T-1")
+				if err != nil || len(ds) == 0 {
+					b.Fatal(ds, err)
+				}
+				if _, err := f.svc.Slots(ctx, "H1", "T-1", ds[i%len(ds)].Day); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
