@@ -85,7 +85,7 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 		return nil, err
 	}
 	cfg.Booking = chatBooker{a.rooms}
-	go a.rooms.followOverdue(bg, 10*time.Minute)
+	go a.rooms.housekeep(bg, 10*time.Minute)
 	client, err := llm.New(lc)
 	if err != nil {
 		a.close()

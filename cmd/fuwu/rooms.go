@@ -59,9 +59,9 @@ func openRooms(ctx context.Context, db *store.DB, kbs *kb.Store, dataDir string,
 	return r, nil
 }
 
-// followOverdue flags overdue door-to-door requests every interval until
-// ctx ends.
-func (r *rooms) followOverdue(ctx context.Context, every time.Duration) {
+// housekeep, every interval until ctx ends, flags overdue door-to-door
+// requests and marks yesterday's unchecked bookings as no-shows.
+func (r *rooms) housekeep(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -74,6 +74,11 @@ func (r *rooms) followOverdue(ctx context.Context, every time.Duration) {
 				slog.Warn("flag overdue door-to-door requests", "err", err)
 			} else if len(flagged) > 0 {
 				slog.Info("door-to-door requests overdue", "count", len(flagged))
+			}
+			if n, err := r.booking.SweepNoShows(ctx); err != nil {
+				slog.Warn("sweep no-shows", "err", err)
+			} else if n > 0 {
+				slog.Info("bookings marked no-show", "count", n)
 			}
 		}
 	}

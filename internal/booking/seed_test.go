@@ -57,6 +57,13 @@ func TestSeedDemoCatalogue(t *testing.T) {
 				break
 			}
 		}
+		bookable, err := s.HallsFor(ctx, it.ID)
+		if err != nil || strings.Join(bookable, ",") != strings.Join(it.Offline.Halls, ",") {
+			t.Errorf("halls for %s = %v, %v; want %v", it.ID, bookable, err, it.Offline.Halls)
+		}
+		if none, _ := s.HallsFor(ctx, "nope"); len(none) != 0 {
+			t.Errorf("halls for an unknown item = %v", none)
+		}
 		days, err := s.Days(ctx, it.Offline.Halls[0], it.ID)
 		if err != nil || len(days) < 9 {
 			t.Fatalf("days for %s at %s = %v, %v", it.ID, it.Offline.Halls[0], days, err)

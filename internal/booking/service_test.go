@@ -306,6 +306,19 @@ func TestBookingRules(t *testing.T) {
 			t.Errorf("no-show = %+v, %v", ns, err)
 		}
 
+		// The next morning the day's unchecked bookings become no-shows.
+		f.clk.Set(bj("2026-12-02 08:00"))
+		swept, err := s.SweepNoShows(ctx)
+		if err != nil || swept != 3 { // 11-30 10:30, 12-01 14:00 and 16:00
+			t.Errorf("swept %d, %v", swept, err)
+		}
+		if again, _ := s.SweepNoShows(ctx); again != 0 {
+			t.Errorf("swept again: %d", again)
+		}
+		if h, _ := s.History(ctx, list[3].Code); h[len(h)-1].Action != "no_show" || h[len(h)-1].Actor != "system" {
+			t.Errorf("sweep not recorded: %+v", h)
+		}
+
 		hist, err := s.History(ctx, b.Code)
 		if err != nil {
 			t.Fatal(err)
@@ -322,7 +335,7 @@ func TestBookingRules(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.All.Cancelled != 1 || st.All.CheckedIn != 1 || st.All.NoShow != 1 || st.All.NoShowRate() != 0.5 ||
+		if st.All.Cancelled != 1 || st.All.CheckedIn != 1 || st.All.NoShow != 4 || st.All.NoShowRate() != 0.8 ||
 			st.ByHall[0].Label != "测试大厅" || len(st.ByItem) != 2 || st.ByItem[0].Key != "T-1" || st.All.Total != st.ByItem[0].Total+st.ByItem[1].Total {
 			t.Errorf("stats = %+v", st)
 		}

@@ -427,3 +427,25 @@ func (s *Service) itemName(ctx context.Context, id string) (string, error) {
 	}
 	return rec.Item.Name, nil
 }
+
+// HallsFor lists the halls where an item can be booked (an active window
+// serves it and the hall has opening hours), by hall id.
+func (s *Service) HallsFor(ctx context.Context, itemID string) ([]string, error) {
+	rows, err := s.db.Query(ctx, `SELECT DISTINCT w.hall_id FROM booking_windows w
+		JOIN booking_window_items wi ON wi.window_id = w.id
+		JOIN booking_schedules sc ON sc.hall_id = w.hall_id
+		WHERE wi.item_id = ? AND w.active = 1 ORDER BY w.hall_id`, itemID)
+	if err != nil {
+		return nil, fmt.Errorf("halls for %s: %w", itemID, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}

@@ -88,6 +88,42 @@ func (s *Service) MarkNoShow(ctx context.Context, code, actor string) (Booking, 
 	return s.Lookup(ctx, code)
 }
 
+// SweepNoShows marks as no-shows the bookings of days before today that
+// nobody checked in (today's are left for staff to mark), recording each,
+// and returns how many it marked. fuwu serve runs it periodically.
+func (s *Service) SweepNoShows(ctx context.Context) (int, error) {
+	n := 0
+	err := s.withTx(ctx, func(tx *store.Tx) error {
+		now := s.stamp()
+		rows, err := tx.Query(ctx, `UPDATE booking_bookings SET status = 'no_show', updated_at = ?, version = version + 1
+			WHERE status = 'booked' AND day < ? RETURNING id`, now, s.today().Format(DayLayout))
+		if err != nil {
+			return fmt.Errorf("sweep no-shows: %w", err)
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := s.event(ctx, tx, id, "no_show", "system", "当天未签到", now); err != nil {
+				return err
+			}
+		}
+		n = len(ids)
+		return nil
+	})
+	return n, err
+}
+
 // Contact is a booking's personal data in full.
 type Contact struct {
 	Name     string `json:"name"`
