@@ -132,6 +132,7 @@ Residents' side:
 Staff:
   list HALL DAY [--window ID]        the day list
   checkin CODE | noshow CODE | history CODE
+  sweep                              mark earlier days' unchecked bookings as no-shows
   reveal CODE --purpose WHY          the full mobile and ID number (recorded)
   stats [--from DAY] [--to DAY] [--hall HALL]
 
@@ -391,6 +392,12 @@ func runBooking(ctx context.Context, args []string) error {
 				return explain(err)
 			}
 			return showBooking(b)
+		case "sweep":
+			n, err := s.SweepNoShows(ctx)
+			if err != nil {
+				return err
+			}
+			return c.print(map[string]int{"no_show": n}, func(w io.Writer) { fmt.Fprintf(w, "%d bookings marked no-show\n", n) })
 		case "reschedule":
 			if err := need(pos, 3, "fuwu booking reschedule CODE DAY TIME"); err != nil {
 				return err
@@ -479,4 +486,4 @@ func runBooking(ctx context.Context, args []string) error {
 // sealed data): each is written to the audit log.
 var bookingChanges = map[string]bool{"seed": true, "window-add": true, "window-set": true, "calendar-set": true,
 	"calendar-import": true, "calendar-delete": true, "book": true, "cancel": true, "reschedule": true, "checkin": true,
-	"noshow": true, "reveal": true}
+	"noshow": true, "reveal": true, "sweep": true}
