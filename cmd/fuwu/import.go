@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/schollz/progressbar/v3"
@@ -29,13 +32,17 @@ func runImport(ctx context.Context, args []string) error {
 	status := fs.String("status", "", "publishing state for the imported items: draft, review or published (default: published for new items, existing items keep theirs)")
 	actor := fs.String("actor", "import", "who is recorded as having made the change")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	template := fs.String("template", "", "write an empty item sheet template to this .xlsx or .csv file and exit (see docs/import.md)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: fuwu import [flags] [FOLDER or FILE ...]\n\nA folder is read by file name: halls.jsonl, items.jsonl, policies.jsonl, *.csv, *.xlsx.\nBad lines are reported with file and line number and skipped; the exit status is 3 if any was skipped.")
+		fmt.Fprintln(fs.Output(), "Usage: fuwu import [flags] [FOLDER or FILE ...]\n       fuwu import --template items.xlsx\n\nA folder is read by file name: halls.jsonl, items.jsonl, policies.jsonl, *.csv, *.xlsx.\nItem sheets (.csv, .xlsx) map Chinese column names to fields: see docs/import.md.\nBad lines are reported with file and line number and skipped; the exit status is 3 if any was skipped.")
 		fs.PrintDefaults()
 	}
 	paths, err := parseFlags(fs, args)
 	if err != nil {
 		return err
+	}
+	if *template != "" {
+		return writeTemplate(*template)
 	}
 	type job struct{ path, kind string }
 	var jobs []job
@@ -72,21 +79,12 @@ func runImport(ctx context.Context, args []string) error {
 
 	var total kb.Report
 	for _, j := range jobs {
-		var bar *progressbar.ProgressBar
+		var bars progressBars
 		if term.IsTerminal(int(os.Stderr.Fd())) && !*asJSON {
-			opt.Progress = func(done, n int) {
-				if bar == nil {
-					bar = progressbar.NewOptions(n, progressbar.OptionSetWriter(os.Stderr),
-						progressbar.OptionSetDescription("导入 "+j.path), progressbar.OptionShowCount(),
-						progressbar.OptionClearOnFinish())
-				}
-				_ = bar.Set(done)
-			}
+			opt.Progress = bars.update
 		}
 		rep, err := s.ImportPath(ctx, j.path, j.kind, opt)
-		if bar != nil {
-			_ = bar.Finish()
-		}
+		bars.finish()
 		total.Add(rep)
 		if err != nil {
 			printReport(total, *asJSON)
@@ -108,9 +106,72 @@ func printReport(r kb.Report, asJSON bool) {
 		_ = json.NewEncoder(os.Stdout).Encode(r)
 		return
 	}
+	for _, p := range r.Warnings {
+		fmt.Fprintf(os.Stderr, "warning: %s\n", p)
+	}
 	for _, p := range r.Problems {
 		fmt.Fprintf(os.Stderr, "skipped: %s\n", p)
 	}
 	fmt.Printf("事项：新增 %d，更新 %d，未变 %d；服务大厅 %d；政策文件 %d；跳过 %d 行\n",
 		r.Items.Created, r.Items.Updated, r.Items.Unchanged, r.Halls, r.Policies, r.Skipped())
+}
+
+// writeTemplate writes the empty item sheet staff fill in.
+func writeTemplate(path string) (err error) {
+	var write func(io.Writer, []kb.Item) error
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xlsx":
+		write = kb.WriteSheetXLSX
+	case ".csv":
+		write = kb.WriteSheetCSV
+	default:
+		return fmt.Errorf("--template %s: the name must end in .xlsx or .csv", path)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	if err := write(f, nil); err != nil {
+		return fmt.Errorf("write template %s: %w", path, err)
+	}
+	fmt.Fprintf(os.Stderr, "wrote %s: fill one item a row, then run: fuwu import %s\n", path, path)
+	return nil
+}
+
+// progressBars shows one bar per file on the terminal: a spinner with the
+// rows read while a sheet is being read, then a bar of the items stored.
+type progressBars struct {
+	file string
+	bar  *progressbar.ProgressBar
+	max  int
+}
+
+func (p *progressBars) update(file string, done, total int) {
+	if p.bar != nil && (file != p.file || total != p.max) {
+		p.finish()
+	}
+	if p.bar == nil {
+		p.file, p.max = file, total
+		desc := "导入 " + file
+		if total == 0 {
+			desc = "读取 " + file + "（行）"
+			total = -1 // spinner: the row count is not known yet
+		}
+		p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(os.Stderr),
+			progressbar.OptionSetDescription(desc), progressbar.OptionShowCount(),
+			progressbar.OptionClearOnFinish())
+	}
+	_ = p.bar.Set(done)
+}
+
+func (p *progressBars) finish() {
+	if p.bar != nil {
+		_ = p.bar.Finish()
+		p.bar = nil
+	}
 }

@@ -30,9 +30,9 @@ func TestDebugFeatures(t *testing.T) {
 	cf, _ := os.Open(filepath.Join("..", "..", "data", "eval", "dev.jsonl"))
 	cases, _ := ReadEvalCases(cf, "dev")
 	type row struct {
-		exp, q, unk           string
-		top, cov, r2, e, spec float64
-		ok                    bool
+		exp, q, unk     string
+		top, cov, r2, e float64
+		ok              bool
 	}
 	var rows []row
 	for _, c := range cases {

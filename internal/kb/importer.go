@@ -25,13 +25,16 @@ type Problem struct {
 
 func (p Problem) String() string { return fmt.Sprintf("%s line %d: %s", p.File, p.Line, p.Err) }
 
-// Report says what an import did.
+// Report says what an import did. Problems are lines that were skipped;
+// warnings are things worth knowing that lost nothing (an unknown column
+// kept as extra data, an id given twice).
 type Report struct {
 	Items    UpsertResult `json:"items"`
 	Halls    int          `json:"halls"`
 	Policies int          `json:"policies"`
 	Lines    int          `json:"lines"`
 	Problems []Problem    `json:"problems"`
+	Warnings []Problem    `json:"warnings,omitempty"`
 }
 
 // Skipped is the number of lines that did not import.
@@ -46,19 +49,25 @@ func (r *Report) Add(o Report) {
 	r.Policies += o.Policies
 	r.Lines += o.Lines
 	r.Problems = append(r.Problems, o.Problems...)
+	r.Warnings = append(r.Warnings, o.Warnings...)
 }
 
 // ImportOptions control an import.
 type ImportOptions struct {
 	Upsert UpsertOptions
-	// Progress, when set, is called as records are stored: done of total.
-	Progress func(done, total int)
+	// Progress, when set, is called as a file's items are stored: done of
+	// total, ending with done == total. While a large sheet is still being
+	// read it is called with total 0 and done the rows read so far.
+	Progress func(file string, done, total int)
 }
 
 // lineItem is a parsed item and the line (or sheet row) it came from.
 type lineItem struct {
 	Line int
 	Item Item
+	// Status, when set, is the state the line asks for (a sheet's 状态
+	// column); an explicit UpsertOptions.ForceStatus still wins.
+	Status Status
 }
 
 // batchSize bounds one transaction, so a long import commits steadily and
@@ -145,49 +154,111 @@ func (s *Store) importFile(ctx context.Context, fsys fs.FS, name, label, kind st
 		}
 		items, problems, lines, err := readItemsJSONL(f, label)
 		if err != nil {
-			return Report{}, err
+			return Report{Lines: lines, Problems: problems}, err
 		}
 		return s.storeItems(ctx, items, problems, lines, label, opt)
-	case ext == ".csv" || ext == ".xlsx":
-		if readSheet == nil {
-			return Report{}, fmt.Errorf("import %s: spreadsheets are not supported in this build", label)
+	case isSheet(ext):
+		var reading func(int)
+		if opt.Progress != nil {
+			reading = func(rows int) { opt.Progress(label, rows, 0) }
 		}
-		items, problems, lines, err := readSheet(f, name, label)
+		res, err := readSheetFile(f, name, label, reading)
 		if err != nil {
+			return Report{Lines: res.lines, Problems: res.problems, Warnings: res.warnings}, err
+		}
+		if err := s.resolveHalls(ctx, res.items, label, &res.warnings); err != nil {
 			return Report{}, err
 		}
-		return s.storeItems(ctx, items, problems, lines, label, opt)
+		rep, err := s.storeItems(ctx, res.items, res.problems, res.lines, label, opt)
+		rep.Warnings = append(res.warnings, rep.Warnings...)
+		return rep, err
 	}
 	return Report{}, fmt.Errorf("import %s: unknown file type %q (use .jsonl, .csv or .xlsx)", label, ext)
 }
 
-// readSheet reads a CSV or XLSX item sheet; set by the spreadsheet reader.
-var readSheet func(r io.Reader, name, label string) (items []lineItem, problems []Problem, lines int, err error)
+func isSheet(ext string) bool {
+	switch ext {
+	case ".csv", ".tsv", ".xlsx", ".xlsm":
+		return true
+	}
+	return false
+}
 
+// resolveHalls lets a sheet name halls as staff know them: a 办理地点 that
+// is a stored hall's name becomes that hall's id. Anything else is kept as
+// written, with one warning per unknown value.
+func (s *Store) resolveHalls(ctx context.Context, items []lineItem, label string, warnings *[]Problem) error {
+	need := false
+	for _, li := range items {
+		if len(li.Item.Offline.Halls) > 0 {
+			need = true
+			break
+		}
+	}
+	if !need {
+		return nil
+	}
+	halls, err := s.Halls(ctx)
+	if err != nil {
+		return fmt.Errorf("import %s: %w", label, err)
+	}
+	ids, byName := map[string]bool{}, map[string]string{}
+	for _, h := range halls {
+		ids[h.ID] = true
+		byName[strings.ReplaceAll(h.Name, " ", "")] = h.ID
+	}
+	warned := map[string]bool{}
+	for i := range items {
+		hs := items[i].Item.Offline.Halls
+		for j, h := range hs {
+			if ids[h] {
+				continue
+			}
+			if id, ok := byName[strings.ReplaceAll(h, " ", "")]; ok {
+				hs[j] = id
+				continue
+			}
+			if !warned[h] {
+				warned[h] = true
+				*warnings = append(*warnings, Problem{label, items[i].Line, fmt.Sprintf("办理地点 %q is not the id or name of a known hall; kept as written (import halls first)", h)})
+			}
+		}
+	}
+	return nil
+}
+
+// storeItems stores parsed items in batches of batchSize, one transaction
+// each: a failure leaves every earlier batch committed and nothing of the
+// failed one.
 func (s *Store) storeItems(ctx context.Context, items []lineItem, problems []Problem, lines int, label string, opt ImportOptions) (Report, error) {
 	rep := Report{Lines: lines, Problems: problems}
 	// The last line for an id wins, as if the lines were applied in order.
 	last := map[string]int{}
 	for i, li := range items {
+		if j, dup := last[li.Item.ID]; dup {
+			rep.Warnings = append(rep.Warnings, Problem{label, items[j].Line,
+				fmt.Sprintf("id %s is given again on line %d, which wins", li.Item.ID, li.Line)})
+		}
 		last[li.Item.ID] = i
 	}
 	batch := make([]Item, 0, batchSize)
-	done := 0
+	statuses := make([]Status, 0, batchSize)
+	done, batchLine := 0, 0
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		r, err := s.UpsertItems(ctx, batch, opt.Upsert)
+		r, err := s.upsertItems(ctx, batch, statuses, opt.Upsert)
 		if err != nil {
-			return fmt.Errorf("import %s: %w", label, err)
+			return fmt.Errorf("import %s: %d of %d items stored; the batch from line %d was not: %w", label, done, len(last), batchLine, err)
 		}
 		rep.Items.Created += r.Created
 		rep.Items.Updated += r.Updated
 		rep.Items.Unchanged += r.Unchanged
 		done += len(batch)
-		batch = batch[:0]
+		batch, statuses = batch[:0], statuses[:0]
 		if opt.Progress != nil {
-			opt.Progress(done, len(last))
+			opt.Progress(label, done, len(last))
 		}
 		return nil
 	}
@@ -195,7 +266,11 @@ func (s *Store) storeItems(ctx context.Context, items []lineItem, problems []Pro
 		if last[li.Item.ID] != i {
 			continue
 		}
+		if len(batch) == 0 {
+			batchLine = li.Line
+		}
 		batch = append(batch, li.Item)
+		statuses = append(statuses, li.Status)
 		if len(batch) == batchSize {
 			if err := flush(); err != nil {
 				return rep, err
@@ -247,7 +322,7 @@ func readItemsJSONL(r io.Reader, label string) ([]lineItem, []Problem, int, erro
 			problems = append(problems, Problem{label, n, err.Error()})
 			return
 		}
-		items = append(items, lineItem{n, it})
+		items = append(items, lineItem{Line: n, Item: it})
 	})
 	return items, problems, lines, err
 }
@@ -279,21 +354,8 @@ func normaliseItem(it *Item) {
 }
 
 func (s *Store) importHalls(ctx context.Context, r io.Reader, label string) (Report, error) {
-	var halls []Hall
-	var rep Report
-	lines, err := eachLine(r, label, func(n int, line []byte) {
-		var h Hall
-		if err := decodeLine(line, &h); err != nil {
-			rep.Problems = append(rep.Problems, Problem{label, n, err.Error()})
-			return
-		}
-		if err := h.Validate(); err != nil {
-			rep.Problems = append(rep.Problems, Problem{label, n, err.Error()})
-			return
-		}
-		halls = append(halls, h)
-	})
-	rep.Lines = lines
+	halls, problems, lines, err := readHallsJSONL(r, label)
+	rep := Report{Lines: lines, Problems: problems}
 	if err != nil {
 		return rep, err
 	}
@@ -302,6 +364,25 @@ func (s *Store) importHalls(ctx context.Context, r io.Reader, label string) (Rep
 	}
 	rep.Halls = len(halls)
 	return rep, nil
+}
+
+func readHallsJSONL(r io.Reader, label string) ([]Hall, []Problem, int, error) {
+	var halls []Hall
+	var problems []Problem
+	lines, err := eachLine(r, label, func(n int, line []byte) {
+		var h Hall
+		if err := decodeLine(line, &h); err != nil {
+			problems = append(problems, Problem{label, n, err.Error()})
+			return
+		}
+		h.ID, h.Name = strings.TrimSpace(h.ID), strings.TrimSpace(h.Name)
+		if err := h.Validate(); err != nil {
+			problems = append(problems, Problem{label, n, err.Error()})
+			return
+		}
+		halls = append(halls, h)
+	})
+	return halls, problems, lines, err
 }
 
 func (s *Store) importPolicies(ctx context.Context, r io.Reader, label string) (Report, error) {

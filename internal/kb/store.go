@@ -87,6 +87,12 @@ func contentHash(it *Item) (string, []byte, error) {
 // the same data twice changes nothing (not even the version), so imports
 // are idempotent.
 func (s *Store) UpsertItems(ctx context.Context, items []Item, opt UpsertOptions) (UpsertResult, error) {
+	return s.upsertItems(ctx, items, nil, opt)
+}
+
+// upsertItems is UpsertItems where statuses[i], when set, is the state
+// items[i] asks for, applied as if forced (unless opt.ForceStatus).
+func (s *Store) upsertItems(ctx context.Context, items []Item, statuses []Status, opt UpsertOptions) (UpsertResult, error) {
 	var res UpsertResult
 	if opt.Status == "" {
 		opt.Status = Published
@@ -98,6 +104,10 @@ func (s *Store) UpsertItems(ctx context.Context, items []Item, opt UpsertOptions
 		now := store.Now()
 		for i := range items {
 			it := &items[i]
+			o := opt
+			if i < len(statuses) && statuses[i] != "" && !opt.ForceStatus {
+				o.Status, o.ForceStatus = statuses[i], true
+			}
 			if err := it.Validate(); err != nil {
 				return fmt.Errorf("item %q: %w", it.ID, err)
 			}
@@ -114,11 +124,11 @@ func (s *Store) UpsertItems(ctx context.Context, items []Item, opt UpsertOptions
 			case errors.Is(err, sql.ErrNoRows):
 				if _, err := tx.Exec(ctx, `INSERT INTO kb_items (id, name, theme, status, data, content_hash, version,
 					created_at, updated_at, updated_by, published_by, published_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`,
-					it.ID, it.Name, it.Theme, opt.Status, string(data), hash, now, now, opt.Actor,
-					pubActor(opt.Status, opt.Actor), pubTime(opt.Status, now)); err != nil {
+					it.ID, it.Name, it.Theme, o.Status, string(data), hash, now, now, o.Actor,
+					pubActor(o.Status, o.Actor), pubTime(o.Status, now)); err != nil {
 					return fmt.Errorf("insert item %s: %w", it.ID, err)
 				}
-				if err := addHistory(ctx, tx, it.ID, 1, opt.Status, opt.Actor, "导入", now); err != nil {
+				if err := addHistory(ctx, tx, it.ID, 1, o.Status, o.Actor, "导入", now); err != nil {
 					return err
 				}
 				res.Created++
@@ -127,8 +137,8 @@ func (s *Store) UpsertItems(ctx context.Context, items []Item, opt UpsertOptions
 				return fmt.Errorf("read item %s: %w", it.ID, err)
 			default:
 				status := oldStatus
-				if opt.ForceStatus {
-					status = opt.Status
+				if o.ForceStatus {
+					status = o.Status
 				}
 				if oldHash == hash && status == oldStatus {
 					res.Unchanged++
@@ -137,16 +147,16 @@ func (s *Store) UpsertItems(ctx context.Context, items []Item, opt UpsertOptions
 				version++
 				if _, err := tx.Exec(ctx, `UPDATE kb_items SET name = ?, theme = ?, status = ?, data = ?, content_hash = ?,
 					version = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
-					it.Name, it.Theme, status, string(data), hash, version, now, opt.Actor, it.ID); err != nil {
+					it.Name, it.Theme, status, string(data), hash, version, now, o.Actor, it.ID); err != nil {
 					return fmt.Errorf("update item %s: %w", it.ID, err)
 				}
 				if status == Published && oldStatus != Published {
 					if _, err := tx.Exec(ctx, `UPDATE kb_items SET published_by = ?, published_at = ? WHERE id = ?`,
-						opt.Actor, now, it.ID); err != nil {
+						o.Actor, now, it.ID); err != nil {
 						return err
 					}
 				}
-				if err := addHistory(ctx, tx, it.ID, version, status, opt.Actor, "导入更新", now); err != nil {
+				if err := addHistory(ctx, tx, it.ID, version, status, o.Actor, "导入更新", now); err != nil {
 					return err
 				}
 				res.Updated++
