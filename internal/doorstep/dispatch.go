@@ -35,9 +35,14 @@ func (s *Service) checkSpecialist(sp *Specialist) (masked, sealed string, err er
 	}
 	var streets []string
 	for _, st := range sp.Streets {
-		if k := StreetKey(st); k != "" && !containsStr(streets, k) {
-			streets = append(streets, k)
+		k := StreetKey(st)
+		if k == "" || containsStr(streets, k) {
+			continue
 		}
+		if !s.knownStreet(k) {
+			return "", "", fmt.Errorf("specialist %s: street %q: %w", sp.Name, st, ErrUnknownStreet)
+		}
+		streets = append(streets, k)
 	}
 	var themes []string
 	for _, th := range sp.Themes {

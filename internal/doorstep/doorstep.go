@@ -222,6 +222,16 @@ func StreetKey(s string) string {
 	return strings.TrimSuffix(strings.TrimSpace(s), "街道")
 }
 
+// knownStreet reports whether key (without 街道) is one of the district's.
+func (s *Service) knownStreet(key string) bool {
+	for _, st := range s.cfg.Streets {
+		if StreetKey(st) == key {
+			return true
+		}
+	}
+	return false
+}
+
 // StreetOf finds the street named in an address, or "".
 func (s *Service) StreetOf(address string) string {
 	best := ""

@@ -246,6 +246,9 @@ func TestWorkflow(t *testing.T) {
 		if _, err := s.AddSpecialist(ctx, Specialist{Name: "无街道", Themes: []string{"养老服务"}}); !errors.Is(err, ErrInvalidInput) {
 			t.Errorf("specialist without streets: %v", err)
 		}
+		if _, err := s.AddSpecialist(ctx, Specialist{Name: "外区", Streets: []string{"南山街道"}, Themes: []string{"养老服务"}}); !errors.Is(err, ErrUnknownStreet) {
+			t.Errorf("specialist of another district's street: %v", err)
+		}
 
 		// Submission checks.
 		for _, c := range []struct {

@@ -88,11 +88,7 @@ func (s *Service) Submit(ctx context.Context, n NewRequest) (Request, error) {
 	}
 	street := StreetKey(n.Street)
 	if street != "" {
-		known := false
-		for _, st := range s.cfg.Streets {
-			known = known || StreetKey(st) == street
-		}
-		if !known {
+		if !s.knownStreet(street) {
 			return Request{}, ErrUnknownStreet
 		}
 	} else {
