@@ -178,6 +178,9 @@ func New(db *store.DB, kbs *kb.Store, keys *privacy.Keys, cfg Config) *Service {
 	return &Service{db: db, kb: kbs, keys: keys, cfg: cfg}
 }
 
+// Today is the current day at the halls, YYYY-MM-DD.
+func (s *Service) Today() string { return s.today().Format(DayLayout) }
+
 // HorizonDays is how many days ahead residents may book.
 func (s *Service) HorizonDays() int { return s.cfg.HorizonDays }
 
