@@ -129,7 +129,11 @@ func (s *Service) Submit(ctx context.Context, n NewRequest) (Request, error) {
 		if _, err := tx.Exec(ctx, `UPDATE doorstep_requests SET number = ? WHERE id = ?`, r.Number, r.ID); err != nil {
 			return fmt.Errorf("submit request: %w", err)
 		}
-		return s.event(ctx, tx, r.ID, "", Submitted, n.Actor, n.Channel, now)
+		note := ""
+		if n.Channel != "" {
+			note = "来源：" + n.Channel
+		}
+		return s.event(ctx, tx, r.ID, "", Submitted, n.Actor, note, now)
 	})
 	if err != nil {
 		return Request{}, err
