@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/gongwen"
+	"github.com/fuwu-gov/fuwu/internal/llm"
 )
 
 func init() {
@@ -27,7 +28,7 @@ func docUsage(w io.Writer) {
 	fmt.Fprintln(w, `Usage: fuwu doc <subcommand> [flags] [args]
 
 Subcommands:
-  check FILE [--json]          proofread a .docx or .txt document (智能校核)
+  check FILE [--json] [--model] proofread a .docx or .txt document (智能校核); --model adds the chat model
   draft --type 通知 …          draft a document from a form (templates; no model needed)
   export FILE --out OUT        lay a .txt or .docx document out to GB/T 9704 (.docx, .txt or .md)
   eval-csc FILE [--json]       score the spelling checker on a JSONL test set {"source","target"}`)
@@ -43,7 +44,7 @@ func runDoc(ctx context.Context, args []string) error {
 	}
 	switch args[0] {
 	case "check":
-		return runDocCheck(args[1:], os.Stdout)
+		return runDocCheck(ctx, args[1:], os.Stdout)
 	case "draft":
 		return runDocDraft(ctx, args[1:], os.Stdout)
 	case "export":
@@ -75,11 +76,17 @@ func readDocFile(path string) (*gongwen.Source, error) {
 	return gongwen.ReadFile(path, f, st.Size())
 }
 
-func runDocCheck(args []string, stdout io.Writer) error {
+func runDocCheck(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("doc check", os.Stderr)
 	asJSON := fs.Bool("json", false, `print {"findings":[…]} as one JSON object and nothing else`)
+	useModel := fs.Bool("model", false, "also ask the configured chat model for typos; its findings have rules model.* and messages 【模型建议】")
+	lc, err := llm.ConfigFromEnv(nil)
+	if err != nil {
+		return err
+	}
+	lc.RegisterFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: fuwu doc check FILE [--json]\n\nFILE is .docx or text (UTF-8 or GB18030); - reads standard input.\nThe exit status is 0 whether or not there are findings.")
+		fmt.Fprintln(fs.Output(), "Usage: fuwu doc check FILE [--json] [--model]\n\nFILE is .docx or text (UTF-8 or GB18030); - reads standard input.\nThe exit status is 0 whether or not there are findings; if the model fails,\nthe local findings are printed and a warning goes to standard error.")
 		fs.PrintDefaults()
 	}
 	pos, err := parseFlags(fs, args)
@@ -95,6 +102,18 @@ func runDocCheck(args []string, stdout io.Writer) error {
 		return err
 	}
 	findings := gongwen.Check(src)
+	if *useModel {
+		client, err := llm.New(lc)
+		if err != nil {
+			return err
+		}
+		if !client.HasChat() {
+			return errors.New("--model: no chat model configured (--llm-base-url and --llm-model, or FUWU_LLM_BASE_URL and FUWU_LLM_MODEL)")
+		}
+		if findings, err = gongwen.CheckWithModel(ctx, src, chatModel{client}); err != nil {
+			fmt.Fprintf(os.Stderr, "fuwu doc check: %v; showing the local findings only\n", err)
+		}
+	}
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(struct {
 			Findings []gongwen.Finding `json:"findings"`
@@ -113,6 +132,17 @@ func runDocCheck(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "%d 处问题\n", len(findings))
 	return nil
+}
+
+// chatModel lets the llm client serve as a gongwen.Model: one system and
+// one user message, greedy decoding.
+type chatModel struct{ c *llm.Client }
+
+func (m chatModel) Complete(ctx context.Context, system, user string) (string, error) {
+	r, err := m.c.Chat(ctx, llm.ChatRequest{Messages: []llm.Message{
+		{Role: llm.RoleSystem, Content: system}, {Role: llm.RoleUser, Content: user}},
+		Temperature: llm.Temperature(0)})
+	return r.Content, err
 }
 
 // stringList is a repeatable or comma-separated flag.

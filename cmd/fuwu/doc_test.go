@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/gongwen"
+	"github.com/fuwu-gov/fuwu/internal/llm/llmtest"
 )
 
 const planted = "../../internal/gongwen/testdata/check/planted_notice.txt"
@@ -16,7 +19,7 @@ const planted = "../../internal/gongwen/testdata/check/planted_notice.txt"
 // --json prints exactly one object with the findings in the issue's shape.
 func TestDocCheckJSON(t *testing.T) {
 	var out bytes.Buffer
-	if err := runDocCheck([]string{planted, "--json"}, &out); err != nil {
+	if err := runDocCheck(context.Background(), []string{planted, "--json"}, &out); err != nil {
 		t.Fatal(err)
 	}
 	dec := json.NewDecoder(&out)
@@ -44,13 +47,13 @@ func TestDocCheckJSON(t *testing.T) {
 	}
 	// A clean document gives an empty list, not null.
 	out.Reset()
-	if err := runDocCheck([]string{"../../internal/gongwen/testdata/check/clean_request.txt", "--json"}, &out); err != nil {
+	if err := runDocCheck(context.Background(), []string{"../../internal/gongwen/testdata/check/clean_request.txt", "--json"}, &out); err != nil {
 		t.Fatal(err)
 	}
 	if strings.TrimSpace(out.String()) != `{"findings":[]}` {
 		t.Errorf("clean document: %s", out.String())
 	}
-	if err := runDocCheck([]string{"no-such-file.docx", "--json"}, &out); err == nil {
+	if err := runDocCheck(context.Background(), []string{"no-such-file.docx", "--json"}, &out); err == nil {
 		t.Error("a missing file is an error")
 	}
 }
@@ -65,7 +68,7 @@ func TestDocDraftExportEval(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := runDocCheck([]string{docx, "--json"}, &out); err != nil {
+	if err := runDocCheck(context.Background(), []string{docx, "--json"}, &out); err != nil {
 		t.Fatal(err)
 	}
 	if strings.TrimSpace(out.String()) != `{"findings":[]}` {
@@ -100,5 +103,54 @@ func TestDocDraftExportEval(t *testing.T) {
 	}
 	if score.Sentences != 4 || len(score.Skipped) != 2 || score.Skipped[0].Line != 5 {
 		t.Errorf("eval-csc: %s", out.String())
+	}
+}
+
+// --model adds the model's suggestions, marked as such, to the local
+// findings; a failing model leaves the local findings.
+func TestDocCheckModel(t *testing.T) {
+	t.Parallel()
+	srv := llmtest.NewServer(t)
+	dir := t.TempDir()
+	doc := filepath.Join(dir, "d.txt")
+	if err := os.WriteFile(doc, []byte("关于做好防汛工作的通知\n请各单位认真贯切执行。\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := srv.Config()
+	args := []string{doc, "--json", "--model", "--llm-base-url", cfg.BaseURL, "--llm-api-key", cfg.APIKey, "--llm-model", cfg.Model}
+	run := func() []gongwen.Finding {
+		t.Helper()
+		var out bytes.Buffer
+		if err := runDocCheck(context.Background(), args, &out); err != nil {
+			t.Fatal(err)
+		}
+		var res struct{ Findings []gongwen.Finding }
+		if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+			t.Fatalf("%v: %s", err, out.String())
+		}
+		return res.Findings
+	}
+	srv.Enqueue(llmtest.Reply{Text: `[{"paragraph":2,"text":"贯切","suggestion":"贯彻","reason":"同音误用"}]`})
+	withModel := run()
+	var found bool
+	for _, f := range withModel {
+		if f.Rule == gongwen.ModelRule && f.Text == "贯切" && f.Suggestion == "贯彻" && f.Line == 2 && f.Column == 7 &&
+			strings.HasPrefix(f.Message, "【模型建议】") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no marked model finding in %+v", withModel)
+	}
+	if texts := srv.Texts(); len(texts) == 0 || !strings.Contains(strings.Join(texts, ""), "[2] 请各单位认真贯切执行。") {
+		t.Errorf("the model was not asked about the text: %q", texts)
+	}
+	srv.Enqueue(llmtest.Reply{Fail: llmtest.Status500})
+	if local := run(); len(local) != len(withModel)-1 {
+		t.Errorf("failing model: %d findings, want the %d local ones", len(local), len(withModel)-1)
+	}
+	// --model without a configured model is an error, not a silent skip.
+	if err := runDocCheck(context.Background(), []string{doc, "--model", "--llm-base-url", ""}, io.Discard); err == nil {
+		t.Error("--model with no model configured succeeded")
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/audit"
+	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/booking"
 	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
@@ -19,6 +20,7 @@ func allMigrations() []store.Migrations {
 		assistant.Migrations,
 		convo.Migrations,
 		audit.Migrations,
+		auth.Migrations,
 		booking.Migrations,
 		doorstep.Migrations,
 	}

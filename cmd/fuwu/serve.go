@@ -5,11 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"time"
 
-	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/audit"
+	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/llm"
+	"github.com/fuwu-gov/fuwu/internal/web"
 )
 
 func init() {
@@ -24,29 +28,42 @@ func runServe(ctx context.Context, args []string) error {
 	fs := newFlags("serve", os.Stderr)
 	var sf storeFlags
 	sf.bind(fs)
+	var lc llm.Config
+	lc.RegisterFlags(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	demo := fs.Bool("demo", true, "load the bundled demo catalogue when the knowledge base is empty")
+	chatRate := fs.Float64("chat-rate", 20, "chat messages per minute allowed from one client address (0: no limit, for load tests)")
+	trustProxy := fs.Bool("trust-proxy", false, "take the client address from X-Forwarded-For (only behind a proxy that sets it)")
+	secure := fs.Bool("secure-cookies", false, "mark cookies Secure and send HSTS (when served over HTTPS)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	start := time.Now()
-	db, err := sf.open(ctx)
+	a, err := openApp(ctx, sf, lc, *demo)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	kbs := kb.NewStore(db)
-	if *demo {
-		if err := loadDemo(ctx, kbs); err != nil {
-			return err
-		}
+	defer a.close()
+	rate := *chatRate
+	if rate <= 0 {
+		rate = -1 // web: a negative rate is no limit
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
-	srv := &http.Server{Addr: *addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	h, err := buildServer(ctx, a, web.Config{ChatRate: rate, TrustProxy: *trustProxy, SecureCookies: *secure})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	slog.Info("fuwu serving", "addr", "http://"+*addr, "db", string(db.Dialect), "startup", time.Since(start).Round(time.Millisecond))
+	go func() { errc <- srv.Serve(ln) }()
+	slog.Info("fuwu serving", "addr", "http://"+ln.Addr().String(), "db", string(a.db.Dialect),
+		"model", a.llm.HasChat(), "startup", time.Since(start).Round(time.Millisecond))
+	if users, err := auth.NewStore(a.db).Users(ctx); err == nil && len(users) == 0 {
+		slog.Info("no staff account yet: create the first with 'fuwu user add NAME --role admin'")
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -58,4 +75,25 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// buildServer puts the web front around the app's parts.
+func buildServer(ctx context.Context, a *app, cfg web.Config) (*web.Server, error) {
+	conv := web.NewConvoConversations(a.convo, a.kb)
+	cfg.KB, cfg.Auth, cfg.Search = a.kb, auth.NewStore(a.db), a.index
+	cfg.Assistant, cfg.Conversations, cfg.Convo = conv.Record(a.assistant), conv, a.convo
+	cfg.Audit = audit.New(a.db)
+	if a.llm.HasTranscription() {
+		cfg.Transcriber = web.ModelTranscriber(a.llm)
+	}
+	cfg.Ready = func(ctx context.Context) error {
+		if err := a.db.QueryRow(ctx, `SELECT 1`).Scan(new(int)); err != nil {
+			return fmt.Errorf("database: %w", err)
+		}
+		if a.index.Len() == 0 {
+			return errors.New("the knowledge base has no published items")
+		}
+		return nil
+	}
+	return web.New(ctx, cfg)
 }

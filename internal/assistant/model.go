@@ -60,6 +60,7 @@ func (as *Assistant) modelAnswer(ctx context.Context, t *turnState, r *Reply, re
 
 	fallback := func(reason, notice string) {
 		rec.Fallback = reason
+		r.Fallback = reason
 		r.Notice = strings.TrimSpace(r.Notice + notice)
 		slog.Warn("model answer replaced by the knowledge-base answer", "item", it.ID, "reason", reason)
 		if onDelta != nil && !streamed {

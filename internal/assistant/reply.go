@@ -85,6 +85,9 @@ type Reply struct {
 	Generated bool   `json:"generated"`
 	HandoffID int64  `json:"handoff_id,omitempty"`
 	Notice    string `json:"notice,omitempty"` // e.g. the model was unavailable
+	// Fallback says why a model answer was replaced by the composed one
+	// (model error, timeout, output guard); empty otherwise. For metrics.
+	Fallback string `json:"-"`
 }
 
 // Service answers residents. Stream calls onDelta with pieces of the answer

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -165,11 +167,25 @@ func equalInts(a, b []int) bool {
 	return true
 }
 
-// EvalCSC runs the speller over every source sentence and scores it.
+// EvalCSC runs the speller over every source sentence, on every processor,
+// and scores it.
 func EvalCSC(s *Speller, pairs []CSCPair) (CSCScore, []string) {
 	preds := make([]string, len(pairs))
-	for i, p := range pairs {
-		preds[i], _ = s.Correct(p.Source)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				preds[i], _ = s.Correct(pairs[i].Source)
+			}
+		}()
 	}
+	for i := range pairs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	return ScoreCSC(pairs, preds), preds
 }

@@ -3,9 +3,11 @@ package gongwen
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	_ "embed"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,9 +50,13 @@ type Speller struct {
 	// conf maps a character to candidates and their cost (nats): 0 same
 	// reading and tone, 0.7 same reading other tone, 2.5 similar reading.
 	conf map[rune][]candidate
+	// same and toneless list the common characters by reading with and
+	// without tone.
+	same, toneless map[string][]rune
 	// Threshold is the gain in log-probability (nats) a correction must
 	// bring, beyond its cost, to be proposed.
 	Threshold float64
+	lm        *bigramLM
 }
 
 type candidate struct {
@@ -66,7 +72,7 @@ var (
 // DefaultThreshold was chosen on a synthetic development set made from the
 // shared knowledge-base texts (testdata/csc_dev_kb.jsonl), never on a test
 // set.
-const DefaultThreshold = 6.0
+const DefaultThreshold = 4.0
 
 // DefaultSpeller loads the embedded lexicon once (about half a second).
 func DefaultSpeller() *Speller {
@@ -120,6 +126,16 @@ func newSpeller() *Speller {
 		}
 	}
 	s.logTotal = math.Log(total)
+	lm, err := loadLM(lmGz)
+	if err != nil {
+		panic("gongwen: embedded language model: " + err.Error()) // build-time data, not input
+	}
+	for _, w := range strings.Fields(govWords) {
+		if !strings.HasPrefix(w, "#") {
+			lm.addWord(w, float32(math.Log(govWordFreq)-s.logTotal))
+		}
+	}
+	s.lm = lm
 	s.buildConfusion()
 	return s
 }
@@ -166,120 +182,80 @@ func similar(syl string) []string {
 	case strings.HasSuffix(syl, "n"):
 		out = append(out, syl+"g")
 	}
+	// u and ü after n and l (奴/女, 路/律); go-pinyin writes ü as v.
+	switch {
+	case strings.HasPrefix(syl, "nu") || strings.HasPrefix(syl, "lu"):
+		out = append(out, syl[:1]+"v"+syl[2:])
+	case strings.HasPrefix(syl, "nv") || strings.HasPrefix(syl, "lv"):
+		out = append(out, syl[:1]+"u"+syl[2:])
+	}
 	return out
 }
 
 func (s *Speller) buildConfusion() {
-	type key = string
-	same := map[key][]rune{}     // syllable+tone → chars
-	toneless := map[key][]rune{} // syllable → chars
-	chars := make([]rune, 0, len(s.charFreq))
-	read := map[rune][]reading{}
+	s.same = map[string][]rune{}
+	s.toneless = map[string][]rune{}
 	for r, f := range s.charFreq {
 		if f < minCandidateFreq {
 			continue
 		}
-		chars = append(chars, r)
+		for _, rd := range readings(r) {
+			s.same[rd.syl+string(rd.tone)] = append(s.same[rd.syl+string(rd.tone)], r)
+			s.toneless[rd.syl] = append(s.toneless[rd.syl], r)
+		}
 	}
-	for _, r := range chars {
-		rs := readings(r)
-		read[r] = rs
-		for _, rd := range rs {
-			same[rd.syl+string(rd.tone)] = append(same[rd.syl+string(rd.tone)], r)
-			toneless[rd.syl] = append(toneless[rd.syl], r)
+	for _, m := range []map[string][]rune{s.same, s.toneless} {
+		for k, rs := range m {
+			slices.Sort(rs)
+			m[k] = rs
 		}
 	}
 	s.conf = map[rune][]candidate{}
-	// Every character the lexicon knows gets a confusion set, rare ones
-	// included: a rare character is the likeliest typo of all.
 	for r := range s.charFreq {
-		rs, ok := read[r]
-		if !ok {
-			rs = readings(r)
-		}
-		best := map[rune]float64{}
-		add := func(c rune, cost float64) {
-			if c == r {
-				return
-			}
-			if old, ok := best[c]; !ok || cost < old {
-				best[c] = cost
-			}
-		}
-		for _, rd := range rs {
-			for _, c := range same[rd.syl+string(rd.tone)] {
-				add(c, 0)
-			}
-			for _, c := range toneless[rd.syl] {
-				add(c, 0.7)
-			}
-			for _, sim := range similar(rd.syl) {
-				for _, c := range toneless[sim] {
-					add(c, 2.5)
-				}
-			}
-		}
-		cs := make([]candidate, 0, len(best))
-		for c, cost := range best {
-			cs = append(cs, candidate{c, cost})
-		}
-		s.conf[r] = cs
+		s.conf[r] = s.confusable(r)
 	}
 }
 
-// logP is the unigram log-probability of a known word, or of an unknown
-// single character (heavily penalised).
-func (s *Speller) logP(w string) (float64, bool) {
-	if wi, ok := s.words[w]; ok {
-		return math.Log(float64(wi.freq)) - s.logTotal, true
+// candidates is the confusion set of r: precomputed for the characters of
+// the lexicon, worked out on the spot for any other (a rare character is
+// the likeliest typo of all).
+func (s *Speller) candidates(r rune) []candidate {
+	if cs, ok := s.conf[r]; ok {
+		return cs
 	}
-	return -s.logTotal - 4, false
+	return s.confusable(r)
 }
 
-// segment finds the most probable segmentation of h and returns its score
-// and the start of each word.
-func (s *Speller) segment(h []rune) (float64, []int) {
-	n := len(h)
-	best := make([]float64, n+1)
-	from := make([]int, n+1)
-	for i := 1; i <= n; i++ {
-		best[i] = math.Inf(-1)
-		for l := 1; l <= s.maxLen && l <= i; l++ {
-			w := string(h[i-l : i])
-			p, known := s.logP(w)
-			if !known && l > 1 {
-				continue
+func (s *Speller) confusable(r rune) []candidate {
+	best := map[rune]float64{}
+	add := func(c rune, cost float64) {
+		if c == r {
+			return
+		}
+		if old, ok := best[c]; !ok || cost < old {
+			best[c] = cost
+		}
+	}
+	for _, rd := range readings(r) {
+		for _, c := range s.same[rd.syl+string(rd.tone)] {
+			add(c, costSameTone)
+		}
+		for _, c := range s.toneless[rd.syl] {
+			add(c, costOtherTone)
+		}
+		for _, sim := range similar(rd.syl) {
+			for _, c := range s.toneless[sim] {
+				add(c, costSimilar)
 			}
-			if v := best[i-l] + p; v > best[i] {
-				best[i], from[i] = v, i-l
-			}
 		}
 	}
-	var starts []int
-	for i := n; i > 0; i = from[i] {
-		starts = append(starts, from[i])
+	cs := make([]candidate, 0, len(best))
+	for c, cost := range best {
+		cs = append(cs, candidate{c, cost})
 	}
-	for i, j := 0, len(starts)-1; i < j; i, j = i+1, j-1 {
-		starts[i], starts[j] = starts[j], starts[i]
-	}
-	return best[n], starts
-}
-
-// isolated reports which positions of h are single-character words in its
-// best segmentation: only those are candidates for correction, so that
-// words the dictionary knows are never "corrected".
-func isolated(n int, starts []int) []bool {
-	iso := make([]bool, n)
-	for k, st := range starts {
-		end := n
-		if k+1 < len(starts) {
-			end = starts[k+1]
-		}
-		if end-st == 1 {
-			iso[st] = true
-		}
-	}
-	return iso
+	// A fixed order, so that ties are broken the same way every run.
+	slices.SortFunc(cs, func(a, b candidate) int { return cmp.Compare(a.r, b.r) })
+	return cs
 }
 
 // Edit is one proposed correction: the character at rune index Pos.
@@ -290,10 +266,6 @@ type Edit struct {
 	// became; larger is surer.
 	Gain float64
 }
-
-// stopChars are never corrected nor proposed by the speller: function
-// characters whose misuse (的/地/得 …) has rules of its own.
-const stopChars = "的地得了着过是在和与及也都就而把被对从向于为以其之所这那我你他她它们个"
 
 // Correct returns the corrected sentence and its edits. Non-Han text is
 // kept as it is; each run of Han characters is checked on its own.
@@ -323,7 +295,21 @@ func (s *Speller) correct(sentence string, threshold float64) (string, []Edit) {
 	return string(rs), edits
 }
 
-const window = 4 // characters either side that decide a correction
+// window is how many characters either side of a position take part in
+// judging a correction there: enough for a bigram model to see the words
+// around it.
+const window = 6
+
+// Costs (nats) of proposing a character, by kind of confusion, and the
+// extra evidence asked of a change inside a word the text already forms.
+var (
+	costSameTone    = 0.0
+	costOtherTone   = 0.7
+	costSimilar     = 4.0
+	costInWord      = 1.0
+	maxEditsPerRun  = 3
+	minFunctionLogP = -4.5 * ln10 // single-character words this common are compared by context alone
+)
 
 func (s *Speller) correctRun(h []rune, threshold float64) []Edit {
 	if len(h) < 2 {
@@ -332,25 +318,31 @@ func (s *Speller) correctRun(h []rune, threshold float64) []Edit {
 	h = append([]rune(nil), h...)
 	var edits []Edit
 	fixed := make([]bool, len(h))
-	for round := 0; round < 4; round++ {
-		_, starts := s.segment(h)
-		iso := isolated(len(h), starts)
+	lat := &lattice{}
+	cover := make([]int, len(h))
+	win := make([]rune, 0, 2*window+1)
+	for round := 0; round < maxEditsPerRun; round++ {
+		s.lm.score(h, lat, cover)
 		var best Edit
 		for i, r := range h {
-			if !iso[i] || fixed[i] || strings.ContainsRune(stopChars, r) {
+			if fixed[i] {
 				continue
 			}
 			lo, hi := max(0, i-window), min(len(h), i+window+1)
-			win := append([]rune(nil), h[lo:hi]...)
-			base, _ := s.segment(win)
-			for _, c := range s.conf[r] {
-				if strings.ContainsRune(stopChars, c.r) {
+			win = append(win[:0], h[lo:hi]...)
+			base := s.lm.score(win, lat, nil)
+			extra := 0.0
+			if cover[i] > 1 {
+				extra = costInWord
+			}
+			fromFunc := s.functionWord(r)
+			for _, c := range s.candidates(r) {
+				if !(fromFunc && s.functionWord(c.r)) && !s.formsWord(win, i-lo, c.r) {
 					continue
 				}
 				win[i-lo] = c.r
-				sc, st := s.segment(win)
-				gain := sc - base - c.cost
-				if gain > threshold && gain > best.Gain && !isolated(len(win), st)[i-lo] {
+				gain := s.lm.score(win, lat, nil) - base - c.cost - extra
+				if gain > threshold && gain > best.Gain {
 					best = Edit{Pos: i, From: r, To: c.r, Gain: gain}
 				}
 			}
@@ -364,4 +356,28 @@ func (s *Speller) correctRun(h []rune, threshold float64) []Edit {
 		edits = append(edits, best)
 	}
 	return edits
+}
+
+// functionWord reports whether r alone is a common word (在, 再, 的, 得 …):
+// such characters are compared by their context even when no longer word
+// forms around them.
+func (s *Speller) functionWord(r rune) bool {
+	id, ok := s.lm.ids[string(r)]
+	return ok && float64(s.lm.uni[id]) > minFunctionLogP
+}
+
+// formsWord reports whether putting c at position i of win makes a word
+// of two to four characters with its neighbours.
+func (s *Speller) formsWord(win []rune, i int, c rune) bool {
+	old := win[i]
+	win[i] = c
+	defer func() { win[i] = old }()
+	for l := 2; l <= 4; l++ {
+		for a := max(0, i-l+1); a <= i && a+l <= len(win); a++ {
+			if s.lm.known(win[a : a+l]) {
+				return true
+			}
+		}
+	}
+	return false
 }

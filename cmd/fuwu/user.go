@@ -1,0 +1,182 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/fuwu-gov/fuwu/internal/auth"
+	"golang.org/x/term"
+)
+
+func init() {
+	register(&command{
+		name:    "user",
+		summary: "staff accounts: user add|list|passwd|set (roles admin, editor, reviewer, agent)",
+		run:     runUser,
+	})
+}
+
+func runUser(ctx context.Context, args []string) error {
+	usage := func() {
+		fmt.Fprintln(os.Stderr, `Usage:
+  fuwu user add NAME --role admin|editor|reviewer|agent [--display 显示名] [--password-stdin]
+  fuwu user list
+  fuwu user passwd NAME [--password-stdin]
+  fuwu user set NAME [--role R] [--display 显示名] [--disable|--enable]
+
+The password is asked for twice on a terminal; with --password-stdin it is read
+from the first line of standard input (for scripts).`)
+	}
+	if len(args) == 0 {
+		usage()
+		return &exitError{code: 2}
+	}
+	sub, args := args[0], args[1:]
+	fs := newFlags("user "+sub, os.Stderr)
+	var sf storeFlags
+	sf.bind(fs)
+	role := fs.String("role", "", "role: admin, editor, reviewer or agent")
+	display := fs.String("display", "", "display name shown in the console")
+	stdin := fs.Bool("password-stdin", false, "read the password from standard input")
+	disable := fs.Bool("disable", false, "disable the account (set)")
+	enable := fs.Bool("enable", false, "enable the account (set)")
+	fs.Usage = usage
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	db, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s := auth.NewStore(db)
+	needName := func() (string, error) {
+		if len(pos) != 1 {
+			usage()
+			return "", &exitError{code: 2}
+		}
+		return pos[0], nil
+	}
+	switch sub {
+	case "add":
+		name, err := needName()
+		if err != nil {
+			return err
+		}
+		r, err := auth.ParseRole(*role)
+		if err != nil {
+			return err
+		}
+		pw, err := readPassword(*stdin, os.Stdin)
+		if err != nil {
+			return err
+		}
+		u, err := s.AddUser(ctx, name, *display, r, pw)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("已创建账号 %s（%s）\n", u.Username, u.Role.Label())
+	case "list":
+		users, err := s.Users(ctx)
+		if err != nil {
+			return err
+		}
+		for _, u := range users {
+			state := "启用"
+			if u.Disabled {
+				state = "停用"
+			}
+			last := "从未登录"
+			if !u.LastLoginAt.IsZero() {
+				last = u.LastLoginAt.Local().Format("2006-01-02 15:04")
+			}
+			fmt.Printf("%s\t%s\t%s\t%s\t%s\n", u.Username, u.Role, u.DisplayName, state, last)
+		}
+	case "passwd":
+		name, err := needName()
+		if err != nil {
+			return err
+		}
+		u, err := s.UserByName(ctx, name)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		pw, err := readPassword(*stdin, os.Stdin)
+		if err != nil {
+			return err
+		}
+		if err := s.SetPassword(ctx, u.ID, pw); err != nil {
+			return err
+		}
+		fmt.Printf("已修改 %s 的密码\n", u.Username)
+	case "set":
+		name, err := needName()
+		if err != nil {
+			return err
+		}
+		u, err := s.UserByName(ctx, name)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if *role != "" {
+			if u.Role, err = auth.ParseRole(*role); err != nil {
+				return err
+			}
+		}
+		if *display != "" {
+			u.DisplayName = *display
+		}
+		if *disable {
+			u.Disabled = true
+		}
+		if *enable {
+			u.Disabled = false
+		}
+		if err := s.UpdateUser(ctx, u.ID, u.DisplayName, u.Role, u.Disabled); err != nil {
+			return err
+		}
+		fmt.Printf("已更新 %s\n", u.Username)
+	default:
+		usage()
+		return &exitError{code: 2}
+	}
+	return nil
+}
+
+// readPassword reads a new password from a terminal (asked twice) or the
+// first line of r.
+func readPassword(fromStdin bool, r io.Reader) (string, error) {
+	if fromStdin || !term.IsTerminal(int(os.Stdin.Fd())) {
+		line, err := bufio.NewReader(r).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", err
+		}
+		pw := strings.TrimRight(line, "\r\n")
+		if pw == "" {
+			return "", errors.New("no password on standard input")
+		}
+		return pw, nil
+	}
+	fmt.Fprint(os.Stderr, "密码：")
+	a, err := term.ReadPassword(int(os.Stdin.Fd()))
+	fmt.Fprintln(os.Stderr)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprint(os.Stderr, "再输入一次：")
+	b, err := term.ReadPassword(int(os.Stdin.Fd()))
+	fmt.Fprintln(os.Stderr)
+	if err != nil {
+		return "", err
+	}
+	if string(a) != string(b) {
+		return "", errors.New("两次输入的密码不一致")
+	}
+	return string(a), nil
+}

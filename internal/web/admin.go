@@ -1,0 +1,273 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/convo"
+	"github.com/fuwu-gov/fuwu/internal/kb"
+)
+
+func init() { addRoutes(adminRoutes) }
+
+func adminRoutes(s *Server) {
+	s.public("GET /admin/login", s.loginPage)
+	s.public("POST /admin/login", s.loginPost)
+	s.public("POST /admin/logout", s.logout)
+	s.staff("GET /admin", auth.ViewConsole, s.dashboard)
+	s.staff("GET /admin/users", auth.ManageUsers, s.usersPage)
+	s.staff("POST /admin/users", auth.ManageUsers, s.userAdd)
+	s.staff("POST /admin/users/{id}", auth.ManageUsers, s.userUpdate)
+	s.staff("POST /admin/users/{id}/password", auth.ManageUsers, s.userPassword)
+}
+
+// consolePage is s.page for the staff layout.
+func (s *Server) consolePage(r *http.Request, nav, title string, data any) Page {
+	p := s.page(r, title, data)
+	p.Console, p.Nav = true, nav
+	p.Scripts = []string{"/static/common.js"}
+	return p
+}
+
+// back redirects to a console page with a confirmation message.
+func back(w http.ResponseWriter, r *http.Request, path, msg string) {
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	http.Redirect(w, r, path+sep+"ok="+url.QueryEscape(msg), http.StatusSeeOther)
+}
+
+type loginData struct {
+	Next     string
+	Username string
+}
+
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/admin") || strings.HasPrefix(next, "//") || strings.Contains(next, `\`) {
+		return "/admin"
+	}
+	return next
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	if currentUser(r) != nil {
+		http.Redirect(w, r, "/admin", http.StatusSeeOther)
+		return
+	}
+	p := s.consolePage(r, "", "登录", loginData{Next: safeNext(r.URL.Query().Get("next"))})
+	s.render(w, r, http.StatusOK, "login.html", p)
+}
+
+func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimSpace(r.FormValue("username"))
+	d := loginData{Next: safeNext(r.FormValue("next")), Username: name}
+	keys := []string{"ip:" + clientIP(r), "user:" + strings.ToLower(name)}
+	fail := func(status int, msg string) {
+		p := s.consolePage(r, "", "登录", d)
+		p.Error = msg
+		s.render(w, r, status, "login.html", p)
+	}
+	if blocked, wait := s.login.Blocked(keys...); blocked {
+		s.metrics.loginBlocked.Add(1)
+		mins := int(wait/time.Minute) + 1
+		w.Header().Set("Retry-After", fmt.Sprint(int(wait/time.Second)+1))
+		fail(http.StatusTooManyRequests, fmt.Sprintf("登录失败次数过多，请 %d 分钟后再试。", mins))
+		return
+	}
+	u, err := s.cfg.Auth.Authenticate(r.Context(), name, r.FormValue("password"))
+	if err != nil {
+		if errors.Is(err, auth.ErrBadLogin) || errors.Is(err, auth.ErrDisabled) {
+			s.login.Fail(keys...)
+			s.metrics.loginFailed.Add(1)
+			slog.WarnContext(r.Context(), "login failed", "user", name, "ip", clientIP(r))
+			fail(http.StatusUnauthorized, err.Error())
+			return
+		}
+		slog.ErrorContext(r.Context(), "login", "err", err)
+		fail(http.StatusServiceUnavailable, "暂时无法登录，请稍后再试。")
+		return
+	}
+	s.login.Succeed(keys[1])
+	sess, err := s.cfg.Auth.CreateSession(r.Context(), u, clientIP(r))
+	if err != nil {
+		slog.ErrorContext(r.Context(), "create session", "err", err)
+		fail(http.StatusServiceUnavailable, "暂时无法登录，请稍后再试。")
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.Token, Path: "/admin", HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: s.cfg.SecureCookies})
+	s.audit(r, &u, "user.login", "user:"+u.Username, nil)
+	http.Redirect(w, r, d.Next, http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		_ = s.cfg.Auth.EndSession(r.Context(), c.Value)
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/admin", MaxAge: -1, HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: s.cfg.SecureCookies})
+	if u := currentUser(r); u != nil {
+		s.audit(r, u, "user.logout", "user:"+u.Username, nil)
+	}
+	http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
+}
+
+type statusCount struct {
+	Status kb.Status
+	Count  int
+}
+
+type dashData struct {
+	Quality  bool // the conversation record is available
+	Week     convo.DayStats
+	Chart    template.HTML
+	Queue    int
+	Gaps     []convo.QuestionGroup
+	GapCount int
+	Counts   []statusCount
+	Review   []kb.Record
+	Answers  []answerCount
+	Feedback []answerCount
+	Total    uint64
+}
+
+type answerCount struct {
+	Label string
+	Count uint64
+}
+
+var statusLabels = map[assistant.Status]string{assistant.Answered: "已解答", assistant.Clarify: "追问澄清",
+	assistant.OutOfScope: "超出范围", assistant.Handoff: "转人工"}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	counts, err := s.cfg.KB.Count(ctx)
+	if err != nil {
+		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
+		return
+	}
+	var d dashData
+	for _, st := range []kb.Status{kb.Published, kb.Review, kb.Draft, kb.Withdrawn} {
+		d.Counts = append(d.Counts, statusCount{st, counts[st]})
+	}
+	d.Review, err = s.cfg.KB.Items(ctx, kb.Filter{Status: kb.Review})
+	if err != nil {
+		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
+		return
+	}
+	ans := s.metrics.AnswerCounts()
+	for _, st := range []assistant.Status{assistant.Answered, assistant.Clarify, assistant.OutOfScope, assistant.Handoff} {
+		d.Answers = append(d.Answers, answerCount{statusLabels[st], ans[st]})
+		d.Total += ans[st]
+	}
+	for i := 5; i >= 1; i-- {
+		d.Feedback = append(d.Feedback, answerCount{ScoreLabels[i], s.metrics.feedback[i].Load()})
+	}
+	if s.cfg.Convo != nil {
+		d.Quality = true
+		from, to := dayRange(&http.Request{URL: &url.URL{}}, 14)
+		if days, err := s.cfg.Convo.FeedbackStats(ctx, from, to); err == nil {
+			d.Week = convo.Sum(days)
+			if d.Week.Total > 0 {
+				d.Chart = feedbackChart(days)
+			}
+		}
+		if _, n, err := s.cfg.Convo.Queue(ctx, convo.Page{Limit: 1}); err == nil {
+			d.Queue = n
+		}
+		if gaps, err := s.cfg.Convo.Unanswered(ctx, from, to, 0); err == nil {
+			d.Gaps, d.GapCount = gaps[:min(len(gaps), 5)], len(gaps)
+		}
+	}
+	p := s.consolePage(r, "home", "工作台", d)
+	s.render(w, r, http.StatusOK, "admin.html", p)
+}
+
+type usersData struct {
+	Users []auth.User
+	Roles []auth.Role
+}
+
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) {
+	users, err := s.cfg.Auth.Users(r.Context())
+	if err != nil {
+		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取账号。")
+		return
+	}
+	p := s.consolePage(r, "users", "账号与角色", usersData{Users: users, Roles: auth.Roles})
+	p.Error = r.URL.Query().Get("err")
+	s.render(w, r, http.StatusOK, "users.html", p)
+}
+
+func (s *Server) userAdd(w http.ResponseWriter, r *http.Request) {
+	role, err := auth.ParseRole(r.FormValue("role"))
+	if err == nil {
+		_, err = s.cfg.Auth.AddUser(r.Context(), r.FormValue("username"), r.FormValue("display_name"), role, r.FormValue("password"))
+	}
+	if err != nil {
+		http.Redirect(w, r, "/admin/users?err="+url.QueryEscape(err.Error()), http.StatusSeeOther)
+		return
+	}
+	s.audit(r, nil, "user.add", "user:"+r.FormValue("username"), map[string]any{"role": string(role)})
+	back(w, r, "/admin/users", "已创建账号 "+r.FormValue("username"))
+}
+
+func (s *Server) userByPath(r *http.Request) (auth.User, error) {
+	var id int64
+	if _, err := fmt.Sscan(r.PathValue("id"), &id); err != nil {
+		return auth.User{}, auth.ErrNotFound
+	}
+	return s.cfg.Auth.User(r.Context(), id)
+}
+
+func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) {
+	u, err := s.userByPath(r)
+	if err != nil {
+		s.renderError(w, r, http.StatusNotFound, "账号不存在。")
+		return
+	}
+	role, err := auth.ParseRole(r.FormValue("role"))
+	if err == nil {
+		err = s.cfg.Auth.UpdateUser(r.Context(), u.ID, r.FormValue("display_name"), role, r.FormValue("disabled") == "1")
+	}
+	if err != nil {
+		msg := err.Error()
+		if errors.Is(err, auth.ErrLastAdmin) {
+			msg = auth.ErrLastAdmin.Error()
+		}
+		http.Redirect(w, r, "/admin/users?err="+url.QueryEscape(msg), http.StatusSeeOther)
+		return
+	}
+	s.audit(r, nil, "user.update", "user:"+u.Username, map[string]any{"role": string(role), "disabled": r.FormValue("disabled") == "1"})
+	back(w, r, "/admin/users", "已更新账号 "+u.Username)
+}
+
+func (s *Server) userPassword(w http.ResponseWriter, r *http.Request) {
+	u, err := s.userByPath(r)
+	if err != nil {
+		s.renderError(w, r, http.StatusNotFound, "账号不存在。")
+		return
+	}
+	if err := s.cfg.Auth.SetPassword(r.Context(), u.ID, r.FormValue("password")); err != nil {
+		http.Redirect(w, r, "/admin/users?err="+url.QueryEscape(err.Error()), http.StatusSeeOther)
+		return
+	}
+	s.audit(r, nil, "user.password", "user:"+u.Username, nil)
+	back(w, r, "/admin/users", "已重设 "+u.Username+" 的密码")
+}
+
+// sortedHalls returns halls by id (for checkboxes).
+func sortedHalls(hs []kb.Hall) []kb.Hall {
+	sort.Slice(hs, func(i, j int) bool { return hs[i].ID < hs[j].ID })
+	return hs
+}

@@ -1,0 +1,139 @@
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/fuwu-gov/fuwu/internal/kb"
+)
+
+func init() { addRoutes(catalogueRoutes) }
+
+func catalogueRoutes(s *Server) {
+	s.public("GET /items", s.itemsPage)
+	s.public("GET /items/{id}", s.itemPage)
+	s.public("GET /api/v1/items/{id}", s.apiItem)
+}
+
+type themeCount struct {
+	Name  string
+	Count int
+}
+
+type itemsData struct {
+	Items     []kb.Item
+	Themes    []themeCount
+	Theme     string
+	Audience  string
+	Query     string
+	Audiences []string
+	Total     int
+}
+
+func (s *Server) itemsPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	d := itemsData{Theme: q.Get("theme"), Audience: q.Get("audience"), Query: strings.TrimSpace(q.Get("q")),
+		Audiences: []string{"个人", "法人"}}
+	all, err := s.cfg.KB.PublishedItems(r.Context())
+	if err != nil {
+		slog.ErrorContext(r.Context(), "catalogue", "err", err)
+		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取办事指南，请稍后再试。")
+		return
+	}
+	d.Total = len(all)
+	counts := map[string]int{}
+	for _, it := range all {
+		counts[it.Theme]++
+	}
+	for _, t := range kb.Themes {
+		if counts[t] > 0 {
+			d.Themes = append(d.Themes, themeCount{t, counts[t]})
+		}
+	}
+	keep := func(it kb.Item) bool {
+		return (d.Theme == "" || it.Theme == d.Theme) && (d.Audience == "" || contains(it.Audience, d.Audience))
+	}
+	switch {
+	case d.Query != "" && s.cfg.Search != nil:
+		byID := map[string]kb.Item{}
+		for _, it := range all {
+			byID[it.ID] = it
+		}
+		for _, h := range s.cfg.Search.Search(r.Context(), d.Query, 30).Hits {
+			if it, ok := byID[h.ID]; ok && keep(it) {
+				d.Items = append(d.Items, it)
+			}
+		}
+	default:
+		for _, it := range all {
+			if keep(it) && (d.Query == "" || matchesName(it, d.Query)) {
+				d.Items = append(d.Items, it)
+			}
+		}
+	}
+	p := s.page(r, "办事指南", d)
+	s.render(w, r, http.StatusOK, "items.html", p)
+}
+
+func matchesName(it kb.Item, q string) bool {
+	if strings.Contains(it.Name, q) || strings.Contains(it.Summary, q) {
+		return true
+	}
+	for _, a := range it.Aliases {
+		if strings.Contains(a, q) {
+			return true
+		}
+	}
+	return false
+}
+
+type itemData struct {
+	Item  kb.Item
+	Halls []kb.Hall
+}
+
+func (s *Server) publishedItem(r *http.Request) (kb.Record, error) {
+	rec, err := s.cfg.KB.Item(r.Context(), r.PathValue("id"))
+	if err == nil && rec.Status != kb.Published {
+		err = kb.ErrNotFound
+	}
+	return rec, err
+}
+
+func (s *Server) itemPage(w http.ResponseWriter, r *http.Request) {
+	rec, err := s.publishedItem(r)
+	if errors.Is(err, kb.ErrNotFound) {
+		s.renderError(w, r, http.StatusNotFound, "没有找到这个事项，它可能已下线。")
+		return
+	}
+	if err != nil {
+		slog.ErrorContext(r.Context(), "item page", "err", err)
+		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取办事指南，请稍后再试。")
+		return
+	}
+	d := itemData{Item: rec.Item}
+	for _, id := range rec.Item.Offline.Halls {
+		h, err := s.cfg.KB.Hall(r.Context(), id)
+		if err == nil {
+			d.Halls = append(d.Halls, h)
+		}
+	}
+	p := s.page(r, rec.Item.Name, d)
+	p.Scripts = []string{"/static/common.js"}
+	s.render(w, r, http.StatusOK, "item.html", p)
+}
+
+func (s *Server) apiItem(w http.ResponseWriter, r *http.Request) {
+	rec, err := s.publishedItem(r)
+	if errors.Is(err, kb.ErrNotFound) {
+		writeJSONError(w, http.StatusNotFound, "事项不存在")
+		return
+	}
+	if err != nil {
+		writeJSONError(w, http.StatusServiceUnavailable, unavailable)
+		return
+	}
+	writeJSON(w, http.StatusOK, rec.Item)
+}

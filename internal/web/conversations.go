@@ -1,0 +1,70 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+)
+
+// ErrNoConversation is returned for an unknown conversation or turn.
+var ErrNoConversation = errors.New("no such conversation")
+
+// Turn is one message and its reply, as shown back to the resident.
+type Turn struct {
+	ID       int64           `json:"turn_id"`
+	At       time.Time       `json:"at"`
+	Message  string          `json:"message"` // as stored: personal data masked
+	Reply    assistant.Reply `json:"reply"`
+	Feedback int             `json:"feedback,omitempty"` // 1–5, 0 when none
+}
+
+// Conversation is a resident's dialogue.
+type Conversation struct {
+	ID    string `json:"conversation_id"`
+	Turns []Turn `json:"turns"`
+	// Staff replies to the resident after a handoff (转人工), oldest first.
+	StaffReplies []StaffReply `json:"staff_replies"`
+	// HandoffState is the ticket's state (open, claimed, closed) or "".
+	HandoffState string `json:"handoff_state,omitempty"`
+}
+
+// StaffReply is a staff member's message to the resident.
+type StaffReply struct {
+	At   time.Time `json:"at"`
+	Body string    `json:"body"`
+}
+
+// Feedback is a 好差评 rating of one answer.
+type Feedback struct {
+	ConversationID string `json:"conversation_id"`
+	TurnID         int64  `json:"turn_id"`
+	Score          int    `json:"score"` // 1 非常不满意 … 5 非常满意
+	Comment        string `json:"comment,omitempty"`
+}
+
+// Validate checks the rating.
+func (f Feedback) Validate() error {
+	switch {
+	case f.ConversationID == "":
+		return errors.New("缺少 conversation_id")
+	case f.TurnID <= 0:
+		return errors.New("缺少 turn_id")
+	case f.Score < 1 || f.Score > 5:
+		return errors.New("评价须为 1 到 5 分")
+	case len([]rune(f.Comment)) > 500:
+		return errors.New("评价内容不能超过 500 字")
+	}
+	return nil
+}
+
+// ScoreLabels are the five 好差评 levels, index = score.
+var ScoreLabels = [6]string{"", "非常不满意", "不满意", "基本满意", "满意", "非常满意"}
+
+// Conversations is where transcripts are read back and feedback goes.
+// The assistant records turns as it answers; this is the web's view.
+type Conversations interface {
+	Conversation(ctx context.Context, id string) (Conversation, error)
+	AddFeedback(ctx context.Context, f Feedback) error
+}

@@ -1,0 +1,563 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/kb"
+)
+
+func init() { addRoutes(knowledgeRoutes) }
+
+func knowledgeRoutes(s *Server) {
+	s.staff("GET /admin/items", auth.EditKnowledge, s.adminItems)
+	s.staff("GET /admin/items/new", auth.EditKnowledge, s.itemNew)
+	s.staff("POST /admin/items/new", auth.EditKnowledge, s.itemCreate)
+	s.staff("GET /admin/items/{id}", auth.EditKnowledge, s.itemEdit)
+	s.staff("POST /admin/items/{id}", auth.EditKnowledge, s.itemSave)
+	s.staff("POST /admin/items/{id}/status", auth.EditKnowledge, s.itemStatus)
+	s.staff("GET /admin/upload", auth.EditKnowledge, s.uploadPage)
+	s.staff("POST /admin/upload", auth.EditKnowledge, s.upload)
+	s.staff("GET /admin/faq", auth.EditKnowledge, s.faqPage)
+	s.staff("POST /admin/faq", auth.EditKnowledge, s.faqSave)
+	s.staff("GET /admin/halls", auth.EditKnowledge, s.hallsPage)
+	s.staff("GET /admin/halls/{id}", auth.EditKnowledge, s.hallEdit)
+	s.staff("POST /admin/halls/{id}", auth.EditKnowledge, s.hallSave)
+}
+
+type adminItemsData struct {
+	Items  []kb.Record
+	Status string
+	Theme  string
+	Query  string
+	Themes []string
+	States []kb.Status
+}
+
+var allStates = []kb.Status{kb.Draft, kb.Review, kb.Published, kb.Withdrawn}
+
+func (s *Server) adminItems(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	d := adminItemsData{Status: q.Get("status"), Theme: q.Get("theme"), Query: strings.TrimSpace(q.Get("q")),
+		Themes: kb.Themes, States: allStates}
+	recs, err := s.cfg.KB.Items(r.Context(), kb.Filter{Status: kb.Status(d.Status), Theme: d.Theme})
+	if err != nil {
+		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
+		return
+	}
+	for _, rec := range recs {
+		if d.Query == "" || strings.Contains(rec.Item.ID, d.Query) || matchesName(rec.Item, d.Query) {
+			d.Items = append(d.Items, rec)
+		}
+	}
+	s.render(w, r, http.StatusOK, "admin_items.html", s.consolePage(r, "items", "事项管理", d))
+}
+
+// editData feeds the item editor.
+type editData struct {
+	New       bool
+	Record    kb.Record
+	Item      kb.Item
+	History   []kb.History
+	Halls     []kb.Hall
+	Themes    []string
+	Kinds     []string
+	Depths    []string
+	Forms     []string
+	Materials []kb.Material // the item's plus blank rows
+	FAQ       []kb.FAQ
+	Audiences []string
+}
+
+var (
+	itemKinds = []string{"行政许可", "行政确认", "行政给付", "行政裁决", "公共服务", "其他行政权力"}
+	depths    = []string{"全程网办", "一次到场", "需到现场"}
+	forms     = []string{"原件", "复印件", "原件及复印件", "电子", "原件或电子证照"}
+)
+
+func (s *Server) editorData(r *http.Request, rec kb.Record, isNew bool) (editData, error) {
+	halls, err := s.cfg.KB.Halls(r.Context())
+	if err != nil {
+		return editData{}, err
+	}
+	d := editData{New: isNew, Record: rec, Item: rec.Item, Halls: sortedHalls(halls), Themes: kb.Themes,
+		Kinds: itemKinds, Depths: depths, Forms: forms, Audiences: []string{"个人", "法人"}}
+	d.Materials = append(append([]kb.Material(nil), rec.Item.Materials...), make([]kb.Material, 3)...)
+	d.FAQ = append(append([]kb.FAQ(nil), rec.Item.FAQ...), make([]kb.FAQ, 2)...)
+	if !isNew {
+		if d.History, err = s.cfg.KB.ItemHistory(r.Context(), rec.Item.ID); err != nil {
+			return editData{}, err
+		}
+	}
+	return d, nil
+}
+
+func (s *Server) itemNew(w http.ResponseWriter, r *http.Request) {
+	d, err := s.editorData(r, kb.Record{Status: kb.Draft, Item: kb.Item{Audience: []string{"个人"}}}, true)
+	if err != nil {
+		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
+		return
+	}
+	s.render(w, r, http.StatusOK, "item_edit.html", s.consolePage(r, "items", "新建事项", d))
+}
+
+func (s *Server) itemEdit(w http.ResponseWriter, r *http.Request) {
+	rec, err := s.cfg.KB.Item(r.Context(), r.PathValue("id"))
+	if errors.Is(err, kb.ErrNotFound) {
+		s.renderError(w, r, http.StatusNotFound, "事项不存在。")
+		return
+	}
+	if err != nil {
+		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
+		return
+	}
+	d, err := s.editorData(r, rec, false)
+	if err != nil {
+		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
+		return
+	}
+	s.render(w, r, http.StatusOK, "item_edit.html", s.consolePage(r, "items", "编辑："+rec.Item.Name, d))
+}
+
+// lines splits a textarea into its non-empty lines.
+func lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func formInt(r *http.Request, name string) (int, error) {
+	v := strings.TrimSpace(r.FormValue(name))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s 须为整数", name)
+	}
+	return n, nil
+}
+
+// itemFromForm applies the editor's fields to it; keys the form does not
+// know (Extra) survive.
+func itemFromForm(r *http.Request, it *kb.Item) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	f := r.PostForm
+	it.Name = strings.TrimSpace(f.Get("name"))
+	it.Aliases = lines(f.Get("aliases"))
+	it.Theme = f.Get("theme")
+	it.Audience = f["audience"]
+	it.Department = strings.TrimSpace(f.Get("department"))
+	it.Kind = f.Get("kind")
+	it.Summary = strings.TrimSpace(f.Get("summary"))
+	it.Conditions = lines(f.Get("conditions"))
+	it.Process = lines(f.Get("process"))
+	it.LegalBasis = lines(f.Get("legal_basis"))
+	it.Fee = strings.TrimSpace(f.Get("fee"))
+	it.Contact = strings.TrimSpace(f.Get("contact"))
+	it.Doorstep = f.Get("doorstep") == "1"
+	it.Updated = time.Now().Format("2006-01-02")
+	var err error
+	if it.TimeLimit.LegalDays, err = formInt(r, "legal_days"); err != nil {
+		return err
+	}
+	if it.TimeLimit.PromisedDays, err = formInt(r, "promised_days"); err != nil {
+		return err
+	}
+	it.TimeLimit.Note = strings.TrimSpace(f.Get("time_note"))
+	it.Online = kb.Online{Available: f.Get("online_available") == "1", Depth: f.Get("online_depth"), URL: strings.TrimSpace(f.Get("online_url"))}
+	it.Offline = kb.Offline{Halls: f["halls"], Appointment: f.Get("appointment") == "1"}
+	names, formsIn, copies, notes := f["m_name"], f["m_form"], f["m_copies"], f["m_note"]
+	it.Materials = nil
+	for i := range names {
+		n := strings.TrimSpace(names[i])
+		if n == "" {
+			continue
+		}
+		m := kb.Material{Name: n}
+		if i < len(formsIn) {
+			m.Form = formsIn[i]
+		}
+		if i < len(notes) {
+			m.Note = strings.TrimSpace(notes[i])
+		}
+		if i < len(copies) && strings.TrimSpace(copies[i]) != "" {
+			c, err := strconv.Atoi(strings.TrimSpace(copies[i]))
+			if err != nil {
+				return fmt.Errorf("材料“%s”的份数须为整数", n)
+			}
+			m.Copies = c
+		}
+		it.Materials = append(it.Materials, m)
+	}
+	qs, as := f["faq_q"], f["faq_a"]
+	it.FAQ = nil
+	for i := range qs {
+		q := strings.TrimSpace(qs[i])
+		a := ""
+		if i < len(as) {
+			a = strings.TrimSpace(as[i])
+		}
+		if q == "" && a == "" {
+			continue
+		}
+		if q == "" || a == "" {
+			return fmt.Errorf("常见问题第 %d 条须同时填写问题和回答", i+1)
+		}
+		it.FAQ = append(it.FAQ, kb.FAQ{Q: q, A: a})
+	}
+	return it.Validate()
+}
+
+func (s *Server) itemCreate(w http.ResponseWriter, r *http.Request) {
+	it := kb.Item{ID: strings.TrimSpace(r.FormValue("id"))}
+	if _, err := s.cfg.KB.Item(r.Context(), it.ID); err == nil {
+		s.editorError(w, r, kb.Record{Item: it}, true, fmt.Errorf("事项编码 %s 已存在", it.ID))
+		return
+	}
+	s.saveItem(w, r, kb.Record{Status: kb.Draft}, it, true)
+}
+
+func (s *Server) itemSave(w http.ResponseWriter, r *http.Request) {
+	rec, err := s.cfg.KB.Item(r.Context(), r.PathValue("id"))
+	if errors.Is(err, kb.ErrNotFound) {
+		s.renderError(w, r, http.StatusNotFound, "事项不存在。")
+		return
+	}
+	if err != nil {
+		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
+		return
+	}
+	s.saveItem(w, r, rec, rec.Item, false)
+}
+
+func (s *Server) editorError(w http.ResponseWriter, r *http.Request, rec kb.Record, isNew bool, problem error) {
+	d, err := s.editorData(r, rec, isNew)
+	if err != nil {
+		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
+		return
+	}
+	p := s.consolePage(r, "items", "编辑事项", d)
+	p.Error = "未保存：" + problem.Error()
+	s.render(w, r, http.StatusUnprocessableEntity, "item_edit.html", p)
+}
+
+// saveItem stores the edited item. Saving always passes through draft and
+// then moves to what the button asked — review, or published for those
+// who may publish — so each step is in the history with who and when, and
+// a change by someone who may not publish never goes live unreviewed.
+func (s *Server) saveItem(w http.ResponseWriter, r *http.Request, rec kb.Record, it kb.Item, isNew bool) {
+	u := currentUser(r)
+	ctx := r.Context()
+	action := r.FormValue("action")
+	if action == "publish" && !u.Can(auth.Publish) {
+		s.renderError(w, r, http.StatusForbidden, "您的角色无权发布，请提交审核。")
+		return
+	}
+	if err := itemFromForm(r, &it); err != nil {
+		rec.Item = it
+		s.editorError(w, r, rec, isNew, err)
+		return
+	}
+	if _, err := s.cfg.KB.UpsertItems(ctx, []kb.Item{it}, kb.UpsertOptions{Status: kb.Draft, ForceStatus: true, Actor: u.Username}); err != nil {
+		rec.Item = it
+		s.editorError(w, r, rec, isNew, err)
+		return
+	}
+	msg := "已保存为草稿"
+	switch action {
+	case "review":
+		if err := s.cfg.KB.SetStatus(ctx, it.ID, kb.Review, u.Username, r.FormValue("note")); err != nil {
+			s.renderError(w, r, http.StatusConflict, err.Error())
+			return
+		}
+		msg = "已保存并提交审核"
+	case "publish":
+		if err := s.cfg.KB.SetStatus(ctx, it.ID, kb.Published, u.Username, r.FormValue("note")); err != nil {
+			s.renderError(w, r, http.StatusConflict, err.Error())
+			return
+		}
+		msg = "已保存并发布，智能咨询即时生效"
+	}
+	s.audit(r, nil, "kb.item.save", "item:"+it.ID, map[string]any{"action": action, "note": r.FormValue("note")})
+	back(w, r, "/admin/items/"+url.PathEscape(it.ID), msg)
+}
+
+func (s *Server) itemStatus(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	id := r.PathValue("id")
+	to, err := kb.ParseStatus(r.FormValue("to"))
+	if err != nil {
+		s.renderError(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	if (to == kb.Published || to == kb.Withdrawn) && !u.Can(auth.Publish) {
+		s.metrics.forbidden.Add(1)
+		s.renderError(w, r, http.StatusForbidden, fmt.Sprintf("您的角色（%s）无权发布或撤回事项。", u.Role.Label()))
+		return
+	}
+	if err := s.cfg.KB.SetStatus(r.Context(), id, to, u.Username, strings.TrimSpace(r.FormValue("note"))); err != nil {
+		if errors.Is(err, kb.ErrNotFound) {
+			s.renderError(w, r, http.StatusNotFound, "事项不存在。")
+			return
+		}
+		s.renderError(w, r, http.StatusConflict, "无法变更状态："+err.Error())
+		return
+	}
+	s.audit(r, nil, "kb.item.status", "item:"+id, map[string]any{"to": string(to), "note": r.FormValue("note")})
+	msg := "状态已变更为" + to.Label()
+	if to == kb.Published {
+		msg += "，智能咨询即时生效"
+	}
+	back(w, r, "/admin/items/"+url.PathEscape(id), msg)
+}
+
+type uploadData struct {
+	Report   *kb.Report
+	File     string
+	Err      string
+	Publish  bool
+	Problems []kb.Problem
+}
+
+func (s *Server) uploadPage(w http.ResponseWriter, r *http.Request) {
+	d := uploadData{Publish: currentUser(r).Can(auth.Publish)}
+	s.render(w, r, http.StatusOK, "upload.html", s.consolePage(r, "upload", "批量导入", d))
+}
+
+var uploadExts = map[string]bool{".jsonl": true, ".csv": true, ".xlsx": true}
+
+// upload imports a JSONL, CSV or XLSX file and reports line by line what
+// was skipped. Everything uploaded goes to the chosen state, so a file
+// from someone who may not publish waits for review.
+func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	d := uploadData{Publish: u.Can(auth.Publish)}
+	show := func(status int) {
+		p := s.consolePage(r, "upload", "批量导入", d)
+		s.render(w, r, status, "upload.html", p)
+	}
+	st, err := kb.ParseStatus(r.FormValue("status"))
+	if err != nil || st == kb.Withdrawn {
+		st = kb.Review
+	}
+	if st == kb.Published && !d.Publish {
+		st = kb.Review
+	}
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		d.Err = "请选择要上传的文件（.jsonl、.csv 或 .xlsx，不超过 25 MB）。"
+		show(http.StatusBadRequest)
+		return
+	}
+	defer f.Close()
+	name := filepath.Base(strings.ReplaceAll(hdr.Filename, `\`, "/"))
+	d.File = name
+	if !uploadExts[strings.ToLower(filepath.Ext(name))] || strings.HasPrefix(name, ".") {
+		d.Err = "不支持的文件类型：请上传 .jsonl、.csv 或 .xlsx 文件。"
+		show(http.StatusBadRequest)
+		return
+	}
+	dir, err := os.MkdirTemp("", "fuwu-upload-")
+	if err != nil {
+		d.Err = "服务器无法保存上传文件。"
+		show(http.StatusInternalServerError)
+		return
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, name)
+	out, err := os.Create(path)
+	if err == nil {
+		_, err = io.Copy(out, f)
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		d.Err = "上传失败：文件过大或连接中断。"
+		show(http.StatusBadRequest)
+		return
+	}
+	rep, err := s.cfg.KB.ImportPath(r.Context(), path, "", kb.ImportOptions{Upsert: kb.UpsertOptions{Status: st, ForceStatus: true, Actor: u.Username}})
+	for i := range rep.Problems {
+		rep.Problems[i].File = strings.TrimPrefix(rep.Problems[i].File, dir+string(filepath.Separator))
+	}
+	d.Report = &rep
+	if err != nil {
+		d.Err = "导入中止：" + strings.ReplaceAll(err.Error(), dir+string(filepath.Separator), "")
+		slog.WarnContext(r.Context(), "upload import", "file", name, "err", err)
+	}
+	s.audit(r, nil, "kb.upload", "file:"+name, map[string]any{"status": string(st), "created": rep.Items.Created,
+		"updated": rep.Items.Updated, "halls": rep.Halls, "skipped": rep.Skipped()})
+	show(http.StatusOK)
+}
+
+type faqData struct {
+	Entries []kb.Entry
+	Edit    kb.Entry
+	States  []kb.Status
+	Items   []kb.Record
+}
+
+func (s *Server) faqPage(w http.ResponseWriter, r *http.Request) {
+	entries, err := s.cfg.KB.Entries(r.Context(), "")
+	if err != nil {
+		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取问答。")
+		return
+	}
+	items, err := s.cfg.KB.Items(r.Context(), kb.Filter{})
+	if err != nil {
+		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
+		return
+	}
+	d := faqData{Entries: entries, States: allStates, Items: items, Edit: kb.Entry{Status: kb.Draft}}
+	q := r.URL.Query()
+	if id, err := strconv.ParseInt(q.Get("edit"), 10, 64); err == nil {
+		for _, e := range entries {
+			if e.ID == id {
+				d.Edit = e
+			}
+		}
+	} else {
+		// "Make an FAQ from this" links arrive with the question filled in.
+		d.Edit.Question, d.Edit.ItemID = q.Get("question"), q.Get("item")
+	}
+	p := s.consolePage(r, "faq", "高频问答", d)
+	p.Error = q.Get("err")
+	s.render(w, r, http.StatusOK, "faq.html", p)
+}
+
+func (s *Server) faqSave(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	st, err := kb.ParseStatus(r.FormValue("status"))
+	if err != nil {
+		st = kb.Draft
+	}
+	if (st == kb.Published || st == kb.Withdrawn) && !u.Can(auth.Publish) {
+		st = kb.Review
+	}
+	e := kb.Entry{ItemID: strings.TrimSpace(r.FormValue("item_id")), Question: strings.TrimSpace(r.FormValue("question")),
+		Answer: strings.TrimSpace(r.FormValue("answer")), Status: st}
+	if e.Question == "" || e.Answer == "" {
+		http.Redirect(w, r, "/admin/faq?err="+url.QueryEscape("问题和回答都必须填写"), http.StatusSeeOther)
+		return
+	}
+	if id, perr := strconv.ParseInt(r.FormValue("id"), 10, 64); perr == nil && id > 0 {
+		e.ID = id
+		err = s.cfg.KB.UpdateEntry(r.Context(), e)
+	} else {
+		e.ID, err = s.cfg.KB.AddEntry(r.Context(), e, u.Username)
+	}
+	if err != nil {
+		http.Redirect(w, r, "/admin/faq?err="+url.QueryEscape(err.Error()), http.StatusSeeOther)
+		return
+	}
+	s.audit(r, nil, "kb.faq.save", "faq:"+strconv.FormatInt(e.ID, 10), map[string]any{"status": string(st), "item": e.ItemID})
+	back(w, r, "/admin/faq", fmt.Sprintf("问答 #%d 已保存（%s）", e.ID, st.Label()))
+}
+
+func (s *Server) hallsPage(w http.ResponseWriter, r *http.Request) {
+	halls, err := s.cfg.KB.Halls(r.Context())
+	if err != nil {
+		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取服务大厅。")
+		return
+	}
+	s.render(w, r, http.StatusOK, "halls.html", s.consolePage(r, "halls", "服务大厅", halls))
+}
+
+type hallData struct {
+	Hall kb.Hall
+	New  bool
+}
+
+func (s *Server) hallEdit(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	d := hallData{New: id == "new"}
+	if !d.New {
+		h, err := s.cfg.KB.Hall(r.Context(), id)
+		if errors.Is(err, kb.ErrNotFound) {
+			s.renderError(w, r, http.StatusNotFound, "服务大厅不存在。")
+			return
+		}
+		if err != nil {
+			s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取服务大厅。")
+			return
+		}
+		d.Hall = h
+	}
+	s.render(w, r, http.StatusOK, "hall_edit.html", s.consolePage(r, "halls", "编辑服务大厅", d))
+}
+
+func (s *Server) hallSave(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	isNew := id == "new"
+	h := kb.Hall{ID: id}
+	if !isNew {
+		old, err := s.cfg.KB.Hall(r.Context(), id)
+		if err != nil {
+			s.renderError(w, r, http.StatusNotFound, "服务大厅不存在。")
+			return
+		}
+		h = old
+	} else {
+		h.ID = strings.TrimSpace(r.FormValue("id"))
+		if _, err := s.cfg.KB.Hall(r.Context(), h.ID); err == nil {
+			s.renderHallError(w, r, h, isNew, fmt.Sprintf("编号 %s 已存在", h.ID))
+			return
+		}
+	}
+	h.Name = strings.TrimSpace(r.FormValue("name"))
+	h.Address = strings.TrimSpace(r.FormValue("address"))
+	h.Hours = strings.TrimSpace(r.FormValue("hours"))
+	h.Phone = strings.TrimSpace(r.FormValue("phone"))
+	h.AppointmentURL = strings.TrimSpace(r.FormValue("appointment_url"))
+	var err error
+	if v := strings.TrimSpace(r.FormValue("lat")); v != "" {
+		if h.Lat, err = strconv.ParseFloat(v, 64); err != nil {
+			s.renderHallError(w, r, h, isNew, "纬度须为数字")
+			return
+		}
+	}
+	if v := strings.TrimSpace(r.FormValue("lng")); v != "" {
+		if h.Lng, err = strconv.ParseFloat(v, 64); err != nil {
+			s.renderHallError(w, r, h, isNew, "经度须为数字")
+			return
+		}
+	}
+	if u := h.AppointmentURL; u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		s.renderHallError(w, r, h, isNew, "预约链接须以 http:// 或 https:// 开头")
+		return
+	}
+	if strings.ContainsAny(h.ID, " /?#") {
+		s.renderHallError(w, r, h, isNew, "编号不能包含空格或 / ? #")
+		return
+	}
+	if err := s.cfg.KB.UpsertHalls(r.Context(), []kb.Hall{h}); err != nil {
+		s.renderHallError(w, r, h, isNew, err.Error())
+		return
+	}
+	s.audit(r, nil, "kb.hall.save", "hall:"+h.ID, nil)
+	back(w, r, "/admin/halls/"+url.PathEscape(h.ID), "服务大厅已保存，即时生效")
+}
+
+func (s *Server) renderHallError(w http.ResponseWriter, r *http.Request, h kb.Hall, isNew bool, msg string) {
+	p := s.consolePage(r, "halls", "编辑服务大厅", hallData{Hall: h, New: isNew})
+	p.Error = "未保存：" + msg
+	s.render(w, r, http.StatusUnprocessableEntity, "hall_edit.html", p)
+}

@@ -1,0 +1,236 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/fuwu-gov/fuwu/internal/auth"
+)
+
+const (
+	sessionCookie = "fuwu_session"
+	csrfCookie    = "fuwu_csrf"
+	largeCookie   = "fuwu_large"
+)
+
+// csp allows nothing from other origins and no inline script or style:
+// every script is a file under /static.
+const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; " +
+	"form-action 'self'; frame-ancestors 'none'"
+
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Permissions-Policy", "microphone=(self), camera=(), geolocation=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if s.cfg.SecureCookies {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				slog.ErrorContext(r.Context(), "panic serving request", "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				http.Error(w, "服务器内部错误，请稍后再试。", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// statusWriter remembers the status code; it keeps Flush reachable
+// through http.ResponseController for Server-Sent Events.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// observe counts requests and their latency by route pattern (bounded
+// label values: never the raw path).
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		_, pattern := s.mux.Handler(r)
+		if pattern == "" {
+			pattern = "unmatched"
+		}
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		s.metrics.observeRequest(pattern, sw.status, time.Since(start))
+	})
+}
+
+type ctxKey int
+
+const (
+	userKey ctxKey = iota
+	seedKey
+	ipKey
+)
+
+// withIdentity works out who is asking: the client address, the CSRF seed
+// (set as a cookie on first visit), and for console paths the logged-in
+// staff member. It refuses unsafe requests without a valid CSRF token,
+// except the JSON API, which takes no cookies and needs a JSON body (so a
+// cross-site form cannot post to it).
+func (s *Server) withIdentity(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := context.WithValue(r.Context(), ipKey, s.clientIP(r))
+		p := r.URL.Path
+		if strings.HasPrefix(p, "/static/") || p == "/metrics" || p == "/healthz" || p == "/readyz" {
+			next.ServeHTTP(w, r.WithContext(ctx))
+			return
+		}
+		limit := int64(1 << 20)
+		if p == "/admin/upload" || p == "/api/v1/transcribe" {
+			limit = 25 << 20
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		unsafe := r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions
+		if strings.HasPrefix(p, "/api/") {
+			if unsafe && p != "/api/v1/transcribe" && !isJSON(r) {
+				writeJSONError(w, http.StatusUnsupportedMediaType, "请求体必须是 JSON（Content-Type: application/json）")
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(ctx))
+			return
+		}
+		seed := ""
+		if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 16 {
+			seed = c.Value
+		} else {
+			seed = s.csrf.NewSeed()
+			http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: seed, Path: "/", HttpOnly: true,
+				SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies, MaxAge: 365 * 24 * 3600})
+		}
+		ctx = context.WithValue(ctx, seedKey, seed)
+		if unsafe {
+			tok := r.Header.Get("X-CSRF-Token")
+			if tok == "" {
+				tok = r.FormValue("csrf")
+			}
+			if !s.csrf.Valid(seed, tok) {
+				s.metrics.csrfRefused.Add(1)
+				s.renderError(w, r.WithContext(ctx), http.StatusForbidden, "页面已过期或请求来源不明，请刷新页面后重试。")
+				return
+			}
+		}
+		if strings.HasPrefix(p, "/admin") {
+			if c, err := r.Cookie(sessionCookie); err == nil {
+				sess, err := s.cfg.Auth.Lookup(ctx, c.Value)
+				switch {
+				case err == nil:
+					ctx = context.WithValue(ctx, userKey, &sess.User)
+				case errors.Is(err, auth.ErrNoSession):
+					s.clearCookie(w, sessionCookie)
+				default:
+					slog.ErrorContext(ctx, "session lookup", "err", err)
+					s.renderError(w, r.WithContext(ctx), http.StatusServiceUnavailable, "暂时无法验证登录状态，请稍后再试。")
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func isJSON(r *http.Request) bool {
+	ct := r.Header.Get("Content-Type")
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(ct)), "application/json")
+}
+
+func (s *Server) clearCookie(w http.ResponseWriter, name string) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies})
+}
+
+// currentUser is the logged-in staff member, or nil.
+func currentUser(r *http.Request) *auth.User {
+	u, _ := r.Context().Value(userKey).(*auth.User)
+	return u
+}
+
+func clientIP(r *http.Request) string {
+	ip, _ := r.Context().Value(ipKey).(string)
+	return ip
+}
+
+func (s *Server) clientIP(r *http.Request) string {
+	if s.cfg.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			first, _, _ := strings.Cut(xff, ",")
+			if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
+				return ip.String()
+			}
+		}
+		if ip := net.ParseIP(strings.TrimSpace(r.Header.Get("X-Real-IP"))); ip != nil {
+			return ip.String()
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// require lets through users holding perm. Anonymous GETs go to the login
+// page and come back; everything else is refused.
+func (s *Server) require(perm auth.Permission, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u := currentUser(r)
+		if u == nil {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/admin/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			s.renderError(w, r, http.StatusUnauthorized, "请先登录。")
+			return
+		}
+		if !u.Can(perm) {
+			s.metrics.forbidden.Add(1)
+			s.renderError(w, r, http.StatusForbidden, fmt.Sprintf("您的角色（%s）无权访问此页面。", u.Role.Label()))
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}

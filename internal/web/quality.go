@@ -1,0 +1,402 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fuwu-gov/fuwu/internal/audit"
+	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/convo"
+)
+
+func init() { addRoutes(qualityRoutes) }
+
+// qualityRoutes are the console pages over the conversation record and
+// the audit trail; they exist when the server has those stores.
+func qualityRoutes(s *Server) {
+	if s.cfg.Convo != nil {
+		s.staff("GET /admin/conversations", auth.ReadQuality, s.conversationsPage)
+		s.staff("GET /admin/conversations/{id}", auth.ReadQuality, s.conversationPage)
+		s.staff("GET /admin/unanswered", auth.ReadQuality, s.unansweredPage)
+		s.staff("GET /admin/feedback", auth.ReadQuality, s.feedbackPage)
+		s.staff("GET /admin/handoffs", auth.HandleTickets, s.handoffsPage)
+		s.staff("GET /admin/handoffs/{id}", auth.HandleTickets, s.handoffPage)
+		s.staff("POST /admin/handoffs/{id}/{action}", auth.HandleTickets, s.handoffAction)
+	}
+	if s.cfg.Audit != nil {
+		s.staff("GET /admin/audit", auth.ReadAudit, s.auditPage)
+	}
+}
+
+// dayRange reads from/to (YYYY-MM-DD) from the query, defaulting to the
+// last days days in the district's zone.
+func dayRange(r *http.Request, days int) (from, to string) {
+	now := time.Now().In(convo.Zone)
+	from, to = r.URL.Query().Get("from"), r.URL.Query().Get("to")
+	if _, err := time.Parse(time.DateOnly, to); err != nil {
+		to = now.Format(time.DateOnly)
+	}
+	if _, err := time.Parse(time.DateOnly, from); err != nil {
+		t, _ := time.Parse(time.DateOnly, to)
+		from = t.AddDate(0, 0, -(days - 1)).Format(time.DateOnly)
+	}
+	return from, to
+}
+
+var turnStatusLabels = map[string]string{"answered": "已解答", "clarify": "追问澄清", "out_of_scope": "超出范围",
+	"handoff": "转人工", convo.ReasonBadFeedback: "差评"}
+
+func init() {
+	funcs["turnStatus"] = func(s string) string {
+		if l, ok := turnStatusLabels[s]; ok {
+			return l
+		}
+		return s
+	}
+	funcs["score"] = func(s convo.Score) string { return s.Label() }
+	funcs["handoffState"] = func(s convo.HandoffState) string {
+		switch s {
+		case convo.HandoffOpen:
+			return "待处理"
+		case convo.HandoffClaimed:
+			return "处理中"
+		case convo.HandoffClosed:
+			return "已关闭"
+		}
+		return string(s)
+	}
+	funcs["pct"] = func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }
+	funcs["avg"] = func(f float64) string { return fmt.Sprintf("%.2f", f) }
+	funcs["query"] = func(kv ...string) template.URL {
+		q := url.Values{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			if kv[i+1] != "" {
+				q.Set(kv[i], kv[i+1])
+			}
+		}
+		return template.URL(q.Encode())
+	}
+}
+
+type convListData struct {
+	List     []convo.Summary
+	Total    int
+	Filter   convo.Filter
+	Statuses []string
+	Offset   int
+	Prev     int
+	Next     int
+	HasPrev  bool
+	HasNext  bool
+}
+
+const pageSize = 50
+
+func (s *Server) conversationsPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := convo.Filter{Status: q.Get("status"), BadFeedback: q.Get("bad") == "1", FromDay: q.Get("from"), ToDay: q.Get("to"),
+		ItemID: strings.TrimSpace(q.Get("item")), Text: strings.TrimSpace(q.Get("q"))}
+	off, _ := strconv.Atoi(q.Get("offset"))
+	off = max(off, 0)
+	list, total, err := s.cfg.Convo.Conversations(r.Context(), f, convo.Page{Limit: pageSize, Offset: off})
+	p := s.consolePage(r, "conversations", "对话记录", nil)
+	if err != nil {
+		p.Error = "查询失败：" + err.Error()
+	}
+	p.Data = convListData{List: list, Total: total, Filter: f, Statuses: []string{"answered", "clarify", "out_of_scope", "handoff"},
+		Offset: off, Prev: max(off-pageSize, 0), Next: off + pageSize, HasPrev: off > 0, HasNext: off+pageSize < total}
+	s.render(w, r, http.StatusOK, "conversations.html", p)
+}
+
+type convData struct {
+	ID       string
+	Conv     convo.Conversation
+	Turns    []convo.Turn
+	Handoffs []convo.Handoff
+}
+
+func (s *Server) conversationPage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	c, turns, err := s.cfg.Convo.Conversation(r.Context(), id)
+	if errors.Is(err, convo.ErrNotFound) {
+		s.renderError(w, r, http.StatusNotFound, "对话不存在。")
+		return
+	}
+	if err != nil {
+		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取对话记录。")
+		return
+	}
+	hs, _, err := s.cfg.Convo.Handoffs(r.Context(), convo.HandoffFilter{ConversationID: id}, convo.Page{Limit: 20})
+	if err != nil {
+		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取对话记录。")
+		return
+	}
+	s.render(w, r, http.StatusOK, "conversation.html", s.consolePage(r, "conversations", "对话 "+id, convData{id, c, turns, hs}))
+}
+
+type unansweredData struct {
+	From, To string
+	Groups   []convo.QuestionGroup
+	Reasons  []string
+}
+
+func (s *Server) unansweredPage(w http.ResponseWriter, r *http.Request) {
+	from, to := dayRange(r, 30)
+	groups, err := s.cfg.Convo.Unanswered(r.Context(), from, to, 0)
+	p := s.consolePage(r, "unanswered", "未解决的问题", nil)
+	if err != nil {
+		p.Error = "查询失败：" + err.Error()
+	}
+	p.Data = unansweredData{From: from, To: to, Groups: groups,
+		Reasons: []string{"out_of_scope", "clarify", "handoff", convo.ReasonBadFeedback}}
+	s.render(w, r, http.StatusOK, "unanswered.html", p)
+}
+
+type feedbackData struct {
+	From, To string
+	Days     []convo.DayStats
+	Sum      convo.DayStats
+	Chart    template.HTML
+	Top      []convo.ItemCount
+	Names    map[string]string
+	Labels   []string
+}
+
+func (s *Server) feedbackPage(w http.ResponseWriter, r *http.Request) {
+	from, to := dayRange(r, 30)
+	p := s.consolePage(r, "feedback", "好差评统计", nil)
+	days, err := s.cfg.Convo.FeedbackStats(r.Context(), from, to)
+	if err != nil {
+		p.Error = "日期范围无效：" + err.Error()
+		from, to = dayRange(&http.Request{URL: &url.URL{}}, 30)
+		days, _ = s.cfg.Convo.FeedbackStats(r.Context(), from, to)
+	}
+	top, err := s.cfg.Convo.TopItems(r.Context(), from, to, 15)
+	if err != nil {
+		p.Error = "查询失败：" + err.Error()
+	}
+	names := map[string]string{}
+	for _, t := range top {
+		if rec, err := s.cfg.KB.Item(r.Context(), t.ItemID); err == nil {
+			names[t.ItemID] = rec.Item.Name
+		}
+	}
+	p.Data = feedbackData{From: from, To: to, Days: days, Sum: convo.Sum(days), Chart: feedbackChart(days), Top: top,
+		Names: names, Labels: []string{"", ScoreLabels[1], ScoreLabels[2], ScoreLabels[3], ScoreLabels[4], ScoreLabels[5]}}
+	s.render(w, r, http.StatusOK, "feedback.html", p)
+}
+
+// scoreColours are the bar colours by score (1 red … 5 green).
+var scoreColours = [6]string{"", "#b4232a", "#e07a1f", "#c9b037", "#6aa84f", "#1c7c3a"}
+
+// feedbackChart draws ratings per day as stacked bars (by score) with the
+// share of 基本满意 or better as a line, as inline SVG (no script).
+func feedbackChart(days []convo.DayStats) template.HTML {
+	const w, h, left, right, top, bottom = 900.0, 260.0, 40.0, 44.0, 16.0, 36.0
+	n := len(days)
+	if n == 0 {
+		return ""
+	}
+	maxTotal := 1
+	for _, d := range days {
+		maxTotal = max(maxTotal, d.Total)
+	}
+	// A round scale: 1, 2, 5, 10, 20, 50 …
+	scale := 1.0
+	for _, m := range []float64{1, 2, 5} {
+		for e := 1.0; ; e *= 10 {
+			if m*e >= float64(maxTotal) {
+				if scale == 1 || m*e < scale {
+					scale = m * e
+				}
+				break
+			}
+		}
+	}
+	plotW, plotH := w-left-right, h-top-bottom
+	slot := plotW / float64(n)
+	barW := math.Max(2, slot*0.7)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-label="每日好差评数量与满意率" xmlns="http://www.w3.org/2000/svg">`, w, h)
+	// Grid lines at whole numbers of ratings.
+	div := 1
+	for _, d := range []int{5, 4, 2} {
+		if int(scale)%d == 0 {
+			div = d
+			break
+		}
+	}
+	for i := 0; i <= div; i++ {
+		y := top + plotH*float64(i)/float64(div)
+		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#d9dee6" stroke-width="1"/>`, left, y, w-right, y)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" text-anchor="end" fill="#5b6573">%g</text>`, left-4, y+4, scale*float64(div-i)/float64(div))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" fill="#0b5cab">%.0f%%</text>`, w-right+4, y+4, 100*float64(div-i)/float64(div))
+	}
+	var line []string
+	labelEvery := max(1, n/10)
+	for i, d := range days {
+		x := left + slot*float64(i) + (slot-barW)/2
+		y := top + plotH
+		for sc := 1; sc <= 5; sc++ {
+			if d.Counts[sc] == 0 {
+				continue
+			}
+			hgt := plotH * float64(d.Counts[sc]) / scale
+			y -= hgt
+			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s %s：%d</title></rect>`,
+				x, y, barW, hgt, scoreColours[sc], d.Day, ScoreLabels[sc], d.Counts[sc])
+		}
+		if d.Total > 0 {
+			line = append(line, fmt.Sprintf("%.1f,%.1f", x+barW/2, top+plotH*(1-d.Satisfied())))
+		}
+		if i%labelEvery == 0 {
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" text-anchor="middle" fill="#5b6573">%s</text>`,
+				x+barW/2, h-bottom+16, d.Day[5:])
+		}
+	}
+	if len(line) > 1 {
+		fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="#0b5cab" stroke-width="2"/>`, strings.Join(line, " "))
+	}
+	for _, pt := range line {
+		xy := strings.Split(pt, ",")
+		fmt.Fprintf(&b, `<circle cx="%s" cy="%s" r="3" fill="#0b5cab"/>`, xy[0], xy[1])
+	}
+	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#5b6573"/>`, left, top+plotH, w-right, top+plotH)
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String()) // built from numbers and fixed labels only
+}
+
+type handoffsData struct {
+	List  []convo.Handoff
+	Total int
+	All   bool
+}
+
+func (s *Server) handoffsPage(w http.ResponseWriter, r *http.Request) {
+	all := r.URL.Query().Get("all") == "1"
+	var list []convo.Handoff
+	var total int
+	var err error
+	if all {
+		list, total, err = s.cfg.Convo.Handoffs(r.Context(), convo.HandoffFilter{}, convo.Page{Limit: 200})
+	} else {
+		list, total, err = s.cfg.Convo.Queue(r.Context(), convo.Page{Limit: 200})
+	}
+	p := s.consolePage(r, "handoffs", "转人工工单", handoffsData{List: list, Total: total, All: all})
+	if err != nil {
+		p.Error = "查询失败：" + err.Error()
+	}
+	s.render(w, r, http.StatusOK, "handoffs.html", p)
+}
+
+func (s *Server) handoffByPath(w http.ResponseWriter, r *http.Request) (convo.Handoff, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	var h convo.Handoff
+	if err == nil {
+		h, err = s.cfg.Convo.Handoff(r.Context(), id)
+	}
+	if err != nil {
+		if errors.Is(err, convo.ErrNotFound) || id == 0 {
+			s.renderError(w, r, http.StatusNotFound, "工单不存在。")
+		} else {
+			s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取工单。")
+		}
+		return h, false
+	}
+	return h, true
+}
+
+func (s *Server) handoffPage(w http.ResponseWriter, r *http.Request) {
+	h, ok := s.handoffByPath(w, r)
+	if !ok {
+		return
+	}
+	p := s.consolePage(r, "handoffs", fmt.Sprintf("工单 #%d", h.ID), h)
+	p.Error = r.URL.Query().Get("err")
+	s.render(w, r, http.StatusOK, "handoff.html", p)
+}
+
+// handoffAction claims, replies to or closes a ticket.
+func (s *Server) handoffAction(w http.ResponseWriter, r *http.Request) {
+	h, ok := s.handoffByPath(w, r)
+	if !ok {
+		return
+	}
+	u := currentUser(r)
+	ctx := r.Context()
+	var err error
+	var msg string
+	action := r.PathValue("action")
+	switch action {
+	case "claim":
+		_, err = s.cfg.Convo.ClaimHandoff(ctx, h.ID, u.Username)
+		msg = "已认领工单"
+	case "reply":
+		_, err = s.cfg.Convo.ReplyHandoff(ctx, h.ID, u.Username, r.FormValue("body"))
+		msg = "回复已发送，居民在对话页面可见"
+	case "close":
+		_, err = s.cfg.Convo.CloseHandoff(ctx, h.ID, u.Username)
+		msg = "工单已关闭"
+	default:
+		s.renderError(w, r, http.StatusNotFound, "未知操作。")
+		return
+	}
+	path := fmt.Sprintf("/admin/handoffs/%d", h.ID)
+	if err != nil {
+		text := "操作失败：" + err.Error()
+		switch {
+		case errors.Is(err, convo.ErrState):
+			text = "工单当前状态不允许此操作（可能已被他人认领或已关闭）。"
+		case errors.Is(err, convo.ErrInput):
+			text = "请填写回复内容。"
+		}
+		http.Redirect(w, r, path+"?err="+url.QueryEscape(text), http.StatusSeeOther)
+		return
+	}
+	s.audit(r, nil, "handoff."+action, fmt.Sprintf("handoff:%d", h.ID), nil)
+	back(w, r, path, msg)
+}
+
+type auditData struct {
+	List     []audit.Entry
+	Total    int
+	Filter   audit.Filter
+	Verified int64
+	Tampered string
+	Offset   int
+	Prev     int
+	Next     int
+	HasPrev  bool
+	HasNext  bool
+}
+
+func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := audit.Filter{Actor: strings.TrimSpace(q.Get("actor")), Action: strings.TrimSpace(q.Get("action")),
+		Target: strings.TrimSpace(q.Get("target")), FromDay: q.Get("from"), ToDay: q.Get("to")}
+	off, _ := strconv.Atoi(q.Get("offset"))
+	off = max(off, 0)
+	p := s.consolePage(r, "audit", "审计日志", nil)
+	list, total, err := s.cfg.Audit.List(r.Context(), f, audit.Page{Limit: pageSize, Offset: off})
+	if err != nil {
+		p.Error = "查询失败：" + err.Error()
+	}
+	d := auditData{List: list, Total: total, Filter: f, Offset: off, Prev: max(off-pageSize, 0), Next: off + pageSize,
+		HasPrev: off > 0, HasNext: off+pageSize < total}
+	if q.Get("verify") == "1" {
+		n, err := s.cfg.Audit.Verify(r.Context())
+		d.Verified = n
+		if err != nil {
+			d.Tampered = err.Error()
+		}
+	}
+	p.Data = d
+	s.render(w, r, http.StatusOK, "audit.html", p)
+}

@@ -1,0 +1,202 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/store"
+)
+
+// templates holds one parsed set per page: the shared partials (layout,
+// csrf, the chat turn) plus that page's "title" and "content".
+type templates struct {
+	pages map[string]*template.Template
+}
+
+var funcs = template.FuncMap{
+	"join":        strings.Join,
+	"statusLabel": func(s kb.Status) string { return s.Label() },
+	"roleLabel":   func(r auth.Role) string { return r.Label() },
+	"scoreLabel": func(i int) string {
+		if i < 1 || i > 5 {
+			return ""
+		}
+		return ScoreLabels[i]
+	},
+	"time": func(t any) string {
+		var tt time.Time
+		switch v := t.(type) {
+		case time.Time:
+			tt = v
+		case store.Time:
+			tt = v.Time
+		}
+		if tt.IsZero() {
+			return ""
+		}
+		return tt.Local().Format("2006-01-02 15:04")
+	},
+	"link":    itemLink,
+	"ailabel": func() string { return assistant.AILabel },
+	"lines":   func(s []string) string { return strings.Join(s, "\n") },
+	"seq": func(n int) []int {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i
+		}
+		return out
+	},
+	"add":      func(a, b int) int { return a + b },
+	"contains": func(list []string, s string) bool { return contains(list, s) },
+	"paras":    func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func loadTemplates() (*templates, error) {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	var partials, pages []string
+	for _, n := range names {
+		if strings.HasPrefix(path.Base(n), "_") {
+			partials = append(partials, n)
+		} else {
+			pages = append(pages, n)
+		}
+	}
+	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, partials...)
+	if err != nil {
+		return nil, fmt.Errorf("web templates: %w", err)
+	}
+	t := &templates{pages: map[string]*template.Template{}}
+	for _, p := range pages {
+		c, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := c.ParseFS(templateFS, p); err != nil {
+			return nil, fmt.Errorf("web template %s: %w", p, err)
+		}
+		t.pages[path.Base(p)] = c
+	}
+	return t, nil
+}
+
+// Page is what every template receives: the layout's needs plus the
+// page's own Data.
+type Page struct {
+	Title      string
+	Site       string
+	User       *auth.User
+	CSRF       string
+	Large      bool   // 适老化: large text, high contrast
+	Console    bool   // staff layout
+	Nav        string // the console section to highlight
+	Flash      string
+	Error      string
+	Path       string
+	Back       string   // this page's address, to come back to after a preference change
+	Scripts    []string // extra /static scripts
+	Data       any
+	Transcribe bool // voice upload available
+}
+
+// Can is the template's permission check: {{if .Can "publish"}}.
+func (p Page) Can(perm string) bool { return p.User != nil && p.User.Can(auth.Permission(perm)) }
+
+func (s *Server) page(r *http.Request, title string, data any) Page {
+	seed, _ := r.Context().Value(seedKey).(string)
+	p := Page{Title: title, Site: s.cfg.SiteName, User: currentUser(r), Data: data, Path: r.URL.Path, Back: r.URL.RequestURI(),
+		Transcribe: s.cfg.Transcriber != nil}
+	if seed != "" {
+		p.CSRF = s.csrf.Token(seed)
+	}
+	if c, err := r.Cookie(largeCookie); err == nil && c.Value == "1" {
+		p.Large = true
+	}
+	p.Flash = r.URL.Query().Get("ok")
+	return p
+}
+
+// render writes a page; name is the template file (chat.html).
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p Page) {
+	t, ok := s.tmpl.pages[name]
+	if !ok {
+		slog.ErrorContext(r.Context(), "no such template", "name", name)
+		http.Error(w, "页面模板缺失", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		slog.ErrorContext(r.Context(), "render", "template", name, "err", err)
+		http.Error(w, "页面生成失败，请稍后再试。", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// renderFragment executes one named template (no layout) into a string.
+func (s *Server) renderFragment(page, name string, data any) (string, error) {
+	t, ok := s.tmpl.pages[page]
+	if !ok {
+		return "", fmt.Errorf("no template %s", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		return "", err
+	}
+	return buf.String(), nil
+}
+
+// renderError shows a message page (or JSON for API clients).
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if strings.HasPrefix(r.URL.Path, "/api/") || strings.Contains(r.Header.Get("Accept"), "application/json") {
+		writeJSONError(w, status, msg)
+		return
+	}
+	p := s.page(r, http.StatusText(status), nil)
+	p.Error = msg
+	p.Console = strings.HasPrefix(r.URL.Path, "/admin")
+	s.render(w, r, status, "error.html", p)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+// apiError is the body of every API error.
+type apiError struct {
+	Error string `json:"error"`
+}
+
+func writeJSONError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, apiError{Error: msg})
+}

@@ -1,0 +1,198 @@
+// Package web is Fuwu's HTTP front: the residents' chat page and its JSON
+// and Server-Sent-Events API, the service catalogue, the staff console,
+// operations endpoints (/healthz, /readyz, /metrics) and the embedded
+// templates and static assets. Everything is served from the binary; no
+// page loads anything from another origin.
+//
+// # Adding pages from another file
+//
+// Each group of pages lives in its own file and registers itself from
+// init with addRoutes, so a new room (booking, doorstep, …) never edits
+// this file:
+//
+//	func init() { addRoutes(bookingRoutes) }
+//
+//	func bookingRoutes(s *Server) {
+//		s.public("GET /booking", s.bookingPage)                       // residents
+//		s.staff("GET /admin/booking", auth.HandleTickets, s.bookingQueue) // console, needs a permission
+//	}
+//
+// Handlers render with s.render(w, r, "booking.html", data) where the
+// template file (templates/booking.html) defines "title" and "content" and
+// is laid out by templates/layout.html (staff pages by the same layout with
+// the console navigation). Every form includes {{template "csrf" .}}; every
+// unsafe request outside /api/ is refused without a valid token. Static
+// files go in static/ and are linked as /static/NAME. Scripts must be
+// files: the Content-Security-Policy forbids inline script and style.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/audit"
+	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/convo"
+	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/search"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+//go:embed openapi.yaml
+var openAPI []byte
+
+// Searcher finds items for the catalogue's search box (*search.Index).
+type Searcher interface {
+	Search(ctx context.Context, text string, k int) search.Result
+}
+
+// Transcriber turns recorded speech into text (an OpenAI-compatible
+// /v1/audio/transcriptions endpoint).
+type Transcriber interface {
+	Transcribe(ctx context.Context, audio io.Reader, filename, contentType string) (string, error)
+}
+
+// Config is what the server is built from. KB, Auth and Assistant are
+// required; the rest are optional and their pages or features disappear
+// when nil.
+type Config struct {
+	KB            *kb.Store
+	Auth          *auth.Store
+	Assistant     assistant.Service
+	Conversations Conversations // transcripts and feedback
+	Search        Searcher      // catalogue search; nil filters by name
+	Transcriber   Transcriber   // voice upload; nil hides it
+	Convo         *convo.Store  // console quality pages and handoff queue; nil hides them
+	Audit         *audit.Log    // the audit trail; nil logs staff actions with slog only
+	Metrics       *Metrics      // nil makes a fresh registry
+
+	// ChatRate is how many chat messages one client address may send per
+	// minute (burst ChatBurst). Zero means 20 per minute, burst 10; a
+	// negative rate turns the limit off (load tests).
+	ChatRate  float64
+	ChatBurst int
+	// TrustProxy takes the client address from X-Forwarded-For / X-Real-IP
+	// (set it only behind a reverse proxy that overwrites them).
+	TrustProxy bool
+	// SecureCookies marks cookies Secure (serving over HTTPS).
+	SecureCookies bool
+	// Ready reports whether the service can take traffic (/readyz); nil
+	// checks the database only.
+	Ready func(ctx context.Context) error
+	// LoginThrottle limits password guessing; nil allows 5 failures per
+	// address or username per 15 minutes.
+	LoginThrottle *auth.Throttle
+	// SiteName is shown in the header; default "福务 · AI 福务管家".
+	SiteName string
+}
+
+// Server is the HTTP application.
+type Server struct {
+	cfg     Config
+	mux     *http.ServeMux
+	tmpl    *templates
+	csrf    *auth.CSRF
+	metrics *Metrics
+	limiter *rateLimiter
+	login   *auth.Throttle
+	handler http.Handler
+}
+
+// routeSets are the groups of pages, each registered from its file's init.
+var routeSets []func(*Server)
+
+func addRoutes(fn func(*Server)) { routeSets = append(routeSets, fn) }
+
+// New builds the server. ctx is used to fetch the CSRF key.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.KB == nil || cfg.Auth == nil || cfg.Assistant == nil {
+		return nil, errors.New("web: KB, Auth and Assistant are required")
+	}
+	if cfg.Conversations == nil {
+		return nil, errors.New("web: Conversations is required (web.NewConvoConversations)")
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics()
+	}
+	if cfg.ChatRate == 0 {
+		cfg.ChatRate = 20
+	}
+	if cfg.ChatBurst <= 0 {
+		cfg.ChatBurst = 10
+	}
+	if cfg.LoginThrottle == nil {
+		cfg.LoginThrottle = auth.NewThrottle(5, 15*time.Minute)
+	}
+	if cfg.SiteName == "" {
+		cfg.SiteName = "福务 · AI 福务管家"
+	}
+	key, err := cfg.Auth.Secret(ctx, "csrf")
+	if err != nil {
+		return nil, err
+	}
+	tm, err := loadTemplates()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:     cfg,
+		mux:     http.NewServeMux(),
+		tmpl:    tm,
+		csrf:    auth.NewCSRF(key),
+		metrics: cfg.Metrics,
+		limiter: newRateLimiter(cfg.ChatRate/60, cfg.ChatBurst), // nil when the rate is negative
+		login:   cfg.LoginThrottle,
+	}
+	for _, fn := range routeSets {
+		fn(s)
+	}
+	s.handler = s.recoverer(s.securityHeaders(s.observe(s.withIdentity(s.mux))))
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Metrics is the server's metrics registry.
+func (s *Server) Metrics() *Metrics { return s.metrics }
+
+// public registers a handler anyone may call.
+func (s *Server) public(pattern string, h http.HandlerFunc) { s.mux.Handle(pattern, h) }
+
+// staff registers a console handler that needs a logged-in user holding
+// perm; others are sent to the login page (GET) or refused (403).
+func (s *Server) staff(pattern string, perm auth.Permission, h http.HandlerFunc) {
+	s.mux.Handle(pattern, s.require(perm, h))
+}
+
+// audit records a staff action (who, role, address, what, on what) in the
+// append-only audit log. actor overrides the logged-in user (the login
+// itself, before the session exists).
+func (s *Server) audit(r *http.Request, actor *auth.User, action, target string, details map[string]any) {
+	ctx := r.Context()
+	if actor == nil {
+		actor = currentUser(r)
+	}
+	e := audit.Entry{Action: action, Target: target, Details: details, IP: clientIP(r)}
+	if actor != nil {
+		e.Actor, e.Role = actor.Username, string(actor.Role)
+	}
+	slog.InfoContext(ctx, "staff action", "actor", e.Actor, "action", action, "target", target)
+	if s.cfg.Audit == nil {
+		return
+	}
+	if _, err := s.cfg.Audit.Record(ctx, e); err != nil {
+		slog.ErrorContext(ctx, "audit record failed", "err", err, "actor", e.Actor, "action", action, "target", target)
+	}
+}
