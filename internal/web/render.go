@@ -14,6 +14,7 @@ import (
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
@@ -60,6 +61,14 @@ var funcs = template.FuncMap{
 	"add":      func(a, b int) int { return a + b },
 	"contains": func(list []string, s string) bool { return contains(list, s) },
 	"paras":    func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+	"yuan":     doorstep.Yuan,
+	"stats3":   doorstepTables,
+	"barWidth": func(n, max int) int {
+		if max <= 0 {
+			return 0
+		}
+		return 200 * n / max
+	},
 }
 
 func contains(list []string, s string) bool {
