@@ -168,6 +168,17 @@ func TestBookingPagesAndAPI(t *testing.T) {
 		if r := res.get("/api/v1/bookings/ZZZZZZZZ"); r.code != 404 || !strings.Contains(r.body, "未找到该预约") {
 			t.Errorf("api unknown code = %d %s", r.code, r.body)
 		}
+		other := slots.Slots[len(slots.Slots)-2]
+		r = res.postJSON("/api/v1/bookings/"+got.Code+"/reschedule", map[string]string{"day": other.Day, "start": other.Start})
+		if r.code != 200 || !strings.Contains(r.body, `"start":"`+other.Start+`"`) {
+			t.Errorf("api reschedule = %d %s", r.code, r.body)
+		}
+		// The same through the lookup page's form.
+		tok = res.csrf("/booking/lookup?code=" + got.Code + "&day=" + sl.Day)
+		r = res.post("/booking/reschedule", url.Values{"csrf": {tok}, "code": {got.Code}, "day": {sl.Day}, "start": {sl.Start}})
+		if r.code != 200 || !strings.Contains(r.body, "已改约") || !strings.Contains(r.body, sl.Start+"–"+sl.End) {
+			t.Errorf("form reschedule = %d %.300s", r.code, r.body)
+		}
 		if r := res.postJSON("/api/v1/bookings/"+got.Code+"/cancel", map[string]string{"reason": "有事"}); r.code != 200 || !strings.Contains(r.body, `"cancelled"`) {
 			t.Errorf("api cancel = %d %s", r.code, r.body)
 		}
