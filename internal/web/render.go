@@ -128,6 +128,8 @@ type Page struct {
 	Scripts    []string // extra /static scripts
 	Data       any
 	Transcribe bool // voice upload available
+	Booking    bool // appointment pages available
+	Doorstep   bool // door-to-door pages available
 }
 
 // Can is the template's permission check: {{if .Can "publish"}}.
@@ -136,7 +138,7 @@ func (p Page) Can(perm string) bool { return p.User != nil && p.User.Can(auth.Pe
 func (s *Server) page(r *http.Request, title string, data any) Page {
 	seed, _ := r.Context().Value(seedKey).(string)
 	p := Page{Title: title, Site: s.cfg.SiteName, User: currentUser(r), Data: data, Path: r.URL.Path, Back: r.URL.RequestURI(),
-		Transcribe: s.cfg.Transcriber != nil}
+		Transcribe: s.cfg.Transcriber != nil, Booking: s.cfg.Booking != nil, Doorstep: s.cfg.Doorstep != nil}
 	if seed != "" {
 		p.CSRF = s.csrf.Token(seed)
 	}
