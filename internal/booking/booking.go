@@ -20,7 +20,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
@@ -153,8 +152,6 @@ type Service struct {
 	kb   *kb.Store
 	keys *privacy.Keys
 	cfg  Config
-	// writeMu serialises this process's SQLite write transactions.
-	writeMu sync.Mutex
 }
 
 // Beijing is UTC+8.
@@ -244,17 +241,7 @@ var errRetry = errors.New("retry transaction")
 func (s *Service) withTx(ctx context.Context, fn func(tx *store.Tx) error) error {
 	var err error
 	for attempt := 0; attempt < 8; attempt++ {
-		if s.db.Dialect == store.SQLite {
-			// SQLite has one writer at a time. Queueing writers here, in
-			// order, beats leaving them to SQLite's busy handler, which
-			// sleeps in growing steps (measured: 12 bookings/s instead of
-			// several hundred with 8 goroutines; see BenchmarkBook).
-			s.writeMu.Lock()
-			err = s.db.InTx(ctx, fn)
-			s.writeMu.Unlock()
-		} else {
-			err = s.db.InTx(ctx, fn)
-		}
+		err = s.db.InTx(ctx, fn) // on SQLite, queued behind the other writers
 		if err == nil || !transient(err) {
 			return err
 		}

@@ -18,7 +18,6 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
@@ -181,8 +180,6 @@ type Service struct {
 	kb   *kb.Store
 	keys *privacy.Keys
 	cfg  Config
-	// writeMu queues this process's SQLite write transactions (see booking).
-	writeMu sync.Mutex
 }
 
 // New makes a Service.
@@ -210,10 +207,6 @@ func New(db *store.DB, kbs *kb.Store, keys *privacy.Keys, cfg Config) *Service {
 func (s *Service) now() store.Time { return store.T(s.cfg.Now()) }
 
 func (s *Service) inTx(ctx context.Context, fn func(tx *store.Tx) error) error {
-	if s.db.Dialect == store.SQLite {
-		s.writeMu.Lock()
-		defer s.writeMu.Unlock()
-	}
 	return s.db.InTx(ctx, fn)
 }
 
