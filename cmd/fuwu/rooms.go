@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/booking"
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/kb"
@@ -82,60 +81,4 @@ func (r *rooms) housekeep(ctx context.Context, every time.Duration) {
 			}
 		}
 	}
-}
-
-// chatBooker lets the assistant book and file door-to-door requests.
-type chatBooker struct{ r *rooms }
-
-var _ assistant.Booker = chatBooker{}
-
-// Days lists the days with a free place, soonest first.
-func (c chatBooker) Days(ctx context.Context, hallID, itemID string) ([]string, error) {
-	days, err := c.r.booking.Days(ctx, hallID, itemID)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, d := range days {
-		if d.Free > 0 {
-			out = append(out, d.Day)
-		}
-	}
-	return out, nil
-}
-
-// Times lists a day's start times with a free place.
-func (c chatBooker) Times(ctx context.Context, hallID, itemID, day string) ([]string, error) {
-	slots, err := c.r.booking.Slots(ctx, hallID, itemID, day)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, s := range slots {
-		if s.Free > 0 {
-			out = append(out, s.Start)
-		}
-	}
-	return out, nil
-}
-
-// Book makes the appointment; refusals carry UserMessage.
-func (c chatBooker) Book(ctx context.Context, b assistant.BookingRequest) (string, error) {
-	bk, err := c.r.booking.Book(ctx, booking.Request{HallID: b.HallID, ItemID: b.ItemID, Day: b.Day, Start: b.Time,
-		Name: b.Name, Mobile: b.Mobile, Channel: "chat", ConversationID: b.ConversationID})
-	if err != nil {
-		return "", err
-	}
-	return bk.Code, nil
-}
-
-// RequestDoorstep files a door-to-door request; the street is read from
-// the address.
-func (c chatBooker) RequestDoorstep(ctx context.Context, d assistant.DoorstepRequest) (string, error) {
-	r, err := c.r.doorstep.Submit(ctx, doorstep.NewRequest{Applicant: d.Name, Phone: d.Mobile, Address: d.Address,
-		ItemID: d.ItemID, Notes: d.Notes, Channel: "chat", ConversationID: d.ConversationID})
-	if err != nil {
-		return "", err
-	}
-	return r.Number, nil
 }

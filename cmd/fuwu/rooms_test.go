@@ -42,7 +42,7 @@ func TestChatBooker(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "secret.key")); err != nil {
 		t.Errorf("no secret key in the data folder: %v", err)
 	}
-	var b assistant.Booker = chatBooker{r}
+	var b assistant.Booker = assistant.Rooms{Booking: r.booking, Doorstep: r.doorstep}
 	rec, err := kbs.Item(ctx, "FT-001")
 	if err != nil {
 		t.Fatal(err)
