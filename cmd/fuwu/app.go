@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/fuwu-gov/fuwu/data"
 	"github.com/fuwu-gov/fuwu/internal/assistant"
@@ -24,6 +25,7 @@ type app struct {
 	halls     *kb.HallCache
 	assistant *assistant.Assistant
 	llm       *llm.Client // nil: no model
+	rooms     *rooms      // appointments and door-to-door service
 	stop      context.CancelFunc
 }
 
@@ -78,6 +80,12 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 		Recorder:          assistant.ConvoRecorder{Store: a.convo},
 		FirstTokenTimeout: lc.FirstTokenTimeout, ModelTimeout: lc.Timeout,
 	}
+	if a.rooms, err = openRooms(ctx, db, a.kb, sf.data, demo); err != nil {
+		a.close()
+		return nil, err
+	}
+	cfg.Booking = assistant.Rooms{Booking: a.rooms.booking, Doorstep: a.rooms.doorstep}
+	go a.rooms.housekeep(bg, 10*time.Minute)
 	client, err := llm.New(lc)
 	if err != nil {
 		a.close()

@@ -4,7 +4,9 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/booking"
 	"github.com/fuwu-gov/fuwu/internal/convo"
+	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/store"
@@ -19,5 +21,7 @@ func allMigrations() []store.Migrations {
 		convo.Migrations,
 		audit.Migrations,
 		auth.Migrations,
+		booking.Migrations,
+		doorstep.Migrations,
 	}
 }

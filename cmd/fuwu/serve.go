@@ -85,6 +85,7 @@ func buildServer(ctx context.Context, a *app, cfg web.Config) (*web.Server, erro
 	cfg.Assistant, cfg.Conversations, cfg.Convo = conv.Record(a.assistant), conv, a.convo
 	cfg.Audit = audit.New(a.db)
 	cfg.Lexicon = assistant.SensitiveStore{DB: a.db}
+	cfg.Booking, cfg.Doorstep = a.rooms.booking, a.rooms.doorstep
 	if a.llm.HasTranscription() {
 		cfg.Transcriber = web.ModelTranscriber(a.llm)
 	}

@@ -75,6 +75,13 @@ func (as *Assistant) wantsBooking(norm string) (book, doorstep bool) {
 // bookingTurn fills one slot of the appointment being made: hall → day →
 // time → name → mobile; then books. Every question offers its choices.
 func (as *Assistant) bookingTurn(ctx context.Context, t *turnState, r *Reply) {
+	// While the resident is answering the flow's questions, the reply is the
+	// question alone: no route card under every step.
+	defer func() {
+		if t.state.Booking != nil {
+			r.Route = nil
+		}
+	}()
 	r.Status = Answered
 	d := t.state.Booking
 	it, ok := as.cfg.Index.Item(d.ItemID)
@@ -223,6 +230,13 @@ func (as *Assistant) askHall(r *Reply, d *BookingDraft, lead string) {
 
 // startBookingFlow opens a draft for an item and asks the first question.
 func (as *Assistant) startBookingFlow(ctx context.Context, t *turnState, r *Reply) {
+	// While the resident is answering the flow's questions, the reply is the
+	// question alone: no route card under every step.
+	defer func() {
+		if t.state.Booking != nil {
+			r.Route = nil
+		}
+	}()
 	it := t.item
 	if !it.Offline.Appointment || len(it.Offline.Halls) == 0 {
 		as.composeAnswer(ctx, t, r)
@@ -344,6 +358,13 @@ func pickTime(norm string, times []string) (string, bool) {
 
 // startDoorstepFlow opens a door-to-door request for an item that offers it.
 func (as *Assistant) startDoorstepFlow(ctx context.Context, t *turnState, r *Reply) {
+	// While the resident is answering the flow's questions, the reply is the
+	// question alone: no route card under every step.
+	defer func() {
+		if t.state.Booking != nil {
+			r.Route = nil
+		}
+	}()
 	it := t.item
 	if !it.Doorstep {
 		as.composeAnswer(ctx, t, r)

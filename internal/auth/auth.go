@@ -63,21 +63,23 @@ func (r Role) Label() string {
 type Permission string
 
 const (
-	ViewConsole   Permission = "view_console"   // see the console at all
-	EditKnowledge Permission = "edit_knowledge" // edit items, FAQ, halls; upload
-	Publish       Permission = "publish"        // publish or withdraw knowledge
-	ReadQuality   Permission = "read_quality"   // conversations, feedback, unanswered questions
-	HandleTickets Permission = "handle_tickets" // the handoff queue
-	ReadAudit     Permission = "read_audit"     // the audit log
-	ManageUsers   Permission = "manage_users"   // accounts and roles
-	EditLexicon   Permission = "edit_lexicon"   // the assistant's sensitive-word lexicon
+	ViewConsole    Permission = "view_console"    // see the console at all
+	EditKnowledge  Permission = "edit_knowledge"  // edit items, FAQ, halls; upload
+	Publish        Permission = "publish"         // publish or withdraw knowledge
+	ReadQuality    Permission = "read_quality"    // conversations, feedback, unanswered questions
+	HandleTickets  Permission = "handle_tickets"  // the handoff queue
+	ReadAudit      Permission = "read_audit"      // the audit log
+	ManageUsers    Permission = "manage_users"    // accounts and roles
+	ManageBookings Permission = "manage_bookings" // appointments: day lists, check-in, no-show, contacts
+	Dispatch       Permission = "dispatch"        // door-to-door requests: accept, assign, close, specialists
+	EditLexicon    Permission = "edit_lexicon"    // the assistant's sensitive-word lexicon
 )
 
 var grants = map[Role][]Permission{
-	Admin:    {ViewConsole, EditKnowledge, Publish, ReadQuality, HandleTickets, ReadAudit, ManageUsers, EditLexicon},
+	Admin:    {ViewConsole, EditKnowledge, Publish, ReadQuality, HandleTickets, ReadAudit, ManageUsers, ManageBookings, Dispatch, EditLexicon},
 	Editor:   {ViewConsole, EditKnowledge, ReadQuality},
 	Reviewer: {ViewConsole, EditKnowledge, Publish, ReadQuality, ReadAudit, EditLexicon},
-	Agent:    {ViewConsole, HandleTickets, ReadQuality},
+	Agent:    {ViewConsole, HandleTickets, ReadQuality, ManageBookings, Dispatch},
 }
 
 // Can reports whether the role holds the permission.

@@ -78,21 +78,23 @@ func TestTranscribe(t *testing.T) {
 // names no route the server lacks.
 func TestOpenAPICoversRoutes(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, sqliteDB(t), &fakeAssistant{}, nil)
+	e, _, _ := roomsEnv(t, roomsDB(t))
 	doc := e.client().get("/api/openapi.yaml").body
 	var documented []string
 	for _, m := range regexp.MustCompile(`(?m)^  (/[^:]*):\n    (get|post):`).FindAllStringSubmatch(doc, -1) {
 		documented = append(documented, strings.ToUpper(m[2])+" "+m[1])
 	}
 	sort.Strings(documented)
-	want := []string{"GET /api/v1/conversations/{id}", "GET /api/v1/items/{id}", "GET /healthz", "GET /metrics", "GET /readyz",
-		"POST /api/v1/chat", "POST /api/v1/chat/stream", "POST /api/v1/feedback", "POST /api/v1/transcribe"}
+	want := []string{"GET /api/v1/booking/days", "GET /api/v1/booking/halls", "GET /api/v1/booking/slots", "GET /api/v1/bookings/{code}",
+		"GET /api/v1/conversations/{id}", "GET /api/v1/doorstep/catalogue", "GET /api/v1/items/{id}", "GET /healthz", "GET /metrics", "GET /readyz",
+		"POST /api/v1/bookings", "POST /api/v1/bookings/{code}/cancel", "POST /api/v1/bookings/{code}/reschedule", "POST /api/v1/chat",
+		"POST /api/v1/chat/stream", "POST /api/v1/doorstep/requests", "POST /api/v1/doorstep/requests/lookup", "POST /api/v1/feedback", "POST /api/v1/transcribe"}
 	if strings.Join(documented, "\n") != strings.Join(want, "\n") {
 		t.Errorf("documented routes:\n%s\nwant:\n%s", strings.Join(documented, "\n"), strings.Join(want, "\n"))
 	}
 	for _, route := range want {
 		method, path, _ := strings.Cut(route, " ")
-		path = strings.ReplaceAll(path, "{id}", "x")
+		path = strings.NewReplacer("{id}", "x", "{code}", "x").Replace(path)
 		req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader("{}"))
 		req.Header.Set("Content-Type", "application/json")
 		if _, pattern := e.s.mux.Handler(req); pattern == "" || pattern == "/" {

@@ -90,8 +90,10 @@ func matchesName(it kb.Item, q string) bool {
 }
 
 type itemData struct {
-	Item  kb.Item
-	Halls []kb.Hall
+	Item     kb.Item
+	Halls    []kb.Hall
+	Bookable map[string]bool // halls taking appointments for the item here
+	Doorstep bool            // the door-to-door service takes requests for it
 }
 
 func (s *Server) publishedItem(r *http.Request) (kb.Record, error) {
@@ -119,6 +121,18 @@ func (s *Server) itemPage(w http.ResponseWriter, r *http.Request) {
 		if err == nil {
 			d.Halls = append(d.Halls, h)
 		}
+	}
+	if s.cfg.Booking != nil {
+		if ids, err := s.cfg.Booking.HallsFor(r.Context(), rec.Item.ID); err == nil {
+			d.Bookable = map[string]bool{}
+			for _, id := range ids {
+				d.Bookable[id] = true
+			}
+		}
+	}
+	if s.cfg.Doorstep != nil {
+		_, err := s.cfg.Doorstep.CatalogueItem(r.Context(), rec.Item.ID)
+		d.Doorstep = err == nil
 	}
 	p := s.page(r, rec.Item.Name, d)
 	p.Scripts = []string{"/static/common.js"}

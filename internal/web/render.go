@@ -14,6 +14,7 @@ import (
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
@@ -60,8 +61,16 @@ var funcs = template.FuncMap{
 	"add":           func(a, b int) int { return a + b },
 	"contains":      func(list []string, s string) bool { return contains(list, s) },
 	"paras":         func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+	"yuan":          doorstep.Yuan,
 	"actionLabel":   func(a assistant.SensitiveAction) string { return actionLabels[a] },
 	"categoryLabel": categoryLabel,
+	"stats3":        doorstepTables,
+	"barWidth": func(n, max int) int {
+		if max <= 0 {
+			return 0
+		}
+		return 200 * n / max
+	},
 }
 
 func contains(list []string, s string) bool {
@@ -121,6 +130,8 @@ type Page struct {
 	Scripts    []string // extra /static scripts
 	Data       any
 	Transcribe bool // voice upload available
+	Booking    bool // appointment pages available
+	Doorstep   bool // door-to-door pages available
 }
 
 // Can is the template's permission check: {{if .Can "publish"}}.
@@ -129,7 +140,7 @@ func (p Page) Can(perm string) bool { return p.User != nil && p.User.Can(auth.Pe
 func (s *Server) page(r *http.Request, title string, data any) Page {
 	seed, _ := r.Context().Value(seedKey).(string)
 	p := Page{Title: title, Site: s.cfg.SiteName, User: currentUser(r), Data: data, Path: r.URL.Path, Back: r.URL.RequestURI(),
-		Transcribe: s.cfg.Transcriber != nil}
+		Transcribe: s.cfg.Transcriber != nil, Booking: s.cfg.Booking != nil, Doorstep: s.cfg.Doorstep != nil}
 	if seed != "" {
 		p.CSRF = s.csrf.Token(seed)
 	}

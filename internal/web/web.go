@@ -38,7 +38,9 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/booking"
 	"github.com/fuwu-gov/fuwu/internal/convo"
+	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/search"
 )
@@ -70,13 +72,15 @@ type Config struct {
 	KB            *kb.Store
 	Auth          *auth.Store
 	Assistant     assistant.Service
-	Conversations Conversations // transcripts and feedback
-	Search        Searcher      // catalogue search; nil filters by name
-	Transcriber   Transcriber   // voice upload; nil hides it
-	Convo         *convo.Store  // console quality pages and handoff queue; nil hides them
-	Audit         *audit.Log    // the audit trail; nil logs staff actions with slog only
-	Metrics       *Metrics      // nil makes a fresh registry
-	Lexicon       Lexicon       // the sensitive-word lexicon page; nil hides it
+	Conversations Conversations     // transcripts and feedback
+	Search        Searcher          // catalogue search; nil filters by name
+	Transcriber   Transcriber       // voice upload; nil hides it
+	Convo         *convo.Store      // console quality pages and handoff queue; nil hides them
+	Audit         *audit.Log        // the audit trail; nil logs staff actions with slog only
+	Metrics       *Metrics          // nil makes a fresh registry
+	Booking       *booking.Service  // appointments; nil hides their pages and API
+	Doorstep      *doorstep.Service // door-to-door service; nil hides its pages and API
+	Lexicon       Lexicon           // the sensitive-word lexicon page; nil hides it
 
 	// ChatRate is how many chat messages one client address may send per
 	// minute (burst ChatBurst). Zero means 20 per minute, burst 10; a

@@ -1,0 +1,298 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/fuwu-gov/fuwu/internal/audit"
+	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/booking"
+	"github.com/fuwu-gov/fuwu/internal/doorstep"
+	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/privacy"
+	"github.com/fuwu-gov/fuwu/internal/store"
+	"github.com/fuwu-gov/fuwu/internal/store/storetest"
+)
+
+var roomMigrations = append(append([]store.Migrations{}, testMigrations...), booking.Migrations, doorstep.Migrations)
+
+// roomsEnv serves the web with appointments and door-to-door service over
+// the demo catalogue, plus an agent account.
+func roomsEnv(t *testing.T, db *store.DB) (*env, *booking.Service, *doorstep.Service) {
+	t.Helper()
+	ctx := context.Background()
+	keys, err := privacy.NewKeys([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bk *booking.Service
+	var ds *doorstep.Service
+	e := newEnv(t, db, &fakeAssistant{}, func(c *Config) {
+		bk = booking.New(db, c.KB, keys, booking.Config{})
+		ds = doorstep.New(db, c.KB, keys, doorstep.Config{})
+		c.Booking, c.Doorstep = bk, ds
+	})
+	if _, err := bk.Seed(ctx, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ds.SyncCatalogue(ctx, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.auth.AddUser(ctx, "agent", "窗口人员", auth.Agent, "agent password"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.auth.AddUser(ctx, "editor", "", auth.Editor, "editor password"); err != nil {
+		t.Fatal(err)
+	}
+	return e, bk, ds
+}
+
+var hrefDay = regexp.MustCompile(`href="/booking\?item=FT-001&amp;hall=([A-Z0-9-]+)&amp;day=([0-9-]+)"`)
+
+// A resident books without script, finds the booking by its code, and
+// cancels it; the staff day list shows it; the JSON API does the same.
+func TestBookingPagesAndAPI(t *testing.T) {
+	storetest.Each(t, roomMigrations, func(t *testing.T, db *store.DB) {
+		e, bk, _ := roomsEnv(t, db)
+		res := e.client()
+		r := res.get("/booking?item=FT-001")
+		if r.code != 200 || !strings.Contains(r.body, "选择办理大厅") {
+			t.Fatalf("booking page = %d %.300s", r.code, r.body)
+		}
+		hall := regexp.MustCompile(`href="/booking\?item=FT-001&amp;hall=([A-Z0-9-]+)"`).FindStringSubmatch(r.body)
+		if hall == nil {
+			t.Fatalf("no hall link: %s", r.body)
+		}
+		r = res.get("/booking?item=FT-001&hall=" + hall[1])
+		m := hrefDay.FindStringSubmatch(r.body)
+		if m == nil {
+			t.Fatalf("no day link: %s", r.body)
+		}
+		day := m[2]
+		page := "/booking?item=FT-001&hall=" + hall[1] + "&day=" + day
+		r = res.get(page)
+		start := regexp.MustCompile(`name="start" value="([0-9:]+)"`).FindStringSubmatch(r.body)
+		if start == nil {
+			t.Fatalf("no slot: %s", r.body)
+		}
+		tok := res.csrf(page)
+		form := url.Values{"csrf": {tok}, "item": {"FT-001"}, "hall": {hall[1]}, "day": {day}, "start": {start[1]}, "name": {"陈小红"}, "mobile": {"135 1234 5678"}}
+		r = res.post("/booking", form)
+		if r.code != 303 || !strings.HasPrefix(r.hdr.Get("Location"), "/booking/lookup?code=") {
+			t.Fatalf("book = %d %s %.300s", r.code, r.hdr.Get("Location"), r.body)
+		}
+		code := strings.TrimSuffix(strings.TrimPrefix(r.hdr.Get("Location"), "/booking/lookup?code="), "&new=1")
+		r = res.get(r.hdr.Get("Location"))
+		if !strings.Contains(r.body, "预约成功") || !strings.Contains(r.body, code) || !strings.Contains(r.body, "135****5678") || strings.Contains(r.body, "13512345678") ||
+			!strings.Contains(r.body, "陈*红") {
+			t.Errorf("lookup page: %s", r.body)
+		}
+		// The same person again: refused with the reason, form kept.
+		r = res.post("/booking", form)
+		if r.code != 422 || !strings.Contains(r.body, "同一事项每人每天只能预约一次") {
+			t.Errorf("duplicate = %d %.400s", r.code, r.body)
+		}
+		// Without the form token: refused.
+		if r := res.post("/booking", url.Values{"item": {"FT-001"}}); r.code != 403 {
+			t.Errorf("no csrf = %d", r.code)
+		}
+
+		// Staff day list: agents see it, editors do not.
+		ed := e.client()
+		ed.login("editor", "editor password")
+		if r := ed.get("/admin/booking"); r.code != 403 {
+			t.Errorf("editor on the day list = %d", r.code)
+		}
+		ag := e.client()
+		ag.login("agent", "agent password")
+		list := "/admin/booking?hall=" + hall[1] + "&day=" + day
+		r = ag.get(list)
+		if r.code != 200 || !strings.Contains(r.body, code) || !strings.Contains(r.body, "陈小红") || !strings.Contains(r.body, "svg class=\"chart\"") {
+			t.Fatalf("day list = %d %.500s", r.code, r.body)
+		}
+		tok = ag.csrf(list)
+		r = ag.post("/admin/booking/"+code+"/reveal", url.Values{"csrf": {tok}, "hall": {hall[1]}, "day": {day}, "purpose": {"电话确认"}})
+		if r.code != 200 || !strings.Contains(r.body, "13512345678") {
+			t.Errorf("reveal = %d", r.code)
+		}
+		entries, _, _ := e.log.List(context.Background(), audit.Filter{}, audit.Page{})
+		if len(entries) == 0 || entries[0].Action != "booking.reveal" || entries[0].Actor != "agent" {
+			t.Errorf("audit = %+v", entries)
+		}
+		r = ag.post("/admin/booking/"+code+"/checkin", url.Values{"csrf": {tok}, "hall": {hall[1]}, "day": {day}})
+		if r.code != 303 || (!strings.Contains(r.hdr.Get("Location"), "err=") && day != bk.Today()) {
+			t.Errorf("check-in on another day = %d %s", r.code, r.hdr.Get("Location"))
+		}
+
+		// Cancel from the lookup page.
+		tok = res.csrf("/booking/lookup?code=" + code)
+		r = res.post("/booking/cancel", url.Values{"csrf": {tok}, "code": {code}})
+		if r.code != 200 || !strings.Contains(r.body, "预约已取消") || !strings.Contains(r.body, "已取消") {
+			t.Errorf("cancel = %d %.300s", r.code, r.body)
+		}
+		if b, _ := bk.Lookup(context.Background(), code); b.Status != booking.Cancelled || b.Channel != "web" {
+			t.Errorf("booking = %+v", b)
+		}
+
+		// The JSON API.
+		var days struct {
+			Days []booking.DayInfo `json:"days"`
+		}
+		r = res.get("/api/v1/booking/days?hall=" + hall[1] + "&item=FT-001")
+		if r.code != 200 || json.Unmarshal([]byte(r.body), &days) != nil || len(days.Days) == 0 {
+			t.Fatalf("api days = %d %s", r.code, r.body)
+		}
+		var slots struct {
+			Slots []booking.SlotInfo `json:"slots"`
+		}
+		r = res.get("/api/v1/booking/slots?hall=" + hall[1] + "&item=FT-001&day=" + days.Days[0].Day)
+		if json.Unmarshal([]byte(r.body), &slots) != nil || len(slots.Slots) == 0 {
+			t.Fatalf("api slots = %d %s", r.code, r.body)
+		}
+		sl := slots.Slots[len(slots.Slots)-1]
+		r = res.postJSON("/api/v1/bookings", map[string]string{"hall_id": hall[1], "item_id": "FT-001", "day": sl.Day, "start": sl.Start, "name": "王五", "mobile": "13700000000"})
+		var got booking.Booking
+		if r.code != 201 || json.Unmarshal([]byte(r.body), &got) != nil || got.Code == "" || got.Name != "王*" || got.Mobile != "137****0000" {
+			t.Fatalf("api book = %d %s", r.code, r.body)
+		}
+		r = res.postJSON("/api/v1/bookings", map[string]string{"hall_id": hall[1], "item_id": "FT-001", "day": sl.Day, "start": sl.Start, "name": "王五", "mobile": "12"})
+		if r.code != 422 || !strings.Contains(r.body, "手机号码格式不正确") {
+			t.Errorf("api bad mobile = %d %s", r.code, r.body)
+		}
+		if r := res.get("/api/v1/bookings/ZZZZZZZZ"); r.code != 404 || !strings.Contains(r.body, "未找到该预约") {
+			t.Errorf("api unknown code = %d %s", r.code, r.body)
+		}
+		other := slots.Slots[len(slots.Slots)-2]
+		r = res.postJSON("/api/v1/bookings/"+got.Code+"/reschedule", map[string]string{"day": other.Day, "start": other.Start})
+		if r.code != 200 || !strings.Contains(r.body, `"start":"`+other.Start+`"`) {
+			t.Errorf("api reschedule = %d %s", r.code, r.body)
+		}
+		// The same through the lookup page's form.
+		tok = res.csrf("/booking/lookup?code=" + got.Code + "&day=" + sl.Day)
+		r = res.post("/booking/reschedule", url.Values{"csrf": {tok}, "code": {got.Code}, "day": {sl.Day}, "start": {sl.Start}})
+		if r.code != 200 || !strings.Contains(r.body, "已改约") || !strings.Contains(r.body, sl.Start+"–"+sl.End) {
+			t.Errorf("form reschedule = %d %.300s", r.code, r.body)
+		}
+		if r := res.postJSON("/api/v1/bookings/"+got.Code+"/cancel", map[string]string{"reason": "有事"}); r.code != 200 || !strings.Contains(r.body, `"cancelled"`) {
+			t.Errorf("api cancel = %d %s", r.code, r.body)
+		}
+	})
+}
+
+// A resident asks for door-to-door service; staff accept, dispatch, visit
+// and complete it; statistics and the Excel export show it.
+func TestDoorstepPagesAndAPI(t *testing.T) {
+	storetest.Each(t, roomMigrations, func(t *testing.T, db *store.DB) {
+		e, _, ds := roomsEnv(t, db)
+		ctx := context.Background()
+		if _, err := ds.AddSpecialist(ctx, doorstep.Specialist{Name: "李专员", Streets: []string{"梅林"}, Themes: kb.Themes}); err != nil {
+			t.Fatal(err)
+		}
+		groups, _ := ds.Catalogue(ctx, false)
+		item := groups[0].Items[0]
+		res := e.client()
+		if r := res.get("/doorstep"); r.code != 200 || !strings.Contains(r.body, item.Name) {
+			t.Fatalf("catalogue = %d", r.code)
+		}
+		tok := res.csrf("/doorstep?item=" + item.ID)
+		r := res.post("/doorstep", url.Values{"csrf": {tok}, "item": {item.ID}, "kind": {"resident"}, "applicant": {"周大爷"},
+			"phone": {"13612345678"}, "address": {"深圳市福田区梅林街道梅华路110号3栋"}, "notes": {"电话 13612345678 白天在家"}})
+		number := regexp.MustCompile(`SM-\d{8}-\d{4}`).FindString(r.body)
+		if r.code != 200 || number == "" || strings.Contains(r.body, "13612345678") {
+			t.Fatalf("submit = %d %.400s", r.code, r.body)
+		}
+		// Progress by number and phone (POST: the phone stays out of URLs).
+		tok = res.csrf("/doorstep/lookup")
+		if r := res.post("/doorstep/lookup", url.Values{"csrf": {tok}, "number": {number}, "phone": {"13612345678"}}); r.code != 200 || !strings.Contains(r.body, "已提交") {
+			t.Errorf("lookup = %d", r.code)
+		}
+		if r := res.post("/doorstep/lookup", url.Values{"csrf": {tok}, "number": {number}, "phone": {"13600000000"}}); r.code != 422 {
+			t.Errorf("lookup with another phone = %d", r.code)
+		}
+
+		ag := e.client()
+		ag.login("agent", "agent password")
+		r = ag.get("/admin/doorstep?open=1")
+		idm := regexp.MustCompile(`href="/admin/doorstep/(\d+)">` + number).FindStringSubmatch(r.body)
+		if r.code != 200 || idm == nil {
+			t.Fatalf("board = %d %.500s", r.code, r.body)
+		}
+		page := "/admin/doorstep/" + idm[1]
+		step := func(action string, form url.Values) resp {
+			t.Helper()
+			form.Set("csrf", ag.csrf(page))
+			return ag.post(page+"/"+action, form)
+		}
+		if r := step("dispatch", url.Values{}); r.code != 303 || !strings.Contains(r.hdr.Get("Location"), "err=") {
+			t.Errorf("dispatch before accepting = %d %s", r.code, r.hdr.Get("Location"))
+		}
+		for _, a := range []struct {
+			action string
+			form   url.Values
+		}{{"accept", url.Values{}}, {"dispatch", url.Values{}}, {"visit", url.Values{"note": {"已上门"}}},
+			{"complete", url.Values{"amount": {"1500.50"}, "note": {"已办结"}}}} {
+			if r := step(a.action, a.form); r.code != 303 || strings.Contains(r.hdr.Get("Location"), "err=") {
+				t.Fatalf("%s = %d %s", a.action, r.code, r.hdr.Get("Location"))
+			}
+		}
+		r = ag.get(page)
+		if !strings.Contains(r.body, "已办结") || !strings.Contains(r.body, "1500.50") || !strings.Contains(r.body, "派给李专员") {
+			t.Errorf("request page: %.600s", r.body)
+		}
+		r = ag.get("/admin/doorstep")
+		if !strings.Contains(r.body, "服务居民 1") || !strings.Contains(r.body, "1500.50") {
+			t.Errorf("stats: %.600s", r.body)
+		}
+		r = ag.get("/admin/doorstep/export.xlsx")
+		if r.code != 200 || !strings.Contains(r.hdr.Get("Content-Type"), "spreadsheetml") {
+			t.Fatalf("export = %d", r.code)
+		}
+		x, err := excelize.OpenReader(strings.NewReader(r.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := x.GetCellValue("按街道", "A2"); v != "梅林" {
+			t.Errorf("export street = %q", v)
+		}
+		x.Close()
+
+		// The API.
+		r = res.postJSON("/api/v1/doorstep/requests", map[string]string{"kind": "enterprise", "applicant": "深圳某某科技有限公司", "phone": "13912345678",
+			"address": "福田区华富街道某路1号", "item_id": item.ID})
+		if r.code != 201 || !strings.Contains(r.body, `"status":"submitted"`) || !strings.Contains(r.body, `"street":"华富"`) {
+			t.Errorf("api submit = %d %s", r.code, r.body)
+		}
+		var q struct{ Number string }
+		json.Unmarshal([]byte(r.body), &q)
+		if r := res.postJSON("/api/v1/doorstep/requests/lookup", map[string]string{"number": q.Number, "phone": "13000000000"}); r.code != 404 {
+			t.Errorf("api lookup wrong phone = %d", r.code)
+		}
+		if r := res.get("/api/v1/doorstep/catalogue"); r.code != 200 || !strings.Contains(r.body, item.Name) {
+			t.Errorf("api catalogue = %d", r.code)
+		}
+	})
+}
+
+func roomsDB(t *testing.T) *store.DB { return storetest.Open(t, store.SQLite, roomMigrations...) }
+
+// The printed guide links to the booking page for the halls that take
+// appointments here, and to the door-to-door form.
+func TestItemPageLinksRooms(t *testing.T) {
+	e, _, ds := roomsEnv(t, roomsDB(t))
+	c := e.client()
+	r := c.get("/items/FT-001")
+	if r.code != 200 || !strings.Contains(r.body, `href="/booking?item=FT-001&amp;hall=HALL-01"`) {
+		t.Errorf("item page lacks the booking link: %d", r.code)
+	}
+	groups, _ := ds.Catalogue(context.Background(), false)
+	id := groups[0].Items[0].ID
+	if r := c.get("/items/" + id); !strings.Contains(r.body, `href="/doorstep?item=`+id+`"`) {
+		t.Errorf("item page %s lacks the door-to-door link", id)
+	}
+}
