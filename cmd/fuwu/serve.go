@@ -86,6 +86,9 @@ func buildServer(ctx context.Context, a *app, cfg web.Config) (*web.Server, erro
 	cfg.Audit = audit.New(a.db)
 	cfg.Lexicon = assistant.SensitiveStore{DB: a.db}
 	cfg.Booking, cfg.Doorstep = a.rooms.booking, a.rooms.doorstep
+	if a.llm.HasChat() {
+		cfg.DocModel = web.DocModel(a.llm)
+	}
 	if a.llm.HasTranscription() {
 		cfg.Transcriber = web.ModelTranscriber(a.llm)
 	}

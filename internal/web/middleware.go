@@ -120,9 +120,12 @@ func (s *Server) withIdentity(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r.WithContext(ctx))
 			return
 		}
-		limit := int64(1 << 20)
-		if p == "/admin/upload" || p == "/api/v1/transcribe" {
-			limit = 25 << 20
+		limit, shown := int64(1<<20), 1
+		switch p {
+		case "/admin/upload", "/api/v1/transcribe":
+			limit, shown = 25<<20, 25
+		case "/admin/docs/check":
+			limit, shown = docsUploadLimit, maxDocUpload>>20
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		unsafe := r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions
@@ -146,7 +149,14 @@ func (s *Server) withIdentity(next http.Handler) http.Handler {
 		if unsafe {
 			tok := r.Header.Get("X-CSRF-Token")
 			if tok == "" {
-				tok = r.FormValue("csrf")
+				var err error
+				if tok, err = formToken(r); tooLarge(err) {
+					// Without this the form's token is lost with the body and
+					// the refusal would wrongly blame an expired page.
+					s.renderError(w, r.WithContext(ctx), http.StatusRequestEntityTooLarge,
+						fmt.Sprintf("提交的内容过大（上限 %d MB），请缩小文件后重试。", shown))
+					return
+				}
 			}
 			if !s.csrf.Valid(seed, tok) {
 				s.metrics.csrfRefused.Add(1)
@@ -171,6 +181,22 @@ func (s *Server) withIdentity(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// formToken parses the form (multipart or not) and returns its csrf field.
+func formToken(r *http.Request) (string, error) {
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(32 << 20)
+	} else {
+		err = r.ParseForm()
+	}
+	return r.FormValue("csrf"), err
+}
+
+func tooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
 }
 
 func isJSON(r *http.Request) bool {

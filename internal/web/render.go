@@ -15,6 +15,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
+	"github.com/fuwu-gov/fuwu/internal/gongwen"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
@@ -64,6 +65,8 @@ var funcs = template.FuncMap{
 	"yuan":          doorstep.Yuan,
 	"actionLabel":   func(a assistant.SensitiveAction) string { return actionLabels[a] },
 	"categoryLabel": categoryLabel,
+	"headingClass":  headingClass,
+	"ailabelDoc":    func() string { return gongwen.AILabel },
 	"stats3":        doorstepTables,
 	"barWidth": func(n, max int) int {
 		if max <= 0 {

@@ -41,6 +41,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/booking"
 	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
+	"github.com/fuwu-gov/fuwu/internal/gongwen"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/search"
 )
@@ -81,6 +82,9 @@ type Config struct {
 	Booking       *booking.Service  // appointments; nil hides their pages and API
 	Doorstep      *doorstep.Service // door-to-door service; nil hides its pages and API
 	Lexicon       Lexicon           // the sensitive-word lexicon page; nil hides it
+	// DocModel writes draft bodies on the document pages and may add its
+	// suggestions to a check; nil drafts from templates only.
+	DocModel gongwen.Model
 
 	// ChatRate is how many chat messages one client address may send per
 	// minute (burst ChatBurst). Zero means 20 per minute, burst 10; a
@@ -112,6 +116,7 @@ type Server struct {
 	limiter *rateLimiter
 	login   *auth.Throttle
 	handler http.Handler
+	docs    *docsRoom
 }
 
 // routeSets are the groups of pages, each registered from its file's init.
