@@ -25,12 +25,16 @@ import (
 // findingRow is one row of the findings table as the page shows it.
 type findingRow struct{ n, rule, text, sugg, where string }
 
-var findingRowRE = regexp.MustCompile(`(?s)<tr id="f(\d+)" class="sev-\w+" data-rule="([^"]+)">.*?<td class="orig">(.*?)</td><td class="fix">(.*?)</td>\s*<td><a href="#m\d+">(.*?)</a></td></tr>`)
+var findingRowRE = regexp.MustCompile(`(?s)<tr id="f(\d+)" class="sev-\w+" data-rule="([^"]+)">.*?<td class="orig" data-label="原文">(.*?)</td><td class="fix" data-label="建议">(.*?)</td>\s*<td class="where"><a href="#m\d+">(.*?)</a></td></tr>`)
 
 func findingRows(page string) []findingRow {
 	var out []findingRow
 	for _, m := range findingRowRE.FindAllStringSubmatch(page, -1) {
-		out = append(out, findingRow{m[1], m[2], html.UnescapeString(m[3]), html.UnescapeString(m[4]), m[5]})
+		sugg := m[4]
+		if strings.Contains(sugg, `class="none"`) {
+			sugg = ""
+		}
+		out = append(out, findingRow{m[1], m[2], html.UnescapeString(m[3]), html.UnescapeString(sugg), m[5]})
 	}
 	return out
 }
