@@ -20,7 +20,8 @@ import (
 // primary key column type, the one difference most tables have.
 type Migrations struct {
 	Component string
-	FS        fs.FS // files at the root, usually an embed.FS sub-tree
+	FS        fs.FS  // usually the package's embed.FS
+	Dir       string // the folder of FS holding the files ("" for the root)
 }
 
 // autoID is each engine's auto-numbered 64-bit primary key.
@@ -38,7 +39,11 @@ type migrationStep struct {
 }
 
 func (m Migrations) steps(d Dialect) ([]migrationStep, error) {
-	entries, err := fs.ReadDir(m.FS, ".")
+	dir := m.Dir
+	if dir == "" {
+		dir = "."
+	}
+	entries, err := fs.ReadDir(m.FS, dir)
 	if err != nil {
 		return nil, fmt.Errorf("migrations %s: %w", m.Component, err)
 	}
@@ -52,7 +57,7 @@ func (m Migrations) steps(d Dialect) ([]migrationStep, error) {
 			continue
 		}
 		v, _ := strconv.Atoi(mm[1])
-		body, err := fs.ReadFile(m.FS, path.Clean(e.Name()))
+		body, err := fs.ReadFile(m.FS, path.Join(dir, e.Name()))
 		if err != nil {
 			return nil, fmt.Errorf("migrations %s: %w", m.Component, err)
 		}
