@@ -5,7 +5,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"strings"
 	"time"
@@ -22,13 +21,7 @@ import (
 var migrationFS embed.FS
 
 // Migrations is the assistant's schema (dialogue state, sensitive words).
-var Migrations = store.Migrations{Component: "assistant", FS: func() fs.FS {
-	s, err := fs.Sub(migrationFS, "migrations")
-	if err != nil {
-		panic(err)
-	}
-	return s
-}()}
+var Migrations = store.Migrations{Component: "assistant", FS: migrationFS, Dir: "migrations"}
 
 // Halls gives the service halls an answer routes to.
 type Halls interface {

@@ -17,7 +17,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"strconv"
 	"strings"
 	"time"
@@ -30,15 +29,8 @@ import (
 var migrationFS embed.FS
 
 // Migrations is the audit log's schema.
-var Migrations = store.Migrations{Component: "audit", FS: mustSub(migrationFS, "migrations")}
+var Migrations = store.Migrations{Component: "audit", FS: migrationFS, Dir: "migrations"}
 
-func mustSub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
 
 // Zone is the district's time zone: day filters are its calendar days.
 var Zone = time.FixedZone("CST", 8*3600)

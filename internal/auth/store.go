@@ -11,7 +11,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"strings"
 	"sync"
 	"time"
@@ -24,15 +23,8 @@ import (
 var migrationFS embed.FS
 
 // Migrations is the accounts schema.
-var Migrations = store.Migrations{Component: "auth", FS: mustSub(migrationFS, "migrations")}
+var Migrations = store.Migrations{Component: "auth", FS: migrationFS, Dir: "migrations"}
 
-func mustSub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
 
 // Errors callers tell apart.
 var (

@@ -17,7 +17,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"strings"
 	"time"
@@ -31,15 +30,8 @@ import (
 var migrationFS embed.FS
 
 // Migrations is the appointments schema.
-var Migrations = store.Migrations{Component: "booking", FS: mustSub(migrationFS, "migrations")}
+var Migrations = store.Migrations{Component: "booking", FS: migrationFS, Dir: "migrations"}
 
-func mustSub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
 
 // Error is a refusal a resident or staff member can act on. Its
 // UserMessage is Simplified Chinese and fit to show as is; errors.Is

@@ -19,7 +19,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io/fs"
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/privacy"
@@ -30,15 +29,8 @@ import (
 var migrationFS embed.FS
 
 // Migrations is the record's schema.
-var Migrations = store.Migrations{Component: "convo", FS: mustSub(migrationFS, "migrations")}
+var Migrations = store.Migrations{Component: "convo", FS: migrationFS, Dir: "migrations"}
 
-func mustSub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
 
 // Errors.
 var (

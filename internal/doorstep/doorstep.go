@@ -15,7 +15,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
 	"strconv"
 	"strings"
 	"time"
@@ -29,15 +28,8 @@ import (
 var migrationFS embed.FS
 
 // Migrations is the door-to-door schema.
-var Migrations = store.Migrations{Component: "doorstep", FS: mustSub(migrationFS, "migrations")}
+var Migrations = store.Migrations{Component: "doorstep", FS: migrationFS, Dir: "migrations"}
 
-func mustSub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
 
 // Error is a refusal with a Simplified Chinese message fit to show.
 type Error struct{ code, msg string }

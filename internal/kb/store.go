@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"strings"
 
 	"github.com/fuwu-gov/fuwu/internal/store"
@@ -19,15 +18,8 @@ import (
 var migrationFS embed.FS
 
 // Migrations is the knowledge base's schema.
-var Migrations = store.Migrations{Component: "kb", FS: mustSub(migrationFS, "migrations")}
+var Migrations = store.Migrations{Component: "kb", FS: migrationFS, Dir: "migrations"}
 
-func mustSub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
 
 // Topic is the change-notification topic; messages are "item:ID",
 // "hall:ID", "faq:ID", "policy:ID" or store.Resync.

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"fmt"
-	"io/fs"
 	"math"
 
 	"github.com/fuwu-gov/fuwu/internal/store"
@@ -16,13 +15,7 @@ import (
 var migrationFS embed.FS
 
 // Migrations is the search room's schema (the vector cache).
-var Migrations = store.Migrations{Component: "search", FS: func() fs.FS {
-	s, err := fs.Sub(migrationFS, "migrations")
-	if err != nil {
-		panic(err)
-	}
-	return s
-}()}
+var Migrations = store.Migrations{Component: "search", FS: migrationFS, Dir: "migrations"}
 
 // DBVectorCache keeps item vectors in the database.
 type DBVectorCache struct{ DB *store.DB }

@@ -1,5 +1,5 @@
 CREATE TABLE auth_users (
-    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    id            AUTO_ID,
     username      TEXT NOT NULL UNIQUE,
     display_name  TEXT NOT NULL DEFAULT '',
     role          TEXT NOT NULL,

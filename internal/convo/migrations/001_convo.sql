@@ -13,7 +13,7 @@ CREATE INDEX convo_conversations_updated ON convo_conversations (updated_at);
 CREATE INDEX convo_conversations_day ON convo_conversations (day);
 
 CREATE TABLE convo_turns (
-    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    id              AUTO_ID,
     conversation_id TEXT NOT NULL REFERENCES convo_conversations (id) ON DELETE CASCADE,
     idx             INTEGER NOT NULL,
     question        TEXT NOT NULL,
@@ -25,7 +25,7 @@ CREATE TABLE convo_turns (
     label_generator TEXT NOT NULL DEFAULT '',
     label_model     TEXT NOT NULL DEFAULT '',
     label_time      TEXT,
-    latency_ms      INTEGER NOT NULL DEFAULT 0,
+    latency_ms      BIGINT NOT NULL DEFAULT 0,
     day             TEXT NOT NULL,
     created_at      TEXT NOT NULL,
     UNIQUE (conversation_id, idx)
@@ -33,7 +33,7 @@ CREATE TABLE convo_turns (
 CREATE INDEX convo_turns_day_status ON convo_turns (day, status);
 
 CREATE TABLE convo_citations (
-    turn_id INTEGER NOT NULL REFERENCES convo_turns (id) ON DELETE CASCADE,
+    turn_id BIGINT NOT NULL REFERENCES convo_turns (id) ON DELETE CASCADE,
     pos     INTEGER NOT NULL,
     item_id TEXT NOT NULL,
     PRIMARY KEY (turn_id, pos)
@@ -41,7 +41,7 @@ CREATE TABLE convo_citations (
 CREATE INDEX convo_citations_item ON convo_citations (item_id);
 
 CREATE TABLE convo_feedback (
-    turn_id         INTEGER PRIMARY KEY REFERENCES convo_turns (id) ON DELETE CASCADE,
+    turn_id         BIGINT PRIMARY KEY REFERENCES convo_turns (id) ON DELETE CASCADE,
     conversation_id TEXT NOT NULL,
     score           INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
     comment         TEXT NOT NULL DEFAULT '',
@@ -52,9 +52,9 @@ CREATE INDEX convo_feedback_day ON convo_feedback (day);
 CREATE INDEX convo_feedback_conversation ON convo_feedback (conversation_id);
 
 CREATE TABLE convo_handoffs (
-    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    id              AUTO_ID,
     conversation_id TEXT NOT NULL REFERENCES convo_conversations (id) ON DELETE CASCADE,
-    turn_id         INTEGER,
+    turn_id         BIGINT,
     reason          TEXT NOT NULL DEFAULT '',
     transcript      TEXT NOT NULL DEFAULT '[]',
     state           TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'claimed', 'closed')),
@@ -69,8 +69,8 @@ CREATE INDEX convo_handoffs_state ON convo_handoffs (state, created_at);
 CREATE INDEX convo_handoffs_conversation ON convo_handoffs (conversation_id);
 
 CREATE TABLE convo_handoff_replies (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    handoff_id INTEGER NOT NULL REFERENCES convo_handoffs (id) ON DELETE CASCADE,
+    id         AUTO_ID,
+    handoff_id BIGINT NOT NULL REFERENCES convo_handoffs (id) ON DELETE CASCADE,
     author     TEXT NOT NULL,
     body       TEXT NOT NULL,
     created_at TEXT NOT NULL
