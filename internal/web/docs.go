@@ -223,7 +223,8 @@ func (s *Server) docsCheck(w http.ResponseWriter, r *http.Request) {
 	d.Checked, d.Plain = true, src.Text
 	d.Findings, d.Counts = findingViews(findings)
 	d.Paras = markParagraphs(src.Paragraphs, d.Findings)
-	s.audit(r, nil, "docs.check", "doc:"+firstNonEmpty(d.File, "粘贴文本"), map[string]any{"chars": n, "findings": len(findings), "model": d.UseModel})
+	// Names and titles go in the details, which the audit log masks.
+	s.audit(r, nil, "docs.check", "docs", map[string]any{"file": firstNonEmpty(d.File, "粘贴文本"), "chars": n, "findings": len(findings), "model": d.UseModel})
 	s.render(w, r, http.StatusOK, "docs_check.html", s.consolePage(r, "docs", "智能校核结果", d))
 }
 
@@ -471,7 +472,7 @@ func (s *Server) docsDraft(w http.ResponseWriter, r *http.Request) {
 	_ = gongwen.WriteText(&txt, res.Document)
 	d.Result = &draftResult{Doc: res.Document, ModelUsed: res.ModelUsed, Fallback: res.Fallback, Payload: payload, Sig: sig,
 		Text: txt.String(), Missing: res.Document.Missing()}
-	s.audit(r, nil, "docs.draft", "doc:"+res.Document.Title, map[string]any{"type": string(t), "model": res.ModelUsed})
+	s.audit(r, nil, "docs.draft", "docs", map[string]any{"title": res.Document.Title, "type": string(t), "model": res.ModelUsed})
 	s.render(w, r, http.StatusOK, "docs_draft.html", s.consolePage(r, "docs", "公文起草 · "+string(t), d))
 }
 
@@ -567,7 +568,7 @@ func (s *Server) docsExport(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = "公文"
 	}
-	s.audit(r, nil, "docs.export", "doc:"+d.Title, map[string]any{"format": r.FormValue("format"), "ai": d.AIGenerated})
+	s.audit(r, nil, "docs.export", "docs", map[string]any{"title": d.Title, "format": r.FormValue("format"), "ai": d.AIGenerated})
 	w.Header().Set("Content-Type", fm.mime)
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="gongwen%s"; filename*=UTF-8''%s`, fm.ext, url.PathEscape(name+fm.ext)))
 	w.Header().Set("Cache-Control", "no-store")
