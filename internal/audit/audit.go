@@ -31,7 +31,6 @@ var migrationFS embed.FS
 // Migrations is the audit log's schema.
 var Migrations = store.Migrations{Component: "audit", FS: migrationFS, Dir: "migrations"}
 
-
 // Zone is the district's time zone: day filters are its calendar days.
 var Zone = time.FixedZone("CST", 8*3600)
 

@@ -25,7 +25,6 @@ var migrationFS embed.FS
 // Migrations is the accounts schema.
 var Migrations = store.Migrations{Component: "auth", FS: migrationFS, Dir: "migrations"}
 
-
 // Errors callers tell apart.
 var (
 	ErrNotFound    = errors.New("auth: no such user")

@@ -32,7 +32,6 @@ var migrationFS embed.FS
 // Migrations is the appointments schema.
 var Migrations = store.Migrations{Component: "booking", FS: migrationFS, Dir: "migrations"}
 
-
 // Error is a refusal a resident or staff member can act on. Its
 // UserMessage is Simplified Chinese and fit to show as is; errors.Is
 // matches the sentinel values below through any wrapping.

@@ -31,7 +31,6 @@ var migrationFS embed.FS
 // Migrations is the record's schema.
 var Migrations = store.Migrations{Component: "convo", FS: migrationFS, Dir: "migrations"}
 
-
 // Errors.
 var (
 	ErrNotFound = errors.New("convo: not found")

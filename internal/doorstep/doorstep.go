@@ -30,7 +30,6 @@ var migrationFS embed.FS
 // Migrations is the door-to-door schema.
 var Migrations = store.Migrations{Component: "doorstep", FS: migrationFS, Dir: "migrations"}
 
-
 // Error is a refusal with a Simplified Chinese message fit to show.
 type Error struct{ code, msg string }
 

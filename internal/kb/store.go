@@ -20,7 +20,6 @@ var migrationFS embed.FS
 // Migrations is the knowledge base's schema.
 var Migrations = store.Migrations{Component: "kb", FS: migrationFS, Dir: "migrations"}
 
-
 // Topic is the change-notification topic; messages are "item:ID",
 // "hall:ID", "faq:ID", "policy:ID" or store.Resync.
 const Topic = "kb"
