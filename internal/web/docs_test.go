@@ -369,3 +369,32 @@ func TestMarkParagraphs(t *testing.T) {
 		}
 	}
 }
+
+// Whatever the text, marking the checker's findings keeps every
+// paragraph's text exactly (carets aside) and marks only real findings.
+func FuzzMarkParagraphs(f *testing.F) {
+	for _, s := range []string{"福政数[2024]第3号\n关于做好防汛工作的通知。", "各单位要认真的落实，，做好工作", "（一）\n1、\n", "附件：1.清单。\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		src, err := gongwen.ReadText([]byte(text))
+		if err != nil {
+			return
+		}
+		fs, _ := findingViews(gongwen.Check(src))
+		for i, pv := range markParagraphs(src.Paragraphs, fs) {
+			var b strings.Builder
+			for _, s := range pv.Segs {
+				if s.Finding < 0 || s.Finding > len(fs) {
+					t.Fatalf("segment links to finding %d of %d", s.Finding, len(fs))
+				}
+				if !s.Caret {
+					b.WriteString(s.Text)
+				}
+			}
+			if b.String() != src.Paragraphs[i] {
+				t.Fatalf("paragraph %d marked as %q, is %q", i+1, b.String(), src.Paragraphs[i])
+			}
+		}
+	})
+}
