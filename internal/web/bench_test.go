@@ -1,10 +1,15 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/auth"
 )
 
 // BenchmarkChatAPI is one JSON chat turn through the whole web stack
@@ -41,6 +46,29 @@ func BenchmarkChatPage(b *testing.B) {
 		e.s.ServeHTTP(w, req)
 		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `details class="card"`) {
 			b.Fatalf("status %d", w.Code)
+		}
+	}
+}
+
+// BenchmarkDocsCheckPage proofreads the planted notice (587 characters,
+// 30 findings) through the check page: parse, check, mark, render.
+func BenchmarkDocsCheckPage(b *testing.B) {
+	e := newEnv(b, sqliteDB(b), &fakeAssistant{}, nil)
+	if _, err := e.auth.AddUser(context.Background(), "agent", "", auth.Agent, "agent password"); err != nil {
+		b.Fatal(err)
+	}
+	c := e.client()
+	c.login("agent", "agent password")
+	text, err := os.ReadFile("../gongwen/testdata/check/planted_notice.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	form := url.Values{"csrf": {c.csrf("/admin/docs/check")}, "text": {string(text)}}
+	c.post("/admin/docs/check", form) // loads the checker's data
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if r := c.post("/admin/docs/check", form); r.code != http.StatusOK {
+			b.Fatalf("status %d", r.code)
 		}
 	}
 }
