@@ -26,7 +26,7 @@ import (
 )
 
 func main() {
-	kb := flag.String("kb", "/work/shared/kb/items.jsonl", "items.jsonl")
+	kb := flag.String("kb", "data/kb/items.jsonl", "items.jsonl (the knowledge fixture)")
 	out := flag.String("out", "testdata/csc_dev_kb.jsonl", "output")
 	flag.Parse()
 	f, err := os.Open(*kb)
