@@ -143,16 +143,8 @@ in the data folder, created on first use).
 Flags:`
 
 func runBooking(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(os.Stderr, bookingUsage)
-		fs := newFlags("booking", os.Stderr)
-		var c roomCmd
-		c.bind(fs)
-		fs.PrintDefaults()
-		if len(args) == 0 {
-			return &exitError{code: 2}
-		}
-		return nil
+	if done, err := roomHelp("booking", bookingUsage, args); done {
+		return err
 	}
 	sub := args[0]
 	fs := newFlags("booking "+sub, os.Stderr)

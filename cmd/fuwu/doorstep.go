@@ -48,16 +48,8 @@ Figures:
 Flags:`
 
 func runDoorstep(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(os.Stderr, doorstepUsage)
-		fs := newFlags("doorstep", os.Stderr)
-		var c roomCmd
-		c.bind(fs)
-		fs.PrintDefaults()
-		if len(args) == 0 {
-			return &exitError{code: 2}
-		}
-		return nil
+	if done, err := roomHelp("doorstep", doorstepUsage, args); done {
+		return err
 	}
 	sub := args[0]
 	fs := newFlags("doorstep "+sub, os.Stderr)
@@ -397,3 +389,20 @@ func runDoorstep(ctx context.Context, args []string) error {
 var doorstepChanges = map[string]bool{"sync": true, "item-add": true, "item-off": true, "item-on": true,
 	"specialist-add": true, "submit": true, "accept": true, "visit": true, "reject": true, "cancel": true,
 	"dispatch": true, "assign": true, "complete": true, "reveal": true, "overdue": true, "export": true}
+
+// roomHelp prints a room command's usage when args ask for it (or are
+// empty, which is a usage error) and reports whether it did.
+func roomHelp(name, usage string, args []string) (bool, error) {
+	if len(args) > 0 && args[0] != "-h" && args[0] != "--help" && args[0] != "help" {
+		return false, nil
+	}
+	fmt.Fprintln(os.Stderr, usage)
+	fs := newFlags(name, os.Stderr)
+	var c roomCmd
+	c.bind(fs)
+	fs.PrintDefaults()
+	if len(args) == 0 {
+		return true, &exitError{code: 2}
+	}
+	return true, nil
+}
