@@ -16,13 +16,28 @@ test:
 	$(GO) test -race -count=1 ./...
 	$(MAKE) fuzz
 
-# Each Fuzz* function runs on its own for FUZZTIME.
+# Each Fuzz* function runs on its own for FUZZTIME. Go 1.26's fuzz
+# coordinator can report "context deadline exceeded" when -fuzztime ends
+# while a worker is mid-input (golang/go#75804, fixed in Go 1.27): that
+# failure, with no failing input written, is reported and not counted.
+# Any other failure, or a new file under testdata/fuzz, fails the run.
 fuzz:
-	@set -e; for pkg in $$($(GO) list ./...); do \
+	@set -e; out=$$(mktemp); trap 'rm -f $$out' EXIT; \
+	for pkg in $$($(GO) list ./...); do \
 	  dir=$$($(GO) list -f '{{.Dir}}' $$pkg); \
 	  for f in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go 2>/dev/null | sed 's/func //'); do \
 	    echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
-	    $(GO) test -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=$(FUZZMINTIME) $$pkg; \
+	    before=$$(ls $$dir/testdata/fuzz/$$f 2>/dev/null | wc -l); \
+	    if $(GO) test -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=$(FUZZMINTIME) $$pkg >$$out 2>&1; then \
+	      cat $$out; continue; \
+	    fi; \
+	    cat $$out; \
+	    after=$$(ls $$dir/testdata/fuzz/$$f 2>/dev/null | wc -l); \
+	    if [ "$$before" = "$$after" ] && grep -qx '    context deadline exceeded' $$out && ! grep -q 'Failing input written' $$out; then \
+	      echo "fuzz $$f: stopped by the Go fuzz coordinator's deadline race (golang/go#75804), no failing input; not a failure"; \
+	    else \
+	      exit 1; \
+	    fi; \
 	  done; \
 	done
 
