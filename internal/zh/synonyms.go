@@ -3,8 +3,10 @@ package zh
 import (
 	"bufio"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Synonyms maps the words residents use to the words the catalogue uses
@@ -18,9 +20,13 @@ import (
 // Matching is by substring of the normalised text, so a rule still fires
 // when the segmenter cuts the phrase differently.
 type Synonyms struct {
-	rules  []synRule // longest phrase first
-	words  []string
-	adding map[string]map[string]bool // phrase → terms its rules add
+	rules []synRule // longest phrase first
+	words []string
+	// byFirst lists, per first character, the indexes of the rules whose
+	// phrase starts with it (ascending, so longest first): a query is
+	// scanned once instead of once per rule.
+	byFirst map[rune][]int
+	adding  map[string]map[string]bool // phrase → terms its rules add
 }
 
 type synRule struct {
@@ -70,6 +76,11 @@ func ParseSynonyms(data string, norm func(string) string) (*Synonyms, error) {
 		}
 	}
 	sort.SliceStable(s.rules, func(i, j int) bool { return len(s.rules[i].phrase) > len(s.rules[j].phrase) })
+	s.byFirst = map[rune][]int{}
+	for i, r := range s.rules {
+		first, _ := utf8.DecodeRuneInString(r.phrase)
+		s.byFirst[first] = append(s.byFirst[first], i)
+	}
 	return s, sc.Err()
 }
 
@@ -92,12 +103,23 @@ type Expansion struct {
 // phrases first. A term two phrases add comes once for each; a term the
 // text already contains is not added.
 func (s *Synonyms) Expand(norm string) []Expansion {
+	var fired []int
+	for i, c := range norm {
+		for _, ri := range s.byFirst[c] {
+			if strings.HasPrefix(norm[i:], s.rules[ri].phrase) {
+				fired = append(fired, ri)
+			}
+		}
+	}
+	if len(fired) == 0 {
+		return nil
+	}
+	slices.Sort(fired)
+	fired = slices.Compact(fired)
 	var out []Expansion
 	seen := map[Expansion]bool{}
-	for _, r := range s.rules {
-		if !strings.Contains(norm, r.phrase) {
-			continue
-		}
+	for _, ri := range fired {
+		r := &s.rules[ri]
 		for _, t := range r.adds {
 			e := Expansion{Term: t, Phrase: r.phrase}
 			if !seen[e] && !strings.Contains(norm, t) {

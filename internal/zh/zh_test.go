@@ -2,6 +2,7 @@ package zh_test
 
 import (
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -83,6 +84,58 @@ func TestSynonymsExpand(t *testing.T) {
 	for _, e := range a.Synonyms().Expand("社会保障卡") {
 		if e.Term == "社会保障卡" {
 			t.Error("expanded a term already present")
+		}
+	}
+}
+
+// TestSynonymsExpandScan checks the one-pass scan against the plain
+// definition: every rule whose phrase occurs in the text, longest phrase
+// first, each (term, phrase) once, terms the text has left out.
+func TestSynonymsExpandScan(t *testing.T) {
+	t.Parallel()
+	id := func(s string) string { return s }
+	table := "上户口 报户口 户口 = 入户 落户\n生娃 娃 = 生育 子女\n户口本 = 户口簿\n口本 = 本子\n娃娃 = 子女\n"
+	s, err := zh.ParseSynonyms(table, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	naive := func(text string) []zh.Expansion {
+		// The rules in the order Expand promises: longest phrase first,
+		// table order among equals.
+		type rule struct {
+			phrase string
+			adds   []string
+		}
+		var rules []rule
+		for _, line := range strings.Split(strings.TrimSpace(table), "\n") {
+			left, right, _ := strings.Cut(line, "=")
+			for _, p := range strings.Fields(left) {
+				rules = append(rules, rule{p, strings.Fields(right)})
+			}
+		}
+		sort.SliceStable(rules, func(i, j int) bool { return len(rules[i].phrase) > len(rules[j].phrase) })
+		var out []zh.Expansion
+		seen := map[zh.Expansion]bool{}
+		for _, r := range rules {
+			if !strings.Contains(text, r.phrase) {
+				continue
+			}
+			for _, a := range r.adds {
+				e := zh.Expansion{Term: a, Phrase: r.phrase}
+				if !seen[e] && !strings.Contains(text, a) {
+					seen[e] = true
+					out = append(out, e)
+				}
+			}
+		}
+		return out
+	}
+	for _, text := range []string{
+		"", "无关的话", "给娃上户口", "娃娃的户口本丢了", "户口户口户口", "生娃以后报户口要带户口本",
+		"娃", "落户", "上户口本子", "口本", "ab娃c",
+	} {
+		if got, want := s.Expand(text), naive(text); !reflect.DeepEqual(got, want) {
+			t.Errorf("Expand(%q) = %v, want %v", text, got, want)
 		}
 	}
 }
