@@ -70,11 +70,22 @@ func Follow(ctx context.Context, ix *Index, s *kb.Store, changes <-chan string) 
 	}
 }
 
+// upsertBatch is the largest batch of changed items applied one by one;
+// a larger one reloads the catalogue.
+const upsertBatch = 16
+
 func apply(ctx context.Context, ix *Index, s *kb.Store, msg string) error {
 	kind, ids, _ := strings.Cut(msg, ":")
 	switch kind {
 	case "item":
-		for _, id := range strings.Split(ids, ",") {
+		list := strings.Split(ids, ",")
+		if len(list) > upsertBatch {
+			// An import: one rebuild gives the same index a restart
+			// would, where item-by-item updates leave scores computed
+			// with the field lengths of the moment each item arrived.
+			return Load(ctx, ix, s)
+		}
+		for _, id := range list {
 			rec, err := s.Item(ctx, id)
 			switch {
 			case errors.Is(err, kb.ErrNotFound):
