@@ -91,6 +91,11 @@ func TestDialogues(t *testing.T) {
 		"offline route carries halls and appointment links": {
 			{q: "结婚登记要预约吗", status: assistant.Answered, item: "FT-055", aspect: assistant.Appointment, has: []string{"预约", "https://fuwu.example/booking/"}},
 		},
+		"personal data handed over is not a question about it": {
+			{q: "我电话是13812345678，生了孩子上户口要带什么", status: assistant.Answered, item: "FT-001", aspect: assistant.Materials},
+			{q: "身份证号码110101199003071234，居住证怎么续签", status: assistant.Answered, item: "FT-003", aspect: assistant.Overview},
+			{q: "那办居住证的咨询电话是多少", status: assistant.Answered, aspect: assistant.Contact},
+		},
 		"declines what is not a service question": {
 			{q: "帮我写首诗", status: assistant.OutOfScope, has: []string{"12345"}},
 			{q: "北京积分落户要多少分", status: assistant.OutOfScope},

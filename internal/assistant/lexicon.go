@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"embed"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -63,7 +64,7 @@ func parseCues(name string, norm func(string) string) (*cueTable, error) {
 func (t *cueTable) match(text string) []labelHit {
 	best := map[string]labelHit{}
 	for _, c := range t.cues {
-		if i := strings.LastIndex(text, c.phrase); i >= 0 {
+		if i := lastAsked(text, c.phrase); i >= 0 {
 			h := labelHit{label: c.label, length: len([]rune(c.phrase)), cue: c.phrase, pos: i, weak: c.weak}
 			if old, ok := best[c.label]; !ok || h.better(old, t) {
 				best[c.label] = h
@@ -76,6 +77,23 @@ func (t *cueTable) match(text string) []labelHit {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].better(out[j], t) })
 	return out
+}
+
+// givesValue matches what follows a cue when the resident is handing over
+// personal data rather than asking: "我电话是138****5678", "身份证号码
+// 110101********1234" (the input guard has masked the value by then).
+var givesValue = regexp.MustCompile(`^[是为:\s]{0,3}[0-9a-z]+ ?\*{3}`)
+
+// lastAsked is the byte offset of the last occurrence of phrase in text
+// that is not followed by a masked value, or -1.
+func lastAsked(text, phrase string) int {
+	for end := len(text); ; {
+		i := strings.LastIndex(text[:end], phrase)
+		if i < 0 || !givesValue.MatchString(text[i+len(phrase):]) {
+			return i
+		}
+		end = i
+	}
 }
 
 func (h labelHit) better(o labelHit, t *cueTable) bool {
