@@ -48,6 +48,9 @@ type Params struct {
 	K1, B        float64
 	// Bigram is the weight of the character-bigram channel against words.
 	Bigram float64
+	// Across is the weight of a query bigram that straddles the edge of
+	// a dictionary word (证丢 in 房产证丢了).
+	Across float64
 	// Synonym and Pinyin weigh query terms added by the synonym table and
 	// by near-homophone matching against the index vocabulary.
 	Synonym, Pinyin float64
@@ -71,6 +74,7 @@ func DefaultParams() Params {
 		K1:           1.2,
 		B:            0.6,
 		Bigram:       0.35,
+		Across:       0.25,
 		Synonym:      0.8,
 		Pinyin:       0.7,
 		Coverage:     0.5,

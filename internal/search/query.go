@@ -107,12 +107,19 @@ func (ix *Index) Analyse(text string) Query {
 		// A corrected word brings its synonyms too (底保 → 低保 → 最低生活保障).
 		ix.expand(t.Text, ix.params.Synonym*ix.params.Pinyin, add)
 	}
-	bseen := map[string]bool{}
-	for _, g := range zh.Bigrams(norm) {
-		if !bseen[g] {
-			bseen[g] = true
-			q.Bigrams = append(q.Bigrams, Term{Text: g, Weight: 1, Source: FromQuery})
+	bseen := map[string]int{}
+	grams, across := ix.a.BigramsAcross(norm)
+	for i, g := range grams {
+		w := 1.0
+		if across[i] {
+			w = ix.params.Across
 		}
+		if j, ok := bseen[g]; ok {
+			q.Bigrams[j].Weight = math.Max(q.Bigrams[j].Weight, w)
+			continue
+		}
+		bseen[g] = len(q.Bigrams)
+		q.Bigrams = append(q.Bigrams, Term{Text: g, Weight: w, Source: FromQuery})
 	}
 	return q
 }

@@ -309,3 +309,34 @@ func Bigrams(norm string) []string {
 	})
 	return out
 }
+
+// BigramsAcross returns the character bigrams of norm, like Bigrams, and
+// whether each straddles the edge of a dictionary word of two or more
+// characters (证丢 in 房产证丢了): such a bigram is evidence of a phrase
+// pattern, not of the thing asked about.
+func (a *Analyzer) BigramsAcross(norm string) ([]string, []bool) {
+	var grams []string
+	var across []bool
+	forRuns(norm, func(run string, han bool) {
+		if !han {
+			return
+		}
+		rs := []rune(run)
+		if len(rs) == 1 {
+			grams = append(grams, run)
+			across = append(across, false)
+			return
+		}
+		word := make([]int, len(rs)) // span number + 1, 0 for single characters
+		for k, sp := range a.WordSpans(run) {
+			for i := sp[0]; i < sp[1]; i++ {
+				word[i] = k + 1
+			}
+		}
+		for i := 0; i+1 < len(rs); i++ {
+			grams = append(grams, string(rs[i:i+2]))
+			across = append(across, word[i] != word[i+1] && (word[i] > 0 || word[i+1] > 0))
+		}
+	})
+	return grams, across
+}

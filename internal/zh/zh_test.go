@@ -140,6 +140,28 @@ func TestSynonymsExpandScan(t *testing.T) {
 	}
 }
 
+func TestBigramsAcross(t *testing.T) {
+	t.Parallel()
+	a := zh.MustDefault()
+	grams, across := a.BigramsAcross(a.Normalize("房产证丢了怎么办 app 能办吗"))
+	got := map[string]bool{}
+	for i, g := range grams {
+		got[g] = across[i]
+	}
+	for g, want := range map[string]bool{
+		"房产": false, "产证": false, // inside 房产证
+		"证丢": true, // straddles the edge of 房产证
+		"能办": false, // between single-character words
+	} {
+		if v, ok := got[g]; !ok || v != want {
+			t.Errorf("bigram %s: across %v (present %v), want %v", g, v, ok, want)
+		}
+	}
+	if want := zh.Bigrams(a.Normalize("房产证丢了怎么办 app 能办吗")); !reflect.DeepEqual(grams, want) {
+		t.Errorf("grams %v, want the same as Bigrams %v", grams, want)
+	}
+}
+
 func TestParseSynonymsErrors(t *testing.T) {
 	t.Parallel()
 	id := func(s string) string { return s }
