@@ -150,7 +150,7 @@ func TestBigramsAcross(t *testing.T) {
 	}
 	for g, want := range map[string]bool{
 		"房产": false, "产证": false, // inside 房产证
-		"证丢": true, // straddles the edge of 房产证
+		"证丢": true,  // straddles the edge of 房产证
 		"能办": false, // between single-character words
 	} {
 		if v, ok := got[g]; !ok || v != want {
