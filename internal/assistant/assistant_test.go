@@ -96,6 +96,9 @@ func TestDialogues(t *testing.T) {
 			{q: "身份证号码110101199003071234，居住证怎么续签", status: assistant.Answered, item: "FT-003", aspect: assistant.Overview},
 			{q: "那办居住证的咨询电话是多少", status: assistant.Answered, aspect: assistant.Contact},
 		},
+		"coming here from another province is a question about here": {
+			{q: "我从江西过来上班，居住证怎么申请", status: assistant.Answered, item: "FT-002"},
+		},
 		"declines what is not a service question": {
 			{q: "帮我写首诗", status: assistant.OutOfScope, has: []string{"12345"}},
 			{q: "北京积分落户要多少分", status: assistant.OutOfScope},

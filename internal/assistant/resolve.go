@@ -457,7 +457,7 @@ func (as *Assistant) asksForPerson(norm string) bool {
 
 // movement words mean a question about another place still concerns this
 // district: moving insurance, a household or a claim between them.
-var movement = []string{"深圳", "福田", "转", "迁", "回", "异地", "老家", "外地", "备案", "报销", "结算", "来深", "投靠"}
+var movement = []string{"深圳", "福田", "转", "迁", "回", "异地", "老家", "外地", "备案", "报销", "结算", "来深", "过来", "投靠"}
 
 // elsewhere reports a place outside the district in a question that does
 // not tie it to the district.
