@@ -81,8 +81,8 @@ func (ix *Index) Analyse(text string) Query {
 	for _, w := range ix.a.TermsNormalized(norm) {
 		add(Term{Text: w, Weight: 1, Source: FromQuery})
 	}
-	// Phrases are also matched with aspect particles taken out, so that
-	// 生了孩子 reads as 生孩子 and 丢过 as 丢.
+	// Phrases are also matched with aspect particles and 一下 taken out,
+	// so that 生了孩子 reads as 生孩子, 丢过 as 丢, 登记一下失业 as 登记失业.
 	compact := particles.Replace(norm)
 	ix.expand(norm, ix.params.Synonym, add)
 	if compact != norm {
@@ -124,7 +124,7 @@ func (ix *Index) Analyse(text string) Query {
 	return q
 }
 
-var particles = strings.NewReplacer("了", "", "过", "", "着", "")
+var particles = strings.NewReplacer("了", "", "过", "", "着", "", "一下", "")
 
 // expand adds the synonym table's terms for text. The terms of one phrase
 // share its weight (divided by the square root of their number), so a
