@@ -94,7 +94,9 @@ func (ix *Index) Analyse(text string) Query {
 	for _, e := range ix.a.Synonyms().Expand(norm) {
 		for i := range q.Words {
 			w := &q.Words[i]
-			if w.Source == FromQuery && w.Text != e.Phrase && strings.Contains(e.Phrase, w.Text) && !ix.a.Synonyms().Adds(e.Phrase, w.Text) {
+			// The parts of a phrase in parts are words in their own right.
+			if w.Source == FromQuery && w.Text != e.Phrase && !strings.Contains(e.Phrase, zh.Gap) &&
+				strings.Contains(e.Phrase, w.Text) && !ix.a.Synonyms().Adds(e.Phrase, w.Text) {
 				w.Weight = math.Min(w.Weight, ix.params.InPhrase)
 			}
 		}

@@ -18,7 +18,9 @@ import (
 //
 // Any phrase on the left found in a query adds the terms on the right.
 // Matching is by substring of the normalised text, so a rule still fires
-// when the segmenter cuts the phrase differently.
+// when the segmenter cuts the phrase differently. A phrase in parts,
+// 找工作…补贴, matches its parts in order with at most MaxGap characters
+// between them and no sentence end: 找工作有没有补贴.
 type Synonyms struct {
 	rules []synRule // longest phrase first
 	words []string
@@ -31,9 +33,16 @@ type Synonyms struct {
 
 type synRule struct {
 	phrase string
+	parts  []string // of a phrase in parts, else nil
 	adds   []string
 	line   int
 }
+
+// Gap separates the parts of a phrase in parts.
+const Gap = "…"
+
+// MaxGap is how many characters may stand between the parts of a phrase.
+const MaxGap = 6
 
 // ParseSynonyms reads a synonym table; norm normalises both sides.
 func ParseSynonyms(data string, norm func(string) string) (*Synonyms, error) {
@@ -55,12 +64,27 @@ func ParseSynonyms(data string, norm func(string) string) (*Synonyms, error) {
 			return nil, fmt.Errorf("line %d: want \"phrases = terms\"", n)
 		}
 		adds := strings.Fields(norm(right))
-		phrases := strings.Fields(norm(left))
+		var phrases []string
+		partsOf := map[string][]string{}
+		for _, f := range strings.Fields(left) {
+			var parts []string
+			for _, part := range strings.Split(f, Gap) {
+				if part = strings.TrimSpace(norm(part)); part == "" {
+					return nil, fmt.Errorf("line %d: empty part in %q", n, f)
+				}
+				parts = append(parts, part)
+			}
+			p := strings.Join(parts, Gap)
+			phrases = append(phrases, p)
+			if len(parts) > 1 {
+				partsOf[p] = parts
+			}
+		}
 		if len(adds) == 0 || len(phrases) == 0 {
 			return nil, fmt.Errorf("line %d: empty side", n)
 		}
 		for _, p := range phrases {
-			s.rules = append(s.rules, synRule{phrase: p, adds: adds, line: n})
+			s.rules = append(s.rules, synRule{phrase: p, parts: partsOf[p], adds: adds, line: n})
 			if s.adding[p] == nil {
 				s.adding[p] = map[string]bool{}
 			}
@@ -69,7 +93,7 @@ func ParseSynonyms(data string, norm func(string) string) (*Synonyms, error) {
 			}
 		}
 		for _, w := range append(phrases, adds...) {
-			if !seen[w] {
+			if !seen[w] && !strings.Contains(w, Gap) {
 				seen[w] = true
 				s.words = append(s.words, w)
 			}
@@ -93,6 +117,35 @@ func (s *Synonyms) Len() int { return len(s.rules) }
 // Words lists every phrase and term in the table (for the segmenter).
 func (s *Synonyms) Words() []string { return s.words }
 
+// matchAt reports whether the rule's phrase starts at byte i of norm.
+func (r *synRule) matchAt(norm string, i int) bool {
+	if r.parts == nil {
+		return strings.HasPrefix(norm[i:], r.phrase)
+	}
+	if !strings.HasPrefix(norm[i:], r.parts[0]) {
+		return false
+	}
+	pos := i + len(r.parts[0])
+	for _, part := range r.parts[1:] {
+		found := false
+		for gap, end := 0, pos; gap <= MaxGap && end < len(norm); gap++ {
+			if strings.HasPrefix(norm[end:], part) {
+				pos, found = end+len(part), true
+				break
+			}
+			c, size := utf8.DecodeRuneInString(norm[end:])
+			if strings.ContainsRune(".?!;", c) {
+				return false
+			}
+			end += size
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
 // Expansion is a term a synonym rule adds, and the phrase that fired it.
 type Expansion struct {
 	Term   string
@@ -106,7 +159,7 @@ func (s *Synonyms) Expand(norm string) []Expansion {
 	var fired []int
 	for i, c := range norm {
 		for _, ri := range s.byFirst[c] {
-			if strings.HasPrefix(norm[i:], s.rules[ri].phrase) {
+			if s.rules[ri].matchAt(norm, i) {
 				fired = append(fired, ri)
 			}
 		}

@@ -162,6 +162,37 @@ func TestBigramsAcross(t *testing.T) {
 	}
 }
 
+func TestSynonymsInParts(t *testing.T) {
+	t.Parallel()
+	s, err := zh.ParseSynonyms("找工作…补贴 = 求职补贴\n个体户…交…公积金 = 缴存登记\n", func(s string) string { return s })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]bool{
+		"找工作补贴":         true,
+		"找工作有没有补贴":      true,  // three characters between
+		"找工作的时候有没有补贴":   true,  // six
+		"找工作的时候有没有什么补贴": false, // eight
+		"补贴找工作":         false, // out of order
+		"找工作?有补贴吗":      false, // a sentence end between
+		"个体户能不能交公积金":    true,
+		"个体户公积金能交吗":     false,
+	} {
+		got := len(s.Expand(text)) > 0
+		if got != want {
+			t.Errorf("Expand(%q) fired %v, want %v", text, got, want)
+		}
+	}
+	for _, w := range s.Words() {
+		if strings.Contains(w, zh.Gap) {
+			t.Errorf("phrase in parts %q offered to the segmenter", w)
+		}
+	}
+	if _, err := zh.ParseSynonyms("找工作…… = 求职", func(s string) string { return s }); err == nil {
+		t.Error("an empty part was accepted")
+	}
+}
+
 func TestParseSynonymsErrors(t *testing.T) {
 	t.Parallel()
 	id := func(s string) string { return s }
