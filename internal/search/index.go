@@ -59,6 +59,9 @@ type Params struct {
 	// such as 居住证申领 and 居住证签注（续期）, a question that says
 	// nothing of 签注 or 续期 goes to the one it leaves least unexplained.
 	Coverage float64
+	// Partial is the share of coverage credit a name word gets for each
+	// of its characters a shorter query word spells (注销 in 简易注销).
+	Partial float64
 	// Rerank is how many lexical candidates the coverage step reorders.
 	Rerank int
 	// InPhrase is the weight left to a query word that is part of a
@@ -78,6 +81,7 @@ func DefaultParams() Params {
 		Synonym:      0.8,
 		Pinyin:       0.7,
 		Coverage:     0.5,
+		Partial:      0.5,
 		Rerank:       20,
 		InPhrase:     0.5,
 	}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/fuwu-gov/fuwu/internal/zh"
 )
@@ -363,6 +364,9 @@ func (ix *Index) coverage(q Query, top []int32) (map[int32]float64, map[int32][]
 			if inQuery[w] {
 				have += wt
 				named[d] = append(named[d], w)
+			} else if part := partIn(w, q.Words); part > 0 {
+				// 注销 covers some of 简易注销, by its share of the characters.
+				have += wt * part * ix.params.Partial
 			}
 		}
 		if all > 0 {
@@ -370,6 +374,19 @@ func (ix *Index) coverage(q Query, top []int32) (map[int32]float64, map[int32][]
 		}
 	}
 	return out, named
+}
+
+// partIn is the largest share of w's characters that one query word of
+// two or more characters, standing inside w, spells.
+func partIn(w string, words []Term) float64 {
+	n := utf8.RuneCountInString(w)
+	best := 0
+	for _, t := range words {
+		if l := utf8.RuneCountInString(t.Text); l >= 2 && l < n && l > best && strings.Contains(w, t.Text) {
+			best = l
+		}
+	}
+	return float64(best) / float64(n)
 }
 
 // rerank multiplies each candidate's score by 1 + Coverage × its coverage.
