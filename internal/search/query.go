@@ -161,13 +161,14 @@ func (ix *Index) homophones(norm string) []Term {
 	var out []Term
 	for _, run := range hanRuns(norm) {
 		syl := ix.a.Syllables(run)
-		// A typo breaks a word, so it never lies strictly inside a word the
-		// dictionary recognised (生证 inside 出生证 is no typo for 深圳).
+		// A typo breaks a word, so a window never cuts a word the
+		// dictionary recognised: 生证 inside 出生证 is no typo for 深圳, nor
+		// 人怎 (人 + half of 怎么) one for 认证.
 		inside := ix.a.WordSpans(string(run))
 		for size := 4; size >= 2; size-- {
 			for i := 0; i+size <= len(run); i++ {
 				win := string(run[i : i+size])
-				if ix.knows(win) || strictlyInside(inside, i, i+size) {
+				if ix.knows(win) || cuts(inside, i, i+size) {
 					continue
 				}
 				// A common word is what the resident meant, not a typo.
@@ -189,11 +190,10 @@ func (ix *Index) homophones(norm string) []Term {
 	return out
 }
 
-// strictlyInside reports whether [i, j) lies within one span and is
-// shorter than it.
-func strictlyInside(spans [][2]int, i, j int) bool {
+// cuts reports whether an edge of [i, j) falls strictly inside a span.
+func cuts(spans [][2]int, i, j int) bool {
 	for _, sp := range spans {
-		if sp[0] <= i && j <= sp[1] && sp[1]-sp[0] > j-i {
+		if sp[0] < i && i < sp[1] || sp[0] < j && j < sp[1] {
 			return true
 		}
 	}
