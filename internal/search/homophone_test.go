@@ -20,7 +20,7 @@ func TestHomophones(t *testing.T) {
 		{"身分证丢了", "身份证", ""},
 		{"居注证怎么办", "居住证", ""},
 		{"没单位的人怎么自己交养老保险", "", "认证"}, // 人怎 is 人 + half of 怎么
-		{"出生证丢了怎么补", "", "深圳"},          // 生证 is inside 出生证
+		{"出生证丢了怎么补", "", "深圳"},       // 生证 is inside 出生证
 	} {
 		added := map[string]bool{}
 		for _, w := range ix.Analyse(c.q).Words {
