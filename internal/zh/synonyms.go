@@ -29,6 +29,7 @@ type Synonyms struct {
 	// scanned once instead of once per rule.
 	byFirst map[rune][]int
 	adding  map[string]map[string]bool // phrase → terms its rules add
+	terms   map[string]bool            // every term a rule adds
 }
 
 type synRule struct {
@@ -46,7 +47,7 @@ const MaxGap = 6
 
 // ParseSynonyms reads a synonym table; norm normalises both sides.
 func ParseSynonyms(data string, norm func(string) string) (*Synonyms, error) {
-	s := &Synonyms{adding: map[string]map[string]bool{}}
+	s := &Synonyms{adding: map[string]map[string]bool{}, terms: map[string]bool{}}
 	seen := map[string]bool{}
 	sc := bufio.NewScanner(strings.NewReader(data))
 	n := 0
@@ -90,6 +91,7 @@ func ParseSynonyms(data string, norm func(string) string) (*Synonyms, error) {
 			}
 			for _, a := range adds {
 				s.adding[p][a] = true
+				s.terms[a] = true
 			}
 		}
 		for _, w := range append(phrases, adds...) {

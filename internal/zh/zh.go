@@ -256,8 +256,25 @@ func (a *Analyzer) TermsNormalized(norm string) []string {
 				continue
 			}
 			out = append(out, w)
+			out = a.lexiconInside(out, w)
 		}
 	})
+	return out
+}
+
+// lexiconInside appends the terms of the synonym table, of four or more
+// characters, that stand inside a longer word: search mode gives only the
+// two- and three-character sub-words, so 医保关系转移接续 would not yield
+// 转移接续, the term 转过来 adds.
+func (a *Analyzer) lexiconInside(out []string, w string) []string {
+	rs := []rune(w)
+	for l := 4; l < len(rs); l++ {
+		for i := 0; i+l <= len(rs); i++ {
+			if sub := string(rs[i : i+l]); a.synonyms.terms[sub] {
+				out = append(out, sub)
+			}
+		}
+	}
 	return out
 }
 

@@ -38,6 +38,8 @@ func TestTermsKeepsLexiconWords(t *testing.T) {
 		{"社保卡丢了咋补", []string{"社保卡"}, []string{"咋"}},
 		{"公积金提取", []string{"公积金", "提取"}, nil},
 		{"娃刚出生怎么上户口", []string{"出生", "上户口"}, []string{"怎么"}},
+		// A synonym term of four characters inside a longer lexicon word.
+		{"医保关系转移接续", []string{"医保", "转移", "转移接续"}, nil},
 	} {
 		got := a.Terms(tc.text)
 		set := map[string]bool{}
