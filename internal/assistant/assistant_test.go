@@ -99,6 +99,10 @@ func TestDialogues(t *testing.T) {
 		"coming here from another province is a question about here": {
 			{q: "我从江西过来上班，居住证怎么申请", status: assistant.Answered, item: "FT-002"},
 		},
+		"named only through a synonym, a restaurant tip is not a licence question": {
+			{q: "附近有什么好吃的饭馆推荐", status: assistant.OutOfScope},
+			{q: "开饭馆要办什么证", status: assistant.Answered, item: "FT-100"},
+		},
 		"declines what is not a service question": {
 			{q: "帮我写首诗", status: assistant.OutOfScope, has: []string{"12345"}},
 			{q: "北京积分落户要多少分", status: assistant.OutOfScope},

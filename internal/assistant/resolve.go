@@ -148,11 +148,16 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	}
 	top := hits[0]
 	named := top.Coverage >= namedCoverage
-	if !named {
+	// A question that names the item only through a synonym (餐厅 →
+	// 食品经营许可证) is still checked for what is not a service question:
+	// "推荐一下附近好吃的餐厅" asks for a restaurant, not a licence.
+	if !named || !namesInOwnWords(top, q) {
 		if hs := as.scope.match(t.in.norm); len(hs) > 0 {
 			t.status, t.scope, t.reason = OutOfScope, hs[0].label, "非政务服务问题："+hs[0].cue
 			return
 		}
+	}
+	if !named {
 		if p, ok := as.elsewhere(t.in.norm); ok {
 			t.status, t.scope, t.reason = OutOfScope, "place", "其他地区的事项："+p
 			return
@@ -209,6 +214,19 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	}
 	t.item, t.status = it, Answered
 	t.faq = as.matchFAQ(it, t.in.norm)
+}
+
+// namesInOwnWords reports whether a name word of the hit is one of the
+// question's own words, not only a synonym or pinyin expansion.
+func namesInOwnWords(h search.Hit, q search.Query) bool {
+	for _, n := range h.NameTerms {
+		for _, w := range q.Words {
+			if w.Text == n && w.Source == search.FromQuery {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // distinguish decides between close candidates. A question that says
