@@ -135,45 +135,34 @@ func TestIndexUpsertRemove(t *testing.T) {
 // fresh load would: the same scores, whatever the timing.
 func TestFollowImportMatchesLoad(t *testing.T) {
 	t.Parallel()
-	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
-		t.Run(string(d), func(t *testing.T) {
-			t.Parallel()
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			db, err := store.Open(ctx, storetest.URL(t, d))
-			if err != nil {
-				t.Fatal(err)
+	storetest.Each(t, []store.Migrations{kb.Migrations}, func(t *testing.T, db *store.DB) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		s := kb.NewStore(db)
+		following := search.New(zh.MustDefault(), search.DefaultParams())
+		changes := db.Subscribe(kb.Topic)
+		if err := search.Load(ctx, following, s); err != nil {
+			t.Fatal(err)
+		}
+		go search.Follow(ctx, following, s, changes)
+		if _, err := s.ImportFS(ctx, data.KB(), "demo", kb.ImportOptions{Upsert: kb.UpsertOptions{Status: kb.Published}}); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "import indexed", func() bool { return following.Len() == 120 })
+		fresh := search.New(zh.MustDefault(), search.DefaultParams())
+		if err := search.Load(ctx, fresh, s); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"娃刚出生怎么上户口", "居住证快到期了怎么续", "退休金网上能领吗", "低保怎么申请"} {
+			got, want := following.Search(ctx, q, 8).Hits, fresh.Search(ctx, q, 8).Hits
+			if len(got) != len(want) {
+				t.Fatalf("%s: %d hits following, %d fresh", q, len(got), len(want))
 			}
-			t.Cleanup(func() { db.Close() })
-			if err := db.Migrate(ctx, kb.Migrations); err != nil {
-				t.Fatal(err)
-			}
-			s := kb.NewStore(db)
-			following := search.New(zh.MustDefault(), search.DefaultParams())
-			changes := db.Subscribe(kb.Topic)
-			if err := search.Load(ctx, following, s); err != nil {
-				t.Fatal(err)
-			}
-			go search.Follow(ctx, following, s, changes)
-			if _, err := s.ImportFS(ctx, data.KB(), "demo", kb.ImportOptions{Upsert: kb.UpsertOptions{Status: kb.Published}}); err != nil {
-				t.Fatal(err)
-			}
-			waitFor(t, "import indexed", func() bool { return following.Len() == 120 })
-			fresh := search.New(zh.MustDefault(), search.DefaultParams())
-			if err := search.Load(ctx, fresh, s); err != nil {
-				t.Fatal(err)
-			}
-			for _, q := range []string{"娃刚出生怎么上户口", "居住证快到期了怎么续", "退休金网上能领吗", "低保怎么申请"} {
-				got, want := following.Search(ctx, q, 8).Hits, fresh.Search(ctx, q, 8).Hits
-				if len(got) != len(want) {
-					t.Fatalf("%s: %d hits following, %d fresh", q, len(got), len(want))
-				}
-				for i := range got {
-					if got[i].ID != want[i].ID || got[i].Score != want[i].Score {
-						t.Errorf("%s #%d: following %s %.6f, fresh %s %.6f", q, i, got[i].ID, got[i].Score, want[i].ID, want[i].Score)
-					}
+			for i := range got {
+				if got[i].ID != want[i].ID || got[i].Score != want[i].Score {
+					t.Errorf("%s #%d: following %s %.6f, fresh %s %.6f", q, i, got[i].ID, got[i].Score, want[i].ID, want[i].Score)
 				}
 			}
-		})
-	}
+		}
+	})
 }

@@ -310,21 +310,8 @@ func forRuns(s string, fn func(run string, han bool)) {
 // text (a single-character run gives itself), the n-gram channel that
 // finds what segmentation misses.
 func Bigrams(norm string) []string {
-	var out []string
-	forRuns(norm, func(run string, han bool) {
-		if !han {
-			return
-		}
-		rs := []rune(run)
-		if len(rs) == 1 {
-			out = append(out, run)
-			return
-		}
-		for i := 0; i+1 < len(rs); i++ {
-			out = append(out, string(rs[i:i+2]))
-		}
-	})
-	return out
+	grams, _ := bigrams(norm, nil)
+	return grams
 }
 
 // BigramsAcross returns the character bigrams of norm, like Bigrams, and
@@ -332,6 +319,12 @@ func Bigrams(norm string) []string {
 // characters (证丢 in 房产证丢了): such a bigram is evidence of a phrase
 // pattern, not of the thing asked about.
 func (a *Analyzer) BigramsAcross(norm string) ([]string, []bool) {
+	return bigrams(norm, a)
+}
+
+// bigrams cuts norm into bigrams; with an analyser it also tells which
+// straddle a word edge.
+func bigrams(norm string, a *Analyzer) ([]string, []bool) {
 	var grams []string
 	var across []bool
 	forRuns(norm, func(run string, han bool) {
@@ -345,9 +338,11 @@ func (a *Analyzer) BigramsAcross(norm string) ([]string, []bool) {
 			return
 		}
 		word := make([]int, len(rs)) // span number + 1, 0 for single characters
-		for k, sp := range a.WordSpans(run) {
-			for i := sp[0]; i < sp[1]; i++ {
-				word[i] = k + 1
+		if a != nil {
+			for k, sp := range a.WordSpans(run) {
+				for i := sp[0]; i < sp[1]; i++ {
+					word[i] = k + 1
+				}
 			}
 		}
 		for i := 0; i+1 < len(rs); i++ {
