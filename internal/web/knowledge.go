@@ -150,14 +150,23 @@ func (s *Server) itemNew(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "item_edit.html", s.consolePage(r, "items", "新建事项", d))
 }
 
-func (s *Server) itemEdit(w http.ResponseWriter, r *http.Request) {
+// pathItem loads the item named in the path, or renders why it cannot.
+func (s *Server) pathItem(w http.ResponseWriter, r *http.Request) (kb.Record, bool) {
 	rec, err := s.cfg.KB.Item(r.Context(), r.PathValue("id"))
 	if errors.Is(err, kb.ErrNotFound) {
 		s.renderError(w, r, http.StatusNotFound, "事项不存在。")
-		return
+		return rec, false
 	}
 	if err != nil {
 		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
+		return rec, false
+	}
+	return rec, true
+}
+
+func (s *Server) itemEdit(w http.ResponseWriter, r *http.Request) {
+	rec, ok := s.pathItem(w, r)
+	if !ok {
 		return
 	}
 	d, err := s.editorData(r, rec, false)
@@ -276,13 +285,8 @@ func (s *Server) itemCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) itemSave(w http.ResponseWriter, r *http.Request) {
-	rec, err := s.cfg.KB.Item(r.Context(), r.PathValue("id"))
-	if errors.Is(err, kb.ErrNotFound) {
-		s.renderError(w, r, http.StatusNotFound, "事项不存在。")
-		return
-	}
-	if err != nil {
-		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
+	rec, ok := s.pathItem(w, r)
+	if !ok {
 		return
 	}
 	if rec.Status == kb.Published {
