@@ -3,7 +3,6 @@ package kb_test
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -17,7 +16,6 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
-	"github.com/xuri/excelize/v2"
 )
 
 // syntheticItems makes n distinct items from the demo catalogue's
@@ -263,27 +261,11 @@ func TestImportCancelled(t *testing.T) {
 func writeExcelLikeXLSX(t testing.TB, items []kb.Item) string {
 	t.Helper()
 	var b bytes.Buffer
-	if err := kb.WriteSheetCSV(&b, items); err != nil {
+	if err := kb.WriteSheetXLSX(&b, items); err != nil {
 		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b.Bytes(), []byte("\ufeff")))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := excelize.NewFile()
-	defer f.Close()
-	for i, r := range rows {
-		vals := make([]any, len(r))
-		for j, v := range r {
-			vals[j] = v
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow("Sheet1", cell, &vals); err != nil {
-			t.Fatal(err)
-		}
 	}
 	path := filepath.Join(t.TempDir(), "excel-like.xlsx")
-	if err := f.SaveAs(path); err != nil {
+	if err := os.WriteFile(path, kb.ExcelLike(t, b.Bytes()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -1,0 +1,4 @@
+package kb
+
+// ExcelLike is excelLike for the external tests.
+var ExcelLike = excelLike
