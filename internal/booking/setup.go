@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -388,7 +389,7 @@ func (s *Service) Seed(ctx context.Context, actor string) (SeedReport, error) {
 		}
 		var ids []string
 		for _, it := range items {
-			if it.Offline.Appointment && contains(it.Offline.Halls, h.ID) {
+			if it.Offline.Appointment && slices.Contains(it.Offline.Halls, h.ID) {
 				ids = append(ids, it.ID)
 			}
 		}
@@ -401,15 +402,6 @@ func (s *Service) Seed(ctx context.Context, actor string) (SeedReport, error) {
 		rep.Windows++
 	}
 	return rep, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // itemName looks an item's name up in the knowledge base; only

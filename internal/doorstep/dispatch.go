@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -36,7 +37,7 @@ func (s *Service) checkSpecialist(sp *Specialist) (masked, sealed string, err er
 	var streets []string
 	for _, st := range sp.Streets {
 		k := StreetKey(st)
-		if k == "" || containsStr(streets, k) {
+		if k == "" || slices.Contains(streets, k) {
 			continue
 		}
 		if !s.knownStreet(k) {
@@ -46,7 +47,7 @@ func (s *Service) checkSpecialist(sp *Specialist) (masked, sealed string, err er
 	}
 	var themes []string
 	for _, th := range sp.Themes {
-		if th = strings.TrimSpace(th); th != "" && !containsStr(themes, th) {
+		if th = strings.TrimSpace(th); th != "" && !slices.Contains(themes, th) {
 			themes = append(themes, th)
 		}
 	}
@@ -65,15 +66,6 @@ func (s *Service) checkSpecialist(sp *Specialist) (masked, sealed string, err er
 		masked = privacy.MaskMobile(m)
 	}
 	return masked, sealed, nil
-}
-
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // AddSpecialist registers a specialist.
@@ -188,8 +180,8 @@ func Rank(specialists []Specialist, street, theme string) []Candidate {
 			continue
 		}
 		c := Candidate{Specialist: sp,
-			StreetMatch: street != "" && containsStr(sp.Streets, street),
-			ThemeMatch:  theme != "" && containsStr(sp.Themes, theme),
+			StreetMatch: street != "" && slices.Contains(sp.Streets, street),
+			ThemeMatch:  theme != "" && slices.Contains(sp.Themes, theme),
 			Full:        sp.MaxLoad > 0 && sp.Load >= sp.MaxLoad}
 		if !c.StreetMatch && !c.ThemeMatch {
 			continue

@@ -255,9 +255,14 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Request, error) {
 		f.Limit = 500
 	}
 	q += fmt.Sprintf(` ORDER BY r.id DESC LIMIT %d`, f.Limit)
+	return s.queryRequests(ctx, "list requests", q, args...)
+}
+
+// queryRequests runs a query selecting requestColumns and scans its rows.
+func (s *Service) queryRequests(ctx context.Context, what, q string, args ...any) ([]Request, error) {
 	rows, err := s.db.Query(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("list requests: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []Request

@@ -257,18 +257,5 @@ func (s *Service) requestsIn(ctx context.Context, from, to string) ([]Request, e
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.Query(ctx, `SELECT `+requestColumns+requestFrom+` WHERE r.created_at >= ? AND r.created_at < ? ORDER BY r.id`, lo, hi)
-	if err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	defer rows.Close()
-	var out []Request
-	for rows.Next() {
-		r, err := s.scanRequest(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return s.queryRequests(ctx, "export", `SELECT `+requestColumns+requestFrom+` WHERE r.created_at >= ? AND r.created_at < ? ORDER BY r.id`, lo, hi)
 }

@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -106,7 +107,7 @@ func (s *Server) renderBooking(w http.ResponseWriter, r *http.Request, status in
 	if len(d.Halls) == 1 && hallID == "" {
 		hallID = d.Halls[0].ID
 	}
-	if h, ok := halls[hallID]; ok && contains(ids, hallID) {
+	if h, ok := halls[hallID]; ok && slices.Contains(ids, hallID) {
 		d.Hall = h
 		if d.Days, err = s.cfg.Booking.Days(ctx, hallID, itemID); err != nil {
 			_, problem = userMessage(err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
@@ -53,7 +54,7 @@ func (s *Server) itemsPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	keep := func(it kb.Item) bool {
-		return (d.Theme == "" || it.Theme == d.Theme) && (d.Audience == "" || contains(it.Audience, d.Audience))
+		return (d.Theme == "" || it.Theme == d.Theme) && (d.Audience == "" || slices.Contains(it.Audience, d.Audience))
 	}
 	switch {
 	case d.Query != "" && s.cfg.Search != nil:

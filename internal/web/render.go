@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,7 +61,7 @@ var funcs = template.FuncMap{
 		return out
 	},
 	"add":           func(a, b int) int { return a + b },
-	"contains":      func(list []string, s string) bool { return contains(list, s) },
+	"contains":      slices.Contains[[]string],
 	"paras":         func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
 	"yuan":          doorstep.Yuan,
 	"actionLabel":   func(a assistant.SensitiveAction) string { return actionLabels[a] },
@@ -74,15 +75,6 @@ var funcs = template.FuncMap{
 		}
 		return 200 * n / max
 	},
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func loadTemplates() (*templates, error) {
