@@ -32,6 +32,28 @@ func parseCharMap(m charMap, data string) {
 	}
 }
 
+// resolve makes every fold final: OpenCC's table and the variants chain
+// some characters (鏇 → 镟 → 旋), and one pass of Normalize must give
+// what a second would.
+func (m charMap) resolve() {
+	for from, to := range m {
+		seen := map[rune]bool{from: true}
+		for {
+			next, ok := m[to]
+			if !ok || seen[to] {
+				break
+			}
+			seen[to] = true
+			to = next
+		}
+		if to == from {
+			delete(m, from) // a cycle folds nothing
+			continue
+		}
+		m[from] = to
+	}
+}
+
 // Normalize returns s folded for matching: full-width forms to half-width,
 // letters to lower case, traditional to simplified characters, look-alike
 // characters to the usual ones, Chinese punctuation to ASCII, and runs of

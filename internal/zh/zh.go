@@ -71,6 +71,7 @@ func Load() (*Analyzer, error) {
 		return nil, err
 	}
 	parseCharMap(a.chars, string(variants))
+	a.chars.resolve()
 
 	base, err := readGzip("dict/base.txt.gz")
 	if err != nil {
