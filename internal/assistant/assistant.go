@@ -213,8 +213,11 @@ func (as *Assistant) turn(ctx context.Context, req Request, onDelta func(string)
 		if err != nil {
 			return Reply{}, err
 		}
-		if ok {
+		switch {
+		case ok:
 			st = s
+		case !req.NewConversation:
+			convID = NewConversationID()
 		}
 	} else {
 		convID = NewConversationID()
@@ -245,7 +248,10 @@ func (as *Assistant) turn(ctx context.Context, req Request, onDelta func(string)
 	} else if onDelta != nil {
 		streamText(reply.Answer, onDelta)
 	}
-	rec.Answer = reply.Answer
+	rec.Answer = reply.redacted()
+	if reply.keptMessage != "" {
+		rec.Question = reply.keptMessage
+	}
 
 	// Remember the dialogue.
 	next := t.state
@@ -265,6 +271,11 @@ func (as *Assistant) turn(ctx context.Context, req Request, onDelta func(string)
 	case Handoff:
 		next.Failures = 0
 	}
+	// The answer exists now: it is remembered and recorded whole even if
+	// the resident has closed the page meanwhile, rather than half-written
+	// and reported as a server error.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
 	if err := as.cfg.States.Save(ctx, convID, next); err != nil {
 		return Reply{}, err
 	}
@@ -289,6 +300,9 @@ func (as *Assistant) turn(ctx context.Context, req Request, onDelta func(string)
 		"items", strings.Join(rec.Items, ","), "generated", reply.Generated, "ms", rec.Latency.Milliseconds())
 	return reply, nil
 }
+
+// recordTimeout bounds saving the dialogue state and recording the turn.
+const recordTimeout = 10 * time.Second
 
 // ErrBadRequest marks input the assistant will not take (an empty
 // message, a malformed conversation id).

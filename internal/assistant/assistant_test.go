@@ -220,3 +220,30 @@ func TestConcurrentConversations(t *testing.T) {
 }
 
 var _ = fmt.Sprintf
+
+// Issue 10, finding 1: a client cannot choose a conversation's id. An id
+// the assistant never issued starts a fresh conversation under a new id;
+// only a caller that vouches for the id (the web, holding its capability)
+// keeps it.
+func TestUnknownConversationIDStartsFresh(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	ctx := context.Background()
+	r, err := as.Ask(ctx, assistant.Request{ConversationID: "attacker-chosen-id", Message: "社保卡丢了怎么补"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ConversationID == "attacker-chosen-id" || len(r.ConversationID) < 20 {
+		t.Fatalf("conversation id %q: the client's choice was taken", r.ConversationID)
+	}
+	// The issued id continues the conversation.
+	r2, err := as.Ask(ctx, assistant.Request{ConversationID: r.ConversationID, Message: "要带什么"})
+	if err != nil || r2.ConversationID != r.ConversationID {
+		t.Fatalf("follow-up = %q, %v", r2.ConversationID, err)
+	}
+	fresh := assistant.NewConversationID()
+	r3, err := as.Ask(ctx, assistant.Request{ConversationID: fresh, NewConversation: true, Message: "社保卡丢了怎么补"})
+	if err != nil || r3.ConversationID != fresh {
+		t.Fatalf("server-issued id = %q, %v", r3.ConversationID, err)
+	}
+}

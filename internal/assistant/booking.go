@@ -57,6 +57,14 @@ var (
 	dayRe          = regexp.MustCompile(`(\d{1,2})月(\d{1,2})[日号]|(\d{4})-(\d{2})-(\d{2})`)
 )
 
+// What the transcript keeps of a message that gave a name or an address
+// for a booking: the booking has them (masked and sealed), the record of
+// the conversation does not need them.
+const (
+	keptName    = "（办事人姓名，已隐去）"
+	keptAddress = "（上门地址，已隐去）"
+)
+
 func hasAny(s string, words []string) bool {
 	for _, w := range words {
 		if strings.Contains(s, w) {
@@ -162,6 +170,7 @@ func (as *Assistant) bookingTurn(ctx context.Context, t *turnState, r *Reply) {
 		}
 		d.Name = name
 		d.Step = "mobile"
+		r.keptMessage = keptName
 	case "mobile":
 		m := mobileRe.FindStringSubmatch(t.in.raw)
 		if m == nil {
@@ -183,8 +192,9 @@ func (as *Assistant) bookingTurn(ctx context.Context, t *turnState, r *Reply) {
 			}
 		}
 		t.state.Booking = nil
-		r.Answer = fmt.Sprintf("预约成功！\n事项：%s\n地点：%s\n时间：%s %s\n预约码：%s\n请携带所需材料按时到场，凭预约码取号。如需取消或改约，可在“预约查询”中输入预约码办理。",
+		r.Answer = fmt.Sprintf("预约成功！\n事项：%s\n地点：%s\n时间：%s %s\n预约码：%s\n请记下预约码（聊天记录中不再显示），携带所需材料按时到场，凭预约码取号。如需取消或改约，可在“预约查询”中输入预约码和手机号后四位办理。",
 			it.Name, hall, d.Day, d.Time, code)
+		r.secrets = append(r.secrets, code)
 		r.Suggestions = []string{"需要带什么材料？", HandoffSuggestion}
 		return
 	}
@@ -393,6 +403,7 @@ func (as *Assistant) doorstepTurn(ctx context.Context, t *turnState, r *Reply, i
 			return
 		}
 		d.Name, d.Step = name, "address"
+		r.keptMessage = keptName
 		ask("请告诉我上门地址（街道、小区、楼栋门牌）。")
 	case "address":
 		addr := strings.TrimSpace(t.in.masked)
@@ -401,6 +412,7 @@ func (as *Assistant) doorstepTurn(ctx context.Context, t *turnState, r *Reply, i
 			return
 		}
 		d.Street, d.Step = addr, "mobile"
+		r.keptMessage = keptAddress
 		ask("请提供联系手机号码，便于工作人员联系您（号码只用于本次申请，不会出现在聊天记录中）。")
 	case "mobile":
 		m := mobileRe.FindStringSubmatch(t.in.raw)
@@ -415,7 +427,8 @@ func (as *Assistant) doorstepTurn(ctx context.Context, t *turnState, r *Reply, i
 			return
 		}
 		t.state.Booking = nil
-		r.Answer = fmt.Sprintf("上门办理申请已提交！\n事项：%s\n申请编号：%s\n工作人员会尽快电话联系您，确认上门时间和需要准备的材料。", itemName, num)
+		r.Answer = fmt.Sprintf("上门办理申请已提交！\n事项：%s\n申请编号：%s\n请记下申请编号（聊天记录中不再显示）。工作人员会尽快电话联系您，确认上门时间和需要准备的材料。", itemName, num)
+		r.secrets = append(r.secrets, num)
 		r.Suggestions = []string{"需要带什么材料？", HandoffSuggestion}
 	}
 }

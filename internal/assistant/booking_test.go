@@ -109,3 +109,43 @@ func TestDoorstepInChat(t *testing.T) {
 		t.Fatalf("doorstep not offered: %v", rs[0].Suggestions)
 	}
 }
+
+// Issue 10, finding 1: the booking code (which with the mobile's last four
+// digits changes the booking), the name and the address are shown to the
+// resident in the reply and kept out of the stored transcript.
+func TestBookingSecretsNotInTranscript(t *testing.T) {
+	t.Parallel()
+	fb := &fakeBooker{}
+	rec := &memRecorder{}
+	as := demoAssistant(t, func(c *assistant.Config) { c.Booking, c.Recorder = fb, rec })
+	rs := play(t, as, []step{
+		{q: "新生儿落户要预约吗", status: assistant.Answered, item: "FT-001"},
+		{q: assistant.BookSuggestion, status: assistant.Answered},
+		{q: "2", status: assistant.Answered},
+		{q: "12月2日", status: assistant.Answered},
+		{q: "下午2点半", status: assistant.Answered},
+		{q: "张三丰", status: assistant.Answered, has: []string{"手机"}},
+		{q: "13812345678", status: assistant.Answered, has: []string{"A7K2Q9", "手机号后四位"}},
+	})
+	as2 := demoAssistant(t, func(c *assistant.Config) { c.Booking, c.Recorder = fb, rec })
+	play(t, as2, []step{
+		{q: "我爸满80了想申请高龄津贴，他行动不便", status: assistant.Answered, item: "FT-034"},
+		{q: assistant.DoorstepSuggestion, status: assistant.Answered},
+		{q: "李四光", status: assistant.Answered},
+		{q: "福田街道福华三路88号幸福小区3栋502", status: assistant.Answered},
+		{q: "13912345678", status: assistant.Answered, has: []string{"SM-0001"}},
+	})
+	if !strings.Contains(rs[len(rs)-1].Answer, "A7K2Q9") {
+		t.Fatal("the resident was not shown the code")
+	}
+	for _, tr := range rec.turns {
+		for _, secret := range []string{"A7K2Q9", "SM-0001", "张三丰", "李四光", "幸福小区"} {
+			if strings.Contains(tr.Question, secret) || strings.Contains(tr.Answer, secret) {
+				t.Errorf("transcript keeps %q: %q → %q", secret, tr.Question, tr.Answer)
+			}
+		}
+	}
+	if got := rec.turns[len(rec.turns)-1].Answer; !strings.Contains(got, "已隐去") {
+		t.Errorf("stored answer %q does not say what was left out", got)
+	}
+}

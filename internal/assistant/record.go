@@ -12,9 +12,6 @@ type ConvoRecorder struct{ Store *convo.Store }
 
 // RecordTurn implements Recorder.
 func (r ConvoRecorder) RecordTurn(ctx context.Context, t TurnRecord) (int64, error) {
-	if err := r.Store.EnsureConversation(ctx, t.ConversationID, t.Channel); err != nil {
-		return 0, err
-	}
 	turn := convo.Turn{
 		ConversationID: t.ConversationID, Question: t.Question, Status: string(t.Status), Aspect: string(t.Aspect),
 		ItemIDs: t.Items, Answer: t.Answer, Generated: t.Generated, Model: t.Model,
@@ -23,7 +20,7 @@ func (r ConvoRecorder) RecordTurn(ctx context.Context, t TurnRecord) (int64, err
 	if t.Generated {
 		turn.Label = convo.Label{Generator: t.Generator, Model: t.Model, Time: store.T(t.GeneratedAt)}
 	}
-	saved, err := r.Store.AddTurn(ctx, turn)
+	saved, err := r.Store.RecordTurn(ctx, t.Channel, turn)
 	return saved.ID, err
 }
 

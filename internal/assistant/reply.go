@@ -3,7 +3,10 @@
 // guard → record — answering only from the knowledge base.
 package assistant
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // Status is the typed outcome of a turn.
 type Status string
@@ -37,6 +40,12 @@ type Request struct {
 	ConversationID string `json:"conversation_id,omitempty"`
 	Message        string `json:"message"`
 	Channel        string `json:"-"` // web, api, cli, eval
+	// NewConversation says the caller issued ConversationID itself (the web
+	// binds a fresh id to the resident before the answer streams, and holds
+	// the capability for older ones). Without it an id the assistant does
+	// not know starts a new conversation under an id of its own: a client
+	// can never choose a conversation's id.
+	NewConversation bool `json:"-"`
 }
 
 // Citation names a knowledge-base item an answer is drawn from.
@@ -88,6 +97,24 @@ type Reply struct {
 	// Fallback says why a model answer was replaced by the composed one
 	// (model error, timeout, output guard); empty otherwise. For metrics.
 	Fallback string `json:"-"`
+
+	// What the resident alone may see: secrets in the answer (a booking
+	// code, which with the mobile's last four digits changes the booking)
+	// are shown once and replaced in the stored transcript, and a step that
+	// asked for a name or an address keeps a placeholder as the question.
+	secrets     []string
+	keptMessage string
+}
+
+// redacted is what the transcript keeps of the turn's answer.
+func (r *Reply) redacted() string {
+	out := r.Answer
+	for _, sec := range r.secrets {
+		if sec != "" {
+			out = strings.ReplaceAll(out, sec, "［已隐去］")
+		}
+	}
+	return out
 }
 
 // Service answers residents. Stream calls onDelta with pieces of the answer

@@ -147,6 +147,18 @@ func (s *Store) EnsureConversation(ctx context.Context, id, channel string) erro
 // AddTurn appends t to its conversation and returns it with ID, Index and
 // CreatedAt set. Question, answer and label are masked again on the way in.
 func (s *Store) AddTurn(ctx context.Context, t Turn) (Turn, error) {
+	return s.addTurn(ctx, t, "", false)
+}
+
+// RecordTurn is AddTurn that first creates the conversation on channel if
+// it does not exist, in the same transaction: a conversation is never
+// left without the turn that started it (a client that went away, a
+// crash, a refused write).
+func (s *Store) RecordTurn(ctx context.Context, channel string, t Turn) (Turn, error) {
+	return s.addTurn(ctx, t, channel, true)
+}
+
+func (s *Store) addTurn(ctx context.Context, t Turn, channel string, create bool) (Turn, error) {
 	if t.ConversationID == "" || t.Status == "" {
 		return Turn{}, fmt.Errorf("add turn: %w: conversation and status are required", ErrInput)
 	}
@@ -158,6 +170,12 @@ func (s *Store) AddTurn(ctx context.Context, t Turn) (Turn, error) {
 	}
 	t.Feedback = nil
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		if create {
+			if _, err := tx.Exec(ctx, `INSERT INTO convo_conversations (id, channel, turns, day, created_at, updated_at) VALUES (?, ?, 0, ?, ?, ?)
+				ON CONFLICT (id) DO NOTHING`, t.ConversationID, channel, day, now, now); err != nil {
+				return err
+			}
+		}
 		var n int
 		err := tx.QueryRow(ctx, `UPDATE convo_conversations SET turns = turns + 1, updated_at = ? WHERE id = ? RETURNING turns`,
 			now, t.ConversationID).Scan(&n)

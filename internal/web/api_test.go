@@ -123,7 +123,9 @@ func FuzzChatAPI(f *testing.F) {
 		switch w.Code {
 		case 200:
 			conv, _ := out["conversation_id"].(string)
+			tok, _ := out["conversation_token"].(string)
 			req := httptest.NewRequest("GET", "/api/v1/conversations/"+conv, nil)
+			req.Header.Set("X-Conversation-Token", tok)
 			w := httptest.NewRecorder()
 			e.s.ServeHTTP(w, req)
 			var c struct {

@@ -113,7 +113,11 @@ func (s *Server) chatPage(w http.ResponseWriter, r *http.Request) {
 	p.Scripts = []string{"/static/chat.js"}
 	d := chatData{Starters: starters}
 	if id := r.URL.Query().Get("c"); id != "" {
-		conv, err := s.cfg.Conversations.Conversation(r.Context(), id)
+		var conv Conversation
+		err := fmt.Errorf("conversation %q not this browser's: %w", id, ErrNoConversation)
+		if s.ownsConversation(r, id, "") {
+			conv, err = s.cfg.Conversations.Conversation(r.Context(), id)
+		}
 		switch {
 		case err == nil:
 			d.ConversationID = conv.ID
@@ -124,7 +128,7 @@ func (s *Server) chatPage(w http.ResponseWriter, r *http.Request) {
 				d.Turns = append(d.Turns, v)
 			}
 		case errors.Is(err, ErrNoConversation):
-			p.Error = "这段对话已过期，请重新提问。"
+			p.Error = "这段对话已过期或不属于本浏览器，请重新提问。"
 		default:
 			slog.ErrorContext(r.Context(), "load conversation", "err", err)
 			p.Error = "暂时无法读取对话记录。"
@@ -170,6 +174,16 @@ func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
+// logTurnError logs a failed turn: a resident who closed the page or
+// cancelled the request is no server error, so it is not logged as one.
+func logTurnError(ctx context.Context, what string, err error) {
+	if errors.Is(err, context.Canceled) || ctx.Err() != nil {
+		slog.InfoContext(ctx, what+": client went away", "err", err)
+		return
+	}
+	slog.ErrorContext(ctx, what, "err", err)
+}
+
 const unavailable = "抱歉，服务暂时繁忙，请稍后再试。如需帮助，请拨打 12345 政务服务便民热线。"
 
 // turnError turns an assistant error into a status and a message for the
@@ -209,9 +223,11 @@ func (s *Server) chatForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, chatURL(conv, "", err.Error()), http.StatusSeeOther)
 		return
 	}
-	rep, err := s.ask(r.Context(), assistant.Request{ConversationID: conv, Message: msg, Channel: "web"})
+	req := s.chatRequest(r, conv, "", msg, "web")
+	s.grantConversation(w, r, req.ConversationID)
+	rep, err := s.ask(r.Context(), req)
 	if err != nil {
-		slog.ErrorContext(r.Context(), "chat", "err", err)
+		logTurnError(r.Context(), "chat", err)
 		_, msg := turnError(err)
 		http.Redirect(w, r, chatURL(conv, "", msg), http.StatusSeeOther)
 		return
@@ -305,10 +321,12 @@ func (s *Server) chatPageStream(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusBadRequest, err.Error())
 		return
 	}
+	req := s.chatRequest(r, conv, "", msg, "web")
+	s.grantConversation(w, r, req.ConversationID)
 	ev := startSSE(w)
-	rep, err := s.stream(r.Context(), assistant.Request{ConversationID: conv, Message: msg, Channel: "web"}, ev)
+	rep, err := s.stream(r.Context(), req, ev)
 	if err != nil {
-		slog.ErrorContext(r.Context(), "chat stream", "err", err)
+		logTurnError(r.Context(), "chat stream", err)
 		_, msg := turnError(err)
 		ev.send("error", apiError{Error: msg})
 		return
@@ -332,6 +350,9 @@ func (s *Server) feedbackForm(w http.ResponseWriter, r *http.Request) {
 	f := Feedback{ConversationID: r.FormValue("conversation_id"), TurnID: turn, Score: score,
 		Comment: strings.TrimSpace(r.FormValue("comment"))}
 	err := f.Validate()
+	if err == nil && !s.ownsConversation(r, f.ConversationID, "") {
+		err = fmt.Errorf("conversation %q not this browser's: %w", f.ConversationID, ErrNoConversation)
+	}
 	if err == nil {
 		err = s.cfg.Conversations.AddFeedback(r.Context(), f)
 	}
@@ -385,16 +406,20 @@ func (s *Server) prefs(w http.ResponseWriter, r *http.Request) {
 // answer, citations, route, suggestions; plus turn_id for feedback and
 // the AI label flag).
 type apiReply struct {
-	ConversationID string               `json:"conversation_id"`
-	TurnID         int64                `json:"turn_id"`
-	Status         assistant.Status     `json:"status"`
-	Answer         string               `json:"answer"`
-	Citations      []assistant.Citation `json:"citations"`
-	Route          *assistant.Route     `json:"route"`
-	Suggestions    []string             `json:"suggestions"`
-	Generated      bool                 `json:"generated"`
-	HandoffID      int64                `json:"handoff_id,omitempty"`
-	Notice         string               `json:"notice,omitempty"`
+	ConversationID string `json:"conversation_id"`
+	// ConversationToken is the capability to continue and read the
+	// conversation (X-Conversation-Token); only the reply to a chat
+	// message carries it.
+	ConversationToken string               `json:"conversation_token,omitempty"`
+	TurnID            int64                `json:"turn_id"`
+	Status            assistant.Status     `json:"status"`
+	Answer            string               `json:"answer"`
+	Citations         []assistant.Citation `json:"citations"`
+	Route             *assistant.Route     `json:"route"`
+	Suggestions       []string             `json:"suggestions"`
+	Generated         bool                 `json:"generated"`
+	HandoffID         int64                `json:"handoff_id,omitempty"`
+	Notice            string               `json:"notice,omitempty"`
 }
 
 func toAPI(rep assistant.Reply) apiReply {
@@ -410,12 +435,20 @@ func toAPI(rep assistant.Reply) apiReply {
 	return out
 }
 
-type chatRequest struct {
-	ConversationID string `json:"conversation_id"`
-	Message        string `json:"message"`
+// toAPIWithToken is toAPI plus the conversation's capability.
+func (s *Server) toAPIWithToken(rep assistant.Reply) apiReply {
+	out := toAPI(rep)
+	out.ConversationToken = s.convs.token(rep.ConversationID)
+	return out
 }
 
-func readChat(w http.ResponseWriter, r *http.Request) (assistant.Request, bool) {
+type chatRequest struct {
+	ConversationID    string `json:"conversation_id"`
+	ConversationToken string `json:"conversation_token"`
+	Message           string `json:"message"`
+}
+
+func (s *Server) readChat(w http.ResponseWriter, r *http.Request) (assistant.Request, bool) {
 	var in chatRequest
 	dec := json.NewDecoder(r.Body)
 	if err := dec.Decode(&in); err != nil {
@@ -431,7 +464,7 @@ func readChat(w http.ResponseWriter, r *http.Request) (assistant.Request, bool) 
 		writeJSONError(w, http.StatusBadRequest, "conversation_id 无效")
 		return assistant.Request{}, false
 	}
-	return assistant.Request{ConversationID: in.ConversationID, Message: msg, Channel: "api"}, true
+	return s.chatRequest(r, in.ConversationID, in.ConversationToken, msg, "api"), true
 }
 
 // apiChat answers one message; with "Accept: text/event-stream" it streams
@@ -444,18 +477,20 @@ func (s *Server) apiChat(w http.ResponseWriter, r *http.Request) {
 	if s.rateLimited(w, r) {
 		return
 	}
-	req, ok := readChat(w, r)
+	req, ok := s.readChat(w, r)
 	if !ok {
 		return
 	}
+	// A browser calling the API holds the conversation like the page does.
+	s.grantConversation(w, r, req.ConversationID)
 	rep, err := s.ask(r.Context(), req)
 	if err != nil {
-		slog.ErrorContext(r.Context(), "api chat", "err", err)
+		logTurnError(r.Context(), "api chat", err)
 		code, msg := turnError(err)
 		writeJSONError(w, code, msg)
 		return
 	}
-	writeJSON(w, http.StatusOK, toAPI(rep))
+	writeJSON(w, http.StatusOK, s.toAPIWithToken(rep))
 }
 
 // apiChatStream streams "delta" events ({"text"}) and ends with one
@@ -464,19 +499,21 @@ func (s *Server) apiChatStream(w http.ResponseWriter, r *http.Request) {
 	if s.rateLimited(w, r) {
 		return
 	}
-	req, ok := readChat(w, r)
+	req, ok := s.readChat(w, r)
 	if !ok {
 		return
 	}
+	// A browser calling the API holds the conversation like the page does.
+	s.grantConversation(w, r, req.ConversationID)
 	ev := startSSE(w)
 	rep, err := s.stream(r.Context(), req, ev)
 	if err != nil {
-		slog.ErrorContext(r.Context(), "api chat stream", "err", err)
+		logTurnError(r.Context(), "api chat stream", err)
 		_, msg := turnError(err)
 		ev.send("error", apiError{Error: msg})
 		return
 	}
-	ev.send("reply", toAPI(rep))
+	ev.send("reply", s.toAPIWithToken(rep))
 }
 
 type apiTurn struct {
@@ -488,7 +525,13 @@ type apiTurn struct {
 }
 
 func (s *Server) apiConversation(w http.ResponseWriter, r *http.Request) {
-	c, err := s.cfg.Conversations.Conversation(r.Context(), r.PathValue("id"))
+	id := r.PathValue("id")
+	if !s.ownsConversation(r, id, "") {
+		// The same answer as for an unknown id: a guess learns nothing.
+		writeJSONError(w, http.StatusNotFound, "对话不存在或已过期")
+		return
+	}
+	c, err := s.cfg.Conversations.Conversation(r.Context(), id)
 	if errors.Is(err, ErrNoConversation) {
 		writeJSONError(w, http.StatusNotFound, "对话不存在或已过期")
 		return
@@ -514,13 +557,20 @@ func (s *Server) apiConversation(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiFeedback(w http.ResponseWriter, r *http.Request) {
-	var f Feedback
-	if err := json.NewDecoder(r.Body).Decode(&f); err != nil {
+	var in struct {
+		Feedback
+		ConversationToken string `json:"conversation_token"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
 		writeJSONError(w, http.StatusBadRequest, "请求体不是有效的 JSON："+err.Error())
 		return
 	}
+	f := in.Feedback
 	f.Comment = strings.TrimSpace(f.Comment)
 	err := f.Validate()
+	if err == nil && !s.ownsConversation(r, f.ConversationID, in.ConversationToken) {
+		err = fmt.Errorf("conversation %q: no capability: %w", f.ConversationID, ErrNoConversation)
+	}
 	if err == nil {
 		err = s.cfg.Conversations.AddFeedback(r.Context(), f)
 	}

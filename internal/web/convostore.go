@@ -66,15 +66,12 @@ func (c *ConvoConversations) keep(ctx context.Context, req assistant.Request, re
 		if rep.ConversationID == "" {
 			rep.ConversationID = assistant.NewConversationID()
 		}
-		if err := c.store.EnsureConversation(ctx, rep.ConversationID, req.Channel); err != nil {
-			return fmt.Errorf("record turn: %w", err)
-		}
 		t := convo.Turn{ConversationID: rep.ConversationID, Question: req.Message, Status: string(rep.Status),
 			Aspect: string(rep.Aspect), Answer: rep.Answer, Generated: rep.Generated}
 		for _, ci := range rep.Citations {
 			t.ItemIDs = append(t.ItemIDs, ci.ID)
 		}
-		saved, err := c.store.AddTurn(ctx, t)
+		saved, err := c.store.RecordTurn(ctx, req.Channel, t)
 		if err != nil {
 			return fmt.Errorf("record turn: %w", err)
 		}

@@ -138,6 +138,8 @@ func (s *Server) conversationPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取对话记录。")
 		return
 	}
+	// Reading what a resident typed is recorded: who read which transcript.
+	s.audit(r, nil, "convo.read", "conversation:"+id, nil)
 	s.render(w, r, http.StatusOK, "conversation.html", s.consolePage(r, "conversations", "对话 "+id, convData{id, c, turns, hs}))
 }
 
@@ -320,6 +322,7 @@ func (s *Server) handoffPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.consolePage(r, "handoffs", fmt.Sprintf("工单 #%d", h.ID), h)
 	p.Error = r.URL.Query().Get("err")
+	s.audit(r, nil, "convo.read", "conversation:"+h.ConversationID, map[string]any{"handoff": h.ID})
 	s.render(w, r, http.StatusOK, "handoff.html", p)
 }
 

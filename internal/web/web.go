@@ -112,6 +112,7 @@ type Server struct {
 	mux     *http.ServeMux
 	tmpl    *templates
 	csrf    *auth.CSRF
+	convs   convCaps
 	metrics *Metrics
 	limiter *rateLimiter
 	login   *auth.Throttle
@@ -151,6 +152,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	convKey, err := cfg.Auth.Secret(ctx, "conversation")
+	if err != nil {
+		return nil, err
+	}
 	tm, err := loadTemplates()
 	if err != nil {
 		return nil, err
@@ -160,6 +165,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		mux:     http.NewServeMux(),
 		tmpl:    tm,
 		csrf:    auth.NewCSRF(key),
+		convs:   convCaps{key: convKey},
 		metrics: cfg.Metrics,
 		limiter: newRateLimiter(cfg.ChatRate/60, cfg.ChatBurst), // nil when the rate is negative
 		login:   cfg.LoginThrottle,

@@ -157,15 +157,40 @@ func realAssistant(ctx context.Context, t testing.TB, kbs *kb.Store, ix *search.
 	return as
 }
 
-// client is a browser-like client: cookies, no redirects followed.
+// client is a browser-like client: cookies, no redirects followed. Like
+// an API client it keeps the conversation tokens replies hand out and
+// sends each back with requests about its conversation.
 type client struct {
 	e *env
 	c *http.Client
+
+	mu     sync.Mutex
+	tokens map[string]string // conversation id → token
 }
 
 func (e *env) client() *client {
 	jar, _ := cookiejar.New(nil)
-	return &client{e: e, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &client{e: e, tokens: map[string]string{},
+		c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// keepToken remembers the conversation token of an API reply.
+func (c *client) keepToken(body string) {
+	var rep struct {
+		ID    string `json:"conversation_id"`
+		Token string `json:"conversation_token"`
+	}
+	if json.Unmarshal([]byte(body), &rep) == nil && rep.Token != "" {
+		c.mu.Lock()
+		c.tokens[rep.ID] = rep.Token
+		c.mu.Unlock()
+	}
+}
+
+func (c *client) token(conv string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.tokens[conv]
 }
 
 type resp struct {
@@ -187,6 +212,11 @@ func (c *client) do(req *http.Request) resp {
 
 func (c *client) get(path string) resp {
 	req, _ := http.NewRequest("GET", c.e.srv.URL+path, nil)
+	if conv, ok := strings.CutPrefix(path, "/api/v1/conversations/"); ok {
+		if tok := c.token(conv); tok != "" {
+			req.Header.Set("X-Conversation-Token", tok)
+		}
+	}
 	return c.do(req)
 }
 
@@ -200,10 +230,20 @@ func (c *client) postJSON(path string, body any, hdr ...string) resp {
 	b, _ := json.Marshal(body)
 	req, _ := http.NewRequest("POST", c.e.srv.URL+path, bytes.NewReader(b))
 	req.Header.Set("Content-Type", "application/json")
+	var about struct {
+		ID string `json:"conversation_id"`
+	}
+	if json.Unmarshal(b, &about) == nil {
+		if tok := c.token(about.ID); tok != "" {
+			req.Header.Set("X-Conversation-Token", tok)
+		}
+	}
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
-	return c.do(req)
+	r := c.do(req)
+	c.keepToken(r.body)
+	return r
 }
 
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)

@@ -1,0 +1,102 @@
+package web
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strings"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+)
+
+// A conversation is read or continued only with the capability the server
+// handed out when it created it: a token, the HMAC of the conversation id
+// under a server secret. Browsers keep their tokens in an HttpOnly cookie
+// (the last few conversations); API clients get the token in the reply and
+// send it back as X-Conversation-Token or "conversation_token". An id
+// alone — in a link someone was sent, in a log — opens nothing: the page
+// starts a fresh conversation and the API answers 404.
+
+const (
+	convCookie = "fuwu_conv"
+	// convHeader carries an API client's conversation token.
+	convHeader = "X-Conversation-Token"
+	// maxConvCookie is how many conversations one browser keeps access to.
+	maxConvCookie = 5
+)
+
+type convCaps struct{ key []byte }
+
+// token is the capability for conversation id.
+func (c convCaps) token(id string) string {
+	m := hmac.New(sha256.New, c.key)
+	m.Write([]byte("conversation\x00" + id))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:24])
+}
+
+func (c convCaps) valid(id, tok string) bool {
+	return id != "" && tok != "" && hmac.Equal([]byte(c.token(id)), []byte(tok))
+}
+
+// cookieIDs are the conversations whose valid tokens the browser's cookie
+// holds, most recent first.
+func (s *Server) cookieIDs(r *http.Request) []string {
+	ck, err := r.Cookie(convCookie)
+	if err != nil {
+		return nil
+	}
+	var ids []string
+	for _, pair := range strings.Split(ck.Value, "~") {
+		id, tok, ok := strings.Cut(pair, ".")
+		if ok && s.convs.valid(id, tok) && len(ids) < maxConvCookie {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// ownsConversation reports whether the request carries the capability for
+// conversation id: the cookie, the header, or tok from the request body.
+func (s *Server) ownsConversation(r *http.Request, id, tok string) bool {
+	if id == "" {
+		return false
+	}
+	if s.convs.valid(id, tok) || s.convs.valid(id, r.Header.Get(convHeader)) {
+		return true
+	}
+	for _, c := range s.cookieIDs(r) {
+		if c == id {
+			return true
+		}
+	}
+	return false
+}
+
+// grantConversation puts conversation id first in the browser's cookie.
+// It must run before the response's header is written.
+func (s *Server) grantConversation(w http.ResponseWriter, r *http.Request, id string) {
+	pairs := []string{id + "." + s.convs.token(id)}
+	for _, old := range s.cookieIDs(r) {
+		if old != id && len(pairs) < maxConvCookie {
+			pairs = append(pairs, old+"."+s.convs.token(old))
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: convCookie, Value: strings.Join(pairs, "~"), Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies, MaxAge: 7 * 24 * 3600})
+}
+
+// chatRequest turns what a resident sent into the assistant's request: a
+// conversation the request holds the capability for is continued; any
+// other id (unknown, guessed, or someone else's) is dropped and the server
+// issues a fresh one, so the reply never lands in a conversation the
+// sender cannot read.
+func (s *Server) chatRequest(r *http.Request, convID, tok, msg, channel string) assistant.Request {
+	// Either way the id is the server's own (the capability proves it), so
+	// the assistant takes it even before it has kept any state under it.
+	req := assistant.Request{ConversationID: convID, Message: msg, Channel: channel, NewConversation: true}
+	if !s.ownsConversation(r, convID, tok) {
+		req.ConversationID = assistant.NewConversationID()
+	}
+	return req
+}

@@ -1,0 +1,190 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/data"
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/audit"
+	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/search"
+	"github.com/fuwu-gov/fuwu/internal/store"
+	"github.com/fuwu-gov/fuwu/internal/store/storetest"
+	"github.com/fuwu-gov/fuwu/internal/zh"
+)
+
+// The tests in this file each close one finding of issue 10's security
+// review; each failed on the code before its fix.
+
+// Finding 1: a conversation id alone opens nothing. The server issues
+// ids; a made-up or someone else's id starts a fresh conversation; reading
+// needs the capability the reply handed out (cookie or token); staff read
+// through the console, and that is audited.
+func TestConversationNeedsCapability(t *testing.T) {
+	storetest.Each(t, testMigrations, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, nil, nil)
+		ctx := context.Background()
+
+		// An attacker picks an id and sends the resident the link.
+		chosen := "attacker-picked-0001"
+		victim := e.client()
+		page := victim.get("/?c=" + chosen)
+		if page.code != 200 || !strings.Contains(page.body, "不属于本浏览器") {
+			t.Errorf("page for an unknown id = %d", page.code)
+		}
+		tok := victim.csrf("/?c=" + chosen)
+		r := victim.post("/chat", url.Values{"csrf": {tok}, "conversation_id": {chosen}, "message": {"我住福田区福华三路88号，社保卡丢了怎么补"}})
+		loc, _ := url.Parse(r.hdr.Get("Location"))
+		conv := loc.Query().Get("c")
+		if r.code != 303 || conv == "" || conv == chosen {
+			t.Fatalf("chat under a chosen id = %d, conversation %q", r.code, conv)
+		}
+		if _, _, err := e.s.cfg.Convo.Conversation(ctx, chosen); err == nil {
+			t.Fatal("a conversation was created under the attacker's id")
+		}
+		// The resident reads their own conversation.
+		if page := victim.get("/?c=" + conv).body; !strings.Contains(page, "社保卡丢了怎么补") {
+			t.Fatal("the resident cannot read their own conversation")
+		}
+
+		// Anyone else holding the id reads nothing, by page or API.
+		attacker := e.client()
+		if page := attacker.get("/?c=" + conv).body; strings.Contains(page, "社保卡丢了怎么补") {
+			t.Fatal("another browser read the transcript by its id")
+		}
+		if r := attacker.get("/api/v1/conversations/" + conv); r.code != 404 || strings.Contains(r.body, "社保卡") {
+			t.Fatalf("API read without the capability = %d %s", r.code, r.body)
+		}
+		// A forged token is no better.
+		forged := e.client()
+		forged.tokens[conv] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+		if r := forged.get("/api/v1/conversations/" + conv); r.code != 404 {
+			t.Fatalf("API read with a forged token = %d", r.code)
+		}
+		// Posting into someone else's conversation starts a new one and
+		// leaves theirs alone.
+		atok := attacker.csrf("/")
+		r = attacker.post("/chat", url.Values{"csrf": {atok}, "conversation_id": {conv}, "message": {"我要预约"}})
+		loc, _ = url.Parse(r.hdr.Get("Location"))
+		if got := loc.Query().Get("c"); got == conv || got == "" {
+			t.Fatalf("attacker's message went into conversation %q", got)
+		}
+		if _, turns, err := e.s.cfg.Convo.Conversation(ctx, conv); err != nil || len(turns) != 1 {
+			t.Fatalf("victim's conversation has %d turns, %v", len(turns), err)
+		}
+		// Rating someone else's answer is refused like an unknown one.
+		if r := attacker.postJSON("/api/v1/feedback", map[string]any{"conversation_id": conv, "turn_id": 1, "score": 1}); r.code != 404 {
+			t.Errorf("feedback without the capability = %d", r.code)
+		}
+
+		// API clients get a token with the reply and need it to read.
+		api := e.client()
+		r = api.postJSON("/api/v1/chat", map[string]string{"conversation_id": chosen, "message": "社保卡丢了怎么补"})
+		var rep apiReply
+		if err := json.Unmarshal([]byte(r.body), &rep); err != nil || rep.ConversationID == chosen || rep.ConversationToken == "" {
+			t.Fatalf("API chat = %d %s", r.code, r.body)
+		}
+		if r := api.get("/api/v1/conversations/" + rep.ConversationID); r.code != 200 {
+			t.Fatalf("API read with the token = %d %s", r.code, r.body)
+		}
+
+		// Staff read it through the console, and the reading is audited.
+		if _, err := e.auth.AddUser(ctx, "reviewer", "", auth.Reviewer, "reviewer password"); err != nil {
+			t.Fatal(err)
+		}
+		rv := e.client()
+		rv.login("reviewer", "reviewer password")
+		if page := rv.get("/admin/conversations/" + conv).body; !strings.Contains(page, "社保卡丢了怎么补") {
+			t.Fatal("staff cannot read the conversation in the console")
+		}
+		entries, _, err := e.log.List(ctx, audit.Filter{Action: "convo.read"}, audit.Page{})
+		if err != nil || len(entries) != 1 || entries[0].Actor != "reviewer" || entries[0].Target != "conversation:"+conv {
+			t.Fatalf("audit of the reading = %+v, %v", entries, err)
+		}
+	})
+}
+
+// leavingModel is a model during whose answer the resident closes the
+// page: it cancels the request and fails as a cancelled call does.
+type leavingModel struct{ leave context.CancelFunc }
+
+func (m leavingModel) Stream(ctx context.Context, _ []assistant.Message, _ func(string)) (string, error) {
+	m.leave()
+	<-ctx.Done()
+	return "", ctx.Err()
+}
+
+// errorLines collects ERROR records logged while it is the default logger.
+type errorLines struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (h *errorLines) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelError }
+func (h *errorLines) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.lines = append(h.lines, r.Message)
+	return nil
+}
+func (h *errorLines) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *errorLines) WithGroup(string) slog.Handler      { return h }
+
+// Finding 10: a resident who leaves mid-answer leaves no empty
+// conversation and no ERROR line; the answer already made is kept whole.
+// Not parallel: it swaps the default logger.
+func TestAbortedTurnLeavesNoTrace(t *testing.T) {
+	storetest.Each(t, testMigrations, func(t *testing.T, db *store.DB) {
+		var leave context.CancelFunc
+		kbs := kb.NewStore(db)
+		ix := search.New(zh.MustDefault(), search.DefaultParams())
+		ctx, stop := context.WithCancel(context.Background())
+		defer stop()
+		if _, err := kbs.ImportFS(ctx, data.KB(), "demo", kb.ImportOptions{Upsert: kb.UpsertOptions{Status: kb.Published, Actor: "demo"}}); err != nil {
+			t.Fatal(err)
+		}
+		svc := realAssistant(ctx, t, kbs, ix, func(c *assistant.Config) {
+			c.Model = leavingModel{leave: func() { leave() }}
+		})
+		e := newEnv(t, db, svc, nil)
+
+		h := &errorLines{}
+		old := slog.Default()
+		slog.SetDefault(slog.New(h))
+		defer slog.SetDefault(old)
+
+		rctx, cancel := context.WithCancel(context.Background())
+		leave = cancel
+		body := strings.NewReader(`{"message":"社保卡丢了怎么补办"}`)
+		req := httptest.NewRequest("POST", "/api/v1/chat", body).WithContext(rctx)
+		req.Header.Set("Content-Type", "application/json")
+		e.s.ServeHTTP(httptest.NewRecorder(), req)
+
+		var empty, all int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM convo_conversations WHERE turns = 0`).Scan(&empty); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM convo_conversations`).Scan(&all); err != nil {
+			t.Fatal(err)
+		}
+		if empty != 0 {
+			t.Errorf("%d empty conversations left by an aborted request", empty)
+		}
+		if all != 1 {
+			t.Errorf("%d conversations: the answer made was not kept", all)
+		}
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if len(h.lines) > 0 {
+			t.Errorf("ERROR lines for a resident who left: %q", h.lines)
+		}
+	})
+}
