@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"strings"
 
+	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/auth"
 	"golang.org/x/term"
 )
@@ -16,7 +18,7 @@ import (
 func init() {
 	register(&command{
 		name:    "user",
-		summary: "staff accounts: user add|list|passwd|set (roles admin, editor, reviewer, agent)",
+		summary: "staff accounts: user add|list|passwd|set|locks|unlock (roles admin, editor, reviewer, agent)",
 		run:     runUser,
 	})
 }
@@ -28,9 +30,12 @@ func runUser(ctx context.Context, args []string) error {
   fuwu user list
   fuwu user passwd NAME [--password-stdin]
   fuwu user set NAME [--role R] [--display 显示名] [--disable|--enable]
+  fuwu user locks
+  fuwu user unlock NAME [--ip ADDRESS]     (or: fuwu user unlock --ip ADDRESS)
 
 The password is asked for twice on a terminal; with --password-stdin it is read
-from the first line of standard input (for scripts).`)
+from the first line of standard input (for scripts). Every change is recorded in
+the audit trail as done by "cli:" and the operating-system user.`)
 	}
 	if len(args) == 0 {
 		usage()
@@ -45,6 +50,7 @@ from the first line of standard input (for scripts).`)
 	stdin := fs.Bool("password-stdin", false, "read the password from standard input")
 	disable := fs.Bool("disable", false, "disable the account (set)")
 	enable := fs.Bool("enable", false, "enable the account (set)")
+	ip := fs.String("ip", "", "client address whose login lock to lift (unlock)")
 	fs.Usage = usage
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -56,6 +62,13 @@ from the first line of standard input (for scripts).`)
 	}
 	defer db.Close()
 	s := auth.NewStore(db)
+	trail := audit.New(db)
+	record := func(action, target string, details map[string]any) error {
+		if _, err := trail.Record(ctx, audit.Entry{Actor: cliActor(), Role: "cli", Action: action, Target: target, Details: details}); err != nil {
+			return fmt.Errorf("audit %s: %w", action, err)
+		}
+		return nil
+	}
 	needName := func() (string, error) {
 		if len(pos) != 1 {
 			usage()
@@ -79,6 +92,9 @@ from the first line of standard input (for scripts).`)
 		}
 		u, err := s.AddUser(ctx, name, *display, r, pw)
 		if err != nil {
+			return err
+		}
+		if err := record("user.add", "user:"+u.Username, map[string]any{"role": string(u.Role)}); err != nil {
 			return err
 		}
 		fmt.Printf("已创建账号 %s（%s）\n", u.Username, u.Role.Label())
@@ -114,6 +130,9 @@ from the first line of standard input (for scripts).`)
 		if err := s.SetPassword(ctx, u.ID, pw); err != nil {
 			return err
 		}
+		if err := record("user.password", "user:"+u.Username, nil); err != nil {
+			return err
+		}
 		fmt.Printf("已修改 %s 的密码\n", u.Username)
 	case "set":
 		name, err := needName()
@@ -141,12 +160,61 @@ from the first line of standard input (for scripts).`)
 		if err := s.UpdateUser(ctx, u.ID, u.DisplayName, u.Role, u.Disabled); err != nil {
 			return err
 		}
+		if err := record("user.update", "user:"+u.Username, map[string]any{"role": string(u.Role), "disabled": u.Disabled}); err != nil {
+			return err
+		}
 		fmt.Printf("已更新 %s\n", u.Username)
+	case "locks":
+		locks, err := auth.NewLoginGuard(db).Locks(ctx)
+		if err != nil {
+			return err
+		}
+		if len(locks) == 0 {
+			fmt.Println("没有被锁定的账号或地址")
+		}
+		for _, l := range locks {
+			who := l.Username
+			if who == "" {
+				who = "（该地址的所有账号）"
+			}
+			fmt.Printf("%s\t%s\t至 %s\n", who, l.IP, l.Until.Local().Format("2006-01-02 15:04"))
+		}
+	case "unlock":
+		name := ""
+		if len(pos) > 1 || len(pos) == 0 && *ip == "" {
+			usage()
+			return &exitError{code: 2}
+		}
+		if len(pos) == 1 {
+			name = pos[0]
+		}
+		n, err := auth.NewLoginGuard(db).Unlock(ctx, name, *ip)
+		if err != nil {
+			return err
+		}
+		target := "user:" + name
+		if name == "" {
+			target = "ip:" + *ip
+		}
+		if err := record("user.unlock", target, map[string]any{"ip": *ip}); err != nil {
+			return err
+		}
+		fmt.Printf("已解除锁定（%d 条登录记录）\n", n)
 	default:
 		usage()
 		return &exitError{code: 2}
 	}
 	return nil
+}
+
+// cliActor names who ran a command in the audit trail: the operating
+// system's user, since the command line has no login.
+func cliActor() string {
+	name := "unknown"
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		name = u.Username
+	}
+	return "cli:" + name
 }
 
 // readPassword reads a new password from a terminal (asked twice) or the

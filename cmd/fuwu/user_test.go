@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
@@ -68,5 +69,70 @@ func TestUserCommand(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Issue 10, finding 7: accounts created or changed with "fuwu user" are
+// in the audit trail, and an admin lifts a login lock from the command
+// line. Not parallel: it swaps os.Stdin and os.Stdout.
+func TestUserCommandAuditAndUnlock(t *testing.T) {
+	dir := t.TempDir()
+	var code int
+	var out, errs string
+	withStdin(t, "first admin password\n", func() {
+		code, _, errs = runCmd(t, "user", "add", "alice", "--role", "admin", "--password-stdin", "--data", dir)
+	})
+	if code != 0 {
+		t.Fatalf("user add: %d %q", code, errs)
+	}
+	withStdin(t, "second password ok\n", func() {
+		code, _, errs = runCmd(t, "user", "add", "bob", "--role", "editor", "--password-stdin", "--data", dir)
+	})
+	if code != 0 {
+		t.Fatalf("user add: %d %q", code, errs)
+	}
+	if code, _, errs = runCmd(t, "user", "set", "bob", "--role", "reviewer", "--disable", "--data", dir); code != 0 {
+		t.Fatalf("user set: %d %q", code, errs)
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, store.DefaultURL(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	entries, _, err := audit.New(db).List(ctx, audit.Filter{Action: "user."}, audit.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Actor, "cli:") || e.Role != "cli" {
+			t.Errorf("entry %+v not attributed to the command line", e)
+		}
+		got = append(got, e.Action+" "+e.Target)
+	}
+	want := "user.update user:bob,user.add user:bob,user.add user:alice"
+	if strings.Join(got, ",") != want {
+		t.Errorf("audit trail = %v, want %s", got, want)
+	}
+
+	// Lock alice out from one address, then lift it.
+	g := auth.NewLoginGuard(db)
+	for range g.PerAccount + 1 {
+		if _, err := g.Begin(ctx, "alice", "203.0.113.9"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, out, _ = runCmd(t, "user", "locks", "--data", dir); code != 0 || !strings.Contains(out, "alice\t203.0.113.9") {
+		t.Fatalf("user locks: %d %q", code, out)
+	}
+	if code, out, errs = runCmd(t, "user", "unlock", "alice", "--data", dir); code != 0 || !strings.Contains(out, "已解除锁定") {
+		t.Fatalf("user unlock: %d %q %q", code, out, errs)
+	}
+	if a, err := g.Begin(ctx, "alice", "203.0.113.9"); err != nil || !a.Allowed {
+		t.Fatalf("still locked after unlock: %+v %v", a, err)
+	}
+	if entries, _, _ := audit.New(db).List(ctx, audit.Filter{Action: "user.unlock"}, audit.Page{}); len(entries) != 1 {
+		t.Errorf("unlock not audited: %+v", entries)
 	}
 }

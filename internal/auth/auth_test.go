@@ -182,18 +182,24 @@ func TestThrottle(t *testing.T) {
 	t.Parallel()
 	th := NewThrottle(3, time.Minute)
 	now := time.Unix(1000, 0)
-	th.now = func() time.Time { return now }
+	th.Now = func() time.Time { return now }
 	for i := 0; i < 3; i++ {
-		if b, _ := th.Blocked("ip:1", "user:a"); b {
-			t.Fatalf("blocked after %d failures", i)
+		if ok, _ := th.Take("ip:1"); !ok {
+			t.Fatalf("refused at attempt %d", i+1)
 		}
-		th.Fail("ip:1", "user:a")
 	}
-	if b, wait := th.Blocked("ip:2", "user:a"); !b || wait != time.Minute {
-		t.Fatalf("user not blocked after 3 failures: %v %v", b, wait)
+	if ok, wait := th.Take("ip:1"); ok || wait != time.Minute {
+		t.Fatalf("fourth attempt = %v %v, want refused for the window", ok, wait)
 	}
-	now = now.Add(61 * time.Second)
-	if b, _ := th.Blocked("ip:1", "user:a"); b {
-		t.Fatal("still blocked after the window")
+	if ok, _ := th.Take("ip:2"); !ok {
+		t.Fatal("another key refused")
+	}
+	now = now.Add(59 * time.Second)
+	if ok, _ := th.Take("ip:1"); ok {
+		t.Fatal("allowed inside the window")
+	}
+	now = now.Add(time.Second)
+	if ok, _ := th.Take("ip:1"); !ok {
+		t.Fatal("still refused after the window")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -34,6 +35,8 @@ var (
 	ErrUserExists  = errors.New("用户名已存在")
 	ErrBadUsername = errors.New("用户名只能包含字母、数字、点、横线和下划线（2–64 个字符）")
 	ErrLastAdmin   = errors.New("不能停用或降级最后一个管理员")
+	// ErrBusy: every password-hashing slot is taken; try again shortly.
+	ErrBusy = errors.New("登录请求较多，请稍后再试")
 )
 
 // User is a staff account.
@@ -70,6 +73,40 @@ type Store struct {
 	// login for an unknown name costs as much as one for a known name.
 	dummyOnce sync.Once
 	dummy     string
+
+	// HashSlots bounds how many password checks run at once (each holds
+	// the hash's Memory, 64 MiB by default); a check beyond it is refused
+	// with ErrBusy rather than queued. Read on first use; default 4.
+	HashSlots int
+	slotsOnce sync.Once
+	slots     chan struct{}
+	checks    atomic.Int64
+	check     func(password, encoded string) (bool, error) // CheckPassword; tests hold a check open
+}
+
+// PasswordChecks is how many password hashes Authenticate has computed.
+func (s *Store) PasswordChecks() int64 { return s.checks.Load() }
+
+// checkPassword runs CheckPassword in one of the bounded slots.
+func (s *Store) checkPassword(password, encoded string) (bool, error) {
+	s.slotsOnce.Do(func() {
+		n := s.HashSlots
+		if n <= 0 {
+			n = 4
+		}
+		s.slots = make(chan struct{}, n)
+	})
+	select {
+	case s.slots <- struct{}{}:
+	default:
+		return false, ErrBusy
+	}
+	defer func() { <-s.slots }()
+	s.checks.Add(1)
+	if s.check != nil {
+		return s.check(password, encoded)
+	}
+	return CheckPassword(password, encoded)
 }
 
 // NewStore wraps a migrated database.
@@ -145,6 +182,9 @@ func (s *Store) UserByName(ctx context.Context, username string) (User, error) {
 	}
 	return u, err
 }
+
+// DB is the database the accounts are kept in.
+func (s *Store) DB() *store.DB { return s.db }
 
 // Users lists every account ordered by username.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
@@ -244,13 +284,18 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Us
 		strings.TrimSpace(username)).Scan(&id, &hash, &disabled)
 	if errors.Is(err, sql.ErrNoRows) {
 		s.dummyOnce.Do(func() { s.dummy, _ = HashPassword("no such user", s.Hash) })
-		_, _ = CheckPassword(password, s.dummy)
+		if _, err := s.checkPassword(password, s.dummy); errors.Is(err, ErrBusy) {
+			return User{}, err
+		}
 		return User{}, ErrBadLogin
 	}
 	if err != nil {
 		return User{}, fmt.Errorf("login: %w", err)
 	}
-	ok, err := CheckPassword(password, hash)
+	ok, err := s.checkPassword(password, hash)
+	if errors.Is(err, ErrBusy) {
+		return User{}, err
+	}
 	if err != nil {
 		return User{}, fmt.Errorf("login %s: %w", username, err)
 	}

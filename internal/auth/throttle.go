@@ -5,14 +5,17 @@ import (
 	"time"
 )
 
-// Throttle slows down password guessing: after Max failed logins for a key
-// (a client address, a username) within Window, that key is refused until
-// the window has passed. It lives in memory, per replica; that bounds a
-// guesser to Max × replicas tries per window, which is what it is for.
+// Throttle limits guessing in memory, per replica (booking codes from one
+// address): each attempt is counted before it is checked, so concurrent
+// guesses cannot slip past the limit, and after Max attempts for a key
+// within Window the key is refused until the window has passed. Logins
+// use LoginGuard, which is shared by replicas and can be lifted from the
+// command line.
 type Throttle struct {
 	Max    int
 	Window time.Duration
-	now    func() time.Time
+	// Now is the clock (tests move it).
+	Now func() time.Time
 
 	mu   sync.Mutex
 	keys map[string]*attempts
@@ -23,40 +26,18 @@ type attempts struct {
 	n     int
 }
 
-// NewThrottle allows max failures per window for each key.
+// NewThrottle allows max attempts per window for each key.
 func NewThrottle(max int, window time.Duration) *Throttle {
-	return &Throttle{Max: max, Window: window, now: time.Now, keys: map[string]*attempts{}}
+	return &Throttle{Max: max, Window: window, Now: time.Now, keys: map[string]*attempts{}}
 }
 
-// Blocked reports whether any of the keys is locked out, and for how long.
-func (t *Throttle) Blocked(keys ...string) (bool, time.Duration) {
+// Take counts an attempt against every key and reports whether all of
+// them are still within the limit; if not, how long until the first
+// refusing key's window ends.
+func (t *Throttle) Take(keys ...string) (bool, time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	now := t.now()
-	var wait time.Duration
-	for _, k := range keys {
-		a := t.keys[k]
-		if a == nil {
-			continue
-		}
-		if now.Sub(a.start) >= t.Window {
-			delete(t.keys, k)
-			continue
-		}
-		if a.n >= t.Max {
-			if w := t.Window - now.Sub(a.start); w > wait {
-				wait = w
-			}
-		}
-	}
-	return wait > 0, wait
-}
-
-// Fail records a failed attempt against every key.
-func (t *Throttle) Fail(keys ...string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := t.now()
+	now := t.Now()
 	if len(t.keys) > 100000 { // a flood of distinct keys: forget the expired ones
 		for k, a := range t.keys {
 			if now.Sub(a.start) >= t.Window {
@@ -64,6 +45,7 @@ func (t *Throttle) Fail(keys ...string) {
 			}
 		}
 	}
+	var wait time.Duration
 	for _, k := range keys {
 		a := t.keys[k]
 		if a == nil || now.Sub(a.start) >= t.Window {
@@ -71,10 +53,14 @@ func (t *Throttle) Fail(keys ...string) {
 			t.keys[k] = a
 		}
 		a.n++
+		if a.n > t.Max {
+			wait = max(wait, t.Window-now.Sub(a.start))
+		}
 	}
+	return wait == 0, wait
 }
 
-// Succeed clears the record of a key (a user who finally got it right).
+// Succeed clears the record of a key (someone who got it right).
 func (t *Throttle) Succeed(keys ...string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()

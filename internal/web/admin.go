@@ -71,36 +71,60 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimSpace(r.FormValue("username"))
 	d := loginData{Next: safeNext(r.FormValue("next")), Username: name}
-	keys := []string{"ip:" + clientIP(r), "user:" + strings.ToLower(name)}
 	fail := func(status int, msg string) {
 		p := s.consolePage(r, "", "登录", d)
 		p.Error = msg
 		s.render(w, r, status, "login.html", p)
 	}
-	if blocked, wait := s.login.Blocked(keys...); blocked {
-		s.metrics.loginBlocked.Add(1)
-		mins := int(wait/time.Minute) + 1
-		w.Header().Set("Retry-After", fmt.Sprint(int(wait/time.Second)+1))
-		fail(http.StatusTooManyRequests, fmt.Sprintf("登录失败次数过多，请 %d 分钟后再试。", mins))
-		return
-	}
-	u, err := s.cfg.Auth.Authenticate(r.Context(), name, r.FormValue("password"))
+	ctx := r.Context()
+	claimed := &auth.User{Username: name} // the audit's actor: who the attempt claimed to be
+	// The attempt is counted before its password is hashed: a burst of
+	// simultaneous guesses stops at the limit.
+	at, err := s.login.Begin(ctx, name, clientIP(r))
 	if err != nil {
-		if errors.Is(err, auth.ErrBadLogin) || errors.Is(err, auth.ErrDisabled) {
-			s.login.Fail(keys...)
-			s.metrics.loginFailed.Add(1)
-			slog.WarnContext(r.Context(), "login failed", "user", name, "ip", clientIP(r))
-			fail(http.StatusUnauthorized, err.Error())
-			return
-		}
-		slog.ErrorContext(r.Context(), "login", "err", err)
+		slog.ErrorContext(ctx, "login guard", "err", err)
 		fail(http.StatusServiceUnavailable, "暂时无法登录，请稍后再试。")
 		return
 	}
-	s.login.Succeed(keys[1])
-	sess, err := s.cfg.Auth.CreateSession(r.Context(), u, clientIP(r))
+	if !at.Allowed {
+		s.metrics.loginBlocked.Add(1)
+		mins := int(at.Wait/time.Minute) + 1
+		w.Header().Set("Retry-After", fmt.Sprint(int(at.Wait/time.Second)+1))
+		fail(http.StatusTooManyRequests, fmt.Sprintf("登录失败次数过多，请 %d 分钟后再试。", mins))
+		return
+	}
+	u, err := s.cfg.Auth.Authenticate(ctx, name, r.FormValue("password"))
 	if err != nil {
-		slog.ErrorContext(r.Context(), "create session", "err", err)
+		switch {
+		case errors.Is(err, auth.ErrBusy):
+			if err := s.login.Withdraw(ctx, at); err != nil {
+				slog.WarnContext(ctx, "login guard", "err", err)
+			}
+			w.Header().Set("Retry-After", "5")
+			fail(http.StatusTooManyRequests, auth.ErrBusy.Error())
+		case errors.Is(err, auth.ErrBadLogin) || errors.Is(err, auth.ErrDisabled):
+			s.metrics.loginFailed.Add(1)
+			slog.WarnContext(ctx, "login failed", "user", name, "ip", clientIP(r))
+			s.audit(r, claimed, "user.login_failed", "user:"+name, nil)
+			if at.LastAccount {
+				s.audit(r, claimed, "user.lockout", "user:"+name, map[string]any{"minutes": int(s.login.Window / time.Minute)})
+			}
+			if at.LastAddress {
+				s.audit(r, claimed, "user.lockout", "ip:"+clientIP(r), map[string]any{"minutes": int(s.login.Window / time.Minute)})
+			}
+			fail(http.StatusUnauthorized, err.Error())
+		default:
+			slog.ErrorContext(ctx, "login", "err", err)
+			fail(http.StatusServiceUnavailable, "暂时无法登录，请稍后再试。")
+		}
+		return
+	}
+	if err := s.login.Succeeded(ctx, at); err != nil {
+		slog.WarnContext(ctx, "login guard", "err", err)
+	}
+	sess, err := s.cfg.Auth.CreateSession(ctx, u, clientIP(r))
+	if err != nil {
+		slog.ErrorContext(ctx, "create session", "err", err)
 		fail(http.StatusServiceUnavailable, "暂时无法登录，请稍后再试。")
 		return
 	}

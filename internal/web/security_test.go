@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -187,4 +188,93 @@ func TestAbortedTurnLeavesNoTrace(t *testing.T) {
 			t.Errorf("ERROR lines for a resident who left: %q", h.lines)
 		}
 	})
+}
+
+// Findings 2 and 7: 60 simultaneous wrong passwords for admin from one
+// address hash at most the limit's worth of passwords (counted, not
+// timed); the rest are refused with 429. Failed logins and the lockout
+// are in the audit trail, and the lock holds that address only.
+func TestLoginBurstIsCut(t *testing.T) {
+	storetest.Each(t, testMigrations, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, &fakeAssistant{}, nil)
+		ctx := context.Background()
+		if _, err := e.auth.AddUser(ctx, "admin", "", auth.Admin, "admin password 1"); err != nil {
+			t.Fatal(err)
+		}
+		c := e.client()
+		tok := c.csrf("/admin/login")
+		codes := map[int]int{}
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for range 60 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				req, _ := http.NewRequest("POST", e.srv.URL+"/admin/login",
+					strings.NewReader(url.Values{"csrf": {tok}, "username": {"admin"}, "password": {"wrong password"}}.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				res, err := c.c.Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				res.Body.Close()
+				mu.Lock()
+				codes[res.StatusCode]++
+				mu.Unlock()
+			}()
+		}
+		close(start)
+		wg.Wait()
+		limit := e.s.login.PerAccount
+		checks := e.auth.PasswordChecks()
+		if checks < 1 || checks > int64(limit) {
+			t.Fatalf("%d passwords hashed for 60 simultaneous attempts, want 1–%d", checks, limit)
+		}
+		if codes[401] != int(checks) || codes[401]+codes[429] != 60 {
+			t.Fatalf("status codes %v for %d hashes", codes, checks)
+		}
+		failed, _, _ := e.log.List(ctx, audit.Filter{Action: "user.login_failed"}, audit.Page{})
+		if len(failed) != codes[401] || failed[0].Actor != "admin" || failed[0].IP != "127.0.0.1" {
+			t.Fatalf("failed logins in the audit trail: %d for %d failures (%+v)", len(failed), codes[401], failed)
+		}
+		// From another address the account is not locked, and a lockout
+		// there is recorded when its limit is reached.
+		from := func(addr, user, pw string) int {
+			req := httptest.NewRequest("POST", "/admin/login", strings.NewReader(url.Values{"csrf": {tok}, "username": {user}, "password": {pw}}.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			for _, ck := range c.c.Jar.Cookies(mustURL(e.srv.URL)) {
+				req.AddCookie(ck)
+			}
+			req.RemoteAddr = addr + ":4000"
+			w := httptest.NewRecorder()
+			e.s.ServeHTTP(w, req)
+			return w.Code
+		}
+		for range limit {
+			if code := from("192.0.2.77", "editor-x", "wrong password"); code != 401 {
+				t.Fatalf("wrong password from a fresh address = %d", code)
+			}
+		}
+		if code := from("192.0.2.77", "editor-x", "wrong password"); code != 429 {
+			t.Fatalf("attempt past the limit = %d", code)
+		}
+		locks, _, _ := e.log.List(ctx, audit.Filter{Action: "user.lockout"}, audit.Page{})
+		if len(locks) == 0 || locks[0].Target != "user:editor-x" || locks[0].IP != "192.0.2.77" {
+			t.Fatalf("lockout not audited: %+v", locks)
+		}
+		if code := from("198.51.100.7", "admin", "admin password 1"); code != 303 {
+			t.Fatalf("admin from another address = %d: the account is locked for everyone", code)
+		}
+	})
+}
+
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
 }

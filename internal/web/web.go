@@ -33,7 +33,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/audit"
@@ -99,9 +98,10 @@ type Config struct {
 	// Ready reports whether the service can take traffic (/readyz); nil
 	// checks the database only.
 	Ready func(ctx context.Context) error
-	// LoginThrottle limits password guessing; nil allows 5 failures per
-	// address or username per 15 minutes.
-	LoginThrottle *auth.Throttle
+	// LoginGuard limits password guessing; nil counts in the accounts'
+	// database: 5 attempts per account and address, 20 per address, per 15
+	// minutes.
+	LoginGuard *auth.LoginGuard
 	// SiteName is shown in the header; default "福务 · AI 福务管家".
 	SiteName string
 }
@@ -115,7 +115,7 @@ type Server struct {
 	convs   convCaps
 	metrics *Metrics
 	limiter *rateLimiter
-	login   *auth.Throttle
+	login   *auth.LoginGuard
 	handler http.Handler
 	docs    *docsRoom
 }
@@ -142,8 +142,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.ChatBurst <= 0 {
 		cfg.ChatBurst = 10
 	}
-	if cfg.LoginThrottle == nil {
-		cfg.LoginThrottle = auth.NewThrottle(5, 15*time.Minute)
+	if cfg.LoginGuard == nil {
+		cfg.LoginGuard = auth.NewLoginGuard(cfg.Auth.DB())
 	}
 	if cfg.SiteName == "" {
 		cfg.SiteName = "福务 · AI 福务管家"
@@ -168,7 +168,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		convs:   convCaps{key: convKey},
 		metrics: cfg.Metrics,
 		limiter: newRateLimiter(cfg.ChatRate/60, cfg.ChatBurst), // nil when the rate is negative
-		login:   cfg.LoginThrottle,
+		login:   cfg.LoginGuard,
 	}
 	for _, fn := range routeSets {
 		fn(s)

@@ -658,7 +658,10 @@ func TestCSRF(t *testing.T) {
 
 func TestConsoleAuth(t *testing.T) {
 	storetest.Each(t, testMigrations, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db, &fakeAssistant{}, func(c *Config) { c.LoginThrottle = auth.NewThrottle(3, time.Minute) })
+		e := newEnv(t, db, &fakeAssistant{}, func(c *Config) {
+			c.LoginGuard = auth.NewLoginGuard(db)
+			c.LoginGuard.PerAccount = 3
+		})
 		ctx := context.Background()
 		for _, u := range []struct {
 			name string
@@ -682,7 +685,9 @@ func TestConsoleAuth(t *testing.T) {
 			t.Fatalf("throttled login = %d", r.code)
 		}
 		ed := e.client()
-		e.s.login.Succeed("ip:127.0.0.1", "user:editor")
+		if _, err := e.s.login.Unlock(ctx, "editor", ""); err != nil {
+			t.Fatal(err)
+		}
 		r := ed.login("editor", "editor password")
 		if r.code != 303 || r.hdr.Get("Location") != "/admin" {
 			t.Fatalf("login = %d %s", r.code, r.body)
