@@ -2,6 +2,7 @@ package booking
 
 import (
 	"context"
+	"crypto/subtle"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -402,6 +403,30 @@ func (s *Service) Lookup(ctx context.Context, code string) (Booking, error) {
 	}
 	if err != nil {
 		return Booking{}, fmt.Errorf("lookup booking: %w", err)
+	}
+	return b, nil
+}
+
+// Verify finds a booking for a resident, who proves it is theirs with the
+// code and the last four digits of the mobile number it was made with.
+// A wrong code and wrong digits give the same ErrNoMatch.
+func (s *Service) Verify(ctx context.Context, code, last4 string) (Booking, error) {
+	b, err := s.Lookup(ctx, code)
+	if errors.Is(err, ErrNotFound) {
+		return Booking{}, ErrNoMatch
+	}
+	if err != nil {
+		return Booking{}, err
+	}
+	d := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, b.Mobile) // masked: 138****5678
+	last4 = strings.TrimSpace(last4)
+	if len(last4) != 4 || len(d) < 4 || subtle.ConstantTimeCompare([]byte(d[len(d)-4:]), []byte(last4)) != 1 {
+		return Booking{}, ErrNoMatch
 	}
 	return b, nil
 }

@@ -54,6 +54,9 @@ var (
 	ErrNoSuchSlot    = &Error{"no_such_slot", "该时间不在办公时段内（或为节假日），请选择其他时段"}
 	ErrNotOffered    = &Error{"not_offered", "该大厅暂不提供此事项的预约，请选择其他大厅或直接到现场办理"}
 	ErrNotFound      = &Error{"not_found", "未找到该预约，请核对预约码"}
+	// ErrNoMatch answers a resident whose code or mobile digits are wrong,
+	// the same either way: whether a code exists is not given away.
+	ErrNoMatch       = &Error{"no_match", "预约码或手机号后四位不正确，请核对后重试"}
 	ErrNotActive     = &Error{"not_active", "该预约已取消或已办结，不能再修改"}
 	ErrNotToday      = &Error{"not_today", "只能在预约当天签到"}
 	ErrTooEarly      = &Error{"too_early", "预约时段尚未结束，暂不能标记为未到"}

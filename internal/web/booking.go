@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -142,11 +143,12 @@ func (s *Server) bookingSubmit(w http.ResponseWriter, r *http.Request) {
 		s.renderBooking(w, r, st, f("item"), f("hall"), f("day"), "", "预约没有成功："+msg)
 		return
 	}
-	http.Redirect(w, r, "/booking/lookup?code="+url.QueryEscape(b.Code)+"&new=1", http.StatusSeeOther)
+	http.Redirect(w, r, "/booking/lookup?"+url.Values{"code": {b.Code}, "m": {lastFour(f("mobile"))}, "new": {"1"}}.Encode(), http.StatusSeeOther)
 }
 
 type bookingView struct {
 	Code     string
+	Last4    string // the mobile's last four digits, which with the code prove the booking is the resident's
 	Booking  *booking.Booking
 	Hall     kb.Hall
 	New      bool
@@ -159,17 +161,48 @@ type bookingView struct {
 
 func (s *Server) bookingLookup(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	s.renderLookup(w, r, http.StatusOK, q.Get("code"), q.Get("day"), q.Get("new") == "1", "", "")
+	s.renderLookup(w, r, http.StatusOK, q.Get("code"), q.Get("m"), q.Get("day"), q.Get("new") == "1", "", "")
 }
 
-func (s *Server) renderLookup(w http.ResponseWriter, r *http.Request, status int, code, day string, isNew bool, flash, problem string) {
+// lastFour is the last four digits of a mobile number as typed.
+func lastFour(mobile string) string {
+	d := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, mobile)
+	return d[max(0, len(d)-4):]
+}
+
+// bookingGuessed counts a resident's attempt to open a booking by code and
+// mobile digits, before it is checked; past the limit it answers 429 and
+// reports true. Every attempt counts, right or wrong, so that a correct
+// guess cannot reset the count.
+func (s *Server) bookingGuessed(w http.ResponseWriter, r *http.Request) bool {
+	ok, wait := s.bookingGuard.Take("ip:" + clientIP(r))
+	if ok {
+		return false
+	}
+	s.metrics.rateLimited.Add(1)
+	w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
+	msg := fmt.Sprintf("查询次数过多，请 %d 分钟后再试。如需帮助，请拨打 12345 政务服务便民热线。", int(wait/time.Minute)+1)
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		writeJSONError(w, http.StatusTooManyRequests, msg)
+	} else {
+		s.renderError(w, r, http.StatusTooManyRequests, msg)
+	}
+	return true
+}
+
+func (s *Server) renderLookup(w http.ResponseWriter, r *http.Request, status int, code, last4, day string, isNew bool, flash, problem string) {
 	ctx := r.Context()
-	v := bookingView{Code: booking.NormalizeCode(code), New: isNew}
+	v := bookingView{Code: booking.NormalizeCode(code), Last4: strings.TrimSpace(last4), New: isNew}
 	if v.Code != "" {
-		if s.rateLimited(w, r) {
+		if s.bookingGuessed(w, r) {
 			return
 		}
-		b, err := s.cfg.Booking.Lookup(ctx, v.Code)
+		b, err := s.cfg.Booking.Verify(ctx, v.Code, v.Last4)
 		if err != nil {
 			st, msg := userMessage(err)
 			if st == http.StatusInternalServerError {
@@ -196,31 +229,61 @@ func (s *Server) renderLookup(w http.ResponseWriter, r *http.Request, status int
 	s.render(w, r, status, "booking_lookup.html", p)
 }
 
+// verifiedBooking checks a resident's code and mobile digits (rate
+// limited); on failure it has answered.
+func (s *Server) verifiedBooking(w http.ResponseWriter, r *http.Request, code, last4 string) (booking.Booking, bool) {
+	if s.bookingGuessed(w, r) {
+		return booking.Booking{}, false
+	}
+	b, err := s.cfg.Booking.Verify(r.Context(), code, last4)
+	if err != nil {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			s.apiFail(w, err)
+		} else if st, msg := userMessage(err); st == http.StatusInternalServerError {
+			s.renderError(w, r, st, msg)
+		} else {
+			p := s.page(r, "预约查询", bookingView{Code: booking.NormalizeCode(code)})
+			p.Error = msg
+			s.render(w, r, http.StatusNotFound, "booking_lookup.html", p)
+		}
+		return booking.Booking{}, false
+	}
+	return b, true
+}
+
 func (s *Server) bookingCancel(w http.ResponseWriter, r *http.Request) {
-	code := r.PostFormValue("code")
-	if _, err := s.cfg.Booking.Cancel(r.Context(), code, "", "居民取消"); err != nil {
-		st, msg := userMessage(err)
-		s.renderLookup(w, r, st, code, "", false, "", "取消没有成功："+msg)
+	code, last4 := r.PostFormValue("code"), r.PostFormValue("m")
+	b, ok := s.verifiedBooking(w, r, code, last4)
+	if !ok {
 		return
 	}
-	s.renderLookup(w, r, http.StatusOK, code, "", false, "预约已取消。", "")
+	if _, err := s.cfg.Booking.Cancel(r.Context(), b.Code, "", "居民取消"); err != nil {
+		st, msg := userMessage(err)
+		s.renderLookup(w, r, st, code, last4, "", false, "", "取消没有成功："+msg)
+		return
+	}
+	s.renderLookup(w, r, http.StatusOK, code, last4, "", false, "预约已取消。", "")
 }
 
 func (s *Server) bookingReschedule(w http.ResponseWriter, r *http.Request) {
-	code := r.PostFormValue("code")
-	if _, err := s.cfg.Booking.Reschedule(r.Context(), code, r.PostFormValue("day"), r.PostFormValue("start"), ""); err != nil {
-		st, msg := userMessage(err)
-		s.renderLookup(w, r, st, code, "", false, "", "改约没有成功："+msg)
+	code, last4 := r.PostFormValue("code"), r.PostFormValue("m")
+	b, ok := s.verifiedBooking(w, r, code, last4)
+	if !ok {
 		return
 	}
-	s.renderLookup(w, r, http.StatusOK, code, "", false, "已改约，预约码不变。", "")
+	if _, err := s.cfg.Booking.Reschedule(r.Context(), b.Code, r.PostFormValue("day"), r.PostFormValue("start"), ""); err != nil {
+		st, msg := userMessage(err)
+		s.renderLookup(w, r, st, code, last4, "", false, "", "改约没有成功："+msg)
+		return
+	}
+	s.renderLookup(w, r, http.StatusOK, code, last4, "", false, "已改约，预约码不变。", "")
 }
 
 // API.
 
 func (s *Server) apiFail(w http.ResponseWriter, err error) {
 	st, msg := userMessage(err)
-	if errors.Is(err, booking.ErrNotFound) {
+	if errors.Is(err, booking.ErrNotFound) || errors.Is(err, booking.ErrNoMatch) {
 		st = http.StatusNotFound
 	}
 	writeJSONError(w, st, msg)
@@ -305,12 +368,8 @@ func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiBookingGet(w http.ResponseWriter, r *http.Request) {
-	if s.rateLimited(w, r) {
-		return
-	}
-	b, err := s.cfg.Booking.Lookup(r.Context(), r.PathValue("code"))
-	if err != nil {
-		s.apiFail(w, err)
+	b, ok := s.verifiedBooking(w, r, r.PathValue("code"), r.URL.Query().Get("mobile_last4"))
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, b.Public())
@@ -318,9 +377,13 @@ func (s *Server) apiBookingGet(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiBookingCancel(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		Reason string `json:"reason"`
+		Reason      string `json:"reason"`
+		MobileLast4 string `json:"mobile_last4"`
 	}
-	if r.ContentLength != 0 && !readJSON(w, r, &in) {
+	if !readJSON(w, r, &in) {
+		return
+	}
+	if _, ok := s.verifiedBooking(w, r, r.PathValue("code"), in.MobileLast4); !ok {
 		return
 	}
 	b, err := s.cfg.Booking.Cancel(r.Context(), r.PathValue("code"), "", in.Reason)
@@ -333,10 +396,14 @@ func (s *Server) apiBookingCancel(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiBookingReschedule(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		Day   string `json:"day"`
-		Start string `json:"start"`
+		Day         string `json:"day"`
+		Start       string `json:"start"`
+		MobileLast4 string `json:"mobile_last4"`
 	}
 	if !readJSON(w, r, &in) {
+		return
+	}
+	if _, ok := s.verifiedBooking(w, r, r.PathValue("code"), in.MobileLast4); !ok {
 		return
 	}
 	b, err := s.cfg.Booking.Reschedule(r.Context(), r.PathValue("code"), in.Day, in.Start, "")

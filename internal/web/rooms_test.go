@@ -87,7 +87,11 @@ func TestBookingPagesAndAPI(t *testing.T) {
 		if r.code != 303 || !strings.HasPrefix(r.hdr.Get("Location"), "/booking/lookup?code=") {
 			t.Fatalf("book = %d %s %.300s", r.code, r.hdr.Get("Location"), r.body)
 		}
-		code := strings.TrimSuffix(strings.TrimPrefix(r.hdr.Get("Location"), "/booking/lookup?code="), "&new=1")
+		loc, _ := url.Parse(r.hdr.Get("Location"))
+		code := loc.Query().Get("code")
+		if loc.Query().Get("m") != "5678" {
+			t.Errorf("lookup link %s lacks the mobile's last four digits", loc)
+		}
 		r = res.get(r.hdr.Get("Location"))
 		if !strings.Contains(r.body, "预约成功") || !strings.Contains(r.body, code) || !strings.Contains(r.body, "135****5678") || strings.Contains(r.body, "13512345678") ||
 			!strings.Contains(r.body, "陈*红") {
@@ -131,8 +135,8 @@ func TestBookingPagesAndAPI(t *testing.T) {
 		}
 
 		// Cancel from the lookup page.
-		tok = res.csrf("/booking/lookup?code=" + code)
-		r = res.post("/booking/cancel", url.Values{"csrf": {tok}, "code": {code}})
+		tok = res.csrf("/booking/lookup?m=5678&code=" + code)
+		r = res.post("/booking/cancel", url.Values{"csrf": {tok}, "code": {code}, "m": {"5678"}})
 		if r.code != 200 || !strings.Contains(r.body, "预约已取消") || !strings.Contains(r.body, "已取消") {
 			t.Errorf("cancel = %d %.300s", r.code, r.body)
 		}
@@ -165,21 +169,21 @@ func TestBookingPagesAndAPI(t *testing.T) {
 		if r.code != 422 || !strings.Contains(r.body, "手机号码格式不正确") {
 			t.Errorf("api bad mobile = %d %s", r.code, r.body)
 		}
-		if r := res.get("/api/v1/bookings/ZZZZZZZZ"); r.code != 404 || !strings.Contains(r.body, "未找到该预约") {
+		if r := res.get("/api/v1/bookings/ZZZZZZZZ?mobile_last4=0000"); r.code != 404 || !strings.Contains(r.body, "预约码或手机号后四位不正确") {
 			t.Errorf("api unknown code = %d %s", r.code, r.body)
 		}
 		other := slots.Slots[len(slots.Slots)-2]
-		r = res.postJSON("/api/v1/bookings/"+got.Code+"/reschedule", map[string]string{"day": other.Day, "start": other.Start})
+		r = res.postJSON("/api/v1/bookings/"+got.Code+"/reschedule", map[string]string{"day": other.Day, "start": other.Start, "mobile_last4": "0000"})
 		if r.code != 200 || !strings.Contains(r.body, `"start":"`+other.Start+`"`) {
 			t.Errorf("api reschedule = %d %s", r.code, r.body)
 		}
 		// The same through the lookup page's form.
-		tok = res.csrf("/booking/lookup?code=" + got.Code + "&day=" + sl.Day)
-		r = res.post("/booking/reschedule", url.Values{"csrf": {tok}, "code": {got.Code}, "day": {sl.Day}, "start": {sl.Start}})
+		tok = res.csrf("/booking/lookup?code=" + got.Code + "&m=0000&day=" + sl.Day)
+		r = res.post("/booking/reschedule", url.Values{"csrf": {tok}, "code": {got.Code}, "m": {"0000"}, "day": {sl.Day}, "start": {sl.Start}})
 		if r.code != 200 || !strings.Contains(r.body, "已改约") || !strings.Contains(r.body, sl.Start+"–"+sl.End) {
 			t.Errorf("form reschedule = %d %.300s", r.code, r.body)
 		}
-		if r := res.postJSON("/api/v1/bookings/"+got.Code+"/cancel", map[string]string{"reason": "有事"}); r.code != 200 || !strings.Contains(r.body, `"cancelled"`) {
+		if r := res.postJSON("/api/v1/bookings/"+got.Code+"/cancel", map[string]string{"reason": "有事", "mobile_last4": "0000"}); r.code != 200 || !strings.Contains(r.body, `"cancelled"`) {
 			t.Errorf("api cancel = %d %s", r.code, r.body)
 		}
 	})

@@ -10,12 +10,15 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/fuwu-gov/fuwu/data"
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/booking"
 	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/privacy"
 	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
@@ -277,4 +280,92 @@ func mustURL(s string) *url.URL {
 		panic(err)
 	}
 	return u
+}
+
+// Finding 8: a booking opens, cancels and reschedules only with its code
+// and the mobile's last four digits; a wrong code and wrong digits get
+// the same answer; attempts from one address are limited per window
+// (a fake clock moves the window).
+func TestBookingNeedsCodeAndMobile(t *testing.T) {
+	storetest.Each(t, roomMigrations, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		keys, err := privacy.NewKeys([]byte("0123456789abcdef0123456789abcdef"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		clock := func() time.Time { return time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC) } // Monday 09:00 in Shenzhen
+		var bk *booking.Service
+		e := newEnv(t, db, &fakeAssistant{}, func(c *Config) {
+			bk = booking.New(db, c.KB, keys, booking.Config{Now: clock})
+			c.Booking = bk
+		})
+		if _, err := bk.Seed(ctx, "test"); err != nil {
+			t.Fatal(err)
+		}
+		ids, err := bk.HallsFor(ctx, "FT-001")
+		if err != nil || len(ids) == 0 {
+			t.Fatalf("halls for FT-001: %v %v", ids, err)
+		}
+		days, err := bk.Days(ctx, ids[0], "FT-001")
+		if err != nil || len(days) < 2 {
+			t.Fatalf("days: %v %v", days, err)
+		}
+		slots, err := bk.Slots(ctx, ids[0], "FT-001", days[1].Day)
+		if err != nil || len(slots) < 2 {
+			t.Fatalf("slots: %v %v", slots, err)
+		}
+		b, err := bk.Book(ctx, booking.Request{HallID: ids[0], ItemID: "FT-001", Day: days[1].Day, Start: slots[0].Start,
+			Name: "陈小红", Mobile: "13512345678", Channel: "web"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := e.client()
+		unknown := res.get("/api/v1/bookings/ZZZZZZZZ?mobile_last4=5678")
+		for _, q := range []string{"", "?mobile_last4=0000", "?mobile_last4=678"} {
+			r := res.get("/api/v1/bookings/" + b.Code + q)
+			if r.code != 404 || r.body != unknown.body {
+				t.Errorf("lookup %s = %d %s; an unknown code gives %d %s", q, r.code, r.body, unknown.code, unknown.body)
+			}
+		}
+		if r := res.get("/api/v1/bookings/" + b.Code + "?mobile_last4=5678"); r.code != 200 || !strings.Contains(r.body, b.Code) {
+			t.Fatalf("lookup with code and digits = %d %s", r.code, r.body)
+		}
+		// Cancel and reschedule without the digits change nothing.
+		if r := res.postJSON("/api/v1/bookings/"+b.Code+"/cancel", map[string]string{"reason": "x"}); r.code != 404 {
+			t.Errorf("cancel with the code alone = %d", r.code)
+		}
+		if r := res.postJSON("/api/v1/bookings/"+b.Code+"/reschedule", map[string]string{"day": days[1].Day, "start": slots[1].Start, "mobile_last4": "1111"}); r.code != 404 {
+			t.Errorf("reschedule with wrong digits = %d", r.code)
+		}
+		tok := res.csrf("/booking/lookup")
+		if r := res.post("/booking/cancel", url.Values{"csrf": {tok}, "code": {b.Code}}); r.code != 404 {
+			t.Errorf("form cancel with the code alone = %d", r.code)
+		}
+		if got, _ := bk.Lookup(ctx, b.Code); got.Status != booking.Booked || got.Start != slots[0].Start {
+			t.Fatalf("booking changed without the digits: %+v", got)
+		}
+		if r := res.post("/booking/cancel", url.Values{"csrf": {tok}, "code": {b.Code}, "m": {"5678"}}); r.code != 200 || !strings.Contains(r.body, "预约已取消") {
+			t.Fatalf("form cancel with code and digits = %d", r.code)
+		}
+
+		// Guessing is limited per address and window.
+		now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		e.s.bookingGuard = auth.NewThrottle(30, 15*time.Minute)
+		e.s.bookingGuard.Now = func() time.Time { return now }
+		for i := range 30 {
+			if r := res.get("/api/v1/bookings/ZZZZZZZZ?mobile_last4=0000"); r.code != 404 {
+				t.Fatalf("guess %d = %d", i+1, r.code)
+			}
+		}
+		if r := res.get("/api/v1/bookings/" + b.Code + "?mobile_last4=5678"); r.code != 429 {
+			t.Fatalf("attempt past the limit = %d", r.code)
+		}
+		if r := res.postJSON("/api/v1/bookings/"+b.Code+"/cancel", map[string]string{"mobile_last4": "5678"}); r.code != 429 {
+			t.Fatalf("cancel past the limit = %d", r.code)
+		}
+		now = now.Add(15 * time.Minute)
+		if r := res.get("/api/v1/bookings/" + b.Code + "?mobile_last4=5678"); r.code != 200 {
+			t.Fatalf("after the window = %d", r.code)
+		}
+	})
 }

@@ -33,6 +33,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/audit"
@@ -116,8 +117,11 @@ type Server struct {
 	metrics *Metrics
 	limiter *rateLimiter
 	login   *auth.LoginGuard
-	handler http.Handler
-	docs    *docsRoom
+	// bookingGuard counts residents' attempts to open a booking by its
+	// code: 30 per address per 15 minutes.
+	bookingGuard *auth.Throttle
+	handler      http.Handler
+	docs         *docsRoom
 }
 
 // routeSets are the groups of pages, each registered from its file's init.
@@ -161,14 +165,15 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg:     cfg,
-		mux:     http.NewServeMux(),
-		tmpl:    tm,
-		csrf:    auth.NewCSRF(key),
-		convs:   convCaps{key: convKey},
-		metrics: cfg.Metrics,
-		limiter: newRateLimiter(cfg.ChatRate/60, cfg.ChatBurst), // nil when the rate is negative
-		login:   cfg.LoginGuard,
+		cfg:          cfg,
+		mux:          http.NewServeMux(),
+		tmpl:         tm,
+		csrf:         auth.NewCSRF(key),
+		convs:        convCaps{key: convKey},
+		metrics:      cfg.Metrics,
+		limiter:      newRateLimiter(cfg.ChatRate/60, cfg.ChatBurst), // nil when the rate is negative
+		login:        cfg.LoginGuard,
+		bookingGuard: auth.NewThrottle(30, 15*time.Minute),
 	}
 	for _, fn := range routeSets {
 		fn(s)
