@@ -227,13 +227,18 @@ func TestFeedback(t *testing.T) {
 		if _, err := s.SetFeedback(ctx, conv.ID, tn.ID, Satisfied, ""); err != nil {
 			t.Fatal(err)
 		}
-		// Changing one's mind replaces the rating.
-		if _, err := s.SetFeedback(ctx, conv.ID, tn.ID, VeryDissatisfied, "材料清单不全"); err != nil {
-			t.Fatal(err)
+		// Issue 10, finding 9: one rating per answer; a second is refused
+		// and the first stands, so re-posting cannot inflate the counts.
+		if _, err := s.SetFeedback(ctx, conv.ID, tn.ID, VeryDissatisfied, "材料清单不全"); !errors.Is(err, ErrRated) {
+			t.Fatalf("second rating: %v, want ErrRated", err)
 		}
 		got, _ := s.Turn(ctx, tn.ID)
-		if got.Feedback == nil || got.Feedback.Score != VeryDissatisfied || got.Feedback.Comment != "材料清单不全" {
+		if got.Feedback == nil || got.Feedback.Score != Satisfied || got.Feedback.Comment != "" {
 			t.Fatalf("feedback %+v", got.Feedback)
+		}
+		day := c.t.In(Zone).Format(time.DateOnly)
+		if stats, err := s.FeedbackStats(ctx, day, day); err != nil || stats[0].Total != 1 {
+			t.Fatalf("stats after a re-post = %+v, %v", stats, err)
 		}
 		for _, tc := range []struct {
 			conv  string

@@ -67,9 +67,13 @@ type Feedback struct {
 	CreatedAt      store.Time `json:"created_at"`
 }
 
-// SetFeedback records the rating of a turn, replacing an earlier one. The
-// turn must belong to conversationID: the conversation id is the
-// resident's proof of ownership. The comment is masked.
+// ErrRated refuses a second rating of the same answer.
+var ErrRated = errors.New("convo: this answer is already rated")
+
+// SetFeedback records the rating of a turn. An answer is rated once: a
+// second rating is refused with ErrRated, so re-posting cannot inflate the
+// counts. The turn must belong to conversationID (the web checks the
+// resident holds the conversation). The comment is masked.
 func (s *Store) SetFeedback(ctx context.Context, conversationID string, turnID int64, score Score, comment string) (Feedback, error) {
 	if !score.Valid() {
 		return Feedback{}, fmt.Errorf("feedback: %w: score %d not in 1–5", ErrInput, score)
@@ -88,9 +92,15 @@ func (s *Store) SetFeedback(ctx context.Context, conversationID string, turnID i
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO convo_feedback (turn_id, conversation_id, score, comment, day, created_at) VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (turn_id) DO UPDATE SET score = excluded.score, comment = excluded.comment, day = excluded.day, created_at = excluded.created_at`,
+		res, err := tx.Exec(ctx, `INSERT INTO convo_feedback (turn_id, conversation_id, score, comment, day, created_at) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (turn_id) DO NOTHING`,
 			turnID, conversationID, int(score), f.Comment, day, now)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			return ErrRated
+		}
 		return err
 	})
 	if err != nil {

@@ -374,15 +374,21 @@ func (s *Server) feedbackForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func feedbackStatus(err error) int {
-	if errors.Is(err, ErrNoConversation) {
+	switch {
+	case errors.Is(err, ErrNoConversation):
 		return http.StatusNotFound
+	case errors.Is(err, ErrRated):
+		return http.StatusConflict
 	}
 	return http.StatusBadRequest
 }
 
 func feedbackMessage(err error) string {
-	if errors.Is(err, ErrNoConversation) {
+	switch {
+	case errors.Is(err, ErrNoConversation):
 		return "找不到要评价的回答，对话可能已过期。"
+	case errors.Is(err, ErrRated):
+		return "您已评价过这条回答，感谢您的反馈。"
 	}
 	return err.Error()
 }

@@ -11,6 +11,9 @@ import (
 // ErrNoConversation is returned for an unknown conversation or turn.
 var ErrNoConversation = errors.New("no such conversation")
 
+// ErrRated is returned for a second rating of the same answer.
+var ErrRated = errors.New("answer already rated")
+
 // Turn is one message and its reply, as shown back to the resident.
 type Turn struct {
 	ID       int64           `json:"turn_id"`

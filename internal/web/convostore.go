@@ -154,6 +154,8 @@ func (c *ConvoConversations) AddFeedback(ctx context.Context, f Feedback) error 
 	switch {
 	case errors.Is(err, convo.ErrNotFound):
 		return fmt.Errorf("turn %d: %w", f.TurnID, ErrNoConversation)
+	case errors.Is(err, convo.ErrRated):
+		return fmt.Errorf("turn %d: %w", f.TurnID, ErrRated)
 	case errors.Is(err, convo.ErrInput):
 		return fmt.Errorf("评价无效")
 	}

@@ -369,3 +369,27 @@ func TestBookingNeedsCodeAndMobile(t *testing.T) {
 		}
 	})
 }
+
+// Finding 9: re-posting a rating neither counts twice nor replaces it.
+func TestOneRatingPerTurn(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, sqliteDB(t), &fakeAssistant{}, nil)
+	c := e.client()
+	r := c.postJSON("/api/v1/chat", map[string]string{"message": "生了孩子怎么上户口"})
+	var rep apiReply
+	if err := json.Unmarshal([]byte(r.body), &rep); err != nil {
+		t.Fatal(err)
+	}
+	rate := map[string]any{"conversation_id": rep.ConversationID, "turn_id": rep.TurnID, "score": 5}
+	if r := c.postJSON("/api/v1/feedback", rate); r.code != 200 {
+		t.Fatalf("first rating = %d %s", r.code, r.body)
+	}
+	for range 3 {
+		if r := c.postJSON("/api/v1/feedback", rate); r.code != 409 || !strings.Contains(r.body, "已评价") {
+			t.Fatalf("re-posted rating = %d %s", r.code, r.body)
+		}
+	}
+	if n := e.s.metrics.feedback[5].Load(); n != 1 {
+		t.Fatalf("feedback counter = %d after one rating posted four times", n)
+	}
+}
