@@ -318,6 +318,15 @@ type input struct {
 
 func (as *Assistant) guardInput(msg string) (input, error) {
 	msg = strings.ToValidUTF8(msg, "")
+	// Control characters are never part of a question, and PostgreSQL
+	// refuses to store a NUL: the web refuses them at its edge, other
+	// callers (the command line) get them dropped here.
+	msg = strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r <= 0x9f {
+			return -1
+		}
+		return r
+	}, msg)
 	msg = strings.TrimSpace(msg)
 	if msg == "" {
 		return input{}, fmt.Errorf("%w: 请输入您要咨询的问题", ErrBadRequest)

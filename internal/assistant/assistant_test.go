@@ -247,3 +247,22 @@ func TestUnknownConversationIDStartsFresh(t *testing.T) {
 		t.Fatalf("server-issued id = %q, %v", r3.ConversationID, err)
 	}
 }
+
+// Issue 10, finding 5: control characters never reach the record, whoever
+// calls the assistant (the web refuses them before; the command line
+// does not).
+func TestControlCharactersDropped(t *testing.T) {
+	t.Parallel()
+	rec := &memRecorder{}
+	as := demoAssistant(t, func(c *assistant.Config) { c.Recorder = rec })
+	r, err := as.Ask(context.Background(), assistant.Request{Message: "社保卡\x00丢了\x1b怎么补\u0085"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != assistant.Answered {
+		t.Errorf("status %s", r.Status)
+	}
+	if q := rec.turns[0].Question; q != "社保卡丢了怎么补" {
+		t.Errorf("recorded question %q", q)
+	}
+}

@@ -134,6 +134,10 @@ func (s *Server) withIdentity(next http.Handler) http.Handler {
 				writeJSONError(w, http.StatusUnsupportedMediaType, "请求体必须是 JSON（Content-Type: application/json）")
 				return
 			}
+			if badText(r, unsafe) {
+				writeJSONError(w, http.StatusBadRequest, controlMessage)
+				return
+			}
 			next.ServeHTTP(w, r.WithContext(ctx))
 			return
 		}
@@ -163,6 +167,10 @@ func (s *Server) withIdentity(next http.Handler) http.Handler {
 				s.renderError(w, r.WithContext(ctx), http.StatusForbidden, "页面已过期或请求来源不明，请刷新页面后重试。")
 				return
 			}
+		}
+		if badText(r, unsafe) {
+			s.renderError(w, r.WithContext(ctx), http.StatusBadRequest, controlMessage)
+			return
 		}
 		if strings.HasPrefix(p, "/admin") {
 			if c, err := r.Cookie(sessionCookie); err == nil {

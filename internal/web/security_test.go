@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"html"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +18,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/booking"
+	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/privacy"
 	"github.com/fuwu-gov/fuwu/internal/search"
@@ -392,4 +394,57 @@ func TestOneRatingPerTurn(t *testing.T) {
 	if n := e.s.metrics.feedback[5].Load(); n != 1 {
 		t.Fatalf("feedback counter = %d after one rating posted four times", n)
 	}
+}
+
+// Finding 5: a control character in any text input (chat, booking,
+// door-to-door request, a query) is refused at the edge with a clear
+// message on both engines; PostgreSQL never sees a NUL, nothing answers
+// 5xx, and ordinary whitespace still passes.
+func TestControlCharactersRefusedAtTheEdge(t *testing.T) {
+	storetest.Each(t, roomMigrations, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		keys, err := privacy.NewKeys([]byte("0123456789abcdef0123456789abcdef"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var bk *booking.Service
+		var ds *doorstep.Service
+		e := newEnv(t, db, nil, func(c *Config) {
+			bk = booking.New(db, c.KB, keys, booking.Config{})
+			ds = doorstep.New(db, c.KB, keys, doorstep.Config{})
+			c.Booking, c.Doorstep = bk, ds
+		})
+		if _, err := bk.Seed(ctx, "test"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ds.SyncCatalogue(ctx, "test"); err != nil {
+			t.Fatal(err)
+		}
+		c := e.client()
+		tok := c.csrf("/")
+		check := func(what string, r resp) {
+			t.Helper()
+			if r.code != 400 || !strings.Contains(html.UnescapeString(r.body), "控制字符") {
+				t.Errorf("%s = %d %.200s", what, r.code, r.body)
+			}
+		}
+		check("API chat with NUL", c.postJSON("/api/v1/chat", map[string]string{"message": "社保卡\u0000丢了怎么补"}))
+		check("API chat with a C1 control", c.postJSON("/api/v1/chat", map[string]string{"message": "社保卡\u0085丢了"}))
+		check("form chat with NUL", c.post("/chat", url.Values{"csrf": {tok}, "message": {"社保卡\x00丢了"}}))
+		check("form chat with broken UTF-8", c.post("/chat", url.Values{"csrf": {tok}, "message": {"社保卡\xff丢了"}}))
+		check("booking name with NUL", c.postJSON("/api/v1/bookings", map[string]string{"hall_id": "HALL-01", "item_id": "FT-001",
+			"day": "2026-03-03", "start": "09:00", "name": "陈\u0000小红", "mobile": "13512345678"}))
+		check("door-to-door notes with NUL", c.postJSON("/api/v1/doorstep/requests", map[string]string{"kind": "resident",
+			"applicant": "李四", "phone": "13912345678", "street": "梅林", "address": "梅林路1号", "notes": "\u0000"}))
+		check("query with NUL", c.get("/items?q=%00"))
+		check("JSON key with NUL", c.postJSON("/api/v1/feedback", map[string]any{"conversation_id\u0000": "x", "turn_id": 1, "score": 5}))
+		// Tabs and line breaks are text.
+		if r := c.postJSON("/api/v1/chat", map[string]string{"message": "社保卡\t丢了\n怎么补"}); r.code != 200 {
+			t.Errorf("chat with tab and newline = %d %s", r.code, r.body)
+		}
+		var n int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM convo_turns`).Scan(&n); err != nil || n != 1 {
+			t.Errorf("%d turns stored, want only the good one (%v)", n, err)
+		}
+	})
 }
