@@ -149,6 +149,26 @@ func (s *Server) withIdentity(next http.Handler) http.Handler {
 			http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: seed, Path: "/", HttpOnly: true,
 				SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies, MaxAge: 365 * 24 * 3600})
 		}
+		if strings.HasPrefix(p, "/admin") {
+			if c, err := r.Cookie(sessionCookie); err == nil {
+				sess, err := s.cfg.Auth.Lookup(ctx, c.Value)
+				switch {
+				case err == nil:
+					ctx = context.WithValue(ctx, userKey, &sess.User)
+					// A logged-in staff member's form tokens are bound to the
+					// login session, not to the CSRF cookie: a cookie planted
+					// by someone else (with a token they fetched for it) is
+					// worthless on staff pages.
+					seed = "session\x00" + c.Value
+				case errors.Is(err, auth.ErrNoSession):
+					s.clearCookie(w, sessionCookie)
+				default:
+					slog.ErrorContext(ctx, "session lookup", "err", err)
+					s.renderError(w, r.WithContext(ctx), http.StatusServiceUnavailable, "暂时无法验证登录状态，请稍后再试。")
+					return
+				}
+			}
+		}
 		ctx = context.WithValue(ctx, seedKey, seed)
 		if unsafe {
 			tok := r.Header.Get("X-CSRF-Token")
@@ -171,21 +191,6 @@ func (s *Server) withIdentity(next http.Handler) http.Handler {
 		if badText(r, unsafe) {
 			s.renderError(w, r.WithContext(ctx), http.StatusBadRequest, controlMessage)
 			return
-		}
-		if strings.HasPrefix(p, "/admin") {
-			if c, err := r.Cookie(sessionCookie); err == nil {
-				sess, err := s.cfg.Auth.Lookup(ctx, c.Value)
-				switch {
-				case err == nil:
-					ctx = context.WithValue(ctx, userKey, &sess.User)
-				case errors.Is(err, auth.ErrNoSession):
-					s.clearCookie(w, sessionCookie)
-				default:
-					slog.ErrorContext(ctx, "session lookup", "err", err)
-					s.renderError(w, r.WithContext(ctx), http.StatusServiceUnavailable, "暂时无法验证登录状态，请稍后再试。")
-					return
-				}
-			}
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

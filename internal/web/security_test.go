@@ -448,3 +448,43 @@ func TestControlCharactersRefusedAtTheEdge(t *testing.T) {
 		}
 	})
 }
+
+// Finding 6: on staff pages a form token is bound to the login session. A
+// stranger who fetched a token for a CSRF cookie of their own and planted
+// that cookie in a staff member's browser cannot make it post.
+func TestStaffCSRFBoundToSession(t *testing.T) {
+	storetest.Each(t, testMigrations, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, &fakeAssistant{}, nil)
+		ctx := context.Background()
+		if _, err := e.auth.AddUser(ctx, "admin", "", auth.Admin, "admin password 1"); err != nil {
+			t.Fatal(err)
+		}
+		// The attacker's own pair: a cookie seed and the page's token for it.
+		attacker := e.client()
+		attackerToken := attacker.csrf("/admin/login")
+		var attackerSeed string
+		for _, ck := range attacker.c.Jar.Cookies(mustURL(e.srv.URL)) {
+			if ck.Name == csrfCookie {
+				attackerSeed = ck.Value
+			}
+		}
+		staff := e.client()
+		if r := staff.login("admin", "admin password 1"); r.code != 303 {
+			t.Fatalf("login = %d", r.code)
+		}
+		// Planted cookie (as a sibling subdomain or a plain-HTTP hop could).
+		staff.c.Jar.SetCookies(mustURL(e.srv.URL), []*http.Cookie{{Name: csrfCookie, Value: attackerSeed, Path: "/"}})
+		r := staff.post("/admin/users", url.Values{"csrf": {attackerToken}, "username": {"mallory"}, "role": {"admin"}, "password": {"mallory password 1"}})
+		if r.code != 403 {
+			t.Fatalf("post with a planted cookie's token = %d", r.code)
+		}
+		if _, err := e.auth.UserByName(ctx, "mallory"); err == nil {
+			t.Fatal("the forged request created an account")
+		}
+		// The staff member's own page token still works.
+		tok := staff.csrf("/admin/users")
+		if r := staff.post("/admin/users", url.Values{"csrf": {tok}, "username": {"editor1"}, "role": {"editor"}, "password": {"editor password 1"}}); r.code != 303 {
+			t.Fatalf("own token = %d %s", r.code, r.body)
+		}
+	})
+}
