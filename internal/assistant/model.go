@@ -75,7 +75,7 @@ func (as *Assistant) modelAnswer(ctx context.Context, t *turnState, r *Reply, re
 		fallback(reason, "智能问答暂时不可用，以下为办事指南内容。")
 		return
 	}
-	if problem := as.checkModelText(text, it, r.Route, facts, t.in.masked); problem != "" {
+	if problem := as.checkModelText(text, it, r.Route, facts); problem != "" {
 		fallback("guard: "+problem, "")
 		return
 	}
@@ -145,8 +145,6 @@ func (as *Assistant) facts(it *kb.Item, route *Route) string {
 }
 
 var (
-	urlRe = regexp.MustCompile(`https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+`)
-	numRe = regexp.MustCompile(`\d+(?:[.\-]\d+)*`)
 	// Things an applicant brings: a model that names one the item does not
 	// list has invented a material.
 	docRe = regexp.MustCompile(`[\p{Han}]{1,12}?(?:证明书|证明|证书|证件|执照|合同|协议书|协议|户口簿|户口本|身份证|结婚证|离婚证|申请表|登记表|审批表|申请书|承诺书|告知书|委托书|介绍信|发票|存折|银行卡|回执|证)`)
@@ -156,8 +154,13 @@ var (
 	hanOnly = regexp.MustCompile(`\p{Han}`)
 )
 
-// checkModelText returns what is wrong with a model's reply, or "".
-func (as *Assistant) checkModelText(text string, it *kb.Item, route *Route, facts, question string) string {
+// checkModelText returns what is wrong with a model's reply, or "". The
+// reply is checked against the item's facts only — never the resident's
+// question, or a resident could have the model "confirm" a number of
+// their own — after both are put in one normal form (figures.go), so
+// full-width digits, numbers in Chinese numerals and links without a
+// scheme are checked like any other.
+func (as *Assistant) checkModelText(text string, it *kb.Item, route *Route, facts string) string {
 	text = strings.TrimSpace(text)
 	switch {
 	case text == "":
@@ -167,8 +170,9 @@ func (as *Assistant) checkModelText(text string, it *kb.Item, route *Route, fact
 	case len(hanOnly.FindAllString(text, -1)) < 4:
 		return "reply is not Chinese text"
 	}
+	norm := normalizeFigures(text)
 	// Citations are required, and only of the item answered.
-	cites := citeRe.FindAllStringSubmatch(text, -1)
+	cites := citeRe.FindAllStringSubmatch(norm, -1)
 	if len(cites) == 0 {
 		return "no citation"
 	}
@@ -177,36 +181,35 @@ func (as *Assistant) checkModelText(text string, it *kb.Item, route *Route, fact
 			return "cites " + c[1]
 		}
 	}
-	// Only the knowledge base's links.
+	withoutCites := citeRe.ReplaceAllString(norm, " ")
+	// Only the knowledge base's links, with or without a scheme.
 	allowed := map[string]bool{}
 	if route.OnlineURL != "" {
-		allowed[route.OnlineURL] = true
+		allowed[linkKey(route.OnlineURL)] = true
 	}
 	for _, h := range route.Halls {
 		if h.AppointmentURL != "" {
-			allowed[h.AppointmentURL] = true
+			allowed[linkKey(h.AppointmentURL)] = true
 		}
 	}
-	for _, u := range urlRe.FindAllString(text, -1) {
-		u = strings.TrimRight(u, ".,;:!?)）。，；")
-		if !allowed[u] {
+	for _, u := range linkRe.FindAllString(withoutCites, -1) {
+		if !allowed[linkKey(u)] {
 			return "link not in the knowledge base: " + u
 		}
 	}
-	// Every figure (days, fees, phone numbers, dates) must be in the facts
-	// or in the question.
-	withoutLinks := urlRe.ReplaceAllString(text, " ")
-	withoutCites := citeRe.ReplaceAllString(withoutLinks, " ")
-	source := facts + "\n" + question
-	for _, n := range numRe.FindAllString(withoutCites, -1) {
+	// Every figure (days, fees, phone numbers, dates) must be in the facts.
+	plain := linkRe.ReplaceAllString(withoutCites, " ")
+	normFacts := normalizeFigures(facts)
+	source := figureSource(normFacts)
+	for _, n := range figures(plain) {
 		if !strings.Contains(source, n) {
 			return "figure not in the facts: " + n
 		}
 	}
 	// Every document it tells the resident to bring must be one the item
-	// lists (or the question mentions).
-	plainFacts := stripSpace(source)
-	for _, d := range docRe.FindAllString(withoutCites, -1) {
+	// lists.
+	plainFacts := stripSpace(normFacts)
+	for _, d := range docRe.FindAllString(plain, -1) {
 		if notDoc.MatchString(d) {
 			continue
 		}

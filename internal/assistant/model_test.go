@@ -143,3 +143,47 @@ func TestModelNotAskedForRefusals(t *testing.T) {
 		t.Fatalf("status %s, model calls %d", r.Status, len(m.seen))
 	}
 }
+
+// Issue 10, finding 3: the output guard reads figures and links however
+// they are spelled — full-width digits, Chinese numerals, links without a
+// scheme — and checks them against the item's facts only, never against
+// the resident's question.
+func TestModelGuardNormalises(t *testing.T) {
+	t.Parallel()
+	const question = "新生儿上户口怎么办，我家座机0755-26661234对吗"
+	for _, tc := range []struct {
+		name   string
+		answer string
+		keep   bool
+	}{
+		{"full-width phone number", "咨询电话：４００－８２０－１２３４ [FT-001]。", false},
+		{"phone number in Chinese numerals", "咨询电话：四零零八二零一二三四 [FT-001]。", false},
+		{"days in Chinese numerals", "承诺十五个工作日内办结 [FT-001]。", false},
+		{"link without a scheme", "请登录 www.fuwu-apply.com/new 办理 [FT-001]。", false},
+		{"bare domain", "请到 fuwu-help.cn 提交申请 [FT-001]。", false},
+		{"full-width link", "请到 ｗｗｗ．ｅｖｉｌ．ｃｎ 办理 [FT-001]。", false},
+		{"a figure only the question had", "您家座机0755-26661234已登记，可直接办理 [FT-001]。", false},
+		// The facts spelled another way still pass.
+		{"facts' phone in full-width", "咨询电话：０７５５－８３９８８１１０ [FT-001]。", true},
+		{"facts' phone in Chinese numerals", "咨询电话：零七五五八三九八八一一零 [FT-001]。", true},
+		{"facts' days in Chinese numerals", "法定时限三十个工作日，承诺一个工作日办结 [FT-001]。", true},
+		{"facts' link without its scheme", "可在 fuwu.example/guide/FT-001 全程网办 [FT-001]。", true},
+		{"words that only look like numbers", "十分方便，一般一次即可办结，可全程网办 [FT-001]。", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			m := &scriptedModel{tokens: split(tc.answer)}
+			as := demoAssistant(t, func(c *assistant.Config) { c.Model, c.ModelName = m, "test-model" })
+			r, err := as.Ask(context.Background(), assistant.Request{Message: question})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Citations) == 0 || r.Citations[0].ID != "FT-001" {
+				t.Fatalf("answered %+v", r.Citations)
+			}
+			if r.Generated != tc.keep {
+				t.Fatalf("model answer kept = %v, want %v (fallback %q)", r.Generated, tc.keep, r.Fallback)
+			}
+		})
+	}
+}
