@@ -1,7 +1,9 @@
 // Package privacy is the room where personal data is found and masked
 // before anything is logged, stored or sent to a model: mainland ID card
-// numbers (checksum-verified), mobile numbers, bank card numbers (Luhn) and
-// e-mail addresses in Chinese text.
+// numbers (a real region and birth date; the checksum is not required, a
+// mistyped ID is still personal data), mobile numbers however their
+// groups are joined, bank card numbers (Luhn, or any 16–19 digits after
+// 银行卡/卡号/账号) and e-mail addresses in Chinese text.
 //
 // Masking keeps enough to be recognisable (110101********1234,
 // 138****5678, 6222 **** **** 1234, z***@qq.com) and is idempotent.
@@ -226,7 +228,16 @@ func digitValue(r rune) int {
 
 func isX(r rune) bool { return r == 'X' || r == 'x' || r == 'Ｘ' || r == 'ｘ' }
 
-func isSep(r rune) bool { return r == ' ' || r == '-' || r == '\u3000' || r == '－' || r == '\u00a0' }
+// isSep is a character that joins the digit groups of one number as people
+// type them: spaces, dashes of every width, dots, underscores, slashes
+// (138.1234.5678, 138_1234_5678, 138/1234/5678, 138—1234—5678).
+func isSep(r rune) bool {
+	switch r {
+	case ' ', '-', '.', '_', '/', '\u3000', '\u00a0', '－', '．', '＿', '／', '–', '—', '‒', '―', '‐', '−':
+		return true
+	}
+	return false
+}
 
 func isAlnum(r rune) bool {
 	return digitValue(r) >= 0 || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= 'ａ' && r <= 'ｚ' || r >= 'Ａ' && r <= 'Ｚ'
@@ -269,14 +280,23 @@ func classify(rs []rune, span []group) (Kind, int, int) {
 	d := digits(rs, span)
 	// Groups of one or two digits are dates, counts and codes ("2024-01-01"),
 	// never parts of an ID, card or phone number — except the country code
-	// in front of a mobile number.
+	// in front of a mobile number, a number typed one digit at a time
+	// ("1 3 8 1 2 3 4 5 6 7 8"), and the short last group of a long number
+	// typed in fours ("1101 0119 9003 0712 34").
 	prefix86 := false
+	singles := len(span) >= 11
+	for _, g := range span {
+		singles = singles && g.end-g.start == 1
+	}
 	for i, g := range span {
-		if g.end-g.start >= 3 {
+		if g.end-g.start >= 3 || singles {
 			continue
 		}
 		if i == 0 && string(digits(rs, span[:1])) == "86" && len(span) > 1 {
 			prefix86 = true
+			continue
+		}
+		if i == len(span)-1 && i > 0 && len(d) >= 15 {
 			continue
 		}
 		return "", 0, 0
@@ -288,12 +308,14 @@ func classify(rs []rune, span []group) (Kind, int, int) {
 		}
 		return "", 0, 0
 	case len(d) == 17 && span[len(span)-1].x:
-		// The X stays visible after the kept tail.
-		if id := append(d, 'X'); validID18(id) || plausibleID18(id) && idContext(rs, span[0].start) {
+		// The X stays visible after the kept tail. A number with a valid
+		// region and birth date is an ID even with a wrong checksum and no
+		// 身份证 nearby: a mistyped ID is still personal data.
+		if id := append(d, 'X'); plausibleID18(id) {
 			return IDCard, 6, 3
 		}
 	case len(d) == 18:
-		if validID18(d) || plausibleID18(d) && idContext(rs, span[0].start) {
+		if plausibleID18(d) {
 			return IDCard, 6, 4
 		}
 	case len(d) == 15:
@@ -308,7 +330,9 @@ func classify(rs []rune, span []group) (Kind, int, int) {
 	case len(d) == 11 && isMobile(d):
 		return Mobile, 3, 4
 	}
-	if len(d) >= 16 && len(d) <= 19 && luhn(d) {
+	// A card number fails Luhn when mistyped; after 银行卡, 卡号, 账号 it is
+	// still one.
+	if len(d) >= 16 && len(d) <= 19 && (luhn(d) || cardContext(rs, span[0].start)) {
 		return BankCard, 4, 4
 	}
 	return "", 0, 0
@@ -404,11 +428,11 @@ func atoi(d []byte) int {
 	return n
 }
 
-// idContext reports whether the words just before position i say an ID
-// number follows: a mistyped ID (bad checksum) is still personal data.
-func idContext(rs []rune, i int) bool {
+// cardContext reports whether the words just before position i say a
+// card or account number follows.
+func cardContext(rs []rune, i int) bool {
 	before := string(rs[max(0, i-12):i])
-	for _, w := range []string{"身份证", "证件号", "身份号", "公民号码"} {
+	for _, w := range []string{"银行卡", "卡号", "账号", "帐号", "账户", "帐户", "储蓄卡", "信用卡", "借记卡", "社保卡"} {
 		if strings.Contains(before, w) {
 			return true
 		}

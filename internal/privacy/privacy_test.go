@@ -35,10 +35,14 @@ func TestMask(t *testing.T) {
 		{"110101 19900307 1233", "110101 ******** 1233", []Kind{IDCard}},
 		{"老身份证" + id15, "老身份证110101******123", []Kind{IDCard}},
 		{"１１０１０１１９９００３０７１２３３", "１１０１０１********１２３３", []Kind{IDCard}},
-		// A mistyped ID (wrong check digit) is masked when the words say it
-		// is an ID, and otherwise left as a plain number.
+		// A mistyped ID (wrong check digit) is still an ID when its region
+		// and birth date are real, with or without 身份证 nearby (issue 10,
+		// finding 4), and however it is split.
 		{"身份证号：110101199003071234", "身份证号：110101********1234", []Kind{IDCard}},
-		{"编号110101199003071234", "编号110101199003071234", nil},
+		{"编号110101199003071234", "编号110101********1234", []Kind{IDCard}},
+		{"我的号码是11010119900307123X", "我的号码是110101********123X", []Kind{IDCard}},
+		{"1101 0119 9003 0712 34", "1101 01** **** **12 34", []Kind{IDCard}},
+		{"110101 1990 0307 1234", "110101 **** **** 1234", []Kind{IDCard}},
 		// Impossible dates and regions are not IDs.
 		{"110101199002301236", "110101199002301236", nil}, // 30 February
 		{"990101199003071233", "990101199003071233", nil}, // no province 99
@@ -51,6 +55,15 @@ func TestMask(t *testing.T) {
 		{"+8613812345678", "+86138****5678", []Kind{Mobile}},
 		{"0086-13812345678", "0086-138****5678", []Kind{Mobile}},
 		{"１３８１２３４５６７８", "１３８****５６７８", []Kind{Mobile}},
+		// Mobiles however they are typed (finding 4).
+		{"138.1234.5678", "138.****.5678", []Kind{Mobile}},
+		{"138_1234_5678", "138_****_5678", []Kind{Mobile}},
+		{"138/1234/5678", "138/****/5678", []Kind{Mobile}},
+		{"138–1234–5678", "138–****–5678", []Kind{Mobile}},
+		{"138—1234—5678", "138—****—5678", []Kind{Mobile}},
+		{"1 3 8 1 2 3 4 5 6 7 8", "1 3 8 * * * * 5 6 7 8", []Kind{Mobile}},
+		{"１３８．１２３４．５６７８", "１３８．****．５６７８", []Kind{Mobile}},
+		{"１３８－１２３４－５６７８", "１３８－****－５６７８", []Kind{Mobile}},
 		{"13812345678 13912345678", "138****5678 139****5678", []Kind{Mobile, Mobile}},
 		{"12012345678", "12012345678", nil},   // no mobile starts 12
 		{"138123456789", "138123456789", nil}, // twelve digits
@@ -59,6 +72,10 @@ func TestMask(t *testing.T) {
 		{"6217 0012 3456 7893", "6217 **** **** 7893", []Kind{BankCard}},
 		{"6217-0012-3456-7893", "6217-****-****-7893", []Kind{BankCard}},
 		{"6217 0012 3456 7894", "6217 0012 3456 7894", nil}, // Luhn fails
+		// A mistyped card after 银行卡/卡号/账号 is still a card (finding 4).
+		{"银行卡号 6222 0212 3456 7890 123", "银行卡号 6222 **** **** ***0 123", []Kind{BankCard}},
+		{"卡号6217-0012-3456-7894", "卡号6217-****-****-7894", []Kind{BankCard}},
+		{"账号：6217001234567894", "账号：6217********7894", []Kind{BankCard}},
 		// E-mail.
 		{"邮箱 zhangsan@example.com 谢谢", "邮箱 z***@example.com 谢谢", []Kind{Email}},
 		{"13812345678@qq.com", "1***@qq.com", []Kind{Email}},
@@ -227,6 +244,31 @@ func FuzzMask(f *testing.F) {
 		for _, r := range digitRuns(s) {
 			if personal(r) && outRuns[r] {
 				t.Fatalf("%q: output %q still holds %s", s, out, r)
+			}
+		}
+	})
+}
+
+// FuzzMaskLeavesNoMobileOrID checks the output alone (issue 10, finding
+// 4): whatever the input, no run of digits in what Mask returns is an
+// 11-digit mobile number or an 18-character ID number.
+func FuzzMaskLeavesNoMobileOrID(f *testing.F) {
+	for _, s := range []string{
+		"电话13812345678", "138.1234.5678", "1 3 8 1 2 3 4 5 6 7 8", "１３８－１２３４－５６７８", "138—1234—5678",
+		"编号110101199003071234", "1101 0119 9003 0712 34", id18X, "86 13812345678 1", "113812345678",
+		"13812345678X", "11010119900307123X13812345678", "银行卡号 6222 0212 3456 7890 123",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out, _ := Mask(s)
+		for _, r := range digitRuns(out) {
+			d := []byte(r)
+			if len(d) == 11 && isMobile(d) {
+				t.Fatalf("%q → %q: mobile %s survives", s, out, r)
+			}
+			if len(d) == 18 && (validID18(d) || plausibleID18(d)) {
+				t.Fatalf("%q → %q: ID %s survives", s, out, r)
 			}
 		}
 	})
