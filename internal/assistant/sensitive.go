@@ -36,11 +36,19 @@ type Sensitive struct {
 	words []SensitiveWord // longest first
 	allow []string
 	norm  func(string) string
+	harm  harmRules // the shipped act-and-object rules (lexicon/harm.txt)
 }
 
-// NewSensitive builds a lexicon from entries.
+// NewSensitive builds a lexicon from entries, with the shipped rules for
+// requests to forge or defraud.
 func NewSensitive(entries []SensitiveWord, norm func(string) string) *Sensitive {
 	s := &Sensitive{norm: norm}
+	h, err := loadHarm(norm)
+	if err != nil {
+		// The file is embedded and tested: this is a build defect.
+		panic(err)
+	}
+	s.harm = h
 	s.Set(entries)
 	return s
 }
@@ -79,6 +87,9 @@ func (s *Sensitive) Check(norm string) (SensitiveWord, bool) {
 		if strings.Contains(masked, w.Word) {
 			return w, true
 		}
+	}
+	if words, ok := s.harm.match(masked); ok {
+		return SensitiveWord{Word: words, Category: "illegal", Action: ActionBlock}, true
 	}
 	return SensitiveWord{}, false
 }
