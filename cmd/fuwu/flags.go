@@ -78,8 +78,17 @@ func (s *storeFlags) url() string {
 	return store.DefaultURL(s.data)
 }
 
-// open opens and migrates the store.
+// open opens and migrates the store. The data folder holds the database
+// and the sealing key: only its owner may read it (0700).
 func (s *storeFlags) open(ctx context.Context) (*store.DB, error) {
+	if s.db == "" {
+		if err := os.MkdirAll(s.data, 0o700); err != nil {
+			return nil, fmt.Errorf("data folder: %w", err)
+		}
+		if err := os.Chmod(s.data, 0o700); err != nil {
+			return nil, fmt.Errorf("data folder: %w", err)
+		}
+	}
 	db, err := store.Open(ctx, s.url())
 	if err != nil {
 		return nil, err

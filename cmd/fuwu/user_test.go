@@ -136,3 +136,30 @@ func TestUserCommandAuditAndUnlock(t *testing.T) {
 		t.Errorf("unlock not audited: %+v", entries)
 	}
 }
+
+// Issue 10, finding 12: the data folder (database, sealing key) is the
+// owner's alone, created so and tightened if an older version left it
+// open. Not parallel: runCmd swaps os.Stdout.
+func TestDataFolderIsPrivate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "fuwu-data")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := runCmd(t, "user", "list", "--data", dir); code != 0 {
+		t.Fatalf("user list: %d %q", code, errs)
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := fi.Mode().Perm(); m != 0o700 {
+		t.Errorf("data folder mode %o, want 700", m)
+	}
+	fi, err = os.Stat(filepath.Join(dir, "fuwu.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := fi.Mode().Perm(); m != 0o600 {
+		t.Errorf("database mode %o, want 600", m)
+	}
+}

@@ -78,7 +78,7 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 			return nil, errors.New("open sqlite: empty path")
 		}
 		if path != ":memory:" {
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			if err := privateFiles(path); err != nil {
 				return nil, fmt.Errorf("open sqlite: %w", err)
 			}
 		}
@@ -115,6 +115,38 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 	}
 	d.notify = newNotifier(d)
 	return d, nil
+}
+
+// privateFiles makes the SQLite database readable by its owner only: a
+// folder it creates is 0700, the database is created 0600 (SQLite gives
+// its -wal and -shm files the database's mode), and files an older
+// version left world-readable are tightened.
+func privateFiles(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, 0o600); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Close stops listening for notifications and closes the pool.

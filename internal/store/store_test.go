@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"testing/fstest"
@@ -157,5 +159,56 @@ func TestRebind(t *testing.T) {
 		if got := db.Rebind(in); got != want {
 			t.Errorf("Rebind(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// Issue 10, finding 12: the SQLite database and its WAL files are the
+// owner's alone, and a folder Open creates is 0700; files left
+// world-readable by an older version are tightened.
+func TestSQLiteFilesArePrivate(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "data")
+	path := filepath.Join(dir, "fuwu.db")
+	ctx := context.Background()
+	db, err := store.Open(ctx, "sqlite:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `CREATE TABLE t (x TEXT)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `INSERT INTO t VALUES ('secret')`); err != nil {
+		t.Fatal(err)
+	}
+	mode := func(p string) os.FileMode {
+		t.Helper()
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Mode().Perm()
+	}
+	if m := mode(dir); m != 0o700 {
+		t.Errorf("data folder mode %o, want 700", m)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if m := mode(p); m != 0o600 {
+			t.Errorf("%s mode %o, want 600", filepath.Base(p), m)
+		}
+	}
+	db.Close()
+	// An older version's world-readable files are tightened on open.
+	for _, p := range []string{path, path + "-wal"} {
+		if err := os.Chmod(p, 0o644); err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+	}
+	db, err = store.Open(ctx, "sqlite:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if m := mode(path); m != 0o600 {
+		t.Errorf("reopened database mode %o, want 600", m)
 	}
 }
