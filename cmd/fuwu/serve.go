@@ -36,6 +36,8 @@ func runServe(ctx context.Context, args []string) error {
 	chatRate := fs.Float64("chat-rate", 20, "chat messages per minute allowed from one client address (0: no limit, for load tests)")
 	trustProxy := fs.Bool("trust-proxy", false, "take the client address from X-Forwarded-For (only behind a proxy that sets it)")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure and send HSTS (when served over HTTPS)")
+	metricsAddr := fs.String("metrics-addr", "", "serve /metrics without a token on this separate address (e.g. 127.0.0.1:9090)")
+	metricsToken := fs.String("metrics-token", "", "serve /metrics on the main address to requests with 'Authorization: Bearer TOKEN'")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -49,9 +51,23 @@ func runServe(ctx context.Context, args []string) error {
 	if rate <= 0 {
 		rate = -1 // web: a negative rate is no limit
 	}
-	h, err := buildServer(ctx, a, web.Config{ChatRate: rate, TrustProxy: *trustProxy, SecureCookies: *secure})
+	h, err := buildServer(ctx, a, web.Config{ChatRate: rate, TrustProxy: *trustProxy, SecureCookies: *secure, MetricsToken: *metricsToken})
 	if err != nil {
 		return err
+	}
+	if *metricsAddr != "" {
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			return fmt.Errorf("metrics address: %w", err)
+		}
+		msrv := &http.Server{Handler: h.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second}
+		defer msrv.Close()
+		go func() {
+			if err := msrv.Serve(mln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				slog.Error("metrics server", "err", err)
+			}
+		}()
+		slog.Info("metrics serving", "addr", "http://"+mln.Addr().String()+"/metrics")
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

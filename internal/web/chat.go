@@ -42,7 +42,7 @@ func chatRoutes(s *Server) {
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	s.public("GET /readyz", s.readyz)
-	s.public("GET /metrics", s.metrics.handler)
+	s.public("GET /metrics", s.metricsEndpoint)
 	s.public("GET /static/", s.static)
 	// Anything else: a page in Chinese rather than Go's plain 404 text.
 	s.public("/", func(w http.ResponseWriter, r *http.Request) {

@@ -68,7 +68,7 @@ func TestWithModel(t *testing.T) {
 	if rep.Generated || rep.Status != assistant.Answered || !strings.Contains(rep.Answer, "出生医学证明") {
 		t.Errorf("fallback reply = %+v", rep)
 	}
-	m := c.get("/metrics").body
+	m := scrape(e)
 	for _, want := range []string{"fuwu_model_answers_total 1", "fuwu_model_fallbacks_total 1"} {
 		if !strings.Contains(m, want) {
 			t.Errorf("metrics lack %q", want)

@@ -488,3 +488,41 @@ func TestStaffCSRFBoundToSession(t *testing.T) {
 		}
 	})
 }
+
+// scrape reads the metrics as a scraper on the internal address does.
+func scrape(e *env) string {
+	w := httptest.NewRecorder()
+	e.s.MetricsHandler().ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	return w.Body.String()
+}
+
+// Finding 13: /metrics on the public address is not public. Without a
+// token configured it does not exist there; with one it needs the bearer
+// token; the internal listener's handler serves it.
+func TestMetricsNotPublic(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, sqliteDB(t), &fakeAssistant{}, nil)
+	c := e.client()
+	if r := c.get("/metrics"); r.code != 404 || strings.Contains(r.body, "fuwu_http_requests_total") {
+		t.Fatalf("public /metrics without a token configured = %d", r.code)
+	}
+	if m := scrape(e); !strings.Contains(m, "fuwu_http_requests_total") {
+		t.Fatalf("internal metrics handler: %.200s", m)
+	}
+	tok := newEnv(t, sqliteDB(t), &fakeAssistant{}, func(c *Config) { c.MetricsToken = "s3cret-scrape-token" })
+	tc := tok.client()
+	for _, auth := range []string{"", "Bearer wrong", "s3cret-scrape-token", "Basic czNjcmV0"} {
+		req, _ := http.NewRequest("GET", tok.srv.URL+"/metrics", nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		if r := tc.do(req); r.code != 401 || strings.Contains(r.body, "fuwu_") {
+			t.Errorf("Authorization %q = %d", auth, r.code)
+		}
+	}
+	req, _ := http.NewRequest("GET", tok.srv.URL+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer s3cret-scrape-token")
+	if r := tc.do(req); r.code != 200 || !strings.Contains(r.body, "fuwu_http_requests_total") {
+		t.Fatalf("with the token = %d", r.code)
+	}
+}

@@ -103,6 +103,11 @@ type Config struct {
 	// database: 5 attempts per account and address, 20 per address, per 15
 	// minutes.
 	LoginGuard *auth.LoginGuard
+	// MetricsToken, when set, lets /metrics on the public address answer
+	// requests carrying "Authorization: Bearer <token>"; when empty that
+	// path is 404 and metrics are read from MetricsHandler on a separate
+	// (internal) address.
+	MetricsToken string
 	// SiteName is shown in the header; default "福务 · AI 福务管家".
 	SiteName string
 }
