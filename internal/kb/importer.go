@@ -149,7 +149,7 @@ func (s *Store) importFile(ctx context.Context, fsys fs.FS, name, label, kind st
 	case ext == ".jsonl" || ext == ".json" || ext == ".ndjson":
 		switch kind {
 		case "halls":
-			return s.importHalls(ctx, f, label)
+			return s.importHalls(ctx, f, label, opt.Upsert)
 		case "policies":
 			return s.importPolicies(ctx, f, label)
 		}
@@ -355,16 +355,35 @@ func normaliseItem(it *Item) {
 	it.Online.URL = strings.TrimSpace(it.Online.URL)
 }
 
-func (s *Store) importHalls(ctx context.Context, r io.Reader, label string) (Report, error) {
+// importHalls stores the halls of a file. With o.Revise (console uploads)
+// a hall that already exists is not changed but gets the file's details
+// as its pending change, for review like any edit of a live hall.
+func (s *Store) importHalls(ctx context.Context, r io.Reader, label string, o UpsertOptions) (Report, error) {
 	halls, problems, lines, err := readHallsJSONL(r, label)
 	rep := Report{Lines: lines, Problems: problems}
 	if err != nil {
 		return rep, err
 	}
+	if o.Revise {
+		fresh := halls[:0:0]
+		for _, h := range halls {
+			if _, err := s.Hall(ctx, h.ID); errors.Is(err, ErrNotFound) {
+				fresh = append(fresh, h)
+				continue
+			} else if err != nil {
+				return rep, fmt.Errorf("import %s: %w", label, err)
+			}
+			if err := s.ProposeHall(ctx, h, o.Actor); err != nil {
+				return rep, fmt.Errorf("import %s: %w", label, err)
+			}
+			rep.Halls++
+		}
+		halls = fresh
+	}
 	if err := s.UpsertHalls(ctx, halls); err != nil {
 		return rep, fmt.Errorf("import %s: %w", label, err)
 	}
-	rep.Halls = len(halls)
+	rep.Halls += len(halls)
 	return rep, nil
 }
 

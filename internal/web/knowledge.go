@@ -34,6 +34,7 @@ func knowledgeRoutes(s *Server) {
 	s.staff("GET /admin/halls", auth.EditKnowledge, s.hallsPage)
 	s.staff("GET /admin/halls/{id}", auth.EditKnowledge, s.hallEdit)
 	s.staff("POST /admin/halls/{id}", auth.EditKnowledge, s.hallSave)
+	s.staff("POST /admin/halls/{id}/change", auth.Publish, s.hallChangeAction)
 }
 
 type adminItemsData struct {
@@ -654,12 +655,46 @@ func (s *Server) hallsPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取服务大厅。")
 		return
 	}
-	s.render(w, r, http.StatusOK, "halls.html", s.consolePage(r, "halls", "服务大厅", halls))
+	pending, err := s.cfg.KB.PendingHalls(r.Context())
+	if err != nil {
+		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取服务大厅。")
+		return
+	}
+	s.render(w, r, http.StatusOK, "halls.html", s.consolePage(r, "halls", "服务大厅", hallsData{halls, pending}))
+}
+
+type hallsData struct {
+	Halls   []kb.Hall
+	Pending map[string]bool // halls with a change waiting for review
 }
 
 type hallData struct {
 	Hall kb.Hall
 	New  bool
+	// Pending is the hall's change waiting for review; Live and Changes
+	// show what it would change.
+	Pending    *kb.HallChange
+	Live       kb.Hall
+	Changes    []hallFieldChange
+	CanPublish bool
+}
+
+type hallFieldChange struct{ Field, Old, New string }
+
+// hallChanges lists the fields a pending change alters.
+func hallChanges(old, next kb.Hall) []hallFieldChange {
+	var out []hallFieldChange
+	for _, f := range []struct{ label, a, b string }{
+		{"名称", old.Name, next.Name}, {"地址", old.Address, next.Address}, {"办公时间", old.Hours, next.Hours},
+		{"电话", old.Phone, next.Phone}, {"预约链接", old.AppointmentURL, next.AppointmentURL},
+		{"纬度", strconv.FormatFloat(old.Lat, 'f', -1, 64), strconv.FormatFloat(next.Lat, 'f', -1, 64)},
+		{"经度", strconv.FormatFloat(old.Lng, 'f', -1, 64), strconv.FormatFloat(next.Lng, 'f', -1, 64)},
+	} {
+		if f.a != f.b {
+			out = append(out, hallFieldChange{f.label, f.a, f.b})
+		}
+	}
+	return out
 }
 
 func (s *Server) hallEdit(w http.ResponseWriter, r *http.Request) {
@@ -675,9 +710,18 @@ func (s *Server) hallEdit(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取服务大厅。")
 			return
 		}
-		d.Hall = h
+		d.Hall, d.Live = h, h
+		if c, err := s.cfg.KB.HallChange(r.Context(), id); err == nil {
+			d.Pending, d.Hall, d.Changes = &c, c.Hall, hallChanges(h, c.Hall)
+		} else if !errors.Is(err, kb.ErrNotFound) {
+			s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取服务大厅。")
+			return
+		}
 	}
-	s.render(w, r, http.StatusOK, "hall_edit.html", s.consolePage(r, "halls", "编辑服务大厅", d))
+	d.CanPublish = currentUser(r).Can(auth.Publish)
+	p := s.consolePage(r, "halls", "编辑服务大厅", d)
+	p.Error = r.URL.Query().Get("err")
+	s.render(w, r, http.StatusOK, "hall_edit.html", p)
 }
 
 func (s *Server) hallSave(w http.ResponseWriter, r *http.Request) {
@@ -724,12 +768,54 @@ func (s *Server) hallSave(w http.ResponseWriter, r *http.Request) {
 		s.renderHallError(w, r, h, isNew, "编号不能包含空格或 / ? #")
 		return
 	}
+	if !isNew {
+		// A live hall's details change only through review (see kb.ProposeHall).
+		if err := s.cfg.KB.ProposeHall(r.Context(), h, currentUser(r).Username); err != nil {
+			s.renderHallError(w, r, h, isNew, err.Error())
+			return
+		}
+		s.audit(r, nil, "kb.hall.submit", "hall:"+h.ID, nil)
+		back(w, r, "/admin/halls/"+url.PathEscape(h.ID), "修改已提交审核；审核发布前，居民看到的仍是原信息")
+		return
+	}
 	if err := s.cfg.KB.UpsertHalls(r.Context(), []kb.Hall{h}); err != nil {
 		s.renderHallError(w, r, h, isNew, err.Error())
 		return
 	}
 	s.audit(r, nil, "kb.hall.save", "hall:"+h.ID, nil)
-	back(w, r, "/admin/halls/"+url.PathEscape(h.ID), "服务大厅已保存，即时生效")
+	back(w, r, "/admin/halls/"+url.PathEscape(h.ID), "服务大厅已创建")
+}
+
+// hallChangeAction publishes or discards a hall's pending change.
+func (s *Server) hallChangeAction(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	path := "/admin/halls/" + url.PathEscape(id)
+	var err error
+	var msg string
+	switch r.FormValue("do") {
+	case "publish":
+		_, err = s.cfg.KB.PublishHallChange(r.Context(), id)
+		msg = "修改已发布，即时生效"
+	case "discard":
+		err = s.cfg.KB.DiscardHallChange(r.Context(), id)
+		msg = "已放弃该修改"
+	default:
+		s.renderError(w, r, http.StatusBadRequest, "未知操作。")
+		return
+	}
+	if err != nil {
+		text := "操作失败：" + err.Error()
+		switch {
+		case errors.Is(err, kb.ErrNotFound):
+			text = "该大厅没有待审核的修改。"
+		case errors.Is(err, kb.ErrChanged):
+			text = "修改已被他人更新，请查看最新内容后再发布。"
+		}
+		http.Redirect(w, r, path+"?err="+url.QueryEscape(text), http.StatusSeeOther)
+		return
+	}
+	s.audit(r, nil, "kb.hall."+r.FormValue("do"), "hall:"+id, nil)
+	back(w, r, path, msg)
 }
 
 func (s *Server) renderHallError(w http.ResponseWriter, r *http.Request, h kb.Hall, isNew bool, msg string) {

@@ -526,3 +526,88 @@ func TestMetricsNotPublic(t *testing.T) {
 		t.Fatalf("with the token = %d", r.code)
 	}
 }
+
+// Finding 14: an editor's change to a live hall (its phone number) waits
+// for review like an item's: the live details keep answering, the
+// reviewer sees what changes and publishes or discards it, the editor
+// cannot publish, and every step is audited. A console upload of halls
+// does the same.
+func TestHallChangesNeedReview(t *testing.T) {
+	storetest.Each(t, testMigrations, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, &fakeAssistant{}, nil)
+		ctx := context.Background()
+		for _, u := range []struct {
+			name string
+			role auth.Role
+		}{{"editor", auth.Editor}, {"reviewer", auth.Reviewer}} {
+			if _, err := e.auth.AddUser(ctx, u.name, "", u.role, u.name+" password"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		live, err := e.kb.Hall(ctx, "HALL-01")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ed := e.client()
+		ed.login("editor", "editor password")
+		tok := ed.csrf("/admin/halls/HALL-01")
+		form := url.Values{"csrf": {tok}, "name": {live.Name}, "address": {live.Address}, "hours": {live.Hours},
+			"phone": {"0755-66666666"}, "appointment_url": {live.AppointmentURL}}
+		if r := ed.post("/admin/halls/HALL-01", form); r.code != 303 {
+			t.Fatalf("editor save = %d %s", r.code, r.body)
+		}
+		if h, _ := e.kb.Hall(ctx, "HALL-01"); h.Phone != live.Phone {
+			t.Fatalf("the live phone changed without review: %q", h.Phone)
+		}
+		if r := ed.post("/admin/halls/HALL-01/change", url.Values{"csrf": {tok}, "do": {"publish"}}); r.code != 403 {
+			t.Fatalf("editor publishing = %d", r.code)
+		}
+		rv := e.client()
+		rv.login("reviewer", "reviewer password")
+		page := rv.get("/admin/halls/HALL-01").body
+		for _, want := range []string{"待审核的修改", live.Phone, "0755-66666666", "审核通过并发布"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("reviewer's page lacks %q", want)
+			}
+		}
+		if list := rv.get("/admin/halls").body; !strings.Contains(list, "修改待审核") {
+			t.Error("the hall list does not mark the pending change")
+		}
+		rtok := rv.csrf("/admin/halls/HALL-01")
+		if r := rv.post("/admin/halls/HALL-01/change", url.Values{"csrf": {rtok}, "do": {"publish"}}); r.code != 303 {
+			t.Fatalf("publish = %d", r.code)
+		}
+		if h, _ := e.kb.Hall(ctx, "HALL-01"); h.Phone != "0755-66666666" {
+			t.Fatalf("published phone = %q", h.Phone)
+		}
+		// Discarding leaves the live hall as it is.
+		form.Set("phone", "0755-77777777")
+		ed.post("/admin/halls/HALL-01", form)
+		if r := rv.post("/admin/halls/HALL-01/change", url.Values{"csrf": {rtok}, "do": {"discard"}}); r.code != 303 {
+			t.Fatalf("discard = %d", r.code)
+		}
+		if h, _ := e.kb.Hall(ctx, "HALL-01"); h.Phone != "0755-66666666" {
+			t.Fatalf("discarded change went live: %q", h.Phone)
+		}
+		var actions []string
+		entries, _, _ := e.log.List(ctx, audit.Filter{Action: "kb.hall."}, audit.Page{})
+		for _, en := range entries {
+			actions = append(actions, en.Actor+" "+en.Action)
+		}
+		if got := strings.Join(actions, ","); got != "reviewer kb.hall.discard,editor kb.hall.submit,reviewer kb.hall.publish,editor kb.hall.submit" {
+			t.Errorf("audit = %s", got)
+		}
+		// An editor's upload of a halls file proposes too.
+		utok := ed.csrf("/admin/upload")
+		line := `{"id":"HALL-01","name":"` + live.Name + `","address":"上传的新地址","hours":"周一至周五","phone":"0755-88888888"}` + "\n"
+		if r := upload(ed, utok, "halls.jsonl", line, "published"); r.code != 200 {
+			t.Fatalf("upload = %d %.300s", r.code, r.body)
+		}
+		if h, _ := e.kb.Hall(ctx, "HALL-01"); h.Phone != "0755-66666666" {
+			t.Fatalf("an uploaded hall went live without review: %q", h.Phone)
+		}
+		if c, err := e.kb.HallChange(ctx, "HALL-01"); err != nil || c.Hall.Phone != "0755-88888888" || c.SubmittedBy != "editor" {
+			t.Fatalf("uploaded change = %+v, %v", c, err)
+		}
+	})
+}

@@ -884,6 +884,11 @@ func TestEditPublishReachesChat(t *testing.T) {
 			"hours": {"周一至周五 9:00-18:00"}, "phone": {"0755-82918000"}, "appointment_url": {"https://fuwu.example/booking/HALL-01"}}); r.code != 303 {
 			t.Fatalf("hall save = %d", r.code)
 		}
+		// A live hall's change waits for review (issue 10, finding 14).
+		tok = rv.csrf("/admin/halls/HALL-01")
+		if r := rv.post("/admin/halls/HALL-01/change", url.Values{"csrf": {tok}, "do": {"publish"}}); r.code != 303 {
+			t.Fatalf("hall publish = %d", r.code)
+		}
 		for deadline := time.Now().Add(10 * time.Second); ; {
 			r := c.postJSON("/api/v1/chat", map[string]string{"message": "新生儿入户登记在哪里办"})
 			if strings.Contains(r.body, "福田区测试路 1 号（新址）") {
@@ -1061,9 +1066,9 @@ func TestFAQAndHalls(t *testing.T) {
 	if r.code != 303 {
 		t.Fatalf("hall save = %d %s", r.code, r.body)
 	}
-	h, _ := e.kb.Hall(ctx, "HALL-01")
-	if h.Address != "新地址 1 号" || h.Lat == 0 {
-		t.Errorf("hall = %+v (coordinates must survive)", h)
+	ch, _ := e.kb.HallChange(ctx, "HALL-01")
+	if h := ch.Hall; h.Address != "新地址 1 号" || h.Lat == 0 {
+		t.Errorf("hall change = %+v (coordinates must survive)", h)
 	}
 	if r := c.post("/admin/halls/HALL-01", url.Values{"csrf": {tok}, "name": {"x"}, "appointment_url": {"ftp://x"}}); r.code != 422 {
 		t.Errorf("bad hall link = %d", r.code)
