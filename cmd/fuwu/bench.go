@@ -99,12 +99,13 @@ func loadRun(ctx context.Context, url string, conns int, dur time.Duration) (loa
 			defer wg.Done()
 			var mine []time.Duration
 			for d := i; ctx.Err() == nil; d++ {
-				conv := ""
+				conv, token := "", ""
 				for _, q := range benchDialogues[d%len(benchDialogues)] {
 					if ctx.Err() != nil {
 						break
 					}
-					body, _ := json.Marshal(map[string]string{"conversation_id": conv, "message": q})
+					// The token is the capability to continue the conversation.
+					body, _ := json.Marshal(map[string]string{"conversation_id": conv, "conversation_token": token, "message": q})
 					t0 := time.Now()
 					req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 					req.Header.Set("Content-Type", "application/json")
@@ -118,8 +119,9 @@ func loadRun(ctx context.Context, url string, conns int, dur time.Duration) (loa
 					raw, err := io.ReadAll(resp.Body)
 					resp.Body.Close()
 					var out struct {
-						ConversationID string `json:"conversation_id"`
-						Status         string `json:"status"`
+						ConversationID    string `json:"conversation_id"`
+						ConversationToken string `json:"conversation_token"`
+						Status            string `json:"status"`
 					}
 					switch {
 					case err != nil && ctx.Err() == nil:
@@ -132,7 +134,7 @@ func loadRun(ctx context.Context, url string, conns int, dur time.Duration) (loa
 					default:
 						requests.Add(1)
 						mine = append(mine, time.Since(t0))
-						conv = out.ConversationID
+						conv, token = out.ConversationID, out.ConversationToken
 					}
 				}
 			}
