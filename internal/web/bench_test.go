@@ -42,6 +42,9 @@ func BenchmarkChatPage(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		req := httptest.NewRequest("GET", "/?c="+conv, nil)
+		for _, ck := range c.c.Jar.Cookies(mustURL(e.srv.URL)) {
+			req.AddCookie(ck) // the conversation's capability
+		}
 		w := httptest.NewRecorder()
 		e.s.ServeHTTP(w, req)
 		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `details class="card"`) {
