@@ -8,6 +8,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/library"
 	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
@@ -23,5 +24,6 @@ func allMigrations() []store.Migrations {
 		auth.Migrations,
 		booking.Migrations,
 		doorstep.Migrations,
+		library.Migrations,
 	}
 }

@@ -1,0 +1,23 @@
+package data
+
+import (
+	"embed"
+	"io/fs"
+)
+
+// The laws are public texts (Copyright Law of the PRC, Article 5: laws and
+// regulations are not subject to copyright), from the LawRefBook/Laws
+// collection; see library/README.md.
+//
+//go:embed library/README.md library/laws/*.md
+var libraryFiles embed.FS
+
+// Library is the demo document library: laws/ holds one Markdown file per
+// version of a law.
+func Library() fs.FS {
+	sub, err := fs.Sub(libraryFiles, "library")
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}

@@ -1,0 +1,338 @@
+package library
+
+import (
+	"context"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/search"
+	"github.com/fuwu-gov/fuwu/internal/zh"
+)
+
+// The library reuses the assistant's engine (internal/search) rather than
+// a second ranker: each article becomes one indexed entry whose fields the
+// engine already weighs — the article's words as the summary, the headings
+// above it (第三章 录用) as questions, the law's name as its theme — so
+// normalisation, segmentation, the synonym table, typo matching and the
+// bigram channel work on articles as they do on service items. Two
+// indexes per collection: articles, and whole laws, whose score says which
+// law a question is about and moves that law's articles up.
+
+// articleParams are the engine's constants for articles. Items have short
+// names that questions name; articles have none, so the name coverage
+// rerank is off and the text carries the weight.
+func articleParams() search.Params {
+	p := search.DefaultParams()
+	p.WordWeight = [7]float64{0, 0, 0.8, 1.5, 0, 0, 0.5}
+	p.BigramWeight = [7]float64{0, 0, 0.5, 1.5, 0, 0, 0}
+	p.Coverage = 0
+	p.Rerank = 0
+	return p
+}
+
+// lawParams weigh whole laws: the title most, then the chapter headings,
+// then the first articles (purpose and scope), then everything else.
+func lawParams() search.Params {
+	p := search.DefaultParams()
+	p.WordWeight = [7]float64{3, 3, 1, 1, 0.3, 0, 0}
+	p.BigramWeight = [7]float64{3, 3, 0.5, 0.5, 0, 0, 0}
+	p.Coverage = 0
+	p.Rerank = 0
+	return p
+}
+
+// entry is one indexed article.
+type entry struct {
+	doc *Document
+	art *Article
+}
+
+// collIndex is one collection's indexes.
+type collIndex struct {
+	articles *search.Index // articles of the versions in force
+	archive  *search.Index // articles of superseded (or not yet in force) versions
+	laws     *search.Index // one entry per document in force
+	entries  map[string]entry
+	docs     map[string]*Document // law index id → document
+	// versions lists every version of each work, newest first, with its
+	// standing on the day the index was built.
+	versions map[string][]versionInfo
+	an       *zh.Analyzer
+	// df counts, per word, the articles in force that use it (for the
+	// coverage that decides "not found").
+	df map[string]int
+	n  int
+}
+
+func (ci *collIndex) norm(s string) string { return ci.an.Normalize(s) }
+
+// idf is the weight of a word by how few articles use it; a word no
+// article uses weighs most.
+func (ci *collIndex) idf(w string) float64 {
+	return math.Log(1 + (float64(ci.n)+0.5)/(float64(ci.df[w])+0.5))
+}
+
+// Standing is a version's legal status on a given day.
+type Standing string
+
+const (
+	InForce    Standing = "in_force"
+	Superseded Standing = "superseded"
+	NotYet     Standing = "not_yet_in_force"
+)
+
+type versionInfo struct {
+	doc      *Document
+	standing Standing
+}
+
+func articleID(d *Document, a *Article) string {
+	return strconv.FormatInt(d.ID, 10) + "/" + strconv.Itoa(a.Seq)
+}
+
+// standings decides, for each work, which version is in force on day:
+// the newest whose effective date has come; newer ones are not yet in
+// force, older ones superseded.
+func standings(docs []*Document, day string) map[string][]versionInfo {
+	byWork := map[string][]*Document{}
+	for _, d := range docs {
+		byWork[d.Work()] = append(byWork[d.Work()], d)
+	}
+	out := map[string][]versionInfo{}
+	for w, vs := range byWork {
+		sort.SliceStable(vs, func(i, j int) bool { return vs[i].Version > vs[j].Version })
+		found := false
+		for _, d := range vs {
+			s := Superseded
+			switch {
+			case found:
+			case d.Effective != "" && d.Effective > day:
+				s = NotYet
+			default:
+				s, found = InForce, true
+			}
+			out[w] = append(out[w], versionInfo{doc: d, standing: s})
+		}
+		if !found { // nothing in force yet: the oldest counts, so the work answers at all
+			out[w][len(out[w])-1].standing = InForce
+		}
+	}
+	return out
+}
+
+// buildIndex indexes a collection's documents as they stand on day.
+func buildIndex(an *zh.Analyzer, docs []*Document, now time.Time) *collIndex {
+	ci := &collIndex{
+		articles: search.New(an, articleParams()),
+		archive:  search.New(an, articleParams()),
+		laws:     search.New(an, lawParams()),
+		entries:  map[string]entry{},
+		docs:     map[string]*Document{},
+		versions: standings(docs, now.Format("2006-01-02")),
+		an:       an,
+		df:       map[string]int{},
+	}
+	var cur, old, laws []kb.Item
+	for _, vs := range ci.versions {
+		for _, v := range vs {
+			d := v.doc
+			for i := range d.Articles {
+				a := &d.Articles[i]
+				id := articleID(d, a)
+				ci.entries[id] = entry{doc: d, art: a}
+				it := articleItem(id, d, a)
+				if v.standing == InForce {
+					cur = append(cur, it)
+					ci.countWords(an, it.Summary+" "+strings.Join(a.Path, " "))
+				} else {
+					old = append(old, it)
+				}
+			}
+			if v.standing == InForce {
+				lid := strconv.FormatInt(d.ID, 10)
+				ci.docs[lid] = d
+				laws = append(laws, lawItem(lid, d))
+			}
+		}
+	}
+	sortItems(cur)
+	sortItems(old)
+	sortItems(laws)
+	ci.articles.Replace(cur)
+	ci.archive.Replace(old)
+	ci.laws.Replace(laws)
+	return ci
+}
+
+func (ci *collIndex) countWords(an *zh.Analyzer, text string) {
+	ci.n++
+	seen := map[string]bool{}
+	for _, w := range an.Terms(text) {
+		if !seen[w] {
+			seen[w] = true
+			ci.df[w]++
+		}
+	}
+}
+
+func sortItems(items []kb.Item) {
+	sort.Slice(items, func(i, j int) bool { return items[i].ID < items[j].ID })
+}
+
+// articleItem maps an article onto the engine's fields.
+func articleItem(id string, d *Document, a *Article) kb.Item {
+	it := kb.Item{ID: id, Summary: a.Body(), Theme: d.ShortTitle()}
+	for _, p := range a.Path {
+		it.FAQ = append(it.FAQ, kb.FAQ{Q: headingName(p)})
+	}
+	if d.Kind == Sections {
+		it.FAQ = append(it.FAQ, kb.FAQ{Q: a.Label})
+	}
+	return it
+}
+
+// lawItem maps a whole document onto the engine's fields.
+func lawItem(id string, d *Document) kb.Item {
+	it := kb.Item{ID: id, Name: d.ShortTitle(), Aliases: []string{d.Title}}
+	seen := map[string]bool{}
+	for i := range d.Articles {
+		a := &d.Articles[i]
+		for _, p := range a.Path {
+			if !seen[p] {
+				seen[p] = true
+				it.FAQ = append(it.FAQ, kb.FAQ{Q: headingName(p)})
+			}
+		}
+		if i < 2 {
+			it.Summary += a.Body()
+		} else {
+			it.Conditions = append(it.Conditions, a.Body())
+		}
+	}
+	return it
+}
+
+// headingName drops the number of a division heading: 第三章 录用 → 录用.
+func headingName(h string) string {
+	if m := reDivision.FindStringSubmatch(h); m != nil && strings.TrimSpace(m[3]) != "" {
+		return strings.TrimSpace(m[3])
+	}
+	return h
+}
+
+// scored is one ranked article.
+type scored struct {
+	id    string
+	score float64
+	entry
+}
+
+// rankOptions steer one search.
+type rankOptions struct {
+	context string // the previous question of the conversation
+	archive bool   // search superseded versions
+	only    string // restrict to one work ("" for all)
+	version string // restrict to one version of it
+	k       int
+}
+
+// Tuning constants for articles. Chosen on the development questions as
+// a whole (a few global numbers, never a per-question rule).
+const (
+	contextWeight = 0.4  // a word of the previous question against one of this one
+	lawPrior      = 0.35 // how much the law's own score lifts its articles
+	depth         = 60   // article candidates before the law prior reorders them
+)
+
+// rank returns the best articles for a question.
+func (ci *collIndex) rank(ctx context.Context, text string, o rankOptions) ([]scored, search.Query) {
+	ix := ci.articles
+	if o.archive {
+		ix = ci.archive
+	}
+	q := ix.Analyse(text)
+	if o.context != "" {
+		q = mergeQuery(q, ix.Analyse(o.context), contextWeight)
+	}
+	res := ix.SearchQuery(q, max(depth, o.k))
+	if len(res.Hits) == 0 {
+		return nil, q
+	}
+	// The law prior: how well each law as a whole matches.
+	lawScore := map[int64]float64{}
+	lres := ci.laws.SearchQuery(q, 10)
+	top := 0.0
+	for _, h := range lres.Hits {
+		top = math.Max(top, h.Score)
+	}
+	for _, h := range lres.Hits {
+		if d := ci.docs[h.ID]; d != nil && top > 0 {
+			lawScore[d.ID] = h.Score / top
+		}
+	}
+	best := res.Hits[0].Score
+	var out []scored
+	for _, h := range res.Hits {
+		e, ok := ci.entries[h.ID]
+		if !ok {
+			continue
+		}
+		if o.only != "" && e.doc.Work() != o.only {
+			continue
+		}
+		if o.version != "" && e.doc.Version != o.version {
+			continue
+		}
+		s := h.Score / best
+		prior := lawScore[e.doc.ID]
+		if o.archive {
+			// superseded laws are not in the law index: use their current version's score
+			for _, v := range ci.versions[e.doc.Work()] {
+				if v.standing == InForce {
+					prior = lawScore[v.doc.ID]
+				}
+			}
+		}
+		out = append(out, scored{id: h.ID, score: s * (1 + lawPrior*prior), entry: e})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
+	if o.k > 0 && len(out) > o.k {
+		out = out[:o.k]
+	}
+	return out, q
+}
+
+// mergeQuery adds the words of another query at a fraction of their weight.
+func mergeQuery(q, other search.Query, w float64) search.Query {
+	have := map[string]int{}
+	for i, t := range q.Words {
+		have[t.Text] = i
+	}
+	for _, t := range other.Words {
+		t.Weight *= w
+		if i, ok := have[t.Text]; ok {
+			q.Words[i].Weight = math.Max(q.Words[i].Weight, t.Weight)
+			continue
+		}
+		have[t.Text] = len(q.Words)
+		q.Words = append(q.Words, t)
+	}
+	bi := map[string]int{}
+	for i, t := range q.Bigrams {
+		bi[t.Text] = i
+	}
+	for _, t := range other.Bigrams {
+		t.Weight *= w
+		if i, ok := bi[t.Text]; ok {
+			q.Bigrams[i].Weight = math.Max(q.Bigrams[i].Weight, t.Weight)
+			continue
+		}
+		bi[t.Text] = len(q.Bigrams)
+		q.Bigrams = append(q.Bigrams, t)
+	}
+	return q
+}
