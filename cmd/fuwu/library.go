@@ -322,7 +322,7 @@ func runLibraryList(ctx context.Context, args []string, stdout io.Writer) error 
 	}
 	defer db.Close()
 	type row struct {
-		Collection library.Collection      `json:"collection"`
+		Collection library.Collection     `json:"collection"`
 		Documents  []library.DocumentInfo `json:"documents"`
 	}
 	var rows []row

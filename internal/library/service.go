@@ -33,6 +33,13 @@ type Options struct {
 	ModelName string
 	// ModelTimeout bounds one model call (default 20 s).
 	ModelTimeout time.Duration
+	// MinCoverage is the share of a question the best article must
+	// explain for an answer (default DefaultMinCoverage; negative: always
+	// answer).
+	MinCoverage float64
+	// MinScore is the engine's raw score the best article must reach
+	// (default DefaultMinScore; negative: always answer).
+	MinScore float64
 	// Now is the clock deciding which version of a law is in force
 	// (default time.Now).
 	Now func() time.Time
@@ -63,6 +70,12 @@ func Open(ctx context.Context, db *store.DB, opt Options) (*Library, error) {
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
+	}
+	if opt.MinCoverage == 0 {
+		opt.MinCoverage = DefaultMinCoverage
+	}
+	if opt.MinScore == 0 {
+		opt.MinScore = DefaultMinScore
 	}
 	if opt.ModelTimeout <= 0 {
 		opt.ModelTimeout = 20 * time.Second
