@@ -76,13 +76,32 @@ const AILabel = "本回答由人工智能生成，仅供参考"
 // cover (testdata/notfound_calib.jsonl), never on the probe sets. A
 // question is answered when the engine's raw score of the best article
 // reaches DefaultMinScore (uncovered questions match only a word or two,
-// weakly) and the article explains at least DefaultMinCoverage of the
-// question's own words (idf-weighted, synonyms counting for the words
-// they came from).
+// weakly) or the article explains nearly all of it, and in any case at
+// least DefaultMinCoverage of the question's own words (idf-weighted,
+// synonyms counting for the words they came from).
 const (
 	DefaultMinScore    = 16.0
 	DefaultMinCoverage = 0.10
+	// fullCoverage answers a short question whose words the article
+	// nearly all explains, however low its raw score (突发事件分为哪几类).
+	fullCoverage = 0.7
+	// calibrationArticles is the size of the collection the score
+	// threshold was chosen on (the 25 laws in force); scores of other
+	// collections are scaled by their largest idf against its.
+	calibrationArticles = 1828
 )
+
+// idfScale relates this collection's score range to the calibration
+// collection's: BM25's idf, and so every score, grows with the log of the
+// number of articles, and a one-law collection must not read as "nothing
+// found" for that reason alone.
+func (ci *collIndex) idfScale() float64 {
+	top := func(n int) float64 { return math.Log(1 + (float64(n)+0.5)/0.5) }
+	if ci.n == 0 {
+		return 1
+	}
+	return top(ci.n) / top(calibrationArticles)
+}
 
 // Ask answers a question from the collections the viewer may read.
 func (l *Library) Ask(ctx context.Context, q Question) (Answer, error) {
@@ -94,7 +113,7 @@ func (l *Library) Ask(ctx context.Context, q Question) (Answer, error) {
 	if err != nil {
 		return Answer{}, err
 	}
-	if len(hits) == 0 || !conf.steered && (conf.score < l.opt.MinScore || conf.cover < l.opt.MinCoverage) {
+	if len(hits) == 0 || !conf.steered && (conf.score < l.opt.MinScore && conf.cover < fullCoverage || conf.cover < l.opt.MinCoverage) {
 		return notFound(hits), nil
 	}
 	ans := quote(hits)
@@ -147,7 +166,7 @@ func (l *Library) retrieve(ctx context.Context, q Question) ([]Citation, confide
 			c := ix.citation(h)
 			var cf confidence
 			if i == 0 {
-				cf = confidence{score: raw, cover: ix.coverage(query, h), steered: o.version != "" || o.archive}
+				cf = confidence{score: raw / ix.idfScale(), cover: ix.coverage(query, h), steered: o.version != "" || o.archive}
 			}
 			all = append(all, cand{c, cf})
 		}
@@ -313,7 +332,8 @@ func init() {
 	for _, w := range strings.Fields(`怎么 怎么办 怎样 如何 什么 哪些 哪个 哪里 哪儿 多少 多久 多长 几天 几个 可以 能不能 能否 是否 是不是
 		有没有 要不要 需不需要 需要 应该 应当 一般 规定 法律 法规 国家 现在 按照 根据 这种 这样 那种 那样 这个 那个 的话 对方
 		我们 你们 他们 自己 别人 有人 一下 还是 或者 如果 要是 情况 问题 请问 知道 告诉 合法 违法 允许 算不算 这么 时候 以后
-		之前 已经 还能 不能 不会 会不会 可能 觉得 一直 直接 为什么 怎么样 处理 做法 说法`) {
+		之前 已经 还能 不能 不会 会不会 可能 觉得 一直 直接 为什么 怎么样 处理 做法 说法 几类 几种 几项 几条 哪几 哪类
+		哪种 哪几种 哪几类 几个`) {
 		scaffold[w] = true
 	}
 }
@@ -390,4 +410,3 @@ func maskQuestion(s string) string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-var _ = math.Max
