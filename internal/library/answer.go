@@ -409,4 +409,3 @@ func maskQuestion(s string) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
