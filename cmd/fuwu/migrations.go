@@ -9,6 +9,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/library"
+	"github.com/fuwu-gov/fuwu/internal/teaching"
 	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
@@ -25,5 +26,6 @@ func allMigrations() []store.Migrations {
 		booking.Migrations,
 		doorstep.Migrations,
 		library.Migrations,
+		teaching.Migrations,
 	}
 }

@@ -109,7 +109,7 @@ func (l *Library) Ask(ctx context.Context, q Question) (Answer, error) {
 	if q.Text == "" {
 		return Answer{}, fmt.Errorf("library: empty question")
 	}
-	hits, conf, err := l.retrieve(ctx, q)
+	hits, conf, err := l.retrieve(ctx, q, 5)
 	if err != nil {
 		return Answer{}, err
 	}
@@ -133,7 +133,7 @@ type confidence struct {
 
 // retrieve ranks articles across the readable collections and says how
 // confident the best one is.
-func (l *Library) retrieve(ctx context.Context, q Question) ([]Citation, confidence, error) {
+func (l *Library) retrieve(ctx context.Context, q Question, k int) ([]Citation, confidence, error) {
 	var names []string
 	if q.Collection != "" {
 		if _, err := l.Collection(q.Collection, q.Viewer); err != nil {
@@ -159,7 +159,7 @@ func (l *Library) retrieve(ctx context.Context, q Question) ([]Citation, confide
 	}
 	var all []cand
 	for _, ix := range indexes {
-		o := rankOptions{context: q.Context, k: 5}
+		o := rankOptions{context: q.Context, k: k}
 		text := ix.steer(l.an.Normalize(q.Text), q.Version, &o)
 		hits, query, raw := ix.rank(ctx, text, o)
 		for i, h := range hits {
@@ -178,12 +178,23 @@ func (l *Library) retrieve(ctx context.Context, q Question) ([]Citation, confide
 		if i == 0 {
 			conf = c.conf
 		}
-		if i >= 5 {
+		if i >= k {
 			break
 		}
 		out = append(out, c.c)
 	}
 	return out, conf, nil
+}
+
+// Search returns the k best articles or sections for a text, best first,
+// without composing an answer (the teachers' tools ground their drafts on
+// these). Nothing is withheld for low confidence; Citation.Score orders.
+func (l *Library) Search(ctx context.Context, q Question, k int) ([]Citation, error) {
+	if strings.TrimSpace(q.Text) == "" {
+		return nil, fmt.Errorf("library: empty query")
+	}
+	hits, _, err := l.retrieve(ctx, q, k)
+	return hits, err
 }
 
 var (
