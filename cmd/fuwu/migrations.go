@@ -9,9 +9,9 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/library"
-	"github.com/fuwu-gov/fuwu/internal/teaching"
 	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/store"
+	"github.com/fuwu-gov/fuwu/internal/teaching"
 )
 
 // allMigrations lists every component's schema, in dependency order.

@@ -18,11 +18,11 @@ import (
 
 // Question types.
 const (
-	Single   = "单选"
-	Multiple = "多选"
+	Single    = "单选"
+	Multiple  = "多选"
 	TrueFalse = "判断"
-	Blank    = "填空"
-	Answer   = "解答"
+	Blank     = "填空"
+	Answer    = "解答"
 )
 
 var questionTypes = []string{Single, Multiple, TrueFalse, Blank, Answer}
