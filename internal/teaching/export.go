@@ -58,7 +58,7 @@ func WriteSetDOCX(w io.Writer, set *PracticeSet, c Copy) error {
 	}
 	d := &gongwen.Document{Title: title}
 	if c == StudentCopy {
-		d.Body = append(d.Body, "班级：________　姓名：________　学号：________")
+		d.Body = append(d.Body, "班级：______　姓名：______　学号：____")
 	}
 	group, n := 0, 0
 	lastType := ""

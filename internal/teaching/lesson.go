@@ -104,11 +104,10 @@ func (s *Store) DraftPlan(ctx context.Context, f LessonForm, teacher string) (*P
 	if f.Periods == 0 {
 		f.Periods = 1
 	}
-	sources, err := s.search(ctx, f.Subject+" "+f.Grade+" "+f.Topic, 12)
+	p, err := s.templatePlan(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	p := templatePlan(f, sources)
 	if s.opt.Model != nil {
 		if err := s.modelPlan(ctx, p); err != nil {
 			p.Fallback = err.Error()
@@ -135,29 +134,61 @@ var competencies = map[string][]string{
 	"道德与法治": {"政治认同", "道德修养", "法治观念", "健全人格", "责任意识"},
 }
 
-// templatePlan fills the plan's sections from the sources whose headings
-// name them (教学目标, 重点, 难点, 例题 …); a section the collection says
-// nothing about is marked for the teacher.
-func templatePlan(f LessonForm, sources []Source) *Plan {
-	p := &Plan{Title: f.Topic + "（" + f.Subject + " " + f.Grade + "）教案", Form: f, Sources: sources}
-	pick := func(words ...string) []int {
-		var out []int
-		for i, src := range sources {
-			for _, w := range words {
-				if strings.Contains(src.Section, w) {
-					out = append(out, i)
-					break
-				}
-			}
+// sectionSources say, per section, what to search the collection for
+// and which headings of the found passages belong to it.
+var sectionSources = map[string]struct {
+	query    string
+	headings []string
+}{
+	"objectives":   {"教学目标 核心素养", []string{"教学目标", "素养"}},
+	"key_points":   {"教学重点", []string{"重点"}},
+	"difficulties": {"教学难点 易错点", []string{"难点", "易错"}},
+	"methods":      {"教学方法 教学建议", []string{"教学方法", "方法建议", "教学建议", "教学策略"}},
+	"process":      {"情境导入 例题 活动", []string{"例题", "情境", "导入", "活动"}},
+	"board":        {"知识要点 概念 步骤", []string{"知识要点", "要点", "概念", "步骤"}},
+	"homework":     {"作业建议 练习", []string{"作业", "练习", "巩固"}},
+}
+
+// templatePlan fills the plan's sections from the collection: for each
+// section a search for the topic and the section's name, keeping the
+// passages whose headings name that section (教学目标, 重点, 难点, 例题 …);
+// a section the collection says nothing about is marked for the teacher.
+func (s *Store) templatePlan(ctx context.Context, f LessonForm) (*Plan, error) {
+	p := &Plan{Title: f.Topic + "（" + f.Subject + " " + f.Grade + "）教案", Form: f}
+	index := map[string]int{}
+	pick := func(key string) ([]int, error) {
+		spec := sectionSources[key]
+		found, err := s.search(ctx, f.Subject+" "+f.Grade+" "+f.Topic+" "+spec.query, 8)
+		if err != nil {
+			return nil, err
 		}
-		return out
+		var out []int
+		for _, src := range found {
+			match := false
+			for _, h := range spec.headings {
+				match = match || strings.Contains(src.Section, h)
+			}
+			if !match {
+				continue
+			}
+			k := src.Cite()
+			i, ok := index[k]
+			if !ok {
+				i = len(p.Sources)
+				index[k] = i
+				p.Sources = append(p.Sources, src)
+			}
+			out = append(out, i)
+		}
+		return out, nil
 	}
+	sources := func() []Source { return p.Sources }
 	lines := func(idx []int, max int) []string {
 		var out []string
 		for _, i := range idx {
-			for _, l := range strings.Split(body(sources[i]), "\n") {
+			for _, l := range strings.Split(body(sources()[i]), "\n") {
 				if l = strings.TrimSpace(l); l != "" && len(out) < max {
-					out = append(out, l+"（见"+sources[i].Cite()+"）")
+					out = append(out, l+"（见"+sources()[i].Cite()+"）")
 				}
 			}
 		}
@@ -171,47 +202,51 @@ func templatePlan(f LessonForm, sources []Source) *Plan {
 			}
 		}
 		if len(ls) == 0 {
-			sec.Unsourced = true
+			sec.Unsourced, sec.Sources = true, nil
 			sec.Lines = []string{"（教学资源库中没有相关材料，请教师补充。）"}
 		}
 		p.Sections = append(p.Sections, sec)
 	}
-	obj := pick("目标", "素养")
-	objLines := lines(obj, 6)
+	picked := map[string][]int{}
+	for _, so := range sectionOrder {
+		if _, ok := sectionSources[so.key]; !ok {
+			continue
+		}
+		idx, err := pick(so.key)
+		if err != nil {
+			return nil, err
+		}
+		picked[so.key] = idx
+	}
+	objLines := lines(picked["objectives"], 6)
 	if len(objLines) > 0 {
 		if comp := competencies[f.Subject]; len(comp) > 0 {
 			objLines = append([]string{"围绕" + strings.Join(comp, "、") + "等核心素养："}, objLines...)
 		}
 	}
-	add("objectives", objLines, obj)
-	kp := pick("重点")
-	add("key_points", lines(kp, 4), kp)
-	dp := pick("难点", "易错")
-	add("difficulties", lines(dp, 4), dp)
-	me := pick("方法", "建议", "策略")
-	add("methods", lines(me, 4), me)
-	ex := pick("例题", "例", "情境", "活动", "导入")
-	add("process", processLines(f, sources, ex), ex)
-	bd := pick("要点", "概念", "定义", "步骤", "重点")
-	boardLines := []string{f.Topic}
-	for _, i := range bd {
-		if first := firstSentence(body(sources[i])); first != "" && len(boardLines) < 5 {
+	add("objectives", objLines, picked["objectives"])
+	add("key_points", lines(picked["key_points"], 4), picked["key_points"])
+	add("difficulties", lines(picked["difficulties"], 4), picked["difficulties"])
+	methods := lines(picked["methods"], 4)
+	if prof := strings.TrimSpace(f.ClassProfile); prof != "" && len(methods) > 0 {
+		methods = append(methods, "结合学情："+prof)
+	}
+	add("methods", methods, picked["methods"])
+	add("process", processLines(f, p.Sources, picked["process"]), picked["process"])
+	var boardLines []string
+	for _, i := range picked["board"] {
+		if first := firstSentence(body(p.Sources[i])); first != "" && len(boardLines) < 4 {
 			boardLines = append(boardLines, first)
 		}
 	}
-	if len(boardLines) == 1 {
-		boardLines = nil
+	if len(boardLines) > 0 {
+		boardLines = append([]string{f.Topic}, boardLines...)
 	}
-	add("board", boardLines, bd)
-	hw := pick("作业", "练习", "巩固")
-	add("homework", lines(hw, 4), hw)
+	add("board", boardLines, picked["board"])
+	add("homework", lines(picked["homework"], 4), picked["homework"])
 	p.Sections = append(p.Sections, Section{Key: "reflection", Title: "教学反思",
 		Lines: []string{"（课后由教师填写：目标达成情况、学生易错点、改进措施。）"}})
-	if prof := strings.TrimSpace(f.ClassProfile); prof != "" {
-		sec, _ := p.Section("methods")
-		sec.Lines = append(sec.Lines, "学情："+prof)
-	}
-	return p
+	return p, nil
 }
 
 // processLines lays the periods out with timing: 导入, 新授, 练习, 小结,
