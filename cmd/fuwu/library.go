@@ -15,6 +15,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/library"
 	"github.com/fuwu-gov/fuwu/internal/llm"
 	"github.com/fuwu-gov/fuwu/internal/store"
+	"github.com/fuwu-gov/fuwu/internal/teaching"
 )
 
 func init() {
@@ -353,4 +354,38 @@ func runLibraryList(ctx context.Context, args []string, stdout io.Writer) error 
 		}
 	}
 	return nil
+}
+
+// documents are the document library and the teachers' assistant as the
+// running program holds them (the web layer's handlers call into these).
+type documents struct {
+	library  *library.Library
+	teaching *teaching.Store
+}
+
+// openDocuments opens the library (the bundled laws and the teachers'
+// demo loaded into an empty one when demo is set) and keeps it current
+// from other replicas' changes until bg ends.
+func openDocuments(ctx, bg context.Context, db *store.DB, client *llm.Client, demo bool) (*documents, error) {
+	opt := library.Options{}
+	if client.HasChat() {
+		opt.Model, opt.ModelName = chatModel{client}, client.Model()
+	}
+	lib, err := library.Open(ctx, db, opt)
+	if err != nil {
+		return nil, err
+	}
+	changes := db.Subscribe(library.Topic)
+	teach := teaching.NewStore(db, teaching.Options{Model: opt.Model, ModelName: opt.ModelName,
+		Retriever: teaching.FromLibrary(lib, teaching.DemoCollection, library.Viewer{Staff: true, Role: "teacher"})})
+	if demo {
+		if err := lib.LoadDemo(ctx, data.Library(), demoCollection); err != nil {
+			return nil, err
+		}
+		if err := teaching.LoadDemo(ctx, teach, lib, data.Library()); err != nil {
+			return nil, err
+		}
+	}
+	go lib.Follow(bg, changes)
+	return &documents{library: lib, teaching: teach}, nil
 }

@@ -27,18 +27,19 @@ import (
 // rerank is off and the text carries the weight.
 func articleParams() search.Params {
 	p := search.DefaultParams()
-	p.WordWeight = [7]float64{0, 0, tune.heading, 1.5, 0, 0, tune.law}
-	p.BigramWeight = [7]float64{0, 0, tune.heading * 0.6, 1.5, 0, 0, 0}
-	p.K1, p.B, p.Bigram = tune.k1, tune.b, tune.bigram
+	// Every field that holds text needs a weight above zero (the engine
+	// indexes only weighted fields).
+	p.WordWeight = [7]float64{0, 0, 0.8, 1.5, 0, 0, 0.5}
+	p.BigramWeight = [7]float64{0, 0, 0.48, 1.5, 0, 0, 0}
 	p.Coverage = 0
 	p.Rerank = 0
 	return p
 }
 
-var tune = struct{ heading, law, k1, b, bigram float64 }{0.8, 0.5, 1.2, 0.6, 0.35}
-
-// lawParams weigh whole laws: the title most, then the chapter headings,
-// then the first articles (purpose and scope), then everything else.
+// lawParams weigh whole laws: the title most, then the chapter headings
+// and the first articles (purpose and scope). The rest of the text is left
+// out: it did not change the development figures and doubled the time to
+// index.
 func lawParams() search.Params {
 	p := search.DefaultParams()
 	p.WordWeight = [7]float64{3, 3, 1, 1, 0.3, 0, 0}
@@ -66,18 +67,19 @@ type collIndex struct {
 	versions map[string][]versionInfo
 	an       *zh.Analyzer
 	lex      *zh.Synonyms
-	// df counts, per word, the articles in force that use it (for the
-	// coverage that decides "not found").
-	df map[string]int
-	n  int
+	// n is the number of articles in force.
+	n int
 }
 
 func (ci *collIndex) norm(s string) string { return ci.an.Normalize(s) }
 
+// df is the number of articles in force that use a word.
+func (ci *collIndex) df(w string) int { return ci.articles.DocFreq(w) }
+
 // idf is the weight of a word by how few articles use it; a word no
 // article uses weighs most.
 func (ci *collIndex) idf(w string) float64 {
-	return math.Log(1 + (float64(ci.n)+0.5)/(float64(ci.df[w])+0.5))
+	return math.Log(1 + (float64(ci.n)+0.5)/(float64(ci.df(w))+0.5))
 }
 
 // Standing is a version's legal status on a given day.
@@ -138,7 +140,6 @@ func buildIndex(an *zh.Analyzer, docs []*Document, now time.Time) *collIndex {
 		docs:     map[string]*Document{},
 		versions: standings(docs, now.Format("2006-01-02")),
 		an:       an,
-		df:       map[string]int{},
 	}
 	ci.lex, _ = legalSynonyms(an) // a broken table fails the package's tests, not a query
 	var cur, old, laws []kb.Item
@@ -152,7 +153,6 @@ func buildIndex(an *zh.Analyzer, docs []*Document, now time.Time) *collIndex {
 				it := articleItem(id, d, a)
 				if v.standing == InForce {
 					cur = append(cur, it)
-					ci.countWords(an, it.Summary+" "+strings.Join(a.Path, " "))
 				} else {
 					old = append(old, it)
 				}
@@ -167,21 +167,11 @@ func buildIndex(an *zh.Analyzer, docs []*Document, now time.Time) *collIndex {
 	sortItems(cur)
 	sortItems(old)
 	sortItems(laws)
+	ci.n = len(cur)
 	ci.articles.Replace(cur)
 	ci.archive.Replace(old)
 	ci.laws.Replace(laws)
 	return ci
-}
-
-func (ci *collIndex) countWords(an *zh.Analyzer, text string) {
-	ci.n++
-	seen := map[string]bool{}
-	for _, w := range an.Terms(text) {
-		if !seen[w] {
-			seen[w] = true
-			ci.df[w]++
-		}
-	}
 }
 
 func sortItems(items []kb.Item) {
@@ -214,8 +204,6 @@ func lawItem(id string, d *Document) kb.Item {
 		}
 		if i < 2 {
 			it.Summary += a.Body()
-		} else {
-			it.Conditions = append(it.Conditions, a.Body())
 		}
 	}
 	return it
@@ -247,12 +235,13 @@ type rankOptions struct {
 
 // Tuning constants for articles. Chosen on the development questions as
 // a whole (a few global numbers, never a per-question rule).
-var (
+const (
 	contextWeight = 0.4  // a word of the previous question against one of this one
 	lawPrior      = 0.35 // how much the law's own score lifts its articles
 	depth         = 60   // article candidates before the law prior reorders them
-	lawAgg        = 0.0  // weight of the mean of the law's best two articles
-	coord         = 1.0  // reward for the share of the question an article explains
+	// coord rewards an article for the share of the question it explains
+	// (BM25 alone lets many weak words outweigh the two that matter).
+	coord = 1.0
 )
 
 // rank returns the best articles for a question, the analysed query and
@@ -307,31 +296,8 @@ func (ci *collIndex) rank(ctx context.Context, text string, o rankOptions) ([]sc
 			}
 		}
 		sc := scored{id: h.ID, score: s * (1 + lawPrior*prior), entry: e}
-		if coord > 0 {
-			sc.score *= 1 + coord*ci.coverage(q, sc)
-		}
+		sc.score *= 1 + coord*ci.coverage(q, sc)
 		out = append(out, sc)
-	}
-	// A law several of whose articles match is more likely the law asked
-	// about than one with a single lucky article: each article gets a
-	// share of the mean of its law's best two.
-	if lawAgg > 0 {
-		byDoc := map[int64][]float64{}
-		for _, c := range out {
-			if len(byDoc[c.doc.ID]) < 2 {
-				byDoc[c.doc.ID] = append(byDoc[c.doc.ID], c.score)
-			}
-		}
-		for i := range out {
-			v := byDoc[out[i].doc.ID]
-			mean := v[0]
-			if len(v) > 1 {
-				mean = (v[0] + v[1]) / 2
-			} else {
-				mean /= 2
-			}
-			out[i].score += lawAgg * mean
-		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
 	if o.k > 0 && len(out) > o.k {
@@ -344,13 +310,10 @@ func (ci *collIndex) rank(ctx context.Context, text string, o rankOptions) ([]sc
 // weight and its synonyms its full weight: 老师 reaches the statutes only
 // as 教师.
 func (ci *collIndex) unknownToSynonyms(q search.Query) search.Query {
-	if !oovPass {
-		return q
-	}
 	unknown := map[string]bool{}
 	for i := range q.Words {
 		w := &q.Words[i]
-		if w.Source == search.FromQuery && ci.df[w.Text] == 0 {
+		if w.Source == search.FromQuery && ci.df(w.Text) == 0 {
 			unknown[w.Text] = true
 		}
 	}
@@ -367,7 +330,6 @@ func (ci *collIndex) unknownToSynonyms(q search.Query) search.Query {
 	return q
 }
 
-var oovPass = true
 
 // mergeQuery adds the words of another query at a fraction of their weight.
 func mergeQuery(q, other search.Query, w float64) search.Query {

@@ -516,3 +516,12 @@ func fieldList(mask uint8) []string {
 	}
 	return out
 }
+
+// DocFreq is the number of live items whose indexed text holds the word
+// term (as the analyser cuts it), for callers that weigh query words
+// themselves (the document library's "not found" test).
+func (ix *Index) DocFreq(term string) int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.words.df(term)
+}
