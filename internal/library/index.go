@@ -330,7 +330,6 @@ func (ci *collIndex) unknownToSynonyms(q search.Query) search.Query {
 	return q
 }
 
-
 // mergeQuery adds the words of another query at a fraction of their weight.
 func mergeQuery(q, other search.Query, w float64) search.Query {
 	have := map[string]int{}
