@@ -161,6 +161,7 @@ func (l *Library) retrieve(ctx context.Context, q Question, k int) ([]Citation, 
 	for _, ix := range indexes {
 		o := rankOptions{context: q.Context, k: k}
 		text := ix.steer(l.an.Normalize(q.Text), q.Version, &o)
+
 		hits, query, raw := ix.rank(ctx, text, o)
 		for i, h := range hits {
 			c := ix.citation(h)

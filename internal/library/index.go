@@ -3,6 +3,7 @@ package library
 import (
 	"context"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -242,7 +243,39 @@ const (
 	// coord rewards an article for the share of the question it explains
 	// (BM25 alone lets many weak words outweigh the two that matter).
 	coord = 1.0
+	// A local regulation (广东省…条例) weighs localBoost when the question
+	// names its place and localDamp when it names none: national law is
+	// the default, the province's rules are asked for by name.
+	localBoost = 1.25
+	localDamp  = 0.8
 )
+
+var reRegion = regexp.MustCompile(`^(\p{Han}{2,6}?)(省|市|自治区|特别行政区)`)
+
+// regionOf is the place a local regulation belongs to (广东 for
+// 广东省建筑垃圾管理条例), "" for national law.
+func regionOf(d *Document) string {
+	t := strings.TrimPrefix(workKey(d.Title), "中华人民共和国")
+	if t != workKey(d.Title) {
+		return "" // 中华人民共和国…法 is national
+	}
+	if m := reRegion.FindStringSubmatch(t); m != nil && m[1] != "国务院" {
+		return m[1]
+	}
+	return ""
+}
+
+// jurisdiction is the factor for a document's place against the question.
+func jurisdiction(d *Document, norm string) float64 {
+	r := regionOf(d)
+	switch {
+	case r == "":
+		return 1
+	case strings.Contains(norm, r):
+		return localBoost
+	}
+	return localDamp
+}
 
 // rank returns the best articles for a question, the analysed query and
 // the engine's raw score of the best match (how much evidence there is at
@@ -297,6 +330,7 @@ func (ci *collIndex) rank(ctx context.Context, text string, o rankOptions) ([]sc
 		}
 		sc := scored{id: h.ID, score: s * (1 + lawPrior*prior), entry: e}
 		sc.score *= 1 + coord*ci.coverage(q, sc)
+		sc.score *= jurisdiction(e.doc, q.Norm)
 		out = append(out, sc)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
