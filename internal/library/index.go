@@ -250,6 +250,46 @@ const (
 	localDamp  = 0.8
 )
 
+// aspect is a kind of thing a question asks for (how long, how much,
+// what penalty, which authority) and what an article that answers it
+// contains: a question asking 多久 wants the article with the time limit
+// in it, not the one that shares the most words.
+type aspect struct {
+	cue, evidence *regexp.Regexp
+}
+
+var aspects = []aspect{
+	{regexp.MustCompile(`多久|多长时间|多长|几天|多少天|几个月|多少年|几年|期限|最迟|最晚|时限|多少个工作日|提前多`),
+		regexp.MustCompile(`[0-9一二三四五六七八九十百两]+个?(工作日|日|天|月|年|周|小时)`)},
+	{regexp.MustCompile(`多少钱|罚多少|收费|费用|交钱|收钱|多少元|什么费|会费`),
+		regexp.MustCompile(`[0-9一二三四五六七八九十百千万]+元|费用|收费|收取`)},
+	{regexp.MustCompile(`处罚|怎么处理|什么处理|后果|怎么罚|追究|受到什么|会被怎么|承担什么`),
+		regexp.MustCompile(`罚款|处分|拘留|责令|吊销|没收|追究|警告|法律责任`)},
+	{regexp.MustCompile(`哪个部门|找谁|向哪|去哪里|去哪儿|谁负责|由谁|哪里办|哪儿办|哪个机关`),
+		regexp.MustCompile(`部门|机关|人民政府|委员会`)},
+}
+
+// aspectBoost is the factor for an article holding what the question's
+// aspect asks for.
+const aspectBoost = 1.15
+
+func aspectFactor(norm string, a *Article) float64 {
+	f := 1.0
+	var text string
+	for _, as := range aspects {
+		if !as.cue.MatchString(norm) {
+			continue
+		}
+		if text == "" {
+			text = a.Body() + strings.Join(a.Path, " ")
+		}
+		if as.evidence.MatchString(text) {
+			f *= aspectBoost
+		}
+	}
+	return f
+}
+
 var reRegion = regexp.MustCompile(`^(\p{Han}{2,6}?)(省|市|自治区|特别行政区)`)
 
 // regionOf is the place a local regulation belongs to (广东 for
@@ -331,6 +371,7 @@ func (ci *collIndex) rank(ctx context.Context, text string, o rankOptions) ([]sc
 		sc := scored{id: h.ID, score: s * (1 + lawPrior*prior), entry: e}
 		sc.score *= 1 + coord*ci.coverage(q, sc)
 		sc.score *= jurisdiction(e.doc, q.Norm)
+		sc.score *= aspectFactor(q.Norm, e.art)
 		out = append(out, sc)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
