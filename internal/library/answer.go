@@ -6,7 +6,6 @@ import (
 	"math"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/fuwu-gov/fuwu/internal/privacy"
@@ -223,6 +222,14 @@ func (ci *collIndex) steer(norm, version string, o *rankOptions) string {
 			best, o.only = short, w
 		}
 	}
+	// 公务员法第三十四条: the law and the article named outright.
+	if o.only != "" {
+		if m := reArticleRef.FindString(norm); m != "" {
+			if no, ok := ParseArticleNo(m); ok {
+				o.article = no
+			}
+		}
+	}
 	if version != "" {
 		o.version = version
 		o.archive = !ci.isCurrent(version, o.only)
@@ -302,7 +309,7 @@ func (ci *collIndex) citation(h scored) Citation {
 // title explain. Words the collection never uses count as unexplained:
 // they are what makes a question one the library does not cover.
 func (ci *collIndex) coverage(q search.Query, h scored) float64 {
-	text := ci.norm(h.art.Text() + " " + strings.Join(h.art.Path, " ") + " " + h.doc.Title)
+	text := h.norm
 	// A question word is explained when the article has it or one of the
 	// words the synonym tables add for a phrase holding it.
 	explainedBy := map[string]bool{}
@@ -419,5 +426,3 @@ func maskQuestion(s string) string {
 	m, _ := privacy.Mask(s)
 	return m
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -81,11 +81,10 @@ func attr(e xml.StartElement, local string) string {
 
 // numLevel is one level of a Word list definition.
 type numLevel struct {
-	start   int
-	format  string // decimal, chineseCounting, …
-	text    string // 第%1条
-	suffix  string // tab, space, nothing
-	restart bool
+	start  int
+	format string // decimal, chineseCounting, …
+	text   string // 第%1条
+	suffix string // tab, space, nothing
 }
 
 type numInstance struct {

@@ -54,6 +54,9 @@ func lawParams() search.Params {
 type entry struct {
 	doc *Document
 	art *Article
+	// norm is the article, its headings and its law's title, normalised
+	// once here for the coverage every query computes.
+	norm string
 }
 
 // collIndex is one collection's indexes.
@@ -71,8 +74,6 @@ type collIndex struct {
 	// n is the number of articles in force.
 	n int
 }
-
-func (ci *collIndex) norm(s string) string { return ci.an.Normalize(s) }
 
 // df is the number of articles in force that use a word.
 func (ci *collIndex) df(w string) int { return ci.articles.DocFreq(w) }
@@ -150,7 +151,8 @@ func buildIndex(an *zh.Analyzer, docs []*Document, now time.Time) *collIndex {
 			for i := range d.Articles {
 				a := &d.Articles[i]
 				id := articleID(d, a)
-				ci.entries[id] = entry{doc: d, art: a}
+				ci.entries[id] = entry{doc: d, art: a,
+					norm: an.Normalize(a.Text() + " " + strings.Join(a.Path, " ") + " " + d.Title)}
 				it := articleItem(id, d, a)
 				if v.standing == InForce {
 					cur = append(cur, it)
@@ -232,6 +234,9 @@ type rankOptions struct {
 	only    string // restrict to one work ("" for all)
 	version string // restrict to one version of it
 	k       int
+	// article is an article the question names with its law (公务员法
+	// 第三十四条): it comes first.
+	article ArticleNo
 }
 
 // Tuning constants for articles. Chosen on the development questions as
@@ -374,6 +379,9 @@ func (ci *collIndex) rank(ctx context.Context, text string, o rankOptions) ([]sc
 		sc.score *= aspectFactor(q.Norm, e.art)
 		out = append(out, sc)
 	}
+	if o.article.Main > 0 {
+		out = ci.named(out, o)
+	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
 	if o.k > 0 && len(out) > o.k {
 		out = out[:o.k]
@@ -403,6 +411,38 @@ func (ci *collIndex) unknownToSynonyms(q search.Query) search.Query {
 		}
 	}
 	return q
+}
+
+// named puts the article the question names first, found among the
+// candidates or, when the words did not reach it, looked up directly.
+func (ci *collIndex) named(out []scored, o rankOptions) []scored {
+	top := 0.0
+	for _, c := range out {
+		top = math.Max(top, c.score)
+	}
+	for i := range out {
+		if out[i].art.No == o.article {
+			out[i].score = top * 2
+			return out
+		}
+	}
+	for id, e := range ci.entries {
+		if e.doc.Work() == o.only && e.art.No == o.article && (o.version == "" || e.doc.Version == o.version) &&
+			ci.standing(e.doc) == InForce != o.archive {
+			return append(out, scored{id: id, score: top*2 + 1, entry: e})
+		}
+	}
+	return out
+}
+
+// standing is a document's standing in this index.
+func (ci *collIndex) standing(d *Document) Standing {
+	for _, v := range ci.versions[d.Work()] {
+		if v.doc == d {
+			return v.standing
+		}
+	}
+	return InForce
 }
 
 // mergeQuery adds the words of another query at a fraction of their weight.

@@ -91,13 +91,12 @@ func TestEval(t *testing.T) {
 // same articles, segmented by the same analyser, no synonyms, no law
 // prior, no bigrams.
 type bm25 struct {
-	an    *zh.Analyzer
-	docs  []entry
-	tf    []map[string]int
-	len   []int
-	df    map[string]int
-	avg   float64
-	title map[string]string
+	an   *zh.Analyzer
+	docs []entry
+	tf   []map[string]int
+	len  []int
+	df   map[string]int
+	avg  float64
 }
 
 func newBM25(l *Library) *bm25 {

@@ -349,3 +349,23 @@ func TestModelAnswers(t *testing.T) {
 		t.Errorf("prompt: %+v", reqs)
 	}
 }
+
+// A question naming the law and the article gets that article, even when
+// its words say little.
+func TestNamedArticle(t *testing.T) {
+	t.Parallel()
+	l := openLaws(t, Options{})
+	for _, c := range []struct{ q, law, art, version string }{
+		{"公务员法第三十四条是怎么规定的", "中华人民共和国公务员法", "第三十四条", "2018-12-29"},
+		{"教师法第三十九条说了什么", "中华人民共和国教师法", "第三十九条", "2009-08-27"},
+		{"2007年那版突发事件应对法第六十五条", "中华人民共和国突发事件应对法", "第六十五条", "2007-08-30"},
+	} {
+		ans, err := l.Ask(context.Background(), Question{Text: c.q, Viewer: Everyone})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Status != Answered || ans.Citations[0].Law != c.law || ans.Citations[0].Article != c.art || ans.Citations[0].Version != c.version {
+			t.Errorf("%q: %+v", c.q, ans.Citations)
+		}
+	}
+}
