@@ -447,31 +447,26 @@ func (ci *collIndex) standing(d *Document) Standing {
 
 // mergeQuery adds the words of another query at a fraction of their weight.
 func mergeQuery(q, other search.Query, w float64) search.Query {
-	have := map[string]int{}
-	for i, t := range q.Words {
+	q.Words = mergeTerms(q.Words, other.Words, w)
+	q.Bigrams = mergeTerms(q.Bigrams, other.Bigrams, w)
+	return q
+}
+
+// mergeTerms adds src's terms, weighted by w, to dst; a term in both keeps
+// the larger weight.
+func mergeTerms(dst, src []search.Term, w float64) []search.Term {
+	have := make(map[string]int, len(dst))
+	for i, t := range dst {
 		have[t.Text] = i
 	}
-	for _, t := range other.Words {
+	for _, t := range src {
 		t.Weight *= w
 		if i, ok := have[t.Text]; ok {
-			q.Words[i].Weight = math.Max(q.Words[i].Weight, t.Weight)
+			dst[i].Weight = math.Max(dst[i].Weight, t.Weight)
 			continue
 		}
-		have[t.Text] = len(q.Words)
-		q.Words = append(q.Words, t)
+		have[t.Text] = len(dst)
+		dst = append(dst, t)
 	}
-	bi := map[string]int{}
-	for i, t := range q.Bigrams {
-		bi[t.Text] = i
-	}
-	for _, t := range other.Bigrams {
-		t.Weight *= w
-		if i, ok := bi[t.Text]; ok {
-			q.Bigrams[i].Weight = math.Max(q.Bigrams[i].Weight, t.Weight)
-			continue
-		}
-		bi[t.Text] = len(q.Bigrams)
-		q.Bigrams = append(q.Bigrams, t)
-	}
-	return q
+	return dst
 }

@@ -1,8 +1,6 @@
 package teaching
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,8 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
@@ -138,32 +134,7 @@ func (s *Store) ImportQuestions(ctx context.Context, name string, r io.Reader) (
 }
 
 func readQuestionsJSONL(r io.Reader) ([]Question, []int, []ImportProblem, error) {
-	var (
-		qs    []Question
-		rows  []int
-		probs []ImportProblem
-	)
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 4<<20)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
-		}
-		var q Question
-		if err := json.Unmarshal(line, &q); err != nil {
-			probs = append(probs, ImportProblem{n, "not a JSON object: " + err.Error()})
-			continue
-		}
-		if err := q.check(); err != nil {
-			probs = append(probs, ImportProblem{n, err.Error()})
-			continue
-		}
-		qs, rows = append(qs, q), append(rows, n)
-	}
-	return qs, rows, probs, sc.Err()
+	return readJSONL(r, (*Question).check)
 }
 
 // sheetColumns maps header cells (Chinese or English) to fields.
@@ -181,62 +152,31 @@ var sheetColumns = map[string]string{
 }
 
 func readQuestionsXLSX(r io.Reader) ([]Question, []int, []ImportProblem, error) {
-	f, err := excelize.OpenReader(r)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("not an .xlsx workbook: %w", err)
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, nil, nil, fmt.Errorf("no sheet")
-	}
-	rows, err := f.GetRows(sheets[0])
+	rows, nums, err := sheetRows(r, sheetColumns, []string{"id", "stem", "answer", "type", "points", "difficulty"},
+		"编号 题型 题干 选项 答案 解析 知识点 难度")
 	if err != nil {
 		return nil, nil, nil, err
-	}
-	if len(rows) == 0 {
-		return nil, nil, nil, fmt.Errorf("empty sheet")
-	}
-	col := map[string]int{}
-	for i, h := range rows[0] {
-		if f, ok := sheetColumns[strings.ToLower(strings.TrimSpace(h))]; ok {
-			col[f] = i
-		}
-	}
-	for _, need := range []string{"id", "stem", "answer", "type", "points", "difficulty"} {
-		if _, ok := col[need]; !ok {
-			return nil, nil, nil, fmt.Errorf("row 1: no %s column (headers: 编号 题型 题干 选项 答案 解析 知识点 难度)", need)
-		}
 	}
 	var (
 		qs    []Question
 		lines []int
 		probs []ImportProblem
 	)
-	for i, row := range rows[1:] {
-		cell := func(f string) string {
-			if c, ok := col[f]; ok && c < len(row) {
-				return strings.TrimSpace(row[c])
-			}
-			return ""
-		}
-		if strings.Join(row, "") == "" {
-			continue
-		}
-		q := Question{ID: cell("id"), Stem: cell("stem"), Answer: cell("answer"), Analysis: cell("analysis"),
-			Type: cell("type"), Subject: cell("subject"), Grade: cell("grade"),
-			Options: splitCell(cell("options")), Points: splitCell(cell("points"))}
-		d, err := strconv.Atoi(cell("difficulty"))
+	for i, c := range rows {
+		q := Question{ID: c["id"], Stem: c["stem"], Answer: c["answer"], Analysis: c["analysis"],
+			Type: c["type"], Subject: c["subject"], Grade: c["grade"],
+			Options: splitCell(c["options"]), Points: splitCell(c["points"])}
+		d, err := strconv.Atoi(c["difficulty"])
 		if err != nil {
-			probs = append(probs, ImportProblem{i + 2, "difficulty is not a number 1–5"})
+			probs = append(probs, ImportProblem{nums[i], "difficulty is not a number 1–5"})
 			continue
 		}
 		q.Difficulty = d
 		if err := q.check(); err != nil {
-			probs = append(probs, ImportProblem{i + 2, err.Error()})
+			probs = append(probs, ImportProblem{nums[i], err.Error()})
 			continue
 		}
-		qs, lines = append(qs, q), append(lines, i+2)
+		qs, lines = append(qs, q), append(lines, nums[i])
 	}
 	return qs, lines, probs, nil
 }

@@ -367,13 +367,9 @@ func citedSources(lines []string, sources []Source) []int {
 // EditSection saves a new version with one section replaced by the
 // teacher's own lines.
 func (s *Store) EditSection(ctx context.Context, planID int64, key string, lines []string, teacher string) (*Plan, error) {
-	p, err := s.Plan(ctx, planID, 0)
+	p, sec, err := s.latestSection(ctx, planID, key)
 	if err != nil {
 		return nil, err
-	}
-	sec, ok := p.Section(key)
-	if !ok {
-		return nil, fmt.Errorf("teaching: no section %q", key)
 	}
 	sec.Lines, sec.AI, sec.Unsourced = nonBlank(lines), false, false
 	p.CreatedBy, p.Fallback = teacher, ""
@@ -393,13 +389,9 @@ func (s *Store) ReviseSection(ctx context.Context, planID int64, key, instructio
 	if instruction == "" {
 		return nil, errors.New("teaching: 修改要求为空")
 	}
-	p, err := s.Plan(ctx, planID, 0)
+	p, sec, err := s.latestSection(ctx, planID, key)
 	if err != nil {
 		return nil, err
-	}
-	sec, ok := p.Section(key)
-	if !ok {
-		return nil, fmt.Errorf("teaching: no section %q", key)
 	}
 	found, err := s.search(ctx, p.Form.Topic+" "+instruction, 3)
 	if err != nil {
@@ -440,6 +432,19 @@ func (s *Store) ReviseSection(ctx context.Context, planID int64, key, instructio
 		return nil, err
 	}
 	return p, nil
+}
+
+// latestSection loads a plan's latest version and one of its sections.
+func (s *Store) latestSection(ctx context.Context, planID int64, key string) (*Plan, *Section, error) {
+	p, err := s.Plan(ctx, planID, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	sec, ok := p.Section(key)
+	if !ok {
+		return nil, nil, fmt.Errorf("teaching: plan %d has no section %q", planID, key)
+	}
+	return p, sec, nil
 }
 
 func nonBlank(lines []string) []string {

@@ -1,10 +1,7 @@
 package teaching
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,8 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
@@ -84,89 +79,37 @@ func (r *Result) check() error {
 }
 
 func readResultsJSONL(r io.Reader) ([]Result, []int, []ImportProblem, error) {
-	var (
-		out   []Result
-		lines []int
-		probs []ImportProblem
-	)
-	sc := bufio.NewScanner(r)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
-		}
-		var res Result
-		if err := json.Unmarshal(line, &res); err != nil {
-			probs = append(probs, ImportProblem{n, "not a JSON object: " + err.Error()})
-			continue
-		}
-		if err := res.check(); err != nil {
-			probs = append(probs, ImportProblem{n, err.Error()})
-			continue
-		}
-		out, lines = append(out, res), append(lines, n)
-	}
-	return out, lines, probs, sc.Err()
+	return readJSONL(r, (*Result).check)
+}
+
+var resultColumns = map[string]string{
+	"班级": "class", "class": "class", "学生": "student", "姓名": "student", "student": "student",
+	"题号": "question", "编号": "question", "question": "question", "得分": "score", "得分率": "score", "score": "score",
+	"日期": "date", "date": "date",
 }
 
 func readResultsXLSX(r io.Reader) ([]Result, []int, []ImportProblem, error) {
-	f, err := excelize.OpenReader(r)
+	rows, nums, err := sheetRows(r, resultColumns, []string{"class", "student", "question", "score"}, "班级 学生 题号 得分")
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("not an .xlsx workbook: %w", err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows(f.GetSheetList()[0])
-	if err != nil || len(rows) == 0 {
-		return nil, nil, nil, fmt.Errorf("empty sheet")
-	}
-	col := map[string]int{}
-	for i, h := range rows[0] {
-		switch strings.ToLower(strings.TrimSpace(h)) {
-		case "班级", "class":
-			col["class"] = i
-		case "学生", "姓名", "student":
-			col["student"] = i
-		case "题号", "编号", "question":
-			col["question"] = i
-		case "得分", "得分率", "score":
-			col["score"] = i
-		case "日期", "date":
-			col["date"] = i
-		}
-	}
-	for _, need := range []string{"class", "student", "question", "score"} {
-		if _, ok := col[need]; !ok {
-			return nil, nil, nil, fmt.Errorf("row 1: no %s column (headers: 班级 学生 题号 得分)", need)
-		}
+		return nil, nil, nil, err
 	}
 	var (
 		out   []Result
 		lines []int
 		probs []ImportProblem
 	)
-	for i, row := range rows[1:] {
-		cell := func(k string) string {
-			if c, ok := col[k]; ok && c < len(row) {
-				return strings.TrimSpace(row[c])
-			}
-			return ""
-		}
-		if strings.Join(row, "") == "" {
-			continue
-		}
-		score, err := strconv.ParseFloat(cell("score"), 64)
+	for i, c := range rows {
+		score, err := strconv.ParseFloat(c["score"], 64)
 		if err != nil {
-			probs = append(probs, ImportProblem{i + 2, "score is not a number"})
+			probs = append(probs, ImportProblem{nums[i], "score is not a number"})
 			continue
 		}
-		res := Result{Class: cell("class"), Student: cell("student"), Question: cell("question"), Score: score, Date: cell("date")}
+		res := Result{Class: c["class"], Student: c["student"], Question: c["question"], Score: score, Date: c["date"]}
 		if err := res.check(); err != nil {
-			probs = append(probs, ImportProblem{i + 2, err.Error()})
+			probs = append(probs, ImportProblem{nums[i], err.Error()})
 			continue
 		}
-		out, lines = append(out, res), append(lines, i+2)
+		out, lines = append(out, res), append(lines, nums[i])
 	}
 	return out, lines, probs, nil
 }

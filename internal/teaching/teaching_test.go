@@ -234,23 +234,13 @@ not json
 			!strings.Contains(rep.Problems[2].Err, "difficulty") {
 			t.Errorf("report %+v", rep)
 		}
-		f := excelize.NewFile()
-		rows := [][]any{
+		buf := xlsxBytes(t, [][]any{
 			{"编号", "题型", "题干", "选项", "答案", "解析", "知识点", "难度"},
 			{"X1", "单选题", "2×3=", "5|6|7", "B", "乘法口诀", "乘法", 1},
 			{"X2", "判断", "0不能作除数。", "", "正确", "", "除法;零", "二"},
 			{"Q1", "单选", "1+1=（改）", "1\n2", "B", "", "加法", 2},
-		}
-		for i, r := range rows {
-			if err := f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &r); err != nil {
-				t.Fatal(err)
-			}
-		}
-		var buf bytes.Buffer
-		if err := f.Write(&buf); err != nil {
-			t.Fatal(err)
-		}
-		rep, err = s.ImportQuestions(ctx, "bank.xlsx", &buf)
+		})
+		rep, err = s.ImportQuestions(ctx, "bank.xlsx", buf)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -270,7 +260,37 @@ not json
 		if _, err := s.ImportQuestions(ctx, "bank.csv", strings.NewReader("")); err == nil {
 			t.Error("csv accepted")
 		}
+		res := xlsxBytes(t, [][]any{
+			{"班级", "姓名", "题号", "得分"},
+			{"七(2)", "甲", "X1", 1},
+			{"七(2)", "甲", "X9", 1},
+			{"七(2)", "乙", "X1", "对"},
+			{"七(2)", "乙", "Q1", 0.5},
+		})
+		rep, err = s.ImportResults(ctx, "results.xlsx", res)
+		if err != nil || rep.Imported != 2 || len(rep.Problems) != 2 || rep.Problems[0].Line != 4 || rep.Problems[1].Line != 3 {
+			t.Errorf("results xlsx %+v %v", rep, err)
+		}
+		if _, err := s.ImportResults(ctx, "r.xlsx", xlsxBytes(t, [][]any{{"姓名", "得分"}})); err == nil || !strings.Contains(err.Error(), "no class column") {
+			t.Errorf("missing columns: %v", err)
+		}
 	})
+}
+
+// xlsxBytes writes rows to the first sheet of a new workbook.
+func xlsxBytes(t *testing.T, rows [][]any) *bytes.Buffer {
+	t.Helper()
+	f := excelize.NewFile()
+	for i, r := range rows {
+		if err := f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return &buf
 }
 
 func TestBuildSet(t *testing.T) {
