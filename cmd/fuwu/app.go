@@ -26,7 +26,7 @@ type app struct {
 	assistant *assistant.Assistant
 	llm       *llm.Client // nil: no model
 	rooms     *rooms      // appointments and door-to-door service
-	docs      *documents  // document library and teachers' assistant
+	docs      *documents  // document library and teachers' assistant (serve opens them)
 	stop      context.CancelFunc
 }
 
@@ -98,10 +98,6 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 	}
 	if client.HasEmbeddings() {
 		a.index.EnableVectors(client, search.VectorOptions{Model: client.EmbedModel(), Cache: search.DBVectorCache{DB: db}})
-	}
-	if a.docs, err = openDocuments(ctx, bg, db, client, demo); err != nil {
-		a.close()
-		return nil, err
 	}
 	if a.assistant, err = assistant.New(cfg); err != nil {
 		a.close()

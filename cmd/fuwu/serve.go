@@ -47,6 +47,9 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer a.close()
+	if a.docs, err = openDocuments(ctx, ctx, a.db, a.llm, *demo); err != nil {
+		return err
+	}
 	rate := *chatRate
 	if rate <= 0 {
 		rate = -1 // web: a negative rate is no limit

@@ -68,6 +68,7 @@ func TestEval(t *testing.T) {
 		{"testdata/dev.jsonl", 0.58, 0.83, 0, 0.05},
 		{"testdata/probe.jsonl", 0.6, 0.7, 0.5, 0.1},
 		{"testdata/probe2.jsonl", 0.7, 0.8, 0.5, 0.1},
+		{"testdata/context_dev.jsonl", 0.6, 0.9, 0, 0},
 		{"testdata/notfound_calib.jsonl", 0, 0, 0.5, 0},
 	} {
 		r, err := Evaluate(context.Background(), readCasesFile(t, c.file), l.AskCase)
