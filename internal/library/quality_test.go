@@ -68,6 +68,7 @@ func TestEval(t *testing.T) {
 		{"testdata/dev.jsonl", 0.58, 0.83, 0, 0.05},
 		{"testdata/probe.jsonl", 0.6, 0.7, 0.5, 0.1},
 		{"testdata/probe2.jsonl", 0.7, 0.8, 0.5, 0.1},
+		{"testdata/probe3.jsonl", 0.6, 0.75, 0.5, 0.1},
 		{"testdata/context_dev.jsonl", 0.6, 0.9, 0, 0},
 		{"testdata/notfound_calib.jsonl", 0, 0, 0.5, 0},
 	} {
@@ -176,7 +177,7 @@ func TestAgainstBaseline(t *testing.T) {
 	t.Parallel()
 	l := openLaws(t, Options{MinScore: -1, MinCoverage: -1})
 	base := newBM25(l)
-	for _, f := range []string{"testdata/dev.jsonl", "testdata/probe.jsonl", "testdata/probe2.jsonl"} {
+	for _, f := range []string{"testdata/dev.jsonl", "testdata/probe.jsonl", "testdata/probe2.jsonl", "testdata/probe3.jsonl"} {
 		cases := readCasesFile(t, f)
 		var answerable []EvalCase
 		for _, c := range cases {
