@@ -40,15 +40,15 @@ const (
 // Citation is one article an answer relies on.
 type Citation struct {
 	// Law is the document's title as in its first heading.
-	Law     string  `json:"law"`
-	Article string  `json:"article"`           // 第三十六条, or a section's heading
-	Version string  `json:"version"`           // the version's date, YYYY-MM-DD
-	Text    string  `json:"text"`              // the article, verbatim
-	Status  string  `json:"standing"`          // in_force, superseded, not_yet_in_force
-	DocID   int64   `json:"document_id"`       // for links to the document
-	Path    string  `json:"path,omitempty"`    // 第三章 录用
-	Current string  `json:"current,omitempty"` // the version in force, when this one is not
-	Score   float64 `json:"-"`
+	Law      string   `json:"law"`
+	Article  string   `json:"article"`           // 第三十六条, or a section's heading
+	Version  string   `json:"version"`           // the version's date, YYYY-MM-DD
+	Text     string   `json:"text"`              // the article, verbatim
+	Standing Standing `json:"standing"`          // in_force, superseded, not_yet_in_force
+	DocID    int64    `json:"document_id"`       // for links to the document
+	Path     string   `json:"path,omitempty"`    // 第三章 录用
+	Current  string   `json:"current,omitempty"` // the version in force, when this one is not
+	Score    float64  `json:"-"`
 }
 
 // Answer is the library's reply.
@@ -290,15 +290,15 @@ func utf8Len(s string) int { return len([]rune(s)) }
 // citation describes a ranked article.
 func (ci *collIndex) citation(h scored) Citation {
 	c := Citation{Law: h.doc.Title, Article: h.art.Label, Version: h.doc.Version, Text: h.art.Text(),
-		DocID: h.doc.ID, Path: strings.Join(h.art.Path, " "), Score: h.score, Status: string(InForce)}
+		DocID: h.doc.ID, Path: strings.Join(h.art.Path, " "), Score: h.score, Standing: InForce}
 	for _, v := range ci.versions[h.doc.Work()] {
 		if v.doc == h.doc {
-			c.Status = string(v.standing)
+			c.Standing = v.standing
 		} else if v.standing == InForce {
 			c.Current = v.doc.Version
 		}
 	}
-	if c.Status == string(InForce) {
+	if c.Standing == InForce {
 		c.Current = ""
 	}
 	return c
@@ -397,7 +397,7 @@ func articleBody(c Citation) string {
 // versionNote says which version answered: the one in force, or an older
 // one the question asked for.
 func versionNote(c Citation) string {
-	switch Standing(c.Status) {
+	switch c.Standing {
 	case Superseded:
 		return fmt.Sprintf("（依据%s版本，该版本已被%s版本取代，现行规定请以新版本为准。）", c.Version, c.Current)
 	case NotYet:

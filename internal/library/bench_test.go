@@ -48,7 +48,7 @@ func BenchmarkImportLaws(b *testing.B) {
 //
 //	go test -run '^$' -bench Ask -benchtime 2000x ./internal/library
 func BenchmarkAsk(b *testing.B) {
-	l := openLaws(b, Options{})
+	l := sharedLaws(b)
 	cases := readCasesFile(b, "testdata/dev.jsonl")
 	ctx := context.Background()
 	lat := make([]time.Duration, 0, b.N)

@@ -213,7 +213,7 @@ func TestVisibility(t *testing.T) {
 // and gets 公务员法's article quoted with its number.
 func TestAskQuotes(t *testing.T) {
 	t.Parallel()
-	l := openLaws(t, Options{})
+	l := sharedLaws(t)
 	ans, err := l.Ask(context.Background(), Question{Text: "新录用的公务员试用期多长", Viewer: Everyone})
 	if err != nil {
 		t.Fatal(err)
@@ -287,8 +287,8 @@ func TestVersions(t *testing.T) {
 			continue
 		}
 		got := ans.Citations[0]
-		if got.Version != c.wantVersion || got.Status != c.stand || !strings.Contains(ans.Answer, c.note) {
-			t.Errorf("%s %q: %s %s, answer %q", c.day, c.question, got.Version, got.Status, ans.Answer)
+		if got.Version != c.wantVersion || string(got.Standing) != c.stand || !strings.Contains(ans.Answer, c.note) {
+			t.Errorf("%s %q: %s %s, answer %q", c.day, c.question, got.Version, got.Standing, ans.Answer)
 		}
 		if c.day == "2024-08-01" {
 			docs, _ := l.Documents("法规", Everyone)
@@ -354,7 +354,7 @@ func TestModelAnswers(t *testing.T) {
 // its words say little.
 func TestNamedArticle(t *testing.T) {
 	t.Parallel()
-	l := openLaws(t, Options{})
+	l := sharedLaws(t)
 	for _, c := range []struct{ q, law, art, version string }{
 		{"公务员法第三十四条是怎么规定的", "中华人民共和国公务员法", "第三十四条", "2018-12-29"},
 		{"教师法第三十九条说了什么", "中华人民共和国教师法", "第三十九条", "2009-08-27"},
