@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+)
+
+// citySub is one `fuwu city` subcommand.
+type citySub struct {
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+var citySubs = map[string]citySub{
+	"aqi": {"AQI of given concentrations (HJ 633-2012/2026)", func(_ context.Context, args []string, stdout, stderr io.Writer) error {
+		return runCityAQI(args, stdout, stderr, time.Now)
+	}},
+	"water": {"surface-water class of given values (GB 3838-2002)", func(_ context.Context, args []string, stdout, stderr io.Writer) error {
+		return runCityWater(args, stdout, stderr)
+	}},
+}
+
+func runCity(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(stderr, "Usage: fuwu city SUBCOMMAND [flags] [args]\n\nSubcommands:")
+		names := make([]string, 0, len(citySubs))
+		for n := range citySubs {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			fmt.Fprintf(stderr, "  %-10s %s\n", n, citySubs[n].summary)
+		}
+		fmt.Fprintln(stderr, "\nRun 'fuwu city SUBCOMMAND -h' for its flags.")
+		if len(args) == 0 {
+			return &exitError{code: 2}
+		}
+		return nil
+	}
+	sub, ok := citySubs[args[0]]
+	if !ok {
+		return &exitError{code: 2, msg: fmt.Sprintf("unknown subcommand %q (fuwu city help lists them)", args[0])}
+	}
+	return sub.run(ctx, args[1:], stdout, stderr)
+}
