@@ -170,9 +170,7 @@ var unitScale = map[string]scaled{
 
 // normUnit folds the spellings of a unit (µg/m³, ug/m3, μg/m3, mg/L …).
 func normUnit(u string) string {
-	u = strings.ToLower(strings.TrimSpace(u))
-	r := strings.NewReplacer("µ", "u", "μ", "u", "³", "3", "㎥", "m3", " ", "", "℃", "°c", "摄氏度", "°c", "毫米", "mm", "米", "m")
-	u = r.Replace(u)
+	u = unitSpellings.Replace(strings.ToLower(strings.TrimSpace(u)))
 	switch u {
 	case "c", "degc", "celsius":
 		return "°c"
@@ -182,8 +180,13 @@ func normUnit(u string) string {
 	return u
 }
 
+var unitSpellings = strings.NewReplacer("µ", "u", "μ", "u", "³", "3", "㎥", "m3", " ", "", "℃", "°c", "摄氏度", "°c", "毫米", "mm", "米", "m")
+
 // convert takes v from unit from to unit to.
 func convert(v float64, from, to string) (float64, error) {
+	if from == to {
+		return v, nil
+	}
 	f, t := normUnit(from), normUnit(to)
 	if f == "" || f == t {
 		return v, nil

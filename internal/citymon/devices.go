@@ -68,7 +68,7 @@ type Store struct {
 	mu      sync.Mutex
 	series  map[seriesKey]int64
 	months  map[int64]bool // PostgreSQL partitions known to exist, by month start
-	devices map[string]Device
+	devices map[string]*devInfo
 	devAt   time.Time // when devices was loaded
 }
 
@@ -156,6 +156,11 @@ func (s *Store) SaveDevice(ctx context.Context, d Device, actor string) (Device,
 		return Device{}, fmt.Errorf("save device %s: %w", d.ID, err)
 	}
 	s.forgetDevices()
+	for _, p := range d.Params {
+		if _, err := s.seriesID(ctx, d.ID, p.Param); err != nil {
+			return Device{}, err
+		}
+	}
 	return s.Device(ctx, d.ID)
 }
 
@@ -229,10 +234,22 @@ func (s *Store) Devices(ctx context.Context, kind Kind) ([]Device, error) {
 	return out, rows.Err()
 }
 
+// devInfo is a device with its parameters' units and physical ranges in
+// those units, worked out once for ingestion.
+type devInfo struct {
+	Device
+	params map[string]paramInfo
+}
+
+type paramInfo struct {
+	unit   string
+	lo, hi float64
+}
+
 // deviceMap is the devices by id, cached for ingestion; a change through
 // this Store clears it, and it is re-read at least every minute so that
 // changes by another replica are seen.
-func (s *Store) deviceMap(ctx context.Context) (map[string]Device, error) {
+func (s *Store) deviceMap(ctx context.Context) (map[string]*devInfo, error) {
 	s.mu.Lock()
 	m, at := s.devices, s.devAt
 	s.mu.Unlock()
@@ -243,9 +260,22 @@ func (s *Store) deviceMap(ctx context.Context) (map[string]Device, error) {
 	if err != nil {
 		return nil, err
 	}
-	m = make(map[string]Device, len(list))
+	m = make(map[string]*devInfo, len(list))
 	for _, d := range list {
-		m[d.ID] = d
+		di := &devInfo{Device: d, params: map[string]paramInfo{}}
+		for _, p := range d.Params {
+			pi := paramInfo{unit: p.Unit, lo: math.Inf(-1), hi: math.Inf(1)}
+			if spec, ok := Params[p.Param]; ok {
+				if lo, err := convert(spec.Min, spec.Unit, p.Unit); err == nil {
+					pi.lo = lo
+				}
+				if hi, err := convert(spec.Max, spec.Unit, p.Unit); err == nil {
+					pi.hi = hi
+				}
+			}
+			di.params[p.Param] = pi
+		}
+		m[d.ID] = di
 	}
 	s.mu.Lock()
 	s.devices, s.devAt = m, time.Now()

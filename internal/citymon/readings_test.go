@@ -38,6 +38,9 @@ func TestIngestDedupAndAggregates(t *testing.T) {
 		}
 		// An out-of-order reading for an earlier hour updates that hour and the day.
 		mustIngest(t, s, Reading{Device: "A1", Param: "PM2.5", Time: h.Add(-2 * time.Hour), Value: 10})
+		if n, err := s.Settle(ctx); err != nil || n != 1 {
+			t.Fatalf("settle %d %v", n, err)
+		}
 		ds, err := s.Daily(ctx, "A1", "PM2.5", t0.Format(time.DateOnly), t0.Format(time.DateOnly))
 		if err != nil {
 			t.Fatal(err)

@@ -50,6 +50,7 @@ CREATE TABLE citymon_hourly (
 -- Daily aggregates of the hourly means (Beijing days): hours is the
 -- number of hours with data; max8h the day's maximum 8-hour mean where
 -- the parameter has one (O3), NULL when too few hours made it invalid.
+-- Recomputed from the hours by Settle for the days marked dirty.
 CREATE TABLE citymon_daily (
     series BIGINT NOT NULL,
     day    TEXT NOT NULL,
@@ -58,6 +59,14 @@ CREATE TABLE citymon_daily (
     vmin   DOUBLE PRECISION NOT NULL,
     vmax   DOUBLE PRECISION NOT NULL,
     max8h  DOUBLE PRECISION,
+    PRIMARY KEY (series, day)
+);
+
+-- Days whose hours changed since their daily row was computed: written in
+-- the transaction that changed the hours, so a crash cannot lose one.
+CREATE TABLE citymon_dirty_days (
+    series BIGINT NOT NULL,
+    day    BIGINT NOT NULL,
     PRIMARY KEY (series, day)
 );
 
