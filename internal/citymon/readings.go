@@ -81,74 +81,96 @@ type row struct {
 	series int64
 	ts     int64
 	value  float64
+	origin int // the batch it came in
+}
+
+// check validates r against its device and converts it to the device's
+// unit, returning the quarantine reason if it fails.
+func check(devs map[string]*devInfo, r *Reading, now, oldest time.Time) (reason, detail string) {
+	d, ok := devs[r.Device]
+	var pi paramInfo
+	switch {
+	case !ok:
+		return ReasonUnknownDevice, "设备 " + r.Device + " 未登记"
+	case !d.Active:
+		return ReasonInactive, "设备 " + r.Device + " 已停用"
+	case math.IsNaN(r.Value) || math.IsInf(r.Value, 0):
+		return ReasonNotANumber, ""
+	}
+	if pi, ok = d.params[r.Param]; !ok {
+		return ReasonUnknownParam, "设备 " + r.Device + " 未登记参数 " + r.Param
+	}
+	if r.Unit != "" && r.Unit != pi.unit {
+		v, err := convert(r.Value, r.Unit, pi.unit)
+		if err != nil {
+			return ReasonUnit, err.Error()
+		}
+		r.Value, r.Unit = v, pi.unit
+	}
+	switch {
+	case r.Value < pi.lo || r.Value > pi.hi:
+		return ReasonOutOfRange, fmt.Sprintf("%s %g %s 不在 %g–%g 之内", r.Param, r.Value, pi.unit, pi.lo, pi.hi)
+	case r.Time.After(now.Add(maxSkew)):
+		return ReasonFuture, "读数时间 " + r.Time.UTC().Format(time.RFC3339) + " 晚于当前"
+	case r.Time.Before(oldest):
+		return ReasonTooOld, "读数时间 " + r.Time.UTC().Format(time.RFC3339) + " 早于原始数据保留期"
+	}
+	return "", ""
 }
 
 // Ingest validates and stores a batch in one transaction: readings are
 // converted to their device's units; those that fail a check are
 // quarantined with the reason; a reading whose (device, parameter, second)
 // is already stored counts as a duplicate and changes nothing; the hourly
-// and daily aggregates of every hour and day that gained a reading are
-// brought up to date, however late the reading came. If Ingest returns an
-// error nothing was stored, and the same batch may be sent again.
+// aggregates of every hour that gained a reading are brought up to date,
+// however late the reading came, and its day is marked for Settle. If
+// Ingest returns an error nothing was stored, and the same batch may be
+// sent again.
 func (s *Store) Ingest(ctx context.Context, b Batch) (Result, error) {
-	var res Result
-	if len(b.Readings) == 0 && len(b.Rejected) == 0 {
-		return res, nil
+	res, err := s.IngestAll(ctx, []Batch{b})
+	if err != nil {
+		return Result{}, err
 	}
+	return res[0], nil
+}
+
+// IngestAll stores several batches in one transaction (what the ingest
+// pipeline does with the messages it gathered) and counts each batch's
+// readings apart. Of equal keys in different batches the first counts.
+func (s *Store) IngestAll(ctx context.Context, bs []Batch) ([]Result, error) {
+	res := make([]Result, len(bs))
 	devs, err := s.deviceMap(ctx)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
 	now := s.now()
 	oldest := now.Add(-s.Retention)
-	quarantine := make([]Rejected, 0, len(b.Rejected))
-	quarantine = append(quarantine, b.Rejected...)
-	good := make([]Reading, 0, len(b.Readings))
-	for _, r := range b.Readings {
-		reason, detail := "", ""
-		d, ok := devs[r.Device]
-		var pi paramInfo
-		switch {
-		case !ok:
-			reason, detail = ReasonUnknownDevice, "设备 "+r.Device+" 未登记"
-		case !d.Active:
-			reason, detail = ReasonInactive, "设备 "+r.Device+" 已停用"
-		case math.IsNaN(r.Value) || math.IsInf(r.Value, 0):
-			reason = ReasonNotANumber
-		default:
-			if pi, ok = d.params[r.Param]; !ok {
-				reason, detail = ReasonUnknownParam, "设备 "+r.Device+" 未登记参数 "+r.Param
+	var quarantine []Rejected
+	var qsrc []string
+	var good []Reading
+	var origin []int
+	for bi, b := range bs {
+		for _, r := range b.Rejected {
+			quarantine, qsrc = append(quarantine, r), append(qsrc, b.Source)
+			res[bi].Quarantined++
+		}
+		for _, r := range b.Readings {
+			if reason, detail := check(devs, &r, now, oldest); reason != "" {
+				quarantine, qsrc = append(quarantine, Rejected{Reading: r, Reason: reason, Detail: detail}), append(qsrc, b.Source)
+				res[bi].Quarantined++
+				continue
 			}
+			good, origin = append(good, r), append(origin, bi)
 		}
-		if reason == "" && r.Unit != "" && r.Unit != pi.unit {
-			v, err := convert(r.Value, r.Unit, pi.unit)
-			if err != nil {
-				reason, detail = ReasonUnit, err.Error()
-			} else {
-				r.Value, r.Unit = v, pi.unit
-			}
-		}
-		if reason == "" && (r.Value < pi.lo || r.Value > pi.hi) {
-			reason, detail = ReasonOutOfRange, fmt.Sprintf("%s %g %s 不在 %g–%g 之内", r.Param, r.Value, pi.unit, pi.lo, pi.hi)
-		}
-		switch {
-		case reason != "":
-		case r.Time.After(now.Add(maxSkew)):
-			reason, detail = ReasonFuture, "读数时间 "+r.Time.UTC().Format(time.RFC3339)+" 晚于当前"
-		case r.Time.Before(oldest):
-			reason, detail = ReasonTooOld, "读数时间 "+r.Time.UTC().Format(time.RFC3339)+" 早于原始数据保留期"
-		}
-		if reason != "" {
-			quarantine = append(quarantine, Rejected{Reading: r, Reason: reason, Detail: detail})
-			continue
-		}
-		good = append(good, r)
 	}
-	rows, err := s.rows(ctx, good)
+	if len(good) == 0 && len(quarantine) == 0 {
+		return res, nil
+	}
+	rows, err := s.rows(ctx, good, origin)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
-	// Within the batch, the first of equal keys counts.
+	// Within the gathered batches, the first of equal keys counts.
 	sort.SliceStable(rows, func(i, j int) bool {
 		if rows[i].series != rows[j].series {
 			return rows[i].series < rows[j].series
@@ -158,48 +180,61 @@ func (s *Store) Ingest(ctx context.Context, b Batch) (Result, error) {
 	uniq := rows[:0]
 	for i, r := range rows {
 		if i > 0 && r.series == rows[i-1].series && r.ts == rows[i-1].ts {
-			res.Duplicates++
+			res[r.origin].Duplicates++
 			continue
 		}
 		uniq = append(uniq, r)
 	}
 	if err := s.ensurePartitions(ctx, uniq); err != nil {
-		return Result{}, err
+		return nil, err
 	}
+	originOf := make(map[hourKey]int, len(uniq)) // (series, ts) → batch
+	for _, r := range uniq {
+		originOf[hourKey{r.series, r.ts}] = r.origin
+	}
+	var fresh []row
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		fresh, err := insertReadings(ctx, tx, uniq)
+		fresh, err = insertReadings(ctx, tx, uniq)
 		if err != nil {
 			return err
 		}
 		if err := s.aggregate(ctx, tx, fresh); err != nil {
 			return err
 		}
-		if err := insertQuarantine(ctx, tx, b.Source, now, quarantine); err != nil {
+		if err := insertQuarantine(ctx, tx, qsrc, now, quarantine); err != nil {
 			return err
 		}
-		res.Stored = len(fresh)
-		res.Duplicates += len(uniq) - len(fresh)
-		res.Quarantined = len(quarantine)
 		return touchDevices(ctx, tx, good, now)
 	})
 	if err != nil {
-		return Result{}, fmt.Errorf("ingest %d readings from %s: %w", len(b.Readings), b.Source, err)
+		return nil, fmt.Errorf("ingest %d readings: %w", len(good)+len(quarantine), err)
 	}
-	if res.Stored > 0 || res.Quarantined > 0 {
-		_ = s.db.Publish(ctx, Topic, "readings")
+	for _, r := range uniq {
+		res[r.origin].Duplicates++ // undone below for those that were new
+	}
+	for _, r := range fresh {
+		o := originOf[hourKey{r.series, r.ts}]
+		res[o].Duplicates--
+		res[o].Stored++
+	}
+	for _, r := range res {
+		if r.Stored > 0 || r.Quarantined > 0 {
+			_ = s.db.Publish(ctx, Topic, "readings")
+			break
+		}
 	}
 	return res, nil
 }
 
 // rows turns readings into rows, finding or creating each series.
-func (s *Store) rows(ctx context.Context, rs []Reading) ([]row, error) {
+func (s *Store) rows(ctx context.Context, rs []Reading, origin []int) ([]row, error) {
 	out := make([]row, len(rs))
 	for i, r := range rs {
 		id, err := s.seriesID(ctx, r.Device, r.Param)
 		if err != nil {
 			return nil, err
 		}
-		out[i] = row{id, r.Time.Unix(), r.Value}
+		out[i] = row{id, r.Time.Unix(), r.Value, origin[i]}
 	}
 	return out, nil
 }
@@ -517,8 +552,9 @@ func (s *Store) seriesOfParam(ctx context.Context, tx *store.Tx, param string) (
 	return out, rows.Err()
 }
 
-func insertQuarantine(ctx context.Context, tx *store.Tx, source string, now time.Time, q []Rejected) error {
-	for _, r := range q {
+func insertQuarantine(ctx context.Context, tx *store.Tx, sources []string, now time.Time, q []Rejected) error {
+	for i, r := range q {
+		source := sources[i]
 		var ts int64
 		if !r.Time.IsZero() {
 			ts = r.Time.Unix()
