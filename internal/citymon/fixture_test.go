@@ -2,6 +2,7 @@ package citymon
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -56,3 +57,5 @@ func mustIngest(t testing.TB, s *Store, rs ...Reading) Result {
 	}
 	return res
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
