@@ -27,7 +27,8 @@ type WaterClass struct {
 	Values      map[string]float64 `json:"values"`
 	Target      string             `json:"target"`
 	Compliant   *bool              `json:"compliant"` // nil without a target or data
-	Lon, Lat    float64            `json:"lon"`
+	Lon         float64            `json:"lon"`
+	Lat         float64            `json:"lat"`
 	Street      string             `json:"street"`
 	Unavailable bool               `json:"unavailable,omitempty"`
 }
