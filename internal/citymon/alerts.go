@@ -517,7 +517,9 @@ func (w *Webhook) send(ctx context.Context, e webhookEvent) error {
 	return last
 }
 
-func fmtVal(v float64) string { return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", v), "0"), ".") }
+func fmtVal(v float64) string {
+	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", v), "0"), ".")
+}
 
 func fmtDur(d time.Duration) string {
 	switch {

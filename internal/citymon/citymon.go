@@ -199,4 +199,3 @@ func convert(v float64, from, to string) (float64, error) {
 	}
 	return 0, fmt.Errorf("cannot convert %s to %s", from, to)
 }
-

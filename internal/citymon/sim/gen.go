@@ -114,7 +114,7 @@ func (g *Generator) Value(d citymon.Device, p string, t time.Time) float64 {
 	i := float64(g.index[d.ID] % 7)
 	n := noise(d.ID+"|"+p, t)
 	rush := math.Exp(-sq(h-8.5)/3) + math.Exp(-sq(h-19)/4) // traffic peaks
-	sun := math.Max(0, math.Sin(math.Pi*(h-7)/12))          // 07:00–19:00
+	sun := math.Max(0, math.Sin(math.Pi*(h-7)/12))         // 07:00–19:00
 	ozone, _ := g.active("ozone", t)
 	rain, rp := g.active("rainstorm", t)
 	switch d.Kind {
