@@ -5,6 +5,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/booking"
+	"github.com/fuwu-gov/fuwu/internal/citymon"
 	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/kb"
@@ -27,5 +28,6 @@ func allMigrations() []store.Migrations {
 		doorstep.Migrations,
 		library.Migrations,
 		teaching.Migrations,
+		citymon.Migrations,
 	}
 }

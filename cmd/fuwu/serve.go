@@ -38,6 +38,8 @@ func runServe(ctx context.Context, args []string) error {
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure and send HSTS (when served over HTTPS)")
 	metricsAddr := fs.String("metrics-addr", "", "serve /metrics without a token on this separate address (e.g. 127.0.0.1:9090)")
 	metricsToken := fs.String("metrics-token", "", "serve /metrics on the main address to requests with 'Authorization: Bearer TOKEN'")
+	var mf mqttFlags // city sensors: ingest from this broker when given
+	mf.bind(fs, "fuwu-citymon")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -50,6 +52,11 @@ func runServe(ctx context.Context, args []string) error {
 	if a.docs, err = openDocuments(ctx, ctx, a.db, a.llm, *demo); err != nil {
 		return err
 	}
+	city, err := startCity(ctx, a, mf, *demo)
+	if err != nil {
+		return err
+	}
+	defer city.close()
 	rate := *chatRate
 	if rate <= 0 {
 		rate = -1 // web: a negative rate is no limit

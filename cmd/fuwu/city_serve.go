@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/fuwu-gov/fuwu/internal/audit"
+	"github.com/fuwu-gov/fuwu/internal/citymon"
+	"github.com/fuwu-gov/fuwu/internal/citymon/sim"
+)
+
+// cityParts is city operations inside `fuwu serve`: the store and alerts
+// the dashboard reads, and the pipeline the HTTP batch API
+// (Pipeline.Handler) and the MQTT subscriber feed.
+type cityParts struct {
+	store    *citymon.Store
+	alerts   *citymon.Alerts
+	pipeline *citymon.Pipeline
+	sub      *citymon.Subscriber
+	stop     context.CancelFunc
+	done     chan struct{}
+}
+
+// startCity starts ingestion, the alert and exceedance loop, and with
+// demo the demo network: thirty days of history on first start (in the
+// background, so serving starts at once) and, without a broker, a live
+// feed of simulated readings so that the dashboard moves. The outgoing
+// alert webhook is $FUWU_CITY_WEBHOOK.
+func startCity(ctx context.Context, a *app, mf mqttFlags, demo bool) (*cityParts, error) {
+	s := citymon.NewStore(a.db, time.Now)
+	al := citymon.NewAlerts(s, audit.New(a.db))
+	if u := os.Getenv("FUWU_CITY_WEBHOOK"); u != "" {
+		al.Webhook = &citymon.Webhook{URL: u}
+	}
+	bg, stop := context.WithCancel(context.Background())
+	c := &cityParts{store: s, alerts: al, pipeline: citymon.NewPipeline(s), stop: stop, done: make(chan struct{})}
+	go func() { c.pipeline.Run(bg); close(c.done) }()
+	if mf.url != "" {
+		sub, err := citymon.Subscribe(ctx, mf.config(), c.pipeline)
+		if err != nil {
+			c.close()
+			return nil, err
+		}
+		c.sub = sub
+	}
+	go citymon.Maintain(bg, s, al, time.Now, time.Minute)
+	if demo {
+		go func() {
+			now := time.Now()
+			if _, err := sim.LoadDemo(bg, s, al, now, 30); err != nil {
+				slog.Error("city demo", "err", err)
+				return
+			}
+			if mf.url == "" {
+				if _, err := s.Device(bg, "FT-AQ-01"); err == nil {
+					sim.Feed(bg, c.pipeline, sim.NewGenerator(sim.Demo(), sim.DefaultScenarios(now)), time.Now, now, 30*time.Second)
+				}
+			}
+		}()
+	}
+	return c, nil
+}
+
+func (c *cityParts) close() {
+	if c.sub != nil {
+		c.sub.Close()
+	}
+	c.stop()
+	<-c.done
+}
