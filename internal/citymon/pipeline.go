@@ -27,6 +27,9 @@ type Pipeline struct {
 	Idle time.Duration
 	// SettleEvery is how often the daily aggregates are settled.
 	SettleEvery time.Duration
+	// AfterStore, if set, is called with each batch once it is committed
+	// (before the senders are acknowledged).
+	AfterStore func(Batch, Result)
 
 	stored, duplicates, quarantined, batches atomic.Int64
 }
@@ -139,6 +142,9 @@ func (p *Pipeline) flush(ctx context.Context, buf []pending) {
 				p.stored.Add(int64(res[i].Stored))
 				p.duplicates.Add(int64(res[i].Duplicates))
 				p.quarantined.Add(int64(res[i].Quarantined))
+				if p.AfterStore != nil {
+					p.AfterStore(q.batch, res[i])
+				}
 				if q.done != nil {
 					q.done(res[i], nil)
 				}
