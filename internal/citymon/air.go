@@ -121,13 +121,19 @@ func (s *Store) scopeMeans(ctx context.Context, scope string, from, to time.Time
 	if err != nil {
 		return nil, err
 	}
-	var all []map[string]map[int64]float64
-	for _, d := range stations {
-		m, err := s.hourMeans(ctx, d.ID, airParams, from, to)
-		if err != nil {
-			return nil, err
+	ids := make([]string, len(stations))
+	for i, d := range stations {
+		ids[i] = d.ID
+	}
+	bulk, err := s.bulkHourMeans(ctx, ids, airParams, from, to)
+	if err != nil {
+		return nil, err
+	}
+	all := make([]map[string]map[int64]float64, 0, len(bulk))
+	for _, id := range ids {
+		if m, ok := bulk[id]; ok {
+			all = append(all, m)
 		}
-		all = append(all, m)
 	}
 	return averageMeans(all), nil
 }
