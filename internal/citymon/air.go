@@ -148,29 +148,9 @@ func (s *Store) HourlyAQI(ctx context.Context, scope string, from, to time.Time)
 	if err != nil {
 		return nil, err
 	}
-	v := aqi.DefaultValidity
 	out := []AQIValue{}
 	for h := from; h.Before(to); h = h.Add(time.Hour) {
-		conc := map[string]float64{}
-		for _, p := range airParams {
-			if x, ok := m[p][h.Unix()]; ok {
-				conc[p] = x
-			}
-		}
-		if o3, ok := m["O3"]; ok {
-			win := make(aqi.Hours, 8)
-			for i := range win {
-				x, ok := o3[h.Add(time.Duration(i-7)*time.Hour).Unix()]
-				if !ok {
-					x = math.NaN()
-				}
-				win[i] = x
-			}
-			if mean, ok := win.Mean(v.MinHours8h); ok {
-				conc[aqi.O3_8h] = mean
-			}
-		}
-		out = append(out, makeAQI(h, aqi.Hourly, conc, nil, false))
+		out = append(out, hourAQI(m, h))
 	}
 	return out, nil
 }

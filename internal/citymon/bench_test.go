@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fuwu-gov/fuwu/internal/store"
-	"github.com/fuwu-gov/fuwu/internal/store/storetest"
 )
 
 // benchNetwork registers n air stations for benchmarks.
@@ -24,37 +22,32 @@ func benchNetwork(b *testing.B, s *Store, n int) []Device {
 // later minute, the daily aggregates settled every ten batches.
 // Reported as readings/s.
 func BenchmarkIngest(b *testing.B) {
-	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
-		b.Run(string(d), func(b *testing.B) {
-			db := storetest.Open(b, d, testSets...)
-			c := &clock{t: t0}
-			s := NewStore(db, c.Now)
-			devs := benchNetwork(b, s, 500)
-			params := []string{"PM2.5", "PM10", "SO2", "NO2", "CO", "O3"}
-			const batch = 5000
-			start := t0.Add(-80 * 24 * time.Hour)
-			var all []Reading
-			ts := start
-			for len(all) < batch*b.N {
-				for _, dv := range devs {
-					for _, p := range params {
-						all = append(all, Reading{Device: dv.ID, Param: p, Time: ts, Value: 42})
-					}
+	eachBench(b, func(b *testing.B, s *Store) {
+		devs := benchNetwork(b, s, 500)
+		params := []string{"PM2.5", "PM10", "SO2", "NO2", "CO", "O3"}
+		const batch = 5000
+		start := t0.Add(-80 * 24 * time.Hour)
+		var all []Reading
+		ts := start
+		for len(all) < batch*b.N {
+			for _, dv := range devs {
+				for _, p := range params {
+					all = append(all, Reading{Device: dv.ID, Param: p, Time: ts, Value: 42})
 				}
-				ts = ts.Add(time.Minute)
 			}
-			b.ResetTimer()
-			for i := range b.N {
-				if _, err := s.Ingest(context.Background(), Batch{Source: "bench", Readings: all[i*batch : (i+1)*batch]}); err != nil {
+			ts = ts.Add(time.Minute)
+		}
+		b.ResetTimer()
+		for i := range b.N {
+			if _, err := s.Ingest(context.Background(), Batch{Source: "bench", Readings: all[i*batch : (i+1)*batch]}); err != nil {
+				b.Fatal(err)
+			}
+			if i%10 == 9 { // the ingest loops settle the daily aggregates every few seconds
+				if _, err := s.Settle(context.Background()); err != nil {
 					b.Fatal(err)
 				}
-				if i%10 == 9 { // the ingest loops settle the daily aggregates every few seconds
-					if _, err := s.Settle(context.Background()); err != nil {
-						b.Fatal(err)
-					}
-				}
 			}
-			b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "readings/s")
-		})
-	}
+		}
+		b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "readings/s")
+	})
 }

@@ -178,6 +178,21 @@ func stream(ctx context.Context, pub *Publisher, dev string, n int, sent *atomic
 	return nil
 }
 
+// startStream publishes a stream of n readings of dev to the broker in
+// the background; sent counts those acknowledged, errc reports the end.
+func startStream(t *testing.T, url, dev string, n int) (*atomic.Int64, <-chan error) {
+	ctx := context.Background()
+	pub, err := NewPublisher(ctx, MQTTConfig{URL: url, ClientID: uniq("fuwu-pub-")}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pub.Close)
+	sent := new(atomic.Int64)
+	errc := make(chan error, 1)
+	go func() { errc <- stream(ctx, pub, dev, n, sent) }()
+	return sent, errc
+}
+
 // checkExactlyOnce asserts that every one of the n streamed readings is
 // stored once: n raw rows with the right values, n counted by the hourly
 // aggregates.
@@ -229,15 +244,8 @@ func TestBrokerRestart(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer sub.Close()
-		pub, err := NewPublisher(ctx, MQTTConfig{URL: b.url(), ClientID: uniq("fuwu-pub-")}, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer pub.Close()
 		const n = 6000
-		errc := make(chan error, 1)
-		var sent atomic.Int64
-		go func() { errc <- stream(ctx, pub, "R1", n, &sent) }()
+		sent, errc := startStream(t, b.url(), "R1", n)
 		waitFor(t, "a third of the stream published", func() bool { return sent.Load() >= n/3 })
 		b.stop()
 		atRestart, storedAtRestart := sent.Load(), p.Stats().Stored
@@ -300,15 +308,8 @@ func TestKillIngester(t *testing.T) {
 				return c.Readings
 			}
 			cmd := helper()
-			pub, err := NewPublisher(ctx, MQTTConfig{URL: b.url(), ClientID: uniq("fuwu-pub-")}, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer pub.Close()
 			const n = 6000
-			errc := make(chan error, 1)
-			var sent atomic.Int64
-			go func() { errc <- stream(ctx, pub, "K1", n, &sent) }()
+			_, errc := startStream(t, b.url(), "K1", n)
 			waitFor(t, "a quarter of the stream stored", func() bool { return count() >= n/4 })
 			_ = cmd.Process.Kill() // SIGKILL, mid-stream
 			_ = cmd.Wait()
