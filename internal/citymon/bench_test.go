@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"testing"
 	"time"
-
 )
 
 // benchNetwork registers n air stations for benchmarks.
