@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/audit"
@@ -21,6 +22,7 @@ type cityParts struct {
 	sub      *citymon.Subscriber
 	stop     context.CancelFunc
 	done     chan struct{}
+	workers  sync.WaitGroup // the demo loader and feed, the maintenance loop
 }
 
 // startCity starts ingestion, the alert and exceedance loop, and with
@@ -45,12 +47,14 @@ func startCity(ctx context.Context, a *app, mf mqttFlags, demo bool) (*cityParts
 		}
 		c.sub = sub
 	}
-	go citymon.Maintain(bg, s, al, time.Now, time.Minute)
+	c.workers.Go(func() { citymon.Maintain(bg, s, al, time.Now, time.Minute) })
 	if demo {
-		go func() {
+		c.workers.Go(func() {
 			now := time.Now()
 			if _, err := sim.LoadDemo(bg, s, al, now, 30); err != nil {
-				slog.Error("city demo", "err", err)
+				if bg.Err() == nil {
+					slog.Error("city demo", "err", err)
+				}
 				return
 			}
 			if mf.url == "" {
@@ -58,7 +62,7 @@ func startCity(ctx context.Context, a *app, mf mqttFlags, demo bool) (*cityParts
 					sim.Feed(bg, c.pipeline, sim.NewGenerator(sim.Demo(), sim.DefaultScenarios(now)), time.Now, now, 30*time.Second)
 				}
 			}
-		}()
+		})
 	}
 	return c, nil
 }
@@ -68,5 +72,6 @@ func (c *cityParts) close() {
 		c.sub.Close()
 	}
 	c.stop()
+	c.workers.Wait()
 	<-c.done
 }

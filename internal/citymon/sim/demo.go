@@ -98,28 +98,53 @@ func History(ctx context.Context, s *citymon.Store, al *citymon.Alerts, g *Gener
 	return total, nil
 }
 
-// LoadDemo installs the demo network with days of history ending at now,
-// unless the store already has devices. It reports whether it did.
+// LoadDemo installs the demo network with days of history ending at now
+// into a store that holds no other devices, and reports whether it did
+// any work. Run again (a restart, or after an interrupted first start) it
+// fills only the gap since the demo's latest reading, so the demo's
+// history stays continuous; a store with devices of its own is left alone.
 func LoadDemo(ctx context.Context, s *citymon.Store, al *citymon.Alerts, now time.Time, days int) (bool, error) {
 	devs, err := s.Devices(ctx, "")
 	if err != nil {
 		return false, err
 	}
-	if len(devs) > 0 {
-		return false, nil
+	n := Demo()
+	ours := map[string]bool{}
+	for _, d := range n.Devices {
+		ours[d.ID] = true
+	}
+	from := now.AddDate(0, 0, -days)
+	for _, d := range devs {
+		if !ours[d.ID] {
+			return false, nil
+		}
+		if d.ID == n.Devices[0].ID && !d.LastSeen.IsZero() {
+			if now.Sub(d.LastSeen) < 10*time.Minute {
+				return false, nil
+			}
+			from = maxTime(from, d.LastSeen.Add(-time.Hour))
+		}
 	}
 	start := time.Now()
-	n := Demo()
-	if err := Install(ctx, s, al, n, "demo"); err != nil {
-		return false, fmt.Errorf("city demo: %w", err)
+	if len(devs) < len(n.Devices) {
+		if err := Install(ctx, s, al, n, "demo"); err != nil {
+			return false, fmt.Errorf("city demo: %w", err)
+		}
 	}
 	g := NewGenerator(n, DefaultScenarios(now))
-	res, err := History(ctx, s, al, g, now.AddDate(0, 0, -days), now)
+	res, err := History(ctx, s, al, g, from, now)
 	if err != nil {
 		return false, fmt.Errorf("city demo history: %w", err)
 	}
-	slog.Info("city demo loaded", "devices", len(n.Devices), "readings", res.Stored, "days", days, "took", time.Since(start).Round(time.Millisecond))
+	slog.Info("city demo loaded", "devices", len(n.Devices), "readings", res.Stored, "from", from.Format(time.DateTime), "took", time.Since(start).Round(time.Millisecond))
 	return true, nil
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // Feed submits the generator's readings for every step from start until

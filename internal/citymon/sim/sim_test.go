@@ -72,6 +72,16 @@ func TestDemoDashboard(t *testing.T) {
 		if again, err := LoadDemo(ctx, s, al, anchor, 3); err != nil || again {
 			t.Fatalf("loaded twice: %v %v", again, err)
 		}
+		// A restart two hours later fills the gap only.
+		c, _ := s.Count(ctx)
+		later := anchor.Add(2 * time.Hour)
+		if again, err := LoadDemo(ctx, s, al, later, 3); err != nil || !again {
+			t.Fatalf("gap not filled: %v %v", again, err)
+		}
+		c2, _ := s.Count(ctx)
+		if added := c2.Readings - c.Readings; added <= 0 || added > 20000 {
+			t.Errorf("the gap added %d readings", added)
+		}
 		sum, err := s.Summary(ctx, al, anchor)
 		if err != nil {
 			t.Fatal(err)
