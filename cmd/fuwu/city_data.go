@@ -20,7 +20,7 @@ func init() {
 	citySubs["token"] = citySub{"issue a device's HTTP ingest token (shown once)", runCityToken}
 	citySubs["import"] = citySub{"back-fill readings from CSV/XLSX files", runCityImport}
 	citySubs["ingest"] = citySub{"ingest from an MQTT broker until stopped (what serve --mqtt-url does)", runCityIngest}
-	citySubs["demo"] = citySub{"install the demo network with days of history (into an empty store)", runCityDemo}
+	citySubs["demo"] = citySub{"install the demo network with days of history, or fill the gap since its latest reading", runCityDemo}
 	citySubs["simulate"] = citySub{"publish realistic readings of the demo network over MQTT", runCitySimulate}
 }
 
@@ -249,7 +249,8 @@ func runCityDemo(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	if !done {
-		return &exitError{code: 1, msg: "the store already has devices; the demo is installed only into an empty one"}
+		fmt.Fprintln(stdout, "nothing to do: the demo is up to date, or the store has devices of its own")
+		return nil
 	}
 	fmt.Fprintln(stdout, "demo network and history installed")
 	return nil
