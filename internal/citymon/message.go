@@ -119,6 +119,9 @@ func parseWhen(s string, ts int64) (time.Time, error) {
 		if err != nil {
 			return time.Time{}, fmt.Errorf("time %q: want RFC 3339 with a zone", s)
 		}
+		if t.Year() < 1970 {
+			return time.Time{}, fmt.Errorf("time %q: before 1970", s)
+		}
 		return t.Truncate(time.Second), nil
 	}
 	if ts > 0 {

@@ -236,3 +236,33 @@ func TestValidity(t *testing.T) {
 		t.Errorf("too few 8-hour windows gave %v", mx)
 	}
 }
+
+// For any concentrations the AQI is the largest IAQI, within 0–500, its
+// level matches it, and primary is empty exactly when AQI ≤ 50.
+func FuzzCompute(f *testing.F) {
+	f.Add(35.0, 80.0, 120.0, 2.2, 850.0, 900.0, 10.0, false, false)
+	f.Add(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, true, true)
+	f.Fuzz(func(t *testing.T, pm25, pm10, no2, co, o38, o3, so2 float64, hourly, y2026 bool) {
+		ed, p := HJ633_2012, Daily
+		if y2026 {
+			ed = HJ633_2026
+		}
+		if hourly {
+			p = Hourly
+		}
+		r, err := Compute(ed, p, map[string]float64{PM25: pm25, PM10: pm10, NO2: no2, CO: co, O3_8h: o38, O3: o3, SO2: so2}, Options{})
+		if err != nil {
+			return // negative, NaN or nothing computable: an input error, not a panic
+		}
+		top := 0
+		for _, v := range r.IAQI {
+			if v < 0 || v > 500 {
+				t.Fatalf("IAQI %d out of range: %+v", v, r)
+			}
+			top = max(top, v)
+		}
+		if r.AQI != top || LevelOf(r.AQI).Category != r.Category || (r.AQI <= 50) != (len(r.Primary) == 0) {
+			t.Fatalf("inconsistent result %+v", r)
+		}
+	})
+}
