@@ -302,6 +302,7 @@ func TestKillIngester(t *testing.T) {
 				if err := cmd.Start(); err != nil {
 					t.Fatal(err)
 				}
+				t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 				return cmd
 			}
 			count := func() int64 {
@@ -320,8 +321,7 @@ func TestKillIngester(t *testing.T) {
 			_ = cmd.Wait()
 			killedAt := count()
 			resume()
-			cmd = helper()
-			defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+			helper()
 			if err := <-errc; err != nil {
 				t.Fatal(err)
 			}
@@ -349,5 +349,9 @@ func TestIngestHelper(t *testing.T) {
 	if _, err := Subscribe(ctx, MQTTConfig{URL: os.Getenv("CITYMON_MQTT"), ClientID: os.Getenv("CITYMON_CLIENT")}, p); err != nil {
 		t.Fatal(err)
 	}
-	select {} // until killed
+	// Until killed; and never outlive the test that started it.
+	parent := os.Getppid()
+	for os.Getppid() == parent {
+		time.Sleep(200 * time.Millisecond)
+	}
 }
