@@ -27,6 +27,7 @@ type app struct {
 	llm       *llm.Client // nil: no model
 	rooms     *rooms      // appointments and door-to-door service
 	docs      *documents  // document library and teachers' assistant (serve opens them)
+	zone      *time.Location
 	stop      context.CancelFunc
 }
 
@@ -39,7 +40,7 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 	if err != nil {
 		return nil, err
 	}
-	a := &app{db: db, kb: kb.NewStore(db), convo: convo.NewStore(db)}
+	a := &app{db: db, kb: kb.NewStore(db), convo: convo.NewStore(db).WithClock(now, sf.location()), zone: sf.location()}
 	if demo {
 		if err := loadDemo(ctx, a.kb); err != nil {
 			db.Close()
@@ -80,8 +81,9 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 		States: assistant.DBState{DB: db}, Sensitive: lexicon,
 		Recorder:          assistant.ConvoRecorder{Store: a.convo},
 		FirstTokenTimeout: lc.FirstTokenTimeout, ModelTimeout: lc.Timeout,
+		Now: now, Location: a.zone,
 	}
-	if a.rooms, err = openRooms(ctx, db, a.kb, sf.data, demo); err != nil {
+	if a.rooms, err = openRooms(ctx, db, a.kb, sf.data, a.zone, demo); err != nil {
 		a.close()
 		return nil, err
 	}

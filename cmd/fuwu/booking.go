@@ -10,7 +10,6 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/booking"
@@ -50,7 +49,7 @@ func (c *roomCmd) open(ctx context.Context) (*rooms, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := openRooms(ctx, db, kb.NewStore(db), c.sf.data, false)
+	r, err := openRooms(ctx, db, kb.NewStore(db), c.sf.data, c.sf.location(), false)
 	if err != nil {
 		db.Close()
 		return nil, nil, err
@@ -66,7 +65,7 @@ func (c *roomCmd) record(ctx context.Context, action string, pos []string) error
 	if r := []rune(target); len(r) > 100 {
 		target = string(r[:100])
 	}
-	_, err := audit.New(c.db).Record(ctx, audit.Entry{Actor: c.actor, Role: "cli", Action: action, Target: target})
+	_, err := audit.New(c.db).WithClock(now, c.sf.location()).Record(ctx, audit.Entry{Actor: c.actor, Role: "cli", Action: action, Target: target})
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
@@ -232,7 +231,7 @@ func runBooking(ctx context.Context, args []string) error {
 				return explain(err)
 			}
 			return c.print(hs, func(w io.Writer) {
-				fmt.Fprintf(w, "%s\t%s\t(%d 分钟一个时段，%s，%s %s)\n", hs.HallID, hs.Text, hs.Schedule.SlotMinutes, hs.Source, hs.UpdatedBy, hs.UpdatedAt.In(booking.Beijing).Format("2006-01-02 15:04"))
+				fmt.Fprintf(w, "%s\t%s\t(%d 分钟一个时段，%s，%s %s)\n", hs.HallID, hs.Text, hs.Schedule.SlotMinutes, hs.Source, hs.UpdatedBy, hs.UpdatedAt.In(c.sf.location()).Format("2006-01-02 15:04"))
 				for _, n := range hs.Notes {
 					fmt.Fprintln(w, "note\t"+n)
 				}
@@ -409,7 +408,7 @@ func runBooking(ctx context.Context, args []string) error {
 			}
 			return c.print(evs, func(w io.Writer) {
 				for _, e := range evs {
-					fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", e.At.In(booking.Beijing).Format("2006-01-02 15:04:05"), e.Action, e.Actor, e.Note)
+					fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", e.At.In(c.sf.location()).Format("2006-01-02 15:04:05"), e.Action, e.Actor, e.Note)
 				}
 			})
 		case "reveal":
@@ -442,10 +441,10 @@ func runBooking(ctx context.Context, args []string) error {
 		case "stats":
 			f, t := *from, *to
 			if f == "" {
-				f = time.Now().In(booking.Beijing).AddDate(0, 0, -30).Format(booking.DayLayout)
+				f = now().In(c.sf.location()).AddDate(0, 0, -30).Format(booking.DayLayout)
 			}
 			if t == "" {
-				t = time.Now().In(booking.Beijing).AddDate(0, 0, 14).Format(booking.DayLayout)
+				t = now().In(c.sf.location()).AddDate(0, 0, 14).Format(booking.DayLayout)
 			}
 			st, err := s.Stats(ctx, f, t, *hall)
 			if err != nil {

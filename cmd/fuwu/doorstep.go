@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/fuwu-gov/fuwu/internal/booking"
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
 )
 
@@ -125,7 +124,7 @@ func runDoorstep(ctx context.Context, args []string) error {
 				fmt.Fprintf(w, "结果\t%s（发放 %s 元）\n", q.Outcome, doorstep.Yuan(q.AmountFen))
 			}
 			if q.Overdue {
-				fmt.Fprintf(w, "超时\t应于 %s 前处理\n", q.DueAt.In(booking.Beijing).Format("2006-01-02 15:04"))
+				fmt.Fprintf(w, "超时\t应于 %s 前处理\n", q.DueAt.In(c.sf.location()).Format("2006-01-02 15:04"))
 			}
 		})
 	}
@@ -225,7 +224,7 @@ func runDoorstep(ctx context.Context, args []string) error {
 						flag = "超时"
 					}
 					fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", q.ID, q.Number, q.Status.Label(), flag, q.Applicant, q.Street, q.ItemName,
-						q.SpecialistName, q.CreatedAt.In(booking.Beijing).Format("2006-01-02 15:04"))
+						q.SpecialistName, q.CreatedAt.In(c.sf.location()).Format("2006-01-02 15:04"))
 				}
 			})
 		case "show":
@@ -250,7 +249,7 @@ func runDoorstep(ctx context.Context, args []string) error {
 			return c.print(hist, func(w io.Writer) {
 				fmt.Fprintln(w)
 				for _, e := range hist {
-					fmt.Fprintf(w, "%s\t%s → %s\t%s\t%s\n", e.At.In(booking.Beijing).Format("2006-01-02 15:04:05"), e.From.Label(), e.To.Label(), e.Actor, e.Note)
+					fmt.Fprintf(w, "%s\t%s → %s\t%s\t%s\n", e.At.In(c.sf.location()).Format("2006-01-02 15:04:05"), e.From.Label(), e.To.Label(), e.Actor, e.Note)
 				}
 			})
 		case "accept", "visit", "reject", "cancel", "dispatch", "complete":
@@ -330,7 +329,7 @@ func runDoorstep(ctx context.Context, args []string) error {
 			return c.print(flagged, func(w io.Writer) {
 				fmt.Fprintf(w, "%d newly overdue\n", len(flagged))
 				for _, q := range flagged {
-					fmt.Fprintf(w, "%d\t%s\t%s\t应于 %s 前处理\n", q.ID, q.Number, q.Status.Label(), q.DueAt.In(booking.Beijing).Format("2006-01-02 15:04"))
+					fmt.Fprintf(w, "%d\t%s\t%s\t应于 %s 前处理\n", q.ID, q.Number, q.Status.Label(), q.DueAt.In(c.sf.location()).Format("2006-01-02 15:04"))
 				}
 			})
 		case "stats":

@@ -7,7 +7,9 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
+	"github.com/fuwu-gov/fuwu/internal/clock"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
 
@@ -59,16 +61,31 @@ func envName(flagName string) string {
 	return "FUWU_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
+// now is the commands' clock. Tests fix it; nothing else changes it.
+var now = time.Now
+
 // storeFlags are the flags every command that touches data shares, so that
-// "fuwu import" and "fuwu search" in the same folder see the same store.
+// "fuwu import" and "fuwu search" in the same folder see the same store,
+// and every command shows times and counts days in the same zone.
 type storeFlags struct {
 	data string
 	db   string
+	tz   string
+	zone *time.Location // tz loaded by open; clock.Default before
 }
 
 func (s *storeFlags) bind(fs *flag.FlagSet) {
 	fs.StringVar(&s.data, "data", "./fuwu-data", "data folder (SQLite database, uploads)")
 	fs.StringVar(&s.db, "db", "", "database URL: postgres://… or sqlite:PATH (default: SQLite in the data folder)")
+	fs.StringVar(&s.tz, "tz", clock.DefaultZoneName, "time zone every page, list and export shows times in, and days begin in (stored times are UTC)")
+}
+
+// location is the configured zone.
+func (s *storeFlags) location() *time.Location {
+	if s.zone == nil {
+		return clock.Default
+	}
+	return s.zone
 }
 
 func (s *storeFlags) url() string {
@@ -78,9 +95,15 @@ func (s *storeFlags) url() string {
 	return store.DefaultURL(s.data)
 }
 
-// open opens and migrates the store. The data folder holds the database
-// and the sealing key: only its owner may read it (0700).
+// open loads the zone, then opens and migrates the store. The data
+// folder holds the database and the sealing key: only its owner may read
+// it (0700).
 func (s *storeFlags) open(ctx context.Context) (*store.DB, error) {
+	zone, err := clock.Zone(s.tz)
+	if err != nil {
+		return nil, fmt.Errorf("--tz: %w", err)
+	}
+	s.zone = zone
 	if s.db == "" {
 		if err := os.MkdirAll(s.data, 0o700); err != nil {
 			return nil, fmt.Errorf("data folder: %w", err)

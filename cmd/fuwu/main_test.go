@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/fuwu-gov/fuwu/internal/clock"
 )
 
 // runCmd runs the program in-process with its output captured.
@@ -99,4 +102,24 @@ func TestAsk(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil || r.Status != "answered" || r.Citations[0].ID != "FT-011" {
 		t.Fatalf("ask: %v %s", err, out)
 	}
+}
+
+// cmdTestNow is the commands' clock in these tests unless one sets
+// another: Wednesday 2 December 2026, 10:00 in Asia/Shanghai.
+var cmdTestNow = clock.At("2026-12-02 10:00", nil)
+
+// TestMain fixes the commands' clock and runs them with the process in
+// UTC, as on the CI machines: nothing may depend on the wall clock or on
+// the machine's zone.
+func TestMain(m *testing.M) {
+	time.Local = time.UTC
+	now = clock.Fixed(cmdTestNow)
+	os.Exit(m.Run())
+}
+
+// at runs fn with the commands' clock at the instant s (China time).
+func at(s string, fn func()) {
+	defer func(old func() time.Time) { now = old }(now)
+	now = clock.Fixed(clock.At(s, nil))
+	fn()
 }

@@ -29,12 +29,12 @@ const horizonEnv = "FUWU_BOOKING_HORIZON"
 // first use). With setup, halls without hours or windows get them from
 // the catalogue and the door-to-door catalogue is synced, so that the demo
 // works out of the box; staff changes are never overwritten.
-func openRooms(ctx context.Context, db *store.DB, kbs *kb.Store, dataDir string, setup bool) (*rooms, error) {
+func openRooms(ctx context.Context, db *store.DB, kbs *kb.Store, dataDir string, zone *time.Location, setup bool) (*rooms, error) {
 	keys, err := privacy.LoadKeys(dataDir)
 	if err != nil {
 		return nil, err
 	}
-	cfg := booking.Config{}
+	cfg := booking.Config{Location: zone, Now: now}
 	if v := os.Getenv(horizonEnv); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 366 {
@@ -42,7 +42,7 @@ func openRooms(ctx context.Context, db *store.DB, kbs *kb.Store, dataDir string,
 		}
 		cfg.HorizonDays = n
 	}
-	r := &rooms{booking: booking.New(db, kbs, keys, cfg), doorstep: doorstep.New(db, kbs, keys, doorstep.Config{})}
+	r := &rooms{booking: booking.New(db, kbs, keys, cfg), doorstep: doorstep.New(db, kbs, keys, doorstep.Config{Location: zone, Now: now})}
 	if setup {
 		rep, err := r.booking.Seed(ctx, "system")
 		if err != nil {

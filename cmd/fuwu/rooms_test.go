@@ -14,6 +14,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/booking"
+	"github.com/fuwu-gov/fuwu/internal/clock"
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/llm"
@@ -35,7 +36,7 @@ func TestChatBooker(t *testing.T) {
 	if err := loadDemo(ctx, kbs); err != nil {
 		t.Fatal(err)
 	}
-	r, err := openRooms(ctx, db, kbs, dir, true)
+	r, err := openRooms(ctx, db, kbs, dir, clock.Default, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,10 +217,23 @@ func TestBookingAndDoorstepCommands(t *testing.T) {
 	}
 }
 
+// instants are the hours (China time) the chat's booking and door-to-door
+// flows are run at: after midnight, a minute before opening, noon, a
+// minute before closing, a minute before midnight, a Friday night, the
+// day before a holiday (元旦, on no calendar: the halls' hours alone).
+var instants = []string{"2026-12-02 00:30", "2026-12-02 08:59", "2026-12-02 12:00", "2026-12-02 17:59",
+	"2026-12-02 23:59", "2026-12-04 22:30", "2026-12-31 16:00"}
+
 // Book through the chat and see it on the staff day list; ask for
 // door-to-door service through the chat and see it on the dispatch list.
-// (The same through a browser is the web's test.)
+// (The same through a browser is the web's test.) At every instant.
 func TestChatToDayList(t *testing.T) {
+	for _, in := range instants {
+		t.Run(strings.ReplaceAll(in, " ", "T"), func(t *testing.T) { at(in, func() { chatToDayList(t) }) })
+	}
+}
+
+func chatToDayList(t *testing.T) {
 	ctx := context.Background()
 	a, err := openApp(ctx, storeFlags{data: t.TempDir()}, llm.Config{}, true)
 	if err != nil {

@@ -109,7 +109,8 @@ func buildServer(ctx context.Context, a *app, cfg web.Config) (*web.Server, erro
 	conv := web.NewConvoConversations(a.convo, a.kb)
 	cfg.KB, cfg.Auth, cfg.Search = a.kb, auth.NewStore(a.db), a.index
 	cfg.Assistant, cfg.Conversations, cfg.Convo = conv.Record(a.assistant), conv, a.convo
-	cfg.Audit = audit.New(a.db)
+	cfg.Audit = audit.New(a.db).WithClock(now, a.zone)
+	cfg.Zone, cfg.Now = a.zone, now
 	cfg.Lexicon = assistant.SensitiveStore{DB: a.db}
 	cfg.Booking, cfg.Doorstep = a.rooms.booking, a.rooms.doorstep
 	if a.llm.HasChat() {

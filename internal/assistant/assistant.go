@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/fuwu-gov/fuwu/internal/clock"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/privacy"
 	"github.com/fuwu-gov/fuwu/internal/search"
@@ -90,6 +91,9 @@ type Config struct {
 	Hotline  string // default "12345"
 	MaxRunes int    // longest question read; default 500
 	Now      func() time.Time
+	// Location is the district's zone: 明天 and 这周六 are its days;
+	// default clock.Default (Asia/Shanghai).
+	Location *time.Location
 }
 
 // Assistant answers residents' questions from the knowledge base.
@@ -140,6 +144,9 @@ func New(cfg Config) (*Assistant, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Location == nil {
+		cfg.Location = clock.Default
 	}
 	norm := cfg.Analyzer.Normalize
 	if cfg.Sensitive == nil {

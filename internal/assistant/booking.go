@@ -141,7 +141,7 @@ func (as *Assistant) bookingTurn(ctx context.Context, t *turnState, r *Reply) {
 			as.bookingFailed(t, r, err)
 			return
 		}
-		if day, ok := pickDay(norm, days, as.cfg.Now()); ok {
+		if day, ok := pickDay(norm, days, as.cfg.Now().In(as.cfg.Location)); ok {
 			d.Day = day
 			d.Step = "time"
 		} else {

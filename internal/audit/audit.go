@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fuwu-gov/fuwu/internal/clock"
 	"github.com/fuwu-gov/fuwu/internal/privacy"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
@@ -30,9 +31,6 @@ var migrationFS embed.FS
 
 // Migrations is the audit log's schema.
 var Migrations = store.Migrations{Component: "audit", FS: migrationFS, Dir: "migrations"}
-
-// Zone is the district's time zone: day filters are its calendar days.
-var Zone = time.FixedZone("CST", 8*3600)
 
 // Errors.
 var (
@@ -55,12 +53,26 @@ type Entry struct {
 
 // Log records and lists entries.
 type Log struct {
-	db  *store.DB
-	now func() time.Time
+	db   *store.DB
+	now  func() time.Time
+	zone *time.Location // day filters are its calendar days
 }
 
-// New wraps a database migrated with Migrations.
-func New(db *store.DB) *Log { return &Log{db: db, now: time.Now} }
+// New wraps a database migrated with Migrations. Days are counted in
+// clock.Default's zone; see WithClock.
+func New(db *store.DB) *Log { return &Log{db: db, now: time.Now, zone: clock.Default} }
+
+// WithClock makes the log take the time from now and count days in zone
+// (nil arguments keep the defaults). Call it before the log is used.
+func (l *Log) WithClock(now func() time.Time, zone *time.Location) *Log {
+	if now != nil {
+		l.now = now
+	}
+	if zone != nil {
+		l.zone = zone
+	}
+	return l
+}
 
 // Record appends e, setting ID and At, and returns it as stored. Actor and
 // Action are required. String values in Details are masked (personal data
@@ -88,7 +100,7 @@ func (l *Log) Record(ctx context.Context, e Entry) (Entry, error) {
 	}
 	e.Target, _ = privacy.Mask(e.Target)
 	e.At = store.T(l.now())
-	day := e.At.In(Zone).Format(time.DateOnly)
+	day := e.At.In(l.zone).Format(time.DateOnly)
 	err = l.db.InTx(ctx, func(tx *store.Tx) error {
 		var prev string
 		if err := tx.QueryRow(ctx, `UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`).Scan(&e.ID, &prev); err != nil {
@@ -189,7 +201,7 @@ type Filter struct {
 	Actor   string
 	Action  string // exact, or a prefix ending in "." ("kb." for all knowledge actions)
 	Target  string
-	FromDay string // YYYY-MM-DD in Zone, inclusive
+	FromDay string // YYYY-MM-DD in the log's zone, inclusive
 	ToDay   string
 }
 

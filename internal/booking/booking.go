@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fuwu-gov/fuwu/internal/clock"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/privacy"
 	"github.com/fuwu-gov/fuwu/internal/store"
@@ -59,6 +60,7 @@ var (
 	ErrNoMatch       = &Error{"no_match", "预约码或手机号后四位不正确，请核对后重试"}
 	ErrNotActive     = &Error{"not_active", "该预约已取消或已办结，不能再修改"}
 	ErrNotToday      = &Error{"not_today", "只能在预约当天签到"}
+	ErrCheckInEarly  = &Error{"check_in_early", "预约时段开始前 1 小时起才能签到，请稍后再来"}
 	ErrTooEarly      = &Error{"too_early", "预约时段尚未结束，暂不能标记为未到"}
 	ErrInvalidName   = &Error{"invalid_name", "请填写办事人姓名（2–30 个字，与证件一致）"}
 	ErrInvalidMobile = &Error{"invalid_mobile", "手机号码格式不正确，请填写 11 位手机号"}
@@ -129,8 +131,8 @@ type Config struct {
 	// HorizonDays is how far ahead residents may book: today plus this
 	// many days. Default 14.
 	HorizonDays int
-	// Location is the halls' time zone; default Beijing time (UTC+8, no
-	// daylight saving, so no tzdata is needed).
+	// Location is the halls' time zone, in which their days begin; default
+	// clock.Default (Asia/Shanghai).
 	Location *time.Location
 	// Now is the clock; default time.Now.
 	Now func() time.Time
@@ -148,9 +150,6 @@ type Service struct {
 	cfg  Config
 }
 
-// Beijing is UTC+8.
-var Beijing = time.FixedZone("CST", 8*3600)
-
 // New makes a Service. kbs names the items booked; keys seal and
 // fingerprint personal data.
 func New(db *store.DB, kbs *kb.Store, keys *privacy.Keys, cfg Config) *Service {
@@ -158,7 +157,7 @@ func New(db *store.DB, kbs *kb.Store, keys *privacy.Keys, cfg Config) *Service {
 		cfg.HorizonDays = 14
 	}
 	if cfg.Location == nil {
-		cfg.Location = Beijing
+		cfg.Location = clock.Default
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -171,6 +170,9 @@ func New(db *store.DB, kbs *kb.Store, keys *privacy.Keys, cfg Config) *Service {
 
 // Today is the current day at the halls, YYYY-MM-DD.
 func (s *Service) Today() string { return s.today().Format(DayLayout) }
+
+// Location is the halls' time zone.
+func (s *Service) Location() *time.Location { return s.cfg.Location }
 
 // HorizonDays is how many days ahead residents may book.
 func (s *Service) HorizonDays() int { return s.cfg.HorizonDays }

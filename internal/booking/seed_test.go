@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/fuwu-gov/fuwu/data"
+	"github.com/fuwu-gov/fuwu/internal/clock"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
@@ -21,7 +22,7 @@ func TestSeedDemoCatalogue(t *testing.T) {
 		if _, err := kbs.ImportFS(ctx, data.KB(), "demo", kb.ImportOptions{Upsert: kb.UpsertOptions{Status: kb.Published}}); err != nil {
 			t.Fatal(err)
 		}
-		clk := &clock{t: bj("2026-11-30 08:00")}
+		clk := clock.NewManual(bj("2026-11-30 08:00"))
 		s := New(db, kbs, testKeys(t), Config{Now: clk.Now})
 		rep, err := s.Seed(ctx, "seed")
 		if err != nil {

@@ -5,27 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/fuwu-gov/fuwu/internal/clock"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/privacy"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
 )
 
-// clock is a settable test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-func bj(s string) time.Time      { t, _ := time.ParseInLocation("2006-01-02 15:04", s, Beijing); return t }
-func mobile(i int) string        { return fmt.Sprintf("139%08d", i) }
-func sets() []store.Migrations   { return []store.Migrations{kb.Migrations, Migrations} }
+func bj(s string) time.Time    { return clock.At(s, clock.Default) }
+func mobile(i int) string      { return fmt.Sprintf("139%08d", i) }
+func sets() []store.Migrations { return []store.Migrations{kb.Migrations, Migrations} }
 func testKeys(t testing.TB) *privacy.Keys {
 	k, err := privacy.NewKeys([]byte("0123456789abcdef0123456789abcdef"))
 	if err != nil {
@@ -40,7 +32,7 @@ func testKeys(t testing.TB) *privacy.Keys {
 type fixture struct {
 	svc    *Service
 	db     *store.DB
-	clk    *clock
+	clk    *clock.Manual
 	window Window
 }
 
@@ -59,7 +51,7 @@ func newFixture(t testing.TB, db *store.DB, capacity int) *fixture {
 	if err := kbs.UpsertHalls(ctx, []kb.Hall{{ID: "H1", Name: "测试大厅", Hours: "周一至周五 9:00-12:00，14:00-18:00；周六 9:00-12:00"}}); err != nil {
 		t.Fatal(err)
 	}
-	clk := &clock{t: bj("2026-11-30 08:00")}
+	clk := clock.NewManual(bj("2026-11-30 08:00"))
 	svc := New(db, kbs, testKeys(t), Config{Now: clk.Now, DefaultCapacity: capacity})
 	rep, err := svc.Seed(ctx, "test")
 	if err != nil || rep.Schedules != 1 || rep.Windows != 1 {
@@ -285,8 +277,14 @@ func TestBookingRules(t *testing.T) {
 		}
 		target := list[1]
 		_, err = s.CheckIn(ctx, target.Code, "staff")
-		wantErr(t, "check in early", err, ErrNotToday)
+		wantErr(t, "check in the day before", err, ErrNotToday)
+		// On the day, check-in opens an hour before the slot, not hours.
+		f.clk.Set(bj("2026-12-01 08:29"))
+		_, err = s.CheckIn(ctx, target.Code, "staff")
+		wantErr(t, "check in 61 minutes early", err, ErrCheckInEarly)
 		f.clk.Set(bj("2026-12-01 09:20"))
+		_, err = s.CheckIn(ctx, list[4].Code, "staff") // 16:00
+		wantErr(t, "check in hours early", err, ErrCheckInEarly)
 		_, err = s.MarkNoShow(ctx, target.Code, "staff")
 		wantErr(t, "no-show before the slot", err, ErrTooEarly)
 		in, err := s.CheckIn(ctx, target.Code, "staff")

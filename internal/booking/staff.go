@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/privacy"
 	"github.com/fuwu-gov/fuwu/internal/store"
@@ -37,17 +38,29 @@ func (s *Service) DayList(ctx context.Context, hallID, day string, windowID int6
 	return out, rows.Err()
 }
 
-// CheckIn marks a resident arrived. Only on the booking's day.
+// CheckInOpens is how long before its slot a booking may be checked in.
+// Not earlier: a check-in hours ahead would put the resident in the
+// window's queue before those booked for the hours in between, and a
+// booking checked in can no longer be cancelled or moved. Late arrivals
+// may still be checked in for the rest of the day (the clerk decides
+// whether to serve them), until the booking is marked a no-show.
+const CheckInOpens = time.Hour
+
+// CheckIn marks a resident arrived: on the booking's day, from
+// CheckInOpens before its slot.
 func (s *Service) CheckIn(ctx context.Context, code, actor string) (Booking, error) {
 	code = NormalizeCode(code)
 	err := s.withTx(ctx, func(tx *store.Tx) error {
 		now := s.stamp()
-		id, _, day, _, err := s.lockBooked(ctx, tx, code, now)
+		id, _, day, start, err := s.lockBooked(ctx, tx, code, now)
 		if err != nil {
 			return err
 		}
 		if day != s.today().Format(DayLayout) {
 			return ErrNotToday
+		}
+		if c, err := ParseClock(start); err == nil && s.now().Before(s.at(s.today(), c).Add(-CheckInOpens)) {
+			return ErrCheckInEarly
 		}
 		if _, err := tx.Exec(ctx, `UPDATE booking_bookings SET status = 'checked_in', checked_in_at = ? WHERE id = ?`, now, id); err != nil {
 			return fmt.Errorf("check in: %w", err)

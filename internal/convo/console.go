@@ -27,7 +27,7 @@ func (p Page) bounds() (int, int) {
 type Filter struct {
 	Status      string // has a turn with this status
 	BadFeedback bool   // has a turn rated 不满意 or 非常不满意
-	FromDay     string // started on or after (YYYY-MM-DD in Zone)
+	FromDay     string // started on or after (YYYY-MM-DD in the store's zone)
 	ToDay       string // started on or before
 	ItemID      string // has a turn citing this item
 	Text        string // a question or answer contains this text

@@ -13,7 +13,7 @@ import (
 )
 
 // seed fills a store with conversations on three days (China time).
-func seed(t *testing.T, s *Store, c *clock) map[string]string {
+func seed(t *testing.T, s *Store, c *testClock) map[string]string {
 	t.Helper()
 	ctx := context.Background()
 	ids := map[string]string{}
@@ -70,7 +70,7 @@ func seed(t *testing.T, s *Store, c *clock) map[string]string {
 
 func TestConversationsFilter(t *testing.T) {
 	t.Parallel()
-	each(t, func(t *testing.T, s *Store, c *clock) {
+	each(t, func(t *testing.T, s *Store, c *testClock) {
 		ids := seed(t, s, c)
 		ctx := context.Background()
 		names := map[string]string{}
@@ -139,7 +139,7 @@ func TestConversationsFilter(t *testing.T) {
 
 func TestTopItemsAndUnanswered(t *testing.T) {
 	t.Parallel()
-	each(t, func(t *testing.T, s *Store, c *clock) {
+	each(t, func(t *testing.T, s *Store, c *testClock) {
 		seed(t, s, c)
 		ctx := context.Background()
 		top, err := s.TopItems(ctx, "", "", 3)

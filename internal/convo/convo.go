@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/fuwu-gov/fuwu/internal/clock"
 	"github.com/fuwu-gov/fuwu/internal/privacy"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
@@ -40,10 +41,6 @@ var (
 	ErrInput = errors.New("convo: invalid input")
 )
 
-// Zone is the district's time zone (China Standard Time, no daylight
-// saving): days in statistics and date filters are its calendar days.
-var Zone = time.FixedZone("CST", 8*3600)
-
 // Statuses a turn records (the assistant's typed outcomes).
 const (
 	StatusAnswered   = "answered"
@@ -54,16 +51,31 @@ const (
 
 // Store reads and writes the record.
 type Store struct {
-	db  *store.DB
-	now func() time.Time
+	db   *store.DB
+	now  func() time.Time
+	zone *time.Location // days in statistics and date filters are its calendar days
 }
 
-// NewStore wraps a database migrated with Migrations.
-func NewStore(db *store.DB) *Store { return &Store{db: db, now: time.Now} }
+// NewStore wraps a database migrated with Migrations. Days are counted in
+// clock.Default's zone; see WithClock.
+func NewStore(db *store.DB) *Store { return &Store{db: db, now: time.Now, zone: clock.Default} }
+
+// WithClock makes the store take the time from now and count days in zone
+// (nil arguments keep the defaults): the --tz of fuwu serve, a test's
+// fixed instant. Call it before the store is used.
+func (s *Store) WithClock(now func() time.Time, zone *time.Location) *Store {
+	if now != nil {
+		s.now = now
+	}
+	if zone != nil {
+		s.zone = zone
+	}
+	return s
+}
 
 func (s *Store) clock() (store.Time, string) {
 	t := store.T(s.now())
-	return t, t.In(Zone).Format(time.DateOnly)
+	return t, t.In(s.zone).Format(time.DateOnly)
 }
 
 func mask(text string) string {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fuwu-gov/fuwu/internal/clock"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
 )
@@ -18,33 +19,33 @@ const (
 	fakePhone = "13812345678"
 )
 
-// clock is a settable time for tests.
-type clock struct {
+// testClock is a settable time for tests.
+type testClock struct {
 	mu sync.Mutex
 	t  time.Time
 }
 
-func (c *clock) now() time.Time {
+func (c *testClock) now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(time.Second) // every event a second apart: a stable order
 	return c.t
 }
 
-func (c *clock) set(t time.Time) {
+func (c *testClock) set(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = t
 }
 
-func newStore(t *testing.T, db *store.DB) (*Store, *clock) {
+func newStore(t *testing.T, db *store.DB) (*Store, *testClock) {
 	s := NewStore(db)
-	c := &clock{t: time.Date(2026, 11, 1, 2, 0, 0, 0, time.UTC)}
+	c := &testClock{t: time.Date(2026, 11, 1, 2, 0, 0, 0, time.UTC)}
 	s.now = c.now
 	return s, c
 }
 
-func each(t *testing.T, fn func(t *testing.T, s *Store, c *clock)) {
+func each(t *testing.T, fn func(t *testing.T, s *Store, c *testClock)) {
 	storetest.Each(t, []store.Migrations{Migrations}, func(t *testing.T, db *store.DB) {
 		s, c := newStore(t, db)
 		fn(t, s, c)
@@ -65,7 +66,7 @@ func TestNewID(t *testing.T) {
 
 func TestTurns(t *testing.T) {
 	t.Parallel()
-	each(t, func(t *testing.T, s *Store, c *clock) {
+	each(t, func(t *testing.T, s *Store, c *testClock) {
 		ctx := context.Background()
 		conv, err := s.NewConversation(ctx, "web")
 		if err != nil {
@@ -135,7 +136,7 @@ func TestTurns(t *testing.T) {
 
 func TestConcurrentTurns(t *testing.T) {
 	t.Parallel()
-	each(t, func(t *testing.T, s *Store, c *clock) {
+	each(t, func(t *testing.T, s *Store, c *testClock) {
 		ctx := context.Background()
 		conv, _ := s.NewConversation(ctx, "api")
 		var wg sync.WaitGroup
@@ -218,7 +219,7 @@ func TestRemaskOnWrite(t *testing.T) {
 
 func TestFeedback(t *testing.T) {
 	t.Parallel()
-	each(t, func(t *testing.T, s *Store, c *clock) {
+	each(t, func(t *testing.T, s *Store, c *testClock) {
 		ctx := context.Background()
 		conv, _ := s.NewConversation(ctx, "web")
 		other, _ := s.NewConversation(ctx, "web")
@@ -236,7 +237,7 @@ func TestFeedback(t *testing.T) {
 		if got.Feedback == nil || got.Feedback.Score != Satisfied || got.Feedback.Comment != "" {
 			t.Fatalf("feedback %+v", got.Feedback)
 		}
-		day := c.t.In(Zone).Format(time.DateOnly)
+		day := c.t.In(clock.Default).Format(time.DateOnly)
 		if stats, err := s.FeedbackStats(ctx, day, day); err != nil || stats[0].Total != 1 {
 			t.Fatalf("stats after a re-post = %+v, %v", stats, err)
 		}
@@ -283,7 +284,7 @@ func TestScore(t *testing.T) {
 
 func TestFeedbackStats(t *testing.T) {
 	t.Parallel()
-	each(t, func(t *testing.T, s *Store, c *clock) {
+	each(t, func(t *testing.T, s *Store, c *testClock) {
 		ctx := context.Background()
 		conv, _ := s.NewConversation(ctx, "web")
 		rate := func(at time.Time, score Score) {
@@ -341,7 +342,7 @@ func TestFeedbackStats(t *testing.T) {
 
 func TestHandoffs(t *testing.T) {
 	t.Parallel()
-	each(t, func(t *testing.T, s *Store, c *clock) {
+	each(t, func(t *testing.T, s *Store, c *testClock) {
 		ctx := context.Background()
 		conv, _ := s.NewConversation(ctx, "web")
 		t1, _ := s.AddTurn(ctx, Turn{ConversationID: conv.ID, Question: "护照加急怎么办", Status: StatusOutOfScope, Answer: "抱歉，我没找到。"})
@@ -439,7 +440,7 @@ func TestHandoffs(t *testing.T) {
 // Two staff members racing for one ticket: exactly one gets it.
 func TestConcurrentClaims(t *testing.T) {
 	t.Parallel()
-	each(t, func(t *testing.T, s *Store, c *clock) {
+	each(t, func(t *testing.T, s *Store, c *testClock) {
 		ctx := context.Background()
 		conv, _ := s.NewConversation(ctx, "web")
 		h, _ := s.OpenHandoff(ctx, conv.ID, 0, "")

@@ -153,7 +153,7 @@ func (d *DayStats) finish() {
 const MaxDays = 3660
 
 // FeedbackStats returns one DayStats per day from fromDay to toDay
-// (inclusive, YYYY-MM-DD in Zone), days without ratings included.
+// (inclusive, YYYY-MM-DD in the store's zone), days without ratings included.
 func (s *Store) FeedbackStats(ctx context.Context, fromDay, toDay string) ([]DayStats, error) {
 	from, to, err := dayRange(fromDay, toDay, true)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fuwu-gov/fuwu/internal/clock"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/privacy"
 	"github.com/fuwu-gov/fuwu/internal/store"
@@ -153,7 +154,7 @@ type Config struct {
 	Limits map[Status]time.Duration
 	// Streets names the district's streets; default FutianStreets.
 	Streets  []string
-	Location *time.Location // default UTC+8
+	Location *time.Location // days and request numbers; default clock.Default (Asia/Shanghai)
 	Now      func() time.Time
 }
 
@@ -187,7 +188,7 @@ func New(db *store.DB, kbs *kb.Store, keys *privacy.Keys, cfg Config) *Service {
 		cfg.Streets = FutianStreets
 	}
 	if cfg.Location == nil {
-		cfg.Location = time.FixedZone("CST", 8*3600)
+		cfg.Location = clock.Default
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -13,21 +13,15 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/fuwu-gov/fuwu/internal/clock"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/privacy"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
 )
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-func sets() []store.Migrations       { return []store.Migrations{kb.Migrations, Migrations} }
-func phone(i int) string             { return fmt.Sprintf("137%08d", i) }
+func sets() []store.Migrations { return []store.Migrations{kb.Migrations, Migrations} }
+func phone(i int) string       { return fmt.Sprintf("137%08d", i) }
 func wantErr(t *testing.T, what string, err, want error) {
 	t.Helper()
 	if !errors.Is(err, want) {
@@ -134,7 +128,7 @@ func TestStreetAndMoney(t *testing.T) {
 
 type fixture struct {
 	svc *Service
-	clk *clock
+	clk *clock.Manual
 	kbs *kb.Store
 }
 
@@ -152,7 +146,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		t.Fatal(err)
 	}
 	keys, _ := privacy.NewKeys([]byte("0123456789abcdef0123456789abcdef"))
-	clk := &clock{t: time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)} // 09:00 Beijing
+	clk := clock.NewManual(clock.At("2026-11-30 09:00", nil))
 	svc := New(db, kbs, keys, Config{Now: clk.Now})
 	rep, err := svc.SyncCatalogue(ctx, "sync")
 	if err != nil || rep.Added != 3 {

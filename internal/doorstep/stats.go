@@ -51,7 +51,7 @@ func (r *Row) add(q statRow, now time.Time) {
 }
 
 // Stats are the door-to-door figures for requests filed in a range of
-// days (Beijing time), counted by the month they were filed.
+// days (in the service's zone), counted by the month they were filed.
 type Stats struct {
 	From     string `json:"from"`
 	To       string `json:"to"`

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/fuwu-gov/fuwu/internal/clock"
 )
 
 // Form is what a drafter fills in for a new document.
@@ -122,8 +124,8 @@ func Draft(ctx context.Context, f Form, m Model) (*DraftResult, error) {
 
 func skeleton(f Form) *Document {
 	date := f.Date
-	if date.IsZero() {
-		date = time.Now()
+	if date.IsZero() { // callers pass their clock's today; this is the last resort
+		date = time.Now().In(clock.Default)
 	}
 	d := &Document{
 		Type: f.Type, CopyNumber: f.CopyNumber, Classification: f.Classification, Urgency: f.Urgency,

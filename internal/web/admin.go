@@ -210,7 +210,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.cfg.Convo != nil {
 		d.Quality = true
-		from, to := dayRange(&http.Request{URL: &url.URL{}}, 14)
+		from, to := s.dayRange(&http.Request{URL: &url.URL{}}, 14)
 		if days, err := s.cfg.Convo.FeedbackStats(ctx, from, to); err == nil {
 			d.Week = convo.Sum(days)
 			if d.Week.Total > 0 {

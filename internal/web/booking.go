@@ -464,7 +464,7 @@ func (s *Server) renderAdminBooking(w http.ResponseWriter, r *http.Request, reve
 		return
 	}
 	d.Schedule, _ = s.cfg.Booking.HallSchedule(ctx, hallID)
-	today := time.Now().In(booking.Beijing)
+	today := s.cfg.Now().In(s.cfg.Booking.Location())
 	from, to := today.AddDate(0, 0, -29).Format(booking.DayLayout), today.AddDate(0, 0, s.cfg.Booking.HorizonDays()).Format(booking.DayLayout)
 	if d.Stats, err = s.cfg.Booking.Stats(ctx, from, to, hallID); err == nil {
 		d.Chart = bookingChart(fillDays(from, to, d.Stats.ByDay))

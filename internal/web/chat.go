@@ -332,7 +332,7 @@ func (s *Server) chatPageStream(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "", nil)
-	t := Turn{ID: rep.TurnID, At: time.Now(), Message: msg, Reply: rep}
+	t := Turn{ID: rep.TurnID, At: s.cfg.Now(), Message: msg, Reply: rep}
 	v := s.turnView(r.Context(), rep.ConversationID, t, p.CSRF)
 	v.Latest = true
 	html, err := s.renderFragment("chat.html", "turn", v)

@@ -13,6 +13,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/booking"
+	"github.com/fuwu-gov/fuwu/internal/clock"
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/privacy"
@@ -37,16 +38,17 @@ func TestBrowserBookInChat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bk := booking.New(db, kbs, keys, booking.Config{})
-	ds := doorstep.New(db, kbs, keys, doorstep.Config{})
+	clk := clock.NewManual(testNow)
+	bk := booking.New(db, kbs, keys, booking.Config{Now: clk.Now})
+	ds := doorstep.New(db, kbs, keys, doorstep.Config{Now: clk.Now})
 	if _, err := bk.Seed(bg, "test"); err != nil {
 		t.Fatal(err)
 	}
 	ix := search.New(zh.MustDefault(), search.DefaultParams())
 	svc := realAssistant(bg, t, kbs, ix, func(c *assistant.Config) {
-		c.Booking = assistant.Rooms{Booking: bk, Doorstep: ds}
+		c.Booking, c.Now = assistant.Rooms{Booking: bk, Doorstep: ds}, clk.Now
 	})
-	e := newEnv(t, db, svc, func(c *Config) { c.Search, c.Booking, c.Doorstep = ix, bk, ds })
+	e := newEnvAt(t, db, svc, clk, func(c *Config) { c.Search, c.Booking, c.Doorstep = ix, bk, ds })
 	if _, err := e.auth.AddUser(bg, "agent", "窗口人员", auth.Agent, "agent password"); err != nil {
 		t.Fatal(err)
 	}

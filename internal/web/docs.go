@@ -376,7 +376,7 @@ func (s *Server) docsDraftPage(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		t = gongwen.Circular
 	}
-	f := draftForm{Date: time.Now().Format("2006-01-02"), UseModel: true}
+	f := draftForm{Date: s.now().Format("2006-01-02"), UseModel: true}
 	s.render(w, r, http.StatusOK, "docs_draft.html", s.consolePage(r, "docs", "公文起草 · "+string(t), s.draftPageData(t, f)))
 }
 
@@ -433,6 +433,8 @@ func (s *Server) docsDraft(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		form.Date = dt
+	} else {
+		form.Date = s.now()
 	}
 	if form.Urgency != "" && form.Urgency != "特急" && form.Urgency != "加急" {
 		fail("紧急程度只能是“特急”或“加急”。")

@@ -204,8 +204,8 @@ func formInt(r *http.Request, name string) (int, error) {
 }
 
 // itemFromForm applies the editor's fields to it; keys the form does not
-// know (Extra) survive.
-func itemFromForm(r *http.Request, it *kb.Item) error {
+// know (Extra) survive. today (YYYY-MM-DD, display zone) stamps Updated.
+func itemFromForm(r *http.Request, it *kb.Item, today string) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
@@ -223,7 +223,7 @@ func itemFromForm(r *http.Request, it *kb.Item) error {
 	it.Fee = strings.TrimSpace(f.Get("fee"))
 	it.Contact = strings.TrimSpace(f.Get("contact"))
 	it.Doorstep = f.Get("doorstep") == "1"
-	it.Updated = time.Now().Format("2006-01-02")
+	it.Updated = today
 	var err error
 	if it.TimeLimit.LegalDays, err = formInt(r, "legal_days"); err != nil {
 		return err
@@ -314,7 +314,7 @@ func (s *Server) saveRevision(w http.ResponseWriter, r *http.Request, rec kb.Rec
 		s.renderError(w, r, http.StatusForbidden, "您的角色无权发布，请提交审核。")
 		return
 	}
-	if err := itemFromForm(r, &it); err != nil {
+	if err := itemFromForm(r, &it, s.now().Format(time.DateOnly)); err != nil {
 		s.editorError(w, r, rec, false, err, &it)
 		return
 	}
@@ -446,7 +446,7 @@ func (s *Server) saveItem(w http.ResponseWriter, r *http.Request, rec kb.Record,
 		s.renderError(w, r, http.StatusForbidden, "您的角色无权发布，请提交审核。")
 		return
 	}
-	if err := itemFromForm(r, &it); err != nil {
+	if err := itemFromForm(r, &it, s.now().Format(time.DateOnly)); err != nil {
 		rec.Item = it
 		s.editorError(w, r, rec, isNew, err)
 		return

@@ -36,9 +36,9 @@ func qualityRoutes(s *Server) {
 }
 
 // dayRange reads from/to (YYYY-MM-DD) from the query, defaulting to the
-// last days days in the district's zone.
-func dayRange(r *http.Request, days int) (from, to string) {
-	now := time.Now().In(convo.Zone)
+// last days days in the display zone.
+func (s *Server) dayRange(r *http.Request, days int) (from, to string) {
+	now := s.now()
 	from, to = r.URL.Query().Get("from"), r.URL.Query().Get("to")
 	if _, err := time.Parse(time.DateOnly, to); err != nil {
 		to = now.Format(time.DateOnly)
@@ -150,7 +150,7 @@ type unansweredData struct {
 }
 
 func (s *Server) unansweredPage(w http.ResponseWriter, r *http.Request) {
-	from, to := dayRange(r, 30)
+	from, to := s.dayRange(r, 30)
 	groups, err := s.cfg.Convo.Unanswered(r.Context(), from, to, 0)
 	p := s.consolePage(r, "unanswered", "未解决的问题", nil)
 	if err != nil {
@@ -172,12 +172,12 @@ type feedbackData struct {
 }
 
 func (s *Server) feedbackPage(w http.ResponseWriter, r *http.Request) {
-	from, to := dayRange(r, 30)
+	from, to := s.dayRange(r, 30)
 	p := s.consolePage(r, "feedback", "好差评统计", nil)
 	days, err := s.cfg.Convo.FeedbackStats(r.Context(), from, to)
 	if err != nil {
 		p.Error = "日期范围无效：" + err.Error()
-		from, to = dayRange(&http.Request{URL: &url.URL{}}, 30)
+		from, to = s.dayRange(&http.Request{URL: &url.URL{}}, 30)
 		days, _ = s.cfg.Convo.FeedbackStats(r.Context(), from, to)
 	}
 	top, err := s.cfg.Convo.TopItems(r.Context(), from, to, 15)

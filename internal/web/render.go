@@ -15,6 +15,7 @@ import (
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/clock"
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/gongwen"
 	"github.com/fuwu-gov/fuwu/internal/kb"
@@ -37,19 +38,8 @@ var funcs = template.FuncMap{
 		}
 		return ScoreLabels[i]
 	},
-	"time": func(t any) string {
-		var tt time.Time
-		switch v := t.(type) {
-		case time.Time:
-			tt = v
-		case store.Time:
-			tt = v.Time
-		}
-		if tt.IsZero() {
-			return ""
-		}
-		return tt.Local().Format("2006-01-02 15:04")
-	},
+	"time":    func(any) string { return "" }, // replaced per server by zoneFuncs
+	"weekday": clock.Day,
 	"link":    itemLink,
 	"ailabel": func() string { return assistant.AILabel },
 	"lines":   func(s []string) string { return strings.Join(s, "\n") },
@@ -77,7 +67,28 @@ var funcs = template.FuncMap{
 	},
 }
 
-func loadTemplates() (*templates, error) {
+// zoneFuncs are the template functions that show times: in zone, never
+// in the machine's zone.
+func zoneFuncs(zone *time.Location) template.FuncMap {
+	return template.FuncMap{"time": func(t any) string { return formatTime(t, zone) }}
+}
+
+// formatTime shows an instant as "2006-01-02 15:04" in zone; zero is "".
+func formatTime(t any, zone *time.Location) string {
+	var tt time.Time
+	switch v := t.(type) {
+	case time.Time:
+		tt = v
+	case store.Time:
+		tt = v.Time
+	}
+	if tt.IsZero() {
+		return ""
+	}
+	return tt.In(zone).Format("2006-01-02 15:04")
+}
+
+func loadTemplates(zone *time.Location) (*templates, error) {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -90,7 +101,7 @@ func loadTemplates() (*templates, error) {
 			pages = append(pages, n)
 		}
 	}
-	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, partials...)
+	base, err := template.New("").Funcs(funcs).Funcs(zoneFuncs(zone)).ParseFS(templateFS, partials...)
 	if err != nil {
 		return nil, fmt.Errorf("web templates: %w", err)
 	}

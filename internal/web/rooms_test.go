@@ -3,16 +3,19 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/booking"
+	"github.com/fuwu-gov/fuwu/internal/clock"
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/privacy"
@@ -23,8 +26,14 @@ import (
 var roomMigrations = append(append([]store.Migrations{}, testMigrations...), booking.Migrations, doorstep.Migrations)
 
 // roomsEnv serves the web with appointments and door-to-door service over
-// the demo catalogue, plus an agent account.
+// the demo catalogue, plus an agent account, at testNow.
 func roomsEnv(t *testing.T, db *store.DB) (*env, *booking.Service, *doorstep.Service) {
+	t.Helper()
+	return roomsEnvAt(t, db, testNow)
+}
+
+// roomsEnvAt is roomsEnv with every clock at the instant at.
+func roomsEnvAt(t *testing.T, db *store.DB, at time.Time) (*env, *booking.Service, *doorstep.Service) {
 	t.Helper()
 	ctx := context.Background()
 	keys, err := privacy.NewKeys([]byte("0123456789abcdef0123456789abcdef"))
@@ -33,10 +42,12 @@ func roomsEnv(t *testing.T, db *store.DB) (*env, *booking.Service, *doorstep.Ser
 	}
 	var bk *booking.Service
 	var ds *doorstep.Service
-	e := newEnv(t, db, &fakeAssistant{}, func(c *Config) {
-		bk = booking.New(db, c.KB, keys, booking.Config{})
-		ds = doorstep.New(db, c.KB, keys, doorstep.Config{})
+	clk := clock.NewManual(at)
+	e := newEnvAt(t, db, &fakeAssistant{}, clk, func(c *Config) {
+		bk = booking.New(db, c.KB, keys, booking.Config{Now: clk.Now})
+		ds = doorstep.New(db, c.KB, keys, doorstep.Config{Now: clk.Now})
 		c.Booking, c.Doorstep = bk, ds
+		c.ChatBurst = 20 // the clock stands still: no token comes back during a test
 	})
 	if _, err := bk.Seed(ctx, "test"); err != nil {
 		t.Fatal(err)
@@ -55,18 +66,61 @@ func roomsEnv(t *testing.T, db *store.DB) (*env, *booking.Service, *doorstep.Ser
 
 var hrefDay = regexp.MustCompile(`href="/booking\?item=FT-001&amp;hall=([A-Z0-9-]+)&amp;day=([0-9-]+)"`)
 
+// instant is a moment, China time, the booking and door-to-door suites
+// run at, with what the first free slot of FT-001 at HALL-01 (weekdays
+// 9:00–12:00, 14:00–18:00, half-hour slots) is then and whether the
+// window may check it in (from an hour before the slot, on its day).
+type instant struct {
+	name, at        string
+	holiday         string // a holiday on the calendar, if any
+	firstDay, first string
+	checkIn         error // nil: allowed
+}
+
+// instants are the hours that once made CI fail depending on when it
+// ran: just after midnight, a minute before opening, noon, a minute before
+// closing, a minute before midnight, a Friday night and the day before a
+// holiday. Every clock in the server stands at the instant.
+var instants = []instant{
+	{name: "wed-0030", at: "2026-12-02 00:30", firstDay: "2026-12-02", first: "09:00", checkIn: booking.ErrCheckInEarly},
+	{name: "wed-0859", at: "2026-12-02 08:59", firstDay: "2026-12-02", first: "09:00"},
+	{name: "wed-1200", at: "2026-12-02 12:00", firstDay: "2026-12-02", first: "14:00", checkIn: booking.ErrCheckInEarly},
+	{name: "wed-1759", at: "2026-12-02 17:59", firstDay: "2026-12-03", first: "09:00", checkIn: booking.ErrNotToday},
+	{name: "wed-2359", at: "2026-12-02 23:59", firstDay: "2026-12-03", first: "09:00", checkIn: booking.ErrNotToday},
+	{name: "fri-night", at: "2026-12-04 22:30", firstDay: "2026-12-07", first: "09:00", checkIn: booking.ErrNotToday},
+	{name: "eve-of-holiday", at: "2026-12-31 16:00", holiday: "2027-01-01", firstDay: "2026-12-31", first: "16:30"},
+}
+
+// eachInstant runs fn at every instant on both engines.
+func eachInstant(t *testing.T, fn func(t *testing.T, in instant, e *env, bk *booking.Service, ds *doorstep.Service)) {
+	for _, in := range instants {
+		t.Run(in.name, func(t *testing.T) {
+			t.Parallel()
+			storetest.Each(t, roomMigrations, func(t *testing.T, db *store.DB) {
+				e, bk, ds := roomsEnvAt(t, db, clock.At(in.at, nil))
+				if in.holiday != "" {
+					if err := bk.SetCalendarDays(context.Background(), []booking.CalendarDay{{Day: in.holiday, Kind: booking.Holiday, Name: "元旦"}}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				fn(t, in, e, bk, ds)
+			})
+		})
+	}
+}
+
 // A resident books without script, finds the booking by its code, and
-// cancels it; the staff day list shows it; the JSON API does the same.
+// cancels it; the staff day list shows it and checks it in when the hour
+// allows; the JSON API does the same. At every instant of instants.
 func TestBookingPagesAndAPI(t *testing.T) {
-	storetest.Each(t, roomMigrations, func(t *testing.T, db *store.DB) {
-		e, bk, _ := roomsEnv(t, db)
+	eachInstant(t, func(t *testing.T, in instant, e *env, bk *booking.Service, _ *doorstep.Service) {
 		res := e.client()
 		r := res.get("/booking?item=FT-001")
 		if r.code != 200 || !strings.Contains(r.body, "选择办理大厅") {
 			t.Fatalf("booking page = %d %.300s", r.code, r.body)
 		}
 		hall := regexp.MustCompile(`href="/booking\?item=FT-001&amp;hall=([A-Z0-9-]+)"`).FindStringSubmatch(r.body)
-		if hall == nil {
+		if hall == nil || hall[1] != "HALL-01" {
 			t.Fatalf("no hall link: %s", r.body)
 		}
 		r = res.get("/booking?item=FT-001&hall=" + hall[1])
@@ -75,15 +129,27 @@ func TestBookingPagesAndAPI(t *testing.T) {
 			t.Fatalf("no day link: %s", r.body)
 		}
 		day := m[2]
+		if day != in.firstDay {
+			t.Errorf("first day offered = %s, want %s", day, in.firstDay)
+		}
+		if in.holiday != "" && strings.Contains(r.body, "day="+in.holiday) {
+			t.Errorf("the holiday %s is offered", in.holiday)
+		}
 		page := "/booking?item=FT-001&hall=" + hall[1] + "&day=" + day
 		r = res.get(page)
 		start := regexp.MustCompile(`name="start" value="([0-9:]+)"`).FindStringSubmatch(r.body)
 		if start == nil {
 			t.Fatalf("no slot: %s", r.body)
 		}
-		tok := res.csrf(page)
-		form := url.Values{"csrf": {tok}, "item": {"FT-001"}, "hall": {hall[1]}, "day": {day}, "start": {start[1]}, "name": {"陈小红"}, "mobile": {"135 1234 5678"}}
-		r = res.post("/booking", form)
+		if start[1] != in.first {
+			t.Errorf("first slot = %s, want %s", start[1], in.first)
+		}
+		book := func(name, mobile string) (resp, url.Values) {
+			t.Helper()
+			form := url.Values{"csrf": {res.csrf(page)}, "item": {"FT-001"}, "hall": {hall[1]}, "day": {day}, "start": {start[1]}, "name": {name}, "mobile": {mobile}}
+			return res.post("/booking", form), form
+		}
+		r, form := book("陈小红", "135 1234 5678")
 		if r.code != 303 || !strings.HasPrefix(r.hdr.Get("Location"), "/booking/lookup?code=") {
 			t.Fatalf("book = %d %s %.300s", r.code, r.hdr.Get("Location"), r.body)
 		}
@@ -120,7 +186,7 @@ func TestBookingPagesAndAPI(t *testing.T) {
 		if r.code != 200 || !strings.Contains(r.body, code) || !strings.Contains(r.body, "陈小红") || !strings.Contains(r.body, "svg class=\"chart\"") {
 			t.Fatalf("day list = %d %.500s", r.code, r.body)
 		}
-		tok = ag.csrf(list)
+		tok := ag.csrf(list)
 		r = ag.post("/admin/booking/"+code+"/reveal", url.Values{"csrf": {tok}, "hall": {hall[1]}, "day": {day}, "purpose": {"电话确认"}})
 		if r.code != 200 || !strings.Contains(r.body, "13512345678") {
 			t.Errorf("reveal = %d", r.code)
@@ -129,14 +195,34 @@ func TestBookingPagesAndAPI(t *testing.T) {
 		if len(entries) == 0 || entries[0].Action != "booking.reveal" || entries[0].Actor != "agent" {
 			t.Errorf("audit = %+v", entries)
 		}
+		// Check-in: on the day, from an hour before the slot.
 		r = ag.post("/admin/booking/"+code+"/checkin", url.Values{"csrf": {tok}, "hall": {hall[1]}, "day": {day}})
-		if r.code != 303 || (!strings.Contains(r.hdr.Get("Location"), "err=") && day != bk.Today()) {
-			t.Errorf("check-in on another day = %d %s", r.code, r.hdr.Get("Location"))
+		where := r.hdr.Get("Location")
+		last4 := "5678"
+		if in.checkIn == nil {
+			if r.code != 303 || strings.Contains(where, "err=") {
+				t.Errorf("check-in at %s = %d %s", in.at, r.code, where)
+			}
+			// Checked in, the booking can no longer be cancelled: cancel
+			// another one.
+			tok = res.csrf("/booking/lookup?m=5678&code=" + code)
+			if r := res.post("/booking/cancel", url.Values{"csrf": {tok}, "code": {code}, "m": {"5678"}}); r.code != 422 || !strings.Contains(r.body, booking.ErrNotActive.UserMessage()) {
+				t.Errorf("cancel after check-in = %d", r.code)
+			}
+			r, _ = book("陈大明", "13512340000")
+			loc, _ = url.Parse(r.hdr.Get("Location"))
+			code, last4 = loc.Query().Get("code"), "0000"
+		} else {
+			var ue *booking.Error
+			errors.As(in.checkIn, &ue)
+			if r.code != 303 || !strings.Contains(where, "err="+url.QueryEscape(ue.UserMessage())) {
+				t.Errorf("check-in at %s = %d %s, want %v", in.at, r.code, where, in.checkIn)
+			}
 		}
 
 		// Cancel from the lookup page.
-		tok = res.csrf("/booking/lookup?m=5678&code=" + code)
-		r = res.post("/booking/cancel", url.Values{"csrf": {tok}, "code": {code}, "m": {"5678"}})
+		tok = res.csrf("/booking/lookup?m=" + last4 + "&code=" + code)
+		r = res.post("/booking/cancel", url.Values{"csrf": {tok}, "code": {code}, "m": {last4}})
 		if r.code != 200 || !strings.Contains(r.body, "预约已取消") || !strings.Contains(r.body, "已取消") {
 			t.Errorf("cancel = %d %.300s", r.code, r.body)
 		}
@@ -149,14 +235,14 @@ func TestBookingPagesAndAPI(t *testing.T) {
 			Days []booking.DayInfo `json:"days"`
 		}
 		r = res.get("/api/v1/booking/days?hall=" + hall[1] + "&item=FT-001")
-		if r.code != 200 || json.Unmarshal([]byte(r.body), &days) != nil || len(days.Days) == 0 {
+		if r.code != 200 || json.Unmarshal([]byte(r.body), &days) != nil || len(days.Days) == 0 || days.Days[0].Day != in.firstDay {
 			t.Fatalf("api days = %d %s", r.code, r.body)
 		}
 		var slots struct {
 			Slots []booking.SlotInfo `json:"slots"`
 		}
-		r = res.get("/api/v1/booking/slots?hall=" + hall[1] + "&item=FT-001&day=" + days.Days[0].Day)
-		if json.Unmarshal([]byte(r.body), &slots) != nil || len(slots.Slots) == 0 {
+		r = res.get("/api/v1/booking/slots?hall=" + hall[1] + "&item=FT-001&day=" + days.Days[len(days.Days)-1].Day)
+		if json.Unmarshal([]byte(r.body), &slots) != nil || len(slots.Slots) < 2 {
 			t.Fatalf("api slots = %d %s", r.code, r.body)
 		}
 		sl := slots.Slots[len(slots.Slots)-1]
@@ -190,11 +276,14 @@ func TestBookingPagesAndAPI(t *testing.T) {
 }
 
 // A resident asks for door-to-door service; staff accept, dispatch, visit
-// and complete it; statistics and the Excel export show it.
+// and complete it; statistics and the Excel export show it. At every
+// instant of instants, the request's number and every time shown are
+// China time's, whatever the process's zone (TestMain sets UTC).
 func TestDoorstepPagesAndAPI(t *testing.T) {
-	storetest.Each(t, roomMigrations, func(t *testing.T, db *store.DB) {
-		e, _, ds := roomsEnv(t, db)
+	eachInstant(t, func(t *testing.T, in instant, e *env, _ *booking.Service, ds *doorstep.Service) {
 		ctx := context.Background()
+		at := clock.At(in.at, nil)
+		stamp, ymd := at.Format("2006-01-02 15:04"), at.Format("20060102")
 		if _, err := ds.AddSpecialist(ctx, doorstep.Specialist{Name: "李专员", Streets: []string{"梅林"}, Themes: kb.Themes}); err != nil {
 			t.Fatal(err)
 		}
@@ -211,10 +300,14 @@ func TestDoorstepPagesAndAPI(t *testing.T) {
 		if r.code != 200 || number == "" || strings.Contains(r.body, "13612345678") {
 			t.Fatalf("submit = %d %.400s", r.code, r.body)
 		}
+		if !strings.HasPrefix(number, "SM-"+ymd+"-") {
+			t.Errorf("number %s is not of %s", number, in.at)
+		}
 		// Progress by number and phone (POST: the phone stays out of URLs).
 		tok = res.csrf("/doorstep/lookup")
-		if r := res.post("/doorstep/lookup", url.Values{"csrf": {tok}, "number": {number}, "phone": {"13612345678"}}); r.code != 200 || !strings.Contains(r.body, "已提交") {
-			t.Errorf("lookup = %d", r.code)
+		if r := res.post("/doorstep/lookup", url.Values{"csrf": {tok}, "number": {number}, "phone": {"13612345678"}}); r.code != 200 || !strings.Contains(r.body, "已提交") ||
+			!strings.Contains(r.body, "<dt>提交时间</dt><dd>"+stamp+"</dd>") {
+			t.Errorf("lookup = %d, want 提交时间 %s: %.2000s", r.code, stamp, r.body)
 		}
 		if r := res.post("/doorstep/lookup", url.Values{"csrf": {tok}, "number": {number}, "phone": {"13600000000"}}); r.code != 422 {
 			t.Errorf("lookup with another phone = %d", r.code)
@@ -223,11 +316,15 @@ func TestDoorstepPagesAndAPI(t *testing.T) {
 		ag := e.client()
 		ag.login("agent", "agent password")
 		r = ag.get("/admin/doorstep?open=1")
-		idm := regexp.MustCompile(`href="/admin/doorstep/(\d+)">` + number).FindStringSubmatch(r.body)
+		idm := regexp.MustCompile(`href="/admin/doorstep/(\d+)">` + number + `</a></td><td>` + stamp + `</td>`).FindStringSubmatch(r.body)
 		if r.code != 200 || idm == nil {
-			t.Fatalf("board = %d %.500s", r.code, r.body)
+			t.Fatalf("board = %d, want %s at %s: %.500s", r.code, number, stamp, r.body)
 		}
 		page := "/admin/doorstep/" + idm[1]
+		due := at.Add(doorstep.DefaultLimits[doorstep.Submitted]).Format("2006-01-02 15:04")
+		if r := ag.get(page); !strings.Contains(r.body, "<dd>"+due+" 前完成当前环节</dd>") {
+			t.Errorf("办理时限 is not %s: %.1500s", due, r.body)
+		}
 		step := func(action string, form url.Values) resp {
 			t.Helper()
 			form.Set("csrf", ag.csrf(page))

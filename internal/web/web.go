@@ -39,6 +39,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/booking"
+	"github.com/fuwu-gov/fuwu/internal/clock"
 	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/gongwen"
@@ -110,6 +111,11 @@ type Config struct {
 	MetricsToken string
 	// SiteName is shown in the header; default "福务 · AI 福务管家".
 	SiteName string
+	// Zone is the one zone every page shows times in and counts days in
+	// (stored instants are UTC); default clock.Default (Asia/Shanghai).
+	Zone *time.Location
+	// Now is the clock; default time.Now. Tests fix it.
+	Now func() time.Time
 }
 
 // Server is the HTTP application.
@@ -157,6 +163,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.SiteName == "" {
 		cfg.SiteName = "福务 · AI 福务管家"
 	}
+	if cfg.Zone == nil {
+		cfg.Zone = clock.Default
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	key, err := cfg.Auth.Secret(ctx, "csrf")
 	if err != nil {
 		return nil, err
@@ -165,7 +177,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	tm, err := loadTemplates()
+	tm, err := loadTemplates(cfg.Zone)
 	if err != nil {
 		return nil, err
 	}
@@ -180,12 +192,18 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		login:        cfg.LoginGuard,
 		bookingGuard: auth.NewThrottle(30, 15*time.Minute),
 	}
+	if s.limiter != nil {
+		s.limiter.now = cfg.Now
+	}
 	for _, fn := range routeSets {
 		fn(s)
 	}
 	s.handler = s.recoverer(s.securityHeaders(s.observe(s.withIdentity(s.mux))))
 	return s, nil
 }
+
+// now is the current instant in the display zone.
+func (s *Server) now() time.Time { return s.cfg.Now().In(s.cfg.Zone) }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

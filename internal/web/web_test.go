@@ -23,6 +23,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/clock"
 	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/search"
@@ -87,8 +88,14 @@ func (f *fakeAssistant) Stream(ctx context.Context, req assistant.Request, onDel
 	return rep, nil
 }
 
+// testNow is the instant the web tests run at unless a test names
+// another: Wednesday 2 December 2026, 10:00 in Asia/Shanghai. Nothing in
+// these tests reads the wall clock.
+var testNow = clock.At("2026-12-02 10:00", nil)
+
 type env struct {
 	t    testing.TB
+	clk  *clock.Manual // the server's, the record's and the audit log's clock
 	srv  *httptest.Server
 	s    *Server
 	kb   *kb.Store
@@ -98,8 +105,14 @@ type env struct {
 }
 
 // newEnv serves the web over db with svc (nil: the real assistant over
-// the demo catalogue), configured by mod.
+// the demo catalogue), configured by mod, at testNow.
 func newEnv(t testing.TB, db *store.DB, svc assistant.Service, mod func(*Config)) *env {
+	t.Helper()
+	return newEnvAt(t, db, svc, clock.NewManual(testNow), mod)
+}
+
+// newEnvAt is newEnv on the clock clk.
+func newEnvAt(t testing.TB, db *store.DB, svc assistant.Service, clk *clock.Manual, mod func(*Config)) *env {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -109,16 +122,16 @@ func newEnv(t testing.TB, db *store.DB, svc assistant.Service, mod func(*Config)
 	}
 	ix := search.New(zh.MustDefault(), search.DefaultParams())
 	if svc == nil {
-		svc = realAssistant(ctx, t, kbs, ix)
+		svc = realAssistant(ctx, t, kbs, ix, func(c *assistant.Config) { c.Now = clk.Now })
 	} else if err := search.Load(ctx, ix, kbs); err != nil {
 		t.Fatal(err)
 	}
 	as := auth.NewStore(db)
 	as.Hash = auth.HashParams{Time: 1, Memory: 1024, Threads: 1}
-	cs := convo.NewStore(db)
+	cs := convo.NewStore(db).WithClock(clk.Now, nil)
 	conv := NewConvoConversations(cs, kbs)
-	log := audit.New(db)
-	cfg := Config{KB: kbs, Auth: as, Assistant: conv.Record(svc), Conversations: conv, Search: ix, Convo: cs, Audit: log}
+	log := audit.New(db).WithClock(clk.Now, nil)
+	cfg := Config{KB: kbs, Auth: as, Assistant: conv.Record(svc), Conversations: conv, Search: ix, Convo: cs, Audit: log, Now: clk.Now}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -128,7 +141,7 @@ func newEnv(t testing.TB, db *store.DB, svc assistant.Service, mod func(*Config)
 	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, s: s, kb: kbs, auth: as, conv: conv, log: log}
+	return &env{t: t, clk: clk, srv: srv, s: s, kb: kbs, auth: as, conv: conv, log: log}
 }
 
 // realAssistant is the production assistant over the store, following
@@ -145,11 +158,11 @@ func realAssistant(ctx context.Context, t testing.TB, kbs *kb.Store, ix *search.
 		t.Fatal(err)
 	}
 	go hc.Follow(ctx, halls)
-	cfg := assistant.Config{Index: ix, Halls: hc, States: assistant.DBState{DB: kbs.DB()},
-		Recorder: assistant.ConvoRecorder{Store: convo.NewStore(kbs.DB())}}
+	cfg := assistant.Config{Index: ix, Halls: hc, States: assistant.DBState{DB: kbs.DB()}, Now: clock.Fixed(testNow)}
 	for _, mod := range mods {
 		mod(&cfg)
 	}
+	cfg.Recorder = assistant.ConvoRecorder{Store: convo.NewStore(kbs.DB()).WithClock(cfg.Now, nil)}
 	as, err := assistant.New(cfg)
 	if err != nil {
 		t.Fatal(err)
