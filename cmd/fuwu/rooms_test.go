@@ -160,6 +160,17 @@ func TestBookingAndDoorstepCommands(t *testing.T) {
 	if out := mustRun("booking", "history", bk.Code); !strings.Contains(out, "revealed tester 电话确认") {
 		t.Errorf("history: %s", out)
 	}
+	// Times in China time by default (the clock is at 10:00 there), in
+	// the --tz zone when given; a zone that is not one is refused.
+	if out := mustRun("booking", "history", bk.Code); !strings.Contains(out, "2026-12-02 10:00:00 booked") {
+		t.Errorf("history not in Asia/Shanghai: %s", out)
+	}
+	if out := mustRun("booking", "history", bk.Code, "--tz", "UTC"); !strings.Contains(out, "2026-12-02 02:00:00 booked") {
+		t.Errorf("history --tz UTC: %s", out)
+	}
+	if code, _, errs := runCmd(t, "booking", "history", bk.Code, "--data", dir, "--tz", "Local"); code == 0 || !strings.Contains(errs, "--tz") {
+		t.Errorf("--tz Local: exit %d %s", code, errs)
+	}
 
 	// Door to door.
 	if out := mustRun("doorstep", "sync"); !strings.Contains(out, "added 29") {

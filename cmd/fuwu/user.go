@@ -110,7 +110,7 @@ the audit trail as done by "cli:" and the operating-system user.`)
 			}
 			last := "从未登录"
 			if !u.LastLoginAt.IsZero() {
-				last = u.LastLoginAt.Local().Format("2006-01-02 15:04")
+				last = u.LastLoginAt.In(sf.location()).Format("2006-01-02 15:04")
 			}
 			fmt.Printf("%s\t%s\t%s\t%s\t%s\n", u.Username, u.Role, u.DisplayName, state, last)
 		}
@@ -227,7 +227,9 @@ func readPassword(fromStdin bool, r io.Reader) (string, error) {
 		}
 		pw := strings.TrimRight(line, "\r\n")
 		if pw == "" {
-			return "", errors.New("no password on standard input")
+			return "", errors.New(`no password on standard input: run the command on a terminal to be asked for one, ` +
+				`or give it as the first line of standard input with --password-stdin ` +
+				`(printf '%s\n' "$PASSWORD" | fuwu user add NAME --role admin --password-stdin)`)
 		}
 		return pw, nil
 	}

@@ -43,6 +43,13 @@ func TestUserCommand(t *testing.T) {
 	if code == 0 || !strings.Contains(errs, "密码至少需要") {
 		t.Errorf("short password accepted: %d %q", code, errs)
 	}
+	// No terminal and nothing on standard input: the error names the flag.
+	withStdin(t, "", func() {
+		code, _, errs = runCmd(t, "user", "add", "dave", "--role", "admin", "--data", dir)
+	})
+	if code == 0 || !strings.Contains(errs, "no password on standard input") || !strings.Contains(errs, "--password-stdin") || !strings.Contains(errs, "terminal") {
+		t.Errorf("no password: %d %q", code, errs)
+	}
 	if code, _, errs = runCmd(t, "user", "add", "carol", "--role", "root", "--data", dir); code == 0 || !strings.Contains(errs, "unknown role") {
 		t.Errorf("bad role: %d %q", code, errs)
 	}

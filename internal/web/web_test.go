@@ -1168,6 +1168,10 @@ func TestQualityAndHandoffPages(t *testing.T) {
 		if strings.Contains(page, "13812345678") {
 			t.Error("phone number shown unmasked")
 		}
+		// Times are China time's (testNow, 10:00), not the process's UTC.
+		if !strings.Contains(page, "<td>2026-12-02 10:00</td>") || strings.Contains(page, "2026-12-02 02:00") {
+			t.Errorf("conversation list not in the display zone: %.3000s", page)
+		}
 		page = rv.get("/admin/conversations?status=out_of_scope&bad=1").body
 		if !strings.Contains(page, "帮我写一首诗") || strings.Contains(page, "生了孩子怎么上户口") {
 			t.Error("filters not applied")
@@ -1201,6 +1205,9 @@ func TestQualityAndHandoffPages(t *testing.T) {
 		page = ag.get("/admin/handoffs").body
 		if !strings.Contains(page, fmt.Sprintf("#%d", h.ID)) || !strings.Contains(page, "居民要求人工") {
 			t.Error("queue lacks the ticket")
+		}
+		if !strings.Contains(page, "<td>2026-12-02 10:00</td>") {
+			t.Errorf("handoff queue not in the display zone: %.3000s", page)
 		}
 		path := fmt.Sprintf("/admin/handoffs/%d", h.ID)
 		tok := ag.csrf(path)
