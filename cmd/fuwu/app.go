@@ -87,7 +87,7 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 		a.close()
 		return nil, err
 	}
-	cfg.Booking = assistant.Rooms{Booking: a.rooms.booking, Doorstep: a.rooms.doorstep}
+	cfg.Booking = assistant.Rooms{Booking: a.rooms.booking, Doorstep: a.rooms.doorstep, Keys: a.rooms.keys}
 	go a.rooms.housekeep(bg, 10*time.Minute)
 	client, err := llm.New(lc)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 type rooms struct {
 	booking  *booking.Service
 	doorstep *doorstep.Service
+	keys     *privacy.Keys // seal residents' numbers
 }
 
 // horizonEnv sets how many days ahead residents may book (default 14).
@@ -42,7 +43,7 @@ func openRooms(ctx context.Context, db *store.DB, kbs *kb.Store, dataDir string,
 		}
 		cfg.HorizonDays = n
 	}
-	r := &rooms{booking: booking.New(db, kbs, keys, cfg), doorstep: doorstep.New(db, kbs, keys, doorstep.Config{Location: zone, Now: now})}
+	r := &rooms{booking: booking.New(db, kbs, keys, cfg), doorstep: doorstep.New(db, kbs, keys, doorstep.Config{Location: zone, Now: now}), keys: keys}
 	if setup {
 		rep, err := r.booking.Seed(ctx, "system")
 		if err != nil {

@@ -43,7 +43,7 @@ func TestChatBooker(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "secret.key")); err != nil {
 		t.Errorf("no secret key in the data folder: %v", err)
 	}
-	var b assistant.Booker = assistant.Rooms{Booking: r.booking, Doorstep: r.doorstep}
+	var b assistant.Booker = assistant.Rooms{Booking: r.booking, Doorstep: r.doorstep, Keys: r.keys}
 	rec, err := kbs.Item(ctx, "FT-001")
 	if err != nil {
 		t.Fatal(err)
@@ -53,16 +53,16 @@ func TestChatBooker(t *testing.T) {
 	if err != nil || len(days) < 5 {
 		t.Fatalf("days = %v, %v", days, err)
 	}
-	times, err := b.Times(ctx, hall, "FT-001", days[1])
+	times, err := b.Times(ctx, hall, "FT-001", days[1].Day)
 	if err != nil || len(times) == 0 || !strings.Contains(times[0], ":") {
 		t.Fatalf("times = %v, %v", times, err)
 	}
-	req := assistant.BookingRequest{ItemID: "FT-001", HallID: hall, Day: days[1], Time: times[0], Name: "陈小红", Mobile: "13512345678", ConversationID: "conv-9"}
+	req := assistant.BookingRequest{ItemID: "FT-001", HallID: hall, Day: days[1].Day, Time: times[0], Name: "陈小红", Mobile: "13512345678", ConversationID: "conv-9"}
 	code, err := b.Book(ctx, req)
 	if err != nil || len(code) != 8 {
 		t.Fatalf("book = %q, %v", code, err)
 	}
-	list, err := r.booking.DayList(ctx, hall, days[1], 0)
+	list, err := r.booking.DayList(ctx, hall, days[1].Day, 0)
 	if err != nil || len(list) != 1 || list[0].Code != code || list[0].Channel != "chat" || list[0].ConversationID != "conv-9" || list[0].Mobile != "135****5678" {
 		t.Errorf("day list = %+v, %v", list, err)
 	}
@@ -70,6 +70,28 @@ func TestChatBooker(t *testing.T) {
 	var ue interface{ UserMessage() string }
 	if !errors.As(err, &ue) || !errors.Is(err, booking.ErrDuplicate) || !strings.Contains(ue.UserMessage(), "只能预约一次") {
 		t.Errorf("second booking: %v", err)
+	}
+
+	// The calendar's holidays are named; the number is sealed and opened
+	// with the data folder's key.
+	if err := r.booking.SetCalendarDays(ctx, []booking.CalendarDay{{Day: "2027-01-01", Kind: booking.Holiday, Name: "元旦"}}); err != nil {
+		t.Fatal(err)
+	}
+	if h, err := b.Holiday(ctx, "2027-01-01"); err != nil || h != "元旦" {
+		t.Errorf("holiday = %q, %v", h, err)
+	}
+	if h, _ := b.Holiday(ctx, "2027-01-04"); h != "" {
+		t.Errorf("a working day is %q", h)
+	}
+	sealed, err := b.Seal("13512345678")
+	if err != nil || strings.Contains(sealed, "5678") {
+		t.Fatalf("seal = %q, %v", sealed, err)
+	}
+	if plain, err := b.Open(sealed); err != nil || plain != "13512345678" {
+		t.Errorf("open = %q, %v", plain, err)
+	}
+	if st := b.StreetOf("福田区梅林街道梅华路110号"); st != "梅林" || len(b.Streets()) != 10 {
+		t.Errorf("street = %q, streets %v", st, b.Streets())
 	}
 
 	var item string
@@ -267,7 +289,13 @@ func chatToDayList(t *testing.T) {
 	say("c1", "2")   // the second day offered
 	say("c1", "1")   // the first time
 	say("c1", "张三丰") // name
-	r := say("c1", "13812345678")
+	if r := say("c1", "13812345678"); !strings.Contains(r.Answer, "请核对预约信息") {
+		t.Fatalf("no read-back: %s", r.Answer)
+	}
+	if list, _ := a.rooms.booking.Stats(ctx, "2026-01-01", "2027-12-31", ""); list.All.Total != 0 {
+		t.Fatalf("booked before the read-back was confirmed: %+v", list.All)
+	}
+	r := say("c1", "确认预约")
 	if !strings.Contains(r.Answer, "预约成功") {
 		t.Fatalf("no booking: %s", r.Answer)
 	}
@@ -298,7 +326,10 @@ func chatToDayList(t *testing.T) {
 	say("c2", "申请上门办理")
 	say("c2", "周大爷")
 	say("c2", "深圳市福田区梅林街道梅华路110号3栋502")
-	r = say("c2", "13612345678")
+	if r := say("c2", "13612345678"); !strings.Contains(r.Answer, "请核对上门办理申请") {
+		t.Fatalf("no read-back: %s", r.Answer)
+	}
+	r = say("c2", "确认提交")
 	if !strings.Contains(r.Answer, "申请已提交") {
 		t.Fatalf("no request: %s", r.Answer)
 	}

@@ -2,33 +2,74 @@ package assistant
 
 import (
 	"context"
+	"errors"
 
 	"github.com/fuwu-gov/fuwu/internal/booking"
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
+	"github.com/fuwu-gov/fuwu/internal/privacy"
 )
 
 // Rooms lets the assistant book appointments and file door-to-door
-// requests through the booking and doorstep rooms.
+// requests through the booking and doorstep rooms. Keys seal the mobile
+// number a resident gives until the read-back is confirmed.
 type Rooms struct {
 	Booking  *booking.Service
 	Doorstep *doorstep.Service
+	Keys     *privacy.Keys
 }
 
 var _ Booker = Rooms{}
 
-// Days lists the days with a free place, soonest first.
-func (c Rooms) Days(ctx context.Context, hallID, itemID string) ([]string, error) {
+// Days lists the hall's open days, soonest first, full ones marked.
+func (c Rooms) Days(ctx context.Context, hallID, itemID string) ([]OpenDay, error) {
 	days, err := c.Booking.Days(ctx, hallID, itemID)
 	if err != nil {
 		return nil, err
 	}
-	var out []string
+	out := make([]OpenDay, 0, len(days))
 	for _, d := range days {
-		if d.Free > 0 {
-			out = append(out, d.Day)
-		}
+		out = append(out, OpenDay{Day: d.Day, Full: d.Free == 0})
 	}
 	return out, nil
+}
+
+// Holiday names the calendar's holiday on day, or "".
+func (c Rooms) Holiday(ctx context.Context, day string) (string, error) {
+	cal, err := c.Booking.CalendarDays(ctx, day, day)
+	if err != nil {
+		return "", err
+	}
+	for _, d := range cal {
+		if d.Day == day && d.Kind == booking.Holiday {
+			return d.Name, nil
+		}
+	}
+	return "", nil
+}
+
+// StreetOf finds the district's street an address names.
+func (c Rooms) StreetOf(address string) string { return c.Doorstep.StreetOf(address) }
+
+// Streets are the district's streets.
+func (c Rooms) Streets() []string { return c.Doorstep.Streets() }
+
+// errNoKeys: a Rooms made without keys cannot keep a number between turns.
+var errNoKeys = errors.New("assistant rooms: no keys to seal the mobile number")
+
+// Seal seals a mobile number for the dialogue state.
+func (c Rooms) Seal(plain string) (string, error) {
+	if c.Keys == nil {
+		return "", errNoKeys
+	}
+	return c.Keys.Seal(plain)
+}
+
+// Open opens a number Seal sealed.
+func (c Rooms) Open(sealed string) (string, error) {
+	if c.Keys == nil {
+		return "", errNoKeys
+	}
+	return c.Keys.Open(sealed)
 }
 
 // Times lists a day's start times with a free place.

@@ -26,7 +26,8 @@ type State struct {
 	Booking *BookingDraft `json:"booking,omitempty"`
 }
 
-// BookingDraft is an appointment being filled in one question at a time.
+// BookingDraft is an appointment or a door-to-door request being filled
+// in one question at a time, read back before anything is created.
 type BookingDraft struct {
 	Kind   string `json:"kind"` // "appointment" or "doorstep"
 	ItemID string `json:"item_id"`
@@ -34,9 +35,14 @@ type BookingDraft struct {
 	Day    string `json:"day,omitempty"`  // YYYY-MM-DD
 	Time   string `json:"time,omitempty"` // HH:MM
 	Name   string `json:"name,omitempty"`
-	Mobile string `json:"mobile,omitempty"` // never stored: read from the message that gives it, used at once
-	Street string `json:"street,omitempty"` // the address for a door-to-door visit
-	Step   string `json:"step,omitempty"`
+	// The mobile number is kept sealed (Booker.Seal) from the turn that
+	// gives it to the read-back's confirmation, and masked for the
+	// read-back; the number itself never is in the state.
+	MobileSealed string `json:"mobile_sealed,omitempty"`
+	MobileMasked string `json:"mobile_masked,omitempty"`
+	Address      string `json:"address,omitempty"` // the address for a door-to-door visit
+	Street       string `json:"street,omitempty"`  // its street (街道), as the district names it
+	Step         string `json:"step,omitempty"`
 }
 
 // StateStore keeps conversation states.

@@ -15,6 +15,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -216,6 +217,9 @@ func (s *Service) knownStreet(key string) bool {
 	}
 	return false
 }
+
+// Streets are the district's streets, as configured.
+func (s *Service) Streets() []string { return slices.Clone(s.cfg.Streets) }
 
 // StreetOf finds the street named in an address, or "".
 func (s *Service) StreetOf(address string) string {

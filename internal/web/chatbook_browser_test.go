@@ -46,7 +46,7 @@ func TestBrowserBookInChat(t *testing.T) {
 	}
 	ix := search.New(zh.MustDefault(), search.DefaultParams())
 	svc := realAssistant(bg, t, kbs, ix, func(c *assistant.Config) {
-		c.Booking, c.Now = assistant.Rooms{Booking: bk, Doorstep: ds}, clk.Now
+		c.Booking, c.Now = assistant.Rooms{Booking: bk, Doorstep: ds, Keys: keys}, clk.Now
 	})
 	e := newEnvAt(t, db, svc, clk, func(c *Config) { c.Search, c.Booking, c.Doorstep = ix, bk, ds })
 	if _, err := e.auth.AddUser(bg, "agent", "窗口人员", auth.Agent, "agent password"); err != nil {
@@ -67,11 +67,14 @@ func TestBrowserBookInChat(t *testing.T) {
 	}
 	say(1, "新生儿落户要预约吗", "预约")
 	say(2, assistant.BookSuggestion, "请选择办理大厅")
-	say(3, "1", days[0])
+	say(3, "1", clock.Day(days[0].Day)) // 12月2日（周三）
 	say(4, "1", "时段")
 	say(5, "1", "姓名")
 	say(6, "陈小红", "手机")
-	done := say(7, "13512345678", "预约成功")
+	if back := say(7, "13512345678", "请核对预约信息"); !strings.Contains(back, "135****5678") || strings.Contains(back, "13512345678") {
+		t.Errorf("the read-back lacks the masked mobile: %q", back)
+	}
+	done := say(8, "确认预约", "预约成功")
 	m := codeInAnswer.FindStringSubmatch(done)
 	if m == nil {
 		t.Fatalf("no code in %q", done)
@@ -85,7 +88,7 @@ func TestBrowserBookInChat(t *testing.T) {
 	step(t, ctx, "login", chromedp.Navigate(e.srv.URL+"/admin/login"), chromedp.WaitVisible(chromedp.ID("username")),
 		chromedp.SendKeys(chromedp.ID("username"), "agent"), chromedp.SendKeys(chromedp.ID("password"), "agent password"))
 	navigate(t, ctx, chromedp.Click(chromedp.ID("login")))
-	step(t, ctx, "day list", chromedp.Navigate(e.srv.URL+"/admin/booking?hall=HALL-01&day="+days[0]), chromedp.WaitVisible(chromedp.CSS("svg.chart")))
+	step(t, ctx, "day list", chromedp.Navigate(e.srv.URL+"/admin/booking?hall=HALL-01&day="+days[0].Day), chromedp.WaitVisible(chromedp.CSS("svg.chart")))
 	body := eval[string](t, ctx, "document.body.innerText")
 	if !strings.Contains(body, code) || !strings.Contains(body, "陈") {
 		t.Fatalf("the day list lacks booking %s:\n%.600s", code, body)
