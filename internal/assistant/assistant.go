@@ -108,6 +108,9 @@ type Assistant struct {
 	generic  map[string]bool
 	// audiences are groups of people item names restrict themselves to.
 	audiences []string
+
+	// complaints mark a request for a person as a complaint (投诉).
+	complaints []string
 }
 
 var _ Service = (*Assistant)(nil)
@@ -168,6 +171,9 @@ func New(cfg Config) (*Assistant, error) {
 		return nil, err
 	}
 	if as.handoffs, err = wordList("handoff.txt", norm); err != nil {
+		return nil, err
+	}
+	if as.complaints, err = wordList("complaint.txt", norm); err != nil {
 		return nil, err
 	}
 	vs, err := wordList("variants.txt", norm)

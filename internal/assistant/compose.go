@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 )
 
@@ -379,9 +380,23 @@ func (as *Assistant) composeHandoff(t *turnState, r *Reply) {
 		r.Answer = "听起来您现在很难受，您并不孤单。已为您转接人工客服，工作人员会尽快联系您。如遇紧急情况，请立即拨打110或120。"
 		return
 	}
+	if hasAny(t.in.norm, as.complaints) {
+		// A complaint: the ticket says so, with what the resident wrote.
+		t.reason = convo.ReasonComplaint + "：" + firstRunes(t.in.masked, 60)
+		r.Answer = fmt.Sprintf("已记录您的投诉，并为您转接人工客服，工作人员会尽快在此回复您（工作日 9:00-18:00）。您也可以拨打%s政务服务便民热线反映。", as.cfg.Hotline)
+		return
+	}
 	if strings.HasPrefix(t.reason, "连续多次") {
 		r.Answer = fmt.Sprintf("抱歉，我几次都没能帮上忙。已为您转接人工客服，工作人员会尽快在此回复您（工作日 9:00-18:00）；您也可以拨打%s政务服务便民热线。", as.cfg.Hotline)
 		return
 	}
 	r.Answer = fmt.Sprintf("好的，已为您转接人工客服，工作人员会尽快在此回复您（工作日 9:00-18:00）。您也可以拨打%s政务服务便民热线。", as.cfg.Hotline)
+}
+
+// firstRunes cuts s to at most n characters.
+func firstRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }

@@ -14,15 +14,19 @@ import (
 
 // DayList is a hall's bookings on a day in time order, cancelled ones
 // included (staff see what happened); windowID > 0 narrows it to one
-// window.
+// window. An empty hallID lists every hall's.
 func (s *Service) DayList(ctx context.Context, hallID, day string, windowID int64) ([]Booking, error) {
-	q := `SELECT ` + bookingColumns + bookingFrom + ` WHERE b.hall_id = ? AND b.day = ?`
-	args := []any{hallID, day}
+	q := `SELECT ` + bookingColumns + bookingFrom + ` WHERE b.day = ?`
+	args := []any{day}
+	if hallID != "" {
+		q += ` AND b.hall_id = ?`
+		args = append(args, hallID)
+	}
 	if windowID > 0 {
 		q += ` AND b.window_id = ?`
 		args = append(args, windowID)
 	}
-	rows, err := s.db.Query(ctx, q+` ORDER BY b.slot_start, b.window_id, b.id`, args...)
+	rows, err := s.db.Query(ctx, q+` ORDER BY b.slot_start, b.hall_id, b.window_id, b.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("day list: %w", err)
 	}

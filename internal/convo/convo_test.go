@@ -468,3 +468,27 @@ func TestConcurrentClaims(t *testing.T) {
 		}
 	})
 }
+
+// The queue shows what the resident wrote: not the assistant's "已为您转
+// 接…", and not a bare "转人工" when an earlier message says what the matter
+// is; complaints are told apart.
+func TestHandoffLastQuestion(t *testing.T) {
+	t.Parallel()
+	line := func(role, text string) TranscriptLine { return TranscriptLine{Role: role, Text: text} }
+	for _, c := range []struct {
+		lines []TranscriptLine
+		want  string
+	}{
+		{[]TranscriptLine{line("resident", "社保卡丢了怎么补"), line("assistant", "【社会保障卡补换】…"), line("resident", "转人工"), line("assistant", "好的，已为您转接人工客服")}, "社保卡丢了怎么补"},
+		{[]TranscriptLine{line("resident", "我的补贴怎么还没到账，帮我转人工"), line("assistant", "好的，已为您转接人工客服")}, "我的补贴怎么还没到账，帮我转人工"},
+		{[]TranscriptLine{line("resident", "人工客服！"), line("assistant", "好的，已为您转接人工客服")}, "人工客服！"},
+		{nil, ""},
+	} {
+		if got := (Handoff{Transcript: c.lines}).LastQuestion(); got != c.want {
+			t.Errorf("LastQuestion = %q, want %q", got, c.want)
+		}
+	}
+	if !(Handoff{Reason: ReasonComplaint + "：态度差"}).Complaint() || (Handoff{Reason: "居民要求转人工"}).Complaint() {
+		t.Error("Complaint")
+	}
+}

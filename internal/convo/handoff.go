@@ -44,6 +44,39 @@ type Handoff struct {
 	Replies        []HandoffReply   `json:"replies"`
 }
 
+// ReasonComplaint begins the reason of a ticket opened on a complaint
+// (投诉), which the console shows apart from plain requests for a person.
+const ReasonComplaint = "居民投诉"
+
+// Complaint reports whether the ticket was opened on a complaint.
+func (h Handoff) Complaint() bool { return strings.HasPrefix(h.Reason, ReasonComplaint) }
+
+// LastQuestion is what the resident last wrote, for the queue: not the
+// assistant's "已为您转接…", and not a bare request for a person ("转人工")
+// when an earlier message says what the matter is.
+func (h Handoff) LastQuestion() string {
+	last := ""
+	for i := len(h.Transcript) - 1; i >= 0; i-- {
+		l := h.Transcript[i]
+		if l.Role != "resident" {
+			continue
+		}
+		if last == "" {
+			last = l.Text
+		}
+		if !barePersonRequest(l.Text) {
+			return l.Text
+		}
+	}
+	return last
+}
+
+// barePersonRequest: a short message asking only for a person.
+func barePersonRequest(s string) bool {
+	s = strings.Trim(strings.TrimSpace(s), "。.！!？?，, ")
+	return len([]rune(s)) <= 6 && (strings.Contains(s, "人工") || strings.Contains(s, "客服") || strings.Contains(s, "真人"))
+}
+
 // HandoffReply is a staff member's message to the resident.
 type HandoffReply struct {
 	ID        int64      `json:"id"`

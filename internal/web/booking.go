@@ -418,7 +418,9 @@ func (s *Server) apiBookingReschedule(w http.ResponseWriter, r *http.Request) {
 
 type adminBookingData struct {
 	Halls    []kb.Hall
-	Hall     kb.Hall
+	Hall     kb.Hall // zero when AllHalls
+	AllHalls bool    // every hall's bookings: ?hall=all
+	HallName map[string]string
 	Day      string
 	Windows  []booking.Window
 	Window   int64
@@ -445,25 +447,32 @@ func (s *Server) renderAdminBooking(w http.ResponseWriter, r *http.Request, reve
 		s.renderError(w, r, http.StatusInternalServerError, "读取服务大厅失败")
 		return
 	}
-	d.Halls = hs
+	d.Halls, d.HallName = hs, map[string]string{}
 	hallID := q.Get("hall")
 	if hallID == "" && len(hs) > 0 {
 		hallID = hs[0].ID
 	}
 	for _, h := range hs {
+		d.HallName[h.ID] = h.Name
 		if h.ID == hallID {
 			d.Hall = h
 		}
 	}
-	fmt.Sscan(q.Get("window"), &d.Window)
-	if d.Windows, err = s.cfg.Booking.Windows(ctx, hallID); err == nil {
-		d.List, err = s.cfg.Booking.DayList(ctx, hallID, d.Day, d.Window)
+	if hallID == "all" {
+		// Every hall's day list: no one window, schedule or hall filter.
+		d.AllHalls, hallID = true, ""
+		d.List, err = s.cfg.Booking.DayList(ctx, "", d.Day, 0)
+	} else {
+		fmt.Sscan(q.Get("window"), &d.Window)
+		if d.Windows, err = s.cfg.Booking.Windows(ctx, hallID); err == nil {
+			d.List, err = s.cfg.Booking.DayList(ctx, hallID, d.Day, d.Window)
+		}
+		d.Schedule, _ = s.cfg.Booking.HallSchedule(ctx, hallID)
 	}
 	if err != nil {
 		s.renderError(w, r, http.StatusInternalServerError, "读取预约失败")
 		return
 	}
-	d.Schedule, _ = s.cfg.Booking.HallSchedule(ctx, hallID)
 	today := s.cfg.Now().In(s.cfg.Booking.Location())
 	from, to := today.AddDate(0, 0, -29).Format(booking.DayLayout), today.AddDate(0, 0, s.cfg.Booking.HorizonDays()).Format(booking.DayLayout)
 	if d.Stats, err = s.cfg.Booking.Stats(ctx, from, to, hallID); err == nil {

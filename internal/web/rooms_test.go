@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -395,5 +396,39 @@ func TestItemPageLinksRooms(t *testing.T) {
 	id := groups[0].Items[0].ID
 	if r := c.get("/items/" + id); !strings.Contains(r.body, `href="/doorstep?item=`+id+`"`) {
 		t.Errorf("item page %s lacks the door-to-door link", id)
+	}
+}
+
+// The staff day list shows one hall's bookings, or every hall's with the
+// hall on each line.
+func TestBookingDayListAllHalls(t *testing.T) {
+	e, bk, _ := roomsEnv(t, roomsDB(t))
+	ctx := context.Background()
+	day := "2026-12-03"
+	var codes []string
+	for i, hall := range []string{"HALL-01", "HALL-03"} {
+		b, err := bk.Book(ctx, booking.Request{HallID: hall, ItemID: "FT-001", Day: day, Start: "09:00", Name: "陈小红", Mobile: fmt.Sprintf("1351234567%d", i), Channel: "web"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes = append(codes, b.Code)
+	}
+	ag := e.client()
+	ag.login("agent", "agent password")
+	one := ag.get("/admin/booking?hall=HALL-01&day=" + day).body
+	if !strings.Contains(one, codes[0]) || strings.Contains(one, codes[1]) {
+		t.Errorf("one hall's list: %.2000s", one)
+	}
+	all := ag.get("/admin/booking?hall=all&day=" + day).body
+	for _, want := range []string{codes[0], codes[1], `<option value="all" selected>全部大厅</option>`, "<td>福田区政务服务中心</td>", "<td>福田街道党群服务中心（便民服务大厅）</td>", "12月3日（周四） 全部大厅预约名单（2）"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("all halls' list lacks %q: %.3000s", want, all)
+		}
+	}
+	// An action from the all-halls list comes back to it.
+	tok := ag.csrf("/admin/booking?hall=all&day=" + day)
+	r := ag.post("/admin/booking/"+codes[1]+"/cancel", url.Values{"csrf": {tok}, "hall": {"all"}, "day": {day}, "reason": {"电话取消"}})
+	if r.code != 303 || !strings.Contains(r.hdr.Get("Location"), "hall=all") {
+		t.Errorf("cancel from the all-halls list = %d %s", r.code, r.hdr.Get("Location"))
 	}
 }

@@ -1209,6 +1209,20 @@ func TestQualityAndHandoffPages(t *testing.T) {
 		if !strings.Contains(page, "<td>2026-12-02 10:00</td>") {
 			t.Errorf("handoff queue not in the display zone: %.3000s", page)
 		}
+		// 居民最近的问题 is what the resident wrote, not the assistant's reply;
+		// a complaint is marked as one.
+		if !strings.Contains(page, "<td>帮我写一首诗</td>") || strings.Contains(page, "不在政务服务范围内") {
+			t.Errorf("queue's last question: %.3000s", page)
+		}
+		if strings.Contains(page, `class="status complaint"`) {
+			t.Error("a plain request shown as a complaint")
+		}
+		if _, err := e.s.cfg.Convo.OpenHandoff(ctx, a1.ConversationID, a1.TurnID, convo.ReasonComplaint+"：窗口态度差"); err != nil {
+			t.Fatal(err)
+		}
+		if page := ag.get("/admin/handoffs").body; strings.Count(page, `<span class="status complaint">投诉</span>`) != 1 {
+			t.Errorf("the complaint is not told apart: %.3000s", page)
+		}
 		path := fmt.Sprintf("/admin/handoffs/%d", h.ID)
 		tok := ag.csrf(path)
 		if r := ag.post(path+"/claim", url.Values{"csrf": {tok}}); r.code != 303 {
