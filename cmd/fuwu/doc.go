@@ -101,7 +101,7 @@ func runDocCheck(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	findings := gongwen.Check(src)
+	findings, unchecked := gongwen.Check(src), gongwen.Unchecked(src)
 	if *useModel {
 		client, err := llm.New(lc)
 		if err != nil {
@@ -112,26 +112,40 @@ func runDocCheck(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		if findings, err = gongwen.CheckWithModel(ctx, src, chatModel{client}); err != nil {
 			fmt.Fprintf(os.Stderr, "fuwu doc check: %v; showing the local findings only\n", err)
+			unchecked = append(unchecked, "大模型校核：模型暂不可用，未完成")
 		}
 	}
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(struct {
-			Findings []gongwen.Finding `json:"findings"`
-		}{findings})
+			Findings  []gongwen.Finding `json:"findings"`
+			Unchecked []string          `json:"unchecked"` // checks that could not run; empty for a full check
+		}{findings, append([]string{}, unchecked...)})
 	}
 	for _, f := range findings {
 		where := fmt.Sprintf("第%d段第%d字", f.Paragraph, f.Offset+1)
 		if f.Line > 0 {
 			where = fmt.Sprintf("%d:%d", f.Line, f.Column)
 		}
-		fix := ""
-		if f.Suggestion != "" {
-			fix = "，建议：" + f.Suggestion
-		}
-		fmt.Fprintf(stdout, "%s:%s [%s %s] %s：“%s”%s\n", src.Name, where, f.Severity, f.Rule, f.Message, f.Text, fix)
+		fmt.Fprintf(stdout, "%s:%s [%s %s] %s\n", src.Name, where, f.Severity, f.Rule, findingLine(f))
 	}
 	fmt.Fprintf(stdout, "%d 处问题\n", len(findings))
+	for _, u := range unchecked {
+		fmt.Fprintf(stdout, "未能检查：%s\n", u)
+	}
 	return nil
+}
+
+// findingLine says a finding once: the message, then the text and the
+// suggestion unless the message already quotes them.
+func findingLine(f gongwen.Finding) string {
+	line := f.Message
+	if f.Text != "" && !strings.Contains(line, "“"+f.Text+"”") {
+		line += "：“" + f.Text + "”"
+	}
+	if f.Suggestion != "" && !strings.Contains(line, "“"+f.Suggestion+"”") {
+		line += "，建议：" + f.Suggestion
+	}
+	return line
 }
 
 // chatModel lets the llm client serve as a gongwen.Model: one system and

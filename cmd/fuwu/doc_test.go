@@ -50,8 +50,33 @@ func TestDocCheckJSON(t *testing.T) {
 	if err := runDocCheck(context.Background(), []string{"../../internal/gongwen/testdata/check/clean_request.txt", "--json"}, &out); err != nil {
 		t.Fatal(err)
 	}
-	if strings.TrimSpace(out.String()) != `{"findings":[]}` {
+	if strings.TrimSpace(out.String()) != `{"findings":[],"unchecked":[]}` {
 		t.Errorf("clean document: %s", out.String())
+	}
+	// A snippet: no findings, but the checks that could not run are named.
+	snip := filepath.Join(t.TempDir(), "snip.txt")
+	os.WriteFile(snip, []byte("各单位要认真安排参训人员。\n"), 0o644)
+	out.Reset()
+	if err := runDocCheck(context.Background(), []string{snip, "--json"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	var partial struct {
+		Findings  []any    `json:"findings"`
+		Unchecked []string `json:"unchecked"`
+	}
+	if json.Unmarshal(out.Bytes(), &partial) != nil || len(partial.Findings) != 0 || len(partial.Unchecked) != 3 {
+		t.Errorf("snippet: %s", out.String())
+	}
+	out.Reset()
+	if err := runDocCheck(context.Background(), []string{snip}, &out); err != nil || !strings.Contains(out.String(), "未能检查：文种") {
+		t.Errorf("snippet, text output: %s", out.String())
+	}
+	// Each finding said once: "错别字：“再接再励”，建议：再接再厉".
+	out.Reset()
+	if err := runDocCheck(context.Background(), []string{"../../internal/gongwen/testdata/check/planted_basics.txt"}, &out); err != nil ||
+		!strings.Contains(out.String(), "[error wording.confusable] 错别字：“再接再励”，建议：再接再厉\n") ||
+		!strings.Contains(out.String(), "[warning number.date.hao] 公文中的日期不用口语写法：“号”，建议：日\n") {
+		t.Errorf("text output: %s", out.String())
 	}
 	if err := runDocCheck(context.Background(), []string{"no-such-file.docx", "--json"}, &out); err == nil {
 		t.Error("a missing file is an error")
@@ -71,7 +96,7 @@ func TestDocDraftExportEval(t *testing.T) {
 	if err := runDocCheck(context.Background(), []string{docx, "--json"}, &out); err != nil {
 		t.Fatal(err)
 	}
-	if strings.TrimSpace(out.String()) != `{"findings":[]}` {
+	if strings.TrimSpace(out.String()) != `{"findings":[],"unchecked":[]}` {
 		t.Errorf("drafted .docx has findings: %s", out.String())
 	}
 	md := filepath.Join(dir, "d.md")

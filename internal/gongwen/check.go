@@ -64,6 +64,33 @@ func Check(src *Source) []Finding {
 	return newChecker(src).run()
 }
 
+// Unchecked lists the checks Check could not apply to src, each with why:
+// a document without a recognisable title, type or 成文日期 is checked
+// without the rules of those parts. An empty result with no findings is
+// an all-clear; anything else is not.
+func Unchecked(src *Source) []string {
+	c := newChecker(src)
+	var out []string
+	has := func(r role) bool {
+		for _, l := range c.logicals {
+			if l.role == r {
+				return true
+			}
+		}
+		return false
+	}
+	if !has(roleTitle) {
+		out = append(out, "标题：未找到标题，未检查标题格式")
+	}
+	if c.docType() == "" {
+		out = append(out, "文种：标题中没有文种（如“……的通知”“……的请示”），未检查各文种的规则")
+	}
+	if !has(roleDate) {
+		out = append(out, "成文日期：未找到单独成行的成文日期，未检查落款日期的格式")
+	}
+	return out
+}
+
 func newChecker(src *Source) *checker {
 	c := &checker{src: src, st: analyze(src)}
 	c.paras = make([][]rune, len(src.Paragraphs))
@@ -165,9 +192,11 @@ func (c *checker) run() []Finding {
 	c.checkFormat()
 	for _, l := range c.logicals {
 		c.checkPunct(l)
+		c.checkDates(l) // before the range rule: "2024-12-10" is a date, not two ranges
 		c.checkNumbers(l)
 		c.checkWording(l)
 	}
+	c.checkDocType()
 	c.checkPairs()
 	c.checkTypos()
 	return c.finish()

@@ -269,3 +269,42 @@ func FuzzReadDOCX(f *testing.F) {
 		Check(src)
 	})
 }
+
+// What could not be checked is said: a snippet has no title, type or
+// 成文日期, so its rules did not run and an empty list of findings is not
+// an all-clear; a whole document is checked in full.
+func TestUnchecked(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		path string
+		want []string // prefixes
+	}{
+		{"testdata/check/planted_basics.txt", nil},
+		{"testdata/check/clean_request.txt", nil},
+		{"testdata/check/clean_seed_letter.txt", nil},
+	} {
+		if got := Unchecked(readSource(t, c.path)); len(got) != len(c.want) {
+			t.Errorf("%s: unchecked %q", c.path, got)
+		}
+	}
+	src, _ := ReadText([]byte("各单位要认真安排参训人员。\n"))
+	got := Unchecked(src)
+	if len(Check(src)) != 0 || len(got) != 3 || !strings.HasPrefix(got[0], "标题") || !strings.HasPrefix(got[1], "文种") || !strings.HasPrefix(got[2], "成文日期") {
+		t.Errorf("snippet: findings %v, unchecked %q", Check(src), got)
+	}
+}
+
+// A finding's message says what is wrong without repeating its text or
+// suggestion, which are shown beside it.
+func TestMessagesSayItOnce(t *testing.T) {
+	t.Parallel()
+	src := readSource(t, "testdata/check/planted_basics.txt")
+	for _, f := range Check(src) {
+		if strings.Contains(f.Message, "“"+f.Text+"”") && strings.Contains(f.Message, "“"+f.Suggestion+"”") && f.Suggestion != "" {
+			t.Errorf("%s: message %q repeats text %q and suggestion %q", f.Rule, f.Message, f.Text, f.Suggestion)
+		}
+		if f.Rule == "wording.confusable" && f.Message != "错别字" {
+			t.Errorf("confusable message %q", f.Message)
+		}
+	}
+}

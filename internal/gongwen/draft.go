@@ -80,6 +80,9 @@ func (f *Form) Validate() error {
 	if len(miss) > 0 {
 		return fmt.Errorf("表单缺少：%s", strings.Join(miss, "、"))
 	}
+	if f.Type == Request && len(cleanList(f.Recipients)) > 1 {
+		return errors.New("请示应当一文一事，只主送一个上级机关（需要同时送其他机关的，用抄送）")
+	}
 	if _, err := ParseType(string(f.Type)); err != nil {
 		return err
 	}

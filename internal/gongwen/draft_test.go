@@ -10,8 +10,12 @@ import (
 )
 
 func sampleForm(t Type) Form {
+	recipients := []string{"区直各单位", "各街道办事处"}
+	if t == Request {
+		recipients = []string{"深圳市福田区人民政府"} // one superior
+	}
 	return Form{Type: t, Issuer: "深圳市福田区政务服务和数据管理局", DocNumber: "福政数〔2024〕12号", Signer: "王明",
-		Recipients: []string{"区直各单位", "各街道办事处"}, Subject: "做好2024年政务服务“好差评”工作",
+		Recipients: recipients, Subject: "做好2024年政务服务“好差评”工作",
 		Points:      []string{"各单位要在9月30日前完成自查", "区政数局将组织抽查，结果纳入年度考核"},
 		Attachments: []Attachment{{Name: "自查情况表", Body: []string{"单位名称、自查结果。"}}},
 		Date:        time.Date(2024, 9, 19, 0, 0, 0, 0, time.UTC), Contact: "李华，0755-83988110",
@@ -228,5 +232,15 @@ func TestParseSeed(t *testing.T) {
 	}
 	if heads != 4 {
 		t.Errorf("%d level-1 headings, want 4", heads)
+	}
+}
+
+// A 请示 goes to one superior: the drafter refuses a second.
+func TestDraftRequestOneRecipient(t *testing.T) {
+	t.Parallel()
+	f := sampleForm(Request)
+	f.Recipients = []string{"深圳市福田区人民政府", "深圳市政务服务和数据管理局"}
+	if _, err := Draft(context.Background(), f, nil); err == nil || !strings.Contains(err.Error(), "只主送一个上级机关") {
+		t.Errorf("two recipients: %v", err)
 	}
 }

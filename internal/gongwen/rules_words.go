@@ -65,6 +65,31 @@ var confusablesTSV string
 //go:embed data/terms.tsv
 var termsTSV string
 
+//go:embed data/context.tsv
+var contextTSV string
+
+// contextual is a real word that is a slip in the context its pattern
+// matches ("如放生调整" for 如发生调整).
+type contextual struct {
+	wrong, right string
+	re           *regexp.Regexp
+}
+
+func parseContext(data string) []contextual {
+	var out []contextual
+	for _, line := range strings.Split(data, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 3 {
+			panic("gongwen: data/context.tsv: want wrong<TAB>right<TAB>context: " + line) // build-time data
+		}
+		out = append(out, contextual{f[0], f[1], regexp.MustCompile(f[2])})
+	}
+	return out
+}
+
 // replacement is one entry of a word list: a wrong form and its fix, with
 // characters that may not follow or precede a match.
 type replacement struct {
@@ -102,12 +127,14 @@ var (
 	listsOnce   sync.Once
 	confusables []replacement
 	terms       []replacement
+	contextuals []contextual
 )
 
 func wordLists() ([]replacement, []replacement) {
 	listsOnce.Do(func() {
 		confusables = parseList(confusablesTSV)
 		terms = parseList(termsTSV)
+		contextuals = parseContext(contextTSV)
 	})
 	return confusables, terms
 }
@@ -136,7 +163,7 @@ func (c *checker) matchList(l *logical, list []replacement, rule string, sev Sev
 					continue
 				}
 			}
-			c.add(l, ri(k), ri(end), rule, sev, fmt.Sprintf(msg, r.wrong, r.right), r.right)
+			c.add(l, ri(k), ri(end), rule, sev, msg, r.right)
 		}
 	}
 }
@@ -236,9 +263,41 @@ func (c *checker) checkWording(l *logical) {
 			i += 2*n - 1
 		}
 	}
+	// Messages say what is wrong; the text and the fix are the finding's
+	// own fields, shown beside it, so the message does not repeat them.
 	conf, tl := wordLists()
-	c.matchList(l, conf, "wording.confusable", Error, "“%s”是错别字，应为“%s”")
-	c.matchList(l, tl, "wording.term", Warning, "“%s”为过时或不规范的提法，应为“%s”")
+	c.matchList(l, conf, "wording.confusable", Error, "错别字")
+	c.matchList(l, tl, "wording.term", Warning, "过时或不规范的提法")
+	for _, cx := range contextuals {
+		for _, m := range cx.re.FindAllStringIndex(s, -1) {
+			k := strings.Index(s[m[0]:m[1]], cx.wrong)
+			if k < 0 {
+				continue
+			}
+			k += m[0]
+			c.add(l, ri(k), ri(k+len(cx.wrong)), "wording.context", Error, "此处语境用词有误（同音或近音的词误用）", cx.right)
+		}
+	}
+	c.checkApprox(l)
+}
+
+// An approximation said twice: 约200人左右, 约3万余元.
+var (
+	approxLead = `(?:大约|约|大概|将近|近)`
+	approxNum  = `(?:\d[\d.,，]*|[一二三四五六七八九十百千万两]+)`
+	reApproxLR = regexp.MustCompile(approxLead + approxNum + `[^\d，。；：、！？\s]{0,3}?(左右|上下)`)
+	reApproxYu = regexp.MustCompile(`(?:大约|约|大概)` + approxNum + `[万千百亿]?(余|多)`)
+)
+
+func (c *checker) checkApprox(l *logical) {
+	s := string(l.runes)
+	ri := runeIndexer(s)
+	for _, m := range reApproxLR.FindAllStringSubmatchIndex(s, -1) {
+		c.add(l, ri(m[0]), ri(m[1]), "wording.approx", Warning, "“约”与“左右”都表示约数，语义重复，保留其一", s[m[0]:m[2]])
+	}
+	for _, m := range reApproxYu.FindAllStringSubmatchIndex(s, -1) {
+		c.add(l, ri(m[0]), ri(m[1]), "wording.approx", Warning, "“约”与“余”“多”都表示约数，语义重复，保留其一", s[m[0]:m[2]])
+	}
 }
 
 // reduplicable verbs the dictionary tags as nouns (vn) that still double
@@ -271,8 +330,7 @@ func (c *checker) checkTypos() {
 		maskQuoted(masked)
 		_, edits := sp.correct(string(masked), typoThreshold)
 		for _, e := range edits {
-			c.add(l, e.Pos, e.Pos+1, "wording.typo", Warning,
-				fmt.Sprintf("疑似错别字：“%c”可能应为“%c”", e.From, e.To), string(e.To))
+			c.add(l, e.Pos, e.Pos+1, "wording.typo", Warning, "疑似错别字（同音或近音字）", string(e.To))
 		}
 	}
 }

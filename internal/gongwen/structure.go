@@ -41,8 +41,11 @@ var (
 	reUrgency   = regexp.MustCompile(`^(特急|加急|特提|平急)$`)
 	reDocNumFul = regexp.MustCompile(`^\p{Han}{1,12}\s*[〔\[［【(（{]\s*\d{2,4}\s*[〕\]］】)）}]\s*第?\s*\d+\s*号`)
 	reDateLine  = regexp.MustCompile(`^(\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$`)
-	reAttachLbl = regexp.MustCompile(`^附\s*件\s*\d*$`)
-	rePrintLine = regexp.MustCompile(`印发$`)
+	// A date line written with points or dashes ("2024.12.3"), which
+	// checkDates reports; it is still where the 成文日期 stands.
+	reDottedLine = regexp.MustCompile(`^(?:19|20)\d{2}(?:\.\d{1,2}\.|-\d{1,2}-|/\d{1,2}/|．\d{1,2}．)\d{1,2}$`)
+	reAttachLbl  = regexp.MustCompile(`^附\s*件\s*\d*$`)
+	rePrintLine  = regexp.MustCompile(`印发$`)
 )
 
 // trimSpace trims ASCII and full-width spaces.
@@ -195,7 +198,7 @@ tailDone:
 	// part (attachments follow it).
 	date := -1
 	for j := body; j < end; j++ {
-		if reDateLine.MatchString(txt[ne[j]]) {
+		if reDateLine.MatchString(txt[ne[j]]) || reDottedLine.MatchString(txt[ne[j]]) {
 			date = j
 			// Attachments and remark come after the date; only a date
 			// followed by them or by nothing is the 成文日期.

@@ -78,6 +78,9 @@ type checkData struct {
 	UseModel  bool
 	Checked   bool
 	ModelNote string // the model pass failed or was not used
+	// Unchecked are the checks that could not run; with any, an empty
+	// list of findings is not shown as an all-clear.
+	Unchecked []string
 	Findings  []findingView
 	Counts    []sevCount
 	Paras     []paraView
@@ -210,11 +213,13 @@ func (s *Server) docsCheck(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var findings []gongwen.Finding
+	d.Unchecked = gongwen.Unchecked(src)
 	if d.UseModel && s.cfg.DocModel != nil {
 		findings, err = gongwen.CheckWithModel(ctx, src, s.cfg.DocModel)
 		if err != nil {
 			slog.WarnContext(ctx, "docs check: model pass failed", "err", err)
 			d.ModelNote = "大模型校核未完成（模型暂不可用），以下仅为规则校核结果。"
+			d.Unchecked = append(d.Unchecked, "大模型校核：模型暂不可用，未完成")
 		}
 	} else {
 		findings = gongwen.Check(src)
@@ -312,7 +317,11 @@ func markParagraphs(paras []string, fs []findingView) []paraView {
 					if severityRank[sp.f.Severity] > severityRank[gongwen.Severity(seg.Severity)] {
 						seg.Severity = string(sp.f.Severity)
 					}
-					titles = append(titles, fmt.Sprintf("%d. %s", sp.f.N, sp.f.Message))
+					title := fmt.Sprintf("%d. %s", sp.f.N, sp.f.Message)
+					if sg := sp.f.Suggestion; sg != "" && !strings.Contains(sp.f.Message, "“"+sg+"”") {
+						title += "（建议：" + sg + "）"
+					}
+					titles = append(titles, title)
 					if !anchored[sp.f.N] {
 						anchored[sp.f.N] = true
 						seg.Anchors = append(seg.Anchors, sp.f.N)

@@ -137,6 +137,19 @@ func TestDocsCheckPasted(t *testing.T) {
 	if r.code != 200 || !strings.Contains(r.body, `id="no-findings"`) {
 		t.Errorf("clean document = %d, %d findings", r.code, len(findingRows(r.body)))
 	}
+	// A snippet without problems checks only part of the rules: no green
+	// all-clear, and what was not checked is listed.
+	r = c.post("/admin/docs/check", url.Values{"csrf": {tok}, "text": {"各单位要认真安排参训人员。"}})
+	if r.code != 200 || strings.Contains(r.body, `id="no-findings"`) || !strings.Contains(r.body, `id="partial"`) ||
+		!strings.Contains(r.body, "未检查各文种的规则") {
+		t.Errorf("snippet = %d: %.2000s", r.code, r.body[strings.Index(r.body, "<h1>"):])
+	}
+	// The issue's notice: every basic slip found, the message said once.
+	basics, _ := os.ReadFile("../gongwen/testdata/check/planted_basics.txt")
+	r = c.post("/admin/docs/check", url.Values{"csrf": {tok}, "text": {string(basics)}})
+	if rows := findingRows(r.body); len(rows) != 12 || strings.Contains(r.body, `id="no-findings"`) || strings.Contains(r.body, "是错别字，应为") {
+		t.Errorf("basics: %d findings %+v", len(rows), rows)
+	}
 	// Nothing to check, or too much.
 	if r := c.post("/admin/docs/check", url.Values{"csrf": {tok}, "text": {"  \n"}}); r.code != 400 || !strings.Contains(r.body, "请粘贴要校核的公文文本") {
 		t.Errorf("empty = %d", r.code)
@@ -338,6 +351,13 @@ func TestDocsDraftWithModel(t *testing.T) {
 	r = c.post("/admin/docs/check", url.Values{"csrf": {tok}, "text": {"福政数[2024]3号"}, "model": {"1"}})
 	if r.code != 200 || !strings.Contains(r.body, "大模型校核未完成") || len(findingRows(r.body)) == 0 {
 		t.Errorf("check with a failing model = %d", r.code)
+	}
+	// A clean document whose model pass failed is not a green all-clear.
+	clean, _ := os.ReadFile("../gongwen/testdata/check/clean_request.txt")
+	fake.Enqueue(llmtest.Reply{Fail: llmtest.Status500})
+	r = c.post("/admin/docs/check", url.Values{"csrf": {tok}, "text": {string(clean)}, "model": {"1"}})
+	if r.code != 200 || strings.Contains(r.body, `id="no-findings"`) || !strings.Contains(r.body, `id="partial"`) || !strings.Contains(r.body, "<li>大模型校核：模型暂不可用，未完成</li>") {
+		t.Errorf("clean document, failed model pass = %d: %.1500s", r.code, r.body[strings.Index(r.body, `id="result"`):])
 	}
 }
 
