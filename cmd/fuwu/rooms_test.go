@@ -195,7 +195,7 @@ func TestBookingAndDoorstepCommands(t *testing.T) {
 	}
 
 	// Door to door.
-	if out := mustRun("doorstep", "sync"); !strings.Contains(out, "added 29") {
+	if out := mustRun("doorstep", "sync"); !strings.Contains(out, "added 33") {
 		t.Errorf("sync: %s", out)
 	}
 	if out := mustRun("doorstep", "catalogue"); !strings.Contains(out, "养老服务（6）") {

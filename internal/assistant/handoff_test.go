@@ -26,3 +26,23 @@ func TestComplaintTickets(t *testing.T) {
 		t.Errorf("plain ticket = %q", rec.tickets[1])
 	}
 }
+
+// A follow-up about something the catalogue does not hold ("那基金呢")
+// is declined, not met with choices unrelated to it (社会保障卡申领 …,
+// whose texts merely mention 基金).
+func TestOutOfScopeFollowUpGetsNoUnrelatedChoices(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	for _, first := range []string{"公积金怎么提取", "养老金怎么领"} {
+		rs := play(t, as, []step{
+			{q: first, status: assistant.Clarify},
+			{q: "那基金呢", status: assistant.OutOfScope},
+		})
+		for _, s := range rs[1].Suggestions {
+			if strings.Contains(s, "社会保障卡") || strings.Contains(s, "养老保险") {
+				t.Errorf("after %q: unrelated choice %q", first, s)
+			}
+		}
+	}
+	play(t, as, []step{{q: "基金", status: assistant.OutOfScope}})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
@@ -200,6 +201,12 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		chosen, ok = as.distinguish(t, q, close)
 		if !ok {
 			chosen, ok = as.byContext(t, close)
+		}
+		if !ok && top.Score < weakScore && !slices.ContainsFunc(close, func(h search.Hit) bool { return h.Coverage > 0 }) {
+			// The question names none of them and matches them only weakly
+			// (基金 in their texts): choices would be unrelated to it.
+			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有相关事项："+t.content
+			return
 		}
 		if !ok {
 			t.status, t.candidates = Clarify, close

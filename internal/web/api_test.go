@@ -51,13 +51,13 @@ func TestTranscribe(t *testing.T) {
 	if r := postAudio(c, []byte("RIFF")); r.code != 404 || !strings.Contains(r.body, "未配置语音识别") {
 		t.Errorf("no transcriber = %d %s", r.code, r.body)
 	}
-	if !strings.Contains(c.get("/").body, `data-transcribe=""`) {
-		t.Error("page offers upload without a transcriber")
+	if page := c.get("/").body; !strings.Contains(page, `data-transcribe=""`) || strings.Contains(page, `id="voice"`) {
+		t.Error("page offers voice input without a transcriber (the browser's own recognition sends audio off the intranet)")
 	}
 	ft := &fakeTranscriber{}
 	e = newEnv(t, sqliteDB(t), &fakeAssistant{}, func(cfg *Config) { cfg.Transcriber = ft })
 	c = e.client()
-	if !strings.Contains(c.get("/").body, `data-transcribe="1"`) {
+	if page := c.get("/").body; !strings.Contains(page, `data-transcribe="1"`) || !strings.Contains(page, `id="voice"`) {
 		t.Error("page does not offer upload")
 	}
 	r := postAudio(c, []byte("webm audio bytes"))

@@ -167,8 +167,10 @@ func TestBrowserChat(t *testing.T) {
 	e := realEnv(t, 15*time.Millisecond)
 	ctx := browser(t)
 	step(t, ctx, "open chat", chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("message")))
-	if eval[bool](t, ctx, `document.getElementById("voice").hidden === false && !("webkitSpeechRecognition" in window) && !("SpeechRecognition" in window)`) {
-		t.Error("voice button shown without speech recognition or a transcription endpoint")
+	// No transcription endpoint: no voice button, though Chromium has its
+	// own speech recognition (which would send the audio to Google).
+	if eval[bool](t, ctx, `!!document.getElementById("voice")`) {
+		t.Error("voice button shown without a transcription endpoint")
 	}
 
 	// Turn 1: streamed, then replaced by the server-rendered turn.

@@ -44,6 +44,7 @@ func chatRoutes(s *Server) {
 	s.public("GET /readyz", s.readyz)
 	s.public("GET /metrics", s.metricsEndpoint)
 	s.public("GET /static/", s.static)
+	s.public("GET /favicon.ico", s.favicon)
 	// Anything else: a page in Chinese rather than Go's plain 404 text.
 	s.public("/", func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusNotFound, "页面不存在。")
@@ -88,6 +89,26 @@ func (s *Server) turnView(ctx context.Context, convID string, t Turn, csrf strin
 	for _, p := range strings.Split(strings.TrimSpace(t.Reply.Answer), "\n") {
 		if p = strings.TrimSpace(p); p != "" {
 			v.Paragraphs = append(v.Paragraphs, p)
+		}
+	}
+	// The route card under the answer shows the online link and each
+	// hall's appointment link as buttons: the text refers to them rather
+	// than printing the same address again (API and CLI keep it).
+	if rt := t.Reply.Route; rt != nil {
+		var pairs []string // old, new: the longer form first
+		if itemLink(rt.OnlineURL) != "" {
+			pairs = append(pairs, "："+rt.OnlineURL, "：见下方“在线办理”", rt.OnlineURL, "下方“在线办理”")
+		}
+		for _, h := range rt.Halls {
+			if rt.Appointment && itemLink(h.AppointmentURL) != "" {
+				pairs = append(pairs, "，预约："+h.AppointmentURL, "", h.AppointmentURL, "下方“预约”")
+			}
+		}
+		if len(pairs) > 0 {
+			rep := strings.NewReplacer(pairs...)
+			for i, p := range v.Paragraphs {
+				v.Paragraphs[i] = rep.Replace(p)
+			}
 		}
 	}
 	// A model-written answer ends with the explicit AI label; the page shows
@@ -636,6 +657,18 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	http.FileServerFS(staticFS).ServeHTTP(w, r)
+}
+
+// favicon serves the site's icon where browsers ask for it.
+func (s *Server) favicon(w http.ResponseWriter, r *http.Request) {
+	b, err := staticFS.ReadFile("static/favicon.ico")
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "image/x-icon")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	_, _ = w.Write(b)
 }
 
 // itemLink keeps template output honest: only http(s) links from the

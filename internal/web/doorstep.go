@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -41,11 +42,15 @@ func doorstepRoutes(s *Server) {
 }
 
 type doorstepPageData struct {
-	Groups  []doorstep.ThemeGroup
-	Item    *doorstep.Item
-	Streets []string
-	Done    *doorstep.Request
-	Form    url.Values
+	Groups []doorstep.ThemeGroup
+	// ForEnterprise marks the catalogue's items that serve enterprises
+	// (法人 in the knowledge base's audience); the page promises service to
+	// enterprises only when there is one.
+	ForEnterprise map[string]bool
+	Item          *doorstep.Item
+	Streets       []string
+	Done          *doorstep.Request
+	Form          url.Values
 }
 
 func (s *Server) doorstepPage(w http.ResponseWriter, r *http.Request) {
@@ -72,7 +77,14 @@ func (s *Server) renderDoorstep(w http.ResponseWriter, r *http.Request, status i
 			s.renderError(w, r, http.StatusInternalServerError, "读取上门服务目录失败")
 			return
 		}
-		d.Groups = groups
+		d.Groups, d.ForEnterprise = groups, map[string]bool{}
+		for _, g := range groups {
+			for _, it := range g.Items {
+				if rec, err := s.cfg.KB.Item(ctx, it.ID); err == nil && slices.Contains(rec.Item.Audience, "法人") {
+					d.ForEnterprise[it.ID] = true
+				}
+			}
+		}
 	}
 	p := s.page(r, "上门办", d)
 	p.Error = problem

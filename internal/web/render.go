@@ -38,11 +38,12 @@ var funcs = template.FuncMap{
 		}
 		return ScoreLabels[i]
 	},
-	"time":    func(any) string { return "" }, // replaced per server by zoneFuncs
-	"weekday": clock.Day,
-	"link":    itemLink,
-	"ailabel": func() string { return assistant.AILabel },
-	"lines":   func(s []string) string { return strings.Join(s, "\n") },
+	"time":     func(any) string { return "" }, // replaced per server by zoneFuncs
+	"weekday":  clock.Day,
+	"linkText": linkText,
+	"link":     itemLink,
+	"ailabel":  func() string { return assistant.AILabel },
+	"lines":    func(s []string) string { return strings.Join(s, "\n") },
 	"seq": func(n int) []int {
 		out := make([]int, n)
 		for i := range out {
@@ -65,6 +66,18 @@ var funcs = template.FuncMap{
 		}
 		return 200 * n / max
 	},
+}
+
+// linkText is a link's text with a final full-width closing bracket set
+// apart, so that the link's underline can stop at the bracket's ink
+// (“残疾人证办理（首次申领）” underlined up to its “）”, not beyond).
+func linkText(s string) template.HTML {
+	for _, b := range []string{"）", "》", "」", "』", "】", "〕"} {
+		if rest, ok := strings.CutSuffix(s, b); ok {
+			return template.HTML(template.HTMLEscapeString(rest) + `<span class="cp">` + b + `</span>`)
+		}
+	}
+	return template.HTML(template.HTMLEscapeString(s))
 }
 
 // zoneFuncs are the template functions that show times: in zone, never

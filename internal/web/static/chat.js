@@ -182,33 +182,14 @@
     }
   });
 
-  // Voice input: the browser's own speech recognition where it exists,
-  // otherwise record and upload when the server can transcribe.
+  // Voice input: recorded here and transcribed by the server's configured
+  // endpoint, never by the browser's own speech recognition, which sends
+  // the audio to servers a government intranet cannot reach (and should
+  // not). Without an endpoint the page has no voice button at all.
   var voice = document.getElementById("voice");
   var status = document.getElementById("voice-status");
   function say(msg) { status.hidden = !msg; status.textContent = msg || ""; }
-  var SR = window.SpeechRecognition || window.webkitSpeechRecognition;
-  if (SR) {
-    voice.hidden = false;
-    var rec = null;
-    voice.addEventListener("click", function () {
-      if (rec) { rec.stop(); return; }
-      rec = new SR();
-      rec.lang = "zh-CN";
-      rec.interimResults = true;
-      rec.onresult = function (ev) {
-        var t = "";
-        for (var i = 0; i < ev.results.length; i++) t += ev.results[i][0].transcript;
-        box.value = t;
-      };
-      rec.onerror = function () { say("没有听清，请再试一次或直接输入文字。"); };
-      rec.onend = function () { rec = null; voice.classList.remove("recording"); voice.textContent = "语音"; if (status.textContent === "正在听…") say(""); };
-      voice.classList.add("recording");
-      voice.textContent = "停止";
-      say("正在听…");
-      rec.start();
-    });
-  } else if (form.dataset.transcribe === "1" && window.MediaRecorder && navigator.mediaDevices) {
+  if (voice && form.dataset.transcribe === "1" && window.MediaRecorder && navigator.mediaDevices) {
     voice.hidden = false;
     var recorder = null, chunks = [];
     voice.addEventListener("click", function () {
