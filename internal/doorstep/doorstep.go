@@ -52,6 +52,7 @@ var (
 	ErrInvalidName       = &Error{"invalid_name", "请填写申请人（个人姓名或企业名称）"}
 	ErrInvalidPhone      = &Error{"invalid_phone", "联系电话格式不正确，请填写 11 位手机号"}
 	ErrInvalidAddress    = &Error{"invalid_address", "请填写上门地址"}
+	ErrAddressIsNumber   = &Error{"address_is_number", "上门地址看起来是电话号码，请填写街道、小区和楼栋门牌"}
 	ErrInvalidInput      = &Error{"invalid_input", "填写的内容不完整或格式不正确"}
 	ErrPhoneMismatch     = &Error{"phone_mismatch", "联系电话与申请时填写的不一致"}
 	ErrDuplicate         = &Error{"duplicate", "您已提交过该事项的上门服务申请，正在办理中，请勿重复提交"}

@@ -252,6 +252,8 @@ func TestWorkflow(t *testing.T) {
 			{func(n *NewRequest) { n.Applicant = "王" }, ErrInvalidName},
 			{func(n *NewRequest) { n.Phone = "0755-1234" }, ErrInvalidPhone},
 			{func(n *NewRequest) { n.Address = "" }, ErrInvalidAddress},
+			{func(n *NewRequest) { n.Address = "136 1234 5678" }, ErrAddressIsNumber},
+			{func(n *NewRequest) { n.Address = "电话13612345678" }, ErrAddressIsNumber},
 			{func(n *NewRequest) { n.ItemID = "N-1" }, ErrNotInCatalogue},
 			{func(n *NewRequest) { n.Street = "火星" }, ErrUnknownStreet},
 			{func(n *NewRequest) { n.Kind = "alien" }, ErrInvalidInput},

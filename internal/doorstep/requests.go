@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/fuwu-gov/fuwu/internal/privacy"
 	"github.com/fuwu-gov/fuwu/internal/store"
@@ -63,6 +64,21 @@ type NewRequest struct {
 
 func runes(s string) int { return len([]rune(s)) }
 
+// numberLike reports an "address" that is a phone number: no Chinese
+// character, or mostly digits.
+func numberLike(s string) bool {
+	han, digits := 0, 0
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			han++
+		case unicode.IsDigit(r):
+			digits++
+		}
+	}
+	return han == 0 || (digits >= 7 && 2*digits >= runes(s))
+}
+
 // Submit files a request.
 func (s *Service) Submit(ctx context.Context, n NewRequest) (Request, error) {
 	if n.Kind == "" {
@@ -82,6 +98,9 @@ func (s *Service) Submit(ctx context.Context, n NewRequest) (Request, error) {
 	n.Address = strings.TrimSpace(n.Address)
 	if r := runes(n.Address); r < 4 || r > 200 {
 		return Request{}, ErrInvalidAddress
+	}
+	if numberLike(n.Address) {
+		return Request{}, ErrAddressIsNumber
 	}
 	if runes(n.Preferred) > 100 || runes(n.Notes) > 1000 || runes(n.Contact) > 30 {
 		return Request{}, fmt.Errorf("preferred time, notes or contact too long: %w", ErrInvalidInput)
