@@ -133,13 +133,7 @@ type form struct {
 // back, and only a confirmation of the read-back books the appointment or
 // files the request.
 func (as *Assistant) bookingTurn(ctx context.Context, t *turnState, r *Reply) {
-	// While the resident is answering the form's questions, the reply is
-	// the question alone: no route card under every step.
-	defer func() {
-		if t.state.Booking != nil {
-			r.Route = nil
-		}
-	}()
+	defer hideRouteWhileFilling(t, r)
 	r.Status = Answered
 	d := t.state.Booking
 	it, ok := as.cfg.Index.Item(d.ItemID)
@@ -204,30 +198,14 @@ func (f *form) say(text string, chips ...string) {
 // next is the first step whose answer is missing, or the read-back.
 func (f *form) next() string {
 	d := f.d
+	steps := [][2]string{{stepHall, d.HallID}, {stepDay, d.Day}, {stepTime, d.Time}, {stepName, d.Name}, {stepMobile, d.MobileSealed}}
 	if f.doorstep() {
-		switch {
-		case d.Name == "":
-			return stepName
-		case d.Address == "":
-			return stepAddress
-		case d.Street == "":
-			return stepStreet
-		case d.MobileSealed == "":
-			return stepMobile
-		}
-		return stepConfirm
+		steps = [][2]string{{stepName, d.Name}, {stepAddress, d.Address}, {stepStreet, d.Street}, {stepMobile, d.MobileSealed}}
 	}
-	switch {
-	case d.HallID == "":
-		return stepHall
-	case d.Day == "":
-		return stepDay
-	case d.Time == "":
-		return stepTime
-	case d.Name == "":
-		return stepName
-	case d.MobileSealed == "":
-		return stepMobile
+	for _, s := range steps {
+		if s[1] == "" {
+			return s[0]
+		}
 	}
 	return stepConfirm
 }
@@ -660,26 +638,15 @@ func (as *Assistant) today() time.Time {
 // startBookingFlow opens a draft for the item the request is about and
 // asks the first question (a day said with the request is taken).
 func (as *Assistant) startBookingFlow(ctx context.Context, t *turnState, r *Reply) {
-	defer func() {
-		if t.state.Booking != nil {
-			r.Route = nil
-		}
-	}()
-	it := as.requestItem(ctx, t)
-	if !it.Offline.Appointment || len(it.Offline.Halls) == 0 {
-		as.composeAnswer(ctx, t, r)
-		r.Answer = "该事项暂不提供线下预约，可在办公时间直接到大厅办理，或网上办理。\n\n" + r.Answer
+	defer hideRouteWhileFilling(t, r)
+	f := as.openForm(ctx, t, r, "appointment", stepHall)
+	if f == nil {
 		return
 	}
-	d := &BookingDraft{Kind: "appointment", ItemID: it.ID, Step: stepHall}
-	t.state.Booking = d
-	r.Status = Answered
-	f := &form{as: as, ctx: ctx, t: t, r: r, d: d, it: it}
-	f.cite()
 	if len(r.Route.Halls) == 1 {
-		d.HallID = r.Route.Halls[0].ID
+		f.d.HallID = r.Route.Halls[0].ID
 		if _, _, ok := spokenDay(t.in.norm, as.today()); ok {
-			d.Step = stepDay
+			f.d.Step = stepDay
 			if !f.takeDay() {
 				return
 			}
@@ -687,29 +654,49 @@ func (as *Assistant) startBookingFlow(ctx context.Context, t *turnState, r *Repl
 		f.advance()
 		return
 	}
-	f.askHall(fmt.Sprintf("好的，为您预约办理“%s”。请选择办理大厅（点选或回复序号）：", it.Name))
+	f.askHall(fmt.Sprintf("好的，为您预约办理“%s”。请选择办理大厅（点选或回复序号）：", f.it.Name))
 }
 
 // startDoorstepFlow opens a door-to-door request for the item the request
 // is about, when it offers the service.
 func (as *Assistant) startDoorstepFlow(ctx context.Context, t *turnState, r *Reply) {
-	defer func() {
-		if t.state.Booking != nil {
-			r.Route = nil
-		}
-	}()
-	it := as.requestItem(ctx, t)
-	if !it.Doorstep {
-		as.composeAnswer(ctx, t, r)
-		r.Answer = fmt.Sprintf("“%s”暂不在上门办服务范围内。\n\n", it.Name) + r.Answer
-		return
+	defer hideRouteWhileFilling(t, r)
+	if f := as.openForm(ctx, t, r, "doorstep", stepName); f != nil {
+		f.say(fmt.Sprintf("好的，为您申请“%s”上门办理服务，工作人员会联系您约定上门时间。提交前我会把填写的内容念给您核对。请告诉我办事人的姓名。", f.it.Name))
 	}
-	d := &BookingDraft{Kind: "doorstep", ItemID: it.ID, Step: stepName}
+}
+
+// openForm starts a form of kind for the item the request is about; when
+// the item does not take that kind of request it answers about the item,
+// saying so, and returns nil.
+func (as *Assistant) openForm(ctx context.Context, t *turnState, r *Reply, kind, first string) *form {
+	it := as.requestItem(ctx, t)
+	why := ""
+	switch {
+	case kind == "doorstep" && !it.Doorstep:
+		why = fmt.Sprintf("“%s”暂不在上门办服务范围内。", it.Name)
+	case kind == "appointment" && (!it.Offline.Appointment || len(it.Offline.Halls) == 0):
+		why = "该事项暂不提供线下预约，可在办公时间直接到大厅办理，或网上办理。"
+	}
+	if why != "" {
+		as.composeAnswer(ctx, t, r)
+		r.Answer = why + "\n\n" + r.Answer
+		return nil
+	}
+	d := &BookingDraft{Kind: kind, ItemID: it.ID, Step: first}
 	t.state.Booking = d
 	r.Status = Answered
 	f := &form{as: as, ctx: ctx, t: t, r: r, d: d, it: it}
 	f.cite()
-	f.say(fmt.Sprintf("好的，为您申请“%s”上门办理服务，工作人员会联系您约定上门时间。提交前我会把填写的内容念给您核对。请告诉我办事人的姓名。", it.Name))
+	return f
+}
+
+// hideRouteWhileFilling leaves the route card out while a form is being
+// filled: the reply is the question alone.
+func hideRouteWhileFilling(t *turnState, r *Reply) {
+	if t.state.Booking != nil {
+		r.Route = nil
+	}
 }
 
 // requestItem is the item a booking or door-to-door request is about. The
