@@ -248,6 +248,11 @@ func FuzzCheck(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte("（一）、1、\"(“《〔24〕第0号"))
+	// Load the speller's lexicon and model (seconds on a busy machine)
+	// before the first input, in each worker, so that the first input is
+	// not taken for a hang.
+	DefaultSpeller()
+	wordLists()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		src, err := ReadText(data)
 		if err != nil {

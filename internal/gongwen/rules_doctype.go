@@ -87,7 +87,7 @@ func (c *checker) checkDocType() {
 			c.add(l, ri(m[0]), ri(m[1]), "type.closing", Error, fmt.Sprintf("结束语与文种不符：本文是%s", t), fix)
 		}
 	}
-	if t == Request && !asked && len(body) > 0 {
+	if t == Request && !asked && len(body) > 0 && len(body[len(body)-1].at) > 0 {
 		// Where the closing belongs: after the last body paragraph.
 		last := body[len(body)-1]
 		end := last.at[len(last.at)-1]
