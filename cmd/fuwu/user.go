@@ -177,7 +177,7 @@ the audit trail as done by "cli:" and the operating-system user.`)
 			if who == "" {
 				who = "（该地址的所有账号）"
 			}
-			fmt.Printf("%s\t%s\t至 %s\n", who, l.IP, l.Until.Local().Format("2006-01-02 15:04"))
+			fmt.Printf("%s\t%s\t至 %s\n", who, l.IP, l.Until.In(sf.location()).Format("2006-01-02 15:04"))
 		}
 	case "unlock":
 		name := ""
