@@ -8,8 +8,11 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/citymon"
 	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
+	"github.com/fuwu-gov/fuwu/internal/eligibility"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/library"
+	"github.com/fuwu-gov/fuwu/internal/policy"
+	"github.com/fuwu-gov/fuwu/internal/registry"
 	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/teaching"
@@ -29,5 +32,6 @@ func allMigrations() []store.Migrations {
 		library.Migrations,
 		teaching.Migrations,
 		citymon.Migrations,
+		policy.Migrations, registry.Migrations, eligibility.Migrations,
 	}
 }
