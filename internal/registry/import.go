@@ -268,7 +268,6 @@ func (im *importer) readCSV(ctx context.Context, r io.Reader, tab bool) error {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			im.rep.Rows++
@@ -278,6 +277,7 @@ func (im *importer) readCSV(ctx context.Context, r io.Reader, tab bool) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", im.file, err)
 		}
+		line, _ := cr.FieldPos(0) // only for a record read without error
 		if err := im.row(ctx, line, rec); err != nil {
 			return err
 		}
