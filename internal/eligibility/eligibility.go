@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -120,15 +121,13 @@ func setHash(set *policy.Set) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// registryFP fingerprints the registries cheaply: a change of any row
-// moves the latest update time, a deletion the count.
+// registryFP is the version of the registries the results follow.
 func (s *Service) registryFP(ctx context.Context) (string, error) {
-	var n int
-	var latest sql.NullString
-	if err := s.db.QueryRow(ctx, `SELECT COUNT(*), MAX(updated_at) FROM registry_profiles`).Scan(&n, &latest); err != nil {
-		return "", fmt.Errorf("registry fingerprint: %w", err)
+	v, err := s.reg.Version(ctx)
+	if err != nil {
+		return "", err
 	}
-	return fmt.Sprintf("%d/%s", n, latest.String), nil
+	return strconv.FormatInt(v, 10), nil
 }
 
 type state struct{ asOf, setHash, registryFP string }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"sync"
 	"testing"
@@ -92,6 +93,44 @@ func setup(t *testing.T, db *store.DB) *env {
 		t.Fatal(err)
 	}
 	return &env{db: db, lib: lib, reg: reg, ds: ds, clk: clk, svc: New(db, live, reg, ds, audit.New(db), Config{Now: clk.Now})}
+}
+
+// setupDemo is the demo library (policies and schema) with empty
+// registries, for benchmarks.
+func setupDemo(t testing.TB, db *store.DB) *env {
+	t.Helper()
+	ctx := context.Background()
+	clk := newClock()
+	keys, err := privacy.NewKeys(bytes.Repeat([]byte{3}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib := policy.NewLibrary(db).WithClock(clk.Now)
+	f, err := data.Policy().Open("fields.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := policy.ReadSchema(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := lib.SetSchema(ctx, schema, "demo"); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := fs.ReadFile(data.Policy(), "policies.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.Import(ctx, bytes.NewReader(raw), "policies.jsonl", policy.ImportOptions{State: policy.Published, Actor: "demo"}); err != nil {
+		t.Fatal(err)
+	}
+	reg := registry.New(db, keys, audit.New(db)).WithClock(clk.Now)
+	live, err := policy.NewLive(ctx, lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{db: db, lib: lib, reg: reg, clk: clk, svc: New(db, live, reg, nil, audit.New(db), Config{Now: clk.Now})}
 }
 
 func (e *env) results(t *testing.T) string {

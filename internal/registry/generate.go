@@ -80,6 +80,8 @@ func GeneratePersons(w io.Writer, seed uint64, n int, asOf policy.Day) error {
 		if city == "深圳" {
 			p["hukou_district"] = []string{"福田区", "福田区", "福田区", "罗湖区", "南山区"}[r.IntN(5)]
 			p["hukou_years"] = float64(1 + r.IntN(min(age+1, 60)))
+		} else {
+			p["hukou_district"] = "外市"
 		}
 		household := 1 + r.IntN(5)
 		income := float64(800 + r.IntN(12000))
@@ -192,12 +194,14 @@ func GenerateEnterprises(w io.Writer, seed uint64, n int, asOf policy.Day) error
 			"new_hires":            float64(r.IntN(employees/3 + 2)),
 			"graduates_hired":      float64(r.IntN(employees/8 + 1)),
 		}
+		e["rd_expense"] = 0.0
 		if highTech || r.Float64() < 0.2 {
 			e["rd_expense"] = float64(int(revenue * (0.02 + r.Float64()*0.12)))
 		}
 		if highTech {
 			e["high_tech_certified"] = asOf.AddDays(-r.IntN(3 * 365)).String()
 		}
+		e["disabled_employees"] = 0.0
 		if r.Float64() < 0.05 {
 			e["disabled_employees"] = float64(1 + r.IntN(5))
 		}

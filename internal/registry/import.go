@@ -706,6 +706,9 @@ func (im *importer) flush(ctx context.Context) error {
 			}
 		}
 		if len(fresh) == 0 {
+			if updated > 0 {
+				return bump(ctx, tx)
+			}
 			return nil
 		}
 		// An id already taken by another key (a source number reused)
@@ -757,8 +760,12 @@ func (im *importer) flush(ctx context.Context) error {
 			created += n
 			ins = ins[n:]
 		}
+		if created+updated > 0 {
+			return bump(ctx, tx)
+		}
 		return nil
 	})
+
 	if err != nil {
 		return fmt.Errorf("%s: rows %d–%d: %w", im.file, batch[0].line, batch[len(batch)-1].line, err)
 	}

@@ -254,6 +254,23 @@ func (s *Store) Streets(ctx context.Context) (map[string][]string, error) {
 	return out, rows.Err()
 }
 
+// Version is raised by every change to the registries (an import that
+// changed rows, an edit, a deletion): results derived from them are
+// current when they were derived at the version there is now.
+func (s *Store) Version(ctx context.Context) (int64, error) {
+	var v int64
+	if err := s.db.QueryRow(ctx, `SELECT version FROM registry_state WHERE id = 1`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("registry version: %w", err)
+	}
+	return v, nil
+}
+
+// bump raises the version inside a writing transaction.
+func bump(ctx context.Context, tx *store.Tx) error {
+	_, err := tx.Exec(ctx, `UPDATE registry_state SET version = version + 1 WHERE id = 1`)
+	return err
+}
+
 // Contact is a profile's personal data in full.
 type Contact struct {
 	Name     string `json:"name"`
@@ -328,9 +345,11 @@ func (s *Store) UpdateFields(ctx context.Context, id string, set map[string]any)
 		}
 		// The row hash no longer describes the row: a re-import of the
 		// original line must restore it, not skip it as unchanged.
-		_, err = tx.Exec(ctx, `UPDATE registry_profiles SET fields = ?, row_hash = '', updated_at = ? WHERE id = ?`,
-			string(b), store.T(s.now()), id)
-		return err
+		if _, err = tx.Exec(ctx, `UPDATE registry_profiles SET fields = ?, row_hash = '', updated_at = ? WHERE id = ?`,
+			string(b), store.T(s.now()), id); err != nil {
+			return err
+		}
+		return bump(ctx, tx)
 	})
 	if err != nil {
 		return err
@@ -345,7 +364,13 @@ func (s *Store) Delete(ctx context.Context, ids ...string) error {
 		return nil
 	}
 	where, args := Filter{IDs: ids}.where()
-	if _, err := s.db.Exec(ctx, `DELETE FROM registry_profiles`+where, args...); err != nil {
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM registry_profiles`+where, args...); err != nil {
+			return err
+		}
+		return bump(ctx, tx)
+	})
+	if err != nil {
 		return fmt.Errorf("delete profiles: %w", err)
 	}
 	s.announce(ctx, ids)
