@@ -172,6 +172,13 @@ func TestLibraryRefuses(t *testing.T) {
 		if !errors.Is(err, ErrFieldInUse) || !strings.Contains(err.Error(), "POL-101") {
 			t.Errorf("type change: %v", err)
 		}
+		// A bad edit of a stored policy leaves the stored version as it was.
+		if err := l.Save(ctx, bad, "editor", ""); err == nil {
+			t.Fatal("a bad edit was stored")
+		}
+		if rec, _ := l.Get(ctx, bad.ID); rec.Policy.Conditions[1].Expr != elderly.Conditions[1].Expr || rec.Version != 1 {
+			t.Errorf("stored policy after a refused edit: %+v", rec)
+		}
 		if err := l.PutField(ctx, Person, Field{Key: "hukou_city", Label: "户口所在城市", Type: TypeText}, "admin"); err != nil {
 			t.Errorf("label change: %v", err)
 		}

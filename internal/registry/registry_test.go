@@ -279,3 +279,36 @@ func TestGenerateAndImport(t *testing.T) {
 func gbkEncode(s string) ([]byte, error) {
 	return simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(s))
 }
+
+// TestImportInterrupted: an import stopped part-way (here by cancelling
+// its context after the first batch) keeps the batches it committed,
+// whole; the same file imported again completes it without duplicates.
+func TestImportInterrupted(t *testing.T) {
+	storetest.Each(t, sets, func(t *testing.T, db *store.DB) {
+		t.Parallel()
+		s := newStore(t, db)
+		var file bytes.Buffer
+		if err := GeneratePersons(&file, 3, 250, policy.MustDay("2026-01-01")); err != nil {
+			t.Fatal(err)
+		}
+		raw := file.Bytes()
+		ctx, cancel := context.WithCancel(context.Background())
+		_, err := s.Import(ctx, bytes.NewReader(raw), "jsonl", "p.jsonl", 0, ImportOptions{Kind: policy.Person, BatchSize: 100,
+			Progress: func(p Progress) {
+				if p.Rows >= 100 {
+					cancel()
+				}
+			}})
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("interrupted import: %v", err)
+		}
+		n, _ := s.Count(context.Background())
+		if n[policy.Person] != 100 {
+			t.Fatalf("%d profiles after the interruption, want the first batch of 100", n[policy.Person])
+		}
+		rep, err := s.Import(context.Background(), bytes.NewReader(raw), "jsonl", "p.jsonl", 0, ImportOptions{Kind: policy.Person, BatchSize: 100})
+		if err != nil || rep.Created != 150 || rep.Unchanged != 100 {
+			t.Fatalf("completing import: %+v %v", rep, err)
+		}
+	})
+}
