@@ -234,6 +234,9 @@ func (s *Service) Outreach(ctx context.Context, req OutreachRequest) (OutreachRe
 	if strings.TrimSpace(req.Actor) == "" {
 		return rep, fmt.Errorf("outreach: the staff member must be named: %w", ErrInput)
 	}
+	if len(req.ProfileIDs) == 0 {
+		return rep, fmt.Errorf("outreach: no profile selected: %w", ErrInput)
+	}
 	cp, ok := s.live.Set().Lookup(req.PolicyID)
 	if !ok {
 		return rep, fmt.Errorf("policy %s is not published: %w", req.PolicyID, ErrNotFound)
@@ -258,7 +261,7 @@ func (s *Service) Outreach(ctx context.Context, req OutreachRequest) (OutreachRe
 	default:
 		return rep, fmt.Errorf("outreach: channel %q (doorstep or notify): %w", req.Channel, ErrInput)
 	}
-	list, err := s.prospects(ctx, ` WHERE r.policy_id = ? AND r.profile_id IN (?`+strings.Repeat(",?", max(len(req.ProfileIDs), 1)-1)+`)`,
+	list, err := s.prospects(ctx, ` WHERE r.policy_id = ? AND r.profile_id IN (?`+strings.Repeat(",?", len(req.ProfileIDs)-1)+`)`,
 		append([]any{req.PolicyID}, anySlice(req.ProfileIDs)...)...)
 	if err != nil {
 		return rep, err

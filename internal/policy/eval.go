@@ -137,11 +137,9 @@ func NewEvaluator(set *Set) *Evaluator {
 func (e *Evaluator) Set() *Set { return e.set }
 
 // load makes p the profile and asOf the day of the evaluations that
-// follow.
+// follow; values cached for the profile before are forgotten (its fields
+// may have changed in place).
 func (e *Evaluator) load(p *Profile, asOf Day) {
-	if e.profile == p && e.asOf == asOf && e.gen != 0 {
-		return
-	}
 	e.profile, e.asOf = p, asOf
 	for _, f := range e.set.fields {
 		if v := p.Fields[f]; v != nil {
@@ -157,10 +155,6 @@ func (e *Evaluator) load(p *Profile, asOf Day) {
 		e.gen = 1
 	}
 }
-
-// forget drops cached values, for when the profile's fields were changed
-// in place.
-func (e *Evaluator) forget() { e.profile = nil }
 
 func (e *Evaluator) leaf(i int) val {
 	if e.seen[i] == e.gen {

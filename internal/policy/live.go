@@ -199,7 +199,6 @@ func (lv *Live) Check(t Target, answers map[string]any, asOf Day, ids ...string)
 	p := Profile{ID: "self-check", Kind: t, Fields: fields}
 	ev := cur.evaluator()
 	defer cur.pool.Put(ev)
-	ev.forget()
 	ms := ev.MatchProfile(&p, asOf, true, nil)
 	labels := cur.schema.Labeler(t)
 	var res CheckResult

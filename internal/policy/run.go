@@ -38,9 +38,6 @@ func LoadPolicies(r io.Reader, file string, opt CompileOptions) (*Set, error) {
 	opt.Lines = lines
 	set, err := Compile(ps, opt)
 	if ce, ok := err.(CompileErrors); ok {
-		for _, e := range ce {
-			e.Policy = strings.TrimSpace(e.Policy)
-		}
 		msgs := make([]string, len(ce))
 		for i, e := range ce {
 			msgs[i] = file + " " + e.Error()
