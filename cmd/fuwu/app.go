@@ -28,7 +28,7 @@ type app struct {
 	rooms     *rooms      // appointments and door-to-door service
 	docs      *documents  // document library and teachers' assistant (serve opens them)
 	zone      *time.Location
-	policy    *policyEnv // policy library, registries, stored results
+	policy    *policyEnv // policy library, registries, stored results (serve only)
 	stop      context.CancelFunc
 }
 
@@ -90,10 +90,6 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 	}
 	cfg.Booking = assistant.Rooms{Booking: a.rooms.booking, Doorstep: a.rooms.doorstep, Keys: a.rooms.keys}
 	go a.rooms.housekeep(bg, 10*time.Minute)
-	if a.policy, err = openPolicyApp(ctx, bg, db, sf.data, demo); err != nil {
-		a.close()
-		return nil, err
-	}
 	client, err := llm.New(lc)
 	if err != nil {
 		a.close()

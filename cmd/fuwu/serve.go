@@ -57,6 +57,11 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer city.close()
+	policyCtx, stopPolicy := context.WithCancel(context.Background())
+	defer stopPolicy() // before a.close: deferred calls run last first
+	if a.policy, err = openPolicyApp(ctx, policyCtx, a.db, sf.data, *demo); err != nil {
+		return err
+	}
 	rate := *chatRate
 	if rate <= 0 {
 		rate = -1 // web: a negative rate is no limit
