@@ -124,6 +124,35 @@ func openPolicyRooms(ctx context.Context, db *store.DB, dataDir string) (*policy
 
 func (e *policyEnv) close() { e.db.Close() }
 
+// parseOpen parses a subcommand's flags, checks how many arguments it
+// got (want < 0: at least one), and opens the store.
+func (c *policyCmd) parseOpen(ctx context.Context, fs *flag.FlagSet, args []string, want int, usage string) ([]string, *policyEnv, error) {
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	if (want >= 0 && len(pos) != want) || (want < 0 && len(pos) == 0) {
+		return nil, nil, &exitError{code: 2, msg: "usage: " + usage}
+	}
+	e, err := c.open(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pos, e, nil
+}
+
+// helpFirst prints usage when a command is run bare or asked for help.
+func helpFirst(usage string, args []string) (bool, error) {
+	if len(args) > 0 && args[0] != "help" && args[0] != "-h" && args[0] != "--help" {
+		return false, nil
+	}
+	fmt.Fprintln(os.Stderr, usage)
+	if len(args) == 0 {
+		return true, &exitError{code: 2}
+	}
+	return true, nil
+}
+
 // record writes a staff change made from the command line to the audit log.
 func (c *policyCmd) record(ctx context.Context, e *policyEnv, action, target string, details map[string]any) error {
 	if _, err := e.audit.Record(ctx, audit.Entry{Actor: c.actor, Role: "cli", Action: action, Target: target, Details: details}); err != nil {
@@ -145,12 +174,8 @@ func (c *policyCmd) print(v any, human func(w io.Writer)) error {
 }
 
 func runPolicy(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(os.Stderr, policyUsage)
-		if len(args) == 0 {
-			return &exitError{code: 2}
-		}
-		return nil
+	if done, err := helpFirst(policyUsage, args); done {
+		return err
 	}
 	c := &policyCmd{out: os.Stdout}
 	sub, args := args[0], args[1:]
@@ -282,22 +307,15 @@ func (c *policyCmd) match(ctx context.Context, args []string) error {
 func (c *policyCmd) importPolicies(ctx context.Context, args []string) error {
 	fs := c.flags("policy import", true)
 	status := fs.String("status", "review", "state of the imported policies: draft, review or published")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return &exitError{code: 2, msg: "usage: fuwu policy import FILE.jsonl|FILE.xlsx [--status review]"}
-	}
-	st, err := policy.ParseState(*status)
-	if err != nil || st == policy.Withdrawn {
-		return &exitError{code: 2, msg: fmt.Sprintf("--status %q: draft, review or published", *status)}
-	}
-	e, err := c.open(ctx)
+	pos, e, err := c.parseOpen(ctx, fs, args, 1, "fuwu policy import FILE.jsonl|FILE.xlsx [--status review]")
 	if err != nil {
 		return err
 	}
 	defer e.close()
+	st, err := policy.ParseState(*status)
+	if err != nil || st == policy.Withdrawn {
+		return &exitError{code: 2, msg: fmt.Sprintf("--status %q: draft, review or published", *status)}
+	}
 	f, err := os.Open(pos[0])
 	if err != nil {
 		return err
@@ -449,14 +467,7 @@ func orDash(s string) string {
 
 func (c *policyCmd) show(ctx context.Context, args []string) error {
 	fs := c.flags("policy show", true)
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return &exitError{code: 2, msg: "usage: fuwu policy show ID"}
-	}
-	e, err := c.open(ctx)
+	pos, e, err := c.parseOpen(ctx, fs, args, 1, "fuwu policy show ID")
 	if err != nil {
 		return err
 	}
@@ -567,14 +578,7 @@ func (c *policyCmd) step(ctx context.Context, sub string, args []string) error {
 func (c *policyCmd) fields(ctx context.Context, args []string) error {
 	fs := c.flags("policy fields", true)
 	set := fs.String("set", "", "replace the schema with this fields.json")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return &exitError{code: 2, msg: "usage: fuwu policy fields [--set fields.json]"}
-	}
-	e, err := c.open(ctx)
+	_, e, err := c.parseOpen(ctx, fs, args, 0, "fuwu policy fields [--set fields.json]")
 	if err != nil {
 		return err
 	}
@@ -730,14 +734,7 @@ func (c *policyCmd) prospects(ctx context.Context, args []string) error {
 	served := fs.Bool("served", false, "include those already served")
 	export := fs.String("export", "", "write the whole list to this .xlsx")
 	limit := fs.Int("limit", 50, "rows to print")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return &exitError{code: 2, msg: "usage: fuwu policy prospects POLICY [--street S] [--community C]"}
-	}
-	e, err := c.open(ctx)
+	pos, e, err := c.parseOpen(ctx, fs, args, 1, "fuwu policy prospects POLICY [--street S] [--community C]")
 	if err != nil {
 		return err
 	}
@@ -951,14 +948,7 @@ func (c *policyCmd) stats(ctx context.Context, args []string) error {
 	fs := c.flags("policy stats", true)
 	from := fs.String("from", "", "first month, YYYY-MM")
 	to := fs.String("to", "", "last month, YYYY-MM")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return &exitError{code: 2, msg: "usage: fuwu policy stats [--from YYYY-MM] [--to YYYY-MM]"}
-	}
-	e, err := c.open(ctx)
+	_, e, err := c.parseOpen(ctx, fs, args, 0, "fuwu policy stats [--from YYYY-MM] [--to YYYY-MM]")
 	if err != nil {
 		return err
 	}

@@ -38,12 +38,8 @@ const registryUsage = `Usage: fuwu registry SUBCOMMAND [args] [flags]
 Run 'fuwu registry SUBCOMMAND -h' for its flags.`
 
 func runRegistry(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(os.Stderr, registryUsage)
-		if len(args) == 0 {
-			return &exitError{code: 2}
-		}
-		return nil
+	if done, err := helpFirst(registryUsage, args); done {
+		return err
 	}
 	c := &policyCmd{out: os.Stdout}
 	sub, args := args[0], args[1:]
@@ -186,18 +182,14 @@ func (c *policyCmd) registryList(ctx context.Context, args []string) error {
 func (c *policyCmd) registryReveal(ctx context.Context, args []string) error {
 	fs := c.flags("registry reveal", true)
 	purpose := fs.String("purpose", "", "why the full data is needed (recorded in the audit log)")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 || strings.TrimSpace(*purpose) == "" {
-		return &exitError{code: 2, msg: "usage: fuwu registry reveal ID --purpose WHY"}
-	}
-	e, err := c.open(ctx)
+	pos, e, err := c.parseOpen(ctx, fs, args, 1, "fuwu registry reveal ID --purpose WHY")
 	if err != nil {
 		return err
 	}
 	defer e.close()
+	if strings.TrimSpace(*purpose) == "" {
+		return &exitError{code: 2, msg: "fuwu registry reveal: --purpose says why (it is recorded)"}
+	}
 	ct, err := e.reg.Reveal(ctx, pos[0], c.actor, "cli", *purpose)
 	if err != nil {
 		return err

@@ -105,8 +105,12 @@ func (s Schema) Validate() error {
 	return nil
 }
 
-func validKey(k string) bool {
-	if k == "" || strings.HasPrefix(k, "__") || k == "id" || k == "kind" {
+func validKey(k string) bool { return k != "id" && k != "kind" && ValidFieldKey(k) }
+
+// ValidFieldKey reports whether k can name a field: letters, digits and
+// _, not starting with a digit, not starting with __ (reserved).
+func ValidFieldKey(k string) bool {
+	if k == "" || strings.HasPrefix(k, "__") {
 		return false
 	}
 	for i, r := range k {

@@ -436,7 +436,7 @@ func (im *importer) jsonColumns(obj map[string]any) ([]column, error) {
 	for k := range obj {
 		c, ok := im.identity[k]
 		if !ok {
-			if k == "kind" || (!isSpecial(k) && !validFieldKey(k)) {
+			if k == "kind" || (!isSpecial(k) && !policy.ValidFieldKey(k)) {
 				c.Field = ""
 			} else {
 				c = column{Column: Column{Column: k, Field: k}, index: -1, factor: 1}

@@ -73,7 +73,7 @@ func ReadMapping(r io.Reader) (Mapping, error) {
 		if strings.TrimSpace(c.Column) == "" || strings.TrimSpace(c.Field) == "" {
 			return m, fmt.Errorf("field mapping: column %d needs both column and field", i+1)
 		}
-		if !isSpecial(c.Field) && !validFieldKey(c.Field) {
+		if !isSpecial(c.Field) && !policy.ValidFieldKey(c.Field) {
 			return m, fmt.Errorf("field mapping: field %q must be letters, digits and _", c.Field)
 		}
 	}
@@ -127,7 +127,7 @@ func AutoMapping(kind policy.Target, schema policy.Schema, header []string) (Map
 				}
 			}
 		}
-		if field == "" && validFieldKey(strings.TrimSpace(h)) && h == strings.ToLower(h) {
+		if field == "" && policy.ValidFieldKey(strings.TrimSpace(h)) && h == strings.ToLower(h) {
 			field = strings.TrimSpace(h) // an English key: kept as a field of its own
 		}
 		if field == "" || used[field] {

@@ -330,7 +330,7 @@ func (s *Store) UpdateFields(ctx context.Context, id string, set map[string]any)
 			return err
 		}
 		for k, v := range set {
-			if k == "id" || k == "kind" || k == "street" || k == "community" || !validFieldKey(k) {
+			if k == "id" || k == "kind" || k == "street" || k == "community" || !policy.ValidFieldKey(k) {
 				return fmt.Errorf("field %q cannot be set: %w", k, ErrInput)
 			}
 			if v == nil {
@@ -390,19 +390,4 @@ func (s *Store) announce(ctx context.Context, ids []string) {
 		msg = store.Resync
 	}
 	_ = s.db.Publish(ctx, Topic, msg)
-}
-
-func validFieldKey(k string) bool {
-	if k == "" || strings.HasPrefix(k, "__") {
-		return false
-	}
-	for i, r := range k {
-		switch {
-		case r == '_', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
-		case r >= '0' && r <= '9' && i > 0:
-		default:
-			return false
-		}
-	}
-	return true
 }
