@@ -107,7 +107,6 @@ func BenchmarkMatch100k(b *testing.B) {
 	b.ReportMetric(float64(matches), "matches")
 }
 
-
 // BenchmarkRematchOne is one changed profile matched again against the
 // 50 policies (the target is 1 ms); the evaluator's cached leaf
 // values are dropped by a new profile, as they are for a real change.
