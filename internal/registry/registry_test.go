@@ -312,3 +312,22 @@ func TestImportInterrupted(t *testing.T) {
 		}
 	})
 }
+
+// TestImportRunawayLine: a JSONL line longer than policy.MaxLine is
+// reported and skipped without being held in memory; the lines around it
+// import.
+func TestImportRunawayLine(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, store.SQLite, sets...)
+	s := newStore(t, db)
+	in := `{"id":"P-1","id_number":"` + goodID + `"}` + "\n" +
+		`{"id":"P-2","note":"` + strings.Repeat("长", policy.MaxLine) + `"}` + "\n" +
+		`{"id":"P-3","id_number":"110105194912310011"}` + "\n"
+	rep, err := s.Import(context.Background(), strings.NewReader(in), "jsonl", "big.jsonl", 0, ImportOptions{Kind: policy.Person})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Created != 2 || len(rep.Problems) != 1 || rep.Problems[0].Line != 2 || !strings.Contains(rep.Problems[0].Message, "longer than 1024 KiB") {
+		t.Fatalf("%+v", rep)
+	}
+}
