@@ -189,3 +189,15 @@ func MonthsSince(d, asOf Day) int {
 
 // DaysUntil is the number of days from asOf to d, negative when d is past.
 func DaysUntil(d, asOf Day) int { return d.Ordinal() - asOf.Ordinal() }
+
+// BirthDayForAge is a birth date for someone said to be age (周岁) on
+// asOf — the chat hears "我爸85岁了", not a date: the latest day that age
+// allows, so that age() of it on asOf is exactly age.
+// (On 29 February that is 28 February of a year without one.)
+func BirthDayForAge(age int, asOf Day) Day {
+	d := Day{asOf.Y - age, asOf.M, asOf.D}
+	if d.D > daysIn(d.Y, d.M) {
+		d.D = daysIn(d.Y, d.M)
+	}
+	return d
+}

@@ -84,6 +84,18 @@ func TestDateHelpers(t *testing.T) {
 	}
 }
 
+func TestBirthDayForAge(t *testing.T) {
+	t.Parallel()
+	for _, on := range []string{"2026-03-01", "2024-02-29", "2026-12-31"} {
+		asOf := MustDay(on)
+		for _, age := range []int{0, 1, 80, 85, 100} {
+			if got := YearsSince(BirthDayForAge(age, asOf), asOf); got != age {
+				t.Errorf("on %s, age %d: born %s is %d", on, age, BirthDayForAge(age, asOf), got)
+			}
+		}
+	}
+}
+
 func TestToday(t *testing.T) {
 	t.Parallel()
 	// 16:30 UTC is already the next day in Beijing.
