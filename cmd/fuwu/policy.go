@@ -18,7 +18,6 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/eligibility"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/policy"
-	"github.com/fuwu-gov/fuwu/internal/privacy"
 	"github.com/fuwu-gov/fuwu/internal/registry"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
@@ -93,7 +92,7 @@ func (c *policyCmd) open(ctx context.Context) (*policyEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, err := openPolicyRooms(ctx, db, c.sf.data)
+	e, err := openPolicyRooms(ctx, db, c.sf.data, c.sf.location())
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -102,23 +101,19 @@ func (c *policyCmd) open(ctx context.Context) (*policyEnv, error) {
 }
 
 // openPolicyRooms makes the library, the registries and the stored
-// results over db (the sealing key comes from the data folder, as for
-// appointments).
-func openPolicyRooms(ctx context.Context, db *store.DB, dataDir string) (*policyEnv, error) {
-	r, err := openRooms(ctx, db, kb.NewStore(db), dataDir, false)
+// results over db, counting days in zone (the sealing key comes from the
+// data folder, as for appointments).
+func openPolicyRooms(ctx context.Context, db *store.DB, dataDir string, zone *time.Location) (*policyEnv, error) {
+	r, err := openRooms(ctx, db, kb.NewStore(db), dataDir, zone, false)
 	if err != nil {
 		return nil, err
 	}
-	keys, err := privacy.LoadKeys(dataDir)
-	if err != nil {
-		return nil, err
-	}
-	e := &policyEnv{db: db, lib: policy.NewLibrary(db), audit: audit.New(db)}
-	e.reg = registry.New(db, keys, e.audit)
+	e := &policyEnv{db: db, lib: policy.NewLibrary(db).WithClock(now, zone), audit: audit.New(db).WithClock(now, zone)}
+	e.reg = registry.New(db, r.keys, e.audit).WithClock(now)
 	if e.live, err = policy.NewLive(ctx, e.lib); err != nil {
 		return nil, err
 	}
-	e.svc = eligibility.New(db, e.live, e.reg, r.doorstep, e.audit, eligibility.Config{})
+	e.svc = eligibility.New(db, e.live, e.reg, r.doorstep, e.audit, eligibility.Config{Now: now, Location: zone})
 	return e, nil
 }
 
@@ -234,7 +229,7 @@ func (c *policyCmd) match(ctx context.Context, args []string) error {
 	if len(pos) > 0 {
 		return &exitError{code: 2, msg: fmt.Sprintf("unexpected argument %q (files are given with --policies and --profiles)", pos[0])}
 	}
-	asOf := policy.Today(time.Now())
+	asOf := policy.Today(now(), c.sf.location())
 	if *asOfText != "" {
 		if asOf, err = policy.ParseDay(*asOfText); err != nil {
 			return &exitError{code: 2, msg: "--as-of: " + err.Error()}

@@ -26,8 +26,8 @@ const (
 // in the background, so that the server starts at once — empty registries
 // get the generated residents and enterprises; the stored results are
 // then kept current from change notifications until bg ends.
-func openPolicyApp(ctx, bg context.Context, db *store.DB, dataDir string, demo bool) (*policyEnv, error) {
-	e, err := openPolicyRooms(ctx, db, dataDir)
+func openPolicyApp(ctx, bg context.Context, db *store.DB, dataDir string, zone *time.Location, demo bool) (*policyEnv, error) {
+	e, err := openPolicyRooms(ctx, db, dataDir, zone)
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +40,7 @@ func openPolicyApp(ctx, bg context.Context, db *store.DB, dataDir string, demo b
 	pc, rc := db.Subscribe(policy.Topic), db.Subscribe(registry.Topic)
 	go func() {
 		if demo {
-			if err := loadRegistryDemo(bg, e, policy.Today(time.Now())); err != nil && bg.Err() == nil {
+			if err := loadRegistryDemo(bg, e, e.lib.Today()); err != nil && bg.Err() == nil {
 				slog.Error("demo registries not loaded", "err", err)
 			}
 		}

@@ -59,7 +59,7 @@ func setupBench(b *testing.B, db *store.DB, persons int) *env {
 	b.Helper()
 	e := setupDemo(b, db)
 	ctx := context.Background()
-	day := policy.Today(e.clk.Now())
+	day := policy.Today(e.clk.Now(), nil)
 	var pb, eb bytes.Buffer
 	if err := registry.GeneratePersons(&pb, 1, persons, day); err != nil {
 		b.Fatal(err)

@@ -57,7 +57,8 @@ var (
 
 // Config tunes a Service.
 type Config struct {
-	Now func() time.Time // default time.Now
+	Now      func() time.Time // default time.Now
+	Location *time.Location   // the zone days begin in; default clock.Default
 }
 
 // Service keeps and serves the stored results.
@@ -68,6 +69,7 @@ type Service struct {
 	doorstep *doorstep.Service
 	audit    *audit.Log
 	now      func() time.Time
+	zone     *time.Location
 }
 
 // New makes a Service. doorstep may be nil (no door-to-door outreach).
@@ -75,11 +77,11 @@ func New(db *store.DB, live *policy.Live, reg *registry.Store, ds *doorstep.Serv
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Service{db: db, live: live, reg: reg, doorstep: ds, audit: log, now: cfg.Now}
+	return &Service{db: db, live: live, reg: reg, doorstep: ds, audit: log, now: cfg.Now, zone: cfg.Location}
 }
 
 // Today is the district's day by the service's clock.
-func (s *Service) Today() policy.Day { return policy.Today(s.now()) }
+func (s *Service) Today() policy.Day { return policy.Today(s.now(), s.zone) }
 
 // Live is the live policy set the service matches with.
 func (s *Service) Live() *policy.Live { return s.live }

@@ -76,7 +76,7 @@ func setup(t *testing.T, db *store.DB) *env {
 	if _, err := ds.SyncCatalogue(ctx, "system"); err != nil {
 		t.Fatal(err)
 	}
-	lib := policy.NewLibrary(db).WithClock(clk.Now)
+	lib := policy.NewLibrary(db).WithClock(clk.Now, nil)
 	if rep, err := lib.Import(ctx, strings.NewReader(policies), "policies.jsonl", policy.ImportOptions{State: policy.Published, Actor: "admin"}); err != nil || len(rep.Problems) > 0 {
 		t.Fatal(err, rep.Problems)
 	}
@@ -105,7 +105,7 @@ func setupDemo(t testing.TB, db *store.DB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lib := policy.NewLibrary(db).WithClock(clk.Now)
+	lib := policy.NewLibrary(db).WithClock(clk.Now, nil)
 	f, err := data.Policy().Open("fields.json")
 	if err != nil {
 		t.Fatal(err)
@@ -458,7 +458,7 @@ func setupReplica(t *testing.T, db *store.DB) *env {
 	ctx := context.Background()
 	clk := newClock()
 	keys, _ := privacy.NewKeys(bytes.Repeat([]byte{3}, 32))
-	lib := policy.NewLibrary(db).WithClock(clk.Now)
+	lib := policy.NewLibrary(db).WithClock(clk.Now, nil)
 	reg := registry.New(db, keys, audit.New(db)).WithClock(clk.Now)
 	live, err := policy.NewLive(ctx, lib)
 	if err != nil {

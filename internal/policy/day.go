@@ -3,6 +3,8 @@ package policy
 import (
 	"fmt"
 	"time"
+
+	"github.com/fuwu-gov/fuwu/internal/clock"
 )
 
 // Day is a calendar day (the as-of date of a match, a birth date, a
@@ -57,11 +59,14 @@ func DayOf(t time.Time) Day {
 	return Day{y, int(m), d}
 }
 
-// Zone is the district's time zone: "today" is a day in Beijing time.
-var Zone = time.FixedZone("CST", 8*3600)
-
-// Today is the day it is in the district at instant now.
-func Today(now time.Time) Day { return DayOf(now.In(Zone)) }
+// Today is the day it is at instant now in the district's zone (nil:
+// clock.Default, Asia/Shanghai).
+func Today(now time.Time, zone *time.Location) Day {
+	if zone == nil {
+		zone = clock.Default
+	}
+	return DayOf(now.In(zone))
+}
 
 // IsZero reports whether d is the zero Day (no date).
 func (d Day) IsZero() bool { return d == Day{} }

@@ -99,7 +99,7 @@ func TestBirthDayForAge(t *testing.T) {
 func TestToday(t *testing.T) {
 	t.Parallel()
 	// 16:30 UTC is already the next day in Beijing.
-	if got := Today(time.Date(2026, 3, 1, 16, 30, 0, 0, time.UTC)); got != MustDay("2026-03-02") {
+	if got := Today(time.Date(2026, 3, 1, 16, 30, 0, 0, time.UTC), nil); got != MustDay("2026-03-02") {
 		t.Errorf("Today = %s", got)
 	}
 }

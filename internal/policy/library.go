@@ -117,15 +117,20 @@ type Revision struct {
 // service items), and no policy is stored whose expressions do not
 // compile against the field schema.
 type Library struct {
-	db  *store.DB
-	now func() time.Time
+	db   *store.DB
+	now  func() time.Time
+	zone *time.Location
 }
 
 // NewLibrary wraps a database migrated with Migrations.
 func NewLibrary(db *store.DB) *Library { return &Library{db: db, now: time.Now} }
 
-// WithClock makes the library stamp changes with now (tests).
-func (l *Library) WithClock(now func() time.Time) *Library { l.now = now; return l }
+// WithClock makes the library stamp changes with now and count days in
+// zone (nil: clock.Default).
+func (l *Library) WithClock(now func() time.Time, zone *time.Location) *Library {
+	l.now, l.zone = now, zone
+	return l
+}
 
 // DB is the library's database (for subscriptions).
 func (l *Library) DB() *store.DB { return l.db }
@@ -133,7 +138,7 @@ func (l *Library) DB() *store.DB { return l.db }
 func (l *Library) stamp() store.Time { return store.T(l.now()) }
 
 // Today is the district's day now, by the library's clock.
-func (l *Library) Today() Day { return Today(l.now()) }
+func (l *Library) Today() Day { return Today(l.now(), l.zone) }
 
 func contentHash(p *Policy) (string, []byte, error) {
 	b, err := json.Marshal(p)

@@ -14,10 +14,10 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
 )
 
-var clock = time.Date(2026, 11, 30, 2, 0, 0, 0, time.UTC)
+var testNow = time.Date(2026, 11, 30, 2, 0, 0, 0, time.UTC)
 
 func newLibrary(t testing.TB, db *store.DB) *Library {
-	return NewLibrary(db).WithClock(func() time.Time { return clock })
+	return NewLibrary(db).WithClock(func() time.Time { return testNow }, nil)
 }
 
 func demoSchema(t testing.TB) Schema {
