@@ -1,0 +1,142 @@
+package assistant
+
+import (
+	"math"
+	"strings"
+
+	"github.com/fuwu-gov/fuwu/internal/search"
+)
+
+// movement words mean a question about another place still concerns this
+// district: moving insurance, a household or a claim between them.
+var movement = []string{"深圳", "福田", "转", "迁", "回", "异地", "老家", "外地", "备案", "报销", "结算", "来深", "过来", "投靠"}
+
+// elsewhere reports a place outside the district in a question that does
+// not tie it to the district.
+func (as *Assistant) elsewhere(norm string) (string, bool) {
+	for _, m := range movement {
+		if strings.Contains(norm, m) {
+			return "", false
+		}
+	}
+	for _, p := range as.places {
+		if strings.Contains(norm, p) {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+// explained measures how much of the question the best items account
+// for: the question's dictionary words (weighted by how rare they are in
+// everyday Chinese), and the share of them matched directly or through a
+// synonym or a pinyin correction. It also returns the most salient word
+// nothing accounts for. A question about 护照 or 驾驶证 matches 换领 in
+// the catalogue but leaves its main word unexplained.
+func (as *Assistant) explained(content string, q search.Query, hits []search.Hit) (float64, string) {
+	matched := map[string]bool{}
+	for i, h := range hits {
+		if i >= 3 {
+			break
+		}
+		for _, w := range h.Terms {
+			matched[w] = true
+		}
+	}
+	// Phrases and windows whose expansions matched explain their words.
+	var produced []string
+	for _, t := range q.Words {
+		if t.Source != search.FromQuery && matched[t.Text] {
+			produced = append(produced, strings.Split(t.From, "|")...)
+		}
+	}
+	var total, have, worst float64
+	unknown := ""
+	for _, w := range as.a.Words(content) {
+		sal := as.salience(w)
+		total += sal
+		ok := matched[w]
+		for _, p := range produced {
+			if strings.Contains(p, w) || strings.Contains(w, p) {
+				ok = true
+			}
+		}
+		if !ok {
+			for m := range matched {
+				if len([]rune(m)) >= 2 && strings.Contains(w, m) {
+					ok = true // 公积金贷款 explained by 公积金
+				}
+			}
+		}
+		if ok {
+			have += sal
+		} else if sal > worst {
+			worst, unknown = sal, w
+		}
+	}
+	if total == 0 {
+		return 1, ""
+	}
+	return have / total, unknown
+}
+
+// documentSuffix ends the names of certificates and cards.
+var documentSuffix = []string{"证", "照", "卡", "簿", "本"}
+
+// unexplainedDocument returns a certificate the question is about that no
+// candidate accounts for (护照, 驾驶证, 港澳通行证): the catalogue then
+// only matched the action (换领, 续签), not the thing.
+func (as *Assistant) unexplainedDocument(content string, q search.Query, hits []search.Hit) string {
+	for _, w := range as.a.Words(content) {
+		rs := []rune(w)
+		if len(rs) < 2 || as.a.IsLexicon(w) {
+			continue
+		}
+		isDoc := false
+		for _, suf := range documentSuffix {
+			if strings.HasSuffix(w, suf) {
+				isDoc = true
+			}
+		}
+		if !isDoc {
+			continue
+		}
+		if share, _ := as.explained(w, q, hits); share == 0 {
+			return w
+		}
+	}
+	return ""
+}
+
+// salience weighs a dictionary word by its rarity: a rare word says more
+// about what the question is about than a common one. Single characters
+// (what unknown sequences fall apart into) weigh little; Fuwu's own
+// service words weigh like rare words.
+func (as *Assistant) salience(w string) float64 {
+	if len([]rune(w)) < 2 {
+		return 0.2
+	}
+	if as.a.IsLexicon(w) {
+		return 4
+	}
+	f, ok := as.a.WordFreq(w)
+	if !ok || f <= 0 {
+		return 1
+	}
+	return math.Max(0.3, math.Min(5, math.Log10(4.6e7/f)-2))
+}
+
+// isVague reports a message whose content words are all generic (see
+// lexicon/generic.txt): it asks for something without saying what.
+func (as *Assistant) isVague(content string) bool {
+	words := as.a.Words(content)
+	if len(words) == 0 {
+		return false
+	}
+	for _, w := range words {
+		if !as.generic[w] {
+			return false
+		}
+	}
+	return true
+}

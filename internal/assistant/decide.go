@@ -1,0 +1,107 @@
+package assistant
+
+import (
+	"slices"
+
+	"github.com/fuwu-gov/fuwu/internal/search"
+)
+
+// decide picks the answer, a clarifying question or a polite refusal for
+// a message taken on its own.
+func (as *Assistant) decide(t *turnState, q search.Query) {
+	hits := t.hits
+	if len(hits) == 0 || len(q.Words) == 0 {
+		t.status, t.scope, t.reason = OutOfScope, "nothing", "知识库中没有相关事项"
+		if as.isVague(t.content) {
+			t.status, t.scope = Clarify, ""
+		}
+		return
+	}
+	top := hits[0]
+	named := top.Coverage >= namedCoverage
+	// A question that names the item only through a synonym (餐厅 →
+	// 食品经营许可证) is still checked for what is not a service question:
+	// "推荐一下附近好吃的餐厅" asks for a restaurant, not a licence.
+	if !named || !namesInOwnWords(top, q) {
+		if hs := as.scope.match(t.in.norm); len(hs) > 0 {
+			t.status, t.scope, t.reason = OutOfScope, hs[0].label, "非政务服务问题："+hs[0].cue
+			return
+		}
+	}
+	if !named {
+		if p, ok := as.elsewhere(t.in.norm); ok {
+			t.status, t.scope, t.reason = OutOfScope, "place", "其他地区的事项："+p
+			return
+		}
+		share, unknown := as.explained(t.content, q, hits)
+		if share < explainedShare && top.Score < weakScore && top.Coverage < switchCoverage {
+			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有该事项："+unknown
+			return
+		}
+		if doc := as.unexplainedDocument(t.content, q, hits); doc != "" {
+			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有该证件："+doc
+			return
+		}
+	}
+	// A question made only of generic words (证明, 补办, 注销) names no
+	// item: ask which.
+	if !named && as.isVague(t.content) {
+		t.status, t.reason = Clarify, "问题过于笼统"
+		for i, h := range hits {
+			if i == 3 || h.Score < 0.5*top.Score {
+				break
+			}
+			t.candidates = append(t.candidates, h)
+		}
+		if len(t.candidates) < 2 {
+			t.candidates = nil
+		}
+		return
+	}
+	// Candidates that score close to the best compete with it.
+	close := []search.Hit{top}
+	for _, h := range hits[1:] {
+		if h.Score >= closeRatio*top.Score && len(close) < 3 {
+			close = append(close, h)
+		}
+	}
+	chosen := top
+	if len(close) > 1 && !named {
+		var ok bool
+		chosen, ok = as.distinguish(t, q, close)
+		if !ok {
+			chosen, ok = as.byContext(t, close)
+		}
+		if !ok && top.Score < weakScore && !slices.ContainsFunc(close, func(h search.Hit) bool { return h.Coverage > 0 }) {
+			// The question names none of them and matches them only weakly
+			// (基金 in their texts): choices would be unrelated to it.
+			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有相关事项："+t.content
+			return
+		}
+		if !ok {
+			t.status, t.candidates = Clarify, close
+			t.reason = "候选事项相近"
+			return
+		}
+	}
+	it, ok := as.cfg.Index.Item(chosen.ID)
+	if !ok {
+		t.status, t.scope = OutOfScope, "nothing"
+		return
+	}
+	t.item, t.status = it, Answered
+	t.faq = as.matchFAQ(it, t.in.norm)
+}
+
+// namesInOwnWords reports whether a name word of the hit is one of the
+// question's own words, not only a synonym or pinyin expansion.
+func namesInOwnWords(h search.Hit, q search.Query) bool {
+	for _, n := range h.NameTerms {
+		for _, w := range q.Words {
+			if w.Text == n && w.Source == search.FromQuery {
+				return true
+			}
+		}
+	}
+	return false
+}

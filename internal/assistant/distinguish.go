@@ -1,0 +1,195 @@
+package assistant
+
+import (
+	"strings"
+
+	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/search"
+)
+
+// distinguish decides between close candidates. A question that says
+// much (more than a few content words) is ranked, not questioned back:
+// the best candidate wins. A short one picks the candidate that alone
+// matched words the others did not (遗失 for 社会保障卡补换 against
+// 社会保障卡申领); when several did, the best of them. When none did, the
+// question names a family of items: if it asks to get something new (办,
+// 申请) and exactly one of them is the basic item rather than a variant
+// (补领, 换领, 续期 …), that one; otherwise it is ambiguous.
+func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hit) (search.Hit, bool) {
+	if as.richness(t.content) > 3 {
+		return close[0], true
+	}
+	// Words are compared by what in the question produced them: 津贴 and
+	// 补贴 matched for one word 补贴 distinguish nothing.
+	origin := map[string][]string{}
+	for _, w := range q.Words {
+		if w.Source == search.FromQuery {
+			origin[w.Text] = []string{w.Text}
+		} else {
+			origin[w.Text] = strings.Split(w.From, "|")
+		}
+	}
+	count := map[string]int{}
+	origins := make([]map[string]bool, len(close))
+	for i, h := range close {
+		origins[i] = map[string]bool{}
+		for _, w := range h.Terms {
+			if as.a.IsStop(w) || len([]rune(w)) < 2 {
+				continue
+			}
+			for _, o := range origin[w] {
+				origins[i][o] = true
+			}
+		}
+		for o := range origins[i] {
+			count[o]++
+		}
+	}
+	// One candidate accounting for everything any other does, and more.
+	for i, h := range close {
+		wins := len(origins[i]) > 0
+		for j := range close {
+			if i != j && !(len(origins[j]) < len(origins[i]) && subset(origins[j], origins[i])) {
+				wins = false
+				break
+			}
+		}
+		if wins {
+			return h, true
+		}
+	}
+	for i, h := range close {
+		for o := range origins[i] {
+			if count[o] == 1 {
+				return h, true // close is best first: the best with words of its own
+			}
+		}
+	}
+	// Of a pair, an item for a group the question does not mention gives
+	// way to the one for everyone (a general item and its version for a
+	// group is the usual pair; with more candidates, the question is
+	// simply vague).
+	if len(close) == 2 {
+		a, b := as.restricted(close[0].Name, q), as.restricted(close[1].Name, q)
+		if a != b {
+			if a {
+				return close[1], true
+			}
+			return close[0], true
+		}
+	}
+	asksVariant := false
+	for _, w := range q.Words {
+		if as.variants[w.Text] {
+			asksVariant = true
+		}
+	}
+	if asksVariant || !hasAny(t.in.norm, wantNew) {
+		return search.Hit{}, false
+	}
+	var base []search.Hit
+	for _, h := range close {
+		if !as.isVariant(h.Name) {
+			base = append(base, h)
+		}
+	}
+	if len(base) == 1 {
+		return base[0], true
+	}
+	return search.Hit{}, false
+}
+
+// wantNew are words of getting something for the first time.
+var wantNew = []string{"办", "申请", "申领", "领", "开通", "注册", "新"}
+
+// richness counts the content words of a message that carry meaning.
+func (as *Assistant) richness(content string) int {
+	n := 0
+	for _, w := range as.a.Words(content) {
+		if as.salience(w) >= 1 {
+			n++
+		}
+	}
+	return n
+}
+
+// byContext settles an ambiguous new question from the conversation: the
+// one candidate that mentions the item just discussed ("拿到之后怎么上户口"
+// after 出生医学证明 means 新生儿入户, whose materials list it) or shares
+// a word of its name (公积金 after 养老金（退休）: 住房公积金提取（退休）).
+func (as *Assistant) byContext(t *turnState, close []search.Hit) (search.Hit, bool) {
+	cur, ok := as.cfg.Index.Item(t.state.Item)
+	if !ok {
+		return search.Hit{}, false
+	}
+	var words []string
+	for _, w := range as.a.Segment(as.a.Normalize(cur.Name)) {
+		if len([]rune(w)) >= 2 && !as.a.IsStop(w) {
+			words = append(words, w)
+		}
+	}
+	best, bestN, ties := search.Hit{}, 0, 0
+	for _, h := range close {
+		it, ok := as.cfg.Index.Item(h.ID)
+		if !ok || it.ID == cur.ID {
+			continue
+		}
+		text := as.a.Normalize(itemText(it))
+		n := 0
+		for _, w := range words {
+			if strings.Contains(text, w) {
+				n++
+			}
+		}
+		switch {
+		case n > bestN:
+			best, bestN, ties = h, n, 1
+		case n == bestN && n > 0:
+			ties++
+		}
+	}
+	return best, bestN > 0 && ties == 1
+}
+
+func itemText(it *kb.Item) string {
+	var b strings.Builder
+	b.WriteString(it.Name + " " + it.Summary)
+	for _, c := range it.Conditions {
+		b.WriteString(" " + c)
+	}
+	for _, m := range it.Materials {
+		b.WriteString(" " + m.Name)
+	}
+	return b.String()
+}
+
+// restricted reports whether an item's name names a group of people that
+// none of the question's words (or their synonyms) mention.
+func (as *Assistant) restricted(name string, q search.Query) bool {
+	norm := as.a.Normalize(name)
+	for _, g := range as.audiences {
+		if !strings.Contains(norm, g) {
+			continue
+		}
+		mentioned := false
+		for _, w := range q.Words {
+			if strings.Contains(w.Text, g) || strings.Contains(g, w.Text) && len([]rune(w.Text)) >= 2 {
+				mentioned = true
+			}
+		}
+		if !mentioned {
+			return true
+		}
+	}
+	return false
+}
+
+func (as *Assistant) isVariant(name string) bool {
+	norm := as.a.Normalize(name)
+	for v := range as.variants {
+		if strings.Contains(norm, v) {
+			return true
+		}
+	}
+	return false
+}

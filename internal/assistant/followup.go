@@ -1,0 +1,63 @@
+package assistant
+
+import (
+	"context"
+	"strings"
+
+	"github.com/fuwu-gov/fuwu/internal/search"
+)
+
+// staysOn reports whether a message continues with the current item:
+// it says nothing of an item (a pure follow-up such as "要带什么"), or the
+// current item still fits it well, or nothing else is clearly named.
+func (as *Assistant) staysOn(cur string, q search.Query, hits []search.Hit) bool {
+	if len(q.Words) == 0 || len(hits) == 0 {
+		return true
+	}
+	top := hits[0]
+	if top.ID == cur {
+		return true
+	}
+	for _, h := range hits {
+		if h.ID == cur && h.Score >= stayRatio*top.Score {
+			return true
+		}
+	}
+	return top.Coverage < switchCoverage
+}
+
+// pickCandidate resolves the answer to a clarifying question: an ordinal
+// ("第二个", "2"), or words of one candidate's name.
+func (as *Assistant) pickCandidate(ctx context.Context, norm string, cands []string) (string, bool) {
+	ordinals := [][]string{{"第一", "1", "一个", "前者", "头一个"}, {"第二", "2", "后者"}, {"第三", "3"}}
+	trimmed := strings.Trim(norm, " .,!?~")
+	for i, words := range ordinals {
+		if i >= len(cands) {
+			break
+		}
+		for _, w := range words {
+			if trimmed == w || strings.HasPrefix(trimmed, w+"个") || strings.HasPrefix(trimmed, "第"+w) || (len([]rune(w)) > 1 && strings.Contains(trimmed, w)) {
+				return cands[i], true
+			}
+		}
+	}
+	// The candidate whose name the message covers best.
+	best, bestScore := "", 0.0
+	for _, id := range cands {
+		it, ok := as.cfg.Index.Item(id)
+		if !ok {
+			continue
+		}
+		if as.a.Normalize(it.Name) == trimmed {
+			return id, true
+		}
+		s := overlap(bigramSet(as.a.Normalize(it.Name)), bigramSet(norm))
+		if s > bestScore {
+			best, bestScore = id, s
+		}
+	}
+	if bestScore >= 0.34 {
+		return best, true
+	}
+	return "", false
+}
