@@ -17,19 +17,6 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/kb"
 )
 
-func init() { addRoutes(adminRoutes) }
-
-func adminRoutes(s *Server) {
-	s.public("GET /admin/login", s.loginPage)
-	s.public("POST /admin/login", s.loginPost)
-	s.public("POST /admin/logout", s.logout)
-	s.staff("GET /admin", auth.ViewConsole, s.dashboard)
-	s.staff("GET /admin/users", auth.ManageUsers, s.usersPage)
-	s.staff("POST /admin/users", auth.ManageUsers, s.userAdd)
-	s.staff("POST /admin/users/{id}", auth.ManageUsers, s.userUpdate)
-	s.staff("POST /admin/users/{id}/password", auth.ManageUsers, s.userPassword)
-}
-
 // consolePage is s.page for the staff layout.
 func (s *Server) consolePage(r *http.Request, nav, title string, data any) Page {
 	p := s.page(r, title, data)

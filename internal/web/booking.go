@@ -13,36 +13,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/booking"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 )
-
-func init() { addRoutes(bookingRoutes) }
-
-// bookingRoutes are the appointment pages and API; absent when the server
-// has no booking service.
-func bookingRoutes(s *Server) {
-	if s.cfg.Booking == nil {
-		return
-	}
-	s.public("GET /booking", s.bookingPage)
-	s.public("POST /booking", s.bookingSubmit)
-	s.public("GET /booking/lookup", s.bookingLookup)
-	s.public("POST /booking/cancel", s.bookingCancel)
-	s.public("POST /booking/reschedule", s.bookingReschedule)
-
-	s.public("GET /api/v1/booking/halls", s.apiBookingHalls)
-	s.public("GET /api/v1/booking/days", s.apiBookingDays)
-	s.public("GET /api/v1/booking/slots", s.apiBookingSlots)
-	s.public("POST /api/v1/bookings", s.apiBook)
-	s.public("GET /api/v1/bookings/{code}", s.apiBookingGet)
-	s.public("POST /api/v1/bookings/{code}/cancel", s.apiBookingCancel)
-	s.public("POST /api/v1/bookings/{code}/reschedule", s.apiBookingReschedule)
-
-	s.staff("GET /admin/booking", auth.ManageBookings, s.adminBooking)
-	s.staff("POST /admin/booking/{code}/{action}", auth.ManageBookings, s.adminBookingAction)
-}
 
 // userMessage is a refusal's resident-facing text, or a generic one.
 func userMessage(err error) (int, string) {
@@ -128,9 +101,6 @@ func (s *Server) renderBooking(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (s *Server) bookingSubmit(w http.ResponseWriter, r *http.Request) {
-	if s.rateLimited(w, r) {
-		return
-	}
 	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	b, err := s.cfg.Booking.Book(r.Context(), booking.Request{HallID: f("hall"), ItemID: f("item"), Day: f("day"), Start: f("start"),
 		Name: f("name"), Mobile: f("mobile"), IDNumber: f("id_number"), Channel: "web"})
@@ -351,9 +321,6 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 }
 
 func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) {
-	if s.rateLimited(w, r) {
-		return
-	}
 	var in apiBookRequest
 	if !readJSON(w, r, &in) {
 		return

@@ -10,14 +10,6 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/kb"
 )
 
-func init() { addRoutes(catalogueRoutes) }
-
-func catalogueRoutes(s *Server) {
-	s.public("GET /items", s.itemsPage)
-	s.public("GET /items/{id}", s.itemPage)
-	s.public("GET /api/v1/items/{id}", s.apiItem)
-}
-
 type themeCount struct {
 	Name  string
 	Count int

@@ -19,38 +19,6 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/kb"
 )
 
-func init() { addRoutes(chatRoutes) }
-
-func chatRoutes(s *Server) {
-	s.public("GET /{$}", s.chatPage)
-	s.public("POST /chat", s.chatForm)
-	s.public("POST /chat/stream", s.chatPageStream)
-	s.public("POST /feedback", s.feedbackForm)
-	s.public("POST /prefs", s.prefs)
-
-	s.public("POST /api/v1/chat", s.apiChat)
-	s.public("POST /api/v1/chat/stream", s.apiChatStream)
-	s.public("GET /api/v1/conversations/{id}", s.apiConversation)
-	s.public("POST /api/v1/feedback", s.apiFeedback)
-	s.public("POST /api/v1/transcribe", s.apiTranscribe)
-	s.public("GET /api/openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
-		_, _ = w.Write(openAPI)
-	})
-	s.public("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = w.Write([]byte("ok\n"))
-	})
-	s.public("GET /readyz", s.readyz)
-	s.public("GET /metrics", s.metricsEndpoint)
-	s.public("GET /static/", s.static)
-	s.public("GET /favicon.ico", s.favicon)
-	// Anything else: a page in Chinese rather than Go's plain 404 text.
-	s.public("/", func(w http.ResponseWriter, r *http.Request) {
-		s.renderError(w, r, http.StatusNotFound, "页面不存在。")
-	})
-}
-
 // maxMessage is the longest message accepted, in characters.
 const maxMessage = 500
 
@@ -235,9 +203,6 @@ func (s *Server) ask(ctx context.Context, req assistant.Request) (assistant.Repl
 
 // chatForm is the chat without JavaScript: post, answer, redirect back.
 func (s *Server) chatForm(w http.ResponseWriter, r *http.Request) {
-	if s.rateLimited(w, r) {
-		return
-	}
 	conv := r.FormValue("conversation_id")
 	msg, err := checkMessage(r.FormValue("message"))
 	if err != nil {
@@ -333,9 +298,6 @@ type turnEvent struct {
 // Server-Sent Events ending with the server-rendered turn ("turn"), so the
 // page shows exactly what the no-script page would.
 func (s *Server) chatPageStream(w http.ResponseWriter, r *http.Request) {
-	if s.rateLimited(w, r) {
-		return
-	}
 	conv := r.FormValue("conversation_id")
 	msg, err := checkMessage(r.FormValue("message"))
 	if err != nil {
@@ -501,9 +463,6 @@ func (s *Server) apiChat(w http.ResponseWriter, r *http.Request) {
 		s.apiChatStream(w, r)
 		return
 	}
-	if s.rateLimited(w, r) {
-		return
-	}
 	req, ok := s.readChat(w, r)
 	if !ok {
 		return
@@ -523,9 +482,6 @@ func (s *Server) apiChat(w http.ResponseWriter, r *http.Request) {
 // apiChatStream streams "delta" events ({"text"}) and ends with one
 // "reply" event holding the same object /api/v1/chat returns (or "error").
 func (s *Server) apiChatStream(w http.ResponseWriter, r *http.Request) {
-	if s.rateLimited(w, r) {
-		return
-	}
 	req, ok := s.readChat(w, r)
 	if !ok {
 		return
@@ -615,9 +571,6 @@ func (s *Server) apiTranscribe(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusNotFound, "本服务未配置语音识别")
 		return
 	}
-	if s.rateLimited(w, r) {
-		return
-	}
 	f, hdr, err := r.FormFile("audio")
 	if err != nil {
 		writeJSONError(w, http.StatusBadRequest, "请上传录音（表单字段 audio，不超过 25 MB）")
@@ -633,24 +586,6 @@ func (s *Server) apiTranscribe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"text": text})
-}
-
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
-	defer cancel()
-	var err error
-	if s.cfg.Ready != nil {
-		err = s.cfg.Ready(ctx)
-	} else {
-		_, err = s.cfg.KB.Count(ctx)
-	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if err != nil {
-		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprintf(w, "not ready: %v\n", err)
-		return
-	}
-	_, _ = w.Write([]byte("ready\n"))
 }
 
 // static serves the embedded assets, cacheable for an hour.

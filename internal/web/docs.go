@@ -15,14 +15,12 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
 
-	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/gongwen"
 )
 
@@ -31,18 +29,6 @@ import (
 // preview and .docx (GB/T 9704), .txt and .md downloads. Everything comes
 // from package gongwen; a configured model (Config.DocModel) writes draft
 // bodies and may add its typo suggestions to a check.
-
-func init() { addRoutes(docsRoutes) }
-
-func docsRoutes(s *Server) {
-	s.docs = &docsRoom{sem: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))}
-	s.staff("GET /admin/docs", auth.ViewConsole, s.docsHome)
-	s.staff("GET /admin/docs/check", auth.ViewConsole, s.docsCheckPage)
-	s.staff("POST /admin/docs/check", auth.ViewConsole, s.docsCheck)
-	s.staff("GET /admin/docs/draft", auth.ViewConsole, s.docsDraftPage)
-	s.staff("POST /admin/docs/draft", auth.ViewConsole, s.docsDraft)
-	s.staff("POST /admin/docs/export", auth.ViewConsole, s.docsExport)
-}
 
 // docsRoom holds what the document pages share: the key that signs a
 // draft between preview and download, and a bound on checks running at

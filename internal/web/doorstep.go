@@ -9,37 +9,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 )
-
-func init() { addRoutes(doorstepRoutes) }
-
-// doorstepRoutes are the door-to-door pages and API; absent when the
-// server has no doorstep service.
-func doorstepRoutes(s *Server) {
-	if s.cfg.Doorstep == nil {
-		return
-	}
-	s.public("GET /doorstep", s.doorstepPage)
-	s.public("POST /doorstep", s.doorstepSubmit)
-	s.public("GET /doorstep/lookup", s.doorstepLookupPage)
-	s.public("POST /doorstep/lookup", s.doorstepLookup)
-	s.public("POST /doorstep/cancel", s.doorstepCancel)
-
-	s.public("GET /api/v1/doorstep/catalogue", s.apiDoorstepCatalogue)
-	s.public("POST /api/v1/doorstep/requests", s.apiDoorstepSubmit)
-	s.public("POST /api/v1/doorstep/requests/lookup", s.apiDoorstepLookup)
-
-	s.staff("GET /admin/doorstep", auth.Dispatch, s.adminDoorstep)
-	s.staff("GET /admin/doorstep/export.xlsx", auth.Dispatch, s.adminDoorstepExport)
-	s.staff("GET /admin/doorstep/specialists", auth.Dispatch, s.adminSpecialists)
-	s.staff("POST /admin/doorstep/specialists", auth.Dispatch, s.adminSpecialistAdd)
-	s.staff("POST /admin/doorstep/catalogue", auth.Dispatch, s.adminDoorstepCatalogue)
-	s.staff("GET /admin/doorstep/{id}", auth.Dispatch, s.adminDoorstepRequest)
-	s.staff("POST /admin/doorstep/{id}/{action}", auth.Dispatch, s.adminDoorstepAction)
-}
 
 type doorstepPageData struct {
 	Groups []doorstep.ThemeGroup
@@ -92,9 +64,6 @@ func (s *Server) renderDoorstep(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (s *Server) doorstepSubmit(w http.ResponseWriter, r *http.Request) {
-	if s.rateLimited(w, r) {
-		return
-	}
 	if err := r.ParseForm(); err != nil {
 		s.renderError(w, r, http.StatusBadRequest, "表单无效")
 		return
@@ -136,9 +105,6 @@ func (s *Server) doorstepLookupPage(w http.ResponseWriter, r *http.Request) {
 // doorstepLookup is a POST so that the phone number never sits in a URL
 // (and so in no access log).
 func (s *Server) doorstepLookup(w http.ResponseWriter, r *http.Request) {
-	if s.rateLimited(w, r) {
-		return
-	}
 	d := doorstepLookupData{Number: strings.TrimSpace(r.PostFormValue("number"))}
 	req, err := s.cfg.Doorstep.Lookup(r.Context(), d.Number, r.PostFormValue("phone"))
 	p := s.page(r, "上门办进度查询", d)
@@ -153,9 +119,6 @@ func (s *Server) doorstepLookup(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) doorstepCancel(w http.ResponseWriter, r *http.Request) {
-	if s.rateLimited(w, r) {
-		return
-	}
 	d := doorstepLookupData{Number: strings.TrimSpace(r.PostFormValue("number"))}
 	req, err := s.cfg.Doorstep.CancelByApplicant(r.Context(), d.Number, r.PostFormValue("phone"), strings.TrimSpace(r.PostFormValue("reason")))
 	p := s.page(r, "上门办进度查询", d)
@@ -208,9 +171,6 @@ type apiDoorstepRequest struct {
 }
 
 func (s *Server) apiDoorstepSubmit(w http.ResponseWriter, r *http.Request) {
-	if s.rateLimited(w, r) {
-		return
-	}
 	var in apiDoorstepRequest
 	if !readJSON(w, r, &in) {
 		return
@@ -230,9 +190,6 @@ func (s *Server) apiDoorstepSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiDoorstepLookup(w http.ResponseWriter, r *http.Request) {
-	if s.rateLimited(w, r) {
-		return
-	}
 	var in struct{ Number, Phone string }
 	if !readJSON(w, r, &in) {
 		return

@@ -17,26 +17,6 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/kb"
 )
 
-func init() { addRoutes(knowledgeRoutes) }
-
-func knowledgeRoutes(s *Server) {
-	s.staff("GET /admin/items", auth.EditKnowledge, s.adminItems)
-	s.staff("GET /admin/items/new", auth.EditKnowledge, s.itemNew)
-	s.staff("POST /admin/items/new", auth.EditKnowledge, s.itemCreate)
-	s.staff("GET /admin/items/{id}", auth.EditKnowledge, s.itemEdit)
-	s.staff("POST /admin/items/{id}", auth.EditKnowledge, s.itemSave)
-	s.staff("POST /admin/items/{id}/status", auth.EditKnowledge, s.itemStatus)
-	s.staff("POST /admin/items/{id}/revision", auth.EditKnowledge, s.itemRevision)
-	s.staff("GET /admin/upload", auth.EditKnowledge, s.uploadPage)
-	s.staff("POST /admin/upload", auth.EditKnowledge, s.upload)
-	s.staff("GET /admin/faq", auth.EditKnowledge, s.faqPage)
-	s.staff("POST /admin/faq", auth.EditKnowledge, s.faqSave)
-	s.staff("GET /admin/halls", auth.EditKnowledge, s.hallsPage)
-	s.staff("GET /admin/halls/{id}", auth.EditKnowledge, s.hallEdit)
-	s.staff("POST /admin/halls/{id}", auth.EditKnowledge, s.hallSave)
-	s.staff("POST /admin/halls/{id}/change", auth.Publish, s.hallChangeAction)
-}
-
 type adminItemsData struct {
 	Items  []kb.Record
 	Status string

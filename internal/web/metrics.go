@@ -1,7 +1,6 @@
 package web
 
 import (
-	"crypto/subtle"
 	"fmt"
 	"io"
 	"math"
@@ -104,33 +103,6 @@ func (m *Metrics) AnswerCounts() map[assistant.Status]uint64 {
 		out[k] = v
 	}
 	return out
-}
-
-// metricsEndpoint is /metrics on the public address: only for a scraper
-// holding the metrics token. Without a token configured it does not exist
-// there (404); metrics are then served by MetricsHandler on its own
-// address.
-func (s *Server) metricsEndpoint(w http.ResponseWriter, r *http.Request) {
-	tok := s.cfg.MetricsToken
-	if tok == "" {
-		s.renderError(w, r, http.StatusNotFound, "页面不存在。")
-		return
-	}
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(tok)) != 1 {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
-		http.Error(w, "unauthorized\n", http.StatusUnauthorized)
-		return
-	}
-	s.metrics.handler(w, r)
-}
-
-// MetricsHandler serves /metrics alone, without a token, for a listener
-// on an internal address (fuwu serve --metrics-addr).
-func (s *Server) MetricsHandler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /metrics", s.metrics.handler)
-	return mux
 }
 
 func (m *Metrics) handler(w http.ResponseWriter, r *http.Request) {

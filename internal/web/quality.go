@@ -12,28 +12,8 @@ import (
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/audit"
-	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/convo"
 )
-
-func init() { addRoutes(qualityRoutes) }
-
-// qualityRoutes are the console pages over the conversation record and
-// the audit trail; they exist when the server has those stores.
-func qualityRoutes(s *Server) {
-	if s.cfg.Convo != nil {
-		s.staff("GET /admin/conversations", auth.ReadQuality, s.conversationsPage)
-		s.staff("GET /admin/conversations/{id}", auth.ReadQuality, s.conversationPage)
-		s.staff("GET /admin/unanswered", auth.ReadQuality, s.unansweredPage)
-		s.staff("GET /admin/feedback", auth.ReadQuality, s.feedbackPage)
-		s.staff("GET /admin/handoffs", auth.HandleTickets, s.handoffsPage)
-		s.staff("GET /admin/handoffs/{id}", auth.HandleTickets, s.handoffPage)
-		s.staff("POST /admin/handoffs/{id}/{action}", auth.HandleTickets, s.handoffAction)
-	}
-	if s.cfg.Audit != nil {
-		s.staff("GET /admin/audit", auth.ReadAudit, s.auditPage)
-	}
-}
 
 // dayRange reads from/to (YYYY-MM-DD) from the query, defaulting to the
 // last days days in the display zone.

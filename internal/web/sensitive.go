@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
-	"github.com/fuwu-gov/fuwu/internal/auth"
 )
 
 // Lexicon is the assistant's governed sensitive-word lexicon
@@ -21,17 +20,6 @@ type Lexicon interface {
 	List(ctx context.Context) ([]assistant.SensitiveWord, error)
 	Put(ctx context.Context, w assistant.SensitiveWord, actor string) error
 	Delete(ctx context.Context, word string) error
-}
-
-func init() { addRoutes(sensitiveRoutes) }
-
-func sensitiveRoutes(s *Server) {
-	if s.cfg.Lexicon == nil {
-		return
-	}
-	s.staff("GET /admin/sensitive", auth.EditLexicon, s.sensitivePage)
-	s.staff("POST /admin/sensitive", auth.EditLexicon, s.sensitivePut)
-	s.staff("POST /admin/sensitive/delete", auth.EditLexicon, s.sensitiveDelete)
 }
 
 // The categories the shipped lexicon uses, in display order; staff may

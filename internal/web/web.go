@@ -4,17 +4,17 @@
 // templates and static assets. Everything is served from the binary; no
 // page loads anything from another origin.
 //
-// # Adding pages from another file
+// # Adding pages
 //
-// Each group of pages lives in its own file and registers itself from
-// init with addRoutes, so a new room (booking, doorstep, …) never edits
-// this file:
+// Every route is declared in routes.go, grouped by audience (residents'
+// pages, residents' API, staff console, operations), with the permission
+// it needs and the rate limit it counts against:
 //
-//	func init() { addRoutes(bookingRoutes) }
-//
-//	func bookingRoutes(s *Server) {
-//		s.public("GET /booking", s.bookingPage)                       // residents
-//		s.staff("GET /admin/booking", auth.HandleTickets, s.bookingQueue) // console, needs a permission
+//	func (s *Server) bindBookingPages() {
+//		s.public("POST /booking", s.bookingSubmit, s.perAddress)          // residents, rate limited
+//	}
+//	func (s *Server) bindBookingConsole() {
+//		s.staff("GET /admin/booking", auth.ManageBookings, s.adminBooking) // console, needs a permission
 //	}
 //
 // Handlers render with s.render(w, r, "booking.html", data) where the
@@ -33,6 +33,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
@@ -135,11 +136,6 @@ type Server struct {
 	docs         *docsRoom
 }
 
-// routeSets are the groups of pages, each registered from its file's init.
-var routeSets []func(*Server)
-
-func addRoutes(fn func(*Server)) { routeSets = append(routeSets, fn) }
-
 // New builds the server. ctx is used to fetch the CSRF key.
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.KB == nil || cfg.Auth == nil || cfg.Assistant == nil {
@@ -195,9 +191,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if s.limiter != nil {
 		s.limiter.now = cfg.Now
 	}
-	for _, fn := range routeSets {
-		fn(s)
-	}
+	s.docs = &docsRoom{sem: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))}
+	s.routes()
 	s.handler = s.recoverer(s.securityHeaders(s.observe(s.withIdentity(s.mux))))
 	return s, nil
 }
@@ -210,15 +205,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // Metrics is the server's metrics registry.
 func (s *Server) Metrics() *Metrics { return s.metrics }
-
-// public registers a handler anyone may call.
-func (s *Server) public(pattern string, h http.HandlerFunc) { s.mux.Handle(pattern, h) }
-
-// staff registers a console handler that needs a logged-in user holding
-// perm; others are sent to the login page (GET) or refused (403).
-func (s *Server) staff(pattern string, perm auth.Permission, h http.HandlerFunc) {
-	s.mux.Handle(pattern, s.require(perm, h))
-}
 
 // audit records a staff action (who, role, address, what, on what) in the
 // append-only audit log. actor overrides the logged-in user (the login

@@ -1,0 +1,266 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/fuwu-gov/fuwu/internal/auth"
+)
+
+// routes is the map of the product: every URL the server answers, grouped
+// by who calls it, each with the permission it needs and the rate limit it
+// counts against. A feature that is not configured (no booking service, no
+// conversation store, …) has no routes.
+//
+// Audiences:
+//   - residents' pages: no login; unsafe methods need the CSRF token
+//   - residents' API under /api/v1: JSON, no cookie, no CSRF token
+//   - staff console under /admin: login, and a permission per route
+//   - operations: health, readiness, metrics (ops.go)
+//
+// Rate limits:
+//   - s.perAddress: Config.ChatRate messages a minute per client address
+//     (burst Config.ChatBurst), for everything that asks the assistant or
+//     files something in a resident's name
+//   - booking codes: 30 guesses per address per 15 minutes, counted where
+//     a code is checked (verifiedBooking, renderLookup), so that a page
+//     showing a lookup form without a code costs nothing
+//   - staff login: auth.LoginGuard, inside loginPost
+func (s *Server) routes() {
+	// Residents' pages.
+	s.bindChatPages()
+	s.bindCataloguePages()
+	if s.cfg.Booking != nil {
+		s.bindBookingPages()
+	}
+	if s.cfg.Doorstep != nil {
+		s.bindDoorstepPages()
+	}
+	s.bindAssets()
+
+	// Residents' API.
+	s.bindChatAPI()
+	s.bindCatalogueAPI()
+	if s.cfg.Booking != nil {
+		s.bindBookingAPI()
+	}
+	if s.cfg.Doorstep != nil {
+		s.bindDoorstepAPI()
+	}
+
+	// Staff console.
+	s.bindLogin()
+	s.bindAccounts()
+	s.bindKnowledge()
+	if s.cfg.Booking != nil {
+		s.bindBookingConsole()
+	}
+	if s.cfg.Doorstep != nil {
+		s.bindDoorstepConsole()
+	}
+	if s.cfg.Convo != nil {
+		s.bindQuality()
+		s.bindHandoffs()
+	}
+	if s.cfg.Audit != nil {
+		s.bindAudit()
+	}
+	if s.cfg.Lexicon != nil {
+		s.bindLexicon()
+	}
+	s.bindDocs()
+
+	// Operations.
+	s.bindOps()
+
+	// Anything else: a page in Chinese rather than Go's plain 404 text.
+	s.public("/", func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, http.StatusNotFound, "页面不存在。")
+	})
+}
+
+// Residents' pages.
+
+func (s *Server) bindChatPages() {
+	s.public("GET /{$}", s.chatPage)
+	s.public("POST /chat", s.chatForm, s.perAddress)
+	s.public("POST /chat/stream", s.chatPageStream, s.perAddress)
+	s.public("POST /feedback", s.feedbackForm)
+	s.public("POST /prefs", s.prefs)
+}
+
+func (s *Server) bindCataloguePages() {
+	s.public("GET /items", s.itemsPage)
+	s.public("GET /items/{id}", s.itemPage)
+}
+
+func (s *Server) bindBookingPages() {
+	s.public("GET /booking", s.bookingPage)
+	s.public("POST /booking", s.bookingSubmit, s.perAddress)
+	s.public("GET /booking/lookup", s.bookingLookup)          // code guesses counted
+	s.public("POST /booking/cancel", s.bookingCancel)         // code guesses counted
+	s.public("POST /booking/reschedule", s.bookingReschedule) // code guesses counted
+}
+
+func (s *Server) bindDoorstepPages() {
+	s.public("GET /doorstep", s.doorstepPage)
+	s.public("POST /doorstep", s.doorstepSubmit, s.perAddress)
+	s.public("GET /doorstep/lookup", s.doorstepLookupPage)
+	s.public("POST /doorstep/lookup", s.doorstepLookup, s.perAddress)
+	s.public("POST /doorstep/cancel", s.doorstepCancel, s.perAddress)
+}
+
+// bindAssets serves the embedded scripts, styles, images and the API's
+// description.
+func (s *Server) bindAssets() {
+	s.public("GET /static/", s.static)
+	s.public("GET /favicon.ico", s.favicon)
+	s.public("GET /api/openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
+		_, _ = w.Write(openAPI)
+	})
+}
+
+// Residents' API.
+
+func (s *Server) bindChatAPI() {
+	s.public("POST /api/v1/chat", s.apiChat, s.perAddress)
+	s.public("POST /api/v1/chat/stream", s.apiChatStream, s.perAddress)
+	s.public("GET /api/v1/conversations/{id}", s.apiConversation)
+	s.public("POST /api/v1/feedback", s.apiFeedback)
+	s.public("POST /api/v1/transcribe", s.apiTranscribe, s.perAddress)
+}
+
+func (s *Server) bindCatalogueAPI() {
+	s.public("GET /api/v1/items/{id}", s.apiItem)
+}
+
+func (s *Server) bindBookingAPI() {
+	s.public("GET /api/v1/booking/halls", s.apiBookingHalls)
+	s.public("GET /api/v1/booking/days", s.apiBookingDays)
+	s.public("GET /api/v1/booking/slots", s.apiBookingSlots)
+	s.public("POST /api/v1/bookings", s.apiBook, s.perAddress)
+	s.public("GET /api/v1/bookings/{code}", s.apiBookingGet)                    // code guesses counted
+	s.public("POST /api/v1/bookings/{code}/cancel", s.apiBookingCancel)         // code guesses counted
+	s.public("POST /api/v1/bookings/{code}/reschedule", s.apiBookingReschedule) // code guesses counted
+}
+
+func (s *Server) bindDoorstepAPI() {
+	s.public("GET /api/v1/doorstep/catalogue", s.apiDoorstepCatalogue)
+	s.public("POST /api/v1/doorstep/requests", s.apiDoorstepSubmit, s.perAddress)
+	s.public("POST /api/v1/doorstep/requests/lookup", s.apiDoorstepLookup, s.perAddress)
+}
+
+// Staff console.
+
+func (s *Server) bindLogin() {
+	s.public("GET /admin/login", s.loginPage)
+	s.public("POST /admin/login", s.loginPost) // auth.LoginGuard
+	s.public("POST /admin/logout", s.logout)
+	s.staff("GET /admin", auth.ViewConsole, s.dashboard)
+}
+
+func (s *Server) bindAccounts() {
+	s.staff("GET /admin/users", auth.ManageUsers, s.usersPage)
+	s.staff("POST /admin/users", auth.ManageUsers, s.userAdd)
+	s.staff("POST /admin/users/{id}", auth.ManageUsers, s.userUpdate)
+	s.staff("POST /admin/users/{id}/password", auth.ManageUsers, s.userPassword)
+}
+
+func (s *Server) bindKnowledge() {
+	s.staff("GET /admin/items", auth.EditKnowledge, s.adminItems)
+	s.staff("GET /admin/items/new", auth.EditKnowledge, s.itemNew)
+	s.staff("POST /admin/items/new", auth.EditKnowledge, s.itemCreate)
+	s.staff("GET /admin/items/{id}", auth.EditKnowledge, s.itemEdit)
+	s.staff("POST /admin/items/{id}", auth.EditKnowledge, s.itemSave)
+	s.staff("POST /admin/items/{id}/status", auth.EditKnowledge, s.itemStatus)
+	s.staff("POST /admin/items/{id}/revision", auth.EditKnowledge, s.itemRevision)
+	s.staff("GET /admin/upload", auth.EditKnowledge, s.uploadPage)
+	s.staff("POST /admin/upload", auth.EditKnowledge, s.upload)
+	s.staff("GET /admin/faq", auth.EditKnowledge, s.faqPage)
+	s.staff("POST /admin/faq", auth.EditKnowledge, s.faqSave)
+	s.staff("GET /admin/halls", auth.EditKnowledge, s.hallsPage)
+	s.staff("GET /admin/halls/{id}", auth.EditKnowledge, s.hallEdit)
+	s.staff("POST /admin/halls/{id}", auth.EditKnowledge, s.hallSave)
+	s.staff("POST /admin/halls/{id}/change", auth.Publish, s.hallChangeAction)
+}
+
+func (s *Server) bindBookingConsole() {
+	s.staff("GET /admin/booking", auth.ManageBookings, s.adminBooking)
+	s.staff("POST /admin/booking/{code}/{action}", auth.ManageBookings, s.adminBookingAction)
+}
+
+func (s *Server) bindDoorstepConsole() {
+	s.staff("GET /admin/doorstep", auth.Dispatch, s.adminDoorstep)
+	s.staff("GET /admin/doorstep/export.xlsx", auth.Dispatch, s.adminDoorstepExport)
+	s.staff("GET /admin/doorstep/specialists", auth.Dispatch, s.adminSpecialists)
+	s.staff("POST /admin/doorstep/specialists", auth.Dispatch, s.adminSpecialistAdd)
+	s.staff("POST /admin/doorstep/catalogue", auth.Dispatch, s.adminDoorstepCatalogue)
+	s.staff("GET /admin/doorstep/{id}", auth.Dispatch, s.adminDoorstepRequest)
+	s.staff("POST /admin/doorstep/{id}/{action}", auth.Dispatch, s.adminDoorstepAction)
+}
+
+// bindQuality is the conversation record: transcripts, questions the
+// assistant could not answer, residents' ratings.
+func (s *Server) bindQuality() {
+	s.staff("GET /admin/conversations", auth.ReadQuality, s.conversationsPage)
+	s.staff("GET /admin/conversations/{id}", auth.ReadQuality, s.conversationPage)
+	s.staff("GET /admin/unanswered", auth.ReadQuality, s.unansweredPage)
+	s.staff("GET /admin/feedback", auth.ReadQuality, s.feedbackPage)
+}
+
+// bindHandoffs is the queue of conversations handed to a person.
+func (s *Server) bindHandoffs() {
+	s.staff("GET /admin/handoffs", auth.HandleTickets, s.handoffsPage)
+	s.staff("GET /admin/handoffs/{id}", auth.HandleTickets, s.handoffPage)
+	s.staff("POST /admin/handoffs/{id}/{action}", auth.HandleTickets, s.handoffAction)
+}
+
+func (s *Server) bindAudit() {
+	s.staff("GET /admin/audit", auth.ReadAudit, s.auditPage)
+}
+
+// bindLexicon is the sensitive-word lexicon.
+func (s *Server) bindLexicon() {
+	s.staff("GET /admin/sensitive", auth.EditLexicon, s.sensitivePage)
+	s.staff("POST /admin/sensitive", auth.EditLexicon, s.sensitivePut)
+	s.staff("POST /admin/sensitive/delete", auth.EditLexicon, s.sensitiveDelete)
+}
+
+// bindDocs is the official-document assistant (公文写作助手).
+func (s *Server) bindDocs() {
+	s.staff("GET /admin/docs", auth.ViewConsole, s.docsHome)
+	s.staff("GET /admin/docs/check", auth.ViewConsole, s.docsCheckPage)
+	s.staff("POST /admin/docs/check", auth.ViewConsole, s.docsCheck)
+	s.staff("GET /admin/docs/draft", auth.ViewConsole, s.docsDraftPage)
+	s.staff("POST /admin/docs/draft", auth.ViewConsole, s.docsDraft)
+	s.staff("POST /admin/docs/export", auth.ViewConsole, s.docsExport)
+}
+
+// guard wraps a route's handler: a rate limit.
+type guard func(http.Handler) http.Handler
+
+// public registers a handler anyone may call, behind its guards.
+func (s *Server) public(pattern string, h http.HandlerFunc, guards ...guard) {
+	var hh http.Handler = h
+	for _, g := range guards {
+		hh = g(hh)
+	}
+	s.mux.Handle(pattern, hh)
+}
+
+// staff registers a console handler that needs a logged-in user holding
+// perm; others are sent to the login page (GET) or refused (403).
+func (s *Server) staff(pattern string, perm auth.Permission, h http.HandlerFunc) {
+	s.mux.Handle(pattern, s.require(perm, h))
+}
+
+// perAddress refuses a client address asking faster than Config.ChatRate a
+// minute (429 with Retry-After).
+func (s *Server) perAddress(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.rateLimited(w, r) {
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
