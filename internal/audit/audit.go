@@ -10,7 +10,6 @@ package audit
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	"embed"
 	"encoding/hex"
@@ -22,6 +21,7 @@ import (
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/clock"
+	"github.com/fuwu-gov/fuwu/internal/cryptosuite"
 	"github.com/fuwu-gov/fuwu/internal/privacy"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
@@ -53,9 +53,10 @@ type Entry struct {
 
 // Log records and lists entries.
 type Log struct {
-	db   *store.DB
-	now  func() time.Time
-	zone *time.Location // day filters are its calendar days
+	db    *store.DB
+	now   func() time.Time
+	zone  *time.Location // day filters are its calendar days
+	suite cryptosuite.Suite
 }
 
 // New wraps a database migrated with Migrations. Days are counted in
@@ -71,6 +72,16 @@ func (l *Log) WithClock(now func() time.Time, zone *time.Location) *Log {
 	if zone != nil {
 		l.zone = zone
 	}
+	return l
+}
+
+// WithSuite chains new entries with the suite's digest: SM3 for
+// cryptosuite.GM. Once an SM3 entry is in the log, every later entry is
+// chained with SM3 too, whichever suite the writer has, so that a command
+// run without --crypto gm never weakens the chain; entries chained with
+// SHA-256 before the switch still verify.
+func (l *Log) WithSuite(s cryptosuite.Suite) *Log {
+	l.suite = s
 	return l
 }
 
@@ -106,7 +117,11 @@ func (l *Log) Record(ctx context.Context, e Entry) (Entry, error) {
 		if err := tx.QueryRow(ctx, `UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`).Scan(&e.ID, &prev); err != nil {
 			return err
 		}
-		h := chainHash(prev, e.ID, e.At.String(), e.Actor, e.Role, e.Action, e.Target, string(details), e.IP)
+		suite := l.suite
+		if strings.HasPrefix(prev, sm3Tag) {
+			suite = cryptosuite.GM
+		}
+		h := chainHash(suite, prev, e.ID, e.At.String(), e.Actor, e.Role, e.Action, e.Target, string(details), e.IP)
 		if _, err := tx.Exec(ctx, `INSERT INTO audit_log (id, at, day, actor, role, action, target, details, ip, prev_hash, hash)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.ID, e.At, day, e.Actor, e.Role, e.Action, e.Target, string(details), e.IP, prev, h); err != nil {
@@ -181,15 +196,30 @@ func maskValue(v any) any {
 	}
 }
 
+// sm3Tag starts an SM3 chain hash; SHA-256 hashes are bare hex, as they
+// always were.
+const sm3Tag = "sm3:"
+
 // chainHash links an entry to the one before it. Fields are
 // length-prefixed, so no two different entries hash the same input.
-func chainHash(prev string, id int64, fields ...string) string {
-	h := sha256.New()
+func chainHash(suite cryptosuite.Suite, prev string, id int64, fields ...string) string {
+	h := suite.NewHash()
 	fmt.Fprintf(h, "%d:%s|%d|", len(prev), prev, id)
 	for _, f := range fields {
 		fmt.Fprintf(h, "%d:%s|", len(f), f)
 	}
+	if suite == cryptosuite.GM {
+		return sm3Tag + hex.EncodeToString(h.Sum(nil))
+	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// hashSuite is the suite a stored hash was made with.
+func hashSuite(hash string) cryptosuite.Suite {
+	if strings.HasPrefix(hash, sm3Tag) {
+		return cryptosuite.GM
+	}
+	return cryptosuite.Standard
 }
 
 // Page is a slice of a list: Limit rows (default 50, at most 500) after
@@ -304,7 +334,9 @@ func (l *Log) Verify(ctx context.Context) (int64, error) {
 			return n, &TamperError{ID: n + 1, Reason: fmt.Sprintf("entry missing (next is %d)", id)}
 		case prevHash != prev:
 			return n, &TamperError{ID: id, Reason: "does not follow the entry before it"}
-		case chainHash(prev, id, at, actor, role, action, target, details, ip) != hash:
+		case strings.HasPrefix(prev, sm3Tag) && !strings.HasPrefix(hash, sm3Tag):
+			return n, &TamperError{ID: id, Reason: "chained with SHA-256 after the log moved to SM3"}
+		case chainHash(hashSuite(hash), prev, id, at, actor, role, action, target, details, ip) != hash:
 			return n, &TamperError{ID: id, Reason: "content changed"}
 		}
 		prev, n = hash, id

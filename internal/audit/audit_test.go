@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fuwu-gov/fuwu/internal/cryptosuite"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
 )
@@ -213,4 +215,85 @@ func TestConcurrentRecord(t *testing.T) {
 			t.Fatalf("verify after concurrent writes: %d %v", n, err)
 		}
 	})
+}
+
+// A log moved to SM3 keeps verifying its SHA-256 entries, chains every
+// later entry with SM3 even from a writer without the gm suite, and
+// refuses an entry rewritten back to SHA-256.
+func TestSM3Chain(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, db *store.DB, l *Log, at *time.Time) {
+		ctx := context.Background()
+		record := func(l *Log, i int) {
+			if _, err := l.Record(ctx, Entry{Actor: "editor1", Action: "kb.edit", Target: fmt.Sprint("item:", i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		record(l, 1)
+		record(l, 2)
+		gm := New(db).WithClock(l.now, nil).WithSuite(cryptosuite.GM)
+		record(gm, 3)
+		record(l, 4) // a standard writer after the switch
+		rows, err := db.Query(ctx, `SELECT id, prev_hash, hash FROM audit_log ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var hashes []string
+		for rows.Next() {
+			var id int64
+			var prev, h string
+			if err := rows.Scan(&id, &prev, &h); err != nil {
+				t.Fatal(err)
+			}
+			hashes = append(hashes, h)
+		}
+		rows.Close()
+		for i, h := range hashes {
+			if sm3 := strings.HasPrefix(h, "sm3:"); sm3 != (i >= 2) {
+				t.Errorf("entry %d hash %q: want SM3 from entry 3 on", i+1, h)
+			}
+		}
+		if n, err := l.Verify(ctx); err != nil || n != 4 {
+			t.Fatalf("verify: %d %v", n, err)
+		}
+		// Entry 4 rewritten as if chained with SHA-256.
+		var at4, actor, role, action, target, details, ip string
+		if err := db.QueryRow(ctx, `SELECT at, actor, role, action, target, details, ip FROM audit_log WHERE id = 4`).
+			Scan(&at4, &actor, &role, &action, &target, &details, &ip); err != nil {
+			t.Fatal(err)
+		}
+		forged := chainHash(cryptosuite.Standard, hashes[2], 4, at4, actor, role, action, target, details, ip)
+		disable := []string{`DROP TRIGGER audit_log_no_update`}
+		if db.Dialect == store.Postgres {
+			disable = []string{`ALTER TABLE audit_log DISABLE TRIGGER USER`}
+		}
+		for _, q := range disable {
+			if _, err := db.Exec(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.Exec(ctx, `UPDATE audit_log SET hash = ? WHERE id = 4`, forged); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(ctx, `UPDATE audit_head SET hash = ? WHERE id = 1`, forged); err != nil {
+			t.Fatal(err)
+		}
+		var te *TamperError
+		if _, err := l.Verify(ctx); !errors.As(err, &te) || te.ID != 4 {
+			t.Fatalf("downgrade not found: %v", err)
+		}
+	})
+}
+
+// The SM3 chain hash is SM3 over the same framing as the SHA-256 one.
+func TestChainHashSM3(t *testing.T) {
+	t.Parallel()
+	got := chainHash(cryptosuite.GM, "", 1, "a", "b")
+	want := "sm3:" + hex.EncodeToString(cryptosuite.GM.Sum([]byte("0:|1|1:a|1:b|")))
+	if got != want {
+		t.Fatalf("chainHash = %s, want %s", got, want)
+	}
+	if std := chainHash(cryptosuite.Standard, "", 1, "a", "b"); std != hex.EncodeToString(cryptosuite.Standard.Sum([]byte("0:|1|1:a|1:b|"))) {
+		t.Fatalf("standard chainHash changed: %s", std)
+	}
 }
