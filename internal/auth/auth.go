@@ -5,7 +5,6 @@ package auth
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
@@ -14,6 +13,8 @@ import (
 	"strings"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/fuwu-gov/fuwu/internal/cryptosuite"
 )
 
 // Role is what a staff member is allowed to do.
@@ -153,18 +154,19 @@ func CheckPassword(password, encoded string) (bool, error) {
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
-// newToken returns a random URL-safe token and the hex SHA-256 under which
-// it is stored.
-func newToken() (token, hash string, err error) {
+// newToken returns a random URL-safe token and the hex digest (SHA-256,
+// or SM3 for the gm suite) under which it is stored.
+func newToken(suite cryptosuite.Suite) (token, hash string, err error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return "", "", err
 	}
 	token = base64.RawURLEncoding.EncodeToString(b)
-	return token, hashToken(token), nil
+	return token, hashToken(suite, token), nil
 }
 
-func hashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
+// hashToken is a session token's stored digest. Moving a deployment to
+// the gm suite changes it, which ends the sessions open at the time.
+func hashToken(suite cryptosuite.Suite, token string) string {
+	return hex.EncodeToString(suite.Sum([]byte(token)))
 }

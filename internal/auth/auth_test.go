@@ -2,11 +2,14 @@ package auth
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/fuwu-gov/fuwu/internal/cryptosuite"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
 )
@@ -201,5 +204,53 @@ func TestThrottle(t *testing.T) {
 	now = now.Add(time.Second)
 	if ok, _ := th.Take("ip:1"); !ok {
 		t.Fatal("still refused after the window")
+	}
+}
+
+// With the gm suite, session tokens are stored as their SM3 digest and a
+// session made under one suite is not found under the other.
+func TestSessionsGM(t *testing.T) {
+	storetest.Each(t, []store.Migrations{Migrations}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := NewStore(db)
+		s.Hash, s.Suite = fastHash, cryptosuite.GM
+		u, err := s.AddUser(ctx, "admin", "", Admin, "admin password 1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sess, err := s.CreateSession(ctx, u, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stored string
+		if err := db.QueryRow(ctx, `SELECT token_hash FROM auth_sessions`).Scan(&stored); err != nil {
+			t.Fatal(err)
+		}
+		if want := hex.EncodeToString(cryptosuite.GM.Sum([]byte(sess.Token))); stored != want {
+			t.Fatalf("stored %s, want the SM3 digest %s", stored, want)
+		}
+		if got, err := s.Lookup(ctx, sess.Token); err != nil || got.User.ID != u.ID {
+			t.Fatalf("lookup: %v", err)
+		}
+		std := NewStore(db)
+		if _, err := std.Lookup(ctx, sess.Token); !errors.Is(err, ErrNoSession) {
+			t.Errorf("an SM3 session found with SHA-256: %v", err)
+		}
+	})
+}
+
+func TestCSRFGM(t *testing.T) {
+	t.Parallel()
+	key := []byte("0123456789abcdef0123456789abcdef")
+	c := NewCSRF(key).WithSuite(cryptosuite.GM)
+	seed := c.NewSeed()
+	tok := c.Token(seed)
+	m := cryptosuite.GM.MAC(key)
+	m.Write([]byte("csrf\x00" + seed))
+	if tok != base64.RawURLEncoding.EncodeToString(m.Sum(nil)) || !c.Valid(seed, tok) {
+		t.Fatal("gm CSRF token is not HMAC-SM3")
+	}
+	if NewCSRF(key).Valid(seed, tok) {
+		t.Fatal("an HMAC-SM3 token passed as HMAC-SHA256")
 	}
 }

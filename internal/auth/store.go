@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
 	"embed"
 	"encoding/base64"
@@ -17,6 +16,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/fuwu-gov/fuwu/internal/cryptosuite"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
 
@@ -69,6 +69,8 @@ type Store struct {
 	Hash HashParams
 	// SessionTTL is how long an idle session lives.
 	SessionTTL time.Duration
+	// Suite hashes session tokens for storage (cryptosuite.GM: SM3).
+	Suite cryptosuite.Suite
 	// dummy is a hash to check against when the user does not exist, so a
 	// login for an unknown name costs as much as one for a known name.
 	dummyOnce sync.Once
@@ -320,7 +322,7 @@ type Session struct {
 
 // CreateSession starts a session for a user and returns its token.
 func (s *Store) CreateSession(ctx context.Context, u User, ip string) (Session, error) {
-	token, hash, err := newToken()
+	token, hash, err := newToken(s.Suite)
 	if err != nil {
 		return Session{}, err
 	}
@@ -340,7 +342,7 @@ func (s *Store) Lookup(ctx context.Context, token string) (Session, error) {
 	if len(token) < 20 {
 		return Session{}, ErrNoSession
 	}
-	hash := hashToken(token)
+	hash := hashToken(s.Suite, token)
 	var uid int64
 	var exp, seen store.Time
 	err := s.db.QueryRow(ctx, `SELECT user_id, expires_at, last_seen FROM auth_sessions WHERE token_hash = ?`, hash).Scan(&uid, &exp, &seen)
@@ -372,7 +374,7 @@ func (s *Store) Lookup(ctx context.Context, token string) (Session, error) {
 
 // EndSession logs a session out.
 func (s *Store) EndSession(ctx context.Context, token string) error {
-	_, err := s.db.Exec(ctx, `DELETE FROM auth_sessions WHERE token_hash = ?`, hashToken(token))
+	_, err := s.db.Exec(ctx, `DELETE FROM auth_sessions WHERE token_hash = ?`, hashToken(s.Suite, token))
 	return err
 }
 
@@ -398,10 +400,19 @@ func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
 // random value (kept in an HttpOnly cookie) under the server secret, so a
 // page on another site can neither read nor forge it, and a cookie planted
 // by another site is useless without the matching token.
-type CSRF struct{ key []byte }
+type CSRF struct {
+	key   []byte
+	suite cryptosuite.Suite
+}
 
-// NewCSRF uses key as the HMAC key.
+// NewCSRF uses key as the HMAC key, with HMAC-SHA256.
 func NewCSRF(key []byte) *CSRF { return &CSRF{key: key} }
+
+// WithSuite makes tokens with the suite's HMAC (HMAC-SM3 for GM).
+func (c *CSRF) WithSuite(s cryptosuite.Suite) *CSRF {
+	c.suite = s
+	return c
+}
 
 // NewSeed returns a fresh per-browser value for the CSRF cookie.
 func (c *CSRF) NewSeed() string {
@@ -412,7 +423,7 @@ func (c *CSRF) NewSeed() string {
 
 // Token is the form token for a cookie seed.
 func (c *CSRF) Token(seed string) string {
-	m := hmac.New(sha256.New, c.key)
+	m := c.suite.MAC(c.key)
 	m.Write([]byte("csrf\x00" + seed))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
