@@ -2,12 +2,12 @@ package web
 
 import (
 	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
 	"strings"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/cryptosuite"
 )
 
 // A conversation is read or continued only with the capability the server
@@ -26,11 +26,14 @@ const (
 	maxConvCookie = 5
 )
 
-type convCaps struct{ key []byte }
+type convCaps struct {
+	key   []byte
+	suite cryptosuite.Suite // HMAC-SM3 for GM; switching ends old links
+}
 
 // token is the capability for conversation id.
 func (c convCaps) token(id string) string {
-	m := hmac.New(sha256.New, c.key)
+	m := c.suite.MAC(c.key)
 	m.Write([]byte("conversation\x00" + id))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:24])
 }

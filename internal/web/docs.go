@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -499,7 +498,7 @@ func (s *Server) signDoc(ctx context.Context, d *gongwen.Document) (payload, sig
 		return "", "", err
 	}
 	payload = base64.RawURLEncoding.EncodeToString(b)
-	m := hmac.New(sha256.New, key)
+	m := s.cfg.Crypto.MAC(key)
 	m.Write([]byte(payload))
 	return payload, base64.RawURLEncoding.EncodeToString(m.Sum(nil)), nil
 }
@@ -509,7 +508,7 @@ func (s *Server) openDoc(ctx context.Context, payload, sig string) (*gongwen.Doc
 	if err != nil {
 		return nil, err
 	}
-	m := hmac.New(sha256.New, key)
+	m := s.cfg.Crypto.MAC(key)
 	m.Write([]byte(payload))
 	want := base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 	if !hmac.Equal([]byte(want), []byte(sig)) {

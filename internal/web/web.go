@@ -41,6 +41,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/booking"
 	"github.com/fuwu-gov/fuwu/internal/clock"
+	"github.com/fuwu-gov/fuwu/internal/cryptosuite"
 	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/gongwen"
@@ -98,6 +99,9 @@ type Config struct {
 	TrustProxy bool
 	// SecureCookies marks cookies Secure (serving over HTTPS).
 	SecureCookies bool
+	// Crypto signs conversation capabilities, CSRF tokens and document
+	// links: HMAC-SHA256, or HMAC-SM3 for cryptosuite.GM.
+	Crypto cryptosuite.Suite
 	// Ready reports whether the service can take traffic (/readyz); nil
 	// checks the database only.
 	Ready func(ctx context.Context) error
@@ -181,8 +185,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		cfg:          cfg,
 		mux:          http.NewServeMux(),
 		tmpl:         tm,
-		csrf:         auth.NewCSRF(key),
-		convs:        convCaps{key: convKey},
+		csrf:         auth.NewCSRF(key).WithSuite(cfg.Crypto),
+		convs:        convCaps{key: convKey, suite: cfg.Crypto},
 		metrics:      cfg.Metrics,
 		limiter:      newRateLimiter(cfg.ChatRate/60, cfg.ChatBurst), // nil when the rate is negative
 		login:        cfg.LoginGuard,
