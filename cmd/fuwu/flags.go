@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/clock"
+	"github.com/fuwu-gov/fuwu/internal/privacy"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
 
@@ -68,15 +69,17 @@ var now = time.Now
 // "fuwu import" and "fuwu search" in the same folder see the same store,
 // and every command shows times and counts days in the same zone.
 type storeFlags struct {
-	data string
-	db   string
-	tz   string
+	data   string
+	db     string
+	tz     string
+	crypto string // "" follows the keyring; see privacy.LoadKeysSuite
 	zone *time.Location // tz loaded by open; clock.Default before
 }
 
 func (s *storeFlags) bind(fs *flag.FlagSet) {
 	fs.StringVar(&s.data, "data", "./fuwu-data", "data folder (SQLite database, uploads)")
 	fs.StringVar(&s.db, "db", "", "database URL: postgres://… or sqlite:PATH (default: SQLite in the data folder)")
+	fs.StringVar(&s.crypto, "crypto", "", "algorithms for personal data, the audit chain and signed tokens: standard (AES-256-GCM, SHA-256) or gm (SM4-GCM, SM3, HMAC-SM3); default: what the keyring holds, standard when new")
 	fs.StringVar(&s.tz, "tz", clock.DefaultZoneName, "time zone every page, list and export shows times in, and days begin in (stored times are UTC)")
 }
 
@@ -110,6 +113,13 @@ func (s *storeFlags) open(ctx context.Context) (*store.DB, error) {
 		}
 		if err := os.Chmod(s.data, 0o700); err != nil {
 			return nil, fmt.Errorf("data folder: %w", err)
+		}
+	}
+	if s.crypto != "" {
+		// Makes a fresh keyring of that suite, or refuses a keyring that
+		// seals with the other one; the commands then follow the keyring.
+		if _, err := privacy.LoadKeysSuite(s.data, s.crypto); err != nil {
+			return nil, fmt.Errorf("--crypto: %w", err)
 		}
 	}
 	db, err := store.Open(ctx, s.url())

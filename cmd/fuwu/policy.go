@@ -108,7 +108,7 @@ func openPolicyRooms(ctx context.Context, db *store.DB, dataDir string, zone *ti
 	if err != nil {
 		return nil, err
 	}
-	e := &policyEnv{db: db, lib: policy.NewLibrary(db).WithClock(now, zone), audit: audit.New(db).WithClock(now, zone)}
+	e := &policyEnv{db: db, lib: policy.NewLibrary(db).WithClock(now, zone), audit: audit.New(db).WithClock(now, zone).WithSuite(r.keys.Suite())}
 	e.reg = registry.New(db, r.keys, e.audit).WithClock(now)
 	if e.live, err = policy.NewLive(ctx, e.lib); err != nil {
 		return nil, err

@@ -112,9 +112,11 @@ func runServe(ctx context.Context, args []string) error {
 // buildServer puts the web front around the app's parts.
 func buildServer(ctx context.Context, a *app, cfg web.Config) (*web.Server, error) {
 	conv := web.NewConvoConversations(a.convo, a.kb)
+	suite := a.rooms.keys.Suite() // the keyring's: --crypto made or checked it
 	cfg.KB, cfg.Auth, cfg.Search = a.kb, auth.NewStore(a.db), a.index
+	cfg.Auth.Suite, cfg.Crypto = suite, suite
 	cfg.Assistant, cfg.Conversations, cfg.Convo = conv.Record(a.assistant), conv, a.convo
-	cfg.Audit = audit.New(a.db).WithClock(now, a.zone)
+	cfg.Audit = audit.New(a.db).WithClock(now, a.zone).WithSuite(suite)
 	cfg.Zone, cfg.Now = a.zone, now
 	cfg.Lexicon = assistant.SensitiveStore{DB: a.db}
 	cfg.Booking, cfg.Doorstep = a.rooms.booking, a.rooms.doorstep
