@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/cryptosuite"
 )
@@ -158,5 +159,40 @@ func TestLoadKeysSuite(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("temporary files left: %v", entries)
+	}
+}
+
+func TestBackupNote(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	k := testKeys(t)
+	if _, _, _, ok, err := LastBackup(dir, k); ok || err != nil {
+		t.Fatalf("no backup yet: %v %v", ok, err)
+	}
+	at := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
+	out := filepath.Join(t.TempDir(), "ring.bak")
+	if err := Backup(dir, out, k, at); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(out); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("backup file: %v %v", st, err)
+	}
+	back, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := ParseKeyring(string(back)); err != nil || r.Fingerprint(Mobile, "13812345678") != k.Fingerprint(Mobile, "13812345678") {
+		t.Fatalf("backup does not read back as the ring: %v", err)
+	}
+	if err := Backup(dir, out, k, at); err == nil {
+		t.Error("backup overwrote an existing file")
+	}
+	got, where, current, ok, err := LastBackup(dir, k)
+	if err != nil || !ok || !current || !got.Equal(at) || where != out {
+		t.Fatalf("note: %v %q %v %v %v", got, where, current, ok, err)
+	}
+	r, _ := k.Rotate(cryptosuite.GM)
+	if _, _, current, _, _ := LastBackup(dir, r); current {
+		t.Error("a rotated ring counts as backed up")
 	}
 }
