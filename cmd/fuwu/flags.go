@@ -72,8 +72,8 @@ type storeFlags struct {
 	data   string
 	db     string
 	tz     string
-	crypto string // "" follows the keyring; see privacy.LoadKeysSuite
-	zone *time.Location // tz loaded by open; clock.Default before
+	crypto string         // "" follows the keyring; see privacy.LoadKeysSuite
+	zone   *time.Location // tz loaded by open; clock.Default before
 }
 
 func (s *storeFlags) bind(fs *flag.FlagSet) {
