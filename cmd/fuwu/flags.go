@@ -72,6 +72,9 @@ type storeFlags struct {
 	db   string
 	tz   string
 	zone *time.Location // tz loaded by open; clock.Default before
+	// perTurnCommit commits each chat turn's writes alone, as before group
+	// commit (serve's --per-turn-commit, for measuring the difference).
+	perTurnCommit bool
 }
 
 func (s *storeFlags) bind(fs *flag.FlagSet) {
