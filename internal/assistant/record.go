@@ -57,7 +57,7 @@ func (g GroupTurns) WriteTurn(ctx context.Context, next State, rec TurnRecord) (
 	turn := convoTurn(rec)
 	var id int64
 	err := g.DB.GroupTx(ctx, func(tx *store.Tx) error {
-		if err := saveState(ctx, tx, rec.ConversationID, next); err != nil {
+		if err := saveState(ctx, tx.Prepared(), rec.ConversationID, next); err != nil {
 			return err
 		}
 		saved, err := g.Convo.RecordTurnTx(ctx, tx, rec.Channel, turn)

@@ -57,7 +57,7 @@ type DBState struct{ DB *store.DB }
 // Load implements StateStore.
 func (d DBState) Load(ctx context.Context, id string) (State, bool, error) {
 	var raw string
-	err := d.DB.QueryRow(ctx, `SELECT state FROM assistant_state WHERE conversation_id = ?`, id).Scan(&raw)
+	err := d.DB.QueryRowPrepared(ctx, `SELECT state FROM assistant_state WHERE conversation_id = ?`, id).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
 		return State{}, false, nil
 	}

@@ -202,6 +202,7 @@ func (s *Store) writeTurn(ctx context.Context, tx *store.Tx, t Turn, channel str
 		t.Label = Label{}
 	}
 	t.Feedback = nil
+	tx = tx.Prepared() // on every turn's path
 	var n int
 	var err error
 	if create {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -130,6 +131,45 @@ func TestGroupTxBatches(t *testing.T) {
 		db.Close()
 		if err := db.GroupTx(ctx, insert("closed")); !errors.Is(err, store.ErrClosed) {
 			t.Fatalf("after close: %v", err)
+		}
+	})
+}
+
+// Prepared statements give the same results as the ordinary path, inside
+// and outside transactions, and an invalid one reports its error.
+func TestPrepared(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, []store.Migrations{testMigrations}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		for i := range 3 {
+			err := db.GroupTx(ctx, func(tx *store.Tx) error {
+				p := tx.Prepared()
+				if _, err := p.Exec(ctx, `INSERT INTO thing (id, n) VALUES (?, ?)`, fmt.Sprint("p", i), i); err != nil {
+					return err
+				}
+				var n int
+				if err := p.QueryRow(ctx, `SELECT COUNT(*) FROM thing WHERE id LIKE ?`, "p%").Scan(&n); err != nil || n != i+1 {
+					return fmt.Errorf("count %d: %v", n, err)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = db.GroupTx(ctx, func(tx *store.Tx) error {
+				_, err := tx.Prepared().Exec(ctx, `INSERT INTO nothing VALUES (?)`, 1)
+				return err
+			})
+			if err == nil || !strings.Contains(err.Error(), "nothing") {
+				t.Fatalf("insert into a missing table: %v", err)
+			}
+			var n int
+			if err := db.QueryRowPrepared(ctx, `SELECT n FROM thing WHERE id = ?`, fmt.Sprint("p", i)).Scan(&n); err != nil || n != i {
+				t.Fatalf("read back %d: %d %v", i, n, err)
+			}
+		}
+		if got, want := store.PreparedCount(db), map[store.Dialect]int{store.SQLite: 3, store.Postgres: 0}[db.Dialect]; got != want {
+			t.Fatalf("%d statements cached, want %d", got, want)
 		}
 	})
 }

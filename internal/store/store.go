@@ -42,7 +42,8 @@ type DB struct {
 	// bookings/s with 8 goroutines left to the busy handler, several
 	// hundred queued here).
 	writeMu sync.Mutex
-	group   grouper // GroupTx's committers
+	group   grouper   // GroupTx's committers
+	stmts   stmtCache // statements prepared for Tx.Prepared
 }
 
 // DefaultURL is the SQLite database inside the data folder.
@@ -206,19 +207,32 @@ func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row 
 // Tx is a transaction that takes '?' placeholders on either dialect.
 type Tx struct {
 	*sql.Tx
-	db *DB
+	db       *DB
+	prepared bool // see Prepared
 }
 
 func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return tx.Tx.ExecContext(ctx, tx.db.Rebind(query), args...)
+	query = tx.db.Rebind(query)
+	if s := tx.txStmt(ctx, query); s != nil {
+		return s.ExecContext(ctx, args...)
+	}
+	return tx.Tx.ExecContext(ctx, query, args...)
 }
 
 func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return tx.Tx.QueryContext(ctx, tx.db.Rebind(query), args...)
+	query = tx.db.Rebind(query)
+	if s := tx.txStmt(ctx, query); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
+	return tx.Tx.QueryContext(ctx, query, args...)
 }
 
 func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return tx.Tx.QueryRowContext(ctx, tx.db.Rebind(query), args...)
+	query = tx.db.Rebind(query)
+	if s := tx.txStmt(ctx, query); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	return tx.Tx.QueryRowContext(ctx, query, args...)
 }
 
 // Dialect reports the engine the transaction runs on.
