@@ -84,6 +84,9 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 		FirstTokenTimeout: lc.FirstTokenTimeout, ModelTimeout: lc.Timeout,
 		Now: now, Location: a.zone,
 	}
+	if !sf.perTurnCommit {
+		cfg.Turns = assistant.GroupTurns{DB: db, Convo: a.convo}
+	}
 	if a.rooms, err = openRooms(ctx, db, a.kb, sf.data, a.zone, demo); err != nil {
 		a.close()
 		return nil, err

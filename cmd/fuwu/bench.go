@@ -47,7 +47,7 @@ func runBench(ctx context.Context, args []string) error {
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	res, err := loadRun(ctx, *url+"/api/v1/chat", *conns, *dur)
+	res, err := loadRun(ctx, *url+"/api/v1/chat", *conns, *dur, 0)
 	if err != nil {
 		return err
 	}
@@ -74,12 +74,19 @@ type loadResult struct {
 	Maxms         float64 `json:"max_ms"`
 }
 
-func loadRun(ctx context.Context, url string, conns int, dur time.Duration) (loadResult, error) {
+// loadRun plays conns conversations against url for dur, or (limit > 0)
+// until limit turns were answered.
+func loadRun(ctx context.Context, url string, conns int, dur time.Duration, limit int64) (loadResult, error) {
 	client := &http.Client{
 		Timeout:   30 * time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns},
 	}
-	ctx, cancel := context.WithTimeout(ctx, dur)
+	var cancel context.CancelFunc
+	if limit > 0 {
+		ctx, cancel = context.WithCancel(ctx)
+	} else {
+		ctx, cancel = context.WithTimeout(ctx, dur)
+	}
 	defer cancel()
 	var (
 		requests, errs atomic.Int64
@@ -132,8 +139,10 @@ func loadRun(ctx context.Context, url string, conns int, dur time.Duration) (loa
 					case json.Unmarshal(raw, &out) != nil || out.Status == "":
 						fail(fmt.Errorf("bad reply: %.200s", raw))
 					default:
-						requests.Add(1)
 						mine = append(mine, time.Since(t0))
+						if n := requests.Add(1); limit > 0 && n >= limit {
+							cancel()
+						}
 						conv, token = out.ConversationID, out.ConversationToken
 					}
 				}

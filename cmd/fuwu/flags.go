@@ -74,6 +74,9 @@ type storeFlags struct {
 	tz     string
 	crypto string         // "" follows the keyring; see privacy.LoadKeysSuite
 	zone   *time.Location // tz loaded by open; clock.Default before
+	// perTurnCommit commits each chat turn's writes alone, as before group
+	// commit (serve's --per-turn-commit, for measuring the difference).
+	perTurnCommit bool
 }
 
 func (s *storeFlags) bind(fs *flag.FlagSet) {

@@ -38,6 +38,7 @@ func runServe(ctx context.Context, args []string) error {
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure and send HSTS (when served over HTTPS)")
 	metricsAddr := fs.String("metrics-addr", "", "serve /metrics without a token on this separate address (e.g. 127.0.0.1:9090)")
 	metricsToken := fs.String("metrics-token", "", "serve /metrics on the main address to requests with 'Authorization: Bearer TOKEN'")
+	fs.BoolVar(&sf.perTurnCommit, "per-turn-commit", false, "commit each chat turn's writes in a transaction of its own instead of grouping concurrent turns' (slower under load; for comparison)")
 	var mf mqttFlags // city sensors: ingest from this broker when given
 	mf.bind(fs, "fuwu-citymon")
 	if _, err := parseFlags(fs, args); err != nil {

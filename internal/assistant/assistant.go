@@ -77,9 +77,13 @@ type Config struct {
 	// Mask hides personal data (ID, phone and bank-card numbers) in text.
 	// It runs before anything is stored, logged or sent to a model.
 	// Default: privacy.Mask.
-	Mask      func(string) string
-	States    StateStore // default: in memory
-	Recorder  Recorder   // optional
+	Mask     func(string) string
+	States   StateStore // default: in memory
+	Recorder Recorder   // optional
+	// Turns, when set, saves each turn's state and record together (one
+	// group commit) instead of States.Save then Recorder.RecordTurn;
+	// Recorder still opens handoff tickets.
+	Turns     TurnWriter
 	Sensitive *Sensitive // default: the shipped lexicon
 	Booking   Booker     // optional: appointments in the chat
 
@@ -289,29 +293,45 @@ func (as *Assistant) turn(ctx context.Context, req Request, onDelta func(string)
 	// and reported as a server error.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
-	if err := as.cfg.States.Save(ctx, convID, next); err != nil {
+	rec.Latency = time.Since(start)
+	if err := as.save(ctx, next, rec, &reply); err != nil {
 		return Reply{}, err
 	}
-	rec.Latency = time.Since(start)
-	if as.cfg.Recorder != nil {
-		id, err := as.cfg.Recorder.RecordTurn(ctx, rec)
+	if as.cfg.Recorder != nil && reply.Status == Handoff {
+		ticket, err := as.cfg.Recorder.OpenHandoff(ctx, convID, reply.TurnID, t.reason)
 		if err != nil {
-			// The resident still gets the answer; the record is the loss.
-			slog.Error("record turn", "conversation", convID, "err", err)
-		}
-		reply.TurnID = id
-		if reply.Status == Handoff {
-			ticket, err := as.cfg.Recorder.OpenHandoff(ctx, convID, id, t.reason)
-			if err != nil {
-				slog.Error("open handoff ticket", "conversation", convID, "err", err)
-			} else {
-				reply.HandoffID = ticket
-			}
+			slog.Error("open handoff ticket", "conversation", convID, "err", err)
+		} else {
+			reply.HandoffID = ticket
 		}
 	}
 	slog.Debug("turn", "conversation", convID, "status", reply.Status, "aspect", reply.Aspect,
 		"items", strings.Join(rec.Items, ","), "generated", reply.Generated, "ms", rec.Latency.Milliseconds())
 	return reply, nil
+}
+
+// save keeps the dialogue state and records the turn, setting
+// reply.TurnID. Only a state that could not be saved fails the turn: a
+// turn whose record alone was lost is still answered (and the web records
+// a turn without an id itself).
+func (as *Assistant) save(ctx context.Context, next State, rec TurnRecord, reply *Reply) error {
+	if as.cfg.Turns != nil {
+		id, err := as.cfg.Turns.WriteTurn(ctx, next, rec)
+		reply.TurnID = id
+		return err
+	}
+	if err := as.cfg.States.Save(ctx, rec.ConversationID, next); err != nil {
+		return err
+	}
+	if as.cfg.Recorder != nil {
+		id, err := as.cfg.Recorder.RecordTurn(ctx, rec)
+		if err != nil {
+			// The resident still gets the answer; the record is the loss.
+			slog.Error("record turn", "conversation", rec.ConversationID, "err", err)
+		}
+		reply.TurnID = id
+	}
+	return nil
 }
 
 // recordTimeout bounds saving the dialogue state and recording the turn.

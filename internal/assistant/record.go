@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/store"
@@ -12,6 +13,11 @@ type ConvoRecorder struct{ Store *convo.Store }
 
 // RecordTurn implements Recorder.
 func (r ConvoRecorder) RecordTurn(ctx context.Context, t TurnRecord) (int64, error) {
+	saved, err := r.Store.RecordTurn(ctx, t.Channel, convoTurn(t))
+	return saved.ID, err
+}
+
+func convoTurn(t TurnRecord) convo.Turn {
 	turn := convo.Turn{
 		ConversationID: t.ConversationID, Question: t.Question, Status: string(t.Status), Aspect: string(t.Aspect),
 		ItemIDs: t.Items, Answer: t.Answer, Generated: t.Generated, Model: t.Model,
@@ -20,12 +26,46 @@ func (r ConvoRecorder) RecordTurn(ctx context.Context, t TurnRecord) (int64, err
 	if t.Generated {
 		turn.Label = convo.Label{Generator: t.Generator, Model: t.Model, Time: store.T(t.GeneratedAt)}
 	}
-	saved, err := r.Store.RecordTurn(ctx, t.Channel, turn)
-	return saved.ID, err
+	return turn
 }
 
 // OpenHandoff implements Recorder.
 func (r ConvoRecorder) OpenHandoff(ctx context.Context, conversationID string, turnID int64, reason string) (int64, error) {
 	h, err := r.Store.OpenHandoff(ctx, conversationID, turnID, reason)
 	return h.ID, err
+}
+
+// TurnWriter saves what a turn leaves behind, the dialogue state for the
+// next turn and the turn's record, together: when WriteTurn returns nil
+// both are durable, and the reply may be shown.
+type TurnWriter interface {
+	WriteTurn(ctx context.Context, next State, rec TurnRecord) (turnID int64, err error)
+}
+
+// GroupTurns writes each turn's state (DBState's table) and record (the
+// conversation store) in a group transaction shared with the turns of
+// other conversations finishing at the same moment (store.DB.GroupTx):
+// under load, one commit serves many turns instead of each turn queueing
+// for its own two.
+type GroupTurns struct {
+	DB    *store.DB
+	Convo *convo.Store
+}
+
+// WriteTurn implements TurnWriter.
+func (g GroupTurns) WriteTurn(ctx context.Context, next State, rec TurnRecord) (int64, error) {
+	turn := convoTurn(rec)
+	var id int64
+	err := g.DB.GroupTx(ctx, func(tx *store.Tx) error {
+		if err := saveState(ctx, tx.Prepared(), rec.ConversationID, next); err != nil {
+			return err
+		}
+		saved, err := g.Convo.RecordTurnTx(ctx, tx, rec.Channel, turn)
+		id = saved.ID
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("write turn: %w", err)
+	}
+	return id, nil
 }

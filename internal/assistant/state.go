@@ -57,7 +57,7 @@ type DBState struct{ DB *store.DB }
 // Load implements StateStore.
 func (d DBState) Load(ctx context.Context, id string) (State, bool, error) {
 	var raw string
-	err := d.DB.QueryRow(ctx, `SELECT state FROM assistant_state WHERE conversation_id = ?`, id).Scan(&raw)
+	err := d.DB.QueryRowPrepared(ctx, `SELECT state FROM assistant_state WHERE conversation_id = ?`, id).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
 		return State{}, false, nil
 	}
@@ -73,11 +73,19 @@ func (d DBState) Load(ctx context.Context, id string) (State, bool, error) {
 
 // Save implements StateStore.
 func (d DBState) Save(ctx context.Context, id string, s State) error {
+	return saveState(ctx, d.DB, id, s)
+}
+
+// saveState writes s through db: the database, or a transaction that
+// records the turn too.
+func saveState(ctx context.Context, db interface {
+	Exec(ctx context.Context, query string, args ...any) (sql.Result, error)
+}, id string, s State) error {
 	b, err := json.Marshal(s)
 	if err != nil {
 		return err
 	}
-	_, err = d.DB.Exec(ctx, `INSERT INTO assistant_state (conversation_id, state, updated_at) VALUES (?, ?, ?)
+	_, err = db.Exec(ctx, `INSERT INTO assistant_state (conversation_id, state, updated_at) VALUES (?, ?, ?)
 		ON CONFLICT (conversation_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
 		id, string(b), store.Now())
 	if err != nil {

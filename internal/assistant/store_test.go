@@ -13,9 +13,19 @@ import (
 )
 
 // With the database behind it, a conversation continues on another
-// replica, and the record keeps every turn masked, with its handoff.
+// replica, and the record keeps every turn masked, with its handoff,
+// whether each turn commits its own writes or shares a group commit.
 func TestPersistedConversation(t *testing.T) {
 	t.Parallel()
+	for _, group := range []bool{false, true} {
+		t.Run(map[bool]string{false: "per-turn", true: "group"}[group], func(t *testing.T) {
+			t.Parallel()
+			testPersistedConversation(t, group)
+		})
+	}
+}
+
+func testPersistedConversation(t *testing.T, group bool) {
 	storetest.Each(t, []store.Migrations{assistant.Migrations, convo.Migrations}, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		cs := convo.NewStore(db)
@@ -23,6 +33,9 @@ func TestPersistedConversation(t *testing.T) {
 			return demoAssistant(t, func(c *assistant.Config) {
 				c.States = assistant.DBState{DB: db}
 				c.Recorder = assistant.ConvoRecorder{Store: cs}
+				if group {
+					c.Turns = assistant.GroupTurns{DB: db, Convo: cs}
+				}
 			})
 		}
 		a, b := replica(), replica()
@@ -49,6 +62,64 @@ func TestPersistedConversation(t *testing.T) {
 		transcript := fmt.Sprint(h.Transcript)
 		if err != nil || !strings.Contains(transcript, "失业金") || strings.Contains(transcript, "13912345678") {
 			t.Fatalf("ticket %v %+v", err, h)
+		}
+	})
+}
+
+// Concurrent conversations through group commit: every turn's record and
+// state are kept, in each conversation's order.
+func TestGroupTurnsConcurrent(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, []store.Migrations{assistant.Migrations, convo.Migrations}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		cs := convo.NewStore(db)
+		a := demoAssistant(t, func(c *assistant.Config) {
+			c.States = assistant.DBState{DB: db}
+			c.Recorder = assistant.ConvoRecorder{Store: cs}
+			c.Turns = assistant.GroupTurns{DB: db, Convo: cs}
+		})
+		dialogue := []string{"想领失业金", "要带什么", "网上能办吗"}
+		const n = 24
+		ids := make([]string, n)
+		errs := make(chan error, n)
+		for i := range n {
+			go func() {
+				conv := ""
+				for _, q := range dialogue {
+					r, err := a.Ask(ctx, assistant.Request{ConversationID: conv, Message: q, Channel: "api"})
+					if err != nil {
+						errs <- err
+						return
+					}
+					if r.TurnID == 0 {
+						errs <- fmt.Errorf("%q: no turn id", q)
+						return
+					}
+					conv = r.ConversationID
+				}
+				ids[i] = conv
+				errs <- nil
+			}()
+		}
+		for range n {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, id := range ids {
+			c, turns, err := cs.Conversation(ctx, id)
+			if err != nil || c.Turns != len(dialogue) || len(turns) != len(dialogue) {
+				t.Fatalf("%s: %v %+v %d turns", id, err, c, len(turns))
+			}
+			for i, tn := range turns {
+				if tn.Question != dialogue[i] || tn.Index != i {
+					t.Fatalf("%s turn %d: %+v", id, i, tn)
+				}
+			}
+			st, ok, err := assistant.DBState{DB: db}.Load(ctx, id)
+			if err != nil || !ok || st.Turns != len(dialogue) || st.Item != "FT-015" {
+				t.Fatalf("%s state %v %v %+v", id, err, ok, st)
+			}
 		}
 	})
 }

@@ -19,6 +19,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/clock"
@@ -171,6 +172,26 @@ func (s *Store) RecordTurn(ctx context.Context, channel string, t Turn) (Turn, e
 }
 
 func (s *Store) addTurn(ctx context.Context, t Turn, channel string, create bool) (Turn, error) {
+	var saved Turn
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		saved, err = s.writeTurn(ctx, tx, t, channel, create)
+		return err
+	})
+	return saved, err
+}
+
+// RecordTurnTx is RecordTurn inside tx, for a caller that writes more in
+// the same transaction (the assistant's dialogue state, committed with
+// other turns' in one group transaction).
+func (s *Store) RecordTurnTx(ctx context.Context, tx *store.Tx, channel string, t Turn) (Turn, error) {
+	return s.writeTurn(ctx, tx, t, channel, true)
+}
+
+// writeTurn writes a turn in three statements (conversation, turn,
+// citations), whatever the number of citations: a turn's writes are on
+// every resident's path.
+func (s *Store) writeTurn(ctx context.Context, tx *store.Tx, t Turn, channel string, create bool) (Turn, error) {
 	if t.ConversationID == "" || t.Status == "" {
 		return Turn{}, fmt.Errorf("add turn: %w: conversation and status are required", ErrInput)
 	}
@@ -181,39 +202,45 @@ func (s *Store) addTurn(ctx context.Context, t Turn, channel string, create bool
 		t.Label = Label{}
 	}
 	t.Feedback = nil
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		if create {
-			if _, err := tx.Exec(ctx, `INSERT INTO convo_conversations (id, channel, turns, day, created_at, updated_at) VALUES (?, ?, 0, ?, ?, ?)
-				ON CONFLICT (id) DO NOTHING`, t.ConversationID, channel, day, now, now); err != nil {
-				return err
-			}
-		}
-		var n int
-		err := tx.QueryRow(ctx, `UPDATE convo_conversations SET turns = turns + 1, updated_at = ? WHERE id = ? RETURNING turns`,
+	tx = tx.Prepared() // on every turn's path
+	var n int
+	var err error
+	if create {
+		err = tx.QueryRow(ctx, `INSERT INTO convo_conversations (id, channel, turns, day, created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET turns = convo_conversations.turns + 1, updated_at = excluded.updated_at
+			RETURNING turns`, t.ConversationID, channel, day, now, now).Scan(&n)
+	} else {
+		err = tx.QueryRow(ctx, `UPDATE convo_conversations SET turns = turns + 1, updated_at = ? WHERE id = ? RETURNING turns`,
 			now, t.ConversationID).Scan(&n)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("conversation %q: %w", t.ConversationID, ErrNotFound)
-		}
-		if err != nil {
-			return err
-		}
-		t.Index = n - 1
-		if err := tx.QueryRow(ctx, `INSERT INTO convo_turns (conversation_id, idx, question, status, aspect, answer, generated, model,
-				label_generator, label_model, label_time, latency_ms, day, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			t.ConversationID, t.Index, t.Question, t.Status, t.Aspect, t.Answer, boolInt(t.Generated), t.Model,
-			t.Label.Generator, t.Label.Model, t.Label.Time, t.LatencyMS, day, now).Scan(&t.ID); err != nil {
-			return err
-		}
-		for i, id := range t.ItemIDs {
-			if _, err := tx.Exec(ctx, `INSERT INTO convo_citations (turn_id, pos, item_id) VALUES (?, ?, ?)`, t.ID, i, id); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return Turn{}, fmt.Errorf("add turn: conversation %q: %w", t.ConversationID, ErrNotFound)
+	}
 	if err != nil {
 		return Turn{}, fmt.Errorf("add turn: %w", err)
+	}
+	t.Index = n - 1
+	if err := tx.QueryRow(ctx, `INSERT INTO convo_turns (conversation_id, idx, question, status, aspect, answer, generated, model,
+			label_generator, label_model, label_time, latency_ms, day, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		t.ConversationID, t.Index, t.Question, t.Status, t.Aspect, t.Answer, boolInt(t.Generated), t.Model,
+		t.Label.Generator, t.Label.Model, t.Label.Time, t.LatencyMS, day, now).Scan(&t.ID); err != nil {
+		return Turn{}, fmt.Errorf("add turn: %w", err)
+	}
+	if len(t.ItemIDs) > 0 {
+		var q strings.Builder
+		q.WriteString(`INSERT INTO convo_citations (turn_id, pos, item_id) VALUES `)
+		args := make([]any, 0, 3*len(t.ItemIDs))
+		for i, id := range t.ItemIDs {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?)")
+			args = append(args, t.ID, i, id)
+		}
+		if _, err := tx.Exec(ctx, q.String(), args...); err != nil {
+			return Turn{}, fmt.Errorf("add turn: citations: %w", err)
+		}
 	}
 	return t, nil
 }

@@ -42,6 +42,8 @@ type DB struct {
 	// bookings/s with 8 goroutines left to the busy handler, several
 	// hundred queued here).
 	writeMu sync.Mutex
+	group   grouper   // GroupTx's committers
+	stmts   stmtCache // statements prepared for Tx.Prepared
 }
 
 // DefaultURL is the SQLite database inside the data folder.
@@ -105,6 +107,7 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", dialect, err)
 	}
 	d := &DB{DB: db, Dialect: dialect, url: rawURL}
+	d.group.db = d
 	if dialect == Postgres {
 		var schema string
 		if err := db.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
@@ -149,8 +152,10 @@ func privateFiles(path string) error {
 	return nil
 }
 
-// Close stops listening for notifications and closes the pool.
+// Close stops listening for notifications, finishes the group
+// transactions under way and closes the pool.
 func (db *DB) Close() error {
+	db.group.close()
 	db.notify.close()
 	return db.DB.Close()
 }
@@ -202,19 +207,32 @@ func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row 
 // Tx is a transaction that takes '?' placeholders on either dialect.
 type Tx struct {
 	*sql.Tx
-	db *DB
+	db       *DB
+	prepared bool // see Prepared
 }
 
 func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return tx.Tx.ExecContext(ctx, tx.db.Rebind(query), args...)
+	query = tx.db.Rebind(query)
+	if s := tx.txStmt(ctx, query); s != nil {
+		return s.ExecContext(ctx, args...)
+	}
+	return tx.Tx.ExecContext(ctx, query, args...)
 }
 
 func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return tx.Tx.QueryContext(ctx, tx.db.Rebind(query), args...)
+	query = tx.db.Rebind(query)
+	if s := tx.txStmt(ctx, query); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
+	return tx.Tx.QueryContext(ctx, query, args...)
 }
 
 func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return tx.Tx.QueryRowContext(ctx, tx.db.Rebind(query), args...)
+	query = tx.db.Rebind(query)
+	if s := tx.txStmt(ctx, query); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	return tx.Tx.QueryRowContext(ctx, query, args...)
 }
 
 // Dialect reports the engine the transaction runs on.
@@ -223,32 +241,12 @@ func (tx *Tx) Dialect() Dialect { return tx.db.Dialect }
 // InTx runs fn in a transaction and commits it when fn returns nil; any
 // error or panic rolls everything back, so a failure mid-write leaves the
 // database as it was.
-func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if db.Dialect == SQLite {
 		db.writeMu.Lock()
 		defer db.writeMu.Unlock()
 	}
-	sqlTx, err := db.DB.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	tx := &Tx{Tx: sqlTx, db: db}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = sqlTx.Rollback()
-			panic(p)
-		}
-		if err != nil {
-			_ = sqlTx.Rollback()
-		}
-	}()
-	if err = fn(tx); err != nil {
-		return err
-	}
-	if err = sqlTx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+	return db.runTx(ctx, db.DB.BeginTx, fn)
 }
 
 // IsUniqueViolation reports whether err is a unique-constraint failure on

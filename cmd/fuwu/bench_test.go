@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/llm"
+	"github.com/fuwu-gov/fuwu/internal/store"
+	"github.com/fuwu-gov/fuwu/internal/store/storetest"
+	"github.com/fuwu-gov/fuwu/internal/web"
+)
+
+// BenchmarkTurn is the load of `fuwu bench`: 200 conversations at once
+// playing the everyday dialogues against the whole server (HTTP, web,
+// assistant, store), load generator in the same process, on SQLite and
+// PostgreSQL, with each turn committing alone (commit=turn, the path
+// before group commit, serve --per-turn-commit) and with group commit.
+// One op is one answered turn; turns/s, p50-ms and p99-ms are the run's.
+// Run it with a fixed count, e.g. -benchtime 6000x -count 5, and compare
+// with benchstat.
+func BenchmarkTurn(b *testing.B) {
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		for _, commit := range []string{"turn", "group"} {
+			b.Run(fmt.Sprintf("db=%s/commit=%s", d, commit), func(b *testing.B) {
+				benchTurn(b, d, commit == "turn")
+			})
+		}
+	}
+}
+
+func benchTurn(b *testing.B, d store.Dialect, perTurn bool) {
+	ctx := context.Background()
+	// Turns cut off when the run ends log "client went away".
+	defer func(l *slog.Logger) { slog.SetDefault(l) }(slog.Default())
+	slog.SetDefault(slog.New(slog.DiscardHandler))
+	sf := storeFlags{data: b.TempDir(), perTurnCommit: perTurn}
+	if d == store.Postgres {
+		sf.db = storetest.URL(b, d)
+	}
+	a, err := openApp(ctx, sf, llm.Config{}, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer a.close()
+	h, err := buildServer(ctx, a, web.Config{ChatRate: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	const conns = 200
+	// A short first run opens the connections and warms the caches.
+	if _, err := loadRun(ctx, srv.URL+"/api/v1/chat", conns, 0, conns); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	res, err := loadRun(ctx, srv.URL+"/api/v1/chat", conns, 0, int64(b.N))
+	b.StopTimer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if res.Errors > 0 {
+		b.Fatalf("%d errors, first: %s", res.Errors, res.FirstError)
+	}
+	b.ReportMetric(res.Throughput, "turns/s")
+	b.ReportMetric(res.P50ms, "p50-ms")
+	b.ReportMetric(res.P99ms, "p99-ms")
+	if s := a.db.GroupStats(); s.Batches > 0 {
+		b.ReportMetric(float64(s.Units)/float64(s.Batches), "turns/commit")
+	}
+}

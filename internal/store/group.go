@@ -1,0 +1,258 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+)
+
+// Group commit. A chat turn writes a few small rows and must not be
+// acknowledged before they are on disk; one commit per turn makes every
+// turn wait for the commits queued before it (SQLite has one writer). So
+// concurrent turns hand their writes to a committer that runs all the
+// writes waiting at that moment in one transaction and answers each
+// caller once it has committed. Nothing is acknowledged earlier than with
+// a commit of its own; the commit is shared.
+
+// ErrClosed is returned by GroupTx after the DB was closed.
+var ErrClosed = errors.New("store: closed")
+
+const (
+	// maxBatch bounds one group transaction (and the time its first
+	// caller waits for the last one's writes).
+	maxBatch = 128
+	// pgCommitters is how many group transactions run at once on
+	// PostgreSQL, which has no single writer: a few overlap their round
+	// trips and fsyncs; each still batches what waits when it starts.
+	pgCommitters = 4
+)
+
+type groupReq struct {
+	ctx  context.Context
+	fn   func(*Tx) error
+	done chan error
+}
+
+// groupPanic carries a panic in a caller's function back to its goroutine.
+type groupPanic struct{ v any }
+
+func (p groupPanic) Error() string { return fmt.Sprint("panic in group transaction: ", p.v) }
+
+type grouper struct {
+	db      *DB
+	start   sync.Once
+	mu      sync.RWMutex // closed and sending to reqs
+	closed  bool
+	reqs    chan *groupReq
+	quit    chan struct{}
+	stopped sync.WaitGroup
+
+	batches, units atomic.Int64
+}
+
+// GroupStats counts the group transactions committed or tried and the
+// calls they carried (units/batches is the mean batch size).
+type GroupStats struct{ Batches, Units int64 }
+
+// GroupStats reports the group committer's counters since Open.
+func (db *DB) GroupStats() GroupStats {
+	return GroupStats{Batches: db.group.batches.Load(), Units: db.group.units.Load()}
+}
+
+// GroupTx runs fn in a transaction shared with the GroupTx calls of other
+// goroutines waiting at the same moment, and returns once that
+// transaction has committed (group commit): fn's writes are durable when
+// GroupTx returns nil, and if it returns an error none of them are.
+//
+// fn may run more than once: when another call in its batch fails, the
+// batch is rolled back and every call runs again in a transaction of its
+// own, so that each gets its own outcome. fn must therefore write only
+// through tx and set its results afresh each time it runs.
+//
+// On SQLite the group transaction runs with synchronous=FULL: its commit
+// syncs the log to disk, which a commit per call could not afford.
+func (db *DB) GroupTx(ctx context.Context, fn func(tx *Tx) error) error {
+	g := &db.group
+	r := &groupReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	g.mu.RLock()
+	if g.closed {
+		g.mu.RUnlock()
+		return ErrClosed
+	}
+	g.start.Do(g.run)
+	select {
+	case g.reqs <- r:
+	case <-ctx.Done():
+		g.mu.RUnlock()
+		return ctx.Err()
+	}
+	g.mu.RUnlock()
+	// Once handed over, the call's outcome is awaited even if ctx ends:
+	// its writes may be committing.
+	err := <-r.done
+	var p groupPanic
+	if errors.As(err, &p) {
+		panic(p.v)
+	}
+	return err
+}
+
+func (g *grouper) run() {
+	g.reqs = make(chan *groupReq, maxBatch)
+	g.quit = make(chan struct{})
+	n := 1
+	if g.db.Dialect == Postgres {
+		n = pgCommitters
+	}
+	for range n {
+		g.stopped.Add(1)
+		go g.loop()
+	}
+}
+
+// close stops the committers once the calls already handed over are done.
+func (g *grouper) close() {
+	g.mu.Lock()
+	again := g.closed
+	g.closed = true
+	g.mu.Unlock()
+	if !again && g.quit != nil {
+		close(g.quit)
+		g.stopped.Wait()
+	}
+}
+
+func (g *grouper) loop() {
+	defer g.stopped.Done()
+	batch := make([]*groupReq, 0, maxBatch)
+	for {
+		var first *groupReq
+		select {
+		case first = <-g.reqs:
+		case <-g.quit:
+			// No sender is left (close holds the lock until it set
+			// closed), but the buffer may still hold calls.
+			select {
+			case first = <-g.reqs:
+			default:
+				return
+			}
+		}
+		if g.db.Dialect == SQLite {
+			// Other writers of this process go first or after, never
+			// between; what queued meanwhile joins this batch.
+			g.db.writeMu.Lock()
+		}
+		batch = append(batch[:0], first)
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-g.reqs:
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		g.commit(batch)
+		if g.db.Dialect == SQLite {
+			g.db.writeMu.Unlock()
+		}
+		clear(batch)
+	}
+}
+
+// commit runs batch in one transaction and answers each call.
+func (g *grouper) commit(batch []*groupReq) {
+	g.batches.Add(1)
+	g.units.Add(int64(len(batch)))
+	failed := false
+	err := g.tx(func(tx *Tx) error {
+		for _, r := range batch {
+			if err := r.call(tx); err != nil {
+				failed = true
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil || !failed || len(batch) == 1 {
+		// Committed, or beginning or committing failed: the outcome is
+		// everyone's.
+		for _, r := range batch {
+			r.done <- err
+		}
+		return
+	}
+	// One call failed and took the batch with it: each runs alone.
+	for _, r := range batch {
+		r.done <- g.tx(r.call)
+	}
+}
+
+func (r *groupReq) call(tx *Tx) (err error) {
+	if err := r.ctx.Err(); err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = groupPanic{p}
+		}
+	}()
+	return r.fn(tx)
+}
+
+// tx runs fn in a transaction of its own on a connection of the pool
+// (writeMu is held by the caller on SQLite). The transaction is not tied
+// to any caller's context: one caller giving up must not roll back the
+// others' writes; each fn's statements still use its caller's context.
+func (g *grouper) tx(fn func(*Tx) error) error {
+	ctx := context.Background()
+	if g.db.Dialect != SQLite {
+		return g.db.runTx(ctx, g.db.DB.BeginTx, fn)
+	}
+	conn, err := g.db.DB.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer conn.Close()
+	// synchronous is a setting of the connection: this commit syncs the
+	// log, the pool's other writers keep theirs.
+	if _, err := conn.ExecContext(ctx, `PRAGMA synchronous = FULL`); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if _, err := conn.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn }) // drop the connection rather than leave it FULL
+		}
+	}()
+	return g.db.runTx(ctx, conn.BeginTx, fn)
+}
+
+// runTx is InTx without the write queue, beginning with begin.
+func (db *DB) runTx(ctx context.Context, begin func(context.Context, *sql.TxOptions) (*sql.Tx, error), fn func(*Tx) error) (err error) {
+	sqlTx, err := begin(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{Tx: sqlTx, db: db}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = sqlTx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}

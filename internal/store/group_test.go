@@ -1,0 +1,175 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fuwu-gov/fuwu/internal/store"
+	"github.com/fuwu-gov/fuwu/internal/store/storetest"
+)
+
+// Concurrent calls each get their own outcome, however they were batched:
+// a failing call's writes are gone, the others' are committed.
+func TestGroupTxOutcomes(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, []store.Migrations{testMigrations}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		boom := errors.New("boom")
+		const n = 60
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = db.GroupTx(ctx, func(tx *store.Tx) error {
+					if _, err := tx.Exec(ctx, `INSERT INTO thing (id, n) VALUES (?, ?)`, fmt.Sprint("g", i), i); err != nil {
+						return err
+					}
+					if i%7 == 3 {
+						return fmt.Errorf("call %d: %w", i, boom)
+					}
+					return nil
+				})
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			var got int
+			qerr := db.QueryRow(ctx, `SELECT n FROM thing WHERE id = ?`, fmt.Sprint("g", i)).Scan(&got)
+			if i%7 == 3 {
+				if !errors.Is(err, boom) || qerr == nil {
+					t.Errorf("call %d: err %v, row left: %v", i, err, qerr == nil)
+				}
+				continue
+			}
+			if err != nil || qerr != nil || got != i {
+				t.Errorf("call %d: err %v, read %d (%v)", i, err, got, qerr)
+			}
+		}
+		if s := db.GroupStats(); s.Units < n {
+			t.Errorf("stats %+v: fewer calls than made", s)
+		}
+	})
+}
+
+// Calls that arrive while a group transaction runs are committed together
+// in the next one, and a panic reaches its own caller only.
+func TestGroupTxBatches(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, []store.Migrations{testMigrations}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		insert := func(id string) func(tx *store.Tx) error {
+			return func(tx *store.Tx) error {
+				_, err := tx.Exec(ctx, `INSERT INTO thing (id, n) VALUES (?, 1)`, id)
+				return err
+			}
+		}
+		release, entered := make(chan struct{}), make(chan struct{})
+		first := make(chan error, 1)
+		go func() {
+			first <- db.GroupTx(ctx, func(tx *store.Tx) error {
+				close(entered)
+				<-release
+				return insert("first")(tx)
+			})
+		}()
+		<-entered
+		const n = 10
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = db.GroupTx(ctx, insert(fmt.Sprint("b", i)))
+			}()
+		}
+		if db.Dialect == store.SQLite {
+			// One committer: the ten wait for it.
+			for store.QueuedGroupCalls(db) < n {
+				time.Sleep(time.Millisecond)
+			}
+		}
+		close(release)
+		wg.Wait()
+		if err := <-first; err != nil {
+			t.Fatal(err)
+		}
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("call %d: %v", i, err)
+			}
+		}
+		var rows int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM thing`).Scan(&rows); err != nil || rows != n+1 {
+			t.Fatalf("rows %d (%v), want %d", rows, err, n+1)
+		}
+		if s := db.GroupStats(); db.Dialect == store.SQLite && s != (store.GroupStats{Batches: 2, Units: n + 1}) {
+			t.Errorf("stats %+v, want the ten in one batch after the first", s)
+		}
+
+		// A panic is the panicking caller's; the next call is served.
+		func() {
+			defer func() {
+				if p := recover(); p != "kaboom" {
+					t.Errorf("recovered %v", p)
+				}
+			}()
+			_ = db.GroupTx(ctx, func(tx *store.Tx) error { panic("kaboom") })
+		}()
+		if err := db.GroupTx(ctx, insert("after")); err != nil {
+			t.Fatal(err)
+		}
+
+		// After Close, calls are refused rather than lost.
+		db.Close()
+		if err := db.GroupTx(ctx, insert("closed")); !errors.Is(err, store.ErrClosed) {
+			t.Fatalf("after close: %v", err)
+		}
+	})
+}
+
+// Prepared statements give the same results as the ordinary path, inside
+// and outside transactions, and an invalid one reports its error.
+func TestPrepared(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, []store.Migrations{testMigrations}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		for i := range 3 {
+			err := db.GroupTx(ctx, func(tx *store.Tx) error {
+				p := tx.Prepared()
+				if _, err := p.Exec(ctx, `INSERT INTO thing (id, n) VALUES (?, ?)`, fmt.Sprint("p", i), i); err != nil {
+					return err
+				}
+				var n int
+				if err := p.QueryRow(ctx, `SELECT COUNT(*) FROM thing WHERE id LIKE ?`, "p%").Scan(&n); err != nil || n != i+1 {
+					return fmt.Errorf("count %d: %v", n, err)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = db.GroupTx(ctx, func(tx *store.Tx) error {
+				_, err := tx.Prepared().Exec(ctx, `INSERT INTO nothing VALUES (?)`, 1)
+				return err
+			})
+			if err == nil || !strings.Contains(err.Error(), "nothing") {
+				t.Fatalf("insert into a missing table: %v", err)
+			}
+			var n int
+			if err := db.QueryRowPrepared(ctx, `SELECT n FROM thing WHERE id = ?`, fmt.Sprint("p", i)).Scan(&n); err != nil || n != i {
+				t.Fatalf("read back %d: %d %v", i, n, err)
+			}
+		}
+		if got, want := store.PreparedCount(db), map[store.Dialect]int{store.SQLite: 3, store.Postgres: 0}[db.Dialect]; got != want {
+			t.Fatalf("%d statements cached, want %d", got, want)
+		}
+	})
+}

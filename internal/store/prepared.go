@@ -1,0 +1,78 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+)
+
+// Prepared statements. The SQLite driver parses every statement it runs,
+// and for the few small statements every chat turn runs, parsing cost
+// more than running (a third of the turn's time in the store, profiled
+// under load). PostgreSQL's driver already keeps its statements prepared
+// per connection, so there this is the ordinary path.
+
+// maxPrepared bounds the cache: statements are few and fixed; one built
+// per call that strayed here must not grow it without end.
+const maxPrepared = 64
+
+type stmtCache struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+// stmt returns query (rebound) prepared on the pool, or nil when it is
+// not to be cached: another engine, a full cache, a pool of one
+// connection (a transaction holding it would wait for itself), or a
+// statement that does not prepare (the caller runs it the ordinary way
+// and gets the error there).
+func (db *DB) stmt(ctx context.Context, query string) *sql.Stmt {
+	if db.Dialect != SQLite || db.DB.Stats().MaxOpenConnections == 1 {
+		return nil
+	}
+	c := &db.stmts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s, ok := c.m[query]; ok {
+		return s
+	}
+	if len(c.m) >= maxPrepared {
+		return nil
+	}
+	s, err := db.DB.PrepareContext(ctx, query)
+	if err != nil {
+		return nil
+	}
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	c.m[query] = s
+	return s
+}
+
+// QueryRowPrepared is QueryRow with a statement prepared once per
+// connection: for a fixed query that runs on every request.
+func (db *DB) QueryRowPrepared(ctx context.Context, query string, args ...any) *sql.Row {
+	query = db.Rebind(query)
+	if s := db.stmt(ctx, query); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	return db.DB.QueryRowContext(ctx, query, args...)
+}
+
+// Prepared returns the same transaction with Exec, Query and QueryRow
+// that run statements prepared once per connection. Use it for fixed
+// statements that run on every request; a statement built per call (an
+// IN list of varying length) only fills the cache.
+func (tx *Tx) Prepared() *Tx { return &Tx{Tx: tx.Tx, db: tx.db, prepared: true} }
+
+// txStmt is the cached statement for query bound to tx, or nil.
+func (tx *Tx) txStmt(ctx context.Context, query string) *sql.Stmt {
+	if !tx.prepared {
+		return nil
+	}
+	if s := tx.db.stmt(ctx, query); s != nil {
+		return tx.Tx.StmtContext(ctx, s)
+	}
+	return nil
+}
