@@ -114,8 +114,17 @@ var cmdTestNow = clock.At("2026-12-02 10:00", nil)
 func TestMain(m *testing.M) {
 	time.Local = time.UTC
 	now = clock.Fixed(cmdTestNow)
+	if args := os.Getenv(subprocessEnv); args != "" {
+		// The test binary as the program, for tests that need it in a
+		// process of its own (to kill it).
+		os.Exit(run(context.Background(), strings.Split(args, "\x1f"), os.Stdout, os.Stderr))
+	}
 	os.Exit(m.Run())
 }
+
+// subprocessEnv holds the arguments (separated by U+001F) the test binary
+// runs as the program instead of running tests.
+const subprocessEnv = "FUWU_TEST_RUN_ARGS"
 
 // at runs fn with the commands' clock at the instant s (China time).
 func at(s string, fn func()) {
