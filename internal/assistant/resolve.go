@@ -116,9 +116,11 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	content := as.contentText(norm)
 	t.content = content
 	q := as.cfg.Index.Analyse(content)
-	res := as.cfg.Index.SearchQuery(q, 8)
+	var res search.Result
 	if len(q.Words) > 0 {
-		res = as.cfg.Index.Search(ctx, content, 8) // dense channel too, when configured
+		res = as.cfg.Index.SearchAnalysed(ctx, content, q, 8) // dense channel too, when configured
+	} else {
+		res = as.cfg.Index.SearchQuery(q, 8)
 	}
 	t.hits = res.Hits
 

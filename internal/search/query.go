@@ -247,7 +247,14 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
 
 // Search ranks the catalogue for text and returns the best k items.
 func (ix *Index) Search(ctx context.Context, text string, k int) Result {
-	q := ix.Analyse(text)
+	return ix.SearchAnalysed(ctx, text, ix.Analyse(text), k)
+}
+
+// SearchAnalysed is Search for a caller that has analysed text already
+// (q is ix.Analyse(text)): a chat turn reads the query's words itself and
+// must not pay for segmenting the text twice. text feeds the dense
+// channel, when configured.
+func (ix *Index) SearchAnalysed(ctx context.Context, text string, q Query, k int) Result {
 	if ix.vectors == nil {
 		return ix.SearchQuery(q, k)
 	}
