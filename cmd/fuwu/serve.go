@@ -121,6 +121,9 @@ func buildServer(ctx context.Context, a *app, cfg web.Config) (*web.Server, erro
 	cfg.Zone, cfg.Now = a.zone, now
 	cfg.Lexicon = assistant.SensitiveStore{DB: a.db}
 	cfg.Booking, cfg.Doorstep = a.rooms.booking, a.rooms.doorstep
+	if a.policy != nil {
+		cfg.Policy = &web.PolicyRooms{Library: a.policy.lib, Live: a.policy.live, Results: a.policy.svc}
+	}
 	if a.llm.HasChat() {
 		cfg.DocModel = web.DocModel(a.llm)
 	}
