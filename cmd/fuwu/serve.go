@@ -60,7 +60,7 @@ func runServe(ctx context.Context, args []string) error {
 	defer city.close()
 	policyCtx, stopPolicy := context.WithCancel(context.Background())
 	defer stopPolicy() // before a.close: deferred calls run last first
-	if a.policy, err = openPolicyApp(ctx, policyCtx, a.db, sf.data, a.zone, *demo); err != nil {
+	if err := startPolicyApp(ctx, policyCtx, a.policy, *demo); err != nil {
 		return err
 	}
 	rate := *chatRate
