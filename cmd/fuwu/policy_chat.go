@@ -28,7 +28,7 @@ var _ assistant.Benefits = (*policyChat)(nil)
 // genericBigrams are pairs of characters that many policy titles share:
 // they count for half in Find, and never alone.
 var genericBigrams = map[string]bool{"补贴": true, "津贴": true, "补助": true, "政策": true, "救助": true, "资助": true,
-	"奖励": true, "业补": true, "人员": true, "企业": true, "老人": true, "一次": true, "次性": true}
+	"奖励": true, "业补": true, "人员": true, "企业": true, "老人": true}
 
 func bigrams(s string) map[string]bool {
 	rs := []rune(s)
@@ -71,7 +71,7 @@ func (c *policyChat) Find(text string) []assistant.BenefitPolicy {
 			}
 		}
 		if distinct && score >= 1.5 {
-			best = append(best, scored{assistant.BenefitPolicy{ID: cp.Policy.ID, Title: cp.Policy.Title, Target: string(cp.Policy.Target)}, score})
+			best = append(best, scored{assistant.BenefitPolicy{ID: cp.Policy.ID, Title: cp.Policy.Title, Target: string(cp.Policy.Target), Item: cp.Policy.Item}, score})
 		}
 	}
 	sort.SliceStable(best, func(i, j int) bool { return best[i].score > best[j].score })

@@ -48,6 +48,7 @@ type BenefitPolicy struct {
 	ID     string `json:"id"`
 	Title  string `json:"title"`
 	Target string `json:"target"`
+	Item   string `json:"item,omitempty"` // the service item to apply through
 }
 
 // BenefitCheck is the result of a check.
@@ -134,7 +135,7 @@ var (
 	numberRe    = regexp.MustCompile(`\d+(?:\.\d+)?\s*(?:万|千|亿)?`)
 	enterprise  = []string{"公司", "企业", "工厂", "厂里", "我们厂", "单位能", "个体工商户", "商户"}
 	// A message with these asks something rather than answering.
-	questionWords = []string{"怎么", "什么", "吗", "哪里", "哪儿", "如何", "多久", "要不要", "能不能", "为什么", "?", "？"}
+	questionWords = []string{"怎么", "什么", "啥", "吗", "哪里", "哪儿", "如何", "多久", "要不要", "能不能", "为什么", "?", "？"}
 	// Words that answer nothing.
 	fillers = []string{"好", "好吧", "好的", "嗯", "嗯嗯", "哦", "噢", "行", "可以", "知道了", "明白", "谢谢", "ok"}
 	// Words around a short text answer ("户口在深圳" → 深圳).
@@ -177,7 +178,7 @@ func (as *Assistant) resolveBenefits(ctx context.Context, t *turnState) bool {
 			return false
 		}
 		bt := &benefitsTurn{draft: d, facts: facts}
-		if _, _, _, again := as.benefitsQuestion(norm); again {
+		if _, _, _, again := as.benefitsQuestion(ctx, norm); again {
 			t.state.Benefits = nil // a new eligibility question starts over
 			return as.resolveBenefits(ctx, t)
 		}
@@ -193,7 +194,7 @@ func (as *Assistant) resolveBenefits(ctx context.Context, t *turnState) bool {
 		}
 		t.state.Benefits = nil // asked about something else
 	}
-	target, ids, named, ok := as.benefitsQuestion(norm)
+	target, ids, named, ok := as.benefitsQuestion(ctx, norm)
 	if !ok || !b.InForce(target) {
 		return false
 	}
@@ -214,7 +215,7 @@ func (as *Assistant) resolveBenefits(ctx context.Context, t *turnState) bool {
 // benefitsQuestion reads a message as an eligibility question: "what can
 // I get" (any policy of the target) or "can I get X" (the policies X
 // names). A question about how, where or what to bring is not one.
-func (as *Assistant) benefitsQuestion(norm string) (target string, ids []string, named, ok bool) {
+func (as *Assistant) benefitsQuestion(ctx context.Context, norm string) (target string, ids []string, named, ok bool) {
 	target = "person"
 	if hasAny(norm, enterprise) {
 		target = "enterprise"
@@ -228,7 +229,25 @@ func (as *Assistant) benefitsQuestion(norm string) (target string, ids []string,
 	if !benefitCan.MatchString(norm) {
 		return "", nil, false, false
 	}
+	// A policy named by its title's words must agree with what the
+	// catalogue says the message is about: "生活困难能申请救助吗" shares
+	// 生活 and 困难 with 困难残疾人生活补贴 but asks about 医疗救助.
+	hits := as.cfg.Index.Search(ctx, as.contentText(norm), 3).Hits
+	agrees := func(p BenefitPolicy) bool {
+		if len(hits) == 0 || hits[0].Score < weakScore {
+			return true // the catalogue has no strong opinion
+		}
+		for _, h := range hits {
+			if h.ID == p.Item && h.Score >= closeRatio*hits[0].Score {
+				return true
+			}
+		}
+		return false
+	}
 	for _, p := range as.cfg.Benefits.Find(norm) {
+		if !agrees(p) {
+			continue
+		}
 		if len(ids) == 0 {
 			target = p.Target
 		}
@@ -252,6 +271,9 @@ func (as *Assistant) takeBenefitAnswer(bt *benefitsTurn, t *turnState) bool {
 	if hasAny(norm, skipWords) {
 		d.Skipped = append(d.Skipped, q.Key)
 		return true
+	}
+	if a := as.detectAspect(norm); a != "" && a != Conditions && a != Overview {
+		return false // "要带什么材料": a question about the item, not an answer
 	}
 	long := utf8.RuneCountInString(text) > 12
 	v, ok := readAnswer(q, text, norm)
@@ -557,6 +579,17 @@ func (as *Assistant) citeBenefits(ctx context.Context, t *turnState, r *Reply, c
 					r.Route = as.route(ctx, it)
 				}
 			}
+		}
+	}
+	// The candidates for staff and evaluation: the cited items, then
+	// what retrieval ranks for the message.
+	r.Candidates = nil
+	for _, c := range r.Citations {
+		r.Candidates = append(r.Candidates, c.ID)
+	}
+	for _, h := range as.cfg.Index.Search(ctx, as.contentText(t.in.norm), 5).Hits {
+		if !seen[h.ID] {
+			r.Candidates = append(r.Candidates, h.ID)
 		}
 	}
 }
