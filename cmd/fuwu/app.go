@@ -28,7 +28,7 @@ type app struct {
 	rooms     *rooms      // appointments and door-to-door service
 	docs      *documents  // document library and teachers' assistant (serve opens them)
 	zone      *time.Location
-	policy    *policyEnv // policy library, registries, stored results (serve only)
+	policy    *policyEnv // policy library, registries, stored results
 	stop      context.CancelFunc
 }
 
@@ -92,6 +92,19 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 		return nil, err
 	}
 	cfg.Booking = assistant.Rooms{Booking: a.rooms.booking, Doorstep: a.rooms.doorstep, Keys: a.rooms.keys}
+	// The policy library, for the chat's eligibility dialogue (serve also
+	// shows it on its pages and keeps the stored results current).
+	if a.policy, err = newPolicyEnv(ctx, db, a.rooms, a.zone); err != nil {
+		a.close()
+		return nil, err
+	}
+	if demo {
+		if err := loadPolicyDemo(ctx, a.policy); err != nil {
+			a.close()
+			return nil, err
+		}
+	}
+	cfg.Benefits = &policyChat{live: a.policy.live, keys: a.rooms.keys, now: a.policy.lib.Today}
 	go a.rooms.housekeep(bg, 10*time.Minute)
 	client, err := llm.New(lc)
 	if err != nil {

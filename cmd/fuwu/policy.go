@@ -108,6 +108,13 @@ func openPolicyRooms(ctx context.Context, db *store.DB, dataDir string, zone *ti
 	if err != nil {
 		return nil, err
 	}
+	return newPolicyEnv(ctx, db, r, zone)
+}
+
+// newPolicyEnv makes the policy rooms over db with the appointments'
+// rooms r (their sealing key and door-to-door service).
+func newPolicyEnv(ctx context.Context, db *store.DB, r *rooms, zone *time.Location) (*policyEnv, error) {
+	var err error
 	e := &policyEnv{db: db, lib: policy.NewLibrary(db).WithClock(now, zone), audit: audit.New(db).WithClock(now, zone).WithSuite(r.keys.Suite())}
 	e.reg = registry.New(db, r.keys, e.audit).WithClock(now)
 	if e.live, err = policy.NewLive(ctx, e.lib); err != nil {

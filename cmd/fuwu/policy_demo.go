@@ -11,7 +11,6 @@ import (
 	"github.com/fuwu-gov/fuwu/data"
 	"github.com/fuwu-gov/fuwu/internal/policy"
 	"github.com/fuwu-gov/fuwu/internal/registry"
-	"github.com/fuwu-gov/fuwu/internal/store"
 )
 
 // The demo registries' seed and size (illustrative; see data/policy).
@@ -21,23 +20,17 @@ const (
 	demoEnterprises = 2000
 )
 
-// openPolicyApp opens the policy rooms for a running server: with demo,
-// an empty library gets the bundled policies and field schema, and —
-// in the background, so that the server starts at once — empty registries
-// get the generated residents and enterprises; the stored results are
-// then kept current from change notifications until bg ends.
-func openPolicyApp(ctx, bg context.Context, db *store.DB, dataDir string, zone *time.Location, demo bool) (*policyEnv, error) {
-	e, err := openPolicyRooms(ctx, db, dataDir, zone)
-	if err != nil {
-		return nil, err
+// startPolicyApp keeps the policy rooms of a running server current:
+// with demo, empty registries get the generated residents and enterprises
+// in the background (the server starts at once); the live set and the
+// stored results then follow change notifications until bg ends.
+func startPolicyApp(ctx, bg context.Context, e *policyEnv, demo bool) error {
+	// Subscribed before the live set is read again and before the first
+	// match, so no change falls in between.
+	pc, rc := e.db.Subscribe(policy.Topic), e.db.Subscribe(registry.Topic)
+	if err := e.live.Reload(ctx); err != nil {
+		return err
 	}
-	if demo {
-		if err := loadPolicyDemo(ctx, e); err != nil {
-			return nil, err
-		}
-	}
-	// Subscribed before the first match, so no change falls in between.
-	pc, rc := db.Subscribe(policy.Topic), db.Subscribe(registry.Topic)
 	go func() {
 		if demo {
 			if err := loadRegistryDemo(bg, e, e.lib.Today()); err != nil && bg.Err() == nil {
@@ -46,7 +39,7 @@ func openPolicyApp(ctx, bg context.Context, db *store.DB, dataDir string, zone *
 		}
 		e.svc.Follow(bg, pc, rc, 10*time.Minute)
 	}()
-	return e, nil
+	return nil
 }
 
 // loadPolicyDemo fills an empty library with the bundled, illustrative

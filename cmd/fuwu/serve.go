@@ -60,7 +60,7 @@ func runServe(ctx context.Context, args []string) error {
 	defer city.close()
 	policyCtx, stopPolicy := context.WithCancel(context.Background())
 	defer stopPolicy() // before a.close: deferred calls run last first
-	if a.policy, err = openPolicyApp(ctx, policyCtx, a.db, sf.data, a.zone, *demo); err != nil {
+	if err := startPolicyApp(ctx, policyCtx, a.policy, *demo); err != nil {
 		return err
 	}
 	rate := *chatRate
@@ -121,6 +121,9 @@ func buildServer(ctx context.Context, a *app, cfg web.Config) (*web.Server, erro
 	cfg.Zone, cfg.Now = a.zone, now
 	cfg.Lexicon = assistant.SensitiveStore{DB: a.db}
 	cfg.Booking, cfg.Doorstep = a.rooms.booking, a.rooms.doorstep
+	if a.policy != nil {
+		cfg.Policy = &web.PolicyRooms{Library: a.policy.lib, Live: a.policy.live, Results: a.policy.svc}
+	}
 	if a.llm.HasChat() {
 		cfg.DocModel = web.DocModel(a.llm)
 	}

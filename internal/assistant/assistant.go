@@ -86,6 +86,7 @@ type Config struct {
 	Turns     TurnWriter
 	Sensitive *Sensitive // default: the shipped lexicon
 	Booking   Booker     // optional: appointments in the chat
+	Benefits  Benefits   // optional: the eligibility dialogue (benefits.go)
 
 	Model             Model // optional; nil answers from the knowledge base only
 	ModelName         string

@@ -66,6 +66,8 @@ func (as *Assistant) compose(ctx context.Context, t *turnState) Reply {
 		as.composeHandoff(t, &r)
 	case t.status == statusBooking:
 		as.bookingTurn(ctx, t, &r)
+	case t.status == statusBenefits:
+		as.composeBenefits(ctx, t, &r)
 	default:
 		r.Status = OutOfScope
 		as.composeDecline(t, &r)

@@ -13,8 +13,9 @@ type turnState struct {
 	in             input
 	state          State
 	conversationID string
-	startBooking   bool // the resident asked to book the item answered
-	startDoorstep  bool // … or for door-to-door service
+	startBooking   bool          // the resident asked to book the item answered
+	startDoorstep  bool          // … or for door-to-door service
+	benefits       *benefitsTurn // the eligibility dialogue's part of the turn
 
 	aspect     Aspect
 	item       *kb.Item
@@ -101,6 +102,10 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	// An appointment being made in the chat takes the turn first.
 	if t.state.Booking != nil && as.cfg.Booking != nil {
 		t.status = statusBooking
+		return
+	}
+	// An eligibility question, or the answer to one (benefits.go).
+	if as.resolveBenefits(ctx, t) {
 		return
 	}
 	// The answer to a clarify question.

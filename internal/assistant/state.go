@@ -24,6 +24,8 @@ type State struct {
 	Turns      int      `json:"turns"`
 	// Booking holds the slots of an appointment being made in the chat.
 	Booking *BookingDraft `json:"booking,omitempty"`
+	// Benefits is an eligibility dialogue under way (benefits.go).
+	Benefits *BenefitsDraft `json:"benefits,omitempty"`
 }
 
 // BookingDraft is an appointment or a door-to-door request being filled

@@ -35,6 +35,9 @@ func (s *Server) routes() {
 	if s.cfg.Doorstep != nil {
 		s.bindDoorstepPages()
 	}
+	if s.cfg.Policy != nil {
+		s.bindPolicyPages()
+	}
 	s.bindAssets()
 
 	// Residents' API.
@@ -56,6 +59,9 @@ func (s *Server) routes() {
 	}
 	if s.cfg.Doorstep != nil {
 		s.bindDoorstepConsole()
+	}
+	if s.cfg.Policy != nil {
+		s.bindPolicyConsole()
 	}
 	if s.cfg.Convo != nil {
 		s.bindQuality()
@@ -107,6 +113,14 @@ func (s *Server) bindDoorstepPages() {
 	s.public("GET /doorstep/lookup", s.doorstepLookupPage)
 	s.public("POST /doorstep/lookup", s.doorstepLookup, s.perAddress)
 	s.public("POST /doorstep/cancel", s.doorstepCancel, s.perAddress)
+}
+
+// bindPolicyPages is the 政策计算器. The answers go by POST: they
+// describe a person, and a query string would put them in access logs and
+// browser history.
+func (s *Server) bindPolicyPages() {
+	s.public("GET /policies/check", s.policyCheckPage)
+	s.public("POST /policies/check", s.policyCheckSubmit, s.perAddress)
 }
 
 // bindAssets serves the embedded scripts, styles, images and the API's
@@ -197,6 +211,31 @@ func (s *Server) bindDoorstepConsole() {
 	s.staff("POST /admin/doorstep/catalogue", auth.Dispatch, s.adminDoorstepCatalogue)
 	s.staff("GET /admin/doorstep/{id}", auth.Dispatch, s.adminDoorstepRequest)
 	s.staff("POST /admin/doorstep/{id}/{action}", auth.Dispatch, s.adminDoorstepAction)
+}
+
+// bindPolicyConsole is the policy library (review → publish, expiring
+// policies, the source document), 政策找人 with its export and outreach
+// (names, phones and addresses masked; outreach opens them for the
+// door-to-door request, each opening audited), 免申即享 batches (an
+// editor computes one, another person approves or returns it) and their
+// statistics. Any staff member reads.
+func (s *Server) bindPolicyConsole() {
+	s.staff("GET /admin/policies", auth.ViewConsole, s.adminPolicies)
+	s.staff("GET /admin/policies/{id}", auth.ViewConsole, s.adminPolicy)
+	s.staff("POST /admin/policies/{id}/submit", auth.EditKnowledge, s.adminPolicyStep)
+	s.staff("POST /admin/policies/{id}/publish", auth.Publish, s.adminPolicyStep)
+	s.staff("POST /admin/policies/{id}/return", auth.Publish, s.adminPolicyStep)
+	s.staff("POST /admin/policies/{id}/withdraw", auth.Publish, s.adminPolicyStep)
+	s.staff("GET /admin/policies/{id}/prospects", auth.Dispatch, s.adminProspects)
+	s.staff("GET /admin/policies/{id}/prospects.xlsx", auth.Dispatch, s.adminProspectsExport)
+	s.staff("POST /admin/policies/{id}/outreach", auth.Dispatch, s.adminOutreach)
+	s.staff("GET /admin/policy-batches", auth.ViewConsole, s.adminBatches)
+	s.staff("POST /admin/policy-batches", auth.EditKnowledge, s.adminBatchCreate)
+	s.staff("GET /admin/policy-batches/{id}", auth.ViewConsole, s.adminBatch)
+	s.staff("GET /admin/policy-batches/{id}/export.xlsx", auth.ViewConsole, s.adminBatchExport)
+	s.staff("POST /admin/policy-batches/{id}/approve", auth.Publish, s.adminBatchDecide)
+	s.staff("POST /admin/policy-batches/{id}/return", auth.Publish, s.adminBatchDecide)
+	s.staff("GET /admin/policy-stats", auth.ViewConsole, s.adminPolicyStats)
 }
 
 // bindQuality is the conversation record: transcripts, questions the

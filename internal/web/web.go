@@ -84,6 +84,7 @@ type Config struct {
 	Metrics       *Metrics          // nil makes a fresh registry
 	Booking       *booking.Service  // appointments; nil hides their pages and API
 	Doorstep      *doorstep.Service // door-to-door service; nil hides its pages and API
+	Policy        *PolicyRooms      // policy library and matching; nil hides its pages
 	Lexicon       Lexicon           // the sensitive-word lexicon page; nil hides it
 	// DocModel writes draft bodies on the document pages and may add its
 	// suggestions to a check; nil drafts from templates only.
