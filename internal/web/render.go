@@ -151,6 +151,7 @@ type Page struct {
 	Transcribe bool // voice upload available
 	Booking    bool // appointment pages available
 	Doorstep   bool // door-to-door pages available
+	City       bool // city operations pages available
 }
 
 // Can is the template's permission check: {{if .Can "publish"}}.
@@ -159,7 +160,7 @@ func (p Page) Can(perm string) bool { return p.User != nil && p.User.Can(auth.Pe
 func (s *Server) page(r *http.Request, title string, data any) Page {
 	seed, _ := r.Context().Value(seedKey).(string)
 	p := Page{Title: title, Site: s.cfg.SiteName, User: currentUser(r), Data: data, Path: r.URL.Path, Back: r.URL.RequestURI(),
-		Transcribe: s.cfg.Transcriber != nil, Booking: s.cfg.Booking != nil, Doorstep: s.cfg.Doorstep != nil}
+		Transcribe: s.cfg.Transcriber != nil, Booking: s.cfg.Booking != nil, Doorstep: s.cfg.Doorstep != nil, City: s.cfg.City != nil}
 	if seed != "" {
 		p.CSRF = s.csrf.Token(seed)
 	}

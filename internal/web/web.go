@@ -85,6 +85,7 @@ type Config struct {
 	Booking       *booking.Service  // appointments; nil hides their pages and API
 	Doorstep      *doorstep.Service // door-to-door service; nil hides its pages and API
 	Lexicon       Lexicon           // the sensitive-word lexicon page; nil hides it
+	City          *CityOps          // city operations: /city, its console pages, the sensors' HTTP API; nil hides them
 	// DocModel writes draft bodies on the document pages and may add its
 	// suggestions to a check; nil drafts from templates only.
 	DocModel gongwen.Model
@@ -138,6 +139,7 @@ type Server struct {
 	bookingGuard *auth.Throttle
 	handler      http.Handler
 	docs         *docsRoom
+	city         *cityHub // the /city pages' change feed; nil without City
 }
 
 // New builds the server. ctx is used to fetch the CSRF key.
