@@ -320,18 +320,14 @@ func (s *Server) cityTrend(w http.ResponseWriter, r *http.Request) {
 // readings or an alert change (at most every half second), a comment every
 // 25 s to keep proxies from closing it. The page then fetches the state.
 func (s *Server) cityEvents(w http.ResponseWriter, r *http.Request) {
-	fl, ok := w.(http.Flusher)
-	if !ok {
-		writeJSONError(w, http.StatusInternalServerError, "streaming unsupported")
-		return
-	}
+	rc := http.NewResponseController(w) // reaches Flush through the middleware's wrappers
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
 	ch, done := s.city.subscribe()
 	defer done()
 	fmt.Fprintf(w, "retry: 3000\nevent: hello\ndata: %d\n\n", s.city.version())
-	fl.Flush()
+	_ = rc.Flush()
 	ping := time.NewTicker(25 * time.Second)
 	defer ping.Stop()
 	for {
@@ -342,7 +338,7 @@ func (s *Server) cityEvents(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprint(w, ": ping\n\n")
 		case <-ch:
 			fmt.Fprintf(w, "event: change\ndata: %d\n\n", s.city.version())
-			fl.Flush()
+			_ = rc.Flush()
 			// Coalesce a burst (MQTT at full speed commits many batches a
 			// second) into one refresh per half second.
 			select {
@@ -352,7 +348,7 @@ func (s *Server) cityEvents(w http.ResponseWriter, r *http.Request) {
 			}
 			continue
 		}
-		fl.Flush()
+		_ = rc.Flush()
 	}
 }
 
