@@ -91,6 +91,7 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv.RegisterOnShutdown(h.CloseStreams) // the dashboards' event streams
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	slog.Info("fuwu serving", "addr", "http://"+ln.Addr().String(), "db", string(a.db.Dialect),

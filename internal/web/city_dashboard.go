@@ -81,9 +81,11 @@ func cityRoutes(s *Server) {
 type cityHub struct {
 	now func() time.Time
 
-	mu   sync.Mutex
-	seq  uint64 // changes heard so far
-	subs map[chan struct{}]struct{}
+	mu        sync.Mutex
+	seq       uint64 // changes heard so far
+	subs      map[chan struct{}]struct{}
+	closed    chan struct{} // closed by CloseStreams: the event streams end
+	closeOnce sync.Once
 
 	stateMu sync.Mutex // one computation at a time; later callers reuse it
 	state   *cityStateView
@@ -96,7 +98,7 @@ type cityHub struct {
 const cityStateTTL = 20 * time.Second
 
 func newCityHub(db *store.DB, now func() time.Time) *cityHub {
-	h := &cityHub{now: now, subs: map[chan struct{}]struct{}{}}
+	h := &cityHub{now: now, subs: map[chan struct{}]struct{}{}, closed: make(chan struct{})}
 	ch := db.Subscribe(citymon.Topic)
 	go func() { // ends when the database closes the channel
 		for range ch {
@@ -112,6 +114,15 @@ func newCityHub(db *store.DB, now func() time.Time) *cityHub {
 		}
 	}()
 	return h
+}
+
+// CloseStreams ends the dashboards' event streams, which would otherwise
+// hold http.Server.Shutdown until its deadline: register it with
+// RegisterOnShutdown. The pages reconnect on their own (EventSource).
+func (s *Server) CloseStreams() {
+	if s.city != nil {
+		s.city.closeOnce.Do(func() { close(s.city.closed) })
+	}
 }
 
 func (h *cityHub) subscribe() (chan struct{}, func()) {
@@ -333,6 +344,8 @@ func (s *Server) cityEvents(w http.ResponseWriter, r *http.Request) {
 	for {
 		select {
 		case <-r.Context().Done():
+			return
+		case <-s.city.closed:
 			return
 		case <-ping.C:
 			fmt.Fprint(w, ": ping\n\n")

@@ -23,7 +23,7 @@ import (
 var cityMigrations = append(append([]store.Migrations{}, testMigrations...), citymon.Migrations)
 
 // cityEnv is the web over the demo city network with two days of history
-// ending at testNow, the clock then moved on 20 minutes (so that a reading
+// ending at testNow, the clock then moved on 5 minutes (so that a reading
 // "now" is new), a running pipeline, and an operator and an editor.
 type cityEnv struct {
 	*env
@@ -48,7 +48,7 @@ func newCityEnv(t *testing.T, db *store.DB) *cityEnv {
 	if _, err := ops.Store.ScanExceedances(ctx, testNow.Add(-48*time.Hour), testNow); err != nil {
 		t.Fatal(err)
 	}
-	e.clk.Add(20 * time.Minute)
+	e.clk.Add(5 * time.Minute)
 	done := make(chan struct{})
 	go func() { ops.Pipeline.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })

@@ -44,12 +44,17 @@
   function drawMap(st) {
     var svg = $("city-map"), m = st.map, pr = projector(m), p = pr.p;
     svg.setAttribute("viewBox", "0 0 1000 " + pr.H);
+    // Markers and labels keep a readable size when the map is drawn small
+    // (a laptop): scale them up by as much as the map is scaled down.
+    var shown = Math.min(svg.clientWidth / 1000, svg.clientHeight / pr.H) || 1;
+    var k = Math.max(1, Math.min(2.2, 0.75 / shown)), ks = " scale(" + k.toFixed(2) + ")";
+    svg.style.setProperty("--label", (13 * k).toFixed(1) + "px");
     while (svg.firstChild) svg.removeChild(svg.firstChild);
     var base = el("g", { "class": "base" });
     m.streets.forEach(function (a) {
       base.appendChild(el("polygon", { "class": "street", points: pts(a.outline, p) }));
       var c = p(a.label[0], a.label[1]);
-      base.appendChild(el("text", { "class": "street-name", x: c[0], y: c[1] }, a.name));
+      base.appendChild(el("text", { "class": "street-name", x: c[0], y: c[1] + 60 }, a.name));
     });
     (m.roads || []).forEach(function (r) { base.appendChild(el("polyline", { "class": "road", points: pts(r, p), fill: "none" })); });
     m.rivers.forEach(function (r) {
@@ -73,12 +78,12 @@
 
     var pois = el("g", { "class": "pois" });
     st.sensitive.forEach(function (s) {
-      var c = p(s.lon, s.lat), r = el("rect", { "class": "sensitive", x: c[0] - 6, y: c[1] - 6, width: 12, height: 12 });
+      var c = p(s.lon, s.lat), r = el("rect", { "class": "sensitive", x: c[0] - 6 * k, y: c[1] - 6 * k, width: 12 * k, height: 12 * k });
       r.appendChild(el("title", {}, s.name));
       pois.appendChild(r);
     });
     st.devices.forEach(function (d) {
-      var c = p(d.lon, d.lat), ci = el("circle", { "class": "device", cx: c[0], cy: c[1], r: 6, fill: d.online ? (kindColour[d.kind] || "#90a4ae") : "#555", "data-device": d.id });
+      var c = p(d.lon, d.lat), ci = el("circle", { "class": "device", cx: c[0], cy: c[1], r: 6 * k, fill: d.online ? (kindColour[d.kind] || "#90a4ae") : "#555", "data-device": d.id });
       ci.appendChild(el("title", {}, d.name + (d.online ? "" : "（离线）")));
       pois.appendChild(ci);
     });
@@ -86,7 +91,7 @@
 
     var water = el("g", { "class": "sections" });
     st.water.forEach(function (w) {
-      var c = p(w.lon, w.lat), g = el("g", { "class": "section", "data-section": w.section, transform: "translate(" + c[0].toFixed(1) + "," + c[1].toFixed(1) + ")" });
+      var c = p(w.lon, w.lat), g = el("g", { "class": "section", "data-section": w.section, transform: "translate(" + c[0].toFixed(1) + "," + c[1].toFixed(1) + ")" + ks });
       g.appendChild(el("rect", { x: -15, y: -15, width: 30, height: 30, transform: "rotate(45)", fill: w.colour, stroke: "#0b1726", "stroke-width": 2 }));
       g.appendChild(el("text", { "class": "station-aqi", y: 0 }, w.class || "—"));
       g.appendChild(el("text", { "class": "section-name", y: 36 }, w.name));
@@ -98,7 +103,7 @@
     var air = el("g", { "class": "stations" });
     st.stations.forEach(function (s) {
       var c = p(s.lon, s.lat), v = s.aqi.aqi;
-      var g = el("g", { "class": "station", "data-station": s.id, transform: "translate(" + c[0].toFixed(1) + "," + c[1].toFixed(1) + ")" });
+      var g = el("g", { "class": "station", "data-station": s.id, transform: "translate(" + c[0].toFixed(1) + "," + c[1].toFixed(1) + ")" + ks });
       g.appendChild(el("circle", { r: 24, fill: s.aqi.colour || "#bbbbbb", stroke: s.online ? "#fff" : "#666", "stroke-width": 3 }));
       g.appendChild(el("text", { "class": "station-aqi", id: "aqi-" + s.id }, v == null ? "—" : String(v)));
       g.appendChild(el("text", { "class": "station-name", y: 40 }, s.name));
@@ -111,7 +116,7 @@
     st.alarms.forEach(function (a) {
       if (!a.lon && !a.lat) return;
       var c = p(a.lon, a.lat);
-      rings.appendChild(el("circle", { "class": "alarm-ring", cx: c[0], cy: c[1], r: 30 }));
+      rings.appendChild(el("circle", { "class": "alarm-ring", cx: c[0], cy: c[1], r: 30 * k }));
     });
     svg.appendChild(rings);
     $("map-note").textContent = "（" + m.note.split("：")[0] + "）";
@@ -150,7 +155,7 @@
     f.textContent = "";
     function row(k, v) { f.appendChild(h("dt", "", k)); f.appendChild(h("dd", "", v)); }
     row("全区 AQI 时段", fmtTime(d.at, true));
-    (sum.devices || []).forEach(function (x) { row(x.name, x.online + " / " + x.total + " 在线"); });
+    (sum.devices || []).forEach(function (x) { row(x.name, x.online + "/" + x.total + " 在线"); });
     row("未处理告警", sum.alerts.open + "（已确认 " + sum.alerts.acked + "）");
     row("超标事件", String(sum.open_exceedances));
     row("水质达标断面", sum.water.compliant + " / " + sum.water.sections);
