@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/citymon"
 	"github.com/fuwu-gov/fuwu/internal/citymon/aqi"
 	"github.com/fuwu-gov/fuwu/internal/citymon/water"
@@ -30,48 +29,6 @@ type CityOps struct {
 	// Demo says the data is the simulated demo network's: every city page
 	// then says 演示数据, so nobody takes it for measurements.
 	Demo bool
-}
-
-func init() { addRoutes(cityRoutes) }
-
-// cityRoutes is every city-operations URL, with the permission each needs.
-func cityRoutes(s *Server) {
-	c := s.cfg.City
-	if c == nil {
-		return
-	}
-	s.city = newCityHub(c.Store.DB(), s.cfg.Now)
-
-	// The one-screen dashboard: anyone with view_city (admin, operator).
-	// /city is its short address; the page lives under /admin because the
-	// staff session cookie is scoped to /admin (residents' pages never
-	// carry it).
-	s.public("GET /city", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/admin/city/screen", http.StatusSeeOther)
-	})
-	s.staff("GET /admin/city/screen", auth.ViewCity, s.cityPage)
-	s.staff("GET /admin/city/api/state", auth.ViewCity, s.cityState)
-	s.staff("GET /admin/city/api/trend", auth.ViewCity, s.cityTrend)
-	s.staff("GET /admin/city/events", auth.ViewCity, s.cityEvents)
-
-	// Devices: authenticated by their own bearer token (citymon checks it
-	// against the stored hash), so no session and no CSRF token; a
-	// device's batch is at most 8 MiB (citymon's limit).
-	if c.Pipeline != nil {
-		s.public("POST /api/v1/city/readings", c.Pipeline.Handler().ServeHTTP)
-	}
-
-	// Console: manage_city (admin, operator). Every change is audited.
-	s.staff("GET /admin/city", auth.ManageCity, s.cityConsole)
-	s.staff("POST /admin/city/alerts/{id}/{action}", auth.ManageCity, s.cityAlertAction)
-	s.staff("POST /admin/city/exceedances/{id}/{action}", auth.ManageCity, s.cityExceedanceAction)
-	s.staff("GET /admin/city/devices", auth.ManageCity, s.cityDevices)
-	s.staff("POST /admin/city/devices", auth.ManageCity, s.cityDeviceSave)
-	s.staff("POST /admin/city/devices/import", auth.ManageCity, s.cityDeviceImport)
-	s.staff("GET /admin/city/devices/{id}", auth.ManageCity, s.cityDeviceEdit)
-	s.staff("POST /admin/city/devices/{id}/token", auth.ManageCity, s.cityDeviceToken)
-	s.staff("GET /admin/city/dust", auth.ManageCity, s.cityDust)
-	s.staff("POST /admin/city/dust/{site}", auth.ManageCity, s.cityDustAck)
 }
 
 // cityHub turns the store's change notifications (one after every stored

@@ -198,6 +198,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.limiter.now = cfg.Now
 	}
 	s.docs = &docsRoom{sem: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))}
+	if cfg.City != nil {
+		s.city = newCityHub(cfg.City.Store.DB(), cfg.Now)
+	}
 	s.routes()
 	s.handler = s.recoverer(s.securityHeaders(s.observe(s.withIdentity(s.mux))))
 	return s, nil
