@@ -10,6 +10,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/citymon"
 	"github.com/fuwu-gov/fuwu/internal/citymon/sim"
+	"github.com/fuwu-gov/fuwu/internal/web"
 )
 
 // cityParts is city operations inside `fuwu serve`: the store and alerts
@@ -20,6 +21,7 @@ type cityParts struct {
 	alerts   *citymon.Alerts
 	pipeline *citymon.Pipeline
 	sub      *citymon.Subscriber
+	demo     bool // the store holds only the demo network: pages say 演示数据
 	stop     context.CancelFunc
 	done     chan struct{}
 	workers  sync.WaitGroup // the demo loader and feed, the maintenance loop
@@ -27,10 +29,11 @@ type cityParts struct {
 
 // startCity starts ingestion, the alert and exceedance loop, and with
 // demo the demo network: thirty days of history on first start (in the
-// background, so serving starts at once) and, without a broker, a live
-// feed of simulated readings so that the dashboard moves. The outgoing
-// alert webhook is $FUWU_CITY_WEBHOOK.
-func startCity(ctx context.Context, a *app, mf mqttFlags, demo bool) (*cityParts, error) {
+// background, so serving starts at once) and, without a broker and with
+// feed, a live feed of simulated readings through the pipeline (the path
+// the HTTP API and MQTT take) every 30 s, so that the dashboard moves.
+// The outgoing alert webhook is $FUWU_CITY_WEBHOOK.
+func startCity(ctx context.Context, a *app, mf mqttFlags, demo, feed bool) (*cityParts, error) {
 	s := citymon.NewStore(a.db, time.Now)
 	al := citymon.NewAlerts(s, audit.New(a.db))
 	if u := os.Getenv("FUWU_CITY_WEBHOOK"); u != "" {
@@ -38,6 +41,14 @@ func startCity(ctx context.Context, a *app, mf mqttFlags, demo bool) (*cityParts
 	}
 	bg, stop := context.WithCancel(context.Background())
 	c := &cityParts{store: s, alerts: al, pipeline: citymon.NewPipeline(s), stop: stop, done: make(chan struct{})}
+	if demo {
+		only, err := sim.OnlyDemo(ctx, s)
+		if err != nil {
+			stop()
+			return nil, err
+		}
+		c.demo = only
+	}
 	go func() { c.pipeline.Run(bg); close(c.done) }()
 	if mf.url != "" {
 		sub, err := citymon.Subscribe(ctx, mf.config(), c.pipeline)
@@ -57,7 +68,7 @@ func startCity(ctx context.Context, a *app, mf mqttFlags, demo bool) (*cityParts
 				}
 				return
 			}
-			if mf.url == "" {
+			if mf.url == "" && feed {
 				if _, err := s.Device(bg, "FT-AQ-01"); err == nil {
 					sim.Feed(bg, c.pipeline, sim.NewGenerator(sim.Demo(), sim.DefaultScenarios(now)), time.Now, now, 30*time.Second)
 				}
@@ -74,4 +85,9 @@ func (c *cityParts) close() {
 	c.stop()
 	c.workers.Wait()
 	<-c.done
+}
+
+// web is what the web front needs of city operations.
+func (c *cityParts) web() *web.CityOps {
+	return &web.CityOps{Store: c.store, Alerts: c.alerts, Pipeline: c.pipeline, Demo: c.demo}
 }

@@ -41,6 +41,7 @@ func runServe(ctx context.Context, args []string) error {
 	fs.BoolVar(&sf.perTurnCommit, "per-turn-commit", false, "commit each chat turn's writes in a transaction of its own instead of grouping concurrent turns' (slower under load; for comparison)")
 	var mf mqttFlags // city sensors: ingest from this broker when given
 	mf.bind(fs, "fuwu-citymon")
+	cityFeed := fs.Bool("city-feed", true, "with the demo and no --mqtt-url, feed the demo sensors simulated live readings (labelled 演示数据)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -53,7 +54,7 @@ func runServe(ctx context.Context, args []string) error {
 	if a.docs, err = openDocuments(ctx, ctx, a.db, a.llm, *demo); err != nil {
 		return err
 	}
-	city, err := startCity(ctx, a, mf, *demo)
+	city, err := startCity(ctx, a, mf, *demo, *cityFeed)
 	if err != nil {
 		return err
 	}
@@ -67,7 +68,7 @@ func runServe(ctx context.Context, args []string) error {
 	if rate <= 0 {
 		rate = -1 // web: a negative rate is no limit
 	}
-	h, err := buildServer(ctx, a, web.Config{ChatRate: rate, TrustProxy: *trustProxy, SecureCookies: *secure, MetricsToken: *metricsToken})
+	h, err := buildServer(ctx, a, web.Config{ChatRate: rate, TrustProxy: *trustProxy, SecureCookies: *secure, MetricsToken: *metricsToken, City: city.web()})
 	if err != nil {
 		return err
 	}
@@ -90,6 +91,7 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv.RegisterOnShutdown(h.CloseStreams) // the dashboards' event streams
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	slog.Info("fuwu serving", "addr", "http://"+ln.Addr().String(), "db", string(a.db.Dialect),

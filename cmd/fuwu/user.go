@@ -18,7 +18,7 @@ import (
 func init() {
 	register(&command{
 		name:    "user",
-		summary: "staff accounts: user add|list|passwd|set|locks|unlock (roles admin, editor, reviewer, agent)",
+		summary: "staff accounts: user add|list|passwd|set|locks|unlock (roles admin, editor, reviewer, agent, operator)",
 		run:     runUser,
 	})
 }

@@ -1,5 +1,5 @@
 // Package auth is the staff side's front door: accounts with roles
-// (admin, editor, reviewer, agent), argon2id password hashes, server-side
+// (admin, editor, reviewer, agent, operator), argon2id password hashes, server-side
 // sessions, the CSRF key, and login rate limiting.
 package auth
 
@@ -25,10 +25,11 @@ const (
 	Editor   Role = "editor"   // writes knowledge, submits it for review
 	Reviewer Role = "reviewer" // reviews and publishes knowledge, reads quality data
 	Agent    Role = "agent"    // answers handoff tickets
+	Operator Role = "operator" // city operations duty officer: the /city dashboard, devices, alerts
 )
 
 // Roles lists every role in display order.
-var Roles = []Role{Admin, Editor, Reviewer, Agent}
+var Roles = []Role{Admin, Editor, Reviewer, Agent, Operator}
 
 // ParseRole accepts the English names and the Chinese labels.
 func ParseRole(s string) (Role, error) {
@@ -41,8 +42,10 @@ func ParseRole(s string) (Role, error) {
 		return Reviewer, nil
 	case "agent", "坐席", "人工坐席":
 		return Agent, nil
+	case "operator", "城运值班员", "值班员":
+		return Operator, nil
 	}
-	return "", fmt.Errorf("unknown role %q (admin, editor, reviewer, agent)", s)
+	return "", fmt.Errorf("unknown role %q (admin, editor, reviewer, agent, operator)", s)
 }
 
 // Label is the role as staff read it.
@@ -56,6 +59,8 @@ func (r Role) Label() string {
 		return "审核员"
 	case Agent:
 		return "人工坐席"
+	case Operator:
+		return "城运值班员"
 	}
 	return string(r)
 }
@@ -74,13 +79,16 @@ const (
 	ManageBookings Permission = "manage_bookings" // appointments: day lists, check-in, no-show, contacts
 	Dispatch       Permission = "dispatch"        // door-to-door requests: accept, assign, close, specialists
 	EditLexicon    Permission = "edit_lexicon"    // the assistant's sensitive-word lexicon
+	ViewCity       Permission = "view_city"       // the /city environment dashboard
+	ManageCity     Permission = "manage_city"     // city devices, alert and exceedance handling, dust measures
 )
 
 var grants = map[Role][]Permission{
-	Admin:    {ViewConsole, EditKnowledge, Publish, ReadQuality, HandleTickets, ReadAudit, ManageUsers, ManageBookings, Dispatch, EditLexicon},
+	Admin:    {ViewConsole, EditKnowledge, Publish, ReadQuality, HandleTickets, ReadAudit, ManageUsers, ManageBookings, Dispatch, EditLexicon, ViewCity, ManageCity},
 	Editor:   {ViewConsole, EditKnowledge, ReadQuality},
 	Reviewer: {ViewConsole, EditKnowledge, Publish, ReadQuality, ReadAudit, EditLexicon},
 	Agent:    {ViewConsole, HandleTickets, ReadQuality, ManageBookings, Dispatch},
+	Operator: {ViewConsole, ViewCity, ManageCity},
 }
 
 // Can reports whether the role holds the permission.

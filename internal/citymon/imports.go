@@ -48,6 +48,14 @@ func (s *Store) ImportDevices(ctx context.Context, name string, r io.Reader, act
 	return rep, nil
 }
 
+// DeviceFromFields builds a device from named fields with the import's
+// column names (id, kind, name, street, community, lon, lat, owner,
+// params, interval, target_class, lake) and rules, so that the console's
+// device form and the import read a device the same way. Active is true.
+func DeviceFromFields(fields map[string]string) (Device, error) {
+	return deviceFromRow(tableRow{cells: fields})
+}
+
 func deviceFromRow(row tableRow) (Device, error) {
 	d := Device{
 		ID: row.get("id", "编号", "设备编号"), Kind: Kind(row.get("kind", "类型")), Name: row.get("name", "名称"),

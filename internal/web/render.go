@@ -152,6 +152,7 @@ type Page struct {
 	Booking    bool // appointment pages available
 	Doorstep   bool // door-to-door pages available
 	Policy     bool // policy pages available
+	City       bool // city operations pages available
 }
 
 // Can is the template's permission check: {{if .Can "publish"}}.
@@ -160,7 +161,8 @@ func (p Page) Can(perm string) bool { return p.User != nil && p.User.Can(auth.Pe
 func (s *Server) page(r *http.Request, title string, data any) Page {
 	seed, _ := r.Context().Value(seedKey).(string)
 	p := Page{Title: title, Site: s.cfg.SiteName, User: currentUser(r), Data: data, Path: r.URL.Path, Back: r.URL.RequestURI(),
-		Transcribe: s.cfg.Transcriber != nil, Booking: s.cfg.Booking != nil, Doorstep: s.cfg.Doorstep != nil, Policy: s.cfg.Policy != nil}
+		Transcribe: s.cfg.Transcriber != nil, Booking: s.cfg.Booking != nil, Doorstep: s.cfg.Doorstep != nil,
+		Policy: s.cfg.Policy != nil, City: s.cfg.City != nil}
 	if seed != "" {
 		p.CSRF = s.csrf.Token(seed)
 	}

@@ -15,6 +15,8 @@ import (
 //   - residents' pages: no login; unsafe methods need the CSRF token
 //   - residents' API under /api/v1: JSON, no cookie, no CSRF token
 //   - staff console under /admin: login, and a permission per route
+//   - devices' API (city sensors): a bearer token per device, no cookie,
+//     no CSRF token
 //   - operations: health, readiness, metrics (ops.go)
 //
 // Rate limits:
@@ -74,6 +76,15 @@ func (s *Server) routes() {
 		s.bindLexicon()
 	}
 	s.bindDocs()
+	if s.cfg.City != nil {
+		s.bindCityScreen()
+		s.bindCityConsole()
+	}
+
+	// Devices' API.
+	if s.cfg.City != nil && s.cfg.City.Pipeline != nil {
+		s.bindCityDevicesAPI()
+	}
 
 	// Operations.
 	s.bindOps()
@@ -273,6 +284,44 @@ func (s *Server) bindDocs() {
 	s.staff("GET /admin/docs/draft", auth.ViewConsole, s.docsDraftPage)
 	s.staff("POST /admin/docs/draft", auth.ViewConsole, s.docsDraft)
 	s.staff("POST /admin/docs/export", auth.ViewConsole, s.docsExport)
+}
+
+// bindCityScreen is the one-screen environment dashboard (一屏统览). /city
+// is its short address; the page lives under /admin because the staff
+// session cookie is scoped to /admin (residents' pages never carry it).
+func (s *Server) bindCityScreen() {
+	s.public("GET /city", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/admin/city/screen", http.StatusSeeOther)
+	})
+	s.staff("GET /admin/city/screen", auth.ViewCity, s.cityPage)
+	s.staff("GET /admin/city/api/state", auth.ViewCity, s.cityState)
+	s.staff("GET /admin/city/api/trend", auth.ViewCity, s.cityTrend)
+	s.staff("GET /admin/city/events", auth.ViewCity, s.cityEvents) // Server-Sent Events
+}
+
+// bindCityConsole is city operations' handling: alerts, polluters'
+// exceedance events, devices, construction sites' dust measures. Every
+// change is audited.
+func (s *Server) bindCityConsole() {
+	s.staff("GET /admin/city", auth.ManageCity, s.cityConsole)
+	s.staff("POST /admin/city/alerts/{id}/{action}", auth.ManageCity, s.cityAlertAction)
+	s.staff("POST /admin/city/exceedances/{id}/{action}", auth.ManageCity, s.cityExceedanceAction)
+	s.staff("GET /admin/city/devices", auth.ManageCity, s.cityDevices)
+	s.staff("POST /admin/city/devices", auth.ManageCity, s.cityDeviceSave)
+	s.staff("POST /admin/city/devices/import", auth.ManageCity, s.cityDeviceImport)
+	s.staff("GET /admin/city/devices/{id}", auth.ManageCity, s.cityDeviceEdit)
+	s.staff("POST /admin/city/devices/{id}/token", auth.ManageCity, s.cityDeviceToken)
+	s.staff("GET /admin/city/dust", auth.ManageCity, s.cityDust)
+	s.staff("POST /admin/city/dust/{site}", auth.ManageCity, s.cityDustAck)
+}
+
+// Devices' API.
+
+// bindCityDevicesAPI takes sensor readings in batches: citymon checks the
+// device's bearer token against the stored hash and bounds a body at 8 MiB;
+// it answers only after the batch committed (503: send again).
+func (s *Server) bindCityDevicesAPI() {
+	s.public("POST /api/v1/city/readings", s.cfg.City.Pipeline.Handler().ServeHTTP)
 }
 
 // guard wraps a route's handler: a rate limit.

@@ -86,6 +86,7 @@ type Config struct {
 	Doorstep      *doorstep.Service // door-to-door service; nil hides its pages and API
 	Policy        *PolicyRooms      // policy library and matching; nil hides its pages
 	Lexicon       Lexicon           // the sensitive-word lexicon page; nil hides it
+	City          *CityOps          // city operations: /city, its console pages, the sensors' HTTP API; nil hides them
 	// DocModel writes draft bodies on the document pages and may add its
 	// suggestions to a check; nil drafts from templates only.
 	DocModel gongwen.Model
@@ -139,6 +140,7 @@ type Server struct {
 	bookingGuard *auth.Throttle
 	handler      http.Handler
 	docs         *docsRoom
+	city         *cityHub // the /city pages' change feed; nil without City
 }
 
 // New builds the server. ctx is used to fetch the CSRF key.
@@ -197,6 +199,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.limiter.now = cfg.Now
 	}
 	s.docs = &docsRoom{sem: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))}
+	if cfg.City != nil {
+		s.city = newCityHub(cfg.City.Store.DB(), cfg.Now)
+	}
 	s.routes()
 	s.handler = s.recoverer(s.securityHeaders(s.observe(s.withIdentity(s.mux))))
 	return s, nil

@@ -98,6 +98,26 @@ func History(ctx context.Context, s *citymon.Store, al *citymon.Alerts, g *Gener
 	return total, nil
 }
 
+// OnlyDemo reports whether the store holds nothing but the demo network's
+// devices (an empty store counts: LoadDemo fills it), so that pages can
+// say their data is simulated.
+func OnlyDemo(ctx context.Context, s *citymon.Store) (bool, error) {
+	devs, err := s.Devices(ctx, "")
+	if err != nil {
+		return false, err
+	}
+	ours := map[string]bool{}
+	for _, d := range Demo().Devices {
+		ours[d.ID] = true
+	}
+	for _, d := range devs {
+		if !ours[d.ID] {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
 // LoadDemo installs the demo network with days of history ending at now
 // into a store that holds no other devices, and reports whether it did
 // any work. Run again (a restart, or after an interrupted first start) it

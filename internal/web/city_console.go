@@ -1,0 +1,411 @@
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fuwu-gov/fuwu/internal/audit"
+	"github.com/fuwu-gov/fuwu/internal/citymon"
+)
+
+// The city-operations console: alerts and exceedance events to handle,
+// devices to edit or import, and the construction sites' dust measures.
+// Plain server-rendered forms; every change is audited by citymon.
+
+// cityMessages are the confirmations and refusals the console shows, by
+// the code in ?ok= or ?err= (never text from the address).
+var cityMessages = map[string]string{
+	"alert-ack":        "告警已确认。",
+	"alert-close":      "告警已关闭。",
+	"exceedance-ack":   "超标事件已确认，已转入处置。",
+	"exceedance-close": "超标事件已关闭。",
+	"device-saved":     "设备已保存。",
+	"measure-saved":    "扬尘措施已记录。",
+	"state":            "该记录的当前状态不允许此操作（可能已被他人处理），请查看最新状态。",
+	"notfound":         "没有找到该记录。",
+	"note":             "关闭时必须填写处置说明。",
+	"input":            "提交的内容不完整或有误，请检查后重试。",
+	"failed":           "系统繁忙，操作未完成，请稍后再试。",
+}
+
+// cityPage is s.consolePage with the console's ?ok= / ?err= codes read.
+func (s *Server) cityConsolePage(r *http.Request, nav, title string, data any) Page {
+	p := s.consolePage(r, nav, title, data)
+	p.Flash = cityMessages[r.URL.Query().Get("ok")]
+	p.Error = cityMessages[r.URL.Query().Get("err")]
+	return p
+}
+
+// cityBack redirects after a POST with a message code.
+func cityBack(w http.ResponseWriter, r *http.Request, path, key, code string) {
+	u := path
+	if code != "" {
+		sep := "?"
+		if strings.Contains(u, "?") {
+			sep = "&"
+		}
+		u += sep + key + "=" + url.QueryEscape(code)
+	}
+	http.Redirect(w, r, u, http.StatusSeeOther)
+}
+
+// cityErrCode is the ?err= code of a failed change.
+func cityErrCode(r *http.Request, err error) string {
+	switch {
+	case errors.Is(err, citymon.ErrState):
+		return "state"
+	case errors.Is(err, citymon.ErrNotFound):
+		return "notfound"
+	case errors.Is(err, citymon.ErrInput):
+		return "input"
+	}
+	slog.ErrorContext(r.Context(), "city console", "path", r.URL.Path, "err", err)
+	return "failed"
+}
+
+func (s *Server) cityActor(r *http.Request) citymon.Actor {
+	a := citymon.Actor{IP: clientIP(r)}
+	if u := currentUser(r); u != nil {
+		a.Name, a.Role = u.Username, string(u.Role)
+	}
+	return a
+}
+
+// cityAudit is the log citymon records console changes in.
+func (s *Server) cityAudit() *audit.Log {
+	if s.cfg.Audit != nil {
+		return s.cfg.Audit
+	}
+	return audit.New(s.cfg.City.Store.DB())
+}
+
+type cityConsoleData struct {
+	Demo        bool
+	Alerts      []citymon.Alert
+	Exceedances []citymon.Exceedance
+	Closed      []citymon.Exceedance
+	Tasks       []citymon.Task
+}
+
+func (s *Server) cityConsole(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c := s.cfg.City
+	d := cityConsoleData{Demo: c.Demo}
+	var err error
+	if d.Alerts, err = c.Alerts.List(ctx, citymon.AlertFilter{Live: true, Limit: 200}); err == nil {
+		if d.Exceedances, err = c.Store.Exceedances(ctx, citymon.ExceedanceFilter{Live: true}); err == nil {
+			d.Tasks, err = c.Store.Tasks(ctx, "")
+		}
+	}
+	if err == nil {
+		d.Closed, err = c.Store.Exceedances(ctx, citymon.ExceedanceFilter{Status: "closed"})
+		d.Closed = d.Closed[:min(20, len(d.Closed))]
+	}
+	if err != nil {
+		slog.ErrorContext(ctx, "city console", "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, cityMessages["failed"])
+		return
+	}
+	if len(d.Tasks) > 30 {
+		d.Tasks = d.Tasks[:30]
+	}
+	s.render(w, r, http.StatusOK, "admin_city.html", s.cityConsolePage(r, "city", "城市运行处置", d))
+}
+
+// cityAlertAction acknowledges (ack) or closes (close) an alert, with an
+// optional note; citymon audits it as city.alert.ack / city.alert.close.
+func (s *Server) cityAlertAction(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.renderError(w, r, http.StatusNotFound, cityMessages["notfound"])
+		return
+	}
+	note := strings.TrimSpace(r.PostFormValue("note"))
+	al := s.cfg.City.Alerts
+	switch action := r.PathValue("action"); action {
+	case "ack":
+		_, err = al.Ack(r.Context(), id, s.cityActor(r), note)
+	case "close":
+		_, err = al.Close(r.Context(), id, s.cityActor(r), note)
+	default:
+		s.renderError(w, r, http.StatusNotFound, cityMessages["notfound"])
+		return
+	}
+	if err != nil {
+		cityBack(w, r, "/admin/city", "err", cityErrCode(r, err))
+		return
+	}
+	cityBack(w, r, "/admin/city", "ok", "alert-"+r.PathValue("action"))
+}
+
+// cityExceedanceAction moves an exceedance event open → acknowledged →
+// closed; closing needs a note (how it was resolved).
+func (s *Server) cityExceedanceAction(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.renderError(w, r, http.StatusNotFound, cityMessages["notfound"])
+		return
+	}
+	note := strings.TrimSpace(r.PostFormValue("note"))
+	st := s.cfg.City.Store
+	switch r.PathValue("action") {
+	case "ack":
+		err = st.AckExceedance(r.Context(), s.cityAudit(), id, s.cityActor(r), note)
+	case "close":
+		if note == "" {
+			cityBack(w, r, "/admin/city", "err", "note")
+			return
+		}
+		err = st.CloseExceedance(r.Context(), s.cityAudit(), id, s.cityActor(r), note)
+	default:
+		s.renderError(w, r, http.StatusNotFound, cityMessages["notfound"])
+		return
+	}
+	if err != nil {
+		cityBack(w, r, "/admin/city", "err", cityErrCode(r, err))
+		return
+	}
+	if err := st.DB().Publish(r.Context(), citymon.Topic, "exceedances"); err != nil {
+		slog.WarnContext(r.Context(), "city notify", "err", err)
+	}
+	cityBack(w, r, "/admin/city", "ok", "exceedance-"+r.PathValue("action"))
+}
+
+type cityDevicesData struct {
+	Demo    bool
+	Kind    string
+	Kinds   []cityKind
+	Devices []citymon.Device
+	Report  *citymon.ImportReport
+	File    string
+	Problem string
+}
+
+type cityKind struct{ Kind, Name string }
+
+func cityKinds() []cityKind {
+	out := make([]cityKind, len(citymon.Kinds))
+	for i, k := range citymon.Kinds {
+		out[i] = cityKind{string(k.Kind), k.Name}
+	}
+	return out
+}
+
+func (s *Server) cityDevicesPage(w http.ResponseWriter, r *http.Request, status int, d cityDevicesData) {
+	devs, err := s.cfg.City.Store.Devices(r.Context(), citymon.Kind(d.Kind))
+	if err != nil {
+		slog.ErrorContext(r.Context(), "city devices", "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, cityMessages["failed"])
+		return
+	}
+	d.Devices, d.Kinds, d.Demo = devs, cityKinds(), s.cfg.City.Demo
+	s.render(w, r, status, "admin_city_devices.html", s.cityConsolePage(r, "city-devices", "监测设备", d))
+}
+
+func (s *Server) cityDevices(w http.ResponseWriter, r *http.Request) {
+	s.cityDevicesPage(w, r, http.StatusOK, cityDevicesData{Kind: r.URL.Query().Get("kind")})
+}
+
+// cityDeviceImport takes a CSV or XLSX of devices: bad rows are listed
+// with their line numbers, the others saved.
+func (s *Server) cityDeviceImport(w http.ResponseWriter, r *http.Request) {
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		s.cityDevicesPage(w, r, http.StatusBadRequest, cityDevicesData{Problem: "请选择设备表（.csv 或 .xlsx）。"})
+		return
+	}
+	defer f.Close()
+	ext := strings.ToLower(filepath.Ext(hdr.Filename))
+	if ext != ".csv" && ext != ".xlsx" {
+		s.cityDevicesPage(w, r, http.StatusBadRequest, cityDevicesData{Problem: "只接受 .csv 或 .xlsx 文件。"})
+		return
+	}
+	u := s.cityActor(r)
+	rep, err := s.cfg.City.Store.ImportDevices(r.Context(), hdr.Filename, f, u.Name)
+	if err != nil {
+		if !errors.Is(err, citymon.ErrInput) {
+			slog.ErrorContext(r.Context(), "city device import", "err", err)
+		}
+		s.cityDevicesPage(w, r, http.StatusUnprocessableEntity, cityDevicesData{Problem: "文件无法读取：" + strings.TrimPrefix(err.Error(), citymon.ErrInput.Error()+": "), File: hdr.Filename})
+		return
+	}
+	s.audit(r, nil, "city.device.import", "file:"+hdr.Filename, map[string]any{"rows": rep.Rows, "saved": rep.Saved, "problems": len(rep.Problems)})
+	s.cityDevicesPage(w, r, http.StatusOK, cityDevicesData{Report: &rep, File: hdr.Filename})
+}
+
+type cityDeviceData struct {
+	Demo   bool
+	New    bool
+	Device citymon.Device
+	Fields map[string]string
+	Kinds  []cityKind
+	Token  string // a freshly issued token, shown once
+}
+
+func deviceFields(d citymon.Device) map[string]string {
+	var ps []string
+	for _, p := range d.Params {
+		if p.Unit != "" {
+			ps = append(ps, p.Param+":"+p.Unit)
+		} else {
+			ps = append(ps, p.Param)
+		}
+	}
+	f := map[string]string{"id": d.ID, "kind": string(d.Kind), "name": d.Name, "street": d.Street, "community": d.Community,
+		"lon": strconv.FormatFloat(d.Lon, 'f', -1, 64), "lat": strconv.FormatFloat(d.Lat, 'f', -1, 64), "owner": d.Owner,
+		"params": strings.Join(ps, ";"), "interval": d.Interval.String(), "target_class": d.TargetClass}
+	if d.Lake {
+		f["lake"] = "1"
+	}
+	return f
+}
+
+func (s *Server) cityDeviceEdit(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	d := cityDeviceData{Demo: s.cfg.City.Demo, Kinds: cityKinds()}
+	if id == "new" {
+		d.New, d.Fields = true, map[string]string{"interval": "1h"}
+	} else {
+		dev, err := s.cfg.City.Store.Device(r.Context(), id)
+		if err != nil {
+			st, msg := cityErr(err)
+			s.renderError(w, r, st, msg)
+			return
+		}
+		d.Device, d.Fields = dev, deviceFields(dev)
+	}
+	s.render(w, r, http.StatusOK, "admin_city_device.html", s.cityConsolePage(r, "city-devices", "编辑设备", d))
+}
+
+// cityDeviceSave creates or replaces a device from the form, read by the
+// same rules as a row of the device import.
+func (s *Server) cityDeviceSave(w http.ResponseWriter, r *http.Request) {
+	f := map[string]string{}
+	for _, k := range []string{"id", "kind", "name", "street", "community", "lon", "lat", "owner", "params", "interval", "target_class", "lake"} {
+		f[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	dev, err := citymon.DeviceFromFields(f)
+	dev.Active = r.PostFormValue("inactive") == ""
+	if err == nil {
+		dev, err = s.cfg.City.Store.SaveDevice(r.Context(), dev, s.cityActor(r).Name)
+	}
+	if err != nil {
+		st, msg := cityErr(err)
+		if st == http.StatusInternalServerError {
+			slog.ErrorContext(r.Context(), "city device save", "err", err)
+		}
+		p := s.cityConsolePage(r, "city-devices", "编辑设备", cityDeviceData{Demo: s.cfg.City.Demo, New: r.PostFormValue("new") == "1", Fields: f, Kinds: cityKinds()})
+		p.Error = msg
+		s.render(w, r, st, "admin_city_device.html", p)
+		return
+	}
+	s.audit(r, nil, "city.device.save", "device:"+dev.ID, map[string]any{"kind": dev.Kind, "active": dev.Active})
+	cityBack(w, r, "/admin/city/devices/"+url.PathEscape(dev.ID), "ok", "device-saved")
+}
+
+// cityDeviceToken issues a device's HTTP token (revoking the old one) and
+// shows it once; only its hash is kept.
+func (s *Server) cityDeviceToken(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	st := s.cfg.City.Store
+	tok, err := st.IssueToken(r.Context(), id)
+	var dev citymon.Device
+	if err == nil {
+		dev, err = st.Device(r.Context(), id)
+	}
+	if err != nil {
+		code, msg := cityErr(err)
+		if code == http.StatusInternalServerError {
+			slog.ErrorContext(r.Context(), "city device token", "err", err)
+		}
+		s.renderError(w, r, code, msg)
+		return
+	}
+	s.audit(r, nil, "city.device.token", "device:"+id, nil)
+	d := cityDeviceData{Demo: s.cfg.City.Demo, Device: dev, Fields: deviceFields(dev), Kinds: cityKinds(), Token: tok}
+	p := s.cityConsolePage(r, "city-devices", "编辑设备", d)
+	p.Flash = "新令牌已生成，旧令牌即刻失效。令牌只显示这一次，请立即配置到设备上。"
+	s.render(w, r, http.StatusOK, "admin_city_device.html", p)
+}
+
+type cityDustSite struct {
+	Device   citymon.Device
+	Measures []citymon.MeasureState
+	PM10     *float64
+	Excess   float64
+	Alarm    bool
+}
+
+type cityDustData struct {
+	Demo  bool
+	Day   string
+	Today string
+	Sites []cityDustSite
+}
+
+// cityDust is the measures checklist of each construction site for a day
+// (default today), beside the site's latest hourly PM10.
+func (s *Server) cityDust(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c := s.cfg.City
+	now := s.cfg.Now()
+	today := now.In(citymon.Zone).Format(time.DateOnly)
+	day := r.URL.Query().Get("day")
+	if _, err := time.Parse(time.DateOnly, day); err != nil {
+		day = today
+	}
+	d := cityDustData{Demo: c.Demo, Day: day, Today: today}
+	sites, err := c.Store.Devices(ctx, citymon.DustMonitor)
+	if err != nil {
+		slog.ErrorContext(ctx, "city dust", "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, cityMessages["failed"])
+		return
+	}
+	est, err := c.Store.DustAt(ctx, now.Truncate(time.Hour).Add(-time.Hour), citymon.DefaultDust)
+	if err != nil {
+		slog.ErrorContext(ctx, "city dust", "err", err)
+		est = nil // the checklist works without the estimate
+	}
+	live := map[string]bool{}
+	if alerts, err := c.Alerts.List(ctx, citymon.AlertFilter{Live: true}); err == nil {
+		for _, a := range alerts {
+			live[a.Device] = true
+		}
+	}
+	for _, dev := range sites {
+		ms, err := c.Store.MeasuresOn(ctx, dev.ID, day)
+		if err != nil {
+			slog.ErrorContext(ctx, "city dust measures", "err", err)
+			s.renderError(w, r, http.StatusInternalServerError, cityMessages["failed"])
+			return
+		}
+		site := cityDustSite{Device: dev, Measures: ms, Alarm: live[dev.ID]}
+		for _, e := range est {
+			if e.Site.ID == dev.ID {
+				site.PM10, site.Excess = e.PM10, e.Excess
+			}
+		}
+		d.Sites = append(d.Sites, site)
+	}
+	s.render(w, r, http.StatusOK, "admin_city_dust.html", s.cityConsolePage(r, "city-dust", "扬尘防控措施", d))
+}
+
+// cityDustAck records one measure as done (or not) by the logged-in site
+// officer, with a note; citymon audits it as city.dust.measure.
+func (s *Server) cityDustAck(w http.ResponseWriter, r *http.Request) {
+	site, day := r.PathValue("site"), r.PostFormValue("day")
+	err := s.cfg.City.Store.AckMeasure(r.Context(), s.cityAudit(), site, day, r.PostFormValue("code"),
+		r.PostFormValue("done") == "1", s.cityActor(r), strings.TrimSpace(r.PostFormValue("note")))
+	back := "/admin/city/dust?day=" + url.QueryEscape(day)
+	if err != nil {
+		cityBack(w, r, back, "err", cityErrCode(r, err))
+		return
+	}
+	cityBack(w, r, back, "ok", "measure-saved")
+}
