@@ -1,5 +1,5 @@
 // Package auth is the staff side's front door: accounts with roles
-// (admin, editor, reviewer, agent), argon2id password hashes, server-side
+// (admin, editor, reviewer, agent, teacher), argon2id password hashes, server-side
 // sessions, the CSRF key, and login rate limiting.
 package auth
 
@@ -25,10 +25,11 @@ const (
 	Editor   Role = "editor"   // writes knowledge, submits it for review
 	Reviewer Role = "reviewer" // reviews and publishes knowledge, reads quality data
 	Agent    Role = "agent"    // answers handoff tickets
+	Teacher  Role = "teacher"  // the teachers' assistant and the teaching collections
 )
 
 // Roles lists every role in display order.
-var Roles = []Role{Admin, Editor, Reviewer, Agent}
+var Roles = []Role{Admin, Editor, Reviewer, Agent, Teacher}
 
 // ParseRole accepts the English names and the Chinese labels.
 func ParseRole(s string) (Role, error) {
@@ -41,8 +42,10 @@ func ParseRole(s string) (Role, error) {
 		return Reviewer, nil
 	case "agent", "坐席", "人工坐席":
 		return Agent, nil
+	case "teacher", "教师":
+		return Teacher, nil
 	}
-	return "", fmt.Errorf("unknown role %q (admin, editor, reviewer, agent)", s)
+	return "", fmt.Errorf("unknown role %q (admin, editor, reviewer, agent, teacher)", s)
 }
 
 // Label is the role as staff read it.
@@ -56,6 +59,8 @@ func (r Role) Label() string {
 		return "审核员"
 	case Agent:
 		return "人工坐席"
+	case Teacher:
+		return "教师"
 	}
 	return string(r)
 }
@@ -74,13 +79,25 @@ const (
 	ManageBookings Permission = "manage_bookings" // appointments: day lists, check-in, no-show, contacts
 	Dispatch       Permission = "dispatch"        // door-to-door requests: accept, assign, close, specialists
 	EditLexicon    Permission = "edit_lexicon"    // the assistant's sensitive-word lexicon
+	// The document library: every staff role reads the collections its
+	// role may see; importing needs ImportLibrary (and a collection the
+	// importer may write to); creating collections and deleting documents
+	// need ManageLibrary.
+	ReadLibrary   Permission = "read_library"   // ask the library, read its documents
+	ImportLibrary Permission = "import_library" // import documents
+	ManageLibrary Permission = "manage_library" // collections and their visibility, deleting documents
+	Teach         Permission = "teach"          // the teachers' assistant: plans, bank, sets, results, pairs, drafts
 )
 
 var grants = map[Role][]Permission{
-	Admin:    {ViewConsole, EditKnowledge, Publish, ReadQuality, HandleTickets, ReadAudit, ManageUsers, ManageBookings, Dispatch, EditLexicon},
-	Editor:   {ViewConsole, EditKnowledge, ReadQuality},
-	Reviewer: {ViewConsole, EditKnowledge, Publish, ReadQuality, ReadAudit, EditLexicon},
-	Agent:    {ViewConsole, HandleTickets, ReadQuality, ManageBookings, Dispatch},
+	Admin: {ViewConsole, EditKnowledge, Publish, ReadQuality, HandleTickets, ReadAudit, ManageUsers, ManageBookings, Dispatch, EditLexicon,
+		ReadLibrary, ImportLibrary, ManageLibrary, Teach},
+	Editor:   {ViewConsole, EditKnowledge, ReadQuality, ReadLibrary, ImportLibrary},
+	Reviewer: {ViewConsole, EditKnowledge, Publish, ReadQuality, ReadAudit, EditLexicon, ReadLibrary, ImportLibrary, ManageLibrary},
+	Agent:    {ViewConsole, HandleTickets, ReadQuality, ManageBookings, Dispatch, ReadLibrary},
+	// A teacher sees the console for the library and the teachers'
+	// assistant only: nothing of residents' conversations or bookings.
+	Teacher: {ViewConsole, ReadLibrary, ImportLibrary, Teach},
 }
 
 // Can reports whether the role holds the permission.
