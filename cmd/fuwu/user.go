@@ -18,7 +18,7 @@ import (
 func init() {
 	register(&command{
 		name:    "user",
-		summary: "staff accounts: user add|list|passwd|set|locks|unlock (roles admin, editor, reviewer, agent, operator)",
+		summary: "staff accounts: user add|list|passwd|set|locks|unlock (roles admin, editor, reviewer, agent, operator, teacher)",
 		run:     runUser,
 	})
 }
@@ -26,7 +26,7 @@ func init() {
 func runUser(ctx context.Context, args []string) error {
 	usage := func() {
 		fmt.Fprintln(os.Stderr, `Usage:
-  fuwu user add NAME --role admin|editor|reviewer|agent [--display 显示名] [--password-stdin]
+  fuwu user add NAME --role admin|editor|reviewer|agent|teacher [--display 显示名] [--password-stdin]
   fuwu user list
   fuwu user passwd NAME [--password-stdin]
   fuwu user set NAME [--role R] [--display 显示名] [--disable|--enable]
@@ -45,7 +45,7 @@ the audit trail as done by "cli:" and the operating-system user.`)
 	fs := newFlags("user "+sub, os.Stderr)
 	var sf storeFlags
 	sf.bind(fs)
-	role := fs.String("role", "", "role: admin, editor, reviewer or agent")
+	role := fs.String("role", "", "role: admin, editor, reviewer, agent or teacher")
 	display := fs.String("display", "", "display name shown in the console")
 	stdin := fs.Bool("password-stdin", false, "read the password from standard input")
 	disable := fs.Bool("disable", false, "disable the account (set)")

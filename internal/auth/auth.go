@@ -1,5 +1,5 @@
 // Package auth is the staff side's front door: accounts with roles
-// (admin, editor, reviewer, agent, operator), argon2id password hashes, server-side
+// (admin, editor, reviewer, agent, operator, teacher), argon2id password hashes, server-side
 // sessions, the CSRF key, and login rate limiting.
 package auth
 
@@ -26,10 +26,11 @@ const (
 	Reviewer Role = "reviewer" // reviews and publishes knowledge, reads quality data
 	Agent    Role = "agent"    // answers handoff tickets
 	Operator Role = "operator" // city operations duty officer: the /city dashboard, devices, alerts
+	Teacher  Role = "teacher"  // the teachers' assistant and the teaching collections
 )
 
 // Roles lists every role in display order.
-var Roles = []Role{Admin, Editor, Reviewer, Agent, Operator}
+var Roles = []Role{Admin, Editor, Reviewer, Agent, Operator, Teacher}
 
 // ParseRole accepts the English names and the Chinese labels.
 func ParseRole(s string) (Role, error) {
@@ -44,8 +45,10 @@ func ParseRole(s string) (Role, error) {
 		return Agent, nil
 	case "operator", "城运值班员", "值班员":
 		return Operator, nil
+	case "teacher", "教师":
+		return Teacher, nil
 	}
-	return "", fmt.Errorf("unknown role %q (admin, editor, reviewer, agent, operator)", s)
+	return "", fmt.Errorf("unknown role %q (admin, editor, reviewer, agent, operator, teacher)", s)
 }
 
 // Label is the role as staff read it.
@@ -61,6 +64,8 @@ func (r Role) Label() string {
 		return "人工坐席"
 	case Operator:
 		return "城运值班员"
+	case Teacher:
+		return "教师"
 	}
 	return string(r)
 }
@@ -81,14 +86,26 @@ const (
 	EditLexicon    Permission = "edit_lexicon"    // the assistant's sensitive-word lexicon
 	ViewCity       Permission = "view_city"       // the /city environment dashboard
 	ManageCity     Permission = "manage_city"     // city devices, alert and exceedance handling, dust measures
+	// The document library: every staff role reads the collections its
+	// role may see; importing needs ImportLibrary (and a collection the
+	// importer may write to); creating collections and deleting documents
+	// need ManageLibrary.
+	ReadLibrary   Permission = "read_library"   // ask the library, read its documents
+	ImportLibrary Permission = "import_library" // import documents
+	ManageLibrary Permission = "manage_library" // collections and their visibility, deleting documents
+	Teach         Permission = "teach"          // the teachers' assistant: plans, bank, sets, results, pairs, drafts
 )
 
 var grants = map[Role][]Permission{
-	Admin:    {ViewConsole, EditKnowledge, Publish, ReadQuality, HandleTickets, ReadAudit, ManageUsers, ManageBookings, Dispatch, EditLexicon, ViewCity, ManageCity},
-	Editor:   {ViewConsole, EditKnowledge, ReadQuality},
-	Reviewer: {ViewConsole, EditKnowledge, Publish, ReadQuality, ReadAudit, EditLexicon},
-	Agent:    {ViewConsole, HandleTickets, ReadQuality, ManageBookings, Dispatch},
-	Operator: {ViewConsole, ViewCity, ManageCity},
+	Admin: {ViewConsole, EditKnowledge, Publish, ReadQuality, HandleTickets, ReadAudit, ManageUsers, ManageBookings, Dispatch, EditLexicon,
+		ViewCity, ManageCity, ReadLibrary, ImportLibrary, ManageLibrary, Teach},
+	Editor:   {ViewConsole, EditKnowledge, ReadQuality, ReadLibrary, ImportLibrary},
+	Reviewer: {ViewConsole, EditKnowledge, Publish, ReadQuality, ReadAudit, EditLexicon, ReadLibrary, ImportLibrary, ManageLibrary},
+	Agent:    {ViewConsole, HandleTickets, ReadQuality, ManageBookings, Dispatch, ReadLibrary},
+	Operator: {ViewConsole, ViewCity, ManageCity, ReadLibrary},
+	// A teacher sees the console for the library and the teachers'
+	// assistant only: nothing of residents' conversations or bookings.
+	Teacher: {ViewConsole, ReadLibrary, ImportLibrary, Teach},
 }
 
 // Can reports whether the role holds the permission.

@@ -56,6 +56,11 @@ func TestRoles(t *testing.T) {
 		{Editor, Publish, false}, {Reviewer, Publish, true}, {Agent, EditKnowledge, false},
 		{Agent, HandleTickets, true}, {Reviewer, HandleTickets, false}, {"", ViewConsole, false},
 		{Admin, EditLexicon, true}, {Reviewer, EditLexicon, true}, {Editor, EditLexicon, false}, {Agent, EditLexicon, false},
+		// Teachers: the library and the teachers' assistant, nothing of residents' data.
+		{Teacher, Teach, true}, {Teacher, ReadLibrary, true}, {Teacher, ImportLibrary, true}, {Teacher, ManageLibrary, false},
+		{Teacher, ReadQuality, false}, {Teacher, HandleTickets, false}, {Teacher, ManageBookings, false}, {Teacher, EditKnowledge, false},
+		{Agent, Teach, false}, {Editor, Teach, false}, {Admin, Teach, true}, {Agent, ReadLibrary, true}, {Agent, ImportLibrary, false},
+		{Reviewer, ManageLibrary, true}, {Editor, ManageLibrary, false},
 	} {
 		if got := tc.role.Can(tc.perm); got != tc.want {
 			t.Errorf("%s.Can(%s) = %v", tc.role, tc.perm, got)
@@ -63,6 +68,9 @@ func TestRoles(t *testing.T) {
 	}
 	if r, err := ParseRole("审核员"); err != nil || r != Reviewer {
 		t.Errorf("ParseRole(审核员) = %v, %v", r, err)
+	}
+	if r, err := ParseRole("教师"); err != nil || r != Teacher {
+		t.Errorf("ParseRole(教师) = %v, %v", r, err)
 	}
 	if _, err := ParseRole("root"); err == nil {
 		t.Error("ParseRole(root) succeeded")

@@ -556,3 +556,32 @@ func (s *Store) Versions(ctx context.Context, id int64) ([]PlanVersion, error) {
 	}
 	return out, rows.Err()
 }
+
+// PlanSummary is one line of the list of plans.
+type PlanSummary struct {
+	ID        int64      `json:"id"`
+	Title     string     `json:"title"`
+	Versions  int        `json:"versions"`
+	CreatedBy string     `json:"created_by"`
+	UpdatedAt store.Time `json:"updated_at"`
+}
+
+// Plans lists every plan, the latest changed first.
+func (s *Store) Plans(ctx context.Context) ([]PlanSummary, error) {
+	rows, err := s.db.Query(ctx, `SELECT p.id, p.title, p.created_by, COUNT(*), MAX(v.created_at)
+		FROM teaching_plans p JOIN teaching_plan_versions v ON v.plan_id = p.id
+		GROUP BY p.id, p.title, p.created_by ORDER BY MAX(v.created_at) DESC, p.id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("teaching: list plans: %w", err)
+	}
+	defer rows.Close()
+	var out []PlanSummary
+	for rows.Next() {
+		var p PlanSummary
+		if err := rows.Scan(&p.ID, &p.Title, &p.CreatedBy, &p.Versions, &p.UpdatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

@@ -445,3 +445,28 @@ func (s *Store) HeatMap(ctx context.Context, class string) (*HeatMap, error) {
 	}
 	return h, nil
 }
+
+// ClassSummary is one class with results.
+type ClassSummary struct {
+	Class    string `json:"class"`
+	Students int    `json:"students"`
+	Results  int    `json:"results"`
+}
+
+// Classes lists the classes that have results, by name.
+func (s *Store) Classes(ctx context.Context) ([]ClassSummary, error) {
+	rows, err := s.db.Query(ctx, `SELECT class, COUNT(DISTINCT student), COUNT(*) FROM teaching_results GROUP BY class ORDER BY class`)
+	if err != nil {
+		return nil, fmt.Errorf("teaching: list classes: %w", err)
+	}
+	defer rows.Close()
+	var out []ClassSummary
+	for rows.Next() {
+		var c ClassSummary
+		if err := rows.Scan(&c.Class, &c.Students, &c.Results); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -580,3 +580,31 @@ func TestStudentQuestionDraftsWithModel(t *testing.T) {
 		t.Log(d.Answer)
 	}
 }
+
+// The lists the console shows: plans with their version counts, classes
+// with results.
+func TestPlansAndClasses(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, sets, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, _ := demo(t, db, nil)
+		if ps, err := s.Plans(ctx); err != nil || len(ps) != 0 {
+			t.Fatalf("plans of a fresh store = %v, %v", ps, err)
+		}
+		p, err := s.DraftPlan(ctx, LessonForm{Subject: "数学", Grade: "七年级", Topic: "解一元一次方程", Periods: 1}, "t1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.EditSection(ctx, p.ID, "homework", []string{"课本习题 1、2"}, "t1"); err != nil {
+			t.Fatal(err)
+		}
+		ps, err := s.Plans(ctx)
+		if err != nil || len(ps) != 1 || ps[0].ID != p.ID || ps[0].Versions != 2 || ps[0].Title != p.Title || ps[0].UpdatedAt.IsZero() {
+			t.Fatalf("plans = %+v, %v", ps, err)
+		}
+		cs, err := s.Classes(ctx)
+		if err != nil || len(cs) != 1 || cs[0].Class != "七年级（1）班" || cs[0].Students != 12 || cs[0].Results == 0 {
+			t.Fatalf("classes = %+v, %v", cs, err)
+		}
+	})
+}
