@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/llm"
+	"github.com/fuwu-gov/fuwu/internal/refusal"
 	"golang.org/x/term"
 )
 
@@ -115,8 +115,8 @@ func converse(ctx context.Context, as *assistant.Assistant, in io.Reader, out io
 			return nil
 		}
 		next, err := answer(ctx, as, conv, q, asJSON, out)
-		if errors.Is(err, assistant.ErrBadRequest) {
-			fmt.Fprintln(out, err)
+		if r, ok := refusal.As(err); ok {
+			fmt.Fprintln(out, r.UserMessage())
 			continue
 		}
 		if err != nil {

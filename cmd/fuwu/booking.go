@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/booking"
 	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/refusal"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
 
@@ -84,11 +84,10 @@ func (c *roomCmd) print(v any, human func(w io.Writer)) error {
 	return tw.Flush()
 }
 
-// explain puts the resident-facing message in front of a refusal.
+// explain puts the resident-facing message in front of a refusal (once).
 func explain(err error) error {
-	var ue interface{ UserMessage() string }
-	if errors.As(err, &ue) {
-		return fmt.Errorf("%s (%w)", ue.UserMessage(), err)
+	if r, ok := refusal.As(err); ok && !strings.Contains(err.Error(), r.UserMessage()) {
+		return fmt.Errorf("%s (%w)", r.UserMessage(), err)
 	}
 	return err
 }

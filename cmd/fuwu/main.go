@@ -82,7 +82,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return ee.code
 	}
-	fmt.Fprintf(stderr, "fuwu %s: %v\n", c.name, err)
+	fmt.Fprintf(stderr, "fuwu %s: %v\n", c.name, explain(err))
 	return 1
 }
 

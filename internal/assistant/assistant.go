@@ -13,6 +13,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/clock"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/privacy"
+	"github.com/fuwu-gov/fuwu/internal/refusal"
 	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/zh"
@@ -225,7 +226,7 @@ func (as *Assistant) turn(ctx context.Context, req Request, onDelta func(string)
 	var st State
 	if convID != "" {
 		if !validConversationID(convID) {
-			return Reply{}, fmt.Errorf("%w: conversation id", ErrBadRequest)
+			return Reply{}, fmt.Errorf("%w (%w)", ErrConversationID, ErrBadRequest)
 		}
 		s, ok, err := as.cfg.States.Load(ctx, convID)
 		if err != nil {
@@ -338,9 +339,15 @@ func (as *Assistant) save(ctx context.Context, next State, rec TurnRecord, reply
 // recordTimeout bounds saving the dialogue state and recording the turn.
 const recordTimeout = 10 * time.Second
 
-// ErrBadRequest marks input the assistant will not take (an empty
-// message, a malformed conversation id).
+// ErrBadRequest marks input the assistant will not take; the error also
+// holds the refusal saying which (ErrEmptyMessage, ErrConversationID).
 var ErrBadRequest = errors.New("bad request")
+
+// The assistant's refusals (package refusal).
+var (
+	ErrEmptyMessage   = refusal.Bad("assistant", "empty_message", "请输入您要咨询的问题")
+	ErrConversationID = refusal.Bad("assistant", "conversation_id", "对话编号无效，请重新开始对话。")
+)
 
 // input is a message after the input guard.
 type input struct {
@@ -363,7 +370,7 @@ func (as *Assistant) guardInput(msg string) (input, error) {
 	}, msg)
 	msg = strings.TrimSpace(msg)
 	if msg == "" {
-		return input{}, fmt.Errorf("%w: 请输入您要咨询的问题", ErrBadRequest)
+		return input{}, fmt.Errorf("%w (%w)", ErrEmptyMessage, ErrBadRequest)
 	}
 	in := input{}
 	if utf8.RuneCountInString(msg) > as.cfg.MaxRunes {

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/argon2"
 
 	"github.com/fuwu-gov/fuwu/internal/cryptosuite"
+	"github.com/fuwu-gov/fuwu/internal/refusal"
 )
 
 // Role is what a staff member is allowed to do.
@@ -48,7 +49,7 @@ func ParseRole(s string) (Role, error) {
 	case "teacher", "教师":
 		return Teacher, nil
 	}
-	return "", fmt.Errorf("unknown role %q (admin, editor, reviewer, agent, operator, teacher)", s)
+	return "", fmt.Errorf("unknown role %q (admin, editor, reviewer, agent, operator, teacher): %w", s, ErrUnknownRole)
 }
 
 // Label is the role as staff read it.
@@ -133,7 +134,10 @@ var DefaultHashParams = HashParams{Time: 3, Memory: 64 * 1024, Threads: 2}
 const MinPasswordLen = 10
 
 // ErrWeakPassword is returned for passwords that are too short.
-var ErrWeakPassword = fmt.Errorf("密码至少需要 %d 个字符", MinPasswordLen)
+var ErrWeakPassword = refusal.New("auth", "weak_password", fmt.Sprintf("密码至少需要 %d 个字符", MinPasswordLen))
+
+// ErrUnknownRole is a role name ParseRole does not know.
+var ErrUnknownRole = refusal.New("auth", "unknown_role", "未知角色（管理员、编辑、审核员、人工坐席、城运值班员、教师）")
 
 // HashPassword returns the PHC string of an argon2id hash with a fresh salt.
 func HashPassword(password string, p HashParams) (string, error) {

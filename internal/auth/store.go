@@ -17,6 +17,7 @@ import (
 	"unicode"
 
 	"github.com/fuwu-gov/fuwu/internal/cryptosuite"
+	"github.com/fuwu-gov/fuwu/internal/refusal"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
 
@@ -26,17 +27,18 @@ var migrationFS embed.FS
 // Migrations is the accounts schema.
 var Migrations = store.Migrations{Component: "auth", FS: migrationFS, Dir: "migrations"}
 
-// Errors callers tell apart.
+// Errors callers tell apart. The refusals (package refusal) carry the
+// message staff read.
 var (
 	ErrNotFound    = errors.New("auth: no such user")
-	ErrBadLogin    = errors.New("用户名或密码错误")
-	ErrDisabled    = errors.New("该账号已停用")
 	ErrNoSession   = errors.New("auth: no session")
-	ErrUserExists  = errors.New("用户名已存在")
-	ErrBadUsername = errors.New("用户名只能包含字母、数字、点、横线和下划线（2–64 个字符）")
-	ErrLastAdmin   = errors.New("不能停用或降级最后一个管理员")
+	ErrBadLogin    = refusal.New("auth", "bad_login", "用户名或密码错误")
+	ErrDisabled    = refusal.New("auth", "disabled", "该账号已停用")
+	ErrUserExists  = refusal.New("auth", "user_exists", "用户名已存在")
+	ErrBadUsername = refusal.New("auth", "bad_username", "用户名只能包含字母、数字、点、横线和下划线（2–64 个字符）")
+	ErrLastAdmin   = refusal.New("auth", "last_admin", "不能停用或降级最后一个管理员")
 	// ErrBusy: every password-hashing slot is taken; try again shortly.
-	ErrBusy = errors.New("登录请求较多，请稍后再试")
+	ErrBusy = refusal.New("auth", "busy", "登录请求较多，请稍后再试")
 )
 
 // User is a staff account.

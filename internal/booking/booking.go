@@ -24,6 +24,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/clock"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/privacy"
+	"github.com/fuwu-gov/fuwu/internal/refusal"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
 
@@ -33,40 +34,28 @@ var migrationFS embed.FS
 // Migrations is the appointments schema.
 var Migrations = store.Migrations{Component: "booking", FS: migrationFS, Dir: "migrations"}
 
-// Error is a refusal a resident or staff member can act on. Its
-// UserMessage is Simplified Chinese and fit to show as is; errors.Is
-// matches the sentinel values below through any wrapping.
-type Error struct {
-	code, msg string
-}
-
-func (e *Error) Error() string       { return "booking: " + e.code }
-func (e *Error) UserMessage() string { return e.msg }
-
-// Code is a stable English name for APIs ("full", "duplicate" …).
-func (e *Error) Code() string { return e.code }
-
-// The refusals. Anything else a Service returns is a system failure.
+// The refusals (package refusal). Anything else a Service returns is a
+// system failure.
 var (
-	ErrFull          = &Error{"full", "该时段已约满，请选择其他时段"}
-	ErrDuplicate     = &Error{"duplicate", "您当天已预约过该事项，同一事项每人每天只能预约一次"}
-	ErrPast          = &Error{"past", "该时段已过，请选择之后的时段"}
-	ErrBeyondHorizon = &Error{"beyond_horizon", "超出可预约范围，请选择近期的日期"}
-	ErrNoSuchSlot    = &Error{"no_such_slot", "该时间不在办公时段内（或为节假日），请选择其他时段"}
-	ErrNotOffered    = &Error{"not_offered", "该大厅暂不提供此事项的预约，请选择其他大厅或直接到现场办理"}
-	ErrNotFound      = &Error{"not_found", "未找到该预约，请核对预约码"}
+	ErrFull          = refusal.New("booking", "full", "该时段已约满，请选择其他时段")
+	ErrDuplicate     = refusal.New("booking", "duplicate", "您当天已预约过该事项，同一事项每人每天只能预约一次")
+	ErrPast          = refusal.New("booking", "past", "该时段已过，请选择之后的时段")
+	ErrBeyondHorizon = refusal.New("booking", "beyond_horizon", "超出可预约范围，请选择近期的日期")
+	ErrNoSuchSlot    = refusal.New("booking", "no_such_slot", "该时间不在办公时段内（或为节假日），请选择其他时段")
+	ErrNotOffered    = refusal.New("booking", "not_offered", "该大厅暂不提供此事项的预约，请选择其他大厅或直接到现场办理")
+	ErrNotFound      = refusal.Missing("booking", "not_found", "未找到该预约，请核对预约码")
 	// ErrNoMatch answers a resident whose code or mobile digits are wrong,
 	// the same either way: whether a code exists is not given away.
-	ErrNoMatch       = &Error{"no_match", "预约码或手机号后四位不正确，请核对后重试"}
-	ErrNotActive     = &Error{"not_active", "该预约已取消或已办结，不能再修改"}
-	ErrNotToday      = &Error{"not_today", "只能在预约当天签到"}
-	ErrCheckInEarly  = &Error{"check_in_early", "预约时段开始前 1 小时起才能签到，请稍后再来"}
-	ErrTooEarly      = &Error{"too_early", "预约时段尚未结束，暂不能标记为未到"}
-	ErrInvalidName   = &Error{"invalid_name", "请填写办事人姓名（2–30 个字，与证件一致）"}
-	ErrInvalidMobile = &Error{"invalid_mobile", "手机号码格式不正确，请填写 11 位手机号"}
-	ErrInvalidID     = &Error{"invalid_id", "身份证号码格式不正确，请核对后重新填写"}
-	ErrInvalidTime   = &Error{"invalid_time", "日期或时间格式不正确"}
-	ErrInvalidInput  = &Error{"invalid_input", "填写的内容不完整或格式不正确"}
+	ErrNoMatch       = refusal.Missing("booking", "no_match", "预约码或手机号后四位不正确，请核对后重试")
+	ErrNotActive     = refusal.New("booking", "not_active", "该预约已取消或已办结，不能再修改")
+	ErrNotToday      = refusal.New("booking", "not_today", "只能在预约当天签到")
+	ErrCheckInEarly  = refusal.New("booking", "check_in_early", "预约时段开始前 1 小时起才能签到，请稍后再来")
+	ErrTooEarly      = refusal.New("booking", "too_early", "预约时段尚未结束，暂不能标记为未到")
+	ErrInvalidName   = refusal.New("booking", "invalid_name", "请填写办事人姓名（2–30 个字，与证件一致）")
+	ErrInvalidMobile = refusal.New("booking", "invalid_mobile", "手机号码格式不正确，请填写 11 位手机号")
+	ErrInvalidID     = refusal.New("booking", "invalid_id", "身份证号码格式不正确，请核对后重新填写")
+	ErrInvalidTime   = refusal.New("booking", "invalid_time", "日期或时间格式不正确")
+	ErrInvalidInput  = refusal.New("booking", "invalid_input", "填写的内容不完整或格式不正确")
 )
 
 // Status is where a booking stands.

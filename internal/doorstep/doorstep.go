@@ -23,6 +23,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/clock"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/privacy"
+	"github.com/fuwu-gov/fuwu/internal/refusal"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
 
@@ -32,31 +33,23 @@ var migrationFS embed.FS
 // Migrations is the door-to-door schema.
 var Migrations = store.Migrations{Component: "doorstep", FS: migrationFS, Dir: "migrations"}
 
-// Error is a refusal with a Simplified Chinese message fit to show.
-type Error struct{ code, msg string }
-
-func (e *Error) Error() string       { return "doorstep: " + e.code }
-func (e *Error) UserMessage() string { return e.msg }
-
-// Code is a stable English name for APIs.
-func (e *Error) Code() string { return e.code }
-
-// The refusals. Anything else a Service returns is a system failure.
+// The refusals (package refusal). Anything else a Service returns is a
+// system failure.
 var (
-	ErrNotFound          = &Error{"not_found", "未找到该上门服务申请"}
-	ErrIllegalTransition = &Error{"illegal_transition", "当前状态下不能进行该操作"}
-	ErrReasonRequired    = &Error{"reason_required", "请填写原因"}
-	ErrNotInCatalogue    = &Error{"not_in_catalogue", "该事项暂不提供上门服务"}
-	ErrNoSpecialist      = &Error{"no_specialist", "暂无负责该街道和主题的服务专员，请手动指派"}
-	ErrUnknownSpecialist = &Error{"unknown_specialist", "未找到该服务专员或其已停用"}
-	ErrInvalidName       = &Error{"invalid_name", "请填写申请人（个人姓名或企业名称）"}
-	ErrInvalidPhone      = &Error{"invalid_phone", "联系电话格式不正确，请填写 11 位手机号"}
-	ErrInvalidAddress    = &Error{"invalid_address", "请填写上门地址"}
-	ErrAddressIsNumber   = &Error{"address_is_number", "上门地址看起来是电话号码，请填写街道、小区和楼栋门牌"}
-	ErrInvalidInput      = &Error{"invalid_input", "填写的内容不完整或格式不正确"}
-	ErrPhoneMismatch     = &Error{"phone_mismatch", "联系电话与申请时填写的不一致"}
-	ErrDuplicate         = &Error{"duplicate", "您已提交过该事项的上门服务申请，正在办理中，请勿重复提交"}
-	ErrUnknownStreet     = &Error{"unknown_street", "请选择本区的街道"}
+	ErrNotFound          = refusal.Missing("doorstep", "not_found", "未找到该上门服务申请")
+	ErrIllegalTransition = refusal.New("doorstep", "illegal_transition", "当前状态下不能进行该操作")
+	ErrReasonRequired    = refusal.New("doorstep", "reason_required", "请填写原因")
+	ErrNotInCatalogue    = refusal.Missing("doorstep", "not_in_catalogue", "该事项暂不提供上门服务")
+	ErrNoSpecialist      = refusal.New("doorstep", "no_specialist", "暂无负责该街道和主题的服务专员，请手动指派")
+	ErrUnknownSpecialist = refusal.New("doorstep", "unknown_specialist", "未找到该服务专员或其已停用")
+	ErrInvalidName       = refusal.New("doorstep", "invalid_name", "请填写申请人（个人姓名或企业名称）")
+	ErrInvalidPhone      = refusal.New("doorstep", "invalid_phone", "联系电话格式不正确，请填写 11 位手机号")
+	ErrInvalidAddress    = refusal.New("doorstep", "invalid_address", "请填写上门地址")
+	ErrAddressIsNumber   = refusal.New("doorstep", "address_is_number", "上门地址看起来是电话号码，请填写街道、小区和楼栋门牌")
+	ErrInvalidInput      = refusal.New("doorstep", "invalid_input", "填写的内容不完整或格式不正确")
+	ErrPhoneMismatch     = refusal.New("doorstep", "phone_mismatch", "联系电话与申请时填写的不一致")
+	ErrDuplicate         = refusal.New("doorstep", "duplicate", "您已提交过该事项的上门服务申请，正在办理中，请勿重复提交")
+	ErrUnknownStreet     = refusal.New("doorstep", "unknown_street", "请选择本区的街道")
 )
 
 // Status is where a request stands.

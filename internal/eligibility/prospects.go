@@ -2,13 +2,13 @@ package eligibility
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/policy"
+	"github.com/fuwu-gov/fuwu/internal/refusal"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
 
@@ -302,8 +302,7 @@ func (s *Service) Outreach(ctx context.Context, req OutreachRequest) (OutreachRe
 				Street: p.Street, Address: c.Address, ItemID: item.ID, Channel: "policy", Actor: req.Actor,
 				Notes: fmt.Sprintf("政策找人：%s（%s），档案编号 %s；姓名请在人口库/法人库查看", cp.Policy.Title, cp.Policy.ID, id)})
 			if err != nil {
-				var de *doorstep.Error
-				if errors.As(err, &de) {
+				if de, ok := refusal.As(err); ok {
 					rep.Skipped = append(rep.Skipped, Skip{id, de.UserMessage()})
 					continue
 				}

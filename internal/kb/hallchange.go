@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/fuwu-gov/fuwu/internal/refusal"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
 
@@ -20,7 +21,7 @@ import (
 
 // ErrChanged refuses to publish a hall change that was replaced after it
 // was read (someone saved a newer one meanwhile).
-var ErrChanged = errors.New("changed meanwhile")
+var ErrChanged = refusal.New("kb", "hall_changed", "修改已被他人更新，请查看最新内容后再发布。")
 
 // HallChange is a live hall's pending change.
 type HallChange struct {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/fuwu-gov/fuwu/internal/refusal"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
 
@@ -67,16 +68,16 @@ func (e RevisionEvent) Label() string {
 var (
 	// ErrNotPublished: revisions are for published items; others are
 	// edited in place.
-	ErrNotPublished = errors.New("item is not published")
+	ErrNotPublished = refusal.New("kb", "not_published", "事项已不在发布状态，修订不能发布；可放弃该修订后直接编辑事项。")
 	// ErrNoChange: the revision says what the published version says.
-	ErrNoChange = errors.New("the revision is the same as the published version")
+	ErrNoChange = refusal.New("kb", "no_change", "修订内容与已发布版本相同。如不再需要修订，请点“放弃修订”")
 	// ErrStale: the published version changed after the revision was
 	// made from it (an import, or another revision published); the
 	// revision must be looked at and saved again before it can replace it.
-	ErrStale = errors.New("the published version changed after this revision was made")
+	ErrStale = refusal.New("kb", "stale", "已发布版本在该修订创建之后又有变更（如批量导入），请核对修订内容并重新保存后再发布。")
 	// ErrRevisionChanged: the revision was saved again after the reviewer
 	// looked at it.
-	ErrRevisionChanged = errors.New("the revision changed after it was reviewed")
+	ErrRevisionChanged = refusal.New("kb", "revision_changed", "修订在您查看之后又被修改，请核对最新内容后再发布。")
 )
 
 // ContentHash identifies an item's content (Revision.Hash is the hash of

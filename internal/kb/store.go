@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/fuwu-gov/fuwu/internal/refusal"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
 
@@ -26,6 +27,10 @@ const Topic = "kb"
 
 // ErrNotFound is returned for an unknown id.
 var ErrNotFound = errors.New("not found")
+
+// ErrIllegalMove refuses a publishing step the item's state does not
+// allow (CanTransition).
+var ErrIllegalMove = refusal.Clash("kb", "illegal_move", "无法变更状态：当前状态下不能进行该操作")
 
 // Store reads and writes the knowledge base.
 type Store struct {
@@ -341,7 +346,7 @@ func (s *Store) SetStatus(ctx context.Context, id string, to Status, actor, note
 			return err
 		}
 		if !CanTransition(from, to) {
-			return fmt.Errorf("item %s: cannot move from %s to %s", id, from, to)
+			return fmt.Errorf("item %s: cannot move from %s to %s: %w", id, from, to, ErrIllegalMove)
 		}
 		now := store.Now()
 		q := `UPDATE kb_items SET status = ? WHERE id = ?`

@@ -15,6 +15,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/refusal"
 )
 
 // consolePage is s.page for the staff layout.
@@ -25,14 +26,11 @@ func (s *Server) consolePage(r *http.Request, nav, title string, data any) Page 
 	return p
 }
 
-// back redirects to a console page with a confirmation message.
-func back(w http.ResponseWriter, r *http.Request, path, msg string) {
-	sep := "?"
-	if strings.Contains(path, "?") {
-		sep = "&"
-	}
-	http.Redirect(w, r, path+sep+"ok="+url.QueryEscape(msg), http.StatusSeeOther)
-}
+// What staff read when the accounts' or catalogue's storage fails.
+const (
+	loginDown = "暂时无法登录，请稍后再试。"
+	kbDown    = "暂时无法读取知识库。"
+)
 
 type loginData struct {
 	Next     string
@@ -46,16 +44,17 @@ func safeNext(next string) string {
 	return next
 }
 
-func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 	if currentUser(r) != nil {
 		http.Redirect(w, r, "/admin", http.StatusSeeOther)
-		return
+		return nil
 	}
 	p := s.consolePage(r, "", "登录", loginData{Next: safeNext(r.URL.Query().Get("next"))})
 	s.render(w, r, http.StatusOK, "login.html", p)
+	return nil
 }
 
-func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) {
+func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) error {
 	name := strings.TrimSpace(r.FormValue("username"))
 	d := loginData{Next: safeNext(r.FormValue("next")), Username: name}
 	fail := func(status int, msg string) {
@@ -69,16 +68,14 @@ func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) {
 	// simultaneous guesses stops at the limit.
 	at, err := s.login.Begin(ctx, name, clientIP(r))
 	if err != nil {
-		slog.ErrorContext(ctx, "login guard", "err", err)
-		fail(http.StatusServiceUnavailable, "暂时无法登录，请稍后再试。")
-		return
+		return unavailable(loginDown, fmt.Errorf("login guard: %w", err))
 	}
 	if !at.Allowed {
 		s.metrics.loginBlocked.Add(1)
 		mins := int(at.Wait/time.Minute) + 1
 		w.Header().Set("Retry-After", fmt.Sprint(int(at.Wait/time.Second)+1))
 		fail(http.StatusTooManyRequests, fmt.Sprintf("登录失败次数过多，请 %d 分钟后再试。", mins))
-		return
+		return nil
 	}
 	u, err := s.cfg.Auth.Authenticate(ctx, name, r.FormValue("password"))
 	if err != nil {
@@ -88,7 +85,7 @@ func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) {
 				slog.WarnContext(ctx, "login guard", "err", err)
 			}
 			w.Header().Set("Retry-After", "5")
-			fail(http.StatusTooManyRequests, auth.ErrBusy.Error())
+			fail(http.StatusTooManyRequests, auth.ErrBusy.UserMessage())
 		case errors.Is(err, auth.ErrBadLogin) || errors.Is(err, auth.ErrDisabled):
 			s.metrics.loginFailed.Add(1)
 			slog.WarnContext(ctx, "login failed", "user", name, "ip", clientIP(r))
@@ -99,29 +96,28 @@ func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) {
 			if at.LastAddress {
 				s.audit(r, claimed, "user.lockout", "ip:"+clientIP(r), map[string]any{"minutes": int(s.login.Window / time.Minute)})
 			}
-			fail(http.StatusUnauthorized, err.Error())
+			_, msg := explain(err)
+			fail(http.StatusUnauthorized, msg)
 		default:
-			slog.ErrorContext(ctx, "login", "err", err)
-			fail(http.StatusServiceUnavailable, "暂时无法登录，请稍后再试。")
+			return unavailable(loginDown, fmt.Errorf("login: %w", err))
 		}
-		return
+		return nil
 	}
 	if err := s.login.Succeeded(ctx, at); err != nil {
 		slog.WarnContext(ctx, "login guard", "err", err)
 	}
 	sess, err := s.cfg.Auth.CreateSession(ctx, u, clientIP(r))
 	if err != nil {
-		slog.ErrorContext(ctx, "create session", "err", err)
-		fail(http.StatusServiceUnavailable, "暂时无法登录，请稍后再试。")
-		return
+		return unavailable(loginDown, err)
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.Token, Path: "/admin", HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: s.cfg.SecureCookies})
 	s.audit(r, &u, "user.login", "user:"+u.Username, nil)
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		_ = s.cfg.Auth.EndSession(r.Context(), c.Value)
 	}
@@ -131,6 +127,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		s.audit(r, u, "user.logout", "user:"+u.Username, nil)
 	}
 	http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
+	return nil
 }
 
 type statusCount struct {
@@ -161,12 +158,11 @@ type answerCount struct {
 var statusLabels = map[assistant.Status]string{assistant.Answered: "已解答", assistant.Clarify: "追问澄清",
 	assistant.OutOfScope: "超出范围", assistant.Handoff: "转人工"}
 
-func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	counts, err := s.cfg.KB.Count(ctx)
 	if err != nil {
-		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
-		return
+		return unavailable(kbDown, err)
 	}
 	var d dashData
 	for _, st := range []kb.Status{kb.Published, kb.Review, kb.Draft, kb.Withdrawn} {
@@ -174,13 +170,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Review, err = s.cfg.KB.Items(ctx, kb.Filter{Status: kb.Review})
 	if err != nil {
-		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
-		return
+		return unavailable(kbDown, err)
 	}
 	pending, err := s.cfg.KB.Items(ctx, kb.Filter{Pending: true})
 	if err != nil {
-		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
-		return
+		return unavailable(kbDown, err)
 	}
 	for _, rec := range pending {
 		if rec.Pending == kb.Review {
@@ -213,6 +207,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.consolePage(r, "home", "工作台", d)
 	s.render(w, r, http.StatusOK, "admin.html", p)
+	return nil
 }
 
 type usersData struct {
@@ -220,72 +215,76 @@ type usersData struct {
 	Roles []auth.Role
 }
 
-func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
 	users, err := s.cfg.Auth.Users(r.Context())
 	if err != nil {
-		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取账号。")
-		return
+		return unavailable("暂时无法读取账号。", err)
 	}
 	p := s.consolePage(r, "users", "账号与角色", usersData{Users: users, Roles: auth.Roles})
-	p.Error = r.URL.Query().Get("err")
 	s.render(w, r, http.StatusOK, "users.html", p)
+	return nil
 }
 
-func (s *Server) userAdd(w http.ResponseWriter, r *http.Request) {
+func (s *Server) userAdd(w http.ResponseWriter, r *http.Request) error {
 	role, err := auth.ParseRole(r.FormValue("role"))
 	if err == nil {
 		_, err = s.cfg.Auth.AddUser(r.Context(), r.FormValue("username"), r.FormValue("display_name"), role, r.FormValue("password"))
 	}
 	if err != nil {
-		http.Redirect(w, r, "/admin/users?err="+url.QueryEscape(err.Error()), http.StatusSeeOther)
-		return
+		return s.backRefused(w, r, "/admin/users", err)
 	}
 	s.audit(r, nil, "user.add", "user:"+r.FormValue("username"), map[string]any{"role": string(role)})
-	back(w, r, "/admin/users", "已创建账号 "+r.FormValue("username"))
+	s.back(w, r, "/admin/users", "user.added", r.FormValue("username"))
+	return nil
 }
 
+// errNoAccount answers a console URL naming an account that does not exist.
+var errNoAccount = refusal.Missing("web", "no_account", "账号不存在。")
+
+// userByPath is the account the URL names.
 func (s *Server) userByPath(r *http.Request) (auth.User, error) {
 	var id int64
 	if _, err := fmt.Sscan(r.PathValue("id"), &id); err != nil {
-		return auth.User{}, auth.ErrNotFound
+		return auth.User{}, errNoAccount
 	}
-	return s.cfg.Auth.User(r.Context(), id)
+	u, err := s.cfg.Auth.User(r.Context(), id)
+	if errors.Is(err, auth.ErrNotFound) {
+		return u, errNoAccount
+	}
+	if err != nil {
+		return u, unavailable("暂时无法读取账号。", err)
+	}
+	return u, nil
 }
 
-func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) {
+func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 	u, err := s.userByPath(r)
 	if err != nil {
-		s.renderError(w, r, http.StatusNotFound, "账号不存在。")
-		return
+		return err
 	}
 	role, err := auth.ParseRole(r.FormValue("role"))
 	if err == nil {
 		err = s.cfg.Auth.UpdateUser(r.Context(), u.ID, r.FormValue("display_name"), role, r.FormValue("disabled") == "1")
 	}
 	if err != nil {
-		msg := err.Error()
-		if errors.Is(err, auth.ErrLastAdmin) {
-			msg = auth.ErrLastAdmin.Error()
-		}
-		http.Redirect(w, r, "/admin/users?err="+url.QueryEscape(msg), http.StatusSeeOther)
-		return
+		return s.backRefused(w, r, "/admin/users", err)
 	}
 	s.audit(r, nil, "user.update", "user:"+u.Username, map[string]any{"role": string(role), "disabled": r.FormValue("disabled") == "1"})
-	back(w, r, "/admin/users", "已更新账号 "+u.Username)
+	s.back(w, r, "/admin/users", "user.updated", u.Username)
+	return nil
 }
 
-func (s *Server) userPassword(w http.ResponseWriter, r *http.Request) {
+func (s *Server) userPassword(w http.ResponseWriter, r *http.Request) error {
 	u, err := s.userByPath(r)
 	if err != nil {
-		s.renderError(w, r, http.StatusNotFound, "账号不存在。")
-		return
+		return err
 	}
 	if err := s.cfg.Auth.SetPassword(r.Context(), u.ID, r.FormValue("password")); err != nil {
-		http.Redirect(w, r, "/admin/users?err="+url.QueryEscape(err.Error()), http.StatusSeeOther)
-		return
+		return s.backRefused(w, r, "/admin/users", err)
 	}
 	s.audit(r, nil, "user.password", "user:"+u.Username, nil)
-	back(w, r, "/admin/users", "已重设 "+u.Username+" 的密码")
+	s.back(w, r, "/admin/users", "user.password", u.Username)
+	return nil
 }
 
 // sortedHalls returns halls by id (for checkboxes).

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -9,22 +8,16 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/booking"
 	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/refusal"
 )
 
-// userMessage is a refusal's resident-facing text, or a generic one.
-func userMessage(err error) (int, string) {
-	var ue interface{ UserMessage() string }
-	if errors.As(err, &ue) {
-		return http.StatusUnprocessableEntity, ue.UserMessage()
-	}
-	return http.StatusInternalServerError, "系统繁忙，请稍后再试，或拨打 12345 政务服务便民热线。"
-}
+// errNoItemToBook answers a booking page without a published item.
+var errNoItemToBook = refusal.Missing("web", "no_item_to_book", "请先在办事指南中选择要预约的事项。")
 
 type bookingStep struct {
 	Item     kb.Item
@@ -53,25 +46,25 @@ func (s *Server) hallByID(r *http.Request) map[string]kb.Hall {
 
 // bookingPage walks a resident through an appointment without script:
 // item → hall → day → time → name and mobile.
-func (s *Server) bookingPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) bookingPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	s.renderBooking(w, r, http.StatusOK, q.Get("item"), q.Get("hall"), q.Get("day"), q.Get("start"), "")
+	return s.renderBooking(w, r, http.StatusOK, q.Get("item"), q.Get("hall"), q.Get("day"), q.Get("start"), "")
 }
 
-func (s *Server) renderBooking(w http.ResponseWriter, r *http.Request, status int, itemID, hallID, day, start, problem string) {
+func (s *Server) renderBooking(w http.ResponseWriter, r *http.Request, status int, itemID, hallID, day, start, problem string) error {
 	ctx := r.Context()
 	rec, err := s.cfg.KB.Item(ctx, itemID)
+	if err != nil && !errors.Is(err, kb.ErrNotFound) {
+		return unavailable(kbDown, err)
+	}
 	if err != nil || rec.Status != kb.Published {
-		s.renderError(w, r, http.StatusNotFound, "请先在办事指南中选择要预约的事项。")
-		return
+		return errNoItemToBook
 	}
 	d := bookingStep{Item: rec.Item, Horizon: s.cfg.Booking.HorizonDays()}
 	halls := s.hallByID(r)
 	ids, err := s.cfg.Booking.HallsFor(ctx, itemID)
 	if err != nil {
-		st, msg := userMessage(err)
-		s.renderError(w, r, st, msg)
-		return
+		return err
 	}
 	for _, id := range ids {
 		if h, ok := halls[id]; ok {
@@ -84,12 +77,12 @@ func (s *Server) renderBooking(w http.ResponseWriter, r *http.Request, status in
 	if h, ok := halls[hallID]; ok && slices.Contains(ids, hallID) {
 		d.Hall = h
 		if d.Days, err = s.cfg.Booking.Days(ctx, hallID, itemID); err != nil {
-			_, problem = userMessage(err)
+			problem = s.problem(r, err)
 		}
 		if day != "" {
 			d.Day = day
 			if d.Slots, err = s.cfg.Booking.Slots(ctx, hallID, itemID, day); err != nil {
-				_, problem = userMessage(err)
+				problem = s.problem(r, err)
 				d.Day = ""
 			}
 		}
@@ -98,22 +91,22 @@ func (s *Server) renderBooking(w http.ResponseWriter, r *http.Request, status in
 	p := s.page(r, "预约办理 · "+rec.Item.Name, d)
 	p.Error = problem
 	s.render(w, r, status, "booking.html", p)
+	return nil
 }
 
-func (s *Server) bookingSubmit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) bookingSubmit(w http.ResponseWriter, r *http.Request) error {
 	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	b, err := s.cfg.Booking.Book(r.Context(), booking.Request{HallID: f("hall"), ItemID: f("item"), Day: f("day"), Start: f("start"),
 		Name: f("name"), Mobile: f("mobile"), IDNumber: f("id_number"), Channel: "web"})
 	if err != nil {
-		st, msg := userMessage(err)
-		if st == http.StatusInternalServerError {
-			s.renderError(w, r, st, msg)
-			return
+		if !isRefusal(err) {
+			return err
 		}
-		s.renderBooking(w, r, st, f("item"), f("hall"), f("day"), "", "预约没有成功："+msg)
-		return
+		st, msg := explain(err)
+		return s.renderBooking(w, r, st, f("item"), f("hall"), f("day"), "", "预约没有成功："+msg)
 	}
 	http.Redirect(w, r, "/booking/lookup?"+url.Values{"code": {b.Code}, "m": {lastFour(f("mobile"))}, "new": {"1"}}.Encode(), http.StatusSeeOther)
+	return nil
 }
 
 type bookingView struct {
@@ -129,9 +122,9 @@ type bookingView struct {
 	Problems string
 }
 
-func (s *Server) bookingLookup(w http.ResponseWriter, r *http.Request) {
+func (s *Server) bookingLookup(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	s.renderLookup(w, r, http.StatusOK, q.Get("code"), q.Get("m"), q.Get("day"), q.Get("new") == "1", "", "")
+	return s.renderLookup(w, r, http.StatusOK, q.Get("code"), q.Get("m"), q.Get("day"), q.Get("new") == "1", "", "")
 }
 
 // lastFour is the last four digits of a mobile number as typed.
@@ -146,39 +139,30 @@ func lastFour(mobile string) string {
 }
 
 // bookingGuessed counts a resident's attempt to open a booking by code and
-// mobile digits, before it is checked; past the limit it answers 429 and
-// reports true. Every attempt counts, right or wrong, so that a correct
+// mobile digits, before it is checked; past the limit it returns a
+// *tooMany (429). Every attempt counts, right or wrong, so that a correct
 // guess cannot reset the count.
-func (s *Server) bookingGuessed(w http.ResponseWriter, r *http.Request) bool {
+func (s *Server) bookingGuessed(r *http.Request) error {
 	ok, wait := s.bookingGuard.Take("ip:" + clientIP(r))
 	if ok {
-		return false
+		return nil
 	}
-	s.metrics.rateLimited.Add(1)
-	w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
-	msg := fmt.Sprintf("查询次数过多，请 %d 分钟后再试。如需帮助，请拨打 12345 政务服务便民热线。", int(wait/time.Minute)+1)
-	if strings.HasPrefix(r.URL.Path, "/api/") {
-		writeJSONError(w, http.StatusTooManyRequests, msg)
-	} else {
-		s.renderError(w, r, http.StatusTooManyRequests, msg)
-	}
-	return true
+	return &tooMany{wait: wait, msg: fmt.Sprintf("查询次数过多，请 %d 分钟后再试。如需帮助，请拨打 12345 政务服务便民热线。", int(wait/time.Minute)+1)}
 }
 
-func (s *Server) renderLookup(w http.ResponseWriter, r *http.Request, status int, code, last4, day string, isNew bool, flash, problem string) {
+func (s *Server) renderLookup(w http.ResponseWriter, r *http.Request, status int, code, last4, day string, isNew bool, flash, problem string) error {
 	ctx := r.Context()
 	v := bookingView{Code: booking.NormalizeCode(code), Last4: strings.TrimSpace(last4), New: isNew}
 	if v.Code != "" {
-		if s.bookingGuessed(w, r) {
-			return
+		if err := s.bookingGuessed(r); err != nil {
+			return err
 		}
 		b, err := s.cfg.Booking.Verify(ctx, v.Code, v.Last4)
 		if err != nil {
-			st, msg := userMessage(err)
-			if st == http.StatusInternalServerError {
-				s.renderError(w, r, st, msg)
-				return
+			if !isRefusal(err) {
+				return err
 			}
+			_, msg := explain(err)
 			status, problem = http.StatusNotFound, msg
 		} else {
 			pb := b.Public()
@@ -197,73 +181,69 @@ func (s *Server) renderLookup(w http.ResponseWriter, r *http.Request, status int
 	p := s.page(r, "预约查询", v)
 	p.Flash, p.Error = flash, problem
 	s.render(w, r, status, "booking_lookup.html", p)
+	return nil
 }
 
 // verifiedBooking checks a resident's code and mobile digits (rate
-// limited); on failure it has answered.
-func (s *Server) verifiedBooking(w http.ResponseWriter, r *http.Request, code, last4 string) (booking.Booking, bool) {
-	if s.bookingGuessed(w, r) {
-		return booking.Booking{}, false
+// limited).
+func (s *Server) verifiedBooking(r *http.Request, code, last4 string) (booking.Booking, error) {
+	if err := s.bookingGuessed(r); err != nil {
+		return booking.Booking{}, err
 	}
-	b, err := s.cfg.Booking.Verify(r.Context(), code, last4)
-	if err != nil {
-		if strings.HasPrefix(r.URL.Path, "/api/") {
-			s.apiFail(w, err)
-		} else if st, msg := userMessage(err); st == http.StatusInternalServerError {
-			s.renderError(w, r, st, msg)
-		} else {
-			p := s.page(r, "预约查询", bookingView{Code: booking.NormalizeCode(code)})
-			p.Error = msg
-			s.render(w, r, http.StatusNotFound, "booking_lookup.html", p)
-		}
-		return booking.Booking{}, false
-	}
-	return b, true
+	return s.cfg.Booking.Verify(r.Context(), code, last4)
 }
 
-func (s *Server) bookingCancel(w http.ResponseWriter, r *http.Request) {
+// lookupRefused shows the lookup form with why a resident's code and
+// digits did not open their booking (404); anything else is returned.
+func (s *Server) lookupRefused(w http.ResponseWriter, r *http.Request, code string, err error) error {
+	if !isRefusal(err) {
+		return err
+	}
+	_, msg := explain(err)
+	p := s.page(r, "预约查询", bookingView{Code: booking.NormalizeCode(code)})
+	p.Error = msg
+	s.render(w, r, http.StatusNotFound, "booking_lookup.html", p)
+	return nil
+}
+
+func (s *Server) bookingCancel(w http.ResponseWriter, r *http.Request) error {
 	code, last4 := r.PostFormValue("code"), r.PostFormValue("m")
-	b, ok := s.verifiedBooking(w, r, code, last4)
-	if !ok {
-		return
+	b, err := s.verifiedBooking(r, code, last4)
+	if err != nil {
+		return s.lookupRefused(w, r, code, err)
 	}
 	if _, err := s.cfg.Booking.Cancel(r.Context(), b.Code, "", "居民取消"); err != nil {
-		st, msg := userMessage(err)
-		s.renderLookup(w, r, st, code, last4, "", false, "", "取消没有成功："+msg)
-		return
+		if !isRefusal(err) {
+			return err
+		}
+		st, msg := explain(err)
+		return s.renderLookup(w, r, st, code, last4, "", false, "", "取消没有成功："+msg)
 	}
-	s.renderLookup(w, r, http.StatusOK, code, last4, "", false, "预约已取消。", "")
+	return s.renderLookup(w, r, http.StatusOK, code, last4, "", false, "预约已取消。", "")
 }
 
-func (s *Server) bookingReschedule(w http.ResponseWriter, r *http.Request) {
+func (s *Server) bookingReschedule(w http.ResponseWriter, r *http.Request) error {
 	code, last4 := r.PostFormValue("code"), r.PostFormValue("m")
-	b, ok := s.verifiedBooking(w, r, code, last4)
-	if !ok {
-		return
+	b, err := s.verifiedBooking(r, code, last4)
+	if err != nil {
+		return s.lookupRefused(w, r, code, err)
 	}
 	if _, err := s.cfg.Booking.Reschedule(r.Context(), b.Code, r.PostFormValue("day"), r.PostFormValue("start"), ""); err != nil {
-		st, msg := userMessage(err)
-		s.renderLookup(w, r, st, code, last4, "", false, "", "改约没有成功："+msg)
-		return
+		if !isRefusal(err) {
+			return err
+		}
+		st, msg := explain(err)
+		return s.renderLookup(w, r, st, code, last4, "", false, "", "改约没有成功："+msg)
 	}
-	s.renderLookup(w, r, http.StatusOK, code, last4, "", false, "已改约，预约码不变。", "")
+	return s.renderLookup(w, r, http.StatusOK, code, last4, "", false, "已改约，预约码不变。", "")
 }
 
 // API.
 
-func (s *Server) apiFail(w http.ResponseWriter, err error) {
-	st, msg := userMessage(err)
-	if errors.Is(err, booking.ErrNotFound) || errors.Is(err, booking.ErrNoMatch) {
-		st = http.StatusNotFound
-	}
-	writeJSONError(w, st, msg)
-}
-
-func (s *Server) apiBookingHalls(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiBookingHalls(w http.ResponseWriter, r *http.Request) error {
 	ids, err := s.cfg.Booking.HallsFor(r.Context(), r.URL.Query().Get("item"))
 	if err != nil {
-		s.apiFail(w, err)
-		return
+		return err
 	}
 	halls := s.hallByID(r)
 	out := []kb.Hall{}
@@ -273,32 +253,33 @@ func (s *Server) apiBookingHalls(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"halls": out})
+	return nil
 }
 
-func (s *Server) apiBookingDays(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiBookingDays(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	days, err := s.cfg.Booking.Days(r.Context(), q.Get("hall"), q.Get("item"))
 	if err != nil {
-		s.apiFail(w, err)
-		return
+		return err
 	}
 	if days == nil {
 		days = []booking.DayInfo{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"days": days, "horizon_days": s.cfg.Booking.HorizonDays()})
+	return nil
 }
 
-func (s *Server) apiBookingSlots(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiBookingSlots(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	slots, err := s.cfg.Booking.Slots(r.Context(), q.Get("hall"), q.Get("item"), q.Get("day"))
 	if err != nil {
-		s.apiFail(w, err)
-		return
+		return err
 	}
 	if slots == nil {
 		slots = []booking.SlotInfo{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"slots": slots})
+	return nil
 }
 
 type apiBookRequest struct {
@@ -311,74 +292,66 @@ type apiBookRequest struct {
 	IDNumber string `json:"id_number"`
 }
 
-func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
-	if err := dec.Decode(v); err != nil {
-		writeJSONError(w, http.StatusBadRequest, "请求体不是有效的 JSON："+err.Error())
-		return false
-	}
-	return true
-}
-
-func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) error {
 	var in apiBookRequest
-	if !readJSON(w, r, &in) {
-		return
+	if err := readJSON(w, r, &in); err != nil {
+		return err
 	}
 	b, err := s.cfg.Booking.Book(r.Context(), booking.Request{HallID: in.HallID, ItemID: in.ItemID, Day: in.Day, Start: in.Start,
 		Name: in.Name, Mobile: in.Mobile, IDNumber: in.IDNumber, Channel: "api"})
 	if err != nil {
-		s.apiFail(w, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, b.Public())
+	return nil
 }
 
-func (s *Server) apiBookingGet(w http.ResponseWriter, r *http.Request) {
-	b, ok := s.verifiedBooking(w, r, r.PathValue("code"), r.URL.Query().Get("mobile_last4"))
-	if !ok {
-		return
+func (s *Server) apiBookingGet(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.verifiedBooking(r, r.PathValue("code"), r.URL.Query().Get("mobile_last4"))
+	if err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusOK, b.Public())
+	return nil
 }
 
-func (s *Server) apiBookingCancel(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiBookingCancel(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Reason      string `json:"reason"`
 		MobileLast4 string `json:"mobile_last4"`
 	}
-	if !readJSON(w, r, &in) {
-		return
+	if err := readJSON(w, r, &in); err != nil {
+		return err
 	}
-	if _, ok := s.verifiedBooking(w, r, r.PathValue("code"), in.MobileLast4); !ok {
-		return
+	if _, err := s.verifiedBooking(r, r.PathValue("code"), in.MobileLast4); err != nil {
+		return err
 	}
 	b, err := s.cfg.Booking.Cancel(r.Context(), r.PathValue("code"), "", in.Reason)
 	if err != nil {
-		s.apiFail(w, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, b.Public())
+	return nil
 }
 
-func (s *Server) apiBookingReschedule(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiBookingReschedule(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Day         string `json:"day"`
 		Start       string `json:"start"`
 		MobileLast4 string `json:"mobile_last4"`
 	}
-	if !readJSON(w, r, &in) {
-		return
+	if err := readJSON(w, r, &in); err != nil {
+		return err
 	}
-	if _, ok := s.verifiedBooking(w, r, r.PathValue("code"), in.MobileLast4); !ok {
-		return
+	if _, err := s.verifiedBooking(r, r.PathValue("code"), in.MobileLast4); err != nil {
+		return err
 	}
 	b, err := s.cfg.Booking.Reschedule(r.Context(), r.PathValue("code"), in.Day, in.Start, "")
 	if err != nil {
-		s.apiFail(w, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, b.Public())
+	return nil
 }
 
 // Staff.
@@ -398,11 +371,11 @@ type adminBookingData struct {
 	Chart    template.HTML
 }
 
-func (s *Server) adminBooking(w http.ResponseWriter, r *http.Request) {
-	s.renderAdminBooking(w, r, nil)
+func (s *Server) adminBooking(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAdminBooking(w, r, nil)
 }
 
-func (s *Server) renderAdminBooking(w http.ResponseWriter, r *http.Request, revealed map[string]booking.Contact) {
+func (s *Server) renderAdminBooking(w http.ResponseWriter, r *http.Request, revealed map[string]booking.Contact) error {
 	ctx := r.Context()
 	q := r.URL.Query()
 	d := adminBookingData{Day: q.Get("day"), Revealed: revealed}
@@ -411,8 +384,7 @@ func (s *Server) renderAdminBooking(w http.ResponseWriter, r *http.Request, reve
 	}
 	hs, err := s.cfg.KB.Halls(ctx)
 	if err != nil {
-		s.renderError(w, r, http.StatusInternalServerError, "读取服务大厅失败")
-		return
+		return unavailable("读取服务大厅失败", err)
 	}
 	d.Halls, d.HallName = hs, map[string]string{}
 	hallID := q.Get("hall")
@@ -437,8 +409,7 @@ func (s *Server) renderAdminBooking(w http.ResponseWriter, r *http.Request, reve
 		d.Schedule, _ = s.cfg.Booking.HallSchedule(ctx, hallID)
 	}
 	if err != nil {
-		s.renderError(w, r, http.StatusInternalServerError, "读取预约失败")
-		return
+		return unavailable("读取预约失败", err)
 	}
 	today := s.cfg.Now().In(s.cfg.Booking.Location())
 	from, to := today.AddDate(0, 0, -29).Format(booking.DayLayout), today.AddDate(0, 0, s.cfg.Booking.HorizonDays()).Format(booking.DayLayout)
@@ -446,11 +417,11 @@ func (s *Server) renderAdminBooking(w http.ResponseWriter, r *http.Request, reve
 		d.Chart = bookingChart(fillDays(from, to, d.Stats.ByDay))
 	}
 	p := s.consolePage(r, "booking", "预约管理", d)
-	p.Flash, p.Error = q.Get("ok"), q.Get("err")
 	s.render(w, r, http.StatusOK, "admin_booking.html", p)
+	return nil
 }
 
-func (s *Server) adminBookingAction(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminBookingAction(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	code, action := r.PathValue("code"), r.PathValue("action")
 	u := currentUser(r)
@@ -459,17 +430,17 @@ func (s *Server) adminBookingAction(w http.ResponseWriter, r *http.Request) {
 		actor = u.Username
 	}
 	var err error
-	var msg string
+	var done string // the notice's code
 	switch action {
 	case "checkin":
 		_, err = s.cfg.Booking.CheckIn(ctx, code, actor)
-		msg = "已签到：" + code
+		done = "booking.checked_in"
 	case "noshow":
 		_, err = s.cfg.Booking.MarkNoShow(ctx, code, actor)
-		msg = "已标记未到：" + code
+		done = "booking.no_show"
 	case "cancel":
 		_, err = s.cfg.Booking.Cancel(ctx, code, actor, strings.TrimSpace(r.PostFormValue("reason")))
-		msg = "已取消：" + code
+		done = "booking.cancelled"
 	case "reveal":
 		purpose := strings.TrimSpace(r.PostFormValue("purpose"))
 		if purpose == "" {
@@ -480,21 +451,18 @@ func (s *Server) adminBookingAction(w http.ResponseWriter, r *http.Request) {
 		if err == nil {
 			s.audit(r, nil, "booking.reveal", "booking:"+code, map[string]any{"purpose": purpose})
 			r.URL.RawQuery = url.Values{"hall": {r.PostFormValue("hall")}, "day": {r.PostFormValue("day")}}.Encode()
-			s.renderAdminBooking(w, r, map[string]booking.Contact{booking.NormalizeCode(code): c})
-			return
+			return s.renderAdminBooking(w, r, map[string]booking.Contact{booking.NormalizeCode(code): c})
 		}
 	default:
-		s.renderError(w, r, http.StatusNotFound, "没有这个操作")
-		return
+		return errNoAction
 	}
 	backPath := "/admin/booking?" + url.Values{"hall": {r.PostFormValue("hall")}, "day": {r.PostFormValue("day")}}.Encode()
 	if err != nil {
-		_, m := userMessage(err)
-		http.Redirect(w, r, backPath+"&err="+url.QueryEscape(m), http.StatusSeeOther)
-		return
+		return s.backRefused(w, r, backPath, err)
 	}
 	s.audit(r, nil, "booking."+action, "booking:"+code, nil)
-	back(w, r, backPath, msg)
+	s.back(w, r, backPath, done, code)
+	return nil
 }
 
 // fillDays lists every day of [from, to] with its counts (zero when

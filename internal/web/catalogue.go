@@ -2,12 +2,12 @@ package web
 
 import (
 	"errors"
-	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/refusal"
 )
 
 type themeCount struct {
@@ -25,15 +25,21 @@ type itemsData struct {
 	Total     int
 }
 
-func (s *Server) itemsPage(w http.ResponseWriter, r *http.Request) {
+const catalogueDown = "暂时无法读取办事指南，请稍后再试。"
+
+// A catalogue item that is not published (or never was).
+var (
+	errItemGone  = refusal.Missing("web", "item_gone", "没有找到这个事项，它可能已下线。")
+	errNoAPIItem = refusal.Missing("web", "no_api_item", "事项不存在")
+)
+
+func (s *Server) itemsPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	d := itemsData{Theme: q.Get("theme"), Audience: q.Get("audience"), Query: strings.TrimSpace(q.Get("q")),
 		Audiences: []string{"个人", "法人"}}
 	all, err := s.cfg.KB.PublishedItems(r.Context())
 	if err != nil {
-		slog.ErrorContext(r.Context(), "catalogue", "err", err)
-		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取办事指南，请稍后再试。")
-		return
+		return unavailable(catalogueDown, err)
 	}
 	d.Total = len(all)
 	counts := map[string]int{}
@@ -68,6 +74,7 @@ func (s *Server) itemsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(r, "办事指南", d)
 	s.render(w, r, http.StatusOK, "items.html", p)
+	return nil
 }
 
 func matchesName(it kb.Item, q string) bool {
@@ -97,16 +104,13 @@ func (s *Server) publishedItem(r *http.Request) (kb.Record, error) {
 	return rec, err
 }
 
-func (s *Server) itemPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) itemPage(w http.ResponseWriter, r *http.Request) error {
 	rec, err := s.publishedItem(r)
 	if errors.Is(err, kb.ErrNotFound) {
-		s.renderError(w, r, http.StatusNotFound, "没有找到这个事项，它可能已下线。")
-		return
+		return errItemGone
 	}
 	if err != nil {
-		slog.ErrorContext(r.Context(), "item page", "err", err)
-		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取办事指南，请稍后再试。")
-		return
+		return unavailable(catalogueDown, err)
 	}
 	d := itemData{Item: rec.Item}
 	for _, id := range rec.Item.Offline.Halls {
@@ -130,17 +134,17 @@ func (s *Server) itemPage(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, rec.Item.Name, d)
 	p.Scripts = []string{"/static/common.js"}
 	s.render(w, r, http.StatusOK, "item.html", p)
+	return nil
 }
 
-func (s *Server) apiItem(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiItem(w http.ResponseWriter, r *http.Request) error {
 	rec, err := s.publishedItem(r)
 	if errors.Is(err, kb.ErrNotFound) {
-		writeJSONError(w, http.StatusNotFound, "事项不存在")
-		return
+		return errNoAPIItem
 	}
 	if err != nil {
-		writeJSONError(w, http.StatusServiceUnavailable, unavailable)
-		return
+		return unavailable(serviceBusy, err)
 	}
 	writeJSON(w, http.StatusOK, rec.Item)
+	return nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/refusal"
 )
 
 // maxMessage is the longest message accepted, in characters.
@@ -97,7 +98,7 @@ func (s *Server) turnView(ctx context.Context, convID string, t Turn, csrf strin
 	return v
 }
 
-func (s *Server) chatPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) chatPage(w http.ResponseWriter, r *http.Request) error {
 	p := s.page(r, "AI 福务管家", nil)
 	p.Scripts = []string{"/static/chat.js"}
 	d := chatData{Starters: starters}
@@ -123,11 +124,9 @@ func (s *Server) chatPage(w http.ResponseWriter, r *http.Request) {
 			p.Error = "暂时无法读取对话记录。"
 		}
 	}
-	if e := r.URL.Query().Get("err"); e != "" && p.Error == "" {
-		p.Error = e
-	}
 	p.Data = d
 	s.render(w, r, http.StatusOK, "chat.html", p)
+	return nil
 }
 
 // checkMessage trims and validates a message; the error is for residents.
@@ -135,13 +134,38 @@ func checkMessage(m string) (string, error) {
 	m = strings.TrimSpace(m)
 	switch {
 	case m == "":
-		return "", errors.New("请输入您的问题。")
+		return "", errNoQuestion
 	case !utf8.ValidString(m):
-		return "", errors.New("问题中有无法识别的字符。")
+		return "", errUnreadable
 	case utf8.RuneCountInString(m) > maxMessage:
-		return "", fmt.Errorf("问题太长了，请控制在 %d 字以内。", maxMessage)
+		return "", errTooLong
 	}
 	return m, nil
+}
+
+// What a resident's message or rating can be refused for.
+var (
+	errNoQuestion  = refusal.Bad("web", "no_question", "请输入您的问题。")
+	errUnreadable  = refusal.Bad("web", "unreadable", "问题中有无法识别的字符。")
+	errTooLong     = refusal.Bad("web", "too_long", fmt.Sprintf("问题太长了，请控制在 %d 字以内。", maxMessage))
+	errBadConvID   = refusal.Bad("web", "bad_conversation_id", "conversation_id 无效")
+	errConvGone    = refusal.Missing("web", "conversation_gone", "对话不存在或已过期")
+	errNoRated     = refusal.Missing("web", "no_rated_answer", "找不到要评价的回答，对话可能已过期。")
+	errNoVoice     = refusal.Missing("web", "no_transcriber", "本服务未配置语音识别")
+	errNoRecording = refusal.Bad("web", "no_recording", "请上传录音（表单字段 audio，不超过 25 MB）")
+)
+
+// turnRequest is the one core of a chat turn, whichever way it comes (the
+// page's form, the page's stream, the API): the message checked, the
+// assistant's request made, the conversation held by this browser.
+func (s *Server) turnRequest(w http.ResponseWriter, r *http.Request, conv, token, message, channel string) (assistant.Request, error) {
+	msg, err := checkMessage(message)
+	if err != nil {
+		return assistant.Request{}, err
+	}
+	req := s.chatRequest(r, conv, token, msg, channel)
+	s.grantConversation(w, r, req.ConversationID)
+	return req, nil
 }
 
 // rateLimited answers 429 with a clear message when the client is asking
@@ -155,11 +179,7 @@ func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request) bool {
 	secs := int(wait/time.Second) + 1
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	msg := fmt.Sprintf("您的提问太频繁了，请 %d 秒后再试。如需帮助，也可拨打 12345 政务服务便民热线。", secs)
-	if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/chat/stream" {
-		writeJSONError(w, http.StatusTooManyRequests, msg)
-	} else {
-		s.renderError(w, r, http.StatusTooManyRequests, msg)
-	}
+	s.renderError(w, r, http.StatusTooManyRequests, msg)
 	return true
 }
 
@@ -173,23 +193,16 @@ func logTurnError(ctx context.Context, what string, err error) {
 	slog.ErrorContext(ctx, what, "err", err)
 }
 
-const unavailable = "抱歉，服务暂时繁忙，请稍后再试。如需帮助，请拨打 12345 政务服务便民热线。"
+const serviceBusy = "抱歉，服务暂时繁忙，请稍后再试。如需帮助，请拨打 12345 政务服务便民热线。"
 
 // turnError turns an assistant error into a status and a message for the
 // resident: input the assistant refused is the resident's to fix; anything
 // else is ours.
 func turnError(err error) (int, string) {
-	if errors.Is(err, assistant.ErrBadRequest) {
-		msg := err.Error()
-		if i := strings.LastIndex(msg, ": "); i >= 0 {
-			msg = msg[i+2:]
-		}
-		if msg == "conversation id" {
-			msg = "对话编号无效，请重新开始对话。"
-		}
-		return http.StatusBadRequest, msg
+	if e, ok := refusal.As(err); ok {
+		return statusOf(e), e.UserMessage()
 	}
-	return http.StatusServiceUnavailable, unavailable
+	return http.StatusServiceUnavailable, serviceBusy
 }
 
 func (s *Server) ask(ctx context.Context, req assistant.Request) (assistant.Reply, error) {
@@ -202,32 +215,37 @@ func (s *Server) ask(ctx context.Context, req assistant.Request) (assistant.Repl
 }
 
 // chatForm is the chat without JavaScript: post, answer, redirect back.
-func (s *Server) chatForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) chatForm(w http.ResponseWriter, r *http.Request) error {
 	conv := r.FormValue("conversation_id")
-	msg, err := checkMessage(r.FormValue("message"))
+	req, err := s.turnRequest(w, r, conv, "", r.FormValue("message"), "web")
 	if err != nil {
-		http.Redirect(w, r, chatURL(conv, "", err.Error()), http.StatusSeeOther)
-		return
+		http.Redirect(w, r, s.chatURL(conv, "", err), http.StatusSeeOther)
+		return nil
 	}
-	req := s.chatRequest(r, conv, "", msg, "web")
-	s.grantConversation(w, r, req.ConversationID)
 	rep, err := s.ask(r.Context(), req)
 	if err != nil {
 		logTurnError(r.Context(), "chat", err)
-		_, msg := turnError(err)
-		http.Redirect(w, r, chatURL(conv, "", msg), http.StatusSeeOther)
-		return
+		http.Redirect(w, r, s.chatURL(conv, "", err), http.StatusSeeOther)
+		return nil
 	}
-	http.Redirect(w, r, chatURL(rep.ConversationID, fmt.Sprintf("t%d", rep.TurnID), ""), http.StatusSeeOther)
+	http.Redirect(w, r, s.chatURL(rep.ConversationID, fmt.Sprintf("t%d", rep.TurnID), nil), http.StatusSeeOther)
+	return nil
 }
 
-func chatURL(conv, anchor, errMsg string) string {
+// chatURL is the chat page of conversation conv (none: a new one), at
+// anchor, showing why err refused the last message: a refusal by its key,
+// anything else as serviceBusy (logged by the caller).
+func (s *Server) chatURL(conv, anchor string, err error) string {
 	q := url.Values{}
 	if conv != "" {
 		q.Set("c", conv)
 	}
-	if errMsg != "" {
-		q.Set("err", errMsg)
+	if err != nil {
+		code := "chat.busy"
+		if e, ok := refusal.As(err); ok {
+			code = e.Key()
+		}
+		q.Set("err", code)
 	}
 	u := "/"
 	if len(q) > 0 {
@@ -297,22 +315,19 @@ type turnEvent struct {
 // chatPageStream serves the page's script: the same turn as chatForm, as
 // Server-Sent Events ending with the server-rendered turn ("turn"), so the
 // page shows exactly what the no-script page would.
-func (s *Server) chatPageStream(w http.ResponseWriter, r *http.Request) {
-	conv := r.FormValue("conversation_id")
-	msg, err := checkMessage(r.FormValue("message"))
+func (s *Server) chatPageStream(w http.ResponseWriter, r *http.Request) error {
+	req, err := s.turnRequest(w, r, r.FormValue("conversation_id"), "", r.FormValue("message"), "web")
 	if err != nil {
-		writeJSONError(w, http.StatusBadRequest, err.Error())
-		return
+		return err
 	}
-	req := s.chatRequest(r, conv, "", msg, "web")
-	s.grantConversation(w, r, req.ConversationID)
+	msg := req.Message
 	ev := startSSE(w)
 	rep, err := s.stream(r.Context(), req, ev)
 	if err != nil {
 		logTurnError(r.Context(), "chat stream", err)
 		_, msg := turnError(err)
 		ev.send("error", apiError{Error: msg})
-		return
+		return nil
 	}
 	p := s.page(r, "", nil)
 	t := Turn{ID: rep.TurnID, At: s.cfg.Now(), Message: msg, Reply: rep}
@@ -321,63 +336,61 @@ func (s *Server) chatPageStream(w http.ResponseWriter, r *http.Request) {
 	html, err := s.renderFragment("chat.html", "turn", v)
 	if err != nil {
 		slog.ErrorContext(r.Context(), "render turn", "err", err)
-		ev.send("error", apiError{Error: unavailable})
-		return
+		ev.send("error", apiError{Error: serviceBusy})
+		return nil
 	}
 	ev.send("turn", turnEvent{ConversationID: rep.ConversationID, TurnID: rep.TurnID, Status: string(rep.Status), HTML: html})
+	return nil
 }
 
-func (s *Server) feedbackForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) feedbackForm(w http.ResponseWriter, r *http.Request) error {
 	turn, _ := strconv.ParseInt(r.FormValue("turn_id"), 10, 64)
 	score, _ := strconv.Atoi(r.FormValue("score"))
-	f := Feedback{ConversationID: r.FormValue("conversation_id"), TurnID: turn, Score: score,
-		Comment: strings.TrimSpace(r.FormValue("comment"))}
-	err := f.Validate()
-	if err == nil && !s.ownsConversation(r, f.ConversationID, "") {
-		err = fmt.Errorf("conversation %q not this browser's: %w", f.ConversationID, ErrNoConversation)
-	}
-	if err == nil {
-		err = s.cfg.Conversations.AddFeedback(r.Context(), f)
-	}
+	f := Feedback{ConversationID: r.FormValue("conversation_id"), TurnID: turn, Score: score, Comment: r.FormValue("comment")}
+	err := s.rate(r, f, "")
 	if strings.Contains(r.Header.Get("Accept"), "application/json") {
 		if err != nil {
-			writeJSONError(w, feedbackStatus(err), feedbackMessage(err))
-			return
+			return err
 		}
-		s.metrics.feedback[score].Add(1)
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "message": "感谢您的评价！"})
-		return
+		return nil
 	}
 	if err != nil {
-		http.Redirect(w, r, chatURL(f.ConversationID, "", feedbackMessage(err)), http.StatusSeeOther)
-		return
+		if !isRefusal(err) {
+			return err
+		}
+		http.Redirect(w, r, s.chatURL(f.ConversationID, "", err), http.StatusSeeOther)
+		return nil
 	}
-	s.metrics.feedback[score].Add(1)
-	http.Redirect(w, r, chatURL(f.ConversationID, fmt.Sprintf("t%d", turn), ""), http.StatusSeeOther)
+	http.Redirect(w, r, s.chatURL(f.ConversationID, fmt.Sprintf("t%d", turn), nil), http.StatusSeeOther)
+	return nil
 }
 
-func feedbackStatus(err error) int {
-	switch {
-	case errors.Is(err, ErrNoConversation):
-		return http.StatusNotFound
-	case errors.Is(err, ErrRated):
-		return http.StatusConflict
+// rate is the one core of a resident's rating (好差评), from the page's
+// form, its script and the API: checked, the answer the caller's to rate,
+// recorded and counted. token is the API's capability ("" on the page,
+// which holds it in a cookie).
+func (s *Server) rate(r *http.Request, f Feedback, token string) error {
+	f.Comment = strings.TrimSpace(f.Comment)
+	if err := f.Validate(); err != nil {
+		return err
 	}
-	return http.StatusBadRequest
-}
-
-func feedbackMessage(err error) string {
-	switch {
-	case errors.Is(err, ErrNoConversation):
-		return "找不到要评价的回答，对话可能已过期。"
-	case errors.Is(err, ErrRated):
-		return "您已评价过这条回答，感谢您的反馈。"
+	if !s.ownsConversation(r, f.ConversationID, token) {
+		return fmt.Errorf("conversation %q not the caller's: %w", f.ConversationID, errNoRated)
 	}
-	return err.Error()
+	err := s.cfg.Conversations.AddFeedback(r.Context(), f)
+	if errors.Is(err, ErrNoConversation) {
+		return fmt.Errorf("%w: %w", errNoRated, err)
+	}
+	if err != nil {
+		return err
+	}
+	s.metrics.feedback[f.Score].Add(1)
+	return nil
 }
 
 // prefs toggles large text (适老化) and goes back where the resident was.
-func (s *Server) prefs(w http.ResponseWriter, r *http.Request) {
+func (s *Server) prefs(w http.ResponseWriter, r *http.Request) error {
 	v := "0"
 	if r.FormValue("large") == "1" {
 		v = "1"
@@ -389,6 +402,7 @@ func (s *Server) prefs(w http.ResponseWriter, r *http.Request) {
 		back = "/"
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
+	return nil
 }
 
 // apiReply is the JSON API's answer (issue 3: conversation_id, status,
@@ -437,66 +451,58 @@ type chatRequest struct {
 	Message           string `json:"message"`
 }
 
-func (s *Server) readChat(w http.ResponseWriter, r *http.Request) (assistant.Request, bool) {
+func (s *Server) readChat(w http.ResponseWriter, r *http.Request) (assistant.Request, error) {
 	var in chatRequest
-	dec := json.NewDecoder(r.Body)
-	if err := dec.Decode(&in); err != nil {
-		writeJSONError(w, http.StatusBadRequest, "请求体不是有效的 JSON："+err.Error())
-		return assistant.Request{}, false
-	}
-	msg, err := checkMessage(in.Message)
-	if err != nil {
-		writeJSONError(w, http.StatusBadRequest, err.Error())
-		return assistant.Request{}, false
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		return assistant.Request{}, fmt.Errorf("%w: %v", errBadJSON, err)
 	}
 	if len(in.ConversationID) > 100 {
-		writeJSONError(w, http.StatusBadRequest, "conversation_id 无效")
-		return assistant.Request{}, false
+		if _, err := checkMessage(in.Message); err != nil {
+			return assistant.Request{}, err // the message is checked first, as it always was
+		}
+		return assistant.Request{}, errBadConvID
 	}
-	return s.chatRequest(r, in.ConversationID, in.ConversationToken, msg, "api"), true
+	return s.turnRequest(w, r, in.ConversationID, in.ConversationToken, in.Message, "api")
 }
 
 // apiChat answers one message; with "Accept: text/event-stream" it streams
 // like /api/v1/chat/stream.
-func (s *Server) apiChat(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiChat(w http.ResponseWriter, r *http.Request) error {
 	if strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
-		s.apiChatStream(w, r)
-		return
+		return s.apiChatStream(w, r)
 	}
-	req, ok := s.readChat(w, r)
-	if !ok {
-		return
+	req, err := s.readChat(w, r) // a browser calling the API holds the conversation like the page does
+	if err != nil {
+		return err
 	}
-	// A browser calling the API holds the conversation like the page does.
-	s.grantConversation(w, r, req.ConversationID)
 	rep, err := s.ask(r.Context(), req)
 	if err != nil {
 		logTurnError(r.Context(), "api chat", err)
 		code, msg := turnError(err)
 		writeJSONError(w, code, msg)
-		return
+		return nil
 	}
 	writeJSON(w, http.StatusOK, s.toAPIWithToken(rep))
+	return nil
 }
 
 // apiChatStream streams "delta" events ({"text"}) and ends with one
 // "reply" event holding the same object /api/v1/chat returns (or "error").
-func (s *Server) apiChatStream(w http.ResponseWriter, r *http.Request) {
-	req, ok := s.readChat(w, r)
-	if !ok {
-		return
+func (s *Server) apiChatStream(w http.ResponseWriter, r *http.Request) error {
+	req, err := s.readChat(w, r)
+	if err != nil {
+		return err
 	}
-	// A browser calling the API holds the conversation like the page does.
-	s.grantConversation(w, r, req.ConversationID)
 	ev := startSSE(w)
 	rep, err := s.stream(r.Context(), req, ev)
 	if err != nil {
 		logTurnError(r.Context(), "api chat stream", err)
 		_, msg := turnError(err)
 		ev.send("error", apiError{Error: msg})
-		return
+		return nil
 	}
 	ev.send("reply", s.toAPIWithToken(rep))
+	return nil
 }
 
 type apiTurn struct {
@@ -507,22 +513,17 @@ type apiTurn struct {
 	Feedback int       `json:"feedback,omitempty"`
 }
 
-func (s *Server) apiConversation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiConversation(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	if !s.ownsConversation(r, id, "") {
-		// The same answer as for an unknown id: a guess learns nothing.
-		writeJSONError(w, http.StatusNotFound, "对话不存在或已过期")
-		return
+		return errConvGone // the same answer as for an unknown id: a guess learns nothing
 	}
 	c, err := s.cfg.Conversations.Conversation(r.Context(), id)
 	if errors.Is(err, ErrNoConversation) {
-		writeJSONError(w, http.StatusNotFound, "对话不存在或已过期")
-		return
+		return errConvGone
 	}
 	if err != nil {
-		slog.ErrorContext(r.Context(), "api conversation", "err", err)
-		writeJSONError(w, http.StatusServiceUnavailable, unavailable)
-		return
+		return unavailable(serviceBusy, err)
 	}
 	out := struct {
 		ConversationID string       `json:"conversation_id"`
@@ -537,73 +538,62 @@ func (s *Server) apiConversation(w http.ResponseWriter, r *http.Request) {
 		out.Turns = append(out.Turns, apiTurn{TurnID: t.ID, At: t.At, Message: t.Message, Reply: toAPI(t.Reply), Feedback: t.Feedback})
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) apiFeedback(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiFeedback(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Feedback
 		ConversationToken string `json:"conversation_token"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
-		writeJSONError(w, http.StatusBadRequest, "请求体不是有效的 JSON："+err.Error())
-		return
+		return fmt.Errorf("%w: %v", errBadJSON, err)
 	}
-	f := in.Feedback
-	f.Comment = strings.TrimSpace(f.Comment)
-	err := f.Validate()
-	if err == nil && !s.ownsConversation(r, f.ConversationID, in.ConversationToken) {
-		err = fmt.Errorf("conversation %q: no capability: %w", f.ConversationID, ErrNoConversation)
+	if err := s.rate(r, in.Feedback, in.ConversationToken); err != nil {
+		return err
 	}
-	if err == nil {
-		err = s.cfg.Conversations.AddFeedback(r.Context(), f)
-	}
-	if err != nil {
-		writeJSONError(w, feedbackStatus(err), feedbackMessage(err))
-		return
-	}
-	s.metrics.feedback[f.Score].Add(1)
 	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "message": "感谢您的评价！"})
+	return nil
 }
 
 // apiTranscribe turns a recording (multipart field "audio") into text.
-func (s *Server) apiTranscribe(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiTranscribe(w http.ResponseWriter, r *http.Request) error {
 	if s.cfg.Transcriber == nil {
-		writeJSONError(w, http.StatusNotFound, "本服务未配置语音识别")
-		return
+		return errNoVoice
 	}
 	f, hdr, err := r.FormFile("audio")
 	if err != nil {
-		writeJSONError(w, http.StatusBadRequest, "请上传录音（表单字段 audio，不超过 25 MB）")
-		return
+		return fmt.Errorf("%w: %v", errNoRecording, err)
 	}
 	defer f.Close()
 	ctx, cancel := context.WithTimeout(r.Context(), 60*time.Second)
 	defer cancel()
 	text, err := s.cfg.Transcriber.Transcribe(ctx, f, hdr.Filename, hdr.Header.Get("Content-Type"))
 	if err != nil {
-		slog.ErrorContext(r.Context(), "transcribe", "err", err)
-		writeJSONError(w, http.StatusBadGateway, "语音识别暂时不可用，请改用文字输入。")
-		return
+		return upstream("语音识别暂时不可用，请改用文字输入。", fmt.Errorf("transcribe: %w", err))
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"text": text})
+	return nil
 }
 
 // static serves the embedded assets, cacheable for an hour.
-func (s *Server) static(w http.ResponseWriter, r *http.Request) {
+func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	http.FileServerFS(staticFS).ServeHTTP(w, r)
+	return nil
 }
 
 // favicon serves the site's icon where browsers ask for it.
-func (s *Server) favicon(w http.ResponseWriter, r *http.Request) {
+func (s *Server) favicon(w http.ResponseWriter, r *http.Request) error {
 	b, err := staticFS.ReadFile("static/favicon.ico")
 	if err != nil {
 		http.NotFound(w, r)
-		return
+		return nil
 	}
 	w.Header().Set("Content-Type", "image/x-icon")
 	w.Header().Set("Cache-Control", "public, max-age=86400")
 	_, _ = w.Write(b)
+	return nil
 }
 
 // itemLink keeps template output honest: only http(s) links from the

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -93,7 +94,7 @@ type cityConsoleData struct {
 	Tasks       []citymon.Task
 }
 
-func (s *Server) cityConsole(w http.ResponseWriter, r *http.Request) {
+func (s *Server) cityConsole(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	c := s.cfg.City
 	d := cityConsoleData{Demo: c.Demo}
@@ -108,23 +109,22 @@ func (s *Server) cityConsole(w http.ResponseWriter, r *http.Request) {
 		d.Closed = d.Closed[:min(20, len(d.Closed))]
 	}
 	if err != nil {
-		slog.ErrorContext(ctx, "city console", "err", err)
-		s.renderError(w, r, http.StatusInternalServerError, cityMessages["failed"])
-		return
+		return unavailable(cityMessages["failed"], fmt.Errorf("city console: %w", err))
 	}
 	if len(d.Tasks) > 30 {
 		d.Tasks = d.Tasks[:30]
 	}
 	s.render(w, r, http.StatusOK, "admin_city.html", s.cityConsolePage(r, "city", "城市运行处置", d))
+	return nil
 }
 
 // cityAlertAction acknowledges (ack) or closes (close) an alert, with an
 // optional note; citymon audits it as city.alert.ack / city.alert.close.
-func (s *Server) cityAlertAction(w http.ResponseWriter, r *http.Request) {
+func (s *Server) cityAlertAction(w http.ResponseWriter, r *http.Request) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		s.renderError(w, r, http.StatusNotFound, cityMessages["notfound"])
-		return
+		return nil
 	}
 	note := strings.TrimSpace(r.PostFormValue("note"))
 	al := s.cfg.City.Alerts
@@ -135,22 +135,23 @@ func (s *Server) cityAlertAction(w http.ResponseWriter, r *http.Request) {
 		_, err = al.Close(r.Context(), id, s.cityActor(r), note)
 	default:
 		s.renderError(w, r, http.StatusNotFound, cityMessages["notfound"])
-		return
+		return nil
 	}
 	if err != nil {
 		cityBack(w, r, "/admin/city", "err", cityErrCode(r, err))
-		return
+		return nil
 	}
 	cityBack(w, r, "/admin/city", "ok", "alert-"+r.PathValue("action"))
+	return nil
 }
 
 // cityExceedanceAction moves an exceedance event open → acknowledged →
 // closed; closing needs a note (how it was resolved).
-func (s *Server) cityExceedanceAction(w http.ResponseWriter, r *http.Request) {
+func (s *Server) cityExceedanceAction(w http.ResponseWriter, r *http.Request) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		s.renderError(w, r, http.StatusNotFound, cityMessages["notfound"])
-		return
+		return nil
 	}
 	note := strings.TrimSpace(r.PostFormValue("note"))
 	st := s.cfg.City.Store
@@ -160,21 +161,22 @@ func (s *Server) cityExceedanceAction(w http.ResponseWriter, r *http.Request) {
 	case "close":
 		if note == "" {
 			cityBack(w, r, "/admin/city", "err", "note")
-			return
+			return nil
 		}
 		err = st.CloseExceedance(r.Context(), s.cityAudit(), id, s.cityActor(r), note)
 	default:
 		s.renderError(w, r, http.StatusNotFound, cityMessages["notfound"])
-		return
+		return nil
 	}
 	if err != nil {
 		cityBack(w, r, "/admin/city", "err", cityErrCode(r, err))
-		return
+		return nil
 	}
 	if err := st.DB().Publish(r.Context(), citymon.Topic, "exceedances"); err != nil {
 		slog.WarnContext(r.Context(), "city notify", "err", err)
 	}
 	cityBack(w, r, "/admin/city", "ok", "exceedance-"+r.PathValue("action"))
+	return nil
 }
 
 type cityDevicesData struct {
@@ -200,31 +202,31 @@ func cityKinds() []cityKind {
 func (s *Server) cityDevicesPage(w http.ResponseWriter, r *http.Request, status int, d cityDevicesData) {
 	devs, err := s.cfg.City.Store.Devices(r.Context(), citymon.Kind(d.Kind))
 	if err != nil {
-		slog.ErrorContext(r.Context(), "city devices", "err", err)
-		s.renderError(w, r, http.StatusInternalServerError, cityMessages["failed"])
+		s.fail(w, r, unavailable(cityMessages["failed"], fmt.Errorf("city devices: %w", err)))
 		return
 	}
 	d.Devices, d.Kinds, d.Demo = devs, cityKinds(), s.cfg.City.Demo
 	s.render(w, r, status, "admin_city_devices.html", s.cityConsolePage(r, "city-devices", "监测设备", d))
 }
 
-func (s *Server) cityDevices(w http.ResponseWriter, r *http.Request) {
+func (s *Server) cityDevices(w http.ResponseWriter, r *http.Request) error {
 	s.cityDevicesPage(w, r, http.StatusOK, cityDevicesData{Kind: r.URL.Query().Get("kind")})
+	return nil
 }
 
 // cityDeviceImport takes a CSV or XLSX of devices: bad rows are listed
 // with their line numbers, the others saved.
-func (s *Server) cityDeviceImport(w http.ResponseWriter, r *http.Request) {
+func (s *Server) cityDeviceImport(w http.ResponseWriter, r *http.Request) error {
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
 		s.cityDevicesPage(w, r, http.StatusBadRequest, cityDevicesData{Problem: "请选择设备表（.csv 或 .xlsx）。"})
-		return
+		return nil
 	}
 	defer f.Close()
 	ext := strings.ToLower(filepath.Ext(hdr.Filename))
 	if ext != ".csv" && ext != ".xlsx" {
 		s.cityDevicesPage(w, r, http.StatusBadRequest, cityDevicesData{Problem: "只接受 .csv 或 .xlsx 文件。"})
-		return
+		return nil
 	}
 	u := s.cityActor(r)
 	rep, err := s.cfg.City.Store.ImportDevices(r.Context(), hdr.Filename, f, u.Name)
@@ -233,10 +235,11 @@ func (s *Server) cityDeviceImport(w http.ResponseWriter, r *http.Request) {
 			slog.ErrorContext(r.Context(), "city device import", "err", err)
 		}
 		s.cityDevicesPage(w, r, http.StatusUnprocessableEntity, cityDevicesData{Problem: "文件无法读取：" + strings.TrimPrefix(err.Error(), citymon.ErrInput.Error()+": "), File: hdr.Filename})
-		return
+		return nil
 	}
 	s.audit(r, nil, "city.device.import", "file:"+hdr.Filename, map[string]any{"rows": rep.Rows, "saved": rep.Saved, "problems": len(rep.Problems)})
 	s.cityDevicesPage(w, r, http.StatusOK, cityDevicesData{Report: &rep, File: hdr.Filename})
+	return nil
 }
 
 type cityDeviceData struct {
@@ -266,7 +269,7 @@ func deviceFields(d citymon.Device) map[string]string {
 	return f
 }
 
-func (s *Server) cityDeviceEdit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) cityDeviceEdit(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	d := cityDeviceData{Demo: s.cfg.City.Demo, Kinds: cityKinds()}
 	if id == "new" {
@@ -276,16 +279,17 @@ func (s *Server) cityDeviceEdit(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			st, msg := cityErr(err)
 			s.renderError(w, r, st, msg)
-			return
+			return nil
 		}
 		d.Device, d.Fields = dev, deviceFields(dev)
 	}
 	s.render(w, r, http.StatusOK, "admin_city_device.html", s.cityConsolePage(r, "city-devices", "编辑设备", d))
+	return nil
 }
 
 // cityDeviceSave creates or replaces a device from the form, read by the
 // same rules as a row of the device import.
-func (s *Server) cityDeviceSave(w http.ResponseWriter, r *http.Request) {
+func (s *Server) cityDeviceSave(w http.ResponseWriter, r *http.Request) error {
 	f := map[string]string{}
 	for _, k := range []string{"id", "kind", "name", "street", "community", "lon", "lat", "owner", "params", "interval", "target_class", "lake"} {
 		f[k] = strings.TrimSpace(r.PostFormValue(k))
@@ -303,15 +307,16 @@ func (s *Server) cityDeviceSave(w http.ResponseWriter, r *http.Request) {
 		p := s.cityConsolePage(r, "city-devices", "编辑设备", cityDeviceData{Demo: s.cfg.City.Demo, New: r.PostFormValue("new") == "1", Fields: f, Kinds: cityKinds()})
 		p.Error = msg
 		s.render(w, r, st, "admin_city_device.html", p)
-		return
+		return nil
 	}
 	s.audit(r, nil, "city.device.save", "device:"+dev.ID, map[string]any{"kind": dev.Kind, "active": dev.Active})
 	cityBack(w, r, "/admin/city/devices/"+url.PathEscape(dev.ID), "ok", "device-saved")
+	return nil
 }
 
 // cityDeviceToken issues a device's HTTP token (revoking the old one) and
 // shows it once; only its hash is kept.
-func (s *Server) cityDeviceToken(w http.ResponseWriter, r *http.Request) {
+func (s *Server) cityDeviceToken(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	st := s.cfg.City.Store
 	tok, err := st.IssueToken(r.Context(), id)
@@ -325,13 +330,14 @@ func (s *Server) cityDeviceToken(w http.ResponseWriter, r *http.Request) {
 			slog.ErrorContext(r.Context(), "city device token", "err", err)
 		}
 		s.renderError(w, r, code, msg)
-		return
+		return nil
 	}
 	s.audit(r, nil, "city.device.token", "device:"+id, nil)
 	d := cityDeviceData{Demo: s.cfg.City.Demo, Device: dev, Fields: deviceFields(dev), Kinds: cityKinds(), Token: tok}
 	p := s.cityConsolePage(r, "city-devices", "编辑设备", d)
 	p.Flash = "新令牌已生成，旧令牌即刻失效。令牌只显示这一次，请立即配置到设备上。"
 	s.render(w, r, http.StatusOK, "admin_city_device.html", p)
+	return nil
 }
 
 type cityDustSite struct {
@@ -351,7 +357,7 @@ type cityDustData struct {
 
 // cityDust is the measures checklist of each construction site for a day
 // (default today), beside the site's latest hourly PM10.
-func (s *Server) cityDust(w http.ResponseWriter, r *http.Request) {
+func (s *Server) cityDust(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	c := s.cfg.City
 	now := s.cfg.Now()
@@ -363,9 +369,7 @@ func (s *Server) cityDust(w http.ResponseWriter, r *http.Request) {
 	d := cityDustData{Demo: c.Demo, Day: day, Today: today}
 	sites, err := c.Store.Devices(ctx, citymon.DustMonitor)
 	if err != nil {
-		slog.ErrorContext(ctx, "city dust", "err", err)
-		s.renderError(w, r, http.StatusInternalServerError, cityMessages["failed"])
-		return
+		return unavailable(cityMessages["failed"], fmt.Errorf("city dust: %w", err))
 	}
 	est, err := c.Store.DustAt(ctx, now.Truncate(time.Hour).Add(-time.Hour), citymon.DefaultDust)
 	if err != nil {
@@ -381,9 +385,7 @@ func (s *Server) cityDust(w http.ResponseWriter, r *http.Request) {
 	for _, dev := range sites {
 		ms, err := c.Store.MeasuresOn(ctx, dev.ID, day)
 		if err != nil {
-			slog.ErrorContext(ctx, "city dust measures", "err", err)
-			s.renderError(w, r, http.StatusInternalServerError, cityMessages["failed"])
-			return
+			return unavailable(cityMessages["failed"], fmt.Errorf("city dust measures: %w", err))
 		}
 		site := cityDustSite{Device: dev, Measures: ms, Alarm: live[dev.ID]}
 		for _, e := range est {
@@ -394,18 +396,20 @@ func (s *Server) cityDust(w http.ResponseWriter, r *http.Request) {
 		d.Sites = append(d.Sites, site)
 	}
 	s.render(w, r, http.StatusOK, "admin_city_dust.html", s.cityConsolePage(r, "city-dust", "扬尘防控措施", d))
+	return nil
 }
 
 // cityDustAck records one measure as done (or not) by the logged-in site
 // officer, with a note; citymon audits it as city.dust.measure.
-func (s *Server) cityDustAck(w http.ResponseWriter, r *http.Request) {
+func (s *Server) cityDustAck(w http.ResponseWriter, r *http.Request) error {
 	site, day := r.PathValue("site"), r.PostFormValue("day")
 	err := s.cfg.City.Store.AckMeasure(r.Context(), s.cityAudit(), site, day, r.PostFormValue("code"),
 		r.PostFormValue("done") == "1", s.cityActor(r), strings.TrimSpace(r.PostFormValue("note")))
 	back := "/admin/city/dust?day=" + url.QueryEscape(day)
 	if err != nil {
 		cityBack(w, r, back, "err", cityErrCode(r, err))
-		return
+		return nil
 	}
 	cityBack(w, r, back, "ok", "measure-saved")
+	return nil
 }

@@ -237,33 +237,33 @@ type cityPageData struct {
 	Demo bool
 }
 
-func (s *Server) cityPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) cityPage(w http.ResponseWriter, r *http.Request) error {
 	p := s.page(r, "城市运行一屏统览", cityPageData{Demo: s.cfg.City.Demo})
 	p.Console = true
 	p.Scripts = []string{"/static/echarts.min.js", "/static/city.js"}
 	s.render(w, r, http.StatusOK, "city.html", p)
+	return nil
 }
 
-func (s *Server) cityState(w http.ResponseWriter, r *http.Request) {
+func (s *Server) cityState(w http.ResponseWriter, r *http.Request) error {
 	st, err := s.cityStateAt(r.Context(), s.cfg.Now())
 	if err != nil {
-		slog.ErrorContext(r.Context(), "city state", "err", err)
-		writeJSONError(w, http.StatusInternalServerError, "数据暂时无法读取，请稍后再试。")
-		return
+		return unavailable("数据暂时无法读取，请稍后再试。", fmt.Errorf("city state: %w", err))
 	}
 	writeJSON(w, http.StatusOK, st)
+	return nil
 }
 
 // cityTrend is one series for the trend chart: ?scope= a station, a
 // street or "" (the district), ?metric= AQI or a parameter, ?hours= 1–720.
-func (s *Server) cityTrend(w http.ResponseWriter, r *http.Request) {
+func (s *Server) cityTrend(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	hours := 24
 	if v := q.Get("hours"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 720 {
 			writeJSONError(w, http.StatusBadRequest, "hours 应为 1–720 的整数。")
-			return
+			return nil
 		}
 		hours = n
 	}
@@ -279,15 +279,16 @@ func (s *Server) cityTrend(w http.ResponseWriter, r *http.Request) {
 			slog.ErrorContext(r.Context(), "city trend", "err", err)
 		}
 		writeJSONError(w, st, msg)
-		return
+		return nil
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"scope": q.Get("scope"), "metric": metric, "points": pts})
+	return nil
 }
 
 // cityEvents is a Server-Sent-Events stream: "change" after stored
 // readings or an alert change (at most every half second), a comment every
 // 25 s to keep proxies from closing it. The page then fetches the state.
-func (s *Server) cityEvents(w http.ResponseWriter, r *http.Request) {
+func (s *Server) cityEvents(w http.ResponseWriter, r *http.Request) error {
 	rc := http.NewResponseController(w) // reaches Flush through the middleware's wrappers
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
@@ -301,9 +302,9 @@ func (s *Server) cityEvents(w http.ResponseWriter, r *http.Request) {
 	for {
 		select {
 		case <-r.Context().Done():
-			return
+			return nil
 		case <-s.city.closed:
-			return
+			return nil
 		case <-ping.C:
 			fmt.Fprint(w, ": ping\n\n")
 		case <-ch:
@@ -313,7 +314,7 @@ func (s *Server) cityEvents(w http.ResponseWriter, r *http.Request) {
 			// second) into one refresh per half second.
 			select {
 			case <-r.Context().Done():
-				return
+				return nil
 			case <-time.After(500 * time.Millisecond):
 			}
 			continue

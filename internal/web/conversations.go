@@ -6,13 +6,14 @@ import (
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/refusal"
 )
 
 // ErrNoConversation is returned for an unknown conversation or turn.
 var ErrNoConversation = errors.New("no such conversation")
 
 // ErrRated is returned for a second rating of the same answer.
-var ErrRated = errors.New("answer already rated")
+var ErrRated = refusal.Clash("web", "rated", "您已评价过这条回答，感谢您的反馈。")
 
 // Turn is one message and its reply, as shown back to the resident.
 type Turn struct {
@@ -51,16 +52,25 @@ type Feedback struct {
 func (f Feedback) Validate() error {
 	switch {
 	case f.ConversationID == "":
-		return errors.New("缺少 conversation_id")
+		return errNoConvID
 	case f.TurnID <= 0:
-		return errors.New("缺少 turn_id")
+		return errNoTurnID
 	case f.Score < 1 || f.Score > 5:
-		return errors.New("评价须为 1 到 5 分")
+		return errBadScore
 	case len([]rune(f.Comment)) > 500:
-		return errors.New("评价内容不能超过 500 字")
+		return errLongComment
 	}
 	return nil
 }
+
+// What a rating can be refused for.
+var (
+	errNoConvID    = refusal.Bad("web", "no_conversation_id", "缺少 conversation_id")
+	errNoTurnID    = refusal.Bad("web", "no_turn_id", "缺少 turn_id")
+	errBadScore    = refusal.Bad("web", "bad_score", "评价须为 1 到 5 分")
+	errLongComment = refusal.Bad("web", "long_comment", "评价内容不能超过 500 字")
+	errBadRating   = refusal.Bad("web", "bad_rating", "评价无效")
+)
 
 // ScoreLabels are the five 好差评 levels, index = score.
 var ScoreLabels = [6]string{"", "非常不满意", "不满意", "基本满意", "满意", "非常满意"}

@@ -157,7 +157,7 @@ func (c *ConvoConversations) AddFeedback(ctx context.Context, f Feedback) error 
 	case errors.Is(err, convo.ErrRated):
 		return fmt.Errorf("turn %d: %w", f.TurnID, ErrRated)
 	case errors.Is(err, convo.ErrInput):
-		return fmt.Errorf("评价无效")
+		return fmt.Errorf("%w: %w", errBadRating, err)
 	}
 	return err
 }

@@ -50,8 +50,9 @@ const (
 // upload plus the form around it).
 const docsUploadLimit = maxDocUpload + 1<<20
 
-func (s *Server) docsHome(w http.ResponseWriter, r *http.Request) {
+func (s *Server) docsHome(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, "docs.html", s.consolePage(r, "docs", "公文写作助手", struct{ Model bool }{s.cfg.DocModel != nil}))
+	return nil
 }
 
 // --- 智能校核 ---
@@ -121,13 +122,14 @@ func ruleKind(rule string) string {
 	return "其他"
 }
 
-func (s *Server) docsCheckPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) docsCheckPage(w http.ResponseWriter, r *http.Request) error {
 	d := checkData{Model: s.cfg.DocModel != nil}
 	s.render(w, r, http.StatusOK, "docs_check.html", s.consolePage(r, "docs", "智能校核", d))
+	return nil
 }
 
 // docsCheck proofreads a pasted text or an uploaded .docx or .txt file.
-func (s *Server) docsCheck(w http.ResponseWriter, r *http.Request) {
+func (s *Server) docsCheck(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	d := checkData{Model: s.cfg.DocModel != nil, Text: r.FormValue("text"), UseModel: r.FormValue("model") == "1"}
 	fail := func(status int, msg string) {
@@ -146,14 +148,14 @@ func (s *Server) docsCheck(w http.ResponseWriter, r *http.Request) {
 		case ".docx", ".txt":
 		case ".doc", ".wps", ".pdf":
 			fail(http.StatusBadRequest, "不支持 "+filepath.Ext(name)+" 文件：请在办公软件中另存为 .docx 或 .txt 后再上传。")
-			return
+			return nil
 		default:
 			fail(http.StatusBadRequest, "不支持的文件类型：请上传 .docx 或 .txt 文件，或直接粘贴文本。")
-			return
+			return nil
 		}
 		if hdr.Size > maxDocUpload {
 			fail(http.StatusRequestEntityTooLarge, fmt.Sprintf("文件过大（%.1f MB）：请上传不超过 %d MB 的文件。", float64(hdr.Size)/(1<<20), maxDocUpload>>20))
-			return
+			return nil
 		}
 		src, err = gongwen.ReadFile(name, f, hdr.Size)
 		if err != nil {
@@ -163,22 +165,22 @@ func (s *Server) docsCheck(w http.ResponseWriter, r *http.Request) {
 				msg = "无法读取该文本文件：请保存为 UTF-8 或 GB18030 编码的纯文本后再上传。"
 			}
 			fail(http.StatusBadRequest, msg)
-			return
+			return nil
 		}
 		d.Text = ""
 	case errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart):
 		if strings.TrimSpace(d.Text) == "" {
 			fail(http.StatusBadRequest, "请粘贴要校核的公文文本，或上传 .docx / .txt 文件。")
-			return
+			return nil
 		}
 		src, err = gongwen.ReadFile("粘贴文本.txt", strings.NewReader(d.Text), int64(len(d.Text)))
 		if err != nil {
 			fail(http.StatusBadRequest, "无法读取粘贴的文本。")
-			return
+			return nil
 		}
 	default:
 		fail(http.StatusBadRequest, "上传失败：文件过大或连接中断，请重试。")
-		return
+		return nil
 	}
 	n := 0
 	for _, p := range src.Paragraphs {
@@ -186,16 +188,16 @@ func (s *Server) docsCheck(w http.ResponseWriter, r *http.Request) {
 	}
 	if n > maxCheckChars {
 		fail(http.StatusRequestEntityTooLarge, fmt.Sprintf("文档过长（%d 字）：网页校核每次不超过 %d 字，请分段校核，或使用命令 fuwu doc check。", n, maxCheckChars))
-		return
+		return nil
 	}
 	if n == 0 {
 		fail(http.StatusBadRequest, "文档中没有文字。")
-		return
+		return nil
 	}
 	select {
 	case s.docs.sem <- struct{}{}:
 	case <-ctx.Done():
-		return
+		return nil
 	}
 	var findings []gongwen.Finding
 	d.Unchecked = gongwen.Unchecked(src)
@@ -216,6 +218,7 @@ func (s *Server) docsCheck(w http.ResponseWriter, r *http.Request) {
 	// Names and titles go in the details, which the audit log masks.
 	s.audit(r, nil, "docs.check", "docs", map[string]any{"file": firstNonEmpty(d.File, "粘贴文本"), "chars": n, "findings": len(findings), "model": d.UseModel})
 	s.render(w, r, http.StatusOK, "docs_check.html", s.consolePage(r, "docs", "智能校核结果", d))
+	return nil
 }
 
 func firstNonEmpty(a, b string) string {
@@ -365,13 +368,14 @@ func (s *Server) draftPageData(t gongwen.Type, f draftForm) draftData {
 	return d
 }
 
-func (s *Server) docsDraftPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) docsDraftPage(w http.ResponseWriter, r *http.Request) error {
 	t, err := gongwen.ParseType(r.URL.Query().Get("type"))
 	if err != nil {
 		t = gongwen.Circular
 	}
 	f := draftForm{Date: s.now().Format("2006-01-02"), UseModel: true}
 	s.render(w, r, http.StatusOK, "docs_draft.html", s.consolePage(r, "docs", "公文起草 · "+string(t), s.draftPageData(t, f)))
+	return nil
 }
 
 // splitList reads a list typed one a line or separated by 、 or commas.
@@ -385,7 +389,7 @@ func splitList(s string) []string {
 	return out
 }
 
-func (s *Server) docsDraft(w http.ResponseWriter, r *http.Request) {
+func (s *Server) docsDraft(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	f := draftForm{
 		Issuer: r.FormValue("issuer"), IssuerMark: r.FormValue("issuer_mark"), DocNumber: r.FormValue("doc_number"),
@@ -398,7 +402,7 @@ func (s *Server) docsDraft(w http.ResponseWriter, r *http.Request) {
 	t, err := gongwen.ParseType(r.FormValue("type"))
 	if err != nil {
 		s.renderError(w, r, http.StatusBadRequest, "请选择文种。")
-		return
+		return nil
 	}
 	d := s.draftPageData(t, f)
 	fail := func(msg string) {
@@ -424,7 +428,7 @@ func (s *Server) docsDraft(w http.ResponseWriter, r *http.Request) {
 		dt, err := time.Parse("2006-01-02", v)
 		if err != nil {
 			fail("成文日期格式不正确，请按“2024-05-06”填写。")
-			return
+			return nil
 		}
 		form.Date = dt
 	} else {
@@ -432,11 +436,11 @@ func (s *Server) docsDraft(w http.ResponseWriter, r *http.Request) {
 	}
 	if form.Urgency != "" && form.Urgency != "特急" && form.Urgency != "加急" {
 		fail("紧急程度只能是“特急”或“加急”。")
-		return
+		return nil
 	}
 	if t == gongwen.Reply && form.ReplyTo == "" {
 		fail("表单缺少：所批复的请示标题")
-		return
+		return nil
 	}
 	total := 0
 	for _, v := range []string{f.Issuer, f.Subject, f.Title, f.Points, f.Attachments, f.Recipients, f.CC, f.Contact} {
@@ -444,7 +448,7 @@ func (s *Server) docsDraft(w http.ResponseWriter, r *http.Request) {
 	}
 	if total > 20000 {
 		fail("内容过长：要点等各项合计不超过 20000 字。")
-		return
+		return nil
 	}
 	var model gongwen.Model
 	if f.UseModel && s.cfg.DocModel != nil {
@@ -453,7 +457,7 @@ func (s *Server) docsDraft(w http.ResponseWriter, r *http.Request) {
 	res, err := gongwen.Draft(ctx, form, model)
 	if err != nil {
 		fail(err.Error()) // Validate's messages are written for staff ("表单缺少：…")
-		return
+		return nil
 	}
 	if res.Fallback != "" {
 		slog.WarnContext(ctx, "docs draft: model text not used", "reason", res.Fallback)
@@ -462,7 +466,7 @@ func (s *Server) docsDraft(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		slog.ErrorContext(ctx, "docs draft: sign", "err", err)
 		fail("暂时无法生成下载，请稍后再试。")
-		return
+		return nil
 	}
 	var txt bytes.Buffer
 	_ = gongwen.WriteText(&txt, res.Document)
@@ -470,6 +474,7 @@ func (s *Server) docsDraft(w http.ResponseWriter, r *http.Request) {
 		Text: txt.String(), Missing: res.Document.Missing()}
 	s.audit(r, nil, "docs.draft", "docs", map[string]any{"title": res.Document.Title, "type": string(t), "model": res.ModelUsed})
 	s.render(w, r, http.StatusOK, "docs_draft.html", s.consolePage(r, "docs", "公文起草 · "+string(t), d))
+	return nil
 }
 
 // docKey is the server's key for signing drafts between preview and
@@ -538,24 +543,22 @@ var exportFormats = map[string]struct {
 var unsafeName = regexp.MustCompile(`[\\/:*?"<>|\x00-\x1f]+`)
 
 // docsExport writes a previewed draft as a download.
-func (s *Server) docsExport(w http.ResponseWriter, r *http.Request) {
+func (s *Server) docsExport(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	fm, ok := exportFormats[r.FormValue("format")]
 	if !ok {
 		s.renderError(w, r, http.StatusBadRequest, "请选择下载格式（.docx、.txt 或 .md）。")
-		return
+		return nil
 	}
 	d, err := s.openDoc(ctx, r.FormValue("doc"), r.FormValue("sig"))
 	if err != nil {
 		slog.WarnContext(ctx, "docs export refused", "err", err)
 		s.renderError(w, r, http.StatusBadRequest, "草稿已失效或被改动，请重新生成后再下载。")
-		return
+		return nil
 	}
 	var buf bytes.Buffer
 	if err := fm.write(&buf, d); err != nil {
-		slog.ErrorContext(ctx, "docs export", "err", err)
-		s.renderError(w, r, http.StatusInternalServerError, "文件生成失败，请稍后再试。")
-		return
+		return broken("文件生成失败，请稍后再试。", fmt.Errorf("docs export: %w", err))
 	}
 	name := strings.TrimSpace(unsafeName.ReplaceAllString(d.Title, "_"))
 	if rs := []rune(name); len(rs) > 60 {
@@ -569,6 +572,7 @@ func (s *Server) docsExport(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="gongwen%s"; filename*=UTF-8''%s`, fm.ext, url.PathEscape(name+fm.ext)))
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(buf.Bytes())
+	return nil
 }
 
 // headingClass styles a body paragraph of the preview by its heading

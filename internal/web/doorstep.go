@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -25,29 +26,23 @@ type doorstepPageData struct {
 	Form          url.Values
 }
 
-func (s *Server) doorstepPage(w http.ResponseWriter, r *http.Request) {
-	s.renderDoorstep(w, r, http.StatusOK, r.URL.Query().Get("item"), nil, nil, "")
+func (s *Server) doorstepPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderDoorstep(w, r, http.StatusOK, r.URL.Query().Get("item"), nil, nil, "")
 }
 
-func (s *Server) renderDoorstep(w http.ResponseWriter, r *http.Request, status int, itemID string, form url.Values, done *doorstep.Request, problem string) {
+func (s *Server) renderDoorstep(w http.ResponseWriter, r *http.Request, status int, itemID string, form url.Values, done *doorstep.Request, problem string) error {
 	ctx := r.Context()
 	d := doorstepPageData{Streets: doorstep.FutianStreets, Done: done, Form: form}
 	if itemID != "" {
 		it, err := s.cfg.Doorstep.CatalogueItem(ctx, itemID)
 		if err != nil {
-			st, msg := userMessage(err)
-			if errors.Is(err, doorstep.ErrNotInCatalogue) {
-				st = http.StatusNotFound
-			}
-			s.renderError(w, r, st, msg)
-			return
+			return err
 		}
 		d.Item = &it
 	} else {
 		groups, err := s.cfg.Doorstep.Catalogue(ctx, false)
 		if err != nil {
-			s.renderError(w, r, http.StatusInternalServerError, "读取上门服务目录失败")
-			return
+			return unavailable("读取上门服务目录失败", err)
 		}
 		d.Groups, d.ForEnterprise = groups, map[string]bool{}
 		for _, g := range groups {
@@ -61,12 +56,12 @@ func (s *Server) renderDoorstep(w http.ResponseWriter, r *http.Request, status i
 	p := s.page(r, "上门办", d)
 	p.Error = problem
 	s.render(w, r, status, "doorstep.html", p)
+	return nil
 }
 
-func (s *Server) doorstepSubmit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) doorstepSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, http.StatusBadRequest, "表单无效")
-		return
+		return fmt.Errorf("%w: %v", errBadForm, err)
 	}
 	f := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
 	kind, err := doorstep.ParseKind(f("kind"))
@@ -76,10 +71,8 @@ func (s *Server) doorstepSubmit(w http.ResponseWriter, r *http.Request) {
 	req, err := s.cfg.Doorstep.Submit(r.Context(), doorstep.NewRequest{Kind: kind, Applicant: f("applicant"), Contact: f("contact"),
 		Phone: f("phone"), Street: f("street"), Address: f("address"), ItemID: f("item"), Preferred: f("preferred"), Notes: f("notes"), Channel: "web"})
 	if err != nil {
-		st, msg := userMessage(err)
-		if st == http.StatusInternalServerError {
-			s.renderError(w, r, st, msg)
-			return
+		if !isRefusal(err) {
+			return err
 		}
 		form := url.Values{}
 		for k, v := range r.PostForm {
@@ -87,10 +80,10 @@ func (s *Server) doorstepSubmit(w http.ResponseWriter, r *http.Request) {
 				form[k] = v
 			}
 		}
-		s.renderDoorstep(w, r, st, f("item"), form, nil, "提交没有成功："+msg)
-		return
+		st, msg := explain(err)
+		return s.renderDoorstep(w, r, st, f("item"), form, nil, "提交没有成功："+msg)
 	}
-	s.renderDoorstep(w, r, http.StatusOK, f("item"), nil, &req, "")
+	return s.renderDoorstep(w, r, http.StatusOK, f("item"), nil, &req, "")
 }
 
 type doorstepLookupData struct {
@@ -98,64 +91,71 @@ type doorstepLookupData struct {
 	Request *doorstep.Request
 }
 
-func (s *Server) doorstepLookupPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) doorstepLookupPage(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, "doorstep_lookup.html", s.page(r, "上门办进度查询", doorstepLookupData{Number: r.URL.Query().Get("number")}))
+	return nil
 }
 
 // doorstepLookup is a POST so that the phone number never sits in a URL
 // (and so in no access log).
-func (s *Server) doorstepLookup(w http.ResponseWriter, r *http.Request) {
+func (s *Server) doorstepLookup(w http.ResponseWriter, r *http.Request) error {
 	d := doorstepLookupData{Number: strings.TrimSpace(r.PostFormValue("number"))}
 	req, err := s.cfg.Doorstep.Lookup(r.Context(), d.Number, r.PostFormValue("phone"))
 	p := s.page(r, "上门办进度查询", d)
 	status := http.StatusOK
 	if err != nil {
-		status, p.Error = userMessage(err)
+		if !isRefusal(err) {
+			return err
+		}
+		status, p.Error = explain(err)
 	} else {
 		d.Request = &req
 		p.Data = d
 	}
 	s.render(w, r, status, "doorstep_lookup.html", p)
+	return nil
 }
 
-func (s *Server) doorstepCancel(w http.ResponseWriter, r *http.Request) {
+func (s *Server) doorstepCancel(w http.ResponseWriter, r *http.Request) error {
 	d := doorstepLookupData{Number: strings.TrimSpace(r.PostFormValue("number"))}
 	req, err := s.cfg.Doorstep.CancelByApplicant(r.Context(), d.Number, r.PostFormValue("phone"), strings.TrimSpace(r.PostFormValue("reason")))
 	p := s.page(r, "上门办进度查询", d)
 	status := http.StatusOK
 	if err != nil {
-		status, p.Error = userMessage(err)
+		if !isRefusal(err) {
+			return err
+		}
+		status, p.Error = explain(err)
 		p.Error = "取消没有成功：" + p.Error
 	} else {
 		d.Request = &req
 		p.Data, p.Flash = d, "申请已取消。"
 	}
 	s.render(w, r, status, "doorstep_lookup.html", p)
+	return nil
 }
 
 // API.
 
-func (s *Server) apiDoorstepFail(w http.ResponseWriter, err error) {
-	st, msg := userMessage(err)
-	if errors.Is(err, doorstep.ErrNotFound) || errors.Is(err, doorstep.ErrNotInCatalogue) {
-		st = http.StatusNotFound
-	}
+// hideNumber answers the API's lookup by number and phone the same
+// whether the number exists or the phone is wrong.
+func hideNumber(err error) error {
 	if errors.Is(err, doorstep.ErrPhoneMismatch) {
-		st, msg = http.StatusNotFound, doorstep.ErrNotFound.UserMessage() // do not confirm a number exists
+		return doorstep.ErrNotFound
 	}
-	writeJSONError(w, st, msg)
+	return err
 }
 
-func (s *Server) apiDoorstepCatalogue(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDoorstepCatalogue(w http.ResponseWriter, r *http.Request) error {
 	groups, err := s.cfg.Doorstep.Catalogue(r.Context(), false)
 	if err != nil {
-		s.apiDoorstepFail(w, err)
-		return
+		return hideNumber(err)
 	}
 	if groups == nil {
 		groups = []doorstep.ThemeGroup{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"themes": groups})
+	return nil
 }
 
 type apiDoorstepRequest struct {
@@ -170,36 +170,35 @@ type apiDoorstepRequest struct {
 	Notes     string `json:"notes"`
 }
 
-func (s *Server) apiDoorstepSubmit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDoorstepSubmit(w http.ResponseWriter, r *http.Request) error {
 	var in apiDoorstepRequest
-	if !readJSON(w, r, &in) {
-		return
+	if err := readJSON(w, r, &in); err != nil {
+		return err
 	}
 	kind, err := doorstep.ParseKind(in.Kind)
 	if err != nil {
-		s.apiDoorstepFail(w, err)
-		return
+		return hideNumber(err)
 	}
 	req, err := s.cfg.Doorstep.Submit(r.Context(), doorstep.NewRequest{Kind: kind, Applicant: in.Applicant, Contact: in.Contact,
 		Phone: in.Phone, Street: in.Street, Address: in.Address, ItemID: in.ItemID, Preferred: in.Preferred, Notes: in.Notes, Channel: "api"})
 	if err != nil {
-		s.apiDoorstepFail(w, err)
-		return
+		return hideNumber(err)
 	}
 	writeJSON(w, http.StatusCreated, publicRequest(req))
+	return nil
 }
 
-func (s *Server) apiDoorstepLookup(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDoorstepLookup(w http.ResponseWriter, r *http.Request) error {
 	var in struct{ Number, Phone string }
-	if !readJSON(w, r, &in) {
-		return
+	if err := readJSON(w, r, &in); err != nil {
+		return err
 	}
 	req, err := s.cfg.Doorstep.Lookup(r.Context(), in.Number, in.Phone)
 	if err != nil {
-		s.apiDoorstepFail(w, err)
-		return
+		return hideNumber(err)
 	}
 	writeJSON(w, http.StatusOK, publicRequest(req))
+	return nil
 }
 
 // publicRequest is what an applicant sees of their request.
@@ -221,7 +220,7 @@ type adminDoorstepData struct {
 	From, To string
 }
 
-func (s *Server) adminDoorstep(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminDoorstep(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := r.URL.Query()
 	d := adminDoorstepData{Statuses: doorstep.Statuses, Streets: doorstep.FutianStreets, Themes: kb.Themes, From: q.Get("from"), To: q.Get("to")}
@@ -232,27 +231,24 @@ func (s *Server) adminDoorstep(w http.ResponseWriter, r *http.Request) {
 		d.Stats, err = s.cfg.Doorstep.Stats(ctx, d.From, d.To)
 	}
 	if err != nil {
-		st, msg := userMessage(err)
-		s.renderError(w, r, st, msg)
-		return
+		return err
 	}
 	p := s.consolePage(r, "doorstep", "上门服务", d)
-	p.Flash, p.Error = q.Get("ok"), q.Get("err")
 	s.render(w, r, http.StatusOK, "admin_doorstep.html", p)
+	return nil
 }
 
-func (s *Server) adminDoorstepExport(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminDoorstepExport(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	var buf bytes.Buffer
 	if err := s.cfg.Doorstep.ExportExcel(r.Context(), &buf, q.Get("from"), q.Get("to")); err != nil {
-		st, msg := userMessage(err)
-		s.renderError(w, r, st, msg)
-		return
+		return err
 	}
 	s.audit(r, nil, "doorstep.export", "doorstep", map[string]any{"from": q.Get("from"), "to": q.Get("to")})
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", `attachment; filename="doorstep.xlsx"; filename*=UTF-8''`+url.PathEscape("上门服务统计.xlsx"))
 	_, _ = w.Write(buf.Bytes())
+	return nil
 }
 
 type specialistsData struct {
@@ -262,64 +258,60 @@ type specialistsData struct {
 	Groups  []doorstep.ThemeGroup
 }
 
-func (s *Server) adminSpecialists(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminSpecialists(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	list, err := s.cfg.Doorstep.Specialists(ctx)
 	if err != nil {
-		s.renderError(w, r, http.StatusInternalServerError, "读取服务专员失败")
-		return
+		return unavailable("读取服务专员失败", err)
 	}
 	groups, _ := s.cfg.Doorstep.Catalogue(ctx, true)
 	p := s.consolePage(r, "doorstep", "服务专员与上门目录", specialistsData{List: list, Streets: doorstep.FutianStreets, Themes: kb.Themes, Groups: groups})
-	p.Flash, p.Error = r.URL.Query().Get("ok"), r.URL.Query().Get("err")
 	s.render(w, r, http.StatusOK, "admin_specialists.html", p)
+	return nil
 }
 
-func (s *Server) adminSpecialistAdd(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminSpecialistAdd(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, http.StatusBadRequest, "表单无效")
-		return
+		return fmt.Errorf("%w: %v", errBadForm, err)
 	}
 	maxLoad, _ := strconv.Atoi(r.PostForm.Get("max_load"))
 	sp, err := s.cfg.Doorstep.AddSpecialist(r.Context(), doorstep.Specialist{Name: r.PostForm.Get("name"), Org: r.PostForm.Get("org"),
 		Phone: r.PostForm.Get("phone"), Streets: r.PostForm["streets"], Themes: r.PostForm["themes"], MaxLoad: maxLoad})
 	if err != nil {
-		_, msg := userMessage(err)
-		http.Redirect(w, r, "/admin/doorstep/specialists?err="+url.QueryEscape(msg), http.StatusSeeOther)
-		return
+		return s.backRefused(w, r, "/admin/doorstep/specialists", err)
 	}
 	s.audit(r, nil, "doorstep.specialist_add", "specialist:"+strconv.FormatInt(sp.ID, 10), map[string]any{"name": sp.Name})
-	back(w, r, "/admin/doorstep/specialists", "已添加服务专员："+sp.Name)
+	s.back(w, r, "/admin/doorstep/specialists", "doorstep.specialist", sp.Name)
+	return nil
 }
 
-func (s *Server) adminDoorstepCatalogue(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminDoorstepCatalogue(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := currentUser(r)
 	var err error
-	var msg string
+	var code string // the notice, and the names it shows
+	var args []string
 	switch r.PostFormValue("action") {
 	case "sync":
 		var rep doorstep.SyncReport
 		rep, err = s.cfg.Doorstep.SyncCatalogue(ctx, u.Username)
-		msg = "已从知识库同步：新增 " + strconv.Itoa(rep.Added) + " 项，更新 " + strconv.Itoa(rep.Updated) + " 项，下架 " + strconv.Itoa(rep.Deactivated) + " 项"
+		code, args = "doorstep.synced", []string{strconv.Itoa(rep.Added), strconv.Itoa(rep.Updated), strconv.Itoa(rep.Deactivated)}
 	case "add":
 		var it doorstep.Item
 		it, err = s.cfg.Doorstep.AddItem(ctx, doorstep.Item{ID: r.PostFormValue("id"), Name: r.PostFormValue("name"), Theme: r.PostFormValue("theme")}, u.Username)
-		msg = "已加入上门目录：" + it.Name
+		code, args = "doorstep.item_added", []string{it.Name}
 	case "off", "on":
 		err = s.cfg.Doorstep.SetItemActive(ctx, r.PostFormValue("id"), r.PostFormValue("action") == "on", u.Username)
-		msg = "已更新：" + r.PostFormValue("id")
+		code, args = "doorstep.item_updated", []string{r.PostFormValue("id")}
 	default:
-		s.renderError(w, r, http.StatusBadRequest, "没有这个操作")
-		return
+		return errBadAction
 	}
 	if err != nil {
-		_, m := userMessage(err)
-		http.Redirect(w, r, "/admin/doorstep/specialists?err="+url.QueryEscape(m), http.StatusSeeOther)
-		return
+		return s.backRefused(w, r, "/admin/doorstep/specialists", err)
 	}
 	s.audit(r, nil, "doorstep.catalogue_"+r.PostFormValue("action"), "doorstep-item:"+r.PostFormValue("id"), nil)
-	back(w, r, "/admin/doorstep/specialists", msg)
+	s.back(w, r, "/admin/doorstep/specialists", code, args...)
+	return nil
 }
 
 type doorstepRequestData struct {
@@ -330,7 +322,8 @@ type doorstepRequestData struct {
 	Contact    *doorstep.Contact
 }
 
-func (s *Server) requestID(r *http.Request) (int64, error) {
+// doorstepID is the request the URL names.
+func doorstepID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		return 0, doorstep.ErrNotFound
@@ -338,24 +331,19 @@ func (s *Server) requestID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-func (s *Server) adminDoorstepRequest(w http.ResponseWriter, r *http.Request) {
-	s.renderDoorstepRequest(w, r, nil)
+func (s *Server) adminDoorstepRequest(w http.ResponseWriter, r *http.Request) error {
+	return s.renderDoorstepRequest(w, r, nil)
 }
 
-func (s *Server) renderDoorstepRequest(w http.ResponseWriter, r *http.Request, contact *doorstep.Contact) {
+func (s *Server) renderDoorstepRequest(w http.ResponseWriter, r *http.Request, contact *doorstep.Contact) error {
 	ctx := r.Context()
-	id, err := s.requestID(r)
+	id, err := doorstepID(r)
 	var d doorstepRequestData
 	if err == nil {
 		d.Request, err = s.cfg.Doorstep.Get(ctx, id)
 	}
 	if err != nil {
-		st, msg := userMessage(err)
-		if errors.Is(err, doorstep.ErrNotFound) {
-			st = http.StatusNotFound
-		}
-		s.renderError(w, r, st, msg)
-		return
+		return err
 	}
 	d.History, _ = s.cfg.Doorstep.History(ctx, id)
 	d.Candidates, _ = s.cfg.Doorstep.Suggest(ctx, id)
@@ -367,16 +355,15 @@ func (s *Server) renderDoorstepRequest(w http.ResponseWriter, r *http.Request, c
 	}
 	d.Contact = contact
 	p := s.consolePage(r, "doorstep", "上门服务申请 "+d.Request.Number, d)
-	p.Flash, p.Error = r.URL.Query().Get("ok"), r.URL.Query().Get("err")
 	s.render(w, r, http.StatusOK, "admin_doorstep_request.html", p)
+	return nil
 }
 
-func (s *Server) adminDoorstepAction(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminDoorstepAction(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := s.requestID(r)
+	id, err := doorstepID(r)
 	if err != nil {
-		s.renderError(w, r, http.StatusNotFound, doorstep.ErrNotFound.UserMessage())
-		return
+		return err
 	}
 	actor := currentUser(r).Username
 	action := r.PathValue("action")
@@ -414,21 +401,18 @@ func (s *Server) adminDoorstepAction(w http.ResponseWriter, r *http.Request) {
 		c, err = s.cfg.Doorstep.Reveal(ctx, id, actor, purpose)
 		if err == nil {
 			s.audit(r, nil, "doorstep.reveal", "doorstep:"+strconv.FormatInt(id, 10), map[string]any{"purpose": purpose})
-			s.renderDoorstepRequest(w, r, &c)
-			return
+			return s.renderDoorstepRequest(w, r, &c)
 		}
 	default:
-		s.renderError(w, r, http.StatusNotFound, "没有这个操作")
-		return
+		return errNoAction
 	}
 	path := "/admin/doorstep/" + strconv.FormatInt(id, 10)
 	if err != nil {
-		_, msg := userMessage(err)
-		http.Redirect(w, r, path+"?err="+url.QueryEscape(msg), http.StatusSeeOther)
-		return
+		return s.backRefused(w, r, path, err)
 	}
 	s.audit(r, nil, "doorstep."+action, "doorstep:"+strconv.FormatInt(id, 10), map[string]any{"status": string(req.Status)})
-	back(w, r, path, "操作成功，当前状态："+req.Status.Label())
+	s.back(w, r, path, "doorstep.status", req.Status.Label())
+	return nil
 }
 
 // statsTable is one breakdown of the door-to-door statistics, with the

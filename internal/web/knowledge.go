@@ -15,6 +15,7 @@ import (
 
 	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/refusal"
 )
 
 type adminItemsData struct {
@@ -32,7 +33,7 @@ var allStates = []kb.Status{kb.Draft, kb.Review, kb.Published, kb.Withdrawn}
 // pending revision.
 const pendingFilter = "pending"
 
-func (s *Server) adminItems(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminItems(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	d := adminItemsData{Status: q.Get("status"), Theme: q.Get("theme"), Query: strings.TrimSpace(q.Get("q")),
 		Themes: kb.Themes, States: allStates}
@@ -42,8 +43,7 @@ func (s *Server) adminItems(w http.ResponseWriter, r *http.Request) {
 	}
 	recs, err := s.cfg.KB.Items(r.Context(), f)
 	if err != nil {
-		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
-		return
+		return unavailable(kbDown, err)
 	}
 	for _, rec := range recs {
 		if d.Query == "" || strings.Contains(rec.Item.ID, d.Query) || matchesName(rec.Item, d.Query) {
@@ -51,6 +51,7 @@ func (s *Server) adminItems(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "admin_items.html", s.consolePage(r, "items", "事项管理", d))
+	return nil
 }
 
 // editData feeds the item editor.
@@ -122,42 +123,54 @@ func (s *Server) editorData(r *http.Request, rec kb.Record, isNew bool) (editDat
 	return d, nil
 }
 
-func (s *Server) itemNew(w http.ResponseWriter, r *http.Request) {
+func (s *Server) itemNew(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.editorData(r, kb.Record{Status: kb.Draft, Item: kb.Item{Audience: []string{"个人"}}}, true)
 	if err != nil {
-		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
-		return
+		return unavailable(kbDown, err)
 	}
 	s.render(w, r, http.StatusOK, "item_edit.html", s.consolePage(r, "items", "新建事项", d))
+	return nil
 }
 
-// pathItem loads the item named in the path, or renders why it cannot.
-func (s *Server) pathItem(w http.ResponseWriter, r *http.Request) (kb.Record, bool) {
+// The console's refusals for what a URL names.
+var (
+	errNoItem = refusal.Missing("web", "no_item", "事项不存在。")
+	errNoHall = refusal.Missing("web", "no_hall", "服务大厅不存在。")
+	// errNoRevision: the step was for a revision that is gone.
+	errNoRevision   = refusal.Missing("web", "no_revision", "没有待处理的修订（可能已被发布或放弃）。")
+	errNoHallChange = refusal.Missing("web", "no_hall_change", "该大厅没有待审核的修改。")
+	// errUnknownStep is a revision or hall-change form naming no step.
+	errUnknownStep         = refusal.Bad("web", "unknown_step", "未知操作。")
+	errUnknownRevisionStep = refusal.Bad("web", "unknown_revision_step", "未知的修订操作。")
+	errUnknownStatus       = refusal.Bad("web", "unknown_status", "未知的状态（草稿、待审核、已发布、已撤回）。")
+)
+
+const hallsDown = "暂时无法读取服务大厅。"
+
+// pathItem loads the item named in the path.
+func (s *Server) pathItem(r *http.Request) (kb.Record, error) {
 	rec, err := s.cfg.KB.Item(r.Context(), r.PathValue("id"))
 	if errors.Is(err, kb.ErrNotFound) {
-		s.renderError(w, r, http.StatusNotFound, "事项不存在。")
-		return rec, false
+		return rec, errNoItem
 	}
 	if err != nil {
-		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
-		return rec, false
+		return rec, unavailable(kbDown, err)
 	}
-	return rec, true
+	return rec, nil
 }
 
-func (s *Server) itemEdit(w http.ResponseWriter, r *http.Request) {
-	rec, ok := s.pathItem(w, r)
-	if !ok {
-		return
+func (s *Server) itemEdit(w http.ResponseWriter, r *http.Request) error {
+	rec, err := s.pathItem(r)
+	if err != nil {
+		return err
 	}
 	d, err := s.editorData(r, rec, false)
 	if err != nil {
-		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
-		return
+		return unavailable(kbDown, err)
 	}
 	p := s.consolePage(r, "items", "编辑："+rec.Item.Name, d)
-	p.Error = r.URL.Query().Get("err")
 	s.render(w, r, http.StatusOK, "item_edit.html", p)
+	return nil
 }
 
 // lines splits a textarea into its non-empty lines.
@@ -256,19 +269,20 @@ func itemFromForm(r *http.Request, it *kb.Item, today string) error {
 	return it.Validate()
 }
 
-func (s *Server) itemCreate(w http.ResponseWriter, r *http.Request) {
+func (s *Server) itemCreate(w http.ResponseWriter, r *http.Request) error {
 	it := kb.Item{ID: strings.TrimSpace(r.FormValue("id"))}
 	if _, err := s.cfg.KB.Item(r.Context(), it.ID); err == nil {
 		s.editorError(w, r, kb.Record{Item: it}, true, fmt.Errorf("事项编码 %s 已存在", it.ID))
-		return
+		return nil
 	}
 	s.saveItem(w, r, kb.Record{Status: kb.Draft}, it, true)
+	return nil
 }
 
-func (s *Server) itemSave(w http.ResponseWriter, r *http.Request) {
-	rec, ok := s.pathItem(w, r)
-	if !ok {
-		return
+func (s *Server) itemSave(w http.ResponseWriter, r *http.Request) error {
+	rec, err := s.pathItem(r)
+	if err != nil {
+		return err
 	}
 	if rec.Status == kb.Published {
 		base := rec.Item
@@ -277,26 +291,24 @@ func (s *Server) itemSave(w http.ResponseWriter, r *http.Request) {
 				base = rev.Item // keys the form does not show come from the revision
 			}
 		}
-		s.saveRevision(w, r, rec, base)
-		return
+		return s.saveRevision(w, r, rec, base)
 	}
-	s.saveItem(w, r, rec, rec.Item, false)
+	return s.saveItem(w, r, rec, rec.Item, false)
 }
 
 // saveRevision stores the editor's changes to a published item as its
 // pending revision — a draft, or submitted for review; those who may
 // publish can publish it at once. The published version serves until then.
-func (s *Server) saveRevision(w http.ResponseWriter, r *http.Request, rec kb.Record, it kb.Item) {
+func (s *Server) saveRevision(w http.ResponseWriter, r *http.Request, rec kb.Record, it kb.Item) error {
 	u := currentUser(r)
 	ctx := r.Context()
 	action := r.FormValue("action")
 	if action == "publish" && !u.Can(auth.Publish) {
 		s.renderError(w, r, http.StatusForbidden, "您的角色无权发布，请提交审核。")
-		return
+		return nil
 	}
 	if err := itemFromForm(r, &it, s.now().Format(time.DateOnly)); err != nil {
-		s.editorError(w, r, rec, false, err, &it)
-		return
+		return s.editorError(w, r, rec, false, err, &it)
 	}
 	to := kb.Draft
 	if action == "review" || action == "publish" {
@@ -305,55 +317,48 @@ func (s *Server) saveRevision(w http.ResponseWriter, r *http.Request, rec kb.Rec
 	note := strings.TrimSpace(r.FormValue("note"))
 	err := s.cfg.KB.SaveRevision(ctx, it, to, u.Username, note)
 	switch {
-	case errors.Is(err, kb.ErrNoChange):
-		s.editorError(w, r, rec, false, errors.New("修订内容与已发布版本相同。如不再需要修订，请点“放弃修订”"), &it)
-		return
 	case errors.Is(err, kb.ErrNotPublished):
-		s.editorError(w, r, rec, false, errors.New("该事项刚被撤回或退回，已不在发布状态，请刷新页面后再编辑"), &it)
-		return
+		return s.editorError(w, r, rec, false, errNotPublishedNow, &it)
 	case err != nil:
-		s.editorError(w, r, rec, false, err, &it)
-		return
+		return s.editorError(w, r, rec, false, err, &it)
 	}
-	msg := "修订已保存为草稿；审核发布前，智能咨询继续使用已发布版本"
+	done := "revision.draft"
 	if to == kb.Review {
-		msg = "修订已提交审核；审核发布前，智能咨询继续使用已发布版本"
+		done = "revision.review"
 	}
 	s.audit(r, nil, "kb.item.revise", "item:"+it.ID, map[string]any{"action": action, "note": note})
 	if action == "publish" {
 		if err := s.cfg.KB.PublishRevision(ctx, it.ID, kb.ContentHash(it), u.Username, note); err != nil {
-			backErr(w, r, "/admin/items/"+url.PathEscape(it.ID), "修订已保存，但未能发布："+revisionProblem(err))
-			return
+			if err := revisionRefusal(err); !isRefusal(err) {
+				return err
+			}
+			_, msg := explain(revisionRefusal(err))
+			s.backError(w, r, "/admin/items/"+url.PathEscape(it.ID), "revision.publish_failed", msg)
+			return nil
 		}
 		s.audit(r, nil, "kb.item.revision", "item:"+it.ID, map[string]any{"do": "publish", "note": note})
-		msg = "修订已发布，替换原发布版本，智能咨询即时生效"
+		done = "revision.published"
 	}
-	back(w, r, "/admin/items/"+url.PathEscape(it.ID), msg)
+	s.back(w, r, "/admin/items/"+url.PathEscape(it.ID), done)
+	return nil
 }
 
-// revisionProblem explains a refused revision step to staff.
-func revisionProblem(err error) string {
-	switch {
-	case errors.Is(err, kb.ErrStale):
-		return "已发布版本在该修订创建之后又有变更（如批量导入），请核对修订内容并重新保存后再发布。"
-	case errors.Is(err, kb.ErrRevisionChanged):
-		return "修订在您查看之后又被修改，请核对最新内容后再发布。"
-	case errors.Is(err, kb.ErrNotPublished):
-		return "事项已不在发布状态，修订不能发布；可放弃该修订后直接编辑事项。"
-	case errors.Is(err, kb.ErrNotFound):
-		return "没有待处理的修订（可能已被发布或放弃）。"
-	}
-	return err.Error()
-}
+// errNotPublishedNow answers saving a revision of an item withdrawn or
+// returned while it was being edited.
+var errNotPublishedNow = refusal.New("web", "not_published_now", "该事项刚被撤回或退回，已不在发布状态，请刷新页面后再编辑")
 
-// backErr redirects to a console page that shows an error message.
-func backErr(w http.ResponseWriter, r *http.Request, path, msg string) {
-	http.Redirect(w, r, path+"?err="+url.QueryEscape(msg), http.StatusSeeOther)
+// revisionRefusal reads a refused revision step for staff: a revision
+// that is not there is errNoRevision; kb's refusals say the rest.
+func revisionRefusal(err error) error {
+	if errors.Is(err, kb.ErrNotFound) {
+		return errNoRevision
+	}
+	return err
 }
 
 // itemRevision acts on a pending revision: submit it for review, return
 // it to draft, publish it, or discard it.
-func (s *Server) itemRevision(w http.ResponseWriter, r *http.Request) {
+func (s *Server) itemRevision(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	ctx := r.Context()
 	id := r.PathValue("id")
@@ -362,126 +367,139 @@ func (s *Server) itemRevision(w http.ResponseWriter, r *http.Request) {
 	if (do == "publish" || do == "return") && !u.Can(auth.Publish) {
 		s.metrics.forbidden.Add(1)
 		s.renderError(w, r, http.StatusForbidden, fmt.Sprintf("您的角色（%s）无权审核发布修订。", u.Role.Label()))
-		return
+		return nil
 	}
 	var err error
-	var msg string
+	var done string // the notice
 	switch do {
 	case "submit":
-		msg = "修订已提交审核"
+		done = "revision.submitted"
 		err = s.cfg.KB.SetRevisionStatus(ctx, id, kb.Review, u.Username, note)
 	case "return":
-		msg = "修订已退回修改"
+		done = "revision.returned"
 		err = s.cfg.KB.SetRevisionStatus(ctx, id, kb.Draft, u.Username, note)
 	case "publish":
-		msg = "修订已发布，替换原发布版本，智能咨询即时生效"
+		done = "revision.published"
 		err = s.cfg.KB.PublishRevision(ctx, id, r.FormValue("rev"), u.Username, note)
 	case "discard":
-		msg = "修订已放弃，已发布版本不变"
+		done = "revision.discarded"
 		err = s.cfg.KB.DiscardRevision(ctx, id, u.Username, note)
 	default:
-		s.renderError(w, r, http.StatusBadRequest, "未知的修订操作。")
-		return
+		return errUnknownRevisionStep
 	}
 	if err != nil {
 		if errors.Is(err, kb.ErrNotFound) {
 			if _, ierr := s.cfg.KB.Item(ctx, id); errors.Is(ierr, kb.ErrNotFound) {
-				s.renderError(w, r, http.StatusNotFound, "事项不存在。")
-				return
+				return errNoItem
 			}
 		}
+		if err := revisionRefusal(err); !isRefusal(err) {
+			return err
+		}
 		slog.WarnContext(ctx, "revision step refused", "item", id, "do", do, "err", err)
-		backErr(w, r, "/admin/items/"+url.PathEscape(id), "未完成："+revisionProblem(err))
-		return
+		_, msg := explain(revisionRefusal(err))
+		s.backError(w, r, "/admin/items/"+url.PathEscape(id), "revision.refused", msg)
+		return nil
 	}
 	s.audit(r, nil, "kb.item.revision", "item:"+id, map[string]any{"do": do, "note": note})
-	back(w, r, "/admin/items/"+url.PathEscape(id), msg)
+	s.back(w, r, "/admin/items/"+url.PathEscape(id), done)
+	return nil
 }
 
 // editorError shows the editor again with what was typed (form, when
 // set) and why it was not saved.
-func (s *Server) editorError(w http.ResponseWriter, r *http.Request, rec kb.Record, isNew bool, problem error, form ...*kb.Item) {
+func (s *Server) editorError(w http.ResponseWriter, r *http.Request, rec kb.Record, isNew bool, problem error, form ...*kb.Item) error {
 	d, err := s.editorData(r, rec, isNew)
 	if err != nil {
-		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
-		return
+		return unavailable(kbDown, err)
 	}
 	if len(form) > 0 && form[0] != nil {
 		d.setForm(*form[0])
 	}
 	p := s.consolePage(r, "items", "编辑事项", d)
-	p.Error = "未保存：" + problem.Error()
+	p.Error = "未保存：" + formProblem(problem)
 	s.render(w, r, http.StatusUnprocessableEntity, "item_edit.html", p)
+	return nil
+}
+
+// formProblem is what staff read of a form that was not saved: a
+// refusal's message, or the validation's own words (kb.Item.Validate and
+// the editor's field checks write for staff).
+func formProblem(err error) string {
+	if e, ok := refusal.As(err); ok {
+		return e.UserMessage()
+	}
+	return err.Error()
 }
 
 // saveItem stores the edited item. Saving always passes through draft and
 // then moves to what the button asked — review, or published for those
 // who may publish — so each step is in the history with who and when, and
 // a change by someone who may not publish never goes live unreviewed.
-func (s *Server) saveItem(w http.ResponseWriter, r *http.Request, rec kb.Record, it kb.Item, isNew bool) {
+func (s *Server) saveItem(w http.ResponseWriter, r *http.Request, rec kb.Record, it kb.Item, isNew bool) error {
 	u := currentUser(r)
 	ctx := r.Context()
 	action := r.FormValue("action")
 	if action == "publish" && !u.Can(auth.Publish) {
 		s.renderError(w, r, http.StatusForbidden, "您的角色无权发布，请提交审核。")
-		return
+		return nil
 	}
 	if err := itemFromForm(r, &it, s.now().Format(time.DateOnly)); err != nil {
 		rec.Item = it
-		s.editorError(w, r, rec, isNew, err)
-		return
+		return s.editorError(w, r, rec, isNew, err)
 	}
 	if _, err := s.cfg.KB.UpsertItems(ctx, []kb.Item{it}, kb.UpsertOptions{Status: kb.Draft, ForceStatus: true, Actor: u.Username}); err != nil {
 		rec.Item = it
-		s.editorError(w, r, rec, isNew, err)
-		return
+		return s.editorError(w, r, rec, isNew, err)
 	}
-	msg := "已保存为草稿"
+	done := "item.draft"
 	switch action {
-	case "review":
-		if err := s.cfg.KB.SetStatus(ctx, it.ID, kb.Review, u.Username, r.FormValue("note")); err != nil {
-			s.renderError(w, r, http.StatusConflict, err.Error())
-			return
+	case "review", "publish":
+		to, next := kb.Review, "item.review"
+		if action == "publish" {
+			to, next = kb.Published, "item.published"
 		}
-		msg = "已保存并提交审核"
-	case "publish":
-		if err := s.cfg.KB.SetStatus(ctx, it.ID, kb.Published, u.Username, r.FormValue("note")); err != nil {
-			s.renderError(w, r, http.StatusConflict, err.Error())
-			return
+		if err := s.cfg.KB.SetStatus(ctx, it.ID, to, u.Username, r.FormValue("note")); err != nil {
+			return statusRefusal(err)
 		}
-		msg = "已保存并发布，智能咨询即时生效"
+		done = next
 	}
 	s.audit(r, nil, "kb.item.save", "item:"+it.ID, map[string]any{"action": action, "note": r.FormValue("note")})
-	back(w, r, "/admin/items/"+url.PathEscape(it.ID), msg)
+	s.back(w, r, "/admin/items/"+url.PathEscape(it.ID), done)
+	return nil
 }
 
-func (s *Server) itemStatus(w http.ResponseWriter, r *http.Request) {
+// statusRefusal reads kb's refusal of a publishing step: an item that is
+// not there, or a step its state does not allow (kb.ErrIllegalMove, 409).
+func statusRefusal(err error) error {
+	if errors.Is(err, kb.ErrNotFound) {
+		return errNoItem
+	}
+	return err
+}
+
+func (s *Server) itemStatus(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	id := r.PathValue("id")
 	to, err := kb.ParseStatus(r.FormValue("to"))
 	if err != nil {
-		s.renderError(w, r, http.StatusBadRequest, err.Error())
-		return
+		return fmt.Errorf("%w: %w", errUnknownStatus, err)
 	}
 	if (to == kb.Published || to == kb.Withdrawn) && !u.Can(auth.Publish) {
 		s.metrics.forbidden.Add(1)
 		s.renderError(w, r, http.StatusForbidden, fmt.Sprintf("您的角色（%s）无权发布或撤回事项。", u.Role.Label()))
-		return
+		return nil
 	}
 	if err := s.cfg.KB.SetStatus(r.Context(), id, to, u.Username, strings.TrimSpace(r.FormValue("note"))); err != nil {
-		if errors.Is(err, kb.ErrNotFound) {
-			s.renderError(w, r, http.StatusNotFound, "事项不存在。")
-			return
-		}
-		s.renderError(w, r, http.StatusConflict, "无法变更状态："+err.Error())
-		return
+		return statusRefusal(err)
 	}
 	s.audit(r, nil, "kb.item.status", "item:"+id, map[string]any{"to": string(to), "note": r.FormValue("note")})
-	msg := "状态已变更为" + to.Label()
+	done := "item.status"
 	if to == kb.Published {
-		msg += "，智能咨询即时生效"
+		done = "item.status_live"
 	}
-	back(w, r, "/admin/items/"+url.PathEscape(id), msg)
+	s.back(w, r, "/admin/items/"+url.PathEscape(id), done, to.Label())
+	return nil
 }
 
 type uploadData struct {
@@ -492,9 +510,10 @@ type uploadData struct {
 	Problems []kb.Problem
 }
 
-func (s *Server) uploadPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) uploadPage(w http.ResponseWriter, r *http.Request) error {
 	d := uploadData{Publish: currentUser(r).Can(auth.Publish)}
 	s.render(w, r, http.StatusOK, "upload.html", s.consolePage(r, "upload", "批量导入", d))
+	return nil
 }
 
 var uploadExts = map[string]bool{".jsonl": true, ".csv": true, ".xlsx": true}
@@ -503,7 +522,7 @@ var uploadExts = map[string]bool{".jsonl": true, ".csv": true, ".xlsx": true}
 // was skipped. Everything uploaded goes to the chosen state, so a file
 // from someone who may not publish waits for review; a published item
 // keeps serving and its uploaded content waits as a pending revision.
-func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
+func (s *Server) upload(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	d := uploadData{Publish: u.Can(auth.Publish)}
 	show := func(status int) {
@@ -521,7 +540,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		d.Err = "请选择要上传的文件（.jsonl、.csv 或 .xlsx，不超过 25 MB）。"
 		show(http.StatusBadRequest)
-		return
+		return nil
 	}
 	defer f.Close()
 	name := filepath.Base(strings.ReplaceAll(hdr.Filename, `\`, "/"))
@@ -529,13 +548,11 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	if !uploadExts[strings.ToLower(filepath.Ext(name))] || strings.HasPrefix(name, ".") {
 		d.Err = "不支持的文件类型：请上传 .jsonl、.csv 或 .xlsx 文件。"
 		show(http.StatusBadRequest)
-		return
+		return nil
 	}
 	dir, err := os.MkdirTemp("", "fuwu-upload-")
 	if err != nil {
-		d.Err = "服务器无法保存上传文件。"
-		show(http.StatusInternalServerError)
-		return
+		return broken("服务器无法保存上传文件。", err)
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, name)
@@ -549,7 +566,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		d.Err = "上传失败：文件过大或连接中断。"
 		show(http.StatusBadRequest)
-		return
+		return nil
 	}
 	rep, err := s.cfg.KB.ImportPath(r.Context(), path, "", kb.ImportOptions{Upsert: kb.UpsertOptions{Status: st, ForceStatus: true, Revise: true, Actor: u.Username}})
 	for i := range rep.Problems {
@@ -563,6 +580,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	s.audit(r, nil, "kb.upload", "file:"+name, map[string]any{"status": string(st), "created": rep.Items.Created,
 		"updated": rep.Items.Updated, "revised": rep.Items.Revised, "halls": rep.Halls, "skipped": rep.Skipped()})
 	show(http.StatusOK)
+	return nil
 }
 
 type faqData struct {
@@ -572,16 +590,14 @@ type faqData struct {
 	Items   []kb.Record
 }
 
-func (s *Server) faqPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) faqPage(w http.ResponseWriter, r *http.Request) error {
 	entries, err := s.cfg.KB.Entries(r.Context(), "")
 	if err != nil {
-		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取问答。")
-		return
+		return unavailable("暂时无法读取问答。", err)
 	}
 	items, err := s.cfg.KB.Items(r.Context(), kb.Filter{})
 	if err != nil {
-		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取知识库。")
-		return
+		return unavailable(kbDown, err)
 	}
 	d := faqData{Entries: entries, States: allStates, Items: items, Edit: kb.Entry{Status: kb.Draft}}
 	q := r.URL.Query()
@@ -596,11 +612,11 @@ func (s *Server) faqPage(w http.ResponseWriter, r *http.Request) {
 		d.Edit.Question, d.Edit.ItemID = q.Get("question"), q.Get("item")
 	}
 	p := s.consolePage(r, "faq", "高频问答", d)
-	p.Error = q.Get("err")
 	s.render(w, r, http.StatusOK, "faq.html", p)
+	return nil
 }
 
-func (s *Server) faqSave(w http.ResponseWriter, r *http.Request) {
+func (s *Server) faqSave(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	st, err := kb.ParseStatus(r.FormValue("status"))
 	if err != nil {
@@ -612,8 +628,8 @@ func (s *Server) faqSave(w http.ResponseWriter, r *http.Request) {
 	e := kb.Entry{ItemID: strings.TrimSpace(r.FormValue("item_id")), Question: strings.TrimSpace(r.FormValue("question")),
 		Answer: strings.TrimSpace(r.FormValue("answer")), Status: st}
 	if e.Question == "" || e.Answer == "" {
-		http.Redirect(w, r, "/admin/faq?err="+url.QueryEscape("问题和回答都必须填写"), http.StatusSeeOther)
-		return
+		s.backError(w, r, "/admin/faq", "faq.incomplete")
+		return nil
 	}
 	if id, perr := strconv.ParseInt(r.FormValue("id"), 10, 64); perr == nil && id > 0 {
 		e.ID = id
@@ -622,25 +638,24 @@ func (s *Server) faqSave(w http.ResponseWriter, r *http.Request) {
 		e.ID, err = s.cfg.KB.AddEntry(r.Context(), e, u.Username)
 	}
 	if err != nil {
-		http.Redirect(w, r, "/admin/faq?err="+url.QueryEscape(err.Error()), http.StatusSeeOther)
-		return
+		return s.backRefused(w, r, "/admin/faq", err)
 	}
 	s.audit(r, nil, "kb.faq.save", "faq:"+strconv.FormatInt(e.ID, 10), map[string]any{"status": string(st), "item": e.ItemID})
-	back(w, r, "/admin/faq", fmt.Sprintf("问答 #%d 已保存（%s）", e.ID, st.Label()))
+	s.back(w, r, "/admin/faq", "faq.saved", strconv.FormatInt(e.ID, 10), st.Label())
+	return nil
 }
 
-func (s *Server) hallsPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) hallsPage(w http.ResponseWriter, r *http.Request) error {
 	halls, err := s.cfg.KB.Halls(r.Context())
 	if err != nil {
-		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取服务大厅。")
-		return
+		return unavailable(hallsDown, err)
 	}
 	pending, err := s.cfg.KB.PendingHalls(r.Context())
 	if err != nil {
-		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取服务大厅。")
-		return
+		return unavailable(hallsDown, err)
 	}
 	s.render(w, r, http.StatusOK, "halls.html", s.consolePage(r, "halls", "服务大厅", hallsData{halls, pending}))
+	return nil
 }
 
 type hallsData struct {
@@ -677,49 +692,48 @@ func hallChanges(old, next kb.Hall) []hallFieldChange {
 	return out
 }
 
-func (s *Server) hallEdit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) hallEdit(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	d := hallData{New: id == "new"}
 	if !d.New {
 		h, err := s.cfg.KB.Hall(r.Context(), id)
 		if errors.Is(err, kb.ErrNotFound) {
-			s.renderError(w, r, http.StatusNotFound, "服务大厅不存在。")
-			return
+			return errNoHall
 		}
 		if err != nil {
-			s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取服务大厅。")
-			return
+			return unavailable(hallsDown, err)
 		}
 		d.Hall, d.Live = h, h
 		if c, err := s.cfg.KB.HallChange(r.Context(), id); err == nil {
 			d.Pending, d.Hall, d.Changes = &c, c.Hall, hallChanges(h, c.Hall)
 		} else if !errors.Is(err, kb.ErrNotFound) {
-			s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取服务大厅。")
-			return
+			return unavailable(hallsDown, err)
 		}
 	}
 	d.CanPublish = currentUser(r).Can(auth.Publish)
 	p := s.consolePage(r, "halls", "编辑服务大厅", d)
-	p.Error = r.URL.Query().Get("err")
 	s.render(w, r, http.StatusOK, "hall_edit.html", p)
+	return nil
 }
 
-func (s *Server) hallSave(w http.ResponseWriter, r *http.Request) {
+func (s *Server) hallSave(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	isNew := id == "new"
 	h := kb.Hall{ID: id}
 	if !isNew {
 		old, err := s.cfg.KB.Hall(r.Context(), id)
+		if errors.Is(err, kb.ErrNotFound) {
+			return errNoHall
+		}
 		if err != nil {
-			s.renderError(w, r, http.StatusNotFound, "服务大厅不存在。")
-			return
+			return unavailable(hallsDown, err)
 		}
 		h = old
 	} else {
 		h.ID = strings.TrimSpace(r.FormValue("id"))
 		if _, err := s.cfg.KB.Hall(r.Context(), h.ID); err == nil {
 			s.renderHallError(w, r, h, isNew, fmt.Sprintf("编号 %s 已存在", h.ID))
-			return
+			return nil
 		}
 	}
 	h.Name = strings.TrimSpace(r.FormValue("name"))
@@ -731,71 +745,67 @@ func (s *Server) hallSave(w http.ResponseWriter, r *http.Request) {
 	if v := strings.TrimSpace(r.FormValue("lat")); v != "" {
 		if h.Lat, err = strconv.ParseFloat(v, 64); err != nil {
 			s.renderHallError(w, r, h, isNew, "纬度须为数字")
-			return
+			return nil
 		}
 	}
 	if v := strings.TrimSpace(r.FormValue("lng")); v != "" {
 		if h.Lng, err = strconv.ParseFloat(v, 64); err != nil {
 			s.renderHallError(w, r, h, isNew, "经度须为数字")
-			return
+			return nil
 		}
 	}
 	if u := h.AppointmentURL; u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
 		s.renderHallError(w, r, h, isNew, "预约链接须以 http:// 或 https:// 开头")
-		return
+		return nil
 	}
 	if strings.ContainsAny(h.ID, " /?#") {
 		s.renderHallError(w, r, h, isNew, "编号不能包含空格或 / ? #")
-		return
+		return nil
 	}
 	if !isNew {
 		// A live hall's details change only through review (see kb.ProposeHall).
 		if err := s.cfg.KB.ProposeHall(r.Context(), h, currentUser(r).Username); err != nil {
-			s.renderHallError(w, r, h, isNew, err.Error())
-			return
+			s.renderHallError(w, r, h, isNew, formProblem(err))
+			return nil
 		}
 		s.audit(r, nil, "kb.hall.submit", "hall:"+h.ID, nil)
-		back(w, r, "/admin/halls/"+url.PathEscape(h.ID), "修改已提交审核；审核发布前，居民看到的仍是原信息")
-		return
+		s.back(w, r, "/admin/halls/"+url.PathEscape(h.ID), "hall.submitted")
+		return nil
 	}
 	if err := s.cfg.KB.UpsertHalls(r.Context(), []kb.Hall{h}); err != nil {
-		s.renderHallError(w, r, h, isNew, err.Error())
-		return
+		s.renderHallError(w, r, h, isNew, formProblem(err))
+		return nil
 	}
 	s.audit(r, nil, "kb.hall.save", "hall:"+h.ID, nil)
-	back(w, r, "/admin/halls/"+url.PathEscape(h.ID), "服务大厅已创建")
+	s.back(w, r, "/admin/halls/"+url.PathEscape(h.ID), "hall.created")
+	return nil
 }
 
 // hallChangeAction publishes or discards a hall's pending change.
-func (s *Server) hallChangeAction(w http.ResponseWriter, r *http.Request) {
+func (s *Server) hallChangeAction(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	path := "/admin/halls/" + url.PathEscape(id)
 	var err error
-	var msg string
+	var done string // the notice
 	switch r.FormValue("do") {
 	case "publish":
 		_, err = s.cfg.KB.PublishHallChange(r.Context(), id)
-		msg = "修改已发布，即时生效"
+		done = "hall.published"
 	case "discard":
 		err = s.cfg.KB.DiscardHallChange(r.Context(), id)
-		msg = "已放弃该修改"
+		done = "hall.discarded"
 	default:
-		s.renderError(w, r, http.StatusBadRequest, "未知操作。")
-		return
+		return errUnknownStep
+	}
+	if errors.Is(err, kb.ErrNotFound) {
+		err = errNoHallChange
 	}
 	if err != nil {
-		text := "操作失败：" + err.Error()
-		switch {
-		case errors.Is(err, kb.ErrNotFound):
-			text = "该大厅没有待审核的修改。"
-		case errors.Is(err, kb.ErrChanged):
-			text = "修改已被他人更新，请查看最新内容后再发布。"
-		}
-		http.Redirect(w, r, path+"?err="+url.QueryEscape(text), http.StatusSeeOther)
-		return
+		return s.backRefused(w, r, path, err) // kb.ErrChanged, errNoHallChange
 	}
 	s.audit(r, nil, "kb.hall."+r.FormValue("do"), "hall:"+id, nil)
-	back(w, r, path, msg)
+	s.back(w, r, path, done)
+	return nil
 }
 
 func (s *Server) renderHallError(w http.ResponseWriter, r *http.Request, h kb.Hall, isNew bool, msg string) {

@@ -50,7 +50,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				slog.ErrorContext(r.Context(), "panic serving request", "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				slog.ErrorContext(r.Context(), "panic serving request", "request_id", w.Header().Get("X-Request-Id"), "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 				http.Error(w, "服务器内部错误，请稍后再试。", http.StatusInternalServerError)
 			}
 		}()
@@ -90,8 +90,10 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		if pattern == "" {
 			pattern = "unmatched"
 		}
+		id := newRequestID()
+		w.Header().Set("X-Request-Id", id)
 		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
@@ -105,6 +107,7 @@ const (
 	userKey ctxKey = iota
 	seedKey
 	ipKey
+	requestIDKey
 )
 
 // withIdentity works out who is asking: the client address, the CSRF seed
@@ -163,8 +166,7 @@ func (s *Server) withIdentity(next http.Handler) http.Handler {
 				case errors.Is(err, auth.ErrNoSession):
 					s.clearCookie(w, sessionCookie)
 				default:
-					slog.ErrorContext(ctx, "session lookup", "err", err)
-					s.renderError(w, r.WithContext(ctx), http.StatusServiceUnavailable, "暂时无法验证登录状态，请稍后再试。")
+					s.fail(w, r.WithContext(ctx), unavailable("暂时无法验证登录状态，请稍后再试。", fmt.Errorf("session lookup: %w", err)))
 					return
 				}
 			}

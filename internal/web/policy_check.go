@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -74,13 +75,13 @@ type checkedCondition struct {
 	Result        policy.Result
 }
 
-func (s *Server) policyCheckPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) policyCheckPage(w http.ResponseWriter, r *http.Request) error {
 	d := policyCheckData{Targets: policy.Targets, AsOf: policy.DayOf(s.now())}
 	if t := r.URL.Query().Get("target"); t != "" {
 		target, err := policy.ParseTarget(t)
 		if err != nil {
 			s.renderError(w, r, http.StatusNotFound, "请选择“个人”或“企业”。")
-			return
+			return nil
 		}
 		d.Target = target
 		for _, q := range s.cfg.Policy.Live.Questions(target, d.AsOf) {
@@ -88,6 +89,7 @@ func (s *Server) policyCheckPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.renderPolicyCheck(w, r, http.StatusOK, d)
+	return nil
 }
 
 func (s *Server) renderPolicyCheck(w http.ResponseWriter, r *http.Request, status int, d policyCheckData) {
@@ -97,15 +99,15 @@ func (s *Server) renderPolicyCheck(w http.ResponseWriter, r *http.Request, statu
 
 // policyCheckSubmit evaluates the answers. Nothing typed is stored or
 // logged: the answers live in this request and the page it returns.
-func (s *Server) policyCheckSubmit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) policyCheckSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		s.renderError(w, r, http.StatusBadRequest, "表单无效，请重新填写。")
-		return
+		return nil
 	}
 	target, err := policy.ParseTarget(r.PostForm.Get("target"))
 	if err != nil {
 		s.renderError(w, r, http.StatusBadRequest, "请选择“个人”或“企业”。")
-		return
+		return nil
 	}
 	live := s.cfg.Policy.Live
 	schema := live.Schema()
@@ -131,13 +133,11 @@ func (s *Server) policyCheckSubmit(w http.ResponseWriter, r *http.Request) {
 		p := s.page(r, "政策计算器", d)
 		p.Error = "有的回答没有看懂，请按提示改一下（不清楚的可以留空）。"
 		s.render(w, r, http.StatusUnprocessableEntity, "policy_check.html", p)
-		return
+		return nil
 	}
 	res, err := live.Check(target, answers, d.AsOf)
 	if err != nil {
-		slog.ErrorContext(r.Context(), "policy self-check", "target", target, "err", err)
-		s.renderError(w, r, http.StatusInternalServerError, "暂时无法计算，请稍后再试，或拨打 12345 政务服务便民热线。")
-		return
+		return broken("暂时无法计算，请稍后再试，或拨打 12345 政务服务便民热线。", fmt.Errorf("policy self-check (%s): %w", target, err))
 	}
 	out := &checkOutcome{Answered: len(answers)}
 	labels := schema.Labeler(target)
@@ -151,6 +151,7 @@ func (s *Server) policyCheckSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Result = out
 	s.renderPolicyCheck(w, r, http.StatusOK, d)
+	return nil
 }
 
 // checkProblem is how to answer a field the page could not read.

@@ -81,7 +81,7 @@ func (d adminPoliciesData) ExpiresIn(p policy.Policy) int {
 	return policy.DaysUntil(day, d.Today)
 }
 
-func (s *Server) adminPolicies(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminPolicies(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	pr := s.cfg.Policy
 	q := r.URL.Query()
@@ -94,7 +94,7 @@ func (s *Server) adminPolicies(w http.ResponseWriter, r *http.Request) {
 		st, err := policy.ParseState(d.State)
 		if err != nil {
 			s.renderError(w, r, http.StatusBadRequest, "没有这个状态。")
-			return
+			return nil
 		}
 		f.State = st
 	}
@@ -102,29 +102,30 @@ func (s *Server) adminPolicies(w http.ResponseWriter, r *http.Request) {
 		t, err := policy.ParseTarget(d.Target)
 		if err != nil {
 			s.renderError(w, r, http.StatusBadRequest, "请选择个人或企业。")
-			return
+			return nil
 		}
 		f.Target = t
 	}
 	var err error
 	if d.Records, err = pr.Library.List(ctx, f); err != nil {
 		s.policyRefusal(w, r, err)
-		return
+		return nil
 	}
 	if d.Expiring, err = pr.Library.Expiring(ctx, d.Today, 30); err != nil {
 		s.policyRefusal(w, r, err)
-		return
+		return nil
 	}
 	cov, err := pr.Results.Coverage(ctx)
 	if err != nil {
 		s.policyRefusal(w, r, err)
-		return
+		return nil
 	}
 	d.Coverage = map[string]eligibility.Coverage{}
 	for _, c := range cov {
 		d.Coverage[c.PolicyID] = c
 	}
 	s.render(w, r, http.StatusOK, "admin_policies.html", s.policyPage(r, "政策库", d))
+	return nil
 }
 
 // adminPolicyData is one policy: its source document, its conditions
@@ -139,30 +140,30 @@ type adminPolicyData struct {
 	Period   string
 }
 
-func (s *Server) adminPolicy(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminPolicy(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	pr := s.cfg.Policy
 	id := r.PathValue("id")
 	rec, err := pr.Library.Get(ctx, id)
 	if err != nil {
 		s.policyRefusal(w, r, err)
-		return
+		return nil
 	}
 	d := adminPolicyData{Record: rec, Period: s.now().Format("2006-01")}
 	if rev, err := pr.Library.Revision(ctx, id); err == nil {
 		d.Revision = &rev
 	} else if !errors.Is(err, policy.ErrNotFound) {
 		s.policyRefusal(w, r, err)
-		return
+		return nil
 	}
 	if d.History, err = pr.Library.History(ctx, id); err != nil {
 		s.policyRefusal(w, r, err)
-		return
+		return nil
 	}
 	cov, err := pr.Results.Coverage(ctx)
 	if err != nil {
 		s.policyRefusal(w, r, err)
-		return
+		return nil
 	}
 	for i := range cov {
 		if cov[i].PolicyID == id {
@@ -171,14 +172,15 @@ func (s *Server) adminPolicy(w http.ResponseWriter, r *http.Request) {
 	}
 	if d.Batches, err = pr.Results.Batches(ctx, eligibility.BatchFilter{PolicyID: id}); err != nil {
 		s.policyRefusal(w, r, err)
-		return
+		return nil
 	}
 	s.render(w, r, http.StatusOK, "admin_policy.html", s.policyPage(r, rec.Policy.Title, d))
+	return nil
 }
 
 // adminPolicyStep moves a policy through review: submit, publish (what
 // the reviewer read, by its hash), return, withdraw.
-func (s *Server) adminPolicyStep(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminPolicyStep(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	lib := s.cfg.Policy.Library
 	id := r.PathValue("id")
@@ -195,7 +197,7 @@ func (s *Server) adminPolicyStep(w http.ResponseWriter, r *http.Request) {
 	case "return":
 		if note == "" {
 			s.renderError(w, r, http.StatusUnprocessableEntity, "退回时请写明原因。")
-			return
+			return nil
 		}
 		err, done = lib.Return(ctx, id, actor, note), "returned"
 	case "withdraw":
@@ -203,7 +205,7 @@ func (s *Server) adminPolicyStep(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.policyRefusal(w, r, err)
-		return
+		return nil
 	}
 	s.audit(r, nil, "policy."+step, "policy:"+id, map[string]any{"note": note})
 	if step == "publish" || step == "withdraw" {
@@ -214,6 +216,7 @@ func (s *Server) adminPolicyStep(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	http.Redirect(w, r, "/admin/policies/"+url.PathEscape(id)+"?done="+done, http.StatusSeeOther)
+	return nil
 }
 
 // prospectsData is a 政策找人 list.
@@ -263,8 +266,9 @@ func (s *Server) prospectFilter(r *http.Request) (eligibility.ProspectFilter, pr
 	return f, d
 }
 
-func (s *Server) adminProspects(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminProspects(w http.ResponseWriter, r *http.Request) error {
 	s.renderProspects(w, r, http.StatusOK, nil, "")
+	return nil
 }
 
 func (s *Server) renderProspects(w http.ResponseWriter, r *http.Request, status int, rep *eligibility.OutreachReport, channel string) {
@@ -286,47 +290,49 @@ func (s *Server) renderProspects(w http.ResponseWriter, r *http.Request, status 
 	s.render(w, r, status, "admin_prospects.html", s.policyPage(r, "政策找人 · "+rec.Policy.Title, d))
 }
 
-func (s *Server) adminProspectsExport(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminProspectsExport(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	f, _ := s.prospectFilter(r)
 	var buf bytes.Buffer
 	if err := s.cfg.Policy.Results.ExportProspects(ctx, &buf, f); err != nil {
 		s.policyRefusal(w, r, err)
-		return
+		return nil
 	}
 	s.audit(r, nil, "policy.prospects.export", "policy:"+f.PolicyID,
 		map[string]any{"street": f.Street, "community": f.Community, "status": string(f.Status), "served": f.Served})
 	writeXLSX(w, "prospects.xlsx", "政策找人-"+f.PolicyID+".xlsx", buf.Bytes())
+	return nil
 }
 
 // adminOutreach turns the ticked rows into door-to-door requests or a
 // notification list.
-func (s *Server) adminOutreach(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminOutreach(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	if err := r.ParseForm(); err != nil {
 		s.renderError(w, r, http.StatusBadRequest, "表单无效")
-		return
+		return nil
 	}
 	u := currentUser(r)
 	ids := r.PostForm["profile"]
 	channel := r.PostForm.Get("channel")
 	if len(ids) == 0 {
 		s.renderError(w, r, http.StatusUnprocessableEntity, "请先勾选名单中的人员或企业。")
-		return
+		return nil
 	}
 	if len(ids) > prospectsPerPage {
 		s.renderError(w, r, http.StatusUnprocessableEntity, "一次最多处理 50 条。")
-		return
+		return nil
 	}
 	rep, err := s.cfg.Policy.Results.Outreach(ctx, eligibility.OutreachRequest{PolicyID: r.PathValue("id"), ProfileIDs: ids,
 		Channel: channel, Actor: u.Username, Role: string(u.Role), Purpose: strings.TrimSpace(r.PostForm.Get("purpose"))})
 	if err != nil {
 		s.policyRefusal(w, r, err)
-		return
+		return nil
 	}
 	s.audit(r, nil, "policy.outreach", "policy:"+r.PathValue("id"), map[string]any{"channel": channel, "profiles": ids,
 		"requests": rep.Requests, "notified": rep.Notified, "skipped": len(rep.Skipped)})
 	s.renderProspects(w, r, http.StatusOK, &rep, channel)
+	return nil
 }
 
 // batchesData lists 免申即享 batches.
@@ -338,7 +344,7 @@ type batchesData struct {
 	Statuses []eligibility.BatchStatus
 }
 
-func (s *Server) adminBatches(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminBatches(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	pr := s.cfg.Policy
 	d := batchesData{Status: r.URL.Query().Get("status"), Period: s.now().Format("2006-01"),
@@ -346,27 +352,29 @@ func (s *Server) adminBatches(w http.ResponseWriter, r *http.Request) {
 	var err error
 	if d.Batches, err = pr.Results.Batches(ctx, eligibility.BatchFilter{Status: eligibility.BatchStatus(d.Status)}); err != nil {
 		s.policyRefusal(w, r, err)
-		return
+		return nil
 	}
 	if d.Auto, err = pr.Library.List(ctx, policy.Filter{State: policy.Published, Mode: policy.Auto}); err != nil {
 		s.policyRefusal(w, r, err)
-		return
+		return nil
 	}
 	s.render(w, r, http.StatusOK, "admin_batches.html", s.policyPage(r, "免申即享发放名单", d))
+	return nil
 }
 
-func (s *Server) adminBatchCreate(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminBatchCreate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	policyID, period := r.PostFormValue("policy"), strings.TrimSpace(r.PostFormValue("period"))
 	rep, err := s.cfg.Policy.Results.CreateBatch(ctx, policyID, period, currentUser(r).Username)
 	if err != nil {
 		s.policyRefusal(w, r, err)
-		return
+		return nil
 	}
 	s.audit(r, nil, "policy.batch.create", "batch:"+strconv.FormatInt(rep.Batch.ID, 10), map[string]any{
 		"policy": policyID, "period": rep.Batch.Period, "people": rep.Batch.People, "enterprises": rep.Batch.Enterprises,
 		"amount_fen": rep.Batch.AmountFen})
 	http.Redirect(w, r, "/admin/policy-batches/"+strconv.FormatInt(rep.Batch.ID, 10)+"?done=created", http.StatusSeeOther)
+	return nil
 }
 
 // batchData is one batch with its lines.
@@ -386,40 +394,42 @@ func (s *Server) batchID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	return id, true
 }
 
-func (s *Server) adminBatch(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminBatch(w http.ResponseWriter, r *http.Request) error {
 	id, ok := s.batchID(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	b, lines, err := s.cfg.Policy.Results.Batch(r.Context(), id)
 	if err != nil {
 		s.policyRefusal(w, r, err)
-		return
+		return nil
 	}
 	d := batchData{Batch: b, Lines: lines, Mine: b.CreatedBy == currentUser(r).Username}
 	s.render(w, r, http.StatusOK, "admin_batch.html", s.policyPage(r, "发放名单 · "+b.Title, d))
+	return nil
 }
 
-func (s *Server) adminBatchExport(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminBatchExport(w http.ResponseWriter, r *http.Request) error {
 	id, ok := s.batchID(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	var buf bytes.Buffer
 	if err := s.cfg.Policy.Results.ExportBatch(r.Context(), &buf, id); err != nil {
 		s.policyRefusal(w, r, err)
-		return
+		return nil
 	}
 	s.audit(r, nil, "policy.batch.export", "batch:"+strconv.FormatInt(id, 10), nil)
 	writeXLSX(w, "batch.xlsx", "免申即享名单-"+strconv.FormatInt(id, 10)+".xlsx", buf.Bytes())
+	return nil
 }
 
 // adminBatchDecide approves a batch (frozen, counted in the statistics)
 // or returns it with a reason.
-func (s *Server) adminBatchDecide(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminBatchDecide(w http.ResponseWriter, r *http.Request) error {
 	id, ok := s.batchID(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	ctx := r.Context()
 	actor := currentUser(r).Username
@@ -430,7 +440,7 @@ func (s *Server) adminBatchDecide(w http.ResponseWriter, r *http.Request) {
 		done, action = "rejected", "policy.batch.return"
 		if note == "" {
 			s.renderError(w, r, http.StatusUnprocessableEntity, "退回时请写明原因。")
-			return
+			return nil
 		}
 		err = s.cfg.Policy.Results.ReturnBatch(ctx, id, actor, note)
 	} else {
@@ -438,10 +448,11 @@ func (s *Server) adminBatchDecide(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.policyRefusal(w, r, err)
-		return
+		return nil
 	}
 	s.audit(r, nil, action, "batch:"+strconv.FormatInt(id, 10), map[string]any{"note": note})
 	http.Redirect(w, r, "/admin/policy-batches/"+strconv.FormatInt(id, 10)+"?done="+done, http.StatusSeeOther)
+	return nil
 }
 
 // policyStatsData is the statistics page.
@@ -458,19 +469,19 @@ type statTable struct {
 	Rows       []eligibility.StatRow
 }
 
-func (s *Server) adminPolicyStats(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminPolicyStats(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	d := policyStatsData{From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to"))}
 	for _, m := range []string{d.From, d.To} {
 		if m != "" && !validMonth(m) {
 			s.renderError(w, r, http.StatusBadRequest, "月份请写成 2026-01 的形式。")
-			return
+			return nil
 		}
 	}
 	st, err := s.cfg.Policy.Results.Stats(r.Context(), d.From, d.To)
 	if err != nil {
 		s.policyRefusal(w, r, err)
-		return
+		return nil
 	}
 	d.Stats = st
 	d.Charts = []statChart{
@@ -480,6 +491,7 @@ func (s *Server) adminPolicyStats(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Tables = []statTable{{"按政策", "政策", st.ByPolicy}, {"按街道", "街道", st.ByStreet}, {"按月份", "月份", st.ByMonth}}
 	s.render(w, r, http.StatusOK, "admin_policy_stats.html", s.policyPage(r, "免申即享统计", d))
+	return nil
 }
 
 // validMonth reports whether m is YYYY-MM.

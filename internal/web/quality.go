@@ -13,6 +13,7 @@ import (
 
 	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/convo"
+	"github.com/fuwu-gov/fuwu/internal/refusal"
 )
 
 // dayRange reads from/to (YYYY-MM-DD) from the query, defaulting to the
@@ -79,7 +80,7 @@ type convListData struct {
 
 const pageSize = 50
 
-func (s *Server) conversationsPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) conversationsPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := convo.Filter{Status: q.Get("status"), BadFeedback: q.Get("bad") == "1", FromDay: q.Get("from"), ToDay: q.Get("to"),
 		ItemID: strings.TrimSpace(q.Get("item")), Text: strings.TrimSpace(q.Get("q"))}
@@ -88,11 +89,12 @@ func (s *Server) conversationsPage(w http.ResponseWriter, r *http.Request) {
 	list, total, err := s.cfg.Convo.Conversations(r.Context(), f, convo.Page{Limit: pageSize, Offset: off})
 	p := s.consolePage(r, "conversations", "对话记录", nil)
 	if err != nil {
-		p.Error = "查询失败：" + err.Error()
+		p.Error = "查询失败：" + s.problem(r, err)
 	}
 	p.Data = convListData{List: list, Total: total, Filter: f, Statuses: []string{"answered", "clarify", "out_of_scope", "handoff"},
 		Offset: off, Prev: max(off-pageSize, 0), Next: off + pageSize, HasPrev: off > 0, HasNext: off+pageSize < total}
 	s.render(w, r, http.StatusOK, "conversations.html", p)
+	return nil
 }
 
 type convData struct {
@@ -102,25 +104,23 @@ type convData struct {
 	Handoffs []convo.Handoff
 }
 
-func (s *Server) conversationPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) conversationPage(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	c, turns, err := s.cfg.Convo.Conversation(r.Context(), id)
 	if errors.Is(err, convo.ErrNotFound) {
-		s.renderError(w, r, http.StatusNotFound, "对话不存在。")
-		return
+		return errNoConversation
 	}
 	if err != nil {
-		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取对话记录。")
-		return
+		return unavailable(convoDown, err)
 	}
 	hs, _, err := s.cfg.Convo.Handoffs(r.Context(), convo.HandoffFilter{ConversationID: id}, convo.Page{Limit: 20})
 	if err != nil {
-		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取对话记录。")
-		return
+		return unavailable(convoDown, err)
 	}
 	// Reading what a resident typed is recorded: who read which transcript.
 	s.audit(r, nil, "convo.read", "conversation:"+id, nil)
 	s.render(w, r, http.StatusOK, "conversation.html", s.consolePage(r, "conversations", "对话 "+id, convData{id, c, turns, hs}))
+	return nil
 }
 
 type unansweredData struct {
@@ -129,16 +129,17 @@ type unansweredData struct {
 	Reasons  []string
 }
 
-func (s *Server) unansweredPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) unansweredPage(w http.ResponseWriter, r *http.Request) error {
 	from, to := s.dayRange(r, 30)
 	groups, err := s.cfg.Convo.Unanswered(r.Context(), from, to, 0)
 	p := s.consolePage(r, "unanswered", "未解决的问题", nil)
 	if err != nil {
-		p.Error = "查询失败：" + err.Error()
+		p.Error = "查询失败：" + s.problem(r, err)
 	}
 	p.Data = unansweredData{From: from, To: to, Groups: groups,
 		Reasons: []string{"out_of_scope", "clarify", "handoff", convo.ReasonBadFeedback}}
 	s.render(w, r, http.StatusOK, "unanswered.html", p)
+	return nil
 }
 
 type feedbackData struct {
@@ -151,7 +152,7 @@ type feedbackData struct {
 	Labels   []string
 }
 
-func (s *Server) feedbackPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) feedbackPage(w http.ResponseWriter, r *http.Request) error {
 	from, to := s.dayRange(r, 30)
 	p := s.consolePage(r, "feedback", "好差评统计", nil)
 	days, err := s.cfg.Convo.FeedbackStats(r.Context(), from, to)
@@ -162,7 +163,7 @@ func (s *Server) feedbackPage(w http.ResponseWriter, r *http.Request) {
 	}
 	top, err := s.cfg.Convo.TopItems(r.Context(), from, to, 15)
 	if err != nil {
-		p.Error = "查询失败：" + err.Error()
+		p.Error = "查询失败：" + s.problem(r, err)
 	}
 	names := map[string]string{}
 	for _, t := range top {
@@ -173,6 +174,7 @@ func (s *Server) feedbackPage(w http.ResponseWriter, r *http.Request) {
 	p.Data = feedbackData{From: from, To: to, Days: days, Sum: convo.Sum(days), Chart: feedbackChart(days), Top: top,
 		Names: names, Labels: []string{"", ScoreLabels[1], ScoreLabels[2], ScoreLabels[3], ScoreLabels[4], ScoreLabels[5]}}
 	s.render(w, r, http.StatusOK, "feedback.html", p)
+	return nil
 }
 
 // scoreColours are the bar colours by score (1 red … 5 green).
@@ -261,7 +263,7 @@ type handoffsData struct {
 	All   bool
 }
 
-func (s *Server) handoffsPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handoffsPage(w http.ResponseWriter, r *http.Request) error {
 	all := r.URL.Query().Get("all") == "1"
 	var list []convo.Handoff
 	var total int
@@ -273,78 +275,85 @@ func (s *Server) handoffsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.consolePage(r, "handoffs", "转人工工单", handoffsData{List: list, Total: total, All: all})
 	if err != nil {
-		p.Error = "查询失败：" + err.Error()
+		p.Error = "查询失败：" + s.problem(r, err)
 	}
 	s.render(w, r, http.StatusOK, "handoffs.html", p)
+	return nil
 }
 
-func (s *Server) handoffByPath(w http.ResponseWriter, r *http.Request) (convo.Handoff, bool) {
+func (s *Server) handoffByPath(r *http.Request) (convo.Handoff, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	var h convo.Handoff
-	if err == nil {
-		h, err = s.cfg.Convo.Handoff(r.Context(), id)
+	if err != nil || id == 0 {
+		return convo.Handoff{}, errNoHandoff
+	}
+	h, err := s.cfg.Convo.Handoff(r.Context(), id)
+	if errors.Is(err, convo.ErrNotFound) {
+		return h, errNoHandoff
 	}
 	if err != nil {
-		if errors.Is(err, convo.ErrNotFound) || id == 0 {
-			s.renderError(w, r, http.StatusNotFound, "工单不存在。")
-		} else {
-			s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取工单。")
-		}
-		return h, false
+		return h, unavailable("暂时无法读取工单。", err)
 	}
-	return h, true
+	return h, nil
 }
 
-func (s *Server) handoffPage(w http.ResponseWriter, r *http.Request) {
-	h, ok := s.handoffByPath(w, r)
-	if !ok {
-		return
+// The console's refusals for conversations and handoff tickets.
+var (
+	errNoConversation = refusal.Missing("web", "no_conversation", "对话不存在。")
+	errNoHandoff      = refusal.Missing("web", "no_handoff", "工单不存在。")
+	errHandoffState   = refusal.New("web", "handoff_state", "工单当前状态不允许此操作（可能已被他人认领或已关闭）。")
+	errHandoffEmpty   = refusal.New("web", "handoff_empty", "请填写回复内容。")
+	errNoStep         = refusal.Missing("web", "no_step", "未知操作。")
+)
+
+const convoDown = "暂时无法读取对话记录。"
+
+func (s *Server) handoffPage(w http.ResponseWriter, r *http.Request) error {
+	h, err := s.handoffByPath(r)
+	if err != nil {
+		return err
 	}
 	p := s.consolePage(r, "handoffs", fmt.Sprintf("工单 #%d", h.ID), h)
-	p.Error = r.URL.Query().Get("err")
 	s.audit(r, nil, "convo.read", "conversation:"+h.ConversationID, map[string]any{"handoff": h.ID})
 	s.render(w, r, http.StatusOK, "handoff.html", p)
+	return nil
 }
 
 // handoffAction claims, replies to or closes a ticket.
-func (s *Server) handoffAction(w http.ResponseWriter, r *http.Request) {
-	h, ok := s.handoffByPath(w, r)
-	if !ok {
-		return
+func (s *Server) handoffAction(w http.ResponseWriter, r *http.Request) error {
+	h, err := s.handoffByPath(r)
+	if err != nil {
+		return err
 	}
 	u := currentUser(r)
 	ctx := r.Context()
-	var err error
-	var msg string
+	var done string // the notice
 	action := r.PathValue("action")
 	switch action {
 	case "claim":
 		_, err = s.cfg.Convo.ClaimHandoff(ctx, h.ID, u.Username)
-		msg = "已认领工单"
+		done = "handoff.claimed"
 	case "reply":
 		_, err = s.cfg.Convo.ReplyHandoff(ctx, h.ID, u.Username, r.FormValue("body"))
-		msg = "回复已发送，居民在对话页面可见"
+		done = "handoff.replied"
 	case "close":
 		_, err = s.cfg.Convo.CloseHandoff(ctx, h.ID, u.Username)
-		msg = "工单已关闭"
+		done = "handoff.closed"
 	default:
-		s.renderError(w, r, http.StatusNotFound, "未知操作。")
-		return
+		return errNoStep
 	}
 	path := fmt.Sprintf("/admin/handoffs/%d", h.ID)
+	switch {
+	case errors.Is(err, convo.ErrState):
+		err = errHandoffState
+	case errors.Is(err, convo.ErrInput):
+		err = errHandoffEmpty
+	}
 	if err != nil {
-		text := "操作失败：" + err.Error()
-		switch {
-		case errors.Is(err, convo.ErrState):
-			text = "工单当前状态不允许此操作（可能已被他人认领或已关闭）。"
-		case errors.Is(err, convo.ErrInput):
-			text = "请填写回复内容。"
-		}
-		http.Redirect(w, r, path+"?err="+url.QueryEscape(text), http.StatusSeeOther)
-		return
+		return s.backRefused(w, r, path, err)
 	}
 	s.audit(r, nil, "handoff."+action, fmt.Sprintf("handoff:%d", h.ID), nil)
-	back(w, r, path, msg)
+	s.back(w, r, path, done)
+	return nil
 }
 
 type auditData struct {
@@ -360,7 +369,7 @@ type auditData struct {
 	HasNext  bool
 }
 
-func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := audit.Filter{Actor: strings.TrimSpace(q.Get("actor")), Action: strings.TrimSpace(q.Get("action")),
 		Target: strings.TrimSpace(q.Get("target")), FromDay: q.Get("from"), ToDay: q.Get("to")}
@@ -369,7 +378,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 	p := s.consolePage(r, "audit", "审计日志", nil)
 	list, total, err := s.cfg.Audit.List(r.Context(), f, audit.Page{Limit: pageSize, Offset: off})
 	if err != nil {
-		p.Error = "查询失败：" + err.Error()
+		p.Error = "查询失败：" + s.problem(r, err)
 	}
 	d := auditData{List: list, Total: total, Filter: f, Offset: off, Prev: max(off-pageSize, 0), Next: off + pageSize,
 		HasPrev: off > 0, HasNext: off+pageSize < total}
@@ -382,4 +391,5 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Data = d
 	s.render(w, r, http.StatusOK, "audit.html", p)
+	return nil
 }

@@ -169,7 +169,7 @@ func (s *Server) page(r *http.Request, title string, data any) Page {
 	if c, err := r.Cookie(largeCookie); err == nil && c.Value == "1" {
 		p.Large = true
 	}
-	p.Flash = r.URL.Query().Get("ok")
+	p.Flash, p.Error = s.noticeText(r.URL.Query(), "ok"), s.noticeText(r.URL.Query(), "err")
 	return p
 }
 
@@ -206,9 +206,17 @@ func (s *Server) renderFragment(page, name string, data any) (string, error) {
 	return buf.String(), nil
 }
 
+// wantsJSON reports whether the caller reads errors as JSON: the API, the
+// page's chat stream (its script reads the body), and any client asking
+// for JSON.
+func wantsJSON(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/chat/stream" ||
+		strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
 // renderError shows a message page (or JSON for API clients).
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	if strings.HasPrefix(r.URL.Path, "/api/") || strings.Contains(r.Header.Get("Accept"), "application/json") {
+	if wantsJSON(r) {
 		writeJSONError(w, status, msg)
 		return
 	}

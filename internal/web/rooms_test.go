@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -20,6 +19,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/privacy"
+	"github.com/fuwu-gov/fuwu/internal/refusal"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
 )
@@ -214,10 +214,12 @@ func TestBookingPagesAndAPI(t *testing.T) {
 			loc, _ = url.Parse(r.hdr.Get("Location"))
 			code, last4 = loc.Query().Get("code"), "0000"
 		} else {
-			var ue *booking.Error
-			errors.As(in.checkIn, &ue)
-			if r.code != 303 || !strings.Contains(where, "err="+url.QueryEscape(ue.UserMessage())) {
+			// The redirect names the refusal; the page shows its message.
+			ue, _ := refusal.As(in.checkIn)
+			if r.code != 303 || !strings.Contains(where, "err="+ue.Key()) {
 				t.Errorf("check-in at %s = %d %s, want %v", in.at, r.code, where, in.checkIn)
+			} else if page := ag.get(where).body; !strings.Contains(page, ue.UserMessage()) {
+				t.Errorf("check-in at %s: %s does not show %q", in.at, where, ue.UserMessage())
 			}
 		}
 

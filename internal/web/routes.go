@@ -90,9 +90,7 @@ func (s *Server) routes() {
 	s.bindOps()
 
 	// Anything else: a page in Chinese rather than Go's plain 404 text.
-	s.public("/", func(w http.ResponseWriter, r *http.Request) {
-		s.renderError(w, r, http.StatusNotFound, "页面不存在。")
-	})
+	s.public("/", s.notFound)
 }
 
 // Residents' pages.
@@ -139,10 +137,7 @@ func (s *Server) bindPolicyPages() {
 func (s *Server) bindAssets() {
 	s.public("GET /static/", s.static)
 	s.public("GET /favicon.ico", s.favicon)
-	s.public("GET /api/openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
-		_, _ = w.Write(openAPI)
-	})
+	s.public("GET /api/openapi.yaml", s.apiDescription)
 }
 
 // Residents' API.
@@ -290,9 +285,7 @@ func (s *Server) bindDocs() {
 // is its short address; the page lives under /admin because the staff
 // session cookie is scoped to /admin (residents' pages never carry it).
 func (s *Server) bindCityScreen() {
-	s.public("GET /city", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/admin/city/screen", http.StatusSeeOther)
-	})
+	s.public("GET /city", s.cityShort)
 	s.staff("GET /admin/city/screen", auth.ViewCity, s.cityPage)
 	s.staff("GET /admin/city/api/state", auth.ViewCity, s.cityState)
 	s.staff("GET /admin/city/api/trend", auth.ViewCity, s.cityTrend)
@@ -321,25 +314,42 @@ func (s *Server) bindCityConsole() {
 // device's bearer token against the stored hash and bounds a body at 8 MiB;
 // it answers only after the batch committed (503: send again).
 func (s *Server) bindCityDevicesAPI() {
-	s.public("POST /api/v1/city/readings", s.cfg.City.Pipeline.Handler().ServeHTTP)
+	s.mount("POST /api/v1/city/readings", s.cfg.City.Pipeline.Handler()) // citymon answers, errors included
 }
 
 // guard wraps a route's handler: a rate limit.
 type guard func(http.Handler) http.Handler
 
+// route is one row of the table as bound, kept for the tests that walk
+// every route.
+type route struct {
+	pattern string
+	perm    auth.Permission // "" for public routes
+	limited bool            // behind a rate limit
+}
+
 // public registers a handler anyone may call, behind its guards.
-func (s *Server) public(pattern string, h http.HandlerFunc, guards ...guard) {
-	var hh http.Handler = h
+func (s *Server) public(pattern string, h handler, guards ...guard) {
+	hh := s.serve(h)
 	for _, g := range guards {
 		hh = g(hh)
 	}
 	s.mux.Handle(pattern, hh)
+	s.bound = append(s.bound, route{pattern: pattern, limited: len(guards) > 0})
+}
+
+// mount registers a handler another package owns, which answers (and
+// logs) its own errors.
+func (s *Server) mount(pattern string, h http.Handler) {
+	s.mux.Handle(pattern, h)
+	s.bound = append(s.bound, route{pattern: pattern})
 }
 
 // staff registers a console handler that needs a logged-in user holding
 // perm; others are sent to the login page (GET) or refused (403).
-func (s *Server) staff(pattern string, perm auth.Permission, h http.HandlerFunc) {
-	s.mux.Handle(pattern, s.require(perm, h))
+func (s *Server) staff(pattern string, perm auth.Permission, h handler) {
+	s.mux.Handle(pattern, s.require(perm, s.serve(h)))
+	s.bound = append(s.bound, route{pattern: pattern, perm: perm})
 }
 
 // perAddress refuses a client address asking faster than Config.ChatRate a
@@ -351,4 +361,24 @@ func (s *Server) perAddress(h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// notFound is every URL no route matches: a page in Chinese rather than
+// Go's plain text.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
+	s.renderError(w, r, http.StatusNotFound, "页面不存在。")
+	return nil
+}
+
+// apiDescription is the residents' API described (openapi.yaml).
+func (s *Server) apiDescription(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
+	_, _ = w.Write(openAPI)
+	return nil
+}
+
+// cityShort is /city, the dashboard's short address.
+func (s *Server) cityShort(w http.ResponseWriter, r *http.Request) error {
+	http.Redirect(w, r, "/admin/city/screen", http.StatusSeeOther)
+	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/refusal"
 )
 
 // Lexicon is the assistant's governed sensitive-word lexicon
@@ -61,16 +62,19 @@ type lexiconData struct {
 	Edit       assistant.SensitiveWord // the add form, refilled after an error
 }
 
-func (s *Server) sensitivePage(w http.ResponseWriter, r *http.Request) {
-	s.renderLexicon(w, r, http.StatusOK, assistant.SensitiveWord{Category: "illegal", Action: assistant.ActionBlock}, r.URL.Query().Get("err"))
+const lexiconDown = "暂时无法读取敏感词库。"
+
+// errNoWord is a delete form naming no word.
+var errNoWord = refusal.Bad("web", "no_word", "没有指定要删除的词语。")
+
+func (s *Server) sensitivePage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderLexicon(w, r, http.StatusOK, assistant.SensitiveWord{Category: "illegal", Action: assistant.ActionBlock}, "")
 }
 
-func (s *Server) renderLexicon(w http.ResponseWriter, r *http.Request, status int, edit assistant.SensitiveWord, problem string) {
+func (s *Server) renderLexicon(w http.ResponseWriter, r *http.Request, status int, edit assistant.SensitiveWord, problem string) error {
 	words, err := s.cfg.Lexicon.List(r.Context())
 	if err != nil {
-		slog.ErrorContext(r.Context(), "sensitive words", "err", err)
-		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取敏感词库。")
-		return
+		return unavailable(lexiconDown, err)
 	}
 	d := lexiconData{Actions: sensitiveActions, Query: strings.TrimSpace(r.URL.Query().Get("q")), Edit: edit}
 	byCat := map[string]*lexiconGroup{}
@@ -102,8 +106,11 @@ func (s *Server) renderLexicon(w http.ResponseWriter, r *http.Request, status in
 	}
 	d.Categories = cats
 	p := s.consolePage(r, "sensitive", "敏感词库", d)
-	p.Error = problem
+	if problem != "" {
+		p.Error = problem
+	}
 	s.render(w, r, status, "sensitive.html", p)
+	return nil
 }
 
 const (
@@ -113,7 +120,7 @@ const (
 
 // sensitivePut adds or changes a word (word, category, action) or an
 // allow-list phrase (allow=1, word).
-func (s *Server) sensitivePut(w http.ResponseWriter, r *http.Request) {
+func (s *Server) sensitivePut(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	wd := assistant.SensitiveWord{
 		Word:     strings.TrimSpace(r.FormValue("word")),
@@ -124,34 +131,28 @@ func (s *Server) sensitivePut(w http.ResponseWriter, r *http.Request) {
 	if c := strings.TrimSpace(r.FormValue("new_category")); c != "" {
 		wd.Category = c
 	}
-	fail := func(msg string) {
-		s.renderLexicon(w, r, http.StatusUnprocessableEntity, wd, "未保存："+msg)
+	fail := func(msg string) error {
+		return s.renderLexicon(w, r, http.StatusUnprocessableEntity, wd, "未保存："+msg)
 	}
 	switch n := utf8.RuneCountInString(wd.Word); {
 	case n == 0:
-		fail("请填写词语。")
-		return
+		return fail("请填写词语。")
 	case n > maxWordLen:
-		fail(fmt.Sprintf("词语不能超过 %d 个字。", maxWordLen))
-		return
+		return fail(fmt.Sprintf("词语不能超过 %d 个字。", maxWordLen))
 	case strings.ContainsAny(wd.Word, " \t\r\n"):
-		fail("词语不能包含空格或换行；每次添加一个词。")
-		return
+		return fail("词语不能包含空格或换行；每次添加一个词。")
 	}
 	if wd.Allow {
 		wd.Category, wd.Action = "", ""
 	} else {
 		if _, ok := actionLabels[wd.Action]; !ok {
-			fail("请选择处理方式（拒答、转人工或标记复核）。")
-			return
+			return fail("请选择处理方式（拒答、转人工或标记复核）。")
 		}
 		if wd.Category == "" {
-			fail("请选择或填写分类。")
-			return
+			return fail("请选择或填写分类。")
 		}
 		if utf8.RuneCountInString(wd.Category) > maxCategoryLen || strings.ContainsAny(wd.Category, " \t\r\n") {
-			fail(fmt.Sprintf("分类名不能超过 %d 个字，也不能包含空格。", maxCategoryLen))
-			return
+			return fail(fmt.Sprintf("分类名不能超过 %d 个字，也不能包含空格。", maxCategoryLen))
 		}
 	}
 	var before *assistant.SensitiveWord
@@ -164,36 +165,33 @@ func (s *Server) sensitivePut(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := s.cfg.Lexicon.Put(ctx, wd, currentUser(r).Username); err != nil {
-		slog.ErrorContext(ctx, "save sensitive word", "err", err)
-		fail("保存失败，请稍后再试。")
-		return
+		slog.ErrorContext(ctx, "save sensitive word", "request_id", requestID(r), "err", err)
+		return fail("保存失败，请稍后再试。")
 	}
 	details := map[string]any{"word": wd.Word, "category": wd.Category, "action": string(wd.Action), "allow": wd.Allow}
-	verb := "已添加"
+	done := "lexicon.added"
 	if before != nil {
-		verb = "已更新"
+		done = "lexicon.updated"
 		details["before"] = map[string]any{"category": before.Category, "action": string(before.Action), "allow": before.Allow}
 	}
 	s.audit(r, nil, "assistant.sensitive.put", "sensitive:"+wd.Word, details)
-	what := "敏感词“" + wd.Word + "”"
 	if wd.Allow {
-		what = "放行短语“" + wd.Word + "”"
+		done = strings.Replace(done, "lexicon.", "lexicon.allow_", 1)
 	}
-	back(w, r, "/admin/sensitive"+queryBack(r), verb+what+"，智能咨询即时生效")
+	s.back(w, r, "/admin/sensitive"+queryBack(r), done, wd.Word)
+	return nil
 }
 
-func (s *Server) sensitiveDelete(w http.ResponseWriter, r *http.Request) {
+func (s *Server) sensitiveDelete(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	word := strings.TrimSpace(r.FormValue("word"))
 	if word == "" {
-		s.renderError(w, r, http.StatusBadRequest, "没有指定要删除的词语。")
-		return
+		return errNoWord
 	}
 	var before *assistant.SensitiveWord
 	words, err := s.cfg.Lexicon.List(ctx)
 	if err != nil {
-		s.renderError(w, r, http.StatusServiceUnavailable, "暂时无法读取敏感词库。")
-		return
+		return unavailable(lexiconDown, err)
 	}
 	for _, x := range words {
 		if x.Word == word {
@@ -202,17 +200,16 @@ func (s *Server) sensitiveDelete(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if before == nil {
-		http.Redirect(w, r, "/admin/sensitive?err="+url.QueryEscape("“"+word+"”不在词库中（可能已被删除）。"), http.StatusSeeOther)
-		return
+		s.backError(w, r, "/admin/sensitive", "lexicon.missing", word)
+		return nil
 	}
 	if err := s.cfg.Lexicon.Delete(ctx, word); err != nil {
-		slog.ErrorContext(ctx, "delete sensitive word", "err", err)
-		s.renderError(w, r, http.StatusServiceUnavailable, "删除失败，请稍后再试。")
-		return
+		return unavailable("删除失败，请稍后再试。", err)
 	}
 	s.audit(r, nil, "assistant.sensitive.delete", "sensitive:"+word, map[string]any{"word": word,
 		"category": before.Category, "action": string(before.Action), "allow": before.Allow})
-	back(w, r, "/admin/sensitive"+queryBack(r), "已删除“"+word+"”，智能咨询即时生效")
+	s.back(w, r, "/admin/sensitive"+queryBack(r), "lexicon.deleted", word)
+	return nil
 }
 
 // queryBack keeps the page's search after a change.

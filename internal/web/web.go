@@ -141,6 +141,9 @@ type Server struct {
 	handler      http.Handler
 	docs         *docsRoom
 	city         *cityHub // the /city pages' change feed; nil without City
+	// noticeKey signs the names a redirect's notice shows (notices.go).
+	noticeKey []byte
+	bound     []route // the route table as bound, in order
 }
 
 // New builds the server. ctx is used to fetch the CSRF key.
@@ -180,6 +183,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	noticeKey, err := cfg.Auth.Secret(ctx, "notice")
+	if err != nil {
+		return nil, err
+	}
 	tm, err := loadTemplates(cfg.Zone)
 	if err != nil {
 		return nil, err
@@ -194,6 +201,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		limiter:      newRateLimiter(cfg.ChatRate/60, cfg.ChatBurst), // nil when the rate is negative
 		login:        cfg.LoginGuard,
 		bookingGuard: auth.NewThrottle(30, 15*time.Minute),
+		noticeKey:    noticeKey,
 	}
 	if s.limiter != nil {
 		s.limiter.now = cfg.Now
