@@ -138,3 +138,42 @@ func (db *DB) Migrate(ctx context.Context, sets ...Migrations) error {
 	}
 	return nil
 }
+
+// Pending lists the migrations of sets not yet applied to db, as
+// "component NNN_name", without applying anything (fuwu doctor).
+func (db *DB) Pending(ctx context.Context, sets ...Migrations) ([]string, error) {
+	applied := map[string]bool{}
+	rows, err := db.Query(ctx, `SELECT component, version FROM schema_migrations`)
+	// Both engines name the table when it is missing: nothing applied yet.
+	if err != nil && !strings.Contains(err.Error(), "schema_migrations") {
+		return nil, fmt.Errorf("pending migrations: %w", err)
+	}
+	if err == nil {
+		for rows.Next() {
+			var c string
+			var v int
+			if err := rows.Scan(&c, &v); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("pending migrations: %w", err)
+			}
+			applied[c+"/"+strconv.Itoa(v)] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("pending migrations: %w", err)
+		}
+	}
+	var out []string
+	for _, set := range sets {
+		steps, err := set.steps(db.Dialect, db.Flavor)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range steps {
+			if !applied[set.Component+"/"+strconv.Itoa(s.version)] {
+				out = append(out, fmt.Sprintf("%s %03d_%s", set.Component, s.version, s.name))
+			}
+		}
+	}
+	return out, nil
+}
