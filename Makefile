@@ -6,7 +6,7 @@ FUZZTIME ?= 10s
 FUZZMINTIME ?= 1s
 GO ?= go
 
-.PHONY: test build fuzz bench
+.PHONY: test build fuzz bench release crossarch
 
 build:
 	$(GO) build -o fuwu ./cmd/fuwu
@@ -15,6 +15,18 @@ test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 	$(MAKE) fuzz
+	$(MAKE) crossarch
+
+# Static binaries for linux/amd64, arm64 and loong64, version stamped, in
+# tarballs with SHA256SUMS, SM3SUMS and CycloneDX SBOMs (dist/release.sh).
+release:
+	GO=$(GO) ./dist/release.sh
+
+# The release binaries for arm64 and loong64 under qemu-user-static must
+# print what the amd64 one prints (dist/smoke.sh); FUWU_REQUIRE_QEMU=1
+# makes a missing qemu an error rather than a skip.
+crossarch: release
+	./dist/smoke.sh
 
 # Each Fuzz* function runs on its own for FUZZTIME. Go 1.26's fuzz
 # coordinator can report "context deadline exceeded" when -fuzztime ends

@@ -98,3 +98,12 @@ func TestKeyCommands(t *testing.T) {
 		t.Errorf("rotate --print: %d %q", code, out)
 	}
 }
+
+// Not parallel: runCmd swaps os.Stdout. SM2 HTTPS is refused before
+// anything starts, with what to do instead.
+func TestServeRefusesSM2TLS(t *testing.T) {
+	code, _, errs := runCmd(t, "serve", "--data", t.TempDir(), "--sm2-cert", "sm2.crt", "--sm2-key", "sm2.key")
+	if code != 1 || !strings.Contains(errs, "TLCP") || !strings.Contains(errs, "gateway") || !strings.Contains(errs, "docs/crypto.md") {
+		t.Fatalf("serve --sm2-cert: %d %q", code, errs)
+	}
+}

@@ -42,7 +42,11 @@ func runServe(ctx context.Context, args []string) error {
 	var mf mqttFlags // city sensors: ingest from this broker when given
 	mf.bind(fs, "fuwu-citymon")
 	cityFeed := fs.Bool("city-feed", true, "with the demo and no --mqtt-url, feed the demo sensors simulated live readings (labelled 演示数据)")
+	checkSM2 := bindSM2TLS(fs)
 	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := checkSM2(); err != nil {
 		return err
 	}
 	start := time.Now()

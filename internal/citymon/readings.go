@@ -618,10 +618,17 @@ func dayStart(ts int64) int64 {
 	return ts - mod(ts+off, 86400)
 }
 
+// partitioned reports whether raw readings are in monthly partitions:
+// on PostgreSQL and KingbaseES, not on SQLite or openGauss (see
+// migrations/002_readings.opengauss.sql).
+func (s *Store) partitioned() bool {
+	return s.db.Dialect == store.Postgres && s.db.Flavor != store.OpenGauss
+}
+
 // ensurePartitions creates the PostgreSQL monthly partitions the rows
-// need (SQLite has none).
+// need.
 func (s *Store) ensurePartitions(ctx context.Context, rows []row) error {
-	if s.db.Dialect != store.Postgres {
+	if !s.partitioned() {
 		return nil
 	}
 	need := map[int64]bool{}
@@ -660,7 +667,7 @@ func monthStart(ts int64) int64 {
 func (s *Store) Prune(ctx context.Context) (int64, error) {
 	cutoff := s.now().Add(-s.Retention).Unix()
 	var n int64
-	if s.db.Dialect == store.Postgres {
+	if s.partitioned() {
 		rows, err := s.db.Query(ctx, `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
 			JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace ns ON ns.oid = p.relnamespace
 			WHERE p.relname = 'citymon_readings' AND ns.nspname = current_schema()`)

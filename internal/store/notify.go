@@ -2,12 +2,15 @@ package store
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // pgChannelPrefix names Fuwu's PostgreSQL channel; the schema is appended
@@ -29,6 +32,10 @@ type notifier struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	ready  chan struct{} // closed once the first LISTEN is in place
+	// local is set when the server refuses NOTIFY or LISTEN (the
+	// GaussDB family reports them as not supported): changes are then
+	// delivered within this process only, and one warning says so.
+	local atomic.Bool
 }
 
 func newNotifier(db *DB) *notifier { return &notifier{db: db, subs: map[string][]chan string{}} }
@@ -36,12 +43,29 @@ func newNotifier(db *DB) *notifier { return &notifier{db: db, subs: map[string][
 // Publish announces a change on topic (for example "kb" with an item id).
 // Call it after the change has committed.
 func (db *DB) Publish(ctx context.Context, topic, msg string) error {
-	if db.Dialect == Postgres {
+	if db.Dialect == Postgres && !db.notify.local.Load() {
 		_, err := db.Exec(ctx, `SELECT pg_notify(?, ?)`, db.channel, topic+"\t"+msg)
-		return err
+		if !notSupported(err) {
+			return err
+		}
+		db.notify.goLocal(err)
 	}
 	db.notify.deliver(topic, msg)
 	return nil
+}
+
+// notSupported reports whether err is the server refusing a feature
+// (SQLSTATE 0A000) or lacking a function (42883, no pg_notify).
+func notSupported(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "0A000" || pe.Code == "42883")
+}
+
+// goLocal switches to in-process delivery for good.
+func (n *notifier) goLocal(err error) {
+	if n.local.CompareAndSwap(false, true) {
+		slog.Warn("the database has no LISTEN/NOTIFY: changes reach this process only, so run a single replica (docs/databases.md)", "err", err)
+	}
 }
 
 // Subscribe returns a channel of messages published on topic, by this
@@ -118,6 +142,16 @@ func (n *notifier) listen(ctx context.Context) {
 		conn, err := pgx.Connect(ctx, n.db.url)
 		if err == nil {
 			_, err = conn.Exec(ctx, `LISTEN "`+n.db.channel+`"`)
+		}
+		if notSupported(err) {
+			if conn != nil {
+				conn.Close(context.Background())
+			}
+			n.goLocal(err)
+			if first {
+				close(n.ready)
+			}
+			return
 		}
 		if err != nil {
 			if conn != nil {

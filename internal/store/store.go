@@ -28,11 +28,54 @@ const (
 	Postgres Dialect = "postgres"
 )
 
+// Flavor names the server behind the Postgres dialect: PostgreSQL itself
+// or a domestic database derived from it that speaks its protocol
+// (docs/databases.md lists what each lacks and how the store avoids it).
+type Flavor string
+
+const (
+	PostgreSQL Flavor = "postgresql"
+	OpenGauss  Flavor = "opengauss"
+	Kingbase   Flavor = "kingbase"
+)
+
+// pgSchemes maps the --db URL schemes of the Postgres dialect to flavors.
+var pgSchemes = map[string]Flavor{
+	"postgres": PostgreSQL, "postgresql": PostgreSQL,
+	"opengauss": OpenGauss,
+	"kingbase":  Kingbase, "kingbasees": Kingbase,
+}
+
+// kingbaseDefaultPort is KingbaseES's port when the URL names none.
+const kingbaseDefaultPort = "54321"
+
+// postgresURL recognises a URL of the Postgres dialect and returns it with
+// the postgres:// scheme the driver reads, and its flavor.
+func postgresURL(raw string) (string, Flavor, bool) {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return "", "", false
+	}
+	f, ok := pgSchemes[strings.ToLower(scheme)]
+	if !ok {
+		return "", "", false
+	}
+	out := "postgres://" + rest
+	if f == Kingbase {
+		if u, err := url.Parse(out); err == nil && u.Port() == "" && u.Host != "" {
+			u.Host += ":" + kingbaseDefaultPort
+			out = u.String()
+		}
+	}
+	return out, f, true
+}
+
 // DB is a database handle that knows its dialect. Queries are written once
 // with '?' placeholders; Rebind turns them into '$n' for PostgreSQL.
 type DB struct {
 	*sql.DB
 	Dialect Dialect
+	Flavor  Flavor // for Postgres: which server; "" for SQLite
 	url     string
 	channel string // PostgreSQL NOTIFY channel
 	notify  *notifier
@@ -52,19 +95,22 @@ func DefaultURL(dataDir string) string {
 }
 
 // Open opens the database named by rawURL: "postgres://…" (or
-// "postgresql://…") for PostgreSQL, "sqlite:PATH" or a plain file path for
-// SQLite. SQLite runs in WAL mode with a busy timeout, and write
+// "postgresql://…") for PostgreSQL, "opengauss://…" and "kingbase://…"
+// for those servers (same protocol; port 54321 when a KingbaseES URL names
+// none), "sqlite:PATH" or a plain file path for SQLite. SQLite runs in WAL mode with a busy timeout, and write
 // transactions take the write lock at BEGIN so that two writers never
 // deadlock on a lock upgrade.
 func Open(ctx context.Context, rawURL string) (*DB, error) {
 	var (
 		db      *sql.DB
 		dialect Dialect
+		flavor  Flavor
 		err     error
 	)
+	pgURL, pgFlavor, isPG := postgresURL(rawURL)
 	switch {
-	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
-		dialect = Postgres
+	case isPG:
+		dialect, flavor, rawURL = Postgres, pgFlavor, pgURL
 		db, err = sql.Open("pgx", rawURL)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
@@ -106,7 +152,7 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", dialect, err)
 	}
-	d := &DB{DB: db, Dialect: dialect, url: rawURL}
+	d := &DB{DB: db, Dialect: dialect, Flavor: flavor, url: rawURL}
 	d.group.db = d
 	if dialect == Postgres {
 		var schema string

@@ -15,6 +15,6 @@ BEGIN
 END
 $$;
 CREATE TRIGGER eligibility_batch_frozen BEFORE UPDATE OR DELETE ON eligibility_batches
-    FOR EACH ROW EXECUTE FUNCTION eligibility_batch_frozen();
+    FOR EACH ROW EXECUTE PROCEDURE eligibility_batch_frozen();
 CREATE TRIGGER eligibility_lines_frozen BEFORE INSERT OR UPDATE OR DELETE ON eligibility_batch_lines
-    FOR EACH ROW EXECUTE FUNCTION eligibility_batch_frozen();
+    FOR EACH ROW EXECUTE PROCEDURE eligibility_batch_frozen();
