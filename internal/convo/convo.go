@@ -203,6 +203,9 @@ func (s *Store) writeTurn(ctx context.Context, tx *store.Tx, t Turn, channel str
 	}
 	t.Feedback = nil
 	tx = tx.Prepared() // on every turn's path
+	if create && tx.Dialect() == store.Postgres {
+		return writeTurnPostgres(ctx, tx, t, channel, day, now)
+	}
 	var n int
 	var err error
 	if create {
@@ -241,6 +244,38 @@ func (s *Store) writeTurn(ctx context.Context, tx *store.Tx, t Turn, channel str
 		if _, err := tx.Exec(ctx, q.String(), args...); err != nil {
 			return Turn{}, fmt.Errorf("add turn: citations: %w", err)
 		}
+	}
+	return t, nil
+}
+
+// writeTurnPostgres is writeTurn in one statement: each statement is a
+// round trip to the server, and a group commit runs its turns' writes one
+// after the other.
+func writeTurnPostgres(ctx context.Context, tx *store.Tx, t Turn, channel, day string, now store.Time) (Turn, error) {
+	items := t.ItemIDs
+	if items == nil {
+		items = []string{}
+	}
+	err := tx.QueryRow(ctx, `WITH c AS (
+			INSERT INTO convo_conversations (id, channel, turns, day, created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET turns = convo_conversations.turns + 1, updated_at = excluded.updated_at
+			RETURNING turns),
+		t AS (
+			INSERT INTO convo_turns (conversation_id, idx, question, status, aspect, answer, generated, model,
+				label_generator, label_model, label_time, latency_ms, day, created_at)
+			SELECT ?::text, c.turns - 1, ?::text, ?::text, ?::text, ?::text, ?::integer, ?::text,
+				?::text, ?::text, ?::text, ?::bigint, ?::text, ?::text FROM c
+			RETURNING id, idx),
+		x AS (
+			INSERT INTO convo_citations (turn_id, pos, item_id)
+			SELECT t.id, p.pos - 1, p.item FROM t, unnest(?::text[]) WITH ORDINALITY AS p (item, pos))
+		SELECT id, idx FROM t`,
+		t.ConversationID, channel, day, now, now,
+		t.ConversationID, t.Question, t.Status, t.Aspect, t.Answer, boolInt(t.Generated), t.Model,
+		t.Label.Generator, t.Label.Model, t.Label.Time, t.LatencyMS, day, now,
+		items).Scan(&t.ID, &t.Index)
+	if err != nil {
+		return Turn{}, fmt.Errorf("add turn: %w", err)
 	}
 	return t, nil
 }

@@ -72,6 +72,8 @@ func TestTurns(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// RecordTurn creates its conversation (one statement on PostgreSQL).
+		recorded := Conversation{ID: "recorded-conversation"}
 		labelAt := store.T(time.Date(2026, 11, 1, 2, 0, 30, 0, time.UTC))
 		in := []Turn{
 			{ConversationID: conv.ID, Question: "生了孩子怎么上户口", Status: StatusAnswered, Aspect: "overview",
@@ -90,25 +92,39 @@ func TestTurns(t *testing.T) {
 			if got.Index != i || got.ID == 0 || got.CreatedAt.IsZero() {
 				t.Fatalf("turn %d: %+v", i, got)
 			}
+			tn.ConversationID = recorded.ID
+			got, err = s.RecordTurn(ctx, "web", tn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Index != i || got.ID == 0 || got.CreatedAt.IsZero() {
+				t.Fatalf("recorded turn %d: %+v", i, got)
+			}
 		}
-		got, turns, err := s.Conversation(ctx, conv.ID)
+		for _, conv := range []Conversation{recorded, conv} {
+			got, turns, err := s.Conversation(ctx, conv.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Turns != 3 || got.Channel != "web" || !got.UpdatedAt.After(got.CreatedAt.Time) {
+				t.Fatalf("conversation %+v", got)
+			}
+			if len(turns) != 3 {
+				t.Fatalf("%d turns", len(turns))
+			}
+			if strings.Join(turns[0].ItemIDs, ",") != "FT-001,FT-002" || turns[0].Aspect != "overview" || turns[0].LatencyMS != 12 || turns[0].Generated {
+				t.Errorf("turn 0: %+v", turns[0])
+			}
+			if !turns[1].Generated || turns[1].Model != "qwen3" || turns[1].Label.Generator != "Fuwu" || !turns[1].Label.Time.Equal(labelAt.Time) {
+				t.Errorf("turn 1 label: %+v", turns[1])
+			}
+			if turns[2].Label != (Label{}) || turns[2].Model != "qwen3" || len(turns[2].ItemIDs) != 0 || turns[2].ItemIDs == nil {
+				t.Errorf("turn 2: %+v", turns[2])
+			}
+		}
+		_, turns, err := s.Conversation(ctx, conv.ID)
 		if err != nil {
 			t.Fatal(err)
-		}
-		if got.Turns != 3 || got.Channel != "web" || !got.UpdatedAt.After(got.CreatedAt.Time) {
-			t.Fatalf("conversation %+v", got)
-		}
-		if len(turns) != 3 {
-			t.Fatalf("%d turns", len(turns))
-		}
-		if strings.Join(turns[0].ItemIDs, ",") != "FT-001,FT-002" || turns[0].Aspect != "overview" || turns[0].LatencyMS != 12 || turns[0].Generated {
-			t.Errorf("turn 0: %+v", turns[0])
-		}
-		if !turns[1].Generated || turns[1].Model != "qwen3" || turns[1].Label.Generator != "Fuwu" || !turns[1].Label.Time.Equal(labelAt.Time) {
-			t.Errorf("turn 1 label: %+v", turns[1])
-		}
-		if turns[2].Label != (Label{}) || turns[2].Model != "qwen3" || len(turns[2].ItemIDs) != 0 || turns[2].ItemIDs == nil {
-			t.Errorf("turn 2: %+v", turns[2])
 		}
 		one, err := s.Turn(ctx, turns[1].ID)
 		if err != nil || one.Question != "那要带什么" || one.Index != 1 {
