@@ -63,6 +63,16 @@ var notices = map[string]string{
 	"doorstep.item_added":   "已加入上门目录：%s",
 	"doorstep.item_updated": "已更新：%s",
 	"doorstep.status":       "操作成功，当前状态：%s",
+	// Policies, 免申即享 batches and the field schema.
+	"policy.submitted":      "已提交审核",
+	"policy.published":      "已发布，政策即刻生效",
+	"policy.returned":       "已退回修改",
+	"policy.withdrawn":      "已撤回，政策不再生效",
+	"policy.batch_created":  "已生成发放名单，等待审核",
+	"policy.batch_approved": "已审核通过，名单已冻结，计入统计",
+	"policy.batch_returned": "已退回该名单",
+	"policy.field_saved":    "字段已保存，政策计算器和智能咨询即刻按新设置提问",
+	"policy.field_deleted":  "字段已删除",
 }
 
 // problems are the messages ?err= may name besides the declared refusals:

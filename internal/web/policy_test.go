@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
+	"mime/multipart"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -310,7 +312,7 @@ func TestPolicyConsole(t *testing.T) {
 		if _, ok := pr.live.Set().Lookup("POL-901"); !ok {
 			t.Error("the published policy is not live")
 		}
-		if after := reviewer.get("/admin/policies/POL-901?done=published"); !strings.Contains(after.body, "已发布") {
+		if after := reviewer.get("/admin/policies/POL-901?ok=policy.published"); !strings.Contains(after.body, "已发布") {
 			t.Error("no confirmation after publishing")
 		}
 
@@ -364,7 +366,7 @@ func TestPolicyConsole(t *testing.T) {
 			t.Fatalf("create batch = %d %.300s", mk.code, mk.body)
 		}
 		loc := mk.hdr.Get("Location")
-		id := strings.TrimSuffix(strings.TrimPrefix(loc, "/admin/policy-batches/"), "?done=created")
+		id := strings.TrimSuffix(strings.TrimPrefix(loc, "/admin/policy-batches/"), "?ok=policy.batch_created")
 		bp := reviewer.get("/admin/policy-batches/" + id)
 		// P-1 (80) and P-2 (92): 200 + 500; P-3 gets the centenarians' allowance instead.
 		if !strings.Contains(bp.body, "2 人") || !strings.Contains(bp.body, "700.00 元") || !strings.Contains(bp.body, `id="approve"`) {
@@ -406,6 +408,95 @@ func TestPolicyConsole(t *testing.T) {
 		}
 		if seen["registry.reveal"] == "" {
 			t.Errorf("the outreach's reveal of a phone and address is not audited: %v", seen)
+		}
+	})
+}
+
+// The library's files from the console: an upload goes in for review
+// with its bad lines named, the published policies and the empty template
+// download, and the field schema is edited field by field, a change that
+// would break a policy refused; every change audited.
+func TestPolicyImportExportFields(t *testing.T) {
+	storetest.Each(t, policyMigrations, func(t *testing.T, db *store.DB) {
+		e, pr := policyEnv(t, db)
+		ctx := context.Background()
+		editor := e.client()
+		editor.login("editor", "editor password")
+		tok := editor.csrf("/admin/policies")
+		file := `{"id":"POL-950","title":"测试津贴","target":"person","conditions":[{"label":"年满70周岁","expr":"age(birth_date) >= 70"}]}
+{"id":"POL-951","title":"坏条件","target":"person","conditions":[{"label":"户籍","expr":"hukou_city > 3"}]}
+not json
+`
+		up := func(name, content string) resp {
+			var buf bytes.Buffer
+			mw := multipart.NewWriter(&buf)
+			mw.WriteField("csrf", tok)
+			fw, _ := mw.CreateFormFile("file", name)
+			fw.Write([]byte(content))
+			mw.Close()
+			req, _ := http.NewRequest("POST", e.srv.URL+"/admin/policies/import", &buf)
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			return editor.do(req)
+		}
+		r := up("new.jsonl", file)
+		if r.code != 200 || !strings.Contains(r.body, "新增 1") || !strings.Contains(r.body, "第 2 行（POL-951）") || !strings.Contains(r.body, "第 3 行") {
+			t.Fatalf("import = %d %.2000s", r.code, section(r.body, "import-report", "</div>"))
+		}
+		if rec, err := pr.lib.Get(ctx, "POL-950"); err != nil || rec.State != policy.Review {
+			t.Errorf("imported policy = %+v %v", rec.State, err)
+		}
+		if r := up("new.txt", file); r.code != 400 {
+			t.Errorf("a .txt upload = %d", r.code)
+		}
+		x := editor.get("/admin/policy-export/policies.jsonl")
+		if x.code != 200 || !strings.Contains(x.body, `"id":"POL-101"`) || strings.Contains(x.body, "POL-950") {
+			t.Errorf("export jsonl = %d %.200s", x.code, x.body)
+		}
+		for _, name := range []string{"policies.xlsx", "template.xlsx"} {
+			x := editor.get("/admin/policy-export/" + name)
+			if _, err := excelize.OpenReader(strings.NewReader(x.body)); x.code != 200 || err != nil {
+				t.Errorf("%s = %d %v", name, x.code, err)
+			}
+		}
+
+		// Fields: add one, refuse a type change a policy cannot take.
+		fields := editor.get("/admin/policy-fields")
+		if !strings.Contains(fields.body, "出生日期是哪一天？") || !strings.Contains(fields.body, "成立日期") {
+			t.Errorf("fields page = %.300s", fields.body)
+		}
+		tok = editor.csrf("/admin/policy-fields")
+		add := editor.post("/admin/policy-fields", url.Values{"csrf": {tok}, "target": {"person"}, "key": {"has_pet"}, "label": {"养宠物"},
+			"type": {"bool"}, "question": {"家里养宠物吗？"}})
+		if add.code != 303 {
+			t.Fatalf("add field = %d %.300s", add.code, add.body)
+		}
+		if s := pr.live.Schema(); func() bool { _, ok := s.Field(policy.Person, "has_pet"); return !ok }() {
+			t.Error("the new field is not in the live schema")
+		}
+		bad := editor.post("/admin/policy-fields", url.Values{"csrf": {tok}, "target": {"person"}, "key": {"hukou_city"}, "label": {"户籍城市"}, "type": {"number"}})
+		if bad.code != 422 || !strings.Contains(bad.body, "保存失败") {
+			t.Errorf("type change = %d %.300s", bad.code, bad.body)
+		}
+		if del := editor.post("/admin/policy-fields/delete", url.Values{"csrf": {tok}, "target": {"person"}, "key": {"has_pet"}}); del.code != 303 {
+			t.Errorf("delete = %d", del.code)
+		}
+		agent := e.client()
+		agent.login("agent", "agent password")
+		if r := agent.post("/admin/policy-fields", url.Values{"csrf": {agent.csrf("/admin/policy-fields")}, "target": {"person"}, "key": {"x"}, "label": {"x"}, "type": {"bool"}}); r.code != 403 {
+			t.Errorf("agent edits a field: %d", r.code)
+		}
+		entries, _, err := e.log.List(ctx, audit.Filter{}, audit.Page{Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, en := range entries {
+			seen[en.Action] = true
+		}
+		for _, a := range []string{"policy.import", "policy.field.put", "policy.field.delete"} {
+			if !seen[a] {
+				t.Errorf("no %s in the audit log", a)
+			}
 		}
 	})
 }

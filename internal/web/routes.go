@@ -227,6 +227,11 @@ func (s *Server) bindDoorstepConsole() {
 // statistics. Any staff member reads.
 func (s *Server) bindPolicyConsole() {
 	s.staff("GET /admin/policies", auth.ViewConsole, s.adminPolicies)
+	s.staff("POST /admin/policies/import", auth.EditKnowledge, s.adminPolicyImport)
+	s.staff("GET /admin/policy-export/{file}", auth.ViewConsole, s.adminPolicyExport)
+	s.staff("GET /admin/policy-fields", auth.ViewConsole, s.adminPolicyFields)
+	s.staff("POST /admin/policy-fields", auth.EditKnowledge, s.adminPolicyFieldSave)
+	s.staff("POST /admin/policy-fields/delete", auth.EditKnowledge, s.adminPolicyFieldDelete)
 	s.staff("GET /admin/policies/{id}", auth.ViewConsole, s.adminPolicy)
 	s.staff("POST /admin/policies/{id}/submit", auth.EditKnowledge, s.adminPolicyStep)
 	s.staff("POST /admin/policies/{id}/publish", auth.Publish, s.adminPolicyStep)
