@@ -425,7 +425,7 @@ func (as *Assistant) composeBenefits(ctx context.Context, t *turnState, r *Reply
 			b.WriteString("我来帮您看看可以享受哪些政策。")
 		}
 	}
-	if next == nil || (len(check.Possible) == 0 && !d.Named) || d.Named && len(check.Possible) == 0 {
+	if next == nil || len(check.Possible) == 0 {
 		as.benefitsResult(ctx, t, r, &b, check)
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sort"
 	"strings"
 
 	"github.com/fuwu-gov/fuwu/internal/eligibility"
@@ -149,6 +150,8 @@ func (s *Server) policyCheckSubmit(w http.ResponseWriter, r *http.Request) error
 			*list.out = append(*list.out, s.checkedPolicy(r.Context(), c, labels))
 		}
 	}
+	// The closest first: the possible policies that need the fewest facts.
+	sort.SliceStable(out.Possible, func(i, j int) bool { return len(out.Possible[i].Needs) < len(out.Possible[j].Needs) })
 	d.Result = out
 	s.renderPolicyCheck(w, r, http.StatusOK, d)
 	return nil
