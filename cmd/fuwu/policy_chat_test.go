@@ -121,6 +121,22 @@ func TestChatEligibilityDialogue(t *testing.T) {
 			if !strings.Contains(r.Answer, "每月津贴 500元/月") || strings.Contains(r.Answer, "长者助餐") {
 				t.Errorf("named result: %q", r.Answer)
 			}
+			// Facts said in passing are taken, and kept out of the record.
+			c5 := &chatter{t: t, a: a}
+			r = c5.say("我是退役军人，能享受什么优待政策")
+			var q string
+			if err := a.db.QueryRow(ctx, `SELECT question FROM convo_turns WHERE conversation_id = ?`, c5.conv).Scan(&q); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(q, "退役军人") {
+				t.Errorf("the transcript keeps a fact: %q", q)
+			}
+			for i := 0; i < 8 && r.Status != assistant.Answered; i++ {
+				r = c5.say("不清楚")
+			}
+			if !strings.Contains(section(r.Answer, "符合条件", "可能符合"), "《退役军人优待》") {
+				t.Errorf("the fact said in passing is not taken:\n%s", r.Answer)
+			}
 			// An answer that is not one is asked again, then the dialogue
 			// gives way to the question asked instead.
 			c3 := &chatter{t: t, a: a}
@@ -147,4 +163,17 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// section is the part of s from the first from to the next to (or the end).
+func section(s, from, to string) string {
+	i := strings.Index(s, from)
+	if i < 0 {
+		return ""
+	}
+	s = s[i:]
+	if j := strings.Index(s[len(from):], to); j >= 0 {
+		return s[:len(from)+j]
+	}
+	return s
 }

@@ -146,8 +146,9 @@ var (
 // Transcript placeholders: what the resident says about themselves is
 // not kept.
 const (
-	keptFact = "（政策测算的回答，已隐去）"
-	keptAge  = "［年龄已隐去］"
+	keptFact  = "（政策测算的回答，已隐去）"
+	keptAge   = "［年龄已隐去］"
+	keptFacts = "（咨询可享受的政策，所述个人情况已隐去）"
 )
 
 // benefitsTurn is the dialogue's part of one turn, decided in resolve.
@@ -206,7 +207,10 @@ func (as *Assistant) resolveBenefits(ctx context.Context, t *turnState) bool {
 	}
 	t.state.Benefits = d
 	t.benefits, t.status = bt, statusBenefits
-	if bt.ageRaw != "" {
+	switch {
+	case len(bt.facts) > 1 || len(bt.facts) == 1 && bt.ageRaw == "":
+		bt.kept = keptFacts // facts said in passing: 独居, 退役军人 …
+	case bt.ageRaw != "":
 		bt.kept = strings.Replace(normalizeFigures(t.in.masked), bt.ageRaw, keptAge, 1)
 	}
 	return true
