@@ -87,6 +87,10 @@ const (
 	EditLexicon    Permission = "edit_lexicon"    // the assistant's sensitive-word lexicon
 	ViewCity       Permission = "view_city"       // the /city environment dashboard
 	ManageCity     Permission = "manage_city"     // city devices, alert and exceedance handling, dust measures
+	// ViewPolicy reads the policy library, the 政策找人 lists (masked)
+	// and the 免申即享 batches and statistics; changing them needs
+	// EditKnowledge, Publish or Dispatch as each route says.
+	ViewPolicy Permission = "view_policy"
 	// The document library: every staff role reads the collections its
 	// role may see; importing needs ImportLibrary (and a collection the
 	// importer may write to); creating collections and deleting documents
@@ -99,10 +103,10 @@ const (
 
 var grants = map[Role][]Permission{
 	Admin: {ViewConsole, EditKnowledge, Publish, ReadQuality, HandleTickets, ReadAudit, ManageUsers, ManageBookings, Dispatch, EditLexicon,
-		ViewCity, ManageCity, ReadLibrary, ImportLibrary, ManageLibrary, Teach},
-	Editor:   {ViewConsole, EditKnowledge, ReadQuality, ReadLibrary, ImportLibrary},
-	Reviewer: {ViewConsole, EditKnowledge, Publish, ReadQuality, ReadAudit, EditLexicon, ReadLibrary, ImportLibrary, ManageLibrary},
-	Agent:    {ViewConsole, HandleTickets, ReadQuality, ManageBookings, Dispatch, ReadLibrary},
+		ViewCity, ManageCity, ReadLibrary, ImportLibrary, ManageLibrary, Teach, ViewPolicy},
+	Editor:   {ViewConsole, EditKnowledge, ReadQuality, ReadLibrary, ImportLibrary, ViewPolicy},
+	Reviewer: {ViewConsole, EditKnowledge, Publish, ReadQuality, ReadAudit, EditLexicon, ReadLibrary, ImportLibrary, ManageLibrary, ViewPolicy},
+	Agent:    {ViewConsole, HandleTickets, ReadQuality, ManageBookings, Dispatch, ReadLibrary, ViewPolicy},
 	Operator: {ViewConsole, ViewCity, ManageCity, ReadLibrary},
 	// A teacher sees the console for the library and the teachers'
 	// assistant only: nothing of residents' conversations or bookings.

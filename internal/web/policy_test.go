@@ -500,3 +500,26 @@ not json
 		}
 	})
 }
+
+// The policy console is for the roles that deal with policies: a city
+// operator and a teacher neither see it nor open it.
+func TestPolicyConsoleRoles(t *testing.T) {
+	e, _ := policyEnv(t, storetest.Open(t, store.SQLite, policyMigrations...))
+	ctx := context.Background()
+	for _, role := range []auth.Role{auth.Operator, auth.Teacher} {
+		name := string(role) + "1"
+		if _, err := e.auth.AddUser(ctx, name, name, role, name+" password"); err != nil {
+			t.Fatal(err)
+		}
+		c := e.client()
+		c.login(name, name+" password")
+		for _, path := range []string{"/admin/policies", "/admin/policy-batches", "/admin/policy-stats", "/admin/policies/POL-101"} {
+			if r := c.get(path); r.code != 403 {
+				t.Errorf("%s opens %s: %d", role, path, r.code)
+			}
+		}
+		if r := c.get("/admin"); strings.Contains(r.body, `href="/admin/policies"`) {
+			t.Errorf("%s is shown the policy link", role)
+		}
+	}
+}

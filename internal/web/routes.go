@@ -224,15 +224,16 @@ func (s *Server) bindDoorstepConsole() {
 // (names, phones and addresses masked; outreach opens them for the
 // door-to-door request, each opening audited), 免申即享 batches (an
 // editor computes one, another person approves or returns it) and their
-// statistics. Any staff member reads.
+// statistics. Staff who hold ViewPolicy read (not the city operators
+// nor teachers).
 func (s *Server) bindPolicyConsole() {
-	s.staff("GET /admin/policies", auth.ViewConsole, s.adminPolicies)
+	s.staff("GET /admin/policies", auth.ViewPolicy, s.adminPolicies)
 	s.staff("POST /admin/policies/import", auth.EditKnowledge, s.adminPolicyImport)
-	s.staff("GET /admin/policy-export/{file}", auth.ViewConsole, s.adminPolicyExport)
-	s.staff("GET /admin/policy-fields", auth.ViewConsole, s.adminPolicyFields)
+	s.staff("GET /admin/policy-export/{file}", auth.ViewPolicy, s.adminPolicyExport)
+	s.staff("GET /admin/policy-fields", auth.ViewPolicy, s.adminPolicyFields)
 	s.staff("POST /admin/policy-fields", auth.EditKnowledge, s.adminPolicyFieldSave)
 	s.staff("POST /admin/policy-fields/delete", auth.EditKnowledge, s.adminPolicyFieldDelete)
-	s.staff("GET /admin/policies/{id}", auth.ViewConsole, s.adminPolicy)
+	s.staff("GET /admin/policies/{id}", auth.ViewPolicy, s.adminPolicy)
 	s.staff("POST /admin/policies/{id}/submit", auth.EditKnowledge, s.adminPolicyStep)
 	s.staff("POST /admin/policies/{id}/publish", auth.Publish, s.adminPolicyStep)
 	s.staff("POST /admin/policies/{id}/return", auth.Publish, s.adminPolicyStep)
@@ -240,13 +241,13 @@ func (s *Server) bindPolicyConsole() {
 	s.staff("GET /admin/policies/{id}/prospects", auth.Dispatch, s.adminProspects)
 	s.staff("GET /admin/policies/{id}/prospects.xlsx", auth.Dispatch, s.adminProspectsExport)
 	s.staff("POST /admin/policies/{id}/outreach", auth.Dispatch, s.adminOutreach)
-	s.staff("GET /admin/policy-batches", auth.ViewConsole, s.adminBatches)
+	s.staff("GET /admin/policy-batches", auth.ViewPolicy, s.adminBatches)
 	s.staff("POST /admin/policy-batches", auth.EditKnowledge, s.adminBatchCreate)
-	s.staff("GET /admin/policy-batches/{id}", auth.ViewConsole, s.adminBatch)
-	s.staff("GET /admin/policy-batches/{id}/export.xlsx", auth.ViewConsole, s.adminBatchExport)
+	s.staff("GET /admin/policy-batches/{id}", auth.ViewPolicy, s.adminBatch)
+	s.staff("GET /admin/policy-batches/{id}/export.xlsx", auth.ViewPolicy, s.adminBatchExport)
 	s.staff("POST /admin/policy-batches/{id}/approve", auth.Publish, s.adminBatchDecide)
 	s.staff("POST /admin/policy-batches/{id}/return", auth.Publish, s.adminBatchDecide)
-	s.staff("GET /admin/policy-stats", auth.ViewConsole, s.adminPolicyStats)
+	s.staff("GET /admin/policy-stats", auth.ViewPolicy, s.adminPolicyStats)
 }
 
 // bindQuality is the conversation record: transcripts, questions the
