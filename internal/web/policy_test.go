@@ -116,6 +116,7 @@ func policyEnv(t *testing.T, db *store.DB) (*env, *policyRooms) {
 // document and the item to apply through; bad answers are shown back
 // with what to write; nothing typed is stored.
 func TestPolicyCheckPage(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, policyMigrations, func(t *testing.T, db *store.DB) {
 		e, _ := policyEnv(t, db)
 		c := e.client()
@@ -266,6 +267,7 @@ func storedAnywhere(t *testing.T, db *store.DB, v string) string {
 // export and outreach, a batch made by an editor and approved by a
 // reviewer, and the statistics that count it; every change audited.
 func TestPolicyConsole(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, policyMigrations, func(t *testing.T, db *store.DB) {
 		e, pr := policyEnv(t, db)
 		ctx := context.Background()
@@ -417,6 +419,7 @@ func TestPolicyConsole(t *testing.T) {
 // download, and the field schema is edited field by field, a change that
 // would break a policy refused; every change audited.
 func TestPolicyImportExportFields(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, policyMigrations, func(t *testing.T, db *store.DB) {
 		e, pr := policyEnv(t, db)
 		ctx := context.Background()
@@ -504,6 +507,7 @@ not json
 // The policy console is for the roles that deal with policies: a city
 // operator and a teacher neither see it nor open it.
 func TestPolicyConsoleRoles(t *testing.T) {
+	t.Parallel()
 	e, _ := policyEnv(t, storetest.Open(t, store.SQLite, policyMigrations...))
 	ctx := context.Background()
 	for _, role := range []auth.Role{auth.Operator, auth.Teacher} {
