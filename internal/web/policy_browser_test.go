@@ -36,7 +36,7 @@ func TestBrowserPolicyCheck(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`input[name="f_subsistence"][value="否"]`)))
 	navigate(t, ctx, chromedp.Click(chromedp.ID("check")))
 	step(t, ctx, "results", chromedp.WaitVisible(chromedp.ID("results")))
-	screenshot(t, ctx, "policy-check")
+	viewShot(t, ctx, "policy-check")
 	// Scripts are off for the page; the test's evaluation still reads it.
 	got := func(js string) string { return eval[string](t, ctx, js) }
 	card := got(`(document.querySelector('.policy-card[data-policy="POL-101"]') || {}).innerText || ""`)
