@@ -89,7 +89,9 @@ func (c *policyChat) Find(text string) []assistant.BenefitPolicy {
 var negated = regexp.MustCompile(`(不|没|没有|非|未)$`)
 
 // Facts implements assistant.Benefits: a yes/no field whose label the
-// message says ("独居", "退役军人", "特困人员") is a yes, unless negated.
+// message says ("独居", "退役军人", "特困人员") is a yes, unless negated,
+// or unless it is part of a policy's name the message says ("能申请独居
+// 老人紧急呼叫设备吗" asks whether, it does not say so).
 func (c *policyChat) Facts(target, text string) map[string]string {
 	out := map[string]string{}
 	t, err := policy.ParseTarget(target)
@@ -97,7 +99,7 @@ func (c *policyChat) Facts(target, text string) map[string]string {
 		return out
 	}
 	for _, f := range c.live.Schema().Fields(t) {
-		if f.Type != policy.TypeBool || len([]rune(f.Label)) < 2 {
+		if f.Type != policy.TypeBool || len([]rune(f.Label)) < 2 || c.inTitle(text, f.Label) {
 			continue
 		}
 		if i := strings.Index(text, f.Label); i >= 0 {
@@ -109,6 +111,24 @@ func (c *policyChat) Facts(target, text string) map[string]string {
 		}
 	}
 	return out
+}
+
+// inTitle reports whether label occurs in text as part of a policy title:
+// with up to two of the title's characters on either side of it.
+func (c *policyChat) inTitle(text, label string) bool {
+	for _, cp := range c.live.Set().Policies {
+		title := []rune(cp.Policy.Title)
+		i := strings.Index(cp.Policy.Title, label)
+		if i < 0 {
+			continue
+		}
+		at := len([]rune(cp.Policy.Title[:i]))
+		from, to := max(0, at-2), min(len(title), at+len([]rune(label))+2)
+		if (from < at || to > at+len([]rune(label))) && strings.Contains(text, string(title[from:to])) {
+			return true
+		}
+	}
+	return false
 }
 
 // ageAnswer is an age said for a birth date: 85, 85岁, 85周岁.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -176,4 +177,40 @@ func section(s, from, to string) string {
 		return s[:len(from)+j]
 	}
 	return s
+}
+
+// Facts said outright are taken; the same words inside a policy's name
+// are not a fact.
+func TestPolicyChatFacts(t *testing.T) {
+	ctx := context.Background()
+	a, err := openApp(ctx, storeFlags{data: t.TempDir()}, llm.Config{}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	c := &policyChat{live: a.policy.live, keys: a.rooms.keys, now: a.policy.lib.Today}
+	for _, tc := range []struct {
+		text string
+		want map[string]string
+	}{
+		{"我是退役军人，能享受什么优待政策", map[string]string{"veteran": "是"}},
+		{"我爸独居，能领什么补贴", map[string]string{"lives_alone": "是"}},
+		{"我妈不独居，能领什么补贴", map[string]string{"lives_alone": "否"}},
+		{"我能申请独居老人紧急呼叫设备吗", map[string]string{}},
+		{"能领什么补贴", map[string]string{}},
+	} {
+		got := c.Facts("person", tc.text)
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("%q: %v, want %v", tc.text, got, tc.want)
+		}
+	}
+	if got := c.Find("我这种情况能申请高龄津贴吗"); len(got) != 1 || got[0].ID != "POL-101" {
+		t.Errorf("find 高龄津贴 = %v", got)
+	}
+	if got := c.Find("听说有一次性的创业补贴，我能领吗"); len(got) == 0 || got[0].ID != "POL-116" {
+		t.Errorf("find 创业补贴 = %v", got)
+	}
+	if got := c.Find("能申请补贴吗"); len(got) != 0 {
+		t.Errorf("generic words find %v", got)
+	}
 }
