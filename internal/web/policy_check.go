@@ -12,6 +12,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/eligibility"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/policy"
+	"github.com/fuwu-gov/fuwu/internal/refusal"
 )
 
 // PolicyRooms are the policy parts the web shows: the library (review and
@@ -22,6 +23,9 @@ type PolicyRooms struct {
 	Live    *policy.Live
 	Results *eligibility.Service
 }
+
+// errCheckTarget: the self-check is for 个人 or 企业.
+var errCheckTarget = refusal.Bad("policy", "check_target", "请选择“个人”或“企业”。")
 
 // policyCheckData is the 政策计算器 page.
 type policyCheckData struct {
@@ -81,8 +85,7 @@ func (s *Server) policyCheckPage(w http.ResponseWriter, r *http.Request) error {
 	if t := r.URL.Query().Get("target"); t != "" {
 		target, err := policy.ParseTarget(t)
 		if err != nil {
-			s.renderError(w, r, http.StatusNotFound, "请选择“个人”或“企业”。")
-			return nil
+			return errCheckTarget
 		}
 		d.Target = target
 		for _, q := range s.cfg.Policy.Live.Questions(target, d.AsOf) {
@@ -102,13 +105,11 @@ func (s *Server) renderPolicyCheck(w http.ResponseWriter, r *http.Request, statu
 // logged: the answers live in this request and the page it returns.
 func (s *Server) policyCheckSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, http.StatusBadRequest, "表单无效，请重新填写。")
-		return nil
+		return errBadForm
 	}
 	target, err := policy.ParseTarget(r.PostForm.Get("target"))
 	if err != nil {
-		s.renderError(w, r, http.StatusBadRequest, "请选择“个人”或“企业”。")
-		return nil
+		return errCheckTarget
 	}
 	live := s.cfg.Policy.Live
 	schema := live.Schema()

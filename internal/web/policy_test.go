@@ -137,7 +137,7 @@ func TestPolicyCheckPage(t *testing.T) {
 		if ent := c.get("/policies/check?target=enterprise"); !strings.Contains(ent.body, `name="f_founded"`) || strings.Contains(ent.body, "f_birth_date") {
 			t.Error("the enterprise form asks the wrong fields")
 		}
-		if r := c.get("/policies/check?target=alien"); r.code != 404 {
+		if r := c.get("/policies/check?target=alien"); r.code != 400 {
 			t.Errorf("unknown target = %d", r.code)
 		}
 
