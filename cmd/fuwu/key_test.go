@@ -85,7 +85,7 @@ func TestKeyCommands(t *testing.T) {
 		t.Fatalf("key list after backup: %q", out)
 	}
 	runCmd(t, "key", "rotate", "--data", dir)
-	if code, out, _ = runCmd(t, "key", "list", "--data", dir); !strings.Contains(out, "key 2\tgm") || !strings.Contains(out, "请重新备份") {
+	if code, out, _ = runCmd(t, "key", "list", "--data", dir); code != 0 || !strings.Contains(out, "key 2\tgm") || !strings.Contains(out, "请重新备份") {
 		t.Fatalf("key list after a second rotation: %q", out)
 	}
 	// A ring from the environment is printed, not written.
