@@ -25,7 +25,7 @@ type app struct {
 	halls     *kb.HallCache
 	assistant *assistant.Assistant
 	llm       *llm.Client // nil: no model
-	rooms     *rooms      // appointments and door-to-door service
+	services  *services   // appointments and door-to-door service
 	docs      *documents  // document library and teachers' assistant (serve opens them)
 	zone      *time.Location
 	policy    *policyEnv // policy library, registries, stored results
@@ -87,14 +87,14 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 	if !sf.perTurnCommit {
 		cfg.Turns = assistant.GroupTurns{DB: db, Convo: a.convo}
 	}
-	if a.rooms, err = openRooms(ctx, db, a.kb, sf.data, a.zone, demo); err != nil {
+	if a.services, err = openServices(ctx, db, a.kb, sf.data, a.zone, demo); err != nil {
 		a.close()
 		return nil, err
 	}
-	cfg.Booking = assistant.Rooms{Booking: a.rooms.booking, Doorstep: a.rooms.doorstep, Keys: a.rooms.keys}
+	cfg.Booking = assistant.ServiceBooker{Booking: a.services.booking, Doorstep: a.services.doorstep, Keys: a.services.keys}
 	// The policy library, for the chat's eligibility dialogue (serve also
 	// shows it on its pages and keeps the stored results current).
-	if a.policy, err = newPolicyEnv(ctx, db, a.rooms, a.zone); err != nil {
+	if a.policy, err = newPolicyEnv(ctx, db, a.services, a.zone); err != nil {
 		a.close()
 		return nil, err
 	}
@@ -104,8 +104,8 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 			return nil, err
 		}
 	}
-	cfg.Benefits = &policyChat{live: a.policy.live, keys: a.rooms.keys, now: a.policy.lib.Today}
-	go a.rooms.housekeep(bg, 10*time.Minute)
+	cfg.Benefits = &policyChat{live: a.policy.live, keys: a.services.keys, now: a.policy.lib.Today}
+	go a.services.housekeep(bg, 10*time.Minute)
 	client, err := llm.New(lc)
 	if err != nil {
 		a.close()

@@ -23,8 +23,8 @@ func init() {
 	})
 }
 
-func runAsk(ctx context.Context, args []string) error {
-	fs := newFlags("ask", os.Stderr)
+func runAsk(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("ask", std.err)
 	var sf storeFlags
 	sf.bind(fs)
 	var lc llm.Config
@@ -47,9 +47,9 @@ func runAsk(ctx context.Context, args []string) error {
 	defer a.close()
 	q := strings.TrimSpace(strings.Join(pos, " "))
 	if q != "" && !*interactive {
-		return askOnce(ctx, a.assistant, "", q, *asJSON, os.Stdout)
+		return askOnce(ctx, a.assistant, "", q, *asJSON, std.out)
 	}
-	return converse(ctx, a.assistant, os.Stdin, os.Stdout, *asJSON)
+	return converse(ctx, a.assistant, std.in, std.out, *asJSON)
 }
 
 // askOnce answers one message, streaming the answer to out.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -34,8 +33,8 @@ var benchDialogues = [][]string{
 	{"帮我写首诗"},
 }
 
-func runBench(ctx context.Context, args []string) error {
-	fs := newFlags("bench", os.Stderr)
+func runBench(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("bench", std.err)
 	url := fs.String("url", "http://127.0.0.1:8080", "server to load")
 	conns := fs.Int("c", 200, "concurrent conversations")
 	dur := fs.Duration("d", 30*time.Second, "how long to run")
@@ -52,7 +51,7 @@ func runBench(ctx context.Context, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return json.NewEncoder(os.Stdout).Encode(res)
+		return json.NewEncoder(std.out).Encode(res)
 	}
 	fmt.Printf("conversations %d, duration %s\nrequests %d, errors %d\nthroughput %.0f req/s\nlatency p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
 		res.Conversations, res.Duration, res.Requests, res.Errors, res.Throughput, res.P50ms, res.P99ms, res.Maxms)

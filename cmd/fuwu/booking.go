@@ -25,8 +25,8 @@ func init() {
 	})
 }
 
-// roomCmd is what the booking and doorstep subcommands share.
-type roomCmd struct {
+// serviceCmd is what the booking and doorstep subcommands share.
+type serviceCmd struct {
 	sf     storeFlags
 	actor  string
 	asJSON bool
@@ -34,9 +34,9 @@ type roomCmd struct {
 	db     *store.DB
 }
 
-func (c *roomCmd) bind(fs *flag.FlagSet) {
+func (c *serviceCmd) bind(fs *flag.FlagSet) {
 	c.sf.bind(fs)
-	user := os.Getenv("USER")
+	user := env("USER")
 	if user == "" {
 		user = "cli"
 	}
@@ -44,12 +44,12 @@ func (c *roomCmd) bind(fs *flag.FlagSet) {
 	fs.BoolVar(&c.asJSON, "json", false, "print JSON")
 }
 
-func (c *roomCmd) open(ctx context.Context) (*rooms, func(), error) {
+func (c *serviceCmd) open(ctx context.Context) (*services, func(), error) {
 	db, err := c.sf.open(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := openRooms(ctx, db, kb.NewStore(db), c.sf.data, c.sf.location(), false)
+	r, err := openServices(ctx, db, kb.NewStore(db), c.sf.data, c.sf.location(), false)
 	if err != nil {
 		db.Close()
 		return nil, nil, err
@@ -60,7 +60,7 @@ func (c *roomCmd) open(ctx context.Context) (*rooms, func(), error) {
 
 // record writes a staff change made from the command line to the audit
 // log (the web records its own, with the role and the address).
-func (c *roomCmd) record(ctx context.Context, action string, pos []string) error {
+func (c *serviceCmd) record(ctx context.Context, action string, pos []string) error {
 	target := strings.Join(pos, " ")
 	if r := []rune(target); len(r) > 100 {
 		target = string(r[:100])
@@ -73,7 +73,7 @@ func (c *roomCmd) record(ctx context.Context, action string, pos []string) error
 }
 
 // print writes v as JSON, or calls human.
-func (c *roomCmd) print(v any, human func(w io.Writer)) error {
+func (c *serviceCmd) print(v any, human func(w io.Writer)) error {
 	if c.asJSON {
 		enc := json.NewEncoder(c.out)
 		enc.SetIndent("", "  ")
@@ -140,13 +140,13 @@ in the data folder, created on first use).
 
 Flags:`
 
-func runBooking(ctx context.Context, args []string) error {
-	if done, err := roomHelp("booking", bookingUsage, args); done {
+func runBooking(ctx context.Context, args []string, std stdio) error {
+	if done, err := serviceHelp("booking", bookingUsage, args, std); done {
 		return err
 	}
 	sub := args[0]
-	fs := newFlags("booking "+sub, os.Stderr)
-	c := roomCmd{out: os.Stdout}
+	fs := newFlags("booking "+sub, std.err)
+	c := serviceCmd{out: std.out}
 	c.bind(fs)
 	slot := fs.Int("slot", 0, "slot length in minutes (hours)")
 	capacity := fs.Int("capacity", 0, "bookings per slot (window-add, window-set)")
@@ -164,6 +164,13 @@ func runBooking(ctx context.Context, args []string) error {
 	fs.Usage = func() { fmt.Fprintln(fs.Output(), bookingUsage); fs.PrintDefaults() }
 	pos, err := parseFlags(fs, args[1:])
 	if err != nil {
+		return err
+	}
+	if err := onlyFor(fs, sub, map[string][]string{
+		"slot": {"hours"}, "capacity": {"window-add", "window-set"}, "items": {"window-add", "window-set"},
+		"active": {"window-set"}, "from": {"calendar", "stats"}, "to": {"calendar", "stats"}, "hall": {"stats"},
+		"window": {"list"}, "name": {"book"}, "mobile": {"book"}, "id": {"book"}, "reason": {"cancel"}, "purpose": {"reveal"},
+	}); err != nil {
 		return err
 	}
 	r, closeDB, err := c.open(ctx)
@@ -309,7 +316,7 @@ func runBooking(ctx context.Context, args []string) error {
 				f.Close()
 			}
 			for _, e := range errs {
-				fmt.Fprintf(os.Stderr, "%s: %v\n", sub, e)
+				fmt.Fprintf(std.err, "%s: %v\n", sub, e)
 			}
 			if err := s.SetCalendarDays(ctx, days); err != nil {
 				return explain(err)

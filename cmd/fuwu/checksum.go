@@ -23,8 +23,8 @@ func init() {
 
 // runChecksum prints "<hex>  <name>" lines like sha256sum, so that a
 // release's SM3SUMS can be checked on an intranet without GmSSL.
-func runChecksum(ctx context.Context, args []string) error {
-	fs := newFlags("checksum", os.Stderr)
+func runChecksum(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("checksum", std.err)
 	algo := fs.String("algo", "sm3", "sm3 or sha256")
 	check := fs.String("check", "", "a sums file to verify (names relative to its folder)")
 	pos, err := parseFlags(fs, args)

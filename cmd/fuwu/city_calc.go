@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -191,8 +190,8 @@ func init() {
 	register(&command{
 		name:    "city",
 		summary: "city operations: AQI and water-class calculators, sensors, ingestion, simulation",
-		run: func(ctx context.Context, args []string) error {
-			return runCity(ctx, args, os.Stdout, os.Stderr)
+		run: func(ctx context.Context, args []string, std stdio) error {
+			return runCity(ctx, args, std.out, std.err)
 		},
 	})
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"log/slog"
-	"os"
 	"sync"
 	"time"
 
@@ -36,7 +35,7 @@ type cityParts struct {
 func startCity(ctx context.Context, a *app, mf mqttFlags, demo, feed bool) (*cityParts, error) {
 	s := citymon.NewStore(a.db, time.Now)
 	al := citymon.NewAlerts(s, audit.New(a.db))
-	if u := os.Getenv("FUWU_CITY_WEBHOOK"); u != "" {
+	if u := env("FUWU_CITY_WEBHOOK"); u != "" {
 		al.Webhook = &citymon.Webhook{URL: u}
 	}
 	bg, stop := context.WithCancel(context.Background())

@@ -34,9 +34,9 @@ Subcommands:
   eval-csc FILE [--json]       score the spelling checker on a JSONL test set {"source","target"}`)
 }
 
-func runDoc(ctx context.Context, args []string) error {
+func runDoc(ctx context.Context, args []string, std stdio) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		docUsage(os.Stderr)
+		docUsage(std.err)
 		if len(args) == 0 {
 			return &exitError{code: 2}
 		}
@@ -44,21 +44,21 @@ func runDoc(ctx context.Context, args []string) error {
 	}
 	switch args[0] {
 	case "check":
-		return runDocCheck(ctx, args[1:], os.Stdout)
+		return runDocCheck(ctx, args[1:], std)
 	case "draft":
-		return runDocDraft(ctx, args[1:], os.Stdout)
+		return runDocDraft(ctx, args[1:], std)
 	case "export":
-		return runDocExport(args[1:], os.Stdout)
+		return runDocExport(args[1:], std)
 	case "eval-csc":
-		return runDocEvalCSC(args[1:], os.Stdout)
+		return runDocEvalCSC(args[1:], std)
 	}
-	docUsage(os.Stderr)
+	docUsage(std.err)
 	return &exitError{code: 2, msg: fmt.Sprintf("unknown subcommand %q", args[0])}
 }
 
-func readDocFile(path string) (*gongwen.Source, error) {
+func readDocFile(path string, std stdio) (*gongwen.Source, error) {
 	if path == "-" {
-		data, err := io.ReadAll(io.LimitReader(os.Stdin, 64<<20))
+		data, err := io.ReadAll(io.LimitReader(std.in, 64<<20))
 		if err != nil {
 			return nil, err
 		}
@@ -76,11 +76,11 @@ func readDocFile(path string) (*gongwen.Source, error) {
 	return gongwen.ReadFile(path, f, st.Size())
 }
 
-func runDocCheck(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlags("doc check", os.Stderr)
+func runDocCheck(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("doc check", std.err)
 	asJSON := fs.Bool("json", false, `print {"findings":[…]} as one JSON object and nothing else`)
 	useModel := fs.Bool("model", false, "also ask the configured chat model for typos; its findings have rules model.* and messages 【模型建议】")
-	lc, err := llm.ConfigFromEnv(nil)
+	lc, err := llm.ConfigFromEnv(llmEnv)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func runDocCheck(ctx context.Context, args []string, stdout io.Writer) error {
 		fs.Usage()
 		return &exitError{code: 2}
 	}
-	src, err := readDocFile(pos[0])
+	src, err := readDocFile(pos[0], std)
 	if err != nil {
 		return err
 	}
@@ -111,12 +111,12 @@ func runDocCheck(ctx context.Context, args []string, stdout io.Writer) error {
 			return errors.New("--model: no chat model configured (--llm-base-url and --llm-model, or FUWU_LLM_BASE_URL and FUWU_LLM_MODEL)")
 		}
 		if findings, err = gongwen.CheckWithModel(ctx, src, chatModel{client}); err != nil {
-			fmt.Fprintf(os.Stderr, "fuwu doc check: %v; showing the local findings only\n", err)
+			fmt.Fprintf(std.err, "fuwu doc check: %v; showing the local findings only\n", err)
 			unchecked = append(unchecked, "大模型校核：模型暂不可用，未完成")
 		}
 	}
 	if *asJSON {
-		return json.NewEncoder(stdout).Encode(struct {
+		return json.NewEncoder(std.out).Encode(struct {
 			Findings  []gongwen.Finding `json:"findings"`
 			Unchecked []string          `json:"unchecked"` // checks that could not run; empty for a full check
 		}{findings, append([]string{}, unchecked...)})
@@ -126,11 +126,11 @@ func runDocCheck(ctx context.Context, args []string, stdout io.Writer) error {
 		if f.Line > 0 {
 			where = fmt.Sprintf("%d:%d", f.Line, f.Column)
 		}
-		fmt.Fprintf(stdout, "%s:%s [%s %s] %s\n", src.Name, where, f.Severity, f.Rule, findingLine(f))
+		fmt.Fprintf(std.out, "%s:%s [%s %s] %s\n", src.Name, where, f.Severity, f.Rule, findingLine(f))
 	}
-	fmt.Fprintf(stdout, "%d 处问题\n", len(findings))
+	fmt.Fprintf(std.out, "%d 处问题\n", len(findings))
 	for _, u := range unchecked {
-		fmt.Fprintf(stdout, "未能检查：%s\n", u)
+		fmt.Fprintf(std.out, "未能检查：%s\n", u)
 	}
 	return nil
 }
@@ -172,8 +172,8 @@ func (s *stringList) Set(v string) error {
 	return nil
 }
 
-func runDocDraft(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlags("doc draft", os.Stderr)
+func runDocDraft(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("doc draft", std.err)
 	var form gongwen.Form
 	var recipients, cc, attach, points stringList
 	formFile := fs.String("form", "", "read the form from a JSON file (fields as gongwen.Form)")
@@ -191,7 +191,7 @@ func runDocDraft(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.Var(&cc, "cc", "抄送机关")
 	fs.Var(&attach, "attach", "附件名称")
 	fs.Var(&points, "point", "a key point (repeat for each)")
-	out := fs.String("out", "", "write to this file: .docx, .txt or .md (default: text on stdout)")
+	out := fs.String("out", "", "write to this file: .docx, .txt or .md (default: text on std.out)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: fuwu doc draft --type 通知 --issuer … --subject … --point … [--out draft.docx]\n\nDrafts from the type's template; no model is used.")
 		fs.PrintDefaults()
@@ -240,10 +240,10 @@ func runDocDraft(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
-	return writeDoc(res.Document, *out, stdout)
+	return writeDoc(res.Document, *out, std)
 }
 
-func writeDoc(d *gongwen.Document, out string, stdout io.Writer) error {
+func writeDoc(d *gongwen.Document, out string, std stdio) error {
 	var write func(io.Writer, *gongwen.Document) error
 	switch strings.ToLower(filepath.Ext(out)) {
 	case ".docx":
@@ -256,7 +256,7 @@ func writeDoc(d *gongwen.Document, out string, stdout io.Writer) error {
 		return fmt.Errorf("--out %s: use .docx, .txt or .md", out)
 	}
 	if out == "" {
-		return write(stdout, d)
+		return write(std.out, d)
 	}
 	var b bytes.Buffer
 	if err := write(&b, d); err != nil {
@@ -271,12 +271,12 @@ func writeDoc(d *gongwen.Document, out string, stdout io.Writer) error {
 		os.Remove(tmp)
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "wrote %s\n", out)
+	fmt.Fprintf(std.err, "wrote %s\n", out)
 	return nil
 }
 
-func runDocExport(args []string, stdout io.Writer) error {
-	fs := newFlags("doc export", os.Stderr)
+func runDocExport(args []string, std stdio) error {
+	fs := newFlags("doc export", std.err)
 	out := fs.String("out", "", "output file: .docx, .txt or .md")
 	typ := fs.String("type", "", "document type when the title does not say it")
 	fs.Usage = func() {
@@ -291,7 +291,7 @@ func runDocExport(args []string, stdout io.Writer) error {
 		fs.Usage()
 		return &exitError{code: 2}
 	}
-	src, err := readDocFile(pos[0])
+	src, err := readDocFile(pos[0], std)
 	if err != nil {
 		return err
 	}
@@ -303,11 +303,11 @@ func runDocExport(args []string, stdout io.Writer) error {
 		}
 		d.Type = t
 	}
-	return writeDoc(d, *out, stdout)
+	return writeDoc(d, *out, std)
 }
 
-func runDocEvalCSC(args []string, stdout io.Writer) error {
-	fs := newFlags("doc eval-csc", os.Stderr)
+func runDocEvalCSC(args []string, std stdio) error {
+	fs := newFlags("doc eval-csc", std.err)
 	asJSON := fs.Bool("json", false, "print the scores as one JSON object")
 	threshold := fs.Float64("threshold", gongwen.DefaultThreshold, "speller threshold (nats); higher is more cautious")
 	fs.Usage = func() {
@@ -335,7 +335,7 @@ Reports sentence-level detection and correction precision, recall and F1.`)
 		return fmt.Errorf("%s: %w", pos[0], err)
 	}
 	for _, p := range probs {
-		fmt.Fprintf(os.Stderr, "%s line %d skipped: %s\n", pos[0], p.Line, p.Message)
+		fmt.Fprintf(std.err, "%s line %d skipped: %s\n", pos[0], p.Line, p.Message)
 	}
 	if len(pairs) == 0 {
 		return errors.New(pos[0] + ": no usable sentence pair")
@@ -346,7 +346,7 @@ Reports sentence-level detection and correction precision, recall and F1.`)
 	score, _ := gongwen.EvalCSC(sp, pairs)
 	elapsed := time.Since(start)
 	if *asJSON {
-		return json.NewEncoder(stdout).Encode(struct {
+		return json.NewEncoder(std.out).Encode(struct {
 			File      string               `json:"file"`
 			Threshold float64              `json:"threshold"`
 			Skipped   []gongwen.CSCProblem `json:"skipped"`
@@ -354,9 +354,9 @@ Reports sentence-level detection and correction precision, recall and F1.`)
 			gongwen.CSCScore
 		}{pos[0], *threshold, append([]gongwen.CSCProblem{}, probs...), elapsed.Seconds(), score})
 	}
-	fmt.Fprintf(stdout, "%s: %d sentences (%d with errors), %d skipped, %.1fs\n", pos[0], score.Sentences, score.WithErrors, len(probs), elapsed.Seconds())
-	fmt.Fprintf(stdout, "detection   P %.3f  R %.3f  F1 %.3f\n", score.Detection.Precision, score.Detection.Recall, score.Detection.F1)
-	fmt.Fprintf(stdout, "correction  P %.3f  R %.3f  F1 %.3f\n", score.Correction.Precision, score.Correction.Recall, score.Correction.F1)
-	fmt.Fprintf(stdout, "false-positive rate %.3f  accuracy %.3f\n", score.FalsePositiveRate, score.Accuracy)
+	fmt.Fprintf(std.out, "%s: %d sentences (%d with errors), %d skipped, %.1fs\n", pos[0], score.Sentences, score.WithErrors, len(probs), elapsed.Seconds())
+	fmt.Fprintf(std.out, "detection   P %.3f  R %.3f  F1 %.3f\n", score.Detection.Precision, score.Detection.Recall, score.Detection.F1)
+	fmt.Fprintf(std.out, "correction  P %.3f  R %.3f  F1 %.3f\n", score.Correction.Precision, score.Correction.Recall, score.Correction.F1)
+	fmt.Fprintf(std.out, "false-positive rate %.3f  accuracy %.3f\n", score.FalsePositiveRate, score.Accuracy)
 	return nil
 }

@@ -19,7 +19,7 @@ const planted = "../../internal/gongwen/testdata/check/planted_notice.txt"
 // --json prints exactly one object with the findings in the issue's shape.
 func TestDocCheckJSON(t *testing.T) {
 	var out bytes.Buffer
-	if err := runDocCheck(context.Background(), []string{planted, "--json"}, &out); err != nil {
+	if err := runDocCheck(context.Background(), []string{planted, "--json"}, stdio{out: &out, err: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
 	dec := json.NewDecoder(&out)
@@ -47,7 +47,7 @@ func TestDocCheckJSON(t *testing.T) {
 	}
 	// A clean document gives an empty list, not null.
 	out.Reset()
-	if err := runDocCheck(context.Background(), []string{"../../internal/gongwen/testdata/check/clean_request.txt", "--json"}, &out); err != nil {
+	if err := runDocCheck(context.Background(), []string{"../../internal/gongwen/testdata/check/clean_request.txt", "--json"}, stdio{out: &out, err: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.TrimSpace(out.String()) != `{"findings":[],"unchecked":[]}` {
@@ -57,7 +57,7 @@ func TestDocCheckJSON(t *testing.T) {
 	snip := filepath.Join(t.TempDir(), "snip.txt")
 	os.WriteFile(snip, []byte("各单位要认真安排参训人员。\n"), 0o644)
 	out.Reset()
-	if err := runDocCheck(context.Background(), []string{snip, "--json"}, &out); err != nil {
+	if err := runDocCheck(context.Background(), []string{snip, "--json"}, stdio{out: &out, err: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
 	var partial struct {
@@ -68,17 +68,17 @@ func TestDocCheckJSON(t *testing.T) {
 		t.Errorf("snippet: %s", out.String())
 	}
 	out.Reset()
-	if err := runDocCheck(context.Background(), []string{snip}, &out); err != nil || !strings.Contains(out.String(), "未能检查：文种") {
+	if err := runDocCheck(context.Background(), []string{snip}, stdio{out: &out, err: io.Discard}); err != nil || !strings.Contains(out.String(), "未能检查：文种") {
 		t.Errorf("snippet, text output: %s", out.String())
 	}
 	// Each finding said once: "错别字：“再接再励”，建议：再接再厉".
 	out.Reset()
-	if err := runDocCheck(context.Background(), []string{"../../internal/gongwen/testdata/check/planted_basics.txt"}, &out); err != nil ||
+	if err := runDocCheck(context.Background(), []string{"../../internal/gongwen/testdata/check/planted_basics.txt"}, stdio{out: &out, err: io.Discard}); err != nil ||
 		!strings.Contains(out.String(), "[error wording.confusable] 错别字：“再接再励”，建议：再接再厉\n") ||
 		!strings.Contains(out.String(), "[warning number.date.hao] 公文中的日期不用口语写法：“号”，建议：日\n") {
 		t.Errorf("text output: %s", out.String())
 	}
-	if err := runDocCheck(context.Background(), []string{"no-such-file.docx", "--json"}, &out); err == nil {
+	if err := runDocCheck(context.Background(), []string{"no-such-file.docx", "--json"}, stdio{out: &out, err: io.Discard}); err == nil {
 		t.Error("a missing file is an error")
 	}
 }
@@ -88,30 +88,30 @@ func TestDocDraftExportEval(t *testing.T) {
 	docx := filepath.Join(dir, "d.docx")
 	err := runDocDraft(context.Background(), []string{"--type", "通知", "--issuer", "深圳市福田区政务服务和数据管理局",
 		"--number", "福政数〔2024〕3号", "--to", "区直各单位、各街道办事处", "--subject", "做好防汛工作",
-		"--point", "各单位要落实值班制度", "--point", "发现险情及时报告", "--date", "2024-06-01", "--out", docx}, io.Discard)
+		"--point", "各单位要落实值班制度", "--point", "发现险情及时报告", "--date", "2024-06-01", "--out", docx}, stdio{out: io.Discard, err: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := runDocCheck(context.Background(), []string{docx, "--json"}, &out); err != nil {
+	if err := runDocCheck(context.Background(), []string{docx, "--json"}, stdio{out: &out, err: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.TrimSpace(out.String()) != `{"findings":[],"unchecked":[]}` {
 		t.Errorf("drafted .docx has findings: %s", out.String())
 	}
 	md := filepath.Join(dir, "d.md")
-	if err := runDocExport([]string{docx, "--out", md}, io.Discard); err != nil {
+	if err := runDocExport([]string{docx, "--out", md}, stdio{out: io.Discard, err: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(md)
 	if !strings.Contains(string(b), "# 深圳市福田区政务服务和数据管理局关于做好防汛工作的通知") {
 		t.Errorf("markdown export:\n%s", b)
 	}
-	if err := runDocDraft(context.Background(), []string{"--type", "请示", "--issuer", "x局", "--subject", "y", "--point", "z", "--to", "w"}, io.Discard); err == nil || !strings.Contains(err.Error(), "联系人") {
+	if err := runDocDraft(context.Background(), []string{"--type", "请示", "--issuer", "x局", "--subject", "y", "--point", "z", "--to", "w"}, stdio{out: io.Discard, err: io.Discard}); err == nil || !strings.Contains(err.Error(), "联系人") {
 		t.Errorf("a 请示 without contact: %v", err)
 	}
 	out.Reset()
-	if err := runDocEvalCSC([]string{"../../internal/gongwen/testdata/csc_small.jsonl", "--json"}, &out); err != nil {
+	if err := runDocEvalCSC([]string{"../../internal/gongwen/testdata/csc_small.jsonl", "--json"}, stdio{out: &out, err: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
 	var score struct {
@@ -146,7 +146,7 @@ func TestDocCheckModel(t *testing.T) {
 	run := func() []gongwen.Finding {
 		t.Helper()
 		var out bytes.Buffer
-		if err := runDocCheck(context.Background(), args, &out); err != nil {
+		if err := runDocCheck(context.Background(), args, stdio{out: &out, err: io.Discard}); err != nil {
 			t.Fatal(err)
 		}
 		var res struct{ Findings []gongwen.Finding }
@@ -175,7 +175,7 @@ func TestDocCheckModel(t *testing.T) {
 		t.Errorf("failing model: %d findings, want the %d local ones", len(local), len(withModel)-1)
 	}
 	// --model without a configured model is an error, not a silent skip.
-	if err := runDocCheck(context.Background(), []string{doc, "--model", "--llm-base-url", ""}, io.Discard); err == nil {
+	if err := runDocCheck(context.Background(), []string{doc, "--model", "--llm-base-url", ""}, stdio{out: io.Discard, err: io.Discard}); err == nil {
 		t.Error("--model with no model configured succeeded")
 	}
 }

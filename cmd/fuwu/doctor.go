@@ -11,6 +11,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/clock"
 	"github.com/fuwu-gov/fuwu/internal/doctor"
 	"github.com/fuwu-gov/fuwu/internal/llm"
+	"github.com/fuwu-gov/fuwu/internal/privacy"
 )
 
 func init() {
@@ -21,8 +22,8 @@ func init() {
 	})
 }
 
-func runDoctor(ctx context.Context, args []string) error {
-	fs := newFlags("doctor", os.Stderr)
+func runDoctor(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("doctor", std.err)
 	var sf storeFlags
 	sf.bind(fs)
 	var lc llm.Config
@@ -45,14 +46,14 @@ func runDoctor(ctx context.Context, args []string) error {
 		doctor.Arch(f.Version),
 		doctor.Database(sf.url(), allMigrations()),
 		doctor.DataDir(sf.data),
-		doctor.Keys(sf.data, sf.crypto),
+		doctor.Keys(sf.data, env(privacy.KeyEnv), sf.crypto),
 		doctor.Fonts(fcList),
 		doctor.Model(lc),
 		doctor.MQTT(*mqttURL),
 		doctor.Clock(now(), zone, ntpSynced),
 	}
 	fmt.Println("fuwu doctor：逐项检查本机安装")
-	rs := doctor.Run(ctx, os.Stdout, checks, *timeout)
+	rs := doctor.Run(ctx, std.out, checks, *timeout)
 	n := map[doctor.Status]int{}
 	for _, r := range rs {
 		n[r.Status]++

@@ -46,13 +46,13 @@ Figures:
 
 Flags:`
 
-func runDoorstep(ctx context.Context, args []string) error {
-	if done, err := roomHelp("doorstep", doorstepUsage, args); done {
+func runDoorstep(ctx context.Context, args []string, std stdio) error {
+	if done, err := serviceHelp("doorstep", doorstepUsage, args, std); done {
 		return err
 	}
 	sub := args[0]
-	fs := newFlags("doorstep "+sub, os.Stderr)
-	c := roomCmd{out: os.Stdout}
+	fs := newFlags("doorstep "+sub, std.err)
+	c := serviceCmd{out: std.out}
 	c.bind(fs)
 	all := fs.Bool("all", false, "include inactive items (catalogue)")
 	name := fs.String("name", "", "item name (item-add) or applicant: a person's or an enterprise's name (submit)")
@@ -81,6 +81,17 @@ func runDoorstep(ctx context.Context, args []string) error {
 	fs.Usage = func() { fmt.Fprintln(fs.Output(), doorstepUsage); fs.PrintDefaults() }
 	pos, err := parseFlags(fs, args[1:])
 	if err != nil {
+		return err
+	}
+	if err := onlyFor(fs, sub, map[string][]string{
+		"all": {"catalogue"}, "name": {"item-add", "submit"}, "theme": {"item-add", "list"},
+		"streets": {"specialist-add"}, "themes": {"specialist-add"}, "phone": {"submit", "specialist-add"},
+		"org": {"specialist-add"}, "max": {"specialist-add"}, "kind": {"submit"}, "contact": {"submit"},
+		"address": {"submit"}, "street": {"submit", "list"}, "preferred": {"submit"}, "notes": {"submit"},
+		"status": {"list"}, "open": {"list"}, "overdue": {"list"}, "specialist": {"list"},
+		"note": {"accept", "visit", "assign", "complete"}, "reason": {"reject", "cancel"}, "amount": {"complete"},
+		"purpose": {"reveal"}, "from": {"stats", "export"}, "to": {"stats", "export"},
+	}); err != nil {
 		return err
 	}
 	r, closeDB, err := c.open(ctx)
@@ -389,15 +400,15 @@ var doorstepChanges = map[string]bool{"sync": true, "item-add": true, "item-off"
 	"specialist-add": true, "submit": true, "accept": true, "visit": true, "reject": true, "cancel": true,
 	"dispatch": true, "assign": true, "complete": true, "reveal": true, "overdue": true, "export": true}
 
-// roomHelp prints a room command's usage when args ask for it (or are
+// serviceHelp prints a service command's usage when args ask for it (or are
 // empty, which is a usage error) and reports whether it did.
-func roomHelp(name, usage string, args []string) (bool, error) {
+func serviceHelp(name, usage string, args []string, std stdio) (bool, error) {
 	if len(args) > 0 && args[0] != "-h" && args[0] != "--help" && args[0] != "help" {
 		return false, nil
 	}
-	fmt.Fprintln(os.Stderr, usage)
-	fs := newFlags(name, os.Stderr)
-	var c roomCmd
+	fmt.Fprintln(std.err, usage)
+	fs := newFlags(name, std.err)
+	var c serviceCmd
 	c.bind(fs)
 	fs.PrintDefaults()
 	if len(args) == 0 {

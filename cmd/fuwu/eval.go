@@ -20,8 +20,8 @@ func init() {
 	})
 }
 
-func runEval(ctx context.Context, args []string) error {
-	fs := newFlags("eval", os.Stderr)
+func runEval(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("eval", std.err)
 	kbDir := fs.String("kb", "", "knowledge fixture folder (items.jsonl, halls.jsonl); empty: the bundled demo catalogue")
 	cases := fs.String("cases", "", "evaluation dialogues (.jsonl, format of data/eval/README.md)")
 	asJSON := fs.Bool("json", false, "print only the metrics as one JSON object")
@@ -69,7 +69,7 @@ func runEval(ctx context.Context, args []string) error {
 		}
 		if rep.Skipped() > 0 {
 			for _, p := range rep.Problems {
-				fmt.Fprintf(os.Stderr, "skipped: %s\n", p)
+				fmt.Fprintf(std.err, "skipped: %s\n", p)
 			}
 		}
 		if err := a.reload(ctx); err != nil {
@@ -82,11 +82,11 @@ func runEval(ctx context.Context, args []string) error {
 	}
 	if *verbose {
 		for _, x := range misses {
-			fmt.Fprintf(os.Stderr, "miss %s %q: want %s, got %s\n", x.Case, x.Q, x.Want, x.Got)
+			fmt.Fprintf(std.err, "miss %s %q: want %s, got %s\n", x.Case, x.Q, x.Want, x.Got)
 		}
 	}
 	if *asJSON {
-		return json.NewEncoder(os.Stdout).Encode(m)
+		return json.NewEncoder(std.out).Encode(m)
 	}
 	fmt.Printf("turns %d\nitem_top1 %.4f\nitem_recall5 %.4f\naspect_acc %.4f\noos_recall %.4f\noos_false %.4f\nclarify_recall %.4f\np50_ms %.2f\np99_ms %.2f\n",
 		m.Turns, m.ItemTop1, m.ItemRecall5, m.AspectAcc, m.OOSRecall, m.OOSFalse, m.ClarifyRecall, m.P50ms, m.P99ms)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -121,7 +122,7 @@ func (s *storeFlags) open(ctx context.Context) (*store.DB, error) {
 	if s.crypto != "" {
 		// Makes a fresh keyring of that suite, or refuses a keyring that
 		// seals with the other one; the commands then follow the keyring.
-		if _, err := privacy.LoadKeysSuite(s.data, s.crypto); err != nil {
+		if _, err := privacy.LoadKeysSuite(s.data, env(privacy.KeyEnv), s.crypto); err != nil {
 			return nil, fmt.Errorf("--crypto: %w", err)
 		}
 	}
@@ -134,4 +135,17 @@ func (s *storeFlags) open(ctx context.Context) (*store.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// onlyFor refuses a flag given to a subcommand it does not apply to
+// (applies: flag → the subcommands that read it; flags not named apply
+// to all), rather than ignoring it.
+func onlyFor(fs *flag.FlagSet, sub string, applies map[string][]string) error {
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if subs, ok := applies[f.Name]; ok && !slices.Contains(subs, sub) && err == nil {
+			err = &exitError{code: 2, msg: fmt.Sprintf("--%s does not apply to %s (only to %s)", f.Name, sub, strings.Join(subs, ", "))}
+		}
+	})
+	return err
 }

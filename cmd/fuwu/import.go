@@ -22,8 +22,8 @@ func init() {
 	})
 }
 
-func runImport(ctx context.Context, args []string) error {
-	fs := newFlags("import", os.Stderr)
+func runImport(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("import", std.err)
 	var sf storeFlags
 	sf.bind(fs)
 	items := fs.String("items", "", "items file (.jsonl, .csv or .xlsx)")
@@ -42,7 +42,7 @@ func runImport(ctx context.Context, args []string) error {
 		return err
 	}
 	if *template != "" {
-		return writeTemplate(*template)
+		return writeTemplate(*template, std)
 	}
 	type job struct{ path, kind string }
 	var jobs []job
@@ -79,7 +79,7 @@ func runImport(ctx context.Context, args []string) error {
 
 	var total kb.Report
 	for _, j := range jobs {
-		var bars progressBars
+		bars := progressBars{w: std.err}
 		if term.IsTerminal(int(os.Stderr.Fd())) && !*asJSON {
 			opt.Progress = bars.update
 		}
@@ -87,37 +87,37 @@ func runImport(ctx context.Context, args []string) error {
 		bars.finish()
 		total.Add(rep)
 		if err != nil {
-			printReport(total, *asJSON)
+			printReport(total, *asJSON, std)
 			return err
 		}
 	}
-	printReport(total, *asJSON)
+	printReport(total, *asJSON, std)
 	if total.Skipped() > 0 {
 		return &exitError{code: 3, msg: fmt.Sprintf("%d line(s) skipped", total.Skipped())}
 	}
 	return nil
 }
 
-func printReport(r kb.Report, asJSON bool) {
+func printReport(r kb.Report, asJSON bool, std stdio) {
 	if asJSON {
 		if r.Problems == nil {
 			r.Problems = []kb.Problem{}
 		}
-		_ = json.NewEncoder(os.Stdout).Encode(r)
+		_ = json.NewEncoder(std.out).Encode(r)
 		return
 	}
 	for _, p := range r.Warnings {
-		fmt.Fprintf(os.Stderr, "warning: %s\n", p)
+		fmt.Fprintf(std.err, "warning: %s\n", p)
 	}
 	for _, p := range r.Problems {
-		fmt.Fprintf(os.Stderr, "skipped: %s\n", p)
+		fmt.Fprintf(std.err, "skipped: %s\n", p)
 	}
 	fmt.Printf("事项：新增 %d，更新 %d，未变 %d；服务大厅 %d；政策文件 %d；跳过 %d 行\n",
 		r.Items.Created, r.Items.Updated, r.Items.Unchanged, r.Halls, r.Policies, r.Skipped())
 }
 
 // writeTemplate writes the empty item sheet staff fill in.
-func writeTemplate(path string) (err error) {
+func writeTemplate(path string, std stdio) (err error) {
 	var write func(io.Writer, []kb.Item) error
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".xlsx":
@@ -139,13 +139,14 @@ func writeTemplate(path string) (err error) {
 	if err := write(f, nil); err != nil {
 		return fmt.Errorf("write template %s: %w", path, err)
 	}
-	fmt.Fprintf(os.Stderr, "wrote %s: fill one item a row, then run: fuwu import %s\n", path, path)
+	fmt.Fprintf(std.err, "wrote %s: fill one item a row, then run: fuwu import %s\n", path, path)
 	return nil
 }
 
 // progressBars shows one bar per file on the terminal: a spinner with the
 // rows read while a sheet is being read, then a bar of the items stored.
 type progressBars struct {
+	w    io.Writer // the terminal's standard error
 	file string
 	bar  *progressbar.ProgressBar
 	max  int
@@ -162,7 +163,7 @@ func (p *progressBars) update(file string, done, total int) {
 			desc = "读取 " + file + "（行）"
 			total = -1 // spinner: the row count is not known yet
 		}
-		p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(os.Stderr),
+		p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(p.w),
 			progressbar.OptionSetDescription(desc), progressbar.OptionShowCount(),
 			progressbar.OptionClearOnFinish())
 	}

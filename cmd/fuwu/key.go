@@ -36,23 +36,23 @@ const keyUsage = `Usage:
 Old keys stay in the ring: database backups taken before a reseal still need them,
 and the first key also keys the fingerprints that find a resident's bookings.`
 
-func runKey(ctx context.Context, args []string) error {
+func runKey(ctx context.Context, args []string, std stdio) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(os.Stderr, keyUsage)
+		fmt.Fprintln(std.err, keyUsage)
 		if len(args) == 0 {
 			return &exitError{code: 2}
 		}
 		return nil
 	}
 	sub, args := args[0], args[1:]
-	fs := newFlags("key "+sub, os.Stderr)
+	fs := newFlags("key "+sub, std.err)
 	var sf storeFlags
 	sf.bind(fs)
 	print := fs.Bool("print", false, "rotate: print the new ring instead of writing the key file")
 	dry := fs.Bool("dry-run", false, "reseal: count what would change, write nothing")
 	batch := fs.Int("batch", 500, "reseal: rows per transaction")
 	out := fs.String("out", "", "backup: file to write the ring to")
-	fs.Usage = func() { fmt.Fprintln(os.Stderr, keyUsage) }
+	fs.Usage = func() { fmt.Fprintln(std.err, keyUsage) }
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -64,9 +64,9 @@ func runKey(ctx context.Context, args []string) error {
 	case "list":
 		return keyList(sf)
 	case "rotate":
-		return keyRotate(sf, *print)
+		return keyRotate(sf, *print, std)
 	case "reseal":
-		return keyReseal(ctx, sf, *dry, *batch)
+		return keyReseal(ctx, sf, *dry, *batch, std)
 	case "backup":
 		return keyBackup(sf, *out)
 	}
@@ -74,7 +74,7 @@ func runKey(ctx context.Context, args []string) error {
 }
 
 func keyList(sf storeFlags) error {
-	keys, err := privacy.LoadKeys(sf.data)
+	keys, err := privacy.LoadKeys(sf.data, env(privacy.KeyEnv))
 	if err != nil {
 		return err
 	}
@@ -100,8 +100,8 @@ func keyList(sf storeFlags) error {
 	return nil
 }
 
-func keyRotate(sf storeFlags, print bool) error {
-	keys, err := privacy.LoadKeys(sf.data)
+func keyRotate(sf storeFlags, print bool, std stdio) error {
+	keys, err := privacy.LoadKeys(sf.data, env(privacy.KeyEnv))
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func keyRotate(sf storeFlags, print bool) error {
 	cur := next.Keys()[len(next.Keys())-1]
 	if print {
 		fmt.Print(next.Keyring())
-		fmt.Fprintf(os.Stderr, "新密钥 key %d（%s）。把上面的内容（各行以 ; 连接亦可）设为 $%s，在所有副本上重启，再运行 fuwu key reseal\n", cur.ID, cur.Suite, privacy.KeyEnv)
+		fmt.Fprintf(std.err, "新密钥 key %d（%s）。把上面的内容（各行以 ; 连接亦可）设为 $%s，在所有副本上重启，再运行 fuwu key reseal\n", cur.ID, cur.Suite, privacy.KeyEnv)
 		return nil
 	}
 	if strings.HasPrefix(keys.Source(), "$") {
@@ -132,8 +132,8 @@ func keyRotate(sf storeFlags, print bool) error {
 	return nil
 }
 
-func keyReseal(ctx context.Context, sf storeFlags, dry bool, batch int) error {
-	keys, err := privacy.LoadKeys(sf.data)
+func keyReseal(ctx context.Context, sf storeFlags, dry bool, batch int, std stdio) error {
+	keys, err := privacy.LoadKeys(sf.data, env(privacy.KeyEnv))
 	if err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ func keyReseal(ctx context.Context, sf storeFlags, dry bool, batch int) error {
 	}
 	defer db.Close()
 	cur := keys.Keys()[len(keys.Keys())-1]
-	fmt.Fprintf(os.Stderr, "重新加密到 key %d（%s）%s\n", cur.ID, cur.Suite.Describe(), map[bool]string{true: "（试运行，不写入）"}[dry])
+	fmt.Fprintf(std.err, "重新加密到 key %d（%s）%s\n", cur.ID, cur.Suite.Describe(), map[bool]string{true: "（试运行，不写入）"}[dry])
 	last := map[string]int{}
 	reps, err := reseal.Run(ctx, db, keys, reseal.Options{BatchSize: batch, DryRun: dry, Progress: func(table string, done, total int) {
 		// A line per percent at most: a registry of a million rows is
@@ -156,7 +156,7 @@ func keyReseal(ctx context.Context, sf storeFlags, dry bool, batch int) error {
 			return
 		}
 		last[table] = pct
-		fmt.Fprintf(os.Stderr, "  %-22s %d/%d 行 (%d%%)\n", table, done, total, pct)
+		fmt.Fprintf(std.err, "  %-22s %d/%d 行 (%d%%)\n", table, done, total, pct)
 	}})
 	if err != nil {
 		return err
@@ -194,7 +194,7 @@ func keyBackup(sf storeFlags, out string) error {
 	if out == "" {
 		return errors.New("--out FILE is required: where to write the copy (then keep it offline, away from the database backups)")
 	}
-	keys, err := privacy.LoadKeys(sf.data)
+	keys, err := privacy.LoadKeys(sf.data, env(privacy.KeyEnv))
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ func TestKeyCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old, err := privacy.LoadKeys(dir)
+	old, err := privacy.LoadKeys(dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestKeyCommands(t *testing.T) {
 	if code, out, errs = runCmd(t, "key", "reseal", "--data", dir); code != 0 || !strings.Contains(errs, "booking_bookings       1/1 行 (100%)") || !strings.Contains(out, "重新加密 1 行") {
 		t.Fatalf("reseal: %d %q %q", code, out, errs)
 	}
-	gm, err := privacy.LoadKeys(dir)
+	gm, err := privacy.LoadKeys(dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}

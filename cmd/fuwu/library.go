@@ -40,9 +40,9 @@ Subcommands:
                                  collections and documents with their standing`)
 }
 
-func runLibrary(ctx context.Context, args []string) error {
+func runLibrary(ctx context.Context, args []string, std stdio) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		libraryUsage(os.Stderr)
+		libraryUsage(std.err)
 		if len(args) == 0 {
 			return &exitError{code: 2}
 		}
@@ -50,15 +50,15 @@ func runLibrary(ctx context.Context, args []string) error {
 	}
 	switch args[0] {
 	case "import":
-		return runLibraryImport(ctx, args[1:], os.Stdout)
+		return runLibraryImport(ctx, args[1:], std)
 	case "ask":
-		return runLibraryAsk(ctx, args[1:], os.Stdout)
+		return runLibraryAsk(ctx, args[1:], std)
 	case "eval":
-		return runLibraryEval(ctx, args[1:], os.Stdout)
+		return runLibraryEval(ctx, args[1:], std)
 	case "list":
-		return runLibraryList(ctx, args[1:], os.Stdout)
+		return runLibraryList(ctx, args[1:], std)
 	}
-	libraryUsage(os.Stderr)
+	libraryUsage(std.err)
 	return &exitError{code: 2, msg: fmt.Sprintf("unknown subcommand %q", args[0])}
 }
 
@@ -100,8 +100,8 @@ func openLibrary(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (
 	return lib, db, nil
 }
 
-func runLibraryImport(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlags("library import", os.Stderr)
+func runLibraryImport(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("library import", std.err)
 	var sf storeFlags
 	sf.bind(fs)
 	collection := fs.String("collection", "", "collection to import into (created if new)")
@@ -161,26 +161,26 @@ func runLibraryImport(ctx context.Context, args []string, stdout io.Writer) erro
 		results = []library.ImportResult{r}
 	}
 	if *asJSON {
-		if e := json.NewEncoder(stdout).Encode(results); e != nil {
+		if e := json.NewEncoder(std.out).Encode(results); e != nil {
 			return e
 		}
 	} else {
 		for _, r := range results {
 			switch {
 			case r.Error != "":
-				fmt.Fprintf(stdout, "%s: 失败：%s\n", r.File, r.Error)
+				fmt.Fprintf(std.out, "%s: 失败：%s\n", r.File, r.Error)
 			default:
-				fmt.Fprintf(stdout, "%s: 《%s》%s版 %d 条", r.File, r.Title, r.Version, r.Articles)
+				fmt.Fprintf(std.out, "%s: 《%s》%s版 %d 条", r.File, r.Title, r.Version, r.Articles)
 				if r.Replaced {
-					fmt.Fprint(stdout, "（替换了同一版本）")
+					fmt.Fprint(std.out, "（替换了同一版本）")
 				}
 				if len(r.NeedsOCR) > 0 {
-					fmt.Fprintf(stdout, "；第 %v 页是扫描图像，需要 OCR，未导入其文字", r.NeedsOCR)
+					fmt.Fprintf(std.out, "；第 %v 页是扫描图像，需要 OCR，未导入其文字", r.NeedsOCR)
 				}
-				fmt.Fprintln(stdout)
+				fmt.Fprintln(std.out)
 			}
 		}
-		fmt.Fprintf(os.Stderr, "%d 个文件，用时 %s\n", len(results), time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(std.err, "%d 个文件，用时 %s\n", len(results), time.Since(start).Round(time.Millisecond))
 	}
 	if err != nil {
 		return &exitError{code: 3, msg: err.Error()}
@@ -188,11 +188,11 @@ func runLibraryImport(ctx context.Context, args []string, stdout io.Writer) erro
 	return nil
 }
 
-func runLibraryAsk(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlags("library ask", os.Stderr)
+func runLibraryAsk(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("library ask", std.err)
 	var sf storeFlags
 	sf.bind(fs)
-	lc, err := llm.ConfigFromEnv(nil)
+	lc, err := llm.ConfigFromEnv(llmEnv)
 	if err != nil {
 		return err
 	}
@@ -226,22 +226,22 @@ func runLibraryAsk(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(std.out)
 		enc.SetEscapeHTML(false)
 		return enc.Encode(ans)
 	}
-	fmt.Fprintln(stdout, ans.Answer)
+	fmt.Fprintln(std.out, ans.Answer)
 	if ans.AILabel != "" {
-		fmt.Fprintf(stdout, "（%s）\n", ans.AILabel)
+		fmt.Fprintf(std.out, "（%s）\n", ans.AILabel)
 	}
 	if ans.Fallback != "" {
-		fmt.Fprintf(os.Stderr, "model answer not used: %s\n", ans.Fallback)
+		fmt.Fprintf(std.err, "model answer not used: %s\n", ans.Fallback)
 	}
 	return nil
 }
 
-func runLibraryEval(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlags("library eval", os.Stderr)
+func runLibraryEval(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("library eval", std.err)
 	docs := fs.String("docs", "", "folder of documents to import into a fresh library")
 	casesPath := fs.String("cases", "", "cases (.jsonl: id, q, context, law, file, articles, expect)")
 	asJSON := fs.Bool("json", false, "print only the metrics as one JSON object")
@@ -282,7 +282,7 @@ func runLibraryEval(ctx context.Context, args []string, stdout io.Writer) error 
 	if res, err := lib.ImportFS(ctx, os.DirFS(*docs), ".", "eval", "eval"); err != nil {
 		for _, r := range res {
 			if r.Error != "" {
-				fmt.Fprintf(os.Stderr, "%s: %s\n", r.File, r.Error)
+				fmt.Fprintf(std.err, "%s: %s\n", r.File, r.Error)
 			}
 		}
 		if len(res) == 0 {
@@ -295,20 +295,20 @@ func runLibraryEval(ctx context.Context, args []string, stdout io.Writer) error 
 	}
 	if *verbose {
 		for _, m := range r.Misses {
-			fmt.Fprintf(os.Stderr, "%s %s\n  want %s\n  got  %s\n", m.ID, m.Q, m.Want, m.Got)
+			fmt.Fprintf(std.err, "%s %s\n  want %s\n  got  %s\n", m.ID, m.Q, m.Want, m.Got)
 		}
 	}
 	r.Misses = nil
 	if *asJSON {
-		return json.NewEncoder(stdout).Encode(r)
+		return json.NewEncoder(std.out).Encode(r)
 	}
-	fmt.Fprintf(stdout, "article_top1 %.3f  article_recall3 %.3f  notfound_recall %.3f  notfound_false %.3f  turns %d\n",
+	fmt.Fprintf(std.out, "article_top1 %.3f  article_recall3 %.3f  notfound_recall %.3f  notfound_false %.3f  turns %d\n",
 		r.ArticleTop1, r.ArticleRecall3, r.NotFoundRecall, r.NotFoundFalse, r.Turns)
 	return nil
 }
 
-func runLibraryList(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlags("library list", os.Stderr)
+func runLibraryList(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("library list", std.err)
 	var sf storeFlags
 	sf.bind(fs)
 	collection := fs.String("collection", "", "one collection (default: all)")
@@ -343,14 +343,14 @@ func runLibraryList(ctx context.Context, args []string, stdout io.Writer) error 
 		rows = append(rows, row{c, docs})
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(std.out)
 		enc.SetEscapeHTML(false)
 		return enc.Encode(rows)
 	}
 	for _, r := range rows {
-		fmt.Fprintf(stdout, "%s (%s)\n", r.Collection.Name, r.Collection.Visibility)
+		fmt.Fprintf(std.out, "%s (%s)\n", r.Collection.Name, r.Collection.Visibility)
 		for _, d := range r.Documents {
-			fmt.Fprintf(stdout, "  %d 《%s》 %s %s 施行 %s\n", d.ID, d.Title, d.Version, d.Standing, d.Effective)
+			fmt.Fprintf(std.out, "  %d 《%s》 %s %s 施行 %s\n", d.ID, d.Title, d.Version, d.Standing, d.Effective)
 		}
 	}
 	return nil

@@ -24,8 +24,17 @@ import (
 type command struct {
 	name    string
 	summary string
-	// run parses args (everything after the subcommand name) and does the work.
-	run func(ctx context.Context, args []string) error
+	// run parses args (everything after the subcommand name) and does the
+	// work, writing to std only: the tests run commands side by side.
+	run func(ctx context.Context, args []string, std stdio) error
+}
+
+// stdio is where a command reads and writes: the process's standard
+// streams in main, buffers in the tests.
+type stdio struct {
+	in  io.Reader
+	out io.Writer
+	err io.Writer
 }
 
 var commands = map[string]*command{}
@@ -54,6 +63,10 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 2 && args[0] == "help" && args[1] == "settings" {
+		printSettings(stdout)
+		return 0
+	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stderr)
 		if len(args) == 0 {
@@ -68,7 +81,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	setupLogging(stderr)
-	err := c.run(ctx, args[1:])
+	err := c.run(ctx, args[1:], stdio{in: os.Stdin, out: stdout, err: stderr})
 	switch {
 	case err == nil:
 		return 0
@@ -98,18 +111,18 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\nEvery flag can also be set as an environment variable: --db → FUWU_DB, --llm-base-url → FUWU_LLM_BASE_URL.")
-	fmt.Fprintln(w, "Run 'fuwu <command> -h' for a command's flags.")
+	fmt.Fprintln(w, "Run 'fuwu <command> -h' for a command's flags, 'fuwu help settings' for every setting.")
 }
 
 // setupLogging sends structured logs to stderr at $FUWU_LOG_LEVEL (info),
 // personal data masked.
 func setupLogging(w io.Writer) {
 	level := slog.LevelInfo
-	if v := os.Getenv("FUWU_LOG_LEVEL"); v != "" {
+	if v := env("FUWU_LOG_LEVEL"); v != "" {
 		_ = level.UnmarshalText([]byte(v))
 	}
 	var h slog.Handler = slog.NewTextHandler(w, &slog.HandlerOptions{Level: level})
-	if strings.EqualFold(os.Getenv("FUWU_LOG_FORMAT"), "json") {
+	if strings.EqualFold(env("FUWU_LOG_FORMAT"), "json") {
 		h = slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})
 	}
 	// Personal data never reaches a log line, whoever logs it.

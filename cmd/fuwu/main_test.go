@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,28 +17,28 @@ import (
 // runCmd runs the program in-process with its output captured.
 func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	// Commands print to os.Stdout and os.Stderr; swap them for the run.
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	er, ew, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	oldOut, oldErr := os.Stdout, os.Stderr
-	os.Stdout, os.Stderr = w, ew
-	done := make(chan struct{}, 2)
-	go func() { out.ReadFrom(r); done <- struct{}{} }()
-	go func() { errb.ReadFrom(er); done <- struct{}{} }()
-	code = run(context.Background(), args, w, ew)
-	w.Close()
-	ew.Close()
-	<-done
-	<-done
-	os.Stdout, os.Stderr = oldOut, oldErr
+	// Commands write to the writers run gives them, never to os.Stdout.
+	var out, errb lockedBuffer
+	code = run(context.Background(), args, &out, &errb)
 	return code, out.String(), errb.String()
+}
+
+// lockedBuffer is a bytes.Buffer safe for a command's goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // Not parallel: the tests swap os.Stdout.

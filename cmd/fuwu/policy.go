@@ -61,13 +61,14 @@ type policyCmd struct {
 	actor  string
 	asJSON bool
 	out    io.Writer
+	errOut io.Writer // progress, warnings and skipped lines
 }
 
 func (c *policyCmd) flags(name string, withStore bool) *flag.FlagSet {
-	fs := newFlags(name, os.Stderr)
+	fs := newFlags(name, c.errOut)
 	if withStore {
 		c.sf.bind(fs)
-		user := os.Getenv("USER")
+		user := env("USER")
 		if user == "" {
 			user = "cli"
 		}
@@ -77,7 +78,7 @@ func (c *policyCmd) flags(name string, withStore bool) *flag.FlagSet {
 	return fs
 }
 
-// policyEnv is the policy rooms over one open store.
+// policyEnv is the policy services over one open store.
 type policyEnv struct {
 	db    *store.DB
 	lib   *policy.Library
@@ -92,7 +93,7 @@ func (c *policyCmd) open(ctx context.Context) (*policyEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, err := openPolicyRooms(ctx, db, c.sf.data, c.sf.location())
+	e, err := openPolicyServices(ctx, db, c.sf.data, c.sf.location())
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -100,20 +101,20 @@ func (c *policyCmd) open(ctx context.Context) (*policyEnv, error) {
 	return e, nil
 }
 
-// openPolicyRooms makes the library, the registries and the stored
+// openPolicyServices makes the library, the registries and the stored
 // results over db, counting days in zone (the sealing key comes from the
 // data folder, as for appointments).
-func openPolicyRooms(ctx context.Context, db *store.DB, dataDir string, zone *time.Location) (*policyEnv, error) {
-	r, err := openRooms(ctx, db, kb.NewStore(db), dataDir, zone, false)
+func openPolicyServices(ctx context.Context, db *store.DB, dataDir string, zone *time.Location) (*policyEnv, error) {
+	r, err := openServices(ctx, db, kb.NewStore(db), dataDir, zone, false)
 	if err != nil {
 		return nil, err
 	}
 	return newPolicyEnv(ctx, db, r, zone)
 }
 
-// newPolicyEnv makes the policy rooms over db with the appointments'
-// rooms r (their sealing key and door-to-door service).
-func newPolicyEnv(ctx context.Context, db *store.DB, r *rooms, zone *time.Location) (*policyEnv, error) {
+// newPolicyEnv makes the policy services over db with the appointments'
+// services r (their sealing key and door-to-door service).
+func newPolicyEnv(ctx context.Context, db *store.DB, r *services, zone *time.Location) (*policyEnv, error) {
 	var err error
 	e := &policyEnv{db: db, lib: policy.NewLibrary(db).WithClock(now, zone), audit: audit.New(db).WithClock(now, zone).WithSuite(r.keys.Suite())}
 	e.reg = registry.New(db, r.keys, e.audit).WithClock(now)
@@ -144,11 +145,11 @@ func (c *policyCmd) parseOpen(ctx context.Context, fs *flag.FlagSet, args []stri
 }
 
 // helpFirst prints usage when a command is run bare or asked for help.
-func helpFirst(usage string, args []string) (bool, error) {
+func helpFirst(usage string, args []string, std stdio) (bool, error) {
 	if len(args) > 0 && args[0] != "help" && args[0] != "-h" && args[0] != "--help" {
 		return false, nil
 	}
-	fmt.Fprintln(os.Stderr, usage)
+	fmt.Fprintln(std.err, usage)
 	if len(args) == 0 {
 		return true, &exitError{code: 2}
 	}
@@ -175,11 +176,11 @@ func (c *policyCmd) print(v any, human func(w io.Writer)) error {
 	return tw.Flush()
 }
 
-func runPolicy(ctx context.Context, args []string) error {
-	if done, err := helpFirst(policyUsage, args); done {
+func runPolicy(ctx context.Context, args []string, std stdio) error {
+	if done, err := helpFirst(policyUsage, args, std); done {
 		return err
 	}
-	c := &policyCmd{out: os.Stdout}
+	c := &policyCmd{out: std.out, errOut: std.err}
 	sub, args := args[0], args[1:]
 	switch sub {
 	case "match":
@@ -209,7 +210,7 @@ func runPolicy(ctx context.Context, args []string) error {
 	case "stats":
 		return c.stats(ctx, args)
 	}
-	fmt.Fprintln(os.Stderr, policyUsage)
+	fmt.Fprintln(std.err, policyUsage)
 	return &exitError{code: 2, msg: fmt.Sprintf("unknown subcommand %q", sub)}
 }
 
@@ -277,7 +278,7 @@ func (c *policyCmd) match(ctx context.Context, args []string) error {
 			return err
 		}
 		defer f.Close()
-		rep, err = policy.RunMatch(os.Stdout, set, f, *profilesPath, opt)
+		rep, err = policy.RunMatch(c.out, set, f, *profilesPath, opt)
 		if err != nil {
 			return err
 		}
@@ -288,17 +289,17 @@ func (c *policyCmd) match(ctx context.Context, args []string) error {
 			enc := json.NewEncoder(pw)
 			pw.CloseWithError(env.reg.Each(ctx, registry.Filter{}, func(p policy.Profile) error { return enc.Encode(p.Fields) }))
 		}()
-		rep, err = policy.RunMatch(os.Stdout, set, pr, "registry", opt)
+		rep, err = policy.RunMatch(c.out, set, pr, "registry", opt)
 		pr.Close()
 		if err != nil {
 			return err
 		}
 	}
 	for _, p := range rep.Problems {
-		fmt.Fprintf(os.Stderr, "skipped: %s\n", p)
+		fmt.Fprintf(c.errOut, "skipped: %s\n", p)
 	}
 	for _, p := range rep.Errors {
-		fmt.Fprintf(os.Stderr, "cannot evaluate: %s\n", p)
+		fmt.Fprintf(c.errOut, "cannot evaluate: %s\n", p)
 	}
 	if n := len(rep.Problems) + len(rep.Errors); n > 0 {
 		return &exitError{code: 3, msg: fmt.Sprintf("%d profile line(s) skipped, %d evaluation error(s)", len(rep.Problems), len(rep.Errors))}
@@ -339,7 +340,7 @@ func (c *policyCmd) importPolicies(ctx context.Context, args []string) error {
 	}
 	if err := c.print(rep, func(w io.Writer) {
 		for _, p := range rep.Problems {
-			fmt.Fprintf(os.Stderr, "skipped: %s\n", p)
+			fmt.Fprintf(c.errOut, "skipped: %s\n", p)
 		}
 		fmt.Fprintf(w, "政策：新增 %d，更新 %d，修订待审 %d，未变 %d；跳过 %d 条\n", rep.Created, rep.Updated, rep.Revised, rep.Unchanged, len(rep.Problems))
 	}); err != nil {
@@ -387,7 +388,7 @@ func (c *policyCmd) export(ctx context.Context, sub string, args []string) error
 	} else if !xlsx {
 		return &exitError{code: 2, msg: "the template is an .xlsx workbook"}
 	}
-	var w io.Writer = os.Stdout
+	var w io.Writer = c.out
 	if path != "-" {
 		f, err := os.Create(path)
 		if err != nil {
@@ -405,7 +406,7 @@ func (c *policyCmd) export(ctx context.Context, sub string, args []string) error
 		return err
 	}
 	if path != "-" {
-		fmt.Fprintf(os.Stderr, "wrote %s (%d policies)\n", path, len(ps))
+		fmt.Fprintf(c.errOut, "wrote %s (%d policies)\n", path, len(ps))
 	}
 	return nil
 }
@@ -760,7 +761,7 @@ func (c *policyCmd) prospects(ctx context.Context, args []string) error {
 		if err := out.Close(); err != nil {
 			return err
 		}
-		fmt.Fprintf(os.Stderr, "wrote %s\n", *export)
+		fmt.Fprintf(c.errOut, "wrote %s\n", *export)
 	}
 	list, total, err := e.svc.Prospects(ctx, f, *limit, 0)
 	if err != nil {

@@ -20,7 +20,7 @@ const (
 	demoEnterprises = 2000
 )
 
-// startPolicyApp keeps the policy rooms of a running server current:
+// startPolicyApp keeps the policy services of a running server current:
 // with demo, empty registries get the generated residents and enterprises
 // in the background (the server starts at once); the live set and the
 // stored results then follow change notifications until bg ends.

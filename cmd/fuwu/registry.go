@@ -37,11 +37,11 @@ const registryUsage = `Usage: fuwu registry SUBCOMMAND [args] [flags]
 
 Run 'fuwu registry SUBCOMMAND -h' for its flags.`
 
-func runRegistry(ctx context.Context, args []string) error {
-	if done, err := helpFirst(registryUsage, args); done {
+func runRegistry(ctx context.Context, args []string, std stdio) error {
+	if done, err := helpFirst(registryUsage, args, std); done {
 		return err
 	}
-	c := &policyCmd{out: os.Stdout}
+	c := &policyCmd{out: std.out, errOut: std.err}
 	sub, args := args[0], args[1:]
 	switch sub {
 	case "import":
@@ -51,9 +51,9 @@ func runRegistry(ctx context.Context, args []string) error {
 	case "reveal":
 		return c.registryReveal(ctx, args)
 	case "generate":
-		return registryGenerate(args)
+		return registryGenerate(args, std)
 	}
-	fmt.Fprintln(os.Stderr, registryUsage)
+	fmt.Fprintln(std.err, registryUsage)
 	return &exitError{code: 2, msg: fmt.Sprintf("unknown subcommand %q", sub)}
 }
 
@@ -101,7 +101,7 @@ func (c *policyCmd) registryImport(ctx context.Context, args []string) error {
 	if term.IsTerminal(int(os.Stderr.Fd())) && !c.asJSON {
 		opt.Progress = func(p registry.Progress) {
 			if bar == nil {
-				bar = progressbar.NewOptions64(max(p.Total, -1), progressbar.OptionSetWriter(os.Stderr), progressbar.OptionShowBytes(true),
+				bar = progressbar.NewOptions64(max(p.Total, -1), progressbar.OptionSetWriter(c.errOut), progressbar.OptionShowBytes(true),
 					progressbar.OptionSetDescription("导入 "+pos[0]), progressbar.OptionClearOnFinish())
 			}
 			_ = bar.Set64(p.Bytes)
@@ -127,10 +127,10 @@ func (c *policyCmd) registryImport(ctx context.Context, args []string) error {
 	}
 	if err := c.print(rep, func(w io.Writer) {
 		for _, p := range rep.Warnings {
-			fmt.Fprintf(os.Stderr, "warning: %s\n", p)
+			fmt.Fprintf(c.errOut, "warning: %s\n", p)
 		}
 		for _, p := range rep.Problems {
-			fmt.Fprintf(os.Stderr, "skipped: %s\n", p)
+			fmt.Fprintf(c.errOut, "skipped: %s\n", p)
 		}
 		fmt.Fprintf(w, "读取 %d 行：新增 %d，更新 %d，未变 %d，跳过 %d 行\n", rep.Rows, rep.Created, rep.Updated, rep.Unchanged, rep.Skipped())
 	}); err != nil {
@@ -199,8 +199,8 @@ func (c *policyCmd) registryReveal(ctx context.Context, args []string) error {
 	})
 }
 
-func registryGenerate(args []string) error {
-	fs := newFlags("registry generate", os.Stderr)
+func registryGenerate(args []string, std stdio) error {
+	fs := newFlags("registry generate", std.err)
 	persons := fs.Int("persons", 10000, "residents")
 	enterprises := fs.Int("enterprises", 2000, "enterprises")
 	seed := fs.Uint64("seed", 1, "random seed (the same seed gives the same registries)")
@@ -236,6 +236,6 @@ func registryGenerate(args []string) error {
 	if err := write("enterprises.jsonl", func(w io.Writer) error { return registry.GenerateEnterprises(w, *seed, *enterprises, asOf) }); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "wrote %s/persons.jsonl (%d) and enterprises.jsonl (%d): illustrative, generated from seed %d\n", pos[0], *persons, *enterprises, *seed)
+	fmt.Fprintf(std.err, "wrote %s/persons.jsonl (%d) and enterprises.jsonl (%d): illustrative, generated from seed %d\n", pos[0], *persons, *enterprises, *seed)
 	return nil
 }

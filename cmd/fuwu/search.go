@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
@@ -20,8 +19,8 @@ func init() {
 	})
 }
 
-func runSearch(ctx context.Context, args []string) error {
-	fs := newFlags("search", os.Stderr)
+func runSearch(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("search", std.err)
 	var sf storeFlags
 	sf.bind(fs)
 	k := fs.Int("k", 5, "how many items to list")
@@ -67,7 +66,7 @@ func runSearch(ctx context.Context, args []string) error {
 		if out.Hits == nil {
 			out.Hits = []search.Hit{}
 		}
-		enc := json.NewEncoder(os.Stdout)
+		enc := json.NewEncoder(std.out)
 		enc.SetEscapeHTML(false)
 		return enc.Encode(out)
 	}
@@ -77,11 +76,11 @@ func runSearch(ctx context.Context, args []string) error {
 			if t.From != "" {
 				from = " ← " + t.From
 			}
-			fmt.Fprintf(os.Stderr, "term %s ×%.2f (%s%s)\n", t.Text, t.Weight, t.Source, from)
+			fmt.Fprintf(std.err, "term %s ×%.2f (%s%s)\n", t.Text, t.Weight, t.Source, from)
 		}
 	}
 	if len(res.Hits) == 0 {
-		fmt.Fprintln(os.Stderr, "没有找到相关事项")
+		fmt.Fprintln(std.err, "没有找到相关事项")
 		return &exitError{code: 1}
 	}
 	for _, h := range res.Hits {

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
@@ -25,8 +24,8 @@ func init() {
 	})
 }
 
-func runServe(ctx context.Context, args []string) error {
-	fs := newFlags("serve", os.Stderr)
+func runServe(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("serve", std.err)
 	var sf storeFlags
 	sf.bind(fs)
 	var lc llm.Config
@@ -119,16 +118,16 @@ func runServe(ctx context.Context, args []string) error {
 // buildServer puts the web front around the app's parts.
 func buildServer(ctx context.Context, a *app, cfg web.Config) (*web.Server, error) {
 	conv := web.NewConvoConversations(a.convo, a.kb)
-	suite := a.rooms.keys.Suite() // the keyring's: --crypto made or checked it
+	suite := a.services.keys.Suite() // the keyring's: --crypto made or checked it
 	cfg.KB, cfg.Auth, cfg.Search = a.kb, auth.NewStore(a.db), a.index
 	cfg.Auth.Suite, cfg.Crypto = suite, suite
 	cfg.Assistant, cfg.Conversations, cfg.Convo = conv.Record(a.assistant), conv, a.convo
 	cfg.Audit = audit.New(a.db).WithClock(now, a.zone).WithSuite(suite)
 	cfg.Zone, cfg.Now = a.zone, now
 	cfg.Lexicon = assistant.SensitiveStore{DB: a.db}
-	cfg.Booking, cfg.Doorstep = a.rooms.booking, a.rooms.doorstep
+	cfg.Booking, cfg.Doorstep = a.services.booking, a.services.doorstep
 	if a.policy != nil {
-		cfg.Policy = &web.PolicyRooms{Library: a.policy.lib, Live: a.policy.live, Results: a.policy.svc}
+		cfg.Policy = &web.PolicyServices{Library: a.policy.lib, Live: a.policy.live, Results: a.policy.svc}
 	}
 	if a.llm.HasChat() {
 		cfg.DocModel = web.DocModel(a.llm)

@@ -54,7 +54,7 @@ type teachEnv struct {
 func openTeach(ctx context.Context, fs *flag.FlagSet, args []string) (*teachEnv, []string, error) {
 	var sf storeFlags
 	sf.bind(fs)
-	lc, err := llm.ConfigFromEnv(nil)
+	lc, err := llm.ConfigFromEnv(llmEnv)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -90,9 +90,9 @@ func openTeach(ctx context.Context, fs *flag.FlagSet, args []string) (*teachEnv,
 	return &teachEnv{db: db, lib: lib, store: st}, pos, nil
 }
 
-func runTeach(ctx context.Context, args []string) error {
+func runTeach(ctx context.Context, args []string, std stdio) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		teachUsage(os.Stderr)
+		teachUsage(std.err)
 		if len(args) == 0 {
 			return &exitError{code: 2}
 		}
@@ -104,17 +104,17 @@ func runTeach(ctx context.Context, args []string) error {
 	}
 	switch sub {
 	case "plan":
-		return runTeachPlan(ctx, rest, os.Stdout)
+		return runTeachPlan(ctx, rest, std)
 	case "bank", "results":
-		return runTeachImport(ctx, sub, rest, os.Stdout)
+		return runTeachImport(ctx, sub, rest, std)
 	case "set", "personal":
-		return runTeachSet(ctx, sub, rest, os.Stdout)
+		return runTeachSet(ctx, sub, rest, std)
 	case "mastery", "pairs", "heatmap":
-		return runTeachClass(ctx, sub, rest, os.Stdout)
+		return runTeachClass(ctx, sub, rest, std)
 	case "draft":
-		return runTeachDraft(ctx, rest, os.Stdout)
+		return runTeachDraft(ctx, rest, std)
 	}
-	teachUsage(os.Stderr)
+	teachUsage(std.err)
 	return &exitError{code: 2, msg: fmt.Sprintf("unknown subcommand %q", sub)}
 }
 
@@ -130,8 +130,8 @@ func writeFile(path string, write func(io.Writer) error) error {
 	return f.Close()
 }
 
-func runTeachPlan(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlags("teach plan", os.Stderr)
+func runTeachPlan(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("teach plan", std.err)
 	var form teaching.LessonForm
 	fs.StringVar(&form.Subject, "subject", "", "学科")
 	fs.StringVar(&form.Grade, "grade", "", "年级")
@@ -155,23 +155,23 @@ func runTeachPlan(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	if *asJSON {
-		return json.NewEncoder(stdout).Encode(p)
+		return json.NewEncoder(std.out).Encode(p)
 	}
-	fmt.Fprintf(stdout, "%s（第%d版，教案 %d）\n", p.Title, p.Version, p.ID)
+	fmt.Fprintf(std.out, "%s（第%d版，教案 %d）\n", p.Title, p.Version, p.ID)
 	for _, s := range p.Sections {
-		fmt.Fprintf(stdout, "\n%s\n", s.Title)
+		fmt.Fprintf(std.out, "\n%s\n", s.Title)
 		for _, l := range s.Lines {
-			fmt.Fprintf(stdout, "  %s\n", l)
+			fmt.Fprintf(std.out, "  %s\n", l)
 		}
 	}
 	if p.Fallback != "" {
-		fmt.Fprintf(os.Stderr, "model draft not used: %s\n", p.Fallback)
+		fmt.Fprintf(std.err, "model draft not used: %s\n", p.Fallback)
 	}
 	return nil
 }
 
-func runTeachImport(ctx context.Context, what string, args []string, stdout io.Writer) error {
-	fs := newFlags("teach "+what+" import", os.Stderr)
+func runTeachImport(ctx context.Context, what string, args []string, std stdio) error {
+	fs := newFlags("teach "+what+" import", std.err)
 	env, pos, err := openTeach(ctx, fs, args)
 	if err != nil {
 		return err
@@ -193,9 +193,9 @@ func runTeachImport(ctx context.Context, what string, args []string, stdout io.W
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "导入 %d 条\n", rep.Imported)
+	fmt.Fprintf(std.out, "导入 %d 条\n", rep.Imported)
 	for _, p := range rep.Problems {
-		fmt.Fprintf(stdout, "%s: %s\n", pos[0], p)
+		fmt.Fprintf(std.out, "%s: %s\n", pos[0], p)
 	}
 	if len(rep.Problems) > 0 {
 		return &exitError{code: 3}
@@ -203,8 +203,8 @@ func runTeachImport(ctx context.Context, what string, args []string, stdout io.W
 	return nil
 }
 
-func runTeachSet(ctx context.Context, sub string, args []string, stdout io.Writer) error {
-	fs := newFlags("teach "+sub, os.Stderr)
+func runTeachSet(ctx context.Context, sub string, args []string, std stdio) error {
+	fs := newFlags("teach "+sub, std.err)
 	points := fs.String("points", "", "knowledge points, comma-separated")
 	types := fs.String("types", "", "questions per type: 单选=3,解答=2")
 	total := fs.Int("total", 10, "questions when --types is not given")
@@ -256,18 +256,18 @@ func runTeachSet(ctx context.Context, sub string, args []string, stdout io.Write
 			}
 		}
 	}
-	fmt.Fprintln(stdout, set.Title)
+	fmt.Fprintln(std.out, set.Title)
 	for i, q := range set.Questions {
-		fmt.Fprintf(stdout, "%d. [%s %s 难度%d] %s\n", i+1, q.ID, q.Type, q.Difficulty, q.Stem)
+		fmt.Fprintf(std.out, "%d. [%s %s 难度%d] %s\n", i+1, q.ID, q.Type, q.Difficulty, q.Stem)
 	}
 	for _, note := range set.Notes {
-		fmt.Fprintln(stdout, "注意："+note)
+		fmt.Fprintln(std.out, "注意："+note)
 	}
 	return nil
 }
 
-func runTeachClass(ctx context.Context, sub string, args []string, stdout io.Writer) error {
-	fs := newFlags("teach "+sub, os.Stderr)
+func runTeachClass(ctx context.Context, sub string, args []string, std stdio) error {
+	fs := newFlags("teach "+sub, std.err)
 	class := fs.String("class", "七年级（1）班", "class")
 	student := fs.String("student", "", "one student (mastery)")
 	approve := fs.Int64("approve", 0, "approve a proposed pair (pairs)")
@@ -305,42 +305,42 @@ func runTeachClass(ctx context.Context, sub string, args []string, stdout io.Wri
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(std.out)
 		enc.SetEscapeHTML(false)
 		return enc.Encode(v)
 	}
 	switch x := v.(type) {
 	case []teaching.Mastery:
 		for _, m := range x {
-			fmt.Fprintf(stdout, "%-10s %3.0f%%  (%d 题)\n", m.Point, m.Level*100, m.Attempts)
+			fmt.Fprintf(std.out, "%-10s %3.0f%%  (%d 题)\n", m.Point, m.Level*100, m.Attempts)
 		}
 	case []teaching.Pair:
 		for _, p := range x {
-			fmt.Fprintf(stdout, "%d %s：%s（%.0f%%）帮助 %s（%.0f%%） %s\n", p.ID, p.Point, p.Helper, p.HelperMastery*100, p.Learner, p.LearnerMastery*100, p.Status)
+			fmt.Fprintf(std.out, "%d %s：%s（%.0f%%）帮助 %s（%.0f%%） %s\n", p.ID, p.Point, p.Helper, p.HelperMastery*100, p.Learner, p.LearnerMastery*100, p.Status)
 		}
 	case *teaching.HeatMap:
-		fmt.Fprintf(stdout, "%-8s", "")
+		fmt.Fprintf(std.out, "%-8s", "")
 		for _, p := range x.Points {
-			fmt.Fprintf(stdout, " %s", p)
+			fmt.Fprintf(std.out, " %s", p)
 		}
-		fmt.Fprintln(stdout)
+		fmt.Fprintln(std.out)
 		for i, s := range x.Students {
-			fmt.Fprintf(stdout, "%-8s", s)
+			fmt.Fprintf(std.out, "%-8s", s)
 			for _, c := range x.Cells[i] {
 				if c < 0 {
-					fmt.Fprint(stdout, "    -")
+					fmt.Fprint(std.out, "    -")
 				} else {
-					fmt.Fprintf(stdout, " %4.0f", c*100)
+					fmt.Fprintf(std.out, " %4.0f", c*100)
 				}
 			}
-			fmt.Fprintln(stdout)
+			fmt.Fprintln(std.out)
 		}
 	}
 	return nil
 }
 
-func runTeachDraft(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlags("teach draft", os.Stderr)
+func runTeachDraft(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("teach draft", std.err)
 	asJSON := fs.Bool("json", false, "print the draft as JSON")
 	env, pos, err := openTeach(ctx, fs, args)
 	if err != nil {
@@ -352,14 +352,14 @@ func runTeachDraft(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	if *asJSON {
-		return json.NewEncoder(stdout).Encode(d)
+		return json.NewEncoder(std.out).Encode(d)
 	}
-	fmt.Fprintf(stdout, "草稿 %d（%s）\n%s\n", d.ID, d.Status, d.Answer)
+	fmt.Fprintf(std.out, "草稿 %d（%s）\n%s\n", d.ID, d.Status, d.Answer)
 	if l := d.Label(); l != "" {
-		fmt.Fprintf(stdout, "（%s）\n", l)
+		fmt.Fprintf(std.out, "（%s）\n", l)
 	}
 	if d.Unsourced {
-		fmt.Fprintln(stdout, "注意：此草稿没有来源，须教师补充出处后才能共享。")
+		fmt.Fprintln(std.out, "注意：此草稿没有来源，须教师补充出处后才能共享。")
 	}
 	return nil
 }

@@ -23,9 +23,9 @@ func init() {
 	})
 }
 
-func runUser(ctx context.Context, args []string) error {
+func runUser(ctx context.Context, args []string, std stdio) error {
 	usage := func() {
-		fmt.Fprintln(os.Stderr, `Usage:
+		fmt.Fprintln(std.err, `Usage:
   fuwu user add NAME --role admin|editor|reviewer|agent|teacher [--display 显示名] [--password-stdin]
   fuwu user list
   fuwu user passwd NAME [--password-stdin]
@@ -42,7 +42,7 @@ the audit trail as done by "cli:" and the operating-system user.`)
 		return &exitError{code: 2}
 	}
 	sub, args := args[0], args[1:]
-	fs := newFlags("user "+sub, os.Stderr)
+	fs := newFlags("user "+sub, std.err)
 	var sf storeFlags
 	sf.bind(fs)
 	role := fs.String("role", "", "role: admin, editor, reviewer, agent or teacher")
@@ -86,7 +86,7 @@ the audit trail as done by "cli:" and the operating-system user.`)
 		if err != nil {
 			return err
 		}
-		pw, err := readPassword(*stdin, os.Stdin)
+		pw, err := readPassword(*stdin, std.in, std)
 		if err != nil {
 			return err
 		}
@@ -123,7 +123,7 @@ the audit trail as done by "cli:" and the operating-system user.`)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		pw, err := readPassword(*stdin, os.Stdin)
+		pw, err := readPassword(*stdin, std.in, std)
 		if err != nil {
 			return err
 		}
@@ -219,7 +219,7 @@ func cliActor() string {
 
 // readPassword reads a new password from a terminal (asked twice) or the
 // first line of r.
-func readPassword(fromStdin bool, r io.Reader) (string, error) {
+func readPassword(fromStdin bool, r io.Reader, std stdio) (string, error) {
 	if fromStdin || !term.IsTerminal(int(os.Stdin.Fd())) {
 		line, err := bufio.NewReader(r).ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
@@ -233,15 +233,15 @@ func readPassword(fromStdin bool, r io.Reader) (string, error) {
 		}
 		return pw, nil
 	}
-	fmt.Fprint(os.Stderr, "密码：")
+	fmt.Fprint(std.err, "密码：")
 	a, err := term.ReadPassword(int(os.Stdin.Fd()))
-	fmt.Fprintln(os.Stderr)
+	fmt.Fprintln(std.err)
 	if err != nil {
 		return "", err
 	}
-	fmt.Fprint(os.Stderr, "再输入一次：")
+	fmt.Fprint(std.err, "再输入一次：")
 	b, err := term.ReadPassword(int(os.Stdin.Fd()))
-	fmt.Fprintln(os.Stderr)
+	fmt.Fprintln(std.err)
 	if err != nil {
 		return "", err
 	}

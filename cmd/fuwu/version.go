@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -66,8 +65,8 @@ func currentBuild() buildFacts {
 	return f
 }
 
-func runVersion(ctx context.Context, args []string) error {
-	fs := newFlags("version", os.Stderr)
+func runVersion(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("version", std.err)
 	asJSON := fs.Bool("json", false, "print as JSON")
 	sbom := fs.String("sbom", "", "write a CycloneDX 1.5 SBOM of the Go binary at this path (any architecture) to standard output")
 	pos, err := parseFlags(fs, args)
@@ -82,11 +81,11 @@ func runVersion(ctx context.Context, args []string) error {
 		if err != nil {
 			return fmt.Errorf("read build information of %s: %w", *sbom, err)
 		}
-		return writeSBOM(os.Stdout, bi)
+		return writeSBOM(std.out, bi)
 	}
 	f := currentBuild()
 	if *asJSON {
-		enc := json.NewEncoder(os.Stdout)
+		enc := json.NewEncoder(std.out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(f)
 	}

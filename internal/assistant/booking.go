@@ -16,7 +16,7 @@ import (
 )
 
 // Booker makes appointments and door-to-door requests for the chat. It is
-// implemented over the booking and doorstep rooms (Rooms).
+// implemented over the booking and doorstep services (ServiceBooker).
 type Booker interface {
 	// Days lists a hall's open days for an item from today to the booking
 	// horizon, soonest first, full ones marked.

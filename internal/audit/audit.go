@@ -1,6 +1,6 @@
-// Package audit is the room where staff actions are written down, never to
-// be changed: who (and in which role) did what to which target, with
-// details, from which address, when.
+// Package audit keeps the staff actions' log, written once and never
+// changed: who (and in which role) did what to which target, with details,
+// from which address, when.
 //
 // The log is append-only three ways: this package has no update or delete;
 // database triggers refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL)

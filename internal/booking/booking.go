@@ -1,4 +1,4 @@
-// Package booking is the appointments room: service halls' windows and the
+// Package booking books appointments at the service halls: windows and the
 // items each serves, weekly opening hours with the lunch break, the
 // holiday and make-up-working-day calendar, slots with a capacity, and the
 // bookings residents make, change and cancel with a confirmation code,

@@ -1,10 +1,9 @@
-// Package convo is the room where the assistant's record is kept:
-// conversations and their turns (masked), the citations and implicit AI
-// label of each answer, residents' feedback on the five-level 好差评
-// scale, and handoff tickets for staff. It also answers the staff
-// console's questions: conversations by filter, the questions the
-// assistant could not answer grouped by similarity, feedback per day, the
-// items most asked about, the handoff queue.
+// Package convo stores the assistant's record: conversations and their turns
+// (masked), the citations and implicit AI label of each answer, residents'
+// feedback on the five-level 好差评 scale, and handoff tickets for staff. It
+// also answers the staff console's questions: conversations by filter, the
+// questions the assistant could not answer grouped by similarity, feedback
+// per day, the items most asked about, the handoff queue.
 //
 // Callers mask personal data before they store it; every text written is
 // masked again here (privacy.Mask is cheap and idempotent), so that a

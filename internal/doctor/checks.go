@@ -114,13 +114,14 @@ func DataDir(dir string) Check {
 	}}
 }
 
-// Keys checks the secret keyring: present (from the environment or the
-// data folder), readable, private, of which suite, and backed up.
-func Keys(dataDir, want string) Check {
+// Keys checks the secret keyring: present (secret, the value of
+// $FUWU_SECRET_KEY the caller read, or the data folder), readable,
+// private, of which suite, and backed up.
+func Keys(dataDir, secret, want string) Check {
 	return Check{Name: "密钥", Run: func(context.Context) Result {
 		var keys *privacy.Keys
 		var where string
-		if v := strings.TrimSpace(os.Getenv(privacy.KeyEnv)); v != "" {
+		if v := strings.TrimSpace(secret); v != "" {
 			k, err := privacy.ParseKeyring(v)
 			if err != nil {
 				return Result{Status: Fail, Detail: "$" + privacy.KeyEnv + "：" + err.Error()}

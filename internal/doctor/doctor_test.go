@@ -88,31 +88,29 @@ func TestDataDir(t *testing.T) {
 	want(t, run(t, DataDir(f)), Fail, "不是目录")
 }
 
-// Not parallel: sets $FUWU_SECRET_KEY.
 func TestKeys(t *testing.T) {
-	t.Setenv(privacy.KeyEnv, "")
+	t.Parallel()
 	dir := t.TempDir()
-	want(t, run(t, Keys(dir, "")), Warn, "尚无密钥", "fuwu key backup")
+	want(t, run(t, Keys(dir, "", "")), Warn, "尚无密钥", "fuwu key backup")
 	if _, err := os.Stat(filepath.Join(dir, privacy.KeyFile)); !errors.Is(err, os.ErrNotExist) {
 		t.Fatal("doctor created a key")
 	}
-	k, err := privacy.LoadKeys(dir)
+	k, err := privacy.LoadKeys(dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want(t, run(t, Keys(dir, "")), Warn, "没有备份记录", "AES-256-GCM")
-	want(t, run(t, Keys(dir, "gm")), Fail, "fuwu key rotate --crypto gm")
+	want(t, run(t, Keys(dir, "", "")), Warn, "没有备份记录", "AES-256-GCM")
+	want(t, run(t, Keys(dir, "", "gm")), Fail, "fuwu key rotate --crypto gm")
 	if err := privacy.Backup(dir, filepath.Join(t.TempDir(), "ring"), k, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
-	want(t, run(t, Keys(dir, "standard")), OK, "已于 2026-12-01 备份")
+	want(t, run(t, Keys(dir, "", "standard")), OK, "已于 2026-12-01 备份")
 	r, _ := k.Rotate(cryptosuite.GM)
 	privacy.WriteKeyring(filepath.Join(dir, privacy.KeyFile), r)
-	want(t, run(t, Keys(dir, "gm")), Warn, "备份之后密钥环已变化", "SM4-GCM")
+	want(t, run(t, Keys(dir, "", "gm")), Warn, "备份之后密钥环已变化", "SM4-GCM")
 	os.WriteFile(filepath.Join(dir, privacy.KeyFile), []byte("garbage!"), 0o600)
-	want(t, run(t, Keys(dir, "")), Fail, "从备份恢复")
-	t.Setenv(privacy.KeyEnv, strings.ReplaceAll(r.Keyring(), "\n", ";"))
-	want(t, run(t, Keys(dir, "gm")), Warn, "$FUWU_SECRET_KEY")
+	want(t, run(t, Keys(dir, "", "")), Fail, "从备份恢复")
+	want(t, run(t, Keys(dir, strings.ReplaceAll(r.Keyring(), "\n", ";"), "gm")), Warn, "$FUWU_SECRET_KEY")
 }
 
 func TestFonts(t *testing.T) {

@@ -1,4 +1,4 @@
-// Package doorstep is the door-to-door service room (上门办 / 福上门): the
+// Package doorstep runs the door-to-door service (上门办 / 福上门): the
 // catalogue of items that can be handled at the resident's or the
 // enterprise's door, grouped by theme; the service specialists with the
 // streets they cover and the themes they handle; requests and their

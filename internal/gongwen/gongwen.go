@@ -1,4 +1,4 @@
-// Package gongwen is the official-document room (公文写作助手): the 15
+// Package gongwen drafts and checks official documents (公文写作助手): the 15
 // document types of the 党政机关公文处理工作条例 (2012) and their elements,
 // drafting from a form (templates, or a model writing the body from the
 // user's key points only), layout per GB/T 9704-2012 exported as .docx,

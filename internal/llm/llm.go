@@ -1,7 +1,7 @@
-// Package llm is the room where Fuwu talks to a language model: a small
-// client for any OpenAI-compatible HTTP endpoint (vLLM, Ollama, llama.cpp
-// server, DeepSeek, Qwen, a gateway) with chat completions, streamed token
-// by token, embeddings and audio transcription.
+// Package llm talks to a language model: a small client for any
+// OpenAI-compatible HTTP endpoint (vLLM, Ollama, llama.cpp server, DeepSeek,
+// Qwen, a gateway) with chat completions, streamed token by token,
+// embeddings and audio transcription.
 //
 // Every text sent (chat messages, embedding inputs, transcription prompts)
 // passes through privacy.Mask first: callers mask too, this is the last
@@ -26,7 +26,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 )
@@ -68,10 +67,11 @@ type Config struct {
 // ConfigFromEnv reads FUWU_LLM_BASE_URL, FUWU_LLM_API_KEY, FUWU_LLM_MODEL,
 // FUWU_EMBED_MODEL, FUWU_EMBED_BASE_URL, FUWU_STT_MODEL, FUWU_STT_BASE_URL,
 // FUWU_LLM_FIRST_TOKEN_TIMEOUT and FUWU_LLM_TIMEOUT (Go durations, "5s").
-// getenv is os.Getenv when nil.
+// getenv is the caller's reading of the environment (cmd/fuwu reads its
+// settings in one place); nil reads nothing.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if getenv == nil {
-		getenv = os.Getenv
+		getenv = func(string) string { return "" }
 	}
 	c := Config{
 		BaseURL:      getenv("FUWU_LLM_BASE_URL"),

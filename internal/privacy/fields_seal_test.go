@@ -70,8 +70,7 @@ func TestFingerprint(t *testing.T) {
 
 func TestLoadKeys(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv(KeyEnv, "")
-	k1, err := LoadKeys(dir)
+	k1, err := LoadKeys(dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +78,7 @@ func TestLoadKeys(t *testing.T) {
 	if err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("key file: %v %v", st, err)
 	}
-	k2, err := LoadKeys(dir)
+	k2, err := LoadKeys(dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,20 +86,17 @@ func TestLoadKeys(t *testing.T) {
 	if v, err := k2.Open(s); err != nil || v != "x" {
 		t.Error("second load has a different key")
 	}
-	t.Setenv(KeyEnv, base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef")))
-	k3, err := LoadKeys(t.TempDir())
+	k3, err := LoadKeys(t.TempDir(), base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef")))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if k3.Fingerprint(Mobile, "1") != testKeys(t).Fingerprint(Mobile, "1") {
 		t.Error("env key not used")
 	}
-	t.Setenv(KeyEnv, "not base64!")
-	if _, err := LoadKeys(dir); err == nil {
+	if _, err := LoadKeys(dir, "not base64!"); err == nil {
 		t.Error("bad env key accepted")
 	}
-	t.Setenv(KeyEnv, base64.StdEncoding.EncodeToString([]byte("short")))
-	if _, err := LoadKeys(dir); err == nil {
+	if _, err := LoadKeys(dir, base64.StdEncoding.EncodeToString([]byte("short"))); err == nil {
 		t.Error("short key accepted")
 	}
 }
@@ -181,13 +177,13 @@ func TestFieldMasksAgreeWithMask(t *testing.T) {
 
 // Two processes starting on a fresh data folder at once end up with one key.
 func TestLoadKeysConcurrently(t *testing.T) {
-	t.Setenv(KeyEnv, "")
+
 	dir := t.TempDir()
 	keys := make([]*Keys, 8)
 	errs := make([]error, 8)
 	done := make(chan int)
 	for i := range keys {
-		go func(i int) { keys[i], errs[i] = LoadKeys(dir); done <- i }(i)
+		go func(i int) { keys[i], errs[i] = LoadKeys(dir, ""); done <- i }(i)
 	}
 	for range keys {
 		<-done

@@ -127,16 +127,16 @@ func TestParseKeyringErrors(t *testing.T) {
 }
 
 func TestLoadKeysSuite(t *testing.T) {
-	t.Setenv(KeyEnv, "")
+
 	dir := t.TempDir()
-	k, err := LoadKeysSuite(dir, "gm")
+	k, err := LoadKeysSuite(dir, "", "gm")
 	if err != nil || k.Suite() != cryptosuite.GM || k.Source() != filepath.Join(dir, KeyFile) {
 		t.Fatalf("fresh gm: %v %v", k, err)
 	}
-	if _, err := LoadKeysSuite(dir, "standard"); err == nil || !strings.Contains(err.Error(), "fuwu key rotate --crypto standard") {
+	if _, err := LoadKeysSuite(dir, "", "standard"); err == nil || !strings.Contains(err.Error(), "fuwu key rotate --crypto standard") {
 		t.Fatalf("suite mismatch not reported: %v", err)
 	}
-	if k2, err := LoadKeys(dir); err != nil || k2.Suite() != cryptosuite.GM {
+	if k2, err := LoadKeys(dir, ""); err != nil || k2.Suite() != cryptosuite.GM {
 		t.Fatalf("no --crypto follows the ring: %v", err)
 	}
 	// Rotation written atomically, mode 0600, read back.
@@ -152,7 +152,7 @@ func TestLoadKeysSuite(t *testing.T) {
 	if err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("key file mode: %v %v", st, err)
 	}
-	back, err := LoadKeys(dir)
+	back, err := LoadKeys(dir, "")
 	if err != nil || len(back.Keys()) != 2 {
 		t.Fatalf("rotated ring read back: %v", err)
 	}

@@ -1,9 +1,9 @@
-// Package privacy is the room where personal data is found and masked
-// before anything is logged, stored or sent to a model: mainland ID card
-// numbers (a real region and birth date; the checksum is not required, a
-// mistyped ID is still personal data), mobile numbers however their
-// groups are joined, bank card numbers (Luhn, or any 16–19 digits after
-// 银行卡/卡号/账号) and e-mail addresses in Chinese text.
+// Package privacy finds and masks personal data before anything is logged,
+// stored or sent to a model: mainland ID card numbers (a real region and
+// birth date; the checksum is not required, a mistyped ID is still personal
+// data), mobile numbers however their groups are joined, bank card numbers
+// (Luhn, or any 16–19 digits after 银行卡/卡号/账号) and e-mail addresses in
+// Chinese text.
 //
 // Masking keeps enough to be recognisable (110101********1234,
 // 138****5678, 6222 **** **** 1234, z***@qq.com) and is idempotent.

@@ -189,22 +189,22 @@ func (k *Keys) Keys() []KeyInfo {
 	return out
 }
 
-// LoadKeys reads the keyring from $FUWU_SECRET_KEY, else from
-// dataDir/secret.key, creating that file (mode 0600) with a fresh random
-// standard key the first time.
-func LoadKeys(dataDir string) (*Keys, error) { return LoadKeysSuite(dataDir, "") }
+// LoadKeys reads the keyring from secret (the value of $FUWU_SECRET_KEY,
+// which the caller reads), else from dataDir/secret.key, creating that
+// file (mode 0600) with a fresh random standard key the first time.
+func LoadKeys(dataDir, secret string) (*Keys, error) { return LoadKeysSuite(dataDir, secret, "") }
 
 // LoadKeysSuite is LoadKeys for a deployment run with --crypto want:
 // a first key is made of that suite, and a ring whose sealing key is of
 // another suite is an error that says how to move (rotate, then reseal),
 // rather than data silently sealed the old way. want "" takes the ring as
 // it is.
-func LoadKeysSuite(dataDir, want string) (*Keys, error) {
+func LoadKeysSuite(dataDir, secret, want string) (*Keys, error) {
 	suite, err := cryptosuite.Parse(want)
 	if err != nil {
 		return nil, err
 	}
-	k, err := loadKeys(dataDir, suite)
+	k, err := loadKeys(dataDir, secret, suite)
 	if err != nil {
 		return nil, err
 	}
@@ -215,8 +215,8 @@ func LoadKeysSuite(dataDir, want string) (*Keys, error) {
 	return k, nil
 }
 
-func loadKeys(dataDir string, suite cryptosuite.Suite) (*Keys, error) {
-	if v := strings.TrimSpace(os.Getenv(KeyEnv)); v != "" {
+func loadKeys(dataDir, secret string, suite cryptosuite.Suite) (*Keys, error) {
+	if v := strings.TrimSpace(secret); v != "" {
 		k, err := ParseKeyring(v)
 		if err != nil {
 			return nil, fmt.Errorf("privacy: %s: %w", KeyEnv, err)

@@ -1,10 +1,9 @@
-// Package search is the room where a resident's words find the service
-// item they mean: an in-memory index over the published catalogue with
-// field-weighted BM25 (BM25F) on segmented words, a character-bigram
-// channel for words the segmenter misses, synonym and pinyin (typo)
-// expansion of the query, and optional dense vectors fused by reciprocal
-// rank. The index is rebuilt from the store at start and kept current from
-// change notifications.
+// Package search finds the service item a resident's words mean: an
+// in-memory index over the published catalogue with field-weighted BM25
+// (BM25F) on segmented words, a character-bigram channel for words the
+// segmenter misses, synonym and pinyin (typo) expansion of the query, and
+// optional dense vectors fused by reciprocal rank. The index is rebuilt from
+// the store at start and kept current from change notifications.
 package search
 
 import (

@@ -1,8 +1,8 @@
-// Package store is the room where Fuwu keeps its data: it opens the embedded
-// SQLite database or a PostgreSQL server behind one database/sql handle, runs
-// the migrations every domain package registers, wraps transactions
-// (one caller's, or concurrent callers' sharing one commit: GroupTx) and
-// carries change notifications between replicas.
+// Package store opens the embedded SQLite database or a PostgreSQL server
+// behind one database/sql handle, runs the migrations every domain package
+// registers, wraps transactions (one caller's, or concurrent callers'
+// sharing one commit: GroupTx) and carries change notifications between
+// replicas.
 package store
 
 import (

@@ -78,7 +78,7 @@ func TestTranscribe(t *testing.T) {
 // names no route the server lacks.
 func TestOpenAPICoversRoutes(t *testing.T) {
 	t.Parallel()
-	e, _, _ := roomsEnv(t, roomsDB(t))
+	e, _, _ := servicesEnv(t, servicesDB(t))
 	doc := e.client().get("/api/openapi.yaml").body
 	var documented []string
 	for _, m := range regexp.MustCompile(`(?m)^  (/[^:]*):\n    (get|post):`).FindAllStringSubmatch(doc, -1) {

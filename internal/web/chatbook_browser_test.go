@@ -27,7 +27,7 @@ var codeInAnswer = regexp.MustCompile(`预约码：([A-Z0-9]+)`)
 // at a time, and the window clerk sees the booking on the staff day list.
 func TestBrowserBookInChat(t *testing.T) {
 	ctx := browser(t)
-	db := roomsDB(t)
+	db := servicesDB(t)
 	bg, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	kbs := kb.NewStore(db)
@@ -46,13 +46,13 @@ func TestBrowserBookInChat(t *testing.T) {
 	}
 	ix := search.New(zh.MustDefault(), search.DefaultParams())
 	svc := realAssistant(bg, t, kbs, ix, func(c *assistant.Config) {
-		c.Booking, c.Now = assistant.Rooms{Booking: bk, Doorstep: ds, Keys: keys}, clk.Now
+		c.Booking, c.Now = assistant.ServiceBooker{Booking: bk, Doorstep: ds, Keys: keys}, clk.Now
 	})
 	e := newEnvAt(t, db, svc, clk, func(c *Config) { c.Search, c.Booking, c.Doorstep = ix, bk, ds })
 	if _, err := e.auth.AddUser(bg, "agent", "窗口人员", auth.Agent, "agent password"); err != nil {
 		t.Fatal(err)
 	}
-	days, err := assistant.Rooms{Booking: bk}.Days(bg, "HALL-01", "FT-001")
+	days, err := assistant.ServiceBooker{Booking: bk}.Days(bg, "HALL-01", "FT-001")
 	if err != nil || len(days) == 0 {
 		t.Fatalf("days %v %v", days, err)
 	}

@@ -278,6 +278,9 @@ func (s *Server) cityDeviceEdit(w http.ResponseWriter, r *http.Request) error {
 		dev, err := s.cfg.City.Store.Device(r.Context(), id)
 		if err != nil {
 			st, msg := cityErr(err)
+			if st >= 500 {
+				return unavailable(msg, fmt.Errorf("city device %s: %w", id, err))
+			}
 			s.renderError(w, r, st, msg)
 			return nil
 		}

@@ -29,10 +29,10 @@ import (
 // from package gongwen; a configured model (Config.DocModel) writes draft
 // bodies and may add its typo suggestions to a check.
 
-// docsRoom holds what the document pages share: the key that signs a
+// docsState holds what the document pages share: the key that signs a
 // draft between preview and download, and a bound on checks running at
 // once (each is CPU-bound).
-type docsRoom struct {
+type docsState struct {
 	mu  sync.Mutex
 	key []byte
 	sem chan struct{}

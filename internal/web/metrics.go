@@ -105,7 +105,8 @@ func (m *Metrics) AnswerCounts() map[assistant.Status]uint64 {
 	return out
 }
 
-func (m *Metrics) handler(w http.ResponseWriter, r *http.Request) {
+// serve writes the Prometheus text exposition as an HTTP answer.
+func (m *Metrics) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	m.Write(w)
 }

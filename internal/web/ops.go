@@ -66,7 +66,7 @@ func (s *Server) metricsEndpoint(w http.ResponseWriter, r *http.Request) error {
 		http.Error(w, "unauthorized\n", http.StatusUnauthorized)
 		return nil
 	}
-	s.metrics.handler(w, r)
+	s.metrics.serve(w, r)
 	return nil
 }
 
@@ -74,6 +74,6 @@ func (s *Server) metricsEndpoint(w http.ResponseWriter, r *http.Request) error {
 // on an internal address (fuwu serve --metrics-addr).
 func (s *Server) MetricsHandler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /metrics", s.metrics.handler)
+	mux.HandleFunc("GET /metrics", s.metrics.serve)
 	return mux
 }

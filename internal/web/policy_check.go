@@ -15,10 +15,10 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/refusal"
 )
 
-// PolicyRooms are the policy parts the web shows: the library (review and
+// PolicyServices are the policy parts the web shows: the library (review and
 // publish), the live set the self-check evaluates, and the stored results
 // behind 政策找人, 免申即享 batches and their statistics.
-type PolicyRooms struct {
+type PolicyServices struct {
 	Library *policy.Library
 	Live    *policy.Live
 	Results *eligibility.Service

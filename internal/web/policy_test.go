@@ -26,7 +26,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
 )
 
-var policyMigrations = append(append([]store.Migrations{}, roomMigrations...), policy.Migrations, registry.Migrations, eligibility.Migrations)
+var policyMigrations = append(append([]store.Migrations{}, serviceMigrations...), policy.Migrations, registry.Migrations, eligibility.Migrations)
 
 // The residents of the policy tests (ages on 2 December 2026, the tests'
 // day): P-1 is 80, P-2 is 92, P-3 is 101, P-4 is 65; all 深圳 户籍,
@@ -37,8 +37,8 @@ const policyProfiles = `{"id":"P-1","name":"张三","id_number":"110105194612010
 {"id":"P-4","name":"赵六","id_number":"110105196101010014","phone":"13800000004","address":"深圳市福田区南园街道巴登街4号","street":"南园","community":"巴登社区","hukou_city":"深圳"}
 `
 
-// policyRooms is what a policy test drives besides the web.
-type policyRooms struct {
+// policyParts is what a policy test drives besides the web.
+type policyParts struct {
 	lib  *policy.Library
 	live *policy.Live
 	reg  *registry.Store
@@ -50,7 +50,7 @@ type policyRooms struct {
 // schema, four residents, their stored results, appointments and
 // door-to-door service, and staff accounts (admin, editor, reviewer,
 // agent), at testNow.
-func policyEnv(t *testing.T, db *store.DB) (*env, *policyRooms) {
+func policyEnv(t *testing.T, db *store.DB) (*env, *policyParts) {
 	t.Helper()
 	ctx := context.Background()
 	keys, err := privacy.NewKeys([]byte("0123456789abcdef0123456789abcdef"))
@@ -58,7 +58,7 @@ func policyEnv(t *testing.T, db *store.DB) (*env, *policyRooms) {
 		t.Fatal(err)
 	}
 	clk := clock.NewManual(testNow)
-	pr := &policyRooms{}
+	pr := &policyParts{}
 	e := newEnvAt(t, db, &fakeAssistant{}, clk, func(c *Config) {
 		pr.ds = doorstep.New(db, c.KB, keys, doorstep.Config{Now: clk.Now})
 		c.Doorstep = pr.ds
@@ -92,7 +92,7 @@ func policyEnv(t *testing.T, db *store.DB) (*env, *policyRooms) {
 			t.Fatal(err, rep.Problems)
 		}
 		pr.svc = eligibility.New(db, pr.live, pr.reg, pr.ds, log, eligibility.Config{Now: clk.Now})
-		c.Policy = &PolicyRooms{Library: pr.lib, Live: pr.live, Results: pr.svc}
+		c.Policy = &PolicyServices{Library: pr.lib, Live: pr.live, Results: pr.svc}
 	})
 	if _, err := pr.ds.SyncCatalogue(ctx, "test"); err != nil {
 		t.Fatal(err)

@@ -13,7 +13,7 @@ import (
 // sideways; a link's underline stops at a closing bracket's ink.
 func TestBrowserPhoneNavAndLinks(t *testing.T) {
 	ctx := browser(t)
-	e, _, _ := roomsEnv(t, roomsDB(t))
+	e, _, _ := servicesEnv(t, servicesDB(t))
 	// The links share one line; 长者模式 shares the brand's.
 	oneLine := `(() => { const ts = [...document.querySelectorAll(".topnav > a")].map(x => Math.round(x.getBoundingClientRect().top));
 		const b = document.querySelector(".brand").getBoundingClientRect(), p = document.getElementById("large-toggle").getBoundingClientRect();

@@ -13,7 +13,7 @@ var titleTag = regexp.MustCompile(`<title>([^<]*)</title>`)
 // Each page's title names the site once: "智能咨询 · 福务 · AI 福务管家",
 // not "AI 福务管家 · 福务 · AI 福务管家".
 func TestPageTitlesNameTheSiteOnce(t *testing.T) {
-	e, _, _ := roomsEnv(t, roomsDB(t))
+	e, _, _ := servicesEnv(t, servicesDB(t))
 	c := e.client()
 	for _, path := range []string{"/", "/items", "/items/FT-001", "/booking?item=FT-001", "/booking/lookup", "/doorstep", "/admin/login", "/no-such-page"} {
 		m := titleTag.FindStringSubmatch(c.get(path).body)
@@ -40,7 +40,7 @@ func TestFavicon(t *testing.T) {
 // The booking page lists the hall's open days, Saturdays included, and
 // does not call them 工作日; each day shows its weekday.
 func TestBookingPageDays(t *testing.T) {
-	e, _, _ := roomsEnv(t, roomsDB(t)) // Wednesday 2 December 2026
+	e, _, _ := servicesEnv(t, servicesDB(t)) // Wednesday 2 December 2026
 	body := e.client().get("/booking?item=FT-001&hall=HALL-03").body
 	if strings.Contains(body, "工作日") || !strings.Contains(body, "12月5日（周六）") || !strings.Contains(body, "12月7日（周一）") {
 		t.Errorf("booking days: %s", body[strings.Index(body, "<ol"):])
@@ -50,7 +50,7 @@ func TestBookingPageDays(t *testing.T) {
 // The door-to-door page promises service to enterprises when its
 // catalogue has items for them, marks those, and does not otherwise.
 func TestDoorstepEnterpriseItems(t *testing.T) {
-	e, _, ds := roomsEnv(t, roomsDB(t))
+	e, _, ds := servicesEnv(t, servicesDB(t))
 	c := e.client()
 	body := c.get("/doorstep").body
 	if !strings.Contains(body, "忙于经营的企业") || !strings.Contains(body, `营业执照变更登记</a> <span class="tag">企业可办</span>`) {

@@ -11,7 +11,7 @@ import (
 )
 
 // consoleRoles signs in one client per role (and one resident, anonymous)
-// on e: roomsEnv's agent and editor, plus an admin and a reviewer.
+// on e: servicesEnv's agent and editor, plus an admin and a reviewer.
 func consoleRoles(t *testing.T, e *env) map[string]*client {
 	t.Helper()
 	for _, u := range []struct {
@@ -41,7 +41,7 @@ var pathValue = regexp.MustCompile(`\{[^}]+\}`)
 // permission (403), and lets the roles holding it past the check.
 func TestEveryConsoleRouteNeedsItsPermission(t *testing.T) {
 	t.Parallel()
-	e, _, _ := roomsEnv(t, roomsDB(t))
+	e, _, _ := servicesEnv(t, servicesDB(t))
 	as := consoleRoles(t, e)
 	anonToken := as[""].csrf("/admin/login")
 	n := 0
@@ -98,7 +98,7 @@ type scenario struct {
 
 func TestRouteScenarios(t *testing.T) {
 	t.Parallel()
-	e, _, _ := roomsEnv(t, roomsDB(t))
+	e, _, _ := servicesEnv(t, servicesDB(t))
 	as := consoleRoles(t, e)
 	long := strings.Repeat("x", 101)
 	for _, s := range []scenario{

@@ -289,7 +289,7 @@ func mustURL(s string) *url.URL {
 // the same answer; attempts from one address are limited per window
 // (a fake clock moves the window).
 func TestBookingNeedsCodeAndMobile(t *testing.T) {
-	storetest.Each(t, roomMigrations, func(t *testing.T, db *store.DB) {
+	storetest.Each(t, serviceMigrations, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		keys, err := privacy.NewKeys([]byte("0123456789abcdef0123456789abcdef"))
 		if err != nil {
@@ -401,7 +401,7 @@ func TestOneRatingPerTurn(t *testing.T) {
 // message on both engines; PostgreSQL never sees a NUL, nothing answers
 // 5xx, and ordinary whitespace still passes.
 func TestControlCharactersRefusedAtTheEdge(t *testing.T) {
-	storetest.Each(t, roomMigrations, func(t *testing.T, db *store.DB) {
+	storetest.Each(t, serviceMigrations, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		keys, err := privacy.NewKeys([]byte("0123456789abcdef0123456789abcdef"))
 		if err != nil {

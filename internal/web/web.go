@@ -17,10 +17,16 @@
 //		s.staff("GET /admin/booking", auth.ManageBookings, s.adminBooking) // console, needs a permission
 //	}
 //
-// Handlers render with s.render(w, r, "booking.html", data) where the
-// template file (templates/booking.html) defines "title" and "content" and
-// is laid out by templates/layout.html (staff pages by the same layout with
-// the console navigation). Every form includes {{template "csrf" .}}; every
+// A handler is func(w, r) error: it answers, or returns why it could not,
+// and Server.fail (errors.go) is the one place an error becomes an answer —
+// a refusal (package refusal) its 4xx and message, anything else a logged
+// 5xx. After a form, a handler redirects with s.back (a notice by code) or
+// s.backRefused; a page never shows text from its URL (notices.go).
+//
+// Handlers render with s.render(w, r, status, "booking.html", page) where
+// the template file (templates/booking.html) defines "title" and "content"
+// and is laid out by templates/_layout.html (staff pages by the same layout
+// with the console navigation). Every form includes {{template "csrf" .}}; every
 // unsafe request outside /api/ is refused without a valid token. Static
 // files go in static/ and are linked as /static/NAME. Scripts must be
 // files: the Content-Security-Policy forbids inline script and style.
@@ -84,7 +90,7 @@ type Config struct {
 	Metrics       *Metrics          // nil makes a fresh registry
 	Booking       *booking.Service  // appointments; nil hides their pages and API
 	Doorstep      *doorstep.Service // door-to-door service; nil hides its pages and API
-	Policy        *PolicyRooms      // policy library and matching; nil hides its pages
+	Policy        *PolicyServices   // policy library and matching; nil hides its pages
 	Lexicon       Lexicon           // the sensitive-word lexicon page; nil hides it
 	City          *CityOps          // city operations: /city, its console pages, the sensors' HTTP API; nil hides them
 	// DocModel writes draft bodies on the document pages and may add its
@@ -139,7 +145,7 @@ type Server struct {
 	// code: 30 per address per 15 minutes.
 	bookingGuard *auth.Throttle
 	handler      http.Handler
-	docs         *docsRoom
+	docs         *docsState
 	city         *cityHub // the /city pages' change feed; nil without City
 	// noticeKey signs the names a redirect's notice shows (notices.go).
 	noticeKey []byte
@@ -206,7 +212,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if s.limiter != nil {
 		s.limiter.now = cfg.Now
 	}
-	s.docs = &docsRoom{sem: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))}
+	s.docs = &docsState{sem: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))}
 	if cfg.City != nil {
 		s.city = newCityHub(cfg.City.Store.DB(), cfg.Now)
 	}

@@ -1,8 +1,8 @@
-// Package zh is the room for Chinese text: normalisation (width, case,
-// traditional → simplified, punctuation), word segmentation with gse and
-// Fuwu's government-service lexicon, stop words, the colloquial synonym
-// table, and pinyin keys for residents' typos and homophones. Everything
-// it knows is data under dict/ and lexicon/, embedded in the binary.
+// Package zh prepares Chinese text: normalisation (width, case, traditional
+// → simplified, punctuation), word segmentation with gse and Fuwu's
+// government-service lexicon, stop words, the colloquial synonym table, and
+// pinyin keys for residents' typos and homophones. Everything it knows is
+// data under dict/ and lexicon/, embedded in the binary.
 package zh
 
 import (

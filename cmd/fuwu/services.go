@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"strconv"
 	"time"
 
@@ -15,8 +14,8 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
 
-// rooms are the appointment and door-to-door services over one store.
-type rooms struct {
+// services are the appointment and door-to-door services over one store.
+type services struct {
 	booking  *booking.Service
 	doorstep *doorstep.Service
 	keys     *privacy.Keys // seal residents' numbers
@@ -25,25 +24,25 @@ type rooms struct {
 // horizonEnv sets how many days ahead residents may book (default 14).
 const horizonEnv = "FUWU_BOOKING_HORIZON"
 
-// openRooms makes both services. The secret key that seals residents'
+// openServices makes both services. The secret key that seals residents'
 // numbers comes from $FUWU_SECRET_KEY or the data folder (created there on
 // first use). With setup, halls without hours or windows get them from
 // the catalogue and the door-to-door catalogue is synced, so that the demo
 // works out of the box; staff changes are never overwritten.
-func openRooms(ctx context.Context, db *store.DB, kbs *kb.Store, dataDir string, zone *time.Location, setup bool) (*rooms, error) {
-	keys, err := privacy.LoadKeys(dataDir)
+func openServices(ctx context.Context, db *store.DB, kbs *kb.Store, dataDir string, zone *time.Location, setup bool) (*services, error) {
+	keys, err := privacy.LoadKeys(dataDir, env(privacy.KeyEnv))
 	if err != nil {
 		return nil, err
 	}
 	cfg := booking.Config{Location: zone, Now: now}
-	if v := os.Getenv(horizonEnv); v != "" {
+	if v := env(horizonEnv); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 366 {
 			return nil, fmt.Errorf("%s=%q: want a number of days 1–366", horizonEnv, v)
 		}
 		cfg.HorizonDays = n
 	}
-	r := &rooms{booking: booking.New(db, kbs, keys, cfg), doorstep: doorstep.New(db, kbs, keys, doorstep.Config{Location: zone, Now: now}), keys: keys}
+	r := &services{booking: booking.New(db, kbs, keys, cfg), doorstep: doorstep.New(db, kbs, keys, doorstep.Config{Location: zone, Now: now}), keys: keys}
 	if setup {
 		rep, err := r.booking.Seed(ctx, "system")
 		if err != nil {
@@ -61,7 +60,7 @@ func openRooms(ctx context.Context, db *store.DB, kbs *kb.Store, dataDir string,
 
 // housekeep, every interval until ctx ends, flags overdue door-to-door
 // requests and marks yesterday's unchecked bookings as no-shows.
-func (r *rooms) housekeep(ctx context.Context, every time.Duration) {
+func (r *services) housekeep(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {

@@ -24,17 +24,17 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
 )
 
-var roomMigrations = append(append([]store.Migrations{}, testMigrations...), booking.Migrations, doorstep.Migrations)
+var serviceMigrations = append(append([]store.Migrations{}, testMigrations...), booking.Migrations, doorstep.Migrations)
 
-// roomsEnv serves the web with appointments and door-to-door service over
+// servicesEnv serves the web with appointments and door-to-door service over
 // the demo catalogue, plus an agent account, at testNow.
-func roomsEnv(t *testing.T, db *store.DB) (*env, *booking.Service, *doorstep.Service) {
+func servicesEnv(t *testing.T, db *store.DB) (*env, *booking.Service, *doorstep.Service) {
 	t.Helper()
-	return roomsEnvAt(t, db, testNow)
+	return servicesEnvAt(t, db, testNow)
 }
 
-// roomsEnvAt is roomsEnv with every clock at the instant at.
-func roomsEnvAt(t *testing.T, db *store.DB, at time.Time) (*env, *booking.Service, *doorstep.Service) {
+// servicesEnvAt is servicesEnv with every clock at the instant at.
+func servicesEnvAt(t *testing.T, db *store.DB, at time.Time) (*env, *booking.Service, *doorstep.Service) {
 	t.Helper()
 	ctx := context.Background()
 	keys, err := privacy.NewKeys([]byte("0123456789abcdef0123456789abcdef"))
@@ -97,8 +97,8 @@ func eachInstant(t *testing.T, fn func(t *testing.T, in instant, e *env, bk *boo
 	for _, in := range instants {
 		t.Run(in.name, func(t *testing.T) {
 			t.Parallel()
-			storetest.Each(t, roomMigrations, func(t *testing.T, db *store.DB) {
-				e, bk, ds := roomsEnvAt(t, db, clock.At(in.at, nil))
+			storetest.Each(t, serviceMigrations, func(t *testing.T, db *store.DB) {
+				e, bk, ds := servicesEnvAt(t, db, clock.At(in.at, nil))
 				if in.holiday != "" {
 					if err := bk.SetCalendarDays(context.Background(), []booking.CalendarDay{{Day: in.holiday, Kind: booking.Holiday, Name: "元旦"}}); err != nil {
 						t.Fatal(err)
@@ -383,12 +383,12 @@ func TestDoorstepPagesAndAPI(t *testing.T) {
 	})
 }
 
-func roomsDB(t *testing.T) *store.DB { return storetest.Open(t, store.SQLite, roomMigrations...) }
+func servicesDB(t *testing.T) *store.DB { return storetest.Open(t, store.SQLite, serviceMigrations...) }
 
 // The printed guide links to the booking page for the halls that take
 // appointments here, and to the door-to-door form.
-func TestItemPageLinksRooms(t *testing.T) {
-	e, _, ds := roomsEnv(t, roomsDB(t))
+func TestItemPageLinksServices(t *testing.T) {
+	e, _, ds := servicesEnv(t, servicesDB(t))
 	c := e.client()
 	r := c.get("/items/FT-001")
 	if r.code != 200 || !strings.Contains(r.body, `href="/booking?item=FT-001&amp;hall=HALL-01"`) {
@@ -404,7 +404,7 @@ func TestItemPageLinksRooms(t *testing.T) {
 // The staff day list shows one hall's bookings, or every hall's with the
 // hall on each line.
 func TestBookingDayListAllHalls(t *testing.T) {
-	e, bk, _ := roomsEnv(t, roomsDB(t))
+	e, bk, _ := servicesEnv(t, servicesDB(t))
 	ctx := context.Background()
 	day := "2026-12-03"
 	var codes []string

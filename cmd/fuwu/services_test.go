@@ -20,7 +20,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/llm"
 )
 
-// The assistant's Booker over the real rooms: days and times with room,
+// The assistant's Booker over the real services: days and times with room,
 // a booking that lands on the staff day list, a clear refusal, and a
 // door-to-door request filed from the chat.
 func TestChatBooker(t *testing.T) {
@@ -36,14 +36,14 @@ func TestChatBooker(t *testing.T) {
 	if err := loadDemo(ctx, kbs); err != nil {
 		t.Fatal(err)
 	}
-	r, err := openRooms(ctx, db, kbs, dir, clock.Default, true)
+	r, err := openServices(ctx, db, kbs, dir, clock.Default, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "secret.key")); err != nil {
 		t.Errorf("no secret key in the data folder: %v", err)
 	}
-	var b assistant.Booker = assistant.Rooms{Booking: r.booking, Doorstep: r.doorstep, Keys: r.keys}
+	var b assistant.Booker = assistant.ServiceBooker{Booking: r.booking, Doorstep: r.doorstep, Keys: r.keys}
 	rec, err := kbs.Item(ctx, "FT-001")
 	if err != nil {
 		t.Fatal(err)
@@ -292,7 +292,7 @@ func chatToDayList(t *testing.T) {
 	if r := say("c1", "13812345678"); !strings.Contains(r.Answer, "请核对预约信息") {
 		t.Fatalf("no read-back: %s", r.Answer)
 	}
-	if list, _ := a.rooms.booking.Stats(ctx, "2026-01-01", "2027-12-31", ""); list.All.Total != 0 {
+	if list, _ := a.services.booking.Stats(ctx, "2026-01-01", "2027-12-31", ""); list.All.Total != 0 {
 		t.Fatalf("booked before the read-back was confirmed: %+v", list.All)
 	}
 	r := say("c1", "确认预约")
@@ -305,11 +305,11 @@ func chatToDayList(t *testing.T) {
 			code = c
 		}
 	}
-	b, err := a.rooms.booking.Lookup(ctx, code)
+	b, err := a.services.booking.Lookup(ctx, code)
 	if err != nil {
 		t.Fatalf("code %q: %v", code, err)
 	}
-	list, _ := a.rooms.booking.DayList(ctx, b.HallID, b.Day, 0)
+	list, _ := a.services.booking.DayList(ctx, b.HallID, b.Day, 0)
 	if len(list) != 1 || list[0].Code != code || list[0].Name != "张三丰" || list[0].Mobile != "138****5678" || list[0].Channel != "chat" || list[0].ConversationID != convs["c1"] {
 		t.Errorf("day list = %+v", list)
 	}
@@ -333,7 +333,7 @@ func chatToDayList(t *testing.T) {
 	if !strings.Contains(r.Answer, "申请已提交") {
 		t.Fatalf("no request: %s", r.Answer)
 	}
-	open, _ := a.rooms.doorstep.List(ctx, doorstep.Filter{Open: true})
+	open, _ := a.services.doorstep.List(ctx, doorstep.Filter{Open: true})
 	if len(open) != 1 || open[0].ItemID != item.ID || open[0].Street != "梅林" || open[0].Phone != "136****5678" ||
 		!strings.Contains(r.Answer, open[0].Number) {
 		t.Errorf("requests = %+v\nanswer %s", open, r.Answer)
@@ -341,7 +341,7 @@ func chatToDayList(t *testing.T) {
 }
 
 // Staff changes made from the command line are in the audit log.
-func TestRoomCommandsAudited(t *testing.T) {
+func TestServiceCommandsAudited(t *testing.T) {
 	dir := t.TempDir()
 	if code, _, errs := runCmd(t, "import", "--data", dir, "../../data/kb"); code != 0 {
 		t.Fatal(errs)

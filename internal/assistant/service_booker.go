@@ -9,19 +9,19 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/privacy"
 )
 
-// Rooms lets the assistant book appointments and file door-to-door
-// requests through the booking and doorstep rooms. Keys seal the mobile
+// ServiceBooker lets the assistant book appointments and file door-to-door
+// requests through the booking and doorstep services. Keys seal the mobile
 // number a resident gives until the read-back is confirmed.
-type Rooms struct {
+type ServiceBooker struct {
 	Booking  *booking.Service
 	Doorstep *doorstep.Service
 	Keys     *privacy.Keys
 }
 
-var _ Booker = Rooms{}
+var _ Booker = ServiceBooker{}
 
 // Days lists the hall's open days, soonest first, full ones marked.
-func (c Rooms) Days(ctx context.Context, hallID, itemID string) ([]OpenDay, error) {
+func (c ServiceBooker) Days(ctx context.Context, hallID, itemID string) ([]OpenDay, error) {
 	days, err := c.Booking.Days(ctx, hallID, itemID)
 	if err != nil {
 		return nil, err
@@ -34,7 +34,7 @@ func (c Rooms) Days(ctx context.Context, hallID, itemID string) ([]OpenDay, erro
 }
 
 // Holiday names the calendar's holiday on day, or "".
-func (c Rooms) Holiday(ctx context.Context, day string) (string, error) {
+func (c ServiceBooker) Holiday(ctx context.Context, day string) (string, error) {
 	cal, err := c.Booking.CalendarDays(ctx, day, day)
 	if err != nil {
 		return "", err
@@ -48,16 +48,16 @@ func (c Rooms) Holiday(ctx context.Context, day string) (string, error) {
 }
 
 // StreetOf finds the district's street an address names.
-func (c Rooms) StreetOf(address string) string { return c.Doorstep.StreetOf(address) }
+func (c ServiceBooker) StreetOf(address string) string { return c.Doorstep.StreetOf(address) }
 
 // Streets are the district's streets.
-func (c Rooms) Streets() []string { return c.Doorstep.Streets() }
+func (c ServiceBooker) Streets() []string { return c.Doorstep.Streets() }
 
-// errNoKeys: a Rooms made without keys cannot keep a number between turns.
-var errNoKeys = errors.New("assistant rooms: no keys to seal the mobile number")
+// errNoKeys: a ServiceBooker made without keys cannot keep a number between turns.
+var errNoKeys = errors.New("assistant: no keys to seal the mobile number")
 
 // Seal seals a mobile number for the dialogue state.
-func (c Rooms) Seal(plain string) (string, error) {
+func (c ServiceBooker) Seal(plain string) (string, error) {
 	if c.Keys == nil {
 		return "", errNoKeys
 	}
@@ -65,7 +65,7 @@ func (c Rooms) Seal(plain string) (string, error) {
 }
 
 // Open opens a number Seal sealed.
-func (c Rooms) Open(sealed string) (string, error) {
+func (c ServiceBooker) Open(sealed string) (string, error) {
 	if c.Keys == nil {
 		return "", errNoKeys
 	}
@@ -73,7 +73,7 @@ func (c Rooms) Open(sealed string) (string, error) {
 }
 
 // Times lists a day's start times with a free place.
-func (c Rooms) Times(ctx context.Context, hallID, itemID, day string) ([]string, error) {
+func (c ServiceBooker) Times(ctx context.Context, hallID, itemID, day string) ([]string, error) {
 	slots, err := c.Booking.Slots(ctx, hallID, itemID, day)
 	if err != nil {
 		return nil, err
@@ -88,7 +88,7 @@ func (c Rooms) Times(ctx context.Context, hallID, itemID, day string) ([]string,
 }
 
 // Book makes the appointment; refusals carry UserMessage.
-func (c Rooms) Book(ctx context.Context, b BookingRequest) (string, error) {
+func (c ServiceBooker) Book(ctx context.Context, b BookingRequest) (string, error) {
 	bk, err := c.Booking.Book(ctx, booking.Request{HallID: b.HallID, ItemID: b.ItemID, Day: b.Day, Start: b.Time,
 		Name: b.Name, Mobile: b.Mobile, Channel: "chat", ConversationID: b.ConversationID})
 	if err != nil {
@@ -99,7 +99,7 @@ func (c Rooms) Book(ctx context.Context, b BookingRequest) (string, error) {
 
 // RequestDoorstep files a door-to-door request; the street is read from
 // the address.
-func (c Rooms) RequestDoorstep(ctx context.Context, d DoorstepRequest) (string, error) {
+func (c ServiceBooker) RequestDoorstep(ctx context.Context, d DoorstepRequest) (string, error) {
 	r, err := c.Doorstep.Submit(ctx, doorstep.NewRequest{Applicant: d.Name, Phone: d.Mobile, Address: d.Address,
 		ItemID: d.ItemID, Notes: d.Notes, Channel: "chat", ConversationID: d.ConversationID})
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 // day list and checks the resident in.
 func TestBookingInBrowser(t *testing.T) {
 	ctx := browser(t)
-	e, bk, _ := roomsEnv(t, roomsDB(t))
+	e, bk, _ := servicesEnv(t, servicesDB(t))
 	days, err := bk.Days(t.Context(), "HALL-01", "FT-001")
 	if err != nil || len(days) == 0 {
 		t.Fatalf("days = %v, %v", days, err)
@@ -55,7 +55,7 @@ func TestBookingInBrowser(t *testing.T) {
 // dispatch it from the request page to the suggested specialist.
 func TestDoorstepInBrowser(t *testing.T) {
 	ctx := browser(t)
-	e, _, ds := roomsEnv(t, roomsDB(t))
+	e, _, ds := servicesEnv(t, servicesDB(t))
 	if _, err := ds.AddSpecialist(t.Context(), doorstep.Specialist{Name: "李专员", Streets: []string{"梅林"}, Themes: kb.Themes}); err != nil {
 		t.Fatal(err)
 	}
