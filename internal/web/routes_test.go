@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -10,20 +11,17 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/auth"
 )
 
-// consoleRoles signs in one client per role (and one resident, anonymous)
-// on e: servicesEnv's agent and editor, plus an admin and a reviewer.
+// consoleRoles signs in one client per role, each an account named for
+// its role (servicesEnv's agent and editor, and one made here for every
+// other role), and one resident, anonymous, under "".
 func consoleRoles(t *testing.T, e *env) map[string]*client {
 	t.Helper()
-	for _, u := range []struct {
-		name string
-		role auth.Role
-	}{{"admin", auth.Admin}, {"reviewer", auth.Reviewer}} {
-		if _, err := e.auth.AddUser(t.Context(), u.name, "", u.role, u.name+" password"); err != nil {
+	out := map[string]*client{"": e.client()}
+	for _, role := range auth.Roles {
+		name := string(role)
+		if _, err := e.auth.AddUser(t.Context(), name, "", role, name+" password"); err != nil && !errors.Is(err, auth.ErrUserExists) {
 			t.Fatal(err)
 		}
-	}
-	out := map[string]*client{"": e.client()}
-	for _, name := range []string{"admin", "editor", "reviewer", "agent"} {
 		c := e.client()
 		if r := c.login(name, name+" password"); r.code != 303 {
 			t.Fatalf("%s login = %d", name, r.code)
