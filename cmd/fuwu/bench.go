@@ -53,7 +53,7 @@ func runBench(ctx context.Context, args []string, std stdio) error {
 	if *asJSON {
 		return json.NewEncoder(std.out).Encode(res)
 	}
-	fmt.Printf("conversations %d, duration %s\nrequests %d, errors %d\nthroughput %.0f req/s\nlatency p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+	fmt.Fprintf(std.out, "conversations %d, duration %s\nrequests %d, errors %d\nthroughput %.0f req/s\nlatency p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
 		res.Conversations, res.Duration, res.Requests, res.Errors, res.Throughput, res.P50ms, res.P99ms, res.Maxms)
 	if res.Errors > 0 {
 		return &exitError{code: 1, msg: fmt.Sprintf("%d errors, first: %s", res.Errors, res.FirstError)}

@@ -41,7 +41,7 @@ func runChecksum(ctx context.Context, args []string, std stdio) error {
 		return fmt.Errorf("--algo %q: want sm3 or sha256", *algo)
 	}
 	if *check != "" {
-		return checkSums(suite, *check)
+		return checkSums(suite, *check, std)
 	}
 	if len(pos) == 0 {
 		return fmt.Errorf("name the files to sum")
@@ -51,7 +51,7 @@ func runChecksum(ctx context.Context, args []string, std stdio) error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("%s  %s\n", sum, p)
+		fmt.Fprintf(std.out, "%s  %s\n", sum, p)
 	}
 	return nil
 }
@@ -69,7 +69,7 @@ func fileSum(suite cryptosuite.Suite, path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-func checkSums(suite cryptosuite.Suite, sumsPath string) error {
+func checkSums(suite cryptosuite.Suite, sumsPath string, std stdio) error {
 	f, err := os.Open(sumsPath)
 	if err != nil {
 		return err
@@ -92,12 +92,12 @@ func checkSums(suite cryptosuite.Suite, sumsPath string) error {
 		switch {
 		case err != nil:
 			bad++
-			fmt.Printf("%s: 无法读取 (%v)\n", name, err)
+			fmt.Fprintf(std.out, "%s: 无法读取 (%v)\n", name, err)
 		case got != strings.ToLower(want):
 			bad++
-			fmt.Printf("%s: 校验失败\n", name)
+			fmt.Fprintf(std.out, "%s: 校验失败\n", name)
 		default:
-			fmt.Printf("%s: OK\n", name)
+			fmt.Fprintf(std.out, "%s: OK\n", name)
 		}
 	}
 	if err := sc.Err(); err != nil {

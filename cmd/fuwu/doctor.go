@@ -52,13 +52,13 @@ func runDoctor(ctx context.Context, args []string, std stdio) error {
 		doctor.MQTT(*mqttURL),
 		doctor.Clock(now(), zone, ntpSynced),
 	}
-	fmt.Println("fuwu doctor：逐项检查本机安装")
+	fmt.Fprintln(std.out, "fuwu doctor：逐项检查本机安装")
 	rs := doctor.Run(ctx, std.out, checks, *timeout)
 	n := map[doctor.Status]int{}
 	for _, r := range rs {
 		n[r.Status]++
 	}
-	fmt.Printf("\n%d 项正常，%d 项提醒，%d 项失败，%d 项未配置\n", n[doctor.OK], n[doctor.Warn], n[doctor.Fail], n[doctor.Skip])
+	fmt.Fprintf(std.out, "\n%d 项正常，%d 项提醒，%d 项失败，%d 项未配置\n", n[doctor.OK], n[doctor.Warn], n[doctor.Fail], n[doctor.Skip])
 	if doctor.Worst(rs) == doctor.Fail {
 		return &exitError{code: 1}
 	}

@@ -88,7 +88,7 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 	if *asJSON {
 		return json.NewEncoder(std.out).Encode(m)
 	}
-	fmt.Printf("turns %d\nitem_top1 %.4f\nitem_recall5 %.4f\naspect_acc %.4f\noos_recall %.4f\noos_false %.4f\nclarify_recall %.4f\np50_ms %.2f\np99_ms %.2f\n",
+	fmt.Fprintf(std.out, "turns %d\nitem_top1 %.4f\nitem_recall5 %.4f\naspect_acc %.4f\noos_recall %.4f\noos_false %.4f\nclarify_recall %.4f\np50_ms %.2f\np99_ms %.2f\n",
 		m.Turns, m.ItemTop1, m.ItemRecall5, m.AspectAcc, m.OOSRecall, m.OOSFalse, m.ClarifyRecall, m.P50ms, m.P99ms)
 	return nil
 }

@@ -112,7 +112,7 @@ func printReport(r kb.Report, asJSON bool, std stdio) {
 	for _, p := range r.Problems {
 		fmt.Fprintf(std.err, "skipped: %s\n", p)
 	}
-	fmt.Printf("事项：新增 %d，更新 %d，未变 %d；服务大厅 %d；政策文件 %d；跳过 %d 行\n",
+	fmt.Fprintf(std.out, "事项：新增 %d，更新 %d，未变 %d；服务大厅 %d；政策文件 %d；跳过 %d 行\n",
 		r.Items.Created, r.Items.Updated, r.Items.Unchanged, r.Halls, r.Policies, r.Skipped())
 }
 

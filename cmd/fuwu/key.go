@@ -62,40 +62,40 @@ func runKey(ctx context.Context, args []string, std stdio) error {
 	}
 	switch sub {
 	case "list":
-		return keyList(sf)
+		return keyList(sf, std)
 	case "rotate":
 		return keyRotate(sf, *print, std)
 	case "reseal":
 		return keyReseal(ctx, sf, *dry, *batch, std)
 	case "backup":
-		return keyBackup(sf, *out)
+		return keyBackup(sf, *out, std)
 	}
 	return fmt.Errorf("unknown key command %q\n%s", sub, keyUsage)
 }
 
-func keyList(sf storeFlags) error {
+func keyList(sf storeFlags, std stdio) error {
 	keys, err := privacy.LoadKeys(sf.data, env(privacy.KeyEnv))
 	if err != nil {
 		return err
 	}
-	fmt.Printf("密钥环 %s\n", keys.Source())
+	fmt.Fprintf(std.out, "密钥环 %s\n", keys.Source())
 	for _, k := range keys.Keys() {
 		mark := ""
 		if k.Current {
 			mark = "  ← 当前加密密钥"
 		}
-		fmt.Printf("  key %d\t%s (%s)%s\n", k.ID, k.Suite, k.Suite.Describe(), mark)
+		fmt.Fprintf(std.out, "  key %d\t%s (%s)%s\n", k.ID, k.Suite, k.Suite.Describe(), mark)
 	}
 	at, where, current, ok, err := privacy.LastBackup(sf.data, keys)
 	switch {
 	case err != nil:
 		return err
 	case !ok:
-		fmt.Println("尚未备份：运行 fuwu key backup --out 文件，并把文件离线保存")
+		fmt.Fprintln(std.out, "尚未备份：运行 fuwu key backup --out 文件，并把文件离线保存")
 	case !current:
-		fmt.Printf("上次备份 %s（%s）之后密钥环已变化：请重新备份\n", at.In(sf.location()).Format("2006-01-02 15:04"), where)
+		fmt.Fprintf(std.out, "上次备份 %s（%s）之后密钥环已变化：请重新备份\n", at.In(sf.location()).Format("2006-01-02 15:04"), where)
 	default:
-		fmt.Printf("已备份 %s → %s\n", at.In(sf.location()).Format("2006-01-02 15:04"), where)
+		fmt.Fprintf(std.out, "已备份 %s → %s\n", at.In(sf.location()).Format("2006-01-02 15:04"), where)
 	}
 	return nil
 }
@@ -117,7 +117,7 @@ func keyRotate(sf storeFlags, print bool, std stdio) error {
 	}
 	cur := next.Keys()[len(next.Keys())-1]
 	if print {
-		fmt.Print(next.Keyring())
+		fmt.Fprint(std.out, next.Keyring())
 		fmt.Fprintf(std.err, "新密钥 key %d（%s）。把上面的内容（各行以 ; 连接亦可）设为 $%s，在所有副本上重启，再运行 fuwu key reseal\n", cur.ID, cur.Suite, privacy.KeyEnv)
 		return nil
 	}
@@ -127,8 +127,8 @@ func keyRotate(sf storeFlags, print bool, std stdio) error {
 	if err := privacy.WriteKeyring(keys.Source(), next); err != nil {
 		return err
 	}
-	fmt.Printf("已添加 key %d（%s），此后新数据用它加密。\n", cur.ID, cur.Suite.Describe())
-	fmt.Println("下一步：重启 fuwu serve（所有副本），运行 fuwu key reseal 把已有数据改用新密钥，再运行 fuwu key backup 备份新的密钥环。")
+	fmt.Fprintf(std.out, "已添加 key %d（%s），此后新数据用它加密。\n", cur.ID, cur.Suite.Describe())
+	fmt.Fprintln(std.out, "下一步：重启 fuwu serve（所有副本），运行 fuwu key reseal 把已有数据改用新密钥，再运行 fuwu key backup 备份新的密钥环。")
 	return nil
 }
 
@@ -164,15 +164,15 @@ func keyReseal(ctx context.Context, sf storeFlags, dry bool, batch int, std stdi
 	var bad []string
 	changed, skipped := 0, 0
 	for _, r := range reps {
-		fmt.Printf("%-22s 读取 %d 行，重新加密 %d 行", r.Table, r.Rows, r.Resealed)
+		fmt.Fprintf(std.out, "%-22s 读取 %d 行，重新加密 %d 行", r.Table, r.Rows, r.Resealed)
 		if r.Skipped > 0 {
-			fmt.Printf("，%d 行期间被修改（再运行一次）", r.Skipped)
+			fmt.Fprintf(std.out, "，%d 行期间被修改（再运行一次）", r.Skipped)
 		}
 		if r.Unreadable > 0 {
-			fmt.Printf("，%d 行无法解密", r.Unreadable)
+			fmt.Fprintf(std.out, "，%d 行无法解密", r.Unreadable)
 			bad = append(bad, fmt.Sprintf("%s: %d rows no key opens (first: %s)", r.Table, r.Unreadable, r.FirstBad))
 		}
-		fmt.Println()
+		fmt.Fprintln(std.out)
 		changed += r.Resealed
 		skipped += r.Skipped
 	}
@@ -190,7 +190,7 @@ func keyReseal(ctx context.Context, sf storeFlags, dry bool, batch int, std stdi
 	return nil
 }
 
-func keyBackup(sf storeFlags, out string) error {
+func keyBackup(sf storeFlags, out string, std stdio) error {
 	if out == "" {
 		return errors.New("--out FILE is required: where to write the copy (then keep it offline, away from the database backups)")
 	}
@@ -205,6 +205,6 @@ func keyBackup(sf storeFlags, out string) error {
 		return err
 	}
 	abs, _ := filepath.Abs(out)
-	fmt.Printf("密钥环已备份到 %s（权限 0600）。请离线保存，不要与数据库备份放在一起。\n", abs)
+	fmt.Fprintf(std.out, "密钥环已备份到 %s（权限 0600）。请离线保存，不要与数据库备份放在一起。\n", abs)
 	return nil
 }

@@ -84,7 +84,7 @@ func runSearch(ctx context.Context, args []string, std stdio) error {
 		return &exitError{code: 1}
 	}
 	for _, h := range res.Hits {
-		fmt.Printf("%s\t%s\t%.3f\t%s\n", h.ID, h.Name, h.Score, strings.Join(h.Fields, ","))
+		fmt.Fprintf(std.out, "%s\t%s\t%.3f\t%s\n", h.ID, h.Name, h.Score, strings.Join(h.Fields, ","))
 	}
 	return nil
 }

@@ -97,7 +97,7 @@ the audit trail as done by "cli:" and the operating-system user.`)
 		if err := record("user.add", "user:"+u.Username, map[string]any{"role": string(u.Role)}); err != nil {
 			return err
 		}
-		fmt.Printf("已创建账号 %s（%s）\n", u.Username, u.Role.Label())
+		fmt.Fprintf(std.out, "已创建账号 %s（%s）\n", u.Username, u.Role.Label())
 	case "list":
 		users, err := s.Users(ctx)
 		if err != nil {
@@ -112,7 +112,7 @@ the audit trail as done by "cli:" and the operating-system user.`)
 			if !u.LastLoginAt.IsZero() {
 				last = u.LastLoginAt.In(sf.location()).Format("2006-01-02 15:04")
 			}
-			fmt.Printf("%s\t%s\t%s\t%s\t%s\n", u.Username, u.Role, u.DisplayName, state, last)
+			fmt.Fprintf(std.out, "%s\t%s\t%s\t%s\t%s\n", u.Username, u.Role, u.DisplayName, state, last)
 		}
 	case "passwd":
 		name, err := needName()
@@ -133,7 +133,7 @@ the audit trail as done by "cli:" and the operating-system user.`)
 		if err := record("user.password", "user:"+u.Username, nil); err != nil {
 			return err
 		}
-		fmt.Printf("已修改 %s 的密码\n", u.Username)
+		fmt.Fprintf(std.out, "已修改 %s 的密码\n", u.Username)
 	case "set":
 		name, err := needName()
 		if err != nil {
@@ -163,21 +163,21 @@ the audit trail as done by "cli:" and the operating-system user.`)
 		if err := record("user.update", "user:"+u.Username, map[string]any{"role": string(u.Role), "disabled": u.Disabled}); err != nil {
 			return err
 		}
-		fmt.Printf("已更新 %s\n", u.Username)
+		fmt.Fprintf(std.out, "已更新 %s\n", u.Username)
 	case "locks":
 		locks, err := auth.NewLoginGuard(db).Locks(ctx)
 		if err != nil {
 			return err
 		}
 		if len(locks) == 0 {
-			fmt.Println("没有被锁定的账号或地址")
+			fmt.Fprintln(std.out, "没有被锁定的账号或地址")
 		}
 		for _, l := range locks {
 			who := l.Username
 			if who == "" {
 				who = "（该地址的所有账号）"
 			}
-			fmt.Printf("%s\t%s\t至 %s\n", who, l.IP, l.Until.In(sf.location()).Format("2006-01-02 15:04"))
+			fmt.Fprintf(std.out, "%s\t%s\t至 %s\n", who, l.IP, l.Until.In(sf.location()).Format("2006-01-02 15:04"))
 		}
 	case "unlock":
 		name := ""
@@ -199,7 +199,7 @@ the audit trail as done by "cli:" and the operating-system user.`)
 		if err := record("user.unlock", target, map[string]any{"ip": *ip}); err != nil {
 			return err
 		}
-		fmt.Printf("已解除锁定（%d 条登录记录）\n", n)
+		fmt.Fprintf(std.out, "已解除锁定（%d 条登录记录）\n", n)
 	default:
 		usage()
 		return &exitError{code: 2}

@@ -89,7 +89,7 @@ func runVersion(ctx context.Context, args []string, std stdio) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(f)
 	}
-	fmt.Printf("fuwu %s\ncommit     %s\nbuilt      %s\ngo         %s\nplatform   %s\n", f.Version, f.Commit, f.BuildDate, f.Go, f.Platform)
+	fmt.Fprintf(std.out, "fuwu %s\ncommit     %s\nbuilt      %s\ngo         %s\nplatform   %s\n", f.Version, f.Commit, f.BuildDate, f.Go, f.Platform)
 	return nil
 }
 
