@@ -188,7 +188,7 @@ func TestPolicyChatFacts(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.close()
-	c := &policyChat{live: a.policy.live, keys: a.rooms.keys, now: a.policy.lib.Today}
+	c := &policyChat{live: a.policy.live, keys: a.services.keys, now: a.policy.lib.Today}
 	for _, tc := range []struct {
 		text string
 		want map[string]string

@@ -35,7 +35,7 @@ var (
 	errBatchNotFound   = refusal.Missing("policy", "batch_not_found", "没有找到该名单。")
 )
 
-// policyErr reads an error of the policy rooms for staff: the domain's
+// policyErr reads an error of the policy services for staff: the domain's
 // refusals become the console's, anything else is a fault for fail to log.
 func policyErr(err error) error {
 	var ce policy.CompileErrors
