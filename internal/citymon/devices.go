@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -95,6 +96,9 @@ func (s *Store) Now() time.Time { return s.now() }
 
 // validate checks d and fills defaults.
 func (d *Device) validate() error {
+	// Filling defaults writes Params: a copy, never the caller's backing
+	// array (the demo network's devices are shared by concurrent tests).
+	d.Params = slices.Clone(d.Params)
 	d.ID, d.Name = strings.TrimSpace(d.ID), strings.TrimSpace(d.Name)
 	switch {
 	case d.ID == "" || len(d.ID) > 64 || strings.ContainsAny(d.ID, " \t\r\n/#+"):
