@@ -35,7 +35,7 @@ type cityParts struct {
 // The outgoing alert webhook is $FUWU_CITY_WEBHOOK.
 func startCity(ctx context.Context, a *app, mf mqttFlags, demo, feed bool) (*cityParts, error) {
 	s := citymon.NewStore(a.db, time.Now)
-	al := citymon.NewAlerts(s, audit.New(a.db))
+	al := citymon.NewAlerts(s, audit.New(a.db).WithSuite(a.rooms.keys.Suite()))
 	if u := os.Getenv("FUWU_CITY_WEBHOOK"); u != "" {
 		al.Webhook = &citymon.Webhook{URL: u}
 	}
