@@ -17,13 +17,14 @@ func consoleRoles(t *testing.T, e *env) map[string]*client {
 	for _, u := range []struct {
 		name string
 		role auth.Role
-	}{{"admin", auth.Admin}, {"reviewer", auth.Reviewer}} {
+	}{{"admin", auth.Admin}, {"reviewer", auth.Reviewer}, {"operator", auth.Operator}, {"teacher", auth.Teacher}} {
 		if _, err := e.auth.AddUser(t.Context(), u.name, "", u.role, u.name+" password"); err != nil {
 			t.Fatal(err)
 		}
 	}
 	out := map[string]*client{"": e.client()}
-	for _, name := range []string{"admin", "editor", "reviewer", "agent"} {
+	// Every role of auth.Roles, so that the walk below has a client for each.
+	for _, name := range []string{"admin", "editor", "reviewer", "agent", "operator", "teacher"} {
 		c := e.client()
 		if r := c.login(name, name+" password"); r.code != 303 {
 			t.Fatalf("%s login = %d", name, r.code)
