@@ -65,7 +65,7 @@ func (c *serviceCmd) record(ctx context.Context, action string, pos []string) er
 	if r := []rune(target); len(r) > 100 {
 		target = string(r[:100])
 	}
-	_, err := audit.New(c.db).WithClock(now, c.sf.location()).Record(ctx, audit.Entry{Actor: c.actor, Role: "cli", Action: action, Target: target})
+	_, err := audit.New(c.db).WithClock(now, c.sf.location()).WithSuite(auditSuite(c.sf)).Record(ctx, audit.Entry{Actor: c.actor, Role: "cli", Action: action, Target: target})
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}

@@ -31,7 +31,7 @@ func cityOpen(ctx context.Context, sf storeFlags) (*citymon.Store, *citymon.Aler
 		return nil, nil, nil, err
 	}
 	s := citymon.NewStore(db, time.Now)
-	return s, citymon.NewAlerts(s, audit.New(db)), func() { db.Close() }, nil
+	return s, citymon.NewAlerts(s, audit.New(db).WithSuite(auditSuite(sf))), func() { db.Close() }, nil
 }
 
 func runCityDevices(ctx context.Context, args []string, stdout, stderr io.Writer) error {

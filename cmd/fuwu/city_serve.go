@@ -34,7 +34,7 @@ type cityParts struct {
 // The outgoing alert webhook is $FUWU_CITY_WEBHOOK.
 func startCity(ctx context.Context, a *app, mf mqttFlags, demo, feed bool) (*cityParts, error) {
 	s := citymon.NewStore(a.db, time.Now)
-	al := citymon.NewAlerts(s, audit.New(a.db))
+	al := citymon.NewAlerts(s, audit.New(a.db).WithSuite(a.services.keys.Suite()))
 	if u := env("FUWU_CITY_WEBHOOK"); u != "" {
 		al.Webhook = &citymon.Webhook{URL: u}
 	}

@@ -208,3 +208,15 @@ func keyBackup(sf storeFlags, out string, std stdio) error {
 	fmt.Fprintf(std.out, "密钥环已备份到 %s（权限 0600）。请离线保存，不要与数据库备份放在一起。\n", abs)
 	return nil
 }
+
+// auditSuite is the suite of the keyring the data folder (or
+// $FUWU_SECRET_KEY) holds, for commands that write the audit log without
+// opening the rooms: a gm deployment's chain is SM3 from its first entry.
+// A keyring that cannot be read leaves the log to follow its own chain.
+func auditSuite(sf storeFlags) cryptosuite.Suite {
+	k, err := privacy.LoadKeysSuite(sf.data, env(privacy.KeyEnv), sf.crypto)
+	if err != nil {
+		return cryptosuite.Standard
+	}
+	return k.Suite()
+}

@@ -107,3 +107,52 @@ func TestServeRefusesSM2TLS(t *testing.T) {
 		t.Fatalf("serve --sm2-cert: %d %q", code, errs)
 	}
 }
+
+// Not parallel: runCmd swaps os.Stdout. A fresh install with --crypto gm
+// books through the real command path: the mobile is sealed with SM4 key
+// 0 (v2:0:), staff reveal it, and the audit chain is SM3 from the start.
+func TestBookingUnderGM(t *testing.T) {
+	t.Setenv(privacy.KeyEnv, "")
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"import", "--data", dir, "--crypto", "gm", "../../data/kb"},
+		{"booking", "seed", "--data", dir},
+	} {
+		if code, _, errs := runCmd(t, args...); code != 0 {
+			t.Fatalf("%v: %s", args, errs)
+		}
+	}
+	code, out, errs := runCmd(t, "booking", "book", "HALL-01", "FT-001", "2026-12-03", "09:00", "--name", "张三", "--mobile", "13812345678", "--data", dir)
+	if code != 0 || !strings.Contains(out, "138****5678") {
+		t.Fatalf("book: %d %q %q", code, out, errs)
+	}
+	var bookCode string
+	for _, l := range strings.Split(out, "\n") {
+		if f := strings.Fields(l); len(f) == 2 && f[0] == "预约码" {
+			bookCode = f[1]
+		}
+	}
+	ctx := context.Background()
+	sf := storeFlags{data: dir, tz: "Asia/Shanghai"}
+	db, err := sf.open(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sealed, hash string
+	if err := db.QueryRow(ctx, `SELECT mobile_sealed FROM booking_bookings WHERE code = ?`, bookCode).Scan(&sealed); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(ctx, `SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&hash); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if !strings.HasPrefix(sealed, "v2:0:") || strings.Contains(sealed, "13812345678") {
+		t.Errorf("sealed mobile %q: want SM4 key 0", sealed)
+	}
+	if !strings.HasPrefix(hash, "sm3:") {
+		t.Errorf("audit hash %q: want SM3", hash)
+	}
+	if code, out, errs = runCmd(t, "booking", "reveal", bookCode, "--purpose", "电话核实", "--data", dir); code != 0 || !strings.Contains(out, "13812345678") {
+		t.Errorf("reveal: %d %q %q", code, out, errs)
+	}
+}

@@ -62,7 +62,7 @@ the audit trail as done by "cli:" and the operating-system user.`)
 	}
 	defer db.Close()
 	s := auth.NewStore(db)
-	trail := audit.New(db)
+	trail := audit.New(db).WithSuite(auditSuite(sf))
 	record := func(action, target string, details map[string]any) error {
 		if _, err := trail.Record(ctx, audit.Entry{Actor: cliActor(), Role: "cli", Action: action, Target: target, Details: details}); err != nil {
 			return fmt.Errorf("audit %s: %w", action, err)
