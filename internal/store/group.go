@@ -28,6 +28,9 @@ const (
 	// pgCommitters is how many group transactions run at once on
 	// PostgreSQL, which has no single writer: a few overlap their round
 	// trips and fsyncs; each still batches what waits when it starts.
+	// Two batches that each hold a row the other's later call needs (two
+	// messages of one conversation at once) deadlock; the server aborts
+	// one after deadlock_timeout, and its calls run again one by one.
 	pgCommitters = 4
 )
 
