@@ -117,6 +117,8 @@ type Assistant struct {
 
 	// complaints mark a request for a person as a complaint (投诉).
 	complaints []string
+	// talk rewrites spoken and typed shorthand into written Mandarin.
+	talk *talk
 }
 
 var _ Service = (*Assistant)(nil)
@@ -200,6 +202,9 @@ func New(cfg Config) (*Assistant, error) {
 	as.generic = map[string]bool{}
 	for _, g := range gs {
 		as.generic[g] = true
+	}
+	if as.talk, err = loadTalk(cfg.Analyzer); err != nil {
+		return nil, err
 	}
 	return as, nil
 }

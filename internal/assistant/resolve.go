@@ -55,6 +55,11 @@ const (
 const failuresBeforePerson = 2
 
 func (as *Assistant) resolve(ctx context.Context, t *turnState) {
+	// Spoken forms become written ones, except while an appointment is
+	// being made: names and addresses are read as typed.
+	if t.state.Booking == nil {
+		t.in.norm = as.talk.rewrite(t.in.norm)
+	}
 	as.resolveTurn(ctx, t)
 	if t.status == Answered && t.item != nil && as.cfg.Booking != nil {
 		book, door := as.wantsBooking(t.in.norm)
