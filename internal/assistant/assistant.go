@@ -108,7 +108,7 @@ type Assistant struct {
 	a        *zh.Analyzer
 	aspects  *cueTable
 	scope    *cueTable
-	places   []string
+	scopes   *scopeModel
 	handoffs []string
 	variants map[string]bool
 	generic  map[string]bool
@@ -175,7 +175,7 @@ func New(cfg Config) (*Assistant, error) {
 	if as.scope, err = parseCues("scope.txt", norm); err != nil {
 		return nil, err
 	}
-	if as.places, err = wordList("places.txt", norm); err != nil {
+	if as.scopes, err = loadScopeModel(norm); err != nil {
 		return nil, err
 	}
 	if as.handoffs, err = wordList("handoff.txt", norm); err != nil {

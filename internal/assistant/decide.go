@@ -24,13 +24,29 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// "推荐一下附近好吃的餐厅" asks for a restaurant, not a licence.
 	if !named || !namesInOwnWords(top, q) {
 		if hs := as.scope.match(t.in.norm); len(hs) > 0 {
-			t.status, t.scope, t.reason = OutOfScope, hs[0].label, "非政务服务问题："+hs[0].cue
-			return
+			h := hs[0]
+			if !h.weak {
+				t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
+				return
+			}
+			if share, _ := as.explained(t.content, q, hits); share < weakCueShare {
+				t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
+				return
+			}
 		}
 	}
+	// Another place, or a service another level of government provides,
+	// is out of scope wherever it is named, however well an item matches.
+	if p, ok := as.scopes.placeElsewhere(t.in.norm); ok {
+		t.status, t.scope, t.reason = OutOfScope, "place", "其他地区的事项："+p
+		return
+	}
 	if !named {
-		if p, ok := as.elsewhere(t.in.norm); ok {
-			t.status, t.scope, t.reason = OutOfScope, "place", "其他地区的事项："+p
+		// A service another level of government provides (无犯罪记录证明,
+		// 深圳通), unless the question names a catalogue item that merely
+		// mentions it (a material, a purpose).
+		if s, ok := as.scopes.serviceElsewhere(t.in.norm); ok {
+			t.status, t.scope, t.reason = OutOfScope, "level", "不属于本区目录的事项："+s
 			return
 		}
 		share, unknown := as.explained(t.content, q, hits)

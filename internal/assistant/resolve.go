@@ -48,6 +48,9 @@ const (
 	// the catalogue does not hold.
 	explainedShare = 0.5
 	weakScore      = 12
+	// An everyday cue (快递, 起名字) declines a question whose best items
+	// explain less than this share of its salient words.
+	weakCueShare = 0.6
 )
 
 // failuresBeforePerson is how many unanswered turns in a row make the
@@ -75,6 +78,12 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	norm := t.in.norm
 	t.aspect = as.detectAspect(norm)
 
+	// Abuse gets a calm reply and the offer of a person, never a service
+	// item; with a request for a person, a person.
+	if abuse, person := as.scopes.abusive(norm); abuse && !person {
+		t.status, t.scope, t.reason = OutOfScope, "abuse", "辱骂或情绪激动"
+		return
+	}
 	// A person, when asked for.
 	if as.asksForPerson(norm) {
 		t.status, t.reason = Handoff, "居民要求转人工"
@@ -97,12 +106,22 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 			t.flags = append(t.flags, "sensitive:"+w.Category)
 		}
 	}
-	// Instructions to the system are not questions about services.
+	// Instructions to the system, or claims of authority inside a
+	// message, are not questions about services.
+	if as.scopes.injected(norm) {
+		t.status, t.scope, t.reason = OutOfScope, "meta", "消息中冒充系统或管理员指令"
+		return
+	}
 	for _, h := range as.scope.match(norm) {
 		if h.label == "meta" {
 			t.status, t.scope, t.reason = OutOfScope, "meta", "试图改变助手指令"
 			return
 		}
+	}
+	// Another person's records are theirs: declined, saying why.
+	if as.scopes.othersRecords(norm) {
+		t.status, t.scope, t.reason = OutOfScope, "records", "查询他人个人信息或办理记录"
+		return
 	}
 	// An appointment being made in the chat takes the turn first.
 	if t.state.Booking != nil && as.cfg.Booking != nil {
