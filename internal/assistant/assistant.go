@@ -119,6 +119,8 @@ type Assistant struct {
 	complaints []string
 	// talk rewrites spoken and typed shorthand into written Mandarin.
 	talk *talk
+	// situations are the life events residents describe.
+	situations *situations
 }
 
 var _ Service = (*Assistant)(nil)
@@ -204,6 +206,9 @@ func New(cfg Config) (*Assistant, error) {
 		as.generic[g] = true
 	}
 	if as.talk, err = loadTalk(cfg.Analyzer); err != nil {
+		return nil, err
+	}
+	if as.situations, err = loadSituations(norm); err != nil {
 		return nil, err
 	}
 	return as, nil

@@ -9,12 +9,15 @@ import (
 // decide picks the answer, a clarifying question or a polite refusal for
 // a message taken on its own.
 func (as *Assistant) decide(t *turnState, q search.Query) {
-	hits := t.hits
+	// Whether the question is in scope is judged on what retrieval found
+	// for its words; the life situation it describes then helps choose.
+	hits := t.raw
 	if len(hits) == 0 || len(q.Words) == 0 {
 		t.status, t.scope, t.reason = OutOfScope, "nothing", "知识库中没有相关事项"
 		if as.isVague(t.content) {
 			t.status, t.scope = Clarify, ""
 		}
+		as.askAboutSituation(t)
 		return
 	}
 	top := hits[0]
@@ -52,6 +55,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		share, unknown := as.explained(t.content, q, hits)
 		if share < explainedShare && top.Score < weakScore && top.Coverage < switchCoverage {
 			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有该事项："+unknown
+			as.askAboutSituation(t)
 			return
 		}
 		if doc := as.unexplainedDocument(t.content, q, hits); doc != "" {
@@ -59,6 +63,8 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 	}
+	hits = t.hits
+	top = hits[0]
 	// A question made only of generic words (证明, 补办, 注销) names no
 	// item: ask which.
 	if !named && as.isVague(t.content) {
@@ -120,4 +126,33 @@ func namesInOwnWords(h search.Hit, q search.Query) bool {
 		}
 	}
 	return false
+}
+
+// askAboutSituation turns a decline into a question when the message
+// describes a life situation: a birth, a death, a lost job is in scope
+// even when none of its words names a service. The choices are the
+// situation's items as retrieval ranked them.
+func (as *Assistant) askAboutSituation(t *turnState) {
+	if len(t.situations) == 0 {
+		return
+	}
+	in := map[string]bool{}
+	for _, s := range t.situations {
+		for _, n := range s.items {
+			in[n] = true
+		}
+	}
+	var cands []search.Hit
+	for _, h := range t.hits {
+		if in[h.Name] && len(cands) < 3 {
+			cands = append(cands, h)
+		}
+	}
+	if len(cands) == 0 {
+		return
+	}
+	t.status, t.scope, t.reason, t.candidates = Clarify, "", "描述了生活情境，未指明事项", cands
+	if len(cands) == 1 {
+		t.candidates = nil
+	}
 }

@@ -19,7 +19,8 @@ type turnState struct {
 
 	aspect     Aspect
 	item       *kb.Item
-	hits       []search.Hit // retrieval on the message's content
+	raw        []search.Hit // retrieval on the message's content
+	hits       []search.Hit // … with the items of a described situation raised
 	candidates []search.Hit // for a clarify turn
 	status     Status
 	scope      string // why out of scope: a category, "place", "unknown", "nothing"
@@ -28,6 +29,7 @@ type turnState struct {
 	flags      []string
 	faq        *kb.FAQ // an FAQ entry the question matches
 	content    string  // the message without its aspect cues
+	situations []*situation
 }
 
 // Ranking thresholds. They are global numbers chosen on the development
@@ -151,7 +153,9 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	} else {
 		res = as.cfg.Index.SearchQuery(q, 8)
 	}
-	t.hits = res.Hits
+	t.situations = as.situations.detect(norm)
+	t.raw = res.Hits
+	t.hits = as.situate(t.situations, res.Hits)
 
 	// A follow-up leans on the item being discussed.
 	if cur, ok := as.cfg.Index.Item(t.state.Item); ok {
