@@ -92,6 +92,14 @@ func (as *Assistant) composeAnswer(ctx context.Context, t *turnState, r *Reply) 
 		fmt.Fprintf(&b, "\n关于“%s”：%s", strings.TrimRight(t.faq.Q, "？?"), t.faq.A)
 	}
 	b.WriteString("\n")
+	// A yes/no question about one document, or about the hours of a day,
+	// is answered directly before the whole aspect.
+	if aspect == Materials && t.asked != "" {
+		as.writeAskedMaterial(&b, it, t.asked)
+	}
+	if aspect == Location {
+		writeAskedHours(&b, route, t.in.norm)
+	}
 	as.writeAspect(&b, it, aspect, route)
 	// An overview shows the way in; other aspects point to it briefly.
 	if aspect != Online && aspect != Location && aspect != Appointment && aspect != Contact {
@@ -407,4 +415,48 @@ func firstRunes(s string, n int) string {
 		return string(r[:n]) + "…"
 	}
 	return s
+}
+
+// writeAskedMaterial answers "要带X吗" from the item's materials: the
+// material and its form when the list has it, or that the list does not.
+func (as *Assistant) writeAskedMaterial(b *strings.Builder, it *kb.Item, thing string) {
+	if m, ok := as.findMaterial(it, thing); ok {
+		fmt.Fprintf(b, "需要：%s。\n", materialLine(m))
+		return
+	}
+	fmt.Fprintf(b, "办事指南的材料清单中没有“%s”，以受理窗口为准。\n", thing)
+}
+
+// findMaterial finds the material a resident's word for a document means:
+// most of its character pairs in the material's name (户口本 →
+// 居民户口簿), or a catalogue word it stands for.
+func (as *Assistant) findMaterial(it *kb.Item, thing string) (kb.Material, bool) {
+	norm := as.a.Normalize(thing)
+	q := as.cfg.Index.Analyse(norm)
+	for _, m := range it.Materials {
+		name := as.a.Normalize(m.Name)
+		if strings.Contains(name, norm) || overlap(bigramSet(norm), bigramSet(name)) >= 0.5 {
+			return m, true
+		}
+		for _, w := range q.Words {
+			if len([]rune(w.Text)) >= 3 && strings.Contains(name, w.Text) {
+				return m, true
+			}
+		}
+	}
+	return kb.Material{}, false
+}
+
+// writeAskedHours answers "星期六开门吗", "中午休息吗" with each hall's
+// hours for that day.
+func writeAskedHours(b *strings.Builder, route *Route, norm string) {
+	day, noon := hoursQuestion(norm)
+	if day == 0 && !noon {
+		return
+	}
+	for _, h := range route.Halls {
+		if s := hoursOn(h.Hours, day, noon); s != "" {
+			fmt.Fprintf(b, "%s：%s。\n", h.Name, s)
+		}
+	}
 }

@@ -30,6 +30,7 @@ type turnState struct {
 	faq        *kb.FAQ // an FAQ entry the question matches
 	content    string  // the message without its aspect cues
 	situations []*situation
+	asked      string // the document a yes/no question asks about
 }
 
 // Ranking thresholds. They are global numbers chosen on the development
@@ -79,6 +80,9 @@ func (as *Assistant) resolve(ctx context.Context, t *turnState) {
 func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	norm := t.in.norm
 	t.aspect = as.detectAspect(norm)
+	if t.aspect == Materials {
+		t.asked = askedMaterial(norm)
+	}
 
 	// Abuse gets a calm reply and the offer of a person, never a service
 	// item; with a request for a person, a person.
@@ -145,6 +149,12 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	}
 
 	content := as.contentText(norm)
+	// In a conversation, the document a yes/no question asks about is a
+	// material of the item being discussed, not a new topic: "要带户口本吗"
+	// while discussing 居住证 is about 居住证.
+	if _, ok := as.cfg.Index.Item(t.state.Item); ok && t.asked != "" {
+		content = strings.TrimSpace(strings.ReplaceAll(content, t.asked, " "))
+	}
 	t.content = content
 	q := as.cfg.Index.Analyse(content)
 	var res search.Result
