@@ -100,7 +100,22 @@ func (as *Assistant) composeAnswer(ctx context.Context, t *turnState, r *Reply) 
 	if aspect == Location {
 		writeAskedHours(&b, route, t.in.norm)
 	}
-	as.writeAspect(&b, it, aspect, route)
+	if t.receives {
+		// An amount the resident receives is the item's 发放标准, never
+		// its fee.
+		switch {
+		case it.Benefit != "":
+			fmt.Fprintf(&b, "发放标准：%s。", strings.TrimRight(it.Benefit, "。"))
+		case t.faq == nil:
+			b.WriteString("办事指南未写明发放标准，具体以受理部门审核为准。")
+		}
+		if aspect == Fee {
+			aspect = ""
+		}
+	}
+	if aspect != "" {
+		as.writeAspect(&b, it, aspect, route)
+	}
 	// An overview shows the way in; other aspects point to it briefly.
 	if aspect != Online && aspect != Location && aspect != Appointment && aspect != Contact {
 		b.WriteString("\n")

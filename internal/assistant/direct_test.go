@@ -39,3 +39,36 @@ func TestDirectAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestAmountReceived checks that a question about an amount received is
+// answered with the item's 发放标准 or the FAQ that gives it, never with
+// its fee, and that an FAQ about renewing does not open a first-time
+// question.
+func TestAmountReceived(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	for _, c := range []struct {
+		first, then string
+		says, not   string
+	}{
+		{"我妈八十五了 想申请高龄津贴", "一个月能领多少", "发放标准：深圳户籍80-89周岁", "收费标准"},
+		{"失业金怎么申请", "能领几个月", "关于“被公司辞退了能领多久失业金”：按缴费年限计算", "办事指南未写明发放标准"},
+		{"", "怎么办理居住证", "深圳市居住证申领", "居住证到期了怎么办"},
+	} {
+		conv := ""
+		if c.first != "" {
+			r1, err := as.Ask(context.Background(), assistant.Request{Message: c.first})
+			if err != nil {
+				t.Fatal(err)
+			}
+			conv = r1.ConversationID
+		}
+		r, err := as.Ask(context.Background(), assistant.Request{ConversationID: conv, Message: c.then})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(r.Answer, c.says) || strings.Contains(r.Answer, c.not) {
+			t.Errorf("%q → %q: %q, want it to say %q and not %q", c.first, c.then, r.Answer, c.says, c.not)
+		}
+	}
+}

@@ -31,6 +31,7 @@ type turnState struct {
 	content    string  // the message without its aspect cues
 	situations []*situation
 	asked      string // the document a yes/no question asks about
+	receives   bool   // the question asks an amount the resident receives
 }
 
 // Ranking thresholds. They are global numbers chosen on the development
@@ -82,6 +83,10 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	t.aspect = as.detectAspect(norm)
 	if t.aspect == Materials {
 		t.asked = askedMaterial(norm)
+	}
+	// "一个月能领多少" asks what the resident receives, not a fee.
+	if asksReceive.MatchString(norm) && (t.aspect == "" || t.aspect == Fee || t.aspect == Overview) {
+		t.aspect, t.receives = Fee, true
 	}
 
 	// Abuse gets a calm reply and the offer of a person, never a service
