@@ -40,7 +40,7 @@ var suggestionText = []struct {
 const HandoffSuggestion = "转人工"
 
 func (as *Assistant) compose(ctx context.Context, t *turnState) Reply {
-	r := Reply{Status: t.status, Citations: []Citation{}, Suggestions: []string{}}
+	r := Reply{Status: t.status, Citations: []Citation{}, Suggestions: []string{}, Confidence: t.confidence}
 	// Candidates: the item answered first, then retrieval's others.
 	if t.item != nil {
 		r.Candidates = append(r.Candidates, t.item.ID)

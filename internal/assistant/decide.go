@@ -106,6 +106,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 	}
+	t.confidence = as.confidence(t, q, chosen)
 	it, ok := as.cfg.Index.Item(chosen.ID)
 	if !ok {
 		t.status, t.scope = OutOfScope, "nothing"
@@ -155,4 +156,21 @@ func (as *Assistant) askAboutSituation(t *turnState) {
 	if len(cands) == 1 {
 		t.candidates = nil
 	}
+}
+
+// confidence says how sure an answer to a message on its own is, from 0
+// to 1: how much of the question the best items explain, how much of the
+// chosen item's name it says, and how far the chosen item stands above
+// the next. The README's precision/coverage curve is measured on it.
+func (as *Assistant) confidence(t *turnState, q search.Query, chosen search.Hit) float64 {
+	share, _ := as.explained(t.content, q, t.raw)
+	named := min(1, chosen.Coverage/namedCoverage)
+	margin := 1.0
+	for _, h := range t.hits {
+		if h.ID != chosen.ID && chosen.Score > 0 {
+			margin = max(0, 1-h.Score/chosen.Score)
+			break
+		}
+	}
+	return 0.4*share + 0.4*named + 0.2*margin
 }

@@ -32,6 +32,9 @@ type turnState struct {
 	situations []*situation
 	asked      string // the document a yes/no question asks about
 	receives   bool   // the question asks an amount the resident receives
+	// confidence of an answer decided on the message alone (decide); 0
+	// for answers that follow the conversation.
+	confidence float64
 }
 
 // Ranking thresholds. They are global numbers chosen on the development
