@@ -89,8 +89,12 @@ type Config struct {
 	Booking   Booker     // optional: appointments in the chat
 	Benefits  Benefits   // optional: the eligibility dialogue (benefits.go)
 
-	Model             Model // optional; nil answers from the knowledge base only
-	ModelName         string
+	Model     Model // optional; nil answers from the knowledge base only
+	ModelName string
+	// Understand lets Model settle turns the lexical decision could not
+	// (it would ask which item, or decline for naming nothing): see
+	// understand.go. Off without a Model.
+	Understand        bool
 	FirstTokenTimeout time.Duration // default 4 s
 	ModelTimeout      time.Duration // whole answer; default 30 s
 

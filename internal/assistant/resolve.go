@@ -184,6 +184,10 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 		}
 	}
 	as.decide(t, q)
+	if as.cfg.Model != nil && as.cfg.Understand &&
+		(t.status == Clarify || t.status == OutOfScope && (t.scope == "unknown" || t.scope == "nothing")) {
+		as.understand(ctx, t)
+	}
 }
 
 func (as *Assistant) asksForPerson(norm string) bool {
