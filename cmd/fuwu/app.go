@@ -114,6 +114,7 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 	a.llm = client
 	if client.HasChat() {
 		cfg.Model, cfg.ModelName = assistant.ChatModel(client), client.Model()
+		cfg.Understand = true // the model settles turns the lexicon could not
 	}
 	if client.HasEmbeddings() {
 		a.index.EnableVectors(client, search.VectorOptions{Model: client.EmbedModel(), Cache: search.DBVectorCache{DB: db}})

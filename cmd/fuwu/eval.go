@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 
@@ -26,6 +27,7 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 	cases := fs.String("cases", "", "evaluation dialogues (.jsonl, format of data/eval/README.md)")
 	asJSON := fs.Bool("json", false, "print only the metrics as one JSON object")
 	verbose := fs.Bool("v", false, "also list the turns that fell short (on standard error)")
+	curve := fs.Bool("curve", false, "print the precision/coverage curve of the answer confidence instead of the metrics")
 	var lc llm.Config
 	lc.RegisterFlags(fs)
 	fs.Usage = func() {
@@ -75,6 +77,24 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 		if err := a.reload(ctx); err != nil {
 			return err
 		}
+	}
+	if *curve {
+		var ths []float64
+		for th := 0.0; th <= 0.951; th += 0.05 {
+			ths = append(ths, math.Round(th*100)/100)
+		}
+		pts, err := assistant.Calibrate(ctx, a.assistant, dialogues, ths)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return json.NewEncoder(os.Stdout).Encode(pts)
+		}
+		fmt.Println("threshold coverage precision")
+		for _, p := range pts {
+			fmt.Printf("%.2f %.3f %.3f\n", p.Threshold, p.Coverage, p.Precision)
+		}
+		return nil
 	}
 	m, misses, err := assistant.Evaluate(ctx, a.assistant, dialogues)
 	if err != nil {

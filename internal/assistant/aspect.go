@@ -22,6 +22,14 @@ var canQuestion = regexp.MustCompile(`(能|可以|可不可以|能不能)[^,.?!;
 
 func (as *Assistant) detectAspect(norm string) Aspect {
 	hs := as.aspects.match(norm)
+	if len(hs) > 0 && !hs[0].weak && hs[0].label != string(Overview) {
+		return Aspect(hs[0].label)
+	}
+	// "要带户口本吗", "租房合同要复印件吗", "清单也要吗": a yes/no question
+	// about one document is the materials aspect.
+	if askedMaterial(norm) != "" {
+		return Materials
+	}
 	if len(hs) > 0 && !hs[0].weak {
 		return Aspect(hs[0].label)
 	}
@@ -30,6 +38,51 @@ func (as *Assistant) detectAspect(norm string) Aspect {
 	}
 	if len(hs) > 0 {
 		return Aspect(hs[0].label)
+	}
+	return ""
+}
+
+// Yes/no questions about one thing: "(要|需要)(带|交)?X吗", "X(也)?要吗",
+// "X行不行".
+var (
+	needThing   = regexp.MustCompile(`(?:要不要|需不需要|用不用|需要|要|得|用)(?:交|带|提供|准备|出具|开|拿|提交|附|写)?(?:个|一个|一份|份|张)?\s?([\p{Han}a-z]{1,12}?)(?:吗|么|嘛|不)`)
+	whetherNeed = regexp.MustCompile(`(?:要不要|需不需要|用不用)(?:交|带|提供|准备|出具|开|拿|提交|附|写)?(?:个|一个|一份|份|张)?\s?([\p{Han}a-z]{1,12})(?:$|[,.?!;\s])`)
+	thingNeeded = regexp.MustCompile(`([\p{Han}a-z]{2,12}?)\s?(?:也|还)?(?:要不要|需不需要|需要|要|得)(?:吗|么|不|嘛)`)
+	formOf      = regexp.MustCompile(`([\p{Han}]{2,12}?)\s?(?:的)?(?:要|需要|得)?(?:交|带|提供)?(?:复印件|原件)`)
+	thingOK     = regexp.MustCompile(`([\p{Han}a-z]{2,12}?)\s?(?:行不行|可以吗|行吗|可不可以|算不算|能用吗)`)
+)
+
+// documentEnds are how the names of documents end.
+var documentEnds = []string{"证", "证明", "证件", "书", "本", "簿", "照", "照片", "相片", "合同", "协议", "决议", "报告", "清单", "发票", "原件", "复印件", "表", "单", "卡", "材料", "资料", "执照", "户口", "章", "记录", "档案", "文件", "凭证", "收据", "票据"}
+
+// askedMaterial returns the document a yes/no question asks whether to
+// bring, or "".
+func askedMaterial(norm string) string {
+	var thing string
+	for _, re := range []*regexp.Regexp{needThing, whetherNeed, thingNeeded, thingOK} {
+		ms := re.FindAllStringSubmatch(norm, -1)
+		if len(ms) > 0 {
+			thing = ms[len(ms)-1][1]
+			break
+		}
+	}
+	for _, p := range []string{"那个", "这个", "交", "带", "提供", "准备", "出具", "开", "拿", "提交", "附", "写"} {
+		thing = strings.TrimPrefix(thing, p)
+	}
+	thing = strings.TrimSuffix(thing, "的")
+	if thing == "复印件" || thing == "原件" {
+		// "租房合同要复印件吗": the document is what comes before.
+		if m := formOf.FindStringSubmatch(norm); m != nil {
+			thing = m[1]
+		}
+	}
+	if thing == "" {
+		return ""
+	}
+	for _, e := range documentEnds {
+		if strings.HasSuffix(thing, e) {
+			return thing
+		}
 	}
 	return ""
 }

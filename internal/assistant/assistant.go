@@ -89,8 +89,12 @@ type Config struct {
 	Booking   Booker     // optional: appointments in the chat
 	Benefits  Benefits   // optional: the eligibility dialogue (benefits.go)
 
-	Model             Model // optional; nil answers from the knowledge base only
-	ModelName         string
+	Model     Model // optional; nil answers from the knowledge base only
+	ModelName string
+	// Understand lets Model settle turns the lexical decision could not
+	// (it would ask which item, or decline for naming nothing): see
+	// understand.go. Off without a Model.
+	Understand        bool
 	FirstTokenTimeout time.Duration // default 4 s
 	ModelTimeout      time.Duration // whole answer; default 30 s
 
@@ -108,7 +112,7 @@ type Assistant struct {
 	a        *zh.Analyzer
 	aspects  *cueTable
 	scope    *cueTable
-	places   []string
+	scopes   *scopeModel
 	handoffs []string
 	variants map[string]bool
 	generic  map[string]bool
@@ -117,6 +121,10 @@ type Assistant struct {
 
 	// complaints mark a request for a person as a complaint (投诉).
 	complaints []string
+	// talk rewrites spoken and typed shorthand into written Mandarin.
+	talk *talk
+	// situations are the life events residents describe.
+	situations *situations
 }
 
 var _ Service = (*Assistant)(nil)
@@ -173,7 +181,7 @@ func New(cfg Config) (*Assistant, error) {
 	if as.scope, err = parseCues("scope.txt", norm); err != nil {
 		return nil, err
 	}
-	if as.places, err = wordList("places.txt", norm); err != nil {
+	if as.scopes, err = loadScopeModel(norm); err != nil {
 		return nil, err
 	}
 	if as.handoffs, err = wordList("handoff.txt", norm); err != nil {
@@ -200,6 +208,12 @@ func New(cfg Config) (*Assistant, error) {
 	as.generic = map[string]bool{}
 	for _, g := range gs {
 		as.generic[g] = true
+	}
+	if as.talk, err = loadTalk(cfg.Analyzer); err != nil {
+		return nil, err
+	}
+	if as.situations, err = loadSituations(norm); err != nil {
+		return nil, err
 	}
 	return as, nil
 }

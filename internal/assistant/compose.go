@@ -40,7 +40,7 @@ var suggestionText = []struct {
 const HandoffSuggestion = "转人工"
 
 func (as *Assistant) compose(ctx context.Context, t *turnState) Reply {
-	r := Reply{Status: t.status, Citations: []Citation{}, Suggestions: []string{}}
+	r := Reply{Status: t.status, Citations: []Citation{}, Suggestions: []string{}, Confidence: t.confidence}
 	// Candidates: the item answered first, then retrieval's others.
 	if t.item != nil {
 		r.Candidates = append(r.Candidates, t.item.ID)
@@ -92,7 +92,30 @@ func (as *Assistant) composeAnswer(ctx context.Context, t *turnState, r *Reply) 
 		fmt.Fprintf(&b, "\n关于“%s”：%s", strings.TrimRight(t.faq.Q, "？?"), t.faq.A)
 	}
 	b.WriteString("\n")
-	as.writeAspect(&b, it, aspect, route)
+	// A yes/no question about one document, or about the hours of a day,
+	// is answered directly before the whole aspect.
+	if aspect == Materials && t.asked != "" {
+		as.writeAskedMaterial(&b, it, t.asked)
+	}
+	if aspect == Location {
+		writeAskedHours(&b, route, t.in.norm)
+	}
+	if t.receives {
+		// An amount the resident receives is the item's 发放标准, never
+		// its fee.
+		switch {
+		case it.Benefit != "":
+			fmt.Fprintf(&b, "发放标准：%s。", strings.TrimRight(it.Benefit, "。"))
+		case t.faq == nil:
+			b.WriteString("办事指南未写明发放标准，具体以受理部门审核为准。")
+		}
+		if aspect == Fee {
+			aspect = ""
+		}
+	}
+	if aspect != "" {
+		as.writeAspect(&b, it, aspect, route)
+	}
 	// An overview shows the way in; other aspects point to it briefly.
 	if aspect != Online && aspect != Location && aspect != Appointment && aspect != Contact {
 		b.WriteString("\n")
@@ -361,6 +384,12 @@ func (as *Assistant) composeDecline(t *turnState, r *Reply) {
 		msg = "抱歉，您的问题涉及违法违规内容，我无法提供帮助。如需办理政务服务，请描述您要办理的事项。"
 	case "meta":
 		msg = "抱歉，我只能解答福田区政务服务事项的办理问题，不能执行这类请求。请告诉我您要办理什么事项。"
+	case "abuse":
+		msg = fmt.Sprintf("给您带来不便，非常抱歉，我理解您着急的心情。请告诉我您要办理的事项，我尽力帮您；也可以点击“转人工”由工作人员为您处理，或拨打%s政务服务便民热线。", hot)
+	case "records":
+		msg = fmt.Sprintf("抱歉，为保护个人隐私，我不能查询或提供他人的个人信息和办理记录。本人可登录i深圳App或粤省事查询自己的记录；代他人查询或办理，一般需持本人签署的授权委托书和双方身份证到窗口办理，具体请拨打%s咨询。", hot)
+	case "level":
+		msg = fmt.Sprintf("抱歉，您咨询的事项不在福田区政务服务事项目录中（可能由市级部门或其他机构办理），我无法给出准确答复。建议拨打%s政务服务便民热线咨询，或点击“转人工”。", hot)
 	case "place":
 		msg = fmt.Sprintf("抱歉，我只能解答深圳市福田区的政务服务事项。其他地区的事项，建议咨询当地政务服务热线（拨打%s）或当地政务服务中心。", hot)
 	case "unknown":
@@ -401,4 +430,48 @@ func firstRunes(s string, n int) string {
 		return string(r[:n]) + "…"
 	}
 	return s
+}
+
+// writeAskedMaterial answers "要带X吗" from the item's materials: the
+// material and its form when the list has it, or that the list does not.
+func (as *Assistant) writeAskedMaterial(b *strings.Builder, it *kb.Item, thing string) {
+	if m, ok := as.findMaterial(it, thing); ok {
+		fmt.Fprintf(b, "需要：%s。\n", materialLine(m))
+		return
+	}
+	fmt.Fprintf(b, "办事指南的材料清单中没有“%s”，以受理窗口为准。\n", thing)
+}
+
+// findMaterial finds the material a resident's word for a document means:
+// most of its character pairs in the material's name (户口本 →
+// 居民户口簿), or a catalogue word it stands for.
+func (as *Assistant) findMaterial(it *kb.Item, thing string) (kb.Material, bool) {
+	norm := as.a.Normalize(thing)
+	q := as.cfg.Index.Analyse(norm)
+	for _, m := range it.Materials {
+		name := as.a.Normalize(m.Name)
+		if strings.Contains(name, norm) || overlap(bigramSet(norm), bigramSet(name)) >= 0.5 {
+			return m, true
+		}
+		for _, w := range q.Words {
+			if len([]rune(w.Text)) >= 3 && strings.Contains(name, w.Text) {
+				return m, true
+			}
+		}
+	}
+	return kb.Material{}, false
+}
+
+// writeAskedHours answers "星期六开门吗", "中午休息吗" with each hall's
+// hours for that day.
+func writeAskedHours(b *strings.Builder, route *Route, norm string) {
+	day, noon := hoursQuestion(norm)
+	if day == 0 && !noon {
+		return
+	}
+	for _, h := range route.Halls {
+		if s := hoursOn(h.Hours, day, noon); s != "" {
+			fmt.Fprintf(b, "%s：%s。\n", h.Name, s)
+		}
+	}
 }

@@ -7,26 +7,6 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/search"
 )
 
-// movement words mean a question about another place still concerns this
-// district: moving insurance, a household or a claim between them.
-var movement = []string{"深圳", "福田", "转", "迁", "回", "异地", "老家", "外地", "备案", "报销", "结算", "来深", "过来", "投靠"}
-
-// elsewhere reports a place outside the district in a question that does
-// not tie it to the district.
-func (as *Assistant) elsewhere(norm string) (string, bool) {
-	for _, m := range movement {
-		if strings.Contains(norm, m) {
-			return "", false
-		}
-	}
-	for _, p := range as.places {
-		if strings.Contains(norm, p) {
-			return p, true
-		}
-	}
-	return "", false
-}
-
 // explained measures how much of the question the best items account
 // for: the question's dictionary words (weighted by how rare they are in
 // everyday Chinese), and the share of them matched directly or through a

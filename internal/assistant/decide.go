@@ -9,12 +9,15 @@ import (
 // decide picks the answer, a clarifying question or a polite refusal for
 // a message taken on its own.
 func (as *Assistant) decide(t *turnState, q search.Query) {
-	hits := t.hits
+	// Whether the question is in scope is judged on what retrieval found
+	// for its words; the life situation it describes then helps choose.
+	hits := t.raw
 	if len(hits) == 0 || len(q.Words) == 0 {
 		t.status, t.scope, t.reason = OutOfScope, "nothing", "知识库中没有相关事项"
 		if as.isVague(t.content) {
 			t.status, t.scope = Clarify, ""
 		}
+		as.askAboutSituation(t)
 		return
 	}
 	top := hits[0]
@@ -24,18 +27,35 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// "推荐一下附近好吃的餐厅" asks for a restaurant, not a licence.
 	if !named || !namesInOwnWords(top, q) {
 		if hs := as.scope.match(t.in.norm); len(hs) > 0 {
-			t.status, t.scope, t.reason = OutOfScope, hs[0].label, "非政务服务问题："+hs[0].cue
-			return
+			h := hs[0]
+			if !h.weak {
+				t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
+				return
+			}
+			if share, _ := as.explained(t.content, q, hits); share < weakCueShare {
+				t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
+				return
+			}
 		}
 	}
+	// Another place, or a service another level of government provides,
+	// is out of scope wherever it is named, however well an item matches.
+	if p, ok := as.scopes.placeElsewhere(t.in.norm); ok {
+		t.status, t.scope, t.reason = OutOfScope, "place", "其他地区的事项："+p
+		return
+	}
 	if !named {
-		if p, ok := as.elsewhere(t.in.norm); ok {
-			t.status, t.scope, t.reason = OutOfScope, "place", "其他地区的事项："+p
+		// A service another level of government provides (无犯罪记录证明,
+		// 深圳通), unless the question names a catalogue item that merely
+		// mentions it (a material, a purpose).
+		if s, ok := as.scopes.serviceElsewhere(t.in.norm); ok {
+			t.status, t.scope, t.reason = OutOfScope, "level", "不属于本区目录的事项："+s
 			return
 		}
 		share, unknown := as.explained(t.content, q, hits)
 		if share < explainedShare && top.Score < weakScore && top.Coverage < switchCoverage {
 			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有该事项："+unknown
+			as.askAboutSituation(t)
 			return
 		}
 		if doc := as.unexplainedDocument(t.content, q, hits); doc != "" {
@@ -43,6 +63,8 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 	}
+	hits = t.hits
+	top = hits[0]
 	// A question made only of generic words (证明, 补办, 注销) names no
 	// item: ask which.
 	if !named && as.isVague(t.content) {
@@ -84,6 +106,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 	}
+	t.confidence = as.confidence(t, q, chosen)
 	it, ok := as.cfg.Index.Item(chosen.ID)
 	if !ok {
 		t.status, t.scope = OutOfScope, "nothing"
@@ -104,4 +127,50 @@ func namesInOwnWords(h search.Hit, q search.Query) bool {
 		}
 	}
 	return false
+}
+
+// askAboutSituation turns a decline into a question when the message
+// describes a life situation: a birth, a death, a lost job is in scope
+// even when none of its words names a service. The choices are the
+// situation's items as retrieval ranked them.
+func (as *Assistant) askAboutSituation(t *turnState) {
+	if len(t.situations) == 0 {
+		return
+	}
+	in := map[string]bool{}
+	for _, s := range t.situations {
+		for _, n := range s.items {
+			in[n] = true
+		}
+	}
+	var cands []search.Hit
+	for _, h := range t.hits {
+		if in[h.Name] && len(cands) < 3 {
+			cands = append(cands, h)
+		}
+	}
+	if len(cands) == 0 {
+		return
+	}
+	t.status, t.scope, t.reason, t.candidates = Clarify, "", "描述了生活情境，未指明事项", cands
+	if len(cands) == 1 {
+		t.candidates = nil
+	}
+}
+
+// confidence says how sure an answer to a message on its own is, from 0
+// to 1: how much of the question the best items explain, how much of the
+// chosen item's name it says, and how far the chosen item stands above
+// the next. The README's precision/coverage curve is measured on it.
+func (as *Assistant) confidence(t *turnState, q search.Query, chosen search.Hit) float64 {
+	share, _ := as.explained(t.content, q, t.raw)
+	named := min(1, chosen.Coverage/namedCoverage)
+	margin := 1.0
+	for _, h := range t.hits {
+		if h.ID != chosen.ID && chosen.Score > 0 {
+			margin = max(0, 1-h.Score/chosen.Score)
+			break
+		}
+	}
+	return 0.4*share + 0.4*named + 0.2*margin
 }

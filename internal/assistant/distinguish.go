@@ -1,6 +1,7 @@
 package assistant
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
@@ -44,6 +45,38 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 		for o := range origins[i] {
 			count[o]++
 		}
+	}
+	// The one candidate whose name holds the thing the question names
+	// (户口本 → 居民户口簿补领换领), when the others hold it only among
+	// their materials and share with the question just the action (补领).
+	things := make([]map[string]bool, len(close))
+	named := -1
+	for i, h := range close {
+		things[i] = map[string]bool{}
+		name := as.a.Normalize(h.Name)
+		for _, w := range q.Words {
+			if len([]rune(w.Text)) < 2 || as.generic[w.Text] || as.variants[w.Text] || !strings.Contains(name, w.Text) {
+				continue
+			}
+			if slices.Contains(as.audiences, w.Text) {
+				continue // a group of people, not a thing (老人)
+			}
+			for _, o := range origin[w.Text] {
+				if !as.generic[o] && !as.variants[o] {
+					things[i][o] = true
+				}
+			}
+		}
+		if len(things[i]) > 0 {
+			if named >= 0 {
+				named = -2 // several names hold a thing: a family
+			} else if named == -1 {
+				named = i
+			}
+		}
+	}
+	if named >= 0 {
+		return close[named], true
 	}
 	// One candidate accounting for everything any other does, and more.
 	for i, h := range close {

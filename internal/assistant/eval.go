@@ -169,3 +169,69 @@ func Evaluate(ctx context.Context, svc Service, cases []EvalCase) (Metrics, []Ev
 	}
 	return m, misses, nil
 }
+
+// CurvePoint is one threshold of the precision/coverage curve: answers
+// decided on the message alone below Threshold would become questions.
+type CurvePoint struct {
+	Threshold float64 `json:"threshold"`
+	// Coverage is the share of answerable turns answered (at or above the
+	// threshold, or following the conversation).
+	Coverage float64 `json:"coverage"`
+	// Precision is the share of those answers citing the expected item;
+	// an answer to a turn that expected a decline or a question is wrong.
+	Precision float64 `json:"precision"`
+}
+
+// Calibrate plays the dialogues once and returns the precision/coverage
+// curve of the answer confidence at each threshold.
+func Calibrate(ctx context.Context, svc Service, cases []EvalCase, thresholds []float64) ([]CurvePoint, error) {
+	type answer struct {
+		conf    float64
+		correct bool
+	}
+	var answers []answer
+	answerable := 0
+	for _, c := range cases {
+		conv := ""
+		for _, t := range c.Turns {
+			r, err := svc.Ask(ctx, Request{ConversationID: conv, Message: t.Q, Channel: "eval"})
+			if err != nil {
+				return nil, fmt.Errorf("case %s: %q: %w", c.ID, t.Q, err)
+			}
+			conv = r.ConversationID
+			if t.expect() == "answer" {
+				answerable++
+			}
+			if r.Status != Answered {
+				continue
+			}
+			conf := r.Confidence
+			if conf == 0 {
+				conf = 1 // follows the conversation: not gated by confidence
+			}
+			ok := t.Item != "" && len(r.Citations) > 0 && r.Citations[0].ID == t.Item
+			answers = append(answers, answer{conf, ok})
+		}
+	}
+	var out []CurvePoint
+	for _, th := range thresholds {
+		n, ok := 0, 0
+		for _, a := range answers {
+			if a.conf >= th {
+				n++
+				if a.correct {
+					ok++
+				}
+			}
+		}
+		p := CurvePoint{Threshold: th}
+		if answerable > 0 {
+			p.Coverage = math.Round(float64(ok)/float64(answerable)*1000) / 1000
+		}
+		if n > 0 {
+			p.Precision = math.Round(float64(ok)/float64(n)*1000) / 1000
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}

@@ -1,25 +1,65 @@
 package assistant
 
 import (
+	"regexp"
+
 	"github.com/fuwu-gov/fuwu/internal/kb"
 )
 
-// matchFAQ finds the item's FAQ question closest to the message, when it
-// is close enough to answer from.
+// matchFAQ finds the item's FAQ entry that answers the message: one
+// whose question says much the same (most of its character pairs), or
+// one that answers the same kind of question (an amount received, how
+// long) when the message asks that kind. An entry about a variant of the
+// item (到期, 补办, 逾期) answers only a message that mentions a variant:
+// a first-time "怎么办理居住证" is not "居住证到期了怎么办".
 func (as *Assistant) matchFAQ(it *kb.Item, norm string) *kb.FAQ {
 	msg := bigramSet(norm)
-	var best *kb.FAQ
-	bestScore := 0.0
+	kind := questionKind(norm)
+	msgVariant := hasAny(norm, variantCues)
+	var best, byKind *kb.FAQ
+	bestScore, kindScore := 0.0, -1.0
 	for i := range it.FAQ {
-		s := overlap(bigramSet(as.a.Normalize(it.FAQ[i].Q)), msg)
+		q := as.a.Normalize(it.FAQ[i].Q)
+		if hasAny(q, variantCues) && !msgVariant {
+			continue
+		}
+		s := overlap(bigramSet(q), msg)
 		if s > bestScore {
 			best, bestScore = &it.FAQ[i], s
+		}
+		if kind != "" && questionKind(q) == kind && s > kindScore {
+			byKind, kindScore = &it.FAQ[i], s
 		}
 	}
 	if bestScore >= 0.5 {
 		return best
 	}
-	return nil
+	return byKind
+}
+
+// variantCues mark a question about a variant of an item rather than
+// getting it the first time.
+var variantCues = []string{"到期", "过期", "逾期", "超过", "续", "补", "丢", "遗失", "换", "变更", "注销", "撤销", "错了"}
+
+// Kinds of question an FAQ entry can answer whatever its wording.
+var (
+	asksAmount   = regexp.MustCompile(`多少钱|有多少|领多少|发多少|补多少|拿多少|取多少|贷多少|报多少|补贴多少|几块|多少元|标准是多少|什么标准|发放标准|补贴标准`)
+	asksDuration = regexp.MustCompile(`多久|多长时间|几个月|几年|多少个月|多少年|领多长`)
+)
+
+// asksReceive is a question about an amount the resident receives.
+var asksReceive = regexp.MustCompile(`(?:领|发|补|拿|到手|给|补贴|津贴)[^,.?!;]{0,4}多少|每个?月[^,.?!;]{0,4}多少|一个月[^,.?!;]{0,4}多少|发放标准|补贴标准|待遇标准`)
+
+// questionKind is "amount" for a question about an amount received or
+// allowed, "duration" for how long something lasts, or "".
+func questionKind(norm string) string {
+	switch {
+	case asksAmount.MatchString(norm):
+		return "amount"
+	case asksDuration.MatchString(norm):
+		return "duration"
+	}
+	return ""
 }
 
 func bigramSet(s string) map[string]bool {

@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/fuwu-gov/fuwu/internal/search"
@@ -23,7 +24,28 @@ func (as *Assistant) staysOn(cur string, q search.Query, hits []search.Hit) bool
 			return true
 		}
 	}
-	return top.Coverage < switchCoverage
+	if top.Coverage >= switchCoverage {
+		return false
+	}
+	// A message that opens a new topic (另外, 还有, 顺便问) and names
+	// something the current item does not hold at all is about that.
+	if hasPrefixAny(q.Norm, newTopic) && top.Coverage > 0 && !slices.ContainsFunc(hits, func(h search.Hit) bool { return h.ID == cur }) {
+		return false
+	}
+	return true
+}
+
+// newTopic opens a message about something else.
+var newTopic = []string{"另外", "还有", "顺便问", "再问", "换个问题", "还想问", "对了"}
+
+func hasPrefixAny(s string, ps []string) bool {
+	s = strings.TrimLeft(s, " ,.")
+	for _, p := range ps {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // pickCandidate resolves the answer to a clarifying question: an ordinal

@@ -46,11 +46,14 @@ func parseCues(name string, norm func(string) string) (*cueTable, error) {
 			return nil, fmt.Errorf("lexicon/%s line %d: want \"label = cues\"", name, n)
 		}
 		label = strings.TrimSpace(label)
+		// "~label = …" makes every cue of the line weak.
+		allWeak := strings.HasPrefix(label, "~")
+		label = strings.TrimPrefix(label, "~")
 		if _, seen := t.order[label]; !seen {
 			t.order[label] = len(t.order)
 		}
 		for _, c := range strings.Fields(rest) {
-			weak := strings.HasPrefix(c, "~")
+			weak := allWeak || strings.HasPrefix(c, "~")
 			t.cues = append(t.cues, cue{norm(strings.TrimPrefix(c, "~")), label, weak})
 		}
 	}

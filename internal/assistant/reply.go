@@ -97,6 +97,9 @@ type Reply struct {
 	// Fallback says why a model answer was replaced by the composed one
 	// (model error, timeout, output guard); empty otherwise. For metrics.
 	Fallback string `json:"-"`
+	// Confidence is how sure an answer taken from the message alone is
+	// (0–1); 0 when the answer follows the conversation. For calibration.
+	Confidence float64 `json:"-"`
 
 	// What the resident alone may see: secrets in the answer (a booking
 	// code, which with the mobile's last four digits changes the booking)

@@ -19,7 +19,8 @@ type turnState struct {
 
 	aspect     Aspect
 	item       *kb.Item
-	hits       []search.Hit // retrieval on the message's content
+	raw        []search.Hit // retrieval on the message's content
+	hits       []search.Hit // … with the items of a described situation raised
 	candidates []search.Hit // for a clarify turn
 	status     Status
 	scope      string // why out of scope: a category, "place", "unknown", "nothing"
@@ -28,6 +29,12 @@ type turnState struct {
 	flags      []string
 	faq        *kb.FAQ // an FAQ entry the question matches
 	content    string  // the message without its aspect cues
+	situations []*situation
+	asked      string // the document a yes/no question asks about
+	receives   bool   // the question asks an amount the resident receives
+	// confidence of an answer decided on the message alone (decide); 0
+	// for answers that follow the conversation.
+	confidence float64
 }
 
 // Ranking thresholds. They are global numbers chosen on the development
@@ -48,6 +55,9 @@ const (
 	// the catalogue does not hold.
 	explainedShare = 0.5
 	weakScore      = 12
+	// An everyday cue (快递, 起名字) declines a question whose best items
+	// explain less than this share of its salient words.
+	weakCueShare = 0.6
 )
 
 // failuresBeforePerson is how many unanswered turns in a row make the
@@ -55,6 +65,11 @@ const (
 const failuresBeforePerson = 2
 
 func (as *Assistant) resolve(ctx context.Context, t *turnState) {
+	// Spoken forms become written ones, except while an appointment is
+	// being made: names and addresses are read as typed.
+	if t.state.Booking == nil {
+		t.in.norm = as.talk.rewrite(t.in.norm)
+	}
 	as.resolveTurn(ctx, t)
 	if t.status == Answered && t.item != nil && as.cfg.Booking != nil {
 		book, door := as.wantsBooking(t.in.norm)
@@ -69,7 +84,20 @@ func (as *Assistant) resolve(ctx context.Context, t *turnState) {
 func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	norm := t.in.norm
 	t.aspect = as.detectAspect(norm)
+	if t.aspect == Materials {
+		t.asked = askedMaterial(norm)
+	}
+	// "一个月能领多少" asks what the resident receives, not a fee.
+	if asksReceive.MatchString(norm) && (t.aspect == "" || t.aspect == Fee || t.aspect == Overview) {
+		t.aspect, t.receives = Fee, true
+	}
 
+	// Abuse gets a calm reply and the offer of a person, never a service
+	// item; with a request for a person, a person.
+	if abuse, person := as.scopes.abusive(norm); abuse && !person {
+		t.status, t.scope, t.reason = OutOfScope, "abuse", "辱骂或情绪激动"
+		return
+	}
 	// A person, when asked for.
 	if as.asksForPerson(norm) {
 		t.status, t.reason = Handoff, "居民要求转人工"
@@ -92,12 +120,22 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 			t.flags = append(t.flags, "sensitive:"+w.Category)
 		}
 	}
-	// Instructions to the system are not questions about services.
+	// Instructions to the system, or claims of authority inside a
+	// message, are not questions about services.
+	if as.scopes.injected(norm) {
+		t.status, t.scope, t.reason = OutOfScope, "meta", "消息中冒充系统或管理员指令"
+		return
+	}
 	for _, h := range as.scope.match(norm) {
 		if h.label == "meta" {
 			t.status, t.scope, t.reason = OutOfScope, "meta", "试图改变助手指令"
 			return
 		}
+	}
+	// Another person's records are theirs: declined, saying why.
+	if as.scopes.othersRecords(norm) {
+		t.status, t.scope, t.reason = OutOfScope, "records", "查询他人个人信息或办理记录"
+		return
 	}
 	// An appointment being made in the chat takes the turn first.
 	if t.state.Booking != nil && as.cfg.Booking != nil {
@@ -119,6 +157,12 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	}
 
 	content := as.contentText(norm)
+	// In a conversation, the document a yes/no question asks about is a
+	// material of the item being discussed, not a new topic: "要带户口本吗"
+	// while discussing 居住证 is about 居住证.
+	if _, ok := as.cfg.Index.Item(t.state.Item); ok && t.asked != "" {
+		content = strings.TrimSpace(strings.ReplaceAll(content, t.asked, " "))
+	}
 	t.content = content
 	q := as.cfg.Index.Analyse(content)
 	var res search.Result
@@ -127,7 +171,9 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	} else {
 		res = as.cfg.Index.SearchQuery(q, 8)
 	}
-	t.hits = res.Hits
+	t.situations = as.situations.detect(norm)
+	t.raw = res.Hits
+	t.hits = as.situate(t.situations, res.Hits)
 
 	// A follow-up leans on the item being discussed.
 	if cur, ok := as.cfg.Index.Item(t.state.Item); ok {
@@ -138,6 +184,10 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 		}
 	}
 	as.decide(t, q)
+	if as.cfg.Model != nil && as.cfg.Understand &&
+		(t.status == Clarify || t.status == OutOfScope && (t.scope == "unknown" || t.scope == "nothing")) {
+		as.understand(ctx, t)
+	}
 }
 
 func (as *Assistant) asksForPerson(norm string) bool {

@@ -64,3 +64,37 @@ func TestOverfittingWatch(t *testing.T) {
 		}
 	}
 }
+
+// TestCalibrate checks the precision/coverage curve: coverage cannot grow
+// as the threshold rises, and at threshold 0 every answer counts.
+func TestCalibrate(t *testing.T) {
+	t.Parallel()
+	f, err := os.Open(filepath.Join("testdata", "fresh.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, err := assistant.ReadEvalCases(f, "fresh.jsonl")
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts, err := assistant.Calibrate(context.Background(), demoAssistant(t, nil), cases, []float64{0, 0.5, 0.9, 1.01})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pts) != 4 {
+		t.Fatalf("%d points, want 4", len(pts))
+	}
+	if pts[0].Coverage == 0 || pts[0].Precision == 0 {
+		t.Errorf("threshold 0: %+v, want every answer counted", pts[0])
+	}
+	for i := 1; i < len(pts); i++ {
+		if pts[i].Coverage > pts[i-1].Coverage {
+			t.Errorf("coverage rose from %+v to %+v", pts[i-1], pts[i])
+		}
+	}
+	// Above 1 only answers that follow the conversation remain.
+	if last := pts[3]; last.Coverage >= pts[0].Coverage {
+		t.Errorf("threshold above 1 kept coverage %v", last.Coverage)
+	}
+}

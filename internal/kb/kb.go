@@ -70,13 +70,16 @@ type Item struct {
 	Process    []string   `json:"process"`
 	TimeLimit  TimeLimit  `json:"time_limit"`
 	Fee        string     `json:"fee"`
-	LegalBasis []string   `json:"legal_basis"`
-	Online     Online     `json:"online"`
-	Offline    Offline    `json:"offline"`
-	Contact    string     `json:"contact"`
-	FAQ        []FAQ      `json:"faq"`
-	Doorstep   bool       `json:"doorstep"`
-	Updated    string     `json:"updated"`
+	// Benefit is what a benefit item pays the resident (发放标准), kept
+	// apart from Fee, which is what the resident pays.
+	Benefit    string   `json:"benefit,omitempty"`
+	LegalBasis []string `json:"legal_basis"`
+	Online     Online   `json:"online"`
+	Offline    Offline  `json:"offline"`
+	Contact    string   `json:"contact"`
+	FAQ        []FAQ    `json:"faq"`
+	Doorstep   bool     `json:"doorstep"`
+	Updated    string   `json:"updated"`
 
 	Extra map[string]json.RawMessage `json:"-"`
 }
@@ -118,7 +121,7 @@ type FAQ struct {
 
 var itemKeys = map[string]bool{"id": true, "name": true, "aliases": true, "theme": true, "audience": true,
 	"department": true, "kind": true, "summary": true, "conditions": true, "materials": true, "process": true,
-	"time_limit": true, "fee": true, "legal_basis": true, "online": true, "offline": true, "contact": true,
+	"time_limit": true, "fee": true, "benefit": true, "legal_basis": true, "online": true, "offline": true, "contact": true,
 	"faq": true, "doorstep": true, "updated": true}
 
 type itemJSON Item

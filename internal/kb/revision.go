@@ -358,6 +358,7 @@ var itemFields = []struct {
 		return s
 	}},
 	{"fee", "收费标准", func(it *Item) string { return it.Fee }},
+	{"benefit", "发放标准", func(it *Item) string { return it.Benefit }},
 	{"legal_basis", "设定依据", func(it *Item) string { return strings.Join(it.LegalBasis, "\n") }},
 	{"online", "网上办理", func(it *Item) string {
 		o := it.Online

@@ -43,6 +43,7 @@ const (
 	fDoorstep
 	fUpdated
 	fStatus
+	fBenefit
 )
 
 // SheetColumn describes one column an item sheet may have.
@@ -93,6 +94,8 @@ var SheetColumns = []SheetColumn{
 		field: fTimeNote},
 	{Header: "收费标准", Key: "fee", Aliases: []string{"收费", "收费情况", "收费依据及标准"},
 		Example: "不收费", field: fFee},
+	{Header: "发放标准", Key: "benefit", Aliases: []string{"补贴标准", "待遇标准", "发放金额"},
+		Note: "补贴、津贴类事项发给申请人的金额（不是收费）", Example: "80-89周岁每人每月200元", field: fBenefit},
 	{Header: "是否收费", Key: "charged",
 		Note: "是/否；“否”且无收费标准时记为“不收费”", field: fFeeYesNo},
 	{Header: "设定依据", Key: "legal_basis", Aliases: []string{"法律依据", "办理依据", "政策依据"},

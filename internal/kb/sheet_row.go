@@ -106,6 +106,8 @@ func (l *sheetLayout) item(cells []string) (it Item, status Status, unnamed []in
 			timeNotes = append(timeNotes, v)
 		case fFee:
 			setOnce(&it.Fee, v)
+		case fBenefit:
+			setOnce(&it.Benefit, v)
 		case fFeeYesNo:
 			b, err := parseBool(v)
 			if err != nil {

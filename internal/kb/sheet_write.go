@@ -15,7 +15,7 @@ import (
 // exportFields are the columns a written sheet has, in order: one per item
 // field, in the form the importer reads back to the same item.
 var exportFields = []sheetField{fID, fName, fAliases, fTheme, fAudience, fDepartment, fKind, fSummary,
-	fConditions, fMaterials, fProcess, fLegalDays, fPromisedDays, fTimeNote, fFee, fLegalBasis,
+	fConditions, fMaterials, fProcess, fLegalDays, fPromisedDays, fTimeNote, fFee, fBenefit, fLegalBasis,
 	fOnlineAvailable, fOnlineDepth, fOnlineURL, fHalls, fAppointment, fContact, fFAQ, fDoorstep, fUpdated, fStatus}
 
 func columnOf(f sheetField) SheetColumn {
@@ -124,6 +124,8 @@ func cellOf(it *Item, status Status, f sheetField) string {
 		return it.TimeLimit.Note
 	case fFee:
 		return it.Fee
+	case fBenefit:
+		return it.Benefit
 	case fLegalBasis:
 		return strings.Join(it.LegalBasis, "\n")
 	case fOnlineAvailable:

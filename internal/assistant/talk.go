@@ -1,0 +1,312 @@
+package assistant
+
+import (
+	"bufio"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/fuwu-gov/fuwu/internal/zh"
+)
+
+// talk rewrites a message the way residents speak or type it into the
+// plainer Mandarin the catalogue is written in, before anything else
+// reads it: voice-transcript fillers, pauses, stutters and
+// self-corrections go; Cantonese words, chat shorthand, English words and
+// pinyin abbreviations of the catalogue's own words become their standard
+// forms. The kinds of word are data (lexicon/spoken.txt); the pinyin
+// abbreviations are generated from the government-service lexicon.
+type talk struct {
+	interjections map[rune]bool
+	fillers       []string // longest first
+	pauses        map[string]bool
+	corrections   map[string]bool
+	words         map[rune][]rewrite // by first rune, longest first
+	latin         map[string]string  // chat, English and pinyin shorthand
+	keep          map[string]bool
+	a             *zh.Analyzer
+}
+
+type rewrite struct{ from, to string }
+
+// loadTalk reads lexicon/spoken.txt and generates the pinyin shorthand of
+// a's lexicon.
+func loadTalk(a *zh.Analyzer) (*talk, error) {
+	raw, err := lexiconFS.ReadFile("lexicon/spoken.txt")
+	if err != nil {
+		return nil, err
+	}
+	tk := &talk{
+		interjections: map[rune]bool{}, pauses: map[string]bool{}, corrections: map[string]bool{},
+		words: map[rune][]rewrite{}, latin: map[string]string{}, keep: map[string]bool{}, a: a,
+	}
+	norm := a.Normalize
+	sc := bufio.NewScanner(strings.NewReader(string(raw)))
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		kind, rest, ok := strings.Cut(line, "=")
+		if !ok {
+			return nil, fmt.Errorf("lexicon/spoken.txt line %d: want \"kind = words\"", n)
+		}
+		kind = strings.TrimSpace(kind)
+		for _, w := range strings.Fields(rest) {
+			switch kind {
+			case "interjection":
+				r, size := utf8.DecodeRuneInString(norm(w))
+				if size != len(norm(w)) {
+					return nil, fmt.Errorf("lexicon/spoken.txt line %d: interjection %q is not one character", n, w)
+				}
+				tk.interjections[r] = true
+			case "filler":
+				tk.fillers = append(tk.fillers, norm(w))
+			case "pause":
+				tk.pauses[norm(w)] = true
+			case "correction":
+				tk.corrections[norm(w)] = true
+			case "keep":
+				tk.keep[norm(w)] = true
+			default:
+				from, to, ok := strings.Cut(w, ">")
+				if !ok || from == "" {
+					return nil, fmt.Errorf("lexicon/spoken.txt line %d: %s: want from>to, got %q", n, kind, w)
+				}
+				from, to = norm(from), norm(to)
+				if isLatin(from) {
+					tk.latin[from] = to
+					continue
+				}
+				r, _ := utf8.DecodeRuneInString(from)
+				tk.words[r] = append(tk.words[r], rewrite{from, to})
+			}
+		}
+	}
+	sort.SliceStable(tk.fillers, func(i, j int) bool { return len(tk.fillers[i]) > len(tk.fillers[j]) })
+	for r := range tk.words {
+		ws := tk.words[r]
+		sort.SliceStable(ws, func(i, j int) bool { return len(ws[i].from) > len(ws[j].from) })
+	}
+	tk.generateShorthand(a)
+	return tk, nil
+}
+
+// generateShorthand adds the pinyin initials (sfz, gjj, sbk) and the
+// spelled-out pinyin (shebaoka, gongjijin) of every lexicon word. When two
+// words share a key, the more common word in everyday Chinese has it:
+// that is the one people abbreviate.
+func (tk *talk) generateShorthand(a *zh.Analyzer) {
+	type cand struct {
+		word string
+		freq float64
+	}
+	best := map[string]cand{}
+	offer := func(key, w string, f float64) {
+		if tk.keep[key] {
+			return
+		}
+		if _, listed := tk.latin[key]; listed {
+			return
+		}
+		if old, ok := best[key]; !ok || f > old.freq || f == old.freq && w < old.word {
+			best[key] = cand{w, f}
+		}
+	}
+	for _, w := range a.LexiconWords() {
+		n := utf8.RuneCountInString(w)
+		if n < 2 || n > 5 {
+			continue
+		}
+		syl := a.PlainPinyin(w)
+		if syl == nil {
+			continue
+		}
+		f, _ := a.WordFreq(w)
+		var ini strings.Builder
+		for _, s := range syl {
+			ini.WriteByte(s[0])
+		}
+		offer(ini.String(), w, f)
+		if full := strings.Join(syl, ""); len(full) >= 4 {
+			offer(full, w, f)
+		}
+	}
+	for k, c := range best {
+		tk.latin[k] = c.word
+	}
+}
+
+func isLatin(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// rewrite returns norm (a normalised message) in plain written Mandarin.
+func (tk *talk) rewrite(norm string) string {
+	s := tk.rewriteWords(norm)
+	s = tk.rewriteLatin(s)
+	return tk.tidyPauses(s)
+}
+
+// rewriteWords replaces spoken words by their standard forms, the longest
+// word at each position first.
+func (tk *talk) rewriteWords(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		done := false
+		for _, w := range tk.words[r] {
+			if strings.HasPrefix(s[i:], w.from) {
+				b.WriteString(w.to)
+				i += len(w.from)
+				done = true
+				break
+			}
+		}
+		if !done {
+			b.WriteString(s[i : i+size])
+			i += size
+		}
+	}
+	return b.String()
+}
+
+// rewriteLatin replaces runs of Latin letters that are shorthand or
+// English words.
+func (tk *talk) rewriteLatin(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if s[i] < 'a' || s[i] > 'z' {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] >= 'a' && s[j] <= 'z' {
+			j++
+		}
+		run := s[i:j]
+		if to, ok := tk.latin[run]; ok && !tk.keep[run] {
+			b.WriteString(to)
+		} else {
+			b.WriteString(run)
+		}
+		i = j
+	}
+	return b.String()
+}
+
+// unstutter drops from the end of prev the words next starts by saying
+// again ("我之前在 在长沙", "年限能不能 能不能合到"). One repeated character
+// counts only when it is a function word (在, 我, 要), not part of a
+// content word (社保 保险).
+func (tk *talk) unstutter(prev, next string) string {
+	p, n := []rune(prev), []rune(next)
+	for k := min(4, len(p)-1, len(n)); k >= 1; k-- {
+		if string(p[len(p)-k:]) != string(n[:k]) {
+			continue
+		}
+		if k == 1 && !tk.a.IsStop(string(n[:1])) {
+			return prev
+		}
+		return string(p[:len(p)-k])
+	}
+	return prev
+}
+
+// chunk is a stretch of speech between pauses and the pause after it.
+type chunk struct{ text, sep string }
+
+func isPause(r rune) bool { return strings.ContainsRune(" ,.?!;:~", r) }
+
+// tidyPauses removes what a transcript of speech holds besides the
+// question: interjections, fillers, whole pauses of filler words,
+// repeated words (在 在长沙), and words the speaker corrected.
+func (tk *talk) tidyPauses(s string) string {
+	var chunks []chunk
+	start := 0
+	for i, r := range s {
+		if isPause(r) {
+			if i > start || len(chunks) == 0 {
+				chunks = append(chunks, chunk{text: s[start:i]})
+			}
+			chunks[len(chunks)-1].sep += string(r)
+			start = i + utf8.RuneLen(r)
+		}
+	}
+	if start < len(s) {
+		chunks = append(chunks, chunk{text: s[start:]})
+	}
+	var kept []chunk
+	for i := 0; i < len(chunks); i++ {
+		c := chunks[i]
+		c.text = strings.Map(func(r rune) rune {
+			if tk.interjections[r] {
+				return -1
+			}
+			return r
+		}, c.text)
+		for trimmed := true; trimmed; {
+			trimmed = false
+			for _, f := range tk.fillers {
+				if strings.HasPrefix(c.text, f) {
+					c.text, trimmed = c.text[len(f):], true
+					break
+				}
+			}
+		}
+		if tk.corrections[c.text] && len(kept) > 0 {
+			// "结婚 不是 是离婚": drop what was corrected and the 是 that
+			// introduces the correction.
+			kept = kept[:len(kept)-1]
+			if i+1 < len(chunks) {
+				chunks[i+1].text = strings.TrimPrefix(chunks[i+1].text, "是")
+			}
+			continue
+		}
+		if c.text == "" || tk.pauses[c.text] {
+			if len(kept) > 0 && c.sep != "" && strings.TrimSpace(c.sep) != "" {
+				kept[len(kept)-1].sep = c.sep // keep a question mark
+			}
+			continue
+		}
+		if len(kept) > 0 {
+			prev := kept[len(kept)-1].text
+			if prev == c.text || utf8.RuneCountInString(prev) <= 4 && strings.HasPrefix(c.text, prev) {
+				kept[len(kept)-1] = c // a stutter: the speaker said it again
+				continue
+			}
+			if utf8.RuneCountInString(c.text) <= 2 && strings.HasSuffix(prev, c.text) {
+				continue // "丢了 了": the pause repeats the end of the last
+			}
+			kept[len(kept)-1].text = tk.unstutter(prev, c.text)
+		}
+		kept = append(kept, c)
+	}
+	var b strings.Builder
+	for i, c := range kept {
+		b.WriteString(c.text)
+		if i < len(kept)-1 {
+			if sep := strings.TrimSpace(c.sep); sep != "" {
+				b.WriteString(sep)
+			} else {
+				b.WriteByte(' ')
+			}
+		} else {
+			b.WriteString(strings.TrimSpace(c.sep))
+		}
+	}
+	return b.String()
+}

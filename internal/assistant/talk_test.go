@@ -1,0 +1,62 @@
+package assistant
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/zh"
+)
+
+func TestTalkRewrite(t *testing.T) {
+	t.Parallel()
+	a := zh.MustDefault()
+	tk, err := loadTalk(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ kind, in, want string }{
+		{"fillers and pauses", "呃 我想问一下 就是那个 居住证 怎么续", "居住证 怎么续"},
+		{"interjections anywhere", "嗯嗯 社保卡丢了呀", "社保卡丢了"},
+		{"stutter, whole chunk", "能不能 能不能网上办", "能不能网上办"},
+		{"stutter, function word", "我之前在 在长沙交的社保", "我之前 在长沙交的社保"},
+		{"content words are not stutters", "社保 保险", "社保 保险"},
+		{"self-correction", "那个结婚 不是 是离婚 离婚登记要预约吗", "离婚登记要预约吗"},
+		{"cantonese particles and verbs", "出世纸几耐先攞到", "出生证明多久先领到"},
+		{"cantonese question words", "退休金使唔使佢本人去", "退休金要不要他本人去"},
+		{"cantonese where", "喺边度办", "在哪里办"},
+		{"generated pinyin initials", "gjj退休销户", "公积金退休销户"},
+		{"generated spelled-out pinyin", "gongjijin怎么提", "公积金怎么提"},
+		{"chat shorthand", "bb刚出生", "宝宝刚出生"},
+		{"english words", "营业执照 lost 了 online 能补吗", "营业执照 丢了 网上 能补吗"},
+		{"latin words kept", "个税app怎么填", "个税app怎么填"},
+		{"plain text unchanged", "身份证过期了换新的要多少钱", "身份证过期了换新的要多少钱"},
+		{"question mark kept", "呃 要带什么?", "要带什么?"},
+	} {
+		if got := tk.rewrite(a.Normalize(c.in)); got != c.want {
+			t.Errorf("%s: rewrite(%q) = %q, want %q", c.kind, c.in, got, c.want)
+		}
+	}
+}
+
+// TestTalkShorthandGenerated checks that pinyin abbreviations come from
+// the lexicon, not from a list: none of them is written in spoken.txt.
+func TestTalkShorthandGenerated(t *testing.T) {
+	t.Parallel()
+	a := zh.MustDefault()
+	tk, err := loadTalk(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := lexiconFS.ReadFile("lexicon/spoken.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]string{"sfz": "身份证", "gjj": "公积金", "sbk": "社保卡", "jzz": "居住证", "yyzz": "营业执照", "shebao": "社保"} {
+		if got := tk.latin[key]; got != want {
+			t.Errorf("shorthand %q = %q, want %q", key, got, want)
+		}
+		if strings.Contains(string(raw), key+">") {
+			t.Errorf("shorthand %q is listed in spoken.txt; it should be generated", key)
+		}
+	}
+}
