@@ -288,6 +288,12 @@
     es.onerror = function () { $("live").textContent = "重新连接中…"; $("live").className = "live off"; };
   }
 
+  // Counted for the browser test: the page must work under the strict
+  // Content-Security-Policy (no inline style or script).
+  document.addEventListener("securitypolicyviolation", function (e) {
+    document.body.dataset.csp = String((Number(document.body.dataset.csp) || 0) + 1);
+    document.body.dataset.cspLast = e.violatedDirective + " " + (e.sourceFile || "") + ":" + (e.lineNumber || "");
+  });
   document.addEventListener("DOMContentLoaded", function () {
     load();
     connect();
