@@ -155,6 +155,10 @@
     f.textContent = "";
     function row(k, v) { f.appendChild(h("dt", "", k)); f.appendChild(h("dd", "", v)); }
     row("全区 AQI 时段", fmtTime(d.at, true));
+    var conc = d.conc || {};
+    [["PM2.5", "PM2.5"], ["PM10", "PM10"], ["O3", "O₃"], ["NO2", "NO₂"]].forEach(function (p) {
+      if (conc[p[0]] != null) row(p[1] + " 浓度", conc[p[0]].toFixed(1) + " µg/m³");
+    });
     (sum.devices || []).forEach(function (x) { row(x.name, x.online + "/" + x.total + " 在线"); });
     row("未处理告警", sum.alerts.open + "（已确认 " + sum.alerts.acked + "）");
     row("超标事件", String(sum.open_exceedances));
