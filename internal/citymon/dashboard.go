@@ -74,7 +74,10 @@ func hourAQI(m map[string]map[int64]float64, h time.Time) AQIValue {
 			conc[p] = x
 		}
 	}
-	if o3, ok := m["O3"]; ok {
+	// An hour in which nothing was measured has no AQI: the 8-hour O3 mean
+	// of the hours before it would otherwise report one (an "优" from ozone
+	// alone for an hour not yet begun to be measured).
+	if o3, ok := m["O3"]; ok && len(conc) > 0 {
 		win := make(aqi.Hours, 8)
 		for i := range win {
 			x, ok := o3[h.Add(time.Duration(i-7)*time.Hour).Unix()]
