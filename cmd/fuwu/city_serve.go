@@ -29,8 +29,9 @@ type cityParts struct {
 // startCity starts ingestion, the alert and exceedance loop, and with
 // demo the demo network: thirty days of history on first start (in the
 // background, so serving starts at once) and, without a broker and with
-// feed, a live feed of simulated readings through the pipeline (the path
-// the HTTP API and MQTT take) every 30 s, so that the dashboard moves.
+// feed, a live feed of simulated readings of every device through the
+// pipeline (the path the HTTP API and MQTT take) every 30 s, so that the
+// dashboard moves.
 // The outgoing alert webhook is $FUWU_CITY_WEBHOOK.
 func startCity(ctx context.Context, a *app, mf mqttFlags, demo, feed bool) (*cityParts, error) {
 	s := citymon.NewStore(a.db, time.Now)
@@ -69,7 +70,14 @@ func startCity(ctx context.Context, a *app, mf mqttFlags, demo, feed bool) (*cit
 			}
 			if mf.url == "" && feed {
 				if _, err := s.Device(bg, "FT-AQ-01"); err == nil {
-					sim.Feed(bg, c.pipeline, sim.NewGenerator(sim.Demo(), sim.DefaultScenarios(now)), time.Now, now, 30*time.Second)
+					// Every device every 30 s, faster than the intervals they
+					// declare (5 min to 1 h), so that a newcomer sees the
+					// screen move within half a minute.
+					live := sim.Demo()
+					for i := range live.Devices {
+						live.Devices[i].Interval = 30 * time.Second
+					}
+					sim.Feed(bg, c.pipeline, sim.NewGenerator(live, sim.DefaultScenarios(now)), time.Now, now, 30*time.Second)
 				}
 			}
 		})

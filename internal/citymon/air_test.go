@@ -156,3 +156,32 @@ func TestCompareYearOnYear(t *testing.T) {
 		}
 	})
 }
+
+// An hour in which nothing was measured has no AQI, although the 8-hour O3
+// mean of the hours before it is valid; the station shows its last
+// measured hour instead.
+func TestUnmeasuredHourHasNoAQI(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, s *Store, c *clock) {
+		ctx := context.Background()
+		mustDevice(t, s, airStation("U-01", "福田街道"))
+		var rs []Reading
+		for h := 1; h <= 8; h++ { // 04:00 … 11:00, t0 is 12:00
+			at := t0.Add(-time.Duration(h) * time.Hour).Add(10 * time.Minute)
+			rs = append(rs, Reading{Device: "U-01", Param: "O3", Time: at, Value: 100},
+				Reading{Device: "U-01", Param: "PM2.5", Time: at, Value: 60})
+		}
+		mustIngest(t, s, rs...)
+		vs, err := s.HourlyAQI(ctx, "U-01", t0.Add(-time.Hour), t0.Add(time.Hour))
+		if err != nil || len(vs) != 2 {
+			t.Fatalf("hourly = %v, %v", vs, err)
+		}
+		if vs[0].AQI == nil || vs[1].AQI != nil {
+			t.Errorf("11:00 AQI %v (want one), 12:00 AQI %v (want none): %+v", vs[0].AQI, vs[1].AQI, vs[1].Conc)
+		}
+		st, err := s.Stations(ctx, t0.Add(5*time.Minute))
+		if err != nil || len(st) != 1 || st[0].AQI.AQI == nil || !st[0].AQI.At.Equal(t0.Add(-time.Hour)) {
+			t.Errorf("station = %+v, %v", st, err)
+		}
+	})
+}

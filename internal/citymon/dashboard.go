@@ -74,7 +74,10 @@ func hourAQI(m map[string]map[int64]float64, h time.Time) AQIValue {
 			conc[p] = x
 		}
 	}
-	if o3, ok := m["O3"]; ok {
+	// An hour in which nothing was measured has no AQI: the 8-hour O3 mean
+	// of the hours before it would otherwise report one (an "优" from ozone
+	// alone for an hour not yet begun to be measured).
+	if o3, ok := m["O3"]; ok && len(conc) > 0 {
 		win := make(aqi.Hours, 8)
 		for i := range win {
 			x, ok := o3[h.Add(time.Duration(i-7)*time.Hour).Unix()]
@@ -166,6 +169,20 @@ type Summary struct {
 
 // Summary computes the headline figures at now.
 func (s *Store) Summary(ctx context.Context, alerts *Alerts, now time.Time) (Summary, error) {
+	stations, err := s.Stations(ctx, now)
+	if err != nil {
+		return Summary{}, err
+	}
+	water, err := s.WaterOverview(ctx, now.In(Zone).Format("2006-01"))
+	if err != nil {
+		return Summary{}, err
+	}
+	return s.SummaryOf(ctx, alerts, now, stations, water)
+}
+
+// SummaryOf is Summary from the stations and the month's water overview
+// already read at now: the dashboard reads them once for several panels.
+func (s *Store) SummaryOf(ctx context.Context, alerts *Alerts, now time.Time, stations []StationStatus, water []WaterClass) (Summary, error) {
 	var sum Summary
 	sum.At = now.In(Zone)
 	ed := aqi.EditionOn(now)
@@ -175,10 +192,6 @@ func (s *Store) Summary(ctx context.Context, alerts *Alerts, now time.Time) (Sum
 		sum.Unverified = append(sum.Unverified, "分指数向上取整：2012 版沿用通行做法，未经核实")
 	} else {
 		sum.Unverified = append(sum.Unverified, "PM2.5 分指数 50 对应限值按 35 计：未经核实")
-	}
-	stations, err := s.Stations(ctx, now)
-	if err != nil {
-		return sum, err
 	}
 	// The district: mean concentrations of the stations' latest hour.
 	conc := map[string][2]float64{}
@@ -237,11 +250,7 @@ func (s *Store) Summary(ctx context.Context, alerts *Alerts, now time.Time) (Sum
 		}
 	}
 	sum.Water.Month = now.In(Zone).Format("2006-01")
-	ws, err := s.WaterOverview(ctx, sum.Water.Month)
-	if err != nil {
-		return sum, err
-	}
-	for _, w := range ws {
+	for _, w := range water {
 		sum.Water.Sections++
 		if w.Compliant != nil && *w.Compliant {
 			sum.Water.Compliant++
@@ -374,18 +383,12 @@ type Rankings struct {
 	Enterprises []Compliance    `json:"enterprises"` // lowest compliance first
 }
 
-// Rankings computes the league tables at now.
-func (s *Store) Rankings(ctx context.Context, now time.Time) (Rankings, error) {
-	r := Rankings{Day: now.In(Zone).AddDate(0, 0, -1).Format(time.DateOnly), Month: now.In(Zone).Format("2006-01")}
-	var err error
-	if r.Streets, err = s.StreetRanking(ctx, r.Day); err != nil {
-		return r, err
-	}
-	if r.Stations, err = s.Stations(ctx, now); err != nil {
-		return r, err
-	}
-	sort.SliceStable(r.Stations, func(i, j int) bool {
-		a, b := r.Stations[i].AQI.AQI, r.Stations[j].AQI.AQI
+// WorstFirst is a copy of stations ranked by current AQI, worst first,
+// those without data last.
+func WorstFirst(stations []StationStatus) []StationStatus {
+	out := append([]StationStatus(nil), stations...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].AQI.AQI, out[j].AQI.AQI
 		switch {
 		case a == nil:
 			return false
@@ -394,6 +397,27 @@ func (s *Store) Rankings(ctx context.Context, now time.Time) (Rankings, error) {
 		}
 		return *a > *b
 	})
+	return out
+}
+
+// Rankings computes the league tables at now.
+func (s *Store) Rankings(ctx context.Context, now time.Time) (Rankings, error) {
+	stations, err := s.Stations(ctx, now)
+	if err != nil {
+		return Rankings{}, err
+	}
+	return s.RankingsOf(ctx, now, stations)
+}
+
+// RankingsOf is Rankings with the stations already read at now (left
+// unchanged: the ranking sorts a copy).
+func (s *Store) RankingsOf(ctx context.Context, now time.Time, stations []StationStatus) (Rankings, error) {
+	r := Rankings{Day: now.In(Zone).AddDate(0, 0, -1).Format(time.DateOnly), Month: now.In(Zone).Format("2006-01")}
+	var err error
+	if r.Streets, err = s.StreetRanking(ctx, r.Day); err != nil {
+		return r, err
+	}
+	r.Stations = WorstFirst(stations)
 	if r.Enterprises, err = s.MonthlyCompliance(ctx, r.Month); err != nil {
 		return r, err
 	}

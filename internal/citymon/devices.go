@@ -117,6 +117,9 @@ func (d *Device) validate() error {
 		}
 		d.TargetClass = c.String()
 	}
+	// A copy: the units filled in below must not write into the caller's
+	// slice (the demo network's devices share theirs).
+	d.Params = append([]ParamUnit(nil), d.Params...)
 	seen := map[string]bool{}
 	for i, p := range d.Params {
 		p.Param = strings.TrimSpace(p.Param)

@@ -50,8 +50,8 @@ func (p *Pipeline) IngestHTTP(ctx context.Context, token string, body []byte) (R
 	}
 }
 
-// Handler is the HTTP batch API as a plain http.Handler, for the web
-// layer to mount (e.g. at POST /api/v1/city/readings):
+// Handler is the HTTP batch API as a plain http.Handler, which the web
+// layer mounts at POST /api/v1/city/readings:
 //
 //	POST with "Authorization: Bearer fwd_…" and a Message payload
 //	200 {"stored":N,"duplicates":N,"quarantined":N}

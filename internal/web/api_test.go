@@ -14,7 +14,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fuwu-gov/fuwu/internal/citymon"
 	"github.com/fuwu-gov/fuwu/internal/privacy"
+	"github.com/fuwu-gov/fuwu/internal/store"
+	"github.com/fuwu-gov/fuwu/internal/store/storetest"
 )
 
 type fakeTranscriber struct {
@@ -78,7 +81,11 @@ func TestTranscribe(t *testing.T) {
 // names no route the server lacks.
 func TestOpenAPICoversRoutes(t *testing.T) {
 	t.Parallel()
-	e, _, _ := servicesEnv(t, servicesDB(t))
+	db := storetest.Open(t, store.SQLite, append(append([]store.Migrations{}, serviceMigrations...), citymon.Migrations)...)
+	e, _, _ := servicesEnvAt(t, db, testNow, func(c *Config) { // every optional part configured
+		st := citymon.NewStore(db, c.Now)
+		c.City = &CityOps{Store: st, Alerts: citymon.NewAlerts(st, c.Audit), Pipeline: citymon.NewPipeline(st)}
+	})
 	doc := e.client().get("/api/openapi.yaml").body
 	var documented []string
 	for _, m := range regexp.MustCompile(`(?m)^  (/[^:]*):\n    (get|post):`).FindAllStringSubmatch(doc, -1) {
@@ -88,7 +95,7 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 	want := []string{"GET /api/v1/booking/days", "GET /api/v1/booking/halls", "GET /api/v1/booking/slots", "GET /api/v1/bookings/{code}",
 		"GET /api/v1/conversations/{id}", "GET /api/v1/doorstep/catalogue", "GET /api/v1/items/{id}", "GET /healthz", "GET /metrics", "GET /readyz",
 		"POST /api/v1/bookings", "POST /api/v1/bookings/{code}/cancel", "POST /api/v1/bookings/{code}/reschedule", "POST /api/v1/chat",
-		"POST /api/v1/chat/stream", "POST /api/v1/doorstep/requests", "POST /api/v1/doorstep/requests/lookup", "POST /api/v1/feedback", "POST /api/v1/transcribe"}
+		"POST /api/v1/chat/stream", "POST /api/v1/city/readings", "POST /api/v1/doorstep/requests", "POST /api/v1/doorstep/requests/lookup", "POST /api/v1/feedback", "POST /api/v1/transcribe"}
 	if strings.Join(documented, "\n") != strings.Join(want, "\n") {
 		t.Errorf("documented routes:\n%s\nwant:\n%s", strings.Join(documented, "\n"), strings.Join(want, "\n"))
 	}

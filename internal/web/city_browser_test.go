@@ -67,6 +67,9 @@ func TestCityDashboardInBrowser(t *testing.T) {
 			if eval[bool](t, ctx, `document.documentElement.scrollWidth > innerWidth || document.documentElement.scrollHeight > innerHeight + 1`) {
 				t.Errorf("%s: the screen scrolls (%v)", size.name, eval[string](t, ctx, `document.documentElement.scrollWidth + "×" + document.documentElement.scrollHeight`))
 			}
+			if v := eval[string](t, ctx, `(document.body.dataset.csp || "0") + " " + (document.body.dataset.cspLast || "")`); v != "0 " {
+				t.Errorf("%s: Content-Security-Policy violations: %s", size.name, v)
+			}
 			png := capture(t, ctx, filepath.Join(shots, "city-"+size.name+".png"))
 			checkScreenshot(t, size.name, png, int(size.w), int(size.h))
 		}

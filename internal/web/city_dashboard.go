@@ -48,7 +48,19 @@ type cityHub struct {
 	state   *cityStateView
 	stateAt time.Time
 	stateSq uint64
+	// The slow panels (yesterday's street ranking, the month's compliance,
+	// the 24-hour trend: most of a fresh state's cost) are recomputed at
+	// most every citySlowTTL and when the hour turns, not on every change.
+	slow   citySlow
+	slowAt time.Time
 }
+
+type citySlow struct {
+	rankings citymon.Rankings
+	trend    []citymon.TrendPoint
+}
+
+const citySlowTTL = time.Minute
 
 // cityStateTTL bounds how stale a cached state may be without a change:
 // devices go offline and hours roll over without any notification.
@@ -110,7 +122,8 @@ type cityStateView struct {
 	Water     []citymon.WaterClass     `json:"water"`
 	Alarms    []citymon.Alarm          `json:"alarms"`
 	Rankings  citymon.Rankings         `json:"rankings"`
-	Trend     []citymon.TrendPoint     `json:"trend"` // district hourly AQI, last 24 hours
+	Trend     []citymon.TrendPoint     `json:"trend"`   // district hourly AQI, last 24 hours
+	SlowAt    time.Time                `json:"slow_at"` // when the street and enterprise rankings and the trend were computed
 	Dust      []cityPlume              `json:"dust"`
 	Sensitive []citymon.SensitivePoint `json:"sensitive"`
 	Devices   []cityMapDevice          `json:"devices"` // the other points on the map
@@ -184,25 +197,32 @@ func (s *Server) cityStateAt(ctx context.Context, now time.Time) (*cityStateView
 	c := s.cfg.City
 	st := &cityStateView{Demo: c.Demo, Version: ver, At: now, Map: futianMap, Legend: theCityLegend}
 	var err error
-	if st.Summary, err = c.Store.Summary(ctx, c.Alerts, now); err != nil {
-		return nil, fmt.Errorf("city summary: %w", err)
-	}
+	// Stations and water are read once and shared by the panels.
 	if st.Stations, err = c.Store.Stations(ctx, now); err != nil {
 		return nil, fmt.Errorf("city stations: %w", err)
 	}
 	if st.Water, err = c.Store.WaterOverview(ctx, now.In(citymon.Zone).Format("2006-01")); err != nil {
 		return nil, fmt.Errorf("city water: %w", err)
 	}
+	if st.Summary, err = c.Store.SummaryOf(ctx, c.Alerts, now, st.Stations, st.Water); err != nil {
+		return nil, fmt.Errorf("city summary: %w", err)
+	}
 	if st.Alarms, err = c.Store.ActiveAlarms(ctx, c.Alerts); err != nil {
 		return nil, fmt.Errorf("city alarms: %w", err)
 	}
-	if st.Rankings, err = c.Store.Rankings(ctx, now); err != nil {
-		return nil, fmt.Errorf("city rankings: %w", err)
-	}
 	hour := now.Truncate(time.Hour)
-	if st.Trend, err = c.Store.Trend(ctx, "", "AQI", hour.Add(-23*time.Hour), hour.Add(time.Hour)); err != nil {
-		return nil, fmt.Errorf("city trend: %w", err)
+	if h.slowAt.IsZero() || now.Sub(h.slowAt) >= citySlowTTL || now.Before(h.slowAt) || !h.slowAt.Truncate(time.Hour).Equal(hour) {
+		var slow citySlow
+		if slow.rankings, err = c.Store.RankingsOf(ctx, now, st.Stations); err != nil {
+			return nil, fmt.Errorf("city rankings: %w", err)
+		}
+		if slow.trend, err = c.Store.Trend(ctx, "", "AQI", hour.Add(-23*time.Hour), hour.Add(time.Hour)); err != nil {
+			return nil, fmt.Errorf("city trend: %w", err)
+		}
+		h.slow, h.slowAt = slow, now
 	}
+	st.Rankings, st.Trend, st.SlowAt = h.slow.rankings, h.slow.trend, h.slowAt
+	st.Rankings.Stations = citymon.WorstFirst(st.Stations) // always current
 	// The last complete hour: the current one has only minutes of data.
 	dust, err := c.Store.DustAt(ctx, hour.Add(-time.Hour), citymon.DefaultDust)
 	if err != nil {

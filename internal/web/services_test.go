@@ -34,7 +34,7 @@ func servicesEnv(t *testing.T, db *store.DB) (*env, *booking.Service, *doorstep.
 }
 
 // servicesEnvAt is servicesEnv with every clock at the instant at.
-func servicesEnvAt(t *testing.T, db *store.DB, at time.Time) (*env, *booking.Service, *doorstep.Service) {
+func servicesEnvAt(t *testing.T, db *store.DB, at time.Time, mods ...func(*Config)) (*env, *booking.Service, *doorstep.Service) {
 	t.Helper()
 	ctx := context.Background()
 	keys, err := privacy.NewKeys([]byte("0123456789abcdef0123456789abcdef"))
@@ -49,6 +49,9 @@ func servicesEnvAt(t *testing.T, db *store.DB, at time.Time) (*env, *booking.Ser
 		ds = doorstep.New(db, c.KB, keys, doorstep.Config{Now: clk.Now})
 		c.Booking, c.Doorstep = bk, ds
 		c.ChatBurst = 20 // the clock stands still: no token comes back during a test
+		for _, m := range mods {
+			m(c)
+		}
 	})
 	if _, err := bk.Seed(ctx, "test"); err != nil {
 		t.Fatal(err)

@@ -155,6 +155,10 @@
     f.textContent = "";
     function row(k, v) { f.appendChild(h("dt", "", k)); f.appendChild(h("dd", "", v)); }
     row("全区 AQI 时段", fmtTime(d.at, true));
+    var conc = d.conc || {};
+    [["PM2.5", "PM2.5"], ["PM10", "PM10"], ["O3", "O₃"], ["NO2", "NO₂"]].forEach(function (p) {
+      if (conc[p[0]] != null) row(p[1] + " 浓度", conc[p[0]].toFixed(1) + " µg/m³");
+    });
     (sum.devices || []).forEach(function (x) { row(x.name, x.online + "/" + x.total + " 在线"); });
     row("未处理告警", sum.alerts.open + "（已确认 " + sum.alerts.acked + "）");
     row("超标事件", String(sum.open_exceedances));
@@ -288,6 +292,12 @@
     es.onerror = function () { $("live").textContent = "重新连接中…"; $("live").className = "live off"; };
   }
 
+  // Counted for the browser test: the page must work under the strict
+  // Content-Security-Policy (no inline style or script).
+  document.addEventListener("securitypolicyviolation", function (e) {
+    document.body.dataset.csp = String((Number(document.body.dataset.csp) || 0) + 1);
+    document.body.dataset.cspLast = e.violatedDirective + " " + (e.sourceFile || "") + ":" + (e.lineNumber || "");
+  });
   document.addEventListener("DOMContentLoaded", function () {
     load();
     connect();
