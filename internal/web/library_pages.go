@@ -334,7 +334,20 @@ func (s *Server) libraryImport(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, status, "library_import.html", p)
 }
 
+// importFile imports one uploaded file and audits the outcome, refused
+// files included.
 func (s *Server) importFile(r *http.Request, collection string, fh *multipart.FileHeader) importRow {
+	row := s.readUpload(r, collection, fh)
+	if row.Problem != "" {
+		s.audit(r, nil, "library.import.failed", "collection:"+collection, map[string]any{"file": row.File, "reason": row.Problem})
+		return row
+	}
+	s.audit(r, nil, "library.import", fmt.Sprintf("document:%d", row.ID), map[string]any{"collection": collection, "file": row.File,
+		"title": row.Title, "version": row.Version, "articles": row.Articles, "replaced": row.Replaced, "needs_ocr": fmt.Sprint(row.NeedsOCR)})
+	return row
+}
+
+func (s *Server) readUpload(r *http.Request, collection string, fh *multipart.FileHeader) importRow {
 	ctx := r.Context()
 	name := filepath.Base(strings.ReplaceAll(fh.Filename, `\`, "/"))
 	row := importRow{ImportResult: library.ImportResult{File: name}}
@@ -370,12 +383,6 @@ func (s *Server) importFile(r *http.Request, collection string, fh *multipart.Fi
 		// next change or restart rebuilds it.
 		slog.ErrorContext(ctx, "library import: reindex", "file", name, "err", err)
 	}
-	if row.Problem != "" {
-		s.audit(r, nil, "library.import.failed", "collection:"+collection, map[string]any{"file": name, "reason": row.Problem})
-		return row
-	}
-	s.audit(r, nil, "library.import", fmt.Sprintf("document:%d", res.ID), map[string]any{"collection": collection, "file": name,
-		"title": res.Title, "version": res.Version, "articles": res.Articles, "replaced": res.Replaced, "needs_ocr": fmt.Sprint(res.NeedsOCR)})
 	return row
 }
 
