@@ -167,8 +167,8 @@ func TestLibraryVisibility(t *testing.T) {
 			clients[n] = loggedIn(t, e, n)
 		}
 		for _, tc := range []struct {
-			who, path string
-			code      int
+			who, path  string
+			code       int
 			has, lacks []string
 		}{
 			{"resident", "/library", 200, []string{`data-collection="法规制度"`}, []string{`data-collection="人事制度"`, `data-collection="教学资源"`}},
