@@ -445,7 +445,7 @@ func (l *Library) LoadDemo(ctx context.Context, fsys fs.FS, collection string) e
 	if _, err := fs.Stat(fsys, "personnel"); err != nil {
 		return nil
 	}
-	if err := l.PutCollection(ctx, Collection{Name: PersonnelDemo, Visibility: Staff, Roles: []string{"admin", "editor", "reviewer", "agent"},
+	if err := l.PutCollection(ctx, Collection{Name: PersonnelDemo, Visibility: Staff, Roles: []string{"admin", "editor", "reviewer", "agent", "operator"},
 		Description: "机关内部人事管理制度（演示数据，为演示编写，非真实文件）"}); err != nil {
 		return err
 	}
