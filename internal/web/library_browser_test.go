@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"github.com/fuwu-gov/fuwu/internal/library"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
 	"github.com/fuwu-gov/fuwu/internal/teaching"
@@ -185,5 +186,48 @@ func TestBrowserLibraryAndTeaching(t *testing.T) {
 	ms, err := st.StudentMastery(context.Background(), "七年级（1）班", student)
 	if err != nil || len(ms) == 0 || ms[0].Level >= teaching.Weak {
 		t.Errorf("student %s mastery %v %v", student, ms, err)
+	}
+}
+
+// An administrator uploads two files with scripts on: the upload shows
+// its progress and the results replace the form's page, naming the
+// scanned page that needs OCR.
+func TestBrowserLibraryImport(t *testing.T) {
+	e, lib, _ := libraryEnv(t, storetest.Open(t, store.SQLite, libraryMigrations...))
+	dir := t.TempDir()
+	rule := filepath.Join(dir, "机关会议管理规定(2025-03-01).md")
+	if err := os.WriteFile(rule, []byte("# 机关会议管理规定\n\n第一条 为规范会议管理，制定本规定。\n\n第二条 会议应当精简。\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mixed, err := filepath.Abs("../library/testdata/mixed.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t)
+	browserLogin(t, ctx, e, "admin", "管理员")
+	step(t, ctx, "import page", chromedp.Navigate(e.srv.URL+"/admin/library"), chromedp.WaitVisible(chromedp.ID("go-import")))
+	navigate(t, ctx, chromedp.Click(chromedp.ID("go-import")))
+	step(t, ctx, "choose files", chromedp.WaitVisible(chromedp.ID("files")),
+		chromedp.SetValue(chromedp.ID("collection"), "人事制度"),
+		chromedp.SetUploadFiles(chromedp.ID("files"), []string{rule, mixed}))
+	eval[bool](t, ctx, `(window.samePage = true)`)
+	step(t, ctx, "upload", chromedp.Click(chromedp.ID("upload")))
+	waitJS(t, ctx, "results", `document.getElementById("results")`)
+	if !eval[bool](t, ctx, `window.samePage === true`) {
+		t.Error("the upload left the page: the script did not send it")
+	}
+	if eval[bool](t, ctx, `document.getElementById("upload-progress") !== null && !document.getElementById("upload-progress").hidden`) {
+		t.Error("the progress bar stayed after the results came")
+	}
+	txt := eval[string](t, ctx, `document.getElementById("results").innerText`)
+	for _, want := range []string{"成功 2 个，失败 0 个", "机关会议管理规定", "教师资格条例", "第5页是扫描图像"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("results lack %q: %s", want, txt)
+		}
+	}
+	screenshot(t, ctx, "library-import")
+	docs, err := lib.Documents("人事制度", library.Everyone)
+	if err != nil || len(docs) != 3 {
+		t.Errorf("人事制度 holds %d documents: %v", len(docs), err)
 	}
 }

@@ -268,7 +268,14 @@ func (s *Server) libraryImportPage(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
 	d := libraryImportData{Targets: s.importTargets(u), CanCreate: u.Can(auth.ManageLibrary), Roles: auth.Roles,
 		Collection: r.URL.Query().Get("collection")}
-	s.render(w, r, http.StatusOK, "library_import.html", s.consolePage(r, "library", "导入文件", d))
+	s.render(w, r, http.StatusOK, "library_import.html", s.importPage(r, d))
+}
+
+// importPage is the import page with its upload-progress script.
+func (s *Server) importPage(r *http.Request, d libraryImportData) Page {
+	p := s.consolePage(r, "library", "导入文件", d)
+	p.Scripts = append(p.Scripts, "/static/library.js")
+	return p
 }
 
 // libraryImport reads the uploaded files into a collection one by one: a
@@ -277,7 +284,7 @@ func (s *Server) libraryImport(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
 	d := libraryImportData{Targets: s.importTargets(u), CanCreate: u.Can(auth.ManageLibrary), Roles: auth.Roles}
 	fail := func(status int, msg string) {
-		p := s.consolePage(r, "library", "导入文件", d)
+		p := s.importPage(r, d)
 		p.Error = msg
 		s.render(w, r, status, "library_import.html", p)
 	}
@@ -326,7 +333,7 @@ func (s *Server) libraryImport(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Results = append(d.Results, row)
 	}
-	p := s.consolePage(r, "library", "导入文件", d)
+	p := s.importPage(r, d)
 	status := http.StatusOK
 	if d.Imported == 0 {
 		status = http.StatusUnprocessableEntity
