@@ -14,8 +14,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/fuwu-gov/fuwu/internal/library"
-	"github.com/fuwu-gov/fuwu/internal/store"
-	"github.com/fuwu-gov/fuwu/internal/store/storetest"
 	"github.com/fuwu-gov/fuwu/internal/teaching"
 )
 
@@ -56,7 +54,7 @@ func download(t *testing.T, ctx context.Context, sel string) []byte {
 // and a practice set and downloads them as .docx, and turns a class's
 // results into personal practice sets and approved peer-help pairs.
 func TestBrowserLibraryAndTeaching(t *testing.T) {
-	e, _, st := libraryEnv(t, storetest.Open(t, store.SQLite, libraryMigrations...))
+	e, _, st := libraryEnv(t, libraryDB(t))
 	ctx := browser(t)
 
 	// The civil servant: no JavaScript needed.
@@ -193,7 +191,7 @@ func TestBrowserLibraryAndTeaching(t *testing.T) {
 // its progress and the results replace the form's page, naming the
 // scanned page that needs OCR.
 func TestBrowserLibraryImport(t *testing.T) {
-	e, lib, _ := libraryEnv(t, storetest.Open(t, store.SQLite, libraryMigrations...))
+	e, lib, _ := libraryEnv(t, libraryDB(t))
 	dir := t.TempDir()
 	rule := filepath.Join(dir, "机关会议管理规定(2025-03-01).md")
 	if err := os.WriteFile(rule, []byte("# 机关会议管理规定\n\n第一条 为规范会议管理，制定本规定。\n\n第二条 会议应当精简。\n"), 0o644); err != nil {

@@ -108,7 +108,7 @@ type libraryHomeData struct {
 
 // libraryHome lists the readable collections and answers a question
 // (q), in one collection or all of them, at a version when asked.
-func (s *Server) libraryHome(w http.ResponseWriter, r *http.Request) {
+func (s *Server) libraryHome(w http.ResponseWriter, r *http.Request) error {
 	lib := s.cfg.Library
 	v := libraryViewer(r)
 	u := currentUser(r)
@@ -120,8 +120,7 @@ func (s *Server) libraryHome(w http.ResponseWriter, r *http.Request) {
 	for _, c := range lib.Collections(v) {
 		docs, err := lib.Documents(c.Name, v)
 		if err != nil {
-			s.storeFailed(w, r, "library documents", err)
-			return
+			return unavailable(libraryBusy, fmt.Errorf("library documents: %w", err))
 		}
 		d.Collections = append(d.Collections, collectionView{Collection: c, Documents: len(docs), Access: accessLabel(c)})
 	}
@@ -135,10 +134,9 @@ func (s *Server) libraryHome(w http.ResponseWriter, r *http.Request) {
 			p := s.libraryLayout(r, "文库", d)
 			p.Error = "没有这个文库。"
 			s.render(w, r, http.StatusNotFound, "library.html", p)
-			return
+			return nil
 		case err != nil:
-			s.storeFailed(w, r, "library documents", err)
-			return
+			return unavailable(libraryBusy, fmt.Errorf("library documents: %w", err))
 		}
 		d.Documents = docs
 	}
@@ -150,13 +148,13 @@ func (s *Server) libraryHome(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, library.ErrNotFound), errors.Is(err, library.ErrForbidden):
 			status, msg = http.StatusNotFound, "没有这个文库。"
 		default:
-			s.storeFailed(w, r, "library ask", err)
-			return
+			return unavailable(libraryBusy, fmt.Errorf("library ask: %w", err))
 		}
 	}
 	p := s.libraryLayout(r, "文库", d)
 	p.Error = msg
 	s.render(w, r, status, "library.html", p)
+	return nil
 }
 
 type libraryDocData struct {
@@ -178,26 +176,24 @@ func articleAnchor(label string) string {
 	return "a-" + strings.Join(strings.Fields(label), "_")
 }
 
-func (s *Server) libraryDocument(w http.ResponseWriter, r *http.Request) {
+func (s *Server) libraryDocument(w http.ResponseWriter, r *http.Request) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		s.renderError(w, r, http.StatusNotFound, "没有这份文件。")
-		return
+		return nil
 	}
 	v := libraryViewer(r)
 	doc, err := s.cfg.Library.Document(id, v)
 	if errors.Is(err, library.ErrNotFound) || errors.Is(err, library.ErrForbidden) {
 		s.renderError(w, r, http.StatusNotFound, "没有这份文件。")
-		return
+		return nil
 	}
 	if err != nil {
-		s.storeFailed(w, r, "library document", err)
-		return
+		return unavailable(libraryBusy, fmt.Errorf("library document: %w", err))
 	}
 	all, err := s.cfg.Library.Documents(doc.Collection, v)
 	if err != nil {
-		s.storeFailed(w, r, "library documents", err)
-		return
+		return unavailable(libraryBusy, fmt.Errorf("library documents: %w", err))
 	}
 	d := libraryDocData{Base: libraryBase(r), Doc: doc}
 	for _, o := range all {
@@ -222,6 +218,7 @@ func (s *Server) libraryDocument(w http.ResponseWriter, r *http.Request) {
 		d.Manage = u.Can(auth.ManageLibrary)
 	}
 	s.render(w, r, http.StatusOK, "library_document.html", s.libraryLayout(r, doc.Title, d))
+	return nil
 }
 
 type libraryImportData struct {
@@ -264,11 +261,12 @@ func (s *Server) importTargets(u *auth.User) []library.Collection {
 	return out
 }
 
-func (s *Server) libraryImportPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) libraryImportPage(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	d := libraryImportData{Targets: s.importTargets(u), CanCreate: u.Can(auth.ManageLibrary), Roles: auth.Roles,
 		Collection: r.URL.Query().Get("collection")}
 	s.render(w, r, http.StatusOK, "library_import.html", s.importPage(r, d))
+	return nil
 }
 
 // importPage is the import page with its upload-progress script.
@@ -280,7 +278,7 @@ func (s *Server) importPage(r *http.Request, d libraryImportData) Page {
 
 // libraryImport reads the uploaded files into a collection one by one: a
 // file that fails is reported with the reason and the others import.
-func (s *Server) libraryImport(w http.ResponseWriter, r *http.Request) {
+func (s *Server) libraryImport(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	d := libraryImportData{Targets: s.importTargets(u), CanCreate: u.Can(auth.ManageLibrary), Roles: auth.Roles}
 	fail := func(status int, msg string) {
@@ -291,25 +289,24 @@ func (s *Server) libraryImport(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseMultipartForm(32 << 20); err != nil {
 		if tooLarge(err) {
 			fail(http.StatusRequestEntityTooLarge, fmt.Sprintf("上传的文件过大（每次合计不超过 %d MB）。", library.MaxFileSize>>20))
-			return
+			return nil
 		}
 		fail(http.StatusBadRequest, "请选择要导入的文件。")
-		return
+		return nil
 	}
 	d.Collection = strings.TrimSpace(r.FormValue("collection"))
 	if nc := strings.TrimSpace(r.FormValue("new_collection")); nc != "" {
 		if !d.CanCreate {
 			fail(http.StatusForbidden, "您的角色不能新建文库，请选择已有文库。")
-			return
+			return nil
 		}
 		c, msg := collectionForm(r, nc)
 		if msg != "" {
 			fail(http.StatusBadRequest, msg)
-			return
+			return nil
 		}
 		if err := s.cfg.Library.PutCollection(r.Context(), c); err != nil {
-			s.storeFailed(w, r, "library collection", err)
-			return
+			return unavailable(libraryBusy, fmt.Errorf("library collection: %w", err))
 		}
 		s.audit(r, nil, "library.collection", "collection:"+c.Name, map[string]any{"visibility": string(c.Visibility), "roles": strings.Join(c.Roles, ",")})
 		d.Collection, d.Targets = c.Name, s.importTargets(u)
@@ -317,12 +314,12 @@ func (s *Server) libraryImport(w http.ResponseWriter, r *http.Request) {
 	c, err := s.cfg.Library.Collection(d.Collection, library.Everyone)
 	if err != nil || !canImportInto(u, c) {
 		fail(http.StatusForbidden, "请选择您有权导入的文库。")
-		return
+		return nil
 	}
 	files := r.MultipartForm.File["files"]
 	if len(files) == 0 {
 		fail(http.StatusBadRequest, "请选择要导入的文件（.md、.txt、.docx 或 .pdf）。")
-		return
+		return nil
 	}
 	for _, fh := range files {
 		row := s.importFile(r, c.Name, fh)
@@ -339,6 +336,7 @@ func (s *Server) libraryImport(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusUnprocessableEntity
 	}
 	s.render(w, r, status, "library_import.html", p)
+	return nil
 }
 
 // importFile imports one uploaded file and audits the outcome, refused
@@ -441,46 +439,45 @@ func collectionForm(r *http.Request, name string) (library.Collection, string) {
 }
 
 // libraryCollectionSave creates a collection or changes its visibility.
-func (s *Server) libraryCollectionSave(w http.ResponseWriter, r *http.Request) {
+func (s *Server) libraryCollectionSave(w http.ResponseWriter, r *http.Request) error {
 	name := strings.TrimSpace(r.FormValue("name"))
 	if name == "" {
 		s.renderError(w, r, http.StatusBadRequest, "请填写文库名称。")
-		return
+		return nil
 	}
 	c, msg := collectionForm(r, name)
 	if msg != "" {
 		s.renderError(w, r, http.StatusBadRequest, msg)
-		return
+		return nil
 	}
 	if err := s.cfg.Library.PutCollection(r.Context(), c); err != nil {
-		s.storeFailed(w, r, "library collection", err)
-		return
+		return unavailable(libraryBusy, fmt.Errorf("library collection: %w", err))
 	}
 	s.audit(r, nil, "library.collection", "collection:"+c.Name, map[string]any{"visibility": string(c.Visibility), "roles": strings.Join(c.Roles, ",")})
-	back(w, r, "/admin/library", "已保存文库“"+c.Name+"”："+accessLabel(c)+"。")
+	s.back(w, r, "/admin/library", "library.collection_saved", c.Name, accessLabel(c))
+	return nil
 }
 
-func (s *Server) libraryDocumentDelete(w http.ResponseWriter, r *http.Request) {
+func (s *Server) libraryDocumentDelete(w http.ResponseWriter, r *http.Request) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		s.renderError(w, r, http.StatusNotFound, "没有这份文件。")
-		return
+		return nil
 	}
 	doc, err := s.cfg.Library.Document(id, library.Everyone)
 	if errors.Is(err, library.ErrNotFound) {
 		s.renderError(w, r, http.StatusNotFound, "没有这份文件。")
-		return
+		return nil
 	}
 	if err != nil {
-		s.storeFailed(w, r, "library document", err)
-		return
+		return unavailable(libraryBusy, fmt.Errorf("library document: %w", err))
 	}
 	if err := s.cfg.Library.DeleteDocument(r.Context(), id); err != nil {
-		s.storeFailed(w, r, "library delete", err)
-		return
+		return unavailable(libraryBusy, fmt.Errorf("library delete: %w", err))
 	}
 	s.audit(r, nil, "library.delete", fmt.Sprintf("document:%d", id), map[string]any{"collection": doc.Collection, "title": doc.Title, "version": doc.Version})
-	back(w, r, "/admin/library", "已删除《"+doc.Title+"》（"+doc.Version+"版本）。")
+	s.back(w, r, "/admin/library", "library.deleted", doc.Title, doc.Version)
+	return nil
 }
 
 // standingLabel is a version's legal standing in words.
@@ -496,14 +493,12 @@ func standingLabel(s library.Standing) string {
 	return string(s)
 }
 
-// storeFailed logs a server-side failure with its cause and shows a
-// page that says so without the cause.
-func (s *Server) storeFailed(w http.ResponseWriter, r *http.Request, what string, err error) {
-	slog.ErrorContext(r.Context(), what, "path", r.URL.Path, "err", err)
-	s.renderError(w, r, http.StatusInternalServerError, "系统繁忙，请稍后再试。")
-}
+// libraryBusy is what a visitor reads when the library's storage fails.
+const libraryBusy = "暂时无法读取文库，请稍后再试。"
 
 func init() {
+	notices["library.collection_saved"] = "已保存文库“%s”：%s。"
+	notices["library.deleted"] = "已删除《%s》（%s版本）。"
 	funcs["standing"] = standingLabel
 	funcs["anchor"] = articleAnchor
 	funcs["accessLabel"] = accessLabel

@@ -529,3 +529,35 @@ func TestTeachingPages(t *testing.T) {
 		}
 	})
 }
+
+// The library's and the teachers' console routes, walked as bound: each
+// refuses the roles without its permission and lets the others past.
+func TestLibraryRoutesNeedTheirPermission(t *testing.T) {
+	t.Parallel()
+	e, _, _ := libraryEnv(t, libraryDB(t))
+	as := consoleRoles(t, e)
+	n := 0
+	for _, rt := range e.s.bound {
+		if rt.perm == "" || !strings.HasPrefix(rt.pattern, "GET /admin/library") && !strings.HasPrefix(rt.pattern, "POST /admin/library") &&
+			!strings.Contains(rt.pattern, " /admin/teaching") {
+			continue
+		}
+		n++
+		method, path, _ := strings.Cut(rt.pattern, " ")
+		path = pathValue.ReplaceAllString(path, "x")
+		for _, role := range auth.Roles {
+			c := as[string(role)]
+			r := send(c, method, path, c.csrf("/admin"))
+			refused := r.code == 403 && strings.Contains(r.body, "无权访问")
+			if role.Can(rt.perm) == refused {
+				t.Errorf("%s as %s = %d, permission %s held: %v", rt.pattern, role, r.code, rt.perm, role.Can(rt.perm))
+			}
+		}
+	}
+	if n != 29 {
+		t.Errorf("%d library and teaching routes walked, want 29", n)
+	}
+}
+
+// libraryDB is a fresh SQLite database with the library's and teaching's tables.
+func libraryDB(t *testing.T) *store.DB { return storetest.Open(t, store.SQLite, libraryMigrations...) }

@@ -11,19 +11,23 @@ import (
 )
 
 // consoleRoles signs in one client per role (and one resident, anonymous)
-// on e: roomsEnv's agent and editor, plus an admin and a reviewer.
+// on e: an account named after each role, made unless e has it.
 func consoleRoles(t *testing.T, e *env) map[string]*client {
 	t.Helper()
-	for _, u := range []struct {
-		name string
-		role auth.Role
-	}{{"admin", auth.Admin}, {"reviewer", auth.Reviewer}} {
-		if _, err := e.auth.AddUser(t.Context(), u.name, "", u.role, u.name+" password"); err != nil {
-			t.Fatal(err)
+	have := map[string]bool{}
+	if us, err := e.auth.Users(t.Context()); err == nil {
+		for _, u := range us {
+			have[u.Username] = true
 		}
 	}
 	out := map[string]*client{"": e.client()}
-	for _, name := range []string{"admin", "editor", "reviewer", "agent"} {
+	for _, role := range auth.Roles {
+		name := string(role)
+		if !have[name] {
+			if _, err := e.auth.AddUser(t.Context(), name, "", role, name+" password"); err != nil {
+				t.Fatal(err)
+			}
+		}
 		c := e.client()
 		if r := c.login(name, name+" password"); r.code != 303 {
 			t.Fatalf("%s login = %d", name, r.code)

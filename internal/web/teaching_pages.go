@@ -5,14 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/refusal"
 	"github.com/fuwu-gov/fuwu/internal/teaching"
 )
 
@@ -27,6 +31,22 @@ import (
 // maxTeachingUpload is the request body limit of the bank and results
 // imports.
 const maxTeachingUpload = 10<<20 + 1<<20
+
+func init() {
+	for code, msg := range map[string]string{
+		"teaching.plan_made":      "已生成教案（第1版），请逐部分审阅修改。",
+		"teaching.plan_revised":   "已按要求修改，保存为第%s版。",
+		"teaching.plan_edited":    "已保存修改，为第%s版。",
+		"teaching.pairs_proposed": "已提出 %s 组待审核的互助建议。",
+		"teaching.pair_approved":  "已批准该互助小组。",
+		"teaching.pair_rejected":  "已否决该互助建议。",
+		"teaching.draft_made":     "已生成草稿：请核对来源、修改后再标记为可共享。",
+		"teaching.draft_edited":   "已保存修改。确认无误后可标记为可共享。",
+		"teaching.draft_shared":   "已标记为可共享。",
+	} {
+		notices[code] = msg
+	}
+}
 
 func (s *Server) bindTeachingConsole() {
 	s.staff("GET /admin/teaching", auth.Teach, s.teachingHome)
@@ -58,23 +78,70 @@ func (s *Server) teachingPage(r *http.Request, title string, data any) Page {
 	return s.consolePage(r, "teaching", title, data)
 }
 
+// unreadable is the message for an import file the package could not
+// read; the cause goes to the log.
+func (s *Server) unreadable(r *http.Request, name string, err error) string {
+	if isTeachingInput(err) {
+		return "无法读取该文件：" + teachingMessage(err)
+	}
+	slog.InfoContext(r.Context(), "teaching import: file refused", "file", name, "err", err)
+	return "无法读取该文件：请确认它是 UTF-8 编码的 JSONL 文件或 Excel（.xlsx）表格。"
+}
+
+// isTeachingInput reports whether err is the teaching package's word to
+// the teacher about what they entered (its messages for people are
+// Chinese; its failures are English and stay in the log).
+func isTeachingInput(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg, ok := strings.CutPrefix(err.Error(), "teaching: ")
+	if !ok || msg == "" {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(msg)
+	return unicode.Is(unicode.Han, r)
+}
+
 // teachingMessage is a teaching error's message for the teacher (the
 // package's messages are Chinese after their "teaching: " prefix).
 func teachingMessage(err error) string {
 	return strings.TrimPrefix(err.Error(), "teaching: ")
 }
 
-// teachingFailed answers a failed call: 404 for what does not exist, the
-// package's message for what the teacher can fix, 500 otherwise.
-func (s *Server) teachingFailed(w http.ResponseWriter, r *http.Request, what string, err error) {
+// The teachers' assistant's refusals: what does not exist, and the two
+// steps a draft must pass before it is shared.
+var (
+	errNoPlan     = refusal.Missing("teaching", "no_plan", "没有这份教案。")
+	errNoClass    = refusal.Missing("teaching", "no_class", "没有这个班级的成绩，或没有这名学生。")
+	errNoDraft    = refusal.Missing("teaching", "no_draft", "没有这份草稿。")
+	errNoPair     = refusal.Clash("teaching", "pair_decided", "这组互助建议已经处理过，或不存在。")
+	errNotEdited  = refusal.Clash("teaching", "not_reviewed", "草稿须经教师修改确认后才能共享。")
+	errUnsourced  = refusal.Clash("teaching", "unsourced", "草稿没有任何来源，请补充出处后再共享。")
+	errNoSuchPage = refusal.Missing("teaching", "no_page", "页面不存在。")
+)
+
+// teachingError reads a teaching error for fail: what does not exist as
+// its refusal (what names the kind of thing), the draft checks as
+// theirs, anything else as storage failing.
+func teachingError(what string, err error) error {
 	switch {
 	case errors.Is(err, teaching.ErrNotFound):
-		s.renderError(w, r, http.StatusNotFound, "没有找到："+what+"。")
-	case errors.Is(err, teaching.ErrNotReviewed), errors.Is(err, teaching.ErrUnsourced):
-		s.renderError(w, r, http.StatusConflict, teachingMessage(err))
-	default:
-		s.storeFailed(w, r, "teaching "+what, err)
+		switch {
+		case strings.Contains(what, "教案"):
+			return fmt.Errorf("%w (%v)", errNoPlan, err)
+		case strings.Contains(what, "草稿"):
+			return fmt.Errorf("%w (%v)", errNoDraft, err)
+		case strings.Contains(what, "互助"):
+			return fmt.Errorf("%w (%v)", errNoPair, err)
+		}
+		return fmt.Errorf("%w (%v)", errNoClass, err)
+	case errors.Is(err, teaching.ErrNotReviewed):
+		return errNotEdited
+	case errors.Is(err, teaching.ErrUnsourced):
+		return errUnsourced
 	}
+	return unavailable("暂时无法读取教师助手的数据，请稍后再试。", fmt.Errorf("teaching %s: %w", what, err))
 }
 
 func pathID(r *http.Request) (int64, bool) {
@@ -90,28 +157,24 @@ type teachingHomeData struct {
 	Pending   int // drafts not yet shareable
 }
 
-func (s *Server) teachingHome(w http.ResponseWriter, r *http.Request) {
+func (s *Server) teachingHome(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	st := s.cfg.Teaching
 	var d teachingHomeData
 	plans, err := st.Plans(ctx)
 	if err != nil {
-		s.teachingFailed(w, r, "教案", err)
-		return
+		return teachingError("教案", err)
 	}
 	qs, err := st.Questions(ctx)
 	if err != nil {
-		s.teachingFailed(w, r, "题库", err)
-		return
+		return teachingError("题库", err)
 	}
 	if d.Classes, err = st.Classes(ctx); err != nil {
-		s.teachingFailed(w, r, "班级", err)
-		return
+		return teachingError("班级", err)
 	}
 	drafts, err := st.Drafts(ctx, "")
 	if err != nil {
-		s.teachingFailed(w, r, "答疑草稿", err)
-		return
+		return teachingError("答疑草稿", err)
 	}
 	d.Plans, d.Questions, d.Drafts = len(plans), len(qs), len(drafts)
 	for _, x := range drafts {
@@ -120,6 +183,7 @@ func (s *Server) teachingHome(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "teaching.html", s.teachingPage(r, "教师助手", d))
+	return nil
 }
 
 // --- Lesson plans ---
@@ -129,14 +193,14 @@ type plansData struct {
 	Form  teaching.LessonForm
 }
 
-func (s *Server) teachingPlans(w http.ResponseWriter, r *http.Request) {
+func (s *Server) teachingPlans(w http.ResponseWriter, r *http.Request) error {
 	plans, err := s.cfg.Teaching.Plans(r.Context())
 	if err != nil {
-		s.teachingFailed(w, r, "教案", err)
-		return
+		return teachingError("教案", err)
 	}
 	d := plansData{Plans: plans, Form: teaching.LessonForm{Periods: 1}}
 	s.render(w, r, http.StatusOK, "teaching_plans.html", s.teachingPage(r, "教案", d))
+	return nil
 }
 
 func lessonForm(r *http.Request) teaching.LessonForm {
@@ -149,22 +213,22 @@ func lessonForm(r *http.Request) teaching.LessonForm {
 	return f
 }
 
-func (s *Server) teachingPlanCreate(w http.ResponseWriter, r *http.Request) {
+func (s *Server) teachingPlanCreate(w http.ResponseWriter, r *http.Request) error {
 	f := lessonForm(r)
 	if err := f.Validate(); err != nil {
 		plans, _ := s.cfg.Teaching.Plans(r.Context())
 		p := s.teachingPage(r, "教案", plansData{Plans: plans, Form: f})
 		p.Error = teachingMessage(err)
 		s.render(w, r, http.StatusBadRequest, "teaching_plans.html", p)
-		return
+		return nil
 	}
 	plan, err := s.cfg.Teaching.DraftPlan(r.Context(), f, currentUser(r).Username)
 	if err != nil {
-		s.teachingFailed(w, r, "教案", err)
-		return
+		return teachingError("教案", err)
 	}
 	s.audit(r, nil, "teaching.plan", fmt.Sprintf("plan:%d", plan.ID), map[string]any{"topic": f.Topic, "ai": plan.AI})
-	back(w, r, fmt.Sprintf("/admin/teaching/plans/%d", plan.ID), "已生成教案（第1版），请逐部分审阅修改。")
+	s.back(w, r, fmt.Sprintf("/admin/teaching/plans/%d", plan.ID), "teaching.plan_made")
+	return nil
 }
 
 type planData struct {
@@ -174,80 +238,76 @@ type planData struct {
 	AILabel  string
 }
 
-func (s *Server) teachingPlan(w http.ResponseWriter, r *http.Request) {
+func (s *Server) teachingPlan(w http.ResponseWriter, r *http.Request) error {
 	id, ok := pathID(r)
 	if !ok {
 		s.renderError(w, r, http.StatusNotFound, "没有这份教案。")
-		return
+		return nil
 	}
 	version, _ := strconv.Atoi(r.URL.Query().Get("version"))
 	plan, err := s.cfg.Teaching.Plan(r.Context(), id, max(version, 0))
 	if err != nil {
-		s.teachingFailed(w, r, "教案", err)
-		return
+		return teachingError("教案", err)
 	}
 	vs, err := s.cfg.Teaching.Versions(r.Context(), id)
 	if err != nil {
-		s.teachingFailed(w, r, "教案", err)
-		return
+		return teachingError("教案", err)
 	}
 	d := planData{Plan: plan, Versions: vs, Latest: vs[len(vs)-1].Version, AILabel: teaching.AILabel}
 	s.render(w, r, http.StatusOK, "teaching_plan.html", s.teachingPage(r, plan.Title, d))
+	return nil
 }
 
-func (s *Server) teachingPlanRevise(w http.ResponseWriter, r *http.Request) {
+func (s *Server) teachingPlanRevise(w http.ResponseWriter, r *http.Request) error {
 	id, ok := pathID(r)
 	if !ok {
 		s.renderError(w, r, http.StatusNotFound, "没有这份教案。")
-		return
+		return nil
 	}
 	key := r.FormValue("key")
 	plan, err := s.cfg.Teaching.ReviseSection(r.Context(), id, key, r.FormValue("instruction"), currentUser(r).Username)
 	switch {
 	case errors.Is(err, teaching.ErrNotFound):
-		s.teachingFailed(w, r, "教案", err)
-		return
-	case err != nil && strings.HasPrefix(err.Error(), "teaching: "):
+		return teachingError("教案", err)
+	case isTeachingInput(err):
 		// The instruction was empty or found nothing to add: say so on the plan.
-		s.planWithError(w, r, id, teachingMessage(err))
-		return
+		return s.planWithError(w, r, id, teachingMessage(err))
 	case err != nil:
-		s.teachingFailed(w, r, "教案", err)
-		return
+		return teachingError("教案", err)
 	}
-	back(w, r, fmt.Sprintf("/admin/teaching/plans/%d#sec-%s", id, key), fmt.Sprintf("已按要求修改，保存为第%d版。", plan.Version))
+	s.back(w, r, fmt.Sprintf("/admin/teaching/plans/%d", id), "teaching.plan_revised", strconv.Itoa(plan.Version))
+	return nil
 }
 
 // planWithError shows the latest version of a plan with a message.
-func (s *Server) planWithError(w http.ResponseWriter, r *http.Request, id int64, msg string) {
+func (s *Server) planWithError(w http.ResponseWriter, r *http.Request, id int64, msg string) error {
 	plan, err := s.cfg.Teaching.Plan(r.Context(), id, 0)
 	if err != nil {
-		s.teachingFailed(w, r, "教案", err)
-		return
+		return teachingError("教案", err)
 	}
 	vs, err := s.cfg.Teaching.Versions(r.Context(), id)
 	if err != nil {
-		s.teachingFailed(w, r, "教案", err)
-		return
+		return teachingError("教案", err)
 	}
 	p := s.teachingPage(r, plan.Title, planData{Plan: plan, Versions: vs, Latest: vs[len(vs)-1].Version, AILabel: teaching.AILabel})
 	p.Error = msg
 	s.render(w, r, http.StatusBadRequest, "teaching_plan.html", p)
+	return nil
 }
 
-func (s *Server) teachingPlanEdit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) teachingPlanEdit(w http.ResponseWriter, r *http.Request) error {
 	id, ok := pathID(r)
 	if !ok {
 		s.renderError(w, r, http.StatusNotFound, "没有这份教案。")
-		return
+		return nil
 	}
 	key := r.FormValue("key")
 	plan, err := s.cfg.Teaching.EditSection(r.Context(), id, key, strings.Split(r.FormValue("lines"), "\n"), currentUser(r).Username)
 	if err != nil {
-		s.teachingFailed(w, r, "教案", err)
-		return
+		return teachingError("教案", err)
 	}
-	back(w, r, fmt.Sprintf("/admin/teaching/plans/%d#sec-%s", id, key), fmt.Sprintf("已保存修改，为第%d版。", plan.Version))
+	s.back(w, r, fmt.Sprintf("/admin/teaching/plans/%d", id), "teaching.plan_edited", strconv.Itoa(plan.Version))
+	return nil
 }
 
 // sendDOCX writes a generated .docx as a download.
@@ -263,21 +323,21 @@ func sendDOCX(w http.ResponseWriter, name string, write func(*bytes.Buffer) erro
 	return err
 }
 
-func (s *Server) teachingPlanDOCX(w http.ResponseWriter, r *http.Request) {
+func (s *Server) teachingPlanDOCX(w http.ResponseWriter, r *http.Request) error {
 	id, ok := pathID(r)
 	if !ok {
 		s.renderError(w, r, http.StatusNotFound, "没有这份教案。")
-		return
+		return nil
 	}
 	version, _ := strconv.Atoi(r.URL.Query().Get("version"))
 	plan, err := s.cfg.Teaching.Plan(r.Context(), id, max(version, 0))
 	if err != nil {
-		s.teachingFailed(w, r, "教案", err)
-		return
+		return teachingError("教案", err)
 	}
 	if err := sendDOCX(w, fmt.Sprintf("%s（第%d版）", plan.Title, plan.Version), func(b *bytes.Buffer) error { return teaching.WritePlanDOCX(b, plan) }); err != nil {
-		s.storeFailed(w, r, "teaching plan docx", err)
+		return broken("文件生成失败，请稍后再试。", fmt.Errorf("teaching plan docx: %w", err))
 	}
+	return nil
 }
 
 // --- Question bank and practice sets ---
@@ -309,13 +369,13 @@ func (s *Server) bankData(r *http.Request) (bankData, error) {
 	return d, nil
 }
 
-func (s *Server) teachingBank(w http.ResponseWriter, r *http.Request) {
+func (s *Server) teachingBank(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.bankData(r)
 	if err != nil {
-		s.teachingFailed(w, r, "题库", err)
-		return
+		return teachingError("题库", err)
 	}
 	s.render(w, r, http.StatusOK, "teaching_bank.html", s.teachingPage(r, "题库与组卷", d))
+	return nil
 }
 
 // uploaded is the one file of an import form, or a message saying why not.
@@ -344,7 +404,7 @@ func uploaded(r *http.Request, exts ...string) (name string, data []byte, msg st
 	return name, buf.Bytes(), ""
 }
 
-func (s *Server) teachingBankImport(w http.ResponseWriter, r *http.Request) {
+func (s *Server) teachingBankImport(w http.ResponseWriter, r *http.Request) error {
 	name, data, msg := uploaded(r, ".jsonl", ".xlsx")
 	status := http.StatusOK
 	var rep teaching.ImportReport
@@ -352,7 +412,7 @@ func (s *Server) teachingBankImport(w http.ResponseWriter, r *http.Request) {
 		var err error
 		rep, err = s.cfg.Teaching.ImportQuestions(r.Context(), name, bytes.NewReader(data))
 		if err != nil {
-			msg, status = "无法读取该文件："+teachingMessage(err), http.StatusBadRequest
+			msg, status = s.unreadable(r, name, err), http.StatusBadRequest
 		} else {
 			s.audit(r, nil, "teaching.bank.import", "bank", map[string]any{"file": name, "imported": rep.Imported, "problems": len(rep.Problems)})
 		}
@@ -361,8 +421,7 @@ func (s *Server) teachingBankImport(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := s.bankData(r)
 	if err != nil {
-		s.teachingFailed(w, r, "题库", err)
-		return
+		return teachingError("题库", err)
 	}
 	if msg == "" {
 		d.Report, d.File = &rep, name
@@ -370,6 +429,7 @@ func (s *Server) teachingBankImport(w http.ResponseWriter, r *http.Request) {
 	p := s.teachingPage(r, "题库与组卷", d)
 	p.Error = msg
 	s.render(w, r, status, "teaching_bank.html", p)
+	return nil
 }
 
 // setSpec reads a practice set's description from the query: points,
@@ -424,11 +484,10 @@ type setData struct {
 	Spec  url.Values
 }
 
-func (s *Server) teachingSet(w http.ResponseWriter, r *http.Request) {
+func (s *Server) teachingSet(w http.ResponseWriter, r *http.Request) error {
 	bd, err := s.bankData(r)
 	if err != nil {
-		s.teachingFailed(w, r, "题库", err)
-		return
+		return teachingError("题库", err)
 	}
 	q := r.URL.Query()
 	q.Del("copy")
@@ -436,9 +495,12 @@ func (s *Server) teachingSet(w http.ResponseWriter, r *http.Request) {
 	spec, msg := setSpec(r.URL.Query())
 	if msg == "" {
 		set, err := s.cfg.Teaching.BuildSet(r.Context(), spec)
-		if err != nil {
+		switch {
+		case isTeachingInput(err):
 			msg = teachingMessage(err)
-		} else {
+		case err != nil:
+			return teachingError("题库", err)
+		default:
 			d.Set = set
 		}
 	}
@@ -448,6 +510,7 @@ func (s *Server) teachingSet(w http.ResponseWriter, r *http.Request) {
 		p.Error, status = msg, http.StatusBadRequest
 	}
 	s.render(w, r, status, "teaching_set.html", p)
+	return nil
 }
 
 func docxCopy(r *http.Request) (teaching.Copy, string) {
@@ -457,21 +520,25 @@ func docxCopy(r *http.Request) (teaching.Copy, string) {
 	return teaching.StudentCopy, "（学生版）"
 }
 
-func (s *Server) teachingSetDOCX(w http.ResponseWriter, r *http.Request) {
+func (s *Server) teachingSetDOCX(w http.ResponseWriter, r *http.Request) error {
 	spec, msg := setSpec(r.URL.Query())
 	if msg != "" {
 		s.renderError(w, r, http.StatusBadRequest, msg)
-		return
+		return nil
 	}
 	set, err := s.cfg.Teaching.BuildSet(r.Context(), spec)
-	if err != nil {
+	if isTeachingInput(err) {
 		s.renderError(w, r, http.StatusBadRequest, teachingMessage(err))
-		return
+		return nil
+	}
+	if err != nil {
+		return teachingError("题库", err)
 	}
 	c, suffix := docxCopy(r)
 	if err := sendDOCX(w, set.Title+suffix, func(b *bytes.Buffer) error { return teaching.WriteSetDOCX(b, set, c) }); err != nil {
-		s.storeFailed(w, r, "teaching set docx", err)
+		return broken("文件生成失败，请稍后再试。", fmt.Errorf("teaching set docx: %w", err))
 	}
+	return nil
 }
 
 // --- Results, mastery, personal sets, pairs ---
@@ -482,23 +549,23 @@ type classesData struct {
 	File    string
 }
 
-func (s *Server) teachingClasses(w http.ResponseWriter, r *http.Request) {
+func (s *Server) teachingClasses(w http.ResponseWriter, r *http.Request) error {
 	cs, err := s.cfg.Teaching.Classes(r.Context())
 	if err != nil {
-		s.teachingFailed(w, r, "班级", err)
-		return
+		return teachingError("班级", err)
 	}
 	s.render(w, r, http.StatusOK, "teaching_classes.html", s.teachingPage(r, "学情", classesData{Classes: cs}))
+	return nil
 }
 
-func (s *Server) teachingResultsImport(w http.ResponseWriter, r *http.Request) {
+func (s *Server) teachingResultsImport(w http.ResponseWriter, r *http.Request) error {
 	name, data, msg := uploaded(r, ".jsonl", ".xlsx")
 	status := http.StatusOK
 	var d classesData
 	if msg == "" {
 		rep, err := s.cfg.Teaching.ImportResults(r.Context(), name, bytes.NewReader(data))
 		if err != nil {
-			msg = "无法读取该文件：" + teachingMessage(err)
+			msg = s.unreadable(r, name, err)
 		} else {
 			d.Report, d.File = &rep, name
 			s.audit(r, nil, "teaching.results.import", "results", map[string]any{"file": name, "imported": rep.Imported, "problems": len(rep.Problems)})
@@ -509,13 +576,13 @@ func (s *Server) teachingResultsImport(w http.ResponseWriter, r *http.Request) {
 	}
 	cs, err := s.cfg.Teaching.Classes(r.Context())
 	if err != nil {
-		s.teachingFailed(w, r, "班级", err)
-		return
+		return teachingError("班级", err)
 	}
 	d.Classes = cs
 	p := s.teachingPage(r, "学情", d)
 	p.Error = msg
 	s.render(w, r, status, "teaching_classes.html", p)
+	return nil
 }
 
 type heatCell struct {
@@ -551,17 +618,15 @@ func heat(level float64) heatCell {
 	return heatCell{level, "lv-strong", fmt.Sprintf("%.0f%%", level*100)}
 }
 
-func (s *Server) teachingClass(w http.ResponseWriter, r *http.Request) {
+func (s *Server) teachingClass(w http.ResponseWriter, r *http.Request) error {
 	class := r.PathValue("class")
 	hm, err := s.cfg.Teaching.HeatMap(r.Context(), class)
 	if err != nil {
-		s.teachingFailed(w, r, "班级“"+class+"”的成绩", err)
-		return
+		return teachingError("班级“"+class+"”的成绩", err)
 	}
 	pairs, err := s.cfg.Teaching.Pairs(r.Context(), class)
 	if err != nil {
-		s.teachingFailed(w, r, "互助小组", err)
-		return
+		return teachingError("互助小组", err)
 	}
 	d := classData{Class: class, Points: hm.Points, Pairs: pairs}
 	for i, st := range hm.Students {
@@ -584,14 +649,14 @@ func (s *Server) teachingClass(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "teaching_class.html", s.teachingPage(r, class+" · 学情", d))
+	return nil
 }
 
-func (s *Server) teachingPropose(w http.ResponseWriter, r *http.Request) {
+func (s *Server) teachingPropose(w http.ResponseWriter, r *http.Request) error {
 	class := r.PathValue("class")
 	pairs, err := s.cfg.Teaching.ProposePairs(r.Context(), class)
 	if err != nil {
-		s.teachingFailed(w, r, "班级“"+class+"”的成绩", err)
-		return
+		return teachingError("班级“"+class+"”的成绩", err)
 	}
 	n := 0
 	for _, p := range pairs {
@@ -599,31 +664,32 @@ func (s *Server) teachingPropose(w http.ResponseWriter, r *http.Request) {
 			n++
 		}
 	}
-	back(w, r, "/admin/teaching/classes/"+url.PathEscape(class)+"#pairs", fmt.Sprintf("已提出 %d 组待审核的互助建议。", n))
+	s.back(w, r, "/admin/teaching/classes/"+url.PathEscape(class), "teaching.pairs_proposed", strconv.Itoa(n))
+	return nil
 }
 
-func (s *Server) teachingPairDecide(w http.ResponseWriter, r *http.Request) {
+func (s *Server) teachingPairDecide(w http.ResponseWriter, r *http.Request) error {
 	id, ok := pathID(r)
 	action := r.PathValue("action")
 	if !ok || action != "approve" && action != "reject" {
 		s.renderError(w, r, http.StatusNotFound, "页面不存在。")
-		return
+		return nil
 	}
 	class := r.FormValue("class")
 	if err := s.cfg.Teaching.DecidePair(r.Context(), id, action == "approve", currentUser(r).Username); err != nil {
 		if errors.Is(err, teaching.ErrNotFound) {
 			s.renderError(w, r, http.StatusConflict, "这组互助建议已经处理过，或不存在。")
-			return
+			return nil
 		}
-		s.teachingFailed(w, r, "互助小组", err)
-		return
+		return teachingError("互助小组", err)
 	}
 	s.audit(r, nil, "teaching.pair."+action, fmt.Sprintf("pair:%d", id), map[string]any{"class": class})
-	msg := "已批准该互助小组。"
+	code := "teaching.pair_approved"
 	if action == "reject" {
-		msg = "已否决该互助建议。"
+		code = "teaching.pair_rejected"
 	}
-	back(w, r, "/admin/teaching/classes/"+url.PathEscape(class)+"#pairs", msg)
+	s.back(w, r, "/admin/teaching/classes/"+url.PathEscape(class), code)
+	return nil
 }
 
 type studentData struct {
@@ -648,12 +714,11 @@ func personalN(r *http.Request) int {
 	return n
 }
 
-func (s *Server) teachingStudent(w http.ResponseWriter, r *http.Request) {
+func (s *Server) teachingStudent(w http.ResponseWriter, r *http.Request) error {
 	class, student := r.PathValue("class"), r.PathValue("student")
 	ms, err := s.cfg.Teaching.StudentMastery(r.Context(), class, student)
 	if err != nil {
-		s.teachingFailed(w, r, "学生“"+student+"”", err)
-		return
+		return teachingError("学生“"+student+"”", err)
 	}
 	d := studentData{Class: class, Student: student, N: personalN(r)}
 	for _, m := range ms {
@@ -662,31 +727,36 @@ func (s *Server) teachingStudent(w http.ResponseWriter, r *http.Request) {
 	set, err := s.cfg.Teaching.PersonalSet(r.Context(), class, student, d.N)
 	switch {
 	case errors.Is(err, teaching.ErrNotFound):
-		s.teachingFailed(w, r, "学生“"+student+"”", err)
-		return
-	case err != nil:
+		return teachingError("学生“"+student+"”", err)
+	case isTeachingInput(err):
 		d.NoSet = teachingMessage(err)
+	case err != nil:
+		return teachingError("学生“"+student+"”", err)
 	default:
 		d.Set = set
 	}
 	s.render(w, r, http.StatusOK, "teaching_student.html", s.teachingPage(r, student+" · 个人练习", d))
+	return nil
 }
 
-func (s *Server) teachingStudentDOCX(w http.ResponseWriter, r *http.Request) {
+func (s *Server) teachingStudentDOCX(w http.ResponseWriter, r *http.Request) error {
 	class, student := r.PathValue("class"), r.PathValue("student")
 	set, err := s.cfg.Teaching.PersonalSet(r.Context(), class, student, personalN(r))
 	if errors.Is(err, teaching.ErrNotFound) {
-		s.teachingFailed(w, r, "学生“"+student+"”", err)
-		return
+		return teachingError("学生“"+student+"”", err)
+	}
+	if isTeachingInput(err) {
+		s.renderError(w, r, http.StatusConflict, teachingMessage(err))
+		return nil
 	}
 	if err != nil {
-		s.renderError(w, r, http.StatusConflict, teachingMessage(err))
-		return
+		return teachingError("学生“"+student+"”", err)
 	}
 	c, suffix := docxCopy(r)
 	if err := sendDOCX(w, set.Title+suffix, func(b *bytes.Buffer) error { return teaching.WriteSetDOCX(b, set, c) }); err != nil {
-		s.storeFailed(w, r, "teaching personal docx", err)
+		return broken("文件生成失败，请稍后再试。", fmt.Errorf("teaching personal docx: %w", err))
 	}
+	return nil
 }
 
 // --- Drafts of answers to students' questions ---
@@ -696,93 +766,91 @@ type draftsData struct {
 	Question string
 }
 
-func (s *Server) teachingDrafts(w http.ResponseWriter, r *http.Request) {
+func (s *Server) teachingDrafts(w http.ResponseWriter, r *http.Request) error {
 	ds, err := s.cfg.Teaching.Drafts(r.Context(), "")
 	if err != nil {
-		s.teachingFailed(w, r, "答疑草稿", err)
-		return
+		return teachingError("答疑草稿", err)
 	}
 	s.render(w, r, http.StatusOK, "teaching_drafts.html", s.teachingPage(r, "学生答疑", draftsData{Drafts: ds}))
+	return nil
 }
 
-func (s *Server) teachingDraftCreate(w http.ResponseWriter, r *http.Request) {
+func (s *Server) teachingDraftCreate(w http.ResponseWriter, r *http.Request) error {
 	q := strings.TrimSpace(r.FormValue("question"))
 	if q == "" {
 		ds, _ := s.cfg.Teaching.Drafts(r.Context(), "")
 		p := s.teachingPage(r, "学生答疑", draftsData{Drafts: ds})
 		p.Error = "请粘贴学生的问题。"
 		s.render(w, r, http.StatusBadRequest, "teaching_drafts.html", p)
-		return
+		return nil
 	}
 	d, err := s.cfg.Teaching.DraftAnswer(r.Context(), q, currentUser(r).Username)
 	if err != nil {
-		s.teachingFailed(w, r, "答疑草稿", err)
-		return
+		return teachingError("答疑草稿", err)
 	}
-	back(w, r, fmt.Sprintf("/admin/teaching/drafts/%d", d.ID), "已生成草稿：请核对来源、修改后再标记为可共享。")
+	s.back(w, r, fmt.Sprintf("/admin/teaching/drafts/%d", d.ID), "teaching.draft_made")
+	return nil
 }
 
-func (s *Server) teachingDraft(w http.ResponseWriter, r *http.Request) {
+func (s *Server) teachingDraft(w http.ResponseWriter, r *http.Request) error {
 	id, ok := pathID(r)
 	if !ok {
 		s.renderError(w, r, http.StatusNotFound, "没有这份草稿。")
-		return
+		return nil
 	}
 	d, err := s.cfg.Teaching.Draft(r.Context(), id)
 	if err != nil {
-		s.teachingFailed(w, r, "答疑草稿", err)
-		return
+		return teachingError("答疑草稿", err)
 	}
 	s.render(w, r, http.StatusOK, "teaching_draft.html", s.teachingPage(r, "答疑草稿", d))
+	return nil
 }
 
-func (s *Server) teachingDraftEdit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) teachingDraftEdit(w http.ResponseWriter, r *http.Request) error {
 	id, ok := pathID(r)
 	if !ok {
 		s.renderError(w, r, http.StatusNotFound, "没有这份草稿。")
-		return
+		return nil
 	}
 	d, err := s.cfg.Teaching.EditDraft(r.Context(), id, r.FormValue("answer"), r.FormValue("source"), currentUser(r).Username)
-	if errors.Is(err, teaching.ErrNotFound) || err != nil && !strings.HasPrefix(err.Error(), "teaching: ") {
-		s.teachingFailed(w, r, "答疑草稿", err)
-		return
+	if err != nil && !isTeachingInput(err) {
+		return teachingError("答疑草稿", err)
 	}
 	if err != nil {
 		old, lerr := s.cfg.Teaching.Draft(r.Context(), id)
 		if lerr != nil {
-			s.teachingFailed(w, r, "答疑草稿", lerr)
-			return
+			return teachingError("答疑草稿", lerr)
 		}
 		p := s.teachingPage(r, "答疑草稿", old)
 		p.Error = teachingMessage(err)
 		s.render(w, r, http.StatusBadRequest, "teaching_draft.html", p)
-		return
+		return nil
 	}
-	back(w, r, fmt.Sprintf("/admin/teaching/drafts/%d", d.ID), "已保存修改。确认无误后可标记为可共享。")
+	s.back(w, r, fmt.Sprintf("/admin/teaching/drafts/%d", d.ID), "teaching.draft_edited")
+	return nil
 }
 
-func (s *Server) teachingDraftShare(w http.ResponseWriter, r *http.Request) {
+func (s *Server) teachingDraftShare(w http.ResponseWriter, r *http.Request) error {
 	id, ok := pathID(r)
 	if !ok {
 		s.renderError(w, r, http.StatusNotFound, "没有这份草稿。")
-		return
+		return nil
 	}
 	d, err := s.cfg.Teaching.MarkShareable(r.Context(), id, currentUser(r).Username)
 	if errors.Is(err, teaching.ErrNotReviewed) || errors.Is(err, teaching.ErrUnsourced) {
 		old, lerr := s.cfg.Teaching.Draft(r.Context(), id)
 		if lerr != nil {
-			s.teachingFailed(w, r, "答疑草稿", lerr)
-			return
+			return teachingError("答疑草稿", lerr)
 		}
 		p := s.teachingPage(r, "答疑草稿", old)
 		p.Error = teachingMessage(err)
 		s.render(w, r, http.StatusConflict, "teaching_draft.html", p)
-		return
+		return nil
 	}
 	if err != nil {
-		s.teachingFailed(w, r, "答疑草稿", err)
-		return
+		return teachingError("答疑草稿", err)
 	}
 	s.audit(r, nil, "teaching.draft.share", fmt.Sprintf("draft:%d", id), map[string]any{"ai": d.AI, "sources": len(d.Sources)})
-	back(w, r, fmt.Sprintf("/admin/teaching/drafts/%d", id), "已标记为可共享。")
+	s.back(w, r, fmt.Sprintf("/admin/teaching/drafts/%d", id), "teaching.draft_shared")
+	return nil
 }
