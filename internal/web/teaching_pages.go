@@ -112,13 +112,12 @@ func teachingMessage(err error) string {
 // The teachers' assistant's refusals: what does not exist, and the two
 // steps a draft must pass before it is shared.
 var (
-	errNoPlan     = refusal.Missing("teaching", "no_plan", "没有这份教案。")
-	errNoClass    = refusal.Missing("teaching", "no_class", "没有这个班级的成绩，或没有这名学生。")
-	errNoDraft    = refusal.Missing("teaching", "no_draft", "没有这份草稿。")
-	errNoPair     = refusal.Clash("teaching", "pair_decided", "这组互助建议已经处理过，或不存在。")
-	errNotEdited  = refusal.Clash("teaching", "not_reviewed", "草稿须经教师修改确认后才能共享。")
-	errUnsourced  = refusal.Clash("teaching", "unsourced", "草稿没有任何来源，请补充出处后再共享。")
-	errNoSuchPage = refusal.Missing("teaching", "no_page", "页面不存在。")
+	errNoPlan    = refusal.Missing("teaching", "no_plan", "没有这份教案。")
+	errNoClass   = refusal.Missing("teaching", "no_class", "没有这个班级的成绩，或没有这名学生。")
+	errNoDraft   = refusal.Missing("teaching", "no_draft", "没有这份草稿。")
+	errNoPair    = refusal.Clash("teaching", "pair_decided", "这组互助建议已经处理过，或不存在。")
+	errNotEdited = refusal.Clash("teaching", "not_reviewed", "草稿须经教师修改确认后才能共享。")
+	errUnsourced = refusal.Clash("teaching", "unsourced", "草稿没有任何来源，请补充出处后再共享。")
 )
 
 // teachingError reads a teaching error for fail: what does not exist as
