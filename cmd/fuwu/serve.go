@@ -129,6 +129,9 @@ func buildServer(ctx context.Context, a *app, cfg web.Config) (*web.Server, erro
 	if a.policy != nil {
 		cfg.Policy = &web.PolicyServices{Library: a.policy.lib, Live: a.policy.live, Results: a.policy.svc}
 	}
+	if a.docs != nil {
+		cfg.Library, cfg.Teaching = a.docs.library, a.docs.teaching
+	}
 	if a.llm.HasChat() {
 		cfg.DocModel = web.DocModel(a.llm)
 	}

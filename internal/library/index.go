@@ -28,8 +28,8 @@ import (
 // rerank is off and the text carries the weight.
 func articleParams() search.Params {
 	p := search.DefaultParams()
-	// Every field that holds text needs a weight above zero (the engine
-	// indexes only weighted fields).
+	// A field without weight is not indexed at all: its words find
+	// nothing.
 	p.WordWeight = [7]float64{0, 0, 0.8, 1.5, 0, 0, 0.5}
 	p.BigramWeight = [7]float64{0, 0, 0.48, 1.5, 0, 0, 0}
 	p.Coverage = 0

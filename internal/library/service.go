@@ -422,7 +422,9 @@ func (l *Library) ImportFS(ctx context.Context, fsys fs.FS, dir, collection, act
 }
 
 // LoadDemo imports the bundled laws (laws/ of fsys) into a public
-// collection when the library holds no document yet.
+// collection, and the personnel rules written for the demo (personnel/,
+// when present) into the staff-only PersonnelDemo, when the library holds
+// no document yet.
 func (l *Library) LoadDemo(ctx context.Context, fsys fs.FS, collection string) error {
 	l.mu.RLock()
 	n := 0
@@ -440,5 +442,19 @@ func (l *Library) LoadDemo(ctx context.Context, fsys fs.FS, collection string) e
 	if _, err := l.ImportFS(ctx, fsys, "laws", collection, "demo"); err != nil {
 		return fmt.Errorf("load demo laws: %w", err)
 	}
+	if _, err := fs.Stat(fsys, "personnel"); err != nil {
+		return nil
+	}
+	if err := l.PutCollection(ctx, Collection{Name: PersonnelDemo, Visibility: Staff, Roles: []string{"admin", "editor", "reviewer", "agent", "operator"},
+		Description: "机关内部人事管理制度（演示数据，为演示编写，非真实文件）"}); err != nil {
+		return err
+	}
+	if _, err := l.ImportFS(ctx, fsys, "personnel", PersonnelDemo, "demo"); err != nil {
+		return fmt.Errorf("load demo personnel rules: %w", err)
+	}
 	return nil
 }
+
+// PersonnelDemo is the demo's staff-only collection: read by the civil
+// servants' roles, not by residents nor teachers.
+const PersonnelDemo = "人事制度"

@@ -358,7 +358,8 @@ func (ix *Index) insert(it *kb.Item, d *analysed) {
 	ix.words.insert(n, d.words, &d.wordLen, ix.params)
 	ix.bigrams.insert(n, d.bigrams, &d.biLen, ix.params)
 	for w := range d.words {
-		if ix.words.terms[w].live == 1 { // first live occurrence
+		// A word only in fields that weigh nothing has no postings.
+		if p := ix.words.terms[w]; p != nil && p.live == 1 { // first live occurrence
 			ix.addPinyin(w)
 		}
 	}

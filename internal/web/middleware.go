@@ -129,6 +129,10 @@ func (s *Server) withIdentity(next http.Handler) http.Handler {
 			limit, shown = 25<<20, 25
 		case "/admin/docs/check":
 			limit, shown = docsUploadLimit, maxDocUpload>>20
+		case "/admin/library/import":
+			limit, shown = maxLibraryUpload, maxLibraryUpload>>20
+		case "/admin/teaching/bank", "/admin/teaching/results":
+			limit, shown = maxTeachingUpload, maxTeachingUpload>>20
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		unsafe := r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions

@@ -153,6 +153,8 @@ type Page struct {
 	Doorstep   bool // door-to-door pages available
 	Policy     bool // policy pages available
 	City       bool // city operations pages available
+	Library    bool // the document library's pages available
+	Teaching   bool // the teachers' assistant available
 }
 
 // Can is the template's permission check: {{if .Can "publish"}}.
@@ -162,7 +164,8 @@ func (s *Server) page(r *http.Request, title string, data any) Page {
 	seed, _ := r.Context().Value(seedKey).(string)
 	p := Page{Title: title, Site: s.cfg.SiteName, User: currentUser(r), Data: data, Path: r.URL.Path, Back: r.URL.RequestURI(),
 		Transcribe: s.cfg.Transcriber != nil, Booking: s.cfg.Booking != nil, Doorstep: s.cfg.Doorstep != nil,
-		Policy: s.cfg.Policy != nil, City: s.cfg.City != nil}
+		Policy: s.cfg.Policy != nil, City: s.cfg.City != nil,
+		Library: s.cfg.Library != nil, Teaching: s.cfg.Teaching != nil}
 	if seed != "" {
 		p.CSRF = s.csrf.Token(seed)
 	}

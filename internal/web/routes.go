@@ -40,6 +40,9 @@ func (s *Server) routes() {
 	if s.cfg.Policy != nil {
 		s.bindPolicyPages()
 	}
+	if s.cfg.Library != nil {
+		s.bindLibraryPages()
+	}
 	s.bindAssets()
 
 	// Residents' API.
@@ -79,6 +82,12 @@ func (s *Server) routes() {
 	if s.cfg.City != nil {
 		s.bindCityScreen()
 		s.bindCityConsole()
+	}
+	if s.cfg.Library != nil {
+		s.bindLibraryConsole()
+	}
+	if s.cfg.Teaching != nil {
+		s.bindTeachingConsole()
 	}
 
 	// Devices' API.

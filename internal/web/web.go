@@ -52,7 +52,9 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/gongwen"
 	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/library"
 	"github.com/fuwu-gov/fuwu/internal/search"
+	"github.com/fuwu-gov/fuwu/internal/teaching"
 )
 
 //go:embed templates/*.html
@@ -93,6 +95,12 @@ type Config struct {
 	Policy        *PolicyServices   // policy library and matching; nil hides its pages
 	Lexicon       Lexicon           // the sensitive-word lexicon page; nil hides it
 	City          *CityOps          // city operations: /city, its console pages, the sensors' HTTP API; nil hides them
+	// Library is the document library (文库): its public collections at
+	// /library, every collection a staff member's role may read at
+	// /admin/library; nil hides both.
+	Library *library.Library
+	// Teaching is the teachers' assistant (/admin/teaching); nil hides it.
+	Teaching *teaching.Store
 	// DocModel writes draft bodies on the document pages and may add its
 	// suggestions to a check; nil drafts from templates only.
 	DocModel gongwen.Model
