@@ -138,7 +138,9 @@ func TestModel(t *testing.T) {
 	defer srv.Close()
 	want(t, run(t, Model(llm.Config{BaseURL: srv.URL + "/v1", Model: "qwen-test"})), OK, "qwen-test", "「你好」")
 	want(t, run(t, Model(llm.Config{BaseURL: srv.URL + "/v1"})), Fail, "--llm-model")
-	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "overloaded", http.StatusServiceUnavailable) }))
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "overloaded", http.StatusServiceUnavailable)
+	}))
 	defer down.Close()
 	want(t, run(t, Model(llm.Config{BaseURL: down.URL + "/v1", Model: "m"})), Fail, "无应答", "退回知识库")
 }
