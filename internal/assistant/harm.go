@@ -1,8 +1,7 @@
 package assistant
 
 import (
-	"bufio"
-	"fmt"
+	"errors"
 	"strings"
 	"sync"
 )
@@ -27,21 +26,8 @@ var (
 // loadHarm reads lexicon/harm.txt, normalising each word with norm.
 func loadHarm(norm func(string) string) (harmRules, error) {
 	harmOnce.Do(func() {
-		raw, err := lexiconFS.ReadFile("lexicon/harm.txt")
-		if err != nil {
-			harmErr = err
-			return
-		}
-		sc := bufio.NewScanner(strings.NewReader(string(raw)))
-		for n := 1; sc.Scan(); n++ {
-			line := sc.Text()
-			if i := strings.IndexByte(line, '#'); i >= 0 {
-				line = line[:i]
-			}
+		harmErr = eachLine("harm.txt", func(line string) error {
 			f := strings.Fields(line)
-			if len(f) == 0 {
-				continue
-			}
 			var words []string
 			for _, w := range f[1:] {
 				if w = norm(w); w != "" {
@@ -58,10 +44,10 @@ func loadHarm(norm func(string) string) (harmRules, error) {
 			case "false":
 				harmLoaded.decoys = append(harmLoaded.decoys, words...)
 			default:
-				harmErr = fmt.Errorf("lexicon/harm.txt line %d: want act, object, safe or false", n)
-				return
+				return errors.New("want act, object, safe or false")
 			}
-		}
+			return nil
+		})
 	})
 	return harmLoaded, harmErr
 }

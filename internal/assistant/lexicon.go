@@ -2,7 +2,9 @@ package assistant
 
 import (
 	"bufio"
+	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -11,6 +13,46 @@ import (
 
 //go:embed lexicon/*.txt
 var lexiconFS embed.FS
+
+// eachLine calls fn with every line of lexicon/name that is not blank once
+// its "#" comment is cut, trimmed; fn's error comes back with the file and
+// line number in front, so a reviewer finds the bad entry at once.
+func eachLine(name string, fn func(line string) error) error {
+	raw, err := lexiconFS.ReadFile("lexicon/" + name)
+	if err != nil {
+		return err
+	}
+	return scanLines(name, raw, fn)
+}
+
+func scanLines(name string, raw []byte, fn func(line string) error) error {
+	sc := bufio.NewScanner(bytes.NewReader(raw))
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		if line = strings.TrimSpace(line); line == "" {
+			continue
+		}
+		if err := fn(line); err != nil {
+			return fmt.Errorf("lexicon/%s line %d: %w", name, n, err)
+		}
+	}
+	return sc.Err()
+}
+
+// eachEntry calls fn with the key and the words of every "key = words" line
+// of lexicon/name.
+func eachEntry(name string, fn func(key string, words []string) error) error {
+	return eachLine(name, func(line string) error {
+		key, rest, ok := strings.Cut(line, "=")
+		if !ok {
+			return errors.New(`want "key = words"`)
+		}
+		return fn(strings.TrimSpace(key), strings.Fields(rest))
+	})
+}
 
 // cueTable maps cue phrases to a label (an aspect, a scope category).
 type cueTable struct {
@@ -25,37 +67,22 @@ type cue struct {
 
 // parseCues reads "label = cue cue …" lines; norm normalises the cues.
 func parseCues(name string, norm func(string) string) (*cueTable, error) {
-	raw, err := lexiconFS.ReadFile("lexicon/" + name)
-	if err != nil {
-		return nil, err
-	}
 	t := &cueTable{order: map[string]int{}}
-	sc := bufio.NewScanner(strings.NewReader(string(raw)))
-	n := 0
-	for sc.Scan() {
-		n++
-		line := sc.Text()
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		label, rest, ok := strings.Cut(line, "=")
-		if !ok {
-			return nil, fmt.Errorf("lexicon/%s line %d: want \"label = cues\"", name, n)
-		}
-		label = strings.TrimSpace(label)
+	err := eachEntry(name, func(label string, cues []string) error {
 		// "~label = …" makes every cue of the line weak.
 		allWeak := strings.HasPrefix(label, "~")
 		label = strings.TrimPrefix(label, "~")
 		if _, seen := t.order[label]; !seen {
 			t.order[label] = len(t.order)
 		}
-		for _, c := range strings.Fields(rest) {
+		for _, c := range cues {
 			weak := allWeak || strings.HasPrefix(c, "~")
 			t.cues = append(t.cues, cue{norm(strings.TrimPrefix(c, "~")), label, weak})
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	sort.SliceStable(t.cues, func(i, j int) bool { return len([]rune(t.cues[i].phrase)) > len([]rune(t.cues[j].phrase)) })
 	return t, nil

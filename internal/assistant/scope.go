@@ -1,7 +1,6 @@
 package assistant
 
 import (
-	"bufio"
 	"fmt"
 	"strings"
 )
@@ -23,10 +22,6 @@ type scopeModel struct {
 }
 
 func loadScopeModel(norm func(string) string) (*scopeModel, error) {
-	raw, err := lexiconFS.ReadFile("lexicon/scope-model.txt")
-	if err != nil {
-		return nil, err
-	}
 	m := &scopeModel{}
 	lists := map[string]*[]string{
 		"place.ours": &m.ours, "place.district": &m.foreign, "place.city": &m.foreign, "place.province": &m.foreign,
@@ -34,28 +29,18 @@ func loadScopeModel(norm func(string) string) (*scopeModel, error) {
 		"records.lookup": &m.lookup, "records.other": &m.others, "records.what": &m.records,
 		"injection": &m.injection, "abuse": &m.abuse, "abuse.person": &m.abusePerson,
 	}
-	sc := bufio.NewScanner(strings.NewReader(string(raw)))
-	n := 0
-	for sc.Scan() {
-		n++
-		line := sc.Text()
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		kind, rest, ok := strings.Cut(line, "=")
+	err := eachEntry("scope-model.txt", func(kind string, words []string) error {
+		dst, ok := lists[kind]
 		if !ok {
-			return nil, fmt.Errorf("lexicon/scope-model.txt line %d: want \"kind = words\"", n)
+			return fmt.Errorf("unknown kind %q", kind)
 		}
-		dst, ok := lists[strings.TrimSpace(kind)]
-		if !ok {
-			return nil, fmt.Errorf("lexicon/scope-model.txt line %d: unknown kind %q", n, strings.TrimSpace(kind))
-		}
-		for _, w := range strings.Fields(rest) {
+		for _, w := range words {
 			*dst = append(*dst, norm(w))
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return m, nil
 }

@@ -1,8 +1,8 @@
 package assistant
 
 import (
-	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -96,33 +96,25 @@ func (s *Sensitive) Check(norm string) (SensitiveWord, bool) {
 
 // DefaultSensitive is the lexicon shipped in lexicon/sensitive.txt.
 func DefaultSensitive() ([]SensitiveWord, error) {
-	raw, err := lexiconFS.ReadFile("lexicon/sensitive.txt")
-	if err != nil {
-		return nil, err
-	}
 	var out []SensitiveWord
-	sc := bufio.NewScanner(strings.NewReader(string(raw)))
-	n := 0
-	for sc.Scan() {
-		n++
-		line := sc.Text()
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
+	err := eachLine("sensitive.txt", func(line string) error {
 		f := strings.Fields(line)
 		switch {
-		case len(f) == 0:
 		case f[0] == "allow" && len(f) == 2:
 			out = append(out, SensitiveWord{Word: f[1], Allow: true})
 		case len(f) == 3:
 			a := SensitiveAction(f[2])
 			if a != ActionBlock && a != ActionHandoff && a != ActionFlag {
-				return nil, fmt.Errorf("lexicon/sensitive.txt line %d: unknown action %q", n, f[2])
+				return fmt.Errorf("unknown action %q", f[2])
 			}
 			out = append(out, SensitiveWord{Word: f[0], Category: f[1], Action: a})
 		default:
-			return nil, fmt.Errorf("lexicon/sensitive.txt line %d: want \"word category action\" or \"allow phrase\"", n)
+			return errors.New(`want "word category action" or "allow phrase"`)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -1,7 +1,7 @@
 package assistant
 
 import (
-	"bufio"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -25,32 +25,17 @@ type situations struct {
 }
 
 func loadSituations(norm func(string) string) (*situations, error) {
-	raw, err := lexiconFS.ReadFile("lexicon/situations.txt")
-	if err != nil {
-		return nil, err
-	}
 	out := &situations{}
 	var cur *situation
-	sc := bufio.NewScanner(strings.NewReader(string(raw)))
-	n := 0
-	for sc.Scan() {
-		n++
-		line := sc.Text()
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
+	err := eachLine("situations.txt", func(line string) error {
 		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
 			out.list = append(out.list, situation{name: strings.Trim(line, "[]")})
 			cur = &out.list[len(out.list)-1]
-			continue
+			return nil
 		}
 		key, rest, ok := strings.Cut(line, "=")
 		if !ok || cur == nil {
-			return nil, fmt.Errorf("lexicon/situations.txt line %d: want \"[situation]\" then \"key = words\"", n)
+			return errors.New(`want "[situation]" then "key = words"`)
 		}
 		var dst *[]string
 		switch strings.TrimSpace(key) {
@@ -61,7 +46,7 @@ func loadSituations(norm func(string) string) (*situations, error) {
 		case "items":
 			dst = &cur.items
 		default:
-			return nil, fmt.Errorf("lexicon/situations.txt line %d: unknown key %q", n, strings.TrimSpace(key))
+			return fmt.Errorf("unknown key %q", strings.TrimSpace(key))
 		}
 		for _, w := range strings.Fields(rest) {
 			if dst == &cur.items {
@@ -70,6 +55,10 @@ func loadSituations(norm func(string) string) (*situations, error) {
 				*dst = append(*dst, norm(w))
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	// The family-member list is a section of its own.
 	kept := out.list[:0]

@@ -1,7 +1,6 @@
 package assistant
 
 import (
-	"bufio"
 	"fmt"
 	"sort"
 	"strings"
@@ -33,37 +32,18 @@ type rewrite struct{ from, to string }
 // loadTalk reads lexicon/spoken.txt and generates the pinyin shorthand of
 // a's lexicon.
 func loadTalk(a *zh.Analyzer) (*talk, error) {
-	raw, err := lexiconFS.ReadFile("lexicon/spoken.txt")
-	if err != nil {
-		return nil, err
-	}
 	tk := &talk{
 		interjections: map[rune]bool{}, pauses: map[string]bool{}, corrections: map[string]bool{},
 		words: map[rune][]rewrite{}, latin: map[string]string{}, keep: map[string]bool{}, a: a,
 	}
 	norm := a.Normalize
-	sc := bufio.NewScanner(strings.NewReader(string(raw)))
-	n := 0
-	for sc.Scan() {
-		n++
-		line := sc.Text()
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		kind, rest, ok := strings.Cut(line, "=")
-		if !ok {
-			return nil, fmt.Errorf("lexicon/spoken.txt line %d: want \"kind = words\"", n)
-		}
-		kind = strings.TrimSpace(kind)
-		for _, w := range strings.Fields(rest) {
+	err := eachEntry("spoken.txt", func(kind string, words []string) error {
+		for _, w := range words {
 			switch kind {
 			case "interjection":
 				r, size := utf8.DecodeRuneInString(norm(w))
 				if size != len(norm(w)) {
-					return nil, fmt.Errorf("lexicon/spoken.txt line %d: interjection %q is not one character", n, w)
+					return fmt.Errorf("interjection %q is not one character", w)
 				}
 				tk.interjections[r] = true
 			case "filler":
@@ -77,7 +57,7 @@ func loadTalk(a *zh.Analyzer) (*talk, error) {
 			default:
 				from, to, ok := strings.Cut(w, ">")
 				if !ok || from == "" {
-					return nil, fmt.Errorf("lexicon/spoken.txt line %d: %s: want from>to, got %q", n, kind, w)
+					return fmt.Errorf("%s: want from>to, got %q", kind, w)
 				}
 				from, to = norm(from), norm(to)
 				if isLatin(from) {
@@ -88,6 +68,10 @@ func loadTalk(a *zh.Analyzer) (*talk, error) {
 				tk.words[r] = append(tk.words[r], rewrite{from, to})
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	sort.SliceStable(tk.fillers, func(i, j int) bool { return len(tk.fillers[i]) > len(tk.fillers[j]) })
 	for r := range tk.words {
