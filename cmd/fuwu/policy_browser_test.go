@@ -4,57 +4,22 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/fuwu-gov/fuwu/internal/browsertest"
 	"github.com/fuwu-gov/fuwu/internal/llm"
 	"github.com/fuwu-gov/fuwu/internal/web"
 )
-
-// headless starts headless Chromium for one test, as the web package's
-// browser tests do. Without a browser the test is skipped, unless
-// FUWU_REQUIRE_BROWSER=1 (CI), where it fails.
-func headless(t *testing.T) context.Context {
-	t.Helper()
-	if testing.Short() && os.Getenv("FUWU_REQUIRE_BROWSER") != "1" {
-		t.Skip("browser tests skipped in -short mode")
-	}
-	var path string
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		if os.Getenv("FUWU_REQUIRE_BROWSER") == "1" {
-			t.Fatal("FUWU_REQUIRE_BROWSER=1 but no chromium on PATH")
-		}
-		t.Skip("no chromium on PATH")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("lang", "zh-CN"),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelB := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelB(); cancelA() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
-}
 
 // In a real browser, against the server fuwu serve builds over the demo
 // data: "我爸85岁了能领什么补贴" in the chat asks the missing facts one at
 // a time and ends with the allowance, its amount and its reasons.
 func TestBrowserChatEligibility(t *testing.T) {
-	ctx := headless(t)
+	ctx := browsertest.Start(t)
 	bg := context.Background()
 	a, err := openApp(bg, storeFlags{data: t.TempDir()}, llm.Config{}, true)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,43 +18,17 @@ import (
 	"github.com/fuwu-gov/fuwu/data"
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/browsertest"
 	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/zh"
 )
 
-// browser starts headless Chromium for one test. Without a browser the
-// test is skipped, unless FUWU_REQUIRE_BROWSER=1 (CI), where it fails.
+// browser starts headless Chromium for one test (see browsertest.Start).
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	if testing.Short() && os.Getenv("FUWU_REQUIRE_BROWSER") != "1" {
-		t.Skip("browser tests skipped in -short mode")
-	}
-	var path string
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		if os.Getenv("FUWU_REQUIRE_BROWSER") == "1" {
-			t.Fatal("FUWU_REQUIRE_BROWSER=1 but no chromium on PATH (apt-get install chromium fonts-noto-cjk)")
-		}
-		t.Skip("no chromium on PATH")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("lang", "zh-CN"),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelB := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelB(); cancelA() })
-	if err := chromedp.Do(ctx); err != nil { // start the browser without a deadline
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
+	return browsertest.Start(t)
 }
 
 // step runs actions with a time limit, failing the test on error.
