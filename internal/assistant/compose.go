@@ -3,8 +3,11 @@ package assistant
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
+	"time"
 
+	"github.com/fuwu-gov/fuwu/internal/clock"
 	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 )
@@ -98,7 +101,7 @@ func (as *Assistant) composeAnswer(ctx context.Context, t *turnState, r *Reply) 
 		as.writeAskedMaterial(&b, it, t.asked)
 	}
 	if aspect == Location {
-		writeAskedHours(&b, route, t.in.norm)
+		as.writeAskedHours(ctx, &b, route, t.in.norm)
 	}
 	if t.receives {
 		// An amount the resident receives is the item's 发放标准, never
@@ -462,10 +465,35 @@ func (as *Assistant) findMaterial(it *kb.Item, thing string) (kb.Material, bool)
 	return kb.Material{}, false
 }
 
-// writeAskedHours answers "星期六开门吗", "中午休息吗" with each hall's
-// hours for that day.
-func writeAskedHours(b *strings.Builder, route *Route, norm string) {
+// writeAskedHours answers "星期六开门吗", "中午休息吗", "明天上班吗" with
+// each hall's hours for that day. A dated day (今天, 明天, 这周六, 1月1号)
+// is read against the injected clock and the hall calendar, so that a
+// public holiday says so instead of the weekday's hours.
+func (as *Assistant) writeAskedHours(ctx context.Context, b *strings.Builder, route *Route, norm string) {
 	day, noon := hoursQuestion(norm)
+	if d, said, ok := spokenDay(norm, as.today()); ok && askedDay.FindString(said) != said {
+		date := d.Format(time.DateOnly)
+		label := clock.Day(date)
+		if said == "今天" || said == "今日" || said == "明天" || said == "明日" || said == "后天" || said == "大后天" {
+			label = said + "（" + strings.Replace(label, "（", "，", 1)
+		}
+		if as.cfg.Booking != nil {
+			name, err := as.cfg.Booking.Holiday(ctx, date)
+			if err != nil {
+				// Without the calendar the weekday's hours still help;
+				// say they are the usual ones.
+				slog.WarnContext(ctx, "hall calendar unavailable", "err", err)
+			} else if name != "" {
+				fmt.Fprintf(b, "%s是%s假期，各办事大厅不办公。\n", label, name)
+				return
+			}
+		}
+		day = int(d.Weekday())
+		if day == 0 {
+			day = 7
+		}
+		fmt.Fprintf(b, "%s：\n", label)
+	}
 	if day == 0 && !noon {
 		return
 	}

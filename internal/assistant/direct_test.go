@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 )
@@ -69,6 +70,50 @@ func TestAmountReceived(t *testing.T) {
 		}
 		if !strings.Contains(r.Answer, c.says) || strings.Contains(r.Answer, c.not) {
 			t.Errorf("%q → %q: %q, want it to say %q and not %q", c.first, c.then, r.Answer, c.says, c.not)
+		}
+	}
+}
+
+// TestHoursOnADatedDay checks that 今天, 明天 and a date are read against
+// the injected clock and the hall calendar: a holiday says so, any other
+// day gets that weekday's hours.
+func TestHoursOnADatedDay(t *testing.T) {
+	t.Parallel()
+	now := func() time.Time { return wednesday } // 2026-12-02 10:00
+	fb := newFakeBooker(now)
+	fb.holidays["2027-01-01"] = "元旦"
+	as := demoAssistant(t, func(c *assistant.Config) { c.Now = now; c.Booking = fb })
+	for _, c := range []struct {
+		then      string
+		says, not []string
+	}{
+		{"明天开门吗", []string{"明天（12月3日，周四）", "周四办公 9:00-12:00"}, []string{"假期"}},
+		{"今天上班吗", []string{"今天（12月2日，周三）", "周三办公"}, nil},
+		{"这周六上班不", []string{"12月5日（周六）", "周六办公 9:00-12:00"}, nil},
+		{"后天中午休息吗", []string{"后天（12月4日，周五）", "中午 12:00-14:00 休息", "周五办公"}, nil},
+		{"1月1号开门吗", []string{"1月1日（周五）是元旦假期，各办事大厅不办公"}, []string{"周五办公"}},
+	} {
+		r1, err := as.Ask(context.Background(), assistant.Request{Message: "新生儿入户在哪办"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := as.Ask(context.Background(), assistant.Request{ConversationID: r1.ConversationID, Message: c.then})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != assistant.Answered || r.Aspect != assistant.Location {
+			t.Errorf("%q: %s %s, want an answered location", c.then, r.Status, r.Aspect)
+			continue
+		}
+		for _, s := range c.says {
+			if !strings.Contains(r.Answer, s) {
+				t.Errorf("%q: %q does not say %q", c.then, r.Answer, s)
+			}
+		}
+		for _, s := range c.not {
+			if strings.Contains(r.Answer, s) {
+				t.Errorf("%q: %q says %q", c.then, r.Answer, s)
+			}
 		}
 	}
 }
