@@ -130,3 +130,28 @@ func readTable(name string, r io.Reader) ([]tableRow, error) {
 	}
 	return out, nil
 }
+
+// TableRow is one data row of an imported sheet: its line number in the
+// file and its cells by lower-cased header name.
+type TableRow struct {
+	Line  int
+	Cells map[string]string
+}
+
+// Get is the first of the named cells present, trimmed.
+func (r TableRow) Get(names ...string) string { return tableRow{r.Line, r.Cells}.get(names...) }
+
+// ReadTable reads a .csv (UTF-8 or GB18030) or .xlsx table the way the
+// city imports do, for other packages' imports (the risk model's static
+// data) to share the same rules.
+func ReadTable(name string, r io.Reader) ([]TableRow, error) {
+	rows, err := readTable(name, r)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]TableRow, len(rows))
+	for i, x := range rows {
+		out[i] = TableRow{x.line, x.cells}
+	}
+	return out, nil
+}
