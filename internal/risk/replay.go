@@ -275,7 +275,6 @@ func (m Model) Replay(areas []Area, evs []Event) ([]Timeline, int) {
 	return tls, minutes
 }
 
-
 // Score is a back-test of a replay against recorded incidents.
 type Score struct {
 	AlertLevel  Level     `json:"alert_level"`
