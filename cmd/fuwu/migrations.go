@@ -13,6 +13,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/library"
 	"github.com/fuwu-gov/fuwu/internal/policy"
 	"github.com/fuwu-gov/fuwu/internal/registry"
+	"github.com/fuwu-gov/fuwu/internal/risk"
 	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/teaching"
@@ -33,5 +34,6 @@ func allMigrations() []store.Migrations {
 		teaching.Migrations,
 		citymon.Migrations,
 		policy.Migrations, registry.Migrations, eligibility.Migrations,
+		risk.Migrations,
 	}
 }

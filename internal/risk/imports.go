@@ -2,6 +2,7 @@ package risk
 
 import (
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -173,4 +174,85 @@ func num(row citymon.TableRow, cols []string, def float64) (float64, error) {
 		return 0, fmt.Errorf("%w: %s: %q is not a number", ErrInput, cols[0], v)
 	}
 	return x, nil
+}
+
+// ReadAreas reads an area table (the columns ImportAreas takes) without
+// saving it, for the replay; bad rows are returned as problems.
+func ReadAreas(name string, r io.Reader) ([]Area, []citymon.Problem, error) {
+	rows, err := citymon.ReadTable(name, r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", ErrInput, err)
+	}
+	var out []Area
+	var probs []citymon.Problem
+	for _, row := range rows {
+		a, err := areaFromRow(row)
+		if err == nil {
+			err = a.Validate()
+		}
+		if err != nil {
+			probs = append(probs, citymon.Problem{Line: row.Line, Reason: reason(err)})
+			continue
+		}
+		out = append(out, a)
+	}
+	return out, probs, nil
+}
+
+// ReadPonding reads a ponding-point table (the columns ImportPonding
+// takes) without saving it: points by area.
+func ReadPonding(name string, r io.Reader) (map[string][]PondingPoint, []citymon.Problem, error) {
+	rows, err := citymon.ReadTable(name, r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", ErrInput, err)
+	}
+	out := map[string][]PondingPoint{}
+	var probs []citymon.Problem
+	for _, row := range rows {
+		p := PondingPoint{ID: row.Get(colID...), Name: row.Get(colName...), Gauge: row.Get(colGauge...),
+			Date: row.Get(colDate...), Cause: row.Get(colCause...)}
+		area := row.Get(colPondArea...)
+		var err error
+		p.MaxDepth, err = num(row, colMaxDepth, 0)
+		if err == nil && (p.ID == "" || p.Name == "" || area == "") {
+			err = fmt.Errorf("%w: a ponding point needs an id, an area and a name", ErrInput)
+		}
+		if err != nil {
+			probs = append(probs, citymon.Problem{Line: row.Line, Reason: reason(err)})
+			continue
+		}
+		out[area] = append(out[area], p)
+	}
+	return out, probs, nil
+}
+
+// WriteAreas writes areas as a CSV that ImportAreas and ReadAreas read.
+func WriteAreas(w io.Writer, as []Area) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"id", "name", "street", "community", "area_hm2", "impervious", "design_period", "concentration_min",
+		"tide_influence", "garages", "underpasses", "pumps", "elderly_alone", "ground_floor_homes", "rain_gauges",
+		"level_gauges", "river_gauge", "workers", "lon", "lat", "synthetic"})
+	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+	for _, a := range as {
+		cw.Write([]string{a.ID, a.Name, a.Street, a.Community, f(a.AreaHm2), f(a.Impervious), f(a.DesignPeriod), f(a.Concentration),
+			f(a.TideInfluence), strconv.Itoa(a.Garages), strconv.Itoa(a.Underpasses), strconv.Itoa(a.Pumps),
+			strconv.Itoa(a.ElderlyAlone), strconv.Itoa(a.GroundFloor), joinList(a.RainGauges), joinList(a.LevelGauges),
+			a.RiverGauge, joinList(a.Workers), f(a.Lon), f(a.Lat), strconv.FormatBool(a.Synthetic)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WritePonding writes the areas' ponding points as a CSV that
+// ImportPonding and ReadPonding read.
+func WritePonding(w io.Writer, as []Area) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"id", "area", "name", "gauge", "max_depth_m", "date", "cause"})
+	for _, a := range as {
+		for _, p := range a.PondingPoints {
+			cw.Write([]string{p.ID, a.ID, p.Name, p.Gauge, strconv.FormatFloat(p.MaxDepth, 'f', -1, 64), p.Date, p.Cause})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }

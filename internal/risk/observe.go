@@ -88,23 +88,32 @@ type Sample struct {
 
 // MinuteRain spreads a rain gauge's readings (mm over the interval ending
 // at each sample) evenly over their minutes and returns the History
-// minutes ending at now. ok is false when the gauge has not reported in
+// minutes ending at its latest reading. ok is false when the gauge has not reported in
 // three intervals: it is then not counted as reporting (no rain is
 // not the same as no data).
 func MinuteRain(samples []Sample, interval time.Duration, now time.Time) ([]float64, bool) {
 	if interval < time.Minute {
 		interval = time.Minute
 	}
-	out := make([]float64, History)
-	start := now.Add(-History * time.Minute)
-	per := int(interval / time.Minute)
 	var last time.Time
 	for _, s := range samples {
-		if s.T.After(now) || math.IsNaN(s.V) || s.V < 0 {
-			continue
-		}
-		if s.T.After(last) {
+		if !s.T.After(now) && s.T.After(last) {
 			last = s.T
+		}
+	}
+	if last.IsZero() || now.Sub(last) > 3*interval {
+		return nil, false
+	}
+	// The series ends at the latest reading, not at now: between two
+	// reports the minutes since the last one are unknown, not dry, and
+	// counting them as dry would make every level dip and recover at each
+	// report.
+	out := make([]float64, History)
+	start := last.Add(-History * time.Minute)
+	per := int(interval / time.Minute)
+	for _, s := range samples {
+		if s.T.After(last) || math.IsNaN(s.V) || s.V < 0 {
+			continue
 		}
 		end := int(s.T.Sub(start) / time.Minute) // minutes [end-per, end)
 		for k := end - per; k < end; k++ {
@@ -112,9 +121,6 @@ func MinuteRain(samples []Sample, interval time.Duration, now time.Time) ([]floa
 				out[k] += s.V / float64(per)
 			}
 		}
-	}
-	if last.IsZero() || now.Sub(last) > 3*interval {
-		return nil, false
 	}
 	return out, true
 }

@@ -2,6 +2,7 @@ package risk
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -89,5 +90,18 @@ func TestRainWindowsShortSeries(t *testing.T) {
 	}
 	if worst.Minutes != 5 {
 		t.Errorf("worst window %d minutes, want 5 (the most intense)", worst.Minutes)
+	}
+}
+
+func TestLoadModel(t *testing.T) {
+	t.Parallel()
+	m, err := LoadModel(strings.NewReader(`{"storm": {"name": "测试", "a1": 1200, "c": 0.6, "b": 8, "n": 0.6, "official": true, "source": "测试"}, "river_warn_m": 1.2}`))
+	if err != nil || m.Storm.A1 != 1200 || !m.Storm.Official || m.RiverWarn != 1.2 || m.RiverFull != DefaultModel().RiverFull {
+		t.Fatalf("%+v %v", m, err)
+	}
+	for _, bad := range []string{`{"storm": {"a1": 0, "c": 0.6, "b": 8, "n": 0.6}}`, `{"river_warn": 1}`, `{"river_warn_m": 3}`, `not json`} {
+		if _, err := LoadModel(strings.NewReader(bad)); err == nil {
+			t.Errorf("accepted %s", bad)
+		}
 	}
 }
