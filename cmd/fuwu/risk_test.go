@@ -64,3 +64,19 @@ func TestRiskReplayRefusesBadArguments(t *testing.T) {
 		t.Errorf("unknown subcommand: exit %d", code)
 	}
 }
+
+func TestRiskFireDemoValidate(t *testing.T) {
+	t.Parallel()
+	code, out, errs := runCmd(t, "risk", "fire", "--demo", "--validate", "--top", "3")
+	if code != 0 {
+		t.Fatalf("%d %s", code, errs)
+	}
+	for _, want := range []string{"层次分析法", "CR = 0.021", "合成火灾记录", "AUC = 0.66", "城中村握手楼占比"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if code, _, _ := runCmd(t, "risk", "fire", "--validate"); code != 2 {
+		t.Errorf("--validate without --demo: exit %d", code)
+	}
+}

@@ -325,8 +325,8 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// SeedDemo saves the synthetic demo areas (DemoAreas) and their ponding
-// points, for a fresh installation and the replay.
+// SeedDemo saves the synthetic demo areas (DemoAreas), their ponding
+// points and fire indicators (DemoFire), for a fresh installation.
 func (s *Store) SeedDemo(ctx context.Context, actor string) (int, error) {
 	cs, gs := DemoAreas()
 	n := 0
@@ -342,6 +342,11 @@ func (s *Store) SeedDemo(ctx context.Context, actor string) (int, error) {
 			}
 		}
 		n++
+	}
+	for _, c := range DemoFire(cs) {
+		if err := s.SaveFire(ctx, c, actor); err != nil {
+			return n, err
+		}
 	}
 	return n, nil
 }

@@ -183,3 +183,66 @@ func TestSeedDemo(t *testing.T) {
 		}
 	})
 }
+
+func TestFireStore(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *Store, c *testClock) {
+		ctx := context.Background()
+		csv := "编号,名称,街道,old_dense,电动自行车违规充电报告,small_venues\nF1,甲社区,福保街道,40,6,12\nF2,乙社区,福保街道,x,1,1\nF3,丙社区,福保街道,-5,1,1\n"
+		rep, err := s.ImportFire(ctx, "fire.csv", strings.NewReader(csv), "tester")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Saved != 1 || len(rep.Problems) != 2 || rep.Problems[0].Line != 3 || rep.Problems[1].Line != 4 {
+			t.Fatalf("report %+v", rep)
+		}
+		if err := s.SaveFire(ctx, FireCommunity{ID: "F9", Name: "x", Values: map[string]float64{"nonsense": 1}}, "t"); err == nil {
+			t.Error("unknown indicator saved")
+		}
+		m := DefaultFireModel()
+		cs, err := s.FireCommunities(ctx)
+		if err != nil || len(cs) != 1 || cs[0].Values["ebike"] != 6 {
+			t.Fatalf("fire %+v %v", cs, err)
+		}
+		before := m.Score(cs[0], Weather{}).Index
+		id, err := s.RaiseFireAlarm(ctx, "F1", "烟感 SD-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs, _ = s.FireCommunities(ctx)
+		if after := m.Score(cs[0], Weather{}).Index; !(after > before) || cs[0].Alarms != 1 {
+			t.Errorf("an alarm did not raise the index: %v → %v", before, after)
+		}
+		if err := s.ClearFireAlarm(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ClearFireAlarm(ctx, id); err == nil {
+			t.Error("cleared twice")
+		}
+		tasks := m.FireTasks(m.Rank(cs, Weather{}), 1)
+		n, err := s.OpenFireTasks(ctx, tasks)
+		if err != nil || n != len(tasks) || n == 0 {
+			t.Fatalf("opened %d of %d: %v", n, len(tasks), err)
+		}
+		if n, _ := s.OpenFireTasks(ctx, tasks); n != 0 {
+			t.Errorf("the same tasks issued twice a day: %d", n)
+		}
+		list, err := s.FireTasks(ctx, 10)
+		if err != nil || len(list) != len(tasks) || list[0].Status != "open" {
+			t.Fatalf("tasks %+v %v", list, err)
+		}
+		if err := s.CloseFireTask(ctx, list[0].ID, "检查员"); err != nil {
+			t.Fatal(err)
+		}
+		list, _ = s.FireTasks(ctx, 10)
+		closed := 0
+		for _, x := range list {
+			if x.Status == "closed" && x.ClosedBy == "检查员" {
+				closed++
+			}
+		}
+		if closed != 1 {
+			t.Errorf("tasks after closing %+v", list)
+		}
+	})
+}
