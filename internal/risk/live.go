@@ -120,3 +120,41 @@ func (l *Live) Assess(ctx context.Context, now time.Time) (Board, error) {
 	return Board{At: now, Formula: l.Model.Storm.Status(), Official: l.Model.Storm.Official,
 		Communities: l.Model.AssessAll(cs, obs), Grids: l.Model.AssessAll(gs, obs), Areas: cs, GridAreas: gs}, nil
 }
+
+// Weather reads the dynamic fire factors from the weather stations: the
+// mean of their latest humidity, wind and temperature within two hours
+// of now. Known is false when no station reported.
+func (l *Live) Weather(ctx context.Context, now time.Time) (Weather, error) {
+	ds, err := l.City.Devices(ctx, citymon.Weather)
+	if err != nil {
+		return Weather{}, fmt.Errorf("weather: %w", err)
+	}
+	sums := map[string]float64{}
+	ns := map[string]int{}
+	for _, d := range ds {
+		if !d.Active {
+			continue
+		}
+		for _, p := range []string{"humidity", "wind_speed", "temp"} {
+			pts, err := l.City.Raw(ctx, d.ID, p, now.Add(-2*time.Hour), now.Add(time.Second))
+			if err != nil {
+				return Weather{}, fmt.Errorf("weather %s: %w", d.ID, err)
+			}
+			if len(pts) > 0 {
+				sums[p] += pts[len(pts)-1].Value
+				ns[p]++
+			}
+		}
+	}
+	mean := func(p string) float64 {
+		if ns[p] == 0 {
+			return 0
+		}
+		return sums[p] / float64(ns[p])
+	}
+	w := Weather{Humidity: mean("humidity"), Wind: mean("wind_speed"), Temp: mean("temp"), Known: ns["humidity"] > 0}
+	if !w.Known {
+		w.Humidity = 100 // no humidity reading adds no dryness
+	}
+	return w, nil
+}
