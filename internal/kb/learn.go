@@ -275,4 +275,3 @@ func SynonymRules(list []Synonym) string {
 	}
 	return b.String()
 }
-
