@@ -113,14 +113,14 @@ type Turn struct {
 	Generated      bool     `json:"generated"` // a model wrote the answer
 	// Model is the model consulted for the turn, also when its answer was
 	// discarded for the retrieval-only one (then Generated is false).
-	Model     string     `json:"model,omitempty"`
-	Label     Label      `json:"label"` // set when Generated
-	LatencyMS int64      `json:"latency_ms"`
+	Model     string `json:"model,omitempty"`
+	Label     Label  `json:"label"` // set when Generated
+	LatencyMS int64  `json:"latency_ms"`
 	// Confidence is how sure an answer decided on the message alone was
 	// (0 to 1; 0 when not measured).
-	Confidence float64 `json:"confidence,omitempty"`
-	CreatedAt store.Time `json:"created_at"`
-	Feedback  *Feedback  `json:"feedback,omitempty"` // when read back
+	Confidence float64    `json:"confidence,omitempty"`
+	CreatedAt  store.Time `json:"created_at"`
+	Feedback   *Feedback  `json:"feedback,omitempty"` // when read back
 }
 
 // newID is an unguessable conversation id: 128 random bits, URL-safe.
