@@ -129,10 +129,10 @@ type unansweredData struct {
 	Groups   []convo.QuestionGroup
 	Reasons  []string
 	// For turning a group into knowledge (those who may edit it).
-	Items    []kb.Record
-	Pending  []kb.Synonym // learned synonyms waiting for review
-	Learned  []kb.Synonym // published ones
-	Kinds    []kb.LessonKind
+	Items   []kb.Record
+	Pending []kb.Synonym // learned synonyms waiting for review
+	Learned []kb.Synonym // published ones
+	Kinds   []kb.LessonKind
 }
 
 func (s *Server) unansweredPage(w http.ResponseWriter, r *http.Request) error {
