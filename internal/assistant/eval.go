@@ -110,7 +110,9 @@ func Evaluate(ctx context.Context, svc Service, cases []EvalCase) (Metrics, []Ev
 			if len(r.Citations) > 0 {
 				first = r.Citations[0].ID
 			}
-			miss := func(want, got string) { misses = append(misses, EvalMiss{Case: c.ID, Q: t.Q, Want: want, Got: got, Turn: ti}) }
+			miss := func(want, got string) {
+				misses = append(misses, EvalMiss{Case: c.ID, Q: t.Q, Want: want, Got: got, Turn: ti})
+			}
 			if t.Item != "" {
 				items++
 				if first == t.Item {
