@@ -30,6 +30,7 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 	verbose := fs.Bool("v", false, "also list the turns that fell short (on standard error)")
 	curve := fs.Bool("curve", false, "print the precision/coverage curve of the answer confidence instead of the metrics")
 	review := fs.Bool("review-round", false, "simulate one review round in the console: the set's misses, grouped, become FAQ lessons (published); report the set before and after")
+	lesson := fs.String("lesson", "faq", "with --review-round: the lesson made of each group, faq or alias")
 	also := fs.String("also", "", "with --review-round: comma-separated sets only measured, before and after the round (not learned from)")
 	var lc llm.Config
 	lc.RegisterFlags(fs)
@@ -100,7 +101,7 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 		return nil
 	}
 	if *review {
-		return reviewRound(ctx, std, a, dialogues, *cases, *also, *asJSON)
+		return reviewRound(ctx, std, a, dialogues, *cases, *also, kb.LessonKind(*lesson), *asJSON, *verbose)
 	}
 	m, misses, err := assistant.Evaluate(ctx, a.assistant, dialogues)
 	if err != nil {
@@ -121,7 +122,7 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 
 // reviewRound runs assistant.ReviewRound on the set and measures the
 // --also sets before and after it.
-func reviewRound(ctx context.Context, std stdio, a *app, set []assistant.EvalCase, name, also string, asJSON bool) error {
+func reviewRound(ctx context.Context, std stdio, a *app, set []assistant.EvalCase, name, also string, kind kb.LessonKind, asJSON, verbose bool) error {
 	type other struct {
 		Set           string            `json:"set"`
 		Before, After assistant.Metrics `json:"-"`
@@ -130,6 +131,8 @@ func reviewRound(ctx context.Context, std stdio, a *app, set []assistant.EvalCas
 	}
 	var others []*other
 	var sets [][]assistant.EvalCase
+	var missedBefore []map[string]bool
+	missKey := func(x assistant.EvalMiss) string { return x.Case + "\x00" + x.Q + "\x00" + x.Want }
 	for _, f := range strings.Split(also, ",") {
 		if f = strings.TrimSpace(f); f == "" {
 			continue
@@ -143,21 +146,33 @@ func reviewRound(ctx context.Context, std stdio, a *app, set []assistant.EvalCas
 		if err != nil {
 			return err
 		}
-		m, _, err := assistant.Evaluate(ctx, a.assistant, cs)
+		m, misses, err := assistant.Evaluate(ctx, a.assistant, cs)
 		if err != nil {
 			return err
 		}
+		before := map[string]bool{}
+		for _, x := range misses {
+			before[missKey(x)] = true
+		}
+		missedBefore = append(missedBefore, before)
 		others = append(others, &other{Set: f, Before: m})
 		sets = append(sets, cs)
 	}
-	rep, err := assistant.ReviewRound(ctx, a.assistant, set, a.kb, a.reload)
+	rep, err := assistant.ReviewRound(ctx, a.assistant, set, a.kb, kind, a.reload)
 	if err != nil {
 		return err
 	}
 	for i, o := range others {
-		m, _, err := assistant.Evaluate(ctx, a.assistant, sets[i])
+		m, misses, err := assistant.Evaluate(ctx, a.assistant, sets[i])
 		if err != nil {
 			return err
+		}
+		if verbose {
+			for _, x := range misses {
+				if !missedBefore[i][missKey(x)] {
+					fmt.Fprintf(std.err, "new miss %s %s %q: want %s, got %s\n", o.Set, x.Case, x.Q, x.Want, x.Got)
+				}
+			}
 		}
 		o.After = m
 		o.Top1 = [2]float64{o.Before.ItemTop1, m.ItemTop1}
@@ -166,8 +181,8 @@ func reviewRound(ctx context.Context, std stdio, a *app, set []assistant.EvalCas
 	if asJSON {
 		return json.NewEncoder(std.out).Encode(map[string]any{"set": name, "round": rep, "also": others})
 	}
-	fmt.Fprintf(std.out, "set %s\nitem misses %d (reviewable first turns %d) → %d groups → %d lessons (FAQ, published)\n",
-		name, rep.ItemMisses, rep.Reviewable, rep.Groups, rep.Lessons)
+	fmt.Fprintf(std.out, "set %s\nitem misses %d (reviewable first turns %d) → %d groups → %d lessons (%s, published)\n",
+		name, rep.ItemMisses, rep.Reviewable, rep.Groups, rep.Lessons, rep.Kind)
 	fmt.Fprintf(std.out, "fixed %d of %d item misses; broke %d\n", rep.Fixed, rep.ItemMisses, rep.Broken)
 	fmt.Fprintf(std.out, "item_top1 %.4f → %.4f\naspect_acc %.4f → %.4f\noos_recall %.4f → %.4f\noos_false %.4f → %.4f\nclarify_recall %.4f → %.4f\n",
 		rep.Before.ItemTop1, rep.After.ItemTop1, rep.Before.AspectAcc, rep.After.AspectAcc, rep.Before.OOSRecall, rep.After.OOSRecall,

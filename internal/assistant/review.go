@@ -16,8 +16,10 @@ import (
 
 // ReviewReport is a review round's result on one set.
 type ReviewReport struct {
-	Before, After Metrics
-	ItemMisses    int `json:"item_misses"` // turns whose expected item was not cited first
+	Kind       kb.LessonKind `json:"kind"`
+	Before     Metrics       `json:"before"`
+	After      Metrics       `json:"after"`
+	ItemMisses int           `json:"item_misses"` // turns whose expected item was not cited first
 	// Reviewable are those a reviewer can turn into knowledge: first
 	// turns (a follow-up read alone, 那要带啥, is the dialogue state's
 	// work, not the catalogue's).
@@ -38,12 +40,15 @@ type Reviewer interface {
 
 // ReviewRound plays cases, groups the reviewable item misses as the
 // console does (convo.GroupQuestions, with the item the reviewer judges
-// right as the group's item), makes one FAQ lesson per group — the
-// group's most frequent wording as the question, the item's summary as
-// the answer — publishes them, calls sync so the index has them, and
-// plays cases again.
-func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewer, sync func(context.Context) error) (ReviewReport, error) {
-	var rep ReviewReport
+// right as the group's item), makes one lesson of kind per group — an FAQ
+// with the group's most frequent wording as the question and the item's
+// summary as the answer, or that wording as an alias — publishes them,
+// calls sync so the index has them, and plays cases again.
+func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewer, kind kb.LessonKind, sync func(context.Context) error) (ReviewReport, error) {
+	rep := ReviewReport{Kind: kind}
+	if kind != kb.LearnFAQ && kind != kb.LearnAlias {
+		return rep, fmt.Errorf("review round: lessons are faq or alias, not %q", kind)
+	}
 	before, misses, err := Evaluate(ctx, svc, cases)
 	if err != nil {
 		return rep, err
@@ -75,7 +80,7 @@ func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewe
 		if answer == "" {
 			answer = rec.Item.Name
 		}
-		l := kb.Lesson{Kind: kb.LearnFAQ, ItemID: g.ItemID, Phrase: g.Question, Answer: answer}
+		l := kb.Lesson{Kind: kind, ItemID: g.ItemID, Phrase: g.Question, Answer: answer}
 		if _, err := kbs.Learn(ctx, l, "review-round", true); err != nil {
 			rep.Refused = append(rep.Refused, fmt.Sprintf("%s → %s: %v", g.Question, g.ItemID, err))
 			continue
