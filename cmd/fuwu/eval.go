@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/kb"
@@ -28,6 +29,9 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 	asJSON := fs.Bool("json", false, "print only the metrics as one JSON object")
 	verbose := fs.Bool("v", false, "also list the turns that fell short (on standard error)")
 	curve := fs.Bool("curve", false, "print the precision/coverage curve of the answer confidence instead of the metrics")
+	review := fs.Bool("review-round", false, "simulate one review round in the console: the set's misses, grouped, become FAQ lessons (published); report the set before and after")
+	lesson := fs.String("lesson", "faq", "with --review-round: the lesson made of each group, faq or alias")
+	also := fs.String("also", "", "with --review-round: comma-separated sets only measured, before and after the round (not learned from)")
 	var lc llm.Config
 	lc.RegisterFlags(fs)
 	fs.Usage = func() {
@@ -96,6 +100,9 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 		}
 		return nil
 	}
+	if *review {
+		return reviewRound(ctx, std, a, dialogues, *cases, *also, kb.LessonKind(*lesson), *asJSON, *verbose)
+	}
 	m, misses, err := assistant.Evaluate(ctx, a.assistant, dialogues)
 	if err != nil {
 		return err
@@ -110,5 +117,82 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 	}
 	fmt.Fprintf(std.out, "turns %d\nitem_top1 %.4f\nitem_recall5 %.4f\naspect_acc %.4f\noos_recall %.4f\noos_false %.4f\nclarify_recall %.4f\np50_ms %.2f\np99_ms %.2f\n",
 		m.Turns, m.ItemTop1, m.ItemRecall5, m.AspectAcc, m.OOSRecall, m.OOSFalse, m.ClarifyRecall, m.P50ms, m.P99ms)
+	return nil
+}
+
+// reviewRound runs assistant.ReviewRound on the set and measures the
+// --also sets before and after it.
+func reviewRound(ctx context.Context, std stdio, a *app, set []assistant.EvalCase, name, also string, kind kb.LessonKind, asJSON, verbose bool) error {
+	type other struct {
+		Set           string            `json:"set"`
+		Before, After assistant.Metrics `json:"-"`
+		Top1          [2]float64        `json:"item_top1"`
+		OOS           [2]float64        `json:"oos_recall"`
+	}
+	var others []*other
+	var sets [][]assistant.EvalCase
+	var missedBefore []map[string]bool
+	missKey := func(x assistant.EvalMiss) string { return x.Case + "\x00" + x.Q + "\x00" + x.Want }
+	for _, f := range strings.Split(also, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		r, err := os.Open(f)
+		if err != nil {
+			return err
+		}
+		cs, err := assistant.ReadEvalCases(r, f)
+		r.Close()
+		if err != nil {
+			return err
+		}
+		m, misses, err := assistant.Evaluate(ctx, a.assistant, cs)
+		if err != nil {
+			return err
+		}
+		before := map[string]bool{}
+		for _, x := range misses {
+			before[missKey(x)] = true
+		}
+		missedBefore = append(missedBefore, before)
+		others = append(others, &other{Set: f, Before: m})
+		sets = append(sets, cs)
+	}
+	rep, err := assistant.ReviewRound(ctx, a.assistant, set, a.kb, kind, a.reload)
+	if err != nil {
+		return err
+	}
+	for i, o := range others {
+		m, misses, err := assistant.Evaluate(ctx, a.assistant, sets[i])
+		if err != nil {
+			return err
+		}
+		if verbose {
+			for _, x := range misses {
+				if !missedBefore[i][missKey(x)] {
+					fmt.Fprintf(std.err, "new miss %s %s %q: want %s, got %s\n", o.Set, x.Case, x.Q, x.Want, x.Got)
+				}
+			}
+		}
+		o.After = m
+		o.Top1 = [2]float64{o.Before.ItemTop1, m.ItemTop1}
+		o.OOS = [2]float64{o.Before.OOSRecall, m.OOSRecall}
+	}
+	if asJSON {
+		return json.NewEncoder(std.out).Encode(map[string]any{"set": name, "round": rep, "also": others})
+	}
+	fmt.Fprintf(std.out, "set %s\nitem misses %d (reviewable first turns %d) → %d groups → %d lessons (%s, published)\n",
+		name, rep.ItemMisses, rep.Reviewable, rep.Groups, rep.Lessons, rep.Kind)
+	fmt.Fprintf(std.out, "fixed %d of %d item misses; broke %d\n", rep.Fixed, rep.ItemMisses, rep.Broken)
+	fmt.Fprintf(std.out, "item_top1 %.4f → %.4f\naspect_acc %.4f → %.4f\noos_recall %.4f → %.4f\noos_false %.4f → %.4f\nclarify_recall %.4f → %.4f\n",
+		rep.Before.ItemTop1, rep.After.ItemTop1, rep.Before.AspectAcc, rep.After.AspectAcc, rep.Before.OOSRecall, rep.After.OOSRecall,
+		rep.Before.OOSFalse, rep.After.OOSFalse, rep.Before.ClarifyRecall, rep.After.ClarifyRecall)
+	for _, r := range rep.Refused {
+		fmt.Fprintf(std.out, "refused: %s\n", r)
+	}
+	for _, o := range others {
+		fmt.Fprintf(std.out, "also %s: item_top1 %.4f → %.4f, oos_recall %.4f → %.4f, oos_false %.4f → %.4f\n",
+			o.Set, o.Before.ItemTop1, o.After.ItemTop1, o.Before.OOSRecall, o.After.OOSRecall, o.Before.OOSFalse, o.After.OOSFalse)
+	}
 	return nil
 }

@@ -61,6 +61,8 @@ type TurnRecord struct {
 	Fallback    string // why a model answer was replaced, if it was
 	Flags       []string
 	Latency     time.Duration
+	// Confidence of an answer decided on the message alone (Reply.Confidence).
+	Confidence float64
 }
 
 // Recorder persists turns and opens handoff tickets (after recording the
@@ -269,6 +271,7 @@ func (as *Assistant) turn(ctx context.Context, req Request, onDelta func(string)
 	rec := TurnRecord{
 		ConversationID: convID, Channel: req.Channel, Question: in.masked,
 		Status: reply.Status, Aspect: reply.Aspect, Candidates: reply.Candidates, Flags: t.flags,
+		Confidence: reply.Confidence,
 	}
 	for _, c := range reply.Citations {
 		rec.Items = append(rec.Items, c.ID)

@@ -76,6 +76,11 @@ type Metrics struct {
 // EvalMiss is one turn that fell short, for reading what went wrong.
 type EvalMiss struct {
 	Case, Q, Want, Got string
+	// Item is the expected item of a turn whose answer did not cite it
+	// first ("" for other misses); Turn is the turn's place in its
+	// dialogue (0 first).
+	Item string
+	Turn int
 }
 
 // Evaluate plays every dialogue through svc, each in a fresh
@@ -92,7 +97,7 @@ func Evaluate(ctx context.Context, svc Service, cases []EvalCase) (Metrics, []Ev
 	)
 	for _, c := range cases {
 		conv := ""
-		for _, t := range c.Turns {
+		for ti, t := range c.Turns {
 			start := time.Now()
 			r, err := svc.Ask(ctx, Request{ConversationID: conv, Message: t.Q, Channel: "eval"})
 			lat = append(lat, time.Since(start))
@@ -105,13 +110,16 @@ func Evaluate(ctx context.Context, svc Service, cases []EvalCase) (Metrics, []Ev
 			if len(r.Citations) > 0 {
 				first = r.Citations[0].ID
 			}
-			miss := func(want, got string) { misses = append(misses, EvalMiss{c.ID, t.Q, want, got}) }
+			miss := func(want, got string) {
+				misses = append(misses, EvalMiss{Case: c.ID, Q: t.Q, Want: want, Got: got, Turn: ti})
+			}
 			if t.Item != "" {
 				items++
 				if first == t.Item {
 					top1++
 				} else {
 					miss("item "+t.Item, fmt.Sprintf("%s %s %v", r.Status, first, r.Candidates))
+					misses[len(misses)-1].Item = t.Item
 				}
 				for i, id := range r.Candidates {
 					if i < 5 && id == t.Item {

@@ -21,7 +21,7 @@ func convoTurn(t TurnRecord) convo.Turn {
 	turn := convo.Turn{
 		ConversationID: t.ConversationID, Question: t.Question, Status: string(t.Status), Aspect: string(t.Aspect),
 		ItemIDs: t.Items, Answer: t.Answer, Generated: t.Generated, Model: t.Model,
-		LatencyMS: t.Latency.Milliseconds(),
+		LatencyMS: t.Latency.Milliseconds(), Confidence: t.Confidence,
 	}
 	if t.Generated {
 		turn.Label = convo.Label{Generator: t.Generator, Model: t.Model, Time: store.T(t.GeneratedAt)}

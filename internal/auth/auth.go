@@ -99,14 +99,18 @@ const (
 	ImportLibrary Permission = "import_library" // import documents
 	ManageLibrary Permission = "manage_library" // collections and their visibility, deleting documents
 	Teach         Permission = "teach"          // the teachers' assistant: plans, bank, sets, results, pairs, drafts
+	// Consult asks the assistant as a clerk (专家级政务助手): the full item
+	// with every condition, material, legal basis and the internal notes
+	// residents never see.
+	Consult Permission = "consult"
 )
 
 var grants = map[Role][]Permission{
 	Admin: {ViewConsole, EditKnowledge, Publish, ReadQuality, HandleTickets, ReadAudit, ManageUsers, ManageBookings, Dispatch, EditLexicon,
-		ViewCity, ManageCity, ReadLibrary, ImportLibrary, ManageLibrary, Teach, ViewPolicy},
-	Editor:   {ViewConsole, EditKnowledge, ReadQuality, ReadLibrary, ImportLibrary, ViewPolicy},
-	Reviewer: {ViewConsole, EditKnowledge, Publish, ReadQuality, ReadAudit, EditLexicon, ReadLibrary, ImportLibrary, ManageLibrary, ViewPolicy},
-	Agent:    {ViewConsole, HandleTickets, ReadQuality, ManageBookings, Dispatch, ReadLibrary, ViewPolicy},
+		ViewCity, ManageCity, ReadLibrary, ImportLibrary, ManageLibrary, Teach, ViewPolicy, Consult},
+	Editor:   {ViewConsole, EditKnowledge, ReadQuality, ReadLibrary, ImportLibrary, ViewPolicy, Consult},
+	Reviewer: {ViewConsole, EditKnowledge, Publish, ReadQuality, ReadAudit, EditLexicon, ReadLibrary, ImportLibrary, ManageLibrary, ViewPolicy, Consult},
+	Agent:    {ViewConsole, HandleTickets, ReadQuality, ManageBookings, Dispatch, ReadLibrary, ViewPolicy, Consult},
 	Operator: {ViewConsole, ViewCity, ManageCity, ReadLibrary},
 	// A teacher sees the console for the library and the teachers'
 	// assistant only: nothing of residents' conversations or bookings.

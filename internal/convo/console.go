@@ -171,21 +171,23 @@ func openTo(day string) string {
 const MaxUnanswered = 5000
 
 // Unanswered groups the questions the assistant could not answer or
-// declined (status clarify, out_of_scope or handoff), and the answers
-// residents rated 不满意 or worse, between two days (inclusive; empty
+// declined (status clarify, out_of_scope or handoff), the answers
+// residents rated 不满意 or worse and the answers given with a confidence
+// below LowConfidence, between two days (inclusive; empty
 // bounds are open), by similarity: see GroupQuestions. threshold 0 means
 // DefaultThreshold. Only the latest MaxUnanswered such turns are read.
 func (s *Store) Unanswered(ctx context.Context, fromDay, toDay string, threshold float64) ([]QuestionGroup, error) {
 	if _, _, err := dayRange(fromDay, toDay, false); err != nil {
 		return nil, fmt.Errorf("unanswered: %w", err)
 	}
-	rows, err := s.db.Query(ctx, `SELECT t.id, t.question, t.status, t.created_at, COALESCE(f.score, 0), ci.item_id
+	rows, err := s.db.Query(ctx, `SELECT t.id, t.question, t.status, t.created_at, COALESCE(f.score, 0), ci.item_id, t.confidence
 		FROM convo_turns t
 		LEFT JOIN convo_feedback f ON f.turn_id = t.id
 		LEFT JOIN convo_citations ci ON ci.turn_id = t.id AND ci.pos = 0
-		WHERE t.day >= ? AND t.day <= ? AND (t.status IN (?, ?, ?) OR f.score <= 2)
+		WHERE t.day >= ? AND t.day <= ? AND (t.status IN (?, ?, ?) OR f.score <= 2
+			OR t.status = ? AND t.confidence > 0 AND t.confidence < ?)
 		ORDER BY t.id DESC LIMIT ?`,
-		openFrom(fromDay), openTo(toDay), StatusClarify, StatusOutOfScope, StatusHandoff, MaxUnanswered)
+		openFrom(fromDay), openTo(toDay), StatusClarify, StatusOutOfScope, StatusHandoff, StatusAnswered, LowConfidence, MaxUnanswered)
 	if err != nil {
 		return nil, fmt.Errorf("unanswered: %w", err)
 	}
@@ -195,11 +197,15 @@ func (s *Store) Unanswered(ctx context.Context, fromDay, toDay string, threshold
 		var q Question
 		var score int
 		var item sql.NullString
-		if err := rows.Scan(&q.TurnID, &q.Text, &q.Status, &q.At, &score, &item); err != nil {
+		var conf float64
+		if err := rows.Scan(&q.TurnID, &q.Text, &q.Status, &q.At, &score, &item, &conf); err != nil {
 			return nil, fmt.Errorf("unanswered: %w", err)
 		}
-		if q.Status == StatusAnswered && Score(score).Bad() {
+		switch {
+		case q.Status == StatusAnswered && Score(score).Bad():
 			q.Status = ReasonBadFeedback
+		case q.Status == StatusAnswered:
+			q.Status = ReasonLowConfidence
 		}
 		q.ItemID = item.String
 		qs = append(qs, q)
@@ -213,6 +219,17 @@ func (s *Store) Unanswered(ctx context.Context, fromDay, toDay string, threshold
 // ReasonBadFeedback marks, in QuestionGroup.Reasons, answered questions
 // rated 不满意 or 非常不满意.
 const ReasonBadFeedback = "bad_feedback"
+
+// ReasonLowConfidence marks answers decided with a confidence below
+// LowConfidence: probably right, worth a reviewer's look.
+const ReasonLowConfidence = "low_confidence"
+
+// LowConfidence is the answer confidence below which the console lists an
+// answered question for review: on the development and probe sets the
+// precision of answers rises from 0.93 to 0.94–1.0 above it (README,
+// answer confidence curve), so most wrong answers that are not
+// confident fall below it.
+const LowConfidence = 0.5
 
 // Question is one question for grouping.
 type Question struct {

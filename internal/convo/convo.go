@@ -113,11 +113,14 @@ type Turn struct {
 	Generated      bool     `json:"generated"` // a model wrote the answer
 	// Model is the model consulted for the turn, also when its answer was
 	// discarded for the retrieval-only one (then Generated is false).
-	Model     string     `json:"model,omitempty"`
-	Label     Label      `json:"label"` // set when Generated
-	LatencyMS int64      `json:"latency_ms"`
-	CreatedAt store.Time `json:"created_at"`
-	Feedback  *Feedback  `json:"feedback,omitempty"` // when read back
+	Model     string `json:"model,omitempty"`
+	Label     Label  `json:"label"` // set when Generated
+	LatencyMS int64  `json:"latency_ms"`
+	// Confidence is how sure an answer decided on the message alone was
+	// (0 to 1; 0 when not measured).
+	Confidence float64    `json:"confidence,omitempty"`
+	CreatedAt  store.Time `json:"created_at"`
+	Feedback   *Feedback  `json:"feedback,omitempty"` // when read back
 }
 
 // newID is an unguessable conversation id: 128 random bits, URL-safe.
@@ -223,10 +226,10 @@ func (s *Store) writeTurn(ctx context.Context, tx *store.Tx, t Turn, channel str
 	}
 	t.Index = n - 1
 	if err := tx.QueryRow(ctx, `INSERT INTO convo_turns (conversation_id, idx, question, status, aspect, answer, generated, model,
-			label_generator, label_model, label_time, latency_ms, day, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			label_generator, label_model, label_time, latency_ms, day, created_at, confidence)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		t.ConversationID, t.Index, t.Question, t.Status, t.Aspect, t.Answer, boolInt(t.Generated), t.Model,
-		t.Label.Generator, t.Label.Model, t.Label.Time, t.LatencyMS, day, now).Scan(&t.ID); err != nil {
+		t.Label.Generator, t.Label.Model, t.Label.Time, t.LatencyMS, day, now, t.Confidence).Scan(&t.ID); err != nil {
 		return Turn{}, fmt.Errorf("add turn: %w", err)
 	}
 	if len(t.ItemIDs) > 0 {
@@ -261,9 +264,9 @@ func writeTurnPostgres(ctx context.Context, tx *store.Tx, t Turn, channel, day s
 			RETURNING turns),
 		t AS (
 			INSERT INTO convo_turns (conversation_id, idx, question, status, aspect, answer, generated, model,
-				label_generator, label_model, label_time, latency_ms, day, created_at)
+				label_generator, label_model, label_time, latency_ms, day, created_at, confidence)
 			SELECT ?::text, c.turns - 1, ?::text, ?::text, ?::text, ?::text, ?::integer, ?::text,
-				?::text, ?::text, ?::text, ?::bigint, ?::text, ?::text FROM c
+				?::text, ?::text, ?::text, ?::bigint, ?::text, ?::text, ?::double precision FROM c
 			RETURNING id, idx),
 		x AS (
 			INSERT INTO convo_citations (turn_id, pos, item_id)
@@ -271,7 +274,7 @@ func writeTurnPostgres(ctx context.Context, tx *store.Tx, t Turn, channel, day s
 		SELECT id, idx FROM t`,
 		t.ConversationID, channel, day, now, now,
 		t.ConversationID, t.Question, t.Status, t.Aspect, t.Answer, boolInt(t.Generated), t.Model,
-		t.Label.Generator, t.Label.Model, t.Label.Time, t.LatencyMS, day, now,
+		t.Label.Generator, t.Label.Model, t.Label.Time, t.LatencyMS, day, now, t.Confidence,
 		items).Scan(&t.ID, &t.Index)
 	if err != nil {
 		return Turn{}, fmt.Errorf("add turn: %w", err)

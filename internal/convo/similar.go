@@ -86,7 +86,8 @@ func jaccard(a, b map[string]struct{}) float64 {
 // GroupQuestions clusters questions greedily: identical wordings (ignoring
 // punctuation and case) first, then, most frequent first, each wording
 // joins the most similar existing group whose leading wording it matches
-// with Jaccard similarity ≥ threshold, or leads a new group. An inverted
+// with Jaccard similarity ≥ threshold and whose resolved item does not
+// differ from its own, or leads a new group. An inverted
 // index over features keeps this near linear. Groups come back largest
 // first, then most recent.
 func GroupQuestions(qs []Question, threshold float64) []QuestionGroup {
@@ -120,14 +121,31 @@ func GroupQuestions(qs []Question, threshold float64) []QuestionGroup {
 		return order[i].last.After(order[j].last.Time)
 	})
 
+	// A wording's item is the item its turns resolved to most often.
+	itemOf := func(w *wording) string {
+		n := map[string]int{}
+		best := ""
+		for _, q := range w.qs {
+			if q.ItemID == "" {
+				continue
+			}
+			n[q.ItemID]++
+			if n[q.ItemID] > n[best] || n[q.ItemID] == n[best] && q.ItemID < best {
+				best = q.ItemID
+			}
+		}
+		return best
+	}
 	type cluster struct {
 		lead     map[string]struct{}
+		item     string // the lead's resolved item, if any
 		wordings []*wording
 	}
 	var clusters []*cluster
 	index := map[string][]int{} // feature → clusters whose lead has it
 	for _, w := range order {
 		f := features(w.key)
+		item := itemOf(w)
 		overlap := map[int]int{}
 		for k := range f {
 			for _, c := range index[k] {
@@ -136,6 +154,11 @@ func GroupQuestions(qs []Question, threshold float64) []QuestionGroup {
 		}
 		best, bestSim := -1, 0.0
 		for c, n := range overlap {
+			if ci := clusters[c].item; ci != "" && item != "" && ci != item {
+				// Alike in words, resolved to different items: what one
+				// group needs (an alias, an FAQ) is not what the other does.
+				continue
+			}
 			sim := float64(n) / float64(len(f)+len(clusters[c].lead)-n)
 			if sim >= threshold && (sim > bestSim || sim == bestSim && c < best) {
 				best, bestSim = c, sim
@@ -154,7 +177,7 @@ func GroupQuestions(qs []Question, threshold float64) []QuestionGroup {
 			clusters[best].wordings = append(clusters[best].wordings, w)
 			continue
 		}
-		clusters = append(clusters, &cluster{lead: f, wordings: []*wording{w}})
+		clusters = append(clusters, &cluster{lead: f, item: item, wordings: []*wording{w}})
 		for k := range f {
 			index[k] = append(index[k], len(clusters)-1)
 		}

@@ -80,6 +80,11 @@ type Item struct {
 	FAQ        []FAQ    `json:"faq"`
 	Doorstep   bool     `json:"doorstep"`
 	Updated    string   `json:"updated"`
+	// InternalNotes are what reviewers attach for staff (practice at the
+	// window, exceptions, who to ask). Staff's expert answers cite them;
+	// residents never see them: every resident-facing path reads items
+	// through Public, and the search index holds public copies only.
+	InternalNotes string `json:"internal_notes,omitempty"`
 
 	Extra map[string]json.RawMessage `json:"-"`
 }
@@ -122,7 +127,13 @@ type FAQ struct {
 var itemKeys = map[string]bool{"id": true, "name": true, "aliases": true, "theme": true, "audience": true,
 	"department": true, "kind": true, "summary": true, "conditions": true, "materials": true, "process": true,
 	"time_limit": true, "fee": true, "benefit": true, "legal_basis": true, "online": true, "offline": true, "contact": true,
-	"faq": true, "doorstep": true, "updated": true}
+	"faq": true, "doorstep": true, "updated": true, "internal_notes": true}
+
+// Public is the item as residents may see it: without internal notes.
+func (it Item) Public() Item {
+	it.InternalNotes = ""
+	return it
+}
 
 type itemJSON Item
 

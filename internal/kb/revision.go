@@ -395,6 +395,7 @@ var itemFields = []struct {
 		}
 		return "不提供上门办理"
 	}},
+	{"internal_notes", "内部备注（仅工作人员可见）", func(it *Item) string { return it.InternalNotes }},
 	{"extra", "其他字段", func(it *Item) string {
 		if len(it.Extra) == 0 {
 			return ""

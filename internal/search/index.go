@@ -7,10 +7,12 @@
 package search
 
 import (
+	"fmt"
 	"math"
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/zh"
@@ -144,6 +146,29 @@ type Index struct {
 	pinyin map[string][]string
 
 	vectors *vectorSet // optional dense channel
+
+	// learned are the synonyms reviewers added in the console (kb
+	// synonyms), consulted beside the analyser's table; swapped whole.
+	learned atomic.Pointer[zh.Synonyms]
+}
+
+// SetLearned replaces the learned synonyms with rules in the synonym
+// table's format ("phrase = terms" a line); the next query uses them.
+func (ix *Index) SetLearned(rules string) error {
+	syn, err := zh.ParseSynonyms(rules, ix.a.Normalize)
+	if err != nil {
+		return fmt.Errorf("learned synonyms: %w", err)
+	}
+	ix.learned.Store(syn)
+	return nil
+}
+
+// synonymSets are the tables a query is expanded with.
+func (ix *Index) synonymSets() []*zh.Synonyms {
+	if l := ix.learned.Load(); l != nil && l.Len() > 0 {
+		return []*zh.Synonyms{ix.a.Synonyms(), l}
+	}
+	return []*zh.Synonyms{ix.a.Synonyms()}
 }
 
 // New makes an empty index.

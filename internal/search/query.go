@@ -136,13 +136,15 @@ var particles = strings.NewReplacer("了", "", "过", "", "着", "", "一下", "
 func (ix *Index) expand(text string, weight float64, add func(Term)) {
 	byPhrase := map[string][]string{}
 	var order []string
-	for _, e := range ix.a.Synonyms().Expand(text) {
-		if _, ok := byPhrase[e.Phrase]; !ok {
-			order = append(order, e.Phrase)
-		}
-		for _, w := range ix.a.Segment(e.Term) {
-			if !ix.a.IsStop(w) {
-				byPhrase[e.Phrase] = append(byPhrase[e.Phrase], w)
+	for _, set := range ix.synonymSets() {
+		for _, e := range set.Expand(text) {
+			if _, ok := byPhrase[e.Phrase]; !ok {
+				order = append(order, e.Phrase)
+			}
+			for _, w := range ix.a.Segment(e.Term) {
+				if !ix.a.IsStop(w) {
+					byPhrase[e.Phrase] = append(byPhrase[e.Phrase], w)
+				}
 			}
 		}
 	}

@@ -19,8 +19,20 @@ func Load(ctx context.Context, ix *Index, s *kb.Store) error {
 	if err != nil {
 		return err
 	}
+	if err := loadLearned(ctx, ix, s); err != nil {
+		return err
+	}
 	ix.Replace(items)
 	return nil
+}
+
+// loadLearned puts the published learned synonyms in the index.
+func loadLearned(ctx context.Context, ix *Index, s *kb.Store) error {
+	list, err := s.Synonyms(ctx, kb.Published)
+	if err != nil {
+		return fmt.Errorf("load index: %w", err)
+	}
+	return ix.SetLearned(kb.SynonymRules(list))
 }
 
 func publishedWithEntries(ctx context.Context, s *kb.Store) ([]kb.Item, error) {
@@ -39,6 +51,8 @@ func publishedWithEntries(ctx context.Context, s *kb.Store) ([]kb.Item, error) {
 		}
 	}
 	for i := range items {
+		// The index serves residents: internal notes stay out of it.
+		items[i] = items[i].Public()
 		if extra := byItem[items[i].ID]; len(extra) > 0 {
 			items[i].FAQ = append(append([]kb.FAQ(nil), items[i].FAQ...), extra...)
 		}
@@ -49,7 +63,7 @@ func publishedWithEntries(ctx context.Context, s *kb.Store) ([]kb.Item, error) {
 // Follow keeps the index current with the store until ctx ends: every
 // change announced on kb.Topic — by this process or, on PostgreSQL, by any
 // replica — is applied as it arrives. Item changes are applied one by one;
-// FAQ changes, resyncs and large batches reload the whole catalogue.
+// learned synonyms are reloaded whole; FAQ changes, resyncs and large batches reload the whole catalogue.
 // Subscribe before the initial Load so no change falls between the two.
 func Follow(ctx context.Context, ix *Index, s *kb.Store, changes <-chan string) {
 	for {
@@ -98,13 +112,15 @@ func apply(ctx context.Context, ix *Index, s *kb.Store, msg string) error {
 				ix.Remove(id)
 				continue
 			}
-			it := rec.Item
+			it := rec.Item.Public()
 			if err := attachEntries(ctx, s, &it); err != nil {
 				return err
 			}
 			ix.Upsert(it)
 		}
 		return nil
+	case "synonym":
+		return loadLearned(ctx, ix, s)
 	case "hall", "policy":
 		return nil // not indexed
 	case "faq":

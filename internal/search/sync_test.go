@@ -95,6 +95,39 @@ func TestReplicasFollowChanges(t *testing.T) {
 				it, ok := ix.Item("FT-038")
 				return ok && len(it.FAQ) == 2
 			})
+
+			// A synonym a reviewer learned from use expands queries as
+			// soon as it is published.
+			const q = "娃落地了咋整"
+			if got := top(ix, q); got == "FT-001" {
+				t.Fatalf("%s already finds FT-001 before the synonym", q)
+			}
+			id, err := a.AddSynonym(ctx, "娃落地", []string{"新生儿 入户"}, kb.Review, "editor")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := a.SetSynonymStatus(ctx, id, kb.Published, "reviewer"); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "learned synonym used", func() bool { return top(ix, q) == "FT-001" })
+
+			// Internal notes never reach the index, which serves residents.
+			rec, _ := a.Item(ctx, "FT-002")
+			rec.Item.InternalNotes = "窗口内部口径：仅限工作人员"
+			rec.Item.Summary += "（已更新）"
+			if _, err := a.UpsertItems(ctx, []kb.Item{rec.Item}, kb.UpsertOptions{Status: kb.Published}); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "item updated", func() bool { it, ok := ix.Item("FT-002"); return ok && it.Summary == rec.Item.Summary })
+			if it, _ := ix.Item("FT-002"); it.InternalNotes != "" {
+				t.Error("internal notes in the index")
+			}
+			if err := search.Load(ctx, ix, b); err != nil {
+				t.Fatal(err)
+			}
+			if it, _ := ix.Item("FT-002"); it.InternalNotes != "" {
+				t.Error("internal notes in the loaded index")
+			}
 		})
 	}
 }

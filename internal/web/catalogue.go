@@ -101,6 +101,7 @@ func (s *Server) publishedItem(r *http.Request) (kb.Record, error) {
 	if err == nil && rec.Status != kb.Published {
 		err = kb.ErrNotFound
 	}
+	rec.Item = rec.Item.Public() // residents' pages and API never carry internal notes
 	return rec, err
 }
 

@@ -93,7 +93,7 @@ func (s *Server) turnView(ctx context.Context, convID string, t Turn, csrf strin
 			}
 			continue
 		}
-		v.Items = append(v.Items, rec.Item)
+		v.Items = append(v.Items, rec.Item.Public())
 	}
 	return v
 }

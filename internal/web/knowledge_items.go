@@ -209,6 +209,8 @@ func itemFromForm(r *http.Request, it *kb.Item, today string) error {
 	it.Process = lines(f.Get("process"))
 	it.LegalBasis = lines(f.Get("legal_basis"))
 	it.Fee = strings.TrimSpace(f.Get("fee"))
+	it.Benefit = strings.TrimSpace(f.Get("benefit"))
+	it.InternalNotes = strings.TrimSpace(f.Get("internal_notes"))
 	it.Contact = strings.TrimSpace(f.Get("contact"))
 	it.Doorstep = f.Get("doorstep") == "1"
 	it.Updated = today

@@ -215,7 +215,7 @@ func (s *Server) itemRoute(ctx context.Context, id string) (*itemData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &itemData{Item: rec.Item}
+	d := &itemData{Item: rec.Item.Public()}
 	for _, hid := range rec.Item.Offline.Halls {
 		if h, err := s.cfg.KB.Hall(ctx, hid); err == nil {
 			d.Halls = append(d.Halls, h)

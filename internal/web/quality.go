@@ -11,7 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/convo"
+	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/refusal"
 )
 
@@ -31,7 +33,7 @@ func (s *Server) dayRange(r *http.Request, days int) (from, to string) {
 }
 
 var turnStatusLabels = map[string]string{"answered": "已解答", "clarify": "追问澄清", "out_of_scope": "超出范围",
-	"handoff": "转人工", convo.ReasonBadFeedback: "差评"}
+	"handoff": "转人工", convo.ReasonBadFeedback: "差评", convo.ReasonLowConfidence: "把握不大"}
 
 func init() {
 	funcs["turnStatus"] = func(s string) string {
@@ -126,6 +128,11 @@ type unansweredData struct {
 	From, To string
 	Groups   []convo.QuestionGroup
 	Reasons  []string
+	// For turning a group into knowledge (those who may edit it).
+	Items   []kb.Record
+	Pending []kb.Synonym // learned synonyms waiting for review
+	Learned []kb.Synonym // published ones
+	Kinds   []kb.LessonKind
 }
 
 func (s *Server) unansweredPage(w http.ResponseWriter, r *http.Request) error {
@@ -135,8 +142,27 @@ func (s *Server) unansweredPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		p.Error = "查询失败：" + s.problem(r, err)
 	}
-	p.Data = unansweredData{From: from, To: to, Groups: groups,
-		Reasons: []string{"out_of_scope", "clarify", "handoff", convo.ReasonBadFeedback}}
+	d := unansweredData{From: from, To: to, Groups: groups,
+		Reasons: []string{"out_of_scope", "clarify", "handoff", convo.ReasonBadFeedback, convo.ReasonLowConfidence},
+		Kinds:   []kb.LessonKind{kb.LearnFAQ, kb.LearnAlias, kb.LearnSynonym}}
+	if currentUser(r).Can(auth.EditKnowledge) {
+		if d.Items, err = s.cfg.KB.Items(r.Context(), kb.Filter{Status: kb.Published}); err != nil {
+			return unavailable(kbDown, err)
+		}
+		syns, err := s.cfg.KB.Synonyms(r.Context(), "")
+		if err != nil {
+			return unavailable(kbDown, err)
+		}
+		for _, y := range syns {
+			switch y.Status {
+			case kb.Review:
+				d.Pending = append(d.Pending, y)
+			case kb.Published:
+				d.Learned = append(d.Learned, y)
+			}
+		}
+	}
+	p.Data = d
 	s.render(w, r, http.StatusOK, "unanswered.html", p)
 	return nil
 }

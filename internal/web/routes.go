@@ -265,6 +265,10 @@ func (s *Server) bindQuality() {
 	s.staff("GET /admin/conversations", auth.ReadQuality, s.conversationsPage)
 	s.staff("GET /admin/conversations/{id}", auth.ReadQuality, s.conversationPage)
 	s.staff("GET /admin/unanswered", auth.ReadQuality, s.unansweredPage)
+	s.staff("POST /admin/unanswered/learn", auth.EditKnowledge, s.learnSave)
+	s.staff("GET /admin/expert", auth.Consult, s.expertPage)
+	s.staff("POST /admin/expert", auth.Consult, s.expertAsk)
+	s.staff("POST /admin/synonyms/{id}", auth.Publish, s.synonymStep)
 	s.staff("GET /admin/feedback", auth.ReadQuality, s.feedbackPage)
 }
 

@@ -673,6 +673,8 @@ func editorForm(it kb.Item) url.Values {
 	f.Set("process", strings.Join(it.Process, "\n"))
 	f.Set("legal_basis", strings.Join(it.LegalBasis, "\n"))
 	f.Set("fee", it.Fee)
+	f.Set("benefit", it.Benefit)
+	f.Set("internal_notes", it.InternalNotes)
 	f.Set("contact", it.Contact)
 	f.Set("legal_days", fmt.Sprint(it.TimeLimit.LegalDays))
 	f.Set("promised_days", fmt.Sprint(it.TimeLimit.PromisedDays))

@@ -1,0 +1,113 @@
+package assistant
+
+// A simulated review round: what one pass of a reviewer through the
+// console's unanswered questions (kb.Store.Learn) fixes on a set of
+// dialogues. It measures the learning-from-use loop, not any sentence:
+// the lessons are made from the set's misses by the same grouping and the
+// same action the console offers, and the set is played again.
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/fuwu-gov/fuwu/internal/convo"
+	"github.com/fuwu-gov/fuwu/internal/kb"
+)
+
+// ReviewReport is a review round's result on one set.
+type ReviewReport struct {
+	Kind       kb.LessonKind `json:"kind"`
+	Before     Metrics       `json:"before"`
+	After      Metrics       `json:"after"`
+	ItemMisses int           `json:"item_misses"` // turns whose expected item was not cited first
+	// Reviewable are those a reviewer can turn into knowledge: first
+	// turns (a follow-up read alone, 那要带啥, is the dialogue state's
+	// work, not the catalogue's).
+	Reviewable int      `json:"reviewable"`
+	Groups     int      `json:"groups"`  // the console's groups of them
+	Lessons    int      `json:"lessons"` // one action per group
+	Fixed      int      `json:"fixed"`   // item misses right after the round
+	Broken     int      `json:"broken"`  // item turns right before, wrong after
+	Refused    []string `json:"refused,omitempty"`
+}
+
+// Reviewer is what a review round needs of the knowledge base: the
+// expected item's text, and the console's one action.
+type Reviewer interface {
+	Item(ctx context.Context, id string) (kb.Record, error)
+	Learn(ctx context.Context, l kb.Lesson, actor string, publish bool) (kb.Learned, error)
+}
+
+// ReviewRound plays cases, groups the reviewable item misses as the
+// console does (convo.GroupQuestions, with the item the reviewer judges
+// right as the group's item), makes one lesson of kind per group — an FAQ
+// with the group's most frequent wording as the question and the item's
+// summary as the answer, or that wording as an alias — publishes them,
+// calls sync so the index has them, and plays cases again.
+func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewer, kind kb.LessonKind, sync func(context.Context) error) (ReviewReport, error) {
+	rep := ReviewReport{Kind: kind}
+	if kind != kb.LearnFAQ && kind != kb.LearnAlias {
+		return rep, fmt.Errorf("review round: lessons are faq or alias, not %q", kind)
+	}
+	before, misses, err := Evaluate(ctx, svc, cases)
+	if err != nil {
+		return rep, err
+	}
+	rep.Before = before
+	key := func(m EvalMiss) string { return fmt.Sprintf("%s\x00%d", m.Case, m.Turn) }
+	missed := map[string]bool{}
+	var qs []convo.Question
+	for _, m := range misses {
+		if m.Item == "" {
+			continue
+		}
+		rep.ItemMisses++
+		missed[key(m)] = true
+		if m.Turn > 0 {
+			continue
+		}
+		rep.Reviewable++
+		qs = append(qs, convo.Question{TurnID: int64(len(qs) + 1), Text: m.Q, Status: convo.ReasonLowConfidence, ItemID: m.Item})
+	}
+	groups := convo.GroupQuestions(qs, 0)
+	rep.Groups = len(groups)
+	for _, g := range groups {
+		rec, err := kbs.Item(ctx, g.ItemID)
+		if err != nil {
+			return rep, fmt.Errorf("review round: item %s: %w", g.ItemID, err)
+		}
+		answer := rec.Item.Summary
+		if answer == "" {
+			answer = rec.Item.Name
+		}
+		l := kb.Lesson{Kind: kind, ItemID: g.ItemID, Phrase: g.Question, Answer: answer}
+		if _, err := kbs.Learn(ctx, l, "review-round", true); err != nil {
+			rep.Refused = append(rep.Refused, fmt.Sprintf("%s → %s: %v", g.Question, g.ItemID, err))
+			continue
+		}
+		rep.Lessons++
+	}
+	if err := sync(ctx); err != nil {
+		return rep, err
+	}
+	after, misses, err := Evaluate(ctx, svc, cases)
+	if err != nil {
+		return rep, err
+	}
+	rep.After = after
+	still := map[string]bool{}
+	for _, m := range misses {
+		if m.Item != "" {
+			still[key(m)] = true
+			if !missed[key(m)] {
+				rep.Broken++
+			}
+		}
+	}
+	for k := range missed {
+		if !still[k] {
+			rep.Fixed++
+		}
+	}
+	return rep, nil
+}

@@ -1,0 +1,277 @@
+package kb
+
+// Learning from use: a reviewer turns a group of questions the assistant
+// could not answer (or answered badly) into knowledge in one step — an
+// alias of an item, a synonym the query expansion uses, or an FAQ entry
+// tied to an item. Each goes through the knowledge base's usual review:
+// those who may publish make it live at once (the index follows the
+// change notification), others leave it waiting for a reviewer.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/fuwu-gov/fuwu/internal/privacy"
+	"github.com/fuwu-gov/fuwu/internal/refusal"
+	"github.com/fuwu-gov/fuwu/internal/store"
+)
+
+// LessonKind is what a lesson adds.
+type LessonKind string
+
+const (
+	LearnAlias   LessonKind = "alias"   // a name residents use for the item
+	LearnSynonym LessonKind = "synonym" // a phrase → catalogue words
+	LearnFAQ     LessonKind = "faq"     // a question with its answer, tied to the item
+)
+
+// Label is the kind as staff read it.
+func (k LessonKind) Label() string {
+	switch k {
+	case LearnAlias:
+		return "别名"
+	case LearnSynonym:
+		return "同义词"
+	case LearnFAQ:
+		return "问答"
+	}
+	return string(k)
+}
+
+// Lesson is one review action on a group of questions.
+type Lesson struct {
+	Kind   LessonKind
+	ItemID string   // alias, faq: the item; synonym: optional, a term source
+	Phrase string   // alias: the name; synonym: the residents' phrase; faq: the question
+	Answer string   // faq only
+	Terms  []string // synonym only: the catalogue words the phrase stands for
+	Note   string   // for the item's history
+}
+
+// Learned says what a lesson became.
+type Learned struct {
+	Kind   LessonKind `json:"kind"`
+	Ref    string     `json:"ref"`    // item:ID, faq:ID or synonym:ID
+	Status Status     `json:"status"` // Published, or Review when waiting for a reviewer
+}
+
+// Synonym is a learned synonym rule: residents' phrase → catalogue terms.
+type Synonym struct {
+	ID        int64      `json:"id"`
+	Phrase    string     `json:"phrase"`
+	Terms     []string   `json:"terms"`
+	Status    Status     `json:"status"`
+	CreatedBy string     `json:"created_by"`
+	CreatedAt store.Time `json:"created_at"`
+}
+
+// Refusals of a lesson staff can act on.
+var (
+	ErrLessonKind     = refusal.Bad("kb", "lesson_kind", "请选择要生成的内容：别名、同义词或问答。")
+	ErrLessonEmpty    = refusal.Bad("kb", "lesson_empty", "请填写内容：别名或同义词的说法，问答的问题和回答。")
+	ErrLessonItem     = refusal.Bad("kb", "lesson_item", "别名和问答须选择对应的事项。")
+	ErrLessonTerms    = refusal.Bad("kb", "lesson_terms", "同义词须填写对应的目录用语（空格分隔）。")
+	ErrLessonSyntax   = refusal.Bad("kb", "lesson_syntax", "说法中不能含有 = # … 或换行。")
+	ErrLessonHasAlias = refusal.Clash("kb", "lesson_has_alias", "该事项已有这个名称或别名。")
+)
+
+// maxPhrase bounds a learned phrase (runes): an alias or synonym is a few
+// words, never a resident's whole story.
+const maxPhrase = 40
+
+// clean masks personal data and trims; lessons keep masked text only,
+// whatever the form sent.
+func clean(s string) string {
+	m, _ := privacy.Mask(strings.TrimSpace(s))
+	return m
+}
+
+func (l *Lesson) check() error {
+	l.ItemID, l.Phrase, l.Answer = strings.TrimSpace(l.ItemID), clean(l.Phrase), clean(l.Answer)
+	var terms []string
+	for _, t := range l.Terms {
+		for _, f := range strings.Fields(clean(t)) {
+			if !slices.Contains(terms, f) {
+				terms = append(terms, f)
+			}
+		}
+	}
+	l.Terms = terms
+	if l.Phrase == "" || l.Kind == LearnFAQ && l.Answer == "" {
+		return ErrLessonEmpty
+	}
+	switch l.Kind {
+	case LearnAlias, LearnSynonym:
+		if strings.ContainsAny(l.Phrase, "=#…\r\n") || len([]rune(l.Phrase)) > maxPhrase {
+			return ErrLessonSyntax
+		}
+		for _, t := range l.Terms {
+			if strings.ContainsAny(t, "=#…") {
+				return ErrLessonSyntax
+			}
+		}
+	case LearnFAQ:
+	default:
+		return ErrLessonKind
+	}
+	if l.Kind != LearnSynonym && l.ItemID == "" {
+		return ErrLessonItem
+	}
+	if l.Kind == LearnSynonym && len(l.Terms) == 0 {
+		return ErrLessonTerms
+	}
+	return nil
+}
+
+// Learn applies one lesson. With publish (the actor may publish) it goes
+// live at once; otherwise it waits for review: an alias as the item's
+// pending revision, an FAQ entry or a synonym in state Review. An alias
+// for an item that already has a pending revision joins that revision
+// and waits for review with it, so nobody's unreviewed edits go live
+// through a one-click action.
+func (s *Store) Learn(ctx context.Context, l Lesson, actor string, publish bool) (Learned, error) {
+	if err := l.check(); err != nil {
+		return Learned{}, err
+	}
+	st := Review
+	if publish {
+		st = Published
+	}
+	switch l.Kind {
+	case LearnFAQ:
+		if _, err := s.Item(ctx, l.ItemID); err != nil {
+			return Learned{}, fmt.Errorf("lesson: item %s: %w", l.ItemID, err)
+		}
+		id, err := s.AddEntry(ctx, Entry{ItemID: l.ItemID, Question: l.Phrase, Answer: l.Answer, Status: st}, actor)
+		if err != nil {
+			return Learned{}, err
+		}
+		return Learned{Kind: l.Kind, Ref: fmt.Sprintf("faq:%d", id), Status: st}, nil
+	case LearnSynonym:
+		id, err := s.AddSynonym(ctx, l.Phrase, l.Terms, st, actor)
+		if err != nil {
+			return Learned{}, err
+		}
+		return Learned{Kind: l.Kind, Ref: fmt.Sprintf("synonym:%d", id), Status: st}, nil
+	}
+	return s.learnAlias(ctx, l, actor, publish)
+}
+
+func (s *Store) learnAlias(ctx context.Context, l Lesson, actor string, publish bool) (Learned, error) {
+	rec, err := s.Item(ctx, l.ItemID)
+	if err != nil {
+		return Learned{}, fmt.Errorf("lesson: item %s: %w", l.ItemID, err)
+	}
+	if rec.Status != Published {
+		return Learned{}, fmt.Errorf("lesson: item %s: %w", l.ItemID, ErrNotPublished)
+	}
+	it := rec.Item
+	joined := false
+	if rec.Pending != "" {
+		rev, err := s.Revision(ctx, l.ItemID)
+		switch {
+		case err == nil:
+			it, joined = rev.Item, true
+		case !errors.Is(err, ErrNotFound):
+			return Learned{}, err
+		}
+	}
+	if it.Name == l.Phrase || slices.Contains(it.Aliases, l.Phrase) {
+		return Learned{}, ErrLessonHasAlias
+	}
+	it.Aliases = append(slices.Clip(it.Aliases), l.Phrase)
+	note := l.Note
+	if note == "" {
+		note = "由未解决的问题生成别名：" + l.Phrase
+	}
+	if err := s.SaveRevision(ctx, it, Review, actor, note); err != nil {
+		return Learned{}, err
+	}
+	out := Learned{Kind: LearnAlias, Ref: "item:" + l.ItemID, Status: Review}
+	if !publish || joined {
+		return out, nil
+	}
+	if err := s.PublishRevision(ctx, l.ItemID, ContentHash(it), actor, note); err != nil {
+		return out, err
+	}
+	out.Status = Published
+	return out, nil
+}
+
+// AddSynonym stores a synonym rule in state st (Review or Published).
+func (s *Store) AddSynonym(ctx context.Context, phrase string, terms []string, st Status, actor string) (int64, error) {
+	l := Lesson{Kind: LearnSynonym, Phrase: phrase, Terms: terms}
+	if err := l.check(); err != nil {
+		return 0, err
+	}
+	if st != Review && st != Published {
+		return 0, fmt.Errorf("synonym: state must be review or published, not %s", st)
+	}
+	now := store.Now()
+	var id int64
+	err := s.db.QueryRow(ctx, `INSERT INTO kb_synonyms (phrase, terms, status, created_by, created_at, updated_by, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, l.Phrase, strings.Join(l.Terms, " "), st, actor, now, actor, now).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("add synonym: %w", err)
+	}
+	s.announce(ctx, "synonym", fmt.Sprint(id))
+	return id, nil
+}
+
+// SetSynonymStatus publishes (Published), sends back (Review) or retires
+// (Withdrawn) a learned synonym.
+func (s *Store) SetSynonymStatus(ctx context.Context, id int64, to Status, actor string) error {
+	if to != Review && to != Published && to != Withdrawn {
+		return fmt.Errorf("synonym %d: %w", id, ErrIllegalMove)
+	}
+	res, err := s.db.Exec(ctx, `UPDATE kb_synonyms SET status = ?, updated_by = ?, updated_at = ? WHERE id = ?`, to, actor, store.Now(), id)
+	if err != nil {
+		return fmt.Errorf("synonym %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("synonym %d: %w", id, ErrNotFound)
+	}
+	s.announce(ctx, "synonym", fmt.Sprint(id))
+	return nil
+}
+
+// Synonyms lists learned synonyms in state st ("" lists all), oldest first.
+func (s *Store) Synonyms(ctx context.Context, st Status) ([]Synonym, error) {
+	q := `SELECT id, phrase, terms, status, created_by, created_at FROM kb_synonyms`
+	var args []any
+	if st != "" {
+		q += ` WHERE status = ?`
+		args = append(args, st)
+	}
+	rows, err := s.db.Query(ctx, q+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list synonyms: %w", err)
+	}
+	defer rows.Close()
+	var out []Synonym
+	for rows.Next() {
+		var y Synonym
+		var terms string
+		if err := rows.Scan(&y.ID, &y.Phrase, &terms, &y.Status, &y.CreatedBy, &y.CreatedAt); err != nil {
+			return nil, fmt.Errorf("list synonyms: %w", err)
+		}
+		y.Terms = strings.Fields(terms)
+		out = append(out, y)
+	}
+	return out, rows.Err()
+}
+
+// SynonymRules renders published synonyms in the synonym table's format
+// (zh.ParseSynonyms): "phrase = terms", one a line.
+func SynonymRules(list []Synonym) string {
+	var b strings.Builder
+	for _, y := range list {
+		if y.Status == Published {
+			fmt.Fprintf(&b, "%s = %s\n", y.Phrase, strings.Join(y.Terms, " "))
+		}
+	}
+	return b.String()
+}
