@@ -927,7 +927,7 @@ func TestQualityAndHandoffPages(t *testing.T) {
 			t.Error("conversation page")
 		}
 		page = rv.get("/admin/unanswered").body
-		if !strings.Contains(page, "<td>2</td>") || !strings.Contains(page, "生成问答") || !strings.Contains(page, "/admin/faq?") {
+		if !strings.Contains(page, "<td>2</td>") || !strings.Contains(page, "整理为知识") || !strings.Contains(page, `action="/admin/unanswered/learn"`) {
 			t.Errorf("unanswered groups page: %.3000s", page)
 		}
 		page = rv.get("/admin/feedback").body
