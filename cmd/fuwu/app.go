@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/fuwu-gov/fuwu/data"
@@ -28,7 +29,8 @@ type app struct {
 	services  *services   // appointments and door-to-door service
 	docs      *documents  // document library and teachers' assistant (serve opens them)
 	zone      *time.Location
-	policy    *policyEnv // policy library, registries, stored results
+	log       *slog.Logger // the command's
+	policy    *policyEnv   // policy library, registries, stored results
 	stop      context.CancelFunc
 }
 
@@ -41,7 +43,7 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 	if err != nil {
 		return nil, err
 	}
-	a := &app{db: db, kb: kb.NewStore(db), convo: convo.NewStore(db).WithClock(now, sf.location()), zone: sf.location()}
+	a := &app{db: db, kb: kb.NewStore(db), convo: convo.NewStore(db).WithClock(now, sf.location()), zone: sf.location(), log: sf.logger()}
 	if demo {
 		if err := loadDemo(ctx, a.kb); err != nil {
 			db.Close()
@@ -87,7 +89,7 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 	if !sf.perTurnCommit {
 		cfg.Turns = assistant.GroupTurns{DB: db, Convo: a.convo}
 	}
-	if a.services, err = openServices(ctx, db, a.kb, sf.data, a.zone, demo); err != nil {
+	if a.services, err = openServices(ctx, db, a.kb, sf.data, a.zone, demo, a.log); err != nil {
 		a.close()
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,12 +15,20 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/clock"
 )
 
-// runCmd runs the program in-process with its output captured.
+// runCmd runs the program in-process with its output captured and
+// nothing on standard input.
 func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	// Commands write to the writers run gives them, never to os.Stdout.
+	return runCmdIn(t, "", args...)
+}
+
+// runCmdIn runs the program in-process reading stdin, its output (logs
+// included) captured. Commands read and write only the streams run gives
+// them, so tests run side by side.
+func runCmdIn(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errb lockedBuffer
-	code = run(context.Background(), args, &out, &errb)
+	code = run(context.Background(), args, stdio{in: strings.NewReader(stdin), out: &out, err: &errb})
 	return code, out.String(), errb.String()
 }
 
@@ -118,7 +127,10 @@ func TestMain(m *testing.M) {
 	if args := os.Getenv(subprocessEnv); args != "" {
 		// The test binary as the program, for tests that need it in a
 		// process of its own (to kill it).
-		os.Exit(run(context.Background(), strings.Split(args, "\x1f"), os.Stdout, os.Stderr))
+		// As main does.
+		std := stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr, log: newLogger(os.Stderr)}
+		slog.SetDefault(std.log)
+		os.Exit(run(context.Background(), strings.Split(args, "\x1f"), std))
 	}
 	os.Exit(m.Run())
 }

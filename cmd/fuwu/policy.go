@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -86,6 +87,7 @@ type policyEnv struct {
 	live  *policy.Live
 	svc   *eligibility.Service
 	audit *audit.Log
+	log   *slog.Logger
 }
 
 func (c *policyCmd) open(ctx context.Context) (*policyEnv, error) {
@@ -93,7 +95,7 @@ func (c *policyCmd) open(ctx context.Context) (*policyEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, err := openPolicyServices(ctx, db, c.sf.data, c.sf.location())
+	e, err := openPolicyServices(ctx, db, c.sf.data, c.sf.location(), c.sf.logger())
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -104,8 +106,8 @@ func (c *policyCmd) open(ctx context.Context) (*policyEnv, error) {
 // openPolicyServices makes the library, the registries and the stored
 // results over db, counting days in zone (the sealing key comes from the
 // data folder, as for appointments).
-func openPolicyServices(ctx context.Context, db *store.DB, dataDir string, zone *time.Location) (*policyEnv, error) {
-	r, err := openServices(ctx, db, kb.NewStore(db), dataDir, zone, false)
+func openPolicyServices(ctx context.Context, db *store.DB, dataDir string, zone *time.Location, log *slog.Logger) (*policyEnv, error) {
+	r, err := openServices(ctx, db, kb.NewStore(db), dataDir, zone, false, log)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +118,7 @@ func openPolicyServices(ctx context.Context, db *store.DB, dataDir string, zone 
 // services r (their sealing key and door-to-door service).
 func newPolicyEnv(ctx context.Context, db *store.DB, r *services, zone *time.Location) (*policyEnv, error) {
 	var err error
-	e := &policyEnv{db: db, lib: policy.NewLibrary(db).WithClock(now, zone), audit: audit.New(db).WithClock(now, zone).WithSuite(r.keys.Suite())}
+	e := &policyEnv{log: r.log, db: db, lib: policy.NewLibrary(db).WithClock(now, zone), audit: audit.New(db).WithClock(now, zone).WithSuite(r.keys.Suite())}
 	e.reg = registry.New(db, r.keys, e.audit).WithClock(now)
 	if e.live, err = policy.NewLive(ctx, e.lib); err != nil {
 		return nil, err
@@ -180,7 +182,7 @@ func runPolicy(ctx context.Context, args []string, std stdio) error {
 	if done, err := helpFirst(policyUsage, args, std); done {
 		return err
 	}
-	c := &policyCmd{out: std.out, errOut: std.err}
+	c := &policyCmd{out: std.out, errOut: std.err, sf: storeFlags{log: std.log}}
 	sub, args := args[0], args[1:]
 	switch sub {
 	case "match":

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -26,7 +25,7 @@ func init() {
 
 func runServe(ctx context.Context, args []string, std stdio) error {
 	fs := newFlags("serve", std.err)
-	var sf storeFlags
+	sf := storeFlags{log: std.log}
 	sf.bind(fs)
 	var lc llm.Config
 	lc.RegisterFlags(fs)
@@ -84,10 +83,10 @@ func runServe(ctx context.Context, args []string, std stdio) error {
 		defer msrv.Close()
 		go func() {
 			if err := msrv.Serve(mln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				slog.Error("metrics server", "err", err)
+				std.log.Error("metrics server", "err", err)
 			}
 		}()
-		slog.Info("metrics serving", "addr", "http://"+mln.Addr().String()+"/metrics")
+		std.log.Info("metrics serving", "addr", "http://"+mln.Addr().String()+"/metrics")
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -97,10 +96,10 @@ func runServe(ctx context.Context, args []string, std stdio) error {
 	srv.RegisterOnShutdown(h.CloseStreams) // the dashboards' event streams
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	slog.Info("fuwu serving", "addr", "http://"+ln.Addr().String(), "db", string(a.db.Dialect),
+	std.log.Info("fuwu serving", "addr", "http://"+ln.Addr().String(), "db", string(a.db.Dialect),
 		"model", a.llm.HasChat(), "startup", time.Since(start).Round(time.Millisecond))
 	if users, err := auth.NewStore(a.db).Users(ctx); err == nil && len(users) == 0 {
-		slog.Info("no staff account yet: create the first with 'fuwu user add NAME --role admin'")
+		std.log.Info("no staff account yet: create the first with 'fuwu user add NAME --role admin'")
 	}
 	select {
 	case err := <-errc:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,7 +37,7 @@ func TestChatBooker(t *testing.T) {
 	if err := loadDemo(ctx, kbs); err != nil {
 		t.Fatal(err)
 	}
-	r, err := openServices(ctx, db, kbs, dir, clock.Default, true)
+	r, err := openServices(ctx, db, kbs, dir, clock.Default, true, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

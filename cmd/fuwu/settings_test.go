@@ -14,7 +14,7 @@ import (
 // deployment settings) and every FUWU_* variable the program names.
 func TestSettingsTable(t *testing.T) {
 	var out bytes.Buffer
-	if code := run(t.Context(), []string{"help", "settings"}, &out, &out); code != 0 {
+	if code := run(t.Context(), []string{"help", "settings"}, stdio{out: &out, err: &out}); code != 0 {
 		t.Fatalf("help settings = %d: %s", code, out.String())
 	}
 	known := map[string]setting{}
@@ -39,7 +39,7 @@ func TestSettingsTable(t *testing.T) {
 	}
 	// Every flag of fuwu serve.
 	var help bytes.Buffer
-	run(t.Context(), []string{"serve", "-h"}, &help, &help)
+	run(t.Context(), []string{"serve", "-h"}, stdio{out: &help, err: &help})
 	flags := regexp.MustCompile(`(?m)^  -([a-z0-9-]+)`).FindAllStringSubmatch(help.String(), -1)
 	if len(flags) < 20 {
 		t.Fatalf("fuwu serve -h lists %d flags: %s", len(flags), help.String())
