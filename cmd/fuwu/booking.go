@@ -47,7 +47,7 @@ Environment: FUWU_BOOKING_HORIZON days ahead residents may book (default 14);
 FUWU_SECRET_KEY base64 32-byte key sealing residents' numbers (default: secret.key
 in the data folder, created on first use).
 
-Flags:`
+Flags shared by every subcommand (each subcommand's own: fuwu booking SUBCOMMAND -h):`
 
 func runBooking(ctx context.Context, args []string, std stdio) error {
 	return runServiceSubs(ctx, "booking", bookingUsage, bookingSubs, args, std)
@@ -546,10 +546,10 @@ func bookingStats(ctx context.Context, c *serviceCmd, args []string) error {
 	}
 	f, t := *from, *to
 	if f == "" {
-		f = now().In(c.sf.location()).AddDate(0, 0, -30).Format(booking.DayLayout)
+		f = c.sf.now()().In(c.sf.location()).AddDate(0, 0, -30).Format(booking.DayLayout)
 	}
 	if t == "" {
-		t = now().In(c.sf.location()).AddDate(0, 0, 14).Format(booking.DayLayout)
+		t = c.sf.now()().In(c.sf.location()).AddDate(0, 0, 14).Format(booking.DayLayout)
 	}
 	st, err := s.Stats(ctx, f, t, *hall)
 	if err != nil {

@@ -45,7 +45,7 @@ Figures:
   stats [--from DAY] [--to DAY]
   export FILE.xlsx [--from DAY] [--to DAY]
 
-Flags:`
+Flags shared by every subcommand (each subcommand's own: fuwu doorstep SUBCOMMAND -h):`
 
 func runDoorstep(ctx context.Context, args []string, std stdio) error {
 	return runServiceSubs(ctx, "doorstep", doorstepUsage, doorstepSubs, args, std)

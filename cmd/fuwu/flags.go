@@ -64,7 +64,9 @@ func envName(flagName string) string {
 	return "FUWU_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
-// now is the commands' clock. Tests fix it; nothing else changes it.
+// now is the commands' clock when storeFlags.clock is not set. TestMain
+// fixes it; nothing else changes it (a test wanting another instant sets
+// storeFlags.clock).
 var now = time.Now
 
 // storeFlags are the flags every command that touches data shares, so that
@@ -79,9 +81,19 @@ type storeFlags struct {
 	// perTurnCommit commits each chat turn's writes alone, as before group
 	// commit (serve's --per-turn-commit, for measuring the difference).
 	perTurnCommit bool
+	// clock is what the opened parts take for now; nil: now.
+	clock func() time.Time
 	// log is where what the command opens logs (the command's std.log);
 	// nil: slog's default.
 	log *slog.Logger
+}
+
+// now is the command's clock.
+func (s *storeFlags) now() func() time.Time {
+	if s.clock == nil {
+		return now
+	}
+	return s.clock
 }
 
 // logger is s.log, or slog's default when the command set none.

@@ -218,7 +218,7 @@ func keyReseal(ctx context.Context, sf storeFlags, dry bool, batch int, std stdi
 		skipped += r.Skipped
 	}
 	if !dry {
-		if _, err := audit.New(db).WithClock(now, sf.location()).WithSuite(keys.Suite()).Record(ctx, audit.Entry{
+		if _, err := audit.New(db).WithClock(sf.now(), sf.location()).WithSuite(keys.Suite()).Record(ctx, audit.Entry{
 			Actor: cliActor(), Role: "cli", Action: "key.reseal", Target: fmt.Sprintf("key:%d", cur.ID),
 			Details: map[string]any{"resealed": changed, "skipped": skipped, "unreadable": len(bad)},
 		}); err != nil {
@@ -242,7 +242,7 @@ func keyBackup(sf storeFlags, out string, std stdio) error {
 	if err := os.MkdirAll(sf.data, 0o700); err != nil {
 		return err
 	}
-	if err := privacy.Backup(sf.data, out, keys, now()); err != nil {
+	if err := privacy.Backup(sf.data, out, keys, sf.now()()); err != nil {
 		return err
 	}
 	abs, _ := filepath.Abs(out)

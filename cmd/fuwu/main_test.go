@@ -50,8 +50,8 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-// Not parallel: the tests swap os.Stdout.
 func TestEvalJSON(t *testing.T) {
+	t.Parallel()
 	code, out, errs := runCmd(t, "eval", "--kb", "../../data/kb", "--cases", "../../data/eval/dev.jsonl", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -75,6 +75,7 @@ func TestEvalJSON(t *testing.T) {
 }
 
 func TestImportThenSearch(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if code, _, errs := runCmd(t, "import", "--data", dir, "../../data/kb"); code != 0 {
 		t.Fatalf("import exit %d: %s", code, errs)
@@ -100,6 +101,7 @@ func TestImportThenSearch(t *testing.T) {
 }
 
 func TestAsk(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	code, out, errs := runCmd(t, "ask", "--data", dir, "--json", "社保卡丢了怎么补")
 	if code != 0 {
@@ -138,10 +140,3 @@ func TestMain(m *testing.M) {
 // subprocessEnv holds the arguments (separated by U+001F) the test binary
 // runs as the program instead of running tests.
 const subprocessEnv = "FUWU_TEST_RUN_ARGS"
-
-// at runs fn with the commands' clock at the instant s (China time).
-func at(s string, fn func()) {
-	defer func(old func() time.Time) { now = old }(now)
-	now = clock.Fixed(clock.At(s, nil))
-	fn()
-}

@@ -121,8 +121,8 @@ func buildServer(ctx context.Context, a *app, cfg web.Config) (*web.Server, erro
 	cfg.KB, cfg.Auth, cfg.Search = a.kb, auth.NewStore(a.db), a.index
 	cfg.Auth.Suite, cfg.Crypto = suite, suite
 	cfg.Assistant, cfg.Conversations, cfg.Convo = conv.Record(a.assistant), conv, a.convo
-	cfg.Audit = audit.New(a.db).WithClock(now, a.zone).WithSuite(suite)
-	cfg.Zone, cfg.Now = a.zone, now
+	cfg.Audit = audit.New(a.db).WithClock(a.now, a.zone).WithSuite(suite)
+	cfg.Zone, cfg.Now = a.zone, a.now
 	cfg.Lexicon = assistant.SensitiveStore{DB: a.db}
 	cfg.Booking, cfg.Doorstep = a.services.booking, a.services.doorstep
 	if a.policy != nil {

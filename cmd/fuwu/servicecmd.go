@@ -31,7 +31,7 @@ func runServiceSubs(ctx context.Context, name, usage string, subs map[string]ser
 	}
 	sub, ok := subs[args[0]]
 	if !ok {
-		fmt.Fprintln(std.err, usage)
+		printServiceUsage(name, usage, std.err)
 		return &exitError{code: 2, msg: "unknown subcommand " + args[0]}
 	}
 	c := &serviceCmd{cmd: name, sub: args[0], out: std.out, errOut: std.err, sf: storeFlags{log: std.log}}
@@ -90,7 +90,7 @@ func (c *serviceCmd) open(ctx context.Context) (*services, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := openServices(ctx, db, kb.NewStore(db), c.sf.data, c.sf.location(), false, c.sf.logger())
+	r, err := openServices(ctx, db, kb.NewStore(db), &c.sf, false)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -112,7 +112,7 @@ func (c *serviceCmd) record(ctx context.Context, action string, pos []string) er
 	if r := []rune(target); len(r) > 100 {
 		target = string(r[:100])
 	}
-	_, err := audit.New(c.db).WithClock(now, c.sf.location()).WithSuite(auditSuite(c.sf)).Record(ctx, audit.Entry{Actor: c.actor, Role: "cli", Action: action, Target: target})
+	_, err := audit.New(c.db).WithClock(c.sf.now(), c.sf.location()).WithSuite(auditSuite(c.sf)).Record(ctx, audit.Entry{Actor: c.actor, Role: "cli", Action: action, Target: target})
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
@@ -155,13 +155,19 @@ func serviceHelp(name, usage string, args []string, std stdio) (bool, error) {
 	if len(args) > 0 && args[0] != "-h" && args[0] != "--help" && args[0] != "help" {
 		return false, nil
 	}
-	fmt.Fprintln(std.err, usage)
-	fs := newFlags(name, std.err)
-	var c serviceCmd
-	c.bind(fs)
-	fs.PrintDefaults()
+	printServiceUsage(name, usage, std.err)
 	if len(args) == 0 {
 		return true, &exitError{code: 2}
 	}
 	return true, nil
+}
+
+// printServiceUsage prints a service command's usage and the flags its
+// subcommands share.
+func printServiceUsage(name, usage string, w io.Writer) {
+	fmt.Fprintln(w, usage)
+	fs := newFlags(name, w)
+	var c serviceCmd
+	c.bind(fs)
+	fs.PrintDefaults()
 }

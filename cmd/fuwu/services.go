@@ -20,6 +20,7 @@ type services struct {
 	doorstep *doorstep.Service
 	keys     *privacy.Keys // seal residents' numbers
 	log      *slog.Logger
+	now      func() time.Time
 }
 
 // horizonEnv sets how many days ahead residents may book (default 14).
@@ -30,8 +31,11 @@ const horizonEnv = "FUWU_BOOKING_HORIZON"
 // first use). With setup, halls without hours or windows get them from
 // the catalogue and the door-to-door catalogue is synced, so that the demo
 // works out of the box; staff changes are never overwritten.
-func openServices(ctx context.Context, db *store.DB, kbs *kb.Store, dataDir string, zone *time.Location, setup bool, log *slog.Logger) (*services, error) {
-	keys, err := privacy.LoadKeys(dataDir, env(privacy.KeyEnv))
+// The services count days in sf's zone, by sf's clock, and log to sf's
+// logger.
+func openServices(ctx context.Context, db *store.DB, kbs *kb.Store, sf *storeFlags, setup bool) (*services, error) {
+	zone, now, log := sf.location(), sf.now(), sf.logger()
+	keys, err := privacy.LoadKeys(sf.data, env(privacy.KeyEnv))
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +47,7 @@ func openServices(ctx context.Context, db *store.DB, kbs *kb.Store, dataDir stri
 		}
 		cfg.HorizonDays = n
 	}
-	r := &services{booking: booking.New(db, kbs, keys, cfg), doorstep: doorstep.New(db, kbs, keys, doorstep.Config{Location: zone, Now: now}), keys: keys, log: log}
+	r := &services{booking: booking.New(db, kbs, keys, cfg), doorstep: doorstep.New(db, kbs, keys, doorstep.Config{Location: zone, Now: now}), keys: keys, log: log, now: now}
 	if setup {
 		rep, err := r.booking.Seed(ctx, "system")
 		if err != nil {

@@ -12,8 +12,8 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
 
-// Not parallel: the tests swap os.Stdin and os.Stdout.
 func TestUserCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var code int
 	var out, errs string
@@ -59,8 +59,9 @@ func TestUserCommand(t *testing.T) {
 
 // Issue 10, finding 7: accounts created or changed with "fuwu user" are
 // in the audit trail, and an admin lifts a login lock from the command
-// line. Not parallel: it swaps os.Stdin and os.Stdout.
+// line.
 func TestUserCommandAuditAndUnlock(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var code int
 	var out, errs string
@@ -120,8 +121,9 @@ func TestUserCommandAuditAndUnlock(t *testing.T) {
 
 // Issue 10, finding 12: the data folder (database, sealing key) is the
 // owner's alone, created so and tightened if an older version left it
-// open. Not parallel: runCmd swaps os.Stdout.
+// open.
 func TestDataFolderIsPrivate(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "fuwu-data")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
