@@ -104,6 +104,8 @@ func TestFlagThatDoesNotApply(t *testing.T) {
 		{"key", "list", "--out", "ring.txt"},
 		{"key", "rotate", "--batch", "10"},
 		{"key", "backup", "--dry-run"},
+		{"teach", "set", "--student", "小明"},
+		{"teach", "heatmap", "--approve", "1"},
 	} {
 		code, out, errs := runCmd(t, append(args, "--data", dir)...)
 		flag := ""
