@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,8 +26,8 @@ type validator interface{ Validate() error }
 
 // decodeForm reads r's form into the struct dst points to: the body of a
 // POST, the query of a GET. A field tagged `form:"name"` takes the value
-// of that name, spaces trimmed; `form:"name,required"` refuses an empty
-// one. Strings, integers and booleans ("1", "true", "on") are converted,
+// of that name, spaces trimmed (`form:"name,raw"`: as typed, for a
+// password); `form:"name,required"` refuses an empty one. Strings, integers and booleans ("1", "true", "on") are converted,
 // a []string takes every non-empty value of the name; a value that does
 // not convert is refused. Then, when dst has a Validate method, it has
 // the last word. Errors are refusals (400, or what Validate says), naming
@@ -46,7 +47,9 @@ func decodeForm(r *http.Request, dst any) error {
 		if !ok || tag == "-" {
 			continue
 		}
-		name, opts, _ := strings.Cut(tag, ",")
+		name, optList, _ := strings.Cut(tag, ",")
+		opts := strings.Split(optList, ",")
+		required, raw := slices.Contains(opts, "required"), slices.Contains(opts, "raw")
 		if f := v.Field(i); f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String {
 			var list []string
 			for _, s := range vals[name] {
@@ -54,20 +57,23 @@ func decodeForm(r *http.Request, dst any) error {
 					list = append(list, s)
 				}
 			}
-			if len(list) == 0 && opts == "required" {
+			if len(list) == 0 && required {
 				return fmt.Errorf("form field %q: %w", name, errFormMissing)
 			}
 			f.Set(reflect.ValueOf(list))
 			continue
 		}
-		raw := strings.TrimSpace(vals.Get(name))
-		if raw == "" {
-			if opts == "required" {
+		val := vals.Get(name)
+		if !raw {
+			val = strings.TrimSpace(val)
+		}
+		if strings.TrimSpace(val) == "" {
+			if required {
 				return fmt.Errorf("form field %q: %w", name, errFormMissing)
 			}
 			continue
 		}
-		if err := setField(v.Field(i), raw); err != nil {
+		if err := setField(v.Field(i), val); err != nil {
 			return fmt.Errorf("form field %q: %w: %v", name, errFormField, err)
 		}
 	}

@@ -19,6 +19,7 @@ type formProbe struct {
 	ID      int64    `form:"id"`
 	On      bool     `form:"on"`
 	Streets []string `form:"streets"`
+	Secret  string   `form:"secret,raw"`
 	Score   convo.Score
 	Skipped string `form:"-"`
 }
@@ -46,8 +47,8 @@ func TestDecodeForm(t *testing.T) {
 		err    error
 	}{
 		{name: "every kind", body: url.Values{"name": {" 张三 "}, "count": {"3"}, "id": {"9007199254740993"}, "on": {"on"},
-			"streets": {"园岭", " ", "南园 "}, "Score": {"5"}, "Skipped": {"x"}},
-			want: formProbe{Name: "张三", Count: 3, ID: 9007199254740993, On: true, Streets: []string{"园岭", "南园"}}},
+			"streets": {"园岭", " ", "南园 "}, "secret": {" pass word "}, "Score": {"5"}, "Skipped": {"x"}},
+			want: formProbe{Name: "张三", Count: 3, ID: 9007199254740993, On: true, Streets: []string{"园岭", "南园"}, Secret: " pass word "}},
 		{name: "empty optional fields", body: url.Values{"name": {"李四"}, "count": {""}}, want: formProbe{Name: "李四"}},
 		{name: "required missing", body: url.Values{"count": {"1"}}, err: errFormMissing},
 		{name: "required blank", body: url.Values{"name": {"  "}}, err: errFormMissing},
@@ -82,7 +83,7 @@ func TestDecodeForm(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Name != tc.want.Name || got.Count != tc.want.Count || got.ID != tc.want.ID || got.On != tc.want.On ||
+			if got.Name != tc.want.Name || got.Count != tc.want.Count || got.ID != tc.want.ID || got.On != tc.want.On || got.Secret != tc.want.Secret ||
 				strings.Join(got.Streets, "|") != strings.Join(tc.want.Streets, "|") || got.Score != 0 || got.Skipped != "" {
 				t.Errorf("got %+v, want %+v", got, tc.want)
 			}
