@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/fuwu-gov/fuwu/data"
@@ -28,6 +29,8 @@ type app struct {
 	services  *services   // appointments and door-to-door service
 	docs      *documents  // document library and teachers' assistant (serve opens them)
 	zone      *time.Location
+	log       *slog.Logger // the command's
+	now       func() time.Time
 	policy    *policyEnv // policy library, registries, stored results
 	stop      context.CancelFunc
 }
@@ -41,7 +44,8 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 	if err != nil {
 		return nil, err
 	}
-	a := &app{db: db, kb: kb.NewStore(db), convo: convo.NewStore(db).WithClock(now, sf.location()), zone: sf.location()}
+	a := &app{db: db, kb: kb.NewStore(db), convo: convo.NewStore(db).WithClock(sf.now(), sf.location()),
+		zone: sf.location(), log: sf.logger(), now: sf.now()}
 	if demo {
 		if err := loadDemo(ctx, a.kb); err != nil {
 			db.Close()
@@ -82,12 +86,12 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 		States: assistant.DBState{DB: db}, Sensitive: lexicon,
 		Recorder:          assistant.ConvoRecorder{Store: a.convo},
 		FirstTokenTimeout: lc.FirstTokenTimeout, ModelTimeout: lc.Timeout,
-		Now: now, Location: a.zone,
+		Now: a.now, Location: a.zone,
 	}
 	if !sf.perTurnCommit {
 		cfg.Turns = assistant.GroupTurns{DB: db, Convo: a.convo}
 	}
-	if a.services, err = openServices(ctx, db, a.kb, sf.data, a.zone, demo); err != nil {
+	if a.services, err = openServices(ctx, db, a.kb, &sf, demo); err != nil {
 		a.close()
 		return nil, err
 	}

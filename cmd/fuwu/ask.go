@@ -25,7 +25,7 @@ func init() {
 
 func runAsk(ctx context.Context, args []string, std stdio) error {
 	fs := newFlags("ask", std.err)
-	var sf storeFlags
+	sf := storeFlags{log: std.log}
 	sf.bind(fs)
 	var lc llm.Config
 	lc.RegisterFlags(fs)

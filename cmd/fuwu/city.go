@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"sort"
 	"time"
 )
@@ -11,30 +10,30 @@ import (
 // citySub is one `fuwu city` subcommand.
 type citySub struct {
 	summary string
-	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+	run     func(ctx context.Context, args []string, std stdio) error
 }
 
 var citySubs = map[string]citySub{
-	"aqi": {"AQI of given concentrations (HJ 633-2012/2026)", func(_ context.Context, args []string, stdout, stderr io.Writer) error {
-		return runCityAQI(args, stdout, stderr, time.Now)
+	"aqi": {"AQI of given concentrations (HJ 633-2012/2026)", func(_ context.Context, args []string, std stdio) error {
+		return runCityAQI(args, std, time.Now)
 	}},
-	"water": {"surface-water class of given values (GB 3838-2002)", func(_ context.Context, args []string, stdout, stderr io.Writer) error {
-		return runCityWater(args, stdout, stderr)
+	"water": {"surface-water class of given values (GB 3838-2002)", func(_ context.Context, args []string, std stdio) error {
+		return runCityWater(args, std)
 	}},
 }
 
-func runCity(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runCity(ctx context.Context, args []string, std stdio) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(stderr, "Usage: fuwu city SUBCOMMAND [flags] [args]\n\nSubcommands:")
+		fmt.Fprintln(std.err, "Usage: fuwu city SUBCOMMAND [flags] [args]\n\nSubcommands:")
 		names := make([]string, 0, len(citySubs))
 		for n := range citySubs {
 			names = append(names, n)
 		}
 		sort.Strings(names)
 		for _, n := range names {
-			fmt.Fprintf(stderr, "  %-10s %s\n", n, citySubs[n].summary)
+			fmt.Fprintf(std.err, "  %-10s %s\n", n, citySubs[n].summary)
 		}
-		fmt.Fprintln(stderr, "\nRun 'fuwu city SUBCOMMAND -h' for its flags.")
+		fmt.Fprintln(std.err, "\nRun 'fuwu city SUBCOMMAND -h' for its flags.")
 		if len(args) == 0 {
 			return &exitError{code: 2}
 		}
@@ -44,5 +43,5 @@ func runCity(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if !ok {
 		return &exitError{code: 2, msg: fmt.Sprintf("unknown subcommand %q (fuwu city help lists them)", args[0])}
 	}
-	return sub.run(ctx, args[1:], stdout, stderr)
+	return sub.run(ctx, args[1:], std)
 }

@@ -25,7 +25,7 @@ O3_8h is above 800. --hourly: the real-time report (1-hour values; SO2_24h= may 
 for SO2 above 800). Pollutants not given are left out. The standard defaults to the
 edition in force on --date (default today): HJ 633-2012 before 2026-03-01, HJ 633-2026
 from then. Notes (rules the sources leave unverified, values beyond the table) go to
-stderr; --json prints {"aqi":N,"category":…,"level":…,"primary":[…],"iaqi":{…}}.`
+std.err; --json prints {"aqi":N,"category":…,"level":…,"primary":[…],"iaqi":{…}}.`
 
 const cityWaterUsage = `Usage: fuwu city water [--lake] pH=… DO=… CODMn=… COD=… BOD5=… NH3-N=… TP=… [TN=…] [--json]
 
@@ -33,8 +33,8 @@ GB 3838-2002, single-factor method; mg/L, pH unitless. --lake: lake or reservoir
 lake limits; TN counts). --json prints {"class":"III","decisive":["NH3-N"]}.`
 
 // runCityAQI is `fuwu city aqi`; today picks the default edition.
-func runCityAQI(args []string, stdout, stderr io.Writer, today func() time.Time) error {
-	fs := newFlags("city aqi", stderr)
+func runCityAQI(args []string, std stdio, today func() time.Time) error {
+	fs := newFlags("city aqi", std.err)
 	hourly := fs.Bool("hourly", false, "real-time (hourly) report instead of the daily one")
 	standard := fs.String("standard", "", "HJ 633 edition: 2012 or 2026 (default: the one in force on --date)")
 	date := fs.String("date", "", "date of the data, YYYY-MM-DD (default today, Beijing time)")
@@ -74,20 +74,20 @@ func runCityAQI(args []string, stdout, stderr io.Writer, today func() time.Time)
 		if n.Unverified {
 			mark = "注（未经核实）"
 		}
-		fmt.Fprintf(stderr, "%s：%s\n", mark, n.Text)
+		fmt.Fprintf(std.err, "%s：%s\n", mark, n.Text)
 	}
 	if *asJSON {
-		return writeJSONLine(stdout, r)
+		return writeJSONLine(std.out, r)
 	}
 	kind := "日报"
 	if *hourly {
 		kind = "实时报"
 	}
-	fmt.Fprintf(stdout, "%s（%s）\nAQI\t%d\n级别\t%s（%s，%s）\n", ed.Title(), kind, r.AQI, r.Level, r.Category, aqi.LevelOf(r.AQI).Colour)
+	fmt.Fprintf(std.out, "%s（%s）\nAQI\t%d\n级别\t%s（%s，%s）\n", ed.Title(), kind, r.AQI, r.Level, r.Category, aqi.LevelOf(r.AQI).Colour)
 	if len(r.Primary) > 0 {
-		fmt.Fprintf(stdout, "首要污染物\t%s\n", strings.Join(r.Primary, "、"))
+		fmt.Fprintf(std.out, "首要污染物\t%s\n", strings.Join(r.Primary, "、"))
 	} else {
-		fmt.Fprintf(stdout, "首要污染物\t无\n")
+		fmt.Fprintf(std.out, "首要污染物\t无\n")
 	}
 	keys := make([]string, 0, len(r.IAQI))
 	for k := range r.IAQI {
@@ -95,14 +95,14 @@ func runCityAQI(args []string, stdout, stderr io.Writer, today func() time.Time)
 	}
 	sort.Slice(keys, func(i, j int) bool { return indexOf(aqi.Pollutants, keys[i]) < indexOf(aqi.Pollutants, keys[j]) })
 	for _, k := range keys {
-		fmt.Fprintf(stdout, "IAQI %s\t%d\n", k, r.IAQI[k])
+		fmt.Fprintf(std.out, "IAQI %s\t%d\n", k, r.IAQI[k])
 	}
 	return nil
 }
 
 // runCityWater is `fuwu city water`.
-func runCityWater(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("city water", stderr)
+func runCityWater(args []string, std stdio) error {
+	fs := newFlags("city water", std.err)
 	lake := fs.Bool("lake", false, "lake or reservoir (TN counts, lake TP limits)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	fs.Usage = func() { fmt.Fprintln(fs.Output(), cityWaterUsage); fs.PrintDefaults() }
@@ -119,17 +119,17 @@ func runCityWater(args []string, stdout, stderr io.Writer) error {
 		return &exitError{code: 2, msg: err.Error()}
 	}
 	for item, why := range r.Ignored {
-		fmt.Fprintf(stderr, "注：%s 未计入：%s\n", item, why)
+		fmt.Fprintf(std.err, "注：%s 未计入：%s\n", item, why)
 	}
 	if *asJSON {
-		return writeJSONLine(stdout, r)
+		return writeJSONLine(std.out, r)
 	}
-	fmt.Fprintf(stdout, "水质类别\t%s（%s）\n定类项目\t%s\n", r.Class, r.Class.Grade(), strings.Join(r.Decisive, "、"))
+	fmt.Fprintf(std.out, "水质类别\t%s（%s）\n定类项目\t%s\n", r.Class, r.Class.Grade(), strings.Join(r.Decisive, "、"))
 	for _, ic := range r.Items {
-		fmt.Fprintf(stdout, "%s\t%s\t%s\n", water.Names[ic.Item], strconv.FormatFloat(ic.Value, 'f', -1, 64), ic.Class)
+		fmt.Fprintf(std.out, "%s\t%s\t%s\n", water.Names[ic.Item], strconv.FormatFloat(ic.Value, 'f', -1, 64), ic.Class)
 	}
 	if len(r.Main) > 0 {
-		fmt.Fprintf(stdout, "主要污染指标\t%s\n", strings.Join(r.Main, "、"))
+		fmt.Fprintf(std.out, "主要污染指标\t%s\n", strings.Join(r.Main, "、"))
 	}
 	return nil
 }
@@ -191,7 +191,7 @@ func init() {
 		name:    "city",
 		summary: "city operations: AQI and water-class calculators, sensors, ingestion, simulation",
 		run: func(ctx context.Context, args []string, std stdio) error {
-			return runCity(ctx, args, std.out, std.err)
+			return runCity(ctx, args, std)
 		},
 	})
 }

@@ -42,7 +42,7 @@ func TestCityAQIJSON(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var out, errb bytes.Buffer
-			if err := runCityAQI(tc.args, &out, &errb, tc.today); err != nil {
+			if err := runCityAQI(tc.args, stdio{out: &out, err: &errb}, tc.today); err != nil {
 				t.Fatal(err)
 			}
 			if got := strings.TrimSpace(out.String()); got != tc.want {
@@ -67,7 +67,7 @@ func TestCityWaterJSON(t *testing.T) {
 		{[]string{"pH=5", "--json"}, `{"class":"劣V","decisive":["pH"]}`},
 	} {
 		var out, errb bytes.Buffer
-		if err := runCityWater(tc.args, &out, &errb); err != nil {
+		if err := runCityWater(tc.args, stdio{out: &out, err: &errb}); err != nil {
 			t.Fatal(err)
 		}
 		if got := strings.TrimSpace(out.String()); got != tc.want {
@@ -80,7 +80,7 @@ func TestCityCalcBadInput(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{{"PM2.5"}, {"PM2.5=abc"}, {"PM1=3"}, {"PM2.5=3", "pm25=4"}, {}, {"--standard", "2019", "PM2.5=3"}, {"PM2.5=-3"}} {
 		var out, errb bytes.Buffer
-		err := runCityAQI(args, &out, &errb, fixedDay(2025, 1, 1))
+		err := runCityAQI(args, stdio{out: &out, err: &errb}, fixedDay(2025, 1, 1))
 		var ee *exitError
 		if !errors.As(err, &ee) || ee.code != 2 || out.Len() != 0 {
 			t.Errorf("aqi %v: err %v, stdout %q", args, err, out.String())
@@ -88,7 +88,7 @@ func TestCityCalcBadInput(t *testing.T) {
 	}
 	for _, args := range [][]string{{"Hg=1"}, {"pH=x"}, {}} {
 		var out, errb bytes.Buffer
-		err := runCityWater(args, &out, &errb)
+		err := runCityWater(args, stdio{out: &out, err: &errb})
 		var ee *exitError
 		if !errors.As(err, &ee) || ee.code != 2 {
 			t.Errorf("water %v: err %v", args, err)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,8 +33,8 @@ func cityOpen(ctx context.Context, sf storeFlags) (*citymon.Store, *citymon.Aler
 	return s, citymon.NewAlerts(s, audit.New(db).WithSuite(auditSuite(sf))), func() { db.Close() }, nil
 }
 
-func runCityDevices(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("city devices", stderr)
+func runCityDevices(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("city devices", std.err)
 	var sf storeFlags
 	sf.bind(fs)
 	imp := fs.String("import", "", "import devices from this .csv or .xlsx (columns: id, kind, name, street, community, lon, lat, owner, params, interval, target_class, lake)")
@@ -60,16 +59,16 @@ func runCityDevices(ctx context.Context, args []string, stdout, stderr io.Writer
 		if err != nil {
 			return err
 		}
-		return reportImport(stdout, stderr, *asJSON, *imp, rep)
+		return reportImport(std, *asJSON, *imp, rep)
 	}
 	devs, err := s.Devices(ctx, citymon.Kind(*kind))
 	if err != nil {
 		return err
 	}
 	if *asJSON {
-		return writeJSONLine(stdout, devs)
+		return writeJSONLine(std.out, devs)
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(std.out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "编号\t类型\t名称\t街道\t参数\t最后上报")
 	for _, d := range devs {
 		var ps []string
@@ -85,16 +84,16 @@ func runCityDevices(ctx context.Context, args []string, stdout, stderr io.Writer
 	return tw.Flush()
 }
 
-func reportImport(stdout, stderr io.Writer, asJSON bool, file string, rep citymon.ImportReport) error {
+func reportImport(std stdio, asJSON bool, file string, rep citymon.ImportReport) error {
 	if asJSON {
-		if err := writeJSONLine(stdout, rep); err != nil {
+		if err := writeJSONLine(std.out, rep); err != nil {
 			return err
 		}
 	} else {
-		fmt.Fprintf(stdout, "%s: %d 行；设备保存 %d；读数入库 %d，重复 %d，隔离 %d；跳过 %d 行\n", file, rep.Rows, rep.Saved,
+		fmt.Fprintf(std.out, "%s: %d 行；设备保存 %d；读数入库 %d，重复 %d，隔离 %d；跳过 %d 行\n", file, rep.Rows, rep.Saved,
 			rep.Result.Stored, rep.Result.Duplicates, rep.Result.Quarantined, len(rep.Problems))
 		for _, p := range rep.Problems {
-			fmt.Fprintf(stderr, "%s: %s\n", file, p)
+			fmt.Fprintf(std.err, "%s: %s\n", file, p)
 		}
 	}
 	if len(rep.Problems) > 0 {
@@ -103,8 +102,8 @@ func reportImport(stdout, stderr io.Writer, asJSON bool, file string, rep citymo
 	return nil
 }
 
-func runCityToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("city token", stderr)
+func runCityToken(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("city token", std.err)
 	var sf storeFlags
 	sf.bind(fs)
 	pos, err := parseFlags(fs, args)
@@ -123,13 +122,13 @@ func runCityToken(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, tok)
-	fmt.Fprintln(stderr, "令牌只显示这一次；重新签发会使旧令牌失效。设备以 Authorization: Bearer <令牌> 提交读数。")
+	fmt.Fprintln(std.out, tok)
+	fmt.Fprintln(std.err, "令牌只显示这一次；重新签发会使旧令牌失效。设备以 Authorization: Bearer <令牌> 提交读数。")
 	return nil
 }
 
-func runCityImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("city import", stderr)
+func runCityImport(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("city import", std.err)
 	var sf storeFlags
 	sf.bind(fs)
 	asJSON := fs.Bool("json", false, "print the report as JSON")
@@ -163,7 +162,7 @@ func runCityImport(ctx context.Context, args []string, stdout, stderr io.Writer)
 		if err != nil {
 			return fmt.Errorf("%s: %w", file, err)
 		}
-		if err := reportImport(stdout, stderr, *asJSON, file, rep); err != nil {
+		if err := reportImport(std, *asJSON, file, rep); err != nil {
 			skipped += len(rep.Problems)
 		}
 	}
@@ -198,8 +197,8 @@ func (m mqttFlags) config() citymon.MQTTConfig {
 	return citymon.MQTTConfig{URL: m.url, ClientID: m.clientID, Topic: m.topic}
 }
 
-func runCityIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("city ingest", stderr)
+func runCityIngest(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("city ingest", std.err)
 	var sf storeFlags
 	sf.bind(fs)
 	var mf mqttFlags
@@ -227,12 +226,12 @@ func runCityIngest(ctx context.Context, args []string, stdout, stderr io.Writer)
 	sub.Close()
 	<-done
 	st := p.Stats()
-	fmt.Fprintf(stdout, "stored %d, duplicates %d, quarantined %d in %d batches\n", st.Stored, st.Duplicates, st.Quarantined, st.Batches)
+	fmt.Fprintf(std.out, "stored %d, duplicates %d, quarantined %d in %d batches\n", st.Stored, st.Duplicates, st.Quarantined, st.Batches)
 	return nil
 }
 
-func runCityDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("city demo", stderr)
+func runCityDemo(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("city demo", std.err)
 	var sf storeFlags
 	sf.bind(fs)
 	days := fs.Int("days", 30, "days of history")
@@ -249,10 +248,10 @@ func runCityDemo(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	if !done {
-		fmt.Fprintln(stdout, "nothing to do: the demo is up to date, or the store has devices of its own")
+		fmt.Fprintln(std.out, "nothing to do: the demo is up to date, or the store has devices of its own")
 		return nil
 	}
-	fmt.Fprintln(stdout, "demo network and history installed")
+	fmt.Fprintln(std.out, "demo network and history installed")
 	return nil
 }
 
@@ -266,8 +265,8 @@ its design efficiency), rainstorm (a short heavy storm with standing water).
 The receiving side (fuwu serve --mqtt-url, or fuwu city ingest) needs the demo network's
 devices: fuwu city demo installs them.`
 
-func runCitySimulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("city simulate", stderr)
+func runCitySimulate(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("city simulate", std.err)
 	var mf mqttFlags
 	mf.bind(fs, "fuwu-simulate")
 	scen := fs.String("scenario", "", "scenarios to run from the start, comma-separated (ozone, dust, exceed, degraded, rainstorm)")
@@ -292,7 +291,7 @@ func runCitySimulate(ctx context.Context, args []string, stdout, stderr io.Write
 			end = start.Add(90 * time.Minute)
 		}
 		scenarios = append(scenarios, sim.Scenario{Name: name, From: start, To: end})
-		fmt.Fprintf(stderr, "场景 %s：%s\n", name, sim.ScenarioNames[name])
+		fmt.Fprintf(std.err, "场景 %s：%s\n", name, sim.ScenarioNames[name])
 	}
 	pub, err := citymon.NewPublisher(ctx, citymon.MQTTConfig{URL: mf.url, ClientID: mf.clientID}, *prefix)
 	if err != nil {
@@ -313,7 +312,7 @@ func runCitySimulate(ctx context.Context, args []string, stdout, stderr io.Write
 			select {
 			case <-time.After(wait):
 			case <-ctx.Done():
-				fmt.Fprintf(stdout, "published %d readings\n", sent)
+				fmt.Fprintf(std.out, "published %d readings\n", sent)
 				return nil
 			}
 		}
@@ -323,12 +322,12 @@ func runCitySimulate(ctx context.Context, args []string, stdout, stderr io.Write
 			}
 			rs := g.DeviceReadings(d, at)
 			if err := pub.Publish(ctx, d.ID, rs); err != nil {
-				fmt.Fprintf(stdout, "published %d readings\n", sent)
+				fmt.Fprintf(std.out, "published %d readings\n", sent)
 				return nil // interrupted: what was sent is reported
 			}
 			sent += len(rs)
 		}
 	}
-	fmt.Fprintf(stdout, "published %d readings\n", sent)
+	fmt.Fprintf(std.out, "published %d readings\n", sent)
 	return nil
 }

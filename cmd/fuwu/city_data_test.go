@@ -28,7 +28,7 @@ func TestCityDataCommands(t *testing.T) {
 				t.Fatal(err)
 			}
 			var out, errb bytes.Buffer
-			err := runCityDevices(ctx, append([]string{"--import", devices}, db...), &out, &errb)
+			err := runCityDevices(ctx, append([]string{"--import", devices}, db...), stdio{out: &out, err: &errb})
 			var ee *exitError
 			if !errors.As(err, &ee) || ee.code != 3 || !strings.Contains(errb.String(), "第 3 行") {
 				t.Fatalf("device import: %v, stderr %q", err, errb.String())
@@ -38,18 +38,18 @@ func TestCityDataCommands(t *testing.T) {
 				t.Fatal(err)
 			}
 			out.Reset()
-			if err := runCityImport(ctx, append([]string{history, "--retention", "200000h", "--json"}, db...), &out, &errb); err != nil {
+			if err := runCityImport(ctx, append([]string{history, "--retention", "200000h", "--json"}, db...), stdio{out: &out, err: &errb}); err != nil {
 				t.Fatal(err)
 			}
 			if !strings.Contains(out.String(), `"stored":2`) {
 				t.Errorf("import report %s", out.String())
 			}
 			out.Reset()
-			if err := runCityToken(ctx, append([]string{"A1"}, db...), &out, &errb); err != nil || !strings.HasPrefix(out.String(), "fwd_") {
+			if err := runCityToken(ctx, append([]string{"A1"}, db...), stdio{out: &out, err: &errb}); err != nil || !strings.HasPrefix(out.String(), "fwd_") {
 				t.Errorf("token %q %v", out.String(), err)
 			}
 			out.Reset()
-			if err := runCityDevices(ctx, db, &out, &errb); err != nil || !strings.Contains(out.String(), "莲花站") || !strings.Contains(out.String(), "2020-01-01 10:00") {
+			if err := runCityDevices(ctx, db, stdio{out: &out, err: &errb}); err != nil || !strings.Contains(out.String(), "莲花站") || !strings.Contains(out.String(), "2020-01-01 10:00") {
 				t.Errorf("list %q %v", out.String(), err)
 			}
 		})

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"log/slog"
 	"sync"
 	"time"
 
@@ -64,7 +63,7 @@ func startCity(ctx context.Context, a *app, mf mqttFlags, demo, feed bool) (*cit
 			now := time.Now()
 			if _, err := sim.LoadDemo(bg, s, al, now, 30); err != nil {
 				if bg.Err() == nil {
-					slog.Error("city demo", "err", err)
+					a.log.Error("city demo", "err", err)
 				}
 				return
 			}

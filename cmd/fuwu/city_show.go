@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/citymon"
@@ -15,8 +14,8 @@ func init() {
 
 // runCityShow prints what the /city dashboard will render, from the
 // command line (for checking a deployment, and for scripts).
-func runCityShow(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("city show", stderr)
+func runCityShow(ctx context.Context, args []string, std stdio) error {
+	fs := newFlags("city show", std.err)
 	var sf storeFlags
 	sf.bind(fs)
 	at := fs.String("at", "", "the dashboard's \"now\", RFC 3339 (default: now)")
@@ -64,5 +63,5 @@ func runCityShow(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	return writeJSONLine(stdout, v)
+	return writeJSONLine(std.out, v)
 }

@@ -18,6 +18,7 @@ const planted = "../../internal/gongwen/testdata/check/planted_notice.txt"
 
 // --json prints exactly one object with the findings in the shape.
 func TestDocCheckJSON(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	if err := runDocCheck(context.Background(), []string{planted, "--json"}, stdio{out: &out, err: io.Discard}); err != nil {
 		t.Fatal(err)
@@ -84,6 +85,7 @@ func TestDocCheckJSON(t *testing.T) {
 }
 
 func TestDocDraftExportEval(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	docx := filepath.Join(dir, "d.docx")
 	err := runDocDraft(context.Background(), []string{"--type", "通知", "--issuer", "深圳市福田区政务服务和数据管理局",

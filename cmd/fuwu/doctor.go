@@ -50,7 +50,7 @@ func runDoctor(ctx context.Context, args []string, std stdio) error {
 		doctor.Fonts(fcList),
 		doctor.Model(lc),
 		doctor.MQTT(*mqttURL),
-		doctor.Clock(now(), zone, ntpSynced),
+		doctor.Clock(sf.now()(), zone, ntpSynced),
 	}
 	fmt.Fprintln(std.out, "fuwu doctor：逐项检查本机安装")
 	rs := doctor.Run(ctx, std.out, checks, *timeout)

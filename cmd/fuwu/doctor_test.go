@@ -9,7 +9,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/privacy"
 )
 
-// Not parallel: runCmd swaps os.Stdout. A fresh install is reported
+// Not parallel: it sets $FUWU_SECRET_KEY. A fresh install is reported
 // honestly (nothing created by the check), and after the first import and
 // a key backup the database and key lines turn OK.
 func TestDoctorFreshInstall(t *testing.T) {

@@ -62,7 +62,7 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 	// One turn at a time into a throwaway database: a commit of its own
 	// per turn, without the log sync a group commit makes, keeps the
 	// latency figures the assistant's.
-	sf := storeFlags{data: tmp, db: "sqlite:" + filepath.Join(tmp, "eval.db"), perTurnCommit: true}
+	sf := storeFlags{data: tmp, db: "sqlite:" + filepath.Join(tmp, "eval.db"), perTurnCommit: true, log: std.log}
 	a, err := openApp(ctx, sf, lc, *kbDir == "")
 	if err != nil {
 		return err
@@ -92,11 +92,11 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 			return err
 		}
 		if *asJSON {
-			return json.NewEncoder(os.Stdout).Encode(pts)
+			return json.NewEncoder(std.out).Encode(pts)
 		}
-		fmt.Println("threshold coverage precision")
+		fmt.Fprintln(std.out, "threshold coverage precision")
 		for _, p := range pts {
-			fmt.Printf("%.2f %.3f %.3f\n", p.Threshold, p.Coverage, p.Precision)
+			fmt.Fprintf(std.out, "%.2f %.3f %.3f\n", p.Threshold, p.Coverage, p.Precision)
 		}
 		return nil
 	}

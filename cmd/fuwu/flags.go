@@ -2,11 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -63,7 +64,9 @@ func envName(flagName string) string {
 	return "FUWU_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
-// now is the commands' clock. Tests fix it; nothing else changes it.
+// now is the commands' clock when storeFlags.clock is not set. TestMain
+// fixes it; nothing else changes it (a test wanting another instant sets
+// storeFlags.clock).
 var now = time.Now
 
 // storeFlags are the flags every command that touches data shares, so that
@@ -78,6 +81,27 @@ type storeFlags struct {
 	// perTurnCommit commits each chat turn's writes alone, as before group
 	// commit (serve's --per-turn-commit, for measuring the difference).
 	perTurnCommit bool
+	// clock is what the opened parts take for now; nil: now.
+	clock func() time.Time
+	// log is where what the command opens logs (the command's std.log);
+	// nil: slog's default.
+	log *slog.Logger
+}
+
+// now is the command's clock.
+func (s *storeFlags) now() func() time.Time {
+	if s.clock == nil {
+		return now
+	}
+	return s.clock
+}
+
+// logger is s.log, or slog's default when the command set none.
+func (s *storeFlags) logger() *slog.Logger {
+	if s.log == nil {
+		return slog.Default()
+	}
+	return s.log
 }
 
 func (s *storeFlags) bind(fs *flag.FlagSet) {
@@ -137,15 +161,37 @@ func (s *storeFlags) open(ctx context.Context) (*store.DB, error) {
 	return db, nil
 }
 
-// onlyFor refuses a flag given to a subcommand it does not apply to
-// (applies: flag → the subcommands that read it; flags not named apply
-// to all), rather than ignoring it.
-func onlyFor(fs *flag.FlagSet, sub string, applies map[string][]string) error {
-	var err error
-	fs.Visit(func(f *flag.Flag) {
-		if subs, ok := applies[f.Name]; ok && !slices.Contains(subs, sub) && err == nil {
-			err = &exitError{code: 2, msg: fmt.Sprintf("--%s does not apply to %s (only to %s)", f.Name, sub, strings.Join(subs, ", "))}
+// parseSub parses a subcommand's own flag set (fs named "fuwu CMD SUB")
+// with parseFlags and checks there are at least min positional arguments
+// (argsUsage describes them, for the usage line). A flag the subcommand
+// does not define is refused by name, with exit status 2: it belongs to
+// another subcommand, or to none, and is never silently ignored.
+func parseSub(fs *flag.FlagSet, args []string, errOut io.Writer, min int, argsUsage string) ([]string, error) {
+	usage := fs.Name()
+	if argsUsage != "" {
+		usage += " " + argsUsage
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(errOut, "Usage: %s\n\nFlags:\n", usage)
+		fs.SetOutput(errOut)
+		fs.PrintDefaults()
+	}
+	// The flag package prints its own message for a bad flag; ours, from
+	// run, says which subcommand refused it.
+	fs.SetOutput(io.Discard)
+	pos, err := parseFlags(fs, args)
+	fs.SetOutput(errOut)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return nil, err
+	case err != nil:
+		if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: "); ok {
+			sub := fs.Name()[strings.LastIndex(fs.Name(), " ")+1:]
+			return nil, &exitError{code: 2, msg: fmt.Sprintf("--%s does not apply to %s (%s -h lists its flags)", strings.TrimLeft(name, "-"), sub, fs.Name())}
 		}
-	})
-	return err
+		return nil, &exitError{code: 2, msg: err.Error()}
+	case len(pos) < min:
+		return nil, &exitError{code: 2, msg: "usage: " + usage}
+	}
+	return pos, nil
 }

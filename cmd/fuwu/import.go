@@ -11,7 +11,6 @@ import (
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 )
 
 func init() {
@@ -24,7 +23,7 @@ func init() {
 
 func runImport(ctx context.Context, args []string, std stdio) error {
 	fs := newFlags("import", std.err)
-	var sf storeFlags
+	sf := storeFlags{log: std.log}
 	sf.bind(fs)
 	items := fs.String("items", "", "items file (.jsonl, .csv or .xlsx)")
 	halls := fs.String("halls", "", "halls file (.jsonl)")
@@ -80,7 +79,7 @@ func runImport(ctx context.Context, args []string, std stdio) error {
 	var total kb.Report
 	for _, j := range jobs {
 		bars := progressBars{w: std.err}
-		if term.IsTerminal(int(os.Stderr.Fd())) && !*asJSON {
+		if isTerminal(std.err) && !*asJSON {
 			opt.Progress = bars.update
 		}
 		rep, err := s.ImportPath(ctx, j.path, j.kind, opt)

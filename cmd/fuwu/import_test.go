@@ -15,8 +15,8 @@ import (
 // TestImportExitCodes runs "fuwu import" as a user would, on SQLite and on
 // PostgreSQL: 0 when everything imported, 3 with file and line of every
 // skipped line, 1 when a file cannot be read at all, 2 for usage errors.
-// Not parallel: runCmd swaps os.Stdout.
 func TestImportExitCodes(t *testing.T) {
+	t.Parallel()
 	sheets := filepath.Join("..", "..", "internal", "kb", "testdata", "sheets")
 	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
 		t.Run(string(d), func(t *testing.T) {
@@ -78,6 +78,7 @@ func TestImportExitCodes(t *testing.T) {
 // TestImportTemplate writes both templates; each imports cleanly as an
 // empty sheet, and a filled-in copy imports its row.
 func TestImportTemplate(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, name := range []string{"模板.xlsx", "模板.csv"} {
 		path := filepath.Join(dir, name)

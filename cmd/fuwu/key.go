@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -44,33 +45,73 @@ func runKey(ctx context.Context, args []string, std stdio) error {
 		}
 		return nil
 	}
-	sub, args := args[0], args[1:]
+	run, ok := keySubs[args[0]]
+	if !ok {
+		return &exitError{code: 2, msg: fmt.Sprintf("unknown key command %q\n%s", args[0], keyUsage)}
+	}
+	return run(ctx, args[1:], std)
+}
+
+// keySubs are key's subcommands, each parsing its own flags.
+var keySubs = map[string]func(ctx context.Context, args []string, std stdio) error{
+	"list": func(_ context.Context, args []string, std stdio) error {
+		sf, err := keyFlags("list", args, std, nil)
+		if err != nil {
+			return err
+		}
+		return keyList(sf, std)
+	},
+	"rotate": func(_ context.Context, args []string, std stdio) error {
+		var print bool
+		sf, err := keyFlags("rotate", args, std, func(fs *flag.FlagSet) {
+			fs.BoolVar(&print, "print", false, "print the new ring instead of writing the key file")
+		})
+		if err != nil {
+			return err
+		}
+		return keyRotate(sf, print, std)
+	},
+	"reseal": func(ctx context.Context, args []string, std stdio) error {
+		var dry bool
+		var batch int
+		sf, err := keyFlags("reseal", args, std, func(fs *flag.FlagSet) {
+			fs.BoolVar(&dry, "dry-run", false, "count what would change, write nothing")
+			fs.IntVar(&batch, "batch", 500, "rows per transaction")
+		})
+		if err != nil {
+			return err
+		}
+		return keyReseal(ctx, sf, dry, batch, std)
+	},
+	"backup": func(_ context.Context, args []string, std stdio) error {
+		var out string
+		sf, err := keyFlags("backup", args, std, func(fs *flag.FlagSet) {
+			fs.StringVar(&out, "out", "", "file to write the ring to")
+		})
+		if err != nil {
+			return err
+		}
+		return keyBackup(sf, out, std)
+	},
+}
+
+// keyFlags parses a key subcommand's flags: the store's, and those bind
+// adds. None takes a positional argument.
+func keyFlags(sub string, args []string, std stdio, bind func(*flag.FlagSet)) (storeFlags, error) {
 	fs := newFlags("key "+sub, std.err)
-	var sf storeFlags
+	sf := storeFlags{log: std.log}
 	sf.bind(fs)
-	print := fs.Bool("print", false, "rotate: print the new ring instead of writing the key file")
-	dry := fs.Bool("dry-run", false, "reseal: count what would change, write nothing")
-	batch := fs.Int("batch", 500, "reseal: rows per transaction")
-	out := fs.String("out", "", "backup: file to write the ring to")
-	fs.Usage = func() { fmt.Fprintln(std.err, keyUsage) }
-	pos, err := parseFlags(fs, args)
+	if bind != nil {
+		bind(fs)
+	}
+	pos, err := parseSub(fs, args, std.err, 0, "")
 	if err != nil {
-		return err
+		return sf, err
 	}
 	if len(pos) > 0 {
-		return fmt.Errorf("unexpected argument %q\n%s", pos[0], keyUsage)
+		return sf, fmt.Errorf("unexpected argument %q\n%s", pos[0], keyUsage)
 	}
-	switch sub {
-	case "list":
-		return keyList(sf, std)
-	case "rotate":
-		return keyRotate(sf, *print, std)
-	case "reseal":
-		return keyReseal(ctx, sf, *dry, *batch, std)
-	case "backup":
-		return keyBackup(sf, *out, std)
-	}
-	return fmt.Errorf("unknown key command %q\n%s", sub, keyUsage)
+	return sf, nil
 }
 
 func keyList(sf storeFlags, std stdio) error {
@@ -177,7 +218,7 @@ func keyReseal(ctx context.Context, sf storeFlags, dry bool, batch int, std stdi
 		skipped += r.Skipped
 	}
 	if !dry {
-		if _, err := audit.New(db).WithClock(now, sf.location()).WithSuite(keys.Suite()).Record(ctx, audit.Entry{
+		if _, err := audit.New(db).WithClock(sf.now(), sf.location()).WithSuite(keys.Suite()).Record(ctx, audit.Entry{
 			Actor: cliActor(), Role: "cli", Action: "key.reseal", Target: fmt.Sprintf("key:%d", cur.ID),
 			Details: map[string]any{"resealed": changed, "skipped": skipped, "unreadable": len(bad)},
 		}); err != nil {
@@ -201,7 +242,7 @@ func keyBackup(sf storeFlags, out string, std stdio) error {
 	if err := os.MkdirAll(sf.data, 0o700); err != nil {
 		return err
 	}
-	if err := privacy.Backup(sf.data, out, keys, now()); err != nil {
+	if err := privacy.Backup(sf.data, out, keys, sf.now()()); err != nil {
 		return err
 	}
 	abs, _ := filepath.Abs(out)

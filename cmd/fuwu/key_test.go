@@ -10,7 +10,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/privacy"
 )
 
-// Not parallel: the tests swap os.Stdout. A standard deployment with a
+// Not parallel: it sets $FUWU_SECRET_KEY. A standard deployment with a
 // sealed booking moves to gm: rotate, reseal with progress, backup; the
 // ring lists its keys and whether its backup is current; --crypto refuses
 // a ring of the other suite.
@@ -99,16 +99,17 @@ func TestKeyCommands(t *testing.T) {
 	}
 }
 
-// Not parallel: runCmd swaps os.Stdout. SM2 HTTPS is refused before
+// SM2 HTTPS is refused before
 // anything starts, with what to do instead.
 func TestServeRefusesSM2TLS(t *testing.T) {
+	t.Parallel()
 	code, _, errs := runCmd(t, "serve", "--data", t.TempDir(), "--sm2-cert", "sm2.crt", "--sm2-key", "sm2.key")
 	if code != 1 || !strings.Contains(errs, "TLCP") || !strings.Contains(errs, "gateway") || !strings.Contains(errs, "docs/crypto.md") {
 		t.Fatalf("serve --sm2-cert: %d %q", code, errs)
 	}
 }
 
-// Not parallel: runCmd swaps os.Stdout. A fresh install with --crypto gm
+// Not parallel: it sets $FUWU_SECRET_KEY. A fresh install with --crypto gm
 // books through the real command path: the mobile is sealed with SM4 key
 // 0 (v2:0:), staff reveal it, and the audit chain is SM3 from the start.
 func TestBookingUnderGM(t *testing.T) {

@@ -102,7 +102,7 @@ func openLibrary(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (
 
 func runLibraryImport(ctx context.Context, args []string, std stdio) error {
 	fs := newFlags("library import", std.err)
-	var sf storeFlags
+	sf := storeFlags{log: std.log}
 	sf.bind(fs)
 	collection := fs.String("collection", "", "collection to import into (created if new)")
 	public := fs.Bool("public", false, "a new collection is readable by everyone (default: staff only)")
@@ -190,7 +190,7 @@ func runLibraryImport(ctx context.Context, args []string, std stdio) error {
 
 func runLibraryAsk(ctx context.Context, args []string, std stdio) error {
 	fs := newFlags("library ask", std.err)
-	var sf storeFlags
+	sf := storeFlags{log: std.log}
 	sf.bind(fs)
 	lc, err := llm.ConfigFromEnv(llmEnv)
 	if err != nil {
@@ -309,7 +309,7 @@ func runLibraryEval(ctx context.Context, args []string, std stdio) error {
 
 func runLibraryList(ctx context.Context, args []string, std stdio) error {
 	fs := newFlags("library list", std.err)
-	var sf storeFlags
+	sf := storeFlags{log: std.log}
 	sf.bind(fs)
 	collection := fs.String("collection", "", "one collection (default: all)")
 	asJSON := fs.Bool("json", false, "print as JSON (articles left out)")

@@ -10,9 +10,9 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/library"
 )
 
-// The two JSON contracts of issue 14, through the command line. Not
-// parallel: runCmd swaps os.Stdout.
+// The two JSON contracts of issue 14, through the command line.
 func TestLibraryEvalJSON(t *testing.T) {
+	t.Parallel()
 	code, out, errs := runCmd(t, "library", "eval", "--docs", "../../data/library/laws",
 		"--cases", "../../internal/library/testdata/dev.jsonl", "--json")
 	if code != 0 {
@@ -34,6 +34,7 @@ func TestLibraryEvalJSON(t *testing.T) {
 }
 
 func TestLibraryImportAndAsk(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	docs := filepath.Join(dir, "docs")
 	if err := os.MkdirAll(docs, 0o755); err != nil {
@@ -74,6 +75,7 @@ func TestLibraryImportAndAsk(t *testing.T) {
 }
 
 func TestTeachCommands(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
 	plan, set, key := filepath.Join(dir, "plan.docx"), filepath.Join(dir, "set.docx"), filepath.Join(dir, "key.docx")

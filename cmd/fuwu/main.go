@@ -17,6 +17,7 @@ import (
 	"syscall"
 
 	"github.com/fuwu-gov/fuwu/internal/privacy"
+	"golang.org/x/term"
 )
 
 // command is one subcommand. Each lives in its own file and registers
@@ -30,11 +31,14 @@ type command struct {
 }
 
 // stdio is where a command reads and writes: the process's standard
-// streams in main, buffers in the tests.
+// streams in main, buffers in the tests. Commands log through log (on err,
+// personal data masked), never through slog's default: the tests run
+// commands side by side, each with its own.
 type stdio struct {
 	in  io.Reader
 	out io.Writer
 	err io.Writer
+	log *slog.Logger
 }
 
 var commands = map[string]*command{}
@@ -57,12 +61,25 @@ func (e *exitError) Error() string { return e.msg }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	std := stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr, log: newLogger(os.Stderr)}
+	// The packages under internal log through slog's default: in the
+	// program it is the command's logger. Only main sets it.
+	slog.SetDefault(std.log)
+	code := run(ctx, os.Args[1:], std)
 	stop()
 	os.Exit(code)
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// run runs the command args name with the streams of std and returns the
+// exit status. It changes no global state.
+func run(ctx context.Context, args []string, std stdio) int {
+	stdout, stderr := std.out, std.err
+	if std.in == nil {
+		std.in = strings.NewReader("")
+	}
+	if std.log == nil {
+		std.log = newLogger(stderr)
+	}
 	if len(args) == 2 && args[0] == "help" && args[1] == "settings" {
 		printSettings(stdout)
 		return 0
@@ -80,8 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return 2
 	}
-	setupLogging(stderr)
-	err := c.run(ctx, args[1:], stdio{in: os.Stdin, out: stdout, err: stderr})
+	err := c.run(ctx, args[1:], std)
 	switch {
 	case err == nil:
 		return 0
@@ -114,9 +130,16 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Run 'fuwu <command> -h' for a command's flags, 'fuwu help settings' for every setting.")
 }
 
-// setupLogging sends structured logs to stderr at $FUWU_LOG_LEVEL (info),
-// personal data masked.
-func setupLogging(w io.Writer) {
+// isTerminal reports whether w is a terminal (progress bars are drawn only
+// there; a test's buffer never is).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// newLogger writes structured logs to w at $FUWU_LOG_LEVEL (info), as
+// $FUWU_LOG_FORMAT says, personal data masked.
+func newLogger(w io.Writer) *slog.Logger {
 	level := slog.LevelInfo
 	if v := env("FUWU_LOG_LEVEL"); v != "" {
 		_ = level.UnmarshalText([]byte(v))
@@ -126,5 +149,5 @@ func setupLogging(w io.Writer) {
 		h = slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})
 	}
 	// Personal data never reaches a log line, whoever logs it.
-	slog.SetDefault(slog.New(privacy.NewHandler(h)))
+	return slog.New(privacy.NewHandler(h))
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,12 +15,20 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/clock"
 )
 
-// runCmd runs the program in-process with its output captured.
+// runCmd runs the program in-process with its output captured and
+// nothing on standard input.
 func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	// Commands write to the writers run gives them, never to os.Stdout.
+	return runCmdIn(t, "", args...)
+}
+
+// runCmdIn runs the program in-process reading stdin, its output (logs
+// included) captured. Commands read and write only the streams run gives
+// them, so tests run side by side.
+func runCmdIn(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errb lockedBuffer
-	code = run(context.Background(), args, &out, &errb)
+	code = run(context.Background(), args, stdio{in: strings.NewReader(stdin), out: &out, err: &errb})
 	return code, out.String(), errb.String()
 }
 
@@ -41,8 +50,8 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-// Not parallel: the tests swap os.Stdout.
 func TestEvalJSON(t *testing.T) {
+	t.Parallel()
 	code, out, errs := runCmd(t, "eval", "--kb", "../../data/kb", "--cases", "../../data/eval/dev.jsonl", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -66,6 +75,7 @@ func TestEvalJSON(t *testing.T) {
 }
 
 func TestImportThenSearch(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if code, _, errs := runCmd(t, "import", "--data", dir, "../../data/kb"); code != 0 {
 		t.Fatalf("import exit %d: %s", code, errs)
@@ -91,6 +101,7 @@ func TestImportThenSearch(t *testing.T) {
 }
 
 func TestAsk(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	code, out, errs := runCmd(t, "ask", "--data", dir, "--json", "社保卡丢了怎么补")
 	if code != 0 {
@@ -118,7 +129,10 @@ func TestMain(m *testing.M) {
 	if args := os.Getenv(subprocessEnv); args != "" {
 		// The test binary as the program, for tests that need it in a
 		// process of its own (to kill it).
-		os.Exit(run(context.Background(), strings.Split(args, "\x1f"), os.Stdout, os.Stderr))
+		// As main does.
+		std := stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr, log: newLogger(os.Stderr)}
+		slog.SetDefault(std.log)
+		os.Exit(run(context.Background(), strings.Split(args, "\x1f"), std))
 	}
 	os.Exit(m.Run())
 }
@@ -126,10 +140,3 @@ func TestMain(m *testing.M) {
 // subprocessEnv holds the arguments (separated by U+001F) the test binary
 // runs as the program instead of running tests.
 const subprocessEnv = "FUWU_TEST_RUN_ARGS"
-
-// at runs fn with the commands' clock at the instant s (China time).
-func at(s string, fn func()) {
-	defer func(old func() time.Time) { now = old }(now)
-	now = clock.Fixed(clock.At(s, nil))
-	fn()
-}

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -86,6 +87,7 @@ type policyEnv struct {
 	live  *policy.Live
 	svc   *eligibility.Service
 	audit *audit.Log
+	log   *slog.Logger
 }
 
 func (c *policyCmd) open(ctx context.Context) (*policyEnv, error) {
@@ -93,7 +95,7 @@ func (c *policyCmd) open(ctx context.Context) (*policyEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, err := openPolicyServices(ctx, db, c.sf.data, c.sf.location())
+	e, err := openPolicyServices(ctx, db, &c.sf)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -104,19 +106,20 @@ func (c *policyCmd) open(ctx context.Context) (*policyEnv, error) {
 // openPolicyServices makes the library, the registries and the stored
 // results over db, counting days in zone (the sealing key comes from the
 // data folder, as for appointments).
-func openPolicyServices(ctx context.Context, db *store.DB, dataDir string, zone *time.Location) (*policyEnv, error) {
-	r, err := openServices(ctx, db, kb.NewStore(db), dataDir, zone, false)
+func openPolicyServices(ctx context.Context, db *store.DB, sf *storeFlags) (*policyEnv, error) {
+	r, err := openServices(ctx, db, kb.NewStore(db), sf, false)
 	if err != nil {
 		return nil, err
 	}
-	return newPolicyEnv(ctx, db, r, zone)
+	return newPolicyEnv(ctx, db, r, sf.location())
 }
 
 // newPolicyEnv makes the policy services over db with the appointments'
 // services r (their sealing key and door-to-door service).
 func newPolicyEnv(ctx context.Context, db *store.DB, r *services, zone *time.Location) (*policyEnv, error) {
 	var err error
-	e := &policyEnv{db: db, lib: policy.NewLibrary(db).WithClock(now, zone), audit: audit.New(db).WithClock(now, zone).WithSuite(r.keys.Suite())}
+	now := r.now
+	e := &policyEnv{log: r.log, db: db, lib: policy.NewLibrary(db).WithClock(now, zone), audit: audit.New(db).WithClock(now, zone).WithSuite(r.keys.Suite())}
 	e.reg = registry.New(db, r.keys, e.audit).WithClock(now)
 	if e.live, err = policy.NewLive(ctx, e.lib); err != nil {
 		return nil, err
@@ -180,7 +183,7 @@ func runPolicy(ctx context.Context, args []string, std stdio) error {
 	if done, err := helpFirst(policyUsage, args, std); done {
 		return err
 	}
-	c := &policyCmd{out: std.out, errOut: std.err}
+	c := &policyCmd{out: std.out, errOut: std.err, sf: storeFlags{log: std.log}}
 	sub, args := args[0], args[1:]
 	switch sub {
 	case "match":
@@ -237,7 +240,7 @@ func (c *policyCmd) match(ctx context.Context, args []string) error {
 	if len(pos) > 0 {
 		return &exitError{code: 2, msg: fmt.Sprintf("unexpected argument %q (files are given with --policies and --profiles)", pos[0])}
 	}
-	asOf := policy.Today(now(), c.sf.location())
+	asOf := policy.Today(c.sf.now()(), c.sf.location())
 	if *asOfText != "" {
 		if asOf, err = policy.ParseDay(*asOfText); err != nil {
 			return &exitError{code: 2, msg: "--as-of: " + err.Error()}

@@ -35,6 +35,7 @@ func (c *chatter) say(msg string) assistant.Reply {
 // their clauses, the document and the item; nothing said is stored
 // unmasked. On both engines, through the same app serve runs.
 func TestChatEligibilityDialogue(t *testing.T) {
+	t.Parallel()
 	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
@@ -182,6 +183,7 @@ func section(s, from, to string) string {
 // Facts said outright are taken; the same words inside a policy's name
 // are not a fact.
 func TestPolicyChatFacts(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	a, err := openApp(ctx, storeFlags{data: t.TempDir()}, llm.Config{}, true)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"time"
 
 	"github.com/fuwu-gov/fuwu/data"
@@ -34,7 +33,7 @@ func startPolicyApp(ctx, bg context.Context, e *policyEnv, demo bool) error {
 	go func() {
 		if demo {
 			if err := loadRegistryDemo(bg, e, e.lib.Today()); err != nil && bg.Err() == nil {
-				slog.Error("demo registries not loaded", "err", err)
+				e.log.Error("demo registries not loaded", "err", err)
 			}
 		}
 		e.svc.Follow(bg, pc, rc, 10*time.Minute)
@@ -85,7 +84,7 @@ func loadPolicyDemo(ctx context.Context, e *policyEnv) error {
 		}
 	}
 	if len(recs) == 0 {
-		slog.Info("demo policy library loaded (illustrative)", "took", time.Since(start).Round(time.Millisecond))
+		e.log.Info("demo policy library loaded (illustrative)", "took", time.Since(start).Round(time.Millisecond))
 	}
 	return nil
 }
@@ -121,7 +120,7 @@ func loadRegistryDemo(ctx context.Context, e *policyEnv, asOf policy.Day) error 
 		if err != nil {
 			return fmt.Errorf("load demo registry: %w", err)
 		}
-		slog.Info("demo registry loaded (illustrative, generated)", "kind", r.kind, "profiles", rep.Created)
+		e.log.Info("demo registry loaded (illustrative, generated)", "kind", r.kind, "profiles", rep.Created)
 	}
 	return nil
 }

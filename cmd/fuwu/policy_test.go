@@ -22,8 +22,9 @@ var update = flag.Bool("update", false, "rewrite the golden files of TestPolicyM
 // every line of stderr (PROFILES standing for the profiles file, and a
 // policies error line prefixed by the policies file). The cases cover
 // each rule of ../shared/policy/README.md; the golden files were checked
-// by hand against it. Not parallel: runCmd swaps os.Stdout.
+// by hand against it.
 func TestPolicyMatchGolden(t *testing.T) {
+	t.Parallel()
 	dirs, err := os.ReadDir(filepath.Join("testdata", "match"))
 	if err != nil {
 		t.Fatal(err)
@@ -88,6 +89,7 @@ func TestPolicyMatchGolden(t *testing.T) {
 // TestPolicyCommands drives the library, registry, results and batch
 // commands as staff would, on both engines.
 func TestPolicyCommands(t *testing.T) {
+	t.Parallel()
 	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
 		t.Run(string(d), func(t *testing.T) {
 			dir := t.TempDir()

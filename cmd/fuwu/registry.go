@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 
 	"github.com/fuwu-gov/fuwu/internal/policy"
 	"github.com/fuwu-gov/fuwu/internal/registry"
@@ -41,7 +40,7 @@ func runRegistry(ctx context.Context, args []string, std stdio) error {
 	if done, err := helpFirst(registryUsage, args, std); done {
 		return err
 	}
-	c := &policyCmd{out: std.out, errOut: std.err}
+	c := &policyCmd{out: std.out, errOut: std.err, sf: storeFlags{log: std.log}}
 	sub, args := args[0], args[1:]
 	switch sub {
 	case "import":
@@ -98,7 +97,7 @@ func (c *policyCmd) registryImport(ctx context.Context, args []string) error {
 		return err
 	}
 	var bar *progressbar.ProgressBar
-	if term.IsTerminal(int(os.Stderr.Fd())) && !c.asJSON {
+	if isTerminal(c.errOut) && !c.asJSON {
 		opt.Progress = func(p registry.Progress) {
 			if bar == nil {
 				bar = progressbar.NewOptions64(max(p.Total, -1), progressbar.OptionSetWriter(c.errOut), progressbar.OptionShowBytes(true),

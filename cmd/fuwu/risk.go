@@ -322,7 +322,7 @@ func runRiskAreas(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		if err != nil {
 			return err
 		}
-		return reportImport(stdout, stderr, *asJSON, x.file, citymon.ImportReport{Rows: rep.Rows, Saved: rep.Saved, Problems: rep.Problems})
+		return reportImport(stdio{out: stdout, err: stderr}, *asJSON, x.file, citymon.ImportReport{Rows: rep.Rows, Saved: rep.Saved, Problems: rep.Problems})
 	}
 	as, err := s.Areas(ctx, *grids)
 	if err != nil {

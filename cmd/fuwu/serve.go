@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -26,7 +25,7 @@ func init() {
 
 func runServe(ctx context.Context, args []string, std stdio) error {
 	fs := newFlags("serve", std.err)
-	var sf storeFlags
+	sf := storeFlags{log: std.log}
 	sf.bind(fs)
 	var lc llm.Config
 	lc.RegisterFlags(fs)
@@ -84,10 +83,10 @@ func runServe(ctx context.Context, args []string, std stdio) error {
 		defer msrv.Close()
 		go func() {
 			if err := msrv.Serve(mln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				slog.Error("metrics server", "err", err)
+				std.log.Error("metrics server", "err", err)
 			}
 		}()
-		slog.Info("metrics serving", "addr", "http://"+mln.Addr().String()+"/metrics")
+		std.log.Info("metrics serving", "addr", "http://"+mln.Addr().String()+"/metrics")
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -97,10 +96,10 @@ func runServe(ctx context.Context, args []string, std stdio) error {
 	srv.RegisterOnShutdown(h.CloseStreams) // the dashboards' event streams
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	slog.Info("fuwu serving", "addr", "http://"+ln.Addr().String(), "db", string(a.db.Dialect),
+	std.log.Info("fuwu serving", "addr", "http://"+ln.Addr().String(), "db", string(a.db.Dialect),
 		"model", a.llm.HasChat(), "startup", time.Since(start).Round(time.Millisecond))
 	if users, err := auth.NewStore(a.db).Users(ctx); err == nil && len(users) == 0 {
-		slog.Info("no staff account yet: create the first with 'fuwu user add NAME --role admin'")
+		std.log.Info("no staff account yet: create the first with 'fuwu user add NAME --role admin'")
 	}
 	select {
 	case err := <-errc:
@@ -122,8 +121,8 @@ func buildServer(ctx context.Context, a *app, cfg web.Config) (*web.Server, erro
 	cfg.KB, cfg.Auth, cfg.Search = a.kb, auth.NewStore(a.db), a.index
 	cfg.Auth.Suite, cfg.Crypto = suite, suite
 	cfg.Assistant, cfg.Conversations, cfg.Convo = conv.Record(a.assistant), conv, a.convo
-	cfg.Audit = audit.New(a.db).WithClock(now, a.zone).WithSuite(suite)
-	cfg.Zone, cfg.Now = a.zone, now
+	cfg.Audit = audit.New(a.db).WithClock(a.now, a.zone).WithSuite(suite)
+	cfg.Zone, cfg.Now = a.zone, a.now
 	cfg.Lexicon = assistant.SensitiveStore{DB: a.db}
 	cfg.Booking, cfg.Doorstep = a.services.booking, a.services.doorstep
 	if a.policy != nil {

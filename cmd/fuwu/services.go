@@ -19,6 +19,8 @@ type services struct {
 	booking  *booking.Service
 	doorstep *doorstep.Service
 	keys     *privacy.Keys // seal residents' numbers
+	log      *slog.Logger
+	now      func() time.Time
 }
 
 // horizonEnv sets how many days ahead residents may book (default 14).
@@ -29,8 +31,11 @@ const horizonEnv = "FUWU_BOOKING_HORIZON"
 // first use). With setup, halls without hours or windows get them from
 // the catalogue and the door-to-door catalogue is synced, so that the demo
 // works out of the box; staff changes are never overwritten.
-func openServices(ctx context.Context, db *store.DB, kbs *kb.Store, dataDir string, zone *time.Location, setup bool) (*services, error) {
-	keys, err := privacy.LoadKeys(dataDir, env(privacy.KeyEnv))
+// The services count days in sf's zone, by sf's clock, and log to sf's
+// logger.
+func openServices(ctx context.Context, db *store.DB, kbs *kb.Store, sf *storeFlags, setup bool) (*services, error) {
+	zone, now, log := sf.location(), sf.now(), sf.logger()
+	keys, err := privacy.LoadKeys(sf.data, env(privacy.KeyEnv))
 	if err != nil {
 		return nil, err
 	}
@@ -42,14 +47,14 @@ func openServices(ctx context.Context, db *store.DB, kbs *kb.Store, dataDir stri
 		}
 		cfg.HorizonDays = n
 	}
-	r := &services{booking: booking.New(db, kbs, keys, cfg), doorstep: doorstep.New(db, kbs, keys, doorstep.Config{Location: zone, Now: now}), keys: keys}
+	r := &services{booking: booking.New(db, kbs, keys, cfg), doorstep: doorstep.New(db, kbs, keys, doorstep.Config{Location: zone, Now: now}), keys: keys, log: log, now: now}
 	if setup {
 		rep, err := r.booking.Seed(ctx, "system")
 		if err != nil {
 			return nil, fmt.Errorf("set up appointments: %w", err)
 		}
 		if rep.Schedules+rep.Windows > 0 {
-			slog.Info("appointments set up from the catalogue", "schedules", rep.Schedules, "windows", rep.Windows, "notes", len(rep.Notes))
+			log.Info("appointments set up from the catalogue", "schedules", rep.Schedules, "windows", rep.Windows, "notes", len(rep.Notes))
 		}
 		if _, err := r.doorstep.SyncCatalogue(ctx, "system"); err != nil {
 			return nil, fmt.Errorf("sync door-to-door catalogue: %w", err)
@@ -70,14 +75,14 @@ func (r *services) housekeep(ctx context.Context, every time.Duration) {
 		case <-t.C:
 			flagged, err := r.doorstep.FlagOverdue(ctx)
 			if err != nil {
-				slog.Warn("flag overdue door-to-door requests", "err", err)
+				r.log.Warn("flag overdue door-to-door requests", "err", err)
 			} else if len(flagged) > 0 {
-				slog.Info("door-to-door requests overdue", "count", len(flagged))
+				r.log.Info("door-to-door requests overdue", "count", len(flagged))
 			}
 			if n, err := r.booking.SweepNoShows(ctx); err != nil {
-				slog.Warn("sweep no-shows", "err", err)
+				r.log.Warn("sweep no-shows", "err", err)
 			} else if n > 0 {
-				slog.Info("bookings marked no-show", "count", n)
+				r.log.Info("bookings marked no-show", "count", n)
 			}
 		}
 	}

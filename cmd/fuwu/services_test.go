@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -24,6 +26,7 @@ import (
 // a booking that lands on the staff day list, a clear refusal, and a
 // door-to-door request filed from the chat.
 func TestChatBooker(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	sf := storeFlags{data: dir}
@@ -36,7 +39,7 @@ func TestChatBooker(t *testing.T) {
 	if err := loadDemo(ctx, kbs); err != nil {
 		t.Fatal(err)
 	}
-	r, err := openServices(ctx, db, kbs, dir, clock.Default, true)
+	r, err := openServices(ctx, db, kbs, &storeFlags{data: dir, log: slog.New(slog.DiscardHandler)}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,8 +120,8 @@ func TestChatBooker(t *testing.T) {
 	}
 }
 
-// Not parallel: runCmd swaps os.Stdout.
 func TestBookingAndDoorstepCommands(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	mustRun := func(args ...string) string {
 		t.Helper()
@@ -261,14 +264,18 @@ var instants = []string{"2026-12-02 00:30", "2026-12-02 08:59", "2026-12-02 12:0
 // door-to-door service through the chat and see it on the dispatch list.
 // (The same through a browser is the web's test.) At every instant.
 func TestChatToDayList(t *testing.T) {
+	t.Parallel()
 	for _, in := range instants {
-		t.Run(strings.ReplaceAll(in, " ", "T"), func(t *testing.T) { at(in, func() { chatToDayList(t) }) })
+		t.Run(strings.ReplaceAll(in, " ", "T"), func(t *testing.T) {
+			t.Parallel()
+			chatToDayList(t, clock.Fixed(clock.At(in, nil)))
+		})
 	}
 }
 
-func chatToDayList(t *testing.T) {
+func chatToDayList(t *testing.T, now func() time.Time) {
 	ctx := context.Background()
-	a, err := openApp(ctx, storeFlags{data: t.TempDir()}, llm.Config{}, true)
+	a, err := openApp(ctx, storeFlags{data: t.TempDir(), clock: now}, llm.Config{}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,6 +349,7 @@ func chatToDayList(t *testing.T) {
 
 // Staff changes made from the command line are in the audit log.
 func TestServiceCommandsAudited(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if code, _, errs := runCmd(t, "import", "--data", dir, "../../data/kb"); code != 0 {
 		t.Fatal(errs)

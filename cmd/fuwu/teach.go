@@ -61,7 +61,7 @@ func openTeach(ctx context.Context, fs *flag.FlagSet, args []string) (*teachEnv,
 	lc.RegisterFlags(fs)
 	collection := fs.String("collection", teaching.DemoCollection, "the teaching collection of the library")
 	demo := fs.Bool("demo", true, "load the teachers' demo into an empty store")
-	pos, err := parseFlags(fs, args)
+	pos, err := parseSub(fs, args, fs.Output(), 0, "")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -205,14 +205,20 @@ func runTeachImport(ctx context.Context, what string, args []string, std stdio) 
 
 func runTeachSet(ctx context.Context, sub string, args []string, std stdio) error {
 	fs := newFlags("teach "+sub, std.err)
-	points := fs.String("points", "", "knowledge points, comma-separated")
-	types := fs.String("types", "", "questions per type: 单选=3,解答=2")
-	total := fs.Int("total", 10, "questions when --types is not given")
-	profile := fs.String("profile", "3:5:2", "easy:medium:hard shares")
-	title := fs.String("title", "", "title of the set")
-	class := fs.String("class", "七年级（1）班", "class (personal)")
-	student := fs.String("student", "", "student (personal)")
-	n := fs.Int("n", 5, "questions (personal)")
+	// set and personal share a function, not their flags.
+	points, types, total, profile, title := new(string), new(string), new(int), new(string), new(string)
+	class, student, n := new(string), new(string), new(int)
+	if sub == "personal" {
+		class = fs.String("class", "七年级（1）班", "class")
+		student = fs.String("student", "", "student")
+		n = fs.Int("n", 5, "questions")
+	} else {
+		points = fs.String("points", "", "knowledge points, comma-separated")
+		types = fs.String("types", "", "questions per type: 单选=3,解答=2")
+		total = fs.Int("total", 10, "questions when --types is not given")
+		profile = fs.String("profile", "3:5:2", "easy:medium:hard shares")
+		title = fs.String("title", "", "title of the set")
+	}
 	out := fs.String("out", "", "student copy .docx")
 	key := fs.String("key", "", "answer key .docx")
 	env, _, err := openTeach(ctx, fs, args)
@@ -269,9 +275,15 @@ func runTeachSet(ctx context.Context, sub string, args []string, std stdio) erro
 func runTeachClass(ctx context.Context, sub string, args []string, std stdio) error {
 	fs := newFlags("teach "+sub, std.err)
 	class := fs.String("class", "七年级（1）班", "class")
-	student := fs.String("student", "", "one student (mastery)")
-	approve := fs.Int64("approve", 0, "approve a proposed pair (pairs)")
-	reject := fs.Int64("reject", 0, "reject a proposed pair (pairs)")
+	// mastery, pairs and heatmap share a function, not their flags.
+	student, approve, reject := new(string), new(int64), new(int64)
+	switch sub {
+	case "mastery":
+		student = fs.String("student", "", "one student")
+	case "pairs":
+		approve = fs.Int64("approve", 0, "approve a proposed pair")
+		reject = fs.Int64("reject", 0, "reject a proposed pair")
+	}
 	asJSON := fs.Bool("json", false, "print JSON")
 	env, _, err := openTeach(ctx, fs, args)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/store"
 	"golang.org/x/term"
 )
 
@@ -23,9 +25,7 @@ func init() {
 	})
 }
 
-func runUser(ctx context.Context, args []string, std stdio) error {
-	usage := func() {
-		fmt.Fprintln(std.err, `Usage:
+const userUsage = `Usage:
   fuwu user add NAME --role admin|editor|reviewer|agent|teacher [--display 显示名] [--password-stdin]
   fuwu user list
   fuwu user passwd NAME [--password-stdin]
@@ -35,175 +35,254 @@ func runUser(ctx context.Context, args []string, std stdio) error {
 
 The password is asked for twice on a terminal; with --password-stdin it is read
 from the first line of standard input (for scripts). Every change is recorded in
-the audit trail as done by "cli:" and the operating-system user.`)
-	}
-	if len(args) == 0 {
-		usage()
-		return &exitError{code: 2}
-	}
-	sub, args := args[0], args[1:]
-	fs := newFlags("user "+sub, std.err)
-	var sf storeFlags
-	sf.bind(fs)
-	role := fs.String("role", "", "role: admin, editor, reviewer, agent or teacher")
-	display := fs.String("display", "", "display name shown in the console")
-	stdin := fs.Bool("password-stdin", false, "read the password from standard input")
-	disable := fs.Bool("disable", false, "disable the account (set)")
-	enable := fs.Bool("enable", false, "enable the account (set)")
-	ip := fs.String("ip", "", "client address whose login lock to lift (unlock)")
-	fs.Usage = usage
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	db, err := sf.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	s := auth.NewStore(db)
-	trail := audit.New(db).WithSuite(auditSuite(sf))
-	record := func(action, target string, details map[string]any) error {
-		if _, err := trail.Record(ctx, audit.Entry{Actor: cliActor(), Role: "cli", Action: action, Target: target, Details: details}); err != nil {
-			return fmt.Errorf("audit %s: %w", action, err)
+the audit trail as done by "cli:" and the operating-system user.`
+
+// userSubs are user's subcommands, each with its own flags.
+var userSubs = map[string]func(ctx context.Context, args []string, std stdio) error{
+	"add":    userAdd,
+	"list":   userList,
+	"passwd": userPasswd,
+	"set":    userSet,
+	"locks":  userLocks,
+	"unlock": userUnlock,
+}
+
+func runUser(ctx context.Context, args []string, std stdio) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(std.err, userUsage)
+		if len(args) == 0 {
+			return &exitError{code: 2}
 		}
 		return nil
 	}
-	needName := func() (string, error) {
-		if len(pos) != 1 {
-			usage()
-			return "", &exitError{code: 2}
-		}
-		return pos[0], nil
+	sub, ok := userSubs[args[0]]
+	if !ok {
+		fmt.Fprintln(std.err, userUsage)
+		return &exitError{code: 2, msg: "unknown subcommand " + args[0]}
 	}
-	switch sub {
-	case "add":
-		name, err := needName()
-		if err != nil {
-			return err
-		}
-		r, err := auth.ParseRole(*role)
-		if err != nil {
-			return err
-		}
-		pw, err := readPassword(*stdin, std.in, std)
-		if err != nil {
-			return err
-		}
-		u, err := s.AddUser(ctx, name, *display, r, pw)
-		if err != nil {
-			return err
-		}
-		if err := record("user.add", "user:"+u.Username, map[string]any{"role": string(u.Role)}); err != nil {
-			return err
-		}
-		fmt.Fprintf(std.out, "已创建账号 %s（%s）\n", u.Username, u.Role.Label())
-	case "list":
-		users, err := s.Users(ctx)
-		if err != nil {
-			return err
-		}
-		for _, u := range users {
-			state := "启用"
-			if u.Disabled {
-				state = "停用"
-			}
-			last := "从未登录"
-			if !u.LastLoginAt.IsZero() {
-				last = u.LastLoginAt.In(sf.location()).Format("2006-01-02 15:04")
-			}
-			fmt.Fprintf(std.out, "%s\t%s\t%s\t%s\t%s\n", u.Username, u.Role, u.DisplayName, state, last)
-		}
-	case "passwd":
-		name, err := needName()
-		if err != nil {
-			return err
-		}
-		u, err := s.UserByName(ctx, name)
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		pw, err := readPassword(*stdin, std.in, std)
-		if err != nil {
-			return err
-		}
-		if err := s.SetPassword(ctx, u.ID, pw); err != nil {
-			return err
-		}
-		if err := record("user.password", "user:"+u.Username, nil); err != nil {
-			return err
-		}
-		fmt.Fprintf(std.out, "已修改 %s 的密码\n", u.Username)
-	case "set":
-		name, err := needName()
-		if err != nil {
-			return err
-		}
-		u, err := s.UserByName(ctx, name)
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		if *role != "" {
-			if u.Role, err = auth.ParseRole(*role); err != nil {
-				return err
-			}
-		}
-		if *display != "" {
-			u.DisplayName = *display
-		}
-		if *disable {
-			u.Disabled = true
-		}
-		if *enable {
-			u.Disabled = false
-		}
-		if err := s.UpdateUser(ctx, u.ID, u.DisplayName, u.Role, u.Disabled); err != nil {
-			return err
-		}
-		if err := record("user.update", "user:"+u.Username, map[string]any{"role": string(u.Role), "disabled": u.Disabled}); err != nil {
-			return err
-		}
-		fmt.Fprintf(std.out, "已更新 %s\n", u.Username)
-	case "locks":
-		locks, err := auth.NewLoginGuard(db).Locks(ctx)
-		if err != nil {
-			return err
-		}
-		if len(locks) == 0 {
-			fmt.Fprintln(std.out, "没有被锁定的账号或地址")
-		}
-		for _, l := range locks {
-			who := l.Username
-			if who == "" {
-				who = "（该地址的所有账号）"
-			}
-			fmt.Fprintf(std.out, "%s\t%s\t至 %s\n", who, l.IP, l.Until.In(sf.location()).Format("2006-01-02 15:04"))
-		}
-	case "unlock":
-		name := ""
-		if len(pos) > 1 || len(pos) == 0 && *ip == "" {
-			usage()
-			return &exitError{code: 2}
-		}
-		if len(pos) == 1 {
-			name = pos[0]
-		}
-		n, err := auth.NewLoginGuard(db).Unlock(ctx, name, *ip)
-		if err != nil {
-			return err
-		}
-		target := "user:" + name
-		if name == "" {
-			target = "ip:" + *ip
-		}
-		if err := record("user.unlock", target, map[string]any{"ip": *ip}); err != nil {
-			return err
-		}
-		fmt.Fprintf(std.out, "已解除锁定（%d 条登录记录）\n", n)
-	default:
-		usage()
-		return &exitError{code: 2}
+	return sub(ctx, args[1:], std)
+}
+
+// userCmd is what the user subcommands share: the store and the audit trail.
+type userCmd struct {
+	sf    storeFlags
+	db    *store.DB
+	users *auth.Store
+	trail *audit.Log
+}
+
+func newUserCmd(sub string, std stdio) (*userCmd, *flag.FlagSet) {
+	u := &userCmd{}
+	fs := newFlags("user "+sub, std.err)
+	u.sf.bind(fs)
+	return u, fs
+}
+
+// parse parses the flags, wants exactly n positional arguments, and opens
+// the store; the caller closes u.db.
+func (u *userCmd) parse(ctx context.Context, fs *flag.FlagSet, args []string, std stdio, n int, argsUsage string) ([]string, error) {
+	pos, err := parseSub(fs, args, std.err, n, argsUsage)
+	if err != nil {
+		return nil, err
 	}
+	if len(pos) > n {
+		return nil, &exitError{code: 2, msg: "usage: " + fs.Name() + " " + argsUsage}
+	}
+	if u.db, err = u.sf.open(ctx); err != nil {
+		return nil, err
+	}
+	u.users = auth.NewStore(u.db)
+	u.trail = audit.New(u.db).WithSuite(auditSuite(u.sf))
+	return pos, nil
+}
+
+func (u *userCmd) close() {
+	if u.db != nil {
+		u.db.Close()
+	}
+}
+
+func (u *userCmd) record(ctx context.Context, action, target string, details map[string]any) error {
+	if _, err := u.trail.Record(ctx, audit.Entry{Actor: cliActor(), Role: "cli", Action: action, Target: target, Details: details}); err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return nil
+}
+
+func userAdd(ctx context.Context, args []string, std stdio) error {
+	u, fs := newUserCmd("add", std)
+	defer u.close()
+	role := fs.String("role", "", "role: admin, editor, reviewer, agent or teacher")
+	display := fs.String("display", "", "display name shown in the console")
+	stdin := fs.Bool("password-stdin", false, "read the password from standard input")
+	pos, err := u.parse(ctx, fs, args, std, 1, "NAME --role R [--display 显示名] [--password-stdin]")
+	if err != nil {
+		return err
+	}
+	r, err := auth.ParseRole(*role)
+	if err != nil {
+		return err
+	}
+	pw, err := readPassword(*stdin, std)
+	if err != nil {
+		return err
+	}
+	acct, err := u.users.AddUser(ctx, pos[0], *display, r, pw)
+	if err != nil {
+		return err
+	}
+	if err := u.record(ctx, "user.add", "user:"+acct.Username, map[string]any{"role": string(acct.Role)}); err != nil {
+		return err
+	}
+	fmt.Fprintf(std.out, "已创建账号 %s（%s）\n", acct.Username, acct.Role.Label())
+	return nil
+}
+
+func userList(ctx context.Context, args []string, std stdio) error {
+	u, fs := newUserCmd("list", std)
+	defer u.close()
+	if _, err := u.parse(ctx, fs, args, std, 0, ""); err != nil {
+		return err
+	}
+	users, err := u.users.Users(ctx)
+	if err != nil {
+		return err
+	}
+	for _, acct := range users {
+		state := "启用"
+		if acct.Disabled {
+			state = "停用"
+		}
+		last := "从未登录"
+		if !acct.LastLoginAt.IsZero() {
+			last = acct.LastLoginAt.In(u.sf.location()).Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(std.out, "%s\t%s\t%s\t%s\t%s\n", acct.Username, acct.Role, acct.DisplayName, state, last)
+	}
+	return nil
+}
+
+func userPasswd(ctx context.Context, args []string, std stdio) error {
+	u, fs := newUserCmd("passwd", std)
+	defer u.close()
+	stdin := fs.Bool("password-stdin", false, "read the password from standard input")
+	pos, err := u.parse(ctx, fs, args, std, 1, "NAME [--password-stdin]")
+	if err != nil {
+		return err
+	}
+	acct, err := u.users.UserByName(ctx, pos[0])
+	if err != nil {
+		return fmt.Errorf("%s: %w", pos[0], err)
+	}
+	pw, err := readPassword(*stdin, std)
+	if err != nil {
+		return err
+	}
+	if err := u.users.SetPassword(ctx, acct.ID, pw); err != nil {
+		return err
+	}
+	if err := u.record(ctx, "user.password", "user:"+acct.Username, nil); err != nil {
+		return err
+	}
+	fmt.Fprintf(std.out, "已修改 %s 的密码\n", acct.Username)
+	return nil
+}
+
+func userSet(ctx context.Context, args []string, std stdio) error {
+	u, fs := newUserCmd("set", std)
+	defer u.close()
+	role := fs.String("role", "", "role: admin, editor, reviewer, agent or teacher")
+	display := fs.String("display", "", "display name shown in the console")
+	disable := fs.Bool("disable", false, "disable the account")
+	enable := fs.Bool("enable", false, "enable the account")
+	pos, err := u.parse(ctx, fs, args, std, 1, "NAME [--role R] [--display 显示名] [--disable|--enable]")
+	if err != nil {
+		return err
+	}
+	acct, err := u.users.UserByName(ctx, pos[0])
+	if err != nil {
+		return fmt.Errorf("%s: %w", pos[0], err)
+	}
+	if *role != "" {
+		if acct.Role, err = auth.ParseRole(*role); err != nil {
+			return err
+		}
+	}
+	if *display != "" {
+		acct.DisplayName = *display
+	}
+	if *disable {
+		acct.Disabled = true
+	}
+	if *enable {
+		acct.Disabled = false
+	}
+	if err := u.users.UpdateUser(ctx, acct.ID, acct.DisplayName, acct.Role, acct.Disabled); err != nil {
+		return err
+	}
+	if err := u.record(ctx, "user.update", "user:"+acct.Username, map[string]any{"role": string(acct.Role), "disabled": acct.Disabled}); err != nil {
+		return err
+	}
+	fmt.Fprintf(std.out, "已更新 %s\n", acct.Username)
+	return nil
+}
+
+func userLocks(ctx context.Context, args []string, std stdio) error {
+	u, fs := newUserCmd("locks", std)
+	defer u.close()
+	if _, err := u.parse(ctx, fs, args, std, 0, ""); err != nil {
+		return err
+	}
+	locks, err := auth.NewLoginGuard(u.db).Locks(ctx)
+	if err != nil {
+		return err
+	}
+	if len(locks) == 0 {
+		fmt.Fprintln(std.out, "没有被锁定的账号或地址")
+	}
+	for _, l := range locks {
+		who := l.Username
+		if who == "" {
+			who = "（该地址的所有账号）"
+		}
+		fmt.Fprintf(std.out, "%s\t%s\t至 %s\n", who, l.IP, l.Until.In(u.sf.location()).Format("2006-01-02 15:04"))
+	}
+	return nil
+}
+
+func userUnlock(ctx context.Context, args []string, std stdio) error {
+	u, fs := newUserCmd("unlock", std)
+	defer u.close()
+	ip := fs.String("ip", "", "client address whose login lock to lift")
+	const argsUsage = "NAME [--ip ADDRESS] (or: --ip ADDRESS)"
+	// Parsed before the store opens: a name, or an address, or both.
+	pos, err := parseSub(fs, args, std.err, 0, argsUsage)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 || len(pos) == 0 && *ip == "" {
+		return &exitError{code: 2, msg: "usage: fuwu user unlock " + argsUsage}
+	}
+	if u.db, err = u.sf.open(ctx); err != nil {
+		return err
+	}
+	u.trail = audit.New(u.db).WithSuite(auditSuite(u.sf))
+	name := ""
+	if len(pos) == 1 {
+		name = pos[0]
+	}
+	n, err := auth.NewLoginGuard(u.db).Unlock(ctx, name, *ip)
+	if err != nil {
+		return err
+	}
+	target := "user:" + name
+	if name == "" {
+		target = "ip:" + *ip
+	}
+	if err := u.record(ctx, "user.unlock", target, map[string]any{"ip": *ip}); err != nil {
+		return err
+	}
+	fmt.Fprintf(std.out, "已解除锁定（%d 条登录记录）\n", n)
 	return nil
 }
 
@@ -218,10 +297,11 @@ func cliActor() string {
 }
 
 // readPassword reads a new password from a terminal (asked twice) or the
-// first line of r.
-func readPassword(fromStdin bool, r io.Reader, std stdio) (string, error) {
-	if fromStdin || !term.IsTerminal(int(os.Stdin.Fd())) {
-		line, err := bufio.NewReader(r).ReadString('\n')
+// first line of standard input.
+func readPassword(fromStdin bool, std stdio) (string, error) {
+	tty, isFile := std.in.(*os.File)
+	if fromStdin || !isFile || !term.IsTerminal(int(tty.Fd())) {
+		line, err := bufio.NewReader(std.in).ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
 			return "", err
 		}
@@ -234,13 +314,13 @@ func readPassword(fromStdin bool, r io.Reader, std stdio) (string, error) {
 		return pw, nil
 	}
 	fmt.Fprint(std.err, "密码：")
-	a, err := term.ReadPassword(int(os.Stdin.Fd()))
+	a, err := term.ReadPassword(int(tty.Fd()))
 	fmt.Fprintln(std.err)
 	if err != nil {
 		return "", err
 	}
 	fmt.Fprint(std.err, "再输入一次：")
-	b, err := term.ReadPassword(int(os.Stdin.Fd()))
+	b, err := term.ReadPassword(int(tty.Fd()))
 	fmt.Fprintln(std.err)
 	if err != nil {
 		return "", err

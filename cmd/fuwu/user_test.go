@@ -12,41 +12,21 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
 
-// withStdin runs fn with standard input reading text.
-func withStdin(t *testing.T, text string, fn func()) {
-	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { w.WriteString(text); w.Close() }()
-	old := os.Stdin
-	os.Stdin = r
-	defer func() { os.Stdin = old; r.Close() }()
-	fn()
-}
-
-// Not parallel: the tests swap os.Stdin and os.Stdout.
 func TestUserCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var code int
 	var out, errs string
-	withStdin(t, "first admin password\n", func() {
-		code, out, errs = runCmd(t, "user", "add", "alice", "--role", "admin", "--display", "张三", "--password-stdin", "--data", dir)
-	})
+	code, out, errs = runCmdIn(t, "first admin password\n", "user", "add", "alice", "--role", "admin", "--display", "张三", "--password-stdin", "--data", dir)
 	if code != 0 || !strings.Contains(out, "已创建账号 alice（管理员）") {
 		t.Fatalf("user add: %d %q %q", code, out, errs)
 	}
-	withStdin(t, "short\n", func() {
-		code, _, errs = runCmd(t, "user", "add", "bob", "--role", "editor", "--password-stdin", "--data", dir)
-	})
+	code, _, errs = runCmdIn(t, "short\n", "user", "add", "bob", "--role", "editor", "--password-stdin", "--data", dir)
 	if code == 0 || !strings.Contains(errs, "密码至少需要") {
 		t.Errorf("short password accepted: %d %q", code, errs)
 	}
 	// No terminal and nothing on standard input: the error names the flag.
-	withStdin(t, "", func() {
-		code, _, errs = runCmd(t, "user", "add", "dave", "--role", "admin", "--data", dir)
-	})
+	code, _, errs = runCmdIn(t, "", "user", "add", "dave", "--role", "admin", "--data", dir)
 	if code == 0 || !strings.Contains(errs, "no password on standard input") || !strings.Contains(errs, "--password-stdin") || !strings.Contains(errs, "terminal") {
 		t.Errorf("no password: %d %q", code, errs)
 	}
@@ -59,9 +39,7 @@ func TestUserCommand(t *testing.T) {
 	if code, _, errs = runCmd(t, "user", "set", "alice", "--role", "editor", "--data", dir); code == 0 || !strings.Contains(errs, "最后一个管理员") {
 		t.Errorf("demoting the last admin: %d %q", code, errs)
 	}
-	withStdin(t, "a brand new password\n", func() {
-		code, _, errs = runCmd(t, "user", "passwd", "alice", "--password-stdin", "--data", dir)
-	})
+	code, _, errs = runCmdIn(t, "a brand new password\n", "user", "passwd", "alice", "--password-stdin", "--data", dir)
 	if code != 0 {
 		t.Fatalf("passwd: %d %q", code, errs)
 	}
@@ -81,20 +59,17 @@ func TestUserCommand(t *testing.T) {
 
 // Issue 10, finding 7: accounts created or changed with "fuwu user" are
 // in the audit trail, and an admin lifts a login lock from the command
-// line. Not parallel: it swaps os.Stdin and os.Stdout.
+// line.
 func TestUserCommandAuditAndUnlock(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var code int
 	var out, errs string
-	withStdin(t, "first admin password\n", func() {
-		code, _, errs = runCmd(t, "user", "add", "alice", "--role", "admin", "--password-stdin", "--data", dir)
-	})
+	code, _, errs = runCmdIn(t, "first admin password\n", "user", "add", "alice", "--role", "admin", "--password-stdin", "--data", dir)
 	if code != 0 {
 		t.Fatalf("user add: %d %q", code, errs)
 	}
-	withStdin(t, "second password ok\n", func() {
-		code, _, errs = runCmd(t, "user", "add", "bob", "--role", "editor", "--password-stdin", "--data", dir)
-	})
+	code, _, errs = runCmdIn(t, "second password ok\n", "user", "add", "bob", "--role", "editor", "--password-stdin", "--data", dir)
 	if code != 0 {
 		t.Fatalf("user add: %d %q", code, errs)
 	}
@@ -146,8 +121,9 @@ func TestUserCommandAuditAndUnlock(t *testing.T) {
 
 // Issue 10, finding 12: the data folder (database, sealing key) is the
 // owner's alone, created so and tightened if an older version left it
-// open. Not parallel: runCmd swaps os.Stdout.
+// open.
 func TestDataFolderIsPrivate(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "fuwu-data")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

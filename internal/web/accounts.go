@@ -26,16 +26,31 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// accountForm is the accounts page's form: a new account (username and
+// password given) or an account's role, name and state.
+type accountForm struct {
+	Username    string `form:"username"`
+	DisplayName string `form:"display_name"`
+	Role        string `form:"role"`
+	Password    string `form:"password,raw"` // as typed: spaces count
+	Disabled    bool   `form:"disabled"`
+}
+
 func (s *Server) userAdd(w http.ResponseWriter, r *http.Request) error {
-	role, err := auth.ParseRole(r.FormValue("role"))
+	var f accountForm
+	err := decodeForm(r, &f)
+	var role auth.Role
 	if err == nil {
-		_, err = s.cfg.Auth.AddUser(r.Context(), r.FormValue("username"), r.FormValue("display_name"), role, r.FormValue("password"))
+		role, err = auth.ParseRole(f.Role)
+	}
+	if err == nil {
+		_, err = s.cfg.Auth.AddUser(r.Context(), f.Username, f.DisplayName, role, f.Password)
 	}
 	if err != nil {
 		return s.backRefused(w, r, "/admin/users", err)
 	}
-	s.audit(r, nil, "user.add", "user:"+r.FormValue("username"), map[string]any{"role": string(role)})
-	s.back(w, r, "/admin/users", "user.added", r.FormValue("username"))
+	s.audit(r, nil, "user.add", "user:"+f.Username, map[string]any{"role": string(role)})
+	s.back(w, r, "/admin/users", "user.added", f.Username)
 	return nil
 }
 
@@ -63,14 +78,19 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	role, err := auth.ParseRole(r.FormValue("role"))
+	var f accountForm
+	err = decodeForm(r, &f)
+	var role auth.Role
 	if err == nil {
-		err = s.cfg.Auth.UpdateUser(r.Context(), u.ID, r.FormValue("display_name"), role, r.FormValue("disabled") == "1")
+		role, err = auth.ParseRole(f.Role)
+	}
+	if err == nil {
+		err = s.cfg.Auth.UpdateUser(r.Context(), u.ID, f.DisplayName, role, f.Disabled)
 	}
 	if err != nil {
 		return s.backRefused(w, r, "/admin/users", err)
 	}
-	s.audit(r, nil, "user.update", "user:"+u.Username, map[string]any{"role": string(role), "disabled": r.FormValue("disabled") == "1"})
+	s.audit(r, nil, "user.update", "user:"+u.Username, map[string]any{"role": string(role), "disabled": f.Disabled})
 	s.back(w, r, "/admin/users", "user.updated", u.Username)
 	return nil
 }

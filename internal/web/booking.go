@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -92,18 +93,42 @@ func (s *Server) renderBooking(w http.ResponseWriter, r *http.Request, status in
 	return nil
 }
 
+// bookingRequest is a resident's booking as the page's form and the API
+// send it: one struct, the form's names beside the JSON's.
+type bookingRequest struct {
+	HallID   string `json:"hall_id" form:"hall"`
+	ItemID   string `json:"item_id" form:"item"`
+	Day      string `json:"day" form:"day"`
+	Start    string `json:"start" form:"start"`
+	Name     string `json:"name" form:"name"`
+	Mobile   string `json:"mobile" form:"mobile"`
+	IDNumber string `json:"id_number" form:"id_number"`
+}
+
+// book is the one core of a resident's booking, from the page's form
+// (channel web) or the API (api); the chat books through the assistant,
+// over the same booking service. The service checks everything.
+func (s *Server) book(ctx context.Context, in bookingRequest, channel string) (booking.Booking, error) {
+	t := strings.TrimSpace
+	return s.cfg.Booking.Book(ctx, booking.Request{HallID: t(in.HallID), ItemID: t(in.ItemID), Day: t(in.Day), Start: t(in.Start),
+		Name: t(in.Name), Mobile: t(in.Mobile), IDNumber: t(in.IDNumber), Channel: channel})
+}
+
 func (s *Server) bookingSubmit(w http.ResponseWriter, r *http.Request) error {
-	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
-	b, err := s.cfg.Booking.Book(r.Context(), booking.Request{HallID: f("hall"), ItemID: f("item"), Day: f("day"), Start: f("start"),
-		Name: f("name"), Mobile: f("mobile"), IDNumber: f("id_number"), Channel: "web"})
+	var in bookingRequest
+	err := decodeForm(r, &in)
+	var b booking.Booking
+	if err == nil {
+		b, err = s.book(r.Context(), in, "web")
+	}
 	if err != nil {
 		if !isRefusal(err) {
 			return err
 		}
 		st, msg := explain(err)
-		return s.renderBooking(w, r, st, f("item"), f("hall"), f("day"), "", "预约没有成功："+msg)
+		return s.renderBooking(w, r, st, in.ItemID, in.HallID, in.Day, "", "预约没有成功："+msg)
 	}
-	http.Redirect(w, r, "/booking/lookup?"+url.Values{"code": {b.Code}, "m": {lastFour(f("mobile"))}, "new": {"1"}}.Encode(), http.StatusSeeOther)
+	http.Redirect(w, r, "/booking/lookup?"+url.Values{"code": {b.Code}, "m": {lastFour(in.Mobile)}, "new": {"1"}}.Encode(), http.StatusSeeOther)
 	return nil
 }
 

@@ -51,23 +51,12 @@ func (s *Server) apiBookingSlots(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-type apiBookRequest struct {
-	HallID   string `json:"hall_id"`
-	ItemID   string `json:"item_id"`
-	Day      string `json:"day"`
-	Start    string `json:"start"`
-	Name     string `json:"name"`
-	Mobile   string `json:"mobile"`
-	IDNumber string `json:"id_number"`
-}
-
 func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) error {
-	var in apiBookRequest
+	var in bookingRequest
 	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
-	b, err := s.cfg.Booking.Book(r.Context(), booking.Request{HallID: in.HallID, ItemID: in.ItemID, Day: in.Day, Start: in.Start,
-		Name: in.Name, Mobile: in.Mobile, IDNumber: in.IDNumber, Channel: "api"})
+	b, err := s.book(r.Context(), in, "api")
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/refusal"
 )
@@ -38,11 +39,18 @@ type turnView struct {
 }
 
 type scoreOption struct {
-	Score int
+	Score convo.Score
 	Label string
 }
 
-var scoreOptions = []scoreOption{{5, "非常满意"}, {4, "满意"}, {3, "基本满意"}, {2, "不满意"}, {1, "非常不满意"}}
+// scoreOptions are the rating buttons: the one scale, best first.
+var scoreOptions = func() []scoreOption {
+	var out []scoreOption
+	for _, sc := range convo.Scores {
+		out = append(out, scoreOption{sc, sc.Label()})
+	}
+	return out
+}()
 
 type chatData struct {
 	ConversationID string
@@ -205,13 +213,33 @@ func turnError(err error) (int, string) {
 	return http.StatusServiceUnavailable, serviceBusy
 }
 
-func (s *Server) ask(ctx context.Context, req assistant.Request) (assistant.Reply, error) {
+// turn is the one core of answering a chat turn, whichever way it came
+// (the page's form, the page's stream, the API, the API's stream; each
+// made req with turnRequest): the assistant answers req whole, or streamed
+// as "delta" events to ev when ev is not nil. The reply is counted, and a
+// failure logged, here and only here; the caller shows the failure its
+// way (turnError).
+func (s *Server) turn(ctx context.Context, req assistant.Request, ev *sse) (assistant.Reply, error) {
 	start := time.Now()
-	rep, err := s.cfg.Assistant.Ask(ctx, req)
-	if err == nil {
-		s.metrics.ObserveReply(rep, time.Since(start))
+	var rep assistant.Reply
+	var err error
+	what := "chat " + req.Channel
+	if ev == nil {
+		rep, err = s.cfg.Assistant.Ask(ctx, req)
+	} else {
+		what += " stream"
+		rep, err = s.cfg.Assistant.Stream(ctx, req, func(d string) {
+			if d != "" {
+				ev.send("delta", deltaEvent{Text: d})
+			}
+		})
 	}
-	return rep, err
+	if err != nil {
+		logTurnError(ctx, what, err)
+		return rep, err
+	}
+	s.metrics.ObserveReply(rep, time.Since(start))
+	return rep, nil
 }
 
 // chatForm is the chat without JavaScript: post, answer, redirect back.
@@ -222,9 +250,8 @@ func (s *Server) chatForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, s.chatURL(conv, "", err), http.StatusSeeOther)
 		return nil
 	}
-	rep, err := s.ask(r.Context(), req)
+	rep, err := s.turn(r.Context(), req, nil)
 	if err != nil {
-		logTurnError(r.Context(), "chat", err)
 		http.Redirect(w, r, s.chatURL(conv, "", err), http.StatusSeeOther)
 		return nil
 	}
@@ -290,21 +317,6 @@ type deltaEvent struct {
 	Text string `json:"text"`
 }
 
-// stream runs one streamed turn, sending delta events, and returns the
-// final reply.
-func (s *Server) stream(ctx context.Context, req assistant.Request, ev *sse) (assistant.Reply, error) {
-	start := time.Now()
-	rep, err := s.cfg.Assistant.Stream(ctx, req, func(d string) {
-		if d != "" {
-			ev.send("delta", deltaEvent{Text: d})
-		}
-	})
-	if err == nil {
-		s.metrics.ObserveReply(rep, time.Since(start))
-	}
-	return rep, err
-}
-
 type turnEvent struct {
 	ConversationID string `json:"conversation_id"`
 	TurnID         int64  `json:"turn_id"`
@@ -322,9 +334,8 @@ func (s *Server) chatPageStream(w http.ResponseWriter, r *http.Request) error {
 	}
 	msg := req.Message
 	ev := startSSE(w)
-	rep, err := s.stream(r.Context(), req, ev)
+	rep, err := s.turn(r.Context(), req, ev)
 	if err != nil {
-		logTurnError(r.Context(), "chat stream", err)
 		_, msg := turnError(err)
 		ev.send("error", apiError{Error: msg})
 		return nil

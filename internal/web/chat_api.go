@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/convo"
 )
 
 // apiReply is the JSON API's answer (issue 3: conversation_id, status,
@@ -87,9 +88,8 @@ func (s *Server) apiChat(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.ask(r.Context(), req)
+	rep, err := s.turn(r.Context(), req, nil)
 	if err != nil {
-		logTurnError(r.Context(), "api chat", err)
 		code, msg := turnError(err)
 		writeJSONError(w, code, msg)
 		return nil
@@ -106,9 +106,8 @@ func (s *Server) apiChatStream(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ev := startSSE(w)
-	rep, err := s.stream(r.Context(), req, ev)
+	rep, err := s.turn(r.Context(), req, ev)
 	if err != nil {
-		logTurnError(r.Context(), "api chat stream", err)
 		_, msg := turnError(err)
 		ev.send("error", apiError{Error: msg})
 		return nil
@@ -118,11 +117,11 @@ func (s *Server) apiChatStream(w http.ResponseWriter, r *http.Request) error {
 }
 
 type apiTurn struct {
-	TurnID   int64     `json:"turn_id"`
-	At       time.Time `json:"at"`
-	Message  string    `json:"message"`
-	Reply    apiReply  `json:"reply"`
-	Feedback int       `json:"feedback,omitempty"`
+	TurnID   int64       `json:"turn_id"`
+	At       time.Time   `json:"at"`
+	Message  string      `json:"message"`
+	Reply    apiReply    `json:"reply"`
+	Feedback convo.Score `json:"feedback,omitempty"`
 }
 
 func (s *Server) apiConversation(w http.ResponseWriter, r *http.Request) error {

@@ -7,15 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 )
 
 func (s *Server) feedbackForm(w http.ResponseWriter, r *http.Request) error {
-	turn, _ := strconv.ParseInt(r.FormValue("turn_id"), 10, 64)
-	score, _ := strconv.Atoi(r.FormValue("score"))
-	f := Feedback{ConversationID: r.FormValue("conversation_id"), TurnID: turn, Score: score, Comment: r.FormValue("comment")}
-	err := s.rate(r, f, "")
+	var f Feedback
+	err := decodeForm(r, &f)
+	if err == nil {
+		err = s.rate(r, f, "")
+	}
 	if strings.Contains(r.Header.Get("Accept"), "application/json") {
 		if err != nil {
 			return err
@@ -30,7 +30,7 @@ func (s *Server) feedbackForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, s.chatURL(f.ConversationID, "", err), http.StatusSeeOther)
 		return nil
 	}
-	http.Redirect(w, r, s.chatURL(f.ConversationID, fmt.Sprintf("t%d", turn), nil), http.StatusSeeOther)
+	http.Redirect(w, r, s.chatURL(f.ConversationID, fmt.Sprintf("t%d", f.TurnID), nil), http.StatusSeeOther)
 	return nil
 }
 

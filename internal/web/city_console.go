@@ -13,61 +13,50 @@ import (
 
 	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/citymon"
+	"github.com/fuwu-gov/fuwu/internal/refusal"
 )
 
 // The city-operations console: alerts and exceedance events to handle,
 // devices to edit or import, and the construction sites' dust measures.
 // Plain server-rendered forms; every change is audited by citymon.
 
-// cityMessages are the confirmations and refusals the console shows, by
-// the code in ?ok= or ?err= (never text from the address).
-var cityMessages = map[string]string{
-	"alert-ack":        "告警已确认。",
-	"alert-close":      "告警已关闭。",
-	"exceedance-ack":   "超标事件已确认，已转入处置。",
-	"exceedance-close": "超标事件已关闭。",
-	"device-saved":     "设备已保存。",
-	"measure-saved":    "扬尘措施已记录。",
-	"state":            "该记录的当前状态不允许此操作（可能已被他人处理），请查看最新状态。",
-	"notfound":         "没有找到该记录。",
-	"note":             "关闭时必须填写处置说明。",
-	"input":            "提交的内容不完整或有误，请检查后重试。",
-	"failed":           "系统繁忙，操作未完成，请稍后再试。",
-}
+// The console's confirmations are notices ("city.alert_ack", ?ok=) and
+// its refusals are declared below (?err=, or the page's inline problem),
+// like every other page's: no text of citymon's errors, which name fields
+// and values in English, and none of the address reaches the page; the
+// detail goes to the log.
 
-// cityPage is s.consolePage with the console's ?ok= / ?err= codes read.
-func (s *Server) cityConsolePage(r *http.Request, nav, title string, data any) Page {
-	p := s.consolePage(r, nav, title, data)
-	p.Flash = cityMessages[r.URL.Query().Get("ok")]
-	p.Error = cityMessages[r.URL.Query().Get("err")]
-	return p
-}
+// What the city console and dashboard refuse.
+var (
+	errCityNotFound   = refusal.Missing("city", "not_found", "没有找到该记录。")
+	errCityState      = refusal.Clash("city", "state", "该记录的当前状态不允许此操作（可能已被他人处理），请查看最新状态。")
+	errCityInput      = refusal.New("city", "input", "提交的内容不完整或有误，请检查后重试。")
+	errCityNote       = refusal.New("city", "note_required", "关闭时必须填写处置说明。")
+	errCityNoFile     = refusal.Bad("city", "no_file", "请选择设备表（.csv 或 .xlsx）。")
+	errCityFileType   = refusal.Bad("city", "file_type", "只接受 .csv 或 .xlsx 文件。")
+	errCityUnreadable = refusal.New("city", "unreadable_file", "文件无法读取，请检查文件格式与表头后重试。")
+)
 
-// cityBack redirects after a POST with a message code.
-func cityBack(w http.ResponseWriter, r *http.Request, path, key, code string) {
-	u := path
-	if code != "" {
-		sep := "?"
-		if strings.Contains(u, "?") {
-			sep = "&"
-		}
-		u += sep + key + "=" + url.QueryEscape(code)
-	}
-	http.Redirect(w, r, u, http.StatusSeeOther)
-}
+// cityDown is what staff read when the city store fails.
+const cityDown = "系统繁忙，操作未完成，请稍后再试。"
 
-// cityErrCode is the ?err= code of a failed change.
-func cityErrCode(r *http.Request, err error) string {
+// cityRefusal turns citymon's errors into the console's refusals (the
+// original kept in the chain, for the log); any other error is returned
+// as is, for a logged 5xx.
+func cityRefusal(r *http.Request, err error) error {
+	var ref error
 	switch {
 	case errors.Is(err, citymon.ErrState):
-		return "state"
+		ref = errCityState
 	case errors.Is(err, citymon.ErrNotFound):
-		return "notfound"
+		ref = errCityNotFound
 	case errors.Is(err, citymon.ErrInput):
-		return "input"
+		ref = errCityInput
+	default:
+		return err
 	}
-	slog.ErrorContext(r.Context(), "city console", "path", r.URL.Path, "err", err)
-	return "failed"
+	slog.InfoContext(r.Context(), "city change refused", "request_id", requestID(r), "path", r.URL.Path, "err", err)
+	return fmt.Errorf("%w: %w", ref, err)
 }
 
 func (s *Server) cityActor(r *http.Request) citymon.Actor {
@@ -109,12 +98,12 @@ func (s *Server) cityConsole(w http.ResponseWriter, r *http.Request) error {
 		d.Closed = d.Closed[:min(20, len(d.Closed))]
 	}
 	if err != nil {
-		return unavailable(cityMessages["failed"], fmt.Errorf("city console: %w", err))
+		return unavailable(cityDown, fmt.Errorf("city console: %w", err))
 	}
 	if len(d.Tasks) > 30 {
 		d.Tasks = d.Tasks[:30]
 	}
-	s.render(w, r, http.StatusOK, "admin_city.html", s.cityConsolePage(r, "city", "城市运行处置", d))
+	s.render(w, r, http.StatusOK, "admin_city.html", s.consolePage(r, "city", "城市运行处置", d))
 	return nil
 }
 
@@ -123,8 +112,7 @@ func (s *Server) cityConsole(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) cityAlertAction(w http.ResponseWriter, r *http.Request) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		s.renderError(w, r, http.StatusNotFound, cityMessages["notfound"])
-		return nil
+		return errCityNotFound
 	}
 	note := strings.TrimSpace(r.PostFormValue("note"))
 	al := s.cfg.City.Alerts
@@ -134,14 +122,12 @@ func (s *Server) cityAlertAction(w http.ResponseWriter, r *http.Request) error {
 	case "close":
 		_, err = al.Close(r.Context(), id, s.cityActor(r), note)
 	default:
-		s.renderError(w, r, http.StatusNotFound, cityMessages["notfound"])
-		return nil
+		return errNoAction
 	}
 	if err != nil {
-		cityBack(w, r, "/admin/city", "err", cityErrCode(r, err))
-		return nil
+		return s.backRefused(w, r, "/admin/city", cityRefusal(r, err))
 	}
-	cityBack(w, r, "/admin/city", "ok", "alert-"+r.PathValue("action"))
+	s.back(w, r, "/admin/city", "city.alert_"+r.PathValue("action"))
 	return nil
 }
 
@@ -150,8 +136,7 @@ func (s *Server) cityAlertAction(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) cityExceedanceAction(w http.ResponseWriter, r *http.Request) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		s.renderError(w, r, http.StatusNotFound, cityMessages["notfound"])
-		return nil
+		return errCityNotFound
 	}
 	note := strings.TrimSpace(r.PostFormValue("note"))
 	st := s.cfg.City.Store
@@ -160,22 +145,19 @@ func (s *Server) cityExceedanceAction(w http.ResponseWriter, r *http.Request) er
 		err = st.AckExceedance(r.Context(), s.cityAudit(), id, s.cityActor(r), note)
 	case "close":
 		if note == "" {
-			cityBack(w, r, "/admin/city", "err", "note")
-			return nil
+			return s.backRefused(w, r, "/admin/city", errCityNote)
 		}
 		err = st.CloseExceedance(r.Context(), s.cityAudit(), id, s.cityActor(r), note)
 	default:
-		s.renderError(w, r, http.StatusNotFound, cityMessages["notfound"])
-		return nil
+		return errNoAction
 	}
 	if err != nil {
-		cityBack(w, r, "/admin/city", "err", cityErrCode(r, err))
-		return nil
+		return s.backRefused(w, r, "/admin/city", cityRefusal(r, err))
 	}
 	if err := st.DB().Publish(r.Context(), citymon.Topic, "exceedances"); err != nil {
 		slog.WarnContext(r.Context(), "city notify", "err", err)
 	}
-	cityBack(w, r, "/admin/city", "ok", "exceedance-"+r.PathValue("action"))
+	s.back(w, r, "/admin/city", "city.exceedance_"+r.PathValue("action"))
 	return nil
 }
 
@@ -202,11 +184,11 @@ func cityKinds() []cityKind {
 func (s *Server) cityDevicesPage(w http.ResponseWriter, r *http.Request, status int, d cityDevicesData) {
 	devs, err := s.cfg.City.Store.Devices(r.Context(), citymon.Kind(d.Kind))
 	if err != nil {
-		s.fail(w, r, unavailable(cityMessages["failed"], fmt.Errorf("city devices: %w", err)))
+		s.fail(w, r, unavailable(cityDown, fmt.Errorf("city devices: %w", err)))
 		return
 	}
 	d.Devices, d.Kinds, d.Demo = devs, cityKinds(), s.cfg.City.Demo
-	s.render(w, r, status, "admin_city_devices.html", s.cityConsolePage(r, "city-devices", "监测设备", d))
+	s.render(w, r, status, "admin_city_devices.html", s.consolePage(r, "city-devices", "监测设备", d))
 }
 
 func (s *Server) cityDevices(w http.ResponseWriter, r *http.Request) error {
@@ -219,22 +201,23 @@ func (s *Server) cityDevices(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) cityDeviceImport(w http.ResponseWriter, r *http.Request) error {
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
-		s.cityDevicesPage(w, r, http.StatusBadRequest, cityDevicesData{Problem: "请选择设备表（.csv 或 .xlsx）。"})
+		s.cityDevicesPage(w, r, http.StatusBadRequest, cityDevicesData{Problem: errCityNoFile.UserMessage()})
 		return nil
 	}
 	defer f.Close()
 	ext := strings.ToLower(filepath.Ext(hdr.Filename))
 	if ext != ".csv" && ext != ".xlsx" {
-		s.cityDevicesPage(w, r, http.StatusBadRequest, cityDevicesData{Problem: "只接受 .csv 或 .xlsx 文件。"})
+		s.cityDevicesPage(w, r, http.StatusBadRequest, cityDevicesData{Problem: errCityFileType.UserMessage()})
 		return nil
 	}
 	u := s.cityActor(r)
 	rep, err := s.cfg.City.Store.ImportDevices(r.Context(), hdr.Filename, f, u.Name)
 	if err != nil {
 		if !errors.Is(err, citymon.ErrInput) {
-			slog.ErrorContext(r.Context(), "city device import", "err", err)
+			return unavailable(cityDown, fmt.Errorf("city device import: %w", err))
 		}
-		s.cityDevicesPage(w, r, http.StatusUnprocessableEntity, cityDevicesData{Problem: "文件无法读取：" + strings.TrimPrefix(err.Error(), citymon.ErrInput.Error()+": "), File: hdr.Filename})
+		slog.InfoContext(r.Context(), "city device import refused", "request_id", requestID(r), "file", hdr.Filename, "err", err)
+		s.cityDevicesPage(w, r, http.StatusUnprocessableEntity, cityDevicesData{Problem: errCityUnreadable.UserMessage(), File: hdr.Filename})
 		return nil
 	}
 	s.audit(r, nil, "city.device.import", "file:"+hdr.Filename, map[string]any{"rows": rep.Rows, "saved": rep.Saved, "problems": len(rep.Problems)})
@@ -277,16 +260,11 @@ func (s *Server) cityDeviceEdit(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		dev, err := s.cfg.City.Store.Device(r.Context(), id)
 		if err != nil {
-			st, msg := cityErr(err)
-			if st >= 500 {
-				return unavailable(msg, fmt.Errorf("city device %s: %w", id, err))
-			}
-			s.renderError(w, r, st, msg)
-			return nil
+			return cityRefusal(r, err)
 		}
 		d.Device, d.Fields = dev, deviceFields(dev)
 	}
-	s.render(w, r, http.StatusOK, "admin_city_device.html", s.cityConsolePage(r, "city-devices", "编辑设备", d))
+	s.render(w, r, http.StatusOK, "admin_city_device.html", s.consolePage(r, "city-devices", "编辑设备", d))
 	return nil
 }
 
@@ -303,17 +281,15 @@ func (s *Server) cityDeviceSave(w http.ResponseWriter, r *http.Request) error {
 		dev, err = s.cfg.City.Store.SaveDevice(r.Context(), dev, s.cityActor(r).Name)
 	}
 	if err != nil {
-		st, msg := cityErr(err)
-		if st == http.StatusInternalServerError {
-			slog.ErrorContext(r.Context(), "city device save", "err", err)
-		}
-		p := s.cityConsolePage(r, "city-devices", "编辑设备", cityDeviceData{Demo: s.cfg.City.Demo, New: r.PostFormValue("new") == "1", Fields: f, Kinds: cityKinds()})
-		p.Error = msg
+		err = cityRefusal(r, err)
+		st, _ := explain(err)
+		p := s.consolePage(r, "city-devices", "编辑设备", cityDeviceData{Demo: s.cfg.City.Demo, New: r.PostFormValue("new") == "1", Fields: f, Kinds: cityKinds()})
+		p.Error = s.problem(r, err)
 		s.render(w, r, st, "admin_city_device.html", p)
 		return nil
 	}
 	s.audit(r, nil, "city.device.save", "device:"+dev.ID, map[string]any{"kind": dev.Kind, "active": dev.Active})
-	cityBack(w, r, "/admin/city/devices/"+url.PathEscape(dev.ID), "ok", "device-saved")
+	s.back(w, r, "/admin/city/devices/"+url.PathEscape(dev.ID), "city.device_saved")
 	return nil
 }
 
@@ -328,16 +304,11 @@ func (s *Server) cityDeviceToken(w http.ResponseWriter, r *http.Request) error {
 		dev, err = st.Device(r.Context(), id)
 	}
 	if err != nil {
-		code, msg := cityErr(err)
-		if code == http.StatusInternalServerError {
-			slog.ErrorContext(r.Context(), "city device token", "err", err)
-		}
-		s.renderError(w, r, code, msg)
-		return nil
+		return cityRefusal(r, err)
 	}
 	s.audit(r, nil, "city.device.token", "device:"+id, nil)
 	d := cityDeviceData{Demo: s.cfg.City.Demo, Device: dev, Fields: deviceFields(dev), Kinds: cityKinds(), Token: tok}
-	p := s.cityConsolePage(r, "city-devices", "编辑设备", d)
+	p := s.consolePage(r, "city-devices", "编辑设备", d)
 	p.Flash = "新令牌已生成，旧令牌即刻失效。令牌只显示这一次，请立即配置到设备上。"
 	s.render(w, r, http.StatusOK, "admin_city_device.html", p)
 	return nil
@@ -372,7 +343,7 @@ func (s *Server) cityDust(w http.ResponseWriter, r *http.Request) error {
 	d := cityDustData{Demo: c.Demo, Day: day, Today: today}
 	sites, err := c.Store.Devices(ctx, citymon.DustMonitor)
 	if err != nil {
-		return unavailable(cityMessages["failed"], fmt.Errorf("city dust: %w", err))
+		return unavailable(cityDown, fmt.Errorf("city dust: %w", err))
 	}
 	est, err := c.Store.DustAt(ctx, now.Truncate(time.Hour).Add(-time.Hour), citymon.DefaultDust)
 	if err != nil {
@@ -388,7 +359,7 @@ func (s *Server) cityDust(w http.ResponseWriter, r *http.Request) error {
 	for _, dev := range sites {
 		ms, err := c.Store.MeasuresOn(ctx, dev.ID, day)
 		if err != nil {
-			return unavailable(cityMessages["failed"], fmt.Errorf("city dust measures: %w", err))
+			return unavailable(cityDown, fmt.Errorf("city dust measures: %w", err))
 		}
 		site := cityDustSite{Device: dev, Measures: ms, Alarm: live[dev.ID]}
 		for _, e := range est {
@@ -398,7 +369,7 @@ func (s *Server) cityDust(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Sites = append(d.Sites, site)
 	}
-	s.render(w, r, http.StatusOK, "admin_city_dust.html", s.cityConsolePage(r, "city-dust", "扬尘防控措施", d))
+	s.render(w, r, http.StatusOK, "admin_city_dust.html", s.consolePage(r, "city-dust", "扬尘防控措施", d))
 	return nil
 }
 
@@ -410,9 +381,8 @@ func (s *Server) cityDustAck(w http.ResponseWriter, r *http.Request) error {
 		r.PostFormValue("done") == "1", s.cityActor(r), strings.TrimSpace(r.PostFormValue("note")))
 	back := "/admin/city/dust?day=" + url.QueryEscape(day)
 	if err != nil {
-		cityBack(w, r, back, "err", cityErrCode(r, err))
-		return nil
+		return s.backRefused(w, r, back, cityRefusal(r, err))
 	}
-	cityBack(w, r, back, "ok", "measure-saved")
+	s.back(w, r, back, "city.measure_saved")
 	return nil
 }

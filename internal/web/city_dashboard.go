@@ -2,12 +2,10 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -294,9 +292,10 @@ func (s *Server) cityTrend(w http.ResponseWriter, r *http.Request) error {
 	to := s.cfg.Now().Truncate(time.Hour).Add(time.Hour)
 	pts, err := s.cfg.City.Store.Trend(r.Context(), q.Get("scope"), metric, to.Add(-time.Duration(hours)*time.Hour), to)
 	if err != nil {
-		st, msg := cityErr(err)
-		if st == http.StatusInternalServerError {
-			slog.ErrorContext(r.Context(), "city trend", "err", err)
+		err = cityRefusal(r, err)
+		st, msg := explain(err)
+		if !isRefusal(err) {
+			slog.ErrorContext(r.Context(), "city trend", "request_id", requestID(r), "err", err)
 		}
 		writeJSONError(w, st, msg)
 		return nil
@@ -341,27 +340,4 @@ func (s *Server) cityEvents(w http.ResponseWriter, r *http.Request) error {
 		}
 		_ = rc.Flush()
 	}
-}
-
-// cityErr maps a citymon error to a status and a message for staff.
-func cityErr(err error) (int, string) {
-	switch {
-	case errors.Is(err, citymon.ErrNotFound):
-		return http.StatusNotFound, "没有找到该记录。"
-	case errors.Is(err, citymon.ErrState):
-		return http.StatusConflict, "该记录的当前状态不允许此操作（可能已被他人处理），请刷新后查看。"
-	case errors.Is(err, citymon.ErrInput):
-		return http.StatusUnprocessableEntity, cityInputMessage(err)
-	}
-	return http.StatusInternalServerError, "系统繁忙，请稍后再试。"
-}
-
-// cityInputMessage is a validation error for staff: citymon's detail
-// (identifiers and values, which it writes in English) after a Chinese lead.
-func cityInputMessage(err error) string {
-	msg := err.Error()
-	if i := strings.Index(msg, citymon.ErrInput.Error()+": "); i >= 0 {
-		msg = msg[i+len(citymon.ErrInput.Error())+2:]
-	}
-	return "输入有误：" + msg
 }

@@ -277,16 +277,25 @@ func TestCityConsole(t *testing.T) {
 			t.Fatalf("open alerts %d, %v", len(alerts), err)
 		}
 		id := fmt.Sprint(alerts[0].ID)
-		if r := op.post("/admin/city/alerts/"+id+"/ack", url.Values{"csrf": {tok}, "note": {"已通知街道"}}); r.code != 303 || r.hdr.Get("Location") != "/admin/city?ok=alert-ack" {
+		if r := op.post("/admin/city/alerts/"+id+"/ack", url.Values{"csrf": {tok}, "note": {"已通知街道"}}); r.code != 303 || r.hdr.Get("Location") != "/admin/city?ok=city.alert_ack" {
 			t.Errorf("ack = %d %s", r.code, r.hdr.Get("Location"))
 		}
-		if r := op.post("/admin/city/alerts/"+id+"/ack", url.Values{"csrf": {tok}}); r.hdr.Get("Location") != "/admin/city?err=state" {
+		if r := op.post("/admin/city/alerts/"+id+"/ack", url.Values{"csrf": {tok}}); r.hdr.Get("Location") != "/admin/city?err=city.state" {
 			t.Errorf("second ack = %d %s", r.code, r.hdr.Get("Location"))
 		}
-		if r := op.get("/admin/city?err=state"); !strings.Contains(r.body, cityMessages["state"]) {
+		if r := op.get("/admin/city?err=city.state"); !strings.Contains(r.body, errCityState.UserMessage()) {
 			t.Error("the refusal is not shown")
 		}
-		if r := op.post("/admin/city/alerts/"+id+"/close", url.Values{"csrf": {tok}, "note": {"已处理"}}); r.hdr.Get("Location") != "/admin/city?ok=alert-close" {
+		// The console shows messages by code, like every page: never the
+		// text of a link, nor the codes of its old table.
+		const planted = "值班电话已变更请拨打"
+		for _, u := range []string{"/admin/city?err=" + url.QueryEscape(planted), "/admin/city?ok=" + url.QueryEscape(planted),
+			"/admin/city?err=state", "/admin/city/dust?ok=" + url.QueryEscape(planted), "/admin/city/devices?err=" + url.QueryEscape(planted)} {
+			if r := op.get(u); r.code != 200 || strings.Contains(r.body, planted) || strings.Contains(r.body, errCityState.UserMessage()) {
+				t.Errorf("%s = %d, shows the link's text or a message it did not earn", u, r.code)
+			}
+		}
+		if r := op.post("/admin/city/alerts/"+id+"/close", url.Values{"csrf": {tok}, "note": {"已处理"}}); r.hdr.Get("Location") != "/admin/city?ok=city.alert_close" {
 			t.Errorf("close = %s", r.hdr.Get("Location"))
 		}
 		evs, err := e.city.Store.Exceedances(ctx, citymon.ExceedanceFilter{Status: "open"})
@@ -294,13 +303,13 @@ func TestCityConsole(t *testing.T) {
 			t.Fatalf("open exceedances %d, %v", len(evs), err)
 		}
 		ev := fmt.Sprint(evs[0].ID)
-		if r := op.post("/admin/city/exceedances/"+ev+"/ack", url.Values{"csrf": {tok}}); r.hdr.Get("Location") != "/admin/city?ok=exceedance-ack" {
+		if r := op.post("/admin/city/exceedances/"+ev+"/ack", url.Values{"csrf": {tok}}); r.hdr.Get("Location") != "/admin/city?ok=city.exceedance_ack" {
 			t.Errorf("exceedance ack = %s", r.hdr.Get("Location"))
 		}
-		if r := op.post("/admin/city/exceedances/"+ev+"/close", url.Values{"csrf": {tok}, "note": {"  "}}); r.hdr.Get("Location") != "/admin/city?err=note" {
+		if r := op.post("/admin/city/exceedances/"+ev+"/close", url.Values{"csrf": {tok}, "note": {"  "}}); r.hdr.Get("Location") != "/admin/city?err=city.note_required" {
 			t.Errorf("close without a note = %s", r.hdr.Get("Location"))
 		}
-		if r := op.post("/admin/city/exceedances/"+ev+"/close", url.Values{"csrf": {tok}, "note": {"现场核查，已责令整改"}}); r.hdr.Get("Location") != "/admin/city?ok=exceedance-close" {
+		if r := op.post("/admin/city/exceedances/"+ev+"/close", url.Values{"csrf": {tok}, "note": {"现场核查，已责令整改"}}); r.hdr.Get("Location") != "/admin/city?ok=city.exceedance_close" {
 			t.Errorf("exceedance close = %s", r.hdr.Get("Location"))
 		}
 		closed, _ := e.city.Store.Exceedances(ctx, citymon.ExceedanceFilter{Status: "closed"})
@@ -311,7 +320,7 @@ func TestCityConsole(t *testing.T) {
 		if r := op.get("/admin/city/dust"); r.code != 200 || !strings.Contains(r.body, "喷淋降尘") {
 			t.Errorf("dust page = %d", r.code)
 		}
-		if r := op.post("/admin/city/dust/FT-DS-01", url.Values{"csrf": {tok}, "day": {day}, "code": {"spray"}, "done": {"1"}, "note": {"雾炮开启"}}); r.hdr.Get("Location") != "/admin/city/dust?day="+day+"&ok=measure-saved" {
+		if r := op.post("/admin/city/dust/FT-DS-01", url.Values{"csrf": {tok}, "day": {day}, "code": {"spray"}, "done": {"1"}, "note": {"雾炮开启"}}); r.hdr.Get("Location") != "/admin/city/dust?day="+day+"&ok=city.measure_saved" {
 			t.Errorf("measure = %d %s", r.code, r.hdr.Get("Location"))
 		}
 		ms, _ := e.city.Store.MeasuresOn(ctx, "FT-DS-01", day)
@@ -343,11 +352,12 @@ func TestCityConsole(t *testing.T) {
 		// Edit a device: a bad longitude is refused with the form kept.
 		form := url.Values{"csrf": {tok}, "id": {"T-AQ-01"}, "kind": {"air_station"}, "name": {"测试站一（改）"}, "street": {"莲花街道"},
 			"lon": {"abc"}, "lat": {"22.55"}, "params": {"PM2.5;PM10"}, "interval": {"5m"}}
-		if r := op.post("/admin/city/devices", form); r.code != 422 || !strings.Contains(r.body, "测试站一（改）") || !strings.Contains(r.body, "经度") {
+		if r := op.post("/admin/city/devices", form); r.code != 422 || !strings.Contains(r.body, "测试站一（改）") || !strings.Contains(r.body, "经度") ||
+			!strings.Contains(r.body, errCityInput.UserMessage()) || strings.Contains(r.body, "citymon") || strings.Contains(r.body, "invalid input") {
 			t.Errorf("bad save = %d %.300s", r.code, r.body)
 		}
 		form.Set("lon", "114.06")
-		if r := op.post("/admin/city/devices", form); r.code != 303 || r.hdr.Get("Location") != "/admin/city/devices/T-AQ-01?ok=device-saved" {
+		if r := op.post("/admin/city/devices", form); r.code != 303 || r.hdr.Get("Location") != "/admin/city/devices/T-AQ-01?ok=city.device_saved" {
 			t.Errorf("save = %d %s", r.code, r.hdr.Get("Location"))
 		}
 		if d, _ := e.city.Store.Device(ctx, "T-AQ-01"); d.Name != "测试站一（改）" || d.Lon != 114.06 {

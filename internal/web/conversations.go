@@ -3,9 +3,12 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/refusal"
 )
 
@@ -21,7 +24,7 @@ type Turn struct {
 	At       time.Time       `json:"at"`
 	Message  string          `json:"message"` // as stored: personal data masked
 	Reply    assistant.Reply `json:"reply"`
-	Feedback int             `json:"feedback,omitempty"` // 1–5, 0 when none
+	Feedback convo.Score     `json:"feedback,omitempty"` // 0 when not rated
 }
 
 // Conversation is a resident's dialogue.
@@ -40,13 +43,18 @@ type StaffReply struct {
 	Body string    `json:"body"`
 }
 
-// Feedback is a 好差评 rating of one answer.
+// Feedback is a 好差评 rating of one answer, as the page's form and the
+// API send it: the same fields, the same scale (convo.Score, 1 非常不满意
+// … 5 非常满意, as stored), the same checks.
 type Feedback struct {
-	ConversationID string `json:"conversation_id"`
-	TurnID         int64  `json:"turn_id"`
-	Score          int    `json:"score"` // 1 非常不满意 … 5 非常满意
-	Comment        string `json:"comment,omitempty"`
+	ConversationID string      `json:"conversation_id" form:"conversation_id"`
+	TurnID         int64       `json:"turn_id" form:"turn_id"`
+	Score          convo.Score `json:"score" form:"score"`
+	Comment        string      `json:"comment,omitempty" form:"comment"`
 }
+
+// maxComment is the longest comment residents may add to a rating.
+const maxComment = 500
 
 // Validate checks the rating.
 func (f Feedback) Validate() error {
@@ -55,9 +63,9 @@ func (f Feedback) Validate() error {
 		return errNoConvID
 	case f.TurnID <= 0:
 		return errNoTurnID
-	case f.Score < 1 || f.Score > 5:
+	case !f.Score.Valid():
 		return errBadScore
-	case len([]rune(f.Comment)) > 500:
+	case utf8.RuneCountInString(f.Comment) > maxComment:
 		return errLongComment
 	}
 	return nil
@@ -68,12 +76,9 @@ var (
 	errNoConvID    = refusal.Bad("web", "no_conversation_id", "缺少 conversation_id")
 	errNoTurnID    = refusal.Bad("web", "no_turn_id", "缺少 turn_id")
 	errBadScore    = refusal.Bad("web", "bad_score", "评价须为 1 到 5 分")
-	errLongComment = refusal.Bad("web", "long_comment", "评价内容不能超过 500 字")
+	errLongComment = refusal.Bad("web", "long_comment", fmt.Sprintf("评价内容不能超过 %d 字", maxComment))
 	errBadRating   = refusal.Bad("web", "bad_rating", "评价无效")
 )
-
-// ScoreLabels are the five 好差评 levels, index = score.
-var ScoreLabels = [6]string{"", "非常不满意", "不满意", "基本满意", "满意", "非常满意"}
 
 // Conversations is where transcripts are read back and feedback goes.
 // The assistant records turns as it answers; this is the web's view.

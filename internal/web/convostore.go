@@ -128,7 +128,7 @@ func (c *ConvoConversations) Conversation(ctx context.Context, id string) (Conve
 		}
 		turn := Turn{ID: t.ID, At: t.CreatedAt.Time, Message: t.Question, Reply: rep}
 		if t.Feedback != nil {
-			turn.Feedback = int(t.Feedback.Score)
+			turn.Feedback = t.Feedback.Score
 		}
 		out.Turns = append(out.Turns, turn)
 	}
@@ -150,7 +150,7 @@ func (c *ConvoConversations) AddFeedback(ctx context.Context, f Feedback) error 
 	if err := f.Validate(); err != nil {
 		return err
 	}
-	_, err := c.store.SetFeedback(ctx, f.ConversationID, f.TurnID, convo.Score(f.Score), f.Comment)
+	_, err := c.store.SetFeedback(ctx, f.ConversationID, f.TurnID, f.Score, f.Comment)
 	switch {
 	case errors.Is(err, convo.ErrNotFound):
 		return fmt.Errorf("turn %d: %w", f.TurnID, ErrNoConversation)

@@ -69,7 +69,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		d.Total += ans[st]
 	}
 	for i := 5; i >= 1; i-- {
-		d.Feedback = append(d.Feedback, answerCount{ScoreLabels[i], s.metrics.feedback[i].Load()})
+		d.Feedback = append(d.Feedback, answerCount{convo.Score(i).Label(), s.metrics.feedback[i].Load()})
 	}
 	if s.cfg.Convo != nil {
 		d.Quality = true

@@ -1,7 +1,7 @@
 package web
 
 import (
-	"fmt"
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -55,17 +55,43 @@ func (s *Server) renderDoorstep(w http.ResponseWriter, r *http.Request, status i
 	return nil
 }
 
-func (s *Server) doorstepSubmit(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return fmt.Errorf("%w: %v", errBadForm, err)
-	}
-	f := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
-	kind, err := doorstep.ParseKind(f("kind"))
+// doorstepRequest is an application for door-to-door service as the
+// page's form and the API send it: one struct, the form's names beside the
+// JSON's.
+type doorstepRequest struct {
+	Kind      string `json:"kind" form:"kind"` // resident / enterprise (个人 / 企业); empty: resident
+	Applicant string `json:"applicant" form:"applicant"`
+	Contact   string `json:"contact" form:"contact"`
+	Phone     string `json:"phone" form:"phone"`
+	Street    string `json:"street" form:"street"`
+	Address   string `json:"address" form:"address"`
+	ItemID    string `json:"item_id" form:"item"`
+	Preferred string `json:"preferred" form:"preferred"`
+	Notes     string `json:"notes" form:"notes"`
+}
+
+// submitDoorstep is the one core of an application, from the page's form
+// (channel web) or the API (api); the chat applies through the assistant,
+// over the same service. A phone that does not match is told as not found.
+func (s *Server) submitDoorstep(ctx context.Context, in doorstepRequest, channel string) (doorstep.Request, error) {
+	kind, err := doorstep.ParseKind(in.Kind)
 	if err != nil {
-		kind = doorstep.Resident
+		return doorstep.Request{}, err
 	}
-	req, err := s.cfg.Doorstep.Submit(r.Context(), doorstep.NewRequest{Kind: kind, Applicant: f("applicant"), Contact: f("contact"),
-		Phone: f("phone"), Street: f("street"), Address: f("address"), ItemID: f("item"), Preferred: f("preferred"), Notes: f("notes"), Channel: "web"})
+	t := strings.TrimSpace
+	req, err := s.cfg.Doorstep.Submit(ctx, doorstep.NewRequest{Kind: kind, Applicant: t(in.Applicant), Contact: t(in.Contact),
+		Phone: t(in.Phone), Street: t(in.Street), Address: t(in.Address), ItemID: t(in.ItemID), Preferred: t(in.Preferred), Notes: t(in.Notes),
+		Channel: channel})
+	return req, hideNumber(err)
+}
+
+func (s *Server) doorstepSubmit(w http.ResponseWriter, r *http.Request) error {
+	var in doorstepRequest
+	err := decodeForm(r, &in)
+	var req doorstep.Request
+	if err == nil {
+		req, err = s.submitDoorstep(r.Context(), in, "web")
+	}
 	if err != nil {
 		if !isRefusal(err) {
 			return err
@@ -77,9 +103,9 @@ func (s *Server) doorstepSubmit(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		st, msg := explain(err)
-		return s.renderDoorstep(w, r, st, f("item"), form, nil, "提交没有成功："+msg)
+		return s.renderDoorstep(w, r, st, in.ItemID, form, nil, "提交没有成功："+msg)
 	}
-	return s.renderDoorstep(w, r, http.StatusOK, f("item"), nil, &req, "")
+	return s.renderDoorstep(w, r, http.StatusOK, in.ItemID, nil, &req, "")
 }
 
 type doorstepLookupData struct {

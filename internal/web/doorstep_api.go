@@ -30,31 +30,14 @@ func (s *Server) apiDoorstepCatalogue(w http.ResponseWriter, r *http.Request) er
 	return nil
 }
 
-type apiDoorstepRequest struct {
-	Kind      string `json:"kind"` // resident / enterprise
-	Applicant string `json:"applicant"`
-	Contact   string `json:"contact"`
-	Phone     string `json:"phone"`
-	Street    string `json:"street"`
-	Address   string `json:"address"`
-	ItemID    string `json:"item_id"`
-	Preferred string `json:"preferred"`
-	Notes     string `json:"notes"`
-}
-
 func (s *Server) apiDoorstepSubmit(w http.ResponseWriter, r *http.Request) error {
-	var in apiDoorstepRequest
+	var in doorstepRequest
 	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
-	kind, err := doorstep.ParseKind(in.Kind)
+	req, err := s.submitDoorstep(r.Context(), in, "api")
 	if err != nil {
-		return hideNumber(err)
-	}
-	req, err := s.cfg.Doorstep.Submit(r.Context(), doorstep.NewRequest{Kind: kind, Applicant: in.Applicant, Contact: in.Contact,
-		Phone: in.Phone, Street: in.Street, Address: in.Address, ItemID: in.ItemID, Preferred: in.Preferred, Notes: in.Notes, Channel: "api"})
-	if err != nil {
-		return hideNumber(err)
+		return err
 	}
 	writeJSON(w, http.StatusCreated, publicRequest(req))
 	return nil

@@ -5,7 +5,6 @@ package web
 
 import (
 	"bytes"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -75,13 +74,24 @@ func (s *Server) adminSpecialists(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
+// specialistForm is the console's form adding a door-to-door specialist.
+type specialistForm struct {
+	Name    string   `form:"name"`
+	Org     string   `form:"org"`
+	Phone   string   `form:"phone"`
+	Streets []string `form:"streets"`
+	Themes  []string `form:"themes"`
+	MaxLoad int      `form:"max_load"` // 0: no limit
+}
+
 func (s *Server) adminSpecialistAdd(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return fmt.Errorf("%w: %v", errBadForm, err)
+	var f specialistForm
+	err := decodeForm(r, &f)
+	var sp doorstep.Specialist
+	if err == nil {
+		sp, err = s.cfg.Doorstep.AddSpecialist(r.Context(), doorstep.Specialist{Name: f.Name, Org: f.Org, Phone: f.Phone,
+			Streets: f.Streets, Themes: f.Themes, MaxLoad: f.MaxLoad})
 	}
-	maxLoad, _ := strconv.Atoi(r.PostForm.Get("max_load"))
-	sp, err := s.cfg.Doorstep.AddSpecialist(r.Context(), doorstep.Specialist{Name: r.PostForm.Get("name"), Org: r.PostForm.Get("org"),
-		Phone: r.PostForm.Get("phone"), Streets: r.PostForm["streets"], Themes: r.PostForm["themes"], MaxLoad: maxLoad})
 	if err != nil {
 		return s.backRefused(w, r, "/admin/doorstep/specialists", err)
 	}

@@ -61,7 +61,7 @@ func (s *Server) expertAsk(w http.ResponseWriter, r *http.Request) error {
 	if id, tok := r.FormValue("conversation_id"), r.FormValue("token"); id != "" && s.convs.valid(id, tok) {
 		req.ConversationID = id
 	}
-	rep, err := s.ask(ctx, req)
+	rep, err := s.turn(ctx, req, nil)
 	if err != nil {
 		_, msg := turnError(err)
 		p.Error = msg

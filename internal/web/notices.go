@@ -77,6 +77,13 @@ var notices = map[string]string{
 	"policy.batch_returned": "已退回该名单",
 	"policy.field_saved":    "字段已保存，政策计算器和智能咨询即刻按新设置提问",
 	"policy.field_deleted":  "字段已删除",
+	// City operations.
+	"city.alert_ack":        "告警已确认。",
+	"city.alert_close":      "告警已关闭。",
+	"city.exceedance_ack":   "超标事件已确认，已转入处置。",
+	"city.exceedance_close": "超标事件已关闭。",
+	"city.device_saved":     "设备已保存。",
+	"city.measure_saved":    "扬尘措施已记录。",
 }
 
 // problems are the messages ?err= may name besides the declared refusals:

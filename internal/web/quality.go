@@ -197,9 +197,18 @@ func (s *Server) feedbackPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	p.Data = feedbackData{From: from, To: to, Days: days, Sum: convo.Sum(days), Chart: feedbackChart(days), Top: top,
-		Names: names, Labels: []string{"", ScoreLabels[1], ScoreLabels[2], ScoreLabels[3], ScoreLabels[4], ScoreLabels[5]}}
+		Names: names, Labels: scoreLabels()}
 	s.render(w, r, http.StatusOK, "feedback.html", p)
 	return nil
+}
+
+// scoreLabels are the scale's labels indexed by score (index 0 unused).
+func scoreLabels() []string {
+	out := make([]string, convo.VerySatisfied+1)
+	for _, sc := range convo.Scores {
+		out[sc] = sc.Label()
+	}
+	return out
 }
 
 // scoreColours are the bar colours by score (1 red … 5 green).
@@ -260,7 +269,7 @@ func feedbackChart(days []convo.DayStats) template.HTML {
 			hgt := plotH * float64(d.Counts[sc]) / scale
 			y -= hgt
 			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s %s：%d</title></rect>`,
-				x, y, barW, hgt, scoreColours[sc], d.Day, ScoreLabels[sc], d.Counts[sc])
+				x, y, barW, hgt, scoreColours[sc], d.Day, convo.Score(sc).Label(), d.Counts[sc])
 		}
 		if d.Total > 0 {
 			line = append(line, fmt.Sprintf("%.1f,%.1f", x+barW/2, top+plotH*(1-d.Satisfied())))

@@ -16,6 +16,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/clock"
+	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/gongwen"
 	"github.com/fuwu-gov/fuwu/internal/kb"
@@ -32,11 +33,8 @@ var funcs = template.FuncMap{
 	"join":        strings.Join,
 	"statusLabel": func(s kb.Status) string { return s.Label() },
 	"roleLabel":   func(r auth.Role) string { return r.Label() },
-	"scoreLabel": func(i int) string {
-		if i < 1 || i > 5 {
-			return ""
-		}
-		return ScoreLabels[i]
+	"scoreLabel": func(s convo.Score) string {
+		return s.Label() // "" when not rated
 	},
 	"time":     func(any) string { return "" }, // replaced per server by zoneFuncs
 	"weekday":  clock.Day,

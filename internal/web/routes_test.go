@@ -118,6 +118,15 @@ func TestRouteScenarios(t *testing.T) {
 			status: 303, contains: []string{"err=web.no_rated_answer"}},
 		{name: "rating out of scale", method: "POST", path: "/feedback", form: url.Values{"conversation_id": {"c1"}, "turn_id": {"1"}, "score": {"9"}},
 			status: 303, contains: []string{"err=web.bad_score"}},
+		{name: "rating not a number", method: "POST", path: "/feedback", form: url.Values{"conversation_id": {"c1"}, "turn_id": {"1"}, "score": {"满分<b>"}},
+			status: 303, contains: []string{"err=web.bad_form_field"}, absent: []string{"满分", "%3Cb%3E"}},
+		{name: "rating of zero", method: "POST", path: "/feedback", form: url.Values{"conversation_id": {"c1"}, "turn_id": {"1"}, "score": {"0"}},
+			status: 303, contains: []string{"err=web.bad_score"}},
+		// The page's form and the API book through one core: the same refusal.
+		{name: "booking refused as by the API", method: "POST", path: "/booking", form: url.Values{"item": {"FT-001"}, "hall": {"HALL-01"}, "day": {"2026-12-03"}, "start": {"09:00"}, "name": {"张三"}, "mobile": {"1"}},
+			status: 422, contains: []string{"预约没有成功", "手机号码格式不正确"}},
+		{name: "doorstep kind unknown", method: "POST", path: "/doorstep", form: url.Values{"kind": {"robot"}, "applicant": {"张三"}, "phone": {"13612345678"}},
+			status: 422, contains: []string{"提交没有成功", "填写的内容不完整或格式不正确"}, absent: []string{"robot"}},
 
 		// Residents' API.
 		{name: "API: not JSON", method: "POST", path: "/api/v1/chat", raw: "{", status: 400, contains: []string{"请求体不是有效的 JSON"}},
@@ -128,6 +137,7 @@ func TestRouteScenarios(t *testing.T) {
 		{name: "API: rating without a conversation", method: "POST", path: "/api/v1/feedback", json: map[string]any{"turn_id": 1, "score": 5}, status: 400, contains: []string{"缺少 conversation_id"}},
 		{name: "API: rating without a turn", method: "POST", path: "/api/v1/feedback", json: map[string]any{"conversation_id": "c1", "score": 5}, status: 400, contains: []string{"缺少 turn_id"}},
 		{name: "API: rating another's answer", method: "POST", path: "/api/v1/feedback", json: map[string]any{"conversation_id": "c1", "turn_id": 1, "score": 5}, status: 404, contains: []string{"找不到要评价的回答"}},
+		{name: "API: rating out of scale", method: "POST", path: "/api/v1/feedback", json: map[string]any{"conversation_id": "c1", "turn_id": 1, "score": 6}, status: 400, contains: []string{"评价须为 1 到 5 分"}},
 		{name: "API: no speech recognition", method: "POST", path: "/api/v1/transcribe", raw: "x", status: 404, contains: []string{"本服务未配置语音识别"}},
 		{name: "API: item unknown", method: "GET", path: "/api/v1/items/NOPE", status: 404, contains: []string{"事项不存在"}},
 		{name: "API: booking unknown", method: "GET", path: "/api/v1/bookings/ABCD1234?mobile_last4=0000", status: 404, contains: []string{"预约码或手机号后四位不正确"}},
@@ -166,6 +176,8 @@ func TestRouteScenarios(t *testing.T) {
 		{name: "doorstep action unknown", as: "agent", method: "POST", path: "/admin/doorstep/1/fly", status: 404, contains: []string{"没有这个操作"}},
 		{name: "doorstep catalogue action unknown", as: "agent", method: "POST", path: "/admin/doorstep/catalogue", form: url.Values{"action": {"fly"}}, status: 400, contains: []string{"没有这个操作"}},
 		{name: "specialist refused", as: "agent", method: "POST", path: "/admin/doorstep/specialists", form: url.Values{"name": {""}}, status: 303, contains: []string{"err=doorstep."}},
+		{name: "specialist load not a number", as: "agent", method: "POST", path: "/admin/doorstep/specialists", form: url.Values{"name": {"王五"}, "max_load": {"很多"}},
+			status: 303, contains: []string{"err=web.bad_form_field"}, absent: []string{"很多", "%E5%BE%88"}},
 		{name: "lexicon not configured", as: "admin", method: "GET", path: "/admin/sensitive", status: 404, contains: []string{"页面不存在"}},
 		{name: "draft without a type", as: "editor", method: "POST", path: "/admin/docs/draft", form: url.Values{"type": {"诗"}}, status: 400, contains: []string{"请选择文种"}},
 		{name: "export of a forged draft", as: "editor", method: "POST", path: "/admin/docs/export", form: url.Values{"format": {"txt"}, "doc": {"x"}, "sig": {"y"}}, status: 400, contains: []string{"草稿已失效"}},
