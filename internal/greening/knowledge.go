@@ -109,10 +109,10 @@ func TaskName(t string) string {
 	return t
 }
 
-// Conditions a rule may name. What each means is fixed here; which task
+// ConditionKinds are the conditions a rule may name. What each means is fixed here; which task
 // it yields, for which species and months, with what priority, threshold
 // and explanation is the rule's data.
-var Conditions = map[string]string{
+var ConditionKinds = map[string]string{
 	"typhoon":          "台风预警达到 min_level 级，倒伏风险不低于 min_risk 的树木",
 	"pest_nearby":      "近 days 天内 radius_m 米内有同种树木虫害报告",
 	"drought":          "连续 dry_days 天日降雨不足 rain_mm",
@@ -151,7 +151,7 @@ func (r Rule) validate() error {
 	if r.ID == "" || r.Name == "" {
 		return fmt.Errorf("%w: 规则缺少编号或名称", ErrInput)
 	}
-	if _, ok := Conditions[r.Condition]; !ok {
+	if _, ok := ConditionKinds[r.Condition]; !ok {
 		return fmt.Errorf("%w: 规则 %s 的条件 %q 未定义", ErrInput, r.ID, r.Condition)
 	}
 	if _, ok := TaskNames[r.Task]; !ok {

@@ -85,6 +85,7 @@ CREATE TABLE greening_orders (
     title       TEXT NOT NULL,
     detail      TEXT NOT NULL DEFAULT '',
     tree_id     TEXT NOT NULL DEFAULT '',
+    trees       INTEGER NOT NULL DEFAULT 1,
     street      TEXT NOT NULL DEFAULT '',
     lon         DOUBLE PRECISION NOT NULL DEFAULT 0,
     lat         DOUBLE PRECISION NOT NULL DEFAULT 0,
