@@ -11,7 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/fuwu-gov/fuwu/internal/citymon"
+	"github.com/fuwu-gov/fuwu/internal/gongwen"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
 )
@@ -268,5 +271,52 @@ func TestLoadDemo(t *testing.T) {
 	rec, _ := s.Recurrences(ctx, 90*24*time.Hour)
 	if len(rec) == 0 {
 		t.Error("no recurrence in the demo")
+	}
+}
+
+func TestMonthlyReportExports(t *testing.T) {
+	db := storetest.Open(t, store.SQLite, Migrations)
+	ctx := context.Background()
+	s := NewStore(db, fixedClock)
+	if _, err := s.LoadDemo(ctx, testNow); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.MonthlyReport(ctx, "2026-07", testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Synthetic || r.Trees != DemoTrees || r.Orders.Created == 0 || len(r.Risks) != 20 || len(r.Coverage) != 10 {
+		t.Fatalf("report %+v", r.Orders)
+	}
+	var x bytes.Buffer
+	if err := r.WriteXLSX(&x); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.GetSheetList(); len(got) != 6 || got[0] != "概况" {
+		t.Errorf("sheets %v", got)
+	}
+	title, _ := f.GetCellValue("概况", "A1")
+	if !strings.Contains(title, "2026-07") || !strings.Contains(title, "合成") {
+		t.Errorf("title %q", title)
+	}
+	risk, _ := f.GetCellValue("台风倒伏风险", "A2")
+	if risk != r.Risks[0].Tree {
+		t.Errorf("risk sheet starts with %q, want %q", risk, r.Risks[0].Tree)
+	}
+	var d bytes.Buffer
+	if err := r.WriteDOCX(&d); err != nil {
+		t.Fatal(err)
+	}
+	src, err := gongwen.ReadDOCX(d.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(src.Paragraphs, "\n")
+	if !strings.Contains(text, "关于2026年7月绿化管养工作情况的报告") || !strings.Contains(text, "合成演示数据") || !strings.Contains(text, r.Risks[0].Tree) {
+		t.Errorf("docx text: %.400s", text)
 	}
 }
