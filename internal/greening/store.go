@@ -498,3 +498,14 @@ func (s *Store) SaveRule(ctx context.Context, r Rule, reviewed bool, actor strin
 	r.Reviewed = false
 	return s.putKnowledge(ctx, "rule", r.ID, r, reviewed, actor)
 }
+
+// OnlySynthetic reports whether the inventory holds no tree but the
+// synthetic demo's (an empty inventory counts), so that pages can say
+// their data is synthetic.
+func (s *Store) OnlySynthetic(ctx context.Context) (bool, error) {
+	var n int
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM greening_trees WHERE synthetic = 0`).Scan(&n); err != nil {
+		return false, fmt.Errorf("inventory: %w", err)
+	}
+	return n == 0, nil
+}
