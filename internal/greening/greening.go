@@ -18,6 +18,7 @@ package greening
 import (
 	"embed"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/store"
@@ -38,6 +39,12 @@ const Topic = "greening"
 var (
 	ErrInput    = errors.New("greening: invalid input")
 	ErrNotFound = errors.New("greening: not found")
+	// ErrPhoto marks a photo refused (not an image, too large); it is
+	// also an ErrInput.
+	ErrPhoto = fmt.Errorf("%w: photo", ErrInput)
+	// ErrNeedPhotos refuses to close an order without its photos; it is
+	// also an ErrInput.
+	ErrNeedPhotos = fmt.Errorf("%w: photos required", ErrInput)
 )
 
 // Health grades, best first.

@@ -313,7 +313,7 @@ func (s *Store) Complete(ctx context.Context, id int64, by, result, health strin
 		after = after || p.Phase == "after"
 	}
 	if !after || (o.Source == FromResident || o.Source == FromPatrol) && !before {
-		return fmt.Errorf("%w: 完成工单须上传处置前后照片", ErrInput)
+		return fmt.Errorf("%w: 完成工单须上传处置前后照片", ErrNeedPhotos)
 	}
 	at := store.T(s.now())
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -376,17 +376,17 @@ var photoTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/w
 // its content is an image.
 func (s *Store) AddPhoto(ctx context.Context, order int64, phase string, data []byte, by string) (Photo, error) {
 	if phase != "before" && phase != "after" {
-		return Photo{}, fmt.Errorf("%w: 照片阶段应为 before 或 after", ErrInput)
+		return Photo{}, fmt.Errorf("%w: 照片阶段应为 before 或 after", ErrPhoto)
 	}
 	if len(data) == 0 {
-		return Photo{}, fmt.Errorf("%w: 照片为空", ErrInput)
+		return Photo{}, fmt.Errorf("%w: 照片为空", ErrPhoto)
 	}
 	if len(data) > MaxPhoto {
-		return Photo{}, fmt.Errorf("%w: 照片超过 %d MB", ErrInput, MaxPhoto>>20)
+		return Photo{}, fmt.Errorf("%w: 照片超过 %d MB", ErrPhoto, MaxPhoto>>20)
 	}
 	mime := http.DetectContentType(data)
 	if !photoTypes[mime] {
-		return Photo{}, fmt.Errorf("%w: 只接受 JPEG、PNG、WebP 或 GIF 图片", ErrInput)
+		return Photo{}, fmt.Errorf("%w: 只接受 JPEG、PNG、WebP 或 GIF 图片", ErrPhoto)
 	}
 	if _, err := s.Order(ctx, order); err != nil {
 		return Photo{}, err

@@ -72,13 +72,11 @@ func greeningErrCode(r *http.Request, err error) string {
 	switch {
 	case errors.Is(err, greening.ErrNotFound):
 		return "notfound"
+	case errors.Is(err, greening.ErrPhoto):
+		return "photo-bad"
+	case errors.Is(err, greening.ErrNeedPhotos):
+		return "photos"
 	case errors.Is(err, greening.ErrInput):
-		if strings.Contains(err.Error(), "照片") && !strings.Contains(err.Error(), "完成工单") {
-			return "photo-bad"
-		}
-		if strings.Contains(err.Error(), "前后照片") {
-			return "photos"
-		}
 		return "input"
 	}
 	slog.ErrorContext(r.Context(), "greening console", "path", r.URL.Path, "err", err)
