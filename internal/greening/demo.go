@@ -10,26 +10,27 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
 
-// DemoStreets are Futian's ten streets with an approximate centre, land
-// area and resident population: rounded public figures, for the demo
-// (marked synthetic), not statistics to quote.
+// DemoStreets are Futian's ten streets with a schematic box (west, south,
+// east, north; the city dashboard's schematic map, not surveyed
+// boundaries), an approximate land area and resident population: rounded
+// figures for the demo (marked synthetic), not statistics to quote.
 var DemoStreets = []struct {
 	Name       string
-	Lon, Lat   float64
+	Box        [4]float64
 	AreaKm2    float64
 	Population int
 	Roads      []string
 }{
-	{"园岭街道", 114.0990, 22.5540, 3.6, 150000, []string{"红岭中路", "八卦路", "园岭路", "笋岗西路"}},
-	{"南园街道", 114.0960, 22.5380, 2.1, 150000, []string{"深南中路", "滨河大道", "南园路", "上步南路"}},
-	{"福田街道", 114.0700, 22.5290, 5.6, 250000, []string{"福华路", "金田路", "福民路", "皇岗路"}},
-	{"沙头街道", 114.0300, 22.5280, 14.5, 210000, []string{"滨河大道", "新洲路", "沙嘴路", "福强路"}},
-	{"香蜜湖街道", 114.0300, 22.5500, 10.1, 150000, []string{"香蜜湖路", "侨香路", "红荔西路", "农园路"}},
-	{"梅林街道", 114.0550, 22.5750, 14.6, 180000, []string{"梅林路", "北环大道", "凯丰路", "梅华路"}},
-	{"莲花街道", 114.0580, 22.5530, 6.9, 170000, []string{"红荔路", "莲花路", "彩田路", "新洲路"}},
-	{"华富街道", 114.0800, 22.5470, 5.6, 140000, []string{"华富路", "深南大道", "彩田路", "上步中路"}},
-	{"福保街道", 114.0300, 22.5150, 12.8, 120000, []string{"福强路", "广深沿江高速辅道", "益田路", "桃花路"}},
-	{"华强北街道", 114.0870, 22.5450, 2.9, 90000, []string{"华强北路", "振兴路", "深南中路", "燕南路"}},
+	{"园岭街道", [4]float64{114.093, 22.540, 114.110, 22.565}, 3.6, 150000, []string{"红岭中路", "八卦路", "园岭路", "笋岗西路"}},
+	{"南园街道", [4]float64{114.085, 22.505, 114.110, 22.540}, 2.1, 150000, []string{"深南中路", "滨河大道", "南园路", "上步南路"}},
+	{"福田街道", [4]float64{114.050, 22.505, 114.085, 22.540}, 5.6, 250000, []string{"福华路", "金田路", "福民路", "皇岗路"}},
+	{"沙头街道", [4]float64{114.000, 22.520, 114.050, 22.540}, 14.5, 210000, []string{"滨河大道", "新洲路", "沙嘴路", "福强路"}},
+	{"香蜜湖街道", [4]float64{114.000, 22.540, 114.045, 22.565}, 10.1, 150000, []string{"香蜜湖路", "侨香路", "红荔西路", "农园路"}},
+	{"梅林街道", [4]float64{114.000, 22.565, 114.110, 22.590}, 14.6, 180000, []string{"梅林路", "北环大道", "凯丰路", "梅华路"}},
+	{"莲花街道", [4]float64{114.045, 22.540, 114.068, 22.565}, 6.9, 170000, []string{"红荔路", "莲花路", "彩田路", "新洲路"}},
+	{"华富街道", [4]float64{114.068, 22.540, 114.084, 22.565}, 5.6, 140000, []string{"华富路", "深南大道", "彩田路", "上步中路"}},
+	{"福保街道", [4]float64{114.000, 22.505, 114.050, 22.520}, 12.8, 120000, []string{"福强路", "广深沿江高速辅道", "益田路", "桃花路"}},
+	{"华强北街道", [4]float64{114.084, 22.540, 114.093, 22.565}, 2.9, 90000, []string{"华强北路", "振兴路", "深南中路", "燕南路"}},
 }
 
 // demoSpecies are the street trees' shares in the demo.
@@ -81,7 +82,8 @@ func GenerateDemo(seed uint64, trees, spaces int) Demo {
 		if si == len(DemoStreets)-1 {
 			want = trees - n
 		}
-		half := math.Sqrt(st.AreaKm2) / 2 / 111 // half the side, in degrees
+		w, so, e, no := st.Box[0], st.Box[1], st.Box[2], st.Box[3]
+		inset := 0.0008 // keep points off the box's edge
 		for i := 0; i < want; i++ {
 			n++
 			sp, shrub := pick()
@@ -90,8 +92,8 @@ func GenerateDemo(seed uint64, trees, spaces int) Demo {
 			if shrub || rng.Float64() < 0.25 {
 				t.Community = fmt.Sprintf("%s%d社区", st.Name[:len(st.Name)-len("街道")], 1+rng.IntN(6))
 				t.Target = []string{"residential", "residential", "park", "", "school", "kindergarten"}[rng.IntN(6)]
-				t.Lon = st.Lon + (rng.Float64()*2-1)*half
-				t.Lat = st.Lat + (rng.Float64()*2-1)*half
+				t.Lon = w + inset + rng.Float64()*(e-w-2*inset)
+				t.Lat = so + inset + rng.Float64()*(no-so-2*inset)
 				t.RootSpace = 2 + rng.Float64()*8
 			} else {
 				t.Road = road
@@ -99,19 +101,20 @@ func GenerateDemo(seed uint64, trees, spaces int) Demo {
 				if rng.Float64() < 0.04 {
 					t.Target = "school"
 				}
-				// Roads run east–west or north–south through the street.
+				// Two roads run east–west and two north–south through the
+				// street, at thirds of its box.
 				k := 0
 				for j, r := range st.Roads {
 					if r == road {
 						k = j
 					}
 				}
-				off := (float64(k)/float64(len(st.Roads)) - 0.4) * 2 * half
-				along := (rng.Float64()*2 - 1) * half
 				if k%2 == 0 {
-					t.Lon, t.Lat = st.Lon+along, st.Lat+off+rng.NormFloat64()*0.00008
+					t.Lat = so + float64(k/2+1)*(no-so)/3 + rng.NormFloat64()*0.00006
+					t.Lon = w + inset + rng.Float64()*(e-w-2*inset)
 				} else {
-					t.Lon, t.Lat = st.Lon+off+rng.NormFloat64()*0.00008, st.Lat+along
+					t.Lon = w + float64(k/2+1)*(e-w)/3 + rng.NormFloat64()*0.00006
+					t.Lat = so + inset + rng.Float64()*(no-so-2*inset)
 				}
 				t.RootSpace = 0.8 + rng.Float64()*2.5
 			}
@@ -192,11 +195,11 @@ func GenerateDemo(seed uint64, trees, spaces int) Demo {
 			x -= cc.share
 		}
 		area := math.Round(c.size * math.Exp(rng.NormFloat64()*0.6) * math.Sqrt(st.AreaKm2/6))
-		half := math.Sqrt(st.AreaKm2) / 2 / 111
+		w, so, e, no := st.Box[0], st.Box[1], st.Box[2], st.Box[3]
 		d.Spaces = append(d.Spaces, Space{ID: fmt.Sprintf("GS%03d", i+1), Name: fmt.Sprintf("%s%s%d号（合成）", st.Name[:len(st.Name)-len("街道")], c.name, i/len(DemoStreets)+1),
 			Category: c.c, Area: area, Unit: map[Category]string{Public: "福田区公园管理中心", Residential: "小区物业服务企业", Protective: "福田区城市管理和综合执法局",
 				Production: "福田区园林绿化苗圃", Scenic: "福田区公园管理中心"}[c.c],
-			Street: st.Name, Lon: math.Round((st.Lon+(rng.Float64()*2-1)*half)*1e6) / 1e6, Lat: math.Round((st.Lat+(rng.Float64()*2-1)*half)*1e6) / 1e6, Synthetic: true})
+			Street: st.Name, Lon: math.Round((w+rng.Float64()*(e-w))*1e6) / 1e6, Lat: math.Round((so+rng.Float64()*(no-so))*1e6) / 1e6, Synthetic: true})
 	}
 	return d
 }

@@ -53,7 +53,7 @@ var funcs = template.FuncMap{
 		return out
 	},
 	"add":           func(a, b int) int { return a + b },
-	"pct":           func(x float64) float64 { return x * 100 },
+	"pct1":          func(x float64) string { return fmt.Sprintf("%.1f%%", x*100) },
 	"gradeName":     greening.GradeName,
 	"taskName":      greening.TaskName,
 	"warningName":   greening.WarningName,

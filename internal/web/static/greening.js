@@ -29,7 +29,7 @@
       series.push({ type: "line", data: r.line, symbol: "none", silent: true, lineStyle: { color: "#5dade2", width: 2 }, z: 1 });
     });
     var dim = mode === "risk" ? 4 : mode === "health" ? 3 : 2;
-    series.push({ name: "树木", type: "scatter", large: true, largeThreshold: 2000, symbolSize: 3, data: mapData.trees, encode: { x: 0, y: 1 }, z: 3 });
+    series.push({ name: "树木", type: "scatter", large: false, progressive: 5000, symbolSize: 3, data: mapData.trees, encode: { x: 0, y: 1 }, z: 3 });
     series.push({ name: "古树名木", type: "scatter", symbol: "diamond", symbolSize: 10, itemStyle: { color: "#8e44ad" },
       data: mapData.ancient, encode: { x: 0, y: 1 }, z: 4,
       tooltip: { formatter: function (p) { return p.value[2]; } } });
