@@ -9,6 +9,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/eligibility"
+	"github.com/fuwu-gov/fuwu/internal/greening"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/library"
 	"github.com/fuwu-gov/fuwu/internal/policy"
@@ -33,6 +34,7 @@ func allMigrations() []store.Migrations {
 		library.Migrations,
 		teaching.Migrations,
 		citymon.Migrations,
+		greening.Migrations,
 		policy.Migrations, registry.Migrations, eligibility.Migrations,
 		risk.Migrations,
 	}

@@ -61,6 +61,11 @@ func runServe(ctx context.Context, args []string, std stdio) error {
 		return err
 	}
 	defer city.close()
+	green, err := startGreening(ctx, a, city, *demo)
+	if err != nil {
+		return err
+	}
+	defer green.close()
 	policyCtx, stopPolicy := context.WithCancel(context.Background())
 	defer stopPolicy() // before a.close: deferred calls run last first
 	if err := startPolicyApp(ctx, policyCtx, a.policy, *demo); err != nil {
@@ -70,7 +75,8 @@ func runServe(ctx context.Context, args []string, std stdio) error {
 	if rate <= 0 {
 		rate = -1 // web: a negative rate is no limit
 	}
-	h, err := buildServer(ctx, a, web.Config{ChatRate: rate, TrustProxy: *trustProxy, SecureCookies: *secure, MetricsToken: *metricsToken, City: city.web()})
+	h, err := buildServer(ctx, a, web.Config{ChatRate: rate, TrustProxy: *trustProxy, SecureCookies: *secure, MetricsToken: *metricsToken, City: city.web(),
+		Greening: green.web()})
 	if err != nil {
 		return err
 	}

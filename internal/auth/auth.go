@@ -103,15 +103,21 @@ const (
 	// with every condition, material, legal basis and the internal notes
 	// residents never see.
 	Consult Permission = "consult"
+	// Greening maintenance (绿化管养): ViewGreening reads the inventory,
+	// plans, risk rankings, work orders, evaluation and reports and asks
+	// the maintenance Q&A; ManageGreening imports and edits the inventory
+	// and knowledge, issues plans as work orders, assigns and closes them.
+	ViewGreening   Permission = "view_greening"
+	ManageGreening Permission = "manage_greening"
 )
 
 var grants = map[Role][]Permission{
 	Admin: {ViewConsole, EditKnowledge, Publish, ReadQuality, HandleTickets, ReadAudit, ManageUsers, ManageBookings, Dispatch, EditLexicon,
-		ViewCity, ManageCity, ReadLibrary, ImportLibrary, ManageLibrary, Teach, ViewPolicy, Consult},
+		ViewCity, ManageCity, ReadLibrary, ImportLibrary, ManageLibrary, Teach, ViewPolicy, Consult, ViewGreening, ManageGreening},
 	Editor:   {ViewConsole, EditKnowledge, ReadQuality, ReadLibrary, ImportLibrary, ViewPolicy, Consult},
 	Reviewer: {ViewConsole, EditKnowledge, Publish, ReadQuality, ReadAudit, EditLexicon, ReadLibrary, ImportLibrary, ManageLibrary, ViewPolicy, Consult},
 	Agent:    {ViewConsole, HandleTickets, ReadQuality, ManageBookings, Dispatch, ReadLibrary, ViewPolicy, Consult},
-	Operator: {ViewConsole, ViewCity, ManageCity, ReadLibrary},
+	Operator: {ViewConsole, ViewCity, ManageCity, ReadLibrary, ViewGreening, ManageGreening},
 	// A teacher sees the console for the library and the teachers'
 	// assistant only: nothing of residents' conversations or bookings.
 	Teacher: {ViewConsole, ReadLibrary, ImportLibrary, Teach},

@@ -127,6 +127,9 @@ var Params = map[string]ParamSpec{
 	"cloud":      {"cloud", "总云量", "oktas", 0, 8},
 	"temp":       {"temp", "气温", "°C", -40, 60},
 	"humidity":   {"humidity", "相对湿度", "%", 0, 100},
+	// The typhoon warning signal in force, posted by the weather service
+	// to a weather station's feed: 0 none, 1 white … 5 red (深圳台风预警信号).
+	"typhoon_warning": {"typhoon_warning", "台风预警信号", "", 0, 5},
 }
 
 // ParamName is a parameter's Chinese name, or the parameter itself.

@@ -133,6 +133,14 @@ func (s *Server) withIdentity(next http.Handler) http.Handler {
 			limit, shown = maxLibraryUpload, maxLibraryUpload>>20
 		case "/admin/teaching/bank", "/admin/teaching/results":
 			limit, shown = maxTeachingUpload, maxTeachingUpload>>20
+		case "/admin/greening/import":
+			limit, shown = maxGreeningImport, maxGreeningImport>>20
+		case "/greening/report":
+			limit, shown = maxGreeningPhotoForm, maxGreeningPhotoForm>>20
+		default:
+			if strings.HasPrefix(p, "/admin/greening/orders/") && strings.HasSuffix(p, "/photos") {
+				limit, shown = maxGreeningPhotoForm, maxGreeningPhotoForm>>20
+			}
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		unsafe := r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions

@@ -19,6 +19,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/doorstep"
 	"github.com/fuwu-gov/fuwu/internal/gongwen"
+	"github.com/fuwu-gov/fuwu/internal/greening"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
@@ -50,6 +51,11 @@ var funcs = template.FuncMap{
 		return out
 	},
 	"add":           func(a, b int) int { return a + b },
+	"pct1":          func(x float64) string { return fmt.Sprintf("%.1f%%", x*100) },
+	"gradeName":     greening.GradeName,
+	"taskName":      greening.TaskName,
+	"warningName":   greening.WarningName,
+	"list":          func(xs ...string) []string { return xs },
 	"contains":      slices.Contains[[]string],
 	"paras":         func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
 	"yuan":          doorstep.Yuan,
@@ -151,6 +157,7 @@ type Page struct {
 	Doorstep   bool // door-to-door pages available
 	Policy     bool // policy pages available
 	City       bool // city operations pages available
+	Greening   bool // greening maintenance pages available
 	Library    bool // the document library's pages available
 	Teaching   bool // the teachers' assistant available
 }
@@ -162,7 +169,7 @@ func (s *Server) page(r *http.Request, title string, data any) Page {
 	seed, _ := r.Context().Value(seedKey).(string)
 	p := Page{Title: title, Site: s.cfg.SiteName, User: currentUser(r), Data: data, Path: r.URL.Path, Back: r.URL.RequestURI(),
 		Transcribe: s.cfg.Transcriber != nil, Booking: s.cfg.Booking != nil, Doorstep: s.cfg.Doorstep != nil,
-		Policy: s.cfg.Policy != nil, City: s.cfg.City != nil,
+		Policy: s.cfg.Policy != nil, City: s.cfg.City != nil, Greening: s.cfg.Greening != nil,
 		Library: s.cfg.Library != nil, Teaching: s.cfg.Teaching != nil}
 	if seed != "" {
 		p.CSRF = s.csrf.Token(seed)

@@ -43,6 +43,9 @@ func (s *Server) routes() {
 	if s.cfg.Library != nil {
 		s.bindLibraryPages()
 	}
+	if s.cfg.Greening != nil {
+		s.bindGreeningPages()
+	}
 	s.bindAssets()
 
 	// Residents' API.
@@ -82,6 +85,9 @@ func (s *Server) routes() {
 	if s.cfg.City != nil {
 		s.bindCityScreen()
 		s.bindCityConsole()
+	}
+	if s.cfg.Greening != nil {
+		s.bindGreeningConsole()
 	}
 	if s.cfg.Library != nil {
 		s.bindLibraryConsole()
@@ -328,6 +334,42 @@ func (s *Server) bindCityConsole() {
 }
 
 // Devices' API.
+
+// bindGreeningPages is the residents' tree report (树木隐患报告): a
+// description, a place and a photo become a work order.
+func (s *Server) bindGreeningPages() {
+	s.public("GET /greening/report", s.greeningReportPage)
+	s.public("POST /greening/report", s.greeningReportSubmit, s.perAddress)
+}
+
+// bindGreeningConsole is greening maintenance: the inventory and its map,
+// plans, risk rankings, work orders with photos, evaluation, the monthly
+// report and the maintenance Q&A. Reading needs view_greening; changes
+// need manage_greening.
+func (s *Server) bindGreeningConsole() {
+	s.staff("GET /admin/greening", auth.ViewGreening, s.greeningHome)
+	s.staff("GET /admin/greening/api/map", auth.ViewGreening, s.greeningMapAPI)
+	s.staff("GET /admin/greening/api/evaluation", auth.ViewGreening, s.greeningEvalAPI)
+	s.staff("GET /admin/greening/trees", auth.ViewGreening, s.greeningTrees)
+	s.staff("GET /admin/greening/trees/{id}", auth.ViewGreening, s.greeningTree)
+	s.staff("POST /admin/greening/trees", auth.ManageGreening, s.greeningTreeSave)
+	s.staff("POST /admin/greening/import", auth.ManageGreening, s.greeningImport)
+	s.staff("GET /admin/greening/plan", auth.ViewGreening, s.greeningPlan)
+	s.staff("POST /admin/greening/plan", auth.ManageGreening, s.greeningPlanIssue)
+	s.staff("GET /admin/greening/risk", auth.ViewGreening, s.greeningRisk)
+	s.staff("GET /admin/greening/orders", auth.ViewGreening, s.greeningOrders)
+	s.staff("POST /admin/greening/orders", auth.ManageGreening, s.greeningOrderNew)
+	s.staff("GET /admin/greening/orders/{id}", auth.ViewGreening, s.greeningOrder)
+	s.staff("POST /admin/greening/orders/{id}/assign", auth.ManageGreening, s.greeningOrderAssign)
+	s.staff("POST /admin/greening/orders/{id}/photos", auth.ManageGreening, s.greeningOrderPhoto)
+	s.staff("POST /admin/greening/orders/{id}/complete", auth.ManageGreening, s.greeningOrderComplete)
+	s.staff("GET /admin/greening/orders/{id}/photos/{photo}", auth.ViewGreening, s.greeningPhoto)
+	s.staff("GET /admin/greening/evaluation", auth.ViewGreening, s.greeningEvaluation)
+	s.staff("GET /admin/greening/report", auth.ViewGreening, s.greeningReportExport)
+	s.staff("GET /admin/greening/knowledge", auth.ViewGreening, s.greeningKnowledge)
+	s.staff("POST /admin/greening/knowledge", auth.ManageGreening, s.greeningSpeciesSave)
+	s.staff("GET /admin/greening/ask", auth.ViewGreening, s.greeningAsk)
+}
 
 // bindCityDevicesAPI takes sensor readings in batches: citymon checks the
 // device's bearer token against the stored hash and bounds a body at 8 MiB;

@@ -71,6 +71,9 @@ func (g *Generator) Readings(t time.Time) []citymon.Reading {
 func (g *Generator) DeviceReadings(d citymon.Device, t time.Time) []citymon.Reading {
 	out := make([]citymon.Reading, 0, len(d.Params))
 	for _, p := range d.Params {
+		if p.Param == WarningParam {
+			continue // posted by the weather service, not measured
+		}
 		out = append(out, citymon.Reading{Device: d.ID, Param: p.Param, Time: t, Value: g.Value(d, p.Param, t)})
 	}
 	return out

@@ -38,8 +38,13 @@ type Network struct {
 var (
 	airParams     = []citymon.ParamUnit{{Param: "PM2.5"}, {Param: "PM10"}, {Param: "SO2"}, {Param: "NO2"}, {Param: "CO"}, {Param: "O3"}}
 	waterParams   = []citymon.ParamUnit{{Param: "pH"}, {Param: "DO"}, {Param: "CODMn"}, {Param: "COD"}, {Param: "BOD5"}, {Param: "NH3-N"}, {Param: "TP"}, {Param: "water_temp"}}
-	weatherParams = []citymon.ParamUnit{{Param: "wind_speed"}, {Param: "wind_dir"}, {Param: "cloud"}, {Param: "temp"}, {Param: "humidity"}}
+	weatherParams = []citymon.ParamUnit{{Param: "wind_speed"}, {Param: "wind_dir"}, {Param: "cloud"}, {Param: "temp"}, {Param: "humidity"}, {Param: WarningParam}}
 )
+
+// WarningParam is the typhoon warning signal the weather service posts to
+// the weather stations' feed (greening's plans read it); the generator
+// leaves it to be posted.
+const WarningParam = "typhoon_warning"
 
 // Demo is the demo network.
 func Demo() Network {
