@@ -35,7 +35,7 @@ type peer struct {
 	pc       *webrtc.PeerConnection
 	ice      ICEConfig
 	pending  []webrtc.ICECandidateInit
-	gen      int // peer connections made
+	gen      int       // peer connections made
 	firstAt  time.Time // first inbound packet on the current connection
 	inbound  atomic.Int64
 	maxSeq   map[uint32]uint16
