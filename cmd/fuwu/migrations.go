@@ -16,6 +16,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/teaching"
+	"github.com/fuwu-gov/fuwu/internal/video"
 )
 
 // allMigrations lists every component's schema, in dependency order.
@@ -33,5 +34,6 @@ func allMigrations() []store.Migrations {
 		teaching.Migrations,
 		citymon.Migrations,
 		policy.Migrations, registry.Migrations, eligibility.Migrations,
+		video.Migrations,
 	}
 }

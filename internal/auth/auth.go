@@ -99,14 +99,17 @@ const (
 	ImportLibrary Permission = "import_library" // import documents
 	ManageLibrary Permission = "manage_library" // collections and their visibility, deleting documents
 	Teach         Permission = "teach"          // the teachers' assistant: plans, bank, sets, results, pairs, drafts
+	// VideoGuide answers residents' video calls (视频导办) and reads
+	// their figures.
+	VideoGuide Permission = "video_guide"
 )
 
 var grants = map[Role][]Permission{
 	Admin: {ViewConsole, EditKnowledge, Publish, ReadQuality, HandleTickets, ReadAudit, ManageUsers, ManageBookings, Dispatch, EditLexicon,
-		ViewCity, ManageCity, ReadLibrary, ImportLibrary, ManageLibrary, Teach, ViewPolicy},
+		ViewCity, ManageCity, ReadLibrary, ImportLibrary, ManageLibrary, Teach, ViewPolicy, VideoGuide},
 	Editor:   {ViewConsole, EditKnowledge, ReadQuality, ReadLibrary, ImportLibrary, ViewPolicy},
 	Reviewer: {ViewConsole, EditKnowledge, Publish, ReadQuality, ReadAudit, EditLexicon, ReadLibrary, ImportLibrary, ManageLibrary, ViewPolicy},
-	Agent:    {ViewConsole, HandleTickets, ReadQuality, ManageBookings, Dispatch, ReadLibrary, ViewPolicy},
+	Agent:    {ViewConsole, HandleTickets, ReadQuality, ManageBookings, Dispatch, ReadLibrary, ViewPolicy, VideoGuide},
 	Operator: {ViewConsole, ViewCity, ManageCity, ReadLibrary},
 	// A teacher sees the console for the library and the teachers'
 	// assistant only: nothing of residents' conversations or bookings.
