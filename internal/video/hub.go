@@ -68,6 +68,7 @@ type QueueEntry struct {
 // Message is one WebSocket frame, either way.
 type Message struct {
 	Type      string          `json:"type"`
+	Seq       int             `json:"seq,omitempty"` // offer/answer: which offer an answer answers
 	SDP       json.RawMessage `json:"sdp,omitempty"`
 	Candidate json.RawMessage `json:"candidate,omitempty"`
 	Text      string          `json:"text,omitempty"`

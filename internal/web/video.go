@@ -257,8 +257,17 @@ func (s *Server) adminVideoCall(w http.ResponseWriter, r *http.Request) error {
 		return video.ErrNotYourCall
 	}
 	d := adminVideoCallData{Session: sess, Turns: s.transcript(ctx, sess.ConversationID), Outcomes: video.Outcomes, Ratings: video.Ratings}
-	if sess.ItemID != "" {
-		if rec, err := s.cfg.KB.Item(ctx, sess.ItemID); err == nil {
+	itemID := sess.ItemID
+	// From the chat: the item the assistant last answered about.
+	for i := len(d.Turns) - 1; itemID == "" && i >= 0; i-- {
+		if rt := d.Turns[i].Reply.Route; rt != nil && rt.ItemID != "" {
+			itemID = rt.ItemID
+		} else if c := d.Turns[i].Reply.Citations; len(c) > 0 {
+			itemID = c[0].ID
+		}
+	}
+	if itemID != "" {
+		if rec, err := s.cfg.KB.Item(ctx, itemID); err == nil {
 			d.Item = &rec.Item
 		}
 	}

@@ -14,7 +14,10 @@
   var ws = null, pc = null, iceConfig = null, local = null, screen = null;
   var pending = [], status = root.getAttribute("data-status");
   var consented = false, peerPresent = false, over = false, audioOnly = false, retry = 500;
-  var lossStrikes = 0, lastLoss = null;
+  var lossStrikes = 0, lastLoss = null, generation = 0;
+  // Offers are numbered: an answer to an older offer, or an offer older
+  // than one already received, is dropped (a reconnect can cross them).
+  var offerSeq = 0, appliedSeq = -1, chain = Promise.resolve(), mediaPromise = null, mediaReady = false;
 
   function $(id) { return document.getElementById(id); }
   function show(id, on) { var e = $(id); if (e) e.hidden = !on; }
@@ -64,7 +67,7 @@
         if (status === "ended" || status === "abandoned") { finish(); return; }
         if (side === "clerk") {
           state(peerPresent ? "居民已在线" + (consented ? "" : "，等待居民同意开启摄像头") : "等待居民连接…");
-          startMedia(false).then(maybeOffer);
+          startMedia(false).then(function () { mediaReady = true; maybeOffer(); });
         } else if (status === "active") {
           showClerk(m.session);
           if (consented) { enterCall(); startMedia(audioOnly); } else { show("v-queue", false); show("v-consent", true); }
@@ -101,13 +104,18 @@
         if (side === "clerk") maybeOffer();
         break;
       case "offer":
-        answer(m.sdp);
+        offerSeq = Math.max(offerSeq, m.seq || 0);
+        pending = []; // candidates from here on belong to this offer
+        answer(m.sdp, m.seq || 0);
         break;
       case "answer":
-        if (pc) pc.setRemoteDescription(m.sdp).then(flush).catch(report);
+        if (pc && (m.seq || 0) === offerSeq && pc.signalingState === "have-local-offer") {
+          var seq = offerSeq;
+          pc.setRemoteDescription(m.sdp).then(function () { appliedSeq = seq; flush(); }).catch(report);
+        }
         break;
       case "ice":
-        if (pc && pc.remoteDescription) pc.addIceCandidate(m.candidate).catch(report);
+        if (pc && pc.remoteDescription && appliedSeq === offerSeq) pc.addIceCandidate(m.candidate).catch(report);
         else pending.push(m.candidate);
         break;
       case "chat":
@@ -170,10 +178,10 @@
   // startMedia opens the camera and microphone (or the microphone only);
   // without either, the page still receives.
   function startMedia(voiceOnly) {
-    if (local) return Promise.resolve(local);
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return Promise.resolve(null);
+    if (mediaPromise) return mediaPromise;
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return (mediaPromise = Promise.resolve(null));
     var want = { audio: true, video: voiceOnly ? false : { width: { ideal: 640 }, height: { ideal: 480 } } };
-    return navigator.mediaDevices.getUserMedia(want).catch(function () {
+    mediaPromise = navigator.mediaDevices.getUserMedia(want).catch(function () {
       state("无法打开摄像头，改为仅语音");
       return navigator.mediaDevices.getUserMedia({ audio: true });
     }).then(function (s) {
@@ -182,12 +190,14 @@
       if (v) v.srcObject = s;
       return s;
     }).catch(function () { state("无法打开麦克风和摄像头，您仍可看到和听到对方"); return null; });
+    return mediaPromise;
   }
 
   function fresh() {
     if (pc) { pc.onconnectionstatechange = null; pc.close(); }
-    pending = [];
+    appliedSeq = -1;
     pc = new RTCPeerConnection(iceConfig);
+    generation++;
     if (local) local.getTracks().forEach(function (t) { pc.addTrack(t, local); });
     if (side === "clerk" && screen && local) {
       var sender = videoSender();
@@ -226,20 +236,23 @@
   }
 
   function maybeOffer() {
-    if (side !== "clerk" || over || !peerPresent || !consented || !iceConfig) return;
-    var p = fresh();
+    if (side !== "clerk" || over || !peerPresent || !consented || !iceConfig || !mediaReady) return;
+    pending = [];
+    var p = fresh(), seq = ++offerSeq;
     p.createOffer().then(function (o) { return p.setLocalDescription(o); })
-      .then(function () { send({ type: "offer", sdp: p.localDescription }); }).catch(report);
+      .then(function () { if (p === pc) send({ type: "offer", seq: seq, sdp: p.localDescription }); }).catch(report);
   }
 
-  function answer(sdp) {
+  // answer handles offers one at a time, skipping any a newer one replaced.
+  function answer(sdp, seq) {
     if (side !== "resident" || over) return;
     enterCall();
-    startMedia(audioOnly).then(function () {
+    chain = chain.then(function () { return startMedia(audioOnly); }).then(function () {
+      if (seq !== offerSeq || over) return;
       var p = fresh();
-      return p.setRemoteDescription(sdp).then(function () { flush(); return p.createAnswer(); })
+      return p.setRemoteDescription(sdp).then(function () { appliedSeq = seq; flush(); return p.createAnswer(); })
         .then(function (a) { return p.setLocalDescription(a); })
-        .then(function () { send({ type: "answer", sdp: p.localDescription }); });
+        .then(function () { if (p === pc) send({ type: "answer", seq: seq, sdp: p.localDescription }); });
     }).catch(report);
   }
 
@@ -251,6 +264,7 @@
     if (local) local.getTracks().forEach(function (t) { t.stop(); });
     if (screen) screen.getTracks().forEach(function (t) { t.stop(); });
     local = null;
+    mediaPromise = null;
     show("v-queue", false);
     show("v-consent", false);
     show("v-call", side === "clerk");
@@ -329,7 +343,7 @@
     send({ type: "push", kind: "link", url: $("v-linkurl").value, title: $("v-linktitle").value });
   });
   Array.prototype.forEach.call(document.querySelectorAll("[data-push]"), function (b) {
-    b.addEventListener("click", function () { send({ type: "push", kind: b.getAttribute("data-push"), item_id: b.getAttribute("data-item") }); });
+    b.addEventListener("click", function () { send({ type: "push", kind: b.getAttribute("data-push"), item_id: ($("v-push-item") || {}).value || "" }); });
   });
   bind("v-share", "click", function () {
     var btn = this;
@@ -368,7 +382,8 @@
         return out;
       });
     },
-    drop: function () { if (ws) ws.close(); }
+    drop: function () { if (ws) ws.close(); },
+    generation: function () { return generation; }
   };
 
   setInterval(watchQuality, 3000);
