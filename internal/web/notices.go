@@ -58,7 +58,7 @@ var notices = map[string]string{
 	"handoff.replied": "回复已发送，居民在对话页面可见",
 	"handoff.closed":  "工单已关闭",
 	// Door-to-door service.
-	"video.rated":           "感谢您的评价！",
+	"video.thanks":          "感谢您的评价！",
 	"video.left":            "已退出视频导办",
 	"video.ended":           "通话已结束：%s",
 	"doorstep.specialist":   "已添加服务专员：%s",

@@ -154,7 +154,7 @@ func (s *Server) videoRate(w http.ResponseWriter, r *http.Request) error {
 	if err := s.cfg.Video.Rate(r.Context(), id, stars, r.FormValue("comment")); err != nil {
 		return s.backRefused(w, r, "/video/s/"+id, err)
 	}
-	s.back(w, r, "/video/s/"+id, "video.rated")
+	s.back(w, r, "/video/s/"+id, "video.thanks")
 	return nil
 }
 
