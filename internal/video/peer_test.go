@@ -29,6 +29,9 @@ type peer struct {
 	side Side
 	ws   *websocket.Conn
 	wmu  sync.Mutex
+	// sig is held while an offer or answer is made and sent: a candidate
+	// gathered meanwhile goes out after it, as in a browser.
+	sig sync.Mutex
 	api  *webrtc.API
 
 	mu       sync.Mutex
@@ -56,6 +59,9 @@ func dialPeer(tb testing.TB, base, path string, side Side) *peer {
 	se := webrtc.SettingEngine{}
 	se.SetIncludeLoopbackCandidate(true)
 	se.SetICETimeouts(5*time.Second, 10*time.Second, time.Second)
+	// pion holds relay pairs back 2 s hoping for a direct one; browsers do
+	// not, and relay-only calls have nothing else to wait for.
+	se.SetRelayAcceptanceMinWait(0)
 	p := &peer{tb: tb, side: side, ws: ws, api: webrtc.NewAPI(webrtc.WithSettingEngine(se)), msgs: make(chan Message, 256),
 		done: make(chan struct{}), quit: make(chan struct{}), sendGap: 20 * time.Millisecond, payload: 1000,
 		maxSeq: map[uint32]uint16{}, received: map[uint32]int{}}
@@ -180,7 +186,9 @@ func (p *peer) freshLocked() *webrtc.PeerConnection {
 			return
 		}
 		b, _ := json.Marshal(c.ToJSON())
+		p.sig.Lock()
 		p.send(Message{Type: "ice", Candidate: b})
+		p.sig.Unlock()
 	})
 	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 		for {
@@ -223,6 +231,8 @@ func (p *peer) freshLocked() *webrtc.PeerConnection {
 }
 
 func (p *peer) offer() {
+	p.sig.Lock()
+	defer p.sig.Unlock()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	pc := p.freshLocked()
@@ -247,6 +257,8 @@ func (p *peer) answer(raw json.RawMessage) {
 		p.tb.Errorf("offer: %v", err)
 		return
 	}
+	p.sig.Lock()
+	defer p.sig.Unlock()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	pc := p.freshLocked()
@@ -308,21 +320,6 @@ func (p *peer) state() string {
 		return "no connection"
 	}
 	return p.pc.ConnectionState().String()
-}
-
-// loss is the share of packets that did not arrive, over every stream.
-func (p *peer) loss() (float64, int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	expected, got := 0, 0
-	for ssrc, n := range p.received {
-		expected += int(p.maxSeq[ssrc])
-		got += n
-	}
-	if expected == 0 {
-		return 1, 0
-	}
-	return 1 - float64(got)/float64(expected), got
 }
 
 // rig is a Service behind an HTTP server with the embedded TURN server.
