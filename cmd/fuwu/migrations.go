@@ -18,6 +18,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/teaching"
+	"github.com/fuwu-gov/fuwu/internal/video"
 )
 
 // allMigrations lists every component's schema, in dependency order.
@@ -37,5 +38,6 @@ func allMigrations() []store.Migrations {
 		greening.Migrations,
 		policy.Migrations, registry.Migrations, eligibility.Migrations,
 		risk.Migrations,
+		video.Migrations,
 	}
 }

@@ -40,6 +40,8 @@ func runServe(ctx context.Context, args []string, std stdio) error {
 	var mf mqttFlags // city sensors: ingest from this broker when given
 	mf.bind(fs, "fuwu-citymon")
 	cityFeed := fs.Bool("city-feed", true, "with the demo and no --mqtt-url, feed the demo sensors simulated live readings (labelled 演示数据)")
+	var vf videoFlags
+	vf.bind(fs)
 	checkSM2 := bindSM2TLS(fs)
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
@@ -71,12 +73,19 @@ func runServe(ctx context.Context, args []string, std stdio) error {
 	if err := startPolicyApp(ctx, policyCtx, a.policy, *demo); err != nil {
 		return err
 	}
+	vid, err := startVideo(policyCtx, a, vf)
+	if err != nil {
+		return err
+	}
+	defer vid.close()
 	rate := *chatRate
 	if rate <= 0 {
 		rate = -1 // web: a negative rate is no limit
 	}
-	h, err := buildServer(ctx, a, web.Config{ChatRate: rate, TrustProxy: *trustProxy, SecureCookies: *secure, MetricsToken: *metricsToken, City: city.web(),
-		Greening: green.web()})
+	wc := web.Config{ChatRate: rate, TrustProxy: *trustProxy, SecureCookies: *secure, MetricsToken: *metricsToken, City: city.web(),
+		Greening: green.web()}
+	vid.web(&wc, vf)
+	h, err := buildServer(ctx, a, wc)
 	if err != nil {
 		return err
 	}

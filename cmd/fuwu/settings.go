@@ -45,6 +45,15 @@ var settings = []setting{
 	{Flag: "sm2-cert", Commands: "serve", Help: "refused: TLCP (SM2) is terminated by a gateway in front (docs/crypto.md)"},
 	{Flag: "sm2-key", Secret: true, Commands: "serve", Help: "refused: TLCP (SM2) is terminated by a gateway in front (docs/crypto.md)"},
 	{Env: "FUWU_BOOKING_HORIZON", Default: "14", Commands: "serve, booking, doorstep", Help: "days ahead residents may book (1–366)"},
+	// 视频导办 (docs/video.md).
+	{Flag: "video", Default: "true", Commands: "serve", Help: "offer 视频导办: residents' video calls with clerks (WebRTC, signalling over WebSocket)"},
+	{Flag: "video-items", Commands: "serve", Help: "item ids whose pages offer a video call, comma-separated (empty: every item)"},
+	{Flag: "video-hall", Commands: "serve", Help: "the hall clerks answer from unless they name another on the console"},
+	{Flag: "turn-addr", Default: "127.0.0.1:3478", Commands: "serve", Help: "embedded TURN server's UDP address (empty: none; use the district's via --ice-urls)"},
+	{Flag: "turn-relay-ip", Commands: "serve", Help: "the address the embedded TURN server tells peers to send media to (default: its listening IP)"},
+	{Flag: "ice-urls", Commands: "serve", Help: "the district's TURN/STUN servers, comma-separated turn:…/stun:… URLs (no public server by default)"},
+	{Flag: "ice-secret", Secret: true, Commands: "serve", Help: "shared secret of the district's TURN servers (coturn static-auth-secret); default: one kept in the database"},
+	{Flag: "ice-relay", Default: "false", Commands: "serve", Help: "send every call through TURN (iceTransportPolicy relay)"},
 	// The model.
 	{Flag: "llm-base-url", Commands: "serve, ask, eval, doc, library, teach", Help: "OpenAI-compatible endpoint (empty: no model)"},
 	{Flag: "llm-api-key", Secret: true, Commands: "serve, ask, eval, doc, library, teach", Help: "API key for the endpoint"},

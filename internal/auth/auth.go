@@ -109,14 +109,17 @@ const (
 	// and knowledge, issues plans as work orders, assigns and closes them.
 	ViewGreening   Permission = "view_greening"
 	ManageGreening Permission = "manage_greening"
+	// VideoGuide answers residents' video calls (视频导办) and reads
+	// their figures.
+	VideoGuide Permission = "video_guide"
 )
 
 var grants = map[Role][]Permission{
 	Admin: {ViewConsole, EditKnowledge, Publish, ReadQuality, HandleTickets, ReadAudit, ManageUsers, ManageBookings, Dispatch, EditLexicon,
-		ViewCity, ManageCity, ReadLibrary, ImportLibrary, ManageLibrary, Teach, ViewPolicy, Consult, ViewGreening, ManageGreening},
+		ViewCity, ManageCity, ReadLibrary, ImportLibrary, ManageLibrary, Teach, ViewPolicy, Consult, ViewGreening, ManageGreening, VideoGuide},
 	Editor:   {ViewConsole, EditKnowledge, ReadQuality, ReadLibrary, ImportLibrary, ViewPolicy, Consult},
 	Reviewer: {ViewConsole, EditKnowledge, Publish, ReadQuality, ReadAudit, EditLexicon, ReadLibrary, ImportLibrary, ManageLibrary, ViewPolicy, Consult},
-	Agent:    {ViewConsole, HandleTickets, ReadQuality, ManageBookings, Dispatch, ReadLibrary, ViewPolicy, Consult},
+	Agent:    {ViewConsole, HandleTickets, ReadQuality, ManageBookings, Dispatch, ReadLibrary, ViewPolicy, Consult, VideoGuide},
 	Operator: {ViewConsole, ViewCity, ManageCity, ReadLibrary, ViewGreening, ManageGreening},
 	// A teacher sees the console for the library and the teachers'
 	// assistant only: nothing of residents' conversations or bookings.

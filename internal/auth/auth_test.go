@@ -61,6 +61,7 @@ func TestRoles(t *testing.T) {
 		{Teacher, ReadQuality, false}, {Teacher, HandleTickets, false}, {Teacher, ManageBookings, false}, {Teacher, EditKnowledge, false},
 		{Agent, Teach, false}, {Editor, Teach, false}, {Admin, Teach, true}, {Agent, ReadLibrary, true}, {Agent, ImportLibrary, false},
 		{Reviewer, ManageLibrary, true}, {Editor, ManageLibrary, false},
+		{Agent, VideoGuide, true}, {Admin, VideoGuide, true}, {Editor, VideoGuide, false}, {Teacher, VideoGuide, false}, {Operator, VideoGuide, false},
 	} {
 		if got := tc.role.Can(tc.perm); got != tc.want {
 			t.Errorf("%s.Can(%s) = %v", tc.role, tc.perm, got)

@@ -94,6 +94,7 @@ type itemData struct {
 	Halls    []kb.Hall
 	Bookable map[string]bool // halls taking appointments for the item here
 	Doorstep bool            // the door-to-door service takes requests for it
+	Video    bool            // 视频导办 is offered for it
 }
 
 func (s *Server) publishedItem(r *http.Request) (kb.Record, error) {
@@ -132,6 +133,7 @@ func (s *Server) itemPage(w http.ResponseWriter, r *http.Request) error {
 		_, err := s.cfg.Doorstep.CatalogueItem(r.Context(), rec.Item.ID)
 		d.Doorstep = err == nil
 	}
+	d.Video = s.videoAllowed(rec.Item.ID)
 	p := s.page(r, rec.Item.Name, d)
 	p.Scripts = []string{"/static/common.js"}
 	s.render(w, r, http.StatusOK, "item.html", p)

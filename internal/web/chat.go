@@ -36,6 +36,7 @@ type turnView struct {
 	CSRF           string
 	Scores         []scoreOption
 	Latest         bool // suggestions are offered on the latest turn only
+	Video          bool // 视频导办 is offered when the assistant hands over
 }
 
 type scoreOption struct {
@@ -62,7 +63,7 @@ type chatData struct {
 }
 
 func (s *Server) turnView(ctx context.Context, convID string, t Turn, csrf string) turnView {
-	v := turnView{ConversationID: convID, Turn: t, CSRF: csrf, Scores: scoreOptions}
+	v := turnView{ConversationID: convID, Turn: t, CSRF: csrf, Scores: scoreOptions, Video: s.cfg.Video != nil}
 	for _, p := range strings.Split(strings.TrimSpace(t.Reply.Answer), "\n") {
 		if p = strings.TrimSpace(p); p != "" {
 			v.Paragraphs = append(v.Paragraphs, p)
@@ -245,6 +246,10 @@ func (s *Server) turn(ctx context.Context, req assistant.Request, ev *sse) (assi
 // chatForm is the chat without JavaScript: post, answer, redirect back.
 func (s *Server) chatForm(w http.ResponseWriter, r *http.Request) error {
 	conv := r.FormValue("conversation_id")
+	if s.cfg.Video != nil && wantsVideo(r.FormValue("message")) {
+		http.Redirect(w, r, videoFromChat(conv), http.StatusSeeOther)
+		return nil
+	}
 	req, err := s.turnRequest(w, r, conv, "", r.FormValue("message"), "web")
 	if err != nil {
 		http.Redirect(w, r, s.chatURL(conv, "", err), http.StatusSeeOther)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -34,7 +35,11 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Permissions-Policy", "microphone=(self), camera=(), geolocation=()")
+		if videoPath(r.URL.Path) { // 视频导办: camera, and the clerk's screen share
+			h.Set("Permissions-Policy", "microphone=(self), camera=(self), display-capture=(self), geolocation=()")
+		} else {
+			h.Set("Permissions-Policy", "microphone=(self), camera=(), geolocation=()")
+		}
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		if s.cfg.SecureCookies {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
@@ -80,6 +85,12 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 }
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Hijack hands the connection to a WebSocket (视频导办's signalling).
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	w.status = http.StatusSwitchingProtocols
+	return http.NewResponseController(w.ResponseWriter).Hijack()
+}
 
 // observe counts requests and their latency by route pattern (bounded
 // label values: never the raw path).

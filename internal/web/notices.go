@@ -62,6 +62,9 @@ var notices = map[string]string{
 	"handoff.replied": "回复已发送，居民在对话页面可见",
 	"handoff.closed":  "工单已关闭",
 	// Door-to-door service.
+	"video.thanks":          "感谢您的评价！",
+	"video.left":            "已退出视频导办",
+	"video.ended":           "通话已结束：%s",
 	"doorstep.specialist":   "已添加服务专员：%s",
 	"doorstep.synced":       "已从知识库同步：新增 %s 项，更新 %s 项，下架 %s 项",
 	"doorstep.item_added":   "已加入上门目录：%s",

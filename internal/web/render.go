@@ -56,6 +56,8 @@ var funcs = template.FuncMap{
 	"taskName":      greening.TaskName,
 	"warningName":   greening.WarningName,
 	"list":          func(xs ...string) []string { return xs },
+	"waitLabel":     waitLabel,
+	"channelLabel":  channelLabel,
 	"contains":      slices.Contains[[]string],
 	"paras":         func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
 	"yuan":          doorstep.Yuan,
@@ -160,6 +162,7 @@ type Page struct {
 	Greening   bool // greening maintenance pages available
 	Library    bool // the document library's pages available
 	Teaching   bool // the teachers' assistant available
+	Video      bool // 视频导办 available
 }
 
 // Can is the template's permission check: {{if .Can "publish"}}.
@@ -170,7 +173,7 @@ func (s *Server) page(r *http.Request, title string, data any) Page {
 	p := Page{Title: title, Site: s.cfg.SiteName, User: currentUser(r), Data: data, Path: r.URL.Path, Back: r.URL.RequestURI(),
 		Transcribe: s.cfg.Transcriber != nil, Booking: s.cfg.Booking != nil, Doorstep: s.cfg.Doorstep != nil,
 		Policy: s.cfg.Policy != nil, City: s.cfg.City != nil, Greening: s.cfg.Greening != nil,
-		Library: s.cfg.Library != nil, Teaching: s.cfg.Teaching != nil}
+		Library: s.cfg.Library != nil, Teaching: s.cfg.Teaching != nil, Video: s.cfg.Video != nil}
 	if seed != "" {
 		p.CSRF = s.csrf.Token(seed)
 	}

@@ -46,6 +46,9 @@ func (s *Server) routes() {
 	if s.cfg.Greening != nil {
 		s.bindGreeningPages()
 	}
+	if s.cfg.Video != nil {
+		s.bindVideoPages()
+	}
 	s.bindAssets()
 
 	// Residents' API.
@@ -94,6 +97,9 @@ func (s *Server) routes() {
 	}
 	if s.cfg.Teaching != nil {
 		s.bindTeachingConsole()
+	}
+	if s.cfg.Video != nil {
+		s.bindVideoConsole()
 	}
 
 	// Devices' API.
@@ -145,6 +151,18 @@ func (s *Server) bindDoorstepPages() {
 func (s *Server) bindPolicyPages() {
 	s.public("GET /policies/check", s.policyCheckPage)
 	s.public("POST /policies/check", s.policyCheckSubmit, s.perAddress)
+}
+
+// bindVideoPages is 视频导办 for residents. A session is opened only with
+// the capability in the fuwu_video cookie (set when the resident joins the
+// queue); its WebSocket carries the signalling, captions, chat and cards.
+func (s *Server) bindVideoPages() {
+	s.public("GET /video", s.videoStart)
+	s.public("POST /video", s.videoRequest, s.perAddress)
+	s.public("GET /video/s/{id}", s.videoCall)
+	s.public("GET /video/s/{id}/ws", s.videoSocket) // WebSocket; same-origin check in package video
+	s.public("POST /video/s/{id}/rate", s.videoRate)
+	s.public("POST /video/s/{id}/leave", s.videoLeave)
 }
 
 // bindAssets serves the embedded scripts, styles, images and the API's
@@ -287,6 +305,23 @@ func (s *Server) bindHandoffs() {
 
 func (s *Server) bindAudit() {
 	s.staff("GET /admin/audit", auth.ReadAudit, s.auditPage)
+}
+
+// bindVideoConsole is 视频导办 for clerks: the queue (live over a
+// WebSocket, which also counts the clerk online), accepting, the call,
+// the figures and their export. A call's page and socket belong to the
+// clerk who accepted it.
+func (s *Server) bindVideoConsole() {
+	s.staff("GET /admin/video", auth.VideoGuide, s.adminVideo)
+	s.staff("GET /admin/video/ws", auth.VideoGuide, s.adminVideoSocket)
+	s.staff("GET /admin/video/stats", auth.VideoGuide, s.adminVideoStats)
+	s.staff("GET /admin/video/stats.json", auth.VideoGuide, s.adminVideoStatsJSON)
+	s.staff("GET /admin/video/export.xlsx", auth.VideoGuide, s.adminVideoExport)
+	s.staff("GET /admin/video/{id}", auth.VideoGuide, s.adminVideoCall)
+	s.staff("GET /admin/video/{id}/ws", auth.VideoGuide, s.adminVideoCallSocket)
+	s.staff("GET /admin/video/{id}/conversation", auth.VideoGuide, s.adminVideoConversation)
+	s.staff("POST /admin/video/{id}/accept", auth.VideoGuide, s.adminVideoAccept)
+	s.staff("POST /admin/video/{id}/end", auth.VideoGuide, s.adminVideoEnd)
 }
 
 // bindLexicon is the sensitive-word lexicon.

@@ -22,9 +22,10 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/refusal"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
+	"github.com/fuwu-gov/fuwu/internal/video"
 )
 
-var serviceMigrations = append(append([]store.Migrations{}, testMigrations...), booking.Migrations, doorstep.Migrations)
+var serviceMigrations = append(append([]store.Migrations{}, testMigrations...), booking.Migrations, doorstep.Migrations, video.Migrations)
 
 // servicesEnv serves the web with appointments and door-to-door service over
 // the demo catalogue, plus an agent account, at testNow.
@@ -48,6 +49,12 @@ func servicesEnvAt(t *testing.T, db *store.DB, at time.Time, mods ...func(*Confi
 		bk = booking.New(db, c.KB, keys, booking.Config{Now: clk.Now})
 		ds = doorstep.New(db, c.KB, keys, doorstep.Config{Now: clk.Now})
 		c.Booking, c.Doorstep = bk, ds
+		vs, err := video.New(db, video.Config{Key: []byte("0123456789abcdef-video-key"), Cards: VideoCards{KB: c.KB}, Audit: c.Audit, Now: clk.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(vs.Close)
+		c.Video = vs
 		c.ChatBurst = 20 // the clock stands still: no token comes back during a test
 		for _, m := range mods {
 			m(c)

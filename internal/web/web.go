@@ -55,6 +55,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/library"
 	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/teaching"
+	"github.com/fuwu-gov/fuwu/internal/video"
 )
 
 //go:embed templates/*.html
@@ -102,6 +103,14 @@ type Config struct {
 	Library *library.Library
 	// Teaching is the teachers' assistant (/admin/teaching); nil hides it.
 	Teaching *teaching.Store
+	// Video is the video-guided service (视频导办): the residents' call
+	// page, the clerks' console and figures; nil hides them.
+	Video *video.Service
+	// VideoItems are the items whose pages offer a video call; empty
+	// means every item.
+	VideoItems []string
+	// VideoHall is the hall clerks answer from unless they name another.
+	VideoHall string
 	// DocModel writes draft bodies on the document pages and may add its
 	// suggestions to a check; nil drafts from templates only.
 	DocModel gongwen.Model

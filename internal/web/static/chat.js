@@ -50,6 +50,11 @@
   function send(message) {
     message = (message || "").trim();
     if (!message || busy) return;
+    // "我想视频咨询": straight to 视频导办 with this conversation.
+    if (form.getAttribute("data-video") === "1" && /视频(咨询|导办|办理|通话|指导|连线)/.test(message.replace(/\s/g, ""))) {
+      location.href = "/video" + (convField.value ? "?c=" + encodeURIComponent(convField.value) : "");
+      return;
+    }
     busy = true;
     form.classList.add("busy");
     dropOldChips();

@@ -1,0 +1,211 @@
+package web
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/fuwu-gov/fuwu/internal/browsertest"
+	"github.com/fuwu-gov/fuwu/internal/video"
+)
+
+// videoEnv is the services' web with 视频导办 behind the embedded TURN
+// server on loopback; relay forces every call through it.
+func videoEnv(t *testing.T, relay bool) (*env, *video.Service, *video.TURN) {
+	t.Helper()
+	secret := []byte("turn secret for the browser tests")
+	var vs *video.Service
+	var tr *video.TURN
+	e, _, _ := servicesEnvAt(t, servicesDB(t), testNow, func(c *Config) {
+		var err error
+		tr, err = video.StartTURN(video.TURNConfig{Listen: "127.0.0.1:0", Secret: secret, Now: c.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { tr.Close() })
+		vs, err = video.New(c.Auth.DB(), video.Config{Key: []byte("0123456789abcdef-video-browser"), Cards: VideoCards{KB: c.KB},
+			ICE: &video.ICE{Secret: secret, TURN: []string{tr.URL()}, Relay: relay, Now: c.Now}, Audit: c.Audit, Now: c.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(vs.Close)
+		c.Video, c.VideoHall = vs, "福田区政务服务中心"
+	})
+	return e, vs, tr
+}
+
+// mediaBrowser is a headless Chromium with a fake camera and microphone
+// that needs no permission prompt.
+func mediaBrowser(t *testing.T) context.Context {
+	t.Helper()
+	return browsertest.Start(t, chromedp.Flag("use-fake-ui-for-media-stream", true), chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("allow-loopback-in-peer-connection", true), chromedp.Flag("autoplay-policy", "no-user-gesture-required"))
+}
+
+type rtpStats struct {
+	Audio     int    `json:"audio"`
+	Video     int    `json:"video"`
+	Candidate string `json:"candidate"`
+}
+
+// mediaGrows waits until the page has received audio and video RTP beyond
+// what it had, and returns the new counts.
+func mediaGrows(t *testing.T, ctx context.Context, who string, from rtpStats) rtpStats {
+	t.Helper()
+	deadline := time.Now().Add(45 * time.Second)
+	for {
+		s := eval[rtpStats](t, ctx, `window.fuwuVideo.stats()`)
+		if s.Audio > from.Audio+5 && s.Video > from.Video+5 {
+			return s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: inbound RTP did not grow past %+v: %+v; page: %.600s", who, from, s, eval[string](t, ctx, "document.body.innerText"))
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+func clerkLogin(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	step(t, ctx, "agent login", chromedp.Navigate(base+"/admin/login"), chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), "agent"), chromedp.SendKeys(chromedp.ID("password"), "agent password"))
+	navigate(t, ctx, chromedp.Click(chromedp.ID("login")))
+}
+
+// TestBrowserVideoCall is 视频导办 end to end in two browsers: a resident
+// asks in the chat, joins the queue and sees it update live; a clerk
+// accepts on the console; the resident sees who answers and agrees; media
+// flows both ways; the clerk pushes the guide card and types a caption;
+// the resident's connection drops and the same session resumes, then the
+// page reloads and it resumes again; the clerk ends the call with its
+// outcome; the resident rates it; the call is in the figures.
+func TestBrowserVideoCall(t *testing.T) {
+	e, vs, _ := videoEnv(t, false)
+	bg := context.Background()
+	res := mediaBrowser(t)
+	clerk := mediaBrowser(t)
+
+	// The resident: chat first, then "我想视频咨询".
+	step(t, res, "chat", chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("message")),
+		chromedp.SendKeys(chromedp.ID("message"), "生了孩子怎么上户口"), chromedp.Click(chromedp.ID("send")))
+	waitJS(t, res, "answer", `document.querySelector(".turn .msg.bot")`)
+	step(t, res, "ask for video", chromedp.SendKeys(chromedp.ID("message"), "我想视频咨询"), chromedp.Click(chromedp.ID("send")))
+	waitJS(t, res, "video page", `location.pathname === "/video" && document.getElementById("v-request")`)
+	if txt := eval[string](t, res, "document.body.innerText"); !strings.Contains(txt, "暂无工作人员在线") || !strings.Contains(txt, "预约视频办理时段") {
+		t.Errorf("no clerk online: the page should offer booking: %.500s", txt)
+	}
+	navigate(t, res, chromedp.Click(chromedp.ID("v-request")))
+	waitJS(t, res, "queued", `document.getElementById("v-pos").textContent === "1" && !document.getElementById("v-noclerk").hidden`)
+	id := eval[string](t, res, `location.pathname.split("/")[3]`)
+	e.clk.Add(90 * time.Second)
+
+	// The clerk comes online: the resident's wait updates without a reload.
+	clerkLogin(t, clerk, e.srv.URL)
+	step(t, clerk, "console", chromedp.Navigate(e.srv.URL+"/admin/video"), chromedp.WaitVisible(chromedp.ID("vq-list")))
+	waitJS(t, clerk, "queue entry", `document.querySelector("#vq-list li[data-id='`+id+`'] details.vq-conv")`)
+	waitJS(t, res, "live queue update", `document.getElementById("v-noclerk").hidden && document.getElementById("v-wait").textContent === "即将接通"`)
+	// The conversation so far, masked, on demand.
+	eval[bool](t, clerk, `(document.querySelector("#vq-list details.vq-conv").open = true, true)`)
+	waitJS(t, clerk, "conversation", `document.querySelector("#vq-list details.vq-conv div").textContent.includes("生了孩子怎么上户口")`)
+	screenshot(t, clerk, "video-console-queue")
+	step(t, clerk, "number", chromedp.SetValue(chromedp.ID("vq-number"), "FT0123"))
+	navigate(t, clerk, chromedp.Click(chromedp.CSS("#vq-list li[data-id='"+id+"'] .vq-accept button")))
+	waitJS(t, clerk, "call page", `location.pathname === "/admin/video/`+id+`"`)
+
+	// The resident sees who answers and agrees; only then the camera.
+	waitJS(t, res, "consent", `!document.getElementById("v-consent").hidden`)
+	if txt := eval[string](t, res, `document.getElementById("v-consent").innerText`); !strings.Contains(txt, "窗口人员") || !strings.Contains(txt, "FT0123") || !strings.Contains(txt, "福田区政务服务中心") {
+		t.Errorf("consent shows %q", txt)
+	}
+	if eval[int](t, res, `window.fuwuVideo.stats().then(s => s.audio + s.video)`) != 0 {
+		t.Error("media before consent")
+	}
+	step(t, res, "agree", chromedp.Click(chromedp.ID("v-agree")))
+	r1 := mediaGrows(t, res, "resident", rtpStats{})
+	c1 := mediaGrows(t, clerk, "clerk", rtpStats{})
+
+	// The clerk pushes the item's guide card and types a caption.
+	step(t, clerk, "push guide", chromedp.Click(chromedp.ID("v-push-guide")))
+	waitJS(t, res, "guide card", `document.querySelector("#v-cards .v-card.guide h2") && document.querySelector("#v-cards .v-card.guide h2").textContent.includes("办事指南")`)
+	step(t, clerk, "caption", chromedp.SendKeys(chromedp.ID("v-captiontext"), "请准备出生医学证明"))
+	waitJS(t, res, "caption", `document.getElementById("v-caption").textContent === "请准备出生医学证明"`)
+	step(t, res, "chat", chromedp.SendKeys(chromedp.ID("v-chattext"), "好的，谢谢"), chromedp.Click(chromedp.CSS("#v-chatform button")))
+	waitJS(t, clerk, "resident's chat line", `document.getElementById("v-chatlog").textContent.includes("好的，谢谢")`)
+	screenshot(t, res, "video-resident-call")
+
+	// A network blip: the WebSocket drops; the page reconnects to the
+	// same session and media flows again on a fresh connection.
+	gen := eval[int](t, res, `window.fuwuVideo.generation()`)
+	eval[bool](t, res, `(window.fuwuVideo.drop(), true)`)
+	waitJS(t, res, "a fresh connection", `window.fuwuVideo.generation() > `+strconv.Itoa(gen))
+	mediaGrows(t, res, "resident after the drop", rtpStats{})
+	mediaGrows(t, clerk, "clerk after the drop", c1)
+	// A reload: same session (the cookie holds its token), consent kept,
+	// the card pushed before is still there.
+	step(t, res, "reload", chromedp.Reload())
+	waitJS(t, res, "card after reload", `document.querySelector("#v-cards .v-card.guide")`)
+	waitJS(t, res, "a connection after the reload", `window.fuwuVideo.generation() > 0`)
+	mediaGrows(t, res, "resident after the reload", rtpStats{})
+	if r1.Video == 0 {
+		t.Error("no video before the drop")
+	}
+	if s, _ := vs.Get(bg, id); s.Status != video.Active || s.Resumes < 2 {
+		t.Errorf("after the drop and the reload: status %s, resumes %d", s.Status, s.Resumes)
+	}
+
+	// The clerk ends the call with its outcome; the resident rates it.
+	e.clk.Add(6 * time.Minute)
+	step(t, clerk, "outcome", chromedp.SetValue(chromedp.ID("v-outcome"), "applied"))
+	navigate(t, clerk, chromedp.Click(chromedp.CSS("#v-endform button")))
+	waitJS(t, res, "rating form", `document.getElementById("v-rate")`)
+	navigate(t, res, chromedp.Click(chromedp.CSS("#v-rate button.s5")))
+	waitJS(t, res, "rated", `document.getElementById("v-rated")`)
+	s, _ := vs.Get(bg, id)
+	if s.Status != video.Ended || s.Outcome != video.Applied || s.Rating != 5 || s.ConversationID == "" || s.Channel != "chat" {
+		t.Errorf("session after the call: %+v", s)
+	}
+
+	// The figures.
+	step(t, clerk, "figures", chromedp.Navigate(e.srv.URL+"/admin/video/stats"), chromedp.WaitVisible(chromedp.CSS("#v-chart-calls svg")))
+	if txt := eval[string](t, clerk, `document.getElementById("v-summary").innerText`); !strings.Contains(txt, "接通 1") || !strings.Contains(txt, "平均等待 90 秒") || !strings.Contains(txt, "平均 5 星") {
+		t.Errorf("figures: %s", txt)
+	}
+	screenshot(t, clerk, "video-console-stats")
+}
+
+// TestBrowserVideoRelay forces both browsers through the embedded TURN
+// server (iceTransportPolicy "relay"): media flows both ways over relay
+// candidates only.
+func TestBrowserVideoRelay(t *testing.T) {
+	e, vs, tr := videoEnv(t, true)
+	bg := context.Background()
+	res := mediaBrowser(t)
+	clerk := mediaBrowser(t)
+	step(t, res, "item page", chromedp.Navigate(e.srv.URL+"/items/FT-001"), chromedp.WaitVisible(chromedp.ID("item-video")))
+	navigate(t, res, chromedp.Click(chromedp.ID("item-video")))
+	navigate(t, res, chromedp.Click(chromedp.ID("v-request")))
+	waitJS(t, res, "queued", `document.getElementById("v-pos").textContent === "1"`)
+	id := eval[string](t, res, `location.pathname.split("/")[3]`)
+	if _, err := vs.Accept(bg, id, video.Clerk{User: "agent", Role: "agent", Name: "窗口人员", Number: "FT0007", Hall: "福田区政务服务中心"}); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, res, "consent", `!document.getElementById("v-consent").hidden`)
+	step(t, res, "agree", chromedp.Click(chromedp.ID("v-agree")))
+	clerkLogin(t, clerk, e.srv.URL)
+	step(t, clerk, "call page", chromedp.Navigate(e.srv.URL+"/admin/video/"+id), chromedp.WaitVisible(chromedp.ID("v-remote")))
+	r := mediaGrows(t, res, "resident", rtpStats{})
+	c := mediaGrows(t, clerk, "clerk", rtpStats{})
+	if r.Candidate != "relay" || c.Candidate != "relay" {
+		t.Errorf("candidates in use: resident %q, clerk %q; want relay", r.Candidate, c.Candidate)
+	}
+	if tr.Allocations() < 2 {
+		t.Errorf("TURN allocations %d, want one per browser", tr.Allocations())
+	}
+	if s, _ := vs.Get(bg, id); s.Channel != "item" || s.ItemID != "FT-001" {
+		t.Errorf("session %+v", s)
+	}
+}
