@@ -92,7 +92,9 @@ func TestBrowserVideoCall(t *testing.T) {
 	// The resident: chat first, then "我想视频咨询".
 	step(t, res, "chat", chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("message")),
 		chromedp.SendKeys(chromedp.ID("message"), "生了孩子怎么上户口"), chromedp.Click(chromedp.ID("send")))
-	waitJS(t, res, "answer", `document.querySelector(".turn .msg.bot")`)
+	// The finished turn, not the pending one: a message sent while the
+	// answer still streams is ignored by the page.
+	waitJS(t, res, "answer", `document.querySelector(".turn[data-turn] .msg.bot") && !document.querySelector(".turn.pending, form.busy")`)
 	step(t, res, "ask for video", chromedp.SendKeys(chromedp.ID("message"), "我想视频咨询"), chromedp.Click(chromedp.ID("send")))
 	waitJS(t, res, "video page", `location.pathname === "/video" && document.getElementById("v-request")`)
 	if txt := eval[string](t, res, "document.body.innerText"); !strings.Contains(txt, "暂无工作人员在线") || !strings.Contains(txt, "预约视频办理时段") {
