@@ -26,20 +26,6 @@ import (
 // library reads files up to library.MaxFileSize, plus the form around them.
 const maxLibraryUpload = library.MaxFileSize + 1<<20
 
-func (s *Server) bindLibraryPages() {
-	s.public("GET /library", s.libraryHome, s.perAddress) // asks when q is set
-	s.public("GET /library/documents/{id}", s.libraryDocument)
-}
-
-func (s *Server) bindLibraryConsole() {
-	s.staff("GET /admin/library", auth.ReadLibrary, s.libraryHome) // asks when q is set
-	s.staff("GET /admin/library/documents/{id}", auth.ReadLibrary, s.libraryDocument)
-	s.staff("GET /admin/library/import", auth.ImportLibrary, s.libraryImportPage)
-	s.staff("POST /admin/library/import", auth.ImportLibrary, s.libraryImport)
-	s.staff("POST /admin/library/collections", auth.ManageLibrary, s.libraryCollectionSave)
-	s.staff("POST /admin/library/documents/{id}/delete", auth.ManageLibrary, s.libraryDocumentDelete)
-}
-
 // libraryViewer is who reads: a resident on the public pages; on the
 // console the staff member's role, or every collection for those who
 // manage the library.

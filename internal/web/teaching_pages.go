@@ -15,7 +15,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/refusal"
 	"github.com/fuwu-gov/fuwu/internal/teaching"
 )
@@ -46,32 +45,6 @@ func init() {
 	} {
 		notices[code] = msg
 	}
-}
-
-func (s *Server) bindTeachingConsole() {
-	s.staff("GET /admin/teaching", auth.Teach, s.teachingHome)
-	s.staff("GET /admin/teaching/plans", auth.Teach, s.teachingPlans)
-	s.staff("POST /admin/teaching/plans", auth.Teach, s.teachingPlanCreate)
-	s.staff("GET /admin/teaching/plans/{id}", auth.Teach, s.teachingPlan)
-	s.staff("POST /admin/teaching/plans/{id}/revise", auth.Teach, s.teachingPlanRevise)
-	s.staff("POST /admin/teaching/plans/{id}/edit", auth.Teach, s.teachingPlanEdit)
-	s.staff("GET /admin/teaching/plans/{id}/plan.docx", auth.Teach, s.teachingPlanDOCX)
-	s.staff("GET /admin/teaching/bank", auth.Teach, s.teachingBank)
-	s.staff("POST /admin/teaching/bank", auth.Teach, s.teachingBankImport)
-	s.staff("GET /admin/teaching/sets", auth.Teach, s.teachingSet)
-	s.staff("GET /admin/teaching/sets/set.docx", auth.Teach, s.teachingSetDOCX)
-	s.staff("GET /admin/teaching/classes", auth.Teach, s.teachingClasses)
-	s.staff("POST /admin/teaching/results", auth.Teach, s.teachingResultsImport)
-	s.staff("GET /admin/teaching/classes/{class}", auth.Teach, s.teachingClass)
-	s.staff("POST /admin/teaching/classes/{class}/pairs", auth.Teach, s.teachingPropose)
-	s.staff("POST /admin/teaching/pairs/{id}/{action}", auth.Teach, s.teachingPairDecide)
-	s.staff("GET /admin/teaching/classes/{class}/students/{student}", auth.Teach, s.teachingStudent)
-	s.staff("GET /admin/teaching/classes/{class}/students/{student}/set.docx", auth.Teach, s.teachingStudentDOCX)
-	s.staff("GET /admin/teaching/drafts", auth.Teach, s.teachingDrafts)
-	s.staff("POST /admin/teaching/drafts", auth.Teach, s.teachingDraftCreate)
-	s.staff("GET /admin/teaching/drafts/{id}", auth.Teach, s.teachingDraft)
-	s.staff("POST /admin/teaching/drafts/{id}", auth.Teach, s.teachingDraftEdit)
-	s.staff("POST /admin/teaching/drafts/{id}/share", auth.Teach, s.teachingDraftShare)
 }
 
 func (s *Server) teachingPage(r *http.Request, title string, data any) Page {
