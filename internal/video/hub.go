@@ -142,6 +142,7 @@ type hub struct {
 	consoles map[*conn]bool
 	pending  bool // a queue broadcast is running
 	again    bool // and another is due
+	closed   bool // Close has begun: no new background work
 	bg       sync.WaitGroup
 	upgrader websocket.Upgrader
 }
@@ -149,6 +150,15 @@ type hub struct {
 func newHub(s *Service) *hub {
 	return &hub{svc: s, rooms: map[string]*room{}, consoles: map[*conn]bool{},
 		upgrader: websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 4096}} // same-origin check by default
+}
+
+// close waits for the background work; a connection that ends after it
+// starts none (a WaitGroup must not grow while it is waited on).
+func (h *hub) close() {
+	h.mu.Lock()
+	h.closed = true
+	h.mu.Unlock()
+	h.bg.Wait()
 }
 
 func (h *hub) room(id string) *room {
@@ -208,6 +218,10 @@ func (h *hub) ended(id string) {
 // into one more.
 func (h *hub) queueChanged() {
 	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return
+	}
 	if h.pending {
 		h.again = true
 		h.mu.Unlock()
@@ -407,7 +421,7 @@ func (h *hub) serve(w http.ResponseWriter, r *http.Request, sess Session, side S
 	hello.ICE = &ice
 	cn.push(hello)
 	if other != nil {
-		other.push(Message{Type: "peer", From: side, Present: true, Consented: rm.consented})
+		other.push(Message{Type: "peer", From: side, Present: true, Consented: hello.Consented}) // read under the lock
 	}
 	if side == ResidentSide && sess.Status == Waiting {
 		h.queueChanged()

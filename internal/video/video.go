@@ -583,7 +583,7 @@ func (s *Service) ClerksOnline() int {
 
 // Close waits for the queue updates under way (the connections end with
 // the HTTP server).
-func (s *Service) Close() { s.hub.bg.Wait() }
+func (s *Service) Close() { s.hub.close() }
 
 // Run sweeps abandoned requests and dropped calls every few seconds until
 // ctx ends.
