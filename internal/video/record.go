@@ -67,13 +67,14 @@ func (s *Service) mayRecord(ctx context.Context, id string, c Clerk) (Session, e
 	return sess, nil
 }
 
-// RecordEvent audits the clerk starting or stopping part of a recording.
+// RecordEvent audits the clerk starting or stopping part of a recording
+// (stopping part 0: a reloaded page lost its recorder).
 func (s *Service) RecordEvent(ctx context.Context, id string, c Clerk, start bool, part int) error {
 	sess, err := s.mayRecord(ctx, id, c)
 	if err != nil {
 		return err
 	}
-	if part < 1 || part > maxParts {
+	if part < 0 || part > maxParts || (start && part == 0) {
 		return ErrBadChunk
 	}
 	action := "video.record.stop"

@@ -66,7 +66,7 @@ var (
 	ErrBadDate       = refusal.New("video", "bad_date", "日期格式应为 YYYY-MM-DD")
 	ErrRecordingOff  = refusal.New("video", "recording_off", "本系统未开启通话录制")
 	ErrNoRecordOK    = refusal.New("video", "no_record_consent", "居民未同意录音录像，不能录制")
-	ErrBadChunk      = refusal.New("video", "bad_chunk", "录像分段无效")
+	ErrBadChunk      = refusal.Bad("video", "bad_chunk", "录像分段无效")
 	ErrNoRecording   = refusal.Missing("video", "no_recording", "该通话没有录像（未录制或已过保存期限被删除）")
 )
 
