@@ -292,12 +292,16 @@
   }
 
   // Weak connection: more than 15% of the video lost twice running turns
-  // the resident's camera off (audio only) and says so.
+  // the resident's camera off (audio only) and says so. lossBias (a
+  // diagnostics hook, 0 normally) adds that share of loss to what the
+  // statistics say, to rehearse the fallback on a good network.
+  var lossBias = 0;
   function watchQuality() {
     if (!pc || audioOnly || side !== "resident") return;
     pc.getStats().then(function (r) {
       var lost = 0, got = 0;
       r.forEach(function (s) { if (s.type === "inbound-rtp" && s.kind === "video") { lost += s.packetsLost || 0; got += s.packetsReceived || 0; } });
+      if (lossBias > 0) lost += Math.round(got * lossBias / (1 - lossBias));
       if (lastLoss) {
         var dl = lost - lastLoss.lost, dg = got - lastLoss.got;
         if (dl + dg > 50 && dl / (dl + dg) > 0.15) lossStrikes++; else lossStrikes = 0;
@@ -502,6 +506,8 @@
       });
     },
     drop: function () { if (ws) ws.close(); },
+    simulateLoss: function (share) { lossBias = Math.max(0, Math.min(0.9, share || 0)); },
+    sending: function () { return local ? local.getTracks().filter(function (t) { return t.readyState === "live"; }).map(function (t) { return t.kind; }).sort().join(",") : ""; },
     recorded: function () { return rec.queue.then(function () { return { parts: rec.part, uploaded: rec.uploaded, failed: rec.failed }; }); },
     generation: function () { return generation; }
   };
