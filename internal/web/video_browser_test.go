@@ -286,27 +286,52 @@ func TestBrowserVideoRecording(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	// A network blip mid-recording: the call resumes on new tracks, and
+	// the recorder starts part 2 by itself.
+	gen := eval[int](t, res, `window.fuwuVideo.generation()`)
+	eval[bool](t, res, `(window.fuwuVideo.drop(), true)`)
+	waitJS(t, res, "a fresh connection", `window.fuwuVideo.generation() > `+strconv.Itoa(gen))
+	mediaGrows(t, clerk, "clerk after the drop", eval[rtpStats](t, clerk, `window.fuwuVideo.stats()`))
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		r := eval[map[string]int](t, clerk, `window.fuwuVideo.recorded()`)
+		if r["parts"] == 2 && r["uploaded"] >= 4 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no second part after the resume: %v", r)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if eval[bool](t, res, `document.getElementById("v-recording").hidden`) {
+		t.Error("the resident no longer sees the recording after the resume")
+	}
 	step(t, clerk, "stop", chromedp.Click(chromedp.ID("v-record")))
 	waitJS(t, res, "recording stopped for the resident", `document.getElementById("v-recording").hidden`)
 	time.Sleep(500 * time.Millisecond) // the last chunk follows the stop
 	r := eval[map[string]int](t, clerk, `window.fuwuVideo.recorded()`)
-	if r["failed"] != 0 || r["parts"] != 1 {
+	if r["failed"] != 0 || r["parts"] != 2 {
 		t.Errorf("recorder: %v", r)
 	}
 	parts, err := vs.Recordings(bg, id)
-	if err != nil || len(parts) != 1 || parts[0].Chunks < 2 || parts[0].Bytes < 1000 || !strings.HasPrefix(parts[0].Mime, "video/webm") {
+	if err != nil || len(parts) != 2 {
 		t.Fatalf("recordings %+v %v (recorder %v)", parts, err, r)
 	}
-	var buf bytes.Buffer
-	if _, err := vs.OpenRecording(bg, id, 1, &buf); err != nil || !bytes.HasPrefix(buf.Bytes(), []byte{0x1a, 0x45, 0xdf, 0xa3}) {
-		t.Errorf("recording does not open to WebM (EBML header): %v %x", err, buf.Bytes()[:min(8, buf.Len())])
+	for _, p := range parts {
+		if p.Chunks < 2 || p.Bytes < 1000 || !strings.HasPrefix(p.Mime, "video/webm") {
+			t.Errorf("part %+v", p)
+		}
+		// Each part is a file of its own: it opens to a WebM (EBML) header.
+		var buf bytes.Buffer
+		if _, err := vs.OpenRecording(bg, id, p.Part, &buf); err != nil || !bytes.HasPrefix(buf.Bytes(), []byte{0x1a, 0x45, 0xdf, 0xa3}) {
+			t.Errorf("part %d does not open to WebM: %v %x", p.Part, err, buf.Bytes()[:min(8, buf.Len())])
+		}
 	}
 	entries, _, _ := e.log.List(bg, audit.Filter{Action: "video.record."}, audit.Page{Limit: 20})
 	got := map[string]int{}
 	for _, en := range entries {
 		got[en.Action]++
 	}
-	if got["video.record.consent"] != 1 || got["video.record.start"] != 1 || got["video.record.stop"] != 1 {
+	if got["video.record.consent"] != 1 || got["video.record.start"] != 2 || got["video.record.stop"] != 2 {
 		t.Errorf("audit %v", got)
 	}
 }
