@@ -294,7 +294,7 @@ func TestBrowserVideoRecording(t *testing.T) {
 	mediaGrows(t, clerk, "clerk after the drop", eval[rtpStats](t, clerk, `window.fuwuVideo.stats()`))
 	for deadline := time.Now().Add(20 * time.Second); ; {
 		r := eval[map[string]int](t, clerk, `window.fuwuVideo.recorded()`)
-		if r["parts"] == 2 && r["uploaded"] >= 4 {
+		if r["parts"] == 2 && r["part_uploaded"] >= 2 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -307,8 +307,18 @@ func TestBrowserVideoRecording(t *testing.T) {
 	}
 	step(t, clerk, "stop", chromedp.Click(chromedp.ID("v-record")))
 	waitJS(t, res, "recording stopped for the resident", `document.getElementById("v-recording").hidden`)
-	time.Sleep(500 * time.Millisecond) // the last chunk follows the stop
-	r := eval[map[string]int](t, clerk, `window.fuwuVideo.recorded()`)
+	// The last chunk follows the stop.
+	var r map[string]int
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if r = eval[map[string]int](t, clerk, `window.fuwuVideo.recorded()`); r["recorders"] == 0 {
+			r = eval[map[string]int](t, clerk, `window.fuwuVideo.recorded()`) // its upload done
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the recorder did not stop: %v", r)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	if r["failed"] != 0 || r["parts"] != 2 {
 		t.Errorf("recorder: %v", r)
 	}

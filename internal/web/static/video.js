@@ -390,7 +390,8 @@
   // resident's video and both voices mixed, and uploads a chunk every two
   // seconds, in order. A resumed call has new tracks: the running part
   // stops and a new one starts.
-  var rec = { on: false, ok: false, part: 0, recorder: null, audio: null, video: null, queue: Promise.resolve(), uploaded: 0, failed: 0 };
+  var rec = { on: false, ok: false, part: 0, recorder: null, audio: null, video: null, queue: Promise.resolve(), uploaded: 0, failed: 0,
+    partUploaded: 0, recorders: 0 };
   var recPanel = $("v-rec-panel");
   if (recPanel && recPanel.getAttribute("data-record-consent") === "yes") rec.ok = true;
   var csrfInput = document.querySelector("#v-endform input[name=csrf]");
@@ -446,6 +447,7 @@
       }).then(function (r) {
         if (!r.ok) throw new Error("upload " + r.status);
         rec.uploaded++;
+        if (part === rec.part) rec.partUploaded++;
         text("v-rec-state", rec.on ? "正在录制（已上传 " + rec.uploaded + " 段）" : "录制已停止，已上传 " + rec.uploaded + " 段");
       });
     }).catch(function (err) { rec.failed++; text("v-rec-state", "录像上传失败"); report(err); });
@@ -456,7 +458,10 @@
     var mime = recordMime(!!rec.video);
     var r = new MediaRecorder(stream, mime ? { mimeType: mime, videoBitsPerSecond: 600000 } : { videoBitsPerSecond: 600000 });
     var part = ++rec.part, seq = 0;
+    rec.partUploaded = 0;
+    rec.recorders++;
     r.ondataavailable = function (e) { if (e.data && e.data.size) upload(part, seq++, e.data, r.mimeType || mime); };
+    r.onstop = function () { rec.recorders--; }; // after its last chunk
     r.start(2000);
     rec.recorder = r;
     send({ type: "record", text: "start", seq: part });
@@ -508,7 +513,11 @@
     drop: function () { if (ws) ws.close(); },
     simulateLoss: function (share) { lossBias = Math.max(0, Math.min(0.9, share || 0)); },
     sending: function () { return local ? local.getTracks().filter(function (t) { return t.readyState === "live"; }).map(function (t) { return t.kind; }).sort().join(",") : ""; },
-    recorded: function () { return rec.queue.then(function () { return { parts: rec.part, uploaded: rec.uploaded, failed: rec.failed }; }); },
+    recorded: function () {
+      return rec.queue.then(function () {
+        return { parts: rec.part, uploaded: rec.uploaded, part_uploaded: rec.partUploaded, failed: rec.failed, recorders: rec.recorders };
+      });
+    },
     generation: function () { return generation; }
   };
 
