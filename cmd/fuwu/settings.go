@@ -54,6 +54,7 @@ var settings = []setting{
 	{Flag: "ice-urls", Commands: "serve", Help: "the district's TURN/STUN servers, comma-separated turn:…/stun:… URLs (no public server by default)"},
 	{Flag: "ice-secret", Secret: true, Commands: "serve", Help: "shared secret of the district's TURN servers (coturn static-auth-secret); default: one kept in the database"},
 	{Flag: "ice-relay", Default: "false", Commands: "serve", Help: "send every call through TURN (iceTransportPolicy relay)"},
+	{Flag: "video-record-days", Default: "0", Commands: "serve", Help: "record calls whose resident consents (clerk's browser, sealed), deleted after this many days; 0: never record"},
 	// The model.
 	{Flag: "llm-base-url", Commands: "serve, ask, eval, doc, library, teach", Help: "OpenAI-compatible endpoint (empty: no model)"},
 	{Flag: "llm-api-key", Secret: true, Commands: "serve, ask, eval, doc, library, teach", Help: "API key for the endpoint"},

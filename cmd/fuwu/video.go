@@ -23,6 +23,7 @@ type videoFlags struct {
 	iceURLs   *string
 	iceSecret *string
 	relay     *bool
+	record    *int
 }
 
 func (f *videoFlags) bind(fs *flag.FlagSet) {
@@ -34,6 +35,7 @@ func (f *videoFlags) bind(fs *flag.FlagSet) {
 	f.iceURLs = fs.String("ice-urls", "", "the district's TURN/STUN servers, comma-separated turn:…/stun:… URLs")
 	f.iceSecret = fs.String("ice-secret", "", "shared secret of the district's TURN servers (coturn static-auth-secret)")
 	f.relay = fs.Bool("ice-relay", false, "send every call through TURN (iceTransportPolicy relay)")
+	f.record = fs.Int("video-record-days", 0, "record calls whose resident consents, sealed, deleted after this many days (0: never record)")
 }
 
 // videoApp is the running 视频导办: the service and the embedded TURN
@@ -58,6 +60,9 @@ func (v *videoApp) close() {
 func startVideo(ctx context.Context, a *app, f videoFlags) (*videoApp, error) {
 	if !*f.on {
 		return nil, nil
+	}
+	if *f.record < 0 || *f.record > 3650 {
+		return nil, fmt.Errorf("--video-record-days: 0 (off) to 3650, got %d", *f.record)
 	}
 	secrets := auth.NewStore(a.db)
 	key, err := secrets.Secret(ctx, "video")
@@ -95,10 +100,14 @@ func startVideo(ctx context.Context, a *app, f videoFlags) (*videoApp, error) {
 	}
 	suite := a.services.keys.Suite()
 	v.svc, err = video.New(a.db, video.Config{Key: key, Suite: suite, ICE: ice, Cards: web.VideoCards{KB: a.kb},
-		Audit: audit.New(a.db).WithClock(now, a.zone).WithSuite(suite), Location: a.zone, Now: now})
+		Audit: audit.New(a.db).WithClock(now, a.zone).WithSuite(suite), Location: a.zone, Now: now,
+		RecordDays: *f.record, Seal: a.services.keys})
 	if err != nil {
 		v.close()
 		return nil, err
+	}
+	if v.svc.Recording() {
+		slog.Info("视频导办 records calls whose resident consents", "retention_days", *f.record)
 	}
 	go v.svc.Run(ctx, 0)
 	return v, nil

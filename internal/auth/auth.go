@@ -112,11 +112,16 @@ const (
 	// VideoGuide answers residents' video calls (视频导办) and reads
 	// their figures.
 	VideoGuide Permission = "video_guide"
+	// VideoRecordings lists and downloads the recordings of video calls,
+	// when a deployment records them (--video-record-days) and the
+	// resident consented. Not the clerks themselves.
+	VideoRecordings Permission = "video_recordings"
 )
 
 var grants = map[Role][]Permission{
 	Admin: {ViewConsole, EditKnowledge, Publish, ReadQuality, HandleTickets, ReadAudit, ManageUsers, ManageBookings, Dispatch, EditLexicon,
-		ViewCity, ManageCity, ReadLibrary, ImportLibrary, ManageLibrary, Teach, ViewPolicy, Consult, ViewGreening, ManageGreening, VideoGuide},
+		ViewCity, ManageCity, ReadLibrary, ImportLibrary, ManageLibrary, Teach, ViewPolicy, Consult, ViewGreening, ManageGreening, VideoGuide,
+		VideoRecordings},
 	Editor:   {ViewConsole, EditKnowledge, ReadQuality, ReadLibrary, ImportLibrary, ViewPolicy, Consult},
 	Reviewer: {ViewConsole, EditKnowledge, Publish, ReadQuality, ReadAudit, EditLexicon, ReadLibrary, ImportLibrary, ManageLibrary, ViewPolicy, Consult},
 	Agent:    {ViewConsole, HandleTickets, ReadQuality, ManageBookings, Dispatch, ReadLibrary, ViewPolicy, Consult, VideoGuide},

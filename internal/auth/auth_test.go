@@ -62,6 +62,7 @@ func TestRoles(t *testing.T) {
 		{Agent, Teach, false}, {Editor, Teach, false}, {Admin, Teach, true}, {Agent, ReadLibrary, true}, {Agent, ImportLibrary, false},
 		{Reviewer, ManageLibrary, true}, {Editor, ManageLibrary, false},
 		{Agent, VideoGuide, true}, {Admin, VideoGuide, true}, {Editor, VideoGuide, false}, {Teacher, VideoGuide, false}, {Operator, VideoGuide, false},
+		{Admin, VideoRecordings, true}, {Agent, VideoRecordings, false}, {Reviewer, VideoRecordings, false},
 	} {
 		if got := tc.role.Can(tc.perm); got != tc.want {
 			t.Errorf("%s.Can(%s) = %v", tc.role, tc.perm, got)

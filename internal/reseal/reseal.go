@@ -27,6 +27,9 @@ type Table struct {
 	// JSONCols hold JSON text whose "…_sealed" string fields are sealed
 	// values (the assistant's dialogue state keeps a mobile number so).
 	JSONCols []string
+	// Batch, if set, caps the rows a transaction for tables of large
+	// values (recordings' chunks are up to video.MaxChunk each).
+	Batch int
 }
 
 // Tables is every place a sealed value is stored.
@@ -36,6 +39,7 @@ var Tables = []Table{
 	{Name: "doorstep_requests", Key: "id", Cols: []string{"phone_sealed", "address_sealed"}},
 	{Name: "registry_profiles", Key: "id", Cols: []string{"name_sealed", "idno_sealed", "phone_sealed", "address_sealed"}},
 	{Name: "assistant_state", Key: "conversation_id", JSONCols: []string{"state"}},
+	{Name: "video_recordings", Key: "id", Cols: []string{"data_sealed"}, Batch: 8},
 }
 
 // Report is what one table's pass did.
@@ -79,6 +83,9 @@ var sealedJSON = regexp.MustCompile(`("[a-z_]*_sealed"\s*:\s*")(v[12]:[A-Za-z0-9
 
 func runTable(ctx context.Context, db *store.DB, keys *privacy.Keys, t Table, opt Options) (Report, error) {
 	rep := Report{Table: t.Name}
+	if t.Batch > 0 && t.Batch < opt.BatchSize {
+		opt.BatchSize = t.Batch
+	}
 	var total int
 	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM `+t.Name).Scan(&total); err != nil {
 		return rep, err

@@ -18,6 +18,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/registry"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
+	"github.com/fuwu-gov/fuwu/internal/video"
 )
 
 func mustSeal(t *testing.T, k *privacy.Keys, v string) string {
@@ -34,9 +35,12 @@ func mustSeal(t *testing.T, k *privacy.Keys, v string) string {
 // value (plain columns and the dialogue state's JSON) to the SM4 key with
 // the same plain text, a value no key opens is reported and left, and a
 // second run has nothing to do.
+// recordingChunk is the start of a WebM file: binary, not text.
+const recordingChunk = "\x1a\x45\xdf\xa3\x00\xff"
+
 func TestResealEveryTable(t *testing.T) {
 	t.Parallel()
-	sets := []store.Migrations{booking.Migrations, doorstep.Migrations, registry.Migrations, assistant.Migrations}
+	sets := []store.Migrations{booking.Migrations, doorstep.Migrations, registry.Migrations, assistant.Migrations, video.Migrations}
 	storetest.Each(t, sets, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		old, err := privacy.NewKeys([]byte("0123456789abcdef0123456789abcdef"))
@@ -77,6 +81,12 @@ func TestResealEveryTable(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// A chunk of a call's recording: binary, sealed the same way.
+		if _, err := db.Exec(ctx, `INSERT INTO video_recordings (session_id, part, seq, mime, size, data_sealed, created_at, expires_at)
+			VALUES ('s1', 1, 0, 'video/webm', 6, ?, ?, ?)`, mustSeal(t, old, recordingChunk), now, now); err != nil {
+			t.Fatal(err)
+		}
+
 		gm, err := old.Rotate(cryptosuite.GM)
 		if err != nil {
 			t.Fatal(err)
@@ -85,8 +95,8 @@ func TestResealEveryTable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := total(dry, func(r Report) int { return r.Resealed }); got != 7 {
-			t.Fatalf("dry run would reseal %d rows, want 7: %+v", got, dry)
+		if got := total(dry, func(r Report) int { return r.Resealed }); got != 8 {
+			t.Fatalf("dry run would reseal %d rows, want 8: %+v", got, dry)
 		}
 		var still string
 		if err := db.QueryRow(ctx, `SELECT mobile_sealed FROM booking_bookings WHERE code = 'B13812345678'`).Scan(&still); err != nil || !strings.HasPrefix(still, "v1:") {
@@ -103,8 +113,8 @@ func TestResealEveryTable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := total(reps, func(r Report) int { return r.Resealed }); got != 7 {
-			t.Fatalf("resealed %d rows, want 7: %+v", got, reps)
+		if got := total(reps, func(r Report) int { return r.Resealed }); got != 8 {
+			t.Fatalf("resealed %d rows, want 8: %+v", got, reps)
 		}
 		for _, r := range reps {
 			want := 0
@@ -140,6 +150,7 @@ func TestResealEveryTable(t *testing.T) {
 		check(`SELECT phone_sealed FROM doorstep_specialists WHERE name = '李四'`, "13600000000")
 		check(`SELECT address_sealed FROM doorstep_requests`, "深圳市福田区福华三路88号")
 		check(`SELECT name_sealed FROM registry_profiles`, "钱七")
+		check(`SELECT data_sealed FROM video_recordings`, recordingChunk)
 		check(`SELECT idno_sealed FROM registry_profiles`, "110105194912310021")
 		var empty string
 		if err := db.QueryRow(ctx, `SELECT id_sealed FROM booking_bookings WHERE code = 'B13912345678'`).Scan(&empty); err != nil || empty != "" {

@@ -85,13 +85,15 @@ type Message struct {
 	ICE       *ICEConfig      `json:"ice,omitempty"`
 	Present   bool            `json:"present,omitempty"`
 	Consented bool            `json:"consented,omitempty"`
+	Record    bool            `json:"record,omitempty"`    // consent: the resident agreed to be recorded
+	Recording bool            `json:"recording,omitempty"` // record: the clerk's browser records (Text "start"/"stop", Seq the part)
 	Backlog   []Message       `json:"backlog,omitempty"`
 }
 
 // What each side may send; anything else is ignored.
 var allowed = map[Side]map[string]bool{
 	ResidentSide: {"answer": true, "ice": true, "chat": true, "consent": true, "leave": true, "restart": true},
-	ClerkSide:    {"offer": true, "ice": true, "chat": true, "caption": true, "push": true, "end": true},
+	ClerkSide:    {"offer": true, "ice": true, "chat": true, "caption": true, "push": true, "end": true, "record": true},
 }
 
 const (
@@ -130,6 +132,8 @@ type room struct {
 	resident  *conn
 	clerk     *conn
 	consented bool
+	recordOK  bool          // the resident agreed to be recorded
+	recording bool          // the clerk's browser is recording
 	joined    map[Side]bool // a side has been here before: the next join is a resume
 	backlog   []Message     // chat, captions and pushed cards for a page that (re)joins
 	seen      time.Time     // last time a side left or joined
@@ -196,14 +200,16 @@ func (h *hub) accepted(sess Session) {
 	}
 }
 
-// ended tells both sides the call is over.
-func (h *hub) ended(id string) {
+// ended tells both sides the call is over, and reports whether it was
+// being recorded.
+func (h *hub) ended(id string) (wasRecording bool) {
 	h.mu.Lock()
 	r := h.rooms[id]
 	var peers []*conn
 	if r != nil {
 		r.status = Ended
 		peers = []*conn{r.resident, r.clerk}
+		wasRecording, r.recording = r.recording, false
 	}
 	h.mu.Unlock()
 	for _, p := range peers {
@@ -211,6 +217,7 @@ func (h *hub) ended(id string) {
 			p.push(Message{Type: "ended"})
 		}
 	}
+	return wasRecording
 }
 
 // queueChanged recomputes and pushes the queue to waiting residents and
@@ -407,8 +414,12 @@ func (h *hub) serve(w http.ResponseWriter, r *http.Request, sess Session, side S
 	if rm.status == Active && !sess.ConsentAt.IsZero() {
 		rm.consented = true
 	}
+	if rm.status == Active && !sess.RecordConsentAt.IsZero() {
+		rm.recordOK = true
+	}
 	hello := Message{Type: "hello", Session: &sess, From: side, Present: other != nil, Consented: rm.consented,
-		Backlog: append([]Message(nil), rm.backlog...)}
+		Record: rm.recordOK, Recording: rm.recording, Backlog: append([]Message(nil), rm.backlog...)}
+	recordOK := rm.recordOK
 	h.mu.Unlock()
 
 	if old != nil {
@@ -421,7 +432,7 @@ func (h *hub) serve(w http.ResponseWriter, r *http.Request, sess Session, side S
 	hello.ICE = &ice
 	cn.push(hello)
 	if other != nil {
-		other.push(Message{Type: "peer", From: side, Present: true, Consented: hello.Consented}) // read under the lock
+		other.push(Message{Type: "peer", From: side, Present: true, Consented: hello.Consented, Record: recordOK})
 	}
 	if side == ResidentSide && sess.Status == Waiting {
 		h.queueChanged()
@@ -471,10 +482,19 @@ func (h *hub) relay(ctx context.Context, from *conn, m Message) {
 		}
 		return
 	case "consent":
-		if err := h.svc.Consent(ctx, id); err != nil {
+		rec, err := h.svc.Consent(ctx, id, m.Record)
+		if err != nil {
 			slog.WarnContext(ctx, "video: consent", "err", err)
 			return
 		}
+		m = Message{Type: "consent", Record: rec}
+	case "record":
+		start := m.Text == "start"
+		if err := h.svc.RecordEvent(ctx, id, from.clerk, start, m.Seq); err != nil {
+			from.push(Message{Type: "error", Text: refusalText(err)})
+			return
+		}
+		m = Message{Type: "record", Recording: start, Seq: m.Seq}
 	case "push":
 		card, err := h.card(ctx, m)
 		if err != nil {
@@ -496,8 +516,12 @@ func (h *hub) relay(ctx context.Context, from *conn, m Message) {
 		h.mu.Unlock()
 		return
 	}
-	if m.Type == "consent" {
+	switch m.Type {
+	case "consent":
 		rm.consented = true
+		rm.recordOK = rm.recordOK || m.Record
+	case "record":
+		rm.recording = m.Recording
 	}
 	switch m.Type {
 	case "chat", "push", "caption":

@@ -15,9 +15,12 @@
 // A resident holds a session only through its capability token (an HMAC
 // of the session's random id under a server secret), like the chat's
 // conversation tokens; a reload or a dropped connection rejoins the same
-// session with it. Nothing of the call is recorded: media, chat and
-// captions pass through memory only; the metadata of each session goes to
-// the audit log when it ends.
+// session with it. Nothing of the call is recorded by default: media, chat
+// and captions pass through memory only; the metadata of each session goes
+// to the audit log when it ends. A deployment may turn recording on
+// (Config.RecordDays); then a call is recorded only if its resident ticked
+// a separate consent, by the clerk's browser, stored sealed and deleted
+// after the retention period (record.go).
 package video
 
 import (
@@ -61,6 +64,10 @@ var (
 	ErrNotYourCall   = refusal.New("video", "not_your_call", "该通话由其他工作人员接听")
 	ErrClerkRequired = refusal.New("video", "clerk_required", "请填写工号和所在大厅")
 	ErrBadDate       = refusal.New("video", "bad_date", "日期格式应为 YYYY-MM-DD")
+	ErrRecordingOff  = refusal.New("video", "recording_off", "本系统未开启通话录制")
+	ErrNoRecordOK    = refusal.New("video", "no_record_consent", "居民未同意录音录像，不能录制")
+	ErrBadChunk      = refusal.Bad("video", "bad_chunk", "录像分段无效")
+	ErrNoRecording   = refusal.Missing("video", "no_recording", "该通话没有录像（未录制或已过保存期限被删除）")
 )
 
 // Status is where a session stands.
@@ -155,6 +162,9 @@ type Session struct {
 	Rating         int        `json:"rating,omitempty"`
 	Comment        string     `json:"-"`
 	Resumes        int        `json:"-"`
+	// RecordConsentAt is when the resident agreed to be recorded, given
+	// apart from the consent to the call; zero: no recording.
+	RecordConsentAt store.Time `json:"record_consent_at"`
 }
 
 // Wait is how long the resident waited for a clerk (so far, if waiting).
@@ -206,6 +216,13 @@ type Config struct {
 	// Audit receives each session's metadata when it ends; nil logs it
 	// with slog only.
 	Audit *audit.Log
+	// RecordDays turns recording on: calls whose resident consents may be
+	// recorded by the clerk's browser, kept sealed with Seal for this many
+	// days, then deleted. 0, the default, records nothing.
+	RecordDays int
+	// Seal seals recordings (the deployment's keyring); required when
+	// RecordDays > 0.
+	Seal *privacy.Keys
 	// DefaultHandle is the estimated length of a call while there is no
 	// history to average; default 5 minutes.
 	DefaultHandle time.Duration
@@ -240,6 +257,12 @@ func New(db *store.DB, cfg Config) (*Service, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.RecordDays < 0 {
+		return nil, errors.New("video: Config.RecordDays must not be negative")
+	}
+	if cfg.RecordDays > 0 && cfg.Seal == nil {
+		return nil, errors.New("video: recording needs Config.Seal")
 	}
 	s := &Service{db: db, cfg: cfg}
 	s.hub = newHub(s)
@@ -290,14 +313,14 @@ func (s *Service) Request(ctx context.Context, r NewRequest) (Session, string, e
 }
 
 const sessionCols = `public_id, item_id, item_name, conversation_id, channel, status, clerk, clerk_name, clerk_number, hall,
-	created_at, accepted_at, consent_at, ended_at, ended_by, outcome, rating, comment, resumes`
+	created_at, accepted_at, consent_at, ended_at, ended_by, outcome, rating, comment, resumes, record_consent_at`
 
 type scanner interface{ Scan(...any) error }
 
 func scanSession(sc scanner) (Session, error) {
 	var x Session
 	err := sc.Scan(&x.ID, &x.ItemID, &x.ItemName, &x.ConversationID, &x.Channel, &x.Status, &x.Clerk, &x.ClerkName, &x.ClerkNumber,
-		&x.Hall, &x.CreatedAt, &x.AcceptedAt, &x.ConsentAt, &x.EndedAt, &x.EndedBy, &x.Outcome, &x.Rating, &x.Comment, &x.Resumes)
+		&x.Hall, &x.CreatedAt, &x.AcceptedAt, &x.ConsentAt, &x.EndedAt, &x.EndedBy, &x.Outcome, &x.Rating, &x.Comment, &x.Resumes, &x.RecordConsentAt)
 	return x, err
 }
 
@@ -371,14 +394,30 @@ func (s *Service) Accept(ctx context.Context, id string, c Clerk) (Session, erro
 	return sess, nil
 }
 
-// Consent records that the resident agreed to start the camera.
-func (s *Service) Consent(ctx context.Context, id string) error {
+// Consent records that the resident agreed to start the camera and, if
+// record (ticked apart, and only while recording is on), to be recorded.
+// It reports whether recording was agreed to.
+func (s *Service) Consent(ctx context.Context, id string, record bool) (bool, error) {
+	now := s.now()
 	_, err := s.db.Exec(ctx, `UPDATE video_sessions SET consent_at = ? WHERE public_id = ? AND status = ? AND consent_at IS NULL`,
-		s.now(), id, Active)
+		now, id, Active)
 	if err != nil {
-		return fmt.Errorf("video: consent %s: %w", id, err)
+		return false, fmt.Errorf("video: consent %s: %w", id, err)
 	}
-	return nil
+	if !record || !s.Recording() {
+		return false, nil
+	}
+	res, err := s.db.Exec(ctx, `UPDATE video_sessions SET record_consent_at = ? WHERE public_id = ? AND status = ? AND record_consent_at IS NULL`,
+		now, id, Active)
+	if err != nil {
+		return false, fmt.Errorf("video: record consent %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		if sess, err := s.Get(ctx, id); err == nil {
+			s.record(ctx, "resident", "", "video.record.consent", sess, map[string]any{"retention_days": s.cfg.RecordDays})
+		}
+	}
+	return true, nil
 }
 
 // Leave takes a waiting resident out of the queue (abandoned) or hangs up
@@ -453,7 +492,9 @@ func (s *Service) end(ctx context.Context, id, by, role string, outcome Outcome)
 			actor, role = by, ""
 		}
 		s.record(ctx, actor, role, "video.end", sess, nil)
-		s.hub.ended(id)
+		if s.hub.ended(id) {
+			s.record(ctx, actor, role, "video.record.stop", sess, map[string]any{"reason": "call ended"})
+		}
 	}
 	return sess, nil
 }
@@ -600,6 +641,9 @@ func (s *Service) Run(ctx context.Context, every time.Duration) {
 		case <-t.C:
 			if err := s.Sweep(ctx); err != nil && ctx.Err() == nil {
 				slog.ErrorContext(ctx, "video: sweep", "err", err)
+			}
+			if _, err := s.SweepRecordings(ctx); err != nil && ctx.Err() == nil {
+				slog.ErrorContext(ctx, "video: recordings' retention", "err", err)
 			}
 		}
 	}

@@ -133,8 +133,13 @@ func TestSessionLifecycle(t *testing.T) {
 		wantErr(t, "another clerk ends", err, ErrNotYourCall)
 		_, err = s.End(ctx, a.ID, clerk, "bogus")
 		wantErr(t, "bad outcome", err, ErrBadOutcome)
-		if err := s.Consent(ctx, a.ID); err != nil {
-			t.Fatal(err)
+		// Recording is off: a consent to it (as a forged frame might
+		// claim) records nothing.
+		if rec, err := s.Consent(ctx, a.ID, true); err != nil || rec {
+			t.Fatalf("consent: recording agreed %v while off, %v", rec, err)
+		}
+		if x, _ := s.Get(ctx, a.ID); !x.RecordConsentAt.IsZero() {
+			t.Errorf("record consent stored while recording is off: %+v", x)
 		}
 		clk.Add(7 * time.Minute)
 		ended, err := s.Leave(ctx, a.ID) // the resident hangs up

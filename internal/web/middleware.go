@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/video"
 )
 
 const (
@@ -151,6 +152,9 @@ func (s *Server) withIdentity(next http.Handler) http.Handler {
 		default:
 			if strings.HasPrefix(p, "/admin/greening/orders/") && strings.HasSuffix(p, "/photos") {
 				limit, shown = maxGreeningPhotoForm, maxGreeningPhotoForm>>20
+			}
+			if strings.HasPrefix(p, "/admin/video/") && strings.HasSuffix(p, "/recording") {
+				limit, shown = video.MaxChunk, video.MaxChunk>>20
 			}
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)

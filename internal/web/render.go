@@ -57,6 +57,7 @@ var funcs = template.FuncMap{
 	"warningName":   greening.WarningName,
 	"list":          func(xs ...string) []string { return xs },
 	"waitLabel":     waitLabel,
+	"megabytes":     func(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) },
 	"channelLabel":  channelLabel,
 	"contains":      slices.Contains[[]string],
 	"paras":         func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },

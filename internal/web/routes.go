@@ -322,6 +322,11 @@ func (s *Server) bindVideoConsole() {
 	s.staff("GET /admin/video/{id}/conversation", auth.VideoGuide, s.adminVideoConversation)
 	s.staff("POST /admin/video/{id}/accept", auth.VideoGuide, s.adminVideoAccept)
 	s.staff("POST /admin/video/{id}/end", auth.VideoGuide, s.adminVideoEnd)
+	// Recording (only with --video-record-days and the resident's consent):
+	// the clerk's browser uploads chunks; downloading needs its own permission.
+	s.staff("POST /admin/video/{id}/recording", auth.VideoGuide, s.adminVideoRecordChunk)
+	s.staff("GET /admin/video/{id}/recordings", auth.VideoRecordings, s.adminVideoRecordings)
+	s.staff("GET /admin/video/{id}/recordings/{part}", auth.VideoRecordings, s.adminVideoRecordingDownload)
 }
 
 // bindLexicon is the sensitive-word lexicon.

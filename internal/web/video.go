@@ -12,6 +12,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -46,13 +48,14 @@ type videoStartData struct {
 	ConversationID string
 	Clerks         int
 	Booking        bool
+	RecordDays     int // recording is on (with the resident's consent), kept this many days
 }
 
 // videoStart is the request page: what 视频导办 is, who is online, and
 // booking a slot when nobody is.
 func (s *Server) videoStart(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	d := videoStartData{Clerks: s.cfg.Video.ClerksOnline(), Booking: s.cfg.Booking != nil}
+	d := videoStartData{Clerks: s.cfg.Video.ClerksOnline(), Booking: s.cfg.Booking != nil, RecordDays: s.cfg.Video.RecordDays()}
 	if id := q.Get("item"); id != "" {
 		if rec, err := s.cfg.KB.Item(r.Context(), id); err == nil && rec.Status == kb.Published && s.videoAllowed(id) {
 			d.Item = &rec.Item
@@ -111,10 +114,11 @@ func (s *Server) videoOwned(r *http.Request) (string, error) {
 }
 
 type videoCallData struct {
-	Session video.Session
-	Place   video.QueueInfo
-	Ratings []string
-	Booking bool
+	Session    video.Session
+	Place      video.QueueInfo
+	Ratings    []string
+	Booking    bool
+	RecordDays int
 }
 
 // videoCall is the resident's call page; its script does the rest.
@@ -131,7 +135,8 @@ func (s *Server) videoCall(w http.ResponseWriter, r *http.Request) error {
 		return unavailable("暂时无法读取视频导办会话。", err)
 	}
 	place, _ := s.cfg.Video.Place(r.Context(), id)
-	p := s.page(r, "视频导办", videoCallData{Session: sess, Place: place, Ratings: video.Ratings, Booking: s.cfg.Booking != nil})
+	p := s.page(r, "视频导办", videoCallData{Session: sess, Place: place, Ratings: video.Ratings, Booking: s.cfg.Booking != nil,
+		RecordDays: s.cfg.Video.RecordDays()})
 	p.Scripts = []string{"/static/video.js"}
 	s.render(w, r, http.StatusOK, "video_call.html", p)
 	return nil
@@ -227,11 +232,12 @@ func (s *Server) adminVideoAccept(w http.ResponseWriter, r *http.Request) error 
 }
 
 type adminVideoCallData struct {
-	Session  video.Session
-	Item     *kb.Item
-	Turns    []Turn
-	Outcomes []video.Outcome
-	Ratings  []string
+	Session    video.Session
+	Item       *kb.Item
+	Turns      []Turn
+	Outcomes   []video.Outcome
+	Ratings    []string
+	RecordDays int
 }
 
 // transcript is the conversation so far, masked as stored.
@@ -256,7 +262,8 @@ func (s *Server) adminVideoCall(w http.ResponseWriter, r *http.Request) error {
 	if sess.Clerk != currentUser(r).Username {
 		return video.ErrNotYourCall
 	}
-	d := adminVideoCallData{Session: sess, Turns: s.transcript(ctx, sess.ConversationID), Outcomes: video.Outcomes, Ratings: video.Ratings}
+	d := adminVideoCallData{Session: sess, Turns: s.transcript(ctx, sess.ConversationID), Outcomes: video.Outcomes, Ratings: video.Ratings,
+		RecordDays: s.cfg.Video.RecordDays()}
 	itemID := sess.ItemID
 	// From the chat: the item the assistant last answered about.
 	for i := len(d.Turns) - 1; itemID == "" && i >= 0; i-- {
@@ -315,6 +322,91 @@ func (s *Server) adminVideoEnd(w http.ResponseWriter, r *http.Request) error {
 		return s.backRefused(w, r, "/admin/video/"+id, err)
 	}
 	s.back(w, r, "/admin/video", "video.ended", outcome.Label())
+	return nil
+}
+
+// adminVideoRecordChunk stores one chunk the clerk's browser recorded
+// (the body, as MediaRecorder gave it; ?part=&seq= place it). Refused
+// unless recording is on, the call is this clerk's and its resident
+// consented to be recorded.
+func (s *Server) adminVideoRecordChunk(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	part, err1 := strconv.Atoi(q.Get("part"))
+	seq, err2 := strconv.Atoi(q.Get("seq"))
+	if err1 != nil || err2 != nil {
+		return video.ErrBadChunk
+	}
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		if tooLarge(err) {
+			return video.ErrBadChunk
+		}
+		return fmt.Errorf("%w: %v", errBadForm, err)
+	}
+	if err := s.cfg.Video.SaveChunk(r.Context(), r.PathValue("id"), s.clerk(r), part, seq, r.Header.Get("Content-Type"), data); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type adminVideoRecordingsData struct {
+	Session video.Session
+	Parts   []video.Part
+	Days    int
+}
+
+// adminVideoRecordings is a session's recordings, for staff allowed to
+// download them.
+func (s *Server) adminVideoRecordings(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	sess, err := s.cfg.Video.Get(ctx, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	parts, err := s.cfg.Video.Recordings(ctx, sess.ID)
+	if err != nil {
+		return unavailable("暂时无法读取录像。", err)
+	}
+	p := s.consolePage(r, "video", "视频导办录像", adminVideoRecordingsData{Session: sess, Parts: parts, Days: s.cfg.Video.RecordDays()})
+	s.render(w, r, http.StatusOK, "admin_video_recordings.html", p)
+	return nil
+}
+
+// adminVideoRecordingDownload sends one part of a recording, opened, and
+// audits who took it.
+func (s *Server) adminVideoRecordingDownload(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	part, err := strconv.Atoi(strings.TrimSuffix(r.PathValue("part"), ".webm"))
+	if err != nil {
+		return video.ErrNoRecording
+	}
+	parts, err := s.cfg.Video.Recordings(ctx, id)
+	if err != nil {
+		return unavailable("暂时无法读取录像。", err)
+	}
+	i := slices.IndexFunc(parts, func(p video.Part) bool { return p.Part == part })
+	if i < 0 {
+		return video.ErrNoRecording
+	}
+	p := parts[i]
+	s.audit(r, nil, "video.record.download", "video:"+id, map[string]any{"part": part, "bytes": p.Bytes})
+	ext := "webm"
+	if strings.HasPrefix(p.Mime, "video/mp4") || strings.HasPrefix(p.Mime, "audio/mp4") {
+		ext = "mp4"
+	}
+	// Streamed chunk by chunk (a long call is large) with its length
+	// given, so that a failure halfway reads as a broken download, never
+	// as a complete file.
+	w.Header().Set("Content-Type", p.Mime)
+	w.Header().Set("Content-Length", strconv.FormatInt(p.Bytes, 10))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="video-%s-%d.%s"`, id, part, ext))
+	if _, err := s.cfg.Video.OpenRecording(ctx, id, part, w); err != nil {
+		slog.ErrorContext(ctx, "video: recording download broken off", "err", err, "session", id, "part", part)
+		panic(http.ErrAbortHandler)
+	}
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"strconv"
 	"strings"
@@ -9,7 +10,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/browsertest"
+	"github.com/fuwu-gov/fuwu/internal/privacy"
 	"github.com/fuwu-gov/fuwu/internal/video"
 )
 
@@ -17,6 +20,17 @@ import (
 // server on loopback; relay forces every call through it.
 func videoEnv(t *testing.T, relay bool) (*env, *video.Service, *video.TURN) {
 	t.Helper()
+	return videoEnvRecording(t, relay, 0)
+}
+
+// videoEnvRecording is videoEnv recording calls whose resident consents,
+// kept days (0: off).
+func videoEnvRecording(t *testing.T, relay bool, days int) (*env, *video.Service, *video.TURN) {
+	t.Helper()
+	keys, err := privacy.NewKeys([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	secret := []byte("turn secret for the browser tests")
 	var vs *video.Service
 	var tr *video.TURN
@@ -28,7 +42,8 @@ func videoEnv(t *testing.T, relay bool) (*env, *video.Service, *video.TURN) {
 		}
 		t.Cleanup(func() { tr.Close() })
 		vs, err = video.New(c.Auth.DB(), video.Config{Key: []byte("0123456789abcdef-video-browser"), Cards: VideoCards{KB: c.KB},
-			ICE: &video.ICE{Secret: secret, TURN: []string{tr.URL()}, Relay: relay, Now: c.Now}, Audit: c.Audit, Now: c.Now})
+			ICE: &video.ICE{Secret: secret, TURN: []string{tr.URL()}, Relay: relay, Now: c.Now}, Audit: c.Audit, Now: c.Now,
+			RecordDays: days, Seal: keys})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -209,5 +224,124 @@ func TestBrowserVideoRelay(t *testing.T) {
 	}
 	if s, _ := vs.Get(bg, id); s.Channel != "item" || s.ItemID != "FT-001" {
 		t.Errorf("session %+v", s)
+	}
+
+	// A weak connection: the resident's page sees more than 15 % of the
+	// video lost twice running (loss added to the real statistics through
+	// the diagnostics hook) and falls back to audio only, by itself: the
+	// camera stops, the clerk keeps receiving audio and no more video.
+	if got := eval[string](t, res, `window.fuwuVideo.sending()`); got != "audio,video" {
+		t.Fatalf("resident sends %q before the fallback", got)
+	}
+	eval[bool](t, res, `(window.fuwuVideo.simulateLoss(0.5), true)`)
+	waitJS(t, res, "audio-only fallback", `document.getElementById("v-state").textContent.includes("网络较差，已自动切换为仅语音")`)
+	if got := eval[string](t, res, `window.fuwuVideo.sending()`); got != "audio" {
+		t.Errorf("resident sends %q after the fallback, want audio only", got)
+	}
+	time.Sleep(time.Second) // video in flight arrives
+	before := eval[rtpStats](t, clerk, `window.fuwuVideo.stats()`)
+	time.Sleep(3 * time.Second)
+	after := eval[rtpStats](t, clerk, `window.fuwuVideo.stats()`)
+	if after.Audio < before.Audio+20 || after.Video > before.Video+5 {
+		t.Errorf("clerk after the fallback: audio %d → %d (want flowing), video %d → %d (want stopped)", before.Audio, after.Audio, before.Video, after.Video)
+	}
+}
+
+// TestBrowserVideoRecording: with recording configured, the resident
+// ticks the separate consent; the clerk's page says so, records (the
+// resident sees that it does) and stops; the chunks arrive sealed and
+// open to a WebM file; start and stop are in the audit log.
+func TestBrowserVideoRecording(t *testing.T) {
+	e, vs, _ := videoEnvRecording(t, false, 30)
+	bg := context.Background()
+	res := mediaBrowser(t)
+	clerk := mediaBrowser(t)
+	step(t, res, "request page", chromedp.Navigate(e.srv.URL+"/video?item=FT-001"), chromedp.WaitVisible(chromedp.ID("v-request")))
+	if txt := eval[string](t, res, "document.body.innerText"); !strings.Contains(txt, "未经您单独同意，通话不录音、不录像") {
+		t.Errorf("request page with recording on: %.400s", txt)
+	}
+	navigate(t, res, chromedp.Click(chromedp.ID("v-request")))
+	waitJS(t, res, "queued", `document.getElementById("v-pos").textContent === "1"`)
+	id := eval[string](t, res, `location.pathname.split("/")[3]`)
+	if _, err := vs.Accept(bg, id, video.Clerk{User: "agent", Role: "agent", Name: "窗口人员", Number: "FT0007", Hall: "福田区政务服务中心"}); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, res, "consent", `!document.getElementById("v-consent").hidden`)
+	if eval[bool](t, res, `document.getElementById("v-record-consent").checked`) {
+		t.Fatal("recording consent ticked by default")
+	}
+	step(t, res, "consent to both", chromedp.Click(chromedp.ID("v-record-consent")), chromedp.Click(chromedp.ID("v-agree")))
+	clerkLogin(t, clerk, e.srv.URL)
+	step(t, clerk, "call page", chromedp.Navigate(e.srv.URL+"/admin/video/"+id), chromedp.WaitVisible(chromedp.ID("v-remote")))
+	mediaGrows(t, res, "resident", rtpStats{})
+	mediaGrows(t, clerk, "clerk", rtpStats{})
+	waitJS(t, clerk, "consent shown", `document.getElementById("v-rec-consent").textContent.includes("已同意") && !document.getElementById("v-record").disabled`)
+
+	step(t, clerk, "record", chromedp.Click(chromedp.ID("v-record")))
+	waitJS(t, res, "recording shown to the resident", `!document.getElementById("v-recording").hidden`)
+	// Chunks every two seconds, uploaded in order.
+	for deadline := time.Now().Add(20 * time.Second); eval[map[string]int](t, clerk, `window.fuwuVideo.recorded()`)["uploaded"] < 2; {
+		if time.Now().After(deadline) {
+			t.Fatalf("no chunks uploaded: %v", eval[map[string]int](t, clerk, `window.fuwuVideo.recorded()`))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	// A network blip mid-recording: the call resumes on new tracks, and
+	// the recorder starts part 2 by itself.
+	gen := eval[int](t, res, `window.fuwuVideo.generation()`)
+	eval[bool](t, res, `(window.fuwuVideo.drop(), true)`)
+	waitJS(t, res, "a fresh connection", `window.fuwuVideo.generation() > `+strconv.Itoa(gen))
+	mediaGrows(t, clerk, "clerk after the drop", eval[rtpStats](t, clerk, `window.fuwuVideo.stats()`))
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		r := eval[map[string]int](t, clerk, `window.fuwuVideo.recorded()`)
+		if r["parts"] == 2 && r["part_uploaded"] >= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no second part after the resume: %v", r)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if eval[bool](t, res, `document.getElementById("v-recording").hidden`) {
+		t.Error("the resident no longer sees the recording after the resume")
+	}
+	step(t, clerk, "stop", chromedp.Click(chromedp.ID("v-record")))
+	waitJS(t, res, "recording stopped for the resident", `document.getElementById("v-recording").hidden`)
+	// The last chunk follows the stop.
+	var r map[string]int
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if r = eval[map[string]int](t, clerk, `window.fuwuVideo.recorded()`); r["recorders"] == 0 {
+			r = eval[map[string]int](t, clerk, `window.fuwuVideo.recorded()`) // its upload done
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the recorder did not stop: %v", r)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if r["failed"] != 0 || r["parts"] != 2 {
+		t.Errorf("recorder: %v", r)
+	}
+	parts, err := vs.Recordings(bg, id)
+	if err != nil || len(parts) != 2 {
+		t.Fatalf("recordings %+v %v (recorder %v)", parts, err, r)
+	}
+	for _, p := range parts {
+		if p.Chunks < 2 || p.Bytes < 1000 || !strings.HasPrefix(p.Mime, "video/webm") {
+			t.Errorf("part %+v", p)
+		}
+		// Each part is a file of its own: it opens to a WebM (EBML) header.
+		var buf bytes.Buffer
+		if _, err := vs.OpenRecording(bg, id, p.Part, &buf); err != nil || !bytes.HasPrefix(buf.Bytes(), []byte{0x1a, 0x45, 0xdf, 0xa3}) {
+			t.Errorf("part %d does not open to WebM: %v %x", p.Part, err, buf.Bytes()[:min(8, buf.Len())])
+		}
+	}
+	entries, _, _ := e.log.List(bg, audit.Filter{Action: "video.record."}, audit.Page{Limit: 20})
+	got := map[string]int{}
+	for _, en := range entries {
+		got[en.Action]++
+	}
+	if got["video.record.consent"] != 1 || got["video.record.start"] != 2 || got["video.record.stop"] != 2 {
+		t.Errorf("audit %v", got)
 	}
 }

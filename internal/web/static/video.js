@@ -63,6 +63,11 @@
         status = m.session.status;
         peerPresent = !!m.present;
         consented = !!m.consented;
+        if (m.record) recordAllowed();
+        if (side === "resident") show("v-recording", !!m.recording);
+        // The server thinks this page records but it does not (reloaded):
+        // say the recording stopped.
+        if (side === "clerk" && m.recording && !rec.on) send({ type: "record", text: "stop", seq: 0 });
         (m.backlog || []).forEach(handle);
         if (status === "ended" || status === "abandoned") { finish(); return; }
         if (side === "clerk") {
@@ -91,11 +96,16 @@
         break;
       case "consent":
         consented = true;
+        if (m.record) recordAllowed();
         maybeOffer();
+        break;
+      case "record":
+        if (side === "resident") show("v-recording", !!m.recording);
         break;
       case "peer":
         peerPresent = !!m.present;
         if (m.consented) consented = true;
+        if (m.record) recordAllowed();
         if (!peerPresent) { state("对方网络中断，正在等待重新连接…"); break; }
         state("对方已连接");
         if (side === "clerk") maybeOffer();
@@ -217,7 +227,7 @@
     pc.onconnectionstatechange = function () {
       if (mine !== pc) return;
       var s = pc.connectionState;
-      if (s === "connected") state("通话中");
+      if (s === "connected") { state("通话中"); if (rec.on) recordRestartIfNew(); }
       else if (s === "disconnected") state("网络不稳定，正在恢复…");
       else if (s === "failed") {
         state("连接失败，正在重新连接…");
@@ -260,6 +270,7 @@
 
   function finish() {
     over = true;
+    if (rec.on) recordStop(false);
     if (pc) { pc.close(); pc = null; }
     if (local) local.getTracks().forEach(function (t) { t.stop(); });
     if (screen) screen.getTracks().forEach(function (t) { t.stop(); });
@@ -281,12 +292,16 @@
   }
 
   // Weak connection: more than 15% of the video lost twice running turns
-  // the resident's camera off (audio only) and says so.
+  // the resident's camera off (audio only) and says so. lossBias (a
+  // diagnostics hook, 0 normally) adds that share of loss to what the
+  // statistics say, to rehearse the fallback on a good network.
+  var lossBias = 0;
   function watchQuality() {
     if (!pc || audioOnly || side !== "resident") return;
     pc.getStats().then(function (r) {
       var lost = 0, got = 0;
       r.forEach(function (s) { if (s.type === "inbound-rtp" && s.kind === "video") { lost += s.packetsLost || 0; got += s.packetsReceived || 0; } });
+      if (lossBias > 0) lost += Math.round(got * lossBias / (1 - lossBias));
       if (lastLoss) {
         var dl = lost - lastLoss.lost, dg = got - lastLoss.got;
         if (dl + dg > 50 && dl / (dl + dg) > 0.15) lossStrikes++; else lossStrikes = 0;
@@ -307,8 +322,12 @@
 
   function bind(id, ev, fn) { var e = $(id); if (e) e.addEventListener(ev, fn); }
 
+  // The resident's separate, unticked consent to be recorded (only shown
+  // when the deployment records).
+  function recordConsent() { var c = $("v-record-consent"); return !!(c && c.checked); }
+
   bind("v-agree", "click", function () {
-    send({ type: "consent" });
+    send({ type: "consent", record: recordConsent() });
     consented = true;
     enterCall();
     state("正在开启摄像头…");
@@ -316,7 +335,7 @@
   });
   bind("v-agree-audio", "click", function () {
     audioOnly = true;
-    send({ type: "consent" });
+    send({ type: "consent", record: recordConsent() });
     consented = true;
     enterCall();
     startMedia(true);
@@ -366,6 +385,115 @@
     }
   });
 
+  // Recording (clerk's page; only when the deployment records and the
+  // resident ticked the separate consent). The recorder takes the
+  // resident's video and both voices mixed, and uploads a chunk every two
+  // seconds, in order. A resumed call has new tracks: the running part
+  // stops and a new one starts.
+  var rec = { on: false, ok: false, part: 0, recorder: null, audio: null, video: null, queue: Promise.resolve(), uploaded: 0, failed: 0,
+    partUploaded: 0, recorders: 0 };
+  var recPanel = $("v-rec-panel");
+  if (recPanel && recPanel.getAttribute("data-record-consent") === "yes") rec.ok = true;
+  var csrfInput = document.querySelector("#v-endform input[name=csrf]");
+  var sessionID = wsPath.split("/")[3];
+
+  function recordAllowed() {
+    if (side !== "clerk" || !recPanel || rec.ok) return;
+    rec.ok = true;
+    text("v-rec-consent", "居民已同意录音录像。");
+    var b = $("v-record");
+    if (b) b.disabled = false;
+  }
+
+  // remoteKey names the remote tracks a part records: a resume brings new ones.
+  function remoteKey() {
+    var remote = $("v-remote") && $("v-remote").srcObject;
+    if (!remote) return "";
+    return remote.getTracks().map(function (t) { return t.id; }).sort().join(",");
+  }
+
+  function recordStream() {
+    var remote = $("v-remote") && $("v-remote").srcObject;
+    var tracks = [];
+    rec.key = remoteKey();
+    rec.video = remote && remote.getVideoTracks()[0] || null;
+    if (rec.video) tracks.push(rec.video);
+    var Ctx = window.AudioContext || window.webkitAudioContext;
+    if (Ctx) {
+      if (!rec.audio) rec.audio = new Ctx();
+      if (rec.audio.state === "suspended") rec.audio.resume();
+      var dest = rec.audio.createMediaStreamDestination();
+      [remote, local].forEach(function (s) {
+        if (s && s.getAudioTracks().length) rec.audio.createMediaStreamSource(new MediaStream(s.getAudioTracks())).connect(dest);
+      });
+      tracks.push(dest.stream.getAudioTracks()[0]);
+    } else if (remote && remote.getAudioTracks()[0]) {
+      tracks.push(remote.getAudioTracks()[0]);
+    }
+    return new MediaStream(tracks);
+  }
+
+  function recordMime(hasVideo) {
+    var want = hasVideo ? ["video/webm;codecs=vp8,opus", "video/webm", "video/mp4"] : ["audio/webm;codecs=opus", "audio/webm", "audio/mp4"];
+    for (var i = 0; i < want.length; i++) if (MediaRecorder.isTypeSupported(want[i])) return want[i];
+    return "";
+  }
+
+  function upload(part, seq, blob, mime) {
+    rec.queue = rec.queue.then(function () {
+      return fetch("/admin/video/" + sessionID + "/recording?part=" + part + "&seq=" + seq, {
+        method: "POST", credentials: "same-origin", body: blob,
+        headers: { "Content-Type": mime || "video/webm", "X-CSRF-Token": csrfInput ? csrfInput.value : "" }
+      }).then(function (r) {
+        if (!r.ok) throw new Error("upload " + r.status);
+        rec.uploaded++;
+        if (part === rec.part) rec.partUploaded++;
+        text("v-rec-state", rec.on ? "正在录制（已上传 " + rec.uploaded + " 段）" : "录制已停止，已上传 " + rec.uploaded + " 段");
+      });
+    }).catch(function (err) { rec.failed++; text("v-rec-state", "录像上传失败"); report(err); });
+  }
+
+  function recordPart() {
+    var stream = recordStream();
+    var mime = recordMime(!!rec.video);
+    var r = new MediaRecorder(stream, mime ? { mimeType: mime, videoBitsPerSecond: 600000 } : { videoBitsPerSecond: 600000 });
+    var part = ++rec.part, seq = 0;
+    rec.partUploaded = 0;
+    rec.recorders++;
+    r.ondataavailable = function (e) { if (e.data && e.data.size) upload(part, seq++, e.data, r.mimeType || mime); };
+    r.onstop = function () { rec.recorders--; }; // after its last chunk
+    r.start(2000);
+    rec.recorder = r;
+    send({ type: "record", text: "start", seq: part });
+  }
+
+  function recordStop(tell) {
+    if (rec.recorder && rec.recorder.state !== "inactive") rec.recorder.stop(); // the last chunk follows
+    if (tell && rec.part) send({ type: "record", text: "stop", seq: rec.part });
+    rec.recorder = null;
+    rec.on = false;
+    var b = $("v-record");
+    if (b) b.textContent = "开始录制";
+  }
+
+  function recordRestartIfNew() {
+    if (remoteKey() === rec.key) return;
+    recordStop(true);
+    rec.on = true;
+    recordPart();
+    var b = $("v-record");
+    if (b) b.textContent = "停止录制";
+  }
+
+  bind("v-record", "click", function () {
+    if (!rec.ok || !window.MediaRecorder) { state("此浏览器不能录制"); return; }
+    if (rec.on) { recordStop(true); return; }
+    rec.on = true;
+    try { recordPart(); } catch (err) { rec.on = false; report(err); state("无法开始录制"); return; }
+    this.textContent = "停止录制";
+    text("v-rec-state", "正在录制");
+  });
+
   // For diagnostics (and the browser tests): RTP received so far and the
   // kind of the local candidate in use ("host", "srflx", "relay").
   window.fuwuVideo = {
@@ -383,6 +511,13 @@
       });
     },
     drop: function () { if (ws) ws.close(); },
+    simulateLoss: function (share) { lossBias = Math.max(0, Math.min(0.9, share || 0)); },
+    sending: function () { return local ? local.getTracks().filter(function (t) { return t.readyState === "live"; }).map(function (t) { return t.kind; }).sort().join(",") : ""; },
+    recorded: function () {
+      return rec.queue.then(function () {
+        return { parts: rec.part, uploaded: rec.uploaded, part_uploaded: rec.partUploaded, failed: rec.failed, recorders: rec.recorders };
+      });
+    },
     generation: function () { return generation; }
   };
 
