@@ -90,6 +90,9 @@ type Config struct {
 	Sensitive *Sensitive // default: the shipped lexicon
 	Booking   Booker     // optional: appointments in the chat
 	Benefits  Benefits   // optional: the eligibility dialogue (benefits.go)
+	// TreeReports, when set, takes residents' reports of a tree problem
+	// ("小区门口的树快倒了") to this form (treereport.go).
+	TreeReports *TreeReportForm
 
 	Model     Model // optional; nil answers from the knowledge base only
 	ModelName string
@@ -127,6 +130,8 @@ type Assistant struct {
 	talk *talk
 	// situations are the life events residents describe.
 	situations *situations
+	// trees read residents' reports of a tree problem.
+	trees *treeLexicon
 }
 
 var _ Service = (*Assistant)(nil)
@@ -215,6 +220,9 @@ func New(cfg Config) (*Assistant, error) {
 		return nil, err
 	}
 	if as.situations, err = loadSituations(norm); err != nil {
+		return nil, err
+	}
+	if as.trees, err = loadTreeLexicon(norm); err != nil {
 		return nil, err
 	}
 	return as, nil
