@@ -113,6 +113,11 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 	// Residents' tree reports go to the greening report form, which
 	// fuwu serve always mounts.
 	cfg.TreeReports = &assistant.TreeReportForm{Path: "/greening/report", Streets: greening.StreetNames()}
+	if k, err := greening.Starter(); err == nil {
+		cfg.TreeReports.Species = k.SpeciesNames()
+	} else {
+		a.log.Warn("tree reports without species names", "err", err)
+	}
 	go a.services.housekeep(bg, 10*time.Minute)
 	client, err := llm.New(lc)
 	if err != nil {

@@ -130,8 +130,10 @@ type Assistant struct {
 	talk *talk
 	// situations are the life events residents describe.
 	situations *situations
-	// trees read residents' reports of a tree problem.
-	trees *treeLexicon
+	// trees read residents' reports of a tree problem; speciesWords are
+	// the configured species' names, normalised.
+	trees        *treeLexicon
+	speciesWords []string
 }
 
 var _ Service = (*Assistant)(nil)
@@ -224,6 +226,13 @@ func New(cfg Config) (*Assistant, error) {
 	}
 	if as.trees, err = loadTreeLexicon(norm); err != nil {
 		return nil, err
+	}
+	if cfg.TreeReports != nil {
+		for _, sp := range cfg.TreeReports.Species {
+			if w := norm(strings.TrimSpace(sp)); utf8.RuneCountInString(w) >= 2 {
+				as.speciesWords = append(as.speciesWords, w)
+			}
+		}
 	}
 	return as, nil
 }

@@ -22,6 +22,9 @@ type TreeReportForm struct {
 	// Streets are the district's streets (街道): one the resident names is
 	// preselected on the form.
 	Streets []string
+	// Species are the species the maintenance library knows (木棉,
+	// 三角梅): tree words too, for names without 树 in them.
+	Species []string
 }
 
 // ReportCard leads from a turn to a form that files what the resident
@@ -121,9 +124,10 @@ func runeGap(s string, a, b wordSpan) int {
 func clauseBreak(r rune) bool { return strings.ContainsRune(",.!?;:", r) }
 
 // reports tells whether a normalised message reports a tree problem: in
-// one of its clauses a tree word and a hazard word at most treeGap
-// characters apart, and no question about a procedure, a permit or money.
-func (l *treeLexicon) reports(norm string) bool {
+// one of its clauses a tree word (of the lexicon, or a species name) and a
+// hazard word at most treeGap characters apart, and no question about a
+// procedure, a permit or money.
+func (l *treeLexicon) reports(norm string, species []string) bool {
 	if hasAny(norm, l.asks) {
 		return false
 	}
@@ -131,7 +135,7 @@ func (l *treeLexicon) reports(norm string) bool {
 		norm = strings.ReplaceAll(norm, w, strings.Repeat("_", utf8.RuneCountInString(w)))
 	}
 	for _, clause := range strings.FieldsFunc(norm, clauseBreak) {
-		trees := spans(clause, l.tree)
+		trees := append(spans(clause, l.tree), spans(clause, species)...)
 		if len(trees) == 0 {
 			continue
 		}
@@ -198,7 +202,7 @@ func (as *Assistant) resolveTreeReport(t *turnState, draft *TreeReportDraft) boo
 	}
 	l, norm := as.trees, t.in.norm
 	switch {
-	case l.reports(norm):
+	case l.reports(norm, as.speciesWords):
 		t.tree = &treeTurn{text: clip(strings.TrimSpace(t.in.masked), maxTreeText), street: as.streetIn(norm)}
 	case draft == nil:
 		return false

@@ -9,7 +9,8 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 )
 
-var treeForm = &assistant.TreeReportForm{Path: "/greening/report", Streets: []string{"梅林街道", "福田街道", "莲花街道"}}
+var treeForm = &assistant.TreeReportForm{Path: "/greening/report", Streets: []string{"梅林街道", "福田街道", "莲花街道"},
+	Species: []string{"木棉", "三角梅", "扁桃"}}
 
 func treeAssistant(t *testing.T) *assistant.Assistant {
 	t.Helper()
@@ -56,6 +57,11 @@ func TestTreeReportRecognised(t *testing.T) {
 		{"公园里的树干裂开一大条缝", true},
 		{"树枝伸到我家阳台上了", true},
 		{"學校旁邊的樹歪了", true}, // traditional characters fold
+		{"楼下那排树有虫害", true},
+		{"路边的木棉被风吹歪了", true}, // a species the library knows
+		{"小区的三角梅枯死了一大片", true},
+		{"绿化带里的灌木长虫了", true},
+		{"扁桃体发炎了怎么办", false},
 		{"绿化补贴政策", false},
 		{"古树名木迁移审批要什么材料", false},
 		{"砍伐城市树木需要办理什么手续", false},

@@ -66,7 +66,11 @@ func newGreeningEnvChat(t *testing.T, db *store.DB, chat bool) *greeningEnv {
 		}
 		ix = search.New(zh.MustDefault(), search.DefaultParams())
 		svc = realAssistant(ctx, t, kbs, ix, func(c *assistant.Config) {
-			c.TreeReports = &assistant.TreeReportForm{Path: "/greening/report", Streets: greening.StreetNames()}
+			k, err := greening.Starter()
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.TreeReports = &assistant.TreeReportForm{Path: "/greening/report", Streets: greening.StreetNames(), Species: k.SpeciesNames()}
 		})
 	}
 	e := newEnv(t, db, svc, func(c *Config) {
@@ -398,6 +402,16 @@ func TestGreeningReportFromChat(t *testing.T) {
 			}
 			return loc.Query().Get("c"), html.UnescapeString(ms[len(ms)-1][1])
 		}
+		// The API carries the card too.
+		api := resident.postJSON("/api/v1/chat", map[string]string{"message": "路边的木棉被台风吹歪了"})
+		var rep struct {
+			Report *assistant.ReportCard `json:"report"`
+		}
+		if err := json.Unmarshal([]byte(api.body), &rep); err != nil || rep.Report == nil || !strings.HasPrefix(rep.Report.URL, "/greening/report?") ||
+			mustQuery(t, rep.Report.URL).Get("text") != "路边的木棉被台风吹歪了" {
+			t.Errorf("API reply %d %.500s", api.code, api.body)
+		}
+
 		conv, first := say("", "小区门口的树快倒了，我电话13800138000")
 		if q := mustQuery(t, first); q.Get("text") != "小区门口的树快倒了，我电话138****8000" || q.Get("place") != "" {
 			t.Errorf("first card's form %v", q)
