@@ -9,6 +9,7 @@ import (
 	"github.com/fuwu-gov/fuwu/data"
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/convo"
+	"github.com/fuwu-gov/fuwu/internal/greening"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/llm"
 	"github.com/fuwu-gov/fuwu/internal/search"
@@ -109,6 +110,14 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 		}
 	}
 	cfg.Benefits = &policyChat{live: a.policy.live, keys: a.services.keys, now: a.policy.lib.Today}
+	// Residents' tree reports go to the greening report form, which
+	// fuwu serve always mounts.
+	cfg.TreeReports = &assistant.TreeReportForm{Path: "/greening/report", Streets: greening.StreetNames()}
+	if k, err := greening.Starter(); err == nil {
+		cfg.TreeReports.Species = k.SpeciesNames()
+	} else {
+		a.log.Warn("tree reports without species names", "err", err)
+	}
 	go a.services.housekeep(bg, 10*time.Minute)
 	client, err := llm.New(lc)
 	if err != nil {

@@ -86,6 +86,9 @@ func answer(ctx context.Context, as *assistant.Assistant, conv, q string, asJSON
 	if r.Notice != "" {
 		fmt.Fprintf(out, "（%s）\n", r.Notice)
 	}
+	if c := r.Report; c != nil {
+		fmt.Fprintf(out, "%s：%s\n", c.Label, c.URL)
+	}
 	if len(r.Suggestions) > 0 {
 		fmt.Fprintf(out, "您还可以问：%s\n", strings.Join(r.Suggestions, " / "))
 	}

@@ -90,6 +90,9 @@ type Config struct {
 	Sensitive *Sensitive // default: the shipped lexicon
 	Booking   Booker     // optional: appointments in the chat
 	Benefits  Benefits   // optional: the eligibility dialogue (benefits.go)
+	// TreeReports, when set, takes residents' reports of a tree problem
+	// ("小区门口的树快倒了") to this form (treereport.go).
+	TreeReports *TreeReportForm
 
 	Model     Model // optional; nil answers from the knowledge base only
 	ModelName string
@@ -127,6 +130,10 @@ type Assistant struct {
 	talk *talk
 	// situations are the life events residents describe.
 	situations *situations
+	// trees read residents' reports of a tree problem; speciesWords are
+	// the configured species' names, normalised.
+	trees        *treeLexicon
+	speciesWords []string
 }
 
 var _ Service = (*Assistant)(nil)
@@ -216,6 +223,16 @@ func New(cfg Config) (*Assistant, error) {
 	}
 	if as.situations, err = loadSituations(norm); err != nil {
 		return nil, err
+	}
+	if as.trees, err = loadTreeLexicon(norm); err != nil {
+		return nil, err
+	}
+	if cfg.TreeReports != nil {
+		for _, sp := range cfg.TreeReports.Species {
+			if w := norm(strings.TrimSpace(sp)); utf8.RuneCountInString(w) >= 2 {
+				as.speciesWords = append(as.speciesWords, w)
+			}
+		}
 	}
 	return as, nil
 }

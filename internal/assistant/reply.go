@@ -86,6 +86,9 @@ type Reply struct {
 	Route          *Route     `json:"route"`
 	Suggestions    []string   `json:"suggestions"`
 	Aspect         Aspect     `json:"aspect,omitempty"`
+	// Report leads to a form that files what the resident reported (a
+	// tree problem), prefilled.
+	Report *ReportCard `json:"report,omitempty"`
 	// Candidates are the item ids retrieval ranked, best first (for
 	// evaluation and for staff reviewing the turn).
 	Candidates []string `json:"candidates,omitempty"`

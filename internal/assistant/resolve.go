@@ -16,6 +16,7 @@ type turnState struct {
 	startBooking   bool          // the resident asked to book the item answered
 	startDoorstep  bool          // … or for door-to-door service
 	benefits       *benefitsTurn // the eligibility dialogue's part of the turn
+	tree           *treeTurn     // a tree report's part of the turn
 
 	aspect     Aspect
 	item       *kb.Item
@@ -83,6 +84,9 @@ func (as *Assistant) resolve(ctx context.Context, t *turnState) {
 
 func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	norm := t.in.norm
+	// A tree report's place is asked for one turn only.
+	treeDraft := t.state.TreeReport
+	t.state.TreeReport = nil
 	t.aspect = as.detectAspect(norm)
 	if t.aspect == Materials {
 		t.asked = askedMaterial(norm)
@@ -140,6 +144,10 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	// An appointment being made in the chat takes the turn first.
 	if t.state.Booking != nil && as.cfg.Booking != nil {
 		t.status = statusBooking
+		return
+	}
+	// A tree problem reported, or where the tree is (treereport.go).
+	if as.resolveTreeReport(t, treeDraft) {
 		return
 	}
 	// An eligibility question, or the answer to one (benefits.go).

@@ -26,6 +26,8 @@ type State struct {
 	Booking *BookingDraft `json:"booking,omitempty"`
 	// Benefits is an eligibility dialogue under way (benefits.go).
 	Benefits *BenefitsDraft `json:"benefits,omitempty"`
+	// TreeReport is a tree report whose place was asked (treereport.go).
+	TreeReport *TreeReportDraft `json:"tree_report,omitempty"`
 }
 
 // BookingDraft is an appointment or a door-to-door request being filled

@@ -30,7 +30,7 @@ type tableRow struct {
 
 func (r tableRow) get(names ...string) string {
 	for _, n := range names {
-		if v, ok := r.cells[n]; ok {
+		if v, ok := r.cells[strings.ToLower(n)]; ok {
 			return strings.TrimSpace(v)
 		}
 	}

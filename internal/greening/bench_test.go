@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fuwu-gov/fuwu/internal/citymon"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
 )
@@ -62,6 +63,71 @@ func BenchmarkImport(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(DemoTrees*b.N)/b.Elapsed().Seconds(), "trees/s")
+		})
+	}
+}
+
+// BenchmarkPlanNow is the week's plan as the console makes it: the 20 000
+// demo trees and the knowledge read from the store, the live conditions
+// read from the sensor store (a rain gauge's 30 days, a typhoon warning
+// posted to the weather feed), then generated.
+//
+//	go test ./internal/greening -run '^$' -bench PlanNow -benchtime 5x
+func BenchmarkPlanNow(b *testing.B) {
+	for _, dia := range []store.Dialect{store.SQLite, store.Postgres} {
+		b.Run(string(dia), func(b *testing.B) {
+			ctx := context.Background()
+			db := storetest.Open(b, dia, citymon.Migrations, Migrations)
+			s := NewStore(db, fixedClock)
+			if _, err := s.LoadDemo(ctx, testNow); err != nil {
+				b.Fatal(err)
+			}
+			city := citymon.NewStore(db, fixedClock)
+			for _, d := range []citymon.Device{
+				{ID: "RG", Kind: citymon.RainGauge, Name: "雨量站", Street: "福田街道", Lon: 114.07, Lat: 22.53, Params: []citymon.ParamUnit{{Param: "rain"}}, Interval: time.Hour, Active: true},
+				{ID: "WX", Kind: citymon.Weather, Name: "气象站", Street: "莲花街道", Lon: 114.05, Lat: 22.55, Params: []citymon.ParamUnit{{Param: TyphoonParam}}, Interval: time.Hour, Active: true},
+			} {
+				if _, err := city.SaveDevice(ctx, d, "bench"); err != nil {
+					b.Fatal(err)
+				}
+			}
+			rs := []citymon.Reading{{Device: "WX", Param: TyphoonParam, Time: testNow.Add(-10 * time.Minute), Value: 3}}
+			for h := 1; h <= 30*24; h++ {
+				rs = append(rs, citymon.Reading{Device: "RG", Param: "rain", Time: testNow.Add(-time.Duration(h) * time.Hour), Value: float64(h%7) / 10})
+			}
+			if _, err := city.Ingest(ctx, citymon.Batch{Source: "bench", Readings: rs}); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			var tasks int
+			for range b.N {
+				p, err := s.PlanNow(ctx, city, "week", "", testNow)
+				if err != nil {
+					b.Fatal(err)
+				}
+				tasks = len(p.Tasks)
+			}
+			b.ReportMetric(float64(tasks), "tasks")
+		})
+	}
+}
+
+// BenchmarkLoadDemo loads the synthetic demo into an empty store: 20 000
+// trees, 300 green spaces, the streets, twelve months of surveys and six
+// months of work orders (what `fuwu serve --demo` does on first start).
+//
+//	go test ./internal/greening -run '^$' -bench LoadDemo -benchtime 1x
+func BenchmarkLoadDemo(b *testing.B) {
+	for _, dia := range []store.Dialect{store.SQLite, store.Postgres} {
+		b.Run(string(dia), func(b *testing.B) {
+			for range b.N {
+				b.StopTimer()
+				s := NewStore(storetest.Open(b, dia, Migrations), fixedClock)
+				b.StartTimer()
+				if did, err := s.LoadDemo(context.Background(), testNow); err != nil || !did {
+					b.Fatalf("loaded %v: %v", did, err)
+				}
+			}
 		})
 	}
 }

@@ -33,6 +33,16 @@ var DemoStreets = []struct {
 	{"华强北街道", [4]float64{114.084, 22.540, 114.093, 22.565}, 2.9, 90000, []string{"华强北路", "振兴路", "深南中路", "燕南路"}},
 }
 
+// StreetNames are Futian's ten streets (街道) by name: the residents'
+// report form offers them, and the chat preselects one a report names.
+func StreetNames() []string {
+	out := make([]string, 0, len(DemoStreets))
+	for _, s := range DemoStreets {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
 // demoSpecies are the street trees' shares in the demo.
 var demoSpecies = []struct {
 	name  string

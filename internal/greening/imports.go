@@ -1,19 +1,15 @@
 package greening
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/simplifiedchinese"
+	"github.com/fuwu-gov/fuwu/internal/citymon"
 )
 
 // Problem is a line of an import that was not taken, and why.
@@ -38,117 +34,31 @@ type Progress func(done, total int)
 // the batch under way, never leaves one half-written.
 const importBatch = 2000
 
-type tableRow struct {
-	line  int
-	cells map[string]string
-}
-
-func (r tableRow) get(names ...string) string {
-	for _, n := range names {
-		if v, ok := r.cells[strings.ToLower(n)]; ok {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
-}
-
 // maxTable bounds a CSV file read into memory.
 const maxTable = 256 << 20
 
 // readTable reads a .csv (UTF-8 with or without BOM, or GB18030 as Excel
 // on Chinese Windows writes it) or .xlsx (first sheet) whose first
-// non-empty row is the header.
-func readTable(name string, r io.Reader) ([]tableRow, error) {
-	var records [][]string
+// non-empty row is the header, with the city imports' reader
+// (citymon.ReadTable); only those two kinds are taken, a CSV up to
+// maxTable.
+func readTable(name string, r io.Reader) ([]citymon.TableRow, error) {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".xlsx", ".xlsm":
-		f, err := excelize.OpenReader(r)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		defer f.Close()
-		sheets := f.GetSheetList()
-		if len(sheets) == 0 {
-			return nil, fmt.Errorf("%s: no sheet", name)
-		}
-		rows, err := f.Rows(sheets[0])
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		for rows.Next() {
-			cols, err := rows.Columns()
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", name, err)
-			}
-			records = append(records, cols)
-		}
-		if err := rows.Close(); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
+		return citymon.ReadTable(name, r)
 	case ".csv", ".txt", "":
-		raw, err := io.ReadAll(io.LimitReader(r, maxTable+1))
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		if len(raw) > maxTable {
+		lr := &io.LimitedReader{R: r, N: maxTable + 1}
+		rows, err := citymon.ReadTable(name, lr)
+		if lr.N == 0 {
 			return nil, fmt.Errorf("%s: larger than %d MiB; split the file", name, maxTable>>20)
 		}
-		raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
-		if !utf8.Valid(raw) {
-			if raw, err = simplifiedchinese.GB18030.NewDecoder().Bytes(raw); err != nil {
-				return nil, fmt.Errorf("%s: neither UTF-8 nor GB18030: %w", name, err)
-			}
-		}
-		cr := csv.NewReader(bytes.NewReader(raw))
-		cr.FieldsPerRecord = -1
-		for {
-			rec, err := cr.Read()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", name, err)
-			}
-			records = append(records, rec)
-		}
-	default:
-		return nil, fmt.Errorf("%s: only .csv and .xlsx are read", name)
+		return rows, err
 	}
-	var header []string
-	var out []tableRow
-	for i, rec := range records {
-		empty := true
-		for _, c := range rec {
-			if strings.TrimSpace(c) != "" {
-				empty = false
-				break
-			}
-		}
-		if empty {
-			continue
-		}
-		if header == nil {
-			for _, h := range rec {
-				header = append(header, strings.ToLower(strings.TrimSpace(h)))
-			}
-			continue
-		}
-		cells := make(map[string]string, len(header))
-		for j, h := range header {
-			if j < len(rec) {
-				cells[h] = rec[j]
-			}
-		}
-		out = append(out, tableRow{line: i + 1, cells: cells})
-	}
-	if header == nil {
-		return nil, fmt.Errorf("%s: empty", name)
-	}
-	return out, nil
+	return nil, fmt.Errorf("%s: only .csv and .xlsx are read", name)
 }
 
-func num(row tableRow, what string, names ...string) (float64, error) {
-	s := row.get(names...)
+func num(row citymon.TableRow, what string, names ...string) (float64, error) {
+	s := row.Get(names...)
 	if s == "" {
 		return 0, nil
 	}
@@ -167,10 +77,10 @@ var TreeColumns = [][]string{
 	{"ancient_grade", "古树等级", "保护等级"}, {"root_space_m2", "树池面积"}, {"decay", "腐朽程度"}, {"target", "下方目标"},
 }
 
-func treeFromRow(row tableRow) (Tree, error) {
-	t := Tree{ID: row.get(TreeColumns[0]...), Species: row.get(TreeColumns[1]...), Planted: row.get(TreeColumns[6]...),
-		Street: row.get(TreeColumns[9]...), Community: row.get(TreeColumns[10]...), Road: row.get(TreeColumns[11]...),
-		Health: strings.ToUpper(row.get(TreeColumns[12]...)), AncientGrade: row.get(TreeColumns[13]...), Target: row.get(TreeColumns[16]...)}
+func treeFromRow(row citymon.TableRow) (Tree, error) {
+	t := Tree{ID: row.Get(TreeColumns[0]...), Species: row.Get(TreeColumns[1]...), Planted: row.Get(TreeColumns[6]...),
+		Street: row.Get(TreeColumns[9]...), Community: row.Get(TreeColumns[10]...), Road: row.Get(TreeColumns[11]...),
+		Health: strings.ToUpper(row.Get(TreeColumns[12]...)), AncientGrade: row.Get(TreeColumns[13]...), Target: row.Get(TreeColumns[16]...)}
 	var err error
 	for _, f := range []struct {
 		dst  *float64
@@ -231,10 +141,10 @@ func (s *Store) ImportTrees(ctx context.Context, name string, r io.Reader, actor
 			if !errors.Is(err, ErrInput) {
 				return rep, err
 			}
-			rep.Problems = append(rep.Problems, Problem{row.line, strings.TrimPrefix(err.Error(), ErrInput.Error()+": ")})
+			rep.Problems = append(rep.Problems, Problem{row.Line, strings.TrimPrefix(err.Error(), ErrInput.Error()+": ")})
 			continue
 		}
-		seen[t.ID] = row.line
+		seen[t.ID] = row.Line
 		batch = append(batch, t)
 		if len(batch) == importBatch {
 			if err := flush(); err != nil {
@@ -265,8 +175,8 @@ func (s *Store) ImportSpaces(ctx context.Context, name string, r io.Reader) (Imp
 	rep := ImportReport{Rows: len(rows), Problems: []Problem{}}
 	var ok []Space
 	for _, row := range rows {
-		sp := Space{ID: row.get("id", "编号"), Name: row.get("name", "名称"), Category: Category(row.get("category", "类型", "绿地类型")),
-			Unit: row.get("unit", "管理单位"), Street: row.get("street", "街道")}
+		sp := Space{ID: row.Get("id", "编号"), Name: row.Get("name", "名称"), Category: Category(row.Get("category", "类型", "绿地类型")),
+			Unit: row.Get("unit", "管理单位"), Street: row.Get("street", "街道")}
 		var err error
 		if sp.Area, err = num(row, "面积", "area_m2", "面积", "面积m2"); err == nil {
 			if sp.Lon, err = num(row, "经度", "lon", "经度"); err == nil {
@@ -276,7 +186,7 @@ func (s *Store) ImportSpaces(ctx context.Context, name string, r io.Reader) (Imp
 			}
 		}
 		if err != nil {
-			rep.Problems = append(rep.Problems, Problem{row.line, strings.TrimPrefix(err.Error(), ErrInput.Error()+": ")})
+			rep.Problems = append(rep.Problems, Problem{row.Line, strings.TrimPrefix(err.Error(), ErrInput.Error()+": ")})
 			continue
 		}
 		ok = append(ok, sp)

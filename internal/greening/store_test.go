@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
@@ -161,4 +162,45 @@ func TestImportSpacesAndKnowledge(t *testing.T) {
 			t.Errorf("rules %d vs %d, or not by priority", len(k2.Rules), len(k.Rules))
 		}
 	})
+}
+
+// The table reader greening shares with the city imports keeps greening's
+// rules: .csv (UTF-8, with a byte-order mark, or GB18030) and .xlsx only,
+// rows numbered from the header's line 1, headers matched
+// case-insensitively.
+func TestReadTableKinds(t *testing.T) {
+	t.Parallel()
+	gb, err := simplifiedchinese.GB18030.NewEncoder().String("编号,树种\nT1,榕树\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, body string
+		err        string
+		species    string
+		line       int
+	}{
+		{"a.csv", "ID,Species\nT1,榕树\n", "", "榕树", 2},
+		{"a.csv", "\xef\xbb\xbf编号,树种\nT1,木棉\n", "", "木棉", 2},
+		{"a.csv", gb, "", "榕树", 2},
+		{"a.txt", "id,species\nT0,\nT1,凤凰木\n", "", "凤凰木", 3},
+		{"a.json", `[{"id":"T1"}]`, "only .csv and .xlsx are read", "", 0},
+		{"a.csv", "\n \n", "empty", "", 0},
+	} {
+		rows, err := readTable(c.name, strings.NewReader(c.body))
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%s %q: err %v, want %q", c.name, c.body, err, c.err)
+			}
+			continue
+		}
+		if err != nil || len(rows) == 0 {
+			t.Errorf("%s %q: %v %v", c.name, c.body, rows, err)
+			continue
+		}
+		last := rows[len(rows)-1]
+		if got := last.Get(TreeColumns[1]...); got != c.species || last.Line != c.line {
+			t.Errorf("%s %q: species %q at line %d, want %q at %d", c.name, c.body, got, last.Line, c.species, c.line)
+		}
+	}
 }

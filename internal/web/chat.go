@@ -37,6 +37,9 @@ type turnView struct {
 	Scores         []scoreOption
 	Latest         bool // suggestions are offered on the latest turn only
 	Video          bool // 视频导办 is offered when the assistant hands over
+	// Report is the card leading to the form that files what the
+	// resident reported (a tree problem), prefilled.
+	Report *assistant.ReportCard
 }
 
 type scoreOption struct {
@@ -89,6 +92,7 @@ func (s *Server) turnView(ctx context.Context, convID string, t Turn, csrf strin
 			}
 		}
 	}
+	v.Report = s.reportCard(t.Reply.Report)
 	// A model-written answer ends with the explicit AI label; the page shows
 	// it once, styled as a label, under the answer.
 	if n := len(v.Paragraphs); t.Reply.Generated && n > 0 && v.Paragraphs[n-1] == assistant.AILabel {
@@ -373,6 +377,17 @@ func (s *Server) prefs(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
 	return nil
+}
+
+// reportCard is the card of a reported problem when this server takes
+// such reports: a tree report needs greening maintenance, and the link
+// must be a path on this server.
+func (s *Server) reportCard(c *assistant.ReportCard) *assistant.ReportCard {
+	if c == nil || c.Kind == "tree" && s.cfg.Greening == nil ||
+		!strings.HasPrefix(c.URL, "/") || strings.HasPrefix(c.URL, "//") || strings.Contains(c.URL, `\`) {
+		return nil
+	}
+	return c
 }
 
 // itemLink keeps template output honest: only http(s) links from the

@@ -35,12 +35,15 @@ type apiReply struct {
 	Generated         bool                 `json:"generated"`
 	HandoffID         int64                `json:"handoff_id,omitempty"`
 	Notice            string               `json:"notice,omitempty"`
+	// Report leads to a form filing what the resident reported (a tree
+	// problem), prefilled: a path on this server.
+	Report *assistant.ReportCard `json:"report,omitempty"`
 }
 
 func toAPI(rep assistant.Reply) apiReply {
 	out := apiReply{ConversationID: rep.ConversationID, TurnID: rep.TurnID, Status: rep.Status, Answer: rep.Answer,
 		Citations: rep.Citations, Route: rep.Route, Suggestions: rep.Suggestions, Generated: rep.Generated,
-		HandoffID: rep.HandoffID, Notice: rep.Notice}
+		HandoffID: rep.HandoffID, Notice: rep.Notice, Report: rep.Report}
 	if out.Citations == nil {
 		out.Citations = []assistant.Citation{}
 	}

@@ -206,13 +206,7 @@ type greeningTreesData struct {
 	NextLink string
 }
 
-func streetNames() []string {
-	out := make([]string, 0, len(greening.DemoStreets))
-	for _, s := range greening.DemoStreets {
-		out = append(out, s.Name)
-	}
-	return out
-}
+func streetNames() []string { return greening.StreetNames() }
 
 func (s *Server) greeningTreesPage(w http.ResponseWriter, r *http.Request, status int, d greeningTreesData) error {
 	ctx := r.Context()
@@ -868,13 +862,23 @@ func (s *Server) greeningAsk(w http.ResponseWriter, r *http.Request) error {
 type greeningReportData struct {
 	Streets []string
 	Text    string
+	Place   string // where the tree is, as the resident says it
 	Street  string
 	Problem string
 	Number  int64
 }
 
+// maxReportPlace is the longest place a report takes, in characters.
+const maxReportPlace = 100
+
+// greeningReportPage is the form, prefilled from its link (the chat's
+// card about a reported tree: text, place, street).
 func (s *Server) greeningReportPage(w http.ResponseWriter, r *http.Request) error {
-	d := greeningReportData{Streets: streetNames(), Text: r.URL.Query().Get("text")}
+	q := r.URL.Query()
+	d := greeningReportData{Streets: streetNames(), Text: firstRunes(q.Get("text"), 1000), Place: firstRunes(q.Get("place"), maxReportPlace)}
+	if st := q.Get("street"); slices.Contains(d.Streets, st) {
+		d.Street = st
+	}
 	if n, err := strconv.ParseInt(r.URL.Query().Get("no"), 10, 64); err == nil {
 		d.Number = n
 	}
@@ -889,7 +893,8 @@ func (s *Server) greeningReportPage(w http.ResponseWriter, r *http.Request) erro
 // from the browser's location when shared (matched to the nearest tree),
 // and a photo is optional but checked like the staff's.
 func (s *Server) greeningReportSubmit(w http.ResponseWriter, r *http.Request) error {
-	d := greeningReportData{Streets: streetNames(), Text: strings.TrimSpace(r.FormValue("text")), Street: r.FormValue("street")}
+	d := greeningReportData{Streets: streetNames(), Text: strings.TrimSpace(r.FormValue("text")),
+		Place: strings.TrimSpace(r.FormValue("place")), Street: r.FormValue("street")}
 	fail := func(msg string) error {
 		d.Problem = msg
 		p := s.page(r, "树木隐患报告", d)
@@ -902,6 +907,9 @@ func (s *Server) greeningReportSubmit(w http.ResponseWriter, r *http.Request) er
 	}
 	if !slices.Contains(d.Streets, d.Street) {
 		return fail("请选择所在街道。")
+	}
+	if len([]rune(d.Place)) > maxReportPlace {
+		return fail(fmt.Sprintf("位置请控制在 %d 字以内。", maxReportPlace))
 	}
 	lon, err1 := formFloat(r, "lon")
 	lat, err2 := formFloat(r, "lat")
@@ -926,8 +934,12 @@ func (s *Server) greeningReportSubmit(w http.ResponseWriter, r *http.Request) er
 		}
 	}
 	text := maskText(d.Text)
+	detail := text
+	if d.Place != "" {
+		detail += "\n位置：" + maskText(d.Place)
+	}
 	o, err := s.cfg.Greening.Store.CreateOrder(r.Context(), greening.Order{Source: greening.FromResident, Task: task,
-		Title: firstRunes(text, 40), Detail: text, Street: d.Street, Lon: lon, Lat: lat})
+		Title: firstRunes(text, 40), Detail: detail, Street: d.Street, Lon: lon, Lat: lat})
 	if err != nil {
 		slog.ErrorContext(r.Context(), "greening report", "err", err)
 		return fail("提交失败，请稍后再试。")

@@ -15,28 +15,54 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
 )
 
-// In a real browser: a resident reports a leaning tree with a photo; an
-// operator sees the tree map drawn (every tree a point, recoloured by
+// In a real browser: a resident reports a leaning tree in the chat, says
+// where it is when asked, follows the chat's card to the prefilled report
+// form and sends it with a photo; an operator sees the tree map drawn (every tree a point, recoloured by
 // health), finds the resident's order, closes it with an after photo, and
 // the evaluation charts draw with this month's healthier share.
 func TestGreeningInBrowser(t *testing.T) {
 	db := storetest.Open(t, store.SQLite, greeningMigrations...)
-	e := newGreeningEnv(t, db)
+	e := newGreeningEnvChat(t, db, true)
 	ctx := browser(t)
 	photo := filepath.Join(t.TempDir(), "tree.png")
 	if err := os.WriteFile(photo, pngPhoto(t), 0o600); err != nil {
 		t.Fatal(err)
 	}
 
-	// The resident's report.
-	navigate(t, ctx, chromedp.Navigate(e.srv.URL+"/greening/report"))
-	step(t, ctx, "fill the report", chromedp.SendKeys(chromedp.ID("text"), "小区门口的树快倒了"),
-		chromedp.SetValue(chromedp.ID("street"), "梅林街道"), chromedp.SetValue(chromedp.ID("lon"), "114.20001"), chromedp.SetValue(chromedp.ID("lat"), "22.60001"),
+	// The resident's report starts in the chat. Each message waits for the
+	// finished turn before the next is sent.
+	navigate(t, ctx, chromedp.Navigate(e.srv.URL+"/"))
+	say := func(n int, text string) {
+		t.Helper()
+		step(t, ctx, text, chromedp.WaitVisible(chromedp.ID("message")), chromedp.SendKeys(chromedp.ID("message"), text), chromedp.Click(chromedp.ID("send")))
+		waitJS(t, ctx, "turn "+strconv.Itoa(n)+" finished", `document.querySelectorAll(".turn[data-turn]").length === `+strconv.Itoa(n)+
+			` && !document.querySelector(".turn.pending, form.busy")`)
+	}
+	say(1, "小区门口的树快倒了")
+	if a := eval[string](t, ctx, `document.querySelector(".turn[data-turn] .answer").innerText`); !strings.Contains(a, "这棵树在哪里") {
+		t.Fatalf("the chat did not ask where: %q", a)
+	}
+	say(2, "梅林街道梅林一村东门")
+	waitJS(t, ctx, "the second turn's card", `document.querySelectorAll(".turn[data-turn] .report-link").length === 2`)
+	screenshot(t, ctx, "greening-chat-report")
+	step(t, ctx, "mark the latest card", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll(".turn[data-turn] .report-link")[1].id = "latest-report"`))
+	navigate(t, ctx, chromedp.Click(chromedp.CSS("#latest-report")))
+	waitJS(t, ctx, "the prefilled form", `document.getElementById("tree-report")`)
+	for js, want := range map[string]string{
+		`document.getElementById("text").value`:   "小区门口的树快倒了",
+		`document.getElementById("place").value`:  "梅林街道梅林一村东门",
+		`document.getElementById("street").value`: "梅林街道",
+	} {
+		if got := eval[string](t, ctx, js); got != want {
+			t.Errorf("%s = %q, want %q", js, got, want)
+		}
+	}
+	step(t, ctx, "locate and attach", chromedp.SetValue(chromedp.ID("lon"), "114.20001"), chromedp.SetValue(chromedp.ID("lat"), "22.60001"),
 		chromedp.SetUploadFiles(chromedp.ID("photo"), []string{photo}))
 	navigate(t, ctx, chromedp.Submit(chromedp.ID("tree-report")))
 	waitJS(t, ctx, "the confirmation", `document.getElementById("report-done")`)
 	orders, err := e.green.Store.Orders(context.Background(), greening.OrderFilter{Source: greening.FromResident})
-	if err != nil || len(orders) != 1 || orders[0].Tree != weakTree {
+	if err != nil || len(orders) != 1 || orders[0].Tree != weakTree || !strings.Contains(orders[0].Detail, "位置：梅林街道梅林一村东门") {
 		t.Fatalf("resident orders %+v %v", orders, err)
 	}
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"image"
 	"image/png"
 	"mime/multipart"
@@ -15,12 +16,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fuwu-gov/fuwu/data"
+	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/citymon"
 	"github.com/fuwu-gov/fuwu/internal/citymon/sim"
 	"github.com/fuwu-gov/fuwu/internal/greening"
+	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
+	"github.com/fuwu-gov/fuwu/internal/zh"
 )
 
 var greeningMigrations = append(append([]store.Migrations{}, testMigrations...), citymon.Migrations, greening.Migrations)
@@ -40,10 +46,37 @@ const weakTree = "T-WEAK"
 
 func newGreeningEnv(t *testing.T, db *store.DB) *greeningEnv {
 	t.Helper()
+	return newGreeningEnvChat(t, db, false)
+}
+
+// newGreeningEnvChat is newGreeningEnv, with chat the real assistant
+// taking residents' tree reports to the report form (as fuwu serve has
+// it) rather than a fake.
+func newGreeningEnvChat(t *testing.T, db *store.DB, chat bool) *greeningEnv {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var ops *CityOps
 	var g *GreeningOps
-	e := newEnv(t, db, &fakeAssistant{}, func(c *Config) {
+	var svc assistant.Service = &fakeAssistant{}
+	var ix *search.Index
+	if chat {
+		kbs := kb.NewStore(db)
+		if _, err := kbs.ImportFS(ctx, data.KB(), "demo", kb.ImportOptions{Upsert: kb.UpsertOptions{Status: kb.Published, Actor: "demo"}}); err != nil {
+			t.Fatal(err)
+		}
+		ix = search.New(zh.MustDefault(), search.DefaultParams())
+		svc = realAssistant(ctx, t, kbs, ix, func(c *assistant.Config) {
+			k, err := greening.Starter()
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.TreeReports = &assistant.TreeReportForm{Path: "/greening/report", Streets: greening.StreetNames(), Species: k.SpeciesNames()}
+		})
+	}
+	e := newEnv(t, db, svc, func(c *Config) {
+		if ix != nil {
+			c.Search = ix
+		}
 		st := citymon.NewStore(db, func() time.Time { return c.Now() })
 		ops = &CityOps{Store: st, Alerts: citymon.NewAlerts(st, c.Audit), Pipeline: citymon.NewPipeline(st), Demo: true}
 		g = &GreeningOps{Store: greening.NewStore(db, func() time.Time { return c.Now() }), City: st, Demo: true}
@@ -342,4 +375,85 @@ func TestGreeningConsolePages(t *testing.T) {
 	if r := e.op.get("/admin/greening/knowledge"); !strings.Contains(r.body, "已审核") {
 		t.Error("reviewed mark missing")
 	}
+}
+
+// reportLink is the chat card's link to the prefilled tree report form.
+var reportLink = regexp.MustCompile(`<a class="btn primary report-link" href="(/greening/report\?[^"]+)"`)
+
+// A resident's report starts in the chat: "小区门口的树快倒了" gets a card
+// leading to the report form prefilled with it; asked where, the resident
+// says, and the card's form has the place and the street too. Submitting
+// it with a photo opens a work order holding the description and place.
+func TestGreeningReportFromChat(t *testing.T) {
+	storetest.Each(t, greeningMigrations, func(t *testing.T, db *store.DB) {
+		e := newGreeningEnvChat(t, db, true)
+		resident := e.client()
+		say := func(conv, msg string) (string, string) {
+			t.Helper()
+			r := resident.post("/chat", url.Values{"csrf": {resident.csrf("/")}, "conversation_id": {conv}, "message": {msg}})
+			loc, _ := url.Parse(r.hdr.Get("Location"))
+			if r.code != 303 || loc == nil || loc.Query().Get("c") == "" {
+				t.Fatalf("chat %q = %d %s", msg, r.code, r.hdr.Get("Location"))
+			}
+			page := resident.get(loc.RequestURI())
+			ms := reportLink.FindAllStringSubmatch(page.body, -1) // the latest turn's is last
+			if ms == nil {
+				t.Fatalf("no report card after %q: %.2000s", msg, page.body)
+			}
+			return loc.Query().Get("c"), html.UnescapeString(ms[len(ms)-1][1])
+		}
+		// The API carries the card too.
+		api := resident.postJSON("/api/v1/chat", map[string]string{"message": "路边的木棉被台风吹歪了"})
+		var rep struct {
+			Report *assistant.ReportCard `json:"report"`
+		}
+		if err := json.Unmarshal([]byte(api.body), &rep); err != nil || rep.Report == nil || !strings.HasPrefix(rep.Report.URL, "/greening/report?") ||
+			mustQuery(t, rep.Report.URL).Get("text") != "路边的木棉被台风吹歪了" {
+			t.Errorf("API reply %d %.500s", api.code, api.body)
+		}
+
+		conv, first := say("", "小区门口的树快倒了，我电话13800138000")
+		if q := mustQuery(t, first); q.Get("text") != "小区门口的树快倒了，我电话138****8000" || q.Get("place") != "" {
+			t.Errorf("first card's form %v", q)
+		}
+		_, link := say(conv, "梅林街道梅林一村东门")
+		q := mustQuery(t, link)
+		if q.Get("place") != "梅林街道梅林一村东门" || q.Get("street") != "梅林街道" {
+			t.Fatalf("second card's form %v", q)
+		}
+
+		// The form, prefilled.
+		form := resident.get(link)
+		for _, want := range []string{">小区门口的树快倒了，我电话138****8000</textarea>", `value="梅林街道梅林一村东门"`, `<option selected>梅林街道</option>`} {
+			if !strings.Contains(form.body, want) {
+				t.Errorf("form lacks %s: %.3000s", want, form.body)
+			}
+		}
+		r := resident.postUpload("/greening/report", link, map[string]string{
+			"text": q.Get("text"), "place": q.Get("place"), "street": q.Get("street"), "lon": "114.20001", "lat": "22.60001"}, "photo", "tree.png", pngPhoto(t))
+		if r.code != 303 || reportNo.FindStringSubmatch(r.hdr.Get("Location")) == nil {
+			t.Fatalf("report = %d %s %.500s", r.code, r.hdr.Get("Location"), r.body)
+		}
+		orders, err := e.green.Store.Orders(context.Background(), greening.OrderFilter{Source: greening.FromResident})
+		if err != nil || len(orders) != 1 {
+			t.Fatalf("resident orders %+v %v", orders, err)
+		}
+		o, err := e.green.Store.Order(context.Background(), orders[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Task != greening.TaskTopple || o.Street != "梅林街道" || o.Tree != weakTree ||
+			!strings.Contains(o.Detail, "位置：梅林街道梅林一村东门") || strings.Contains(o.Detail, "13800138000") || len(o.Photos) != 1 {
+			t.Errorf("order %+v", o)
+		}
+	})
+}
+
+func mustQuery(t *testing.T, link string) url.Values {
+	t.Helper()
+	u, err := url.Parse(link)
+	if err != nil {
+		t.Fatalf("link %q: %v", link, err)
+	}
+	return u.Query()
 }
