@@ -11,6 +11,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/llm"
+	"github.com/fuwu-gov/fuwu/internal/risk"
 	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/zh"
@@ -109,6 +110,8 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 		}
 	}
 	cfg.Benefits = &policyChat{live: a.policy.live, keys: a.services.keys, now: a.policy.lib.Today}
+	// Communities' waterlogging risk, as serve's assessment cycles store it.
+	cfg.Hazards = &hazardChat{store: risk.NewStore(db, a.now)}
 	go a.services.housekeep(bg, 10*time.Minute)
 	client, err := llm.New(lc)
 	if err != nil {

@@ -90,6 +90,7 @@ type Config struct {
 	Sensitive *Sensitive // default: the shipped lexicon
 	Booking   Booker     // optional: appointments in the chat
 	Benefits  Benefits   // optional: the eligibility dialogue (benefits.go)
+	Hazards   Hazards    // optional: communities' waterlogging risk (hazards.go)
 
 	Model     Model // optional; nil answers from the knowledge base only
 	ModelName string
@@ -300,7 +301,9 @@ func (as *Assistant) turn(ctx context.Context, req Request, onDelta func(string)
 		next.Aspect, next.Candidates, next.Failures = t.aspect, nil, 0
 	case Clarify:
 		next.Candidates = reply.Candidates
-		next.Failures++
+		if t.hazard == nil { // asking which community is not a failure
+			next.Failures++
+		}
 	case OutOfScope:
 		next.Candidates = nil
 		next.Failures++

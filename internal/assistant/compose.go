@@ -71,6 +71,8 @@ func (as *Assistant) compose(ctx context.Context, t *turnState) Reply {
 		as.bookingTurn(ctx, t, &r)
 	case t.status == statusBenefits:
 		as.composeBenefits(ctx, t, &r)
+	case t.status == statusHazard:
+		as.composeHazard(t, &r)
 	default:
 		r.Status = OutOfScope
 		as.composeDecline(t, &r)

@@ -26,6 +26,10 @@ type State struct {
 	Booking *BookingDraft `json:"booking,omitempty"`
 	// Benefits is an eligibility dialogue under way (benefits.go).
 	Benefits *BenefitsDraft `json:"benefits,omitempty"`
+	// HazardAsk: the last turn asked which community a waterlogging
+	// question is about; HazardGarage: the question was about a garage.
+	HazardAsk    bool `json:"hazard_ask,omitempty"`
+	HazardGarage bool `json:"hazard_garage,omitempty"`
 }
 
 // BookingDraft is an appointment or a door-to-door request being filled
