@@ -25,7 +25,7 @@
         itemStyle: { color: c.colour, borderColor: c.no_data ? "#555" : "#fff", borderWidth: c.no_data ? 2 : 1, borderType: c.no_data ? "dashed" : "solid" },
         label: { show: c.level >= 2, formatter: c.name + " " + c.level_name, position: "right", fontSize: 11 } };
     });
-    series.push({ name: "社区", type: "scatter", data: pts, z: 3 });
+    series.push({ name: "社区", type: "scatter", data: pts, z: 3, labelLayout: { hideOverlap: true } });
     var b = m.bounds;
     chart.setOption({
       animation: false,
@@ -51,7 +51,16 @@
     drawn.map = { communities: d.communities.length, counts: counts, at: d.at };
     var note = $("risk-map-note");
     if (note) {
-      note.textContent = (d.at ? "" : "尚未评估。") + d.legend.map(function (l) { return "● " + l.name; }).join("　") + (d.demo ? "（合成演示数据）" : "");
+      note.textContent = d.at ? "" : "尚未评估。";
+      d.legend.concat([{ name: "未评估", colour: "#9e9e9e" }]).forEach(function (l) {
+        var s = document.createElement("span"), dot = document.createElement("span");
+        dot.className = "level-dot";
+        dot.style.background = l.colour;
+        s.appendChild(dot);
+        s.appendChild(document.createTextNode(l.name + "　"));
+        note.appendChild(s);
+      });
+      note.appendChild(document.createTextNode("虚线边框：无监测数据。" + (d.demo ? "（合成演示数据）" : "")));
     }
   }
 
