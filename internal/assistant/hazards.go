@@ -70,7 +70,7 @@ var (
 	// Words that name waterlogging or the rain that causes it.
 	hazardWords = []string{"水浸", "水淹", "被淹", "淹水", "淹了", "会淹", "浸水", "进水", "内涝", "积水", "涝", "暴雨", "大暴雨", "大雨", "下大雨", "强降雨", "雨很大", "雨太大"}
 	// Places residents worry about in a storm.
-	hazardPlaces = []string{"地下车库", "车库", "地库", "地下停车场", "下穿通道", "隧道", "一楼", "首层", "地下室", "低洼"}
+	hazardPlaces = []string{"地下车库", "车库", "地库", "地下停车场", "下穿通道", "隧道", "地下室", "低洼"}
 	// Words that ask about the danger rather than a service.
 	hazardAsk = []string{"会不会", "会淹", "安全", "危险", "风险", "严重", "怎么样", "要不要", "能不能", "可不可以", "吗", "么", "情况", "等级", "预警", "注意", "怎么办", "?", "？"}
 	// Words of a service question (a subsidy after a flood, a claim):

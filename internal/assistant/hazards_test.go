@@ -85,6 +85,7 @@ func TestHazardQuestions(t *testing.T) {
 		{"two communities of one name", []string{"园岭一社区会水浸吗"}, assistant.Clarify, []string{"园岭街道", "华富街道"}, nil},
 		{"asked which, then something else", []string{"暴雨天地下车库安全吗", "居住证怎么办理"}, assistant.Answered, []string{"居住证"}, []string{"内涝风险"}},
 		{"a service question", []string{"内涝受灾补助怎么申请"}, "", nil, []string{"内涝风险】", "请问您住在哪个社区"}},
+		{"rain, but a hall question", []string{"下雨天一楼办事大厅几点开门"}, "", nil, []string{"内涝风险】", "请问您住在哪个社区"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			conv := ""
