@@ -12,6 +12,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/greening"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/llm"
+	"github.com/fuwu-gov/fuwu/internal/risk"
 	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/zh"
@@ -118,6 +119,8 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 	} else {
 		a.log.Warn("tree reports without species names", "err", err)
 	}
+	// Communities' waterlogging risk, as serve's assessment cycles store it.
+	cfg.Hazards = &hazardChat{store: risk.NewStore(db, a.now)}
 	go a.services.housekeep(bg, 10*time.Minute)
 	client, err := llm.New(lc)
 	if err != nil {

@@ -282,6 +282,7 @@ func runRiskAreas(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	sf.bind(fs)
 	imp := fs.String("import", "", "import communities and grid cells from this .csv or .xlsx")
 	pond := fs.String("ponding", "", "import ponding points from this .csv or .xlsx")
+	fireFile := fs.String("fire", "", "import fire indicators per community from this .csv or .xlsx (id, name, street, old_dense, ebike, …)")
 	demo := fs.Bool("demo", false, "install the SYNTHETIC demo communities of Futian")
 	grids := fs.Bool("grids", false, "list grid cells instead of communities")
 	actor := fs.String("actor", "cli", "who is recorded as having made the change")
@@ -309,6 +310,7 @@ func runRiskAreas(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}{
 		{*imp, func(n string, r io.Reader) (risk.ImportReport, error) { return s.ImportAreas(ctx, n, r, *actor) }},
 		{*pond, func(n string, r io.Reader) (risk.ImportReport, error) { return s.ImportPonding(ctx, n, r) }},
+		{*fireFile, func(n string, r io.Reader) (risk.ImportReport, error) { return s.ImportFire(ctx, n, r, *actor) }},
 	} {
 		if x.file == "" {
 			continue

@@ -12,6 +12,7 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/audit"
 	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/llm"
+	"github.com/fuwu-gov/fuwu/internal/risk"
 	"github.com/fuwu-gov/fuwu/internal/web"
 )
 
@@ -40,6 +41,8 @@ func runServe(ctx context.Context, args []string, std stdio) error {
 	var mf mqttFlags // city sensors: ingest from this broker when given
 	mf.bind(fs, "fuwu-citymon")
 	cityFeed := fs.Bool("city-feed", true, "with the demo and no --mqtt-url, feed the demo sensors simulated live readings (labelled 演示数据)")
+	riskModelFile := fs.String("risk-model", "", "JSON waterlogging model configuration (storm formula, river levels); default: the EXAMPLE formula")
+	riskEvery := fs.Duration("risk-every", risk.AssessEvery, "re-assess every community's waterlogging risk this often")
 	var vf videoFlags
 	vf.bind(fs)
 	checkSM2 := bindSM2TLS(fs)
@@ -68,6 +71,18 @@ func runServe(ctx context.Context, args []string, std stdio) error {
 		return err
 	}
 	defer green.close()
+	rm, err := riskModel(*riskModelFile)
+	if err != nil {
+		return err
+	}
+	if *riskEvery < time.Minute {
+		return &exitError{code: 2, msg: "--risk-every: at least 1m"}
+	}
+	rsk, err := startRisk(ctx, a, city, rm, *demo, *riskEvery)
+	if err != nil {
+		return err
+	}
+	defer rsk.close()
 	policyCtx, stopPolicy := context.WithCancel(context.Background())
 	defer stopPolicy() // before a.close: deferred calls run last first
 	if err := startPolicyApp(ctx, policyCtx, a.policy, *demo); err != nil {
@@ -83,7 +98,7 @@ func runServe(ctx context.Context, args []string, std stdio) error {
 		rate = -1 // web: a negative rate is no limit
 	}
 	wc := web.Config{ChatRate: rate, TrustProxy: *trustProxy, SecureCookies: *secure, MetricsToken: *metricsToken, City: city.web(),
-		Greening: green.web()}
+		Greening: green.web(), Risk: rsk.web()}
 	vid.web(&wc, vf)
 	h, err := buildServer(ctx, a, wc)
 	if err != nil {

@@ -93,6 +93,7 @@ type Config struct {
 	// TreeReports, when set, takes residents' reports of a tree problem
 	// ("小区门口的树快倒了") to this form (treereport.go).
 	TreeReports *TreeReportForm
+	Hazards     Hazards // optional: communities' waterlogging risk (hazards.go)
 
 	Model     Model // optional; nil answers from the knowledge base only
 	ModelName string
@@ -317,7 +318,9 @@ func (as *Assistant) turn(ctx context.Context, req Request, onDelta func(string)
 		next.Aspect, next.Candidates, next.Failures = t.aspect, nil, 0
 	case Clarify:
 		next.Candidates = reply.Candidates
-		next.Failures++
+		if t.hazard == nil { // asking which community is not a failure
+			next.Failures++
+		}
 	case OutOfScope:
 		next.Candidates = nil
 		next.Failures++

@@ -73,6 +73,8 @@ func (as *Assistant) compose(ctx context.Context, t *turnState) Reply {
 		as.composeBenefits(ctx, t, &r)
 	case t.status == statusTreeReport:
 		as.composeTreeReport(t, &r)
+	case t.status == statusHazard:
+		as.composeHazard(t, &r)
 	default:
 		r.Status = OutOfScope
 		as.composeDecline(t, &r)

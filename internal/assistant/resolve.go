@@ -17,6 +17,7 @@ type turnState struct {
 	startDoorstep  bool          // … or for door-to-door service
 	benefits       *benefitsTurn // the eligibility dialogue's part of the turn
 	tree           *treeTurn     // a tree report's part of the turn
+	hazard         *hazardTurn   // a waterlogging question's part of the turn
 
 	aspect     Aspect
 	item       *kb.Item
@@ -152,6 +153,11 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	}
 	// An eligibility question, or the answer to one (benefits.go).
 	if as.resolveBenefits(ctx, t) {
+		return
+	}
+	// A waterlogging question, or the community it was asked for
+	// (hazards.go).
+	if as.resolveHazard(ctx, t) {
 		return
 	}
 	// The answer to a clarify question.

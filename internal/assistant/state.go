@@ -28,6 +28,10 @@ type State struct {
 	Benefits *BenefitsDraft `json:"benefits,omitempty"`
 	// TreeReport is a tree report whose place was asked (treereport.go).
 	TreeReport *TreeReportDraft `json:"tree_report,omitempty"`
+	// HazardAsk: the last turn asked which community a waterlogging
+	// question is about; HazardGarage: the question was about a garage.
+	HazardAsk    bool `json:"hazard_ask,omitempty"`
+	HazardGarage bool `json:"hazard_garage,omitempty"`
 }
 
 // BookingDraft is an appointment or a door-to-door request being filled

@@ -188,9 +188,13 @@ type Assessment struct {
 	Floor string `json:"floor,omitempty"`
 	// Confidence states the data the level rests on, e.g. "基于 3/5 个雨量计"; LowConfidence is set when
 	// fewer than half of the expected gauges of a kind reported.
-	Confidence    string   `json:"confidence"`
-	LowConfidence bool     `json:"low_confidence"`
-	Checklist     []Action `json:"checklist"`
+	Confidence    string `json:"confidence"`
+	LowConfidence bool   `json:"low_confidence"`
+	// Gauges of GaugesExpected rain and water-level gauges reported; none
+	// reporting is shown as 无数据.
+	Gauges         int      `json:"gauges"`
+	GaugesExpected int      `json:"gauges_expected"`
+	Checklist      []Action `json:"checklist"`
 }
 
 // Assess evaluates one area.
@@ -334,6 +338,7 @@ func (m Model) Assess(a Area, in Inputs) Assessment {
 		out.Level, out.Floor = Orange, fmt.Sprintf("积水深度 %.0f cm，超过一条车道积水上限 15 cm（GB 50014）", out.MaxDepth*100)
 	}
 	out.Confidence, out.LowConfidence = confidence(in)
+	out.Gauges, out.GaugesExpected = in.RainGauges+in.LevelGauges, in.RainExpected+in.LevelExpected
 	out.Checklist = ChecklistFor(a, out.Level)
 	return out
 }

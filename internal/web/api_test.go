@@ -16,6 +16,7 @@ import (
 
 	"github.com/fuwu-gov/fuwu/internal/citymon"
 	"github.com/fuwu-gov/fuwu/internal/privacy"
+	"github.com/fuwu-gov/fuwu/internal/risk"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
 )
@@ -81,10 +82,12 @@ func TestTranscribe(t *testing.T) {
 // names no route the server lacks.
 func TestOpenAPICoversRoutes(t *testing.T) {
 	t.Parallel()
-	db := storetest.Open(t, store.SQLite, append(append([]store.Migrations{}, serviceMigrations...), citymon.Migrations)...)
+	db := storetest.Open(t, store.SQLite, append(append([]store.Migrations{}, serviceMigrations...), citymon.Migrations, risk.Migrations)...)
 	e, _, _ := servicesEnvAt(t, db, testNow, func(c *Config) { // every optional part configured
 		st := citymon.NewStore(db, c.Now)
 		c.City = &CityOps{Store: st, Alerts: citymon.NewAlerts(st, c.Audit), Pipeline: citymon.NewPipeline(st)}
+		rs := risk.NewStore(db, c.Now)
+		c.Risk = &RiskOps{Store: rs, City: st, Runner: risk.NewRunner(&risk.Live{Areas: rs, City: st, Model: risk.DefaultModel()}, c.Now)}
 	})
 	doc := e.client().get("/api/openapi.yaml").body
 	var documented []string
@@ -95,7 +98,7 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 	want := []string{"GET /api/v1/booking/days", "GET /api/v1/booking/halls", "GET /api/v1/booking/slots", "GET /api/v1/bookings/{code}",
 		"GET /api/v1/conversations/{id}", "GET /api/v1/doorstep/catalogue", "GET /api/v1/items/{id}", "GET /healthz", "GET /metrics", "GET /readyz",
 		"POST /api/v1/bookings", "POST /api/v1/bookings/{code}/cancel", "POST /api/v1/bookings/{code}/reschedule", "POST /api/v1/chat",
-		"POST /api/v1/chat/stream", "POST /api/v1/city/readings", "POST /api/v1/doorstep/requests", "POST /api/v1/doorstep/requests/lookup", "POST /api/v1/feedback", "POST /api/v1/transcribe"}
+		"POST /api/v1/chat/stream", "POST /api/v1/city/forecasts", "POST /api/v1/city/readings", "POST /api/v1/doorstep/requests", "POST /api/v1/doorstep/requests/lookup", "POST /api/v1/feedback", "POST /api/v1/transcribe"}
 	if strings.Join(documented, "\n") != strings.Join(want, "\n") {
 		t.Errorf("documented routes:\n%s\nwant:\n%s", strings.Join(documented, "\n"), strings.Join(want, "\n"))
 	}

@@ -52,6 +52,7 @@ var funcs = template.FuncMap{
 	},
 	"add":           func(a, b int) int { return a + b },
 	"pct1":          func(x float64) string { return fmt.Sprintf("%.1f%%", x*100) },
+	"pct0":          func(x float64) string { return fmt.Sprintf("%.0f%%", x*100) },
 	"gradeName":     greening.GradeName,
 	"taskName":      greening.TaskName,
 	"warningName":   greening.WarningName,
@@ -161,6 +162,7 @@ type Page struct {
 	Policy     bool // policy pages available
 	City       bool // city operations pages available
 	Greening   bool // greening maintenance pages available
+	Risk       bool // the risk console available
 	Library    bool // the document library's pages available
 	Teaching   bool // the teachers' assistant available
 	Video      bool // 视频导办 available
@@ -173,7 +175,7 @@ func (s *Server) page(r *http.Request, title string, data any) Page {
 	seed, _ := r.Context().Value(seedKey).(string)
 	p := Page{Title: title, Site: s.cfg.SiteName, User: currentUser(r), Data: data, Path: r.URL.Path, Back: r.URL.RequestURI(),
 		Transcribe: s.cfg.Transcriber != nil, Booking: s.cfg.Booking != nil, Doorstep: s.cfg.Doorstep != nil,
-		Policy: s.cfg.Policy != nil, City: s.cfg.City != nil, Greening: s.cfg.Greening != nil,
+		Policy: s.cfg.Policy != nil, City: s.cfg.City != nil, Greening: s.cfg.Greening != nil, Risk: s.cfg.Risk != nil,
 		Library: s.cfg.Library != nil, Teaching: s.cfg.Teaching != nil, Video: s.cfg.Video != nil}
 	if seed != "" {
 		p.CSRF = s.csrf.Token(seed)

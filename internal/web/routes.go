@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/risk"
 )
 
 // routes is the map of the product: every URL the server answers, grouped
@@ -92,6 +93,9 @@ func (s *Server) routes() {
 	if s.cfg.Greening != nil {
 		s.bindGreeningConsole()
 	}
+	if s.cfg.Risk != nil {
+		s.bindRiskConsole()
+	}
 	if s.cfg.Library != nil {
 		s.bindLibraryConsole()
 	}
@@ -105,6 +109,9 @@ func (s *Server) routes() {
 	// Devices' API.
 	if s.cfg.City != nil && s.cfg.City.Pipeline != nil {
 		s.bindCityDevicesAPI()
+	}
+	if s.cfg.Risk != nil && s.cfg.Risk.City != nil {
+		s.bindRiskDevicesAPI()
 	}
 
 	// Operations.
@@ -373,6 +380,20 @@ func (s *Server) bindCityConsole() {
 	s.staff("POST /admin/city/dust/{site}", auth.ManageCity, s.cityDustAck)
 }
 
+// bindRiskConsole is community waterlogging and fire risk: the risk map
+// with every community's level, its reasons and its checklist (ticked by
+// the grid workers), the incidents, the fire ranking with its inspection
+// tasks, and re-assessing now. The city duty officers' permissions: who
+// sees the city dashboard reads (view_city); who handles city alerts acts
+// (manage_city). Every change is audited.
+func (s *Server) bindRiskConsole() {
+	s.staff("GET /admin/risk", auth.ViewCity, s.riskHome)
+	s.staff("GET /admin/risk/api/map", auth.ViewCity, s.riskMapAPI)
+	s.staff("POST /admin/risk/assess", auth.ManageCity, s.riskAssess)
+	s.staff("POST /admin/risk/check", auth.ManageCity, s.riskCheckItem)
+	s.staff("POST /admin/risk/fire-tasks/{id}/close", auth.ManageCity, s.riskTaskClose)
+}
+
 // Devices' API.
 
 // bindGreeningPages is the residents' tree report (树木隐患报告): a
@@ -416,6 +437,13 @@ func (s *Server) bindGreeningConsole() {
 // it answers only after the batch committed (503: send again).
 func (s *Server) bindCityDevicesAPI() {
 	s.mount("POST /api/v1/city/readings", s.cfg.City.Pipeline.Handler()) // citymon answers, errors included
+}
+
+// bindRiskDevicesAPI takes rain forecasts from a weather feed: the bearer
+// token of a weather-kind city device; package risk answers, errors
+// included.
+func (s *Server) bindRiskDevicesAPI() {
+	s.mount("POST /api/v1/city/forecasts", risk.ForecastHandler(s.cfg.Risk.Store, s.cfg.Risk.City))
 }
 
 // guard wraps a route's handler: a rate limit.

@@ -97,6 +97,7 @@ type Config struct {
 	Lexicon       Lexicon           // the sensitive-word lexicon page; nil hides it
 	City          *CityOps          // city operations: /city, its console pages, the sensors' HTTP API; nil hides them
 	Greening      *GreeningOps      // greening maintenance (绿化管养) console and residents' tree reports; nil hides them
+	Risk          *RiskOps          // waterlogging and fire risk: /admin/risk and the forecast API; nil hides them
 	// Library is the document library (文库): its public collections at
 	// /library, every collection a staff member's role may read at
 	// /admin/library; nil hides both.
