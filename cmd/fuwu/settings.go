@@ -73,6 +73,9 @@ var settings = []setting{
 	{Flag: "retention", Commands: "serve, city", Help: "accept readings this far back"},
 	{Flag: "city-feed", Default: "true", Commands: "serve", Help: "with the demo and no broker, feed the demo sensors simulated readings"},
 	{Env: "FUWU_CITY_WEBHOOK", Commands: "serve", Help: "URL the city alerts are posted to"},
+	// Waterlogging and fire risk (docs/risk.md).
+	{Flag: "risk-every", Default: "5m0s", Commands: "serve", Help: "re-assess every community's waterlogging risk this often (at least 1m)"},
+	{Flag: "risk-model", Commands: "serve, risk", Help: "JSON waterlogging model (storm formula, river levels); default: the unverified EXAMPLE formula"},
 	// Who acts.
 	{Env: "USER", Commands: "booking, doorstep, policy, import", Help: "who a staff command records as acting when --actor is not given"},
 	// Logs.
