@@ -46,6 +46,7 @@ const maxTable = 512 << 20
 // matched case-insensitively.
 func readTable(name string, r io.Reader) ([]tableRow, error) {
 	var records [][]string
+	var lines []int // each record's line in the file, where it is not its position
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".xlsx", ".xlsm":
 		f, err := excelize.OpenReader(r)
@@ -95,7 +96,11 @@ func readTable(name string, r io.Reader) ([]tableRow, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
+			// The reader skips blank lines and a quoted cell may span
+			// several: the record's own line is where it starts.
+			line, _ := cr.FieldPos(0)
 			records = append(records, rec)
+			lines = append(lines, line)
 		}
 	}
 	var header []string
@@ -123,7 +128,11 @@ func readTable(name string, r io.Reader) ([]tableRow, error) {
 				cells[h] = rec[j]
 			}
 		}
-		out = append(out, tableRow{line: i + 1, cells: cells})
+		line := i + 1
+		if lines != nil {
+			line = lines[i]
+		}
+		out = append(out, tableRow{line: line, cells: cells})
 	}
 	if header == nil {
 		return nil, fmt.Errorf("%s: empty", name)
