@@ -72,7 +72,7 @@ func readCSV(r io.Reader, need []string, row func(line int, cells map[string]str
 	}
 	var problems []citymon.Problem
 	cells := make(map[string]string, len(cols))
-	for line := 2; ; line++ {
+	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			return problems, nil
@@ -85,6 +85,7 @@ func readCSV(r io.Reader, need []string, row func(line int, cells map[string]str
 			}
 			return problems, err
 		}
+		line, _ := cr.FieldPos(0) // the file's line: blank lines are skipped
 		clear(cells)
 		for i, c := range cols {
 			if i < len(rec) {

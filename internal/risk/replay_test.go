@@ -41,12 +41,14 @@ func TestReadEventsReportsBadLines(t *testing.T) {
 		"2026-06-10 14:10,RG1,rain,abc\n" + // line 3
 		"yesterday,RG1,rain,1\n" + // line 4
 		"2026-06-10 14:10,RG1,snow,1\n" + // line 5
+		"\n" + // a blank line the reader skips
+		"2026-06-10 14:20,RG1,rain,-1\n" + // line 7
 		"2026-06-10T14:15:00+08:00,WL1,level,0.1\n"
 	evs, probs, err := ReadEvents(strings.NewReader(in))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(evs) != 2 || len(probs) != 3 || probs[0].Line != 3 || probs[1].Line != 4 || probs[2].Line != 5 {
+	if len(evs) != 2 || len(probs) != 4 || probs[0].Line != 3 || probs[1].Line != 4 || probs[2].Line != 5 || probs[3].Line != 7 {
 		t.Fatalf("events %v problems %v", evs, probs)
 	}
 	if _, _, err := ReadEvents(strings.NewReader("when,what\n")); err == nil {
