@@ -40,6 +40,7 @@ var riskMessages = map[string]string{
 	"assess-fail":  "评估未完成，请检查监测数据后重试；页面仍显示上一次的结果。",
 	"no-areas":     "尚未录入社区，无法评估。",
 	"task-missing": "该任务不存在或已办结。",
+	"area-saved":   "基础数据已保存，下一次评估起生效。",
 }
 
 func (s *Server) riskPage(r *http.Request, title string, data any) Page {
