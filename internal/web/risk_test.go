@@ -192,7 +192,7 @@ func TestRiskConsoleStorm(t *testing.T) {
 			t.Fatalf("levels in the storm %v (%v)", n, levels)
 		}
 		for _, want := range []string{"降雨强度", "约 ", "基于 ", "个雨量计", "处置清单", "《突发事件应对法》第六十七条", "关闭地下车库出入口",
-			"进行中", "消防风险排名", "一致性比率", "待办", `class="level-dot lv-4"`} {
+			"进行中", "消防风险排名", "一致性比率", "待办", `class="level-dot lv-4"`, `data-grid="FT-09-1-G1"`, "福保演示一社区第1网格"} {
 			if !strings.Contains(r.body, want) {
 				t.Errorf("storm page lacks %q", want)
 			}
