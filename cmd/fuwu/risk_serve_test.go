@@ -1,7 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -107,5 +113,78 @@ func TestRiskServeAndChat(t *testing.T) {
 				t.Errorf("in the storm: %s", r.Answer)
 			}
 		})
+	}
+}
+
+// `fuwu serve` itself: the risk demo is loaded with the demo city, the
+// first cycle runs, and the forecast API is routed (a post without a
+// weather device's token is refused as the API says).
+func TestRiskServeStarts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a server")
+	}
+	dir := t.TempDir()
+	args := []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--city-feed=false"}
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), subprocessEnv+"="+strings.Join(args, "\x1f"))
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		_ = cmd.Wait()
+	}()
+	base, loaded := make(chan string, 1), make(chan struct{}, 1)
+	go func() {
+		addr := regexp.MustCompile(`"fuwu serving" addr=(http://\S+)`)
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if m := addr.FindStringSubmatch(sc.Text()); m != nil {
+				base <- m[1]
+			}
+			if strings.Contains(sc.Text(), `"risk demo loaded" areas=160`) {
+				loaded <- struct{}{}
+			}
+		}
+	}()
+	var url string
+	for got := 0; got < 2; got++ {
+		select {
+		case url = <-base:
+		case <-loaded:
+		case <-time.After(2 * time.Minute):
+			t.Fatal("server did not start, or did not load the risk demo")
+		}
+	}
+	req, _ := http.NewRequest("POST", url+"/api/v1/city/forecasts", strings.NewReader(`{"forecasts": [{"hours": 1, "rain_mm": 10}]}`))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 401 || !strings.Contains(string(body), `"no_token"`) {
+		t.Errorf("forecast without a token = %d %s", res.StatusCode, body)
+	}
+	// The first cycle is stored.
+	db, err := store.Open(context.Background(), store.DefaultURL(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		if _, ok, err := risk.NewStore(db, nil).LastCycle(context.Background()); err == nil && ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no assessment cycle stored")
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -40,6 +40,7 @@ var riskMessages = map[string]string{
 	"assess-fail":  "评估未完成，请检查监测数据后重试；页面仍显示上一次的结果。",
 	"no-areas":     "尚未录入社区，无法评估。",
 	"task-missing": "该任务不存在或已办结。",
+	"area-saved":   "基础数据已保存，下一次评估起生效。",
 }
 
 func (s *Server) riskPage(r *http.Request, title string, data any) Page {
@@ -83,6 +84,7 @@ type riskRow struct {
 	Checks  []riskCheck
 	Ticked  int
 	NoData  bool // no gauge reported: the level rests on forecasts and static data only
+	Grids   []risk.Assessment
 }
 
 type riskHomeData struct {
@@ -149,13 +151,27 @@ func (s *Server) riskHome(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fail(err)
 	}
+	gridAreas, err := ro.Store.Areas(ctx, true)
+	if err != nil {
+		return fail(err)
+	}
+	gridOf := map[string]string{} // grid cell → its community
+	for _, g := range gridAreas {
+		gridOf[g.ID] = g.Community
+	}
+	grids := map[string][]risk.Assessment{}
+	for _, g := range b.Grids {
+		if c, ok := gridOf[g.Area]; ok {
+			grids[c] = append(grids[c], g)
+		}
+	}
 	counts := map[risk.Level]int{}
 	for _, a := range b.Communities {
 		ar, known := byID[a.Area]
 		if !known {
 			continue // deleted since the cycle
 		}
-		row := riskRow{Assessment: a, Street: ar.Street, Workers: ar.Workers, NoData: a.Gauges == 0}
+		row := riskRow{Assessment: a, Street: ar.Street, Workers: ar.Workers, NoData: a.Gauges == 0, Grids: grids[a.Area]}
 		// The checklist as the area stands now (its garages, pumps …).
 		for _, act := range risk.ChecklistFor(ar, a.Level) {
 			c := riskCheck{Action: act}

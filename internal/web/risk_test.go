@@ -1,8 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -190,7 +192,7 @@ func TestRiskConsoleStorm(t *testing.T) {
 			t.Fatalf("levels in the storm %v (%v)", n, levels)
 		}
 		for _, want := range []string{"降雨强度", "约 ", "基于 ", "个雨量计", "处置清单", "《突发事件应对法》第六十七条", "关闭地下车库出入口",
-			"进行中", "消防风险排名", "一致性比率", "待办", `class="level-dot lv-4"`} {
+			"进行中", "消防风险排名", "一致性比率", "待办", `class="level-dot lv-4"`, `data-grid="FT-09-1-G1"`, "福保演示一社区第1网格"} {
 			if !strings.Contains(r.body, want) {
 				t.Errorf("storm page lacks %q", want)
 			}
@@ -312,6 +314,92 @@ func TestRiskForecastAPI(t *testing.T) {
 		fc, err := e.risk.Store.Forecasts(ctx, e.clk.Now())
 		if err != nil || len(fc[""]) != 2 {
 			t.Errorf("stored forecasts %v %v", fc, err)
+		}
+	})
+}
+
+// riskUpload posts a table to the import with the page's token.
+func (c *client) riskUpload(kind, name, body string) resp {
+	c.e.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("csrf", c.csrf("/admin/risk"))
+	_ = mw.WriteField("kind", kind)
+	fw, _ := mw.CreateFormFile("file", name)
+	_, _ = fw.Write([]byte(body))
+	_ = mw.Close()
+	req, _ := http.NewRequest("POST", c.e.srv.URL+"/admin/risk/import", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return c.do(req)
+}
+
+// The static picture: listed, imported from a table (bad rows named by
+// line), edited per area (bad numbers refused, saying which); the
+// editor may do none of it.
+func TestRiskConsoleStaticData(t *testing.T) {
+	t.Parallel()
+	eachRisk(t, true, func(t *testing.T, e *riskEnv) {
+		ctx := context.Background()
+		c := e.client()
+		c.login("duty", "duty password")
+		if r := c.get("/admin/risk/data"); r.code != 200 || strings.Count(r.body, `<a href="/admin/risk/areas/FT-`) != 40 || !strings.Contains(r.body, "网格 120 个") {
+			t.Fatalf("data page = %d %.500s", r.code, r.body)
+		}
+		csv := "编号,名称,街道,所属社区,面积,不透水率,设计重现期,地下车库,雨量计\n" +
+			"C-NEW,新建社区,福田街道,,80,0.7,3,2,FT-RG-01\n" +
+			"C-BAD,坏行社区,福田街道,,80,0.7,很久,0,\n"
+		r := c.riskUpload("areas", "社区.csv", csv)
+		if r.code != 200 || !strings.Contains(r.body, "共 2 行：保存 1，跳过 1") || !strings.Contains(r.body, "第 3 行") {
+			t.Errorf("import = %d %.1500s", r.code, r.body[strings.Index(r.body, "<h1>"):])
+		}
+		if a, err := e.risk.Store.Area(ctx, "C-NEW"); err != nil || a.Garages != 2 || a.RainGauges[0] != "FT-RG-01" {
+			t.Errorf("imported area %+v %v", a, err)
+		}
+		if r := c.riskUpload("areas", "社区.txt", csv); r.code != 400 || !strings.Contains(r.body, "只接受 .csv 或 .xlsx") {
+			t.Errorf("wrong type = %d", r.code)
+		}
+		if r := c.riskUpload("fire", "消防.csv", "id,name,old_dense,ebike\nC-NEW,新建社区,30,4\n"); r.code != 200 || !strings.Contains(r.body, "保存 1，跳过 0") {
+			t.Errorf("fire import = %d", r.code)
+		}
+
+		// One community edited.
+		if r := c.get("/admin/risk/areas/FT-01-1"); r.code != 200 || !strings.Contains(r.body, `id="risk-area-save"`) || !strings.Contains(r.body, "易涝点") {
+			t.Fatalf("edit page = %d", r.code)
+		}
+		form := url.Values{"name": {"园岭演示一社区"}, "street": {"园岭街道"}, "area_hm2": {"100"}, "impervious": {"0.8"}, "design_period": {"5"},
+			"concentration_min": {"15"}, "tide_influence": {"0"}, "garages": {"3"}, "underpasses": {"0"}, "pumps": {"1"}, "elderly_alone": {"10"},
+			"ground_floor_homes": {"20"}, "rain_gauges": {"FT-RG-01;FT-RG-02"}, "level_gauges": {""}, "river_gauge": {""}, "workers": {"张三；李四"}}
+		if r := c.riskPost("/admin/risk/areas/FT-01-1", form); r.code != 303 || !strings.Contains(r.hdr.Get("Location"), "ok=area-saved") {
+			t.Fatalf("save = %d %s", r.code, r.hdr.Get("Location"))
+		}
+		a, err := e.risk.Store.Area(ctx, "FT-01-1")
+		if err != nil || a.DesignPeriod != 5 || a.Garages != 3 || len(a.Workers) != 2 || len(a.PondingPoints) == 0 {
+			t.Errorf("saved area %+v %v", a, err)
+		}
+		form.Set("area_hm2", "很大")
+		form.Set("garages", "-")
+		if r := c.riskPost("/admin/risk/areas/FT-01-1", form); r.code != 422 || !strings.Contains(r.body, "以下各项须填写数字：面积、地下车库") {
+			t.Errorf("bad numbers = %d", r.code)
+		}
+		form.Set("area_hm2", "100")
+		form.Set("garages", "3")
+		form.Set("impervious", "3")
+		if r := c.riskPost("/admin/risk/areas/FT-01-1", form); r.code != 422 || !strings.Contains(r.body, "保存未成功") {
+			t.Errorf("impervious out of range = %d", r.code)
+		}
+		if r := c.get("/admin/risk/areas/nowhere"); r.code != 404 {
+			t.Errorf("unknown area = %d", r.code)
+		}
+
+		ed := e.client()
+		ed.login("editor", "editor password")
+		for _, p := range []string{"/admin/risk/data", "/admin/risk/areas/FT-01-1"} {
+			if r := ed.get(p); r.code != 403 {
+				t.Errorf("editor %s = %d", p, r.code)
+			}
+		}
+		if r := ed.post("/admin/risk/areas/FT-01-1", url.Values{"csrf": {ed.csrf("/admin")}, "name": {"x"}}); r.code != 403 {
+			t.Errorf("editor save = %d", r.code)
 		}
 	})
 }

@@ -383,7 +383,8 @@ func (s *Server) bindCityConsole() {
 // bindRiskConsole is community waterlogging and fire risk: the risk map
 // with every community's level, its reasons and its checklist (ticked by
 // the grid workers), the incidents, the fire ranking with its inspection
-// tasks, and re-assessing now. The city duty officers' permissions: who
+// tasks, and re-assessing now; the static picture, edited per area or
+// imported from CSV/Excel. The city duty officers' permissions: who
 // sees the city dashboard reads (view_city); who handles city alerts acts
 // (manage_city). Every change is audited.
 func (s *Server) bindRiskConsole() {
@@ -392,6 +393,10 @@ func (s *Server) bindRiskConsole() {
 	s.staff("POST /admin/risk/assess", auth.ManageCity, s.riskAssess)
 	s.staff("POST /admin/risk/check", auth.ManageCity, s.riskCheckItem)
 	s.staff("POST /admin/risk/fire-tasks/{id}/close", auth.ManageCity, s.riskTaskClose)
+	s.staff("GET /admin/risk/data", auth.ViewCity, s.riskData)
+	s.staff("POST /admin/risk/import", auth.ManageCity, s.riskImport)
+	s.staff("GET /admin/risk/areas/{id}", auth.ViewCity, s.riskAreaEdit)
+	s.staff("POST /admin/risk/areas/{id}", auth.ManageCity, s.riskAreaSave)
 }
 
 // Devices' API.
