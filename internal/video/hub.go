@@ -146,6 +146,7 @@ type hub struct {
 	consoles map[*conn]bool
 	pending  bool // a queue broadcast is running
 	again    bool // and another is due
+	closed   bool // Service.Close: no more broadcasts
 	bg       sync.WaitGroup
 	upgrader websocket.Upgrader
 }
@@ -215,6 +216,10 @@ func (h *hub) ended(id string) (wasRecording bool) {
 // into one more.
 func (h *hub) queueChanged() {
 	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return
+	}
 	if h.pending {
 		h.again = true
 		h.mu.Unlock()

@@ -622,9 +622,14 @@ func (s *Service) ClerksOnline() int {
 	return online
 }
 
-// Close waits for the queue updates under way (the connections end with
-// the HTTP server).
-func (s *Service) Close() { s.hub.bg.Wait() }
+// Close waits for the queue updates under way; a connection ending later
+// (they end with the HTTP server) starts no more.
+func (s *Service) Close() {
+	s.hub.mu.Lock()
+	s.hub.closed = true
+	s.hub.mu.Unlock()
+	s.hub.bg.Wait()
+}
 
 // Run sweeps abandoned requests and dropped calls every few seconds until
 // ctx ends.
