@@ -439,12 +439,20 @@
     return "";
   }
 
+  // upload sends one chunk after the ones before it, trying twice more
+  // after a network error (a refusal is final).
   function upload(part, seq, blob, mime) {
-    rec.queue = rec.queue.then(function () {
+    function post(tries) {
       return fetch("/admin/video/" + sessionID + "/recording?part=" + part + "&seq=" + seq, {
         method: "POST", credentials: "same-origin", body: blob,
         headers: { "Content-Type": mime || "video/webm", "X-CSRF-Token": csrfInput ? csrfInput.value : "" }
-      }).then(function (r) {
+      }).catch(function (err) {
+        if (tries <= 1) throw err;
+        return new Promise(function (ok) { setTimeout(ok, 1000); }).then(function () { return post(tries - 1); });
+      });
+    }
+    rec.queue = rec.queue.then(function () {
+      return post(3).then(function (r) {
         if (!r.ok) throw new Error("upload " + r.status);
         rec.uploaded++;
         if (part === rec.part) rec.partUploaded++;
