@@ -15,6 +15,17 @@ func (s *Server) consolePage(r *http.Request, nav, title string, data any) Page 
 	return p
 }
 
+// sectionPage is a console page of a section whose redirects carry ?ok=
+// and ?err= codes of its own fixed table (never the text itself), and
+// which loads its own scripts.
+func (s *Server) sectionPage(r *http.Request, nav, title string, data any, messages map[string]string, scripts ...string) Page {
+	p := s.consolePage(r, nav, title, data)
+	p.Flash = messages[r.URL.Query().Get("ok")]
+	p.Error = messages[r.URL.Query().Get("err")]
+	p.Scripts = append(p.Scripts, scripts...)
+	return p
+}
+
 // What staff read when the accounts' or catalogue's storage fails.
 const (
 	loginDown = "暂时无法登录，请稍后再试。"

@@ -53,11 +53,7 @@ var greeningMessages = map[string]string{
 }
 
 func (s *Server) greeningPage(r *http.Request, title string, data any) Page {
-	p := s.consolePage(r, "greening", title, data)
-	p.Flash = greeningMessages[r.URL.Query().Get("ok")]
-	p.Error = greeningMessages[r.URL.Query().Get("err")]
-	p.Scripts = append(p.Scripts, "/static/echarts.min.js", "/static/greening.js")
-	return p
+	return s.sectionPage(r, "greening", title, data, greeningMessages, "/static/echarts.min.js", "/static/greening.js")
 }
 
 func greeningBack(w http.ResponseWriter, r *http.Request, path, key, code string) {

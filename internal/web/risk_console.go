@@ -44,11 +44,7 @@ var riskMessages = map[string]string{
 }
 
 func (s *Server) riskPage(r *http.Request, title string, data any) Page {
-	p := s.consolePage(r, "risk", title, data)
-	p.Flash = riskMessages[r.URL.Query().Get("ok")]
-	p.Error = riskMessages[r.URL.Query().Get("err")]
-	p.Scripts = append(p.Scripts, "/static/echarts.min.js", "/static/risk.js")
-	return p
+	return s.sectionPage(r, "risk", title, data, riskMessages, "/static/echarts.min.js", "/static/risk.js")
 }
 
 func riskBack(w http.ResponseWriter, r *http.Request, key, code, anchor string) {
