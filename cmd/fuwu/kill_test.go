@@ -1,17 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"os/exec"
-	"regexp"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -46,43 +41,30 @@ func TestKillUnderLoad(t *testing.T) {
 func killUnderLoad(t *testing.T, d store.Dialect) {
 	dir := t.TempDir()
 	dbURL := store.DefaultURL(dir)
-	args := []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--chat-rate", "0"}
+	args := []string{"--data", dir, "--addr", "127.0.0.1:0", "--chat-rate", "0"}
 	if d == store.Postgres {
 		dbURL = storetest.URL(t, d)
 		args = append(args, "--db", dbURL)
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), subprocessEnv+"="+strings.Join(args, "\x1f"))
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	base := make(chan string, 1)
+	var logTail bytes.Buffer // the server's last words, for a failure
+	var logMu sync.Mutex
+	cmd := startServe(t, args, func(line string) {
+		if m := servingAt.FindStringSubmatch(line); m != nil {
+			base <- m[1]
+		}
+		logMu.Lock()
+		if logTail.Len() > 8000 {
+			logTail.Reset()
+		}
+		logTail.WriteString(line + "\n")
+		logMu.Unlock()
+	})
 	killed := false
 	defer func() {
 		if !killed {
 			_ = cmd.Process.Kill()
 			_ = cmd.Wait()
-		}
-	}()
-	base := make(chan string, 1)
-	var logTail bytes.Buffer // the server's last words, for a failure
-	var logMu sync.Mutex
-	go func() {
-		addr := regexp.MustCompile(`"fuwu serving" addr=(http://\S+)`)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			if m := addr.FindStringSubmatch(sc.Text()); m != nil {
-				base <- m[1]
-			}
-			logMu.Lock()
-			if logTail.Len() > 8000 {
-				logTail.Reset()
-			}
-			logTail.WriteString(sc.Text() + "\n")
-			logMu.Unlock()
 		}
 	}()
 	var url string

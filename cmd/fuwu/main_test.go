@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -140,3 +143,29 @@ func TestMain(m *testing.M) {
 // subprocessEnv holds the arguments (separated by U+001F) the test binary
 // runs as the program instead of running tests.
 const subprocessEnv = "FUWU_TEST_RUN_ARGS"
+
+// startServe runs `fuwu serve args…` in a process of its own (the test
+// binary as the program) and hands each line it logs to line, on a
+// goroutine of its own; the caller stops the process.
+func startServe(t *testing.T, args []string, line func(string)) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), subprocessEnv+"="+strings.Join(append([]string{"serve"}, args...), "\x1f"))
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			line(sc.Text())
+		}
+	}()
+	return cmd
+}
+
+// servingAt is the address in serve's "fuwu serving" log line.
+var servingAt = regexp.MustCompile(`"fuwu serving" addr=(http://\S+)`)

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -124,32 +121,18 @@ func TestRiskServeStarts(t *testing.T) {
 		t.Skip("starts a server")
 	}
 	dir := t.TempDir()
-	args := []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--city-feed=false"}
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), subprocessEnv+"="+strings.Join(args, "\x1f"))
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	base, loaded := make(chan string, 1), make(chan struct{}, 1)
+	cmd := startServe(t, []string{"--data", dir, "--addr", "127.0.0.1:0", "--city-feed=false"}, func(line string) {
+		if m := servingAt.FindStringSubmatch(line); m != nil {
+			base <- m[1]
+		}
+		if strings.Contains(line, `"risk demo loaded" areas=160`) {
+			loaded <- struct{}{}
+		}
+	})
 	defer func() {
 		_ = cmd.Process.Signal(os.Interrupt)
 		_ = cmd.Wait()
-	}()
-	base, loaded := make(chan string, 1), make(chan struct{}, 1)
-	go func() {
-		addr := regexp.MustCompile(`"fuwu serving" addr=(http://\S+)`)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			if m := addr.FindStringSubmatch(sc.Text()); m != nil {
-				base <- m[1]
-			}
-			if strings.Contains(sc.Text(), `"risk demo loaded" areas=160`) {
-				loaded <- struct{}{}
-			}
-		}
 	}()
 	var url string
 	for got := 0; got < 2; got++ {
