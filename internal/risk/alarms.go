@@ -145,9 +145,9 @@ func (s *Store) raiseSensorAlarm(ctx context.Context, a FireAlarm) (id int64, ra
 		if latched > 0 {
 			return nil
 		}
-		rows, err := tx.Query(ctx, `INSERT INTO risk_fire_alarms (community, source, raised_at, device, kind, detail, reading_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device) WHERE cleared_at = 0 AND device <> '' DO NOTHING RETURNING id`,
-			a.Community, a.Source, s.now().Unix(), a.Device, string(a.Kind), a.Detail, a.ReadingAt.Unix())
+		rows, err := tx.Query(ctx, `INSERT INTO risk_fire_alarms (community, source, raised_at, device, kind, detail, reading_at, index_before, index_after)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device) WHERE cleared_at = 0 AND device <> '' DO NOTHING RETURNING id`,
+			a.Community, a.Source, s.now().Unix(), a.Device, string(a.Kind), a.Detail, a.ReadingAt.Unix(), a.IndexBefore, a.IndexAfter)
 		if err != nil {
 			return err
 		}
@@ -164,14 +164,6 @@ func (s *Store) raiseSensorAlarm(ctx context.Context, a FireAlarm) (id int64, ra
 		return 0, false, fmt.Errorf("raise alarm of %s: %w", a.Device, err)
 	}
 	return id, raised, nil
-}
-
-// setAlarmIndex records the community's index around an alarm.
-func (s *Store) setAlarmIndex(ctx context.Context, id int64, before, after float64) error {
-	if _, err := s.db.Exec(ctx, `UPDATE risk_fire_alarms SET index_before = ?, index_after = ? WHERE id = ?`, before, after, id); err != nil {
-		return fmt.Errorf("alarm %d index: %w", id, err)
-	}
-	return nil
 }
 
 // clearSensorAlarm closes a device's open alarm because it reported
@@ -261,6 +253,29 @@ func (r *Runner) SyncAlarms(ctx context.Context, ids []string) (AlarmSync, error
 		return out, err
 	}
 	community := communityOf(cs)
+	byID := map[string]FireCommunity{}
+	for _, c := range cs {
+		byID[c.ID] = c
+	}
+	var weather *Weather
+	// index is a community's fire index with its open alarms and one
+	// more: what raising an alarm there does.
+	index := func(id string) (before, after float64, err error) {
+		c, ok := byID[id]
+		if !ok {
+			return 0, 0, nil // no fire record: the alarm is listed, no index to raise
+		}
+		if weather == nil {
+			w, err := r.Live.Weather(ctx, now)
+			if err != nil {
+				return 0, 0, err
+			}
+			weather = &w
+		}
+		b := r.Fire.Score(c, *weather).Index
+		c.Alarms++
+		return b, r.Fire.Score(c, *weather).Index, nil
+	}
 	low := r.Live.Model.HydrantLow()
 	for _, d := range devs {
 		param := alarmParam(d.Kind)
@@ -297,6 +312,11 @@ func (r *Runner) SyncAlarms(ctx context.Context, ids []string) (AlarmSync, error
 		}
 		a := FireAlarm{Community: community(d), Source: fmt.Sprintf("%s %s（%s）", citymon.KindName(d.Kind), d.Name, d.ID),
 			Device: d.ID, Kind: d.Kind, Detail: detail, ReadingAt: p.Time}
+		// The index around it goes in with the alarm, so that no reader
+		// sees the alarm without it.
+		if a.IndexBefore, a.IndexAfter, err = index(a.Community); err != nil {
+			return out, err
+		}
 		id, raised, err := r.Live.Areas.raiseSensorAlarm(ctx, a)
 		if err != nil {
 			return out, err
@@ -304,55 +324,13 @@ func (r *Runner) SyncAlarms(ctx context.Context, ids []string) (AlarmSync, error
 		if raised {
 			a.ID, a.Raised = id, now
 			out.Raised = append(out.Raised, a)
-		}
-	}
-	if len(out.Raised) > 0 {
-		if err := r.indexAlarms(ctx, now, out.Raised); err != nil {
-			return out, err
+			if c, ok := byID[a.Community]; ok {
+				c.Alarms++
+				byID[a.Community] = c
+			}
 		}
 	}
 	return out, nil
-}
-
-// indexAlarms recomputes the fire index of the communities that just got
-// alarms and stores it with each alarm: before and after it.
-func (r *Runner) indexAlarms(ctx context.Context, now time.Time, raised []FireAlarm) error {
-	w, err := r.Live.Weather(ctx, now)
-	if err != nil {
-		return err
-	}
-	cs, err := r.Live.Areas.FireCommunities(ctx)
-	if err != nil {
-		return err
-	}
-	byID := map[string]FireCommunity{}
-	for _, c := range cs {
-		byID[c.ID] = c
-	}
-	newHere := map[string]int{}
-	for _, a := range raised {
-		newHere[a.Community]++
-	}
-	seen := map[string]int{}
-	for i, a := range raised {
-		c, ok := byID[a.Community]
-		if !ok {
-			continue // no fire record: the alarm is listed, no index to raise
-		}
-		// The k-th of this sync's alarms in the community came on top of
-		// the alarms open before it.
-		k := seen[a.Community]
-		seen[a.Community]++
-		base := c.Alarms - newHere[a.Community] + k
-		before, after := c, c
-		before.Alarms, after.Alarms = max(0, base), base+1
-		b, af := r.Fire.Score(before, w).Index, r.Fire.Score(after, w).Index
-		if err := r.Live.Areas.setAlarmIndex(ctx, a.ID, b, af); err != nil {
-			return err
-		}
-		raised[i].IndexBefore, raised[i].IndexAfter = b, af
-	}
-	return nil
 }
 
 // communityOf maps a device to the fire record of its community: by the
