@@ -28,14 +28,14 @@ type HydrantThreshold struct {
 // quoted for municipal hydrants but NOT verified against the standard's
 // text; configure the district's value (--risk-model, "hydrant").
 var ExampleHydrantLow = HydrantThreshold{LowMPa: 0.14, Official: false,
-	Source: "示例阈值，未经核实，不作为正式依据；请按本区供水与消防部门的规定配置"}
+	Source: "请按本区供水与消防部门的规定配置"}
 
 // Status is the label pages show beside the threshold.
 func (h HydrantThreshold) Status() string {
 	if h.Official {
 		return fmt.Sprintf("消火栓低压报警阈值 %g MPa（%s）", h.LowMPa, h.Source)
 	}
-	return fmt.Sprintf("消火栓低压报警阈值 %g MPa 为示例阈值——%s", h.LowMPa, h.Source)
+	return fmt.Sprintf("消火栓低压报警阈值 %g MPa 为示例阈值，未经核实，不作为正式依据——%s", h.LowMPa, h.Source)
 }
 
 // Validate checks the threshold lies within a hydrant gauge's range.

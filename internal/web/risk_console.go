@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/auth"
@@ -119,6 +120,7 @@ type riskAlarm struct {
 	risk.FireAlarm
 	Name     string // the community's name; empty without a fire record
 	KindName string
+	Label    string // the device (name and id), or the source of a manual alarm
 }
 
 type riskCount struct {
@@ -240,9 +242,10 @@ func (s *Server) riskHome(w http.ResponseWriter, r *http.Request) error {
 		return fail(err)
 	}
 	for _, a := range alarms {
-		ra := riskAlarm{FireAlarm: a, Name: names[a.Community]}
+		ra := riskAlarm{FireAlarm: a, Name: names[a.Community], Label: a.Source}
 		if a.Kind != "" {
 			ra.KindName = citymon.KindName(a.Kind)
+			ra.Label = strings.TrimPrefix(a.Source, ra.KindName+" ")
 		}
 		d.Alarms = append(d.Alarms, ra)
 		if a.Open() {

@@ -432,7 +432,7 @@ func TestRiskConsoleFireAlarms(t *testing.T) {
 		id := strconv.FormatInt(sync.Raised[0].ID, 10)
 		r := c.get("/admin/risk")
 		if !strings.Contains(r.body, "消防实时报警（1 个未处置）") || !strings.Contains(r.body, `data-alarm="`+id+`" data-community="FT-03-1" class="open"`) ||
-			!strings.Contains(r.body, "福田演示一社区") || !strings.Contains(r.body, "烟感探测器 福田演示社区出租屋烟感（FT-SD-01）") ||
+			!strings.Contains(r.body, "福田演示一社区") || !strings.Contains(r.body, "<td>福田演示社区出租屋烟感（FT-SD-01）</td><td>烟感探测器</td>") ||
 			!strings.Contains(r.body, "2026-12-02 10:00") || !strings.Contains(r.body, `action="/admin/risk/fire-alarms/`+id+`/close"`) {
 			t.Fatalf("alarm not listed:\n%s", r.body)
 		}
