@@ -217,6 +217,12 @@ func normUnit(u string) string {
 
 var unitSpellings = strings.NewReplacer("µ", "u", "μ", "u", "³", "3", "㎥", "m3", " ", "", "℃", "°c", "摄氏度", "°c", "毫米", "mm", "米", "m")
 
+// Convert takes v from unit from to unit to (µg/m³ ↔ mg/m³, kPa ↔ MPa, °F
+// → °C …); an error when they measure different things. Readings are
+// stored in their device's unit: a reader comparing them with a threshold
+// in another converts first.
+func Convert(v float64, from, to string) (float64, error) { return convert(v, from, to) }
+
 // convert takes v from unit from to unit to.
 func convert(v float64, from, to string) (float64, error) {
 	if from == to {

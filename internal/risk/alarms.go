@@ -294,8 +294,15 @@ func (r *Runner) SyncAlarms(ctx context.Context, ids []string) (AlarmSync, error
 		case citymon.SmokeDetector:
 			alarm, detail = p.Value >= 0.5, "烟感报警"
 		case citymon.HydrantPressure:
-			alarm = p.Value < low.LowMPa
-			detail = fmt.Sprintf("水压 %.2f MPa，低于 %g MPa", p.Value, low.LowMPa)
+			// Stored in the device's unit (kPa, bar …): compared in MPa.
+			unit, _ := d.Unit(param)
+			mpa, err := citymon.Convert(p.Value, unit, "MPa")
+			if err != nil {
+				slog.WarnContext(ctx, "hydrant pressure in a unit that is not a pressure", "device", d.ID, "unit", unit)
+				continue
+			}
+			alarm = mpa < low.LowMPa
+			detail = fmt.Sprintf("水压 %.2f MPa，低于 %g MPa", mpa, low.LowMPa)
 			if !low.Official {
 				detail += "（示例阈值）"
 			}

@@ -33,6 +33,9 @@ func newAlarmFixture(t *testing.T, db *store.DB) alarmFixture {
 		// Named by the community's name, not its id.
 		{ID: "HY-1", Kind: citymon.HydrantPressure, Name: "某路消火栓", Street: "福田街道", Community: "二号演示社区",
 			Params: []citymon.ParamUnit{{Param: "pressure"}}, Interval: 15 * time.Minute, Active: true},
+		// Reporting in kPa, stored in kPa.
+		{ID: "HY-2", Kind: citymon.HydrantPressure, Name: "某巷消火栓", Community: "C2",
+			Params: []citymon.ParamUnit{{Param: "pressure", Unit: "kPa"}}, Interval: 15 * time.Minute, Active: true},
 		{ID: "SD-9", Kind: citymon.SmokeDetector, Name: "无档案烟感", Community: "某新社区",
 			Params: []citymon.ParamUnit{{Param: "smoke"}}, Interval: 10 * time.Minute, Active: true},
 	} {
@@ -192,6 +195,17 @@ func TestSensorAlarmsRaiseAndClear(t *testing.T) {
 		f.ingest(t, "HY-1", "pressure", at.Add(15*time.Minute), 0.3)
 		if r := f.sync(t, "HY-1"); len(r.Cleared) != 1 {
 			t.Fatalf("hydrant back to normal %+v", r)
+		}
+
+		// A hydrant keeping kPa is compared in MPa.
+		f.ingest(t, "HY-2", "pressure", at.Add(15*time.Minute), 300)
+		if r := f.sync(t, "HY-2"); len(r.Raised) != 0 {
+			t.Fatalf("300 kPa raised %+v", r.Raised)
+		}
+		f.clock.Set(at.Add(30 * time.Minute))
+		f.ingest(t, "HY-2", "pressure", at.Add(30*time.Minute), 90)
+		if r := f.sync(t, "HY-2"); len(r.Raised) != 1 || !strings.Contains(r.Raised[0].Detail, "水压 0.09 MPa") {
+			t.Fatalf("90 kPa: %+v", r)
 		}
 
 		// A community without a fire record: the alarm is listed under
