@@ -255,13 +255,14 @@ func runCityDemo(ctx context.Context, args []string, std stdio) error {
 	return nil
 }
 
-const citySimulateUsage = `Usage: fuwu city simulate --mqtt-url mqtt://127.0.0.1:1883 [--scenario ozone,dust,exceed,degraded,rainstorm] [--duration 1h] [--speed 60]
+const citySimulateUsage = `Usage: fuwu city simulate --mqtt-url mqtt://127.0.0.1:1883 [--scenario ozone,dust,exceed,degraded,rainstorm,fire] [--duration 1h] [--speed 60]
 
 Publishes the demo network's readings over MQTT (topic fuwu/city/<device>, QoS 1), each
 device at its own interval, as "now" advances --speed times faster than the clock. The
 scenarios run from the start: ozone (an ozone episode), dust (a dusty construction
 site), exceed (an enterprise above its COD limit), degraded (a treatment plant below
-its design efficiency), rainstorm (a short heavy storm with standing water).
+its design efficiency), rainstorm (a short heavy storm with standing water), fire (a smoke detector in
+alarm and a hydrant's pressure too low: fire alarms on the risk console at once).
 The receiving side (fuwu serve --mqtt-url, or fuwu city ingest) needs the demo network's
 devices: fuwu city demo installs them.`
 
@@ -269,7 +270,7 @@ func runCitySimulate(ctx context.Context, args []string, std stdio) error {
 	fs := newFlags("city simulate", std.err)
 	var mf mqttFlags
 	mf.bind(fs, "fuwu-simulate")
-	scen := fs.String("scenario", "", "scenarios to run from the start, comma-separated (ozone, dust, exceed, degraded, rainstorm)")
+	scen := fs.String("scenario", "", "scenarios to run from the start, comma-separated (ozone, dust, exceed, degraded, rainstorm, fire)")
 	duration := fs.Duration("duration", 0, "stop after this much simulated time (0: until interrupted)")
 	speed := fs.Float64("speed", 1, "simulated seconds per real second")
 	prefix := fs.String("topic-prefix", "fuwu/city/", "topics are this prefix + device id")

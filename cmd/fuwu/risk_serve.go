@@ -26,7 +26,8 @@ type riskParts struct {
 // startRisk opens the risk store and, with demo and no community stored,
 // installs the synthetic demo communities of Futian (they read the demo
 // city network's gauges), then runs the assessment loop on the injected
-// clock: one cycle at once, then every five minutes.
+// clock: one cycle at once, then every five minutes; and it follows the
+// alarm sensors' readings, raising and clearing fire alarms at once.
 func startRisk(ctx context.Context, a *app, city *cityParts, model risk.Model, demo bool, every time.Duration) (*riskParts, error) {
 	s := risk.NewStore(a.db, a.now)
 	if demo {
@@ -50,6 +51,9 @@ func startRisk(ctx context.Context, a *app, city *cityParts, model risk.Model, d
 	bg, stop := context.WithCancel(context.Background())
 	p := &riskParts{store: s, runner: risk.NewRunner(live, a.now), city: city, demo: only, stop: stop}
 	p.workers.Go(func() { p.runner.Run(bg, every, slog.Default()) })
+	// Smoke and hydrant sensors' readings raise fire alarms as they are
+	// stored, not at the next cycle.
+	p.workers.Go(func() { p.runner.FollowAlarms(bg, slog.Default()) })
 	return p, nil
 }
 

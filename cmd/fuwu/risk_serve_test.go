@@ -78,6 +78,25 @@ func TestRiskServeAndChat(t *testing.T) {
 				t.Errorf("dry, no readings: %s", r.Answer)
 			}
 
+			// A smoke detector's alarm is raised by serve's follower as it
+			// is stored, long before the next cycle (an hour away).
+			if _, err := city.store.Ingest(ctx, citymon.Batch{Source: "test", Readings: []citymon.Reading{{Device: "FT-SD-01", Param: "smoke", Time: risk.SynthStart, Value: 1}}}); err != nil {
+				t.Fatal(err)
+			}
+			for deadline := time.Now().Add(30 * time.Second); ; {
+				as, err := p.store.FireAlarms(ctx, 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(as) == 1 && as[0].Open() && as[0].Device == "FT-SD-01" && as[0].Community == "FT-03-1" && as[0].IndexAfter > as[0].IndexBefore {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("no alarm raised: %+v", as)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+
 			// Two hours into the synthetic storm, re-assessed on demand.
 			until := risk.SynthStart.Add(160 * time.Minute)
 			clk.Set(until)

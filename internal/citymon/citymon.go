@@ -56,6 +56,10 @@ const (
 	RainGauge    Kind = "rain_gauge"    // 雨量计
 	WaterLevel   Kind = "water_level"   // 水位计
 	Weather      Kind = "weather"       // 气象站
+	// Fire sensors: their readings raise fire alarms in package risk at
+	// once (AlarmTopic).
+	SmokeDetector   Kind = "smoke_detector"   // 烟感探测器（param smoke: 1 报警, 0 正常）
+	HydrantPressure Kind = "hydrant_pressure" // 消火栓水压监测（param pressure, MPa）
 )
 
 // Kinds lists every kind with its Chinese name.
@@ -65,6 +69,28 @@ var Kinds = []struct {
 }{
 	{AirStation, "空气质量监测站"}, {WaterSection, "水质监测断面"}, {DustMonitor, "工地扬尘监测点"},
 	{Outlet, "排放口"}, {Treatment, "治污设施监测点"}, {RainGauge, "雨量计"}, {WaterLevel, "水位计"}, {Weather, "气象站"},
+	{SmokeDetector, "烟感探测器"}, {HydrantPressure, "消火栓水压监测"},
+}
+
+// AlarmKinds are the kinds whose readings are alarms: after a batch with
+// new readings of such devices is stored, their ids are published on
+// AlarmTopic, so that the fire alarms follow within the second on every
+// ingestion path (MQTT, HTTP, file import, the demo feed) and, through
+// PostgreSQL NOTIFY, in every process sharing the database.
+var AlarmKinds = []Kind{SmokeDetector, HydrantPressure}
+
+// AlarmTopic is the change-notification topic of alarm sensors' readings;
+// the message is the comma-separated ids of the devices that reported.
+const AlarmTopic = "citymon_alarm_sensors"
+
+// IsAlarmKind reports whether k is one of AlarmKinds.
+func IsAlarmKind(k Kind) bool {
+	for _, a := range AlarmKinds {
+		if a == k {
+			return true
+		}
+	}
+	return false
 }
 
 // KindName is a kind's Chinese name, or the kind itself.
@@ -130,6 +156,11 @@ var Params = map[string]ParamSpec{
 	// The typhoon warning signal in force, posted by the weather service
 	// to a weather station's feed: 0 none, 1 white … 5 red (深圳台风预警信号).
 	"typhoon_warning": {"typhoon_warning", "台风预警信号", "", 0, 5},
+	// A smoke detector's state: 1 alarm, 0 normal (a value between counts
+	// as alarm from 0.5).
+	"smoke": {"smoke", "烟感报警状态", "", 0, 1},
+	// A hydrant's (or fire main's) water pressure, gauge.
+	"pressure": {"pressure", "水压", "MPa", 0, 4},
 }
 
 // ParamName is a parameter's Chinese name, or the parameter itself.
@@ -169,6 +200,7 @@ var unitScale = map[string]scaled{
 	"m3/h": {"flow", 1}, "m3/s": {"flow", 3600}, "l/s": {"flow", 3.6}, "m3/d": {"flow", 1.0 / 24},
 	"m/s": {"speed", 1}, "km/h": {"speed", 1 / 3.6},
 	"%": {"fraction", 1}, "oktas": {"oktas", 1},
+	"mpa": {"pressure", 1}, "kpa": {"pressure", 1e-3}, "bar": {"pressure", 0.1},
 }
 
 // normUnit folds the spellings of a unit (µg/m³, ug/m3, μg/m3, mg/L …).
@@ -184,6 +216,12 @@ func normUnit(u string) string {
 }
 
 var unitSpellings = strings.NewReplacer("µ", "u", "μ", "u", "³", "3", "㎥", "m3", " ", "", "℃", "°c", "摄氏度", "°c", "毫米", "mm", "米", "m")
+
+// Convert takes v from unit from to unit to (µg/m³ ↔ mg/m³, kPa ↔ MPa, °F
+// → °C …); an error when they measure different things. Readings are
+// stored in their device's unit: a reader comparing them with a threshold
+// in another converts first.
+func Convert(v float64, from, to string) (float64, error) { return convert(v, from, to) }
 
 // convert takes v from unit from to unit to.
 func convert(v float64, from, to string) (float64, error) {

@@ -3,6 +3,7 @@ package citymon
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math"
 	"sort"
 	"strconv"
@@ -223,7 +224,54 @@ func (s *Store) IngestAll(ctx context.Context, bs []Batch) ([]Result, error) {
 			break
 		}
 	}
+	s.publishAlarmSensors(ctx, devs, fresh)
 	return res, nil
+}
+
+// alarmIDsPerMessage keeps an AlarmTopic message well below PostgreSQL's
+// 8000-byte NOTIFY payload (ids are at most 64 bytes).
+const alarmIDsPerMessage = 50
+
+// publishAlarmSensors announces on AlarmTopic the alarm-kind devices
+// (smoke detectors, hydrant pressure) that got new readings.
+func (s *Store) publishAlarmSensors(ctx context.Context, devs map[string]*devInfo, fresh []row) {
+	if len(fresh) == 0 {
+		return
+	}
+	var alarmDevs []string
+	for _, d := range devs {
+		if IsAlarmKind(d.Kind) {
+			alarmDevs = append(alarmDevs, d.ID)
+		}
+	}
+	if len(alarmDevs) == 0 {
+		return
+	}
+	bySeries := map[int64]string{}
+	s.mu.Lock()
+	for _, id := range alarmDevs {
+		for _, p := range devs[id].Params {
+			if sid, ok := s.series[seriesKey{id, p.Param}]; ok {
+				bySeries[sid] = id
+			}
+		}
+	}
+	s.mu.Unlock()
+	seen := map[string]bool{}
+	var ids []string
+	for _, r := range fresh {
+		if id, ok := bySeries[r.series]; ok && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	for start := 0; start < len(ids); start += alarmIDsPerMessage {
+		msg := strings.Join(ids[start:min(start+alarmIDsPerMessage, len(ids))], ",")
+		if err := s.db.Publish(ctx, AlarmTopic, msg); err != nil {
+			slog.WarnContext(ctx, "citymon: announcing alarm sensors' readings", "err", err)
+		}
+	}
 }
 
 // rows turns readings into rows, finding or creating each series.

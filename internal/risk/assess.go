@@ -128,13 +128,25 @@ type Model struct {
 	// in one traffic lane [verified]; a ponding point beyond it is at
 	// least orange, beyond twice it red.
 	LaneDepth float64
+	// Hydrant is the low-pressure threshold of hydrant pressure sensors
+	// (zero: ExampleHydrantLow).
+	Hydrant HydrantThreshold
+}
+
+// HydrantLow is the hydrant threshold in force: the configured one, or
+// the example.
+func (m Model) HydrantLow() HydrantThreshold {
+	if m.Hydrant.LowMPa == 0 {
+		return ExampleHydrantLow
+	}
+	return m.Hydrant
 }
 
 // DefaultModel is the model with the example storm formula and the demo
 // river levels.
 func DefaultModel() Model {
 	return Model{Storm: ExampleShenzhen, RiverWarn: 1.6, RiverFull: 2.6,
-		Thresholds: [4]float64{20, 40, 65, 95}, LaneDepth: 0.15}
+		Thresholds: [4]float64{20, 40, 65, 95}, LaneDepth: 0.15, Hydrant: ExampleHydrantLow}
 }
 
 // Validate checks the model's parameters.
@@ -153,7 +165,7 @@ func (m Model) Validate() error {
 	if !(m.LaneDepth > 0) {
 		return fmt.Errorf("%w: lane depth must be positive", ErrInput)
 	}
-	return nil
+	return m.HydrantLow().Validate()
 }
 
 // Factor is one reason behind a level: its points and its share of the

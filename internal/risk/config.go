@@ -14,13 +14,17 @@ type modelFile struct {
 	RiverFull  *float64      `json:"river_full_m"`
 	Thresholds *[4]float64   `json:"thresholds"`
 	LaneDepth  *float64      `json:"lane_depth_m"`
+	// Hydrant is the hydrant low-pressure threshold, e.g.
+	// {"low_mpa": 0.15, "official": true, "source": "区水务局 2026 年通知"}.
+	Hydrant *HydrantThreshold `json:"hydrant"`
 }
 
 // LoadModel reads a model configuration, e.g.
 //
 //	{"storm": {"name": "深圳", "edition": "2025", "a1": …, "c": …, "b": …, "n": …,
 //	           "official": true, "source": "深圳市暴雨强度公式（2025 版）"},
-//	 "river_warn_m": 1.6, "river_full_m": 2.6}
+//	 "river_warn_m": 1.6, "river_full_m": 2.6,
+//	 "hydrant": {"low_mpa": 0.15, "official": true, "source": "…"}}
 //
 // and validates it. Unknown fields are errors: a misspelt parameter must
 // not silently fall back to the example.
@@ -46,6 +50,9 @@ func LoadModel(r io.Reader) (Model, error) {
 	}
 	if f.LaneDepth != nil {
 		m.LaneDepth = *f.LaneDepth
+	}
+	if f.Hydrant != nil {
+		m.Hydrant = *f.Hydrant
 	}
 	return m, m.Validate()
 }

@@ -73,8 +73,10 @@ type FireCommunity struct {
 	Values map[string]float64 `json:"values"`
 	// Alarms are smoke-alarm or hydrant-pressure alarms open now: each
 	// raises the index at once.
-	Alarms    int  `json:"alarms"`
-	Synthetic bool `json:"synthetic"`
+	Alarms int `json:"alarms"`
+	// AlarmNotes say what each open alarm is (device and reading).
+	AlarmNotes []string `json:"alarm_notes,omitempty"`
+	Synthetic  bool     `json:"synthetic"`
 }
 
 // FireModel weighs the indicators.
@@ -161,8 +163,14 @@ func (m FireModel) Score(c FireCommunity, w Weather) FireScore {
 		}
 	}
 	if n := min(c.Alarms, 3); n > 0 {
-		fs = append(fs, Factor{Key: "alarms", Name: "实时报警", Points: float64(n) * m.AlarmPoints,
-			Detail: fmt.Sprintf("%d 个烟感/水压报警未处置", c.Alarms)})
+		detail := fmt.Sprintf("%d 个烟感/水压报警未处置", c.Alarms)
+		if c.Alarms > 3 {
+			detail += "（最多计 3 个）"
+		}
+		if len(c.AlarmNotes) > 0 {
+			detail += "：" + alarmNotes(c.AlarmNotes)
+		}
+		fs = append(fs, Factor{Key: "alarms", Name: "实时报警", Points: float64(n) * m.AlarmPoints, Detail: detail})
 	}
 	var total float64
 	for _, f := range fs {

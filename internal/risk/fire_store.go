@@ -46,20 +46,27 @@ func (s *Store) SaveFire(ctx context.Context, c FireCommunity, actor string) err
 // FireCommunities lists the stored fire records with their open alarms.
 func (s *Store) FireCommunities(ctx context.Context) ([]FireCommunity, error) {
 	alarms := map[string]int{}
-	arows, err := s.db.Query(ctx, `SELECT community, COUNT(*) FROM risk_fire_alarms WHERE cleared_at = 0 GROUP BY community`)
+	notes := map[string][]string{}
+	arows, err := s.db.Query(ctx, `SELECT community, source, detail FROM risk_fire_alarms WHERE cleared_at = 0 ORDER BY raised_at, id`)
 	if err != nil {
 		return nil, fmt.Errorf("fire alarms: %w", err)
 	}
 	for arows.Next() {
-		var c string
-		var n int
-		if err := arows.Scan(&c, &n); err != nil {
+		var c, src, detail string
+		if err := arows.Scan(&c, &src, &detail); err != nil {
 			arows.Close()
 			return nil, err
 		}
-		alarms[c] = n
+		alarms[c]++
+		if detail != "" {
+			src += " " + detail
+		}
+		notes[c] = append(notes[c], src)
 	}
 	arows.Close()
+	if err := arows.Err(); err != nil {
+		return nil, fmt.Errorf("fire alarms: %w", err)
+	}
 	rows, err := s.db.Query(ctx, `SELECT community, name, street, vals, synthetic FROM risk_fire ORDER BY community`)
 	if err != nil {
 		return nil, fmt.Errorf("fire: %w", err)
@@ -76,7 +83,7 @@ func (s *Store) FireCommunities(ctx context.Context) ([]FireCommunity, error) {
 		if err := json.Unmarshal([]byte(vals), &c.Values); err != nil {
 			return nil, fmt.Errorf("fire %s: %w", c.ID, err)
 		}
-		c.Synthetic, c.Alarms = syn != 0, alarms[c.ID]
+		c.Synthetic, c.Alarms, c.AlarmNotes = syn != 0, alarms[c.ID], notes[c.ID]
 		out = append(out, c)
 	}
 	return out, rows.Err()
@@ -101,16 +108,10 @@ func (s *Store) RaiseFireAlarm(ctx context.Context, community, source string) (i
 	return id, nil
 }
 
-// ClearFireAlarm closes an alarm.
+// ClearFireAlarm closes an alarm (CloseFireAlarm without a name).
 func (s *Store) ClearFireAlarm(ctx context.Context, id int64) error {
-	res, err := s.db.Exec(ctx, `UPDATE risk_fire_alarms SET cleared_at = ? WHERE id = ? AND cleared_at = 0`, s.now().Unix(), id)
-	if err != nil {
-		return fmt.Errorf("clear alarm %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("open alarm %d: %w", id, ErrNotFound)
-	}
-	return nil
+	_, err := s.CloseFireAlarm(ctx, id, "")
+	return err
 }
 
 // FireTaskRecord is a stored inspection task.

@@ -20,7 +20,8 @@ type Runner struct {
 	// Now is the clock a cycle assesses at (injected in tests).
 	Now func() time.Time
 
-	mu sync.Mutex
+	mu      sync.Mutex
+	alarmMu sync.Mutex // one SyncAlarms at a time
 }
 
 // NewRunner is a runner over the stored areas and the city readings with
@@ -57,6 +58,11 @@ func (r *Runner) Cycle(ctx context.Context, trigger string) (CycleResult, error)
 		return CycleResult{}, err
 	}
 	res := CycleResult{Board: b, Took: took}
+	// Alarms follow readings as they are stored (FollowAlarms); the cycle
+	// catches up with any announcement missed.
+	if _, err := r.SyncAlarms(ctx, nil); err != nil {
+		return res, err
+	}
 	ranked, _, err := r.FireRanking(ctx)
 	if err != nil {
 		return res, err

@@ -1,11 +1,13 @@
 package web
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/fuwu-gov/fuwu/internal/citymon"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
 )
@@ -70,4 +72,32 @@ func TestRiskConsoleInBrowser(t *testing.T) {
 	viewShot(t, ctx, "risk-map")
 	step(t, ctx, "to the red community", chromedp.ScrollIntoView(chromedp.CSS(`details.risk-row[data-level="红"]`)))
 	viewShot(t, ctx, "risk-community")
+}
+
+// In a real browser: a smoke detector's alarm, stored and followed as
+// fuwu serve does, is listed with its community and shows among the
+// community's fire-ranking factors; the duty officer's 处置 closes it.
+func TestRiskFireAlarmInBrowser(t *testing.T) {
+	db := storetest.Open(t, store.SQLite, riskMigrations...)
+	e := newRiskEnv(t, db, true)
+	bg := context.Background()
+	if _, err := e.risk.City.Ingest(bg, citymon.Batch{Source: "test", Readings: []citymon.Reading{{Device: "FT-SD-01", Param: "smoke", Time: e.clk.Now(), Value: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := e.risk.Runner.SyncAlarms(bg, []string{"FT-SD-01"}); err != nil || len(res.Raised) != 1 {
+		t.Fatalf("sync %+v %v", res, err)
+	}
+	ctx := browser(t)
+	browserLogin(t, ctx, e.env, "duty", "duty")
+	navigate(t, ctx, chromedp.Navigate(e.srv.URL+"/admin/risk#fire-alarms"))
+	row := `document.querySelector('#risk-alarms tr.open[data-community="FT-03-1"]')`
+	waitJS(t, ctx, "the alarm listed", row+` !== null && `+row+`.innerText.includes("FT-SD-01") && `+row+`.innerText.includes("烟感探测器")`)
+	if !eval[bool](t, ctx, `document.querySelector('#fire-FT-03-1 li[data-factor="alarms"]') !== null`) {
+		t.Error("the fire ranking does not show the alarm among the community's factors")
+	}
+	step(t, ctx, "to the alarms", chromedp.ScrollIntoView(chromedp.ID("risk-alarms")))
+	viewShot(t, ctx, "risk-fire-alarm")
+	navigate(t, ctx, chromedp.Click(chromedp.CSS(`#risk-alarms tr.open button`)))
+	waitJS(t, ctx, "处置 done", `document.body.innerText.includes("报警已处置") && document.querySelector('#risk-alarms tr.open') === null && `+
+		`document.querySelector('#fire-FT-03-1 li[data-factor="alarms"]') === null`)
 }

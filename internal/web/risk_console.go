@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/auth"
@@ -30,17 +31,19 @@ type RiskOps struct {
 
 // riskMessages are the console's confirmations and refusals by code.
 var riskMessages = map[string]string{
-	"assessed":     "已重新评估全部社区和网格。",
-	"checked":      "已记录该项处置。",
-	"unchecked":    "已撤销该项记录。",
-	"task-closed":  "巡查任务已办结。",
-	"notfound":     "没有找到该记录。",
-	"input":        "提交的内容不完整或有误，请检查后重试。",
-	"failed":       "系统繁忙，操作未完成，请稍后再试。",
-	"assess-fail":  "评估未完成，请检查监测数据后重试；页面仍显示上一次的结果。",
-	"no-areas":     "尚未录入社区，无法评估。",
-	"task-missing": "该任务不存在或已办结。",
-	"area-saved":   "基础数据已保存，下一次评估起生效。",
+	"assessed":      "已重新评估全部社区和网格。",
+	"checked":       "已记录该项处置。",
+	"unchecked":     "已撤销该项记录。",
+	"task-closed":   "巡查任务已办结。",
+	"alarm-closed":  "报警已处置，不再计入该社区的消防风险指数。",
+	"alarm-missing": "该报警不存在或已处置。",
+	"notfound":      "没有找到该记录。",
+	"input":         "提交的内容不完整或有误，请检查后重试。",
+	"failed":        "系统繁忙，操作未完成，请稍后再试。",
+	"assess-fail":   "评估未完成，请检查监测数据后重试；页面仍显示上一次的结果。",
+	"no-areas":      "尚未录入社区，无法评估。",
+	"task-missing":  "该任务不存在或已办结。",
+	"area-saved":    "基础数据已保存，下一次评估起生效。",
 }
 
 func (s *Server) riskPage(r *http.Request, title string, data any) Page {
@@ -101,6 +104,19 @@ type riskHomeData struct {
 	Tasks     []riskTask
 	OpenTasks int
 	CanManage bool
+	// Alarms are the sensor alarms, open first; Hydrant the low-pressure
+	// threshold's status line.
+	Alarms     []riskAlarm
+	OpenAlarms int
+	Hydrant    string
+}
+
+// riskAlarm is a fire alarm as the page shows it.
+type riskAlarm struct {
+	risk.FireAlarm
+	Name     string // the community's name; empty without a fire record
+	KindName string
+	Label    string // the device (name and id), or the source of a manual alarm
 }
 
 type riskCount struct {
@@ -217,6 +233,22 @@ func (s *Server) riskHome(w http.ResponseWriter, r *http.Request) error {
 		names[c.ID] = c.Name
 		d.FireSynth = d.FireSynth || c.Synthetic
 	}
+	alarms, err := ro.Store.FireAlarms(ctx, 20)
+	if err != nil {
+		return fail(err)
+	}
+	for _, a := range alarms {
+		ra := riskAlarm{FireAlarm: a, Name: names[a.Community], Label: a.Source}
+		if a.Kind != "" {
+			ra.KindName = citymon.KindName(a.Kind)
+			ra.Label = strings.TrimPrefix(a.Source, ra.KindName+" ")
+		}
+		d.Alarms = append(d.Alarms, ra)
+		if a.Open() {
+			d.OpenAlarms++
+		}
+	}
+	d.Hydrant = ro.Runner.Live.Model.HydrantLow().Status()
 	tasks, err := ro.Store.FireTasks(ctx, 100)
 	if err != nil {
 		return fail(err)
@@ -363,5 +395,28 @@ func (s *Server) riskTaskClose(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.audit(r, nil, "risk.fire_task.close", fmt.Sprintf("risk:fire-task:%d", id), nil)
 	riskBack(w, r, "ok", "task-closed", "fire-tasks")
+	return nil
+}
+
+// riskAlarmClose is staff handling a fire alarm (处置): it stops counting
+// in the community's index at once; the sensor raises no new alarm until
+// it has reported normal.
+func (s *Server) riskAlarmClose(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		riskBack(w, r, "err", "alarm-missing", "fire-alarms")
+		return nil
+	}
+	a, err := s.cfg.Risk.Runner.CloseAlarm(r.Context(), id, greeningActor(r))
+	switch {
+	case errors.Is(err, risk.ErrNotFound):
+		riskBack(w, r, "err", "alarm-missing", "fire-alarms")
+		return nil
+	case err != nil:
+		return unavailable(riskMessages["failed"], err)
+	}
+	s.audit(r, nil, "risk.fire_alarm.close", fmt.Sprintf("risk:fire-alarm:%d", id),
+		map[string]any{"community": a.Community, "device": a.Device, "source": a.Source, "raised": a.Raised.Unix()})
+	riskBack(w, r, "ok", "alarm-closed", "fire-alarms")
 	return nil
 }

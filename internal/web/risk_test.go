@@ -403,3 +403,68 @@ func TestRiskConsoleStaticData(t *testing.T) {
 		}
 	})
 }
+
+var riskFireRow = regexp.MustCompile(`(?s)<tr data-community="FT-03-1" id="fire-FT-03-1">.*?</tr>`)
+
+// A smoke detector's alarm reading shows on the console at once: listed
+// with its community, device, kind and start, and among the community's
+// fire-ranking factors; 处置 (manage_city only) closes it, audited, and
+// it stops counting.
+func TestRiskConsoleFireAlarms(t *testing.T) {
+	t.Parallel()
+	eachRisk(t, true, func(t *testing.T, e *riskEnv) {
+		ctx := context.Background()
+		c := e.client()
+		c.login("duty", "duty password")
+		if r := c.get("/admin/risk"); r.code != 200 || !strings.Contains(r.body, "消防实时报警（0 个未处置）") || !strings.Contains(r.body, "暂无报警") ||
+			!strings.Contains(r.body, "示例阈值") {
+			t.Fatalf("before any alarm = %d", r.code)
+		}
+		now := e.clk.Now()
+		if res, err := e.risk.City.Ingest(ctx, citymon.Batch{Source: "test", Readings: []citymon.Reading{{Device: "FT-SD-01", Param: "smoke", Time: now, Value: 1}}}); err != nil || res.Stored != 1 {
+			t.Fatalf("ingest %+v %v", res, err)
+		}
+		// What FollowAlarms does on the announcement in fuwu serve.
+		sync, err := e.risk.Runner.SyncAlarms(ctx, []string{"FT-SD-01"})
+		if err != nil || len(sync.Raised) != 1 || sync.Raised[0].Community != "FT-03-1" {
+			t.Fatalf("sync %+v %v", sync, err)
+		}
+		id := strconv.FormatInt(sync.Raised[0].ID, 10)
+		r := c.get("/admin/risk")
+		if !strings.Contains(r.body, "消防实时报警（1 个未处置）") || !strings.Contains(r.body, `data-alarm="`+id+`" data-community="FT-03-1" class="open"`) ||
+			!strings.Contains(r.body, "福田演示一社区") || !strings.Contains(r.body, "<td>福田演示社区出租屋烟感（FT-SD-01）</td><td>烟感探测器</td>") ||
+			!strings.Contains(r.body, "2026-12-02 10:00") || !strings.Contains(r.body, `action="/admin/risk/fire-alarms/`+id+`/close"`) {
+			t.Fatalf("alarm not listed:\n%s", r.body)
+		}
+		row := riskFireRow.FindString(r.body)
+		if !strings.Contains(row, `data-factor="alarms"`) || !strings.Contains(row, "实时报警") || !strings.Contains(row, "FT-SD-01") {
+			t.Errorf("the ranking row does not show the alarm:\n%s", row)
+		}
+
+		ed := e.client()
+		ed.login("editor", "editor password")
+		if r := ed.post("/admin/risk/fire-alarms/"+id+"/close", url.Values{"csrf": {ed.csrf("/admin")}}); r.code != 403 {
+			t.Errorf("editor 处置 = %d", r.code)
+		}
+		if a, err := e.risk.Store.FireAlarm(ctx, sync.Raised[0].ID); err != nil || !a.Open() {
+			t.Fatalf("a refused 处置 closed the alarm: %+v %v", a, err)
+		}
+		if r := c.riskPost("/admin/risk/fire-alarms/"+id+"/close", nil); r.code != 303 || !strings.Contains(r.hdr.Get("Location"), "ok=alarm-closed") {
+			t.Fatalf("处置 = %d %s", r.code, r.hdr.Get("Location"))
+		}
+		if r := c.riskPost("/admin/risk/fire-alarms/"+id+"/close", nil); !strings.Contains(r.hdr.Get("Location"), "err=alarm-missing") {
+			t.Errorf("处置 twice = %s", r.hdr.Get("Location"))
+		}
+		r = c.get("/admin/risk")
+		if !strings.Contains(r.body, "消防实时报警（0 个未处置）") || !strings.Contains(r.body, "已处置（duty 2026-12-02 10:00）") {
+			t.Errorf("closed alarm not shown")
+		}
+		if row := riskFireRow.FindString(r.body); strings.Contains(row, `data-factor="alarms"`) {
+			t.Errorf("a closed alarm still counts:\n%s", row)
+		}
+		entries, _, err := e.log.List(ctx, audit.Filter{Action: "risk.fire_alarm.close", Actor: "duty"}, audit.Page{Limit: 5})
+		if err != nil || len(entries) != 1 || entries[0].Target != "risk:fire-alarm:"+id {
+			t.Errorf("audit %+v %v", entries, err)
+		}
+	})
+}

@@ -393,6 +393,7 @@ func (s *Server) bindRiskConsole() {
 	s.staff("POST /admin/risk/assess", auth.ManageCity, s.riskAssess)
 	s.staff("POST /admin/risk/check", auth.ManageCity, s.riskCheckItem)
 	s.staff("POST /admin/risk/fire-tasks/{id}/close", auth.ManageCity, s.riskTaskClose)
+	s.staff("POST /admin/risk/fire-alarms/{id}/close", auth.ManageCity, s.riskAlarmClose)
 	s.staff("GET /admin/risk/data", auth.ViewCity, s.riskData)
 	s.staff("POST /admin/risk/import", auth.ManageCity, s.riskImport)
 	s.staff("GET /admin/risk/areas/{id}", auth.ViewCity, s.riskAreaEdit)

@@ -11,7 +11,7 @@ import (
 
 // Scenario is an episode the generator plays between From and To.
 type Scenario struct {
-	Name     string // ozone, dust, exceed, degraded, rainstorm
+	Name     string // ozone, dust, exceed, degraded, rainstorm, fire
 	From, To time.Time
 }
 
@@ -22,6 +22,7 @@ var ScenarioNames = map[string]string{
 	"exceed":    "某印刷公司废水 COD 超过许可限值",
 	"degraded":  "医院污水处理站去除效率下降",
 	"rainstorm": "短历时暴雨（峰值约 100 mm/h，易涝点积水）",
+	"fire":      "福田街道演示社区烟感报警、沙头街道演示社区消火栓水压过低",
 }
 
 // DefaultScenarios places each scenario once in the weeks before anchor
@@ -236,6 +237,17 @@ func (g *Generator) Value(d citymon.Device, p string, t time.Time) float64 {
 			return round(math.Max(0, (rainIntensity(lp)-35)*0.006*(1+0.1*n)), 3)
 		}
 		return 0
+	case citymon.SmokeDetector:
+		if fire, _ := g.active("fire", t); fire && strings.HasSuffix(d.ID, "01") {
+			return 1
+		}
+		return 0
+	case citymon.HydrantPressure:
+		// Mains pressure dips when the day's demand peaks.
+		if low, _ := g.active("fire", t); low && strings.HasSuffix(d.ID, "02") {
+			return round(0.08*(1+0.1*n), 3)
+		}
+		return round((0.34-0.04*sun)*(1+0.03*n), 3)
 	case citymon.Weather:
 		switch p {
 		case "wind_speed":

@@ -103,6 +103,19 @@ func Demo() Network {
 		add(citymon.Device{ID: "FT-WL-" + two(i+1), Kind: citymon.WaterLevel, Name: st.Name + "易涝点水位", Street: st.Name, Lon: st.Lon - 0.004, Lat: st.Lat + 0.002,
 			Owner: "福田区水务局", Params: []citymon.ParamUnit{{Param: "level"}}, Interval: 5 * time.Minute})
 	}
+	// Fire sensors in three streets' first two demo communities (the ids
+	// of package risk's demo, FT-<street>-<n>): a smoke detector reporting
+	// its state every 10 minutes and a hydrant pressure sensor every 15 minutes,
+	// both normal (fuwu city simulate --scenario fire raises them).
+	for i, s := range []int{2, 3, 8} {
+		st := Streets[s]
+		add(citymon.Device{ID: "FT-SD-" + two(i+1), Kind: citymon.SmokeDetector, Name: st.Name[:len(st.Name)-len("街道")] + "演示社区出租屋烟感",
+			Street: st.Name, Community: "FT-" + two(s+1) + "-1", Lon: st.Lon - 0.002, Lat: st.Lat - 0.002,
+			Owner: "社区网格站", Params: []citymon.ParamUnit{{Param: "smoke"}}, Interval: 10 * time.Minute})
+		add(citymon.Device{ID: "FT-HY-" + two(i+1), Kind: citymon.HydrantPressure, Name: st.Name[:len(st.Name)-len("街道")] + "演示社区市政消火栓",
+			Street: st.Name, Community: "FT-" + two(s+1) + "-2", Lon: st.Lon + 0.002, Lat: st.Lat + 0.003,
+			Owner: "福田区水务局", Params: []citymon.ParamUnit{{Param: "pressure"}}, Interval: 15 * time.Minute})
+	}
 	add(citymon.Device{ID: "FT-WX-01", Kind: citymon.Weather, Name: "莲花山气象站", Street: "莲花街道", Lon: 114.0560, Lat: 22.5580,
 		Owner: "福田区气象局", Params: weatherParams, Interval: 5 * time.Minute})
 	add(citymon.Device{ID: "FT-WX-02", Kind: citymon.Weather, Name: "车公庙气象站", Street: "沙头街道", Lon: 114.0250, Lat: 22.5330,

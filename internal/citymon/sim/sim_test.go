@@ -54,6 +54,27 @@ func TestGeneratorIsDeterministic(t *testing.T) {
 	if v := a.Value(dev("FT-WL-01"), "level", day.AddDate(0, 0, -5).Add(15*time.Hour+20*time.Minute)); v < 0.15 {
 		t.Errorf("storm water level %v", v)
 	}
+	// Fire sensors are normal in the demo's history (every hour of a
+	// week) and alarm only in the fire scenario.
+	for at := anchor.AddDate(0, 0, -7); at.Before(anchor); at = at.Add(time.Hour) {
+		for _, id := range []string{"FT-SD-01", "FT-SD-02", "FT-SD-03"} {
+			if v := a.Value(dev(id), "smoke", at); v != 0 {
+				t.Fatalf("%s smoke %v at %s", id, v, at)
+			}
+		}
+		for _, id := range []string{"FT-HY-01", "FT-HY-02", "FT-HY-03"} {
+			if v := a.Value(dev(id), "pressure", at); v < 0.25 || v > 0.4 {
+				t.Fatalf("%s pressure %v MPa at %s", id, v, at)
+			}
+		}
+	}
+	fire := NewGenerator(n, []Scenario{{Name: "fire", From: anchor, To: anchor.Add(time.Hour)}})
+	if s, p := fire.Value(dev("FT-SD-01"), "smoke", anchor), fire.Value(dev("FT-HY-02"), "pressure", anchor); s != 1 || p > 0.1 {
+		t.Errorf("fire scenario: smoke %v, hydrant %v MPa", s, p)
+	}
+	if s := fire.Value(dev("FT-SD-02"), "smoke", anchor); s != 0 {
+		t.Errorf("fire scenario: another detector %v", s)
+	}
 }
 
 // The demo loaded into a store feeds every dashboard query with live

@@ -39,7 +39,7 @@
   function pts(line, p) {
     return line.map(function (c) { var q = p(c[0], c[1]); return q[0].toFixed(1) + "," + q[1].toFixed(1); }).join(" ");
   }
-  var kindColour = { dust_monitor: "#bcaaa4", outlet: "#ce93d8", treatment: "#80cbc4", rain_gauge: "#64b5f6", water_level: "#4dd0e1", weather: "#fff59d" };
+  var kindColour = { dust_monitor: "#bcaaa4", outlet: "#ce93d8", treatment: "#80cbc4", rain_gauge: "#64b5f6", water_level: "#4dd0e1", weather: "#fff59d", smoke_detector: "#ef9a9a", hydrant_pressure: "#ff8a65" };
 
   function drawMap(st) {
     var svg = $("city-map"), m = st.map, pr = projector(m), p = pr.p;
