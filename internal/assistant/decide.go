@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/fuwu-gov/fuwu/internal/search"
 )
@@ -25,18 +26,9 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// A question that names the item only through a synonym (餐厅 →
 	// 食品经营许可证) is still checked for what is not a service question:
 	// "推荐一下附近好吃的餐厅" asks for a restaurant, not a licence.
-	if !named || !namesInOwnWords(top, q) {
-		if hs := as.scope.match(t.in.norm); len(hs) > 0 {
-			h := hs[0]
-			if !h.weak {
-				t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
-				return
-			}
-			if share, _ := as.explained(t.content, q, hits); share < weakCueShare {
-				t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
-				return
-			}
-		}
+	if h, ok := as.everyday(t, q, hits); ok {
+		t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
+		return
 	}
 	// Another place, or a service another level of government provides,
 	// is out of scope wherever it is named, however well an item matches.
@@ -114,6 +106,64 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	}
 	t.item, t.status = it, Answered
 	t.faq = as.matchFAQ(it, t.in.norm)
+}
+
+// everyday reports a request that is not a service question (a recipe,
+// a lawyer, a name for a baby), by the cues of lexicon/scope.txt, unless
+// the question names its best item in its own words or that item stands
+// far above every other (a message that says 医生说 on its way to naming
+// 门诊特殊病种). A weak cue (one that shares words with services) counts
+// when the best items leave most of the question, or most of the clause
+// the cue is in, unexplained: "坐月子喝什么汤 猪脚姜醋怎么煲" names 坐月子
+// but asks for a recipe.
+func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (labelHit, bool) {
+	hs := as.scope.match(t.in.norm)
+	if len(hs) == 0 {
+		return labelHit{}, false
+	}
+	h := hs[0]
+	if len(hits) > 0 {
+		top := hits[0]
+		if top.Coverage >= namedCoverage && namesInOwnWords(top, q) {
+			return labelHit{}, false
+		}
+		if dominant(hits) && namesInOwnWords(top, q) {
+			return labelHit{}, false
+		}
+	}
+	if !h.weak {
+		return h, true
+	}
+	if share, _ := as.explained(t.content, q, hits); share < weakCueShare {
+		return h, true
+	}
+	for _, c := range clauses(t.in.norm) {
+		ch := as.scope.match(c)
+		if len(ch) == 0 {
+			continue
+		}
+		if share, _ := as.explained(as.contentText(c), q, hits); share < weakCueShare {
+			return ch[0], true
+		}
+	}
+	return labelHit{}, false
+}
+
+// dominant reports a best hit that names its item well and scores far
+// above the next: strong evidence whatever else the message says.
+func dominant(hits []search.Hit) bool {
+	top := hits[0]
+	if top.Coverage < dominantCoverage {
+		return false
+	}
+	return len(hits) == 1 || top.Score >= dominantRatio*hits[1].Score
+}
+
+// clauses splits a message where a speaker paused or punctuated.
+func clauses(norm string) []string {
+	return strings.FieldsFunc(norm, func(r rune) bool {
+		return r == ' ' || r == ',' || r == '.' || r == '?' || r == '!' || r == ';' || r == '，' || r == '。' || r == '？' || r == '！'
+	})
 }
 
 // namesInOwnWords reports whether a name word of the hit is one of the

@@ -60,6 +60,10 @@ const (
 	// An everyday cue (快递, 起名字) declines a question whose best items
 	// explain less than this share of its salient words.
 	weakCueShare = 0.6
+	// A best hit covering this share of its item's name and scoring this
+	// many times the next is taken whatever everyday cue the message has.
+	dominantCoverage = 0.5
+	dominantRatio    = 3
 )
 
 // failuresBeforePerson is how many unanswered turns in a row make the
@@ -189,8 +193,14 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	t.raw = res.Hits
 	t.hits = as.situate(t.situations, res.Hits)
 
-	// A follow-up leans on the item being discussed.
+	// A follow-up leans on the item being discussed, unless it asks for
+	// something no service is (a recipe, a lawyer) however it goes on
+	// from the item.
 	if cur, ok := as.cfg.Index.Item(t.state.Item); ok {
+		if h, ok := as.everyday(t, q, t.raw); ok {
+			t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
+			return
+		}
 		if as.staysOn(cur.ID, q, t.hits) {
 			t.item, t.status = cur, Answered
 			t.faq = as.matchFAQ(cur, norm)
