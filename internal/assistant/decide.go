@@ -72,6 +72,15 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		}
 		return
 	}
+	// A request that asks what there is ("政府有没有什么能帮的") and names
+	// no item in its own words leaves the choice to the clerk: ask which
+	// of the items that fit, the described situation's first.
+	if !(named && namesInOwnWords(top, q)) && as.asksWhatThereIs(t.content) {
+		if cands := as.fitting(t, hits); len(cands) >= 2 {
+			t.status, t.reason, t.candidates = Clarify, "询问有哪些可办事项", cands
+			return
+		}
+	}
 	// Candidates that score close to the best compete with it.
 	close := []search.Hit{top}
 	for _, h := range hits[1:] {
@@ -164,6 +173,27 @@ func clauses(norm string) []string {
 	return strings.FieldsFunc(norm, func(r rune) bool {
 		return r == ' ' || r == ',' || r == '.' || r == '?' || r == '!' || r == ';' || r == '，' || r == '。' || r == '？' || r == '！'
 	})
+}
+
+// fitting are the choices for a request that names no item: the items of
+// the situation it describes, else those scoring at least half the best.
+func (as *Assistant) fitting(t *turnState, hits []search.Hit) []search.Hit {
+	in := map[string]bool{}
+	for _, s := range t.situations {
+		for _, n := range s.items {
+			in[n] = true
+		}
+	}
+	var out []search.Hit
+	for _, h := range hits {
+		if len(out) == 3 {
+			break
+		}
+		if len(in) > 0 && in[h.Name] || len(in) == 0 && h.Score >= 0.5*hits[0].Score {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // namesInOwnWords reports whether a name word of the hit is one of the

@@ -1,0 +1,41 @@
+package assistant_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+)
+
+// TestVagueRequestsAsk checks the kinds of vague request that deserve a
+// question with choices rather than one guess, and that the same words
+// about a named item are still answered.
+func TestVagueRequestsAsk(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	for _, c := range []struct {
+		kind, msg string
+		status    assistant.Status
+	}{
+		{"asks what there is, after a life event", "老婆怀孕了 政府有什么补贴可以领", assistant.Clarify},
+		{"asks what there is, help of any kind", "家里老人瘫痪在床好几年 有没有什么 能帮一把的", assistant.Clarify},
+		{"asks what there is, after losing a job", "厂子倒闭了 我没工作了 国家有啥补助", assistant.Clarify},
+		{"a group of people and a generic word", "残疾人的手续咋弄", assistant.Clarify},
+		{"the wrapping words do not make it unknown", "我哥有残疾 国家有没有钱补", assistant.Clarify},
+		{"what about a named item: its conditions", "办居住证有什么要求", assistant.Answered},
+		{"what about a named item: its use", "工伤认定有啥用", assistant.Answered},
+		{"a subsidy for a named situation", "高校毕业生去企业见习有没有补贴", assistant.Answered},
+	} {
+		r, err := as.Ask(context.Background(), assistant.Request{Message: c.msg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != c.status {
+			t.Errorf("%s: %q → %s, want %s (%s)", c.kind, c.msg, r.Status, c.status, r.Answer)
+			continue
+		}
+		if c.status == assistant.Clarify && len(r.Candidates) < 2 {
+			t.Errorf("%s: %q asks without choices: %v", c.kind, c.msg, r.Candidates)
+		}
+	}
+}
