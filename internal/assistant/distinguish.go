@@ -102,7 +102,10 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 	// way to the one for everyone (a general item and its version for a
 	// group is the usual pair; with more candidates, the question is
 	// simply vague).
-	if len(close) == 2 {
+	// A message that is only the thing both names hold ("贴息", "优待证的
+	// 事"), asking for nothing, says nothing that could choose: ask.
+	bare := named == -2 && as.richness(t.content) <= 1 && !hasAny(t.in.norm, wantNew)
+	if len(close) == 2 && !bare {
 		a, b := as.restricted(close[0].Name, q), as.restricted(close[1].Name, q)
 		if a != b {
 			if a {

@@ -81,5 +81,47 @@ func (as *Assistant) pickCandidate(ctx context.Context, norm string, cands []str
 	if bestScore >= 0.34 {
 		return best, true
 	}
-	return "", false
+	return as.pickByOwnWord(norm, cands)
+}
+
+// pickByOwnWord picks the one candidate whose name holds a word of the
+// answer, or of its synonyms, that no other candidate's name holds:
+// "我是退伍的" answers 创业担保贷款贴息 or 退役军人创业贷款贴息 through
+// 退伍 → 退役军人.
+func (as *Assistant) pickByOwnWord(norm string, cands []string) (string, bool) {
+	names := make([]string, len(cands))
+	for i, id := range cands {
+		if it, ok := as.cfg.Index.Item(id); ok {
+			names[i] = as.a.Normalize(it.Name)
+		}
+	}
+	q := as.cfg.Index.Analyse(norm)
+	pick := -1
+	for i, name := range names {
+		own := false
+		for _, w := range q.Words {
+			if len([]rune(w.Text)) < 2 || as.generic[w.Text] || !strings.Contains(name, w.Text) {
+				continue
+			}
+			shared := false
+			for j, other := range names {
+				if j != i && strings.Contains(other, w.Text) {
+					shared = true
+				}
+			}
+			if !shared {
+				own = true
+			}
+		}
+		if own {
+			if pick >= 0 {
+				return "", false
+			}
+			pick = i
+		}
+	}
+	if pick < 0 {
+		return "", false
+	}
+	return cands[pick], true
 }

@@ -39,3 +39,34 @@ func TestVagueRequestsAsk(t *testing.T) {
 		}
 	}
 }
+
+// TestBareThingAsks checks that a message naming only a thing two items'
+// names share, for everyone and for a group, is asked back; that saying
+// more lets the general item win; and that an answer naming the group
+// (through a synonym) picks the group's item.
+func TestBareThingAsks(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	ctx := context.Background()
+	r, err := as.Ask(ctx, assistant.Request{Message: "贴息的事"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != assistant.Clarify || len(r.Candidates) != 2 {
+		t.Fatalf("贴息的事 → %s %v, want a question with two choices", r.Status, r.Candidates)
+	}
+	r2, err := as.Ask(ctx, assistant.Request{ConversationID: r.ConversationID, Message: "我以前是退伍的 开个小饭馆"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r2.Status != assistant.Answered || len(r2.Citations) == 0 || r2.Citations[0].Name != "退役军人创业贷款贴息" {
+		t.Errorf("answer naming the group → %s %v, want 退役军人创业贷款贴息", r2.Status, r2.Citations)
+	}
+	r3, err := as.Ask(ctx, assistant.Request{Message: "创业贴息"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r3.Status != assistant.Answered || len(r3.Citations) == 0 || r3.Citations[0].Name != "创业担保贷款贴息" {
+		t.Errorf("创业贴息 → %s %v, want 创业担保贷款贴息", r3.Status, r3.Citations)
+	}
+}
