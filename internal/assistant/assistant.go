@@ -247,6 +247,7 @@ func New(cfg Config) (*Assistant, error) {
 	if as.talk, err = loadTalk(cfg.Analyzer); err != nil {
 		return nil, err
 	}
+	as.talk.known = cfg.Index.DocFreq
 	if as.situations, err = loadSituations(norm); err != nil {
 		return nil, err
 	}
