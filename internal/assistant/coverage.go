@@ -131,6 +131,18 @@ func (as *Assistant) isVague(content string) bool {
 	return thing
 }
 
+// onlyGeneric reports a message whose every content word is generic
+// (补办, 丢了, 证明): it names no item.
+func (as *Assistant) onlyGeneric(content string) bool {
+	words := as.a.Words(content)
+	for _, w := range words {
+		if !as.generic[w] {
+			return false
+		}
+	}
+	return len(words) > 0
+}
+
 // asksWhatThereIs reports a request that leaves the choice of service to
 // the clerk: "政府有没有什么能帮的", "生仔有咩钱可以攞".
 func (as *Assistant) asksWhatThereIs(content string) bool {

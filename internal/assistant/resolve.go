@@ -201,7 +201,9 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 			t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
 			return
 		}
-		if as.staysOn(cur.ID, q, t.hits) {
+		// A follow-up made only of generic words ("丢了", "要补办") names
+		// no other item: it is about the current one.
+		if as.onlyGeneric(content) || as.staysOn(cur.ID, q, t.hits) {
 			t.item, t.status = cur, Answered
 			t.faq = as.matchFAQ(cur, norm)
 			return

@@ -70,3 +70,32 @@ func TestBareThingAsks(t *testing.T) {
 		t.Errorf("创业贴息 → %s %v, want 创业担保贷款贴息", r3.Status, r3.Citations)
 	}
 }
+
+// TestGenericFollowUpStays checks that a follow-up made only of generic
+// words (丢了, 补办) stays on the item being discussed rather than
+// jumping to whichever item those words match best.
+func TestGenericFollowUpStays(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	ctx := context.Background()
+	for _, c := range []struct{ first, next string }{
+		{"不动产权证书在哪里办", "不见了"},
+		{"老年人优待证怎么办", "掉了 要补办"},
+	} {
+		r, err := as.Ask(ctx, assistant.Request{Message: c.first})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != assistant.Answered || len(r.Citations) == 0 {
+			t.Fatalf("%q → %s, want an answer", c.first, r.Status)
+		}
+		want := r.Citations[0].ID
+		r2, err := as.Ask(ctx, assistant.Request{ConversationID: r.ConversationID, Message: c.next})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r2.Status != assistant.Answered || len(r2.Citations) == 0 || r2.Citations[0].ID != want {
+			t.Errorf("%q after %q → %s %v, want %s", c.next, c.first, r2.Status, r2.Citations, want)
+		}
+	}
+}
