@@ -88,6 +88,21 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			close = append(close, h)
 		}
 	}
+	// A bare message naming a document ("离婚证怎么办") whose best item is
+	// a variant of it (补领, 换领) without asking for one may want the
+	// document itself: ask, with the items named for it that are not
+	// variants.
+	if len(close) == 1 && !named && t.aspect == "" && as.richness(t.content) <= 1 && as.isVariant(top.Name) && !as.asksVariant(q) {
+		for _, h := range hits[1:] {
+			if len(close) < 3 && h.Score >= bareVariantRatio*top.Score && h.Coverage > 0 && !as.isVariant(h.Name) {
+				close = append(close, h)
+			}
+		}
+		if len(close) > 1 {
+			t.status, t.candidates, t.reason = Clarify, close, "未说明要办理还是补换"
+			return
+		}
+	}
 	chosen := top
 	if len(close) > 1 && !named {
 		var ok bool

@@ -3,6 +3,7 @@ package assistant
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/search"
@@ -114,13 +115,20 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 			return close[0], true
 		}
 	}
-	asksVariant := false
-	for _, w := range q.Words {
-		if as.variants[w.Text] {
-			asksVariant = true
+	if as.asksVariant(q) {
+		// Asking to replace (补结婚证): the one variant among them.
+		var vs []search.Hit
+		for _, h := range close {
+			if as.isVariant(h.Name) {
+				vs = append(vs, h)
+			}
 		}
+		if len(vs) == 1 {
+			return vs[0], true
+		}
+		return search.Hit{}, false
 	}
-	if asksVariant || !hasAny(t.in.norm, wantNew) {
+	if !hasAny(t.in.norm, wantNew) {
 		return search.Hit{}, false
 	}
 	var base []search.Hit
@@ -133,6 +141,25 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 		return base[0], true
 	}
 	return search.Hit{}, false
+}
+
+// asksVariant reports a question asking for a variant of an item (补领,
+// 换领, 续期 …).
+func (as *Assistant) asksVariant(q search.Query) bool {
+	for _, w := range q.Words {
+		if as.variants[w.Text] {
+			return true
+		}
+		// A variant's verb said alone: 补 (补领), 换 (换领).
+		if utf8.RuneCountInString(w.Text) == 1 {
+			for v := range as.variants {
+				if strings.HasPrefix(v, w.Text) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // wantNew are words of getting something for the first time.

@@ -81,7 +81,28 @@ func (as *Assistant) pickCandidate(ctx context.Context, norm string, cands []str
 	if bestScore >= 0.34 {
 		return best, true
 	}
-	return as.pickByOwnWord(norm, cands)
+	if id, ok := as.pickByOwnWord(norm, cands); ok {
+		return id, true
+	}
+	return as.pickVariant(norm, cands)
+}
+
+// pickVariant picks, for an answer saying the thing was lost or must be
+// replaced (不见了, 要补), the one candidate that is a variant (补领, 换领).
+func (as *Assistant) pickVariant(norm string, cands []string) (string, bool) {
+	if !as.asksVariant(as.cfg.Index.Analyse(norm)) {
+		return "", false
+	}
+	pick := ""
+	for _, id := range cands {
+		if it, ok := as.cfg.Index.Item(id); ok && as.isVariant(it.Name) {
+			if pick != "" {
+				return "", false
+			}
+			pick = id
+		}
+	}
+	return pick, pick != ""
 }
 
 // pickByOwnWord picks the one candidate whose name holds a word of the

@@ -44,6 +44,10 @@ type turnState struct {
 const (
 	// A candidate within this share of the best score competes with it.
 	closeRatio = 0.7
+	// A bare message whose best item is a variant (补领) it did not ask
+	// for is asked back when an item named for the same thing scores at
+	// least this share of the best.
+	bareVariantRatio = 0.5
 	// A follow-up switches item when the current one scores below this
 	// share of the best and the best is named (coverage) at least this much.
 	stayRatio      = 0.5

@@ -99,3 +99,34 @@ func TestGenericFollowUpStays(t *testing.T) {
 		}
 	}
 }
+
+// TestDocumentOrItsReplacement checks that a bare document name, whose
+// items are getting it and replacing it, is asked back; that asking to
+// replace it (补) is answered with the replacement; and that an answer
+// to the question saying it was lost picks the replacement.
+func TestDocumentOrItsReplacement(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	ctx := context.Background()
+	r, err := as.Ask(ctx, assistant.Request{Message: "结婚证咋整"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != assistant.Clarify || len(r.Candidates) < 2 {
+		t.Fatalf("结婚证咋整 → %s %v, want a question with choices", r.Status, r.Candidates)
+	}
+	r2, err := as.Ask(ctx, assistant.Request{ConversationID: r.ConversationID, Message: "原来那本搬家时弄丢了"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r2.Status != assistant.Answered || len(r2.Citations) == 0 || r2.Citations[0].Name != "补领结婚证" {
+		t.Errorf("the lost one → %s %v, want 补领结婚证", r2.Status, r2.Citations)
+	}
+	r3, err := as.Ask(ctx, assistant.Request{Message: "想补个结婚证"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r3.Status != assistant.Answered || len(r3.Citations) == 0 || r3.Citations[0].Name != "补领结婚证" {
+		t.Errorf("想补个结婚证 → %s %v, want 补领结婚证", r3.Status, r3.Citations)
+	}
+}
