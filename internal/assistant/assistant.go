@@ -126,8 +126,8 @@ type Assistant struct {
 	audiences []string
 	// openAsks ask what there is (政府有没有什么能帮的); frames are the
 	// words such requests are wrapped in (lexicon/openask.txt).
-	openWhat, openAdjacent, openOffers []string
-	frames                             map[string]bool
+	openWhat, openAdjacent, openOffers, openDoable []string
+	frames                                         map[string]bool
 
 	// complaints mark a request for a person as a complaint (投诉).
 	complaints []string
@@ -231,6 +231,8 @@ func New(cfg Config) (*Assistant, error) {
 				as.openWhat = append(as.openWhat, norm(w))
 			case "what.adjacent":
 				as.openAdjacent = append(as.openAdjacent, norm(w))
+			case "doable":
+				as.openDoable = append(as.openDoable, norm(w))
 			case "offer":
 				as.openOffers = append(as.openOffers, norm(w))
 			case "frame":

@@ -175,6 +175,22 @@ func (as *Assistant) asksWhatThereIs(content string) bool {
 			}
 		}
 	}
+	for _, d := range as.openDoable {
+		if i := strings.Index(content, d); i >= 0 {
+			if hasAnyPrefix(strings.TrimLeft(content[i+len(d):], " "), as.openWhat) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasAnyPrefix(s string, ps []string) bool {
+	for _, p := range ps {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
 	return false
 }
 

@@ -15,8 +15,8 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	hits := t.raw
 	if len(hits) == 0 || len(q.Words) == 0 {
 		t.status, t.scope, t.reason = OutOfScope, "nothing", "知识库中没有相关事项"
-		if as.isVague(t.content) {
-			t.status, t.scope = Clarify, ""
+		if as.isVague(t.content) || as.asksWhatThereIs(t.content) {
+			t.status, t.scope, t.reason = Clarify, "", "问题过于笼统"
 		}
 		as.askAboutSituation(t)
 		return

@@ -130,3 +130,19 @@ func TestDocumentOrItsReplacement(t *testing.T) {
 		t.Errorf("想补个结婚证 → %s %v, want 补领结婚证", r3.Status, r3.Citations)
 	}
 }
+
+// TestOpenRequestAsks checks that a request for whatever can be done,
+// naming nothing, is met with a question rather than a decline.
+func TestOpenRequestAsks(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	for _, msg := range []string{"麻烦你帮我瞧瞧 我在这能办点啥", "我可以办什么"} {
+		r, err := as.Ask(context.Background(), assistant.Request{Message: msg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != assistant.Clarify {
+			t.Errorf("%q → %s, want a question (%s)", msg, r.Status, r.Answer)
+		}
+	}
+}
