@@ -90,19 +90,37 @@ func (as *Assistant) pickCandidate(ctx context.Context, norm string, cands []str
 // pickVariant picks, for an answer saying the thing was lost or must be
 // replaced (不见了, 要补), the one candidate that is a variant (补领, 换领).
 func (as *Assistant) pickVariant(norm string, cands []string) (string, bool) {
-	if !as.asksVariant(as.cfg.Index.Analyse(norm)) {
+	q := as.cfg.Index.Analyse(norm)
+	if !as.asksVariant(q) {
 		return "", false
 	}
-	pick := ""
+	// The one candidate named for the variant asked (丢了 → 补领), else
+	// the one variant among them.
+	named, variant := "", ""
+	nNamed, nVariant := 0, 0
 	for _, id := range cands {
-		if it, ok := as.cfg.Index.Item(id); ok && as.isVariant(it.Name) {
-			if pick != "" {
-				return "", false
+		it, ok := as.cfg.Index.Item(id)
+		if !ok {
+			continue
+		}
+		name := as.a.Normalize(it.Name)
+		for _, w := range q.Words {
+			if as.variants[w.Text] && strings.Contains(name, w.Text) {
+				named, nNamed = id, nNamed+1
+				break
 			}
-			pick = id
+		}
+		if as.isVariant(it.Name) {
+			variant, nVariant = id, nVariant+1
 		}
 	}
-	return pick, pick != ""
+	switch {
+	case nNamed == 1:
+		return named, true
+	case nVariant == 1:
+		return variant, true
+	}
+	return "", false
 }
 
 // pickByOwnWord picks the one candidate whose name holds a word of the

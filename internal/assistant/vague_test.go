@@ -146,3 +146,26 @@ func TestOpenRequestAsks(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswerNamesTheVariant checks that an answer to a question between
+// two variants of a thing (补领, 注销) saying the thing was lost picks the
+// one named for it.
+func TestAnswerNamesTheVariant(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	ctx := context.Background()
+	r, err := as.Ask(ctx, assistant.Request{Message: "营业执照怎么弄"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != assistant.Clarify || len(r.Candidates) < 2 {
+		t.Fatalf("营业执照怎么弄 → %s %v, want a question with choices", r.Status, r.Candidates)
+	}
+	r2, err := as.Ask(ctx, assistant.Request{ConversationID: r.ConversationID, Message: "搬店的时候弄丢了"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r2.Status != assistant.Answered || len(r2.Citations) == 0 || r2.Citations[0].Name != "营业执照补领" {
+		t.Errorf("the lost one → %s %v, want 营业执照补领", r2.Status, r2.Citations)
+	}
+}
