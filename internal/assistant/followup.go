@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fuwu-gov/fuwu/internal/search"
 )
@@ -120,7 +121,23 @@ func (as *Assistant) pickVariant(norm string, cands []string) (string, bool) {
 	case nVariant == 1:
 		return variant, true
 	}
-	return "", false
+	// … else the one whose guide speaks of it (过期 → 换领, whose
+	// conditions say 有效期满).
+	pick, n := "", 0
+	for _, id := range cands {
+		it, ok := as.cfg.Index.Item(id)
+		if !ok {
+			continue
+		}
+		text := as.a.Normalize(itemText(it))
+		for _, w := range q.Words {
+			if as.variants[w.Text] && strings.Contains(text, w.Text) || w.Source == search.FromQuery && utf8.RuneCountInString(w.Text) >= 2 && strings.Contains(text, w.Text) {
+				pick, n = id, n+1
+				break
+			}
+		}
+	}
+	return pick, n == 1
 }
 
 // pickByOwnWord picks the one candidate whose name holds a word of the

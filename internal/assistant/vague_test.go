@@ -169,3 +169,26 @@ func TestAnswerNamesTheVariant(t *testing.T) {
 		t.Errorf("the lost one → %s %v, want 营业执照补领", r2.Status, r2.Citations)
 	}
 }
+
+// TestAnswerMatchesTheGuide checks that an answer to a question between
+// two replacements of a document picks the one whose guide speaks of
+// what it says (过期: the renewal, whose conditions hold 有效期满).
+func TestAnswerMatchesTheGuide(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	ctx := context.Background()
+	r, err := as.Ask(ctx, assistant.Request{Message: "我的身份证"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != assistant.Clarify || len(r.Candidates) < 2 {
+		t.Fatalf("我的身份证 → %s %v, want a question with choices", r.Status, r.Candidates)
+	}
+	r2, err := as.Ask(ctx, assistant.Request{ConversationID: r.ConversationID, Message: "是证过期了"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r2.Status != assistant.Answered || len(r2.Citations) == 0 || r2.Citations[0].Name != "居民身份证换领" {
+		t.Errorf("the expired one → %s %v, want 居民身份证换领", r2.Status, r2.Citations)
+	}
+}
