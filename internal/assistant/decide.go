@@ -45,7 +45,9 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 		share, unknown := as.explained(t.content, q, hits)
-		if share < explainedShare && top.Score < weakScore && top.Coverage < switchCoverage {
+		// Only generic words ("办证的事") name nothing the catalogue lacks:
+		// such a message is asked back below, not declined.
+		if share < explainedShare && top.Score < weakScore && top.Coverage < switchCoverage && !as.isVague(t.content) {
 			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有该事项："+unknown
 			as.askAboutSituation(t)
 			return

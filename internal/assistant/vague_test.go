@@ -192,3 +192,20 @@ func TestAnswerMatchesTheGuide(t *testing.T) {
 		t.Errorf("the expired one → %s %v, want 居民身份证换领", r2.Status, r2.Citations)
 	}
 }
+
+// TestOnlyGenericWordsAsk checks that a message made only of generic
+// words is asked back, not declined as naming something the catalogue
+// lacks.
+func TestOnlyGenericWordsAsk(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	for _, msg := range []string{"想问问办证", "办证那点事"} {
+		r, err := as.Ask(context.Background(), assistant.Request{Message: msg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != assistant.Clarify {
+			t.Errorf("%q → %s, want a question (%s)", msg, r.Status, r.Answer)
+		}
+	}
+}
