@@ -124,6 +124,10 @@ type Assistant struct {
 	generic  map[string]bool
 	// audiences are groups of people item names restrict themselves to.
 	audiences []string
+	// openAsks ask what there is (政府有没有什么能帮的); frames are the
+	// words such requests are wrapped in (lexicon/openask.txt).
+	openWhat, openAdjacent, openOffers, openDoable []string
+	frames                                         map[string]bool
 
 	// complaints mark a request for a person as a complaint (投诉).
 	complaints []string
@@ -219,9 +223,33 @@ func New(cfg Config) (*Assistant, error) {
 	for _, g := range gs {
 		as.generic[g] = true
 	}
+	as.frames = map[string]bool{}
+	err = eachEntry("openask.txt", func(kind string, words []string) error {
+		for _, w := range words {
+			switch kind {
+			case "what":
+				as.openWhat = append(as.openWhat, norm(w))
+			case "what.adjacent":
+				as.openAdjacent = append(as.openAdjacent, norm(w))
+			case "doable":
+				as.openDoable = append(as.openDoable, norm(w))
+			case "offer":
+				as.openOffers = append(as.openOffers, norm(w))
+			case "frame":
+				as.frames[norm(w)] = true
+			default:
+				return fmt.Errorf("unknown kind %q", kind)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	if as.talk, err = loadTalk(cfg.Analyzer); err != nil {
 		return nil, err
 	}
+	as.talk.known = cfg.Index.DocFreq
 	if as.situations, err = loadSituations(norm); err != nil {
 		return nil, err
 	}

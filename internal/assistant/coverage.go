@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/fuwu-gov/fuwu/internal/search"
@@ -33,6 +34,9 @@ func (as *Assistant) explained(content string, q search.Query, hits []search.Hit
 	var total, have, worst float64
 	unknown := ""
 	for _, w := range as.a.Words(content) {
+		if as.frames[w] {
+			continue // 政府, 有没有: the wrapping of a request, not its content
+		}
 		sal := as.salience(w)
 		total += sal
 		ok := matched[w]
@@ -113,10 +117,83 @@ func (as *Assistant) isVague(content string) bool {
 	if len(words) == 0 {
 		return false
 	}
+	thing := false
+	for _, w := range words {
+		switch {
+		case as.generic[w]:
+			thing = true
+		case as.frames[w] || slices.Contains(as.audiences, w):
+			// "老人的手续咋办": a group of people names no service.
+		default:
+			return false
+		}
+	}
+	return thing
+}
+
+// onlyGeneric reports a message whose every content word is generic
+// (补办, 丢了, 证明): it names no item.
+func (as *Assistant) onlyGeneric(content string) bool {
+	words := as.a.Words(content)
 	for _, w := range words {
 		if !as.generic[w] {
 			return false
 		}
 	}
-	return true
+	return len(words) > 0
 }
+
+// asksWhatThereIs reports a request that leaves the choice of service to
+// the clerk: "政府有没有什么能帮的", "生仔有咩钱可以攞".
+func (as *Assistant) asksWhatThereIs(content string) bool {
+	offerNear := func(rest string, within int) bool {
+		rest = strings.TrimLeft(rest, " ")
+		rs := []rune(rest)
+		for i := 0; i <= within && i < len(rs); i++ {
+			for _, o := range as.openOffers {
+				if strings.HasPrefix(string(rs[i:]), o) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, list := range []struct {
+		words  []string
+		within int
+	}{{as.openWhat, openAskReach}, {as.openAdjacent, 0}} {
+		for _, w := range list.words {
+			for i := 0; ; {
+				j := strings.Index(content[i:], w)
+				if j < 0 {
+					break
+				}
+				i += j + len(w)
+				if offerNear(content[i:], list.within) {
+					return true
+				}
+			}
+		}
+	}
+	for _, d := range as.openDoable {
+		if i := strings.Index(content, d); i >= 0 {
+			if hasAnyPrefix(strings.TrimLeft(content[i+len(d):], " "), as.openWhat) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasAnyPrefix(s string, ps []string) bool {
+	for _, p := range ps {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// openAskReach is how many characters may stand between a word asking
+// "what" and the offer it asks about ("有没有什么 能帮一下的").
+const openAskReach = 4

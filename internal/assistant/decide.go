@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/fuwu-gov/fuwu/internal/search"
 )
@@ -14,8 +15,8 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	hits := t.raw
 	if len(hits) == 0 || len(q.Words) == 0 {
 		t.status, t.scope, t.reason = OutOfScope, "nothing", "知识库中没有相关事项"
-		if as.isVague(t.content) {
-			t.status, t.scope = Clarify, ""
+		if as.isVague(t.content) || as.asksWhatThereIs(t.content) {
+			t.status, t.scope, t.reason = Clarify, "", "问题过于笼统"
 		}
 		as.askAboutSituation(t)
 		return
@@ -25,18 +26,9 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// A question that names the item only through a synonym (餐厅 →
 	// 食品经营许可证) is still checked for what is not a service question:
 	// "推荐一下附近好吃的餐厅" asks for a restaurant, not a licence.
-	if !named || !namesInOwnWords(top, q) {
-		if hs := as.scope.match(t.in.norm); len(hs) > 0 {
-			h := hs[0]
-			if !h.weak {
-				t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
-				return
-			}
-			if share, _ := as.explained(t.content, q, hits); share < weakCueShare {
-				t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
-				return
-			}
-		}
+	if h, ok := as.everyday(t, q, hits); ok {
+		t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
+		return
 	}
 	// Another place, or a service another level of government provides,
 	// is out of scope wherever it is named, however well an item matches.
@@ -53,7 +45,9 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 		share, unknown := as.explained(t.content, q, hits)
-		if share < explainedShare && top.Score < weakScore && top.Coverage < switchCoverage {
+		// Only generic words ("办证的事") name nothing the catalogue lacks:
+		// such a message is asked back below, not declined.
+		if share < explainedShare && top.Score < weakScore && top.Coverage < switchCoverage && !as.isVague(t.content) {
 			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有该事项："+unknown
 			as.askAboutSituation(t)
 			return
@@ -80,11 +74,35 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		}
 		return
 	}
+	// A request that asks what there is ("政府有没有什么能帮的") and names
+	// no item in its own words leaves the choice to the clerk: ask which
+	// of the items that fit, the described situation's first.
+	if !(named && namesInOwnWords(top, q)) && as.asksWhatThereIs(t.content) {
+		if cands := as.fitting(t, hits); len(cands) >= 2 {
+			t.status, t.reason, t.candidates = Clarify, "询问有哪些可办事项", cands
+			return
+		}
+	}
 	// Candidates that score close to the best compete with it.
 	close := []search.Hit{top}
 	for _, h := range hits[1:] {
 		if h.Score >= closeRatio*top.Score && len(close) < 3 {
 			close = append(close, h)
+		}
+	}
+	// A bare message naming a document ("离婚证怎么办") whose best item is
+	// a variant of it (补领, 换领) without asking for one may want the
+	// document itself: ask, with the items named for it that are not
+	// variants.
+	if len(close) == 1 && !named && t.aspect == "" && as.richness(t.content) <= 1 && as.isVariant(top.Name) && !as.asksVariant(q) {
+		for _, h := range hits[1:] {
+			if len(close) < 3 && h.Score >= bareVariantRatio*top.Score && h.Coverage > 0 && !as.isVariant(h.Name) {
+				close = append(close, h)
+			}
+		}
+		if len(close) > 1 {
+			t.status, t.candidates, t.reason = Clarify, close, "未说明要办理还是补换"
+			return
 		}
 	}
 	chosen := top
@@ -114,6 +132,85 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	}
 	t.item, t.status = it, Answered
 	t.faq = as.matchFAQ(it, t.in.norm)
+}
+
+// everyday reports a request that is not a service question (a recipe,
+// a lawyer, a name for a baby), by the cues of lexicon/scope.txt, unless
+// the question names its best item in its own words or that item stands
+// far above every other (a message that says 医生说 on its way to naming
+// 门诊特殊病种). A weak cue (one that shares words with services) counts
+// when the best items leave most of the question, or most of the clause
+// the cue is in, unexplained: "坐月子喝什么汤 猪脚姜醋怎么煲" names 坐月子
+// but asks for a recipe.
+func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (labelHit, bool) {
+	hs := as.scope.match(t.in.norm)
+	if len(hs) == 0 {
+		return labelHit{}, false
+	}
+	h := hs[0]
+	if len(hits) > 0 {
+		top := hits[0]
+		if top.Coverage >= namedCoverage && namesInOwnWords(top, q) {
+			return labelHit{}, false
+		}
+		if dominant(hits) && namesInOwnWords(top, q) {
+			return labelHit{}, false
+		}
+	}
+	if !h.weak {
+		return h, true
+	}
+	if share, _ := as.explained(t.content, q, hits); share < weakCueShare {
+		return h, true
+	}
+	for _, c := range clauses(t.in.norm) {
+		ch := as.scope.match(c)
+		if len(ch) == 0 {
+			continue
+		}
+		if share, _ := as.explained(as.contentText(c), q, hits); share < weakCueShare {
+			return ch[0], true
+		}
+	}
+	return labelHit{}, false
+}
+
+// dominant reports a best hit that names its item well and scores far
+// above the next: strong evidence whatever else the message says.
+func dominant(hits []search.Hit) bool {
+	top := hits[0]
+	if top.Coverage < dominantCoverage {
+		return false
+	}
+	return len(hits) == 1 || top.Score >= dominantRatio*hits[1].Score
+}
+
+// clauses splits a message where a speaker paused or punctuated.
+func clauses(norm string) []string {
+	return strings.FieldsFunc(norm, func(r rune) bool {
+		return r == ' ' || r == ',' || r == '.' || r == '?' || r == '!' || r == ';' || r == '，' || r == '。' || r == '？' || r == '！'
+	})
+}
+
+// fitting are the choices for a request that names no item: the items of
+// the situation it describes, else those scoring at least half the best.
+func (as *Assistant) fitting(t *turnState, hits []search.Hit) []search.Hit {
+	in := map[string]bool{}
+	for _, s := range t.situations {
+		for _, n := range s.items {
+			in[n] = true
+		}
+	}
+	var out []search.Hit
+	for _, h := range hits {
+		if len(out) == 3 {
+			break
+		}
+		if len(in) > 0 && in[h.Name] || len(in) == 0 && h.Score >= 0.5*hits[0].Score {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // namesInOwnWords reports whether a name word of the hit is one of the

@@ -3,6 +3,7 @@ package assistant
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/search"
@@ -102,7 +103,10 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 	// way to the one for everyone (a general item and its version for a
 	// group is the usual pair; with more candidates, the question is
 	// simply vague).
-	if len(close) == 2 {
+	// A message that is only the thing both names hold ("贴息", "优待证的
+	// 事"), asking for nothing, says nothing that could choose: ask.
+	bare := named == -2 && as.richness(t.content) <= 1 && !hasAny(t.in.norm, wantNew)
+	if len(close) == 2 && !bare {
 		a, b := as.restricted(close[0].Name, q), as.restricted(close[1].Name, q)
 		if a != b {
 			if a {
@@ -111,13 +115,20 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 			return close[0], true
 		}
 	}
-	asksVariant := false
-	for _, w := range q.Words {
-		if as.variants[w.Text] {
-			asksVariant = true
+	if as.asksVariant(q) {
+		// Asking to replace (补结婚证): the one variant among them.
+		var vs []search.Hit
+		for _, h := range close {
+			if as.isVariant(h.Name) {
+				vs = append(vs, h)
+			}
 		}
+		if len(vs) == 1 {
+			return vs[0], true
+		}
+		return search.Hit{}, false
 	}
-	if asksVariant || !hasAny(t.in.norm, wantNew) {
+	if !hasAny(t.in.norm, wantNew) {
 		return search.Hit{}, false
 	}
 	var base []search.Hit
@@ -130,6 +141,25 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 		return base[0], true
 	}
 	return search.Hit{}, false
+}
+
+// asksVariant reports a question asking for a variant of an item (补领,
+// 换领, 续期 …).
+func (as *Assistant) asksVariant(q search.Query) bool {
+	for _, w := range q.Words {
+		if as.variants[w.Text] {
+			return true
+		}
+		// A variant's verb said alone: 补 (补领), 换 (换领).
+		if utf8.RuneCountInString(w.Text) == 1 {
+			for v := range as.variants {
+				if strings.HasPrefix(v, w.Text) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // wantNew are words of getting something for the first time.

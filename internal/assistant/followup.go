@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fuwu-gov/fuwu/internal/search"
 )
@@ -81,5 +82,102 @@ func (as *Assistant) pickCandidate(ctx context.Context, norm string, cands []str
 	if bestScore >= 0.34 {
 		return best, true
 	}
-	return "", false
+	if id, ok := as.pickByOwnWord(norm, cands); ok {
+		return id, true
+	}
+	return as.pickVariant(norm, cands)
+}
+
+// pickVariant picks, for an answer saying the thing was lost or must be
+// replaced (不见了, 要补), the one candidate that is a variant (补领, 换领).
+func (as *Assistant) pickVariant(norm string, cands []string) (string, bool) {
+	q := as.cfg.Index.Analyse(norm)
+	if !as.asksVariant(q) {
+		return "", false
+	}
+	// The one candidate named for the variant asked (丢了 → 补领), else
+	// the one variant among them.
+	named, variant := "", ""
+	nNamed, nVariant := 0, 0
+	for _, id := range cands {
+		it, ok := as.cfg.Index.Item(id)
+		if !ok {
+			continue
+		}
+		name := as.a.Normalize(it.Name)
+		for _, w := range q.Words {
+			if as.variants[w.Text] && strings.Contains(name, w.Text) {
+				named, nNamed = id, nNamed+1
+				break
+			}
+		}
+		if as.isVariant(it.Name) {
+			variant, nVariant = id, nVariant+1
+		}
+	}
+	switch {
+	case nNamed == 1:
+		return named, true
+	case nVariant == 1:
+		return variant, true
+	}
+	// … else the one whose guide speaks of it (过期 → 换领, whose
+	// conditions say 有效期满).
+	pick, n := "", 0
+	for _, id := range cands {
+		it, ok := as.cfg.Index.Item(id)
+		if !ok {
+			continue
+		}
+		text := as.a.Normalize(itemText(it))
+		for _, w := range q.Words {
+			if as.variants[w.Text] && strings.Contains(text, w.Text) || w.Source == search.FromQuery && utf8.RuneCountInString(w.Text) >= 2 && strings.Contains(text, w.Text) {
+				pick, n = id, n+1
+				break
+			}
+		}
+	}
+	return pick, n == 1
+}
+
+// pickByOwnWord picks the one candidate whose name holds a word of the
+// answer, or of its synonyms, that no other candidate's name holds:
+// "我是退伍的" answers 创业担保贷款贴息 or 退役军人创业贷款贴息 through
+// 退伍 → 退役军人.
+func (as *Assistant) pickByOwnWord(norm string, cands []string) (string, bool) {
+	names := make([]string, len(cands))
+	for i, id := range cands {
+		if it, ok := as.cfg.Index.Item(id); ok {
+			names[i] = as.a.Normalize(it.Name)
+		}
+	}
+	q := as.cfg.Index.Analyse(norm)
+	pick := -1
+	for i, name := range names {
+		own := false
+		for _, w := range q.Words {
+			if len([]rune(w.Text)) < 2 || as.generic[w.Text] || !strings.Contains(name, w.Text) {
+				continue
+			}
+			shared := false
+			for j, other := range names {
+				if j != i && strings.Contains(other, w.Text) {
+					shared = true
+				}
+			}
+			if !shared {
+				own = true
+			}
+		}
+		if own {
+			if pick >= 0 {
+				return "", false
+			}
+			pick = i
+		}
+	}
+	if pick < 0 {
+		return "", false
+	}
+	return cands[pick], true
 }

@@ -77,7 +77,9 @@ func parseCues(name string, norm func(string) string) (*cueTable, error) {
 		}
 		for _, c := range cues {
 			weak := allWeak || strings.HasPrefix(c, "~")
-			t.cues = append(t.cues, cue{norm(strings.TrimPrefix(c, "~")), label, weak})
+			for _, v := range askVariants(norm(strings.TrimPrefix(c, "~"))) {
+				t.cues = append(t.cues, cue{v, label, weak})
+			}
 		}
 		return nil
 	})
@@ -86,6 +88,30 @@ func parseCues(name string, norm func(string) string) (*cueTable, error) {
 	}
 	sort.SliceStable(t.cues, func(i, j int) bool { return len([]rune(t.cues[i].phrase)) > len([]rune(t.cues[j].phrase)) })
 	return t, nil
+}
+
+// askVariants returns a cue with the other ways its question word is
+// said: 什么 as 啥, and with a measure word before it (准备些什么, 交点啥).
+func askVariants(c string) []string {
+	out := []string{c}
+	i := strings.Index(c, "什么")
+	if i < 0 {
+		return out
+	}
+	pre, post := c[:i], c[i+len("什么"):]
+	if i == 0 {
+		return append(out, "啥"+post) // nothing before it to take a measure word
+	}
+	seen := map[string]bool{c: true}
+	for _, m := range []string{"", "些", "点", "一些", "一点"} {
+		for _, q := range []string{"什么", "啥"} {
+			if v := pre + m + q + post; !seen[v] {
+				seen[v] = true
+				out = append(out, v)
+			}
+		}
+	}
+	return out
 }
 
 // match returns every label whose cue occurs in text, best first: strong

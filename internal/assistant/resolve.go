@@ -44,6 +44,10 @@ type turnState struct {
 const (
 	// A candidate within this share of the best score competes with it.
 	closeRatio = 0.7
+	// A bare message whose best item is a variant (补领) it did not ask
+	// for is asked back when an item named for the same thing scores at
+	// least this share of the best.
+	bareVariantRatio = 0.5
 	// A follow-up switches item when the current one scores below this
 	// share of the best and the best is named (coverage) at least this much.
 	stayRatio      = 0.5
@@ -60,6 +64,10 @@ const (
 	// An everyday cue (快递, 起名字) declines a question whose best items
 	// explain less than this share of its salient words.
 	weakCueShare = 0.6
+	// A best hit covering this share of its item's name and scoring this
+	// many times the next is taken whatever everyday cue the message has.
+	dominantCoverage = 0.5
+	dominantRatio    = 3
 )
 
 // failuresBeforePerson is how many unanswered turns in a row make the
@@ -189,9 +197,17 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	t.raw = res.Hits
 	t.hits = as.situate(t.situations, res.Hits)
 
-	// A follow-up leans on the item being discussed.
+	// A follow-up leans on the item being discussed, unless it asks for
+	// something no service is (a recipe, a lawyer) however it goes on
+	// from the item.
 	if cur, ok := as.cfg.Index.Item(t.state.Item); ok {
-		if as.staysOn(cur.ID, q, t.hits) {
+		if h, ok := as.everyday(t, q, t.raw); ok {
+			t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
+			return
+		}
+		// A follow-up made only of generic words ("丢了", "要补办") names
+		// no other item: it is about the current one.
+		if as.onlyGeneric(content) || as.staysOn(cur.ID, q, t.hits) {
 			t.item, t.status = cur, Answered
 			t.faq = as.matchFAQ(cur, norm)
 			return

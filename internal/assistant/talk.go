@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -23,8 +24,14 @@ type talk struct {
 	corrections   map[string]bool
 	words         map[rune][]rewrite // by first rune, longest first
 	latin         map[string]string  // chat, English and pinyin shorthand
-	keep          map[string]bool
-	a             *zh.Analyzer
+	// alts are the other lexicon words a generated pinyin key stands for,
+	// most common first; known (the catalogue's document frequency), when
+	// set, picks among them the word the catalogue uses most: sb is 社保
+	// in a government-service chat, though 申办 is the commoner word.
+	alts  map[string][]string
+	known func(string) int
+	keep  map[string]bool
+	a     *zh.Analyzer
 }
 
 type rewrite struct{ from, to string }
@@ -91,7 +98,7 @@ func (tk *talk) generateShorthand(a *zh.Analyzer) {
 		word string
 		freq float64
 	}
-	best := map[string]cand{}
+	all := map[string][]cand{}
 	offer := func(key, w string, f float64) {
 		if tk.keep[key] {
 			return
@@ -99,9 +106,7 @@ func (tk *talk) generateShorthand(a *zh.Analyzer) {
 		if _, listed := tk.latin[key]; listed {
 			return
 		}
-		if old, ok := best[key]; !ok || f > old.freq || f == old.freq && w < old.word {
-			best[key] = cand{w, f}
-		}
+		all[key] = append(all[key], cand{w, f})
 	}
 	for _, w := range a.LexiconWords() {
 		n := utf8.RuneCountInString(w)
@@ -122,9 +127,40 @@ func (tk *talk) generateShorthand(a *zh.Analyzer) {
 			offer(full, w, f)
 		}
 	}
-	for k, c := range best {
-		tk.latin[k] = c.word
+	tk.alts = map[string][]string{}
+	for k, cs := range all {
+		sort.Slice(cs, func(i, j int) bool {
+			if cs[i].freq != cs[j].freq {
+				return cs[i].freq > cs[j].freq
+			}
+			return cs[i].word < cs[j].word
+		})
+		tk.latin[k] = cs[0].word
+		for _, c := range cs {
+			if !slices.Contains(tk.alts[k], c.word) {
+				tk.alts[k] = append(tk.alts[k], c.word)
+			}
+		}
+		if len(tk.alts[k]) < 2 {
+			delete(tk.alts, k)
+		}
 	}
+}
+
+// latinWord is the word a shorthand key stands for: of a generated key's
+// words, the one most catalogue items hold (the commonest on a tie).
+func (tk *talk) latinWord(key string) (string, bool) {
+	to, ok := tk.latin[key]
+	if !ok || tk.known == nil {
+		return to, ok
+	}
+	best := tk.known(to)
+	for _, w := range tk.alts[key] {
+		if n := tk.known(w); n > best {
+			to, best = w, n
+		}
+	}
+	return to, true
 }
 
 func isLatin(s string) bool {
@@ -182,7 +218,7 @@ func (tk *talk) rewriteLatin(s string) string {
 			j++
 		}
 		run := s[i:j]
-		if to, ok := tk.latin[run]; ok && !tk.keep[run] {
+		if to, ok := tk.latinWord(run); ok && !tk.keep[run] {
 			b.WriteString(to)
 		} else {
 			b.WriteString(run)

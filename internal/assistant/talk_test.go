@@ -60,3 +60,29 @@ func TestTalkShorthandGenerated(t *testing.T) {
 		}
 	}
 }
+
+// TestShorthandByCatalogue checks that a pinyin key several lexicon words
+// share stands for the one the catalogue uses most, not the commonest in
+// everyday Chinese, and that without a catalogue the commonest stays.
+func TestShorthandByCatalogue(t *testing.T) {
+	t.Parallel()
+	a := zh.MustDefault()
+	tk, err := loadTalk(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alts := tk.alts["sb"]
+	if len(alts) < 2 {
+		t.Fatalf("sb has words %v, want several", alts)
+	}
+	plain := tk.rewrite("sb缴费证明")
+	ix := debugIndex(t)
+	tk.known = ix.DocFreq
+	got := tk.rewrite("sb缴费证明")
+	if got != "社保缴费证明" {
+		t.Errorf("with the catalogue: %q, want 社保缴费证明 (words %v)", got, alts)
+	}
+	if plain != alts[0]+"缴费证明" {
+		t.Errorf("without the catalogue: %q, want the commonest word %q", plain, alts[0])
+	}
+}
