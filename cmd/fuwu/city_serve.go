@@ -23,6 +23,9 @@ type cityParts struct {
 	stop     context.CancelFunc
 	done     chan struct{}
 	workers  sync.WaitGroup // the demo loader and feed, the maintenance loop
+	// demoReady is closed once the demo history is stored (nil when no
+	// demo is loaded): what reads the readings can look again then.
+	demoReady chan struct{}
 }
 
 // startCity starts ingestion, the alert and exceedance loop, and with
@@ -59,6 +62,7 @@ func startCity(ctx context.Context, a *app, mf mqttFlags, demo, feed bool) (*cit
 	}
 	c.workers.Go(func() { citymon.Maintain(bg, s, al, time.Now, time.Minute) })
 	if demo {
+		c.demoReady = make(chan struct{})
 		c.workers.Go(func() {
 			now := time.Now()
 			if _, err := sim.LoadDemo(bg, s, al, now, 30); err != nil {
@@ -67,6 +71,7 @@ func startCity(ctx context.Context, a *app, mf mqttFlags, demo, feed bool) (*cit
 				}
 				return
 			}
+			close(c.demoReady)
 			if mf.url == "" && feed {
 				if _, err := s.Device(bg, "FT-AQ-01"); err == nil {
 					// Every device every 30 s, faster than the intervals they

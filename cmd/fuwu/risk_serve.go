@@ -51,6 +51,20 @@ func startRisk(ctx context.Context, a *app, city *cityParts, model risk.Model, d
 	bg, stop := context.WithCancel(context.Background())
 	p := &riskParts{store: s, runner: risk.NewRunner(live, a.now), city: city, demo: only, stop: stop}
 	p.workers.Go(func() { p.runner.Run(bg, every, slog.Default()) })
+	// The first cycle runs before the demo city's history has landed
+	// (it loads in the background): assess again once it has, rather
+	// than show 暂无读数 until the next cycle.
+	if ready := city.demoReady; ready != nil {
+		p.workers.Go(func() {
+			select {
+			case <-ready:
+				if _, err := p.runner.Cycle(bg, "演示数据载入"); err != nil && bg.Err() == nil {
+					slog.Error("risk assessment", "err", err)
+				}
+			case <-bg.Done():
+			}
+		})
+	}
 	// Smoke and hydrant sensors' readings raise fire alarms as they are
 	// stored, not at the next cycle.
 	p.workers.Go(func() { p.runner.FollowAlarms(bg, slog.Default()) })
