@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -149,6 +150,10 @@ const subprocessEnv = "FUWU_TEST_RUN_ARGS"
 // goroutine of its own; the caller stops the process.
 func startServe(t *testing.T, args []string, line func(string)) *exec.Cmd {
 	t.Helper()
+	if !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--turn-addr") }) {
+		// Not the default UDP port: another server may hold it.
+		args = append(args, "--turn-addr=127.0.0.1:0")
+	}
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), subprocessEnv+"="+strings.Join(append([]string{"serve"}, args...), "\x1f"))
 	stderr, err := cmd.StderrPipe()

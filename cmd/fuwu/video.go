@@ -93,7 +93,7 @@ func startVideo(ctx context.Context, a *app, f videoFlags) (*videoApp, error) {
 	v := &videoApp{}
 	if *f.turnAddr != "" {
 		if v.turn, err = video.StartTURN(video.TURNConfig{Listen: *f.turnAddr, RelayIP: *f.relayIP, Secret: iceSecret, Now: now}); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%w (--turn-addr chooses another address, --turn-addr= runs none)", err)
 		}
 		ice.TURN = append([]string{v.turn.URL()}, ice.TURN...)
 		slog.Info("视频导办 TURN serving", "url", v.turn.URL())
