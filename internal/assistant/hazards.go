@@ -92,26 +92,17 @@ type hazardTurn struct {
 	err     error
 }
 
-func containsAny(s string, words []string) bool {
-	for _, w := range words {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
-}
-
 // asksHazard reports whether a message asks about waterlogging danger.
 func asksHazard(norm string) bool {
-	if containsAny(norm, hazardService) {
+	if hasAny(norm, hazardService) {
 		return false
 	}
-	hazard := containsAny(norm, hazardWords)
-	place := containsAny(norm, hazardPlaces)
+	hazard := hasAny(norm, hazardWords)
+	place := hasAny(norm, hazardPlaces)
 	switch {
-	case hazard && containsAny(norm, hazardAsk):
+	case hazard && hasAny(norm, hazardAsk):
 		return true
-	case place && (hazard || strings.Contains(norm, "下雨") || strings.Contains(norm, "雨天")) && containsAny(norm, hazardAsk):
+	case place && (hazard || strings.Contains(norm, "下雨") || strings.Contains(norm, "雨天")) && hasAny(norm, hazardAsk):
 		return true
 	}
 	return false
@@ -196,7 +187,7 @@ func (as *Assistant) resolveHazard(ctx context.Context, t *turnState) bool {
 	if !asks && len(found) == 0 {
 		return false // asked about something else instead
 	}
-	ht := &hazardTurn{garage: containsAny(norm, garageWords) || pending && t.state.HazardGarage}
+	ht := &hazardTurn{garage: hasAny(norm, garageWords) || pending && t.state.HazardGarage}
 	t.state.HazardGarage = false
 	t.status, t.hazard = statusHazard, ht
 	switch len(found) {

@@ -89,35 +89,10 @@ func loadTreeLexicon(norm func(string) string) (*treeLexicon, error) {
 	return l, nil
 }
 
-// wordSpan is where a word occurs in a clause, in bytes.
-type wordSpan struct{ start, end int }
-
-// spans are the occurrences of every word in s.
-func spans(s string, words []string) []wordSpan {
-	var out []wordSpan
-	for _, w := range words {
-		for from := 0; ; {
-			i := strings.Index(s[from:], w)
-			if i < 0 {
-				break
-			}
-			out = append(out, wordSpan{from + i, from + i + len(w)})
-			from += i + len(w)
-		}
-	}
-	return out
-}
-
-// runeGap is the number of characters between two spans of s; 0 when
-// they touch or overlap.
-func runeGap(s string, a, b wordSpan) int {
-	switch {
-	case b.start >= a.end:
-		return utf8.RuneCountInString(s[a.end:b.start])
-	case a.start >= b.end:
-		return utf8.RuneCountInString(s[b.end:a.start])
-	}
-	return 0
+// apart is the number of characters between two occurrences (harm.go's
+// spans); 0 when they touch or overlap.
+func apart(a, b span) int {
+	return max(0, b.start-a.end, a.start-b.end)
 }
 
 // clauseBreak splits normalised text into clauses.
@@ -135,13 +110,14 @@ func (l *treeLexicon) reports(norm string, species []string) bool {
 		norm = strings.ReplaceAll(norm, w, strings.Repeat("_", utf8.RuneCountInString(w)))
 	}
 	for _, clause := range strings.FieldsFunc(norm, clauseBreak) {
-		trees := append(spans(clause, l.tree), spans(clause, species)...)
+		rs := []rune(clause)
+		trees := append(occurrences(rs, l.tree), occurrences(rs, species)...)
 		if len(trees) == 0 {
 			continue
 		}
-		for _, h := range spans(clause, l.hazard) {
+		for _, h := range occurrences(rs, l.hazard) {
 			for _, tr := range trees {
-				if runeGap(clause, tr, h) <= treeGap {
+				if apart(tr, h) <= treeGap {
 					return true
 				}
 			}
