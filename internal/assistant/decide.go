@@ -18,7 +18,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		if as.isVague(t.content) || as.asksWhatThereIs(t.content) {
 			t.status, t.scope, t.reason = Clarify, "", "问题过于笼统"
 		}
-		as.askAboutSituation(t)
+		as.askAboutSituation(t, q)
 		return
 	}
 	top := hits[0]
@@ -49,7 +49,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		// such a message is asked back below, not declined.
 		if share < explainedShare && top.Score < weakScore && top.Coverage < switchCoverage && !as.isVague(t.content) {
 			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有该事项："+unknown
-			as.askAboutSituation(t)
+			as.askAboutSituation(t, q)
 			return
 		}
 		if doc := as.unexplainedDocument(t.content, q, hits); doc != "" {
@@ -81,6 +81,13 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		if cands := as.fitting(t, hits); len(cands) >= 2 {
 			t.status, t.reason, t.candidates = Clarify, "询问有哪些可办事项", cands
 			return
+		}
+	}
+	// A word that names one of the described situation's items there
+	// ("户口" after a birth) chooses it over what the other words rank.
+	if !named {
+		if h, ok := as.cuedHit(t, q); ok {
+			top, hits = h, []search.Hit{h}
 		}
 	}
 	// Candidates that score close to the best compete with it.
@@ -230,9 +237,20 @@ func namesInOwnWords(h search.Hit, q search.Query) bool {
 // describes a life situation: a birth, a death, a lost job is in scope
 // even when none of its words names a service. The choices are the
 // situation's items as retrieval ranked them.
-func (as *Assistant) askAboutSituation(t *turnState) {
+func (as *Assistant) askAboutSituation(t *turnState, q search.Query) {
 	if len(t.situations) == 0 {
 		return
+	}
+	// A word that names one of the situation's items there ("户口" after
+	// a birth) is a question about that item.
+	if h, ok := as.cuedHit(t, q); ok {
+		if it, ok := as.cfg.Index.Item(h.ID); ok {
+			t.status, t.scope, t.reason, t.candidates = Answered, "", "", nil
+			t.item = it
+			t.confidence = as.confidence(t, q, h)
+			t.faq = as.matchFAQ(it, t.in.norm)
+			return
+		}
 	}
 	in := map[string]bool{}
 	for _, s := range t.situations {
@@ -253,6 +271,36 @@ func (as *Assistant) askAboutSituation(t *turnState) {
 	if len(cands) == 1 {
 		t.candidates = nil
 	}
+}
+
+// cuedHit is the item the described situation's cues name in the
+// message, unless the message asks for a variant (补, 换) the cue does
+// not tell apart.
+func (as *Assistant) cuedHit(t *turnState, q search.Query) (search.Hit, bool) {
+	if len(t.situations) == 0 || as.asksVariant(q) {
+		return search.Hit{}, false
+	}
+	// The document a yes/no question asks about (要带户口本吗) is a
+	// material of the item, not a word naming one.
+	norm := t.in.norm
+	if t.asked != "" {
+		norm = strings.ReplaceAll(norm, t.asked, " ")
+	}
+	name, ok := as.situations.cued(t.situations, norm)
+	if !ok {
+		return search.Hit{}, false
+	}
+	for _, h := range t.hits {
+		if h.Name == name {
+			return h, true
+		}
+	}
+	for _, it := range as.cfg.Index.Items() {
+		if it.Name == name {
+			return search.Hit{ID: it.ID, Name: it.Name}, true
+		}
+	}
+	return search.Hit{}, false
 }
 
 // confidence says how sure an answer to a message on its own is, from 0

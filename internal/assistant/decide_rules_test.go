@@ -1,0 +1,57 @@
+package assistant_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+)
+
+// decisionCase is a made-up message of one kind and the decision it
+// should get: an answer with item, or a question (Clarify) or a decline.
+type decisionCase struct {
+	msg    string
+	status assistant.Status
+	item   string // the answer's item, for Answered
+}
+
+func checkDecisions(t *testing.T, cases []decisionCase) {
+	t.Helper()
+	as := demoAssistant(t, nil)
+	for _, c := range cases {
+		r, err := as.Ask(context.Background(), assistant.Request{Message: c.msg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if len(r.Citations) > 0 {
+			got = r.Citations[0].ID
+		}
+		if r.Status != c.status || c.item != "" && got != c.item {
+			t.Errorf("%q → %s %s %v, want %s %s", c.msg, r.Status, got, r.Candidates, c.status, c.item)
+		}
+	}
+}
+
+// TestSituationCues checks that a word naming one item of a described
+// life situation (lexicon/situations.txt, cue) answers with that item,
+// not with the situation's choices or the best-ranked neighbour; and that
+// a cue does not override an asked variant or a material asked about.
+func TestSituationCues(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		// birth + 户口: the newborn's registration.
+		{"媳妇刚剖腹产生完 孩子户口要去哪报", assistant.Answered, "FT-001"},
+		// birth + 出生证, asking no 补: the certificate's first issue.
+		{"小孩出生三天了 出生证什么时候发", assistant.Answered, "FT-061"},
+		// opening a shop + 残疾: the disabled persons' business support.
+		{"我是残疾人 想开个小店 有没有扶持", assistant.Answered, "FT-052"},
+		// moving city + 医保 / 养老保险: the transfers.
+		{"刚来深圳 医保要转过来吗", assistant.Answered, "FT-024"},
+		{"刚搬来深圳上班 以前交的养老保险能转过来吗", assistant.Answered, "FT-013"},
+		// A variant asked (补) is not overridden by the cue 出生医学证明.
+		{"刚生了孩子 出生医学证明弄丢了 怎么补", assistant.Answered, "FT-062"},
+		// A material asked about (户口本) is not the cue 户口.
+		{"打算下个月去领结婚证 要带户口本吗", assistant.Answered, "FT-055"},
+	})
+}
