@@ -55,3 +55,15 @@ func TestSituationCues(t *testing.T) {
 		{"打算下个月去领结婚证 要带户口本吗", assistant.Answered, "FT-055"},
 	})
 }
+
+// TestDistinguishLongerWord checks that close candidates are told apart
+// by the longest word of the question a name holds: 养老金 names
+// 基本养老金申领, not every item whose name holds 养老.
+func TestDistinguishLongerWord(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"养老金到哪儿申请呀", assistant.Answered, "FT-014"},
+		{"想问养老金要去哪里申请", assistant.Answered, "FT-014"},
+		{"请问生育津贴在哪办", assistant.Answered, "FT-064"},
+	})
+}

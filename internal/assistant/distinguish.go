@@ -52,8 +52,9 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 	// their materials and share with the question just the action (补领).
 	things := make([]map[string]bool, len(close))
 	named := -1
+	held := make([][]string, len(close))
+	var all []string
 	for i, h := range close {
-		things[i] = map[string]bool{}
 		name := as.a.Normalize(h.Name)
 		for _, w := range q.Words {
 			if len([]rune(w.Text)) < 2 || as.generic[w.Text] || as.variants[w.Text] || !strings.Contains(name, w.Text) {
@@ -62,7 +63,19 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 			if slices.Contains(as.audiences, w.Text) {
 				continue // a group of people, not a thing (老人)
 			}
-			for _, o := range origin[w.Text] {
+			held[i] = append(held[i], w.Text)
+			all = append(all, w.Text)
+		}
+	}
+	for i := range close {
+		things[i] = map[string]bool{}
+		for _, w := range held[i] {
+			// The question said the longer word: 养老 of 养老金 is not
+			// what it names when another name holds all of 养老金.
+			if slices.ContainsFunc(all, func(v string) bool { return len(v) > len(w) && strings.Contains(v, w) }) {
+				continue
+			}
+			for _, o := range origin[w] {
 				if !as.generic[o] && !as.variants[o] {
 					things[i][o] = true
 				}
