@@ -67,3 +67,15 @@ func TestDistinguishLongerWord(t *testing.T) {
 		{"请问生育津贴在哪办", assistant.Answered, "FT-064"},
 	})
 }
+
+// TestAskedVariantVerb checks that a question asking a variant by its
+// verb (换, 补) picks, among several variants, the one whose name says
+// that verb, instead of asking which.
+func TestAskedVariantVerb(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"身份证照片不好看能换吗", assistant.Answered, "FT-004"},
+		{"身份证上的照片不满意 可以换吗", assistant.Answered, "FT-004"},
+		{"身份证不见了要补吗", assistant.Answered, "FT-005"},
+	})
+}

@@ -139,6 +139,11 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 		if len(vs) == 1 {
 			return vs[0], true
 		}
+		// Of several variants, the one whose name says the asked verb:
+		// 换 is 换领, not 补领.
+		if h, ok := as.askedVariant(q, vs); ok {
+			return h, true
+		}
 		return search.Hit{}, false
 	}
 	if !hasAny(t.in.norm, wantNew) {
@@ -173,6 +178,34 @@ func (as *Assistant) asksVariant(q search.Query) bool {
 		}
 	}
 	return false
+}
+
+// askedVariant returns the one variant whose name holds a variant word
+// the question says, or the verb of one said alone (换 of 换领).
+func (as *Assistant) askedVariant(q search.Query, vs []search.Hit) (search.Hit, bool) {
+	var asked []string
+	for _, w := range q.Words {
+		if as.variants[w.Text] {
+			asked = append(asked, w.Text)
+			continue
+		}
+		if utf8.RuneCountInString(w.Text) == 1 {
+			for v := range as.variants {
+				if strings.HasPrefix(v, w.Text) {
+					asked = append(asked, w.Text)
+					break
+				}
+			}
+		}
+	}
+	found, n := search.Hit{}, 0
+	for _, h := range vs {
+		name := as.a.Normalize(h.Name)
+		if slices.ContainsFunc(asked, func(w string) bool { return strings.Contains(name, w) }) {
+			found, n = h, n+1
+		}
+	}
+	return found, n == 1
 }
 
 // wantNew are words of getting something for the first time.
