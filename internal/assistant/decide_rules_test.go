@@ -79,3 +79,13 @@ func TestAskedVariantVerb(t *testing.T) {
 		{"身份证不见了要补吗", assistant.Answered, "FT-005"},
 	})
 }
+
+// TestShortVerb checks that a verb said by its first character alone
+// ("能报吗" for 报销) picks the one close candidate whose name has it.
+func TestShortVerb(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"在外地住院的钱可以报吗", assistant.Answered, "FT-020"},
+		{"异地就医的钱能报吗", assistant.Answered, "FT-020"},
+	})
+}

@@ -146,6 +146,9 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 		}
 		return search.Hit{}, false
 	}
+	if h, ok := as.shortVerb(q, close); ok {
+		return h, true
+	}
 	if !hasAny(t.in.norm, wantNew) {
 		return search.Hit{}, false
 	}
@@ -202,6 +205,36 @@ func (as *Assistant) askedVariant(q search.Query, vs []search.Hit) (search.Hit, 
 	for _, h := range vs {
 		name := as.a.Normalize(h.Name)
 		if slices.ContainsFunc(asked, func(w string) bool { return strings.Contains(name, w) }) {
+			found, n = h, n+1
+		}
+	}
+	return found, n == 1
+}
+
+// shortVerb returns the one candidate whose name has a verb the question
+// says by its first character alone, as people do in speech: "能报吗"
+// is 报销, "能迁吗" 迁出.
+func (as *Assistant) shortVerb(q search.Query, close []search.Hit) (search.Hit, bool) {
+	found, n := search.Hit{}, 0
+	for _, h := range close {
+		name := []rune(as.a.Normalize(h.Name))
+		says := false
+		for _, w := range q.Words {
+			if w.Source != search.FromQuery || utf8.RuneCountInString(w.Text) != 1 || as.a.IsStop(w.Text) {
+				continue
+			}
+			// A two-character word of the name beginning with it (报销
+			// inside 零星报销).
+			for i := 0; i+1 < len(name); i++ {
+				if string(name[i]) != w.Text {
+					continue
+				}
+				if _, ok := as.a.WordFreq(string(name[i : i+2])); ok {
+					says = true
+				}
+			}
+		}
+		if says {
 			found, n = h, n+1
 		}
 	}
