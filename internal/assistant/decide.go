@@ -107,8 +107,33 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 				close = append(close, h)
 			}
 		}
+		// A message that is only the document ("房产证") says nothing to
+		// answer: ask, with the items that name it among their texts.
+		if len(close) == 1 && as.onlyDocument(t.content) {
+			for _, h := range hits[1:] {
+				if len(close) < 3 && h.Score >= bareDocumentRatio*top.Score && !as.isVariant(h.Name) && hasCommon(h.Terms, top.NameTerms) {
+					close = append(close, h)
+				}
+			}
+			t.status, t.candidates, t.reason = Clarify, close, "只说了证件，未说明要办什么"
+			return
+		}
 		if len(close) > 1 {
 			t.status, t.candidates, t.reason = Clarify, close, "未说明要办理还是补换"
+			return
+		}
+	}
+	// A bare message naming only what qualifies an item (租房 of
+	// 住房公积金提取（租房）), not the item, may mean any item about that
+	// thing: ask, with those scoring near it.
+	if len(close) == 1 && !named && as.richness(t.content) <= 1 && qualifierOnly(top) {
+		for _, h := range hits[1:] {
+			if len(close) < 3 && h.Score >= bareVariantRatio*top.Score {
+				close = append(close, h)
+			}
+		}
+		if len(close) > 1 {
+			t.status, t.candidates, t.reason = Clarify, close, "只说了事项的一种情形"
 			return
 		}
 	}
@@ -271,6 +296,42 @@ func (as *Assistant) askAboutSituation(t *turnState, q search.Query) {
 	if len(cands) == 1 {
 		t.candidates = nil
 	}
+}
+
+// onlyDocument reports a message whose words, besides generic ones, are
+// all names of certificates or cards: it names the thing, not the task.
+func (as *Assistant) onlyDocument(content string) bool {
+	doc := false
+	for _, w := range as.a.Words(content) {
+		if as.generic[w] || as.frames[w] {
+			continue
+		}
+		if len([]rune(w)) < 2 || !strings.HasSuffix(w, "证书") && !slices.ContainsFunc(documentSuffix, func(s string) bool { return strings.HasSuffix(w, s) }) {
+			return false
+		}
+		doc = true
+	}
+	return doc
+}
+
+// qualifierOnly reports a hit whose name the question matched only in its
+// bracketed part, the case it is for (（租房）, （退休）).
+func qualifierOnly(h search.Hit) bool {
+	open := strings.IndexAny(h.Name, "（(")
+	if open < 0 || len(h.NameTerms) == 0 {
+		return false
+	}
+	main, qual := h.Name[:open], h.Name[open:]
+	for _, n := range h.NameTerms {
+		if strings.Contains(main, n) || !strings.Contains(qual, n) {
+			return false
+		}
+	}
+	return true
+}
+
+func hasCommon(a, b []string) bool {
+	return slices.ContainsFunc(a, func(s string) bool { return slices.Contains(b, s) })
 }
 
 // cuedHit is the item the described situation's cues name in the

@@ -89,3 +89,20 @@ func TestShortVerb(t *testing.T) {
 		{"异地就医的钱能报吗", assistant.Answered, "FT-020"},
 	})
 }
+
+// TestBareThingAsked checks that a message naming only a document, or
+// only the case an item is for (the bracketed part of its name), is asked
+// back: it says what about, not what to do.
+func TestBareThingAsked(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		// only a document whose item is a variant (补领换领, 补发)
+		{"户口簿", assistant.Clarify, ""},
+		{"不动产权证书", assistant.Clarify, ""},
+		// only the case of 住房公积金提取（租房）, with other rent items near
+		{"我想问租房的", assistant.Clarify, ""},
+		// the same words with the task said are answered
+		{"户口簿丢了怎么补", assistant.Answered, "FT-009"},
+		{"租房提取公积金", assistant.Answered, "FT-082"},
+	})
+}

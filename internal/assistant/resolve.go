@@ -48,6 +48,9 @@ const (
 	// for is asked back when an item named for the same thing scores at
 	// least this share of the best.
 	bareVariantRatio = 0.5
+	// … and a message that is only the document is asked back with the
+	// items naming it that score at least this share of the best.
+	bareDocumentRatio = 0.2
 	// A follow-up switches item when the current one scores below this
 	// share of the best and the best is named (coverage) at least this much.
 	stayRatio      = 0.5
