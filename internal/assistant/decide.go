@@ -185,7 +185,7 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 		if top.Coverage >= namedCoverage && namesInOwnWords(top, q) {
 			return labelHit{}, false
 		}
-		if dominant(hits) && namesInOwnWords(top, q) {
+		if dominant(hits) && saysPartOfName(top, q) {
 			return labelHit{}, false
 		}
 	}
@@ -251,6 +251,19 @@ func namesInOwnWords(h search.Hit, q search.Query) bool {
 	for _, n := range h.NameTerms {
 		for _, w := range q.Words {
 			if w.Text == n && w.Source == search.FromQuery {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// saysPartOfName reports a question whose own words (two characters or
+// more) are or are part of a name word of the hit: 门诊 of 门诊大病.
+func saysPartOfName(h search.Hit, q search.Query) bool {
+	for _, n := range h.NameTerms {
+		for _, w := range q.Words {
+			if w.Source == search.FromQuery && len([]rune(w.Text)) >= 2 && strings.Contains(n, w.Text) {
 				return true
 			}
 		}

@@ -106,3 +106,16 @@ func TestBareThingAsked(t *testing.T) {
 		{"租房提取公积金", assistant.Answered, "FT-082"},
 	})
 }
+
+// TestEverydayCueGivesWayToDominantItem checks that an everyday cue
+// (医生说) does not decline a question whose best item stands far above
+// the rest and whose name the question says in part (门诊 of 门诊大病),
+// while a health tip with the same cue is still declined.
+func TestEverydayCueGivesWayToDominantItem(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"医生说我是尿毒症 要长期透析 门诊能报吗", assistant.Answered, "FT-022"},
+		{"医生说我血压高 门诊开什么药好", assistant.OutOfScope, ""},
+		{"医生说孩子缺钙 吃什么补好", assistant.OutOfScope, ""},
+	})
+}
