@@ -119,3 +119,21 @@ func TestEverydayCueGivesWayToDominantItem(t *testing.T) {
 		{"医生说孩子缺钙 吃什么补好", assistant.OutOfScope, ""},
 	})
 }
+
+// TestFollowUpAboutACopy checks that a yes/no follow-up about a copy or
+// an original of a document ("X复印件可以吗") is a materials question
+// about the item being discussed, not a new question about X.
+func TestFollowUpAboutACopy(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	for _, c := range []struct{ first, item, follow string }{
+		{"结婚登记", "FT-055", "户口本复印件可以吗"},
+		{"我想办居住证", "FT-002", "身份证复印件行吗"},
+		{"我想办居住证", "FT-002", "租房合同原件可不可以"},
+	} {
+		play(t, as, []step{
+			{q: c.first, status: assistant.Answered, item: c.item},
+			{q: c.follow, status: assistant.Answered, item: c.item, aspect: assistant.Materials},
+		})
+	}
+}
