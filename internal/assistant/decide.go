@@ -86,7 +86,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// A word that names one of the described situation's items there
 	// ("户口" after a birth) chooses it over what the other words rank.
 	if !named {
-		if h, ok := as.cuedHit(t, q); ok {
+		if h, ok := as.cuedHit(t, q); ok && h.Score >= cueRatio*top.Score {
 			top, hits = h, []search.Hit{h}
 		}
 	}

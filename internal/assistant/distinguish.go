@@ -201,6 +201,12 @@ func (as *Assistant) askedVariant(q search.Query, vs []search.Hit) (search.Hit, 
 			}
 		}
 	}
+	// Only variants of one thing the question names (身份证 in both
+	// 居民身份证换领 and 居民身份证补领): "换证" with 身份证 and 残疾人证
+	// among them says which verb, not which document.
+	if !as.namesSharedThing(q, vs) {
+		return search.Hit{}, false
+	}
 	found, n := search.Hit{}, 0
 	for _, h := range vs {
 		name := as.a.Normalize(h.Name)
@@ -209,6 +215,26 @@ func (as *Assistant) askedVariant(q search.Query, vs []search.Hit) (search.Hit, 
 		}
 	}
 	return found, n == 1
+}
+
+// namesSharedThing reports a question word, neither generic nor a
+// variant, that every candidate's name holds.
+func (as *Assistant) namesSharedThing(q search.Query, hs []search.Hit) bool {
+	for _, w := range q.Words {
+		if w.Source != search.FromQuery || utf8.RuneCountInString(w.Text) < 2 || as.generic[w.Text] || as.variants[w.Text] {
+			continue
+		}
+		all := true
+		for _, h := range hs {
+			if !strings.Contains(as.a.Normalize(h.Name), w.Text) {
+				all = false
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
 }
 
 // shortVerb returns the one candidate whose name has a verb the question

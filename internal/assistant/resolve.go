@@ -51,6 +51,10 @@ const (
 	// … and a message that is only the document is asked back with the
 	// items naming it that score at least this share of the best.
 	bareDocumentRatio = 0.2
+	// A situation's cue word (户口 after a birth) puts its item in place of
+	// the best only when it scores at least this share of the best; below,
+	// the words that ranked the best say more than the cue.
+	cueRatio = 0.5
 	// A follow-up switches item when the current one scores below this
 	// share of the best and the best is named (coverage) at least this much.
 	stayRatio      = 0.5
