@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"sort"
 	"sync"
@@ -75,6 +74,13 @@ type loadResult struct {
 
 // loadRun plays conns conversations against url for dur, or (limit > 0)
 // until limit turns were answered.
+// chatRequest is the body of a chat turn the load generator sends.
+type chatRequest struct {
+	ConversationID    string `json:"conversation_id"`
+	ConversationToken string `json:"conversation_token"`
+	Message           string `json:"message"`
+}
+
 func loadRun(ctx context.Context, url string, conns int, dur time.Duration, limit int64) (loadResult, error) {
 	client := &http.Client{
 		Timeout:   30 * time.Second,
@@ -104,6 +110,10 @@ func loadRun(ctx context.Context, url string, conns int, dur time.Duration, limi
 		go func(i int) {
 			defer wg.Done()
 			var mine []time.Duration
+			// One buffer per conversation for what it sends and reads: the
+			// generator shares the server's cores and should cost little.
+			var body, raw bytes.Buffer
+			enc := json.NewEncoder(&body)
 			for d := i; ctx.Err() == nil; d++ {
 				conv, token := "", ""
 				for _, q := range benchDialogues[d%len(benchDialogues)] {
@@ -111,9 +121,10 @@ func loadRun(ctx context.Context, url string, conns int, dur time.Duration, limi
 						break
 					}
 					// The token is the capability to continue the conversation.
-					body, _ := json.Marshal(map[string]string{"conversation_id": conv, "conversation_token": token, "message": q})
+					body.Reset()
+					_ = enc.Encode(chatRequest{ConversationID: conv, ConversationToken: token, Message: q})
 					t0 := time.Now()
-					req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+					req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body.Bytes()))
 					req.Header.Set("Content-Type", "application/json")
 					resp, err := client.Do(req)
 					if err != nil {
@@ -122,7 +133,8 @@ func loadRun(ctx context.Context, url string, conns int, dur time.Duration, limi
 						}
 						break
 					}
-					raw, err := io.ReadAll(resp.Body)
+					raw.Reset()
+					_, err = raw.ReadFrom(resp.Body)
 					resp.Body.Close()
 					var out struct {
 						ConversationID    string `json:"conversation_id"`
@@ -134,9 +146,9 @@ func loadRun(ctx context.Context, url string, conns int, dur time.Duration, limi
 						fail(err)
 					case err != nil:
 					case resp.StatusCode != http.StatusOK:
-						fail(fmt.Errorf("HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(raw)))
-					case json.Unmarshal(raw, &out) != nil || out.Status == "":
-						fail(fmt.Errorf("bad reply: %.200s", raw))
+						fail(fmt.Errorf("HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(raw.Bytes())))
+					case json.Unmarshal(raw.Bytes(), &out) != nil || out.Status == "":
+						fail(fmt.Errorf("bad reply: %.200s", raw.Bytes()))
 					default:
 						mine = append(mine, time.Since(t0))
 						if n := requests.Add(1); limit > 0 && n >= limit {

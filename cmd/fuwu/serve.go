@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
@@ -52,6 +53,7 @@ func runServe(ctx context.Context, args []string, std stdio) error {
 	if err := checkSM2(); err != nil {
 		return err
 	}
+	tuneGC(os.Getenv)
 	start := time.Now()
 	a, err := openApp(ctx, sf, lc, *demo)
 	if err != nil {
