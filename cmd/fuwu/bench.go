@@ -114,6 +114,12 @@ func loadRun(ctx context.Context, url string, conns int, dur time.Duration, limi
 			// generator shares the server's cores and should cost little.
 			var body, raw bytes.Buffer
 			enc := json.NewEncoder(&body)
+			pc, err := newPoster(url, client)
+			if err != nil {
+				fail(err)
+				return
+			}
+			defer pc.close()
 			for d := i; ctx.Err() == nil; d++ {
 				conv, token := "", ""
 				for _, q := range benchDialogues[d%len(benchDialogues)] {
@@ -124,29 +130,21 @@ func loadRun(ctx context.Context, url string, conns int, dur time.Duration, limi
 					body.Reset()
 					_ = enc.Encode(chatRequest{ConversationID: conv, ConversationToken: token, Message: q})
 					t0 := time.Now()
-					req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body.Bytes()))
-					req.Header.Set("Content-Type", "application/json")
-					resp, err := client.Do(req)
+					status, err := pc.post(ctx, body.Bytes(), &raw)
 					if err != nil {
 						if ctx.Err() == nil {
 							fail(err)
 						}
 						break
 					}
-					raw.Reset()
-					_, err = raw.ReadFrom(resp.Body)
-					resp.Body.Close()
 					var out struct {
 						ConversationID    string `json:"conversation_id"`
 						ConversationToken string `json:"conversation_token"`
 						Status            string `json:"status"`
 					}
 					switch {
-					case err != nil && ctx.Err() == nil:
-						fail(err)
-					case err != nil:
-					case resp.StatusCode != http.StatusOK:
-						fail(fmt.Errorf("HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(raw.Bytes())))
+					case status != http.StatusOK:
+						fail(fmt.Errorf("HTTP %d: %s", status, bytes.TrimSpace(raw.Bytes())))
 					case json.Unmarshal(raw.Bytes(), &out) != nil || out.Status == "":
 						fail(fmt.Errorf("bad reply: %.200s", raw.Bytes()))
 					default:
