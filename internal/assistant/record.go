@@ -54,13 +54,19 @@ type GroupTurns struct {
 
 // WriteTurn implements TurnWriter.
 func (g GroupTurns) WriteTurn(ctx context.Context, next State, rec TurnRecord) (int64, error) {
-	turn := convoTurn(rec)
+	// Encoding and masking happen here, before the group transaction,
+	// which runs its turns' writes one after another.
+	turn := convo.MaskTurn(convoTurn(rec))
+	raw, err := encodeState(next)
+	if err != nil {
+		return 0, fmt.Errorf("write turn: %w", err)
+	}
 	var id int64
-	err := g.DB.GroupTx(ctx, func(tx *store.Tx) error {
-		if err := saveState(ctx, tx.Prepared(), rec.ConversationID, next); err != nil {
+	err = g.DB.GroupTx(ctx, func(tx *store.Tx) error {
+		if err := saveEncodedState(ctx, tx.Prepared(), rec.ConversationID, raw); err != nil {
 			return err
 		}
-		saved, err := g.Convo.RecordTurnTx(ctx, tx, rec.Channel, turn)
+		saved, err := g.Convo.RecordMaskedTurnTx(ctx, tx, rec.Channel, turn)
 		id = saved.ID
 		return err
 	})

@@ -89,13 +89,29 @@ func (d DBState) Save(ctx context.Context, id string, s State) error {
 func saveState(ctx context.Context, db interface {
 	Exec(ctx context.Context, query string, args ...any) (sql.Result, error)
 }, id string, s State) error {
-	b, err := json.Marshal(s)
+	raw, err := encodeState(s)
 	if err != nil {
 		return err
 	}
-	_, err = db.Exec(ctx, `INSERT INTO assistant_state (conversation_id, state, updated_at) VALUES (?, ?, ?)
+	return saveEncodedState(ctx, db, id, raw)
+}
+
+// encodeState is a state as the database keeps it.
+func encodeState(s State) (string, error) {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return "", fmt.Errorf("save state: %w", err)
+	}
+	return string(b), nil
+}
+
+// saveEncodedState is saveState for a state encodeState encoded.
+func saveEncodedState(ctx context.Context, db interface {
+	Exec(ctx context.Context, query string, args ...any) (sql.Result, error)
+}, id, raw string) error {
+	_, err := db.Exec(ctx, `INSERT INTO assistant_state (conversation_id, state, updated_at) VALUES (?, ?, ?)
 		ON CONFLICT (conversation_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
-		id, string(b), store.Now())
+		id, raw, store.Now())
 	if err != nil {
 		return fmt.Errorf("save state: %w", err)
 	}
