@@ -3,6 +3,7 @@ package assistant_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -67,16 +68,31 @@ func testPersistedConversation(t *testing.T, group bool) {
 }
 
 // Concurrent conversations through group commit: every turn's record and
-// state are kept, in each conversation's order.
+// state are kept, in each conversation's order; with a state cache, what
+// it answers is what the database holds.
 func TestGroupTurnsConcurrent(t *testing.T) {
 	t.Parallel()
+	for _, cached := range []bool{false, true} {
+		t.Run(map[bool]string{false: "uncached", true: "cached"}[cached], func(t *testing.T) {
+			t.Parallel()
+			testGroupTurnsConcurrent(t, cached)
+		})
+	}
+}
+
+func testGroupTurnsConcurrent(t *testing.T, cached bool) {
 	storetest.Each(t, []store.Migrations{assistant.Migrations, convo.Migrations}, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		cs := convo.NewStore(db)
+		var cache *assistant.StateCache
+		if cached {
+			cache = assistant.NewStateCache()
+		}
+		states := assistant.DBState{DB: db, Cache: cache}
 		a := demoAssistant(t, func(c *assistant.Config) {
-			c.States = assistant.DBState{DB: db}
+			c.States = states
 			c.Recorder = assistant.ConvoRecorder{Store: cs}
-			c.Turns = assistant.GroupTurns{DB: db, Convo: cs}
+			c.Turns = assistant.GroupTurns{DB: db, Convo: cs, Cache: cache}
 		})
 		dialogue := []string{"想领失业金", "要带什么", "网上能办吗"}
 		const n = 24
@@ -119,6 +135,9 @@ func TestGroupTurnsConcurrent(t *testing.T) {
 			st, ok, err := assistant.DBState{DB: db}.Load(ctx, id)
 			if err != nil || !ok || st.Turns != len(dialogue) || st.Item != "FT-015" {
 				t.Fatalf("%s state %v %v %+v", id, err, ok, st)
+			}
+			if st2, ok, err := states.Load(ctx, id); err != nil || !ok || !reflect.DeepEqual(st2, st) {
+				t.Fatalf("%s: state through the cache %v %v %+v, stored %+v", id, err, ok, st2, st)
 			}
 		}
 	})
