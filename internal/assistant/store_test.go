@@ -142,3 +142,32 @@ func testGroupTurnsConcurrent(t *testing.T, cached bool) {
 		}
 	})
 }
+
+// countingStates counts the loads of a StateStore.
+type countingStates struct {
+	assistant.MemoryState
+	loads int
+}
+
+func (c *countingStates) Load(ctx context.Context, id string) (assistant.State, bool, error) {
+	c.loads++
+	return c.MemoryState.Load(ctx, id)
+}
+
+// A conversation id issued for the request (Fresh) has no state to look
+// up; one the caller continues is looked up and continued.
+func TestFreshConversationSkipsLoad(t *testing.T) {
+	t.Parallel()
+	states := &countingStates{}
+	a := demoAssistant(t, func(c *assistant.Config) { c.States = states })
+	ctx := context.Background()
+	id := assistant.NewConversationID()
+	r1, err := a.Ask(ctx, assistant.Request{ConversationID: id, NewConversation: true, Fresh: true, Message: "想领失业金"})
+	if err != nil || r1.ConversationID != id || states.loads != 0 {
+		t.Fatalf("fresh turn: %v, id %q (want %q), %d loads", err, r1.ConversationID, id, states.loads)
+	}
+	r2, err := a.Ask(ctx, assistant.Request{ConversationID: id, NewConversation: true, Message: "要带什么"})
+	if err != nil || states.loads != 1 || r2.Aspect != assistant.Materials || len(r2.Citations) == 0 || r2.Citations[0].ID != "FT-015" {
+		t.Fatalf("continued turn: %v, %d loads, %+v", err, states.loads, r2)
+	}
+}
