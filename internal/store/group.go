@@ -36,6 +36,11 @@ const (
 	// messages of one conversation at once) deadlock; the server aborts
 	// one after deadlock_timeout, and its calls run again one by one.
 	pgCommitters = 16
+	// pgMaxBatch bounds a batch on PostgreSQL, whose statements run one
+	// round trip after another: one committer that drained a long queue
+	// kept every turn in it waiting for all their round trips while other
+	// committers sat idle (p99 over a second at 200 conversations).
+	pgMaxBatch = 8
 )
 
 type groupReq struct {
@@ -137,7 +142,11 @@ func (g *grouper) close() {
 
 func (g *grouper) loop() {
 	defer g.stopped.Done()
-	batch := make([]*groupReq, 0, maxBatch)
+	limit := maxBatch
+	if g.db.Dialect != SQLite {
+		limit = pgMaxBatch
+	}
+	batch := make([]*groupReq, 0, limit)
 	for {
 		var first *groupReq
 		select {
@@ -161,7 +170,7 @@ func (g *grouper) loop() {
 		}
 		batch = append(batch[:0], first)
 	drain:
-		for len(batch) < maxBatch {
+		for len(batch) < limit {
 			select {
 			case r := <-g.reqs:
 				batch = append(batch, r)
