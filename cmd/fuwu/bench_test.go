@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
-	"os"
 	"runtime/debug"
 	"syscall"
 	"testing"
@@ -45,7 +44,7 @@ func benchTurn(b *testing.B, d store.Dialect, perTurn bool) {
 	debug.SetGCPercent(pct)
 	lim := debug.SetMemoryLimit(-1) // -1 reads it
 	defer func() { debug.SetGCPercent(pct); debug.SetMemoryLimit(lim) }()
-	tuneGC(os.Getenv)
+	tuneGC(env)
 	sf := storeFlags{data: b.TempDir(), perTurnCommit: perTurn}
 	if d == store.Postgres {
 		sf.db = storetest.URL(b, d)

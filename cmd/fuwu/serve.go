@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
@@ -53,7 +52,7 @@ func runServe(ctx context.Context, args []string, std stdio) error {
 	if err := checkSM2(); err != nil {
 		return err
 	}
-	tuneGC(os.Getenv)
+	tuneGC(env)
 	start := time.Now()
 	a, err := openApp(ctx, sf, lc, *demo)
 	if err != nil {
