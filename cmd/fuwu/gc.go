@@ -5,7 +5,7 @@ import (
 )
 
 // The server's live heap is small (~30 MB: the dictionaries, the
-// catalogue's index) while each chat turn allocates ~70 KB, so with Go's
+// catalogue's index) while each chat turn allocates 40–70 KB, so with Go's
 // default GOGC=100 a busy server collects ten times a second, and each
 // collection steals CPU from turns in flight and lengthens their tail.
 // serve lets the heap grow to five times the live heap instead, under a
