@@ -38,6 +38,14 @@ func TestDebugDialog(t *testing.T) {
 			ws = append(ws, fmt.Sprintf("%s(%v<%s)", w.Text, w.Source, w.From))
 		}
 		fmt.Printf(" qwords=%s\n", strings.Join(ws, " "))
+		var sal []string
+		for _, w := range as.a.Words(ts.content) {
+			sal = append(sal, fmt.Sprintf("%s:%.1f", w, as.salience(w)))
+		}
+		fmt.Printf(" salience=%s shift=%v\n", strings.Join(sal, " "), as.shiftsThread(ts.in.norm))
+		if cur, ok := ix.Item(st.Item); ok {
+			fmt.Printf(" current explains %.2f\n", as.itemExplains(cur, ts.content, q))
+		}
 		for i, h := range ts.hits {
 			if i == 6 {
 				break

@@ -6,22 +6,43 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/search"
 )
 
 // staysOn reports whether a message continues with the current item:
 // it says nothing of an item (a pure follow-up such as "要带什么"), or the
-// current item still fits it well, or nothing else is clearly named.
-func (as *Assistant) staysOn(cur string, q search.Query, hits []search.Hit) bool {
+// current item still fits it, or nothing else is clearly named.
+//
+// The order matters. A turn that marks a change of thread (那X呢, 还有X,
+// 另外, X也) and names in X what another item's name holds, and the
+// current item's name does not, moves to it: "幼儿园呢" after 小一学位.
+// Otherwise the current item wins while its own text (conditions,
+// materials, FAQ) accounts for the question's words — "社保要交满多久"
+// in a school-place thread — unless another item is named outright. A
+// turn whose words the current item does not hold at all while another
+// item's do ("婚前检查是免费的吗" after 结婚登记) is about that item.
+func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []search.Hit) bool {
 	if len(q.Words) == 0 || len(hits) == 0 {
 		return true
 	}
 	top := hits[0]
-	if top.ID == cur {
+	if top.ID == cur.ID {
+		return true
+	}
+	curName := as.a.Normalize(cur.Name)
+	if as.shiftsThread(t.in.norm) && as.namesOther(q, top, curName) {
+		return false
+	}
+	if top.Coverage >= namedCoverage && namesInOwnWords(top, q) && as.namesOther(q, top, curName) {
+		return false
+	}
+	curShare := as.itemExplains(cur, t.content, q)
+	if curShare >= itemExplainsShare {
 		return true
 	}
 	for _, h := range hits {
-		if h.ID == cur && h.Score >= stayRatio*top.Score {
+		if h.ID == cur.ID && h.Score >= stayRatio*top.Score {
 			return true
 		}
 	}
@@ -30,14 +51,141 @@ func (as *Assistant) staysOn(cur string, q search.Query, hits []search.Hit) bool
 	}
 	// A message that opens a new topic (另外, 还有, 顺便问) and names
 	// something the current item does not hold at all is about that.
-	if hasPrefixAny(q.Norm, newTopic) && top.Coverage > 0 && !slices.ContainsFunc(hits, func(h search.Hit) bool { return h.ID == cur }) {
+	if hasPrefixAny(t.in.norm, newTopic) && top.Coverage > 0 && !slices.ContainsFunc(hits, func(h search.Hit) bool { return h.ID == cur.ID }) {
 		return false
+	}
+	// Words the current item does not hold anywhere, which the best item
+	// accounts for, are about that item: after a change of thread, or
+	// when they weigh enough and the best item's name holds some of them.
+	// An aspect question ("能不能在网上弄", "过期了还能签吗") is mostly its
+	// cue; what is left must say more to leave the item.
+	if curShare == 0 && top.Score >= weakScore/2 {
+		mass := float64(switchMass)
+		if t.aspect != "" {
+			mass = switchMassAspect
+		}
+		if as.shiftsThread(t.in.norm) || top.Coverage > 0 && as.salientMass(t.content) >= mass {
+			if share, _ := as.explained(t.content, q, hits[:1]); share >= explainedShare {
+				return false
+			}
+		}
 	}
 	return true
 }
 
+// How much salience (salience) a follow-up's words must carry, the
+// current item holding none of them, to move to the best item: one
+// service word, or a little more beside an aspect's cue.
+const (
+	switchMass       = 4.0
+	switchMassAspect = 5.0
+)
+
+// salientMass sums the salience of the content's words that count for
+// itemExplains.
+func (as *Assistant) salientMass(content string) float64 {
+	var m float64
+	for _, w := range as.a.Words(content) {
+		if utf8.RuneCountInString(w) < 2 || as.frames[w] || as.generic[w] || as.a.IsStop(w) {
+			continue
+		}
+		m += as.salience(w)
+	}
+	return m
+}
+
+// itemExplainsShare is the share of a follow-up's salient words the
+// current item's own text must hold for the item to keep the turn.
+const itemExplainsShare = 0.75
+
+// itemExplains is the share, weighted by salience, of the content's words
+// that the item's own text (name, summary, conditions, materials, FAQ)
+// holds, directly or through the query's synonyms. Generic words and the
+// wrapping of a request do not count; a content without salient words
+// gives 0.
+func (as *Assistant) itemExplains(it *kb.Item, content string, q search.Query) float64 {
+	var b strings.Builder
+	b.WriteString(itemText(it))
+	for _, f := range it.FAQ {
+		b.WriteString(" " + f.Q + " " + f.A)
+	}
+	text := as.a.Normalize(b.String())
+	var total, have float64
+	for _, w := range as.a.Words(content) {
+		if utf8.RuneCountInString(w) < 2 || as.frames[w] || as.generic[w] || as.a.IsStop(w) {
+			continue
+		}
+		sal := as.salience(w)
+		total += sal
+		ok := strings.Contains(text, w)
+		for _, qw := range q.Words {
+			if ok {
+				break
+			}
+			if qw.Source != search.FromQuery && utf8.RuneCountInString(qw.Text) >= 2 && strings.Contains(text, qw.Text) {
+				for _, f := range strings.Split(qw.From, "|") {
+					if strings.Contains(f, w) || strings.Contains(w, f) {
+						ok = true
+					}
+				}
+			}
+		}
+		if ok {
+			have += sal
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return have / total
+}
+
+// namesOther reports a turn naming, in its own words or their synonyms,
+// something the hit's name holds and the current item's name does not:
+// 幼儿园 names 幼儿园入园报名, not 小学一年级学位申请.
+func (as *Assistant) namesOther(q search.Query, h search.Hit, curName string) bool {
+	name := as.a.Normalize(h.Name)
+	for _, w := range q.Words {
+		if utf8.RuneCountInString(w.Text) < 2 || as.generic[w.Text] || as.variants[w.Text] {
+			continue
+		}
+		if strings.Contains(name, w.Text) && !strings.Contains(curName, w.Text) {
+			return true
+		}
+	}
+	return false
+}
+
+// shiftsThread reports a turn marked as a change of thread: "那X呢" and
+// "X呢", "还有X", "另外…", "X也…" — the resident goes on to another thing.
+// What X is decides whether the item changes (namesOther): "那材料呢"
+// names no other item.
+func (as *Assistant) shiftsThread(norm string) bool {
+	s := strings.Trim(norm, " ,.?!~")
+	if hasPrefixAny(s, newTopic) || hasPrefixAny(s, nextStep) {
+		return true
+	}
+	if strings.HasSuffix(s, "呢") && utf8.RuneCountInString(s) <= shiftMaxRunes {
+		return true
+	}
+	for _, c := range clauses(s) {
+		// "户口本也破了": a second thing in the same plight.
+		if i := strings.Index(c, "也"); i > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// shiftMaxRunes bounds a "X呢" turn: a short question about another thing,
+// not a long story that happens to end in 呢.
+const shiftMaxRunes = 12
+
 // newTopic opens a message about something else.
 var newTopic = []string{"另外", "还有", "顺便问", "再问", "换个问题", "还想问", "对了"}
+
+// nextStep asks what comes after the item discussed: another item.
+var nextStep = []string{"之后", "接下来", "办完了还要", "办完还要"}
 
 func hasPrefixAny(s string, ps []string) bool {
 	s = strings.TrimLeft(s, " ,.")

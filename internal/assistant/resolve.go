@@ -207,7 +207,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 		}
 		// A follow-up made only of generic words ("丢了", "要补办") names
 		// no other item: it is about the current one.
-		if as.onlyGeneric(content) || as.staysOn(cur.ID, q, t.hits) {
+		if as.onlyGeneric(content) || as.staysOn(cur, t, q, t.hits) {
 			t.item, t.status = cur, Answered
 			t.faq = as.matchFAQ(cur, norm)
 			return
