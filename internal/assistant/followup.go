@@ -200,17 +200,9 @@ func hasPrefixAny(s string, ps []string) bool {
 // pickCandidate resolves the answer to a clarifying question: an ordinal
 // ("第二个", "2"), or words of one candidate's name.
 func (as *Assistant) pickCandidate(ctx context.Context, norm string, cands []string) (string, bool) {
-	ordinals := [][]string{{"第一", "1", "一个", "前者", "头一个"}, {"第二", "2", "后者"}, {"第三", "3"}}
 	trimmed := strings.Trim(norm, " .,!?~")
-	for i, words := range ordinals {
-		if i >= len(cands) {
-			break
-		}
-		for _, w := range words {
-			if trimmed == w || strings.HasPrefix(trimmed, w+"个") || strings.HasPrefix(trimmed, "第"+w) || (len([]rune(w)) > 1 && strings.Contains(trimmed, w)) {
-				return cands[i], true
-			}
-		}
+	if i, ok := choiceOrdinal(trimmed); ok && i < len(cands) {
+		return cands[i], true
 	}
 	// The candidate whose name the message covers best.
 	best, bestScore := "", 0.0
@@ -234,6 +226,152 @@ func (as *Assistant) pickCandidate(ctx context.Context, norm string, cands []str
 		return id, true
 	}
 	return as.pickVariant(norm, cands)
+}
+
+// settleClarify answers a clarify question the resident settled by a
+// detail rather than by a name or a place ("租房那个 房东叫我去弄" after
+// 备案 choices): the choices are the offered candidates and the other
+// items named for what they share (备案: the offer showed only three), and
+// the message's own retrieval ranks them. A message that names an item
+// outright is a new question, decided on its own.
+func (as *Assistant) settleClarify(cands []string, hits []search.Hit) (*kb.Item, bool) {
+	if len(hits) == 0 || hits[0].Coverage >= namedCoverage {
+		return nil, false
+	}
+	offered := map[string]bool{}
+	var names []string
+	for _, id := range cands {
+		if it, ok := as.cfg.Index.Item(id); ok {
+			offered[id] = true
+			names = append(names, as.a.Normalize(it.Name))
+		}
+	}
+	shared := as.sharedNameWords(names)
+	var eligible []search.Hit
+	for _, h := range hits {
+		if offered[h.ID] {
+			eligible = append(eligible, h)
+			continue
+		}
+		name := as.a.Normalize(h.Name)
+		for _, w := range shared {
+			if strings.Contains(name, w) {
+				eligible = append(eligible, h)
+				break
+			}
+		}
+	}
+	if len(eligible) == 0 || eligible[0].Score < settleShare*hits[0].Score {
+		return nil, false
+	}
+	if len(eligible) > 1 && eligible[1].Score >= closeRatio*eligible[0].Score {
+		return nil, false
+	}
+	return as.cfg.Index.Item(eligible[0].ID)
+}
+
+// settleShare is the share of the message's best score the chosen
+// candidate must reach: the detail must speak for it, not for another
+// matter altogether.
+const settleShare = 0.4
+
+// sharedNameWords are the words (two characters or more, not generic)
+// every name holds: 备案 of 异地就医备案, 公章刻制备案 and 户外招牌设置备案.
+func (as *Assistant) sharedNameWords(names []string) []string {
+	if len(names) < 2 {
+		return nil
+	}
+	var out []string
+	for _, w := range as.a.Segment(names[0]) {
+		if utf8.RuneCountInString(w) < 2 || as.a.IsStop(w) || slices.Contains(out, w) {
+			continue
+		}
+		all := true
+		for _, n := range names[1:] {
+			if !strings.Contains(n, w) {
+				all = false
+				break
+			}
+		}
+		if all {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// namesSomething reports a message that says enough to be a question of
+// its own: a hit naming part of an item, or words that weigh as one
+// service word.
+func (as *Assistant) namesSomething(content string, hits []search.Hit) bool {
+	if len(hits) == 0 {
+		return false
+	}
+	return hits[0].Coverage >= switchCoverage || as.salientMass(content) >= switchMass
+}
+
+// askAgain repeats a clarify question the turn did not answer, with the
+// same choices.
+func (as *Assistant) askAgain(t *turnState) bool {
+	var cands []search.Hit
+	for _, id := range t.state.Candidates {
+		if it, ok := as.cfg.Index.Item(id); ok {
+			cands = append(cands, search.Hit{ID: it.ID, Name: it.Name})
+		}
+	}
+	if len(cands) < 2 {
+		return false
+	}
+	t.status, t.candidates, t.reason = Clarify, cands, "追问未说明是哪一项"
+	return true
+}
+
+// ordinals name the choices of a clarify question by their place.
+var ordinals = [][]string{{"第一", "前者", "头一", "1", "一"}, {"第二", "后者", "2", "二"}, {"第三", "3", "三"}}
+
+// choiceOrdinal reads the place of the choice a message names: the whole
+// message is an ordinal ("2", "一个", "第二个吧"), or a spelled-out one
+// stands in it as a word of its own ("我要办第二个", "选后者"). An ordinal
+// inside another word names no choice: "第一次", "一个人", "二手房".
+func choiceOrdinal(msg string) (int, bool) {
+	for i, words := range ordinals {
+		for _, w := range words {
+			strong := utf8.RuneCountInString(w) > 1
+			for at := 0; ; {
+				j := strings.Index(msg[at:], w)
+				if j < 0 {
+					break
+				}
+				before, after := msg[:at+j], msg[at+j+len(w):]
+				at += j + len(w)
+				if !strong && before != "" {
+					continue // a bare 2 or 二 is the whole answer or nothing
+				}
+				if endsChoice(strings.TrimLeft(after, " ")) {
+					return i, true
+				}
+			}
+		}
+	}
+	return 0, false
+}
+
+// endsChoice reports what may follow an ordinal that names a choice:
+// nothing, a measure word (个, 项) and then nothing or a particle.
+func endsChoice(after string) bool {
+	for _, m := range []string{"个", "项", "种", "条"} {
+		after = strings.TrimPrefix(after, m)
+	}
+	after = strings.TrimLeft(after, " ")
+	if after == "" {
+		return true
+	}
+	for _, p := range []string{"吧", "呢", "啊", "吗", "的", "那个", "这个", "."} {
+		if strings.HasPrefix(after, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // pickVariant picks, for an answer saying the thing was lost or must be

@@ -197,10 +197,26 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	t.raw = res.Hits
 	t.hits = as.situate(t.situations, res.Hits)
 
+	// A clarify question settled by a detail chooses among its choices;
+	// the item guessed before it was asked is not one of them.
+	pending := len(t.state.Candidates) > 0 && len(q.Words) > 0
+	if pending {
+		if it, ok := as.settleClarify(t.state.Candidates, t.hits); ok {
+			t.item, t.status = it, Answered
+			t.faq = as.matchFAQ(it, norm)
+			return
+		}
+	}
+	// An aspect asked without choosing ("多久能下来") is asked back: which
+	// of the choices is it about?
+	if len(t.state.Candidates) > 0 && t.aspect != "" && !as.namesSomething(t.content, t.hits) && as.askAgain(t) {
+		return
+	}
+
 	// A follow-up leans on the item being discussed, unless it asks for
 	// something no service is (a recipe, a lawyer) however it goes on
 	// from the item.
-	if cur, ok := as.cfg.Index.Item(t.state.Item); ok {
+	if cur, ok := as.cfg.Index.Item(t.state.Item); ok && !pending {
 		if h, ok := as.everyday(t, q, t.raw); ok {
 			t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
 			return
