@@ -322,7 +322,7 @@ func (as *Assistant) askAgain(t *turnState) bool {
 	if len(cands) < 2 {
 		return false
 	}
-	t.status, t.candidates, t.reason = Clarify, cands, "追问未说明是哪一项"
+	t.status, t.scope, t.candidates, t.reason = Clarify, "", cands, "追问未说明是哪一项"
 	return true
 }
 

@@ -207,11 +207,6 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 			return
 		}
 	}
-	// An aspect asked without choosing ("多久能下来") is asked back: which
-	// of the choices is it about?
-	if len(t.state.Candidates) > 0 && t.aspect != "" && !as.namesSomething(t.content, t.hits) && as.askAgain(t) {
-		return
-	}
 
 	// A follow-up leans on the item being discussed, unless it asks for
 	// something no service is (a recipe, a lawyer) however it goes on
@@ -230,6 +225,11 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 		}
 	}
 	as.decide(t, q)
+	// A turn that does not answer a clarify question and names nothing
+	// of its own ("多久能下来") is asked the question again, not declined.
+	if len(t.state.Candidates) > 0 && t.status == OutOfScope && (t.scope == "nothing" || t.scope == "unknown") && !as.namesSomething(t.content, t.hits) {
+		as.askAgain(t)
+	}
 	if as.cfg.Model != nil && as.cfg.Understand &&
 		(t.status == Clarify || t.status == OutOfScope && (t.scope == "unknown" || t.scope == "nothing")) {
 		as.understand(ctx, t)

@@ -1,0 +1,91 @@
+package assistant_test
+
+import (
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+)
+
+// TestFollowUpThread plays made-up dialogues of each kind of follow-up
+// (issue 20, kind 4 "follow-ups must keep the right thread"): which item a
+// turn is about once a conversation is under way.
+func TestFollowUpThread(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	A := assistant.Answered
+	for name, steps := range map[string][]step{
+		// 1. A change of thread naming another service moves to it …
+		"那X呢 naming another service moves": {
+			{q: "公积金贷款买房怎么申请", status: A, item: "FT-087"},
+			{q: "那失业金呢", status: A, item: "FT-015"},
+		},
+		"X呢 naming a service only in part moves": {
+			{q: "初中学位怎么申请", status: A, item: "FT-068"},
+			{q: "那幼儿园呢", status: A, item: "FT-070"},
+		},
+		"X呢 naming another service moves": {
+			{q: "怎么申领社保卡", status: A, item: "FT-010"},
+			{q: "居住证呢", status: A, item: "FT-002"},
+		},
+		"还有X naming another service moves": {
+			{q: "残疾人证第一次怎么办", status: A, item: "FT-048"},
+			{q: "还有轮椅车燃油补贴怎么领", status: A, item: "FT-054"},
+		},
+		// … while 那X呢 about an aspect stays on the item.
+		"那X呢 about an aspect stays": {
+			{q: "结婚登记在哪里办", status: A, item: "FT-055", aspect: assistant.Location},
+			{q: "那材料呢", status: A, item: "FT-055", aspect: assistant.Materials},
+			{q: "那要多久呢", status: A, item: "FT-055", aspect: assistant.TimeLimit},
+		},
+		// 2. A yes/no question stays on the item and answers the aspect.
+		"yes/no follow-ups stay on the item": {
+			{q: "居住证怎么申请", status: A, item: "FT-002"},
+			{q: "需要户口本吗", status: A, item: "FT-002", aspect: assistant.Materials},
+			{q: "可以找人代办吗", status: A, item: "FT-002"},
+			{q: "要本人去吗", status: A, item: "FT-002"},
+		},
+		// 3. A condition asked inside a thread, which the item explains,
+		// stays even when another item is named for the same word.
+		"a condition the item explains stays": {
+			{q: "孩子明年读小学 一年级学位怎么申请", status: A, item: "FT-067"},
+			{q: "社保要交满多久", status: A, item: "FT-067"},
+		},
+		// … but words the item holds nowhere, which another item's name
+		// holds, move to it.
+		"a detail the guess does not hold moves": {
+			{q: "社保转移怎么办", status: A, item: "FT-013"},
+			{q: "我说的是医保那块", status: A, item: "FT-024"},
+		},
+		"words the item does not hold move": {
+			{q: "准备去民政局结婚登记", status: A, item: "FT-055"},
+			{q: "婚前检查在哪做 收费吗", status: A, item: "FT-060"},
+		},
+		// 4. A clarify question is settled among its choices.
+		"clarify settled by a place": {
+			{q: "公积金怎么取出来", status: assistant.Clarify},
+			{q: "我选第二个吧", status: A},
+		},
+		"clarify settled by a detail": {
+			{q: "备案怎么弄", status: assistant.Clarify},
+			{q: "租房子用的", status: A, item: "FT-078"},
+		},
+		"an ordinal inside a word does not pick": {
+			{q: "备案怎么弄", status: assistant.Clarify},
+			{q: "一个人去行不行", status: assistant.Clarify},
+		},
+		// 5. A second, parallel need is a new item.
+		"a parallel need for the same holder is a new item": {
+			{q: "身份证到期了 换新的多少钱", status: A, item: "FT-004"},
+			{q: "户口本也旧得不行了 能换吗", status: A, item: "FT-009"},
+		},
+		"a parallel need is a new item": {
+			{q: "身份证丢了怎么补", status: A, item: "FT-005"},
+			{q: "社保卡也丢了", status: A, item: "FT-011"},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			play(t, as, steps)
+		})
+	}
+}
