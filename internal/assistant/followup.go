@@ -300,14 +300,11 @@ func (as *Assistant) sharedNameWords(names []string) []string {
 	return out
 }
 
-// namesSomething reports a message that says enough to be a question of
-// its own: a hit naming part of an item, or words that weigh as one
-// service word.
-func (as *Assistant) namesSomething(content string, hits []search.Hit) bool {
-	if len(hits) == 0 {
-		return false
-	}
-	return hits[0].Coverage >= switchCoverage || as.salientMass(content) >= switchMass
+// leavesWord reports a message leaving a word unexplained (基金), not
+// only single characters (人) that unknown text falls apart into.
+func (as *Assistant) leavesWord(content string, q search.Query, hits []search.Hit) bool {
+	_, unknown := as.explained(content, q, hits)
+	return utf8.RuneCountInString(unknown) >= 2
 }
 
 // askAgain repeats a clarify question the turn did not answer, with the

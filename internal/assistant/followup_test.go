@@ -71,7 +71,7 @@ func TestFollowUpThread(t *testing.T) {
 		},
 		"an ordinal inside a word does not pick": {
 			{q: "备案怎么弄", status: assistant.Clarify},
-			{q: "一个人去行不行", status: assistant.Clarify},
+			{q: "一个人去要多久", status: assistant.Clarify},
 		},
 		// 5. A second, parallel need is a new item.
 		"a parallel need for the same holder is a new item": {

@@ -225,9 +225,11 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 		}
 	}
 	as.decide(t, q)
-	// A turn that does not answer a clarify question and names nothing
-	// of its own ("多久能下来") is asked the question again, not declined.
-	if len(t.state.Candidates) > 0 && t.status == OutOfScope && (t.scope == "nothing" || t.scope == "unknown") && !as.namesSomething(t.content, t.hits) {
+	// A turn that does not answer a clarify question but asks an aspect,
+	// naming nothing the catalogue lacks ("多久能下来", "一个人去要多久"),
+	// is asked the question again, not declined; one naming what the
+	// catalogue lacks ("那基金呢") is declined.
+	if len(t.state.Candidates) > 0 && t.status == OutOfScope && (t.scope == "nothing" || t.scope == "unknown" && t.aspect != "" && !as.leavesWord(t.content, q, t.raw)) {
 		as.askAgain(t)
 	}
 	if as.cfg.Model != nil && as.cfg.Understand &&
