@@ -37,6 +37,9 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 	if top.Coverage >= namedCoverage && namesInOwnWords(top, q) && as.namesOther(q, top, curName) {
 		return false
 	}
+	if _, ok := as.sibling(cur, q, hits); ok {
+		return false
+	}
 	curShare := as.itemExplains(cur, t.content, q)
 	if curShare >= itemExplainsShare {
 		return true
@@ -93,6 +96,39 @@ func (as *Assistant) salientMass(content string) float64 {
 	}
 	return m
 }
+
+// sibling returns the item of the same family as the current one (their
+// names share a word: 住房公积金) whose own part of the name the turn
+// names and the current item's name lacks: "我辞职了 回老家" after a
+// 住房公积金 item is 住房公积金提取（离职离深）. The resident is telling
+// which of the family's items they meant.
+func (as *Assistant) sibling(cur *kb.Item, q search.Query, hits []search.Hit) (*kb.Item, bool) {
+	if len(hits) == 0 {
+		return nil, false
+	}
+	curName := as.a.Normalize(cur.Name)
+	var found *kb.Item
+	for i, h := range hits {
+		if i == siblingReach {
+			break
+		}
+		if h.ID == cur.ID || h.Coverage < switchCoverage || h.Score < stayRatio*hits[0].Score {
+			continue
+		}
+		name := as.a.Normalize(h.Name)
+		if !slices.ContainsFunc(as.sharedNameWords([]string{curName, name}), func(w string) bool { return !as.generic[w] }) || !as.namesOther(q, h, curName) {
+			continue // a family is a thing both names hold (住房公积金), not an action (申领)
+		}
+		if found != nil {
+			return nil, false // two siblings named: not told apart
+		}
+		found, _ = as.cfg.Index.Item(h.ID)
+	}
+	return found, found != nil
+}
+
+// siblingReach is how far down the hits a sibling is looked for.
+const siblingReach = 5
 
 // itemExplainsShare is the share of a follow-up's salient words the
 // current item's own text must hold for the item to keep the turn.

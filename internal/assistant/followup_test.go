@@ -56,6 +56,12 @@ func TestFollowUpThread(t *testing.T) {
 			{q: "社保转移怎么办", status: A, item: "FT-013"},
 			{q: "我说的是医保那块", status: A, item: "FT-024"},
 		},
+		// A detail naming another item of the same family (住房公积金) tells
+		// which one the resident meant.
+		"a detail naming a sibling moves to it": {
+			{q: "公积金贷款买房怎么申请", status: A, item: "FT-087"},
+			{q: "不是贷款 我快退休了想把钱取出来", status: A, item: "FT-084"},
+		},
 		"words the item does not hold move": {
 			{q: "准备去民政局结婚登记", status: A, item: "FT-055"},
 			{q: "婚前检查在哪做 收费吗", status: A, item: "FT-060"},

@@ -223,6 +223,11 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 			t.faq = as.matchFAQ(cur, norm)
 			return
 		}
+		if it, ok := as.sibling(cur, q, t.hits); ok {
+			t.item, t.status = it, Answered
+			t.faq = as.matchFAQ(it, norm)
+			return
+		}
 	}
 	as.decide(t, q)
 	// A turn that does not answer a clarify question but asks an aspect,
