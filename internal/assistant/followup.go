@@ -40,8 +40,11 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 	if _, ok := as.sibling(cur, q, hits); ok {
 		return false
 	}
+	// An aspect question (a yes/no one: "能绑对象吗 还没领证") needs less:
+	// half of what it names in the current item's text keeps it there,
+	// unless its own words name another item ("执照拿到后公章怎么刻").
 	curShare := as.itemExplains(cur, t.content, q)
-	if curShare >= itemExplainsShare {
+	if curShare >= itemExplainsShare || t.aspect != "" && curShare >= aspectExplainsShare && !as.namesOtherOwn(q, top, curName) {
 		return true
 	}
 	for _, h := range hits {
@@ -134,6 +137,9 @@ const siblingReach = 5
 // current item's own text must hold for the item to keep the turn.
 const itemExplainsShare = 0.75
 
+// aspectExplainsShare is that share for a turn asking an aspect.
+const aspectExplainsShare = 0.5
+
 // itemExplains is the share, weighted by salience, of the content's words
 // that the item's own text (name, summary, conditions, materials, FAQ)
 // holds, directly or through the query's synonyms. Generic words and the
@@ -190,6 +196,18 @@ func (as *Assistant) namesOther(q search.Query, h search.Hit, curName string) bo
 		}
 	}
 	return false
+}
+
+// namesOtherOwn is namesOther for the turn's own words only, not their
+// synonyms: "公章" names 公章刻制备案; "领证" only leads to 结婚登记.
+func (as *Assistant) namesOtherOwn(q search.Query, h search.Hit, curName string) bool {
+	own := search.Query{}
+	for _, w := range q.Words {
+		if w.Source == search.FromQuery {
+			own.Words = append(own.Words, w)
+		}
+	}
+	return as.namesOther(own, h, curName)
 }
 
 // shiftsThread reports a turn marked as a change of thread: "那X呢" and

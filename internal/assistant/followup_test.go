@@ -50,6 +50,10 @@ func TestFollowUpThread(t *testing.T) {
 			{q: "孩子明年读小学 一年级学位怎么申请", status: A, item: "FT-067"},
 			{q: "社保要交满多久", status: A, item: "FT-067"},
 		},
+		"a yes/no condition the item explains stays": {
+			{q: "医保个人账户怎么给家人用", status: A, item: "FT-025"},
+			{q: "爸妈没在深圳参保能绑吗", status: A, item: "FT-025", aspect: assistant.Conditions},
+		},
 		// … but words the item holds nowhere, which another item's name
 		// holds, move to it.
 		"a detail the guess does not hold moves": {
