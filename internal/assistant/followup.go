@@ -37,14 +37,17 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 	if top.Coverage >= namedCoverage && namesInOwnWords(top, q) && as.namesOther(q, top, curName) {
 		return false
 	}
-	if _, ok := as.sibling(cur, q, hits); ok {
-		return false
-	}
 	// An aspect question (a yes/no one: "能绑对象吗 还没领证") needs less:
 	// half of what it names in the current item's text keeps it there,
 	// unless its own words name another item ("执照拿到后公章怎么刻").
 	curShare := as.itemExplains(cur, t.content, q)
-	if curShare >= itemExplainsShare || t.aspect != "" && curShare >= aspectExplainsShare && !as.namesOtherOwn(q, top, curName) {
+	if curShare >= itemExplainsShare {
+		return true
+	}
+	if _, ok := as.sibling(cur, q, hits); ok {
+		return false
+	}
+	if t.aspect != "" && curShare >= aspectExplainsShare && !as.namesOtherOwn(q, top, curName) {
 		return true
 	}
 	for _, h := range hits {
@@ -119,8 +122,9 @@ func (as *Assistant) sibling(cur *kb.Item, q search.Query, hits []search.Hit) (*
 			continue
 		}
 		name := as.a.Normalize(h.Name)
-		if !slices.ContainsFunc(as.sharedNameWords([]string{curName, name}), func(w string) bool { return !as.generic[w] }) || !as.namesOther(q, h, curName) {
-			continue // a family is a thing both names hold (住房公积金), not an action (申领)
+		family := func(w string) bool { return !as.generic[w] && as.salience(w) >= familySalience }
+		if !slices.ContainsFunc(as.sharedNameWords([]string{curName, name}), family) || !as.namesOther(q, h, curName) {
+			continue // a family is a thing both names hold (住房公积金), not an action (申领) or a common word (居民)
 		}
 		if found != nil {
 			return nil, false // two siblings named: not told apart
@@ -129,6 +133,9 @@ func (as *Assistant) sibling(cur *kb.Item, q search.Query, hits []search.Hit) (*
 	}
 	return found, found != nil
 }
+
+// familySalience is the least salience of a word that makes a family.
+const familySalience = 3
 
 // siblingReach is how far down the hits a sibling is looked for.
 const siblingReach = 5
@@ -159,12 +166,12 @@ func (as *Assistant) itemExplains(it *kb.Item, content string, q search.Query) f
 		}
 		sal := as.salience(w)
 		total += sal
-		ok := strings.Contains(text, w)
+		ok := as.holdsHead(text, w)
 		for _, qw := range q.Words {
 			if ok {
 				break
 			}
-			if qw.Source != search.FromQuery && utf8.RuneCountInString(qw.Text) >= 2 && strings.Contains(text, qw.Text) {
+			if qw.Source != search.FromQuery && utf8.RuneCountInString(qw.Text) >= 2 && as.holdsHead(text, qw.Text) {
 				for _, f := range strings.Split(qw.From, "|") {
 					if strings.Contains(f, w) || strings.Contains(w, f) {
 						ok = true
@@ -180,6 +187,22 @@ func (as *Assistant) itemExplains(it *kb.Item, content string, q search.Query) f
 		return 0
 	}
 	return have / total
+}
+
+// holdsHead reports whether text holds the word or its head, a tail of
+// three characters or more: Chinese compounds end in what they name, so a
+// guide's "户口簿" holds 居民户口簿, the synonym of 户口本.
+func (as *Assistant) holdsHead(text, w string) bool {
+	if strings.Contains(text, w) {
+		return true
+	}
+	rs := []rune(w)
+	for i := 1; len(rs)-i >= 3; i++ {
+		if head := string(rs[i:]); !as.generic[head] && strings.Contains(text, head) {
+			return true
+		}
+	}
+	return false
 }
 
 // namesOther reports a turn naming, in its own words or their synonyms,

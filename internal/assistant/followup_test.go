@@ -44,6 +44,10 @@ func TestFollowUpThread(t *testing.T) {
 			{q: "可以找人代办吗", status: A, item: "FT-002"},
 			{q: "要本人去吗", status: A, item: "FT-002"},
 		},
+		"a document the item's guide names stays": {
+			{q: "结婚登记怎么办", status: A, item: "FT-055"},
+			{q: "户口本要带吗", status: A, item: "FT-055", aspect: assistant.Materials},
+		},
 		// 3. A condition asked inside a thread, which the item explains,
 		// stays even when another item is named for the same word.
 		"a condition the item explains stays": {
