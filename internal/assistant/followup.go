@@ -153,6 +153,12 @@ const aspectExplainsShare = 0.5
 // wrapping of a request do not count; a content without salient words
 // gives 0.
 func (as *Assistant) itemExplains(it *kb.Item, content string, q search.Query) float64 {
+	return as.itemHolds(it, content, q, false)
+}
+
+// itemHolds is itemExplains, counting generic words too when asked: what
+// a thread was about includes its plight (丢了, 过期).
+func (as *Assistant) itemHolds(it *kb.Item, content string, q search.Query, withGeneric bool) float64 {
 	var b strings.Builder
 	b.WriteString(itemText(it))
 	for _, f := range it.FAQ {
@@ -161,7 +167,7 @@ func (as *Assistant) itemExplains(it *kb.Item, content string, q search.Query) f
 	text := as.a.Normalize(b.String())
 	var total, have float64
 	for _, w := range as.a.Words(content) {
-		if utf8.RuneCountInString(w) < 2 || as.frames[w] || as.generic[w] || as.a.IsStop(w) {
+		if utf8.RuneCountInString(w) < 2 || as.frames[w] || as.generic[w] && !withGeneric || as.a.IsStop(w) {
 			continue
 		}
 		sal := as.salience(w)
@@ -398,6 +404,40 @@ func (as *Assistant) askAgain(t *turnState) bool {
 	}
 	t.status, t.scope, t.candidates, t.reason = Clarify, "", cands, "追问未说明是哪一项"
 	return true
+}
+
+// rememberTopic keeps the content of a turn that chose a new item as the
+// thread's topic; a follow-up on the same item keeps the topic it had.
+func (as *Assistant) rememberTopic(t *turnState, before string) {
+	if t.status != Answered || t.item == nil {
+		return
+	}
+	if t.item.ID != t.state.Item || before == "" {
+		if c := strings.TrimSpace(t.content); c != "" {
+			t.state.Topic = c
+		}
+	}
+}
+
+// byTopic picks among choices the one whose guide holds most of what the
+// thread was about, when one holds more than every other.
+func (as *Assistant) byTopic(topic string, cands []search.Hit) (*kb.Item, bool) {
+	q := as.cfg.Index.Analyse(topic)
+	var best *kb.Item
+	bestShare, ties := 0.0, 0
+	for _, h := range cands {
+		it, ok := as.cfg.Index.Item(h.ID)
+		if !ok {
+			continue
+		}
+		switch share := as.itemHolds(it, topic, q, true); {
+		case share > bestShare:
+			best, bestShare, ties = it, share, 1
+		case share == bestShare:
+			ties++
+		}
+	}
+	return best, best != nil && bestShare > 0 && ties == 1
 }
 
 // ordinals name the choices of a clarify question by their place.

@@ -31,6 +31,12 @@ func TestFollowUpThread(t *testing.T) {
 			{q: "残疾人证第一次怎么办", status: A, item: "FT-048"},
 			{q: "还有轮椅车燃油补贴怎么领", status: A, item: "FT-054"},
 		},
+		// "那X呢" asks the thread's question about X: its plight (丢了)
+		// tells X's items apart.
+		"那X呢 carries the thread's plight": {
+			{q: "社保卡丢了怎么补", status: A, item: "FT-011"},
+			{q: "那身份证呢", status: A, item: "FT-005"},
+		},
 		// … while 那X呢 about an aspect stays on the item.
 		"那X呢 about an aspect stays": {
 			{q: "结婚登记在哪里办", status: A, item: "FT-055", aspect: assistant.Location},

@@ -80,7 +80,9 @@ func (as *Assistant) resolve(ctx context.Context, t *turnState) {
 	if t.state.Booking == nil {
 		t.in.norm = as.talk.rewrite(t.in.norm)
 	}
+	topic := t.state.Topic
 	as.resolveTurn(ctx, t)
+	as.rememberTopic(t, topic)
 	if t.status == Answered && t.item != nil && as.cfg.Booking != nil {
 		book, door := as.wantsBooking(t.in.norm)
 		t.startBooking = book && !door
@@ -230,6 +232,14 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 		}
 	}
 	as.decide(t, q)
+	// "那身份证呢" after 社保卡丢了: the choices are told apart by what the
+	// thread was about (丢了 → 补领).
+	if t.status == Clarify && len(t.candidates) > 1 && t.state.Topic != "" && as.shiftsThread(norm) {
+		if it, ok := as.byTopic(t.state.Topic, t.candidates); ok {
+			t.item, t.status, t.candidates, t.reason = it, Answered, nil, ""
+			t.faq = as.matchFAQ(it, norm)
+		}
+	}
 	// A turn that does not answer a clarify question but asks an aspect,
 	// naming nothing the catalogue lacks ("多久能下来", "一个人去要多久"),
 	// is asked the question again, not declined; one naming what the
