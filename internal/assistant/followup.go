@@ -30,6 +30,11 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 	if top.ID == cur.ID {
 		return true
 	}
+	// A turn whose own words weigh nothing ("离过婚的…吗" once the
+	// document asked about is set aside) names nothing of its own.
+	if as.salientMass(t.content) == 0 {
+		return true
+	}
 	curName := as.a.Normalize(cur.Name)
 	if as.shiftsThread(t.in.norm) && as.namesOther(q, top, curName) {
 		return false
@@ -65,7 +70,9 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 	}
 	// Words the current item does not hold anywhere, which the best item
 	// accounts for, are about that item: after a change of thread, or
-	// when they weigh enough and the best item's name holds some of them.
+	// when they weigh enough and the best item's name holds a salient one
+	// of them (婚前 of 免费婚前医学检查; not 公司 of 有限责任公司 in
+	// "公司不给开证明怎么办").
 	// An aspect question ("能不能在网上弄", "过期了还能签吗") is mostly its
 	// cue; what is left must say more to leave the item.
 	if curShare == 0 && top.Score >= weakScore/2 {
@@ -73,7 +80,7 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 		if t.aspect != "" {
 			mass = switchMassAspect
 		}
-		if as.shiftsThread(t.in.norm) || top.Coverage > 0 && as.salientMass(t.content) >= mass {
+		if as.shiftsThread(t.in.norm) || as.namesOtherSalient(q, top, curName) && as.salientMass(t.content) >= mass {
 			if share, _ := as.explained(t.content, q, hits[:1]); share >= explainedShare {
 				return false
 			}
@@ -225,6 +232,17 @@ func (as *Assistant) namesOther(q search.Query, h search.Hit, curName string) bo
 		}
 	}
 	return false
+}
+
+// namesOtherSalient is namesOther for words of a family's salience.
+func (as *Assistant) namesOtherSalient(q search.Query, h search.Hit, curName string) bool {
+	var strong search.Query
+	for _, w := range q.Words {
+		if as.salience(w.Text) >= familySalience {
+			strong.Words = append(strong.Words, w)
+		}
+	}
+	return as.namesOther(strong, h, curName)
 }
 
 // namesOtherOwn is namesOther for the turn's own words only, not their

@@ -54,6 +54,14 @@ func TestFollowUpThread(t *testing.T) {
 			{q: "结婚登记怎么办", status: A, item: "FT-055"},
 			{q: "户口本要带吗", status: A, item: "FT-055", aspect: assistant.Materials},
 		},
+		"a yes/no question whose document is set aside stays": {
+			{q: "结婚登记怎么预约", status: A, item: "FT-055"},
+			{q: "离过婚的要带离婚证吗", status: A, item: "FT-055", aspect: assistant.Materials},
+		},
+		"a common word another item's name holds does not move": {
+			{q: "居住证怎么办", status: A, item: "FT-002"},
+			{q: "公司不给开证明怎么办", status: A, item: "FT-002"},
+		},
 		// 3. A condition asked inside a thread, which the item explains,
 		// stays even when another item is named for the same word.
 		"a condition the item explains stays": {
