@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"context"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -39,12 +40,25 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 	if as.shiftsThread(t.in.norm) && as.namesOther(q, top, curName) {
 		return false
 	}
+	// "我有居住证没有深圳户口能申请吗": the resident describes themself
+	// and asks whether they may (能申请吗, 能领吗) — the thing named is a
+	// condition of the current item, which the question leaves unsaid.
+	if asksMayI(t.in.norm) && describesSelf(t.in.norm) {
+		return true
+	}
 	if top.Coverage >= namedCoverage && namesInOwnWords(top, q) && as.namesOther(q, top, curName) {
 		return false
 	}
 	// An aspect question (a yes/no one: "能绑对象吗 还没领证") needs less:
 	// half of what it names in the current item's text keeps it there,
 	// unless its own words name another item ("执照拿到后公章怎么刻").
+	// A thing and its plight (身份证 丢了 → 补领) that another item's name
+	// holds and the current one's does not are a new need, however the
+	// current guide mentions the thing (身份证 among its materials); a
+	// plight alone ("补一张要花钱不") stays.
+	if top.Coverage >= switchCoverage && as.namesVariant(q, top, curName) && as.namesOther(q, top, curName) {
+		return false
+	}
 	curShare := as.itemExplains(cur, t.content, q)
 	if curShare >= itemExplainsShare {
 		return true
@@ -147,6 +161,27 @@ const familySalience = 3
 // siblingReach is how far down the hits a sibling is looked for.
 const siblingReach = 5
 
+// mayI ends a question whether the resident may do the thing discussed,
+// its object left unsaid: "能申请吗", "可以领不", "能不能办", "行不行".
+var mayI = regexp.MustCompile(`(能|可以|可不可以|能不能|可否)(领|申请|办|办理|申领|享受|参加|报|补|换|绑)?(吗|不|么|呢)?$|(行不行|行吗|可以吗|能行吗)$`)
+
+func asksMayI(norm string) bool {
+	return mayI.MatchString(strings.TrimRight(norm, " .?!~,"))
+}
+
+// selfCues describe the resident's own situation: "我有…", "我是…的",
+// "没有…".
+var selfCues = []string{"我有", "我是", "我没", "我在", "我家", "没有", "本人是", "本人有"}
+
+func describesSelf(norm string) bool {
+	for _, c := range selfCues {
+		if strings.Contains(norm, c) {
+			return true
+		}
+	}
+	return false
+}
+
 // itemExplainsShare is the share of a follow-up's salient words the
 // current item's own text must hold for the item to keep the turn.
 const itemExplainsShare = 0.75
@@ -228,6 +263,18 @@ func (as *Assistant) namesOther(q search.Query, h search.Hit, curName string) bo
 			continue
 		}
 		if strings.Contains(name, w.Text) && !strings.Contains(curName, w.Text) {
+			return true
+		}
+	}
+	return false
+}
+
+// namesVariant reports a variant the turn asks for (补领 through 丢了)
+// that the hit's name holds and the current item's name does not.
+func (as *Assistant) namesVariant(q search.Query, h search.Hit, curName string) bool {
+	name := as.a.Normalize(h.Name)
+	for _, w := range q.Words {
+		if as.variants[w.Text] && strings.Contains(name, w.Text) && !strings.Contains(curName, w.Text) {
 			return true
 		}
 	}

@@ -72,6 +72,14 @@ func TestFollowUpThread(t *testing.T) {
 			{q: "医保个人账户怎么给家人用", status: A, item: "FT-025"},
 			{q: "爸妈没在深圳参保能绑吗", status: A, item: "FT-025", aspect: assistant.Conditions},
 		},
+		"whether I may, with a condition naming another item, stays": {
+			{q: "公租房怎么申请", status: A, item: "FT-075"},
+			{q: "我有居住证没有深圳户口能申请吗", status: A, item: "FT-075"},
+		},
+		"a new need asked as whether I may moves": {
+			{q: "失业金怎么领", status: A, item: "FT-015"},
+			{q: "我的身份证丢了能补吗", status: A, item: "FT-005"},
+		},
 		// … but words the item holds nowhere, which another item's name
 		// holds, move to it.
 		"a detail the guess does not hold moves": {
