@@ -49,9 +49,6 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 	if top.Coverage >= namedCoverage && namesInOwnWords(top, q) && as.namesOther(q, top, curName) {
 		return false
 	}
-	// An aspect question (a yes/no one: "能绑对象吗 还没领证") needs less:
-	// half of what it names in the current item's text keeps it there,
-	// unless its own words name another item ("执照拿到后公章怎么刻").
 	// A thing and its plight (身份证 丢了 → 补领) that another item's name
 	// holds and the current one's does not are a new need, however the
 	// current guide mentions the thing (身份证 among its materials); a
@@ -66,6 +63,9 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 	if _, ok := as.sibling(cur, q, hits); ok {
 		return false
 	}
+	// An aspect question (a yes/no one: "能绑对象吗 还没领证") needs less:
+	// half of what it names in the current item's text keeps it there,
+	// unless its own words name another item ("执照拿到后公章怎么刻").
 	if t.aspect != "" && curShare >= aspectExplainsShare && !as.namesOtherOwn(q, top, curName) {
 		return true
 	}
@@ -103,7 +103,7 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 	return true
 }
 
-// How much salience (salience) a follow-up's words must carry, the
+// How much salience a follow-up's words must carry, the
 // current item holding none of them, to move to the best item: one
 // service word, or a little more beside an aspect's cue.
 const (
