@@ -485,9 +485,32 @@ func (as *Assistant) rememberTopic(t *turnState, before string) {
 }
 
 // byTopic picks among choices the one whose guide holds most of what the
-// thread was about, when one holds more than every other.
-func (as *Assistant) byTopic(topic string, cands []search.Hit) (*kb.Item, bool) {
+// thread was about, when one holds more than every other; else, when
+// neither the thread nor the turn asks for a variant (补发, 换领), the one
+// choice that is not a variant ("那出生证明呢" after 上户口: 签发, not 补发).
+func (as *Assistant) byTopic(topic string, turn search.Query, cands []search.Hit) (*kb.Item, bool) {
 	q := as.cfg.Index.Analyse(topic)
+	if it, ok := as.topicHolds(topic, q, cands); ok {
+		return it, true
+	}
+	if as.asksVariant(q) || as.asksVariant(turn) {
+		return nil, false
+	}
+	var plain *kb.Item
+	for _, h := range cands {
+		if as.isVariant(h.Name) {
+			continue
+		}
+		if plain != nil {
+			return nil, false
+		}
+		plain, _ = as.cfg.Index.Item(h.ID)
+	}
+	return plain, plain != nil
+}
+
+// topicHolds picks the choice whose guide holds most of the topic.
+func (as *Assistant) topicHolds(topic string, q search.Query, cands []search.Hit) (*kb.Item, bool) {
 	var best *kb.Item
 	bestShare, ties := 0.0, 0
 	for _, h := range cands {

@@ -37,6 +37,11 @@ func TestFollowUpThread(t *testing.T) {
 			{q: "社保卡丢了怎么补", status: A, item: "FT-011"},
 			{q: "那身份证呢", status: A, item: "FT-005"},
 		},
+		// … and, the thread asking no variant, X's own item, not its 补发.
+		"那X呢 without a plight is X's own item, not its variant": {
+			{q: "孩子刚生 少儿医保怎么参保", status: A, item: "FT-023"},
+			{q: "那出生医学证明呢", status: A, item: "FT-061"},
+		},
 		// … while 那X呢 about an aspect stays on the item.
 		"那X呢 about an aspect stays": {
 			{q: "结婚登记在哪里办", status: A, item: "FT-055", aspect: assistant.Location},

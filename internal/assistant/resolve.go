@@ -237,7 +237,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	// "那身份证呢" after 社保卡丢了: the choices are told apart by what the
 	// thread was about (丢了 → 补领).
 	if t.status == Clarify && len(t.candidates) > 1 && t.state.Topic != "" && as.shiftsThread(norm) {
-		if it, ok := as.byTopic(t.state.Topic, t.candidates); ok {
+		if it, ok := as.byTopic(t.state.Topic, q, t.candidates); ok {
 			t.item, t.status, t.candidates, t.reason = it, Answered, nil, ""
 			t.faq = as.matchFAQ(it, norm)
 		}
