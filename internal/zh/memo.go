@@ -1,6 +1,7 @@
 package zh
 
 import (
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -66,6 +67,9 @@ func (c *cutMemo) cut(mode cutMode, run string, do func() []string) []string {
 		c.m = make(map[memoKey][]string, memoSize)
 	}
 	if _, ok := c.m[k]; !ok {
+		// The run is a piece of the caller's whole text: a copy keeps
+		// only the run alive.
+		k.run = strings.Clone(run)
 		if old := c.ring[c.next]; old.run != "" {
 			delete(c.m, old)
 		}
