@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/clock"
+	"github.com/fuwu-gov/fuwu/internal/zh"
 )
 
 // runCmd runs the program in-process with its output captured and
@@ -174,3 +175,23 @@ func startServe(t *testing.T, args []string, line func(string)) *exec.Cmd {
 
 // servingAt is the address in serve's "fuwu serving" log line.
 var servingAt = regexp.MustCompile(`"fuwu serving" addr=(http://\S+)`)
+
+// A turn analyses its question in several places (understanding,
+// retrieval, coverage); the analyser's memo must spare the repeated cuts.
+// Not parallel: the memo's counters are the process's.
+func TestEvalCutsOnce(t *testing.T) {
+	an, err := zh.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls0, hits0 := an.MemoStats()
+	if code, _, errs := runCmd(t, "eval", "--kb", "../../data/kb", "--cases", "../../data/eval/dev.jsonl", "--json"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	calls, hits := an.MemoStats()
+	share := float64(hits-hits0) / float64(max(calls-calls0, 1))
+	t.Logf("%d cuts, %.0f %% from the memo", calls-calls0, 100*share)
+	if share < 0.4 {
+		t.Errorf("%.0f %% of cuts came from the memo, want ≥ 40 %% (each question is analysed about three times)", 100*share)
+	}
+}

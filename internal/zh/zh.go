@@ -30,6 +30,7 @@ type Analyzer struct {
 	lexicon    []string
 	lexiconSet map[string]bool
 	py         *pinyinTable
+	memo       *cutMemo // nil: no memo
 }
 
 var (
@@ -60,7 +61,7 @@ func MustDefault() *Analyzer {
 
 // Load builds an analyzer from the embedded dictionary and lexicon.
 func Load() (*Analyzer, error) {
-	a := &Analyzer{chars: charMap{}, stop: map[string]bool{}}
+	a := &Analyzer{chars: charMap{}, stop: map[string]bool{}, memo: new(cutMemo)}
 	ts, err := files.ReadFile("dict/TSCharacters.txt")
 	if err != nil {
 		return nil, err
@@ -188,7 +189,7 @@ func (a *Analyzer) Segment(norm string) []string {
 			out = append(out, run)
 			return
 		}
-		for _, w := range a.seg.Cut(run, true) {
+		for _, w := range a.memo.cut(cutHMM, run, func() []string { return a.seg.Cut(run, true) }) {
 			if w = strings.TrimSpace(w); w != "" {
 				out = append(out, w)
 			}
@@ -209,7 +210,7 @@ func (a *Analyzer) Words(norm string) []string {
 			}
 			return
 		}
-		for _, w := range a.seg.Cut(run, false) {
+		for _, w := range a.memo.cut(cutDict, run, func() []string { return a.seg.Cut(run, false) }) {
 			if w = strings.TrimSpace(w); w != "" && !a.stop[w] {
 				out = append(out, w)
 			}
@@ -224,7 +225,7 @@ func (a *Analyzer) Words(norm string) []string {
 func (a *Analyzer) WordSpans(run string) [][2]int {
 	var out [][2]int
 	pos := 0
-	for _, w := range a.seg.Cut(run, false) {
+	for _, w := range a.memo.cut(cutDict, run, func() []string { return a.seg.Cut(run, false) }) {
 		n := len([]rune(w))
 		if n >= 2 {
 			out = append(out, [2]int{pos, pos + n})
@@ -251,7 +252,7 @@ func (a *Analyzer) TermsNormalized(norm string) []string {
 			}
 			return
 		}
-		for _, w := range a.seg.CutSearch(run, true) {
+		for _, w := range a.memo.cut(cutSearch, run, func() []string { return a.seg.CutSearch(run, true) }) {
 			w = strings.TrimSpace(w)
 			if w == "" || a.stop[w] {
 				continue
