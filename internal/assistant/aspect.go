@@ -22,12 +22,18 @@ var canQuestion = regexp.MustCompile(`(能|可以|可不可以|能不能)[^,.?!;
 
 func (as *Assistant) detectAspect(norm string) Aspect {
 	hs := as.aspects.match(norm)
+	asked := askedMaterial(norm)
+	// A cue that is part of the document asked about names the document,
+	// not the aspect: "费用明细清单也要吗" asks whether to bring it.
+	if len(hs) > 0 && asked != "" && strings.Contains(asked, hs[0].cue) {
+		return Materials
+	}
 	if len(hs) > 0 && !hs[0].weak && hs[0].label != string(Overview) {
 		return Aspect(hs[0].label)
 	}
 	// "要带户口本吗", "租房合同要复印件吗", "清单也要吗": a yes/no question
 	// about one document is the materials aspect.
-	if askedMaterial(norm) != "" {
+	if asked != "" {
 		return Materials
 	}
 	if len(hs) > 0 && !hs[0].weak {
@@ -45,7 +51,7 @@ func (as *Assistant) detectAspect(norm string) Aspect {
 // Yes/no questions about one thing: "(要|需要)(带|交)?X吗", "X(也)?要吗",
 // "X行不行".
 var (
-	needThing   = regexp.MustCompile(`(?:要不要|需不需要|用不用|需要|要|得|用)(?:交|带|提供|准备|出具|开|拿|提交|附|写)?(?:个|一个|一份|份|张)?\s?([\p{Han}a-z]{1,12}?)(?:吗|么|嘛|不)`)
+	needThing   = regexp.MustCompile(`(?:要不要|需不需要|用不用|需要|要|得|用)(?:交|带|提供|准备|出具|开|拿|提交|附|写|做)?(?:个|一个|一份|份|张)?\s?([\p{Han}a-z]{1,12}?)(?:吗|么|嘛|不)`)
 	whetherNeed = regexp.MustCompile(`(?:要不要|需不需要|用不用)(?:交|带|提供|准备|出具|开|拿|提交|附|写)?(?:个|一个|一份|份|张)?\s?([\p{Han}a-z]{1,12})(?:$|[,.?!;\s])`)
 	thingNeeded = regexp.MustCompile(`([\p{Han}a-z]{2,12}?)\s?(?:也|还)?(?:要不要|需不需要|需要|要|得)(?:吗|么|不|嘛)`)
 	formOf      = regexp.MustCompile(`([\p{Han}]{2,12}?)\s?(?:的)?(?:要|需要|得)?(?:交|带|提供)?(?:复印件|原件)`)
@@ -53,7 +59,7 @@ var (
 )
 
 // documentEnds are how the names of documents end.
-var documentEnds = []string{"证", "证明", "证件", "书", "本", "簿", "照", "照片", "相片", "合同", "协议", "决议", "报告", "清单", "发票", "原件", "复印件", "表", "单", "卡", "材料", "资料", "执照", "户口", "章", "记录", "档案", "文件", "凭证", "收据", "票据"}
+var documentEnds = []string{"证", "证明", "证件", "书", "本", "簿", "照", "照片", "相片", "合同", "协议", "决议", "报告", "清单", "发票", "原件", "复印件", "表", "单", "卡", "材料", "资料", "执照", "户口", "章", "记录", "档案", "文件", "凭证", "收据", "票据", "备案", "账户信息", "账号"}
 
 // askedMaterial returns the document a yes/no question asks whether to
 // bring, or "".
@@ -66,7 +72,7 @@ func askedMaterial(norm string) string {
 			break
 		}
 	}
-	for _, p := range []string{"那个", "这个", "交", "带", "提供", "准备", "出具", "开", "拿", "提交", "附", "写"} {
+	for _, p := range []string{"那个", "这个", "交", "带", "提供", "准备", "出具", "开", "拿", "提交", "附", "写", "做"} {
 		thing = strings.TrimPrefix(thing, p)
 	}
 	thing = strings.TrimSuffix(thing, "的")
