@@ -7,14 +7,66 @@ import (
 
 // contentText is the message without its aspect cues ("要带什么",
 // "能在网上办吗"), so that what is left says which item it is about.
+// A cue inside a longer word the catalogue uses stays: 资格 of
+// 资格认证 names the item, not the conditions aspect.
 func (as *Assistant) contentText(norm string) string {
+	kept := as.catalogueWords(norm)
 	out := norm
 	for _, c := range as.aspects.cues {
-		if strings.Contains(out, c.phrase) {
-			out = strings.ReplaceAll(out, c.phrase, " ")
+		if !strings.Contains(out, c.phrase) {
+			continue
 		}
+		if len(kept) == 0 {
+			out = strings.ReplaceAll(out, c.phrase, " ")
+			continue
+		}
+		out = replaceOutside(out, c.phrase, kept)
 	}
 	return strings.TrimSpace(out)
+}
+
+// catalogueWords are the words of norm that the catalogue holds and that
+// are longer than two characters (those a cue could be part of).
+func (as *Assistant) catalogueWords(norm string) []string {
+	var out []string
+	for _, w := range as.a.Segment(norm) {
+		if len([]rune(w)) > 2 && as.cfg.Index.DocFreq(w) > 0 {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// replaceOutside blanks every occurrence of phrase in s that is not part
+// of an occurrence of one of the kept words.
+func replaceOutside(s, phrase string, kept []string) string {
+	inside := make([]bool, len(s))
+	for _, w := range kept {
+		if len(w) <= len(phrase) || !strings.Contains(w, phrase) {
+			continue
+		}
+		for i := 0; ; {
+			j := strings.Index(s[i:], w)
+			if j < 0 {
+				break
+			}
+			for k := i + j; k < i+j+len(w); k++ {
+				inside[k] = true
+			}
+			i += j + len(w)
+		}
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if strings.HasPrefix(s[i:], phrase) && !inside[i] {
+			b.WriteByte(' ')
+			i += len(phrase)
+			continue
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	return b.String()
 }
 
 // canQuestion is a weak eligibility question: "她能提公积金交房租吗".

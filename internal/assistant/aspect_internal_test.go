@@ -38,3 +38,22 @@ func TestAspectQuestionForms(t *testing.T) {
 		}
 	}
 }
+
+// TestContentTextKeepsCatalogueWords checks that an aspect cue is cut
+// from the content unless it is part of a longer word the catalogue uses.
+func TestContentTextKeepsCatalogueWords(t *testing.T) {
+	t.Parallel()
+	as, err := New(Config{Index: debugIndex(t), Halls: noHalls{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ msg, want string }{
+		{"养老金的资格认证在手机上做", "养老金的资格认证在 做"},
+		{"申请低保有什么资格要求", "申请低保有什么"},
+		{"补领结婚证要什么材料", "补领结婚证"},
+	} {
+		if got := as.contentText(as.a.Normalize(c.msg)); got != c.want {
+			t.Errorf("contentText(%q) = %q, want %q", c.msg, got, c.want)
+		}
+	}
+}
