@@ -1,0 +1,38 @@
+package assistant_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+)
+
+// TestItemByKind checks, on made-up first messages, that the item a
+// resident means is answered for each kind of wording fixed by method
+// rather than by phrase.
+func TestItemByKind(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	for _, c := range []struct {
+		kind, msg, item string
+	}{
+		// A yes/no question about a document names the document; the
+		// rest of the message names the item.
+		{"document asked about is not the topic", "去长者饭堂要带身份证和长者卡吗", "FT-037"},
+		{"document asked about is not the topic", "申请高龄津贴要带户口本吗", "FT-034"},
+		// An aspect cue inside a catalogue word is part of the item's name.
+		{"cue inside a catalogue word", "养老金的资格认证能在手机上做吗", "FT-018"},
+	} {
+		r, err := as.Ask(context.Background(), assistant.Request{Message: c.msg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if len(r.Citations) > 0 {
+			got = r.Citations[0].ID
+		}
+		if r.Status != assistant.Answered || got != c.item {
+			t.Errorf("%s: %q → %s %s, want %s", c.kind, c.msg, r.Status, got, c.item)
+		}
+	}
+}
