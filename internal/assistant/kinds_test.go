@@ -22,6 +22,11 @@ func TestItemByKind(t *testing.T) {
 		{"document asked about is not the topic", "申请高龄津贴要带户口本吗", "FT-034"},
 		// An aspect cue inside a catalogue word is part of the item's name.
 		{"cue inside a catalogue word", "养老金的资格认证能在手机上做吗", "FT-018"},
+		// Everyday words for what the catalogue names (reviewed synonyms).
+		{"years paid in two places", "在武汉交过四年 在深圳交了五年 年限可以合并吗", "FT-013"},
+		{"treated elsewhere, paid oneself", "我爸在老家住院医保刷不了 全是自己掏的", "FT-020"},
+		{"an assistive device", "想给残疾的儿子买个助行器 有补贴吗", "FT-051"},
+		{"a birth not yet registered", "孩子生下来两个月了 户口还拖着没上", "FT-001"},
 	} {
 		r, err := as.Ask(context.Background(), assistant.Request{Message: c.msg})
 		if err != nil {
