@@ -79,6 +79,22 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 	if named >= 0 {
 		return close[named], true
 	}
+	if named == -2 {
+		// The question names a family of items (出生医学证明 of 签发 and
+		// 补发): a candidate whose name does not hold that thing, however
+		// many other words it matched (宝宝), is not what is asked.
+		var fc []search.Hit
+		var fo, ft []map[string]bool
+		for i := range close {
+			if len(things[i]) > 0 {
+				fc, fo, ft = append(fc, close[i]), append(fo, origins[i]), append(ft, things[i])
+			}
+		}
+		close, origins, things = fc, fo, ft
+		if len(close) == 1 {
+			return close[0], true
+		}
+	}
 	// One candidate accounting for everything any other does, and more.
 	for i, h := range close {
 		wins := len(origins[i]) > 0
@@ -128,12 +144,15 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 		}
 		return search.Hit{}, false
 	}
-	if !hasAny(t.in.norm, wantNew) {
+	// Asking to get it, or asking a detail of getting it (几天能拿到, 在哪
+	// 领, 多少钱) without a word of replacing it: the basic item of the
+	// family the question names, not its 补发.
+	if !hasAny(t.in.norm, wantNew) && !asksDetail(t.aspect) {
 		return search.Hit{}, false
 	}
 	var base []search.Hit
-	for _, h := range close {
-		if !as.isVariant(h.Name) {
+	for i, h := range close {
+		if !as.isVariant(h.Name) && (named != -2 || len(things[i]) > 0) {
 			base = append(base, h)
 		}
 	}
@@ -253,6 +272,17 @@ func (as *Assistant) isVariant(name string) bool {
 		if strings.Contains(norm, v) {
 			return true
 		}
+	}
+	return false
+}
+
+// asksDetail reports an aspect that asks one detail of getting an item
+// (how long, where, how much, what to bring, online, booking, whom to
+// call) rather than how it goes or who may have it.
+func asksDetail(a Aspect) bool {
+	switch a {
+	case TimeLimit, Location, Fee, Materials, Online, Appointment, Contact:
+		return true
 	}
 	return false
 }

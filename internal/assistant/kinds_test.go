@@ -22,6 +22,11 @@ func TestItemByKind(t *testing.T) {
 		{"document asked about is not the topic", "申请高龄津贴要带户口本吗", "FT-034"},
 		// An aspect cue inside a catalogue word is part of the item's name.
 		{"cue inside a catalogue word", "养老金的资格认证能在手机上做吗", "FT-018"},
+		// A detail of getting a document (how long, where) without a word
+		// of replacing it is about the basic item of its family, not its
+		// 补发 nor an item outside the family.
+		{"detail of the basic item", "出生医学证明大概要等几天", "FT-061"},
+		{"detail of the basic item", "女儿刚满月 出生证明要多少钱", "FT-061"},
 		// Everyday words for what the catalogue names (reviewed synonyms).
 		{"years paid in two places", "在武汉交过四年 在深圳交了五年 年限可以合并吗", "FT-013"},
 		{"treated elsewhere, paid oneself", "我爸在老家住院医保刷不了 全是自己掏的", "FT-020"},
