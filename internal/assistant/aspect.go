@@ -88,6 +88,11 @@ func (as *Assistant) detectAspect(norm string) Aspect {
 	if asked != "" {
 		return Materials
 	}
+	// "礼拜天办不办", "周六能去吗": a weekday asked about is the hall's
+	// hours for that day.
+	if (len(hs) == 0 || hs[0].weak) && askedDay.MatchString(norm) {
+		return Location
+	}
 	if len(hs) > 0 && !hs[0].weak {
 		return Aspect(hs[0].label)
 	}
@@ -111,7 +116,7 @@ var (
 )
 
 // documentEnds are how the names of documents end.
-var documentEnds = []string{"证", "证明", "证件", "书", "本", "簿", "照", "照片", "相片", "合同", "协议", "决议", "报告", "清单", "发票", "原件", "复印件", "表", "单", "卡", "材料", "资料", "执照", "户口", "章", "记录", "档案", "文件", "凭证", "收据", "票据", "备案", "账户信息", "账号"}
+var documentEnds = []string{"证", "证明", "证件", "书", "本", "簿", "照", "照片", "相片", "合同", "协议", "决议", "报告", "清单", "发票", "原件", "复印件", "表", "单", "卡", "材料", "资料", "执照", "户口", "章", "记录", "档案", "文件", "凭证", "收据", "票据", "备案", "说明", "声明", "账户信息", "账号"}
 
 // askedMaterial returns the document a yes/no question asks whether to
 // bring, or "".
@@ -119,12 +124,13 @@ func askedMaterial(norm string) string {
 	var thing string
 	for _, re := range []*regexp.Regexp{needThing, whetherNeed, thingNeeded, thingOK} {
 		ms := re.FindAllStringSubmatch(norm, -1)
-		if len(ms) > 0 {
+		// The 么 of 什么 does not end a question: "要不要写个什么说明".
+		if len(ms) > 0 && !strings.HasSuffix(ms[len(ms)-1][1], "什") {
 			thing = ms[len(ms)-1][1]
 			break
 		}
 	}
-	for _, p := range []string{"那个", "这个", "交", "带", "提供", "准备", "出具", "开", "拿", "提交", "附", "写", "做"} {
+	for _, p := range []string{"那个", "这个", "什么", "啥", "交", "带", "提供", "准备", "出具", "开", "拿", "提交", "附", "写", "做"} {
 		thing = strings.TrimPrefix(thing, p)
 	}
 	thing = strings.TrimSuffix(thing, "的")

@@ -32,6 +32,11 @@ func TestAspectQuestionForms(t *testing.T) {
 		{"steps", "这个分几步", Process},
 		{"the rule", "这是按哪个规定收的", LegalBasis},
 		{"who pays", "要自己出钱吗", Fee},
+		{"a weekday", "星期日办不办", Location},
+		{"a statement to write", "晚了半年要不要写个什么说明", Materials},
+		{"a hall nearby", "福保街道有没有窗口", Location},
+		{"a weekday", "礼拜六能过去吗", Location},
+		{"a weekday with booking", "周六要预约吗", Appointment},
 	} {
 		if got := as.detectAspect(as.talk.rewrite(as.a.Normalize(c.msg))); got != c.want {
 			t.Errorf("%s: %q → aspect %q, want %q", c.kind, c.msg, got, c.want)
