@@ -33,11 +33,31 @@ func (as *Assistant) staysOn(cur string, q search.Query, hits []search.Hit) bool
 	if hasPrefixAny(q.Norm, newTopic) && top.Coverage > 0 && !slices.ContainsFunc(hits, func(h search.Hit) bool { return h.ID == cur }) {
 		return false
 	}
+	// So does one asking what comes next (之后, 接下来) with a word of its
+	// own (税务) that the current item does not match well: the next step
+	// of a resident's errand is another item.
+	if rest, ok := cutPrefixAny(q.Norm, nextStep); ok && as.namesDomain(rest, top) {
+		return false
+	}
 	return true
 }
 
 // newTopic opens a message about something else.
 var newTopic = []string{"另外", "还有", "顺便问", "再问", "换个问题", "还想问", "对了"}
+
+// nextStep opens a message about what to do after the current item.
+var nextStep = []string{"之后", "接下来", "下一步", "办完之后", "办好之后", "办完以后", "办好以后", "然后还要"}
+
+// cutPrefixAny returns s without the first of ps it starts with.
+func cutPrefixAny(s string, ps []string) (string, bool) {
+	s = strings.TrimLeft(s, " ,.")
+	for _, p := range ps {
+		if rest, ok := strings.CutPrefix(s, p); ok {
+			return rest, true
+		}
+	}
+	return s, false
+}
 
 func hasPrefixAny(s string, ps []string) bool {
 	s = strings.TrimLeft(s, " ,.")
@@ -180,4 +200,16 @@ func (as *Assistant) pickByOwnWord(norm string, cands []string) (string, bool) {
 		return "", false
 	}
 	return cands[pick], true
+}
+
+// namesDomain reports whether text holds a word that matched hit and that
+// several catalogue items use (税务, 社保): a word of the service domain
+// rather than one item's chance wording (还要).
+func (as *Assistant) namesDomain(text string, hit search.Hit) bool {
+	for _, w := range as.a.Words(text) {
+		if utf8.RuneCountInString(w) >= 2 && !as.generic[w] && slices.Contains(hit.Terms, w) && as.cfg.Index.DocFreq(w) >= 2 {
+			return true
+		}
+	}
+	return false
 }

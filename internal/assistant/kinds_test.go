@@ -46,3 +46,34 @@ func TestItemByKind(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowUpThread checks, on made-up dialogues, which item a follow-up
+// is about: the next step of an errand named with a word of the service
+// domain is a new item; a detail asked after it stays on the current one.
+func TestFollowUpThread(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	for _, c := range []struct {
+		first, then, item string
+	}{
+		{"公章刻制要多少钱", "接下来税务方面要办什么", "FT-106"},
+		{"公章刻制要多少钱", "之后还要交钱吗", "FT-093"},
+		{"公章刻制要多少钱", "之后多久能拿到", "FT-093"},
+	} {
+		r1, err := as.Ask(context.Background(), assistant.Request{Message: c.first})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := as.Ask(context.Background(), assistant.Request{ConversationID: r1.ConversationID, Message: c.then})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if len(r.Citations) > 0 {
+			got = r.Citations[0].ID
+		}
+		if r.Status != assistant.Answered || got != c.item {
+			t.Errorf("%q → %q: %s %s, want %s", c.first, c.then, r.Status, got, c.item)
+		}
+	}
+}
