@@ -200,6 +200,39 @@ func (as *Assistant) richness(content string) int {
 // after 出生医学证明 means 新生儿入户, whose materials list it) or shares
 // a word of its name (公积金 after 养老金（退休）: 住房公积金提取（退休）).
 func (as *Assistant) byContext(t *turnState, close []search.Hit) (search.Hit, bool) {
+	// The reply to "which of these?" that is itself between a few items
+	// means the one of them that was among the choices offered.
+	var offered []search.Hit
+	for _, h := range close {
+		if slices.Contains(t.state.Candidates, h.ID) {
+			offered = append(offered, h)
+		}
+	}
+	if len(offered) == 1 {
+		return offered[0], true
+	}
+	// A described life situation (摆个早餐摊: opening a business) lists
+	// the items a clerk would consider for it: of close candidates, the
+	// one it lists (个体工商户设立登记, not 注销). A situation word that is
+	// part of a candidate's name (结婚那个, 出生证) names that item rather
+	// than describing a situation: the rule does not apply.
+	var listed []search.Hit
+	names := make([]string, len(close))
+	for i, h := range close {
+		names[i] = as.a.Normalize(h.Name)
+	}
+	for _, h := range close {
+		if slices.ContainsFunc(t.situations, func(s *situation) bool {
+			w, ok := firstOf(t.in.norm, s.words)
+			return ok && slices.Contains(s.items, h.Name) &&
+				!slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, w) })
+		}) {
+			listed = append(listed, h)
+		}
+	}
+	if len(listed) == 1 {
+		return listed[0], true
+	}
 	cur, ok := as.cfg.Index.Item(t.state.Item)
 	if !ok {
 		return search.Hit{}, false

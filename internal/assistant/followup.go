@@ -79,7 +79,10 @@ func (as *Assistant) pickCandidate(ctx context.Context, norm string, cands []str
 			break
 		}
 		for _, w := range words {
-			if trimmed == w || strings.HasPrefix(trimmed, w+"个") || strings.HasPrefix(trimmed, "第"+w) || (len([]rune(w)) > 1 && strings.Contains(trimmed, w)) {
+			// 一个 inside a sentence counts things ("就我一个人"): only the
+			// whole answer is an ordinal.
+			inside := len([]rune(w)) > 1 && w != "一个" && strings.Contains(trimmed, w)
+			if trimmed == w || strings.HasPrefix(trimmed, w+"个") || strings.HasPrefix(trimmed, "第"+w) || inside {
 				return cands[i], true
 			}
 		}

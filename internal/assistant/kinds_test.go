@@ -27,6 +27,9 @@ func TestItemByKind(t *testing.T) {
 		// 补发 nor an item outside the family.
 		{"detail of the basic item", "出生医学证明大概要等几天", "FT-061"},
 		{"detail of the basic item", "女儿刚满月 出生证明要多少钱", "FT-061"},
+		// A described situation chooses among close candidates the one
+		// a clerk would list for it (opening a stall: 设立, not 注销).
+		{"situation among close candidates", "我跟老婆两个人想在路口摆个水果摊", "FT-091"},
 		// Everyday words for what the catalogue names (reviewed synonyms).
 		{"years paid in two places", "在武汉交过四年 在深圳交了五年 年限可以合并吗", "FT-013"},
 		{"treated elsewhere, paid oneself", "我爸在老家住院医保刷不了 全是自己掏的", "FT-020"},

@@ -1,6 +1,7 @@
 package assistant
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -85,5 +86,31 @@ func TestShorthandByCatalogue(t *testing.T) {
 	}
 	if plain != alts[0]+"缴费证明" {
 		t.Errorf("without the catalogue: %q, want the commonest word %q", plain, alts[0])
+	}
+}
+
+// TestOrdinalInsideSentence checks that 一个 counting things inside an
+// answer to a clarifying question ("就我一个人…") is not read as "the
+// first one", while the answer "第一个" or "一个" alone is.
+func TestOrdinalInsideSentence(t *testing.T) {
+	t.Parallel()
+	as, err := New(Config{Index: debugIndex(t), Halls: noHalls{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cands := []string{"FT-101", "FT-091"}
+	for _, c := range []struct {
+		msg  string
+		want string
+	}{
+		{"第一个", "FT-101"},
+		{"一个", "FT-101"},
+		{"第二个", "FT-091"},
+		{"就我一个人做", ""},
+	} {
+		got, _ := as.pickCandidate(context.Background(), as.a.Normalize(c.msg), cands)
+		if got != c.want {
+			t.Errorf("pickCandidate(%q) = %q, want %q", c.msg, got, c.want)
+		}
 	}
 }
