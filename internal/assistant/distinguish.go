@@ -211,27 +211,8 @@ func (as *Assistant) byContext(t *turnState, close []search.Hit) (search.Hit, bo
 	if len(offered) == 1 {
 		return offered[0], true
 	}
-	// A described life situation (摆个早餐摊: opening a business) lists
-	// the items a clerk would consider for it: of close candidates, the
-	// one it lists (个体工商户设立登记, not 注销). A situation word that is
-	// part of a candidate's name (结婚那个, 出生证) names that item rather
-	// than describing a situation: the rule does not apply.
-	var listed []search.Hit
-	names := make([]string, len(close))
-	for i, h := range close {
-		names[i] = as.a.Normalize(h.Name)
-	}
-	for _, h := range close {
-		if slices.ContainsFunc(t.situations, func(s *situation) bool {
-			w, ok := firstOf(t.in.norm, s.words)
-			return ok && slices.Contains(s.items, h.Name) &&
-				!slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, w) })
-		}) {
-			listed = append(listed, h)
-		}
-	}
-	if len(listed) == 1 {
-		return listed[0], true
+	if h, ok := as.bySituation(t, close); ok {
+		return h, true
 	}
 	cur, ok := as.cfg.Index.Item(t.state.Item)
 	if !ok {
@@ -318,4 +299,32 @@ func asksDetail(a Aspect) bool {
 		return true
 	}
 	return false
+}
+
+// bySituation picks, of close candidates, the one a described life
+// situation lists.
+func (as *Assistant) bySituation(t *turnState, close []search.Hit) (search.Hit, bool) {
+	// A described life situation (摆个早餐摊: opening a business) lists
+	// the items a clerk would consider for it: of close candidates, the
+	// one it lists (个体工商户设立登记, not 注销). A situation word that is
+	// part of a candidate's name (结婚那个, 出生证) names that item rather
+	// than describing a situation: the rule does not apply.
+	var listed []search.Hit
+	names := make([]string, len(close))
+	for i, h := range close {
+		names[i] = as.a.Normalize(h.Name)
+	}
+	for _, h := range close {
+		if slices.ContainsFunc(t.situations, func(s *situation) bool {
+			w, ok := firstOf(t.in.norm, s.words)
+			return ok && slices.Contains(s.items, h.Name) &&
+				!slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, w) })
+		}) {
+			listed = append(listed, h)
+		}
+	}
+	if len(listed) == 1 {
+		return listed[0], true
+	}
+	return search.Hit{}, false
 }
