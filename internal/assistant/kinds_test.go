@@ -27,6 +27,9 @@ func TestItemByKind(t *testing.T) {
 		// 补发 nor an item outside the family.
 		{"detail of the basic item", "出生医学证明大概要等几天", "FT-061"},
 		{"detail of the basic item", "女儿刚满月 出生证明要多少钱", "FT-061"},
+		// A yearly confirmation of a benefit is a variant of getting it.
+		{"getting a benefit, not confirming it", "我爸的养老金要怎么领取", "FT-014"},
+		{"confirming a benefit", "养老金每年的资格认证怎么弄", "FT-018"},
 		// A described situation chooses among close candidates the one
 		// a clerk would list for it (opening a stall: 设立, not 注销).
 		{"situation among close candidates", "我跟老婆两个人想在路口摆个水果摊", "FT-091"},
