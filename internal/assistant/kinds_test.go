@@ -65,6 +65,9 @@ func TestFollowUpThread(t *testing.T) {
 		{"公章刻制要多少钱", "接下来税务方面要办什么", "FT-106"},
 		{"公章刻制要多少钱", "之后还要交钱吗", "FT-093"},
 		{"公章刻制要多少钱", "之后多久能拿到", "FT-093"},
+		// Binding someone (绑) is the family-sharing item being discussed,
+		// whatever the person's marriage status.
+		{"医保家庭共济怎么弄", "可以绑我男朋友吗 我们还没结婚", "FT-025"},
 	} {
 		r1, err := as.Ask(context.Background(), assistant.Request{Message: c.first})
 		if err != nil {
