@@ -142,6 +142,17 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 		if len(vs) == 1 {
 			return vs[0], true
 		}
+		// Of several variants, the one named for the variant asked:
+		// 补 (补身份证) is 补领, not 换领.
+		var asked []search.Hit
+		for _, h := range vs {
+			if as.namesAskedVariant(h.Name, q) {
+				asked = append(asked, h)
+			}
+		}
+		if len(asked) == 1 {
+			return asked[0], true
+		}
 		return search.Hit{}, false
 	}
 	// Asking to get it, or asking a detail of getting it (几天能拿到, 在哪
@@ -327,4 +338,22 @@ func (as *Assistant) bySituation(t *turnState, close []search.Hit) (search.Hit, 
 		return listed[0], true
 	}
 	return search.Hit{}, false
+}
+
+// namesAskedVariant reports whether an item's name holds a variant word
+// the question says, or begins with a variant verb it says alone (补 of
+// 补领).
+func (as *Assistant) namesAskedVariant(name string, q search.Query) bool {
+	name = as.a.Normalize(name)
+	for _, w := range q.Words {
+		for v := range as.variants {
+			if !strings.Contains(name, v) {
+				continue
+			}
+			if w.Text == v || utf8.RuneCountInString(w.Text) == 1 && strings.HasPrefix(v, w.Text) {
+				return true
+			}
+		}
+	}
+	return false
 }

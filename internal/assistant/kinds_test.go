@@ -27,6 +27,10 @@ func TestItemByKind(t *testing.T) {
 		// 补发 nor an item outside the family.
 		{"detail of the basic item", "出生医学证明大概要等几天", "FT-061"},
 		{"detail of the basic item", "女儿刚满月 出生证明要多少钱", "FT-061"},
+		// A variant verb said alone names the variant it begins (补 → 补领,
+		// 换 → 换领), not another variant of the same document.
+		{"variant verb alone", "去哪个大厅补身份证", "FT-005"},
+		{"variant verb alone", "身份证磨得看不清了 要去换", "FT-004"},
 		// A yearly confirmation of a benefit is a variant of getting it.
 		{"getting a benefit, not confirming it", "我爸的养老金要怎么领取", "FT-014"},
 		{"confirming a benefit", "养老金每年的资格认证怎么弄", "FT-018"},

@@ -23,6 +23,7 @@ func TestTalkRewrite(t *testing.T) {
 		{"content words are not stutters", "社保 保险", "社保 保险"},
 		{"self-correction", "那个结婚 不是 是离婚 离婚登记要预约吗", "离婚登记要预约吗"},
 		{"cantonese particles and verbs", "出世纸几耐先攞到", "出生证明多久才领到"},
+		{"cantonese work and housing words", "冇工开 想租屋", "没工作 想租房"},
 		{"cantonese progressive and place", "阿爸攞紧养老金 喺网度交得唔得", "爸爸领着养老金 在网上交可不可以"},
 		{"cantonese question words", "退休金使唔使佢本人去", "退休金要不要他本人去"},
 		{"cantonese where", "喺边度办", "在哪里办"},
