@@ -91,7 +91,14 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 		Now: a.now, Location: a.zone,
 	}
 	if !sf.perTurnCommit {
-		cfg.Turns = assistant.GroupTurns{DB: db, Convo: a.convo}
+		g := assistant.GroupTurns{DB: db, Convo: a.convo}
+		if db.Dialect == store.SQLite {
+			// This process is SQLite's only writer: a turn's state can be
+			// kept for the next turn rather than read back.
+			g.Cache = assistant.NewStateCache()
+			cfg.States = assistant.DBState{DB: db, Cache: g.Cache}
+		}
+		cfg.Turns = g
 	}
 	if a.services, err = openServices(ctx, db, a.kb, &sf, demo); err != nil {
 		a.close()

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"sort"
 	"sync"
@@ -75,6 +74,13 @@ type loadResult struct {
 
 // loadRun plays conns conversations against url for dur, or (limit > 0)
 // until limit turns were answered.
+// chatRequest is the body of a chat turn the load generator sends.
+type chatRequest struct {
+	ConversationID    string `json:"conversation_id"`
+	ConversationToken string `json:"conversation_token"`
+	Message           string `json:"message"`
+}
+
 func loadRun(ctx context.Context, url string, conns int, dur time.Duration, limit int64) (loadResult, error) {
 	client := &http.Client{
 		Timeout:   30 * time.Second,
@@ -104,6 +110,16 @@ func loadRun(ctx context.Context, url string, conns int, dur time.Duration, limi
 		go func(i int) {
 			defer wg.Done()
 			var mine []time.Duration
+			// One buffer per conversation for what it sends and reads: the
+			// generator shares the server's cores and should cost little.
+			var body, raw bytes.Buffer
+			enc := json.NewEncoder(&body)
+			pc, err := newPoster(url, client)
+			if err != nil {
+				fail(err)
+				return
+			}
+			defer pc.close()
 			for d := i; ctx.Err() == nil; d++ {
 				conv, token := "", ""
 				for _, q := range benchDialogues[d%len(benchDialogues)] {
@@ -111,32 +127,26 @@ func loadRun(ctx context.Context, url string, conns int, dur time.Duration, limi
 						break
 					}
 					// The token is the capability to continue the conversation.
-					body, _ := json.Marshal(map[string]string{"conversation_id": conv, "conversation_token": token, "message": q})
+					body.Reset()
+					_ = enc.Encode(chatRequest{ConversationID: conv, ConversationToken: token, Message: q})
 					t0 := time.Now()
-					req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-					req.Header.Set("Content-Type", "application/json")
-					resp, err := client.Do(req)
+					status, err := pc.post(ctx, body.Bytes(), &raw)
 					if err != nil {
 						if ctx.Err() == nil {
 							fail(err)
 						}
 						break
 					}
-					raw, err := io.ReadAll(resp.Body)
-					resp.Body.Close()
 					var out struct {
 						ConversationID    string `json:"conversation_id"`
 						ConversationToken string `json:"conversation_token"`
 						Status            string `json:"status"`
 					}
 					switch {
-					case err != nil && ctx.Err() == nil:
-						fail(err)
-					case err != nil:
-					case resp.StatusCode != http.StatusOK:
-						fail(fmt.Errorf("HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(raw)))
-					case json.Unmarshal(raw, &out) != nil || out.Status == "":
-						fail(fmt.Errorf("bad reply: %.200s", raw))
+					case status != http.StatusOK:
+						fail(fmt.Errorf("HTTP %d: %s", status, bytes.TrimSpace(raw.Bytes())))
+					case json.Unmarshal(raw.Bytes(), &out) != nil || out.Status == "":
+						fail(fmt.Errorf("bad reply: %.200s", raw.Bytes()))
 					default:
 						mine = append(mine, time.Since(t0))
 						if n := requests.Add(1); limit > 0 && n >= limit {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
+	"runtime/debug"
 	"syscall"
 	"testing"
 	"time"
@@ -38,6 +39,12 @@ func benchTurn(b *testing.B, d store.Dialect, perTurn bool) {
 	// Turns cut off when the run ends log "client went away".
 	defer func(l *slog.Logger) { slog.SetDefault(l) }(slog.Default())
 	slog.SetDefault(slog.New(slog.DiscardHandler))
+	// The collector as serve sets it, restored afterwards.
+	pct := debug.SetGCPercent(100)
+	debug.SetGCPercent(pct)
+	lim := debug.SetMemoryLimit(-1) // -1 reads it
+	defer func() { debug.SetGCPercent(pct); debug.SetMemoryLimit(lim) }()
+	tuneGC(env)
 	sf := storeFlags{data: b.TempDir(), perTurnCommit: perTurn}
 	if d == store.Postgres {
 		sf.db = storetest.URL(b, d)

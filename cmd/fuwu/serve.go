@@ -52,6 +52,7 @@ func runServe(ctx context.Context, args []string, std stdio) error {
 	if err := checkSM2(); err != nil {
 		return err
 	}
+	tuneGC(env)
 	start := time.Now()
 	a, err := openApp(ctx, sf, lc, *demo)
 	if err != nil {

@@ -81,6 +81,9 @@ var settings = []setting{
 	// Logs.
 	{Env: "FUWU_LOG_LEVEL", Default: "info", Commands: "all", Help: "debug, info, warn or error"},
 	{Env: "FUWU_LOG_FORMAT", Default: "text", Commands: "all", Help: "text or json"},
+	// The Go runtime's collector (README, "Load").
+	{Env: "GOGC", Default: "400", Commands: "serve", Help: "heap growth between garbage collections, in percent of the live heap (Go's variable; serve's default is 400, Go's 100)"},
+	{Env: "GOMEMLIMIT", Default: "1GiB", Commands: "serve", Help: "soft memory limit under which the collector works harder (Go's variable, e.g. 2GiB)"},
 }
 
 func init() {

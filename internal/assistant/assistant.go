@@ -290,9 +290,13 @@ func (as *Assistant) turn(ctx context.Context, req Request, onDelta func(string)
 		if !validConversationID(convID) {
 			return Reply{}, fmt.Errorf("%w (%w)", ErrConversationID, ErrBadRequest)
 		}
-		s, ok, err := as.cfg.States.Load(ctx, convID)
-		if err != nil {
-			return Reply{}, err
+		var s State
+		ok := false
+		if !req.Fresh || !req.NewConversation {
+			var err error
+			if s, ok, err = as.cfg.States.Load(ctx, convID); err != nil {
+				return Reply{}, err
+			}
 		}
 		switch {
 		case ok:

@@ -179,7 +179,7 @@ func (as *Assistant) resolveBenefits(ctx context.Context, t *turnState) bool {
 			return false
 		}
 		bt := &benefitsTurn{draft: d, facts: facts}
-		if _, _, _, again := as.benefitsQuestion(ctx, norm); again {
+		if _, _, _, again := as.benefitsQuestion(ctx, norm, t.normAspect); again {
 			t.state.Benefits = nil // a new eligibility question starts over
 			return as.resolveBenefits(ctx, t)
 		}
@@ -195,7 +195,7 @@ func (as *Assistant) resolveBenefits(ctx context.Context, t *turnState) bool {
 		}
 		t.state.Benefits = nil // asked about something else
 	}
-	target, ids, named, ok := as.benefitsQuestion(ctx, norm)
+	target, ids, named, ok := as.benefitsQuestion(ctx, norm, t.normAspect)
 	if !ok || !b.InForce(target) {
 		return false
 	}
@@ -218,13 +218,14 @@ func (as *Assistant) resolveBenefits(ctx context.Context, t *turnState) bool {
 
 // benefitsQuestion reads a message as an eligibility question: "what can
 // I get" (any policy of the target) or "can I get X" (the policies X
-// names). A question about how, where or what to bring is not one.
-func (as *Assistant) benefitsQuestion(ctx context.Context, norm string) (target string, ids []string, named, ok bool) {
+// names). A question about how, where or what to bring is not one; aspect
+// is detectAspect(norm), which the turn has already worked out.
+func (as *Assistant) benefitsQuestion(ctx context.Context, norm string, aspect Aspect) (target string, ids []string, named, ok bool) {
 	target = "person"
 	if hasAny(norm, enterprise) {
 		target = "enterprise"
 	}
-	if a := as.detectAspect(norm); a != "" && a != Conditions && a != Overview {
+	if a := aspect; a != "" && a != Conditions && a != Overview {
 		return "", nil, false, false
 	}
 	if hasAny(norm, benefitNouns) && hasAny(norm, benefitWhat) && hasAny(norm, benefitGet) {

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 //go:embed lexicon/*.txt
@@ -58,6 +59,11 @@ func eachEntry(name string, fn func(key string, words []string) error) error {
 type cueTable struct {
 	cues  []cue // longest first
 	order map[string]int
+	// byFirst lists the cues (indexes into cues, ascending) by their first
+	// rune: match looks only at cues that can start somewhere in the text
+	// instead of searching for each of the hundreds of cues, several
+	// times a turn.
+	byFirst map[rune][]int
 }
 
 type cue struct {
@@ -87,7 +93,35 @@ func parseCues(name string, norm func(string) string) (*cueTable, error) {
 		return nil, err
 	}
 	sort.SliceStable(t.cues, func(i, j int) bool { return len([]rune(t.cues[i].phrase)) > len([]rune(t.cues[j].phrase)) })
+	t.index()
 	return t, nil
+}
+
+// index fills byFirst. An empty cue (which occurs everywhere) goes under
+// utf8.RuneError, which candidates always takes.
+func (t *cueTable) index() {
+	t.byFirst = map[rune][]int{}
+	for i, c := range t.cues {
+		r, _ := utf8.DecodeRuneInString(c.phrase)
+		t.byFirst[r] = append(t.byFirst[r], i)
+	}
+}
+
+// candidates are the indexes of the cues whose first rune occurs in text,
+// ascending (the table's order).
+func (t *cueTable) candidates(text string) []int {
+	out := append([]int(nil), t.byFirst[utf8.RuneError]...)
+	seen := make(map[rune]bool, len(text)/3+1)
+	seen[utf8.RuneError] = true
+	for _, r := range text {
+		if seen[r] {
+			continue
+		}
+		seen[r] = true
+		out = append(out, t.byFirst[r]...)
+	}
+	sort.Ints(out)
+	return out
 }
 
 // askVariants returns a cue with the other ways its question word is
@@ -119,7 +153,8 @@ func askVariants(c string) []string {
 // text, then table order.
 func (t *cueTable) match(text string) []labelHit {
 	best := map[string]labelHit{}
-	for _, c := range t.cues {
+	for _, k := range t.candidates(text) {
+		c := t.cues[k]
 		if i := lastAsked(text, c.phrase); i >= 0 {
 			h := labelHit{label: c.label, length: len([]rune(c.phrase)), cue: c.phrase, pos: i, weak: c.weak}
 			if old, ok := best[c.label]; !ok || h.better(old, t) {

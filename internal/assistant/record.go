@@ -50,22 +50,36 @@ type TurnWriter interface {
 type GroupTurns struct {
 	DB    *store.DB
 	Convo *convo.Store
+	// Cache, when set, learns each committed state (see StateCache).
+	Cache *StateCache
 }
 
 // WriteTurn implements TurnWriter.
 func (g GroupTurns) WriteTurn(ctx context.Context, next State, rec TurnRecord) (int64, error) {
-	turn := convoTurn(rec)
-	var id int64
-	err := g.DB.GroupTx(ctx, func(tx *store.Tx) error {
-		if err := saveState(ctx, tx.Prepared(), rec.ConversationID, next); err != nil {
-			return err
-		}
-		saved, err := g.Convo.RecordTurnTx(ctx, tx, rec.Channel, turn)
-		id = saved.ID
-		return err
-	})
+	// Encoding and masking happen here, before the group transaction,
+	// which runs its turns' writes one after another.
+	turn := convo.MaskTurn(convoTurn(rec))
+	raw, err := encodeState(next)
 	if err != nil {
 		return 0, fmt.Errorf("write turn: %w", err)
 	}
-	return id, nil
+	var saved convo.Turn
+	var seq int64
+	err = g.DB.GroupTx(ctx, func(tx *store.Tx) error {
+		if err := saveEncodedState(ctx, tx.Prepared(), rec.ConversationID, raw); err != nil {
+			return err
+		}
+		seq = g.Cache.next()
+		var err error
+		saved, err = g.Convo.RecordMaskedTurnTx(ctx, tx, rec.Channel, turn)
+		return err
+	})
+	if err != nil {
+		// A failed commit may still have reached the disk: whatever the
+		// cache holds may be older than the stored state.
+		g.Cache.drop(rec.ConversationID)
+		return 0, fmt.Errorf("write turn: %w", err)
+	}
+	g.Cache.put(rec.ConversationID, raw, seq)
+	return saved.ID, nil
 }

@@ -46,6 +46,10 @@ type Request struct {
 	// not know starts a new conversation under an id of its own: a client
 	// can never choose a conversation's id.
 	NewConversation bool `json:"-"`
+	// Fresh says ConversationID was issued for this request (with
+	// NewConversation): no state can be stored under it yet, so none is
+	// looked up.
+	Fresh bool `json:"-"`
 }
 
 // Citation names a knowledge-base item an answer is drawn from.

@@ -11,6 +11,7 @@ import (
 // turnState carries one turn through the pipeline.
 type turnState struct {
 	in             input
+	normAspect     Aspect // detectAspect of in.norm, worked out once
 	state          State
 	conversationID string
 	startBooking   bool          // the resident asked to book the item answered
@@ -96,7 +97,8 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	// A tree report's place is asked for one turn only.
 	treeDraft := t.state.TreeReport
 	t.state.TreeReport = nil
-	t.aspect = as.detectAspect(norm)
+	t.normAspect = as.detectAspect(norm)
+	t.aspect = t.normAspect
 	if t.aspect == Materials {
 		t.asked = askedMaterial(norm)
 	}

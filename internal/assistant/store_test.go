@@ -3,6 +3,7 @@ package assistant_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -67,16 +68,31 @@ func testPersistedConversation(t *testing.T, group bool) {
 }
 
 // Concurrent conversations through group commit: every turn's record and
-// state are kept, in each conversation's order.
+// state are kept, in each conversation's order; with a state cache, what
+// it answers is what the database holds.
 func TestGroupTurnsConcurrent(t *testing.T) {
 	t.Parallel()
+	for _, cached := range []bool{false, true} {
+		t.Run(map[bool]string{false: "uncached", true: "cached"}[cached], func(t *testing.T) {
+			t.Parallel()
+			testGroupTurnsConcurrent(t, cached)
+		})
+	}
+}
+
+func testGroupTurnsConcurrent(t *testing.T, cached bool) {
 	storetest.Each(t, []store.Migrations{assistant.Migrations, convo.Migrations}, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		cs := convo.NewStore(db)
+		var cache *assistant.StateCache
+		if cached {
+			cache = assistant.NewStateCache()
+		}
+		states := assistant.DBState{DB: db, Cache: cache}
 		a := demoAssistant(t, func(c *assistant.Config) {
-			c.States = assistant.DBState{DB: db}
+			c.States = states
 			c.Recorder = assistant.ConvoRecorder{Store: cs}
-			c.Turns = assistant.GroupTurns{DB: db, Convo: cs}
+			c.Turns = assistant.GroupTurns{DB: db, Convo: cs, Cache: cache}
 		})
 		dialogue := []string{"想领失业金", "要带什么", "网上能办吗"}
 		const n = 24
@@ -120,6 +136,38 @@ func TestGroupTurnsConcurrent(t *testing.T) {
 			if err != nil || !ok || st.Turns != len(dialogue) || st.Item != "FT-015" {
 				t.Fatalf("%s state %v %v %+v", id, err, ok, st)
 			}
+			if st2, ok, err := states.Load(ctx, id); err != nil || !ok || !reflect.DeepEqual(st2, st) {
+				t.Fatalf("%s: state through the cache %v %v %+v, stored %+v", id, err, ok, st2, st)
+			}
 		}
 	})
+}
+
+// countingStates counts the loads of a StateStore.
+type countingStates struct {
+	assistant.MemoryState
+	loads int
+}
+
+func (c *countingStates) Load(ctx context.Context, id string) (assistant.State, bool, error) {
+	c.loads++
+	return c.MemoryState.Load(ctx, id)
+}
+
+// A conversation id issued for the request (Fresh) has no state to look
+// up; one the caller continues is looked up and continued.
+func TestFreshConversationSkipsLoad(t *testing.T) {
+	t.Parallel()
+	states := &countingStates{}
+	a := demoAssistant(t, func(c *assistant.Config) { c.States = states })
+	ctx := context.Background()
+	id := assistant.NewConversationID()
+	r1, err := a.Ask(ctx, assistant.Request{ConversationID: id, NewConversation: true, Fresh: true, Message: "想领失业金"})
+	if err != nil || r1.ConversationID != id || states.loads != 0 {
+		t.Fatalf("fresh turn: %v, id %q (want %q), %d loads", err, r1.ConversationID, id, states.loads)
+	}
+	r2, err := a.Ask(ctx, assistant.Request{ConversationID: id, NewConversation: true, Message: "要带什么"})
+	if err != nil || states.loads != 1 || r2.Aspect != assistant.Materials || len(r2.Citations) == 0 || r2.Citations[0].ID != "FT-015" {
+		t.Fatalf("continued turn: %v, %d loads, %+v", err, states.loads, r2)
+	}
 }

@@ -177,7 +177,7 @@ func (s *Store) addTurn(ctx context.Context, t Turn, channel string, create bool
 	var saved Turn
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		saved, err = s.writeTurn(ctx, tx, t, channel, create)
+		saved, err = s.writeTurn(ctx, tx, t, channel, create, false)
 		return err
 	})
 	return saved, err
@@ -187,19 +187,38 @@ func (s *Store) addTurn(ctx context.Context, t Turn, channel string, create bool
 // the same transaction (the assistant's dialogue state, committed with
 // other turns' in one group transaction).
 func (s *Store) RecordTurnTx(ctx context.Context, tx *store.Tx, channel string, t Turn) (Turn, error) {
-	return s.writeTurn(ctx, tx, t, channel, true)
+	return s.writeTurn(ctx, tx, t, channel, true, false)
+}
+
+// MaskedTurn is a turn whose personal data is already masked, ready for
+// RecordMaskedTurnTx.
+type MaskedTurn struct{ t Turn }
+
+// MaskTurn masks t's question and answer as writing a turn does. A group
+// transaction writes its turns one after another, so what can be done
+// before it (the masking's regular expressions) is done by each caller.
+func MaskTurn(t Turn) MaskedTurn {
+	t.Question, t.Answer = mask(t.Question), mask(t.Answer)
+	return MaskedTurn{t}
+}
+
+// RecordMaskedTurnTx is RecordTurnTx for a turn MaskTurn prepared.
+func (s *Store) RecordMaskedTurnTx(ctx context.Context, tx *store.Tx, channel string, m MaskedTurn) (Turn, error) {
+	return s.writeTurn(ctx, tx, m.t, channel, true, true)
 }
 
 // writeTurn writes a turn in three statements (conversation, turn,
 // citations), whatever the number of citations: a turn's writes are on
 // every resident's path.
-func (s *Store) writeTurn(ctx context.Context, tx *store.Tx, t Turn, channel string, create bool) (Turn, error) {
+func (s *Store) writeTurn(ctx context.Context, tx *store.Tx, t Turn, channel string, create, masked bool) (Turn, error) {
 	if t.ConversationID == "" || t.Status == "" {
 		return Turn{}, fmt.Errorf("add turn: %w: conversation and status are required", ErrInput)
 	}
 	now, day := s.clock()
 	t.CreatedAt = now
-	t.Question, t.Answer = mask(t.Question), mask(t.Answer)
+	if !masked {
+		t.Question, t.Answer = mask(t.Question), mask(t.Answer)
+	}
 	if !t.Generated {
 		t.Label = Label{}
 	}

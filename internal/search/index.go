@@ -150,6 +150,12 @@ type Index struct {
 	// learned are the synonyms reviewers added in the console (kb
 	// synonyms), consulted beside the analyser's table; swapped whole.
 	learned atomic.Pointer[zh.Synonyms]
+
+	// termWords caches the words (stop words dropped) of the synonym
+	// tables' terms, which expand cuts for every query: the analyser's
+	// dictionary does not change, so neither does a term's cut.
+	termWords  sync.Map // string → []string
+	termWordsN atomic.Int32
 }
 
 // SetLearned replaces the learned synonyms with rules in the synonym

@@ -141,11 +141,7 @@ func (ix *Index) expand(text string, weight float64, add func(Term)) {
 			if _, ok := byPhrase[e.Phrase]; !ok {
 				order = append(order, e.Phrase)
 			}
-			for _, w := range ix.a.Segment(e.Term) {
-				if !ix.a.IsStop(w) {
-					byPhrase[e.Phrase] = append(byPhrase[e.Phrase], w)
-				}
-			}
+			byPhrase[e.Phrase] = append(byPhrase[e.Phrase], ix.termWordsOf(e.Term)...)
 		}
 	}
 	for _, ph := range order {
@@ -155,6 +151,29 @@ func (ix *Index) expand(text string, weight float64, add func(Term)) {
 			add(Term{Text: t, Weight: w, Source: FromSynonym, From: ph})
 		}
 	}
+}
+
+// maxTermWords bounds termWords: the tables' terms are a few thousand.
+const maxTermWords = 50000
+
+// termWordsOf are the words of a synonym term, stop words dropped, cut in
+// precise mode (cached; the slice is shared, not to be changed).
+func (ix *Index) termWordsOf(term string) []string {
+	if ws, ok := ix.termWords.Load(term); ok {
+		return ws.([]string)
+	}
+	var ws []string
+	for _, w := range ix.a.Segment(term) {
+		if !ix.a.IsStop(w) {
+			ws = append(ws, w)
+		}
+	}
+	if ix.termWordsN.Load() < maxTermWords {
+		if _, loaded := ix.termWords.LoadOrStore(term, ws); !loaded {
+			ix.termWordsN.Add(1)
+		}
+	}
+	return ws
 }
 
 // homophones finds catalogue words that sound like windows of the text

@@ -256,9 +256,27 @@ type Tx struct {
 	*sql.Tx
 	db       *DB
 	prepared bool // see Prepared
+	// grouped: a group transaction, whose statements outlive their
+	// caller's cancellation (see stmtCtx).
+	grouped bool
+}
+
+// stmtCtx is the context a statement of tx runs with. In a group
+// transaction a caller's cancellation no longer reaches its statements:
+// they are short writes of a batch that others wait on, interrupting one
+// would roll back the whole batch and run every call again, and the call
+// is abandoned before it starts if its context has ended. It also spares
+// the SQLite driver a watcher goroutine per statement (the driver starts
+// one for every context that can be cancelled).
+func (tx *Tx) stmtCtx(ctx context.Context) context.Context {
+	if tx.grouped {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = tx.stmtCtx(ctx)
 	query = tx.db.Rebind(query)
 	if s := tx.txStmt(ctx, query); s != nil {
 		return s.ExecContext(ctx, args...)
@@ -267,6 +285,7 @@ func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 }
 
 func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = tx.stmtCtx(ctx)
 	query = tx.db.Rebind(query)
 	if s := tx.txStmt(ctx, query); s != nil {
 		return s.QueryContext(ctx, args...)
@@ -275,6 +294,7 @@ func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 }
 
 func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = tx.stmtCtx(ctx)
 	query = tx.db.Rebind(query)
 	if s := tx.txStmt(ctx, query); s != nil {
 		return s.QueryRowContext(ctx, args...)
@@ -293,7 +313,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		db.writeMu.Lock()
 		defer db.writeMu.Unlock()
 	}
-	return db.runTx(ctx, db.DB.BeginTx, fn)
+	return db.runTx(ctx, db.DB.BeginTx, false, fn)
 }
 
 // IsUniqueViolation reports whether err is a unique-constraint failure on

@@ -100,6 +100,7 @@ func (s *Server) chatRequest(r *http.Request, convID, tok, msg, channel string) 
 	req := assistant.Request{ConversationID: convID, Message: msg, Channel: channel, NewConversation: true}
 	if !s.ownsConversation(r, convID, tok) {
 		req.ConversationID = assistant.NewConversationID()
+		req.Fresh = true
 	}
 	return req
 }

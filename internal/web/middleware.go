@@ -29,21 +29,37 @@ const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 	"media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; " +
 	"form-action 'self'; frame-ancestors 'none'"
 
+// The security headers' values, built once: every response carries them,
+// and Header.Set allocates a slice for each. They are canonical keys with
+// one value each (len == cap, so an Add elsewhere copies rather than
+// writes into them); nothing may change them in place.
+var (
+	hdrCSP        = []string{csp}
+	hdrNoSniff    = []string{"nosniff"}
+	hdrDeny       = []string{"DENY"}
+	hdrSameOrigin = []string{"same-origin"}
+	hdrPermsVideo = []string{"microphone=(self), camera=(self), display-capture=(self), geolocation=()"}
+	hdrPerms      = []string{"microphone=(self), camera=(), geolocation=()"}
+	hdrHSTS       = []string{"max-age=31536000"}
+	hdrJSON       = []string{"application/json; charset=utf-8"}
+	hdrNoStore    = []string{"no-store"}
+)
+
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", csp)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
+		h["Content-Security-Policy"] = hdrCSP
+		h["X-Content-Type-Options"] = hdrNoSniff
+		h["X-Frame-Options"] = hdrDeny
+		h["Referrer-Policy"] = hdrSameOrigin
 		if videoPath(r.URL.Path) { // 视频导办: camera, and the clerk's screen share
-			h.Set("Permissions-Policy", "microphone=(self), camera=(self), display-capture=(self), geolocation=()")
+			h["Permissions-Policy"] = hdrPermsVideo
 		} else {
-			h.Set("Permissions-Policy", "microphone=(self), camera=(), geolocation=()")
+			h["Permissions-Policy"] = hdrPerms
 		}
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h["Cross-Origin-Opener-Policy"] = hdrSameOrigin
 		if s.cfg.SecureCookies {
-			h.Set("Strict-Transport-Security", "max-age=31536000")
+			h["Strict-Transport-Security"] = hdrHSTS
 		}
 		next.ServeHTTP(w, r)
 	})

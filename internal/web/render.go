@@ -241,8 +241,9 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	h := w.Header()
+	h["Content-Type"] = hdrJSON // see securityHeaders
+	h["Cache-Control"] = hdrNoStore
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
