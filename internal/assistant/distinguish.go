@@ -79,10 +79,11 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 	if named >= 0 {
 		return close[named], true
 	}
-	if named == -2 {
-		// The question names a family of items (出生医学证明 of 签发 and
-		// 补发): a candidate whose name does not hold that thing, however
-		// many other words it matched (宝宝), is not what is asked.
+	if named == -2 && asksDetail(t.aspect) {
+		// The question asks a detail (how long, where) of a family of
+		// items it names (出生医学证明 of 签发 and 补发): a candidate whose
+		// name does not hold that thing, however many other words it
+		// matched (宝宝), is not what is asked.
 		var fc []search.Hit
 		var fo, ft []map[string]bool
 		for i := range close {
@@ -141,17 +142,6 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 		}
 		if len(vs) == 1 {
 			return vs[0], true
-		}
-		// Of several variants, the one named for the variant asked:
-		// 补 (补身份证) is 补领, not 换领.
-		var asked []search.Hit
-		for _, h := range vs {
-			if as.namesAskedVariant(h.Name, q) {
-				asked = append(asked, h)
-			}
-		}
-		if len(asked) == 1 {
-			return asked[0], true
 		}
 		return search.Hit{}, false
 	}
@@ -222,8 +212,13 @@ func (as *Assistant) byContext(t *turnState, close []search.Hit) (search.Hit, bo
 	if len(offered) == 1 {
 		return offered[0], true
 	}
-	if h, ok := as.bySituation(t, close); ok {
-		return h, true
+	// A reply to "which one?" that describes the resident's situation
+	// instead of naming an item: the item the situation lists. (On a
+	// first message a situation among close items is asked about.)
+	if len(t.state.Candidates) > 0 {
+		if h, ok := as.bySituation(t, close); ok {
+			return h, true
+		}
 	}
 	cur, ok := as.cfg.Index.Item(t.state.Item)
 	if !ok {
@@ -338,22 +333,4 @@ func (as *Assistant) bySituation(t *turnState, close []search.Hit) (search.Hit, 
 		return listed[0], true
 	}
 	return search.Hit{}, false
-}
-
-// namesAskedVariant reports whether an item's name holds a variant word
-// the question says, or begins with a variant verb it says alone (补 of
-// 补领).
-func (as *Assistant) namesAskedVariant(name string, q search.Query) bool {
-	name = as.a.Normalize(name)
-	for _, w := range q.Words {
-		for v := range as.variants {
-			if !strings.Contains(name, v) {
-				continue
-			}
-			if w.Text == v || utf8.RuneCountInString(w.Text) == 1 && strings.HasPrefix(v, w.Text) {
-				return true
-			}
-		}
-	}
-	return false
 }
