@@ -134,6 +134,12 @@ func askedMaterial(norm string) string {
 		thing = strings.TrimPrefix(thing, p)
 	}
 	thing = strings.TrimSuffix(thing, "的")
+	// "户口本复印件可以吗": the document, not the form it comes in.
+	for _, form := range []string{"复印件", "原件"} {
+		if s := strings.TrimSuffix(thing, form); s != thing && len([]rune(s)) >= 2 {
+			thing = strings.TrimSuffix(s, "的")
+		}
+	}
 	if thing == "复印件" || thing == "原件" {
 		// "租房合同要复印件吗": the document is what comes before.
 		if m := formOf.FindStringSubmatch(norm); m != nil {

@@ -18,7 +18,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		if as.isVague(t.content) || as.asksWhatThereIs(t.content) {
 			t.status, t.scope, t.reason = Clarify, "", "问题过于笼统"
 		}
-		as.askAboutSituation(t)
+		as.askAboutSituation(t, q)
 		return
 	}
 	top := hits[0]
@@ -49,7 +49,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		// such a message is asked back below, not declined.
 		if share < explainedShare && top.Score < weakScore && top.Coverage < switchCoverage && !as.isVague(t.content) {
 			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有该事项："+unknown
-			as.askAboutSituation(t)
+			as.askAboutSituation(t, q)
 			return
 		}
 		if doc := as.unexplainedDocument(t.content, q, hits); doc != "" {
@@ -83,6 +83,13 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 	}
+	// A word that names one of the described situation's items there
+	// ("户口" after a birth) chooses it over what the other words rank.
+	if !named {
+		if h, ok := as.cuedHit(t, q); ok && h.Score >= cueRatio*top.Score {
+			top, hits = h, []search.Hit{h}
+		}
+	}
 	// Candidates that score close to the best compete with it.
 	close := []search.Hit{top}
 	for _, h := range hits[1:] {
@@ -100,8 +107,33 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 				close = append(close, h)
 			}
 		}
+		// A message that is only the document ("房产证") says nothing to
+		// answer: ask, with the items that name it among their texts.
+		if len(close) == 1 && as.onlyDocument(t.content) {
+			for _, h := range hits[1:] {
+				if len(close) < 3 && h.Score >= bareDocumentRatio*top.Score && !as.isVariant(h.Name) && hasCommon(h.Terms, top.NameTerms) {
+					close = append(close, h)
+				}
+			}
+			t.status, t.candidates, t.reason = Clarify, close, "只说了证件，未说明要办什么"
+			return
+		}
 		if len(close) > 1 {
 			t.status, t.candidates, t.reason = Clarify, close, "未说明要办理还是补换"
+			return
+		}
+	}
+	// A bare message naming only what qualifies an item (租房 of
+	// 住房公积金提取（租房）), not the item, may mean any item about that
+	// thing: ask, with those scoring near it.
+	if len(close) == 1 && !named && as.richness(t.content) <= 1 && qualifierOnly(top) {
+		for _, h := range hits[1:] {
+			if len(close) < 3 && h.Score >= bareVariantRatio*top.Score {
+				close = append(close, h)
+			}
+		}
+		if len(close) > 1 {
+			t.status, t.candidates, t.reason = Clarify, close, "只说了事项的一种情形"
 			return
 		}
 	}
@@ -153,7 +185,7 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 		if top.Coverage >= namedCoverage && namesInOwnWords(top, q) {
 			return labelHit{}, false
 		}
-		if dominant(hits) && namesInOwnWords(top, q) {
+		if dominant(hits) && saysPartOfName(top, q) {
 			return labelHit{}, false
 		}
 	}
@@ -226,13 +258,37 @@ func namesInOwnWords(h search.Hit, q search.Query) bool {
 	return false
 }
 
+// saysPartOfName reports a question whose own words (two characters or
+// more) are or are part of a name word of the hit: 门诊 of 门诊大病.
+func saysPartOfName(h search.Hit, q search.Query) bool {
+	for _, n := range h.NameTerms {
+		for _, w := range q.Words {
+			if w.Source == search.FromQuery && len([]rune(w.Text)) >= 2 && strings.Contains(n, w.Text) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // askAboutSituation turns a decline into a question when the message
 // describes a life situation: a birth, a death, a lost job is in scope
 // even when none of its words names a service. The choices are the
 // situation's items as retrieval ranked them.
-func (as *Assistant) askAboutSituation(t *turnState) {
+func (as *Assistant) askAboutSituation(t *turnState, q search.Query) {
 	if len(t.situations) == 0 {
 		return
+	}
+	// A word that names one of the situation's items there ("户口" after
+	// a birth) is a question about that item.
+	if h, ok := as.cuedHit(t, q); ok {
+		if it, ok := as.cfg.Index.Item(h.ID); ok {
+			t.status, t.scope, t.reason, t.candidates = Answered, "", "", nil
+			t.item = it
+			t.confidence = as.confidence(t, q, h)
+			t.faq = as.matchFAQ(it, t.in.norm)
+			return
+		}
 	}
 	in := map[string]bool{}
 	for _, s := range t.situations {
@@ -253,6 +309,72 @@ func (as *Assistant) askAboutSituation(t *turnState) {
 	if len(cands) == 1 {
 		t.candidates = nil
 	}
+}
+
+// onlyDocument reports a message whose words, besides generic ones, are
+// all names of certificates or cards: it names the thing, not the task.
+func (as *Assistant) onlyDocument(content string) bool {
+	doc := false
+	for _, w := range as.a.Words(content) {
+		if as.generic[w] || as.frames[w] {
+			continue
+		}
+		if len([]rune(w)) < 2 || !strings.HasSuffix(w, "证书") && !slices.ContainsFunc(documentSuffix, func(s string) bool { return strings.HasSuffix(w, s) }) {
+			return false
+		}
+		doc = true
+	}
+	return doc
+}
+
+// qualifierOnly reports a hit whose name the question matched only in its
+// bracketed part, the case it is for (（租房）, （退休）).
+func qualifierOnly(h search.Hit) bool {
+	open := strings.IndexAny(h.Name, "（(")
+	if open < 0 || len(h.NameTerms) == 0 {
+		return false
+	}
+	main, qual := h.Name[:open], h.Name[open:]
+	for _, n := range h.NameTerms {
+		if strings.Contains(main, n) || !strings.Contains(qual, n) {
+			return false
+		}
+	}
+	return true
+}
+
+func hasCommon(a, b []string) bool {
+	return slices.ContainsFunc(a, func(s string) bool { return slices.Contains(b, s) })
+}
+
+// cuedHit is the item the described situation's cues name in the
+// message, unless the message asks for a variant (补, 换) the cue does
+// not tell apart.
+func (as *Assistant) cuedHit(t *turnState, q search.Query) (search.Hit, bool) {
+	if len(t.situations) == 0 || as.asksVariant(q) {
+		return search.Hit{}, false
+	}
+	// The document a yes/no question asks about (要带户口本吗) is a
+	// material of the item, not a word naming one.
+	norm := t.in.norm
+	if t.asked != "" {
+		norm = strings.ReplaceAll(norm, t.asked, " ")
+	}
+	name, ok := as.situations.cued(t.situations, norm)
+	if !ok {
+		return search.Hit{}, false
+	}
+	for _, h := range t.hits {
+		if h.Name == name {
+			return h, true
+		}
+	}
+	for _, it := range as.cfg.Index.Items() {
+		if it.Name == name {
+			return search.Hit{ID: it.ID, Name: it.Name}, true
+		}
+	}
+	return search.Hit{}, false
 }
 
 // confidence says how sure an answer to a message on its own is, from 0

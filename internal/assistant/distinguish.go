@@ -52,8 +52,9 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 	// their materials and share with the question just the action (补领).
 	things := make([]map[string]bool, len(close))
 	named := -1
+	held := make([][]string, len(close))
+	var all []string
 	for i, h := range close {
-		things[i] = map[string]bool{}
 		name := as.a.Normalize(h.Name)
 		for _, w := range q.Words {
 			if len([]rune(w.Text)) < 2 || as.generic[w.Text] || as.variants[w.Text] || !strings.Contains(name, w.Text) {
@@ -62,7 +63,19 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 			if slices.Contains(as.audiences, w.Text) {
 				continue // a group of people, not a thing (老人)
 			}
-			for _, o := range origin[w.Text] {
+			held[i] = append(held[i], w.Text)
+			all = append(all, w.Text)
+		}
+	}
+	for i := range close {
+		things[i] = map[string]bool{}
+		for _, w := range held[i] {
+			// The question said the longer word: 养老 of 养老金 is not
+			// what it names when another name holds all of 养老金.
+			if slices.ContainsFunc(all, func(v string) bool { return len(v) > len(w) && strings.Contains(v, w) }) {
+				continue
+			}
+			for _, o := range origin[w] {
 				if !as.generic[o] && !as.variants[o] {
 					things[i][o] = true
 				}
@@ -143,7 +156,15 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 		if len(vs) == 1 {
 			return vs[0], true
 		}
+		// Of several variants, the one whose name says the asked verb:
+		// 换 is 换领, not 补领.
+		if h, ok := as.askedVariant(q, vs); ok {
+			return h, true
+		}
 		return search.Hit{}, false
+	}
+	if h, ok := as.shortVerb(q, close); ok {
+		return h, true
 	}
 	// Asking to get it, or asking a detail of getting it (几天能拿到, 在哪
 	// 领, 多少钱) without a word of replacing it: the basic item of the
@@ -182,6 +203,90 @@ func (as *Assistant) asksVariant(q search.Query) bool {
 	return false
 }
 
+// askedVariant returns the one variant whose name holds a variant word
+// the question says, or the verb of one said alone (换 of 换领).
+func (as *Assistant) askedVariant(q search.Query, vs []search.Hit) (search.Hit, bool) {
+	var asked []string
+	for _, w := range q.Words {
+		if as.variants[w.Text] {
+			asked = append(asked, w.Text)
+			continue
+		}
+		if utf8.RuneCountInString(w.Text) == 1 {
+			for v := range as.variants {
+				if strings.HasPrefix(v, w.Text) {
+					asked = append(asked, w.Text)
+					break
+				}
+			}
+		}
+	}
+	// Only variants of one thing the question names (身份证 in both
+	// 居民身份证换领 and 居民身份证补领): "换证" with 身份证 and 残疾人证
+	// among them says which verb, not which document.
+	if !as.namesSharedThing(q, vs) {
+		return search.Hit{}, false
+	}
+	found, n := search.Hit{}, 0
+	for _, h := range vs {
+		name := as.a.Normalize(h.Name)
+		if slices.ContainsFunc(asked, func(w string) bool { return strings.Contains(name, w) }) {
+			found, n = h, n+1
+		}
+	}
+	return found, n == 1
+}
+
+// namesSharedThing reports a question word, neither generic nor a
+// variant, that every candidate's name holds.
+func (as *Assistant) namesSharedThing(q search.Query, hs []search.Hit) bool {
+	for _, w := range q.Words {
+		if w.Source != search.FromQuery || utf8.RuneCountInString(w.Text) < 2 || as.generic[w.Text] || as.variants[w.Text] {
+			continue
+		}
+		all := true
+		for _, h := range hs {
+			if !strings.Contains(as.a.Normalize(h.Name), w.Text) {
+				all = false
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+// shortVerb returns the one candidate whose name has a verb the question
+// says by its first character alone, as people do in speech: "能报吗"
+// is 报销, "能迁吗" 迁出.
+func (as *Assistant) shortVerb(q search.Query, close []search.Hit) (search.Hit, bool) {
+	found, n := search.Hit{}, 0
+	for _, h := range close {
+		name := []rune(as.a.Normalize(h.Name))
+		says := false
+		for _, w := range q.Words {
+			if w.Source != search.FromQuery || utf8.RuneCountInString(w.Text) != 1 || as.a.IsStop(w.Text) {
+				continue
+			}
+			// A two-character word of the name beginning with it (报销
+			// inside 零星报销).
+			for i := 0; i+1 < len(name); i++ {
+				if string(name[i]) != w.Text {
+					continue
+				}
+				if _, ok := as.a.WordFreq(string(name[i : i+2])); ok {
+					says = true
+				}
+			}
+		}
+		if says {
+			found, n = h, n+1
+		}
+	}
+	return found, n == 1
+}
+
 // wantNew are words of getting something for the first time.
 var wantNew = []string{"办", "申请", "申领", "领", "开通", "注册", "新"}
 
@@ -201,17 +306,6 @@ func (as *Assistant) richness(content string) int {
 // after 出生医学证明 means 新生儿入户, whose materials list it) or shares
 // a word of its name (公积金 after 养老金（退休）: 住房公积金提取（退休）).
 func (as *Assistant) byContext(t *turnState, close []search.Hit) (search.Hit, bool) {
-	// The reply to "which of these?" that is itself between a few items
-	// means the one of them that was among the choices offered.
-	var offered []search.Hit
-	for _, h := range close {
-		if slices.Contains(t.state.Candidates, h.ID) {
-			offered = append(offered, h)
-		}
-	}
-	if len(offered) == 1 {
-		return offered[0], true
-	}
 	// A reply to "which one?" that describes the resident's situation
 	// instead of naming an item: the item the situation lists. (On a
 	// first message a situation among close items is asked about.)

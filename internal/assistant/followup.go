@@ -2,26 +2,75 @@ package assistant
 
 import (
 	"context"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/search"
 )
 
 // staysOn reports whether a message continues with the current item:
 // it says nothing of an item (a pure follow-up such as "要带什么"), or the
-// current item still fits it well, or nothing else is clearly named.
-func (as *Assistant) staysOn(cur string, q search.Query, hits []search.Hit) bool {
+// current item still fits it, or nothing else is clearly named.
+//
+// The order matters. A turn that marks a change of thread (那X呢, 还有X,
+// 另外, X也) and names in X what another item's name holds, and the
+// current item's name does not, moves to it: "幼儿园呢" after 小一学位.
+// Otherwise the current item wins while its own text (conditions,
+// materials, FAQ) accounts for the question's words — "社保要交满多久"
+// in a school-place thread — unless another item is named outright. A
+// turn whose words the current item does not hold at all while another
+// item's do ("婚前检查是免费的吗" after 结婚登记) is about that item.
+func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []search.Hit) bool {
 	if len(q.Words) == 0 || len(hits) == 0 {
 		return true
 	}
 	top := hits[0]
-	if top.ID == cur {
+	if top.ID == cur.ID {
+		return true
+	}
+	// A turn whose own words weigh nothing ("离过婚的…吗" once the
+	// document asked about is set aside) names nothing of its own.
+	if as.salientMass(t.content) == 0 {
+		return true
+	}
+	curName := as.a.Normalize(cur.Name)
+	if as.shiftsThread(t.in.norm) && as.namesOther(q, top, curName) {
+		return false
+	}
+	// "我有居住证没有深圳户口能申请吗": the resident describes themself
+	// and asks whether they may (能申请吗, 能领吗) — the thing named is a
+	// condition of the current item, which the question leaves unsaid.
+	if asksMayI(t.in.norm) && describesSelf(t.in.norm) {
+		return true
+	}
+	if top.Coverage >= namedCoverage && namesInOwnWords(top, q) && as.namesOther(q, top, curName) {
+		return false
+	}
+	// A thing and its plight (身份证 丢了 → 补领) that another item's name
+	// holds and the current one's does not are a new need, however the
+	// current guide mentions the thing (身份证 among its materials); a
+	// plight alone ("补一张要花钱不") stays.
+	if top.Coverage >= switchCoverage && as.namesVariant(q, top, curName) && as.namesOther(q, top, curName) {
+		return false
+	}
+	curShare := as.itemExplains(cur, t.content, q)
+	if curShare >= itemExplainsShare {
+		return true
+	}
+	if _, ok := as.sibling(cur, q, hits); ok {
+		return false
+	}
+	// An aspect question (a yes/no one: "能绑对象吗 还没领证") needs less:
+	// half of what it names in the current item's text keeps it there,
+	// unless its own words name another item ("执照拿到后公章怎么刻").
+	if t.aspect != "" && curShare >= aspectExplainsShare && !as.namesOtherOwn(q, top, curName) {
 		return true
 	}
 	for _, h := range hits {
-		if h.ID == cur && h.Score >= stayRatio*top.Score {
+		if h.ID == cur.ID && h.Score >= stayRatio*top.Score {
 			return true
 		}
 	}
@@ -30,34 +79,261 @@ func (as *Assistant) staysOn(cur string, q search.Query, hits []search.Hit) bool
 	}
 	// A message that opens a new topic (另外, 还有, 顺便问) and names
 	// something the current item does not hold at all is about that.
-	if hasPrefixAny(q.Norm, newTopic) && top.Coverage > 0 && !slices.ContainsFunc(hits, func(h search.Hit) bool { return h.ID == cur }) {
+	if hasPrefixAny(t.in.norm, newTopic) && top.Coverage > 0 && !slices.ContainsFunc(hits, func(h search.Hit) bool { return h.ID == cur.ID }) {
 		return false
 	}
-	// So does one asking what comes next (之后, 接下来) with a word of its
-	// own (税务) that the current item does not match well: the next step
-	// of a resident's errand is another item.
-	if rest, ok := cutPrefixAny(q.Norm, nextStep); ok && as.namesDomain(rest, top) {
-		return false
+	// Words the current item does not hold anywhere, which the best item
+	// accounts for, are about that item: after a change of thread, or
+	// when they weigh enough and the best item's name holds a salient one
+	// of them (婚前 of 免费婚前医学检查; not 公司 of 有限责任公司 in
+	// "公司不给开证明怎么办").
+	// An aspect question ("能不能在网上弄", "过期了还能签吗") is mostly its
+	// cue; what is left must say more to leave the item.
+	if curShare == 0 && top.Score >= weakScore/2 {
+		mass := float64(switchMass)
+		if t.aspect != "" {
+			mass = switchMassAspect
+		}
+		if as.shiftsThread(t.in.norm) || as.namesOtherSalient(q, top, curName) && as.salientMass(t.content) >= mass {
+			if share, _ := as.explained(t.content, q, hits[:1]); share >= explainedShare {
+				return false
+			}
+		}
 	}
 	return true
 }
 
+// How much salience a follow-up's words must carry, the
+// current item holding none of them, to move to the best item: one
+// service word, or a little more beside an aspect's cue.
+const (
+	switchMass       = 4.0
+	switchMassAspect = 5.0
+)
+
+// salientMass sums the salience of the content's words that count for
+// itemExplains.
+func (as *Assistant) salientMass(content string) float64 {
+	var m float64
+	for _, w := range as.a.Words(content) {
+		if utf8.RuneCountInString(w) < 2 || as.frames[w] || as.generic[w] || as.a.IsStop(w) {
+			continue
+		}
+		m += as.salience(w)
+	}
+	return m
+}
+
+// sibling returns the item of the same family as the current one (their
+// names share a word: 住房公积金) whose own part of the name the turn
+// names and the current item's name lacks: "我辞职了 回老家" after a
+// 住房公积金 item is 住房公积金提取（离职离深）. The resident is telling
+// which of the family's items they meant.
+func (as *Assistant) sibling(cur *kb.Item, q search.Query, hits []search.Hit) (*kb.Item, bool) {
+	if len(hits) == 0 {
+		return nil, false
+	}
+	curName := as.a.Normalize(cur.Name)
+	var found *kb.Item
+	for i, h := range hits {
+		if i == siblingReach {
+			break
+		}
+		if h.ID == cur.ID || h.Coverage < switchCoverage || h.Score < stayRatio*hits[0].Score {
+			continue
+		}
+		name := as.a.Normalize(h.Name)
+		family := func(w string) bool { return !as.generic[w] && as.salience(w) >= familySalience }
+		if !slices.ContainsFunc(as.sharedNameWords([]string{curName, name}), family) || !as.namesOther(q, h, curName) {
+			continue // a family is a thing both names hold (住房公积金), not an action (申领) or a common word (居民)
+		}
+		if found != nil {
+			return nil, false // two siblings named: not told apart
+		}
+		found, _ = as.cfg.Index.Item(h.ID)
+	}
+	return found, found != nil
+}
+
+// familySalience is the least salience of a word that makes a family.
+const familySalience = 3
+
+// siblingReach is how far down the hits a sibling is looked for.
+const siblingReach = 5
+
+// mayI ends a question whether the resident may do the thing discussed,
+// its object left unsaid: "能申请吗", "可以领不", "能不能办", "行不行".
+var mayI = regexp.MustCompile(`(能|可以|可不可以|能不能|可否)(领|申请|办|办理|申领|享受|参加|报|补|换|绑)?(吗|不|么|呢)?$|(行不行|行吗|可以吗|能行吗)$`)
+
+func asksMayI(norm string) bool {
+	return mayI.MatchString(strings.TrimRight(norm, " .?!~,"))
+}
+
+// selfCues describe the resident's own situation: "我有…", "我是…的",
+// "没有…".
+var selfCues = []string{"我有", "我是", "我没", "我在", "我家", "没有", "本人是", "本人有"}
+
+func describesSelf(norm string) bool {
+	for _, c := range selfCues {
+		if strings.Contains(norm, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// itemExplainsShare is the share of a follow-up's salient words the
+// current item's own text must hold for the item to keep the turn.
+const itemExplainsShare = 0.75
+
+// aspectExplainsShare is that share for a turn asking an aspect.
+const aspectExplainsShare = 0.5
+
+// itemExplains is the share, weighted by salience, of the content's words
+// that the item's own text (name, summary, conditions, materials, FAQ)
+// holds, directly or through the query's synonyms. Generic words and the
+// wrapping of a request do not count; a content without salient words
+// gives 0.
+func (as *Assistant) itemExplains(it *kb.Item, content string, q search.Query) float64 {
+	return as.itemHolds(it, content, q, false)
+}
+
+// itemHolds is itemExplains, counting generic words too when asked: what
+// a thread was about includes its plight (丢了, 过期).
+func (as *Assistant) itemHolds(it *kb.Item, content string, q search.Query, withGeneric bool) float64 {
+	var b strings.Builder
+	b.WriteString(itemText(it))
+	for _, f := range it.FAQ {
+		b.WriteString(" " + f.Q + " " + f.A)
+	}
+	text := as.a.Normalize(b.String())
+	var total, have float64
+	for _, w := range as.a.Words(content) {
+		if utf8.RuneCountInString(w) < 2 || as.frames[w] || as.generic[w] && !withGeneric || as.a.IsStop(w) {
+			continue
+		}
+		sal := as.salience(w)
+		total += sal
+		ok := as.holdsHead(text, w)
+		for _, qw := range q.Words {
+			if ok {
+				break
+			}
+			if qw.Source != search.FromQuery && utf8.RuneCountInString(qw.Text) >= 2 && as.holdsHead(text, qw.Text) {
+				for _, f := range strings.Split(qw.From, "|") {
+					if strings.Contains(f, w) || strings.Contains(w, f) {
+						ok = true
+					}
+				}
+			}
+		}
+		if ok {
+			have += sal
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return have / total
+}
+
+// holdsHead reports whether text holds the word or its head, a tail of
+// three characters or more: Chinese compounds end in what they name, so a
+// guide's "户口簿" holds 居民户口簿, the synonym of 户口本.
+func (as *Assistant) holdsHead(text, w string) bool {
+	if strings.Contains(text, w) {
+		return true
+	}
+	rs := []rune(w)
+	for i := 1; len(rs)-i >= 3; i++ {
+		if head := string(rs[i:]); !as.generic[head] && strings.Contains(text, head) {
+			return true
+		}
+	}
+	return false
+}
+
+// namesOther reports a turn naming, in its own words or their synonyms,
+// something the hit's name holds and the current item's name does not:
+// 幼儿园 names 幼儿园入园报名, not 小学一年级学位申请.
+func (as *Assistant) namesOther(q search.Query, h search.Hit, curName string) bool {
+	name := as.a.Normalize(h.Name)
+	for _, w := range q.Words {
+		if utf8.RuneCountInString(w.Text) < 2 || as.generic[w.Text] || as.variants[w.Text] {
+			continue
+		}
+		if strings.Contains(name, w.Text) && !strings.Contains(curName, w.Text) {
+			return true
+		}
+	}
+	return false
+}
+
+// namesVariant reports a variant the turn asks for (补领 through 丢了)
+// that the hit's name holds and the current item's name does not.
+func (as *Assistant) namesVariant(q search.Query, h search.Hit, curName string) bool {
+	name := as.a.Normalize(h.Name)
+	for _, w := range q.Words {
+		if as.variants[w.Text] && strings.Contains(name, w.Text) && !strings.Contains(curName, w.Text) {
+			return true
+		}
+	}
+	return false
+}
+
+// namesOtherSalient is namesOther for words of a family's salience.
+func (as *Assistant) namesOtherSalient(q search.Query, h search.Hit, curName string) bool {
+	var strong search.Query
+	for _, w := range q.Words {
+		if as.salience(w.Text) >= familySalience {
+			strong.Words = append(strong.Words, w)
+		}
+	}
+	return as.namesOther(strong, h, curName)
+}
+
+// namesOtherOwn is namesOther for the turn's own words only, not their
+// synonyms: "公章" names 公章刻制备案; "领证" only leads to 结婚登记.
+func (as *Assistant) namesOtherOwn(q search.Query, h search.Hit, curName string) bool {
+	own := search.Query{}
+	for _, w := range q.Words {
+		if w.Source == search.FromQuery {
+			own.Words = append(own.Words, w)
+		}
+	}
+	return as.namesOther(own, h, curName)
+}
+
+// shiftsThread reports a turn marked as a change of thread: "那X呢" and
+// "X呢", "还有X", "另外…", "X也…" — the resident goes on to another thing.
+// What X is decides whether the item changes (namesOther): "那材料呢"
+// names no other item.
+func (as *Assistant) shiftsThread(norm string) bool {
+	s := strings.Trim(norm, " ,.?!~")
+	if hasPrefixAny(s, newTopic) || hasPrefixAny(s, nextStep) {
+		return true
+	}
+	if strings.HasSuffix(s, "呢") && utf8.RuneCountInString(s) <= shiftMaxRunes {
+		return true
+	}
+	for _, c := range clauses(s) {
+		// "户口本也破了": a second thing in the same plight.
+		if i := strings.Index(c, "也"); i > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// shiftMaxRunes bounds a "X呢" turn: a short question about another thing,
+// not a long story that happens to end in 呢.
+const shiftMaxRunes = 12
+
 // newTopic opens a message about something else.
 var newTopic = []string{"另外", "还有", "顺便问", "再问", "换个问题", "还想问", "对了"}
 
-// nextStep opens a message about what to do after the current item.
-var nextStep = []string{"之后", "接下来", "下一步", "办完之后", "办好之后", "办完以后", "办好以后", "然后还要"}
-
-// cutPrefixAny returns s without the first of ps it starts with.
-func cutPrefixAny(s string, ps []string) (string, bool) {
-	s = strings.TrimLeft(s, " ,.")
-	for _, p := range ps {
-		if rest, ok := strings.CutPrefix(s, p); ok {
-			return rest, true
-		}
-	}
-	return s, false
-}
+// nextStep asks what comes after the item discussed: another item.
+var nextStep = []string{"之后", "接下来", "办完了还要", "办完还要"}
 
 func hasPrefixAny(s string, ps []string) bool {
 	s = strings.TrimLeft(s, " ,.")
@@ -72,20 +348,9 @@ func hasPrefixAny(s string, ps []string) bool {
 // pickCandidate resolves the answer to a clarifying question: an ordinal
 // ("第二个", "2"), or words of one candidate's name.
 func (as *Assistant) pickCandidate(ctx context.Context, norm string, cands []string) (string, bool) {
-	ordinals := [][]string{{"第一", "1", "一个", "前者", "头一个"}, {"第二", "2", "后者"}, {"第三", "3"}}
 	trimmed := strings.Trim(norm, " .,!?~")
-	for i, words := range ordinals {
-		if i >= len(cands) {
-			break
-		}
-		for _, w := range words {
-			// 一个 inside a sentence counts things ("就我一个人"): only the
-			// whole answer is an ordinal.
-			inside := len([]rune(w)) > 1 && w != "一个" && strings.Contains(trimmed, w)
-			if trimmed == w || strings.HasPrefix(trimmed, w+"个") || strings.HasPrefix(trimmed, "第"+w) || inside {
-				return cands[i], true
-			}
-		}
+	if i, ok := choiceOrdinal(trimmed); ok && i < len(cands) {
+		return cands[i], true
 	}
 	// The candidate whose name the message covers best.
 	best, bestScore := "", 0.0
@@ -109,6 +374,206 @@ func (as *Assistant) pickCandidate(ctx context.Context, norm string, cands []str
 		return id, true
 	}
 	return as.pickVariant(norm, cands)
+}
+
+// settleClarify answers a clarify question the resident settled by a
+// detail rather than by a name or a place ("租房那个 房东叫我去弄" after
+// 备案 choices): the choices are the offered candidates and the other
+// items named for what they share (备案: the offer showed only three), and
+// the message's own retrieval ranks them. A message that names an item
+// outright is a new question, decided on its own.
+func (as *Assistant) settleClarify(cands []string, hits []search.Hit) (*kb.Item, bool) {
+	if len(hits) == 0 || hits[0].Coverage >= namedCoverage {
+		return nil, false
+	}
+	offered := map[string]bool{}
+	var names []string
+	for _, id := range cands {
+		if it, ok := as.cfg.Index.Item(id); ok {
+			offered[id] = true
+			names = append(names, as.a.Normalize(it.Name))
+		}
+	}
+	shared := as.sharedNameWords(names)
+	var eligible []search.Hit
+	for _, h := range hits {
+		if offered[h.ID] {
+			eligible = append(eligible, h)
+			continue
+		}
+		name := as.a.Normalize(h.Name)
+		for _, w := range shared {
+			if strings.Contains(name, w) {
+				eligible = append(eligible, h)
+				break
+			}
+		}
+	}
+	if len(eligible) == 0 || eligible[0].Score < settleShare*hits[0].Score {
+		return nil, false
+	}
+	if len(eligible) > 1 && eligible[1].Score >= closeRatio*eligible[0].Score {
+		return nil, false
+	}
+	return as.cfg.Index.Item(eligible[0].ID)
+}
+
+// settleShare is the share of the message's best score the chosen
+// candidate must reach: the detail must speak for it, not for another
+// matter altogether.
+const settleShare = 0.4
+
+// sharedNameWords are the words (two characters or more, not generic)
+// every name holds: 备案 of 异地就医备案, 公章刻制备案 and 户外招牌设置备案.
+func (as *Assistant) sharedNameWords(names []string) []string {
+	if len(names) < 2 {
+		return nil
+	}
+	var out []string
+	for _, w := range as.a.Segment(names[0]) {
+		if utf8.RuneCountInString(w) < 2 || as.a.IsStop(w) || slices.Contains(out, w) {
+			continue
+		}
+		all := true
+		for _, n := range names[1:] {
+			if !strings.Contains(n, w) {
+				all = false
+				break
+			}
+		}
+		if all {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// leavesWord reports a message leaving a word unexplained (基金), not
+// only single characters (人) that unknown text falls apart into.
+func (as *Assistant) leavesWord(content string, q search.Query, hits []search.Hit) bool {
+	_, unknown := as.explained(content, q, hits)
+	return utf8.RuneCountInString(unknown) >= 2
+}
+
+// askAgain repeats a clarify question the turn did not answer, with the
+// same choices.
+func (as *Assistant) askAgain(t *turnState) bool {
+	var cands []search.Hit
+	for _, id := range t.state.Candidates {
+		if it, ok := as.cfg.Index.Item(id); ok {
+			cands = append(cands, search.Hit{ID: it.ID, Name: it.Name})
+		}
+	}
+	if len(cands) < 2 {
+		return false
+	}
+	t.status, t.scope, t.candidates, t.reason = Clarify, "", cands, "追问未说明是哪一项"
+	return true
+}
+
+// rememberTopic keeps the content of a turn that chose a new item as the
+// thread's topic; a follow-up on the same item keeps the topic it had.
+func (as *Assistant) rememberTopic(t *turnState, before string) {
+	if t.status != Answered || t.item == nil {
+		return
+	}
+	if t.item.ID != t.state.Item || before == "" {
+		if c := strings.TrimSpace(t.content); c != "" {
+			t.state.Topic = c
+		}
+	}
+}
+
+// byTopic picks among choices the one whose guide holds most of what the
+// thread was about, when one holds more than every other; else, when
+// neither the thread nor the turn asks for a variant (补发, 换领), the one
+// choice that is not a variant ("那出生证明呢" after 上户口: 签发, not 补发).
+func (as *Assistant) byTopic(topic string, turn search.Query, cands []search.Hit) (*kb.Item, bool) {
+	q := as.cfg.Index.Analyse(topic)
+	if it, ok := as.topicHolds(topic, q, cands); ok {
+		return it, true
+	}
+	if as.asksVariant(q) || as.asksVariant(turn) {
+		return nil, false
+	}
+	var plain *kb.Item
+	for _, h := range cands {
+		if as.isVariant(h.Name) {
+			continue
+		}
+		if plain != nil {
+			return nil, false
+		}
+		plain, _ = as.cfg.Index.Item(h.ID)
+	}
+	return plain, plain != nil
+}
+
+// topicHolds picks the choice whose guide holds most of the topic.
+func (as *Assistant) topicHolds(topic string, q search.Query, cands []search.Hit) (*kb.Item, bool) {
+	var best *kb.Item
+	bestShare, ties := 0.0, 0
+	for _, h := range cands {
+		it, ok := as.cfg.Index.Item(h.ID)
+		if !ok {
+			continue
+		}
+		switch share := as.itemHolds(it, topic, q, true); {
+		case share > bestShare:
+			best, bestShare, ties = it, share, 1
+		case share == bestShare:
+			ties++
+		}
+	}
+	return best, best != nil && bestShare > 0 && ties == 1
+}
+
+// ordinals name the choices of a clarify question by their place.
+var ordinals = [][]string{{"第一", "前者", "头一", "1", "一"}, {"第二", "后者", "2", "二"}, {"第三", "3", "三"}}
+
+// choiceOrdinal reads the place of the choice a message names: the whole
+// message is an ordinal ("2", "一个", "第二个吧"), or a spelled-out one
+// stands in it as a word of its own ("我要办第二个", "选后者"). An ordinal
+// inside another word names no choice: "第一次", "一个人", "二手房".
+func choiceOrdinal(msg string) (int, bool) {
+	for i, words := range ordinals {
+		for _, w := range words {
+			strong := utf8.RuneCountInString(w) > 1
+			for at := 0; ; {
+				j := strings.Index(msg[at:], w)
+				if j < 0 {
+					break
+				}
+				before, after := msg[:at+j], msg[at+j+len(w):]
+				at += j + len(w)
+				if !strong && before != "" {
+					continue // a bare 2 or 二 is the whole answer or nothing
+				}
+				if endsChoice(strings.TrimLeft(after, " ")) {
+					return i, true
+				}
+			}
+		}
+	}
+	return 0, false
+}
+
+// endsChoice reports what may follow an ordinal that names a choice:
+// nothing, a measure word (个, 项) and then nothing or a particle.
+func endsChoice(after string) bool {
+	for _, m := range []string{"个", "项", "种", "条"} {
+		after = strings.TrimPrefix(after, m)
+	}
+	after = strings.TrimLeft(after, " ")
+	if after == "" {
+		return true
+	}
+	for _, p := range []string{"吧", "呢", "啊", "吗", "的", "那个", "这个", "."} {
+		if strings.HasPrefix(after, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // pickVariant picks, for an answer saying the thing was lost or must be
@@ -203,16 +668,4 @@ func (as *Assistant) pickByOwnWord(norm string, cands []string) (string, bool) {
 		return "", false
 	}
 	return cands[pick], true
-}
-
-// namesDomain reports whether text holds a word that matched hit and that
-// several catalogue items use (税务, 社保): a word of the service domain
-// rather than one item's chance wording (还要).
-func (as *Assistant) namesDomain(text string, hit search.Hit) bool {
-	for _, w := range as.a.Words(text) {
-		if utf8.RuneCountInString(w) >= 2 && !as.generic[w] && slices.Contains(hit.Terms, w) && as.cfg.Index.DocFreq(w) >= 2 {
-			return true
-		}
-	}
-	return false
 }

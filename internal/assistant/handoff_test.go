@@ -33,7 +33,7 @@ func TestComplaintTickets(t *testing.T) {
 func TestOutOfScopeFollowUpGetsNoUnrelatedChoices(t *testing.T) {
 	t.Parallel()
 	as := demoAssistant(t, nil)
-	for _, first := range []string{"公积金怎么提取", "养老金的事"} {
+	for _, first := range []string{"公积金怎么提取", "养老保险怎么交"} {
 		rs := play(t, as, []step{
 			{q: first, status: assistant.Clarify},
 			{q: "那基金呢", status: assistant.OutOfScope},

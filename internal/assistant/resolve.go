@@ -49,6 +49,13 @@ const (
 	// for is asked back when an item named for the same thing scores at
 	// least this share of the best.
 	bareVariantRatio = 0.5
+	// … and a message that is only the document is asked back with the
+	// items naming it that score at least this share of the best.
+	bareDocumentRatio = 0.2
+	// A situation's cue word (户口 after a birth) puts its item in place of
+	// the best only when it scores at least this share of the best; below,
+	// the words that ranked the best say more than the cue.
+	cueRatio = 0.5
 	// A follow-up switches item when the current one scores below this
 	// share of the best and the best is named (coverage) at least this much.
 	stayRatio      = 0.5
@@ -81,7 +88,9 @@ func (as *Assistant) resolve(ctx context.Context, t *turnState) {
 	if t.state.Booking == nil {
 		t.in.norm = as.talk.rewrite(t.in.norm)
 	}
+	topic := t.state.Topic
 	as.resolveTurn(ctx, t)
+	as.rememberTopic(t, topic)
 	if t.status == Answered && t.item != nil && as.cfg.Booking != nil {
 		book, door := as.wantsBooking(t.in.norm)
 		t.startBooking = book && !door
@@ -206,23 +215,54 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	t.raw = res.Hits
 	t.hits = as.situate(t.situations, res.Hits)
 
+	// A clarify question settled by a detail chooses among its choices;
+	// the item guessed before it was asked is not one of them.
+	pending := len(t.state.Candidates) > 0 && len(q.Words) > 0
+	if pending {
+		if it, ok := as.settleClarify(t.state.Candidates, t.hits); ok {
+			t.item, t.status = it, Answered
+			t.faq = as.matchFAQ(it, norm)
+			return
+		}
+	}
+
 	// A follow-up leans on the item being discussed, unless it asks for
 	// something no service is (a recipe, a lawyer) however it goes on
 	// from the item.
-	if cur, ok := as.cfg.Index.Item(t.state.Item); ok {
+	if cur, ok := as.cfg.Index.Item(t.state.Item); ok && !pending {
 		if h, ok := as.everyday(t, q, t.raw); ok {
 			t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
 			return
 		}
 		// A follow-up made only of generic words ("丢了", "要补办") names
 		// no other item: it is about the current one.
-		if as.onlyGeneric(content) || as.staysOn(cur.ID, q, t.hits) {
+		if as.onlyGeneric(content) || as.staysOn(cur, t, q, t.hits) {
 			t.item, t.status = cur, Answered
 			t.faq = as.matchFAQ(cur, norm)
 			return
 		}
+		if it, ok := as.sibling(cur, q, t.hits); ok {
+			t.item, t.status = it, Answered
+			t.faq = as.matchFAQ(it, norm)
+			return
+		}
 	}
 	as.decide(t, q)
+	// "那身份证呢" after 社保卡丢了: the choices are told apart by what the
+	// thread was about (丢了 → 补领).
+	if t.status == Clarify && len(t.candidates) > 1 && t.state.Topic != "" && as.shiftsThread(norm) {
+		if it, ok := as.byTopic(t.state.Topic, q, t.candidates); ok {
+			t.item, t.status, t.candidates, t.reason = it, Answered, nil, ""
+			t.faq = as.matchFAQ(it, norm)
+		}
+	}
+	// A turn that does not answer a clarify question but asks an aspect,
+	// naming nothing the catalogue lacks ("多久能下来", "一个人去要多久"),
+	// is asked the question again, not declined; one naming what the
+	// catalogue lacks ("那基金呢") is declined.
+	if len(t.state.Candidates) > 0 && t.status == OutOfScope && (t.scope == "nothing" || t.scope == "unknown" && t.aspect != "" && !as.leavesWord(t.content, q, t.raw)) {
+		as.askAgain(t)
+	}
 	if as.cfg.Model != nil && as.cfg.Understand &&
 		(t.status == Clarify || t.status == OutOfScope && (t.scope == "unknown" || t.scope == "nothing")) {
 		as.understand(ctx, t)

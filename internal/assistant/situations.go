@@ -3,6 +3,7 @@ package assistant
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -17,6 +18,16 @@ type situation struct {
 	words  []string
 	family []string // count only next to a family member
 	items  []string // catalogue item names, the usual first
+	// cues are the words that, said in this situation, name one of its
+	// items: 户口 after a birth is 新生儿入户登记, 社保 after moving city
+	// is the transfer of the pension insurance.
+	cues []situationCue
+}
+
+// situationCue is an item of a situation and the words naming it there.
+type situationCue struct {
+	item  string
+	words []string
 }
 
 type situations struct {
@@ -45,6 +56,17 @@ func loadSituations(norm func(string) string) (*situations, error) {
 			dst = &cur.family
 		case "items":
 			dst = &cur.items
+		case "cue":
+			item, words, ok := strings.Cut(rest, ":")
+			if !ok || strings.TrimSpace(item) == "" || len(strings.Fields(words)) == 0 {
+				return errors.New(`want "cue = item name : words"`)
+			}
+			c := situationCue{item: strings.TrimSpace(item)}
+			for _, w := range strings.Fields(words) {
+				c.words = append(c.words, norm(w))
+			}
+			cur.cues = append(cur.cues, c)
+			return nil
 		default:
 			return fmt.Errorf("unknown key %q", strings.TrimSpace(key))
 		}
@@ -156,6 +178,30 @@ func SituationItems() map[string][]string {
 	out := map[string][]string{}
 	for _, s := range ss.list {
 		out[s.name] = s.items
+		for _, c := range s.cues {
+			if !slices.Contains(out[s.name], c.item) {
+				out[s.name] = append(out[s.name], c.item)
+			}
+		}
 	}
 	return out
+}
+
+// cued returns the one item the described situations' cues name in the
+// message: within a situation a clerk hears "户口" as the newborn's
+// registration. Several items cued, or none, name nothing.
+func (ss *situations) cued(sits []*situation, norm string) (string, bool) {
+	item := ""
+	for _, s := range sits {
+		for _, c := range s.cues {
+			if _, ok := firstOf(norm, c.words); !ok || c.item == item {
+				continue
+			}
+			if item != "" {
+				return "", false
+			}
+			item = c.item
+		}
+	}
+	return item, item != ""
 }

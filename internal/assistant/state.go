@@ -23,6 +23,10 @@ type State struct {
 	Candidates []string `json:"candidates,omitempty"` // choices offered by a clarify turn
 	Failures   int      `json:"failures,omitempty"`   // consecutive turns without an answer
 	Turns      int      `json:"turns"`
+	// Topic is the content of the turn that chose the item (masked,
+	// normalised, without aspect cues): what the thread is about when a
+	// later turn names only another thing ("那身份证呢" after 社保卡丢了).
+	Topic string `json:"topic,omitempty"`
 	// Booking holds the slots of an appointment being made in the chat.
 	Booking *BookingDraft `json:"booking,omitempty"`
 	// Benefits is an eligibility dialogue under way (benefits.go).
