@@ -92,6 +92,23 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 	if named >= 0 {
 		return close[named], true
 	}
+	if named == -2 && asksDetail(t.aspect) {
+		// The question asks a detail (how long, where) of a family of
+		// items it names (出生医学证明 of 签发 and 补发): a candidate whose
+		// name does not hold that thing, however many other words it
+		// matched (宝宝), is not what is asked.
+		var fc []search.Hit
+		var fo, ft []map[string]bool
+		for i := range close {
+			if len(things[i]) > 0 {
+				fc, fo, ft = append(fc, close[i]), append(fo, origins[i]), append(ft, things[i])
+			}
+		}
+		close, origins, things = fc, fo, ft
+		if len(close) == 1 {
+			return close[0], true
+		}
+	}
 	// One candidate accounting for everything any other does, and more.
 	for i, h := range close {
 		wins := len(origins[i]) > 0
@@ -149,12 +166,15 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 	if h, ok := as.shortVerb(q, close); ok {
 		return h, true
 	}
-	if !hasAny(t.in.norm, wantNew) {
+	// Asking to get it, or asking a detail of getting it (几天能拿到, 在哪
+	// 领, 多少钱) without a word of replacing it: the basic item of the
+	// family the question names, not its 补发.
+	if !hasAny(t.in.norm, wantNew) && !asksDetail(t.aspect) {
 		return search.Hit{}, false
 	}
 	var base []search.Hit
-	for _, h := range close {
-		if !as.isVariant(h.Name) {
+	for i, h := range close {
+		if !as.isVariant(h.Name) && (named != -2 || len(things[i]) > 0) {
 			base = append(base, h)
 		}
 	}
@@ -286,6 +306,14 @@ func (as *Assistant) richness(content string) int {
 // after 出生医学证明 means 新生儿入户, whose materials list it) or shares
 // a word of its name (公积金 after 养老金（退休）: 住房公积金提取（退休）).
 func (as *Assistant) byContext(t *turnState, close []search.Hit) (search.Hit, bool) {
+	// A reply to "which one?" that describes the resident's situation
+	// instead of naming an item: the item the situation lists. (On a
+	// first message a situation among close items is asked about.)
+	if len(t.state.Candidates) > 0 {
+		if h, ok := as.bySituation(t, close); ok {
+			return h, true
+		}
+	}
 	cur, ok := as.cfg.Index.Item(t.state.Item)
 	if !ok {
 		return search.Hit{}, false
@@ -360,4 +388,43 @@ func (as *Assistant) isVariant(name string) bool {
 		}
 	}
 	return false
+}
+
+// asksDetail reports an aspect that asks one detail of getting an item
+// (how long, where, how much, what to bring, online, booking, whom to
+// call) rather than how it goes or who may have it.
+func asksDetail(a Aspect) bool {
+	switch a {
+	case TimeLimit, Location, Fee, Materials, Online, Appointment, Contact:
+		return true
+	}
+	return false
+}
+
+// bySituation picks, of close candidates, the one a described life
+// situation lists.
+func (as *Assistant) bySituation(t *turnState, close []search.Hit) (search.Hit, bool) {
+	// A described life situation (摆个早餐摊: opening a business) lists
+	// the items a clerk would consider for it: of close candidates, the
+	// one it lists (个体工商户设立登记, not 注销). A situation word that is
+	// part of a candidate's name (结婚那个, 出生证) names that item rather
+	// than describing a situation: the rule does not apply.
+	var listed []search.Hit
+	names := make([]string, len(close))
+	for i, h := range close {
+		names[i] = as.a.Normalize(h.Name)
+	}
+	for _, h := range close {
+		if slices.ContainsFunc(t.situations, func(s *situation) bool {
+			w, ok := firstOf(t.in.norm, s.words)
+			return ok && slices.Contains(s.items, h.Name) &&
+				!slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, w) })
+		}) {
+			listed = append(listed, h)
+		}
+	}
+	if len(listed) == 1 {
+		return listed[0], true
+	}
+	return search.Hit{}, false
 }

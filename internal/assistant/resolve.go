@@ -195,6 +195,13 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	// while discussing 居住证 is about 居住证.
 	if _, ok := as.cfg.Index.Item(t.state.Item); ok && t.asked != "" {
 		content = strings.TrimSpace(strings.ReplaceAll(content, t.asked, " "))
+	} else if t.asked != "" {
+		// Without one, the document is still not the topic when the rest
+		// of the message names an item: "长者饭堂吃饭要带长者卡吗" is about
+		// 长者助餐, the card is what to bring.
+		if rest := strings.TrimSpace(strings.ReplaceAll(content, t.asked, " ")); as.namesItem(rest) {
+			content = rest
+		}
 	}
 	t.content = content
 	q := as.cfg.Index.Analyse(content)
@@ -269,4 +276,15 @@ func (as *Assistant) asksForPerson(norm string) bool {
 		}
 	}
 	return false
+}
+
+// namesItem reports whether text names a catalogue item well: its best
+// hit covers at least switchCoverage of the item's name.
+func (as *Assistant) namesItem(text string) bool {
+	q := as.cfg.Index.Analyse(text)
+	if len(q.Words) == 0 {
+		return false
+	}
+	hits := as.cfg.Index.SearchQuery(q, 1).Hits
+	return len(hits) > 0 && hits[0].Coverage >= switchCoverage
 }

@@ -1,6 +1,7 @@
 package assistant
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -21,7 +22,9 @@ func TestTalkRewrite(t *testing.T) {
 		{"stutter, function word", "我之前在 在长沙交的社保", "我之前 在长沙交的社保"},
 		{"content words are not stutters", "社保 保险", "社保 保险"},
 		{"self-correction", "那个结婚 不是 是离婚 离婚登记要预约吗", "离婚登记要预约吗"},
-		{"cantonese particles and verbs", "出世纸几耐先攞到", "出生证明多久先领到"},
+		{"cantonese particles and verbs", "出世纸几耐先攞到", "出生证明多久才领到"},
+		{"cantonese work and housing words", "冇工开 想租屋", "没工作 想租房"},
+		{"cantonese progressive and place", "阿爸攞紧养老金 喺网度交得唔得", "爸爸领着养老金 在网上交可不可以"},
 		{"cantonese question words", "退休金使唔使佢本人去", "退休金要不要他本人去"},
 		{"cantonese where", "喺边度办", "在哪里办"},
 		{"generated pinyin initials", "gjj退休销户", "公积金退休销户"},
@@ -84,5 +87,31 @@ func TestShorthandByCatalogue(t *testing.T) {
 	}
 	if plain != alts[0]+"缴费证明" {
 		t.Errorf("without the catalogue: %q, want the commonest word %q", plain, alts[0])
+	}
+}
+
+// TestOrdinalInsideSentence checks that 一个 counting things inside an
+// answer to a clarifying question ("就我一个人…") is not read as "the
+// first one", while the answer "第一个" or "一个" alone is.
+func TestOrdinalInsideSentence(t *testing.T) {
+	t.Parallel()
+	as, err := New(Config{Index: debugIndex(t), Halls: noHalls{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cands := []string{"FT-101", "FT-091"}
+	for _, c := range []struct {
+		msg  string
+		want string
+	}{
+		{"第一个", "FT-101"},
+		{"一个", "FT-101"},
+		{"第二个", "FT-091"},
+		{"就我一个人做", ""},
+	} {
+		got, _ := as.pickCandidate(context.Background(), as.a.Normalize(c.msg), cands)
+		if got != c.want {
+			t.Errorf("pickCandidate(%q) = %q, want %q", c.msg, got, c.want)
+		}
 	}
 }

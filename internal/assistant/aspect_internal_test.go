@@ -1,0 +1,64 @@
+package assistant
+
+import "testing"
+
+// TestAspectQuestionForms checks the aspect of question forms by kind,
+// on made-up questions: yes/no questions about one thing, going in person,
+// deadlines passed, thresholds, steps and rules.
+func TestAspectQuestionForms(t *testing.T) {
+	t.Parallel()
+	as, err := New(Config{Index: debugIndex(t), Halls: noHalls{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		kind, msg string
+		want      Aspect
+	}{
+		{"yes/no about a document", "办这个要带结婚证吗", Materials},
+		{"yes/no about a filing", "一定要做房屋备案吗", Materials},
+		{"yes/no about account details", "要银行账户信息吗", Materials},
+		{"a cue inside the document asked about", "那张收费明细清单也要吗", Materials},
+		{"whether to book", "去之前要约吗", Appointment},
+		{"going in person", "一定要本人去吗", Online},
+		{"a trip saved", "能不能不跑一趟", Online},
+		{"at home", "在家能弄好吗", Online},
+		{"a channel by name", "在电子税务局上能办吗", Online},
+		{"a deadline passed", "超了一个月还能补吗", Conditions},
+		{"still in time", "现在去还来得及吗", Conditions},
+		{"a threshold", "家里收入线是多少", Conditions},
+		{"a prerequisite", "申请前一定要先登记吗", Conditions},
+		{"years required", "要满几年才可以", Conditions},
+		{"steps", "这个分几步", Process},
+		{"the rule", "这是按哪个规定收的", LegalBasis},
+		{"who pays", "要自己出钱吗", Fee},
+		{"a weekday", "星期日办不办", Location},
+		{"a statement to write", "晚了半年要不要写个什么说明", Materials},
+		{"a hall nearby", "福保街道有没有窗口", Location},
+		{"a weekday", "礼拜六能过去吗", Location},
+		{"a weekday with booking", "周六要预约吗", Appointment},
+	} {
+		if got := as.detectAspect(as.talk.rewrite(as.a.Normalize(c.msg))); got != c.want {
+			t.Errorf("%s: %q → aspect %q, want %q", c.kind, c.msg, got, c.want)
+		}
+	}
+}
+
+// TestContentTextKeepsCatalogueWords checks that an aspect cue is cut
+// from the content unless it is part of a longer word the catalogue uses.
+func TestContentTextKeepsCatalogueWords(t *testing.T) {
+	t.Parallel()
+	as, err := New(Config{Index: debugIndex(t), Halls: noHalls{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ msg, want string }{
+		{"养老金的资格认证在手机上做", "养老金的资格认证在 做"},
+		{"申请低保有什么资格要求", "申请低保有什么"},
+		{"补领结婚证要什么材料", "补领结婚证"},
+	} {
+		if got := as.contentText(as.a.Normalize(c.msg)); got != c.want {
+			t.Errorf("contentText(%q) = %q, want %q", c.msg, got, c.want)
+		}
+	}
+}
