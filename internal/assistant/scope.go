@@ -24,6 +24,8 @@ type scopeModel struct {
 	peopleList     []string
 	personalData   []string
 	residents      []string
+	licences       []string // generic licence words (证, 许可证)
+	objects        []string // one-character things a licence may be for (狗)
 	abuse          []string
 	abusePerson    []string
 }
@@ -37,6 +39,7 @@ func loadScopeModel(norm func(string) string) (*scopeModel, error) {
 		"records.family": &m.family, "records.service": &m.recordServices, "records.howto": &m.howto,
 		"injection.frame": &m.frame, "injection.verb": &m.outVerb, "injection.list": &m.peopleList,
 		"injection.data": &m.personalData, "injection.people": &m.residents,
+		"licence.generic": &m.licences, "licence.object": &m.objects,
 		"injection": &m.injection, "abuse": &m.abuse, "abuse.person": &m.abusePerson,
 	}
 	err := eachEntry("scope-model.txt", func(kind string, words []string) error {

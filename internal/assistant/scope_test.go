@@ -87,3 +87,34 @@ func TestOthersRecordsAndBulkData(t *testing.T) {
 		}
 	}
 }
+
+// TestEverydayLicence checks that a licence or card for something the
+// catalogue's items say nothing of is declined, while a question whose
+// thing an item explains is answered (made-up sentences).
+func TestEverydayLicence(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	for _, c := range []struct {
+		msg      string
+		declined bool
+	}{
+		{"家里的狗要办证吗", true},
+		{"养猫要不要办许可证", true},
+		{"钓鱼证去哪里办", true},
+		{"健身卡怎么办理", true},
+		{"开网吧要办什么证", true},
+		{"开餐馆要办什么证", false},
+		{"卖酒要办许可证吗", false},
+		{"社保卡丢了怎么补", false},
+		{"残疾证怎么办理", false},
+		{"宝宝的出生证丢了", false},
+	} {
+		r, err := as.Ask(context.Background(), assistant.Request{Message: c.msg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Status == assistant.OutOfScope; got != c.declined {
+			t.Errorf("%q → %s (%s), want declined=%v", c.msg, r.Status, r.Answer, c.declined)
+		}
+	}
+}
