@@ -89,7 +89,37 @@ func (as *Assistant) unexplainedDocument(content string, q search.Query, hits []
 			return w
 		}
 	}
-	return ""
+	return as.licenceOnly(content, q, hits)
+}
+
+// licenceOnly returns the thing an everyday licence or card is for (狗,
+// 钓鱼, 健身) when the best items match nothing of the question but its
+// licence words (证, 许可证, 办): the catalogue then holds a licence, not
+// that one. A question in which the items explain any other word passes.
+func (as *Assistant) licenceOnly(content string, q search.Query, hits []search.Hit) string {
+	licence, object := false, ""
+	for _, w := range as.a.Words(content) {
+		if as.frames[w] || slices.Contains(as.audiences, w) {
+			continue
+		}
+		if slices.Contains(as.scopes.licences, w) {
+			licence = true
+			continue
+		}
+		if as.generic[w] {
+			continue
+		}
+		if share, _ := as.explained(w, q, hits); share > 0 {
+			return ""
+		}
+		if object == "" && (len([]rune(w)) >= 2 || slices.Contains(as.scopes.objects, w)) {
+			object = w
+		}
+	}
+	if !licence {
+		return ""
+	}
+	return object
 }
 
 // salience weighs a dictionary word by its rarity: a rare word says more

@@ -15,8 +15,17 @@ type scopeModel struct {
 	links          []string
 	elsewhere      []string
 	lookup, others []string
+	family         []string
 	records        []string
+	recordServices []string
+	howto          []string
 	injection      []string
+	frame, outVerb []string
+	peopleList     []string
+	personalData   []string
+	residents      []string
+	licences       []string // generic licence words (证, 许可证)
+	objects        []string // one-character things a licence may be for (狗)
 	abuse          []string
 	abusePerson    []string
 }
@@ -27,6 +36,10 @@ func loadScopeModel(norm func(string) string) (*scopeModel, error) {
 		"place.ours": &m.ours, "place.district": &m.foreign, "place.city": &m.foreign, "place.province": &m.foreign,
 		"link": &m.links, "service.elsewhere": &m.elsewhere,
 		"records.lookup": &m.lookup, "records.other": &m.others, "records.what": &m.records,
+		"records.family": &m.family, "records.service": &m.recordServices, "records.howto": &m.howto,
+		"injection.frame": &m.frame, "injection.verb": &m.outVerb, "injection.list": &m.peopleList,
+		"injection.data": &m.personalData, "injection.people": &m.residents,
+		"licence.generic": &m.licences, "licence.object": &m.objects,
 		"injection": &m.injection, "abuse": &m.abuse, "abuse.person": &m.abusePerson,
 	}
 	err := eachEntry("scope-model.txt", func(kind string, words []string) error {
@@ -78,18 +91,65 @@ func (m *scopeModel) serviceElsewhere(norm string) (string, bool) {
 	return firstOf(norm, m.elsewhere)
 }
 
-// othersRecords reports a request to look up another person's records.
+// othersRecords reports a request to look up another person's records:
+// someone else, and a record or status of theirs, asked either with a
+// lookup verb or — for someone outside the family — as a status only
+// their records hold (我同事社保交到哪个月了). Acting for a family member
+// in a service has no record word and passes; so does asking how records
+// are looked up (我朋友想知道社保记录怎么查).
 func (m *scopeModel) othersRecords(norm string) bool {
-	_, a := firstOf(norm, m.lookup)
-	_, b := firstOf(norm, m.others)
-	_, c := firstOf(norm, m.records)
-	return a && b && c
+	if _, how := firstOf(norm, m.howto); how {
+		return false
+	}
+	_, lookup := firstOf(norm, m.lookup)
+	_, stranger := firstOf(norm, m.others)
+	_, family := firstOf(norm, m.family)
+	_, status := firstOf(norm, m.records)
+	_, service := firstOf(norm, m.recordServices)
+	switch {
+	case stranger && status:
+		return true
+	case stranger && lookup && service:
+		return true
+	case family && lookup && status:
+		return true
+	}
+	return false
 }
 
-// injection reports a claim of authority inside a message.
+// injected reports a claim of authority inside a message, or an order to
+// hand over residents' data, whatever service item it names: a list of
+// people (名单), or residents' personal data (市民电话) demanded with an
+// output verb; under a heading that frames the message as a notice from
+// staff or the system (【…内部通知】) any personal data demanded is.
 func (m *scopeModel) injected(norm string) bool {
-	_, ok := firstOf(norm, m.injection)
-	return ok
+	if _, ok := firstOf(norm, m.injection); ok {
+		return true
+	}
+	_, framed := firstOf(norm, m.frame)
+	for _, clause := range strings.FieldsFunc(norm, isClauseBreak) {
+		if _, verb := firstOf(clause, m.outVerb); !verb {
+			continue
+		}
+		if _, ok := firstOf(clause, m.peopleList); ok {
+			return true
+		}
+		_, data := firstOf(clause, m.personalData)
+		_, people := firstOf(clause, m.residents)
+		if data && (people || framed) {
+			return true
+		}
+	}
+	return false
+}
+
+// isClauseBreak splits a message into clauses at sentence punctuation.
+func isClauseBreak(r rune) bool {
+	switch r {
+	case '。', '？', '?', '！', '!', '；', ';', '\n':
+		return true
+	}
+	return false
 }
 
 // abusive reports abuse, and whether the message also asks for a person.
