@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/fuwu-gov/fuwu/internal/zh"
@@ -188,7 +189,7 @@ func (tk *talk) rewriteWords(s string) string {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		done := false
 		for _, w := range tk.words[r] {
-			if strings.HasPrefix(s[i:], w.from) {
+			if strings.HasPrefix(s[i:], w.from) && !tk.crossesWord(s, i, i+len(w.from)) {
 				b.WriteString(w.to)
 				i += len(w.from)
 				done = true
@@ -201,6 +202,68 @@ func (tk *talk) rewriteWords(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// crossesWord reports whether a written-Mandarin word runs across an edge
+// of s[i:j], a spoken word found there: the characters of a Cantonese
+// word are often part of a standard one (返 of 返回, 过身 of 办过身份证,
+// 点办 of 几点办公, 份工 of 一份工作), which must stay as written. A word
+// counts when the analyser's dictionary holds it and it is not itself in
+// the spoken table.
+func (tk *talk) crossesWord(s string, i, j int) bool {
+	const maxRunes = 4
+	// Words starting before the spoken word and ending inside or after it.
+	p := i
+	for n := 0; n < maxRunes-1 && p > 0; n++ {
+		_, size := utf8.DecodeLastRuneInString(s[:p])
+		p -= size
+		if tk.crossing(s, p, i, j) {
+			return true
+		}
+	}
+	// Words starting inside it (or at its start) and ending after it.
+	for p := i; p < j; {
+		if tk.crossing(s, p, i, j) {
+			return true
+		}
+		_, size := utf8.DecodeRuneInString(s[p:])
+		p += size
+	}
+	return false
+}
+
+// crossing reports whether a dictionary word starts at p and ends strictly
+// inside or beyond s[i:j] so that it crosses one of its edges.
+func (tk *talk) crossing(s string, p, i, j int) bool {
+	const maxRunes = 4
+	q := p
+	for n := 0; n < maxRunes && q < len(s); n++ {
+		_, size := utf8.DecodeRuneInString(s[q:])
+		q += size
+		if n == 0 || q <= i || (p >= i && q <= j) || (p == i && q == j) {
+			continue
+		}
+		// [p, q) overlaps s[i:j] and sticks out on one side.
+		w := s[p:q]
+		if !isHan(w) || tk.spoken(w) {
+			continue
+		}
+		if _, ok := tk.a.WordFreq(w); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// spoken reports whether w is one of the table's spoken words.
+func (tk *talk) spoken(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	for _, x := range tk.words[r] {
+		if x.from == w {
+			return true
+		}
+	}
+	return false
 }
 
 // rewriteLatin replaces runs of Latin letters that are shorthand or
@@ -329,4 +392,14 @@ func (tk *talk) tidyPauses(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// isHan reports whether s is all Chinese characters.
+func isHan(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -34,6 +34,13 @@ func TestTalkRewrite(t *testing.T) {
 		{"latin words kept", "个税app怎么填", "个税app怎么填"},
 		{"plain text unchanged", "身份证过期了换新的要多少钱", "身份证过期了换新的要多少钱"},
 		{"question mark kept", "呃 要带什么?", "要带什么?"},
+		// A spoken word whose characters are part of a written word there
+		// is left alone; the same word standing alone is rewritten.
+		{"written word around a spoken one", "返回所有记录", "返回所有记录"},
+		{"written word after a spoken one", "我之前办过身份证", "我之前办过身份证"},
+		{"written word before a spoken one", "大厅几点办公", "大厅几点办公"},
+		{"written word over a spoken one", "找了一份工作", "找了一份工作"},
+		{"spoken word standing alone", "佢返深圳之后点办", "他回深圳之后怎么办"},
 	} {
 		if got := tk.rewrite(a.Normalize(c.in)); got != c.want {
 			t.Errorf("%s: rewrite(%q) = %q, want %q", c.kind, c.in, got, c.want)
