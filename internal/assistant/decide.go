@@ -3,6 +3,7 @@ package assistant
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fuwu-gov/fuwu/internal/search"
 )
@@ -120,6 +121,16 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		}
 		if len(close) > 1 {
 			t.status, t.candidates, t.reason = Clarify, close, "未说明要办理还是补换"
+			return
+		}
+	}
+	// A message that is only a card's or certificate's name which several
+	// items' names hold alike (优待证 of the elders' and the veterans'
+	// cards, 残疾人证 of its first issue and its renewal), with no aspect
+	// and no variant asked, says nothing that tells them apart: ask.
+	if t.aspect == "" && !as.asksVariant(q) && as.onlyDocument(t.content) {
+		if shared := as.sharingName(t.in.norm, q, hits); len(shared) >= 2 {
+			t.status, t.candidates, t.reason = Clarify, shared, "多个事项名称都含该证件"
 			return
 		}
 	}
@@ -392,4 +403,61 @@ func (as *Assistant) confidence(t *turnState, q search.Query, chosen search.Hit)
 		}
 	}
 	return 0.4*share + 0.4*named + 0.2*margin
+}
+
+// sharingName returns the items, best first and at most three, whose
+// names hold the same document word of the question (the question's own
+// or its synonym's, ending like a card or certificate), when two or more
+// do among the hits scoring at least bareVariantRatio of the best.
+func (as *Assistant) sharingName(norm string, q search.Query, hits []search.Hit) []search.Hit {
+	if len(hits) < 2 {
+		return nil
+	}
+	var best []search.Hit
+	for _, w := range q.Words {
+		if w.Source == search.FromPinyin || utf8.RuneCountInString(w.Text) < 3 ||
+			!slices.ContainsFunc(documentSuffix, func(s string) bool { return strings.HasSuffix(w.Text, s) }) {
+			continue
+		}
+		var in []search.Hit
+		for _, h := range hits {
+			if h.Score < bareVariantRatio*hits[0].Score {
+				break
+			}
+			if strings.Contains(as.a.Normalize(h.Name), w.Text) && len(in) < 3 {
+				in = append(in, h)
+			}
+		}
+		if len(in) > len(best) {
+			best = in
+		}
+	}
+	if len(best) < 2 || best[0].ID != hits[0].ID {
+		return nil
+	}
+	// A word of the question's own that some of the names hold and others
+	// do not (老年人 of 老年人优待证) tells them apart.
+	for _, w := range q.Words {
+		if w.Source != search.FromQuery {
+			continue
+		}
+		n := 0
+		for _, h := range best {
+			if strings.Contains(as.a.Normalize(h.Name), w.Text) {
+				n++
+			}
+		}
+		if n > 0 && n < len(best) {
+			return nil
+		}
+	}
+	// A word of getting it (想办, 申请) asks for the document itself: the
+	// items for a variant of it (续期, 换领) are not meant.
+	if hasAny(norm, wantNew) {
+		best = slices.DeleteFunc(best, func(h search.Hit) bool { return as.isVariant(h.Name) })
+		if len(best) < 2 {
+			return nil
+		}
+	}
+	return best
 }
