@@ -128,7 +128,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// items' names hold alike (优待证 of the elders' and the veterans'
 	// cards, 残疾人证 of its first issue and its renewal), with no aspect
 	// and no variant asked, says nothing that tells them apart: ask.
-	if t.aspect == "" && !as.asksVariant(q) && as.onlyDocument(t.content) {
+	if (t.aspect == "" || t.aspect == Process) && !as.asksVariant(q) && as.onlyDocument(t.content) {
 		if shared := as.sharingName(t.in.norm, q, hits); len(shared) >= 2 {
 			t.status, t.candidates, t.reason = Clarify, shared, "多个事项名称都含该证件"
 			return

@@ -21,6 +21,8 @@ func TestSharedNameAsks(t *testing.T) {
 		{"a card two items' names hold", "优待证", assistant.Clarify},
 		{"the same card, asked how", "优待证咋整", assistant.Clarify},
 		{"a card by its synonym, first issue or renewal", "残疾证", assistant.Clarify},
+		{"the card and how it goes, not which", "残疾人证怎么弄", assistant.Clarify},
+		{"near miss: the elders' card named", "老年人优待证怎么弄", assistant.Answered},
 		{"near miss: getting the card, not renewing it", "想办居住证", assistant.Answered},
 		{"near miss: the card's group said", "退役军人优待证怎么申领", assistant.Answered},
 		{"near miss: a variant asked", "残疾证到期了怎么换", assistant.Answered},
