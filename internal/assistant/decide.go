@@ -148,6 +148,21 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 	}
+	// A bare message that names two items outright alike (社保转移: the
+	// pension's and the medical insurance's transfer), with nothing of its
+	// own telling them apart, is asked back rather than guessed.
+	if named && len(close) > 1 && (t.aspect == "" || t.aspect == Process) && as.richness(t.content) <= 1 && !as.asksVariant(q) {
+		var both []search.Hit
+		for _, h := range close {
+			if h.Coverage >= namedCoverage {
+				both = append(both, h)
+			}
+		}
+		if len(both) > 1 && !as.tellsApart(q, both) {
+			t.status, t.candidates, t.reason = Clarify, both, "问题同样说中了几个事项"
+			return
+		}
+	}
 	chosen := top
 	if len(close) > 1 && !named {
 		var ok bool
@@ -435,21 +450,8 @@ func (as *Assistant) sharingName(norm string, q search.Query, hits []search.Hit)
 	if len(best) < 2 || best[0].ID != hits[0].ID {
 		return nil
 	}
-	// A word of the question's own that some of the names hold and others
-	// do not (老年人 of 老年人优待证) tells them apart.
-	for _, w := range q.Words {
-		if w.Source != search.FromQuery {
-			continue
-		}
-		n := 0
-		for _, h := range best {
-			if strings.Contains(as.a.Normalize(h.Name), w.Text) {
-				n++
-			}
-		}
-		if n > 0 && n < len(best) {
-			return nil
-		}
+	if as.tellsApart(q, best) {
+		return nil
 	}
 	// A word of getting it (想办, 申请) asks for the document itself: the
 	// items for a variant of it (续期, 换领) are not meant.
@@ -460,4 +462,24 @@ func (as *Assistant) sharingName(norm string, q search.Query, hits []search.Hit)
 		}
 	}
 	return best
+}
+
+// tellsApart reports a word of the question's own that some of the hits'
+// names hold and others do not (老年人 of 老年人优待证): it says which.
+func (as *Assistant) tellsApart(q search.Query, hits []search.Hit) bool {
+	for _, w := range q.Words {
+		if w.Source != search.FromQuery {
+			continue
+		}
+		n := 0
+		for _, h := range hits {
+			if strings.Contains(as.a.Normalize(h.Name), w.Text) {
+				n++
+			}
+		}
+		if n > 0 && n < len(hits) {
+			return true
+		}
+	}
+	return false
 }

@@ -88,7 +88,13 @@ func TestFollowUpThread(t *testing.T) {
 		// … but words the item holds nowhere, which another item's name
 		// holds, move to it.
 		"a detail the guess does not hold moves": {
-			{q: "社保转移怎么办", status: A, item: "FT-013"},
+			{q: "养老保险转移怎么办", status: A, item: "FT-013"},
+			{q: "我说的是医保那块", status: A, item: "FT-024"},
+		},
+		// A bare message naming two items alike is asked back; the detail
+		// then tells which.
+		"a detail settles a question about two items named alike": {
+			{q: "社保转移怎么办", status: assistant.Clarify},
 			{q: "我说的是医保那块", status: A, item: "FT-024"},
 		},
 		// A detail naming another item of the same family (住房公积金) tells

@@ -8,7 +8,8 @@ import (
 )
 
 // TestSharedNameAsks checks a kind of vague request: a message that is
-// only a card's name several items' names hold alike is asked back.
+// only a card's name several items' names hold alike, or that names two
+// items outright alike, is asked back.
 // Near misses that say which item (a verb of getting it, the group, a
 // variant) are still answered.
 func TestSharedNameAsks(t *testing.T) {
@@ -26,6 +27,9 @@ func TestSharedNameAsks(t *testing.T) {
 		{"near miss: getting the card, not renewing it", "想办居住证", assistant.Answered},
 		{"near miss: the card's group said", "退役军人优待证怎么申领", assistant.Answered},
 		{"near miss: a variant asked", "残疾证到期了怎么换", assistant.Answered},
+		{"two items named alike", "社保转移咋弄", assistant.Clarify},
+		{"near miss: one of them named", "医保关系转移", assistant.Answered},
+		{"near miss: named alike, with a detail", "社保转移 我从老家过来 要转养老那块", assistant.Answered},
 	} {
 		r, err := as.Ask(context.Background(), assistant.Request{Message: c.msg})
 		if err != nil {
