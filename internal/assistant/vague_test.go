@@ -8,8 +8,9 @@ import (
 )
 
 // TestVagueRequestsAsk checks the kinds of vague request that deserve a
-// question with choices rather than one guess, and that the same words
-// about a named item are still answered.
+// question with choices rather than one guess (what there is after a life
+// event, a shared name), and that near misses naming the item are still
+// answered.
 func TestVagueRequestsAsk(t *testing.T) {
 	t.Parallel()
 	as := demoAssistant(t, nil)
@@ -25,6 +26,20 @@ func TestVagueRequestsAsk(t *testing.T) {
 		{"what about a named item: its conditions", "办居住证有什么要求", assistant.Answered},
 		{"what about a named item: its use", "工伤认定有啥用", assistant.Answered},
 		{"a subsidy for a named situation", "高校毕业生去企业见习有没有补贴", assistant.Answered},
+		// A card name several items' names hold alike, or two items named
+		// outright alike, is asked back; a verb of getting it, the group, a
+		// variant or a word of its own tells them apart.
+		{"a card two items' names hold", "优待证", assistant.Clarify},
+		{"the same card, asked how", "优待证咋整", assistant.Clarify},
+		{"a card by its synonym, first issue or renewal", "残疾证", assistant.Clarify},
+		{"the card and how it goes, not which", "残疾人证怎么弄", assistant.Clarify},
+		{"near miss: the elders' card named", "老年人优待证怎么弄", assistant.Answered},
+		{"near miss: getting the card, not renewing it", "想办居住证", assistant.Answered},
+		{"near miss: the card's group said", "退役军人优待证怎么申领", assistant.Answered},
+		{"near miss: a variant asked", "残疾证到期了怎么换", assistant.Answered},
+		{"two items named alike", "社保转移咋弄", assistant.Clarify},
+		{"near miss: one of them named", "医保关系转移", assistant.Answered},
+		{"near miss: named alike, with a detail", "社保转移 我从老家过来 要转养老那块", assistant.Answered},
 	} {
 		r, err := as.Ask(context.Background(), assistant.Request{Message: c.msg})
 		if err != nil {
