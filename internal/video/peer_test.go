@@ -298,6 +298,30 @@ func (p *peer) await(typ string, within time.Duration) Message {
 	}
 }
 
+// awaitUntil waits for a typ message for which ok holds, skipping those
+// of the type sent before the state ok looks for (a queue update that was
+// already on its way when a clerk came online), and returns the last one
+// seen when none holds within the time.
+func (p *peer) awaitUntil(typ string, within time.Duration, ok func(Message) bool) Message {
+	p.tb.Helper()
+	deadline := time.After(within)
+	var last Message
+	for {
+		select {
+		case m := <-p.msgs:
+			if m.Type != typ {
+				continue
+			}
+			if ok(m) {
+				return m
+			}
+			last = m
+		case <-deadline:
+			return last
+		}
+	}
+}
+
 // mediaAfter waits until more than n packets came in (generously: the
 // machine is shared), and returns the count.
 func (p *peer) mediaAfter(n int64, within time.Duration) int64 {

@@ -41,10 +41,12 @@ func TestCallThroughTURN(t *testing.T) {
 	}
 	console := dialPeer(t, rg.url, "/console", ClerkSide)
 	defer console.close()
-	if m := console.await("queue", 5*time.Second); len(m.List) != 1 || m.List[0].ID != sess.ID || !m.List[0].Present {
+	waiting := func(m Message) bool { return len(m.List) == 1 && m.List[0].ID == sess.ID && m.List[0].Present }
+	if m := console.awaitUntil("queue", 5*time.Second, waiting); !waiting(m) {
 		t.Errorf("console queue %+v", m.List)
 	}
-	if q := res.await("queue", 5*time.Second); q.Queue.Clerks != 1 || q.Queue.WaitS != 0 {
+	online := func(m Message) bool { return m.Queue != nil && m.Queue.Clerks == 1 }
+	if q := res.awaitUntil("queue", 5*time.Second, online); q.Queue == nil || q.Queue.Clerks != 1 || q.Queue.WaitS != 0 {
 		t.Errorf("queue once a clerk is online: %+v", q.Queue)
 	}
 
@@ -55,7 +57,7 @@ func TestCallThroughTURN(t *testing.T) {
 	if acc.Session.ClerkName != "王芳" || acc.Session.ClerkNumber != "FT0123" || acc.Session.Hall != "福田区行政服务大厅" {
 		t.Errorf("the resident sees %+v", acc.Session)
 	}
-	if m := console.await("queue", 5*time.Second); len(m.List) != 0 {
+	if m := console.awaitUntil("queue", 5*time.Second, func(m Message) bool { return m.Type == "queue" && len(m.List) == 0 }); m.Type != "queue" || len(m.List) != 0 {
 		t.Errorf("console queue after accepting: %+v", m.List)
 	}
 
