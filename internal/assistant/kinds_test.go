@@ -12,7 +12,7 @@ import (
 // rather than by phrase.
 func TestItemByKind(t *testing.T) {
 	t.Parallel()
-	as := demoAssistant(t, nil)
+	var cases []decisionCase
 	for _, c := range []struct {
 		kind, msg, item string
 	}{
@@ -33,18 +33,9 @@ func TestItemByKind(t *testing.T) {
 		{"an assistive device", "想给残疾的儿子买个助行器 有补贴吗", "FT-051"},
 		{"a birth not yet registered", "孩子生下来两个月了 户口还拖着没上", "FT-001"},
 	} {
-		r, err := as.Ask(context.Background(), assistant.Request{Message: c.msg})
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := ""
-		if len(r.Citations) > 0 {
-			got = r.Citations[0].ID
-		}
-		if r.Status != assistant.Answered || got != c.item {
-			t.Errorf("%s: %q → %s %s, want %s", c.kind, c.msg, r.Status, got, c.item)
-		}
+		cases = append(cases, decisionCase{msg: c.msg, status: assistant.Answered, item: c.item})
 	}
+	checkDecisions(t, cases)
 }
 
 // TestFollowUpThreadByKind checks, on made-up dialogues, which item a
