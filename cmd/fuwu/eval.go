@@ -31,6 +31,7 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 	curve := fs.Bool("curve", false, "print the precision/coverage curve of the answer confidence instead of the metrics")
 	review := fs.Bool("review-round", false, "simulate one review round in the console: the set's misses, grouped, become FAQ lessons (published); report the set before and after")
 	lesson := fs.String("lesson", "faq", "with --review-round: the lesson made of each group, faq or alias")
+	whole := fs.Bool("whole", false, "with --review-round: lessons hold the group's wording whole, not the gist the console proposes")
 	also := fs.String("also", "", "with --review-round: comma-separated sets only measured, before and after the round (not learned from)")
 	var lc llm.Config
 	lc.RegisterFlags(fs)
@@ -101,7 +102,7 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 		return nil
 	}
 	if *review {
-		return reviewRound(ctx, std, a, dialogues, *cases, *also, kb.LessonKind(*lesson), *asJSON, *verbose)
+		return reviewRound(ctx, std, a, dialogues, *cases, *also, kb.LessonKind(*lesson), !*whole, *asJSON, *verbose)
 	}
 	m, misses, err := assistant.Evaluate(ctx, a.assistant, dialogues)
 	if err != nil {
@@ -122,7 +123,7 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 
 // reviewRound runs assistant.ReviewRound on the set and measures the
 // --also sets before and after it.
-func reviewRound(ctx context.Context, std stdio, a *app, set []assistant.EvalCase, name, also string, kind kb.LessonKind, asJSON, verbose bool) error {
+func reviewRound(ctx context.Context, std stdio, a *app, set []assistant.EvalCase, name, also string, kind kb.LessonKind, gist, asJSON, verbose bool) error {
 	type other struct {
 		Set           string            `json:"set"`
 		Before, After assistant.Metrics `json:"-"`
@@ -158,7 +159,11 @@ func reviewRound(ctx context.Context, std stdio, a *app, set []assistant.EvalCas
 		others = append(others, &other{Set: f, Before: m})
 		sets = append(sets, cs)
 	}
-	rep, err := assistant.ReviewRound(ctx, a.assistant, set, a.kb, kind, a.reload)
+	var gister assistant.Gister
+	if gist {
+		gister = a.index
+	}
+	rep, err := assistant.ReviewRound(ctx, a.assistant, set, a.kb, kind, gister, a.reload)
 	if err != nil {
 		return err
 	}
@@ -187,6 +192,11 @@ func reviewRound(ctx context.Context, std stdio, a *app, set []assistant.EvalCas
 	fmt.Fprintf(std.out, "item_top1 %.4f → %.4f\naspect_acc %.4f → %.4f\noos_recall %.4f → %.4f\noos_false %.4f → %.4f\nclarify_recall %.4f → %.4f\n",
 		rep.Before.ItemTop1, rep.After.ItemTop1, rep.Before.AspectAcc, rep.After.AspectAcc, rep.Before.OOSRecall, rep.After.OOSRecall,
 		rep.Before.OOSFalse, rep.After.OOSFalse, rep.Before.ClarifyRecall, rep.After.ClarifyRecall)
+	if verbose {
+		for _, t := range rep.Taught {
+			fmt.Fprintf(std.err, "taught %s\n", t)
+		}
+	}
 	for _, r := range rep.Refused {
 		fmt.Fprintf(std.out, "refused: %s\n", r)
 	}

@@ -81,6 +81,9 @@ type EvalMiss struct {
 	// dialogue (0 first).
 	Item string
 	Turn int
+	// Rivals, for an item miss, are the items it was confused with: the
+	// one cited and the candidates ranked above the expected item.
+	Rivals []string
 }
 
 // Evaluate plays every dialogue through svc, each in a fresh
@@ -120,6 +123,7 @@ func Evaluate(ctx context.Context, svc Service, cases []EvalCase) (Metrics, []Ev
 				} else {
 					miss("item "+t.Item, fmt.Sprintf("%s %s %v", r.Status, first, r.Candidates))
 					misses[len(misses)-1].Item = t.Item
+					misses[len(misses)-1].Rivals = rivals(first, r.Candidates, t.Item)
 				}
 				for i, id := range r.Candidates {
 					if i < 5 && id == t.Item {
@@ -176,6 +180,23 @@ func Evaluate(ctx context.Context, svc Service, cases []EvalCase) (Metrics, []Ev
 		m.P99ms = ms(lat[min(len(lat)-1, len(lat)*99/100)])
 	}
 	return m, misses, nil
+}
+
+// rivals are the cited item and the candidates ranked above want.
+func rivals(cited string, candidates []string, want string) []string {
+	var out []string
+	if cited != "" && cited != want {
+		out = append(out, cited)
+	}
+	for _, id := range candidates {
+		if id == want {
+			break
+		}
+		if id != cited {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // CurvePoint is one threshold of the precision/coverage curve: answers

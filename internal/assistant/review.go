@@ -9,6 +9,7 @@ package assistant
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/kb"
@@ -29,6 +30,8 @@ type ReviewReport struct {
 	Fixed      int      `json:"fixed"`   // item misses right after the round
 	Broken     int      `json:"broken"`  // item turns right before, wrong after
 	Refused    []string `json:"refused,omitempty"`
+	// Taught are the lessons made, "item: phrase".
+	Taught []string `json:"taught,omitempty"`
 }
 
 // Reviewer is what a review round needs of the knowledge base: the
@@ -38,13 +41,22 @@ type Reviewer interface {
 	Learn(ctx context.Context, l kb.Lesson, actor string, publish bool) (kb.Learned, error)
 }
 
+// Gister proposes the question a lesson holds, made from a resident's
+// turn: its gist for item, set apart from rivals (*search.Index).
+type Gister interface {
+	Gist(text, item string, rivals []string) string
+}
+
 // ReviewRound plays cases, groups the reviewable item misses as the
 // console does (convo.GroupQuestions, with the item the reviewer judges
 // right as the group's item), makes one lesson of kind per group — an FAQ
 // with the group's most frequent wording as the question and the item's
 // summary as the answer, or that wording as an alias — publishes them,
-// calls sync so the index has them, and plays cases again.
-func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewer, kind kb.LessonKind, sync func(context.Context) error) (ReviewReport, error) {
+// calls sync so the index has them, and plays cases again. With gist,
+// the lesson holds what the console proposes to the reviewer: the
+// wording's gist for the item, set apart from the items its turns were
+// confused with; without, the wording whole.
+func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewer, kind kb.LessonKind, gist Gister, sync func(context.Context) error) (ReviewReport, error) {
 	rep := ReviewReport{Kind: kind}
 	if kind != kb.LearnFAQ && kind != kb.LearnAlias {
 		return rep, fmt.Errorf("review round: lessons are faq or alias, not %q", kind)
@@ -57,6 +69,7 @@ func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewe
 	key := func(m EvalMiss) string { return fmt.Sprintf("%s\x00%d", m.Case, m.Turn) }
 	missed := map[string]bool{}
 	var qs []convo.Question
+	rivalsOf := map[int64][]string{}
 	for _, m := range misses {
 		if m.Item == "" {
 			continue
@@ -67,7 +80,9 @@ func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewe
 			continue
 		}
 		rep.Reviewable++
-		qs = append(qs, convo.Question{TurnID: int64(len(qs) + 1), Text: m.Q, Status: convo.ReasonLowConfidence, ItemID: m.Item})
+		id := int64(len(qs) + 1)
+		rivalsOf[id] = m.Rivals
+		qs = append(qs, convo.Question{TurnID: id, Text: m.Q, Status: convo.ReasonLowConfidence, ItemID: m.Item})
 	}
 	groups := convo.GroupQuestions(qs, 0)
 	rep.Groups = len(groups)
@@ -80,12 +95,27 @@ func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewe
 		if answer == "" {
 			answer = rec.Item.Name
 		}
-		l := kb.Lesson{Kind: kind, ItemID: g.ItemID, Phrase: g.Question, Answer: answer}
+		phrase := g.Question
+		if gist != nil {
+			var rivals []string
+			for _, id := range g.TurnIDs {
+				for _, r := range rivalsOf[id] {
+					if !slices.Contains(rivals, r) {
+						rivals = append(rivals, r)
+					}
+				}
+			}
+			if p := gist.Gist(g.Question, g.ItemID, rivals); p != "" {
+				phrase = p
+			}
+		}
+		l := kb.Lesson{Kind: kind, ItemID: g.ItemID, Phrase: phrase, Answer: answer}
 		if _, err := kbs.Learn(ctx, l, "review-round", true); err != nil {
-			rep.Refused = append(rep.Refused, fmt.Sprintf("%s → %s: %v", g.Question, g.ItemID, err))
+			rep.Refused = append(rep.Refused, fmt.Sprintf("%s → %s: %v", phrase, g.ItemID, err))
 			continue
 		}
 		rep.Lessons++
+		rep.Taught = append(rep.Taught, g.ItemID+": "+l.Phrase)
 	}
 	if err := sync(ctx); err != nil {
 		return rep, err

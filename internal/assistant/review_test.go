@@ -44,7 +44,7 @@ func TestReviewRound(t *testing.T) {
 			t.Fatal(err)
 		}
 		as := demoAssistant(t, func(c *assistant.Config) { c.Index = ix })
-		rep, err := assistant.ReviewRound(ctx, as, cases, kbs, kb.LearnFAQ, sync)
+		rep, err := assistant.ReviewRound(ctx, as, cases, kbs, kb.LearnFAQ, ix, sync)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,7 +61,7 @@ func TestReviewRound(t *testing.T) {
 		if err != nil || len(entries) != rep.Lessons {
 			t.Fatalf("%d published entries for %d lessons (%v)", len(entries), rep.Lessons, err)
 		}
-		if _, err := assistant.ReviewRound(ctx, as, cases, kbs, "rule", sync); err == nil {
+		if _, err := assistant.ReviewRound(ctx, as, cases, kbs, "rule", ix, sync); err == nil {
 			t.Error("a review round with an unknown lesson kind ran")
 		}
 	})

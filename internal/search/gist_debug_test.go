@@ -1,0 +1,52 @@
+package search
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/data"
+	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/zh"
+)
+
+// FUWU_GIST="ITEM<TAB>text" lines: the proposal and the clauses' scores.
+func TestGistDebug(t *testing.T) {
+	in := os.Getenv("FUWU_GIST")
+	if in == "" {
+		t.Skip("FUWU_GIST unset")
+	}
+	f, err := data.KB().Open("items.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items []kb.Item
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var it kb.Item
+		if err := json.Unmarshal(sc.Bytes(), &it); err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, it)
+	}
+	f.Close()
+	ix := New(zh.MustDefault(), DefaultParams())
+	ix.Replace(items)
+	for _, line := range strings.Split(in, "\n") {
+		item, text, _ := strings.Cut(line, "\t")
+		g, cs := ix.gist(text, item, nil)
+		var b strings.Builder
+		for _, c := range cs {
+			fmt.Fprintf(&b, " [%.1f", c.score)
+			for i, w := range c.words {
+				fmt.Fprintf(&b, " %s:%.1f", w, c.scores[i])
+			}
+			b.WriteString("]")
+		}
+		t.Logf("%s → %q\n   %s", item, g, b.String())
+	}
+}
