@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/fuwu-gov/fuwu/data"
@@ -73,6 +74,15 @@ func debugIndex(t testing.TB) *search.Index {
 		var it kb.Item
 		json.Unmarshal(sc.Bytes(), &it)
 		items = append(items, it)
+	}
+	// FUWU_FAQ: learned FAQ questions, "ITEM<TAB>question" a line.
+	for _, line := range strings.Split(os.Getenv("FUWU_FAQ"), "\n") {
+		id, q, ok := strings.Cut(line, "\t")
+		for i := range items {
+			if ok && items[i].ID == id {
+				items[i].FAQ = append(items[i].FAQ, kb.FAQ{Q: q, A: "learned"})
+			}
+		}
 	}
 	ix.Replace(items)
 	return ix

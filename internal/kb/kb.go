@@ -122,6 +122,9 @@ type Offline struct {
 type FAQ struct {
 	Q string `json:"q"`
 	A string `json:"a"`
+	// Entry marks a question added as an FAQ entry (the console, a
+	// lesson), not written in the item: the index keeps them apart.
+	Entry bool `json:"-"`
 }
 
 var itemKeys = map[string]bool{"id": true, "name": true, "aliases": true, "theme": true, "audience": true,

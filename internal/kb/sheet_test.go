@@ -197,12 +197,12 @@ func TestParseBoolDateFAQ(t *testing.T) {
 		}
 	}
 	faq, err := parseFAQ("问：能代办吗？\n答：可以，需委托书。\n问：要钱吗\n答：不收费")
-	want := []FAQ{{"能代办吗？", "可以，需委托书。"}, {"要钱吗", "不收费"}}
+	want := []FAQ{{Q: "能代办吗？", A: "可以，需委托书。"}, {Q: "要钱吗", A: "不收费"}}
 	if err != nil || !reflect.DeepEqual(faq, want) {
 		t.Errorf("faq 问答: %+v %v", faq, err)
 	}
 	faq, err = parseFAQ("能代办吗？|可以\n要钱吗|不收费")
-	want = []FAQ{{"能代办吗？", "可以"}, {"要钱吗", "不收费"}}
+	want = []FAQ{{Q: "能代办吗？", A: "可以"}, {Q: "要钱吗", A: "不收费"}}
 	if err != nil || !reflect.DeepEqual(faq, want) {
 		t.Errorf("faq pipes: %+v %v", faq, err)
 	}

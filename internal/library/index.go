@@ -30,8 +30,8 @@ func articleParams() search.Params {
 	p := search.DefaultParams()
 	// A field without weight is not indexed at all: its words find
 	// nothing.
-	p.WordWeight = [7]float64{0, 0, 0.8, 1.5, 0, 0, 0.5}
-	p.BigramWeight = [7]float64{0, 0, 0.48, 1.5, 0, 0, 0}
+	p.WordWeight = [8]float64{0, 0, 0.8, 1.5, 0, 0, 0.5, 0}
+	p.BigramWeight = [8]float64{0, 0, 0.48, 1.5, 0, 0, 0, 0}
 	p.Coverage = 0
 	p.Rerank = 0
 	return p
@@ -43,8 +43,8 @@ func articleParams() search.Params {
 // index.
 func lawParams() search.Params {
 	p := search.DefaultParams()
-	p.WordWeight = [7]float64{3, 3, 1, 1, 0.3, 0, 0}
-	p.BigramWeight = [7]float64{3, 3, 0.5, 0.5, 0, 0, 0}
+	p.WordWeight = [8]float64{3, 3, 1, 1, 0.3, 0, 0, 0}
+	p.BigramWeight = [8]float64{3, 3, 0.5, 0.5, 0, 0, 0, 0}
 	p.Coverage = 0
 	p.Rerank = 0
 	return p

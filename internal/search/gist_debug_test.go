@@ -50,3 +50,43 @@ func TestGistDebug(t *testing.T) {
 		t.Logf("%s → %q\n   %s", item, g, b.String())
 	}
 }
+
+// FUWU_DRIFT="query": its hits before and after FUWU_GIST's lessons join
+// their items' FAQ.
+func TestDriftDebug(t *testing.T) {
+	q, in := os.Getenv("FUWU_DRIFT"), os.Getenv("FUWU_GIST")
+	if q == "" {
+		t.Skip("FUWU_DRIFT unset")
+	}
+	f, _ := data.KB().Open("items.jsonl")
+	var items []kb.Item
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var it kb.Item
+		if err := json.Unmarshal(sc.Bytes(), &it); err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, it)
+	}
+	f.Close()
+	ix := New(zh.MustDefault(), DefaultParams())
+	ix.Replace(items)
+	show := func(label string) {
+		r := ix.Search(t.Context(), q, 4)
+		for _, h := range r.Hits {
+			t.Logf("%s %s %.3f cov %.2f %v %v", label, h.ID, h.Score, h.Coverage, h.Fields, h.Terms)
+		}
+	}
+	show("before")
+	for _, line := range strings.Split(in, "\n") {
+		item, text, _ := strings.Cut(line, "\t")
+		for i := range items {
+			if items[i].ID == item {
+				items[i].FAQ = append(items[i].FAQ, kb.FAQ{Q: text, A: "x"})
+			}
+		}
+	}
+	ix.Replace(items)
+	show("after")
+}

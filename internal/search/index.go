@@ -29,6 +29,11 @@ const (
 	FieldConditions
 	FieldMaterials
 	FieldMeta // theme, department, kind
+	// FieldLearned holds the questions of FAQ entries added in the console
+	// (kb entries, lessons among them), apart from the catalogue's own FAQ:
+	// a field has its own average length, so a reviewer's lessons do not
+	// change how the catalogue's FAQ of every other item weighs.
+	FieldLearned
 	numFields
 )
 
@@ -36,7 +41,7 @@ const (
 // ("受理—审核—办结") and are the largest field, so they cost more time
 // than they add to ranking.
 
-var fieldNames = [numFields]string{"name", "aliases", "faq", "summary", "conditions", "materials", "meta"}
+var fieldNames = [numFields]string{"name", "aliases", "faq", "summary", "conditions", "materials", "meta", "learned"}
 
 func (f Field) String() string { return fieldNames[f] }
 
@@ -73,8 +78,8 @@ type Params struct {
 // DefaultParams are the ranking constants Fuwu ships with.
 func DefaultParams() Params {
 	return Params{
-		WordWeight:   [numFields]float64{4, 4, 2, 1.5, 0.6, 0.5, 0.8},
-		BigramWeight: [numFields]float64{4, 4, 2, 1.5, 0, 0, 0},
+		WordWeight:   [numFields]float64{4, 4, 2, 1.5, 0.6, 0.5, 0.8, 2},
+		BigramWeight: [numFields]float64{4, 4, 2, 1.5, 0, 0, 0, 2},
 		K1:           1.2,
 		B:            0.6,
 		Bigram:       0.35,
@@ -223,7 +228,11 @@ func fieldTexts(it *kb.Item) [numFields][]string {
 	f[FieldName] = []string{it.Name}
 	f[FieldAlias] = it.Aliases
 	for _, q := range it.FAQ {
-		f[FieldFAQ] = append(f[FieldFAQ], q.Q)
+		if q.Entry {
+			f[FieldLearned] = append(f[FieldLearned], q.Q)
+		} else {
+			f[FieldFAQ] = append(f[FieldFAQ], q.Q)
+		}
 	}
 	f[FieldSummary] = []string{it.Summary}
 	f[FieldConditions] = it.Conditions
@@ -320,6 +329,13 @@ func (ix *Index) Replace(items []kb.Item) {
 		fresh.words.avg[f] = math.Max(fresh.words.lenSum[f]/n, 1)
 		fresh.bigrams.avg[f] = math.Max(fresh.bigrams.lenSum[f]/n, 1)
 	}
+	// Learned questions are measured against one question of the
+	// catalogue's FAQ, not against their own average: how much a lesson
+	// weighs must not depend on how many lessons there are.
+	if q := float64(faqQuestions(items)); q > 0 {
+		fresh.words.avg[FieldLearned] = math.Max(fresh.words.lenSum[FieldFAQ]/q, 1)
+		fresh.bigrams.avg[FieldLearned] = math.Max(fresh.bigrams.lenSum[FieldFAQ]/q, 1)
+	}
 	for i := range items {
 		it := items[i]
 		fresh.insert(&it, docs[i])
@@ -331,6 +347,19 @@ func (ix *Index) Replace(items []kb.Item) {
 	if ix.vectors != nil {
 		ix.vectors.sync(items)
 	}
+}
+
+// faqQuestions counts the catalogue's own FAQ questions (entries apart).
+func faqQuestions(items []kb.Item) int {
+	n := 0
+	for i := range items {
+		for _, q := range items[i].FAQ {
+			if !q.Entry {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // Upsert adds or replaces one item. The index reflects it as soon as
@@ -507,7 +536,7 @@ func (ix *Index) stale() bool {
 		return live > 0 && len(ix.ids) > 2*live+8
 	}
 	for _, c := range []*channel{ix.words, ix.bigrams} {
-		for f := Field(0); f < numFields; f++ {
+		for f := Field(0); f < FieldLearned; f++ { // FieldLearned's is fixed (Replace)
 			cur := math.Max(c.lenSum[f]/float64(live), 1)
 			if math.Abs(cur-c.avg[f]) > 0.2*c.avg[f] {
 				return true

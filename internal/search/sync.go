@@ -47,7 +47,7 @@ func publishedWithEntries(ctx context.Context, s *kb.Store) ([]kb.Item, error) {
 	byItem := map[string][]kb.FAQ{}
 	for _, e := range entries {
 		if e.ItemID != "" {
-			byItem[e.ItemID] = append(byItem[e.ItemID], kb.FAQ{Q: e.Question, A: e.Answer})
+			byItem[e.ItemID] = append(byItem[e.ItemID], kb.FAQ{Q: e.Question, A: e.Answer, Entry: true})
 		}
 	}
 	for i := range items {
@@ -143,7 +143,7 @@ func attachEntries(ctx context.Context, s *kb.Store, it *kb.Item) error {
 	}
 	for _, e := range entries {
 		if e.ItemID == it.ID {
-			it.FAQ = append(it.FAQ, kb.FAQ{Q: e.Question, A: e.Answer})
+			it.FAQ = append(it.FAQ, kb.FAQ{Q: e.Question, A: e.Answer, Entry: true})
 		}
 	}
 	return nil
