@@ -106,7 +106,11 @@ func (ix *Index) gist(text, item string, rivals []string) (string, []clause) {
 			return -1, true
 		}
 		// Elsewhere in the catalogue: the rarer, the more it says.
-		return 0.25 * idf(p.live, n) / idf(0, n), true
+		// A word most items have (公司, 办理) says nothing.
+		if v := 0.25 * idf(p.live, n) / idf(0, n); v >= commonWord {
+			return v, true
+		}
+		return 0, true
 	}
 
 	var cs []clause
@@ -238,6 +242,10 @@ var whenWords = map[string]bool{
 	"去年": true, "前年": true, "明年": true, "上个月": true, "这个月": true, "下个月": true, "马上": true,
 	"快要": true, "已经": true, "一直": true,
 }
+
+// commonWord is the score below which a catalogue word elsewhere is too
+// common to matter (0.25 × its idf's share of the highest).
+const commonWord = 0.15
 
 // idle reports whether a word says nothing of the need: a filler, a stop
 // word, a number, or a lone non-Chinese character.
