@@ -106,6 +106,9 @@ func (ix *Index) gist(text, item string, rivals []string) (string, []clause) {
 			return -1, true
 		}
 		// Elsewhere in the catalogue: the rarer, the more it says.
+		if doc < 0 {
+			return 0.5, true // no item to set apart: any catalogue word
+		}
 		// A word most items have (公司, 办理) says nothing.
 		if v := 0.25 * idf(p.live, n) / idf(0, n); v >= commonWord {
 			return v, true
@@ -278,14 +281,18 @@ type clause struct {
 	pos    int     // place in the turn
 }
 
-// trim drops the clause's words at either edge that count nothing or
-// pull elsewhere, so a kept clause starts and ends with what matters.
+// edgeWord is the least a word at the edge of a kept clause is worth:
+// a lone character the catalogue lacks (月 of 每个月) is not.
+const edgeWord = 0.25
+
+// trim drops the clause's words at either edge that count (almost)
+// nothing or pull elsewhere, so a kept clause starts and ends with what matters.
 func (c *clause) trim() {
 	i, j := 0, len(c.words)
-	for i < j && c.scores[i] <= 0 {
+	for i < j && c.scores[i] < edgeWord {
 		i++
 	}
-	for j > i && c.scores[j-1] <= 0 {
+	for j > i && c.scores[j-1] < edgeWord {
 		j--
 	}
 	c.lo, c.hi = i, j
