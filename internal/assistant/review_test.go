@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/fuwu-gov/fuwu/data"
@@ -63,6 +64,72 @@ func TestReviewRound(t *testing.T) {
 		}
 		if _, err := assistant.ReviewRound(ctx, as, cases, kbs, "rule", ix, sync); err == nil {
 			t.Error("a review round with an unknown lesson kind ran")
+		}
+	})
+}
+
+// A review round on two residents' stories teaches their gist: each
+// lesson is a short question without the story's talk, the stories are
+// answered after it, and questions about the sibling items their
+// incidental words name (居住证, 一年级, 租房 …) are answered as before.
+func TestReviewRoundGist(t *testing.T) {
+	t.Parallel()
+	turn := func(id, q, item string) assistant.EvalCase {
+		return assistant.EvalCase{ID: id, Turns: []assistant.EvalTurn{{Q: q, Item: item}}}
+	}
+	stories := []assistant.EvalCase{
+		turn("story-1", "喂 你好 我在深圳租房住了三年 居住证也一直有 上个月老家的房子卖了 我妈跟着我过来住 她七十多了 腿脚不好 想给她申请每个月那种照顾老人的钱", "FT-034"),
+		turn("story-2", "呃 是这样 我老公在外地打工 居住证快过期了 他人回不来 孩子明年要在这边读一年级 他的那个证我能不能帮他续一下", "FT-003"),
+	}
+	siblings := []assistant.EvalCase{
+		turn("sib-1", "办居住证要多久", "FT-002"),
+		turn("sib-2", "居住证过期了怎么办", "FT-003"),
+		turn("sib-3", "孩子明年读一年级 要准备什么", "FT-067"),
+		turn("sib-4", "在深圳租房住了三年 能申请公租房吗", "FT-075"),
+		turn("sib-5", "老人腿脚不好 能申请上门服务吗", "FT-035"),
+	}
+	storetest.Each(t, []store.Migrations{kb.Migrations}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		kbs := kb.NewStore(db)
+		if _, err := kbs.ImportFS(ctx, data.KB(), "demo", kb.ImportOptions{Upsert: kb.UpsertOptions{Status: kb.Published}}); err != nil {
+			t.Fatal(err)
+		}
+		ix := search.New(zh.MustDefault(), search.DefaultParams())
+		sync := func(ctx context.Context) error { return search.Load(ctx, ix, kbs) }
+		if err := sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		as := demoAssistant(t, func(c *assistant.Config) { c.Index = ix })
+		_, missed, err := assistant.Evaluate(ctx, as, siblings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := assistant.ReviewRound(ctx, as, stories, kbs, kb.LearnFAQ, ix, sync)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("lessons: %q", rep.Taught)
+		if rep.Lessons == 0 || rep.Fixed != rep.ItemMisses || rep.Broken != 0 {
+			t.Errorf("%d lessons, %d of %d misses fixed, %d broken", rep.Lessons, rep.Fixed, rep.ItemMisses, rep.Broken)
+		}
+		for _, l := range rep.Taught {
+			_, q, _ := strings.Cut(l, ": ")
+			if n := len([]rune(q)); n > 30 || strings.ContainsAny(q, "喂呃") {
+				t.Errorf("lesson %q is not a gist", l)
+			}
+		}
+		_, after, err := assistant.Evaluate(ctx, as, siblings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		was := map[string]bool{}
+		for _, m := range missed {
+			was[m.Case] = true
+		}
+		for _, m := range after {
+			if !was[m.Case] {
+				t.Errorf("sibling %s %q broken by the lessons: want %s, got %s", m.Case, m.Q, m.Want, m.Got)
+			}
 		}
 	})
 }
