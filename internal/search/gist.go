@@ -120,7 +120,7 @@ func (ix *Index) gist(text, item string, rivals []string) (string, []clause) {
 	for i, c := range clauses {
 		norm := ix.a.Normalize(c)
 		words := ix.a.Segment(norm)
-		if len(words) == 0 {
+		if len(words) == 0 || fillers[strings.TrimRight(norm, "吗吧啊呀嘛")] {
 			continue
 		}
 		// A synonym phrase lends its terms' places to the words in it.

@@ -133,6 +133,16 @@ type unansweredData struct {
 	Pending []kb.Synonym // learned synonyms waiting for review
 	Learned []kb.Synonym // published ones
 	Kinds   []kb.LessonKind
+	// Proposals are the questions proposed for each group's lesson: the
+	// gist of its wording (search.Index.Gist), which the reviewer edits
+	// and confirms; "" where there is none.
+	Proposals []string
+}
+
+// gister proposes a lesson's question from a resident's wording
+// (*search.Index).
+type gister interface {
+	Gist(text, item string, rivals []string) string
 }
 
 func (s *Server) unansweredPage(w http.ResponseWriter, r *http.Request) error {
@@ -148,6 +158,11 @@ func (s *Server) unansweredPage(w http.ResponseWriter, r *http.Request) error {
 	if currentUser(r).Can(auth.EditKnowledge) {
 		if d.Items, err = s.cfg.KB.Items(r.Context(), kb.Filter{Status: kb.Published}); err != nil {
 			return unavailable(kbDown, err)
+		}
+		if g, ok := s.cfg.Search.(gister); ok {
+			for _, q := range groups {
+				d.Proposals = append(d.Proposals, g.Gist(q.Question, q.ItemID, nil))
+			}
 		}
 		syns, err := s.cfg.KB.Synonyms(r.Context(), "")
 		if err != nil {

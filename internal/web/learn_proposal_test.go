@@ -1,0 +1,49 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"html"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/auth"
+	"github.com/fuwu-gov/fuwu/internal/store"
+	"github.com/fuwu-gov/fuwu/internal/store/storetest"
+)
+
+// The one-action form proposes the gist of a long, spoken question as the
+// lesson's question — editable, the original shown beside it — on SQLite
+// and PostgreSQL.
+func TestLearnProposal(t *testing.T) {
+	t.Parallel()
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, storetest.Open(t, d, testMigrations...), nil, nil)
+			ctx := context.Background()
+			e.auth.AddUser(ctx, "editor", "", auth.Editor, "editor password")
+			const q = "喂 你好 听得到吗 就是 我想问一下 那个 娃落地了咋整"
+			r := e.client().postJSON("/api/v1/chat", map[string]string{"message": q})
+			var rep apiReply
+			if err := json.Unmarshal([]byte(r.body), &rep); err != nil {
+				t.Fatalf("chat = %d %s", r.code, r.body)
+			}
+			ed := e.client()
+			ed.login("editor", "editor password")
+			page := html.UnescapeString(ed.get("/admin/unanswered").body)
+			m := regexp.MustCompile(`name="phrase" value="([^"]*)"`).FindStringSubmatch(page)
+			if m == nil {
+				t.Fatalf("no lesson form for %q (reply %s): %s", q, rep.Status, page)
+			}
+			p := m[1]
+			if p == q || !strings.Contains(p, "落地") || strings.ContainsAny(p, "喂") || strings.Contains(p, "你好") || strings.Contains(p, "听得到") {
+				t.Errorf("proposed question %q for %q", p, q)
+			}
+			if !strings.Contains(page, "原话："+q) {
+				t.Error("the original wording is not shown beside the proposal")
+			}
+		})
+	}
+}
