@@ -30,6 +30,8 @@ type ReviewReport struct {
 	Fixed      int      `json:"fixed"`   // item misses right after the round
 	Broken     int      `json:"broken"`  // item turns right before, wrong after
 	Refused    []string `json:"refused,omitempty"`
+	// BrokeTurns are the turns broken, "case: question → got".
+	BrokeTurns []string `json:"broke_turns,omitempty"`
 	// Taught are the lessons made, "item: phrase".
 	Taught []string `json:"taught,omitempty"`
 }
@@ -86,7 +88,28 @@ func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewe
 	}
 	groups := convo.GroupQuestions(qs, 0)
 	rep.Groups = len(groups)
-	for _, g := range groups {
+	// The questions are proposed before any lesson is published: each is
+	// proposed against the catalogue the reviewer saw (the index may
+	// follow the published lessons while the round goes on).
+	phrases := make([]string, len(groups))
+	for i, g := range groups {
+		phrases[i] = g.Question
+		if gist == nil {
+			continue
+		}
+		var rivals []string
+		for _, id := range g.TurnIDs {
+			for _, r := range rivalsOf[id] {
+				if !slices.Contains(rivals, r) {
+					rivals = append(rivals, r)
+				}
+			}
+		}
+		if p := gist.Gist(g.Question, g.ItemID, rivals); p != "" {
+			phrases[i] = p
+		}
+	}
+	for i, g := range groups {
 		rec, err := kbs.Item(ctx, g.ItemID)
 		if err != nil {
 			return rep, fmt.Errorf("review round: item %s: %w", g.ItemID, err)
@@ -95,20 +118,7 @@ func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewe
 		if answer == "" {
 			answer = rec.Item.Name
 		}
-		phrase := g.Question
-		if gist != nil {
-			var rivals []string
-			for _, id := range g.TurnIDs {
-				for _, r := range rivalsOf[id] {
-					if !slices.Contains(rivals, r) {
-						rivals = append(rivals, r)
-					}
-				}
-			}
-			if p := gist.Gist(g.Question, g.ItemID, rivals); p != "" {
-				phrase = p
-			}
-		}
+		phrase := phrases[i]
 		l := kb.Lesson{Kind: kind, ItemID: g.ItemID, Phrase: phrase, Answer: answer}
 		if _, err := kbs.Learn(ctx, l, "review-round", true); err != nil {
 			rep.Refused = append(rep.Refused, fmt.Sprintf("%s → %s: %v", phrase, g.ItemID, err))
@@ -131,6 +141,7 @@ func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewe
 			still[key(m)] = true
 			if !missed[key(m)] {
 				rep.Broken++
+				rep.BrokeTurns = append(rep.BrokeTurns, fmt.Sprintf("%s: %s → %s", m.Case, m.Q, m.Got))
 			}
 		}
 	}

@@ -163,6 +163,26 @@ func (ix *Index) gist(text, item string, rivals []string) (string, []clause) {
 			cs = append(cs, cl)
 		}
 	}
+	// A short turn is a question already: it is kept, talk trimmed.
+	short, n := make([]string, 0, len(cs)), 0
+	for _, c := range cs {
+		i, j := 0, len(c.words)
+		for i < j && ix.idle(c.words[i]) {
+			i++
+		}
+		for j > i && ix.idle(c.words[j-1]) {
+			j--
+		}
+		if i < j {
+			w := strings.Join(c.words[i:j], "")
+			short = append(short, w)
+			n += len([]rune(w))
+		}
+	}
+	if n <= gistRunes {
+		return strings.Join(short, " "), cs
+	}
+
 	// The best clauses, within the budget, until they say enough.
 	var keep []clause
 	cand := make([]clause, 0, len(cs))

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -73,13 +74,19 @@ type Params struct {
 	// InPhrase is the weight left to a query word that is part of a
 	// longer phrase of the synonym table.
 	InPhrase float64
+	// Learned weighs the questions of FAQ entries (FieldLearned), which
+	// are not in the word and bigram channels: a learned question adds
+	// Learned × its matched words' idf × the square of the share of its
+	// word weight the query has, so it matches strongly only when most of
+	// its words are there, and one common word (公司) pulls nothing.
+	Learned float64
 }
 
 // DefaultParams are the ranking constants Fuwu ships with.
 func DefaultParams() Params {
 	return Params{
-		WordWeight:   [numFields]float64{4, 4, 2, 1.5, 0.6, 0.5, 0.8, 2},
-		BigramWeight: [numFields]float64{4, 4, 2, 1.5, 0, 0, 0, 2},
+		WordWeight:   [numFields]float64{4, 4, 2, 1.5, 0.6, 0.5, 0.8, 0},
+		BigramWeight: [numFields]float64{4, 4, 2, 1.5, 0, 0, 0, 0},
 		K1:           1.2,
 		B:            0.6,
 		Bigram:       0.35,
@@ -90,6 +97,7 @@ func DefaultParams() Params {
 		Partial:      0.5,
 		Rerank:       20,
 		InPhrase:     0.5,
+		Learned:      2.75,
 	}
 }
 
@@ -147,6 +155,9 @@ type Index struct {
 	items   map[string]*kb.Item
 	words   *channel
 	bigrams *channel
+	// learnedQs are, by doc number, the words of each learned question
+	// (FieldLearned), scored apart (Params.Learned).
+	learnedQs map[int32][][]string
 	// vocabulary by pinyin key, for near-homophone expansion
 	pinyin map[string][]string
 
@@ -192,6 +203,8 @@ func New(a *zh.Analyzer, p Params) *Index {
 		words:   newChannel(p.WordWeight),
 		bigrams: newChannel(p.BigramWeight),
 		pinyin:  map[string][]string{},
+
+		learnedQs: map[int32][][]string{},
 	}
 }
 
@@ -342,7 +355,7 @@ func (ix *Index) Replace(items []kb.Item) {
 	}
 	ix.mu.Lock()
 	ix.ids, ix.dead, ix.names, ix.nameDF, ix.byID, ix.items = fresh.ids, fresh.dead, fresh.names, fresh.nameDF, fresh.byID, fresh.items
-	ix.words, ix.bigrams, ix.pinyin = fresh.words, fresh.bigrams, fresh.pinyin
+	ix.words, ix.bigrams, ix.pinyin, ix.learnedQs = fresh.words, fresh.bigrams, fresh.pinyin, fresh.learnedQs
 	ix.mu.Unlock()
 	if ix.vectors != nil {
 		ix.vectors.sync(items)
@@ -415,6 +428,20 @@ func (ix *Index) insert(it *kb.Item, d *analysed) {
 	}
 	ix.byID[it.ID] = n
 	ix.items[it.ID] = it
+	for _, q := range it.FAQ {
+		if !q.Entry {
+			continue
+		}
+		var ws []string
+		for _, w := range ix.a.TermsNormalized(ix.a.Normalize(q.Q)) {
+			if !slices.Contains(ws, w) {
+				ws = append(ws, w)
+			}
+		}
+		if len(ws) > 0 {
+			ix.learnedQs[n] = append(ix.learnedQs[n], ws)
+		}
+	}
 	ix.words.insert(n, d.words, &d.wordLen, ix.params)
 	ix.bigrams.insert(n, d.bigrams, &d.biLen, ix.params)
 	for w := range d.words {
@@ -495,6 +522,7 @@ func (ix *Index) delete(id string, old *analysed) {
 		return
 	}
 	ix.dead[n] = true
+	delete(ix.learnedQs, n)
 	for _, w := range ix.names[n] {
 		if ix.nameDF[w]--; ix.nameDF[w] <= 0 {
 			delete(ix.nameDF, w)

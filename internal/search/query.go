@@ -338,6 +338,7 @@ func (ix *Index) SearchQuery(q Query, k int) Result {
 	}
 	accumulate(ix.words, q.Words, 1)
 	accumulate(ix.bigrams, q.Bigrams, ix.params.Bigram)
+	ix.learnedScores(q, sc)
 
 	top := topK(sc.score, sc.touched, max(k, ix.params.Rerank))
 	cover, named := ix.coverage(q, top)
@@ -369,6 +370,44 @@ func (ix *Index) SearchQuery(q Query, k int) Result {
 		sc.score[d] = 0
 	}
 	return res
+}
+
+// learnedScores adds the learned questions' scores (Params.Learned).
+// Caller holds the read lock.
+func (ix *Index) learnedScores(q Query, sc *scratch) {
+	if ix.params.Learned == 0 || len(ix.learnedQs) == 0 {
+		return
+	}
+	in := make(map[string]float64, len(q.Words))
+	for _, t := range q.Words {
+		in[t.Text] = math.Max(in[t.Text], t.Weight)
+	}
+	n := len(ix.items)
+	for d, qs := range ix.learnedQs {
+		if ix.dead[d] {
+			continue
+		}
+		best := 0.0
+		for _, ws := range qs {
+			var have, all float64
+			for _, w := range ws {
+				wt := idf(ix.words.df(w), n)
+				all += wt
+				have += wt * in[w]
+			}
+			if all == 0 || have == 0 {
+				continue
+			}
+			share := have / all
+			best = math.Max(best, ix.params.Learned*have*share*share)
+		}
+		if best > 0 {
+			if sc.score[d] == 0 {
+				sc.touched = append(sc.touched, d)
+			}
+			sc.score[d] += float32(best)
+		}
+	}
 }
 
 // coverage is, for each candidate, the share of its name's word weight
