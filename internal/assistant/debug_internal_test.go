@@ -80,7 +80,7 @@ func debugIndex(t testing.TB) *search.Index {
 		id, q, ok := strings.Cut(line, "\t")
 		for i := range items {
 			if ok && items[i].ID == id {
-				items[i].FAQ = append(items[i].FAQ, kb.FAQ{Q: q, A: "learned"})
+				items[i].FAQ = append(items[i].FAQ, kb.FAQ{Q: q, A: "learned", Entry: true})
 			}
 		}
 	}

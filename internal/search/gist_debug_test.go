@@ -83,7 +83,7 @@ func TestDriftDebug(t *testing.T) {
 		item, text, _ := strings.Cut(line, "\t")
 		for i := range items {
 			if items[i].ID == item {
-				items[i].FAQ = append(items[i].FAQ, kb.FAQ{Q: text, A: "x"})
+				items[i].FAQ = append(items[i].FAQ, kb.FAQ{Q: text, A: "x", Entry: true})
 			}
 		}
 	}

@@ -97,7 +97,7 @@ func DefaultParams() Params {
 		Partial:      0.5,
 		Rerank:       20,
 		InPhrase:     0.5,
-		Learned:      2.75,
+		Learned:      4,
 	}
 }
 
