@@ -203,6 +203,11 @@ func (ix *Index) gist(text, item string, rivals []string) (string, []clause) {
 		if len(keep) > 0 && used+c.runes > gistRunes {
 			continue
 		}
+		// Once a word tells the item apart, a clause of loose words
+		// (深圳户口, 听邻居说) is background.
+		if said >= 2 && c.score < 1 {
+			continue
+		}
 		keep = append(keep, c)
 		used += c.runes + 1
 		said += c.score
