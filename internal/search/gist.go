@@ -9,6 +9,7 @@ package search
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -39,21 +40,24 @@ var fillers = map[string]bool{
 }
 
 // Gist proposes the question a lesson for item should hold, made from a
-// resident's turn: the turn's clauses (cut at punctuation and spaces)
-// that carry words telling item apart from its rivals — the items named
-// by the caller (those the turn was answered with or ranked above item)
-// and the best search hits for the turn — at most gistRunes long, in the
-// turn's order, with fillers and shared words trimmed from their edges.
+// resident's turn cut into clauses (at punctuation and spaces). A short
+// turn (gistRunes or fewer characters without talk) is a question
+// already: it is kept with fillers trimmed and without the clauses that
+// only pull elsewhere. A long one is cut to its best clauses, within
+// gistRunes, until they say enough (gistEnough), in the turn's order,
+// each trimmed of fillers and pulling words at its edges; once a word
+// tells item apart, clauses of loose words are background and left out.
 //
 // A word scores by where the catalogue has it, as the index cuts it (and
-// through the synonym tables, so 领养 counts as 收养): in item's text and
-// no rival's, it tells item apart (2); in a rival's, it is what pulled
-// the turn away, or what item and its rivals share (−1); in no item, it
-// is the resident's own word the catalogue lacks, worth teaching when it
-// is not everyday talk (up to 1); elsewhere in the catalogue, a little.
-// Fillers, stop words and numbers count nothing. With item "" (a turn
-// that found nothing) only rarity and fillers decide. A turn with no
-// clause worth keeping is proposed whole, trimmed to its first clauses.
+// through the synonym tables, so 领养 counts as 收养), against the
+// rivals — the items the caller names (those the turn was answered with
+// or ranked above item) and the best search hits for the turn: in item's
+// text and no rival's, it tells item apart (2); in both, a little (0.5);
+// in a rival's only, it is what pulled the turn away (−1); in no item, it
+// is the resident's own word the catalogue lacks (0.5); elsewhere in the
+// catalogue, by its rarity (nothing for a word most items have). Fillers,
+// stop words, time words and numbers count nothing. With item "" (a
+// turn that found nothing) any catalogue word counts 0.5.
 func (ix *Index) Gist(text, item string, rivals []string) string {
 	g, _ := ix.gist(text, item, rivals)
 	return g
@@ -165,6 +169,7 @@ func (ix *Index) gist(text, item string, rivals []string) (string, []clause) {
 	}
 	// A short turn is a question already: it is kept, talk trimmed.
 	short, n := make([]string, 0, len(cs)), 0
+	positive := slices.ContainsFunc(cs, func(c clause) bool { return c.score > 0 })
 	for _, c := range cs {
 		i, j := 0, len(c.words)
 		for i < j && ix.idle(c.words[i]) {
@@ -175,8 +180,10 @@ func (ix *Index) gist(text, item string, rivals []string) (string, []clause) {
 		}
 		if i < j {
 			w := strings.Join(c.words[i:j], "")
-			short = append(short, w)
 			n += len([]rune(w))
+			if !positive || c.score > 0 { // else it only pulls elsewhere
+				short = append(short, w)
+			}
 		}
 	}
 	if n <= gistRunes {
