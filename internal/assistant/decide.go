@@ -91,6 +91,16 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			top, hits = h, []search.Hit{h}
 		}
 	}
+	// A story that names no item, whose only words matching the best
+	// item are the story's own and generic ones (搬到 …要办什么登记), says
+	// which situation, not which of its items: ask, with those of its
+	// items scoring close to the best.
+	if top.Coverage < switchCoverage && inSituations(t.situations, top.Name) && !as.hasEvidence(t.situations, q, top) {
+		if cands := storyChoices(t.situations, hits); len(cands) >= 2 {
+			t.status, t.reason, t.candidates = Clarify, "描述了生活情境，未指明事项", cands
+			return
+		}
+	}
 	// Candidates that score close to the best compete with it.
 	close := []search.Hit{top}
 	for _, h := range hits[1:] {
@@ -170,9 +180,10 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		if !ok {
 			chosen, ok = as.byContext(t, close)
 		}
-		if !ok && top.Score < weakScore && !slices.ContainsFunc(close, func(h search.Hit) bool { return h.Coverage > 0 }) {
+		if !ok && top.Score < weakScore && !slices.ContainsFunc(close, func(h search.Hit) bool { return h.Coverage > 0 || inSituations(t.situations, h.Name) }) {
 			// The question names none of them and matches them only weakly
-			// (基金 in their texts): choices would be unrelated to it.
+			// (基金 in their texts): choices would be unrelated to it. Items
+			// of a described situation are what it calls for: asked below.
 			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有相关事项："+t.content
 			return
 		}
@@ -265,6 +276,21 @@ func (as *Assistant) fitting(t *turnState, hits []search.Hit) []search.Hit {
 			break
 		}
 		if len(in) > 0 && in[h.Name] || len(in) == 0 && h.Score >= 0.5*hits[0].Score {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// storyChoices are the described situations' items scoring within
+// closeRatio of the best hit, at most three.
+func storyChoices(sits []*situation, hits []search.Hit) []search.Hit {
+	var out []search.Hit
+	for _, h := range hits {
+		if len(out) == 3 || h.Score < closeRatio*hits[0].Score {
+			break
+		}
+		if inSituations(sits, h.Name) {
 			out = append(out, h)
 		}
 	}

@@ -213,7 +213,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	}
 	t.situations = as.situations.detect(norm)
 	t.raw = res.Hits
-	t.hits = as.situate(t.situations, res.Hits)
+	t.hits = as.situate(t.situations, q, res.Hits)
 
 	// A clarify question settled by a detail chooses among its choices;
 	// the item guessed before it was asked is not one of them.

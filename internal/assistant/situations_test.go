@@ -60,3 +60,46 @@ func TestSituationDescribed(t *testing.T) {
 		}
 	}
 }
+
+// TestLifeStoryNotPulledBySharedWord checks that a story told without
+// naming a service goes to the items its situation calls for, not to a
+// sibling item sharing one word with it: 注销 (a synonym of 走了) of
+// 清税注销, 证 of 食品经营许可证, 老婆 of 夫妻投靠入户, 登记 of
+// 个体工商户设立登记. An item the question names in its own words is
+// still answered. The answer, or one of the choices, is one of items.
+func TestLifeStoryNotPulledBySharedWord(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	for _, c := range []struct {
+		style, msg string
+		items      []string
+	}{
+		{"voice", "呃 我爷爷前两天走了 家里人讲 要去派出所那边办个手续", []string{"FT-119"}},
+		{"Cantonese", "阿嫲上个礼拜走咗 要去边度办手续", []string{"FT-119"}},
+		{"plain", "我父亲上月病故，家属需要办理什么手续？", []string{"FT-119"}},
+		{"voice, Cantonese", "喂 喂 我老婆刚生咗 那个证要点搞", []string{"FT-061", "FT-001"}},
+		{"plain", "刚生完孩子 要办什么证", []string{"FT-061", "FT-001"}},
+		{"plain", "刚来深圳 租了房子 要办什么证", []string{"FT-002"}},
+		{"voice", "搬到福田了 要办什么登记", []string{"FT-002", "FT-078", "FT-008"}},
+		// near misses: the item named in the question's own words
+		{"named", "我爸走了 他开的公司要办清税注销", []string{"FT-111"}},
+		{"named", "刚生完孩子 食品经营许可证还要年审吗", []string{"FT-100"}},
+	} {
+		r, err := as.Ask(context.Background(), assistant.Request{Message: c.msg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		switch r.Status {
+		case assistant.Answered:
+			if len(r.Citations) > 0 {
+				got = []string{r.Citations[0].ID}
+			}
+		case assistant.Clarify:
+			got = r.Candidates
+		}
+		if !slices.ContainsFunc(got, func(id string) bool { return slices.Contains(c.items, id) }) {
+			t.Errorf("%s: %q → %s %v, want one of %v", c.style, c.msg, r.Status, got, c.items)
+		}
+	}
+}
