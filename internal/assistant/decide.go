@@ -29,6 +29,11 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// "推荐一下附近好吃的餐厅" asks for a restaurant, not a licence.
 	if h, ok := as.everyday(t, q, hits); ok {
 		t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
+		// A health word (医生说, 病情) in a story of illness or disability
+		// is part of the story, not a request for medical advice.
+		if h.label == "health" {
+			as.askAboutCare(t, q)
+		}
 		return
 	}
 	// Another place, or a service another level of government provides,
@@ -55,6 +60,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		}
 		if doc := as.unexplainedDocument(t.content, q, hits); doc != "" {
 			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有该证件："+doc
+			as.askAboutCare(t, q)
 			return
 		}
 	}
@@ -360,6 +366,16 @@ func (as *Assistant) askAboutSituation(t *turnState, q search.Query) {
 	t.status, t.scope, t.reason, t.candidates = Clarify, "", "描述了生活情境，未指明事项", cands
 	if len(cands) == 1 {
 		t.candidates = nil
+	}
+}
+
+// askAboutCare turns a decline into a question when the message
+// describes a situation that is never declined (an illness, a disability,
+// a person needing care): "医生说我妈以后都要坐轮椅了" says 医生说 but tells
+// of a life the district's services are for.
+func (as *Assistant) askAboutCare(t *turnState, q search.Query) {
+	if neverDeclined(t.situations) {
+		as.askAboutSituation(t, q)
 	}
 }
 

@@ -118,7 +118,9 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 
 	// Abuse gets a calm reply and the offer of a person, never a service
 	// item; with a request for a person, a person.
-	if abuse, person := as.scopes.abusive(norm); abuse && !person {
+	// A word that can be abuse (智障, 垃圾) in a story of illness or
+	// disability describes a person's life, not the service.
+	if abuse, person := as.scopes.abusive(norm); abuse && !person && !neverDeclined(as.situations.detect(norm)) {
 		t.status, t.scope, t.reason = OutOfScope, "abuse", "辱骂或情绪激动"
 		return
 	}

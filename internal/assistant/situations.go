@@ -22,6 +22,9 @@ type situation struct {
 	// items: 户口 after a birth is 新生儿入户登记, 社保 after moving city
 	// is the transfer of the pension insurance.
 	cues []situationCue
+	// neverDeclined: a message describing it is asked about, never
+	// declined (declined = never).
+	neverDeclined bool
 }
 
 // situationCue is an item of a situation and the words naming it there.
@@ -56,6 +59,12 @@ func loadSituations(norm func(string) string) (*situations, error) {
 			dst = &cur.family
 		case "items":
 			dst = &cur.items
+		case "declined":
+			if strings.TrimSpace(rest) != "never" {
+				return errors.New(`want "declined = never"`)
+			}
+			cur.neverDeclined = true
+			return nil
 		case "cue":
 			item, words, ok := strings.Cut(rest, ":")
 			if !ok || strings.TrimSpace(item) == "" || len(strings.Fields(words)) == 0 {
@@ -228,6 +237,12 @@ func (as *Assistant) onlyGenericTerms(q search.Query, h search.Hit) bool {
 		}
 	}
 	return len(h.Terms) > 0
+}
+
+// neverDeclined reports a described situation that is never declined
+// as out of scope (an illness, a disability, old age).
+func neverDeclined(sits []*situation) bool {
+	return slices.ContainsFunc(sits, func(s *situation) bool { return s.neverDeclined })
 }
 
 // inSituations reports an item the situations list or cue.

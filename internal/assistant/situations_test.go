@@ -103,3 +103,53 @@ func TestLifeStoryNotPulledBySharedWord(t *testing.T) {
 		}
 	}
 }
+
+// TestCareStoryNeverDeclined checks that a story of illness, disability,
+// old age or a person needing care, naming no service, is never declined
+// as out of scope, whatever else it says (a word the catalogue lacks, a
+// health word, a word that can be abuse): it is answered or asked about
+// with the items for care. What no service is (a holiday, another
+// person's records, another city) is still declined beside such a story.
+func TestCareStoryNeverDeclined(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	// care support, the disability certificate, home care, aids, a
+	// child's rehabilitation, home adaptation
+	care := []string{"FT-050", "FT-048", "FT-035", "FT-051", "FT-053", "FT-039", "FT-040", "FT-036"}
+	for _, c := range []struct {
+		style, msg string
+		decline    bool
+	}{
+		{"plain", "家里老人痴呆了 晚上到处走 一刻离不开人", false},
+		{"plain", "我妹妹智力有问题 出门都要人陪 以后怎么办", false},
+		{"Cantonese", "我个仔有智障 日日要人睇住 我冇得返工", false},
+		{"voice", "医生说我妈以后都要坐轮椅了 生活要人照顾", false},
+		{"voice", "呃 我老婆 她 精神病 时好时坏 家里离不开人", false},
+		{"near miss: a holiday", "我妈七十多了 想报个旅游团 哪家便宜", true},
+		{"near miss: someone else's records", "我爸瘫痪在床 帮我查下隔壁老王有没有领低保", true},
+		{"near miss: another city", "我爸中风了 在上海住院 上海的医疗救助怎么申请", true},
+	} {
+		r, err := as.Ask(context.Background(), assistant.Request{Message: c.msg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.decline {
+			if r.Status != assistant.OutOfScope {
+				t.Errorf("%s: %q → %s, want declined", c.style, c.msg, r.Status)
+			}
+			continue
+		}
+		var got []string
+		switch r.Status {
+		case assistant.Answered:
+			if len(r.Citations) > 0 {
+				got = []string{r.Citations[0].ID}
+			}
+		case assistant.Clarify:
+			got = r.Candidates
+		}
+		if !slices.ContainsFunc(got, func(id string) bool { return slices.Contains(care, id) }) {
+			t.Errorf("%s: %q → %s %v, want an answer or choices among %v", c.style, c.msg, r.Status, got, care)
+		}
+	}
+}
