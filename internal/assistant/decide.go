@@ -1,6 +1,7 @@
 package assistant
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -112,6 +113,21 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	for _, h := range hits[1:] {
 		if h.Score >= closeRatio*top.Score && len(close) < 3 {
 			close = append(close, h)
+		}
+	}
+	// Vague by the spread of its candidates: when the best item is not
+	// named and the words of the question it matched, a group of people
+	// or generic words, are exactly those that matched others scoring near
+	// it ("老人家家里装东西那个 政府有补的那个": 老人 in 高龄老人津贴申领 and
+	// 独居老人紧急呼叫设备申领 alike), only how often their texts use those
+	// words ranks them: ask which. A verb said by its first character,
+	// which one of their names holds (换 of 换领), tells them apart.
+	if !named && as.substance(t.content) <= spreadRichness {
+		if alike := as.matchedAlike(hits); len(alike) > 1 {
+			if _, ok := as.shortVerb(q, alike); !ok {
+				t.status, t.candidates, t.reason = Clarify, alike, "问题的词同样对应几个事项"
+				return
+			}
 		}
 	}
 	// A bare message naming a document ("离婚证怎么办") whose best item is
@@ -301,6 +317,56 @@ func storyChoices(sits []*situation, hits []search.Hit) []search.Hit {
 		}
 	}
 	return out
+}
+
+// matchedAlike returns the best hit and those scoring at least
+// spreadRatio of it that matched the very same words of the question,
+// and hold the same of them in their names, at most three, when the best
+// covers its name no better than switchCoverage: nothing the question
+// says tells them apart.
+func (as *Assistant) matchedAlike(hits []search.Hit) []search.Hit {
+	top := hits[0]
+	if top.Coverage >= switchCoverage {
+		return nil
+	}
+	terms, named := as.matchedWords(top)
+	if len(terms) == 0 {
+		return nil
+	}
+	// Only a group of people (老人) or generic words matched: the question
+	// says whom or what kind, not which service.
+	for t := range terms {
+		if !as.generic[t] && !slices.Contains(as.audiences, t) {
+			return nil
+		}
+	}
+	out := []search.Hit{top}
+	for _, h := range hits[1:] {
+		if h.Score < spreadRatio*top.Score || len(out) == 3 {
+			break
+		}
+		if t, n := as.matchedWords(h); maps.Equal(t, terms) && maps.Equal(n, named) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// matchedWords are the words of the question a hit matched, besides stop
+// words and single characters, and those of them its name holds.
+func (as *Assistant) matchedWords(h search.Hit) (terms, named map[string]bool) {
+	terms, named = map[string]bool{}, map[string]bool{}
+	name := as.a.Normalize(h.Name)
+	for _, t := range h.Terms {
+		if as.a.IsStop(t) || len([]rune(t)) < 2 {
+			continue
+		}
+		terms[t] = true
+		if strings.Contains(name, t) {
+			named[t] = true
+		}
+	}
+	return terms, named
 }
 
 // namesInOwnWords reports whether a name word of the hit is one of the

@@ -56,6 +56,12 @@ const (
 	// the best only when it scores at least this share of the best; below,
 	// the words that ranked the best say more than the cue.
 	cueRatio = 0.5
+	// A short message (at most spreadRichness content words besides the
+	// wrapping of a request) whose best
+	// item matched the same words as another scoring at least spreadRatio
+	// of it is asked back (decide, matchedAlike).
+	spreadRatio    = 0.5
+	spreadRichness = 3
 	// A follow-up switches item when the current one scores below this
 	// share of the best and the best is named (coverage) at least this much.
 	stayRatio      = 0.5
