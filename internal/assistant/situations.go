@@ -196,12 +196,54 @@ func (as *Assistant) situate(sits []*situation, q search.Query, hits []search.Hi
 func (as *Assistant) demoteUnrelated(sits []*situation, q search.Query, hits []search.Hit) []search.Hit {
 	out := append([]search.Hit(nil), hits...)
 	for i := range out {
-		if !inSituations(sits, out[i].Name) && !as.hasEvidence(sits, q, out[i]) {
-			out[i].Score *= storyOnlyWeight
+		if inSituations(sits, out[i].Name) {
+			continue
 		}
+		if !as.hasEvidence(sits, q, out[i]) {
+			out[i].Score *= storyOnlyWeight
+			continue
+		}
+		// The story's own words (搬家 in 义务教育阶段转学申请's text) are
+		// evidence for the situation, not for an item outside it: such
+		// an item keeps the share of its matched words' salience that the
+		// rest of the question gives it.
+		out[i].Score *= 1 - as.storyShare(sits, q, out[i])
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 	return out
+}
+
+// storyShare is the share of a hit's matched words, weighed by salience,
+// that only the story's own words produced, besides words of its name.
+func (as *Assistant) storyShare(sits []*situation, q search.Query, h search.Hit) float64 {
+	var all, story float64
+	name := as.a.Normalize(h.Name)
+	for _, t := range h.Terms {
+		sal := as.salience(t)
+		all += sal
+		if strings.Contains(name, t) {
+			continue // 学位 of 民办学校学位补贴申领 names the item
+		}
+		only := false
+		for _, w := range q.Words {
+			if w.Text != t {
+				continue
+			}
+			origin := []string{w.Text}
+			if w.Source != search.FromQuery && w.From != "" {
+				origin = strings.Split(w.From, "|")
+			}
+			only = !slices.ContainsFunc(origin, func(o string) bool { return !storyWord(sits, o) })
+			break
+		}
+		if only {
+			story += sal
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return story / all
 }
 
 // demoteGeneric lowers the hits outside the situations that matched

@@ -65,7 +65,8 @@ func TestSituationDescribed(t *testing.T) {
 // naming a service goes to the items its situation calls for, not to a
 // sibling item sharing one word with it: 注销 (a synonym of 走了) of
 // 清税注销, 证 of 食品经营许可证, 老婆 of 夫妻投靠入户, 登记 of
-// 个体工商户设立登记. An item the question names in its own words is
+// 个体工商户设立登记, or the story's own word in its text (搬家 in
+// 义务教育阶段转学申请). An item the question names in its own words is
 // still answered. The answer, or one of the choices, is one of items.
 func TestLifeStoryNotPulledBySharedWord(t *testing.T) {
 	t.Parallel()
@@ -81,6 +82,9 @@ func TestLifeStoryNotPulledBySharedWord(t *testing.T) {
 		{"plain", "刚生完孩子 要办什么证", []string{"FT-061", "FT-001"}},
 		{"plain", "刚来深圳 租了房子 要办什么证", []string{"FT-002"}},
 		{"voice", "搬到福田了 要办什么登记", []string{"FT-002", "FT-078", "FT-008"}},
+		// the story's own word (搬家) in a sibling's text (转学申请)
+		{"plain", "搬家了 户口要不要迁", []string{"FT-008"}},
+		{"voice", "呃 我们 搬家了嘛 那个 户口 要不要 跟着迁", []string{"FT-008"}},
 		// near misses: the item named in the question's own words
 		{"named", "我爸走了 他开的公司要办清税注销", []string{"FT-111"}},
 		{"named", "刚生完孩子 食品经营许可证还要年审吗", []string{"FT-100"}},
