@@ -313,6 +313,9 @@ func (as *Assistant) hasEvidence(sits []*situation, q search.Query, h search.Hit
 	}
 	name := as.a.Normalize(h.Name)
 	for _, t := range h.Terms {
+		if as.generic[t] {
+			continue // 补领 that 找不到 expands to says no more than 补领
+		}
 		for _, o := range origin[t] {
 			// A word of the story that is part of the item's name
 			// (结婚 of 补领结婚证) names the item.
@@ -347,7 +350,9 @@ func (as *Assistant) familyWord(w string) bool {
 
 // namedByStory reports a hit whose name words the question has only as
 // synonyms of the described situations' own words: "走了" expands to 注销,
-// which names 清税注销 as much as the death's 死亡人员户口注销.
+// which names 清税注销 as much as the death's 死亡人员户口注销. With
+// generic, the name words must be generic ones, which any synonym may
+// have given (找不到 → 补领 of 居民身份证补领 in a story of dementia).
 func (as *Assistant) namedByStory(sits []*situation, h search.Hit, q search.Query, generic bool) bool {
 	if len(h.NameTerms) == 0 {
 		return false
@@ -362,6 +367,9 @@ func (as *Assistant) namedByStory(sits []*situation, h search.Hit, q search.Quer
 			}
 			if w.Source == search.FromQuery || w.From == "" {
 				return false
+			}
+			if generic {
+				continue // a generic word a synonym gave (找不到 → 补领)
 			}
 			for _, f := range strings.Split(w.From, "|") {
 				if !storyWord(sits, f) {
