@@ -381,7 +381,7 @@ func (as *Assistant) restricted(name string, q search.Query) bool {
 		}
 		mentioned := false
 		for _, w := range q.Words {
-			if strings.Contains(w.Text, g) || strings.Contains(g, w.Text) && len([]rune(w.Text)) >= 2 {
+			if strings.Contains(w.Text, g) || strings.Contains(g, w.Text) && len([]rune(w.Text)) >= 2 || slices.Contains(as.audienceAlias[g], w.Text) {
 				mentioned = true
 			}
 		}

@@ -80,6 +80,10 @@ func TestLifeStoryNotPulledBySharedWord(t *testing.T) {
 		{"plain", "我父亲上月病故，家属需要办理什么手续？", []string{"FT-119"}},
 		{"voice, Cantonese", "喂 喂 我老婆刚生咗 那个证要点搞", []string{"FT-061", "FT-001"}},
 		{"plain", "刚生完孩子 要办什么证", []string{"FT-061", "FT-001"}},
+		// 孩子 is the group 少儿医保 is for (audiences.txt, 少儿=儿童), not
+		// a reason for 医保个人账户家庭共济绑定
+		{"plain", "孩子刚出世 医保怎么弄", []string{"FT-023"}},
+		{"Cantonese", "个仔啱啱出世 医保喺边度办", []string{"FT-023"}},
 		{"plain", "刚来深圳 租了房子 要办什么证", []string{"FT-002"}},
 		{"voice", "搬到福田了 要办什么登记", []string{"FT-002", "FT-078", "FT-008"}},
 		// the story's own word (搬家) in a sibling's text (转学申请)
