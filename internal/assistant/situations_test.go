@@ -43,6 +43,8 @@ func TestSituationDescribed(t *testing.T) {
 		// Care support: the home-care subsidy or the nursing subsidy.
 		{"我妈中风以后右手抬不起来 吃饭穿衣都要人帮 政府有什么帮扶", assistant.Clarify, []string{"FT-035", "FT-050"}},
 		{"公司裁员了 这个月开始没工作", assistant.Answered, []string{"FT-015"}},
+		// A death said as 走的 next to a family member, and 户口 the cue.
+		{"外婆去年走的 户口一直没销 现在还能办吗", assistant.Answered, []string{"FT-119"}},
 	} {
 		r, err := as.Ask(context.Background(), assistant.Request{Message: c.msg})
 		if err != nil {
