@@ -124,6 +124,8 @@ type Assistant struct {
 	generic  map[string]bool
 	// audiences are groups of people item names restrict themselves to.
 	audiences []string
+	// audienceAlias: other words mentioning a group (少儿: 儿童).
+	audienceAlias map[string][]string
 	// openAsks ask what there is (政府有没有什么能帮的); frames are the
 	// words such requests are wrapped in (lexicon/openask.txt).
 	openWhat, openAdjacent, openOffers, openDoable []string
@@ -212,8 +214,18 @@ func New(cfg Config) (*Assistant, error) {
 	for _, v := range vs {
 		as.variants[v] = true
 	}
-	if as.audiences, err = wordList("audiences.txt", norm); err != nil {
+	aud, err := wordList("audiences.txt", norm)
+	if err != nil {
 		return nil, err
+	}
+	// "少儿=儿童": the group 少儿 is mentioned by 儿童 too.
+	as.audienceAlias = map[string][]string{}
+	for _, w := range aud {
+		g, alias, ok := strings.Cut(w, "=")
+		if ok {
+			as.audienceAlias[g] = append(as.audienceAlias[g], alias)
+		}
+		as.audiences = append(as.audiences, g)
 	}
 	gs, err := wordList("generic.txt", norm)
 	if err != nil {

@@ -1,6 +1,7 @@
 package assistant
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -29,6 +30,11 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// "推荐一下附近好吃的餐厅" asks for a restaurant, not a licence.
 	if h, ok := as.everyday(t, q, hits); ok {
 		t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
+		// A health word (医生说, 病情) in a story of illness or disability
+		// is part of the story, not a request for medical advice.
+		if h.label == "health" {
+			as.askAboutCare(t, q)
+		}
 		return
 	}
 	// Another place, or a service another level of government provides,
@@ -55,6 +61,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		}
 		if doc := as.unexplainedDocument(t.content, q, hits); doc != "" {
 			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有该证件："+doc
+			as.askAboutCare(t, q)
 			return
 		}
 	}
@@ -91,11 +98,36 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			top, hits = h, []search.Hit{h}
 		}
 	}
+	// A story that names no item, whose only words matching the best
+	// item are the story's own and generic ones (搬到 …要办什么登记), says
+	// which situation, not which of its items: ask, with those of its
+	// items scoring close to the best.
+	if top.Coverage < switchCoverage && inSituations(t.situations, top.Name) && !as.hasEvidence(t.situations, q, top) {
+		if cands := storyChoices(t.situations, hits); len(cands) >= 2 {
+			t.status, t.reason, t.candidates = Clarify, "描述了生活情境，未指明事项", cands
+			return
+		}
+	}
 	// Candidates that score close to the best compete with it.
 	close := []search.Hit{top}
 	for _, h := range hits[1:] {
 		if h.Score >= closeRatio*top.Score && len(close) < 3 {
 			close = append(close, h)
+		}
+	}
+	// Vague by the spread of its candidates: when the best item is not
+	// named and the words of the question it matched, a group of people
+	// or generic words, are exactly those that matched others scoring near
+	// it ("老人家家里装东西那个 政府有补的那个": 老人 in 高龄老人津贴申领 and
+	// 独居老人紧急呼叫设备申领 alike), only how often their texts use those
+	// words ranks them: ask which. A verb said by its first character,
+	// which one of their names holds (换 of 换领), tells them apart.
+	if !named && as.substance(t.content) <= spreadRichness {
+		if alike := as.matchedAlike(hits); len(alike) > 1 {
+			if _, ok := as.shortVerb(q, alike); !ok {
+				t.status, t.candidates, t.reason = Clarify, alike, "问题的词同样对应几个事项"
+				return
+			}
 		}
 	}
 	// A bare message naming a document ("离婚证怎么办") whose best item is
@@ -170,9 +202,10 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		if !ok {
 			chosen, ok = as.byContext(t, close)
 		}
-		if !ok && top.Score < weakScore && !slices.ContainsFunc(close, func(h search.Hit) bool { return h.Coverage > 0 }) {
+		if !ok && top.Score < weakScore && !slices.ContainsFunc(close, func(h search.Hit) bool { return h.Coverage > 0 || inSituations(t.situations, h.Name) }) {
 			// The question names none of them and matches them only weakly
-			// (基金 in their texts): choices would be unrelated to it.
+			// (基金 in their texts): choices would be unrelated to it. Items
+			// of a described situation are what it calls for: asked below.
 			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有相关事项："+t.content
 			return
 		}
@@ -271,6 +304,71 @@ func (as *Assistant) fitting(t *turnState, hits []search.Hit) []search.Hit {
 	return out
 }
 
+// storyChoices are the described situations' items scoring within
+// closeRatio of the best hit, at most three.
+func storyChoices(sits []*situation, hits []search.Hit) []search.Hit {
+	var out []search.Hit
+	for _, h := range hits {
+		if len(out) == 3 || h.Score < closeRatio*hits[0].Score {
+			break
+		}
+		if inSituations(sits, h.Name) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// matchedAlike returns the best hit and those scoring at least
+// spreadRatio of it that matched the very same words of the question,
+// and hold the same of them in their names, at most three, when the best
+// covers its name no better than switchCoverage: nothing the question
+// says tells them apart.
+func (as *Assistant) matchedAlike(hits []search.Hit) []search.Hit {
+	top := hits[0]
+	if top.Coverage >= switchCoverage {
+		return nil
+	}
+	terms, named := as.matchedWords(top)
+	if len(terms) == 0 {
+		return nil
+	}
+	// Only a group of people (老人) or generic words matched: the question
+	// says whom or what kind, not which service.
+	for t := range terms {
+		if !as.generic[t] && !slices.Contains(as.audiences, t) {
+			return nil
+		}
+	}
+	out := []search.Hit{top}
+	for _, h := range hits[1:] {
+		if h.Score < spreadRatio*top.Score || len(out) == 3 {
+			break
+		}
+		if t, n := as.matchedWords(h); maps.Equal(t, terms) && maps.Equal(n, named) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// matchedWords are the words of the question a hit matched, besides stop
+// words and single characters, and those of them its name holds.
+func (as *Assistant) matchedWords(h search.Hit) (terms, named map[string]bool) {
+	terms, named = map[string]bool{}, map[string]bool{}
+	name := as.a.Normalize(h.Name)
+	for _, t := range h.Terms {
+		if as.a.IsStop(t) || len([]rune(t)) < 2 {
+			continue
+		}
+		terms[t] = true
+		if strings.Contains(name, t) {
+			named[t] = true
+		}
+	}
+	return terms, named
+}
+
 // namesInOwnWords reports whether a name word of the hit is one of the
 // question's own words, not only a synonym or pinyin expansion.
 func namesInOwnWords(h search.Hit, q search.Query) bool {
@@ -334,6 +432,16 @@ func (as *Assistant) askAboutSituation(t *turnState, q search.Query) {
 	t.status, t.scope, t.reason, t.candidates = Clarify, "", "描述了生活情境，未指明事项", cands
 	if len(cands) == 1 {
 		t.candidates = nil
+	}
+}
+
+// askAboutCare turns a decline into a question when the message
+// describes a situation that is never declined (an illness, a disability,
+// a person needing care): "医生说我妈以后都要坐轮椅了" says 医生说 but tells
+// of a life the district's services are for.
+func (as *Assistant) askAboutCare(t *turnState, q search.Query) {
+	if neverDeclined(t.situations) {
+		as.askAboutSituation(t, q)
 	}
 }
 

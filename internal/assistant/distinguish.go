@@ -301,6 +301,18 @@ func (as *Assistant) richness(content string) int {
 	return n
 }
 
+// substance counts the content words that carry meaning besides the
+// wrapping of a request (政府, 有没有).
+func (as *Assistant) substance(content string) int {
+	n := 0
+	for _, w := range as.a.Words(content) {
+		if as.salience(w) >= 1 && !as.frames[w] {
+			n++
+		}
+	}
+	return n
+}
+
 // byContext settles an ambiguous new question from the conversation: the
 // one candidate that mentions the item just discussed ("拿到之后怎么上户口"
 // after 出生医学证明 means 新生儿入户, whose materials list it) or shares
@@ -369,7 +381,7 @@ func (as *Assistant) restricted(name string, q search.Query) bool {
 		}
 		mentioned := false
 		for _, w := range q.Words {
-			if strings.Contains(w.Text, g) || strings.Contains(g, w.Text) && len([]rune(w.Text)) >= 2 {
+			if strings.Contains(w.Text, g) || strings.Contains(g, w.Text) && len([]rune(w.Text)) >= 2 || slices.Contains(as.audienceAlias[g], w.Text) {
 				mentioned = true
 			}
 		}

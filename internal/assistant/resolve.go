@@ -56,6 +56,12 @@ const (
 	// the best only when it scores at least this share of the best; below,
 	// the words that ranked the best say more than the cue.
 	cueRatio = 0.5
+	// A short message (at most spreadRichness content words besides the
+	// wrapping of a request) whose best
+	// item matched the same words as another scoring at least spreadRatio
+	// of it is asked back (decide, matchedAlike).
+	spreadRatio    = 0.5
+	spreadRichness = 3
 	// A follow-up switches item when the current one scores below this
 	// share of the best and the best is named (coverage) at least this much.
 	stayRatio      = 0.5
@@ -118,7 +124,9 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 
 	// Abuse gets a calm reply and the offer of a person, never a service
 	// item; with a request for a person, a person.
-	if abuse, person := as.scopes.abusive(norm); abuse && !person {
+	// A word that can be abuse (智障, 垃圾) in a story of illness or
+	// disability describes a person's life, not the service.
+	if abuse, person := as.scopes.abusive(norm); abuse && !person && !neverDeclined(as.situations.detect(norm)) {
 		t.status, t.scope, t.reason = OutOfScope, "abuse", "辱骂或情绪激动"
 		return
 	}
@@ -213,7 +221,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	}
 	t.situations = as.situations.detect(norm)
 	t.raw = res.Hits
-	t.hits = as.situate(t.situations, res.Hits)
+	t.hits = as.situate(t.situations, q, res.Hits)
 
 	// A clarify question settled by a detail chooses among its choices;
 	// the item guessed before it was asked is not one of them.

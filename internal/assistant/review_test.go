@@ -17,18 +17,21 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/zh"
 )
 
-// One simulated review round on a probe set, through the knowledge base's
-// own lesson action on SQLite and PostgreSQL: the reviewable misses
-// (first turns) are fixed, nothing that was right breaks, and the lessons
-// are published FAQ entries of the items the reviewer judged right. The
-// figures are logged (fuwu eval --review-round prints the same).
+// One simulated review round, through the knowledge base's own lesson
+// action on SQLite and PostgreSQL: the reviewable misses (first turns)
+// are fixed, nothing that was right breaks, and the lessons are published
+// FAQ entries of the items the reviewer judged right. The figures are
+// logged (fuwu eval --review-round prints the same). testdata/
+// review-round.jsonl holds made-up first turns the lexical method misses
+// today next to neighbours it gets right: the probe sets' misses get fixed
+// by the method over time, which would leave nothing to review.
 func TestReviewRound(t *testing.T) {
 	t.Parallel()
-	f, err := os.Open(filepath.Join("testdata", "probes-talk.jsonl"))
+	f, err := os.Open(filepath.Join("testdata", "review-round.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases, err := assistant.ReadEvalCases(f, "probes-talk.jsonl")
+	cases, err := assistant.ReadEvalCases(f, "review-round.jsonl")
 	f.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +53,7 @@ func TestReviewRound(t *testing.T) {
 			t.Fatal(err)
 		}
 		b, _ := json.Marshal(rep)
-		t.Logf("review round on probes-talk: %s", b)
+		t.Logf("review round: %s", b)
 		if rep.Reviewable == 0 || rep.Lessons != rep.Groups || rep.Fixed < rep.Reviewable || rep.Broken != 0 {
 			t.Errorf("review round: %d reviewable, %d groups, %d lessons, %d fixed, %d broken",
 				rep.Reviewable, rep.Groups, rep.Lessons, rep.Fixed, rep.Broken)

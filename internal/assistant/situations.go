@@ -22,6 +22,9 @@ type situation struct {
 	// items: 户口 after a birth is 新生儿入户登记, 社保 after moving city
 	// is the transfer of the pension insurance.
 	cues []situationCue
+	// neverDeclined: a message describing it is asked about, never
+	// declined (declined = never).
+	neverDeclined bool
 }
 
 // situationCue is an item of a situation and the words naming it there.
@@ -56,6 +59,12 @@ func loadSituations(norm func(string) string) (*situations, error) {
 			dst = &cur.family
 		case "items":
 			dst = &cur.items
+		case "declined":
+			if strings.TrimSpace(rest) != "never" {
+				return errors.New(`want "declined = never"`)
+			}
+			cur.neverDeclined = true
+			return nil
 		case "cue":
 			item, words, ok := strings.Cut(rest, ":")
 			if !ok || strings.TrimSpace(item) == "" || len(strings.Fields(words)) == 0 {
@@ -118,20 +127,34 @@ func (ss *situations) detect(norm string) []*situation {
 const (
 	situationBoost = 0.5
 	situationFloor = 0.5
+	// An item outside the described situations that matched only words
+	// naming no service (证, 要办, 福田, the family member, the story's
+	// own words) keeps this share of its score: below every item of the
+	// situation, which join at situationFloor or more.
+	storyOnlyWeight = 0.25
 )
 
 // situate raises the items of the situations a message describes among
 // the retrieved hits, adding those retrieval missed.
-func (as *Assistant) situate(sits []*situation, hits []search.Hit) []search.Hit {
-	// A question that names an item (its best hit covers the item's name)
-	// is ranked by what it says; the situation helps the ones that
-	// describe a life event without naming any service.
-	if len(sits) == 0 || len(hits) > 0 && hits[0].Coverage >= switchCoverage {
+func (as *Assistant) situate(sits []*situation, q search.Query, hits []search.Hit) []search.Hit {
+	if len(sits) == 0 {
 		return hits
 	}
-	if len(hits) == 0 {
-		hits = nil
+	// A question that names an item (its best hit covers the item's name)
+	// is ranked by what it says; the situation helps the ones that
+	// describe a life event without naming any service. A name reached
+	// only through a generic word the story's own words expand to (走了 →
+	// 注销 of 清税注销) is the story told, not an item named.
+	named := len(hits) > 0 && hits[0].Coverage >= switchCoverage
+	if named && !as.namedByStory(sits, hits[0], q, true) {
+		// Named through the story's words alone (刚生 → 新生儿), the items
+		// it shares only words of no weight with still give way.
+		if as.namedByStory(sits, hits[0], q, false) {
+			return as.demoteGeneric(sits, q, hits)
+		}
+		return hits
 	}
+	out := as.demoteUnrelated(sits, q, hits)
 	byName := map[string]*search.Hit{}
 	ids := map[string]string{}
 	for _, it := range as.cfg.Index.Items() {
@@ -141,7 +164,6 @@ func (as *Assistant) situate(sits []*situation, hits []search.Hit) []search.Hit 
 	if len(hits) > 0 {
 		top = hits[0].Score
 	}
-	out := append([]search.Hit(nil), hits...)
 	for i := range out {
 		byName[out[i].Name] = &out[i]
 	}
@@ -166,6 +188,210 @@ func (as *Assistant) situate(sits []*situation, hits []search.Hit) []search.Hit 
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 	return out
+}
+
+// demoteUnrelated lowers the hits outside the situations that the story
+// shares only a word of no weight with (证 of 食品经营许可证 in "刚生完孩子
+// 要办什么证", 老婆 of 夫妻投靠入户): they are not what it calls for.
+func (as *Assistant) demoteUnrelated(sits []*situation, q search.Query, hits []search.Hit) []search.Hit {
+	out := append([]search.Hit(nil), hits...)
+	for i := range out {
+		if inSituations(sits, out[i].Name) {
+			continue
+		}
+		if !as.hasEvidence(sits, q, out[i]) {
+			out[i].Score *= storyOnlyWeight
+			continue
+		}
+		// The story's own words (搬家 in 义务教育阶段转学申请's text) are
+		// evidence for the situation, not for an item outside it: such
+		// an item keeps the share of its matched words' salience that the
+		// rest of the question gives it.
+		out[i].Score *= 1 - as.storyShare(sits, q, out[i])
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	return out
+}
+
+// storyShare is the share of a hit's matched words, weighed by salience,
+// that only the story's own words produced, besides words of its name.
+func (as *Assistant) storyShare(sits []*situation, q search.Query, h search.Hit) float64 {
+	var all, story float64
+	name := as.a.Normalize(h.Name)
+	for _, t := range h.Terms {
+		sal := as.salience(t)
+		all += sal
+		if strings.Contains(name, t) {
+			continue // 学位 of 民办学校学位补贴申领 names the item
+		}
+		only := false
+		for _, w := range q.Words {
+			if w.Text != t {
+				continue
+			}
+			origin := []string{w.Text}
+			if w.Source != search.FromQuery && w.From != "" {
+				origin = strings.Split(w.From, "|")
+			}
+			only = !slices.ContainsFunc(origin, func(o string) bool { return !storyWord(sits, o) })
+			break
+		}
+		if only {
+			story += sal
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return story / all
+}
+
+// demoteGeneric lowers the hits outside the situations that matched
+// generic words only (证, 要办).
+func (as *Assistant) demoteGeneric(sits []*situation, q search.Query, hits []search.Hit) []search.Hit {
+	out := append([]search.Hit(nil), hits...)
+	for i := range out {
+		if !inSituations(sits, out[i].Name) && as.onlyGenericTerms(q, out[i]) {
+			out[i].Score *= storyOnlyWeight
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	return out
+}
+
+// onlyGenericTerms reports a hit whose matched words all come from
+// generic words of the question (证, 要办 and its synonym 申领).
+func (as *Assistant) onlyGenericTerms(q search.Query, h search.Hit) bool {
+	for _, t := range h.Terms {
+		for _, w := range q.Words {
+			if w.Text != t {
+				continue
+			}
+			origin := []string{w.Text}
+			if w.Source != search.FromQuery && w.From != "" {
+				origin = strings.Split(w.From, "|")
+			}
+			for _, o := range origin {
+				if !as.generic[o] && !as.familyWord(o) {
+					return false
+				}
+			}
+		}
+	}
+	return len(h.Terms) > 0
+}
+
+// neverDeclined reports a described situation that is never declined
+// as out of scope (an illness, a disability, old age).
+func neverDeclined(sits []*situation) bool {
+	return slices.ContainsFunc(sits, func(s *situation) bool { return s.neverDeclined })
+}
+
+// inSituations reports an item the situations list or cue.
+func inSituations(sits []*situation, name string) bool {
+	for _, s := range sits {
+		if slices.Contains(s.items, name) || slices.ContainsFunc(s.cues, func(c situationCue) bool { return c.item == name }) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasEvidence reports a hit that matched a word of the question that
+// says something of a service: not a generic word (证, 办, 登记), not the
+// wrapping of a request (政府), not a place of this district, not a
+// family member and not a word of the story itself (走了, 刚生), whether
+// the question says it or a synonym of it matched.
+func (as *Assistant) hasEvidence(sits []*situation, q search.Query, h search.Hit) bool {
+	origin := map[string][]string{}
+	for _, w := range q.Words {
+		if w.Source == search.FromQuery || w.From == "" {
+			origin[w.Text] = append(origin[w.Text], w.Text)
+		} else {
+			origin[w.Text] = append(origin[w.Text], strings.Split(w.From, "|")...)
+		}
+	}
+	name := as.a.Normalize(h.Name)
+	for _, t := range h.Terms {
+		if as.generic[t] {
+			continue // 补领 that 找不到 expands to says no more than 补领
+		}
+		for _, o := range origin[t] {
+			// A word of the story that is part of the item's name
+			// (结婚 of 补领结婚证) names the item.
+			if as.weighs(sits, o) || len([]rune(o)) >= 2 && !as.generic[o] && strings.Contains(name, o) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// weighs reports a word of a story that says something of a service.
+func (as *Assistant) weighs(sits []*situation, w string) bool {
+	if len([]rune(w)) < 2 || as.generic[w] || as.frames[w] || as.a.IsStop(w) || storyWord(sits, w) {
+		return false
+	}
+	if slices.Contains(as.scopes.ours, w) {
+		return false
+	}
+	return !as.familyWord(w)
+}
+
+// familyWord reports a family member (我爸, 老婆).
+func (as *Assistant) familyWord(w string) bool {
+	for _, m := range as.situations.members {
+		if strings.Contains(w, m) && len([]rune(w)) <= len([]rune(m))+1 {
+			return true
+		}
+	}
+	return false
+}
+
+// namedByStory reports a hit whose name words the question has only as
+// synonyms of the described situations' own words: "走了" expands to 注销,
+// which names 清税注销 as much as the death's 死亡人员户口注销. With
+// generic, the name words must be generic ones, which any synonym may
+// have given (找不到 → 补领 of 居民身份证补领 in a story of dementia).
+func (as *Assistant) namedByStory(sits []*situation, h search.Hit, q search.Query, generic bool) bool {
+	if len(h.NameTerms) == 0 {
+		return false
+	}
+	for _, n := range h.NameTerms {
+		if generic && !as.generic[n] {
+			return false
+		}
+		for _, w := range q.Words {
+			if w.Text != n {
+				continue
+			}
+			if w.Source == search.FromQuery || w.From == "" {
+				return false
+			}
+			if generic {
+				continue // a generic word a synonym gave (找不到 → 补领)
+			}
+			for _, f := range strings.Split(w.From, "|") {
+				if !storyWord(sits, f) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// storyWord reports a word that is, or is part of, a word the described
+// situations are recognised by.
+func storyWord(sits []*situation, w string) bool {
+	for _, s := range sits {
+		for _, x := range slices.Concat(s.words, s.family) {
+			if strings.Contains(x, w) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // SituationItems lists each life situation's item names as the shipped

@@ -20,11 +20,14 @@ import (
 // abbreviations are generated from the government-service lexicon.
 type talk struct {
 	interjections map[rune]bool
-	fillers       []string // longest first
-	pauses        map[string]bool
-	corrections   map[string]bool
-	words         map[rune][]rewrite // by first rune, longest first
-	latin         map[string]string  // chat, English and pinyin shorthand
+	// inWords hold an interjection's character as part of a word (喂饭,
+	// 喂奶): it stays there.
+	inWords     []string
+	fillers     []string // longest first
+	pauses      map[string]bool
+	corrections map[string]bool
+	words       map[rune][]rewrite // by first rune, longest first
+	latin       map[string]string  // chat, English and pinyin shorthand
 	// alts are the other lexicon words a generated pinyin key stands for,
 	// most common first; known (the catalogue's document frequency), when
 	// set, picks among them the word the catalogue uses most: sb is 社保
@@ -54,6 +57,8 @@ func loadTalk(a *zh.Analyzer) (*talk, error) {
 					return fmt.Errorf("interjection %q is not one character", w)
 				}
 				tk.interjections[r] = true
+			case "inword":
+				tk.inWords = append(tk.inWords, norm(w))
 			case "filler":
 				tk.fillers = append(tk.fillers, norm(w))
 			case "pause":
@@ -314,6 +319,32 @@ type chunk struct{ text, sep string }
 
 func isPause(r rune) bool { return strings.ContainsRune(" ,.?!;:~", r) }
 
+// stripInterjections removes the interjections' characters from a
+// stretch of speech, except where a word holds one (喂饭).
+func (tk *talk) stripInterjections(text string) string {
+	kept := map[int]bool{}
+	for _, w := range tk.inWords {
+		for i := 0; ; {
+			j := strings.Index(text[i:], w)
+			if j < 0 {
+				break
+			}
+			for k := i + j; k < i+j+len(w); k++ {
+				kept[k] = true
+			}
+			i += j + len(w)
+		}
+	}
+	var b strings.Builder
+	for i, r := range text {
+		if tk.interjections[r] && !kept[i] {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // tidyPauses removes what a transcript of speech holds besides the
 // question: interjections, fillers, whole pauses of filler words,
 // repeated words (在 在长沙), and words the speaker corrected.
@@ -335,12 +366,7 @@ func (tk *talk) tidyPauses(s string) string {
 	var kept []chunk
 	for i := 0; i < len(chunks); i++ {
 		c := chunks[i]
-		c.text = strings.Map(func(r rune) rune {
-			if tk.interjections[r] {
-				return -1
-			}
-			return r
-		}, c.text)
+		c.text = tk.stripInterjections(c.text)
 		for trimmed := true; trimmed; {
 			trimmed = false
 			for _, f := range tk.fillers {

@@ -18,6 +18,7 @@ func TestTalkRewrite(t *testing.T) {
 	for _, c := range []struct{ kind, in, want string }{
 		{"fillers and pauses", "呃 我想问一下 就是那个 居住证 怎么续", "居住证 怎么续"},
 		{"interjections anywhere", "嗯嗯 社保卡丢了呀", "社保卡丢了"},
+		{"an interjection's character inside a word stays", "喂 我妈要人喂饭", "我妈要人喂饭"},
 		{"stutter, whole chunk", "能不能 能不能网上办", "能不能网上办"},
 		{"stutter, function word", "我之前在 在长沙交的社保", "我之前 在长沙交的社保"},
 		{"content words are not stutters", "社保 保险", "社保 保险"},

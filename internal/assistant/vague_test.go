@@ -40,6 +40,14 @@ func TestVagueRequestsAsk(t *testing.T) {
 		{"two items named alike", "社保转移咋弄", assistant.Clarify},
 		{"near miss: one of them named", "医保关系转移", assistant.Answered},
 		{"near miss: named alike, with a detail", "社保转移 我从老家过来 要转养老那块", assistant.Answered},
+		// Only a group of people matched, several items alike (老人 in
+		// 高龄老人津贴申领 and 独居老人紧急呼叫设备申领): the text's word
+		// counts are no reason to pick one. A name or a cue tells.
+		{"a group matched alike, voice", "嗯 就是那个 老人家 那个 政府给的那个 叫什么来着", assistant.Clarify},
+		{"a group matched alike, Cantonese", "老人家屋企要装嘢 政府有冇补", assistant.Clarify},
+		{"a group matched alike, plain", "给老人的那个 我忘了叫什么", assistant.Clarify},
+		{"near miss: the item named", "老人家每个月的高龄津贴怎么领", assistant.Answered},
+		{"near miss: the situation's cue", "阿婆一个人住 想装个一键呼叫", assistant.Answered},
 	} {
 		r, err := as.Ask(context.Background(), assistant.Request{Message: c.msg})
 		if err != nil {
