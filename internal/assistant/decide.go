@@ -31,8 +31,8 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	if h, ok := as.everyday(t, q, hits); ok {
 		t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
 		// A health word (医生说, 病情) in a story of illness or disability
-		// is part of the story, not a request for medical advice.
-		if h.label == "health" {
+		// is part of the story, unless what it asks is medical advice.
+		if _, advice := firstOf(t.in.norm, as.scopes.healthAdvice); h.label == "health" && !advice {
 			as.askAboutCare(t, q)
 		}
 		return

@@ -26,6 +26,7 @@ type scopeModel struct {
 	residents      []string
 	licences       []string // generic licence words (证, 许可证)
 	objects        []string // one-character things a licence may be for (狗)
+	healthAdvice   []string // what a doctor, not a service, answers
 	abuse          []string
 	abusePerson    []string
 }
@@ -40,7 +41,7 @@ func loadScopeModel(norm func(string) string) (*scopeModel, error) {
 		"injection.frame": &m.frame, "injection.verb": &m.outVerb, "injection.list": &m.peopleList,
 		"injection.data": &m.personalData, "injection.people": &m.residents,
 		"licence.generic": &m.licences, "licence.object": &m.objects,
-		"injection": &m.injection, "abuse": &m.abuse, "abuse.person": &m.abusePerson,
+		"injection": &m.injection, "health.advice": &m.healthAdvice, "abuse": &m.abuse, "abuse.person": &m.abusePerson,
 	}
 	err := eachEntry("scope-model.txt", func(kind string, words []string) error {
 		dst, ok := lists[kind]

@@ -141,6 +141,9 @@ func TestCareStoryNeverDeclined(t *testing.T) {
 		{"near miss: a holiday", "我妈七十多了 想报个旅游团 哪家便宜", true},
 		{"near miss: someone else's records", "我爸瘫痪在床 帮我查下隔壁老王有没有领低保", true},
 		{"near miss: another city", "我爸中风了 在上海住院 上海的医疗救助怎么申请", true},
+		{"near miss: medical advice", "我妈糖尿病好多年了 医生说要控制 平时吃什么比较好", true},
+		{"near miss: medical advice, voice", "呃 我爸 那个 肾不好 医生说 嗯 要忌口 平时注意啥", true},
+		{"near miss: medical advice, Cantonese", "阿妈有痛风 医生话唔食得海鲜 仲有咩要注意", true},
 	} {
 		r, err := as.Ask(context.Background(), assistant.Request{Message: c.msg})
 		if err != nil {
