@@ -37,6 +37,20 @@ func TestAspectQuestionForms(t *testing.T) {
 		{"a hall nearby", "福保街道有没有窗口", Location},
 		{"a weekday", "礼拜六能过去吗", Location},
 		{"a weekday with booking", "周六要预约吗", Appointment},
+		{"how + the item's own verb", "营业执照怎么吊销", Process},
+		{"how + verb, Cantonese", "张残疾证点样换", Process},
+		{"how + verb after a story", "我爸上个月走了 佢嘅养老金点样停", Process},
+		{"how + receive", "那个补助金咋领", Process},
+		{"how much is not the steps", "这个怎么收费", Fee},
+		{"a fact stated, then the question", "受理回执已经拿到了 下一步怎么提交", Process},
+		{"an overview cue in the story", "这个证有什么用我搞不清 怎么申领", Process},
+		{"yes/no about a check", "办这个要做体检吗", Materials},
+		{"yes/no about a doctor's paper", "需不需要医院的诊断书", Materials},
+		{"yes/no about a notarisation", "国外的文件要公证吗", Materials},
+		{"English words in the document", "要不要birth certificate原件", Materials},
+		{"what to bring, Cantonese", "续期要攞乜嘢", Materials},
+		{"back home to do it", "社保转出要回原籍办吗", Online},
+		{"back there in person", "我人在深圳 得回当地一趟才能办吗", Online},
 	} {
 		if got := as.detectAspect(as.talk.rewrite(as.a.Normalize(c.msg))); got != c.want {
 			t.Errorf("%s: %q → aspect %q, want %q", c.kind, c.msg, got, c.want)

@@ -66,7 +66,7 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 	// An aspect question (a yes/no one: "能绑对象吗 还没领证") needs less:
 	// half of what it names in the current item's text keeps it there,
 	// unless its own words name another item ("执照拿到后公章怎么刻").
-	if t.aspect != "" && curShare >= aspectExplainsShare && !as.namesOtherOwn(q, top, curName) {
+	if t.aspect != "" && !t.aspectOfVerb && curShare >= aspectExplainsShare && !as.namesOtherOwn(q, top, curName) {
 		return true
 	}
 	for _, h := range hits {
@@ -91,7 +91,7 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 	// cue; what is left must say more to leave the item.
 	if curShare == 0 && top.Score >= weakScore/2 {
 		mass := float64(switchMass)
-		if t.aspect != "" {
+		if t.aspect != "" && !t.aspectOfVerb {
 			mass = switchMassAspect
 		}
 		if as.shiftsThread(t.in.norm) || as.namesOtherSalient(q, top, curName) && as.salientMass(t.content) >= mass {

@@ -81,6 +81,12 @@ func TestFollowUpThread(t *testing.T) {
 			{q: "公租房怎么申请", status: A, item: "FT-075"},
 			{q: "我有居住证没有深圳户口能申请吗", status: A, item: "FT-075"},
 		},
+		// How + a verb ("咋领取") asks the steps, but the verb is part of
+		// what names the new item: the question is no lighter for it.
+		"a new item asked how to get moves": {
+			{q: "失业金怎么领", status: A, item: "FT-015", aspect: assistant.Process},
+			{q: "那退休金咋领取", status: A, item: "FT-014", aspect: assistant.Process},
+		},
 		"a new need asked as whether I may moves": {
 			{q: "失业金怎么领", status: A, item: "FT-015"},
 			{q: "我的身份证丢了能补吗", status: A, item: "FT-005"},

@@ -34,7 +34,10 @@ type turnState struct {
 	content    string  // the message without its aspect cues
 	situations []*situation
 	asked      string // the document a yes/no question asks about
-	receives   bool   // the question asks an amount the resident receives
+	// the aspect is the steps asked by how + the item's verb ("怎么注销"),
+	// with no cue to weigh lighter than the words naming the item
+	aspectOfVerb bool
+	receives     bool // the question asks an amount the resident receives
 	// confidence of an answer decided on the message alone (decide); 0
 	// for answers that follow the conversation.
 	confidence float64
@@ -108,6 +111,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	t.state.TreeReport = nil
 	t.normAspect = as.detectAspect(norm)
 	t.aspect = t.normAspect
+	t.aspectOfVerb = as.aspectOfVerb(norm)
 	if t.aspect == Materials {
 		t.asked = askedMaterial(norm)
 	}
