@@ -126,6 +126,33 @@ func TestFollowUpThread(t *testing.T) {
 			{q: "备案怎么弄", status: assistant.Clarify},
 			{q: "一个人去要多久", status: assistant.Clarify},
 		},
+		// A reply naming another family than the choices offered is told
+		// apart by what the question asked back was about.
+		"a reply naming another family takes the plight asked about": {
+			{q: "补办", status: assistant.Clarify},
+			{q: "离婚证", status: A, item: "FT-058"},
+		},
+		"a document named after a plight takes the plight": {
+			{q: "证件丢了要补", status: assistant.Clarify},
+			{q: "户口本", status: A, item: "FT-009"},
+		},
+		// A yes/no question about a document while choices are pending
+		// is about those choices: asked again, never declined.
+		"a document asked about while choices are pending asks again": {
+			{q: "结婚证", status: assistant.Clarify},
+			{q: "要户口本吗", status: assistant.Clarify},
+			{q: "要带两张合影照片吗", status: assistant.Clarify},
+		},
+		// "那X呢 也…" asks of X what the thread asked: the predicate
+		// (自己交, a flexible worker's own deposit) carries over.
+		"那X呢 也… carries the thread's predicate": {
+			{q: "我是做自由职业的 想自己交养老保险", status: A, item: "FT-012"},
+			{q: "还有公积金 也想自己交", status: A, item: "FT-088"},
+		},
+		"那X呢 也… after a clarify carries the predicate asked about": {
+			{q: "我自由职业 医保可以自己交吗", status: assistant.Clarify},
+			{q: "那公积金呢 也可以自己缴吗", status: A, item: "FT-088"},
+		},
 		// 5. A second, parallel need is a new item.
 		"a parallel need for the same holder is a new item": {
 			{q: "身份证到期了 换新的多少钱", status: A, item: "FT-004"},

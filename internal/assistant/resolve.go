@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
@@ -197,7 +198,9 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	// In a conversation, the document a yes/no question asks about is a
 	// material of the item being discussed, not a new topic: "要带户口本吗"
 	// while discussing 居住证 is about 居住证.
-	if _, ok := as.cfg.Index.Item(t.state.Item); ok && t.asked != "" {
+	// So is it while a clarify question is pending: "要带两个人的合照吗"
+	// asks about the choices offered.
+	if _, ok := as.cfg.Index.Item(t.state.Item); (ok || len(t.state.Candidates) > 0) && t.asked != "" {
 		content = strings.TrimSpace(strings.ReplaceAll(content, t.asked, " "))
 	} else if t.asked != "" {
 		// Without one, the document is still not the topic when the rest
@@ -255,7 +258,27 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	// "那身份证呢" after 社保卡丢了: the choices are told apart by what the
 	// thread was about (丢了 → 补领).
 	if t.status == Clarify && len(t.candidates) > 1 && t.state.Topic != "" && as.shiftsThread(norm) {
-		if it, ok := as.byTopic(t.state.Topic, q, t.candidates); ok {
+		it, ok := as.byTopic(t.state.Topic, q, t.candidates)
+		if !ok {
+			it, ok = as.carryTopic(t, t.state.Topic, q)
+		}
+		if ok {
+			t.item, t.status, t.candidates, t.reason = it, Answered, nil, ""
+			t.faq = as.matchFAQ(it, norm)
+		}
+	}
+	// "补证" asked back, then "结婚证": the reply names a family of its own
+	// whose members the question asked back tells apart (补 → 补领结婚证).
+	// "证件丢了要补" then "户口本": what to do with the document named is
+	// what was asked. "医保可以自己交吗" then "那公积金呢 也可以自己缴吗":
+	// the predicate carries over.
+	if t.status == Clarify && len(t.candidates) > 0 && t.state.ClarifyOf != "" && !slices.ContainsFunc(t.candidates, func(h search.Hit) bool { return slices.Contains(t.state.Candidates, h.ID) }) {
+		of := t.state.ClarifyOf
+		it, ok := as.topicHolds(of, as.cfg.Index.Analyse(of), t.candidates)
+		if !ok && as.shiftsThread(norm) {
+			it, ok = as.carryTopic(t, of, q)
+		}
+		if ok {
 			t.item, t.status, t.candidates, t.reason = it, Answered, nil, ""
 			t.faq = as.matchFAQ(it, norm)
 		}
