@@ -166,6 +166,14 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 		t.status, t.scope, t.reason = OutOfScope, "records", "查询他人个人信息或办理记录"
 		return
 	}
+	// A card a business or health provider issues is theirs to replace,
+	// unless it is what an item asks for: a material asked about, or
+	// named in the guide of the item being discussed, or in an item's
+	// name.
+	if card, ok := as.scopes.providerCard(norm, as.isWord); ok && !as.cardOfItem(t, card) {
+		t.status, t.scope, t.reason = OutOfScope, "provider", "非政府部门发放的卡证："+card
+		return
+	}
 	// An appointment being made in the chat takes the turn first.
 	if t.state.Booking != nil && as.cfg.Booking != nil {
 		t.status = statusBooking
@@ -294,6 +302,31 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 		(t.status == Clarify || t.status == OutOfScope && (t.scope == "unknown" || t.scope == "nothing")) {
 		as.understand(ctx, t)
 	}
+}
+
+// cardOfItem reports whether a provider's card named in the turn is what
+// a catalogue item asks for or issues: the document a yes/no question
+// asks about, a material in the guide of the item being discussed, or a
+// word of an item's name.
+func (as *Assistant) cardOfItem(t *turnState, card string) bool {
+	if t.asked != "" && (strings.Contains(t.asked, card) || strings.Contains(card, t.asked)) {
+		return true
+	}
+	if cur, ok := as.cfg.Index.Item(t.state.Item); ok && strings.Contains(itemText(cur), card) {
+		return true
+	}
+	for _, it := range as.cfg.Index.Items() {
+		if strings.Contains(it.Name, card) {
+			return true
+		}
+	}
+	return false
+}
+
+// isWord reports a word of the segmenter's dictionary.
+func (as *Assistant) isWord(w string) bool {
+	_, ok := as.a.WordFreq(w)
+	return ok
 }
 
 func (as *Assistant) asksForPerson(norm string) bool {

@@ -2,7 +2,10 @@ package assistant
 
 import (
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // scopeModel is what the district catalogue covers, as data
@@ -28,6 +31,7 @@ type scopeModel struct {
 	objects        []string // one-character things a licence may be for (狗)
 	abuse          []string
 	abusePerson    []string
+	providerCards  []string // cards a business or health provider issues (年卡, 疫苗本)
 }
 
 func loadScopeModel(norm func(string) string) (*scopeModel, error) {
@@ -41,6 +45,7 @@ func loadScopeModel(norm func(string) string) (*scopeModel, error) {
 		"injection.data": &m.personalData, "injection.people": &m.residents,
 		"licence.generic": &m.licences, "licence.object": &m.objects,
 		"injection": &m.injection, "abuse": &m.abuse, "abuse.person": &m.abusePerson,
+		"provider.card": &m.providerCards,
 	}
 	err := eachEntry("scope-model.txt", func(kind string, words []string) error {
 		dst, ok := lists[kind]
@@ -89,6 +94,36 @@ func (m *scopeModel) placeElsewhere(norm string) (string, bool) {
 // another body provides (无犯罪记录证明, 护照, 深圳通).
 func (m *scopeModel) serviceElsewhere(norm string) (string, bool) {
 	return firstOf(norm, m.elsewhere)
+}
+
+// providerCard returns a card or booklet a business, a venue or a health
+// provider issues (年卡, 疫苗本, 健康证) that norm names, the longest
+// first. A card word inside a longer word (年卡 of 老年卡, 健康证 of 健康证明)
+// is not one: the character before it makes a word with its first, or
+// the one after it a word with its last (isWord).
+func (m *scopeModel) providerCard(norm string, isWord func(string) bool) (string, bool) {
+	ws := slices.Clone(m.providerCards)
+	sort.SliceStable(ws, func(i, j int) bool { return len(ws[i]) > len(ws[j]) })
+	for _, w := range ws {
+		for i := 0; ; {
+			j := strings.Index(norm[i:], w)
+			if j < 0 {
+				break
+			}
+			start, end := i+j, i+j+len(w)
+			i = end
+			first, _ := utf8.DecodeRuneInString(w)
+			last, _ := utf8.DecodeLastRuneInString(w)
+			if prev, size := utf8.DecodeLastRuneInString(norm[:start]); size > 0 && isWord(string(prev)+string(first)) {
+				continue
+			}
+			if next, size := utf8.DecodeRuneInString(norm[end:]); size > 0 && isWord(string(last)+string(next)) {
+				continue
+			}
+			return w, true
+		}
+	}
+	return "", false
 }
 
 // othersRecords reports a request to look up another person's records:

@@ -34,6 +34,16 @@ func TestScopeModel(t *testing.T) {
 		{"a driver's job before a pension question", "我是开网约车的 打车平台不给交社保 养老保险能不能自己交", assistant.Answered, ""},
 		{"the everyday matter asked about after the story", "我的快递丢了 快递公司不赔 能不能帮我查", assistant.OutOfScope, ""},
 		{"the everyday matter asked about in the last pause", "我昨天打车回家 手机落车上了 能不能帮我查一下是哪辆车", assistant.OutOfScope, ""},
+		// A card or booklet a venue, a business or a health provider
+		// issues is theirs to replace, whatever the catalogue shares with
+		// it; asked as what an item needs, it is that item's material.
+		{"a gym's membership card", "健身房的会员卡退不了 能帮我吗", assistant.OutOfScope, "发卡"},
+		{"a pool's card, named through a licence synonym", "游泳池的月卡过期了 怎么续", assistant.OutOfScope, "发卡"},
+		{"a clinic's vaccination booklet", "宝宝的接种本找不到了 要去哪补", assistant.OutOfScope, "发卡"},
+		{"a health check certificate", "做保洁要办健康证 去哪办", assistant.OutOfScope, "发卡"},
+		{"a card inside a longer government word", "老年卡丢了怎么补", assistant.Answered, ""},
+		{"the card as an item's material", "开餐馆 员工要健康证吗", assistant.Answered, ""},
+		{"the booklet as an item's material", "幼儿园报名要带预防接种证吗", assistant.Answered, ""},
 		{"abuse", "你们这个破系统 什么都不会", assistant.OutOfScope, "转人工"},
 		{"abuse with a request for a person", "破系统 给我转人工", assistant.Handoff, ""},
 	} {
