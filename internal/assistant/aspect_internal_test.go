@@ -49,6 +49,9 @@ func TestAspectQuestionForms(t *testing.T) {
 		{"yes/no about a notarisation", "国外的文件要公证吗", Materials},
 		{"English words in the document", "要不要birth certificate原件", Materials},
 		{"what to bring, Cantonese", "续期要攞乜嘢", Materials},
+		{"whether a doctor's paper is needed, Cantonese", "需唔需要医生证明", Materials},
+		{"whether a check is needed, Cantonese", "要唔要做体检", Materials},
+		{"back home to do it, Cantonese", "使唔使返乡下办", Online},
 		{"back home to do it", "社保转出要回原籍办吗", Online},
 		{"back there in person", "我人在深圳 得回当地一趟才能办吗", Online},
 	} {

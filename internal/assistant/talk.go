@@ -408,6 +408,12 @@ func (tk *talk) tidyPauses(s string) string {
 				}
 			}
 		}
+		// "驾照不是 我是说居住证": a correction said at the end of the
+		// words it corrects, the corrected words opened after the pause.
+		if i+1 < len(chunks) && tk.endsCorrected(c.text, chunks[i+1].text) {
+			chunks[i+1].text = tk.trimRestate(chunks[i+1].text)
+			continue
+		}
 		if len(kept) > 0 {
 			if rest, ok := tk.correction(c.text); ok {
 				// "结婚 不是 是离婚", "护照 说错了 我是说港澳通行证": drop what
@@ -485,6 +491,22 @@ func (tk *talk) correction(text string) (string, bool) {
 		return "", false
 	}
 	return "", false
+}
+
+// endsCorrected reports a pause ending in a correction word ("驾照不是")
+// whose next pause opens the corrected words with more than a bare 是
+// ("我是说居住证"): the whole pause was corrected.
+func (tk *talk) endsCorrected(text, next string) bool {
+	if _, ok := tk.correction(text); ok {
+		return false // the pause is a correction by itself
+	}
+	for c := range tk.corrections {
+		if rest, ok := strings.CutSuffix(text, c); ok && rest != "" {
+			r := tk.trimRestate(next)
+			return r != next && r != "" && !strings.HasPrefix(next, "是")
+		}
+	}
+	return false
 }
 
 // trimRestate removes the words that open corrected words ("我是说").
