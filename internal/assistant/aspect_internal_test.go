@@ -1,6 +1,9 @@
 package assistant
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestAspectQuestionForms checks the aspect of question forms by kind,
 // on made-up questions: yes/no questions about one thing, going in person,
@@ -76,6 +79,34 @@ func TestContentTextKeepsCatalogueWords(t *testing.T) {
 	} {
 		if got := as.contentText(as.a.Normalize(c.msg)); got != c.want {
 			t.Errorf("contentText(%q) = %q, want %q", c.msg, got, c.want)
+		}
+	}
+}
+
+// TestDropWorkplace checks that where the resident works, said in one
+// pause of a message asking about something else, is not read as what
+// the message is about, while a place and a message that is only the
+// workplace stay.
+func TestDropWorkplace(t *testing.T) {
+	t.Parallel()
+	as, err := New(Config{Index: debugIndex(t), Halls: noHalls{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		msg, gone string // gone: a word that must be dropped, "" for none
+	}{
+		{"我在餐厅打工 老板不给交社保 我能自己交吗", "餐厅"},
+		{"我在酒楼那边做事 想问下医保怎么自己交", "酒楼"},
+		{"我在深圳上班 想办居住证", ""},
+		{"我在餐厅上班", ""},
+	} {
+		got := as.dropWorkplace(c.msg)
+		switch {
+		case c.gone != "" && strings.Contains(got, c.gone):
+			t.Errorf("dropWorkplace(%q) = %q, want %q gone", c.msg, got, c.gone)
+		case c.gone == "" && got != c.msg:
+			t.Errorf("dropWorkplace(%q) = %q, want it unchanged", c.msg, got)
 		}
 	}
 }

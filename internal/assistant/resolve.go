@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"context"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -218,6 +219,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 			content = rest
 		}
 	}
+	content = as.dropWorkplace(content)
 	t.content = content
 	q := as.cfg.Index.Analyse(content)
 	var res search.Result
@@ -321,6 +323,42 @@ func (as *Assistant) cardOfItem(t *turnState, card string) bool {
 		}
 	}
 	return false
+}
+
+// workplace is where the resident works, said as background: "我在餐厅
+// 打工", "在酒店上班". The business is not the resident's to license.
+var workplace = regexp.MustCompile(`在([\p{Han}]{1,8}?)(?:里|那边|这边)?(?:打工|上班|工作|干活|做事|做工|帮工)`)
+
+// dropWorkplace removes the place a resident works at from a message
+// that asks about something else in another pause ("我在餐厅打工 老板不
+// 给交社保 我能自己交吗"): an employee's workplace names no service of
+// theirs, while its words (餐厅 → 食品经营许可证) would pull the licence
+// of running one. A place of this district or elsewhere stays (the scope
+// model reads it), and so does a message that is only the workplace.
+func (as *Assistant) dropWorkplace(content string) string {
+	cs := clauses(content)
+	if len(cs) < 2 {
+		return content
+	}
+	for _, c := range cs {
+		m := workplace.FindStringSubmatch(c)
+		if m == nil {
+			continue
+		}
+		place := m[1]
+		if _, ok := firstOf(place, as.scopes.ours); ok {
+			continue
+		}
+		if _, ok := firstOf(place, as.scopes.foreign); ok {
+			continue
+		}
+		rest := strings.Replace(content, c, " ", 1)
+		if len(as.a.Words(rest)) == 0 {
+			continue
+		}
+		content = strings.Replace(content, c, strings.Replace(c, place, " ", 1), 1)
+	}
+	return content
 }
 
 // isWord reports a word of the segmenter's dictionary.

@@ -30,7 +30,7 @@ func TestScopeModel(t *testing.T) {
 		// An everyday word that is only the resident's job, in the story
 		// before a question naming a service, declines nothing.
 		{"a gig worker's job before a pension question", "我是跑外卖的 没有公司 养老这块想自己交", assistant.Answered, ""},
-		{"a courier's job before a medical-insurance question", "我在快递站上班 快递员 医保可以自己交吗", assistant.Answered, ""},
+		{"a courier's job before a medical-insurance question (several 医保 items: asked which)", "我在快递站上班 快递员 医保可以自己交吗", assistant.Clarify, ""},
 		{"a driver's job before a pension question", "我是开网约车的 打车平台不给交社保 养老保险能不能自己交", assistant.Answered, ""},
 		{"the everyday matter asked about after the story", "我的快递丢了 快递公司不赔 能不能帮我查", assistant.OutOfScope, ""},
 		{"the everyday matter asked about in the last pause", "我昨天打车回家 手机落车上了 能不能帮我查一下是哪辆车", assistant.OutOfScope, ""},
