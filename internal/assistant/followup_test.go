@@ -149,6 +149,10 @@ func TestFollowUpThread(t *testing.T) {
 			{q: "我是做自由职业的 想自己交养老保险", status: A, item: "FT-012"},
 			{q: "还有公积金 也想自己交", status: A, item: "FT-088"},
 		},
+		"咁X呢 都… in Cantonese carries the thread's predicate": {
+			{q: "我系自由职业 养老保险想自己交", status: A, item: "FT-012"},
+			{q: "咁公积金呢 都可以自己交吗", status: A, item: "FT-088"},
+		},
 		"那X呢 也… after a clarify carries the predicate asked about": {
 			{q: "我自由职业 医保可以自己交吗", status: assistant.Clarify},
 			{q: "那公积金呢 也可以自己缴吗", status: A, item: "FT-088"},

@@ -38,6 +38,8 @@ func TestTalkRewrite(t *testing.T) {
 		{"cantonese progressive and place", "阿爸攞紧养老金 喺网度交得唔得", "爸爸领着养老金 在网上交可不可以"},
 		{"cantonese question words", "退休金使唔使佢本人去", "退休金要不要他本人去"},
 		{"cantonese where", "喺边度办", "在哪里办"},
+		{"cantonese 咁 opening a question is 那", "咁医保呢", "那医保呢"},
+		{"cantonese 咁 before an adjective is 这么", "要等咁耐", "要等这么久"},
 		{"generated pinyin initials", "gjj退休销户", "公积金退休销户"},
 		{"generated spelled-out pinyin", "gongjijin怎么提", "公积金怎么提"},
 		{"chat shorthand", "bb刚出生", "宝宝刚出生"},
