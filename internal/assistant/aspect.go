@@ -113,7 +113,7 @@ func (as *Assistant) detectAspect(norm string) Aspect {
 // aspect, like 跑一趟.
 var (
 	howVerb   = regexp.MustCompile(`(?:怎么|怎样|如何|咋)(?:样才能|才能|才可以|去|来|给)?([\p{Han}]{1,2})`)
-	goBackFor = regexp.MustCompile(`回(?:去|来|到)?(?:老家|原籍|户籍地|户口所在地|当地|那边|参保地|外地|[\p{Han}]{2}那边)?(?:一趟|一次)?(?:才能|才可以|去|再)?(?:办|弄|申请|交|领|跑|转)`)
+	goBackFor = regexp.MustCompile(`回(?:去|来|到)?(?:老家|原籍|户籍地|户口所在地|当地|那边|参保地|外地|[\p{Han}]{2}那边)?(?:一趟|一次)?(?:才能|才可以|去|再)?(?:办|弄|申请|交|领|跑|转|吗|嘛|不)`)
 )
 
 // howNotProcess are what follows 怎么 when it asks something other than
@@ -142,7 +142,10 @@ func askedHits(norm string, t *cueTable) []labelHit {
 			skip = true
 		}
 		if !skip && !hasLabel(hs, string(Process)) {
-			hs = append(hs, labelHit{label: string(Process), length: len([]rune(norm[l[0]:l[1]])), cue: norm[l[0]:l[1]], pos: l[0], weak: true})
+			// "怎样才能领到": what it takes to get it, the steps however a
+			// cue inside it (领到) reads alone.
+			what := strings.Contains(norm[l[0]:l[1]], "才")
+			hs = append(hs, labelHit{label: string(Process), length: len([]rune(norm[l[0]:l[1]])), cue: norm[l[0]:l[1]], pos: l[0], weak: !what})
 		}
 	}
 	if l := goBackFor.FindStringIndex(norm); l != nil && !hasLabel(hs, string(Online)) {

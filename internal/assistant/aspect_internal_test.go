@@ -55,6 +55,11 @@ func TestAspectQuestionForms(t *testing.T) {
 		{"whether a doctor's paper is needed, Cantonese", "需唔需要医生证明", Materials},
 		{"whether a check is needed, Cantonese", "要唔要做体检", Materials},
 		{"back home to do it, Cantonese", "使唔使返乡下办", Online},
+		{"what it takes to get it", "怎样才能领到生活补贴", Process},
+		{"when it comes is still the time", "什么时候才能领到", TimeLimit},
+		{"must go back, no verb", "必须回户籍地吗", Online},
+		{"must go back there once", "非得回老家一趟吗", Online},
+		{"back here is no trip elsewhere", "回深圳能报吗", Conditions},
 		{"back home to do it", "社保转出要回原籍办吗", Online},
 		{"back there in person", "我人在深圳 得回当地一趟才能办吗", Online},
 	} {
