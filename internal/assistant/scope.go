@@ -77,7 +77,7 @@ func firstOf(s string, words []string) (string, bool) {
 // place of the service: named anywhere, with neither a place of this
 // district nor a word tying the two (moving insurance or a household).
 func (m *scopeModel) placeElsewhere(norm string) (string, bool) {
-	p, ok := firstOf(norm, m.foreign)
+	p, ok := m.placeNamed(norm)
 	if !ok {
 		return "", false
 	}
@@ -88,6 +88,54 @@ func (m *scopeModel) placeElsewhere(norm string) (string, bool) {
 		return "", false
 	}
 	return p, true
+}
+
+// placeNamed returns the first other place norm names as where its
+// question is, not as where the resident comes from: "我是湖南的", "从河南
+// 来的", "我爸是江西人" say who the resident is, and the service asked
+// after it is this district's.
+func (m *scopeModel) placeNamed(norm string) (string, bool) {
+	for _, p := range m.foreign {
+		for i := 0; ; {
+			j := strings.Index(norm[i:], p)
+			if j < 0 {
+				break
+			}
+			start, end := i+j, i+j+len(p)
+			i = end
+			if !isOrigin(norm[:start], norm[end:]) {
+				return p, true
+			}
+		}
+	}
+	return "", false
+}
+
+// Where a resident comes from: 是/从/来自/老家/户口在 before the place, or
+// 人/来的/过来/户口/籍 after it; 是X的 with the pause ending there.
+var (
+	originBefore = []string{"来自", "老家是", "老家", "户口在", "户籍在", "籍贯是", "籍贯", "从", "是"}
+	originAfter  = []string{"人", "来的", "过来", "户口", "户籍", "籍"}
+)
+
+func isOrigin(before, after string) bool {
+	for _, a := range originAfter {
+		if strings.HasPrefix(after, a) {
+			return true
+		}
+	}
+	for _, b := range originBefore {
+		if !strings.HasSuffix(before, b) {
+			continue
+		}
+		if b != "是" {
+			return true
+		}
+		// "我是湖南的 …": 是X的 closing its pause.
+		rest, ok := strings.CutPrefix(after, "的")
+		return ok && (rest == "" || strings.IndexAny(rest, " ,.?!;") == 0)
+	}
+	return false
 }
 
 // serviceElsewhere reports a service another level of government or

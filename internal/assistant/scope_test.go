@@ -21,6 +21,12 @@ func TestScopeModel(t *testing.T) {
 		{"another city, at the end", "公积金提取怎么办理 我在杭州", assistant.OutOfScope, "其他地区"},
 		{"another district", "南山的居住证怎么续", assistant.OutOfScope, "其他地区"},
 		{"another city tied to this one by a move", "在长沙交的养老保险怎么转到深圳", assistant.Answered, ""},
+		// Where the resident comes from is who they are, not where the
+		// service is; the same place named as the service's is declined.
+		{"the resident's origin, 是X的", "我是湖南的 在这边交了三年社保 能申请公租房吗", assistant.Answered, ""},
+		{"the resident's origin, 从X来的", "我从河南来的 孩子想在这边上小学", assistant.Answered, ""},
+		{"a parent's origin, X人", "我爸是江西人 八十多了 高龄津贴能领吗", assistant.Answered, ""},
+		{"the origin, then the place of the service", "我是湖南人 湖南的居住证怎么办", assistant.OutOfScope, "其他地区"},
 		{"a service of another level", "养犬登记在哪里办", assistant.OutOfScope, "不在福田区政务服务事项目录中"},
 		{"another person's records", "帮我查一下我同事的公积金余额", assistant.OutOfScope, "隐私"},
 		{"the resident's own item is not a lookup", "我妈八十岁了能领高龄津贴吗", assistant.Answered, ""},
