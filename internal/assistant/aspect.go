@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -73,7 +74,7 @@ func replaceOutside(s, phrase string, kept []string) string {
 var canQuestion = regexp.MustCompile(`(能|可以|可不可以|能不能)[^,.?!;]{0,8}(吗|不)`)
 
 func (as *Assistant) detectAspect(norm string) Aspect {
-	hs := as.aspects.match(norm)
+	hs := askedHits(norm, as.aspects)
 	asked := askedMaterial(norm)
 	// A cue that is part of the document asked about names the document,
 	// not the aspect: "费用明细清单也要吗" asks whether to bring it.
@@ -105,18 +106,124 @@ func (as *Assistant) detectAspect(norm string) Aspect {
 	return ""
 }
 
+// Question forms that the cue table cannot list word by word, because
+// the verb is the item's own: "怎么注销", "点样迁出", "那笔钱怎么领" ask
+// for the steps (weak, like 怎么申请); "要回老家办吗", "得回去一趟吗" ask
+// whether the resident must go in person somewhere else — the online
+// aspect, like 跑一趟.
+var (
+	howVerb   = regexp.MustCompile(`(?:怎么|怎样|如何|咋)(?:样才能|才能|才可以|去|来|给)?([\p{Han}]{1,2})`)
+	goBackFor = regexp.MustCompile(`回(?:去|来|到)?(?:老家|原籍|户籍地|户口所在地|当地|那边|参保地|外地|[\p{Han}]{2}那边)?(?:一趟|一次)?(?:才能|才可以|去|再)?(?:办|弄|申请|交|领|跑|转|吗|嘛|不)`)
+)
+
+// howNotProcess are what follows 怎么 when it asks something other than
+// the steps: "怎么样", "怎么回事", "怎么收费" (the fee cue says that).
+var howNotProcess = []string{"样", "回", "说", "看", "想", "算", "收", "这么", "那么", "会", "还", "没", "不", "都", "也", "了", "联", "走", "去", "来", "预", "约"}
+
+// askedHits adds the question forms to the cue table's hits and drops
+// the cues that are said rather than asked: a cue after 已经 or before
+// 了 with no question after it ("准迁证已经拿到了") is part of the story.
+// An overview cue earlier than another aspect's question ("认定了有什么用
+// 我也不太懂 怎么认定") is the story too: the later question is what is
+// asked.
+func askedHits(norm string, t *cueTable) []labelHit {
+	hs := t.match(norm)
+	if locs := howVerb.FindAllStringSubmatchIndex(norm, -1); len(locs) > 0 {
+		l := locs[len(locs)-1]
+		verb := norm[l[2]:l[3]]
+		skip := false
+		for _, p := range howNotProcess {
+			if strings.HasPrefix(verb, p) {
+				skip = true
+			}
+		}
+		// "怎么办" is what to do, not the steps of something.
+		if strings.HasPrefix(verb, "办") && verb != "办理" && verb != "办证" {
+			skip = true
+		}
+		if !skip && !hasLabel(hs, string(Process)) {
+			// "怎样才能领到": what it takes to get it, the steps however a
+			// cue inside it (领到) reads alone.
+			what := strings.Contains(norm[l[0]:l[1]], "才")
+			hs = append(hs, labelHit{label: string(Process), length: len([]rune(norm[l[0]:l[1]])), cue: norm[l[0]:l[1]], pos: l[0], weak: !what})
+		}
+	}
+	if l := goBackFor.FindStringIndex(norm); l != nil && !hasLabel(hs, string(Online)) {
+		hs = append(hs, labelHit{label: string(Online), length: len([]rune(norm[l[0]:l[1]])), cue: norm[l[0]:l[1]], pos: l[0]})
+	}
+	out := hs[:0:0]
+	for _, h := range hs {
+		if !saidNotAsked(norm, h) {
+			out = append(out, h)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].better(out[j], t) })
+	// Another aspect's question later than an overview cue is what is
+	// asked.
+	if len(out) > 1 && out[0].label == string(Overview) {
+		for i, h := range out[1:] {
+			if h.pos > out[0].pos {
+				h.weak = false
+				out = append([]labelHit{h}, append(out[:i+1:i+1], out[i+2:]...)...)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// aspectOfVerb reports whether the aspect of norm is the steps asked by
+// how + the item's own verb ("怎么注销") and no cue: the verb is part of
+// what names the item, so such a question is no lighter than one with no
+// aspect (a follow-up "养老金怎么领" still names its item).
+func (as *Assistant) aspectOfVerb(norm string) bool {
+	if as.detectAspect(norm) != Process {
+		return false
+	}
+	return !hasLabel(as.aspects.match(norm), string(Process))
+}
+
+func hasLabel(hs []labelHit, label string) bool {
+	for _, h := range hs {
+		if h.label == label {
+			return true
+		}
+	}
+	return false
+}
+
+// saidNotAsked reports whether the cue of h is part of a statement: after
+// 已经/已 ("已经拿到了"), or followed by 了 with no question after it in
+// its clause.
+func saidNotAsked(norm string, h labelHit) bool {
+	before := norm[:h.pos]
+	if strings.HasSuffix(before, "已经") || strings.HasSuffix(before, "已") || strings.HasSuffix(before, "早就") {
+		return true
+	}
+	rest := norm[h.pos+len(h.cue):]
+	if !strings.HasPrefix(rest, "了") {
+		return false
+	}
+	clause := rest
+	if i := strings.IndexAny(rest, " ,.?!;"); i >= 0 {
+		clause = rest[:i]
+	}
+	return !strings.ContainsAny(clause, "吗呢么没") && !strings.Contains(clause, "多久") && !strings.Contains(clause, "什么")
+}
+
 // Yes/no questions about one thing: "(要|需要)(带|交)?X吗", "X(也)?要吗",
 // "X行不行".
 var (
-	needThing   = regexp.MustCompile(`(?:要不要|需不需要|用不用|需要|要|得|用)(?:交|带|提供|准备|出具|开|拿|提交|附|写|做)?(?:个|一个|一份|份|张)?\s?([\p{Han}a-z]{1,12}?)(?:吗|么|嘛|不)`)
-	whetherNeed = regexp.MustCompile(`(?:要不要|需不需要|用不用)(?:交|带|提供|准备|出具|开|拿|提交|附|写)?(?:个|一个|一份|份|张)?\s?([\p{Han}a-z]{1,12})(?:$|[,.?!;\s])`)
+	needThing   = regexp.MustCompile(`(?:要不要|需不需要|用不用|需要|要|得|用)(?:交|带|提供|准备|出具|开|拿|提交|附|写|做)?(?:个|一个|一份|份|张)?\s?((?:[a-z]+ )*[\p{Han}a-z]{1,12}?)(?:吗|么|嘛|不)`)
+	whetherNeed = regexp.MustCompile(`(?:要不要|需不需要|用不用)(?:交|带|提供|准备|出具|开|拿|提交|附|写)?(?:个|一个|一份|份|张)?\s?((?:[a-z]+ )*[\p{Han}a-z]{1,12})(?:$|[,.?!;\s])`)
 	thingNeeded = regexp.MustCompile(`([\p{Han}a-z]{2,12}?)\s?(?:也|还)?(?:要不要|需不需要|需要|要|得)(?:吗|么|不|嘛)`)
 	formOf      = regexp.MustCompile(`([\p{Han}]{2,12}?)\s?(?:的)?(?:要|需要|得)?(?:交|带|提供)?(?:复印件|原件)`)
 	thingOK     = regexp.MustCompile(`([\p{Han}a-z]{2,12}?)\s?(?:行不行|可以吗|行吗|可不可以|算不算|能用吗)`)
 )
 
-// documentEnds are how the names of documents end.
-var documentEnds = []string{"证", "证明", "证件", "书", "本", "簿", "照", "照片", "相片", "合同", "协议", "决议", "报告", "清单", "发票", "原件", "复印件", "表", "单", "卡", "材料", "资料", "执照", "户口", "章", "记录", "档案", "文件", "凭证", "收据", "票据", "备案", "说明", "声明", "账户信息", "账号"}
+// documentEnds are how the names of documents end, and of the checks a
+// resident may have to undergo to get one ("要体检吗", "要医院开的诊断吗").
+var documentEnds = []string{"诊断", "诊断书", "体检", "检查", "公证", "鉴定", "翻译", "签字", "证", "证明", "证件", "书", "本", "簿", "照", "照片", "相片", "合同", "协议", "决议", "报告", "清单", "发票", "原件", "复印件", "表", "单", "卡", "材料", "资料", "执照", "户口", "章", "记录", "档案", "文件", "凭证", "收据", "票据", "备案", "说明", "声明", "账户信息", "账号"}
 
 // askedMaterial returns the document a yes/no question asks whether to
 // bring, or "".

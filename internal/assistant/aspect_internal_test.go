@@ -1,6 +1,9 @@
 package assistant
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestAspectQuestionForms checks the aspect of question forms by kind,
 // on made-up questions: yes/no questions about one thing, going in person,
@@ -37,6 +40,28 @@ func TestAspectQuestionForms(t *testing.T) {
 		{"a hall nearby", "福保街道有没有窗口", Location},
 		{"a weekday", "礼拜六能过去吗", Location},
 		{"a weekday with booking", "周六要预约吗", Appointment},
+		{"how + the item's own verb", "营业执照怎么吊销", Process},
+		{"how + verb, Cantonese", "张残疾证点样换", Process},
+		{"how + verb after a story", "我爸上个月走了 佢嘅养老金点样停", Process},
+		{"how + receive", "那个补助金咋领", Process},
+		{"how much is not the steps", "这个怎么收费", Fee},
+		{"a fact stated, then the question", "受理回执已经拿到了 下一步怎么提交", Process},
+		{"an overview cue in the story", "这个证有什么用我搞不清 怎么申领", Process},
+		{"yes/no about a check", "办这个要做体检吗", Materials},
+		{"yes/no about a doctor's paper", "需不需要医院的诊断书", Materials},
+		{"yes/no about a notarisation", "国外的文件要公证吗", Materials},
+		{"English words in the document", "要不要birth certificate原件", Materials},
+		{"what to bring, Cantonese", "续期要攞乜嘢", Materials},
+		{"whether a doctor's paper is needed, Cantonese", "需唔需要医生证明", Materials},
+		{"whether a check is needed, Cantonese", "要唔要做体检", Materials},
+		{"back home to do it, Cantonese", "使唔使返乡下办", Online},
+		{"what it takes to get it", "怎样才能领到生活补贴", Process},
+		{"when it comes is still the time", "什么时候才能领到", TimeLimit},
+		{"must go back, no verb", "必须回户籍地吗", Online},
+		{"must go back there once", "非得回老家一趟吗", Online},
+		{"back here is no trip elsewhere", "回深圳能报吗", Conditions},
+		{"back home to do it", "社保转出要回原籍办吗", Online},
+		{"back there in person", "我人在深圳 得回当地一趟才能办吗", Online},
 	} {
 		if got := as.detectAspect(as.talk.rewrite(as.a.Normalize(c.msg))); got != c.want {
 			t.Errorf("%s: %q → aspect %q, want %q", c.kind, c.msg, got, c.want)
@@ -59,6 +84,34 @@ func TestContentTextKeepsCatalogueWords(t *testing.T) {
 	} {
 		if got := as.contentText(as.a.Normalize(c.msg)); got != c.want {
 			t.Errorf("contentText(%q) = %q, want %q", c.msg, got, c.want)
+		}
+	}
+}
+
+// TestDropWorkplace checks that where the resident works, said in one
+// pause of a message asking about something else, is not read as what
+// the message is about, while a place and a message that is only the
+// workplace stay.
+func TestDropWorkplace(t *testing.T) {
+	t.Parallel()
+	as, err := New(Config{Index: debugIndex(t), Halls: noHalls{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		msg, gone string // gone: a word that must be dropped, "" for none
+	}{
+		{"我在餐厅打工 老板不给交社保 我能自己交吗", "餐厅"},
+		{"我在酒楼那边做事 想问下医保怎么自己交", "酒楼"},
+		{"我在深圳上班 想办居住证", ""},
+		{"我在餐厅上班", ""},
+	} {
+		got := as.dropWorkplace(c.msg)
+		switch {
+		case c.gone != "" && strings.Contains(got, c.gone):
+			t.Errorf("dropWorkplace(%q) = %q, want %q gone", c.msg, got, c.gone)
+		case c.gone == "" && got != c.msg:
+			t.Errorf("dropWorkplace(%q) = %q, want it unchanged", c.msg, got)
 		}
 	}
 }

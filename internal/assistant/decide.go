@@ -54,7 +54,9 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		share, unknown := as.explained(t.content, q, hits)
 		// Only generic words ("办证的事") name nothing the catalogue lacks:
 		// such a message is asked back below, not declined.
-		if share < explainedShare && top.Score < weakScore && top.Coverage < switchCoverage && !as.isVague(t.content) {
+		// A story whose words the catalogue lacks (the resident's job)
+		// before a question naming a service it holds is not declined.
+		if share < explainedShare && top.Score < weakScore && top.Coverage < switchCoverage && !as.isVague(t.content) && !as.asksService(as.lastClause(t.in.norm), q, hits) {
 			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有该事项："+unknown
 			as.askAboutSituation(t, q)
 			return
@@ -251,6 +253,9 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 	if !h.weak {
 		return h, true
 	}
+	if as.cueInBackground(t.in.norm, q, hits) {
+		return labelHit{}, false
+	}
 	if share, _ := as.explained(t.content, q, hits); share < weakCueShare {
 		return h, true
 	}
@@ -265,6 +270,66 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 	}
 	return labelHit{}, false
 }
+
+// cueInBackground reports an everyday word said only in the story
+// before the question — the resident's job or background ("我是跑外卖的
+// … 养老保险想自己交") — while the question after it names a catalogue
+// service the best items account for. Only weak cues are background:
+// "快递丢了 怎么办" asks nothing after the cue's clause.
+func (as *Assistant) cueInBackground(norm string, q search.Query, hits []search.Hit) bool {
+	cs := clauses(norm)
+	last := -1
+	for i, c := range cs {
+		if len(as.scope.match(c)) > 0 {
+			last = i
+		}
+	}
+	if last < 0 || last == len(cs)-1 {
+		return false
+	}
+	head := as.contentText(strings.Join(cs[last+1:], " "))
+	if len(as.scope.match(head)) > 0 {
+		return false
+	}
+	return as.asksService(head, q, hits)
+}
+
+// asksService reports a question (the part of a message after its story)
+// that names a service the best items hold — one of its words is a
+// service word one of them matched as said, or is in one of their names
+// — and whose words they mostly explain.
+func (as *Assistant) asksService(head string, q search.Query, hits []search.Hit) bool {
+	service := false
+	for _, w := range as.a.Words(head) {
+		if as.generic[w] || as.frames[w] {
+			continue
+		}
+		for i, h := range hits {
+			if i < 3 && (slices.Contains(h.NameTerms, w) || as.a.IsLexicon(w) && slices.Contains(h.Terms, w)) {
+				service = true
+			}
+		}
+	}
+	if !service {
+		return false
+	}
+	share, _ := as.explained(head, q, hits)
+	return share >= backgroundShare
+}
+
+// lastClause is the content of the last clause of norm: where a spoken
+// message puts its question.
+func (as *Assistant) lastClause(norm string) string {
+	cs := clauses(norm)
+	if len(cs) < 2 {
+		return ""
+	}
+	return as.contentText(cs[len(cs)-1])
+}
+
+// backgroundShare is the share of the question after an everyday word's
+// clause that the best items must explain for the word to be background.
+const backgroundShare = 0.5
 
 // dominant reports a best hit that names its item well and scores far
 // above the next: strong evidence whatever else the message says.

@@ -66,7 +66,7 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 	// An aspect question (a yes/no one: "能绑对象吗 还没领证") needs less:
 	// half of what it names in the current item's text keeps it there,
 	// unless its own words name another item ("执照拿到后公章怎么刻").
-	if t.aspect != "" && curShare >= aspectExplainsShare && !as.namesOtherOwn(q, top, curName) {
+	if t.aspect != "" && !t.aspectOfVerb && curShare >= aspectExplainsShare && !as.namesOtherOwn(q, top, curName) {
 		return true
 	}
 	for _, h := range hits {
@@ -91,7 +91,7 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 	// cue; what is left must say more to leave the item.
 	if curShare == 0 && top.Score >= weakScore/2 {
 		mass := float64(switchMass)
-		if t.aspect != "" {
+		if t.aspect != "" && !t.aspectOfVerb {
 			mass = switchMassAspect
 		}
 		if as.shiftsThread(t.in.norm) || as.namesOtherSalient(q, top, curName) && as.salientMass(t.content) >= mass {
@@ -316,11 +316,17 @@ func (as *Assistant) shiftsThread(norm string) bool {
 	if strings.HasSuffix(s, "呢") && utf8.RuneCountInString(s) <= shiftMaxRunes {
 		return true
 	}
-	for _, c := range clauses(s) {
-		// "户口本也破了": a second thing in the same plight.
-		if i := strings.Index(c, "也"); i > 0 {
+	cs := clauses(s)
+	for i, c := range cs {
+		// "户口本也破了": a second thing in the same plight; "那公积金呢 也能
+		// 自己交吗": the same question asked of a second thing.
+		if j := strings.Index(c, "也"); j > 0 || j == 0 && i > 0 {
 			return true
 		}
+	}
+	// "那公积金呢 …": a first clause 那X呢 names the other thing.
+	if len(cs) > 1 && strings.HasPrefix(cs[0], "那") && strings.HasSuffix(cs[0], "呢") && utf8.RuneCountInString(cs[0]) <= shiftMaxRunes {
+		return true
 	}
 	return false
 }
@@ -471,9 +477,51 @@ func (as *Assistant) askAgain(t *turnState) bool {
 	return true
 }
 
+// carryTopic answers "那公积金呢 也能自己交吗" after 灵活就业 养老保险自己交:
+// the turn names another thing (X) and asks of it what the thread asked,
+// so X's items are ranked on the turn and the thread's topic together;
+// of those whose name holds what the turn names, one clearly first is
+// the answer. Ranking X alone cannot see the predicate carried over.
+func (as *Assistant) carryTopic(t *turnState, topic string, q search.Query) (*kb.Item, bool) {
+	if topic == "" || len(q.Words) == 0 {
+		return nil, false
+	}
+	var named []string
+	for _, w := range q.Words {
+		if utf8.RuneCountInString(w.Text) >= 2 && w.Source != search.FromPinyin {
+			named = append(named, w.Text)
+		}
+	}
+	if len(named) == 0 {
+		return nil, false
+	}
+	both := t.content + " " + topic
+	hits := as.cfg.Index.SearchQuery(as.cfg.Index.Analyse(both), 12).Hits
+	var own []search.Hit
+	for _, h := range hits {
+		if slices.ContainsFunc(named, func(w string) bool { return strings.Contains(h.Name, w) }) {
+			own = append(own, h)
+		}
+	}
+	if len(own) == 0 || len(own) > 1 && own[0].Score < carryMargin*own[1].Score {
+		return nil, false
+	}
+	return as.cfg.Index.Item(own[0].ID)
+}
+
+// carryMargin is how far ahead of X's next item the first must rank on
+// the turn and the thread's topic together.
+const carryMargin = 1.2
+
 // rememberTopic keeps the content of a turn that chose a new item as the
 // thread's topic; a follow-up on the same item keeps the topic it had.
 func (as *Assistant) rememberTopic(t *turnState, before string) {
+	switch {
+	case t.status == Clarify && len(t.state.Candidates) == 0:
+		t.state.ClarifyOf = strings.TrimSpace(t.content)
+	case t.status != Clarify:
+		t.state.ClarifyOf = ""
+	}
 	if t.status != Answered || t.item == nil {
 		return
 	}

@@ -81,6 +81,12 @@ func TestFollowUpThread(t *testing.T) {
 			{q: "公租房怎么申请", status: A, item: "FT-075"},
 			{q: "我有居住证没有深圳户口能申请吗", status: A, item: "FT-075"},
 		},
+		// How + a verb ("咋领取") asks the steps, but the verb is part of
+		// what names the new item: the question is no lighter for it.
+		"a new item asked how to get moves": {
+			{q: "失业金怎么领", status: A, item: "FT-015", aspect: assistant.Process},
+			{q: "那退休金咋领取", status: A, item: "FT-014", aspect: assistant.Process},
+		},
 		"a new need asked as whether I may moves": {
 			{q: "失业金怎么领", status: A, item: "FT-015"},
 			{q: "我的身份证丢了能补吗", status: A, item: "FT-005"},
@@ -119,6 +125,37 @@ func TestFollowUpThread(t *testing.T) {
 		"an ordinal inside a word does not pick": {
 			{q: "备案怎么弄", status: assistant.Clarify},
 			{q: "一个人去要多久", status: assistant.Clarify},
+		},
+		// A reply naming another family than the choices offered is told
+		// apart by what the question asked back was about.
+		"a reply naming another family takes the plight asked about": {
+			{q: "补办", status: assistant.Clarify},
+			{q: "离婚证", status: A, item: "FT-058"},
+		},
+		"a document named after a plight takes the plight": {
+			{q: "证件丢了要补", status: assistant.Clarify},
+			{q: "户口本", status: A, item: "FT-009"},
+		},
+		// A yes/no question about a document while choices are pending
+		// is about those choices: asked again, never declined.
+		"a document asked about while choices are pending asks again": {
+			{q: "结婚证", status: assistant.Clarify},
+			{q: "要户口本吗", status: assistant.Clarify},
+			{q: "要带两张合影照片吗", status: assistant.Clarify},
+		},
+		// "那X呢 也…" asks of X what the thread asked: the predicate
+		// (自己交, a flexible worker's own deposit) carries over.
+		"那X呢 也… carries the thread's predicate": {
+			{q: "我是做自由职业的 想自己交养老保险", status: A, item: "FT-012"},
+			{q: "还有公积金 也想自己交", status: A, item: "FT-088"},
+		},
+		"咁X呢 都… in Cantonese carries the thread's predicate": {
+			{q: "我系自由职业 养老保险想自己交", status: A, item: "FT-012"},
+			{q: "咁公积金呢 都可以自己交吗", status: A, item: "FT-088"},
+		},
+		"那X呢 也… after a clarify carries the predicate asked about": {
+			{q: "我自由职业 医保可以自己交吗", status: assistant.Clarify},
+			{q: "那公积金呢 也可以自己缴吗", status: A, item: "FT-088"},
 		},
 		// 5. A second, parallel need is a new item.
 		"a parallel need for the same holder is a new item": {

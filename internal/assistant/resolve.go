@@ -2,6 +2,8 @@ package assistant
 
 import (
 	"context"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
@@ -34,7 +36,10 @@ type turnState struct {
 	content    string  // the message without its aspect cues
 	situations []*situation
 	asked      string // the document a yes/no question asks about
-	receives   bool   // the question asks an amount the resident receives
+	// the aspect is the steps asked by how + the item's verb ("怎么注销"),
+	// with no cue to weigh lighter than the words naming the item
+	aspectOfVerb bool
+	receives     bool // the question asks an amount the resident receives
 	// confidence of an answer decided on the message alone (decide); 0
 	// for answers that follow the conversation.
 	confidence float64
@@ -114,6 +119,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	t.state.TreeReport = nil
 	t.normAspect = as.detectAspect(norm)
 	t.aspect = t.normAspect
+	t.aspectOfVerb = as.aspectOfVerb(norm)
 	if t.aspect == Materials {
 		t.asked = askedMaterial(norm)
 	}
@@ -169,6 +175,14 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 		t.status, t.scope, t.reason = OutOfScope, "records", "查询他人个人信息或办理记录"
 		return
 	}
+	// A card a business or health provider issues is theirs to replace,
+	// unless it is what an item asks for: a material asked about, or
+	// named in the guide of the item being discussed, or in an item's
+	// name.
+	if card, ok := as.scopes.providerCard(norm, as.isWord); ok && !as.cardOfItem(t, card) {
+		t.status, t.scope, t.reason = OutOfScope, "provider", "非政府部门发放的卡证："+card
+		return
+	}
 	// An appointment being made in the chat takes the turn first.
 	if t.state.Booking != nil && as.cfg.Booking != nil {
 		t.status = statusBooking
@@ -201,7 +215,9 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	// In a conversation, the document a yes/no question asks about is a
 	// material of the item being discussed, not a new topic: "要带户口本吗"
 	// while discussing 居住证 is about 居住证.
-	if _, ok := as.cfg.Index.Item(t.state.Item); ok && t.asked != "" {
+	// So is it while a clarify question is pending: "要带两个人的合照吗"
+	// asks about the choices offered.
+	if _, ok := as.cfg.Index.Item(t.state.Item); (ok || len(t.state.Candidates) > 0) && t.asked != "" {
 		content = strings.TrimSpace(strings.ReplaceAll(content, t.asked, " "))
 	} else if t.asked != "" {
 		// Without one, the document is still not the topic when the rest
@@ -211,6 +227,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 			content = rest
 		}
 	}
+	content = as.dropWorkplace(content)
 	t.content = content
 	q := as.cfg.Index.Analyse(content)
 	var res search.Result
@@ -259,7 +276,27 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	// "那身份证呢" after 社保卡丢了: the choices are told apart by what the
 	// thread was about (丢了 → 补领).
 	if t.status == Clarify && len(t.candidates) > 1 && t.state.Topic != "" && as.shiftsThread(norm) {
-		if it, ok := as.byTopic(t.state.Topic, q, t.candidates); ok {
+		it, ok := as.byTopic(t.state.Topic, q, t.candidates)
+		if !ok {
+			it, ok = as.carryTopic(t, t.state.Topic, q)
+		}
+		if ok {
+			t.item, t.status, t.candidates, t.reason = it, Answered, nil, ""
+			t.faq = as.matchFAQ(it, norm)
+		}
+	}
+	// "补证" asked back, then "结婚证": the reply names a family of its own
+	// whose members the question asked back tells apart (补 → 补领结婚证).
+	// "证件丢了要补" then "户口本": what to do with the document named is
+	// what was asked. "医保可以自己交吗" then "那公积金呢 也可以自己缴吗":
+	// the predicate carries over.
+	if t.status == Clarify && len(t.candidates) > 0 && t.state.ClarifyOf != "" && !slices.ContainsFunc(t.candidates, func(h search.Hit) bool { return slices.Contains(t.state.Candidates, h.ID) }) {
+		of := t.state.ClarifyOf
+		it, ok := as.topicHolds(of, as.cfg.Index.Analyse(of), t.candidates)
+		if !ok && as.shiftsThread(norm) {
+			it, ok = as.carryTopic(t, of, q)
+		}
+		if ok {
 			t.item, t.status, t.candidates, t.reason = it, Answered, nil, ""
 			t.faq = as.matchFAQ(it, norm)
 		}
@@ -275,6 +312,67 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 		(t.status == Clarify || t.status == OutOfScope && (t.scope == "unknown" || t.scope == "nothing")) {
 		as.understand(ctx, t)
 	}
+}
+
+// cardOfItem reports whether a provider's card named in the turn is what
+// a catalogue item asks for or issues: the document a yes/no question
+// asks about, a material in the guide of the item being discussed, or a
+// word of an item's name.
+func (as *Assistant) cardOfItem(t *turnState, card string) bool {
+	if t.asked != "" && (strings.Contains(t.asked, card) || strings.Contains(card, t.asked)) {
+		return true
+	}
+	if cur, ok := as.cfg.Index.Item(t.state.Item); ok && strings.Contains(itemText(cur), card) {
+		return true
+	}
+	for _, it := range as.cfg.Index.Items() {
+		if strings.Contains(it.Name, card) {
+			return true
+		}
+	}
+	return false
+}
+
+// workplace is where the resident works, said as background: "我在餐厅
+// 打工", "在酒店上班". The business is not the resident's to license.
+var workplace = regexp.MustCompile(`在([\p{Han}]{1,8}?)(?:里|那边|这边)?(?:打工|上班|工作|干活|做事|做工|帮工)`)
+
+// dropWorkplace removes the place a resident works at from a message
+// that asks about something else in another pause ("我在餐厅打工 老板不
+// 给交社保 我能自己交吗"): an employee's workplace names no service of
+// theirs, while its words (餐厅 → 食品经营许可证) would pull the licence
+// of running one. A place of this district or elsewhere stays (the scope
+// model reads it), and so does a message that is only the workplace.
+func (as *Assistant) dropWorkplace(content string) string {
+	cs := clauses(content)
+	if len(cs) < 2 {
+		return content
+	}
+	for _, c := range cs {
+		m := workplace.FindStringSubmatch(c)
+		if m == nil {
+			continue
+		}
+		place := m[1]
+		if _, ok := firstOf(place, as.scopes.ours); ok {
+			continue
+		}
+		if _, ok := firstOf(place, as.scopes.foreign); ok {
+			continue
+		}
+		rest := strings.Replace(content, c, " ", 1)
+		if len(as.a.Words(rest)) == 0 {
+			continue
+		}
+		content = strings.Replace(content, c, strings.Replace(c, place, " ", 1), 1)
+	}
+	return content
+}
+
+// isWord reports a word of the segmenter's dictionary.
+func (as *Assistant) isWord(w string) bool {
+	_, ok := as.a.WordFreq(w)
+	return ok
 }
 
 func (as *Assistant) asksForPerson(norm string) bool {

@@ -2,7 +2,10 @@ package assistant
 
 import (
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // scopeModel is what the district catalogue covers, as data
@@ -29,6 +32,7 @@ type scopeModel struct {
 	healthAdvice   []string // what a doctor, not a service, answers
 	abuse          []string
 	abusePerson    []string
+	providerCards  []string // cards a business or health provider issues (年卡, 疫苗本)
 }
 
 func loadScopeModel(norm func(string) string) (*scopeModel, error) {
@@ -42,6 +46,7 @@ func loadScopeModel(norm func(string) string) (*scopeModel, error) {
 		"injection.data": &m.personalData, "injection.people": &m.residents,
 		"licence.generic": &m.licences, "licence.object": &m.objects,
 		"injection": &m.injection, "health.advice": &m.healthAdvice, "abuse": &m.abuse, "abuse.person": &m.abusePerson,
+		"provider.card": &m.providerCards,
 	}
 	err := eachEntry("scope-model.txt", func(kind string, words []string) error {
 		dst, ok := lists[kind]
@@ -73,7 +78,7 @@ func firstOf(s string, words []string) (string, bool) {
 // place of the service: named anywhere, with neither a place of this
 // district nor a word tying the two (moving insurance or a household).
 func (m *scopeModel) placeElsewhere(norm string) (string, bool) {
-	p, ok := firstOf(norm, m.foreign)
+	p, ok := m.placeNamed(norm)
 	if !ok {
 		return "", false
 	}
@@ -86,10 +91,88 @@ func (m *scopeModel) placeElsewhere(norm string) (string, bool) {
 	return p, true
 }
 
+// placeNamed returns the first other place norm names as where its
+// question is, not as where the resident comes from: "我是湖南的", "从河南
+// 来的", "我爸是江西人" say who the resident is, and the service asked
+// after it is this district's.
+func (m *scopeModel) placeNamed(norm string) (string, bool) {
+	for _, p := range m.foreign {
+		for i := 0; ; {
+			j := strings.Index(norm[i:], p)
+			if j < 0 {
+				break
+			}
+			start, end := i+j, i+j+len(p)
+			i = end
+			if !isOrigin(norm[:start], norm[end:]) {
+				return p, true
+			}
+		}
+	}
+	return "", false
+}
+
+// Where a resident comes from: 是/从/来自/老家/户口在 before the place, or
+// 人/来的/过来/户口/籍 after it; 是X的 with the pause ending there.
+var (
+	originBefore = []string{"来自", "老家是", "老家", "户口在", "户籍在", "籍贯是", "籍贯", "从", "是"}
+	originAfter  = []string{"人", "来的", "过来", "户口", "户籍", "籍"}
+)
+
+func isOrigin(before, after string) bool {
+	for _, a := range originAfter {
+		if strings.HasPrefix(after, a) {
+			return true
+		}
+	}
+	for _, b := range originBefore {
+		if !strings.HasSuffix(before, b) {
+			continue
+		}
+		if b != "是" {
+			return true
+		}
+		// "我是湖南的 …": 是X的 closing its pause.
+		rest, ok := strings.CutPrefix(after, "的")
+		return ok && (rest == "" || strings.IndexAny(rest, " ,.?!;") == 0)
+	}
+	return false
+}
+
 // serviceElsewhere reports a service another level of government or
 // another body provides (无犯罪记录证明, 护照, 深圳通).
 func (m *scopeModel) serviceElsewhere(norm string) (string, bool) {
 	return firstOf(norm, m.elsewhere)
+}
+
+// providerCard returns a card or booklet a business, a venue or a health
+// provider issues (年卡, 疫苗本, 健康证) that norm names, the longest
+// first. A card word inside a longer word (年卡 of 老年卡, 健康证 of 健康证明)
+// is not one: the character before it makes a word with its first, or
+// the one after it a word with its last (isWord).
+func (m *scopeModel) providerCard(norm string, isWord func(string) bool) (string, bool) {
+	ws := slices.Clone(m.providerCards)
+	sort.SliceStable(ws, func(i, j int) bool { return len(ws[i]) > len(ws[j]) })
+	for _, w := range ws {
+		for i := 0; ; {
+			j := strings.Index(norm[i:], w)
+			if j < 0 {
+				break
+			}
+			start, end := i+j, i+j+len(w)
+			i = end
+			first, _ := utf8.DecodeRuneInString(w)
+			last, _ := utf8.DecodeLastRuneInString(w)
+			if prev, size := utf8.DecodeLastRuneInString(norm[:start]); size > 0 && isWord(string(prev)+string(first)) {
+				continue
+			}
+			if next, size := utf8.DecodeRuneInString(norm[end:]); size > 0 && isWord(string(last)+string(next)) {
+				continue
+			}
+			return w, true
+		}
+	}
+	return "", false
 }
 
 // othersRecords reports a request to look up another person's records:

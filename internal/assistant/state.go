@@ -27,6 +27,10 @@ type State struct {
 	// normalised, without aspect cues): what the thread is about when a
 	// later turn names only another thing ("那身份证呢" after 社保卡丢了).
 	Topic string `json:"topic,omitempty"`
+	// ClarifyOf is the content of the message a pending clarify question
+	// asked about ("补证"): a reply naming another family ("结婚证") is
+	// told apart by it.
+	ClarifyOf string `json:"clarify_of,omitempty"`
 	// Booking holds the slots of an appointment being made in the chat.
 	Booking *BookingDraft `json:"booking,omitempty"`
 	// Benefits is an eligibility dialogue under way (benefits.go).

@@ -26,6 +26,8 @@ type talk struct {
 	fillers     []string // longest first
 	pauses      map[string]bool
 	corrections map[string]bool
+	leads       []string           // corrections that may open the corrected words, longest first
+	restates    []string           // how the corrected words are opened, longest first
 	words       map[rune][]rewrite // by first rune, longest first
 	latin       map[string]string  // chat, English and pinyin shorthand
 	// alts are the other lexicon words a generated pinyin key stands for,
@@ -65,6 +67,10 @@ func loadTalk(a *zh.Analyzer) (*talk, error) {
 				tk.pauses[norm(w)] = true
 			case "correction":
 				tk.corrections[norm(w)] = true
+			case "correction-lead":
+				tk.leads = append(tk.leads, norm(w))
+			case "restate":
+				tk.restates = append(tk.restates, norm(w))
 			case "keep":
 				tk.keep[norm(w)] = true
 			default:
@@ -87,6 +93,9 @@ func loadTalk(a *zh.Analyzer) (*talk, error) {
 		return nil, err
 	}
 	sort.SliceStable(tk.fillers, func(i, j int) bool { return len(tk.fillers[i]) > len(tk.fillers[j]) })
+	for _, ws := range [][]string{tk.leads, tk.restates} {
+		sort.SliceStable(ws, func(i, j int) bool { return len(ws[i]) > len(ws[j]) })
+	}
 	for r := range tk.words {
 		ws := tk.words[r]
 		sort.SliceStable(ws, func(i, j int) bool { return len(ws[i].from) > len(ws[j].from) })
@@ -182,7 +191,60 @@ func isLatin(s string) bool {
 func (tk *talk) rewrite(norm string) string {
 	s := tk.rewriteWords(norm)
 	s = tk.rewriteLatin(s)
+	s = tk.joinSplitWords(s)
 	return tk.tidyPauses(s)
+}
+
+// splitBy are what speech puts inside a verb-object word: 备个案, 报了个
+// 名, 离了婚, 办过证.
+var splitBy = []string{"了个", "一个", "个", "了", "过"}
+
+// notSplit are the characters before 个 or 了 that count or point, not
+// verbs: 几个月 is not 几月, 这个案 is not 这案.
+const notSplit = "一二两三四五六七八九十百千几这那哪每某各半整多好"
+
+// joinSplitWords writes a verb-object word said with a measure word or
+// an aspect particle inside it (备个案, 挂个号, 离了婚) as the word
+// (备案, 挂号, 离婚). The word must be one the catalogue uses, and
+// neither the first character with the separator (为了, 整个), the
+// separator with the next characters (个体户) nor the object with the
+// characters after it (房子) a word of its own.
+func (tk *talk) joinSplitWords(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		b.WriteString(s[i : i+size])
+		i += size
+		if !unicode.Is(unicode.Han, r) || strings.ContainsRune(notSplit, r) {
+			continue
+		}
+		for _, sep := range splitBy {
+			if !strings.HasPrefix(s[i:], sep) {
+				continue
+			}
+			y, _ := utf8.DecodeRuneInString(s[i+len(sep):])
+			if !unicode.Is(unicode.Han, y) {
+				break
+			}
+			sepFirst, _ := utf8.DecodeRuneInString(sep)
+			sepLast, _ := utf8.DecodeLastRuneInString(sep)
+			if _, ok := tk.a.WordFreq(string(r) + string(sepFirst)); ok {
+				break // 为了, 整个
+			}
+			if tk.wordAt(s[i+len(sep)-len(string(sepLast)):], 3) {
+				break // 个体户
+			}
+			if tk.wordAt(s[i+len(sep):], 2) {
+				break // 租了房子 is 租 房子: joined, 租房 would leave 子 alone
+			}
+			if w := string(r) + string(y); !tk.spoken(w) && tk.known != nil && tk.known(w) > 0 {
+				i += len(sep) // drop the separator; y is written next
+			}
+			break
+		}
+	}
+	return b.String()
 }
 
 // rewriteWords replaces spoken words by their standard forms, the longest
@@ -376,14 +438,25 @@ func (tk *talk) tidyPauses(s string) string {
 				}
 			}
 		}
-		if tk.corrections[c.text] && len(kept) > 0 {
-			// "结婚 不是 是离婚": drop what was corrected and the 是 that
-			// introduces the correction.
-			kept = kept[:len(kept)-1]
-			if i+1 < len(chunks) {
-				chunks[i+1].text = strings.TrimPrefix(chunks[i+1].text, "是")
-			}
+		// "驾照不是 我是说居住证": a correction said at the end of the
+		// words it corrects, the corrected words opened after the pause.
+		if i+1 < len(chunks) && tk.endsCorrected(c.text, chunks[i+1].text) {
+			chunks[i+1].text = tk.trimRestate(chunks[i+1].text)
 			continue
+		}
+		if len(kept) > 0 {
+			if rest, ok := tk.correction(c.text); ok {
+				// "结婚 不是 是离婚", "护照 说错了 我是说港澳通行证": drop what
+				// was corrected and the words that open the correction.
+				kept = kept[:len(kept)-1]
+				if rest = tk.trimRestate(rest); rest == "" {
+					if i+1 < len(chunks) {
+						chunks[i+1].text = tk.trimRestate(chunks[i+1].text)
+					}
+					continue
+				}
+				c.text = rest
+			}
 		}
 		if c.text == "" || tk.pauses[c.text] {
 			if len(kept) > 0 && c.sep != "" && strings.TrimSpace(c.sep) != "" {
@@ -418,6 +491,79 @@ func (tk *talk) tidyPauses(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// correction reports whether a pause says the words before it were
+// wrong — a correction word, said twice ("不对不对") or after 我 ("我说错
+// 了") — and returns what follows a correction that opens the pause
+// ("说错了港澳通行证" → 港澳通行证).
+func (tk *talk) correction(text string) (string, bool) {
+	t := strings.TrimPrefix(text, "我")
+	if tk.corrections[t] || tk.corrections[text] {
+		return "", true
+	}
+	for _, l := range tk.leads {
+		if !strings.HasPrefix(t, l) {
+			continue
+		}
+		rest := t[len(l):]
+		for strings.HasPrefix(rest, l) {
+			rest = rest[len(l):] // "不对不对"
+		}
+		if rest == "" || tk.corrections[rest] {
+			return "", true
+		}
+		// Only words opened as a correction are one: "不对外开放吗",
+		// "搞错了怎么办" go on with the question.
+		if r := tk.trimRestate(rest); r != rest && r != "" {
+			return r, true
+		}
+		return "", false
+	}
+	return "", false
+}
+
+// endsCorrected reports a pause ending in a correction word ("驾照不是")
+// whose next pause opens the corrected words with more than a bare 是
+// ("我是说居住证"): the whole pause was corrected.
+func (tk *talk) endsCorrected(text, next string) bool {
+	if _, ok := tk.correction(text); ok {
+		return false // the pause is a correction by itself
+	}
+	for c := range tk.corrections {
+		if rest, ok := strings.CutSuffix(text, c); ok && rest != "" {
+			r := tk.trimRestate(next)
+			return r != next && r != "" && !strings.HasPrefix(next, "是")
+		}
+	}
+	return false
+}
+
+// trimRestate removes the words that open corrected words ("我是说").
+func (tk *talk) trimRestate(text string) string {
+	for _, r := range tk.restates {
+		if strings.HasPrefix(text, r) {
+			return text[len(r):]
+		}
+	}
+	return text
+}
+
+// wordAt reports whether s opens with a dictionary word of at least n
+// characters.
+func (tk *talk) wordAt(s string, n int) bool {
+	end := 0
+	for k := 0; k < 5 && end < len(s); k++ {
+		_, size := utf8.DecodeRuneInString(s[end:])
+		end += size
+		if k+1 < n {
+			continue
+		}
+		if _, ok := tk.a.WordFreq(s[:end]); ok && isHan(s[:end]) {
+			return true
+		}
+	}
+	return false
 }
 
 // isHan reports whether s is all Chinese characters.

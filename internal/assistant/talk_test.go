@@ -23,11 +23,24 @@ func TestTalkRewrite(t *testing.T) {
 		{"stutter, function word", "我之前在 在长沙交的社保", "我之前 在长沙交的社保"},
 		{"content words are not stutters", "社保 保险", "社保 保险"},
 		{"self-correction", "那个结婚 不是 是离婚 离婚登记要预约吗", "离婚登记要预约吗"},
+		{"self-correction opened by 我是说", "我要换身份证 不对 我是说补办户口本", "补办户口本"},
+		{"self-correction said twice", "居住证续签 不对不对 是居住证明开具", "居住证明开具"},
+		{"self-correction after 我", "出生证明 我说错了 是出生登记", "出生登记"},
+		{"self-correction after 哦", "医保转移 哦不是 养老保险转移", "养老保险转移"},
+		{"self-correction with the words in the same pause", "护照 搞错了 我的意思是港澳通行证", "港澳通行证"},
+		{"a story before the corrected words stays", "我要搬回老家 户口迁出 不对 是社保转出", "我要搬回老家 社保转出"},
+		{"a correction at the end of the words it corrects", "驾照不是 我是说居住证 怎么续", "居住证 怎么续"},
+		{"a Cantonese correction", "驾照唔系 我系话居住证 点样续", "居住证 怎么续"},
+		{"a Cantonese correction, said wrong", "营业执照 讲错咗 系食品经营许可证", "食品经营许可证"},
+		{"a correction word going on with a question is none", "营业执照 搞错了怎么办", "营业执照 搞错了怎么办"},
+		{"不对 inside a word is none", "大厅 不对外开放吗", "大厅 不对外开放吗"},
 		{"cantonese particles and verbs", "出世纸几耐先攞到", "出生证明多久才领到"},
 		{"cantonese work and housing words", "冇工开 想租屋", "没工作 想租房"},
 		{"cantonese progressive and place", "阿爸攞紧养老金 喺网度交得唔得", "爸爸领着养老金 在网上交可不可以"},
 		{"cantonese question words", "退休金使唔使佢本人去", "退休金要不要他本人去"},
 		{"cantonese where", "喺边度办", "在哪里办"},
+		{"cantonese 咁 opening a question is 那", "咁医保呢", "那医保呢"},
+		{"cantonese 咁 before an adjective is 这么", "要等咁耐", "要等这么久"},
 		{"generated pinyin initials", "gjj退休销户", "公积金退休销户"},
 		{"generated spelled-out pinyin", "gongjijin怎么提", "公积金怎么提"},
 		{"chat shorthand", "bb刚出生", "宝宝刚出生"},
@@ -120,6 +133,32 @@ func TestOrdinalInsideSentence(t *testing.T) {
 		got, _ := as.pickCandidate(context.Background(), as.a.Normalize(c.msg), cands)
 		if got != c.want {
 			t.Errorf("pickCandidate(%q) = %q, want %q", c.msg, got, c.want)
+		}
+	}
+}
+
+// TestJoinSplitWords checks that a verb-object word the catalogue uses,
+// said with a measure word or a particle inside it, is written whole, and
+// that counting words and words of their own are left alone.
+func TestJoinSplitWords(t *testing.T) {
+	t.Parallel()
+	as, err := New(Config{Index: debugIndex(t), Halls: noHalls{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ in, want string }{
+		{"去医院备个案", "去医院备案"},
+		{"孩子要报个名", "孩子要报名"},
+		{"我们去年离了婚", "我们去年离婚"},
+		{"刚租了房子", "刚租了房子"},
+		{"下个月满六岁", "下个月满六岁"},
+		{"我想看下个体户注销", "我想看下个体户注销"},
+		{"刚从湖南过来", "刚从湖南过来"},
+		{"几个月能办好", "几个月能办好"},
+		{"为了孩子上学", "为了孩子上学"},
+	} {
+		if got := as.talk.rewrite(as.a.Normalize(c.in)); got != c.want {
+			t.Errorf("rewrite(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

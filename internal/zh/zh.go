@@ -106,8 +106,10 @@ func Load() (*Analyzer, error) {
 	}
 	var dict strings.Builder
 	dict.Grow(len(base) + 16*len(words))
+	inBase := map[string]bool{}
 	for _, line := range strings.Split(string(base), "\n") {
 		w, _, _ := strings.Cut(line, " ")
+		inBase[w] = true
 		if w != "" && !inLexicon[w] {
 			dict.WriteString(line)
 			dict.WriteByte('\n')
@@ -118,19 +120,41 @@ func Load() (*Analyzer, error) {
 			fmt.Fprintf(&dict, "%s %d\n", w, lexiconFreq)
 		}
 	}
-	a.seg.SkipLog = true
-	if err := a.seg.LoadDictStr(dict.String()); err != nil {
-		return nil, fmt.Errorf("zh: load dictionary: %w", err)
-	}
 	stops, err := a.readWordList("lexicon/stopwords.txt")
 	if err != nil {
 		return nil, err
 	}
+	// An A-not-A question form the base dictionary lacks (能不能) is kept
+	// whole, so that its characters do not join the words around it:
+	// "能不能自己交" is 能不能 自己 交, not 能 不能自己 交. (Only those: any
+	// other entry shifts how unknown words nearby are cut.)
 	for _, w := range stops {
 		a.stop[w] = true
+		if n := len([]rune(w)); n >= 2 && !inBase[w] && !inLexicon[w] && isANotA(w) {
+			fmt.Fprintf(&dict, "%s %d\n", w, stopFreq)
+		}
+	}
+	a.seg.SkipLog = true
+	if err := a.seg.LoadDictStr(dict.String()); err != nil {
+		return nil, fmt.Errorf("zh: load dictionary: %w", err)
 	}
 	a.py = newPinyinTable()
 	return a, nil
+}
+
+// stopFreq is the frequency given to A-not-A question forms the base
+// dictionary lacks: enough to win over a rare idiom (不能自己).
+const stopFreq = 100
+
+// isANotA reports an A-not-A question form (能不能, 行不行, 可不可以).
+func isANotA(w string) bool {
+	rs := []rune(w)
+	for i := 1; i+1 < len(rs); i++ {
+		if rs[i] == '不' && rs[i-1] == rs[i+1] {
+			return true
+		}
+	}
+	return false
 }
 
 // lexiconFreq is the frequency given to lexicon words: as common as a

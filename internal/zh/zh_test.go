@@ -284,3 +284,20 @@ func contains(list []string, w string) bool {
 	}
 	return false
 }
+
+// TestANotAKeptWhole checks that an A-not-A question form is cut whole,
+// not joined with what follows into a rare idiom (不能自己).
+func TestANotAKeptWhole(t *testing.T) {
+	t.Parallel()
+	a := zh.MustDefault()
+	for _, c := range []struct{ in, notWord string }{
+		{"我这种能不能自己交", "不能自己"},
+		{"医保能不能自己交", "不能自己"},
+	} {
+		for _, w := range a.Words(a.Normalize(c.in)) {
+			if w == c.notWord {
+				t.Errorf("Words(%q) holds %q: %q", c.in, c.notWord, a.Words(a.Normalize(c.in)))
+			}
+		}
+	}
+}
