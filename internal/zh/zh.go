@@ -11,6 +11,7 @@ import (
 	"embed"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -121,25 +122,39 @@ func Load() (*Analyzer, error) {
 	var dict strings.Builder
 	dict.Grow(len(base) + 16*len(words))
 	inBase := map[string]bool{}
+	baseLine := map[string]string{}
 	for _, line := range strings.Split(string(base), "\n") {
-		w, _, _ := strings.Cut(line, " ")
+		w, rest, _ := strings.Cut(line, " ")
 		inBase[w] = true
+		baseLine[w] = rest
 		if w != "" && !inLexicon[w] {
 			dict.WriteString(line)
 			dict.WriteByte('\n')
 		}
 	}
+	// The government-service words (gov.txt) go in with a high frequency
+	// so that the segmenter keeps them whole (社保卡, 高龄津贴, 在 手机上
+	// rather than 在手 机上), and so do the catalogue's terms the synonym
+	// table adds when the base dictionary has them. The phrases residents
+	// say (the table's left-hand side, 想领, 丢了) are for matching: one
+	// the base dictionary has keeps its own frequency, and one it lacks is
+	// no entry at all but joined from the tokens that spell it (merge), so
+	// neither takes characters from the word beside it (想领养 is 想 领养).
 	a.added = map[string]int{}
 	a.merge = map[string]bool{}
 	for _, w := range words {
 		n := len([]rune(w))
 		switch {
 		case n < 2 || n > maxMerge:
-		case !inBase[w] && !govSet[w] && !a.synonyms.terms[w]:
-			a.merge[w] = true
-		default:
+		case govSet[w] || inBase[w] && a.synonyms.terms[w]:
 			fmt.Fprintf(&dict, "%s %d\n", w, lexiconFreq)
 			a.added[w] = lexiconFreq
+		case inBase[w]:
+			dict.WriteString(w + " " + baseLine[w] + "\n")
+			f, _ := strconv.Atoi(strings.Fields(baseLine[w] + " 0")[0])
+			a.added[w] = f
+		default:
+			a.merge[w] = true
 		}
 	}
 	stops, err := a.readWordList("lexicon/stopwords.txt")
