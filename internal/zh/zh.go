@@ -89,8 +89,8 @@ func Load() (*Analyzer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("zh: load dictionary: %w", err)
 	}
-	// The lexicon's words go in with a high frequency so that the
-	// segmenter keeps them whole ("社保卡", "高龄津贴", "在 手机 上").
+	// The lexicon's words reach the segmenter as set out below, where
+	// they are written into its dictionary.
 	lex, err := a.readWordList("lexicon/gov.txt")
 	if err != nil {
 		return nil, err
@@ -113,8 +113,9 @@ func Load() (*Analyzer, error) {
 	for _, w := range words {
 		a.lexiconSet[w] = true
 	}
-	// A lexicon word the base dictionary also has takes the lexicon's
-	// frequency: the segmenter keeps the first entry it reads of a word.
+	// A lexicon word the base dictionary also has is written once, after
+	// the base lines: the segmenter keeps the first entry it reads of a
+	// word.
 	inLexicon := make(map[string]bool, len(words))
 	for _, w := range words {
 		inLexicon[w] = true
