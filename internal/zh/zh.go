@@ -11,9 +11,11 @@ import (
 	"embed"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-ego/gse"
 )
@@ -30,7 +32,16 @@ type Analyzer struct {
 	lexicon    []string
 	lexiconSet map[string]bool
 	py         *pinyinTable
-	memo       *cutMemo // nil: no memo
+	// added holds the words Fuwu's lexicons give the segmenter beyond the
+	// base dictionary, with the frequency each goes in with.
+	added map[string]int
+	// merge holds the lexicon's phrases the base dictionary lacks (想领 is
+	// 想 + 领): they are not dictionary entries, which would let them take
+	// characters from the word beside them (想领养 cut 想领 养 loses 领养),
+	// but tokens the dictionary cut are joined into one when together they
+	// spell such a phrase.
+	merge map[string]bool
+	memo  *cutMemo // nil: no memo
 }
 
 var (
@@ -78,8 +89,8 @@ func Load() (*Analyzer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("zh: load dictionary: %w", err)
 	}
-	// The lexicon's words go in with a high frequency so that the
-	// segmenter keeps them whole ("社保卡", "高龄津贴", "在 手机 上").
+	// The lexicon's words reach the segmenter as set out below, where
+	// they are written into its dictionary.
 	lex, err := a.readWordList("lexicon/gov.txt")
 	if err != nil {
 		return nil, err
@@ -92,14 +103,19 @@ func Load() (*Analyzer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("zh: lexicon/synonyms.txt: %w", err)
 	}
+	govSet := make(map[string]bool, len(lex))
+	for _, w := range lex {
+		govSet[w] = true
+	}
 	words := append(lex, a.synonyms.Words()...)
 	a.lexicon = words
 	a.lexiconSet = make(map[string]bool, len(words))
 	for _, w := range words {
 		a.lexiconSet[w] = true
 	}
-	// A lexicon word the base dictionary also has takes the lexicon's
-	// frequency: the segmenter keeps the first entry it reads of a word.
+	// A lexicon word the base dictionary also has is written once, after
+	// the base lines: the segmenter keeps the first entry it reads of a
+	// word.
 	inLexicon := make(map[string]bool, len(words))
 	for _, w := range words {
 		inLexicon[w] = true
@@ -107,17 +123,39 @@ func Load() (*Analyzer, error) {
 	var dict strings.Builder
 	dict.Grow(len(base) + 16*len(words))
 	inBase := map[string]bool{}
+	baseLine := map[string]string{}
 	for _, line := range strings.Split(string(base), "\n") {
-		w, _, _ := strings.Cut(line, " ")
+		w, rest, _ := strings.Cut(line, " ")
 		inBase[w] = true
+		baseLine[w] = rest
 		if w != "" && !inLexicon[w] {
 			dict.WriteString(line)
 			dict.WriteByte('\n')
 		}
 	}
+	// The government-service words (gov.txt) go in with a high frequency
+	// so that the segmenter keeps them whole (社保卡, 高龄津贴, 在 手机上
+	// rather than 在手 机上), and so do the catalogue's terms the synonym
+	// table adds when the base dictionary has them. The phrases residents
+	// say (the table's left-hand side, 想领, 丢了) are for matching: one
+	// the base dictionary has keeps its own frequency, and one it lacks is
+	// no entry at all but joined from the tokens that spell it (merge), so
+	// neither takes characters from the word beside it (想领养 is 想 领养).
+	a.added = map[string]int{}
+	a.merge = map[string]bool{}
 	for _, w := range words {
-		if n := len([]rune(w)); n >= 2 && n <= 8 {
+		n := len([]rune(w))
+		switch {
+		case n < 2 || n > maxMerge:
+		case govSet[w] || inBase[w] && a.synonyms.terms[w]:
 			fmt.Fprintf(&dict, "%s %d\n", w, lexiconFreq)
+			a.added[w] = lexiconFreq
+		case inBase[w]:
+			dict.WriteString(w + " " + baseLine[w] + "\n")
+			f, _ := strconv.Atoi(strings.Fields(baseLine[w] + " 0")[0])
+			a.added[w] = f
+		default:
+			a.merge[w] = true
 		}
 	}
 	stops, err := a.readWordList("lexicon/stopwords.txt")
@@ -132,6 +170,7 @@ func Load() (*Analyzer, error) {
 		a.stop[w] = true
 		if n := len([]rune(w)); n >= 2 && !inBase[w] && !inLexicon[w] && isANotA(w) {
 			fmt.Fprintf(&dict, "%s %d\n", w, stopFreq)
+			a.added[w] = stopFreq
 		}
 	}
 	a.seg.SkipLog = true
@@ -201,7 +240,105 @@ func (a *Analyzer) IsStop(w string) bool { return a.stop[w] }
 // whether it knows the word at all.
 func (a *Analyzer) WordFreq(w string) (float64, bool) {
 	f, _, ok := a.seg.Find(w)
+	if !ok && a.merge[w] {
+		return lexiconFreq, true
+	}
 	return f, ok
+}
+
+// maxMerge is the longest lexicon word, in characters, the segmenter
+// keeps whole.
+const maxMerge = 8
+
+// cutRun cuts one run of Chinese characters in precise mode, new words
+// guessed when hmm is set, then joins the tokens that spell a lexicon
+// phrase.
+func (a *Analyzer) cutRun(run string, hmm bool) []string {
+	ws := a.mergePhrases(a.seg.Cut(run, false))
+	if !hmm {
+		return ws
+	}
+	// New words are guessed, as gse does, in each stretch of single
+	// characters left between words; a phrase made of tokens is a word
+	// here, so its characters are not glued to their neighbours.
+	out := make([]string, 0, len(ws))
+	start := -1
+	flush := func(end int) {
+		if start < 0 {
+			return
+		}
+		buf := strings.Join(ws[start:end], "")
+		if f, _, ok := a.seg.Find(buf); end-start == 1 || ok && f > 0 {
+			out = append(out, ws[start:end]...)
+		} else {
+			out = append(out, a.seg.HMMCut(buf)...)
+		}
+		start = -1
+	}
+	for i, w := range ws {
+		if utf8.RuneCountInString(w) == 1 {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		flush(i)
+		out = append(out, w)
+	}
+	flush(len(ws))
+	return out
+}
+
+// mergePhrases joins consecutive tokens whose concatenation is one of the
+// lexicon's phrases, longest first from the left. A phrase whose edge
+// falls inside a token is not made: the word there stays whole.
+func (a *Analyzer) mergePhrases(ws []string) []string {
+	if len(a.merge) == 0 || len(ws) < 2 {
+		return ws
+	}
+	out := ws[:0:0]
+	for i := 0; i < len(ws); {
+		end, joined, n := i+1, ws[i], utf8.RuneCountInString(ws[i])
+		for j := i + 1; j < len(ws); j++ {
+			joined += ws[j]
+			if n += utf8.RuneCountInString(ws[j]); n > maxMerge {
+				break
+			}
+			if a.merge[joined] {
+				end = j + 1
+			}
+		}
+		out = append(out, strings.Join(ws[i:end], ""))
+		i = end
+	}
+	return out
+}
+
+// cutSearchRun cuts one run in search mode: the precise cut, and before
+// each word of three or more characters its two- and three-character
+// sub-words the dictionary or the lexicon knows (gse's search mode).
+func (a *Analyzer) cutSearchRun(run string) []string {
+	var out []string
+	for _, w := range a.cutRun(run, true) {
+		rs := []rune(w)
+		for _, l := range []int{2, 3} {
+			for i := 0; i+l <= len(rs) && len(rs) > l; i++ {
+				if sub := string(rs[i : i+l]); a.knows(sub) {
+					out = append(out, sub)
+				}
+			}
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// knows reports whether w is a dictionary word or a lexicon phrase.
+func (a *Analyzer) knows(w string) bool {
+	if f, _, ok := a.seg.Find(w); ok && f > 0 {
+		return true
+	}
+	return a.merge[w]
 }
 
 // Segment cuts normalised text into words (precise mode) keeping
@@ -213,7 +350,7 @@ func (a *Analyzer) Segment(norm string) []string {
 			out = append(out, run)
 			return
 		}
-		for _, w := range a.memo.cut(cutHMM, run, func() []string { return a.seg.Cut(run, true) }) {
+		for _, w := range a.memo.cut(cutHMM, run, func() []string { return a.cutRun(run, true) }) {
 			if w = strings.TrimSpace(w); w != "" {
 				out = append(out, w)
 			}
@@ -234,7 +371,7 @@ func (a *Analyzer) Words(norm string) []string {
 			}
 			return
 		}
-		for _, w := range a.memo.cut(cutDict, run, func() []string { return a.seg.Cut(run, false) }) {
+		for _, w := range a.memo.cut(cutDict, run, func() []string { return a.cutRun(run, false) }) {
 			if w = strings.TrimSpace(w); w != "" && !a.stop[w] {
 				out = append(out, w)
 			}
@@ -249,7 +386,7 @@ func (a *Analyzer) Words(norm string) []string {
 func (a *Analyzer) WordSpans(run string) [][2]int {
 	var out [][2]int
 	pos := 0
-	for _, w := range a.memo.cut(cutDict, run, func() []string { return a.seg.Cut(run, false) }) {
+	for _, w := range a.memo.cut(cutDict, run, func() []string { return a.cutRun(run, false) }) {
 		n := len([]rune(w))
 		if n >= 2 {
 			out = append(out, [2]int{pos, pos + n})
@@ -276,7 +413,7 @@ func (a *Analyzer) TermsNormalized(norm string) []string {
 			}
 			return
 		}
-		for _, w := range a.memo.cut(cutSearch, run, func() []string { return a.seg.CutSearch(run, true) }) {
+		for _, w := range a.memo.cut(cutSearch, run, func() []string { return a.cutSearchRun(run) }) {
 			w = strings.TrimSpace(w)
 			if w == "" || a.stop[w] {
 				continue
