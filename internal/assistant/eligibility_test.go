@@ -62,6 +62,17 @@ func TestEligibilityInEverydayWords(t *testing.T) {
 		{"plain", "刚毕业的年轻人，能租政府的便宜房吗", "FT-076"},
 		{"plain", "我奶奶八十多了，每个月有敬老的钱吗", "FT-034"},
 		{"plain", "想开个夫妻店，要办什么执照", "FT-091"},
+		// Near misses: the everyday words above inside another request
+		// (一个人 住院, 合同没备案, 没有公司 yet) still reach that request.
+		{"near miss", "我一个人在外地住院 没刷上医保 回来怎么报", "FT-020"},
+		{"near miss", "租的房子合同没备案 怎么补办", "FT-078"},
+		{"near miss", "我还没有公司 想注册一个有限公司", "FT-090"},
+		{"near miss", "我们只有一个孩子 还想再收养一个", "FT-065"},
+		{"near miss", "公司不给交社保 我想自己交养老", "FT-012"},
+		{"near miss", "我爸一个人住 今年满六十了 退休金怎么领", "FT-014"},
+		{"near miss", "我收入不高 想认定低收入家庭", "FT-044"},
+		{"near miss", "做个体 卖早餐 要办执照吗", "FT-091"},
+		{"near miss", "我妈独自在家 前天走了 户口怎么销", "FT-119"},
 	} {
 		r, err := as.Ask(context.Background(), assistant.Request{Message: c.msg})
 		if err != nil {
