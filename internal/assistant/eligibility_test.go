@@ -62,6 +62,16 @@ func TestEligibilityInEverydayWords(t *testing.T) {
 		{"plain", "刚毕业的年轻人，能租政府的便宜房吗", "FT-076"},
 		{"plain", "我奶奶八十多了，每个月有敬老的钱吗", "FT-034"},
 		{"plain", "想开个夫妻店，要办什么执照", "FT-091"},
+		{"plain", "我有中级职称 能不能落深户", "FT-006"},
+		{"plain", "换了城市工作 以前交的养老保险怎么办", "FT-013"},
+		{"plain", "公司要我交社保的证明 在哪打", "FT-017"},
+		{"plain", "我妈高血压糖尿病 长期吃药 门诊能报多点吗", "FT-022"},
+		{"plain", "我们在备孕 要先登记吗", "FT-063"},
+		{"plain", "公司刚招了员工 怎么给员工交社保", "FT-095"},
+		{"plain", "公司要关了 税怎么结清", "FT-111"},
+		{"plain", "我哥在部队牺牲了 我爸妈有抚恤吗", "FT-117"},
+		{"plain", "下班路上被车撞了 算不算工伤", "FT-016"},
+		{"plain", "孩子明年上一年级 学位怎么申请", "FT-067"},
 		// Near misses: the everyday words above inside another request
 		// (一个人 住院, 合同没备案, 没有公司 yet) still reach that request.
 		{"near miss", "我一个人在外地住院 没刷上医保 回来怎么报", "FT-020"},
