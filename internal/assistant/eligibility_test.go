@@ -72,6 +72,8 @@ func TestEligibilityInEverydayWords(t *testing.T) {
 		{"plain", "我哥在部队牺牲了 我爸妈有抚恤吗", "FT-117"},
 		{"plain", "下班路上被车撞了 算不算工伤", "FT-016"},
 		{"plain", "孩子明年上一年级 学位怎么申请", "FT-067"},
+		// A situation recognised by the term a pattern gives (独居).
+		{"plain", "我外公现在一个人过 政府有什么帮扶", "FT-040"},
 		// Near misses: the everyday words above inside another request
 		// (一个人 住院, 合同没备案, 没有公司 yet) still reach that request.
 		{"near miss", "我一个人在外地住院 没刷上医保 回来怎么报", "FT-020"},
