@@ -74,6 +74,8 @@ func TestEligibilityInEverydayWords(t *testing.T) {
 		{"plain", "孩子明年上一年级 学位怎么申请", "FT-067"},
 		// A situation recognised by the term a pattern gives (独居).
 		{"plain", "我外公现在一个人过 政府有什么帮扶", "FT-040"},
+		{"voice", "退休后想回老家养老 以后在那边看病 医保要先备个案吗", "FT-019"},
+		{"plain", "在外地住院自己垫了钱 回来能报吗", "FT-020"},
 		// Near misses: the everyday words above inside another request
 		// (一个人 住院, 合同没备案, 没有公司 yet) still reach that request.
 		{"near miss", "我一个人在外地住院 没刷上医保 回来怎么报", "FT-020"},
