@@ -76,6 +76,13 @@ func TestEligibilityInEverydayWords(t *testing.T) {
 		{"plain", "我外公现在一个人过 政府有什么帮扶", "FT-040"},
 		{"voice", "退休后想回老家养老 以后在那边看病 医保要先备个案吗", "FT-019"},
 		{"plain", "在外地住院自己垫了钱 回来能报吗", "FT-020"},
+		{"plain", "我交够十五年了 明年到年龄 养老金怎么领", "FT-014"},
+		{"plain", "不在深圳工作了 要回老家发展 公积金能取吗", "FT-085"},
+		{"plain", "孩子上学能不能少交点个税", "FT-112"},
+		{"plain", "在工地干活摔下来了 老板不认", "FT-016"},
+		{"plain", "我今年毕业 家里是低保 找工作有补贴吗", "FT-033"},
+		{"plain", "来深圳交了半年社保 还没有社保卡", "FT-010"},
+		{"plain", "准迁证拿到了 下一步怎么办", "FT-008"},
 		// Near misses: the everyday words above inside another request
 		// (一个人 住院, 合同没备案, 没有公司 yet) still reach that request.
 		{"near miss", "我一个人在外地住院 没刷上医保 回来怎么报", "FT-020"},
