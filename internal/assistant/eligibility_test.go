@@ -83,6 +83,10 @@ func TestEligibilityInEverydayWords(t *testing.T) {
 		{"plain", "我今年毕业 家里是低保 找工作有补贴吗", "FT-033"},
 		{"plain", "来深圳交了半年社保 还没有社保卡", "FT-010"},
 		{"plain", "准迁证拿到了 下一步怎么办", "FT-008"},
+		{"Cantonese", "我阿妈自己一个住 仔女都喺外地 有冇嗰啲一撳就叫到人嘅机", "FT-040"},
+		{"Cantonese", "我哋深户 一家人冇屋住 点样申请政府啲平租屋", "FT-075"},
+		{"Cantonese", "我哋两公婆得一个仔 前年冇咗 政府有冇补贴", "FT-066"},
+		{"Cantonese", "个细路爸妈都唔喺度 跟住阿嫲 有冇生活费", "FT-046"},
 		// Near misses: the everyday words above inside another request
 		// (一个人 住院, 合同没备案, 没有公司 yet) still reach that request.
 		{"near miss", "我一个人在外地住院 没刷上医保 回来怎么报", "FT-020"},
