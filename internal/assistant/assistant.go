@@ -265,6 +265,13 @@ func New(cfg Config) (*Assistant, error) {
 	if as.situations, err = loadSituations(norm); err != nil {
 		return nil, err
 	}
+	as.situations.added = func(n string) []string {
+		var out []string
+		for _, e := range cfg.Analyzer.Synonyms().Expand(n) {
+			out = append(out, e.Term)
+		}
+		return out
+	}
 	if as.trees, err = loadTreeLexicon(norm); err != nil {
 		return nil, err
 	}

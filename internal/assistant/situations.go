@@ -17,7 +17,10 @@ type situation struct {
 	name   string
 	words  []string
 	family []string // count only next to a family member
-	items  []string // catalogue item names, the usual first
+	// terms are catalogue words the synonym table adds for a message
+	// (独居 from 我妈…一个人住): said in everyday words, they mean it too.
+	terms []string
+	items []string // catalogue item names, the usual first
 	// cues are the words that, said in this situation, name one of its
 	// items: 户口 after a birth is 新生儿入户登记, 社保 after moving city
 	// is the transfer of the pension insurance.
@@ -36,6 +39,9 @@ type situationCue struct {
 type situations struct {
 	list    []situation
 	members []string
+	// added returns the catalogue words the synonym table adds for a
+	// normalised message (nil: none are consulted).
+	added func(norm string) []string
 }
 
 func loadSituations(norm func(string) string) (*situations, error) {
@@ -57,6 +63,8 @@ func loadSituations(norm func(string) string) (*situations, error) {
 			dst = &cur.words
 		case "family":
 			dst = &cur.family
+		case "terms":
+			dst = &cur.terms
 		case "items":
 			dst = &cur.items
 		case "declined":
@@ -108,11 +116,18 @@ func loadSituations(norm func(string) string) (*situations, error) {
 func (ss *situations) detect(norm string) []*situation {
 	var out []*situation
 	_, family := firstOf(norm, ss.members)
+	var added []string
+	if ss.added != nil {
+		added = ss.added(norm)
+	}
 	for i := range ss.list {
 		s := &ss.list[i]
 		_, ok := firstOf(norm, s.words)
 		if !ok && family {
 			_, ok = firstOf(norm, s.family)
+		}
+		if !ok {
+			ok = slices.ContainsFunc(s.terms, func(t string) bool { return slices.Contains(added, t) })
 		}
 		if ok {
 			out = append(out, s)

@@ -220,9 +220,12 @@ func TestLexiconEdgeConflicts(t *testing.T) {
 	for _, c := range phrase {
 		t.Errorf("matching phrase takes a word's characters: %v", c)
 	}
-	// knownEntryConflicts is the count when the check was written; a
-	// lexicon change that raises it adds a word that steals.
-	const knownEntryConflicts = 11837
+	// knownEntryConflicts is the count as reviewed; a lexicon change that
+	// raises it adds a word that steals. 11837 when the check was written;
+	// 12127 with the catalogue terms the eligibility paraphrases map to
+	// (灵活就业人员, 门特, 轮候 …), each winning over a rare neighbour word
+	// (鲍千灵, 龙门, 齿轮) as the known ones do.
+	const knownEntryConflicts = 12127
 	if len(entry) > knownEntryConflicts {
 		t.Errorf("%d conflicts of dictionary entries, more than the %d known", len(entry), knownEntryConflicts)
 	}

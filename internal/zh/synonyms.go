@@ -21,6 +21,17 @@ import (
 // when the segmenter cuts the phrase differently. A phrase in parts,
 // 找工作…补贴, matches its parts in order with at most MaxGap characters
 // between them and no sentence end: 找工作有没有补贴.
+//
+// A word class names the ways of saying one thing, to be combined with
+// other words in a pattern:
+//
+//	@child = 儿子 女儿 孩子 闺女
+//	就一个{child} 只有一个{child} 只生了一个{child} = 独生子女
+//
+// A phrase with {child} stands for the phrase with each member in its
+// place (就一个儿子, 就一个女儿 …); several classes in one phrase combine.
+// A class is defined before it is used. Phrases made from a class are
+// patterns, not words, so they are not offered to the segmenter.
 type Synonyms struct {
 	rules []synRule // longest phrase first
 	words []string
@@ -49,6 +60,7 @@ const MaxGap = 6
 func ParseSynonyms(data string, norm func(string) string) (*Synonyms, error) {
 	s := &Synonyms{adding: map[string]map[string]bool{}, terms: map[string]bool{}}
 	seen := map[string]bool{}
+	classes := map[string][]string{}
 	sc := bufio.NewScanner(strings.NewReader(data))
 	n := 0
 	for sc.Scan() {
@@ -64,10 +76,34 @@ func ParseSynonyms(data string, norm func(string) string) (*Synonyms, error) {
 		if !ok {
 			return nil, fmt.Errorf("line %d: want \"phrases = terms\"", n)
 		}
+		if name, isClass := strings.CutPrefix(strings.TrimSpace(left), "@"); isClass {
+			members := strings.Fields(norm(right))
+			if name == "" || strings.ContainsAny(name, " \t{}") || len(members) == 0 {
+				return nil, fmt.Errorf("line %d: want \"@class = words\"", n)
+			}
+			classes[name] = members
+			continue
+		}
 		adds := strings.Fields(norm(right))
 		var phrases []string
 		partsOf := map[string][]string{}
+		pattern := map[string]bool{}
+		var fields []string
 		for _, f := range strings.Fields(left) {
+			if !strings.ContainsAny(f, "{}") {
+				fields = append(fields, f)
+				continue
+			}
+			made, err := fillClasses(f, classes)
+			if err != nil {
+				return nil, fmt.Errorf("line %d: %w", n, err)
+			}
+			for _, m := range made {
+				pattern[norm(m)] = true
+			}
+			fields = append(fields, made...)
+		}
+		for _, f := range fields {
 			var parts []string
 			for _, part := range strings.Split(f, Gap) {
 				if part = strings.TrimSpace(norm(part)); part == "" {
@@ -95,7 +131,7 @@ func ParseSynonyms(data string, norm func(string) string) (*Synonyms, error) {
 			}
 		}
 		for _, w := range append(phrases, adds...) {
-			if !seen[w] && !strings.Contains(w, Gap) {
+			if !seen[w] && !strings.Contains(w, Gap) && !pattern[w] {
 				seen[w] = true
 				s.words = append(s.words, w)
 			}
@@ -108,6 +144,38 @@ func ParseSynonyms(data string, norm func(string) string) (*Synonyms, error) {
 		s.byFirst[first] = append(s.byFirst[first], i)
 	}
 	return s, sc.Err()
+}
+
+// fillClasses expands the {class} references of a phrase into every
+// combination of the classes' members.
+func fillClasses(phrase string, classes map[string][]string) ([]string, error) {
+	i := strings.IndexByte(phrase, '{')
+	if i < 0 || strings.IndexByte(phrase[:i], '}') >= 0 {
+		if strings.IndexByte(phrase, '}') >= 0 {
+			return nil, fmt.Errorf("unbalanced braces in %q", phrase)
+		}
+		return []string{phrase}, nil
+	}
+	j := strings.IndexByte(phrase[i:], '}')
+	if j < 0 {
+		return nil, fmt.Errorf("unbalanced braces in %q", phrase)
+	}
+	name := phrase[i+1 : i+j]
+	members, ok := classes[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown class {%s} (define it with \"@%s = words\" before use)", name, name)
+	}
+	rests, err := fillClasses(phrase[i+j+1:], classes)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(members)*len(rests))
+	for _, m := range members {
+		for _, r := range rests {
+			out = append(out, phrase[:i]+m+r)
+		}
+	}
+	return out, nil
 }
 
 // Adds reports whether a rule of phrase adds term.

@@ -2,6 +2,7 @@ package zh_test
 
 import (
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -192,6 +193,46 @@ func TestSynonymsInParts(t *testing.T) {
 	}
 	if _, err := zh.ParseSynonyms("找工作…… = 求职", func(s string) string { return s }); err == nil {
 		t.Error("an empty part was accepted")
+	}
+}
+
+func TestSynonymsClasses(t *testing.T) {
+	t.Parallel()
+	s, err := zh.ParseSynonyms(`@child = 儿子 女儿
+@old = 老人 我妈
+就一个{child} = 独生子女
+{old}…一个人住 一个人住…{old} = 独居
+{old}{child} = 老人子女
+`, func(s string) string { return s })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]string{
+		"我们就一个儿子":      "独生子女",
+		"就一个女儿 去年出了意外": "独生子女",
+		"就一个孩子":        "", // not a member of the class
+		"我妈现在一个人住":     "独居",
+		"一个人住 我妈八十了":   "独居",
+		"我一个人住 想问公租房":  "", // no old person
+		"我妈儿子":         "老人子女",
+	} {
+		var got []string
+		for _, e := range s.Expand(text) {
+			got = append(got, e.Term)
+		}
+		if want == "" && len(got) > 0 || want != "" && !slices.Contains(got, want) {
+			t.Errorf("Expand(%q) = %v, want %q", text, got, want)
+		}
+	}
+	for _, w := range s.Words() {
+		if strings.Contains(w, "{") || w == "就一个儿子" || w == "我妈儿子" {
+			t.Errorf("pattern %q offered to the segmenter", w)
+		}
+	}
+	for _, bad := range []string{"就一个{kid} = 独生子女", "@ = 儿子", "@child =", "@child = 儿子\n就一个{child = 独生子女", "@child = 儿子\n就一个child} = 独生子女"} {
+		if _, err := zh.ParseSynonyms(bad, func(s string) string { return s }); err == nil {
+			t.Errorf("ParseSynonyms(%q) accepted", bad)
+		}
 	}
 }
 
