@@ -137,6 +137,8 @@ type Assistant struct {
 	talk *talk
 	// situations are the life events residents describe.
 	situations *situations
+	// requests tell the clause that asks from the story before it.
+	requests *requestMarkers
 	// trees read residents' reports of a tree problem; speciesWords are
 	// the configured species' names, normalised.
 	trees        *treeLexicon
@@ -262,6 +264,9 @@ func New(cfg Config) (*Assistant, error) {
 		return nil, err
 	}
 	as.talk.known = cfg.Index.DocFreq
+	if as.requests, err = loadRequestMarkers(norm); err != nil {
+		return nil, err
+	}
 	if as.situations, err = loadSituations(norm); err != nil {
 		return nil, err
 	}

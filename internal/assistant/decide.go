@@ -197,6 +197,11 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 	}
+	// A message that tells a story and then asks: a close candidate the
+	// request asks for beats one the story's words ranked first.
+	if h, ok := as.byRequest(t.in.norm, hits); ok {
+		top, close, named = h, []search.Hit{h}, h.Coverage >= namedCoverage
+	}
 	chosen := top
 	if len(close) > 1 && !named {
 		var ok bool
