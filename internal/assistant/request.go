@@ -10,7 +10,7 @@ import (
 // requestMarkers tell the clause that carries a resident's request from
 // the story before it (lexicon/request.txt).
 type requestMarkers struct {
-	end, ask, purpose []string
+	end, ask, purpose, plan, past []string
 }
 
 func loadRequestMarkers(norm func(string) string) (*requestMarkers, error) {
@@ -24,6 +24,10 @@ func loadRequestMarkers(norm func(string) string) (*requestMarkers, error) {
 				m.ask = append(m.ask, norm(w))
 			case "purpose":
 				m.purpose = append(m.purpose, norm(w))
+			case "past":
+				m.past = append(m.past, norm(w))
+			case "plan":
+				m.plan = append(m.plan, norm(w))
 			default:
 				return fmt.Errorf("unknown kind %q", kind)
 			}
@@ -56,10 +60,13 @@ func (m *requestMarkers) asks(c string) bool {
 }
 
 // requestSpan splits a message into the story and the request: the last
-// clause that asks, with the clauses just before it while it names
-// nothing itself ("想领养一个 可以吗"). ok is false when no clause asks or
-// nothing comes before the request.
-func (as *Assistant) requestSpan(norm string) (story, request string, ok bool) {
+// clause that asks, with the clause before it when it says nothing but
+// the asking and that clause asks too ("想领养一个 可以吗"). ok is false when no clause
+// asks, nothing comes before the request, or the story is not background:
+// it asks too ("社区有老人饭堂吗，怎么报名") or tells what is coming
+// ("孩子明年该上小学了"). background is the story's clauses that tell
+// what happened or how things have been (lexicon/request.txt "past").
+func (as *Assistant) requestSpan(norm string) (background, request string, ok bool) {
 	cs := clauses(norm)
 	r := -1
 	for i := len(cs) - 1; i >= 0; i-- {
@@ -72,20 +79,34 @@ func (as *Assistant) requestSpan(norm string) (story, request string, ok bool) {
 		return "", "", false
 	}
 	from := r
-	for from > 0 && !as.namesSomething(strings.Join(cs[from:r+1], " ")) {
-		from--
+	if !as.saysSomething(cs[r]) && r > 0 && as.requests.asks(cs[r-1]) {
+		from = r - 1
 	}
 	if from == 0 {
 		return "", "", false
 	}
-	return strings.Join(cs[:from], " "), strings.Join(cs[from:], " "), true
+	for _, c := range cs[:from] {
+		if as.requests.asks(c) {
+			return "", "", false
+		}
+		if _, plan := firstOf(c, as.requests.plan); plan {
+			return "", "", false
+		}
+	}
+	var past []string
+	for _, c := range cs[:from] {
+		if _, ok := firstOf(c, as.requests.past); ok {
+			past = append(past, c)
+		}
+	}
+	return strings.Join(past, " "), strings.Join(cs[from:], " "), true
 }
 
-// namesSomething reports a clause with a word that is neither generic
-// nor a question's wrapping.
-func (as *Assistant) namesSomething(c string) bool {
+// saysSomething reports a clause with a word besides a question's
+// wrapping ("可以吗" says nothing; "也能补吗" says 补).
+func (as *Assistant) saysSomething(c string) bool {
 	for _, w := range as.a.Words(as.contentText(c)) {
-		if !as.generic[w] && !as.frames[w] {
+		if !as.frames[w] {
 			return true
 		}
 	}
@@ -105,23 +126,24 @@ const (
 // story before it: "结婚十年了没孩子 … 想领养一个 可以吗" asks for 收养登记,
 // not 结婚登记. The request clauses are searched on their own; a close
 // candidate they rank first, and rank at least requestMargin times above
-// the best, is chosen.
+// the best, is chosen, when the best owes its rank to the background:
+// the story's clauses of what happened, searched on their own, find it,
+// scoring at least requestRatio of the chosen one's score there.
 func (as *Assistant) byRequest(norm string, hits []search.Hit) (search.Hit, bool) {
 	if len(hits) < 2 {
 		return search.Hit{}, false
 	}
-	_, request, ok := as.requestSpan(norm)
+	background, request, ok := as.requestSpan(norm)
 	if !ok {
 		return search.Hit{}, false
 	}
-	rq := as.cfg.Index.Analyse(as.contentText(request))
-	if len(rq.Words) == 0 {
+	// A request made only of generic words ("要去哪里申请", "怎么换")
+	// says what to do, not which item: the story tells that.
+	if !as.namesSomething(request) {
 		return search.Hit{}, false
 	}
-	scores := map[string]float64{}
-	for _, h := range as.cfg.Index.SearchQuery(rq, 30).Hits {
-		scores[h.ID] = h.Score
-	}
+	scores := as.scores(request)
+	past := as.scores(background)
 	top := hits[0]
 	best, bestScore := search.Hit{}, 0.0
 	for _, h := range hits[1:] {
@@ -132,8 +154,32 @@ func (as *Assistant) byRequest(norm string, hits []search.Hit) (search.Hit, bool
 			best, bestScore = h, s
 		}
 	}
-	if bestScore == 0 || bestScore < requestMargin*scores[top.ID] {
+	if bestScore == 0 || bestScore < requestMargin*scores[top.ID] || past[top.ID] == 0 || past[top.ID] < requestRatio*past[best.ID] {
 		return search.Hit{}, false
 	}
 	return best, true
+}
+
+// namesSomething reports a clause with a word that is neither generic
+// nor a question's wrapping.
+func (as *Assistant) namesSomething(c string) bool {
+	for _, w := range as.a.Words(as.contentText(c)) {
+		if !as.generic[w] && !as.frames[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// scores are the items' scores for text searched on its own.
+func (as *Assistant) scores(text string) map[string]float64 {
+	out := map[string]float64{}
+	q := as.cfg.Index.Analyse(as.contentText(text))
+	if len(q.Words) == 0 {
+		return out
+	}
+	for _, h := range as.cfg.Index.SearchQuery(q, 30).Hits {
+		out[h.ID] = h.Score
+	}
+	return out
 }
