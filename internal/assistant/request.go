@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/fuwu-gov/fuwu/internal/search"
@@ -137,20 +138,22 @@ func (as *Assistant) byRequest(norm string, hits []search.Hit) (search.Hit, bool
 	if !ok {
 		return search.Hit{}, false
 	}
+	// What it asks about the item (网上, 多久, 材料) names no item.
+	request = as.withoutAspects(request)
 	// A request made only of generic words ("要去哪里申请", "怎么换")
 	// says what to do, not which item: the story tells that.
 	if !as.namesSomething(request) {
 		return search.Hit{}, false
 	}
-	scores := as.scores(request)
-	past := as.scores(background)
+	scores, said := as.searchOwn(request)
+	past, _ := as.searchOwn(background)
 	top := hits[0]
 	best, bestScore := search.Hit{}, 0.0
 	for _, h := range hits[1:] {
 		if h.Score < requestRatio*top.Score {
 			continue
 		}
-		if s := scores[h.ID]; s > bestScore {
+		if s := scores[h.ID]; s > bestScore && said[h.ID] {
 			best, bestScore = h, s
 		}
 	}
@@ -171,15 +174,33 @@ func (as *Assistant) namesSomething(c string) bool {
 	return false
 }
 
-// scores are the items' scores for text searched on its own.
-func (as *Assistant) scores(text string) map[string]float64 {
-	out := map[string]float64{}
+// searchOwn searches text on its own: the items' scores, and whether
+// a service word of the text (a word of the item's name, or one of the
+// lexicon's) matched the item, not only everyday words (现在, 直接).
+func (as *Assistant) searchOwn(text string) (scores map[string]float64, said map[string]bool) {
+	scores, said = map[string]float64{}, map[string]bool{}
 	q := as.cfg.Index.Analyse(as.contentText(text))
 	if len(q.Words) == 0 {
-		return out
+		return scores, said
 	}
 	for _, h := range as.cfg.Index.SearchQuery(q, 30).Hits {
-		out[h.ID] = h.Score
+		scores[h.ID] = h.Score
+		said[h.ID] = len(h.NameTerms) > 0 || slices.ContainsFunc(h.Terms, as.a.IsLexicon)
 	}
-	return out
+	return scores, said
+}
+
+// withoutAspects is text without the cues of what is asked about an item
+// (lexicon/aspects.txt): "现在可以直接在网上弄吗" asks how, not which.
+func (as *Assistant) withoutAspects(text string) string {
+	for range 4 {
+		hs := as.aspects.match(text)
+		if len(hs) == 0 {
+			break
+		}
+		for _, h := range hs {
+			text = strings.ReplaceAll(text, h.cue, " ")
+		}
+	}
+	return text
 }
