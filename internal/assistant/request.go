@@ -11,7 +11,7 @@ import (
 // requestMarkers tell the clause that carries a resident's request from
 // the story before it (lexicon/request.txt).
 type requestMarkers struct {
-	end, ask, purpose, plan, past []string
+	end, ask, wish, purpose, plan, past []string
 }
 
 func loadRequestMarkers(norm func(string) string) (*requestMarkers, error) {
@@ -25,6 +25,8 @@ func loadRequestMarkers(norm func(string) string) (*requestMarkers, error) {
 				m.ask = append(m.ask, norm(w))
 			case "purpose":
 				m.purpose = append(m.purpose, norm(w))
+			case "wish":
+				m.wish = append(m.wish, norm(w))
 			case "past":
 				m.past = append(m.past, norm(w))
 			case "plan":
@@ -41,17 +43,23 @@ func loadRequestMarkers(norm func(string) string) (*requestMarkers, error) {
 	return m, nil
 }
 
-// asks reports a clause that asks or wishes: it ends as a question or
-// holds a question or wish word, and is not only a purpose ("要用").
+// asks reports a clause that asks or wishes: it questions, or holds a
+// wish word and is not only a purpose ("要用").
 func (m *requestMarkers) asks(c string) bool {
-	ends := false
+	if m.questions(c) {
+		return true
+	}
+	_, ok := firstOf(c, m.wish)
+	return ok
+}
+
+// questions reports a clause that ends as a question, or holds a
+// question word and is not only a purpose ("现在报名上学要用").
+func (m *requestMarkers) questions(c string) bool {
 	for _, e := range m.end {
 		if strings.HasSuffix(c, e) {
-			ends = true
+			return true
 		}
-	}
-	if ends {
-		return true
 	}
 	if _, ok := firstOf(c, m.purpose); ok {
 		return false
@@ -61,10 +69,10 @@ func (m *requestMarkers) asks(c string) bool {
 }
 
 // requestSpan splits a message into the story and the request: the last
-// clause that asks, with the clause before it when it says nothing but
-// the asking and that clause asks too ("想领养一个 可以吗"). ok is false when no clause
-// asks, nothing comes before the request, or the story is not background:
-// it asks too ("社区有老人饭堂吗，怎么报名") or tells what is coming
+// clause that asks, with the clause before it when it names nothing of
+// its own and that clause asks too ("想领养一个 可以吗", "想离婚 去哪里
+// 办"). ok is false when no clause asks, nothing comes before the
+// request, or the story is not background: it questions too ("社区有老人饭堂吗，怎么报名") or tells what is coming
 // ("孩子明年该上小学了"). background is the story's clauses that tell
 // what happened or how things have been (lexicon/request.txt "past").
 func (as *Assistant) requestSpan(norm string) (background, request string, ok bool) {
@@ -80,14 +88,14 @@ func (as *Assistant) requestSpan(norm string) (background, request string, ok bo
 		return "", "", false
 	}
 	from := r
-	if !as.saysSomething(cs[r]) && r > 0 && as.requests.asks(cs[r-1]) {
+	if !as.namesSomething(cs[r]) && r > 0 && as.requests.asks(cs[r-1]) {
 		from = r - 1
 	}
 	if from == 0 {
 		return "", "", false
 	}
 	for _, c := range cs[:from] {
-		if as.requests.asks(c) {
+		if as.requests.questions(c) {
 			return "", "", false
 		}
 		if _, plan := firstOf(c, as.requests.plan); plan {
@@ -101,17 +109,6 @@ func (as *Assistant) requestSpan(norm string) (background, request string, ok bo
 		}
 	}
 	return strings.Join(past, " "), strings.Join(cs[from:], " "), true
-}
-
-// saysSomething reports a clause with a word besides a question's
-// wrapping ("可以吗" says nothing; "也能补吗" says 补).
-func (as *Assistant) saysSomething(c string) bool {
-	for _, w := range as.a.Words(as.contentText(c)) {
-		if !as.frames[w] {
-			return true
-		}
-	}
-	return false
 }
 
 // requestRatio is how close to the best a candidate must score for the
