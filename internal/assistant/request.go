@@ -135,6 +135,11 @@ func (as *Assistant) byRequest(norm string, hits []search.Hit) (search.Hit, bool
 	if !ok {
 		return search.Hit{}, false
 	}
+	// A request for what there is ("像我们这样的家庭有什么补助吗") leaves
+	// the choice to the story.
+	if as.asksWhatThereIs(request) {
+		return search.Hit{}, false
+	}
 	// What it asks about the item (网上, 多久, 材料) names no item.
 	request = as.withoutAspects(request)
 	// A request made only of generic words ("要去哪里申请", "怎么换")
