@@ -69,12 +69,14 @@ func (m *requestMarkers) questions(c string) bool {
 }
 
 // requestSpan splits a message into the story and the request: the last
-// clause that asks, with the clause before it when it names nothing of
-// its own and that clause asks too ("想领养一个 可以吗", "想离婚 去哪里
-// 办"). ok is false when no clause asks, nothing comes before the
-// request, or the story is not background: it questions too ("社区有老人饭堂吗，怎么报名") or tells what is coming
-// ("孩子明年该上小学了"). background is the story's clauses that tell
-// what happened or how things have been (lexicon/request.txt "past").
+// clause that asks, with the clause before it when that one asks too and
+// tells no past event, or tells one but the asking clause names nothing
+// of its own ("想领养一个 可以吗", "想申请长者饭堂 点样申请"). ok is false
+// when no clause asks, nothing comes before the request, or the story is
+// not background: it questions too ("社区有老人饭堂吗，怎么报名") or tells
+// what is coming ("孩子明年该上小学了"). background is the story's clauses
+// that tell what happened or how things have been (lexicon/request.txt
+// "past").
 func (as *Assistant) requestSpan(norm string) (background, request string, ok bool) {
 	cs := clauses(norm)
 	r := -1
@@ -88,8 +90,10 @@ func (as *Assistant) requestSpan(norm string) (background, request string, ok bo
 		return "", "", false
 	}
 	from := r
-	if !as.namesSomething(cs[r]) && r > 0 && as.requests.asks(cs[r-1]) {
-		from = r - 1
+	if r > 0 && as.requests.asks(cs[r-1]) {
+		if _, past := firstOf(cs[r-1], as.requests.past); !past || !as.namesSomething(cs[r]) {
+			from = r - 1
+		}
 	}
 	if from == 0 {
 		return "", "", false

@@ -30,6 +30,7 @@ func TestRequestOverStory(t *testing.T) {
 		{"voice", "呃 结婚证 以前丢过 已经补领过了 嗯 现在想离婚 去哪里办离婚", "FT-056"},
 		{"cantonese", "我上个月已经做咗失业登记 失业金点样攞", "FT-015"},
 		{"cantonese", "阿妈旧年已经办咗长者卡 想申请长者饭堂 点样申请", "FT-037"},
+		{"cantonese", "结婚证以前补领过 依家想离婚 去边度办", "FT-056"},
 		// What the rule must leave alone.
 		{"purpose clause", "结婚证前几天搬家弄丢了 下个月办房贷要用", "FT-057"},
 		{"purpose clause", "孩子的出生证明丢了 现在入户要用", "FT-062"},
