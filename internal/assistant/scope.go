@@ -32,6 +32,7 @@ type scopeModel struct {
 	healthAdvice   []string // what a doctor, not a service, answers
 	abuse          []string
 	abusePerson    []string
+	abuseKin       []string // kinship phrases an abuse word may sit in (孩子他妈, 我妈的)
 	providerCards  []string // cards a business or health provider issues (年卡, 疫苗本)
 }
 
@@ -45,7 +46,7 @@ func loadScopeModel(norm func(string) string) (*scopeModel, error) {
 		"injection.frame": &m.frame, "injection.verb": &m.outVerb, "injection.list": &m.peopleList,
 		"injection.data": &m.personalData, "injection.people": &m.residents,
 		"licence.generic": &m.licences, "licence.object": &m.objects,
-		"injection": &m.injection, "health.advice": &m.healthAdvice, "abuse": &m.abuse, "abuse.person": &m.abusePerson,
+		"injection": &m.injection, "health.advice": &m.healthAdvice, "abuse": &m.abuse, "abuse.person": &m.abusePerson, "abuse.kin": &m.abuseKin,
 		"provider.card": &m.providerCards,
 	}
 	err := eachEntry("scope-model.txt", func(kind string, words []string) error {
@@ -237,8 +238,46 @@ func isClauseBreak(r rune) bool {
 }
 
 // abusive reports abuse, and whether the message also asks for a person.
+// An abuse word counts as a word, not inside a kinship phrase that runs
+// past it (妈的 of 我妈的医保卡, 他妈 of 孩子他妈 and 他妈妈).
 func (m *scopeModel) abusive(norm string) (abuse, person bool) {
-	_, abuse = firstOf(norm, m.abuse)
+	for _, w := range m.abuse {
+		for i := 0; ; {
+			j := strings.Index(norm[i:], w)
+			if j < 0 {
+				break
+			}
+			start, end := i+j, i+j+len(w)
+			i = start + 1
+			if !m.inKinship(norm, start, end) {
+				abuse = true
+				break
+			}
+		}
+		if abuse {
+			break
+		}
+	}
 	_, person = firstOf(norm, m.abusePerson)
 	return abuse, person
+}
+
+// inKinship reports whether norm[start:end] lies in a kinship phrase of
+// the scope model that overlaps it and runs past one of its edges.
+func (m *scopeModel) inKinship(norm string, start, end int) bool {
+	for _, k := range m.abuseKin {
+		lo := max(0, start-len(k)+1)
+		for i := lo; i < end && i < len(norm); {
+			j := strings.Index(norm[i:], k)
+			if j < 0 || i+j >= end {
+				break
+			}
+			ks, ke := i+j, i+j+len(k)
+			if ke > start && (ks < start || ke > end) {
+				return true
+			}
+			i = ks + 1
+		}
+	}
+	return false
 }
