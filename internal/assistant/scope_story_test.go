@@ -51,3 +51,23 @@ func TestAbuseWordsInKinship(t *testing.T) {
 		{"abuse, 这他妈", "这他妈问了半天都说不清", true, "转人工"},
 	})
 }
+
+// TestOtherCityTiedByLife: another city named as where the resident will
+// live or see doctors asks after Shenzhen's cross-city services (异地就医
+// 备案, 异地长期居住); the other city's own services, and a hospital
+// recommendation there, stay declined (own sentences).
+func TestOtherCityTiedByLife(t *testing.T) {
+	t.Parallel()
+	checkDeclines(t, []storyCase{
+		{"moving to the children's city, doctors there", "我要去北京跟子女住 以后在那边看病怎么办", false, ""},
+		{"moving to a daughter's city, insurance", "我打算搬到上海跟女儿住 医保怎么办", false, ""},
+		{"settling in another city, pension", "老了想去成都定居 养老金在那边怎么领", false, ""},
+		{"spoken, retiring to a province", "呃 我退休了 想回湖南长期居住 那个看病报销咋整", false, ""},
+		{"Cantonese, seeing doctors there", "我阿妈要去广州同仔女住 睇病点算", false, ""},
+		{"another city's own residence permit", "北京的居住证怎么办", true, "其他地区"},
+		{"another city's card replaced", "广州社保卡补办", true, "其他地区"},
+		{"another city's fund", "上海的公积金怎么提取", true, "其他地区"},
+		{"another city's medical card", "杭州的医保卡怎么补办", true, "其他地区"},
+		{"a hospital recommended elsewhere", "北京哪家医院看病好", true, ""},
+	})
+}
