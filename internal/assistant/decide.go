@@ -250,11 +250,13 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 			return labelHit{}, false
 		}
 	}
+	// A cue of a story (a trip, an illness, a theft) said only before the
+	// clause that asks, which the best items explain, is background.
+	if !slices.ContainsFunc(hs, func(h labelHit) bool { return !as.scopes.storyCue(h) }) && as.cueInBackground(t.in.norm, q, hits) {
+		return labelHit{}, false
+	}
 	if !h.weak {
 		return h, true
-	}
-	if as.cueInBackground(t.in.norm, q, hits) {
-		return labelHit{}, false
 	}
 	if share, _ := as.explained(t.content, q, hits); share < weakCueShare {
 		return h, true
@@ -274,8 +276,9 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 // cueInBackground reports an everyday word said only in the story
 // before the question — the resident's job or background ("我是跑外卖的
 // … 养老保险想自己交") — while the question after it names a catalogue
-// service the best items account for. Only weak cues are background:
-// "快递丢了 怎么办" asks nothing after the cue's clause.
+// service the best items account for. Only weak cues and those of a
+// story (scope-model.txt, story.kinds) are background: "快递丢了 怎么办"
+// asks nothing after the cue's clause.
 func (as *Assistant) cueInBackground(norm string, q search.Query, hits []search.Hit) bool {
 	cs := clauses(norm)
 	last := -1
@@ -291,7 +294,14 @@ func (as *Assistant) cueInBackground(norm string, q search.Query, hits []search.
 	if len(as.scope.match(head)) > 0 {
 		return false
 	}
-	return as.asksService(head, q, hits)
+	// What to eat or watch for after an illness is a doctor's question,
+	// whatever the story.
+	if _, advice := firstOf(strings.Join(cs[last+1:], " "), as.scopes.healthAdvice); advice {
+		return false
+	}
+	// The clause that asks is the last: the story may run on after the
+	// cue ("去年去旅游 … 摔断了腿 … 残疾证能不能办").
+	return as.asksService(head, q, hits) || as.asksService(as.contentText(cs[len(cs)-1]), q, hits)
 }
 
 // asksService reports a question (the part of a message after its story)

@@ -69,5 +69,33 @@ func TestOtherCityTiedByLife(t *testing.T) {
 		{"another city's fund", "上海的公积金怎么提取", true, "其他地区"},
 		{"another city's medical card", "杭州的医保卡怎么补办", true, "其他地区"},
 		{"a hospital recommended elsewhere", "北京哪家医院看病好", true, ""},
+		{"living there, but the other city's permit", "我要去北京跟子女住 北京的居住证怎么办", true, "其他地区"},
+		{"in hospital there, the other city's aid", "我爸在广州住院 广州的医疗救助怎么申请", true, "其他地区"},
+	})
+}
+
+// TestStoryCueBeforeQuestion: a cue of a story (a trip, a fever, a call
+// to the police) said before the clause that asks, when the best items
+// explain that clause, declines nothing; asked in the same clause, or
+// followed by a doctor's or a tourist's question, it still declines (own
+// sentences, plain, voice-transcript and Cantonese-flavoured).
+func TestStoryCueBeforeQuestion(t *testing.T) {
+	t.Parallel()
+	checkDeclines(t, []storyCase{
+		{"a trip, then medical insurance", "去旅游的时候突发急病住院 回来医保能报吗", false, ""},
+		{"a trip and a stay in hospital elsewhere", "上个月出去旅游在外地住了院，医保报销要怎么弄", false, ""},
+		{"a fever, then direct settlement", "我妈发烧住了院 在外地 医保能直接结算吗", false, ""},
+		{"could not call the police, then an alarm device", "老人家摔倒了都没法报警 有没有紧急呼叫的设备", false, ""},
+		{"a child's fever, then children's insurance", "我儿子感冒发烧好几天，少儿医保怎么交", false, ""},
+		{"voice, a trip long ago, then a disability card", "呃 去年去旅游 那个 在外面摔断了腿 现在走路不方便 残疾证能不能办", false, ""},
+		{"Cantonese, a burglary reported, then an ID card", "屋企畀人爆格报咗警 身份证都冇埋 点样补", false, ""},
+		{"a real trip question", "下个月去旅游 有什么景点推荐", true, ""},
+		{"medicine for a fever", "发烧了吃什么药", true, ""},
+		{"a fever, then what to watch for", "我妈发烧住院了 出院后要注意什么", true, ""},
+		{"calling the police itself", "家里被盗了怎么报警", true, ""},
+		{"a fever after a trip", "旅游回来一直发烧怎么办", true, ""},
+		{"a trip, then a ticket refund", "出去旅游 机票怎么退", true, ""},
+		{"a fever, then which hospital", "孩子发烧 去哪个医院好", true, ""},
+		{"a trip, then a poem", "我去旅游了 帮我写首诗", true, ""},
 	})
 }
