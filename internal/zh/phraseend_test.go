@@ -18,7 +18,7 @@ func TestSynonymPhraseEndsAtWordEdge(t *testing.T) {
 	a := zh.MustDefault()
 	for _, c := range []struct {
 		text, phrase, term string
-		fires             bool
+		fires              bool
 	}{
 		{"我妈一个人住院 没人陪护", "一个人住", "独居", false},
 		{"呃 我爸 一个人住院住了半个月", "一个人住", "独居", false},
