@@ -99,3 +99,23 @@ func TestStoryCueBeforeQuestion(t *testing.T) {
 		{"a trip, then a poem", "我去旅游了 帮我写首诗", true, ""},
 	})
 }
+
+// TestIllnessOnATripIsReimbursement: falling ill on a trip and asking
+// whether medical insurance pays ("医保能报吗") is the cross-city
+// reimbursement item, the trip being the story.
+func TestIllnessOnATripIsReimbursement(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	for _, msg := range []string{
+		"去旅游的时候突发急病住院 回来医保能报吗",
+		"上个月出去旅游在外地住了院，医保报销要怎么弄",
+	} {
+		r, err := as.Ask(context.Background(), assistant.Request{Message: msg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != assistant.Answered || len(r.Citations) == 0 || r.Citations[0].Name != "异地就医医疗费用零星报销" {
+			t.Errorf("%q → %s %v, want 异地就医医疗费用零星报销", msg, r.Status, r.Citations)
+		}
+	}
+}
