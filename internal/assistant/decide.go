@@ -314,8 +314,16 @@ func (as *Assistant) asksService(head string, q search.Query, hits []search.Hit)
 		if as.generic[w] || as.frames[w] {
 			continue
 		}
+		// An item's name word a synonym of w adds (门特 → 门诊大病) names
+		// the service as well as w itself.
+		var said []string
+		for _, qw := range q.Words {
+			if qw.Source == search.FromSynonym && qw.From == w && utf8.RuneCountInString(w) >= 2 {
+				said = append(said, qw.Text)
+			}
+		}
 		for i, h := range hits {
-			if i < 3 && (slices.Contains(h.NameTerms, w) || as.a.IsLexicon(w) && slices.Contains(h.Terms, w)) {
+			if i < 3 && (slices.Contains(h.NameTerms, w) || as.a.IsLexicon(w) && slices.Contains(h.Terms, w) || hasCommon(said, h.NameTerms)) {
 				service = true
 			}
 		}
