@@ -94,6 +94,8 @@ func TestStoryCueBeforeQuestion(t *testing.T) {
 		{"a wallet stolen and the police called, then an ID card", "钱包被偷了 报了警，身份证怎么补办", false, ""},
 		{"a lawsuit won, then unemployment benefit", "跟公司打完官司了 现在失业金怎么领", false, ""},
 		{"a greeting, then a chat", "在吗 陪我聊聊天", true, ""},
+		{"Cantonese, a fall and no use calling the police, then an alarm", "老豆跌亲咗报警都冇用 有冇平安钟申请", false, ""},
+		{"voice, a fever and days in hospital, then maternity insurance", "嗯 就是 我老婆上个礼拜发高烧 送去医院住了几天 那个 生育保险能报吗", false, ""},
 		{"a real trip question", "下个月去旅游 有什么景点推荐", true, ""},
 		{"medicine for a fever", "发烧了吃什么药", true, ""},
 		{"a fever, then what to watch for", "我妈发烧住院了 出院后要注意什么", true, ""},
