@@ -29,6 +29,9 @@ func TestSynonymPhraseEndsAtWordEdge(t *testing.T) {
 		{"想办理居住证", "想办", "申领", true},
 		{"被裁员了 补贴怎么领", "被裁", "失业", true},
 		{"新办企业在哪个税务局报到", "个税", "", false},
+		{"退休后回老家住 医保怎么弄", "回老家住", "异地长期居住", true},
+		{"我妈回老家住院了 医保怎么报", "回老家住", "异地长期居住", false},
+		{"生了孩子怎么上户口", "上户", "入户", true},
 	} {
 		norm := a.Normalize(c.text)
 		got := slices.ContainsFunc(a.Synonyms().Expand(norm), func(e zh.Expansion) bool {

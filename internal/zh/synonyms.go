@@ -240,8 +240,9 @@ func (r *synRule) matchAt(norm string, i int) (int, bool) {
 // in 一个人住院 (in hospital alone, not living alone), 想领 in 想领养. A
 // longer word the rule itself covers is no such word: in a phrase of its
 // line (被裁 in 被裁员, 去…带孙 in 带孙子 for 外地带孙子), part of a term it adds (回来能报 in 回来能报销
-// adds 零星报销), or a phrase or term the continued text spells (上户 in
-// 上户口). Only the end is checked: a phrase may start anywhere.
+// adds 零星报销), or the continued text being a phrase of its line or a
+// term it adds (上户 in 上户口); another rule's phrase (回老家住院 against
+// 回老家住) says something else. Only the end is checked: a phrase may start anywhere.
 func (s *Synonyms) endsInsideWord(r *synRule, norm string, start, end int) bool {
 	if !r.endsAlone || s.wordAt == nil {
 		return false
@@ -262,7 +263,7 @@ func (s *Synonyms) endsInsideWord(r *synRule, norm string, start, end int) bool 
 		}
 	}
 	ext := norm[start:end-size] + w
-	return s.adding[ext] == nil && !s.terms[ext]
+	return !s.lines[r.line][ext] && !slices.Contains(r.adds, ext)
 }
 
 // Expansion is a term a synonym rule adds, and the phrase that fired it.
