@@ -255,11 +255,13 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 			return labelHit{}, false
 		}
 	}
+	// A cue of a story (a trip, an illness, a theft) said only before the
+	// clause that asks, which the best items explain, is background.
+	if !slices.ContainsFunc(hs, func(h labelHit) bool { return !as.scopes.storyCue(h) }) && as.cueInBackground(t.in.norm, q, hits) {
+		return labelHit{}, false
+	}
 	if !h.weak {
 		return h, true
-	}
-	if as.cueInBackground(t.in.norm, q, hits) {
-		return labelHit{}, false
 	}
 	if share, _ := as.explained(t.content, q, hits); share < weakCueShare {
 		return h, true
@@ -279,8 +281,9 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 // cueInBackground reports an everyday word said only in the story
 // before the question — the resident's job or background ("我是跑外卖的
 // … 养老保险想自己交") — while the question after it names a catalogue
-// service the best items account for. Only weak cues are background:
-// "快递丢了 怎么办" asks nothing after the cue's clause.
+// service the best items account for. Only weak cues and those of a
+// story (scope-model.txt, story.kinds) are background: "快递丢了 怎么办"
+// asks nothing after the cue's clause.
 func (as *Assistant) cueInBackground(norm string, q search.Query, hits []search.Hit) bool {
 	cs := clauses(norm)
 	last := -1
@@ -296,7 +299,14 @@ func (as *Assistant) cueInBackground(norm string, q search.Query, hits []search.
 	if len(as.scope.match(head)) > 0 {
 		return false
 	}
-	return as.asksService(head, q, hits)
+	// What to eat or watch for after an illness is a doctor's question,
+	// whatever the story.
+	if _, advice := firstOf(strings.Join(cs[last+1:], " "), as.scopes.healthAdvice); advice {
+		return false
+	}
+	// The clause that asks is the last: the story may run on after the
+	// cue ("去年去旅游 … 摔断了腿 … 残疾证能不能办").
+	return as.asksService(head, q, hits) || as.asksService(as.contentText(cs[len(cs)-1]), q, hits)
 }
 
 // asksService reports a question (the part of a message after its story)
@@ -309,8 +319,16 @@ func (as *Assistant) asksService(head string, q search.Query, hits []search.Hit)
 		if as.generic[w] || as.frames[w] {
 			continue
 		}
+		// An item's name word a synonym of w adds (门特 → 门诊大病) names
+		// the service as well as w itself.
+		var said []string
+		for _, qw := range q.Words {
+			if qw.Source == search.FromSynonym && qw.From == w && utf8.RuneCountInString(w) >= 2 {
+				said = append(said, qw.Text)
+			}
+		}
 		for i, h := range hits {
-			if i < 3 && (slices.Contains(h.NameTerms, w) || as.a.IsLexicon(w) && slices.Contains(h.Terms, w)) {
+			if i < 3 && (slices.Contains(h.NameTerms, w) || as.a.IsLexicon(w) && slices.Contains(h.Terms, w) || hasCommon(said, h.NameTerms)) {
 				service = true
 			}
 		}

@@ -16,6 +16,7 @@ import (
 type scopeModel struct {
 	ours, foreign  []string // foreign: other districts, cities, provinces
 	links          []string
+	lifeLinks      []string // living or seeing doctors there (跟子女住, 看病)
 	elsewhere      []string
 	lookup, others []string
 	family         []string
@@ -32,21 +33,24 @@ type scopeModel struct {
 	healthAdvice   []string // what a doctor, not a service, answers
 	abuse          []string
 	abusePerson    []string
+	abuseKin       []string // kinship phrases an abuse word may sit in (孩子他妈, 我妈的)
 	providerCards  []string // cards a business or health provider issues (年卡, 疫苗本)
+	storyKinds     []string // kinds of everyday cues that may be a story's background
+	storyCues      []string // cues of other kinds that may be (旅游)
 }
 
 func loadScopeModel(norm func(string) string) (*scopeModel, error) {
 	m := &scopeModel{}
 	lists := map[string]*[]string{
 		"place.ours": &m.ours, "place.district": &m.foreign, "place.city": &m.foreign, "place.province": &m.foreign,
-		"link": &m.links, "service.elsewhere": &m.elsewhere,
+		"link": &m.links, "link.life": &m.lifeLinks, "service.elsewhere": &m.elsewhere,
 		"records.lookup": &m.lookup, "records.other": &m.others, "records.what": &m.records,
 		"records.family": &m.family, "records.service": &m.recordServices, "records.howto": &m.howto,
 		"injection.frame": &m.frame, "injection.verb": &m.outVerb, "injection.list": &m.peopleList,
 		"injection.data": &m.personalData, "injection.people": &m.residents,
 		"licence.generic": &m.licences, "licence.object": &m.objects,
-		"injection": &m.injection, "health.advice": &m.healthAdvice, "abuse": &m.abuse, "abuse.person": &m.abusePerson,
-		"provider.card": &m.providerCards,
+		"injection": &m.injection, "health.advice": &m.healthAdvice, "abuse": &m.abuse, "abuse.person": &m.abusePerson, "abuse.kin": &m.abuseKin,
+		"provider.card": &m.providerCards, "story.kinds": &m.storyKinds, "story.cues": &m.storyCues,
 	}
 	err := eachEntry("scope-model.txt", func(kind string, words []string) error {
 		dst, ok := lists[kind]
@@ -88,7 +92,31 @@ func (m *scopeModel) placeElsewhere(norm string) (string, bool) {
 	if _, tied := firstOf(norm, m.links); tied {
 		return "", false
 	}
+	// Living or seeing doctors there ties the place to Shenzhen's
+	// cross-city services, unless the place is said as the owner of the
+	// service ("上海的医疗救助", "北京的居住证").
+	if _, tied := firstOf(norm, m.lifeLinks); tied && !m.ownerNamed(norm) {
+		return "", false
+	}
 	return p, true
+}
+
+// ownerNamed reports another place said as the owner of what follows
+// (上海的…), not as a time or a clause of its own.
+func (m *scopeModel) ownerNamed(norm string) bool {
+	for _, p := range m.foreign {
+		for i := 0; ; {
+			j := strings.Index(norm[i:], p)
+			if j < 0 {
+				break
+			}
+			i += j + len(p)
+			if rest, ok := strings.CutPrefix(norm[i:], "的"); ok && !strings.HasPrefix(rest, "时候") && rest != "" && strings.IndexAny(rest, " ,.?!;") != 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // placeNamed returns the first other place norm names as where its
@@ -236,9 +264,53 @@ func isClauseBreak(r rune) bool {
 	return false
 }
 
+// storyCue reports an everyday cue that may be only the story before a
+// question: a weak one, one of a story's kind, or a story's cue.
+func (m *scopeModel) storyCue(h labelHit) bool {
+	return h.weak || slices.Contains(m.storyKinds, h.label) || slices.Contains(m.storyCues, h.cue)
+}
+
 // abusive reports abuse, and whether the message also asks for a person.
+// An abuse word counts as a word, not inside a kinship phrase that runs
+// past it (妈的 of 我妈的医保卡, 他妈 of 孩子他妈 and 他妈妈).
 func (m *scopeModel) abusive(norm string) (abuse, person bool) {
-	_, abuse = firstOf(norm, m.abuse)
+	for _, w := range m.abuse {
+		for i := 0; ; {
+			j := strings.Index(norm[i:], w)
+			if j < 0 {
+				break
+			}
+			start, end := i+j, i+j+len(w)
+			i = start + 1
+			if !m.inKinship(norm, start, end) {
+				abuse = true
+				break
+			}
+		}
+		if abuse {
+			break
+		}
+	}
 	_, person = firstOf(norm, m.abusePerson)
 	return abuse, person
+}
+
+// inKinship reports whether norm[start:end] lies in a kinship phrase of
+// the scope model that overlaps it and runs past one of its edges.
+func (m *scopeModel) inKinship(norm string, start, end int) bool {
+	for _, k := range m.abuseKin {
+		lo := max(0, start-len(k)+1)
+		for i := lo; i < end && i < len(norm); {
+			j := strings.Index(norm[i:], k)
+			if j < 0 || i+j >= end {
+				break
+			}
+			ks, ke := i+j, i+j+len(k)
+			if ke > start && (ks < start || ke > end) {
+				return true
+			}
+			i = ks + 1
+		}
+	}
+	return false
 }

@@ -41,6 +41,16 @@ type Synonyms struct {
 	byFirst map[rune][]int
 	adding  map[string]map[string]bool // phrase → terms its rules add
 	terms   map[string]bool            // every term a rule adds
+	// lines holds the phrases of each line of the table: the other ways
+	// of saying what a rule's phrase says.
+	lines map[int]map[string]bool
+	// wordAt, when set, returns the dictionary word a text's cut starts
+	// with at byte from (the last character of a matched phrase), when it
+	// runs past that character and changes its sense: a base-dictionary
+	// word of two or more characters, not a stop word, whose characters
+	// after the first are not a stop word (落到 is 落 and 到). Empty when the
+	// character is a word's edge. See Expand.
+	wordAt func(norm string, from int) string
 }
 
 type synRule struct {
@@ -48,6 +58,10 @@ type synRule struct {
 	parts  []string // of a phrase in parts, else nil
 	adds   []string
 	line   int
+	// endsAlone: the phrase's last character is a word of its own in the
+	// phrase (住 of 一个人住, 领 of 想领), which a longer word after it may
+	// take (住院, 领养).
+	endsAlone bool
 }
 
 // Gap separates the parts of a phrase in parts.
@@ -58,7 +72,7 @@ const MaxGap = 6
 
 // ParseSynonyms reads a synonym table; norm normalises both sides.
 func ParseSynonyms(data string, norm func(string) string) (*Synonyms, error) {
-	s := &Synonyms{adding: map[string]map[string]bool{}, terms: map[string]bool{}}
+	s := &Synonyms{adding: map[string]map[string]bool{}, terms: map[string]bool{}, lines: map[int]map[string]bool{}}
 	seen := map[string]bool{}
 	classes := map[string][]string{}
 	sc := bufio.NewScanner(strings.NewReader(data))
@@ -120,7 +134,11 @@ func ParseSynonyms(data string, norm func(string) string) (*Synonyms, error) {
 		if len(adds) == 0 || len(phrases) == 0 {
 			return nil, fmt.Errorf("line %d: empty side", n)
 		}
+		if s.lines[n] == nil {
+			s.lines[n] = map[string]bool{}
+		}
 		for _, p := range phrases {
+			s.lines[n][p] = true
 			s.rules = append(s.rules, synRule{phrase: p, parts: partsOf[p], adds: adds, line: n})
 			if s.adding[p] == nil {
 				s.adding[p] = map[string]bool{}
@@ -187,13 +205,14 @@ func (s *Synonyms) Len() int { return len(s.rules) }
 // Words lists every phrase and term in the table (for the segmenter).
 func (s *Synonyms) Words() []string { return s.words }
 
-// matchAt reports whether the rule's phrase starts at byte i of norm.
-func (r *synRule) matchAt(norm string, i int) bool {
+// matchAt reports whether the rule's phrase starts at byte i of norm, and
+// the byte where the match ends.
+func (r *synRule) matchAt(norm string, i int) (int, bool) {
 	if r.parts == nil {
-		return strings.HasPrefix(norm[i:], r.phrase)
+		return i + len(r.phrase), strings.HasPrefix(norm[i:], r.phrase)
 	}
 	if !strings.HasPrefix(norm[i:], r.parts[0]) {
-		return false
+		return 0, false
 	}
 	pos := i + len(r.parts[0])
 	for _, part := range r.parts[1:] {
@@ -205,15 +224,46 @@ func (r *synRule) matchAt(norm string, i int) bool {
 			}
 			c, size := utf8.DecodeRuneInString(norm[end:])
 			if strings.ContainsRune(".?!;", c) {
-				return false
+				return 0, false
 			}
 			end += size
 		}
 		if !found {
+			return 0, false
+		}
+	}
+	return pos, true
+}
+
+// endsInsideWord reports a match of r ending at byte end of norm whose
+// last character a longer word after it takes, changing its sense: 一个人住
+// in 一个人住院 (in hospital alone, not living alone), 想领 in 想领养. A
+// longer word the rule itself covers is no such word: in a phrase of its
+// line (被裁 in 被裁员, 去…带孙 in 带孙子 for 外地带孙子), part of a term it adds (回来能报 in 回来能报销
+// adds 零星报销), or the continued text being a phrase of its line or a
+// term it adds (上户 in 上户口); another rule's phrase (回老家住院 against
+// 回老家住) says something else. Only the end is checked: a phrase may start anywhere.
+func (s *Synonyms) endsInsideWord(r *synRule, norm string, start, end int) bool {
+	if !r.endsAlone || s.wordAt == nil {
+		return false
+	}
+	_, size := utf8.DecodeLastRuneInString(norm[:end])
+	w := s.wordAt(norm, end-size)
+	if w == "" {
+		return false
+	}
+	for p := range s.lines[r.line] {
+		if strings.Contains(p, w) {
 			return false
 		}
 	}
-	return true
+	for _, a := range r.adds {
+		if strings.Contains(a, w) {
+			return false
+		}
+	}
+	ext := norm[start:end-size] + w
+	return !s.lines[r.line][ext] && !slices.Contains(r.adds, ext)
 }
 
 // Expansion is a term a synonym rule adds, and the phrase that fired it.
@@ -229,7 +279,7 @@ func (s *Synonyms) Expand(norm string) []Expansion {
 	var fired []int
 	for i, c := range norm {
 		for _, ri := range s.byFirst[c] {
-			if s.rules[ri].matchAt(norm, i) {
+			if end, ok := s.rules[ri].matchAt(norm, i); ok && !s.endsInsideWord(&s.rules[ri], norm, i, end) {
 				fired = append(fired, ri)
 			}
 		}

@@ -178,7 +178,70 @@ func Load() (*Analyzer, error) {
 		return nil, fmt.Errorf("zh: load dictionary: %w", err)
 	}
 	a.py = newPinyinTable()
+	a.watchPhraseEnds(inBase)
 	return a, nil
+}
+
+// watchPhraseEnds marks the synonym phrases whose last character is a
+// word of its own in the phrase (住 of 一个人住), and gives the table the
+// dictionary cut it checks their ends against: a match is not made when
+// the text's word at that character is a longer base-dictionary word
+// (住院 after 一个人住), unless a stop word (办理 after 想办) or a verb with a
+// stop word after it (落到).
+func (a *Analyzer) watchPhraseEnds(inBase map[string]bool) {
+	s := a.synonyms
+	// The base dictionary's words are those the segmenter knows, less the
+	// lexicon's own it lacks: only those are kept, not the whole base.
+	lexBase := map[string]bool{}
+	for w := range a.added {
+		if inBase[w] {
+			lexBase[w] = true
+		}
+	}
+	isBase := func(w string) bool {
+		if _, lex := a.added[w]; lex {
+			return lexBase[w]
+		}
+		f, _, ok := a.seg.Find(w)
+		return ok && f > 0
+	}
+	for i := range s.rules {
+		r := &s.rules[i]
+		p := r.phrase
+		if r.parts != nil {
+			p = r.parts[len(r.parts)-1]
+		}
+		if utf8.RuneCountInString(p) < 2 {
+			continue
+		}
+		ws := a.seg.Cut(p, false) // the dictionary's cut, not joined into the phrase
+		r.endsAlone = len(ws) > 1 && utf8.RuneCountInString(ws[len(ws)-1]) == 1
+	}
+	s.wordAt = func(norm string, from int) string {
+		run := norm[from:]
+		if k := strings.IndexFunc(run, func(r rune) bool { return !IsHan(r) }); k >= 0 {
+			run = run[:k]
+		}
+		if utf8.RuneCountInString(run) < 2 {
+			return ""
+		}
+		ws := a.memo.cut(cutDict, run, func() []string { return a.cutRun(run, false) })
+		if len(ws) == 0 {
+			return ""
+		}
+		w := ws[0]
+		_, size := utf8.DecodeRuneInString(w)
+		if utf8.RuneCountInString(w) < 2 || !isBase(w) || a.stop[w] || a.stop[w[size:]] {
+			return ""
+		}
+		// The characters after the phrase may start a word longer than the
+		// rest of w (领养老金: 养老金, not 领养 老金): the cut went wrong there.
+		rest := run[size:]
+		if next := a.memo.cut(cutDict, rest, func() []string { return a.cutRun(rest, false) }); len(next) > 0 && len(next[0]) > len(w)-size {
+			return ""
+		}
+		return w
+	}
 }
 
 // stopFreq is the frequency given to A-not-A question forms the base
