@@ -190,6 +190,10 @@ func saveState(ctx context.Context, db interface {
 	return saveEncodedState(ctx, db, id, raw)
 }
 
+// saveStateSQL writes a conversation's state: id, state, time.
+const saveStateSQL = `INSERT INTO assistant_state (conversation_id, state, updated_at) VALUES (?, ?, ?)
+	ON CONFLICT (conversation_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`
+
 // encodeState is a state as the database keeps it.
 func encodeState(s State) (string, error) {
 	b, err := json.Marshal(s)
@@ -203,9 +207,7 @@ func encodeState(s State) (string, error) {
 func saveEncodedState(ctx context.Context, db interface {
 	Exec(ctx context.Context, query string, args ...any) (sql.Result, error)
 }, id, raw string) error {
-	_, err := db.Exec(ctx, `INSERT INTO assistant_state (conversation_id, state, updated_at) VALUES (?, ?, ?)
-		ON CONFLICT (conversation_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
-		id, raw, store.Now())
+	_, err := db.Exec(ctx, saveStateSQL, id, raw, store.Now())
 	if err != nil {
 		return fmt.Errorf("save state: %w", err)
 	}

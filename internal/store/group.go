@@ -44,9 +44,10 @@ const (
 )
 
 type groupReq struct {
-	ctx  context.Context
-	fn   func(*Tx) error
-	done chan error
+	ctx    context.Context
+	fn     func(*Tx) error
+	queued bool // GroupQueue's: fn may be pipelined
+	done   chan error
 }
 
 // groupPanic carries a panic in a caller's function back to its goroutine.
@@ -63,18 +64,20 @@ type grouper struct {
 	quit    chan struct{}
 	stopped sync.WaitGroup
 
-	batches, units atomic.Int64
+	batches, units, pipelined atomic.Int64
 
 	conn *sql.Conn // SQLite's committer's connection (sqliteConn); only its loop uses it
 }
 
 // GroupStats counts the group transactions committed or tried and the
-// calls they carried (units/batches is the mean batch size).
-type GroupStats struct{ Batches, Units int64 }
+// calls they carried (units/batches is the mean batch size), and the
+// batches sent to PostgreSQL in one round trip (see GroupQueue).
+type GroupStats struct{ Batches, Units, Pipelined int64 }
 
 // GroupStats reports the group committer's counters since Open.
 func (db *DB) GroupStats() GroupStats {
-	return GroupStats{Batches: db.group.batches.Load(), Units: db.group.units.Load()}
+	g := &db.group
+	return GroupStats{Batches: g.batches.Load(), Units: g.units.Load(), Pipelined: g.pipelined.Load()}
 }
 
 // GroupTx runs fn in a transaction shared with the GroupTx calls of other
@@ -90,8 +93,12 @@ func (db *DB) GroupStats() GroupStats {
 // On SQLite the group transaction runs with synchronous=FULL: its commit
 // syncs the log to disk, which a commit per call could not afford.
 func (db *DB) GroupTx(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.groupTx(ctx, fn, false)
+}
+
+func (db *DB) groupTx(ctx context.Context, fn func(tx *Tx) error, queued bool) error {
 	g := &db.group
-	r := &groupReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	r := &groupReq{ctx: ctx, fn: fn, queued: queued, done: make(chan error, 1)}
 	g.mu.RLock()
 	if g.closed {
 		g.mu.RUnlock()
@@ -190,6 +197,10 @@ func (g *grouper) loop() {
 func (g *grouper) commit(batch []*groupReq) {
 	g.batches.Add(1)
 	g.units.Add(int64(len(batch)))
+	if g.db.Dialect == Postgres && allQueued(batch) {
+		g.pipeline(batch)
+		return
+	}
 	failed := false
 	err := g.tx(func(tx *Tx) error {
 		for _, r := range batch {
@@ -212,6 +223,15 @@ func (g *grouper) commit(batch []*groupReq) {
 	for _, r := range batch {
 		r.done <- g.tx(r.call)
 	}
+}
+
+func allQueued(batch []*groupReq) bool {
+	for _, r := range batch {
+		if !r.queued {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *groupReq) call(tx *Tx) (err error) {
