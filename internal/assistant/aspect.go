@@ -120,10 +120,37 @@ var documentEnds = []string{"证", "证明", "证件", "书", "本", "簿", "照
 
 // askedMaterial returns the document a yes/no question asks whether to
 // bring, or "".
+// materialPatterns are the patterns askedMaterial tries in order, each
+// with a test of the words it cannot match without, which spares most
+// turns the regular expressions.
+var materialPatterns = []struct {
+	re  *regexp.Regexp
+	may func(string) bool
+}{
+	{needThing, func(s string) bool {
+		return strings.ContainsAny(s, "要得用") && strings.ContainsAny(s, "吗么嘛不")
+	}},
+	{whetherNeed, func(s string) bool {
+		return strings.Contains(s, "要不要") || strings.Contains(s, "需不需要") || strings.Contains(s, "用不用")
+	}},
+	{thingNeeded, func(s string) bool { return strings.ContainsAny(s, "要得") && strings.ContainsAny(s, "吗么不嘛") }},
+	{thingOK, func(s string) bool {
+		for _, w := range []string{"行不行", "可以吗", "行吗", "可不可以", "算不算", "能用吗"} {
+			if strings.Contains(s, w) {
+				return true
+			}
+		}
+		return false
+	}},
+}
+
 func askedMaterial(norm string) string {
 	var thing string
-	for _, re := range []*regexp.Regexp{needThing, whetherNeed, thingNeeded, thingOK} {
-		ms := re.FindAllStringSubmatch(norm, -1)
+	for _, p := range materialPatterns {
+		if !p.may(norm) {
+			continue
+		}
+		ms := p.re.FindAllStringSubmatch(norm, -1)
 		// The 么 of 什么 does not end a question: "要不要写个什么说明".
 		if len(ms) > 0 && !strings.HasSuffix(ms[len(ms)-1][1], "什") {
 			thing = ms[len(ms)-1][1]
