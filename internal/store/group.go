@@ -27,20 +27,23 @@ const (
 	maxBatch = 128
 	// pgCommitters is how many group transactions run at once on
 	// PostgreSQL, which has no single writer and groups the WAL flushes
-	// of concurrent commits itself: what costs is each batch's statements
-	// running one round trip after another. With 4 committers (batches of
-	// ~25 turns) 200 conversations got 40 % fewer turns/s than a commit
-	// per turn; with 16 (batches of ~4.5, leaving 4 of the pool's 20
-	// connections to other work) 30 % more (README, "Load").
+	// of concurrent commits itself. When a batch's statements ran one
+	// round trip after another, 16 committers with batches of at most 8
+	// served 200 conversations best (README, "Load"); pipelined
+	// (GroupQueue), a batch costs one round trip whatever its size, and
+	// 4 committers with batches of up to 32 gave the most turns/s and the
+	// least CPU per turn of 16×8, 8×16, 8×32, 4×32, 4×64, 2×64 and 16×32
+	// (BenchmarkTurn, 4 December 2026, on a loaded machine: 4×32 and
+	// 8×32 alike, 16×8 a third fewer turns/s).
 	// Two batches that each hold a row the other's later call needs (two
 	// messages of one conversation at once) deadlock; the server aborts
 	// one after deadlock_timeout, and its calls run again one by one.
-	pgCommitters = 16
-	// pgMaxBatch bounds a batch on PostgreSQL, whose statements run one
-	// round trip after another: one committer that drained a long queue
-	// kept every turn in it waiting for all their round trips while other
-	// committers sat idle (p99 over a second at 200 conversations).
-	pgMaxBatch = 8
+	pgCommitters = 4
+	// pgMaxBatch bounds a batch on PostgreSQL: a batch that is not
+	// pipelined (GroupTx) runs its statements one round trip after
+	// another, and one committer that drained a long queue kept every
+	// turn in it waiting while other committers sat idle.
+	pgMaxBatch = 32
 )
 
 type groupReq struct {
