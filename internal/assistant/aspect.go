@@ -12,7 +12,11 @@ import (
 func (as *Assistant) contentText(norm string) string {
 	kept := as.catalogueWords(norm)
 	out := norm
-	for _, c := range as.aspects.cues {
+	// Blanking only adds spaces: a cue whose first rune is neither in
+	// norm nor a space cannot occur, so only the others are tried, in
+	// the table's order.
+	for _, k := range as.aspects.candidates(norm + " ") {
+		c := as.aspects.cues[k]
 		if !strings.Contains(out, c.phrase) {
 			continue
 		}
