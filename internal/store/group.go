@@ -30,20 +30,21 @@ const (
 	// of concurrent commits itself. When a batch's statements ran one
 	// round trip after another, 16 committers with batches of at most 8
 	// served 200 conversations best (README, "Load"); pipelined
-	// (GroupQueue), a batch costs one round trip whatever its size, and
-	// 4 committers with batches of up to 32 gave the most turns/s and the
-	// least CPU per turn of 16×8, 8×16, 8×32, 4×32, 4×64, 2×64 and 16×32
-	// (BenchmarkTurn, 4 December 2026, on a loaded machine: 4×32 and
-	// 8×32 alike, 16×8 a third fewer turns/s).
+	// (GroupQueue), a batch costs one round trip whatever its size.
+	// Eight alternating rounds of BenchmarkTurn (4 December 2026, on a
+	// machine shared with other builds, load 5–12) gave median turns/s
+	// 8×16 2 260, 4×32 1 960, 16×8 1 790 (closed loop; single rounds
+	// from 1 300 to 5 200, so only the order is worth keeping; 8×32,
+	// 4×64, 2×64 and 16×32 did no better in fewer rounds).
 	// Two batches that each hold a row the other's later call needs (two
 	// messages of one conversation at once) deadlock; the server aborts
 	// one after deadlock_timeout, and its calls run again one by one.
-	pgCommitters = 4
+	pgCommitters = 8
 	// pgMaxBatch bounds a batch on PostgreSQL: a batch that is not
 	// pipelined (GroupTx) runs its statements one round trip after
 	// another, and one committer that drained a long queue kept every
 	// turn in it waiting while other committers sat idle.
-	pgMaxBatch = 32
+	pgMaxBatch = 16
 )
 
 type groupReq struct {
