@@ -215,10 +215,14 @@ func saveEncodedState(ctx context.Context, db interface {
 }
 
 // MemoryState keeps states in memory (the CLI, evaluation, tests). Entries
-// idle for longer than a day are dropped.
+// idle for longer than a day are dropped (within the hour after).
 type MemoryState struct {
 	mu sync.Mutex
 	m  map[string]memEntry
+	// swept is when Save last looked for idle entries: once an hour at
+	// most, not on every save while more than 10,000 conversations are
+	// less than a day old (each save then went through all of them).
+	swept time.Time
 }
 
 type memEntry struct {
@@ -242,7 +246,8 @@ func (m *MemoryState) Save(_ context.Context, id string, s State) error {
 		m.m = map[string]memEntry{}
 	}
 	now := time.Now()
-	if len(m.m) > 10000 {
+	if len(m.m) > 10000 && now.Sub(m.swept) >= time.Hour {
+		m.swept = now
 		for k, e := range m.m {
 			if now.Sub(e.at) > 24*time.Hour {
 				delete(m.m, k)
