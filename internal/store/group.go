@@ -31,9 +31,9 @@ const (
 	// round trip after another, 16 committers with batches of at most 8
 	// served 200 conversations best (README, "Load"); pipelined
 	// (GroupQueue), a batch costs one round trip whatever its size.
-	// Eight alternating rounds of BenchmarkTurn (4 December 2026, on a
-	// machine shared with other builds, load 5–12) gave median turns/s
-	// 8×16 2 260, 4×32 1 960, 16×8 1 790 (closed loop; single rounds
+	// Eleven alternating rounds of BenchmarkTurn (4 December 2026, on a
+	// machine shared with other builds, load 3–12) gave median turns/s
+	// 8×16 2 400, 4×32 1 970, 16×8 1 840 (closed loop; single rounds
 	// from 1 300 to 5 200, so only the order is worth keeping; 8×32,
 	// 4×64, 2×64 and 16×32 did no better in fewer rounds).
 	// Two batches that each hold a row the other's later call needs (two
