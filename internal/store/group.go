@@ -35,7 +35,8 @@ const (
 	// machine shared with other builds, load 3–12) gave median turns/s
 	// 8×16 2 400, 4×32 1 970, 16×8 1 840 (closed loop; single rounds
 	// from 1 300 to 5 200, so only the order is worth keeping; 8×32,
-	// 4×64, 2×64 and 16×32 did no better in fewer rounds).
+	// 4×64, 2×64 and 16×32 did no better in fewer rounds; raw figures in
+	// docs/bench/turn-pg-pipeline-committers-2026-12-04.txt).
 	// Two batches that each hold a row the other's later call needs (two
 	// messages of one conversation at once) deadlock; the server aborts
 	// one after deadlock_timeout, and its calls run again one by one.
