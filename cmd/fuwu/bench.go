@@ -37,15 +37,16 @@ func runBench(ctx context.Context, args []string, std stdio) error {
 	url := fs.String("url", "http://127.0.0.1:8080", "server to load")
 	conns := fs.Int("c", 200, "concurrent conversations")
 	dur := fs.Duration("d", 30*time.Second, "how long to run")
+	rate := fs.Float64("rate", 0, "offer this many turns/s in all (open loop, latency from each turn's scheduled time); 0: each conversation sends its next turn as soon as the reply is in (closed loop)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: fuwu bench [-url URL] [-c 200] [-d 30s]\n\nRuns -c concurrent conversations against URL/api/v1/chat for -d, each playing everyday dialogues turn by turn, and reports requests, errors, throughput and latency percentiles. Start the server with a chat rate limit high enough for the load (fuwu serve --chat-rate 0 disables it).")
+		fmt.Fprintln(fs.Output(), "Usage: fuwu bench [-url URL] [-c 200] [-d 30s] [-rate N]\n\nRuns -c concurrent conversations against URL/api/v1/chat for -d, each playing everyday dialogues turn by turn (with -rate, together offering N turns/s), and reports requests, errors, throughput and latency percentiles. Start the server with a chat rate limit high enough for the load (fuwu serve --chat-rate 0 disables it).")
 		fs.PrintDefaults()
 	}
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	res, err := loadRun(ctx, *url+"/api/v1/chat", *conns, *dur, 0)
+	res, err := loadRun(ctx, *url+"/api/v1/chat", loadSpec{conns: *conns, dur: *dur, rate: *rate})
 	if err != nil {
 		return err
 	}
@@ -63,6 +64,7 @@ func runBench(ctx context.Context, args []string, std stdio) error {
 type loadResult struct {
 	Conversations int     `json:"conversations"`
 	Duration      string  `json:"duration"`
+	Rate          float64 `json:"offered_rps,omitempty"`
 	Requests      int64   `json:"requests"`
 	Errors        int64   `json:"errors"`
 	FirstError    string  `json:"first_error,omitempty"`
@@ -72,8 +74,6 @@ type loadResult struct {
 	Maxms         float64 `json:"max_ms"`
 }
 
-// loadRun plays conns conversations against url for dur, or (limit > 0)
-// until limit turns were answered.
 // chatRequest is the body of a chat turn the load generator sends.
 type chatRequest struct {
 	ConversationID    string `json:"conversation_id"`
@@ -81,7 +81,63 @@ type chatRequest struct {
 	Message           string `json:"message"`
 }
 
-func loadRun(ctx context.Context, url string, conns int, dur time.Duration, limit int64) (loadResult, error) {
+// loadSpec is what a load run offers.
+type loadSpec struct {
+	conns int           // concurrent conversations
+	dur   time.Duration // how long to run, unless limit
+	limit int64         // > 0: stop once this many turns were answered
+	// rate > 0 makes the run an open loop: the conversations together
+	// offer rate turns/s, each on a schedule of its own (see
+	// openSchedule), and a turn's latency runs from its scheduled time,
+	// so a server that falls behind is charged for the wait of the turns
+	// it held up (no coordinated omission). With rate 0 each
+	// conversation sends its next turn as soon as the reply is in (a
+	// closed loop: with no pause, latency then measures the queue that
+	// conns conversations keep full, conns ÷ throughput on average).
+	rate  float64
+	clock loadClock // nil: the wall clock
+}
+
+// loadClock is the time a load run schedules and measures by.
+type loadClock interface {
+	Now() time.Time
+	// SleepUntil returns at t, or at once if t has passed or ctx ended.
+	SleepUntil(ctx context.Context, t time.Time)
+}
+
+type wallClock struct{}
+
+func (wallClock) Now() time.Time { return time.Now() }
+
+func (wallClock) SleepUntil(ctx context.Context, t time.Time) {
+	d := time.Until(t)
+	if d <= 0 {
+		return
+	}
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-tm.C:
+	case <-ctx.Done():
+	}
+}
+
+// openSchedule is when conversation i of conns sends its k-th turn
+// (from 0) after the start of an open-loop run offering rate turns/s:
+// each conversation every conns/rate, the conversations staggered
+// 1/rate apart, so the turns arrive evenly.
+func openSchedule(rate float64, conns, i int, k int64) time.Duration {
+	return time.Duration((float64(i) + float64(k)*float64(conns)) / rate * float64(time.Second))
+}
+
+// loadRun plays spec.conns conversations against url for spec.dur, or
+// (spec.limit > 0) until spec.limit turns were answered.
+func loadRun(ctx context.Context, url string, spec loadSpec) (loadResult, error) {
+	conns, limit := spec.conns, spec.limit
+	clock := spec.clock
+	if clock == nil {
+		clock = wallClock{}
+	}
 	client := &http.Client{
 		Timeout:   30 * time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns},
@@ -90,7 +146,7 @@ func loadRun(ctx context.Context, url string, conns int, dur time.Duration, limi
 	if limit > 0 {
 		ctx, cancel = context.WithCancel(ctx)
 	} else {
-		ctx, cancel = context.WithTimeout(ctx, dur)
+		ctx, cancel = context.WithTimeout(ctx, spec.dur)
 	}
 	defer cancel()
 	var (
@@ -104,7 +160,7 @@ func loadRun(ctx context.Context, url string, conns int, dur time.Duration, limi
 		errs.Add(1)
 		firstErr.CompareAndSwap(nil, err.Error())
 	}
-	start := time.Now()
+	start := clock.Now()
 	for i := 0; i < conns; i++ {
 		wg.Add(1)
 		go func(i int) {
@@ -120,6 +176,7 @@ func loadRun(ctx context.Context, url string, conns int, dur time.Duration, limi
 				return
 			}
 			defer pc.close()
+			var sent int64 // turns this conversation sent (open loop)
 			for d := i; ctx.Err() == nil; d++ {
 				conv, token := "", ""
 				for _, q := range benchDialogues[d%len(benchDialogues)] {
@@ -129,7 +186,19 @@ func loadRun(ctx context.Context, url string, conns int, dur time.Duration, limi
 					// The token is the capability to continue the conversation.
 					body.Reset()
 					_ = enc.Encode(chatRequest{ConversationID: conv, ConversationToken: token, Message: q})
-					t0 := time.Now()
+					var t0 time.Time
+					if spec.rate > 0 {
+						// At its time, or once the previous reply is in if
+						// that is later; its latency counts from its time.
+						t0 = start.Add(openSchedule(spec.rate, conns, i, sent))
+						sent++
+						clock.SleepUntil(ctx, t0)
+						if ctx.Err() != nil {
+							break
+						}
+					} else {
+						t0 = clock.Now()
+					}
 					status, err := pc.post(ctx, body.Bytes(), &raw)
 					if err != nil {
 						if ctx.Err() == nil {
@@ -148,7 +217,7 @@ func loadRun(ctx context.Context, url string, conns int, dur time.Duration, limi
 					case json.Unmarshal(raw.Bytes(), &out) != nil || out.Status == "":
 						fail(fmt.Errorf("bad reply: %.200s", raw.Bytes()))
 					default:
-						mine = append(mine, time.Since(t0))
+						mine = append(mine, clock.Now().Sub(t0))
 						if n := requests.Add(1); limit > 0 && n >= limit {
 							cancel()
 						}
@@ -162,8 +231,8 @@ func loadRun(ctx context.Context, url string, conns int, dur time.Duration, limi
 		}(i)
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
-	res := loadResult{Conversations: conns, Duration: elapsed.Round(time.Millisecond).String(), Requests: requests.Load(), Errors: errs.Load()}
+	elapsed := clock.Now().Sub(start)
+	res := loadResult{Conversations: conns, Duration: elapsed.Round(time.Millisecond).String(), Rate: spec.rate, Requests: requests.Load(), Errors: errs.Load()}
 	if v := firstErr.Load(); v != nil {
 		res.FirstError = v.(string)
 	}

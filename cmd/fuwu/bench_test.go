@@ -21,21 +21,28 @@ import (
 // playing the everyday dialogues against the whole server (HTTP, web,
 // assistant, store), load generator in the same process, on SQLite and
 // PostgreSQL, with each turn committing alone (commit=turn, the path
-// before group commit, serve --per-turn-commit) and with group commit.
-// One op is one answered turn; turns/s, p50-ms and p99-ms are the run's.
-// Run it with a fixed count, e.g. -benchtime 6000x -count 5, and compare
-// with benchstat.
+// before group commit, serve --per-turn-commit) and with group commit;
+// each in a closed loop (rate=0: a conversation sends its next turn as
+// soon as the reply is in, so the server runs saturated and the latency
+// is the queue's, 200 ÷ throughput on average) and in an open loop
+// (rate=3000: the conversations together offer 3,000 turns/s, a turn's
+// latency counted from its scheduled time; see loadSpec.rate).
+// One op is one answered turn; turns/s, p50-ms, p99-ms and max-ms are
+// the run's. Run it with a fixed count, e.g. -benchtime 20000x -count 5,
+// and compare with benchstat.
 func BenchmarkTurn(b *testing.B) {
 	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
 		for _, commit := range []string{"turn", "group"} {
-			b.Run(fmt.Sprintf("db=%s/commit=%s", d, commit), func(b *testing.B) {
-				benchTurn(b, d, commit == "turn")
-			})
+			for _, rate := range []float64{0, 3000} {
+				b.Run(fmt.Sprintf("db=%s/commit=%s/rate=%g", d, commit, rate), func(b *testing.B) {
+					benchTurn(b, d, commit == "turn", rate)
+				})
+			}
 		}
 	}
 }
 
-func benchTurn(b *testing.B, d store.Dialect, perTurn bool) {
+func benchTurn(b *testing.B, d store.Dialect, perTurn bool, rate float64) {
 	ctx := context.Background()
 	// Turns cut off when the run ends log "client went away".
 	defer func(l *slog.Logger) { slog.SetDefault(l) }(slog.Default())
@@ -63,7 +70,7 @@ func benchTurn(b *testing.B, d store.Dialect, perTurn bool) {
 	defer srv.Close()
 	const conns = 200
 	// A short first run opens the connections and warms the caches.
-	if _, err := loadRun(ctx, srv.URL+"/api/v1/chat", conns, 0, conns); err != nil {
+	if _, err := loadRun(ctx, srv.URL+"/api/v1/chat", loadSpec{conns: conns, limit: conns}); err != nil {
 		b.Fatal(err)
 	}
 	an, err := zh.Default()
@@ -73,7 +80,7 @@ func benchTurn(b *testing.B, d store.Dialect, perTurn bool) {
 	calls0, hits0 := an.MemoStats()
 	cpu0 := cpuTime(b)
 	b.ResetTimer()
-	res, err := loadRun(ctx, srv.URL+"/api/v1/chat", conns, 0, int64(b.N))
+	res, err := loadRun(ctx, srv.URL+"/api/v1/chat", loadSpec{conns: conns, limit: int64(b.N), rate: rate})
 	b.StopTimer()
 	cpu := cpuTime(b) - cpu0
 	calls, hits := an.MemoStats()
@@ -86,6 +93,7 @@ func benchTurn(b *testing.B, d store.Dialect, perTurn bool) {
 	b.ReportMetric(res.Throughput, "turns/s")
 	b.ReportMetric(res.P50ms, "p50-ms")
 	b.ReportMetric(res.P99ms, "p99-ms")
+	b.ReportMetric(res.Maxms, "max-ms")
 	// The process's CPU per turn (server and load generator; PostgreSQL's
 	// own work is in its server's processes): on a shared machine the
 	// figure that does not depend on what else runs.

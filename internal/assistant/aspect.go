@@ -13,7 +13,11 @@ import (
 func (as *Assistant) contentText(norm string) string {
 	kept := as.catalogueWords(norm)
 	out := norm
-	for _, c := range as.aspects.cues {
+	// Blanking only adds spaces: a cue whose first rune is neither in
+	// norm nor a space cannot occur, so only the others are tried, in
+	// the table's order.
+	for _, k := range as.aspects.candidates(norm + " ") {
+		c := as.aspects.cues[k]
 		if !strings.Contains(out, c.phrase) {
 			continue
 		}
@@ -227,10 +231,37 @@ var documentEnds = []string{"诊断", "诊断书", "体检", "检查", "公证",
 
 // askedMaterial returns the document a yes/no question asks whether to
 // bring, or "".
+// materialPatterns are the patterns askedMaterial tries in order, each
+// with a test of the words it cannot match without, which spares most
+// turns the regular expressions.
+var materialPatterns = []struct {
+	re  *regexp.Regexp
+	may func(string) bool
+}{
+	{needThing, func(s string) bool {
+		return strings.ContainsAny(s, "要得用") && strings.ContainsAny(s, "吗么嘛不")
+	}},
+	{whetherNeed, func(s string) bool {
+		return strings.Contains(s, "要不要") || strings.Contains(s, "需不需要") || strings.Contains(s, "用不用")
+	}},
+	{thingNeeded, func(s string) bool { return strings.ContainsAny(s, "要得") && strings.ContainsAny(s, "吗么不嘛") }},
+	{thingOK, func(s string) bool {
+		for _, w := range []string{"行不行", "可以吗", "行吗", "可不可以", "算不算", "能用吗"} {
+			if strings.Contains(s, w) {
+				return true
+			}
+		}
+		return false
+	}},
+}
+
 func askedMaterial(norm string) string {
 	var thing string
-	for _, re := range []*regexp.Regexp{needThing, whetherNeed, thingNeeded, thingOK} {
-		ms := re.FindAllStringSubmatch(norm, -1)
+	for _, p := range materialPatterns {
+		if !p.may(norm) {
+			continue
+		}
+		ms := p.re.FindAllStringSubmatch(norm, -1)
 		// The 么 of 什么 does not end a question: "要不要写个什么说明".
 		if len(ms) > 0 && !strings.HasSuffix(ms[len(ms)-1][1], "什") {
 			thing = ms[len(ms)-1][1]

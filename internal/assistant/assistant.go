@@ -143,6 +143,9 @@ type Assistant struct {
 	// the configured species' names, normalised.
 	trees        *treeLexicon
 	speciesWords []string
+
+	// faqs keeps what matchFAQ reads from each FAQ question.
+	faqs *faqCache
 }
 
 var _ Service = (*Assistant)(nil)
@@ -191,7 +194,7 @@ func New(cfg Config) (*Assistant, error) {
 		}
 		cfg.Sensitive = NewSensitive(defs, norm)
 	}
-	as := &Assistant{cfg: cfg, a: cfg.Analyzer}
+	as := &Assistant{cfg: cfg, a: cfg.Analyzer, faqs: &faqCache{}}
 	var err error
 	if as.aspects, err = parseCues("aspects.txt", norm); err != nil {
 		return nil, err

@@ -2,8 +2,10 @@ package assistant
 
 import (
 	"regexp"
+	"sync"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/zh"
 )
 
 // matchFAQ finds the item's FAQ entry that answers the message: one
@@ -19,15 +21,15 @@ func (as *Assistant) matchFAQ(it *kb.Item, norm string) *kb.FAQ {
 	var best, byKind *kb.FAQ
 	bestScore, kindScore := 0.0, -1.0
 	for i := range it.FAQ {
-		q := as.a.Normalize(it.FAQ[i].Q)
-		if hasAny(q, variantCues) && !msgVariant {
+		q := as.faqs.get(as.a, it.FAQ[i].Q)
+		if q.variant && !msgVariant {
 			continue
 		}
-		s := overlap(bigramSet(q), msg)
+		s := overlap(q.bigrams, msg)
 		if s > bestScore {
 			best, bestScore = &it.FAQ[i], s
 		}
-		if kind != "" && questionKind(q) == kind && s > kindScore {
+		if kind != "" && q.kind == kind && s > kindScore {
 			byKind, kindScore = &it.FAQ[i], s
 		}
 	}
@@ -35,6 +37,46 @@ func (as *Assistant) matchFAQ(it *kb.Item, norm string) *kb.FAQ {
 		return best
 	}
 	return byKind
+}
+
+// faqQuestion is what matchFAQ compares a message with, read from an FAQ
+// question's text once rather than on every turn about its item.
+type faqQuestion struct {
+	bigrams map[string]bool // of the normalised question; read only
+	kind    string          // questionKind
+	variant bool            // names a variant (variantCues)
+}
+
+// faqCache keeps faqQuestion by question text: an edited question is
+// another key, and the cache is emptied when it reaches maxFAQCache.
+type faqCache struct {
+	mu sync.Mutex
+	m  map[string]*faqQuestion
+}
+
+// maxFAQCache bounds the cache well above a catalogue's FAQ count.
+const maxFAQCache = 20000
+
+func (c *faqCache) get(a *zh.Analyzer, q string) *faqQuestion {
+	if c == nil {
+		n := a.Normalize(q)
+		return &faqQuestion{bigrams: bigramSet(n), kind: questionKind(n), variant: hasAny(n, variantCues)}
+	}
+	c.mu.Lock()
+	f, ok := c.m[q]
+	c.mu.Unlock()
+	if ok {
+		return f
+	}
+	n := a.Normalize(q)
+	f = &faqQuestion{bigrams: bigramSet(n), kind: questionKind(n), variant: hasAny(n, variantCues)}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= maxFAQCache {
+		c.m = map[string]*faqQuestion{}
+	}
+	c.m[q] = f
+	c.mu.Unlock()
+	return f
 }
 
 // variantCues mark a question about a variant of an item rather than

@@ -58,7 +58,11 @@ type span struct{ start, end int } // rune offsets
 // between non-letters ("ps" is not in "https").
 func occurrences(rs []rune, words []string) []span {
 	var out []span
+	text := string(rs)
 	for _, w := range words {
+		if !strings.Contains(text, w) {
+			continue // most words are absent: no scan of every position
+		}
 		wr := []rune(w)
 		ascii := isASCIIWord(w)
 		for i := 0; i+len(wr) <= len(rs); i++ {
@@ -90,7 +94,9 @@ func isASCIIWord(w string) bool {
 func (h harmRules) match(norm string) (string, bool) {
 	// Words that only contain an act or object are blanked first.
 	for _, f := range h.decoys {
-		norm = strings.ReplaceAll(norm, f, strings.Repeat("□", len([]rune(f))))
+		if strings.Contains(norm, f) {
+			norm = strings.ReplaceAll(norm, f, strings.Repeat("□", len([]rune(f))))
+		}
 	}
 	rs := []rune(norm)
 	acts := occurrences(rs, h.acts)

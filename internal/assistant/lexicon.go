@@ -180,7 +180,11 @@ var givesValue = regexp.MustCompile(`^[是为:\s]{0,3}[0-9a-z]+ ?\*{3}`)
 func lastAsked(text, phrase string) int {
 	for end := len(text); ; {
 		i := strings.LastIndex(text[:end], phrase)
-		if i < 0 || !givesValue.MatchString(text[i+len(phrase):]) {
+		if i < 0 {
+			return i
+		}
+		// givesValue needs a masked value (***) after the cue.
+		if rest := text[i+len(phrase):]; !strings.Contains(rest, "***") || !givesValue.MatchString(rest) {
 			return i
 		}
 		end = i

@@ -65,14 +65,14 @@ func (g GroupTurns) WriteTurn(ctx context.Context, next State, rec TurnRecord) (
 	}
 	var saved convo.Turn
 	var seq int64
-	err = g.DB.GroupTx(ctx, func(tx *store.Tx) error {
-		if err := saveEncodedState(ctx, tx.Prepared(), rec.ConversationID, raw); err != nil {
-			return err
+	// On PostgreSQL the two statements are only queued, and sent with
+	// the batch's others in one round trip (store.DB.GroupQueue).
+	err = g.DB.GroupQueue(ctx, func(tx *store.Tx) error {
+		if err := tx.Prepared().Queue(ctx, saveStateSQL, nil, rec.ConversationID, raw, store.Now()); err != nil {
+			return fmt.Errorf("save state: %w", err)
 		}
 		seq = g.Cache.next()
-		var err error
-		saved, err = g.Convo.RecordMaskedTurnTx(ctx, tx, rec.Channel, turn)
-		return err
+		return g.Convo.RecordMaskedTurnQueued(ctx, tx, rec.Channel, turn, &saved)
 	})
 	if err != nil {
 		// A failed commit may still have reached the disk: whatever the

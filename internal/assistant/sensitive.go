@@ -81,7 +81,9 @@ func (s *Sensitive) Check(norm string) (SensitiveWord, bool) {
 	defer s.mu.RUnlock()
 	masked := norm
 	for _, a := range s.allow {
-		masked = strings.ReplaceAll(masked, a, strings.Repeat("□", len([]rune(a))))
+		if strings.Contains(masked, a) {
+			masked = strings.ReplaceAll(masked, a, strings.Repeat("□", len([]rune(a))))
+		}
 	}
 	for _, w := range s.words {
 		if strings.Contains(masked, w.Word) {

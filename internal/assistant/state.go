@@ -194,6 +194,10 @@ func saveState(ctx context.Context, db interface {
 	return saveEncodedState(ctx, db, id, raw)
 }
 
+// saveStateSQL writes a conversation's state: id, state, time.
+const saveStateSQL = `INSERT INTO assistant_state (conversation_id, state, updated_at) VALUES (?, ?, ?)
+	ON CONFLICT (conversation_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`
+
 // encodeState is a state as the database keeps it.
 func encodeState(s State) (string, error) {
 	b, err := json.Marshal(s)
@@ -207,9 +211,7 @@ func encodeState(s State) (string, error) {
 func saveEncodedState(ctx context.Context, db interface {
 	Exec(ctx context.Context, query string, args ...any) (sql.Result, error)
 }, id, raw string) error {
-	_, err := db.Exec(ctx, `INSERT INTO assistant_state (conversation_id, state, updated_at) VALUES (?, ?, ?)
-		ON CONFLICT (conversation_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
-		id, raw, store.Now())
+	_, err := db.Exec(ctx, saveStateSQL, id, raw, store.Now())
 	if err != nil {
 		return fmt.Errorf("save state: %w", err)
 	}
@@ -217,10 +219,14 @@ func saveEncodedState(ctx context.Context, db interface {
 }
 
 // MemoryState keeps states in memory (the CLI, evaluation, tests). Entries
-// idle for longer than a day are dropped.
+// idle for longer than a day are dropped (within the hour after).
 type MemoryState struct {
 	mu sync.Mutex
 	m  map[string]memEntry
+	// swept is when Save last looked for idle entries: once an hour at
+	// most, not on every save while more than 10,000 conversations are
+	// less than a day old (each save then went through all of them).
+	swept time.Time
 }
 
 type memEntry struct {
@@ -244,7 +250,8 @@ func (m *MemoryState) Save(_ context.Context, id string, s State) error {
 		m.m = map[string]memEntry{}
 	}
 	now := time.Now()
-	if len(m.m) > 10000 {
+	if len(m.m) > 10000 && now.Sub(m.swept) >= time.Hour {
+		m.swept = now
 		for k, e := range m.m {
 			if now.Sub(e.at) > 24*time.Hour {
 				delete(m.m, k)

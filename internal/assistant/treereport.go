@@ -107,7 +107,9 @@ func (l *treeLexicon) reports(norm string, species []string) bool {
 		return false
 	}
 	for _, w := range l.not { // blanked, keeping positions
-		norm = strings.ReplaceAll(norm, w, strings.Repeat("_", utf8.RuneCountInString(w)))
+		if strings.Contains(norm, w) {
+			norm = strings.ReplaceAll(norm, w, strings.Repeat("_", utf8.RuneCountInString(w)))
+		}
 	}
 	for _, clause := range strings.FieldsFunc(norm, clauseBreak) {
 		rs := []rune(clause)

@@ -207,12 +207,30 @@ func (s *Store) RecordMaskedTurnTx(ctx context.Context, tx *store.Tx, channel st
 	return s.writeTurn(ctx, tx, m.t, channel, true, true)
 }
 
+// RecordMaskedTurnQueued is RecordMaskedTurnTx in a transaction of
+// store.DB.GroupQueue, whose statements may only be queued: the saved
+// turn goes to *out, whose ID and Index are set once the transaction has
+// committed.
+func (s *Store) RecordMaskedTurnQueued(ctx context.Context, tx *store.Tx, channel string, m MaskedTurn, out *Turn) error {
+	return s.writeTurnTo(ctx, tx, m.t, channel, true, true, out)
+}
+
 // writeTurn writes a turn in three statements (conversation, turn,
 // citations), whatever the number of citations: a turn's writes are on
 // every resident's path.
 func (s *Store) writeTurn(ctx context.Context, tx *store.Tx, t Turn, channel string, create, masked bool) (Turn, error) {
+	var out Turn
+	if err := s.writeTurnTo(ctx, tx, t, channel, create, masked, &out); err != nil {
+		return Turn{}, err
+	}
+	return out, nil
+}
+
+// writeTurnTo is writeTurn saving the turn to *out; on PostgreSQL, in a
+// pipelined transaction, its ID and Index are set at the commit.
+func (s *Store) writeTurnTo(ctx context.Context, tx *store.Tx, t Turn, channel string, create, masked bool, out *Turn) error {
 	if t.ConversationID == "" || t.Status == "" {
-		return Turn{}, fmt.Errorf("add turn: %w: conversation and status are required", ErrInput)
+		return fmt.Errorf("add turn: %w: conversation and status are required", ErrInput)
 	}
 	now, day := s.clock()
 	t.CreatedAt = now
@@ -225,7 +243,8 @@ func (s *Store) writeTurn(ctx context.Context, tx *store.Tx, t Turn, channel str
 	t.Feedback = nil
 	tx = tx.Prepared() // on every turn's path
 	if create && tx.Dialect() == store.Postgres {
-		return writeTurnPostgres(ctx, tx, t, channel, day, now)
+		*out = t
+		return writeTurnPostgres(ctx, tx, out, channel, day, now)
 	}
 	var n int
 	var err error
@@ -238,10 +257,10 @@ func (s *Store) writeTurn(ctx context.Context, tx *store.Tx, t Turn, channel str
 			now, t.ConversationID).Scan(&n)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return Turn{}, fmt.Errorf("add turn: conversation %q: %w", t.ConversationID, ErrNotFound)
+		return fmt.Errorf("add turn: conversation %q: %w", t.ConversationID, ErrNotFound)
 	}
 	if err != nil {
-		return Turn{}, fmt.Errorf("add turn: %w", err)
+		return fmt.Errorf("add turn: %w", err)
 	}
 	t.Index = n - 1
 	if err := tx.QueryRow(ctx, `INSERT INTO convo_turns (conversation_id, idx, question, status, aspect, answer, generated, model,
@@ -249,7 +268,7 @@ func (s *Store) writeTurn(ctx context.Context, tx *store.Tx, t Turn, channel str
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		t.ConversationID, t.Index, t.Question, t.Status, t.Aspect, t.Answer, boolInt(t.Generated), t.Model,
 		t.Label.Generator, t.Label.Model, t.Label.Time, t.LatencyMS, day, now, t.Confidence).Scan(&t.ID); err != nil {
-		return Turn{}, fmt.Errorf("add turn: %w", err)
+		return fmt.Errorf("add turn: %w", err)
 	}
 	if len(t.ItemIDs) > 0 {
 		var q strings.Builder
@@ -263,21 +282,22 @@ func (s *Store) writeTurn(ctx context.Context, tx *store.Tx, t Turn, channel str
 			args = append(args, t.ID, i, id)
 		}
 		if _, err := tx.Exec(ctx, q.String(), args...); err != nil {
-			return Turn{}, fmt.Errorf("add turn: citations: %w", err)
+			return fmt.Errorf("add turn: citations: %w", err)
 		}
 	}
-	return t, nil
+	*out = t
+	return nil
 }
 
-// writeTurnPostgres is writeTurn in one statement: each statement is a
-// round trip to the server, and a group commit runs its turns' writes one
-// after the other.
-func writeTurnPostgres(ctx context.Context, tx *store.Tx, t Turn, channel, day string, now store.Time) (Turn, error) {
+// writeTurnPostgres is writeTurn in one statement (each statement is a
+// round trip to the server), queued in a pipelined group transaction
+// (see store.Tx.Queue): t's ID and Index are set when it has run.
+func writeTurnPostgres(ctx context.Context, tx *store.Tx, t *Turn, channel, day string, now store.Time) error {
 	items := t.ItemIDs
 	if items == nil {
 		items = []string{}
 	}
-	err := tx.QueryRow(ctx, `WITH c AS (
+	err := tx.Queue(ctx, `WITH c AS (
 			INSERT INTO convo_conversations (id, channel, turns, day, created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET turns = convo_conversations.turns + 1, updated_at = excluded.updated_at
 			RETURNING turns),
@@ -290,15 +310,15 @@ func writeTurnPostgres(ctx context.Context, tx *store.Tx, t Turn, channel, day s
 		x AS (
 			INSERT INTO convo_citations (turn_id, pos, item_id)
 			SELECT t.id, p.pos - 1, p.item FROM t, unnest(?::text[]) WITH ORDINALITY AS p (item, pos))
-		SELECT id, idx FROM t`,
+		SELECT id, idx FROM t`, []any{&t.ID, &t.Index},
 		t.ConversationID, channel, day, now, now,
 		t.ConversationID, t.Question, t.Status, t.Aspect, t.Answer, boolInt(t.Generated), t.Model,
 		t.Label.Generator, t.Label.Model, t.Label.Time, t.LatencyMS, day, now, t.Confidence,
-		items).Scan(&t.ID, &t.Index)
+		items)
 	if err != nil {
-		return Turn{}, fmt.Errorf("add turn: %w", err)
+		return fmt.Errorf("add turn: %w", err)
 	}
-	return t, nil
+	return nil
 }
 
 func boolInt(b bool) int {

@@ -420,6 +420,7 @@ func (ix *Index) coverage(q Query, top []int32) (map[int32]float64, map[int32][]
 	for _, t := range q.Words {
 		inQuery[t.Text] = true
 	}
+	long := longTerms(q.Words)
 	n := len(ix.items)
 	out := make(map[int32]float64, len(top))
 	named := make(map[int32][]string, len(top))
@@ -431,7 +432,7 @@ func (ix *Index) coverage(q Query, top []int32) (map[int32]float64, map[int32][]
 			if inQuery[w] {
 				have += wt
 				named[d] = append(named[d], w)
-			} else if part := partIn(w, q.Words); part > 0 {
+			} else if part := partInLong(w, long); part > 0 {
 				// 注销 covers some of 简易注销, by its share of the characters.
 				have += wt * part * ix.params.Partial
 			}
@@ -445,12 +446,33 @@ func (ix *Index) coverage(q Query, top []int32) (map[int32]float64, map[int32][]
 
 // partIn is the largest share of w's characters that one query word of
 // two or more characters, standing inside w, spells.
-func partIn(w string, words []Term) float64 {
+func partIn(w string, words []Term) float64 { return partInLong(w, longTerms(words)) }
+
+// longTerm is a query word of two or more characters, and their number.
+type longTerm struct {
+	text string
+	n    int
+}
+
+// longTerms are the words partIn looks for, counted once per query
+// rather than once per candidate name word.
+func longTerms(words []Term) []longTerm {
+	out := make([]longTerm, 0, len(words))
+	for _, t := range words {
+		if l := utf8.RuneCountInString(t.Text); l >= 2 {
+			out = append(out, longTerm{t.Text, l})
+		}
+	}
+	return out
+}
+
+// partInLong is partIn over longTerms.
+func partInLong(w string, words []longTerm) float64 {
 	n := utf8.RuneCountInString(w)
 	best := 0
 	for _, t := range words {
-		if l := utf8.RuneCountInString(t.Text); l >= 2 && l < n && l > best && strings.Contains(w, t.Text) {
-			best = l
+		if t.n < n && t.n > best && strings.Contains(w, t.text) {
+			best = t.n
 		}
 	}
 	return float64(best) / float64(n)

@@ -27,26 +27,32 @@ const (
 	maxBatch = 128
 	// pgCommitters is how many group transactions run at once on
 	// PostgreSQL, which has no single writer and groups the WAL flushes
-	// of concurrent commits itself: what costs is each batch's statements
-	// running one round trip after another. With 4 committers (batches of
-	// ~25 turns) 200 conversations got 40 % fewer turns/s than a commit
-	// per turn; with 16 (batches of ~4.5, leaving 4 of the pool's 20
-	// connections to other work) 30 % more (README, "Load").
+	// of concurrent commits itself. When a batch's statements ran one
+	// round trip after another, 16 committers with batches of at most 8
+	// served 200 conversations best (README, "Load"); pipelined
+	// (GroupQueue), a batch costs one round trip whatever its size.
+	// Eleven alternating rounds of BenchmarkTurn (4 December 2026, on a
+	// machine shared with other builds, load 3–12) gave median turns/s
+	// 8×16 2 400, 4×32 1 970, 16×8 1 840 (closed loop; single rounds
+	// from 1 300 to 5 200, so only the order is worth keeping; 8×32,
+	// 4×64, 2×64 and 16×32 did no better in fewer rounds; raw figures in
+	// docs/bench/turn-pg-pipeline-committers-2026-12-04.txt).
 	// Two batches that each hold a row the other's later call needs (two
 	// messages of one conversation at once) deadlock; the server aborts
 	// one after deadlock_timeout, and its calls run again one by one.
-	pgCommitters = 16
-	// pgMaxBatch bounds a batch on PostgreSQL, whose statements run one
-	// round trip after another: one committer that drained a long queue
-	// kept every turn in it waiting for all their round trips while other
-	// committers sat idle (p99 over a second at 200 conversations).
-	pgMaxBatch = 8
+	pgCommitters = 8
+	// pgMaxBatch bounds a batch on PostgreSQL: a batch that is not
+	// pipelined (GroupTx) runs its statements one round trip after
+	// another, and one committer that drained a long queue kept every
+	// turn in it waiting while other committers sat idle.
+	pgMaxBatch = 16
 )
 
 type groupReq struct {
-	ctx  context.Context
-	fn   func(*Tx) error
-	done chan error
+	ctx    context.Context
+	fn     func(*Tx) error
+	queued bool // GroupQueue's: fn may be pipelined
+	done   chan error
 }
 
 // groupPanic carries a panic in a caller's function back to its goroutine.
@@ -63,18 +69,20 @@ type grouper struct {
 	quit    chan struct{}
 	stopped sync.WaitGroup
 
-	batches, units atomic.Int64
+	batches, units, pipelined atomic.Int64
 
 	conn *sql.Conn // SQLite's committer's connection (sqliteConn); only its loop uses it
 }
 
 // GroupStats counts the group transactions committed or tried and the
-// calls they carried (units/batches is the mean batch size).
-type GroupStats struct{ Batches, Units int64 }
+// calls they carried (units/batches is the mean batch size), and the
+// batches sent to PostgreSQL in one round trip (see GroupQueue).
+type GroupStats struct{ Batches, Units, Pipelined int64 }
 
 // GroupStats reports the group committer's counters since Open.
 func (db *DB) GroupStats() GroupStats {
-	return GroupStats{Batches: db.group.batches.Load(), Units: db.group.units.Load()}
+	g := &db.group
+	return GroupStats{Batches: g.batches.Load(), Units: g.units.Load(), Pipelined: g.pipelined.Load()}
 }
 
 // GroupTx runs fn in a transaction shared with the GroupTx calls of other
@@ -90,8 +98,12 @@ func (db *DB) GroupStats() GroupStats {
 // On SQLite the group transaction runs with synchronous=FULL: its commit
 // syncs the log to disk, which a commit per call could not afford.
 func (db *DB) GroupTx(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.groupTx(ctx, fn, false)
+}
+
+func (db *DB) groupTx(ctx context.Context, fn func(tx *Tx) error, queued bool) error {
 	g := &db.group
-	r := &groupReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	r := &groupReq{ctx: ctx, fn: fn, queued: queued, done: make(chan error, 1)}
 	g.mu.RLock()
 	if g.closed {
 		g.mu.RUnlock()
@@ -190,6 +202,10 @@ func (g *grouper) loop() {
 func (g *grouper) commit(batch []*groupReq) {
 	g.batches.Add(1)
 	g.units.Add(int64(len(batch)))
+	if g.db.Dialect == Postgres && allQueued(batch) {
+		g.pipeline(batch)
+		return
+	}
 	failed := false
 	err := g.tx(func(tx *Tx) error {
 		for _, r := range batch {
@@ -212,6 +228,15 @@ func (g *grouper) commit(batch []*groupReq) {
 	for _, r := range batch {
 		r.done <- g.tx(r.call)
 	}
+}
+
+func allQueued(batch []*groupReq) bool {
+	for _, r := range batch {
+		if !r.queued {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *groupReq) call(tx *Tx) (err error) {

@@ -173,3 +173,73 @@ func TestPrepared(t *testing.T) {
 		}
 	})
 }
+
+// GroupQueue's calls get the outcomes of GroupTx's however their
+// statements travel (queued and pipelined on PostgreSQL): a call whose
+// statement the server refuses fails alone, a call whose function fails
+// writes nothing, and what the others' statements return is in their
+// destinations once the call returned.
+func TestGroupQueue(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, []store.Migrations{testMigrations}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if _, err := db.Exec(ctx, `INSERT INTO thing (id, n) VALUES ('taken', 0)`); err != nil {
+			t.Fatal(err)
+		}
+		boom := errors.New("boom")
+		const n = 60
+		errs := make([]error, n)
+		got := make([]int, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = db.GroupQueue(ctx, func(tx *store.Tx) error {
+					id := fmt.Sprint("q", i)
+					if i%7 == 3 {
+						id = "taken" // refused by the server
+					}
+					if err := tx.Queue(ctx, `INSERT INTO thing (id, n) VALUES (?, ?)`, nil, fmt.Sprint("pre", i), i); err != nil {
+						return err
+					}
+					if err := tx.Queue(ctx, `INSERT INTO thing (id, n) VALUES (?, ?) RETURNING n * 2`, []any{&got[i]}, id, i); err != nil {
+						return err
+					}
+					if i%11 == 5 && i%7 != 3 {
+						return fmt.Errorf("call %d: %w", i, boom)
+					}
+					return nil
+				})
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			var rows int
+			if qerr := db.QueryRow(ctx, `SELECT COUNT(*) FROM thing WHERE id IN (?, ?)`, fmt.Sprint("pre", i), fmt.Sprint("q", i)).Scan(&rows); qerr != nil {
+				t.Fatal(qerr)
+			}
+			switch {
+			case i%7 == 3:
+				if !store.IsUniqueViolation(err) || rows != 0 {
+					t.Errorf("call %d (taken id): err %v, %d rows left", i, err, rows)
+				}
+			case i%11 == 5:
+				if !errors.Is(err, boom) || rows != 0 {
+					t.Errorf("call %d (failing fn): err %v, %d rows left", i, err, rows)
+				}
+			default:
+				if err != nil || rows != 2 || got[i] != 2*i {
+					t.Errorf("call %d: err %v, %d rows, returned %d", i, err, rows, got[i])
+				}
+			}
+		}
+		s := db.GroupStats()
+		if s.Units < n {
+			t.Errorf("stats %+v: fewer calls than made", s)
+		}
+		if (db.Dialect == store.Postgres) != (s.Pipelined > 0) {
+			t.Errorf("stats %+v: pipelined batches on %s", s, db.Dialect)
+		}
+	})
+}

@@ -71,7 +71,9 @@ func (db *DB) QueryRowPrepared(ctx context.Context, query string, args ...any) *
 // that run statements prepared once per connection. Use it for fixed
 // statements that run on every request; a statement built per call (an
 // IN list of varying length) only fills the cache.
-func (tx *Tx) Prepared() *Tx { return &Tx{Tx: tx.Tx, db: tx.db, prepared: true, grouped: tx.grouped} }
+func (tx *Tx) Prepared() *Tx {
+	return &Tx{Tx: tx.Tx, db: tx.db, prepared: true, grouped: tx.grouped, pipe: tx.pipe}
+}
 
 // txStmt is the cached statement for query bound to tx, or nil.
 func (tx *Tx) txStmt(ctx context.Context, query string) *sql.Stmt {

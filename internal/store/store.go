@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	_ "modernc.org/sqlite"             // pure-Go SQLite driver "sqlite"
 )
@@ -259,6 +260,9 @@ type Tx struct {
 	// grouped: a group transaction, whose statements outlive their
 	// caller's cancellation (see stmtCtx).
 	grouped bool
+	// pipe, in a pipelined group transaction (GroupQueue), queues the
+	// statements of Queue; the embedded *sql.Tx is nil then.
+	pipe *pgx.Batch
 }
 
 // stmtCtx is the context a statement of tx runs with. In a group

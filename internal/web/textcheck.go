@@ -90,11 +90,24 @@ func badJSON(r *http.Request) bool {
 		return false
 	}
 	r.Body = io.NopCloser(bytes.NewReader(b))
+	if !mayHoldBadString(b) {
+		return false
+	}
 	var v any
 	if json.Unmarshal(b, &v) != nil {
 		return false
 	}
 	return badJSONValue(v)
+}
+
+// mayHoldBadString reports whether a JSON body could decode to a string
+// badString refuses, sparing the decoding of every chat turn's body.
+// Decoded, a JSON string holds only what its bytes hold unless it has an
+// escape (\u0000…); a raw C0 control character in it is not JSON, which
+// the handler refuses; DEL is the byte 0x7F, and C1 characters U+0080 to
+// U+009F are encoded C2 80 to C2 9F; invalid UTF-8 decodes to U+FFFD.
+func mayHoldBadString(b []byte) bool {
+	return bytes.IndexByte(b, '\\') >= 0 || bytes.IndexByte(b, 0x7f) >= 0 || bytes.IndexByte(b, 0xc2) >= 0
 }
 
 func badJSONValue(v any) bool {
