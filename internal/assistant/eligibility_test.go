@@ -1,11 +1,8 @@
 package assistant_test
 
 import (
-	"context"
 	"slices"
 	"testing"
-
-	"github.com/fuwu-gov/fuwu/internal/assistant"
 )
 
 // TestEligibilityInEverydayWords checks that residents describing their
@@ -99,19 +96,7 @@ func TestEligibilityInEverydayWords(t *testing.T) {
 		{"near miss", "做个体 卖早餐 要办执照吗", "FT-091"},
 		{"near miss", "我妈独自在家 前天走了 户口怎么销", "FT-119"},
 	} {
-		r, err := as.Ask(context.Background(), assistant.Request{Message: c.msg})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		switch r.Status {
-		case assistant.Answered:
-			if len(r.Citations) > 0 {
-				got = []string{r.Citations[0].ID}
-			}
-		case assistant.Clarify:
-			got = r.Candidates[:min(3, len(r.Candidates))]
-		}
+		r, got := answerOrChoices(t, as, c.msg, 3)
 		if !slices.Contains(got, c.item) {
 			t.Errorf("%s: %q → %s %v, want %s", c.style, c.msg, r.Status, got, c.item)
 		}

@@ -95,19 +95,7 @@ func TestLifeStoryNotPulledBySharedWord(t *testing.T) {
 		{"named", "我爸走了 他开的公司要办清税注销", []string{"FT-111"}},
 		{"named", "刚生完孩子 食品经营许可证还要年审吗", []string{"FT-100"}},
 	} {
-		r, err := as.Ask(context.Background(), assistant.Request{Message: c.msg})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		switch r.Status {
-		case assistant.Answered:
-			if len(r.Citations) > 0 {
-				got = []string{r.Citations[0].ID}
-			}
-		case assistant.Clarify:
-			got = r.Candidates
-		}
+		r, got := answerOrChoices(t, as, c.msg, 0)
 		if !slices.ContainsFunc(got, func(id string) bool { return slices.Contains(c.items, id) }) {
 			t.Errorf("%s: %q → %s %v, want one of %v", c.style, c.msg, r.Status, got, c.items)
 		}
@@ -145,27 +133,38 @@ func TestCareStoryNeverDeclined(t *testing.T) {
 		{"near miss: medical advice, voice", "呃 我爸 那个 肾不好 医生说 嗯 要忌口 平时注意啥", true},
 		{"near miss: medical advice, Cantonese", "阿妈有痛风 医生话唔食得海鲜 仲有咩要注意", true},
 	} {
-		r, err := as.Ask(context.Background(), assistant.Request{Message: c.msg})
-		if err != nil {
-			t.Fatal(err)
-		}
+		r, got := answerOrChoices(t, as, c.msg, 0)
 		if c.decline {
 			if r.Status != assistant.OutOfScope {
 				t.Errorf("%s: %q → %s, want declined", c.style, c.msg, r.Status)
 			}
 			continue
 		}
-		var got []string
-		switch r.Status {
-		case assistant.Answered:
-			if len(r.Citations) > 0 {
-				got = []string{r.Citations[0].ID}
-			}
-		case assistant.Clarify:
-			got = r.Candidates
-		}
 		if !slices.ContainsFunc(got, func(id string) bool { return slices.Contains(care, id) }) {
 			t.Errorf("%s: %q → %s %v, want an answer or choices among %v", c.style, c.msg, r.Status, got, care)
 		}
 	}
+}
+
+// answerOrChoices asks msg alone and returns the reply with what it
+// offers: the item answered, or the items asked about (the first n, or
+// all when n is 0).
+func answerOrChoices(t *testing.T, as *assistant.Assistant, msg string, n int) (assistant.Reply, []string) {
+	t.Helper()
+	r, err := as.Ask(context.Background(), assistant.Request{Message: msg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch r.Status {
+	case assistant.Answered:
+		if len(r.Citations) > 0 {
+			return r, []string{r.Citations[0].ID}
+		}
+	case assistant.Clarify:
+		if n > 0 {
+			return r, r.Candidates[:min(n, len(r.Candidates))]
+		}
+		return r, r.Candidates
+	}
+	return r, nil
 }
