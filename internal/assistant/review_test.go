@@ -38,16 +38,7 @@ func TestReviewRound(t *testing.T) {
 	}
 	storetest.Each(t, []store.Migrations{kb.Migrations}, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		kbs := kb.NewStore(db)
-		if _, err := kbs.ImportFS(ctx, data.KB(), "demo", kb.ImportOptions{Upsert: kb.UpsertOptions{Status: kb.Published}}); err != nil {
-			t.Fatal(err)
-		}
-		ix := search.New(zh.MustDefault(), search.DefaultParams())
-		sync := func(ctx context.Context) error { return search.Load(ctx, ix, kbs) }
-		if err := sync(ctx); err != nil {
-			t.Fatal(err)
-		}
-		as := demoAssistant(t, func(c *assistant.Config) { c.Index = ix })
+		kbs, ix, sync, as := reviewFixture(t, db)
 		rep, err := assistant.ReviewRound(ctx, as, cases, kbs, kb.LearnFAQ, ix, sync)
 		if err != nil {
 			t.Fatal(err)
@@ -93,16 +84,7 @@ func TestReviewRoundGist(t *testing.T) {
 	}
 	storetest.Each(t, []store.Migrations{kb.Migrations}, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		kbs := kb.NewStore(db)
-		if _, err := kbs.ImportFS(ctx, data.KB(), "demo", kb.ImportOptions{Upsert: kb.UpsertOptions{Status: kb.Published}}); err != nil {
-			t.Fatal(err)
-		}
-		ix := search.New(zh.MustDefault(), search.DefaultParams())
-		sync := func(ctx context.Context) error { return search.Load(ctx, ix, kbs) }
-		if err := sync(ctx); err != nil {
-			t.Fatal(err)
-		}
-		as := demoAssistant(t, func(c *assistant.Config) { c.Index = ix })
+		kbs, ix, sync, as := reviewFixture(t, db)
 		_, missed, err := assistant.Evaluate(ctx, as, siblings)
 		if err != nil {
 			t.Fatal(err)
@@ -135,4 +117,21 @@ func TestReviewRoundGist(t *testing.T) {
 			}
 		}
 	})
+}
+
+// reviewFixture is the published demo catalogue in db, an index loaded
+// from it, the sync a review round calls, and an assistant on that index.
+func reviewFixture(t *testing.T, db *store.DB) (*kb.Store, *search.Index, func(context.Context) error, *assistant.Assistant) {
+	t.Helper()
+	ctx := context.Background()
+	kbs := kb.NewStore(db)
+	if _, err := kbs.ImportFS(ctx, data.KB(), "demo", kb.ImportOptions{Upsert: kb.UpsertOptions{Status: kb.Published}}); err != nil {
+		t.Fatal(err)
+	}
+	ix := search.New(zh.MustDefault(), search.DefaultParams())
+	sync := func(ctx context.Context) error { return search.Load(ctx, ix, kbs) }
+	if err := sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return kbs, ix, sync, demoAssistant(t, func(c *assistant.Config) { c.Index = ix })
 }
