@@ -98,6 +98,7 @@ func (as *Assistant) requestSpan(norm string) (background, request string, ok bo
 	if from == 0 {
 		return "", "", false
 	}
+	var past []string
 	for _, c := range cs[:from] {
 		if as.requests.questions(c) {
 			return "", "", false
@@ -105,9 +106,6 @@ func (as *Assistant) requestSpan(norm string) (background, request string, ok bo
 		if _, plan := firstOf(c, as.requests.plan); plan {
 			return "", "", false
 		}
-	}
-	var past []string
-	for _, c := range cs[:from] {
 		if _, ok := firstOf(c, as.requests.past); ok {
 			past = append(past, c)
 		}
@@ -152,7 +150,6 @@ func (as *Assistant) byRequest(norm string, hits []search.Hit) (search.Hit, bool
 		return search.Hit{}, false
 	}
 	scores, said := as.searchOwn(request)
-	past, _ := as.searchOwn(background)
 	top := hits[0]
 	best, bestScore := search.Hit{}, 0.0
 	for _, h := range hits[1:] {
@@ -163,7 +160,12 @@ func (as *Assistant) byRequest(norm string, hits []search.Hit) (search.Hit, bool
 			best, bestScore = h, s
 		}
 	}
-	if bestScore == 0 || bestScore < requestMargin*scores[top.ID] || past[top.ID] == 0 || past[top.ID] < requestRatio*past[best.ID] {
+	if bestScore == 0 || bestScore < requestMargin*scores[top.ID] {
+		return search.Hit{}, false
+	}
+	// Only now is the story searched: most turns stop above.
+	past, _ := as.searchOwn(background)
+	if past[top.ID] == 0 || past[top.ID] < requestRatio*past[best.ID] {
 		return search.Hit{}, false
 	}
 	return best, true
