@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/store"
 	"github.com/fuwu-gov/fuwu/internal/store/storetest"
 	"github.com/fuwu-gov/fuwu/internal/zh"
@@ -208,7 +209,7 @@ func TestAgainstBaselines(t *testing.T) {
 	if os.Getenv("FUWU_TEST_POSTGRES") == "skip" {
 		t.Skip("needs PostgreSQL")
 	}
-	items := demoItems(t)
+	items := search.DemoItems(t)
 	cases := loadFirstTurns(t)
 	ix := demoIndex(t)
 	fuwu := func(ctx context.Context, q string) ([]string, error) {

@@ -82,7 +82,7 @@ var sizes = []int{10_000, 100_000}
 // BenchmarkBuild measures building the index (segmentation included) and
 // the heap it occupies.
 func BenchmarkBuild(b *testing.B) {
-	base := demoItems(b)
+	base := search.DemoItems(b)
 	zh.MustDefault()
 	for _, n := range sizes {
 		items := synthCatalog(base, n)
@@ -104,7 +104,7 @@ func BenchmarkBuild(b *testing.B) {
 // 100 000 items and reports per-query p50 and p99 (run with -cpu 1 for the
 // one-core figures).
 func BenchmarkQuery(b *testing.B) {
-	base := demoItems(b)
+	base := search.DemoItems(b)
 	cases := loadFirstTurns(b)
 	for _, n := range sizes {
 		ix := search.New(zh.MustDefault(), search.DefaultParams())

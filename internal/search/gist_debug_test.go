@@ -1,14 +1,11 @@
 package search
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
 	"testing"
 
-	"github.com/fuwu-gov/fuwu/data"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/zh"
 )
@@ -19,7 +16,7 @@ func TestGistDebug(t *testing.T) {
 	if in == "" {
 		t.Skip("FUWU_GIST unset")
 	}
-	items := debugItems(t)
+	items := DemoItems(t)
 	ix := New(zh.MustDefault(), DefaultParams())
 	ix.Replace(items)
 	for _, line := range strings.Split(in, "\n") {
@@ -44,7 +41,7 @@ func TestDriftDebug(t *testing.T) {
 	if q == "" {
 		t.Skip("FUWU_DRIFT unset")
 	}
-	items := debugItems(t)
+	items := DemoItems(t)
 	ix := New(zh.MustDefault(), DefaultParams())
 	ix.Replace(items)
 	show := func(label string) {
@@ -64,25 +61,4 @@ func TestDriftDebug(t *testing.T) {
 	}
 	ix.Replace(items)
 	show("after")
-}
-
-// debugItems reads the demo catalogue for the debug tests above.
-func debugItems(t *testing.T) []kb.Item {
-	t.Helper()
-	f, err := data.KB().Open("items.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var items []kb.Item
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var it kb.Item
-		if err := json.Unmarshal(sc.Bytes(), &it); err != nil {
-			t.Fatal(err)
-		}
-		items = append(items, it)
-	}
-	return items
 }

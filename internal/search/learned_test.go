@@ -16,7 +16,7 @@ import (
 func TestLearnedQuestions(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	items := demoItems(t)
+	items := search.DemoItems(t)
 	ix := search.New(zh.MustDefault(), search.DefaultParams())
 	ix.Replace(items)
 	const own = "居住证快到期了 怎么续"

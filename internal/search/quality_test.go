@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/fuwu-gov/fuwu/data"
-	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/search"
 	"github.com/fuwu-gov/fuwu/internal/zh"
 )
@@ -47,29 +45,9 @@ func loadFirstTurns(t testing.TB) []evalCase {
 	return out
 }
 
-func demoItems(t testing.TB) []kb.Item {
-	t.Helper()
-	f, err := data.KB().Open("items.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var items []kb.Item
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var it kb.Item
-		if err := json.Unmarshal(sc.Bytes(), &it); err != nil {
-			t.Fatal(err)
-		}
-		items = append(items, it)
-	}
-	return items
-}
-
 func demoIndex(t testing.TB) *search.Index {
 	ix := search.New(zh.MustDefault(), search.DefaultParams())
-	ix.Replace(demoItems(t))
+	ix.Replace(search.DemoItems(t))
 	return ix
 }
 
