@@ -80,11 +80,7 @@ func (as *Assistant) bySiblings(t *turnState, q search.Query, close []search.Hit
 		ids[i] = h.ID
 		s := &sibling{hit: h, variant: as.isVariant(h.Name)}
 		s.said, s.unsaid = as.nameGroups(h.Name, q)
-		for _, w := range as.a.Segment(as.a.Normalize(h.Name)) {
-			if utf8.RuneCountInString(w) >= 2 && !as.generic[w] && !as.variants[w] && !as.a.IsStop(w) && !containsAny(w, s.said) && !containsAny(w, s.unsaid) {
-				s.words = append(s.words, w)
-			}
-		}
+		s.words = as.nameWords(h.Name)
 		sibs[i] = s
 	}
 	var held []search.Held
@@ -139,7 +135,7 @@ func (as *Assistant) bySiblings(t *turnState, q search.Query, close []search.Hit
 	// their names besides the group (贴息, 优待证).
 	for _, s := range sibs {
 		for _, o := range sibs {
-			if s == o || s.out != "" || !versions(s.words, o.words) {
+			if s == o || s.out != "" || !shareWord(s.words, o.words) {
 				continue
 			}
 			switch {
@@ -150,6 +146,7 @@ func (as *Assistant) bySiblings(t *turnState, q search.Query, close []search.Hit
 			}
 		}
 	}
+	grouped := slices.ContainsFunc(sibs, func(s *sibling) bool { return s.out != "" })
 	// A variant needs its action or a detail of its own.
 	if !as.asksVariant(q) {
 		for i, s := range sibs {
@@ -189,10 +186,11 @@ func (as *Assistant) bySiblings(t *turnState, q search.Query, close []search.Hit
 			return close[i], as.explainSibling(i, sibs, held), true
 		}
 	}
-	// The rules alone choose only on a message that says much, which
-	// distinguish would answer with the best anyway; a short one naming
-	// the thing ("居住证") is left to it, which may ask.
-	if len(in) == 1 && as.richness(t.content) > 3 {
+	// The rules alone choose on a message that says whom it is for (the
+	// group rule), or says much, which distinguish would answer with the
+	// best anyway; a short one naming only the thing ("居住证") is left
+	// to it, which may ask.
+	if len(in) == 1 && (grouped || as.richness(t.content) > 3) {
 		return close[in[0]], as.explainSibling(in[0], sibs, held), true
 	}
 	return search.Hit{}, "", false
@@ -230,7 +228,8 @@ func (as *Assistant) explainSibling(i int, sibs []*sibling, held []search.Held) 
 
 // nameGroups are the groups of people an item's name restricts it to
 // (lexicon/audiences.txt), split by whether the question mentions them
-// (by the word, a word holding it, or an alias).
+// (by the word, the resident's own word holding it, a part of it, or an
+// alias).
 func (as *Assistant) nameGroups(name string, q search.Query) (said, unsaid []string) {
 	norm := as.a.Normalize(name)
 	for _, g := range as.audiences {
@@ -239,7 +238,11 @@ func (as *Assistant) nameGroups(name string, q search.Query) (said, unsaid []str
 		}
 		mentioned := false
 		for _, w := range q.Words {
-			if strings.Contains(w.Text, g) || strings.Contains(g, w.Text) && utf8.RuneCountInString(w.Text) >= 2 || slices.Contains(as.audienceAlias[g], w.Text) {
+			// A synonym naming the group's item from the thing alone
+			// (优待证 → 退役军人优待证) says the thing, not the group;
+			// one from another word (外资 → 外商投资企业) says the group.
+			if strings.Contains(w.Text, g) && !saysThingOnly(w, g) ||
+				strings.Contains(g, w.Text) && utf8.RuneCountInString(w.Text) >= 2 || slices.Contains(as.audienceAlias[g], w.Text) {
 				mentioned = true
 				break
 			}
@@ -250,17 +253,12 @@ func (as *Assistant) nameGroups(name string, q search.Query) (said, unsaid []str
 			unsaid = append(unsaid, g)
 		}
 	}
-	return said, unsaid
-}
-
-// containsAny reports whether s holds one of subs.
-func containsAny(s string, subs []string) bool {
-	for _, x := range subs {
-		if strings.Contains(s, x) {
-			return true
-		}
+	// The groups of one name are one group in other words (老年人 and
+	// 长者 of 老年人优待证（长者卡）): one said, the group is.
+	if len(said) > 0 {
+		return said, nil
 	}
-	return false
+	return said, unsaid
 }
 
 // versions reports two names, as their words besides groups, generic
@@ -280,11 +278,18 @@ func covered(a, b []string) bool {
 	return true
 }
 
-// nameWords are the words of an item's name that say what it is about:
-// two characters or more, neither generic nor a variant's (申领, 补领).
+// nameWords are the words of an item's name that say what it is about,
+// without the groups of people it is for (优待证 of 退役军人优待证 and of
+// 老年人优待证): two characters or more, neither generic nor a variant's
+// (申领, 补领).
 func (as *Assistant) nameWords(name string) []string {
 	var out []string
 	for _, w := range as.a.Segment(as.a.Normalize(name)) {
+		for _, g := range as.audiences {
+			if utf8.RuneCountInString(g) >= 2 {
+				w = strings.ReplaceAll(w, g, "")
+			}
+		}
 		if utf8.RuneCountInString(w) >= 2 && !as.generic[w] && !as.variants[w] && !as.a.IsStop(w) {
 			out = append(out, w)
 		}
@@ -297,4 +302,20 @@ func shareWord(a, b []string) bool {
 	return slices.ContainsFunc(a, func(x string) bool {
 		return slices.ContainsFunc(b, func(y string) bool { return strings.Contains(x, y) || strings.Contains(y, x) })
 	})
+}
+
+// saysThingOnly reports a synonym term holding group g that only the
+// thing beside the group produced: every phrase it came from is part of
+// the term without the group.
+func saysThingOnly(w search.Term, g string) bool {
+	if w.Source == search.FromQuery || w.From == "" {
+		return false
+	}
+	rest := strings.ReplaceAll(w.Text, g, "")
+	for _, f := range strings.Split(w.From, "|") {
+		if !strings.Contains(rest, f) {
+			return false
+		}
+	}
+	return true
 }

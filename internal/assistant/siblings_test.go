@@ -160,4 +160,4 @@ func TestSiblingsByDetail(t *testing.T) {
 }
 
 // minSiblingsByDetail is the share of siblingsByDetail the method keeps.
-const minSiblingsByDetail = 0.78
+const minSiblingsByDetail = 0.8
