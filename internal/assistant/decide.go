@@ -203,7 +203,11 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		top, close, named = h, []search.Hit{h}, h.Coverage >= namedCoverage
 	}
 	chosen := top
-	if len(close) > 1 && !named {
+	// What tells close siblings apart in the catalogue, said in the
+	// question, chooses among them however much else it says.
+	if h, why, ok := as.bySiblings(t, q, close); ok {
+		chosen, t.sibling = h, why
+	} else if len(close) > 1 && !named {
 		var ok bool
 		chosen, ok = as.distinguish(t, q, close)
 		if !ok {

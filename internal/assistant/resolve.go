@@ -43,6 +43,8 @@ type turnState struct {
 	// confidence of an answer decided on the message alone (decide); 0
 	// for answers that follow the conversation.
 	confidence float64
+	// sibling says why, of close siblings, the chosen one won (bySiblings).
+	sibling string
 }
 
 // Ranking thresholds. They are global numbers chosen on the development

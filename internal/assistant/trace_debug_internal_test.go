@@ -52,5 +52,8 @@ func TestDebugTrace(t *testing.T) {
 			cs = append(cs, c.ID)
 		}
 		fmt.Printf(" -> %s %s scope=%s reason=%s cands=%v\n", ts.status, id, ts.scope, ts.reason, cs)
+		if ts.sibling != "" {
+			fmt.Printf(" sibling: %s\n", ts.sibling)
+		}
 	}
 }

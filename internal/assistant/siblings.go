@@ -1,0 +1,321 @@
+package assistant
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/fuwu-gov/fuwu/internal/search"
+)
+
+// Choosing among close siblings by what tells them apart. Candidates
+// scoring close to one another for a question are siblings there: a
+// general item and a group's version of it (创业担保贷款贴息,
+// 退役军人创业贷款贴息), a card's first issue and its replacement, two
+// benefits of one family. Their shared words, which most of a question
+// matches, rank them by chance; what a clerk decides by is the detail
+// the question gives that only one of them is about. The catalogue says
+// which details those are: the words of one candidate's text (name,
+// summary, conditions, materials) that another's lacks, or holds in a
+// less telling field, weighed by their rarity in the catalogue
+// (search.Index.Holdings), the synonym tables carrying everyday words to
+// them (丢了 → 遗失, 退伍 → 退役军人).
+//
+// Two kinds of sibling follow a rule of their own, read from the
+// lexicons rather than listed by item: an item whose name restricts it
+// to a group (lexicon/audiences.txt) needs its group in the question,
+// and then beats the version for everyone; a variant of an item (补领,
+// 换领, 注销 … lexicon/variants.txt) needs its action or a detail of its
+// own (遗失, 有效期满) in the question, otherwise the basic item is meant.
+
+// Thresholds of the choice by details (global, chosen on the learning
+// sets as a whole).
+const (
+	// The winner's details against each other candidate must weigh at
+	// least detailMin …
+	detailMin = 4.0
+	// … and detailRatio times that candidate's details against it.
+	detailRatio = 2.0
+	// A message says a detail only when it has at least siblingRichness
+	// content words: a bare name ("结婚那个") says none.
+	siblingRichness = 2
+)
+
+// sibling is one close candidate as bySiblings weighs it.
+type sibling struct {
+	hit     search.Hit
+	out     string // why it was set aside, "" while in
+	variant bool
+	// groups its name restricts it to, said and not said in the question
+	said, unsaid []string
+	words        []string // its name's words besides groups and generic ones
+}
+
+// bySiblings chooses among close candidates (best first) by the details
+// of the question that tell them apart. ok is false when nothing the
+// question says does; why says what decided, for the trace.
+func (as *Assistant) bySiblings(t *turnState, q search.Query, close []search.Hit) (search.Hit, string, bool) {
+	if len(close) < 2 || as.richness(t.content) < siblingRichness {
+		return search.Hit{}, "", false
+	}
+	// Siblings of the best: the candidates whose names share a word with
+	// its name (个体工商户 of 设立 and 注销, 贴息 of the general and the
+	// veterans' version). Close candidates about other things (租房
+	// beside 居住证) are left to the search and to distinguish.
+	top := as.nameWords(close[0].Name)
+	fam := close[:1:1]
+	for _, h := range close[1:] {
+		if shareWord(top, as.nameWords(h.Name)) {
+			fam = append(fam, h)
+		}
+	}
+	if len(fam) < 2 {
+		return search.Hit{}, "", false
+	}
+	close = fam
+	ids := make([]string, len(close))
+	sibs := make([]*sibling, len(close))
+	for i, h := range close {
+		ids[i] = h.ID
+		s := &sibling{hit: h, variant: as.isVariant(h.Name)}
+		s.said, s.unsaid = as.nameGroups(h.Name, q)
+		s.words = as.nameWords(h.Name)
+		sibs[i] = s
+	}
+	var held []search.Held
+	for _, h := range as.cfg.Index.Holdings(q, ids) {
+		// Words of asking and getting (申请, 补贴) tell nothing apart;
+		// those of replacing, renewing or closing (遗失, 到期) do.
+		if utf8.RuneCountInString(h.Text) < 2 || as.frames[h.Text] || as.generic[h.Text] && !as.variants[h.Text] {
+			continue
+		}
+		held = append(held, h)
+	}
+	// What the question says is weighed by what in it said it: a word
+	// of the question and the words synonym rules read from it are one
+	// thing said (社保卡, and 社会保障卡 from it). For each, a candidate
+	// holds it as much as its most telling word.
+	said := map[string][]float64{}
+	about := map[string][]bool{}
+	named := map[string][]bool{}
+	var order []string
+	for _, h := range held {
+		for _, o := range strings.Split(h.From, "|") {
+			v, ok := said[o]
+			if !ok {
+				v = make([]float64, len(close))
+				about[o] = make([]bool, len(close))
+				named[o] = make([]bool, len(close))
+				order = append(order, o)
+			}
+			for i := range v {
+				v[i] = max(v[i], h.Weight*h.In[i])
+				about[o][i] = about[o][i] || h.Any[i]
+				named[o][i] = named[o][i] || h.Named[i]
+			}
+			said[o] = v
+		}
+	}
+	// adv is what the question says that i's text holds and j's lacks
+	// altogether, or that i's name says and j's does not: a thing both
+	// texts are about, though one has it among its materials, tells them
+	// apart only when one of them is named for it (缴存证明).
+	adv := func(i, j int) float64 {
+		v := 0.0
+		for _, o := range order {
+			if !about[o][j] || named[o][i] && !named[o][j] {
+				v += said[o][i]
+			}
+		}
+		return v
+	}
+	// A group's version needs its group in the question; said, it beats
+	// the version for everyone. Versions of one item share a word of
+	// their names besides the group (贴息, 优待证).
+	for _, s := range sibs {
+		for _, o := range sibs {
+			if s == o || s.out != "" || !shareWord(s.words, o.words) {
+				continue
+			}
+			switch {
+			case len(s.unsaid) > 0 && len(o.unsaid) == 0:
+				s.out = "名称限定的人群（" + strings.Join(s.unsaid, "、") + "）问题未提及，" + o.hit.ID + "不限"
+			case len(s.said) == 0 && len(o.said) > 0 && len(o.unsaid) == 0:
+				s.out = "问题说了" + o.hit.ID + "名称中的人群（" + strings.Join(o.said, "、") + "）"
+			}
+		}
+	}
+	grouped := slices.ContainsFunc(sibs, func(s *sibling) bool { return s.out != "" })
+	// A variant needs its action or a detail of its own.
+	if !as.asksVariant(q) {
+		for i, s := range sibs {
+			if !s.variant || s.out != "" {
+				continue
+			}
+			for j, o := range sibs {
+				if !o.variant && o.out == "" && versions(s.words, o.words) && adv(i, j) == 0 {
+					s.out = "补换变更类事项，问题未说其动作或缘由，" + o.hit.ID + "是其基本事项"
+					break
+				}
+			}
+		}
+	}
+	var in []int
+	for i, s := range sibs {
+		if s.out == "" {
+			in = append(in, i)
+		}
+	}
+	for _, i := range in {
+		wins := true
+		for _, j := range in {
+			if i != j && (adv(i, j) < detailMin || adv(i, j) < detailRatio*adv(j, i)) {
+				wins = false
+				break
+			}
+		}
+		// A candidate the question names outright (its name covered) is
+		// not set aside for another's details unless that one is named too.
+		for _, j := range in {
+			if close[j].Coverage >= namedCoverage && close[i].Coverage < namedCoverage {
+				wins = false
+			}
+		}
+		if wins && len(in) > 1 {
+			return close[i], as.explainSibling(i, sibs, held), true
+		}
+	}
+	// The rules alone choose on a message that says whom it is for (the
+	// group rule), or says much, which distinguish would answer with the
+	// best anyway; a short one naming only the thing ("居住证") is left
+	// to it, which may ask.
+	if len(in) == 1 && (grouped || as.richness(t.content) > 3) {
+		return close[in[0]], as.explainSibling(in[0], sibs, held), true
+	}
+	return search.Hit{}, "", false
+}
+
+// explainSibling says why a sibling won: the question's words that its
+// text holds more tellingly than another's, and why the others were set
+// aside.
+func (as *Assistant) explainSibling(i int, sibs []*sibling, held []search.Held) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s 胜出", sibs[i].hit.ID)
+	var ws []string
+	for _, h := range held {
+		for j := range sibs {
+			if j != i && h.In[i] > h.In[j] {
+				w := h.Text
+				if h.From != h.Text {
+					w += "<" + h.From
+				}
+				ws = append(ws, fmt.Sprintf("%s(%.1f)", w, h.Weight*h.In[i]))
+				break
+			}
+		}
+	}
+	if len(ws) > 0 {
+		b.WriteString("；区别词 " + strings.Join(ws, " "))
+	}
+	for _, s := range sibs {
+		if s.out != "" {
+			fmt.Fprintf(&b, "；%s 排除：%s", s.hit.ID, s.out)
+		}
+	}
+	return b.String()
+}
+
+// nameGroups are the groups of people an item's name restricts it to
+// (lexicon/audiences.txt), split by whether the question mentions them
+// (by the word, the resident's own word holding it, a part of it, or an
+// alias).
+func (as *Assistant) nameGroups(name string, q search.Query) (said, unsaid []string) {
+	norm := as.a.Normalize(name)
+	for _, g := range as.audiences {
+		if !strings.Contains(norm, g) {
+			continue
+		}
+		mentioned := false
+		for _, w := range q.Words {
+			// A synonym naming the group's item from the thing alone
+			// (优待证 → 退役军人优待证) says the thing, not the group;
+			// one from another word (外资 → 外商投资企业) says the group.
+			if strings.Contains(w.Text, g) && !saysThingOnly(w, g) ||
+				strings.Contains(g, w.Text) && utf8.RuneCountInString(w.Text) >= 2 || slices.Contains(as.audienceAlias[g], w.Text) {
+				mentioned = true
+				break
+			}
+		}
+		if mentioned {
+			said = append(said, g)
+		} else {
+			unsaid = append(unsaid, g)
+		}
+	}
+	// The groups of one name are one group in other words (老年人 and
+	// 长者 of 老年人优待证（长者卡）): one said, the group is.
+	if len(said) > 0 {
+		return said, nil
+	}
+	return said, unsaid
+}
+
+// versions reports two names, as their words besides groups, generic
+// and variant words, of which one says nothing the other does not: every
+// word of one is, or holds or is held by, a word of the other (退役军人
+// 创业贷款贴息 and 创业担保贷款贴息; 居住证签注 and 深圳市居住证申领).
+func versions(a, b []string) bool {
+	return len(a) > 0 && len(b) > 0 && (covered(a, b) || covered(b, a))
+}
+
+func covered(a, b []string) bool {
+	for _, x := range a {
+		if !slices.ContainsFunc(b, func(y string) bool { return strings.Contains(x, y) || strings.Contains(y, x) }) {
+			return false
+		}
+	}
+	return true
+}
+
+// nameWords are the words of an item's name that say what it is about,
+// without the groups of people it is for (优待证 of 退役军人优待证 and of
+// 老年人优待证): two characters or more, neither generic nor a variant's
+// (申领, 补领).
+func (as *Assistant) nameWords(name string) []string {
+	var out []string
+	for _, w := range as.a.Segment(as.a.Normalize(name)) {
+		for _, g := range as.audiences {
+			if utf8.RuneCountInString(g) >= 2 {
+				w = strings.ReplaceAll(w, g, "")
+			}
+		}
+		if utf8.RuneCountInString(w) >= 2 && !as.generic[w] && !as.variants[w] && !as.a.IsStop(w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// shareWord reports a word both lists hold, or one holding the other.
+func shareWord(a, b []string) bool {
+	return slices.ContainsFunc(a, func(x string) bool {
+		return slices.ContainsFunc(b, func(y string) bool { return strings.Contains(x, y) || strings.Contains(y, x) })
+	})
+}
+
+// saysThingOnly reports a synonym term holding group g that only the
+// thing beside the group produced: every phrase it came from is part of
+// the term without the group.
+func saysThingOnly(w search.Term, g string) bool {
+	if w.Source == search.FromQuery || w.From == "" {
+		return false
+	}
+	rest := strings.ReplaceAll(w.Text, g, "")
+	for _, f := range strings.Split(w.From, "|") {
+		if !strings.Contains(rest, f) {
+			return false
+		}
+	}
+	return true
+}
