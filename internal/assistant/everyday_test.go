@@ -153,6 +153,24 @@ func TestEverydayWordsAcrossCatalogue(t *testing.T) {
 		{"Cantonese", "我阿爷上个礼拜过咗身 户口点销", "FT-119"},
 		{"plain", "公积金贷款想一次性还清，怎么办", "FT-120"},
 		{"Cantonese", "我想早啲还晒公积金贷款 点搞", "FT-120"},
+		// Life situations new in situations.txt (leaving Shenzhen, a
+		// graduate, buying a home, closing a business) and the everyday
+		// words beside them.
+		{"plain", "我下个月要离开深圳回老家了，这边有什么要办的", "FT-085"},
+		{"plain", "我不在深圳干了 要回老家 社保怎么办", "FT-013"},
+		{"Cantonese", "我要离开深圳了 公积金点攞", "FT-085"},
+		{"plain", "刚毕业来深圳，有什么政策可以申请", "FT-032"},
+		{"Cantonese", "我今年大学毕业 喺深圳搵工 有冇补贴", "FT-033"},
+		{"plain", "应届生想在深圳落户 要什么条件", "FT-006"},
+		{"voice", "我研究生毕业 户口想迁来深圳", "FT-006"},
+		{"near miss", "刚毕业 宝宝刚出生 户口怎么上", "FT-001"},
+		{"voice", "嗯 准备买房了 那个 要办哪些手续", "FT-083"},
+		{"voice", "嗯 我们 打算 在深圳 买房 首付 够了 那个 公积金 能贷多少", "FT-087"},
+		{"Cantonese", "买楼想借公积金 点样申请", "FT-087"},
+		{"plain", "买了套二手房 要去哪里过户", "FT-081"},
+		{"plain", "公司不做了 要办哪些手续", "FT-098"},
+		{"Cantonese", "间公司唔做啦 要搞咩手续", "FT-098"},
+		{"plain", "店关了 税怎么办", "FT-111"},
 	} {
 		r, got := answerOrChoices(t, as, c.msg, 3)
 		if !slices.Contains(got, c.item) {
