@@ -56,7 +56,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		// such a message is asked back below, not declined.
 		// A story whose words the catalogue lacks (the resident's job)
 		// before a question naming a service it holds is not declined.
-		if share < explainedShare && top.Score < weakScore && top.Coverage < switchCoverage && !as.isVague(t.content) && !as.asksService(as.lastClause(t.in.norm), q, hits) {
+		if share < explainedShare && top.Score < weakScore && top.Coverage < switchCoverage && !as.isVague(t.content) && !as.asksService(as.lastClause(t.in.norm), q, hits) && !(t.normAspect != "" && as.clauseAsksService(t.in.norm, q, hits, false)) {
 			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有该事项："+unknown
 			as.askAboutSituation(t, q)
 			return
@@ -260,6 +260,16 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 	if !slices.ContainsFunc(hs, func(h labelHit) bool { return !as.scopes.storyCue(h) }) && as.cueInBackground(t.in.norm, q, hits) {
 		return labelHit{}, false
 	}
+	// So is one in a message that asks how to get something done (an
+	// aspect: 要怎么弄, 要带什么) and names, in a clause without a cue, a
+	// service the best items hold: "我爸是四级肢体残疾 … 医生说严重多了 …
+	// 这个要怎么弄" asks after the disability's service, whatever the
+	// doctor said — unless it asks the doctor's question.
+	if !slices.ContainsFunc(hs, func(h labelHit) bool { return !as.scopes.storyCue(h) }) && t.normAspect != "" && as.clauseAsksService(t.in.norm, q, hits, true) {
+		if _, advice := firstOf(t.in.norm, as.scopes.healthAdvice); !advice {
+			return labelHit{}, false
+		}
+	}
 	if !h.weak {
 		return h, true
 	}
@@ -338,6 +348,23 @@ func (as *Assistant) asksService(head string, q search.Query, hits []search.Hit)
 	}
 	share, _ := as.explained(head, q, hits)
 	return share >= backgroundShare
+}
+
+// clauseAsksService reports a clause of norm that names a service the
+// best items hold and mostly explain (asksService): a spoken message may
+// name the service in one clause ("身份证都在里面") and ask in another
+// ("重新整一张要带什么"), with a story around them. Without cues, only
+// clauses with no everyday cue count.
+func (as *Assistant) clauseAsksService(norm string, q search.Query, hits []search.Hit, withoutCues bool) bool {
+	for _, c := range clauses(norm) {
+		if withoutCues && len(as.scope.match(c)) > 0 {
+			continue
+		}
+		if as.asksService(as.contentText(c), q, hits) {
+			return true
+		}
+	}
+	return false
 }
 
 // lastClause is the content of the last clause of norm: where a spoken
