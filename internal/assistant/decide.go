@@ -274,8 +274,9 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 	// aspect: 要怎么弄, 要带什么) and names, in a clause without a cue, a
 	// service the best items hold: "我爸是四级肢体残疾 … 医生说严重多了 …
 	// 这个要怎么弄" asks after the disability's service, whatever the
-	// doctor said — unless it asks the doctor's question.
-	if !slices.ContainsFunc(hs, func(h labelHit) bool { return h.weak || !as.scopes.storyCue(h) }) && t.normAspect != "" && as.clauseAsksService(t.in.norm, q, hits, true) {
+	// doctor said — unless it asks the doctor's question, or the cue is
+	// in the clause that asks (房东不退押金 … 能帮我要回来吗).
+	if !slices.ContainsFunc(hs, func(h labelHit) bool { return h.weak || !as.scopes.storyCue(h) }) && t.normAspect != "" && !as.cueAsks(t.in.norm) && as.clauseAsksService(t.in.norm, q, hits, true) {
 		if _, advice := firstOf(t.in.norm, as.scopes.healthAdvice); !advice {
 			return labelHit{}, false
 		}
@@ -415,6 +416,13 @@ var questionMarks = []string{"吗", "呢", "嘛", "?", "？", "怎么", "怎样"
 // isQuestion reports a clause that asks.
 func isQuestion(clause string) bool {
 	return slices.ContainsFunc(questionMarks, func(m string) bool { return strings.Contains(clause, m) })
+}
+
+// cueAsks reports an everyday cue in the last clause of norm, where a
+// message puts its question.
+func (as *Assistant) cueAsks(norm string) bool {
+	cs := clauses(norm)
+	return len(cs) > 0 && len(as.scope.match(cs[len(cs)-1])) > 0
 }
 
 // clauseAsksService reports a clause of norm that names a service the

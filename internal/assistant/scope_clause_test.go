@@ -1,6 +1,11 @@
 package assistant_test
 
-import "testing"
+import (
+	"context"
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+)
 
 // TestInjectionByStructure: an order to set the instructions aside, or a
 // role of authority given to the assistant, is declined in English,
@@ -52,4 +57,40 @@ func TestStoryAroundTheServiceClause(t *testing.T) {
 		{"an item's card, then a phone's registration", "社保卡换了新的 支付宝的登录密码要重新设吗", true, ""},
 		{"an ID card, then a mobile app's account", "户口本换了新的 微信实名认证要不要改", true, ""},
 	})
+}
+
+// TestUnexplainedFollowUpAndDisputes: a follow-up about a thing of its
+// own that neither the current item nor any other explains is declined,
+// and so is a dispute whose asking clause demands money back from
+// someone, however an item its story names matches; real follow-ups stay
+// (own sentences, plain, spoken, Cantonese).
+func TestUnexplainedFollowUpAndDisputes(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	for _, c := range []struct {
+		kind  string
+		turns []string
+		last  assistant.Status
+	}{
+		{"a wedding banquet hotel after marriage registration", []string{"结婚登记要带什么", "另外 婚宴酒楼边间抵食啲"}, assistant.OutOfScope},
+		{"a real follow-up, who must come", []string{"结婚登记要带什么", "两个人都要到场吗"}, assistant.Answered},
+		{"a real follow-up, Cantonese fee", []string{"结婚登记要带什么", "使唔使俾钱"}, assistant.Answered},
+		{"a deposit kept by a landlord", []string{"房东扣住押金不给退 合同是备案过的 你们能帮我追回来吗"}, assistant.OutOfScope},
+		{"spoken, wages owed", []string{"呃 老板跑了 工资一直没发 社保也没交 能帮我讨回来吗"}, assistant.OutOfScope},
+		{"the lease registration itself", []string{"房东不肯配合 租赁合同备案我自己能办吗"}, assistant.Answered},
+	} {
+		conv := ""
+		var r assistant.Reply
+		for _, q := range c.turns {
+			var err error
+			r, err = as.Ask(context.Background(), assistant.Request{ConversationID: conv, Message: q, NewConversation: conv == ""})
+			if err != nil {
+				t.Fatal(err)
+			}
+			conv = r.ConversationID
+		}
+		if r.Status != c.last {
+			t.Errorf("%s: last turn → %s, want %s (%s)", c.kind, r.Status, c.last, r.Answer)
+		}
+	}
 }
