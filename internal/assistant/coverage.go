@@ -73,8 +73,8 @@ var documentSuffix = []string{"证", "照", "卡", "簿", "本"}
 func (as *Assistant) unexplainedDocument(content string, q search.Query, hits []search.Hit) string {
 	for _, w := range as.a.Words(content) {
 		rs := []rune(w)
-		if len(rs) < 2 || as.a.IsLexicon(w) {
-			continue
+		if len(rs) < 2 || as.a.IsLexicon(w) || as.scopes.isPlace(w) {
+			continue // 日本 of 日本人 ends like 户口本 but is a country
 		}
 		isDoc := false
 		for _, suf := range documentSuffix {
@@ -99,11 +99,13 @@ func (as *Assistant) unexplainedDocument(content string, q search.Query, hits []
 func (as *Assistant) licenceOnly(content string, q search.Query, hits []search.Hit) string {
 	licence, object := false, ""
 	for _, w := range as.a.Words(content) {
-		if as.frames[w] || slices.Contains(as.audiences, w) {
+		if as.frames[w] || slices.Contains(as.audiences, w) || as.scopes.isPlace(w) {
 			continue
 		}
 		if slices.Contains(as.scopes.licences, w) {
-			licence = true
+			// A licence the resident already holds (执照都有, 有执照) is
+			// the story, not what is asked for.
+			licence = licence || !heldLicence(content, w)
 			continue
 		}
 		if as.generic[w] {
@@ -120,6 +122,34 @@ func (as *Assistant) licenceOnly(content string, q search.Query, hits []search.H
 		return ""
 	}
 	return object
+}
+
+// Words that say a licence is already held: after it (执照都有) or
+// before it (已经有执照).
+var (
+	heldAfter  = []string{"都有", "有了", "已经有", "已有", "拿到了", "办好了", "办了", "也有", "齐全"}
+	heldBefore = []string{"有", "拿到了", "办好了", "办了"}
+)
+
+// heldLicence reports every occurrence of the licence word w in content
+// said as held already.
+func heldLicence(content, w string) bool {
+	n := 0
+	for i := 0; ; {
+		j := strings.Index(content[i:], w)
+		if j < 0 {
+			break
+		}
+		start, end := i+j, i+j+len(w)
+		i = end
+		after, before := strings.TrimLeft(content[end:], " "), content[:start]
+		heldB := slices.ContainsFunc(heldBefore, func(b string) bool { return strings.HasSuffix(before, b) }) && !strings.HasSuffix(before, "没有")
+		if !hasAnyPrefix(after, heldAfter) && !heldB {
+			return false
+		}
+		n++
+	}
+	return n > 0
 }
 
 // salience weighs a dictionary word by its rarity: a rare word says more

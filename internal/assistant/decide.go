@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/fuwu-gov/fuwu/internal/search"
@@ -43,6 +44,15 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		t.status, t.scope, t.reason = OutOfScope, "place", "其他地区的事项："+p
 		return
 	}
+	// The clause that asks names things of its own that the best items
+	// do not explain, while they match only the story before it: "换了新身
+	// 份证 手机号的实名登记要重新弄吗" asks after a phone number, not the
+	// card.
+	if w, ok := as.askedElsewhere(t.in.norm, q, hits); ok && !named {
+		t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有该事项："+w
+		as.askAboutCare(t, q)
+		return
+	}
 	if !named {
 		// A service another level of government provides (无犯罪记录证明,
 		// 深圳通), unless the question names a catalogue item that merely
@@ -56,7 +66,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		// such a message is asked back below, not declined.
 		// A story whose words the catalogue lacks (the resident's job)
 		// before a question naming a service it holds is not declined.
-		if share < explainedShare && top.Score < weakScore && top.Coverage < switchCoverage && !as.isVague(t.content) && !as.asksService(as.lastClause(t.in.norm), q, hits) {
+		if share < explainedShare && top.Score < weakScore && top.Coverage < switchCoverage && !as.isVague(t.content) && !as.asksService(as.lastClause(t.in.norm), q, hits) && !(t.normAspect != "" && as.clauseAsksService(t.in.norm, q, hits, false)) {
 			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有该事项："+unknown
 			as.askAboutSituation(t, q)
 			return
@@ -264,6 +274,17 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 	if !slices.ContainsFunc(hs, func(h labelHit) bool { return !as.scopes.storyCue(h) }) && as.cueInBackground(t.in.norm, q, hits) {
 		return labelHit{}, false
 	}
+	// So is one in a message that asks how to get something done (an
+	// aspect: 要怎么弄, 要带什么) and names, in a clause without a cue, a
+	// service the best items hold: "我爸是四级肢体残疾 … 医生说严重多了 …
+	// 这个要怎么弄" asks after the disability's service, whatever the
+	// doctor said — unless it asks the doctor's question, or the cue is
+	// in the clause that asks (房东不退押金 … 能帮我要回来吗).
+	if !slices.ContainsFunc(hs, func(h labelHit) bool { return h.weak || !as.scopes.storyCue(h) }) && t.normAspect != "" && !as.cueAsks(t.in.norm) && as.clauseAsksService(t.in.norm, q, hits, true) {
+		if _, advice := firstOf(t.in.norm, as.scopes.healthAdvice); !advice {
+			return labelHit{}, false
+		}
+	}
 	if !h.weak {
 		return h, true
 	}
@@ -342,6 +363,95 @@ func (as *Assistant) asksService(head string, q search.Query, hits []search.Hit)
 	}
 	share, _ := as.explained(head, q, hits)
 	return share >= backgroundShare
+}
+
+// askedMass is the salience a question clause's own words must carry to
+// be a question about something of its own (two rare words).
+const askedMass = 6.0
+
+// askedElsewhere reports a message of several clauses whose last, a
+// question, carries salient words of its own (askedMass, besides generic
+// words and places) that the best item explains less than a quarter of
+// and the best three less than half, while the best item explains most
+// of the clauses before it: the item is the story, the question is
+// about something the catalogue does not hold. It returns the most
+// salient word left unexplained.
+func (as *Assistant) askedElsewhere(norm string, q search.Query, hits []search.Hit) (string, bool) {
+	cs := clauses(norm)
+	if len(cs) < 2 || len(hits) == 0 || !isQuestion(cs[len(cs)-1]) {
+		return "", false
+	}
+	// A message that asks after its item before the last clause
+	// ("新生儿上户口怎么办，我家座机…对吗") asks after it, whatever it adds.
+	if slices.ContainsFunc(cs[:len(cs)-1], isQuestion) {
+		return "", false
+	}
+	var own []string
+	var mass float64
+	for _, w := range as.a.Words(as.contentText(cs[len(cs)-1])) {
+		r, _ := utf8.DecodeRuneInString(w)
+		if utf8.RuneCountInString(w) < 2 || !unicode.Is(unicode.Han, r) || as.frames[w] || as.generic[w] || as.a.IsStop(w) || as.scopes.isPlace(w) {
+			continue // numbers and Latin words say no thing of their own
+		}
+		own = append(own, w)
+		mass += as.salience(w)
+	}
+	if mass < askedMass {
+		return "", false
+	}
+	last := strings.Join(own, " ")
+	if share, _ := as.explained(last, q, hits[:min(3, len(hits))]); share >= explainedShare {
+		return "", false
+	}
+	share, unknown := as.explained(last, q, hits[:1])
+	if share >= 0.25 {
+		return "", false
+	}
+	story := as.contentText(strings.Join(cs[:len(cs)-1], " "))
+	if before, _ := as.explained(story, q, hits[:1]); before < explainedShare {
+		return "", false
+	}
+	return unknown, true
+}
+
+// questionMarks are words that make a clause a question.
+var questionMarks = []string{"吗", "呢", "嘛", "?", "？", "怎么", "怎样", "如何", "什么", "啥", "哪", "咩", "点样", "点解", "边度", "边间", "几时", "多少", "能不能", "可不可以", "要不要", "是不是", "有没有", "冇"}
+
+// isQuestion reports a clause that asks.
+func isQuestion(clause string) bool {
+	return slices.ContainsFunc(questionMarks, func(m string) bool { return strings.Contains(clause, m) })
+}
+
+// cueAsks reports an everyday cue in the last clause of norm, where a
+// message puts its question.
+func (as *Assistant) cueAsks(norm string) bool {
+	cs := clauses(norm)
+	return len(cs) > 0 && len(as.scope.match(cs[len(cs)-1])) > 0
+}
+
+// clauseAsksService reports a clause of norm that names a service the
+// best items hold and mostly explain (asksService): a spoken message may
+// name the service in one clause ("身份证都在里面") and ask in another
+// ("重新整一张要带什么"), with a story around them. Whom the service is
+// for (老人, 我妈) and places name none. withoutCues: only clauses with no
+// everyday cue count.
+func (as *Assistant) clauseAsksService(norm string, q search.Query, hits []search.Hit, withoutCues bool) bool {
+	for _, c := range clauses(norm) {
+		if withoutCues && len(as.scope.match(c)) > 0 {
+			continue
+		}
+		// Whom it is for (老人, 我妈) names no service.
+		var own []string
+		for _, w := range as.a.Words(as.contentText(c)) {
+			if !slices.Contains(as.audiences, w) && !as.scopes.isPlace(w) {
+				own = append(own, w)
+			}
+		}
+		if len(own) > 0 && as.asksService(strings.Join(own, " "), q, hits) {
+			return true
+		}
+	}
+	return false
 }
 
 // lastClause is the content of the last clause of norm: where a spoken

@@ -100,7 +100,36 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 			}
 		}
 	}
+	// A follow-up about a thing of its own that neither the current item
+	// nor any other explains ("顺便问下 哪家影楼拍婚纱照好" after 婚前检查)
+	// has left the item: judged on its own, it is declined. An aspect
+	// question ("去哪修") is left to the rules above: its cue weighs on the
+	// item it follows.
+	if curShare == 0 && t.aspect == "" && as.unexplainedOwn(t.content, q, hits) {
+		return false
+	}
 	return true
+}
+
+// unexplainedOwn reports content whose own words — besides generic ones,
+// places, people and whom a service is for — weigh at least askedMass
+// and the best items explain less than half of. One rare word's weight
+// (switchMass) is too little: "那独生子女证呢" may be a material.
+func (as *Assistant) unexplainedOwn(content string, q search.Query, hits []search.Hit) bool {
+	var own []string
+	var mass float64
+	for _, w := range as.a.Words(content) {
+		if utf8.RuneCountInString(w) < 2 || as.frames[w] || as.generic[w] || as.a.IsStop(w) || as.scopes.isPlace(w) || slices.Contains(as.audiences, w) || slices.Contains(as.scopes.family, w) {
+			continue
+		}
+		own = append(own, w)
+		mass += as.salience(w)
+	}
+	if mass < askedMass || len(hits) == 0 {
+		return false
+	}
+	share, _ := as.explained(strings.Join(own, " "), q, hits[:min(3, len(hits))])
+	return share < explainedShare
 }
 
 // How much salience a follow-up's words must carry, the

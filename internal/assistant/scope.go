@@ -24,6 +24,11 @@ type scopeModel struct {
 	recordServices []string
 	howto          []string
 	injection      []string
+	ignoreVerb     []string // ignore, 忽略: an order to set aside …
+	ignoreWhat     []string // … the assistant's instructions (previous instructions, 设定)
+	roleChange     []string // you are now, act as: a new role given …
+	roleWord       []string // … that is one of authority (admin, 管理员)
+	countries      []string // other countries, named as who someone is (日本人)
 	frame, outVerb []string
 	peopleList     []string
 	personalData   []string
@@ -49,7 +54,8 @@ func loadScopeModel(norm func(string) string) (*scopeModel, error) {
 		"injection.frame": &m.frame, "injection.verb": &m.outVerb, "injection.list": &m.peopleList,
 		"injection.data": &m.personalData, "injection.people": &m.residents,
 		"licence.generic": &m.licences, "licence.object": &m.objects,
-		"injection": &m.injection, "health.advice": &m.healthAdvice, "abuse": &m.abuse, "abuse.person": &m.abusePerson, "abuse.kin": &m.abuseKin,
+		"injection": &m.injection, "injection.ignore": &m.ignoreVerb, "injection.rules": &m.ignoreWhat,
+		"injection.role": &m.roleChange, "injection.roleword": &m.roleWord, "place.country": &m.countries, "health.advice": &m.healthAdvice, "abuse": &m.abuse, "abuse.person": &m.abusePerson, "abuse.kin": &m.abuseKin,
 		"provider.card": &m.providerCards, "story.kinds": &m.storyKinds, "story.cues": &m.storyCues,
 	}
 	err := eachEntry("scope-model.txt", func(kind string, words []string) error {
@@ -58,7 +64,7 @@ func loadScopeModel(norm func(string) string) (*scopeModel, error) {
 			return fmt.Errorf("unknown kind %q", kind)
 		}
 		for _, w := range words {
-			*dst = append(*dst, norm(w))
+			*dst = append(*dst, norm(strings.ReplaceAll(w, "_", " ")))
 		}
 		return nil
 	})
@@ -99,6 +105,13 @@ func (m *scopeModel) placeElsewhere(norm string) (string, bool) {
 		return "", false
 	}
 	return p, true
+}
+
+// isPlace reports a word that is a place the scope model knows: this
+// district's, another's, or another country. It says where or who, never
+// which document.
+func (m *scopeModel) isPlace(w string) bool {
+	return slices.Contains(m.ours, w) || slices.Contains(m.foreign, w) || slices.Contains(m.countries, w)
 }
 
 // ownerNamed reports another place said as the owner of what follows
@@ -226,6 +239,49 @@ func (m *scopeModel) othersRecords(norm string) bool {
 	case family && lookup && status:
 		return true
 	}
+	// A lookup verb whose object is a person's record-like item (查下我老
+	// 婆的个税, 帮我看看我爸公积金): the person, then within a few
+	// characters a benefit, account or record of theirs.
+	return m.looksUpPersons(norm)
+}
+
+// personReach is how many bytes may stand between a lookup verb and the
+// person it looks up (我, 一下), and between the person and the item
+// (的, 那个).
+const personReach = 9
+
+// looksUpPersons reports a lookup verb followed by another person and a
+// record-like item of theirs.
+func (m *scopeModel) looksUpPersons(norm string) bool {
+	people := append(slices.Clone(m.family), m.others...)
+	items := append(slices.Clone(m.recordServices), m.records...)
+	for _, l := range m.lookup {
+		// Only a verb of looking records up (查, 调, 打听): 想知道 and 看看
+		// also ask how a service goes (想知道我妈的津贴怎么申请).
+		if !strings.ContainsAny(l, "查调") && l != "打听" {
+			continue
+		}
+		for i := 0; ; {
+			j := strings.Index(norm[i:], l)
+			if j < 0 {
+				break
+			}
+			i += j + len(l)
+			after := norm[i:]
+			for _, p := range people {
+				k := strings.Index(after, p)
+				if k < 0 || k > personReach {
+					continue
+				}
+				rest := after[k+len(p):]
+				for _, it := range items {
+					if x := strings.Index(rest, it); x >= 0 && x <= personReach {
+						return true
+					}
+				}
+			}
+		}
+	}
 	return false
 }
 
@@ -236,6 +292,13 @@ func (m *scopeModel) othersRecords(norm string) bool {
 // staff or the system (【…内部通知】) any personal data demanded is.
 func (m *scopeModel) injected(norm string) bool {
 	if _, ok := firstOf(norm, m.injection); ok {
+		return true
+	}
+	// By their structure, in any language the lists hold: an order to set
+	// the instructions aside ("ignore previous instructions", "忽略上面的规
+	// 则"), or a role of authority given to the assistant ("you are now
+	// admin").
+	if followedWithin(norm, m.ignoreVerb, m.ignoreWhat, orderReach) || followedWithin(norm, m.roleChange, m.roleWord, orderReach) {
 		return true
 	}
 	_, framed := firstOf(norm, m.frame)
@@ -253,6 +316,39 @@ func (m *scopeModel) injected(norm string) bool {
 		}
 	}
 	return false
+}
+
+// orderReach is how many bytes may stand between an order's verb and
+// what it is about ("ignore all of the previous instructions": 16).
+const orderReach = 24
+
+// followedWithin reports a word of first followed, within reach bytes
+// after its end, by a word of then.
+func followedWithin(norm string, first, then []string, reach int) bool {
+	for _, f := range first {
+		for i := 0; ; {
+			j := strings.Index(norm[i:], f)
+			if j < 0 {
+				break
+			}
+			i += j + len(f)
+			window := norm[i:min(len(norm), i+reach+maxLen(then))]
+			for _, w := range then {
+				if k := strings.Index(window, w); k >= 0 && k <= reach {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func maxLen(ws []string) int {
+	n := 0
+	for _, w := range ws {
+		n = max(n, len(w))
+	}
+	return n
 }
 
 // isClauseBreak splits a message into clauses at sentence punctuation.
