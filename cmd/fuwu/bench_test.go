@@ -79,6 +79,7 @@ func benchTurn(b *testing.B, d store.Dialect, perTurn bool, rate float64) {
 	}
 	calls0, hits0 := an.MemoStats()
 	cpu0 := cpuTime(b)
+	times0 := a.db.GroupTimes()
 	b.ResetTimer()
 	res, err := loadRun(ctx, srv.URL+"/api/v1/chat", loadSpec{conns: conns, limit: int64(b.N), rate: rate})
 	b.StopTimer()
@@ -106,6 +107,13 @@ func benchTurn(b *testing.B, d store.Dialect, perTurn bool, rate float64) {
 	}
 	if s := a.db.GroupStats(); s.Batches > 0 {
 		b.ReportMetric(float64(s.Units)/float64(s.Batches), "turns/commit")
+		// Of a turn's latency, the time its writes waited for a committer
+		// and the time their commit took (see store.GroupTimes).
+		t := a.db.GroupTimes().Sub(times0)
+		ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+		b.ReportMetric(ms(t.Wait.Quantile(0.99)), "wait-p99-ms")
+		b.ReportMetric(ms(t.Commit.Quantile(0.5)), "commit-p50-ms")
+		b.ReportMetric(ms(t.Commit.Quantile(0.99)), "commit-p99-ms")
 	}
 }
 

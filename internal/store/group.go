@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Group commit. A chat turn writes a few small rows and must not be
@@ -53,6 +54,7 @@ type groupReq struct {
 	fn     func(*Tx) error
 	queued bool // GroupQueue's: fn may be pipelined
 	done   chan error
+	handed time.Time // when the call was handed to the committers
 }
 
 // groupPanic carries a panic in a caller's function back to its goroutine.
@@ -70,6 +72,7 @@ type grouper struct {
 	stopped sync.WaitGroup
 
 	batches, units, pipelined atomic.Int64
+	wait, commitDur           durHist // see GroupTimes
 
 	conn *sql.Conn // SQLite's committer's connection (sqliteConn); only its loop uses it
 }
@@ -103,7 +106,7 @@ func (db *DB) GroupTx(ctx context.Context, fn func(tx *Tx) error) error {
 
 func (db *DB) groupTx(ctx context.Context, fn func(tx *Tx) error, queued bool) error {
 	g := &db.group
-	r := &groupReq{ctx: ctx, fn: fn, queued: queued, done: make(chan error, 1)}
+	r := &groupReq{ctx: ctx, fn: fn, queued: queued, done: make(chan error, 1), handed: time.Now()}
 	g.mu.RLock()
 	if g.closed {
 		g.mu.RUnlock()
@@ -190,7 +193,15 @@ func (g *grouper) loop() {
 				break drain
 			}
 		}
+		start := time.Now()
+		for _, r := range batch {
+			g.wait.add(start.Sub(r.handed))
+		}
 		g.commit(batch)
+		took := time.Since(start)
+		for range batch {
+			g.commitDur.add(took)
+		}
 		if g.db.Dialect == SQLite {
 			g.db.writeMu.Unlock()
 		}
