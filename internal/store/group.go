@@ -162,6 +162,7 @@ func (g *grouper) loop() {
 		limit = pgMaxBatch
 	}
 	batch := make([]*groupReq, 0, limit)
+	var pc pgConn // PostgreSQL: this committer's connection
 	for {
 		var first *groupReq
 		select {
@@ -175,6 +176,7 @@ func (g *grouper) loop() {
 				if g.conn != nil {
 					g.dropConn(g.conn)
 				}
+				pc.release()
 				return
 			}
 		}
@@ -197,7 +199,7 @@ func (g *grouper) loop() {
 		for _, r := range batch {
 			g.wait.add(start.Sub(r.handed))
 		}
-		g.commit(batch)
+		g.commit(batch, &pc)
 		took := time.Since(start)
 		for range batch {
 			g.commitDur.add(took)
@@ -210,11 +212,11 @@ func (g *grouper) loop() {
 }
 
 // commit runs batch in one transaction and answers each call.
-func (g *grouper) commit(batch []*groupReq) {
+func (g *grouper) commit(batch []*groupReq, pc *pgConn) {
 	g.batches.Add(1)
 	g.units.Add(int64(len(batch)))
 	if g.db.Dialect == Postgres && allQueued(batch) {
-		g.pipeline(batch)
+		g.pipeline(batch, pc)
 		return
 	}
 	failed := false
