@@ -163,10 +163,20 @@ func (g *grouper) loop() {
 	}
 	batch := make([]*groupReq, 0, limit)
 	var pc pgConn // PostgreSQL: this committer's connection
+	idle := time.NewTimer(maxPinnedIdle)
+	idle.Stop()
 	for {
 		var first *groupReq
+		var idleC <-chan time.Time
+		if pc.conn != nil {
+			idle.Reset(maxPinnedIdle)
+			idleC = idle.C
+		}
 		select {
 		case first = <-g.reqs:
+		case <-idleC:
+			pc.release()
+			continue
 		case <-g.quit:
 			// No sender is left (close holds the lock until it set
 			// closed), but the buffer may still hold calls.
@@ -180,6 +190,7 @@ func (g *grouper) loop() {
 				return
 			}
 		}
+		idle.Stop()
 		if g.db.Dialect == SQLite {
 			// Other writers of this process go first or after, never
 			// between; what queued meanwhile joins this batch.

@@ -128,25 +128,19 @@ func (g *grouper) sendBatch(ctx context.Context, b *pgx.Batch, pc *pgConn) error
 // behind the turns reading their states: under BenchmarkTurn's load at
 // 3,000 turns/s on a loaded machine, getting the connection was most of a
 // batch's commit time (p50 6 ms, p99 180 ms of a commit's p99 of 197 ms,
-// 4 December 2026). The pool takes it back when it has been idle for a
-// second, so that a connection the server dropped meanwhile is found out
-// by the pool's check (a ping after a second idle) before a batch is sent
-// on it, as before.
-type pgConn struct {
-	conn *sql.Conn
-	used time.Time
-}
+// 4 December 2026). A committer gives it back after maxPinnedIdle without
+// a batch (loop), so that an idle server does not keep the pool's
+// connections taken, and the pool's check (a ping after a second idle)
+// finds out a connection the server dropped meanwhile before a batch is
+// sent on it, as before.
+type pgConn struct{ conn *sql.Conn }
 
-// maxPinnedIdle is how long a committer keeps an unused connection.
+// maxPinnedIdle is how long a committer keeps its connection unused.
 const maxPinnedIdle = time.Second
 
-// get returns the committer's connection, from the pool if it has none
-// or has not used it for maxPinnedIdle.
+// get returns the committer's connection, taking one from the pool if it
+// has none.
 func (pc *pgConn) get(ctx context.Context, db *DB) (*sql.Conn, error) {
-	now := time.Now()
-	if pc.conn != nil && now.Sub(pc.used) > maxPinnedIdle {
-		pc.release()
-	}
 	if pc.conn == nil {
 		conn, err := db.DB.Conn(ctx)
 		if err != nil {
@@ -154,7 +148,6 @@ func (pc *pgConn) get(ctx context.Context, db *DB) (*sql.Conn, error) {
 		}
 		pc.conn = conn
 	}
-	pc.used = now
 	return pc.conn, nil
 }
 
