@@ -79,10 +79,13 @@ func benchTurn(b *testing.B, d store.Dialect, perTurn bool, rate float64) {
 	}
 	calls0, hits0 := an.MemoStats()
 	cpu0 := cpuTime(b)
+	times0 := a.db.GroupTimes()
+	pool0 := a.db.DB.Stats()
 	b.ResetTimer()
 	res, err := loadRun(ctx, srv.URL+"/api/v1/chat", loadSpec{conns: conns, limit: int64(b.N), rate: rate})
 	b.StopTimer()
 	cpu := cpuTime(b) - cpu0
+	pool := a.db.DB.Stats()
 	calls, hits := an.MemoStats()
 	if err != nil {
 		b.Fatal(err)
@@ -104,8 +107,18 @@ func benchTurn(b *testing.B, d store.Dialect, perTurn bool, rate float64) {
 	if calls > calls0 {
 		b.ReportMetric(100*float64(hits-hits0)/float64(calls-calls0), "memo-hit-%")
 	}
+	// The time turns waited for a connection of the pool (on PostgreSQL
+	// mostly to read their states), per turn.
+	b.ReportMetric(float64((pool.WaitDuration-pool0.WaitDuration).Microseconds())/1000/float64(res.Requests), "pool-wait-ms/turn")
 	if s := a.db.GroupStats(); s.Batches > 0 {
 		b.ReportMetric(float64(s.Units)/float64(s.Batches), "turns/commit")
+		// Of a turn's latency, the time its writes waited for a committer
+		// and the time their commit took (see store.GroupTimes).
+		t := a.db.GroupTimes().Sub(times0)
+		ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+		b.ReportMetric(ms(t.Wait.Quantile(0.99)), "wait-p99-ms")
+		b.ReportMetric(ms(t.Commit.Quantile(0.5)), "commit-p50-ms")
+		b.ReportMetric(ms(t.Commit.Quantile(0.99)), "commit-p99-ms")
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Group commit. A chat turn writes a few small rows and must not be
@@ -53,6 +54,7 @@ type groupReq struct {
 	fn     func(*Tx) error
 	queued bool // GroupQueue's: fn may be pipelined
 	done   chan error
+	handed time.Time // when the call was handed to the committers
 }
 
 // groupPanic carries a panic in a caller's function back to its goroutine.
@@ -70,6 +72,7 @@ type grouper struct {
 	stopped sync.WaitGroup
 
 	batches, units, pipelined atomic.Int64
+	wait, commitDur           durHist // see GroupTimes
 
 	conn *sql.Conn // SQLite's committer's connection (sqliteConn); only its loop uses it
 }
@@ -103,7 +106,7 @@ func (db *DB) GroupTx(ctx context.Context, fn func(tx *Tx) error) error {
 
 func (db *DB) groupTx(ctx context.Context, fn func(tx *Tx) error, queued bool) error {
 	g := &db.group
-	r := &groupReq{ctx: ctx, fn: fn, queued: queued, done: make(chan error, 1)}
+	r := &groupReq{ctx: ctx, fn: fn, queued: queued, done: make(chan error, 1), handed: time.Now()}
 	g.mu.RLock()
 	if g.closed {
 		g.mu.RUnlock()
@@ -159,10 +162,21 @@ func (g *grouper) loop() {
 		limit = pgMaxBatch
 	}
 	batch := make([]*groupReq, 0, limit)
+	var pc pgConn // PostgreSQL: this committer's connection
+	idle := time.NewTimer(maxPinnedIdle)
+	idle.Stop()
 	for {
 		var first *groupReq
+		var idleC <-chan time.Time
+		if pc.conn != nil {
+			idle.Reset(maxPinnedIdle)
+			idleC = idle.C
+		}
 		select {
 		case first = <-g.reqs:
+		case <-idleC:
+			pc.release()
+			continue
 		case <-g.quit:
 			// No sender is left (close holds the lock until it set
 			// closed), but the buffer may still hold calls.
@@ -172,9 +186,11 @@ func (g *grouper) loop() {
 				if g.conn != nil {
 					g.dropConn(g.conn)
 				}
+				pc.release()
 				return
 			}
 		}
+		idle.Stop()
 		if g.db.Dialect == SQLite {
 			// Other writers of this process go first or after, never
 			// between; what queued meanwhile joins this batch.
@@ -190,7 +206,15 @@ func (g *grouper) loop() {
 				break drain
 			}
 		}
-		g.commit(batch)
+		start := time.Now()
+		for _, r := range batch {
+			g.wait.add(start.Sub(r.handed))
+		}
+		g.commit(batch, &pc)
+		took := time.Since(start)
+		for range batch {
+			g.commitDur.add(took)
+		}
 		if g.db.Dialect == SQLite {
 			g.db.writeMu.Unlock()
 		}
@@ -199,11 +223,11 @@ func (g *grouper) loop() {
 }
 
 // commit runs batch in one transaction and answers each call.
-func (g *grouper) commit(batch []*groupReq) {
+func (g *grouper) commit(batch []*groupReq, pc *pgConn) {
 	g.batches.Add(1)
 	g.units.Add(int64(len(batch)))
 	if g.db.Dialect == Postgres && allQueued(batch) {
-		g.pipeline(batch)
+		g.pipeline(batch, pc)
 		return
 	}
 	failed := false
