@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Everyday-words coverage of the catalogue's conditions (issue 20).
 
-For each item, which of its conditions and its summary (who it is for)
+For each item, whether its name, which of its conditions and papers, and
+its summary (who it is for)
 hold a catalogue term that some everyday rule leads to: a right-hand
 term of internal/zh/lexicon/synonyms.txt or a `terms =` of
 internal/assistant/lexicon/situations.txt. Also whether the item is
@@ -39,7 +40,7 @@ def main():
     verbose = "-v" in sys.argv
     terms, sit_items = rules()
     terms = {t for t in terms if len(t) >= 2 and t not in GENERIC}
-    n_cond = n_cov = n_items_any = n_sit = n_target = 0
+    n_cond = n_cov = n_items_any = n_sit = n_target = n_mat = n_mat_cov = n_name = 0
     gaps = []
     for line in open("data/kb/items.jsonl", encoding="utf-8"):
         it = json.loads(line)
@@ -49,20 +50,27 @@ def main():
         cov = sum(1 for h in hit if h)
         n_cond += len(conds); n_cov += cov
         n_target += bool(tgt)
+        mats = [m["name"] for m in it["materials"]]
+        n_mat += len(mats)
+        n_mat_cov += sum(1 for m in mats if any(t in m for t in terms))
+        named = any(t in it["name"] for t in terms)
+        n_name += named
         sit = it["name"] in sit_items
         n_sit += sit
-        anyc = cov > 0 or bool(tgt)
+        anyc = cov > 0 or bool(tgt) or named
         n_items_any += anyc
         if not anyc and not sit:
             gaps.append(it["id"] + " " + it["name"])
         if verbose:
-            print(f'{it["id"]} {it["name"]}  conds {cov}/{len(conds)}  target {"+" if tgt else "-"}  situation {"+" if sit else "-"}')
+            print(f'{it["id"]} {it["name"]}  name {"+" if named else "-"}  conds {cov}/{len(conds)}  target {"+" if tgt else "-"}  situation {"+" if sit else "-"}')
             for c, h in zip(conds, hit):
                 print(f'    {"+" if h else "-"} {c}  {" ".join(h)}')
             print(f'    {"+" if tgt else "-"} [summary] {it["summary"]}  {" ".join(tgt)}')
     print(f"conditions with an everyday rule: {n_cov}/{n_cond} ({n_cov/n_cond:.2f})")
     print(f"items whose summary (target) holds a rule term: {n_target}/120")
-    print(f"items with any condition/target rule: {n_items_any}/120")
+    print(f"items whose name holds a rule term: {n_name}/120")
+    print(f"materials (papers) with an everyday rule: {n_mat_cov}/{n_mat}")
+    print(f"items with any name/condition/target rule: {n_items_any}/120")
     print(f"items answered by a life situation: {n_sit}/120")
     print(f"items with neither: {len(gaps)}")
     for g in gaps:

@@ -203,6 +203,11 @@ func TestEverydayWordsAcrossCatalogue(t *testing.T) {
 		{"plain", "我们不是深户，在深圳生了二胎，要去登记吗", "FT-063"},
 		{"plain", "怀了二胎 要先登记吗", "FT-063"},
 		{"plain", "我爸中风以后半边身子动不了，想办残疾的证", "FT-048"},
+		// Papers in the resident's words (登报 for 遗失声明, 毕业证, 诊断书).
+		{"plain", "铺头的执照丢了 要不要登报", "FT-101"},
+		{"plain", "拿本科毕业证能落深户吗", "FT-006"},
+		{"plain", "医院开的诊断书 能拿去办残疾的证吗", "FT-048"},
+		{"voice", "嗯 那个 退伍证 丢了 优待证 还能办吗", "FT-113"},
 	} {
 		r, got := answerOrChoices(t, as, c.msg, 3)
 		if !slices.Contains(got, c.item) {
