@@ -262,10 +262,14 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 	h := hs[0]
 	if len(hits) > 0 {
 		top := hits[0]
-		if top.Coverage >= namedCoverage && namesInOwnWords(top, q) {
+		// Unless the cue is in the clause that asks and the item does
+		// not explain that clause: "房东不还押金 租赁合同有备案 能不能帮我
+		// 追讨" names the lease's registration but asks for money back.
+		asks := as.cueAsksAlone(t.in.norm, q, hits)
+		if top.Coverage >= namedCoverage && namesInOwnWords(top, q) && !asks {
 			return labelHit{}, false
 		}
-		if dominant(hits) && saysPartOfName(top, q) {
+		if dominant(hits) && saysPartOfName(top, q) && !asks {
 			return labelHit{}, false
 		}
 	}
@@ -427,6 +431,21 @@ func isQuestion(clause string) bool {
 func (as *Assistant) cueAsks(norm string) bool {
 	cs := clauses(norm)
 	return len(cs) > 0 && len(as.scope.match(cs[len(cs)-1])) > 0
+}
+
+// cueAsksAlone reports an everyday cue, not a weak one, in the last
+// clause of norm that the best item explains less than half of.
+func (as *Assistant) cueAsksAlone(norm string, q search.Query, hits []search.Hit) bool {
+	cs := clauses(norm)
+	if len(cs) < 2 {
+		return false
+	}
+	last := cs[len(cs)-1]
+	if !slices.ContainsFunc(as.scope.match(last), func(h labelHit) bool { return !h.weak }) {
+		return false
+	}
+	share, _ := as.explained(as.contentText(last), q, hits[:1])
+	return share < explainedShare
 }
 
 // clauseAsksService reports a clause of norm that names a service the

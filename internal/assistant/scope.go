@@ -250,17 +250,21 @@ func (m *scopeModel) othersRecords(norm string) bool {
 // (的, 那个).
 const personReach = 9
 
+// procedure words after a person's item ask how its service goes
+// ("睇下我阿妈的医保点报");
+// procedureReach is how many bytes after the item they are looked for.
+var procedure = []string{"怎么", "怎样", "如何", "点样", "点报", "点办", "点申请", "能不能", "可不可以", "可唔可以", "可以", "要带", "要什么", "要咩", "申请", "申报", "办理", "报销"}
+
+const procedureReach = 18
+
 // looksUpPersons reports a lookup verb followed by another person and a
 // record-like item of theirs.
 func (m *scopeModel) looksUpPersons(norm string) bool {
 	people := append(slices.Clone(m.family), m.others...)
 	items := append(slices.Clone(m.recordServices), m.records...)
-	for _, l := range m.lookup {
-		// Only a verb of looking records up (查, 调, 打听): 想知道 and 看看
-		// also ask how a service goes (想知道我妈的津贴怎么申请).
-		if !strings.ContainsAny(l, "查调") && l != "打听" {
-			continue
-		}
+	// 想知道 and 看看 also ask how a service goes (想知道我妈的津贴怎么申
+	// 请): a procedure word after the item tells (procedure).
+	for _, l := range append(slices.Clone(m.lookup), "查", "睇") {
 		for i := 0; ; {
 			j := strings.Index(norm[i:], l)
 			if j < 0 {
@@ -275,7 +279,15 @@ func (m *scopeModel) looksUpPersons(norm string) bool {
 				}
 				rest := after[k+len(p):]
 				for _, it := range items {
-					if x := strings.Index(rest, it); x >= 0 && x <= personReach {
+					x := strings.Index(rest, it)
+					if x < 0 || x > personReach {
+						continue
+					}
+					tail := rest[x+len(it):]
+					if hasAnyPrefix(tail, documentSuffix) {
+						continue // 医保卡: a card, not a record
+					}
+					if _, how := firstOf(tail[:min(len(tail), procedureReach)], procedure); !how {
 						return true
 					}
 				}
