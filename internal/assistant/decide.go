@@ -215,8 +215,10 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	chosen := top
 	// What tells close siblings apart in the catalogue, said in the
 	// question, chooses among them however much else it says.
-	if h, why, ok := as.bySiblings(t, q, close); ok {
-		chosen, t.sibling = h, why
+	h, why, ok := as.bySiblings(t, q, close)
+	t.sibling = why
+	if ok {
+		chosen = h
 	} else if len(close) > 1 && !named {
 		var ok bool
 		chosen, ok = as.distinguish(t, q, close)

@@ -63,10 +63,14 @@ func (as *Assistant) bySiblings(t *turnState, q search.Query, close []search.Hit
 	// its name (个体工商户 of 设立 and 注销, 贴息 of the general and the
 	// veterans' version). Close candidates about other things (租房
 	// beside 居住证) are left to the search and to distinguish.
+	// So are the items a described life situation lists beside the best
+	// (an elder's allowance, home adaptation and alarm).
 	top := as.nameWords(close[0].Name)
 	fam := close[:1:1]
 	for _, h := range close[1:] {
-		if shareWord(top, as.nameWords(h.Name)) {
+		if shareWord(top, as.nameWords(h.Name)) || slices.ContainsFunc(t.situations, func(s *situation) bool {
+			return slices.Contains(s.items, close[0].Name) && slices.Contains(s.items, h.Name)
+		}) {
 			fam = append(fam, h)
 		}
 	}
@@ -84,11 +88,22 @@ func (as *Assistant) bySiblings(t *turnState, q search.Query, close []search.Hit
 		sibs[i] = s
 	}
 	var held []search.Held
+	// kind marks what is said only of the kind of item (补贴: a benefit,
+	// not an enrolment): it tells apart the one whose name says it.
+	kind := map[string]bool{}
 	for _, h := range as.cfg.Index.Holdings(q, ids) {
-		// Words of asking and getting (申请, 补贴) tell nothing apart;
-		// those of replacing, renewing or closing (遗失, 到期) do.
-		if utf8.RuneCountInString(h.Text) < 2 || as.frames[h.Text] || as.generic[h.Text] && !as.variants[h.Text] {
+		// Words of asking and getting (申请, 登记) tell nothing apart;
+		// those of replacing, renewing or closing (遗失, 到期) do, and a
+		// benefit's kind (补贴, 津贴) does when a name says it.
+		if utf8.RuneCountInString(h.Text) < 2 || as.frames[h.Text] {
 			continue
+		}
+		if as.generic[h.Text] && !as.variants[h.Text] {
+			if !slices.Contains(benefitNouns, h.Text) {
+				continue
+			}
+			h.From = "~" + h.Text
+			kind[h.From] = true
 		}
 		held = append(held, h)
 	}
@@ -124,7 +139,7 @@ func (as *Assistant) bySiblings(t *turnState, q search.Query, close []search.Hit
 	adv := func(i, j int) float64 {
 		v := 0.0
 		for _, o := range order {
-			if !about[o][j] || named[o][i] && !named[o][j] {
+			if kind[o] && named[o][i] && !named[o][j] || !kind[o] && (!about[o][j] || named[o][i] && !named[o][j]) {
 				v += said[o][i]
 			}
 		}
@@ -193,7 +208,17 @@ func (as *Assistant) bySiblings(t *turnState, q search.Query, close []search.Hit
 	if len(in) == 1 && (grouped || as.richness(t.content) > 3) {
 		return close[in[0]], as.explainSibling(in[0], sibs, held), true
 	}
-	return search.Hit{}, "", false
+	// Undecided: what each said against each, for the trace.
+	var b strings.Builder
+	b.WriteString("未分出")
+	for _, i := range in {
+		for _, j := range in {
+			if i != j {
+				fmt.Fprintf(&b, " %s>%s:%.1f", close[i].ID, close[j].ID, adv(i, j))
+			}
+		}
+	}
+	return search.Hit{}, b.String(), false
 }
 
 // explainSibling says why a sibling won: the question's words that its
