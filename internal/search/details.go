@@ -11,7 +11,10 @@ package search
 // less telling field — 遗失 for 补领, 有效期满 for 换领, 退役军人 for a
 // veteran's version.
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Held is a word of a question and where each of several candidates'
 // texts holds it.
@@ -89,6 +92,25 @@ func (ix *Index) Holdings(q Query, ids []string) []Held {
 					})
 				}
 			}
+		}
+		// A word a synonym rule read from the question's own word tells
+		// nothing against a candidate that holds that word itself: the
+		// resident said 公积金贷款, which 提前还款's text holds, though
+		// only 个人住房贷款申请's name holds 个人住房贷款 read from it.
+		if t.Source != FromQuery && t.From != "" {
+			for i, d := range docs {
+				if d < 0 {
+					continue
+				}
+				for _, o := range strings.Split(t.From, "|") {
+					if m, ok := lookup(ix.words.terms[o], d); ok {
+						anywhere[i] = true
+						named[i] = named[i] || m&(1<<FieldName) != 0 || ix.nameHoldsParts(o, d)
+					}
+				}
+			}
+		}
+		for i := range docs {
 			differ = differ || in[i] != in[0] || anywhere[i] != anywhere[0]
 		}
 		if !differ {
@@ -101,4 +123,23 @@ func (ix *Index) Holdings(q Query, ids []string) []Held {
 		out = append(out, Held{Text: t.Text, From: from, Weight: t.Weight * idf(p.live, n), In: in, Any: anywhere, Named: named})
 	}
 	return out
+}
+
+// nameHoldsParts reports whether document d's name holds every part of
+// the phrase w (住房公积金贷款提前还款 holds 公积金 and 贷款 of 公积金贷款).
+func (ix *Index) nameHoldsParts(w string, d int32) bool {
+	parts := ix.a.TermsNormalized(w)
+	if len(parts) < 2 {
+		return false
+	}
+	for _, p := range parts {
+		if p == w {
+			continue
+		}
+		m, ok := lookup(ix.words.terms[p], d)
+		if !ok || m&(1<<FieldName) == 0 {
+			return false
+		}
+	}
+	return true
 }
