@@ -706,9 +706,10 @@ func hasCommon(a, b []string) bool {
 
 // cuedHit is the item the described situation's cues name in the
 // message, unless the message asks for a variant (补, 换) the cue does
-// not tell apart.
+// not tell apart; a cue naming a variant item (残疾人证换领 when the grade
+// changed) is that variant, asked for or not.
 func (as *Assistant) cuedHit(t *turnState, q search.Query) (search.Hit, bool) {
-	if len(t.situations) == 0 || as.asksVariant(q) {
+	if len(t.situations) == 0 {
 		return search.Hit{}, false
 	}
 	// The document a yes/no question asks about (要带户口本吗) is a
@@ -718,7 +719,7 @@ func (as *Assistant) cuedHit(t *turnState, q search.Query) (search.Hit, bool) {
 		norm = strings.ReplaceAll(norm, t.asked, " ")
 	}
 	name, ok := as.situations.cued(t.situations, norm)
-	if !ok {
+	if !ok || (as.asksVariant(q) && !as.isVariant(name)) {
 		return search.Hit{}, false
 	}
 	for _, h := range t.hits {
