@@ -706,8 +706,9 @@ func hasCommon(a, b []string) bool {
 
 // cuedHit is the item the described situation's cues name in the
 // message, unless the message asks for a variant (补, 换) the cue does
-// not tell apart; a cue naming a variant item (残疾人证换领 when the grade
-// changed) is that variant, asked for or not.
+// not tell apart; a cue naming the very variant the message asks for
+// (残疾人证换领 when the grade changed: 换领), which retrieval ranks best
+// too, stands.
 func (as *Assistant) cuedHit(t *turnState, q search.Query) (search.Hit, bool) {
 	if len(t.situations) == 0 {
 		return search.Hit{}, false
@@ -719,7 +720,7 @@ func (as *Assistant) cuedHit(t *turnState, q search.Query) (search.Hit, bool) {
 		norm = strings.ReplaceAll(norm, t.asked, " ")
 	}
 	name, ok := as.situations.cued(t.situations, norm)
-	if !ok || (as.asksVariant(q) && !as.isVariant(name)) {
+	if !ok || (as.asksVariant(q) && !(as.namesAskedVariant(q, name) && len(t.hits) > 0 && t.hits[0].Name == name)) {
 		return search.Hit{}, false
 	}
 	for _, h := range t.hits {
@@ -810,6 +811,18 @@ func (as *Assistant) tellsApart(q search.Query, hits []search.Hit) bool {
 			}
 		}
 		if n > 0 && n < len(hits) {
+			return true
+		}
+	}
+	return false
+}
+
+// namesAskedVariant reports an item name holding a variant word (换领,
+// 补领 …) the question says or its synonyms add.
+func (as *Assistant) namesAskedVariant(q search.Query, name string) bool {
+	norm := as.a.Normalize(name)
+	for _, w := range q.Words {
+		if as.variants[w.Text] && strings.Contains(norm, w.Text) {
 			return true
 		}
 	}
