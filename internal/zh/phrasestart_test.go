@@ -13,8 +13,9 @@ import (
 // 重新办 is doing it again, not a first registration; 续办 in 继续办 is going
 // on with it, not a renewal; 脑瘫 in 电脑瘫痪 is a computer down, not
 // cerebral palsy; 落在 in 户口落在 is where the hukou is, not a thing left
-// behind); where the character is a word's edge it still does. Own
-// sentences, plain, spoken, Cantonese.
+// behind); where the character is a word's edge it still does, and so does
+// a phrase whose first character is the verb of the word after it (申报户口
+// still 报户口, 年满60 still 满60). Own sentences, plain, spoken, Cantonese.
 func TestSynonymPhraseStartsAtWordEdge(t *testing.T) {
 	t.Parallel()
 	a := zh.MustDefault()
@@ -38,6 +39,9 @@ func TestSynonymPhraseStartsAtWordEdge(t *testing.T) {
 		{"身份证落在出租车上了", "落在", "遗失", true},
 		{"学生娃的医保在哪里交", "生娃", "", false},
 		{"刚生娃 津贴怎么领", "生娃", "生育", true},
+		{"宝宝满月后才申报户口 可以吗", "报户口", "入户", true},
+		{"呃 我爸年满60了 手续怎么弄", "满60", "法定退休年龄", true},
+		{"阿妈年满60 可唔可以领钱", "满60", "法定退休年龄", true},
 	} {
 		norm := a.Normalize(c.text)
 		got := slices.ContainsFunc(a.Synonyms().Expand(norm), func(e zh.Expansion) bool {

@@ -70,8 +70,9 @@ type synRule struct {
 	// take (住院, 领养).
 	endsAlone bool
 	// startsAlone: the phrase's first character is a word of its own in
-	// the phrase (新 of 新办), which a longer word before it may take
-	// (重新办 is doing it again, not a first registration).
+	// the phrase and so is the next (新 办 of 新办), and a longer word
+	// before it may take the first (重新办 is doing it again, not a first
+	// registration).
 	startsAlone bool
 }
 

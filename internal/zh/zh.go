@@ -229,7 +229,12 @@ func (a *Analyzer) watchPhraseEnds(inBase map[string]bool) {
 			continue
 		}
 		ws := a.seg.Cut(p, false)
-		r.startsAlone = len(ws) > 1 && utf8.RuneCountInString(ws[0]) == 1
+		// Only a first character standing before another lone one is
+		// watched: the two make the phrase together (新 办), and a word
+		// taking the first leaves the second on its own. One standing
+		// before a word of its own is its verb (报 户口, 满 60), and a longer
+		// verb ending in it says the same act (申报户口, 年满60).
+		r.startsAlone = len(ws) > 1 && utf8.RuneCountInString(ws[0]) == 1 && utf8.RuneCountInString(ws[1]) == 1
 	}
 	s.wordAt = func(norm string, from int) string {
 		run := norm[from:]
