@@ -56,6 +56,15 @@ func TestNightKindsBenefits(t *testing.T) {
 		{"护理", "plain", "我弟弟是二级残疾，生活离不开人照顾，有护理的补贴吗", "FT-050"},
 		{"护理", "voice", "呃 我妈 残疾证 是一级 整天要人照顾 有没有钱补", "FT-050"},
 		{"护理", "Cantonese", "我老豆一级残疾 成日要人照顾 有冇补贴", "FT-050"},
+		// The siblings the kinds stand beside keep their own questions: the
+		// veterans' version of the loan, a child still to enter a kindergarten
+		// or school, a pension applied for.
+		{"贴息", "plain", "我退伍回来开了个小店，想贷款，政府帮付利息吗", "FT-116"},
+		{"在园", "plain", "女儿明年要读幼儿园了，怎么报名", "FT-070"},
+		{"在园", "voice", "嗯 我儿子 九月 满三岁 想报名读幼儿园 要准备什么", "FT-070"},
+		{"转学", "plain", "孩子九月上一年级，公办小学学位怎么申请", "FT-067"},
+		{"认证", "plain", "我明年到退休年龄，交够十五年了，退休金怎么申领", "FT-014"},
+		{"认证", "voice", "那个 我爸 每年 要做的那个 养老金 认证 在手机上 能弄吗", "FT-018"},
 	} {
 		r, got := answerOrChoices(t, as, c.msg, 0)
 		if r.Status != assistant.Answered || len(got) == 0 || got[0] != c.item {
