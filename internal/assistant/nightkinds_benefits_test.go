@@ -44,6 +44,11 @@ func TestNightKindsBenefits(t *testing.T) {
 		{"贴息", "plain", "我开了家奶茶店，执照都有，想贷点款，政府能帮付利息吗", "FT-027"},
 		{"贴息", "voice", "嗯 我们 开了个 小超市 周转 不够 想借钱 听说 政府 帮还利息", "FT-027"},
 		{"贴息", "Cantonese", "我间铺想问银行借钱 政府会唔会帮补利息", "FT-027"},
+		// 待遇资格认证 said by its consequence (the pension stops), or done
+		// at home on a phone: 退休金 inside the phrase is not the application.
+		{"认证", "plain", "收到短信说再不认证退休金就停发了，我爸行动不便，能在手机上弄吗", "FT-018"},
+		{"认证", "voice", "呃 我妈的 养老金 说要停掉 因为 今年 还没认证 怎么弄", "FT-018"},
+		{"认证", "Cantonese", "阿爸啲退休金话要停发 佢今年仲未认证 喺屋企用手机得唔得", "FT-018"},
 		// 特困人员: old, nobody obliged, no income.
 		{"特困", "plain", "我伯父七十多了，没儿没女，也没老婆，做不动了没有收入，政府能养他吗", "FT-043"},
 		{"特困", "voice", "那个 我姑婆 八十几了 没有子女 没有老公 一分收入都没有 有没有 政府 管", "FT-043"},
