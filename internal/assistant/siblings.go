@@ -132,6 +132,24 @@ func (as *Assistant) bySiblings(t *turnState, q search.Query, close []search.Hit
 			said[o] = v
 		}
 	}
+	// A word of the question inside a phrase a synonym rule read is said
+	// by that phrase: 退休金 in 停发…退休金 (a pension about to stop, the
+	// yearly verification), 残疾证 in 残疾证…一级 (a card held, not asked
+	// for), 失业登记 in 办了失业登记. What the phrase adds tells the
+	// siblings apart; the word alone, naming another, does not.
+	inside := map[string]bool{}
+	for _, h := range held {
+		for _, o := range strings.Split(h.From, "|") {
+			if o == h.Text {
+				continue
+			}
+			for _, w := range order {
+				if w != o && strings.Contains(o, w) && !strings.Contains(w, o) {
+					inside[w] = true
+				}
+			}
+		}
+	}
 	// adv is what the question says that i's text holds and j's lacks
 	// altogether, or that i's name says and j's does not: a thing both
 	// texts are about, though one has it among its materials, tells them
@@ -139,6 +157,9 @@ func (as *Assistant) bySiblings(t *turnState, q search.Query, close []search.Hit
 	adv := func(i, j int) float64 {
 		v := 0.0
 		for _, o := range order {
+			if inside[o] {
+				continue
+			}
 			if kind[o] && named[o][i] && !named[o][j] || !kind[o] && (!about[o][j] || named[o][i] && !named[o][j]) {
 				v += said[o][i]
 			}

@@ -51,6 +51,13 @@ type Synonyms struct {
 	// after the first are not a stop word (落到 is 落 and 到). Empty when the
 	// character is a word's edge. See Expand.
 	wordAt func(norm string, from int) string
+	// wordBefore, when set, is wordAt's mirror for a phrase's start: the
+	// word a text's cut ends with at the character at byte at (the first
+	// of a matched phrase), when it begins before that character: a word
+	// of two or more characters, of the base dictionary or the lexicon,
+	// not a stop word, whose characters before the last are not a stop
+	// word. Empty when the character is a word's edge. See Expand.
+	wordBefore func(norm string, at int) string
 }
 
 type synRule struct {
@@ -62,6 +69,11 @@ type synRule struct {
 	// phrase (住 of 一个人住, 领 of 想领), which a longer word after it may
 	// take (住院, 领养).
 	endsAlone bool
+	// startsAlone: the phrase's first character is a word of its own in
+	// the phrase and so is the next (新 办 of 新办), and a longer word
+	// before it may take the first (重新办 is doing it again, not a first
+	// registration).
+	startsAlone bool
 }
 
 // Gap separates the parts of a phrase in parts.
@@ -242,7 +254,8 @@ func (r *synRule) matchAt(norm string, i int) (int, bool) {
 // line (被裁 in 被裁员, 去…带孙 in 带孙子 for 外地带孙子), part of a term it adds (回来能报 in 回来能报销
 // adds 零星报销), or the continued text being a phrase of its line or a
 // term it adds (上户 in 上户口); another rule's phrase (回老家住院 against
-// 回老家住) says something else. Only the end is checked: a phrase may start anywhere.
+// 回老家住) says something else. The start is checked the same way, by
+// startsInsideWord.
 func (s *Synonyms) endsInsideWord(r *synRule, norm string, start, end int) bool {
 	if !r.endsAlone || s.wordAt == nil {
 		return false
@@ -252,18 +265,57 @@ func (s *Synonyms) endsInsideWord(r *synRule, norm string, start, end int) bool 
 	if w == "" {
 		return false
 	}
+	if s.coveredByLine(r, w) {
+		return false
+	}
+	ext := norm[start:end-size] + w
+	return !s.lines[r.line][ext] && !slices.Contains(r.adds, ext)
+}
+
+// startsInsideWord is endsInsideWord's mirror: a match of r starting at
+// byte start of norm whose first character a longer word before it takes,
+// changing its sense: 新办 in 重新办 (again, not for the first time). A
+// longer word the rule itself covers is no such word, as at the end: one
+// in a phrase of its line or a term it adds, or the text from the word's
+// start being a phrase of its line or a term it adds; nor is the phrase of
+// a rule adding one of its terms (刚生 in 刚生娃 against 生娃).
+func (s *Synonyms) startsInsideWord(r *synRule, norm string, start, end int) bool {
+	if !r.startsAlone || s.wordBefore == nil {
+		return false
+	}
+	w := s.wordBefore(norm, start)
+	if w == "" {
+		return false
+	}
+	if s.coveredByLine(r, w) {
+		return false
+	}
+	// A phrase of another rule that adds one of r's terms says the same
+	// thing (刚生 and 生娃 both add 出生): it takes nothing from r.
+	for _, a := range r.adds {
+		if s.adding[w][a] {
+			return false
+		}
+	}
+	_, size := utf8.DecodeLastRuneInString(w)
+	ext := w[:len(w)-size] + norm[start:end]
+	return !s.lines[r.line][ext] && !slices.Contains(r.adds, ext)
+}
+
+// coveredByLine reports whether w is part of a phrase of r's line or of a
+// term r adds: a word the rule itself says.
+func (s *Synonyms) coveredByLine(r *synRule, w string) bool {
 	for p := range s.lines[r.line] {
 		if strings.Contains(p, w) {
-			return false
+			return true
 		}
 	}
 	for _, a := range r.adds {
 		if strings.Contains(a, w) {
-			return false
+			return true
 		}
 	}
-	ext := norm[start:end-size] + w
-	return !s.lines[r.line][ext] && !slices.Contains(r.adds, ext)
+	return false
 }
 
 // Expansion is a term a synonym rule adds, and the phrase that fired it.
@@ -279,7 +331,8 @@ func (s *Synonyms) Expand(norm string) []Expansion {
 	var fired []int
 	for i, c := range norm {
 		for _, ri := range s.byFirst[c] {
-			if end, ok := s.rules[ri].matchAt(norm, i); ok && !s.endsInsideWord(&s.rules[ri], norm, i, end) {
+			if end, ok := s.rules[ri].matchAt(norm, i); ok && !s.endsInsideWord(&s.rules[ri], norm, i, end) &&
+				!s.startsInsideWord(&s.rules[ri], norm, i, end) {
 				fired = append(fired, ri)
 			}
 		}

@@ -182,12 +182,14 @@ func Load() (*Analyzer, error) {
 	return a, nil
 }
 
-// watchPhraseEnds marks the synonym phrases whose last character is a
-// word of its own in the phrase (住 of 一个人住), and gives the table the
+// watchPhraseEnds marks the synonym phrases whose last (or first)
+// character is a word of its own in the phrase (住 of 一个人住, 新 of 新办), and gives the table the
 // dictionary cut it checks their ends against: a match is not made when
 // the text's word at that character is a longer base-dictionary word
 // (住院 after 一个人住), unless a stop word (办理 after 想办) or a verb with a
-// stop word after it (落到).
+// stop word after it (落到). Their starts are watched the same way: the
+// text's word at a phrase's first character beginning before it (重新 of
+// 怎么重新办 against 新办).
 func (a *Analyzer) watchPhraseEnds(inBase map[string]bool) {
 	s := a.synonyms
 	// The base dictionary's words are those the segmenter knows, less the
@@ -217,6 +219,23 @@ func (a *Analyzer) watchPhraseEnds(inBase map[string]bool) {
 		ws := a.seg.Cut(p, false) // the dictionary's cut, not joined into the phrase
 		r.endsAlone = len(ws) > 1 && utf8.RuneCountInString(ws[len(ws)-1]) == 1
 	}
+	for i := range s.rules {
+		r := &s.rules[i]
+		p := r.phrase
+		if r.parts != nil {
+			p = r.parts[0]
+		}
+		if utf8.RuneCountInString(p) < 2 {
+			continue
+		}
+		ws := a.seg.Cut(p, false)
+		// Only a first character standing before another lone one is
+		// watched: the two make the phrase together (新 办), and a word
+		// taking the first leaves the second on its own. One standing
+		// before a word of its own is its verb (报 户口, 满 60), and a longer
+		// verb ending in it says the same act (申报户口, 年满60).
+		r.startsAlone = len(ws) > 1 && utf8.RuneCountInString(ws[0]) == 1 && utf8.RuneCountInString(ws[1]) == 1
+	}
 	s.wordAt = func(norm string, from int) string {
 		run := norm[from:]
 		if k := strings.IndexFunc(run, func(r rune) bool { return !IsHan(r) }); k >= 0 {
@@ -238,6 +257,34 @@ func (a *Analyzer) watchPhraseEnds(inBase map[string]bool) {
 		// rest of w (领养老金: 养老金, not 领养 老金): the cut went wrong there.
 		rest := run[size:]
 		if next := a.memo.cut(cutDict, rest, func() []string { return a.cutRun(rest, false) }); len(next) > 0 && len(next[0]) > len(w)-size {
+			return ""
+		}
+		return w
+	}
+	s.wordBefore = func(norm string, at int) string {
+		_, size := utf8.DecodeRuneInString(norm[at:])
+		run := norm[:at+size]
+		if k := strings.LastIndexFunc(run[:at], func(r rune) bool { return !IsHan(r) }); k >= 0 {
+			_, n := utf8.DecodeRuneInString(run[k:])
+			run = run[k+n:]
+		}
+		if utf8.RuneCountInString(run) < 2 {
+			return ""
+		}
+		ws := a.memo.cut(cutDict, run, func() []string { return a.cutRun(run, false) })
+		if len(ws) == 0 {
+			return ""
+		}
+		w := ws[len(ws)-1]
+		_, last := utf8.DecodeLastRuneInString(w)
+		head := w[:len(w)-last]
+		if utf8.RuneCountInString(w) < 2 || !isBase(w) && !a.lexiconSet[w] || a.stop[w] || a.stop[head] {
+			return ""
+		}
+		// The characters before the phrase may end a word longer than the
+		// rest of w: the cut went wrong there.
+		before := run[:len(run)-size]
+		if prev := a.memo.cut(cutDict, before, func() []string { return a.cutRun(before, false) }); len(prev) > 0 && len(prev[len(prev)-1]) > len(head) {
 			return ""
 		}
 		return w
