@@ -24,7 +24,7 @@ func TestNightKindsDocs(t *testing.T) {
 		{"damaged", "张身份证整弯咗 银行刷不出 点搞", "FT-004"},
 		// A certified disability whose grade changed is the card's 换领.
 		{"grade changed", "我妈是三级视力残疾 这两年眼睛越来越差 想重新评级", "FT-049"},
-		{"grade changed", "孩子智力残疾评的二级 现在残疾加重了 证要怎么弄", "FT-049"},
+		{"grade changed", "孩子智力残疾评的三级 现在残疾加重了 证要怎么弄", "FT-049"},
 		{"grade changed", "老豆肢体残疾 证上写的还是三级 其实而家行都行唔到", "FT-049"},
 		// Not knowing where it was put is losing it: the 补领.
 		{"mislaid", "结婚证不知道放哪了 翻遍了都没有 可以补吗", "FT-057"},
