@@ -379,13 +379,7 @@ func (as *Assistant) restricted(name string, q search.Query) bool {
 		if !strings.Contains(norm, g) {
 			continue
 		}
-		mentioned := false
-		for _, w := range q.Words {
-			if strings.Contains(w.Text, g) || strings.Contains(g, w.Text) && len([]rune(w.Text)) >= 2 || slices.Contains(as.audienceAlias[g], w.Text) {
-				mentioned = true
-			}
-		}
-		if !mentioned {
+		if !as.groupMentioned(g, q, false) {
 			return true
 		}
 	}
@@ -439,4 +433,18 @@ func (as *Assistant) bySituation(t *turnState, close []search.Hit) (search.Hit, 
 		return listed[0], true
 	}
 	return search.Hit{}, false
+}
+
+// groupMentioned reports whether a word of q (or its synonyms) mentions
+// the group g: holds it, is a part of it of two characters or more, or
+// is one of its aliases. With byThing, a synonym read from the group's
+// thing alone (优待证 → 退役军人优待证) does not count.
+func (as *Assistant) groupMentioned(g string, q search.Query, byThing bool) bool {
+	for _, w := range q.Words {
+		if strings.Contains(w.Text, g) && !(byThing && saysThingOnly(w, g)) ||
+			strings.Contains(g, w.Text) && utf8.RuneCountInString(w.Text) >= 2 || slices.Contains(as.audienceAlias[g], w.Text) {
+			return true
+		}
+	}
+	return false
 }

@@ -282,18 +282,10 @@ func (as *Assistant) nameGroups(name string, q search.Query) (said, unsaid []str
 		if !strings.Contains(norm, g) {
 			continue
 		}
-		mentioned := false
-		for _, w := range q.Words {
-			// A synonym naming the group's item from the thing alone
-			// (优待证 → 退役军人优待证) says the thing, not the group;
-			// one from another word (外资 → 外商投资企业) says the group.
-			if strings.Contains(w.Text, g) && !saysThingOnly(w, g) ||
-				strings.Contains(g, w.Text) && utf8.RuneCountInString(w.Text) >= 2 || slices.Contains(as.audienceAlias[g], w.Text) {
-				mentioned = true
-				break
-			}
-		}
-		if mentioned {
+		// A synonym naming the group's item from the thing alone
+		// (优待证 → 退役军人优待证) says the thing, not the group; one
+		// from another word (外资 → 外商投资企业) says the group.
+		if as.groupMentioned(g, q, true) {
 			said = append(said, g)
 		} else {
 			unsaid = append(unsaid, g)
