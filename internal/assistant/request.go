@@ -16,24 +16,14 @@ type requestMarkers struct {
 
 func loadRequestMarkers(norm func(string) string) (*requestMarkers, error) {
 	m := &requestMarkers{}
+	lists := map[string]*[]string{"end": &m.end, "ask": &m.ask, "purpose": &m.purpose, "wish": &m.wish, "past": &m.past, "plan": &m.plan}
 	err := eachEntry("request.txt", func(kind string, words []string) error {
+		list, ok := lists[kind]
+		if !ok {
+			return fmt.Errorf("unknown kind %q", kind)
+		}
 		for _, w := range words {
-			switch kind {
-			case "end":
-				m.end = append(m.end, norm(w))
-			case "ask":
-				m.ask = append(m.ask, norm(w))
-			case "purpose":
-				m.purpose = append(m.purpose, norm(w))
-			case "wish":
-				m.wish = append(m.wish, norm(w))
-			case "past":
-				m.past = append(m.past, norm(w))
-			case "plan":
-				m.plan = append(m.plan, norm(w))
-			default:
-				return fmt.Errorf("unknown kind %q", kind)
-			}
+			*list = append(*list, norm(w))
 		}
 		return nil
 	})
