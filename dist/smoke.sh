@@ -19,15 +19,17 @@ suite() { # suite LABEL COMMAND... : the outputs to compare, on stdout
   "$@" eval --kb data/kb --cases data/eval/dev.jsonl | grep -v '_ms'
   "$@" doc check internal/gongwen/testdata/check/planted_notice.txt --json
   # The booking's day and time come from the clock, so it is checked here
-  # and reported as one line, not compared.
+  # and reported as one line, not compared. Every reader below reads its
+  # input to the end (no grep -q, no awk exit): under pipefail a writer
+  # killed by SIGPIPE would fail the suite (exit 141) now and then.
   "$@" booking seed --data "$dir" >/dev/null
   local day slot code
-  day=$("$@" booking days HALL-01 FT-001 --data "$dir" | awk 'NR==1{print $1}')
-  slot=$("$@" booking slots HALL-01 FT-001 "$day" --data "$dir" | awk '$NF=="free" && $(NF-1)>0 {print $1; exit}')
+  day=$("$@" booking days HALL-01 FT-001 --data "$dir" | awk 'NR==1{d=$1} END{print d}')
+  slot=$("$@" booking slots HALL-01 FT-001 "$day" --data "$dir" | awk '$NF=="free" && $(NF-1)>0 && s=="" {s=$1} END{print s}')
   code=$("$@" booking book HALL-01 FT-001 "$day" "${slot%%-*}" --name 张三 --mobile 13812345678 --data "$dir" | awk '$1=="预约码"{print $2}')
-  "$@" booking lookup "$code" --data "$dir" | grep -q '138\*\*\*\*5678'
+  "$@" booking lookup "$code" --data "$dir" | grep '138\*\*\*\*5678' >/dev/null
   "$@" booking cancel "$code" --data "$dir" >/dev/null
-  "$@" booking lookup "$code" --data "$dir" | grep -q '已取消'
+  "$@" booking lookup "$code" --data "$dir" | grep '已取消' >/dev/null
   echo "booking: booked, looked up (mobile masked) and cancelled"
   rm -rf "$dir"
 }
