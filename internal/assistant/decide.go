@@ -83,8 +83,19 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// item: ask which.
 	if !named && as.isVague(t.content) {
 		t.status, t.reason = Clarify, "问题过于笼统"
-		for i, h := range hits {
-			if i == 3 || h.Score < 0.5*top.Score {
+		// A document asked for (开个证明) chooses among the items that
+		// issue or name it, not those that matched only the verb.
+		pool := hits
+		if docs := slices.DeleteFunc(as.a.Words(t.content), func(w string) bool { return !isDocumentNoun(w) }); len(docs) > 0 {
+			withDoc := slices.DeleteFunc(slices.Clone(hits), func(h search.Hit) bool {
+				return !slices.ContainsFunc(docs, func(d string) bool { return slices.Contains(h.Terms, d) })
+			})
+			if len(withDoc) >= 2 {
+				pool = withDoc
+			}
+		}
+		for i, h := range pool {
+			if i == 3 || h.Score < 0.5*pool[0].Score {
 				break
 			}
 			t.candidates = append(t.candidates, h)
@@ -676,7 +687,7 @@ func (as *Assistant) onlyDocument(content string) bool {
 		if as.generic[w] || as.frames[w] {
 			continue
 		}
-		if len([]rune(w)) < 2 || !strings.HasSuffix(w, "证书") && !slices.ContainsFunc(documentSuffix, func(s string) bool { return strings.HasSuffix(w, s) }) {
+		if !isDocumentWord(w) {
 			return false
 		}
 		doc = true
@@ -762,28 +773,53 @@ func (as *Assistant) sharingName(norm string, q search.Query, hits []search.Hit)
 		return nil
 	}
 	var best []search.Hit
+	root := "" // the question's document word whose synonyms named them
 	for _, w := range q.Words {
-		if w.Source == search.FromPinyin || utf8.RuneCountInString(w.Text) < 3 ||
-			!slices.ContainsFunc(documentSuffix, func(s string) bool { return strings.HasSuffix(w.Text, s) }) {
+		if w.Source == search.FromPinyin || utf8.RuneCountInString(w.Text) < 3 || !isDocumentWord(w.Text) {
 			continue
+		}
+		// A generic document word of the question's own stands for the
+		// documents the synonym table gives it (缴费证明: 参保缴费证明,
+		// 缴存证明, 完税证明): the items naming any of them share it.
+		family := []string{w.Text}
+		if w.Source == search.FromQuery {
+			for _, e := range q.Words {
+				if e.Source == search.FromSynonym && isDocumentWord(e.Text) && utf8.RuneCountInString(e.Text) >= 3 &&
+					slices.Contains(strings.Split(e.From, "|"), w.Text) {
+					family = append(family, e.Text)
+				}
+			}
 		}
 		var in []search.Hit
 		for _, h := range hits {
 			if h.Score < bareVariantRatio*hits[0].Score {
 				break
 			}
-			if strings.Contains(as.a.Normalize(h.Name), w.Text) && len(in) < 3 {
+			name := as.a.Normalize(h.Name)
+			if slices.ContainsFunc(family, func(f string) bool { return strings.Contains(name, f) }) && len(in) < 3 {
 				in = append(in, h)
 			}
 		}
 		if len(in) > len(best) {
-			best = in
+			best, root = in, ""
+			if len(family) > 1 {
+				root = w.Text
+			}
 		}
 	}
 	if len(best) < 2 || best[0].ID != hits[0].ID {
 		return nil
 	}
-	if as.tellsApart(q, best) {
+	if root != "" {
+		// The parts of the generic word (缴费 of 缴费证明) are the word
+		// itself, not what tells its documents apart; another word of
+		// the question that some of them matched and others did not (社保,
+		// 打印) narrows the choice.
+		best = as.narrowBeyond(q, best, root)
+		if len(best) < 2 {
+			return nil
+		}
+	} else if as.tellsApart(q, best) {
 		return nil
 	}
 	// A word of getting it (想办, 申请) asks for the document itself: the
@@ -795,6 +831,54 @@ func (as *Assistant) sharingName(norm string, q search.Query, hits []search.Hit)
 		}
 	}
 	return best
+}
+
+// isDocumentWord reports a word naming a document: a certificate, a card
+// or a booklet (证, 照, 卡, 簿, 本), or a paper an office issues (证明,
+// 凭证, 回执, 清单, 报告).
+func isDocumentWord(w string) bool {
+	if utf8.RuneCountInString(w) < 2 {
+		return false
+	}
+	return strings.HasSuffix(w, "证书") || slices.ContainsFunc(documentSuffix, func(s string) bool { return strings.HasSuffix(w, s) }) ||
+		slices.ContainsFunc(issuedSuffix, func(s string) bool { return w != s && strings.HasSuffix(w, s) })
+}
+
+// isDocumentNoun reports a document word, generic ones (证, 证明, 卡)
+// included.
+func isDocumentNoun(w string) bool {
+	return isDocumentWord(w) || slices.Contains(documentSuffix, w) || slices.Contains(issuedSuffix, w) || w == "证件"
+}
+
+// issuedSuffix ends the names of papers an office issues on request.
+var issuedSuffix = []string{"证明", "凭证", "回执", "清单", "报告"}
+
+// narrowBeyond keeps the hits that match the most of the question's words
+// outside root and its parts, its generic words aside (社保 of 社保缴费证明
+// keeps the item whose texts hold 社会保险).
+func (as *Assistant) narrowBeyond(q search.Query, hits []search.Hit, root string) []search.Hit {
+	count := make([]int, len(hits))
+	for _, w := range q.Words {
+		if w.Source == search.FromPinyin || strings.Contains(root, w.Text) || as.generic[w.Text] || as.frames[w.Text] {
+			continue
+		}
+		if w.Source == search.FromSynonym && slices.ContainsFunc(strings.Split(w.From, "|"), func(f string) bool { return strings.Contains(root, f) }) {
+			continue // an expansion of root itself
+		}
+		for i, h := range hits {
+			if slices.Contains(h.Terms, w.Text) {
+				count[i]++
+			}
+		}
+	}
+	most := slices.Max(count)
+	var out []search.Hit
+	for i, h := range hits {
+		if count[i] == most {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // tellsApart reports a word of the question's own that some of the hits'
