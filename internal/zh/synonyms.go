@@ -19,8 +19,9 @@ import (
 // Any phrase on the left found in a query adds the terms on the right.
 // Matching is by substring of the normalised text, so a rule still fires
 // when the segmenter cuts the phrase differently. A phrase in parts,
-// 找工作…补贴, matches its parts in order with at most MaxGap characters
-// between them and no sentence end: 找工作有没有补贴.
+// 找工作…补贴, matches its parts in order with no sentence end between
+// them, anywhere in one clause (up to MaxClauseGap characters apart) and
+// across a clause break only MaxGap apart: 找工作有没有补贴.
 //
 // A word class names the ways of saying one thing, to be combined with
 // other words in a pattern:
@@ -79,8 +80,21 @@ type synRule struct {
 // Gap separates the parts of a phrase in parts.
 const Gap = "…"
 
-// MaxGap is how many characters may stand between the parts of a phrase.
+// MaxGap is how many characters may stand between the parts of a phrase
+// across a clause break (a comma, a pause); within one clause they meet
+// up to MaxClauseGap apart: "我是美国人想在福田开一家咨询公司" says
+// 美国人 and 公司 of one wish, nine characters apart.
 const MaxGap = 6
+
+// MaxClauseGap bounds the parts' distance inside one clause, for speech
+// transcribed without any pause. On the learning sets (1390 messages) a
+// clause-wide reach adds a match to 7, each right (干活…伤 of a work
+// injury, 幼儿园…钱 of the kindergarten subsidy), all within 14
+// characters, and changes no outcome.
+const MaxClauseGap = 16
+
+// clauseBreaks are the normalised text's clause separators.
+const clauseBreaks = ", :"
 
 // ParseSynonyms reads a synonym table; norm normalises both sides.
 func ParseSynonyms(data string, norm func(string) string) (*Synonyms, error) {
@@ -228,8 +242,8 @@ func (r *synRule) matchAt(norm string, i int) (int, bool) {
 	}
 	pos := i + len(r.parts[0])
 	for _, part := range r.parts[1:] {
-		found := false
-		for gap, end := 0, pos; gap <= MaxGap && end < len(norm); gap++ {
+		found, crossed := false, false
+		for gap, end := 0, pos; (gap <= MaxGap || !crossed && gap <= MaxClauseGap) && end < len(norm); gap++ {
 			if strings.HasPrefix(norm[end:], part) {
 				pos, found = end+len(part), true
 				break
@@ -238,6 +252,7 @@ func (r *synRule) matchAt(norm string, i int) (int, bool) {
 			if strings.ContainsRune(".?!;", c) {
 				return 0, false
 			}
+			crossed = crossed || strings.ContainsRune(clauseBreaks, c)
 			end += size
 		}
 		if !found {

@@ -172,14 +172,18 @@ func TestSynonymsInParts(t *testing.T) {
 		t.Fatal(err)
 	}
 	for text, want := range map[string]bool{
-		"找工作补贴":         true,
-		"找工作有没有补贴":      true,  // three characters between
-		"找工作的时候有没有补贴":   true,  // six
-		"找工作的时候有没有什么补贴": false, // eight
-		"补贴找工作":         false, // out of order
-		"找工作?有补贴吗":      false, // a sentence end between
-		"个体户能不能交公积金":    true,
-		"个体户公积金能交吗":     false,
+		"找工作补贴":                  true,
+		"找工作有没有补贴":               true,  // three characters between
+		"找工作的时候有没有补贴":            true,  // six
+		"找工作的时候有没有什么补贴":          true,  // eight, in one clause
+		"找工作的时候,有没有什么补贴":         false, // eight, across a clause break
+		"找工作的时候 有没有什么补贴":         false, // eight, across a pause
+		"找工作,有补贴吗":               true,  // within six, across a break
+		"找工作的时候我们这些刚毕业的人有没有什么补贴": false, // beyond MaxClauseGap
+		"补贴找工作":                  false, // out of order
+		"找工作?有补贴吗":               false, // a sentence end between
+		"个体户能不能交公积金":             true,
+		"个体户公积金能交吗":              false,
 	} {
 		got := len(s.Expand(text)) > 0
 		if got != want {
