@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/fuwu-gov/fuwu/internal/search"
 )
@@ -33,13 +35,26 @@ func (as *Assistant) explained(content string, q search.Query, hits []search.Hit
 	}
 	var total, have, worst float64
 	unknown := ""
-	for _, w := range as.a.Words(content) {
+	for _, u := range as.contentUnits(content) {
+		w := u.text
 		if as.frames[w] {
 			continue // 政府, 有没有: the wrapping of a request, not its content
 		}
 		sal := as.salience(w)
+		if u.run {
+			// A run weighs as its characters, except in the clause that
+			// asks, where it is the thing asked for (请月嫂): a word the
+			// dictionary lacks, as rare as its rarest.
+			sal = 0.2 * float64(utf8.RuneCountInString(w))
+			if u.asking {
+				sal = max(sal, runSalience)
+			}
+		}
 		total += sal
 		ok := matched[w]
+		if u.run {
+			ok = false // 月 of 月嫂 matched alone explains nothing
+		}
 		for _, p := range produced {
 			if strings.Contains(p, w) || strings.Contains(w, p) {
 				ok = true
@@ -62,6 +77,64 @@ func (as *Assistant) explained(content string, q search.Query, hits []search.Hit
 		return 1, ""
 	}
 	return have / total, unknown
+}
+
+// contentUnits are the question's words, with each run of single
+// characters standing side by side in it (月 嫂, 饮 早 茶: what a word the
+// dictionary lacks falls apart into) joined into one unknown word. A
+// character of the run that an item's text happens to hold (月) does not
+// explain the word it is part of. Generic characters (办, 补, 开) and
+// the wrapping of a request are words of their own and end a run. A unit
+// in the last clause, the one that asks, is marked asking.
+func (as *Assistant) contentUnits(content string) []contentUnit {
+	words := as.a.Words(content)
+	out := make([]contentUnit, 0, len(words))
+	lastClause := strings.LastIndexAny(strings.TrimRight(content, " ,.?!;"), " ,.?!;") + 1
+	cur, runEnd := 0, -1
+	loose := func(w string) bool {
+		r, n := utf8.DecodeRuneInString(w)
+		return n == len(w) && unicode.Is(unicode.Han, r) && !as.generic[w] && !as.frames[w]
+	}
+	for _, w := range words {
+		start := -1
+		if i := strings.Index(content[cur:], w); i >= 0 {
+			start = cur + i
+			cur = start + len(w)
+		}
+		if loose(w) && start >= 0 && start == runEnd && len(out) > 0 && allLoose(out[len(out)-1].text, loose) {
+			out[len(out)-1].text += w
+			out[len(out)-1].run = true
+		} else {
+			// A run begins after a character of the text: one right after a
+			// gap may be the rest of a word taken out (里 of 去哪里, an
+			// aspect's phrase), not a word of its own.
+			prev, _ := utf8.DecodeLastRuneInString(content[:max(start, 0)])
+			asking := start >= lastClause && (!loose(w) || unicode.Is(unicode.Han, prev))
+			out = append(out, contentUnit{text: w, asking: asking})
+		}
+		runEnd = -1
+		if start >= 0 && loose(w) {
+			runEnd = start + len(w)
+		}
+	}
+	return out
+}
+
+// contentUnit is a word of the question or a run of single characters.
+type contentUnit struct {
+	text   string
+	run    bool // joined from single characters
+	asking bool // in the clause that asks
+}
+
+// allLoose reports a unit made only of loose single characters.
+func allLoose(u string, loose func(string) bool) bool {
+	for _, r := range u {
+		if !loose(string(r)) {
+			return false
+		}
+	}
+	return true
 }
 
 // documentSuffix ends the names of certificates and cards.
@@ -167,8 +240,24 @@ func (as *Assistant) salience(w string) float64 {
 	if !ok || f <= 0 {
 		return 1
 	}
+	return freqSalience(f)
+}
+
+// freqSalience is the salience of a dictionary word seen f times.
+func freqSalience(f float64) float64 {
 	return math.Max(0.3, math.Min(5, math.Log10(4.6e7/f)-2))
 }
+
+// dictionaryCut is the fewest times a word of the base dictionary was
+// seen (internal/zh/gendict -min): a word it lacks is rarer.
+const dictionaryCut = 20
+
+// runSalience weighs a run of single characters in the clause that asks
+// (月 嫂 of 请月嫂): a word the dictionary lacks, so at least as rare as
+// its rarest. On the learning sets it changes no figure; it declines
+// "老婆快生了 去边度请月嫂好", which the other words' match to 夫妻投靠入户
+// answered.
+var runSalience = freqSalience(dictionaryCut)
 
 // isVague reports a message whose content words are all generic (see
 // lexicon/generic.txt): it asks for something without saying what.
