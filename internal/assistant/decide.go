@@ -83,10 +83,11 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// item: ask which.
 	if !named && as.isVague(t.content) {
 		t.status, t.reason = Clarify, "问题过于笼统"
-		// A document asked for (开个证明) chooses among the items that
-		// issue or name it, not those that matched only the verb.
+		// A paper asked for (开个证明) chooses among the items that issue
+		// or name it, not those that matched only the verb. (A card or
+		// certificate word, 证 of 证过期了, is in too many texts to.)
 		pool := hits
-		if docs := slices.DeleteFunc(as.a.Words(t.content), func(w string) bool { return !isDocumentNoun(w) }); len(docs) > 0 {
+		if docs := slices.DeleteFunc(as.a.Words(t.content), func(w string) bool { return !isIssuedPaper(w) }); len(docs) > 0 {
 			withDoc := slices.DeleteFunc(slices.Clone(hits), func(h search.Hit) bool {
 				return !slices.ContainsFunc(docs, func(d string) bool { return slices.Contains(h.Terms, d) })
 			})
@@ -844,10 +845,10 @@ func isDocumentWord(w string) bool {
 		slices.ContainsFunc(issuedSuffix, func(s string) bool { return w != s && strings.HasSuffix(w, s) })
 }
 
-// isDocumentNoun reports a document word, generic ones (证, 证明, 卡)
-// included.
-func isDocumentNoun(w string) bool {
-	return isDocumentWord(w) || slices.Contains(documentSuffix, w) || slices.Contains(issuedSuffix, w) || w == "证件"
+// isIssuedPaper reports a word naming a paper an office issues (证明,
+// 缴费证明, 回执), the generic word itself included.
+func isIssuedPaper(w string) bool {
+	return slices.ContainsFunc(issuedSuffix, func(s string) bool { return strings.HasSuffix(w, s) })
 }
 
 // issuedSuffix ends the names of papers an office issues on request.
