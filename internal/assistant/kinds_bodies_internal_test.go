@@ -64,6 +64,7 @@ func TestBodiesPointToTheirItems(t *testing.T) {
 		{"plain, the body's own word", "人社局失业登记怎么办", "FT-031"},
 		{"voice", "嗯 那个 残联 残联那边 办残疾证 要带啥", "FT-048"},
 		{"voice, a front desk", "街道办那边 申请临时救助 要什么材料", "FT-042"},
+		{"plain, a health station's doctor", "社康的医生叫我先去做生育登记", "FT-063"},
 		{"Cantonese", "去差馆办户口迁出要咩资料", "FT-008"},
 		{"Cantonese, a front desk", "居委会嗰度可唔可以办低保", "FT-041"},
 	} {
