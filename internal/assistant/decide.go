@@ -237,7 +237,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		if !ok {
 			chosen, ok = as.byContext(t, close)
 		}
-		if !ok && top.Score < weakScore && !slices.ContainsFunc(close, func(h search.Hit) bool { return h.Coverage > 0 || inSituations(t.situations, h.Name) }) {
+		if !ok && top.Score < weakScore && !slices.ContainsFunc(close, func(h search.Hit) bool { return h.Coverage > 0 || inSituations(t.situations, h.Name) }) && !as.byDepartment(q, close) {
 			// The question names none of them and matches them only weakly
 			// (基金 in their texts): choices would be unrelated to it. Items
 			// of a described situation are what it calls for: asked below.
@@ -843,6 +843,33 @@ func isDocumentWord(w string) bool {
 	}
 	return strings.HasSuffix(w, "证书") || slices.ContainsFunc(documentSuffix, func(s string) bool { return strings.HasSuffix(w, s) }) ||
 		slices.ContainsFunc(issuedSuffix, func(s string) bool { return w != s && strings.HasSuffix(w, s) })
+}
+
+// byDepartment reports candidates of one department that the question
+// matched only through its name, by what residents call the body (派出所 →
+// 公安局, a synonym): it names the body, so the body's services are the
+// choices, not unrelated ones. A word of the question's own in the name
+// (基金 of 社会保险基金管理局) is no such call.
+func (as *Assistant) byDepartment(q search.Query, hits []search.Hit) bool {
+	viaSynonym := map[string]bool{}
+	for _, w := range q.Words {
+		viaSynonym[w.Text] = w.Source == search.FromSynonym
+	}
+	dep := ""
+	for _, h := range hits {
+		it, ok := as.cfg.Index.Item(h.ID)
+		if !ok || len(h.Terms) == 0 || dep != "" && it.Department != dep {
+			return false
+		}
+		dep = it.Department
+		name := as.a.Normalize(it.Department)
+		for _, w := range h.Terms {
+			if !strings.Contains(name, w) || !viaSynonym[w] {
+				return false
+			}
+		}
+	}
+	return dep != ""
 }
 
 // isIssuedPaper reports a word naming a paper an office issues (证明,

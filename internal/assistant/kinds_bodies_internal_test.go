@@ -79,4 +79,31 @@ func TestBodiesPointToTheirItems(t *testing.T) {
 			t.Errorf("%s: %q → %s %v, want %s", c.kind, c.msg, ts.status, ts.item, c.item)
 		}
 	}
+	// A message naming only a body asks which of its services; a word of
+	// a department's name that is no body (基金) is not asked back.
+	for _, c := range []struct {
+		kind, msg, dep string
+		status         Status
+	}{
+		{"plain", "去派出所要带什么", "公安局", Clarify},
+		{"voice", "嗯 那个 残联 残联那个", "残疾人联合会", Clarify},
+		{"Cantonese", "去差馆要带咩", "公安局", Clarify},
+		{"near miss: a word of the name", "基金", "", OutOfScope},
+	} {
+		in, _ := as.guardInput(c.msg)
+		ts := &turnState{in: in}
+		as.resolve(context.Background(), ts)
+		if ts.status != c.status {
+			t.Errorf("%s: %q → %s, want %s", c.kind, c.msg, ts.status, c.status)
+			continue
+		}
+		if c.status == Clarify && len(ts.candidates) < 2 {
+			t.Errorf("%s: %q asks without choices", c.kind, c.msg)
+		}
+		for _, h := range ts.candidates {
+			if it, _ := ix.Item(h.ID); !strings.Contains(it.Department, c.dep) {
+				t.Errorf("%s: %q offers %s of %s, want %s's", c.kind, c.msg, h.ID, it.Department, c.dep)
+			}
+		}
+	}
 }
