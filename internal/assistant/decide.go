@@ -275,6 +275,14 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 			return labelHit{}, false
 		}
 	}
+	// A reported instruction that names a service the best items hold
+	// ("妇幼的医生说要去办出生医学证明") is what the resident was told to
+	// do, unless what follows asks the doctor's question.
+	if told, ok := reported(t.in.norm, hs); ok && as.asksService(as.contentText(told), q, hits) {
+		if _, advice := firstOf(told, as.scopes.healthAdvice); !advice {
+			return labelHit{}, false
+		}
+	}
 	// A cue of a story (a trip, an illness, a theft) said only before the
 	// clause that asks, which the best items explain, is background.
 	if !slices.ContainsFunc(hs, func(h labelHit) bool { return !as.scopes.storyCue(h) }) && as.cueInBackground(t.in.norm, q, hits) {
@@ -443,11 +451,37 @@ func (as *Assistant) cueAsksAlone(norm string, q search.Query, hits []search.Hit
 		return false
 	}
 	last := cs[len(cs)-1]
-	if !slices.ContainsFunc(as.scope.match(last), func(h labelHit) bool { return !h.weak }) {
+	hs := as.scope.match(last)
+	if !slices.ContainsFunc(hs, func(h labelHit) bool { return !h.weak }) {
 		return false
+	}
+	// A reported instruction ("社区医生说要先去办个X"): what the resident
+	// was told to do follows the cue, and that is what the clause asks.
+	if told, ok := reported(last, hs); ok {
+		last = told
 	}
 	share, _ := as.explained(as.contentText(last), q, hits[:1])
 	return share < explainedShare
+}
+
+// reported returns what follows the reporting cues of a clause (医生说)
+// when every strong cue in it reports what someone said and something
+// follows: "…医生说要去做个登记" tells what to do, not a medical question.
+func reported(clause string, hs []labelHit) (string, bool) {
+	end := -1
+	for _, h := range hs {
+		if h.weak {
+			continue
+		}
+		if !strings.HasSuffix(h.cue, "说") {
+			return "", false
+		}
+		end = max(end, h.pos+len(h.cue))
+	}
+	if end < 0 || strings.TrimSpace(clause[end:]) == "" {
+		return "", false
+	}
+	return clause[end:], true
 }
 
 // clauseAsksService reports a clause of norm that names a service the
