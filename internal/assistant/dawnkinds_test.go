@@ -31,3 +31,23 @@ func TestStoryWordsNotRefused(t *testing.T) {
 		{"医生说要多休息 吃什么药好", assistant.OutOfScope, ""},
 	})
 }
+
+// TestOneItemSituations checks, on made-up stories (plain, voice,
+// Cantonese), the life situations a clerk serves with one item: hurt at
+// work (an injury word with a workplace word) is the injury's
+// recognition, a vocational certificate just obtained the training
+// subsidy; an injury at home is not a work injury, and a teacher's
+// certificate keeps its own item.
+func TestOneItemSituations(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"在工地搬砖摔断了腿 老板不管 怎么办", assistant.Answered, "FT-016"},
+		{"呃 我老公 在厂里 那个 流水线上 手被机器轧伤了 嗯 单位不肯报 我们自己能弄吗", assistant.Answered, "FT-016"},
+		{"返工嘅时候手指俾机器夹伤咗 可以点", assistant.Answered, "FT-016"},
+		{"考了个电工证 有补贴吗", assistant.Answered, "FT-028"},
+		{"嗯 我去年 报了个班 学完考了个中式烹调师证 那个 钱能退一点吗", assistant.Answered, "FT-028"},
+		{"啱啱考到叉车证 政府有冇钱补", assistant.Answered, "FT-028"},
+		{"我考了教师资格证 怎么认定", assistant.Answered, "FT-073"},
+		{"我妈摔了一跤骨折了 要人照顾", assistant.Clarify, ""},
+	})
+}

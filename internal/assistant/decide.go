@@ -686,10 +686,31 @@ func (as *Assistant) askAboutSituation(t *turnState, q search.Query) {
 	if len(cands) == 0 {
 		return
 	}
+	// A situation a clerk serves with one item only (an injury at work:
+	// 工伤认定) calls for that item, whatever the story's other words.
+	if len(cands) == 1 && singleItem(t.situations) {
+		if it, ok := as.cfg.Index.Item(cands[0].ID); ok {
+			t.status, t.scope, t.reason, t.candidates = Answered, "", "", nil
+			t.item = it
+			t.confidence = as.confidence(t, q, cands[0])
+			t.faq = as.matchFAQ(it, t.in.norm)
+			return
+		}
+	}
 	t.status, t.scope, t.reason, t.candidates = Clarify, "", "描述了生活情境，未指明事项", cands
 	if len(cands) == 1 {
 		t.candidates = nil
 	}
+}
+
+// singleItem reports described situations each of which lists one item.
+func singleItem(sits []*situation) bool {
+	for _, s := range sits {
+		if len(s.items) != 1 {
+			return false
+		}
+	}
+	return len(sits) > 0
 }
 
 // askAboutCare turns a decline into a question when the message
