@@ -51,3 +51,25 @@ func TestOneItemSituations(t *testing.T) {
 		{"我妈摔了一跤骨折了 要人照顾", assistant.Clarify, ""},
 	})
 }
+
+// TestSituationCueOverStoryVariant checks, on made-up stories (plain,
+// voice, Cantonese), that a word naming an item in a described situation
+// (收养 after a death or of a child without parents) answers with it,
+// though the story's own words add a variant word (走了 → 注销) that
+// would otherwise keep the situation's choices.
+func TestSituationCueOverStoryVariant(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我姐去世了 留下一个女儿 我们想领养她 要怎么办理", assistant.Answered, "FT-065"},
+		{"呃 我弟弟 嗯 出车祸走了 那个 孩子才三岁 我们想 想把他收养过来", assistant.Answered, "FT-065"},
+		{"阿哥走咗 个仔得五岁 我同老婆想收养 点样申请", assistant.Answered, "FT-065"},
+		{"孩子爸妈都不在了 我们想收养他 要什么手续", assistant.Answered, "FT-065"},
+		// The death's own item stays when its cue is said.
+		{"我爸走了 户口怎么销", assistant.Answered, "FT-119"},
+		// A variant the resident asks for (要换, 得换) after a modal the
+		// segmenter keeps with it is still asked: the household book.
+		{"我爸过世了 他是户主 户口本要去换吗", assistant.Answered, "FT-009"},
+		{"呃 我妈 上个月 走了 嗯 她是户主 那个户口本 得换吧", assistant.Answered, "FT-009"},
+		{"阿妈过咗身 佢系户主 户口簿要换吗", assistant.Answered, "FT-009"},
+	})
+}

@@ -775,7 +775,9 @@ func (as *Assistant) cuedHit(t *turnState, q search.Query) (search.Hit, bool) {
 		norm = strings.ReplaceAll(norm, t.asked, " ")
 	}
 	name, ok := as.situations.cued(t.situations, norm)
-	if !ok || (as.asksVariant(q) && !(as.namesAskedVariant(q, name) && len(t.hits) > 0 && t.hits[0].Name == name)) {
+	// A variant word the story's own words add (注销 from 走了 in a death)
+	// is the situation, not a variant asked for.
+	if !ok || (as.asksVariant(withoutStory(q, t.situations)) && !(as.namesAskedVariant(q, name) && len(t.hits) > 0 && t.hits[0].Name == name)) {
 		return search.Hit{}, false
 	}
 	for _, h := range t.hits {
@@ -789,6 +791,20 @@ func (as *Assistant) cuedHit(t *turnState, q search.Query) (search.Hit, bool) {
 		}
 	}
 	return search.Hit{}, false
+}
+
+// withoutStory is q without the words a synonym added for a word the
+// described situations are recognised by (死亡, 注销 from 走了).
+func withoutStory(q search.Query, sits []*situation) search.Query {
+	out := q
+	out.Words = nil
+	for _, w := range q.Words {
+		if w.Source == search.FromSynonym && slices.ContainsFunc(strings.Split(w.From, "|"), func(f string) bool { return storyWord(sits, f) }) {
+			continue
+		}
+		out.Words = append(out.Words, w)
+	}
+	return out
 }
 
 // confidence says how sure an answer to a message on its own is, from 0
