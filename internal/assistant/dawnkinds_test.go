@@ -1,6 +1,7 @@
 package assistant_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
@@ -72,4 +73,38 @@ func TestSituationCueOverStoryVariant(t *testing.T) {
 		{"呃 我妈 上个月 走了 嗯 她是户主 那个户口本 得换吧", assistant.Answered, "FT-009"},
 		{"阿妈过咗身 佢系户主 户口簿要换吗", assistant.Answered, "FT-009"},
 	})
+}
+
+// TestTopicOnlyAsked checks, on made-up messages (plain, voice,
+// Cantonese), that a message naming only a topic (X的事, X方面的, X嘅嘢)
+// that no item's name holds is asked about with the items about it; that
+// a catalogue word the segmenter used to split (开发票: 开发 + 票) is one
+// word; and that a reply to such a question is not chosen by the topic
+// word every choice shared (发票), but by what it adds.
+func TestTopicOnlyAsked(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"纳税的事", assistant.Clarify, ""},
+		{"呃 那个 发票方面的", assistant.Clarify, ""},
+		{"想问下开发票嘅事", assistant.Clarify, ""},
+		// A topic a name holds, or one item outright, is answered.
+		{"失业金的事", assistant.Answered, "FT-015"},
+	})
+	as := demoAssistant(t, nil)
+	for _, reply := range []string{"新成立的公司 第一次领发票", "我哋新公司 第一次攞发票"} {
+		r1, err := as.Ask(context.Background(), assistant.Request{Message: "发票的事"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r1.Status != assistant.Clarify {
+			t.Fatalf("发票的事 → %s, want clarify", r1.Status)
+		}
+		r2, err := as.Ask(context.Background(), assistant.Request{ConversationID: r1.ConversationID, Message: reply})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r2.Status != assistant.Answered || len(r2.Citations) == 0 || r2.Citations[0].ID != "FT-106" {
+			t.Errorf("发票的事 → %q → %s %v, want FT-106", reply, r2.Status, r2.Citations)
+		}
+	}
 }

@@ -207,6 +207,22 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 	}
+	// A topic said as a topic ("发票的事", "纳税嘅嘢") that no item's name
+	// holds, asking nothing of it, leaves open which of the items about
+	// it is meant: ask, with those scoring at least half the best.
+	if topic, ok := topicOnly(t.content); ok && !named && t.aspect == "" && as.richness(topic) <= 1 {
+		var cands []search.Hit
+		for _, h := range hits {
+			if len(cands) == 3 || h.Score < topicRatio*top.Score {
+				break
+			}
+			cands = append(cands, h)
+		}
+		if len(cands) >= 2 {
+			t.status, t.candidates, t.reason = Clarify, cands, "只说了话题，未说明要办什么"
+			return
+		}
+	}
 	// A message that tells a story and then asks: a close candidate the
 	// request asks for beats one the story's words ranked first.
 	if h, ok := as.byRequest(t.in.norm, hits); ok {
@@ -701,6 +717,25 @@ func (as *Assistant) askAboutSituation(t *turnState, q search.Query) {
 	if len(cands) == 1 {
 		t.candidates = nil
 	}
+}
+
+// topicRatio is how close to the best an item must score to be offered
+// for a message that only names a topic.
+const topicRatio = 0.5
+
+// topicMarks end a message that names a topic rather than a task.
+var topicMarks = []string{"的事", "的事情", "的事儿", "的问题", "方面的", "嘅嘢", "嘅事", "那些事", "相关的"}
+
+// topicOnly returns the topic of a message that ends by marking what it
+// names as a topic: "开发票的事", "社保方面的".
+func topicOnly(content string) (string, bool) {
+	c := strings.TrimSpace(content)
+	for _, m := range topicMarks {
+		if strings.HasSuffix(c, m) && utf8.RuneCountInString(c) > utf8.RuneCountInString(m) {
+			return strings.TrimSuffix(c, m), true
+		}
+	}
+	return "", false
 }
 
 // singleItem reports described situations each of which lists one item.

@@ -381,8 +381,9 @@ func hasPrefixAny(s string, ps []string) bool {
 }
 
 // pickCandidate resolves the answer to a clarifying question: an ordinal
-// ("第二个", "2"), or words of one candidate's name.
-func (as *Assistant) pickCandidate(ctx context.Context, norm string, cands []string) (string, bool) {
+// ("第二个", "2"), or words of one candidate's name. of is what the
+// question was asked about (ClarifyOf).
+func (as *Assistant) pickCandidate(ctx context.Context, norm string, cands []string, of string) (string, bool) {
 	trimmed := strings.Trim(norm, " .,!?~")
 	if i, ok := choiceOrdinal(trimmed); ok && i < len(cands) {
 		return cands[i], true
@@ -405,7 +406,7 @@ func (as *Assistant) pickCandidate(ctx context.Context, norm string, cands []str
 	if bestScore >= 0.34 {
 		return best, true
 	}
-	if id, ok := as.pickByOwnWord(norm, cands); ok {
+	if id, ok := as.pickByOwnWord(norm, cands, of); ok {
 		return id, true
 	}
 	return as.pickVariant(norm, cands)
@@ -708,8 +709,9 @@ func (as *Assistant) pickVariant(norm string, cands []string) (string, bool) {
 // pickByOwnWord picks the one candidate whose name holds a word of the
 // answer, or of its synonyms, that no other candidate's name holds:
 // "我是退伍的" answers 创业担保贷款贴息 or 退役军人创业贷款贴息 through
-// 退伍 → 退役军人.
-func (as *Assistant) pickByOwnWord(norm string, cands []string) (string, bool) {
+// 退伍 → 退役军人. A word of what the question was asked about (of: 发票
+// after "开发票的事") was in every choice's reason and names none.
+func (as *Assistant) pickByOwnWord(norm string, cands []string, of string) (string, bool) {
 	names := make([]string, len(cands))
 	for i, id := range cands {
 		if it, ok := as.cfg.Index.Item(id); ok {
@@ -721,7 +723,7 @@ func (as *Assistant) pickByOwnWord(norm string, cands []string) (string, bool) {
 	for i, name := range names {
 		own := false
 		for _, w := range q.Words {
-			if len([]rune(w.Text)) < 2 || as.generic[w.Text] || !strings.Contains(name, w.Text) {
+			if len([]rune(w.Text)) < 2 || as.generic[w.Text] || !strings.Contains(name, w.Text) || of != "" && strings.Contains(of, w.Text) {
 				continue
 			}
 			shared := false
