@@ -108,3 +108,18 @@ func TestTopicOnlyAsked(t *testing.T) {
 		}
 	}
 }
+
+// TestCustomerOfBusiness checks, on made-up messages (plain, voice,
+// Cantonese), that a customer's visit to a business whose licence the
+// catalogue holds (住酒店, 去饭店吃, 去剪头发) is declined, while the
+// owner's licence question about the same business is answered.
+func TestCustomerOfBusiness(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"订酒店的时候前台要身份证原件吗", assistant.OutOfScope, ""},
+		{"呃 我们 去饭店吃 嗯 服务员说要登记电话 这个是规定吗", assistant.OutOfScope, ""},
+		{"去剪头发 间铺话要登记身份证 系咪真嘅", assistant.OutOfScope, ""},
+		{"我开了家民宿 要办卫生许可证吗", assistant.Answered, "FT-103"},
+		{"想开个理发店 要什么证", assistant.Answered, "FT-103"},
+	})
+}
