@@ -123,3 +123,40 @@ func TestCustomerOfBusiness(t *testing.T) {
 		{"想开个理发店 要什么证", assistant.Answered, "FT-103"},
 	})
 }
+
+// TestBareBenefitAsked checks, on made-up messages (plain, voice,
+// Cantonese), that a described situation and a bare word for money help
+// (补贴, 资助) is asked about with the situation's benefit items, while a
+// named benefit (学位补贴, 创业补贴) is answered; and that a reply naming
+// an item none of the choices is (the veterans' loan, the private-school
+// subsidy) takes that item rather than the choice sharing a word with it.
+func TestBareBenefitAsked(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"想摆个摊 有冇补贴", assistant.Clarify, ""},
+		{"孩子上学 有资助吗", assistant.Clarify, ""},
+		{"孩子在民办学校读书有学位补贴吗", assistant.Answered, "FT-074"},
+		{"创业补贴申请条件", assistant.Answered, "FT-026"},
+	})
+	as := demoAssistant(t, nil)
+	for _, c := range []struct{ first, reply, item string }{
+		{"想摆个摊 有冇补贴", "我是退役军人 想申请创业贷款", "FT-116"},
+		{"想摆个摊 有冇补贴", "呃 我 退役军人 嗯 想贷款", "FT-116"},
+		{"孩子上学 有资助吗", "佢读嘅系私立幼儿园", "FT-074"},
+	} {
+		r1, err := as.Ask(context.Background(), assistant.Request{Message: c.first})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r1.Status != assistant.Clarify {
+			t.Fatalf("%q → %s, want clarify", c.first, r1.Status)
+		}
+		r2, err := as.Ask(context.Background(), assistant.Request{ConversationID: r1.ConversationID, Message: c.reply})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r2.Status != assistant.Answered || len(r2.Citations) == 0 || r2.Citations[0].ID != c.item {
+			t.Errorf("%q → %q → %s %v, want %s", c.first, c.reply, r2.Status, r2.Citations, c.item)
+		}
+	}
+}

@@ -105,9 +105,25 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	}
 	// A word that names one of the described situation's items there
 	// ("户口" after a birth) chooses it over what the other words rank.
+	cued := false
 	if !named {
 		if h, ok := as.cuedHit(t, q); ok && h.Score >= cueRatio*top.Score {
-			top, hits = h, []search.Hit{h}
+			top, hits, cued = h, []search.Hit{h}, true
+		}
+	}
+	// A described situation and a word for money help (开店的补贴, 孩子读书
+	// 有没有资助), naming no item, asks which of the situation's benefits:
+	// ask, with them as choices.
+	if !named && !cued && len(t.situations) > 0 && (t.aspect == "" || t.aspect == Conditions) && as.bareBenefit(t) {
+		var cands []search.Hit
+		for _, h := range hits {
+			if len(cands) < 3 && slices.ContainsFunc(t.situations, func(s *situation) bool { return slices.Contains(s.items, h.Name) }) && hasAnyWord(h.Name, benefitNames) {
+				cands = append(cands, h)
+			}
+		}
+		if len(cands) >= 2 {
+			t.status, t.reason, t.candidates = Clarify, "问情境下有哪些补贴", cands
+			return
 		}
 	}
 	// A story that names no item, whose only words matching the best
@@ -717,6 +733,50 @@ func (as *Assistant) askAboutSituation(t *turnState, q search.Query) {
 	if len(cands) == 1 {
 		t.candidates = nil
 	}
+}
+
+// benefitWords ask for money help; benefitNames are how the names of the
+// catalogue's benefit items say it.
+var (
+	benefitWords = []string{"补贴", "补助", "资助", "津贴", "扶持", "福利", "救助", "补钱", "有钱补", "钱补"}
+	benefitNames = []string{"补贴", "补助", "津贴", "救助", "贴息", "抚恤", "保险金", "扶助金", "经济补助", "保障"}
+)
+
+// bareBenefit reports a message asking for money help in words that say
+// no more than the situation, the help and whom it is for: "开店的补贴",
+// not "一次性的创业补贴" nor "每月的生活费补助", which name one benefit.
+func (as *Assistant) bareBenefit(t *turnState) bool {
+	// The phrases the situation was recognised by are the situation,
+	// however the segmenter cuts around them (想开个小店: 想开 + 小店).
+	content := t.content
+	for _, s := range t.situations {
+		for _, w := range slices.Concat(s.words, s.family, s.paired, s.with) {
+			if utf8.RuneCountInString(w) >= 3 { // 学位 of 学位补贴 names the benefit
+				content = strings.ReplaceAll(content, w, " ")
+			}
+		}
+	}
+	asked := false
+	for _, w := range as.a.Words(content) {
+		switch {
+		case slices.Contains(benefitWords, w):
+			asked = true
+		case as.generic[w] || as.frames[w] || slices.Contains(as.audiences, w) || as.familyWord(w) || storyWord(t.situations, w) || as.a.IsStop(w):
+		case utf8.RuneCountInString(w) < 2:
+		default:
+			return false
+		}
+	}
+	return asked
+}
+
+func hasAnyWord(s string, ws []string) bool {
+	for _, w := range ws {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // topicRatio is how close to the best an item must score to be offered
