@@ -160,3 +160,18 @@ func TestBareBenefitAsked(t *testing.T) {
 		}
 	}
 }
+
+// TestStateStoryThenRequest checks, on made-up messages (plain, voice,
+// Cantonese), that a story telling how things are (孩子在福田读小学, 不是
+// 深户), not what happened, is background to a request naming another
+// item that the request alone ranks far above the story's item.
+func TestStateStoryThenRequest(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"儿子在福田读小学 我们是外地户口 他的医保怎么参加", assistant.Answered, "FT-023"},
+		{"呃 我儿子 在福田读初中 嗯 我们 不是深户 那个 他的少儿医保怎么参加", assistant.Answered, "FT-023"},
+		{"个仔喺福田读小学 我哋唔系深户 佢嘅医保点样参", assistant.Answered, "FT-023"},
+		// A request that is about the story's item stays with it.
+		{"孩子明年上小学 我们不是深户 学位怎么申请", assistant.Answered, "FT-067"},
+	})
+}
