@@ -178,8 +178,10 @@ func askedHits(norm string, t *cueTable) []labelHit {
 				skip = true
 			}
 		}
-		// "怎么办" is what to do, not the steps of something.
-		if strings.HasPrefix(verb, "办") && verb != "办理" && verb != "办证" {
+		// "怎么办" is what to do, not the steps of something — unless a
+		// wish said before it names what is to be done ("想拿那笔钱提前还
+		// 贷款 怎么办"): then it asks how to do that.
+		if strings.HasPrefix(verb, "办") && verb != "办理" && verb != "办证" && !wishBefore(norm[:l[0]]) {
 			skip = true
 		}
 		if !skip && !hasLabel(hs, string(Process)) {
@@ -211,6 +213,17 @@ func askedHits(norm string, t *cueTable) []labelHit {
 		}
 	}
 	return out
+}
+
+// wishBefore reports a wish (想, 打算, 准备) with at least two characters
+// of what is wished after it in text.
+func wishBefore(text string) bool {
+	for _, w := range []string{"想", "打算", "准备"} {
+		if i := strings.LastIndex(text, w); i >= 0 && utf8.RuneCountInString(strings.TrimSpace(text[i+len(w):])) >= 2 {
+			return true
+		}
+	}
+	return false
 }
 
 // aspectOfVerb reports whether the aspect of norm is the steps asked by

@@ -40,3 +40,27 @@ func TestAspectAskedLast(t *testing.T) {
 		}
 	}
 }
+
+// TestAspectWishThenWhatToDo checks, on made-up messages (plain, voice,
+// Cantonese), that "怎么办" after a wish naming what is to be done asks for
+// the steps, while after a mishap it still asks what to do.
+func TestAspectWishThenWhatToDo(t *testing.T) {
+	t.Parallel()
+	as, err := New(Config{Index: debugIndex(t), Halls: noHalls{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		msg  string
+		want Aspect
+	}{
+		{"想把公积金拿出来付首付 怎么办", Process},
+		{"呃 我 想 给我妈 办个长者卡 嗯 怎么办", Process},
+		{"想将户口迁返乡下 点搞", Process},
+		{"身份证丢了怎么办", ""},
+	} {
+		if got := as.detectAspect(as.talk.rewrite(as.a.Normalize(c.msg))); got != c.want {
+			t.Errorf("%q → aspect %q, want %q", c.msg, got, c.want)
+		}
+	}
+}
