@@ -64,3 +64,27 @@ func TestAspectWishThenWhatToDo(t *testing.T) {
 		}
 	}
 }
+
+// TestAspectWaitingList checks, on made-up messages (plain, voice,
+// Cantonese), that joining a waiting list is the steps, while queueing at
+// the hall is still the appointment.
+func TestAspectWaitingList(t *testing.T) {
+	t.Parallel()
+	as, err := New(Config{Index: debugIndex(t), Halls: noHalls{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		msg  string
+		want Aspect
+	}{
+		{"公租房怎么报名排队", Process},
+		{"呃 我爸 想住敬老院 嗯 要怎么申请排队", Process},
+		{"敬老院点样报名排队", Process},
+		{"去大厅要排队吗", Appointment},
+	} {
+		if got := as.detectAspect(as.talk.rewrite(as.a.Normalize(c.msg))); got != c.want {
+			t.Errorf("%q → aspect %q, want %q", c.msg, got, c.want)
+		}
+	}
+}
