@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // contentText is the message without its aspect cues ("要带什么",
@@ -78,6 +79,42 @@ func replaceOutside(s, phrase string, kept []string) string {
 var canQuestion = regexp.MustCompile(`(能|可以|可不可以|能不能)[^,.?!;]{0,8}(吗|不)`)
 
 func (as *Assistant) detectAspect(norm string) Aspect {
+	all := as.clauseAspect(norm)
+	// A spoken message puts its question last: the aspect the last clause
+	// asks on its own beats a question form before it, and a cue said in
+	// the story ("听说有免费体检 他也能做吗" asks whether he qualifies, not
+	// the fee) — not a cue the resident asked about in a clause of its own
+	// ("手机上能申请吗 电子卡算不算", "online 可以吗").
+	cs := clauses(norm)
+	if len(cs) < 2 {
+		return all
+	}
+	last := as.clauseAspect(cs[len(cs)-1])
+	if last == "" || last == all {
+		return all
+	}
+	if hs := askedHits(norm, as.aspects); len(hs) > 0 && !hs[0].weak && !saidInStory(norm, hs[0]) {
+		return all
+	}
+	return last
+}
+
+// saidInStory reports a cue in a clause that asks nothing and says more
+// than the cue: "听说领证前有免费体检".
+func saidInStory(norm string, h labelHit) bool {
+	start := strings.LastIndexAny(norm[:h.pos], " ,.?!;") + 1
+	end := len(norm)
+	if i := strings.IndexAny(norm[h.pos:], " ,.?!;"); i >= 0 {
+		end = h.pos + i
+	}
+	clause := norm[start:end]
+	if isQuestion(clause) {
+		return false
+	}
+	return utf8.RuneCountInString(clause)-utf8.RuneCountInString(h.cue) >= 2
+}
+
+func (as *Assistant) clauseAspect(norm string) Aspect {
 	hs := askedHits(norm, as.aspects)
 	asked := askedMaterial(norm)
 	// A cue that is part of the document asked about names the document,
@@ -141,8 +178,10 @@ func askedHits(norm string, t *cueTable) []labelHit {
 				skip = true
 			}
 		}
-		// "怎么办" is what to do, not the steps of something.
-		if strings.HasPrefix(verb, "办") && verb != "办理" && verb != "办证" {
+		// "怎么办" is what to do, not the steps of something — unless a
+		// wish said before it names what is to be done ("想拿那笔钱提前还
+		// 贷款 怎么办"): then it asks how to do that.
+		if strings.HasPrefix(verb, "办") && verb != "办理" && verb != "办证" && !wishBefore(norm[:l[0]]) {
 			skip = true
 		}
 		if !skip && !hasLabel(hs, string(Process)) {
@@ -174,6 +213,17 @@ func askedHits(norm string, t *cueTable) []labelHit {
 		}
 	}
 	return out
+}
+
+// wishBefore reports a wish (想, 打算, 准备) with at least two characters
+// of what is wished after it in text.
+func wishBefore(text string) bool {
+	for _, w := range []string{"想", "打算", "准备"} {
+		if i := strings.LastIndex(text, w); i >= 0 && utf8.RuneCountInString(strings.TrimSpace(text[i+len(w):])) >= 2 {
+			return true
+		}
+	}
+	return false
 }
 
 // aspectOfVerb reports whether the aspect of norm is the steps asked by
@@ -222,6 +272,7 @@ var (
 	whetherNeed = regexp.MustCompile(`(?:要不要|需不需要|用不用)(?:交|带|提供|准备|出具|开|拿|提交|附|写)?(?:个|一个|一份|份|张)?\s?((?:[a-z]+ )*[\p{Han}a-z]{1,12})(?:$|[,.?!;\s])`)
 	thingNeeded = regexp.MustCompile(`([\p{Han}a-z]{2,12}?)\s?(?:也|还)?(?:要不要|需不需要|需要|要|得)(?:吗|么|不|嘛)`)
 	formOf      = regexp.MustCompile(`([\p{Han}]{2,12}?)\s?(?:的)?(?:要|需要|得)?(?:交|带|提供)?(?:复印件|原件)`)
+	thingNeedDo = regexp.MustCompile(`([\p{Han}a-z]{2,12}?)\s?(?:也|还)?(?:要不要|需不需要|用不用|需要|要|得)(?:交|带|提供|准备|出具|提交|附)(?:$|吗|么|嘛|不|[,.?!;\s])`)
 	thingOK     = regexp.MustCompile(`([\p{Han}a-z]{2,12}?)\s?(?:行不行|可以吗|行吗|可不可以|算不算|能用吗)`)
 )
 
@@ -255,9 +306,31 @@ var materialPatterns = []struct {
 	}},
 }
 
+// lateMaterialPatterns are tried when materialPatterns find no document:
+// "低保的证明要不要交", "户口本要带吗" name the document, then ask whether
+// to hand it in.
+var lateMaterialPatterns = []struct {
+	re  *regexp.Regexp
+	may func(string) bool
+}{
+	{thingNeedDo, func(s string) bool {
+		return strings.ContainsAny(s, "要得用") && strings.ContainsAny(s, "交带供备具附")
+	}},
+}
+
 func askedMaterial(norm string) string {
+	if thing := askedMaterialBy(norm, materialPatterns); thing != "" {
+		return thing
+	}
+	return askedMaterialBy(norm, lateMaterialPatterns)
+}
+
+func askedMaterialBy(norm string, patterns []struct {
+	re  *regexp.Regexp
+	may func(string) bool
+}) string {
 	var thing string
-	for _, p := range materialPatterns {
+	for _, p := range patterns {
 		if !p.may(norm) {
 			continue
 		}

@@ -149,6 +149,9 @@ func (as *Assistant) unexplainedDocument(content string, q search.Query, hits []
 		if len(rs) < 2 || as.a.IsLexicon(w) || as.scopes.isPlace(w) {
 			continue // 日本 of 日本人 ends like 户口本 but is a country
 		}
+		if countedThing(rs) {
+			continue // 一本, 这张: a count of the thing said before, not a document
+		}
 		isDoc := false
 		for _, suf := range documentSuffix {
 			if strings.HasSuffix(w, suf) {
@@ -200,7 +203,7 @@ func (as *Assistant) licenceOnly(content string, q search.Query, hits []search.H
 // Words that say a licence is already held: after it (执照都有) or
 // before it (已经有执照).
 var (
-	heldAfter  = []string{"都有", "有了", "已经有", "已有", "拿到了", "办好了", "办了", "也有", "齐全"}
+	heldAfter  = []string{"都有", "有了", "已经有", "已有", "拿到了", "办好了", "办了", "也有", "齐全", "下来了", "批下来", "办下来", "拿到手", "到手了", "出来了"}
 	heldBefore = []string{"有", "拿到了", "办好了", "办了"}
 )
 
@@ -346,3 +349,13 @@ func hasAnyPrefix(s string, ps []string) bool {
 // openAskReach is how many characters may stand between a word asking
 // "what" and the offer it asks about ("有没有什么 能帮一下的").
 const openAskReach = 4
+
+// countedThing reports a word made of a number or a demonstrative and a
+// measure word (一本, 两张, 这本, 那个证): it counts or points at a thing
+// said elsewhere ("结婚证…重新弄一本") and names no document of its own.
+func countedThing(rs []rune) bool {
+	if len(rs) != 2 {
+		return false
+	}
+	return strings.ContainsRune("一二两三几每这那哪另新", rs[0]) && strings.ContainsRune("本张份个只件", rs[1])
+}

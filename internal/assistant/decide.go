@@ -117,9 +117,25 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	}
 	// A word that names one of the described situation's items there
 	// ("户口" after a birth) chooses it over what the other words rank.
+	cued := false
 	if !named {
 		if h, ok := as.cuedHit(t, q); ok && h.Score >= cueRatio*top.Score {
-			top, hits = h, []search.Hit{h}
+			top, hits, cued = h, []search.Hit{h}, true
+		}
+	}
+	// A described situation and a word for money help (开店的补贴, 孩子读书
+	// 有没有资助), naming no item, asks which of the situation's benefits:
+	// ask, with them as choices.
+	if !named && !cued && len(t.situations) > 0 && (t.aspect == "" || t.aspect == Conditions) && as.bareBenefit(t) {
+		var cands []search.Hit
+		for _, h := range hits {
+			if len(cands) < 3 && slices.ContainsFunc(t.situations, func(s *situation) bool { return slices.Contains(s.items, h.Name) }) && hasAnyWord(h.Name, benefitNames) {
+				cands = append(cands, h)
+			}
+		}
+		if len(cands) >= 2 {
+			t.status, t.reason, t.candidates = Clarify, "问情境下有哪些补贴", cands
+			return
 		}
 	}
 	// A story that names no item, whose only words matching the best
@@ -219,6 +235,22 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 	}
+	// A topic said as a topic ("发票的事", "纳税嘅嘢") that no item's name
+	// holds, asking nothing of it, leaves open which of the items about
+	// it is meant: ask, with those scoring at least half the best.
+	if topic, ok := topicOnly(t.content); ok && !named && t.aspect == "" && as.richness(topic) <= 1 {
+		var cands []search.Hit
+		for _, h := range hits {
+			if len(cands) == 3 || h.Score < topicRatio*top.Score {
+				break
+			}
+			cands = append(cands, h)
+		}
+		if len(cands) >= 2 {
+			t.status, t.candidates, t.reason = Clarify, cands, "只说了话题，未说明要办什么"
+			return
+		}
+	}
 	// A message that tells a story and then asks: a close candidate the
 	// request asks for beats one the story's words ranked first.
 	if h, ok := as.byRequest(t.in.norm, hits); ok {
@@ -284,6 +316,14 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 			return labelHit{}, false
 		}
 		if dominant(hits) && saysPartOfName(top, q) && !asks {
+			return labelHit{}, false
+		}
+	}
+	// A reported instruction that names a service the best items hold
+	// ("妇幼的医生说要去办出生医学证明") is what the resident was told to
+	// do, unless what follows asks the doctor's question.
+	if told, ok := reported(t.in.norm, hs); ok && as.asksService(as.contentText(told), q, hits) {
+		if _, advice := firstOf(told, as.scopes.healthAdvice); !advice {
 			return labelHit{}, false
 		}
 	}
@@ -455,11 +495,37 @@ func (as *Assistant) cueAsksAlone(norm string, q search.Query, hits []search.Hit
 		return false
 	}
 	last := cs[len(cs)-1]
-	if !slices.ContainsFunc(as.scope.match(last), func(h labelHit) bool { return !h.weak }) {
+	hs := as.scope.match(last)
+	if !slices.ContainsFunc(hs, func(h labelHit) bool { return !h.weak }) {
 		return false
+	}
+	// A reported instruction ("社区医生说要先去办个X"): what the resident
+	// was told to do follows the cue, and that is what the clause asks.
+	if told, ok := reported(last, hs); ok {
+		last = told
 	}
 	share, _ := as.explained(as.contentText(last), q, hits[:1])
 	return share < explainedShare
+}
+
+// reported returns what follows the reporting cues of a clause (医生说)
+// when every strong cue in it reports what someone said and something
+// follows: "…医生说要去做个登记" tells what to do, not a medical question.
+func reported(clause string, hs []labelHit) (string, bool) {
+	end := -1
+	for _, h := range hs {
+		if h.weak {
+			continue
+		}
+		if !strings.HasSuffix(h.cue, "说") {
+			return "", false
+		}
+		end = max(end, h.pos+len(h.cue))
+	}
+	if end < 0 || strings.TrimSpace(clause[end:]) == "" {
+		return "", false
+	}
+	return clause[end:], true
 }
 
 // clauseAsksService reports a clause of norm that names a service the
@@ -664,10 +730,94 @@ func (as *Assistant) askAboutSituation(t *turnState, q search.Query) {
 	if len(cands) == 0 {
 		return
 	}
+	// A situation a clerk serves with one item only (an injury at work:
+	// 工伤认定) calls for that item, whatever the story's other words.
+	if len(cands) == 1 && singleItem(t.situations) {
+		if it, ok := as.cfg.Index.Item(cands[0].ID); ok {
+			t.status, t.scope, t.reason, t.candidates = Answered, "", "", nil
+			t.item = it
+			t.confidence = as.confidence(t, q, cands[0])
+			t.faq = as.matchFAQ(it, t.in.norm)
+			return
+		}
+	}
 	t.status, t.scope, t.reason, t.candidates = Clarify, "", "描述了生活情境，未指明事项", cands
 	if len(cands) == 1 {
 		t.candidates = nil
 	}
+}
+
+// benefitWords ask for money help; benefitNames are how the names of the
+// catalogue's benefit items say it.
+var (
+	benefitWords = []string{"补贴", "补助", "资助", "津贴", "扶持", "福利", "救助", "补钱", "有钱补", "钱补"}
+	benefitNames = []string{"补贴", "补助", "津贴", "救助", "贴息", "抚恤", "保险金", "扶助金", "经济补助", "保障"}
+)
+
+// bareBenefit reports a message asking for money help in words that say
+// no more than the situation, the help and whom it is for: "开店的补贴",
+// not "一次性的创业补贴" nor "每月的生活费补助", which name one benefit.
+func (as *Assistant) bareBenefit(t *turnState) bool {
+	// The phrases the situation was recognised by are the situation,
+	// however the segmenter cuts around them (想开个小店: 想开 + 小店).
+	content := t.content
+	for _, s := range t.situations {
+		for _, w := range slices.Concat(s.words, s.family, s.paired, s.with) {
+			if utf8.RuneCountInString(w) >= 3 { // 学位 of 学位补贴 names the benefit
+				content = strings.ReplaceAll(content, w, " ")
+			}
+		}
+	}
+	asked := false
+	for _, w := range as.a.Words(content) {
+		switch {
+		case slices.Contains(benefitWords, w):
+			asked = true
+		case as.generic[w] || as.frames[w] || slices.Contains(as.audiences, w) || as.familyWord(w) || storyWord(t.situations, w) || as.a.IsStop(w):
+		case utf8.RuneCountInString(w) < 2:
+		default:
+			return false
+		}
+	}
+	return asked
+}
+
+func hasAnyWord(s string, ws []string) bool {
+	for _, w := range ws {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// topicRatio is how close to the best an item must score to be offered
+// for a message that only names a topic.
+const topicRatio = 0.5
+
+// topicMarks end a message that names a topic rather than a task.
+var topicMarks = []string{"的事", "的事情", "的事儿", "的问题", "方面的", "嘅嘢", "嘅事", "那些事", "相关的"}
+
+// topicOnly returns the topic of a message that ends by marking what it
+// names as a topic: "开发票的事", "社保方面的".
+func topicOnly(content string) (string, bool) {
+	c := strings.TrimSpace(content)
+	for _, m := range topicMarks {
+		if strings.HasSuffix(c, m) && utf8.RuneCountInString(c) > utf8.RuneCountInString(m) {
+			return strings.TrimSuffix(c, m), true
+		}
+	}
+	return "", false
+}
+
+// singleItem reports described situations each of which lists one item.
+func singleItem(sits []*situation) bool {
+	for _, s := range sits {
+		if len(s.items) != 1 {
+			return false
+		}
+	}
+	return len(sits) > 0
 }
 
 // askAboutCare turns a decline into a question when the message
@@ -732,7 +882,9 @@ func (as *Assistant) cuedHit(t *turnState, q search.Query) (search.Hit, bool) {
 		norm = strings.ReplaceAll(norm, t.asked, " ")
 	}
 	name, ok := as.situations.cued(t.situations, norm)
-	if !ok || (as.asksVariant(q) && !(as.namesAskedVariant(q, name) && len(t.hits) > 0 && t.hits[0].Name == name)) {
+	// A variant word the story's own words add (注销 from 走了 in a death)
+	// is the situation, not a variant asked for.
+	if !ok || (as.asksVariant(withoutStory(q, t.situations)) && !(as.namesAskedVariant(q, name) && len(t.hits) > 0 && t.hits[0].Name == name)) {
 		return search.Hit{}, false
 	}
 	for _, h := range t.hits {
@@ -746,6 +898,20 @@ func (as *Assistant) cuedHit(t *turnState, q search.Query) (search.Hit, bool) {
 		}
 	}
 	return search.Hit{}, false
+}
+
+// withoutStory is q without the words a synonym added for a word the
+// described situations are recognised by (死亡, 注销 from 走了).
+func withoutStory(q search.Query, sits []*situation) search.Query {
+	out := q
+	out.Words = nil
+	for _, w := range q.Words {
+		if w.Source == search.FromSynonym && slices.ContainsFunc(strings.Split(w.From, "|"), func(f string) bool { return storyWord(sits, f) }) {
+			continue
+		}
+		out.Words = append(out.Words, w)
+	}
+	return out
 }
 
 // confidence says how sure an answer to a message on its own is, from 0

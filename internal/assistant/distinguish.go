@@ -191,10 +191,15 @@ func (as *Assistant) asksVariant(q search.Query) bool {
 		if as.variants[w.Text] {
 			return true
 		}
-		// A variant's verb said alone: 补 (补领), 换 (换领).
-		if utf8.RuneCountInString(w.Text) == 1 {
+		// A variant's verb said alone: 补 (补领), 换 (换领), or after a
+		// modal the segmenter keeps with it (要换, 去补).
+		verb := w.Text
+		if rs := []rune(verb); len(rs) == 2 && w.Source == search.FromQuery && strings.ContainsRune("要想去能得再", rs[0]) {
+			verb = string(rs[1])
+		}
+		if utf8.RuneCountInString(verb) == 1 {
 			for v := range as.variants {
-				if strings.HasPrefix(v, w.Text) {
+				if strings.HasPrefix(v, verb) {
 					return true
 				}
 			}

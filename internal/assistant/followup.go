@@ -381,8 +381,9 @@ func hasPrefixAny(s string, ps []string) bool {
 }
 
 // pickCandidate resolves the answer to a clarifying question: an ordinal
-// ("第二个", "2"), or words of one candidate's name.
-func (as *Assistant) pickCandidate(ctx context.Context, norm string, cands []string) (string, bool) {
+// ("第二个", "2"), or words of one candidate's name. of is what the
+// question was asked about (ClarifyOf).
+func (as *Assistant) pickCandidate(ctx context.Context, norm string, cands []string, of string) (string, bool) {
 	trimmed := strings.Trim(norm, " .,!?~")
 	if i, ok := choiceOrdinal(trimmed); ok && i < len(cands) {
 		return cands[i], true
@@ -405,11 +406,72 @@ func (as *Assistant) pickCandidate(ctx context.Context, norm string, cands []str
 	if bestScore >= 0.34 {
 		return best, true
 	}
-	if id, ok := as.pickByOwnWord(norm, cands); ok {
+	if id, ok := as.notOffered(ctx, norm, cands); ok {
+		return id, true
+	}
+	if id, ok := as.pickByOwnWord(norm, cands, of); ok {
 		return id, true
 	}
 	return as.pickVariant(norm, cands)
 }
+
+// notOffered returns the item a reply to a clarify question names on its
+// own, when it is none of the choices offered and stands far above all of
+// them in the reply's own retrieval: "我是退伍兵 想贷款开个小超市" after
+// the general start-up choices is the veterans' loan, "佢读紧私立小学"
+// after the school choices the private-school subsidy.
+func (as *Assistant) notOffered(ctx context.Context, norm string, cands []string) (string, bool) {
+	content := as.contentText(norm)
+	if as.onlyGeneric(content) {
+		return "", false // 丢了, 唔见咗: a detail of the offered choices
+	}
+	hits := as.cfg.Index.Search(ctx, content, 12).Hits
+	if len(hits) == 0 || slices.Contains(cands, hits[0].ID) || hits[0].Coverage < notOfferedCoverage || qualifierOnly(hits[0]) {
+		return "", false
+	}
+	// It must name something no choice's name holds: 残疾证 after the
+	// certificate's first issue and its renewal chooses between them.
+	var names []string
+	for _, id := range cands {
+		if it, ok := as.cfg.Index.Item(id); ok {
+			names = append(names, as.a.Normalize(it.Name))
+		}
+	}
+	if !slices.ContainsFunc(hits[0].NameTerms, func(n string) bool {
+		return !slices.ContainsFunc(names, func(name string) bool { return strings.Contains(name, n) })
+	}) {
+		return "", false
+	}
+	// And it must be a version of an offered choice, its name sharing a
+	// word of substance with one (创业贷款贴息 of 创业担保贷款贴息, 学位 of
+	// 学位补贴 and 学位申请): a
+	// reply telling the resident's trade (开个小饭馆) still chooses.
+	sibling := false
+	rs := []rune(as.a.Normalize(hits[0].Name))
+	for i := 0; i+2 <= len(rs); i++ {
+		w := string(rs[i : i+2])
+		if !as.generic[w] && slices.ContainsFunc(names, func(name string) bool { return strings.Contains(name, w) }) {
+			sibling = true
+		}
+	}
+	if !sibling {
+		return "", false
+	}
+	for _, h := range hits[1:] {
+		if slices.Contains(cands, h.ID) && h.Score*notOfferedRatio > hits[0].Score {
+			return "", false
+		}
+	}
+	return hits[0].ID, true
+}
+
+// notOfferedRatio is how far above every offered choice an item the reply
+// names on its own must score to be taken instead.
+const notOfferedRatio = 1.5
+
+// notOfferedCoverage is how much of its name such an item's words must
+// cover.
+const notOfferedCoverage = 0.4
 
 // settleClarify answers a clarify question the resident settled by a
 // detail rather than by a name or a place ("租房那个 房东叫我去弄" after
@@ -708,8 +770,9 @@ func (as *Assistant) pickVariant(norm string, cands []string) (string, bool) {
 // pickByOwnWord picks the one candidate whose name holds a word of the
 // answer, or of its synonyms, that no other candidate's name holds:
 // "我是退伍的" answers 创业担保贷款贴息 or 退役军人创业贷款贴息 through
-// 退伍 → 退役军人.
-func (as *Assistant) pickByOwnWord(norm string, cands []string) (string, bool) {
+// 退伍 → 退役军人. A word of what the question was asked about (of: 发票
+// after "开发票的事") was in every choice's reason and names none.
+func (as *Assistant) pickByOwnWord(norm string, cands []string, of string) (string, bool) {
 	names := make([]string, len(cands))
 	for i, id := range cands {
 		if it, ok := as.cfg.Index.Item(id); ok {
@@ -721,7 +784,7 @@ func (as *Assistant) pickByOwnWord(norm string, cands []string) (string, bool) {
 	for i, name := range names {
 		own := false
 		for _, w := range q.Words {
-			if len([]rune(w.Text)) < 2 || as.generic[w.Text] || !strings.Contains(name, w.Text) {
+			if len([]rune(w.Text)) < 2 || as.generic[w.Text] || !strings.Contains(name, w.Text) || of != "" && strings.Contains(of, w.Text) {
 				continue
 			}
 			shared := false

@@ -106,6 +106,15 @@ func (as *Assistant) requestSpan(norm string) (background, request string, ok bo
 // requestRatio is how close to the best a candidate must score for the
 // request to choose it; requestMargin is how much better the request on
 // its own must rank it than the best.
+// stateMargin is how much better than the best item the request on its
+// own must rank its choice when the story tells how things are, not what
+// happened.
+const stateMargin = 4.0
+
+// stateStoryRatio is how much better than the request's choice such a
+// story must rank its own best.
+const stateStoryRatio = 2.0
+
 const (
 	requestRatio  = 0.5
 	requestMargin = 2.0
@@ -153,9 +162,23 @@ func (as *Assistant) byRequest(norm string, hits []search.Hit) (search.Hit, bool
 	if bestScore == 0 || bestScore < requestMargin*scores[top.ID] {
 		return search.Hit{}, false
 	}
+	// A story of how things are rather than what happened ("孩子在福田读
+	// 小学 我们不是深户 … 小孩的医保怎么参") is background too when the
+	// request says next to nothing of the best item (stateMargin).
+	// Unless that story is what qualifies the resident for the request
+	// ("我老婆是深圳户口 … 户口能迁过来吗"): it must rank the request's
+	// choice far below its own best.
+	state := false
+	if background == "" && bestScore >= stateMargin*scores[top.ID] {
+		cs := clauses(norm)
+		background, state = strings.Join(cs[:len(cs)-len(clauses(request))], " "), true
+	}
 	// Only now is the story searched: most turns stop above.
 	past, _ := as.searchOwn(background)
 	if past[top.ID] == 0 || past[top.ID] < requestRatio*past[best.ID] {
+		return search.Hit{}, false
+	}
+	if state && past[best.ID]*stateStoryRatio > past[top.ID] {
 		return search.Hit{}, false
 	}
 	return best, true

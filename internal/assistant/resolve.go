@@ -205,7 +205,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	}
 	// The answer to a clarify question.
 	if len(t.state.Candidates) > 0 {
-		if id, ok := as.pickCandidate(ctx, norm, t.state.Candidates); ok {
+		if id, ok := as.pickCandidate(ctx, norm, t.state.Candidates, t.state.ClarifyOf); ok {
 			if it, ok := as.cfg.Index.Item(id); ok {
 				t.item, t.status = it, Answered
 				return

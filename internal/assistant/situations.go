@@ -17,6 +17,9 @@ type situation struct {
 	name   string
 	words  []string
 	family []string // count only next to a family member
+	// paired words mean it only in a message that also says one of with:
+	// 骨折 is a work injury when 上班 or 工地 is said too.
+	paired, with []string
 	// terms are catalogue words the synonym table adds for a message
 	// (独居 from 我妈…一个人住): said in everyday words, they mean it too.
 	terms []string
@@ -63,6 +66,10 @@ func loadSituations(norm func(string) string) (*situations, error) {
 			dst = &cur.words
 		case "family":
 			dst = &cur.family
+		case "paired":
+			dst = &cur.paired
+		case "with":
+			dst = &cur.with
 		case "terms":
 			dst = &cur.terms
 		case "items":
@@ -125,6 +132,11 @@ func (ss *situations) detect(norm string) []*situation {
 		_, ok := firstOf(norm, s.words)
 		if !ok && family {
 			_, ok = firstOf(norm, s.family)
+		}
+		if !ok && len(s.paired) > 0 {
+			_, p := firstOf(norm, s.paired)
+			_, w := firstOf(norm, s.with)
+			ok = p && w
 		}
 		if !ok {
 			ok = slices.ContainsFunc(s.terms, func(t string) bool { return slices.Contains(added, t) })
@@ -400,7 +412,7 @@ func (as *Assistant) namedByStory(sits []*situation, h search.Hit, q search.Quer
 // situations are recognised by.
 func storyWord(sits []*situation, w string) bool {
 	for _, s := range sits {
-		for _, x := range slices.Concat(s.words, s.family) {
+		for _, x := range slices.Concat(s.words, s.family, s.paired) {
 			if strings.Contains(x, w) {
 				return true
 			}

@@ -130,7 +130,7 @@ func TestOrdinalInsideSentence(t *testing.T) {
 		{"第二个", "FT-091"},
 		{"就我一个人做", ""},
 	} {
-		got, _ := as.pickCandidate(context.Background(), as.a.Normalize(c.msg), cands)
+		got, _ := as.pickCandidate(context.Background(), as.a.Normalize(c.msg), cands, "")
 		if got != c.want {
 			t.Errorf("pickCandidate(%q) = %q, want %q", c.msg, got, c.want)
 		}

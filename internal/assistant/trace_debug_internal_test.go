@@ -36,7 +36,11 @@ func TestDebugTrace(t *testing.T) {
 		}
 		fmt.Printf(" qwords=%s\n", strings.Join(ws, " "))
 		share, unk := as.explained(ts.content, q, ts.raw)
-		fmt.Printf(" explained=%.2f unknown=%s vague=%v rich=%d sits=%d\n", share, unk, as.isVague(ts.content), as.richness(ts.content), len(ts.situations))
+		var sits []string
+		for _, s := range ts.situations {
+			sits = append(sits, s.name)
+		}
+		fmt.Printf(" explained=%.2f unknown=%s vague=%v rich=%d sits=%v\n", share, unk, as.isVague(ts.content), as.richness(ts.content), sits)
 		for i, h := range ts.hits {
 			if i == 6 {
 				break

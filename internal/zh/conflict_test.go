@@ -234,7 +234,10 @@ func TestLexiconEdgeConflicts(t *testing.T) {
 	// 12276 with the documents-and-registrations words (准予迁入, 婚姻登记,
 	// 离婚, 结婚, 缴纳证明 …), reviewed: they win over 入口, 记录, 距离, 总结,
 	// 明白 only in joined texts such as 准予迁入口, 距离婚, 总结婚, 缴纳证明白.
-	const knownEntryConflicts = 12276
+	// 12352 with 开发票 (a verb and a catalogue word the base cut split as
+	// 开发 + 票), reviewed: it wins over 分开, 公开, 打开 … only in joined
+	// texts such as 分开发票, 公开发票, where 开 ends the other word.
+	const knownEntryConflicts = 12352
 	if len(entry) > knownEntryConflicts {
 		t.Errorf("%d conflicts of dictionary entries, more than the %d known", len(entry), knownEntryConflicts)
 	}
