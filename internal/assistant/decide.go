@@ -282,6 +282,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 	}
+	chosen = as.rerank(t, q, chosen)
 	t.confidence = as.confidence(t, q, chosen)
 	it, ok := as.cfg.Index.Item(chosen.ID)
 	if !ok {
