@@ -85,10 +85,12 @@ func collectRerank(t *testing.T, as *Assistant, path string) []rerankSample {
 // fitRerank fits a conditional logit (softmax over a turn's candidates)
 // with an L2 penalty by gradient descent, on the samples whose expected
 // item is among the candidates.
-func fitRerank(samples []rerankSample, l2 float64) []float64 {
+func fitRerank(samples []rerankSample, l2 float64, withChosen bool) []float64 {
 	nf := len(rerankFeatureNames)
 	w := make([]float64, nf)
-	w[0] = 1 // start from the rules' choice
+	if withChosen {
+		w[0] = 1 // start from the rules' choice
+	}
 	var train []rerankSample
 	for _, s := range samples {
 		if s.gold >= 0 {
@@ -122,6 +124,9 @@ func fitRerank(samples []rerankSample, l2 float64) []float64 {
 			}
 		}
 		for j := range w {
+			if j == 0 && !withChosen {
+				continue // a ranker of its own, blind to the rules' choice
+			}
 			w[j] -= lr * (g[j]/float64(len(train)) + l2*w[j])
 		}
 	}
@@ -192,46 +197,71 @@ func TestRerankFit(t *testing.T) {
 		}
 		return best
 	}
-	var tr, tl, tn, tc, inK int
-	fmt.Printf("%-18s %5s %5s %6s %6s %7s %s\n", "held-out set", "n", "inK", "rules", "rerank", "changed", "margin")
-	for _, held := range sets {
-		var train []rerankSample
-		for _, s := range all {
-			if s.set != held {
-				train = append(train, s)
-			}
+	first := 0
+	for _, s := range all {
+		if s.gold == 0 {
+			first++
 		}
-		w := fitRerank(train, l2)
-		m := pickMargin(w, train)
-		r, l, c := rerankCount(w, bySet[held], m)
-		k := 0
-		for _, s := range bySet[held] {
-			if s.gold >= 0 {
-				k++
-			}
-		}
-		fmt.Printf("%-18s %5d %5d %6d %6d %7d %.1f\n", held, len(bySet[held]), k, r, l, c, m)
-		tr, tl, tn, tc, inK = tr+r, tl+l, tn+len(bySet[held]), tc+c, inK+k
 	}
-	fmt.Printf("%-18s %5d %5d %6d %6d %7d\n", "ALL (held-out)", tn, inK, tr, tl, tc)
-	w := fitRerank(all, l2)
-	m := pickMargin(w, all)
-	r, l, c := rerankCount(w, all, m)
-	fmt.Printf("fit on all: rules %d rerank %d changed %d margin %.1f\n", r, l, c, m)
+	fmt.Printf("answered item turns %d: retrieval's first right %d, rules right %d\n", len(all), first, func() (n int) {
+		for _, s := range all {
+			if s.gold == s.chosen {
+				n++
+			}
+		}
+		return
+	}())
+	for _, withChosen := range []bool{false, true} {
+		fmt.Printf("\n== rules' choice as a feature: %v\n", withChosen)
+		var tr, tl, tn, tc, inK int
+		fmt.Printf("%-18s %5s %5s %6s %6s %7s %s\n", "held-out set", "n", "inK", "rules", "rerank", "changed", "margin")
+		for _, held := range sets {
+			var train []rerankSample
+			for _, s := range all {
+				if s.set != held {
+					train = append(train, s)
+				}
+			}
+			w := fitRerank(train, l2, withChosen)
+			m := 0.0
+			if withChosen {
+				m = pickMargin(w, train)
+			}
+			r, l, c := rerankCount(w, bySet[held], m)
+			k := 0
+			for _, s := range bySet[held] {
+				if s.gold >= 0 {
+					k++
+				}
+			}
+			fmt.Printf("%-18s %5d %5d %6d %6d %7d %.1f\n", held, len(bySet[held]), k, r, l, c, m)
+			tr, tl, tn, tc, inK = tr+r, tl+l, tn+len(bySet[held]), tc+c, inK+k
+		}
+		fmt.Printf("%-18s %5d %5d %6d %6d %7d\n", "ALL (held-out)", tn, inK, tr, tl, tc)
+	}
 	type weights struct {
 		Features []string  `json:"features"`
 		Weights  []float64 `json:"weights"`
 		Margin   float64   `json:"margin"`
 	}
-	for j, n := range rerankFeatureNames {
-		w[j] = math.Round(w[j]*1e4) / 1e4
-		fmt.Printf("  %-16s %+.3f\n", n, w[j])
-	}
-	b, err := json.MarshalIndent(weights{rerankFeatureNames, w, m}, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join("testdata", "rerank-weights.json"), append(b, '\n'), 0o644); err != nil {
-		t.Fatal(err)
+	for _, withChosen := range []bool{true, false} {
+		w := fitRerank(all, l2, withChosen)
+		m, file := 0.0, "rerank-weights-alone.json"
+		if withChosen {
+			m, file = pickMargin(w, all), "rerank-weights.json"
+		}
+		r, l, c := rerankCount(w, all, m)
+		fmt.Printf("\nfit on all, rules' choice as a feature %v: rules %d rerank %d changed %d margin %.1f\n", withChosen, r, l, c, m)
+		for j, n := range rerankFeatureNames {
+			w[j] = math.Round(w[j]*1e4) / 1e4
+			fmt.Printf("  %-16s %+.3f\n", n, w[j])
+		}
+		b, err := json.MarshalIndent(weights{rerankFeatureNames, w, m}, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join("testdata", file), append(b, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
