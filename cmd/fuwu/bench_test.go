@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
+	"os"
 	"runtime/debug"
 	"syscall"
 	"testing"
@@ -66,7 +68,13 @@ func benchTurn(b *testing.B, d store.Dialect, perTurn bool, rate float64) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
+	var tracer *turnTracer
+	var handler http.Handler = h
+	if os.Getenv("FUWU_BENCH_TRACE") != "" {
+		tracer = &turnTracer{}
+		handler = traceHandler(h)
+	}
+	srv := httptest.NewServer(handler)
 	defer srv.Close()
 	const conns = 200
 	// A short first run opens the connections and warms the caches.
@@ -82,8 +90,15 @@ func benchTurn(b *testing.B, d store.Dialect, perTurn bool, rate float64) {
 	times0 := a.db.GroupTimes()
 	pool0 := a.db.DB.Stats()
 	b.ResetTimer()
-	res, err := loadRun(ctx, srv.URL+"/api/v1/chat", loadSpec{conns: conns, limit: int64(b.N), rate: rate})
+	spec := loadSpec{conns: conns, limit: int64(b.N), rate: rate}
+	if tracer != nil {
+		spec.trace = tracer.add
+	}
+	res, err := loadRun(ctx, srv.URL+"/api/v1/chat", spec)
 	b.StopTimer()
+	if tracer != nil {
+		tracer.report(b)
+	}
 	cpu := cpuTime(b) - cpu0
 	pool := a.db.DB.Stats()
 	calls, hits := an.MemoStats()

@@ -83,7 +83,9 @@ func (d DBState) Load(ctx context.Context, id string) (State, bool, error) {
 	if ok {
 		return decodeState(raw)
 	}
+	t0 := time.Now()
 	err := d.DB.QueryRowPrepared(ctx, `SELECT state FROM assistant_state WHERE conversation_id = ?`, id).Scan(&raw)
+	store.AddRead(ctx, time.Since(t0))
 	if errors.Is(err, sql.ErrNoRows) {
 		return State{}, false, nil
 	}

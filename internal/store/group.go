@@ -55,6 +55,8 @@ type groupReq struct {
 	queued bool // GroupQueue's: fn may be pipelined
 	done   chan error
 	handed time.Time // when the call was handed to the committers
+	// taken is when a committer took the call; set before done is sent.
+	taken time.Time
 }
 
 // groupPanic carries a panic in a caller's function back to its goroutine.
@@ -123,6 +125,10 @@ func (db *DB) groupTx(ctx context.Context, fn func(tx *Tx) error, queued bool) e
 	// Once handed over, the call's outcome is awaited even if ctx ends:
 	// its writes may be committing.
 	err := <-r.done
+	if t := callTimesOf(ctx); t != nil {
+		t.Wait += r.taken.Sub(r.handed)
+		t.Commit += time.Since(r.taken)
+	}
 	var p groupPanic
 	if errors.As(err, &p) {
 		panic(p.v)
@@ -208,6 +214,7 @@ func (g *grouper) loop() {
 		}
 		start := time.Now()
 		for _, r := range batch {
+			r.taken = start
 			g.wait.add(start.Sub(r.handed))
 		}
 		g.commit(batch, &pc)
