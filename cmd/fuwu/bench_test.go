@@ -100,6 +100,9 @@ func benchTurn(b *testing.B, d store.Dialect, perTurn bool, rate float64) {
 	cpu0 := cpuTime(b)
 	times0 := a.db.GroupTimes()
 	pool0 := a.db.DB.Stats()
+	// Allocations per turn, the load generator's included: less
+	// sensitive to a shared machine than the latencies.
+	b.ReportAllocs()
 	b.ResetTimer()
 	spec := loadSpec{conns: conns, limit: int64(b.N), rate: rate}
 	if tracer != nil {
