@@ -36,18 +36,22 @@ type KeyReader struct {
 
 	mu      sync.Mutex
 	pending []*keyRead
-	running int // drain loops running
+	running int // runners' slots taken (at most keyReaders)
 }
 
 type keyRead struct {
-	key  string
-	done chan keyResult // buffered: the reader never waits for the caller
+	key string
+	// done is buffered: the batch's runner never waits for the caller.
+	// A result with lead set carries none: the caller is to run the
+	// next batch itself.
+	done chan keyResult
 }
 
 type keyResult struct {
 	value string
 	found bool
 	err   error
+	lead  bool
 }
 
 // NewKeyReader returns a reader for query, a SELECT of two text columns,
@@ -60,56 +64,94 @@ func (db *DB) NewKeyReader(query string) *KeyReader {
 
 // Get returns key's value, whether a row holds it, and an error if the
 // query failed.
+//
+// Each batch is run by one of its own callers, on its goroutine: a caller
+// that finds fewer than keyReaders batches running runs one with the
+// reads pending then, its own first; a caller that finds them all
+// running waits, and a runner that finished hands its turn to the first
+// read still pending. No goroutine is started, and a read's result
+// reaches its caller as directly as with a query of its own: under load
+// every hand-off between goroutines waits for a CPU.
 func (r *KeyReader) Get(ctx context.Context, key string) (string, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return "", false, err
 	}
 	kr := &keyRead{key: key, done: make(chan keyResult, 1)}
 	r.mu.Lock()
-	r.pending = append(r.pending, kr)
-	start := r.running < keyReaders
-	if start {
+	lead := r.running < keyReaders
+	if lead {
 		r.running++
+	} else {
+		r.pending = append(r.pending, kr)
 	}
 	r.mu.Unlock()
-	if start {
-		// A loop runs while reads are pending and ends with the queue:
-		// no goroutine outlives the load.
-		go r.drain()
-	}
-	select {
-	case res := <-kr.done:
-		return res.value, res.found, res.err
-	case <-ctx.Done():
-		return "", false, ctx.Err()
+	for {
+		if lead {
+			return r.lead(kr)
+		}
+		select {
+		case res := <-kr.done:
+			if !res.lead {
+				return res.value, res.found, res.err
+			}
+			lead = true
+		case <-ctx.Done():
+			// kr stays queued: a batch that takes it still answers it,
+			// and a lead handed to it is passed on (abandon).
+			go r.abandon(kr)
+			return "", false, ctx.Err()
+		}
 	}
 }
 
-// drain runs batches of pending reads until none is left.
-func (r *KeyReader) drain() {
-	for {
-		r.mu.Lock()
-		n := min(len(r.pending), keyReadBatch)
-		if n == 0 {
-			r.running--
-			r.mu.Unlock()
-			return
-		}
-		batch := make([]*keyRead, n)
-		copy(batch, r.pending)
-		rest := copy(r.pending, r.pending[n:])
-		clear(r.pending[rest:])
-		r.pending = r.pending[:rest]
-		r.mu.Unlock()
-		r.run(batch)
+// abandon waits for the answer to a read its caller gave up on, so that
+// a lead handed to it is passed on.
+func (r *KeyReader) abandon(kr *keyRead) {
+	if res := <-kr.done; res.lead {
+		r.release()
 	}
+}
+
+// lead runs one batch holding kr and the reads pending now, answers
+// them, and then gives up its running slot (release).
+func (r *KeyReader) lead(kr *keyRead) (string, bool, error) {
+	r.mu.Lock()
+	n := min(len(r.pending), keyReadBatch-1)
+	batch := make([]*keyRead, 0, n+1)
+	batch = append(batch, kr)
+	batch = append(batch, r.pending[:n]...)
+	rest := copy(r.pending, r.pending[n:])
+	clear(r.pending[rest:])
+	r.pending = r.pending[:rest]
+	r.mu.Unlock()
+	value, found, err := r.run(batch)
+	r.release()
+	return value, found, err
+}
+
+// release gives up a running slot: to the first pending read, which then
+// runs the next batch, or back to the reader if none is pending.
+func (r *KeyReader) release() {
+	r.mu.Lock()
+	if len(r.pending) == 0 {
+		r.running--
+		r.mu.Unlock()
+		return
+	}
+	next := r.pending[0]
+	rest := copy(r.pending, r.pending[1:])
+	r.pending[rest] = nil
+	r.pending = r.pending[:rest]
+	r.mu.Unlock()
+	next.done <- keyResult{lead: true}
 }
 
 // keyReadTimeout bounds a batch's query; its callers may have given up.
 const keyReadTimeout = 30 * time.Second
 
-// run reads batch's keys with one query and answers each read.
-func (r *KeyReader) run(batch []*keyRead) {
+// run reads batch's keys with one query, answers every read but the
+// first, and returns the first's result.
+func (r *KeyReader) run(batch []*keyRead) (string, bool, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), keyReadTimeout)
 	defer cancel()
 	keys := make([]string, 0, len(batch))
@@ -121,10 +163,12 @@ func (r *KeyReader) run(batch []*keyRead) {
 		}
 	}
 	values, err := r.query(ctx, keys)
-	for _, kr := range batch {
+	for _, kr := range batch[1:] {
 		v, ok := values[kr.key]
 		kr.done <- keyResult{value: v, found: ok, err: err}
 	}
+	v, ok := values[batch[0].key]
+	return v, ok, err
 }
 
 func (r *KeyReader) query(ctx context.Context, keys []string) (map[string]string, error) {

@@ -60,6 +60,33 @@ func TestKeyReader(t *testing.T) {
 		if v, found, err := r.Get(ctx, "k1"); err != nil || !found || v != "7" {
 			t.Errorf("k1 after the update = %q, %v, %v; want 7", v, found, err)
 		}
+		// Callers giving up while their reads wait neither stop the
+		// others' nor keep a runner's slot: reads afterwards are served.
+		var wg2 sync.WaitGroup
+		for i := range 200 {
+			wg2.Add(1)
+			go func() {
+				defer wg2.Done()
+				c, stop := context.WithCancel(ctx)
+				defer stop()
+				if i%3 == 0 {
+					go stop()
+				}
+				v, found, err := r.Get(c, fmt.Sprint("k", 10+i%5))
+				if err == nil && (!found || v != strconv.Itoa((10+i%5)*10)) {
+					t.Errorf("read %d: %q, %v", i, v, found)
+				}
+				if err != nil && (i%3 != 0 || !errors.Is(err, context.Canceled)) {
+					t.Errorf("read %d: %v", i, err)
+				}
+			}()
+		}
+		wg2.Wait()
+		for range 2 * 4 { // more than the runners' slots
+			if v, found, err := r.Get(ctx, "k2"); err != nil || !found || v != "20" {
+				t.Fatalf("k2 after abandoned reads = %q, %v, %v", v, found, err)
+			}
+		}
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
 		if _, _, err := r.Get(cctx, "k1"); !errors.Is(err, context.Canceled) {
