@@ -97,6 +97,10 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 			// kept for the next turn rather than read back.
 			g.Cache = assistant.NewStateCache()
 			cfg.States = assistant.DBState{DB: db, Cache: g.Cache}
+		} else {
+			// Other replicas write states too: each turn reads its
+			// own, batched with the reads of turns at the same moment.
+			cfg.States = assistant.DBState{DB: db, Reader: assistant.NewStateReader(db)}
 		}
 		cfg.Turns = g
 	}

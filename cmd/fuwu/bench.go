@@ -96,6 +96,15 @@ type loadSpec struct {
 	// conns conversations keep full, conns ÷ throughput on average).
 	rate  float64
 	clock loadClock // nil: the wall clock
+	// trace, if set, is told of every answered turn (from the
+	// conversations' goroutines, at once).
+	trace func(turnTrace)
+}
+
+// turnTrace is one answered turn's times as the load generator saw them.
+type turnTrace struct {
+	Sched, Sent, Done time.Time // scheduled (closed loop: Sent), sent, reply read
+	Server            string    // the reply's benchTraceHeader
 }
 
 // loadClock is the time a load run schedules and measures by.
@@ -199,6 +208,10 @@ func loadRun(ctx context.Context, url string, spec loadSpec) (loadResult, error)
 					} else {
 						t0 = clock.Now()
 					}
+					sentAt := t0
+					if spec.trace != nil {
+						sentAt = clock.Now()
+					}
 					status, err := pc.post(ctx, body.Bytes(), &raw)
 					if err != nil {
 						if ctx.Err() == nil {
@@ -217,7 +230,11 @@ func loadRun(ctx context.Context, url string, spec loadSpec) (loadResult, error)
 					case json.Unmarshal(raw.Bytes(), &out) != nil || out.Status == "":
 						fail(fmt.Errorf("bad reply: %.200s", raw.Bytes()))
 					default:
-						mine = append(mine, clock.Now().Sub(t0))
+						done := clock.Now()
+						mine = append(mine, done.Sub(t0))
+						if spec.trace != nil {
+							spec.trace(turnTrace{Sched: t0, Sent: sentAt, Done: done, Server: pc.trace()})
+						}
 						if n := requests.Add(1); limit > 0 && n >= limit {
 							cancel()
 						}

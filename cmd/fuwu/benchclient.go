@@ -24,8 +24,14 @@ import (
 // into, returning the status code.
 type poster interface {
 	post(ctx context.Context, body []byte, into *bytes.Buffer) (int, error)
+	// trace is the last response's benchTraceHeader, if any.
+	trace() string
 	close()
 }
+
+// benchTraceHeader is a response header a traced load run reads (see
+// loadSpec.trace); servers do not send it.
+const benchTraceHeader = "X-Fuwu-Bench-Trace"
 
 // newPoster returns the client one conversation of the load uses.
 func newPoster(rawURL string, shared *http.Client) (poster, error) {
@@ -49,7 +55,10 @@ func newPoster(rawURL string, shared *http.Client) (poster, error) {
 type stdPoster struct {
 	url    string
 	client *http.Client
+	last   string
 }
+
+func (p *stdPoster) trace() string { return p.last }
 
 func (p *stdPoster) post(ctx context.Context, body []byte, into *bytes.Buffer) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.url, bytes.NewReader(body))
@@ -62,6 +71,7 @@ func (p *stdPoster) post(ctx context.Context, body []byte, into *bytes.Buffer) (
 		return 0, err
 	}
 	defer resp.Body.Close()
+	p.last = resp.Header.Get(benchTraceHeader)
 	into.Reset()
 	_, err = into.ReadFrom(resp.Body)
 	return resp.StatusCode, err
@@ -77,7 +87,10 @@ type rawPoster struct {
 	conn net.Conn
 	r    *bufio.Reader
 	w    *bufio.Writer
+	last string
 }
+
+func (p *rawPoster) trace() string { return p.last }
 
 // rawTimeout bounds one request, as the standard client's Timeout did.
 const rawTimeout = 30 * time.Second
@@ -119,6 +132,7 @@ func (p *rawPoster) roundTrip(body []byte, into *bytes.Buffer) (status int, keep
 	if err != nil {
 		return 0, false, err
 	}
+	p.last = resp.Header.Get(benchTraceHeader)
 	into.Reset()
 	_, err = into.ReadFrom(resp.Body)
 	resp.Body.Close()

@@ -75,6 +75,15 @@ type DBState struct {
 	// GroupTurns (with the same cache) wrote; only for a database no
 	// other server writes (SQLite).
 	Cache *StateCache
+	// Reader, when set, reads the states the cache does not answer, in
+	// batches with other turns' (store.KeyReader; made by
+	// NewStateReader).
+	Reader *store.KeyReader
+}
+
+// NewStateReader returns the batched reader of states for DBState.Reader.
+func NewStateReader(db *store.DB) *store.KeyReader {
+	return db.NewKeyReader(`SELECT conversation_id, state FROM assistant_state WHERE conversation_id`)
 }
 
 // Load implements StateStore.
@@ -83,7 +92,18 @@ func (d DBState) Load(ctx context.Context, id string) (State, bool, error) {
 	if ok {
 		return decodeState(raw)
 	}
-	err := d.DB.QueryRowPrepared(ctx, `SELECT state FROM assistant_state WHERE conversation_id = ?`, id).Scan(&raw)
+	t0 := time.Now()
+	var err error
+	if d.Reader != nil {
+		var found bool
+		raw, found, err = d.Reader.Get(ctx, id)
+		if err == nil && !found {
+			err = sql.ErrNoRows
+		}
+	} else {
+		err = d.DB.QueryRowPrepared(ctx, `SELECT state FROM assistant_state WHERE conversation_id = ?`, id).Scan(&raw)
+	}
+	store.AddRead(ctx, time.Since(t0))
 	if errors.Is(err, sql.ErrNoRows) {
 		return State{}, false, nil
 	}

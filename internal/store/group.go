@@ -55,6 +55,8 @@ type groupReq struct {
 	queued bool // GroupQueue's: fn may be pipelined
 	done   chan error
 	handed time.Time // when the call was handed to the committers
+	// taken is when a committer took the call; set before done is sent.
+	taken time.Time
 }
 
 // groupPanic carries a panic in a caller's function back to its goroutine.
@@ -72,7 +74,9 @@ type grouper struct {
 	stopped sync.WaitGroup
 
 	batches, units, pipelined atomic.Int64
-	wait, commitDur           durHist // see GroupTimes
+	checkpoints               atomic.Int64  // SQLite: the checkpointer's
+	ckpt                      chan struct{} // SQLite: pokes the checkpointer (checkpoint.go)
+	wait, commitDur           durHist       // see GroupTimes
 
 	conn *sql.Conn // SQLite's committer's connection (sqliteConn); only its loop uses it
 }
@@ -80,12 +84,13 @@ type grouper struct {
 // GroupStats counts the group transactions committed or tried and the
 // calls they carried (units/batches is the mean batch size), and the
 // batches sent to PostgreSQL in one round trip (see GroupQueue).
-type GroupStats struct{ Batches, Units, Pipelined int64 }
+// Checkpoints counts the SQLite checkpointer's checkpoints.
+type GroupStats struct{ Batches, Units, Pipelined, Checkpoints int64 }
 
 // GroupStats reports the group committer's counters since Open.
 func (db *DB) GroupStats() GroupStats {
 	g := &db.group
-	return GroupStats{Batches: g.batches.Load(), Units: g.units.Load(), Pipelined: g.pipelined.Load()}
+	return GroupStats{Batches: g.batches.Load(), Units: g.units.Load(), Pipelined: g.pipelined.Load(), Checkpoints: g.checkpoints.Load()}
 }
 
 // GroupTx runs fn in a transaction shared with the GroupTx calls of other
@@ -123,6 +128,10 @@ func (db *DB) groupTx(ctx context.Context, fn func(tx *Tx) error, queued bool) e
 	// Once handed over, the call's outcome is awaited even if ctx ends:
 	// its writes may be committing.
 	err := <-r.done
+	if t := callTimesOf(ctx); t != nil {
+		t.Wait += r.taken.Sub(r.handed)
+		t.Commit += time.Since(r.taken)
+	}
 	var p groupPanic
 	if errors.As(err, &p) {
 		panic(p.v)
@@ -140,6 +149,13 @@ func (g *grouper) run() {
 	for range n {
 		g.stopped.Add(1)
 		go g.loop()
+	}
+	// A pool of one connection has none to spare for the checkpointer
+	// (":memory:"); the committer's then checkpoints as before.
+	if g.db.Dialect == SQLite && g.db.DB.Stats().MaxOpenConnections != 1 {
+		g.ckpt = make(chan struct{}, 1)
+		g.stopped.Add(1)
+		go g.checkpointer()
 	}
 }
 
@@ -208,6 +224,7 @@ func (g *grouper) loop() {
 		}
 		start := time.Now()
 		for _, r := range batch {
+			r.taken = start
 			g.wait.add(start.Sub(r.handed))
 		}
 		g.commit(batch, &pc)
@@ -217,6 +234,7 @@ func (g *grouper) loop() {
 		}
 		if g.db.Dialect == SQLite {
 			g.db.writeMu.Unlock()
+			g.ckptPoke()
 		}
 		clear(batch)
 	}
@@ -313,19 +331,31 @@ func (g *grouper) sqliteConn(ctx context.Context) (conn *sql.Conn, keep bool, er
 		return nil, false, err
 	}
 	if keep {
+		// The checkpointer copies the log back (checkpoint.go); this
+		// connection only past the safety bound.
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA wal_autocheckpoint = %d`, ckptSafetyPages)); err != nil {
+			g.dropConn(conn)
+			return nil, false, err
+		}
+	}
+	if keep {
 		g.conn = conn
 	}
 	return conn, keep, nil
 }
 
 // dropConn gives the committer's connection back to the pool with the
-// pool's synchronous setting, or drops it if that cannot be restored.
+// pool's synchronous and wal_autocheckpoint settings, or drops it if
+// they cannot be restored.
 func (g *grouper) dropConn(conn *sql.Conn) {
 	if g.conn == conn {
 		g.conn = nil
 	}
-	if _, err := conn.ExecContext(context.Background(), `PRAGMA synchronous = NORMAL`); err != nil {
-		_ = conn.Raw(func(any) error { return driver.ErrBadConn }) // rather than leave it FULL
+	for _, q := range []string{`PRAGMA synchronous = NORMAL`, `PRAGMA wal_autocheckpoint = 1000`} {
+		if _, err := conn.ExecContext(context.Background(), q); err != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn }) // rather than leave it FULL
+			break
+		}
 	}
 	conn.Close()
 }

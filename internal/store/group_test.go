@@ -110,7 +110,7 @@ func TestGroupTxBatches(t *testing.T) {
 		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM thing`).Scan(&rows); err != nil || rows != n+1 {
 			t.Fatalf("rows %d (%v), want %d", rows, err, n+1)
 		}
-		if s := db.GroupStats(); db.Dialect == store.SQLite && s != (store.GroupStats{Batches: 2, Units: n + 1}) {
+		if s := db.GroupStats(); db.Dialect == store.SQLite && (s.Batches != 2 || s.Units != n+1) {
 			t.Errorf("stats %+v, want the ten in one batch after the first", s)
 		}
 

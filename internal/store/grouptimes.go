@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"math/bits"
 	"sync/atomic"
 	"time"
@@ -97,4 +98,31 @@ func (db *DB) GroupTimes() GroupTimes {
 // Sub is the durations counted in t since earlier.
 func (t GroupTimes) Sub(earlier GroupTimes) GroupTimes {
 	return GroupTimes{Wait: t.Wait.Sub(earlier.Wait), Commit: t.Commit.Sub(earlier.Commit)}
+}
+
+// CallTimes is where one request's storage time went, for a caller that
+// wants it per request (a load test telling its slowest turns apart):
+// Wait and Commit as in GroupTimes for its group transaction, Read for
+// what a caller that reads on the request's path records (AddRead).
+type CallTimes struct{ Wait, Commit, Read time.Duration }
+
+type callTimesKey struct{}
+
+// WithCallTimes returns ctx carrying t: GroupTx and GroupQueue calls made
+// with it record their times in t. t must not be shared by requests
+// running at once.
+func WithCallTimes(ctx context.Context, t *CallTimes) context.Context {
+	return context.WithValue(ctx, callTimesKey{}, t)
+}
+
+func callTimesOf(ctx context.Context) *CallTimes {
+	t, _ := ctx.Value(callTimesKey{}).(*CallTimes)
+	return t
+}
+
+// AddRead adds d to the Read time of ctx's CallTimes, if it carries any.
+func AddRead(ctx context.Context, d time.Duration) {
+	if t := callTimesOf(ctx); t != nil {
+		t.Read += d
+	}
 }

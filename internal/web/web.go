@@ -221,7 +221,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		mux:          http.NewServeMux(),
 		tmpl:         tm,
 		csrf:         auth.NewCSRF(key).WithSuite(cfg.Crypto),
-		convs:        convCaps{key: convKey, suite: cfg.Crypto},
+		convs:        newConvCaps(convKey, cfg.Crypto),
 		metrics:      cfg.Metrics,
 		limiter:      newRateLimiter(cfg.ChatRate/60, cfg.ChatBurst), // nil when the rate is negative
 		login:        cfg.LoginGuard,
