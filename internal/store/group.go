@@ -38,10 +38,18 @@ const (
 	// from 1 300 to 5 200, so only the order is worth keeping; 8×32,
 	// 4×64, 2×64 and 16×32 did no better in fewer rounds; raw figures in
 	// docs/bench/turn-pg-pipeline-committers-2026-12-04.txt).
+	// With the state reads batched (KeyReader) and the machine quiet,
+	// two committers did better than eight at 200 conversations: eight
+	// alternating rounds on 5 December 2026 (load 2–4, the benchmark's
+	// own) gave the open loop at 3,000 turns/s a p99 of 62.6 ms against
+	// 87.1 (p=0.005) and a p50 of 3.1 against 8.7 ms, and the closed loop
+	// a p99 of 87 against 107 ms (p=0.029) at 4,925 against 4,429 turns/s
+	// (~): fewer, larger commits leave the server's CPU to the rest
+	// (docs/bench/turn-pg-committers-2026-12-05.txt).
 	// Two batches that each hold a row the other's later call needs (two
 	// messages of one conversation at once) deadlock; the server aborts
 	// one after deadlock_timeout, and its calls run again one by one.
-	pgCommitters = 8
+	pgCommitters = 2
 	// pgMaxBatch bounds a batch on PostgreSQL: a batch that is not
 	// pipelined (GroupTx) runs its statements one round trip after
 	// another, and one committer that drained a long queue kept every
