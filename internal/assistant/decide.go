@@ -129,7 +129,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	if !named && !cued && len(t.situations) > 0 && (t.aspect == "" || t.aspect == Conditions) && as.bareBenefit(t) {
 		var cands []search.Hit
 		for _, h := range hits {
-			if len(cands) < 3 && slices.ContainsFunc(t.situations, func(s *situation) bool { return slices.Contains(s.items, h.Name) }) && hasAnyWord(h.Name, benefitNames) {
+			if len(cands) < 3 && slices.ContainsFunc(t.situations, func(s *situation) bool { return slices.Contains(s.items, h.Name) }) && hasAny(h.Name, benefitNames) {
 				cands = append(cands, h)
 			}
 		}
@@ -705,16 +705,21 @@ func (as *Assistant) askAboutSituation(t *turnState, q search.Query) {
 	if len(t.situations) == 0 {
 		return
 	}
-	// A word that names one of the situation's items there ("户口" after
-	// a birth) is a question about that item.
-	if h, ok := as.cuedHit(t, q); ok {
-		if it, ok := as.cfg.Index.Item(h.ID); ok {
+	// answer answers with h's item, if the index still holds it.
+	answer := func(h search.Hit) bool {
+		it, ok := as.cfg.Index.Item(h.ID)
+		if ok {
 			t.status, t.scope, t.reason, t.candidates = Answered, "", "", nil
 			t.item = it
 			t.confidence = as.confidence(t, q, h)
 			t.faq = as.matchFAQ(it, t.in.norm)
-			return
 		}
+		return ok
+	}
+	// A word that names one of the situation's items there ("户口" after
+	// a birth) is a question about that item.
+	if h, ok := as.cuedHit(t, q); ok && answer(h) {
+		return
 	}
 	in := map[string]bool{}
 	for _, s := range t.situations {
@@ -733,14 +738,8 @@ func (as *Assistant) askAboutSituation(t *turnState, q search.Query) {
 	}
 	// A situation a clerk serves with one item only (an injury at work:
 	// 工伤认定) calls for that item, whatever the story's other words.
-	if len(cands) == 1 && singleItem(t.situations) {
-		if it, ok := as.cfg.Index.Item(cands[0].ID); ok {
-			t.status, t.scope, t.reason, t.candidates = Answered, "", "", nil
-			t.item = it
-			t.confidence = as.confidence(t, q, cands[0])
-			t.faq = as.matchFAQ(it, t.in.norm)
-			return
-		}
+	if len(cands) == 1 && singleItem(t.situations) && answer(cands[0]) {
+		return
 	}
 	t.status, t.scope, t.reason, t.candidates = Clarify, "", "描述了生活情境，未指明事项", cands
 	if len(cands) == 1 {
@@ -781,15 +780,6 @@ func (as *Assistant) bareBenefit(t *turnState) bool {
 		}
 	}
 	return asked
-}
-
-func hasAnyWord(s string, ws []string) bool {
-	for _, w := range ws {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
 }
 
 // topicRatio is how close to the best an item must score to be offered
@@ -1009,7 +999,7 @@ func isDocumentWord(w string) bool {
 		return false
 	}
 	return strings.HasSuffix(w, "证书") || slices.ContainsFunc(documentSuffix, func(s string) bool { return strings.HasSuffix(w, s) }) ||
-		slices.ContainsFunc(issuedSuffix, func(s string) bool { return w != s && strings.HasSuffix(w, s) })
+		isIssuedPaper(w) && !slices.Contains(issuedSuffix, w)
 }
 
 // byDepartment reports candidates of one department that the question
