@@ -182,6 +182,11 @@ func TestStreamFailures(t *testing.T) {
 			// loaded machine does not turn other failures into timeouts.
 			cfg.FirstTokenTimeout, cfg.Timeout = 5*time.Second, 10*time.Second
 			switch {
+			case tc.stream && (tc.reply.Fail == llmtest.HangBeforeHeaders || tc.reply.Fail == llmtest.HangBeforeFirstToken):
+				// Only the first-token limit is short: with the total one
+				// near it, a loaded machine could wake the total's timer
+				// first (CI, 5 December 2026).
+				cfg.FirstTokenTimeout = 300 * time.Millisecond
 			case tc.reply.Fail == llmtest.HangBeforeHeaders || tc.reply.Fail == llmtest.HangBeforeFirstToken:
 				cfg.FirstTokenTimeout, cfg.Timeout = 300*time.Millisecond, 600*time.Millisecond
 			case tc.reply.Delay > 0:
