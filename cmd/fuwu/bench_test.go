@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -68,7 +70,9 @@ func benchTurn(b *testing.B, d store.Dialect, perTurn bool, rate float64) {
 	tuneGC(env)
 	sf := storeFlags{data: b.TempDir(), perTurnCommit: perTurn}
 	if d == store.Postgres {
-		sf.db = storetest.URL(b, d)
+		// Named, so that the server's processes serving this run can be
+		// found (pgServerCPU).
+		sf.db = storetest.URL(b, d) + "&application_name=" + benchAppName
 	}
 	a, err := openApp(ctx, sf, llm.Config{}, true)
 	if err != nil {
@@ -100,6 +104,7 @@ func benchTurn(b *testing.B, d store.Dialect, perTurn bool, rate float64) {
 	cpu0 := cpuTime(b)
 	times0 := a.db.GroupTimes()
 	pool0 := a.db.DB.Stats()
+	pgcpu0 := pgServerCPU(ctx, a.db, d)
 	// Allocations per turn, the load generator's included: less
 	// sensitive to a shared machine than the latencies.
 	b.ReportAllocs()
@@ -114,6 +119,7 @@ func benchTurn(b *testing.B, d store.Dialect, perTurn bool, rate float64) {
 		tracer.report(b)
 	}
 	cpu := cpuTime(b) - cpu0
+	pgcpu := pgServerCPU(ctx, a.db, d)
 	pool := a.db.DB.Stats()
 	calls, hits := an.MemoStats()
 	if err != nil {
@@ -130,6 +136,15 @@ func benchTurn(b *testing.B, d store.Dialect, perTurn bool, rate float64) {
 	// own work is in its server's processes): on a shared machine the
 	// figure that does not depend on what else runs.
 	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(res.Requests), "cpu-ms/turn")
+	// PostgreSQL's share of the same two cores, when its server runs on
+	// this machine.
+	if pgcpu0 != nil && pgcpu != nil {
+		var used time.Duration
+		for pid, t := range pgcpu {
+			used += t - pgcpu0[pid] // a process started meanwhile: all of it
+		}
+		b.ReportMetric(float64(used.Microseconds())/1000/float64(res.Requests), "pg-cpu-ms/turn")
+	}
 	// The share of segmenter cuts the analyser's memo answered: the
 	// load cycles a few dialogues, so part of it is repeats across turns
 	// that varied traffic would not have.
@@ -158,4 +173,51 @@ func cpuTime(b *testing.B) time.Duration {
 		b.Fatal(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// benchAppName is the application_name of BenchmarkTurn's connections.
+const benchAppName = "fuwu-bench"
+
+// pgServerCPU is the CPU time (user and system) each PostgreSQL server
+// process serving a connection of db's pool has used, by process id, or
+// nil when that cannot be known (SQLite, a server on another machine, no
+// /proc). The pool keeps its connections open during a run; the CPU of a
+// process that ended meanwhile is not counted.
+func pgServerCPU(ctx context.Context, db *store.DB, d store.Dialect) map[int]time.Duration {
+	if d != store.Postgres {
+		return nil
+	}
+	rows, err := db.Query(ctx, `SELECT pid FROM pg_stat_activity WHERE application_name = ? AND datname = current_database()`, benchAppName)
+	if err != nil {
+		return nil
+	}
+	defer rows.Close()
+	out := map[int]time.Duration{}
+	for rows.Next() {
+		var pid int
+		if err := rows.Scan(&pid); err != nil {
+			return nil
+		}
+		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			return nil // not on this machine
+		}
+		// The fields after the command's closing parenthesis; utime and
+		// stime are the 14th and 15th of the line, in clock ticks (100 a
+		// second on Linux).
+		f := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+1:]))
+		if len(f) < 13 {
+			return nil
+		}
+		utime, err1 := strconv.ParseInt(f[11], 10, 64)
+		stime, err2 := strconv.ParseInt(f[12], 10, 64)
+		if err1 != nil || err2 != nil {
+			return nil
+		}
+		out[pid] = time.Duration(utime+stime) * 10 * time.Millisecond
+	}
+	if rows.Err() != nil {
+		return nil
+	}
+	return out
 }

@@ -65,10 +65,11 @@ func (g GroupTurns) WriteTurn(ctx context.Context, next State, rec TurnRecord) (
 	}
 	var saved convo.Turn
 	var seq int64
-	// On PostgreSQL the two statements are only queued, and sent with
-	// the batch's others in one round trip (store.DB.GroupQueue).
+	// On PostgreSQL the two writes are only queued, and written with the
+	// batch's others in two statements sent in one round trip
+	// (store.DB.GroupQueue, store.Merge).
 	err = g.DB.GroupQueue(ctx, func(tx *store.Tx) error {
-		if err := tx.Prepared().Queue(ctx, saveStateSQL, nil, rec.ConversationID, raw, store.Now()); err != nil {
+		if err := tx.QueueMerged(ctx, saveStates, savedState{id: rec.ConversationID, raw: raw, at: store.Now()}); err != nil {
 			return fmt.Errorf("save state: %w", err)
 		}
 		seq = g.Cache.next()
@@ -83,3 +84,47 @@ func (g GroupTurns) WriteTurn(ctx context.Context, next State, rec TurnRecord) (
 	g.Cache.put(rec.ConversationID, raw, seq)
 	return saved.ID, nil
 }
+
+// savedState is a state saveStates writes.
+type savedState struct {
+	id, raw string
+	at      store.Time
+}
+
+// saveStates writes states: on PostgreSQL those of a pipelined group
+// transaction's turns in one statement (store.Merge), elsewhere one by one.
+var saveStates = &store.Merge{Queue: queueStates}
+
+func queueStates(ctx context.Context, tx *store.Tx, rows []any) error {
+	if tx.Dialect() != store.Postgres {
+		for _, r := range rows {
+			s := r.(savedState)
+			if err := tx.Prepared().Queue(ctx, saveStateSQL, nil, s.id, s.raw, s.at); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	// A row can be updated once per statement: of one conversation's
+	// states, the last (the rows are in the order the turns came) is the
+	// one a transaction of each would have left.
+	last := make(map[string]int, len(rows))
+	for i, r := range rows {
+		last[r.(savedState).id] = i
+	}
+	ids, raws, ats := make([]string, 0, len(last)), make([]string, 0, len(last)), make([]string, 0, len(last))
+	for i, r := range rows {
+		s := r.(savedState)
+		if last[s.id] == i {
+			ids, raws, ats = append(ids, s.id), append(raws, s.raw), append(ats, s.at.String())
+		}
+	}
+	return tx.Queue(ctx, saveStatesSQL, nil, ids, raws, ats)
+}
+
+// saveStatesSQL is saveStateSQL for arrays of ids, states and times (each
+// id once), taken in the ids' order so that two transactions lock the
+// rows they share in the same order.
+const saveStatesSQL = `INSERT INTO assistant_state (conversation_id, state, updated_at)
+	SELECT * FROM unnest(?::text[], ?::text[], ?::text[]) AS s (conversation_id, state, updated_at) ORDER BY conversation_id
+	ON CONFLICT (conversation_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`

@@ -244,7 +244,10 @@ func (s *Store) writeTurnTo(ctx context.Context, tx *store.Tx, t Turn, channel s
 	tx = tx.Prepared() // on every turn's path
 	if create && tx.Dialect() == store.Postgres {
 		*out = t
-		return writeTurnPostgres(ctx, tx, out, channel, day, now)
+		if err := tx.QueueMerged(ctx, writeTurns, &queuedTurn{t: out, channel: channel, day: day}); err != nil {
+			return fmt.Errorf("add turn: %w", err)
+		}
+		return nil
 	}
 	var n int
 	var err error
@@ -286,38 +289,6 @@ func (s *Store) writeTurnTo(ctx context.Context, tx *store.Tx, t Turn, channel s
 		}
 	}
 	*out = t
-	return nil
-}
-
-// writeTurnPostgres is writeTurn in one statement (each statement is a
-// round trip to the server), queued in a pipelined group transaction
-// (see store.Tx.Queue): t's ID and Index are set when it has run.
-func writeTurnPostgres(ctx context.Context, tx *store.Tx, t *Turn, channel, day string, now store.Time) error {
-	items := t.ItemIDs
-	if items == nil {
-		items = []string{}
-	}
-	err := tx.Queue(ctx, `WITH c AS (
-			INSERT INTO convo_conversations (id, channel, turns, day, created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET turns = convo_conversations.turns + 1, updated_at = excluded.updated_at
-			RETURNING turns),
-		t AS (
-			INSERT INTO convo_turns (conversation_id, idx, question, status, aspect, answer, generated, model,
-				label_generator, label_model, label_time, latency_ms, day, created_at, confidence)
-			SELECT ?::text, c.turns - 1, ?::text, ?::text, ?::text, ?::text, ?::integer, ?::text,
-				?::text, ?::text, ?::text, ?::bigint, ?::text, ?::text, ?::double precision FROM c
-			RETURNING id, idx),
-		x AS (
-			INSERT INTO convo_citations (turn_id, pos, item_id)
-			SELECT t.id, p.pos - 1, p.item FROM t, unnest(?::text[]) WITH ORDINALITY AS p (item, pos))
-		SELECT id, idx FROM t`, []any{&t.ID, &t.Index},
-		t.ConversationID, channel, day, now, now,
-		t.ConversationID, t.Question, t.Status, t.Aspect, t.Answer, boolInt(t.Generated), t.Model,
-		t.Label.Generator, t.Label.Model, t.Label.Time, t.LatencyMS, day, now, t.Confidence,
-		items)
-	if err != nil {
-		return fmt.Errorf("add turn: %w", err)
-	}
 	return nil
 }
 

@@ -55,6 +55,12 @@ const (
 	// another, and one committer that drained a long queue kept every
 	// turn in it waiting while other committers sat idle.
 	pgMaxBatch = 16
+	// pgMaxPipelined bounds a batch on PostgreSQL whose calls are all
+	// GroupQueue's: pipelined, its statements cost one round trip however
+	// many, and merged (Merge) a few statements, so after a stall a
+	// committer takes up to this many of the calls that queued meanwhile
+	// at once instead of 16 per round trip.
+	pgMaxPipelined = maxBatch
 )
 
 type groupReq struct {
@@ -181,55 +187,48 @@ func (g *grouper) close() {
 
 func (g *grouper) loop() {
 	defer g.stopped.Done()
-	limit := maxBatch
-	if g.db.Dialect != SQLite {
-		limit = pgMaxBatch
-	}
-	batch := make([]*groupReq, 0, limit)
+	batch := make([]*groupReq, 0, maxBatch)
+	// carry is a call taken while a batch was drained that would have
+	// made it too long (pgMaxBatch): the next batch's first.
+	var carry *groupReq
 	var pc pgConn // PostgreSQL: this committer's connection
 	idle := time.NewTimer(maxPinnedIdle)
 	idle.Stop()
 	for {
-		var first *groupReq
+		first := carry
+		carry = nil
 		var idleC <-chan time.Time
-		if pc.conn != nil {
+		if first == nil && pc.conn != nil {
 			idle.Reset(maxPinnedIdle)
 			idleC = idle.C
 		}
-		select {
-		case first = <-g.reqs:
-		case <-idleC:
-			pc.release()
-			continue
-		case <-g.quit:
-			// No sender is left (close holds the lock until it set
-			// closed), but the buffer may still hold calls.
+		if first == nil {
 			select {
 			case first = <-g.reqs:
-			default:
-				if g.conn != nil {
-					g.dropConn(g.conn)
-				}
+			case <-idleC:
 				pc.release()
-				return
+				continue
+			case <-g.quit:
+				// No sender is left (close holds the lock until it set
+				// closed), but the buffer may still hold calls.
+				select {
+				case first = <-g.reqs:
+				default:
+					if g.conn != nil {
+						g.dropConn(g.conn)
+					}
+					pc.release()
+					return
+				}
 			}
+			idle.Stop()
 		}
-		idle.Stop()
 		if g.db.Dialect == SQLite {
 			// Other writers of this process go first or after, never
 			// between; what queued meanwhile joins this batch.
 			g.db.writeMu.Lock()
 		}
-		batch = append(batch[:0], first)
-	drain:
-		for len(batch) < limit {
-			select {
-			case r := <-g.reqs:
-				batch = append(batch, r)
-			default:
-				break drain
-			}
-		}
+		batch, carry = g.drain(append(batch[:0], first))
 		start := time.Now()
 		for _, r := range batch {
 			r.taken = start
@@ -246,6 +245,39 @@ func (g *grouper) loop() {
 		}
 		clear(batch)
 	}
+}
+
+// drain adds to batch the calls waiting, as many as its calls' limits
+// allow. A call that would make it too long is returned as carry, to be
+// the next batch's first.
+func (g *grouper) drain(batch []*groupReq) (_ []*groupReq, carry *groupReq) {
+	limit := g.limit(batch[0])
+	for len(batch) < limit {
+		select {
+		case r := <-g.reqs:
+			if l := g.limit(r); l < limit {
+				if len(batch) >= l {
+					return batch, r
+				}
+				limit = l
+			}
+			batch = append(batch, r)
+		default:
+			return batch, nil
+		}
+	}
+	return batch, nil
+}
+
+// limit is the longest batch r may be part of.
+func (g *grouper) limit(r *groupReq) int {
+	switch {
+	case g.db.Dialect == SQLite:
+		return maxBatch
+	case r.queued:
+		return pgMaxPipelined
+	}
+	return pgMaxBatch
 }
 
 // commit runs batch in one transaction and answers each call.

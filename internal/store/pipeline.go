@@ -61,15 +61,18 @@ func (tx *Tx) Queue(ctx context.Context, query string, dest []any, args ...any) 
 func (g *grouper) pipeline(batch []*groupReq, pc *pgConn) {
 	ctx := context.Background()
 	b := &pgx.Batch{}
-	tx := &Tx{db: g.db, pipe: b, grouped: true}
+	merges := &mergeSet{}
+	tx := &Tx{db: g.db, pipe: b, grouped: true, merges: merges}
 	queued := make([]*groupReq, 0, len(batch))
 	for _, r := range batch {
-		n := len(b.QueuedQueries)
+		n, m := len(b.QueuedQueries), len(merges.rows)
 		if err := r.call(tx); err != nil {
 			// fn failed before anything of its was sent: its outcome
-			// is its own, and its statements leave the batch.
+			// is its own, and its statements and rows leave the batch.
 			clear(b.QueuedQueries[n:])
 			b.QueuedQueries = b.QueuedQueries[:n]
+			clear(merges.rows[m:])
+			merges.rows = merges.rows[:m]
 			r.done <- err
 			continue
 		}
@@ -79,7 +82,12 @@ func (g *grouper) pipeline(batch []*groupReq, pc *pgConn) {
 		return
 	}
 	g.pipelined.Add(1)
-	err := g.sendBatch(ctx, b, pc)
+	err := merges.flush(ctx, tx)
+	if err != nil {
+		err = fmt.Errorf("%w: %w", errNotPipelined, err)
+	} else {
+		err = g.sendBatch(ctx, b, pc)
+	}
 	var pgErr *pgconn.PgError
 	var prepErr pgx.ErrPreprocessingBatch
 	if errors.Is(err, errNotPipelined) || errors.As(err, &prepErr) || errors.As(err, &pgErr) {

@@ -72,7 +72,7 @@ func (db *DB) QueryRowPrepared(ctx context.Context, query string, args ...any) *
 // statements that run on every request; a statement built per call (an
 // IN list of varying length) only fills the cache.
 func (tx *Tx) Prepared() *Tx {
-	return &Tx{Tx: tx.Tx, db: tx.db, prepared: true, grouped: tx.grouped, pipe: tx.pipe}
+	return &Tx{Tx: tx.Tx, db: tx.db, prepared: true, grouped: tx.grouped, pipe: tx.pipe, merges: tx.merges}
 }
 
 // txStmt is the cached statement for query bound to tx, or nil.

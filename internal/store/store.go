@@ -270,6 +270,8 @@ type Tx struct {
 	// pipe, in a pipelined group transaction (GroupQueue), queues the
 	// statements of Queue; the embedded *sql.Tx is nil then.
 	pipe *pgx.Batch
+	// merges, with pipe, holds the rows of QueueMerged (merge.go).
+	merges *mergeSet
 }
 
 // stmtCtx is the context a statement of tx runs with. In a group
