@@ -166,6 +166,9 @@ type Index struct {
 	// learned are the synonyms reviewers added in the console (kb
 	// synonyms), consulted beside the analyser's table; swapped whole.
 	learned atomic.Pointer[zh.Synonyms]
+	// scope are the decline and ask lessons reviewers published
+	// (SetScopeLessons); swapped whole.
+	scope atomic.Pointer[[]scopeRule]
 
 	// termWords caches the words (stop words dropped) of the synonym
 	// tables' terms, which expand cuts for every query: the analyser's

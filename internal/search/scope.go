@@ -1,0 +1,102 @@
+package search
+
+// Learned scope lessons (kb.ScopeLesson): a reviewer's "decline this"
+// and "ask which of these items", consulted by the assistant on every
+// turn it would otherwise answer. A lesson matches a message holding every
+// word of its phrase (as the analyser cuts it, talk and particles left
+// out), in any order: the resident's own words for what the catalogue
+// does not serve, or for what is too vague for one item.
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/zh"
+)
+
+// ScopeMatch is the learned scope lesson a message matches.
+type ScopeMatch struct {
+	Kind   kb.LessonKind // kb.LearnDecline or kb.LearnAsk
+	Phrase string
+	Items  []string // ask: the items asked about, in the lesson's order
+}
+
+type scopeRule struct {
+	ScopeMatch
+	words []string
+	runes int
+}
+
+// SetScopeLessons replaces the learned scope lessons with the published
+// ones of list; the next turn uses them. A lesson whose phrase has no
+// word besides talk is left out: it would match every message.
+func (ix *Index) SetScopeLessons(list []kb.ScopeLesson) {
+	var rules []scopeRule
+	for _, l := range list {
+		if l.Status != kb.Published || l.Kind != kb.LearnDecline && l.Kind != kb.LearnAsk {
+			continue
+		}
+		r := scopeRule{ScopeMatch: ScopeMatch{Kind: l.Kind, Phrase: l.Phrase, Items: l.Items}}
+		for _, w := range ix.a.Segment(ix.a.Normalize(l.Phrase)) {
+			if scopeTalk(w) {
+				continue
+			}
+			r.words = append(r.words, w)
+			r.runes += len([]rune(w))
+		}
+		if r.runes < 2 {
+			continue
+		}
+		rules = append(rules, r)
+	}
+	ix.scope.Store(&rules)
+}
+
+// ScopeLesson returns the learned scope lesson the normalised message
+// matches: of several, the one whose words say most (runes), the older on
+// a tie.
+func (ix *Index) ScopeLesson(norm string) (ScopeMatch, bool) {
+	p := ix.scope.Load()
+	if p == nil {
+		return ScopeMatch{}, false
+	}
+	best, found := -1, false
+	var out ScopeMatch
+	for _, r := range *p {
+		if r.runes <= best {
+			continue
+		}
+		all := true
+		for _, w := range r.words {
+			if !strings.Contains(norm, w) {
+				all = false
+				break
+			}
+		}
+		if all {
+			best, out, found = r.runes, r.ScopeMatch, true
+		}
+	}
+	return out, found
+}
+
+// scopeTalk reports a word a scope lesson's phrase need not share with
+// a message: talk (fillers), a particle, a mark. Generic words (证件,
+// 办理) are kept: they are what a vague question is made of, and each
+// word kept makes a lesson stricter, never looser.
+func scopeTalk(w string) bool {
+	rs := []rune(strings.TrimSpace(w))
+	return len(rs) == 0 || fillers[w] || len(rs) == 1 && (!zh.IsHan(rs[0]) || strings.ContainsRune("的了吗吧啊呀嘛呢哦么啦", rs[0]))
+}
+
+// loadScopeLessons puts the published scope lessons in the index.
+func loadScopeLessons(ctx context.Context, ix *Index, s *kb.Store) error {
+	list, err := s.ScopeLessons(ctx, kb.Published)
+	if err != nil {
+		return fmt.Errorf("load index: %w", err)
+	}
+	ix.SetScopeLessons(list)
+	return nil
+}
