@@ -21,17 +21,17 @@ func TestScopeLessons(t *testing.T) {
 		{Kind: kb.LearnAsk, Phrase: "证件的事", Items: []string{"A-1", "A-2"}, Status: kb.Published},
 		{Kind: kb.LearnDecline, Phrase: "证件的事 隔壁市", Status: kb.Published},
 		{Kind: kb.LearnDecline, Phrase: "你好 请问", Status: kb.Published}, // talk only
-		{Kind: kb.LearnDecline, Phrase: "办事", Status: kb.Review},         // not published
+		{Kind: kb.LearnDecline, Phrase: "办事", Status: kb.Review},       // not published
 	})
 	for _, c := range []struct {
 		msg, kind, phrase string
 		items             []string
 	}{
 		{"我想问问宠物店洗澡贵不贵", "decline", "宠物店 洗澡", nil},
-		{"洗澡的话宠物店能上门吗", "decline", "宠物店 洗澡", nil},     // any order
-		{"呃 就是那个 宠物店 洗个澡", "", "", nil},                // a word missing (洗澡)
+		{"洗澡的话宠物店能上门吗", "decline", "宠物店 洗澡", nil},         // any order
+		{"呃 就是那个 宠物店 洗个澡", "", "", nil},                   // a word missing (洗澡)
 		{"证件的事找谁", "ask", "证件的事", []string{"A-1", "A-2"}}, // ask
-		{"隔壁市证件的事找谁", "decline", "证件的事 隔壁市", nil},     // the lesson saying most
+		{"隔壁市证件的事找谁", "decline", "证件的事 隔壁市", nil},         // the lesson saying most
 		{"你好请问在吗", "", "", nil},
 		{"我要办事", "", "", nil},
 	} {
