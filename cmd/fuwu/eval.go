@@ -32,6 +32,7 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 	review := fs.Bool("review-round", false, "simulate one review round in the console: the set's misses, grouped, become FAQ lessons (published); report the set before and after")
 	lesson := fs.String("lesson", "faq", "with --review-round: the lesson made of each group, faq or alias")
 	whole := fs.Bool("whole", false, "with --review-round: lessons hold the group's wording whole, not the gist the console proposes")
+	itemsOnly := fs.Bool("items-only", false, "with --review-round: lessons for first-turn item misses only, as before decline, ask and follow-up lessons")
 	also := fs.String("also", "", "with --review-round: comma-separated sets only measured, before and after the round (not learned from)")
 	var lc llm.Config
 	lc.RegisterFlags(fs)
@@ -102,7 +103,8 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 		return nil
 	}
 	if *review {
-		return reviewRound(ctx, std, a, dialogues, *cases, *also, kb.LessonKind(*lesson), !*whole, *asJSON, *verbose)
+		opt := assistant.ReviewOptions{Kind: kb.LessonKind(*lesson), Scope: !*itemsOnly, FollowUps: !*itemsOnly}
+		return reviewRound(ctx, std, a, dialogues, *cases, *also, opt, !*whole, *asJSON, *verbose)
 	}
 	m, misses, err := assistant.Evaluate(ctx, a.assistant, dialogues)
 	if err != nil {
@@ -123,7 +125,7 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 
 // reviewRound runs assistant.ReviewRound on the set and measures the
 // --also sets before and after it.
-func reviewRound(ctx context.Context, std stdio, a *app, set []assistant.EvalCase, name, also string, kind kb.LessonKind, gist, asJSON, verbose bool) error {
+func reviewRound(ctx context.Context, std stdio, a *app, set []assistant.EvalCase, name, also string, opt assistant.ReviewOptions, gist, asJSON, verbose bool) error {
 	type other struct {
 		Set           string            `json:"set"`
 		Before, After assistant.Metrics `json:"-"`
@@ -163,7 +165,7 @@ func reviewRound(ctx context.Context, std stdio, a *app, set []assistant.EvalCas
 	if gist {
 		gister = a.index
 	}
-	rep, err := assistant.ReviewRound(ctx, a.assistant, set, a.kb, kind, gister, a.reload)
+	rep, err := assistant.ReviewRound(ctx, a.assistant, set, a.kb, opt, gister, a.reload)
 	if err != nil {
 		return err
 	}
@@ -186,8 +188,11 @@ func reviewRound(ctx context.Context, std stdio, a *app, set []assistant.EvalCas
 	if asJSON {
 		return json.NewEncoder(std.out).Encode(map[string]any{"set": name, "round": rep, "also": others})
 	}
-	fmt.Fprintf(std.out, "set %s\nitem misses %d (reviewable first turns %d) → %d groups → %d lessons (%s, published)\n",
+	fmt.Fprintf(std.out, "set %s\nitem misses %d (reviewable %d) → %d groups → %d lessons (%s, published)\n",
 		name, rep.ItemMisses, rep.Reviewable, rep.Groups, rep.Lessons, rep.Kind)
+	fmt.Fprintf(std.out, "follow-ups %d: thread changes %d, aspects %d taught; %d after a missed turn; unreviewable %d\n",
+		rep.FollowUps, rep.ThreadChanges, rep.Aspects, rep.AfterMiss, rep.FollowUps-rep.ThreadChanges-rep.Aspects-rep.AfterMiss)
+	fmt.Fprintf(std.out, "scope misses %d (reviewable first turns %d) → fixed %d\n", rep.ScopeMisses, rep.ScopeReviewable, rep.ScopeFixed)
 	fmt.Fprintf(std.out, "fixed %d of %d item misses; broke %d\n", rep.Fixed, rep.ItemMisses, rep.Broken)
 	fmt.Fprintf(std.out, "item_top1 %.4f → %.4f\naspect_acc %.4f → %.4f\noos_recall %.4f → %.4f\noos_false %.4f → %.4f\nclarify_recall %.4f → %.4f\n",
 		rep.Before.ItemTop1, rep.After.ItemTop1, rep.Before.AspectAcc, rep.After.AspectAcc, rep.Before.OOSRecall, rep.After.OOSRecall,

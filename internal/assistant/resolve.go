@@ -261,6 +261,25 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 			t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
 			return
 		}
+		// A reviewer's lesson decides before the thread's rules: a
+		// follow-up holding a learned question of the current item (its
+		// name aside: "居住证 要多久" in "那要多久") stays on it; one
+		// holding a learned question of another item whole moves there.
+		// The lesson is held by the whole message, aspect cues and all
+		// ("要先" in "税务那边要先"), not only its content.
+		whole := as.cfg.Index.Analyse(norm)
+		if as.cfg.Index.LearnedFull(whole, cur.ID, true) {
+			t.item, t.status = cur, Answered
+			t.faq = as.matchFAQ(cur, norm)
+			return
+		}
+		if id, ok := as.cfg.Index.LearnedSwitch(whole, cur.ID); ok {
+			if it, ok := as.cfg.Index.Item(id); ok {
+				t.item, t.status = it, Answered
+				t.faq = as.matchFAQ(it, norm)
+				return
+			}
+		}
 		// A follow-up made only of generic words ("丢了", "要补办") names
 		// no other item: it is about the current one.
 		if as.onlyGeneric(content) || as.staysOn(cur, t, q, t.hits) {
@@ -303,6 +322,8 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 			t.faq = as.matchFAQ(it, norm)
 		}
 	}
+	// A reviewer's lesson on turns like this one (kb.ScopeLesson).
+	as.scopeLesson(t)
 	// A turn that does not answer a clarify question but asks an aspect,
 	// naming nothing the catalogue lacks ("多久能下来", "一个人去要多久"),
 	// is asked the question again, not declined; one naming what the
@@ -314,6 +335,54 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 		(t.status == Clarify || t.status == OutOfScope && (t.scope == "unknown" || t.scope == "nothing")) {
 		as.understand(ctx, t)
 	}
+}
+
+// scopeLesson applies the decline or ask lesson a reviewer published for
+// questions holding the turn's words (search.Index.ScopeLesson): a
+// decline lesson declines what the catalogue would have answered; an ask
+// lesson asks which of its items is meant, unless the turn names the item
+// it was answered with outright (its name or an alias, word for word). A
+// turn declined for a reason of its own (a place, a category) keeps it.
+func (as *Assistant) scopeLesson(t *turnState) {
+	if t.status != Answered && t.status != Clarify && !(t.status == OutOfScope && (t.scope == "unknown" || t.scope == "nothing")) {
+		return
+	}
+	// The message as written and as its spoken forms were rewritten
+	// (咗 → 了): a lesson holds the residents' own words.
+	m, ok := as.cfg.Index.ScopeLesson(t.in.norm)
+	if !ok {
+		if m, ok = as.cfg.Index.ScopeLesson(as.a.Normalize(t.in.masked)); !ok {
+			return
+		}
+	}
+	switch m.Kind {
+	case kb.LearnDecline:
+		t.status, t.scope, t.reason = OutOfScope, "learned", "审核认定非本区政务服务："+m.Phrase
+		t.item, t.candidates, t.faq = nil, nil, nil
+	case kb.LearnAsk:
+		if t.status == Answered && t.item != nil && namesOutright(t.in.norm, t.item) {
+			return
+		}
+		var cands []search.Hit
+		for _, id := range m.Items {
+			if it, ok := as.cfg.Index.Item(id); ok {
+				cands = append(cands, search.Hit{ID: id, Name: it.Name})
+			}
+		}
+		if len(cands) < 2 {
+			return // the lesson's items are gone from the catalogue
+		}
+		t.status, t.scope, t.reason = Clarify, "", "审核认定问题宽泛，需追问："+m.Phrase
+		t.item, t.candidates, t.faq = nil, cands, nil
+	}
+}
+
+// namesOutright reports a message holding the item's name or an alias.
+func namesOutright(norm string, it *kb.Item) bool {
+	if strings.Contains(norm, it.Name) {
+		return true
+	}
+	return slices.ContainsFunc(it.Aliases, func(a string) bool { return a != "" && strings.Contains(norm, a) })
 }
 
 // cardOfItem reports whether a provider's card named in the turn is what

@@ -10,6 +10,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
@@ -99,4 +100,70 @@ func loadScopeLessons(ctx context.Context, ix *Index, s *kb.Store) error {
 	}
 	ix.SetScopeLessons(list)
 	return nil
+}
+
+// LearnedFull reports whether the query holds every word of one of the
+// item's learned questions (FAQ entries added in the console), the words
+// of the item's name and aliases aside when nameAside: a reviewer's lesson
+// "居住证 要多久" is held by the follow-up "那要多久" while 居住证 is being
+// discussed.
+func (ix *Index) LearnedFull(q Query, item string, nameAside bool) bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	d, ok := ix.byID[item]
+	if !ok || ix.dead[d] {
+		return false
+	}
+	_, n := ix.learnedHeld(q, d, nameAside)
+	return n > 0
+}
+
+// LearnedSwitch returns the item other than cur with a learned question
+// of at least two words the query holds whole, the one with the most
+// words; a follow-up holding a reviewer's lesson for another item has
+// changed the thread.
+func (ix *Index) LearnedSwitch(q Query, cur string) (string, bool) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	best, out := 1, ""
+	for d := range ix.learnedQs {
+		if ix.dead[d] || ix.ids[d] == cur {
+			continue
+		}
+		if _, n := ix.learnedHeld(q, d, false); n > best || n == best && out != "" && ix.ids[d] < out {
+			best, out = n, ix.ids[d]
+		}
+	}
+	return out, out != ""
+}
+
+// learnedHeld returns the index of doc d's first learned question whose
+// words the query holds whole and how many words it has (the name's
+// aside when nameAside); 0 words when none is held. Caller holds the
+// read lock.
+func (ix *Index) learnedHeld(q Query, d int32, nameAside bool) (int, int) {
+	in := make(map[string]bool, len(q.Words))
+	for _, t := range q.Words {
+		if t.Weight > 0 {
+			in[t.Text] = true
+		}
+	}
+	bestI, bestN := -1, 0
+	for i, ws := range ix.learnedQs[d] {
+		n, all := 0, true
+		for _, w := range ws {
+			if nameAside && slices.Contains(ix.names[d], w) {
+				continue
+			}
+			if !in[w] {
+				all = false
+				break
+			}
+			n++
+		}
+		if all && n > bestN {
+			bestI, bestN = i, n
+		}
+	}
+	return bestI, bestN
 }
