@@ -32,6 +32,7 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 	review := fs.Bool("review-round", false, "simulate one review round in the console: the set's misses, grouped, become FAQ lessons (published); report the set before and after")
 	lesson := fs.String("lesson", "faq", "with --review-round: the lesson made of each group, faq or alias")
 	whole := fs.Bool("whole", false, "with --review-round: lessons hold the group's wording whole, not the gist the console proposes")
+	strip := fs.Bool("strip-faq", false, "study only: the catalogue without its items' FAQ and aliases, to make misses on learning sets for a review round to fix")
 	itemsOnly := fs.Bool("items-only", false, "with --review-round: lessons for first-turn item misses only, as before decline, ask and follow-up lessons")
 	also := fs.String("also", "", "with --review-round: comma-separated sets only measured, before and after the round (not learned from)")
 	var lc llm.Config
@@ -70,6 +71,11 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 		return err
 	}
 	defer a.close()
+	if *kbDir != "" && *strip {
+		if *kbDir, err = stripFAQ(*kbDir, tmp); err != nil {
+			return err
+		}
+	}
 	if *kbDir != "" {
 		rep, err := a.kb.ImportPath(ctx, *kbDir, "", kb.ImportOptions{Upsert: kb.UpsertOptions{Status: kb.Published, Actor: "eval"}})
 		if err != nil {
@@ -121,6 +127,49 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 	fmt.Fprintf(std.out, "turns %d\nitem_top1 %.4f\nitem_recall5 %.4f\naspect_acc %.4f\noos_recall %.4f\noos_false %.4f\nclarify_recall %.4f\np50_ms %.2f\np99_ms %.2f\n",
 		m.Turns, m.ItemTop1, m.ItemRecall5, m.AspectAcc, m.OOSRecall, m.OOSFalse, m.ClarifyRecall, m.P50ms, m.P99ms)
 	return nil
+}
+
+// stripFAQ copies the catalogue folder's items.jsonl and halls.jsonl
+// under tmp with every item's FAQ and aliases left out, and returns the
+// copy's folder: a weaker catalogue whose misses on the learning sets
+// show what a review round's lessons do (--strip-faq). Imported once, as
+// the whole catalogue, it is indexed as any catalogue is.
+func stripFAQ(dir, tmp string) (string, error) {
+	out := filepath.Join(tmp, "kb-stripped")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return "", err
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "items.jsonl"))
+	if err != nil {
+		return "", fmt.Errorf("strip faq: %w", err)
+	}
+	var b strings.Builder
+	for _, line := range strings.Split(string(raw), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		var it map[string]any
+		if err := json.Unmarshal([]byte(line), &it); err != nil {
+			return "", fmt.Errorf("strip faq: %w", err)
+		}
+		delete(it, "faq")
+		delete(it, "aliases")
+		enc, err := json.Marshal(it)
+		if err != nil {
+			return "", fmt.Errorf("strip faq: %w", err)
+		}
+		b.Write(enc)
+		b.WriteByte('\n')
+	}
+	if err := os.WriteFile(filepath.Join(out, "items.jsonl"), []byte(b.String()), 0o644); err != nil {
+		return "", err
+	}
+	if halls, err := os.ReadFile(filepath.Join(dir, "halls.jsonl")); err == nil {
+		if err := os.WriteFile(filepath.Join(out, "halls.jsonl"), halls, 0o644); err != nil {
+			return "", err
+		}
+	}
+	return out, nil
 }
 
 // reviewRound runs assistant.ReviewRound on the set and measures the
