@@ -253,6 +253,9 @@ func reviewRound(ctx context.Context, std stdio, a *app, set []assistant.EvalCas
 		for _, t := range rep.BrokeTurns {
 			fmt.Fprintf(std.err, "broke %s\n", t)
 		}
+		for _, t := range rep.StillTurns {
+			fmt.Fprintf(std.err, "still %s\n", t)
+		}
 	}
 	for _, r := range rep.Refused {
 		fmt.Fprintf(std.out, "refused: %s\n", r)

@@ -322,7 +322,9 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 			t.faq = as.matchFAQ(it, norm)
 		}
 	}
-	// A reviewer's lesson on turns like this one (kb.ScopeLesson).
+	// A reviewer's lessons on turns like this one: a learned question
+	// held whole, then a decline or ask lesson (kb.ScopeLesson).
+	as.learnedDecides(t, norm)
 	as.scopeLesson(t)
 	// A turn that does not answer a clarify question but asks an aspect,
 	// naming nothing the catalogue lacks ("多久能下来", "一个人去要多久"),
@@ -335,6 +337,37 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 		(t.status == Clarify || t.status == OutOfScope && (t.scope == "unknown" || t.scope == "nothing")) {
 		as.understand(ctx, t)
 	}
+}
+
+// learnedDecides answers with the item a reviewer taught the turn's
+// wording for: the message holds one of its learned questions (FAQ
+// entries added in the console) whole, of two words at least
+// (search.Index.LearnedSwitch). The ranking may put the item first and
+// the decision still decline the turn for words the catalogue lacks, or
+// rivals matching more of its words outrank it; the reviewer has said
+// where such a wording belongs. A turn answered with an item whose own
+// learned question it holds, or declined as another place's, is left.
+func (as *Assistant) learnedDecides(t *turnState, norm string) {
+	switch {
+	case t.status == Answered && t.item != nil, t.status == Clarify:
+	case t.status == OutOfScope && t.scope != "place":
+	default:
+		return
+	}
+	whole := as.cfg.Index.Analyse(norm)
+	if t.status == Answered && as.cfg.Index.LearnedFull(whole, t.item.ID, false) {
+		return
+	}
+	id, ok := as.cfg.Index.LearnedSwitch(whole, "")
+	if !ok {
+		return
+	}
+	it, ok := as.cfg.Index.Item(id)
+	if !ok {
+		return
+	}
+	t.item, t.status, t.scope, t.reason, t.candidates = it, Answered, "", "按审核补充的问答回答", nil
+	t.faq = as.matchFAQ(it, norm)
 }
 
 // scopeLesson applies the decline or ask lesson a reviewer published for

@@ -66,8 +66,10 @@ type ReviewReport struct {
 	Fixed   int      `json:"fixed"`
 	Broken  int      `json:"broken"`
 	Refused []string `json:"refused,omitempty"`
-	// BrokeTurns are the turns broken, "case: question → got".
+	// BrokeTurns are the turns broken, StillTurns the item misses not
+	// fixed, "case: question → got".
 	BrokeTurns []string `json:"broke_turns,omitempty"`
+	StillTurns []string `json:"still_turns,omitempty"`
 	// Taught are the lessons made, "item: phrase" ("decline: phrase",
 	// "ask A B: phrase").
 	Taught []string `json:"taught,omitempty"`
@@ -295,7 +297,9 @@ func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewe
 	for _, m := range misses {
 		if m.Item != "" {
 			still[key(m)] = true
-			if !missed[key(m)] {
+			if missed[key(m)] {
+				rep.StillTurns = append(rep.StillTurns, fmt.Sprintf("%s#%d: %s → %s (want %s)", m.Case, m.Turn, m.Q, m.Got, m.Item))
+			} else {
 				rep.Broken++
 				rep.BrokeTurns = append(rep.BrokeTurns, fmt.Sprintf("%s: %s → %s", m.Case, m.Q, m.Got))
 			}
