@@ -267,17 +267,21 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 		// holding a learned question of another item whole moves there.
 		// The lesson is held by the whole message, aspect cues and all
 		// ("要先" in "税务那边要先"), not only its content.
-		whole := as.cfg.Index.Analyse(norm)
-		if as.cfg.Index.LearnedFull(whole, cur.ID, true) {
-			t.item, t.status = cur, Answered
-			t.faq = as.matchFAQ(cur, norm)
-			return
-		}
-		if id, ok := as.cfg.Index.LearnedSwitch(whole, cur.ID); ok {
-			if it, ok := as.cfg.Index.Item(id); ok {
-				t.item, t.status = it, Answered
-				t.faq = as.matchFAQ(it, norm)
+		wholes := as.wholeMessage(t, norm)
+		for _, whole := range wholes {
+			if as.cfg.Index.LearnedFull(whole, cur.ID, true) {
+				t.item, t.status = cur, Answered
+				t.faq = as.matchFAQ(cur, norm)
 				return
+			}
+		}
+		for _, whole := range wholes {
+			if id, ok := as.cfg.Index.LearnedSwitch(whole, cur.ID); ok {
+				if it, ok := as.cfg.Index.Item(id); ok {
+					t.item, t.status = it, Answered
+					t.faq = as.matchFAQ(it, norm)
+					return
+				}
 			}
 		}
 		// A follow-up made only of generic words ("丢了", "要补办") names
@@ -339,6 +343,17 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	}
 }
 
+// wholeMessage is the message analysed whole for holding a reviewer's
+// learned question: as its spoken forms were rewritten (norm) and, when
+// that differs, as written (license, 咗), the words lessons are taught in.
+func (as *Assistant) wholeMessage(t *turnState, norm string) []search.Query {
+	out := []search.Query{as.cfg.Index.Analyse(norm)}
+	if written := as.a.Normalize(t.in.masked); written != norm {
+		out = append(out, as.cfg.Index.Analyse(written))
+	}
+	return out
+}
+
 // learnedDecides answers with the item a reviewer taught the turn's
 // wording for: the message holds one of its learned questions (FAQ
 // entries added in the console) whole, of two words at least
@@ -354,11 +369,18 @@ func (as *Assistant) learnedDecides(t *turnState, norm string) {
 	default:
 		return
 	}
-	whole := as.cfg.Index.Analyse(norm)
-	if t.status == Answered && as.cfg.Index.LearnedFull(whole, t.item.ID, false) {
-		return
+	wholes := as.wholeMessage(t, norm)
+	for _, whole := range wholes {
+		if t.status == Answered && as.cfg.Index.LearnedFull(whole, t.item.ID, false) {
+			return
+		}
 	}
-	id, ok := as.cfg.Index.LearnedSwitch(whole, "")
+	id, ok := "", false
+	for _, whole := range wholes {
+		if id, ok = as.cfg.Index.LearnedSwitch(whole, ""); ok {
+			break
+		}
+	}
 	if !ok {
 		return
 	}

@@ -15,6 +15,7 @@ import (
 // Load fills the index with the store's published items, and standalone
 // FAQ entries tied to them (their questions join the item's FAQ).
 func Load(ctx context.Context, ix *Index, s *kb.Store) error {
+	seq := ix.loadSeq.Add(1) // before the store is read: see replace
 	items, err := publishedWithEntries(ctx, s)
 	if err != nil {
 		return err
@@ -25,7 +26,7 @@ func Load(ctx context.Context, ix *Index, s *kb.Store) error {
 	if err := loadScopeLessons(ctx, ix, s); err != nil {
 		return err
 	}
-	ix.Replace(items)
+	ix.replace(items, seq)
 	return nil
 }
 
