@@ -360,13 +360,21 @@ func (as *Assistant) wholeMessage(t *turnState, norm string) []search.Query {
 // (search.Index.LearnedSwitch). The ranking may put the item first and
 // the decision still decline the turn for words the catalogue lacks, or
 // rivals matching more of its words outrank it; the reviewer has said
-// where such a wording belongs. A turn answered with an item whose own
-// learned question it holds, or declined as another place's, is left.
+// where such a wording belongs. A turn answered with an item it names or
+// whose own learned question it holds, or declined as another place's,
+// is left.
 func (as *Assistant) learnedDecides(t *turnState, norm string) {
 	switch {
 	case t.status == Answered && t.item != nil, t.status == Clarify:
 	case t.status == OutOfScope && t.scope != "place":
 	default:
+		return
+	}
+	// A turn naming the item it was answered with (its hit covers the
+	// name, namedCoverage) asks about that item, whatever else it holds:
+	// "租房提公积金要什么材料，租房合同要不要备案" names 租赁备案 beside a
+	// lesson's wording for the withdrawal.
+	if t.status == Answered && slices.ContainsFunc(t.hits, func(h search.Hit) bool { return h.ID == t.item.ID && h.Coverage >= namedCoverage }) {
 		return
 	}
 	wholes := as.wholeMessage(t, norm)
