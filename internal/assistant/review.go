@@ -243,12 +243,18 @@ func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewe
 	phrases := make([]string, len(groups))
 	for i, lg := range groups {
 		phrases[i] = lg.g.Question
-		// A decline holds the residents' words whole, talk aside, when
-		// they fit a phrase: every word of it must be in a question it
+		// A decline holds the residents' words whole, talk aside
+		// (search.Index.TrimTalk), when they fit a phrase: every word of it must be in a question it
 		// declines, and the gist, set against the item the turn was
 		// answered with, would keep only the incidental words (阿爷).
-		if lg.kind == kb.LearnDecline && len([]rune(lg.g.Question)) <= maxLessonRunes {
-			continue
+		if lg.kind == kb.LearnDecline {
+			if tt, ok := gist.(interface{ TrimTalk(string) string }); ok {
+				phrases[i] = tt.TrimTalk(lg.g.Question)
+			}
+			if len([]rune(phrases[i])) <= maxLessonRunes {
+				continue
+			}
+			phrases[i] = lg.g.Question
 		}
 		if gist != nil {
 			if p := gist.Gist(lg.g.Question, lg.g.ItemID, lg.rivals); p != "" {

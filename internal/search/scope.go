@@ -167,3 +167,26 @@ func (ix *Index) learnedHeld(q Query, d int32, nameAside bool) (int, int) {
 	}
 	return bestI, bestN
 }
+
+// TrimTalk is the turn without its talk: each clause (split at
+// punctuation and spaces) trimmed of fillers at its edges (呃, 你好,
+// 请问), clauses of talk only left out, the rest joined by spaces. What
+// a decline lesson proposes: the residents' words whole, every one of
+// which a question must hold to be declined.
+func (ix *Index) TrimTalk(text string) string {
+	var out []string
+	for _, c := range splitClauses(text) {
+		ws := ix.a.Segment(ix.a.Normalize(c))
+		i, j := 0, len(ws)
+		for i < j && fillers[ws[i]] {
+			i++
+		}
+		for j > i && fillers[ws[j-1]] {
+			j--
+		}
+		if i < j {
+			out = append(out, strings.Join(ws[i:j], ""))
+		}
+	}
+	return strings.Join(out, " ")
+}

@@ -41,3 +41,18 @@ func TestScopeLessons(t *testing.T) {
 		}
 	}
 }
+
+// TrimTalk keeps the residents' words and drops the talk around them.
+func TestTrimTalk(t *testing.T) {
+	t.Parallel()
+	ix := search.New(zh.MustDefault(), search.DefaultParams())
+	for _, c := range []struct{ in, want string }{
+		{"呃 你好 楼下宠物店给猫洗澡 要预约吗", "楼下宠物店给猫洗澡 要预约吗"},
+		{"喂，请问，嗯", ""},
+		{"驾校学车报名要带啥", "驾校学车报名要带啥"},
+	} {
+		if got := ix.TrimTalk(c.in); got != c.want {
+			t.Errorf("TrimTalk(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
