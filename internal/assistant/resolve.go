@@ -343,6 +343,12 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	}
 }
 
+// compound reports a message of several sentences or clauses set apart
+// by punctuation (spaces, a voice transcript's pauses, do not count).
+func compound(norm string) bool {
+	return len(strings.FieldsFunc(norm, func(r rune) bool { return strings.ContainsRune("，,；;。？?！!", r) })) > 1
+}
+
 // wholeMessage is the message analysed whole for holding a reviewer's
 // learned question: as its spoken forms were rewritten (norm) and, when
 // that differs, as written (license, 咗), the words lessons are taught in.
@@ -370,11 +376,11 @@ func (as *Assistant) learnedDecides(t *turnState, norm string) {
 	default:
 		return
 	}
-	// A turn naming the item it was answered with (its hit covers the
-	// name, namedCoverage) asks about that item, whatever else it holds:
-	// "租房提公积金要什么材料，租房合同要不要备案" names 租赁备案 beside a
-	// lesson's wording for the withdrawal.
-	if t.status == Answered && slices.ContainsFunc(t.hits, func(h search.Hit) bool { return h.ID == t.item.ID && h.Coverage >= namedCoverage }) {
+	// A question of several sentences naming the item it was answered
+	// with (its hit covers the name, namedCoverage) asks about that item
+	// too, whatever else it holds: "租房提公积金要什么材料，租房合同要不要
+	// 备案" names 租赁备案 beside a lesson's wording for the withdrawal.
+	if t.status == Answered && compound(t.in.norm) && slices.ContainsFunc(t.hits, func(h search.Hit) bool { return h.ID == t.item.ID && h.Coverage >= namedCoverage }) {
 		return
 	}
 	wholes := as.wholeMessage(t, norm)
