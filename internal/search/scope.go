@@ -152,10 +152,13 @@ func (ix *Index) learnedHeld(q Query, d int32, nameAside bool) (int, int) {
 	for i, ws := range ix.learnedQs[d] {
 		n, all := 0, true
 		for _, w := range ws {
-			if nameAside && slices.Contains(ix.names[d], w) {
+			if nameAside && ix.inName(d, w) {
 				continue
 			}
-			if !in[w] {
+			// Held as a word of the message's, or verbatim in it: the
+			// lesson was cut alone, the message in context (先清掉 alone,
+			// 先清 掉吗 in 账要先清掉吗).
+			if !in[w] && !strings.Contains(q.Norm, w) {
 				all = false
 				break
 			}
@@ -189,4 +192,18 @@ func (ix *Index) TrimTalk(text string) string {
 		}
 	}
 	return strings.Join(out, " ")
+}
+
+// inName reports a word found in doc d's item name or an alias, as
+// written (the name's own cut may differ: 简易注销 against 简易 注销).
+// Caller holds the read lock.
+func (ix *Index) inName(d int32, w string) bool {
+	it := ix.items[ix.ids[d]]
+	if it == nil {
+		return false
+	}
+	if strings.Contains(ix.a.Normalize(it.Name), w) {
+		return true
+	}
+	return slices.ContainsFunc(it.Aliases, func(a string) bool { return strings.Contains(ix.a.Normalize(a), w) })
 }

@@ -56,3 +56,38 @@ func TestTrimTalk(t *testing.T) {
 		}
 	}
 }
+
+// A learned question is held by a message having each of its words, as
+// a word or verbatim (the lesson was cut alone, the message in context);
+// the current item's name aside for a follow-up; a one-word lesson never
+// moves a conversation.
+func TestLearnedHeld(t *testing.T) {
+	t.Parallel()
+	ix := search.New(zh.MustDefault(), search.DefaultParams())
+	ix.Replace([]kb.Item{
+		{ID: "T-1", Name: "清税注销", FAQ: []kb.FAQ{{Q: "税务上的账要先清掉", A: "是", Entry: true}}},
+		{ID: "T-2", Name: "企业简易注销登记", FAQ: []kb.FAQ{{Q: "企业简易注销登记 公告期间", A: "二十天", Entry: true}, {Q: "执照", A: "带", Entry: true}}},
+		{ID: "T-3", Name: "营业执照补领"},
+	})
+	for _, c := range []struct {
+		msg, cur  string
+		switchTo  string
+		stays     bool
+		nameAside bool
+	}{
+		{"那税务上的账要先清掉吗", "T-2", "T-1", false, true},
+		{"税务上的账 先不管", "T-2", "", false, true},
+		{"那公告期间能撤回吗", "T-2", "", true, true},
+		{"那公告期间能撤回吗", "T-2", "", false, false}, // the name's words are the lesson's too
+		{"要带执照吗", "T-3", "", false, true}, // one word: no move
+	} {
+		q := ix.Analyse(c.msg)
+		got, ok := ix.LearnedSwitch(q, c.cur)
+		if got != c.switchTo || ok != (c.switchTo != "") {
+			t.Errorf("LearnedSwitch(%q, %s) = %s %v, want %s", c.msg, c.cur, got, ok, c.switchTo)
+		}
+		if held := ix.LearnedFull(q, c.cur, c.nameAside); held != c.stays {
+			t.Errorf("LearnedFull(%q, %s, %v) = %v", c.msg, c.cur, c.nameAside, held)
+		}
+	}
+}
