@@ -79,7 +79,7 @@ func TestLearnedHeld(t *testing.T) {
 		{"税务上的账 先不管", "T-2", "", false, true},
 		{"那公告期间能撤回吗", "T-2", "", true, true},
 		{"那公告期间能撤回吗", "T-2", "", false, false}, // the name's words are the lesson's too
-		{"要带执照吗", "T-3", "", false, true}, // one word: no move
+		{"要带执照吗", "T-3", "", false, true},      // one word: no move
 	} {
 		q := ix.Analyse(c.msg)
 		got, ok := ix.LearnedSwitch(q, c.cur)
