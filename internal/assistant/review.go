@@ -50,8 +50,10 @@ type ReviewReport struct {
 	FollowUps     int `json:"follow_ups"`
 	ThreadChanges int `json:"thread_changes"`
 	Aspects       int `json:"aspects"`
-	// AfterMiss are follow-ups whose previous turn was an item miss:
-	// left to that turn's lesson.
+	// AfterMiss are follow-ups that should have stayed on the thread's
+	// item whose previous turn was an item miss: left to that turn's
+	// lesson. (A thread change is taught whatever came before: its words
+	// name the new item.)
 	AfterMiss int `json:"after_miss"`
 	// ScopeMisses are turns that wanted a decline (out of scope) or a
 	// question back (clarify) and got neither; ScopeReviewable are the
@@ -162,14 +164,15 @@ func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewe
 			if !opt.FollowUps {
 				continue
 			}
-			if itemMissed[fmt.Sprintf("%s\x00%d", m.Case, m.Turn-1)] {
-				// The conversation went wrong a turn before: the console
-				// shows it under the wrong item, and the earlier turn's
-				// lesson is what sets it right.
+			thread := threadItem(byID[m.Case], m.Turn)
+			if thread == m.Item && itemMissed[fmt.Sprintf("%s\x00%d", m.Case, m.Turn-1)] {
+				// It should have stayed, but the conversation went wrong a
+				// turn before: the console shows it under the wrong item,
+				// and the earlier turn's lesson is what sets it right.
 				rep.AfterMiss++
 				continue
 			}
-			switch thread := threadItem(byID[m.Case], m.Turn); {
+			switch {
 			case thread == "" || thread != m.Item:
 				// A thread change: the turn read alone is a question
 				// for the new item.
