@@ -267,7 +267,10 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 		// holding a learned question of another item whole moves there.
 		// The lesson is held by the whole message, aspect cues and all
 		// ("要先" in "税务那边要先"), not only its content.
-		wholes := as.wholeMessage(t, norm)
+		var wholes []search.Query
+		if as.cfg.Index.HasLearned() {
+			wholes = as.wholeMessage(t, norm)
+		}
 		for _, whole := range wholes {
 			if as.cfg.Index.LearnedFull(whole, cur.ID, true) {
 				t.item, t.status = cur, Answered
@@ -370,6 +373,9 @@ func (as *Assistant) wholeMessage(t *turnState, norm string) []search.Query {
 // whose own learned question it holds, or declined as another place's,
 // is left.
 func (as *Assistant) learnedDecides(t *turnState, norm string) {
+	if !as.cfg.Index.HasLearned() {
+		return
+	}
 	switch {
 	case t.status == Answered && t.item != nil, t.status == Clarify:
 	case t.status == OutOfScope && t.scope != "place":

@@ -207,3 +207,11 @@ func (ix *Index) inName(d int32, w string) bool {
 	}
 	return slices.ContainsFunc(it.Aliases, func(a string) bool { return strings.Contains(ix.a.Normalize(a), w) })
 }
+
+// HasLearned reports whether any item has a learned question: without,
+// a turn need not be analysed whole for one.
+func (ix *Index) HasLearned() bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.learnedQs) > 0
+}
