@@ -257,11 +257,8 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	// something no service is (a recipe, a lawyer) however it goes on
 	// from the item.
 	if cur, ok := as.cfg.Index.Item(t.state.Item); ok && !pending {
-		if h, ok := as.everyday(t, q, t.raw); ok {
-			t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
-			return
-		}
-		// A reviewer's lesson decides before the thread's rules: a
+		// A reviewer's lesson decides before the thread's rules and the
+		// everyday cues (a reviewer said where the wording belongs): a
 		// follow-up holding a learned question of the current item (its
 		// name aside: "居住证 要多久" in "那要多久") stays on it; one
 		// holding a learned question of another item whole moves there.
@@ -286,6 +283,10 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 					return
 				}
 			}
+		}
+		if h, ok := as.everyday(t, q, t.raw); ok {
+			t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
+			return
 		}
 		// A follow-up made only of generic words ("丢了", "要补办") names
 		// no other item: it is about the current one.
@@ -462,11 +463,20 @@ func namesOutright(norm string, it *kb.Item) bool {
 
 // cardOfItem reports whether a provider's card named in the turn is what
 // a catalogue item asks for or issues: the document a yes/no question
-// asks about, a material in the guide of the item being discussed, or a
-// word of an item's name.
+// asks about, a reviewer's lesson the turn holds, a material in the guide
+// of the item being discussed, or a word of an item's name.
 func (as *Assistant) cardOfItem(t *turnState, card string) bool {
 	if t.asked != "" && (strings.Contains(t.asked, card) || strings.Contains(card, t.asked)) {
 		return true
+	}
+	// A reviewer taught the wording for an item (a learned question held
+	// whole): the card is that item's business.
+	if as.cfg.Index.HasLearned() {
+		for _, whole := range as.wholeMessage(t, t.in.norm) {
+			if _, ok := as.cfg.Index.LearnedSwitch(whole, ""); ok {
+				return true
+			}
+		}
 	}
 	if cur, ok := as.cfg.Index.Item(t.state.Item); ok && strings.Contains(itemText(cur), card) {
 		return true
