@@ -142,7 +142,13 @@ func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewe
 	add := func(list *[]convo.Question, m EvalMiss, text, item string) {
 		id := int64(len(info) + 1)
 		info[id] = m
-		*list = append(*list, convo.Question{TurnID: id, Text: text, Status: convo.ReasonLowConfidence, ItemID: item})
+		q := convo.Question{TurnID: id, Text: text, Status: convo.ReasonLowConfidence, ItemID: item}
+		if m.Turn > 0 {
+			// The thread item (the console shows the previous turn's cited
+			// item; the simulation, the item that turn was about).
+			q.Thread = threadItem(byID[m.Case], m.Turn)
+		}
+		*list = append(*list, q)
 	}
 	itemMissed := map[string]bool{}
 	for _, m := range misses {

@@ -46,13 +46,20 @@ func TestLearnDeclineAndAsk(t *testing.T) {
 			if rep := ask(pet); rep.Status == "out_of_scope" {
 				t.Fatalf("%s already declined", pet)
 			}
-			ask("明天天气怎么样") // declined: a group on the page, with its form
+			// A follow-up declined: a group on the page, with its form,
+			// shown with the item its conversation was about.
+			first := ask(inScope)
+			r := resident.postJSON("/api/v1/chat", map[string]string{"message": "明天天气怎么样", "conversation_id": first.ConversationID})
+			if r.code != 200 {
+				t.Fatalf("follow-up = %d %s", r.code, r.body)
+			}
 			ed, rv, ag := e.client(), e.client(), e.client()
 			ed.login("editor", "editor password")
 			rv.login("reviewer", "reviewer password")
 			ag.login("agent", "agent password")
 			page := html.UnescapeString(ed.get("/admin/unanswered").body)
-			for _, want := range []string{`<option value="decline">婉拒（非本区服务）</option>`, `<option value="ask">追问（列出候选事项）</option>`, `name="items"`} {
+			for _, want := range []string{`<option value="decline">婉拒（非本区服务）</option>`, `<option value="ask">追问（列出候选事项）</option>`, `name="items"`,
+				`追问，对话原在 <a href="/admin/items/FT-001">FT-001</a>`} {
 				if !strings.Contains(page, want) {
 					t.Errorf("unanswered page lacks %s", want)
 				}
@@ -66,7 +73,7 @@ func TestLearnDeclineAndAsk(t *testing.T) {
 			}
 
 			// The editor's decline waits; the question is still answered.
-			r := learn(ed, url.Values{"kind": {"decline"}, "phrase": {"宠物店 洗澡"}})
+			r = learn(ed, url.Values{"kind": {"decline"}, "phrase": {"宠物店 洗澡"}})
 			if r.code != 303 || !strings.Contains(ed.get(r.hdr.Get("Location")).body, "提交审核") {
 				t.Fatalf("editor's decline = %d %s", r.code, r.hdr.Get("Location"))
 			}
