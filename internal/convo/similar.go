@@ -23,9 +23,9 @@ type QuestionGroup struct {
 	// conversations were about most often: a reviewer reads 那要带啥 with
 	// it (a thread change is a question for the new item, an aspect an
 	// FAQ of the thread's item).
-	Thread string `json:"thread,omitempty"`
-	TurnIDs  []int64        `json:"turn_ids"` // up to 20, latest first
-	Last     store.Time     `json:"last"`
+	Thread  string     `json:"thread,omitempty"`
+	TurnIDs []int64    `json:"turn_ids"` // up to 20, latest first
+	Last    store.Time `json:"last"`
 }
 
 // stopChars are function words and question words that say nothing about
