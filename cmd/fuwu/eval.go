@@ -32,6 +32,8 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 	review := fs.Bool("review-round", false, "simulate one review round in the console: the set's misses, grouped, become FAQ lessons (published); report the set before and after")
 	lesson := fs.String("lesson", "faq", "with --review-round: the lesson made of each group, faq or alias")
 	whole := fs.Bool("whole", false, "with --review-round: lessons hold the group's wording whole, not the gist the console proposes")
+	strip := fs.Bool("strip-faq", false, "study only: the catalogue without its items' FAQ and aliases, to make misses on learning sets for a review round to fix")
+	itemsOnly := fs.Bool("items-only", false, "with --review-round: lessons for first-turn item misses only, as before decline, ask and follow-up lessons")
 	also := fs.String("also", "", "with --review-round: comma-separated sets only measured, before and after the round (not learned from)")
 	var lc llm.Config
 	lc.RegisterFlags(fs)
@@ -69,6 +71,11 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 		return err
 	}
 	defer a.close()
+	if *kbDir != "" && *strip {
+		if *kbDir, err = stripFAQ(*kbDir, tmp); err != nil {
+			return err
+		}
+	}
 	if *kbDir != "" {
 		rep, err := a.kb.ImportPath(ctx, *kbDir, "", kb.ImportOptions{Upsert: kb.UpsertOptions{Status: kb.Published, Actor: "eval"}})
 		if err != nil {
@@ -102,7 +109,8 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 		return nil
 	}
 	if *review {
-		return reviewRound(ctx, std, a, dialogues, *cases, *also, kb.LessonKind(*lesson), !*whole, *asJSON, *verbose)
+		opt := assistant.ReviewOptions{Kind: kb.LessonKind(*lesson), Scope: !*itemsOnly, FollowUps: !*itemsOnly}
+		return reviewRound(ctx, std, a, dialogues, *cases, *also, opt, !*whole, *asJSON, *verbose)
 	}
 	m, misses, err := assistant.Evaluate(ctx, a.assistant, dialogues)
 	if err != nil {
@@ -121,9 +129,52 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 	return nil
 }
 
+// stripFAQ copies the catalogue folder's items.jsonl and halls.jsonl
+// under tmp with every item's FAQ and aliases left out, and returns the
+// copy's folder: a weaker catalogue whose misses on the learning sets
+// show what a review round's lessons do (--strip-faq). Imported once, as
+// the whole catalogue, it is indexed as any catalogue is.
+func stripFAQ(dir, tmp string) (string, error) {
+	out := filepath.Join(tmp, "kb-stripped")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return "", err
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "items.jsonl"))
+	if err != nil {
+		return "", fmt.Errorf("strip faq: %w", err)
+	}
+	var b strings.Builder
+	for _, line := range strings.Split(string(raw), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		var it map[string]any
+		if err := json.Unmarshal([]byte(line), &it); err != nil {
+			return "", fmt.Errorf("strip faq: %w", err)
+		}
+		delete(it, "faq")
+		delete(it, "aliases")
+		enc, err := json.Marshal(it)
+		if err != nil {
+			return "", fmt.Errorf("strip faq: %w", err)
+		}
+		b.Write(enc)
+		b.WriteByte('\n')
+	}
+	if err := os.WriteFile(filepath.Join(out, "items.jsonl"), []byte(b.String()), 0o644); err != nil {
+		return "", err
+	}
+	if halls, err := os.ReadFile(filepath.Join(dir, "halls.jsonl")); err == nil {
+		if err := os.WriteFile(filepath.Join(out, "halls.jsonl"), halls, 0o644); err != nil {
+			return "", err
+		}
+	}
+	return out, nil
+}
+
 // reviewRound runs assistant.ReviewRound on the set and measures the
 // --also sets before and after it.
-func reviewRound(ctx context.Context, std stdio, a *app, set []assistant.EvalCase, name, also string, kind kb.LessonKind, gist, asJSON, verbose bool) error {
+func reviewRound(ctx context.Context, std stdio, a *app, set []assistant.EvalCase, name, also string, opt assistant.ReviewOptions, gist, asJSON, verbose bool) error {
 	type other struct {
 		Set           string            `json:"set"`
 		Before, After assistant.Metrics `json:"-"`
@@ -163,7 +214,7 @@ func reviewRound(ctx context.Context, std stdio, a *app, set []assistant.EvalCas
 	if gist {
 		gister = a.index
 	}
-	rep, err := assistant.ReviewRound(ctx, a.assistant, set, a.kb, kind, gister, a.reload)
+	rep, err := assistant.ReviewRound(ctx, a.assistant, set, a.kb, opt, gister, a.reload)
 	if err != nil {
 		return err
 	}
@@ -186,8 +237,11 @@ func reviewRound(ctx context.Context, std stdio, a *app, set []assistant.EvalCas
 	if asJSON {
 		return json.NewEncoder(std.out).Encode(map[string]any{"set": name, "round": rep, "also": others})
 	}
-	fmt.Fprintf(std.out, "set %s\nitem misses %d (reviewable first turns %d) → %d groups → %d lessons (%s, published)\n",
+	fmt.Fprintf(std.out, "set %s\nitem misses %d (reviewable %d) → %d groups → %d lessons (%s, published)\n",
 		name, rep.ItemMisses, rep.Reviewable, rep.Groups, rep.Lessons, rep.Kind)
+	fmt.Fprintf(std.out, "follow-ups %d: thread changes %d, aspects %d taught; %d after a missed turn; unreviewable %d\n",
+		rep.FollowUps, rep.ThreadChanges, rep.Aspects, rep.AfterMiss, rep.FollowUps-rep.ThreadChanges-rep.Aspects-rep.AfterMiss)
+	fmt.Fprintf(std.out, "scope misses %d (reviewable first turns %d) → fixed %d\n", rep.ScopeMisses, rep.ScopeReviewable, rep.ScopeFixed)
 	fmt.Fprintf(std.out, "fixed %d of %d item misses; broke %d\n", rep.Fixed, rep.ItemMisses, rep.Broken)
 	fmt.Fprintf(std.out, "item_top1 %.4f → %.4f\naspect_acc %.4f → %.4f\noos_recall %.4f → %.4f\noos_false %.4f → %.4f\nclarify_recall %.4f → %.4f\n",
 		rep.Before.ItemTop1, rep.After.ItemTop1, rep.Before.AspectAcc, rep.After.AspectAcc, rep.Before.OOSRecall, rep.After.OOSRecall,
@@ -198,6 +252,9 @@ func reviewRound(ctx context.Context, std stdio, a *app, set []assistant.EvalCas
 		}
 		for _, t := range rep.BrokeTurns {
 			fmt.Fprintf(std.err, "broke %s\n", t)
+		}
+		for _, t := range rep.StillTurns {
+			fmt.Fprintf(std.err, "still %s\n", t)
 		}
 	}
 	for _, r := range rep.Refused {

@@ -84,6 +84,9 @@ type EvalMiss struct {
 	// Rivals, for an item miss, are the items it was confused with: the
 	// one cited and the candidates ranked above the expected item.
 	Rivals []string
+	// Cited and Candidates are what the reply cited first and ranked.
+	Cited      string
+	Candidates []string
 }
 
 // Evaluate plays every dialogue through svc, each in a fresh
@@ -114,7 +117,7 @@ func Evaluate(ctx context.Context, svc Service, cases []EvalCase) (Metrics, []Ev
 				first = r.Citations[0].ID
 			}
 			miss := func(want, got string) {
-				misses = append(misses, EvalMiss{Case: c.ID, Q: t.Q, Want: want, Got: got, Turn: ti})
+				misses = append(misses, EvalMiss{Case: c.ID, Q: t.Q, Want: want, Got: got, Turn: ti, Cited: first, Candidates: r.Candidates})
 			}
 			if t.Item != "" {
 				items++

@@ -257,6 +257,33 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	// something no service is (a recipe, a lawyer) however it goes on
 	// from the item.
 	if cur, ok := as.cfg.Index.Item(t.state.Item); ok && !pending {
+		// A reviewer's lesson decides before the thread's rules and the
+		// everyday cues (a reviewer said where the wording belongs): a
+		// follow-up holding a learned question of the current item (its
+		// name aside: "居住证 要多久" in "那要多久") stays on it; one
+		// holding a learned question of another item whole moves there.
+		// The lesson is held by the whole message, aspect cues and all
+		// ("要先" in "税务那边要先"), not only its content.
+		var wholes []search.Query
+		if as.cfg.Index.HasLearned() {
+			wholes = as.wholeMessage(t, norm)
+		}
+		for _, whole := range wholes {
+			if as.cfg.Index.LearnedFull(whole, cur.ID, true) {
+				t.item, t.status = cur, Answered
+				t.faq = as.matchFAQ(cur, norm)
+				return
+			}
+		}
+		for _, whole := range wholes {
+			if id, ok := as.cfg.Index.LearnedSwitch(whole, cur.ID); ok {
+				if it, ok := as.cfg.Index.Item(id); ok {
+					t.item, t.status = it, Answered
+					t.faq = as.matchFAQ(it, norm)
+					return
+				}
+			}
+		}
 		if h, ok := as.everyday(t, q, t.raw); ok {
 			t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
 			return
@@ -303,6 +330,10 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 			t.faq = as.matchFAQ(it, norm)
 		}
 	}
+	// A reviewer's lessons on turns like this one: a learned question
+	// held whole, then a decline or ask lesson (kb.ScopeLesson).
+	as.learnedDecides(t, norm)
+	as.scopeLesson(t)
 	// A turn that does not answer a clarify question but asks an aspect,
 	// naming nothing the catalogue lacks ("多久能下来", "一个人去要多久"),
 	// is asked the question again, not declined; one naming what the
@@ -316,13 +347,136 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	}
 }
 
+// compound reports a message of several sentences or clauses set apart
+// by punctuation (spaces, a voice transcript's pauses, do not count).
+func compound(norm string) bool {
+	return len(strings.FieldsFunc(norm, func(r rune) bool { return strings.ContainsRune("，,；;。？?！!", r) })) > 1
+}
+
+// wholeMessage is the message analysed whole for holding a reviewer's
+// learned question: as its spoken forms were rewritten (norm) and, when
+// that differs, as written (license, 咗), the words lessons are taught in.
+func (as *Assistant) wholeMessage(t *turnState, norm string) []search.Query {
+	out := []search.Query{as.cfg.Index.Analyse(norm)}
+	if written := as.a.Normalize(t.in.masked); written != norm {
+		out = append(out, as.cfg.Index.Analyse(written))
+	}
+	return out
+}
+
+// learnedDecides answers with the item a reviewer taught the turn's
+// wording for: the message holds one of its learned questions (FAQ
+// entries added in the console) whole, of two words at least
+// (search.Index.LearnedSwitch). The ranking may put the item first and
+// the decision still decline the turn for words the catalogue lacks, or
+// rivals matching more of its words outrank it; the reviewer has said
+// where such a wording belongs. A turn answered with an item it names or
+// whose own learned question it holds, or declined as another place's,
+// is left.
+func (as *Assistant) learnedDecides(t *turnState, norm string) {
+	if !as.cfg.Index.HasLearned() {
+		return
+	}
+	switch {
+	case t.status == Answered && t.item != nil, t.status == Clarify:
+	case t.status == OutOfScope && t.scope != "place":
+	default:
+		return
+	}
+	// A question of several sentences naming the item it was answered
+	// with (its hit covers the name, namedCoverage) asks about that item
+	// too, whatever else it holds: "租房提公积金要什么材料，租房合同要不要
+	// 备案" names 租赁备案 beside a lesson's wording for the withdrawal.
+	if t.status == Answered && compound(t.in.norm) && slices.ContainsFunc(t.hits, func(h search.Hit) bool { return h.ID == t.item.ID && h.Coverage >= namedCoverage }) {
+		return
+	}
+	wholes := as.wholeMessage(t, norm)
+	for _, whole := range wholes {
+		if t.status == Answered && as.cfg.Index.LearnedFull(whole, t.item.ID, false) {
+			return
+		}
+	}
+	id, ok := "", false
+	for _, whole := range wholes {
+		if id, ok = as.cfg.Index.LearnedSwitch(whole, ""); ok {
+			break
+		}
+	}
+	if !ok {
+		return
+	}
+	it, ok := as.cfg.Index.Item(id)
+	if !ok {
+		return
+	}
+	t.item, t.status, t.scope, t.reason, t.candidates = it, Answered, "", "按审核补充的问答回答", nil
+	t.faq = as.matchFAQ(it, norm)
+}
+
+// scopeLesson applies the decline or ask lesson a reviewer published for
+// questions holding the turn's words (search.Index.ScopeLesson): a
+// decline lesson declines what the catalogue would have answered; an ask
+// lesson asks which of its items is meant, unless the turn names the item
+// it was answered with outright (its name or an alias, word for word). A
+// turn declined for a reason of its own (a place, a category) keeps it.
+func (as *Assistant) scopeLesson(t *turnState) {
+	if t.status != Answered && t.status != Clarify && !(t.status == OutOfScope && (t.scope == "unknown" || t.scope == "nothing")) {
+		return
+	}
+	// The message as written and as its spoken forms were rewritten
+	// (咗 → 了): a lesson holds the residents' own words.
+	m, ok := as.cfg.Index.ScopeLesson(t.in.norm)
+	if !ok {
+		if m, ok = as.cfg.Index.ScopeLesson(as.a.Normalize(t.in.masked)); !ok {
+			return
+		}
+	}
+	switch m.Kind {
+	case kb.LearnDecline:
+		t.status, t.scope, t.reason = OutOfScope, "learned", "审核认定非本区政务服务："+m.Phrase
+		t.item, t.candidates, t.faq = nil, nil, nil
+	case kb.LearnAsk:
+		if t.status == Answered && t.item != nil && namesOutright(t.in.norm, t.item) {
+			return
+		}
+		var cands []search.Hit
+		for _, id := range m.Items {
+			if it, ok := as.cfg.Index.Item(id); ok {
+				cands = append(cands, search.Hit{ID: id, Name: it.Name})
+			}
+		}
+		if len(cands) < 2 {
+			return // the lesson's items are gone from the catalogue
+		}
+		t.status, t.scope, t.reason = Clarify, "", "审核认定问题宽泛，需追问："+m.Phrase
+		t.item, t.candidates, t.faq = nil, cands, nil
+	}
+}
+
+// namesOutright reports a message holding the item's name or an alias.
+func namesOutright(norm string, it *kb.Item) bool {
+	if strings.Contains(norm, it.Name) {
+		return true
+	}
+	return slices.ContainsFunc(it.Aliases, func(a string) bool { return a != "" && strings.Contains(norm, a) })
+}
+
 // cardOfItem reports whether a provider's card named in the turn is what
 // a catalogue item asks for or issues: the document a yes/no question
-// asks about, a material in the guide of the item being discussed, or a
-// word of an item's name.
+// asks about, a reviewer's lesson the turn holds, a material in the guide
+// of the item being discussed, or a word of an item's name.
 func (as *Assistant) cardOfItem(t *turnState, card string) bool {
 	if t.asked != "" && (strings.Contains(t.asked, card) || strings.Contains(card, t.asked)) {
 		return true
+	}
+	// A reviewer taught the wording for an item (a learned question held
+	// whole): the card is that item's business.
+	if as.cfg.Index.HasLearned() {
+		for _, whole := range as.wholeMessage(t, t.in.norm) {
+			if _, ok := as.cfg.Index.LearnedSwitch(whole, ""); ok {
+				return true
+			}
+		}
 	}
 	if cur, ok := as.cfg.Index.Item(t.state.Item); ok && strings.Contains(itemText(cur), card) {
 		return true

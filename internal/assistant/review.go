@@ -10,10 +10,25 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/kb"
 )
+
+// ReviewOptions are what a review round teaches.
+type ReviewOptions struct {
+	// Kind is the lesson made of a group of item misses: kb.LearnFAQ or
+	// kb.LearnAlias.
+	Kind kb.LessonKind
+	// Scope makes decline lessons of first turns answered that should
+	// have been declined, and ask lessons of those answered that should
+	// have been asked back (kb.LearnDecline, kb.LearnAsk).
+	Scope bool
+	// FollowUps makes lessons of the follow-ups a reviewer can read on
+	// their own (reviewFollowUp).
+	FollowUps bool
+}
 
 // ReviewReport is a review round's result on one set.
 type ReviewReport struct {
@@ -21,18 +36,44 @@ type ReviewReport struct {
 	Before     Metrics       `json:"before"`
 	After      Metrics       `json:"after"`
 	ItemMisses int           `json:"item_misses"` // turns whose expected item was not cited first
-	// Reviewable are those a reviewer can turn into knowledge: first
-	// turns (a follow-up read alone, 那要带啥, is the dialogue state's
-	// work, not the catalogue's).
-	Reviewable int      `json:"reviewable"`
-	Groups     int      `json:"groups"`  // the console's groups of them
-	Lessons    int      `json:"lessons"` // one action per group
-	Fixed      int      `json:"fixed"`   // item misses right after the round
-	Broken     int      `json:"broken"`  // item turns right before, wrong after
-	Refused    []string `json:"refused,omitempty"`
-	// BrokeTurns are the turns broken, "case: question → got".
+	// Reviewable are the item misses a reviewer can turn into knowledge:
+	// first turns, and with FollowUps the follow-ups reviewFollowUp
+	// makes a standalone question of.
+	Reviewable int `json:"reviewable"`
+	// FollowUps are the item misses after the first turn; of them,
+	// ThreadChanges moved to another item (taught as a standalone
+	// question for it) and Aspects stayed on the thread's item (taught as
+	// an FAQ of it on the aspect asked, the thread item's name before the
+	// turn's gist). The rest say nothing of their own (那要多久 where the
+	// item should have stayed, no gist): the dialogue state's work,
+	// unreviewable.
+	FollowUps     int `json:"follow_ups"`
+	ThreadChanges int `json:"thread_changes"`
+	Aspects       int `json:"aspects"`
+	// AfterMiss are follow-ups that should have stayed on the thread's
+	// item whose previous turn was an item miss: left to that turn's
+	// lesson. (A thread change is taught whatever came before: its words
+	// name the new item.)
+	AfterMiss int `json:"after_miss"`
+	// ScopeMisses are turns that wanted a decline (out of scope) or a
+	// question back (clarify) and got neither; ScopeReviewable are the
+	// first turns among them, taught with Scope.
+	ScopeMisses     int `json:"scope_misses"`
+	ScopeReviewable int `json:"scope_reviewable"`
+	ScopeFixed      int `json:"scope_fixed"`
+	Groups          int `json:"groups"`  // the console's groups of them
+	Lessons         int `json:"lessons"` // one action per group
+	// Fixed are item misses right after the round; Broken, item turns
+	// right before, wrong after.
+	Fixed   int      `json:"fixed"`
+	Broken  int      `json:"broken"`
+	Refused []string `json:"refused,omitempty"`
+	// BrokeTurns are the turns broken, StillTurns the item misses not
+	// fixed, "case: question → got".
 	BrokeTurns []string `json:"broke_turns,omitempty"`
-	// Taught are the lessons made, "item: phrase".
+	StillTurns []string `json:"still_turns,omitempty"`
+	// Taught are the lessons made, "item: phrase" ("decline: phrase",
+	// "ask A B: phrase").
 	Taught []string `json:"taught,omitempty"`
 }
 
@@ -49,83 +90,215 @@ type Gister interface {
 	Gist(text, item string, rivals []string) string
 }
 
-// ReviewRound plays cases, groups the reviewable item misses as the
-// console does (convo.GroupQuestions, with the item the reviewer judges
-// right as the group's item), makes one lesson of kind per group — an FAQ
-// with the group's most frequent wording as the question and the item's
-// summary as the answer, or that wording as an alias — publishes them,
-// calls sync so the index has them, and plays cases again. With gist,
-// the lesson holds what the console proposes to the reviewer: the
-// wording's gist for the item, set apart from the items its turns were
-// confused with; without, the wording whole.
-func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewer, kind kb.LessonKind, gist Gister, sync func(context.Context) error) (ReviewReport, error) {
-	rep := ReviewReport{Kind: kind}
-	if kind != kb.LearnFAQ && kind != kb.LearnAlias {
-		return rep, fmt.Errorf("review round: lessons are faq or alias, not %q", kind)
+// maxLessonRunes is the longest phrase a decline or ask lesson holds
+// (kb's bound).
+const maxLessonRunes = 40
+
+// askItems is how many of an answered turn's ranked items an ask lesson
+// offers.
+const askItems = 3
+
+// lessonGroup is one of the console's groups with the lesson it becomes.
+type lessonGroup struct {
+	g      convo.QuestionGroup
+	kind   kb.LessonKind
+	prefix string   // an aspect follow-up's lesson: the thread item's name
+	items  []string // an ask lesson's items
+	rivals []string
+}
+
+// ReviewRound plays cases, groups the reviewable misses as the console
+// does (convo.GroupQuestions, with the item the reviewer judges right as
+// the group's item), makes one lesson per group — for item misses an FAQ
+// (the group's most frequent wording as the question, the item's summary
+// as the answer) or that wording as an alias (opt.Kind); with opt.Scope a
+// decline lesson for turns that wanted declining and an ask lesson, with
+// the items the turn was ranked, for turns that wanted asking back —
+// publishes them, calls sync so the index has them, and plays cases
+// again. With gist, the lesson holds what the console proposes to the
+// reviewer: the wording's gist for the item, set apart from the items its
+// turns were confused with (for a decline, from the item it was answered
+// with); without, the wording whole.
+func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewer, opt ReviewOptions, gist Gister, sync func(context.Context) error) (ReviewReport, error) {
+	rep := ReviewReport{Kind: opt.Kind}
+	if opt.Kind != kb.LearnFAQ && opt.Kind != kb.LearnAlias {
+		return rep, fmt.Errorf("review round: lessons are faq or alias, not %q", opt.Kind)
 	}
 	before, misses, err := Evaluate(ctx, svc, cases)
 	if err != nil {
 		return rep, err
 	}
 	rep.Before = before
-	key := func(m EvalMiss) string { return fmt.Sprintf("%s\x00%d", m.Case, m.Turn) }
-	missed := map[string]bool{}
-	var qs []convo.Question
-	rivalsOf := map[int64][]string{}
-	for _, m := range misses {
-		if m.Item == "" {
-			continue
-		}
-		rep.ItemMisses++
-		missed[key(m)] = true
-		if m.Turn > 0 {
-			continue
-		}
-		rep.Reviewable++
-		id := int64(len(qs) + 1)
-		rivalsOf[id] = m.Rivals
-		qs = append(qs, convo.Question{TurnID: id, Text: m.Q, Status: convo.ReasonLowConfidence, ItemID: m.Item})
+	byID := map[string]EvalCase{}
+	for _, c := range cases {
+		byID[c.ID] = c
 	}
-	groups := convo.GroupQuestions(qs, 0)
+	key := func(m EvalMiss) string { return fmt.Sprintf("%s\x00%d", m.Case, m.Turn) }
+	missed, scopeMissed := map[string]bool{}, map[string]string{}
+	// Item lessons, aspect follow-ups' FAQ lessons, decline and ask
+	// lessons are grouped apart: the console's groups share a status.
+	var items, aspects, declines, asks []convo.Question
+	info := map[int64]EvalMiss{}
+	add := func(list *[]convo.Question, m EvalMiss, text, item string) {
+		id := int64(len(info) + 1)
+		info[id] = m
+		q := convo.Question{TurnID: id, Text: text, Status: convo.ReasonLowConfidence, ItemID: item}
+		if m.Turn > 0 {
+			// The thread item (the console shows the previous turn's cited
+			// item; the simulation, the item that turn was about).
+			q.Thread = threadItem(byID[m.Case], m.Turn)
+		}
+		*list = append(*list, q)
+	}
+	itemMissed := map[string]bool{}
+	for _, m := range misses {
+		if m.Item != "" {
+			itemMissed[key(m)] = true
+		}
+	}
+	for _, m := range misses {
+		switch {
+		case m.Item != "":
+			rep.ItemMisses++
+			missed[key(m)] = true
+			if m.Turn == 0 {
+				rep.Reviewable++
+				add(&items, m, m.Q, m.Item)
+				continue
+			}
+			rep.FollowUps++
+			if !opt.FollowUps {
+				continue
+			}
+			thread := threadItem(byID[m.Case], m.Turn)
+			if thread == m.Item && itemMissed[fmt.Sprintf("%s\x00%d", m.Case, m.Turn-1)] {
+				// It should have stayed, but the conversation went wrong a
+				// turn before: the console shows it under the wrong item,
+				// and the earlier turn's lesson is what sets it right.
+				rep.AfterMiss++
+				continue
+			}
+			switch {
+			case thread == "" || thread != m.Item:
+				// A thread change: the turn read alone is a question
+				// for the new item.
+				rep.ThreadChanges++
+				rep.Reviewable++
+				add(&items, m, m.Q, m.Item)
+			case gist != nil && gist.Gist(m.Q, m.Item, m.Rivals) != "":
+				rep.Aspects++
+				rep.Reviewable++
+				add(&aspects, m, m.Q, m.Item)
+			}
+		case m.Want == "out_of_scope" || m.Want == "clarify":
+			rep.ScopeMisses++
+			scopeMissed[key(m)] = m.Want
+			if m.Turn > 0 || !opt.Scope {
+				continue
+			}
+			if m.Want == "out_of_scope" {
+				rep.ScopeReviewable++
+				add(&declines, m, m.Q, "")
+			} else if len(m.Candidates) >= 2 {
+				rep.ScopeReviewable++
+				add(&asks, m, m.Q, "")
+			}
+		}
+	}
+	var groups []lessonGroup
+	rivalsOf := func(g convo.QuestionGroup, decline bool) []string {
+		var out []string
+		for _, id := range g.TurnIDs {
+			rs := info[id].Rivals
+			if decline && info[id].Cited != "" {
+				rs = []string{info[id].Cited}
+			}
+			for _, r := range rs {
+				if !slices.Contains(out, r) {
+					out = append(out, r)
+				}
+			}
+		}
+		return out
+	}
+	for _, g := range convo.GroupQuestions(items, 0) {
+		groups = append(groups, lessonGroup{g: g, kind: opt.Kind, rivals: rivalsOf(g, false)})
+	}
+	for _, g := range convo.GroupQuestions(aspects, 0) {
+		rec, err := kbs.Item(ctx, g.ItemID)
+		if err != nil {
+			return rep, fmt.Errorf("review round: item %s: %w", g.ItemID, err)
+		}
+		groups = append(groups, lessonGroup{g: g, kind: kb.LearnFAQ, prefix: rec.Item.Name, rivals: rivalsOf(g, false)})
+	}
+	for _, g := range convo.GroupQuestions(declines, 0) {
+		groups = append(groups, lessonGroup{g: g, kind: kb.LearnDecline, rivals: rivalsOf(g, true)})
+	}
+	for _, g := range convo.GroupQuestions(asks, 0) {
+		var its []string
+		for _, id := range g.TurnIDs {
+			for _, c := range info[id].Candidates {
+				if len(its) < askItems && !slices.Contains(its, c) {
+					its = append(its, c)
+				}
+			}
+		}
+		groups = append(groups, lessonGroup{g: g, kind: kb.LearnAsk, items: its})
+	}
 	rep.Groups = len(groups)
 	// The questions are proposed before any lesson is published: each is
 	// proposed against the catalogue the reviewer saw (the index may
 	// follow the published lessons while the round goes on).
 	phrases := make([]string, len(groups))
-	for i, g := range groups {
-		phrases[i] = g.Question
-		if gist == nil {
-			continue
+	for i, lg := range groups {
+		phrases[i] = lg.g.Question
+		// A decline holds the residents' words whole, talk aside
+		// (search.Index.TrimTalk), when they fit a phrase: every word of it must be in a question it
+		// declines, and the gist, set against the item the turn was
+		// answered with, would keep only the incidental words (阿爷).
+		if lg.kind == kb.LearnDecline {
+			if tt, ok := gist.(interface{ TrimTalk(string) string }); ok {
+				phrases[i] = tt.TrimTalk(lg.g.Question)
+			}
+			if len([]rune(phrases[i])) <= maxLessonRunes {
+				continue
+			}
+			phrases[i] = lg.g.Question
 		}
-		var rivals []string
-		for _, id := range g.TurnIDs {
-			for _, r := range rivalsOf[id] {
-				if !slices.Contains(rivals, r) {
-					rivals = append(rivals, r)
-				}
+		if gist != nil {
+			if p := gist.Gist(lg.g.Question, lg.g.ItemID, lg.rivals); p != "" {
+				phrases[i] = p
 			}
 		}
-		if p := gist.Gist(g.Question, g.ItemID, rivals); p != "" {
-			phrases[i] = p
+		if lg.prefix != "" {
+			phrases[i] = lg.prefix + " " + phrases[i]
 		}
 	}
-	for i, g := range groups {
-		rec, err := kbs.Item(ctx, g.ItemID)
-		if err != nil {
-			return rep, fmt.Errorf("review round: item %s: %w", g.ItemID, err)
-		}
-		answer := rec.Item.Summary
-		if answer == "" {
-			answer = rec.Item.Name
-		}
+	for i, lg := range groups {
 		phrase := phrases[i]
-		l := kb.Lesson{Kind: kind, ItemID: g.ItemID, Phrase: phrase, Answer: answer}
+		l := kb.Lesson{Kind: lg.kind, ItemID: lg.g.ItemID, Phrase: phrase, Items: lg.items}
+		taught := lg.g.ItemID + ": " + phrase
+		switch lg.kind {
+		case kb.LearnDecline:
+			taught = "decline: " + phrase
+		case kb.LearnAsk:
+			taught = "ask " + strings.Join(lg.items, " ") + ": " + phrase
+		default:
+			rec, err := kbs.Item(ctx, lg.g.ItemID)
+			if err != nil {
+				return rep, fmt.Errorf("review round: item %s: %w", lg.g.ItemID, err)
+			}
+			l.Answer = rec.Item.Summary
+			if l.Answer == "" {
+				l.Answer = rec.Item.Name
+			}
+		}
 		if _, err := kbs.Learn(ctx, l, "review-round", true); err != nil {
-			rep.Refused = append(rep.Refused, fmt.Sprintf("%s → %s: %v", phrase, g.ItemID, err))
+			rep.Refused = append(rep.Refused, fmt.Sprintf("%s: %v", taught, err))
 			continue
 		}
 		rep.Lessons++
-		rep.Taught = append(rep.Taught, g.ItemID+": "+l.Phrase)
+		rep.Taught = append(rep.Taught, taught)
 	}
 	if err := sync(ctx); err != nil {
 		return rep, err
@@ -139,10 +312,15 @@ func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewe
 	for _, m := range misses {
 		if m.Item != "" {
 			still[key(m)] = true
-			if !missed[key(m)] {
+			if missed[key(m)] {
+				rep.StillTurns = append(rep.StillTurns, fmt.Sprintf("%s#%d: %s → %s (want %s)", m.Case, m.Turn, m.Q, m.Got, m.Item))
+			} else {
 				rep.Broken++
 				rep.BrokeTurns = append(rep.BrokeTurns, fmt.Sprintf("%s: %s → %s", m.Case, m.Q, m.Got))
 			}
+		}
+		if m.Want == "out_of_scope" || m.Want == "clarify" {
+			still[key(m)+m.Want] = true
 		}
 	}
 	for k := range missed {
@@ -150,5 +328,22 @@ func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewe
 			rep.Fixed++
 		}
 	}
+	for k, want := range scopeMissed {
+		if !still[k+want] {
+			rep.ScopeFixed++
+		}
+	}
 	return rep, nil
+}
+
+// threadItem is the item a dialogue was about before turn: the last
+// earlier turn's expected item (what the console shows as the
+// conversation's item when that turn was answered right), "" if none.
+func threadItem(c EvalCase, turn int) string {
+	for i := min(turn, len(c.Turns)) - 1; i >= 0; i-- {
+		if c.Turns[i].Item != "" {
+			return c.Turns[i].Item
+		}
+	}
+	return ""
 }

@@ -39,7 +39,7 @@ func TestReviewRound(t *testing.T) {
 	storetest.Each(t, []store.Migrations{kb.Migrations}, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		kbs, ix, sync, as := reviewFixture(t, db)
-		rep, err := assistant.ReviewRound(ctx, as, cases, kbs, kb.LearnFAQ, ix, sync)
+		rep, err := assistant.ReviewRound(ctx, as, cases, kbs, assistant.ReviewOptions{Kind: kb.LearnFAQ}, ix, sync)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,7 +56,7 @@ func TestReviewRound(t *testing.T) {
 		if err != nil || len(entries) != rep.Lessons {
 			t.Fatalf("%d published entries for %d lessons (%v)", len(entries), rep.Lessons, err)
 		}
-		if _, err := assistant.ReviewRound(ctx, as, cases, kbs, "rule", ix, sync); err == nil {
+		if _, err := assistant.ReviewRound(ctx, as, cases, kbs, assistant.ReviewOptions{Kind: "rule"}, ix, sync); err == nil {
 			t.Error("a review round with an unknown lesson kind ran")
 		}
 	})
@@ -89,7 +89,7 @@ func TestReviewRoundGist(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rep, err := assistant.ReviewRound(ctx, as, stories, kbs, kb.LearnFAQ, ix, sync)
+		rep, err := assistant.ReviewRound(ctx, as, stories, kbs, assistant.ReviewOptions{Kind: kb.LearnFAQ}, ix, sync)
 		if err != nil {
 			t.Fatal(err)
 		}

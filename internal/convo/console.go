@@ -180,7 +180,11 @@ func (s *Store) Unanswered(ctx context.Context, fromDay, toDay string, threshold
 	if _, _, err := dayRange(fromDay, toDay, false); err != nil {
 		return nil, fmt.Errorf("unanswered: %w", err)
 	}
-	rows, err := s.db.Query(ctx, `SELECT t.id, t.question, t.status, t.created_at, COALESCE(f.score, 0), ci.item_id, t.confidence
+	// A follow-up is shown with the item its conversation was about: the
+	// previous turn's first cited item.
+	rows, err := s.db.Query(ctx, `SELECT t.id, t.question, t.status, t.created_at, COALESCE(f.score, 0), ci.item_id, t.confidence,
+			(SELECT pc.item_id FROM convo_turns p JOIN convo_citations pc ON pc.turn_id = p.id AND pc.pos = 0
+				WHERE p.conversation_id = t.conversation_id AND p.idx < t.idx ORDER BY p.idx DESC LIMIT 1)
 		FROM convo_turns t
 		LEFT JOIN convo_feedback f ON f.turn_id = t.id
 		LEFT JOIN convo_citations ci ON ci.turn_id = t.id AND ci.pos = 0
@@ -196,9 +200,9 @@ func (s *Store) Unanswered(ctx context.Context, fromDay, toDay string, threshold
 	for rows.Next() {
 		var q Question
 		var score int
-		var item sql.NullString
+		var item, thread sql.NullString
 		var conf float64
-		if err := rows.Scan(&q.TurnID, &q.Text, &q.Status, &q.At, &score, &item, &conf); err != nil {
+		if err := rows.Scan(&q.TurnID, &q.Text, &q.Status, &q.At, &score, &item, &conf, &thread); err != nil {
 			return nil, fmt.Errorf("unanswered: %w", err)
 		}
 		switch {
@@ -207,7 +211,7 @@ func (s *Store) Unanswered(ctx context.Context, fromDay, toDay string, threshold
 		case q.Status == StatusAnswered:
 			q.Status = ReasonLowConfidence
 		}
-		q.ItemID = item.String
+		q.ItemID, q.Thread = item.String, thread.String
 		qs = append(qs, q)
 	}
 	if err := rows.Err(); err != nil {
@@ -237,5 +241,8 @@ type Question struct {
 	Text   string
 	Status string // the turn's status, or ReasonBadFeedback
 	ItemID string // first cited item, if any
+	// Thread is, for a follow-up, the item its conversation was about
+	// (the previous turn's first cited item); "" for a first turn.
+	Thread string
 	At     store.Time
 }

@@ -7,7 +7,8 @@ import (
 )
 
 // Answers given with little confidence join the questions to review;
-// confident answers and follow-ups (confidence not measured) do not. Both
+// confident answers and follow-ups (confidence not measured) do not; a
+// declined follow-up is listed with the item its conversation was about. Both
 // the one-by-one write and the write that creates the conversation (RecordTurn, one statement on PostgreSQL) keep it.
 func TestUnansweredLowConfidence(t *testing.T) {
 	t.Parallel()
@@ -21,6 +22,7 @@ func TestUnansweredLowConfidence(t *testing.T) {
 		for _, tn := range []Turn{
 			{Question: "娃落地了咋整", Status: StatusAnswered, ItemIDs: []string{"FT-001"}, Confidence: 0.31},
 			{Question: "那要带啥", Status: StatusAnswered, ItemIDs: []string{"FT-001"}},
+			{Question: "那身份证呢", Status: StatusOutOfScope},
 			{Question: "新生儿入户怎么办", Status: StatusAnswered, ItemIDs: []string{"FT-001"}, Confidence: 0.92},
 		} {
 			tn.ConversationID = conv.ID
@@ -47,7 +49,14 @@ func TestUnansweredLowConfidence(t *testing.T) {
 		if g := got["社保卡丢了咋整"]; g.Count != 1 || g.ItemID != "FT-020" {
 			t.Errorf("group-written low-confidence turn %+v (all %+v)", g, groups)
 		}
-		if len(groups) != 2 {
+		// A follow-up is listed with the item its conversation was about.
+		if g := got["那身份证呢"]; g.Count != 1 || g.Thread != "FT-001" || g.ItemID != "" {
+			t.Errorf("declined follow-up %+v (all %+v)", g, groups)
+		}
+		if g := got["娃落地了咋整"]; g.Thread != "" {
+			t.Errorf("a first turn with a thread: %+v", g)
+		}
+		if len(groups) != 3 {
 			t.Errorf("confident answers or follow-ups listed: %+v", groups)
 		}
 	})

@@ -19,8 +19,13 @@ type QuestionGroup struct {
 	Examples []string       `json:"examples"` // up to 5 other wordings
 	Reasons  map[string]int `json:"reasons"`  // turn status (or bad_feedback) → count
 	ItemID   string         `json:"item_id,omitempty"`
-	TurnIDs  []int64        `json:"turn_ids"` // up to 20, latest first
-	Last     store.Time     `json:"last"`
+	// Thread is, when its turns are follow-ups, the item their
+	// conversations were about most often: a reviewer reads 那要带啥 with
+	// it (a thread change is a question for the new item, an aspect an
+	// FAQ of the thread's item).
+	Thread  string     `json:"thread,omitempty"`
+	TurnIDs []int64    `json:"turn_ids"` // up to 20, latest first
+	Last    store.Time `json:"last"`
 }
 
 // stopChars are function words and question words that say nothing about
@@ -186,7 +191,7 @@ func GroupQuestions(qs []Question, threshold float64) []QuestionGroup {
 	out := make([]QuestionGroup, 0, len(clusters))
 	for _, c := range clusters {
 		g := QuestionGroup{Question: c.wordings[0].text, Reasons: map[string]int{}, Examples: []string{}}
-		items := map[string]int{}
+		items, threads := map[string]int{}, map[string]int{}
 		var all []Question
 		for i, w := range c.wordings {
 			if i > 0 && len(g.Examples) < 5 {
@@ -201,6 +206,9 @@ func GroupQuestions(qs []Question, threshold float64) []QuestionGroup {
 			if q.ItemID != "" {
 				items[q.ItemID]++
 			}
+			if q.Thread != "" {
+				threads[q.Thread]++
+			}
 			if len(g.TurnIDs) < 20 {
 				g.TurnIDs = append(g.TurnIDs, q.TurnID)
 			}
@@ -211,6 +219,11 @@ func GroupQuestions(qs []Question, threshold float64) []QuestionGroup {
 		for id, n := range items {
 			if n > items[g.ItemID] || n == items[g.ItemID] && id < g.ItemID {
 				g.ItemID = id
+			}
+		}
+		for id, n := range threads {
+			if n > threads[g.Thread] || n == threads[g.Thread] && id < g.Thread {
+				g.Thread = id
 			}
 		}
 		out = append(out, g)

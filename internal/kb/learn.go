@@ -26,6 +26,13 @@ const (
 	LearnAlias   LessonKind = "alias"   // a name residents use for the item
 	LearnSynonym LessonKind = "synonym" // a phrase → catalogue words
 	LearnFAQ     LessonKind = "faq"     // a question with its answer, tied to the item
+	// LearnDecline: a phrase whose questions are no service of the
+	// district (a business's, another city's); the assistant declines
+	// them (a scope lesson, ScopeLessons).
+	LearnDecline LessonKind = "decline"
+	// LearnAsk: a phrase too vague for one item; the assistant asks which
+	// of the lesson's items is meant (a scope lesson).
+	LearnAsk LessonKind = "ask"
 )
 
 // Label is the kind as staff read it.
@@ -37,6 +44,10 @@ func (k LessonKind) Label() string {
 		return "同义词"
 	case LearnFAQ:
 		return "问答"
+	case LearnDecline:
+		return "婉拒（非本区服务）"
+	case LearnAsk:
+		return "追问（列出候选事项）"
 	}
 	return string(k)
 }
@@ -48,13 +59,14 @@ type Lesson struct {
 	Phrase string   // alias: the name; synonym: the residents' phrase; faq: the question
 	Answer string   // faq only
 	Terms  []string // synonym only: the catalogue words the phrase stands for
+	Items  []string // ask only: the items asked about (2 to maxAskItems)
 	Note   string   // for the item's history
 }
 
 // Learned says what a lesson became.
 type Learned struct {
 	Kind   LessonKind `json:"kind"`
-	Ref    string     `json:"ref"`    // item:ID, faq:ID or synonym:ID
+	Ref    string     `json:"ref"`    // item:ID, faq:ID, synonym:ID or scope:ID
 	Status Status     `json:"status"` // Published, or Review when waiting for a reviewer
 }
 
@@ -70,13 +82,19 @@ type Synonym struct {
 
 // Refusals of a lesson staff can act on.
 var (
-	ErrLessonKind     = refusal.Bad("kb", "lesson_kind", "请选择要生成的内容：别名、同义词或问答。")
+	ErrLessonKind     = refusal.Bad("kb", "lesson_kind", "请选择要生成的内容：别名、同义词、问答、婉拒或追问。")
 	ErrLessonEmpty    = refusal.Bad("kb", "lesson_empty", "请填写内容：别名或同义词的说法，问答的问题和回答。")
 	ErrLessonItem     = refusal.Bad("kb", "lesson_item", "别名和问答须选择对应的事项。")
 	ErrLessonTerms    = refusal.Bad("kb", "lesson_terms", "同义词须填写对应的目录用语（空格分隔）。")
 	ErrLessonSyntax   = refusal.Bad("kb", "lesson_syntax", "说法中不能含有 = # … 或换行。")
 	ErrLessonHasAlias = refusal.Clash("kb", "lesson_has_alias", "该事项已有这个名称或别名。")
+	ErrLessonAskItems = refusal.Bad("kb", "lesson_ask_items", "追问须填写2至5个已发布的候选事项编码（空格分隔）。")
+	ErrLessonShort    = refusal.Bad("kb", "lesson_short", "婉拒或追问的说法至少两个字，且不能只是一个事项的名称。")
 )
+
+// maxAskItems bounds the items an ask lesson offers: a question a
+// resident can answer at a glance.
+const maxAskItems = 5
 
 // maxPhrase bounds a learned phrase (runes): an alias or synonym is a few
 // words, never a resident's whole story.
@@ -100,6 +118,15 @@ func (l *Lesson) check() error {
 		}
 	}
 	l.Terms = terms
+	var items []string
+	for _, t := range l.Items {
+		for _, f := range strings.FieldsFunc(t, func(r rune) bool { return r == ' ' || r == ',' || r == '，' || r == '、' || r == '\t' }) {
+			if !slices.Contains(items, f) {
+				items = append(items, f)
+			}
+		}
+	}
+	l.Items = items
 	if l.Phrase == "" || l.Kind == LearnFAQ && l.Answer == "" {
 		return ErrLessonEmpty
 	}
@@ -114,6 +141,17 @@ func (l *Lesson) check() error {
 			}
 		}
 	case LearnFAQ:
+	case LearnDecline, LearnAsk:
+		if strings.ContainsAny(l.Phrase, "=#…\r\n") || len([]rune(l.Phrase)) > maxPhrase {
+			return ErrLessonSyntax
+		}
+		if len([]rune(l.Phrase)) < 2 {
+			return ErrLessonShort
+		}
+		if l.Kind == LearnAsk && (len(l.Items) < 2 || len(l.Items) > maxAskItems) {
+			return ErrLessonAskItems
+		}
+		return nil
 	default:
 		return ErrLessonKind
 	}
@@ -156,6 +194,12 @@ func (s *Store) Learn(ctx context.Context, l Lesson, actor string, publish bool)
 			return Learned{}, err
 		}
 		return Learned{Kind: l.Kind, Ref: fmt.Sprintf("synonym:%d", id), Status: st}, nil
+	case LearnDecline, LearnAsk:
+		id, err := s.addScopeLesson(ctx, l, st, actor)
+		if err != nil {
+			return Learned{}, err
+		}
+		return Learned{Kind: l.Kind, Ref: fmt.Sprintf("scope:%d", id), Status: st}, nil
 	}
 	return s.learnAlias(ctx, l, actor, publish)
 }

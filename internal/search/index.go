@@ -166,6 +166,13 @@ type Index struct {
 	// learned are the synonyms reviewers added in the console (kb
 	// synonyms), consulted beside the analyser's table; swapped whole.
 	learned atomic.Pointer[zh.Synonyms]
+	// loadSeq numbers catalogue loads as they begin; shownSeq (under mu)
+	// is the one whose snapshot is in place (replace).
+	loadSeq  atomic.Uint64
+	shownSeq uint64
+	// scope are the decline and ask lessons reviewers published
+	// (SetScopeLessons); swapped whole.
+	scope atomic.Pointer[[]scopeRule]
 
 	// termWords caches the words (stop words dropped) of the synonym
 	// tables' terms, which expand cuts for every query: the analyser's
@@ -314,6 +321,14 @@ func (ix *Index) analyseMemo(it *kb.Item, memo map[string]cut) *analysed {
 
 // Replace rebuilds the index from scratch with items.
 func (ix *Index) Replace(items []kb.Item) {
+	ix.replace(items, ix.loadSeq.Add(1))
+}
+
+// replace is Replace of a snapshot taken as load seq began: a snapshot
+// older than the one in place (an earlier load finishing later, when two
+// run at once: a change's reload and a caller's) is dropped, so the index
+// never goes back to a catalogue without changes it already showed.
+func (ix *Index) replace(items []kb.Item, seq uint64) {
 	docs := make([]*analysed, len(items))
 	// Analysis is the slow part; it needs no lock.
 	var wg sync.WaitGroup
@@ -354,6 +369,11 @@ func (ix *Index) Replace(items []kb.Item) {
 		fresh.insert(&it, docs[i])
 	}
 	ix.mu.Lock()
+	if seq < ix.shownSeq {
+		ix.mu.Unlock()
+		return
+	}
+	ix.shownSeq = seq
 	ix.ids, ix.dead, ix.names, ix.nameDF, ix.byID, ix.items = fresh.ids, fresh.dead, fresh.names, fresh.nameDF, fresh.byID, fresh.items
 	ix.words, ix.bigrams, ix.pinyin, ix.learnedQs = fresh.words, fresh.bigrams, fresh.pinyin, fresh.learnedQs
 	ix.mu.Unlock()

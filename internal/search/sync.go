@@ -15,6 +15,7 @@ import (
 // Load fills the index with the store's published items, and standalone
 // FAQ entries tied to them (their questions join the item's FAQ).
 func Load(ctx context.Context, ix *Index, s *kb.Store) error {
+	seq := ix.loadSeq.Add(1) // before the store is read: see replace
 	items, err := publishedWithEntries(ctx, s)
 	if err != nil {
 		return err
@@ -22,7 +23,10 @@ func Load(ctx context.Context, ix *Index, s *kb.Store) error {
 	if err := loadLearned(ctx, ix, s); err != nil {
 		return err
 	}
-	ix.Replace(items)
+	if err := loadScopeLessons(ctx, ix, s); err != nil {
+		return err
+	}
+	ix.replace(items, seq)
 	return nil
 }
 
@@ -63,7 +67,7 @@ func publishedWithEntries(ctx context.Context, s *kb.Store) ([]kb.Item, error) {
 // Follow keeps the index current with the store until ctx ends: every
 // change announced on kb.Topic — by this process or, on PostgreSQL, by any
 // replica — is applied as it arrives. Item changes are applied one by one;
-// learned synonyms are reloaded whole; FAQ changes, resyncs and large batches reload the whole catalogue.
+// learned synonyms and scope lessons are reloaded whole; FAQ changes, resyncs and large batches reload the whole catalogue.
 // Subscribe before the initial Load so no change falls between the two.
 func Follow(ctx context.Context, ix *Index, s *kb.Store, changes <-chan string) {
 	for {
@@ -121,6 +125,8 @@ func apply(ctx context.Context, ix *Index, s *kb.Store, msg string) error {
 		return nil
 	case "synonym":
 		return loadLearned(ctx, ix, s)
+	case "scope":
+		return loadScopeLessons(ctx, ix, s)
 	case "hall", "policy":
 		return nil // not indexed
 	case "faq":

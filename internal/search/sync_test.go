@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -110,6 +111,24 @@ func TestReplicasFollowChanges(t *testing.T) {
 				t.Fatal(err)
 			}
 			waitFor(t, "learned synonym used", func() bool { return top(ix, q) == "FT-001" })
+
+			// A decline lesson is consulted as soon as it is published,
+			// and no more once withdrawn.
+			const pet = "宠物店给猫洗澡多少钱"
+			if _, ok := ix.ScopeLesson(pet); ok {
+				t.Fatal("a scope lesson before any was learned")
+			}
+			got, err := a.Learn(ctx, kb.Lesson{Kind: kb.LearnDecline, Phrase: "宠物店 洗澡"}, "reviewer", true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "decline lesson used", func() bool { m, ok := ix.ScopeLesson(pet); return ok && m.Kind == kb.LearnDecline })
+			var sid int64
+			fmt.Sscanf(got.Ref, "scope:%d", &sid)
+			if err := a.SetScopeLessonStatus(ctx, sid, kb.Withdrawn, "reviewer"); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "withdrawn decline lesson dropped", func() bool { _, ok := ix.ScopeLesson(pet); return !ok })
 
 			// Internal notes never reach the index, which serves residents.
 			rec, _ := a.Item(ctx, "FT-002")

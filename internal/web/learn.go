@@ -1,8 +1,10 @@
 package web
 
 // Learning from use: on the page of unanswered questions a reviewer turns
-// a group into an alias, a synonym or an FAQ entry with one action; the
-// index follows at once when it is published (kb.Store.Learn).
+// a group into an alias, a synonym or an FAQ entry with one action, or
+// teaches the assistant to decline such questions (no district service)
+// or to ask which of a few items they mean; the index follows at once
+// when it is published (kb.Store.Learn).
 
 import (
 	"errors"
@@ -33,7 +35,8 @@ func unansweredBack(r *http.Request) string {
 func (s *Server) learnSave(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	l := kb.Lesson{Kind: kb.LessonKind(r.FormValue("kind")), ItemID: strings.TrimSpace(r.FormValue("item_id")),
-		Phrase: r.FormValue("phrase"), Answer: r.FormValue("answer"), Terms: []string{r.FormValue("terms")}}
+		Phrase: r.FormValue("phrase"), Answer: r.FormValue("answer"), Terms: []string{r.FormValue("terms")},
+		Items: []string{r.FormValue("items")}}
 	back := unansweredBack(r)
 	got, err := s.cfg.KB.Learn(r.Context(), l, u.Username, u.Can(auth.Publish))
 	if errors.Is(err, kb.ErrNotFound) {
@@ -77,6 +80,36 @@ func (s *Server) synonymStep(w http.ResponseWriter, r *http.Request) error {
 	s.back(w, r, unansweredBack(r), "synonym.status", to.Label())
 	return nil
 }
+
+// scopeLessonStep publishes, or retires, a decline or ask lesson.
+func (s *Server) scopeLessonStep(w http.ResponseWriter, r *http.Request) error {
+	u := currentUser(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return errNoScopeLesson
+	}
+	var to kb.Status
+	switch r.FormValue("do") {
+	case "publish":
+		to = kb.Published
+	case "withdraw":
+		to = kb.Withdrawn
+	default:
+		return errBadAction
+	}
+	if err := s.cfg.KB.SetScopeLessonStatus(r.Context(), id, to, u.Username); err != nil {
+		if errors.Is(err, kb.ErrNotFound) {
+			return errNoScopeLesson
+		}
+		return err
+	}
+	s.audit(r, nil, "kb.scope_lesson", "scope:"+strconv.FormatInt(id, 10), map[string]any{"to": string(to)})
+	s.back(w, r, unansweredBack(r), "scope.status", to.Label())
+	return nil
+}
+
+// errNoScopeLesson: the step names a decline or ask lesson that is not there.
+var errNoScopeLesson = refusal.Missing("web", "no_scope_lesson", "婉拒或追问规则不存在。")
 
 // errNoSynonym: the step names a synonym that is not there.
 var errNoSynonym = refusal.Missing("web", "no_synonym", "同义词不存在。")

@@ -42,6 +42,7 @@ var notices = map[string]string{
 	"learn.published": "已生成%s并发布，智能咨询即时生效",
 	"learn.review":    "已生成%s，提交审核；审核发布后智能咨询生效",
 	"synonym.status":  "同义词状态已变更为%s",
+	"scope.status":    "婉拒或追问规则状态已变更为%s",
 	// Halls.
 	"hall.created":   "服务大厅已创建",
 	"hall.submitted": "修改已提交审核；审核发布前，居民看到的仍是原信息",

@@ -132,7 +132,9 @@ type unansweredData struct {
 	Items   []kb.Record
 	Pending []kb.Synonym // learned synonyms waiting for review
 	Learned []kb.Synonym // published ones
-	Kinds   []kb.LessonKind
+	// Decline and ask lessons: waiting for review, and live.
+	ScopePending, ScopeLearned []kb.ScopeLesson
+	Kinds                      []kb.LessonKind
 	// Proposals are the questions proposed for each group's lesson: the
 	// gist of its wording (search.Index.Gist), which the reviewer edits
 	// and confirms; "" where there is none.
@@ -154,7 +156,7 @@ func (s *Server) unansweredPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := unansweredData{From: from, To: to, Groups: groups,
 		Reasons: []string{"out_of_scope", "clarify", "handoff", convo.ReasonBadFeedback, convo.ReasonLowConfidence},
-		Kinds:   []kb.LessonKind{kb.LearnFAQ, kb.LearnAlias, kb.LearnSynonym}}
+		Kinds:   []kb.LessonKind{kb.LearnFAQ, kb.LearnAlias, kb.LearnSynonym, kb.LearnDecline, kb.LearnAsk}}
 	if currentUser(r).Can(auth.EditKnowledge) {
 		if d.Items, err = s.cfg.KB.Items(r.Context(), kb.Filter{Status: kb.Published}); err != nil {
 			return unavailable(kbDown, err)
@@ -174,6 +176,18 @@ func (s *Server) unansweredPage(w http.ResponseWriter, r *http.Request) error {
 				d.Pending = append(d.Pending, y)
 			case kb.Published:
 				d.Learned = append(d.Learned, y)
+			}
+		}
+		scopes, err := s.cfg.KB.ScopeLessons(r.Context(), "")
+		if err != nil {
+			return unavailable(kbDown, err)
+		}
+		for _, y := range scopes {
+			switch y.Status {
+			case kb.Review:
+				d.ScopePending = append(d.ScopePending, y)
+			case kb.Published:
+				d.ScopeLearned = append(d.ScopeLearned, y)
 			}
 		}
 	}

@@ -300,6 +300,7 @@ func (s *Server) bindQuality() {
 	s.staff("GET /admin/expert", auth.Consult, s.expertPage)
 	s.staff("POST /admin/expert", auth.Consult, s.expertAsk)
 	s.staff("POST /admin/synonyms/{id}", auth.Publish, s.synonymStep)
+	s.staff("POST /admin/scope-lessons/{id}", auth.Publish, s.scopeLessonStep)
 	s.staff("GET /admin/feedback", auth.ReadQuality, s.feedbackPage)
 }
 
