@@ -119,7 +119,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// ("户口" after a birth) chooses it over what the other words rank.
 	cued := false
 	if !named {
-		if h, ok := as.cuedHit(t, q); ok && h.Score >= cueRatio*top.Score {
+		if h, ok := as.cuedHit(t, q); ok && h.Score >= cueRatio*top.Score && !as.cueInStory(t, h, top) {
 			top, hits, cued = h, []search.Hit{h}, true
 		}
 	}
@@ -889,6 +889,21 @@ func (as *Assistant) cuedHit(t *turnState, q search.Query) (search.Hit, bool) {
 		}
 	}
 	return search.Hit{}, false
+}
+
+// cueInStory reports a cue said only in the story before the clause that
+// asks, while the question names another of the situation's items more
+// than the cued one, at least cueNamedRatio times ("买了套二手房 … 公积金…能拿出来吗": the story's 二手
+// cues the transfer, the question names the withdrawal for buying). A cue
+// in the asking clause still chooses ("不在深圳干了 … 社保怎么办").
+const cueNamedRatio = 2.0
+
+func (as *Assistant) cueInStory(t *turnState, cued, top search.Hit) bool {
+	if cued.ID == top.ID || top.Coverage < switchCoverage || top.Coverage < cueNamedRatio*cued.Coverage || !inSituations(t.situations, top.Name) {
+		return false
+	}
+	name, ok := as.situations.cued(t.situations, as.lastClause(t.in.norm))
+	return !ok || name != cued.Name
 }
 
 // withoutStory is q without the words a synonym added for a word the

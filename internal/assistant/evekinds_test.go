@@ -1,0 +1,41 @@
+package assistant_test
+
+import (
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+)
+
+// TestNeighboursByConditionDetail checks, on made-up messages (plain,
+// voice, Cantonese), neighbouring items a clerk tells apart by one detail
+// the question gives, in everyday words for the catalogue's own
+// conditions: leaving a job and the city against paying a loan off, the
+// quick closing of a company with nothing owed against settling its
+// taxes, trading alone against a company, paying on after a job against
+// the subsidy for those found hard to employ, a pension moved with its
+// holder, and a withdrawal for a home bought against the home's transfer.
+func TestNeighboursByConditionDetail(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		// Leaving the job and going home: the withdrawal on leaving.
+		{"我辞工了 准备回四川 公积金能全部取出来吗", assistant.Answered, "FT-085"},
+		{"呃 那个 我下周辞了职 嗯 就回老家了 公积金里的钱 能拿走吗", assistant.Answered, "FT-085"},
+		{"辞咗工返广西 公积金可唔可以拎走", assistant.Answered, "FT-085"},
+		// Nothing owed, closing fast: the simple deregistration.
+		{"公司没欠别人钱 债务都清了 想尽快注销", assistant.Answered, "FT-098"},
+		{"嗯 我那个小公司 欠款都还清了 想注销 有没有 快点的办法", assistant.Answered, "FT-098"},
+		// Trading alone, not a company: the sole trader's registration.
+		{"我就想一个人在市场摆个卖袜子的小柜台 不开公司 要办什么", assistant.Answered, "FT-091"},
+		{"呃 就我一个人 租个柜台 卖那个 首饰 唔开公司 要办咩", assistant.Answered, "FT-091"},
+		// Paying on alone after a factory job: joining the pension as a
+		// flexible worker, not the subsidy nobody asked for.
+		{"以前单位交了六年社保 现在自己做点零工 剩下的年限想接着交", assistant.Answered, "FT-012"},
+		{"嗯 我四十八了 厂里倒闭了 那个养老 能不能 自己续交", assistant.Answered, "FT-012"},
+		// A pension paid in another city, brought over.
+		{"我在东莞交过四年养老 现在在福田上班 东莞那几年的养老怎么转过来", assistant.Answered, "FT-013"},
+		{"喂 就是 我之前 在佛山 交了几年社保 那个 那几年的养老 想弄过来深圳", assistant.Answered, "FT-013"},
+		// A home bought, the fund asked for: the withdrawal, not the
+		// transfer the story's 二手房 cues.
+		{"刚买了二手房 首付掏空了 公积金能拿出来用吗", assistant.Answered, "FT-083"},
+	})
+}
