@@ -57,7 +57,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		// A service another level of government provides (无犯罪记录证明,
 		// 深圳通), unless the question names a catalogue item that merely
 		// mentions it (a material, a purpose).
-		if s, ok := as.scopes.serviceElsewhere(t.in.norm); ok {
+		if s, ok := as.scopes.serviceElsewhere(t.in.norm); ok && !as.paperFor(t.in.norm, s) {
 			t.status, t.scope, t.reason = OutOfScope, "level", "不属于本区目录的事项："+s
 			return
 		}
@@ -71,7 +71,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			as.askAboutSituation(t, q)
 			return
 		}
-		if doc := as.unexplainedDocument(t.content, q, hits); doc != "" {
+		if doc := as.unexplainedDocument(t.content, q, hits); doc != "" && !as.paperFor(t.in.norm, doc) {
 			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有该证件："+doc
 			as.askAboutCare(t, q)
 			return
@@ -118,7 +118,9 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// A word that names one of the described situation's items there
 	// ("户口" after a birth) chooses it over what the other words rank.
 	cued := false
-	if !named {
+	// A message that is only a document (宝宝出生证明) tells no story for
+	// a cue to choose in: which of its items is asked below.
+	if !named && !as.onlyDocument(t.content) {
 		if h, ok := as.cuedHit(t, q); ok && h.Score >= cueRatio*top.Score && !as.cueInStory(t, h, top) {
 			top, hits, cued = h, []search.Hit{h}, true
 		}
@@ -787,12 +789,23 @@ func (as *Assistant) bareBenefit(t *turnState) bool {
 const topicRatio = 0.5
 
 // topicMarks end a message that names a topic rather than a task.
+// topicAsks are the words of asking a message may end with after its
+// topic, longest first.
+var topicAsks = []string{"想问一下", "想了解下", "咨询一下", "了解一下", "想问下", "问一下", "咨询下", "了解下", "问问", "问下"}
+
 var topicMarks = []string{"的事", "的事情", "的事儿", "的问题", "方面的", "嘅嘢", "嘅事", "那些事", "相关的"}
 
 // topicOnly returns the topic of a message that ends by marking what it
 // names as a topic: "开发票的事", "社保方面的".
 func topicOnly(content string) (string, bool) {
 	c := strings.TrimSpace(content)
+	// An asking word after the topic ("离婚的事问下") still leaves it one.
+	for _, a := range topicAsks {
+		if t, ok := strings.CutSuffix(c, a); ok {
+			c = strings.TrimSpace(t)
+			break
+		}
+	}
 	for _, m := range topicMarks {
 		if strings.HasSuffix(c, m) && utf8.RuneCountInString(c) > utf8.RuneCountInString(m) {
 			return strings.TrimSuffix(c, m), true
@@ -826,7 +839,8 @@ func (as *Assistant) askAboutCare(t *turnState, q search.Query) {
 func (as *Assistant) onlyDocument(content string) bool {
 	doc := false
 	for _, w := range as.a.Words(content) {
-		if as.generic[w] || as.frames[w] {
+		// Whose document it is (宝宝出生证明) says no task either.
+		if as.generic[w] || as.frames[w] || slices.Contains(documentHolders, w) {
 			continue
 		}
 		if !isDocumentWord(w) {
@@ -836,6 +850,9 @@ func (as *Assistant) onlyDocument(content string) bool {
 	}
 	return doc
 }
+
+// documentHolders are the people a document is said to be of.
+var documentHolders = []string{"宝宝", "囡囡", "孩子", "小孩", "小朋友", "儿子", "女儿", "我妈", "我爸", "老妈", "老爸", "老公", "老婆", "爸妈", "父母", "老人"}
 
 // qualifierOnly reports a hit whose name the question matched only in its
 // bracketed part, the case it is for (（租房）, （退休）).
@@ -1049,6 +1066,28 @@ func (as *Assistant) byDepartment(q search.Query, hits []search.Hit) bool {
 func isIssuedPaper(w string) bool {
 	return slices.ContainsFunc(issuedSuffix, func(s string) bool { return strings.HasSuffix(w, s) })
 }
+
+// paperFor reports a service another body provides named as the purpose
+// of a paper asked for before it ("拿个证明去办签证", "开个证明 拿去办护照
+// 用"): the paper is the question, the service what it is for.
+func (as *Assistant) paperFor(norm, service string) bool {
+	i := strings.Index(norm, service)
+	if i <= 0 {
+		return false
+	}
+	before := norm[:i]
+	purpose := false
+	for _, m := range purposeMarks {
+		if strings.HasSuffix(before, m) {
+			before, purpose = strings.TrimSuffix(before, m), true
+			break
+		}
+	}
+	return purpose && slices.ContainsFunc(as.a.Words(before), isIssuedPaper)
+}
+
+// purposeMarks join a paper to what it is for, longest first.
+var purposeMarks = []string{"拿去办", "用来办", "拿来办", "去申请", "用来", "用于", "拿去", "去办", "好办", "去"}
 
 // issuedSuffix ends the names of papers an office issues on request.
 var issuedSuffix = []string{"证明", "凭证", "回执", "清单", "报告"}

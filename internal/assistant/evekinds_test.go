@@ -39,3 +39,27 @@ func TestNeighboursByConditionDetail(t *testing.T) {
 		{"刚买了二手房 首付掏空了 公积金能拿出来用吗", assistant.Answered, "FT-083"},
 	})
 }
+
+// TestShortTopicsAndDocumentsAsked checks, on made-up messages (plain,
+// voice, Cantonese), that a topic followed by an asking word (离婚的事问下)
+// is still a topic, asked about with the items about it, the tax topic
+// said with its single character (税的事) too; that a message that is only
+// a document, said with whose it is (宝宝出生证明), is asked about with the
+// items named for it rather than answered by a story cue; and that a
+// paper asked for a purpose another body serves (证明…去办签证) is the
+// paper's question, not declined for the purpose.
+func TestShortTopicsAndDocumentsAsked(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"结婚的事想问一下", assistant.Clarify, ""},
+		{"呃 那个 离婚方面的 问下", assistant.Clarify, ""},
+		{"交税的事", assistant.Clarify, ""},
+		{"税嘅嘢想问下", assistant.Clarify, ""},
+		{"孩子出生证明", assistant.Clarify, ""},
+		{"我女儿嘅出世纸", assistant.Clarify, ""},
+		{"我想开个完税证明 拿去办护照用", assistant.Answered, "FT-110"},
+		{"嗯 个税 那个 我想开个证明 去申请签证", assistant.Answered, "FT-110"},
+		// The service elsewhere asked for itself is still declined.
+		{"签证怎么办理", assistant.OutOfScope, ""},
+	})
+}
