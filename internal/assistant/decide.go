@@ -305,7 +305,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 // but asks for a recipe.
 func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (labelHit, bool) {
 	hs := as.scope.match(t.in.norm)
-	if len(hs) == 0 {
+	if len(hs) == 0 || jobCues(t.in.norm, hs) {
 		return labelHit{}, false
 	}
 	h := hs[0]
@@ -481,6 +481,34 @@ var questionMarks = []string{"吗", "呢", "嘛", "?", "？", "怎么", "怎样"
 // isQuestion reports a clause that asks.
 func isQuestion(clause string) bool {
 	return slices.ContainsFunc(questionMarks, func(m string) bool { return strings.Contains(clause, m) })
+}
+
+// jobMarks, right before an everyday cue, make it the resident's work
+// (做翻译, 当翻译, 系做翻译嘅).
+var jobMarks = []string{"做", "当", "干", "搞"}
+
+// jobCues reports a message whose strong everyday cues all say the
+// resident's work in the story, before the clause that asks ("我是自由职业
+// 做翻译 没单位 能自己交公积金吗"): the story, not a request for the
+// thing. A cue in the asking clause is a request however said (帮我做翻译).
+func jobCues(norm string, hs []labelHit) bool {
+	cs := clauses(norm)
+	if len(cs) < 2 {
+		return false
+	}
+	lastStart := strings.LastIndex(norm, cs[len(cs)-1])
+	job := false
+	for _, h := range hs {
+		if h.weak {
+			continue
+		}
+		before := norm[:h.pos]
+		if h.pos >= lastStart || !slices.ContainsFunc(jobMarks, func(m string) bool { return strings.HasSuffix(before, m) }) {
+			return false
+		}
+		job = true
+	}
+	return job
 }
 
 // cueAsks reports an everyday cue in the last clause of norm, where a

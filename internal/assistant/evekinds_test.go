@@ -63,3 +63,42 @@ func TestShortTopicsAndDocumentsAsked(t *testing.T) {
 		{"签证怎么办理", assistant.OutOfScope, ""},
 	})
 }
+
+// TestWorkStoryAndChangesNamed checks, on made-up messages (plain, voice,
+// Cantonese), that an everyday cue said as the resident's work before the
+// clause that asks (做翻译, 当翻译) is the story, not a request for the
+// thing, while asked for in the asking clause it is still declined; and
+// that a change said of the licence's holder (法人换人了, 执照上要改) is
+// the licence's change, not its replacement.
+func TestWorkStoryAndChangesNamed(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我在家做翻译 接私活 没有单位 公积金能自己交吗", assistant.Answered, "FT-088"},
+		{"呃 我是 当翻译的 自由职业 嗯 那个 公积金 可以自己缴吗", assistant.Answered, "FT-088"},
+		{"帮我翻译一下这段英文", assistant.OutOfScope, ""},
+		{"公司法人换人了 营业执照要去改吗", assistant.Answered, "FT-097"},
+		{"嗯 我们 法人 换了 那个 执照上要改", assistant.Answered, "FT-097"},
+		{"间公司法人换咗 执照要改", assistant.Answered, "FT-097"},
+	})
+}
+
+// TestFirstStepIsCondition checks that a follow-up asking whether an item
+// must be done first (要先…吗, 使唔使先…) which the current item's
+// conditions require stays on the current item as its condition.
+func TestFirstStepIsCondition(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	A := assistant.Answered
+	for name, steps := range map[string][]step{
+		"plain": {
+			{q: "我身体有残疾 一直找不到工作 想认定就业困难人员", status: A, item: "FT-029"},
+			{q: "是不是要先办失业登记", status: A, item: "FT-029", aspect: assistant.Conditions},
+		},
+		"Cantonese": {
+			{q: "我年纪大咗搵唔到工 想申请就业困难人员认定", status: A, item: "FT-029"},
+			{q: "使唔使先做失业登记", status: A, item: "FT-029", aspect: assistant.Conditions},
+		},
+	} {
+		t.Run(name, func(t *testing.T) { play(t, as, steps) })
+	}
+}
