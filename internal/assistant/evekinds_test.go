@@ -102,3 +102,20 @@ func TestFirstStepIsCondition(t *testing.T) {
 		t.Run(name, func(t *testing.T) { play(t, as, steps) })
 	}
 }
+
+// TestGroupSaidOverEverydayMatch checks, on made-up messages (plain,
+// voice, Cantonese), that a close candidate whose name's group of people
+// the question says in its own word (烈士 of 烈士遗属定期抚恤金申领) is
+// weighed against the best as its sibling when nothing of the best's name
+// is said (高龄老人津贴, matched by 每个月 and 老人 from 爸妈), and wins by
+// that detail.
+func TestGroupSaidOverEverydayMatch(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我弟弟因公牺牲 追认了烈士 我妈快七十了 每个月有钱领吗", assistant.Answered, "FT-117"},
+		{"呃 我爸 他 是烈士 然后我妈 现在七十多了 嗯 每个月能领点什么钱", assistant.Answered, "FT-117"},
+		{"我个仔系烈士 我哋两公婆六十几岁 每个月有冇钱攞", assistant.Answered, "FT-117"},
+		// Without the group, the elders' allowance.
+		{"我爸八十五了 每个月有钱领吗", assistant.Answered, "FT-034"},
+	})
+}
