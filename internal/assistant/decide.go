@@ -95,6 +95,14 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 				pool = withDoc
 			}
 		}
+		// Money help asked for (老人补贴) chooses among the items that are
+		// money help, by their names (津贴, 补贴 …), likewise.
+		if slices.ContainsFunc(as.a.Words(t.content), func(w string) bool { return slices.Contains(benefitNouns, w) }) {
+			withBenefit := slices.DeleteFunc(slices.Clone(pool), func(h search.Hit) bool { return !hasAny(h.Name, benefitNames) })
+			if len(withBenefit) >= 2 {
+				pool = withBenefit
+			}
+		}
 		for i, h := range pool {
 			if i == 3 || h.Score < 0.5*pool[0].Score {
 				break

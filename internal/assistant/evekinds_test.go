@@ -119,3 +119,29 @@ func TestGroupSaidOverEverydayMatch(t *testing.T) {
 		{"我爸八十五了 每个月有钱领吗", assistant.Answered, "FT-034"},
 	})
 }
+
+// TestBareBenefitChoicesAreBenefits checks, on made-up dialogues (plain,
+// voice, Cantonese), that a bare request for money help (老人补贴, 残疾人
+// 补助) is asked about with the items that are money help by their names,
+// so that a reply describing the help needed chooses among them.
+func TestBareBenefitChoicesAreBenefits(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	A, C := assistant.Answered, assistant.Clarify
+	for name, steps := range map[string][]step{
+		"plain": {
+			{q: "老年人补贴", status: C},
+			{q: "我爸一个人在家 行动不便 想找人上门照顾", status: A, item: "FT-035"},
+		},
+		"voice": {
+			{q: "呃 那个 老人 补贴", status: C},
+			{q: "嗯 我奶奶 九十岁了 每个月 那个钱", status: A, item: "FT-034"},
+		},
+		"Cantonese": {
+			{q: "老人家补贴", status: C},
+			{q: "阿妈行唔到路 想搵人上门帮手做家务", status: A, item: "FT-035"},
+		},
+	} {
+		t.Run(name, func(t *testing.T) { play(t, as, steps) })
+	}
+}
