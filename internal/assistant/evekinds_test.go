@@ -145,3 +145,39 @@ func TestBareBenefitChoicesAreBenefits(t *testing.T) {
 		t.Run(name, func(t *testing.T) { play(t, as, steps) })
 	}
 }
+
+// TestEveAspectForms checks, on made-up follow-ups (plain, voice,
+// Cantonese), aspect forms: a yes/no question about a medical record (要
+// 病历吗) and which grade of hospital issues a paper are the materials; a
+// certificate's grade that counts (什么等级才算) the conditions; how soon
+// it is done, asked after another question, the time limit; who hands the
+// application in (统一报) the steps.
+func TestEveAspectForms(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	A := assistant.Answered
+	for name, steps := range map[string][]step{
+		"record": {
+			{q: "医保零星报销怎么弄", status: A, item: "FT-020"},
+			{q: "门诊病历要不要", status: A, item: "FT-020", aspect: assistant.Materials},
+		},
+		"hospital grade": {
+			{q: "残疾人证第一次申领", status: A, item: "FT-048"},
+			{q: "嗯 那个 诊断 要几级医院 开的", status: A, item: "FT-048", aspect: assistant.Materials},
+		},
+		"grade counts": {
+			{q: "考了证书有技能补贴吗", status: A, item: "FT-028"},
+			{q: "证书要几级才算", status: A, item: "FT-028", aspect: assistant.Conditions},
+		},
+		"how soon after another question": {
+			{q: "营业执照变更登记", status: A, item: "FT-097"},
+			{q: "要本人去吗 多久能办完", status: A, item: "FT-097", aspect: assistant.TimeLimit},
+		},
+		"who hands it in": {
+			{q: "幼儿园入园报名", status: A, item: "FT-070"},
+			{q: "系学校统一报名定系我哋自己报", status: A, item: "FT-070", aspect: assistant.Process},
+		},
+	} {
+		t.Run(name, func(t *testing.T) { play(t, as, steps) })
+	}
+}
