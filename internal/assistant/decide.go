@@ -322,7 +322,9 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 		// Unless the cue is in the clause that asks and the item does
 		// not explain that clause: "房东不还押金 租赁合同有备案 能不能帮我
 		// 追讨" names the lease's registration but asks for money back.
-		asks := as.cueAsksAlone(t.in.norm, q, hits)
+		// A name word said only inside the cue's phrase (续期 of 自动续期
+		// in a video membership) is the cue's, not the item's.
+		asks := as.cueAsksAlone(t.in.norm, q, hits) || nameOnlyInCue(top, q, hs)
 		if top.Coverage >= namedCoverage && namesInOwnWords(top, q) && !asks {
 			return labelHit{}, false
 		}
@@ -370,6 +372,24 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 		}
 	}
 	return labelHit{}, false
+}
+
+// nameOnlyInCue reports a hit whose name the question's own words say
+// only inside phrases of everyday cues (自动续期 holding 续期).
+func nameOnlyInCue(h search.Hit, q search.Query, hs []labelHit) bool {
+	said := false
+	for _, n := range h.NameTerms {
+		for _, w := range q.Words {
+			if w.Source != search.FromQuery || utf8.RuneCountInString(w.Text) < 2 || !strings.Contains(n, w.Text) {
+				continue
+			}
+			if !slices.ContainsFunc(hs, func(c labelHit) bool { return strings.Contains(c.cue, w.Text) }) {
+				return false
+			}
+			said = true
+		}
+	}
+	return said
 }
 
 // cueInBackground reports an everyday word said only in the story

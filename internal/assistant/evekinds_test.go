@@ -181,3 +181,29 @@ func TestEveAspectForms(t *testing.T) {
 		t.Run(name, func(t *testing.T) { play(t, as, steps) })
 	}
 }
+
+// TestEveEverydayAndElsewhere checks, on made-up messages (plain, voice,
+// Cantonese), that a provider's subscription renewing itself (会员自动续费)
+// is declined though 续期 names a service only inside the cue; that
+// running the business itself (a menu, drawing customers) asked inside a
+// licence dialogue is declined and the next licence question answered;
+// and that another city's service, in a long transcript that says the
+// resident comes from there (我老家是东莞的), is declined, while moving
+// the insurance from there is still Shenzhen's.
+func TestEveEverydayAndElsewhere(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"音乐会员自动续费怎么关掉", assistant.OutOfScope, ""},
+		{"呃 那个 视频 会员 自动续期 扣了我钱 怎么取消", assistant.OutOfScope, ""},
+		{"居住证签注怎么续期", assistant.Answered, "FT-003"},
+		{"嗯 我老家是佛山的 然后 在佛山办的社保卡 丢了 佛山那边的社保卡去哪里补", assistant.OutOfScope, ""},
+		{"我老家喺中山 中山嗰边嘅社保卡点补办", assistant.OutOfScope, ""},
+		{"我老家是佛山的 在佛山交过社保 现在想转到深圳来", assistant.Answered, "FT-013"},
+	})
+	as := demoAssistant(t, nil)
+	play(t, as, []step{
+		{q: "想开个卖粥粉面的小店 要办什么许可证", status: assistant.Answered, item: "FT-100"},
+		{q: "顺便问下 店里的菜式怎么定价比较好", status: assistant.OutOfScope},
+		{q: "食品经营许可证要多久批下来", status: assistant.Answered, item: "FT-100", aspect: assistant.TimeLimit},
+	})
+}
