@@ -207,3 +207,14 @@ func TestEveEverydayAndElsewhere(t *testing.T) {
 		{q: "食品经营许可证要多久批下来", status: assistant.Answered, item: "FT-100", aspect: assistant.TimeLimit},
 	})
 }
+
+// TestChatShorthandForSignUp checks that pinyin initials of everyday words
+// the lexicon does not hold (yey 幼儿园, bm 报名) are read in a service
+// chat, so a shorthand question is answered rather than declined.
+func TestChatShorthandForSignUp(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"yey bm 要什么材料", assistant.Answered, "FT-070"},
+		{"孩子今年三岁 yey几时bm", assistant.Answered, "FT-070"},
+	})
+}
