@@ -57,7 +57,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		// A service another level of government provides (无犯罪记录证明,
 		// 深圳通), unless the question names a catalogue item that merely
 		// mentions it (a material, a purpose).
-		if s, ok := as.scopes.serviceElsewhere(t.in.norm); ok {
+		if s, ok := as.scopes.serviceElsewhere(t.in.norm); ok && !as.paperFor(t.in.norm, s) {
 			t.status, t.scope, t.reason = OutOfScope, "level", "不属于本区目录的事项："+s
 			return
 		}
@@ -71,7 +71,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			as.askAboutSituation(t, q)
 			return
 		}
-		if doc := as.unexplainedDocument(t.content, q, hits); doc != "" {
+		if doc := as.unexplainedDocument(t.content, q, hits); doc != "" && !as.paperFor(t.in.norm, doc) {
 			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有该证件："+doc
 			as.askAboutCare(t, q)
 			return
@@ -93,6 +93,14 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			})
 			if len(withDoc) >= 2 {
 				pool = withDoc
+			}
+		}
+		// Money help asked for (老人补贴) chooses among the items that are
+		// money help, by their names (津贴, 补贴 …), likewise.
+		if slices.ContainsFunc(as.a.Words(t.content), func(w string) bool { return slices.Contains(benefitNouns, w) }) {
+			withBenefit := slices.DeleteFunc(slices.Clone(pool), func(h search.Hit) bool { return !hasAny(h.Name, benefitNames) })
+			if len(withBenefit) >= 2 {
+				pool = withBenefit
 			}
 		}
 		for i, h := range pool {
@@ -118,8 +126,10 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// A word that names one of the described situation's items there
 	// ("户口" after a birth) chooses it over what the other words rank.
 	cued := false
-	if !named {
-		if h, ok := as.cuedHit(t, q); ok && h.Score >= cueRatio*top.Score {
+	// A message that is only a document (宝宝出生证明) tells no story for
+	// a cue to choose in: which of its items is asked below.
+	if !named && !as.onlyDocument(t.content) {
+		if h, ok := as.cuedHit(t, q); ok && h.Score >= cueRatio*top.Score && !as.cueInStory(t, h, top) {
 			top, hits, cued = h, []search.Hit{h}, true
 		}
 	}
@@ -303,7 +313,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 // but asks for a recipe.
 func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (labelHit, bool) {
 	hs := as.scope.match(t.in.norm)
-	if len(hs) == 0 {
+	if len(hs) == 0 || jobCues(t.in.norm, hs) {
 		return labelHit{}, false
 	}
 	h := hs[0]
@@ -312,7 +322,9 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 		// Unless the cue is in the clause that asks and the item does
 		// not explain that clause: "房东不还押金 租赁合同有备案 能不能帮我
 		// 追讨" names the lease's registration but asks for money back.
-		asks := as.cueAsksAlone(t.in.norm, q, hits)
+		// A name word said only inside the cue's phrase (续期 of 自动续期
+		// in a video membership) is the cue's, not the item's.
+		asks := as.cueAsksAlone(t.in.norm, q, hits) || nameOnlyInCue(top, q, hs)
 		if top.Coverage >= namedCoverage && namesInOwnWords(top, q) && !asks {
 			return labelHit{}, false
 		}
@@ -360,6 +372,24 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 		}
 	}
 	return labelHit{}, false
+}
+
+// nameOnlyInCue reports a hit whose name the question's own words say
+// only inside phrases of everyday cues (自动续期 holding 续期).
+func nameOnlyInCue(h search.Hit, q search.Query, hs []labelHit) bool {
+	said := false
+	for _, n := range h.NameTerms {
+		for _, w := range q.Words {
+			if w.Source != search.FromQuery || utf8.RuneCountInString(w.Text) < 2 || !strings.Contains(n, w.Text) {
+				continue
+			}
+			if !slices.ContainsFunc(hs, func(c labelHit) bool { return strings.Contains(c.cue, w.Text) }) {
+				return false
+			}
+			said = true
+		}
+	}
+	return said
 }
 
 // cueInBackground reports an everyday word said only in the story
@@ -479,6 +509,34 @@ var questionMarks = []string{"吗", "呢", "嘛", "?", "？", "怎么", "怎样"
 // isQuestion reports a clause that asks.
 func isQuestion(clause string) bool {
 	return slices.ContainsFunc(questionMarks, func(m string) bool { return strings.Contains(clause, m) })
+}
+
+// jobMarks, right before an everyday cue, make it the resident's work
+// (做翻译, 当翻译, 系做翻译嘅).
+var jobMarks = []string{"做", "当", "干", "搞"}
+
+// jobCues reports a message whose strong everyday cues all say the
+// resident's work in the story, before the clause that asks ("我是自由职业
+// 做翻译 没单位 能自己交公积金吗"): the story, not a request for the
+// thing. A cue in the asking clause is a request however said (帮我做翻译).
+func jobCues(norm string, hs []labelHit) bool {
+	cs := clauses(norm)
+	if len(cs) < 2 {
+		return false
+	}
+	lastStart := strings.LastIndex(norm, cs[len(cs)-1])
+	job := false
+	for _, h := range hs {
+		if h.weak {
+			continue
+		}
+		before := norm[:h.pos]
+		if h.pos >= lastStart || !slices.ContainsFunc(jobMarks, func(m string) bool { return strings.HasSuffix(before, m) }) {
+			return false
+		}
+		job = true
+	}
+	return job
 }
 
 // cueAsks reports an everyday cue in the last clause of norm, where a
@@ -787,12 +845,23 @@ func (as *Assistant) bareBenefit(t *turnState) bool {
 const topicRatio = 0.5
 
 // topicMarks end a message that names a topic rather than a task.
+// topicAsks are the words of asking a message may end with after its
+// topic, longest first.
+var topicAsks = []string{"想问一下", "想了解下", "咨询一下", "了解一下", "想问下", "问一下", "咨询下", "了解下", "问问", "问下"}
+
 var topicMarks = []string{"的事", "的事情", "的事儿", "的问题", "方面的", "嘅嘢", "嘅事", "那些事", "相关的"}
 
 // topicOnly returns the topic of a message that ends by marking what it
 // names as a topic: "开发票的事", "社保方面的".
 func topicOnly(content string) (string, bool) {
 	c := strings.TrimSpace(content)
+	// An asking word after the topic ("离婚的事问下") still leaves it one.
+	for _, a := range topicAsks {
+		if t, ok := strings.CutSuffix(c, a); ok {
+			c = strings.TrimSpace(t)
+			break
+		}
+	}
 	for _, m := range topicMarks {
 		if strings.HasSuffix(c, m) && utf8.RuneCountInString(c) > utf8.RuneCountInString(m) {
 			return strings.TrimSuffix(c, m), true
@@ -826,7 +895,8 @@ func (as *Assistant) askAboutCare(t *turnState, q search.Query) {
 func (as *Assistant) onlyDocument(content string) bool {
 	doc := false
 	for _, w := range as.a.Words(content) {
-		if as.generic[w] || as.frames[w] {
+		// Whose document it is (宝宝出生证明) says no task either.
+		if as.generic[w] || as.frames[w] || slices.Contains(documentHolders, w) {
 			continue
 		}
 		if !isDocumentWord(w) {
@@ -836,6 +906,9 @@ func (as *Assistant) onlyDocument(content string) bool {
 	}
 	return doc
 }
+
+// documentHolders are the people a document is said to be of.
+var documentHolders = []string{"宝宝", "囡囡", "孩子", "小孩", "小朋友", "儿子", "女儿", "我妈", "我爸", "老妈", "老爸", "老公", "老婆", "爸妈", "父母", "老人"}
 
 // qualifierOnly reports a hit whose name the question matched only in its
 // bracketed part, the case it is for (（租房）, （退休）).
@@ -889,6 +962,21 @@ func (as *Assistant) cuedHit(t *turnState, q search.Query) (search.Hit, bool) {
 		}
 	}
 	return search.Hit{}, false
+}
+
+// cueInStory reports a cue said only in the story before the clause that
+// asks, while the question names another of the situation's items more
+// than the cued one, at least cueNamedRatio times ("买了套二手房 … 公积金…能拿出来吗": the story's 二手
+// cues the transfer, the question names the withdrawal for buying). A cue
+// in the asking clause still chooses ("不在深圳干了 … 社保怎么办").
+const cueNamedRatio = 2.0
+
+func (as *Assistant) cueInStory(t *turnState, cued, top search.Hit) bool {
+	if cued.ID == top.ID || top.Coverage < switchCoverage || top.Coverage < cueNamedRatio*cued.Coverage || !inSituations(t.situations, top.Name) {
+		return false
+	}
+	name, ok := as.situations.cued(t.situations, as.lastClause(t.in.norm))
+	return !ok || name != cued.Name
 }
 
 // withoutStory is q without the words a synonym added for a word the
@@ -1034,6 +1122,28 @@ func (as *Assistant) byDepartment(q search.Query, hits []search.Hit) bool {
 func isIssuedPaper(w string) bool {
 	return slices.ContainsFunc(issuedSuffix, func(s string) bool { return strings.HasSuffix(w, s) })
 }
+
+// paperFor reports a service another body provides named as the purpose
+// of a paper asked for before it ("拿个证明去办签证", "开个证明 拿去办护照
+// 用"): the paper is the question, the service what it is for.
+func (as *Assistant) paperFor(norm, service string) bool {
+	i := strings.Index(norm, service)
+	if i <= 0 {
+		return false
+	}
+	before := norm[:i]
+	purpose := false
+	for _, m := range purposeMarks {
+		if strings.HasSuffix(before, m) {
+			before, purpose = strings.TrimSuffix(before, m), true
+			break
+		}
+	}
+	return purpose && slices.ContainsFunc(as.a.Words(before), isIssuedPaper)
+}
+
+// purposeMarks join a paper to what it is for, longest first.
+var purposeMarks = []string{"拿去办", "用来办", "拿来办", "去申请", "用来", "用于", "拿去", "去办", "好办", "去"}
 
 // issuedSuffix ends the names of papers an office issues on request.
 var issuedSuffix = []string{"证明", "凭证", "回执", "清单", "报告"}

@@ -46,6 +46,12 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 	if asksMayI(t.in.norm) && describesSelf(t.in.norm) {
 		return true
 	}
+	// "要先做失业登记吗" while on 就业困难人员认定: an item done first that
+	// the current item's conditions require (已办理失业登记) is asked
+	// about as its condition, not as a new need.
+	if asksFirst(t.in.norm) && as.conditionNames(cur, top) {
+		return true
+	}
 	if top.Coverage >= namedCoverage && namesInOwnWords(top, q) && as.namesOther(q, top, curName) {
 		return false
 	}
@@ -109,6 +115,23 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 		return false
 	}
 	return true
+}
+
+// firstMarks ask whether something must be done before: 要先, 得先.
+var firstMarks = []string{"要先", "得先", "需要先", "必须先", "先要", "先得", "使唔使先", "要唔要先", "是不是先", "系咪要先"}
+
+// asksFirst reports a question whether something comes first.
+func asksFirst(norm string) bool {
+	return slices.ContainsFunc(firstMarks, func(m string) bool { return strings.Contains(norm, m) })
+}
+
+// conditionNames reports a hit whose name's words the current item's
+// conditions hold (失业登记 of 已办理失业登记): doing it is one of them.
+func (as *Assistant) conditionNames(cur *kb.Item, h search.Hit) bool {
+	conds := as.a.Normalize(strings.Join(cur.Conditions, " "))
+	return h.ID != cur.ID && len(h.NameTerms) > 0 && slices.ContainsFunc(h.NameTerms, func(n string) bool {
+		return utf8.RuneCountInString(n) >= 3 && strings.Contains(conds, n)
+	})
 }
 
 // unexplainedOwn reports content whose own words — besides generic ones,

@@ -118,6 +118,9 @@ const stateStoryRatio = 2.0
 const (
 	requestRatio  = 0.5
 	requestMargin = 2.0
+	// requestTie: candidates the request alone scores within this share
+	// of its best are alike to it; the whole message ranks them.
+	requestTie = 0.9
 )
 
 // byRequest chooses, among the candidates scoring close to the best, the
@@ -161,6 +164,15 @@ func (as *Assistant) byRequest(norm string, hits []search.Hit) (search.Hit, bool
 	}
 	if bestScore == 0 || bestScore < requestMargin*scores[top.ID] {
 		return search.Hit{}, false
+	}
+	// Siblings the request alone scores alike (公积金…拿出来: every
+	// withdrawal) are told apart by the whole message, the story's detail
+	// with it (买了房: the one for buying): the best ranked of them.
+	for _, h := range hits[1:] {
+		if h.Score >= requestRatio*top.Score && said[h.ID] && scores[h.ID] >= requestTie*bestScore {
+			best = h
+			break
+		}
 	}
 	// A story of how things are rather than what happened ("孩子在福田读
 	// 小学 我们不是深户 … 小孩的医保怎么参") is background too when the

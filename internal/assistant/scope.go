@@ -95,7 +95,9 @@ func (m *scopeModel) placeElsewhere(norm string) (string, bool) {
 	if _, tied := firstOf(norm, m.ours); tied {
 		return "", false
 	}
-	if _, tied := firstOf(norm, m.links); tied {
+	// 老家 in "我老家是东莞的" says where the resident is from, not a
+	// move between the places.
+	if _, tied := firstOf(withoutOrigin(norm), m.links); tied {
 		return "", false
 	}
 	// Living or seeing doctors there ties the place to Shenzhen's
@@ -105,6 +107,18 @@ func (m *scopeModel) placeElsewhere(norm string) (string, bool) {
 		return "", false
 	}
 	return p, true
+}
+
+// originSays are the phrases that say where the resident comes from.
+var originSays = []string{"老家是", "老家在", "老家喺", "老家系"}
+
+// withoutOrigin is norm without its phrases saying where the resident
+// comes from.
+func withoutOrigin(norm string) string {
+	for _, o := range originSays {
+		norm = strings.ReplaceAll(norm, o, " ")
+	}
+	return norm
 }
 
 // isPlace reports a word that is a place the scope model knows: this

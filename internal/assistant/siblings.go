@@ -68,9 +68,12 @@ func (as *Assistant) bySiblings(t *turnState, q search.Query, close []search.Hit
 	top := as.nameWords(close[0].Name)
 	fam := close[:1:1]
 	for _, h := range close[1:] {
+		// So is one whose name's group of people the question says in its
+		// own word (烈士 of 烈士遗属…) when nothing of the best's name is
+		// said (高龄老人津贴 matched by 每个月, and 老人 from 爸妈).
 		if shareWord(top, as.nameWords(h.Name)) || slices.ContainsFunc(t.situations, func(s *situation) bool {
 			return slices.Contains(s.items, close[0].Name) && slices.Contains(s.items, h.Name)
-		}) {
+		}) || len(close[0].NameTerms) == 0 && saysPartOfName(h, q) && as.saysOwnGroup(h, q) {
 			fam = append(fam, h)
 		}
 	}
@@ -297,6 +300,17 @@ func (as *Assistant) nameGroups(name string, q search.Query) (said, unsaid []str
 		return said, nil
 	}
 	return said, unsaid
+}
+
+// saysOwnGroup reports a hit whose name restricts it to a group of people
+// (lexicon/audiences.txt) that a word of the question's own holds.
+func (as *Assistant) saysOwnGroup(h search.Hit, q search.Query) bool {
+	norm := as.a.Normalize(h.Name)
+	return slices.ContainsFunc(as.audiences, func(g string) bool {
+		return utf8.RuneCountInString(g) >= 2 && strings.Contains(norm, g) && slices.ContainsFunc(q.Words, func(w search.Term) bool {
+			return w.Source == search.FromQuery && strings.Contains(w.Text, g)
+		})
+	})
 }
 
 // versions reports two names, as their words besides groups, generic

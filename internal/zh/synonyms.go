@@ -317,6 +317,28 @@ func (s *Synonyms) startsInsideWord(r *synRule, norm string, start, end int) boo
 	return !s.lines[r.line][ext] && !slices.Contains(r.adds, ext)
 }
 
+// negations are the characters that, right before a phrase, say the
+// resident is not doing it (不开公司, 唔开公司, 没…).
+const negations = "不没唔冇未别"
+
+// negatedPhrase reports a whole-phrase match of r at byte i of norm right
+// after a negation, when the negated phrase is itself a phrase of another
+// rule: that rule says what not doing it means (不开公司 is trading
+// alone, 个体工商户), so r's phrase (开公司 → 有限责任公司) is not said. A
+// negated phrase no rule holds is left to r: 没上户口 still asks for the
+// registration.
+func (s *Synonyms) negatedPhrase(r *synRule, norm string, i int) bool {
+	if r.parts != nil || i == 0 {
+		return false
+	}
+	c, size := utf8.DecodeLastRuneInString(norm[:i])
+	if !strings.ContainsRune(negations, c) {
+		return false
+	}
+	neg := norm[i-size:i] + r.phrase
+	return s.adding[neg] != nil && !s.lines[r.line][neg]
+}
+
 // coveredByLine reports whether w is part of a phrase of r's line or of a
 // term r adds: a word the rule itself says.
 func (s *Synonyms) coveredByLine(r *synRule, w string) bool {
@@ -347,7 +369,7 @@ func (s *Synonyms) Expand(norm string) []Expansion {
 	for i, c := range norm {
 		for _, ri := range s.byFirst[c] {
 			if end, ok := s.rules[ri].matchAt(norm, i); ok && !s.endsInsideWord(&s.rules[ri], norm, i, end) &&
-				!s.startsInsideWord(&s.rules[ri], norm, i, end) {
+				!s.startsInsideWord(&s.rules[ri], norm, i, end) && !s.negatedPhrase(&s.rules[ri], norm, i) {
 				fired = append(fired, ri)
 			}
 		}
