@@ -436,7 +436,7 @@ func (as *Assistant) scopeLesson(t *turnState) {
 		t.status, t.scope, t.reason = OutOfScope, "learned", "审核认定非本区政务服务："+m.Phrase
 		t.item, t.candidates, t.faq = nil, nil, nil
 	case kb.LearnAsk:
-		if t.status == Answered && t.item != nil && namesOutright(t.in.norm, t.item) {
+		if t.status == Answered && t.item != nil && (namesOutright(t.in.norm, t.item) || as.detailPicks(t.in.norm, m, t.item)) {
 			return
 		}
 		var cands []search.Hit
@@ -451,6 +451,30 @@ func (as *Assistant) scopeLesson(t *turnState) {
 		t.status, t.scope, t.reason = Clarify, "", "审核认定问题宽泛，需追问："+m.Phrase
 		t.item, t.candidates, t.faq = nil, cands, nil
 	}
+}
+
+// detailPicks reports a message saying, besides an ask lesson's words, a
+// word of the answered item's name that none of the lesson's other items
+// has: the detail that picks it among them. A lesson taught on "养老金的事"
+// asks which pension matter is meant; "快退休了 养老金的事找谁" says 退休, of
+// 基本养老金申领（退休待遇核准） only, and is answered.
+func (as *Assistant) detailPicks(norm string, m search.ScopeMatch, it *kb.Item) bool {
+	phrase, name := as.a.Normalize(m.Phrase), as.a.Normalize(it.Name)
+	// Words as the name is cut (退休) and as the message is (资格认证
+	// inside the name's 待遇资格认证): either may be the longer.
+	for _, w := range append(as.a.Segment(name), as.a.Segment(norm)...) {
+		if len([]rune(w)) < 2 || strings.Contains(phrase, w) || !strings.Contains(norm, w) || !strings.Contains(name, w) {
+			continue
+		}
+		other := slices.ContainsFunc(m.Items, func(id string) bool {
+			o, ok := as.cfg.Index.Item(id)
+			return ok && id != it.ID && strings.Contains(o.Name, w)
+		})
+		if !other {
+			return true
+		}
+	}
+	return false
 }
 
 // namesOutright reports a message holding the item's name or an alias.

@@ -252,11 +252,13 @@ func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewe
 	phrases := make([]string, len(groups))
 	for i, lg := range groups {
 		phrases[i] = lg.g.Question
-		// A decline holds the residents' words whole, talk aside
-		// (search.Index.TrimTalk), when they fit a phrase: every word of it must be in a question it
-		// declines, and the gist, set against the item the turn was
-		// answered with, would keep only the incidental words (阿爷).
-		if lg.kind == kb.LearnDecline {
+		// A decline or an ask holds the residents' words whole, talk
+		// aside (search.Index.TrimTalk), when they fit a phrase: every
+		// word of it must be in a question it decides; the gist, set
+		// against the item the turn was answered with, would keep only
+		// the incidental words (阿爷) and make an ask lesson catch
+		// questions whose detail picks one of its items.
+		if lg.kind == kb.LearnDecline || lg.kind == kb.LearnAsk {
 			if tt, ok := gist.(interface{ TrimTalk(string) string }); ok {
 				phrases[i] = tt.TrimTalk(lg.g.Question)
 			}

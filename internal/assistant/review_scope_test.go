@@ -103,3 +103,35 @@ func TestReviewRoundScope(t *testing.T) {
 		}
 	})
 }
+
+// An ask lesson asks back messages as vague as its phrase, while one
+// saying, besides it, a word of the answered item's name that the
+// lesson's other items lack (退休, 认证) keeps its answer: the detail
+// picks the item. SQLite and PostgreSQL.
+func TestAskLessonDetailPicks(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, []store.Migrations{kb.Migrations}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		kbs, _, sync, as := reviewFixture(t, db)
+		l := kb.Lesson{Kind: kb.LearnAsk, Phrase: "养老金的事", Items: []string{"FT-014", "FT-018", "FT-035"}}
+		if _, err := kbs.Learn(ctx, l, "reviewer", true); err != nil {
+			t.Fatal(err)
+		}
+		if err := sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		cases := []assistant.EvalCase{
+			{ID: "vague", Turns: []assistant.EvalTurn{{Q: "养老金的事想咨询下", Expect: "clarify"}}},
+			{ID: "vague-voice", Turns: []assistant.EvalTurn{{Q: "呃 那个 养老金的事 问下", Expect: "clarify"}}},
+			{ID: "retire", Turns: []assistant.EvalTurn{{Q: "下个月就到退休年龄了 养老金的事在哪里申请", Item: "FT-014"}}},
+			{ID: "certify", Turns: []assistant.EvalTurn{{Q: "养老金的事 每年那个资格认证手机上点样做", Item: "FT-018"}}},
+		}
+		m, missed, err := assistant.Evaluate(ctx, as, cases)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.ClarifyRecall != 1 || m.ItemTop1 != 1 {
+			t.Errorf("%+v; missed %+v", m, missed)
+		}
+	})
+}
