@@ -268,17 +268,24 @@ func (s *Store) AddSynonym(ctx context.Context, phrase string, terms []string, s
 // SetSynonymStatus publishes (Published), sends back (Review) or retires
 // (Withdrawn) a learned synonym.
 func (s *Store) SetSynonymStatus(ctx context.Context, id int64, to Status, actor string) error {
+	return s.setStatus(ctx, "kb_synonyms", "synonym", "synonym", id, to, actor)
+}
+
+// setStatus moves row id of a reviewed table (learned synonyms, scope
+// lessons) to state to and announces it on topic; what names the row in
+// errors.
+func (s *Store) setStatus(ctx context.Context, table, what, topic string, id int64, to Status, actor string) error {
 	if to != Review && to != Published && to != Withdrawn {
-		return fmt.Errorf("synonym %d: %w", id, ErrIllegalMove)
+		return fmt.Errorf("%s %d: %w", what, id, ErrIllegalMove)
 	}
-	res, err := s.db.Exec(ctx, `UPDATE kb_synonyms SET status = ?, updated_by = ?, updated_at = ? WHERE id = ?`, to, actor, store.Now(), id)
+	res, err := s.db.Exec(ctx, `UPDATE `+table+` SET status = ?, updated_by = ?, updated_at = ? WHERE id = ?`, to, actor, store.Now(), id)
 	if err != nil {
-		return fmt.Errorf("synonym %d: %w", id, err)
+		return fmt.Errorf("%s %d: %w", what, id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("synonym %d: %w", id, ErrNotFound)
+		return fmt.Errorf("%s %d: %w", what, id, ErrNotFound)
 	}
-	s.announce(ctx, "synonym", fmt.Sprint(id))
+	s.announce(ctx, topic, fmt.Sprint(id))
 	return nil
 }
 

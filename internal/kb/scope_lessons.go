@@ -69,18 +69,7 @@ func (s *Store) addScopeLesson(ctx context.Context, l Lesson, st Status, actor s
 // SetScopeLessonStatus publishes (Published), sends back (Review) or
 // retires (Withdrawn) a decline or ask lesson.
 func (s *Store) SetScopeLessonStatus(ctx context.Context, id int64, to Status, actor string) error {
-	if to != Review && to != Published && to != Withdrawn {
-		return fmt.Errorf("scope lesson %d: %w", id, ErrIllegalMove)
-	}
-	res, err := s.db.Exec(ctx, `UPDATE kb_scope_lessons SET status = ?, updated_by = ?, updated_at = ? WHERE id = ?`, to, actor, store.Now(), id)
-	if err != nil {
-		return fmt.Errorf("scope lesson %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("scope lesson %d: %w", id, ErrNotFound)
-	}
-	s.announce(ctx, "scope", fmt.Sprint(id))
-	return nil
+	return s.setStatus(ctx, "kb_scope_lessons", "scope lesson", "scope", id, to, actor)
 }
 
 // ScopeLessons lists decline and ask lessons in state st ("" lists all),

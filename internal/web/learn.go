@@ -7,6 +7,7 @@ package web
 // when it is published (kb.Store.Learn).
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -56,37 +57,22 @@ func (s *Server) learnSave(w http.ResponseWriter, r *http.Request) error {
 
 // synonymStep publishes or retires a learned synonym waiting for review.
 func (s *Server) synonymStep(w http.ResponseWriter, r *http.Request) error {
-	u := currentUser(r)
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return errNoSynonym
-	}
-	var to kb.Status
-	switch r.FormValue("do") {
-	case "publish":
-		to = kb.Published
-	case "withdraw":
-		to = kb.Withdrawn
-	default:
-		return errBadAction
-	}
-	if err := s.cfg.KB.SetSynonymStatus(r.Context(), id, to, u.Username); err != nil {
-		if errors.Is(err, kb.ErrNotFound) {
-			return errNoSynonym
-		}
-		return err
-	}
-	s.audit(r, nil, "kb.synonym", "synonym:"+strconv.FormatInt(id, 10), map[string]any{"to": string(to)})
-	s.back(w, r, unansweredBack(r), "synonym.status", to.Label())
-	return nil
+	return s.reviewStep(w, r, s.cfg.KB.SetSynonymStatus, errNoSynonym, "kb.synonym", "synonym:", "synonym.status")
 }
 
 // scopeLessonStep publishes, or retires, a decline or ask lesson.
 func (s *Server) scopeLessonStep(w http.ResponseWriter, r *http.Request) error {
+	return s.reviewStep(w, r, s.cfg.KB.SetScopeLessonStatus, errNoScopeLesson, "kb.scope_lesson", "scope:", "scope.status")
+}
+
+// reviewStep moves the reviewed row the path names ({id}) as the form's
+// "do" says (publish, withdraw) with set, audits it as action on
+// target+id, and goes back to the unanswered page with message code.
+func (s *Server) reviewStep(w http.ResponseWriter, r *http.Request, set func(ctx context.Context, id int64, to kb.Status, actor string) error, missing error, action, target, code string) error {
 	u := currentUser(r)
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		return errNoScopeLesson
+		return missing
 	}
 	var to kb.Status
 	switch r.FormValue("do") {
@@ -97,14 +83,14 @@ func (s *Server) scopeLessonStep(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return errBadAction
 	}
-	if err := s.cfg.KB.SetScopeLessonStatus(r.Context(), id, to, u.Username); err != nil {
+	if err := set(r.Context(), id, to, u.Username); err != nil {
 		if errors.Is(err, kb.ErrNotFound) {
-			return errNoScopeLesson
+			return missing
 		}
 		return err
 	}
-	s.audit(r, nil, "kb.scope_lesson", "scope:"+strconv.FormatInt(id, 10), map[string]any{"to": string(to)})
-	s.back(w, r, unansweredBack(r), "scope.status", to.Label())
+	s.audit(r, nil, action, target+strconv.FormatInt(id, 10), map[string]any{"to": string(to)})
+	s.back(w, r, unansweredBack(r), code, to.Label())
 	return nil
 }
 
