@@ -118,6 +118,7 @@ type Server struct {
 	sttFail    Failure
 	transcript string
 	requests   []Request
+	hanging    int
 }
 
 // NewServer starts a fake endpoint on loopback, closed when the test ends.
@@ -128,6 +129,16 @@ func NewServer(t testing.TB) *Server {
 	s.URL = s.srv.URL + "/v1"
 	t.Cleanup(s.Close)
 	return s
+}
+
+// Hanging is how many requests have reached their scripted hang: what
+// they send before it (a stream's headers and first chunk) is written.
+// A test closing the server to release a hang waits for it first; the
+// request being recorded is not enough.
+func (s *Server) Hanging() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hanging
 }
 
 // Close stops the server, releasing requests that hang.
@@ -319,6 +330,9 @@ func (s *Server) next(req Request) Reply {
 
 // hang blocks until the client goes away or the server closes.
 func (s *Server) hang(r *http.Request) {
+	s.mu.Lock()
+	s.hanging++
+	s.mu.Unlock()
 	select {
 	case <-r.Context().Done():
 	case <-s.closing:

@@ -116,7 +116,9 @@ func TestCloseReleasesHang(t *testing.T) {
 		_, err := c.Stream(context.Background(), llm.ChatRequest{Messages: []llm.Message{{Role: llm.RoleUser, Content: "q"}}}, nil)
 		done <- err
 	}()
-	for len(s.Requests()) == 0 {
+	// Closed before the stream's headers were written, the request fails
+	// as a refused connection, not as a stream cut short.
+	for s.Hanging() == 0 {
 		time.Sleep(5 * time.Millisecond)
 	}
 	s.Close()
