@@ -420,7 +420,7 @@ func (as *Assistant) learnedDecides(t *turnState, norm string) {
 // it was answered with outright (its name or an alias, word for word). A
 // turn declined for a reason of its own (a place, a category) keeps it.
 func (as *Assistant) scopeLesson(t *turnState) {
-	if t.status != Answered && t.status != Clarify && !(t.status == OutOfScope && (t.scope == "unknown" || t.scope == "nothing")) {
+	if !as.cfg.Index.HasScopeLessons() || t.status != Answered && t.status != Clarify && !(t.status == OutOfScope && (t.scope == "unknown" || t.scope == "nothing")) {
 		return
 	}
 	// The message as written and as its spoken forms were rewritten

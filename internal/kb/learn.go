@@ -9,6 +9,7 @@ package kb
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -291,25 +292,36 @@ func (s *Store) setStatus(ctx context.Context, table, what, topic string, id int
 
 // Synonyms lists learned synonyms in state st ("" lists all), oldest first.
 func (s *Store) Synonyms(ctx context.Context, st Status) ([]Synonym, error) {
-	q := `SELECT id, phrase, terms, status, created_by, created_at FROM kb_synonyms`
+	return listByStatus(ctx, s, "synonyms", `SELECT id, phrase, terms, status, created_by, created_at FROM kb_synonyms`, st,
+		func(rows *sql.Rows) (Synonym, error) {
+			var y Synonym
+			var terms string
+			err := rows.Scan(&y.ID, &y.Phrase, &terms, &y.Status, &y.CreatedBy, &y.CreatedAt)
+			y.Terms = strings.Fields(terms)
+			return y, err
+		})
+}
+
+// listByStatus runs query over a reviewed table (learned synonyms, scope
+// lessons), narrowed to state st unless it is "", oldest first, and
+// scans each row; what names the list in errors.
+func listByStatus[T any](ctx context.Context, s *Store, what, query string, st Status, scan func(*sql.Rows) (T, error)) ([]T, error) {
 	var args []any
 	if st != "" {
-		q += ` WHERE status = ?`
+		query += ` WHERE status = ?`
 		args = append(args, st)
 	}
-	rows, err := s.db.Query(ctx, q+` ORDER BY id`, args...)
+	rows, err := s.db.Query(ctx, query+` ORDER BY id`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("list synonyms: %w", err)
+		return nil, fmt.Errorf("list %s: %w", what, err)
 	}
 	defer rows.Close()
-	var out []Synonym
+	var out []T
 	for rows.Next() {
-		var y Synonym
-		var terms string
-		if err := rows.Scan(&y.ID, &y.Phrase, &terms, &y.Status, &y.CreatedBy, &y.CreatedAt); err != nil {
-			return nil, fmt.Errorf("list synonyms: %w", err)
+		y, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", what, err)
 		}
-		y.Terms = strings.Fields(terms)
 		out = append(out, y)
 	}
 	return out, rows.Err()

@@ -11,6 +11,7 @@ package kb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -75,26 +76,12 @@ func (s *Store) SetScopeLessonStatus(ctx context.Context, id int64, to Status, a
 // ScopeLessons lists decline and ask lessons in state st ("" lists all),
 // oldest first.
 func (s *Store) ScopeLessons(ctx context.Context, st Status) ([]ScopeLesson, error) {
-	q := `SELECT id, kind, phrase, items, status, created_by, created_at FROM kb_scope_lessons`
-	var args []any
-	if st != "" {
-		q += ` WHERE status = ?`
-		args = append(args, st)
-	}
-	rows, err := s.db.Query(ctx, q+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list scope lessons: %w", err)
-	}
-	defer rows.Close()
-	var out []ScopeLesson
-	for rows.Next() {
-		var y ScopeLesson
-		var items string
-		if err := rows.Scan(&y.ID, &y.Kind, &y.Phrase, &items, &y.Status, &y.CreatedBy, &y.CreatedAt); err != nil {
-			return nil, fmt.Errorf("list scope lessons: %w", err)
-		}
-		y.Items = strings.Fields(items)
-		out = append(out, y)
-	}
-	return out, rows.Err()
+	return listByStatus(ctx, s, "scope lessons", `SELECT id, kind, phrase, items, status, created_by, created_at FROM kb_scope_lessons`, st,
+		func(rows *sql.Rows) (ScopeLesson, error) {
+			var y ScopeLesson
+			var items string
+			err := rows.Scan(&y.ID, &y.Kind, &y.Phrase, &items, &y.Status, &y.CreatedBy, &y.CreatedAt)
+			y.Items = strings.Fields(items)
+			return y, err
+		})
 }

@@ -55,6 +55,13 @@ func (ix *Index) SetScopeLessons(list []kb.ScopeLesson) {
 	ix.scope.Store(&rules)
 }
 
+// HasScopeLessons reports whether any decline or ask lesson is
+// published: a turn need not be analysed for them otherwise.
+func (ix *Index) HasScopeLessons() bool {
+	p := ix.scope.Load()
+	return p != nil && len(*p) > 0
+}
+
 // ScopeLesson returns the learned scope lesson the normalised message
 // matches: of several, the one whose words say most (runes), the older on
 // a tie.
