@@ -101,6 +101,10 @@ func maskOnce(s string) (string, []Kind) {
 			i++
 			continue
 		}
+		if end, ok := machineID(rs, i); ok {
+			i = end
+			continue
+		}
 		groups, end := scanGroups(rs, i)
 		for gi := 0; gi < len(groups); {
 			matched := false
@@ -132,6 +136,35 @@ func maskOnce(s string) (string, []Kind) {
 		return s, found
 	}
 	return string(rs), found
+}
+
+// machineID reports whether the digit at rs[i] lies in a machine
+// identifier — a run of at least minMachineID hexadecimal characters with
+// a letter among them, such as a session id or a hash — and where that run
+// ends. Random hex ids contain eleven decimal digits in a row about once in
+// a hundred; masking them as phone numbers broke lookups by id (an audit
+// target no longer matched its session). A number a person writes is
+// digits only, or glued to Chinese text or to a few letters, never inside
+// sixteen hex characters.
+func machineID(rs []rune, i int) (int, bool) {
+	lo := i
+	for lo > 0 && isHex(rs[lo-1]) {
+		lo--
+	}
+	hi, letter := lo, false
+	for hi < len(rs) && isHex(rs[hi]) {
+		if rs[hi] > '9' {
+			letter = true
+		}
+		hi++
+	}
+	return hi, letter && hi-lo >= minMachineID
+}
+
+const minMachineID = 16
+
+func isHex(r rune) bool {
+	return r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F'
 }
 
 // maskEmails masks local@domain.tld addresses, keeping the local part's

@@ -55,6 +55,14 @@ func TestMask(t *testing.T) {
 		{"+8613812345678", "+86138****5678", []Kind{Mobile}},
 		{"0086-13812345678", "0086-138****5678", []Kind{Mobile}},
 		{"１３８１２３４５６７８", "１３８****５６７８", []Kind{Mobile}},
+		// A machine id (sixteen or more hex characters, a letter among
+		// them) is not a phone or ID even when it holds eleven digits in
+		// a row; a number glued to a few letters still is.
+		{"video:3820aa69739a8c14226858681a5bf3e4", "video:3820aa69739a8c14226858681a5bf3e4", nil},
+		{"ID 110101199003071233abcdef0", "ID 110101199003071233abcdef0", nil},
+		{"abc13812345678", "abc138****5678", []Kind{Mobile}},
+		{"Tel13812345678号", "Tel138****5678号", []Kind{Mobile}},
+		{"13812345678abc", "138****5678abc", []Kind{Mobile}},
 		// Mobiles however they are typed (finding 4).
 		{"138.1234.5678", "138.****.5678", []Kind{Mobile}},
 		{"138_1234_5678", "138_****_5678", []Kind{Mobile}},
@@ -198,6 +206,11 @@ func digitRuns(s string) []string {
 	for i := 0; i < len(rs); {
 		if digitValue(rs[i]) < 0 {
 			i++
+			continue
+		}
+		// Digits inside a machine id are not a number a person wrote.
+		if end, ok := machineID(rs, i); ok {
+			i = end
 			continue
 		}
 		var b strings.Builder
