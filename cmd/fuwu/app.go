@@ -34,6 +34,8 @@ type app struct {
 	log       *slog.Logger // the command's
 	now       func() time.Time
 	policy    *policyEnv // policy library, registries, stored results
+	sens      assistant.SensitiveStore
+	lexicon   *assistant.Sensitive // the assistant's, following sens
 	stop      context.CancelFunc
 }
 
@@ -74,14 +76,15 @@ func openApp(ctx context.Context, sf storeFlags, lc llm.Config, demo bool) (*app
 	}
 	go a.halls.Follow(bg, hallChanges)
 
-	sens := assistant.SensitiveStore{DB: db}
-	words, err := sens.List(ctx)
+	a.sens = assistant.SensitiveStore{DB: db}
+	words, err := a.sens.List(ctx)
 	if err != nil {
 		a.close()
 		return nil, err
 	}
 	lexicon := assistant.NewSensitive(words, an.Normalize)
-	go assistant.FollowSensitive(bg, sens, lexicon, db.Subscribe(assistant.SensitiveTopic))
+	a.lexicon = lexicon
+	go assistant.FollowSensitive(bg, a.sens, lexicon, db.Subscribe(assistant.SensitiveTopic))
 
 	cfg := assistant.Config{
 		Index: a.index, Halls: a.halls, Analyzer: an,
@@ -159,6 +162,11 @@ func (a *app) reload(ctx context.Context) error {
 	if err := search.Load(ctx, a.index, a.kb); err != nil {
 		return err
 	}
+	words, err := a.sens.List(ctx)
+	if err != nil {
+		return err
+	}
+	a.lexicon.Set(words)
 	return a.halls.Reload(ctx)
 }
 

@@ -110,6 +110,9 @@ func runEval(ctx context.Context, args []string, std stdio) error {
 	}
 	if *review {
 		opt := assistant.ReviewOptions{Kind: kb.LessonKind(*lesson), Scope: !*itemsOnly, FollowUps: !*itemsOnly}
+		if !*itemsOnly {
+			opt.Lexicon = a.sens
+		}
 		return reviewRound(ctx, std, a, dialogues, *cases, *also, opt, !*whole, *asJSON, *verbose)
 	}
 	m, misses, err := assistant.Evaluate(ctx, a.assistant, dialogues)
@@ -242,6 +245,7 @@ func reviewRound(ctx context.Context, std stdio, a *app, set []assistant.EvalCas
 	fmt.Fprintf(std.out, "follow-ups %d: thread changes %d, aspects %d taught; %d after a missed turn; unreviewable %d\n",
 		rep.FollowUps, rep.ThreadChanges, rep.Aspects, rep.AfterMiss, rep.FollowUps-rep.ThreadChanges-rep.Aspects-rep.AfterMiss)
 	fmt.Fprintf(std.out, "scope misses %d (reviewable first turns %d) → fixed %d\n", rep.ScopeMisses, rep.ScopeReviewable, rep.ScopeFixed)
+	fmt.Fprintf(std.out, "sensitive-word false positives allowed %d\n", rep.Allowed)
 	fmt.Fprintf(std.out, "fixed %d of %d item misses; broke %d\n", rep.Fixed, rep.ItemMisses, rep.Broken)
 	fmt.Fprintf(std.out, "item_top1 %.4f → %.4f\naspect_acc %.4f → %.4f\noos_recall %.4f → %.4f\noos_false %.4f → %.4f\nclarify_recall %.4f → %.4f\n",
 		rep.Before.ItemTop1, rep.After.ItemTop1, rep.Before.AspectAcc, rep.After.AspectAcc, rep.Before.OOSRecall, rep.After.OOSRecall,

@@ -154,7 +154,7 @@ func buildServer(ctx context.Context, a *app, cfg web.Config) (*web.Server, erro
 	cfg.Assistant, cfg.Conversations, cfg.Convo = conv.Record(a.assistant), conv, a.convo
 	cfg.Audit = audit.New(a.db).WithClock(a.now, a.zone).WithSuite(suite)
 	cfg.Zone, cfg.Now = a.zone, a.now
-	cfg.Lexicon = assistant.SensitiveStore{DB: a.db}
+	cfg.Lexicon, cfg.Stops = assistant.SensitiveStore{DB: a.db}, a.assistant
 	cfg.Booking, cfg.Doorstep = a.services.booking, a.services.doorstep
 	if a.policy != nil {
 		cfg.Policy = &web.PolicyServices{Library: a.policy.lib, Live: a.policy.live, Results: a.policy.svc}

@@ -87,6 +87,8 @@ type EvalMiss struct {
 	// Cited and Candidates are what the reply cited first and ranked.
 	Cited      string
 	Candidates []string
+	// Status is the reply's.
+	Status Status
 }
 
 // Evaluate plays every dialogue through svc, each in a fresh
@@ -117,7 +119,7 @@ func Evaluate(ctx context.Context, svc Service, cases []EvalCase) (Metrics, []Ev
 				first = r.Citations[0].ID
 			}
 			miss := func(want, got string) {
-				misses = append(misses, EvalMiss{Case: c.ID, Q: t.Q, Want: want, Got: got, Turn: ti, Cited: first, Candidates: r.Candidates})
+				misses = append(misses, EvalMiss{Case: c.ID, Q: t.Q, Want: want, Got: got, Turn: ti, Cited: first, Candidates: r.Candidates, Status: r.Status})
 			}
 			if t.Item != "" {
 				items++

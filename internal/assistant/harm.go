@@ -91,7 +91,7 @@ func isASCIIWord(w string) bool {
 
 // match reports whether normalised text asks for an illegal act, and the
 // words that make it so ("伪造…身份证").
-func (h harmRules) match(norm string) (string, bool) {
+func (h harmRules) match(norm string) (string, []span, bool) {
 	// Words that only contain an act or object are blanked first.
 	for _, f := range h.decoys {
 		if strings.Contains(norm, f) {
@@ -101,7 +101,7 @@ func (h harmRules) match(norm string) (string, bool) {
 	rs := []rune(norm)
 	acts := occurrences(rs, h.acts)
 	if len(acts) == 0 {
-		return "", false
+		return "", nil, false
 	}
 	objects := occurrences(rs, h.objects)
 	safe := occurrences(rs, h.safe)
@@ -124,9 +124,9 @@ func (h harmRules) match(norm string) (string, bool) {
 				if o.start < a.start {
 					first, second = o, a
 				}
-				return string(rs[first.start:first.end]) + "…" + string(rs[second.start:second.end]), true
+				return string(rs[first.start:first.end]) + "…" + string(rs[second.start:second.end]), []span{first, second}, true
 			}
 		}
 	}
-	return "", false
+	return "", nil, false
 }

@@ -28,6 +28,24 @@ type ReviewOptions struct {
 	// FollowUps makes lessons of the follow-ups a reviewer can read on
 	// their own (reviewFollowUp).
 	FollowUps bool
+	// Lexicon, when set, takes the allow phrases of turns the governed
+	// sensitive-word lexicon stopped although they wanted an answer or a
+	// question back: the reviewer judges them false positives and allows
+	// the phrase the console proposes (Assistant.SensitiveProposal), as
+	// /admin/unanswered offers.
+	Lexicon LexiconWriter
+}
+
+// LexiconWriter changes the governed sensitive-word lexicon
+// (SensitiveStore).
+type LexiconWriter interface {
+	Put(ctx context.Context, w SensitiveWord, actor string) error
+}
+
+// sensitiveProposer is the Service's reading of a stopped message
+// (*Assistant).
+type sensitiveProposer interface {
+	SensitiveProposal(text string) (SensitiveWord, string, bool)
 }
 
 // ReviewReport is a review round's result on one set.
@@ -61,8 +79,11 @@ type ReviewReport struct {
 	ScopeMisses     int `json:"scope_misses"`
 	ScopeReviewable int `json:"scope_reviewable"`
 	ScopeFixed      int `json:"scope_fixed"`
-	Groups          int `json:"groups"`  // the console's groups of them
-	Lessons         int `json:"lessons"` // one action per group
+	// Allowed are the allow phrases taught for false positives of the
+	// sensitive-word lexicon (with ReviewOptions.Lexicon).
+	Allowed int `json:"allowed"`
+	Groups  int `json:"groups"`  // the console's groups of them
+	Lessons int `json:"lessons"` // one action per group
 	// Fixed are item misses right after the round; Broken, item turns
 	// right before, wrong after.
 	Fixed   int      `json:"fixed"`
@@ -205,6 +226,20 @@ func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewe
 			}
 		}
 	}
+	// False positives of the sensitive-word lexicon: the turn wanted an
+	// answer or a question back and was stopped; an item lesson alone
+	// would never reach it.
+	var allows []string
+	if sp, ok := svc.(sensitiveProposer); ok && opt.Lexicon != nil {
+		for _, m := range misses {
+			if m.Want == "out_of_scope" || m.Status != OutOfScope && m.Status != Handoff {
+				continue
+			}
+			if _, phrase, ok := sp.SensitiveProposal(m.Q); ok && !slices.Contains(allows, phrase) {
+				allows = append(allows, phrase)
+			}
+		}
+	}
 	var groups []lessonGroup
 	rivalsOf := func(g convo.QuestionGroup, decline bool) []string {
 		var out []string
@@ -301,6 +336,14 @@ func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewe
 		}
 		rep.Lessons++
 		rep.Taught = append(rep.Taught, taught)
+	}
+	for _, phrase := range allows {
+		if err := opt.Lexicon.Put(ctx, SensitiveWord{Word: phrase, Allow: true}, "review-round"); err != nil {
+			rep.Refused = append(rep.Refused, fmt.Sprintf("allow: %s: %v", phrase, err))
+			continue
+		}
+		rep.Allowed++
+		rep.Taught = append(rep.Taught, "allow: "+phrase)
 	}
 	if err := sync(ctx); err != nil {
 		return rep, err

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/fuwu-gov/fuwu/internal/store"
 )
@@ -77,6 +79,13 @@ func (s *Sensitive) Set(entries []SensitiveWord) {
 // Check returns the first sensitive word in normalised text that is not
 // part of an allow-listed phrase there.
 func (s *Sensitive) Check(norm string) (SensitiveWord, bool) {
+	w, _, ok := s.check(norm)
+	return w, ok
+}
+
+// check is Check with where in norm (rune offsets) the word matched, or
+// the act and the object of a rule.
+func (s *Sensitive) check(norm string) (SensitiveWord, []span, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	masked := norm
@@ -86,14 +95,61 @@ func (s *Sensitive) Check(norm string) (SensitiveWord, bool) {
 		}
 	}
 	for _, w := range s.words {
-		if strings.Contains(masked, w.Word) {
-			return w, true
+		if i := strings.Index(masked, w.Word); i >= 0 {
+			at := utf8.RuneCountInString(masked[:i])
+			return w, []span{{at, at + utf8.RuneCountInString(w.Word)}}, true
 		}
 	}
-	if words, ok := s.harm.match(masked); ok {
-		return SensitiveWord{Word: words, Category: "illegal", Action: ActionBlock}, true
+	if words, parts, ok := s.harm.match(masked); ok {
+		return SensitiveWord{Word: words, Category: "illegal", Action: ActionBlock}, parts, true
 	}
-	return SensitiveWord{}, false
+	return SensitiveWord{}, nil, false
+}
+
+// SensitiveProposal reads a resident's message as a turn does (masked,
+// normalised, spoken forms written) and, when the governed lexicon stops
+// it, returns the entry that did and the phrase a reviewer who judges it
+// a false positive would allow, which the console offers on the
+// unanswered page for the reviewer to edit:
+//
+//   - a matched word inside longer dictionary words of the message is
+//     their fault, and they are proposed (假 of a rule in 我爸装假肢要开
+//     证明吗 proposes 装假肢, as the shipped rules' decoys hold 请假 and
+//     假期);
+//   - otherwise the words that matched with what lies between them,
+//     widened by one Chinese character on each side so that the allowed
+//     phrase is narrower than the word it excuses (跳楼 in 跳楼价的房子
+//     proposes 跳楼价).
+func (as *Assistant) SensitiveProposal(text string) (SensitiveWord, string, bool) {
+	norm := as.talk.rewrite(as.a.Normalize(as.cfg.Mask(text)))
+	w, parts, ok := as.cfg.Sensitive.check(norm)
+	if !ok {
+		return w, "", false
+	}
+	rs := []rune(norm)
+	for _, p := range parts {
+		// Every dictionary word around the part: the cut alone may keep
+		// the wrong one (装假 | 肢 rather than 装 | 假肢).
+		lo, hi := p.start, p.end
+		for n := p.end - p.start + 1; n <= maxWordRunes; n++ {
+			for st := max(p.end-n, 0); st <= p.start && st+n <= len(rs); st++ {
+				if _, known := as.a.WordFreq(string(rs[st : st+n])); known && allHan(rs[st:st+n]) {
+					lo, hi = min(lo, st), max(hi, st+n)
+				}
+			}
+		}
+		if hi-lo > p.end-p.start {
+			return w, string(rs[lo:hi]), true
+		}
+	}
+	lo, hi := parts[0].start, parts[len(parts)-1].end
+	if lo > 0 && unicode.Is(unicode.Han, rs[lo-1]) {
+		lo--
+	}
+	if hi < len(rs) && unicode.Is(unicode.Han, rs[hi]) {
+		hi++
+	}
+	return w, string(rs[lo:hi]), true
 }
 
 // DefaultSensitive is the lexicon shipped in lexicon/sensitive.txt.
@@ -226,4 +282,17 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// maxWordRunes is the longest dictionary word SensitiveProposal looks for
+// around a matched word.
+const maxWordRunes = 4
+
+func allHan(rs []rune) bool {
+	for _, r := range rs {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return true
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fuwu-gov/fuwu/internal/assistant"
 	"github.com/fuwu-gov/fuwu/internal/auth"
 	"github.com/fuwu-gov/fuwu/internal/convo"
 	"github.com/fuwu-gov/fuwu/internal/kb"
@@ -139,6 +140,24 @@ type unansweredData struct {
 	// gist of its wording (search.Index.Gist), which the reviewer edits
 	// and confirms; "" where there is none.
 	Proposals []string
+	// Stopped are, for those who may edit the sensitive-word lexicon and
+	// by group, what stopped a group's wording there (nil where nothing
+	// did): a reviewer who judges it a false positive allows the proposed
+	// phrase with one action, since no item lesson reaches a stopped turn.
+	Stopped []*stoppedBy
+}
+
+// stoppedBy is the lexicon entry (or rule) that stopped a wording and the
+// phrase proposed to allow.
+type stoppedBy struct {
+	Word, Category, Phrase string
+}
+
+// SensitiveProposer reads a wording as the chat does and says what in the
+// lexicon stops it, and the phrase to allow if that is a false positive
+// (*assistant.Assistant).
+type SensitiveProposer interface {
+	SensitiveProposal(text string) (assistant.SensitiveWord, string, bool)
 }
 
 // gister proposes a lesson's question from a resident's wording
@@ -157,6 +176,15 @@ func (s *Server) unansweredPage(w http.ResponseWriter, r *http.Request) error {
 	d := unansweredData{From: from, To: to, Groups: groups,
 		Reasons: []string{"out_of_scope", "clarify", "handoff", convo.ReasonBadFeedback, convo.ReasonLowConfidence},
 		Kinds:   []kb.LessonKind{kb.LearnFAQ, kb.LearnAlias, kb.LearnSynonym, kb.LearnDecline, kb.LearnAsk}}
+	if s.cfg.Stops != nil && s.cfg.Lexicon != nil && currentUser(r).Can(auth.EditLexicon) {
+		for _, g := range groups {
+			var st *stoppedBy
+			if w, phrase, ok := s.cfg.Stops.SensitiveProposal(g.Question); ok {
+				st = &stoppedBy{Word: w.Word, Category: categoryLabel(w.Category), Phrase: phrase}
+			}
+			d.Stopped = append(d.Stopped, st)
+		}
+	}
 	if currentUser(r).Can(auth.EditKnowledge) {
 		if d.Items, err = s.cfg.KB.Items(r.Context(), kb.Filter{Status: kb.Published}); err != nil {
 			return unavailable(kbDown, err)

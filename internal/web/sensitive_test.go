@@ -3,7 +3,9 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"html"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +41,9 @@ func lexiconEnv(t *testing.T, db *store.DB) *env {
 	go assistant.FollowSensitive(ctx, st, lex, changes)
 	ix := search.New(zh.MustDefault(), search.DefaultParams())
 	svc := realAssistant(ctx, t, kbs, ix, func(c *assistant.Config) { c.Sensitive = lex })
-	return newEnv(t, db, svc, func(c *Config) { c.Lexicon, c.ChatRate = st, -1 }) // polled: no rate limit
+	return newEnv(t, db, svc, func(c *Config) { // polled: no rate limit
+		c.Lexicon, c.Stops, c.ChatRate = st, svc.(*assistant.Assistant), -1
+	})
 }
 
 // A word staff add in the console changes the chat's next answer, on
@@ -174,6 +178,62 @@ func TestSensitiveLexiconPage(t *testing.T) {
 		}
 		if puts != 4 || dels != 1 {
 			t.Errorf("audit: %d puts, %d deletes", puts, dels)
+		}
+	})
+}
+
+// A question the lexicon stops although it is a district service — a
+// prosthesis (假肢) read as forging (假) a subsidy — shows on the
+// unanswered page, for those who may edit the lexicon, with what stopped
+// it and the phrase proposed; allowing it with that one action makes the
+// chat answer it, on SQLite and PostgreSQL, while a request to forge stays
+// declined. Others never see the action.
+func TestUnansweredAllowsFalsePositive(t *testing.T) {
+	storetest.Each(t, testMigrations, func(t *testing.T, db *store.DB) {
+		e := lexiconEnv(t, db)
+		ctx := context.Background()
+		e.auth.AddUser(ctx, "editor", "", auth.Editor, "editor password")
+		e.auth.AddUser(ctx, "reviewer", "", auth.Reviewer, "reviewer password")
+		chat := e.client()
+		const q = "我爸装假肢能申请补贴吗"
+		var rep apiReply
+		_ = json.Unmarshal([]byte(chat.postJSON("/api/v1/chat", map[string]string{"message": q}).body), &rep)
+		if rep.Status != "out_of_scope" {
+			t.Fatalf("before: %+v", rep)
+		}
+		ed := e.client()
+		ed.login("editor", "editor password")
+		if page := ed.get("/admin/unanswered").body; !strings.Contains(page, q) || strings.Contains(page, "敏感词误判") {
+			t.Errorf("editor's unanswered page: lists the question %v, offers the allow action %v", strings.Contains(page, q), strings.Contains(page, "敏感词误判"))
+		}
+		rv := e.client()
+		rv.login("reviewer", "reviewer password")
+		page := html.UnescapeString(rv.get("/admin/unanswered").body)
+		m := regexp.MustCompile(`action="/admin/sensitive"[^>]*>.*?命中“([^”]*)”.*?name="word" value="([^"]*)"`).FindStringSubmatch(strings.ReplaceAll(page, "\n", " "))
+		if m == nil {
+			t.Fatalf("no allow form on the unanswered page: %s", page)
+		}
+		if m[1] != "假…补贴" || m[2] != "装假肢" {
+			t.Errorf("stopped by %q, proposed %q", m[1], m[2])
+		}
+		r := rv.post("/admin/sensitive", url.Values{"csrf": {rv.csrf("/admin/unanswered")}, "word": {m[2]}, "allow": {"1"}})
+		if r.code != 303 {
+			t.Fatalf("allow = %d %s", r.code, r.body)
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			_ = json.Unmarshal([]byte(chat.postJSON("/api/v1/chat", map[string]string{"message": q}).body), &rep)
+			if rep.Status == "answered" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("after allowing: %+v", rep)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		_ = json.Unmarshal([]byte(chat.postJSON("/api/v1/chat", map[string]string{"message": "哪里能办个假的残疾证明申请补贴"}).body), &rep)
+		if rep.Status != "out_of_scope" {
+			t.Errorf("a request to forge after allowing: %+v", rep)
 		}
 	})
 }

@@ -95,6 +95,7 @@ type Config struct {
 	Doorstep      *doorstep.Service // door-to-door service; nil hides its pages and API
 	Policy        *PolicyServices   // policy library and matching; nil hides its pages
 	Lexicon       Lexicon           // the sensitive-word lexicon page; nil hides it
+	Stops         SensitiveProposer // what the lexicon stops in a wording (*assistant.Assistant), for the unanswered page's allow action; nil offers none
 	City          *CityOps          // city operations: /city, its console pages, the sensors' HTTP API; nil hides them
 	Greening      *GreeningOps      // greening maintenance (绿化管养) console and residents' tree reports; nil hides them
 	Risk          *RiskOps          // waterlogging and fire risk: /admin/risk and the forecast API; nil hides them
