@@ -152,6 +152,9 @@ func (as *Assistant) unexplainedDocument(content string, q search.Query, hits []
 		if countedThing(rs) {
 			continue // 一本, 这张: a count of the thing said before, not a document
 		}
+		if actOnDocument(rs) {
+			continue // 刷卡, 补证: something done with a card or licence, naming none
+		}
 		isDoc := false
 		for _, suf := range documentSuffix {
 			if strings.HasSuffix(w, suf) {
@@ -353,6 +356,16 @@ const openAskReach = 4
 // countedThing reports a word made of a number or a demonstrative and a
 // measure word (一本, 两张, 这本, 那个证): it counts or points at a thing
 // said elsewhere ("结婚证…重新弄一本") and names no document of its own.
+// actOnDocument reports a two-character word that is a verb and the
+// card or licence it acts on (刷卡, 办证, 补卡, 换本): it names no document
+// the catalogue could lack.
+func actOnDocument(rs []rune) bool {
+	return len(rs) == 2 && strings.ContainsRune(documentActs, rs[0]) && slices.Contains(documentSuffix, string(rs[1]))
+}
+
+// documentActs are the verbs said of a card or licence in one word.
+const documentActs = "刷办补换领拿用插丢掉开挂绑激注销考查带交发制持续"
+
 func countedThing(rs []rune) bool {
 	if len(rs) != 2 {
 		return false

@@ -38,6 +38,11 @@ type talk struct {
 	known func(string) int
 	keep  map[string]bool
 	a     *zh.Analyzer
+	// spent are words of money a resident spent (看病, 票据); spentShort
+	// are shorthand rewritten only in a message holding one: 能报吗 is
+	// 能报销吗 of a hospital bill, and 能申报吗 of a work injury.
+	spent      []string
+	spentShort []rewrite
 }
 
 type rewrite struct{ from, to string }
@@ -73,6 +78,14 @@ func loadTalk(a *zh.Analyzer) (*talk, error) {
 				tk.restates = append(tk.restates, norm(w))
 			case "keep":
 				tk.keep[norm(w)] = true
+			case "spent":
+				tk.spent = append(tk.spent, norm(w))
+			case "short.spent":
+				from, to, ok := strings.Cut(w, ">")
+				if !ok || from == "" {
+					return fmt.Errorf("%s: want from>to, got %q", kind, w)
+				}
+				tk.spentShort = append(tk.spentShort, rewrite{norm(from), norm(to)})
 			default:
 				from, to, ok := strings.Cut(w, ">")
 				if !ok || from == "" {
@@ -190,9 +203,42 @@ func isLatin(s string) bool {
 // rewrite returns norm (a normalised message) in plain written Mandarin.
 func (tk *talk) rewrite(norm string) string {
 	s := tk.rewriteWords(norm)
+	s = tk.rewriteSpent(s)
 	s = tk.rewriteLatin(s)
 	s = tk.joinSplitWords(s)
 	return tk.tidyPauses(s)
+}
+
+// rewriteSpent writes the shorthand of money spent in full (能报吗 →
+// 能报销吗) in a message that speaks of such money.
+func (tk *talk) rewriteSpent(s string) string {
+	if len(tk.spentShort) == 0 {
+		return s
+	}
+	if _, ok := firstOf(s, tk.spent); !ok {
+		return s
+	}
+	for _, w := range tk.spentShort {
+		for i := 0; ; {
+			j := strings.Index(s[i:], w.from)
+			if j < 0 {
+				break
+			}
+			start, end := i+j, i+j+len(w.from)
+			// 怎么报 of 怎么报名 or 怎么报销 stays: its last character
+			// makes a word with the next.
+			last, _ := utf8.DecodeLastRuneInString(w.from)
+			if next, size := utf8.DecodeRuneInString(s[end:]); size > 0 {
+				if _, word := tk.a.WordFreq(string(last) + string(next)); word {
+					i = end
+					continue
+				}
+			}
+			s = s[:start] + w.to + s[end:]
+			i = start + len(w.to)
+		}
+	}
+	return s
 }
 
 // splitBy are what speech puts inside a verb-object word: 备个案, 报了个
