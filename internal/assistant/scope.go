@@ -42,6 +42,12 @@ type scopeModel struct {
 	providerCards  []string // cards a business or health provider issues (年卡, 疫苗本)
 	storyKinds     []string // kinds of everyday cues that may be a story's background
 	storyCues      []string // cues of other kinds that may be (旅游)
+
+	// Made once from the lists above rather than on every turn:
+	// looksUpPersons' people, records and verbs, and providerCards
+	// longest first.
+	lookPeople, lookItems, lookVerbs []string
+	cardsLongest                     []string
 }
 
 func loadScopeModel(norm func(string) string) (*scopeModel, error) {
@@ -71,6 +77,11 @@ func loadScopeModel(norm func(string) string) (*scopeModel, error) {
 	if err != nil {
 		return nil, err
 	}
+	m.lookPeople = append(slices.Clone(m.family), m.others...)
+	m.lookItems = append(slices.Clone(m.recordServices), m.records...)
+	m.lookVerbs = append(slices.Clone(m.lookup), "查", "睇")
+	m.cardsLongest = slices.Clone(m.providerCards)
+	sort.SliceStable(m.cardsLongest, func(i, j int) bool { return len(m.cardsLongest[i]) > len(m.cardsLongest[j]) })
 	return m, nil
 }
 
@@ -206,9 +217,7 @@ func (m *scopeModel) serviceElsewhere(norm string) (string, bool) {
 // is not one: the character before it makes a word with its first, or
 // the one after it a word with its last (isWord).
 func (m *scopeModel) providerCard(norm string, isWord func(string) bool) (string, bool) {
-	ws := slices.Clone(m.providerCards)
-	sort.SliceStable(ws, func(i, j int) bool { return len(ws[i]) > len(ws[j]) })
-	for _, w := range ws {
+	for _, w := range m.cardsLongest {
 		for i := 0; ; {
 			j := strings.Index(norm[i:], w)
 			if j < 0 {
@@ -274,11 +283,10 @@ const procedureReach = 18
 // looksUpPersons reports a lookup verb followed by another person and a
 // record-like item of theirs.
 func (m *scopeModel) looksUpPersons(norm string) bool {
-	people := append(slices.Clone(m.family), m.others...)
-	items := append(slices.Clone(m.recordServices), m.records...)
+	people, items := m.lookPeople, m.lookItems
 	// 想知道 and 看看 also ask how a service goes (想知道我妈的津贴怎么申
 	// 请): a procedure word after the item tells (procedure).
-	for _, l := range append(slices.Clone(m.lookup), "查", "睇") {
+	for _, l := range m.lookVerbs {
 		for i := 0; ; {
 			j := strings.Index(norm[i:], l)
 			if j < 0 {
