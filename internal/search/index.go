@@ -170,6 +170,14 @@ type Index struct {
 	// is the one whose snapshot is in place (replace).
 	loadSeq  atomic.Uint64
 	shownSeq uint64
+	// loading counts the catalogue loads begun and not yet in place
+	// (beginLoad); while any is, single-item updates are kept in
+	// duringLoad, marked with the last load begun before them, and
+	// applied again on top of a load's snapshot (replace): the snapshot
+	// may have been read before the update, which no later change
+	// notification would bring back.
+	loading    int
+	duringLoad []itemUpdate
 	// scope are the decline and ask lessons reviewers published
 	// (SetScopeLessons); swapped whole.
 	scope atomic.Pointer[[]scopeRule]
@@ -321,7 +329,40 @@ func (ix *Index) analyseMemo(it *kb.Item, memo map[string]cut) *analysed {
 
 // Replace rebuilds the index from scratch with items.
 func (ix *Index) Replace(items []kb.Item) {
-	ix.replace(items, ix.loadSeq.Add(1))
+	ix.replace(items, ix.beginLoad())
+}
+
+// itemUpdate is a single-item change made while a load was in flight:
+// an item put in, or (item nil) the item id taken out.
+type itemUpdate struct {
+	after uint64 // the last load begun before it
+	id    string
+	item  *kb.Item
+}
+
+// beginLoad numbers a catalogue load as it begins, before the store is
+// read; replace ends it.
+func (ix *Index) beginLoad() uint64 {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.loading++
+	return ix.loadSeq.Add(1)
+}
+
+// abandonLoad ends a load that failed before its snapshot.
+func (ix *Index) abandonLoad() {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.loading = max(ix.loading-1, 0)
+	ix.endLoads()
+}
+
+// noteUpdate keeps a single-item change for the loads in flight; under
+// mu.
+func (ix *Index) noteUpdate(id string, it *kb.Item) {
+	if ix.loading > 0 {
+		ix.duringLoad = append(ix.duringLoad, itemUpdate{after: ix.loadSeq.Load(), id: id, item: it})
+	}
 }
 
 // replace is Replace of a snapshot taken as load seq began: a snapshot
@@ -369,16 +410,42 @@ func (ix *Index) replace(items []kb.Item, seq uint64) {
 		fresh.insert(&it, docs[i])
 	}
 	ix.mu.Lock()
+	ix.loading = max(ix.loading-1, 0)
 	if seq < ix.shownSeq {
+		ix.endLoads()
 		ix.mu.Unlock()
 		return
 	}
 	ix.shownSeq = seq
 	ix.ids, ix.dead, ix.names, ix.nameDF, ix.byID, ix.items = fresh.ids, fresh.dead, fresh.names, fresh.nameDF, fresh.byID, fresh.items
 	ix.words, ix.bigrams, ix.pinyin, ix.learnedQs = fresh.words, fresh.bigrams, fresh.pinyin, fresh.learnedQs
+	// Single-item changes made since this load began go on top of its
+	// snapshot, in the order they were made.
+	var again []itemUpdate
+	for _, u := range ix.duringLoad {
+		if u.after >= seq {
+			again = append(again, u)
+		}
+	}
+	ix.endLoads()
 	ix.mu.Unlock()
 	if ix.vectors != nil {
 		ix.vectors.sync(items)
+	}
+	for _, u := range again {
+		if u.item != nil {
+			ix.Upsert(*u.item)
+		} else {
+			ix.Remove(u.id)
+		}
+	}
+}
+
+// endLoads forgets the changes kept for loads once none is in flight;
+// under mu.
+func (ix *Index) endLoads() {
+	if ix.loading == 0 {
+		ix.duringLoad = nil
 	}
 }
 
@@ -410,6 +477,7 @@ func (ix *Index) Upsert(it kb.Item) {
 		ix.bigrams.lenSum[f] += float64(d.biLen[f])
 	}
 	ix.insert(&it, d)
+	ix.noteUpdate(it.ID, &it)
 	rebuild := ix.stale()
 	ix.mu.Unlock()
 	if rebuild {
@@ -426,6 +494,7 @@ func (ix *Index) Remove(id string) {
 	if prev, ok := ix.items[id]; ok {
 		ix.delete(id, ix.analyse(prev))
 	}
+	ix.noteUpdate(id, nil)
 	rebuild := ix.stale()
 	ix.mu.Unlock()
 	if rebuild {
@@ -596,6 +665,7 @@ func (ix *Index) stale() bool {
 
 // rebuild re-indexes the live items.
 func (ix *Index) rebuild() {
+	seq := ix.beginLoad() // before the items are read: see replace
 	ix.mu.RLock()
 	items := make([]kb.Item, 0, len(ix.items))
 	for _, it := range ix.items {
@@ -603,7 +673,7 @@ func (ix *Index) rebuild() {
 	}
 	ix.mu.RUnlock()
 	sort.Slice(items, func(i, j int) bool { return items[i].ID < items[j].ID })
-	ix.Replace(items)
+	ix.replace(items, seq)
 }
 
 // idf is BM25's inverse document frequency, floored so that a term in

@@ -15,15 +15,16 @@ import (
 // Load fills the index with the store's published items, and standalone
 // FAQ entries tied to them (their questions join the item's FAQ).
 func Load(ctx context.Context, ix *Index, s *kb.Store) error {
-	seq := ix.loadSeq.Add(1) // before the store is read: see replace
+	seq := ix.beginLoad() // before the store is read: see replace
 	items, err := publishedWithEntries(ctx, s)
+	if err == nil {
+		err = loadLearned(ctx, ix, s)
+	}
+	if err == nil {
+		err = loadScopeLessons(ctx, ix, s)
+	}
 	if err != nil {
-		return err
-	}
-	if err := loadLearned(ctx, ix, s); err != nil {
-		return err
-	}
-	if err := loadScopeLessons(ctx, ix, s); err != nil {
+		ix.abandonLoad()
 		return err
 	}
 	ix.replace(items, seq)
