@@ -261,6 +261,15 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 	}
+	// A topic an item's name holds only through a synonym (公积金贷款的事)
+	// is still a topic when another item holds every word of it too (the
+	// loan and repaying it early): ask which, rather than guess the base.
+	if topic, ok := topicOnly(t.content); ok && named && t.aspect == "" && as.richness(topic) <= 2 {
+		if cands := as.holdingTopic(topic, hits, top); len(cands) >= 2 {
+			t.status, t.candidates, t.reason = Clarify, cands, "只说了话题，未说明要办什么"
+			return
+		}
+	}
 	// A message that tells a story and then asks: a close candidate the
 	// request asks for beats one the story's words ranked first.
 	if h, ok := as.byRequest(t.in.norm, hits); ok {
@@ -868,6 +877,37 @@ func topicOnly(content string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// holdingTopic returns up to three hits, scoring at least topicRatio of
+// the best, that matched every content word of topic.
+func (as *Assistant) holdingTopic(topic string, hits []search.Hit, top search.Hit) []search.Hit {
+	var ws []string
+	for _, w := range as.a.Words(topic) {
+		if as.salience(w) >= 1 {
+			ws = append(ws, w)
+		}
+	}
+	if len(ws) == 0 {
+		return nil
+	}
+	var cands []search.Hit
+	for _, h := range hits {
+		if len(cands) == 3 || h.Score < topicRatio*top.Score {
+			break
+		}
+		all := true
+		for _, w := range ws {
+			if !slices.Contains(h.Terms, w) {
+				all = false
+				break
+			}
+		}
+		if all {
+			cands = append(cands, h)
+		}
+	}
+	return cands
 }
 
 // singleItem reports described situations each of which lists one item.

@@ -1,0 +1,53 @@
+package assistant_test
+
+import (
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+)
+
+// TestDuskChatInitials checks, on made-up messages (plain, voice,
+// Cantonese), chat initials the lexicon would give a rarer catalogue word:
+// gs is 公司 (not 工伤), dk is 贷款 (not 档口); a loan paid off at once
+// (贷款…结清) is repaying it early; and a topic both the loan and its
+// early repayment hold (公积金贷款方面的) is asked back.
+func TestDuskChatInitials(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"想用gjj dk买套二手房 要满足啥条件", assistant.Answered, "FT-087"},
+		{"嗯 那个 gjj dk 想一次性结清 怎么弄", assistant.Answered, "FT-120"},
+		{"我嘅公积金贷款想一次过结清 点搞", assistant.Answered, "FT-120"},
+		{"gs注册好了 给员工交社保去哪登记", assistant.Answered, "FT-095"},
+		{"公积金贷款方面的", assistant.Clarify, ""},
+	})
+}
+
+// TestDuskFreeAsDescription checks, on made-up messages (plain, voice,
+// Cantonese), that 免费 describing a service (免费那个卡, 那个免费检查,
+// 免费的体检) names it and asks nothing about a fee, while 免费吗 still
+// asks the fee; and that which hospital to go to asks where.
+func TestDuskFreeAsDescription(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	A := assistant.Answered
+	for name, steps := range map[string][]step{
+		"card by what it gives": {
+			{q: "我爸六十五 搭巴士免费那个卡 去哪办", status: A, item: "FT-038", aspect: assistant.Location},
+		},
+		"voice, card by what it gives": {
+			{q: "呃 就是 老人 坐公交免费的那种卡 怎么申请", status: A, item: "FT-038", aspect: assistant.Process},
+		},
+		"check by what it costs": {
+			{q: "领证之前那个免费检查 要带啥", status: A, item: "FT-060", aspect: assistant.Materials},
+		},
+		"which hospital": {
+			{q: "婚前医学检查", status: A, item: "FT-060"},
+			{q: "喺边间医院做", status: A, item: "FT-060", aspect: assistant.Location},
+		},
+		"fee still asked": {
+			{q: "婚前检查是免费的吗", status: A, item: "FT-060", aspect: assistant.Fee},
+		},
+	} {
+		t.Run(name, func(t *testing.T) { play(t, as, steps) })
+	}
+}
