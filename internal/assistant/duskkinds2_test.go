@@ -51,3 +51,21 @@ func TestDuskFreeAsDescription(t *testing.T) {
 		t.Run(name, func(t *testing.T) { play(t, as, steps) })
 	}
 }
+
+// TestDuskLivesWithoutTheService checks, on made-up messages (plain,
+// voice, Cantonese), life situations told without the service's name: a
+// low-income family with no home wanting to rent is public rental
+// housing; the young renting the government's cheaper flats are 保租房; an
+// elder who cannot use a squat toilet wants the home fitted; someone
+// coming to wash and cook for a bedridden elder is home care.
+func TestDuskLivesWithoutTheService(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我们一家四口都是深圳户口 收入低 名下无房 想申请租房子", assistant.Answered, "FT-075"},
+		{"我哋两公婆人工唔高 一直冇楼 想租政府啲屋", assistant.Answered, "FT-075"},
+		{"研究生刚毕业 想租那种给年轻人住的房 比外面便宜点", assistant.Answered, "FT-076"},
+		{"我爸八十了 家里厕所系蹲坑 佢蹲落去就起唔返身 想改成坐厕", assistant.Answered, "FT-039"},
+		{"奶奶中风躺床上 想找人上门帮她洗澡做饭 有补贴吗", assistant.Answered, "FT-035"},
+		{"呃 我阿妈行唔郁 想请人上门帮佢冲凉 政府有冇得补", assistant.Answered, "FT-035"},
+	})
+}
