@@ -136,7 +136,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// A described situation and a word for money help (开店的补贴, 孩子读书
 	// 有没有资助), naming no item, asks which of the situation's benefits:
 	// ask, with them as choices.
-	if !named && !cued && len(t.situations) > 0 && (t.aspect == "" || t.aspect == Conditions) && as.bareBenefit(t) {
+	if !named && !cued && len(t.situations) > 0 && (t.aspect == "" || t.aspect == Conditions || t.aspect == Process) && as.bareBenefit(t) {
 		var cands []search.Hit
 		for _, h := range hits {
 			if len(cands) < 3 && slices.ContainsFunc(t.situations, func(s *situation) bool { return slices.Contains(s.items, h.Name) }) && hasAny(h.Name, benefitNames) {
@@ -1186,7 +1186,7 @@ func (as *Assistant) paperFor(norm, service string) bool {
 var purposeMarks = []string{"拿去办", "用来办", "拿来办", "去申请", "用来", "用于", "拿去", "去办", "好办", "去"}
 
 // issuedSuffix ends the names of papers an office issues on request.
-var issuedSuffix = []string{"证明", "凭证", "回执", "清单", "报告"}
+var issuedSuffix = []string{"证明", "凭证", "回执", "清单", "报告", "许可", "许可证"}
 
 // narrowBeyond keeps the hits that match the most of the question's words
 // outside root and its parts, its generic words aside (社保 of 社保缴费证明

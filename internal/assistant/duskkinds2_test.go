@@ -69,3 +69,20 @@ func TestDuskLivesWithoutTheService(t *testing.T) {
 		{"呃 我阿妈行唔郁 想请人上门帮佢冲凉 政府有冇得补", assistant.Answered, "FT-035"},
 	})
 }
+
+// TestDuskBareCategoryAsked checks, on made-up messages (plain, voice,
+// Cantonese), very short requests that name only a kind of thing: a
+// licence (许可) with nothing of which one is asked back with the
+// licences; money help of a situation asked how to apply for (毕业生那种
+// 补贴怎么申请) is asked back with the situation's benefits; a licence
+// said with its trade is still answered.
+func TestDuskBareCategoryAsked(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我要申请个许可证", assistant.Clarify, ""},
+		{"嗯 那个 办许可 怎么弄", assistant.Clarify, ""},
+		{"应届生嗰种补贴点申请", assistant.Clarify, ""},
+		{"研究生今年毕业 有补贴吗 怎么申请", assistant.Clarify, ""},
+		{"开餐馆要办的食品许可证", assistant.Answered, "FT-100"},
+	})
+}
