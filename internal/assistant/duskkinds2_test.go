@@ -86,3 +86,29 @@ func TestDuskBareCategoryAsked(t *testing.T) {
 		{"开餐馆要办的食品许可证", assistant.Answered, "FT-100"},
 	})
 }
+
+// TestDuskSamePersonAsked checks, on made-up dialogues (plain, voice,
+// Cantonese), that a condition asked of the person the thread is for,
+// said with a pronoun (她不是深户…也能办吗), stays on the item: 也 asks
+// the same of another person, not of another thing.
+func TestDuskSamePersonAsked(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	A := assistant.Answered
+	for name, steps := range map[string][]step{
+		"plain": {
+			{q: "老年人优待证怎么办", status: A, item: "FT-038"},
+			{q: "他不是深户 只是来深圳带孙子 也可以申请吗", status: A, item: "FT-038"},
+		},
+		"voice": {
+			{q: "嗯 那个 长者卡 要带什么", status: A, item: "FT-038"},
+			{q: "呃 她户口在老家 是来深圳住的 也能办吗", status: A, item: "FT-038"},
+		},
+		"cantonese": {
+			{q: "高龄津贴点申请", status: A, item: "FT-034"},
+			{q: "佢唔系深户 喺深圳住咗十年 都可以领吗", status: A, item: "FT-034"},
+		},
+	} {
+		t.Run(name, func(t *testing.T) { play(t, as, steps) })
+	}
+}

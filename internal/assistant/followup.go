@@ -37,14 +37,16 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 		return true
 	}
 	curName := as.a.Normalize(cur.Name)
-	if as.shiftsThread(t.in.norm) && as.namesOther(q, top, curName) {
-		return false
-	}
 	// "我有居住证没有深圳户口能申请吗": the resident describes themself
 	// and asks whether they may (能申请吗, 能领吗) — the thing named is a
 	// condition of the current item, which the question leaves unsaid.
+	// Before the change of thread: 也 of "她不是深户 也能办吗" asks the
+	// same of another person, not of another thing.
 	if asksMayI(t.in.norm) && describesSelf(t.in.norm) {
 		return true
+	}
+	if as.shiftsThread(t.in.norm) && as.namesOther(q, top, curName) {
+		return false
 	}
 	// "要先做失业登记吗" while on 就业困难人员认定: an item done first that
 	// the current item's conditions require (已办理失业登记) is asked
@@ -222,13 +224,24 @@ func asksMayI(norm string) bool {
 }
 
 // selfCues describe the resident's own situation: "我有…", "我是…的",
-// "没有…".
-var selfCues = []string{"我有", "我是", "我没", "我在", "我家", "没有", "本人是", "本人有"}
+// "没有…"; or that of the person the thread is for, said with a pronoun
+// ("她不是深户", "他没交过社保"): the thread's item is about them.
+var selfCues = []string{"我有", "我是", "我没", "我在", "我家", "没有", "本人是", "本人有", "我不是",
+	"她是", "她不是", "她有", "她没", "她在", "他是", "他不是", "他有", "他没", "他在"}
 
 func describesSelf(norm string) bool {
 	for _, c := range selfCues {
 		if strings.Contains(norm, c) {
 			return true
+		}
+	}
+	// A clause opening with 她/他 (not 他们, not 他说) tells of that
+	// person: "她户口在老家".
+	for _, c := range clauses(norm) {
+		for _, p := range []string{"她", "他"} {
+			if rest, ok := strings.CutPrefix(c, p); ok && rest != "" && !strings.HasPrefix(rest, "们") && !strings.HasPrefix(rest, "说") {
+				return true
+			}
 		}
 	}
 	return false
