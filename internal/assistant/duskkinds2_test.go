@@ -112,3 +112,16 @@ func TestDuskSamePersonAsked(t *testing.T) {
 		t.Run(name, func(t *testing.T) { play(t, as, steps) })
 	}
 }
+
+// TestDuskWhereAsks checks, on made-up messages (plain, voice,
+// Cantonese), that a clause asking where (在哪, 哪个网站, 边个) is the
+// request after a story: the story's item (registering the company) does
+// not beat the one the question names (the annual report).
+func TestDuskWhereAsks(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"前年注册了公司 今年的年报在哪个系统报", assistant.Answered, "FT-102"},
+		{"嗯 公司是去年注册的 然后 年度报告 在哪填", assistant.Answered, "FT-102"},
+		{"旧年开咗间公司 年报喺边个网站填", assistant.Answered, "FT-102"},
+	})
+}
