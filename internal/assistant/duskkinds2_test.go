@@ -125,3 +125,29 @@ func TestDuskWhereAsks(t *testing.T) {
 		{"旧年开咗间公司 年报喺边个网站填", assistant.Answered, "FT-102"},
 	})
 }
+
+// TestDuskStillOwed checks, on made-up dialogues (plain, voice,
+// Cantonese), that whether the item is still owed though something has
+// not happened (没营业也要报吗) stays on the item: the circumstance is its
+// condition, not a new need a synonym of it names.
+func TestDuskStillOwed(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	A := assistant.Answered
+	for name, steps := range map[string][]step{
+		"plain": {
+			{q: "企业年报怎么报", status: A, item: "FT-102"},
+			{q: "公司还没营业 也要报吗", status: A, item: "FT-102"},
+		},
+		"voice": {
+			{q: "嗯 那个 企业年度报告 在哪里填", status: A, item: "FT-102"},
+			{q: "呃 一单生意都没做过 还要报吗", status: A, item: "FT-102"},
+		},
+		"cantonese": {
+			{q: "居住证签注点搞", status: A, item: "FT-003"},
+			{q: "我冇换过工 都要签注吗", status: A, item: "FT-003"},
+		},
+	} {
+		t.Run(name, func(t *testing.T) { play(t, as, steps) })
+	}
+}

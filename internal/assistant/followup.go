@@ -45,6 +45,12 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 	if asksMayI(t.in.norm) && describesSelf(t.in.norm) {
 		return true
 	}
+	// "一直没开张也要报吗": whether the item is still owed when something
+	// has not happened asks its conditions; 也 here is "even so", and the
+	// circumstance (没开张) names no new need however a synonym reads it.
+	if stillMust.MatchString(strings.TrimRight(t.in.norm, " .?!~,")) && !strings.HasPrefix(t.in.norm, "那") {
+		return true
+	}
 	if as.shiftsThread(t.in.norm) && as.namesOther(q, top, curName) {
 		return false
 	}
@@ -214,6 +220,10 @@ const familySalience = 3
 
 // siblingReach is how far down the hits a sibling is looked for.
 const siblingReach = 5
+
+// stillMust is a question whether something is still owed though a
+// thing has not happened or is not so: "没开张也要报吗", "不上班了还得交吗".
+var stillMust = regexp.MustCompile(`(没|不|未|冇|唔)[^也还都]{0,8}(也|还|都)(要|得|需要|用|使)[\p{Han}]{0,3}(吗|么|嘛|不)$`)
 
 // mayI ends a question whether the resident may do the thing discussed,
 // its object left unsaid: "能申请吗", "可以领不", "能不能办", "行不行".
