@@ -151,3 +151,18 @@ func TestDuskStillOwed(t *testing.T) {
 		t.Run(name, func(t *testing.T) { play(t, as, steps) })
 	}
 }
+
+// TestDuskPlightsAndCourses checks, on made-up messages (plain, voice,
+// Cantonese), that a document written or scribbled over (写满, 涂花) is
+// its damage, so the document's renewal wins over the family member the
+// story names; and that money back for a course taken with the
+// certificate it gave (补学费) is the training subsidy.
+func TestDuskPlightsAndCourses(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"小孩把户口本内页涂花了 我妈说要去换 怎么换", assistant.Answered, "FT-009"},
+		{"嗯 那个 户口本 被我家老人写满了字 要重新换一本吗", assistant.Answered, "FT-009"},
+		{"晚上去学了电工 考到三级证书 学费可以补吗", assistant.Answered, "FT-028"},
+		{"我上咗个月嫂课 攞到证书 政府可唔可以补返学费", assistant.Answered, "FT-028"},
+	})
+}
