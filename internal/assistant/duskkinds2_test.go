@@ -166,3 +166,28 @@ func TestDuskPlightsAndCourses(t *testing.T) {
 		{"我上咗个月嫂课 攞到证书 政府可唔可以补返学费", assistant.Answered, "FT-028"},
 	})
 }
+
+// TestDuskChangedDetailsAndNames checks, on made-up dialogues (plain,
+// voice, Cantonese), that a contact detail changed while waiting for
+// public housing (轮候…换了手机号) is the waiting-list change, and that a
+// company name turned down (名字…驳回, too like another's) is the name's
+// own application.
+func TestDuskChangedDetailsAndNames(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	A := assistant.Answered
+	for name, steps := range map[string][]step{
+		"waiting list, plain": {
+			{q: "公租房怎么申请", status: A, item: "FT-075"},
+			{q: "我已经在轮候了 手机号换了要去哪改", status: A, item: "FT-079"},
+		},
+		"name turned down, voice": {
+			{q: "嗯 那个 我们公司的名字 被驳回了 说重名 怎么办", status: A, item: "FT-092"},
+		},
+		"name turned down, cantonese": {
+			{q: "个名字核名冇通过 要点重新报", status: A, item: "FT-092"},
+		},
+	} {
+		t.Run(name, func(t *testing.T) { play(t, as, steps) })
+	}
+}
