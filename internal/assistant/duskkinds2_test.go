@@ -191,3 +191,38 @@ func TestDuskChangedDetailsAndNames(t *testing.T) {
 		t.Run(name, func(t *testing.T) { play(t, as, steps) })
 	}
 }
+
+// TestDuskAspectForms checks, on made-up follow-ups (plain, voice,
+// Cantonese), aspect forms: a form filled or handed in online (网上填还是,
+// 网上报) is the online channel; which comes first
+// (是先…还是) the steps; where to renew (哪里换) the place; a deadline
+// within some days (多少天内) the conditions.
+func TestDuskAspectForms(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	A := assistant.Answered
+	for name, steps := range map[string][]step{
+		"form online": {
+			{q: "低保怎么申请", status: A, item: "FT-041"},
+			{q: "申请表可以网上交吗 还是要拿去社区", status: A, item: "FT-041", aspect: assistant.Online},
+		},
+		"reported online": {
+			{q: "企业年报", status: A, item: "FT-102"},
+			{q: "嗯 年报表格 是网上报就行 还是要交纸质的", status: A, item: "FT-102", aspect: assistant.Online},
+		},
+		"which first": {
+			{q: "身份证丢了怎么补", status: A, item: "FT-005"},
+			{q: "是先拍照还是先填表", status: A, item: "FT-005", aspect: assistant.Process},
+		},
+		"where to renew": {
+			{q: "身份证快到期了", status: A, item: "FT-004"},
+			{q: "喺边度换", status: A, item: "FT-004", aspect: assistant.Location},
+		},
+		"deadline within days": {
+			{q: "失业金怎么领", status: A, item: "FT-015"},
+			{q: "是不是要在几天内去办 超过了还能领吗", status: A, item: "FT-015", aspect: assistant.Conditions},
+		},
+	} {
+		t.Run(name, func(t *testing.T) { play(t, as, steps) })
+	}
+}
