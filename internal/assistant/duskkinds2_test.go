@@ -226,3 +226,26 @@ func TestDuskAspectForms(t *testing.T) {
 		t.Run(name, func(t *testing.T) { play(t, as, steps) })
 	}
 }
+
+// TestDuskCorrectedQuestion checks, on made-up messages (plain, voice,
+// Cantonese), that a correction going on to ask another question (不对
+// 我是想问…) corrects the question, not the thing it was about: the item
+// said before stays, the new question's aspect is asked.
+func TestDuskCorrectedQuestion(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	A := assistant.Answered
+	for name, steps := range map[string][]step{
+		"plain": {
+			{q: "居住证怎么办理 不对 我是问 要多少钱", status: A, item: "FT-002", aspect: assistant.Fee},
+		},
+		"voice": {
+			{q: "呃 社保卡 社保卡丢了怎么补 不对 我是想问 可以在手机上补吗", status: A, item: "FT-011", aspect: assistant.Online},
+		},
+		"cantonese": {
+			{q: "身份证过期 点样换 唔系 我系想问 要带咩", status: A, item: "FT-004", aspect: assistant.Materials},
+		},
+	} {
+		t.Run(name, func(t *testing.T) { play(t, as, steps) })
+	}
+}
