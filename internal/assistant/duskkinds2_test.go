@@ -249,3 +249,15 @@ func TestDuskCorrectedQuestion(t *testing.T) {
 		t.Run(name, func(t *testing.T) { play(t, as, steps) })
 	}
 }
+
+// TestDuskEnglishCompanyWords checks, on made-up messages (plain, voice,
+// Cantonese), English words for the company and registering it
+// (limited company, register) mixed into Chinese.
+func TestDuskEnglishCompanyWords(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"想和朋友开个limited company 要准备什么材料", assistant.Answered, "FT-090"},
+		{"呃 就是 注册一个 limited company 最少要几个人", assistant.Answered, "FT-090"},
+		{"我想开间limited company 点样register", assistant.Answered, "FT-090"},
+	})
+}
