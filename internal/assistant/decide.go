@@ -245,10 +245,12 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 	}
-	// A topic said as a topic ("发票的事", "纳税嘅嘢") that no item's name
-	// holds, asking nothing of it, leaves open which of the items about
-	// it is meant: ask, with those scoring at least half the best.
-	if topic, ok := topicOnly(t.content); ok && !named && t.aspect == "" && as.richness(topic) <= 1 {
+	// A topic said as a topic ("发票的事", "纳税嘅嘢", 的东西 as Cantonese
+	// 嘅嘢 is rewritten) that no item's name holds, asking nothing of it,
+	// leaves open which of the items about it is meant: ask, with those
+	// scoring at least half the best. Two words ("医保在外地用的事") are
+	// still a topic.
+	if topic, ok := topicOnly(t.content); ok && !named && t.aspect == "" && as.richness(topic) <= 2 {
 		var cands []search.Hit
 		for _, h := range hits {
 			if len(cands) == 3 || h.Score < topicRatio*top.Score {
@@ -858,7 +860,7 @@ const topicRatio = 0.5
 // topic, longest first.
 var topicAsks = []string{"想问一下", "想了解下", "咨询一下", "了解一下", "想问下", "问一下", "咨询下", "了解下", "问问", "问下"}
 
-var topicMarks = []string{"的事", "的事情", "的事儿", "的问题", "方面的", "嘅嘢", "嘅事", "那些事", "相关的"}
+var topicMarks = []string{"的事", "的事情", "的事儿", "的问题", "方面的", "嘅嘢", "嘅事", "的东西", "那些事", "相关的"}
 
 // topicOnly returns the topic of a message that ends by marking what it
 // names as a topic: "开发票的事", "社保方面的".

@@ -261,3 +261,18 @@ func TestDuskEnglishCompanyWords(t *testing.T) {
 		{"我想开间limited company 点样register", assistant.Answered, "FT-090"},
 	})
 }
+
+// TestDuskTwoWordTopics checks, on made-up messages (plain, voice,
+// Cantonese), that a topic of two words naming no item (医保在外地用的事)
+// is asked back like a one-word topic, with the items about it (insurance
+// used out of town: registering and claiming); a question asking
+// something of it is still answered.
+func TestDuskTwoWordTopics(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"医保卡在外地用的问题", assistant.Clarify, ""},
+		{"嗯 就是 在外地刷医保的事情 想问下", assistant.Clarify, ""},
+		{"医保喺外地用嘅嘢", assistant.Clarify, ""},
+		{"在外地看病 医保怎么备案", assistant.Answered, "FT-019"},
+	})
+}
