@@ -276,3 +276,17 @@ func TestDuskTwoWordTopics(t *testing.T) {
 		{"在外地看病 医保怎么备案", assistant.Answered, "FT-019"},
 	})
 }
+
+// TestDuskPropertyElsewhere checks, on made-up messages (plain, voice,
+// Cantonese), that the deeds of a home standing in another city are that
+// city's registry's however Shenzhen is named, while the savings drawn
+// for buying there are still Shenzhen's.
+func TestDuskPropertyElsewhere(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我在武汉有套房 房产证找不到了 深圳这边可以补办吗", assistant.OutOfScope, ""},
+		{"呃 我老公 在成都那边有套房 想过户给儿子 在深圳能办吗", assistant.OutOfScope, ""},
+		{"我喺广州有间屋 房产证唔见咗 深圳补得到吗", assistant.OutOfScope, ""},
+		{"在长沙买了房 深圳的公积金能提吗", assistant.Answered, "FT-083"},
+	})
+}
