@@ -290,3 +290,16 @@ func TestDuskPropertyElsewhere(t *testing.T) {
 		{"在长沙买了房 深圳的公积金能提吗", assistant.Answered, "FT-083"},
 	})
 }
+
+// TestDuskHouseholdStatus checks, on made-up messages (plain, voice,
+// Cantonese), that what the household is (家里是低保) is background: the
+// help the request then asks for (fitting the home, home care) is
+// answered, not the status's own item.
+func TestDuskHouseholdStatus(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我爸八十多了 家里是低保 浴室地面很滑 想装扶手 能补贴吗", assistant.Answered, "FT-039"},
+		{"嗯 那个 家里是低保户 老人腿脚不好 想把厕所改成坐厕 政府能帮忙吗", assistant.Answered, "FT-039"},
+		{"阿妈七十几 屋企系低保 想请人上门帮佢冲凉 有冇补贴", assistant.Answered, "FT-035"},
+	})
+}
