@@ -303,3 +303,28 @@ func TestDuskHouseholdStatus(t *testing.T) {
 		{"阿妈七十几 屋企系低保 想请人上门帮佢冲凉 有冇补贴", assistant.Answered, "FT-035"},
 	})
 }
+
+// TestDuskWhoDoesIt checks, on made-up follow-ups (plain, voice,
+// Cantonese), that who does the work (自己找师傅还是你们派人) asks the
+// item's steps, not something the catalogue lacks.
+func TestDuskWhoDoesIt(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	A := assistant.Answered
+	for name, steps := range map[string][]step{
+		"plain": {
+			{q: "适老化改造怎么申请", status: A, item: "FT-039"},
+			{q: "扶手是自己找人装 还是你们派人来", status: A, item: "FT-039", aspect: assistant.Process},
+		},
+		"voice": {
+			{q: "呃 独居老人的紧急呼叫设备 怎么申请", status: A, item: "FT-040"},
+			{q: "嗯 那个 设备 谁来装", status: A, item: "FT-040", aspect: assistant.Process},
+		},
+		"cantonese": {
+			{q: "适老化改造点申请", status: A, item: "FT-039"},
+			{q: "系我哋自己找师傅 定系你哋安排人嚟", status: A, item: "FT-039", aspect: assistant.Process},
+		},
+	} {
+		t.Run(name, func(t *testing.T) { play(t, as, steps) })
+	}
+}
