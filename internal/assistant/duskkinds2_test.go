@@ -305,8 +305,8 @@ func TestDuskHouseholdStatus(t *testing.T) {
 }
 
 // TestDuskWhoDoesIt checks, on made-up follow-ups (plain, voice,
-// Cantonese), that who does the work (自己找师傅还是你们派人) asks the
-// item's steps, not something the catalogue lacks.
+// Cantonese), that who does the work or the assessment (自己找师傅还是
+// 你们派人, 谁来评估) asks the item's steps, not something the catalogue lacks.
 func TestDuskWhoDoesIt(t *testing.T) {
 	t.Parallel()
 	as := demoAssistant(t, nil)
@@ -319,6 +319,10 @@ func TestDuskWhoDoesIt(t *testing.T) {
 		"voice": {
 			{q: "呃 独居老人的紧急呼叫设备 怎么申请", status: A, item: "FT-040"},
 			{q: "嗯 那个 设备 谁来装", status: A, item: "FT-040", aspect: assistant.Process},
+		},
+		"who assesses": {
+			{q: "居家养老服务补贴怎么申请", status: A, item: "FT-035"},
+			{q: "要评估的话 谁来评估", status: A, item: "FT-035", aspect: assistant.Process},
 		},
 		"cantonese": {
 			{q: "适老化改造点申请", status: A, item: "FT-039"},
