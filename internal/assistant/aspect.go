@@ -2,8 +2,10 @@ package assistant
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -12,7 +14,7 @@ import (
 // A cue inside a longer word the catalogue uses stays: 资格 of
 // 资格认证 names the item, not the conditions aspect.
 func (as *Assistant) contentText(norm string) string {
-	kept := as.catalogueWords(norm)
+	kept := append(as.catalogueWords(norm), attributeSpans(norm)...)
 	out := norm
 	// Blanking only adds spaces: a cue whose first rune is neither in
 	// norm nor a space cannot occur, so only the others are tried, in
@@ -250,6 +252,9 @@ func hasLabel(hs []labelHit, label string) bool {
 // 已经/已 ("已经拿到了"), or followed by 了 with no question after it in
 // its clause.
 func saidNotAsked(norm string, h labelHit) bool {
+	if attributive(norm, h.pos, h.cue) {
+		return true
+	}
 	before := norm[:h.pos]
 	if strings.HasSuffix(before, "已经") || strings.HasSuffix(before, "已") || strings.HasSuffix(before, "早就") {
 		return true
@@ -263,6 +268,71 @@ func saidNotAsked(norm string, h labelHit) bool {
 		clause = rest[:i]
 	}
 	return !strings.ContainsAny(clause, "吗呢么没") && !strings.Contains(clause, "多久") && !strings.Contains(clause, "什么")
+}
+
+// attributeCues are cues that can describe a thing instead of asking
+// about it: "坐地铁免费那个卡", "那个免费体检" name the service by what it
+// gives, and ask nothing about a fee.
+var attributeCues = []string{"免费"}
+
+// demonstratives before or after an attribute mark it as describing the
+// thing named next to it.
+var demonstratives = []string{"那个", "这个", "那种", "这种", "嗰个", "嗰种"}
+
+// attributive reports whether the cue at pos in norm describes a thing:
+// followed by a demonstrative (免费那个卡), by 的 and a noun (免费的体检),
+// or after a demonstrative and before a noun (那个免费体检).
+func attributive(norm string, pos int, cue string) bool {
+	if !slices.Contains(attributeCues, cue) {
+		return false
+	}
+	rest := norm[pos+len(cue):]
+	for _, d := range demonstratives {
+		if strings.HasPrefix(rest, d) {
+			return true
+		}
+	}
+	if r, ok := strings.CutPrefix(rest, "的"); ok {
+		return startsNoun(r)
+	}
+	before := norm[:pos]
+	for _, d := range demonstratives {
+		if strings.HasSuffix(before, d) {
+			return startsNoun(rest)
+		}
+	}
+	return false
+}
+
+// startsNoun reports text that goes on with a word rather than ending or
+// asking (吗, 不, 吧).
+func startsNoun(text string) bool {
+	r, _ := utf8.DecodeRuneInString(text)
+	return unicode.Is(unicode.Han, r) && !strings.ContainsRune("吗么嘛吧呢不没啊呀哦嘅咩", r)
+}
+
+// attributeSpans are the attribute cues of norm with the rune after them,
+// kept in the content: they name the service (坐地铁免费 is the elder card).
+func attributeSpans(norm string) []string {
+	var out []string
+	for _, c := range attributeCues {
+		for i := 0; ; {
+			j := strings.Index(norm[i:], c)
+			if j < 0 {
+				break
+			}
+			at := i + j
+			if attributive(norm, at, c) {
+				end := at + len(c)
+				if _, n := utf8.DecodeRuneInString(norm[end:]); n > 0 {
+					end += n
+				}
+				out = append(out, norm[at:end])
+			}
+			i = at + len(c)
+		}
+	}
+	return out
 }
 
 // Yes/no questions about one thing: "(要|需要)(带|交)?X吗", "X(也)?要吗",

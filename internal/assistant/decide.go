@@ -136,7 +136,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// A described situation and a word for money help (开店的补贴, 孩子读书
 	// 有没有资助), naming no item, asks which of the situation's benefits:
 	// ask, with them as choices.
-	if !named && !cued && len(t.situations) > 0 && (t.aspect == "" || t.aspect == Conditions) && as.bareBenefit(t) {
+	if !named && !cued && len(t.situations) > 0 && (t.aspect == "" || t.aspect == Conditions || t.aspect == Process) && as.bareBenefit(t) {
 		var cands []search.Hit
 		for _, h := range hits {
 			if len(cands) < 3 && slices.ContainsFunc(t.situations, func(s *situation) bool { return slices.Contains(s.items, h.Name) }) && hasAny(h.Name, benefitNames) {
@@ -245,10 +245,12 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 	}
-	// A topic said as a topic ("发票的事", "纳税嘅嘢") that no item's name
-	// holds, asking nothing of it, leaves open which of the items about
-	// it is meant: ask, with those scoring at least half the best.
-	if topic, ok := topicOnly(t.content); ok && !named && t.aspect == "" && as.richness(topic) <= 1 {
+	// A topic said as a topic ("发票的事", "纳税嘅嘢", 的东西 as Cantonese
+	// 嘅嘢 is rewritten) that no item's name holds, asking nothing of it,
+	// leaves open which of the items about it is meant: ask, with those
+	// scoring at least half the best. Two words ("医保在外地用的事") are
+	// still a topic.
+	if topic, ok := topicOnly(t.content); ok && !named && t.aspect == "" && as.richness(topic) <= 2 {
 		var cands []search.Hit
 		for _, h := range hits {
 			if len(cands) == 3 || h.Score < topicRatio*top.Score {
@@ -257,6 +259,15 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			cands = append(cands, h)
 		}
 		if len(cands) >= 2 {
+			t.status, t.candidates, t.reason = Clarify, cands, "只说了话题，未说明要办什么"
+			return
+		}
+	}
+	// A topic an item's name holds only through a synonym (公积金贷款的事)
+	// is still a topic when another item holds every word of it too (the
+	// loan and repaying it early): ask which, rather than guess the base.
+	if topic, ok := topicOnly(t.content); ok && named && t.aspect == "" && as.richness(topic) <= 2 {
+		if cands := as.holdingTopic(topic, hits, top); len(cands) >= 2 {
 			t.status, t.candidates, t.reason = Clarify, cands, "只说了话题，未说明要办什么"
 			return
 		}
@@ -849,7 +860,7 @@ const topicRatio = 0.5
 // topic, longest first.
 var topicAsks = []string{"想问一下", "想了解下", "咨询一下", "了解一下", "想问下", "问一下", "咨询下", "了解下", "问问", "问下"}
 
-var topicMarks = []string{"的事", "的事情", "的事儿", "的问题", "方面的", "嘅嘢", "嘅事", "那些事", "相关的"}
+var topicMarks = []string{"的事", "的事情", "的事儿", "的问题", "方面的", "嘅嘢", "嘅事", "的东西", "那些事", "相关的"}
 
 // topicOnly returns the topic of a message that ends by marking what it
 // names as a topic: "开发票的事", "社保方面的".
@@ -868,6 +879,37 @@ func topicOnly(content string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// holdingTopic returns up to three hits, scoring at least topicRatio of
+// the best, that matched every content word of topic.
+func (as *Assistant) holdingTopic(topic string, hits []search.Hit, top search.Hit) []search.Hit {
+	var ws []string
+	for _, w := range as.a.Words(topic) {
+		if as.salience(w) >= 1 {
+			ws = append(ws, w)
+		}
+	}
+	if len(ws) == 0 {
+		return nil
+	}
+	var cands []search.Hit
+	for _, h := range hits {
+		if len(cands) == 3 || h.Score < topicRatio*top.Score {
+			break
+		}
+		all := true
+		for _, w := range ws {
+			if !slices.Contains(h.Terms, w) {
+				all = false
+				break
+			}
+		}
+		if all {
+			cands = append(cands, h)
+		}
+	}
+	return cands
 }
 
 // singleItem reports described situations each of which lists one item.
@@ -1146,7 +1188,7 @@ func (as *Assistant) paperFor(norm, service string) bool {
 var purposeMarks = []string{"拿去办", "用来办", "拿来办", "去申请", "用来", "用于", "拿去", "去办", "好办", "去"}
 
 // issuedSuffix ends the names of papers an office issues on request.
-var issuedSuffix = []string{"证明", "凭证", "回执", "清单", "报告"}
+var issuedSuffix = []string{"证明", "凭证", "回执", "清单", "报告", "许可", "许可证"}
 
 // narrowBeyond keeps the hits that match the most of the question's words
 // outside root and its parts, its generic words aside (社保 of 社保缴费证明

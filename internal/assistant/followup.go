@@ -37,14 +37,22 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 		return true
 	}
 	curName := as.a.Normalize(cur.Name)
-	if as.shiftsThread(t.in.norm) && as.namesOther(q, top, curName) {
-		return false
-	}
 	// "我有居住证没有深圳户口能申请吗": the resident describes themself
 	// and asks whether they may (能申请吗, 能领吗) — the thing named is a
 	// condition of the current item, which the question leaves unsaid.
+	// Before the change of thread: 也 of "她不是深户 也能办吗" asks the
+	// same of another person, not of another thing.
 	if asksMayI(t.in.norm) && describesSelf(t.in.norm) {
 		return true
+	}
+	// "一直没开张也要报吗": whether the item is still owed when something
+	// has not happened asks its conditions; 也 here is "even so", and the
+	// circumstance (没开张) names no new need however a synonym reads it.
+	if stillMust.MatchString(strings.TrimRight(t.in.norm, " .?!~,")) && !strings.HasPrefix(t.in.norm, "那") {
+		return true
+	}
+	if as.shiftsThread(t.in.norm) && as.namesOther(q, top, curName) {
+		return false
 	}
 	// "要先做失业登记吗" while on 就业困难人员认定: an item done first that
 	// the current item's conditions require (已办理失业登记) is asked
@@ -213,6 +221,10 @@ const familySalience = 3
 // siblingReach is how far down the hits a sibling is looked for.
 const siblingReach = 5
 
+// stillMust is a question whether something is still owed though a
+// thing has not happened or is not so: "没开张也要报吗", "不上班了还得交吗".
+var stillMust = regexp.MustCompile(`(没|不|未|冇|唔)[^也还都]{0,8}(也|还|都)(要|得|需要|用|使)[\p{Han}]{0,3}(吗|么|嘛|不)$`)
+
 // mayI ends a question whether the resident may do the thing discussed,
 // its object left unsaid: "能申请吗", "可以领不", "能不能办", "行不行".
 var mayI = regexp.MustCompile(`(能|可以|可不可以|能不能|可否)(领|申请|办|办理|申领|享受|参加|报|补|换|绑)?(吗|不|么|呢)?$|(行不行|行吗|可以吗|能行吗)$`)
@@ -222,13 +234,24 @@ func asksMayI(norm string) bool {
 }
 
 // selfCues describe the resident's own situation: "我有…", "我是…的",
-// "没有…".
-var selfCues = []string{"我有", "我是", "我没", "我在", "我家", "没有", "本人是", "本人有"}
+// "没有…"; or that of the person the thread is for, said with a pronoun
+// ("她不是深户", "他没交过社保"): the thread's item is about them.
+var selfCues = []string{"我有", "我是", "我没", "我在", "我家", "没有", "本人是", "本人有", "我不是",
+	"她是", "她不是", "她有", "她没", "她在", "他是", "他不是", "他有", "他没", "他在"}
 
 func describesSelf(norm string) bool {
 	for _, c := range selfCues {
 		if strings.Contains(norm, c) {
 			return true
+		}
+	}
+	// A clause opening with 她/他 (not 他们, not 他说) tells of that
+	// person: "她户口在老家".
+	for _, c := range clauses(norm) {
+		for _, p := range []string{"她", "他"} {
+			if rest, ok := strings.CutPrefix(c, p); ok && rest != "" && !strings.HasPrefix(rest, "们") && !strings.HasPrefix(rest, "说") {
+				return true
+			}
 		}
 	}
 	return false

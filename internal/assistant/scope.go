@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -103,6 +104,12 @@ func (m *scopeModel) placeElsewhere(norm string) (string, bool) {
 	if !ok {
 		return "", false
 	}
+	// A home that sits in the other place, its deeds asked about ("我在长
+	// 沙有套房 房产证丢了 在深圳能补吗"), is that place's registry's
+	// however Shenzhen is named: property is registered where it stands.
+	if propertyThere(norm, p) {
+		return p, true
+	}
 	if _, tied := firstOf(norm, m.ours); tied {
 		return "", false
 	}
@@ -118,6 +125,32 @@ func (m *scopeModel) placeElsewhere(norm string) (string, bool) {
 		return "", false
 	}
 	return p, true
+}
+
+// homeThere is a home said to stand in the place just named: 有套房,
+// 的房子, 买了房. propertyPapers are the papers and acts of its registry.
+var (
+	homeThere      = regexp.MustCompile(`^(?:那边|那里|嗰边)?(?:有|买了|买咗|买的|的)(?:一)?(?:套|间|个)?(?:房|楼|屋)`)
+	propertyPapers = []string{"房产证", "房本", "不动产", "产权证", "过户", "房产登记"}
+)
+
+// propertyThere reports a home standing in place, named in norm with a
+// paper or act of the property registry.
+func propertyThere(norm, place string) bool {
+	if _, ok := firstOf(norm, propertyPapers); !ok {
+		return false
+	}
+	for i := 0; ; {
+		j := strings.Index(norm[i:], place)
+		if j < 0 {
+			return false
+		}
+		end := i + j + len(place)
+		if homeThere.MatchString(norm[end:]) {
+			return true
+		}
+		i = end
+	}
 }
 
 // originSays are the phrases that say where the resident comes from.

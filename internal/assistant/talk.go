@@ -494,7 +494,16 @@ func (tk *talk) tidyPauses(s string) string {
 			if rest, ok := tk.correction(c.text); ok {
 				// "结婚 不是 是离婚", "护照 说错了 我是说港澳通行证": drop what
 				// was corrected and the words that open the correction.
-				kept = kept[:len(kept)-1]
+				// A correction that goes on to ask another question ("失业金
+				// 怎么领 不对 我是想问 网上能申请吗") corrects the question,
+				// not the thing it was about: what was said stays.
+				next := rest
+				if next == "" && i+1 < len(chunks) {
+					next = chunks[i+1].text
+				}
+				if !hasPrefixAny(next, questionRestates) {
+					kept = kept[:len(kept)-1]
+				}
 				if rest = tk.trimRestate(rest); rest == "" {
 					if i+1 < len(chunks) {
 						chunks[i+1].text = tk.trimRestate(chunks[i+1].text)
@@ -538,6 +547,10 @@ func (tk *talk) tidyPauses(s string) string {
 	}
 	return b.String()
 }
+
+// questionRestates open a correction that asks another question of the
+// same thing.
+var questionRestates = []string{"我是想问", "我想问的是", "我是问", "我问的是", "我是要问", "我要问的是"}
 
 // correction reports whether a pause says the words before it were
 // wrong — a correction word, said twice ("不对不对") or after 我 ("我说错
