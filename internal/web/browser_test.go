@@ -64,12 +64,21 @@ func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	return v
 }
 
-// waitJS polls a JavaScript condition until it holds.
+// waitJS polls a JavaScript condition until it holds. A page that is
+// navigating (the chat going to /video) cannot evaluate for a moment:
+// that is "not yet", not a failure (TestBrowserVideoCall failed once with
+// "Inspected target navigated or closed" in a clean-clone CI).
 func waitJS(t *testing.T, ctx context.Context, what, js string) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		if eval[bool](t, ctx, "!!("+js+")") {
+		c, cancel := context.WithTimeout(ctx, 30*time.Second)
+		ok, err := chromedp.Run(c, chromedp.Evaluate[bool]("!!("+js+")", chromedp.EvalAwaitPromise))
+		cancel()
+		if err != nil && !navigating(err) {
+			t.Fatalf("eval %s: %v", js, err)
+		}
+		if err == nil && ok {
 			return
 		}
 		if time.Now().After(deadline) {
@@ -78,6 +87,13 @@ func waitJS(t *testing.T, ctx context.Context, what, js string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// navigating reports an evaluation lost to a page being replaced.
+func navigating(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "navigated or closed") || strings.Contains(msg, "Execution context was destroyed") ||
+		strings.Contains(msg, "Cannot find context with specified id")
 }
 
 // screenshot saves a full-page PNG under test-artifacts/ at the module root.
