@@ -155,8 +155,12 @@ func (as *Assistant) clauseAspect(norm string) Aspect {
 // whether the resident must go in person somewhere else — the online
 // aspect, like 跑一趟.
 var (
-	howVerb   = regexp.MustCompile(`(?:怎么|怎样|如何|咋)(?:样才能|才能|才可以|去|来|给)?([\p{Han}]{1,2})`)
-	goBackFor = regexp.MustCompile(`回(?:去|来|到)?(?:老家|原籍|户籍地|户口所在地|当地|那边|参保地|外地|[\p{Han}]{2}那边)?(?:一趟|一次)?(?:才能|才可以|去|再)?(?:办|弄|申请|交|领|跑|转|吗|嘛|不)`)
+	howVerb = regexp.MustCompile(`(?:怎么|怎样|如何|咋)(?:样才能|才能|才可以|去|来|给)?([\p{Han}]{1,2})`)
+	// "要提供啥房子的证明", "医院要开什么证明": which papers, the
+	// materials, though 证明 alone is too often an item's own name to be
+	// a cue.
+	whichPaper = regexp.MustCompile(`(?:什么|啥|哪些|哪种|哪几种|哪几样|哪样|咩|乜嘢|乜)(?:样的|类的)?\s?(?:[\p{Han}]{1,4}的)?(?:证明|文件|凭证|收据)`)
+	goBackFor  = regexp.MustCompile(`回(?:去|来|到)?(?:老家|原籍|户籍地|户口所在地|当地|那边|参保地|外地|[\p{Han}]{2}那边)?(?:一趟|一次)?(?:才能|才可以|去|再)?(?:办|弄|申请|交|领|跑|转|吗|嘛|不)`)
 )
 
 // howNotProcess are what follows 怎么 when it asks something other than
@@ -192,6 +196,9 @@ func askedHits(norm string, t *cueTable) []labelHit {
 			what := strings.Contains(norm[l[0]:l[1]], "才")
 			hs = append(hs, labelHit{label: string(Process), length: len([]rune(norm[l[0]:l[1]])), cue: norm[l[0]:l[1]], pos: l[0], weak: !what})
 		}
+	}
+	if l := whichPaper.FindStringIndex(norm); l != nil && !hasLabel(hs, string(Materials)) {
+		hs = append(hs, labelHit{label: string(Materials), length: len([]rune(norm[l[0]:l[1]])), cue: norm[l[0]:l[1]], pos: l[0]})
 	}
 	if l := goBackFor.FindStringIndex(norm); l != nil && !hasLabel(hs, string(Online)) {
 		hs = append(hs, labelHit{label: string(Online), length: len([]rune(norm[l[0]:l[1]])), cue: norm[l[0]:l[1]], pos: l[0]})
