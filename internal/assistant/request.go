@@ -182,8 +182,7 @@ func (as *Assistant) byRequest(norm string, hits []search.Hit) (search.Hit, bool
 	// choice far below its own best.
 	state := false
 	if background == "" && bestScore >= stateMargin*scores[top.ID] {
-		cs := clauses(norm)
-		background, state = strings.Join(cs[:len(cs)-len(clauses(request))], " "), true
+		background, state = storyBefore(norm, request), true
 	}
 	// Only now is the story searched: most turns stop above.
 	past, _ := as.searchOwn(background)
@@ -194,6 +193,17 @@ func (as *Assistant) byRequest(norm string, hits []search.Hit) (search.Hit, bool
 		return search.Hit{}, false
 	}
 	return best, true
+}
+
+// storyBefore is what norm says before the clauses of request, its
+// last ones; "" when request holds as many clauses as norm or more.
+func storyBefore(norm, request string) string {
+	cs := clauses(norm)
+	n := len(cs) - len(clauses(request))
+	if n <= 0 {
+		return ""
+	}
+	return strings.Join(cs[:n], " ")
 }
 
 // namesSomething reports a clause with a word that is neither generic

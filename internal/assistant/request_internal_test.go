@@ -40,3 +40,22 @@ func TestRequestSpan(t *testing.T) {
 		}
 	}
 }
+
+// TestStoryBefore checks the story before a request's clauses, and that a
+// request split into more clauses than the message (its aspect cues
+// blanked: "网上 能办吗" from "网上能办吗") leaves no story rather than
+// a slice out of range.
+func TestStoryBefore(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ norm, request, want string }{
+		{"孩子在福田读小学 我们不是深户 小孩的医保怎么参", "小孩的医保怎么参", "孩子在福田读小学 我们不是深户"},
+		{"老婆怀孕了 网上能办吗", "网上能办吗", "老婆怀孕了"},
+		{"网上能办吗", "网上能办吗", ""},
+		{"老婆怀孕了 生育登记网上能办吗", "怀孕了 生育登记 能办吗", ""},
+		{"老婆怀孕了 网上能办吗", "老婆 怀孕了 网上 能办吗", ""},
+	} {
+		if got := storyBefore(c.norm, c.request); got != c.want {
+			t.Errorf("storyBefore(%q, %q) = %q, want %q", c.norm, c.request, got, c.want)
+		}
+	}
+}
