@@ -238,9 +238,12 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	} else {
 		res = as.cfg.Index.SearchQuery(q, 8)
 	}
-	t.situations = as.situations.detect(norm)
-	t.raw = res.Hits
-	t.hits = as.situate(t.situations, q, res.Hits)
+	// What the message denies ("我不是退伍的") is no evidence for an item
+	// or a situation.
+	denied, undenied := as.denied(norm, q)
+	t.situations = as.situations.detect(undenied)
+	t.raw = as.withoutDenied(res.Hits, q, denied)
+	t.hits = as.situate(t.situations, q, t.raw)
 
 	// A clarify question settled by a detail chooses among its choices;
 	// the item guessed before it was asked is not one of them.

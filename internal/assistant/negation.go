@@ -1,0 +1,144 @@
+package assistant
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/fuwu-gov/fuwu/internal/search"
+)
+
+// denial finds what a message says the resident is not: "我不是退伍的",
+// "我们不是低保户", "唔系深户". 是不是 asks rather than denies.
+var denial = regexp.MustCompile(`(?:不是|唔系|并非|不属于)([\p{Han}]{1,6})`)
+
+// denialEnds end what is denied: "不是深户也能办吗" denies 深户 only.
+const denialEnds = "也但却还能可就的了吗呢嘛啊呀喔"
+
+// denied returns the groups of people (lexicon/audiences.txt) a message
+// says the resident is not, said or added for what it says by the
+// synonym table (退役军人 for 退伍 of "我不是退伍的"): such a word is no
+// evidence for an item named for that group. It also returns the
+// message with those denials blanked, for finding the life situations it
+// describes (a veteran's story is not told by denying one). Other
+// denials ("不是深户", "不是第一次") say how things are, which other
+// items are for, and are kept.
+func (as *Assistant) denied(norm string, q search.Query) (map[string]bool, string) {
+	locs := denial.FindAllStringSubmatchIndex(norm, -1)
+	if len(locs) == 0 {
+		return nil, norm
+	}
+	var out map[string]bool
+	var blanked []byte
+	for _, l := range locs {
+		if strings.HasSuffix(norm[:l[0]], "是") {
+			continue
+		}
+		span := norm[l[2]:l[3]]
+		if i := strings.IndexAny(span, denialEnds); i >= 0 {
+			span = span[:i]
+		}
+		groups := as.groupsIn(span, q)
+		if len(groups) == 0 {
+			continue
+		}
+		if out == nil {
+			out, blanked = map[string]bool{}, []byte(norm)
+		}
+		for _, g := range groups {
+			out[g] = true
+		}
+		for i := l[2]; i < l[2]+len(span); i++ {
+			blanked[i] = ' '
+		}
+	}
+	if out == nil {
+		return nil, norm
+	}
+	return out, string(blanked)
+}
+
+// groupsIn are the groups of people span names, in its own words or in
+// those the synonym table added for them to q.
+func (as *Assistant) groupsIn(span string, q search.Query) []string {
+	var out []string
+	words := as.a.Words(span)
+	for _, w := range words {
+		if slices.Contains(as.audiences, w) {
+			out = append(out, w)
+		}
+	}
+	for _, t := range q.Words {
+		if t.Source != search.FromSynonym || !slices.Contains(as.audiences, t.Text) {
+			continue
+		}
+		for _, from := range strings.FieldsFunc(t.From, func(r rune) bool { return r == '|' || r == '…' }) {
+			if slices.Contains(words, from) {
+				out = append(out, t.Text)
+			}
+		}
+	}
+	return out
+}
+
+// withoutDenied answers, when the best hit's name matched what the
+// message denies ("我不是退伍的" and 退役军人创业贷款贴息), with the hits
+// of the query without the denied words whose names hold none of them:
+// the general item rather than the version for a group the resident is
+// not in. Otherwise it returns hits.
+func (as *Assistant) withoutDenied(hits []search.Hit, q search.Query, denied map[string]bool) []search.Hit {
+	if len(denied) == 0 || len(hits) == 0 || !deniedName(hits[0], denied) {
+		return hits
+	}
+	// 退役 and 军人 are denied with 退役军人.
+	inDenied := func(t search.Term) bool { return partOfDenied(t.Text, denied) }
+	rest := search.Query{Norm: q.Norm}
+	for _, t := range q.Words {
+		if !inDenied(t) {
+			rest.Words = append(rest.Words, t)
+		}
+	}
+	for _, t := range q.Bigrams {
+		if !inDenied(t) {
+			rest.Bigrams = append(rest.Bigrams, t)
+		}
+	}
+	if len(rest.Words) == 0 {
+		return hits
+	}
+	var kept []search.Hit
+	for _, h := range as.cfg.Index.SearchQuery(rest, len(hits)).Hits {
+		if !deniedName(h, denied) {
+			kept = append(kept, h)
+		}
+	}
+	if len(kept) == 0 {
+		return hits
+	}
+	return kept
+}
+
+// deniedName reports a hit whose name holds a word the message denies
+// (退役军人创业贷款贴息 when the resident is no 退役军人).
+func deniedName(h search.Hit, denied map[string]bool) bool {
+	for d := range denied {
+		if utf8.RuneCountInString(d) >= 2 && strings.Contains(h.Name, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// partOfDenied reports a word that is a denied word or part of one.
+func partOfDenied(w string, denied map[string]bool) bool {
+	if denied[w] {
+		return true
+	}
+	for d := range denied {
+		if strings.Contains(d, w) {
+			return true
+		}
+	}
+	return false
+}

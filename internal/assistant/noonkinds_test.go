@@ -1,0 +1,64 @@
+package assistant_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+)
+
+// TestDeniedGroup checks, on made-up messages, a kind probes-noon showed:
+// what the resident says they are not ("我不是退伍的", "唔系残疾人") is no
+// evidence for the version of a service for that group, so the general
+// item is answered; said without the denial, or asked (是不是), the
+// group's version still is.
+func TestDeniedGroup(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"开了家奶茶店 想申请贷款贴息 我不是退役军人 能申请吗", assistant.Answered, "FT-027"},
+		{"我唔系退伍军人 开咗间士多 想借钱周转 利息政府帮出嘅那种点申请", assistant.Answered, "FT-027"},
+		{"我是退伍军人 开了家奶茶店 想申请创业贷款贴息", assistant.Answered, "FT-116"},
+	})
+}
+
+// TestPapersAndSpeedAsked checks, on made-up follow-ups, two aspect kinds
+// probes-noon showed: which papers are wanted (要开什么证明, 要提供啥…
+// 的证明) is the materials aspect, and how fast (几分钟, 几个小时) the
+// time limit; 搞定 (got it done) names no thing the catalogue lacks.
+func TestPapersAndSpeedAsked(t *testing.T) {
+	t.Parallel()
+	checkAspects(t, []aspectCase{
+		{"我想领高龄津贴", "社区要开什么证明给你们", assistant.Materials},
+		{"我想申请低保", "要提供啥收入的证明", assistant.Materials},
+		{"居住证怎么申领", "几个小时能拿到", assistant.TimeLimit},
+	})
+	checkDecisions(t, []decisionCase{
+		{"居住证在网上申请 几分钟能搞定吗", assistant.Answered, "FT-002"},
+	})
+}
+
+// aspectCase is a follow-up of a first message and the aspect its answer
+// should take.
+type aspectCase struct {
+	first, follow string
+	aspect        assistant.Aspect
+}
+
+func checkAspects(t *testing.T, cases []aspectCase) {
+	t.Helper()
+	as := demoAssistant(t, nil)
+	ctx := context.Background()
+	for _, c := range cases {
+		r, err := as.Ask(ctx, assistant.Request{Message: c.first})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err = as.Ask(ctx, assistant.Request{ConversationID: r.ConversationID, Message: c.follow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != assistant.Answered || r.Aspect != c.aspect {
+			t.Errorf("%q → %q: %s aspect %q, want an answer on %q", c.first, c.follow, r.Status, r.Aspect, c.aspect)
+		}
+	}
+}
