@@ -24,16 +24,26 @@ func TestDeniedGroup(t *testing.T) {
 // TestPapersAndSpeedAsked checks, on made-up follow-ups, two aspect kinds
 // probes-noon showed: which papers are wanted (要开什么证明, 要提供啥…
 // 的证明) is the materials aspect, and how fast (几分钟, 几个小时) the
-// time limit; 搞定 (got it done) names no thing the catalogue lacks.
+// time limit (unless a channel is asked with it); whether a paper will do
+// (就行了吗) is the materials, what would have it refused (批不了) the
+// conditions; 搞定 (got it done) names no thing the catalogue lacks; and
+// what the government can help with (能帮点啥) asks which.
 func TestPapersAndSpeedAsked(t *testing.T) {
 	t.Parallel()
 	checkAspects(t, []aspectCase{
 		{"我想领高龄津贴", "社区要开什么证明给你们", assistant.Materials},
 		{"我想申请低保", "要提供啥收入的证明", assistant.Materials},
 		{"居住证怎么申领", "几个小时能拿到", assistant.TimeLimit},
+		// A channel asked with how fast is the channel.
+		{"居住证怎么申领", "网上几分钟能办好吗", assistant.Online},
+		// Whether a paper will do, and what would have it refused.
+		{"公积金贷款怎么申请", "收入证明让单位盖个章就行了吗", assistant.Materials},
+		{"我想申请低保", "存款有几万 会不会就批不了", assistant.Conditions},
 	})
 	checkDecisions(t, []decisionCase{
 		{"居住证在网上申请 几分钟能搞定吗", assistant.Answered, "FT-002"},
+		// What the government can help with, asked by a group: which.
+		{"开小饭馆的 政府能帮点啥", assistant.Clarify, ""},
 	})
 }
 
