@@ -158,6 +158,13 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 	}
+	// Several papers lost at once, no item named: ask which to replace.
+	if !named {
+		if lost := as.lostPapers(t.content, q, hits); lost != nil {
+			t.status, t.candidates, t.reason = Clarify, lost, "丢失了多个证件"
+			return
+		}
+	}
 	// Candidates that score close to the best compete with it.
 	close := []search.Hit{top}
 	for _, h := range hits[1:] {

@@ -72,3 +72,43 @@ func checkAspects(t *testing.T, cases []aspectCase) {
 		}
 	}
 }
+
+// TestBusinessRegisteredElsewhere checks, on made-up messages, that a
+// business opened or registered in another city is that city's to change
+// or close, however Futian is named as where the resident asks; one
+// opened in Futian is still answered.
+func TestBusinessRegisteredElsewhere(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我在东莞注册的公司不想做了 想注销 福田这边能办吗", assistant.OutOfScope, ""},
+		{"喺广州开嘅个体户唔做喇 想喺福田注销得唔得", assistant.OutOfScope, ""},
+		{"我在福田开的个体户不做了 想注销", assistant.Answered, "FT-099"},
+	})
+}
+
+// TestLostPapers checks, on a made-up dialogue, that several papers lost
+// at once are asked about (which to replace first), with each paper's
+// replacement as a choice, and that naming one settles it; one paper lost
+// is answered at once.
+func TestLostPapers(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	ctx := context.Background()
+	r, err := as.Ask(ctx, assistant.Request{Message: "钱包在地铁上被偷了 身份证跟社保卡都在里面"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != assistant.Clarify {
+		t.Fatalf("two papers lost → %s %v, want a question", r.Status, r.Candidates)
+	}
+	r, err = as.Ask(ctx, assistant.Request{ConversationID: r.ConversationID, Message: "先补身份证"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != assistant.Answered || len(r.Citations) == 0 || r.Citations[0].ID != "FT-005" {
+		t.Errorf("settled with 身份证 → %s %v, want FT-005", r.Status, r.Citations)
+	}
+	checkDecisions(t, []decisionCase{
+		{"钱包被偷了 身份证在里面 怎么补", assistant.Answered, "FT-005"},
+	})
+}

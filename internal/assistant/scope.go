@@ -107,7 +107,7 @@ func (m *scopeModel) placeElsewhere(norm string) (string, bool) {
 	// A home that sits in the other place, its deeds asked about ("我在长
 	// 沙有套房 房产证丢了 在深圳能补吗"), is that place's registry's
 	// however Shenzhen is named: property is registered where it stands.
-	if propertyThere(norm, p) {
+	if propertyThere(norm, p) || businessThere(norm, p) {
 		return p, true
 	}
 	if _, tied := firstOf(norm, m.ours); tied {
@@ -133,6 +133,26 @@ var (
 	homeThere      = regexp.MustCompile(`^(?:那边|那里|嗰边)?(?:有|买了|买咗|买的|的)(?:一)?(?:套|间|个)?(?:房|楼|屋)`)
 	propertyPapers = []string{"房产证", "房本", "不动产", "产权证", "过户", "房产登记"}
 )
+
+// businessThere is a business said to be opened or registered in the
+// place just named: "佛山南海开的个体户", "在东莞注册的公司". A business is
+// registered, changed and closed where it was registered, however
+// Futian is named as where the resident asks.
+func businessThere(norm, place string) bool {
+	for i := 0; ; {
+		j := strings.Index(norm[i:], place)
+		if j < 0 {
+			return false
+		}
+		end := i + j + len(place)
+		if businessOpened.MatchString(norm[end:]) {
+			return true
+		}
+		i = end
+	}
+}
+
+var businessOpened = regexp.MustCompile(`^[\p{Han}]{0,4}?(?:开的|注册的|登记的|办的|开了|注册了|开咗|注册咗|开嘅|注册嘅)(?:一)?(?:个|间|家|一家)?(?:个体户|个体|公司|店|铺|档口|档|企业|工厂|厂|营业执照|执照)`)
 
 // propertyThere reports a home standing in place, named in norm with a
 // paper or act of the property registry.
