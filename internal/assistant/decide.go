@@ -36,6 +36,12 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		if _, advice := firstOf(t.in.norm, as.scopes.healthAdvice); h.label == "health" && !advice {
 			as.askAboutCare(t, q)
 		}
+		// An everyday word that tells the story of a situation never
+		// declined (台风 of a home a typhoon wrecked) is the story, not
+		// the request.
+		if h.label != "health" && storyWord(t.situations, h.cue) {
+			as.askAboutCare(t, q)
+		}
 		return
 	}
 	// Another place, or a service another level of government provides,

@@ -112,3 +112,17 @@ func TestLostPapers(t *testing.T) {
 		{"钱包被偷了 身份证在里面 怎么补", assistant.Answered, "FT-005"},
 	})
 }
+
+// TestDisasterStory checks, on made-up messages, the life situation of a
+// home struck by a disaster: told alone it is the emergency help, told
+// with the family's hardship it is asked about (the help first), and the
+// weather said alone is no disaster.
+func TestDisasterStory(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"家里着火了 东西都烧光了 一家人没地方住", assistant.Answered, "FT-042"},
+		{"喂 那个 前几日暴雨 屋企一楼全部水浸 家私都冇晒", assistant.Answered, "FT-042"},
+		{"台风把铁皮屋顶掀了 家里揭不开锅了 政府能帮吗", assistant.Clarify, ""},
+		{"明天台风会不会来", assistant.OutOfScope, ""},
+	})
+}
