@@ -104,6 +104,12 @@ func (ix *Index) gist(text, item string, rivals []string) (string, []clause) {
 		switch {
 		case inItem && inRival:
 			return 0.5, true
+		case inItem && p.live*widespread > n:
+			// A word a good share of the catalogue has (福田 of every
+			// department, 登记, 身份证 among materials) says little of
+			// item even where no rival has it: taught, it would pull
+			// every question that has it.
+			return 0.5, true
 		case inItem:
 			return 2, true
 		case inRival:
@@ -277,6 +283,10 @@ var whenWords = map[string]bool{
 	"去年": true, "前年": true, "明年": true, "上个月": true, "这个月": true, "下个月": true, "马上": true,
 	"快要": true, "已经": true, "一直": true,
 }
+
+// widespread: a word more than one item in widespread has is common to
+// the catalogue (see Gist).
+const widespread = 4
 
 // commonWord is the score below which a catalogue word elsewhere is too
 // common to matter (0.25 × its idf's share of the highest).
