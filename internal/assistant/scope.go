@@ -134,25 +134,14 @@ var (
 	propertyPapers = []string{"房产证", "房本", "不动产", "产权证", "过户", "房产登记"}
 )
 
-// businessThere is a business said to be opened or registered in the
+// businessOpened is a business said to be opened or registered in the
 // place just named: "佛山南海开的个体户", "在东莞注册的公司". A business is
 // registered, changed and closed where it was registered, however
 // Futian is named as where the resident asks.
-func businessThere(norm, place string) bool {
-	for i := 0; ; {
-		j := strings.Index(norm[i:], place)
-		if j < 0 {
-			return false
-		}
-		end := i + j + len(place)
-		if businessOpened.MatchString(norm[end:]) {
-			return true
-		}
-		i = end
-	}
-}
-
 var businessOpened = regexp.MustCompile(`^[\p{Han}]{0,4}?(?:开的|注册的|登记的|办的|开了|注册了|开咗|注册咗|开嘅|注册嘅)(?:一)?(?:个|间|家|一家)?(?:个体户|个体|公司|店|铺|档口|档|企业|工厂|厂|营业执照|执照)`)
+
+// businessThere reports a business opened or registered in place.
+func businessThere(norm, place string) bool { return saidAfter(norm, place, businessOpened) }
 
 // propertyThere reports a home standing in place, named in norm with a
 // paper or act of the property registry.
@@ -160,13 +149,19 @@ func propertyThere(norm, place string) bool {
 	if _, ok := firstOf(norm, propertyPapers); !ok {
 		return false
 	}
+	return saidAfter(norm, place, homeThere)
+}
+
+// saidAfter reports whether what follows one of place's occurrences in
+// norm begins with a match of re.
+func saidAfter(norm, place string, re *regexp.Regexp) bool {
 	for i := 0; ; {
 		j := strings.Index(norm[i:], place)
 		if j < 0 {
 			return false
 		}
 		end := i + j + len(place)
-		if homeThere.MatchString(norm[end:]) {
+		if re.MatchString(norm[end:]) {
 			return true
 		}
 		i = end
