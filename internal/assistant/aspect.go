@@ -163,6 +163,15 @@ var (
 	goBackFor  = regexp.MustCompile(`回(?:去|来|到)?(?:老家|原籍|户籍地|户口所在地|当地|那边|参保地|外地|[\p{Han}]{2}那边)?(?:一趟|一次)?(?:才能|才可以|去|再)?(?:办|弄|申请|交|领|跑|转|吗|嘛|不)`)
 )
 
+// paperNouns are the nouns whichPaper ends with: a message with none is
+// spared the expression.
+var paperNouns = []string{"证明", "文件", "凭证", "收据"}
+
+func mayAskPaper(norm string) bool {
+	_, ok := firstOf(norm, paperNouns)
+	return ok
+}
+
 // howNotProcess are what follows 怎么 when it asks something other than
 // the steps: "怎么样", "怎么回事", "怎么收费" (the fee cue says that).
 var howNotProcess = []string{"样", "回", "说", "看", "想", "算", "收", "这么", "那么", "会", "还", "没", "不", "都", "也", "了", "联", "走", "去", "来", "预", "约"}
@@ -197,8 +206,10 @@ func askedHits(norm string, t *cueTable) []labelHit {
 			hs = append(hs, labelHit{label: string(Process), length: len([]rune(norm[l[0]:l[1]])), cue: norm[l[0]:l[1]], pos: l[0], weak: !what})
 		}
 	}
-	if l := whichPaper.FindStringIndex(norm); l != nil && !hasLabel(hs, string(Materials)) {
-		hs = append(hs, labelHit{label: string(Materials), length: len([]rune(norm[l[0]:l[1]])), cue: norm[l[0]:l[1]], pos: l[0]})
+	if mayAskPaper(norm) && !hasLabel(hs, string(Materials)) {
+		if l := whichPaper.FindStringIndex(norm); l != nil {
+			hs = append(hs, labelHit{label: string(Materials), length: len([]rune(norm[l[0]:l[1]])), cue: norm[l[0]:l[1]], pos: l[0]})
+		}
 	}
 	if l := goBackFor.FindStringIndex(norm); l != nil && !hasLabel(hs, string(Online)) {
 		hs = append(hs, labelHit{label: string(Online), length: len([]rune(norm[l[0]:l[1]])), cue: norm[l[0]:l[1]], pos: l[0]})

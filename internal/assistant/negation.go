@@ -13,6 +13,9 @@ import (
 // "我们不是低保户", "唔系深户". 是不是 asks rather than denies.
 var denial = regexp.MustCompile(`(?:不是|唔系|并非|不属于)([\p{Han}]{1,6})`)
 
+// denials are the words denial starts with.
+var denials = []string{"不是", "唔系", "并非", "不属于"}
+
 // denialEnds end what is denied: "不是深户也能办吗" denies 深户 only.
 const denialEnds = "也但却还能可就的了吗呢嘛啊呀喔"
 
@@ -25,6 +28,9 @@ const denialEnds = "也但却还能可就的了吗呢嘛啊呀喔"
 // denials ("不是深户", "不是第一次") say how things are, which other
 // items are for, and are kept.
 func (as *Assistant) denied(norm string, q search.Query) (map[string]bool, string) {
+	if _, ok := firstOf(norm, denials); !ok {
+		return nil, norm // most messages: spared the expression
+	}
 	locs := denial.FindAllStringSubmatchIndex(norm, -1)
 	if len(locs) == 0 {
 		return nil, norm
