@@ -286,6 +286,18 @@ func (as *Assistant) isVague(content string) bool {
 	return thing
 }
 
+// saysGeneric reports a message holding a generic word of two or more
+// characters (证件, 补办), even one the analyser leaves out of its words
+// as an aspect's cue.
+func (as *Assistant) saysGeneric(norm string) bool {
+	for w := range as.generic {
+		if utf8.RuneCountInString(w) >= 2 && strings.Contains(norm, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // onlyGeneric reports a message whose every content word is generic
 // (补办, 丢了, 证明): it names no item.
 func (as *Assistant) onlyGeneric(content string) bool {

@@ -18,7 +18,10 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	hits := t.raw
 	if len(hits) == 0 || len(q.Words) == 0 {
 		t.status, t.scope, t.reason = OutOfScope, "nothing", "知识库中没有相关事项"
-		if as.isVague(t.content) || as.asksWhatThereIs(t.content) {
+		// An aspect cue can be all a message names ("证件咋弄": 证件 is
+		// the materials' cue, 咋弄 the steps'): a generic word among them
+		// still asks for some service, too vaguely to pick one.
+		if as.isVague(t.content) || as.asksWhatThereIs(t.content) || len(q.Words) == 0 && as.saysGeneric(t.in.norm) {
 			t.status, t.scope, t.reason = Clarify, "", "问题过于笼统"
 		}
 		as.askAboutSituation(t, q)

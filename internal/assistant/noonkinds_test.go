@@ -126,3 +126,33 @@ func TestDisasterStory(t *testing.T) {
 		{"明天台风会不会来", assistant.OutOfScope, ""},
 	})
 }
+
+// TestVagueAndAskedAgain checks, on made-up messages, that a message whose
+// only words are an aspect's cues and a generic word ("证件咋弄", named
+// in the issue) is asked back rather than declined, and that a reply to
+// "which of these?" telling more of the case without settling it or
+// asking anything is asked again with the same choices, not declined.
+func TestVagueAndAskedAgain(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"证件咋弄", assistant.Clarify, ""},
+		{"证明怎么开", assistant.Clarify, ""},
+	})
+	as := demoAssistant(t, nil)
+	ctx := context.Background()
+	r, err := as.Ask(ctx, assistant.Request{Message: "老人的手续咋办"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != assistant.Clarify || len(r.Candidates) < 2 {
+		t.Fatalf("老人的手续咋办 → %s %v, want a question with choices", r.Status, r.Candidates)
+	}
+	first := r.Candidates
+	r, err = as.Ask(ctx, assistant.Request{ConversationID: r.ConversationID, Message: "我外婆九十三了 耳朵不好"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != assistant.Clarify || len(r.Candidates) < 2 || r.Candidates[0] != first[0] {
+		t.Errorf("a reply telling more → %s %v, want the question again with %v", r.Status, r.Candidates, first)
+	}
+}
