@@ -159,7 +159,7 @@ var (
 	// "要提供啥房子的证明", "医院要开什么证明": which papers, the
 	// materials, though 证明 alone is too often an item's own name to be
 	// a cue.
-	whichPaper = regexp.MustCompile(`(?:什么|啥|哪些|哪种|哪几种|哪几样|哪样|咩|乜嘢|乜)(?:样的|类的)?\s?(?:[\p{Han}]{1,4}的)?(?:证明|文件|凭证|收据)`)
+	whichPaper = regexp.MustCompile(`(?:什么|啥|哪些|哪种|哪几种|哪几样|哪样|咩|乜嘢|乜)(?:样的|类的)?\s?(?:[\p{Han}]{1,4}的)?(?:` + strings.Join(paperNouns, "|") + `)`)
 	goBackFor  = regexp.MustCompile(`回(?:去|来|到)?(?:老家|原籍|户籍地|户口所在地|当地|那边|参保地|外地|[\p{Han}]{2}那边)?(?:一趟|一次)?(?:才能|才可以|去|再)?(?:办|弄|申请|交|领|跑|转|吗|嘛|不)`)
 )
 
@@ -167,6 +167,7 @@ var (
 // spared the expression.
 var paperNouns = []string{"证明", "文件", "凭证", "收据"}
 
+// mayAskPaper reports a message holding one of paperNouns.
 func mayAskPaper(norm string) bool {
 	_, ok := firstOf(norm, paperNouns)
 	return ok

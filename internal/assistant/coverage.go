@@ -286,6 +286,18 @@ func (as *Assistant) isVague(content string) bool {
 	return thing
 }
 
+// addedFor are the terms the synonym table added to q for any of words
+// (社会保障卡 for 社保卡, 退役军人 for 退伍).
+func addedFor(q search.Query, words []string) []string {
+	var out []string
+	for _, t := range q.Words {
+		if t.Source == search.FromSynonym && slices.ContainsFunc(strings.Split(t.From, "|"), func(f string) bool { return slices.Contains(words, f) }) {
+			out = append(out, t.Text)
+		}
+	}
+	return out
+}
+
 // saysGeneric reports a message holding a generic word of two or more
 // characters (证件, 补办), even one the analyser leaves out of its words
 // as an aspect's cue.

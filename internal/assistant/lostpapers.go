@@ -28,12 +28,7 @@ func (as *Assistant) lostPapers(content string, q search.Query, hits []search.Hi
 			continue
 		}
 		seen[w] = true
-		names := []string{w}
-		for _, t := range q.Words {
-			if t.Source == search.FromSynonym && slices.Contains(strings.FieldsFunc(t.From, func(r rune) bool { return r == '|' || r == '…' }), w) {
-				names = append(names, t.Text)
-			}
-		}
+		names := append([]string{w}, addedFor(q, []string{w})...)
 		var best search.Hit
 		for _, h := range hits {
 			if !slices.ContainsFunc(names, func(n string) bool { return strings.Contains(h.Name, n) }) {

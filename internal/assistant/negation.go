@@ -9,12 +9,13 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/search"
 )
 
-// denial finds what a message says the resident is not: "我不是退伍的",
-// "我们不是低保户", "唔系深户". 是不是 asks rather than denies.
-var denial = regexp.MustCompile(`(?:不是|唔系|并非|不属于)([\p{Han}]{1,6})`)
-
-// denials are the words denial starts with.
-var denials = []string{"不是", "唔系", "并非", "不属于"}
+// denials say the resident is not something: "我不是退伍的", "我们不是
+// 低保户", "唔系深户". denial finds them with what they deny; 是不是 asks
+// rather than denies.
+var (
+	denials = []string{"不是", "唔系", "并非", "不属于"}
+	denial  = regexp.MustCompile(`(?:` + strings.Join(denials, "|") + `)([\p{Han}]{1,6})`)
+)
 
 // denialEnds end what is denied: "不是深户也能办吗" denies 深户 only.
 const denialEnds = "也但却还能可就的了吗呢嘛啊呀喔"
@@ -75,14 +76,9 @@ func (as *Assistant) groupsIn(span string, q search.Query) []string {
 			out = append(out, w)
 		}
 	}
-	for _, t := range q.Words {
-		if t.Source != search.FromSynonym || !slices.Contains(as.audiences, t.Text) {
-			continue
-		}
-		for _, from := range strings.FieldsFunc(t.From, func(r rune) bool { return r == '|' || r == '…' }) {
-			if slices.Contains(words, from) {
-				out = append(out, t.Text)
-			}
+	for _, t := range addedFor(q, words) {
+		if slices.Contains(as.audiences, t) {
+			out = append(out, t)
 		}
 	}
 	return out
@@ -98,15 +94,14 @@ func (as *Assistant) withoutDenied(hits []search.Hit, q search.Query, denied map
 		return hits
 	}
 	// 退役 and 军人 are denied with 退役军人.
-	inDenied := func(t search.Term) bool { return partOfDenied(t.Text, denied) }
 	rest := search.Query{Norm: q.Norm}
 	for _, t := range q.Words {
-		if !inDenied(t) {
+		if !partOfDenied(t.Text, denied) {
 			rest.Words = append(rest.Words, t)
 		}
 	}
 	for _, t := range q.Bigrams {
-		if !inDenied(t) {
+		if !partOfDenied(t.Text, denied) {
 			rest.Bigrams = append(rest.Bigrams, t)
 		}
 	}

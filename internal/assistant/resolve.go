@@ -305,15 +305,6 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 		}
 	}
 	as.decide(t, q)
-	// A reply to "which of these?" that tells more of the resident's case
-	// but settles nothing and asks nothing ("我外婆九十三了 耳朵不好") is
-	// no new request to decline: the question stands, with its choices.
-	// One that asks after something else ("那基金呢") is a new request.
-	if pending && t.status == OutOfScope && (t.scope == "unknown" || t.scope == "nothing") && !isQuestion(norm) {
-		if cands := as.hitsOf(t.state.Candidates); len(cands) > 1 {
-			t.status, t.scope, t.candidates, t.reason = Clarify, "", cands, "未能从回答中确定事项"
-		}
-	}
 	// "那身份证呢" after 社保卡丢了: the choices are told apart by what the
 	// thread was about (丢了 → 补领).
 	if t.status == Clarify && len(t.candidates) > 1 && t.state.Topic != "" && as.shiftsThread(norm) {
@@ -348,9 +339,10 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	as.scopeLesson(t)
 	// A turn that does not answer a clarify question but asks an aspect,
 	// naming nothing the catalogue lacks ("多久能下来", "一个人去要多久"),
-	// is asked the question again, not declined; one naming what the
-	// catalogue lacks ("那基金呢") is declined.
-	if len(t.state.Candidates) > 0 && t.status == OutOfScope && (t.scope == "nothing" || t.scope == "unknown" && t.aspect != "" && !as.leavesWord(t.content, q, t.raw)) {
+	// is asked the question again, not declined, and so is one that tells
+	// more of the case but asks nothing ("我外婆九十三了 耳朵不好"); one
+	// asking after what the catalogue lacks ("那基金呢") is declined.
+	if len(t.state.Candidates) > 0 && t.status == OutOfScope && (t.scope == "nothing" || t.scope == "unknown" && (t.aspect != "" && !as.leavesWord(t.content, q, t.raw) || !isQuestion(norm))) {
 		as.askAgain(t)
 	}
 	if as.cfg.Model != nil && as.cfg.Understand &&
@@ -585,16 +577,4 @@ func (as *Assistant) namesItem(text string) bool {
 	}
 	hits := as.cfg.Index.SearchQuery(q, 1).Hits
 	return len(hits) > 0 && hits[0].Coverage >= switchCoverage
-}
-
-// hitsOf are the catalogue's items of ids as hits, in order, for asking
-// again with the choices already offered.
-func (as *Assistant) hitsOf(ids []string) []search.Hit {
-	var out []search.Hit
-	for _, id := range ids {
-		if it, ok := as.cfg.Index.Item(id); ok {
-			out = append(out, search.Hit{ID: it.ID, Name: it.Name})
-		}
-	}
-	return out
 }
