@@ -24,7 +24,7 @@ func (as *Assistant) contentText(norm string) string {
 		if !strings.Contains(out, c.phrase) {
 			continue
 		}
-		if len(kept) == 0 {
+		if len(kept) == 0 && !isASCIILetter(rune(c.phrase[0])) && !isASCIILetter(rune(c.phrase[len(c.phrase)-1])) {
 			out = strings.ReplaceAll(out, c.phrase, " ")
 			continue
 		}
@@ -46,7 +46,7 @@ func (as *Assistant) catalogueWords(norm string) []string {
 }
 
 // replaceOutside blanks every occurrence of phrase in s that is not part
-// of an occurrence of one of the kept words.
+// of an occurrence of one of the kept words, nor of a longer Latin word.
 func replaceOutside(s, phrase string, kept []string) string {
 	inside := make([]bool, len(s))
 	for _, w := range kept {
@@ -66,7 +66,7 @@ func replaceOutside(s, phrase string, kept []string) string {
 	}
 	var b strings.Builder
 	for i := 0; i < len(s); {
-		if strings.HasPrefix(s[i:], phrase) && !inside[i] {
+		if strings.HasPrefix(s[i:], phrase) && !inside[i] && wordEdges(s, i, len(phrase)) {
 			b.WriteByte(' ')
 			i += len(phrase)
 			continue

@@ -184,11 +184,31 @@ func lastAsked(text, phrase string) int {
 			return i
 		}
 		// givesValue needs a masked value (***) after the cue.
-		if rest := text[i+len(phrase):]; !strings.Contains(rest, "***") || !givesValue.MatchString(rest) {
+		rest := text[i+len(phrase):]
+		if !wordEdges(text, i, len(phrase)) {
+			end = i
+			continue
+		}
+		if !strings.Contains(rest, "***") || !givesValue.MatchString(rest) {
 			return i
 		}
 		end = i
 	}
+}
+
+// wordEdges reports whether the n bytes of text at i are whole where they
+// are Latin: a cue that begins or ends with a letter (app, online) is an
+// English word or a shorthand, not the inside of a longer one (reapply).
+func wordEdges(text string, i, n int) bool {
+	if n == 0 {
+		return true
+	}
+	letter := func(k int) bool { return isASCIILetter(rune(text[k])) }
+	if letter(i) && i > 0 && letter(i-1) {
+		return false
+	}
+	j := i + n
+	return !letter(j-1) || j >= len(text) || !letter(j)
 }
 
 func (h labelHit) better(o labelHit, t *cueTable) bool {

@@ -37,6 +37,9 @@ type talk struct {
 	alts  map[string][]string
 	known func(string) int
 	keep  map[string]bool
+	// plain are everyday English words (my, by, set, yet): never read
+	// as pinyin initials, whatever lexicon word the initials would give.
+	plain map[string]bool
 	a     *zh.Analyzer
 	// spent are words of money a resident spent (看病, 票据); spentShort
 	// are shorthand rewritten only in a message holding one: 能报吗 is
@@ -52,7 +55,7 @@ type rewrite struct{ from, to string }
 func loadTalk(a *zh.Analyzer) (*talk, error) {
 	tk := &talk{
 		interjections: map[rune]bool{}, pauses: map[string]bool{}, corrections: map[string]bool{},
-		words: map[rune][]rewrite{}, latin: map[string]string{}, keep: map[string]bool{}, a: a,
+		words: map[rune][]rewrite{}, latin: map[string]string{}, keep: map[string]bool{}, plain: map[string]bool{}, a: a,
 	}
 	norm := a.Normalize
 	err := eachEntry("spoken.txt", func(kind string, words []string) error {
@@ -78,6 +81,8 @@ func loadTalk(a *zh.Analyzer) (*talk, error) {
 				tk.restates = append(tk.restates, norm(w))
 			case "keep":
 				tk.keep[norm(w)] = true
+			case "plain":
+				tk.plain[norm(w)] = true
 			case "spent":
 				tk.spent = append(tk.spent, norm(w))
 			case "short.spent":
@@ -92,6 +97,11 @@ func loadTalk(a *zh.Analyzer) (*talk, error) {
 					return fmt.Errorf("%s: want from>to, got %q", kind, w)
 				}
 				from, to = norm(from), norm(to)
+				// Two English words said as one (id_card, social_security).
+				if a, b, two := strings.Cut(from, "_"); two && isLatin(a) && isLatin(b) {
+					tk.latin[a+" "+b] = to
+					continue
+				}
 				if isLatin(from) {
 					tk.latin[from] = to
 					continue
@@ -128,7 +138,7 @@ func (tk *talk) generateShorthand(a *zh.Analyzer) {
 	}
 	all := map[string][]cand{}
 	offer := func(key, w string, f float64) {
-		if tk.keep[key] {
+		if tk.keep[key] || tk.plain[key] {
 			return
 		}
 		if _, listed := tk.latin[key]; listed {
@@ -394,6 +404,17 @@ func (tk *talk) rewriteLatin(s string) string {
 			j++
 		}
 		run := s[i:j]
+		// A pair of English words said as one: "id card", "social security".
+		if k := j + 1; k < len(s) && s[j] == ' ' && s[k] >= 'a' && s[k] <= 'z' {
+			for k < len(s) && s[k] >= 'a' && s[k] <= 'z' {
+				k++
+			}
+			if to, ok := tk.latin[s[i:k]]; ok {
+				b.WriteString(to)
+				i = k
+				continue
+			}
+		}
 		if to, ok := tk.latinWord(run); ok && !tk.keep[run] {
 			b.WriteString(to)
 		} else {

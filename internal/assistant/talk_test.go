@@ -46,6 +46,9 @@ func TestTalkRewrite(t *testing.T) {
 		{"chat shorthand", "bb刚出生", "宝宝刚出生"},
 		{"english words", "营业执照 lost 了 online 能补吗", "营业执照 丢了 网上 能补吗"},
 		{"latin words kept", "个税app怎么填", "个税app怎么填"},
+		{"english words are no pinyin initials", "my son by bus", "my 儿子 by bus"},
+		{"a pair of english words said as one", "lost my id card", "丢了 my 身份证"},
+		{"a pair of english words, the second alone", "visa card", "签证 卡"},
 		{"plain text unchanged", "身份证过期了换新的要多少钱", "身份证过期了换新的要多少钱"},
 		{"question mark kept", "呃 要带什么?", "要带什么?"},
 		// A spoken word whose characters are part of a written word there
