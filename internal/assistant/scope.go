@@ -115,7 +115,7 @@ func (m *scopeModel) placeElsewhere(norm string) (string, bool) {
 	}
 	// 老家 in "我老家是东莞的" says where the resident is from, not a
 	// move between the places.
-	if _, tied := firstOf(withoutOrigin(norm), m.links); tied {
+	if _, tied := firstOf(m.withoutGoingThere(withoutOrigin(norm)), m.links); tied {
 		return "", false
 	}
 	// Living or seeing doctors there ties the place to Shenzhen's
@@ -168,6 +168,31 @@ func saidAfter(norm, place string, re *regexp.Regexp) bool {
 	}
 }
 
+// goThereTo is what follows 回 and another place when the resident asks
+// whether to go back there to do the thing (回肇庆办, 回老家那边申请): the
+// place's own service, so that 回 ties nothing to this district.
+var goThereTo = regexp.MustCompile(`^(?:那边|那里|嗰边|去)?(?:办|申请|弄|搞|处理|交|领)`)
+
+// withoutGoingThere is norm without the 回 of going back to another place
+// to do the thing there.
+func (m *scopeModel) withoutGoingThere(norm string) string {
+	for _, p := range m.foreign {
+		back := "回" + p
+		for i := 0; ; {
+			j := strings.Index(norm[i:], back)
+			if j < 0 {
+				break
+			}
+			at := i + j
+			if goThereTo.MatchString(norm[at+len(back):]) {
+				norm = norm[:at] + " " + norm[at+len("回"):]
+			}
+			i = at + len(back)
+		}
+	}
+	return norm
+}
+
 // originSays are the phrases that say where the resident comes from.
 var originSays = []string{"老家是", "老家在", "老家喺", "老家系"}
 
@@ -188,7 +213,7 @@ func (m *scopeModel) isPlace(w string) bool {
 }
 
 // ownerNamed reports another place said as the owner of what follows
-// (上海的…), not as a time or a clause of its own.
+// (上海的…, 肇庆那边的…), not as a time or a clause of its own.
 func (m *scopeModel) ownerNamed(norm string) bool {
 	for _, p := range m.foreign {
 		for i := 0; ; {
@@ -197,7 +222,11 @@ func (m *scopeModel) ownerNamed(norm string) bool {
 				break
 			}
 			i += j + len(p)
-			if rest, ok := strings.CutPrefix(norm[i:], "的"); ok && !strings.HasPrefix(rest, "时候") && rest != "" && strings.IndexAny(rest, " ,.?!;") != 0 {
+			after := norm[i:]
+			for _, there := range []string{"那边", "那里", "嗰边"} {
+				after = strings.TrimPrefix(after, there)
+			}
+			if rest, ok := strings.CutPrefix(after, "的"); ok && !strings.HasPrefix(rest, "时候") && rest != "" && strings.IndexAny(rest, " ,.?!;") != 0 {
 				return true
 			}
 		}

@@ -25,3 +25,20 @@ func TestEnglishMessages(t *testing.T) {
 		{"身份证丢了", "reapply要多久能拿到", assistant.TimeLimit},
 	})
 }
+
+// TestOtherCityGoingBack checks, on made-up messages, the scope kind
+// probes-tide showed: every prefecture-level city is another place, not
+// only the big ones; asking whether to go back there to do it (回清远办)
+// or naming the service as that place's (清远那边的公租房) is that place's
+// service; moving insurance back (转回) or retiring there still asks after
+// Shenzhen's own.
+func TestOtherCityGoingBack(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我爸户口在清远 他想申请清远那边的公租房 是在你们这里办还是回清远办", assistant.OutOfScope, ""},
+		{"我妈在衡阳 她的低保要回衡阳去申请吗", assistant.OutOfScope, ""},
+		{"茂名的居住证怎么续签", assistant.OutOfScope, ""},
+		{"我要把社保转回湖南 怎么办", assistant.Answered, "FT-013"},
+		{"退休了要回湖南养老 养老金怎么领", assistant.Answered, "FT-014"},
+	})
+}
