@@ -181,6 +181,11 @@ func (as *Assistant) licenceOnly(content string, q search.Query, hits []search.H
 		if as.frames[w] || slices.Contains(as.audiences, w) || as.scopes.isPlace(w) {
 			continue
 		}
+		// A person (老板叫我去, 我老婆的) is who asks or for whom, never
+		// what a licence is for.
+		if slices.Contains(as.scopes.others, w) || slices.Contains(as.scopes.family, w) {
+			continue
+		}
 		if slices.Contains(as.scopes.licences, w) {
 			// A licence the resident already holds (执照都有, 有执照) is
 			// the story, not what is asked for.

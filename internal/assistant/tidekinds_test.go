@@ -42,3 +42,19 @@ func TestOtherCityGoingBack(t *testing.T) {
 		{"退休了要回湖南养老 养老金怎么领", assistant.Answered, "FT-014"},
 	})
 }
+
+// TestPeopleAndCantoneseHomes checks, on made-up messages, two kinds
+// probes-tide showed: a person named in a request (老板叫我, 我老婆的) is
+// not what an everyday licence is for, so a licence question with a
+// person in it is asked back or answered, not declined; and the
+// Cantonese words for homes (屋, 公屋, 居屋, 业权) are the catalogue's
+// housing words.
+func TestPeopleAndCantoneseHomes(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"执照那块 经理让我来问问", assistant.Clarify, ""},
+		{"政府嘅屋点样申请", assistant.Clarify, ""},
+		{"想申请公屋 要咩条件", assistant.Answered, "FT-075"},
+		{"业权同政府共有嘅房点买", assistant.Answered, "FT-077"},
+	})
+}
