@@ -314,7 +314,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 		if !ok {
-			t.status, t.candidates = Clarify, close
+			t.status, t.candidates = Clarify, as.choices(q, close)
 			t.reason = "候选事项相近"
 			return
 		}

@@ -21,32 +21,7 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 	if as.richness(t.content) > 3 {
 		return close[0], true
 	}
-	// Words are compared by what in the question produced them: 津贴 and
-	// 补贴 matched for one word 补贴 distinguish nothing.
-	origin := map[string][]string{}
-	for _, w := range q.Words {
-		if w.Source == search.FromQuery {
-			origin[w.Text] = []string{w.Text}
-		} else {
-			origin[w.Text] = strings.Split(w.From, "|")
-		}
-	}
-	count := map[string]int{}
-	origins := make([]map[string]bool, len(close))
-	for i, h := range close {
-		origins[i] = map[string]bool{}
-		for _, w := range h.Terms {
-			if as.a.IsStop(w) || len([]rune(w)) < 2 {
-				continue
-			}
-			for _, o := range origin[w] {
-				origins[i][o] = true
-			}
-		}
-		for o := range origins[i] {
-			count[o]++
-		}
-	}
+	origin, origins, count := queryOrigins(as, q, close)
 	// The one candidate whose name holds the thing the question names
 	// (户口本 → 居民户口簿补领换领), when the others hold it only among
 	// their materials and share with the question just the action (补领).
@@ -182,6 +157,84 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 		return base[0], true
 	}
 	return search.Hit{}, false
+}
+
+// queryOrigins says, for each candidate, which words of the question it
+// matched, each word counted as what in the question produced it: 津贴
+// and 补贴 matched for one word 补贴 distinguish nothing. origin maps a
+// matched term to those words; count is how many candidates matched each.
+func queryOrigins(as *Assistant, q search.Query, close []search.Hit) (origin map[string][]string, origins []map[string]bool, count map[string]int) {
+	origin = map[string][]string{}
+	for _, w := range q.Words {
+		if w.Source == search.FromQuery {
+			origin[w.Text] = []string{w.Text}
+		}
+	}
+	for _, w := range q.Words {
+		if w.Source == search.FromQuery {
+			continue
+		}
+		// A synonym matched for a phrase said in parts (医保…外地能用 →
+		// 异地就医) accounts for the question's words in those parts too
+		// (外地): an item holding only one of them has no word of its own.
+		from := strings.Split(w.From, "|")
+		for _, f := range from {
+			if !strings.Contains(f, "…") {
+				continue
+			}
+			for _, part := range strings.Split(f, "…") {
+				for qw := range origin {
+					if len(origin[qw]) == 1 && origin[qw][0] == qw && strings.Contains(part, qw) && !slices.Contains(from, qw) {
+						from = append(from, qw)
+					}
+				}
+			}
+		}
+		origin[w.Text] = from
+	}
+	count = map[string]int{}
+	origins = make([]map[string]bool, len(close))
+	for i, h := range close {
+		origins[i] = map[string]bool{}
+		for _, w := range h.Terms {
+			if as.a.IsStop(w) || len([]rune(w)) < 2 {
+				continue
+			}
+			for _, o := range origin[w] {
+				origins[i][o] = true
+			}
+		}
+		for o := range origins[i] {
+			count[o]++
+		}
+	}
+	return origin, origins, count
+}
+
+// choices are the close candidates to offer when none can be chosen:
+// all but those that matched only words another candidate matched too,
+// and fewer of them (户口迁出 for 外地 beside the two items of 异地就医,
+// which matched 外地 within 医保…外地): such an item explains nothing of
+// the question the others leave out. The best stays.
+func (as *Assistant) choices(q search.Query, close []search.Hit) []search.Hit {
+	_, origins, _ := queryOrigins(as, q, close)
+	out := close[:1:1]
+	for i := 1; i < len(close); i++ {
+		dominated := false
+		for j := range close {
+			if j != i && len(origins[i]) < len(origins[j]) && subset(origins[i], origins[j]) {
+				dominated = true
+				break
+			}
+		}
+		if !dominated {
+			out = append(out, close[i])
+		}
+	}
+	if len(out) < 2 {
+		return close // a question offers a choice
+	}
+	return out
 }
 
 // asksVariant reports a question asking for a variant of an item (补领,

@@ -1,6 +1,8 @@
 package assistant_test
 
 import (
+	"context"
+	"slices"
 	"testing"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
@@ -57,4 +59,23 @@ func TestPeopleAndCantoneseHomes(t *testing.T) {
 		{"想申请公屋 要咩条件", assistant.Answered, "FT-075"},
 		{"业权同政府共有嘅房点买", assistant.Answered, "FT-077"},
 	})
+}
+
+// TestPhraseInPartsChoices checks, on made-up messages, a kind
+// probes-tide showed: a word of the question that a synonym said in
+// parts covers (外地 of 医保…去外地 → 异地就医) is not a word of its own
+// for an unrelated item that holds it (户口迁出登记), which then is
+// neither chosen nor offered among the choices.
+func TestPhraseInPartsChoices(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	for _, msg := range []string{"医保去外地还能用吗", "我的医保到了外地能不能用"} {
+		r, err := as.Ask(context.Background(), assistant.Request{Message: msg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != assistant.Clarify || !slices.Equal(r.Candidates, []string{"FT-019", "FT-020"}) {
+			t.Errorf("%q → %s %v, want clarify [FT-019 FT-020]", msg, r.Status, r.Candidates)
+		}
+	}
 }
