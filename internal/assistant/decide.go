@@ -48,8 +48,10 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		return
 	}
 	// Another place, or a service another level of government provides,
-	// is out of scope wherever it is named, however well an item matches.
-	if p, ok := as.scopes.placeElsewhere(t.in.norm); ok {
+	// is out of scope wherever it is named, however well an item matches
+	// (another district of the city only when the item is not the whole
+	// city's).
+	if p, ok := as.scopes.placeElsewhere(t.in.norm); ok && !as.sameCity(p, top) {
 		t.status, t.scope, t.reason = OutOfScope, "place", "其他地区的事项："+p
 		return
 	}
@@ -1264,4 +1266,11 @@ func (as *Assistant) namesAskedVariant(q search.Query, name string) bool {
 		}
 	}
 	return false
+}
+
+// sameCity reports the place named, another district of this city, and
+// the best item's department serving the whole city (scopeModel.sameCity).
+func (as *Assistant) sameCity(place string, top search.Hit) bool {
+	it, ok := as.cfg.Index.Item(top.ID)
+	return ok && as.scopes.sameCity(place, it.Department)
 }

@@ -15,34 +15,39 @@ import (
 // service catalogue answers. It is checked wherever in a message the
 // words appear, not only at its start.
 type scopeModel struct {
-	ours, foreign  []string // foreign: other districts, cities, provinces
-	links          []string
-	lifeLinks      []string // living or seeing doctors there (跟子女住, 看病)
-	elsewhere      []string
-	lookup, others []string
-	family         []string
-	records        []string
-	recordServices []string
-	howto          []string
-	injection      []string
-	ignoreVerb     []string // ignore, 忽略: an order to set aside …
-	ignoreWhat     []string // … the assistant's instructions (previous instructions, 设定)
-	roleChange     []string // you are now, act as: a new role given …
-	roleWord       []string // … that is one of authority (admin, 管理员)
-	countries      []string // other countries, named as who someone is (日本人)
-	frame, outVerb []string
-	peopleList     []string
-	personalData   []string
-	residents      []string
-	licences       []string // generic licence words (证, 许可证)
-	objects        []string // one-character things a licence may be for (狗)
-	healthAdvice   []string // what a doctor, not a service, answers
-	abuse          []string
-	abusePerson    []string
-	abuseKin       []string // kinship phrases an abuse word may sit in (孩子他妈, 我妈的)
-	providerCards  []string // cards a business or health provider issues (年卡, 疫苗本)
-	storyKinds     []string // kinds of everyday cues that may be a story's background
-	storyCues      []string // cues of other kinds that may be (旅游)
+	ours, foreign []string // foreign: other districts, cities, provinces
+	// districts are the city's other districts (among foreign); citywide
+	// the departments whose services are the whole city's, so that another
+	// district of it named with one of them (龙华的二手房 … 公积金贷款)
+	// is no other place's service.
+	districts, citywide []string
+	links               []string
+	lifeLinks           []string // living or seeing doctors there (跟子女住, 看病)
+	elsewhere           []string
+	lookup, others      []string
+	family              []string
+	records             []string
+	recordServices      []string
+	howto               []string
+	injection           []string
+	ignoreVerb          []string // ignore, 忽略: an order to set aside …
+	ignoreWhat          []string // … the assistant's instructions (previous instructions, 设定)
+	roleChange          []string // you are now, act as: a new role given …
+	roleWord            []string // … that is one of authority (admin, 管理员)
+	countries           []string // other countries, named as who someone is (日本人)
+	frame, outVerb      []string
+	peopleList          []string
+	personalData        []string
+	residents           []string
+	licences            []string // generic licence words (证, 许可证)
+	objects             []string // one-character things a licence may be for (狗)
+	healthAdvice        []string // what a doctor, not a service, answers
+	abuse               []string
+	abusePerson         []string
+	abuseKin            []string // kinship phrases an abuse word may sit in (孩子他妈, 我妈的)
+	providerCards       []string // cards a business or health provider issues (年卡, 疫苗本)
+	storyKinds          []string // kinds of everyday cues that may be a story's background
+	storyCues           []string // cues of other kinds that may be (旅游)
 
 	// Made once from the lists above rather than on every turn:
 	// looksUpPersons' people, records and verbs, and providerCards
@@ -54,7 +59,7 @@ type scopeModel struct {
 func loadScopeModel(norm func(string) string) (*scopeModel, error) {
 	m := &scopeModel{}
 	lists := map[string]*[]string{
-		"place.ours": &m.ours, "place.district": &m.foreign, "place.city": &m.foreign, "place.province": &m.foreign,
+		"place.ours": &m.ours, "place.district": &m.districts, "citywide": &m.citywide, "place.city": &m.foreign, "place.province": &m.foreign,
 		"link": &m.links, "link.life": &m.lifeLinks, "service.elsewhere": &m.elsewhere,
 		"records.lookup": &m.lookup, "records.other": &m.others, "records.what": &m.records,
 		"records.family": &m.family, "records.service": &m.recordServices, "records.howto": &m.howto,
@@ -78,6 +83,7 @@ func loadScopeModel(norm func(string) string) (*scopeModel, error) {
 	if err != nil {
 		return nil, err
 	}
+	m.foreign = append(slices.Clone(m.districts), m.foreign...)
 	m.lookPeople = append(slices.Clone(m.family), m.others...)
 	m.lookItems = append(slices.Clone(m.recordServices), m.records...)
 	m.lookVerbs = append(slices.Clone(m.lookup), "查", "睇")
@@ -125,6 +131,17 @@ func (m *scopeModel) placeElsewhere(norm string) (string, bool) {
 		return "", false
 	}
 	return p, true
+}
+
+// sameCity reports place, another district of this city, named with a
+// service of a department that serves the whole city (the housing fund,
+// social and medical insurance): the city's service whichever district is
+// named, so Futian's halls take it.
+func (m *scopeModel) sameCity(place, department string) bool {
+	if !slices.Contains(m.districts, place) {
+		return false
+	}
+	return slices.ContainsFunc(m.citywide, func(d string) bool { return strings.HasPrefix(department, d) })
 }
 
 // homeThere is a home said to stand in the place just named: 有套房,

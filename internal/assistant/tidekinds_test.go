@@ -79,3 +79,18 @@ func TestPhraseInPartsChoices(t *testing.T) {
 		}
 	}
 }
+
+// TestAnotherDistrictSameCity checks, on made-up messages, that another
+// district of the city named with a service of a department serving the
+// whole city (the housing fund, social and medical insurance) is still
+// answered, since Futian's halls take it, while another district's own
+// services (its 低保, its residence permits) are declined.
+func TestAnotherDistrictSameCity(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"看中一套龙华的二手房 剩下的想用公积金贷款 要满足啥条件", assistant.Answered, "FT-087"},
+		{"我在龙岗交的社保 能在福田打印缴费证明吗", assistant.Answered, "FT-017"},
+		{"龙华区的低保怎么申请", assistant.OutOfScope, ""},
+		{"南山的居住证怎么续签", assistant.OutOfScope, ""},
+	})
+}
