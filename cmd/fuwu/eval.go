@@ -238,6 +238,11 @@ func reviewRound(ctx context.Context, std stdio, a *app, set []assistant.EvalCas
 		o.OOS = [2]float64{o.Before.OOSRecall, m.OOSRecall}
 	}
 	if asJSON {
+		// The turns' and lessons' texts only with -v, as in the text
+		// output: a never-read set's round is scored, not read.
+		if !verbose {
+			rep.Taught, rep.BrokeTurns, rep.StillTurns = nil, nil, nil
+		}
 		return json.NewEncoder(std.out).Encode(map[string]any{"set": name, "round": rep, "also": others})
 	}
 	fmt.Fprintf(std.out, "set %s\nitem misses %d (reviewable %d) → %d groups → %d lessons (%s, published)\n",

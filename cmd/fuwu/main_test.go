@@ -79,6 +79,40 @@ func TestEvalJSON(t *testing.T) {
 	}
 }
 
+// TestReviewRoundJSONCounts checks that a review round printed as JSON
+// holds the counts and metrics only, as its text output does: the turns'
+// and lessons' texts only with -v, so that scoring a never-read set does
+// not show its sentences.
+func TestReviewRoundJSONCounts(t *testing.T) {
+	t.Parallel()
+	set := "../../internal/assistant/testdata/review-round.jsonl"
+	for _, c := range []struct {
+		args  []string
+		texts bool
+	}{
+		{[]string{"--json"}, false},
+		{[]string{"--json", "-v"}, true},
+	} {
+		args := append([]string{"eval", "--kb", "../../data/kb", "--cases", set, "--review-round"}, c.args...)
+		code, out, errs := runCmd(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", c.args, code, errs)
+		}
+		var got struct {
+			Round map[string]json.RawMessage `json:"round"`
+		}
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatalf("%v: %v\n%s", c.args, err, out)
+		}
+		if _, ok := got.Round["fixed"]; !ok {
+			t.Errorf("%v: no counts in %s", c.args, out)
+		}
+		if _, ok := got.Round["taught"]; ok != c.texts {
+			t.Errorf("%v: lessons' texts printed %v, want %v", c.args, ok, c.texts)
+		}
+	}
+}
+
 func TestImportThenSearch(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
