@@ -243,3 +243,61 @@ func TestGroupQueue(t *testing.T) {
 		}
 	})
 }
+
+// TestGroupLinger checks the committer's wait for more calls
+// (commitLinger): a lone caller, each call waiting for the one before,
+// has nothing to wait for, and after one wait that gathered nothing the
+// committer commits its next calls at once (lingerBackoff); callers at
+// once share commits.
+func TestGroupLinger(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, []store.Migrations{testMigrations}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		insert := func(id string) error {
+			return db.GroupTx(ctx, func(tx *store.Tx) error {
+				_, err := tx.Exec(ctx, `INSERT INTO thing (id, n) VALUES (?, 1)`, id)
+				return err
+			})
+		}
+		const lone = 130 // two backoffs and a bit
+		for i := range lone {
+			if err := insert(fmt.Sprint("lone", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s := db.GroupStats()
+		// One wait per lingerBackoff+1 calls at most, per committer.
+		if s.LingersGained != 0 || s.Lingers > 2*(lone/65+1) {
+			t.Errorf("a lone caller: %+v, want at most %d waits, none gaining", s, 2*(lone/65+1))
+		}
+
+		var wg sync.WaitGroup
+		errs := make([]error, 16)
+		for g := range 16 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range 20 {
+					if err := insert(fmt.Sprint("many", g, "-", i)); err != nil {
+						errs[g] = err
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		after := db.GroupStats()
+		if calls, commits := after.Units-s.Units, after.Batches-s.Batches; commits >= calls {
+			t.Errorf("16 callers at once: %d calls in %d commits, want shared commits", calls, commits)
+		}
+		var rows int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM thing`).Scan(&rows); err != nil || rows != lone+16*20 {
+			t.Fatalf("rows %d (%v), want %d", rows, err, lone+16*20)
+		}
+	})
+}
