@@ -21,7 +21,7 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 	if as.richness(t.content) > 3 {
 		return close[0], true
 	}
-	origin, origins, count := queryOrigins(as, q, close)
+	origin, origins, count := as.queryOrigins(q, close)
 	// The one candidate whose name holds the thing the question names
 	// (户口本 → 居民户口簿补领换领), when the others hold it only among
 	// their materials and share with the question just the action (补领).
@@ -163,7 +163,7 @@ func (as *Assistant) distinguish(t *turnState, q search.Query, close []search.Hi
 // matched, each word counted as what in the question produced it: 津贴
 // and 补贴 matched for one word 补贴 distinguish nothing. origin maps a
 // matched term to those words; count is how many candidates matched each.
-func queryOrigins(as *Assistant, q search.Query, close []search.Hit) (origin map[string][]string, origins []map[string]bool, count map[string]int) {
+func (as *Assistant) queryOrigins(q search.Query, close []search.Hit) (origin map[string][]string, origins []map[string]bool, count map[string]int) {
 	origin = map[string][]string{}
 	for _, w := range q.Words {
 		if w.Source == search.FromQuery {
@@ -217,7 +217,7 @@ func queryOrigins(as *Assistant, q search.Query, close []search.Hit) (origin map
 // which matched 外地 within 医保…外地): such an item explains nothing of
 // the question the others leave out. The best stays.
 func (as *Assistant) choices(q search.Query, close []search.Hit) []search.Hit {
-	_, origins, _ := queryOrigins(as, q, close)
+	_, origins, _ := as.queryOrigins(q, close)
 	out := close[:1:1]
 	for i := 1; i < len(close); i++ {
 		dominated := false

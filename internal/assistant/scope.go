@@ -200,11 +200,12 @@ func (m *scopeModel) withoutGoingThere(norm string) string {
 			if j < 0 {
 				break
 			}
-			at := i + j
-			if goThereTo.MatchString(norm[at+len(back):]) {
+			at, end := i+j, i+j+len(back)
+			if goThereTo.MatchString(norm[end:]) {
 				norm = norm[:at] + " " + norm[at+len("回"):]
+				end -= len("回") - 1
 			}
-			i = at + len(back)
+			i = end
 		}
 	}
 	return norm

@@ -226,12 +226,15 @@ func (g *grouper) loop() {
 	for {
 		first := carry
 		carry = nil
+		// fresh: a call that arrived now, not one carried over from a
+		// backlog; others may be about to hand theirs over.
+		fresh := first == nil
 		var idleC <-chan time.Time
-		if first == nil && pc.conn != nil {
+		if fresh && pc.conn != nil {
 			idle.Reset(maxPinnedIdle)
 			idleC = idle.C
 		}
-		if first == nil {
+		if fresh {
 			select {
 			case first = <-g.reqs:
 			case <-idleC:
@@ -251,24 +254,19 @@ func (g *grouper) loop() {
 				}
 			}
 			idle.Stop()
-			// A fresh call, not one carried over from a backlog: others
-			// may be about to hand theirs over.
-			if lingerOff > 0 {
-				lingerOff--
-			} else {
-				var gained bool
-				batch, carry, gained = g.gather(append(batch[:0], first), linger)
-				first = nil
-				g.lingers.Add(1)
-				if gained {
-					g.lingersGained.Add(1)
-				} else {
-					lingerOff = lingerBackoff
-				}
-			}
 		}
-		if first != nil {
-			batch = append(batch[:0], first)
+		batch = append(batch[:0], first)
+		if fresh && lingerOff > 0 {
+			lingerOff--
+		} else if fresh {
+			var gained bool
+			batch, carry, gained = g.gather(batch, linger)
+			g.lingers.Add(1)
+			if gained {
+				g.lingersGained.Add(1)
+			} else {
+				lingerOff = lingerBackoff
+			}
 		}
 		if g.db.Dialect == SQLite {
 			// Other writers of this process go first or after, never
