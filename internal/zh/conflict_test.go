@@ -237,7 +237,12 @@ func TestLexiconEdgeConflicts(t *testing.T) {
 	// 12352 with 开发票 (a verb and a catalogue word the base cut split as
 	// 开发 + 票), reviewed: it wins over 分开, 公开, 打开 … only in joined
 	// texts such as 分开发票, 公开发票, where 开 ends the other word.
-	const knownEntryConflicts = 12352
+	// 13814 with the everyday single characters back in the dictionary
+	// (进, 出, 家, 没 …, see gendict), reviewed on a sample: a lexicon word
+	// now wins where only one character is left beside it, as in 没入户
+	// (没/入户), 填补贴 (填/补贴), 进退税 (进/退税), 选出生 (选/出生); before,
+	// a character the dictionary lacked could not stand alone.
+	const knownEntryConflicts = 13814
 	if len(entry) > knownEntryConflicts {
 		t.Errorf("%d conflicts of dictionary entries, more than the %d known", len(entry), knownEntryConflicts)
 	}

@@ -346,3 +346,22 @@ func TestANotAKeptWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestEverydayCharactersAreWords: a common character that is a word on
+// its own (进, 回, 出, 领, 报) does not glue to the next word's first
+// character; the trimmed dictionary had lost them (see gendict).
+func TestEverydayCharactersAreWords(t *testing.T) {
+	t.Parallel()
+	a := zh.MustDefault()
+	for _, c := range []struct{ in, word string }{
+		{"是迁进深圳", "深圳"},
+		{"回天津办", "天津"},
+		{"出国留学", "出国"},
+		{"领养老金", "养老金"},
+		{"报医药费", "医药费"},
+	} {
+		if ws := a.Segment(a.Normalize(c.in)); !slices.Contains(ws, c.word) {
+			t.Errorf("Segment(%q) = %q, want %q whole", c.in, ws, c.word)
+		}
+	}
+}
