@@ -341,11 +341,13 @@ func (m *scopeModel) providerCard(norm string, isWord func(string) bool) (string
 // in a service has no record word and passes; so does asking how records
 // are looked up (我朋友想知道社保记录怎么查).
 func (m *scopeModel) othersRecords(norm string) bool {
-	if _, how := firstOf(norm, m.howto); how {
+	_, stranger := firstOf(norm, m.others)
+	// Unless the resident asks how to look up a stranger's own record
+	// (员工…我想核实一下他的婚姻登记情况 怎么查): his, said of a stranger.
+	if _, how := firstOf(norm, m.howto); how && !(stranger && (strings.Contains(norm, "他的") || strings.Contains(norm, "她的"))) {
 		return false
 	}
 	_, lookup := firstOf(norm, m.lookup)
-	_, stranger := firstOf(norm, m.others)
 	_, family := firstOf(norm, m.family)
 	_, status := firstOf(norm, m.records)
 	_, service := firstOf(norm, m.recordServices)
