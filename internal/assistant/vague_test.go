@@ -155,11 +155,12 @@ func TestDocumentOrItsReplacement(t *testing.T) {
 }
 
 // TestOpenRequestAsks checks that a request for whatever can be done,
-// naming nothing, is met with a question rather than a decline.
+// naming nothing, is met with a question rather than a decline, and so
+// is one asking which ways there are to a kind of thing (有哪些办法).
 func TestOpenRequestAsks(t *testing.T) {
 	t.Parallel()
 	as := demoAssistant(t, nil)
-	for _, msg := range []string{"麻烦你帮我瞧瞧 我在这能办点啥", "我可以办什么"} {
+	for _, msg := range []string{"麻烦你帮我瞧瞧 我在这能办点啥", "我可以办什么", "户籍有哪些办法", "有哪些渠道"} {
 		r, err := as.Ask(context.Background(), assistant.Request{Message: msg})
 		if err != nil {
 			t.Fatal(err)
