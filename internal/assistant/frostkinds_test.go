@@ -1,0 +1,28 @@
+package assistant_test
+
+import (
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+)
+
+// TestProviderBusiness checks, on made-up messages, a kind probes-frost
+// showed: what a utility, a shop, an insurer or a platform does for its
+// own customers (a bill's account name, a broadband line, a commercial
+// policy, a car's inspection, an account on a platform) is declined,
+// though it shares a word with a service (过户, 注销, 备案, 年审); a
+// service question that only mentions such a channel is still answered,
+// and opening a shop in a trade is still a licence question.
+func TestProviderBusiness(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"搬家了 电费户头要转到新房东名下 去哪弄", assistant.OutOfScope, ""},
+		{"想给爸妈买份商业保险 哪个保险公司靠谱", assistant.OutOfScope, ""},
+		{"摩托车要年检了 检测站要排队吗", assistant.OutOfScope, ""},
+		{"网店的抖音号不做了 能注销吗", assistant.OutOfScope, ""},
+		{"个体户不做了 店里的宽带怎么办停", assistant.OutOfScope, ""},
+		{"社保卡补办能在公众号上办吗", assistant.Answered, "FT-011"},
+		{"灵活就业的养老保险怎么交", assistant.Answered, "FT-012"},
+		{"想开个洗车店 个体户执照怎么办", assistant.Answered, "FT-091"},
+	})
+}
