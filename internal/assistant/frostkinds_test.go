@@ -26,3 +26,14 @@ func TestProviderBusiness(t *testing.T) {
 		{"想开个洗车店 个体户执照怎么办", assistant.Answered, "FT-091"},
 	})
 }
+
+// TestCounterOrPhone checks, on made-up follow-ups, a kind probes-frost
+// showed: asking whether one must go to the counter or can do it on the
+// phone (跑柜台, 手机就行) asks whether it can be done online.
+func TestCounterOrPhone(t *testing.T) {
+	t.Parallel()
+	checkAspects(t, []aspectCase{
+		{"社保卡丢了要补办", "一定要跑窗口吗 还是手机就能弄", assistant.Online},
+		{"我想办居住证", "要去柜台排队吗 手机弄行不行", assistant.Online},
+	})
+}
