@@ -37,3 +37,17 @@ func TestCounterOrPhone(t *testing.T) {
 		{"我想办居住证", "要去柜台排队吗 手机弄行不行", assistant.Online},
 	})
 }
+
+// TestDeadlineAndSlot checks, on made-up follow-ups, aspects probes-frost
+// showed said without the words the cue table had: a deadline (截止, 最晚
+// 几号前) is the time limit, a slot to book (排个时间) the appointment,
+// and whether something is affected (受影响) a condition.
+func TestDeadlineAndSlot(t *testing.T) {
+	t.Parallel()
+	checkAspects(t, []aspectCase{
+		{"个税汇算怎么弄", "今年最晚几号前要弄完", assistant.TimeLimit},
+		{"企业年报在哪报", "截止日期是哪天", assistant.TimeLimit},
+		{"想办结婚登记", "要不要先在网上排个时间", assistant.Appointment},
+		{"我想申请低保", "家里有辆旧车 会不会受影响", assistant.Conditions},
+	})
+}
