@@ -1,9 +1,13 @@
 package assistant_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/store"
+	"github.com/fuwu-gov/fuwu/internal/store/storetest"
 )
 
 // TestProviderBusiness checks, on made-up messages, a kind probes-frost
@@ -49,5 +53,30 @@ func TestDeadlineAndSlot(t *testing.T) {
 		{"企业年报在哪报", "截止日期是哪天", assistant.TimeLimit},
 		{"想办结婚登记", "要不要先在网上排个时间", assistant.Appointment},
 		{"我想申请低保", "家里有辆旧车 会不会受影响", assistant.Conditions},
+	})
+}
+
+// TestStoryAfterAskLesson checks, on SQLite and PostgreSQL, a reply to a
+// clarify question that an ask lesson made: a reply that tells the case
+// at length and asks of it, naming none of the choices and nothing the
+// catalogue holds, is the case of the question asked (the first choice),
+// not declined; before, such a lesson broke the turn after it (probes-noon).
+func TestStoryAfterAskLesson(t *testing.T) {
+	t.Parallel()
+	cases := []assistant.EvalCase{{ID: "tax", Turns: []assistant.EvalTurn{
+		{Q: "个税方面想问问", Expect: "clarify"},
+		{Q: "去年下半年一直在家没上班 听朋友讲这种平时会多扣 还能要回来吗", Item: "FT-108"},
+	}}}
+	storetest.Each(t, []store.Migrations{kb.Migrations}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		kbs, ix, sync, as := reviewFixture(t, db)
+		rep, err := assistant.ReviewRound(ctx, as, cases, kbs, assistant.ReviewOptions{Kind: kb.LearnFAQ, Scope: true, FollowUps: true}, ix, sync)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("lessons: %q", rep.Taught)
+		if rep.After.ClarifyRecall != 1 || rep.After.ItemTop1 != 1 || rep.Broken != 0 {
+			t.Errorf("after the round: %+v, %d broken %q", rep.After, rep.Broken, rep.BrokeTurns)
+		}
 	})
 }

@@ -344,6 +344,16 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	// asking after what the catalogue lacks ("那基金呢") is declined.
 	if len(t.state.Candidates) > 0 && t.status == OutOfScope && (t.scope == "nothing" || t.scope == "unknown" && (t.aspect != "" && !as.leavesWord(t.content, q, t.raw) || !isQuestion(norm))) {
 		as.askAgain(t)
+	} else if len(t.state.Candidates) > 0 && t.status == OutOfScope && t.scope == "unknown" && as.richness(t.content) > spreadRichness {
+		// One telling the case at length and asking of it, none of whose
+		// words the catalogue explains (去年只上了半年班 … 扣多了 能拿回来吗
+		// after 个税的事), tells the case of the question asked: the
+		// choice retrieval ranked first for it. A short one naming a thing
+		// (那基金呢) asks after something else and stays declined.
+		if it, ok := as.cfg.Index.Item(t.state.Candidates[0]); ok {
+			t.item, t.status, t.scope, t.reason, t.candidates = it, Answered, "", "", nil
+			t.faq = as.matchFAQ(it, norm)
+		}
 	}
 	if as.cfg.Model != nil && as.cfg.Understand &&
 		(t.status == Clarify || t.status == OutOfScope && (t.scope == "unknown" || t.scope == "nothing")) {
