@@ -80,3 +80,14 @@ func TestStoryAfterAskLesson(t *testing.T) {
 		}
 	})
 }
+
+// TestBorrowingIsALoan checks, on made-up messages, borrowing money said
+// plainly (借钱, 借点钱): a loan, as the catalogue's loan items say, while
+// a debt between people stays a legal matter.
+func TestBorrowingIsALoan(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我是退伍军人 想借钱开个小饭馆", assistant.Answered, "FT-116"},
+		{"朋友借钱不还怎么办", assistant.OutOfScope, ""},
+	})
+}
