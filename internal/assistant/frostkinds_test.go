@@ -2,6 +2,7 @@ package assistant_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
@@ -19,6 +20,14 @@ import (
 // and opening a shop in a trade is still a licence question.
 func TestProviderBusiness(t *testing.T) {
 	t.Parallel()
+	as := demoAssistant(t, nil)
+	r, err := as.Ask(context.Background(), assistant.Request{Message: "搬家了 电费户头要转到新房东名下 去哪弄"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Answer, "服务单位") {
+		t.Errorf("the decline does not say who does it: %q", r.Answer)
+	}
 	checkDecisions(t, []decisionCase{
 		{"搬家了 电费户头要转到新房东名下 去哪弄", assistant.OutOfScope, ""},
 		{"想给爸妈买份商业保险 哪个保险公司靠谱", assistant.OutOfScope, ""},
