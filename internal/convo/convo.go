@@ -297,14 +297,17 @@ func (s *Store) writeTurnTo(ctx context.Context, tx *store.Tx, t Turn, channel s
 // which cost more than the plain statements and a lookup by primary key
 // (the group committer's profile, every turn's path).
 func writeTurnSQLite(ctx context.Context, tx *store.Tx, t *Turn, channel, day string, now store.Time, create bool) error {
+	// The time is formatted once (store.Time.Value) and bound once per
+	// statement (?4 twice).
+	at := now.String()
 	var err error
 	var res sql.Result
 	if create {
-		_, err = tx.Exec(ctx, `INSERT INTO convo_conversations (id, channel, turns, day, created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?)
+		_, err = tx.Exec(ctx, `INSERT INTO convo_conversations (id, channel, turns, day, created_at, updated_at) VALUES (?1, ?2, 1, ?3, ?4, ?4)
 			ON CONFLICT (id) DO UPDATE SET turns = convo_conversations.turns + 1, updated_at = excluded.updated_at`,
-			t.ConversationID, channel, day, now, now)
+			t.ConversationID, channel, day, at)
 	} else {
-		res, err = tx.Exec(ctx, `UPDATE convo_conversations SET turns = turns + 1, updated_at = ? WHERE id = ?`, now, t.ConversationID)
+		res, err = tx.Exec(ctx, `UPDATE convo_conversations SET turns = turns + 1, updated_at = ? WHERE id = ?`, at, t.ConversationID)
 		if err == nil {
 			var n int64
 			if n, err = res.RowsAffected(); err == nil && n == 0 {
@@ -324,7 +327,7 @@ func writeTurnSQLite(ctx context.Context, tx *store.Tx, t *Turn, channel, day st
 			label_generator, label_model, label_time, latency_ms, day, created_at, confidence)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		t.ConversationID, t.Index, t.Question, t.Status, t.Aspect, t.Answer, boolInt(t.Generated), t.Model,
-		t.Label.Generator, t.Label.Model, t.Label.Time, t.LatencyMS, day, now, t.Confidence)
+		t.Label.Generator, t.Label.Model, t.Label.Time, t.LatencyMS, day, at, t.Confidence)
 	if err == nil {
 		t.ID, err = res.LastInsertId()
 	}
