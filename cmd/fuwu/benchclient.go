@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -16,9 +17,11 @@ import (
 // taken from the server: net/http's client costs two goroutines and their
 // hand-offs per connection and request. For http:// URLs each
 // conversation therefore speaks HTTP/1.1 itself over one kept-alive TCP
-// connection: it writes the request, and reads and parses the whole
-// response (status line, headers, the full body) with net/http's
-// ReadResponse. https:// goes through net/http's client.
+// connection: it writes the request, and reads the whole response
+// (status line, headers, the full body, by its length or in chunks)
+// itself: net/http's ReadResponse built a header map and a Response for
+// every reply, a twelfth of the process's CPU going to the load
+// generator. https:// goes through net/http's client.
 
 // poster sends one chat request and reads the full response body into
 // into, returning the status code.
@@ -88,6 +91,7 @@ type rawPoster struct {
 	r    *bufio.Reader
 	w    *bufio.Writer
 	last string
+	long []byte // a header line longer than r's buffer (line)
 }
 
 func (p *rawPoster) trace() string { return p.last }
@@ -128,18 +132,141 @@ func (p *rawPoster) roundTrip(body []byte, into *bytes.Buffer) (status int, keep
 	if err := p.w.Flush(); err != nil {
 		return 0, false, err
 	}
-	resp, err := http.ReadResponse(p.r, nil)
+	return p.readResponse(into)
+}
+
+// readResponse reads one HTTP/1.1 response into into (its body) and
+// p.last (its benchTraceHeader); keep is false when the server closes
+// the connection after it.
+func (p *rawPoster) readResponse(into *bytes.Buffer) (status int, keep bool, err error) {
+	line, err := p.line()
 	if err != nil {
 		return 0, false, err
 	}
-	p.last = resp.Header.Get(benchTraceHeader)
+	// HTTP/1.1 200 OK
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' {
+		return 0, false, fmt.Errorf("bench: bad status line %.100q", line)
+	}
+	keep = line[7] == '1'
+	if status, err = strconv.Atoi(string(line[9:12])); err != nil {
+		return 0, false, fmt.Errorf("bench: bad status line %.100q", line)
+	}
+	length, chunked := int64(-1), false
+	p.last = ""
+	for {
+		if line, err = p.line(); err != nil {
+			return 0, false, err
+		}
+		if len(line) == 0 {
+			break
+		}
+		name, value, ok := bytes.Cut(line, []byte(":"))
+		if !ok {
+			return 0, false, fmt.Errorf("bench: bad header line %.100q", line)
+		}
+		value = bytes.TrimSpace(value)
+		switch {
+		case asciiEqualFold(name, "Content-Length"):
+			if length, err = strconv.ParseInt(string(value), 10, 64); err != nil || length < 0 {
+				return 0, false, fmt.Errorf("bench: bad Content-Length %.100q", value)
+			}
+		case asciiEqualFold(name, "Transfer-Encoding"):
+			chunked = asciiEqualFold(value, "chunked")
+			if !chunked {
+				return 0, false, fmt.Errorf("bench: Transfer-Encoding %.100q", value)
+			}
+		case asciiEqualFold(name, "Connection"):
+			if asciiEqualFold(value, "close") {
+				keep = false
+			}
+		case asciiEqualFold(name, benchTraceHeader):
+			p.last = string(value)
+		}
+	}
 	into.Reset()
-	_, err = into.ReadFrom(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		return 0, false, err
+	switch {
+	case status/100 == 1 || status == http.StatusNoContent || status == http.StatusNotModified:
+		// no body
+	case chunked:
+		for {
+			if line, err = p.line(); err != nil {
+				return 0, false, err
+			}
+			if i := bytes.IndexByte(line, ';'); i >= 0 {
+				line = line[:i]
+			}
+			n, err := strconv.ParseInt(string(bytes.TrimSpace(line)), 16, 64)
+			if err != nil || n < 0 {
+				return 0, false, fmt.Errorf("bench: bad chunk size %.100q", line)
+			}
+			if n == 0 {
+				break
+			}
+			if _, err := io.CopyN(into, p.r, n); err != nil {
+				return 0, false, err
+			}
+			if line, err = p.line(); err != nil || len(line) != 0 {
+				return 0, false, fmt.Errorf("bench: chunk not ended by CRLF: %v", err)
+			}
+		}
+		for { // trailers, up to the empty line
+			if line, err = p.line(); err != nil {
+				return 0, false, err
+			}
+			if len(line) == 0 {
+				break
+			}
+		}
+	case length >= 0:
+		if _, err := io.CopyN(into, p.r, length); err != nil {
+			return 0, false, err
+		}
+	default: // the body runs to the connection's end
+		if _, err := into.ReadFrom(p.r); err != nil {
+			return 0, false, err
+		}
+		keep = false
 	}
-	return resp.StatusCode, !resp.Close, nil
+	return status, keep, nil
+}
+
+// line reads one line without its CRLF (or LF); it is valid until the
+// next read.
+func (p *rawPoster) line() ([]byte, error) {
+	line, err := p.r.ReadSlice('\n')
+	if err == bufio.ErrBufferFull { // longer than the buffer: gather it
+		p.long = append(p.long[:0], line...)
+		for err == bufio.ErrBufferFull {
+			line, err = p.r.ReadSlice('\n')
+			p.long = append(p.long, line...)
+		}
+		line = p.long
+	}
+	if err != nil {
+		return nil, err
+	}
+	line = bytes.TrimSuffix(line[:len(line)-1], []byte("\r"))
+	return line, nil
+}
+
+// asciiEqualFold is strings.EqualFold for a header's ASCII name or value.
+func asciiEqualFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := 0; i < len(b); i++ {
+		c, d := b[i], s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if 'A' <= d && d <= 'Z' {
+			d += 'a' - 'A'
+		}
+		if c != d {
+			return false
+		}
+	}
+	return true
 }
 
 func (p *rawPoster) close() {

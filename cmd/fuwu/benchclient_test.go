@@ -13,8 +13,8 @@ import (
 )
 
 // The load generator's own HTTP/1.1 client sends the body whole, reads
-// the full reply, keeps its connection, and dials again when the server
-// closes it.
+// the full reply (in chunks or by its length), keeps its connection, and
+// dials again when the server closes it.
 func TestRawPoster(t *testing.T) {
 	var conns atomic.Int32
 	big := strings.Repeat("答", 20000) // longer than one read buffer
@@ -24,8 +24,15 @@ func TestRawPoster(t *testing.T) {
 			http.Error(w, "bad request line or headers", http.StatusBadRequest)
 			return
 		}
-		if string(body) == "close" {
+		switch string(body) {
+		case "close":
 			w.Header().Set("Connection", "close")
+		case "short": // a body net/http sends with its length, not in chunks
+			w.Header().Set(benchTraceHeader, "traced")
+			w.Header().Set("X-Long", strings.Repeat("x", 5000)) // longer than the read buffer
+			w.WriteHeader(http.StatusAccepted)
+			io.WriteString(w, "短")
+			return
 		}
 		io.WriteString(w, string(body)+big)
 	}))
@@ -49,14 +56,21 @@ func TestRawPoster(t *testing.T) {
 		body  string
 		conns int32
 	}{
-		{"一", 1}, {"二", 1}, {"close", 1}, {"三", 2},
+		{"一", 1}, {"二", 1}, {"short", 1}, {"close", 1}, {"三", 2},
 	} {
 		status, err := p.post(context.Background(), []byte(c.body), &out)
-		if err != nil || status != http.StatusOK {
+		want, wantStatus, wantTrace := c.body+big, http.StatusOK, ""
+		if c.body == "short" {
+			want, wantStatus, wantTrace = "短", http.StatusAccepted, "traced"
+		}
+		if err != nil || status != wantStatus {
 			t.Fatalf("post %d: %d, %v", i, status, err)
 		}
-		if out.String() != c.body+big {
-			t.Errorf("post %d: reply of %d bytes, want %d", i, out.Len(), len(c.body+big))
+		if out.String() != want {
+			t.Errorf("post %d: reply of %d bytes, want %d", i, out.Len(), len(want))
+		}
+		if got := p.trace(); got != wantTrace {
+			t.Errorf("post %d: trace %q, want %q", i, got, wantTrace)
 		}
 		if n := conns.Load(); n != c.conns {
 			t.Errorf("post %d: %d connections, want %d", i, n, c.conns)

@@ -249,29 +249,28 @@ func (s *Store) writeTurnTo(ctx context.Context, tx *store.Tx, t Turn, channel s
 		}
 		return nil
 	}
-	var n int
-	var err error
-	if create {
-		err = tx.QueryRow(ctx, `INSERT INTO convo_conversations (id, channel, turns, day, created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET turns = convo_conversations.turns + 1, updated_at = excluded.updated_at
-			RETURNING turns`, t.ConversationID, channel, day, now, now).Scan(&n)
+	if tx.Dialect() == store.SQLite {
+		if err := writeTurnSQLite(ctx, tx, &t, channel, day, now, create); err != nil {
+			return err
+		}
 	} else {
-		err = tx.QueryRow(ctx, `UPDATE convo_conversations SET turns = turns + 1, updated_at = ? WHERE id = ? RETURNING turns`,
+		var n int
+		err := tx.QueryRow(ctx, `UPDATE convo_conversations SET turns = turns + 1, updated_at = ? WHERE id = ? RETURNING turns`,
 			now, t.ConversationID).Scan(&n)
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("add turn: conversation %q: %w", t.ConversationID, ErrNotFound)
-	}
-	if err != nil {
-		return fmt.Errorf("add turn: %w", err)
-	}
-	t.Index = n - 1
-	if err := tx.QueryRow(ctx, `INSERT INTO convo_turns (conversation_id, idx, question, status, aspect, answer, generated, model,
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("add turn: conversation %q: %w", t.ConversationID, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("add turn: %w", err)
+		}
+		t.Index = n - 1
+		if err := tx.QueryRow(ctx, `INSERT INTO convo_turns (conversation_id, idx, question, status, aspect, answer, generated, model,
 			label_generator, label_model, label_time, latency_ms, day, created_at, confidence)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		t.ConversationID, t.Index, t.Question, t.Status, t.Aspect, t.Answer, boolInt(t.Generated), t.Model,
-		t.Label.Generator, t.Label.Model, t.Label.Time, t.LatencyMS, day, now, t.Confidence).Scan(&t.ID); err != nil {
-		return fmt.Errorf("add turn: %w", err)
+			t.ConversationID, t.Index, t.Question, t.Status, t.Aspect, t.Answer, boolInt(t.Generated), t.Model,
+			t.Label.Generator, t.Label.Model, t.Label.Time, t.LatencyMS, day, now, t.Confidence).Scan(&t.ID); err != nil {
+			return fmt.Errorf("add turn: %w", err)
+		}
 	}
 	if len(t.ItemIDs) > 0 {
 		var q strings.Builder
@@ -289,6 +288,52 @@ func (s *Store) writeTurnTo(ctx context.Context, tx *store.Tx, t Turn, channel s
 		}
 	}
 	*out = t
+	return nil
+}
+
+// writeTurnSQLite writes t's conversation and turn on SQLite and sets
+// t.Index and t.ID, without RETURNING: SQLite collects a statement's
+// RETURNING rows in a temporary table it opens and closes each time,
+// which cost more than the plain statements and a lookup by primary key
+// (the group committer's profile, every turn's path).
+func writeTurnSQLite(ctx context.Context, tx *store.Tx, t *Turn, channel, day string, now store.Time, create bool) error {
+	// The time is formatted once (store.Time.Value) and bound once per
+	// statement (?4 twice).
+	at := now.String()
+	var err error
+	var res sql.Result
+	if create {
+		_, err = tx.Exec(ctx, `INSERT INTO convo_conversations (id, channel, turns, day, created_at, updated_at) VALUES (?1, ?2, 1, ?3, ?4, ?4)
+			ON CONFLICT (id) DO UPDATE SET turns = convo_conversations.turns + 1, updated_at = excluded.updated_at`,
+			t.ConversationID, channel, day, at)
+	} else {
+		res, err = tx.Exec(ctx, `UPDATE convo_conversations SET turns = turns + 1, updated_at = ? WHERE id = ?`, at, t.ConversationID)
+		if err == nil {
+			var n int64
+			if n, err = res.RowsAffected(); err == nil && n == 0 {
+				return fmt.Errorf("add turn: conversation %q: %w", t.ConversationID, ErrNotFound)
+			}
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("add turn: %w", err)
+	}
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT turns FROM convo_conversations WHERE id = ?`, t.ConversationID).Scan(&n); err != nil {
+		return fmt.Errorf("add turn: %w", err)
+	}
+	t.Index = n - 1
+	res, err = tx.Exec(ctx, `INSERT INTO convo_turns (conversation_id, idx, question, status, aspect, answer, generated, model,
+			label_generator, label_model, label_time, latency_ms, day, created_at, confidence)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		t.ConversationID, t.Index, t.Question, t.Status, t.Aspect, t.Answer, boolInt(t.Generated), t.Model,
+		t.Label.Generator, t.Label.Model, t.Label.Time, t.LatencyMS, day, at, t.Confidence)
+	if err == nil {
+		t.ID, err = res.LastInsertId()
+	}
+	if err != nil {
+		return fmt.Errorf("add turn: %w", err)
+	}
 	return nil
 }
 

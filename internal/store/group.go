@@ -482,6 +482,9 @@ func (db *DB) runTx(ctx context.Context, begin func(context.Context, *sql.TxOpti
 		return fmt.Errorf("begin: %w", err)
 	}
 	tx := &Tx{Tx: sqlTx, db: db, grouped: grouped}
+	if grouped {
+		tx.bound = &boundStmts{}
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback()

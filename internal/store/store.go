@@ -272,6 +272,9 @@ type Tx struct {
 	pipe *pgx.Batch
 	// merges, with pipe, holds the rows of QueueMerged (merge.go).
 	merges *mergeSet
+	// bound, in a group transaction, holds the prepared statements
+	// already bound to it (see txStmt).
+	bound *boundStmts
 }
 
 // stmtCtx is the context a statement of tx runs with. In a group

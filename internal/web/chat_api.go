@@ -69,7 +69,7 @@ type chatBody struct {
 
 func (s *Server) readChat(w http.ResponseWriter, r *http.Request) (assistant.Request, error) {
 	var in chatBody
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+	if err := decodeJSONBody(r, &in); err != nil {
 		return assistant.Request{}, fmt.Errorf("%w: %v", errBadJSON, err)
 	}
 	if len(in.ConversationID) > 100 {

@@ -89,7 +89,7 @@ func badJSON(r *http.Request) bool {
 		r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(b), errReader{err}))
 		return false
 	}
-	r.Body = io.NopCloser(bytes.NewReader(b))
+	r.Body = &readBody{Reader: bytes.NewReader(b), b: b}
 	if !mayHoldBadString(b) {
 		return false
 	}
@@ -128,6 +128,30 @@ func badJSONValue(v any) bool {
 		}
 	}
 	return false
+}
+
+// readBody is a request body badJSON has read whole: handlers that
+// decode JSON take the bytes (decodeJSONBody) rather than read them again.
+type readBody struct {
+	*bytes.Reader
+	b []byte
+}
+
+func (*readBody) Close() error { return nil }
+
+// decodeJSONBody decodes the first JSON value of r's body into v, as
+// json.NewDecoder(r.Body).Decode(v) does. A body badJSON has read whole
+// and holding that one value is decoded from its bytes, without the
+// decoder's buffer.
+func decodeJSONBody(r *http.Request, v any) error {
+	if rb, ok := r.Body.(*readBody); ok && rb.Len() == len(rb.b) {
+		if json.Unmarshal(rb.b, v) == nil {
+			rb.Reset(nil)
+			return nil
+		}
+		// Trailing data, or broken: the decoder's outcome, from the start.
+	}
+	return json.NewDecoder(r.Body).Decode(v)
 }
 
 type errReader struct{ err error }
