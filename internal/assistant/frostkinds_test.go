@@ -12,10 +12,11 @@ import (
 )
 
 // TestProviderBusiness checks, on made-up messages, a kind probes-frost
-// showed: what a utility, a shop, an insurer or a platform does for its
-// own customers (a bill's account name, a broadband line, a commercial
-// policy, a car's inspection, an account on a platform) is declined,
-// though it shares a word with a service (过户, 注销, 备案, 年审); a
+// showed: what a utility, an insurer, an inspection station or a
+// platform does for its own customers (a bill's account name, a broadband
+// line, a commercial policy, a car's inspection, an account on a
+// platform) is declined with a reply saying who does it, though it shares
+// a word with a service (过户, 注销, 备案, 年审); a
 // service question that only mentions such a channel is still answered,
 // and opening a shop in a trade is still a licence question.
 func TestProviderBusiness(t *testing.T) {
