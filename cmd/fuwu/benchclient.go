@@ -166,20 +166,20 @@ func (p *rawPoster) readResponse(into *bytes.Buffer) (status int, keep bool, err
 		}
 		value = bytes.TrimSpace(value)
 		switch {
-		case asciiEqualFold(name, "Content-Length"):
+		case bytes.EqualFold(name, []byte("Content-Length")):
 			if length, err = strconv.ParseInt(string(value), 10, 64); err != nil || length < 0 {
 				return 0, false, fmt.Errorf("bench: bad Content-Length %.100q", value)
 			}
-		case asciiEqualFold(name, "Transfer-Encoding"):
-			chunked = asciiEqualFold(value, "chunked")
+		case bytes.EqualFold(name, []byte("Transfer-Encoding")):
+			chunked = bytes.EqualFold(value, []byte("chunked"))
 			if !chunked {
 				return 0, false, fmt.Errorf("bench: Transfer-Encoding %.100q", value)
 			}
-		case asciiEqualFold(name, "Connection"):
-			if asciiEqualFold(value, "close") {
+		case bytes.EqualFold(name, []byte("Connection")):
+			if bytes.EqualFold(value, []byte("close")) {
 				keep = false
 			}
-		case asciiEqualFold(name, benchTraceHeader):
+		case bytes.EqualFold(name, []byte(benchTraceHeader)):
 			p.last = string(value)
 		}
 	}
@@ -247,26 +247,6 @@ func (p *rawPoster) line() ([]byte, error) {
 	}
 	line = bytes.TrimSuffix(line[:len(line)-1], []byte("\r"))
 	return line, nil
-}
-
-// asciiEqualFold is strings.EqualFold for a header's ASCII name or value.
-func asciiEqualFold(b []byte, s string) bool {
-	if len(b) != len(s) {
-		return false
-	}
-	for i := 0; i < len(b); i++ {
-		c, d := b[i], s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if 'A' <= d && d <= 'Z' {
-			d += 'a' - 'A'
-		}
-		if c != d {
-			return false
-		}
-	}
-	return true
 }
 
 func (p *rawPoster) close() {
