@@ -203,8 +203,16 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	if as.resolveHazard(ctx, t) {
 		return
 	}
-	// The answer to a clarify question.
+	// The answer to a clarify question. A reply holding a reviewer's
+	// learned question whole goes where the reviewer said, offered or
+	// not: the choices were the assistant's guess, the lesson is what the
+	// resident turned out to mean.
 	if len(t.state.Candidates) > 0 {
+		if it, ok := as.learnedReply(t, norm); ok {
+			t.item, t.status = it, Answered
+			t.faq = as.matchFAQ(it, norm)
+			return
+		}
 		if id, ok := as.pickCandidate(ctx, norm, t.state.Candidates, t.state.ClarifyOf); ok {
 			if it, ok := as.cfg.Index.Item(id); ok {
 				t.item, t.status = it, Answered
@@ -425,6 +433,20 @@ func (as *Assistant) learnedDecides(t *turnState, norm string) {
 	}
 	t.item, t.status, t.scope, t.reason, t.candidates = it, Answered, "", "按审核补充的问答回答", nil
 	t.faq = as.matchFAQ(it, norm)
+}
+
+// learnedReply is the item whose learned question a reply to a clarify
+// question holds whole (search.Index.LearnedSwitch), if any.
+func (as *Assistant) learnedReply(t *turnState, norm string) (*kb.Item, bool) {
+	if !as.cfg.Index.HasLearned() {
+		return nil, false
+	}
+	for _, whole := range as.wholeMessage(t, norm) {
+		if id, ok := as.cfg.Index.LearnedSwitch(whole, ""); ok {
+			return as.cfg.Index.Item(id)
+		}
+	}
+	return nil, false
 }
 
 // scopeLesson applies the decline or ask lesson a reviewer published for

@@ -116,8 +116,11 @@ type Gister interface {
 const maxLessonRunes = 40
 
 // askItems is how many of an answered turn's ranked items an ask lesson
-// offers.
-const askItems = 3
+// offers; maxAskChoices, how many it may offer (kb's bound).
+const (
+	askItems      = 3
+	maxAskChoices = 5
+)
 
 // lessonGroup is one of the console's groups with the lesson it becomes.
 type lessonGroup struct {
@@ -270,12 +273,25 @@ func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewe
 		groups = append(groups, lessonGroup{g: g, kind: kb.LearnDecline, rivals: rivalsOf(g, true)})
 	}
 	for _, g := range convo.GroupQuestions(asks, 0) {
+		// The reviewer types the choices (2 to 5 items): the items the
+		// turns were ranked, and, reading the conversation, what the
+		// resident's next turn said was meant when those lack it.
 		var its []string
 		for _, id := range g.TurnIDs {
 			for _, c := range info[id].Candidates {
 				if len(its) < askItems && !slices.Contains(its, c) {
 					its = append(its, c)
 				}
+			}
+		}
+		for _, id := range g.TurnIDs {
+			m := info[id]
+			c := byID[m.Case]
+			if m.Turn+1 >= len(c.Turns) {
+				continue
+			}
+			if meant := c.Turns[m.Turn+1].Item; meant != "" && len(its) < maxAskChoices && !slices.Contains(its, meant) {
+				its = append(its, meant)
 			}
 		}
 		groups = append(groups, lessonGroup{g: g, kind: kb.LearnAsk, items: its})

@@ -1,0 +1,87 @@
+package assistant_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/store"
+	"github.com/fuwu-gov/fuwu/internal/store/storetest"
+)
+
+// A reply to a clarify question that holds a reviewer's learned question
+// whole goes to that lesson's item even when the question did not offer
+// it; a reply naming one of the choices still picks it. On SQLite and
+// PostgreSQL.
+func TestLearnedReplyLeavesTheChoices(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, []store.Migrations{kb.Migrations}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		kbs, _, sync, as := reviewFixture(t, db)
+		ask := func(conv, msg string) assistant.Reply {
+			t.Helper()
+			r, err := as.Ask(ctx, assistant.Request{ConversationID: conv, Message: msg, Channel: "eval"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		const vague = "公积金的事想问问"
+		first := ask("", vague)
+		if first.Status != assistant.Clarify || len(first.Candidates) < 2 || slices.Contains(first.Candidates, "FT-120") {
+			t.Fatalf("%s: %s %v, want a question back without FT-120 among the choices", vague, first.Status, first.Candidates)
+		}
+		if _, err := kbs.Learn(ctx, kb.Lesson{Kind: kb.LearnFAQ, ItemID: "FT-120", Phrase: "住房贷款 一次结清", Answer: "提前还款"}, "reviewer", true); err != nil {
+			t.Fatal(err)
+		}
+		if err := sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct{ reply, want string }{
+			{"住房贷款还剩几万 想一次结清", "FT-120"}, // the lesson, not offered (FT-087 without it)
+			{"租房提取", "FT-082"},           // a choice named
+		} {
+			conv := ask("", vague).ConversationID
+			r := ask(conv, tc.reply)
+			if r.Status != assistant.Answered || len(r.Citations) == 0 || r.Citations[0].ID != tc.want {
+				t.Errorf("%s → %s: %s %+v, want %s", vague, tc.reply, r.Status, r.Citations, tc.want)
+			}
+		}
+	})
+}
+
+// A review round's ask lesson offers, besides the items the vague turn
+// was ranked, the item the resident's next turn said was meant, as a
+// reviewer reading the conversation would; the dialogue is then right
+// from its first turn, and one that was right stays so.
+func TestReviewRoundAskOffersWhatWasMeant(t *testing.T) {
+	t.Parallel()
+	cases := []assistant.EvalCase{
+		{ID: "mortgage", Turns: []assistant.EvalTurn{{Q: "房贷的事情想了解一下", Expect: "clarify"}, {Q: "手头宽裕了 想把剩下的一次性还掉", Item: "FT-120"}}},
+		{ID: "fund", Turns: []assistant.EvalTurn{{Q: "公积金的事想问问", Expect: "clarify"}, {Q: "我要把余额拿出来交房租", Item: "FT-082"}}},
+	}
+	storetest.Each(t, []store.Migrations{kb.Migrations}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		kbs, ix, sync, as := reviewFixture(t, db)
+		rep, err := assistant.ReviewRound(ctx, as, cases, kbs, assistant.ReviewOptions{Kind: kb.LearnFAQ, Scope: true, FollowUps: true}, ix, sync)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("lessons: %q", rep.Taught)
+		offered := false
+		for _, l := range rep.Taught {
+			if strings.HasPrefix(l, "ask ") && strings.Contains(strings.SplitN(l, ":", 2)[0], "FT-120") {
+				offered = true
+			}
+		}
+		if !offered {
+			t.Errorf("no ask lesson offers FT-120: %q", rep.Taught)
+		}
+		if rep.After.ItemTop1 != 1 || rep.After.ClarifyRecall != 1 || rep.Broken != 0 {
+			t.Errorf("after the round: %+v, %d broken", rep.After, rep.Broken)
+		}
+	})
+}
