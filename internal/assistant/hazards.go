@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -75,7 +76,10 @@ var (
 	hazardAsk = []string{"会不会", "会淹", "安全", "危险", "风险", "严重", "怎么样", "要不要", "能不能", "可不可以", "吗", "么", "情况", "等级", "预警", "注意", "怎么办", "?", "？"}
 	// Words of a service question (a subsidy after a flood, a claim):
 	// those go to the catalogue.
-	hazardService = []string{"申请", "办理", "补贴", "补助", "补偿", "赔偿", "理赔", "材料", "流程", "报销", "证明"}
+	hazardService = []string{"申请", "办理", "补贴", "补助", "补偿", "赔偿", "理赔", "材料", "流程", "报销", "证明", "救助", "救济", "帮扶", "慰问", "安置", "资助"}
+	// Words that ask what the water may do: the danger to come, not a
+	// loss already suffered.
+	hazardDanger = []string{"会不会", "会淹", "安全", "危险", "风险", "严重", "等级", "预警", "注意", "小心"}
 	// What may follow a community's short name when the words name
 	// something else (福田 of 福田街道, 福田区, 福田河).
 	hazardNotArea = []string{"街道", "区", "河", "路", "口岸", "站", "大道"}
@@ -90,6 +94,19 @@ type hazardTurn struct {
 	status  HazardStatus
 	known   bool // the community has an assessment
 	err     error
+}
+
+// sufferedLoss reports a situation of a loss already suffered: a
+// disaster struck, a family in hardship.
+func sufferedLoss(s *situation) bool { return s.name == "disaster" || s.name == "hardship" }
+
+// asksDanger reports a message asking what the water may do: a danger
+// word, or 会 before a word of waterlogging (会水浸, 会被淹).
+func asksDanger(norm string) bool {
+	if hasAny(norm, hazardDanger) {
+		return true
+	}
+	return slices.ContainsFunc(hazardWords, func(w string) bool { return strings.Contains(norm, "会"+w) })
 }
 
 // asksHazard reports whether a message asks about waterlogging danger.
@@ -171,6 +188,12 @@ func (as *Assistant) resolveHazard(ctx context.Context, t *turnState) bool {
 	pending := t.state.HazardAsk
 	t.state.HazardAsk = false
 	asks := asksHazard(norm)
+	// A home already flooded or a family in hardship, told without asking
+	// after the danger ("家里淹了 日子过不下去了 怎么办"), asks for help: the
+	// catalogue's.
+	if asks && !asksDanger(norm) && slices.ContainsFunc(as.situations.detect(norm), sufferedLoss) {
+		asks = false
+	}
 	if !asks && !pending {
 		return false
 	}

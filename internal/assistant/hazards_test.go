@@ -86,6 +86,9 @@ func TestHazardQuestions(t *testing.T) {
 		{"asked which, then something else", []string{"暴雨天地下车库安全吗", "居住证怎么办理"}, assistant.Answered, []string{"居住证"}, []string{"内涝风险"}},
 		{"a service question", []string{"内涝受灾补助怎么申请"}, "", nil, []string{"内涝风险】", "请问您住在哪个社区"}},
 		{"rain, but a hall question", []string{"下雨天一楼办事大厅几点开门"}, "", nil, []string{"内涝风险】", "请问您住在哪个社区"}},
+		{"a flooded home asking for help", []string{"家里被水淹了 东西全泡坏了 政府有救助吗"}, assistant.Answered, []string{"临时救助"}, []string{"内涝风险】", "请问您住在哪个社区"}},
+		{"a flood, then hardship", []string{"上周大雨家里淹了 日子过不下去了 怎么办"}, "", []string{"临时救助"}, []string{"内涝风险】", "请问您住在哪个社区"}},
+		{"flooded before, asking of the danger", []string{"上次暴雨家里淹了 这次会不会又被淹"}, assistant.Clarify, []string{"请问您住在哪个社区"}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			conv := ""

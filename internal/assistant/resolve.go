@@ -134,7 +134,9 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	// item; with a request for a person, a person.
 	// A word that can be abuse (智障, 垃圾) in a story of illness or
 	// disability describes a person's life, not the service.
-	if abuse, person := as.scopes.abusive(norm); abuse && !person && !neverDeclined(as.situations.detect(norm)) {
+	// A wording a reviewer taught as an item's question is not abuse
+	// (垃圾 of a 垃圾分类 question).
+	if abuse, person := as.scopes.abusive(norm); abuse && !person && !neverDeclined(as.situations.detect(norm)) && !as.learnedHeld(t, norm) {
 		t.status, t.scope, t.reason = OutOfScope, "abuse", "辱骂或情绪激动"
 		return
 	}
@@ -208,7 +210,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	// not: the choices were the assistant's guess, the lesson is what the
 	// resident turned out to mean.
 	if len(t.state.Candidates) > 0 {
-		if it, ok := as.learnedReply(t, norm); ok {
+		if it, ok := as.learnedItem(t, norm); ok {
 			t.item, t.status = it, Answered
 			t.faq = as.matchFAQ(it, norm)
 			return
@@ -435,9 +437,16 @@ func (as *Assistant) learnedDecides(t *turnState, norm string) {
 	t.faq = as.matchFAQ(it, norm)
 }
 
-// learnedReply is the item whose learned question a reply to a clarify
-// question holds whole (search.Index.LearnedSwitch), if any.
-func (as *Assistant) learnedReply(t *turnState, norm string) (*kb.Item, bool) {
+// learnedHeld reports a message holding a reviewer's learned question
+// whole (learnedItem).
+func (as *Assistant) learnedHeld(t *turnState, norm string) bool {
+	_, ok := as.learnedItem(t, norm)
+	return ok
+}
+
+// learnedItem is the item whose learned question the message holds whole
+// (search.Index.LearnedSwitch), if any.
+func (as *Assistant) learnedItem(t *turnState, norm string) (*kb.Item, bool) {
 	if !as.cfg.Index.HasLearned() {
 		return nil, false
 	}

@@ -85,3 +85,39 @@ func TestReviewRoundAskOffersWhatWasMeant(t *testing.T) {
 		}
 	})
 }
+
+// A wording a reviewer taught as an item's question is answered with the
+// item although a word in it can be abuse (a parent calling a son 傻子 in
+// telling his disability); abuse without the lesson's words is still met
+// with a calm reply. On SQLite and PostgreSQL.
+func TestLearnedWordingIsNotAbuse(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, []store.Migrations{kb.Migrations}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		kbs, _, sync, as := reviewFixture(t, db)
+		const told = "我儿子是个傻子 脑子不好使 有什么补贴"
+		ask := func(msg string) assistant.Reply {
+			t.Helper()
+			r, err := as.Ask(ctx, assistant.Request{Message: msg, Channel: "eval"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		if r := ask(told); r.Status != assistant.OutOfScope {
+			t.Fatalf("%s before the lesson: %s %+v, want declined as abuse", told, r.Status, r.Citations)
+		}
+		if _, err := kbs.Learn(ctx, kb.Lesson{Kind: kb.LearnFAQ, ItemID: "FT-050", Phrase: "儿子 脑子不好使 补贴", Answer: "残疾人两项补贴"}, "reviewer", true); err != nil {
+			t.Fatal(err)
+		}
+		if err := sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if r := ask(told); r.Status != assistant.Answered || len(r.Citations) == 0 || r.Citations[0].ID != "FT-050" {
+			t.Errorf("%s after the lesson: %s %+v, want FT-050", told, r.Status, r.Citations)
+		}
+		if r := ask("你们这个破系统 傻子才用"); r.Status != assistant.OutOfScope {
+			t.Errorf("abuse after the lesson: %s, want declined", r.Status)
+		}
+	})
+}

@@ -45,6 +45,7 @@ type scopeModel struct {
 	abuse               []string
 	abusePerson         []string
 	abuseKin            []string // kinship phrases an abuse word may sit in (孩子他妈, 我妈的)
+	abuseCompound       []string // words naming a thing an abuse word may sit in (垃圾站)
 	providerCards       []string // cards a business or health provider issues (年卡, 疫苗本)
 	storyKinds          []string // kinds of everyday cues that may be a story's background
 	storyCues           []string // cues of other kinds that may be (旅游)
@@ -67,7 +68,7 @@ func loadScopeModel(norm func(string) string) (*scopeModel, error) {
 		"injection.data": &m.personalData, "injection.people": &m.residents,
 		"licence.generic": &m.licences, "licence.object": &m.objects,
 		"injection": &m.injection, "injection.ignore": &m.ignoreVerb, "injection.rules": &m.ignoreWhat,
-		"injection.role": &m.roleChange, "injection.roleword": &m.roleWord, "place.country": &m.countries, "health.advice": &m.healthAdvice, "abuse": &m.abuse, "abuse.person": &m.abusePerson, "abuse.kin": &m.abuseKin,
+		"injection.role": &m.roleChange, "injection.roleword": &m.roleWord, "place.country": &m.countries, "health.advice": &m.healthAdvice, "abuse": &m.abuse, "abuse.person": &m.abusePerson, "abuse.kin": &m.abuseKin, "abuse.compound": &m.abuseCompound,
 		"provider.card": &m.providerCards, "story.kinds": &m.storyKinds, "story.cues": &m.storyCues,
 	}
 	err := eachEntry("scope-model.txt", func(kind string, words []string) error {
@@ -522,10 +523,11 @@ func (m *scopeModel) abusive(norm string) (abuse, person bool) {
 	return abuse, person
 }
 
-// inKinship reports whether norm[start:end] lies in a kinship phrase of
-// the scope model that overlaps it and runs past one of its edges.
+// inKinship reports whether norm[start:end] lies in a kinship phrase or
+// a compound of the scope model that overlaps it and runs past one of its
+// edges.
 func (m *scopeModel) inKinship(norm string, start, end int) bool {
-	for _, k := range m.abuseKin {
+	for _, k := range slices.Concat(m.abuseKin, m.abuseCompound) {
 		lo := max(0, start-len(k)+1)
 		for i := lo; i < end && i < len(norm); {
 			j := strings.Index(norm[i:], k)

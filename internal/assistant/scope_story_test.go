@@ -52,6 +52,20 @@ func TestAbuseWordsInKinship(t *testing.T) {
 	})
 }
 
+// TestAbuseWordsInCompounds: an abuse word inside a word naming a thing
+// (垃圾 of 垃圾站 and 厨余垃圾, 废物 of 危险废物, 滚 of 滚筒) is the city's
+// waste or a machine, not abuse; alone it still is (own sentences).
+func TestAbuseWordsInCompounds(t *testing.T) {
+	t.Parallel()
+	checkDeclines(t, []storyCase{
+		{"a shop beside the refuse station", "垃圾站旁边开个早餐店 卫生许可咋办", false, ""},
+		{"kitchen waste in a restaurant licence", "餐馆的厨余垃圾要签清运合同 办食品经营许可要交吗", false, ""},
+		{"a laundry's drum washers", "开洗衣店 买了几台滚筒洗衣机 营业执照怎么申请", false, ""},
+		{"abuse, 垃圾 alone", "什么垃圾助手 问啥都不会", true, "转人工"},
+		{"abuse, 滚", "滚 不想跟你说话", true, ""},
+	})
+}
+
 // TestOtherCityTiedByLife: another city named as where the resident will
 // live or see doctors asks after Shenzhen's cross-city services (异地就医
 // 备案, 异地长期居住); the other city's own services, and a hospital
