@@ -1,0 +1,42 @@
+package assistant_test
+
+import (
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+)
+
+// TestSnowAspects checks, on made-up follow-ups, aspects probes-snow
+// showed said in words the cue table lacked: a time slot (时段) is the
+// appointment, a face scan on the phone (刷脸) is doing it online,
+// whether one has a share (有份) is a condition, whether one applies over
+// there (那边申请) is where, and English "papers" are the materials and
+// "how long" the time limit.
+func TestSnowAspects(t *testing.T) {
+	t.Parallel()
+	checkAspects(t, []aspectCase{
+		{"想办结婚登记", "要不要先在网上订个时段", assistant.Appointment},
+		{"我爸要做养老金资格认证", "手机刷脸可以吗", assistant.Online},
+		{"想领生育津贴", "我社保才交了半年 我有份吗", assistant.Conditions},
+		{"想申请低保", "是去社区那边申请吗", assistant.Location},
+		{"I want to renew my 居住证", "what papers should I bring", assistant.Materials},
+		{"想办个体户营业执照", "how long does it take", assistant.TimeLimit},
+	})
+}
+
+// TestSnowScope checks, on made-up messages, declines probes-snow showed:
+// a restaurant recommendation for a dinner, a school uniform's size form,
+// a ride-hailing driver's certificate (the city's transport authority,
+// not the district), and whether an employee's document is genuine (his
+// record, not a service); the services next to them are still answered.
+func TestSnowScope(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"同事聚会 福田有什么饭馆推荐 能坐十个人的", assistant.OutOfScope, ""},
+		{"学校发通知要报校服尺寸 在哪填", assistant.OutOfScope, ""},
+		{"想去开网约车 驾驶员证怎么考", assistant.OutOfScope, ""},
+		{"新来的员工给了张残疾人证 你帮我看看是不是真的", assistant.OutOfScope, ""},
+		{"想开个小饭馆 食品经营许可怎么办", assistant.Answered, "FT-100"},
+		{"退伍了 优待证怎么申请", assistant.Answered, "FT-113"},
+	})
+}
