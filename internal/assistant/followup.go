@@ -237,6 +237,7 @@ func asksMayI(norm string) bool {
 // "没有…"; or that of the person the thread is for, said with a pronoun
 // ("她不是深户", "他没交过社保"): the thread's item is about them.
 var selfCues = []string{"我有", "我是", "我没", "我在", "我家", "没有", "本人是", "本人有", "我不是",
+	"我们是", "我们有", "我们没", "我们在", "我们家", "我们不是", "咱们是", "咱家",
 	"她是", "她不是", "她有", "她没", "她在", "他是", "他不是", "他有", "他没", "他在"}
 
 func describesSelf(norm string) bool {
