@@ -34,7 +34,7 @@ import (
 const (
 	// The winner's details against each other candidate must weigh at
 	// least detailMin …
-	detailMin = 4.0
+	detailMin = 1.0
 	// … and detailRatio times that candidate's details against it.
 	detailRatio = 2.0
 	// A message says a detail only when it has at least siblingRichness

@@ -69,3 +69,17 @@ func TestWeDescribeOurselves(t *testing.T) {
 		{"想给我爸申请长者助餐", "我们家不是深户 可以吗", assistant.Conditions},
 	})
 }
+
+// TestRetirementNotTheFund checks, on a made-up message, a choice between
+// siblings probes-snow showed: retiring after years of contributions,
+// asking who does the paperwork, is the pension (基本养老金申领), not the
+// housing fund's withdrawal at retirement, which the message never names;
+// the one detail that tells them apart (单位) is enough when the other has
+// none.
+func TestRetirementNotTheFund(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我爸明年就满六十了 在厂里交了二十年 退休手续是单位办还是自己办", assistant.Answered, "FT-014"},
+		{"退休了 公积金里的钱怎么取出来", assistant.Answered, "FT-084"},
+	})
+}
