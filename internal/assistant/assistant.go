@@ -266,6 +266,12 @@ func New(cfg Config) (*Assistant, error) {
 	if as.talk, err = loadTalk(cfg.Analyzer); err != nil {
 		return nil, err
 	}
+	// Everyday English words left as they are (my, open, need, home) wrap
+	// a request written in English as 政府 and 有没有 wrap one in Chinese:
+	// they name nothing the catalogue must explain.
+	for w := range as.talk.plain {
+		as.frames[w] = true
+	}
 	as.talk.known = cfg.Index.DocFreq
 	if as.requests, err = loadRequestMarkers(norm); err != nil {
 		return nil, err

@@ -83,3 +83,19 @@ func TestRetirementNotTheFund(t *testing.T) {
 		{"退休了 公积金里的钱怎么取出来", assistant.Answered, "FT-084"},
 	})
 }
+
+// TestEverydayEnglishWrapsTheRequest checks, on made-up messages, a kind
+// probes-snow showed: a question written mostly in English is not
+// declined for its everyday English words (open, need, home, new), which
+// wrap the request as 政府 and 有没有 do in Chinese; English words for a
+// trade or a permit are read as the catalogue's; an English question
+// about something no service is stays declined.
+func TestEverydayEnglishWrapsTheRequest(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"I plan to open a hair salon in Futian, do I need a hygiene permit?", assistant.Answered, "FT-103"},
+		{"we just came to Shenzhen for work and 没房 here, is there any affordable apartment from the government", assistant.Clarify, ""},
+		{"my dad is old and needs someone to look after him at home, any subsidy?", assistant.Clarify, ""},
+		{"can you recommend a good movie for tonight", assistant.OutOfScope, ""},
+	})
+}
