@@ -64,6 +64,9 @@ type cueTable struct {
 	// instead of searching for each of the hundreds of cues, several
 	// times a turn.
 	byFirst map[rune][]int
+	// inword are words inside which no cue counts: 出租车 holds 租车 but
+	// is a taxi, not a rental car ("inword = …" lines).
+	inword []string
 }
 
 type cue struct {
@@ -75,6 +78,12 @@ type cue struct {
 func parseCues(name string, norm func(string) string) (*cueTable, error) {
 	t := &cueTable{order: map[string]int{}}
 	err := eachEntry(name, func(label string, cues []string) error {
+		if label == "inword" {
+			for _, c := range cues {
+				t.inword = append(t.inword, norm(c))
+			}
+			return nil
+		}
 		// "~label = …" makes every cue of the line weak.
 		allWeak := strings.HasPrefix(label, "~")
 		label = strings.TrimPrefix(label, "~")
@@ -155,7 +164,7 @@ func (t *cueTable) match(text string) []labelHit {
 	best := map[string]labelHit{}
 	for _, k := range t.candidates(text) {
 		c := t.cues[k]
-		if i := lastAsked(text, c.phrase); i >= 0 {
+		if i := t.lastFree(text, c.phrase); i >= 0 {
 			h := labelHit{label: c.label, length: len([]rune(c.phrase)), cue: c.phrase, pos: i, weak: c.weak}
 			if old, ok := best[c.label]; !ok || h.better(old, t) {
 				best[c.label] = h
@@ -168,6 +177,37 @@ func (t *cueTable) match(text string) []labelHit {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].better(out[j], t) })
 	return out
+}
+
+// lastFree is lastAsked's occurrence of phrase in text that no inword
+// word holds, or -1.
+func (t *cueTable) lastFree(text, phrase string) int {
+	for end := len(text); ; {
+		i := lastAsked(text[:end], phrase)
+		if i < 0 || !t.heldInWord(text, i, i+len(phrase)) {
+			return i
+		}
+		end = i + len(phrase) - 1
+	}
+}
+
+// heldInWord reports whether text[i:j] lies inside an occurrence of one
+// of the inword words that runs past one of its edges.
+func (t *cueTable) heldInWord(text string, i, j int) bool {
+	for _, w := range t.inword {
+		for from := max(0, i-len(w)+1); from < j; {
+			k := strings.Index(text[from:], w)
+			if k < 0 || from+k >= j {
+				break
+			}
+			ws, we := from+k, from+k+len(w)
+			if ws <= i && we >= j && (ws < i || we > j) {
+				return true
+			}
+			from = ws + 1
+		}
+	}
+	return false
 }
 
 // givesValue matches what follows a cue when the resident is handing over

@@ -99,3 +99,15 @@ func TestEverydayEnglishWrapsTheRequest(t *testing.T) {
 		{"can you recommend a good movie for tonight", assistant.OutOfScope, ""},
 	})
 }
+
+// TestCueInsideAWord checks, on made-up messages, a kind probes-snow
+// showed: an everyday cue inside a word that means something else (租车
+// of 出租车, a taxi) declines nothing, while the cue said on its own still
+// does.
+func TestCueInsideAWord(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"坐出租车去医院的路上就生了 孩子的出生证明还能开吗", assistant.Answered, "FT-061"},
+		{"周末想租车去惠州玩 押金一般多少", assistant.OutOfScope, ""},
+	})
+}
