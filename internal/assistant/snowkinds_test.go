@@ -11,7 +11,9 @@ import (
 // appointment, a face scan on the phone (刷脸) is doing it online,
 // whether one has a share (有份) is a condition, whether one applies over
 // there (那边申请) is where, and English "papers" are the materials and
-// "how long" the time limit.
+// "how long" the time limit; Cantonese 要点样 is 要怎么 (how), the latest
+// date (最迟) the time limit, the card in the phone (手机里) online, "may
+// I" (可不可以, can I) a condition.
 func TestSnowAspects(t *testing.T) {
 	t.Parallel()
 	checkAspects(t, []aspectCase{
@@ -21,6 +23,11 @@ func TestSnowAspects(t *testing.T) {
 		{"想申请低保", "是去社区那边申请吗", assistant.Location},
 		{"I want to renew my 居住证", "what papers should I bring", assistant.Materials},
 		{"想办个体户营业执照", "how long does it take", assistant.TimeLimit},
+		{"想喺福田开个档口做个体户", "要点样登记", assistant.Process},
+		{"想领失业保险金", "最迟什么时候要去申请", assistant.TimeLimit},
+		{"想办社保卡", "不要实体的 手机里那个能用吗", assistant.Online},
+		{"想做就业困难人员认定", "我五十岁了 可不可以认定", assistant.Conditions},
+		{"I want to withdraw my provident fund to pay the rent", "can I still withdraw if my husband owns a flat in his hometown", assistant.Conditions},
 	})
 }
 
