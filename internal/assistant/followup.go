@@ -37,6 +37,13 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 		return true
 	}
 	curName := as.a.Normalize(cur.Name)
+	// "我的户口本在老家 拿复印件行不行": whether a copy or the original
+	// will do asks after a material of the item discussed, whichever
+	// document it names, unless something befell the document (丢了,
+	// 过期) that another item is for.
+	if t.aspect == Materials && hasAny(t.in.norm, documentForms) && !as.asksVariant(q) {
+		return true
+	}
 	// "我有居住证没有深圳户口能申请吗": the resident describes themself
 	// and asks whether they may (能申请吗, 能领吗) — the thing named is a
 	// condition of the current item, which the question leaves unsaid.
@@ -257,6 +264,10 @@ func describesSelf(norm string) bool {
 	}
 	return false
 }
+
+// documentForms are the forms a material is handed in (a copy, the
+// original).
+var documentForms = []string{"复印件", "原件", "复印"}
 
 // itemExplainsShare is the share of a follow-up's salient words the
 // current item's own text must hold for the item to keep the turn.

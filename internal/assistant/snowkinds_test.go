@@ -1,6 +1,7 @@
 package assistant_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
@@ -117,4 +118,31 @@ func TestCueInsideAWord(t *testing.T) {
 		{"坐出租车去医院的路上就生了 孩子的出生证明还能开吗", assistant.Answered, "FT-061"},
 		{"周末想租车去惠州玩 押金一般多少", assistant.OutOfScope, ""},
 	})
+}
+
+// TestCopyOfADocument checks, on made-up dialogues, a kind probes-snow
+// showed: whether a copy will do, of a document said in the same message
+// (我的户口本在老家), asks after the item discussed's materials; a
+// document lost is another item's need.
+func TestCopyOfADocument(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	ctx := context.Background()
+	for _, c := range []struct{ first, follow, want string }{
+		{"下个月想去领结婚证", "我的户口本在老家 拿复印件行不行", "FT-055"},
+		{"想给孩子办居住证", "房东的房产证在他手上 用复印件行不行", "FT-002"},
+		{"下个月想去领结婚证", "户口本丢了 要怎么补", "FT-009"},
+	} {
+		r, err := as.Ask(ctx, assistant.Request{Message: c.first})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err = as.Ask(ctx, assistant.Request{ConversationID: r.ConversationID, Message: c.follow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != assistant.Answered || len(r.Citations) == 0 || r.Citations[0].ID != c.want {
+			t.Errorf("%q → %q: %s %+v, want %s", c.first, c.follow, r.Status, r.Citations, c.want)
+		}
+	}
 }
