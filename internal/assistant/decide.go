@@ -52,7 +52,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// (another district of the city only when the item is not the whole
 	// city's).
 	if p, ok := as.scopes.placeElsewhere(t.in.norm); ok && !as.sameCity(p, top) {
-		t.status, t.scope, t.reason = OutOfScope, "place", "其他地区的事项："+p
+		t.status, t.scope, t.place, t.reason = OutOfScope, "place", p, "其他地区的事项："+p
 		return
 	}
 	// The clause that asks names things of its own that the best items

@@ -29,6 +29,7 @@ type turnState struct {
 	candidates []search.Hit // for a clarify turn
 	status     Status
 	scope      string // why out of scope: a category, "place", "unknown", "nothing"
+	place      string // the other place a "place" decline names
 	reason     string // for the record and a handoff ticket
 	sensitive  *SensitiveWord
 	flags      []string
@@ -395,15 +396,27 @@ func (as *Assistant) wholeMessage(t *turnState, norm string) []search.Query {
 // the decision still decline the turn for words the catalogue lacks, or
 // rivals matching more of its words outrank it; the reviewer has said
 // where such a wording belongs. A turn answered with an item it names or
-// whose own learned question it holds, or declined as another place's,
-// is left.
+// whose own learned question it holds is left. A turn declined as
+// another place's is decided only by a learned question naming that place
+// (search.Index.LearnedNaming): the reviewer taught that wording whole.
 func (as *Assistant) learnedDecides(t *turnState, norm string) {
 	if !as.cfg.Index.HasLearned() {
 		return
 	}
 	switch {
 	case t.status == Answered && t.item != nil, t.status == Clarify:
-	case t.status == OutOfScope && t.scope != "place":
+	case t.status == OutOfScope && t.scope == "place":
+		for _, whole := range as.wholeMessage(t, norm) {
+			if id, ok := as.cfg.Index.LearnedNaming(whole, t.place); ok {
+				if it, ok := as.cfg.Index.Item(id); ok {
+					t.item, t.status, t.scope, t.place, t.reason, t.candidates = it, Answered, "", "", "按审核补充的问答回答", nil
+					t.faq = as.matchFAQ(it, norm)
+				}
+				return
+			}
+		}
+		return
+	case t.status == OutOfScope:
 	default:
 		return
 	}

@@ -105,6 +105,12 @@ type Reviewer interface {
 	Learn(ctx context.Context, l kb.Lesson, actor string, publish bool) (kb.Learned, error)
 }
 
+// placeNamer reports a wording naming another place as where its
+// service is (*Assistant.NamesOtherPlace).
+type placeNamer interface {
+	NamesOtherPlace(text string) bool
+}
+
 // Gister proposes the question a lesson holds, made from a resident's
 // turn: its gist for item, set apart from rivals (*search.Index).
 type Gister interface {
@@ -126,7 +132,10 @@ const (
 type lessonGroup struct {
 	g      convo.QuestionGroup
 	kind   kb.LessonKind
-	prefix string   // an aspect follow-up's lesson: the thread item's name
+	prefix string // an aspect follow-up's lesson: the thread item's name
+	// whole: the lesson holds the wording whole, talk aside, not its
+	// gist: it was declined as another place's, and the place must stay.
+	whole  bool
 	items  []string // an ask lesson's items
 	rivals []string
 }
@@ -259,8 +268,11 @@ func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewe
 		}
 		return out
 	}
+	pn, _ := svc.(placeNamer)
 	for _, g := range convo.GroupQuestions(items, 0) {
-		groups = append(groups, lessonGroup{g: g, kind: opt.Kind, rivals: rivalsOf(g, false)})
+		lg := lessonGroup{g: g, kind: opt.Kind, rivals: rivalsOf(g, false)}
+		lg.whole = pn != nil && pn.NamesOtherPlace(g.Question) && slices.ContainsFunc(g.TurnIDs, func(id int64) bool { return info[id].Status == OutOfScope })
+		groups = append(groups, lg)
 	}
 	for _, g := range convo.GroupQuestions(aspects, 0) {
 		rec, err := kbs.Item(ctx, g.ItemID)
@@ -309,6 +321,12 @@ func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewe
 		// against the item the turn was answered with, would keep only
 		// the incidental words (阿爷) and make an ask lesson catch
 		// questions whose detail picks one of its items.
+		if lg.whole {
+			if tt, ok := gist.(interface{ TrimTalk(string) string }); ok {
+				phrases[i] = tt.TrimTalk(lg.g.Question)
+			}
+			continue
+		}
 		if lg.kind == kb.LearnDecline || lg.kind == kb.LearnAsk {
 			if tt, ok := gist.(interface{ TrimTalk(string) string }); ok {
 				phrases[i] = tt.TrimTalk(lg.g.Question)

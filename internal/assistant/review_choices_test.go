@@ -121,3 +121,38 @@ func TestLearnedWordingIsNotAbuse(t *testing.T) {
 		}
 	})
 }
+
+// A review round teaches a wording declined as another place's that the
+// reviewer judged the district's (the resident is away, the service is
+// Shenzhen's) whole, place and all: after the round it is answered, while
+// the other place's own question about the service stays declined. On
+// SQLite and PostgreSQL.
+func TestReviewRoundKeepsThePlace(t *testing.T) {
+	t.Parallel()
+	cases := []assistant.EvalCase{
+		{ID: "away", Turns: []assistant.EvalTurn{{Q: "现在人在东莞 居住证签注能网上弄吗", Item: "FT-003", Aspect: "online"}}},
+	}
+	storetest.Each(t, []store.Migrations{kb.Migrations}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		kbs, ix, sync, as := reviewFixture(t, db)
+		if r, err := as.Ask(ctx, assistant.Request{Message: cases[0].Turns[0].Q}); err != nil || r.Status != assistant.OutOfScope {
+			t.Fatalf("before the round: %s %v, want declined as another place's", r.Status, err)
+		}
+		rep, err := assistant.ReviewRound(ctx, as, cases, kbs, assistant.ReviewOptions{Kind: kb.LearnFAQ, Scope: true, FollowUps: true}, ix, sync)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("lessons: %q", rep.Taught)
+		if len(rep.Taught) != 1 || !strings.Contains(rep.Taught[0], "东莞") {
+			t.Errorf("lessons %q, want one holding the place", rep.Taught)
+		}
+		if rep.Fixed != 1 || rep.After.ItemTop1 != 1 {
+			t.Errorf("after the round: %d fixed, %+v", rep.Fixed, rep.After)
+		}
+		for _, msg := range []string{"东莞的居住证签注怎么办", "我在广州 居住证签注能网上弄吗"} {
+			if r, err := as.Ask(ctx, assistant.Request{Message: msg}); err != nil || r.Status != assistant.OutOfScope {
+				t.Errorf("%s after the round: %s %+v %v, want declined", msg, r.Status, r.Citations, err)
+			}
+		}
+	})
+}

@@ -543,3 +543,13 @@ func (m *scopeModel) inKinship(norm string, start, end int) bool {
 	}
 	return false
 }
+
+// NamesOtherPlace reports a wording that names, as where its service is
+// done, a place other than the district's city (scopeModel.placeElsewhere):
+// the console and a review round teach such a wording whole when a
+// reviewer says it belongs to an item, so that the place stays in the
+// lesson.
+func (as *Assistant) NamesOtherPlace(text string) bool {
+	_, ok := as.scopes.placeElsewhere(as.talk.rewrite(as.a.Normalize(as.cfg.Mask(text))))
+	return ok
+}

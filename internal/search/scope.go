@@ -144,33 +144,77 @@ func (ix *Index) LearnedSwitch(q Query, cur string) (string, bool) {
 	return out, out != ""
 }
 
-// learnedHeld returns the index of doc d's first learned question whose
-// words the query holds whole and how many words it has (the name's
-// aside when nameAside); 0 words when none is held. Caller holds the
-// read lock.
-func (ix *Index) learnedHeld(q Query, d int32, nameAside bool) (int, int) {
+// LearnedNaming is LearnedSwitch(q, "") over the learned questions that
+// hold word in one of their words: a wording declined as another place's
+// that a reviewer taught whole, place and all (人在东莞 居住证签注), decides
+// the questions holding it, not every question about the service.
+func (ix *Index) LearnedNaming(q Query, word string) (string, bool) {
+	if word == "" {
+		return "", false
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	in := heldWords(q)
+	best, out := 1, ""
+	for d, qs := range ix.learnedQs {
+		if ix.dead[d] {
+			continue
+		}
+		for _, ws := range qs {
+			if !slices.ContainsFunc(ws, func(w string) bool { return strings.Contains(w, word) }) {
+				continue
+			}
+			if n, ok := holdsAll(in, q, ws, nil); ok && (n > best || n == best && out != "" && ix.ids[d] < out) {
+				best, out = n, ix.ids[d]
+			}
+		}
+	}
+	return out, out != ""
+}
+
+// heldWords are the query's words of some weight.
+func heldWords(q Query) map[string]bool {
 	in := make(map[string]bool, len(q.Words))
 	for _, t := range q.Words {
 		if t.Weight > 0 {
 			in[t.Text] = true
 		}
 	}
+	return in
+}
+
+// holdsAll reports whether the query holds every word of ws (skip aside),
+// as a word of its own or verbatim in its text, and how many it held.
+func holdsAll(in map[string]bool, q Query, ws []string, skip func(string) bool) (int, bool) {
+	n := 0
+	for _, w := range ws {
+		if skip != nil && skip(w) {
+			continue
+		}
+		// Held as a word of the message's, or verbatim in it: the lesson
+		// was cut alone, the message in context (先清掉 alone, 先清 掉吗 in
+		// 账要先清掉吗).
+		if !in[w] && !strings.Contains(q.Norm, w) {
+			return n, false
+		}
+		n++
+	}
+	return n, true
+}
+
+// learnedHeld returns the index of doc d's first learned question whose
+// words the query holds whole and how many words it has (the name's
+// aside when nameAside); 0 words when none is held. Caller holds the
+// read lock.
+func (ix *Index) learnedHeld(q Query, d int32, nameAside bool) (int, int) {
+	in := heldWords(q)
+	var skip func(string) bool
+	if nameAside {
+		skip = func(w string) bool { return ix.inName(d, w) }
+	}
 	bestI, bestN := -1, 0
 	for i, ws := range ix.learnedQs[d] {
-		n, all := 0, true
-		for _, w := range ws {
-			if nameAside && ix.inName(d, w) {
-				continue
-			}
-			// Held as a word of the message's, or verbatim in it: the
-			// lesson was cut alone, the message in context (先清掉 alone,
-			// 先清 掉吗 in 账要先清掉吗).
-			if !in[w] && !strings.Contains(q.Norm, w) {
-				all = false
-				break
-			}
-			n++
-		}
+		n, all := holdsAll(in, q, ws, skip)
 		if all && n > bestN {
 			bestI, bestN = i, n
 		}

@@ -91,3 +91,27 @@ func TestLearnedHeld(t *testing.T) {
 		}
 	}
 }
+
+// LearnedNaming decides only by learned questions holding the word (a
+// place a reviewer kept in a wording taught whole): a lesson without the
+// place decides nothing, a message without all of the lesson's words
+// neither.
+func TestLearnedNaming(t *testing.T) {
+	t.Parallel()
+	ix := search.New(zh.MustDefault(), search.DefaultParams())
+	ix.Replace([]kb.Item{
+		{ID: "T-1", Name: "居住证签注", FAQ: []kb.FAQ{{Q: "人在东莞 居住证签注 网上弄", A: "可以", Entry: true}}},
+		{ID: "T-2", Name: "居住证申领", FAQ: []kb.FAQ{{Q: "第一次 居住证 申领 网上", A: "可以", Entry: true}}},
+	})
+	for _, c := range []struct{ msg, place, want string }{
+		{"现在人在东莞 居住证签注能网上弄吗", "东莞", "T-1"},
+		{"东莞的居住证签注怎么办", "东莞", ""},        // the lesson's other words are not all said
+		{"第一次在惠州申领居住证 网上能办吗", "惠州", ""}, // T-2's lesson names no place
+		{"现在人在东莞 居住证签注能网上弄吗", "", ""},
+	} {
+		got, ok := ix.LearnedNaming(ix.Analyse(c.msg), c.place)
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("LearnedNaming(%q, %q) = %s %v, want %q", c.msg, c.place, got, ok, c.want)
+		}
+	}
+}

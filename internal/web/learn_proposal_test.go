@@ -47,3 +47,32 @@ func TestLearnProposal(t *testing.T) {
 		})
 	}
 }
+
+// A question declined as another place's is proposed whole, talk aside,
+// place and all, so that a reviewer who judges it the district's teaches
+// that wording and not the other place's questions about the service; on
+// SQLite and PostgreSQL.
+func TestLearnProposalKeepsThePlace(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, testMigrations, func(t *testing.T, db *store.DB) {
+		e := lexiconEnv(t, db)
+		ctx := context.Background()
+		e.auth.AddUser(ctx, "editor", "", auth.Editor, "editor password")
+		const q = "呃 现在人在东莞 居住证签注能网上弄吗"
+		r := e.client().postJSON("/api/v1/chat", map[string]string{"message": q})
+		var rep apiReply
+		if err := json.Unmarshal([]byte(r.body), &rep); err != nil || rep.Status != "out_of_scope" {
+			t.Fatalf("chat = %d %s, want declined as another place's", r.code, r.body)
+		}
+		ed := e.client()
+		ed.login("editor", "editor password")
+		page := html.UnescapeString(ed.get("/admin/unanswered").body)
+		m := regexp.MustCompile(`name="phrase" value="([^"]*)"`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("no lesson form for %q: %s", q, page)
+		}
+		if p, want := m[1], "现在人在东莞 居住证签注能网上弄吗"; p != want {
+			t.Errorf("proposed question %q for %q, want it whole, talk aside: %q", p, q, want)
+		}
+	})
+}

@@ -166,6 +166,17 @@ type gister interface {
 	Gist(text, item string, rivals []string) string
 }
 
+// talkTrimmer is a wording without its talk (*search.Index).
+type talkTrimmer interface {
+	TrimTalk(text string) string
+}
+
+// placeNamer reports a wording naming another place as where its service
+// is (*assistant.Assistant).
+type placeNamer interface {
+	NamesOtherPlace(text string) bool
+}
+
 func (s *Server) unansweredPage(w http.ResponseWriter, r *http.Request) error {
 	from, to := s.dayRange(r, 30)
 	groups, err := s.cfg.Convo.Unanswered(r.Context(), from, to, 0)
@@ -190,7 +201,17 @@ func (s *Server) unansweredPage(w http.ResponseWriter, r *http.Request) error {
 			return unavailable(kbDown, err)
 		}
 		if g, ok := s.cfg.Search.(gister); ok {
+			pn, _ := s.cfg.Stops.(placeNamer)
+			tt, _ := s.cfg.Search.(talkTrimmer)
 			for _, q := range groups {
+				// A wording declined as another place's is proposed whole,
+				// talk aside: taught as an item's question, the place must
+				// stay in it, or the lesson would answer the other place's
+				// own questions.
+				if pn != nil && tt != nil && q.Reasons["out_of_scope"] > 0 && pn.NamesOtherPlace(q.Question) {
+					d.Proposals = append(d.Proposals, tt.TrimTalk(q.Question))
+					continue
+				}
 				d.Proposals = append(d.Proposals, g.Gist(q.Question, q.ItemID, nil))
 			}
 		}
