@@ -105,7 +105,7 @@ func TestLearnedNaming(t *testing.T) {
 	})
 	for _, c := range []struct{ msg, place, want string }{
 		{"现在人在东莞 居住证签注能网上弄吗", "东莞", "T-1"},
-		{"东莞的居住证签注怎么办", "东莞", ""},        // the lesson's other words are not all said
+		{"东莞的居住证签注怎么办", "东莞", ""},       // the lesson's other words are not all said
 		{"第一次在惠州申领居住证 网上能办吗", "惠州", ""}, // T-2's lesson names no place
 		{"现在人在东莞 居住证签注能网上弄吗", "", ""},
 	} {
