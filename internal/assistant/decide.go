@@ -328,8 +328,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		t.status, t.scope = OutOfScope, "nothing"
 		return
 	}
-	t.item, t.status = it, Answered
-	t.faq = as.matchFAQ(it, t.in.norm)
+	as.answer(t, it, t.in.norm, "")
 }
 
 // everyday reports a request that is not a service question (a recipe,
@@ -796,10 +795,8 @@ func (as *Assistant) askAboutSituation(t *turnState, q search.Query) {
 	answer := func(h search.Hit) bool {
 		it, ok := as.cfg.Index.Item(h.ID)
 		if ok {
-			t.status, t.scope, t.reason, t.candidates = Answered, "", "", nil
-			t.item = it
+			as.answer(t, it, t.in.norm, "")
 			t.confidence = as.confidence(t, q, h)
-			t.faq = as.matchFAQ(it, t.in.norm)
 		}
 		return ok
 	}

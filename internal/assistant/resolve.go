@@ -212,8 +212,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	// resident turned out to mean.
 	if len(t.state.Candidates) > 0 {
 		if it, ok := as.learnedItem(t, norm); ok {
-			t.item, t.status = it, Answered
-			t.faq = as.matchFAQ(it, norm)
+			as.answer(t, it, norm, "")
 			return
 		}
 		if id, ok := as.pickCandidate(ctx, norm, t.state.Candidates, t.state.ClarifyOf); ok {
@@ -261,8 +260,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	pending := len(t.state.Candidates) > 0 && len(q.Words) > 0
 	if pending {
 		if it, ok := as.settleClarify(t.state.Candidates, t.hits); ok {
-			t.item, t.status = it, Answered
-			t.faq = as.matchFAQ(it, norm)
+			as.answer(t, it, norm, "")
 			return
 		}
 	}
@@ -284,16 +282,14 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 		}
 		for _, whole := range wholes {
 			if as.cfg.Index.LearnedFull(whole, cur.ID, true) {
-				t.item, t.status = cur, Answered
-				t.faq = as.matchFAQ(cur, norm)
+				as.answer(t, cur, norm, "")
 				return
 			}
 		}
 		for _, whole := range wholes {
 			if id, ok := as.cfg.Index.LearnedSwitch(whole, cur.ID); ok {
 				if it, ok := as.cfg.Index.Item(id); ok {
-					t.item, t.status = it, Answered
-					t.faq = as.matchFAQ(it, norm)
+					as.answer(t, it, norm, "")
 					return
 				}
 			}
@@ -305,13 +301,11 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 		// A follow-up made only of generic words ("丢了", "要补办") names
 		// no other item: it is about the current one.
 		if as.onlyGeneric(content) || as.staysOn(cur, t, q, t.hits) {
-			t.item, t.status = cur, Answered
-			t.faq = as.matchFAQ(cur, norm)
+			as.answer(t, cur, norm, "")
 			return
 		}
 		if it, ok := as.sibling(cur, q, t.hits); ok {
-			t.item, t.status = it, Answered
-			t.faq = as.matchFAQ(it, norm)
+			as.answer(t, it, norm, "")
 			return
 		}
 	}
@@ -324,8 +318,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 			it, ok = as.carryTopic(t, t.state.Topic, q)
 		}
 		if ok {
-			t.item, t.status, t.candidates, t.reason = it, Answered, nil, ""
-			t.faq = as.matchFAQ(it, norm)
+			as.answer(t, it, norm, "")
 		}
 	}
 	// "补证" asked back, then "结婚证": the reply names a family of its own
@@ -340,8 +333,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 			it, ok = as.carryTopic(t, of, q)
 		}
 		if ok {
-			t.item, t.status, t.candidates, t.reason = it, Answered, nil, ""
-			t.faq = as.matchFAQ(it, norm)
+			as.answer(t, it, norm, "")
 		}
 	}
 	// A reviewer's lessons on turns like this one: a learned question
@@ -362,8 +354,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 		// choice retrieval ranked first for it. A short one naming a thing
 		// (那基金呢) asks after something else and stays declined.
 		if it, ok := as.cfg.Index.Item(t.state.Candidates[0]); ok {
-			t.item, t.status, t.scope, t.reason, t.candidates = it, Answered, "", "", nil
-			t.faq = as.matchFAQ(it, norm)
+			as.answer(t, it, norm, "")
 		}
 	}
 	if as.cfg.Model != nil && as.cfg.Understand &&
@@ -409,8 +400,7 @@ func (as *Assistant) learnedDecides(t *turnState, norm string) {
 		for _, whole := range as.wholeMessage(t, norm) {
 			if id, ok := as.cfg.Index.LearnedNaming(whole, t.place); ok {
 				if it, ok := as.cfg.Index.Item(id); ok {
-					t.item, t.status, t.scope, t.place, t.reason, t.candidates = it, Answered, "", "", "按审核补充的问答回答", nil
-					t.faq = as.matchFAQ(it, norm)
+					as.answer(t, it, norm, learnedReason)
 				}
 				return
 			}
@@ -446,8 +436,7 @@ func (as *Assistant) learnedDecides(t *turnState, norm string) {
 	if !ok {
 		return
 	}
-	t.item, t.status, t.scope, t.reason, t.candidates = it, Answered, "", "按审核补充的问答回答", nil
-	t.faq = as.matchFAQ(it, norm)
+	as.answer(t, it, norm, learnedReason)
 }
 
 // learnedHeld reports a message holding a reviewer's learned question
@@ -631,4 +620,16 @@ func (as *Assistant) namesItem(text string) bool {
 	}
 	hits := as.cfg.Index.SearchQuery(q, 1).Hits
 	return len(hits) > 0 && hits[0].Coverage >= switchCoverage
+}
+
+// learnedReason is the record's reason for a turn a reviewer's learned
+// question decided.
+const learnedReason = "按审核补充的问答回答"
+
+// answer settles the turn on item it: answered, with the FAQ entry the
+// message matches; a decline's reason or a question's choices worked out
+// before no longer hold.
+func (as *Assistant) answer(t *turnState, it *kb.Item, norm, reason string) {
+	t.item, t.status, t.scope, t.place, t.reason, t.candidates = it, Answered, "", "", reason, nil
+	t.faq = as.matchFAQ(it, norm)
 }

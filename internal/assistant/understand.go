@@ -80,11 +80,10 @@ func (as *Assistant) understand(ctx context.Context, t *turnState) {
 	if !ok {
 		return
 	}
-	t.item, t.status, t.scope, t.reason, t.candidates = it, Answered, "", "", nil
+	as.answer(t, it, t.in.norm, "")
 	if t.aspect == "" && u.Question != "" {
 		t.aspect = as.detectAspect(as.a.Normalize(u.Question))
 	}
-	t.faq = as.matchFAQ(it, t.in.norm)
 	t.flags = append(t.flags, "understood_by_model")
 }
 
