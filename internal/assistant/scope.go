@@ -29,6 +29,7 @@ type scopeModel struct {
 	records             []string
 	recordServices      []string
 	howto               []string
+	theirs              []string // words saying a record is the person named's (他的): records.theirs
 	injection           []string
 	ignoreVerb          []string // ignore, 忽略: an order to set aside …
 	ignoreWhat          []string // … the assistant's instructions (previous instructions, 设定)
@@ -63,7 +64,7 @@ func loadScopeModel(norm func(string) string) (*scopeModel, error) {
 		"place.ours": &m.ours, "place.district": &m.districts, "citywide": &m.citywide, "place.city": &m.foreign, "place.province": &m.foreign,
 		"link": &m.links, "link.life": &m.lifeLinks, "service.elsewhere": &m.elsewhere,
 		"records.lookup": &m.lookup, "records.other": &m.others, "records.what": &m.records,
-		"records.family": &m.family, "records.service": &m.recordServices, "records.howto": &m.howto,
+		"records.family": &m.family, "records.service": &m.recordServices, "records.howto": &m.howto, "records.theirs": &m.theirs,
 		"injection.frame": &m.frame, "injection.verb": &m.outVerb, "injection.list": &m.peopleList,
 		"injection.data": &m.personalData, "injection.people": &m.residents,
 		"licence.generic": &m.licences, "licence.object": &m.objects,
@@ -345,7 +346,8 @@ func (m *scopeModel) othersRecords(norm string) bool {
 	_, stranger := firstOf(norm, m.others)
 	// Unless the resident asks how to look up a stranger's own record
 	// (员工…我想核实一下他的婚姻登记情况 怎么查): his, said of a stranger.
-	if _, how := firstOf(norm, m.howto); how && !(stranger && (strings.Contains(norm, "他的") || strings.Contains(norm, "她的"))) {
+	_, theirs := firstOf(norm, m.theirs)
+	if _, how := firstOf(norm, m.howto); how && !(stranger && theirs) {
 		return false
 	}
 	_, lookup := firstOf(norm, m.lookup)
