@@ -212,7 +212,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	// resident turned out to mean.
 	if len(t.state.Candidates) > 0 {
 		if it, ok := as.learnedItem(t, norm); ok {
-			as.answer(t, it, norm, "")
+			as.answer(t, it, norm, learnedReason)
 			return
 		}
 		if id, ok := as.pickCandidate(ctx, norm, t.state.Candidates, t.state.ClarifyOf); ok {
