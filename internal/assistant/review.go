@@ -146,12 +146,14 @@ type lessonGroup struct {
 // (the group's most frequent wording as the question, the item's summary
 // as the answer) or that wording as an alias (opt.Kind); with opt.Scope a
 // decline lesson for turns that wanted declining and an ask lesson, with
-// the items the turn was ranked, for turns that wanted asking back —
+// the items the turn was ranked and the one its dialogue's next turn
+// meant, for turns that wanted asking back —
 // publishes them, calls sync so the index has them, and plays cases
 // again. With gist, the lesson holds what the console proposes to the
 // reviewer: the wording's gist for the item, set apart from the items its
 // turns were confused with (for a decline, from the item it was answered
-// with); without, the wording whole.
+// with), or, for a wording declined as another place's, the wording whole,
+// talk aside; without gist, the wording whole.
 func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewer, opt ReviewOptions, gist Gister, sync func(context.Context) error) (ReviewReport, error) {
 	rep := ReviewReport{Kind: opt.Kind}
 	if opt.Kind != kb.LearnFAQ && opt.Kind != kb.LearnAlias {
@@ -315,18 +317,18 @@ func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewe
 	phrases := make([]string, len(groups))
 	for i, lg := range groups {
 		phrases[i] = lg.g.Question
-		// A decline or an ask holds the residents' words whole, talk
-		// aside (search.Index.TrimTalk), when they fit a phrase: every
-		// word of it must be in a question it decides; the gist, set
-		// against the item the turn was answered with, would keep only
-		// the incidental words (阿爷) and make an ask lesson catch
-		// questions whose detail picks one of its items.
 		if lg.whole {
 			if tt, ok := gist.(interface{ TrimTalk(string) string }); ok {
 				phrases[i] = tt.TrimTalk(lg.g.Question)
 			}
 			continue
 		}
+		// A decline or an ask holds the residents' words whole, talk
+		// aside (search.Index.TrimTalk), when they fit a phrase: every
+		// word of it must be in a question it decides; the gist, set
+		// against the item the turn was answered with, would keep only
+		// the incidental words (阿爷) and make an ask lesson catch
+		// questions whose detail picks one of its items.
 		if lg.kind == kb.LearnDecline || lg.kind == kb.LearnAsk {
 			if tt, ok := gist.(interface{ TrimTalk(string) string }); ok {
 				phrases[i] = tt.TrimTalk(lg.g.Question)
