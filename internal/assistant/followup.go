@@ -37,11 +37,12 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 		return true
 	}
 	curName := as.a.Normalize(cur.Name)
-	// "我的户口本在老家 拿复印件行不行": whether a copy or the original
-	// will do asks after a material of the item discussed, whichever
+	// "我的户口本在老家 拿复印件行不行", "除了出生证 户口本也得带上吧":
+	// whether a copy or the original will do, or a document must be
+	// brought, asks after a material of the item discussed, whichever
 	// document it names, unless something befell the document (丢了,
 	// 过期) that another item is for.
-	if t.aspect == Materials && hasAny(t.in.norm, documentForms) && !as.asksVariant(q) {
+	if t.aspect == Materials && (hasAny(t.in.norm, documentForms) || hasAny(t.in.norm, bringWords)) && !as.asksVariant(q) {
 		return true
 	}
 	// "我有居住证没有深圳户口能申请吗": the resident describes themself
@@ -266,8 +267,11 @@ func describesSelf(norm string) bool {
 }
 
 // documentForms are the forms a material is handed in (a copy, the
-// original).
-var documentForms = []string{"复印件", "原件", "复印"}
+// original); bringWords say a document is brought along (带上, 得带).
+var (
+	documentForms = []string{"复印件", "原件", "复印"}
+	bringWords    = []string{"带上", "得带", "也带"}
+)
 
 // itemExplainsShare is the share of a follow-up's salient words the
 // current item's own text must hold for the item to keep the turn.

@@ -74,8 +74,9 @@ type ReviewReport struct {
 	// name the new item.)
 	AfterMiss int `json:"after_miss"`
 	// ScopeMisses are turns that wanted a decline (out of scope) or a
-	// question back (clarify) and got neither; ScopeReviewable are the
-	// first turns among them, taught with Scope.
+	// question back (clarify) and got neither; ScopeReviewable are those
+	// taught with Scope: the first turns among them, and the follow-ups
+	// that wanted declining.
 	ScopeMisses     int `json:"scope_misses"`
 	ScopeReviewable int `json:"scope_reviewable"`
 	ScopeFixed      int `json:"scope_fixed"`
@@ -228,7 +229,10 @@ func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewe
 		case m.Want == "out_of_scope" || m.Want == "clarify":
 			rep.ScopeMisses++
 			scopeMissed[key(m)] = m.Want
-			if m.Turn > 0 || !opt.Scope {
+			// A decline holds the wording whole and reads alone, in the
+			// middle of a dialogue too (an everyday aside: 订个蛋糕 after a
+			// marriage question); a question back needs the turn before.
+			if !opt.Scope || m.Turn > 0 && m.Want != "out_of_scope" {
 				continue
 			}
 			if m.Want == "out_of_scope" {

@@ -1,0 +1,67 @@
+package assistant_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+	"github.com/fuwu-gov/fuwu/internal/kb"
+	"github.com/fuwu-gov/fuwu/internal/store"
+	"github.com/fuwu-gov/fuwu/internal/store/storetest"
+)
+
+// TestDocumentsBroughtAlong checks, on made-up follow-ups, kinds
+// probes-hail showed: a document that must also be brought (也得带上),
+// or papers another office writes out (要开什么单子), asks after the
+// discussed item's materials, whichever document it names.
+func TestDocumentsBroughtAlong(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	ctx := context.Background()
+	for _, c := range []struct{ first, follow, want string }{
+		{"想给刚出生的宝宝上户口", "除了出生证明 我的户口本也得带上吧", "FT-001"},
+		{"我老公住院了 家里困难 想申请临时救助", "医院那边要开什么单子", "FT-042"},
+	} {
+		r, err := as.Ask(ctx, assistant.Request{Message: c.first})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err = as.Ask(ctx, assistant.Request{ConversationID: r.ConversationID, Message: c.follow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != assistant.Answered || r.Aspect != assistant.Materials || len(r.Citations) == 0 || r.Citations[0].ID != c.want {
+			t.Errorf("%q → %q: %s %s %+v, want %s on materials", c.first, c.follow, r.Status, r.Aspect, r.Citations, c.want)
+		}
+	}
+}
+
+// A review round teaches a decline of an everyday aside in the middle of
+// a dialogue (a cake shop after a marriage question), which reads alone
+// as a first turn does: after the round the aside is declined and the
+// dialogue's next turn is back on its item. On SQLite and PostgreSQL.
+func TestReviewRoundDeclinesAnAside(t *testing.T) {
+	t.Parallel()
+	cases := []assistant.EvalCase{{ID: "cake", Turns: []assistant.EvalTurn{
+		{Q: "我和女朋友想下个月去领结婚证 要什么条件", Item: "FT-055", Aspect: "conditions"},
+		{Q: "领完证想订个蛋糕庆祝一下 哪家蛋糕店能当天取", Expect: "out_of_scope"},
+		{Q: "登记要先在网上预约吗", Item: "FT-055", Aspect: "appointment"},
+	}}}
+	storetest.Each(t, []store.Migrations{kb.Migrations}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		kbs, ix, sync, as := reviewFixture(t, db)
+		rep, err := assistant.ReviewRound(ctx, as, cases, kbs, assistant.ReviewOptions{Kind: kb.LearnFAQ, Scope: true, FollowUps: true}, ix, sync)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("lessons: %q", rep.Taught)
+		if !slices.ContainsFunc(rep.Taught, func(l string) bool { return strings.HasPrefix(l, "decline: ") && strings.Contains(l, "蛋糕") }) {
+			t.Errorf("no decline lesson of the aside: %q", rep.Taught)
+		}
+		if rep.ScopeReviewable != 1 || rep.ScopeFixed != 1 || rep.After.OOSRecall != 1 || rep.After.ItemTop1 != 1 || rep.Broken != 0 {
+			t.Errorf("after the round: %d reviewable, %d fixed, %d broken, %+v", rep.ScopeReviewable, rep.ScopeFixed, rep.Broken, rep.After)
+		}
+	})
+}
