@@ -65,3 +65,48 @@ func TestReviewRoundDeclinesAnAside(t *testing.T) {
 		}
 	})
 }
+
+// TestHailKinds checks, on made-up messages, kinds probes-hail showed:
+// Cantonese aspects (一步步 is how, 几时先批落嚟 when, 拎啲咩 what to
+// bring), where to hand a form in (交到哪), a licence's complement said
+// with 得 (下得来) naming nothing; a children's class, a bank's fees for
+// a company account, a Mandarin test and a colleague's hukou declined;
+// and another body's service asked after in the middle of a dialogue
+// (普通话测试 while on 教师资格) declined too, while asking whether to
+// bring a paper stays the item's materials.
+func TestHailKinds(t *testing.T) {
+	t.Parallel()
+	checkAspects(t, []aspectCase{
+		{"我老豆想办残疾人证", "系第一次搞 要点一步步嚟", assistant.Process},
+		{"想申请公租房", "交咗申请之后几时先批落嚟", assistant.TimeLimit},
+		{"想帮外甥申请孤儿基本生活保障", "我要拎啲咩证明过去", assistant.Materials},
+		{"想让我妈住公办养老院", "申请表交到哪儿", assistant.Location},
+		{"开有限公司要办什么", "执照大概几天下得来", assistant.TimeLimit},
+	})
+	checkDecisions(t, []decisionCase{
+		{"寒假想给儿子报个游泳班 哪家便宜", assistant.OutOfScope, ""},
+		{"普通话测试在哪里报名", assistant.OutOfScope, ""},
+		{"帮我查下我同事是哪年落的深户", assistant.OutOfScope, ""},
+	})
+	as := demoAssistant(t, nil)
+	ctx := context.Background()
+	for _, c := range []struct {
+		first, follow string
+		want          assistant.Status
+	}{
+		{"想申请教师资格认定", "普通话测试在哪报名 下一场是几月", assistant.OutOfScope},
+		{"想申请教师资格认定", "要带普通话证书吗", assistant.Answered},
+	} {
+		r, err := as.Ask(ctx, assistant.Request{Message: c.first})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err = as.Ask(ctx, assistant.Request{ConversationID: r.ConversationID, Message: c.follow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != c.want {
+			t.Errorf("%q → %q: %s %+v, want %s", c.first, c.follow, r.Status, r.Citations, c.want)
+		}
+	}
+}

@@ -298,6 +298,14 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 			t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
 			return
 		}
+		// A service another body provides, asked after in the middle of
+		// a dialogue (普通话测试在哪报名 while on 教师资格认定), is theirs
+		// however the current item mentions it; asking whether to bring
+		// its paper (要带驾驶证吗) is the current item's materials.
+		if s, ok := as.scopes.serviceElsewhere(norm); ok && t.normAspect != Materials && t.asked == "" && !as.paperFor(norm, s) {
+			t.status, t.scope, t.reason = OutOfScope, "level", "不属于本区目录的事项："+s
+			return
+		}
 		// A follow-up made only of generic words ("丢了", "要补办") names
 		// no other item: it is about the current one.
 		if as.onlyGeneric(content) || as.staysOn(cur, t, q, t.hits) {
