@@ -56,6 +56,25 @@ type aspectCase struct {
 
 func checkAspects(t *testing.T, cases []aspectCase) {
 	t.Helper()
+	fs := make([]followUpCase, len(cases))
+	for i, c := range cases {
+		fs[i] = followUpCase{first: c.first, follow: c.follow, status: assistant.Answered, aspect: c.aspect}
+	}
+	checkFollowUps(t, fs)
+}
+
+// followUpCase is a follow-up of a first message and how its reply
+// should meet it: the status, the item cited first ("" any) and the
+// aspect ("" any).
+type followUpCase struct {
+	first, follow string
+	status        assistant.Status
+	item          string
+	aspect        assistant.Aspect
+}
+
+func checkFollowUps(t *testing.T, cases []followUpCase) {
+	t.Helper()
 	as := demoAssistant(t, nil)
 	ctx := context.Background()
 	for _, c := range cases {
@@ -67,8 +86,12 @@ func checkAspects(t *testing.T, cases []aspectCase) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Status != assistant.Answered || r.Aspect != c.aspect {
-			t.Errorf("%q → %q: %s aspect %q, want an answer on %q", c.first, c.follow, r.Status, r.Aspect, c.aspect)
+		cited := ""
+		if len(r.Citations) > 0 {
+			cited = r.Citations[0].ID
+		}
+		if r.Status != c.status || c.item != "" && cited != c.item || c.aspect != "" && r.Aspect != c.aspect {
+			t.Errorf("%q → %q: %s %s aspect %q, want %s %s aspect %q", c.first, c.follow, r.Status, cited, r.Aspect, c.status, c.item, c.aspect)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package assistant_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
@@ -126,23 +125,9 @@ func TestCueInsideAWord(t *testing.T) {
 // document lost is another item's need.
 func TestCopyOfADocument(t *testing.T) {
 	t.Parallel()
-	as := demoAssistant(t, nil)
-	ctx := context.Background()
-	for _, c := range []struct{ first, follow, want string }{
-		{"下个月想去领结婚证", "我的户口本在老家 拿复印件行不行", "FT-055"},
-		{"想给孩子办居住证", "房东的房产证在他手上 用复印件行不行", "FT-002"},
-		{"下个月想去领结婚证", "户口本丢了 要怎么补", "FT-009"},
-	} {
-		r, err := as.Ask(ctx, assistant.Request{Message: c.first})
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err = as.Ask(ctx, assistant.Request{ConversationID: r.ConversationID, Message: c.follow})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r.Status != assistant.Answered || len(r.Citations) == 0 || r.Citations[0].ID != c.want {
-			t.Errorf("%q → %q: %s %+v, want %s", c.first, c.follow, r.Status, r.Citations, c.want)
-		}
-	}
+	checkFollowUps(t, []followUpCase{
+		{"下个月想去领结婚证", "我的户口本在老家 拿复印件行不行", assistant.Answered, "FT-055", ""},
+		{"想给孩子办居住证", "房东的房产证在他手上 用复印件行不行", assistant.Answered, "FT-002", ""},
+		{"下个月想去领结婚证", "户口本丢了 要怎么补", assistant.Answered, "FT-009", ""},
+	})
 }
