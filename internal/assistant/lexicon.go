@@ -64,8 +64,8 @@ type cueTable struct {
 	// instead of searching for each of the hundreds of cues, several
 	// times a turn.
 	byFirst map[rune][]int
-	// inword are words inside which no cue counts: 出租车 holds 租车 but
-	// is a taxi, not a rental car ("inword = …" lines).
+	// inword are words no cue counts in or across (inLongerWord): 出租车
+	// holds 租车 but is a taxi, not a rental car ("inword = …" lines).
 	inword []string
 }
 
@@ -180,34 +180,15 @@ func (t *cueTable) match(text string) []labelHit {
 }
 
 // lastFree is lastAsked's occurrence of phrase in text that no inword
-// word holds, or -1.
+// word holds or crosses, or -1.
 func (t *cueTable) lastFree(text, phrase string) int {
 	for end := len(text); ; {
 		i := lastAsked(text[:end], phrase)
-		if i < 0 || !t.heldInWord(text, i, i+len(phrase)) {
+		if i < 0 || !inLongerWord(text, i, i+len(phrase), t.inword) {
 			return i
 		}
 		end = i + len(phrase) - 1
 	}
-}
-
-// heldInWord reports whether text[i:j] lies inside an occurrence of one
-// of the inword words that runs past one of its edges.
-func (t *cueTable) heldInWord(text string, i, j int) bool {
-	for _, w := range t.inword {
-		for from := max(0, i-len(w)+1); from < j; {
-			k := strings.Index(text[from:], w)
-			if k < 0 || from+k >= j {
-				break
-			}
-			ws, we := from+k, from+k+len(w)
-			if ws <= i && we >= j && (ws < i || we > j) {
-				return true
-			}
-			from = ws + 1
-		}
-	}
-	return false
 }
 
 // givesValue matches what follows a cue when the resident is handing over

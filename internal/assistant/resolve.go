@@ -405,13 +405,9 @@ func (as *Assistant) learnedDecides(t *turnState, norm string) {
 	switch {
 	case t.status == Answered && t.item != nil, t.status == Clarify:
 	case t.status == OutOfScope && t.scope == "place":
-		for _, whole := range as.wholeMessage(t, norm) {
-			if id, ok := as.cfg.Index.LearnedNaming(whole, t.place); ok {
-				if it, ok := as.cfg.Index.Item(id); ok {
-					as.answer(t, it, norm, learnedReason)
-				}
-				return
-			}
+		naming := func(q search.Query) (string, bool) { return as.cfg.Index.LearnedNaming(q, t.place) }
+		if it, ok := as.learnedIn(as.wholeMessage(t, norm), naming); ok {
+			as.answer(t, it, norm, learnedReason)
 		}
 		return
 	case t.status == OutOfScope:
@@ -431,20 +427,9 @@ func (as *Assistant) learnedDecides(t *turnState, norm string) {
 			return
 		}
 	}
-	id, ok := "", false
-	for _, whole := range wholes {
-		if id, ok = as.cfg.Index.LearnedSwitch(whole, ""); ok {
-			break
-		}
+	if it, ok := as.learnedIn(wholes, as.anyLearned); ok {
+		as.answer(t, it, norm, learnedReason)
 	}
-	if !ok {
-		return
-	}
-	it, ok := as.cfg.Index.Item(id)
-	if !ok {
-		return
-	}
-	as.answer(t, it, norm, learnedReason)
 }
 
 // learnedHeld reports a message holding a reviewer's learned question
@@ -460,8 +445,19 @@ func (as *Assistant) learnedItem(t *turnState, norm string) (*kb.Item, bool) {
 	if !as.cfg.Index.HasLearned() {
 		return nil, false
 	}
-	for _, whole := range as.wholeMessage(t, norm) {
-		if id, ok := as.cfg.Index.LearnedSwitch(whole, ""); ok {
+	return as.learnedIn(as.wholeMessage(t, norm), as.anyLearned)
+}
+
+// anyLearned is the item with a learned question q holds whole, any item.
+func (as *Assistant) anyLearned(q search.Query) (string, bool) {
+	return as.cfg.Index.LearnedSwitch(q, "")
+}
+
+// learnedIn is the item find reports for the first of the message's
+// readings (wholeMessage) it reports one for.
+func (as *Assistant) learnedIn(wholes []search.Query, find func(search.Query) (string, bool)) (*kb.Item, bool) {
+	for _, whole := range wholes {
+		if id, ok := find(whole); ok {
 			return as.cfg.Index.Item(id)
 		}
 	}

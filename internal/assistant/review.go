@@ -319,12 +319,14 @@ func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewe
 	// proposed against the catalogue the reviewer saw (the index may
 	// follow the published lessons while the round goes on).
 	phrases := make([]string, len(groups))
+	trimmed := func(q string) string { return q }
+	if tt, ok := gist.(interface{ TrimTalk(string) string }); ok {
+		trimmed = tt.TrimTalk
+	}
 	for i, lg := range groups {
 		phrases[i] = lg.g.Question
 		if lg.whole {
-			if tt, ok := gist.(interface{ TrimTalk(string) string }); ok {
-				phrases[i] = tt.TrimTalk(lg.g.Question)
-			}
+			phrases[i] = trimmed(lg.g.Question)
 			continue
 		}
 		// A decline or an ask holds the residents' words whole, talk
@@ -334,9 +336,7 @@ func ReviewRound(ctx context.Context, svc Service, cases []EvalCase, kbs Reviewe
 		// the incidental words (阿爷) and make an ask lesson catch
 		// questions whose detail picks one of its items.
 		if lg.kind == kb.LearnDecline || lg.kind == kb.LearnAsk {
-			if tt, ok := gist.(interface{ TrimTalk(string) string }); ok {
-				phrases[i] = tt.TrimTalk(lg.g.Question)
-			}
+			phrases[i] = trimmed(lg.g.Question)
 			if len([]rune(phrases[i])) <= maxLessonRunes {
 				continue
 			}

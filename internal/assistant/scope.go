@@ -512,7 +512,7 @@ func (m *scopeModel) abusive(norm string) (abuse, person bool) {
 			}
 			start, end := i+j, i+j+len(w)
 			i = start + 1
-			if !m.inKinship(norm, start, end) {
+			if !inLongerWord(norm, start, end, m.abuseKin) && !inLongerWord(norm, start, end, m.abuseCompound) {
 				abuse = true
 				break
 			}
@@ -525,14 +525,15 @@ func (m *scopeModel) abusive(norm string) (abuse, person bool) {
 	return abuse, person
 }
 
-// inKinship reports whether norm[start:end] lies in a kinship phrase or
-// a compound of the scope model that overlaps it and runs past one of its
-// edges.
-func (m *scopeModel) inKinship(norm string, start, end int) bool {
-	for _, k := range slices.Concat(m.abuseKin, m.abuseCompound) {
+// inLongerWord reports whether text[start:end] lies in an occurrence of
+// one of words that overlaps it and runs past one of its edges: 妈的 in
+// 我妈的, 他妈 in 孩子他妈 (a kinship phrase), 垃圾 in 垃圾站 (a word
+// naming a thing), 租车 in 出租车 (a cue's inword).
+func inLongerWord(text string, start, end int, words []string) bool {
+	for _, k := range words {
 		lo := max(0, start-len(k)+1)
-		for i := lo; i < end && i < len(norm); {
-			j := strings.Index(norm[i:], k)
+		for i := lo; i < end && i < len(text); {
+			j := strings.Index(text[i:], k)
 			if j < 0 || i+j >= end {
 				break
 			}

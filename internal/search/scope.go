@@ -130,18 +130,7 @@ func (ix *Index) LearnedFull(q Query, item string, nameAside bool) bool {
 // words; a follow-up holding a reviewer's lesson for another item has
 // changed the thread.
 func (ix *Index) LearnedSwitch(q Query, cur string) (string, bool) {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	best, out := 1, ""
-	for d := range ix.learnedQs {
-		if ix.dead[d] || ix.ids[d] == cur {
-			continue
-		}
-		if _, n := ix.learnedHeld(q, d, false); n > best || n == best && out != "" && ix.ids[d] < out {
-			best, out = n, ix.ids[d]
-		}
-	}
-	return out, out != ""
+	return ix.learnedSwitch(q, cur, "")
 }
 
 // LearnedNaming is LearnedSwitch(q, "") over the learned questions that
@@ -152,16 +141,22 @@ func (ix *Index) LearnedNaming(q Query, word string) (string, bool) {
 	if word == "" {
 		return "", false
 	}
+	return ix.learnedSwitch(q, "", word)
+}
+
+// learnedSwitch is LearnedSwitch over the learned questions holding word
+// in one of their words ("" any).
+func (ix *Index) learnedSwitch(q Query, cur, word string) (string, bool) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	in := heldWords(q)
 	best, out := 1, ""
 	for d, qs := range ix.learnedQs {
-		if ix.dead[d] {
+		if ix.dead[d] || ix.ids[d] == cur {
 			continue
 		}
 		for _, ws := range qs {
-			if !slices.ContainsFunc(ws, func(w string) bool { return strings.Contains(w, word) }) {
+			if word != "" && !slices.ContainsFunc(ws, func(w string) bool { return strings.Contains(w, word) }) {
 				continue
 			}
 			if n, ok := holdsAll(in, q, ws, nil); ok && (n > best || n == best && out != "" && ix.ids[d] < out) {
