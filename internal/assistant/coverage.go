@@ -208,16 +208,32 @@ func (as *Assistant) licenceOnly(content string, q search.Query, hits []search.H
 	return object
 }
 
-// Words that say a licence is already held: after it (执照都有) or
-// before it (已经有执照).
+// Words that say a licence or a service is already held or done: after
+// it (执照都有, 失业登记做了) or before it (已经有执照).
 var (
-	heldAfter  = []string{"都有", "有了", "已经有", "已有", "拿到了", "办好了", "办了", "也有", "齐全", "下来了", "批下来", "办下来", "拿到手", "到手了", "出来了"}
+	heldAfter  = []string{"都有", "有了", "已经有", "已有", "拿到了", "办好了", "办了", "也有", "齐全", "下来了", "批下来", "办下来", "拿到手", "到手了", "出来了", "做了", "做好了", "办完了", "弄好了", "弄完了", "搞掂了", "搞定了"}
 	heldBefore = []string{"有", "拿到了", "办好了", "办了"}
+	// Of a service, only what says it is done: 办下来 also asks when
+	// (居住证办下来要多久).
+	doneAfter = slices.DeleteFunc(slices.Clone(heldAfter), func(w string) bool {
+		return !strings.ContainsAny(w, "了有齐")
+	})
+	// Said before 有, these ask for it instead (要有, 没有).
+	notHeldBefore = []string{"没有", "要有", "得有", "须有", "无"}
+	// Said after it, these make 有… a question (有补助吗).
+	questionEnds = []string{"吗", "不", "没", "么", "嘛", "呢", "冇", "咩", "吧", "啊"}
 )
 
 // heldLicence reports every occurrence of the licence word w in content
 // said as held already.
 func heldLicence(content, w string) bool {
+	return heldEach(content, w, heldAfter, nil)
+}
+
+// heldEach reports every occurrence of w in content said as held or done
+// already; isPlace, when not nil, lets a place stand between a word said
+// before and w (我有深圳居住证).
+func heldEach(content, w string, after []string, isPlace func(string) bool) bool {
 	n := 0
 	for i := 0; ; {
 		j := strings.Index(content[i:], w)
@@ -226,15 +242,68 @@ func heldLicence(content, w string) bool {
 		}
 		start, end := i+j, i+j+len(w)
 		i = end
-		after, before := strings.TrimLeft(content[end:], " "), content[:start]
-		heldB := slices.ContainsFunc(heldBefore, func(b string) bool { return strings.HasSuffix(before, b) }) && !strings.HasSuffix(before, "没有")
-		if !hasAnyPrefix(after, heldAfter) && !heldB {
+		rest, before := strings.TrimLeft(content[end:], " "), content[:start]
+		if isPlace != nil {
+			rs := []rune(before)
+			for k := 3; k >= 2; k-- {
+				if len(rs) >= k && isPlace(string(rs[len(rs)-k:])) {
+					before = string(rs[:len(rs)-k])
+					break
+				}
+			}
+		}
+		// 有补助吗 asks whether there is one.
+		heldB := hasAnySuffix(before, heldBefore) && !hasAnySuffix(before, notHeldBefore) && !hasAnyPrefix(rest, questionEnds)
+		if !hasAnyPrefix(rest, after) && !heldB {
 			return false
 		}
 		n++
 	}
 	return n > 0
 }
+
+func hasAnySuffix(s string, ss []string) bool {
+	return slices.ContainsFunc(ss, func(x string) bool { return strings.HasSuffix(s, x) })
+}
+
+// heldItem reports an item whose name's words, wherever the question says
+// them, are said as held or done already (失业登记做了, 我有深圳居住证): the
+// resident's story, not the request. An item named only through a synonym
+// is not.
+func (as *Assistant) heldItem(norm string, h search.Hit) bool {
+	said := false
+	for _, n := range h.NameTerms {
+		if !strings.Contains(norm, n) {
+			continue
+		}
+		said = true
+		if !heldEach(norm, n, doneAfter, as.scopes.isPlace) {
+			return false
+		}
+	}
+	return said
+}
+
+// pastHeld returns, when the best item is one the resident says is held or
+// done already, the best-ranked other item the question names that is not.
+func (as *Assistant) pastHeld(norm string, hits []search.Hit) (search.Hit, bool) {
+	if len(hits) < 2 || !as.heldItem(norm, hits[0]) {
+		return search.Hit{}, false
+	}
+	for _, h := range hits[1:] {
+		if h.Score < heldRatio*hits[0].Score {
+			break
+		}
+		if len(h.NameTerms) > 0 && !as.heldItem(norm, h) {
+			return h, true
+		}
+	}
+	return search.Hit{}, false
+}
+
+// heldRatio is how far below a held item another item may score and
+// still be what the question asks for.
+const heldRatio = 0.3
 
 // salience weighs a dictionary word by its rarity: a rare word says more
 // about what the question is about than a common one. Single characters

@@ -295,6 +295,14 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	if h, ok := as.byRequest(t.in.norm, hits); ok {
 		top, close, named = h, []search.Hit{h}, h.Coverage >= namedCoverage
 	}
+	// An item the resident says is done or held already (失业登记做了, 我
+	// 有深圳居住证) is the story: another item the question names answers.
+	if h, ok := as.pastHeld(t.in.norm, hits); ok {
+		top, close, named = h, []search.Hit{h}, h.Coverage >= namedCoverage
+	} else if kept := slices.DeleteFunc(slices.Clone(close), func(h search.Hit) bool { return as.heldItem(t.in.norm, h) }); len(kept) > 0 && len(kept) < len(close) {
+		close = kept
+		top = close[0]
+	}
 	chosen := top
 	// What tells close siblings apart in the catalogue, said in the
 	// question, chooses among them however much else it says.

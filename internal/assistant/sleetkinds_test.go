@@ -1,0 +1,42 @@
+package assistant_test
+
+import (
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+)
+
+// TestHeldOrDoneIsTheStory checks, on made-up messages, a kind
+// probes-sleet showed: a service the resident says is done or a paper
+// they hold already (失业登记办好了, 我有深圳居住证) is the story, and the
+// other service the question names is the answer; asking whether there is
+// one (有补助吗) or when one comes (办下来要多久) holds nothing.
+func TestHeldOrDoneIsTheStory(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我跟女朋友都不是深户 我已经有深圳居住证了 能在福田领证吗", assistant.Answered, "FT-055"},
+		{"被公司裁了 失业登记办好了 年纪大找不到工作 就业困难人员认定怎么申请", assistant.Answered, "FT-029"},
+		{"来深圳三个月了 居住证办下来要多久", assistant.Answered, "FT-002"},
+	})
+}
+
+// TestSleetKinds checks, on made-up messages, kinds probes-sleet showed:
+// the words people use for a company's legal representative (法人), for
+// foreign capital (外资) and for a child's hukou following a parent (户口
+// 跟我落); where, said with 儿 (去哪儿); and asking for a business to be
+// recommended, alone or in the middle of a dialogue, declined.
+func TestSleetKinds(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"公司法人想换成我弟弟 营业执照变更怎么弄", assistant.Answered, "FT-097"},
+		{"朋友是新加坡的 想跟我合伙在福田开个外资的贸易公司 怎么登记", assistant.Answered, "FT-094"},
+		{"媳妇刚在医院生了 孩子户口想跟着我落 要准备什么", assistant.Answered, "FT-001"},
+		{"拍婚纱照的影楼推荐一家", assistant.OutOfScope, ""},
+	})
+	checkAspects(t, []aspectCase{
+		{"想办社保卡", "卡做好了去哪儿领", assistant.Location},
+	})
+	checkFollowUps(t, []followUpCase{
+		{"下个月想去办结婚登记", "登记完想拍照 附近哪家影楼好", assistant.OutOfScope, "", ""},
+	})
+}
