@@ -82,6 +82,13 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 	if curShare >= itemExplainsShare {
 		return true
 	}
+	// A turn opened as an aside (顺便问下, 另外) about a thing of its own
+	// that neither the current item nor any other explains has left the
+	// item, whatever aspect it asks: 水果批发市场几点开门 asks the market's
+	// hours, not the hall's.
+	if curShare == 0 && hasPrefixAny(t.in.norm, newTopic) && as.unexplainedOwn(t.content, q, hits) {
+		return false
+	}
 	if _, ok := as.sibling(cur, q, hits); ok {
 		return false
 	}

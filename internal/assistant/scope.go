@@ -188,9 +188,9 @@ func saidAfter(norm, place string, re *regexp.Regexp) bool {
 }
 
 // goThereTo is what follows 回 and another place when the resident asks
-// whether to go back there to do the thing (回肇庆办, 回老家那边申请): the
+// whether to go back there to do the thing (回肇庆办, 回老家那边申请, 回广州那边补): the
 // place's own service, so that 回 ties nothing to this district.
-var goThereTo = regexp.MustCompile(`^(?:那边|那里|嗰边|去)?(?:办|申请|弄|搞|处理|交|领)`)
+var goThereTo = regexp.MustCompile(`^(?:那边|那里|嗰边|去)?(?:办|申请|弄|搞|处理|交|领|补|换|报|续|注销)`)
 
 // withoutGoingThere is norm without the 回 of going back to another place
 // to do the thing there.

@@ -24,7 +24,10 @@ func TestHeldOrDoneIsTheStory(t *testing.T) {
 // the words people use for a company's legal representative (法人), for
 // foreign capital (外资) and for a child's hukou following a parent (户口
 // 跟我落); where, said with 儿 (去哪儿); and asking for a business to be
-// recommended, alone or in the middle of a dialogue, declined.
+// recommended, alone or in the middle of a dialogue, declined; going back
+// to another city to replace a paper there (回长沙那边补) is that city's;
+// an aside opened with 顺便问下 asking a market's hours leaves the item,
+// while an aside asking the hall's hours stays.
 func TestSleetKinds(t *testing.T) {
 	t.Parallel()
 	checkDecisions(t, []decisionCase{
@@ -32,11 +35,15 @@ func TestSleetKinds(t *testing.T) {
 		{"朋友是新加坡的 想跟我合伙在福田开个外资的贸易公司 怎么登记", assistant.Answered, "FT-094"},
 		{"媳妇刚在医院生了 孩子户口想跟着我落 要准备什么", assistant.Answered, "FT-001"},
 		{"拍婚纱照的影楼推荐一家", assistant.OutOfScope, ""},
+		{"我是长沙户口 户口本丢了 回长沙那边补要带什么", assistant.OutOfScope, ""},
+		{"户口本丢了 在福田补要带什么", assistant.Answered, "FT-009"},
 	})
 	checkAspects(t, []aspectCase{
 		{"想办社保卡", "卡做好了去哪儿领", assistant.Location},
 	})
 	checkFollowUps(t, []followUpCase{
 		{"下个月想去办结婚登记", "登记完想拍照 附近哪家影楼好", assistant.OutOfScope, "", ""},
+		{"想在福田办个体户执照", "顺便问下 附近花卉市场几点开门", assistant.OutOfScope, "", ""},
+		{"想在福田办个体户执照", "顺便问下 周六上不上班", assistant.Answered, "FT-091", assistant.Location},
 	})
 }
