@@ -47,3 +47,16 @@ func TestSleetKinds(t *testing.T) {
 		{"想在福田办个体户执照", "顺便问下 周六上不上班", assistant.Answered, "FT-091", assistant.Location},
 	})
 }
+
+// TestSleetVague checks, on made-up messages, vague kinds probes-sleet
+// showed: a topic said as "有点事" (in regional Mandarin, 问一哈) and what
+// there is to receive after a life event (有什么可以领的) are asked back
+// with choices, not declined or answered with one guess.
+func TestSleetVague(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"户口上有点事 想问一哈", assistant.Clarify, ""},
+		{"社保有些事 想咨询下", assistant.Clarify, ""},
+		{"工作丢了 有什么可以领的", assistant.Clarify, ""},
+	})
+}
