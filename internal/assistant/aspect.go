@@ -163,6 +163,14 @@ var (
 	goBackFor  = regexp.MustCompile(`回(?:去|来|到)?(?:老家|原籍|户籍地|户口所在地|当地|那边|参保地|外地|[\p{Han}]{2}那边)?(?:一趟|一次)?(?:才能|才可以|去|再)?(?:办|弄|申请|交|领|跑|转|吗|嘛|不)`)
 )
 
+// handedBack reports a verb right before 回 that makes it "back" to an
+// office (旧证要交回去吗, 寄回来): a thing returned, not the resident going
+// back somewhere to apply.
+func handedBack(before string) bool {
+	r, _ := utf8.DecodeLastRuneInString(before)
+	return strings.ContainsRune("交退收寄送还", r)
+}
+
 // paperNouns are the nouns whichPaper ends with: a message with none is
 // spared the expression.
 var paperNouns = []string{"证明", "文件", "凭证", "收据"}
@@ -212,7 +220,7 @@ func askedHits(norm string, t *cueTable) []labelHit {
 			hs = append(hs, labelHit{label: string(Materials), length: len([]rune(norm[l[0]:l[1]])), cue: norm[l[0]:l[1]], pos: l[0]})
 		}
 	}
-	if l := goBackFor.FindStringIndex(norm); l != nil && !hasLabel(hs, string(Online)) {
+	if l := goBackFor.FindStringIndex(norm); l != nil && !hasLabel(hs, string(Online)) && !handedBack(norm[:l[0]]) {
 		hs = append(hs, labelHit{label: string(Online), length: len([]rune(norm[l[0]:l[1]])), cue: norm[l[0]:l[1]], pos: l[0]})
 	}
 	out := hs[:0:0]

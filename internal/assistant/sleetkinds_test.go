@@ -60,3 +60,19 @@ func TestSleetVague(t *testing.T) {
 		{"工作丢了 有什么可以领的", assistant.Clarify, ""},
 	})
 }
+
+// TestSleetAspects checks, on made-up follow-ups, aspect kinds
+// probes-sleet showed: a deadline asked with 最晚 before the papers named
+// (time limit), handing the old card back (materials, not going back
+// somewhere), a form to download (online), "这样也行吗" after a circumstance (conditions) and the day a
+// paper is ready (哪天能).
+func TestSleetAspects(t *testing.T) {
+	t.Parallel()
+	checkAspects(t, []aspectCase{
+		{"想办居住证", "最晚什么时候要把资料交上去", assistant.TimeLimit},
+		{"想换领身份证", "旧的那张要交回去吗", assistant.Materials},
+		{"想办个体户执照", "登记表在哪下载", assistant.Online},
+		{"想给我妈申请高龄津贴", "她是外地户口 这样也行吗", assistant.Conditions},
+		{"想给宝宝办出生医学证明", "哪天能拿到", assistant.TimeLimit},
+	})
+}
