@@ -1,0 +1,37 @@
+package assistant_test
+
+import (
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+)
+
+// TestRimeKinds checks, on made-up messages, kinds probes-rime showed:
+// the words people use for an emergency call bell (平安铃, a fall said in
+// Cantonese), a company's name and a clash with another's (公司名, 重名),
+// the elders' card (老人优待证, not the veterans'), renewing one more year
+// in Cantonese (续多一年), bringing medical insurance over (医保…带过来),
+// how many days ahead to book (提前几天预约 names no early repayment);
+// a district of another city named on its own (虎门) declined; asking
+// which brand to buy or for a removals firm, in the middle of a dialogue,
+// declined.
+func TestRimeKinds(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我奶奶一个人住 想装个平安铃 政府能帮忙吗", assistant.Answered, "FT-040"},
+		{"阿爷喺屋企跌低咗 好耐先有人知 想装个平安铃", assistant.Answered, "FT-040"},
+		{"公司名称想用星海贸易 怎么查会不会重名", assistant.Answered, "FT-092"},
+		{"我爸七十了 想办老人优待证", assistant.Answered, "FT-038"},
+		{"居住证明年到期 想续多一年", assistant.Answered, "FT-003"},
+		{"从广州调来深圳上班 以前的医保怎么带过来", assistant.Answered, "FT-024"},
+		{"我户口在东莞虎门 想在虎门那边办高龄津贴", assistant.OutOfScope, ""},
+	})
+	checkAspects(t, []aspectCase{
+		{"打算六月一号去领证", "要提前几天预约", assistant.Appointment},
+	})
+	checkFollowUps(t, []followUpCase{
+		{"打算六月一号去领证", "要提前几天预约", assistant.Answered, "FT-055", assistant.Appointment},
+		{"想申请食品经营许可证", "店里的烤箱买哪个牌子好", assistant.OutOfScope, "", ""},
+		{"想办个体户执照", "对了 搬家公司有没有靠谱的推荐", assistant.OutOfScope, "", ""},
+	})
+}
