@@ -212,7 +212,7 @@ func (as *Assistant) licenceOnly(content string, q search.Query, hits []search.H
 // it (执照都有, 失业登记做了) or before it (已经有执照).
 var (
 	heldAfter  = []string{"都有", "有了", "已经有", "已有", "拿到了", "办好了", "办了", "也有", "齐全", "下来了", "批下来", "办下来", "拿到手", "到手了", "出来了", "做了", "做好了", "办完了", "弄好了", "弄完了", "搞掂了", "搞定了"}
-	heldBefore = []string{"有", "拿到了", "办好了", "办了"}
+	heldBefore = []string{"有", "拿到了", "办好了", "办了", "已经拿", "开始拿", "在拿", "一直拿", "已经领", "开始领", "在领", "一直领"}
 	// Of a service, only what says it is done: 办下来 also asks when
 	// (居住证办下来要多久).
 	doneAfter = slices.DeleteFunc(slices.Clone(heldAfter), func(w string) bool {
@@ -252,14 +252,27 @@ func heldEach(content, w string, after []string, isPlace func(string) bool) bool
 				}
 			}
 		}
-		// 有补助吗 asks whether there is one.
-		heldB := hasAnySuffix(before, heldBefore) && !hasAnySuffix(before, notHeldBefore) && !hasAnyPrefix(rest, questionEnds)
+		// 有补助吗, 有生活费吗 ask whether there is one.
+		heldB := hasAnySuffix(before, heldBefore) && !hasAnySuffix(before, notHeldBefore) && !asksAfter(rest)
 		if !hasAnyPrefix(rest, after) && !heldB {
 			return false
 		}
 		n++
 	}
 	return n > 0
+}
+
+// asksAfter reports a question ending the few characters after a word
+// (吗 of 生活费吗): 有 before it then asks whether there is one.
+func asksAfter(rest string) bool {
+	if hasAnyPrefix(rest, questionEnds) {
+		return true
+	}
+	clause := rest
+	if i := strings.IndexAny(rest, " ,.?!;"); i >= 0 {
+		clause = rest[:i]
+	}
+	return utf8.RuneCountInString(clause) <= 4 && hasAnySuffix(clause, questionEnds)
 }
 
 func hasAnySuffix(s string, ss []string) bool {
@@ -294,11 +307,19 @@ func (as *Assistant) pastHeld(norm string, hits []search.Hit) (search.Hit, bool)
 		if h.Score < heldRatio*hits[0].Score {
 			break
 		}
-		if len(h.NameTerms) > 0 && !as.heldItem(norm, h) {
+		if (len(h.NameTerms) > 0 || explainsMore(h, hits[0])) && !as.heldItem(norm, h) {
 			return h, true
 		}
 	}
 	return search.Hit{}, false
+}
+
+// explainsMore reports a hit that matched a word of two characters or
+// more that the held item did not (认证 beside 退休金).
+func explainsMore(h, held search.Hit) bool {
+	return slices.ContainsFunc(h.Terms, func(w string) bool {
+		return utf8.RuneCountInString(w) >= 2 && !slices.Contains(held.Terms, w)
+	})
 }
 
 // heldRatio is how far below a held item another item may score and

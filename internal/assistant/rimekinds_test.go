@@ -35,3 +35,16 @@ func TestRimeKinds(t *testing.T) {
 		{"想办个体户执照", "对了 搬家公司有没有靠谱的推荐", assistant.OutOfScope, "", ""},
 	})
 }
+
+// TestRimeStories checks, on made-up messages, two story kinds
+// probes-rime showed: a benefit the resident already draws (一直领养老金)
+// is the story, the yearly check asked after is the item; and a winter
+// spent in another city, in hospital there, is Shenzhen's cross-city
+// medical service, not that city's.
+func TestRimeStories(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我妈一直在领养老金 每年要做的那个认证能在手机上弄吗", assistant.Answered, "FT-018"},
+		{"陪老人去海口过冬 医保到那边住院要办什么", assistant.Answered, "FT-019"},
+	})
+}
