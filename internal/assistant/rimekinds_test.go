@@ -48,3 +48,20 @@ func TestRimeStories(t *testing.T) {
 		{"陪老人去海口过冬 医保到那边住院要办什么", assistant.Answered, "FT-019"},
 	})
 }
+
+// TestRimeAspects checks, on made-up follow-ups, aspect kinds
+// probes-rime showed: which month or period a service opens (几月份,
+// 哪段时间) and from which day it counts are time limits; "一分钱不收"
+// is the fee, however a hospital is named before it; a photo's size (几
+// 寸) is a material; doing it by video is the online channel.
+func TestRimeAspects(t *testing.T) {
+	t.Parallel()
+	checkAspects(t, []aspectCase{
+		{"孩子明年上小学", "一般几月份开始报名", assistant.TimeLimit},
+		{"想申请健康成长补贴", "一年里哪段时间可以申请", assistant.TimeLimit},
+		{"想做就业困难人员认定", "批下来以后从哪天开始算", assistant.TimeLimit},
+		{"想去做婚前检查", "在哪家医院做 是不是一分钱不收", assistant.Fee},
+		{"想办长者卡", "照片要几寸的", assistant.Materials},
+		{"我爸要做养老保险待遇资格认证", "能不能视频认证", assistant.Online},
+	})
+}
