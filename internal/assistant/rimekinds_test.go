@@ -65,3 +65,13 @@ func TestRimeAspects(t *testing.T) {
 		{"我爸要做养老保险待遇资格认证", "能不能视频认证", assistant.Online},
 	})
 }
+
+// TestTopicThenAsk checks that a topic followed by "想了解" or "想咨询"
+// (公积金贷款的事想了解) is still a topic, asked back with its items.
+func TestTopicThenAsk(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"住房公积金贷款的事想了解", assistant.Clarify, ""},
+		{"离婚的事想咨询", assistant.Clarify, ""},
+	})
+}
