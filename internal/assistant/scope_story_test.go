@@ -35,7 +35,7 @@ func checkDeclines(t *testing.T, cases []storyCase) {
 }
 
 // TestAbuseWordsInKinship: an abuse word inside a kinship phrase (孩子他妈,
-// 我妈的, 他妈妈) is a mother, not abuse; the same words alone still are
+// 我妈的, 他妈妈, 爸妈的, 跟着他妈) is a mother, not abuse; the same words alone still are
 // (own sentences, plain, spoken and Cantonese-flavoured).
 func TestAbuseWordsInKinship(t *testing.T) {
 	t.Parallel()
@@ -45,6 +45,8 @@ func TestAbuseWordsInKinship(t *testing.T) {
 		{"his mother, 他妈妈", "他妈妈今年八十五了 高龄津贴能申请吗", false, ""},
 		{"spoken, my mum's", "呃 就是 我妈妈的医保 能不能跟我的绑在一起用", false, ""},
 		{"Cantonese, 我老妈的", "我老妈的长者卡唔见咗 点样补办", false, ""},
+		{"parents, 爸妈的", "孩子读小学了 这个补贴是我们当爸妈的去申请吗", false, ""},
+		{"following his mother, 跟着他妈", "孩子想跟着他妈落户 新生儿入户去哪办", false, ""},
 		{"abuse, 他妈的", "他妈的什么破系统", true, "转人工"},
 		{"abuse, 妈的 at the start", "妈的 又是这个回答", true, "转人工"},
 		{"abuse, 你妈的", "你妈的 到底能不能办", true, "转人工"},
