@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -348,7 +349,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 // the cue is in, unexplained: "坐月子喝什么汤 猪脚姜醋怎么煲" names 坐月子
 // but asks for a recipe.
 func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (labelHit, bool) {
-	hs := as.scope.match(t.in.norm)
+	hs := everydayCues(as.scope, t.in.norm)
 	if len(hs) == 0 || jobCues(t.in.norm, hs) {
 		return labelHit{}, false
 	}
@@ -399,7 +400,7 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 		return h, true
 	}
 	for _, c := range clauses(t.in.norm) {
-		ch := as.scope.match(c)
+		ch := everydayCues(as.scope, c)
 		if len(ch) == 0 {
 			continue
 		}
@@ -409,6 +410,26 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 	}
 	return labelHit{}, false
 }
+
+// everydayCues are the everyday cues of lexicon/scope.txt in text, and a
+// question for a provider of a kind (providerAsk) as a weak one.
+func everydayCues(scope *cueTable, text string) []labelHit {
+	hs := scope.match(text)
+	if l := providerAsk.FindStringIndex(text); l != nil && !strings.ContainsAny(text[l[0]:l[1]], "政务窗厅") && !hasAny(text[l[0]:l[1]], officeWords) {
+		hs = append(hs, labelHit{label: "provider", length: utf8.RuneCountInString(text[l[0]:l[1]]), cue: text[l[0]:l[1]], pos: l[0], weak: true})
+	}
+	return hs
+}
+
+// providerAsk is a question for a business or provider of a kind (哪家体
+// 检中心靠谱, 哪家银行手续费低, 附近有冇牙科门诊): the district names no
+// shop, bank, clinic or class. Which hospital issues a paper (哪家医院)
+// and which office or hall serves are the items' own (location).
+var providerAsk = regexp.MustCompile(`(?:哪家|哪间|边间|边家|哪一家|附近有冇|附近有没有|附近有什么|附近哪里有|附近哪有)[\p{Han}]{0,6}?(?:店|中心|银行|班|档口|档|馆|酒楼|茶楼|门诊|诊所|机构|商场|超市|市场|影楼)`)
+
+// officeWords are offices a provider question may name that serve the
+// items themselves (便民服务中心, 社保局).
+var officeWords = []string{"服务中心", "办事", "派出所", "税务", "社保", "医保", "民政", "街道", "公积金", "人才", "就业", "残联"}
 
 // nameOnlyInCue reports a hit whose name the question's own words say
 // only inside phrases of everyday cues (自动续期 holding 续期).

@@ -75,3 +75,23 @@ func TestTopicThenAsk(t *testing.T) {
 		{"离婚的事想咨询", assistant.Clarify, ""},
 	})
 }
+
+// TestProviderAsked checks, on made-up messages, that asking which
+// business or provider of a kind to go to (哪家驾校, 附近有没有眼科诊所,
+// 哪间茶楼), alone or in the middle of a dialogue, is declined, while
+// asking which hospital issues a paper, which bank hands out a card or
+// which service centre serves stays the item's.
+func TestProviderAsked(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"附近有没有周末也开的眼科诊所", assistant.OutOfScope, ""},
+		{"福田哪间茶楼适合带老人家去饮茶", assistant.OutOfScope, ""},
+		{"出生医学证明去哪家医院开", assistant.Answered, "FT-061"},
+		{"社保卡可以去哪家银行领", assistant.Answered, "FT-010"},
+		{"哪个便民服务中心能办居住证", assistant.Answered, "FT-002"},
+	})
+	checkFollowUps(t, []followUpCase{
+		{"想开个体户 卖文具", "对了 附近哪家打印店便宜", assistant.OutOfScope, "", ""},
+		{"想办有限公司", "开对公户 哪家银行手续费低", assistant.OutOfScope, "", ""},
+	})
+}
