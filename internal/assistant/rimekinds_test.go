@@ -12,7 +12,8 @@ import (
 // the elders' card (老人优待证, not the veterans'), renewing one more year
 // in Cantonese (续多一年), bringing medical insurance over (医保…带过来),
 // how many days ahead to book (提前几天预约 names no early repayment);
-// a district of another city named on its own (虎门) declined; asking
+// a district of another city or a county of Guangdong named on its own
+// (虎门, 普宁) declined, while one named as home (老家是海丰的) is not; asking
 // which brand to buy or for a removals firm, in the middle of a dialogue,
 // declined.
 func TestRimeKinds(t *testing.T) {
@@ -25,6 +26,8 @@ func TestRimeKinds(t *testing.T) {
 		{"居住证明年到期 想续多一年", assistant.Answered, "FT-003"},
 		{"从广州调来深圳上班 以前的医保怎么带过来", assistant.Answered, "FT-024"},
 		{"我户口在东莞虎门 想在虎门那边办高龄津贴", assistant.OutOfScope, ""},
+		{"想在普宁那边申请低保 要什么材料", assistant.OutOfScope, ""},
+		{"我老家是海丰的 在福田上班 想办居住证", assistant.Answered, "FT-002"},
 	})
 	checkAspects(t, []aspectCase{
 		{"打算六月一号去领证", "要提前几天预约", assistant.Appointment},
