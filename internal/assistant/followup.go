@@ -457,6 +457,12 @@ func (as *Assistant) pickCandidate(ctx context.Context, norm string, cands []str
 	if i, ok := choiceOrdinal(trimmed); ok && i < len(cands) {
 		return cands[i], true
 	}
+	// A choice the reply names outright in its own retrieval ("想用住房公
+	// 积金贷" after the loan choices) is it, however many characters another
+	// choice's name shares with the reply.
+	if id, ok := as.namedChoice(ctx, norm, cands); ok {
+		return id, true
+	}
 	// The candidate whose name the message covers best.
 	best, bestScore := "", 0.0
 	for _, id := range cands {
@@ -482,6 +488,20 @@ func (as *Assistant) pickCandidate(ctx context.Context, norm string, cands []str
 		return id, true
 	}
 	return as.pickVariant(norm, cands)
+}
+
+// namedChoice returns the offered choice a reply's own retrieval ranks
+// first and names outright (its name covered).
+func (as *Assistant) namedChoice(ctx context.Context, norm string, cands []string) (string, bool) {
+	content := as.contentText(norm)
+	if as.onlyGeneric(content) {
+		return "", false
+	}
+	hits := as.cfg.Index.Search(ctx, content, 3).Hits
+	if len(hits) == 0 || !slices.Contains(cands, hits[0].ID) || hits[0].Coverage < namedCoverage {
+		return "", false
+	}
+	return hits[0].ID, true
 }
 
 // notOffered returns the item a reply to a clarify question names on its

@@ -98,3 +98,14 @@ func TestProviderAsked(t *testing.T) {
 		{"想办有限公司", "开对公户 哪家银行手续费低", assistant.OutOfScope, "", ""},
 	})
 }
+
+// TestClarifyReplyNamesChoice checks that a reply to a clarify question
+// naming one choice outright (住房公积金贷 after the loan choices) takes
+// it, however many characters another choice's name shares with the
+// reply (住房公积金贷款提前还款).
+func TestClarifyReplyNamesChoice(t *testing.T) {
+	t.Parallel()
+	checkFollowUps(t, []followUpCase{
+		{"我想贷款", "买了套二手房 想用住房公积金贷", assistant.Answered, "FT-087", ""},
+	})
+}
