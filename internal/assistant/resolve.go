@@ -240,6 +240,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 		}
 	}
 	content = as.dropWorkplace(content)
+	content = as.dropPossessor(content)
 	t.content = content
 	q := as.cfg.Index.Analyse(content)
 	var res search.Result
@@ -596,6 +597,26 @@ func (as *Assistant) dropWorkplace(content string) string {
 			continue
 		}
 		content = strings.Replace(content, c, strings.Replace(c, place, " ", 1), 1)
+	}
+	return content
+}
+
+// possessor is a family member said as whose a thing is (我爸的, 我妈嘅).
+var possessor = regexp.MustCompile(`(?:我|俺)?(?:爸爸|妈妈|老爸|老妈|爷爷|奶奶|外公|外婆|老公|老婆|儿子|女儿|阿爸|阿妈|老豆|老母|爸|妈)(?:的|嘅)`)
+
+// dropPossessor removes from content a family member said as whose a
+// catalogue thing is ("把我爸的户口弄一下"): the thing says what is asked,
+// and the person's own words (我爸 read as an elder) would pull towards
+// the items for that group instead.
+func (as *Assistant) dropPossessor(content string) string {
+	locs := possessor.FindAllStringIndex(content, -1)
+	for i := len(locs) - 1; i >= 0; i-- {
+		l := locs[i]
+		ws := as.a.Words(content[l[1]:])
+		if len(ws) == 0 || !as.a.IsLexicon(ws[0]) || !strings.HasPrefix(content[l[1]:], ws[0]) {
+			continue
+		}
+		content = content[:l[0]] + " " + content[l[1]:]
 	}
 	return content
 }

@@ -109,3 +109,14 @@ func TestClarifyReplyNamesChoice(t *testing.T) {
 		{"我想贷款", "买了套二手房 想用住房公积金贷", assistant.Answered, "FT-087", ""},
 	})
 }
+
+// TestWhoseThingIsNoGroup checks that a family member said as whose a
+// thing is (我爸的户口) does not make the message about the elders' items:
+// with nothing else said, which hukou service is meant is asked.
+func TestWhoseThingIsNoGroup(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"想把我爸的户口弄一下", assistant.Clarify, ""},
+		{"我爸的高龄津贴怎么领", assistant.Answered, "FT-034"},
+	})
+}
