@@ -112,11 +112,13 @@ func TestClarifyReplyNamesChoice(t *testing.T) {
 
 // TestWhoseThingIsNoGroup checks that a family member said as whose a
 // thing is (我爸的户口) does not make the message about the elders' items:
-// with nothing else said, which hukou service is meant is asked.
+// with nothing else said, which hukou service is meant is asked. A lost
+// medical insurance card is the social security card's replacement.
 func TestWhoseThingIsNoGroup(t *testing.T) {
 	t.Parallel()
 	checkDecisions(t, []decisionCase{
 		{"想把我爸的户口弄一下", assistant.Clarify, ""},
 		{"我爸的高龄津贴怎么领", assistant.Answered, "FT-034"},
+		{"我妈的医保卡丢了 去哪补", assistant.Answered, "FT-011"},
 	})
 }
