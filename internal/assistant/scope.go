@@ -504,6 +504,16 @@ func (m *scopeModel) storyCue(h labelHit) bool {
 // An abuse word counts as a word, not inside a kinship phrase that runs
 // past it (妈的 of 我妈的医保卡, 他妈 of 孩子他妈 and 他妈妈).
 func (m *scopeModel) abusive(norm string) (abuse, person bool) {
+	abuse, _ = m.abuseAt(norm)
+	_, person = firstOf(norm, m.abusePerson)
+	return abuse, person
+}
+
+// abuseAt reports an abuse word (not inside a kinship phrase or a thing's
+// name) and whether it is said to the assistant: "你" or "你们" shortly
+// before it in its clause ("你就是个智障"), which no story of illness or
+// disability explains.
+func (m *scopeModel) abuseAt(norm string) (abuse, addressed bool) {
 	for _, w := range m.abuse {
 		for i := 0; ; {
 			j := strings.Index(norm[i:], w)
@@ -514,16 +524,31 @@ func (m *scopeModel) abusive(norm string) (abuse, person bool) {
 			i = start + 1
 			if !inLongerWord(norm, start, end, m.abuseKin) && !inLongerWord(norm, start, end, m.abuseCompound) {
 				abuse = true
-				break
+				before := norm[:start]
+				if k := strings.LastIndexAny(before, " ,.?!;"); k >= 0 {
+					before = before[k+1:]
+				}
+				if rs := []rune(before); len(rs) > addressReach {
+					before = string(rs[len(rs)-addressReach:])
+				}
+				if strings.Contains(before, "你") {
+					return true, true
+				}
 			}
 		}
-		if abuse {
-			break
-		}
 	}
-	_, person = firstOf(norm, m.abusePerson)
-	return abuse, person
+	return abuse, false
 }
+
+// abuseAddressed reports an abuse word said to the assistant.
+func (m *scopeModel) abuseAddressed(norm string) bool {
+	_, addressed := m.abuseAt(norm)
+	return addressed
+}
+
+// addressReach is how many characters before an abuse word "你" may stand
+// and still be who it is said to (你就是个智障).
+const addressReach = 6
 
 // inLongerWord reports whether text[start:end] lies in an occurrence of
 // one of words that overlaps it and runs past one of its edges: 妈的 in
