@@ -22,4 +22,8 @@ func TestDewKinds(t *testing.T) {
 		{"my tax refund 怎么申请", assistant.Answered, "FT-108"},
 		{"屋企揾唔够食 仲有个仔要养 点算好", assistant.Answered, "FT-041"},
 	})
+	// 几月 asks when, and a follow-up asking it stays on the item.
+	checkFollowUps(t, []followUpCase{
+		{"孩子九月要上小学一年级", "一般几月开始报名", assistant.Answered, "FT-067", assistant.TimeLimit},
+	})
 }
