@@ -22,6 +22,11 @@ func TestDewKinds(t *testing.T) {
 		{"my tax refund 怎么申请", assistant.Answered, "FT-108"},
 		{"屋企揾唔够食 仲有个仔要养 点算好", assistant.Answered, "FT-041"},
 	})
+	// A caller checking the line (听得见吗) asks nothing: the pause is
+	// dropped, and the birth told after it decides.
+	checkDecisions(t, []decisionCase{
+		{"喂 喂 听得见吗 嗯 我老婆前几天在医院生了个儿子 我是深圳户口 她是江西的 孩子落户 要去派出所吗", assistant.Answered, "FT-001"},
+	})
 	// 几月 asks when, and a follow-up asking it stays on the item.
 	checkFollowUps(t, []followUpCase{
 		{"孩子九月要上小学一年级", "一般几月开始报名", assistant.Answered, "FT-067", assistant.TimeLimit},
