@@ -32,3 +32,17 @@ func TestDewKinds(t *testing.T) {
 		{"孩子九月要上小学一年级", "一般几月开始报名", assistant.Answered, "FT-067", assistant.TimeLimit},
 	})
 }
+
+// TestDewWords checks, on made-up messages, the words probes-dew showed
+// for three services: a hukou moved away to a university (迁到…去, while
+// 迁到深圳来 is moving in), a neighbourhood canteen for elders (街坊饭堂)
+// and a child already in a 普惠园 kindergarten.
+func TestDewWords(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"儿子考上武汉的大学 户口想迁到学校去 怎么弄", assistant.Answered, "FT-008"},
+		{"结婚了 想把老公户口迁到深圳来 要什么条件", assistant.Answered, "FT-007"},
+		{"我老豆七十岁 想去街坊饭堂食饭 点报名", assistant.Answered, "FT-037"},
+		{"女儿读普惠园中班 听说每年有补贴 怎么申请", assistant.Answered, "FT-071"},
+	})
+}
