@@ -361,7 +361,7 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 		// 追讨" names the lease's registration but asks for money back.
 		// A name word said only inside the cue's phrase (续期 of 自动续期
 		// in a video membership) is the cue's, not the item's.
-		asks := as.cueAsksAlone(t.in.norm, q, hits) || nameOnlyInCue(top, q, hs)
+		asks := as.cueAsksAlone(t.in.norm, q, hits) || nameOnlyInCue(top, q, hs) || cueIsHead(t.in.norm, h)
 		if top.Coverage >= namedCoverage && namesInOwnWords(top, q) && !asks {
 			return labelHit{}, false
 		}
@@ -393,7 +393,7 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 			return labelHit{}, false
 		}
 	}
-	if !h.weak {
+	if !h.weak || cueIsHead(t.in.norm, h) {
 		return h, true
 	}
 	if share, _ := as.explained(t.content, q, hits); share < weakCueShare {
@@ -410,6 +410,37 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 	}
 	return labelHit{}, false
 }
+
+// cueIsHead reports a cue that is what its clause is about: the clause
+// ends with it, after a 的 shortly before it ("幼儿园报名的钢琴兴趣班 退费怎
+// 么弄"): what comes before the 的 only says which one.
+func cueIsHead(norm string, h labelHit) bool {
+	end := h.pos + len(h.cue)
+	if end > len(norm) {
+		return false
+	}
+	rest := norm[end:]
+	if i := strings.IndexAny(rest, " ,.?!;"); i >= 0 {
+		rest = rest[:i]
+	}
+	if rest != "" {
+		return false
+	}
+	before := []rune(norm[:h.pos])
+	for k := 1; k <= headReach && k <= len(before); k++ {
+		if before[len(before)-k] == '的' {
+			return true
+		}
+		if strings.ContainsRune(" ,.?!;", before[len(before)-k]) {
+			return false
+		}
+	}
+	return false
+}
+
+// headReach is how many characters may stand between a 的 and the cue
+// it makes the head of the clause (的钢琴兴趣班).
+const headReach = 3
 
 // everydayCues are the everyday cues of lexicon/scope.txt in text, and a
 // question for a provider of a kind (providerAsk) as a weak one.

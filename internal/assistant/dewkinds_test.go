@@ -46,3 +46,16 @@ func TestDewWords(t *testing.T) {
 		{"女儿读普惠园中班 听说每年有补贴 怎么申请", assistant.Answered, "FT-071"},
 	})
 }
+
+// TestCueAsHead checks that an everyday matter said as what its clause is
+// about, after a 的 naming which one (幼儿园那边报的舞蹈兴趣班), is declined
+// however well the words before the 的 name a service; a service asked
+// after is not.
+func TestCueAsHead(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"女儿幼儿园那边报的舞蹈兴趣班 不想上了能退钱吗", assistant.OutOfScope, ""},
+		{"想给儿子报小学的课后托管班 哪里便宜", assistant.OutOfScope, ""},
+		{"幼儿园入园报名要带什么", assistant.Answered, "FT-070"},
+	})
+}
