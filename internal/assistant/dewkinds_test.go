@@ -55,6 +55,7 @@ func TestCueAsHead(t *testing.T) {
 	t.Parallel()
 	checkDecisions(t, []decisionCase{
 		{"女儿幼儿园那边报的舞蹈兴趣班 不想上了能退钱吗", assistant.OutOfScope, ""},
+		{"幼儿园入园报名时一起交钱的美术兴趣班 怎么退费", assistant.OutOfScope, ""},
 		{"想给儿子报小学的课后托管班 哪里便宜", assistant.OutOfScope, ""},
 		{"幼儿园入园报名要带什么", assistant.Answered, "FT-070"},
 	})
