@@ -354,6 +354,7 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 		return labelHit{}, false
 	}
 	h := hs[0]
+	head := cueIsHead(t.in.norm, h)
 	if len(hits) > 0 {
 		top := hits[0]
 		// Unless the cue is in the clause that asks and the item does
@@ -361,7 +362,7 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 		// 追讨" names the lease's registration but asks for money back.
 		// A name word said only inside the cue's phrase (续期 of 自动续期
 		// in a video membership) is the cue's, not the item's.
-		asks := as.cueAsksAlone(t.in.norm, q, hits) || nameOnlyInCue(top, q, hs) || cueIsHead(t.in.norm, h)
+		asks := as.cueAsksAlone(t.in.norm, q, hits) || nameOnlyInCue(top, q, hs) || head
 		if top.Coverage >= namedCoverage && namesInOwnWords(top, q) && !asks {
 			return labelHit{}, false
 		}
@@ -393,7 +394,7 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 			return labelHit{}, false
 		}
 	}
-	if !h.weak || cueIsHead(t.in.norm, h) {
+	if !h.weak || head {
 		return h, true
 	}
 	if share, _ := as.explained(t.content, q, hits); share < weakCueShare {

@@ -457,11 +457,17 @@ func (as *Assistant) pickCandidate(ctx context.Context, norm string, cands []str
 	if i, ok := choiceOrdinal(trimmed); ok && i < len(cands) {
 		return cands[i], true
 	}
+	// The reply's own retrieval, of its content; none for one made only
+	// of generic words (丢了, 唔见咗: a detail of the offered choices).
+	var hits []search.Hit
+	if content := as.contentText(norm); !as.onlyGeneric(content) {
+		hits = as.cfg.Index.Search(ctx, content, 12).Hits
+	}
 	// A choice the reply names outright in its own retrieval ("想用住房公
 	// 积金贷" after the loan choices) is it, however many characters another
 	// choice's name shares with the reply.
-	if id, ok := as.namedChoice(ctx, norm, cands); ok {
-		return id, true
+	if len(hits) > 0 && slices.Contains(cands, hits[0].ID) && hits[0].Coverage >= namedCoverage {
+		return hits[0].ID, true
 	}
 	// The candidate whose name the message covers best.
 	best, bestScore := "", 0.0
@@ -481,7 +487,7 @@ func (as *Assistant) pickCandidate(ctx context.Context, norm string, cands []str
 	if bestScore >= 0.34 {
 		return best, true
 	}
-	if id, ok := as.notOffered(ctx, norm, cands); ok {
+	if id, ok := as.notOffered(hits, cands); ok {
 		return id, true
 	}
 	if id, ok := as.pickByOwnWord(norm, cands, of); ok {
@@ -490,31 +496,13 @@ func (as *Assistant) pickCandidate(ctx context.Context, norm string, cands []str
 	return as.pickVariant(norm, cands)
 }
 
-// namedChoice returns the offered choice a reply's own retrieval ranks
-// first and names outright (its name covered).
-func (as *Assistant) namedChoice(ctx context.Context, norm string, cands []string) (string, bool) {
-	content := as.contentText(norm)
-	if as.onlyGeneric(content) {
-		return "", false
-	}
-	hits := as.cfg.Index.Search(ctx, content, 3).Hits
-	if len(hits) == 0 || !slices.Contains(cands, hits[0].ID) || hits[0].Coverage < namedCoverage {
-		return "", false
-	}
-	return hits[0].ID, true
-}
-
 // notOffered returns the item a reply to a clarify question names on its
 // own, when it is none of the choices offered and stands far above all of
 // them in the reply's own retrieval: "我是退伍兵 想贷款开个小超市" after
 // the general start-up choices is the veterans' loan, "佢读紧私立小学"
-// after the school choices the private-school subsidy.
-func (as *Assistant) notOffered(ctx context.Context, norm string, cands []string) (string, bool) {
-	content := as.contentText(norm)
-	if as.onlyGeneric(content) {
-		return "", false // 丢了, 唔见咗: a detail of the offered choices
-	}
-	hits := as.cfg.Index.Search(ctx, content, 12).Hits
+// after the school choices the private-school subsidy. hits are the
+// reply's own retrieval.
+func (as *Assistant) notOffered(hits []search.Hit, cands []string) (string, bool) {
 	if len(hits) == 0 || slices.Contains(cands, hits[0].ID) || hits[0].Coverage < notOfferedCoverage || qualifierOnly(hits[0]) {
 		return "", false
 	}

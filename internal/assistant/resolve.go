@@ -137,7 +137,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	// disability describes a person's life, not the service.
 	// A wording a reviewer taught as an item's question is not abuse
 	// (垃圾 of a 垃圾分类 question).
-	if abuse, person := as.scopes.abusive(norm); abuse && !person && (as.scopes.abuseAddressed(norm) || !neverDeclined(as.situations.detect(norm))) && !as.learnedHeld(t, norm) {
+	if abuse, addressed, person := as.scopes.abusive(norm); abuse && !person && (addressed || !neverDeclined(as.situations.detect(norm))) && !as.learnedHeld(t, norm) {
 		t.status, t.scope, t.reason = OutOfScope, "abuse", "辱骂或情绪激动"
 		return
 	}

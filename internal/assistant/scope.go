@@ -500,20 +500,14 @@ func (m *scopeModel) storyCue(h labelHit) bool {
 	return h.weak || slices.Contains(m.storyKinds, h.label) || slices.Contains(m.storyCues, h.cue)
 }
 
-// abusive reports abuse, and whether the message also asks for a person.
-// An abuse word counts as a word, not inside a kinship phrase that runs
-// past it (妈的 of 我妈的医保卡, 他妈 of 孩子他妈 and 他妈妈).
-func (m *scopeModel) abusive(norm string) (abuse, person bool) {
-	abuse, _ = m.abuseAt(norm)
+// abusive reports abuse, whether it is said to the assistant, and whether
+// the message also asks for a person. An abuse word counts as a word, not
+// inside a kinship phrase that runs past it (妈的 of 我妈的医保卡, 他妈 of
+// 孩子他妈 and 他妈妈) or a word naming a thing (垃圾站). It is said to the
+// assistant with "你" or "你们" shortly before it in its clause (你就是个
+// 智障), which no story of illness or disability explains.
+func (m *scopeModel) abusive(norm string) (abuse, addressed, person bool) {
 	_, person = firstOf(norm, m.abusePerson)
-	return abuse, person
-}
-
-// abuseAt reports an abuse word (not inside a kinship phrase or a thing's
-// name) and whether it is said to the assistant: "你" or "你们" shortly
-// before it in its clause ("你就是个智障"), which no story of illness or
-// disability explains.
-func (m *scopeModel) abuseAt(norm string) (abuse, addressed bool) {
 	for _, w := range m.abuse {
 		for i := 0; ; {
 			j := strings.Index(norm[i:], w)
@@ -522,28 +516,23 @@ func (m *scopeModel) abuseAt(norm string) (abuse, addressed bool) {
 			}
 			start, end := i+j, i+j+len(w)
 			i = start + 1
-			if !inLongerWord(norm, start, end, m.abuseKin) && !inLongerWord(norm, start, end, m.abuseCompound) {
-				abuse = true
-				before := norm[:start]
-				if k := strings.LastIndexAny(before, " ,.?!;"); k >= 0 {
-					before = before[k+1:]
-				}
-				if rs := []rune(before); len(rs) > addressReach {
-					before = string(rs[len(rs)-addressReach:])
-				}
-				if strings.Contains(before, "你") {
-					return true, true
-				}
+			if inLongerWord(norm, start, end, m.abuseKin) || inLongerWord(norm, start, end, m.abuseCompound) {
+				continue
+			}
+			abuse = true
+			before := norm[:start]
+			if k := strings.LastIndexAny(before, " ,.?!;"); k >= 0 {
+				before = before[k+1:]
+			}
+			if rs := []rune(before); len(rs) > addressReach {
+				before = string(rs[len(rs)-addressReach:])
+			}
+			if strings.Contains(before, "你") {
+				return true, true, person
 			}
 		}
 	}
-	return abuse, false
-}
-
-// abuseAddressed reports an abuse word said to the assistant.
-func (m *scopeModel) abuseAddressed(norm string) bool {
-	_, addressed := m.abuseAt(norm)
-	return addressed
+	return abuse, false, person
 }
 
 // addressReach is how many characters before an abuse word "你" may stand
