@@ -22,22 +22,15 @@ func TestLearnProposal(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t, storetest.Open(t, d, testMigrations...), nil, nil)
-			ctx := context.Background()
-			e.auth.AddUser(ctx, "editor", "", auth.Editor, "editor password")
 			const q = "喂 你好 听得到吗 就是 我想问一下 那个 娃落地了咋整"
-			r := e.client().postJSON("/api/v1/chat", map[string]string{"message": q})
-			var rep apiReply
-			if err := json.Unmarshal([]byte(r.body), &rep); err != nil {
+			r, rep, err := askAsResident(e, q)
+			if err != nil {
 				t.Fatalf("chat = %d %s", r.code, r.body)
 			}
-			ed := e.client()
-			ed.login("editor", "editor password")
-			page := html.UnescapeString(ed.get("/admin/unanswered").body)
-			m := regexp.MustCompile(`name="phrase" value="([^"]*)"`).FindStringSubmatch(page)
-			if m == nil {
+			page, p, ok := proposalOnPage(e)
+			if !ok {
 				t.Fatalf("no lesson form for %q (reply %s): %s", q, rep.Status, page)
 			}
-			p := m[1]
 			if p == q || !strings.Contains(p, "落地") || strings.ContainsAny(p, "喂") || strings.Contains(p, "你好") || strings.Contains(p, "听得到") {
 				t.Errorf("proposed question %q for %q", p, q)
 			}
@@ -56,23 +49,43 @@ func TestLearnProposalKeepsThePlace(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, testMigrations, func(t *testing.T, db *store.DB) {
 		e := lexiconEnv(t, db)
-		ctx := context.Background()
-		e.auth.AddUser(ctx, "editor", "", auth.Editor, "editor password")
 		const q = "呃 现在人在东莞 居住证签注能网上弄吗"
-		r := e.client().postJSON("/api/v1/chat", map[string]string{"message": q})
-		var rep apiReply
-		if err := json.Unmarshal([]byte(r.body), &rep); err != nil || rep.Status != "out_of_scope" {
+		r, rep, err := askAsResident(e, q)
+		if err != nil || rep.Status != "out_of_scope" {
 			t.Fatalf("chat = %d %s, want declined as another place's", r.code, r.body)
 		}
-		ed := e.client()
-		ed.login("editor", "editor password")
-		page := html.UnescapeString(ed.get("/admin/unanswered").body)
-		m := regexp.MustCompile(`name="phrase" value="([^"]*)"`).FindStringSubmatch(page)
-		if m == nil {
+		page, p, ok := proposalOnPage(e)
+		if !ok {
 			t.Fatalf("no lesson form for %q: %s", q, page)
 		}
-		if p, want := m[1], "现在人在东莞 居住证签注能网上弄吗"; p != want {
+		if want := "现在人在东莞 居住证签注能网上弄吗"; p != want {
 			t.Errorf("proposed question %q for %q, want it whole, talk aside: %q", p, q, want)
 		}
 	})
 }
+
+// askAsResident sends q to the chat API as a resident and decodes the
+// reply.
+func askAsResident(e *env, q string) (resp, apiReply, error) {
+	r := e.client().postJSON("/api/v1/chat", map[string]string{"message": q})
+	var rep apiReply
+	err := json.Unmarshal([]byte(r.body), &rep)
+	return r, rep, err
+}
+
+// proposalOnPage reads /admin/unanswered as a new editor: the page, and
+// the question its first lesson form proposes (ok false without one).
+func proposalOnPage(e *env) (page, phrase string, ok bool) {
+	e.auth.AddUser(context.Background(), "editor", "", auth.Editor, "editor password")
+	ed := e.client()
+	ed.login("editor", "editor password")
+	page = html.UnescapeString(ed.get("/admin/unanswered").body)
+	m := proposalForm.FindStringSubmatch(page)
+	if m == nil {
+		return page, "", false
+	}
+	return page, m[1], true
+}
+
+// proposalForm is a lesson form's proposed question.
+var proposalForm = regexp.MustCompile(`name="phrase" value="([^"]*)"`)
