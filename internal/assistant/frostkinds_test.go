@@ -78,13 +78,8 @@ func TestStoryAfterAskLesson(t *testing.T) {
 		{Q: "去年下半年一直在家没上班 听朋友讲这种平时会多扣 还能要回来吗", Item: "FT-108"},
 	}}}
 	storetest.Each(t, []store.Migrations{kb.Migrations}, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
 		kbs, ix, sync, as := reviewFixture(t, db)
-		rep, err := assistant.ReviewRound(ctx, as, cases, kbs, assistant.ReviewOptions{Kind: kb.LearnFAQ, Scope: true, FollowUps: true}, ix, sync)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("lessons: %q", rep.Taught)
+		rep := fullRound(t, as, cases, kbs, ix, sync)
 		if rep.After.ClarifyRecall != 1 || rep.After.ItemTop1 != 1 || rep.Broken != 0 {
 			t.Errorf("after the round: %+v, %d broken %q", rep.After, rep.Broken, rep.BrokeTurns)
 		}

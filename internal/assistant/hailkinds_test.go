@@ -1,7 +1,6 @@
 package assistant_test
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -36,13 +35,8 @@ func TestReviewRoundDeclinesAnAside(t *testing.T) {
 		{Q: "登记要先在网上预约吗", Item: "FT-055", Aspect: "appointment"},
 	}}}
 	storetest.Each(t, []store.Migrations{kb.Migrations}, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
 		kbs, ix, sync, as := reviewFixture(t, db)
-		rep, err := assistant.ReviewRound(ctx, as, cases, kbs, assistant.ReviewOptions{Kind: kb.LearnFAQ, Scope: true, FollowUps: true}, ix, sync)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("lessons: %q", rep.Taught)
+		rep := fullRound(t, as, cases, kbs, ix, sync)
 		if !slices.ContainsFunc(rep.Taught, func(l string) bool { return strings.HasPrefix(l, "decline: ") && strings.Contains(l, "蛋糕") }) {
 			t.Errorf("no decline lesson of the aside: %q", rep.Taught)
 		}

@@ -64,13 +64,8 @@ func TestReviewRoundAskOffersWhatWasMeant(t *testing.T) {
 		{ID: "fund", Turns: []assistant.EvalTurn{{Q: "公积金的事想问问", Expect: "clarify"}, {Q: "我要把余额拿出来交房租", Item: "FT-082"}}},
 	}
 	storetest.Each(t, []store.Migrations{kb.Migrations}, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
 		kbs, ix, sync, as := reviewFixture(t, db)
-		rep, err := assistant.ReviewRound(ctx, as, cases, kbs, assistant.ReviewOptions{Kind: kb.LearnFAQ, Scope: true, FollowUps: true}, ix, sync)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("lessons: %q", rep.Taught)
+		rep := fullRound(t, as, cases, kbs, ix, sync)
 		offered := false
 		for _, l := range rep.Taught {
 			if strings.HasPrefix(l, "ask ") && strings.Contains(strings.SplitN(l, ":", 2)[0], "FT-120") {
@@ -138,11 +133,7 @@ func TestReviewRoundKeepsThePlace(t *testing.T) {
 		if r, err := as.Ask(ctx, assistant.Request{Message: cases[0].Turns[0].Q}); err != nil || r.Status != assistant.OutOfScope {
 			t.Fatalf("before the round: %s %v, want declined as another place's", r.Status, err)
 		}
-		rep, err := assistant.ReviewRound(ctx, as, cases, kbs, assistant.ReviewOptions{Kind: kb.LearnFAQ, Scope: true, FollowUps: true}, ix, sync)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("lessons: %q", rep.Taught)
+		rep := fullRound(t, as, cases, kbs, ix, sync)
 		if len(rep.Taught) != 1 || !strings.Contains(rep.Taught[0], "东莞") {
 			t.Errorf("lessons %q, want one holding the place", rep.Taught)
 		}

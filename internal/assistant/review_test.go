@@ -119,6 +119,19 @@ func TestReviewRoundGist(t *testing.T) {
 	})
 }
 
+// fullRound plays one review round of cases on reviewFixture's parts with
+// every lesson a console reviewer gives (FAQ entries, declines and asks,
+// follow-ups), and logs the lessons taught.
+func fullRound(t *testing.T, as *assistant.Assistant, cases []assistant.EvalCase, kbs *kb.Store, ix *search.Index, sync func(context.Context) error) assistant.ReviewReport {
+	t.Helper()
+	rep, err := assistant.ReviewRound(context.Background(), as, cases, kbs, assistant.ReviewOptions{Kind: kb.LearnFAQ, Scope: true, FollowUps: true}, ix, sync)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("lessons: %q", rep.Taught)
+	return rep
+}
+
 // reviewFixture is the published demo catalogue in db, an index loaded
 // from it, the sync a review round calls, and an assistant on that index.
 func reviewFixture(t *testing.T, db *store.DB) (*kb.Store, *search.Index, func(context.Context) error, *assistant.Assistant) {
