@@ -450,7 +450,22 @@ func everydayCues(scope *cueTable, text string) []labelHit {
 	if l := providerAsk.FindStringIndex(text); l != nil && !strings.ContainsAny(text[l[0]:l[1]], "政务窗厅") && !hasAny(text[l[0]:l[1]], officeWords) {
 		hs = append(hs, labelHit{label: "provider", length: utf8.RuneCountInString(text[l[0]:l[1]]), cue: text[l[0]:l[1]], pos: l[0], weak: true})
 	}
+	for _, re := range recommendAsk {
+		if l := re.FindStringIndex(text); l != nil && !strings.ContainsAny(text[l[0]:l[1]], "办政务窗厅") && !hasAny(text[l[0]:l[1]], officeWords) {
+			// A strong cue, so it comes before the weak ones.
+			hs = append([]labelHit{{label: "recommend", length: utf8.RuneCountInString(text[l[0]:l[1]]), cue: text[l[0]:l[1]], pos: l[0]}}, hs...)
+			break
+		}
+	}
 	return hs
+}
+
+// recommendAsk is a question for a good, cheap or trustworthy provider
+// (哪家装修公司靠谱, 哪里印得便宜): asking which one is good is never asking
+// where a service is done, which every hall does alike.
+var recommendAsk = []*regexp.Regexp{
+	regexp.MustCompile(`(?:哪家|哪间|边间|边家|哪一家)[\p{Han}]{0,6}?(?:好|靠谱|便宜|划算|实惠|正规|专业|口碑)`),
+	regexp.MustCompile(`(?:哪里|哪儿|边度|哪个地方)[\p{Han}]{0,6}?(?:便宜|划算|实惠|靠谱)`),
 }
 
 // providerAsk is a question for a business or provider of a kind (哪家体
@@ -643,7 +658,7 @@ func (as *Assistant) cueAsksAlone(norm string, q search.Query, hits []search.Hit
 		return false
 	}
 	last := cs[len(cs)-1]
-	hs := as.scope.match(last)
+	hs := everydayCues(as.scope, last)
 	if !slices.ContainsFunc(hs, func(h labelHit) bool { return !h.weak }) {
 		return false
 	}

@@ -1,0 +1,26 @@
+package assistant_test
+
+import (
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+)
+
+// TestMistKinds checks, on made-up messages, kinds probes-mist showed:
+// asking which provider is good, cheap or trustworthy (哪家…靠谱, 哪里…
+// 便宜) is not a service question, while asking which hospital or hall
+// does a service is; an alarm device (报警器) is not a call to the
+// police; a business opened (开了间…店) is the opening-a-business story,
+// and asking what money it can get is asked back with its benefits.
+func TestMistKinds(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"买了二手房要装修 哪家装修公司靠谱", assistant.OutOfScope, ""},
+		{"领完结婚证 请柬去哪里印比较便宜", assistant.OutOfScope, ""},
+		{"福田哪家医院能做免费婚检", assistant.Answered, "FT-060"},
+		{"低保户 家里老人想装个燃气报警器 政府能补贴吗", assistant.Answered, "FT-040"},
+		{"家里被盗了 怎么报警", assistant.OutOfScope, ""},
+		{"开了一家美甲工作室 有什么补贴", assistant.Clarify, ""},
+		{"开了家宠物店半年了 政府有钱补吗", assistant.Clarify, ""},
+	})
+}
