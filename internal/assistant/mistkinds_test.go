@@ -24,3 +24,14 @@ func TestMistKinds(t *testing.T) {
 		{"开了家宠物店半年了 政府有钱补吗", assistant.Clarify, ""},
 	})
 }
+
+// TestNegatedInCatalogue checks that a word an item's text says only as
+// what its case is not (未能直接结算) counts for the sibling that says it
+// plainly, unless the question denies it too.
+func TestNegatedInCatalogue(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"公司派我去外地项目待一年 想在那边医院直接结算 出发前要弄啥", assistant.Answered, "FT-019"},
+		{"在外地看病没法直接结算 自己垫的钱怎么报", assistant.Answered, "FT-020"},
+	})
+}

@@ -135,6 +135,43 @@ func (as *Assistant) bySiblings(t *turnState, q search.Query, close []search.Hit
 			said[o] = v
 		}
 	}
+	// A word a candidate's text says only as what its case is not (直接
+	// 结算 in 未能直接结算的医疗费用) is not what the candidate is about,
+	// unless the question denies it too: the item for settling directly
+	// is the other one.
+	texts := make([]string, len(close))
+	for i, h := range close {
+		if it, ok := as.cfg.Index.Item(h.ID); ok {
+			texts[i] = as.a.Normalize(itemText(it))
+		}
+	}
+	for _, w := range q.Words {
+		o := w.Text
+		if w.Source != search.FromQuery || utf8.RuneCountInString(o) < 2 || as.frames[o] || as.generic[o] || !strings.Contains(t.in.norm, o) {
+			continue
+		}
+		asked := onlyNegated(t.in.norm, o)
+		fits := make([]bool, len(close))
+		differ := false
+		for i := range close {
+			fits[i] = strings.Contains(texts[i], o) && onlyNegated(texts[i], o) == asked
+			differ = differ || fits[i] != fits[0]
+		}
+		if !differ || !slices.ContainsFunc(texts, func(x string) bool { return strings.Contains(x, o) && onlyNegated(x, o) != asked }) {
+			continue
+		}
+		if _, ok := said[o]; !ok {
+			said[o], about[o], named[o] = make([]float64, len(close)), make([]bool, len(close)), make([]bool, len(close))
+			order = append(order, o)
+		}
+		for i := range close {
+			if fits[i] {
+				said[o][i], about[o][i] = max(said[o][i], w.Weight), true
+			} else {
+				said[o][i], about[o][i], named[o][i] = 0, false, false
+			}
+		}
+	}
 	// A word of the question inside a phrase a synonym rule read is said
 	// by that phrase: 退休金 in 停发…退休金 (a pension about to stop, the
 	// yearly verification), 残疾证 in 残疾证…一级 (a card held, not asked
@@ -370,4 +407,26 @@ func saysThingOnly(w search.Term, g string) bool {
 		}
 	}
 	return true
+}
+
+// negators are the words that, right before a phrase, say a case is not
+// so (未能直接结算, 非深户籍, 无自有住房).
+var negators = []string{"未能", "不能", "无法", "没法", "没办法", "没能", "不可以", "不给", "没有", "不属于", "不是", "未", "非", "无", "没"}
+
+// onlyNegated reports whether every occurrence of w in text follows a
+// negator.
+func onlyNegated(text, w string) bool {
+	found := false
+	for i := 0; ; {
+		j := strings.Index(text[i:], w)
+		if j < 0 {
+			return found
+		}
+		at := i + j
+		if !slices.ContainsFunc(negators, func(n string) bool { return strings.HasSuffix(text[:at], n) }) {
+			return false
+		}
+		found = true
+		i = at + len(w)
+	}
 }
