@@ -71,6 +71,13 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 	if top.Coverage >= namedCoverage && namesInOwnWords(top, q) && as.namesOther(q, top, curName) {
 		return false
 	}
+	// So is one whose whole name the turn says, in words the synonym
+	// table reads as it (初一 → 初中一年级学位, 社保开户 → 单位社会保险参保
+	// 登记), while it names the current item hardly at all; not when it
+	// asks what to bring, which a paper another item issues can be.
+	if top.Coverage >= 1 && t.aspect != Materials && as.namesOther(q, top, curName) && !slices.ContainsFunc(hits, func(h search.Hit) bool { return h.ID == cur.ID && h.Coverage >= switchCoverage }) {
+		return false
+	}
 	// A thing and its plight (身份证 丢了 → 补领) that another item's name
 	// holds and the current one's does not are a new need, however the
 	// current guide mentions the thing (身份证 among its materials); a

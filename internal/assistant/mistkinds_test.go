@@ -35,3 +35,14 @@ func TestNegatedInCatalogue(t *testing.T) {
 		{"在外地看病没法直接结算 自己垫的钱怎么报", assistant.Answered, "FT-020"},
 	})
 }
+
+// TestNamedBySynonymLeavesThread checks that a follow-up saying another
+// item's whole name in words the synonym table reads as it (初一, 社保开户)
+// moves to that item, while asking what to bring stays.
+func TestNamedBySynonymLeavesThread(t *testing.T) {
+	t.Parallel()
+	checkFollowUps(t, []followUpCase{
+		{"女儿今年六岁 小一学位怎么申请", "哥哥在福田上五年级 明年初一学位申请几时开始报名", assistant.Answered, "FT-068", assistant.TimeLimit},
+		{"想跟香港朋友在福田开家外资公司 要办什么登记", "公司请了三个员工 社保开户在网上可以弄吗", assistant.Answered, "FT-095", assistant.Online},
+	})
+}
