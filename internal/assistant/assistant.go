@@ -128,8 +128,8 @@ type Assistant struct {
 	audienceAlias map[string][]string
 	// openAsks ask what there is (政府有没有什么能帮的); frames are the
 	// words such requests are wrapped in (lexicon/openask.txt).
-	openWhat, openAdjacent, openOffers, openDoable []string
-	frames                                         map[string]bool
+	openWhat, openAdjacent, openOffers, openDoable, openTodo []string
+	frames                                                   map[string]bool
 
 	// complaints mark a request for a person as a complaint (投诉).
 	complaints []string
@@ -252,6 +252,8 @@ func New(cfg Config) (*Assistant, error) {
 				as.openDoable = append(as.openDoable, norm(w))
 			case "offer":
 				as.openOffers = append(as.openOffers, norm(w))
+			case "todo":
+				as.openTodo = append(as.openTodo, norm(w))
 			case "frame":
 				as.frames[norm(w)] = true
 			default:

@@ -449,6 +449,9 @@ func (as *Assistant) asksWhatThereIs(content string) bool {
 			}
 		}
 	}
+	if _, ok := firstOf(content, as.openTodo); ok {
+		return true
+	}
 	for _, d := range as.openDoable {
 		if i := strings.Index(content, d); i >= 0 {
 			if hasAnyPrefix(strings.TrimLeft(content[i+len(d):], " "), as.openWhat) {

@@ -46,3 +46,15 @@ func TestNamedBySynonymLeavesThread(t *testing.T) {
 		{"想跟香港朋友在福田开家外资公司 要办什么登记", "公司请了三个员工 社保开户在网上可以弄吗", assistant.Answered, "FT-095", assistant.Online},
 	})
 }
+
+// TestWhatToDoAsked checks that asking what needs doing after a life
+// event (退伍回来 有哪些得办) is asked back with the event's items, and
+// that a child said as 小朋友 or 孙子 is a family member, so asking for a
+// schooling benefit is asked back with the school benefits.
+func TestWhatToDoAsked(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"退伍回来了 有哪些得办", assistant.Clarify, ""},
+		{"小朋友读书 政府给不给补贴", assistant.Clarify, ""},
+	})
+}
