@@ -364,7 +364,8 @@ func (as *Assistant) holdsHead(text, w string) bool {
 func (as *Assistant) namesOther(q search.Query, h search.Hit, curName string) bool {
 	name := as.a.Normalize(h.Name)
 	for _, w := range q.Words {
-		if utf8.RuneCountInString(w.Text) < 2 || as.generic[w.Text] || as.variants[w.Text] {
+		// The city (深圳 of 深圳市居住证申领) is every item's: it names none.
+		if utf8.RuneCountInString(w.Text) < 2 || as.generic[w.Text] || as.variants[w.Text] || as.scopes.isPlace(w.Text) {
 			continue
 		}
 		if strings.Contains(name, w.Text) && !strings.Contains(curName, w.Text) {

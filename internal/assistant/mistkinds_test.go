@@ -58,3 +58,14 @@ func TestWhatToDoAsked(t *testing.T) {
 		{"小朋友读书 政府给不给补贴", assistant.Clarify, ""},
 	})
 }
+
+// TestCityNamesNoItem checks that a follow-up describing the household
+// in the city (我深户 … 在深圳没房) stays on the item discussed: 深圳 of
+// 深圳市居住证申领 is every item's city and names none of them.
+func TestCityNamesNoItem(t *testing.T) {
+	t.Parallel()
+	checkFollowUps(t, []followUpCase{
+		{"想申请公租房 怎么弄", "我深户 两口子 在深圳没房 工资也低", assistant.Answered, "FT-075", ""},
+		{"想申请公租房 怎么弄", "本人深户 在深圳没有房 收入也不高", assistant.Answered, "FT-075", ""},
+	})
+}
