@@ -69,3 +69,18 @@ func TestCityNamesNoItem(t *testing.T) {
 		{"想申请公租房 怎么弄", "本人深户 在深圳没有房 收入也不高", assistant.Answered, "FT-075", ""},
 	})
 }
+
+// TestLicenceElsewhere checks that licences other authorities issue (药品
+// 经营许可证, 网络文化经营许可证) are declined, also asked as an aside in a
+// conversation about the food licence, which is the district's.
+func TestLicenceElsewhere(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"开药店的药品经营许可证在哪办", assistant.OutOfScope, ""},
+		{"开网吧要办网络文化经营许可证吗", assistant.OutOfScope, ""},
+		{"开小饭馆的食品经营许可证在哪办", assistant.Answered, "FT-100"},
+	})
+	checkFollowUps(t, []followUpCase{
+		{"想开一家轻食店 食品经营许可证要什么材料", "顺便问下 卖烟的话烟草专卖许可证怎么办", assistant.OutOfScope, "", ""},
+	})
+}
