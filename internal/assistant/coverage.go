@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -254,13 +255,18 @@ func heldEach(content, w string, after []string, isPlace func(string) bool) bool
 		}
 		// 有补助吗, 有生活费吗 ask whether there is one.
 		heldB := hasAnySuffix(before, heldBefore) && !hasAnySuffix(before, notHeldBefore) && !asksAfter(rest)
-		if !hasAnyPrefix(rest, after) && !heldB {
+		if !hasAnyPrefix(rest, after) && !heldB && !doneVerb.MatchString(rest) {
 			return false
 		}
 		n++
 	}
 	return n > 0
 }
+
+// doneVerb is a thing said done by a verb of getting it done after 已经
+// (户口簿已经改好了, 少儿医保已经交了) or with 好/完 (改好了): not 已经过期了
+// or 已经丢了, which befell it.
+var doneVerb = regexp.MustCompile(`^(?:都|也)?(?:(?:已经|早就|早已|已)(?:办|交|缴|改|弄|做|参|买|换|补|领|拿|开|签|报|申请|登记|认定|备案)(?:好|完|上|过)?|(?:改|交|缴|搞|申请|登记|备案)(?:好|完))了`)
 
 // asksAfter reports a question ending the few characters after a word
 // (吗 of 生活费吗): 有 before it then asks whether there is one.
@@ -286,15 +292,33 @@ func hasAnySuffix(s string, ss []string) bool {
 func (as *Assistant) heldItem(norm string, h search.Hit) bool {
 	said := false
 	for _, n := range h.NameTerms {
-		if !strings.Contains(norm, n) {
+		w, ok := saidPart(norm, n)
+		if !ok {
 			continue
 		}
 		said = true
-		if !heldEach(norm, n, doneAfter, as.scopes.isPlace) {
+		if !heldEach(norm, w, doneAfter, as.scopes.isPlace) {
 			return false
 		}
 	}
 	return said
+}
+
+// saidPart returns how the message says a name word: whole, or by its
+// longest part of three characters or more (户口簿 of 居民户口簿).
+func saidPart(norm, n string) (string, bool) {
+	if strings.Contains(norm, n) {
+		return n, true
+	}
+	rs := []rune(n)
+	for size := len(rs) - 1; size >= 3; size-- {
+		for i := 0; i+size <= len(rs); i++ {
+			if p := string(rs[i : i+size]); strings.Contains(norm, p) {
+				return p, true
+			}
+		}
+	}
+	return "", false
 }
 
 // pastHeld returns, when the best item is one the resident says is held or
