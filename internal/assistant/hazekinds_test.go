@@ -19,3 +19,14 @@ func TestHazeKinds(t *testing.T) {
 		{"户口本已经破了 能换个新的吗", assistant.Answered, "FT-009"},
 	})
 }
+
+// TestSettledByInsurance checks the everyday words for medical insurance
+// settling a bill (结账 for 结算) and for it failing (没刷成…医保): the
+// cross-city registration before, the reimbursement after.
+func TestSettledByInsurance(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"单位派我去拉萨工作半年 那边医院看病能直接拿深圳医保结账吗", assistant.Answered, "FT-019"},
+		{"在成都旅游时老婆急诊 没刷成深圳医保 自己付的钱回来怎么报", assistant.Answered, "FT-020"},
+	})
+}
