@@ -30,3 +30,15 @@ func TestSettledByInsurance(t *testing.T) {
 		{"在成都旅游时老婆急诊 没刷成深圳医保 自己付的钱回来怎么报", assistant.Answered, "FT-020"},
 	})
 }
+
+// TestThreadElsewhere checks follow-ups naming another place or another
+// authority's service: the elders' alarm for a mother in another
+// district is declined; a paper the catalogue issues, named outright for
+// another authority's purpose (办签证要公积金缴存证明), is answered.
+func TestThreadElsewhere(t *testing.T) {
+	t.Parallel()
+	checkFollowUps(t, []followUpCase{
+		{"我外婆八十 福田户口 一个人住 想申请个紧急呼叫设备", "我奶奶住在龙岗布吉 她那边的紧急呼叫设备怎么申请", assistant.OutOfScope, "", ""},
+		{"公积金能提出来交房租吗", "办签证要一份公积金缴存证明 网上能打印吗", assistant.Answered, "FT-089", assistant.Online},
+	})
+}

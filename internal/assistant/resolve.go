@@ -303,8 +303,20 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 		// a dialogue (普通话测试在哪报名 while on 教师资格认定), is theirs
 		// however the current item mentions it; asking whether to bring
 		// its paper (要带驾驶证吗) is the current item's materials.
-		if s, ok := as.scopes.serviceElsewhere(norm); ok && t.normAspect != Materials && t.asked == "" && !as.paperFor(norm, s) {
+		// A paper asked for that purpose, named outright (开签证要一份公积金
+		// 缴存证明), is the catalogue's item.
+		namesItem := len(t.raw) > 0 && t.raw[0].Coverage >= namedCoverage && namesInOwnWords(t.raw[0], q)
+		if s, ok := as.scopes.serviceElsewhere(norm); ok && t.normAspect != Materials && t.asked == "" && !as.paperFor(norm, s) && !namesItem {
 			t.status, t.scope, t.reason = OutOfScope, "level", "不属于本区目录的事项："+s
+			return
+		}
+		// So is the same service in another place (the elders' alarm where
+		// a mother lives in another district), when the turn says it is
+		// that place's (她那边的) or says little of the item discussed: a
+		// move there the item is for (辞职去香港 after 公积金 on leaving
+		// Shenzhen) stays.
+		if p, ok := as.scopes.placeElsewhere(norm); ok && (hasAny(norm, thereOwns) || as.itemExplains(cur, t.content, q) < placeThreadShare) && !as.sameCity(p, search.Hit{ID: cur.ID, Name: cur.Name}) && len(t.raw) > 0 && !as.sameCity(p, t.raw[0]) {
+			t.status, t.scope, t.place, t.reason = OutOfScope, "place", p, "其他地区的事项："+p
 			return
 		}
 		// A follow-up made only of generic words ("丢了", "要补办") names
@@ -658,3 +670,11 @@ func (as *Assistant) answer(t *turnState, it *kb.Item, norm, reason string) {
 	t.item, t.status, t.scope, t.place, t.reason, t.candidates = it, Answered, "", "", reason, nil
 	t.faq = as.matchFAQ(it, norm)
 }
+
+// placeThreadShare is how much of a follow-up naming another place the
+// item discussed must explain for the place to be where the resident goes
+// for it rather than where the service asked is.
+const placeThreadShare = 0.5
+
+// thereOwns say a service is the place's just named: 那边的, 嗰边嘅.
+var thereOwns = []string{"那边的", "那里的", "那儿的", "嗰边的", "嗰边嘅", "嗰度嘅", "当地的"}
