@@ -472,7 +472,7 @@ var recommendAsk = []*regexp.Regexp{
 // 检中心靠谱, 哪家银行手续费低, 附近有冇牙科门诊): the district names no
 // shop, bank, clinic or class. Which hospital issues a paper (哪家医院)
 // and which office or hall serves are the items' own (location).
-var providerAsk = regexp.MustCompile(`(?:哪家|哪间|边间|边家|哪一家|附近有冇|附近有没有|附近有什么|附近哪里有|附近哪有)[\p{Han}]{0,6}?(?:店|中心|银行|班|档口|档|馆|酒楼|茶楼|门诊|诊所|机构|商场|超市|市场|影楼)`)
+var providerAsk = regexp.MustCompile(`(?:哪家|哪间|边间|边家|哪一家|附近有冇|附近有没有|附近有什么|附近哪里有|附近哪有)[\p{Han}]{0,6}?(?:店|中心|银行|班|档口|档|馆|酒楼|茶楼|门诊|诊所|机构|商场|超市|市场|影楼|铺面|铺位|门面|房源|写字楼)`)
 
 // officeWords are offices a provider question may name that serve the
 // items themselves (便民服务中心, 社保局).

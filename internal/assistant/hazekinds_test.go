@@ -42,3 +42,16 @@ func TestThreadElsewhere(t *testing.T) {
 		{"公积金能提出来交房租吗", "办签证要一份公积金缴存证明 网上能打印吗", assistant.Answered, "FT-089", assistant.Online},
 	})
 }
+
+// TestAsidesElsewhere checks asides in a thread about what no district
+// service is: a vehicle's plate (the traffic police's), a car loan and
+// whether a purchase is worth it (a bank's), a shop front to rent (an
+// agent's).
+func TestAsidesElsewhere(t *testing.T) {
+	t.Parallel()
+	checkFollowUps(t, []followUpCase{
+		{"没有单位 灵活就业人员想参加养老保险 怎么交", "另外 电动车上牌去哪里办", assistant.OutOfScope, "", ""},
+		{"用公积金贷款买房 要什么条件", "顺便问下 车贷和全款哪个划算", assistant.OutOfScope, "", ""},
+		{"想开个个体户修鞋店 营业执照怎么办", "附近有没有便宜的门面 帮我找一个", assistant.OutOfScope, "", ""},
+	})
+}
