@@ -55,3 +55,14 @@ func TestAsidesElsewhere(t *testing.T) {
 		{"想开个个体户修鞋店 营业执照怎么办", "附近有没有便宜的门面 帮我找一个", assistant.OutOfScope, "", ""},
 	})
 }
+
+// TestHazeWords checks words probes-haze showed: a company's name said
+// as 公司的名字 (its own name registration), and medical bills a family
+// cannot bear (顶唔顺) as the hardship story, not declined.
+func TestHazeWords(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"公司的名字想好了 在哪里提交 要多久", assistant.Answered, "FT-092"},
+		{"老豆病咗成年 医药费真系顶唔顺", assistant.Answered, "FT-045"},
+	})
+}
