@@ -1078,7 +1078,8 @@ func (as *Assistant) cuedHit(t *turnState, q search.Query) (search.Hit, bool) {
 	if t.asked != "" {
 		norm = strings.ReplaceAll(norm, t.asked, " ")
 	}
-	name, ok := as.situations.cued(t.situations, norm)
+	name, word := as.situations.cuedBy(t.situations, norm)
+	ok := name != "" && !as.cueShared(t.situations, name, word)
 	// A variant word the story's own words add (注销 from 走了 in a death)
 	// is the situation, not a variant asked for.
 	if !ok || (as.asksVariant(withoutStory(q, t.situations)) && !(as.namesAskedVariant(q, name) && len(t.hits) > 0 && t.hits[0].Name == name)) {
@@ -1095,6 +1096,29 @@ func (as *Assistant) cuedHit(t *turnState, q search.Query) (search.Hit, bool) {
 		}
 	}
 	return search.Hit{}, false
+}
+
+// cueShared reports a cue word that an item another described situation
+// lists holds in its name or summary: 一次性 names a veteran's one-off
+// grant, and as much the startup subsidy (一次性初创企业补贴) of a business
+// opened in the same message.
+func (as *Assistant) cueShared(sits []*situation, item, word string) bool {
+	if len(sits) < 2 {
+		return false
+	}
+	for _, s := range sits {
+		if slices.Contains(s.items, item) {
+			continue
+		}
+		for _, name := range s.items {
+			for _, it := range as.cfg.Index.Items() {
+				if it.Name == name && strings.Contains(as.a.Normalize(it.Name+" "+it.Summary), word) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // cueInStory reports a cue said only in the story before the clause that

@@ -66,3 +66,15 @@ func TestHazeWords(t *testing.T) {
 		{"老豆病咗成年 医药费真系顶唔顺", assistant.Answered, "FT-045"},
 	})
 }
+
+// TestCueOfTwoStories checks that a situation's cue word another described
+// situation's item holds too (一次性 of a veteran's grant and of the startup
+// subsidy, for a veteran who opened a shop) decides nothing: the rest of
+// the message does.
+func TestCueOfTwoStories(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"退伍以后自己开了间奶茶店 开了快一年 社保在店里交 创业的一次性补贴怎么领", assistant.Answered, "FT-026"},
+		{"刚退伍 选的自主就业 那个一次性的钱怎么领", assistant.Answered, "FT-114"},
+	})
+}

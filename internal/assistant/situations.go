@@ -444,17 +444,35 @@ func SituationItems() map[string][]string {
 // message: within a situation a clerk hears "户口" as the newborn's
 // registration. Several items cued, or none, name nothing.
 func (ss *situations) cued(sits []*situation, norm string) (string, bool) {
-	item := ""
+	item, _ := ss.cuedBy(sits, norm)
+	return item, item != ""
+}
+
+// longestOf returns the longest of words that text holds (保租房, not
+// the 租房 inside it).
+func longestOf(text string, words []string) (string, bool) {
+	best := ""
+	for _, w := range words {
+		if len(w) > len(best) && strings.Contains(text, w) {
+			best = w
+		}
+	}
+	return best, best != ""
+}
+
+// cuedBy is cued with the cue word that named the item (the longest).
+func (ss *situations) cuedBy(sits []*situation, norm string) (item, word string) {
 	for _, s := range sits {
 		for _, c := range s.cues {
-			if _, ok := firstOf(norm, c.words); !ok || c.item == item {
+			w, ok := longestOf(norm, c.words)
+			if !ok || c.item == item {
 				continue
 			}
 			if item != "" {
-				return "", false
+				return "", ""
 			}
-			item = c.item
+			item, word = c.item, w
 		}
 	}
-	return item, item != ""
+	return item, word
 }
