@@ -58,12 +58,14 @@ func TestAsidesElsewhere(t *testing.T) {
 
 // TestHazeWords checks words probes-haze showed: a company's name said
 // as 公司的名字 (its own name registration), and medical bills a family
-// cannot bear (顶唔顺) as the hardship story, not declined.
+// cannot bear (顶唔顺) as the hardship story, not declined; 婴幼儿照护 as
+// the tax deduction for a child under three.
 func TestHazeWords(t *testing.T) {
 	t.Parallel()
 	checkDecisions(t, []decisionCase{
 		{"公司的名字想好了 在哪里提交 要多久", assistant.Answered, "FT-092"},
 		{"老豆病咗成年 医药费真系顶唔顺", assistant.Answered, "FT-045"},
+		{"儿子一岁多 婴幼儿照护那项 手机上怎么加", assistant.Answered, "FT-112"},
 	})
 }
 
