@@ -59,13 +59,15 @@ func TestAsidesElsewhere(t *testing.T) {
 // TestHazeWords checks words probes-haze showed: a company's name said
 // as 公司的名字 (its own name registration), and medical bills a family
 // cannot bear (顶唔顺) as the hardship story, not declined; 婴幼儿照护 as
-// the tax deduction for a child under three.
+// the tax deduction for a child under three; a large outlay (花了…万,
+// 开销太大) as a family's spending hardship.
 func TestHazeWords(t *testing.T) {
 	t.Parallel()
 	checkDecisions(t, []decisionCase{
 		{"公司的名字想好了 在哪里提交 要多久", assistant.Answered, "FT-092"},
 		{"老豆病咗成年 医药费真系顶唔顺", assistant.Answered, "FT-045"},
 		{"儿子一岁多 婴幼儿照护那项 手机上怎么加", assistant.Answered, "FT-112"},
+		{"我爸做了心脏搭桥 花了三十几万 家里开销太大 政府能救助一下吗", assistant.Answered, "FT-047"},
 	})
 }
 
