@@ -1,6 +1,8 @@
 package assistant_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
@@ -82,3 +84,19 @@ func TestCueOfTwoStories(t *testing.T) {
 		{"刚退伍 选的自主就业 那个一次性的钱怎么领", assistant.Answered, "FT-114"},
 	})
 }
+
+// TestSmallPayIsHardship checks that a month's pay said as a small sum
+// (一个月才两千多) tells the low-income family's situation: asked what help
+// there is, the choices are its items, not only the job-loss ones.
+func TestSmallPayIsHardship(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	r := ask(t, as, "small-pay", "我没工作 老婆一个月才两千多 家里有什么补助能申请")
+	if r.Status != assistant.Clarify {
+		t.Fatalf("status %s, want clarify", r.Status)
+	}
+	if !slices.ContainsFunc(r.Suggestions, func(c string) bool { return strings.Contains(c, "低收入家庭认定") || strings.Contains(c, "临时救助") }) {
+		t.Errorf("choices %v, want the low-income family's items among them", r.Suggestions)
+	}
+}
+
