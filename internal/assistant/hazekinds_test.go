@@ -95,8 +95,9 @@ func TestSmallPayIsHardship(t *testing.T) {
 	if r.Status != assistant.Clarify {
 		t.Fatalf("status %s, want clarify", r.Status)
 	}
-	if !slices.ContainsFunc(r.Suggestions, func(c string) bool { return strings.Contains(c, "低收入家庭认定") || strings.Contains(c, "临时救助") }) {
+	if !slices.ContainsFunc(r.Suggestions, func(c string) bool {
+		return strings.Contains(c, "低收入家庭认定") || strings.Contains(c, "临时救助")
+	}) {
 		t.Errorf("choices %v, want the low-income family's items among them", r.Suggestions)
 	}
 }
-
