@@ -447,11 +447,11 @@ const headReach = 3
 // question for a provider of a kind (providerAsk) as a weak one.
 func everydayCues(scope *cueTable, text string) []labelHit {
 	hs := scope.match(text)
-	if l := providerAsk.FindStringIndex(text); l != nil && !strings.ContainsAny(text[l[0]:l[1]], "政务窗厅") && !hasAny(text[l[0]:l[1]], officeWords) {
+	if l := providerAsk.FindStringIndex(text); l != nil && !namesOffice(text[l[0]:l[1]]) {
 		hs = append(hs, labelHit{label: "provider", length: utf8.RuneCountInString(text[l[0]:l[1]]), cue: text[l[0]:l[1]], pos: l[0], weak: true})
 	}
 	for _, re := range recommendAsk {
-		if l := re.FindStringIndex(text); l != nil && !strings.ContainsAny(text[l[0]:l[1]], "办政务窗厅") && !hasAny(text[l[0]:l[1]], officeWords) {
+		if l := re.FindStringIndex(text); l != nil && !strings.Contains(text[l[0]:l[1]], "办") && !namesOffice(text[l[0]:l[1]]) {
 			// A strong cue, so it comes before the weak ones.
 			hs = append([]labelHit{{label: "recommend", length: utf8.RuneCountInString(text[l[0]:l[1]]), cue: text[l[0]:l[1]], pos: l[0]}}, hs...)
 			break
@@ -473,6 +473,13 @@ var recommendAsk = []*regexp.Regexp{
 // shop, bank, clinic or class. Which hospital issues a paper (哪家医院)
 // and which office or hall serves are the items' own (location).
 var providerAsk = regexp.MustCompile(`(?:哪家|哪间|边间|边家|哪一家|附近有冇|附近有没有|附近有什么|附近哪里有|附近哪有)[\p{Han}]{0,6}?(?:店|中心|银行|班|档口|档|馆|酒楼|茶楼|门诊|诊所|机构|商场|超市|市场|影楼|铺面|铺位|门面|房源|写字楼)`)
+
+// namesOffice reports a provider question that names a hall, a window
+// or an office serving the items (officeWords): which one serves is the
+// item's location, not a business to recommend.
+func namesOffice(span string) bool {
+	return strings.ContainsAny(span, "政务窗厅") || hasAny(span, officeWords)
+}
 
 // officeWords are offices a provider question may name that serve the
 // items themselves (便民服务中心, 社保局).
@@ -1106,16 +1113,19 @@ func (as *Assistant) cueShared(sits []*situation, item, word string) bool {
 	if len(sits) < 2 {
 		return false
 	}
+	var others []*situation
 	for _, s := range sits {
-		if slices.Contains(s.items, item) {
-			continue
+		if !slices.Contains(s.items, item) {
+			others = append(others, s)
 		}
-		for _, name := range s.items {
-			for _, it := range as.cfg.Index.Items() {
-				if it.Name == name && strings.Contains(as.a.Normalize(it.Name+" "+it.Summary), word) {
-					return true
-				}
-			}
+	}
+	if len(others) == 0 {
+		return false
+	}
+	for _, it := range as.cfg.Index.Items() {
+		if slices.ContainsFunc(others, func(s *situation) bool { return slices.Contains(s.items, it.Name) }) &&
+			strings.Contains(as.a.Normalize(it.Name+" "+it.Summary), word) {
+			return true
 		}
 	}
 	return false

@@ -315,7 +315,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 		// that place's (她那边的) or says little of the item discussed: a
 		// move there the item is for (辞职去香港 after 公积金 on leaving
 		// Shenzhen) stays.
-		if p, ok := as.scopes.placeElsewhere(norm); ok && (hasAny(norm, thereOwns) || as.itemExplains(cur, t.content, q) < placeThreadShare) && !as.sameCity(p, search.Hit{ID: cur.ID, Name: cur.Name}) && len(t.raw) > 0 && !as.sameCity(p, t.raw[0]) {
+		if p, ok := as.scopes.placeElsewhere(norm); ok && (hasAny(norm, thereOwns) || as.itemExplains(cur, t.content, q) < placeThreadShare) && !as.scopes.sameCity(p, cur.Department) && len(t.raw) > 0 && !as.sameCity(p, t.raw[0]) {
 			t.status, t.scope, t.place, t.reason = OutOfScope, "place", p, "其他地区的事项："+p
 			return
 		}
