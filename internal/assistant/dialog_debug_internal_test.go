@@ -31,7 +31,7 @@ func TestDebugDialog(t *testing.T) {
 		in, _ := as.guardInput(msg)
 		ts := &turnState{in: in, state: st}
 		as.resolve(ctx, ts)
-		fmt.Printf("== %s  [state item=%s cands=%v topic=%q]\n norm=%q content=%q aspect=%s\n", msg, st.Item, st.Candidates, st.Topic, ts.in.norm, ts.content, ts.aspect)
+		fmt.Printf("== %s  [state item=%s cands=%v guess=%v topic=%q]\n norm=%q content=%q aspect=%s\n", msg, st.Item, st.Candidates, st.Guess, st.Topic, ts.in.norm, ts.content, ts.aspect)
 		q := ix.Analyse(ts.content)
 		var ws []string
 		for _, w := range q.Words {

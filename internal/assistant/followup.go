@@ -699,7 +699,11 @@ func (as *Assistant) rememberTopic(t *turnState, before string) {
 		t.state.ClarifyOf = ""
 	}
 	if t.status != Answered || t.item == nil {
+		t.state.Guess = nil
 		return
+	}
+	if t.item.ID != t.state.Item {
+		t.state.Guess = as.guessOf(t)
 	}
 	if t.item.ID != t.state.Item || before == "" {
 		if c := strings.TrimSpace(t.content); c != "" {
@@ -893,4 +897,65 @@ func (as *Assistant) pickByOwnWord(norm string, cands []string, of string) (stri
 		return "", false
 	}
 	return cands[pick], true
+}
+
+// guessReach is how many of a guess's candidates a reply may choose from.
+const guessReach = 4
+
+// guessOf returns the candidates of an answer decided on its message alone
+// that named none of them, the chosen first; nil for any other answer.
+func (as *Assistant) guessOf(t *turnState) []string {
+	if t.confidence == 0 || len(t.hits) < 2 {
+		return nil
+	}
+	var ids []string
+	for _, h := range t.hits {
+		if h.ID == t.item.ID && h.Coverage >= namedCoverage {
+			return nil
+		}
+	}
+	ids = append(ids, t.item.ID)
+	for _, h := range t.hits {
+		if len(ids) == guessReach {
+			break
+		}
+		if h.ID != t.item.ID {
+			ids = append(ids, h.ID)
+		}
+	}
+	return ids
+}
+
+// reguess reads a reply to a guessed answer (state.Guess) with the
+// question it follows: what the reply adds to the case ("是公积金的 交了五年"
+// after 想打印一下我交了几年) chooses among the guess's candidates, as a
+// detail settles a clarify question. The item guessed keeps the turn
+// unless another candidate clearly ranks above it on both together.
+func (as *Assistant) reguess(t *turnState, cur *kb.Item) (*kb.Item, bool) {
+	if len(t.state.Guess) < 2 || t.state.Topic == "" || as.onlyGeneric(t.content) || as.salientMass(t.content) < switchMass {
+		return nil, false
+	}
+	both := t.state.Topic + " " + t.content
+	q := as.cfg.Index.Analyse(both)
+	hits := as.cfg.Index.SearchQuery(q, 8).Hits
+	hits = as.situate(as.situations.detect(both), q, hits)
+	if len(hits) == 0 || hits[0].ID == cur.ID || !slices.Contains(t.state.Guess, hits[0].ID) {
+		return nil, false
+	}
+	for _, h := range hits[1:] {
+		if h.ID == cur.ID && h.Score >= closeRatio*hits[0].Score {
+			return nil, false
+		}
+	}
+	it, ok := as.cfg.Index.Item(hits[0].ID)
+	if !ok {
+		return nil, false
+	}
+	// The reply itself must speak for it: its words held more by the
+	// candidate's text than by the item guessed.
+	rq := as.cfg.Index.Analyse(t.content)
+	if as.itemExplains(it, t.content, rq) <= as.itemExplains(cur, t.content, rq) {
+		return nil, false
+	}
+	return it, true
 }

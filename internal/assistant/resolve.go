@@ -319,6 +319,10 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 			t.status, t.scope, t.place, t.reason = OutOfScope, "place", p, "其他地区的事项："+p
 			return
 		}
+		if it, ok := as.reguess(t, cur); ok {
+			as.answer(t, it, norm, "")
+			return
+		}
 		// A follow-up made only of generic words ("丢了", "要补办") names
 		// no other item: it is about the current one.
 		if as.onlyGeneric(content) || as.staysOn(cur, t, q, t.hits) {
