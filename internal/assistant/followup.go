@@ -42,7 +42,7 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 	// brought, asks after a material of the item discussed, whichever
 	// document it names, unless something befell the document (丢了,
 	// 过期) that another item is for.
-	if t.aspect == Materials && (hasAny(t.in.norm, documentForms) || hasAny(t.in.norm, bringWords)) && !as.asksVariant(q) {
+	if t.aspect == Materials && (hasAny(t.in.norm, documentForms) || hasAny(t.in.norm, bringWords)) && !as.asksVariant(q) && !as.namesOnlyOther(cur, t, q, top) {
 		return true
 	}
 	// "我有居住证没有深圳户口能申请吗": the resident describes themself
@@ -958,4 +958,12 @@ func (as *Assistant) reguess(t *turnState, cur *kb.Item) (*kb.Item, bool) {
 		return nil, false
 	}
 	return it, true
+}
+
+// namesOnlyOther reports a turn naming another item outright, in its own
+// words, while the current item's text holds none of what it says ("买了
+// 二手房 要过户 得带哪些东西" after 不动产权证书补发): what to bring for
+// that item is asked, not a material of the current one.
+func (as *Assistant) namesOnlyOther(cur *kb.Item, t *turnState, q search.Query, top search.Hit) bool {
+	return top.Coverage >= namedCoverage && saysPartOfName(top, q) && as.itemExplains(cur, t.content, q) == 0
 }
