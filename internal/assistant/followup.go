@@ -59,7 +59,7 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 	if stillMust.MatchString(strings.TrimRight(t.in.norm, " .?!~,")) && !strings.HasPrefix(t.in.norm, "那") {
 		return true
 	}
-	if as.shiftsThread(t.in.norm) && as.namesOther(q, top, curName) {
+	if as.shiftsThread(t.in.norm) && (as.namesOther(q, top, curName) || as.namesVariant(q, top, curName)) {
 		return false
 	}
 	// "要先做失业登记吗" while on 就业困难人员认定: an item done first that

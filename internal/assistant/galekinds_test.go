@@ -20,3 +20,16 @@ func TestBringForAnotherItem(t *testing.T) {
 		{"不动产权证书丢了 怎么补", "身份证复印件要带吗", assistant.Answered, "FT-080", assistant.Materials},
 	})
 }
+
+// TestShiftToAVariant checks, on made-up dialogues, that a turn marking a
+// change of thread (也) and asking a variant the item discussed is not
+// (变更 after 补领) moves to the item named for it; one asking a material
+// stays.
+func TestShiftToAVariant(t *testing.T) {
+	t.Parallel()
+	checkFollowUps(t, []followUpCase{
+		{"营业执照丢了 补办要多久", "经营范围也想变更 执照上的得重新登记吧", assistant.Answered, "FT-097", ""},
+		{"营业执照丢了 补办要多久", "店名也想一起变更 执照也得改吧", assistant.Answered, "FT-097", ""},
+		{"营业执照丢了 补办要多久", "也要带身份证吧", assistant.Answered, "FT-101", assistant.Materials},
+	})
+}
