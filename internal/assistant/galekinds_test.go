@@ -33,3 +33,17 @@ func TestShiftToAVariant(t *testing.T) {
 		{"营业执照丢了 补办要多久", "也要带身份证吧", assistant.Answered, "FT-101", assistant.Materials},
 	})
 }
+
+// TestOriginAsRegion checks, on made-up messages, that where a resident's
+// family is from, said as a region (是湖北那边的) or as a household of
+// that place (是湖北那边的脱贫户), says who they are, not whose service is
+// asked; a service said as the other place's is still declined.
+func TestOriginAsRegion(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"家里是湖北那边的 想申请求职补贴", assistant.Answered, "FT-033"},
+		{"快毕业了 家里是甘肃那边的脱贫户 找工作能领补贴吗", assistant.Answered, "FT-033"},
+		{"我是湖北农村的 在深圳打工 想办居住证", assistant.Answered, "FT-002"},
+		{"想问下 是上海的居住证 能在这办吗", assistant.OutOfScope, ""},
+	})
+}

@@ -295,9 +295,21 @@ func isOrigin(before, after string) bool {
 		if b != "是" {
 			return true
 		}
-		// "我是湖南的 …": 是X的 closing its pause.
+		// "我是湖南的 …": 是X的 closing its pause, X maybe said as a
+		// region (湖北那边的); or 是X的 a household or person (是湖北那边的
+		// 脱贫户): who the resident is, not whose service.
+		for _, there := range []string{"那边", "那里", "那块", "嗰边", "农村", "乡下"} {
+			after = strings.TrimPrefix(after, there)
+		}
 		rest, ok := strings.CutPrefix(after, "的")
-		return ok && (rest == "" || strings.IndexAny(rest, " ,.?!;") == 0)
+		if !ok {
+			return false
+		}
+		pause := rest
+		if k := strings.IndexAny(rest, " ,.?!;"); k >= 0 {
+			pause = rest[:k]
+		}
+		return pause == "" || strings.HasSuffix(pause, "户") || strings.HasSuffix(pause, "人") || strings.HasSuffix(pause, "家庭")
 	}
 	return false
 }
