@@ -47,3 +47,14 @@ func TestOriginAsRegion(t *testing.T) {
 		{"想问下 是上海的居住证 能在这办吗", assistant.OutOfScope, ""},
 	})
 }
+
+// TestLoanInterestSubsidy checks, on made-up messages, the everyday words
+// for a loan's interest subsidised (利息能贴, 想贷): the start-up loan's
+// interest subsidy, the veterans' own for a veteran.
+func TestLoanInterestSubsidy(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"退伍五年 开了家修车铺 想贷十万 利息可以贴一部分吗", assistant.Answered, "FT-116"},
+		{"开了个奶茶店 要贷五万块 利息能贴点吗", assistant.Answered, "FT-027"},
+	})
+}
