@@ -58,3 +58,15 @@ func TestLoanInterestSubsidy(t *testing.T) {
 		{"开了个奶茶店 要贷五万块 利息能贴点吗", assistant.Answered, "FT-027"},
 	})
 }
+
+// TestHukouMovedIn checks, on made-up messages, that a hukou moved here
+// with words between (户口想迁过来, 户口想转过来) is moving in (a spouse
+// joining), and moved back home is moving out.
+func TestHukouMovedIn(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"领证五年 老婆户口想迁过来 我深户 去哪办", assistant.Answered, "FT-007"},
+		{"刚领证 她户口想转过来跟我 我是深户", assistant.Answered, "FT-007"},
+		{"我户口想迁回老家 要办什么", assistant.Answered, "FT-008"},
+	})
+}
