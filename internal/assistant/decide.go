@@ -451,7 +451,9 @@ func everydayCues(scope *cueTable, text string) []labelHit {
 		hs = append(hs, labelHit{label: "provider", length: utf8.RuneCountInString(text[l[0]:l[1]]), cue: text[l[0]:l[1]], pos: l[0], weak: true})
 	}
 	for _, re := range recommendAsk {
-		if l := re.FindStringIndex(text); l != nil && !strings.Contains(text[l[0]:l[1]], "办") && !namesOffice(text[l[0]:l[1]]) {
+		// 办 asks where a thing is done (哪家办得快) unless a business is
+		// what does it (哪家酒店办年会好).
+		if l := re.FindStringIndex(text); l != nil && (!strings.Contains(text[l[0]:l[1]], "办") || providerKind.MatchString(text[l[0]:l[1]])) && !namesOffice(text[l[0]:l[1]]) {
 			// A strong cue, so it comes before the weak ones.
 			hs = append([]labelHit{{label: "recommend", length: utf8.RuneCountInString(text[l[0]:l[1]]), cue: text[l[0]:l[1]], pos: l[0]}}, hs...)
 			break
@@ -465,14 +467,21 @@ func everydayCues(scope *cueTable, text string) []labelHit {
 // where a service is done, which every hall does alike.
 var recommendAsk = []*regexp.Regexp{
 	regexp.MustCompile(`(?:哪家|哪间|边间|边家|哪一家)[\p{Han}]{0,6}?(?:好|靠谱|便宜|划算|实惠|正规|专业|口碑)`),
-	regexp.MustCompile(`(?:哪里|哪儿|边度|哪个地方)[\p{Han}]{0,6}?(?:便宜|划算|实惠|靠谱)`),
+	regexp.MustCompile(`(?:哪里|哪儿|边度|哪个地方|去哪|在哪|到哪)[\p{Han}]{0,6}?(?:便宜|划算|实惠|靠谱)`),
 }
 
 // providerAsk is a question for a business or provider of a kind (哪家体
 // 检中心靠谱, 哪家银行手续费低, 附近有冇牙科门诊): the district names no
 // shop, bank, clinic or class. Which hospital issues a paper (哪家医院)
 // and which office or hall serves are the items' own (location).
-var providerAsk = regexp.MustCompile(`(?:哪家|哪间|边间|边家|哪一家|附近有冇|附近有没有|附近有什么|附近哪里有|附近哪有)[\p{Han}]{0,6}?(?:店|中心|银行|班|档口|档|馆|酒楼|茶楼|门诊|诊所|机构|商场|超市|市场|影楼|铺面|铺位|门面|房源|写字楼)`)
+var providerAsk = regexp.MustCompile(`(?:哪家|哪间|边间|边家|哪一家|附近有冇|附近有没有|附近有什么|附近哪里有|附近哪有)[\p{Han}]{0,6}?` + providerKinds)
+
+// providerKinds are the kinds of business or provider a resident asks
+// which one of.
+const providerKinds = `(?:店|中心|银行|班|档口|档|馆|酒楼|茶楼|门诊|诊所|机构|商场|超市|市场|影楼|铺面|铺位|门面|房源|写字楼)`
+
+// providerKind finds a kind of business in a question.
+var providerKind = regexp.MustCompile(providerKinds)
 
 // namesOffice reports a provider question that names a hall, a window
 // or an office serving the items (officeWords): which one serves is the

@@ -70,3 +70,17 @@ func TestHukouMovedIn(t *testing.T) {
 		{"我户口想迁回老家 要办什么", assistant.Answered, "FT-008"},
 	})
 }
+
+// TestWhereCheapest checks, on made-up messages, that which business
+// holds an event well (哪家酒楼办划算) and where to buy cheaply, in
+// Cantonese (去边度批发平啲), are questions for a provider, while where a
+// service is done (去边度补办) is its hall's.
+func TestWhereCheapest(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"开了个茶餐厅 碗碟去边度批发平啲", assistant.OutOfScope, ""},
+		{"公司团建去哪家酒楼办划算", assistant.OutOfScope, ""},
+		{"身份证去边度补办要几耐", assistant.Answered, "FT-005"},
+		{"居住证去边度办", assistant.Answered, "FT-002"},
+	})
+}
