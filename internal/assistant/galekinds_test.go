@@ -84,3 +84,17 @@ func TestWhereCheapest(t *testing.T) {
 		{"居住证去边度办", assistant.Answered, "FT-002"},
 	})
 }
+
+// TestParentingAdvice checks, on made-up messages, that bringing up a
+// child day to day (crying at nap time, disobedience) asks a parent's
+// advice, not a service, though the child's kindergarten or school is
+// named; a story of it before a service asked for is the story.
+func TestParentingAdvice(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"大班孩子睡觉老是哭 怎么哄才好", assistant.OutOfScope, ""},
+		{"读一年级的儿子不听话 天天玩 有啥办法", assistant.OutOfScope, ""},
+		{"孩子总是哭 去医院查出听力有问题 残疾证怎么办", assistant.Answered, "FT-048"},
+		{"儿子叛逆不听话 想给他转学 怎么申请", assistant.Answered, "FT-069"},
+	})
+}
