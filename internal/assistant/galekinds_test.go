@@ -112,3 +112,17 @@ func TestLookUpForMe(t *testing.T) {
 		{"公积金缴存记录怎么查出来", assistant.Answered, "FT-089"},
 	})
 }
+
+// TestChildAtSchoolIsTheStory checks, on made-up messages, that a child
+// in middle school said as how things are (孩子读初中) is the story, not a
+// request for a school place; a place wanted (明年读初中, 要读小学了) is.
+// (读小学 still reads as the primary place: the state-story rule,
+// TestStateStoryThenRequest, leans on the story ranking it.)
+func TestChildAtSchoolIsTheStory(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"孩子读初中 家里就我一个人挣钱 一个月两千 每月的保障金怎么申请", assistant.Answered, "FT-041"},
+		{"儿子明年读初中 学位怎么申请", assistant.Answered, "FT-068"},
+		{"女儿要读小学了 学位申请要什么材料", assistant.Answered, "FT-067"},
+	})
+}
