@@ -126,3 +126,17 @@ func TestChildAtSchoolIsTheStory(t *testing.T) {
 		{"女儿要读小学了 学位申请要什么材料", assistant.Answered, "FT-067"},
 	})
 }
+
+// TestTeachingLicence checks, on made-up messages, everyday words for the
+// teacher's qualification (教书的证, 教书…资格, 笔试面试都过了), on their
+// own and as the reply to a question asked back.
+func TestTeachingLicence(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"笔试面试都过了 教书的证怎么认定", assistant.Answered, "FT-073"},
+	})
+	checkFollowUps(t, []followUpCase{
+		{"想办个认定", "教书用的那个资格 笔试面试都过了 要准备啥", assistant.Answered, "FT-073", assistant.Materials},
+		{"想办个认定", "是教书那个证 要带什么", assistant.Answered, "FT-073", assistant.Materials},
+	})
+}
