@@ -140,3 +140,15 @@ func TestTeachingLicence(t *testing.T) {
 		{"想办个认定", "是教书那个证 要带什么", assistant.Answered, "FT-073", assistant.Materials},
 	})
 }
+
+// TestWhatCanBeUsed checks, on made-up messages, that what there is to
+// use or enjoy (有什么能用的, 有什么能享受的) asks what there is: asked
+// back with the items that fit; a thing named with it is answered.
+func TestWhatCanBeUsed(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"家里老人八十多了 有什么能享受的", assistant.Clarify, ""},
+		{"我想买房 政府这边有什么能用的", assistant.Clarify, ""},
+		{"身份证丢了 有什么能用的临时证件吗", assistant.Answered, "FT-005"},
+	})
+}
