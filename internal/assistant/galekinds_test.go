@@ -152,3 +152,16 @@ func TestWhatCanBeUsed(t *testing.T) {
 		{"身份证丢了 有什么能用的临时证件吗", assistant.Answered, "FT-005"},
 	})
 }
+
+// TestTradeName checks, on made-up messages, that a company's trade name
+// (字号) and its name reported ahead (名字…先报) are the name's own
+// registration, on its own and after the company's.
+func TestTradeName(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"字号能用数字吗", assistant.Answered, "FT-092"},
+	})
+	checkFollowUps(t, []followUpCase{
+		{"想开个有限公司 三个股东 设立登记要多少钱", "字号里能带英文吗", assistant.Answered, "FT-092", ""},
+	})
+}
