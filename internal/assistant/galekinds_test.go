@@ -165,3 +165,14 @@ func TestTradeName(t *testing.T) {
 		{"想开个有限公司 三个股东 设立登记要多少钱", "字号里能带英文吗", assistant.Answered, "FT-092", ""},
 	})
 }
+
+// TestClassTwoDevices checks, on made-up messages, that selling goods
+// that are class II medical devices (体温计, 医用口罩) asks for the
+// devices' business filing.
+func TestClassTwoDevices(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"便利店想卖体温计 要办什么手续", assistant.Answered, "FT-105"},
+		{"店里想进一批医用口罩卖 要备案吗", assistant.Answered, "FT-105"},
+	})
+}
