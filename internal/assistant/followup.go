@@ -212,6 +212,19 @@ func (as *Assistant) salientMass(content string) float64 {
 // 住房公积金 item is 住房公积金提取（离职离深）. The resident is telling
 // which of the family's items they meant.
 func (as *Assistant) sibling(cur *kb.Item, q search.Query, hits []search.Hit) (*kb.Item, bool) {
+	return as.familyMember(cur, q, hits, as.namesOther)
+}
+
+// variantSibling is sibling for a turn naming only a variant the current
+// item is not ("那丢了补领呢" after 居民身份证换领): the family's item for it.
+func (as *Assistant) variantSibling(cur *kb.Item, q search.Query, hits []search.Hit) (*kb.Item, bool) {
+	return as.familyMember(cur, q, hits, as.namesVariant)
+}
+
+// familyMember returns the one item of the current item's family among
+// the first hits that the turn names by what names(q, hit, curName)
+// finds.
+func (as *Assistant) familyMember(cur *kb.Item, q search.Query, hits []search.Hit, names func(search.Query, search.Hit, string) bool) (*kb.Item, bool) {
 	if len(hits) == 0 {
 		return nil, false
 	}
@@ -226,7 +239,7 @@ func (as *Assistant) sibling(cur *kb.Item, q search.Query, hits []search.Hit) (*
 		}
 		name := as.a.Normalize(h.Name)
 		family := func(w string) bool { return !as.generic[w] && as.salience(w) >= familySalience }
-		if !slices.ContainsFunc(as.sharedNameWords([]string{curName, name}), family) || !as.namesOther(q, h, curName) {
+		if !slices.ContainsFunc(as.sharedNameWords([]string{curName, name}), family) || !names(q, h, curName) {
 			continue // a family is a thing both names hold (住房公积金), not an action (申领) or a common word (居民)
 		}
 		if found != nil {

@@ -176,3 +176,17 @@ func TestClassTwoDevices(t *testing.T) {
 		{"店里想进一批医用口罩卖 要备案吗", assistant.Answered, "FT-105"},
 	})
 }
+
+// TestThreadToAVariant checks, on made-up dialogues, that a change of
+// thread to a variant the current item is not, naming nothing else (那要是
+// 丢了呢 after 身份证换领), is the family's item for it; one naming another
+// thing (那户口本丢了呢) is that thing's.
+func TestThreadToAVariant(t *testing.T) {
+	t.Parallel()
+	checkFollowUps(t, []followUpCase{
+		{"身份证过期了 换领去哪", "那要是丢了呢", assistant.Answered, "FT-005", ""},
+		{"身份证过期了 换领去哪", "那丢了补领呢", assistant.Answered, "FT-005", ""},
+		{"身份证过期了 换领去哪", "那户口本丢了呢", assistant.Answered, "FT-009", ""},
+		{"户口本旧了想换新的", "那补领呢", assistant.Answered, "FT-009", ""},
+	})
+}

@@ -323,6 +323,15 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 			as.answer(t, it, norm, "")
 			return
 		}
+		// "那丢了补领呢" after 身份证换领: a change of thread to a variant
+		// the current item is not, naming nothing else, is its family's
+		// item for that variant.
+		if as.shiftsThread(norm) && as.onlyGeneric(content) {
+			if it, ok := as.variantSibling(cur, q, t.hits); ok {
+				as.answer(t, it, norm, "")
+				return
+			}
+		}
 		// A follow-up made only of generic words ("丢了", "要补办") names
 		// no other item: it is about the current one.
 		if as.onlyGeneric(content) || as.staysOn(cur, t, q, t.hits) {
