@@ -193,6 +193,12 @@ func (as *Assistant) licenceOnly(content string, q search.Query, hits []search.H
 			licence = licence || !heldLicence(content, w)
 			continue
 		}
+		// What is done to the licence (注销, 变更, 补办), an act the
+		// catalogue's items are named for, asks after the licence the
+		// resident has, whatever it is for (小店…执照怎么注销).
+		if as.variants[w] && slices.ContainsFunc(hits, func(h search.Hit) bool { return strings.Contains(h.Name, w) }) {
+			return ""
+		}
 		if as.generic[w] {
 			continue
 		}

@@ -330,6 +330,9 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 	}
+	if h, ok := as.askedVariantOf(q, chosen, close); ok {
+		chosen = h
+	}
 	chosen = as.rerank(t, q, chosen)
 	t.confidence = as.confidence(t, q, chosen)
 	it, ok := as.cfg.Index.Item(chosen.ID)
@@ -1389,4 +1392,38 @@ func (as *Assistant) namesAskedVariant(q search.Query, name string) bool {
 func (as *Assistant) sameCity(place string, top search.Hit) bool {
 	it, ok := as.cfg.Index.Item(top.ID)
 	return ok && as.scopes.sameCity(place, it.Department)
+}
+
+// askedVariantOf returns, when the chosen item is a variant (营业执照补领)
+// other than the one the question asks in its own words (注销), the best
+// close candidate named for the asked one: what is to be done to a thing
+// outranks which thing's text matched more.
+func (as *Assistant) askedVariantOf(q search.Query, chosen search.Hit, close []search.Hit) (search.Hit, bool) {
+	var asked []string
+	for _, w := range q.Words {
+		if w.Source == search.FromQuery && as.variants[w.Text] {
+			asked = append(asked, w.Text)
+		}
+	}
+	if len(asked) == 0 {
+		return search.Hit{}, false
+	}
+	holds := func(h search.Hit) bool {
+		return slices.ContainsFunc(asked, func(v string) bool { return strings.Contains(h.Name, v) })
+	}
+	other := false
+	for v := range as.variants {
+		if strings.Contains(chosen.Name, v) && !slices.Contains(asked, v) {
+			other = true
+		}
+	}
+	if !other || holds(chosen) {
+		return search.Hit{}, false
+	}
+	for _, h := range close {
+		if h.ID != chosen.ID && holds(h) {
+			return h, true
+		}
+	}
+	return search.Hit{}, false
 }

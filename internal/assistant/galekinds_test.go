@@ -190,3 +190,21 @@ func TestThreadToAVariant(t *testing.T) {
 		{"户口本旧了想换新的", "那补领呢", assistant.Answered, "FT-009", ""},
 	})
 }
+
+// TestMoreLifeEvents checks, on made-up messages, life situations said in
+// words the situation table lacked: a birth (呱呱落地), a shop opening
+// (新店开业), a business closing (公司不想做了, a new situation whose items
+// are asked back), and a licence to cancel for whatever business it was
+// (小店…执照怎么注销: the act is the catalogue's, not declined as a
+// licence for something it does not hold).
+func TestMoreLifeEvents(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"孩子呱呱落地 要办哪些证件", assistant.Clarify, ""},
+		{"下个月新店开业 要跑什么手续", assistant.Clarify, ""},
+		{"公司不想做了", assistant.Clarify, ""},
+		{"小店不想做了 执照怎么注销", assistant.Answered, ""},
+		{"档口不做了 执照怎么注销", assistant.Answered, "FT-099"},
+		{"营业执照丢了 想补办", assistant.Answered, "FT-101"},
+	})
+}
