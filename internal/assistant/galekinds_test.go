@@ -208,3 +208,15 @@ func TestMoreLifeEvents(t *testing.T) {
 		{"营业执照丢了 想补办", assistant.Answered, "FT-101"},
 	})
 }
+
+// TestSettleWithSpouse checks, on made-up messages, that settling one's
+// hukou with a spouse (随他落户, 跟她落户) is joining a spouse, wherever the
+// resident now is; settling in another city is that city's.
+func TestSettleWithSpouse(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"老公是深圳户口 我户口在吉林 结婚五年了 能随他落户吗", assistant.Answered, "FT-007"},
+		{"老婆深户 我在湖南 结婚两年 想跟她落户 要什么条件", assistant.Answered, "FT-007"},
+		{"我在广州 想落户 要什么条件", assistant.OutOfScope, ""},
+	})
+}
