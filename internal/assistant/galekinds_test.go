@@ -220,3 +220,17 @@ func TestSettleWithSpouse(t *testing.T) {
 		{"我在广州 想落户 要什么条件", assistant.OutOfScope, ""},
 	})
 }
+
+// TestVaccination checks, on made-up messages, that a child's vaccination
+// (打疫苗, 打预防针) is the health provider's, on its own and in a thread
+// about the birth's papers.
+func TestVaccination(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"孩子打疫苗在哪约", assistant.OutOfScope, ""},
+		{"宝宝出生了 上户口要带什么", assistant.Answered, "FT-001"},
+	})
+	checkFollowUps(t, []followUpCase{
+		{"宝宝出生了 出生证明怎么办", "打预防针去哪预约", assistant.OutOfScope, "", ""},
+	})
+}
