@@ -915,19 +915,19 @@ func (as *Assistant) pickByOwnWord(norm string, cands []string, of string) (stri
 // guessReach is how many of a guess's candidates a reply may choose from.
 const guessReach = 4
 
-// guessOf returns the candidates of an answer decided on its message alone
-// that named none of them, the chosen first; nil for any other answer.
+// guessOf returns the first candidates of an answer decided on its message
+// alone that did not name the item it chose, that item first; nil for any
+// other answer. The guess holds while the thread stays on the item.
 func (as *Assistant) guessOf(t *turnState) []string {
 	if t.confidence == 0 || len(t.hits) < 2 {
 		return nil
 	}
-	var ids []string
 	for _, h := range t.hits {
 		if h.ID == t.item.ID && h.Coverage >= namedCoverage {
 			return nil
 		}
 	}
-	ids = append(ids, t.item.ID)
+	ids := []string{t.item.ID}
 	for _, h := range t.hits {
 		if len(ids) == guessReach {
 			break

@@ -27,8 +27,8 @@ type State struct {
 	// normalised, without aspect cues): what the thread is about when a
 	// later turn names only another thing ("那身份证呢" after 社保卡丢了).
 	Topic string `json:"topic,omitempty"`
-	// Guess holds the best candidates of an answer decided on its
-	// message alone that named none of them (a vague question answered
+	// Guess holds the first candidates of an answer decided on its
+	// message alone that did not name its item (a vague question answered
 	// by its likeliest item): a reply telling more of the case chooses
 	// among them as it would among a clarify question's choices.
 	Guess []string `json:"guess,omitempty"`
