@@ -234,3 +234,17 @@ func TestVaccination(t *testing.T) {
 		{"宝宝出生了 出生证明怎么办", "打预防针去哪预约", assistant.OutOfScope, "", ""},
 	})
 }
+
+// TestAlarmCordAndHairdresser checks, on made-up messages, that an alarm
+// cord or button fitted for an elder (拉绳报警) is a device, not a call to
+// the police, and that a hairdresser's trade said as what it does (做发型的)
+// asks for the public-place hygiene licence; a theft reported is the
+// police's.
+func TestAlarmCordAndHairdresser(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"奶奶八十五 一个人住 想在卫生间装个拉绳报警 改造能补贴吗", assistant.Answered, "FT-039"},
+		{"做发型的 那个证怎么办", assistant.Answered, "FT-103"},
+		{"家里被偷了 要报警", assistant.OutOfScope, ""},
+	})
+}
