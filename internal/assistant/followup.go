@@ -944,7 +944,8 @@ func (as *Assistant) guessOf(t *turnState) []string {
 // after 想打印一下我交了几年) chooses among the guess's candidates, as a
 // detail settles a clarify question. The item guessed keeps the turn
 // unless another candidate clearly ranks above it on both together.
-func (as *Assistant) reguess(t *turnState, cur *kb.Item) (*kb.Item, bool) {
+// rq is the reply's own analysed content.
+func (as *Assistant) reguess(t *turnState, cur *kb.Item, rq search.Query) (*kb.Item, bool) {
 	if len(t.state.Guess) < 2 || t.state.Topic == "" || as.onlyGeneric(t.content) || as.salientMass(t.content) < switchMass {
 		return nil, false
 	}
@@ -966,7 +967,6 @@ func (as *Assistant) reguess(t *turnState, cur *kb.Item) (*kb.Item, bool) {
 	}
 	// The reply itself must speak for it: its words held more by the
 	// candidate's text than by the item guessed.
-	rq := as.cfg.Index.Analyse(t.content)
 	if as.itemExplains(it, t.content, rq) <= as.itemExplains(cur, t.content, rq) {
 		return nil, false
 	}

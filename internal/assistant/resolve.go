@@ -319,7 +319,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 			t.status, t.scope, t.place, t.reason = OutOfScope, "place", p, "其他地区的事项："+p
 			return
 		}
-		if it, ok := as.reguess(t, cur); ok {
+		if it, ok := as.reguess(t, cur, q); ok {
 			as.answer(t, it, norm, "")
 			return
 		}
