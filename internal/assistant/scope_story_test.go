@@ -35,7 +35,7 @@ func checkDeclines(t *testing.T, cases []storyCase) {
 }
 
 // TestAbuseWordsInKinship: an abuse word inside a kinship phrase (孩子他妈,
-// 我妈的, 他妈妈, 爸妈的, 跟着他妈) is a mother, not abuse; the same words alone still are
+// 我妈的, 他妈妈, 爸妈的, 跟着他妈, 报在他妈, 他妈名下) is a mother, not abuse; the same words alone still are
 // (own sentences, plain, spoken and Cantonese-flavoured).
 func TestAbuseWordsInKinship(t *testing.T) {
 	t.Parallel()
@@ -47,7 +47,11 @@ func TestAbuseWordsInKinship(t *testing.T) {
 		{"Cantonese, 我老妈的", "我老妈的长者卡唔见咗 点样补办", false, ""},
 		{"parents, 爸妈的", "孩子读小学了 这个补贴是我们当爸妈的去申请吗", false, ""},
 		{"following his mother, 跟着他妈", "孩子想跟着他妈落户 新生儿入户去哪办", false, ""},
+		{"registered with his mother, 报在他妈", "我是外省的 儿子刚出生 户口想报在他妈那边 要带什么", false, ""},
+		{"given to his mother, 给他妈", "孩子他爸不管 抚养费都是给他妈的 低保能申请吗", false, ""},
+		{"his mother's name, 他妈名下", "房子在他妈名下 我们能申请公租房吗", false, ""},
 		{"abuse, 他妈的", "他妈的什么破系统", true, "转人工"},
+		{"abuse, 你他妈 before a side", "你他妈那边的系统怎么又卡了", true, "转人工"},
 		{"abuse, 妈的 at the start", "妈的 又是这个回答", true, "转人工"},
 		{"abuse, 你妈的", "你妈的 到底能不能办", true, "转人工"},
 		{"abuse, 这他妈", "这他妈问了半天都说不清", true, "转人工"},
