@@ -461,18 +461,37 @@ func longestOf(text string, words []string) (string, bool) {
 }
 
 // cuedBy is cued with the cue word that named the item (the longest).
+// When the whole message cues several items, its last two clauses, where
+// a spoken message asks its question after the story, may cue one
+// (医院给了张出生证 … 孩子户口落我名下 要带些什么: the newborn's
+// registration, not the birth certificate).
 func (ss *situations) cuedBy(sits []*situation, norm string) (item, word string) {
+	item, word, several := cuedIn(sits, norm)
+	if !several {
+		return item, word
+	}
+	if cs := clauses(norm); len(cs) > 2 {
+		if item, word, several = cuedIn(sits, strings.Join(cs[len(cs)-2:], " ")); !several {
+			return item, word
+		}
+	}
+	return "", ""
+}
+
+// cuedIn is the item the situations' cues name in text, with its cue
+// word; several reports more than one item cued.
+func cuedIn(sits []*situation, text string) (item, word string, several bool) {
 	for _, s := range sits {
 		for _, c := range s.cues {
-			w, ok := longestOf(norm, c.words)
+			w, ok := longestOf(text, c.words)
 			if !ok || c.item == item {
 				continue
 			}
 			if item != "" {
-				return "", ""
+				return "", "", true
 			}
 			item, word = c.item, w
 		}
 	}
-	return item, word
+	return item, word, false
 }

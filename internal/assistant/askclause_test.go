@@ -1,0 +1,20 @@
+package assistant_test
+
+import (
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+)
+
+// TestCueInTheAskingClauses checks, on made-up messages, that when a
+// described life situation's cues name several items across a long
+// spoken story, the item cued in the last two clauses, where the question
+// is, is answered.
+func TestCueInTheAskingClauses(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我老公深圳户口 我是河南人 宝宝上周刚出生 出生证办好了 宝宝户口报在他爸那边 要带什么", assistant.Answered, "FT-001"},
+		{"我是深圳户口 老婆是广西人 孩子上周在医院出生 出生证已经拿到 孩子户口落我这边 需要什么材料", assistant.Answered, "FT-001"},
+		{"我们俩都是深圳户口 孩子上个月出生 出生证拿到了 准备给孩子报户口 去哪个窗口", assistant.Answered, "FT-001"},
+	})
+}
