@@ -428,14 +428,23 @@ func (tk *talk) rewriteLatin(s string) string {
 // unstutter drops from the end of prev the words next starts by saying
 // again ("我之前在 在长沙", "年限能不能 能不能合到"). One repeated character
 // counts only when it is a function word (在, 我, 要), not part of a
-// content word (社保 保险).
+// content word (社保 保险). Words said again are whole words of next: the
+// end of prev that begins a longer word after the pause (出生 出生证) was
+// said once.
 func (tk *talk) unstutter(prev, next string) string {
 	p, n := []rune(prev), []rune(next)
+	var spans [][2]int
 	for k := min(4, len(p)-1, len(n)); k >= 1; k-- {
 		if string(p[len(p)-k:]) != string(n[:k]) {
 			continue
 		}
 		if k == 1 && !tk.a.IsStop(string(n[:1])) {
+			return prev
+		}
+		if spans == nil {
+			spans = tk.a.WordSpans(next)
+		}
+		if slices.ContainsFunc(spans, func(sp [2]int) bool { return sp[0] < k && k < sp[1] }) {
 			return prev
 		}
 		return string(p[:len(p)-k])

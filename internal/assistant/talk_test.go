@@ -22,6 +22,7 @@ func TestTalkRewrite(t *testing.T) {
 		{"stutter, whole chunk", "能不能 能不能网上办", "能不能网上办"},
 		{"stutter, function word", "我之前在 在长沙交的社保", "我之前 在长沙交的社保"},
 		{"content words are not stutters", "社保 保险", "社保 保险"},
+		{"a word begun again inside a longer one is no stutter", "孩子前几天出生 出生证已经拿了", "孩子前几天出生 出生证已经拿了"},
 		{"self-correction", "那个结婚 不是 是离婚 离婚登记要预约吗", "离婚登记要预约吗"},
 		{"self-correction opened by 我是说", "我要换身份证 不对 我是说补办户口本", "补办户口本"},
 		{"self-correction said twice", "居住证续签 不对不对 是居住证明开具", "居住证明开具"},
