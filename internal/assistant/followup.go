@@ -144,7 +144,28 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 	if curShare == 0 && t.aspect == "" && as.unexplainedOwn(t.content, q, hits) {
 		return false
 	}
+	// An aspect question about a thing no item of the catalogue holds at
+	// all (婚礼司仪 收多少钱 after 结婚登记) asks after that thing, not the
+	// item: judged on its own.
+	if curShare == 0 && t.aspect != "" && as.ownUnknown(t.content) && as.unexplainedOwn(t.content, q, hits) {
+		return false
+	}
 	return true
+}
+
+// ownUnknown reports content with a word of its own — besides generic
+// ones, places, people and whom a service is for — that no catalogue item
+// holds and that weighs at least switchMass alone.
+func (as *Assistant) ownUnknown(content string) bool {
+	for _, w := range as.a.Words(content) {
+		if utf8.RuneCountInString(w) < 2 || as.frames[w] || as.generic[w] || as.a.IsStop(w) || as.scopes.isPlace(w) || slices.Contains(as.audiences, w) || slices.Contains(as.scopes.family, w) {
+			continue
+		}
+		if as.cfg.Index.DocFreq(w) == 0 && as.salience(w) >= switchMass {
+			return true
+		}
+	}
+	return false
 }
 
 // firstMarks ask whether something must be done before: 要先, 得先.
