@@ -18,3 +18,14 @@ func TestCueInTheAskingClauses(t *testing.T) {
 		{"我们俩都是深圳户口 孩子上个月出生 出生证拿到了 准备给孩子报户口 去哪个窗口", assistant.Answered, "FT-001"},
 	})
 }
+
+// TestPartOfADocumentIsNoDocument checks, on made-up messages, that a
+// part of the document said before (半本, 整本) is not read as a document
+// the catalogue lacks.
+func TestPartOfADocumentIsNoDocument(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"家里水管爆了 户口本泡烂了半本 要去哪补办", assistant.Answered, "FT-009"},
+		{"孩子把结婚证撕了半本 能重新领吗", assistant.Answered, "FT-057"},
+	})
+}

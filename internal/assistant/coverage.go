@@ -522,5 +522,5 @@ func countedThing(rs []rune) bool {
 	if len(rs) != 2 {
 		return false
 	}
-	return strings.ContainsRune("一二两三几每这那哪另新", rs[0]) && strings.ContainsRune("本张份个只件", rs[1])
+	return strings.ContainsRune("一二两三几每这那哪另新半整某该各", rs[0]) && strings.ContainsRune("本张份个只件", rs[1])
 }
