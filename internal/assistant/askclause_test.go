@@ -29,3 +29,16 @@ func TestPartOfADocumentIsNoDocument(t *testing.T) {
 		{"孩子把结婚证撕了半本 能重新领吗", assistant.Answered, "FT-057"},
 	})
 }
+
+// TestServiceElsewhereNamingAnItem checks, on made-up messages, that a
+// service another body provides (a car's transfer, the traffic police's)
+// is declined though a catalogue item is named by a word inside it (过户
+// of the flat's transfer), and that the item named outside it stays.
+func TestServiceElsewhereNamingAnItem(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"把旧车卖给朋友了 车辆过户去哪里弄", assistant.OutOfScope, ""},
+		{"二手车过户需要本人到场吗", assistant.OutOfScope, ""},
+		{"买的二手房过户要本人到场吗", assistant.Answered, "FT-081"},
+	})
+}

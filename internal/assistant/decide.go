@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fuwu-gov/fuwu/internal/search"
+	"github.com/fuwu-gov/fuwu/internal/zh"
 )
 
 // decide picks the answer, a clarifying question or a polite refusal for
@@ -65,14 +66,15 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		as.askAboutCare(t, q)
 		return
 	}
+	// A service another body provides (无犯罪记录证明, 深圳通), unless the
+	// question names a catalogue item that merely mentions it (a material,
+	// a purpose); an item named only by words inside it (过户 of 二手车过户)
+	// is not named.
+	if s, ok := as.scopes.serviceElsewhere(t.in.norm); ok && (!named || namedWithin(top, q, s)) && !as.paperFor(t.in.norm, s) {
+		t.status, t.scope, t.reason = OutOfScope, "level", "不属于本区目录的事项："+s
+		return
+	}
 	if !named {
-		// A service another level of government provides (无犯罪记录证明,
-		// 深圳通), unless the question names a catalogue item that merely
-		// mentions it (a material, a purpose).
-		if s, ok := as.scopes.serviceElsewhere(t.in.norm); ok && !as.paperFor(t.in.norm, s) {
-			t.status, t.scope, t.reason = OutOfScope, "level", "不属于本区目录的事项："+s
-			return
-		}
 		share, unknown := as.explained(t.content, q, hits)
 		// Only generic words ("办证的事") name nothing the catalogue lacks:
 		// such a message is asked back below, not declined.
@@ -863,6 +865,32 @@ func namesInOwnWords(h search.Hit, q search.Query) bool {
 		}
 	}
 	return false
+}
+
+// namedWithin reports a hit whose name words the question says, in its
+// own words or through synonym phrases, only inside span.
+func namedWithin(h search.Hit, q search.Query, span string) bool {
+	if len(h.NameTerms) == 0 {
+		return false
+	}
+	for _, n := range h.NameTerms {
+		for _, w := range q.Words {
+			if w.Text != n {
+				continue
+			}
+			if w.Source == search.FromQuery && !strings.Contains(span, w.Text) {
+				return false
+			}
+			for _, ph := range strings.Split(w.From, "|") {
+				for _, part := range strings.Split(ph, zh.Gap) {
+					if part != "" && !strings.Contains(span, part) {
+						return false
+					}
+				}
+			}
+		}
+	}
+	return true
 }
 
 // saysPartOfName reports a question whose own words (two characters or
