@@ -44,6 +44,7 @@ func TestScopeModel(t *testing.T) {
 		// issues is theirs to replace, whatever the catalogue shares with
 		// it; asked as what an item needs, it is that item's material.
 		{"a gym's membership card", "健身房的会员卡退不了 能帮我吗", assistant.OutOfScope, "发卡"},
+		{"a library card", "区图书馆的借阅证找不到了 怎么补办", assistant.OutOfScope, "发卡"},
 		{"a pool's card, named through a licence synonym", "游泳池的月卡过期了 怎么续", assistant.OutOfScope, "发卡"},
 		{"a clinic's vaccination booklet", "宝宝的接种本找不到了 要去哪补", assistant.OutOfScope, "发卡"},
 		{"a health check certificate", "做保洁要办健康证 去哪办", assistant.OutOfScope, "发卡"},
