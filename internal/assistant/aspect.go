@@ -134,7 +134,7 @@ func (as *Assistant) clauseAspect(norm string) Aspect {
 	}
 	// "礼拜天办不办", "周六能去吗": a weekday asked about is the hall's
 	// hours for that day.
-	if (len(hs) == 0 || hs[0].weak) && askedDay.MatchString(norm) {
+	if (len(hs) == 0 || hs[0].weak) && asksDay(norm) {
 		return Location
 	}
 	if len(hs) > 0 && !hs[0].weak {
@@ -148,6 +148,38 @@ func (as *Assistant) clauseAspect(norm string) Aspect {
 	}
 	return ""
 }
+
+// asksDay reports a weekday asked about: said in a clause that asks, or
+// one the clause after it asks of (礼拜天 办不办), or with the hall's
+// hours (周六上班). A weekday in the story (星期二晚上生的) is none.
+func asksDay(norm string) bool {
+	cs := clauses(norm)
+	for i, c := range cs {
+		if !askedDay.MatchString(c) {
+			continue
+		}
+		asks := func(c string) bool { return isQuestion(c) || aNotA(c) }
+		if asks(c) || hasAny(c, hoursWords) || i+1 < len(cs) && asks(cs[i+1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// aNotA reports a question asked as "A not A" (办不办, 开不开, 上班不上班)
+// or ending in 不 (能去不).
+func aNotA(c string) bool {
+	rs := []rune(c)
+	for i := 1; i+1 < len(rs); i++ {
+		if rs[i] == '不' && rs[i-1] == rs[i+1] {
+			return true
+		}
+	}
+	return len(rs) > 1 && rs[len(rs)-1] == '不'
+}
+
+// hoursWords say a hall's hours.
+var hoursWords = []string{"上班", "开门", "营业", "办公", "休息", "放假", "值班"}
 
 // Question forms that the cue table cannot list word by word, because
 // the verb is the item's own: "怎么注销", "点样迁出", "那笔钱怎么领" ask
