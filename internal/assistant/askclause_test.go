@@ -42,3 +42,16 @@ func TestServiceElsewhereNamingAnItem(t *testing.T) {
 		{"买的二手房过户要本人到场吗", assistant.Answered, "FT-081"},
 	})
 }
+
+// TestAnotherPlaceReadAsAway checks, on made-up messages, that another
+// city a resident goes to for treatment reads as 外地 does for the
+// synonym table (外地…医院 → 异地就医), and that the other city's own
+// service stays declined.
+func TestAnotherPlaceReadAsAway(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"要转院到长沙的医院 深圳的医保到时候怎么用", assistant.Answered, "FT-019"},
+		{"去武汉医院看病 医保卡能刷吗", assistant.Answered, "FT-019"},
+		{"杭州的居住证怎么办", assistant.OutOfScope, ""},
+	})
+}

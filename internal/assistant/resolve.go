@@ -243,6 +243,16 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	content = as.dropPossessor(content)
 	t.content = content
 	q := as.cfg.Index.Analyse(content)
+	// Another place the resident goes to or stays in (转到上海…住院) is
+	// what the synonym table calls 外地: its phrases for services done
+	// away from Shenzhen (外地…医院 → 异地就医) read any place so named.
+	if away := as.scopes.asAway(content); away != content {
+		for _, w := range as.cfg.Index.Analyse(away).Words {
+			if w.Source == search.FromSynonym && !slices.ContainsFunc(q.Words, func(x search.Term) bool { return x.Text == w.Text }) {
+				q.Words = append(q.Words, w)
+			}
+		}
+	}
 	var res search.Result
 	if len(q.Words) > 0 {
 		res = as.cfg.Index.SearchAnalysed(ctx, content, q, 8) // dense channel too, when configured

@@ -275,6 +275,36 @@ func (m *scopeModel) placeNamed(norm string) (string, bool) {
 	return "", false
 }
 
+// asAway is norm with each other place it names, except where the
+// resident comes from (我是湖南人), said as 外地.
+func (m *scopeModel) asAway(norm string) string {
+	out := norm
+	for _, p := range m.foreign {
+		if !strings.Contains(out, p) {
+			continue
+		}
+		var b strings.Builder
+		rest := out
+		for {
+			j := strings.Index(rest, p)
+			if j < 0 {
+				b.WriteString(rest)
+				break
+			}
+			before := out[:len(out)-len(rest)+j]
+			if isOrigin(before, rest[j+len(p):]) {
+				b.WriteString(rest[:j+len(p)])
+			} else {
+				b.WriteString(rest[:j])
+				b.WriteString("外地")
+			}
+			rest = rest[j+len(p):]
+		}
+		out = b.String()
+	}
+	return out
+}
+
 // Where a resident comes from: 是/从/来自/老家/户口在 before the place, or
 // 人/来的/过来/户口/籍 after it; 是X的 with the pause ending there.
 var (
