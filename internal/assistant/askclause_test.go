@@ -1,6 +1,7 @@
 package assistant_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
@@ -54,4 +55,21 @@ func TestAnotherPlaceReadAsAway(t *testing.T) {
 		{"去武汉医院看病 医保卡能刷吗", assistant.Answered, "FT-019"},
 		{"杭州的居住证怎么办", assistant.OutOfScope, ""},
 	})
+}
+
+// TestOppositeInTheName checks, on made-up messages, that an item whose
+// name holds the opposite of what the resident says (民办 for 公办) is not
+// the answer.
+func TestOppositeInTheName(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	for _, msg := range []string{"想帮娃申请公办学校的学位", "孩子想读公办学校 学位怎么申请"} {
+		r, err := as.Ask(context.Background(), assistant.Request{Message: msg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Citations) > 0 && r.Citations[0].ID == "FT-074" {
+			t.Errorf("%q → %s %s, the 民办 school subsidy", msg, r.Status, r.Citations[0].ID)
+		}
+	}
 }

@@ -121,7 +121,10 @@ type Assistant struct {
 	scopes   *scopeModel
 	handoffs []string
 	variants map[string]bool
-	generic  map[string]bool
+	// opposites pairs words whose opposite in an item's name rules the
+	// item out (公办, 民办: lexicon/opposites.txt).
+	opposites map[string]string
+	generic   map[string]bool
 	// audiences are groups of people item names restrict themselves to.
 	audiences []string
 	// audienceAlias: other words mentioning a group (少儿: 儿童).
@@ -231,6 +234,16 @@ func New(cfg Config) (*Assistant, error) {
 			as.audienceAlias[g] = append(as.audienceAlias[g], alias)
 		}
 		as.audiences = append(as.audiences, g)
+	}
+	ops, err := wordList("opposites.txt", norm)
+	if err != nil {
+		return nil, err
+	}
+	as.opposites = map[string]string{}
+	for _, w := range ops {
+		if a, b, ok := strings.Cut(w, "="); ok {
+			as.opposites[a], as.opposites[b] = b, a
+		}
 	}
 	gs, err := wordList("generic.txt", norm)
 	if err != nil {

@@ -264,7 +264,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	denied, undenied := as.denied(norm, q)
 	t.situations = as.situations.detect(undenied)
 	t.raw = as.withoutDenied(res.Hits, q, denied)
-	t.hits = as.situate(t.situations, q, t.raw)
+	t.hits = as.withoutOpposites(norm, as.situate(t.situations, q, t.raw))
 
 	// A clarify question settled by a detail chooses among its choices;
 	// the item guessed before it was asked is not one of them.
