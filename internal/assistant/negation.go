@@ -12,9 +12,12 @@ import (
 // denials say the resident is not something: "我不是退伍的", "我们不是
 // 低保户", "唔系深户". denial finds them with what they deny; 是不是 asks
 // rather than denies.
+// Never having served (没当过兵, 冇当过兵) denies the service as much:
+// neverServed finds it with what was never served as.
 var (
-	denials = []string{"不是", "唔系", "并非", "不属于"}
-	denial  = regexp.MustCompile(`(?:` + strings.Join(denials, "|") + `)([\p{Han}]{1,6})`)
+	denials     = []string{"不是", "唔系", "并非", "不属于", "当过"}
+	denial      = regexp.MustCompile(`(?:` + strings.Join(denials[:4], "|") + `)([\p{Han}]{1,6})`)
+	neverServed = regexp.MustCompile(`(?:没有|从没|没|未|冇)(当过[\p{Han}]{1,4})`)
 )
 
 // denialEnds end what is denied: "不是深户也能办吗" denies 深户 only.
@@ -32,7 +35,7 @@ func (as *Assistant) denied(norm string, q search.Query) (map[string]bool, strin
 	if _, ok := firstOf(norm, denials); !ok {
 		return nil, norm // most messages: spared the expression
 	}
-	locs := denial.FindAllStringSubmatchIndex(norm, -1)
+	locs := append(denial.FindAllStringSubmatchIndex(norm, -1), neverServed.FindAllStringSubmatchIndex(norm, -1)...)
 	if len(locs) == 0 {
 		return nil, norm
 	}

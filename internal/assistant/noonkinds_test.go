@@ -8,7 +8,7 @@ import (
 )
 
 // TestDeniedGroup checks, on made-up messages, a kind probes-noon showed:
-// what the resident says they are not ("我不是退伍的", "唔系残疾人") is no
+// what the resident says they are not ("我不是退伍的", "唔系残疾人", "没当过兵") is no
 // evidence for the version of a service for that group, so the general
 // item is answered; said without the denial, or asked (是不是), the
 // group's version still is.
@@ -18,6 +18,8 @@ func TestDeniedGroup(t *testing.T) {
 		{"开了家奶茶店 想申请贷款贴息 我不是退役军人 能申请吗", assistant.Answered, "FT-027"},
 		{"我唔系退伍军人 开咗间士多 想借钱周转 利息政府帮出嘅那种点申请", assistant.Answered, "FT-027"},
 		{"我是退伍军人 开了家奶茶店 想申请创业贷款贴息", assistant.Answered, "FT-116"},
+		{"开个小面馆想贷点款 利息政府帮着贴的那种 我没当过兵", assistant.Answered, "FT-027"},
+		{"我当过兵 开个小面馆想贷点款 利息政府能贴吗", assistant.Answered, "FT-116"},
 	})
 }
 
