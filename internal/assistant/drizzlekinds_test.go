@@ -7,6 +7,9 @@ import (
 	"github.com/fuwu-gov/fuwu/internal/assistant"
 )
 
+// Kinds of the fifteenth round (probes-rime and probes-drizzle), each tested on
+// sentences of our own.
+
 // TestCueInTheAskingClauses checks, on made-up messages, that when a
 // described life situation's cues name several items across a long
 // spoken story, the item cued in the last two clauses, where the question
