@@ -153,12 +153,12 @@ func (as *Assistant) clauseAspect(norm string) Aspect {
 // one the clause after it asks of (礼拜天 办不办), or with the hall's
 // hours (周六上班). A weekday in the story (星期二晚上生的) is none.
 func asksDay(norm string) bool {
+	asks := func(c string) bool { return isQuestion(c) || aNotA(c) }
 	cs := clauses(norm)
 	for i, c := range cs {
 		if !askedDay.MatchString(c) {
 			continue
 		}
-		asks := func(c string) bool { return isQuestion(c) || aNotA(c) }
 		if asks(c) || hasAny(c, hoursWords) || i+1 < len(cs) && asks(cs[i+1]) {
 			return true
 		}
