@@ -50,6 +50,8 @@ func TestTalkRewrite(t *testing.T) {
 		{"english words are no pinyin initials", "my son by bus", "my 儿子 by bus"},
 		{"a pair of english words said as one", "lost my id card", "丢了 my 身份证"},
 		{"a pair of english words, the second alone", "visa card", "签证 卡"},
+		{"closing a business, said in english", "close our shop", "注销 店铺"},
+		{"close to is not closing", "close to the metro", "close to the metro"},
 		{"plain text unchanged", "身份证过期了换新的要多少钱", "身份证过期了换新的要多少钱"},
 		{"question mark kept", "呃 要带什么?", "要带什么?"},
 		// A spoken word whose characters are part of a written word there
