@@ -12,12 +12,12 @@ import (
 // denials say the resident is not something: "我不是退伍的", "我们不是
 // 低保户", "唔系深户". denial finds them with what they deny; 是不是 asks
 // rather than denies.
-// Never having served (没当过兵, 冇当过兵) denies the service as much:
+// Never having served (没当过兵, 没当兵) denies the service as much:
 // neverServed finds it with what was never served as.
 var (
 	denials     = []string{"不是", "唔系", "并非", "不属于"}
 	denial      = regexp.MustCompile(`(?:` + strings.Join(denials, "|") + `)([\p{Han}]{1,6})`)
-	neverServed = regexp.MustCompile(`(?:没有|从没|没|未|冇)(当过[\p{Han}]{1,4})`)
+	neverServed = regexp.MustCompile(`(?:没有|从没|没|未|冇)(当过?[\p{Han}]{1,4})`)
 )
 
 // denialEnds end what is denied: "不是深户也能办吗" denies 深户 only.
@@ -32,7 +32,7 @@ const denialEnds = "也但却还能可就的了吗呢嘛啊呀喔"
 // denials ("不是深户", "不是第一次") say how things are, which other
 // items are for, and are kept.
 func (as *Assistant) denied(norm string, q search.Query) (map[string]bool, string) {
-	if _, ok := firstOf(norm, denials); !ok && !strings.Contains(norm, "当过") {
+	if _, ok := firstOf(norm, denials); !ok && !strings.Contains(norm, "当过") && !strings.Contains(norm, "当兵") {
 		return nil, norm // most messages: spared the expression
 	}
 	locs := append(denial.FindAllStringSubmatchIndex(norm, -1), neverServed.FindAllStringSubmatchIndex(norm, -1)...)

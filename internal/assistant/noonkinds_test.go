@@ -20,6 +20,7 @@ func TestDeniedGroup(t *testing.T) {
 		{"我是退伍军人 开了家奶茶店 想申请创业贷款贴息", assistant.Answered, "FT-116"},
 		{"开个小面馆想贷点款 利息政府帮着贴的那种 我没当过兵", assistant.Answered, "FT-027"},
 		{"我当过兵 开个小面馆想贷点款 利息政府能贴吗", assistant.Answered, "FT-116"},
+		{"我从没当过兵 开了个修车铺 贷款贴息找哪个部门", assistant.Answered, "FT-027"},
 	})
 }
 

@@ -261,7 +261,8 @@ const notSplit = "一二两三四五六七八九十百千几这那哪每某各�
 
 // joinSplitWords writes a verb-object word said with a measure word or
 // an aspect particle inside it (备个案, 挂个号, 离了婚) as the word
-// (备案, 挂号, 离婚). The word must be one the catalogue uses, and
+// (备案, 挂号, 离婚). The word must be one the catalogue or Fuwu's lexicon
+// uses (救个急 → 救急), and
 // neither the first character with the separator (为了, 整个), the
 // separator with the next characters (个体户) nor the object with the
 // characters after it (房子) a word of its own.
@@ -294,7 +295,7 @@ func (tk *talk) joinSplitWords(s string) string {
 			if tk.wordAt(s[i+len(sep):], 2) {
 				break // 租了房子 is 租 房子: joined, 租房 would leave 子 alone
 			}
-			if w := string(r) + string(y); !tk.spoken(w) && tk.known != nil && tk.known(w) > 0 {
+			if w := string(r) + string(y); !tk.spoken(w) && (tk.known != nil && tk.known(w) > 0 || tk.a.IsLexicon(w)) {
 				i += len(sep) // drop the separator; y is written next
 			}
 			break

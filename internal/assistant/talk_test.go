@@ -51,6 +51,7 @@ func TestTalkRewrite(t *testing.T) {
 		{"a pair of english words said as one", "lost my id card", "丢了 my 身份证"},
 		{"a pair of english words, the second alone", "visa card", "签证 卡"},
 		{"closing a business, said in english", "close our shop", "注销 店铺"},
+		{"a split word the lexicon knows", "街道能帮忙救个急吗", "街道能帮忙救急吗"},
 		{"close to is not closing", "close to the metro", "close to the metro"},
 		{"plain text unchanged", "身份证过期了换新的要多少钱", "身份证过期了换新的要多少钱"},
 		{"question mark kept", "呃 要带什么?", "要带什么?"},
