@@ -153,15 +153,11 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 	return true
 }
 
-// ownUnknown reports content with a word of its own — besides generic
-// ones, places, people and whom a service is for — that no catalogue item
-// holds and that weighs at least switchMass alone.
+// ownUnknown reports content with a word of its own (ownWord) that no
+// catalogue item holds and that weighs at least switchMass alone.
 func (as *Assistant) ownUnknown(content string) bool {
 	for _, w := range as.a.Words(content) {
-		if utf8.RuneCountInString(w) < 2 || as.frames[w] || as.generic[w] || as.a.IsStop(w) || as.scopes.isPlace(w) || slices.Contains(as.audiences, w) || slices.Contains(as.scopes.family, w) {
-			continue
-		}
-		if as.cfg.Index.DocFreq(w) == 0 && as.salience(w) >= switchMass {
+		if as.ownWord(w) && as.cfg.Index.DocFreq(w) == 0 && as.salience(w) >= switchMass {
 			return true
 		}
 	}
@@ -193,7 +189,7 @@ func (as *Assistant) unexplainedOwn(content string, q search.Query, hits []searc
 	var own []string
 	var mass float64
 	for _, w := range as.a.Words(content) {
-		if utf8.RuneCountInString(w) < 2 || as.frames[w] || as.generic[w] || as.a.IsStop(w) || as.scopes.isPlace(w) || slices.Contains(as.audiences, w) || slices.Contains(as.scopes.family, w) {
+		if !as.ownWord(w) {
 			continue
 		}
 		own = append(own, w)
@@ -204,6 +200,14 @@ func (as *Assistant) unexplainedOwn(content string, q search.Query, hits []searc
 	}
 	share, _ := as.explained(strings.Join(own, " "), q, hits[:min(3, len(hits))])
 	return share < explainedShare
+}
+
+// ownWord reports a word a follow-up says of its own: two characters or
+// more, neither generic nor a frame, a stop word, a place, a group a
+// service is for or a family member.
+func (as *Assistant) ownWord(w string) bool {
+	return utf8.RuneCountInString(w) >= 2 && !as.frames[w] && !as.generic[w] && !as.a.IsStop(w) && !as.scopes.isPlace(w) &&
+		!slices.Contains(as.audiences, w) && !slices.Contains(as.scopes.family, w)
 }
 
 // How much salience a follow-up's words must carry, the

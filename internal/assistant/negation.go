@@ -18,6 +18,9 @@ var (
 	denials     = []string{"不是", "唔系", "并非", "不属于"}
 	denial      = regexp.MustCompile(`(?:` + strings.Join(denials, "|") + `)([\p{Han}]{1,6})`)
 	neverServed = regexp.MustCompile(`(?:没有|从没|没|未|冇)(当过?[\p{Han}]{1,4})`)
+	// denialCues are what a message holds when either expression may
+	// find something in it.
+	denialCues = append(slices.Clone(denials), "当过", "当兵")
 )
 
 // denialEnds end what is denied: "不是深户也能办吗" denies 深户 only.
@@ -32,7 +35,7 @@ const denialEnds = "也但却还能可就的了吗呢嘛啊呀喔"
 // denials ("不是深户", "不是第一次") say how things are, which other
 // items are for, and are kept.
 func (as *Assistant) denied(norm string, q search.Query) (map[string]bool, string) {
-	if _, ok := firstOf(norm, denials); !ok && !strings.Contains(norm, "当过") && !strings.Contains(norm, "当兵") {
+	if _, ok := firstOf(norm, denialCues); !ok {
 		return nil, norm // most messages: spared the expression
 	}
 	locs := append(denial.FindAllStringSubmatchIndex(norm, -1), neverServed.FindAllStringSubmatchIndex(norm, -1)...)
