@@ -301,6 +301,7 @@ func New(cfg Config) (*Assistant, error) {
 		}
 		return out
 	}
+	as.situations.wordSpans = cfg.Analyzer.WordSpans
 	if as.trees, err = loadTreeLexicon(norm); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/fuwu-gov/fuwu/internal/search"
 )
@@ -18,8 +19,10 @@ type situation struct {
 	words  []string
 	family []string // count only next to a family member
 	// paired words mean it only in a message that also says one of with:
-	// 骨折 is a work injury when 上班 or 工地 is said too.
-	paired, with []string
+	// 骨折 is a work injury when 上班 or 工地 is said too. A paired word
+	// counts where its first character ends no longer word (生的 of 医院生
+	// 的, not of 先生的) and it is not part of one of unless (生了病).
+	paired, with, unless []string
 	// terms are catalogue words the synonym table adds for a message
 	// (独居 from 我妈…一个人住): said in everyday words, they mean it too.
 	terms []string
@@ -45,6 +48,10 @@ type situations struct {
 	// added returns the catalogue words the synonym table adds for a
 	// normalised message (nil: none are consulted).
 	added func(norm string) []string
+	// wordSpans returns the rune spans of the dictionary words of two or
+	// more characters in a run of Chinese characters (nil: paired words
+	// count wherever they occur).
+	wordSpans func(run string) [][2]int
 }
 
 func loadSituations(norm func(string) string) (*situations, error) {
@@ -70,6 +77,8 @@ func loadSituations(norm func(string) string) (*situations, error) {
 			dst = &cur.paired
 		case "with":
 			dst = &cur.with
+		case "unless":
+			dst = &cur.unless
 		case "terms":
 			dst = &cur.terms
 		case "items":
@@ -134,9 +143,8 @@ func (ss *situations) detect(norm string) []*situation {
 			_, ok = firstOf(norm, s.family)
 		}
 		if !ok && len(s.paired) > 0 {
-			_, p := firstOf(norm, s.paired)
 			_, w := firstOf(norm, s.with)
-			ok = p && w
+			ok = w && ss.pairedSaid(norm, s)
 		}
 		if !ok {
 			ok = slices.ContainsFunc(s.terms, func(t string) bool { return slices.Contains(added, t) })
@@ -146,6 +154,32 @@ func (ss *situations) detect(norm string) []*situation {
 		}
 	}
 	return out
+}
+
+// pairedSaid reports one of a situation's paired words said as a word:
+// its first character does not end a longer dictionary word (生的 of 医院
+// 生的, not of 先生的 or 学生的), and it is outside its unless words (生了
+// 病).
+func (ss *situations) pairedSaid(norm string, s *situation) bool {
+	for _, u := range s.unless {
+		norm = strings.ReplaceAll(norm, u, " ")
+	}
+	for _, run := range strings.FieldsFunc(norm, func(r rune) bool { return !unicode.Is(unicode.Han, r) }) {
+		var spans [][2]int
+		if ss.wordSpans != nil {
+			spans = ss.wordSpans(run)
+		}
+		rs := []rune(run)
+		for _, p := range s.paired {
+			pr := []rune(p)
+			for i := 0; i+len(pr) <= len(rs); i++ {
+				if string(rs[i:i+len(pr)]) == p && !slices.ContainsFunc(spans, func(sp [2]int) bool { return sp[0] < i && sp[1] == i+1 }) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // Situation weights, chosen on the development sets: an item of a
