@@ -40,3 +40,33 @@ func TestBirthSaidWithAChild(t *testing.T) {
 		}
 	}
 }
+
+// TestShopOpenedAsActAndObject checks that an act word counts only with
+// one of its objects after it in the same clause: 开个 … 小铺 opens a
+// business, 开个收入证明 does not, nor 开个 with a shop in another clause.
+func TestShopOpenedAsActAndObject(t *testing.T) {
+	t.Parallel()
+	a, err := zh.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss, err := loadSituations(a.Normalize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss.wordSpans = a.WordSpans
+	for _, c := range []struct {
+		msg  string
+		open bool
+	}{
+		{"想在学校对面开个修电脑的小铺", true},
+		{"准备在车公庙开一家卖糖水的店", true},
+		{"单位让我开个收入证明 去超市上班要用", false},
+		{"开一家公司的证明怎么开", false},
+	} {
+		got := slices.ContainsFunc(ss.detect(a.Normalize(c.msg)), func(s *situation) bool { return s.name == "open_business" })
+		if got != c.open {
+			t.Errorf("detect(%q) open_business = %v, want %v", c.msg, got, c.open)
+		}
+	}
+}

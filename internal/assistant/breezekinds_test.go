@@ -19,3 +19,20 @@ func TestBirthToldWithoutItsWord(t *testing.T) {
 		{"老婆昨天在妇幼生了 是个女孩 我们都是深圳户口 孩子户口去哪里上", assistant.Answered, "FT-001"},
 	})
 }
+
+// TestShopToBeOpened checks, on made-up messages, that opening a shop
+// told as 开个/开一家 … 铺/店 is the situation: its licence is the shop's
+// first one (个体工商户设立登记, not the replacement 营业执照补领), not a
+// licence for a thing the catalogue lacks; and that a place said as the
+// style of the food sold (潮州粉面, 兰州拉面) is not another city's service.
+func TestShopToBeOpened(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"想在学校对面开个修电脑的小铺 执照能在网上办吗", assistant.Answered, "FT-091"},
+		{"想在公园旁边开个做指甲的小铺 执照能不能直接网上弄", assistant.Answered, "FT-091"},
+		{"打算在城中村开一家卖潮州粉面的店 卖吃的那个证要多久批", assistant.Answered, "FT-100"},
+		{"想开个兰州拉面馆 食品经营许可证要什么材料", assistant.Answered, "FT-100"},
+		// still another city's when the shop is there
+		{"我在长沙开了家湖南菜馆 营业执照怎么办", assistant.OutOfScope, ""},
+	})
+}

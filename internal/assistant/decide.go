@@ -85,7 +85,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			as.askAboutSituation(t, q)
 			return
 		}
-		if doc := as.unexplainedDocument(t.content, q, hits); doc != "" && !as.paperFor(t.in.norm, doc) {
+		if doc := as.unexplainedDocument(t.content, q, hits); doc != "" && !as.paperFor(t.in.norm, doc) && !as.situationLicence(t.situations, hits) {
 			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有该证件："+doc
 			as.askAboutCare(t, q)
 			return
@@ -969,7 +969,7 @@ func (as *Assistant) bareBenefit(t *turnState) bool {
 	// however the segmenter cuts around them (想开个小店: 想开 + 小店).
 	content := t.content
 	for _, s := range t.situations {
-		for _, w := range slices.Concat(s.words, s.family, s.paired, s.with) {
+		for _, w := range slices.Concat(s.words, s.family, s.paired, s.with, s.act) {
 			if utf8.RuneCountInString(w) >= 3 { // 学位 of 学位补贴 names the benefit
 				content = strings.ReplaceAll(content, w, " ")
 			}
@@ -1104,6 +1104,19 @@ func qualifierOnly(h search.Hit) bool {
 		}
 	}
 	return true
+}
+
+// situationLicence reports a licence word (执照, 许可证) that an item of
+// a described situation matched: the licence of a shop being opened (开个
+// 修手机的小铺 … 执照) is the shop's, not one for a thing the catalogue
+// lacks.
+func (as *Assistant) situationLicence(sits []*situation, hits []search.Hit) bool {
+	for _, h := range hits {
+		if inSituations(sits, h.Name) && hasCommon(h.Terms, as.scopes.licences) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasCommon(a, b []string) bool {

@@ -48,6 +48,7 @@ type scopeModel struct {
 	abuseKin            []string // kinship phrases an abuse word may sit in (孩子他妈, 我妈的)
 	abuseCompound       []string // words naming a thing an abuse word may sit in (垃圾站)
 	providerCards       []string // cards a business or health provider issues (年卡, 疫苗本)
+	styles              []string // words after a place that make it a style of goods (菜 of 东北菜)
 	storyKinds          []string // kinds of everyday cues that may be a story's background
 	storyCues           []string // cues of other kinds that may be (旅游)
 
@@ -70,7 +71,7 @@ func loadScopeModel(norm func(string) string) (*scopeModel, error) {
 		"licence.generic": &m.licences, "licence.object": &m.objects,
 		"injection": &m.injection, "injection.ignore": &m.ignoreVerb, "injection.rules": &m.ignoreWhat,
 		"injection.role": &m.roleChange, "injection.roleword": &m.roleWord, "place.country": &m.countries, "health.advice": &m.healthAdvice, "abuse": &m.abuse, "abuse.person": &m.abusePerson, "abuse.kin": &m.abuseKin, "abuse.compound": &m.abuseCompound,
-		"provider.card": &m.providerCards, "story.kinds": &m.storyKinds, "story.cues": &m.storyCues,
+		"provider.card": &m.providerCards, "place.style": &m.styles, "story.kinds": &m.storyKinds, "story.cues": &m.storyCues,
 	}
 	err := eachEntry("scope-model.txt", func(kind string, words []string) error {
 		dst, ok := lists[kind]
@@ -267,7 +268,7 @@ func (m *scopeModel) placeNamed(norm string) (string, bool) {
 			}
 			start, end := i+j, i+j+len(p)
 			i = end
-			if !isOrigin(norm[:start], norm[end:]) {
+			if !isOrigin(norm[:start], norm[end:]) && !m.style(norm[end:]) {
 				return p, true
 			}
 		}
@@ -292,7 +293,7 @@ func (m *scopeModel) asAway(norm string) string {
 				break
 			}
 			before := out[:len(out)-len(rest)+j]
-			if isOrigin(before, rest[j+len(p):]) {
+			if isOrigin(before, rest[j+len(p):]) || m.style(rest[j+len(p):]) {
 				b.WriteString(rest[:j+len(p)])
 			} else {
 				b.WriteString(rest[:j])
@@ -303,6 +304,12 @@ func (m *scopeModel) asAway(norm string) string {
 		out = b.String()
 	}
 	return out
+}
+
+// style reports a place said as the style of a dish or goods (潮州粉面,
+// 兰州拉面, 东北菜): the words after it are one of place.style's.
+func (m *scopeModel) style(after string) bool {
+	return hasAnyPrefix(after, m.styles)
 }
 
 // Where a resident comes from: 是/从/来自/老家/户口在 before the place, or

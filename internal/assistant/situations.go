@@ -3,6 +3,7 @@ package assistant
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -23,6 +24,9 @@ type situation struct {
 	// counts where its first character ends no longer word (生的 of 医院生
 	// 的, not of 先生的) and it is not part of one of unless (生了病).
 	paired, with, unless []string
+	// act words mean it when one of on follows them in the same clause:
+	// 开个 … 铺 (开个修手机的小铺) opens a business, 开个证明 does not.
+	act, on []string
 	// terms are catalogue words the synonym table adds for a message
 	// (独居 from 我妈…一个人住): said in everyday words, they mean it too.
 	terms []string
@@ -79,6 +83,10 @@ func loadSituations(norm func(string) string) (*situations, error) {
 			dst = &cur.with
 		case "unless":
 			dst = &cur.unless
+		case "act":
+			dst = &cur.act
+		case "on":
+			dst = &cur.on
 		case "terms":
 			dst = &cur.terms
 		case "items":
@@ -144,7 +152,10 @@ func (ss *situations) detect(norm string) []*situation {
 		}
 		if !ok && len(s.paired) > 0 {
 			_, w := firstOf(norm, s.with)
-			ok = w && ss.pairedSaid(norm, s)
+			ok = w && ss.saidAsWord(norm, s.paired, s.unless, nil)
+		}
+		if !ok && len(s.act) > 0 {
+			ok = ss.saidAsWord(norm, s.act, s.unless, s.on)
 		}
 		if !ok {
 			ok = slices.ContainsFunc(s.terms, func(t string) bool { return slices.Contains(added, t) })
@@ -156,12 +167,13 @@ func (ss *situations) detect(norm string) []*situation {
 	return out
 }
 
-// pairedSaid reports one of a situation's paired words said as a word:
-// its first character does not end a longer dictionary word (生的 of 医院
-// 生的, not of 先生的 or 学生的), and it is outside its unless words (生了
-// 病).
-func (ss *situations) pairedSaid(norm string, s *situation) bool {
-	for _, u := range s.unless {
+// saidAsWord reports one of words said as a word: its first character
+// does not end a longer dictionary word (生的 of 医院生的, not of 先生的
+// or 学生的), no dictionary word begins inside it and runs past its end
+// (要开 of 要开车), and it is outside the unless phrases (生了病). With
+// objects, one of them must follow it in the same clause (开个 … 铺).
+func (ss *situations) saidAsWord(norm string, words, unless, objects []string) bool {
+	for _, u := range unless {
 		norm = strings.ReplaceAll(norm, u, " ")
 	}
 	for _, run := range strings.FieldsFunc(norm, func(r rune) bool { return !unicode.Is(unicode.Han, r) }) {
@@ -170,10 +182,16 @@ func (ss *situations) pairedSaid(norm string, s *situation) bool {
 			spans = ss.wordSpans(run)
 		}
 		rs := []rune(run)
-		for _, p := range s.paired {
-			pr := []rune(p)
-			for i := 0; i+len(pr) <= len(rs); i++ {
-				if string(rs[i:i+len(pr)]) == p && !slices.ContainsFunc(spans, func(sp [2]int) bool { return sp[0] < i && sp[1] == i+1 }) {
+		for _, w := range words {
+			wr := []rune(w)
+			for i := 0; i+len(wr) <= len(rs); i++ {
+				end := i + len(wr)
+				if string(rs[i:end]) != w || slices.ContainsFunc(spans, func(sp [2]int) bool {
+					return sp[0] < i && sp[1] == i+1 || sp[0] >= i && sp[0] < end && sp[1] > end
+				}) {
+					continue
+				}
+				if _, ok := firstOf(string(rs[end:]), objects); ok || objects == nil {
 					return true
 				}
 			}
@@ -206,7 +224,8 @@ func (as *Assistant) situate(sits []*situation, q search.Query, hits []search.Hi
 	// describe a life event without naming any service. A name reached
 	// only through a generic word the story's own words expand to (走了 →
 	// 注销 of 清税注销) is the story told, not an item named.
-	named := len(hits) > 0 && hits[0].Coverage >= switchCoverage
+	variant := len(hits) > 0 && as.unaskedVariant(sits, q, hits[0])
+	named := len(hits) > 0 && hits[0].Coverage >= switchCoverage && !variant
 	if named && !as.namedByStory(sits, hits[0], q, true) {
 		// Named through the story's words alone (刚生 → 新生儿), the items
 		// it shares only words of no weight with still give way.
@@ -249,6 +268,26 @@ func (as *Assistant) situate(sits []*situation, q search.Query, hits []search.Hi
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 	return out
+}
+
+// unaskedVariant reports a hit outside the described situations named
+// for a variant (营业执照补领) the question does not ask, in a story told
+// in words apart from the hit's name: a licence said while opening a
+// shop is the first one, which the situation's items issue, not its
+// replacement. (A marriage known only by 结婚证 is that paper's story.)
+func (as *Assistant) unaskedVariant(sits []*situation, q search.Query, h search.Hit) bool {
+	if inSituations(sits, h.Name) || as.asksVariant(withoutStory(q, sits)) {
+		return false
+	}
+	name := as.a.Normalize(h.Name)
+	if !slices.ContainsFunc(slices.Collect(maps.Keys(as.variants)), func(v string) bool { return strings.Contains(name, v) }) {
+		return false
+	}
+	apart := q.Norm
+	for _, n := range h.NameTerms {
+		apart = strings.ReplaceAll(apart, n, " ")
+	}
+	return len(as.situations.detect(apart)) > 0
 }
 
 // demoteUnrelated lowers the hits outside the situations that the story
@@ -446,7 +485,7 @@ func (as *Assistant) namedByStory(sits []*situation, h search.Hit, q search.Quer
 // situations are recognised by.
 func storyWord(sits []*situation, w string) bool {
 	for _, s := range sits {
-		for _, x := range slices.Concat(s.words, s.family, s.paired) {
+		for _, x := range slices.Concat(s.words, s.family, s.paired, s.act) {
 			if strings.Contains(x, w) {
 				return true
 			}
