@@ -36,3 +36,15 @@ func TestShopToBeOpened(t *testing.T) {
 		{"我在长沙开了家湖南菜馆 营业执照怎么办", assistant.OutOfScope, ""},
 	})
 }
+
+// TestRenewalSaidShort checks, on made-up messages, that renewing said
+// with 续 and a particle (续得, 续吗, 续不续) is the residence permit's
+// renewal, not its first issue, while 续交 (paying on) is not renewal.
+func TestRenewalSaidShort(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"居住证还有十日就到期 而家可唔可以续得", assistant.Answered, "FT-003"},
+		{"居住证快到期了 网上续吗", assistant.Answered, "FT-003"},
+		{"剩下的年限能自己续交吗", assistant.Answered, "FT-012"},
+	})
+}
