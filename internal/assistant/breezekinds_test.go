@@ -48,3 +48,15 @@ func TestRenewalSaidShort(t *testing.T) {
 		{"剩下的年限能自己续交吗", assistant.Answered, "FT-012"},
 	})
 }
+
+// TestPayingOffPartOfTheLoan checks, on made-up dialogues, that paying
+// back part of a housing-fund loan said plainly (还一部分, 房贷) is its
+// early repayment, after the loan's thread or after a clarifying question
+// whose choices did not offer it.
+func TestPayingOffPartOfTheLoan(t *testing.T) {
+	t.Parallel()
+	checkFollowUps(t, []followUpCase{
+		{"公积金贷款要什么条件", "过两年有钱了 想还掉一部分 可以吗", assistant.Answered, "FT-120", ""},
+		{"问下公积金", "房贷想提前还一点 网上能办吗", assistant.Answered, "FT-120", ""},
+	})
+}
