@@ -117,7 +117,7 @@ func saidInStory(norm string, h labelHit) bool {
 }
 
 func (as *Assistant) clauseAspect(norm string) Aspect {
-	hs := askedHits(norm, as.aspects)
+	hs := whereOnline(norm, askedHits(norm, as.aspects))
 	asked := askedMaterial(norm)
 	// A cue that is part of the document asked about names the document,
 	// not the aspect: "费用明细清单也要吗" asks whether to bring it.
@@ -147,6 +147,28 @@ func (as *Assistant) clauseAspect(norm string) Aspect {
 		return Aspect(hs[0].label)
 	}
 	return ""
+}
+
+// whereOnline puts first an online cue said in the clause that asks where
+// ("护理补贴在网上哪里申请", "个税app哪里填"): where on line, the online
+// channel, not the hall's address. A negated one (网上办不了 去哪办) is
+// the hall.
+func whereOnline(norm string, hs []labelHit) []labelHit {
+	if len(hs) < 2 || hs[0].label != string(Location) {
+		return hs
+	}
+	for i, h := range hs[1:] {
+		if h.label != string(Online) || h.weak {
+			continue
+		}
+		from, to := min(h.pos, hs[0].pos), max(h.pos, hs[0].pos)
+		if strings.ContainsAny(norm[from:to], " ,.?!;") || strings.Contains(norm[h.pos:], h.cue+"不") || strings.Contains(norm[h.pos:], h.cue+"办不") || hasAnySuffix(norm[:h.pos], []string{"不", "没", "唔", "冇", "不能", "不可以"}) {
+			continue
+		}
+		out := append([]labelHit{h}, hs[:i+1]...)
+		return append(out, hs[i+2:]...)
+	}
+	return hs
 }
 
 // asksDay reports a weekday asked about: said in a clause that asks, or

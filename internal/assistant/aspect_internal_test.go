@@ -19,6 +19,9 @@ func TestAspectQuestionForms(t *testing.T) {
 		want      Aspect
 	}{
 		{"yes/no about a document", "办这个要带结婚证吗", Materials},
+		{"where on line", "残疾人护理补贴在网上哪里申请", Online},
+		{"where in an app", "赡养老人那项在个税app哪里填", Online},
+		{"where, not on line", "网上办不了 要去哪办", Location},
 		{"yes/no about a filing", "一定要做房屋备案吗", Materials},
 		{"yes/no about account details", "要银行账户信息吗", Materials},
 		{"a cue inside the document asked about", "那张收费明细清单也要吗", Materials},
