@@ -348,6 +348,11 @@ func saidNotAsked(norm string, h labelHit) bool {
 	if i := strings.IndexAny(rest, " ,.?!;"); i >= 0 {
 		clause = rest[:i]
 	}
+	// 是不是, 会不会 before it in its clause ask it (是不是就不给弄了).
+	start := strings.LastIndexAny(before, " ,.?!;") + 1
+	if hasAny(before[start:], []string{"是不是", "会不会", "是否"}) {
+		return false
+	}
 	return !strings.ContainsAny(clause, "吗呢么没") && !strings.Contains(clause, "多久") && !strings.Contains(clause, "什么")
 }
 
