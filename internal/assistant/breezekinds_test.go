@@ -60,3 +60,14 @@ func TestPayingOffPartOfTheLoan(t *testing.T) {
 		{"问下公积金", "房贷想提前还一点 网上能办吗", assistant.Answered, "FT-120", ""},
 	})
 }
+
+// TestWhatMustBeDone checks, on made-up messages, that asking what must
+// be done for a described situation in everyday words (要办些啥, 得跑哪几
+// 个地方) asks back with the situation's items rather than answering one.
+func TestWhatMustBeDone(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我爸上周过世了 后面要办些啥", assistant.Clarify, ""},
+		{"刚开了家小吃店 要跑哪些地方", assistant.Clarify, ""},
+	})
+}
