@@ -71,3 +71,14 @@ func TestWhatMustBeDone(t *testing.T) {
 		{"刚开了家小吃店 要跑哪些地方", assistant.Clarify, ""},
 	})
 }
+
+// TestThingLostTheCatalogueLacks checks, on made-up messages, that a
+// thing lost whose replacement no item issues (单车的锁) is declined:
+// the best item matched only the words of losing and replacing.
+func TestThingLostTheCatalogueLacks(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"单车的锁丢了 找谁补", assistant.OutOfScope, ""},
+		{"身份证丢了 找谁补", assistant.Answered, "FT-005"},
+	})
+}

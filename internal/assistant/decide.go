@@ -80,7 +80,10 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		// such a message is asked back below, not declined.
 		// A story whose words the catalogue lacks (the resident's job)
 		// before a question naming a service it holds is not declined.
-		if share < explainedShare && top.Score < weakScore && top.Coverage < switchCoverage && !as.isVague(t.content) && !as.asksService(as.lastClause(t.in.norm), q, hits) && !(t.normAspect != "" && as.clauseAsksService(t.in.norm, q, hits, false)) {
+		// A best item that matched only generic words, a variant's among
+		// them (丢了 → 补领, 注销), names nothing of the thing lost or
+		// closed (信箱的钥匙丢了 找谁补), however its name holds them.
+		if share < explainedShare && (top.Score < weakScore && top.Coverage < switchCoverage || as.onlyVariantTerms(q, top)) && !as.isVague(t.content) && !as.asksService(as.lastClause(t.in.norm), q, hits) && !(t.normAspect != "" && as.clauseAsksService(t.in.norm, q, hits, false)) {
 			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有该事项："+unknown
 			as.askAboutSituation(t, q)
 			return
@@ -1104,6 +1107,12 @@ func qualifierOnly(h search.Hit) bool {
 		}
 	}
 	return true
+}
+
+// onlyVariantTerms reports a hit that matched only generic words, one of
+// them a variant's (补领, 遗失, 注销): what is done to a thing, not which.
+func (as *Assistant) onlyVariantTerms(q search.Query, h search.Hit) bool {
+	return as.onlyGenericTerms(q, h) && slices.ContainsFunc(h.Terms, func(t string) bool { return as.variants[t] })
 }
 
 // situationLicence reports a licence word (执照, 许可证) that an item of
