@@ -82,3 +82,13 @@ func TestThingLostTheCatalogueLacks(t *testing.T) {
 		{"身份证丢了 找谁补", assistant.Answered, "FT-005"},
 	})
 }
+
+// TestTakingAPhotoIsNoDocument checks, on a made-up message, that 拍照
+// (taking a photo of the receipts) is something done, not a document the
+// catalogue lacks.
+func TestTakingAPhotoIsNoDocument(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"在广州看急诊没刷上医保 回深圳以后票据拍照上传能报销吗", assistant.Answered, "FT-020"},
+	})
+}

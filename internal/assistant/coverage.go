@@ -516,7 +516,7 @@ func actOnDocument(rs []rune) bool {
 }
 
 // documentActs are the verbs said of a card or licence in one word.
-const documentActs = "刷办补换领拿用插丢掉开挂绑激注销考查带交发制持续"
+const documentActs = "刷办补换领拿用插丢掉开挂绑激注销考查带交发制持续拍"
 
 func countedThing(rs []rune) bool {
 	if len(rs) != 2 {
