@@ -92,3 +92,15 @@ func TestTakingAPhotoIsNoDocument(t *testing.T) {
 		{"在广州看急诊没刷上医保 回深圳以后票据拍照上传能报销吗", assistant.Answered, "FT-020"},
 	})
 }
+
+// TestSomeoneElsesRecordsByRelation checks, on made-up messages, that a
+// person named by how the resident knows them (班主任, 合伙人, 室友) is
+// someone else, whose records are not looked up.
+func TestSomeoneElsesRecordsByRelation(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"帮我查查我女儿班主任的户籍在哪", assistant.OutOfScope, ""},
+		{"我室友的公积金交了多少 你帮我看看", assistant.OutOfScope, ""},
+		{"我合伙人的社保交了几年 帮我查下", assistant.OutOfScope, ""},
+	})
+}
