@@ -12,15 +12,7 @@ import (
 // 发生了) or an illness (生了病) is not a birth.
 func TestBirthSaidWithAChild(t *testing.T) {
 	t.Parallel()
-	a, err := zh.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ss, err := loadSituations(a.Normalize)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ss.wordSpans = a.WordSpans
+	detects := situationDetector(t)
 	for _, c := range []struct {
 		msg   string
 		birth bool
@@ -34,7 +26,7 @@ func TestBirthSaidWithAChild(t *testing.T) {
 		{"家里发生了点事 孩子没人管", false},
 		{"医院生的 没说是谁", false},
 	} {
-		got := slices.ContainsFunc(ss.detect(a.Normalize(c.msg)), func(s *situation) bool { return s.name == "birth" })
+		got := detects(c.msg, "birth")
 		if got != c.birth {
 			t.Errorf("detect(%q) birth = %v, want %v", c.msg, got, c.birth)
 		}
@@ -46,15 +38,7 @@ func TestBirthSaidWithAChild(t *testing.T) {
 // business, 开个收入证明 does not, nor 开个 with a shop in another clause.
 func TestShopOpenedAsActAndObject(t *testing.T) {
 	t.Parallel()
-	a, err := zh.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ss, err := loadSituations(a.Normalize)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ss.wordSpans = a.WordSpans
+	detects := situationDetector(t)
 	for _, c := range []struct {
 		msg  string
 		open bool
@@ -64,9 +48,27 @@ func TestShopOpenedAsActAndObject(t *testing.T) {
 		{"单位让我开个收入证明 去超市上班要用", false},
 		{"开一家公司的证明怎么开", false},
 	} {
-		got := slices.ContainsFunc(ss.detect(a.Normalize(c.msg)), func(s *situation) bool { return s.name == "open_business" })
+		got := detects(c.msg, "open_business")
 		if got != c.open {
 			t.Errorf("detect(%q) open_business = %v, want %v", c.msg, got, c.open)
 		}
+	}
+}
+
+// situationDetector reports whether the shipped situations, with the
+// segmenter's word spans, detect the named situation in a message.
+func situationDetector(t *testing.T) func(msg, name string) bool {
+	t.Helper()
+	a, err := zh.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss, err := loadSituations(a.Normalize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss.wordSpans = a.WordSpans
+	return func(msg, name string) bool {
+		return slices.ContainsFunc(ss.detect(a.Normalize(msg)), func(s *situation) bool { return s.name == name })
 	}
 }

@@ -3,7 +3,6 @@ package assistant
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -21,8 +20,8 @@ type situation struct {
 	family []string // count only next to a family member
 	// paired words mean it only in a message that also says one of with:
 	// 骨折 is a work injury when 上班 or 工地 is said too. A paired word
-	// counts where its first character ends no longer word (生的 of 医院生
-	// 的, not of 先生的) and it is not part of one of unless (生了病).
+	// counts only said as a word (saidAsWord: 生的 of 医院生的, not of
+	// 先生的) and not inside one of unless (生了病).
 	paired, with, unless []string
 	// act words mean it when one of on follows them in the same clause:
 	// 开个 … 铺 (开个修手机的小铺) opens a business, 开个证明 does not.
@@ -224,8 +223,7 @@ func (as *Assistant) situate(sits []*situation, q search.Query, hits []search.Hi
 	// describe a life event without naming any service. A name reached
 	// only through a generic word the story's own words expand to (走了 →
 	// 注销 of 清税注销) is the story told, not an item named.
-	variant := len(hits) > 0 && as.unaskedVariant(sits, q, hits[0])
-	named := len(hits) > 0 && hits[0].Coverage >= switchCoverage && !variant
+	named := len(hits) > 0 && hits[0].Coverage >= switchCoverage && !as.unaskedVariant(sits, q, hits[0])
 	if named && !as.namedByStory(sits, hits[0], q, true) {
 		// Named through the story's words alone (刚生 → 新生儿), the items
 		// it shares only words of no weight with still give way.
@@ -279,8 +277,7 @@ func (as *Assistant) unaskedVariant(sits []*situation, q search.Query, h search.
 	if inSituations(sits, h.Name) || as.asksVariant(withoutStory(q, sits)) {
 		return false
 	}
-	name := as.a.Normalize(h.Name)
-	if !slices.ContainsFunc(slices.Collect(maps.Keys(as.variants)), func(v string) bool { return strings.Contains(name, v) }) {
+	if !as.isVariant(h.Name) {
 		return false
 	}
 	apart := q.Norm
