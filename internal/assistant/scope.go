@@ -268,7 +268,7 @@ func (m *scopeModel) placeNamed(norm string) (string, bool) {
 			}
 			start, end := i+j, i+j+len(p)
 			i = end
-			if !isOrigin(norm[:start], norm[end:]) && !m.style(norm[end:]) {
+			if !m.notThePlace(norm[:start], norm[end:]) {
 				return p, true
 			}
 		}
@@ -293,7 +293,7 @@ func (m *scopeModel) asAway(norm string) string {
 				break
 			}
 			before := out[:len(out)-len(rest)+j]
-			if isOrigin(before, rest[j+len(p):]) || m.style(rest[j+len(p):]) {
+			if m.notThePlace(before, rest[j+len(p):]) {
 				b.WriteString(rest[:j+len(p)])
 			} else {
 				b.WriteString(rest[:j])
@@ -306,10 +306,12 @@ func (m *scopeModel) asAway(norm string) string {
 	return out
 }
 
-// style reports a place said as the style of a dish or goods (潮州粉面,
-// 兰州拉面, 东北菜): the words after it are one of place.style's.
-func (m *scopeModel) style(after string) bool {
-	return hasAnyPrefix(after, m.styles)
+// notThePlace reports a place named, with before and after it, as where
+// the resident comes from (我是湖南人) or as the style of a dish or goods
+// (潮州粉面, 兰州拉面: place.style's words right after it): not a place
+// where the service is.
+func (m *scopeModel) notThePlace(before, after string) bool {
+	return isOrigin(before, after) || hasAnyPrefix(after, m.styles)
 }
 
 // Where a resident comes from: 是/从/来自/老家/户口在 before the place, or

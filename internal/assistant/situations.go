@@ -153,7 +153,7 @@ func (ss *situations) detect(norm string) []*situation {
 			_, w := firstOf(norm, s.with)
 			ok = w && ss.saidAsWord(norm, s.paired, s.unless, nil)
 		}
-		if !ok && len(s.act) > 0 {
+		if !ok && len(s.act) > 0 && hasAny(norm, s.on) { // most messages name no shop: spared the segmenting
 			ok = ss.saidAsWord(norm, s.act, s.unless, s.on)
 		}
 		if !ok {
