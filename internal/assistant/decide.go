@@ -337,6 +337,8 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	}
 	if h, ok := as.askedVariantOf(q, chosen, close); ok {
 		chosen = h
+	} else if h, ok := as.namedVariantAsked(withoutStory(q, t.situations), chosen, close); ok {
+		chosen = h
 	}
 	chosen = as.rerank(t, q, chosen)
 	t.confidence = as.confidence(t, q, chosen)
@@ -1436,6 +1438,31 @@ func (as *Assistant) namesAskedVariant(q search.Query, name string) bool {
 	}
 	return false
 }
+
+// namedVariantAsked returns, when the chosen item is a basic one
+// (公共租赁住房申请) and the question asks for a variant (变更, from 信息
+// 怎么改) that exactly one close candidate, also named by the question, is
+// for (住房保障资格轮候信息变更), that candidate: what is to be done to a
+// thing outranks which thing's text matched more. Not when the question
+// says it is the first time (第一次 → 首次), which only a basic item is.
+func (as *Assistant) namedVariantAsked(q search.Query, chosen search.Hit, close []search.Hit) (search.Hit, bool) {
+	if as.isVariant(chosen.Name) || slices.ContainsFunc(q.Words, func(w search.Term) bool { return w.Text == firstIssue }) {
+		return search.Hit{}, false
+	}
+	var found []search.Hit
+	for _, h := range close {
+		if h.ID != chosen.ID && h.Coverage >= namedCoverage && as.namesAskedVariant(q, h.Name) {
+			found = append(found, h)
+		}
+	}
+	if len(found) != 1 {
+		return search.Hit{}, false
+	}
+	return found[0], true
+}
+
+// firstIssue is the catalogue's word for getting a thing the first time.
+const firstIssue = "首次"
 
 // sameCity reports the place named, another district of this city, and
 // the best item's department serving the whole city (scopeModel.sameCity).
