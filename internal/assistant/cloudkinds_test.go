@@ -20,3 +20,18 @@ func TestVariantAskedOfNamedBase(t *testing.T) {
 		{"我是第一次办残疾证 评残在哪里做", assistant.Answered, "FT-048"},
 	})
 }
+
+// TestStatusIsACondition checks, on made-up messages, that what the
+// resident is (低收入, 特困户), which names an item of its own, is a
+// condition of the item asked for when that item's conditions list it
+// among kinds of people (适老化改造: 属于特困、低保、低收入…), while a
+// message asking for the status's own item still gets it.
+func TestStatusIsACondition(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"奶奶七十九 低收入 厕所没有扶手 晚上看不清 想装扶手和小夜灯 政府能帮忙改造吗", assistant.Answered, "FT-039"},
+		{"我妈八十 特困户 家里浴室地滑 想铺防滑砖装扶手 政府给不给改造", assistant.Answered, "FT-039"},
+		{"想申请低保 要什么条件", assistant.Answered, "FT-041"},
+		{"我家是低收入 想办低收入家庭认定 要带什么", assistant.Answered, "FT-044"},
+	})
+}

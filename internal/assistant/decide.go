@@ -146,7 +146,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// A message that is only a document (宝宝出生证明) tells no story for
 	// a cue to choose in: which of its items is asked below.
 	if !named && !as.onlyDocument(t.content) {
-		if h, ok := as.cuedHit(t, q); ok && h.Score >= cueRatio*top.Score && !as.cueInStory(t, h, top) {
+		if h, ok := as.cuedHit(t, q); ok && h.Score >= cueRatio*top.Score && !as.cueInStory(t, h, top) && !as.statusOf(q, h, closeHits(hits)) {
 			top, hits, cued = h, []search.Hit{h}, true
 		}
 	}
@@ -183,12 +183,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		}
 	}
 	// Candidates that score close to the best compete with it.
-	close := []search.Hit{top}
-	for _, h := range hits[1:] {
-		if h.Score >= closeRatio*top.Score && len(close) < 3 {
-			close = append(close, h)
-		}
-	}
+	close := closeHits(hits)
 	// Vague by the spread of its candidates: when the best item is not
 	// named and the words of the question it matched, a group of people
 	// or generic words, are exactly those that matched others scoring near
@@ -308,6 +303,15 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	} else if kept := slices.DeleteFunc(slices.Clone(close), func(h search.Hit) bool { return as.heldItem(t.in.norm, h) }); len(kept) > 0 && len(kept) < len(close) {
 		close = kept
 		top = close[0]
+	}
+	// An item whose name the message says only as what the resident is
+	// (低保户, 低收入) while another close candidate's conditions hold those
+	// words (属于特困、低保、低收入…) is the resident's status, a condition
+	// of that candidate: the story, not the request.
+	if kept := slices.DeleteFunc(slices.Clone(close), func(h search.Hit) bool { return as.statusOf(q, h, close) }); len(kept) > 0 && len(kept) < len(close) {
+		close = kept
+		top = close[0]
+		named = top.Coverage >= namedCoverage
 	}
 	chosen := top
 	// What tells close siblings apart in the catalogue, said in the
@@ -792,6 +796,18 @@ func (as *Assistant) fitting(t *turnState, hits []search.Hit) []search.Hit {
 		}
 	}
 	return out
+}
+
+// closeHits are the best hit and those scoring within closeRatio of it,
+// at most three: the candidates that compete.
+func closeHits(hits []search.Hit) []search.Hit {
+	close := []search.Hit{hits[0]}
+	for _, h := range hits[1:] {
+		if h.Score >= closeRatio*hits[0].Score && len(close) < 3 {
+			close = append(close, h)
+		}
+	}
+	return close
 }
 
 // storyChoices are the described situations' items scoring within
@@ -1459,6 +1475,80 @@ func (as *Assistant) namedVariantAsked(q search.Query, chosen search.Hit, close 
 		return search.Hit{}, false
 	}
 	return found[0], true
+}
+
+// statusOf reports a close candidate h every matched name word of which
+// the message says in words (低保 for 最低生活保障) that the conditions of
+// another close candidate hold, that other candidate matching a name word
+// of its own said in other words: h is then what the resident is, which
+// the other one requires.
+func (as *Assistant) statusOf(q search.Query, h search.Hit, close []search.Hit) bool {
+	said := saidFor(q, h.NameTerms)
+	if len(said) == 0 {
+		return false
+	}
+	for _, o := range close {
+		if o.ID == h.ID {
+			continue
+		}
+		it, ok := as.cfg.Index.Item(o.ID)
+		if !ok {
+			continue
+		}
+		conds := as.a.Normalize(strings.Join(it.Conditions, " "))
+		if !slices.ContainsFunc(said, func(w string) bool { return !listedIn(conds, w) }) && hasOwnName(q, o, said) {
+			return true
+		}
+	}
+	return false
+}
+
+// listedIn reports w said in conditions as one of a list of kinds of
+// people (属于特困、低保、低收入、失能或高龄独居等): a status a resident
+// has, not an act done first (已结清应纳税款).
+func listedIn(conds, w string) bool {
+	for i := 0; ; {
+		j := strings.Index(conds[i:], w)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(w)
+		i = end
+		if hasAnySuffix(conds[:start], listMarks) || hasAnyPrefix(conds[end:], listMarks) {
+			return true
+		}
+	}
+}
+
+// listMarks join the kinds of a list in a condition (、 is normalised to ,).
+var listMarks = []string{",", "或", "等"}
+
+// saidFor returns the message's own words that produced the matched name
+// terms: the term itself when said, the words a synonym came from.
+func saidFor(q search.Query, names []string) []string {
+	var out []string
+	for _, n := range names {
+		for _, w := range q.Words {
+			if w.Text != n {
+				continue
+			}
+			if w.Source == search.FromQuery {
+				out = append(out, n)
+			} else {
+				out = append(out, strings.Split(w.From, "|")...)
+			}
+			break
+		}
+	}
+	return out
+}
+
+// hasOwnName reports a hit matching a name term said in words other than
+// those given.
+func hasOwnName(q search.Query, h search.Hit, not []string) bool {
+	return slices.ContainsFunc(saidFor(q, h.NameTerms), func(w string) bool {
+		return !slices.ContainsFunc(not, func(n string) bool { return strings.Contains(n, w) || strings.Contains(w, n) })
+	})
 }
 
 // firstIssue is the catalogue's word for getting a thing the first time.
