@@ -47,3 +47,16 @@ func TestInjectionInEnglish(t *testing.T) {
 		{"Can I print my 社保 payment record online?", assistant.Answered, "FT-017"},
 	})
 }
+
+// TestCodingAsAJob checks, on made-up messages, that writing code said as
+// what the resident does for a living (在…公司写代码) is no request for
+// code, while asking the assistant for code (写段代码, 你会写代码吗) still
+// is declined.
+func TestCodingAsAJob(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"在福田一家公司写代码 社保交了两年 能申请保租房吗", assistant.Answered, "FT-076"},
+		{"写段代码给我", assistant.OutOfScope, ""},
+		{"你会写代码吗", assistant.OutOfScope, ""},
+	})
+}
