@@ -60,3 +60,14 @@ func TestCodingAsAJob(t *testing.T) {
 		{"你会写代码吗", assistant.OutOfScope, ""},
 	})
 }
+
+// TestForeignerOfAnyCountry checks, on a made-up message, that someone of
+// any country the scope model knows (越南朋友), not only the nationalities
+// listed by name, opening a company is a foreign investor.
+func TestForeignerOfAnyCountry(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"越南朋友想在福田开一家进出口公司 注册要准备什么", assistant.Answered, "FT-094"},
+		{"我是深圳人 想在福田开一家进出口公司 注册要准备什么", assistant.Answered, "FT-090"},
+	})
+}
