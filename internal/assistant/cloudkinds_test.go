@@ -71,3 +71,13 @@ func TestForeignerOfAnyCountry(t *testing.T) {
 		{"我是深圳人 想在福田开一家进出口公司 注册要准备什么", assistant.Answered, "FT-090"},
 	})
 }
+
+// TestHeadOfHouseholdChangedTo checks, on a made-up message, that the
+// household head said as changed to someone (户主换成, 户主改成) is the
+// household register's change of head, whatever else the story names.
+func TestHeadOfHouseholdChangedTo(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"户主是我外婆 她去年住进了敬老院 想把户主换成我舅舅 要带什么", assistant.Answered, "FT-009"},
+	})
+}
