@@ -81,3 +81,14 @@ func TestHeadOfHouseholdChangedTo(t *testing.T) {
 		{"户主是我外婆 她去年住进了敬老院 想把户主换成我舅舅 要带什么", assistant.Answered, "FT-009"},
 	})
 }
+
+// TestInsuranceBroughtOver checks, on made-up messages, that medical
+// insurance paid elsewhere and brought over (医保弄过来, 那几年接过来) is
+// its transfer, as the pension's already was, not treatment elsewhere.
+func TestInsuranceBroughtOver(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"以前在佛山交的医保 现在到深圳上班 想把医保弄过来", assistant.Answered, "FT-024"},
+		{"在南京交了三年医保 今年换到深圳上班了 想把那几年接过来 手机上能弄吗", assistant.Answered, "FT-024"},
+	})
+}
