@@ -92,3 +92,16 @@ func TestInsuranceBroughtOver(t *testing.T) {
 		{"在南京交了三年医保 今年换到深圳上班了 想把那几年接过来 手机上能弄吗", assistant.Answered, "FT-024"},
 	})
 }
+
+// TestClarifyReplyReadAlone checks, on made-up dialogues, that a reply to
+// a clarify question that, read on its own, asks for a version of the
+// choices not offered (辅助器具 after the disability benefits offered) is
+// answered with it, while a choice offered for a group said before (退伍)
+// is kept for a reply that does not say the group again.
+func TestClarifyReplyReadAlone(t *testing.T) {
+	t.Parallel()
+	checkFollowUps(t, []followUpCase{
+		{"残疾人能申请点啥", "我是一级视力残疾 证早就有了 想配个导盲的智能眼镜和盲杖 政府能补多少", assistant.Answered, "FT-051", ""},
+		{"我是退伍的 想自己干点事", "打算开个奶茶店 贷款的利息政府能贴吗", assistant.Answered, "FT-116", ""},
+	})
+}

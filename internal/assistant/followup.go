@@ -549,8 +549,24 @@ func (as *Assistant) pickCandidate(ctx context.Context, norm string, cands []str
 // after the school choices the private-school subsidy. hits are the
 // reply's own retrieval.
 func (as *Assistant) notOffered(hits []search.Hit, cands []string) (string, bool) {
-	if len(hits) == 0 || slices.Contains(cands, hits[0].ID) || hits[0].Coverage < notOfferedCoverage || qualifierOnly(hits[0]) {
+	if len(hits) == 0 || !as.unofferedVersion(hits[0], cands) {
 		return "", false
+	}
+	for _, h := range hits[1:] {
+		if slices.Contains(cands, h.ID) && h.Score*notOfferedRatio > hits[0].Score {
+			return "", false
+		}
+	}
+	return hits[0].ID, true
+}
+
+// unofferedVersion reports a hit that is none of the choices offered and
+// that the reply names (its name covered at least notOfferedCoverage, not
+// by a qualifier alone), in a word no choice's name holds, while being a
+// version of one of them.
+func (as *Assistant) unofferedVersion(h search.Hit, cands []string) bool {
+	if slices.Contains(cands, h.ID) || h.Coverage < notOfferedCoverage || qualifierOnly(h) {
+		return false
 	}
 	// It must name something no choice's name holds: 残疾证 after the
 	// certificate's first issue and its renewal chooses between them.
@@ -560,32 +576,78 @@ func (as *Assistant) notOffered(hits []search.Hit, cands []string) (string, bool
 			names = append(names, as.a.Normalize(it.Name))
 		}
 	}
-	if !slices.ContainsFunc(hits[0].NameTerms, func(n string) bool {
+	if !slices.ContainsFunc(h.NameTerms, func(n string) bool {
 		return !slices.ContainsFunc(names, func(name string) bool { return strings.Contains(name, n) })
 	}) {
-		return "", false
+		return false
 	}
 	// And it must be a version of an offered choice, its name sharing a
 	// word of substance with one (创业贷款贴息 of 创业担保贷款贴息, 学位 of
 	// 学位补贴 and 学位申请): a
 	// reply telling the resident's trade (开个小饭馆) still chooses.
-	sibling := false
-	rs := []rune(as.a.Normalize(hits[0].Name))
+	rs := []rune(as.a.Normalize(h.Name))
 	for i := 0; i+2 <= len(rs); i++ {
 		w := string(rs[i : i+2])
 		if !as.generic[w] && slices.ContainsFunc(names, func(name string) bool { return strings.Contains(name, w) }) {
-			sibling = true
+			return true
 		}
 	}
-	if !sibling {
-		return "", false
+	return false
+}
+
+// decidedAlone returns the item a reply to a clarify question is answered
+// with when read on its own, as a first message, when that item is an
+// unoffered version of the choices (unofferedVersion): what the reply asks
+// for ("想配根盲杖和助视器" after the disability benefits: 辅助器具适配)
+// outranks the offered choice that its story matched more ("二级视力残疾":
+// 重度残疾人护理补贴). The reading on its own consults no model.
+func (as *Assistant) decidedAlone(ctx context.Context, t *turnState) (*kb.Item, bool) {
+	alone := &turnState{in: t.in, conversationID: t.conversationID, alone: true}
+	as.resolveTurn(ctx, alone)
+	if alone.status != Answered || alone.item == nil {
+		return nil, false
 	}
-	for _, h := range hits[1:] {
-		if slices.Contains(cands, h.ID) && h.Score*notOfferedRatio > hits[0].Score {
-			return "", false
+	// A choice that is the alone item's version for a group (退役军人创业
+	// 贷款贴息 of 创业担保贷款贴息) was offered for the group said before
+	// ("我是退伍的"), which the reply need not say again.
+	for _, id := range t.state.Candidates {
+		if it, ok := as.cfg.Index.Item(id); ok && as.groupVersion(it.Name, alone.item.Name) {
+			return nil, false
 		}
 	}
-	return hits[0].ID, true
+	for _, h := range alone.hits {
+		if h.ID == alone.item.ID {
+			return alone.item, as.unofferedVersion(h, t.state.Candidates)
+		}
+	}
+	return nil, false
+}
+
+// groupVersion reports a name holding a group of people (lexicon/
+// audiences.txt) that general does not, sharing a word of substance with
+// it: the group's version of the general item.
+func (as *Assistant) groupVersion(name, general string) bool {
+	name, general = as.a.Normalize(name), as.a.Normalize(general)
+	// Of the groups the name holds, the whole ones (困难残疾人, not its 困难);
+	// a narrower kind of a group general names too (重度残疾人 of 残疾人)
+	// is no other group.
+	other := func(g string) bool {
+		whole := strings.Contains(name, g) && !slices.ContainsFunc(as.audiences, func(h string) bool {
+			return len(h) > len(g) && strings.Contains(h, g) && strings.Contains(name, h)
+		})
+		return whole && !strings.Contains(general, g) &&
+			!slices.ContainsFunc(as.audiences, func(h string) bool { return strings.Contains(general, h) && strings.Contains(g, h) })
+	}
+	if !slices.ContainsFunc(as.audiences, other) {
+		return false
+	}
+	rs := []rune(general)
+	for i := 0; i+2 <= len(rs); i++ {
+		if w := string(rs[i : i+2]); !as.generic[w] && strings.Contains(name, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // notOfferedRatio is how far above every offered choice an item the reply

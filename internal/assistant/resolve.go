@@ -46,6 +46,9 @@ type turnState struct {
 	confidence float64
 	// sibling says why, of close siblings, the chosen one won (bySiblings).
 	sibling string
+	// alone marks a reply to a clarify question read on its own
+	// (decidedAlone): no model is consulted for it.
+	alone bool
 }
 
 // Ranking thresholds. They are global numbers chosen on the development
@@ -213,6 +216,10 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	if len(t.state.Candidates) > 0 {
 		if it, ok := as.learnedItem(t, norm); ok {
 			as.answer(t, it, norm, learnedReason)
+			return
+		}
+		if it, ok := as.decidedAlone(ctx, t); ok {
+			as.answer(t, it, norm, "")
 			return
 		}
 		if id, ok := as.pickCandidate(ctx, norm, t.state.Candidates, t.state.ClarifyOf); ok {
@@ -401,7 +408,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 			as.answer(t, it, norm, "")
 		}
 	}
-	if as.cfg.Model != nil && as.cfg.Understand &&
+	if as.cfg.Model != nil && as.cfg.Understand && !t.alone &&
 		(t.status == Clarify || t.status == OutOfScope && (t.scope == "unknown" || t.scope == "nothing")) {
 		as.understand(ctx, t)
 	}
