@@ -105,3 +105,14 @@ func TestClarifyReplyReadAlone(t *testing.T) {
 		{"我是退伍的 想自己干点事", "打算开个奶茶店 贷款的利息政府能贴吗", assistant.Answered, "FT-116", ""},
 	})
 }
+
+// TestNamedBesideRaised checks, on a made-up dialogue, that a follow-up
+// naming another item outright (年报) moves to it, though an item of the
+// situation the turn tells (公司…成立: 社保开户), naming nothing of it,
+// ranks a little above.
+func TestNamedBesideRaised(t *testing.T) {
+	t.Parallel()
+	checkFollowUps(t, []followUpCase{
+		{"营业执照上的经营范围要变更 怎么弄", "公司是今年三月才成立的 年报今年也要报吗", assistant.Answered, "FT-102", ""},
+	})
+}

@@ -31,6 +31,23 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 	if top.ID == cur.ID {
 		return true
 	}
+	// A hit the turn names outright (年报 → 企业年度报告公示), scoring close
+	// to a best one it does not name at all (raised by a situation the
+	// turn tells), stands for what the turn is about.
+	if top.Coverage == 0 {
+		for _, h := range hits[1:] {
+			if h.Score < closeRatio*top.Score {
+				break
+			}
+			if h.Coverage >= namedCoverage {
+				top = h
+				break
+			}
+		}
+		if top.ID == cur.ID {
+			return true
+		}
+	}
 	// A turn whose own words weigh nothing ("离过婚的…吗" once the
 	// document asked about is set aside) names nothing of its own.
 	if as.salientMass(t.content) == 0 {
