@@ -116,3 +116,14 @@ func TestNamedBesideRaised(t *testing.T) {
 		{"营业执照上的经营范围要变更 怎么弄", "公司是今年三月才成立的 年报今年也要报吗", assistant.Answered, "FT-102", ""},
 	})
 }
+
+// TestSomethingBesides checks, on made-up dialogues, that a follow-up
+// asking for something besides the item (还要另外办…许可吗) moves to the item
+// it names, while one asking for other materials of the item stays.
+func TestSomethingBesides(t *testing.T) {
+	t.Parallel()
+	checkFollowUps(t, []followUpCase{
+		{"在街口开个卖肠粉的档口 个体户执照几天能办好", "卖肠粉还要另外办食品方面的许可吗", assistant.Answered, "FT-100", ""},
+		{"在街口开个卖肠粉的档口 个体户执照几天能办好", "还要带别的材料吗", assistant.Answered, "FT-091", assistant.Materials},
+	})
+}

@@ -466,12 +466,17 @@ func (as *Assistant) namesOtherOwn(q search.Query, h search.Hit, curName string)
 }
 
 // shiftsThread reports a turn marked as a change of thread: "那X呢" and
-// "X呢", "还有X", "另外…", "X也…" — the resident goes on to another thing.
+// "X呢", "还有X", "另外…", "X也…", "还要另外办X" — the resident goes on to
+// another thing.
 // What X is decides whether the item changes (namesOther): "那材料呢"
 // names no other item.
 func (as *Assistant) shiftsThread(norm string) bool {
 	s := strings.Trim(norm, " ,.?!~")
 	if hasPrefixAny(s, newTopic) || hasPrefixAny(s, nextStep) {
+		return true
+	}
+	// "还要另外办…许可吗", "还要别的证吗": something besides the item.
+	if hasAny(s, besides) {
 		return true
 	}
 	if strings.HasSuffix(s, "呢") && utf8.RuneCountInString(s) <= shiftMaxRunes {
@@ -495,6 +500,9 @@ func (as *Assistant) shiftsThread(norm string) bool {
 // shiftMaxRunes bounds a "X呢" turn: a short question about another thing,
 // not a long story that happens to end in 呢.
 const shiftMaxRunes = 12
+
+// besides ask for something in addition to the item discussed.
+var besides = []string{"另外", "别的"}
 
 // newTopic opens a message about something else.
 var newTopic = []string{"另外", "还有", "顺便问", "再问", "换个问题", "还想问", "对了"}
