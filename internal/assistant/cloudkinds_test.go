@@ -127,3 +127,16 @@ func TestSomethingBesides(t *testing.T) {
 		{"在街口开个卖肠粉的档口 个体户执照几天能办好", "还要带别的材料吗", assistant.Answered, "FT-091", assistant.Materials},
 	})
 }
+
+// TestRegisteredElsewhere checks, on made-up messages, that a service only
+// a household registered here may have (高龄津贴) asked for someone
+// registered in another place is that place's, while one registered here,
+// or a service for people registered elsewhere (居住证), is answered.
+func TestRegisteredElsewhere(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我爸户口在江西赣州 今年八十二了 高龄津贴能在福田领吗", assistant.OutOfScope, ""},
+		{"我爸户口在福田 今年八十二了 高龄津贴怎么领", assistant.Answered, "FT-034"},
+		{"我户口在湖南老家 在福田上班 居住证怎么办", assistant.Answered, "FT-002"},
+	})
+}

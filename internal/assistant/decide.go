@@ -57,6 +57,13 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		t.status, t.scope, t.place, t.reason = OutOfScope, "place", p, "其他地区的事项："+p
 		return
 	}
+	// So is a service only a household registered here may have (高龄津
+	// 贴, 户口簿补领) asked for someone registered in another place (户口在
+	// 湖南衡阳): that place's.
+	if p, ok := as.scopes.hukouThere(t.in.norm); ok && as.hukouBound(top.ID) {
+		t.status, t.scope, t.place, t.reason = OutOfScope, "place", p, "户籍在其他地区的事项："+p
+		return
+	}
 	// The clause that asks names things of its own that the best items
 	// do not explain, while they match only the story before it: "换了新身
 	// 份证 手机号的实名登记要重新弄吗" asks after a phone number, not the
@@ -1550,6 +1557,26 @@ func hasOwnName(q search.Query, h search.Hit, not []string) bool {
 		return !slices.ContainsFunc(not, func(n string) bool { return strings.Contains(n, w) || strings.Contains(w, n) })
 	})
 }
+
+// hukouBound reports an item every applicant of which must be registered
+// in this city or district: a condition naming the registration here with
+// no alternative (或, 至少, 一方, 居住).
+func (as *Assistant) hukouBound(id string) bool {
+	it, ok := as.cfg.Index.Item(id)
+	if !ok {
+		return false
+	}
+	return slices.ContainsFunc(it.Conditions, func(c string) bool {
+		return hasAny(c, hukouHereConds) && !hasAny(c, hukouAlternatives)
+	})
+}
+
+// hukouHereConds say the registration here in a condition (not 福田区学
+// 位申请条件（户籍、住房…）, a list of criteria).
+var hukouHereConds = []string{"深圳市户籍", "深圳户籍", "福田区户籍", "户籍在福田"}
+
+// hukouAlternatives in a condition let someone registered elsewhere in.
+var hukouAlternatives = []string{"或", "至少", "一方", "居住", "常住", "非深"}
 
 // firstIssue is the catalogue's word for getting a thing the first time.
 const firstIssue = "首次"

@@ -621,3 +621,78 @@ func (as *Assistant) NamesOtherPlace(text string) bool {
 	_, ok := as.scopes.placeElsewhere(as.talk.rewrite(as.a.Normalize(as.cfg.Mask(text))))
 	return ok
 }
+
+// hukouThere returns the other place a message says someone's household
+// registration is in (户口在湖南衡阳, 揭阳户口, 户口一直在老家那边) when it
+// says no registration in this city: 户口 after or before the place, or
+// kept at home (老家, 那边). A message naming a registration here too
+// (老公是深户, 户口在福田) is about a family with one, and is not.
+func (m *scopeModel) hukouThere(norm string) (string, bool) {
+	if _, ok := firstOf(norm, hukouHere); ok {
+		return "", false
+	}
+	place := ""
+	for _, w := range []string{"户口", "户籍"} {
+		for i := 0; ; {
+			j := strings.Index(norm[i:], w)
+			if j < 0 {
+				break
+			}
+			start, end := i+j, i+j+len(w)
+			i = end
+			after := clauseOf(norm[end:], hukouReach)
+			before := lastRunes(norm[:start], hukouReach)
+			if slices.ContainsFunc(m.ours, func(p string) bool {
+				return strings.Contains(after, p) || strings.HasSuffix(strings.TrimSuffix(before, "的"), p)
+			}) {
+				return "", false
+			}
+			if place != "" {
+				continue
+			}
+			if p, ok := m.placeNamed(after); ok && hasAnyPrefix(strings.TrimLeft(after, "一直还都也 "), []string{"在", "是"}) {
+				place = p
+			} else if p, ok := m.placeNamed(before); ok && hasAnySuffix(strings.TrimSuffix(before, "的"), []string{p}) {
+				place = p
+			} else if hasAny(after, hukouAtHome) && hasAnyPrefix(strings.TrimLeft(after, "一直还都也 "), []string{"在"}) {
+				place = "户籍地"
+				if p, ok := m.placeNamed(norm); ok {
+					place = p
+				}
+			}
+		}
+	}
+	return place, place != ""
+}
+
+// hukouHere names a registration in this city; hukouAtHome one kept where
+// the resident is from.
+var (
+	hukouHere   = []string{"深户", "深圳户口", "深圳户籍", "深圳户", "福田户口", "福田户籍", "本地户口", "本市户籍"}
+	hukouAtHome = []string{"老家", "那边", "乡下"}
+)
+
+// hukouReach is how many characters around 户口 may name its place.
+const hukouReach = 8
+
+// clauseOf is the start of s up to its clause's end, at most n runes.
+func clauseOf(s string, n int) string {
+	if i := strings.IndexAny(s, " ,.?!;"); i >= 0 {
+		s = s[:i]
+	}
+	if rs := []rune(s); len(rs) > n {
+		s = string(rs[:n])
+	}
+	return s
+}
+
+// lastRunes is the end of s within its clause, at most n runes.
+func lastRunes(s string, n int) string {
+	if i := strings.LastIndexAny(s, " ,.?!;"); i >= 0 {
+		s = s[i+1:]
+	}
+	if rs := []rune(s); len(rs) > n {
+		s = string(rs[len(rs)-n:])
+	}
+	return s
+}
