@@ -140,3 +140,15 @@ func TestRegisteredElsewhere(t *testing.T) {
 		{"我户口在湖南老家 在福田上班 居住证怎么办", assistant.Answered, "FT-002"},
 	})
 }
+
+// TestOldAgeByAge checks, on made-up messages, that a person said to be
+// seventy or older in numbers (今年九十三了) tells of old age, which is asked
+// about with its items rather than declined, while a number that is no
+// age (七十多个人) tells nothing of it.
+func TestOldAgeByAge(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我太婆今年九十三了 户口在福田 想问下 政府对她这么大年纪的人 都有些啥", assistant.Clarify, ""},
+		{"单位有七十多个人 社保开户怎么弄", assistant.Answered, "FT-095"},
+	})
+}

@@ -178,7 +178,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// items scoring close to the best.
 	if top.Coverage < switchCoverage && inSituations(t.situations, top.Name) && !as.hasEvidence(t.situations, q, top) {
 		if cands := storyChoices(t.situations, hits); len(cands) >= 2 {
-			t.status, t.reason, t.candidates = Clarify, "描述了生活情境，未指明事项", cands
+			t.status, t.reason, t.candidates = Clarify, storyReason, cands
 			return
 		}
 	}
@@ -805,6 +805,9 @@ func (as *Assistant) fitting(t *turnState, hits []search.Hit) []search.Hit {
 	return out
 }
 
+// storyReason is why a story that names no item is asked about.
+const storyReason = "描述了生活情境，未指明事项"
+
 // closeHits are the best hit and those scoring within closeRatio of it,
 // at most three: the candidates that compete.
 func closeHits(hits []search.Hit) []search.Hit {
@@ -976,7 +979,7 @@ func (as *Assistant) askAboutSituation(t *turnState, q search.Query) {
 	if len(cands) == 1 && singleItem(t.situations) && answer(cands[0]) {
 		return
 	}
-	t.status, t.scope, t.reason, t.candidates = Clarify, "", "描述了生活情境，未指明事项", cands
+	t.status, t.scope, t.reason, t.candidates = Clarify, "", storyReason, cands
 	if len(cands) == 1 {
 		t.candidates = nil
 	}

@@ -3,8 +3,10 @@ package assistant
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -37,6 +39,10 @@ type situation struct {
 	// neverDeclined: a message describing it is asked about, never
 	// declined (declined = never).
 	neverDeclined bool
+	// age, when not 0, means it for a person said to be at least that old
+	// (我妈七十六, 九十一了, 82岁), in whatever numbers: residents give the
+	// age, not the word for old age.
+	age int
 }
 
 // situationCue is an item of a situation and the words naming it there.
@@ -90,6 +96,13 @@ func loadSituations(norm func(string) string) (*situations, error) {
 			dst = &cur.terms
 		case "items":
 			dst = &cur.items
+		case "age":
+			n, err := strconv.Atoi(strings.TrimSpace(rest))
+			if err != nil || n <= 0 {
+				return errors.New(`want "age = years"`)
+			}
+			cur.age = n
+			return nil
 		case "declined":
 			if strings.TrimSpace(rest) != "never" {
 				return errors.New(`want "declined = never"`)
@@ -158,6 +171,9 @@ func (ss *situations) detect(norm string) []*situation {
 		}
 		if !ok {
 			ok = slices.ContainsFunc(s.terms, func(t string) bool { return slices.Contains(added, t) })
+		}
+		if !ok && s.age > 0 {
+			ok = saysAgeOf(norm, s.age, ss.members)
 		}
 		if ok {
 			out = append(out, s)
@@ -564,4 +580,56 @@ func cuedIn(sits []*situation, text string) (item, word string, several bool) {
 		}
 	}
 	return item, word, false
+}
+
+// ageSaid finds an age in Chinese numerals or digits: 七十六, 九十一, 八十,
+// 一百, 82. What follows it tells whether it is one (岁, 了, 出头, 多岁).
+var ageSaid = regexp.MustCompile(`([一二三四五六七八九])?十([一二三四五六七八九])?|一百|[1-9][0-9]`)
+
+// saysAgeOf reports a person said to be at least min years old: a number
+// followed by 岁, 了, 出头 or 多 (岁), or said right after a family member
+// (我妈七十六) and ending its clause.
+func saysAgeOf(norm string, min int, members []string) bool {
+	for _, loc := range ageSaid.FindAllStringSubmatchIndex(norm, -1) {
+		n := ageValue(norm[loc[0]:loc[1]])
+		if n < min || n > 120 {
+			continue
+		}
+		rest := norm[loc[1]:]
+		if hasAnyPrefix(rest, ageAfter) {
+			return true
+		}
+		before := strings.TrimRight(norm[:loc[0]], "今年已经都快 ")
+		if rest == "" || strings.IndexAny(rest[:1], " ,.?!;") == 0 {
+			if hasAnySuffix(before, members) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ageAfter follow a number that is an age.
+var ageAfter = []string{"岁", "周岁", "了", "出头", "多岁", "几岁", "好几", "多了", "几了"}
+
+// ageValue reads an age said in Chinese numerals (七十六) or digits (76).
+func ageValue(s string) int {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	if s == "一百" {
+		return 100
+	}
+	digit := func(r rune) int { return strings.IndexRune("一二三四五六七八九", r)/3 + 1 }
+	rs := []rune(s)
+	tens, ones := 1, 0
+	i := 0
+	if rs[0] != '十' {
+		tens = digit(rs[0])
+		i = 1
+	}
+	if i+1 < len(rs) {
+		ones = digit(rs[i+1])
+	}
+	return tens*10 + ones
 }
