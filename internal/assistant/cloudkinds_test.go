@@ -152,3 +152,15 @@ func TestOldAgeByAge(t *testing.T) {
 		{"单位有七十多个人 社保开户怎么弄", assistant.Answered, "FT-095"},
 	})
 }
+
+// TestTopicByName checks, on made-up messages, that a topic said as a
+// topic (个税的事) is asked back with the items whose names hold it, however
+// far apart retrieval scores them, while a topic naming one item outright
+// (高龄津贴的事) is answered.
+func TestTopicByName(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"个税的事想问下", assistant.Clarify, ""},
+		{"高龄津贴的事想问下", assistant.Answered, "FT-034"},
+	})
+}

@@ -284,6 +284,12 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			}
 			cands = append(cands, h)
 		}
+		// However far apart they score, the items whose names hold what
+		// the topic says (个税 → 个人所得税: its yearly return and its
+		// deductions) are what it may mean.
+		if len(cands) < 2 {
+			cands = as.namingTopic(topic, q, hits)
+		}
 		if len(cands) >= 2 {
 			t.status, t.candidates, t.reason = Clarify, cands, "只说了话题，未说明要办什么"
 			return
@@ -1048,6 +1054,25 @@ func topicOnly(content string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// namingTopic returns up to three hits whose names hold a word the topic
+// says, in its own words or the synonym table's (个税 → 个人所得税).
+func (as *Assistant) namingTopic(topic string, q search.Query, hits []search.Hit) []search.Hit {
+	var ws []string
+	for _, w := range as.a.Words(topic) {
+		if utf8.RuneCountInString(w) >= 2 && !as.generic[w] && !as.frames[w] {
+			ws = append(ws, w)
+			ws = append(ws, addedFor(q, []string{w})...)
+		}
+	}
+	var cands []search.Hit
+	for _, h := range hits {
+		if len(cands) < 3 && slices.ContainsFunc(h.NameTerms, func(n string) bool { return slices.Contains(ws, n) }) {
+			cands = append(cands, h)
+		}
+	}
+	return cands
 }
 
 // holdingTopic returns up to three hits, scoring at least topicRatio of
