@@ -164,3 +164,17 @@ func TestTopicByName(t *testing.T) {
 		{"高龄津贴的事想问下", assistant.Answered, "FT-034"},
 	})
 }
+
+// TestStatusNamedOutright checks, on made-up messages, that a status said
+// as what the family is (我们家是低收入家庭), whose own item it names
+// outright, is the condition of the item asked for (医疗救助 of what the
+// insurance left to pay), while a message asking for the status's item
+// (申请低保, 低保要什么材料) still gets it.
+func TestStatusNamedOutright(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我们家是低收入家庭 老伴住院做了手术 医保报完还要自己出两万 这部分能申请救助吗", assistant.Answered, "FT-045"},
+		{"家里收入太低 日子难过 怎么申请低保", assistant.Answered, "FT-041"},
+		{"低保要什么材料", assistant.Answered, "FT-041"},
+	})
+}

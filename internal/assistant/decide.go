@@ -153,7 +153,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// A message that is only a document (宝宝出生证明) tells no story for
 	// a cue to choose in: which of its items is asked below.
 	if !named && !as.onlyDocument(t.content) {
-		if h, ok := as.cuedHit(t, q); ok && h.Score >= cueRatio*top.Score && !as.cueInStory(t, h, top) && !as.statusOf(q, h, closeHits(hits)) {
+		if h, ok := as.cuedHit(t, q); ok && h.Score >= cueRatio*top.Score && !as.cueInStory(t, h, top) && !as.statusOf(q, h, statusPool(hits)) {
 			top, hits, cued = h, []search.Hit{h}, true
 		}
 	}
@@ -325,6 +325,10 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		close = kept
 		top = close[0]
 		named = top.Coverage >= namedCoverage
+	} else if o, ok := as.statusHolder(q, top, statusPool(hits)); ok && top.ID == hits[0].ID && saidAsBeing(t.in.norm, saidFor(q, top.NameTerms)) {
+		// A status named outright outscores, alone, the item it is a
+		// condition of (我们家是低收入家庭 … 医保报完自己还要出 … 救助).
+		top, close, named = o, []search.Hit{o}, o.Coverage >= namedCoverage
 	}
 	chosen := top
 	// What tells close siblings apart in the catalogue, said in the
@@ -1518,11 +1522,18 @@ func (as *Assistant) namedVariantAsked(q search.Query, chosen search.Hit, close 
 // of its own said in other words: h is then what the resident is, which
 // the other one requires.
 func (as *Assistant) statusOf(q search.Query, h search.Hit, close []search.Hit) bool {
+	_, ok := as.statusHolder(q, h, close)
+	return ok
+}
+
+// statusHolder returns the first of pool whose conditions list what h
+// names as the resident's status (statusOf).
+func (as *Assistant) statusHolder(q search.Query, h search.Hit, pool []search.Hit) (search.Hit, bool) {
 	said := saidFor(q, h.NameTerms)
 	if len(said) == 0 {
-		return false
+		return search.Hit{}, false
 	}
-	for _, o := range close {
+	for _, o := range pool {
 		if o.ID == h.ID {
 			continue
 		}
@@ -1531,11 +1542,71 @@ func (as *Assistant) statusOf(q search.Query, h search.Hit, close []search.Hit) 
 			continue
 		}
 		conds := as.a.Normalize(strings.Join(it.Conditions, " "))
-		if !slices.ContainsFunc(said, func(w string) bool { return !listedIn(conds, w) }) && hasOwnName(q, o, said) {
-			return true
+		if !slices.ContainsFunc(said, func(w string) bool { return !listedIn(conds, w) && !listedIn(conds, householdless(w)) }) && hasOwnName(q, o, said) {
+			return o, true
 		}
 	}
-	return false
+	return search.Hit{}, false
+}
+
+// saidAsBeing reports each of words said as what someone is (我们家是低收入
+// 家庭, 低保户, 属于特困, a bare attribute between pauses: "深户 低收入 "),
+// not as what is asked for (申请低保, 低保要什么材料).
+func saidAsBeing(norm string, words []string) bool {
+	if len(words) == 0 {
+		return false
+	}
+	for _, w := range words {
+		ok := false
+		for i := 0; ; {
+			j := strings.Index(norm[i:], w)
+			if j < 0 {
+				break
+			}
+			start, end := i+j, i+j+len(w)
+			i = end
+			before, after := strings.TrimRight(norm[:start], " "), norm[end:]
+			bare := (start == 0 || strings.HasSuffix(norm[:start], " ")) && (after == "" || strings.HasPrefix(after, " "))
+			if hasAnySuffix(before, beingMarks) || strings.HasPrefix(after, "户") || strings.HasSuffix(w, "户") || bare {
+				ok = true
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// beingMarks say, before a status, that someone has it.
+var beingMarks = []string{"是", "属于", "评上了", "评上", "认定了", "认定过", "认定为", "都是"}
+
+// statusPool are the hits a status may be a condition of: the first five
+// scoring at least statusRatio of the best.
+func statusPool(hits []search.Hit) []search.Hit {
+	var out []search.Hit
+	for _, h := range hits {
+		if len(out) == 5 || h.Score < statusRatio*hits[0].Score {
+			break
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+// statusRatio: a status named outright (低收入家庭) outscores the item it
+// is a condition of by its own name's weight.
+const statusRatio = 0.35
+
+// householdless is a status without the household it is said of (低收入
+// of 低收入家庭, 低保 of 低保户).
+func householdless(w string) string {
+	for _, suf := range []string{"家庭", "户", "家"} {
+		if t, ok := strings.CutSuffix(w, suf); ok && utf8.RuneCountInString(t) >= 2 {
+			return t
+		}
+	}
+	return w
 }
 
 // listedIn reports w said in conditions as one of a list of kinds of
