@@ -225,6 +225,8 @@ var (
 	doneAfter = slices.DeleteFunc(slices.Clone(heldAfter), func(w string) bool {
 		return !strings.ContainsAny(w, "了有齐")
 	})
+	// Said between a thing and what says it is held (已经下来了, 早就办好了).
+	heldAdverbs = []string{"已经", "早就", "早已", "都已经", "也已经", "都"}
 	// Said before 有, these ask for it instead (要有, 没有).
 	notHeldBefore = []string{"没有", "要有", "得有", "须有", "无"}
 	// Said after it, these make 有… a question (有补助吗).
@@ -250,6 +252,13 @@ func heldEach(content, w string, after []string, isPlace func(string) bool) bool
 		start, end := i+j, i+j+len(w)
 		i = end
 		rest, before := strings.TrimLeft(content[end:], " "), content[:start]
+		// 营业执照已经下来了: 已经 before what says it is held.
+		for _, adv := range heldAdverbs {
+			if r, ok := strings.CutPrefix(rest, adv); ok && hasAnyPrefix(r, after) {
+				rest = r
+				break
+			}
+		}
 		if isPlace != nil {
 			rs := []rune(before)
 			for k := 3; k >= 2; k-- {

@@ -24,3 +24,23 @@ func TestSaidAsBeing(t *testing.T) {
 		}
 	}
 }
+
+// TestHeldWithAdverb checks that a thing said held with an adverb between
+// (营业执照已经下来了, 执照早就到手了) is held, and one still awaited
+// (执照已经在办) is not.
+func TestHeldWithAdverb(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		msg, w string
+		want   bool
+	}{
+		{"营业执照已经下来了 主要卖茶水", "营业执照", true},
+		{"执照早就到手了 想卖糕点", "执照", true},
+		{"执照已经在办 多久能下来", "执照", false},
+	}
+	for _, c := range cases {
+		if got := heldEach(c.msg, c.w, doneAfter, nil); got != c.want {
+			t.Errorf("heldEach(%q, %q) = %v, want %v", c.msg, c.w, got, c.want)
+		}
+	}
+}
