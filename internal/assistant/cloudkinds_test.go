@@ -178,3 +178,14 @@ func TestStatusNamedOutright(t *testing.T) {
 		{"低保要什么材料", assistant.Answered, "FT-041"},
 	})
 }
+
+// TestTwinsAndJoblessReport checks, on made-up messages, that twins said as
+// 龙凤胎 are a birth, whose 户口 is the newborn's registration, and that
+// reporting oneself jobless (报个失业) is the unemployment registration.
+func TestTwinsAndJoblessReport(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我家龙凤胎前天出院了 我们都是深圳户口 两个孩子的户口怎么报", assistant.Answered, "FT-001"},
+		{"毕业一年多了 户口挂在学校集体户 像我这种 能不能在福田报个失业", assistant.Answered, "FT-031"},
+	})
+}
