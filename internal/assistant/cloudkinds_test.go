@@ -189,3 +189,13 @@ func TestTwinsAndJoblessReport(t *testing.T) {
 		{"毕业一年多了 户口挂在学校集体户 像我这种 能不能在福田报个失业", assistant.Answered, "FT-031"},
 	})
 }
+
+// TestTopicThenWantToAsk checks, on a made-up message, that a topic
+// followed by 想问问 is still only a topic, asked back when several items
+// hold it (the housing fund's loan and its early repayment).
+func TestTopicThenWantToAsk(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"公积金贷款方面的 想问问", assistant.Clarify, ""},
+	})
+}

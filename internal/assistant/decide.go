@@ -1037,7 +1037,7 @@ const topicRatio = 0.5
 // topicMarks end a message that names a topic rather than a task.
 // topicAsks are the words of asking a message may end with after its
 // topic, longest first.
-var topicAsks = []string{"想问一下", "想了解下", "想了解一下", "咨询一下", "了解一下", "想问下", "问一下", "咨询下", "了解下", "问问", "问下", "想了解", "想咨询", "想问"}
+var topicAsks = []string{"想问一下", "想问问", "想了解下", "想了解一下", "咨询一下", "了解一下", "想问下", "问一下", "咨询下", "了解下", "问问", "问下", "想了解", "想咨询", "想问"}
 
 var topicMarks = []string{"的事", "的事情", "的事儿", "的问题", "方面的", "嘅嘢", "嘅事", "的东西", "那些事", "相关的", "上有点事", "有点事", "有个事", "有些事", "上的事"}
 
