@@ -199,3 +199,15 @@ func TestTopicThenWantToAsk(t *testing.T) {
 		{"公积金贷款方面的 想问问", assistant.Clarify, ""},
 	})
 }
+
+// TestWeddingTrade checks, on made-up dialogues, that what a couple buys
+// for the wedding (酒席, 对戒), asked after the registration, is declined,
+// while what the registration needs is still answered.
+func TestWeddingTrade(t *testing.T) {
+	t.Parallel()
+	checkFollowUps(t, []followUpCase{
+		{"下个月去领证 要不要预约", "婚宴酒席一桌大概多少钱", assistant.OutOfScope, "", ""},
+		{"下个月去领证 要不要预约", "对戒一般买多少钱的合适", assistant.OutOfScope, "", ""},
+		{"下个月去领证 要不要预约", "要带户口本吗", assistant.Answered, "FT-055", assistant.Materials},
+	})
+}
