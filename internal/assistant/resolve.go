@@ -398,10 +398,10 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	// A turn that does not answer a clarify question but asks an aspect,
 	// naming nothing the catalogue lacks ("多久能下来", "一个人去要多久"),
 	// is asked the question again, not declined, and so is one that tells
-	// more of the case but asks nothing ("我外婆九十三了 耳朵不好"); one
-	// asking after what the catalogue lacks ("那基金呢") is declined.
-	// So is one that tells a life situation and asks nothing ("我外婆九十
-	// 三了 耳朵不好"): the question asked stands, its choices with it.
+	// more of the case but asks nothing ("我外婆九十三了 耳朵不好"), whether
+	// or not it tells a life situation: the question asked stands, its
+	// choices with it. One asking after what the catalogue lacks ("那基金
+	// 呢") is declined.
 	if len(t.state.Candidates) > 0 && (t.status == OutOfScope && (t.scope == "nothing" || t.scope == "unknown" && (t.aspect != "" && !as.leavesWord(t.content, q, t.raw) || !isQuestion(norm))) ||
 		t.status == Clarify && t.reason == storyReason && !isQuestion(norm)) {
 		as.askAgain(t)

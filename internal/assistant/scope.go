@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"fmt"
+	"iter"
 	"regexp"
 	"slices"
 	"sort"
@@ -261,19 +262,31 @@ func (m *scopeModel) ownerNamed(norm string) bool {
 // after it is this district's.
 func (m *scopeModel) placeNamed(norm string) (string, bool) {
 	for _, p := range m.foreign {
-		for i := 0; ; {
-			j := strings.Index(norm[i:], p)
-			if j < 0 {
-				break
-			}
-			start, end := i+j, i+j+len(p)
-			i = end
+		for start, end := range indexesOf(norm, p) {
 			if !m.notThePlace(norm[:start], norm[end:]) {
 				return p, true
 			}
 		}
 	}
 	return "", false
+}
+
+// indexesOf yields where each occurrence of sub in s starts and ends,
+// left to right, none overlapping.
+func indexesOf(s, sub string) iter.Seq2[int, int] {
+	return func(yield func(int, int) bool) {
+		for i := 0; sub != ""; {
+			j := strings.Index(s[i:], sub)
+			if j < 0 {
+				return
+			}
+			start, end := i+j, i+j+len(sub)
+			if !yield(start, end) {
+				return
+			}
+			i = end
+		}
+	}
 }
 
 // asAway is norm with each other place it names, except where the
@@ -633,13 +646,7 @@ func (m *scopeModel) hukouThere(norm string) (string, bool) {
 	}
 	place := ""
 	for _, w := range []string{"户口", "户籍"} {
-		for i := 0; ; {
-			j := strings.Index(norm[i:], w)
-			if j < 0 {
-				break
-			}
-			start, end := i+j, i+j+len(w)
-			i = end
+		for start, end := range indexesOf(norm, w) {
 			after := clauseOf(norm[end:], hukouReach)
 			before := lastRunes(norm[:start], hukouReach)
 			if slices.ContainsFunc(m.ours, func(p string) bool {
@@ -696,3 +703,23 @@ func lastRunes(s string, n int) string {
 	}
 	return s
 }
+
+// hukouBound reports an item every applicant of which must be registered
+// in this city or district: a condition naming the registration here with
+// no alternative (或, 至少, 一方, 居住).
+func (as *Assistant) hukouBound(id string) bool {
+	it, ok := as.cfg.Index.Item(id)
+	if !ok {
+		return false
+	}
+	return slices.ContainsFunc(it.Conditions, func(c string) bool {
+		return hasAny(c, hukouHereConds) && !hasAny(c, hukouAlternatives)
+	})
+}
+
+// hukouHereConds say the registration here in a condition (not 福田区学
+// 位申请条件（户籍、住房…）, a list of criteria).
+var hukouHereConds = []string{"深圳市户籍", "深圳户籍", "福田区户籍", "户籍在福田"}
+
+// hukouAlternatives in a condition let someone registered elsewhere in.
+var hukouAlternatives = []string{"或", "至少", "一方", "居住", "常住", "非深"}
