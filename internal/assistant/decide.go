@@ -60,8 +60,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// So is a service only a household registered here may have (高龄津
 	// 贴, 户口簿补领) asked for someone registered in another place (户口在
 	// 湖南衡阳): that place's.
-	if p, ok := as.scopes.hukouThere(t.in.norm); ok && as.hukouBound(top.ID) {
-		t.status, t.scope, t.place, t.reason = OutOfScope, "place", p, "户籍在其他地区的事项："+p
+	if as.registeredElsewhere(t, top.ID) {
 		return
 	}
 	// The clause that asks names things of its own that the best items

@@ -610,10 +610,14 @@ func (as *Assistant) unofferedVersion(h search.Hit, cands []string) bool {
 	// word of substance with one (创业贷款贴息 of 创业担保贷款贴息, 学位 of
 	// 学位补贴 and 学位申请): a
 	// reply telling the resident's trade (开个小饭馆) still chooses.
-	rs := []rune(as.a.Normalize(h.Name))
-	for i := 0; i+2 <= len(rs); i++ {
-		w := string(rs[i : i+2])
-		if !as.generic[w] && slices.ContainsFunc(names, func(name string) bool { return strings.Contains(name, w) }) {
+	return as.sharesSubstance(as.a.Normalize(h.Name), names...)
+}
+
+// sharesSubstance reports two characters of name, not a generic word,
+// that one of others holds too.
+func (as *Assistant) sharesSubstance(name string, others ...string) bool {
+	for w := range bigramSet(name) {
+		if !as.generic[w] && slices.ContainsFunc(others, func(o string) bool { return strings.Contains(o, w) }) {
 			return true
 		}
 	}
@@ -663,16 +667,7 @@ func (as *Assistant) groupVersion(name, general string) bool {
 		return whole && !strings.Contains(general, g) &&
 			!slices.ContainsFunc(as.audiences, func(h string) bool { return strings.Contains(general, h) && strings.Contains(g, h) })
 	}
-	if !slices.ContainsFunc(as.audiences, other) {
-		return false
-	}
-	rs := []rune(general)
-	for i := 0; i+2 <= len(rs); i++ {
-		if w := string(rs[i : i+2]); !as.generic[w] && strings.Contains(name, w) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(as.audiences, other) && as.sharesSubstance(general, name)
 }
 
 // notOfferedRatio is how far above every offered choice an item the reply

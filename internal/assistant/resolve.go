@@ -336,8 +336,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 			t.status, t.scope, t.place, t.reason = OutOfScope, "place", p, "其他地区的事项："+p
 			return
 		}
-		if p, ok := as.scopes.hukouThere(norm); ok && as.hukouBound(cur.ID) {
-			t.status, t.scope, t.place, t.reason = OutOfScope, "place", p, "户籍在其他地区的事项："+p
+		if as.registeredElsewhere(t, cur.ID) {
 			return
 		}
 		if it, ok := as.reguess(t, cur, q); ok {

@@ -648,20 +648,22 @@ func (m *scopeModel) hukouThere(norm string) (string, bool) {
 	for _, w := range []string{"户口", "户籍"} {
 		for start, end := range indexesOf(norm, w) {
 			after := clauseOf(norm[end:], hukouReach)
-			before := lastRunes(norm[:start], hukouReach)
+			near := lastRunes(norm[:start], hukouReach)
+			before := strings.TrimSuffix(near, "的")
 			if slices.ContainsFunc(m.ours, func(p string) bool {
-				return strings.Contains(after, p) || strings.HasSuffix(strings.TrimSuffix(before, "的"), p)
+				return strings.Contains(after, p) || strings.HasSuffix(before, p)
 			}) {
 				return "", false
 			}
 			if place != "" {
 				continue
 			}
-			if p, ok := m.placeNamed(after); ok && hasAnyPrefix(strings.TrimLeft(after, "一直还都也 "), []string{"在", "是"}) {
+			lead := strings.TrimLeft(after, "一直还都也 ")
+			if p, ok := m.placeNamed(after); ok && hasAnyPrefix(lead, []string{"在", "是"}) {
 				place = p
-			} else if p, ok := m.placeNamed(before); ok && hasAnySuffix(strings.TrimSuffix(before, "的"), []string{p}) {
+			} else if p, ok := m.placeNamed(near); ok && strings.HasSuffix(before, p) {
 				place = p
-			} else if hasAny(after, hukouAtHome) && hasAnyPrefix(strings.TrimLeft(after, "一直还都也 "), []string{"在"}) {
+			} else if hasAny(after, hukouAtHome) && strings.HasPrefix(lead, "在") {
 				place = "户籍地"
 				if p, ok := m.placeNamed(norm); ok {
 					place = p
@@ -702,6 +704,20 @@ func lastRunes(s string, n int) string {
 		s = string(rs[len(rs)-n:])
 	}
 	return s
+}
+
+// registeredElsewhere declines, as that place's, item id asked for
+// someone registered in another place (hukouThere) when only a household
+// registered here may have it (hukouBound).
+func (as *Assistant) registeredElsewhere(t *turnState, id string) bool {
+	if !as.hukouBound(id) {
+		return false // most items: spared reading the message for 户口
+	}
+	p, ok := as.scopes.hukouThere(t.in.norm)
+	if ok {
+		t.status, t.scope, t.place, t.reason = OutOfScope, "place", p, "户籍在其他地区的事项："+p
+	}
+	return ok
 }
 
 // hukouBound reports an item every applicant of which must be registered
