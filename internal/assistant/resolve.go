@@ -614,8 +614,9 @@ func (as *Assistant) cardOfItem(t *turnState, card string) bool {
 }
 
 // workplace is where the resident works, said as background: "我在餐厅
-// 打工", "在酒店上班". The business is not the resident's to license.
-var workplace = regexp.MustCompile(`在([\p{Han}]{1,8}?)(?:里|那边|这边)?(?:打工|上班|工作|干活|做事|做工|帮工)`)
+// 打工", "在酒店上班", "在写字楼里做保洁" (an employee's job, not 做生意).
+// The business is not the resident's to license.
+var workplace = regexp.MustCompile(`在([\p{Han}]{1,8}?)(?:里|那边|这边)?(?:打工|上班|工作|干活|做事|做工|帮工|(?:做|当)(?:保洁|保安|清洁工|清洁|服务员|收银员|收银|店员|文员|前台|厨师|帮厨|司机|送货|搬运工|杂工|护工|保姆|销售))`)
 
 // dropWorkplace removes the place a resident works at from a message
 // that asks about something else in another pause ("我在餐厅打工 老板不
@@ -634,10 +635,14 @@ func (as *Assistant) dropWorkplace(content string) string {
 			continue
 		}
 		place := m[1]
-		if _, ok := firstOf(place, as.scopes.ours); ok {
-			continue
+		// A place of this district or elsewhere stays, and the business
+		// said after it goes: 车公庙 of 在车公庙一栋写字楼里.
+		if p, ok := firstOf(place, as.scopes.ours); ok {
+			place = place[strings.Index(place, p)+len(p):]
+		} else if p, ok := firstOf(place, as.scopes.foreign); ok {
+			place = place[strings.Index(place, p)+len(p):]
 		}
-		if _, ok := firstOf(place, as.scopes.foreign); ok {
+		if place == "" {
 			continue
 		}
 		rest := strings.Replace(content, c, " ", 1)
