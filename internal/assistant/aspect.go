@@ -177,6 +177,9 @@ func whereOnline(norm string, hs []labelHit) []labelHit {
 func asksDay(norm string) bool {
 	asks := func(c string) bool { return isQuestion(c) || aNotA(c) }
 	cs := clauses(norm)
+	if asksHour(norm) {
+		return true
+	}
 	for i, c := range cs {
 		if !askedDay.MatchString(c) {
 			continue
@@ -187,6 +190,24 @@ func asksDay(norm string) bool {
 	}
 	return false
 }
+
+// asksHour reports a time of day asked of the hall's work (中午十二点到两
+// 点是不是不办业务, 下午五点以后还受理吗): its hours too. One in a story
+// (晚上睡不着) says no work of the hall.
+func asksHour(norm string) bool {
+	for _, c := range clauses(norm) {
+		if askedHour.MatchString(c) && (isQuestion(c) || aNotA(c)) && hasAny(c, hallWork) {
+			return true
+		}
+	}
+	return false
+}
+
+// askedHour is a time of day; hallWork the hall's work asked about at it.
+var (
+	askedHour = regexp.MustCompile(`中午|午饭|早上|上午|下午|晚上|傍晚|[0-9一二两三四五六七八九十]{1,3}点`)
+	hallWork  = append([]string{"办业务", "办事", "办不办", "能办", "可以办", "还办", "受理", "有人", "开门", "窗口"}, hoursWords...)
+)
 
 // aNotA reports a question asked as "A not A" (办不办, 开不开, 上班不上班)
 // or ending in 不 (能去不).

@@ -627,10 +627,14 @@ func (as *Assistant) askedElsewhere(norm string, q search.Query, hits []search.H
 	}
 	var own []string
 	var mass float64
+	hours := asksHour(norm)
 	for _, w := range as.a.Words(as.contentText(cs[len(cs)-1])) {
 		r, _ := utf8.DecodeRuneInString(w)
 		if utf8.RuneCountInString(w) < 2 || !unicode.Is(unicode.Han, r) || as.frames[w] || as.generic[w] || as.a.IsStop(w) || as.scopes.isPlace(w) {
 			continue // numbers and Latin words say no thing of their own
+		}
+		if hours && askedHour.FindString(w) == w {
+			continue // the time an hours question asks about (中午十二点)
 		}
 		own = append(own, w)
 		mass += as.salience(w)

@@ -231,6 +231,11 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	}
 
 	content := as.contentText(norm)
+	// The time of day an hours question asks about (中午十二点) is the
+	// question's, not a thing the catalogue lacks.
+	if t.aspect == Location && asksHour(norm) {
+		content = strings.TrimSpace(askedHour.ReplaceAllString(content, " "))
+	}
 	// In a conversation, the document a yes/no question asks about is a
 	// material of the item being discussed, not a new topic: "要带户口本吗"
 	// while discussing 居住证 is about 居住证.

@@ -1,6 +1,7 @@
 package assistant_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
@@ -32,4 +33,34 @@ func TestJobSaidAtWorkplace(t *testing.T) {
 		{"我在梅林一家写字楼做保洁 上个月搬东西扭伤了腰 单位不给认 自己去申请要带什么", assistant.Answered, "FT-016"},
 		{"我在福田一家商场里做保安 巡逻时从楼梯上摔下来骨折了 公司不给报 我自己怎么申请", assistant.Answered, "FT-016"},
 	})
+}
+
+// TestHourAskedOfTheHall checks, on made-up messages, that a time of day
+// asked of the hall's work (下午五点以后还受理吗, 中午…窗口有人吗) is the
+// hall's hours, the location aspect, of the item named, not a thing the
+// catalogue lacks; a time of day in a story is not.
+func TestHourAskedOfTheHall(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	for _, c := range []struct {
+		msg    string
+		item   string
+		aspect assistant.Aspect
+	}{
+		{"社保卡补办 下午五点以后还受理吗", "FT-011", assistant.Location},
+		{"身份证丢了 中午十二点到一点半窗口有人吗", "FT-005", assistant.Location},
+		{"宝宝昨天晚上八点生的 出生证明怎么办", "FT-061", ""},
+	} {
+		r, err := as.Ask(context.Background(), assistant.Request{Message: c.msg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cited := ""
+		if len(r.Citations) > 0 {
+			cited = r.Citations[0].ID
+		}
+		if r.Status != assistant.Answered || cited != c.item || r.Aspect != c.aspect && (c.aspect != "" || r.Aspect == assistant.Location) {
+			t.Errorf("%q → %s %s aspect %q, want %s aspect %q", c.msg, r.Status, cited, r.Aspect, c.item, c.aspect)
+		}
+	}
 }
