@@ -64,3 +64,31 @@ func TestHourAskedOfTheHall(t *testing.T) {
 		}
 	}
 }
+
+// TestBookedFirstAndUntilWhen checks, on made-up messages, that asking
+// whether to book first (要不要先约, 得先约好吗, 提前抢号) is the
+// appointment aspect, though 要先 alone asks a condition, and that asking
+// until which day or how many years (到哪天, 要几年) is the time limit,
+// though 到哪 alone asks where.
+func TestBookedFirstAndUntilWhen(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	for _, c := range []struct {
+		msg    string
+		aspect assistant.Aspect
+	}{
+		{"补领身份证 去之前要不要先约", assistant.Appointment},
+		{"社保卡补办 得先约好时间再过去吗", assistant.Appointment},
+		{"办结婚登记要提前抢号吗", assistant.Appointment},
+		{"个税年度汇算 最晚能拖到哪天", assistant.TimeLimit},
+		{"公租房排队一般要几年", assistant.TimeLimit},
+	} {
+		r, err := as.Ask(context.Background(), assistant.Request{Message: c.msg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != assistant.Answered || r.Aspect != c.aspect {
+			t.Errorf("%q → %s aspect %q, want answered aspect %q", c.msg, r.Status, r.Aspect, c.aspect)
+		}
+	}
+}
