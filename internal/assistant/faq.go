@@ -90,7 +90,7 @@ var (
 )
 
 // asksReceive is a question about an amount the resident receives.
-var asksReceive = regexp.MustCompile(`(?:领|发|补|拿|到手|给|补贴|津贴)[^,.?!;]{0,4}多少|每个?月[^,.?!;]{0,4}多少|一个月[^,.?!;]{0,4}多少|发放标准|补贴标准|待遇标准`)
+var asksReceive = regexp.MustCompile(`(?:领|发|补|拿|到手|给|补贴|津贴|能报|可以报|报销|涨)[^,.?!;]{0,4}多少|每个?月[^,.?!;]{0,4}多少|一个月[^,.?!;]{0,4}多少|发放标准|补贴标准|待遇标准`)
 
 // questionKind is "amount" for a question about an amount received or
 // allowed, "duration" for how long something lasts, or "".

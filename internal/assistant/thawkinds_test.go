@@ -92,3 +92,25 @@ func TestBookedFirstAndUntilWhen(t *testing.T) {
 		}
 	}
 }
+
+// TestAmountReimbursedOrRaised checks, on made-up messages, that an
+// amount reimbursed or raised (能报多少, 涨到多少) is asked as what the
+// resident receives, and an amount charged in all (一共收多少) as the
+// fee: the fee aspect either way, not the overview.
+func TestAmountReimbursedOrRaised(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	for _, msg := range []string{
+		"考了个育婴员证 培训补贴学费能报多少",
+		"高龄津贴 满了九十岁会不会涨 涨到多少",
+		"身份证补领再加办临时的 一共收多少",
+	} {
+		r, err := as.Ask(context.Background(), assistant.Request{Message: msg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != assistant.Answered || r.Aspect != assistant.Fee {
+			t.Errorf("%q → %s aspect %q, want answered aspect fee", msg, r.Status, r.Aspect)
+		}
+	}
+}
