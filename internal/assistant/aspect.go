@@ -78,7 +78,7 @@ func replaceOutside(s, phrase string, kept []string) string {
 }
 
 // canQuestion is a weak eligibility question: "她能提公积金交房租吗".
-var canQuestion = regexp.MustCompile(`(能|可以|可不可以|能不能)[^,.?!;]{0,8}(吗|不)`)
+var canQuestion = regexp.MustCompile(`(能|可以|可不可以|能不能)[^,.?!;]{0,8}(吗|不)|(能|可以)[^ ,.?!;]{9,14}吗|[\p{Han}]得了(吗|不)|行不行|会不会[^ ,.?!;]{0,8}(不|没)[\p{Han}]`)
 
 func (as *Assistant) detectAspect(norm string) Aspect {
 	all := as.clauseAspect(norm)

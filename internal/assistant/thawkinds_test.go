@@ -114,3 +114,34 @@ func TestAmountReimbursedOrRaised(t *testing.T) {
 		}
 	}
 }
+
+// TestYesNoAskedAtLength checks, on made-up messages, that a yes/no
+// question about qualifying said at length in one clause (能用…申请学位
+// 吗), with a potential verb (补得了吗), as 行不行, or as 会不会…不 is the
+// conditions aspect, while a 可以 … 不 that runs across a pause (可以找
+// 社保那边要 我也搞不清楚) asks nothing of the kind.
+func TestYesNoAskedAtLength(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	for _, msg := range []string{
+		"孩子明年上小学 能用爷爷名下那套房子申请学位吗",
+		"结婚证丢了 当年在老家领的 在福田补得了吗",
+		"我妈有高血压 去公办养老院会不会因为这个住不进去",
+		"赡养老人的专项附加扣除 我和我哥各扣一半行不行",
+	} {
+		r, err := as.Ask(context.Background(), assistant.Request{Message: msg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != assistant.Answered || r.Aspect != assistant.Conditions {
+			t.Errorf("%q → %s aspect %q, want answered aspect conditions", msg, r.Status, r.Aspect)
+		}
+	}
+	r, err := as.Ask(context.Background(), assistant.Request{Message: "我老婆上礼拜刚生 她们公司hr说有几笔钱可以找社保那边要 我也搞不清楚 到底是哪一个"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Aspect == assistant.Conditions {
+		t.Errorf("a 可以 … 不 across a pause read as a conditions question: %s %q", r.Status, r.Aspect)
+	}
+}
