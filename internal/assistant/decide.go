@@ -151,8 +151,11 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	cued := false
 	// A message that is only a document (宝宝出生证明) tells no story for
 	// a cue to choose in: which of its items is asked below.
-	if !named && !as.onlyDocument(t.content) {
-		if h, ok := as.cuedHit(t, q); ok && h.Score >= cueRatio*top.Score && !as.cueInStory(t, h, top) && !as.statusOf(q, h, statusPool(hits)) {
+	// So does one for an item named only by what the story says of a
+	// family member (老公是深户 of a birth: the child's registration, not
+	// the spouse's).
+	if !as.onlyDocument(t.content) {
+		if h, ok := as.cuedHit(t, q); ok && (!named || as.namedByFamily(q, top, h)) && h.Score >= cueRatio*top.Score && !as.cueInStory(t, h, top) && !as.statusOf(q, h, statusPool(hits)) {
 			top, hits, cued = h, []search.Hit{h}, true
 		}
 	}
@@ -1561,4 +1564,28 @@ func (as *Assistant) askedVariantOf(q search.Query, chosen search.Hit, close []s
 		}
 	}
 	return search.Hit{}, false
+}
+
+// namedByFamily reports a hit each name word of which that the cued hit's
+// name lacks the synonym table added for phrases about a family member
+// (夫妻投靠 for 老公是深户): what the story says of that person, not a
+// service the message names.
+func (as *Assistant) namedByFamily(q search.Query, h, cued search.Hit) bool {
+	own := 0
+	for _, n := range h.NameTerms {
+		if slices.Contains(cued.NameTerms, n) {
+			continue
+		}
+		own++
+		i := slices.IndexFunc(q.Words, func(w search.Term) bool { return w.Text == n })
+		if i < 0 || q.Words[i].Source == search.FromQuery {
+			return false
+		}
+		for _, from := range strings.Split(q.Words[i].From, "|") {
+			if _, ok := firstOf(from, as.situations.members); !ok {
+				return false
+			}
+		}
+	}
+	return own > 0
 }

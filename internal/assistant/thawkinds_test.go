@@ -145,3 +145,16 @@ func TestYesNoAskedAtLength(t *testing.T) {
 		t.Errorf("a 可以 … 不 across a pause read as a conditions question: %s %q", r.Status, r.Aspect)
 	}
 }
+
+// TestSpouseHukouInBirthStory checks, on made-up messages, that a
+// spouse's hukou told in a birth story (媳妇是深户 … 孩子上户口) is the
+// child's registration, the birth's item its 户口 names, not the spouse
+// joining, which a message without a birth still gets.
+func TestSpouseHukouInBirthStory(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"媳妇是深户 我是河南的 上周刚生了个儿子 孩子上户口要带什么", assistant.Answered, "FT-001"},
+		{"双胞胎刚满月 我爱人是深圳户口 两个孩子的户口可以一起上吗", assistant.Answered, "FT-001"},
+		{"老公是深户 我是江西户口 结婚三年了 想投靠他落户 要什么条件", assistant.Answered, "FT-007"},
+	})
+}
