@@ -158,3 +158,14 @@ func TestSpouseHukouInBirthStory(t *testing.T) {
 		{"老公是深户 我是江西户口 结婚三年了 想投靠他落户 要什么条件", assistant.Answered, "FT-007"},
 	})
 }
+
+// TestMovedToANearerSchool checks, on made-up messages, that a pupil past
+// the first grade moved to a school (转到…公办, 转进…小学) is the
+// transfer, not a first-grade place.
+func TestMovedToANearerSchool(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"从南山搬来福田了 儿子读四年级 想转进附近的公办小学 要准备什么", assistant.Answered, "FT-069"},
+		{"女儿初二 家搬到香蜜湖了 想转到这边的公办初中 怎么弄", assistant.Answered, "FT-069"},
+	})
+}
