@@ -169,3 +169,15 @@ func TestMovedToANearerSchool(t *testing.T) {
 		{"女儿初二 家搬到香蜜湖了 想转到这边的公办初中 怎么弄", assistant.Answered, "FT-069"},
 	})
 }
+
+// TestRelativesChildLeftAlone checks, on made-up messages, that a
+// relative's child whose parents died or cannot care for it (大姐走了
+// 姐夫联系不上, 爸爸失踪 妈妈坐牢) and the monthly living money asked for it
+// is the orphans' basic living allowance, not the deceased's hukou.
+func TestRelativesChildLeftAlone(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我大姐去年走了 姐夫早就联系不上 外甥女七岁 深圳户口 现在跟我住 每个月有没有生活费", assistant.Answered, "FT-046"},
+		{"侄子他爸失踪好几年了 他妈又在坐牢 孩子户口在福田 现在我带着 能按月领生活费吗", assistant.Answered, "FT-046"},
+	})
+}
