@@ -202,7 +202,7 @@ func (ss *situations) saidAsWord(norm string, words, unless, objects []string) b
 			for i := 0; i+len(wr) <= len(rs); i++ {
 				end := i + len(wr)
 				if string(rs[i:end]) != w || slices.ContainsFunc(spans, func(sp [2]int) bool {
-					return sp[0] < i && sp[1] == i+1 || sp[0] >= i && sp[0] < end && sp[1] > end
+					return sp[0] < i && sp[1] == i+1 && !slices.Contains(modals, string(rs[sp[0]:i])) || sp[0] >= i && sp[0] < end && sp[1] > end
 				}) {
 					continue
 				}
@@ -214,6 +214,10 @@ func (ss *situations) saidAsWord(norm string, words, unless, objects []string) b
 	}
 	return false
 }
+
+// modals are what may stand before a verb in a word the dictionary
+// holds (想开 "get over it", 要生): 想开个 is still 开个 said as a word.
+var modals = []string{"想", "要", "准备", "打算", "刚"}
 
 // Situation weights, chosen on the development sets: an item of a
 // described situation scores this much more, and one retrieval missed

@@ -2,6 +2,7 @@ package assistant_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
@@ -180,4 +181,30 @@ func TestRelativesChildLeftAlone(t *testing.T) {
 		{"我大姐去年走了 姐夫早就联系不上 外甥女七岁 深圳户口 现在跟我住 每个月有没有生活费", assistant.Answered, "FT-046"},
 		{"侄子他爸失踪好几年了 他妈又在坐牢 孩子户口在福田 现在我带着 能按月领生活费吗", assistant.Answered, "FT-046"},
 	})
+}
+
+// TestShopToOpenAfterAModal checks, on made-up messages, that a shop to
+// be opened said after a modal the dictionary joins to the verb (想开 of
+// 想开个…小铺) is still the situation, asked about with its items, and
+// that a shop whose trade needs the public-place hygiene licence (小旅馆,
+// 理发店) is offered that licence among them.
+func TestShopToOpenAfterAModal(t *testing.T) {
+	t.Parallel()
+	as := demoAssistant(t, nil)
+	for _, c := range []struct {
+		msg  string
+		want string // a candidate the question must offer, "" for any
+	}{
+		{"想开个卖凉茶的小铺 要办些啥", ""},
+		{"想开一家小旅馆 要办些啥", "FT-103"},
+		{"想开一间理发店 要办哪些", "FT-103"},
+	} {
+		r, err := as.Ask(context.Background(), assistant.Request{Message: c.msg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != assistant.Clarify || c.want != "" && !slices.Contains(r.Candidates, c.want) {
+			t.Errorf("%q → %s %v, want clarify offering %q", c.msg, r.Status, r.Candidates, c.want)
+		}
+	}
 }
