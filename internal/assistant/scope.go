@@ -323,9 +323,16 @@ func (m *scopeModel) asAway(norm string) string {
 // the resident comes from (我是湖南人) or as the style of a dish or goods
 // (潮州粉面, 兰州拉面: place.style's words right after it): not a place
 // where the service is.
+// So is a shop or restaurant named after it with its trade between (潮汕
+// 卤鹅店, 湖南米粉馆): a style, unless a verb says it was opened there
+// (广州开的店).
 func (m *scopeModel) notThePlace(before, after string) bool {
-	return isOrigin(before, after) || hasAnyPrefix(after, m.styles)
+	return isOrigin(before, after) || hasAnyPrefix(after, m.styles) || styledShop.MatchString(after)
 }
+
+// styledShop is a shop a place names the style of: its trade, then the
+// shop, with no verb, 的 or place word between.
+var styledShop = regexp.MustCompile(`^[^ ,.?!;开办注册的在里那这]{0,4}?(?:店|馆|铺|档口|摊|餐厅|饭店|酒楼|酒家)`)
 
 // Where a resident comes from: 是/从/来自/老家/户口在 before the place, or
 // 人/来的/过来/户口/籍 after it; 是X的 with the pause ending there.

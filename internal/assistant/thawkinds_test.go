@@ -208,3 +208,15 @@ func TestShopToOpenAfterAModal(t *testing.T) {
 		}
 	}
 }
+
+// TestPlaceNamingAShopsStyle checks, on made-up messages, that a place
+// naming the style of a shop with its trade between (四川麻辣烫店, 新疆
+// 烤串摊) is no other city, while a shop opened there (在广州开的店) is.
+func TestPlaceNamingAShopsStyle(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"想开个新疆烤串摊 个体户执照怎么办", assistant.Answered, "FT-091"},
+		{"我们开了家四川麻辣烫店 想申请政府贴息的创业担保贷款 要什么条件", assistant.Answered, "FT-027"},
+		{"我在广州开的店不做了 想注销个体户", assistant.OutOfScope, ""},
+	})
+}
