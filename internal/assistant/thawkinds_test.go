@@ -220,3 +220,13 @@ func TestPlaceNamingAShopsStyle(t *testing.T) {
 		{"我在广州开的店不做了 想注销个体户", assistant.OutOfScope, ""},
 	})
 }
+
+// TestTaxSaidAsAMatter checks, on a made-up message, that tax said as a
+// matter (税的事情, 事 ending in 事情) is a topic asked back, not a word
+// the catalogue lacks.
+func TestTaxSaidAsAMatter(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"公司税的事情 想问问", assistant.Clarify, ""},
+	})
+}
