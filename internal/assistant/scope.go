@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -110,6 +111,15 @@ func firstOf(s string, words []string) (string, bool) {
 // place of the service: named anywhere, with neither a place of this
 // district nor a word tying the two (moving insurance or a household).
 func (m *scopeModel) placeElsewhere(norm string) (string, bool) {
+	// A county or district said after its city (揭阳榕城, 茂名电白), then
+	// as the owner of what is asked (榕城的低保, 电白那边有没有补贴): that
+	// place's service, wherever the resident's home or family is, the city
+	// said as where they come from or live.
+	if sub, ok := m.subPlaceOwned(norm); ok {
+		if _, tied := firstOf(norm, m.ours); !tied {
+			return sub, true
+		}
+	}
 	p, ok := m.placeNamed(norm)
 	if !ok {
 		return "", false
@@ -233,6 +243,41 @@ func withoutOrigin(norm string) string {
 func (m *scopeModel) isPlace(w string) bool {
 	return slices.Contains(m.ours, w) || slices.Contains(m.foreign, w) || slices.Contains(m.countries, w)
 }
+
+// subPlaceOwned returns a place said right after another place norm
+// names (榕城 of 揭阳榕城区, 南海 of 佛山南海) that norm later says as the
+// owner of something (榕城的, 南海嘅, 电白那边): a county or district the
+// scope model does not list, known by where it is said.
+func (m *scopeModel) subPlaceOwned(norm string) (string, bool) {
+	for _, p := range m.foreign {
+		for _, end := range indexesOf(norm, p) {
+			var sub []rune
+			for _, r := range norm[end:] {
+				if len(sub) == 3 || !unicode.Is(unicode.Han, r) || strings.ContainsRune(subPlaceEnds, r) {
+					break
+				}
+				sub = append(sub, r)
+			}
+			if len(sub) < 2 {
+				continue
+			}
+			name := string(sub)
+			rest := norm[end+len(name):]
+			for _, e := range indexesOf(rest, name) {
+				if hasAnyPrefix(rest[e:], ownerMarks) {
+					return name, true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+// subPlaceEnds end a county's or district's name said after its city
+// (榕城区, 电白乡下, 南海的); ownerMarks say a place owns what follows.
+const subPlaceEnds = "区县市镇乡村的那嗰老住人户在嘅这边里"
+
+var ownerMarks = []string{"的", "嘅", "那边", "那里", "嗰边", "这边"}
 
 // ownerNamed reports another place said as the owner of what follows
 // (上海的…, 肇庆那边的…), not as a time or a clause of its own.

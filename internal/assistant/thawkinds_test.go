@@ -230,3 +230,16 @@ func TestTaxSaidAsAMatter(t *testing.T) {
 		{"公司税的事情 想问问", assistant.Clarify, ""},
 	})
 }
+
+// TestCountyOwningTheService checks, on made-up messages, that a county
+// or district said after its city (湛江遂溪, 汕尾陆丰) and then as the
+// owner of what is asked (遂溪的高龄津贴, 陆丰那边) is that place's
+// service, while one said only as where someone lives is not.
+func TestCountyOwningTheService(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我奶奶户口在湛江遂溪 今年九十了 遂溪的高龄津贴怎么领", assistant.OutOfScope, ""},
+		{"我爸住在汕尾陆丰乡下 想问陆丰那边有没有给老人装扶手的补贴", assistant.OutOfScope, ""},
+		{"我老家湛江遂溪的 现在在福田上班 居住证怎么办", assistant.Answered, "FT-002"},
+	})
+}
