@@ -243,3 +243,15 @@ func TestCountyOwningTheService(t *testing.T) {
 		{"我老家湛江遂溪的 现在在福田上班 居住证怎么办", assistant.Answered, "FT-002"},
 	})
 }
+
+// TestDisabilityCardAndCareHome checks, on made-up messages, that a card
+// asked for a disability in other words (算残疾…能办证) is the disability
+// card, and a Cantonese care home (安老院) the public care home's waiting
+// list.
+func TestDisabilityCardAndCareHome(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我妈青光眼两只眼基本看不见了 医生说算视力残疾 能办证吗 流程是怎样", assistant.Answered, "FT-048"},
+		{"阿爷九十岁 行唔到 想申请入政府嘅安老院 要点排队", assistant.Answered, "FT-036"},
+	})
+}
