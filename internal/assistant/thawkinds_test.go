@@ -255,3 +255,12 @@ func TestDisabilityCardAndCareHome(t *testing.T) {
 		{"阿爷九十岁 行唔到 想申请入政府嘅安老院 要点排队", assistant.Answered, "FT-036"},
 	})
 }
+
+// TestCompanyChopInEnglish checks, on a made-up message, that a company
+// chop (Hong Kong English for the official seal) is the seal's filing.
+func TestCompanyChopInEnglish(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"We just registered the company, where do we get the company chop made?", assistant.Answered, "FT-093"},
+	})
+}
