@@ -359,6 +359,12 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 		}
 		// A follow-up made only of generic words ("丢了", "要补办") names
 		// no other item: it is about the current one.
+		// One turning to another office than the item's (税务那边也要报到
+		// 吗 after the business licence) asks after that office's item.
+		if it, ok := as.otherOffice(cur, norm, t.hits); ok {
+			as.answer(t, it, norm, "")
+			return
+		}
 		if as.onlyGeneric(content) || as.staysOn(cur, t, q, t.hits) {
 			as.answer(t, cur, norm, "")
 			return
@@ -724,3 +730,29 @@ const placeThreadShare = 0.5
 
 // thereOwns say a service is the place's just named: 那边的, 嗰边嘅.
 var thereOwns = []string{"那边的", "那里的", "那儿的", "嗰边的", "嗰边嘅", "嗰度嘅", "当地的"}
+
+// officeSide is an office named as a side of the matter (税务那边, 社保那头,
+// 医保方面); offices maps its word to its department's.
+var (
+	officeSide = regexp.MustCompile(`(税务|社保|医保|公积金|民政|残联|派出所|人社|教育局|卫健|退役军人)(?:那边|那头|那里|嗰边|方面)`)
+	offices    = map[string]string{"税务": "税务局", "社保": "社会保险", "医保": "医疗保障", "公积金": "住房公积金", "民政": "民政局", "残联": "残疾人联合会", "派出所": "公安局", "人社": "人力资源", "教育局": "教育局", "卫健": "卫生健康", "退役军人": "退役军人"}
+)
+
+// otherOffice returns, for a follow-up naming another office than the
+// current item's department (税务那边 while on the business licence), the
+// best of the first five hits of that office's department.
+func (as *Assistant) otherOffice(cur *kb.Item, norm string, hits []search.Hit) (*kb.Item, bool) {
+	m := officeSide.FindStringSubmatch(norm)
+	if m == nil || strings.Contains(cur.Department, offices[m[1]]) {
+		return nil, false
+	}
+	for i, h := range hits {
+		if i == 5 {
+			break
+		}
+		if it, ok := as.cfg.Index.Item(h.ID); ok && strings.Contains(it.Department, offices[m[1]]) {
+			return it, true
+		}
+	}
+	return nil, false
+}

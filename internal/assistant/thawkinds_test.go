@@ -264,3 +264,16 @@ func TestCompanyChopInEnglish(t *testing.T) {
 		{"We just registered the company, where do we get the company chop made?", assistant.Answered, "FT-093"},
 	})
 }
+
+// TestFollowUpTurnsToAnotherOffice checks, on made-up dialogues, that a
+// follow-up turning to another office than the item's (税务那边 after the
+// business licence or a shop's closing) asks after that office's
+// item, while one naming the item's own office stays on it.
+func TestFollowUpTurnsToAnotherOffice(t *testing.T) {
+	t.Parallel()
+	checkFollowUps(t, []followUpCase{
+		{"个体户营业执照怎么办理", "执照拿到以后 税务那边还得去报到吗", assistant.Answered, "FT-106", ""},
+		{"个体户不干了 怎么注销", "税务那边欠的税要先结清吗", assistant.Answered, "FT-111", ""},
+		{"居住证怎么办", "派出所那边要带什么", assistant.Answered, "FT-002", assistant.Materials},
+	})
+}
