@@ -72,6 +72,22 @@ func (as *Assistant) denied(norm string, q search.Query) (map[string]bool, strin
 	return out, string(blanked)
 }
 
+// noLoan says a home was bought without a loan (没贷款, 唔贷款, 全款): no
+// evidence for the loan's items, whatever else names them.
+var noLoan = regexp.MustCompile(`(?:没有|没|不|唔|冇|无|不用|不想)(?:贷款|按揭)|全款`)
+
+// deniedLoan adds 贷款 to denied when norm says the purchase took none.
+func deniedLoan(norm string, denied map[string]bool) map[string]bool {
+	if !noLoan.MatchString(norm) {
+		return denied
+	}
+	if denied == nil {
+		denied = map[string]bool{}
+	}
+	denied["贷款"] = true
+	return denied
+}
+
 // groupsIn are the groups of people span names, in its own words or in
 // those the synonym table added for them to q.
 func (as *Assistant) groupsIn(span string, q search.Query) []string {

@@ -277,3 +277,13 @@ func TestFollowUpTurnsToAnotherOffice(t *testing.T) {
 		{"居住证怎么办", "派出所那边要带什么", assistant.Answered, "FT-002", assistant.Materials},
 	})
 }
+
+// TestHomeBoughtWithoutALoan checks, on a made-up message, that a home
+// said to be bought without a loan (全款, 没贷款) is no evidence for the
+// housing-fund loan's items: drawing the fund for the purchase is asked.
+func TestHomeBoughtWithoutALoan(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"刚在罗湖全款买了一套小户型 没贷款 房产证也拿到了 公积金还能提吗", assistant.Answered, "FT-083"},
+	})
+}
