@@ -253,6 +253,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	}
 	content = as.dropWorkplace(content)
 	content = as.dropPossessor(content)
+	content = dropPurpose(content)
 	t.content = content
 	q := as.cfg.Index.Analyse(content)
 	// Another place the resident goes to or stays in (转到上海…住院) is
@@ -275,7 +276,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	// or a situation.
 	denied, undenied := as.denied(norm, q)
 	denied = deniedLoan(norm, denied)
-	t.situations = as.situations.detect(undenied)
+	t.situations = as.situations.detect(dropPurpose(undenied))
 	t.raw = as.withoutDenied(res.Hits, q, denied)
 	t.hits = as.withoutOpposites(norm, as.situate(t.situations, q, t.raw))
 
@@ -756,4 +757,32 @@ func (as *Assistant) otherOffice(cur *kb.Item, norm string, hits []search.Hit) (
 		}
 	}
 	return nil, false
+}
+
+// laterMarks begin what a thing is wanted for later (以后好贷款买房,
+// 以后想用来贷款): the purpose, neither what is asked now nor a situation
+// the resident is in.
+var laterMarks = []string{"以后好", "以后想用来", "以后用来", "将来好", "将来想用来", "为了以后", "方便以后", "以后方便"}
+
+// dropPurpose removes from content the purposes it says, each to the end
+// of its clause, unless nothing else would be left.
+func dropPurpose(content string) string {
+	out := content
+	for _, m := range laterMarks {
+		for {
+			i := strings.Index(out, m)
+			if i < 0 {
+				break
+			}
+			end := len(out)
+			if j := strings.IndexAny(out[i:], " ,.?!;"); j >= 0 {
+				end = i + j
+			}
+			out = out[:i] + " " + out[end:]
+		}
+	}
+	if strings.TrimSpace(out) == "" {
+		return content
+	}
+	return out
 }

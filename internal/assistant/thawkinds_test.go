@@ -287,3 +287,15 @@ func TestHomeBoughtWithoutALoan(t *testing.T) {
 		{"刚在罗湖全款买了一套小户型 没贷款 房产证也拿到了 公积金还能提吗", assistant.Answered, "FT-083"},
 	})
 }
+
+// TestPurposeSaidForLater checks, on made-up messages, that what a thing
+// is wanted for later (将来好贷款买房子, 为了以后买房能贷款) is neither the
+// question nor a situation: opening one's own housing-fund account is
+// asked, not the loan.
+func TestPurposeSaidForLater(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我在家做手工 没单位交 想自己缴住房公积金 将来好贷款买房子 在哪开户", assistant.Answered, "FT-088"},
+		{"没单位 想交公积金 为了以后买房能贷款 怎么开户", assistant.Answered, "FT-088"},
+	})
+}
