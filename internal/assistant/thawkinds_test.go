@@ -299,3 +299,15 @@ func TestPurposeSaidForLater(t *testing.T) {
 		{"没单位 想交公积金 为了以后买房能贷款 怎么开户", assistant.Answered, "FT-088"},
 	})
 }
+
+// TestInLawsRecords checks, on made-up messages, that an in-law's
+// records (嫂子的低保, 姐夫的残疾证是几级) are someone else's, not looked up,
+// while the resident's own grade is answered.
+func TestInLawsRecords(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"帮我查一下我嫂子的低保批下来没有", assistant.OutOfScope, ""},
+		{"我姐夫的残疾证到底是几级 你们能查到吗", assistant.OutOfScope, ""},
+		{"我自己的残疾证评的是几级 在哪里能查", assistant.Answered, "FT-048"},
+	})
+}
