@@ -311,3 +311,14 @@ func TestInLawsRecords(t *testing.T) {
 		{"我自己的残疾证评的是几级 在哪里能查", assistant.Answered, "FT-048"},
 	})
 }
+
+// TestMorningTeaOuting checks, on made-up messages, that taking an elder
+// out for morning tea (喝早茶) is no service, while opening a tea house
+// that serves it asks for the food licence.
+func TestMorningTeaOuting(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"老爸七十多了 想带他去喝早茶 附近哪家茶楼适合老人", assistant.OutOfScope, ""},
+		{"我想开间做早茶的茶楼 食品经营许可证怎么办", assistant.Answered, "FT-100"},
+	})
+}
