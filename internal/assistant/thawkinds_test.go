@@ -313,12 +313,12 @@ func TestInLawsRecords(t *testing.T) {
 }
 
 // TestMorningTeaOuting checks, on made-up messages, that taking an elder
-// out for morning tea (喝早茶) is no service, while opening a tea house
+// out for morning tea (饮早茶) is no service, while opening a tea house
 // that serves it asks for the food licence.
 func TestMorningTeaOuting(t *testing.T) {
 	t.Parallel()
 	checkDecisions(t, []decisionCase{
-		{"老爸七十多了 想带他去喝早茶 附近哪家茶楼适合老人", assistant.OutOfScope, ""},
+		{"我妈八十了 周末想带她去饮早茶 福田有什么地方适合老人家", assistant.OutOfScope, ""},
 		{"我想开间做早茶的茶楼 食品经营许可证怎么办", assistant.Answered, "FT-100"},
 	})
 }
