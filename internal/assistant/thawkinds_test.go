@@ -322,3 +322,12 @@ func TestMorningTeaOuting(t *testing.T) {
 		{"我想开间做早茶的茶楼 食品经营许可证怎么办", assistant.Answered, "FT-100"},
 	})
 }
+
+// TestDegreeSettlingHere checks, on a made-up message, that a degree said
+// with settling here (研究生学历 想直接落在深圳) is the talent route.
+func TestDegreeSettlingHere(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"研究生学历 想直接落在深圳 有什么要求", assistant.Answered, "FT-006"},
+	})
+}
