@@ -173,13 +173,14 @@ func whereOnline(norm string, hs []labelHit) []labelHit {
 
 // asksDay reports a weekday asked about: said in a clause that asks, or
 // one the clause after it asks of (礼拜天 办不办), or with the hall's
-// hours (周六上班). A weekday in the story (星期二晚上生的) is none.
+// hours (周六上班). A weekday in the story (星期二晚上生的) is none. A
+// time of day asked of the hall's work (asksHour) counts as one.
 func asksDay(norm string) bool {
-	asks := func(c string) bool { return isQuestion(c) || aNotA(c) }
-	cs := clauses(norm)
 	if asksHour(norm) {
 		return true
 	}
+	asks := func(c string) bool { return isQuestion(c) || aNotA(c) }
+	cs := clauses(norm)
 	for i, c := range cs {
 		if !askedDay.MatchString(c) {
 			continue

@@ -147,13 +147,13 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		}
 	}
 	// A word that names one of the described situation's items there
-	// ("户口" after a birth) chooses it over what the other words rank.
+	// ("户口" after a birth) chooses it over what the other words rank,
+	// when no item is named, or one only by what the story says of a
+	// family member (老公是深户 of a birth: the child's registration, not
+	// the spouse's).
 	cued := false
 	// A message that is only a document (宝宝出生证明) tells no story for
 	// a cue to choose in: which of its items is asked below.
-	// So does one for an item named only by what the story says of a
-	// family member (老公是深户 of a birth: the child's registration, not
-	// the spouse's).
 	if !as.onlyDocument(t.content) {
 		if h, ok := as.cuedHit(t, q); ok && (!named || as.namedByFamily(q, top, h)) && h.Score >= cueRatio*top.Score && !as.cueInStory(t, h, top) && !as.statusOf(q, h, statusPool(hits)) {
 			top, hits, cued = h, []search.Hit{h}, true

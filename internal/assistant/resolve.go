@@ -359,14 +359,15 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 				return
 			}
 		}
-		// A follow-up made only of generic words ("丢了", "要补办") names
-		// no other item: it is about the current one.
-		// One turning to another office than the item's (税务那边也要报到
-		// 吗 after the business licence) asks after that office's item.
+		// A follow-up turning to another office than the item's (税务那边
+		// 也要报到吗 after the business licence) asks after that office's
+		// item.
 		if it, ok := as.otherOffice(cur, norm, t.hits); ok {
 			as.answer(t, it, norm, "")
 			return
 		}
+		// One made only of generic words ("丢了", "要补办") names no other
+		// item: it is about the current one.
 		if as.onlyGeneric(content) || as.staysOn(cur, t, q, t.hits) {
 			as.answer(t, cur, norm, "")
 			return
