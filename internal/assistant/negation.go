@@ -88,6 +88,28 @@ func deniedLoan(norm string, denied map[string]bool) map[string]bool {
 	return denied
 }
 
+// usedDevice is an aid said as one the person already uses (坐轮椅,
+// 拄着拐杖, 戴助听器); askedDevice one asked for (配个轮椅, 申请助听器,
+// 轮椅补贴).
+var (
+	usedDevice  = regexp.MustCompile(`(?:坐|坐着|坐上|拄|拄着|戴|戴着|用着)(?:轮椅|拐杖|拐棍|助听器|助行器)`)
+	askedDevice = regexp.MustCompile(`(?:配|买|申请|换|要个|要一|领|租)[^ ,.?!;]{0,3}(?:轮椅|拐杖|助听器|助行器|辅具)|(?:轮椅|拐杖|助听器|助行器|辅具)[^ ,.?!;]{0,3}(?:补贴|补助|报销|适配|坏了|旧了)`)
+)
+
+// deniedDevice adds 辅助器具 to denied when norm tells of an aid the
+// person already uses and asks for none: their state (坐轮椅以后灶台太高),
+// not the aids' subsidy.
+func deniedDevice(norm string, denied map[string]bool) map[string]bool {
+	if !usedDevice.MatchString(norm) || askedDevice.MatchString(norm) {
+		return denied
+	}
+	if denied == nil {
+		denied = map[string]bool{}
+	}
+	denied["辅助器具"] = true
+	return denied
+}
+
 // groupsIn are the groups of people span names, in its own words or in
 // those the synonym table added for them to q.
 func (as *Assistant) groupsIn(span string, q search.Query) []string {

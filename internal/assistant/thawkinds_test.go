@@ -316,3 +316,16 @@ func checkAsked(t *testing.T, cases []askedCase) {
 		}
 	}
 }
+
+// TestAidAlreadyUsed checks, on made-up messages, that an aid the person
+// already uses (一直坐轮椅) is their state, no evidence for the aids'
+// subsidy, when the home is to be changed (灶台太高 想改矮): the home
+// adaptation; an aid asked for (想申请个助行器) is still the aids'.
+func TestAidAlreadyUsed(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我妈坐轮椅好几年了 她是低保户 厨房灶台太高 想改矮一点 政府管吗", assistant.Answered, "FT-039"},
+		{"外婆八十了 一直坐轮椅 家里厕所的门太窄进不去 她是特困户 政府能帮忙改一下吗", assistant.Answered, "FT-039"},
+		{"我爸拄着拐杖走路 想申请个助行器 有补贴吗", assistant.Answered, "FT-051"},
+	})
+}
