@@ -329,3 +329,12 @@ func TestAidAlreadyUsed(t *testing.T) {
 		{"我爸拄着拐杖走路 想申请个助行器 有补贴吗", assistant.Answered, "FT-051"},
 	})
 }
+
+// TestPressureMattress checks, on a made-up message, that an air mattress
+// against bedsores (防褥疮的气垫床) is one of the aids.
+func TestPressureMattress(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我爸瘫痪在床好几年 想弄个防褥疮的气垫床 残联能补贴吗", assistant.Answered, "FT-051"},
+	})
+}
