@@ -38,7 +38,7 @@ func (as *Assistant) statusHolder(q search.Query, h search.Hit, pool []search.Hi
 			continue
 		}
 		conds := as.a.Normalize(strings.Join(it.Conditions, " "))
-		if !slices.ContainsFunc(said, func(w string) bool { return !listedIn(conds, w) && !listedIn(conds, householdless(w)) }) && hasOwnName(q, o, said) {
+		if !slices.ContainsFunc(said, func(w string) bool { return !listedIn(conds, w) && !listedIn(conds, householdless(w)) }) && (hasOwnName(q, o, said) || as.ownEvidence(o, h)) {
 			return o, true
 		}
 	}
@@ -139,5 +139,14 @@ func saidFor(q search.Query, names []string) []string {
 func hasOwnName(q search.Query, h search.Hit, not []string) bool {
 	return slices.ContainsFunc(saidFor(q, h.NameTerms), func(w string) bool {
 		return !slices.ContainsFunc(not, func(n string) bool { return strings.Contains(n, w) || strings.Contains(w, n) })
+	})
+}
+
+// ownEvidence reports a hit o that matched a word of substance the status
+// item h did not (上门 of 居家养老服务补贴 beside 低收入家庭认定): the
+// message asks something of o's besides the status.
+func (as *Assistant) ownEvidence(o, h search.Hit) bool {
+	return slices.ContainsFunc(o.Terms, func(w string) bool {
+		return utf8.RuneCountInString(w) >= 2 && !slices.Contains(h.Terms, w) && !as.generic[w] && !as.frames[w]
 	})
 }

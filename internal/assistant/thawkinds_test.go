@@ -338,3 +338,15 @@ func TestPressureMattress(t *testing.T) {
 		{"我爸瘫痪在床好几年 想弄个防褥疮的气垫床 残联能补贴吗", assistant.Answered, "FT-051"},
 	})
 }
+
+// TestStatusBesideWhatIsAsked checks, on a made-up message, that a status
+// said as what someone is (低收入) gives way to a close candidate whose
+// conditions list it and which the message asks something of besides
+// (上门照看, a word of substance the status item lacks), even when that
+// candidate's name words are not said.
+func TestStatusBesideWhatIsAsked(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"姨妈六十六 深户 低收入 摔伤以后走路不稳 想找人定期上门照看 她这样够不够申请上门服务的补贴", assistant.Answered, "FT-035"},
+	})
+}
