@@ -350,3 +350,16 @@ func TestStatusBesideWhatIsAsked(t *testing.T) {
 		{"姨妈六十六 深户 低收入 摔伤以后走路不稳 想找人定期上门照看 她这样够不够申请上门服务的补贴", assistant.Answered, "FT-035"},
 	})
 }
+
+// TestStatusTellsOfTheFamily checks, on made-up messages, that a status
+// said as what the family is (家里评上了低收入) does not cue its own item
+// over the one ranked first for what is asked (学校给困难学生的补助), while
+// a birth's 户口 said beside a parent's (我是深圳户口) still cues the
+// child's registration.
+func TestStatusTellsOfTheFamily(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"女儿她爸前年车祸没了 我打两份零工 家里评上了低收入 女儿在福田读初一 学校给困难学生的补助 怎么申请", assistant.Answered, "FT-072"},
+		{"老婆前天在妇幼生了个儿子 我是深圳户口 她是湖北的 孩子落户要跑派出所吗", assistant.Answered, "FT-001"},
+	})
+}
