@@ -766,7 +766,8 @@ func (as *Assistant) otherOffice(cur *kb.Item, norm string, hits []search.Hit) (
 var laterMarks = []string{"以后好", "以后想用来", "以后用来", "将来好", "将来想用来", "为了以后", "方便以后", "以后方便"}
 
 // dropPurpose removes from content the purposes it says, each to the end
-// of its clause, unless nothing else would be left.
+// of its clause, and the clauses saying only what something is needed for,
+// unless nothing else would be left.
 func dropPurpose(content string) string {
 	out := content
 	for _, m := range laterMarks {
@@ -782,8 +783,21 @@ func dropPurpose(content string) string {
 			out = out[:i] + " " + out[end:]
 		}
 	}
+	// A clause saying only what the thing is needed for (现在报名上学要用)
+	// is its purpose too.
+	cs := clauses(out)
+	if len(cs) > 1 {
+		for _, c := range cs {
+			if hasAnySuffix(c, neededFor) {
+				out = strings.Replace(out, c, " ", 1)
+			}
+		}
+	}
 	if strings.TrimSpace(out) == "" {
 		return content
 	}
 	return out
 }
+
+// neededFor end a clause that says what a thing is needed for.
+var neededFor = []string{"要用", "要用的", "需要用", "得用", "急用"}

@@ -363,3 +363,14 @@ func TestStatusTellsOfTheFamily(t *testing.T) {
 		{"老婆前天在妇幼生了个儿子 我是深圳户口 她是湖北的 孩子落户要跑派出所吗", assistant.Answered, "FT-001"},
 	})
 }
+
+// TestNeededForIsAPurpose checks, on a made-up message, that a clause
+// saying only what a paper is needed for (下个月报名读小学要用) is its
+// purpose: replacing the lost birth certificate is asked, not the school
+// place.
+func TestNeededForIsAPurpose(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"女儿的出生证明不见了 下个月报名读小学要用", assistant.Answered, "FT-062"},
+	})
+}
