@@ -374,3 +374,15 @@ func TestNeededForIsAPurpose(t *testing.T) {
 		{"女儿的出生证明不见了 下个月报名读小学要用", assistant.Answered, "FT-062"},
 	})
 }
+
+// TestPensionYearsBroughtOver checks, on made-up messages, that the years
+// paid elsewhere said as 那段 or 那边的 brought over (把贵阳那段接过来) are
+// the pension's transfer, while a child brought over (把老家那边的孩子接过来)
+// is not.
+func TestPensionYearsBroughtOver(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"在贵阳交了五年养老保险 现在来福田工作了 想把贵阳那段接过来 要带什么", assistant.Answered, "FT-013"},
+		{"想把老家那边的孩子接过来读书 要办什么", assistant.Clarify, ""},
+	})
+}
