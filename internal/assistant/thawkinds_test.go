@@ -386,3 +386,14 @@ func TestPensionYearsBroughtOver(t *testing.T) {
 		{"想把老家那边的孩子接过来读书 要办什么", assistant.Clarify, ""},
 	})
 }
+
+// TestExchangeSaidAsIf checks, on made-up messages, that an exchange said
+// as a condition (要换的话, 换的话) asks for the card's exchange, not a
+// first card.
+func TestExchangeSaidAsIf(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"女儿把我社保卡剪了一刀 要换的话在哪换", assistant.Answered, "FT-011"},
+		{"社保卡被孩子咬了个口 换的话去哪个网点", assistant.Answered, "FT-011"},
+	})
+}
