@@ -397,3 +397,13 @@ func TestExchangeSaidAsIf(t *testing.T) {
 		{"社保卡被孩子咬了个口 换的话去哪个网点", assistant.Answered, "FT-011"},
 	})
 }
+
+// TestCertificateInEnglish checks, on a made-up message, that a
+// certificate said in English is a certificate of skill (证书) when a
+// course's fees are asked about, not a paper an office proves (证明).
+func TestCertificateInEnglish(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"I passed the 美容师 certificate exam, 学费能报销吗", assistant.Answered, "FT-028"},
+	})
+}
