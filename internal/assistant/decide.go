@@ -1589,28 +1589,3 @@ func (as *Assistant) namedByFamily(q search.Query, h, cued search.Hit) bool {
 	}
 	return own > 0
 }
-
-// statusBelow reports a cued hit h that the message names only as what
-// the resident is (家里评上了低收入) while another item ranks first: the
-// status tells of the family, the first item says what is asked (学校给困
-// 难学生的补助).
-func (as *Assistant) statusBelow(t *turnState, q search.Query, h, top search.Hit) bool {
-	if h.ID == top.ID || h.Score >= top.Score {
-		return false
-	}
-	said := saidFor(q, h.NameTerms)
-	return saidAsBeing(t.in.norm, said) && slices.ContainsFunc(said, as.listedStatus)
-}
-
-// listedStatus reports a word some item's conditions list among the kinds
-// of people it serves (属于特困、低保、低收入…): a status, not any word
-// said after 是 (是深圳户口).
-func (as *Assistant) listedStatus(w string) bool {
-	for _, it := range as.cfg.Index.Items() {
-		conds := as.a.Normalize(strings.Join(it.Conditions, " "))
-		if listedIn(conds, w) || listedIn(conds, householdless(w)) {
-			return true
-		}
-	}
-	return false
-}

@@ -45,6 +45,31 @@ func (as *Assistant) statusHolder(q search.Query, h search.Hit, pool []search.Hi
 	return search.Hit{}, false
 }
 
+// statusBelow reports a cued hit h that the message names only as what
+// the resident is (家里评上了低收入) while another item ranks first: the
+// status tells of the family, the first item says what is asked (学校给困
+// 难学生的补助).
+func (as *Assistant) statusBelow(t *turnState, q search.Query, h, top search.Hit) bool {
+	if h.ID == top.ID || h.Score >= top.Score {
+		return false
+	}
+	said := saidFor(q, h.NameTerms)
+	return saidAsBeing(t.in.norm, said) && slices.ContainsFunc(said, as.listedStatus)
+}
+
+// listedStatus reports a word some item's conditions list among the kinds
+// of people it serves (属于特困、低保、低收入…): a status, not any word
+// said after 是 (是深圳户口).
+func (as *Assistant) listedStatus(w string) bool {
+	for _, it := range as.cfg.Index.Items() {
+		conds := as.a.Normalize(strings.Join(it.Conditions, " "))
+		if listedIn(conds, w) || listedIn(conds, householdless(w)) {
+			return true
+		}
+	}
+	return false
+}
+
 // saidAsBeing reports each of words said as what someone is (我们家是低收入
 // 家庭, 低保户, 属于特困, a bare attribute between pauses: "深户 低收入 "),
 // not as what is asked for (申请低保, 低保要什么材料).
