@@ -77,8 +77,25 @@ func replaceOutside(s, phrase string, kept []string) string {
 	return b.String()
 }
 
-// canQuestion is a weak eligibility question: "她能提公积金交房租吗".
-var canQuestion = regexp.MustCompile(`(能|可以|可不可以|能不能)[^,.?!;]{0,8}(吗|不)|(能|可以)[^ ,.?!;]{9,14}吗|[\p{Han}]得了(吗|不)|行不行|会不会[^ ,.?!;]{0,8}(不|没)[\p{Han}]`)
+// canQuestion is a weak eligibility question: "她能提公积金交房租吗"; one
+// said at length in one clause (能用外公这套房子申请学位吗), with a
+// potential verb (补得了吗), as 行不行 or as 会不会…不 is one too. Each
+// form is tried only on a message holding its marker.
+var (
+	canQuestion  = regexp.MustCompile(`(能|可以|可不可以|能不能)[^,.?!;]{0,8}(吗|不)`)
+	canAtLength  = regexp.MustCompile(`(能|可以)[^ ,.?!;]{9,14}吗`)
+	canPotential = regexp.MustCompile(`[\p{Han}]得了(吗|不)`)
+	wouldNot     = regexp.MustCompile(`会不会[^ ,.?!;]{0,8}(不|没)[\p{Han}]`)
+)
+
+// asksCan reports a weak eligibility question in one of canQuestion's forms.
+func asksCan(norm string) bool {
+	return canQuestion.MatchString(norm) ||
+		strings.Contains(norm, "吗") && canAtLength.MatchString(norm) ||
+		strings.Contains(norm, "得了") && canPotential.MatchString(norm) ||
+		strings.Contains(norm, "行不行") ||
+		strings.Contains(norm, "会不会") && wouldNot.MatchString(norm)
+}
 
 func (as *Assistant) detectAspect(norm string) Aspect {
 	all := as.clauseAspect(norm)
@@ -140,7 +157,7 @@ func (as *Assistant) clauseAspect(norm string) Aspect {
 	if len(hs) > 0 && !hs[0].weak {
 		return Aspect(hs[0].label)
 	}
-	if canQuestion.MatchString(norm) {
+	if asksCan(norm) {
 		return Conditions
 	}
 	if len(hs) > 0 {
@@ -196,6 +213,9 @@ func asksDay(norm string) bool {
 // 点是不是不办业务, 下午五点以后还受理吗): its hours too. One in a story
 // (晚上睡不着) says no work of the hall.
 func asksHour(norm string) bool {
+	if !hasAny(norm, hallWork) {
+		return false // most messages: spared the expression
+	}
 	for _, c := range clauses(norm) {
 		if askedHour.MatchString(c) && (isQuestion(c) || aNotA(c)) && hasAny(c, hallWork) {
 			return true

@@ -115,12 +115,13 @@ func (m *scopeModel) placeElsewhere(norm string) (string, bool) {
 	// as the owner of what is asked (榕城的低保, 电白那边有没有补贴): that
 	// place's service, wherever the resident's home or family is, the city
 	// said as where they come from or live.
-	if sub, ok := m.subPlaceOwned(norm); ok {
+	occ := m.occurrences(norm) // one scan of the places for both
+	if sub, ok := subPlaceOwned(norm, occ); ok {
 		if _, tied := firstOf(norm, m.ours); !tied {
 			return sub, true
 		}
 	}
-	p, ok := m.placeNamed(norm)
+	p, ok := m.placeNamedIn(norm, occ)
 	if !ok {
 		return "", false
 	}
@@ -245,28 +246,26 @@ func (m *scopeModel) isPlace(w string) bool {
 }
 
 // subPlaceOwned returns a place said right after another place norm
-// names (榕城 of 揭阳榕城区, 南海 of 佛山南海) that norm later says as the
+// names (occ; 榕城 of 揭阳榕城区, 南海 of 佛山南海) that norm later says as the
 // owner of something (榕城的, 南海嘅, 电白那边): a county or district the
 // scope model does not list, known by where it is said.
-func (m *scopeModel) subPlaceOwned(norm string) (string, bool) {
-	for _, p := range m.foreign {
-		for _, end := range indexesOf(norm, p) {
-			var sub []rune
-			for _, r := range norm[end:] {
-				if len(sub) == 3 || !unicode.Is(unicode.Han, r) || strings.ContainsRune(subPlaceEnds, r) {
-					break
-				}
-				sub = append(sub, r)
+func subPlaceOwned(norm string, occ []placeAt) (string, bool) {
+	for _, o := range occ {
+		var sub []rune
+		for _, r := range norm[o.end:] {
+			if len(sub) == 3 || !unicode.Is(unicode.Han, r) || strings.ContainsRune(subPlaceEnds, r) {
+				break
 			}
-			if len(sub) < 2 {
-				continue
-			}
-			name := string(sub)
-			rest := norm[end+len(name):]
-			for _, e := range indexesOf(rest, name) {
-				if hasAnyPrefix(rest[e:], ownerMarks) {
-					return name, true
-				}
+			sub = append(sub, r)
+		}
+		if len(sub) < 2 {
+			continue
+		}
+		name := string(sub)
+		rest := norm[o.end+len(name):]
+		for _, e := range indexesOf(rest, name) {
+			if hasAnyPrefix(rest[e:], ownerMarks) {
+				return name, true
 			}
 		}
 	}
@@ -306,14 +305,35 @@ func (m *scopeModel) ownerNamed(norm string) bool {
 // 来的", "我爸是江西人" say who the resident is, and the service asked
 // after it is this district's.
 func (m *scopeModel) placeNamed(norm string) (string, bool) {
-	for _, p := range m.foreign {
-		for start, end := range indexesOf(norm, p) {
-			if !m.notThePlace(norm[:start], norm[end:]) {
-				return p, true
-			}
+	return m.placeNamedIn(norm, m.occurrences(norm))
+}
+
+// placeNamedIn is placeNamed over the occurrences of the places in norm.
+func (m *scopeModel) placeNamedIn(norm string, occ []placeAt) (string, bool) {
+	for _, o := range occ {
+		if !m.notThePlace(norm[:o.start], norm[o.end:]) {
+			return o.place, true
 		}
 	}
 	return "", false
+}
+
+// placeAt is where in a message another place is named.
+type placeAt struct {
+	place      string
+	start, end int
+}
+
+// occurrences are the other places norm names, in the scope model's order
+// of places, each occurrence left to right.
+func (m *scopeModel) occurrences(norm string) []placeAt {
+	var out []placeAt
+	for _, p := range m.foreign {
+		for start, end := range indexesOf(norm, p) {
+			out = append(out, placeAt{p, start, end})
+		}
+	}
+	return out
 }
 
 // indexesOf yields where each occurrence of sub in s starts and ends,
