@@ -78,13 +78,18 @@ var noLoan = regexp.MustCompile(`(?:没有|没|不|唔|冇|无|不用|不想)(?:
 
 // deniedLoan adds 贷款 to denied when norm says the purchase took none.
 func deniedLoan(norm string, denied map[string]bool) map[string]bool {
-	if !noLoan.MatchString(norm) {
+	return denyWhen(denied, "贷款", noLoan.MatchString(norm))
+}
+
+// denyWhen adds word to denied when deny holds.
+func denyWhen(denied map[string]bool, word string, deny bool) map[string]bool {
+	if !deny {
 		return denied
 	}
 	if denied == nil {
 		denied = map[string]bool{}
 	}
-	denied["贷款"] = true
+	denied[word] = true
 	return denied
 }
 
@@ -100,14 +105,7 @@ var (
 // person already uses and asks for none: their state (坐轮椅以后灶台太高),
 // not the aids' subsidy.
 func deniedDevice(norm string, denied map[string]bool) map[string]bool {
-	if !usedDevice.MatchString(norm) || askedDevice.MatchString(norm) {
-		return denied
-	}
-	if denied == nil {
-		denied = map[string]bool{}
-	}
-	denied["辅助器具"] = true
-	return denied
+	return denyWhen(denied, "辅助器具", usedDevice.MatchString(norm) && !askedDevice.MatchString(norm))
 }
 
 // groupsIn are the groups of people span names, in its own words or in
