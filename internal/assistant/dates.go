@@ -28,7 +28,8 @@ var weekdayDigits = map[string]time.Weekday{"一": time.Monday, "二": time.Tues
 	"五": time.Friday, "六": time.Saturday, "日": time.Sunday, "天": time.Sunday, "1": time.Monday, "2": time.Tuesday,
 	"3": time.Wednesday, "4": time.Thursday, "5": time.Friday, "6": time.Saturday, "7": time.Sunday}
 
-// cnNumber reads 1–31 in digits or Chinese numerals (五, 十二, 二十八).
+// cnNumber reads 1–99 in digits or Chinese numerals (五, 十二, 二十八,
+// 七十六): days of the month, ages.
 func cnNumber(s string) (int, bool) {
 	var n int
 	if _, err := fmt.Sscanf(s, "%d", &n); err == nil && fmt.Sprint(n) == s {

@@ -192,7 +192,7 @@ func asksFirst(norm string) bool {
 // conditionNames reports a hit whose name's words the current item's
 // conditions hold (失业登记 of 已办理失业登记): doing it is one of them.
 func (as *Assistant) conditionNames(cur *kb.Item, h search.Hit) bool {
-	conds := as.a.Normalize(strings.Join(cur.Conditions, " "))
+	conds := as.conditionsText(cur)
 	return h.ID != cur.ID && len(h.NameTerms) > 0 && slices.ContainsFunc(h.NameTerms, func(n string) bool {
 		return utf8.RuneCountInString(n) >= 3 && strings.Contains(conds, n)
 	})

@@ -651,9 +651,11 @@ func (as *Assistant) dropWorkplace(content string) string {
 		place := m[1]
 		// A place of this district or elsewhere stays, and the business
 		// said after it goes: 车公庙 of 在车公庙一栋写字楼里.
-		if p, ok := firstOf(place, as.scopes.ours); ok {
-			place = place[strings.Index(place, p)+len(p):]
-		} else if p, ok := firstOf(place, as.scopes.foreign); ok {
+		p, ok := firstOf(place, as.scopes.ours)
+		if !ok {
+			p, ok = firstOf(place, as.scopes.foreign)
+		}
+		if ok {
 			place = place[strings.Index(place, p)+len(p):]
 		}
 		if place == "" {
@@ -785,8 +787,7 @@ func dropPurpose(content string) string {
 	}
 	// A clause saying only what the thing is needed for (现在报名上学要用)
 	// is its purpose too.
-	cs := clauses(out)
-	if len(cs) > 1 {
+	if cs := clauses(out); len(cs) > 1 && hasAny(out, neededFor) {
 		for _, c := range cs {
 			if hasAnySuffix(c, neededFor) {
 				out = strings.Replace(out, c, " ", 1)

@@ -618,22 +618,9 @@ var ageAfter = []string{"岁", "周岁", "了", "出头", "多岁", "几岁", "�
 
 // ageValue reads an age said in Chinese numerals (七十六) or digits (76).
 func ageValue(s string) int {
-	if n, err := strconv.Atoi(s); err == nil {
-		return n
-	}
 	if s == "一百" {
 		return 100
 	}
-	digit := func(r rune) int { return strings.IndexRune("一二三四五六七八九", r)/3 + 1 }
-	rs := []rune(s)
-	tens, ones := 1, 0
-	i := 0
-	if rs[0] != '十' {
-		tens = digit(rs[0])
-		i = 1
-	}
-	if i+1 < len(rs) {
-		ones = digit(rs[i+1])
-	}
-	return tens*10 + ones
+	n, _ := cnNumber(s)
+	return n
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/fuwu-gov/fuwu/internal/kb"
 	"github.com/fuwu-gov/fuwu/internal/search"
 )
 
@@ -37,7 +38,7 @@ func (as *Assistant) statusHolder(q search.Query, h search.Hit, pool []search.Hi
 		if !ok {
 			continue
 		}
-		conds := as.a.Normalize(strings.Join(it.Conditions, " "))
+		conds := as.conditionsText(it)
 		if !slices.ContainsFunc(said, func(w string) bool { return !listedIn(conds, w) && !listedIn(conds, householdless(w)) }) && (hasOwnName(q, o, said) || as.ownEvidence(o, h)) {
 			return o, true
 		}
@@ -62,12 +63,17 @@ func (as *Assistant) statusBelow(t *turnState, q search.Query, h, top search.Hit
 // said after 是 (是深圳户口).
 func (as *Assistant) listedStatus(w string) bool {
 	for _, it := range as.cfg.Index.Items() {
-		conds := as.a.Normalize(strings.Join(it.Conditions, " "))
+		conds := as.conditionsText(it)
 		if listedIn(conds, w) || listedIn(conds, householdless(w)) {
 			return true
 		}
 	}
 	return false
+}
+
+// conditionsText is an item's conditions as one normalised text.
+func (as *Assistant) conditionsText(it *kb.Item) string {
+	return as.a.Normalize(strings.Join(it.Conditions, " "))
 }
 
 // saidAsBeing reports each of words said as what someone is (我们家是低收入
