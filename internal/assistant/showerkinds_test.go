@@ -1,0 +1,22 @@
+package assistant_test
+
+import (
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+)
+
+// Kinds of the nineteenth round, chosen on the learning sets, each tested
+// on sentences of our own.
+
+// TestDeductionSaidAlone checks, on made-up messages, that a deduction
+// said by what it is for (托育的扣除, 子女那项扣除) is the tax's
+// special additional deductions, not the school told beside it, and not
+// declined.
+func TestDeductionSaidAlone(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"二宝刚满一岁 托育的扣除在哪个app填", assistant.Answered, "FT-112"},
+		{"闺女明年读初中了 子女那项扣除要重新填吗", assistant.Answered, "FT-112"},
+	})
+}
