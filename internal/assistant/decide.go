@@ -81,7 +81,14 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		return
 	}
 	if !named {
-		share, unknown := as.explained(t.content, q, hits)
+		// A message marking its words as a topic (报税方面有点事 想请教) is
+		// judged on the topic: the marks and the asking are no thing the
+		// catalogue lacks.
+		said := t.content
+		if topic, ok := topicOnly(said); ok {
+			said = topic
+		}
+		share, unknown := as.explained(said, q, hits)
 		// Only generic words ("办证的事") name nothing the catalogue lacks:
 		// such a message is asked back below, not declined.
 		// A story whose words the catalogue lacks (the resident's job)
@@ -94,7 +101,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			as.askAboutSituation(t, q)
 			return
 		}
-		if doc := as.unexplainedDocument(t.content, q, hits); doc != "" && !as.paperFor(t.in.norm, doc) && !as.situationLicence(t.situations, hits) {
+		if doc := as.unexplainedDocument(said, q, hits); doc != "" && !as.paperFor(t.in.norm, doc) && !as.situationLicence(t.situations, hits) {
 			t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有该证件："+doc
 			as.askAboutCare(t, q)
 			return
@@ -1043,9 +1050,9 @@ const topicRatio = 0.5
 // topicMarks end a message that names a topic rather than a task.
 // topicAsks are the words of asking a message may end with after its
 // topic, longest first.
-var topicAsks = []string{"想问一下", "想问问", "想了解下", "想了解一下", "咨询一下", "了解一下", "想问下", "问一下", "咨询下", "了解下", "问问", "问下", "想了解", "想咨询", "想问"}
+var topicAsks = []string{"想问一下", "想问问", "想了解下", "想了解一下", "咨询一下", "了解一下", "想请教下", "想请教", "请教一下", "请教下", "搞不清楚", "不太清楚", "想问下", "问一下", "咨询下", "了解下", "不太懂", "搞不懂", "问问", "问下", "想了解", "想咨询", "想问", "请教", "不清楚", "不懂", "唔明"}
 
-var topicMarks = []string{"的事", "的事情", "的事儿", "的问题", "方面的", "嘅嘢", "嘅事", "的东西", "那些事", "相关的", "上有点事", "有点事", "有个事", "有些事", "上的事"}
+var topicMarks = []string{"的事", "的事情", "的事儿", "的问题", "方面的", "嘅嘢", "嘅事", "的东西", "那些事", "相关的", "上有点事", "有点事", "有个事", "有些事", "上的事", "有点问题", "有些问题", "有个问题", "有几个问题", "有几件事", "有几个事", "方面"}
 
 // topicOnly returns the topic of a message that ends by marking what it
 // names as a topic: "开发票的事", "社保方面的".
@@ -1060,7 +1067,14 @@ func topicOnly(content string) (string, bool) {
 	}
 	for _, m := range topicMarks {
 		if strings.HasSuffix(c, m) && utf8.RuneCountInString(c) > utf8.RuneCountInString(m) {
-			return strings.TrimSuffix(c, m), true
+			// What marks the field (执照方面 有点问题) is no part of it.
+			topic := strings.TrimSpace(strings.TrimSuffix(c, m))
+			for _, f := range []string{"方面", "这块", "那块"} {
+				if t, ok := strings.CutSuffix(topic, f); ok && t != "" {
+					topic = strings.TrimSpace(t)
+				}
+			}
+			return topic, true
 		}
 	}
 	return "", false

@@ -20,3 +20,16 @@ func TestDeductionSaidAlone(t *testing.T) {
 		{"闺女明年读初中了 子女那项扣除要重新填吗", assistant.Answered, "FT-112"},
 	})
 }
+
+// TestTopicMarkedWithAsking checks, on made-up messages, that a field
+// said as a topic with words of asking (…方面有点事 想请教, …方面 有点问
+// 题, …方面 有几件事不懂) is asked back with its items, not declined
+// for the marks nor answered with one guess.
+func TestTopicMarkedWithAsking(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"医保方面 有点问题", assistant.Clarify, ""},
+		{"落户方面有点事 想请教", assistant.Clarify, ""},
+		{"税务方面 有几件事不懂", assistant.Clarify, ""},
+	})
+}
