@@ -67,7 +67,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// do not explain, while they match only the story before it: "换了新身
 	// 份证 手机号的实名登记要重新弄吗" asks after a phone number, not the
 	// card.
-	if w, ok := as.askedElsewhere(t.in.norm, q, hits); ok && !named {
+	if w, ok := as.askedElsewhere(t.withoutAsked(t.in.norm), q, hits); ok && !named {
 		t.status, t.scope, t.reason = OutOfScope, "unknown", "本区目录中没有该事项："+w
 		as.askAboutCare(t, q)
 		return

@@ -276,7 +276,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	// or a situation.
 	denied, undenied := as.denied(norm, q)
 	denied = deniedDevice(norm, deniedLoan(norm, denied))
-	t.situations = as.situations.detect(dropPurpose(undenied))
+	t.situations = as.situations.detect(dropPurpose(t.withoutAsked(undenied)))
 	t.raw = as.withoutDenied(res.Hits, q, denied)
 	t.hits = as.withoutOpposites(norm, as.situate(t.situations, q, t.raw))
 
@@ -714,6 +714,17 @@ func (as *Assistant) namesItem(text string) bool {
 	}
 	hits := as.cfg.Index.SearchQuery(q, 1).Hits
 	return len(hits) > 0 && hits[0].Coverage >= switchCoverage
+}
+
+// withoutAsked is text without the document a yes/no question asks to
+// bring, once the turn set it aside as a material of what the rest names
+// (要带结婚证吗 after 给娃报户口): it tells no situation (a marriage) and is
+// no thing of the asking clause's own.
+func (t *turnState) withoutAsked(text string) string {
+	if t.asked == "" || strings.Contains(t.content, t.asked) {
+		return text
+	}
+	return strings.ReplaceAll(text, t.asked, " ")
 }
 
 // learnedReason is the record's reason for a turn a reviewer's learned

@@ -33,3 +33,16 @@ func TestTopicMarkedWithAsking(t *testing.T) {
 		{"税务方面 有几件事不懂", assistant.Clarify, ""},
 	})
 }
+
+// TestDocumentToBringTellsNoStory checks, on made-up messages, that the
+// document a yes/no question asks to bring (要带户口本吗, 要带结婚证吗),
+// once it is a material of what the rest names, neither declines the
+// turn as a thing the catalogue lacks nor tells a situation (a marriage)
+// that chooses another item.
+func TestDocumentToBringTellsNoStory(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"准备领证 登记那天要带户口本吗", assistant.Answered, "FT-055"},
+		{"下礼拜去给娃报户口 去的时候要带结婚证吗", assistant.Answered, "FT-001"},
+	})
+}
