@@ -46,3 +46,15 @@ func TestDocumentToBringTellsNoStory(t *testing.T) {
 		{"下礼拜去给娃报户口 去的时候要带结婚证吗", assistant.Answered, "FT-001"},
 	})
 }
+
+// TestStrangersCredentials checks, on made-up messages, that a domestic
+// worker (保姆, 护工) is someone else whose records are theirs, and that a
+// credential (资格证) looked up for someone else is their record: both are
+// declined, saying why.
+func TestStrangersCredentials(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我家护工说她评过低保 你核实一下是真是假", assistant.OutOfScope, ""},
+		{"帮我查下我们老板的教师资格证", assistant.OutOfScope, ""},
+	})
+}
