@@ -58,3 +58,16 @@ func TestStrangersCredentials(t *testing.T) {
 		{"帮我查下我们老板的教师资格证", assistant.OutOfScope, ""},
 	})
 }
+
+// TestEnglishForBusinessAndTax checks, on made-up messages in English,
+// that an individual business being shut is its deregistration, a
+// foreigner's first card is the card's first issue, and a tax payment
+// certificate is the certificate of tax paid.
+func TestEnglishForBusinessAndTax(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"My husband and I have a small fruit stall registered as an individual business and we are shutting it down. What do we need?", assistant.Answered, "FT-099"},
+		{"I am a foreigner working here and need my first social security card, where do I get it?", assistant.Answered, "FT-010"},
+		{"Where can I get a tax payment certificate for last year? The landlord asks for one.", assistant.Answered, "FT-110"},
+	})
+}
