@@ -71,3 +71,18 @@ func TestEnglishForBusinessAndTax(t *testing.T) {
 		{"Where can I get a tax payment certificate for last year? The landlord asks for one.", assistant.Answered, "FT-110"},
 	})
 }
+
+// TestAspectsAskedPlainly checks, on made-up messages, aspects asked in
+// words the cue lists lacked: when the money comes in (几时打钱, 哪天进
+// 账) is the time limit, which forms or drawings to hand in (哪些表格) the
+// materials, which office to hand it to (哪个部门递) the location, and
+// working days in English the time limit.
+func TestAspectsAskedPlainly(t *testing.T) {
+	t.Parallel()
+	checkAsked(t, []askedCase{
+		{"高龄津贴批了以后 一般几时打钱", "FT-034", assistant.TimeLimit},
+		{"见习补贴申请 单位要填哪些表格", "FT-032", assistant.Materials},
+		{"第一次办残疾证 申请该哪个部门递", "FT-048", assistant.Location},
+		{"Residence permit for the first time: how many working days?", "FT-002", assistant.TimeLimit},
+	})
+}
