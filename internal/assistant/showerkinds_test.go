@@ -86,3 +86,14 @@ func TestAspectsAskedPlainly(t *testing.T) {
 		{"Residence permit for the first time: how many working days?", "FT-002", assistant.TimeLimit},
 	})
 }
+
+// TestArmedPoliceVeteran checks, on made-up messages, that service in the
+// armed police (从武警退下来) is a veteran's, and that choosing to find
+// one's own work (自己找工作) after it is the self-employed
+// soldier's one-off grant.
+func TestArmedPoliceVeteran(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"外甥去年从武警退下来 选的自己找工作 那笔补助怎么领", assistant.Answered, "FT-114"},
+	})
+}
