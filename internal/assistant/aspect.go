@@ -15,6 +15,7 @@ import (
 // 资格认证 names the item, not the conditions aspect.
 func (as *Assistant) contentText(norm string) string {
 	kept := append(as.catalogueWords(norm), attributeSpans(norm)...)
+	kept = append(kept, oldAddress.FindAllString(norm, -1)...)
 	out := norm
 	// Blanking only adds spaces: a cue whose first rune is neither in
 	// norm nor a space cannot occur, so only the others are tried, in
@@ -438,6 +439,10 @@ func startsNoun(text string) bool {
 	r, _ := utf8.DecodeRuneInString(text)
 	return unicode.Is(unicode.Han, r) && !strings.ContainsRune("吗么嘛吧呢不没啊呀哦嘅咩", r)
 }
+
+// oldAddress is an address said old or new (还是老地址, 新地址): a thing
+// the story tells of, kept in the content, not a question where.
+var oldAddress = regexp.MustCompile(`(?:老|旧|新|原来的|以前的)地址`)
 
 // attributeSpans are the attribute cues of norm with the rune after them,
 // kept in the content: they name the service (坐地铁免费 is the elder card).

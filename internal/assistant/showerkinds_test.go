@@ -97,3 +97,14 @@ func TestArmedPoliceVeteran(t *testing.T) {
 		{"外甥去年从武警退下来 选的自己找工作 那笔补助怎么领", assistant.Answered, "FT-114"},
 	})
 }
+
+// TestPaperStillShowsOldAddress checks, on made-up messages, that a
+// paper still showing the old address (还是旧地址, 地址还没改) asks for
+// its change, not for a copy of it.
+func TestPaperStillShowsOldAddress(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"工作室从梅林搬到了香蜜湖 营业执照上还是旧地址 怎么弄", assistant.Answered, "FT-097"},
+		{"户口迁到莲花街道了 身份证上地址还没改 能换新证吗", assistant.Answered, "FT-004"},
+	})
+}
