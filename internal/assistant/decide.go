@@ -389,7 +389,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 // the cue is in, unexplained: "坐月子喝什么汤 猪脚姜醋怎么煲" names 坐月子
 // but asks for a recipe.
 func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (labelHit, bool) {
-	hs := everydayCues(as.scope, t.in.norm)
+	hs := everydayCues(as.scope, as.scopes.blankOurPlaces(t.in.norm))
 	if len(hs) == 0 || jobCues(t.in.norm, hs) {
 		return labelHit{}, false
 	}

@@ -438,6 +438,18 @@ func isOrigin(before, after string) bool {
 	return false
 }
 
+// blankOurPlaces blanks the district's own places in norm, byte for byte
+// (positions stay): an everyday word inside one (八卦 of 八卦岭) names a
+// neighbourhood, not gossip.
+func (m *scopeModel) blankOurPlaces(norm string) string {
+	for _, p := range m.ours {
+		if strings.Contains(norm, p) {
+			norm = strings.ReplaceAll(norm, p, strings.Repeat(" ", len(p)))
+		}
+	}
+	return norm
+}
+
 // serviceElsewhere reports a service another level of government or
 // another body provides (无犯罪记录证明, 护照, 深圳通).
 func (m *scopeModel) serviceElsewhere(norm string) (string, bool) {

@@ -108,3 +108,14 @@ func TestPaperStillShowsOldAddress(t *testing.T) {
 		{"户口迁到莲花街道了 身份证上地址还没改 能换新证吗", assistant.Answered, "FT-004"},
 	})
 }
+
+// TestNeighbourhoodNamesNoGossip checks, on made-up messages, that an
+// everyday word inside one of the district's own places (八卦 of 八卦岭)
+// names the neighbourhood, not gossip.
+func TestNeighbourhoodNamesNoGossip(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我妈住八卦岭 八十五了 每月那个津贴怎么领", assistant.Answered, "FT-034"},
+		{"我在八卦岭开了间面馆 食品许可怎么办", assistant.Answered, "FT-100"},
+	})
+}
