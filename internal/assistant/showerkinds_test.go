@@ -119,3 +119,14 @@ func TestNeighbourhoodNamesNoGossip(t *testing.T) {
 		{"我在八卦岭开了间面馆 食品许可怎么办", assistant.Answered, "FT-100"},
 	})
 }
+
+// TestTaxShorthand checks, on made-up messages, that the tax words of the
+// catalogue are typed as initials too: xgm 小规模, zzs 增值税, fp 发票.
+func TestTaxShorthand(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我们是xgm 上个季度零收入 还要报吗", assistant.Answered, "FT-109"},
+		{"zzs按季报 在哪报", assistant.Answered, "FT-109"},
+		{"fp开多了 上限要提高 网上能弄吗", assistant.Answered, "FT-107"},
+	})
+}

@@ -242,7 +242,10 @@ func TestLexiconEdgeConflicts(t *testing.T) {
 	// now wins where only one character is left beside it, as in 没入户
 	// (没/入户), 填补贴 (填/补贴), 进退税 (进/退税), 选出生 (选/出生); before,
 	// a character the dictionary lacked could not stand alone.
-	const knownEntryConflicts = 13814
+	// 13872 with the catalogue's tax words (增值税, 小规模, 电子税务局),
+	// reviewed: they win over 税收, 规模, 局长 … only in joined texts such
+	// as 增值税收, 小规模块化, 电子税务局长, and over 老小, 弱小 in 老小规模.
+	const knownEntryConflicts = 13872
 	if len(entry) > knownEntryConflicts {
 		t.Errorf("%d conflicts of dictionary entries, more than the %d known", len(entry), knownEntryConflicts)
 	}
