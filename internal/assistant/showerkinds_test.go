@@ -130,3 +130,15 @@ func TestTaxShorthand(t *testing.T) {
 		{"fp开多了 上限要提高 网上能弄吗", assistant.Answered, "FT-107"},
 	})
 }
+
+// TestGroupSaidByStatusOrSchool checks, on made-up messages, that a group
+// an item's name restricts it to is mentioned by what the story says of
+// the family: a low income is hardship (困难), a child at school a
+// pupil (学生).
+func TestGroupSaidByStatusOrSchool(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"闺女上初中 我们评了低收入 她那份生活补助能不能领", assistant.Answered, "FT-072"},
+		{"我们是低收入户 老大在公办初中 生活补助有份吗", assistant.Answered, "FT-072"},
+	})
+}
