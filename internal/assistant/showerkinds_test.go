@@ -10,14 +10,15 @@ import (
 // on sentences of our own.
 
 // TestDeductionSaidAlone checks, on made-up messages, that a deduction
-// said by what it is for (托育的扣除, 子女那项扣除) is the tax's
-// special additional deductions, not the school told beside it, and not
-// declined.
+// said by what it is for (托育的扣除, 子女那项扣除), or as paying less
+// tax (个税…少交), is the tax's special additional deductions, not the
+// school told beside it nor the yearly return, and not declined.
 func TestDeductionSaidAlone(t *testing.T) {
 	t.Parallel()
 	checkDecisions(t, []decisionCase{
 		{"二宝刚满一岁 托育的扣除在哪个app填", assistant.Answered, "FT-112"},
 		{"闺女明年读初中了 子女那项扣除要重新填吗", assistant.Answered, "FT-112"},
+		{"房贷每个月还六千 个税能不能少交点", assistant.Answered, "FT-112"},
 	})
 }
 
