@@ -143,3 +143,12 @@ func TestGroupSaidByStatusOrSchool(t *testing.T) {
 		{"我们是低收入户 老大在公办初中 生活补助有份吗", assistant.Answered, "FT-072"},
 	})
 }
+
+// TestPensionInsuranceInitials checks, on made-up messages, that ylbx is
+// the pension insurance (养老保险) chat means by it, not 医疗保险.
+func TestPensionInsuranceInitials(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"ylbx断了两年 没单位了 还能自己续上吗", assistant.Answered, "FT-012"},
+	})
+}
