@@ -1047,11 +1047,11 @@ func (as *Assistant) bareBenefit(t *turnState) bool {
 // for a message that only names a topic.
 const topicRatio = 0.5
 
-// topicMarks end a message that names a topic rather than a task.
 // topicAsks are the words of asking a message may end with after its
 // topic, longest first.
-var topicAsks = []string{"想问一下", "想问问", "想了解下", "想了解一下", "咨询一下", "了解一下", "想请教下", "想请教", "请教一下", "请教下", "搞不清楚", "不太清楚", "想问下", "问一下", "咨询下", "了解下", "不太懂", "搞不懂", "问问", "问下", "想了解", "想咨询", "想问", "请教", "不清楚", "不懂", "唔明"}
+var topicAsks = []string{"想了解一下", "想问一下", "想了解下", "咨询一下", "了解一下", "想请教下", "请教一下", "搞不清楚", "不太清楚", "想问问", "想请教", "请教下", "想问下", "问一下", "咨询下", "了解下", "不太懂", "搞不懂", "想了解", "想咨询", "不清楚", "问问", "问下", "想问", "请教", "不懂", "唔明"}
 
+// topicMarks end a message that names a topic rather than a task.
 var topicMarks = []string{"的事", "的事情", "的事儿", "的问题", "方面的", "嘅嘢", "嘅事", "的东西", "那些事", "相关的", "上有点事", "有点事", "有个事", "有些事", "上的事", "有点问题", "有些问题", "有个问题", "有几个问题", "有几件事", "有几个事", "方面"}
 
 // topicOnly returns the topic of a message that ends by marking what it
