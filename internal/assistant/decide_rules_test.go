@@ -23,14 +23,19 @@ func checkDecisions(t *testing.T, cases []decisionCase) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := ""
-		if len(r.Citations) > 0 {
-			got = r.Citations[0].ID
-		}
+		got := firstCited(r)
 		if r.Status != c.status || c.item != "" && got != c.item {
 			t.Errorf("%q → %s %s %v, want %s %s", c.msg, r.Status, got, r.Candidates, c.status, c.item)
 		}
 	}
+}
+
+// firstCited is the item a reply cites first, "" when it cites none.
+func firstCited(r assistant.Reply) string {
+	if len(r.Citations) == 0 {
+		return ""
+	}
+	return r.Citations[0].ID
 }
 
 // TestSituationCues checks that a word naming one item of a described

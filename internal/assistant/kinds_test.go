@@ -62,10 +62,7 @@ func TestFollowUpThreadByKind(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := ""
-		if len(r.Citations) > 0 {
-			got = r.Citations[0].ID
-		}
+		got := firstCited(r)
 		if r.Status != assistant.Answered || got != c.item {
 			t.Errorf("%q → %q: %s %s, want %s", c.first, c.then, r.Status, got, c.item)
 		}

@@ -89,10 +89,7 @@ func checkFollowUps(t *testing.T, cases []followUpCase) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cited := ""
-		if len(r.Citations) > 0 {
-			cited = r.Citations[0].ID
-		}
+		cited := firstCited(r)
 		if r.Status != c.status || c.item != "" && cited != c.item || c.aspect != "" && r.Aspect != c.aspect {
 			t.Errorf("%q → %q: %s %s aspect %q, want %s %s aspect %q", c.first, c.follow, r.Status, cited, r.Aspect, c.status, c.item, c.aspect)
 		}

@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"context"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -747,11 +748,11 @@ const placeThreadShare = 0.5
 // thereOwns say a service is the place's just named: 那边的, 嗰边嘅.
 var thereOwns = []string{"那边的", "那里的", "那儿的", "嗰边的", "嗰边嘅", "嗰度嘅", "当地的"}
 
-// officeSide is an office named as a side of the matter (税务那边, 社保那头,
-// 医保方面); offices maps its word to its department's.
+// offices maps an office's word to its department's; officeSide is one
+// named as a side of the matter (税务那边, 社保那头, 医保方面).
 var (
-	officeSide = regexp.MustCompile(`(税务|社保|医保|公积金|民政|残联|派出所|人社|教育局|卫健|退役军人)(?:那边|那头|那里|嗰边|方面)`)
 	offices    = map[string]string{"税务": "税务局", "社保": "社会保险", "医保": "医疗保障", "公积金": "住房公积金", "民政": "民政局", "残联": "残疾人联合会", "派出所": "公安局", "人社": "人力资源", "教育局": "教育局", "卫健": "卫生健康", "退役军人": "退役军人"}
+	officeSide = regexp.MustCompile(`(` + strings.Join(slices.Sorted(maps.Keys(offices)), "|") + `)(?:那边|那头|那里|嗰边|方面)`)
 )
 
 // otherOffice returns, for a follow-up naming another office than the
@@ -759,14 +760,18 @@ var (
 // best of the first five hits of that office's department.
 func (as *Assistant) otherOffice(cur *kb.Item, norm string, hits []search.Hit) (*kb.Item, bool) {
 	m := officeSide.FindStringSubmatch(norm)
-	if m == nil || strings.Contains(cur.Department, offices[m[1]]) {
+	if m == nil {
+		return nil, false
+	}
+	dept := offices[m[1]]
+	if strings.Contains(cur.Department, dept) {
 		return nil, false
 	}
 	for i, h := range hits {
 		if i == 5 {
 			break
 		}
-		if it, ok := as.cfg.Index.Item(h.ID); ok && strings.Contains(it.Department, offices[m[1]]) {
+		if it, ok := as.cfg.Index.Item(h.ID); ok && strings.Contains(it.Department, dept) {
 			return it, true
 		}
 	}

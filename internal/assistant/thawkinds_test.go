@@ -307,10 +307,7 @@ func checkAsked(t *testing.T, cases []askedCase) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cited := ""
-		if len(r.Citations) > 0 {
-			cited = r.Citations[0].ID
-		}
+		cited := firstCited(r)
 		if r.Status != assistant.Answered || c.item != "" && cited != c.item || r.Aspect != c.aspect {
 			t.Errorf("%q → %s %s aspect %q, want answered %s aspect %q", c.msg, r.Status, cited, r.Aspect, c.item, c.aspect)
 		}
