@@ -257,7 +257,11 @@ var (
 	// materials, though 证明 alone is too often an item's own name to be
 	// a cue.
 	whichPaper = regexp.MustCompile(`(?:什么|啥|哪些|哪种|哪几种|哪几样|哪样|咩|乜嘢|乜)(?:样的|类的)?\s?(?:[\p{Han}]{1,4}的)?(?:` + strings.Join(paperNouns, "|") + `)`)
-	goBackFor  = regexp.MustCompile(`回(?:去|来|到)?(?:老家|原籍|户籍地|户口所在地|当地|那边|参保地|外地|[\p{Han}]{2}那边)?(?:一趟|一次)?(?:才能|才可以|去|再)?(?:办|弄|申请|交|领|跑|转|吗|嘛|不)`)
+	// "要拿些啥去", "手头得备好些什么", "要医院开些什么单", "报名得备齐
+	// 哪几样": a verb of handing in or bringing with what asked after
+	// it is the materials, whatever the verb's ending.
+	provideWhat = regexp.MustCompile(`(?:拿|带|备|准备|预备|递|提供|填|开|上传|出具)(?:上|好|齐|全|出)?(?:些|点)?(?:什么|啥|哪些|哪几样|哪几份|哪几种|哪样)`)
+	goBackFor   = regexp.MustCompile(`回(?:去|来|到)?(?:老家|原籍|户籍地|户口所在地|当地|那边|参保地|外地|[\p{Han}]{2}那边)?(?:一趟|一次)?(?:才能|才可以|去|再)?(?:办|弄|申请|交|领|跑|转|吗|嘛|不)`)
 )
 
 // handedBack reports a verb right before 回 that makes it "back" to an
@@ -266,6 +270,17 @@ var (
 func handedBack(before string) bool {
 	r, _ := utf8.DecodeLastRuneInString(before)
 	return strings.ContainsRune("交退收寄送还", r)
+}
+
+// notPaperAfter reports that what follows provideWhat's question word asks
+// something other than a paper: 开什么店 is the business, 带什么时候 the time.
+func notPaperAfter(rest string) bool {
+	for _, w := range []string{"时候", "时间", "地方", "部门", "窗口", "大厅", "店", "公司", "生意", "手续", "人"} {
+		if strings.HasPrefix(rest, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // paperNouns are the nouns whichPaper ends with: a message with none is
@@ -314,6 +329,11 @@ func askedHits(norm string, t *cueTable) []labelHit {
 	}
 	if mayAskPaper(norm) && !hasLabel(hs, string(Materials)) {
 		if l := whichPaper.FindStringIndex(norm); l != nil {
+			hs = append(hs, labelHit{label: string(Materials), length: len([]rune(norm[l[0]:l[1]])), cue: norm[l[0]:l[1]], pos: l[0]})
+		}
+	}
+	if !hasLabel(hs, string(Materials)) {
+		if l := provideWhat.FindStringIndex(norm); l != nil && !notPaperAfter(norm[l[1]:]) {
 			hs = append(hs, labelHit{label: string(Materials), length: len([]rune(norm[l[0]:l[1]])), cue: norm[l[0]:l[1]], pos: l[0]})
 		}
 	}
