@@ -155,7 +155,7 @@ func (as *Assistant) byRequest(norm string, hits []search.Hit) (search.Hit, bool
 	top := hits[0]
 	best, bestScore := search.Hit{}, 0.0
 	for _, h := range hits[1:] {
-		if h.Score < requestRatio*top.Score {
+		if !closeToTop(h, top, background != "") {
 			continue
 		}
 		if s := scores[h.ID]; s > bestScore && said[h.ID] {
@@ -169,7 +169,7 @@ func (as *Assistant) byRequest(norm string, hits []search.Hit) (search.Hit, bool
 	// withdrawal) are told apart by the whole message, the story's detail
 	// with it (买了房: the one for buying): the best ranked of them.
 	for _, h := range hits[1:] {
-		if h.Score >= requestRatio*top.Score && said[h.ID] && scores[h.ID] >= requestTie*bestScore {
+		if closeToTop(h, top, background != "") && said[h.ID] && scores[h.ID] >= requestTie*bestScore {
 			best = h
 			break
 		}
@@ -193,6 +193,15 @@ func (as *Assistant) byRequest(norm string, hits []search.Hit) (search.Hit, bool
 		return search.Hit{}, false
 	}
 	return best, true
+}
+
+// closeToTop reports a candidate the request may choose over top: one
+// scoring at least requestRatio of it, or, after a story of what
+// happened (past), one whose whole name the message says (年报 for 企业
+// 年度报告公示), however few of the message's other words its text holds.
+// A story of how things are (孩子读的是民办小学) keeps the ratio.
+func closeToTop(h, top search.Hit, past bool) bool {
+	return h.Score >= requestRatio*top.Score || past && h.Coverage >= 1
 }
 
 // storyBefore is what norm says before the clauses of request, its

@@ -22,3 +22,19 @@ func TestProvideWhatAsksMaterials(t *testing.T) {
 		{"去开个体户执照 要填什么", "FT-091", assistant.Materials},
 	})
 }
+
+// TestWhichSystemAsksOnline checks, on made-up messages, that which system,
+// platform or field of a form a thing is done in (哪个平台, 什么系统, 哪一
+// 栏) asks for the online channel, not the hall's address; and that an
+// item the request names whole (年报) still overrules the story's item
+// (开了公司) when its cue leaves the request fewer words.
+func TestWhichSystemAsksOnline(t *testing.T) {
+	t.Parallel()
+	checkAsked(t, []askedCase{
+		{"公司年报要在哪个平台上交", "FT-102", assistant.Online},
+		{"小孩入园报名 是在什么系统填", "FT-070", assistant.Online},
+		{"个税的大病医疗扣除 在哪一栏填", "FT-112", assistant.Online},
+		{"居住证续签 在啥系统上弄", "FT-003", assistant.Online},
+		{"去年开了公司 今年的年报在哪个平台报", "FT-102", assistant.Online},
+	})
+}
