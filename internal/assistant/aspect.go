@@ -261,7 +261,12 @@ var (
 	// 哪几样": a verb of handing in or bringing with what asked after
 	// it is the materials, whatever the verb's ending.
 	provideWhat = regexp.MustCompile(`(?:拿|带|备|准备|预备|递|提供|填|开|上传|出具)(?:上|好|齐|全|出)?(?:些|点)?(?:什么|啥|哪些|哪几样|哪几份|哪几种|哪样)`)
-	goBackFor   = regexp.MustCompile(`回(?:去|来|到)?(?:老家|原籍|户籍地|户口所在地|当地|那边|参保地|外地|[\p{Han}]{2}那边)?(?:一趟|一次)?(?:才能|才可以|去|再)?(?:办|弄|申请|交|领|跑|转|吗|嘛|不)`)
+	// "什么时候可以申请", "燃油补贴每年几时发", "得花几周", "要公示几多日",
+	// "轮到他大概得等几年": when a thing is done, or how long the wait,
+	// asked with the item's own verb — the time limit.
+	whenDone  = regexp.MustCompile(`(?:什么时候|什么时间|啥时候|几时|哪天)(?:可以|能|开始|才能|才可以|就能|会)?(?:申请|报名|报|发|拿|领|到|办|交|批|拎|下来|打)`)
+	howLongTo = regexp.MustCompile(`(?:等|花|用|公示|审核|审批)(?:上|个)?(?:几|多少|几多)(?:个)?(?:周|礼拜|星期|日|天|月|年|工作日)`)
+	goBackFor = regexp.MustCompile(`回(?:去|来|到)?(?:老家|原籍|户籍地|户口所在地|当地|那边|参保地|外地|[\p{Han}]{2}那边)?(?:一趟|一次)?(?:才能|才可以|去|再)?(?:办|弄|申请|交|领|跑|转|吗|嘛|不)`)
 )
 
 // handedBack reports a verb right before 回 that makes it "back" to an
@@ -335,6 +340,15 @@ func askedHits(norm string, t *cueTable) []labelHit {
 	if !hasLabel(hs, string(Materials)) {
 		if l := provideWhat.FindStringIndex(norm); l != nil && !notPaperAfter(norm[l[1]:]) {
 			hs = append(hs, labelHit{label: string(Materials), length: len([]rune(norm[l[0]:l[1]])), cue: norm[l[0]:l[1]], pos: l[0]})
+		}
+	}
+	if !hasLabel(hs, string(TimeLimit)) {
+		l := whenDone.FindStringIndex(norm)
+		if l == nil {
+			l = howLongTo.FindStringIndex(norm)
+		}
+		if l != nil {
+			hs = append(hs, labelHit{label: string(TimeLimit), length: len([]rune(norm[l[0]:l[1]])), cue: norm[l[0]:l[1]], pos: l[0]})
 		}
 	}
 	if l := goBackFor.FindStringIndex(norm); l != nil && !hasLabel(hs, string(Online)) && !handedBack(norm[:l[0]]) {

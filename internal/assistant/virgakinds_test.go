@@ -38,3 +38,15 @@ func TestWhichSystemAsksOnline(t *testing.T) {
 		{"去年开了公司 今年的年报在哪个平台报", "FT-102", assistant.Online},
 	})
 }
+
+// TestWhenDoneAsksTimeLimit checks, on made-up messages, that when a thing
+// is done asked with the item's own verb (几时发, 什么时候可以报名), or how
+// many days a step takes (公示几多日), is the time limit.
+func TestWhenDoneAsksTimeLimit(t *testing.T) {
+	t.Parallel()
+	checkAsked(t, []askedCase{
+		{"高龄津贴批了 每个月几时发", "FT-034", assistant.TimeLimit},
+		{"孩子明年上一年级 学位什么时候可以报名", "FT-067", assistant.TimeLimit},
+		{"简易注销的公告 要公示几多日", "FT-098", assistant.TimeLimit},
+	})
+}
