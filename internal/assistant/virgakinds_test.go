@@ -50,3 +50,13 @@ func TestWhenDoneAsksTimeLimit(t *testing.T) {
 		{"简易注销的公告 要公示几多日", "FT-098", assistant.TimeLimit},
 	})
 }
+
+// TestNameWordSaidWithDe checks, on a made-up message, that a word of an
+// item's name said with 的 inside it (简易的注销) is read as said whole,
+// and outranks the company the story names.
+func TestNameWordSaidWithDe(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"有限公司 员工都散了 想办简易的注销", assistant.Answered, "FT-098"},
+	})
+}

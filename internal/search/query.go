@@ -82,6 +82,13 @@ func (ix *Index) Analyse(text string) Query {
 	for _, w := range ix.a.TermsNormalized(norm) {
 		add(Term{Text: w, Weight: 1, Source: FromQuery})
 	}
+	// 的 set inside a word of an item's name (简易的注销, 高龄的津贴) is
+	// read as the word said whole.
+	for _, w := range ix.joinedAcrossDe(norm) {
+		if _, ok := seen[w]; !ok {
+			add(Term{Text: w, Weight: 1, Source: FromQuery})
+		}
+	}
 	// Phrases are also matched with aspect particles and 一下 taken out,
 	// so that 生了孩子 reads as 生孩子, 丢过 as 丢, 登记一下失业 as 登记失业.
 	compact := particles.Replace(norm)
@@ -125,6 +132,50 @@ func (ix *Index) Analyse(text string) Query {
 		q.Bigrams = append(q.Bigrams, Term{Text: g, Weight: w, Source: FromQuery})
 	}
 	return q
+}
+
+// deWindow is how many characters on each side of a 的 joinedAcrossDe
+// reads: a name word is rarely longer than twice that.
+const deWindow = 4
+
+// joinedAcrossDe returns the words of items' names (and aliases) that norm
+// says with a 的 inside them: each 的 between two Chinese characters is
+// taken out of a window around it, the window cut again, and the name
+// words that span the join kept.
+func (ix *Index) joinedAcrossDe(norm string) []string {
+	if !strings.Contains(norm, "的") {
+		return nil
+	}
+	rs := []rune(norm)
+	var out []string
+	for i, r := range rs {
+		if r != '的' || i == 0 || i == len(rs)-1 || !zh.IsHan(rs[i-1]) || !zh.IsHan(rs[i+1]) {
+			continue
+		}
+		from, to := max(0, i-deWindow), min(len(rs), i+1+deWindow)
+		before, after := string(rs[from:i]), string(rs[i+1:to])
+		ix.mu.RLock()
+		for _, w := range ix.a.TermsNormalized(before + after) {
+			if spansJoin(before, after, w) && ix.nameDF[w] > 0 {
+				out = append(out, w)
+			}
+		}
+		ix.mu.RUnlock()
+	}
+	return out
+}
+
+// spansJoin reports a word made of two words or more on each side of the
+// join, at least two characters from each: 简易|注销. A shorter reach
+// (子户 of 孩子的户口) is a chance of the cut, not a word said whole.
+func spansJoin(before, after, w string) bool {
+	for k := 2; k <= utf8.RuneCountInString(w)-2; k++ {
+		rs := []rune(w)
+		if strings.HasSuffix(before, string(rs[:k])) && strings.HasPrefix(after, string(rs[k:])) {
+			return true
+		}
+	}
+	return false
 }
 
 var particles = strings.NewReplacer("了", "", "过", "", "着", "", "一下", "")
