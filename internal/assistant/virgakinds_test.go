@@ -60,3 +60,16 @@ func TestNameWordSaidWithDe(t *testing.T) {
 		{"有限公司 员工都散了 想办简易的注销", assistant.Answered, "FT-098"},
 	})
 }
+
+// TestMedicalDevicesToSell checks, on made-up messages, that more of the
+// second-class medical devices a shop sells (血氧仪, 胎心仪, breast pumps
+// in English) are the devices' business filing, not declined nor another
+// filing.
+func TestMedicalDevicesToSell(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"药店想进一批血氧仪来卖 要办什么手续", assistant.Answered, "FT-105"},
+		{"网店想上架胎心仪 要不要先备案", assistant.Answered, "FT-105"},
+		{"Our online store will sell breast pumps. Which licence or filing do we need?", assistant.Answered, "FT-105"},
+	})
+}
