@@ -73,3 +73,15 @@ func TestMedicalDevicesToSell(t *testing.T) {
 		{"Our online store will sell breast pumps. Which licence or filing do we need?", assistant.Answered, "FT-105"},
 	})
 }
+
+// TestTopicNotUnderstood checks, on made-up messages, that a field said
+// with not understanding after it (有件事没搞清楚, 有些地方不太明白) is
+// asked back with its items, not declined for the words of not
+// understanding nor answered with one guess.
+func TestTopicNotUnderstood(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"社保这块 有件事没搞清楚", assistant.Clarify, ""},
+		{"公积金方面 有些地方不太明白", assistant.Clarify, ""},
+	})
+}
