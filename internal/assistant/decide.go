@@ -1054,12 +1054,8 @@ var topicAsks = []string{"想了解一下", "想问一下", "想了解下", "咨
 // topicMarks end a message that names a topic rather than a task.
 var topicMarks = []string{"的事", "的事情", "的事儿", "的问题", "方面的", "嘅嘢", "嘅事", "的东西", "那些事", "相关的", "上有点事", "有点事", "有个事", "有些事", "上的事", "有点问题", "有些问题", "有个问题", "有几个问题", "有几件事", "有几个事", "有件事", "有些地方", "有个地方", "方面"}
 
-// notUnderstood is not understanding said at the end of a message;
-// troubleWith trouble the thing before it has (出了点问题, 出问题了).
-var (
-	notUnderstood = regexp.MustCompile(`(?:没|不|唔|冇)(?:太)?(?:弄|搞|整|想|看|听)?(?:明白|清楚|懂|明)$`)
-	troubleWith   = regexp.MustCompile(`出(?:了)?(?:点|些|个)?(?:问题|状况)了?$`)
-)
+// notUnderstood is not understanding said at the end of a message.
+var notUnderstood = regexp.MustCompile(`(?:没|不|唔|冇)(?:太)?(?:弄|搞|整|想|看|听)?(?:明白|清楚|懂|明)$`)
 
 // topicOnly returns the topic of a message that ends by marking what it
 // names as a topic: "开发票的事", "社保方面的".
@@ -1075,10 +1071,6 @@ func topicOnly(content string) (string, bool) {
 	// Not understood (没弄明白, 不太明白, 冇搞清楚) asks as the words above do.
 	if l := notUnderstood.FindStringIndex(c); l != nil {
 		c = strings.TrimSpace(c[:l[0]])
-	}
-	// Trouble said of the topic (证件出了点问题) marks it as one too.
-	if l := troubleWith.FindStringIndex(c); l != nil && l[0] > 0 {
-		c = strings.TrimSpace(c[:l[0]]) + "的问题"
 	}
 	for _, m := range topicMarks {
 		if strings.HasSuffix(c, m) && utf8.RuneCountInString(c) > utf8.RuneCountInString(m) {
