@@ -157,12 +157,13 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// ("户口" after a birth) chooses it over what the other words rank,
 	// when no item is named, or one only by what the story says of a
 	// family member (老公是深户 of a birth: the child's registration, not
-	// the spouse's).
+	// the spouse's) — then however far that story ranks it above the
+	// cued item.
 	cued := false
 	// A message that is only a document (宝宝出生证明) tells no story for
 	// a cue to choose in: which of its items is asked below.
 	if !as.onlyDocument(t.content) {
-		if h, ok := as.cuedHit(t, q); ok && (!named || as.namedByFamily(q, top, h)) && h.Score >= cueRatio*top.Score && !as.cueInStory(t, h, top) && !as.statusOf(q, h, statusPool(hits)) && !as.statusBelow(t, q, h, top) {
+		if h, ok := as.cuedHit(t, q); ok && (!named || as.namedByFamily(q, top, h)) && (h.Score >= cueRatio*top.Score || named) && !as.cueInStory(t, h, top) && !as.statusOf(q, h, statusPool(hits)) && !as.statusBelow(t, q, h, top) {
 			top, hits, cued = h, []search.Hit{h}, true
 		}
 	}

@@ -85,3 +85,14 @@ func TestTopicNotUnderstood(t *testing.T) {
 		{"公积金方面 有些地方不太明白", assistant.Clarify, ""},
 	})
 }
+
+// TestBirthCueOverSpouseStory checks, on made-up messages, that a birth
+// with 入户 asked is the newborn's registration however strongly the
+// spouse's hukou said in the story (老公深户) ranks the spouse's move.
+func TestBirthCueOverSpouseStory(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"老公深户，娃是在澳门生的，可以在深圳入户吗", assistant.Answered, "FT-001"},
+		{"我老公深户 孩子在老家生的 可以入户吗", assistant.Answered, "FT-001"},
+	})
+}
