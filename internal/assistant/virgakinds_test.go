@@ -96,3 +96,14 @@ func TestBirthCueOverSpouseStory(t *testing.T) {
 		{"我老公深户 孩子在老家生的 可以入户吗", assistant.Answered, "FT-001"},
 	})
 }
+
+// TestTwoCharactersSoundingAlikeByChance checks, on a made-up message,
+// that two characters read as a typo only when they sound the same as
+// typed: 里剩 (li sheng) is no 离深 (li shen) of leaving Shenzhen, so a
+// retired resident's housing fund is the withdrawal on retiring.
+func TestTwoCharactersSoundingAlikeByChance(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"工作了三十年刚退休 账户里剩的公积金怎么取", assistant.Answered, "FT-084"},
+	})
+}

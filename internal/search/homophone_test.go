@@ -21,6 +21,8 @@ func TestHomophones(t *testing.T) {
 		{"居注证怎么办", "居住证", ""},
 		{"没单位的人怎么自己交养老保险", "", "认证"}, // 人怎 is 人 + half of 怎么
 		{"出生证丢了怎么补", "", "深圳"},       // 生证 is inside 出生证
+		{"底保怎么申请", "低保", ""},
+		{"账户里剩的钱怎么取", "", "离深"}, // li sheng only folds to li shen
 	} {
 		added := map[string]bool{}
 		for _, w := range ix.Analyse(c.q).Words {

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -252,7 +253,10 @@ func (ix *Index) homophones(norm string) []Term {
 					continue
 				}
 				for _, w := range ix.pinyin[key] {
-					if w != win && ix.knows(w) {
+					// Two characters sound alike too often by chance (里剩,
+					// li sheng, folded to 离深): they must sound the same
+					// unfolded.
+					if w != win && ix.knows(w) && (size > 2 || slices.Equal(ix.a.PlainPinyin(w), ix.a.PlainPinyin(win))) {
 						out = append(out, Term{Text: w, Weight: ix.params.Pinyin, Source: FromPinyin, From: win})
 					}
 				}
