@@ -24,8 +24,18 @@ import (
 // turn whose words the current item does not hold at all while another
 // item's do ("婚前检查是免费的吗" after 结婚登记) is about that item.
 func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []search.Hit) bool {
+	// A turn opened as an aside (顺便问下, 另外, also) about a thing of its
+	// own that the current item does not explain has left the item,
+	// whatever aspect it asks: 水果批发市场几点开门 asks the market's hours,
+	// not the hall's; so has one no item matches at all (where to buy
+	// roasted beans), unless it asks the hall's hours on a day (周六上不
+	// 上班).
+	aside := hasPrefixAny(t.in.norm, newTopic) && as.itemExplains(cur, t.content, q) == 0
 	if len(q.Words) == 0 || len(hits) == 0 {
-		return true
+		return !aside || as.salientMass(t.content) < switchMass || asksDay(t.in.norm)
+	}
+	if aside && as.unexplainedOwn(t.content, q, hits) {
+		return false
 	}
 	top := hits[0]
 	if top.ID == cur.ID {
@@ -105,13 +115,6 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 	curShare := as.itemExplains(cur, t.content, q)
 	if curShare >= itemExplainsShare {
 		return true
-	}
-	// A turn opened as an aside (顺便问下, 另外) about a thing of its own
-	// that neither the current item nor any other explains has left the
-	// item, whatever aspect it asks: 水果批发市场几点开门 asks the market's
-	// hours, not the hall's.
-	if curShare == 0 && hasPrefixAny(t.in.norm, newTopic) && as.unexplainedOwn(t.content, q, hits) {
-		return false
 	}
 	if _, ok := as.sibling(cur, q, hits); ok {
 		return false
@@ -505,7 +508,7 @@ const shiftMaxRunes = 12
 var besides = []string{"另外", "别的"}
 
 // newTopic opens a message about something else.
-var newTopic = []string{"另外", "还有", "顺便问", "再问", "换个问题", "还想问", "对了"}
+var newTopic = []string{"另外", "还有", "顺便问", "再问", "换个问题", "还想问", "对了", "also", "by the way", "btw", "one more thing", "another question"}
 
 // nextStep asks what comes after the item discussed: another item.
 var nextStep = []string{"之后", "接下来", "办完了还要", "办完还要"}

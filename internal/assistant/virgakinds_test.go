@@ -107,3 +107,14 @@ func TestTwoCharactersSoundingAlikeByChance(t *testing.T) {
 		{"工作了三十年刚退休 账户里剩的公积金怎么取", assistant.Answered, "FT-084"},
 	})
 }
+
+
+// TestAsideLeavesTheItem checks, on a made-up dialogue, that a follow-up
+// opened as an aside (also, 另外) about a thing no catalogue item matches
+// leaves the item discussed and is judged alone: declined.
+func TestAsideLeavesTheItem(t *testing.T) {
+	t.Parallel()
+	checkFollowUps(t, []followUpCase{
+		{"How do I renew my residence permit?", "Also, which supermarket around here sells cheap imported fruit?", assistant.OutOfScope, "", ""},
+	})
+}
