@@ -118,3 +118,15 @@ func TestAsideLeavesTheItem(t *testing.T) {
 		{"How do I renew my residence permit?", "Also, which supermarket around here sells cheap imported fruit?", assistant.OutOfScope, "", ""},
 	})
 }
+
+// TestEnglishEverydayWords checks, on made-up messages, that more of the
+// English residents use (premarital, check-up, fiance, sole trader) reads
+// as its Chinese: the premarital check and a sole trader's registration,
+// not another record nor declined.
+func TestEnglishEverydayWords(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"Can my fiance and I get the free premarital check-up in Futian?", assistant.Answered, "FT-060"},
+		{"I sell noodles from a stall and want to register as a sole trader. Can I do it online?", assistant.Answered, "FT-091"},
+	})
+}
