@@ -16,6 +16,7 @@ import (
 func (as *Assistant) contentText(norm string) string {
 	kept := append(as.catalogueWords(norm), attributeSpans(norm)...)
 	kept = append(kept, oldAddress.FindAllString(norm, -1)...)
+	guarded := as.cutWords(norm)
 	out := norm
 	// Blanking only adds spaces: a cue whose first rune is neither in
 	// norm nor a space cannot occur, so only the others are tried, in
@@ -25,11 +26,11 @@ func (as *Assistant) contentText(norm string) string {
 		if !strings.Contains(out, c.phrase) {
 			continue
 		}
-		if len(kept) == 0 && !isASCIILetter(rune(c.phrase[0])) && !isASCIILetter(rune(c.phrase[len(c.phrase)-1])) {
+		if len(kept) == 0 && !isASCIILetter(rune(c.phrase[0])) && !isASCIILetter(rune(c.phrase[len(c.phrase)-1])) && !cutsAny(out, c.phrase, guarded) {
 			out = strings.ReplaceAll(out, c.phrase, " ")
 			continue
 		}
-		out = replaceOutside(out, c.phrase, kept)
+		out = replaceOutside(out, c.phrase, kept, guarded)
 	}
 	return strings.TrimSpace(out)
 }
@@ -46,9 +47,57 @@ func (as *Assistant) catalogueWords(norm string) []string {
 	return out
 }
 
+// cutWords are the catalogue's words of two characters or more in norm,
+// as cut: a cue that takes only part of one (还能签 of 签注 in 还能签注吗)
+// leaves it whole.
+func (as *Assistant) cutWords(norm string) []string {
+	var out []string
+	for _, w := range as.a.Segment(norm) {
+		if utf8.RuneCountInString(w) >= 2 && as.cfg.Index.DocFreq(w) > 0 {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// cutsAny reports an occurrence of phrase in s taking part, not all, of
+// an occurrence of one of words.
+func cutsAny(s, phrase string, words []string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], phrase)
+		if j < 0 {
+			return false
+		}
+		if cutsWordAt(s, i+j, len(phrase), words) {
+			return true
+		}
+		i += j + len(phrase)
+	}
+}
+
+// cutsWordAt reports the span [at, at+n) of s overlapping an occurrence of
+// one of words without holding it whole.
+func cutsWordAt(s string, at, n int, words []string) bool {
+	for _, w := range words {
+		for i := 0; ; {
+			j := strings.Index(s[i:], w)
+			if j < 0 {
+				break
+			}
+			ws, we := i+j, i+j+len(w)
+			if ws < at+n && at < we && (ws < at || we > at+n) {
+				return true
+			}
+			i = ws + len(w)
+		}
+	}
+	return false
+}
+
 // replaceOutside blanks every occurrence of phrase in s that is not part
-// of an occurrence of one of the kept words, nor of a longer Latin word.
-func replaceOutside(s, phrase string, kept []string) string {
+// of an occurrence of one of the kept words, nor of a longer Latin word,
+// nor takes part of one of the guarded words (cutWords).
+func replaceOutside(s, phrase string, kept, guarded []string) string {
 	inside := make([]bool, len(s))
 	for _, w := range kept {
 		if len(w) <= len(phrase) || !strings.Contains(w, phrase) {
@@ -67,7 +116,7 @@ func replaceOutside(s, phrase string, kept []string) string {
 	}
 	var b strings.Builder
 	for i := 0; i < len(s); {
-		if strings.HasPrefix(s[i:], phrase) && !inside[i] && wordEdges(s, i, len(phrase)) {
+		if strings.HasPrefix(s[i:], phrase) && !inside[i] && wordEdges(s, i, len(phrase)) && !cutsWordAt(s, i, len(phrase), guarded) {
 			b.WriteByte(' ')
 			i += len(phrase)
 			continue

@@ -130,3 +130,15 @@ func TestEnglishEverydayWords(t *testing.T) {
 		{"I sell noodles from a stall and want to register as a sole trader. Can I do it online?", assistant.Answered, "FT-091"},
 	})
 }
+
+// TestCueTakesPartOfItemWord checks, on made-up messages, that a question
+// cue ending inside the item's own word (还能签 of 签注, 还能报 of 报销)
+// leaves the word whole for choosing the item: the renewal, not the first
+// permit; the reimbursement, not the filing.
+func TestCueTakesPartOfItemWord(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"出差半年 回来居住证过期三个月了 还能签注吗", assistant.Answered, "FT-003"},
+		{"医保卡在外地看病没刷上 回来还能报销吗", assistant.Answered, "FT-020"},
+	})
+}
