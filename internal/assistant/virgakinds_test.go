@@ -142,3 +142,15 @@ func TestCueTakesPartOfItemWord(t *testing.T) {
 		{"医保卡在外地看病没刷上 回来还能报销吗", assistant.Answered, "FT-020"},
 	})
 }
+
+// TestCardPartlyDestroyed checks, on made-up messages, that a card with a
+// piece gone (掉了一个角, 缺了一个角, 啃掉) is damaged and exchanged, not
+// lost (掉了) and replaced, nor another booklet's item.
+func TestCardPartlyDestroyed(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"狗把身份证啃掉了一个角 得去办张新的吧", assistant.Answered, "FT-004"},
+		{"身份证掉了一个角 芯片没坏 要换吗", assistant.Answered, "FT-004"},
+		{"我的身份证缺了一个角 还能不能用", assistant.Answered, "FT-004"},
+	})
+}
