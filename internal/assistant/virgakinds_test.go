@@ -108,7 +108,6 @@ func TestTwoCharactersSoundingAlikeByChance(t *testing.T) {
 	})
 }
 
-
 // TestAsideLeavesTheItem checks, on a made-up dialogue, that a follow-up
 // opened as an aside (also, 另外) about a thing no catalogue item matches
 // leaves the item discussed and is judged alone: declined.

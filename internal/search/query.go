@@ -166,12 +166,13 @@ func (ix *Index) joinedAcrossDe(norm string) []string {
 	return out
 }
 
-// spansJoin reports a word made of two words or more on each side of the
-// join, at least two characters from each: 简易|注销. A shorter reach
-// (子户 of 孩子的户口) is a chance of the cut, not a word said whole.
+// spansJoin reports a word that ends what comes before the join and
+// begins what follows it, at least two characters on each side: 简易|注销.
+// A shorter reach (子户 of 孩子的户口) is a chance of the cut, not a word
+// said whole.
 func spansJoin(before, after, w string) bool {
-	for k := 2; k <= utf8.RuneCountInString(w)-2; k++ {
-		rs := []rune(w)
+	rs := []rune(w)
+	for k := 2; k <= len(rs)-2; k++ {
 		if strings.HasSuffix(before, string(rs[:k])) && strings.HasPrefix(after, string(rs[k:])) {
 			return true
 		}
