@@ -14,9 +14,10 @@ import (
 // A cue inside a longer word the catalogue uses stays: 资格 of
 // 资格认证 names the item, not the conditions aspect.
 func (as *Assistant) contentText(norm string) string {
-	kept := append(as.catalogueWords(norm), attributeSpans(norm)...)
+	guarded := as.catalogueWords(norm)
+	kept := slices.DeleteFunc(slices.Clone(guarded), func(w string) bool { return utf8.RuneCountInString(w) <= 2 })
+	kept = append(kept, attributeSpans(norm)...)
 	kept = append(kept, oldAddress.FindAllString(norm, -1)...)
-	guarded := as.cutWords(norm)
 	out := norm
 	// Blanking only adds spaces: a cue whose first rune is neither in
 	// norm nor a space cannot occur, so only the others are tried, in
@@ -35,22 +36,11 @@ func (as *Assistant) contentText(norm string) string {
 	return strings.TrimSpace(out)
 }
 
-// catalogueWords are the words of norm that the catalogue holds and that
-// are longer than two characters (those a cue could be part of).
+// catalogueWords are the words of norm, as cut, of two characters or
+// more that the catalogue holds. A cue inside one longer than two
+// characters stays (资格 of 资格认证); so does one taking only part of one
+// (还能签 of 签注 in 还能签注吗).
 func (as *Assistant) catalogueWords(norm string) []string {
-	var out []string
-	for _, w := range as.a.Segment(norm) {
-		if len([]rune(w)) > 2 && as.cfg.Index.DocFreq(w) > 0 {
-			out = append(out, w)
-		}
-	}
-	return out
-}
-
-// cutWords are the catalogue's words of two characters or more in norm,
-// as cut: a cue that takes only part of one (还能签 of 签注 in 还能签注吗)
-// leaves it whole.
-func (as *Assistant) cutWords(norm string) []string {
 	var out []string
 	for _, w := range as.a.Segment(norm) {
 		if utf8.RuneCountInString(w) >= 2 && as.cfg.Index.DocFreq(w) > 0 {
@@ -96,7 +86,7 @@ func cutsWordAt(s string, at, n int, words []string) bool {
 
 // replaceOutside blanks every occurrence of phrase in s that is not part
 // of an occurrence of one of the kept words, nor of a longer Latin word,
-// nor takes part of one of the guarded words (cutWords).
+// nor takes part of one of the guarded words (catalogueWords).
 func replaceOutside(s, phrase string, kept, guarded []string) string {
 	inside := make([]bool, len(s))
 	for _, w := range kept {
@@ -378,17 +368,19 @@ func askedHits(norm string, t *cueTable) []labelHit {
 			// "怎样才能领到": what it takes to get it, the steps however a
 			// cue inside it (领到) reads alone.
 			what := strings.Contains(norm[l[0]:l[1]], "才")
-			hs = append(hs, labelHit{label: string(Process), length: len([]rune(norm[l[0]:l[1]])), cue: norm[l[0]:l[1]], pos: l[0], weak: !what})
+			h := formHit(Process, norm, l)
+			h.weak = !what
+			hs = append(hs, h)
 		}
 	}
 	if mayAskPaper(norm) && !hasLabel(hs, string(Materials)) {
 		if l := whichPaper.FindStringIndex(norm); l != nil {
-			hs = append(hs, labelHit{label: string(Materials), length: len([]rune(norm[l[0]:l[1]])), cue: norm[l[0]:l[1]], pos: l[0]})
+			hs = append(hs, formHit(Materials, norm, l))
 		}
 	}
 	if !hasLabel(hs, string(Materials)) {
 		if l := provideWhat.FindStringIndex(norm); l != nil && !notPaperAfter(norm[l[1]:]) {
-			hs = append(hs, labelHit{label: string(Materials), length: len([]rune(norm[l[0]:l[1]])), cue: norm[l[0]:l[1]], pos: l[0]})
+			hs = append(hs, formHit(Materials, norm, l))
 		}
 	}
 	if !hasLabel(hs, string(TimeLimit)) {
@@ -397,11 +389,11 @@ func askedHits(norm string, t *cueTable) []labelHit {
 			l = howLongTo.FindStringIndex(norm)
 		}
 		if l != nil {
-			hs = append(hs, labelHit{label: string(TimeLimit), length: len([]rune(norm[l[0]:l[1]])), cue: norm[l[0]:l[1]], pos: l[0]})
+			hs = append(hs, formHit(TimeLimit, norm, l))
 		}
 	}
 	if l := goBackFor.FindStringIndex(norm); l != nil && !hasLabel(hs, string(Online)) && !handedBack(norm[:l[0]]) {
-		hs = append(hs, labelHit{label: string(Online), length: len([]rune(norm[l[0]:l[1]])), cue: norm[l[0]:l[1]], pos: l[0]})
+		hs = append(hs, formHit(Online, norm, l))
 	}
 	out := hs[:0:0]
 	for _, h := range hs {
@@ -422,6 +414,13 @@ func askedHits(norm string, t *cueTable) []labelHit {
 		}
 	}
 	return out
+}
+
+// formHit is the hit of a question form matched at loc in norm: its
+// length counts the match's characters, as a cue's does.
+func formHit(a Aspect, norm string, loc []int) labelHit {
+	cue := norm[loc[0]:loc[1]]
+	return labelHit{label: string(a), length: utf8.RuneCountInString(cue), cue: cue, pos: loc[0]}
 }
 
 // wishBefore reports a wish (想, 打算, 准备) with at least two characters
