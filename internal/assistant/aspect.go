@@ -305,6 +305,10 @@ var (
 	// asked with the item's own verb — the time limit.
 	whenDone  = regexp.MustCompile(`(?:什么时候|什么时间|啥时候|几时|哪天)(?:可以|能|开始|才能|才可以|就能|会)?(?:申请|报名|报|发|拿|领|到|办|交|批|拎|下来|打)`)
 	howLongTo = regexp.MustCompile(`(?:等|花|用|公示|审核|审批)(?:上|个)?(?:几|多少|几多)(?:个)?(?:周|礼拜|星期|日|天|月|年|工作日)`)
+	// "用不用先网上挂个号", "要不要约了时间", "拿个号先": a time or a
+	// number booked, whatever the verb's ending, is the appointment —
+	// and outweighs the 网上 it is booked on.
+	bookSlot  = regexp.MustCompile(`(?:挂|约|排|抢|订|取|拿)(?:个|一个|好|了|定|上)?(?:号|时间|时段)`)
 	goBackFor = regexp.MustCompile(`回(?:去|来|到)?(?:老家|原籍|户籍地|户口所在地|当地|那边|参保地|外地|[\p{Han}]{2}那边)?(?:一趟|一次)?(?:才能|才可以|去|再)?(?:办|弄|申请|交|领|跑|转|吗|嘛|不)`)
 )
 
@@ -392,6 +396,11 @@ func askedHits(norm string, t *cueTable) []labelHit {
 			hs = append(hs, formHit(TimeLimit, norm, l))
 		}
 	}
+	if !hasLabel(hs, string(Appointment)) {
+		if l := bookSlot.FindStringIndex(norm); l != nil {
+			hs = append(hs, formHit(Appointment, norm, l))
+		}
+	}
 	if l := goBackFor.FindStringIndex(norm); l != nil && !hasLabel(hs, string(Online)) && !handedBack(norm[:l[0]]) {
 		hs = append(hs, formHit(Online, norm, l))
 	}
@@ -473,9 +482,10 @@ func saidNotAsked(norm string, h labelHit) bool {
 	if i := strings.IndexAny(rest, " ,.?!;"); i >= 0 {
 		clause = rest[:i]
 	}
-	// 是不是, 会不会 before it in its clause ask it (是不是就不给弄了).
+	// 是不是, 会不会, 要不要 before it in its clause or in the cue ask it
+	// (是不是就不给弄了, 要不要约了时间先去).
 	start := strings.LastIndexAny(before, " ,.?!;") + 1
-	if hasAny(before[start:], []string{"是不是", "会不会", "是否"}) {
+	if hasAny(before[start:]+h.cue, []string{"是不是", "会不会", "是否", "要不要", "用不用", "需不需要", "得不得"}) {
 		return false
 	}
 	return !strings.ContainsAny(clause, "吗呢么没") && !strings.Contains(clause, "多久") && !strings.Contains(clause, "什么")
