@@ -308,8 +308,14 @@ var (
 	// "用不用先网上挂个号", "要不要约了时间", "拿个号先": a time or a
 	// number booked, whatever the verb's ending, is the appointment —
 	// and outweighs the 网上 it is booked on.
-	bookSlot  = regexp.MustCompile(`(?:挂|约|排|抢|订|取|拿)(?:个|一个|好|了|定|上)?(?:号|时间|时段)`)
-	goBackFor = regexp.MustCompile(`回(?:去|来|到)?(?:老家|原籍|户籍地|户口所在地|当地|那边|参保地|外地|[\p{Han}]{2}那边)?(?:一趟|一次)?(?:才能|才可以|去|再)?(?:办|弄|申请|交|领|跑|转|吗|嘛|不)`)
+	bookSlot = regexp.MustCompile(`(?:挂|约|排|抢|订|取|拿)(?:个|一个|好|了|定|上)?(?:号|时间|时段)`)
+	// "封够几个月才让取", "超过几多日就": how long a thing must have
+	// lasted before it is allowed, the conditions.
+	lastedFor = regexp.MustCompile(`(?:够|满|超过|过了|过)(?:几|多少|多久|几多)[^ ,.?!;]{0,4}(?:才|就)`)
+	// "是我自己去申请还是公司帮弄", "系公司报定系我自己报": who applies, the
+	// resident or the employer, the school or the hospital, is the steps.
+	whoApplies = regexp.MustCompile(`(?:(?:自己|我们|我|本人|个人)[^,.?!;]{0,8}(?:还是|定系|定是)[^,.?!;]{0,6}(?:公司|单位|医院|学校|老板|厂里|雇主))|(?:(?:公司|单位|医院|学校|老板|厂里|雇主)[^,.?!;]{0,8}(?:还是|定系|定是)[^,.?!;]{0,6}(?:自己|我们|我|本人|个人))|(?:\bme or (?:to )?(?:the |my |our )?(?:公司|单位|company|employer))`)
+	goBackFor  = regexp.MustCompile(`回(?:去|来|到)?(?:老家|原籍|户籍地|户口所在地|当地|那边|参保地|外地|[\p{Han}]{2}那边)?(?:一趟|一次)?(?:才能|才可以|去|再)?(?:办|弄|申请|交|领|跑|转|吗|嘛|不)`)
 )
 
 // handedBack reports a verb right before 回 that makes it "back" to an
@@ -394,6 +400,16 @@ func askedHits(norm string, t *cueTable) []labelHit {
 		}
 		if l != nil {
 			hs = append(hs, formHit(TimeLimit, norm, l))
+		}
+	}
+	if !hasLabel(hs, string(Conditions)) {
+		if l := lastedFor.FindStringIndex(norm); l != nil {
+			hs = append(hs, formHit(Conditions, norm, l))
+		}
+	}
+	if !hasLabel(hs, string(Process)) {
+		if l := whoApplies.FindStringIndex(norm); l != nil {
+			hs = append(hs, formHit(Process, norm, l))
 		}
 	}
 	if !hasLabel(hs, string(Appointment)) {
@@ -485,7 +501,9 @@ func saidNotAsked(norm string, h labelHit) bool {
 	// 是不是, 会不会, 要不要 before it in its clause or in the cue ask it
 	// (是不是就不给弄了, 要不要约了时间先去).
 	start := strings.LastIndexAny(before, " ,.?!;") + 1
-	if hasAny(before[start:]+h.cue, []string{"是不是", "会不会", "是否", "要不要", "用不用", "需不需要", "得不得"}) {
+	// So does a question word before it in its clause (拖到什么时候就不给弄了,
+	// 超过几个月就不给报了).
+	if hasAny(before[start:]+h.cue, []string{"是不是", "会不会", "是否", "要不要", "用不用", "需不需要", "得不得", "什么", "几", "多久", "多少", "哪"}) {
 		return false
 	}
 	return !strings.ContainsAny(clause, "吗呢么没") && !strings.Contains(clause, "多久") && !strings.Contains(clause, "什么")

@@ -22,3 +22,28 @@ func TestBookedSlotAsksAppointment(t *testing.T) {
 		{"For marriage registration, do we need to reserve a slot?", "FT-055", assistant.Appointment},
 	})
 }
+
+// TestWhoAppliesAsksProcess checks, on made-up messages, that who applies,
+// the resident or the employer (是我自己去申请还是公司, me or my employer),
+// asks for the steps.
+func TestWhoAppliesAsksProcess(t *testing.T) {
+	t.Parallel()
+	checkAsked(t, []askedCase{
+		{"生育津贴是我自己去申请还是公司帮我申请", "FT-064", assistant.Process},
+		{"失业登记 是单位去报还是我们自己报", "FT-031", assistant.Process},
+		{"Does the maternity allowance go to me or to my employer?", "FT-064", assistant.Process},
+	})
+}
+
+// TestHowLongBeforeAsksConditions checks, on made-up messages, that how
+// long a thing must have lasted (封够几个月才让取), or how late is too late
+// asked before a cue said with 了 (超过几个月就不给报了, 拖到什么时候就不给弄
+// 了), asks for the conditions.
+func TestHowLongBeforeAsksConditions(t *testing.T) {
+	t.Parallel()
+	checkAsked(t, []askedCase{
+		{"医疗费报销 超过几个月就不给报了", "FT-021", assistant.Conditions},
+		{"公积金账户得封够几个月才让取", "FT-085", assistant.Conditions},
+		{"社保卡补办 拖到什么时候就不给弄了", "FT-011", assistant.Conditions},
+	})
+}
