@@ -47,3 +47,15 @@ func TestHowLongBeforeAsksConditions(t *testing.T) {
 		{"社保卡补办 拖到什么时候就不给弄了", "FT-011", assistant.Conditions},
 	})
 }
+
+// TestNotOnWelfareAsksExpenseRelief checks, on made-up messages, that a
+// family said not to be on 低保 (不是低保户, 唔系低保户) whose costs sink it
+// is answered with the relief for heavy spending, and that the 低保 it
+// denies is no evidence for 最低生活保障.
+func TestNotOnWelfareAsksExpenseRelief(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"爸爸肺癌在化疗 我们家是深户 不是低保户 积蓄快见底了 能申请什么救助", assistant.Answered, "FT-047"},
+		{"我们唔系低保户 个女读大学学费好贵 屋企顶唔顺 有冇救助", assistant.Answered, "FT-047"},
+	})
+}

@@ -81,6 +81,16 @@ func deniedLoan(norm string, denied map[string]bool) map[string]bool {
 	return denyWhen(denied, "贷款", noLoan.MatchString(norm))
 }
 
+// notOnWelfare says the family is not on 低保 (不是低保户, 评不上低保):
+// no evidence for 最低生活保障, whose word it says.
+var notOnWelfare = regexp.MustCompile(`(?:不是|唔系|并非|非|没有|冇|没吃|评不上|没评上|不够)低保`)
+
+// deniedWelfare adds 最低生活保障 to denied when norm says the family is
+// not on it.
+func deniedWelfare(norm string, denied map[string]bool) map[string]bool {
+	return denyWhen(denied, "最低生活保障", strings.Contains(norm, "低保") && notOnWelfare.MatchString(norm))
+}
+
 // denyWhen adds word to denied when deny holds.
 func denyWhen(denied map[string]bool, word string, deny bool) map[string]bool {
 	if !deny {

@@ -276,7 +276,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	// What the message denies ("我不是退伍的") is no evidence for an item
 	// or a situation.
 	denied, undenied := as.denied(norm, q)
-	denied = deniedDevice(norm, deniedLoan(norm, denied))
+	denied = deniedWelfare(norm, deniedDevice(norm, deniedLoan(norm, denied)))
 	t.situations = as.situations.detect(dropPurpose(t.withoutAsked(undenied)))
 	t.raw = as.withoutDenied(res.Hits, q, denied)
 	t.hits = as.withoutOpposites(norm, as.situate(t.situations, q, t.raw))

@@ -245,7 +245,10 @@ func TestLexiconEdgeConflicts(t *testing.T) {
 	// 13872 with the catalogue's tax words (增值税, 小规模, 电子税务局),
 	// reviewed: they win over 税收, 规模, 局长 … only in joined texts such
 	// as 增值税收, 小规模块化, 电子税务局长, and over 老小, 弱小 in 老小规模.
-	const knownEntryConflicts = 13872
+	// 13919 with 不是低保 (a family not on 低保, the relief for heavy
+	// spending), reviewed: it wins over a word starting with 保 (保姆, 保险,
+	// 保安 …) only in joined texts such as 不是低保姆, where 低保 ends first.
+	const knownEntryConflicts = 13919
 	if len(entry) > knownEntryConflicts {
 		t.Errorf("%d conflicts of dictionary entries, more than the %d known", len(entry), knownEntryConflicts)
 	}
