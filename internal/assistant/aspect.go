@@ -310,8 +310,9 @@ var (
 	// and outweighs the 网上 it is booked on.
 	bookSlot = regexp.MustCompile(`(?:挂|约|排|抢|订|取|拿)(?:个|一个|好|了|定|上)?(?:号|时间|时段)`)
 	// "封够几个月才让取", "超过几多日就": how long a thing must have
-	// lasted before it is allowed, the conditions.
-	lastedFor = regexp.MustCompile(`(?:够|满|超过|过了|过)(?:几|多少|多久|几多)[^ ,.?!;]{0,4}(?:才|就)`)
+	// lasted before it is allowed, the conditions. Not 过几天就 (过几天就能
+	// 拿到吗), which asks when.
+	lastedFor = regexp.MustCompile(`(?:够|满|超过)(?:几|多少|多久|几多)[^ ,.?!;]{0,4}(?:才|就)`)
 	// "是我自己去申请还是公司帮弄", "系公司报定系我自己报": who applies, the
 	// resident or the employer, the school or the hospital, is the steps.
 	whoApplies = regexp.MustCompile(`(?:(?:自己|我们|我|本人|个人)[^,.?!;]{0,8}(?:还是|定系|定是)[^,.?!;]{0,6}(?:公司|单位|医院|学校|老板|厂里|雇主))|(?:(?:公司|单位|医院|学校|老板|厂里|雇主)[^,.?!;]{0,8}(?:还是|定系|定是)[^,.?!;]{0,6}(?:自己|我们|我|本人|个人))|(?:\bme or (?:to )?(?:the |my |our )?(?:公司|单位|company|employer))`)

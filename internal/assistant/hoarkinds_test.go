@@ -59,3 +59,13 @@ func TestNotOnWelfareAsksExpenseRelief(t *testing.T) {
 		{"我们唔系低保户 个女读大学学费好贵 屋企顶唔顺 有冇救助", assistant.Answered, "FT-047"},
 	})
 }
+
+// TestInAFewDaysAsksTimeLimit checks, on made-up messages, that 过几天就,
+// 过多久就 ask when, not how long a thing must have lasted.
+func TestInAFewDaysAsksTimeLimit(t *testing.T) {
+	t.Parallel()
+	checkAsked(t, []askedCase{
+		{"身份证换领 过几天就能拿到新证吗", "FT-004", assistant.TimeLimit},
+		{"居住证办完 过多久就可以去拿", "FT-002", assistant.TimeLimit},
+	})
+}
