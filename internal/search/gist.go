@@ -126,6 +126,41 @@ func (ix *Index) gist(text, item string, rivals []string) (string, []clause) {
 		return 0, true
 	}
 
+	// shared reports a word whose every term item has and a rival, a few
+	// other items or another item's name has too (公积金 among the
+	// provident fund's items, 社保卡 of the card's first issue and its
+	// replacement): it tells item apart from nothing.
+	shared := func(w string) bool {
+		if doc < 0 || ix.idle(w) {
+			return false
+		}
+		terms := ix.a.TermsNormalized(w)
+		for _, t := range terms {
+			p := ix.words.terms[t]
+			if p == nil || p.live == 0 {
+				return false
+			}
+			if _, in := lookup(p, doc); !in {
+				return false
+			}
+			if v, _ := where(t); v != 0.5 && ix.nameDF[t] < 2 && p.live < sharedBy {
+				return false
+			}
+		}
+		return len(terms) > 0
+	}
+	// apartFrom reports words among ws that are no idle talk and not all
+	// shared: a lesson of shared words alone would
+	// pull every question that has them to item.
+	apartFrom := func(ws []string) bool {
+		for _, w := range ws {
+			if !ix.idle(w) && !shared(w) {
+				return true
+			}
+		}
+		return false
+	}
+
 	var cs []clause
 	for i, c := range clauses {
 		norm := ix.a.Normalize(c)
@@ -176,6 +211,7 @@ func (ix *Index) gist(text, item string, rivals []string) (string, []clause) {
 	// A short turn is a question already: it is kept, talk trimmed.
 	short, n := make([]string, 0, len(cs)), 0
 	positive := slices.ContainsFunc(cs, func(c clause) bool { return c.score > 0 })
+	apart := false
 	for _, c := range cs {
 		i, j := 0, len(c.words)
 		for i < j && ix.idle(c.words[i]) {
@@ -189,10 +225,14 @@ func (ix *Index) gist(text, item string, rivals []string) (string, []clause) {
 			n += len([]rune(w))
 			if !positive || c.score > 0 { // else it only pulls elsewhere
 				short = append(short, w)
+				apart = apart || apartFrom(c.words[i:j])
 			}
 		}
 	}
 	if n <= gistRunes {
+		if !apart {
+			return "", cs
+		}
 		return strings.Join(short, " "), cs
 	}
 
@@ -227,8 +267,13 @@ func (ix *Index) gist(text, item string, rivals []string) (string, []clause) {
 	}
 	sort.Slice(keep, func(i, j int) bool { return keep[i].pos < keep[j].pos })
 	out := make([]string, 0, len(keep))
+	apart = false
 	for _, c := range keep {
 		out = append(out, strings.Join(c.words[c.lo:c.hi], ""))
+		apart = apart || apartFrom(c.words[c.lo:c.hi])
+	}
+	if !apart {
+		return "", cs
 	}
 	return strings.Join(out, " "), cs
 }
@@ -287,6 +332,10 @@ var whenWords = map[string]bool{
 // widespread: a word more than one item in widespread has is common to
 // the catalogue (see Gist).
 const widespread = 4
+
+// sharedBy: a word as many items have as this, item among them, tells
+// item apart from nothing in a lesson of such words alone (see Gist).
+const sharedBy = 3
 
 // commonWord is the score below which a catalogue word elsewhere is too
 // common to matter (0.25 × its idf's share of the highest).

@@ -63,3 +63,25 @@ func TestGist(t *testing.T) {
 		t.Errorf("gist with a named rival: %q", g)
 	}
 }
+
+// TestGistOfSharedWordsAlone checks that a turn whose words the taught item
+// shares with its siblings (公积金 of every provident-fund item, 社保卡 of
+// the card's first issue and its replacement) proposes no gist: taught
+// alone, such words would pull every question that has them to the item.
+// A turn with a word of its own keeps its gist.
+func TestGistOfSharedWordsAlone(t *testing.T) {
+	t.Parallel()
+	ix := demoIndex(t)
+	for _, c := range []struct{ text, item string }{
+		{"就是想问问公积金", "FT-089"},
+		{"嗯 社保卡", "FT-010"},
+		{"我的公积金呢", "FT-083"},
+	} {
+		if g := ix.Gist(c.text, c.item, nil); g != "" {
+			t.Errorf("gist of %q for %s: %q, want none", c.text, c.item, g)
+		}
+	}
+	if g := ix.Gist("公积金缴存证明 银行要", "FT-089", nil); !strings.Contains(g, "缴存证明") {
+		t.Errorf("gist with a word of its own: %q", g)
+	}
+}
