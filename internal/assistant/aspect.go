@@ -587,7 +587,7 @@ var (
 	thingNeeded = regexp.MustCompile(`([\p{Han}a-z]{2,12}?)\s?(?:也|还)?(?:要不要|需不需要|需要|要|得)(?:吗|么|不|嘛)`)
 	formOf      = regexp.MustCompile(`([\p{Han}]{2,12}?)\s?(?:的)?(?:要|需要|得)?(?:交|带|提供)?(?:复印件|原件)`)
 	thingNeedDo = regexp.MustCompile(`([\p{Han}a-z]{2,12}?)\s?(?:也|还)?(?:要不要|需不需要|用不用|需要|要|得)(?:交|带|提供|准备|出具|提交|附)(?:$|吗|么|嘛|不|[,.?!;\s])`)
-	thingOK     = regexp.MustCompile(`([\p{Han}a-z]{2,12}?)\s?(?:行不行|可以吗|行吗|可不可以|算不算|能用吗|就行了吗|就可以了吗|就够了吗|行了吗)`)
+	thingOK     = regexp.MustCompile(`([\p{Han}a-z]{2,12}?)\s?(?:行不行|可以吗|行吗|可不可以|算不算|能用吗|就行了吗|就可以了吗|就够了吗|行了吗|就行吗|就够吗|就可以吗)`)
 )
 
 // documentEnds are how the names of documents end, and of the checks a

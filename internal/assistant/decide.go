@@ -396,6 +396,14 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 	}
 	h := hs[0]
 	head := cueIsHead(t.in.norm, h)
+	// A paper asked about as one to bring (兑奖…带身份证就行吗) names what
+	// the errand needs, not the errand: unless the rest names an item too,
+	// it neither names the best item nor makes its clause the service's.
+	paper := t.asked
+	if paper == "" {
+		paper = askedMaterial(t.in.norm) // 去哪里领 带身份证就行吗: a second question
+	}
+	paperOnly := paper != "" && strings.Contains(t.content, paper) && !as.namesItem(strings.ReplaceAll(t.content, paper, " "))
 	if len(hits) > 0 {
 		top := hits[0]
 		// Unless the cue is in the clause that asks and the item does
@@ -403,7 +411,7 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 		// 追讨" names the lease's registration but asks for money back.
 		// A name word said only inside the cue's phrase (续期 of 自动续期
 		// in a video membership) is the cue's, not the item's.
-		asks := as.cueAsksAlone(t.in.norm, q, hits) || nameOnlyInCue(top, q, hs) || head
+		asks := as.cueAsksAlone(t.in.norm, q, hits) || nameOnlyInCue(top, q, hs) || head || paperOnly
 		if top.Coverage >= namedCoverage && namesInOwnWords(top, q) && !asks {
 			return labelHit{}, false
 		}
@@ -421,7 +429,7 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 	}
 	// A cue of a story (a trip, an illness, a theft) said only before the
 	// clause that asks, which the best items explain, is background.
-	if !slices.ContainsFunc(hs, func(h labelHit) bool { return !as.scopes.storyCue(h) }) && as.cueInBackground(t.in.norm, q, hits) {
+	if !paperOnly && !slices.ContainsFunc(hs, func(h labelHit) bool { return !as.scopes.storyCue(h) }) && as.cueInBackground(t.in.norm, q, hits) {
 		return labelHit{}, false
 	}
 	// So is one in a message that asks how to get something done (an
@@ -430,7 +438,7 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 	// 这个要怎么弄" asks after the disability's service, whatever the
 	// doctor said — unless it asks the doctor's question, or the cue is
 	// in the clause that asks (房东不退押金 … 能帮我要回来吗).
-	if !slices.ContainsFunc(hs, func(h labelHit) bool { return h.weak || !as.scopes.storyCue(h) }) && t.normAspect != "" && !as.cueAsks(t.in.norm) && as.clauseAsksService(t.in.norm, q, hits, true) {
+	if !paperOnly && !slices.ContainsFunc(hs, func(h labelHit) bool { return h.weak || !as.scopes.storyCue(h) }) && t.normAspect != "" && !as.cueAsks(t.in.norm) && as.clauseAsksService(t.in.norm, q, hits, true) {
 		if _, advice := firstOf(t.in.norm, as.scopes.healthAdvice); !advice {
 			return labelHit{}, false
 		}
@@ -438,7 +446,13 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 	if !h.weak || head {
 		return h, true
 	}
-	if share, _ := as.explained(t.content, q, hits); share < weakCueShare {
+	// A paper asked about as one to bring (带身份证就行吗) says what the
+	// errand needs, not what it is: the lottery's prize, not the card.
+	content := t.content
+	if paper != "" {
+		content = strings.ReplaceAll(content, paper, " ")
+	}
+	if share, _ := as.explained(content, q, hits); share < weakCueShare {
 		return h, true
 	}
 	for _, c := range clauses(t.in.norm) {

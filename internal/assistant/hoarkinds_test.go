@@ -69,3 +69,15 @@ func TestInAFewDaysAsksTimeLimit(t *testing.T) {
 		{"居住证办完 过多久就可以去拿", "FT-002", assistant.TimeLimit},
 	})
 }
+
+// TestPaperToBringIsNotTheErrand checks, on made-up messages, that an
+// everyday errand (a lottery prize) asked with a paper to bring (带身份证
+// 就行吗, 带户口本就可以吗) is declined: the paper says what the errand
+// needs, not which service it is.
+func TestPaperToBringIsNotTheErrand(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"刮刮乐中了两百块 去哪里兑奖 带身份证就行吗", assistant.OutOfScope, ""},
+		{"中奖了 奖金去哪领 带户口本就可以吗", assistant.OutOfScope, ""},
+	})
+}
