@@ -38,7 +38,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		t.status, t.scope, t.reason = OutOfScope, h.label, "非政务服务问题："+h.cue
 		// A health word (医生说, 病情) in a story of illness or disability
 		// is part of the story, unless what it asks is medical advice.
-		if _, advice := firstOf(t.in.norm, as.scopes.healthAdvice); h.label == "health" && !advice {
+		if h.label == "health" && !as.scopes.asksAdvice(t.in.norm) {
 			as.askAboutCare(t, q)
 		}
 		// An everyday word that tells the story of a situation never
@@ -423,7 +423,7 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 	// ("妇幼的医生说要去办出生医学证明") is what the resident was told to
 	// do, unless what follows asks the doctor's question.
 	if told, ok := reported(t.in.norm, hs); ok && as.asksService(as.contentText(told), q, hits) {
-		if _, advice := firstOf(told, as.scopes.healthAdvice); !advice {
+		if !as.scopes.asksAdvice(told) {
 			return labelHit{}, false
 		}
 	}
@@ -439,7 +439,7 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 	// doctor said — unless it asks the doctor's question, or the cue is
 	// in the clause that asks (房东不退押金 … 能帮我要回来吗).
 	if !paperOnly && !slices.ContainsFunc(hs, func(h labelHit) bool { return h.weak || !as.scopes.storyCue(h) }) && t.normAspect != "" && !as.cueAsks(t.in.norm) && as.clauseAsksService(t.in.norm, q, hits, true) {
-		if _, advice := firstOf(t.in.norm, as.scopes.healthAdvice); !advice {
+		if !as.scopes.asksAdvice(t.in.norm) {
 			return labelHit{}, false
 		}
 	}
@@ -504,6 +504,11 @@ func everydayCues(scope *cueTable, text string) []labelHit {
 	hs := scope.match(text)
 	if l := providerAsk.FindStringIndex(text); l != nil && !namesOffice(text[l[0]:l[1]]) {
 		hs = append(hs, labelHit{label: "provider", length: utf8.RuneCountInString(text[l[0]:l[1]]), cue: text[l[0]:l[1]], pos: l[0], weak: true})
+	}
+	// What to eat or drink for one's health (糖尿病吃什么水果比较好) is a
+	// doctor's question, whether or not a health word names the illness.
+	if l := adviceForm.FindStringIndex(text); l != nil && !slices.ContainsFunc(hs, func(h labelHit) bool { return h.label == "health" }) {
+		hs = append([]labelHit{{label: "health", length: utf8.RuneCountInString(text[l[0]:l[1]]), cue: text[l[0]:l[1]], pos: l[0]}}, hs...)
 	}
 	for _, re := range recommendAsk {
 		// 办 asks where a thing is done (哪家办得快) unless a business is
@@ -590,7 +595,7 @@ func (as *Assistant) cueInBackground(norm string, q search.Query, hits []search.
 	}
 	// What to eat or watch for after an illness is a doctor's question,
 	// whatever the story.
-	if _, advice := firstOf(strings.Join(cs[last+1:], " "), as.scopes.healthAdvice); advice {
+	if as.scopes.asksAdvice(strings.Join(cs[last+1:], " ")) {
 		return false
 	}
 	// The clause that asks is the last: the story may run on after the

@@ -81,3 +81,17 @@ func TestPaperToBringIsNotTheErrand(t *testing.T) {
 		{"中奖了 奖金去哪领 带户口本就可以吗", assistant.OutOfScope, ""},
 	})
 }
+
+// TestWhatToEatIsAdvice checks, on made-up messages, that what to eat,
+// drink or take for an illness (煲什么汤喝最好, 吃什么水果比较好, 补点什么营
+// 养比较好) is a doctor's question and declined, in a story of old age or
+// illness too, whether or not a health word names the illness.
+func TestWhatToEatIsAdvice(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"阿婆八十几 血压高 煲什么汤喝最好", assistant.OutOfScope, ""},
+		{"我妈血压高 一个人住 泡啥茶比较好", assistant.OutOfScope, ""},
+		{"我爸糖尿病 平时吃什么水果比较好", assistant.OutOfScope, ""},
+		{"孩子自闭症 补点什么营养比较好", assistant.OutOfScope, ""},
+	})
+}

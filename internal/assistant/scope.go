@@ -823,3 +823,17 @@ var hukouHereConds = []string{"深圳市户籍", "深圳户籍", "福田区户�
 
 // hukouAlternatives in a condition let someone registered elsewhere in.
 var hukouAlternatives = []string{"或", "至少", "一方", "居住", "常住", "非深"}
+
+// adviceForm asks what to eat, drink or buy for one's health (吃什么水果比较
+// 好, 泡什么茶喝比较好): a doctor's or a shop's question, however the
+// thing between is named.
+var adviceForm = regexp.MustCompile(`(?:吃|喝|泡|煲|煮|补|买)(?:点|些)?(?:什么|啥|咩)[\p{Han}]{0,4}?(?:比较好|最好|好|合适)`)
+
+// asksAdvice reports a message asking what a doctor, not a service,
+// answers: a phrase of health.advice or adviceForm.
+func (m *scopeModel) asksAdvice(norm string) bool {
+	if _, ok := firstOf(norm, m.healthAdvice); ok {
+		return true
+	}
+	return adviceForm.MatchString(norm)
+}
