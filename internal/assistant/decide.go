@@ -598,6 +598,12 @@ func (as *Assistant) cueInBackground(norm string, q search.Query, hits []search.
 	if as.scopes.asksAdvice(strings.Join(cs[last+1:], " ")) {
 		return false
 	}
+	// What follows the cue must ask something (能不能办, 要带什么): a
+	// statement after it (我真想上门骂他一顿) is the story going on.
+	tail := strings.Join(cs[last+1:], " ")
+	if !isQuestion(tail) && as.detectAspect(tail) == "" {
+		return false
+	}
 	// The clause that asks is the last: the story may run on after the
 	// cue ("去年去旅游 … 摔断了腿 … 残疾证能不能办").
 	return as.asksService(head, q, hits) || as.asksService(as.contentText(cs[len(cs)-1]), q, hits)

@@ -95,3 +95,15 @@ func TestWhatToEatIsAdvice(t *testing.T) {
 		{"孩子自闭症 补点什么营养比较好", assistant.OutOfScope, ""},
 	})
 }
+
+// TestStatementAfterCueIsStory checks, on made-up messages, that an
+// everyday matter (money lent, a deposit kept) followed by a statement,
+// not a question (我打算上门找他), is declined: the statement goes on with
+// the story, whatever item its words (上门) match.
+func TestStatementAfterCueIsStory(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"邻居借钱不还 躲着我 我打算上门找他", assistant.OutOfScope, ""},
+		{"房东押金不退 我想上门跟他理论", assistant.OutOfScope, ""},
+	})
+}
