@@ -107,3 +107,18 @@ func TestStatementAfterCueIsStory(t *testing.T) {
 		{"房东押金不退 我想上门跟他理论", assistant.OutOfScope, ""},
 	})
 }
+
+// TestSlurOnTheAssistant checks, on made-up messages, that a word of
+// contempt before a word for the assistant (烂系统, 笨机器人, 衰软件) is
+// abuse said to it: a calm reply and a person, in a conversation too.
+func TestSlurOnTheAssistant(t *testing.T) {
+	t.Parallel()
+	checkDeclines(t, []storyCase{
+		{"a slur after a complaint", "问了三遍都答非所问 烂系统", true, "转人工"},
+		{"a slur first", "笨机器人 一点用都没有", true, "转人工"},
+		{"Cantonese", "搞咩啊 衰软件", true, "转人工"},
+	})
+	checkFollowUps(t, []followUpCase{
+		{"医保怎么转移", "笨机器人 一点用都没有", assistant.OutOfScope, "", ""},
+	})
+}

@@ -656,6 +656,11 @@ func (m *scopeModel) storyCue(h labelHit) bool {
 // 智障), which no story of illness or disability explains.
 func (m *scopeModel) abusive(norm string) (abuse, addressed, person bool) {
 	_, person = firstOf(norm, m.abusePerson)
+	// A slur on the assistant itself (死机器, 烂系统, 蠢ai) is said to it,
+	// whatever the slur.
+	if insultForm.MatchString(norm) {
+		return true, true, person
+	}
 	for _, w := range m.abuse {
 		for i := 0; ; {
 			j := strings.Index(norm[i:], w)
@@ -682,6 +687,10 @@ func (m *scopeModel) abusive(norm string) (abuse, addressed, person bool) {
 	}
 	return abuse, false, person
 }
+
+// insultForm is a word of contempt right before a word for the assistant:
+// the machine, the system, the program, the bot.
+var insultForm = regexp.MustCompile(`(?:死|破|烂|蠢|傻|笨|衰|废)(?:机器人|机器|系统|助手|程序|软件|ai|bot)`)
 
 // addressReach is how many characters before an abuse word "你" may stand
 // and still be who it is said to (你就是个智障).
