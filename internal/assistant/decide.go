@@ -396,9 +396,10 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 	}
 	h := hs[0]
 	head := cueIsHead(t.in.norm, h)
-	// A paper asked about as one to bring (兑奖…带身份证就行吗) names what
-	// the errand needs, not the errand: unless the rest names an item too,
-	// it neither names the best item nor makes its clause the service's.
+	// A paper asked about as one to bring (去哪里兑奖 带身份证就行吗) names
+	// what the errand needs, not the errand: unless the rest names an item
+	// too, it neither names the best item nor makes its clause the
+	// service's.
 	paper := t.asked
 	if paper == "" {
 		paper = askedMaterial(t.in.norm) // 去哪里领 带身份证就行吗: a second question
@@ -446,8 +447,7 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 	if !h.weak || head {
 		return h, true
 	}
-	// A paper asked about as one to bring (带身份证就行吗) says what the
-	// errand needs, not what it is: the lottery's prize, not the card.
+	// Nor does the paper count among what the best items explain.
 	content := t.content
 	if paper != "" {
 		content = strings.ReplaceAll(content, paper, " ")
@@ -505,7 +505,7 @@ func everydayCues(scope *cueTable, text string) []labelHit {
 	if l := providerAsk.FindStringIndex(text); l != nil && !namesOffice(text[l[0]:l[1]]) {
 		hs = append(hs, labelHit{label: "provider", length: utf8.RuneCountInString(text[l[0]:l[1]]), cue: text[l[0]:l[1]], pos: l[0], weak: true})
 	}
-	// What to eat or drink for one's health (糖尿病吃什么水果比较好) is a
+	// What to eat or drink for one's health (糖尿病 吃什么水果比较好) is a
 	// doctor's question, whether or not a health word names the illness.
 	if l := adviceForm.FindStringIndex(text); l != nil && !slices.ContainsFunc(hs, func(h labelHit) bool { return h.label == "health" }) {
 		hs = append([]labelHit{{label: "health", length: utf8.RuneCountInString(text[l[0]:l[1]]), cue: text[l[0]:l[1]], pos: l[0]}}, hs...)
@@ -589,18 +589,18 @@ func (as *Assistant) cueInBackground(norm string, q search.Query, hits []search.
 	if last < 0 || last == len(cs)-1 {
 		return false
 	}
-	head := as.contentText(strings.Join(cs[last+1:], " "))
+	tail := strings.Join(cs[last+1:], " ")
+	head := as.contentText(tail)
 	if len(as.scope.match(head)) > 0 {
 		return false
 	}
 	// What to eat or watch for after an illness is a doctor's question,
 	// whatever the story.
-	if as.scopes.asksAdvice(strings.Join(cs[last+1:], " ")) {
+	if as.scopes.asksAdvice(tail) {
 		return false
 	}
 	// What follows the cue must ask something (能不能办, 要带什么): a
-	// statement after it (我真想上门骂他一顿) is the story going on.
-	tail := strings.Join(cs[last+1:], " ")
+	// statement after it (我想上门跟他理论) is the story going on.
 	if !isQuestion(tail) && as.detectAspect(tail) == "" {
 		return false
 	}

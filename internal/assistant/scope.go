@@ -656,7 +656,7 @@ func (m *scopeModel) storyCue(h labelHit) bool {
 // 智障), which no story of illness or disability explains.
 func (m *scopeModel) abusive(norm string) (abuse, addressed, person bool) {
 	_, person = firstOf(norm, m.abusePerson)
-	// A slur on the assistant itself (死机器, 烂系统, 蠢ai) is said to it,
+	// A slur on the assistant itself (烂系统, 笨机器人) is said to it,
 	// whatever the slur.
 	if insultForm.MatchString(norm) {
 		return true, true, person
@@ -834,8 +834,8 @@ var hukouHereConds = []string{"深圳市户籍", "深圳户籍", "福田区户�
 var hukouAlternatives = []string{"或", "至少", "一方", "居住", "常住", "非深"}
 
 // adviceForm asks what to eat, drink or buy for one's health (吃什么水果比较
-// 好, 泡什么茶喝比较好): a doctor's or a shop's question, however the
-// thing between is named.
+// 好, 煲什么汤喝最好): a doctor's or a shop's question, however the thing
+// between is named.
 var adviceForm = regexp.MustCompile(`(?:吃|喝|泡|煲|煮|补|买)(?:点|些)?(?:什么|啥|咩)[\p{Han}]{0,4}?(?:比较好|最好|好|合适)`)
 
 // asksAdvice reports a message asking what a doctor, not a service,

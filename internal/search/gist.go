@@ -58,6 +58,10 @@ var fillers = map[string]bool{
 // catalogue, by its rarity (nothing for a word most items have). Fillers,
 // stop words, time words and numbers count nothing. With item "" (a
 // turn that found nothing) any catalogue word counts 0.5.
+//
+// A proposal made only of words item shares with a rival, with three
+// items or more or with another item's name (公积金, 社保卡) is none: ""
+// (the caller keeps the turn whole).
 func (ix *Index) Gist(text, item string, rivals []string) string {
 	g, _ := ix.gist(text, item, rivals)
 	return g
@@ -131,7 +135,7 @@ func (ix *Index) gist(text, item string, rivals []string) (string, []clause) {
 	// provident fund's items, 社保卡 of the card's first issue and its
 	// replacement): it tells item apart from nothing.
 	shared := func(w string) bool {
-		if doc < 0 || ix.idle(w) {
+		if doc < 0 {
 			return false
 		}
 		terms := ix.a.TermsNormalized(w)
@@ -149,9 +153,9 @@ func (ix *Index) gist(text, item string, rivals []string) (string, []clause) {
 		}
 		return len(terms) > 0
 	}
-	// apartFrom reports words among ws that are no idle talk and not all
-	// shared: a lesson of shared words alone would
-	// pull every question that has them to item.
+	// apartFrom reports a word among ws that is neither idle talk nor
+	// shared: a lesson of shared words alone would pull every question
+	// that has them to item.
 	apartFrom := func(ws []string) bool {
 		for _, w := range ws {
 			if !ix.idle(w) && !shared(w) {
