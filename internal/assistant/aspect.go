@@ -394,28 +394,12 @@ func askedHits(norm string, t *cueTable) []labelHit {
 			hs = append(hs, formHit(Materials, norm, l))
 		}
 	}
-	if !hasLabel(hs, string(TimeLimit)) {
-		l := whenDone.FindStringIndex(norm)
-		if l == nil {
-			l = howLongTo.FindStringIndex(norm)
+	for _, f := range askForms {
+		if hasLabel(hs, string(f.aspect)) || f.needs != nil && !hasAny(norm, f.needs) {
+			continue
 		}
-		if l != nil {
-			hs = append(hs, formHit(TimeLimit, norm, l))
-		}
-	}
-	if !hasLabel(hs, string(Conditions)) {
-		if l := lastedFor.FindStringIndex(norm); l != nil {
-			hs = append(hs, formHit(Conditions, norm, l))
-		}
-	}
-	if !hasLabel(hs, string(Process)) {
-		if l := whoApplies.FindStringIndex(norm); l != nil {
-			hs = append(hs, formHit(Process, norm, l))
-		}
-	}
-	if !hasLabel(hs, string(Appointment)) {
-		if l := bookSlot.FindStringIndex(norm); l != nil {
-			hs = append(hs, formHit(Appointment, norm, l))
+		if l := f.re.FindStringIndex(norm); l != nil {
+			hs = append(hs, formHit(f.aspect, norm, l))
 		}
 	}
 	if l := goBackFor.FindStringIndex(norm); l != nil && !hasLabel(hs, string(Online)) && !handedBack(norm[:l[0]]) {
@@ -440,6 +424,22 @@ func askedHits(norm string, t *cueTable) []labelHit {
 		}
 	}
 	return out
+}
+
+// askForms are question forms askedHits tries in order, each adding its
+// aspect when no cue or earlier form has; a form with needs is tried only
+// on a message holding one of them, which spares most turns the
+// expression.
+var askForms = []struct {
+	aspect Aspect
+	re     *regexp.Regexp
+	needs  []string
+}{
+	{TimeLimit, whenDone, nil},
+	{TimeLimit, howLongTo, nil},
+	{Conditions, lastedFor, []string{"才", "就"}},
+	{Process, whoApplies, []string{"还是", "定系", "定是", "me or"}},
+	{Appointment, bookSlot, []string{"号", "时间", "时段"}},
 }
 
 // formHit is the hit of a question form matched at loc in norm: its

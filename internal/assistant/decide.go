@@ -401,7 +401,7 @@ func (as *Assistant) everyday(t *turnState, q search.Query, hits []search.Hit) (
 	// too, it neither names the best item nor makes its clause the
 	// service's.
 	paper := t.asked
-	if paper == "" {
+	if t.normAspect != Materials {
 		paper = askedMaterial(t.in.norm) // 去哪里领 带身份证就行吗: a second question
 	}
 	paperOnly := paper != "" && strings.Contains(t.content, paper) && !as.namesItem(strings.ReplaceAll(t.content, paper, " "))

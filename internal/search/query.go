@@ -86,9 +86,7 @@ func (ix *Index) Analyse(text string) Query {
 	// 的 set inside a word of an item's name (简易的注销, 高龄的津贴) is
 	// read as the word said whole.
 	for _, w := range ix.joinedAcrossDe(norm) {
-		if _, ok := seen[w]; !ok {
-			add(Term{Text: w, Weight: 1, Source: FromQuery})
-		}
+		add(Term{Text: w, Weight: 1, Source: FromQuery})
 	}
 	// Phrases are also matched with aspect particles and 一下 taken out,
 	// so that 生了孩子 reads as 生孩子, 丢过 as 丢, 登记一下失业 as 登记失业.
