@@ -399,7 +399,9 @@ func askedHits(norm string, t *cueTable) []labelHit {
 			continue
 		}
 		if l := f.re.FindStringIndex(norm); l != nil {
-			hs = append(hs, formHit(f.aspect, norm, l))
+			h := formHit(f.aspect, norm, l)
+			h.weak = f.weak
+			hs = append(hs, h)
 		}
 	}
 	if l := goBackFor.FindStringIndex(norm); l != nil && !hasLabel(hs, string(Online)) && !handedBack(norm[:l[0]]) {
@@ -434,13 +436,37 @@ var askForms = []struct {
 	aspect Aspect
 	re     *regexp.Regexp
 	needs  []string
+	weak   bool
 }{
-	{TimeLimit, whenDone, nil},
-	{TimeLimit, howLongTo, nil},
-	{Conditions, lastedFor, []string{"才", "就"}},
-	{Process, whoApplies, []string{"还是", "定系", "定是", "me or"}},
-	{Appointment, bookSlot, []string{"号", "时间", "时段"}},
+	{TimeLimit, whenDone, nil, false},
+	{TimeLimit, howLongTo, nil, false},
+	{Conditions, lastedFor, []string{"才", "就"}, false},
+	{Process, whoApplies, []string{"还是", "定系", "定是", "me or"}, false},
+	{Appointment, bookSlot, []string{"号", "时间", "时段"}, false},
+	// English asks with a question word and a verb the item owns as
+	// Chinese does with 怎么 and 能…吗: how one does it is the steps and
+	// whether one may the conditions, both weak like theirs; how many days
+	// the time, which hall or bank the place, what one brings the papers,
+	// paying anything the fee. The English table has rewritten the words
+	// it knows (hospital → 医院) by then.
+	{Process, enHow, []string{"how "}, true},
+	{TimeLimit, enHowMany, []string{"how many", "how soon", "same day"}, false},
+	{Location, enWhich, []string{"which "}, false},
+	{Materials, enBring, []string{"what "}, false},
+	{Fee, enPay, []string{"pay", "charge"}, false},
+	{Online, enOnPhone, []string{" on "}, false},
+	{Conditions, enMay, []string{"allowed", "able to", "count", "limit", "can ", "could "}, true},
 }
+
+var (
+	enHow     = regexp.MustCompile(`\bhow (?:do|does|did|can|could|should|would|will) (?:i|we|you|he|she|they|it|one|my|our|his|her|the)\b`)
+	enHowMany = regexp.MustCompile(`\bhow many (?:working |business |calendar )?(?:days|weeks|months|years)\b|\bhow soon\b|\b(?:on )?the same day\b`)
+	enWhich   = regexp.MustCompile(`\bwhich (?:[a-z]+ )?(?:hall|halls|office|offices|bank|banks|branch|branches|hospital|hospitals|医院|window|counter|centre|center|building|station)\b`)
+	enBring   = regexp.MustCompile(`\bwhat (?:do|does|should|must|shall|will) (?:i|we|he|she|they|you|my \w+|our \w+) (?:need to |have to |got to )?(?:bring|prepare|submit|provide|hand in|take)\b`)
+	enPay     = regexp.MustCompile(`\b(?:have to|need to|must|do \w+|does \w+) pay\b|\bpay (?:anything|any|for)\b|\bany (?:charge|fee|cost)\b|\bcharge (?:for|anything)\b|\bpay out\b`)
+	enOnPhone = regexp.MustCompile(`\bon (?:my|the|his|her|our|a) (?:phone|mobile|smartphone|app|website|web)\b`)
+	enMay     = regexp.MustCompile(`\b(?:am i|are we|are they|is (?:he|she|it|my \w+|our \w+)) (?:allowed|able|entitled)\b|\b(?:can|could) (?:i|we|he|she|they|both of \w+|my \w+|our \w+) (?:still )?(?:get|apply|qualify|be|register|claim|move|use)\b|\bdoes (?:that|this|it) count\b|\bis there an? (?:\w+ )?limit\b`)
+)
 
 // formHit is the hit of a question form matched at loc in norm: its
 // length counts the match's characters, as a cue's does.

@@ -1,0 +1,27 @@
+package assistant_test
+
+import (
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+)
+
+// Kinds of the twenty-second round, chosen on the learning sets, each
+// tested on sentences of our own.
+
+// TestEnglishQuestionFormsAskAspects checks, on made-up messages, that
+// English asks its aspect with a question word and a verb as Chinese does
+// with 怎么 and 能…吗: how one does it, how many days, which bank, what
+// one brings, paying anything, on one's phone, whether one is allowed.
+func TestEnglishQuestionFormsAskAspects(t *testing.T) {
+	t.Parallel()
+	checkAsked(t, []askedCase{
+		{"My mother lost our household register. How do we get a new one?", "FT-009", assistant.Process},
+		{"I applied for the old age allowance for my mother. How soon does the money come?", "FT-034", assistant.TimeLimit},
+		{"My social security card was stolen. Which bank branch can replace it?", "FT-011", assistant.Location},
+		{"My father is 82 with a Futian hukou. For the old age allowance, what does he need to bring?", "FT-034", assistant.Materials},
+		{"For replacing a lost marriage certificate, do we have to pay anything?", "FT-057", assistant.Fee},
+		{"Can I do the rental contract filing on my phone?", "FT-078", assistant.Online},
+		{"I'm 45 with a master's degree and my hukou is in Hubei. Am I allowed to move my hukou here as a talent?", "FT-006", assistant.Conditions},
+	})
+}
