@@ -299,7 +299,7 @@ var (
 	// "要拿些啥去", "手头得备好些什么", "要医院开些什么单", "报名得备齐
 	// 哪几样": a verb of handing in or bringing with what asked after
 	// it is the materials, whatever the verb's ending.
-	provideWhat = regexp.MustCompile(`(?:拿|带|备|准备|预备|递|提供|填|开|上传|出具)(?:上|好|齐|全|出)?(?:些|点)?(?:什么|啥|哪些|哪几样|哪几份|哪几种|哪样)`)
+	provideWhat = regexp.MustCompile(`(?:拿|带|备|准备|预备|递|交|提供|填|开|上传|出具)(?:上|好|齐|全|出)?(?:些|点)?(?:什么|啥|哪些|哪几样|哪几份|哪几种|哪样)`)
 	// "什么时候可以申请", "燃油补贴每年几时发", "得花几周", "要公示几多日",
 	// "轮到他大概得等几年": when a thing is done, or how long the wait,
 	// asked with the item's own verb — the time limit.
@@ -330,7 +330,7 @@ func handedBack(before string) bool {
 // notPaperAfter reports that what follows provideWhat's question word asks
 // something other than a paper: 开什么店 is the business, 带什么时候 the time.
 func notPaperAfter(rest string) bool {
-	for _, w := range []string{"时候", "时间", "地方", "部门", "窗口", "大厅", "店", "公司", "生意", "手续", "人"} {
+	for _, w := range []string{"时候", "时间", "地方", "部门", "窗口", "大厅", "店", "公司", "生意", "手续", "人", "钱", "费", "税", "社保", "保险", "险"} {
 		if strings.HasPrefix(rest, w) {
 			return true
 		}

@@ -25,3 +25,14 @@ func TestEnglishQuestionFormsAskAspects(t *testing.T) {
 		{"I'm 45 with a master's degree and my hukou is in Hubei. Am I allowed to move my hukou here as a talent?", "FT-006", assistant.Conditions},
 	})
 }
+
+// TestCantoneseWhichWithMeasureWord checks, on made-up messages, that
+// Cantonese 边 before a measure word (边几份) is 哪, and that
+// 交 with what after it asks for the papers as 带 and 递 do.
+func TestCantoneseWhichWithMeasureWord(t *testing.T) {
+	t.Parallel()
+	checkAsked(t, []askedCase{
+		{"申请居住证 要交边几份", "FT-002", assistant.Materials},
+		{"申请残疾人证 要交哪几份", "FT-048", assistant.Materials},
+	})
+}
