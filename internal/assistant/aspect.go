@@ -126,6 +126,9 @@ var (
 	canAtLength  = regexp.MustCompile(`(能|可以)[^ ,.?!;]{9,14}吗`)
 	canPotential = regexp.MustCompile(`[\p{Han}]得了(吗|不)`)
 	wouldNot     = regexp.MustCompile(`会不会[^ ,.?!;]{0,8}(不|没)[\p{Han}]`)
+	// "单身也行吗", "算无房吗", "年限够不", "够得上吗", "行得通吗": whether
+	// the resident's case is enough, asked without 能 or 可以.
+	enoughQuestion = regexp.MustCompile(`(?:也|都)(?:行|可以|成)(?:吗|不|吧|嘛)|算[^ ,.?!;]{1,6}吗|够(?:不|吗)|够得上|够格|行得通|行不通`)
 )
 
 // asksCan reports a weak eligibility question in one of canQuestion's forms.
@@ -134,6 +137,7 @@ func asksCan(norm string) bool {
 		strings.Contains(norm, "吗") && canAtLength.MatchString(norm) ||
 		strings.Contains(norm, "得了") && canPotential.MatchString(norm) ||
 		strings.Contains(norm, "行不行") ||
+		enoughQuestion.MatchString(norm) ||
 		strings.Contains(norm, "会不会") && wouldNot.MatchString(norm)
 }
 

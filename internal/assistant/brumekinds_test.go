@@ -36,3 +36,16 @@ func TestCantoneseWhichWithMeasureWord(t *testing.T) {
 		{"申请残疾人证 要交哪几份", "FT-048", assistant.Materials},
 	})
 }
+
+// TestEnoughAsksConditions checks, on made-up messages, that whether the
+// resident's case is enough, asked without 能 or 可以 (算…吗, 也行吗, 够不,
+// 行得通吗), asks for the conditions.
+func TestEnoughAsksConditions(t *testing.T) {
+	t.Parallel()
+	checkAsked(t, []askedCase{
+		{"灵活就业交养老保险 我五十六了 年纪够不", "FT-012", assistant.Conditions},
+		{"租的房子 算有固定住所吗 想办居住证", "FT-002", assistant.Conditions},
+		{"企业名称里带英文字母 行得通吗", "FT-092", assistant.Conditions},
+		{"长者饭堂 外地户口的老人也行吗", "FT-037", assistant.Conditions},
+	})
+}
