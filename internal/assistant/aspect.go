@@ -447,6 +447,7 @@ var askForms = []struct {
 	{Conditions, lastedFor, []string{"才", "就"}, false},
 	{Process, whoApplies, []string{"还是", "定系", "定是", "me or"}, false},
 	{Appointment, bookSlot, []string{"号", "时间", "时段"}, false},
+	{Materials, photoAsked, []string{"照", "相", "合影"}, false},
 	// English asks with a question word and a verb the item owns as
 	// Chinese does with 怎么 and 能…吗: how one does it is the steps and
 	// whether one may the conditions, both weak like theirs; how many days
@@ -461,6 +462,11 @@ var askForms = []struct {
 	{Online, enOnPhone, []string{" on "}, false},
 	{Conditions, enMay, []string{"allowed", "able to", "count", "limit", "can ", "could "}, true},
 }
+
+// photoAsked is a question about the photo to hand in (照片要交几张, 张相要
+// 几寸, 合照要什么样的, 要不要带相片): its size, number, look or whether to
+// bring one is the materials, however the item's cues read.
+var photoAsked = regexp.MustCompile(`(?:照片|相片|合照|合影|证件照|寸照|相)\s?(?:是)?(?:要|得|需要)?(?:交|带|拍|影|照)?(?:几张|几寸|多少寸|多少张|多大|什么样|啥样|什么颜色|啥颜色|什么底色|啥底色|底色|自己拍|现场拍|自己影|去照相馆)|(?:要不要|用不用|需不需要|要|得)(?:自己)?(?:交|带|拍)(?:照片|相片|合照|相)(?:吗|不|$| )`)
 
 var (
 	enHow     = regexp.MustCompile(`\bhow (?:do|does|did|can|could|should|would|will) (?:i|we|you|he|she|they|it|one|my|our|his|her|the)\b`)

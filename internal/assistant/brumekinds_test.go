@@ -49,3 +49,15 @@ func TestEnoughAsksConditions(t *testing.T) {
 		{"长者饭堂 外地户口的老人也行吗", "FT-037", assistant.Conditions},
 	})
 }
+
+// TestPhotoAskedIsMaterials checks, on made-up messages, that a question
+// about the photo to hand in (its number, size, look, or whether to bring
+// one) asks for the materials.
+func TestPhotoAskedIsMaterials(t *testing.T) {
+	t.Parallel()
+	checkAsked(t, []askedCase{
+		{"办退役军人优待证 照片交几张", "FT-113", assistant.Materials},
+		{"换身份证 照片是自己拍还是现场拍", "FT-004", assistant.Materials},
+		{"残疾人证换领 相片多大的", "FT-049", assistant.Materials},
+	})
+}
