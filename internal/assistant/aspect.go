@@ -448,6 +448,7 @@ var askForms = []struct {
 	{Process, whoApplies, []string{"还是", "定系", "定是", "me or"}, false},
 	{Appointment, bookSlot, []string{"号", "时间", "时段"}, false},
 	{Materials, photoAsked, []string{"照", "相", "合影"}, false},
+	{Online, fromAfar, []string{"回", "返", "人在", "手机", "上网"}, false},
 	// English asks with a question word and a verb the item owns as
 	// Chinese does with 怎么 and 能…吗: how one does it is the steps and
 	// whether one may the conditions, both weak like theirs; how many days
@@ -462,6 +463,11 @@ var askForms = []struct {
 	{Online, enOnPhone, []string{" on "}, false},
 	{Conditions, enMay, []string{"allowed", "able to", "count", "limit", "can ", "could "}, true},
 }
+
+// fromAfar asks whether it can be done without coming back (他人不回深圳能
+// 做吗, 人在国外怎么认证) or by phone or the web with the item's own verb
+// (手机报名, 上网去报): the online channel.
+var fromAfar = regexp.MustCompile(`(?:不回|不用回|唔返|不返|回不去|回不来)(?:深圳|福田|来|去)?(?:也)?(?:能|可以)(?:办|做|弄|申请|认证|交|报)|人在(?:国外|外国|海外|外地|老家)[^ ,.?!;]{0,6}(?:怎么|能|可以)(?:做|办|弄|认证|申请)|手机(?:上)?(?:报名|申请|提交|填报|操作|办理|认证)|上网(?:去)?(?:报名|报|申请|办|填|交)`)
 
 // photoAsked is a question about the photo to hand in (照片要交几张, 张相要
 // 几寸, 合照要什么样的, 要不要带相片): its size, number, look or whether to

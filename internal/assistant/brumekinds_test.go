@@ -61,3 +61,15 @@ func TestPhotoAskedIsMaterials(t *testing.T) {
 		{"残疾人证换领 相片多大的", "FT-049", assistant.Materials},
 	})
 }
+
+// TestFromAfarAsksOnline checks, on made-up messages, that asking whether
+// it can be done without coming back, from abroad, or by phone or the web
+// with the item's own verb asks for the online channel.
+func TestFromAfarAsksOnline(t *testing.T) {
+	t.Parallel()
+	checkAsked(t, []askedCase{
+		{"高龄津贴 我妈在老家住 不回福田能办吗", "FT-034", assistant.Online},
+		{"退休待遇资格认证 人在海外怎么认证", "FT-018", assistant.Online},
+		{"孩子转学 家长上网去报就行吗", "FT-069", assistant.Online},
+	})
+}
