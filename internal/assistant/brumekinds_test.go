@@ -73,3 +73,14 @@ func TestFromAfarAsksOnline(t *testing.T) {
 		{"孩子转学 家长上网去报就行吗", "FT-069", assistant.Online},
 	})
 }
+
+// TestAmountGotAsksFee checks, on made-up messages, that an amount
+// received asked with a verb of getting it (拿到多少, 领到手多少) asks for
+// the amount, not when it comes.
+func TestAmountGotAsksFee(t *testing.T) {
+	t.Parallel()
+	checkAsked(t, []askedCase{
+		{"高龄津贴 我爸每月能拿到多少", "FT-034", assistant.Fee},
+		{"失业保险金 一个月领到手大概多少", "FT-015", assistant.Fee},
+	})
+}
