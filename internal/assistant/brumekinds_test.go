@@ -84,3 +84,17 @@ func TestAmountGotAsksFee(t *testing.T) {
 		{"失业保险金 一个月领到手大概多少", "FT-015", assistant.Fee},
 	})
 }
+
+// TestWhichOneCheapestDeclined checks, on made-up messages, that asking
+// which one of a kind is cheapest or best (哪个…实惠, 哪款好用, which
+// brand) is declined however the service it follows reads: the district
+// recommends no business or product.
+func TestWhichOneCheapestDeclined(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"婚检做完了 顺便问下 福田哪个瑜伽班报名实惠", assistant.OutOfScope, ""},
+		{"残疾人证办下来了 想给我爸配个拐杖 哪款好用", assistant.OutOfScope, ""},
+		{"After the marriage registration, where can we get the invitations printed cheaply?", assistant.OutOfScope, ""},
+		{"营业执照办好了 店里空调坏了 找哪个师傅修平一点", assistant.OutOfScope, ""},
+	})
+}

@@ -526,8 +526,15 @@ func everydayCues(scope *cueTable, text string) []labelHit {
 // (哪家装修公司靠谱, 哪里印得便宜): asking which one is good is never asking
 // where a service is done, which every hall does alike.
 var recommendAsk = []*regexp.Regexp{
-	regexp.MustCompile(`(?:哪家|哪间|边间|边家|哪一家)[\p{Han}]{0,6}?(?:好|靠谱|便宜|划算|实惠|正规|专业|口碑)`),
+	regexp.MustCompile(`(?:哪家|哪间|边间|边家|哪一家)[\p{Han}]{0,6}?(?:好|靠谱|便宜|划算|实惠|正规|专业|口碑|最低|低一点|低些|抵|平)`),
 	regexp.MustCompile(`(?:哪里|哪儿|边度|哪个地方|去哪|在哪|到哪)[\p{Han}]{0,6}?(?:便宜|划算|实惠|靠谱)`),
+	// Which one of a kind (哪个游泳班报名便宜, 哪款好用, 什么牌子准), by its
+	// price or quality only: 哪个 with 好 or 快 also asks which hall or
+	// which time suits.
+	regexp.MustCompile(`(?:哪个|哪款|哪种|哪个牌子|什么牌子)[\p{Han}]{0,6}?(?:便宜|划算|实惠|抵|平些|平一点|平啲|靠谱|口碑|利率最低|利率低|手续费低|最准|好用|耐用)|哪款好`),
+	// English asks the same by a brand or a price (which brand, printed
+	// cheaply, the most accurate).
+	regexp.MustCompile(`\b(?:which|what|any good|a good|the best|best) (?:[a-z]+ )?brands?\b|\bcheap(?:ly|est)\b|\bmost accurate\b`),
 }
 
 // providerAsk is a question for a business or provider of a kind (哪家体
@@ -538,7 +545,7 @@ var providerAsk = regexp.MustCompile(`(?:哪家|哪间|边间|边家|哪一家|�
 
 // providerKinds are the kinds of business or provider a resident asks
 // which one of.
-const providerKinds = `(?:店|中心|银行|班|档口|档|馆|酒楼|茶楼|门诊|诊所|机构|商场|超市|市场|影楼|铺面|铺位|门面|房源|写字楼)`
+const providerKinds = `(?:店|中心|银行|班|档口|档|馆|酒楼|茶楼|门诊|诊所|机构|商场|超市|市场|影楼|铺面|铺位|门面|房源|写字楼|师傅)`
 
 // providerKind finds a kind of business in a question.
 var providerKind = regexp.MustCompile(providerKinds)
