@@ -98,3 +98,15 @@ func TestWhichOneCheapestDeclined(t *testing.T) {
 		{"营业执照办好了 店里空调坏了 找哪个师傅修平一点", assistant.OutOfScope, ""},
 	})
 }
+
+// TestSettledHereIsNotLost checks, on made-up messages, that a household
+// registration settled somewhere (户口想落在他爸爸那边) is not a thing left
+// behind, while a paper left on or in a place (落在酒店房间里了) still is.
+func TestSettledHereIsNotLost(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"老公是深圳户口 我是广西的 宝宝前几天出生 户口想落在他爸爸那边 要准备什么", assistant.Answered, "FT-001"},
+		{"媳妇深圳户口 我是江西的 闺女上周出生了 户口想落在她妈妈那边 要带哪些", assistant.Answered, "FT-001"},
+		{"结婚证落在酒店房间里了 怎么补", assistant.Answered, "FT-057"},
+	})
+}
