@@ -453,8 +453,9 @@ var askForms = []struct {
 	// Chinese does with 怎么 and 能…吗: how one does it is the steps and
 	// whether one may the conditions, both weak like theirs; how many days
 	// the time, which hall or bank the place, what one brings the papers,
-	// paying anything the fee. The English table has rewritten the words
-	// it knows (hospital → 医院) by then.
+	// paying anything the fee, on one's phone the online channel. The
+	// English table has rewritten the words it knows (hospital → 医院) by
+	// then.
 	{Process, enHow, []string{"how "}, true},
 	{TimeLimit, enHowMany, []string{"how many", "how soon", "same day"}, false},
 	{Location, enWhich, []string{"which "}, false},

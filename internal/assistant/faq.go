@@ -92,13 +92,9 @@ var (
 // asksReceive is a question about an amount the resident receives.
 var asksReceive = regexp.MustCompile(`(?:领|发|补|拿|到手|给|补贴|津贴|能报|可以报|报销|涨)[^,.?!;]{0,4}多少|每个?月[^,.?!;]{0,4}多少|一个月[^,.?!;]{0,4}多少|发放标准|补贴标准|待遇标准`)
 
-// receivedAmount is an amount received asked with a verb of getting it
-// (拿到多少, 领到手多少, 到手几多), not a number of days or months.
+// receivedAmount is an amount received asked with a verb that alone asks
+// when (拿到多少, 领到手多少, 到手几多), not a number of days or months.
 var receivedAmount = regexp.MustCompile(`(?:拿到|领到|到手|攞到)(?:手)?(?:大概|大约|最多|一共)?(?:多少|几多)(?:钱|块|元)?(?:$|[^天日周年月个时])`)
-
-// receivesAmount reports an amount received asked with a verb that alone
-// asks when (拿到, 领到).
-func receivesAmount(norm string) bool { return receivedAmount.MatchString(norm) }
 
 // questionKind is "amount" for a question about an amount received or
 // allowed, "duration" for how long something lasts, or "".

@@ -132,7 +132,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	}
 	// "一个月能领多少" asks what the resident receives, not a fee; so does
 	// "每月能拿到多少", whose 拿到 alone would ask when.
-	if asksReceive.MatchString(norm) && (t.aspect == "" || t.aspect == Fee || t.aspect == Overview || t.aspect == TimeLimit && receivesAmount(norm)) {
+	if asksReceive.MatchString(norm) && (t.aspect == "" || t.aspect == Fee || t.aspect == Overview || t.aspect == TimeLimit && receivedAmount.MatchString(norm)) {
 		t.aspect, t.receives = Fee, true
 	}
 

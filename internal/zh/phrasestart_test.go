@@ -12,10 +12,11 @@ import (
 // a longer word before it takes, changing its sense, does not fire (新办 in
 // 重新办 is doing it again, not a first registration; 续办 in 继续办 is going
 // on with it, not a renewal; 脑瘫 in 电脑瘫痪 is a computer down, not
-// cerebral palsy; 落在 in 户口落在 is where the hukou is, not a thing left
-// behind); where the character is a word's edge it still does, and so does
-// a phrase whose first character is the verb of the word after it (申报户口
-// still 报户口, 年满60 still 满60). Own sentences, plain, spoken, Cantonese.
+// cerebral palsy); where the character is a word's edge it still does, and
+// so does a phrase whose first character is the verb of the word after it
+// (申报户口 still 报户口, 年满60 still 满60). 落在 is a thing lost only when
+// left on or in a place (落在出租车上了), not where a household registration
+// is (户口落在福田). Own sentences, plain, spoken, Cantonese.
 func TestSynonymPhraseStartsAtWordEdge(t *testing.T) {
 	t.Parallel()
 	a := zh.MustDefault()
