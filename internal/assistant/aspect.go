@@ -465,17 +465,18 @@ var askForms = []struct {
 	{Conditions, enMay, []string{"allowed", "able to", "count", "limit", "can ", "could "}, true},
 }
 
-// fromAfar asks whether it can be done without coming back (他人不回深圳能
-// 做吗, 人在国外怎么认证) or by phone or the web with the item's own verb
-// (手机报名, 上网去报): the online channel.
-var fromAfar = regexp.MustCompile(`(?:不回|不用回|唔返|不返|回不去|回不来)(?:深圳|福田|来|去)?(?:也)?(?:能|可以)(?:办|做|弄|申请|认证|交|报)|人在(?:国外|外国|海外|外地|老家)[^ ,.?!;]{0,6}(?:怎么|能|可以)(?:做|办|弄|认证|申请)|手机(?:上)?(?:报名|申请|提交|填报|操作|办理|认证)|上网(?:去)?(?:报名|报|申请|办|填|交)`)
-
-// photoAsked is a question about the photo to hand in (照片要交几张, 张相要
-// 几寸, 合照要什么样的, 要不要带相片): its size, number, look or whether to
-// bring one is the materials, however the item's cues read.
-var photoAsked = regexp.MustCompile(`(?:照片|相片|合照|合影|证件照|寸照|相)\s?(?:是)?(?:要|得|需要)?(?:交|带|拍|影|照)?(?:几张|几寸|多少寸|多少张|多大|什么样|啥样|什么颜色|啥颜色|什么底色|啥底色|底色|自己拍|现场拍|自己影|去照相馆)|(?:要不要|用不用|需不需要|要|得)(?:自己)?(?:交|带|拍)(?:照片|相片|合照|相)(?:吗|不|$| )`)
-
 var (
+	// fromAfar asks whether it can be done without coming back (他人不回深圳能
+	// 做吗, 人在国外怎么认证) or by phone or the web with the item's own verb
+	// (手机报名, 上网去报): the online channel.
+	fromAfar = regexp.MustCompile(`(?:不回|不用回|唔返|不返|回不去|回不来)(?:深圳|福田|来|去)?(?:也)?(?:能|可以)(?:办|做|弄|申请|认证|交|报)|人在(?:国外|外国|海外|外地|老家)[^ ,.?!;]{0,6}(?:怎么|能|可以)(?:做|办|弄|认证|申请)|手机(?:上)?(?:报名|申请|提交|填报|操作|办理|认证)|上网(?:去)?(?:报名|报|申请|办|填|交)`)
+
+	// photoAsked is a question about the photo to hand in (照片要交几张, 张相要
+	// 几寸, 合照要什么样的, 要不要带相片): its size, number, look or whether to
+	// bring one is the materials, however the item's cues read.
+	photoAsked = regexp.MustCompile(`(?:照片|相片|合照|合影|证件照|寸照|相)\s?(?:是)?(?:要|得|需要)?(?:交|带|拍|影|照)?(?:几张|几寸|多少寸|多少张|多大|什么样|啥样|什么颜色|啥颜色|什么底色|啥底色|底色|自己拍|现场拍|自己影|去照相馆)|(?:要不要|用不用|需不需要|要|得)(?:自己)?(?:交|带|拍)(?:照片|相片|合照|相)(?:吗|不|$| )`)
+
+	// The English question forms of askForms.
 	enHow     = regexp.MustCompile(`\bhow (?:do|does|did|can|could|should|would|will) (?:i|we|you|he|she|they|it|one|my|our|his|her|the)\b`)
 	enHowMany = regexp.MustCompile(`\bhow many (?:working |business |calendar )?(?:days|weeks|months|years)\b|\bhow soon\b|\b(?:on )?the same day\b`)
 	enWhich   = regexp.MustCompile(`\bwhich (?:[a-z]+ )?(?:hall|halls|office|offices|bank|banks|branch|branches|hospital|hospitals|医院|window|counter|centre|center|building|station)\b`)

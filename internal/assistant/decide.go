@@ -531,7 +531,7 @@ var recommendAsk = []*regexp.Regexp{
 	// Which one of a kind (哪个游泳班报名便宜, 哪款好用, 什么牌子准), by its
 	// price or quality only: 哪个 with 好 or 快 also asks which hall or
 	// which time suits.
-	regexp.MustCompile(`(?:哪个|哪款|哪种|哪个牌子|什么牌子)[\p{Han}]{0,6}?(?:便宜|划算|实惠|抵|平些|平一点|平啲|靠谱|口碑|利率最低|利率低|手续费低|最准|好用|耐用)|哪款好`),
+	regexp.MustCompile(`(?:哪个|哪款|哪种|什么牌子)[\p{Han}]{0,6}?(?:便宜|划算|实惠|抵|平些|平一点|平啲|靠谱|口碑|利率最低|利率低|手续费低|最准|好用|耐用)|哪款好`),
 	// English asks the same by a brand or a price (which brand, printed
 	// cheaply, the most accurate).
 	regexp.MustCompile(`\b(?:which|what|any good|a good|the best|best) (?:[a-z]+ )?brands?\b|\bcheap(?:ly|est)\b|\bmost accurate\b`),
