@@ -163,7 +163,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// A message that is only a document (宝宝出生证明) tells no story for
 	// a cue to choose in: which of its items is asked below.
 	if !as.onlyDocument(t.content) {
-		if h, ok := as.cuedHit(t, q); ok && (!named || as.namedByFamily(q, top, h)) && (h.Score >= cueRatio*top.Score || named) && !as.cueInStory(t, h, top) && !as.statusOf(q, h, statusPool(hits)) && !as.statusBelow(t, q, h, top) {
+		if h, ok := as.cuedHit(t, q); ok && (!named || as.namedByFamily(q, top, h) || heldIn(t.situations, top.Name)) && (h.Score >= cueRatio*top.Score || named) && !as.cueInStory(t, h, top) && !as.statusOf(q, h, statusPool(hits)) && !as.statusBelow(t, q, h, top) {
 			top, hits, cued = h, []search.Hit{h}, true
 		}
 	}
@@ -1267,8 +1267,11 @@ func (as *Assistant) cuedHit(t *turnState, q search.Query) (search.Hit, bool) {
 	name, word := as.situations.cuedBy(t.situations, norm)
 	ok := name != "" && !as.cueShared(t.situations, name, word)
 	// A variant word the story's own words add (注销 from 走了 in a death)
-	// is the situation, not a variant asked for.
-	if !ok || (as.asksVariant(withoutStory(q, t.situations)) && !(as.namesAskedVariant(q, name) && len(t.hits) > 0 && t.hits[0].Name == name)) {
+	// is the situation, not a variant asked for; nor is the cue itself
+	// (换了 of a phone number changed while in the housing queue).
+	asked := withoutStory(q, t.situations)
+	asked.Words = slices.DeleteFunc(asked.Words, func(w search.Term) bool { return strings.Contains(word, w.Text) })
+	if !ok || (as.asksVariant(asked) && !(as.namesAskedVariant(q, name) && len(t.hits) > 0 && t.hits[0].Name == name)) {
 		return search.Hit{}, false
 	}
 	for _, h := range t.hits {
@@ -1314,11 +1317,12 @@ func (as *Assistant) cueShared(sits []*situation, item, word string) bool {
 // asks, while the question names another of the situation's items more
 // than the cued one, at least cueNamedRatio times ("买了套二手房 … 公积金…能拿出来吗": the story's 二手
 // cues the transfer, the question names the withdrawal for buying). A cue
-// in the asking clause still chooses ("不在深圳干了 … 社保怎么办").
+// in the asking clause still chooses ("不在深圳干了 … 社保怎么办"), and
+// so does one beside an item the resident holds already (在排公租房).
 const cueNamedRatio = 2.0
 
 func (as *Assistant) cueInStory(t *turnState, cued, top search.Hit) bool {
-	if cued.ID == top.ID || top.Coverage < switchCoverage || top.Coverage < cueNamedRatio*cued.Coverage || !inSituations(t.situations, top.Name) {
+	if cued.ID == top.ID || heldIn(t.situations, top.Name) || top.Coverage < switchCoverage || top.Coverage < cueNamedRatio*cued.Coverage || !inSituations(t.situations, top.Name) {
 		return false
 	}
 	name, ok := as.situations.cued(t.situations, as.lastClause(t.in.norm))

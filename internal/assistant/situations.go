@@ -32,6 +32,10 @@ type situation struct {
 	// (独居 from 我妈…一个人住): said in everyday words, they mean it too.
 	terms []string
 	items []string // catalogue item names, the usual first
+	// held are items the situation says the resident has applied for
+	// already (在排公租房 is in the queue of 公共租赁住房申请): named, such
+	// an item is the story, and a cue may still choose another.
+	held []string
 	// cues are the words that, said in this situation, name one of its
 	// items: 户口 after a birth is 新生儿入户登记, 社保 after moving city
 	// is the transfer of the pension insurance.
@@ -96,6 +100,8 @@ func loadSituations(norm func(string) string) (*situations, error) {
 			dst = &cur.terms
 		case "items":
 			dst = &cur.items
+		case "held":
+			dst = &cur.held
 		case "age":
 			n, err := strconv.Atoi(strings.TrimSpace(rest))
 			if err != nil || n <= 0 {
@@ -124,7 +130,7 @@ func loadSituations(norm func(string) string) (*situations, error) {
 			return fmt.Errorf("unknown key %q", strings.TrimSpace(key))
 		}
 		for _, w := range strings.Fields(rest) {
-			if dst == &cur.items {
+			if dst == &cur.items || dst == &cur.held {
 				*dst = append(*dst, w) // names are matched as the catalogue writes them
 			} else {
 				*dst = append(*dst, norm(w))
@@ -528,6 +534,12 @@ func SituationItems() map[string][]string {
 		}
 	}
 	return out
+}
+
+// heldIn reports an item one of the described situations says the
+// resident has applied for already.
+func heldIn(sits []*situation, name string) bool {
+	return slices.ContainsFunc(sits, func(s *situation) bool { return slices.Contains(s.held, name) })
 }
 
 // cued returns the one item the described situations' cues name in the
