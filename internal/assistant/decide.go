@@ -163,7 +163,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// A message that is only a document (宝宝出生证明) tells no story for
 	// a cue to choose in: which of its items is asked below.
 	if !as.onlyDocument(t.content) {
-		if h, ok := as.cuedHit(t, q); ok && (!named || as.namedByFamily(q, top, h) || heldIn(t.situations, top.Name)) && (h.Score >= cueRatio*top.Score || named) && !as.cueInStory(t, h, top) && !as.statusOf(q, h, statusPool(hits)) && !as.statusBelow(t, q, h, top) {
+		if h, ok := as.cuedHit(t, q); ok && (!named || as.namedByFamily(q, top, h) || heldIn(t.situations, top.Name)) && (h.Score >= cueRatio*top.Score || named || namedByCue(q, top, cueWords(t.situations, h.Name))) && !as.cueInStory(t, h, top) && !as.statusOf(q, h, statusPool(hits)) && !as.statusBelow(t, q, h, top) {
 			top, hits, cued = h, []search.Hit{h}, true
 		}
 	}
@@ -1622,6 +1622,32 @@ func (as *Assistant) askedVariantOf(q search.Query, chosen search.Hit, close []s
 		}
 	}
 	return search.Hit{}, false
+}
+
+// namedByCue reports a hit named only through synonym phrases that are
+// cue words of the cued item (没走医保 names the out-of-town
+// reimbursement; told of a birth, it is the birth's medical costs): the
+// situation says which item those words mean.
+func namedByCue(q search.Query, h search.Hit, cues []string) bool {
+	if len(h.NameTerms) == 0 || len(cues) == 0 {
+		return false
+	}
+	for _, n := range h.NameTerms {
+		for _, w := range q.Words {
+			if w.Text != n {
+				continue
+			}
+			if w.Source == search.FromQuery {
+				return false
+			}
+			for _, from := range strings.Split(w.From, "|") {
+				if !slices.Contains(cues, from) {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
 
 // namedByFamily reports a hit each name word of which that the cued hit's

@@ -26,3 +26,20 @@ func TestChangeWhileInHousingQueue(t *testing.T) {
 		{"申请公租房 家里几口人有要求吗", assistant.Answered, "FT-075"},
 	})
 }
+
+// TestBirthCostsPaidOutOfPocket checks, on made-up messages, that the
+// costs of a birth paid without the medical insurance are the birth's
+// medical costs to reimburse, though the words that tell it (没刷医保,
+// 自己垫) name the out-of-town reimbursement on their own; a stay in
+// hospital that is no birth stays that.
+func TestBirthCostsPaidOutOfPocket(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"老婆生孩子的时候没刷医保 自己垫了一万多 去哪报", assistant.Answered, "FT-021"},
+		{"生完孩子 出院时没刷医保 现在拿什么材料去报", assistant.Answered, "FT-021"},
+		{"媳妇生孩子那次没用医保 自己垫的钱 怎么报", assistant.Answered, "FT-021"},
+		// Guards: no birth, and what a birth pays out.
+		{"在老家住院没走医保 回来怎么报", assistant.Answered, "FT-020"},
+		{"生了孩子 生育津贴怎么领", assistant.Answered, "FT-064"},
+	})
+}

@@ -542,6 +542,19 @@ func heldIn(sits []*situation, name string) bool {
 	return slices.ContainsFunc(sits, func(s *situation) bool { return slices.Contains(s.held, name) })
 }
 
+// cueWords returns the words that cue item in the described situations.
+func cueWords(sits []*situation, item string) []string {
+	var out []string
+	for _, s := range sits {
+		for _, c := range s.cues {
+			if c.item == item {
+				out = append(out, c.words...)
+			}
+		}
+	}
+	return out
+}
+
 // cued returns the one item the described situations' cues name in the
 // message: within a situation a clerk hears "户口" as the newborn's
 // registration. Several items cued, or none, name nothing.
