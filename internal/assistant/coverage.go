@@ -219,7 +219,9 @@ func (as *Assistant) licenceOnly(content string, q search.Query, hits []search.H
 // it (执照都有, 失业登记做了) or before it (已经有执照).
 var (
 	heldAfter  = []string{"都有", "有了", "已经有", "已有", "拿到了", "办好了", "办了", "也有", "齐全", "下来了", "批下来", "办下来", "拿到手", "到手了", "出来了", "做了", "做好了", "办完了", "弄好了", "弄完了", "搞掂了", "搞定了"}
-	heldBefore = []string{"有", "拿到了", "办好了", "办了", "已经拿", "开始拿", "在拿", "一直拿", "已经领", "开始领", "在领", "一直领"}
+	heldBefore = []string{"有", "拿到了", "办好了", "办了", "已经拿", "开始拿", "在拿", "一直拿", "已经领", "开始领", "在领", "一直领",
+		// A status granted (认定了低收入家庭, 我家是低收入家庭).
+		"认定了", "认定为", "评上了", "评上", "评为", "属于", "已经是", "家是", "家里是"}
 	// Of a service, only what says it is done: 办下来 also asks when
 	// (居住证办下来要多久).
 	doneAfter = slices.DeleteFunc(slices.Clone(heldAfter), func(w string) bool {
@@ -270,13 +272,19 @@ func heldEach(content, w string, after []string, isPlace func(string) bool) bool
 		}
 		// 有补助吗, 有生活费吗 ask whether there is one.
 		heldB := hasAnySuffix(before, heldBefore) && !hasAnySuffix(before, notHeldBefore) && !asksAfter(rest)
-		if !hasAnyPrefix(rest, after) && !heldB && !doneVerb.MatchString(rest) {
+		// 认定了 of 认定了低收入家庭, 认定为: the granting verb of a status
+		// said done.
+		granted := slices.Contains(grantVerbs, w) && (strings.HasPrefix(rest, "了") || strings.HasPrefix(rest, "为")) && !asksAfter(rest[len("了"):])
+		if !hasAnyPrefix(rest, after) && !heldB && !granted && !doneVerb.MatchString(rest) {
 			return false
 		}
 		n++
 	}
 	return n > 0
 }
+
+// grantVerbs are a status's verbs of granting (低收入家庭认定).
+var grantVerbs = []string{"认定", "评定"}
 
 // doneVerb is a thing said done by a verb of getting it done after 已经
 // (户口簿已经改好了, 少儿医保已经交了) or with 好/完 (改好了): not 已经过期了

@@ -43,3 +43,19 @@ func TestBirthCostsPaidOutOfPocket(t *testing.T) {
 		{"生了孩子 生育津贴怎么领", assistant.Answered, "FT-064"},
 	})
 }
+
+// TestStatusGrantedIsHeld checks, on made-up messages, that a status
+// the family was granted (我家是低收入家庭, 属于, 认定为) is the story: what
+// it asks beside it (the medical costs left) is another item. Asking
+// about the status itself stays it.
+func TestStatusGrantedIsHeld(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我家是低收入家庭 孩子住院自付部分太多 能再报点吗", assistant.Answered, "FT-045"},
+		{"已被认定为低收入家庭 个人负担的医疗费怎么申请救助", assistant.Answered, "FT-045"},
+		// Guards: the status itself.
+		{"低收入家庭认定要什么材料", assistant.Answered, "FT-044"},
+		{"我家是不是低收入家庭 怎么认定", assistant.Answered, "FT-044"},
+		{"低收入家庭认定了 有效期多久", assistant.Answered, "FT-044"},
+	})
+}
