@@ -59,3 +59,17 @@ func TestStatusGrantedIsHeld(t *testing.T) {
 		{"低收入家庭认定了 有效期多久", assistant.Answered, "FT-044"},
 	})
 }
+
+// TestMovingUpToMiddleSchool checks, on made-up messages, that moving up
+// to middle school (升初中, 初中一年级) is the middle-school place, though
+// the message says the primary school the child is in now.
+func TestMovingUpToMiddleSchool(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"在南山读小学 明年升初中想回福田 学位怎么申请", assistant.Answered, "FT-068"},
+		{"孩子在读小学五年级 后年要上福田的初中一年级 学位怎么报", assistant.Answered, "FT-068"},
+		// Guards: the first year of primary school.
+		{"小学一年级学位申请要什么材料", assistant.Answered, "FT-067"},
+		{"孩子明年上一年级 学位怎么申请", assistant.Answered, "FT-067"},
+	})
+}
