@@ -507,9 +507,10 @@ func wishBefore(text string) bool {
 // aspectOfVerb reports whether the aspect of norm is the steps asked by
 // how + the item's own verb ("怎么注销") and no cue: the verb is part of
 // what names the item, so such a question is no lighter than one with no
-// aspect (a follow-up "养老金怎么领" still names its item).
-func (as *Assistant) aspectOfVerb(norm string) bool {
-	if as.detectAspect(norm) != Process {
+// aspect (a follow-up "养老金怎么领" still names its item). aspect is
+// detectAspect(norm), which the turn has already worked out.
+func (as *Assistant) aspectOfVerb(norm string, aspect Aspect) bool {
+	if aspect != Process {
 		return false
 	}
 	return !hasLabel(as.aspects.match(norm), string(Process))

@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"regexp"
+	"strings"
 	"sync"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
@@ -83,10 +84,11 @@ func (c *faqCache) get(a *zh.Analyzer, q string) *faqQuestion {
 // getting it the first time.
 var variantCues = []string{"到期", "过期", "逾期", "超过", "续", "补", "丢", "遗失", "换", "变更", "注销", "撤销", "错了"}
 
-// Kinds of question an FAQ entry can answer whatever its wording.
+// Kinds of question an FAQ entry can answer whatever its wording, by
+// the words that ask them: plain substrings, found without a regexp.
 var (
-	asksAmount   = regexp.MustCompile(`多少钱|有多少|领多少|发多少|补多少|拿多少|取多少|贷多少|报多少|补贴多少|几块|多少元|标准是多少|什么标准|发放标准|补贴标准`)
-	asksDuration = regexp.MustCompile(`多久|多长时间|几个月|几年|多少个月|多少年|领多长`)
+	amountWords   = strings.Split("多少钱|有多少|领多少|发多少|补多少|拿多少|取多少|贷多少|报多少|补贴多少|几块|多少元|标准是多少|什么标准|发放标准|补贴标准", "|")
+	durationWords = strings.Split("多久|多长时间|几个月|几年|多少个月|多少年|领多长", "|")
 )
 
 // asksReceive is a question about an amount the resident receives.
@@ -100,9 +102,9 @@ var receivedAmount = regexp.MustCompile(`(?:拿到|领到|到手|攞到)(?:手)?
 // allowed, "duration" for how long something lasts, or "".
 func questionKind(norm string) string {
 	switch {
-	case asksAmount.MatchString(norm):
+	case hasAny(norm, amountWords):
 		return "amount"
-	case asksDuration.MatchString(norm):
+	case hasAny(norm, durationWords):
 		return "duration"
 	}
 	return ""

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -64,6 +65,13 @@ type cueTable struct {
 	// instead of searching for each of the hundreds of cues, several
 	// times a turn.
 	byFirst map[rune][]int
+	// byTwo and byOne list them (the same way) for match, which needs
+	// only the cues that occur: by their first two runes, or by the one
+	// rune of a one-rune cue; always holds any other (an empty cue),
+	// tried on every text.
+	byTwo  map[[2]rune][]int
+	byOne  map[rune][]int
+	always []int
 	// inword are words no cue counts in or across (inLongerWord): 出租车
 	// holds 租车 but is a taxi, not a rental car ("inword = …" lines).
 	inword []string
@@ -106,14 +114,50 @@ func parseCues(name string, norm func(string) string) (*cueTable, error) {
 	return t, nil
 }
 
-// index fills byFirst. An empty cue (which occurs everywhere) goes under
-// utf8.RuneError, which candidates always takes.
+// index fills byFirst, byTwo, byOne and always. An empty cue (which
+// occurs everywhere) goes under utf8.RuneError, which candidates always
+// takes.
 func (t *cueTable) index() {
 	t.byFirst = map[rune][]int{}
+	t.byTwo, t.byOne, t.always = map[[2]rune][]int{}, map[rune][]int{}, nil
 	for i, c := range t.cues {
-		r, _ := utf8.DecodeRuneInString(c.phrase)
+		r, n := utf8.DecodeRuneInString(c.phrase)
 		t.byFirst[r] = append(t.byFirst[r], i)
+		switch k, ok := firstTwo(c.phrase); {
+		case ok:
+			t.byTwo[k] = append(t.byTwo[k], i)
+		case r != utf8.RuneError && n == len(c.phrase):
+			t.byOne[r] = append(t.byOne[r], i)
+		default:
+			t.always = append(t.always, i)
+		}
 	}
+}
+
+// occurring are the indexes of the cues that may occur in text,
+// ascending: those whose first two runes stand together in it, or whose
+// one rune is in it, and always.
+func (t *cueTable) occurring(text string) []int {
+	out := append([]int(nil), t.always...)
+	for i, r := range text {
+		out = append(out, t.byOne[r]...)
+		if k, ok := firstTwo(text[i:]); ok {
+			out = append(out, t.byTwo[k]...)
+		}
+	}
+	sort.Ints(out)
+	return slices.Compact(out)
+}
+
+// firstTwo returns the first two runes of s, if it starts with two valid
+// ones.
+func firstTwo(s string) ([2]rune, bool) {
+	c1, n1 := utf8.DecodeRuneInString(s)
+	c2, n2 := utf8.DecodeRuneInString(s[n1:])
+	if n1 == 0 || n2 == 0 || c1 == utf8.RuneError && n1 == 1 || c2 == utf8.RuneError && n2 == 1 {
+		return [2]rune{}, false
+	}
+	return [2]rune{c1, c2}, true
 }
 
 // candidates are the indexes of the cues whose first rune occurs in text,
@@ -162,7 +206,7 @@ func askVariants(c string) []string {
 // text, then table order.
 func (t *cueTable) match(text string) []labelHit {
 	best := map[string]labelHit{}
-	for _, k := range t.candidates(text) {
+	for _, k := range t.occurring(text) {
 		c := t.cues[k]
 		if i := t.lastFree(text, c.phrase); i >= 0 {
 			h := labelHit{label: c.label, length: len([]rune(c.phrase)), cue: c.phrase, pos: i, weak: c.weak}

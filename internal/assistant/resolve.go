@@ -126,7 +126,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	t.state.TreeReport = nil
 	t.normAspect = as.detectAspect(norm)
 	t.aspect = t.normAspect
-	t.aspectOfVerb = as.aspectOfVerb(norm)
+	t.aspectOfVerb = as.aspectOfVerb(norm, t.normAspect)
 	if t.aspect == Materials {
 		t.asked = askedMaterial(norm)
 	}

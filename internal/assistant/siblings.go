@@ -65,16 +65,21 @@ func (as *Assistant) bySiblings(t *turnState, q search.Query, close []search.Hit
 	// beside 居住证) are left to the search and to distinguish.
 	// So are the items a described life situation lists beside the best
 	// (an elder's allowance, home adaptation and alarm).
-	top := as.nameWords(close[0].Name)
-	fam := close[:1:1]
-	for _, h := range close[1:] {
+	// Each candidate's name words are worked out once, here, for this
+	// choice and for the siblings below.
+	words := make([][]string, len(close))
+	for i, h := range close {
+		words[i] = as.nameWords(h.Name)
+	}
+	fam, famWords := close[:1:1], words[:1:1]
+	for i, h := range close[1:] {
 		// So is one whose name's group of people the question says in its
 		// own word (烈士 of 烈士遗属…) when nothing of the best's name is
 		// said (高龄老人津贴 matched by 每个月, and 老人 from 爸妈).
-		if shareWord(top, as.nameWords(h.Name)) || slices.ContainsFunc(t.situations, func(s *situation) bool {
+		if shareWord(words[0], words[i+1]) || slices.ContainsFunc(t.situations, func(s *situation) bool {
 			return slices.Contains(s.items, close[0].Name) && slices.Contains(s.items, h.Name)
 		}) || len(close[0].NameTerms) == 0 && saysPartOfName(h, q) && as.saysOwnGroup(h, q) {
-			fam = append(fam, h)
+			fam, famWords = append(fam, h), append(famWords, words[i+1])
 		}
 	}
 	if len(fam) < 2 {
@@ -87,7 +92,7 @@ func (as *Assistant) bySiblings(t *turnState, q search.Query, close []search.Hit
 		ids[i] = h.ID
 		s := &sibling{hit: h, variant: as.isVariant(h.Name)}
 		s.said, s.unsaid = as.nameGroups(h.Name, q)
-		s.words = as.nameWords(h.Name)
+		s.words = famWords[i]
 		sibs[i] = s
 	}
 	var held []search.Held

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/fuwu-gov/fuwu/internal/search"
 )
@@ -65,6 +66,50 @@ type situations struct {
 	// more characters in a run of Chinese characters (nil: paired words
 	// count wherever they occur).
 	wordSpans func(run string) [][2]int
+	// byFirst lists, per first character, the situations' words with the
+	// index of the situation in list: a message is scanned once for all
+	// of them (saying), not once per word. loose holds any word without a
+	// valid first character, looked for on its own.
+	byFirst map[rune][]situationWord
+	loose   []situationWord
+}
+
+// situationWord is one of the words of the situation list[sit].
+type situationWord struct {
+	word string
+	sit  int
+}
+
+// indexWords fills byFirst from the situations' words.
+func (ss *situations) indexWords() {
+	ss.byFirst = map[rune][]situationWord{}
+	for i, s := range ss.list {
+		for _, w := range s.words {
+			c, n := utf8.DecodeRuneInString(w)
+			if c == utf8.RuneError && n <= 1 {
+				ss.loose = append(ss.loose, situationWord{w, i})
+				continue
+			}
+			ss.byFirst[c] = append(ss.byFirst[c], situationWord{w, i})
+		}
+	}
+}
+
+// saying reports, for each situation, whether norm holds one of its words
+// (firstOf(norm, s.words)).
+func (ss *situations) saying(norm string) []bool {
+	out := make([]bool, len(ss.list))
+	for _, sw := range ss.loose {
+		out[sw.sit] = out[sw.sit] || strings.Contains(norm, sw.word)
+	}
+	for i, c := range norm {
+		for _, sw := range ss.byFirst[c] {
+			if !out[sw.sit] && strings.HasPrefix(norm[i:], sw.word) {
+				out[sw.sit] = true
+			}
+		}
+	}
+	return out
 }
 
 func loadSituations(norm func(string) string) (*situations, error) {
@@ -151,6 +196,7 @@ func loadSituations(norm func(string) string) (*situations, error) {
 		kept = append(kept, s)
 	}
 	out.list = kept
+	out.indexWords()
 	return out, nil
 }
 
@@ -162,9 +208,10 @@ func (ss *situations) detect(norm string) []*situation {
 	if ss.added != nil {
 		added = ss.added(norm)
 	}
+	saying := ss.saying(norm)
 	for i := range ss.list {
 		s := &ss.list[i]
-		_, ok := firstOf(norm, s.words)
+		ok := saying[i]
 		if !ok && family {
 			_, ok = firstOf(norm, s.family)
 		}

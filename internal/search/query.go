@@ -91,14 +91,17 @@ func (ix *Index) Analyse(text string) Query {
 	// Phrases are also matched with aspect particles and 一下 taken out,
 	// so that 生了孩子 reads as 生孩子, 丢过 as 丢, 登记一下失业 as 登记失业.
 	compact := particles.Replace(norm)
-	ix.expand(norm, ix.params.Synonym, add)
+	// The main table's expansions of norm serve twice: for the terms they
+	// add and for the phrases they mark below.
+	expansions := ix.a.Synonyms().Expand(norm)
+	ix.expandWith(norm, expansions, ix.params.Synonym, add)
 	if compact != norm {
 		ix.expand(compact, ix.params.Synonym, add)
 	}
 	// A word inside a phrase the synonym table knows belongs to that
 	// phrase: 单位 in 没有单位 (→ 灵活就业) is not evidence for the items
 	// about 单位. It keeps a little weight, unless the rule itself names it.
-	for _, e := range ix.a.Synonyms().Expand(norm) {
+	for _, e := range expansions {
 		for i := range q.Words {
 			w := &q.Words[i]
 			// The parts of a phrase in parts are words in their own right.
@@ -185,10 +188,19 @@ var particles = strings.NewReplacer("了", "", "过", "", "着", "", "一下", "
 // phrase listing many canonical words does not outweigh one listing few.
 // Added terms are cut in precise mode: 新生儿 adds 新生儿, not also 新生.
 func (ix *Index) expand(text string, weight float64, add func(Term)) {
+	ix.expandWith(text, ix.a.Synonyms().Expand(text), weight, add)
+}
+
+// expandWith is expand given main, the main table's expansions of text.
+func (ix *Index) expandWith(text string, main []zh.Expansion, weight float64, add func(Term)) {
 	byPhrase := map[string][]string{}
 	var order []string
 	for _, set := range ix.synonymSets() {
-		for _, e := range set.Expand(text) {
+		exps := main
+		if set != ix.a.Synonyms() {
+			exps = set.Expand(text)
+		}
+		for _, e := range exps {
 			if _, ok := byPhrase[e.Phrase]; !ok {
 				order = append(order, e.Phrase)
 			}

@@ -36,9 +36,14 @@ import (
 type Synonyms struct {
 	rules []synRule // longest phrase first
 	words []string
-	// byFirst lists, per first character, the indexes of the rules whose
-	// phrase starts with it (ascending, so longest first): a query is
-	// scanned once instead of once per rule.
+	// byTwo lists, per first two characters, the indexes of the rules
+	// whose phrase (or first part) starts with them, and byFirst, per
+	// first character, those of the rules whose first part is a single
+	// character (ascending, so longest first): a query is scanned once
+	// instead of once per rule, and at each character only the rules that
+	// can start there are tried — a common first character starts a
+	// hundred or more.
+	byTwo   map[[2]rune][]int
 	byFirst map[rune][]int
 	adding  map[string]map[string]bool // phrase → terms its rules add
 	terms   map[string]bool            // every term a rule adds
@@ -182,8 +187,17 @@ func ParseSynonyms(data string, norm func(string) string) (*Synonyms, error) {
 		}
 	}
 	sort.SliceStable(s.rules, func(i, j int) bool { return len(s.rules[i].phrase) > len(s.rules[j].phrase) })
+	s.byTwo = map[[2]rune][]int{}
 	s.byFirst = map[rune][]int{}
 	for i, r := range s.rules {
+		head := r.phrase
+		if r.parts != nil {
+			head = r.parts[0]
+		}
+		if k, ok := firstTwo(head); ok {
+			s.byTwo[k] = append(s.byTwo[k], i)
+			continue
+		}
 		first, _ := utf8.DecodeRuneInString(r.phrase)
 		s.byFirst[first] = append(s.byFirst[first], i)
 	}
@@ -230,6 +244,17 @@ func (s *Synonyms) Len() int { return len(s.rules) }
 
 // Words lists every phrase and term in the table (for the segmenter).
 func (s *Synonyms) Words() []string { return s.words }
+
+// firstTwo returns the first two characters of s, if it has two valid
+// ones.
+func firstTwo(s string) ([2]rune, bool) {
+	c1, n1 := utf8.DecodeRuneInString(s)
+	c2, n2 := utf8.DecodeRuneInString(s[n1:])
+	if n1 == 0 || n2 == 0 || c1 == utf8.RuneError && n1 == 1 || c2 == utf8.RuneError && n2 == 1 {
+		return [2]rune{}, false
+	}
+	return [2]rune{c1, c2}, true
+}
 
 // matchAt reports whether the rule's phrase starts at byte i of norm, and
 // the byte where the match ends.
@@ -367,11 +392,9 @@ type Expansion struct {
 func (s *Synonyms) Expand(norm string) []Expansion {
 	var fired []int
 	for i, c := range norm {
-		for _, ri := range s.byFirst[c] {
-			if end, ok := s.rules[ri].matchAt(norm, i); ok && !s.endsInsideWord(&s.rules[ri], norm, i, end) &&
-				!s.startsInsideWord(&s.rules[ri], norm, i, end) && !s.negatedPhrase(&s.rules[ri], norm, i) {
-				fired = append(fired, ri)
-			}
+		fired = s.fire(fired, s.byFirst[c], norm, i)
+		if k, ok := firstTwo(norm[i:]); ok {
+			fired = s.fire(fired, s.byTwo[k], norm, i)
 		}
 	}
 	if len(fired) == 0 {
@@ -392,6 +415,17 @@ func (s *Synonyms) Expand(norm string) []Expansion {
 		}
 	}
 	return out
+}
+
+// fire appends to fired those of rules that match norm at byte i.
+func (s *Synonyms) fire(fired, rules []int, norm string, i int) []int {
+	for _, ri := range rules {
+		if end, ok := s.rules[ri].matchAt(norm, i); ok && !s.endsInsideWord(&s.rules[ri], norm, i, end) &&
+			!s.startsInsideWord(&s.rules[ri], norm, i, end) && !s.negatedPhrase(&s.rules[ri], norm, i) {
+			fired = append(fired, ri)
+		}
+	}
+	return fired
 }
 
 // IsLexicon reports whether a normalised word is one of Fuwu's own

@@ -244,7 +244,7 @@ func (a *Analyzer) watchPhraseEnds(inBase map[string]bool) {
 		if utf8.RuneCountInString(run) < 2 {
 			return ""
 		}
-		ws := a.memo.cut(cutDict, run, func() []string { return a.cutRun(run, false) })
+		ws := a.dictCut(run)
 		if len(ws) == 0 {
 			return ""
 		}
@@ -256,7 +256,7 @@ func (a *Analyzer) watchPhraseEnds(inBase map[string]bool) {
 		// The characters after the phrase may start a word longer than the
 		// rest of w (领养老金: 养老金, not 领养 老金): the cut went wrong there.
 		rest := run[size:]
-		if next := a.memo.cut(cutDict, rest, func() []string { return a.cutRun(rest, false) }); len(next) > 0 && len(next[0]) > len(w)-size {
+		if next := a.dictCut(rest); len(next) > 0 && len(next[0]) > len(w)-size {
 			return ""
 		}
 		return w
@@ -271,7 +271,7 @@ func (a *Analyzer) watchPhraseEnds(inBase map[string]bool) {
 		if utf8.RuneCountInString(run) < 2 {
 			return ""
 		}
-		ws := a.memo.cut(cutDict, run, func() []string { return a.cutRun(run, false) })
+		ws := a.dictCut(run)
 		if len(ws) == 0 {
 			return ""
 		}
@@ -284,7 +284,7 @@ func (a *Analyzer) watchPhraseEnds(inBase map[string]bool) {
 		// The characters before the phrase may end a word longer than the
 		// rest of w: the cut went wrong there.
 		before := run[:len(run)-size]
-		if prev := a.memo.cut(cutDict, before, func() []string { return a.cutRun(before, false) }); len(prev) > 0 && len(prev[len(prev)-1]) > len(head) {
+		if prev := a.dictCut(before); len(prev) > 0 && len(prev[len(prev)-1]) > len(head) {
 			return ""
 		}
 		return w
@@ -368,9 +368,14 @@ func (a *Analyzer) cutRun(run string, hmm bool) []string {
 	if !hmm {
 		return ws
 	}
-	// New words are guessed, as gse does, in each stretch of single
-	// characters left between words; a phrase made of tokens is a word
-	// here, so its characters are not glued to their neighbours.
+	return a.guessNew(ws)
+}
+
+// guessNew guesses new words, as gse does, in each stretch of single
+// characters left between the words of a dictionary cut; a phrase made
+// of tokens is a word here, so its characters are not glued to their
+// neighbours. ws is not changed.
+func (a *Analyzer) guessNew(ws []string) []string {
 	out := make([]string, 0, len(ws))
 	start := -1
 	flush := func(end int) {
@@ -397,6 +402,23 @@ func (a *Analyzer) cutRun(run string, hmm bool) []string {
 	}
 	flush(len(ws))
 	return out
+}
+
+// dictCut, hmmCut and searchCut are a run's cuts in each mode, from the
+// memo. Each mode builds on the one before (the guessing of new words
+// starts from the dictionary cut, search mode from the precise cut), so
+// a run cut in several modes in one turn goes through the segmenter once.
+// The slices are shared and must not be modified.
+func (a *Analyzer) dictCut(run string) []string {
+	return a.memo.cut(cutDict, run, func() []string { return a.cutRun(run, false) })
+}
+
+func (a *Analyzer) hmmCut(run string) []string {
+	return a.memo.cut(cutHMM, run, func() []string { return a.guessNew(a.dictCut(run)) })
+}
+
+func (a *Analyzer) searchCut(run string) []string {
+	return a.memo.cut(cutSearch, run, func() []string { return a.cutSearchRun(run) })
 }
 
 // mergePhrases joins consecutive tokens whose concatenation is one of the
@@ -429,7 +451,7 @@ func (a *Analyzer) mergePhrases(ws []string) []string {
 // sub-words the dictionary or the lexicon knows (gse's search mode).
 func (a *Analyzer) cutSearchRun(run string) []string {
 	var out []string
-	for _, w := range a.cutRun(run, true) {
+	for _, w := range a.hmmCut(run) {
 		rs := []rune(w)
 		for _, l := range []int{2, 3} {
 			for i := 0; i+l <= len(rs) && len(rs) > l; i++ {
@@ -460,7 +482,7 @@ func (a *Analyzer) Segment(norm string) []string {
 			out = append(out, run)
 			return
 		}
-		for _, w := range a.memo.cut(cutHMM, run, func() []string { return a.cutRun(run, true) }) {
+		for _, w := range a.hmmCut(run) {
 			if w = strings.TrimSpace(w); w != "" {
 				out = append(out, w)
 			}
@@ -481,7 +503,7 @@ func (a *Analyzer) Words(norm string) []string {
 			}
 			return
 		}
-		for _, w := range a.memo.cut(cutDict, run, func() []string { return a.cutRun(run, false) }) {
+		for _, w := range a.dictCut(run) {
 			if w = strings.TrimSpace(w); w != "" && !a.stop[w] {
 				out = append(out, w)
 			}
@@ -496,7 +518,7 @@ func (a *Analyzer) Words(norm string) []string {
 func (a *Analyzer) WordSpans(run string) [][2]int {
 	var out [][2]int
 	pos := 0
-	for _, w := range a.memo.cut(cutDict, run, func() []string { return a.cutRun(run, false) }) {
+	for _, w := range a.dictCut(run) {
 		n := len([]rune(w))
 		if n >= 2 {
 			out = append(out, [2]int{pos, pos + n})
@@ -523,7 +545,7 @@ func (a *Analyzer) TermsNormalized(norm string) []string {
 			}
 			return
 		}
-		for _, w := range a.memo.cut(cutSearch, run, func() []string { return a.cutSearchRun(run) }) {
+		for _, w := range a.searchCut(run) {
 			w = strings.TrimSpace(w)
 			if w == "" || a.stop[w] {
 				continue
