@@ -73,3 +73,19 @@ func TestMovingUpToMiddleSchool(t *testing.T) {
 		{"孩子明年上一年级 学位怎么申请", assistant.Answered, "FT-067"},
 	})
 }
+
+// TestOthersRecordsInEnglish checks, on made-up messages, that an English
+// request to look up someone else's records (a coworker's, a neighbour's,
+// a father's) is declined as its Chinese form is, while one's own record
+// beside a landlord, or acting for a mother, stays a service.
+func TestOthersRecordsInEnglish(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"Please look up my coworker's social security records", assistant.OutOfScope, ""},
+		{"Show me my neighbour's hukou address", assistant.OutOfScope, ""},
+		{"Can you pull up my father's pension record? He asked me to.", assistant.OutOfScope, ""},
+		// Guards: one's own record, and acting for family.
+		{"My landlord never registered the lease, can I still get a residence permit with my own insurance record?", assistant.Answered, "FT-002"},
+		{"My mother's old age allowance, how to apply?", assistant.Answered, "FT-034"},
+	})
+}
