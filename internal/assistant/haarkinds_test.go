@@ -89,3 +89,17 @@ func TestOthersRecordsInEnglish(t *testing.T) {
 		{"My mother's old age allowance, how to apply?", assistant.Answered, "FT-034"},
 	})
 }
+
+// TestEnglishAnnualReportAndEarlyRepayment checks, on made-up messages,
+// that a company's annual report and paying a loan off early, said in
+// English, name their items.
+func TestEnglishAnnualReportAndEarlyRepayment(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"When is the deadline for our company's annual report?", assistant.Answered, "FT-102"},
+		{"I want to pay off part of my provident fund mortgage ahead of schedule", assistant.Answered, "FT-120"},
+		// Guards: the loan itself, and the yearly income tax.
+		{"How do I apply for a provident fund loan?", assistant.Answered, "FT-087"},
+		{"I need to file my annual income tax return", assistant.Answered, "FT-108"},
+	})
+}
