@@ -103,3 +103,17 @@ func TestEnglishAnnualReportAndEarlyRepayment(t *testing.T) {
 		{"I need to file my annual income tax return", assistant.Answered, "FT-108"},
 	})
 }
+
+// TestBareCertificateExpiringIsAsked checks, on made-up messages, that a
+// certificate named by no more than 证, said to expire soon or to need
+// doing again (快到期, 重新办), is asked about: which one is not said.
+// A named card stays its item.
+func TestBareCertificateExpiringIsAsked(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我的证快到期了 怎么办", assistant.Clarify, ""},
+		{"那个证好像过期了 要重新办吧", assistant.Clarify, ""},
+		// Guard: the card named.
+		{"身份证快到期了 怎么办", assistant.Answered, "FT-004"},
+	})
+}
