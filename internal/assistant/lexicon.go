@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/fuwu-gov/fuwu/internal/zh"
 )
 
 //go:embed lexicon/*.txt
@@ -123,7 +125,7 @@ func (t *cueTable) index() {
 	for i, c := range t.cues {
 		r, n := utf8.DecodeRuneInString(c.phrase)
 		t.byFirst[r] = append(t.byFirst[r], i)
-		switch k, ok := firstTwo(c.phrase); {
+		switch k, ok := zh.FirstTwo(c.phrase); {
 		case ok:
 			t.byTwo[k] = append(t.byTwo[k], i)
 		case r != utf8.RuneError && n == len(c.phrase):
@@ -141,23 +143,12 @@ func (t *cueTable) occurring(text string) []int {
 	out := append([]int(nil), t.always...)
 	for i, r := range text {
 		out = append(out, t.byOne[r]...)
-		if k, ok := firstTwo(text[i:]); ok {
+		if k, ok := zh.FirstTwo(text[i:]); ok {
 			out = append(out, t.byTwo[k]...)
 		}
 	}
 	sort.Ints(out)
 	return slices.Compact(out)
-}
-
-// firstTwo returns the first two runes of s, if it starts with two valid
-// ones.
-func firstTwo(s string) ([2]rune, bool) {
-	c1, n1 := utf8.DecodeRuneInString(s)
-	c2, n2 := utf8.DecodeRuneInString(s[n1:])
-	if n1 == 0 || n2 == 0 || c1 == utf8.RuneError && n1 == 1 || c2 == utf8.RuneError && n2 == 1 {
-		return [2]rune{}, false
-	}
-	return [2]rune{c1, c2}, true
 }
 
 // candidates are the indexes of the cues whose first rune occurs in text,

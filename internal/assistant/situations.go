@@ -564,8 +564,9 @@ func storyWord(sits []*situation, w string) bool {
 	return false
 }
 
-// SituationItems lists each life situation's item names as the shipped
-// data gives them, for checking them against a catalogue.
+// SituationItems lists each life situation's item names (its items,
+// those it holds and those its cues name) as the shipped data gives them,
+// for checking them against a catalogue.
 func SituationItems() map[string][]string {
 	ss, err := loadSituations(func(s string) string { return s })
 	if err != nil {
@@ -574,9 +575,13 @@ func SituationItems() map[string][]string {
 	out := map[string][]string{}
 	for _, s := range ss.list {
 		out[s.name] = s.items
+		names := slices.Clone(s.held)
 		for _, c := range s.cues {
-			if !slices.Contains(out[s.name], c.item) {
-				out[s.name] = append(out[s.name], c.item)
+			names = append(names, c.item)
+		}
+		for _, n := range names {
+			if !slices.Contains(out[s.name], n) {
+				out[s.name] = append(out[s.name], n)
 			}
 		}
 	}

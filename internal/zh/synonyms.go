@@ -194,7 +194,7 @@ func ParseSynonyms(data string, norm func(string) string) (*Synonyms, error) {
 		if r.parts != nil {
 			head = r.parts[0]
 		}
-		if k, ok := firstTwo(head); ok {
+		if k, ok := FirstTwo(head); ok {
 			s.byTwo[k] = append(s.byTwo[k], i)
 			continue
 		}
@@ -245,9 +245,9 @@ func (s *Synonyms) Len() int { return len(s.rules) }
 // Words lists every phrase and term in the table (for the segmenter).
 func (s *Synonyms) Words() []string { return s.words }
 
-// firstTwo returns the first two characters of s, if it has two valid
-// ones.
-func firstTwo(s string) ([2]rune, bool) {
+// FirstTwo returns the first two characters of s, if it has two valid
+// ones: the key rules and cues are indexed by.
+func FirstTwo(s string) ([2]rune, bool) {
 	c1, n1 := utf8.DecodeRuneInString(s)
 	c2, n2 := utf8.DecodeRuneInString(s[n1:])
 	if n1 == 0 || n2 == 0 || c1 == utf8.RuneError && n1 == 1 || c2 == utf8.RuneError && n2 == 1 {
@@ -393,7 +393,7 @@ func (s *Synonyms) Expand(norm string) []Expansion {
 	var fired []int
 	for i, c := range norm {
 		fired = s.fire(fired, s.byFirst[c], norm, i)
-		if k, ok := firstTwo(norm[i:]); ok {
+		if k, ok := FirstTwo(norm[i:]); ok {
 			fired = s.fire(fired, s.byTwo[k], norm, i)
 		}
 	}
