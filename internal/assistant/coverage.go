@@ -272,10 +272,7 @@ func heldEach(content, w string, after []string, isPlace func(string) bool) bool
 		}
 		// 有补助吗, 有生活费吗 ask whether there is one.
 		heldB := hasAnySuffix(before, heldBefore) && !hasAnySuffix(before, notHeldBefore) && !asksAfter(rest)
-		// 认定了 of 认定了低收入家庭, 认定为: the granting verb of a status
-		// said done.
-		granted := slices.Contains(grantVerbs, w) && (strings.HasPrefix(rest, "了") || strings.HasPrefix(rest, "为")) && !asksAfter(rest[len("了"):])
-		if !hasAnyPrefix(rest, after) && !heldB && !granted && !doneVerb.MatchString(rest) {
+		if !hasAnyPrefix(rest, after) && !heldB && !granted(w, rest) && !doneVerb.MatchString(rest) {
 			return false
 		}
 		n++
@@ -285,6 +282,20 @@ func heldEach(content, w string, after []string, isPlace func(string) bool) bool
 
 // grantVerbs are a status's verbs of granting (低收入家庭认定).
 var grantVerbs = []string{"认定", "评定"}
+
+// granted reports the granting verb w of a status said done by what
+// follows it, rest: 认定了 (认定了低收入家庭) or 认定为, not asked (认定了吗).
+func granted(w, rest string) bool {
+	if !slices.Contains(grantVerbs, w) {
+		return false
+	}
+	for _, p := range []string{"了", "为"} {
+		if r, ok := strings.CutPrefix(rest, p); ok {
+			return !asksAfter(r)
+		}
+	}
+	return false
+}
 
 // doneVerb is a thing said done by a verb of getting it done after 已经
 // (户口簿已经改好了, 少儿医保已经交了) or with 好/完 (改好了): not 已经过期了

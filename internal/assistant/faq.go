@@ -2,7 +2,6 @@ package assistant
 
 import (
 	"regexp"
-	"strings"
 	"sync"
 
 	"github.com/fuwu-gov/fuwu/internal/kb"
@@ -87,8 +86,8 @@ var variantCues = []string{"到期", "过期", "逾期", "超过", "续", "补",
 // Kinds of question an FAQ entry can answer whatever its wording, by
 // the words that ask them: plain substrings, found without a regexp.
 var (
-	amountWords   = strings.Split("多少钱|有多少|领多少|发多少|补多少|拿多少|取多少|贷多少|报多少|补贴多少|几块|多少元|标准是多少|什么标准|发放标准|补贴标准", "|")
-	durationWords = strings.Split("多久|多长时间|几个月|几年|多少个月|多少年|领多长", "|")
+	amountWords   = []string{"多少钱", "有多少", "领多少", "发多少", "补多少", "拿多少", "取多少", "贷多少", "报多少", "补贴多少", "几块", "多少元", "标准是多少", "什么标准", "发放标准", "补贴标准"}
+	durationWords = []string{"多久", "多长时间", "几个月", "几年", "多少个月", "多少年", "领多长"}
 )
 
 // asksReceive is a question about an amount the resident receives.

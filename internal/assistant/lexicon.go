@@ -63,14 +63,15 @@ type cueTable struct {
 	cues  []cue // longest first
 	order map[string]int
 	// byFirst lists the cues (indexes into cues, ascending) by their first
-	// rune: match looks only at cues that can start somewhere in the text
-	// instead of searching for each of the hundreds of cues, several
-	// times a turn.
+	// rune, for candidates: contentText blanks cues as it goes, so a cue
+	// may come to occur once a space is made, and it looks at every cue
+	// that can start anywhere in the text.
 	byFirst map[rune][]int
 	// byTwo and byOne list them (the same way) for match, which needs
 	// only the cues that occur: by their first two runes, or by the one
 	// rune of a one-rune cue; always holds any other (an empty cue),
-	// tried on every text.
+	// tried on every text. Either way a turn does not search for each of
+	// the hundreds of cues.
 	byTwo  map[[2]rune][]int
 	byOne  map[rune][]int
 	always []int
