@@ -199,6 +199,15 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 	}
+	// A variant (补领) the question does not ask for, named only by its
+	// document (营业执照 of 营业执照补领), yields to an item that is no
+	// variant and whose name the question says as much: "韩国朋友…开一家
+	// 公司 营业执照审批要多久" asks the foreign company's registration.
+	if !named && !cued && as.isVariant(top.Name) && !as.asksVariant(q) {
+		if h, ok := as.namedBeside(q, hits); ok {
+			top, hits = h, []search.Hit{h}
+		}
+	}
 	// Candidates that score close to the best compete with it.
 	close := closeHits(hits)
 	// Vague by the spread of its candidates: when the best item is not
@@ -1673,3 +1682,23 @@ func (as *Assistant) namedByFamily(q search.Query, h, cued search.Hit) bool {
 	}
 	return own > 0
 }
+
+// namedBeside returns the first hit after the best, scoring at least
+// cueRatio of it, that is no variant, whose name the question covers at
+// least half of, and which shares no name word with the best: an item
+// for the variant's own document (公积金贷款 of 提前还款) is the siblings'
+// choice to make, not this one.
+func (as *Assistant) namedBeside(q search.Query, hits []search.Hit) (search.Hit, bool) {
+	top := hits[0]
+	for _, h := range hits[1:] {
+		if h.Score < cueRatio*top.Score {
+			break
+		}
+		if !as.isVariant(h.Name) && h.Coverage >= variantYieldCoverage && !hasCommon(h.NameTerms, top.NameTerms) {
+			return h, true
+		}
+	}
+	return search.Hit{}, false
+}
+
+const variantYieldCoverage = 0.5

@@ -1,0 +1,26 @@
+package assistant_test
+
+import (
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+)
+
+// Kinds of the twenty-fourth round, chosen on the learning sets, each
+// tested on sentences of our own.
+
+// TestUnaskedVariantYields checks, on made-up messages, that an item for
+// a variant (补领, 迁出) the message does not ask for, named only by its
+// document (营业执照, 户口), yields to an item the message names as a
+// whole (a foreign investor's company, the birth registration). A
+// variant asked for, or one whose rival names the same document, stays.
+func TestUnaskedVariantYields(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我们新加坡合伙人要出全部的钱办个公司 地址在福田 营业执照几天能拿到", assistant.Answered, "FT-094"},
+		{"户口都在外地 人在福田住 打算生二孩 先得登记吗", assistant.Answered, "FT-063"},
+		// Guards: the variant asked for, and a rival of the same document.
+		{"营业执照丢了 要登报吗", assistant.Answered, "FT-101"},
+		{"公积金贷款想提前还一部分 怎么弄", assistant.Answered, "FT-120"},
+	})
+}
