@@ -1486,6 +1486,20 @@ func isIssuedPaper(w string) bool {
 // of a paper asked for before it ("拿个证明去办签证", "开个证明 拿去办护照
 // 用"): the paper is the question, the service what it is for.
 func (as *Assistant) paperFor(norm, service string) bool {
+	// The service's office asking for a paper (公证处要…档案, 做公证 要…档
+	// 案) or the service said as what it is used for (办签证用; for a …
+	// visa, with a paper asked) makes it the purpose wherever it stands.
+	for rest := norm; ; {
+		j := strings.Index(rest, service)
+		if j < 0 {
+			break
+		}
+		before, after := rest[:j], rest[j+len(service):]
+		if requiresPaper(after) || purposeAfter(after) || englishPurpose(before) && slices.ContainsFunc(as.a.Words(norm), isIssuedPaper) {
+			return true
+		}
+		rest = after
+	}
 	i := strings.Index(norm, service)
 	if i <= 0 {
 		return false
@@ -1500,6 +1514,57 @@ func (as *Assistant) paperFor(norm, service string) bool {
 	}
 	return purpose && slices.ContainsFunc(as.a.Words(before), isIssuedPaper)
 }
+
+// requiresPaper reports the text after a service naming its office, or
+// starting a clause of its own, that asks for a paper or a record:
+// 公证处要…档案, 做公证 要…档案 (not 养猫要不要办许可证, which asks).
+func requiresPaper(after string) bool {
+	office := false
+	for _, o := range serviceOffices {
+		if rest, ok := strings.CutPrefix(after, o); ok {
+			after, office = rest, true
+		}
+	}
+	if !office || strings.HasPrefix(after, "要不要") {
+		return false
+	}
+	for _, m := range requireMarks {
+		if rest, ok := strings.CutPrefix(after, m); ok {
+			clause, _, _ := strings.Cut(rest, " ")
+			clause, _, _ = strings.Cut(clause, ",")
+			return slices.ContainsFunc(requiredPapers, func(p string) bool { return strings.Contains(clause, p) })
+		}
+	}
+	return false
+}
+
+// purposeAfter reports a service said as what something is used for: 办签
+// 证用, 签证要用.
+func purposeAfter(after string) bool {
+	return strings.HasPrefix(after, "用") || strings.HasPrefix(after, "要用") || strings.HasPrefix(after, "需要用")
+}
+
+// englishPurpose reports English "for" a few words before a service (for
+// a Japanese tourist 签证): with a paper asked, what it is for.
+func englishPurpose(before string) bool {
+	fields := strings.Fields(before)
+	for k := len(fields) - 1; k >= 0 && k >= len(fields)-4; k-- {
+		if fields[k] == "for" {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	// serviceOffices follow a service to name the office that provides
+	// it; a pause lets what follows say what the service needs.
+	serviceOffices = []string{" ", "处", "那边", "那里", "的人"}
+	// requireMarks say that the office asks for something.
+	requireMarks = []string{"要求", "需要", "要", "让"}
+	// requiredPapers are what an office asks a resident to bring.
+	requiredPapers = append([]string{"档案", "记录"}, issuedSuffix...)
+)
 
 // purposeMarks join a paper to what it is for, longest first.
 var purposeMarks = []string{"拿去办", "用来办", "拿来办", "去申请", "用来", "用于", "拿去", "去办", "好办", "去"}

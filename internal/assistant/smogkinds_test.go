@@ -24,3 +24,20 @@ func TestUnaskedVariantYields(t *testing.T) {
 		{"公积金贷款想提前还一部分 怎么弄", assistant.Answered, "FT-120"},
 	})
 }
+
+// TestServiceElsewhereAsPurpose checks, on made-up messages, that a
+// service another body provides, said as the office asking for a paper
+// (公证处让我带…档案) or as what a paper is for (签证用, for a student
+// visa), is the purpose: the paper is asked of the district. Asking for
+// that service itself is still declined.
+func TestServiceElsewhereAsPurpose(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"社保那个 移民签证用 在哪打", assistant.Answered, "FT-017"},
+		{"公证处让我带上父母在福田登记结婚的档案 怎么查", assistant.Answered, "FT-059"},
+		{"Can I print proof of my social insurance online? It is for a student visa.", assistant.Answered, "FT-017"},
+		// Guards: the service itself.
+		{"How do I apply for a tourist visa?", assistant.OutOfScope, ""},
+		{"签证要多少钱", assistant.OutOfScope, ""},
+	})
+}
