@@ -459,7 +459,7 @@ var askForms = []struct {
 	{Process, enHow, []string{"how "}, true},
 	{TimeLimit, enHowMany, []string{"how many", "how soon", "same day"}, false},
 	{Location, enWhich, []string{"which "}, false},
-	{Materials, enBring, []string{"what "}, false},
+	{Materials, enBring, []string{"what ", "have to ", "need to ", "got to "}, false},
 	{Fee, enPay, []string{"pay", "charge"}, false},
 	{Online, enOnPhone, []string{" on "}, false},
 	{Conditions, enMay, []string{"allowed", "able to", "count", "limit", "can ", "could "}, true},
@@ -473,14 +473,14 @@ var (
 
 	// photoAsked is a question about the photo to hand in (照片要交几张, 张相要
 	// 几寸, 合照要什么样的, 要不要带相片): its size, number, look or whether to
-	// bring one is the materials, however the item's cues read.
-	photoAsked = regexp.MustCompile(`(?:照片|相片|合照|合影|证件照|寸照|相)\s?(?:是)?(?:要|得|需要)?(?:交|带|拍|影|照)?(?:几张|几寸|多少寸|多少张|多大|什么样|啥样|什么颜色|啥颜色|什么底色|啥底色|底色|自己拍|现场拍|自己影|去照相馆)|(?:要不要|用不用|需不需要|要|得)(?:自己)?(?:交|带|拍)(?:照片|相片|合照|相)(?:吗|不|$| )`)
+	// bring or prepare one is the materials, however the item's cues read.
+	photoAsked = regexp.MustCompile(`(?:照片|相片|合照|合影|证件照|寸照|相)\s?(?:是)?(?:要|得|需要)?(?:交|带|拍|影|照|准备|备|提供)?(?:几张|几寸|多少寸|多少张|多大|什么样|啥样|什么颜色|啥颜色|什么底色|啥底色|底色|自己拍|现场拍|自己影|去照相馆|自己带)|(?:要不要|用不用|需不需要|要|得)(?:自己)?(?:交|带|拍)(?:照片|相片|合照|相)(?:吗|不|$| )`)
 
 	// The English question forms of askForms.
 	enHow     = regexp.MustCompile(`\bhow (?:do|does|did|can|could|should|would|will) (?:i|we|you|he|she|they|it|one|my|our|his|her|the)\b`)
 	enHowMany = regexp.MustCompile(`\bhow many (?:working |business |calendar )?(?:days|weeks|months|years)\b|\bhow soon\b|\b(?:on )?the same day\b`)
 	enWhich   = regexp.MustCompile(`\bwhich (?:[a-z]+ )?(?:hall|halls|office|offices|bank|banks|branch|branches|hospital|hospitals|医院|window|counter|centre|center|building|station)\b`)
-	enBring   = regexp.MustCompile(`\bwhat (?:do|does|should|must|shall|will) (?:i|we|he|she|they|you|my \w+|our \w+) (?:need to |have to |got to )?(?:bring|prepare|submit|provide|hand in|take)\b`)
+	enBring   = regexp.MustCompile(`\bwhat (?:do|does|should|must|shall|will) (?:i|we|he|she|they|you|my \w+|our \w+) (?:need to |have to |got to )?(?:bring|prepare|submit|provide|hand in|take)\b|\b(?:do|does|should|must) (?:i|we|he|she|they|you|my \w+|our \w+) (?:both |all )?(?:need to|have to|got to) (?:bring|prepare|submit|provide|hand in|show)\b|\bwhat (?:表格|证明|证书)|\bwhat goes into\b`)
 	enPay     = regexp.MustCompile(`\b(?:have to|need to|must|do \w+|does \w+) pay\b|\bpay (?:anything|any|for)\b|\bany (?:charge|fee|cost)\b|\bcharge (?:for|anything)\b|\bpay out\b`)
 	enOnPhone = regexp.MustCompile(`\bon (?:my|the|his|her|our|a) (?:phone|mobile|smartphone|app|website|web)\b`)
 	enMay     = regexp.MustCompile(`\b(?:am i|are we|are they|is (?:he|she|it|my \w+|our \w+)) (?:allowed|able|entitled)\b|\b(?:can|could) (?:i|we|he|she|they|both of \w+|my \w+|our \w+) (?:still )?(?:get|apply|qualify|be|register|claim|move|use)\b|\bdoes (?:that|this|it) count\b|\bis there an? (?:\w+ )?limit\b`)

@@ -41,3 +41,19 @@ func TestServiceElsewhereAsPurpose(t *testing.T) {
 		{"签证要多少钱", assistant.OutOfScope, ""},
 	})
 }
+
+// TestPapersAskedByForm checks, on made-up messages, that asking what to
+// sign (委托书, 签什么), what is missing (缺什么), how many photos to
+// prepare (合影…备几张) or, in English, whether one has to bring a paper
+// asks for the materials.
+func TestPapersAskedByForm(t *testing.T) {
+	t.Parallel()
+	checkAsked(t, []askedCase{
+		{"办结婚登记 两个人的合影需要备几张", "FT-055", assistant.Materials},
+		{"适老化改造的委托书是不是每个家属都要签", "FT-039", assistant.Materials},
+		{"低保申请被退回了 说还缺什么", "FT-041", assistant.Materials},
+		{"For the marriage registration, do we both have to bring our hukou books?", "FT-055", assistant.Materials},
+		// Guard: how long it takes stays the time.
+		{"办结婚登记要多久", "FT-055", assistant.TimeLimit},
+	})
+}
