@@ -281,6 +281,7 @@ func New(cfg Config) (*Assistant, error) {
 	if as.talk, err = loadTalk(cfg.Analyzer); err != nil {
 		return nil, err
 	}
+	as.talk.aspectShorthand(cfg.Analyzer, as.aspects)
 	// Everyday English words left as they are (my, open, need, home) wrap
 	// a request written in English as 政府 and 有没有 wrap one in Chinese:
 	// they name nothing the catalogue must explain.

@@ -57,3 +57,15 @@ func TestPapersAskedByForm(t *testing.T) {
 		{"办结婚登记要多久", "FT-055", assistant.TimeLimit},
 	})
 }
+
+// TestAspectShorthand checks, on made-up messages, that the pinyin
+// initials of a word asking an aspect (tj 条件, lc 流程, dh 电话) ask it,
+// as those of the catalogue's words name what is asked about.
+func TestAspectShorthand(t *testing.T) {
+	t.Parallel()
+	checkAsked(t, []askedCase{
+		{"gjj租房提取 有啥tj", "FT-082", assistant.Conditions},
+		{"低保sq的lc", "FT-041", assistant.Process},
+		{"yb异地备案 dh多少", "FT-019", assistant.Contact},
+	})
+}

@@ -185,6 +185,30 @@ func (tk *talk) generateShorthand(a *zh.Analyzer) {
 	}
 }
 
+// aspectShorthand adds the pinyin initials of the two-character words
+// that ask an aspect (tj 条件, lc 流程, dh 电话) where no catalogue word
+// has the key: residents abbreviate what they ask as they abbreviate what
+// they ask about. A word the dictionary lacks (按啥) and a weak cue are
+// no word anyone abbreviates.
+func (tk *talk) aspectShorthand(a *zh.Analyzer, t *cueTable) {
+	best := map[string]float64{}
+	for _, c := range t.cues {
+		f, ok := a.WordFreq(c.phrase)
+		if c.weak || !ok || utf8.RuneCountInString(c.phrase) != 2 {
+			continue
+		}
+		syl := a.PlainPinyin(c.phrase)
+		if syl == nil {
+			continue
+		}
+		key := syl[0][:1] + syl[1][:1]
+		if _, taken := tk.latin[key]; taken && best[key] == 0 || tk.keep[key] || tk.plain[key] || f <= best[key] {
+			continue
+		}
+		tk.latin[key], best[key] = c.phrase, f
+	}
+}
+
 // latinWord is the word a shorthand key stands for: of a generated key's
 // words, the one most catalogue items hold (the commonest on a tie).
 func (tk *talk) latinWord(key string) (string, bool) {
