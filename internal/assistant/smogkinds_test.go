@@ -69,3 +69,18 @@ func TestAspectShorthand(t *testing.T) {
 		{"yb异地备案 dh多少", "FT-019", assistant.Contact},
 	})
 }
+
+// TestWhereToBuyDeclined checks, on made-up messages, that asking where
+// to buy a thing (去哪买, 哪里能买到) after a service, even one named, is
+// a shopping question the district does not answer; where to go for the
+// service stays the service's place.
+func TestWhereToBuyDeclined(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"身份证补办完 想配个卡套 去哪买", assistant.OutOfScope, ""},
+		{"领了结婚证 想换个好看的证书夹 哪里能买到", assistant.OutOfScope, ""},
+		// Guards: where the service is done.
+		{"长者卡在哪领", assistant.Answered, "FT-038"},
+		{"结婚证在哪领", assistant.Answered, "FT-055"},
+	})
+}
