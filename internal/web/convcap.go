@@ -4,7 +4,6 @@ import (
 	"crypto/hmac"
 	"encoding/base64"
 	"hash"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -32,33 +31,46 @@ const (
 type convCaps struct {
 	key   []byte
 	suite cryptosuite.Suite // HMAC-SM3 for GM; switching ends old links
-	// macs keeps keyed MACs for reuse (nil: a new one each time). A chat
-	// turn checks one token and hands one out, and a new HMAC is two
-	// hash states and its padded keys: 1.9 % of the server's CPU under
-	// BenchmarkTurn's load before (5 December 2026).
+	// macs keeps keyed MACs for reuse (nil: a new one each time), each
+	// with a buffer for what it hashes. A chat turn checks one token and
+	// hands one out, and a new HMAC is two hash states and its padded
+	// keys: 1.9 % of the server's CPU under BenchmarkTurn's load before
+	// (5 December 2026).
 	macs *sync.Pool
 }
 
+// convMAC is a keyed MAC of convCaps.macs with the buffers its input is
+// written from and its sum read into: through the hash.Hash interface
+// both escaped to the heap on every token.
+type convMAC struct {
+	h        hash.Hash
+	buf, sum []byte
+}
+
+const convMACPrefix = "conversation\x00"
+
 func newConvCaps(key []byte, suite cryptosuite.Suite) convCaps {
 	c := convCaps{key: key, suite: suite}
-	c.macs = &sync.Pool{New: func() any { return c.suite.MAC(c.key) }}
+	c.macs = &sync.Pool{New: func() any { return &convMAC{h: c.suite.MAC(c.key)} }}
 	return c
 }
 
 // token is the capability for conversation id.
 func (c convCaps) token(id string) string {
-	var m hash.Hash
+	var m *convMAC
 	if c.macs != nil {
-		m = c.macs.Get().(hash.Hash)
+		m = c.macs.Get().(*convMAC)
 		defer c.macs.Put(m)
-		m.Reset()
+		m.h.Reset()
 	} else {
-		m = c.suite.MAC(c.key)
+		m = &convMAC{h: c.suite.MAC(c.key)}
 	}
-	io.WriteString(m, "conversation\x00")
-	io.WriteString(m, id)
-	var sum [64]byte
-	return base64.RawURLEncoding.EncodeToString(m.Sum(sum[:0])[:24])
+	m.buf = append(append(m.buf[:0], convMACPrefix...), id...)
+	m.h.Write(m.buf)
+	m.sum = m.h.Sum(m.sum[:0])
+	var out [32]byte // base64 of the 24 bytes kept
+	base64.RawURLEncoding.Encode(out[:], m.sum[:24])
+	return string(out[:])
 }
 
 func (c convCaps) valid(id, tok string) bool {
