@@ -229,11 +229,9 @@ func (s *Server) turn(ctx context.Context, req assistant.Request, ev *sse) (assi
 	start := time.Now()
 	var rep assistant.Reply
 	var err error
-	what := "chat " + req.Channel
 	if ev == nil {
 		rep, err = s.cfg.Assistant.Ask(ctx, req)
 	} else {
-		what += " stream"
 		rep, err = s.cfg.Assistant.Stream(ctx, req, func(d string) {
 			if d != "" {
 				ev.send("delta", deltaEvent{Text: d})
@@ -241,6 +239,11 @@ func (s *Server) turn(ctx context.Context, req assistant.Request, ev *sse) (assi
 		})
 	}
 	if err != nil {
+		// The log's name for the turn is built only for a failed one.
+		what := "chat " + req.Channel
+		if ev != nil {
+			what += " stream"
+		}
 		logTurnError(ctx, what, err)
 		return rep, err
 	}
