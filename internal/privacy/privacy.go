@@ -96,6 +96,9 @@ func maskOnce(s string) (string, []Kind) {
 	}
 	rs := []rune(s)
 	changed := false
+	// The groups of one run of numbers at a time, in one slice reused
+	// along the text: every turn's question and answer are masked.
+	var groups []group
 	for i := 0; i < len(rs); {
 		if digitValue(rs[i]) < 0 {
 			i++
@@ -105,7 +108,8 @@ func maskOnce(s string) (string, []Kind) {
 			i = end
 			continue
 		}
-		groups, end := scanGroups(rs, i)
+		var end int
+		groups, end = scanGroups(groups[:0], rs, i)
 		for gi := 0; gi < len(groups); {
 			matched := false
 			// The longest match is a 19-digit card: spans stop there, which
@@ -277,9 +281,9 @@ func isAlnum(r rune) bool {
 }
 
 // scanGroups reads digit groups from i, joined by single separators
-// ("138 1234 5678", "6222-0212-…"), and returns them and the index after.
-func scanGroups(rs []rune, i int) ([]group, int) {
-	var groups []group
+// ("138 1234 5678", "6222-0212-…"), appends them to groups, and returns
+// groups and the index after.
+func scanGroups(groups []group, rs []rune, i int) ([]group, int) {
 	for {
 		start := i
 		for i < len(rs) && digitValue(rs[i]) >= 0 {
@@ -296,9 +300,8 @@ func scanGroups(rs []rune, i int) ([]group, int) {
 	}
 }
 
-// digits collects the span's digits as ASCII.
-func digits(rs []rune, span []group) []byte {
-	var d []byte
+// digits appends the span's digits as ASCII to d.
+func digits(d []byte, rs []rune, span []group) []byte {
 	for _, g := range span {
 		for _, r := range rs[g.start:g.end] {
 			d = append(d, byte('0'+digitValue(r)))
@@ -310,7 +313,11 @@ func digits(rs []rune, span []group) []byte {
 // classify says whether the span is personal data, and how many digits to
 // keep visible at its head and tail.
 func classify(rs []rune, span []group) (Kind, int, int) {
-	d := digits(rs, span)
+	// A span holds at most maxDigits digits (see maskOnce), one more for
+	// the X of an ID: the digits fit on the stack, and classify runs for
+	// every number in every turn's question and answer.
+	var buf [maxDigits + 1]byte
+	d := digits(buf[:0], rs, span)
 	// Groups of one or two digits are dates, counts and codes ("2024-01-01"),
 	// never parts of an ID, card or phone number — except the country code
 	// in front of a mobile number, a number typed one digit at a time
@@ -325,7 +332,7 @@ func classify(rs []rune, span []group) (Kind, int, int) {
 		if g.end-g.start >= 3 || singles {
 			continue
 		}
-		if i == 0 && string(digits(rs, span[:1])) == "86" && len(span) > 1 {
+		if i == 0 && string(d[:g.end-g.start]) == "86" && len(span) > 1 { // d starts with this group's digits
 			prefix86 = true
 			continue
 		}

@@ -172,9 +172,13 @@ func (db *DB) groupTx(ctx context.Context, fn func(tx *Tx) error, queued bool) e
 		t.Wait += r.taken.Sub(r.handed)
 		t.Commit += time.Since(r.taken)
 	}
-	var p groupPanic
-	if errors.As(err, &p) {
-		panic(p.v)
+	// Looked for only in an error: errors.As's target escapes, a heap
+	// allocation on every call, and most calls succeed.
+	if err != nil {
+		var p groupPanic
+		if errors.As(err, &p) {
+			panic(p.v)
+		}
 	}
 	return err
 }

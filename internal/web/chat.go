@@ -170,15 +170,16 @@ var (
 
 // turnRequest is the one core of a chat turn, whichever way it comes (the
 // page's form, the page's stream, the API): the message checked, the
-// assistant's request made, the conversation held by this browser.
-func (s *Server) turnRequest(w http.ResponseWriter, r *http.Request, conv, token, message, channel string) (assistant.Request, error) {
+// assistant's request made, the conversation held by this browser. It
+// returns the token of the request's conversation as well.
+func (s *Server) turnRequest(w http.ResponseWriter, r *http.Request, conv, token, message, channel string) (assistant.Request, string, error) {
 	msg, err := checkMessage(message)
 	if err != nil {
-		return assistant.Request{}, err
+		return assistant.Request{}, "", err
 	}
-	req := s.chatRequest(r, conv, token, msg, channel)
-	s.grantConversation(w, r, req.ConversationID)
-	return req, nil
+	req, tok := s.chatRequest(r, conv, token, msg, channel)
+	s.grantConversation(w, r, req.ConversationID, tok)
+	return req, tok, nil
 }
 
 // rateLimited answers 429 with a clear message when the client is asking
@@ -228,11 +229,9 @@ func (s *Server) turn(ctx context.Context, req assistant.Request, ev *sse) (assi
 	start := time.Now()
 	var rep assistant.Reply
 	var err error
-	what := "chat " + req.Channel
 	if ev == nil {
 		rep, err = s.cfg.Assistant.Ask(ctx, req)
 	} else {
-		what += " stream"
 		rep, err = s.cfg.Assistant.Stream(ctx, req, func(d string) {
 			if d != "" {
 				ev.send("delta", deltaEvent{Text: d})
@@ -240,6 +239,11 @@ func (s *Server) turn(ctx context.Context, req assistant.Request, ev *sse) (assi
 		})
 	}
 	if err != nil {
+		// The log's name for the turn is built only for a failed one.
+		what := "chat " + req.Channel
+		if ev != nil {
+			what += " stream"
+		}
 		logTurnError(ctx, what, err)
 		return rep, err
 	}
@@ -254,7 +258,7 @@ func (s *Server) chatForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, videoFromChat(conv), http.StatusSeeOther)
 		return nil
 	}
-	req, err := s.turnRequest(w, r, conv, "", r.FormValue("message"), "web")
+	req, _, err := s.turnRequest(w, r, conv, "", r.FormValue("message"), "web")
 	if err != nil {
 		http.Redirect(w, r, s.chatURL(conv, "", err), http.StatusSeeOther)
 		return nil
@@ -337,7 +341,7 @@ type turnEvent struct {
 // Server-Sent Events ending with the server-rendered turn ("turn"), so the
 // page shows exactly what the no-script page would.
 func (s *Server) chatPageStream(w http.ResponseWriter, r *http.Request) error {
-	req, err := s.turnRequest(w, r, r.FormValue("conversation_id"), "", r.FormValue("message"), "web")
+	req, _, err := s.turnRequest(w, r, r.FormValue("conversation_id"), "", r.FormValue("message"), "web")
 	if err != nil {
 		return err
 	}

@@ -53,10 +53,14 @@ func toAPI(rep assistant.Reply) apiReply {
 	return out
 }
 
-// toAPIWithToken is toAPI plus the conversation's capability.
-func (s *Server) toAPIWithToken(rep assistant.Reply) apiReply {
+// toAPIWithToken is toAPI plus the conversation's capability; tok is
+// conversation id's, computed for the request (turnRequest).
+func (s *Server) toAPIWithToken(rep assistant.Reply, id, tok string) apiReply {
 	out := toAPI(rep)
-	out.ConversationToken = s.convs.token(rep.ConversationID)
+	if rep.ConversationID != id {
+		tok = s.convs.token(rep.ConversationID)
+	}
+	out.ConversationToken = tok
 	return out
 }
 
@@ -67,16 +71,17 @@ type chatBody struct {
 	Message           string `json:"message"`
 }
 
-func (s *Server) readChat(w http.ResponseWriter, r *http.Request) (assistant.Request, error) {
+// readChat is turnRequest for the API's JSON body.
+func (s *Server) readChat(w http.ResponseWriter, r *http.Request) (assistant.Request, string, error) {
 	var in chatBody
 	if err := decodeJSONBody(r, &in); err != nil {
-		return assistant.Request{}, fmt.Errorf("%w: %v", errBadJSON, err)
+		return assistant.Request{}, "", fmt.Errorf("%w: %v", errBadJSON, err)
 	}
 	if len(in.ConversationID) > 100 {
 		if _, err := checkMessage(in.Message); err != nil {
-			return assistant.Request{}, err // the message is checked first, as it always was
+			return assistant.Request{}, "", err // the message is checked first, as it always was
 		}
-		return assistant.Request{}, errBadConvID
+		return assistant.Request{}, "", errBadConvID
 	}
 	return s.turnRequest(w, r, in.ConversationID, in.ConversationToken, in.Message, "api")
 }
@@ -87,7 +92,7 @@ func (s *Server) apiChat(w http.ResponseWriter, r *http.Request) error {
 	if strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
 		return s.apiChatStream(w, r)
 	}
-	req, err := s.readChat(w, r) // a browser calling the API holds the conversation like the page does
+	req, tok, err := s.readChat(w, r) // a browser calling the API holds the conversation like the page does
 	if err != nil {
 		return err
 	}
@@ -97,14 +102,14 @@ func (s *Server) apiChat(w http.ResponseWriter, r *http.Request) error {
 		writeJSONError(w, code, msg)
 		return nil
 	}
-	writeJSON(w, http.StatusOK, s.toAPIWithToken(rep))
+	writeJSON(w, http.StatusOK, s.toAPIWithToken(rep, req.ConversationID, tok))
 	return nil
 }
 
 // apiChatStream streams "delta" events ({"text"}) and ends with one
 // "reply" event holding the same object /api/v1/chat returns (or "error").
 func (s *Server) apiChatStream(w http.ResponseWriter, r *http.Request) error {
-	req, err := s.readChat(w, r)
+	req, tok, err := s.readChat(w, r)
 	if err != nil {
 		return err
 	}
@@ -115,7 +120,7 @@ func (s *Server) apiChatStream(w http.ResponseWriter, r *http.Request) error {
 		ev.send("error", apiError{Error: msg})
 		return nil
 	}
-	ev.send("reply", s.toAPIWithToken(rep))
+	ev.send("reply", s.toAPIWithToken(rep, req.ConversationID, tok))
 	return nil
 }
 

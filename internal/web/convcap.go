@@ -4,7 +4,6 @@ import (
 	"crypto/hmac"
 	"encoding/base64"
 	"hash"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -32,33 +31,46 @@ const (
 type convCaps struct {
 	key   []byte
 	suite cryptosuite.Suite // HMAC-SM3 for GM; switching ends old links
-	// macs keeps keyed MACs for reuse (nil: a new one each time). A chat
-	// turn checks one token and hands one out, and a new HMAC is two
-	// hash states and its padded keys: 1.9 % of the server's CPU under
-	// BenchmarkTurn's load before (5 December 2026).
+	// macs keeps keyed MACs for reuse (nil: a new one each time), each
+	// with a buffer for what it hashes. A chat turn checks one token and
+	// hands one out, and a new HMAC is two hash states and its padded
+	// keys: 1.9 % of the server's CPU under BenchmarkTurn's load before
+	// (5 December 2026).
 	macs *sync.Pool
 }
 
+// convMAC is a keyed MAC of convCaps.macs with the buffers its input is
+// written from and its sum read into: through the hash.Hash interface
+// both escaped to the heap on every token.
+type convMAC struct {
+	h        hash.Hash
+	buf, sum []byte
+}
+
+const convMACPrefix = "conversation\x00"
+
 func newConvCaps(key []byte, suite cryptosuite.Suite) convCaps {
 	c := convCaps{key: key, suite: suite}
-	c.macs = &sync.Pool{New: func() any { return c.suite.MAC(c.key) }}
+	c.macs = &sync.Pool{New: func() any { return &convMAC{h: c.suite.MAC(c.key)} }}
 	return c
 }
 
 // token is the capability for conversation id.
 func (c convCaps) token(id string) string {
-	var m hash.Hash
+	var m *convMAC
 	if c.macs != nil {
-		m = c.macs.Get().(hash.Hash)
+		m = c.macs.Get().(*convMAC)
 		defer c.macs.Put(m)
-		m.Reset()
+		m.h.Reset()
 	} else {
-		m = c.suite.MAC(c.key)
+		m = &convMAC{h: c.suite.MAC(c.key)}
 	}
-	io.WriteString(m, "conversation\x00")
-	io.WriteString(m, id)
-	var sum [64]byte
-	return base64.RawURLEncoding.EncodeToString(m.Sum(sum[:0])[:24])
+	m.buf = append(append(m.buf[:0], convMACPrefix...), id...)
+	m.h.Write(m.buf)
+	m.sum = m.h.Sum(m.sum[:0])
+	var out [32]byte // base64 of the 24 bytes kept
+	base64.RawURLEncoding.Encode(out[:], m.sum[:24])
+	return string(out[:])
 }
 
 func (c convCaps) valid(id, tok string) bool {
@@ -68,18 +80,26 @@ func (c convCaps) valid(id, tok string) bool {
 // cookieIDs are the conversations whose valid tokens the browser's cookie
 // holds, most recent first.
 func (s *Server) cookieIDs(r *http.Request) []string {
+	var ids []string
+	s.cookieConvs(r, func(id, _ string) { ids = append(ids, id) })
+	return ids
+}
+
+// cookieConvs calls f with each conversation whose valid token the
+// browser's cookie holds, and that token, most recent first.
+func (s *Server) cookieConvs(r *http.Request, f func(id, tok string)) {
 	ck, err := r.Cookie(convCookie)
 	if err != nil {
-		return nil
+		return
 	}
-	var ids []string
+	n := 0
 	for _, pair := range strings.Split(ck.Value, "~") {
 		id, tok, ok := strings.Cut(pair, ".")
-		if ok && s.convs.valid(id, tok) && len(ids) < maxConvCookie {
-			ids = append(ids, id)
+		if ok && n < maxConvCookie && s.convs.valid(id, tok) {
+			f(id, tok)
+			n++
 		}
 	}
-	return ids
 }
 
 // ownsConversation reports whether the request carries the capability for
@@ -88,7 +108,13 @@ func (s *Server) ownsConversation(r *http.Request, id, tok string) bool {
 	if id == "" {
 		return false
 	}
-	if s.convs.valid(id, tok) || s.convs.valid(id, r.Header.Get(convHeader)) {
+	return s.owns(r, id, s.convs.token(id), tok)
+}
+
+// owns is ownsConversation for an id whose token want the caller has
+// already computed.
+func (s *Server) owns(r *http.Request, id, want, tok string) bool {
+	if tokenIs(want, tok) || tokenIs(want, r.Header.Get(convHeader)) {
 		return true
 	}
 	for _, c := range s.cookieIDs(r) {
@@ -99,15 +125,23 @@ func (s *Server) ownsConversation(r *http.Request, id, tok string) bool {
 	return false
 }
 
-// grantConversation puts conversation id first in the browser's cookie.
-// It must run before the response's header is written.
-func (s *Server) grantConversation(w http.ResponseWriter, r *http.Request, id string) {
-	pairs := []string{id + "." + s.convs.token(id)}
-	for _, old := range s.cookieIDs(r) {
+// tokenIs is convCaps.valid given the id's token want.
+func tokenIs(want, tok string) bool {
+	return tok != "" && hmac.Equal([]byte(want), []byte(tok))
+}
+
+// grantConversation puts conversation id, whose token is tok, first in
+// the browser's cookie. It must run before the response's header is
+// written.
+func (s *Server) grantConversation(w http.ResponseWriter, r *http.Request, id, tok string) {
+	pairs := []string{id + "." + tok}
+	// A cookie's valid token is the old conversation's token: it is kept
+	// as it came rather than computed again.
+	s.cookieConvs(r, func(old, oldTok string) {
 		if old != id && len(pairs) < maxConvCookie {
-			pairs = append(pairs, old+"."+s.convs.token(old))
+			pairs = append(pairs, old+"."+oldTok)
 		}
-	}
+	})
 	http.SetCookie(w, &http.Cookie{Name: convCookie, Value: strings.Join(pairs, "~"), Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies, MaxAge: 7 * 24 * 3600})
 }
@@ -116,14 +150,18 @@ func (s *Server) grantConversation(w http.ResponseWriter, r *http.Request, id st
 // conversation the request holds the capability for is continued; any
 // other id (unknown, guessed, or someone else's) is dropped and the server
 // issues a fresh one, so the reply never lands in a conversation the
-// sender cannot read.
-func (s *Server) chatRequest(r *http.Request, convID, tok, msg, channel string) assistant.Request {
+// sender cannot read. It returns the request's conversation's token too,
+// computed once for the turn's check, cookie and reply.
+func (s *Server) chatRequest(r *http.Request, convID, tok, msg, channel string) (assistant.Request, string) {
 	// Either way the id is the server's own (the capability proves it), so
 	// the assistant takes it even before it has kept any state under it.
 	req := assistant.Request{ConversationID: convID, Message: msg, Channel: channel, NewConversation: true}
-	if !s.ownsConversation(r, convID, tok) {
-		req.ConversationID = assistant.NewConversationID()
-		req.Fresh = true
+	if convID != "" {
+		if want := s.convs.token(convID); s.owns(r, convID, want, tok) {
+			return req, want
+		}
 	}
-	return req
+	req.ConversationID = assistant.NewConversationID()
+	req.Fresh = true
+	return req, s.convs.token(req.ConversationID)
 }

@@ -79,6 +79,20 @@ func (c *ConvoConversations) keep(ctx context.Context, req assistant.Request, re
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.max > 0 && c.order.Len() >= c.max {
+		// Full, as it is after the first few thousand turns: the oldest
+		// reply's element and copy take the new one rather than being
+		// dropped for a new allocation each turn. No one else holds them
+		// (cached returns a copy).
+		old := c.order.Back()
+		cp := old.Value.(*assistant.Reply)
+		oldID := cp.TurnID
+		*cp = *rep
+		c.order.MoveToFront(old)
+		c.byTurn[rep.TurnID] = old
+		delete(c.byTurn, oldID) // after, as when the oldest was removed after the push
+		return nil
+	}
 	cp := *rep
 	c.byTurn[rep.TurnID] = c.order.PushFront(&cp)
 	for c.order.Len() > c.max {
