@@ -84,3 +84,17 @@ func TestWhereToBuyDeclined(t *testing.T) {
 		{"结婚证在哪领", assistant.Answered, "FT-055"},
 	})
 }
+
+// TestHowManyMonthsPaid checks, on made-up messages, that how many months
+// a benefit is paid (能发几个月) asks the time, and that a business closed
+// for good (公司关门) says nothing of a hall's hours; when a hall closes
+// stays the place's hours.
+func TestHowManyMonthsPaid(t *testing.T) {
+	t.Parallel()
+	checkAsked(t, []askedCase{
+		{"公司关门了 我交了五年失业保险 失业金能发几个月", "FT-015", assistant.TimeLimit},
+		{"工厂关门了 没了工作 失业保险金可以拿几个月", "FT-015", assistant.TimeLimit},
+		// Guard: a hall's closing time.
+		{"办失业金的窗口几点关门", "FT-015", assistant.Location},
+	})
+}
