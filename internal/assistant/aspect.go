@@ -457,7 +457,7 @@ var askForms = []struct {
 	// English table has rewritten the words it knows (hospital → 医院) by
 	// then.
 	{Process, enHow, []string{"how "}, true},
-	{TimeLimit, enHowMany, []string{"how many", "how soon", "same day"}, false},
+	{TimeLimit, enHowMany, []string{"how many", "how soon", "same day", "when "}, false},
 	{Location, enWhich, []string{"which "}, false},
 	{Materials, enBring, []string{"what ", "have to ", "need to ", "got to "}, false},
 	{Fee, enPay, []string{"pay", "charge"}, false},
@@ -478,7 +478,7 @@ var (
 
 	// The English question forms of askForms.
 	enHow     = regexp.MustCompile(`\bhow (?:do|does|did|can|could|should|would|will) (?:i|we|you|he|she|they|it|one|my|our|his|her|the)\b`)
-	enHowMany = regexp.MustCompile(`\bhow many (?:working |business |calendar )?(?:days|weeks|months|years)\b|\bhow soon\b|\b(?:on )?the same day\b`)
+	enHowMany = regexp.MustCompile(`\bhow many (?:working |business |calendar )?(?:days|weeks|months|years)\b|\bhow soon\b|\b(?:on )?the same day\b|\bwhen (?:will|would|can|could|do|does) (?:i|we|it|they|he|she|the \w+|my \w+|our \w+) (?:get|receive|be issued|be ready|be approved|arrive|come through)\b`)
 	enWhich   = regexp.MustCompile(`\bwhich (?:[a-z]+ )?(?:hall|halls|office|offices|bank|banks|branch|branches|hospital|hospitals|医院|window|counter|centre|center|building|station)\b`)
 	enBring   = regexp.MustCompile(`\bwhat (?:do|does|should|must|shall|will) (?:i|we|he|she|they|you|my \w+|our \w+) (?:need to |have to |got to )?(?:bring|prepare|submit|provide|hand in|take)\b|\b(?:do|does|should|must) (?:i|we|he|she|they|you|my \w+|our \w+) (?:both |all )?(?:need to|have to|got to) (?:bring|prepare|submit|provide|hand in|show)\b|\bwhat (?:表格|证明|证书)|\bwhat goes into\b`)
 	enPay     = regexp.MustCompile(`\b(?:have to|need to|must|do \w+|does \w+) pay\b|\bpay (?:anything|any|for)\b|\bany (?:charge|fee|cost)\b|\bcharge (?:for|anything)\b|\bpay out\b`)

@@ -98,3 +98,13 @@ func TestHowManyMonthsPaid(t *testing.T) {
 		{"办失业金的窗口几点关门", "FT-015", assistant.Location},
 	})
 }
+
+// TestEnglishWhenReady checks, on made-up messages, that asking in
+// English when something will be ready, issued or received asks the time.
+func TestEnglishWhenReady(t *testing.T) {
+	t.Parallel()
+	checkAsked(t, []askedCase{
+		{"I applied for my first Shenzhen residence permit last week. When will it be ready?", "FT-002", assistant.TimeLimit},
+		{"My grandfather is 85 and applied for the senior allowance in May. When will he get the money?", "FT-034", assistant.TimeLimit},
+	})
+}
