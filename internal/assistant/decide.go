@@ -1766,4 +1766,6 @@ func (as *Assistant) namedBeside(q search.Query, hits []search.Hit) (search.Hit,
 	return search.Hit{}, false
 }
 
+// variantYieldCoverage is how much of its name a close item must be
+// named by for an unasked variant to yield to it (namedBeside).
 const variantYieldCoverage = 0.5

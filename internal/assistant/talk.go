@@ -198,7 +198,7 @@ func (tk *talk) aspectShorthand(a *zh.Analyzer, t *cueTable) {
 			continue
 		}
 		syl := a.PlainPinyin(c.phrase)
-		if syl == nil {
+		if len(syl) != 2 || syl[0] == "" || syl[1] == "" {
 			continue
 		}
 		key := syl[0][:1] + syl[1][:1]
