@@ -200,9 +200,10 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		}
 	}
 	// A variant (补领) the question does not ask for, named only by its
-	// document (营业执照 of 营业执照补领), yields to an item that is no
-	// variant and whose name the question says as much: "韩国朋友…开一家
-	// 公司 营业执照审批要多久" asks the foreign company's registration.
+	// document (营业执照 of 营业执照补领), yields to a close item that is
+	// no variant and whose name the question covers at least half of:
+	// "韩国朋友…开一家公司 营业执照审批要多久" asks the foreign company's
+	// registration.
 	if !named && !cued && as.isVariant(top.Name) && !as.asksVariant(q) {
 		if h, ok := as.namedBeside(q, hits); ok {
 			top, hits = h, []search.Hit{h}

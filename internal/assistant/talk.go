@@ -152,15 +152,12 @@ func (tk *talk) generateShorthand(a *zh.Analyzer) {
 			continue
 		}
 		syl := a.PlainPinyin(w)
-		if syl == nil {
+		ini, ok := initials(syl)
+		if !ok {
 			continue
 		}
 		f, _ := a.WordFreq(w)
-		var ini strings.Builder
-		for _, s := range syl {
-			ini.WriteByte(s[0])
-		}
-		offer(ini.String(), w, f)
+		offer(ini, w, f)
 		if full := strings.Join(syl, ""); len(full) >= 4 {
 			offer(full, w, f)
 		}
@@ -191,22 +188,37 @@ func (tk *talk) generateShorthand(a *zh.Analyzer) {
 // they ask about. A word the dictionary lacks (按啥) and a weak cue are
 // no word anyone abbreviates.
 func (tk *talk) aspectShorthand(a *zh.Analyzer, t *cueTable) {
+	// best holds the keys this gave, with their word's frequency: of two
+	// aspect words, the commoner has the key.
 	best := map[string]float64{}
 	for _, c := range t.cues {
 		f, ok := a.WordFreq(c.phrase)
 		if c.weak || !ok || utf8.RuneCountInString(c.phrase) != 2 {
 			continue
 		}
-		syl := a.PlainPinyin(c.phrase)
-		if len(syl) != 2 || syl[0] == "" || syl[1] == "" {
+		key, ok := initials(a.PlainPinyin(c.phrase))
+		if !ok || tk.keep[key] || tk.plain[key] {
 			continue
 		}
-		key := syl[0][:1] + syl[1][:1]
-		if _, taken := tk.latin[key]; taken && best[key] == 0 || tk.keep[key] || tk.plain[key] || f <= best[key] {
+		prev, ours := best[key]
+		if _, taken := tk.latin[key]; taken && !ours || f <= prev {
 			continue
 		}
 		tk.latin[key], best[key] = c.phrase, f
 	}
+}
+
+// initials are the first letters of a word's pinyin syllables (sfz of
+// shen fen zheng), if it has syllables and none is empty.
+func initials(syl []string) (string, bool) {
+	var b strings.Builder
+	for _, s := range syl {
+		if s == "" {
+			return "", false
+		}
+		b.WriteByte(s[0])
+	}
+	return b.String(), len(syl) > 0
 }
 
 // latinWord is the word a shorthand key stands for: of a generated key's
