@@ -1092,10 +1092,15 @@ const topicRatio = 0.5
 
 // topicAsks are the words of asking a message may end with after its
 // topic, longest first.
-var topicAsks = []string{"想了解一下", "想问一下", "想了解下", "咨询一下", "了解一下", "想请教下", "请教一下", "搞不清楚", "不太清楚", "想问问", "想请教", "请教下", "想问下", "问一下", "咨询下", "了解下", "不太懂", "搞不懂", "想了解", "想咨询", "不清楚", "问问", "问下", "想问", "请教", "不懂", "唔明"}
+var topicAsks = []string{"想了解一下", "想问一下", "想了解下", "咨询一下", "了解一下", "想请教下", "请教一下", "搞不清楚", "不太清楚", "想问问", "想请教", "请教下", "想问下", "问一下", "咨询下", "了解下", "不太懂", "搞不懂", "想了解", "想咨询", "不清楚", "问问", "问下", "想问", "请教", "不懂", "唔明", "咨询你", "咨询一哈", "咨询"}
 
 // topicMarks end a message that names a topic rather than a task.
 var topicMarks = []string{"的事", "的事情", "的事儿", "的问题", "方面的", "嘅嘢", "嘅事", "的东西", "那些事", "相关的", "上有点事", "有点事", "有个事", "有些事", "上的事", "有点问题", "有些问题", "有个问题", "有几个问题", "有几件事", "有几个事", "有件事", "有些地方", "有个地方", "方面"}
+
+// troubleMark ends a message that says something is wrong with what it
+// names and no more (户口方面有事, 执照出了点状况, 房子证件上有点麻烦): a
+// topic, like the marks above.
+var troubleMark = regexp.MustCompile(`(?:上|里|那边|这边)?(?:出了|出|有|遇到|碰到)(?:一点|一些|点|些|个|几个)?小?(?:问题|状况|麻烦|毛病|事情|事儿|事)了?$`)
 
 // notUnderstood is not understanding said at the end of a message.
 var notUnderstood = regexp.MustCompile(`(?:没|不|唔|冇)(?:太)?(?:弄|搞|整|想|看|听)?(?:明白|清楚|懂|明)$`)
@@ -1117,17 +1122,25 @@ func topicOnly(content string) (string, bool) {
 	}
 	for _, m := range topicMarks {
 		if strings.HasSuffix(c, m) && utf8.RuneCountInString(c) > utf8.RuneCountInString(m) {
-			// What marks the field (执照方面 有点问题) is no part of it.
-			topic := strings.TrimSpace(strings.TrimSuffix(c, m))
-			for _, f := range []string{"方面", "这块", "那块"} {
-				if t, ok := strings.CutSuffix(topic, f); ok && t != "" {
-					topic = strings.TrimSpace(t)
-				}
-			}
-			return topic, true
+			return topicOf(strings.TrimSuffix(c, m)), true
 		}
 	}
+	if l := troubleMark.FindStringIndex(c); l != nil && l[0] > 0 {
+		return topicOf(c[:l[0]]), true
+	}
 	return "", false
+}
+
+// topicOf is what is left of a topic once what marks the field (执照方面
+// 有点问题) is cut: no part of it.
+func topicOf(s string) string {
+	topic := strings.TrimSpace(s)
+	for _, f := range []string{"方面", "这块", "那块"} {
+		if t, ok := strings.CutSuffix(topic, f); ok && t != "" {
+			topic = strings.TrimSpace(t)
+		}
+	}
+	return topic
 }
 
 // namingTopic returns up to three hits whose names hold a word the topic

@@ -649,10 +649,25 @@ func (as *Assistant) decidedAlone(ctx context.Context, t *turnState) (*kb.Item, 
 	}
 	for _, h := range alone.hits {
 		if h.ID == alone.item.ID {
-			return alone.item, as.unofferedVersion(h, t.state.Candidates)
+			return alone.item, as.unofferedVersion(h, t.state.Candidates) || as.unofferedOfTopic(h, t.state.Candidates, t.state.ClarifyOf)
 		}
 	}
 	return nil, false
+}
+
+// unofferedOfTopic reports a hit that is none of the choices offered for
+// a message naming only a topic (户口方面有事咨询), that the reply names
+// (as unofferedVersion asks), and that matched a word of the topic: the
+// choices were the topic's first few items, and the reply chose another
+// of them (夫妻投靠入户 of 户口).
+func (as *Assistant) unofferedOfTopic(h search.Hit, cands []string, of string) bool {
+	topic, ok := topicOnly(of)
+	if !ok || slices.Contains(cands, h.ID) || h.Coverage < notOfferedCoverage || qualifierOnly(h) {
+		return false
+	}
+	return slices.ContainsFunc(as.a.Words(topic), func(w string) bool {
+		return utf8.RuneCountInString(w) >= 2 && !as.generic[w] && slices.Contains(h.Terms, w)
+	})
 }
 
 // groupVersion reports a name holding a group of people (lexicon/
