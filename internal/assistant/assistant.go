@@ -133,6 +133,9 @@ type Assistant struct {
 	// words such requests are wrapped in (lexicon/openask.txt).
 	openWhat, openAdjacent, openOffers, openDoable, openTodo []string
 	frames                                                   map[string]bool
+	// fields maps everyday words naming a field of services (房子) to
+	// the catalogue's words for it (lexicon/fields.txt).
+	fields map[string][]string
 
 	// complaints mark a request for a person as a complaint (投诉).
 	complaints []string
@@ -272,6 +275,24 @@ func New(cfg Config) (*Assistant, error) {
 			default:
 				return fmt.Errorf("unknown kind %q", kind)
 			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	as.fields = map[string][]string{}
+	err = eachEntry("fields.txt", func(key string, words []string) error {
+		if len(words) == 0 {
+			return errors.New("no catalogue words")
+		}
+		for _, w := range strings.Fields(key) {
+			// Fields are found among a message's words: one the
+			// analyser cuts in two (铺头: 铺 头) would never be.
+			if ws := as.a.Words(norm(w)); len(ws) != 1 || ws[0] != norm(w) {
+				return fmt.Errorf("%s is not one word to the analyser (%q)", w, ws)
+			}
+			as.fields[norm(w)] = words
 		}
 		return nil
 	})

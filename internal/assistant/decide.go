@@ -18,6 +18,9 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// Whether the question is in scope is judged on what retrieval found
 	// for its words; the life situation it describes then helps choose.
 	hits := t.raw
+	if as.fieldOnly(t) {
+		return
+	}
 	if len(hits) == 0 || len(q.Words) == 0 {
 		t.status, t.scope, t.reason = OutOfScope, "nothing", "知识库中没有相关事项"
 		// An aspect cue can be all a message names ("证件咋弄": 证件 is
@@ -1129,6 +1132,56 @@ func topicOnly(content string) (string, bool) {
 		return topicOf(c[:l[0]]), true
 	}
 	return "", false
+}
+
+// fieldOnly asks which item is meant of a message naming a field of
+// services only in everyday words (房子的事, 想申请房子, 店铺证件出了点
+// 问题): every word of it, or of its topic, is a field's (lexicon/
+// fields.txt) or says nothing of which service (办, 手续, 证件). The
+// field's catalogue words, with the generic words said (房子 备案), find
+// the items offered.
+func (as *Assistant) fieldOnly(t *turnState) bool {
+	said := t.content
+	if topic, ok := topicOnly(said); ok {
+		said = topic
+	}
+	var look []string
+	for _, w := range as.a.Words(said) {
+		switch {
+		case as.fields[w] != nil:
+			look = append(look, as.fields[w]...)
+		case as.generic[w] || as.frames[w]:
+			look = append(look, w)
+		default:
+			return false
+		}
+	}
+	if len(look) == 0 || !slices.ContainsFunc(as.a.Words(said), func(w string) bool { return as.fields[w] != nil }) {
+		return false
+	}
+	hits := as.cfg.Index.SearchQuery(as.cfg.Index.Analyse(strings.Join(look, " ")), 8).Hits
+	var cands []search.Hit
+	// A situation the message tells (政府的房子: a need for housing)
+	// chooses the field's items it holds.
+	for _, h := range hits {
+		if len(cands) < 3 && slices.ContainsFunc(t.situations, func(s *situation) bool { return slices.Contains(s.items, h.Name) }) {
+			cands = append(cands, h)
+		}
+	}
+	if len(cands) < 2 {
+		cands = cands[:0]
+		for _, h := range hits {
+			if len(cands) == 3 || h.Score < topicRatio*hits[0].Score {
+				break
+			}
+			cands = append(cands, h)
+		}
+	}
+	if len(cands) < 2 {
+		return false
+	}
+	t.status, t.candidates, t.reason = Clarify, cands, "只说了领域，未说明要办什么"
+	return true
 }
 
 // topicOf is what is left of a topic once what marks the field (执照方面

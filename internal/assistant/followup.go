@@ -656,16 +656,30 @@ func (as *Assistant) decidedAlone(ctx context.Context, t *turnState) (*kb.Item, 
 }
 
 // unofferedOfTopic reports a hit that is none of the choices offered for
-// a message naming only a topic (户口方面有事咨询), that the reply names
-// (as unofferedVersion asks), and that matched a word of the topic: the
-// choices were the topic's first few items, and the reply chose another
-// of them (夫妻投靠入户 of 户口).
+// a message naming only a topic (户口方面有事咨询) or a field (店铺证件出
+// 了点问题), that the reply names (as unofferedVersion asks), and that
+// matched a word of the topic or the field: the choices were its first
+// few items, and the reply chose another of them (夫妻投靠入户 of 户口).
 func (as *Assistant) unofferedOfTopic(h search.Hit, cands []string, of string) bool {
-	topic, ok := topicOnly(of)
-	if !ok || slices.Contains(cands, h.ID) || h.Coverage < notOfferedCoverage || qualifierOnly(h) {
+	if slices.Contains(cands, h.ID) || h.Coverage < notOfferedCoverage || qualifierOnly(h) {
 		return false
 	}
-	return slices.ContainsFunc(as.a.Words(topic), func(w string) bool {
+	topic, ok := topicOnly(of)
+	if !ok {
+		topic = of
+	}
+	// A field said in everyday words (店铺) is the catalogue's words for
+	// it (营业执照); those of a topic are its own. A message neither
+	// topic nor field offered its choices for what else it said.
+	var words []string
+	for _, w := range as.a.Words(topic) {
+		if f := as.fields[w]; f != nil {
+			words = append(words, f...)
+		} else if ok {
+			words = append(words, w)
+		}
+	}
+	return slices.ContainsFunc(words, func(w string) bool {
 		return utf8.RuneCountInString(w) >= 2 && !as.generic[w] && slices.Contains(h.Terms, w)
 	})
 }

@@ -1,6 +1,8 @@
 package assistant_test
 
 import (
+	"context"
+	"slices"
 	"testing"
 
 	"github.com/fuwu-gov/fuwu/internal/assistant"
@@ -28,5 +30,39 @@ func TestTroubleNamesATopic(t *testing.T) {
 	})
 	checkFollowUps(t, []followUpCase{
 		{"户口的事", "老婆是湖北的 我福田户口 领证四年 她那边户口准备转过来 审批多长时间", assistant.Answered, "FT-007", ""},
+	})
+}
+
+// TestFieldInEverydayWords checks, on made-up messages, that a field of
+// services named only in everyday words (房子, 门店), with nothing but
+// generic and asking words around it, asks which of the field's items is
+// meant; that a situation told beside it chooses the items offered; and
+// that a reply naming another of the field's items is answered with it.
+func TestFieldInEverydayWords(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"想办房子的手续", assistant.Clarify, ""},
+		{"店面的证件要问下", assistant.Clarify, ""},
+		// Guards: an everyday matter of the house or the shop.
+		{"房子漏水了找谁修", assistant.OutOfScope, ""},
+		{"店面装修吵到楼上邻居怎么办", assistant.OutOfScope, ""},
+	})
+	// The choices are the field's items, not whatever the generic words
+	// matched (想办: 首次申领).
+	as := demoAssistant(t, nil)
+	for _, c := range []struct{ msg, offered string }{
+		{"想办房子的手续", "FT-076"},
+		{"店面的证件要问下", "FT-091"},
+	} {
+		r, err := as.Ask(context.Background(), assistant.Request{Message: c.msg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != assistant.Clarify || !slices.Contains(r.Candidates, c.offered) {
+			t.Errorf("%q → %s %v, want clarify offering %s", c.msg, r.Status, r.Candidates, c.offered)
+		}
+	}
+	checkFollowUps(t, []followUpCase{
+		{"想办门店的手续", "营业执照挂墙上被水泡烂了 怎么补", assistant.Answered, "FT-101", ""},
 	})
 }
