@@ -156,6 +156,17 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 	}
+	// What must be done after a life event, asked whole (被裁员了 接下来
+	// 要办啥, 屋企添咗个BB 有咩手续要搞), saying nothing but the event,
+	// leaves the choice to the clerk as well: ask, with the event's items.
+	// The best item must be the event's: a shop closed (档口唔做喇) is
+	// told in the opening's words, and its closing ranks first.
+	if !(named && namesInOwnWords(top, q)) && inSituations(t.situations, top.Name) && as.eventTodo(t) {
+		if cands := as.fitting(t, hits); len(cands) >= 2 {
+			t.status, t.reason, t.candidates = Clarify, "询问有哪些可办事项", cands
+			return
+		}
+	}
 	// A word that names one of the described situation's items there
 	// ("户口" after a birth) chooses it over what the other words rank,
 	// when no item is named, or one only by what the story says of a
@@ -872,6 +883,44 @@ func (as *Assistant) fitting(t *turnState, hits []search.Hit) []search.Hit {
 		}
 	}
 	return out
+}
+
+// todoAsk asks what must be done, whole: 要办啥, 得跑哪些, 先弄些什么,
+// 有咩手续要搞, 还有哪些事.
+var todoAsk = regexp.MustCompile(`(?:要|得|需要|该)?先?(?:办|弄|搞|跑|走)些?(?:哪些|哪几样|哪几|哪样|啥|什么|咩)(?:手续|证|事|流程|程序|地方)?|有(?:咩|什么|啥|哪些)(?:手续|事)要(?:办|搞|弄)|还有哪些事`)
+
+// eventWords say when or where, in a message asking what must be done
+// after an event (接下来, 之前, 政府那边): no thing of their own.
+var eventWords = []string{"接下来", "接着", "后面", "以后", "之后", "之前", "前后", "然后", "先", "刚", "刚刚", "都", "还", "还有", "那边", "这边",
+	"昨天", "前天", "今天", "前几天", "前阵子", "最近", "上周", "上个月", "上礼拜", "上星期", "去年", "今年"}
+
+// eventTodo reports a message asking what must be done (todoAsk) after
+// a life event it describes, and saying nothing else: each of its other
+// words is the event's, a family member's (老婆), generic (手续), a
+// frame (政府) or says when.
+func (as *Assistant) eventTodo(t *turnState) bool {
+	if len(t.situations) == 0 {
+		return false
+	}
+	// Asked in the whole message: its aspect cues (手续, 要先) are no
+	// longer in the content.
+	todo := todoAsk.FindString(t.in.norm)
+	if todo == "" {
+		return false
+	}
+	// A word the event's items are told apart by (销户 after a death,
+	// 烈士) asks for that item; a kind of licence (要办什么许可证 for a
+	// food stall) for the items that issue it.
+	if _, w, several := cuedIn(t.situations, t.in.norm); w != "" || several || hasAny(t.in.norm, []string{"许可", "执照"}) {
+		return false
+	}
+	asking := as.a.Words(todo)
+	for _, w := range as.a.Words(t.content) {
+		if !storyWord(t.situations, w) && !as.familyWord(w) && !as.generic[w] && !as.frames[w] && !slices.Contains(eventWords, w) && !slices.Contains(asking, w) && utf8.RuneCountInString(w) > 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // storyReason is why a story that names no item is asked about.

@@ -66,3 +66,19 @@ func TestFieldInEverydayWords(t *testing.T) {
 		{"想办门店的手续", "营业执照挂墙上被水泡烂了 怎么补", assistant.Answered, "FT-101", ""},
 	})
 }
+
+// TestWhatAfterAnEvent checks, on made-up messages, that asking what
+// must be done after a life event (然后要办些什么, 有什么手续要搞), saying
+// nothing but the event and whose family it is, asks which of the event's
+// items is meant. A word naming one of them (销户 after a death) or
+// another service asks for that.
+func TestWhatAfterAnEvent(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我被公司辞退了 然后要办些什么", assistant.Clarify, ""},
+		{"我儿子上周出生 有什么手续要搞", assistant.Clarify, ""},
+		// Guards: one of the event's items named, and a service.
+		{"爷爷去世了 销户要办什么", assistant.Answered, "FT-119"},
+		{"丢了工作 领失业金得办啥", assistant.Answered, "FT-015"},
+	})
+}
