@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/fuwu-gov/fuwu/internal/clock"
@@ -54,6 +55,17 @@ type Store struct {
 	db   *store.DB
 	now  func() time.Time
 	zone *time.Location // days in statistics and date filters are its calendar days
+	// today is the last day clock formatted: every turn records its day,
+	// and the string changes once a day.
+	today atomic.Pointer[dayText]
+}
+
+// dayText is a calendar day and its time.DateOnly text.
+type dayText struct {
+	y    int
+	m    time.Month
+	d    int
+	text string
 }
 
 // NewStore wraps a database migrated with Migrations. Days are counted in
@@ -75,7 +87,14 @@ func (s *Store) WithClock(now func() time.Time, zone *time.Location) *Store {
 
 func (s *Store) clock() (store.Time, string) {
 	t := store.T(s.now())
-	return t, t.In(s.zone).Format(time.DateOnly)
+	local := t.In(s.zone)
+	y, m, d := local.Date()
+	if c := s.today.Load(); c != nil && c.y == y && c.m == m && c.d == d {
+		return t, c.text
+	}
+	c := &dayText{y: y, m: m, d: d, text: local.Format(time.DateOnly)}
+	s.today.Store(c)
+	return t, c.text
 }
 
 func mask(text string) string {
@@ -298,16 +317,17 @@ func (s *Store) writeTurnTo(ctx context.Context, tx *store.Tx, t Turn, channel s
 // (the group committer's profile, every turn's path).
 func writeTurnSQLite(ctx context.Context, tx *store.Tx, t *Turn, channel, day string, now store.Time, create bool) error {
 	// The time is formatted once (store.Time.Value) and bound once per
-	// statement (?4 twice).
-	at := now.String()
+	// statement (?4 twice). The values the statements share are boxed
+	// once: each conversion of a string to an argument allocates.
+	at, id, dayArg := any(now.String()), any(t.ConversationID), any(day)
 	var err error
 	var res sql.Result
 	if create {
 		_, err = tx.Exec(ctx, `INSERT INTO convo_conversations (id, channel, turns, day, created_at, updated_at) VALUES (?1, ?2, 1, ?3, ?4, ?4)
 			ON CONFLICT (id) DO UPDATE SET turns = convo_conversations.turns + 1, updated_at = excluded.updated_at`,
-			t.ConversationID, channel, day, at)
+			id, channel, dayArg, at)
 	} else {
-		res, err = tx.Exec(ctx, `UPDATE convo_conversations SET turns = turns + 1, updated_at = ? WHERE id = ?`, at, t.ConversationID)
+		res, err = tx.Exec(ctx, `UPDATE convo_conversations SET turns = turns + 1, updated_at = ? WHERE id = ?`, at, id)
 		if err == nil {
 			var n int64
 			if n, err = res.RowsAffected(); err == nil && n == 0 {
@@ -319,15 +339,15 @@ func writeTurnSQLite(ctx context.Context, tx *store.Tx, t *Turn, channel, day st
 		return fmt.Errorf("add turn: %w", err)
 	}
 	var n int
-	if err := tx.QueryRow(ctx, `SELECT turns FROM convo_conversations WHERE id = ?`, t.ConversationID).Scan(&n); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT turns FROM convo_conversations WHERE id = ?`, id).Scan(&n); err != nil {
 		return fmt.Errorf("add turn: %w", err)
 	}
 	t.Index = n - 1
 	res, err = tx.Exec(ctx, `INSERT INTO convo_turns (conversation_id, idx, question, status, aspect, answer, generated, model,
 			label_generator, label_model, label_time, latency_ms, day, created_at, confidence)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		t.ConversationID, t.Index, t.Question, t.Status, t.Aspect, t.Answer, boolInt(t.Generated), t.Model,
-		t.Label.Generator, t.Label.Model, t.Label.Time, t.LatencyMS, day, at, t.Confidence)
+		id, t.Index, t.Question, t.Status, t.Aspect, t.Answer, boolInt(t.Generated), t.Model,
+		t.Label.Generator, t.Label.Model, t.Label.Time, t.LatencyMS, dayArg, at, t.Confidence)
 	if err == nil {
 		t.ID, err = res.LastInsertId()
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"sync"
@@ -33,6 +34,9 @@ const (
 type KeyReader struct {
 	db     *DB
 	prefix string // "SELECT key, value FROM t WHERE key"
+	// pgQuery, on PostgreSQL, is the one statement for any number of
+	// keys, rebound once rather than for every batch.
+	pgQuery string
 
 	mu      sync.Mutex
 	pending []*keyRead
@@ -59,7 +63,11 @@ type keyResult struct {
 // "SELECT id, state FROM s WHERE id"); the reader adds the condition on
 // the keys.
 func (db *DB) NewKeyReader(query string) *KeyReader {
-	return &KeyReader{db: db, prefix: query}
+	r := &KeyReader{db: db, prefix: query}
+	if db.Dialect == Postgres {
+		r.pgQuery = db.Rebind(query + ` = ANY(?::text[])`)
+	}
+	return r
 }
 
 // Get returns key's value, whether a row holds it, and an error if the
@@ -172,18 +180,19 @@ func (r *KeyReader) run(batch []*keyRead) (string, bool, error) {
 }
 
 func (r *KeyReader) query(ctx context.Context, keys []string) (map[string]string, error) {
-	var q string
-	var args []any
-	if r.db.Dialect == Postgres {
+	var rows *sql.Rows
+	var err error
+	if r.pgQuery != "" {
 		// One statement text whatever the number of keys.
-		q, args = r.prefix+` = ANY(?::text[])`, []any{keys}
+		rows, err = r.db.DB.QueryContext(ctx, r.pgQuery, keys)
 	} else {
-		q = r.prefix + ` IN (?` + strings.Repeat(`, ?`, len(keys)-1) + `)`
-		for _, k := range keys {
-			args = append(args, k)
+		q := r.prefix + ` IN (?` + strings.Repeat(`, ?`, len(keys)-1) + `)`
+		args := make([]any, len(keys))
+		for i, k := range keys {
+			args[i] = k
 		}
+		rows, err = r.db.Query(ctx, q, args...)
 	}
-	rows, err := r.db.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read by key: %w", err)
 	}

@@ -72,6 +72,17 @@ func (db *DB) QueryRowPrepared(ctx context.Context, query string, args ...any) *
 // statements that run on every request; a statement built per call (an
 // IN list of varying length) only fills the cache.
 func (tx *Tx) Prepared() *Tx {
+	if tx.prepared {
+		return tx
+	}
+	if b := tx.bound; b != nil {
+		// A group transaction: one twin for all its calls (each chat turn
+		// asks for it, several times a batch).
+		if b.prepared == nil {
+			b.prepared = &Tx{Tx: tx.Tx, db: tx.db, prepared: true, grouped: tx.grouped, pipe: tx.pipe, merges: tx.merges, bound: b}
+		}
+		return b.prepared
+	}
 	return &Tx{Tx: tx.Tx, db: tx.db, prepared: true, grouped: tx.grouped, pipe: tx.pipe, merges: tx.merges, bound: tx.bound}
 }
 
@@ -80,8 +91,39 @@ func (tx *Tx) Prepared() *Tx {
 // (a batch of 8 chat turns, 40 statements of 5 kinds), and binding one
 // anew for each (sql.Tx.StmtContext) allocates and locks each time. Only
 // the committer's goroutine uses a group transaction, one call after
-// another; the statements are closed with the transaction.
-type boundStmts struct{ m map[string]*sql.Stmt }
+// another; the statements are closed with the transaction. It also keeps
+// what every statement of the transaction would otherwise allocate anew:
+// the transaction's Prepared twin, and the last caller's context detached
+// from its cancellation (stmtCtx; a chat turn runs four or five
+// statements with one context).
+type boundStmts struct {
+	m        map[string]*sql.Stmt
+	prepared *Tx
+	// ctx is the context a statement last ran with, detached its
+	// context.WithoutCancel.
+	ctx, detached context.Context
+}
+
+// detach is context.WithoutCancel(ctx), the same one for the statements
+// of a call that pass the same context.
+func (b *boundStmts) detach(ctx context.Context) context.Context {
+	if b.detached != nil && sameContext(b.ctx, ctx) {
+		return b.detached
+	}
+	b.ctx, b.detached = ctx, context.WithoutCancel(ctx)
+	return b.detached
+}
+
+// sameContext reports whether a and b are the same context; a context
+// whose type cannot be compared is taken as different.
+func sameContext(a, b context.Context) (same bool) {
+	defer func() {
+		if recover() != nil {
+			same = false
+		}
+	}()
+	return a == b
+}
 
 // txStmt is the cached statement for query bound to tx, or nil.
 func (tx *Tx) txStmt(ctx context.Context, query string) *sql.Stmt {

@@ -286,6 +286,9 @@ type Tx struct {
 // one for every context that can be cancelled).
 func (tx *Tx) stmtCtx(ctx context.Context) context.Context {
 	if tx.grouped {
+		if tx.bound != nil {
+			return tx.bound.detach(ctx)
+		}
 		return context.WithoutCancel(ctx)
 	}
 	return ctx

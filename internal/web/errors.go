@@ -127,8 +127,10 @@ func (s *Server) serve(h handler) http.Handler {
 // requestID is the id the request is logged under (X-Request-Id on the
 // answer), set by the observe middleware.
 func requestID(r *http.Request) string {
-	id, _ := r.Context().Value(requestIDKey).(string)
-	return id
+	if info := requestInfoOf(r.Context()); info != nil {
+		return info.id
+	}
+	return ""
 }
 
 func newRequestID() string {

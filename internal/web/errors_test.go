@@ -53,7 +53,7 @@ func TestFailMapsEveryError(t *testing.T) {
 		for _, path := range []string{"/api/v1/x", "/x"} {
 			logged.reset()
 			req := httptest.NewRequest("GET", path, nil)
-			req = req.WithContext(context.WithValue(req.Context(), requestIDKey, "rid-"+c.name))
+			req = req.WithContext(context.WithValue(req.Context(), requestIDKey, &requestInfo{id: "rid-" + c.name}))
 			w := httptest.NewRecorder()
 			e.s.fail(w, req, c.err)
 			body := w.Body.String()

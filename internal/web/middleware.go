@@ -118,10 +118,10 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		if pattern == "" {
 			pattern = "unmatched"
 		}
-		id := newRequestID()
-		w.Header().Set("X-Request-Id", id)
+		info := &requestInfo{id: newRequestID()}
+		w.Header().Set("X-Request-Id", info.id)
 		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), requestIDKey, info)))
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
@@ -130,6 +130,20 @@ func (s *Server) observe(next http.Handler) http.Handler {
 }
 
 type ctxKey int
+
+// requestInfo is what the middleware learns of a request that every
+// request has: observe stores it in the request's context (requestIDKey)
+// with the id, and withIdentity adds the client's address to it rather
+// than copying the request once more for a context of its own.
+type requestInfo struct {
+	id string
+	ip string // set by withIdentity
+}
+
+func requestInfoOf(ctx context.Context) *requestInfo {
+	info, _ := ctx.Value(requestIDKey).(*requestInfo)
+	return info
+}
 
 const (
 	userKey ctxKey = iota
@@ -145,10 +159,24 @@ const (
 // cross-site form cannot post to it).
 func (s *Server) withIdentity(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), ipKey, s.clientIP(r))
+		// The client's address goes into observe's requestInfo when there
+		// is one (always, behind Server.handler): the request is then
+		// passed on as it is, unless a path below adds to its context.
+		ctx := r.Context()
+		if info := requestInfoOf(ctx); info != nil {
+			info.ip = s.clientIP(r)
+		} else {
+			ctx = context.WithValue(ctx, ipKey, s.clientIP(r))
+		}
+		withCtx := func(ctx context.Context) *http.Request {
+			if ctx == r.Context() {
+				return r
+			}
+			return r.WithContext(ctx)
+		}
 		p := r.URL.Path
 		if strings.HasPrefix(p, "/static/") || p == "/metrics" || p == "/healthz" || p == "/readyz" {
-			next.ServeHTTP(w, r.WithContext(ctx))
+			next.ServeHTTP(w, withCtx(ctx))
 			return
 		}
 		limit, shown := int64(1<<20), 1
@@ -184,7 +212,7 @@ func (s *Server) withIdentity(next http.Handler) http.Handler {
 				writeJSONError(w, http.StatusBadRequest, controlMessage)
 				return
 			}
-			next.ServeHTTP(w, r.WithContext(ctx))
+			next.ServeHTTP(w, withCtx(ctx))
 			return
 		}
 		seed := ""
@@ -274,6 +302,9 @@ func currentUser(r *http.Request) *auth.User {
 }
 
 func clientIP(r *http.Request) string {
+	if info := requestInfoOf(r.Context()); info != nil && info.ip != "" {
+		return info.ip
+	}
 	ip, _ := r.Context().Value(ipKey).(string)
 	return ip
 }
