@@ -176,6 +176,11 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 // ownUnknown reports content with a word of its own (ownWord) that no
 // catalogue item holds and that weighs at least switchMass alone.
 func (as *Assistant) ownUnknown(content string) bool {
+	// Two runs of characters the dictionary holds no word for (肠粉,
+	// 米浆) are such words too (unexplainedOwn).
+	if as.unknownRuns(content) >= 2 {
+		return true
+	}
 	for _, w := range as.a.Words(content) {
 		if as.ownWord(w) && as.cfg.Index.DocFreq(w) == 0 && as.salience(w) >= switchMass {
 			return true
@@ -208,18 +213,37 @@ func (as *Assistant) conditionNames(cur *kb.Item, h search.Hit) bool {
 func (as *Assistant) unexplainedOwn(content string, q search.Query, hits []search.Hit) bool {
 	var own []string
 	var mass float64
-	for _, w := range as.a.Words(content) {
-		if !as.ownWord(w) {
-			continue
+	// Characters the dictionary holds no word for (多肉, 烂根) are a word
+	// it lacks, as rare as its rarest, when there are two such: one may
+	// be what is left of words cut apart (人画 of 找人画).
+	runs := as.unknownRuns(content)
+	for _, u := range as.contentUnits(content) {
+		switch {
+		case u.run && runs >= 2:
+			own = append(own, u.text)
+			mass += runSalience
+		case !u.run && as.ownWord(u.text):
+			own = append(own, u.text)
+			mass += as.salience(u.text)
 		}
-		own = append(own, w)
-		mass += as.salience(w)
 	}
 	if mass < askedMass || len(hits) == 0 {
 		return false
 	}
 	share, _ := as.explained(strings.Join(own, " "), q, hits[:min(3, len(hits))])
 	return share < explainedShare
+}
+
+// unknownRuns counts the content's runs of single characters that no
+// catalogue item holds (多肉, 烂根: words the dictionary lacks).
+func (as *Assistant) unknownRuns(content string) int {
+	n := 0
+	for _, u := range as.contentUnits(content) {
+		if u.run && as.cfg.Index.DocFreq(u.text) == 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // ownWord reports a word a follow-up says of its own: two characters or

@@ -82,3 +82,17 @@ func TestWhatAfterAnEvent(t *testing.T) {
 		{"丢了工作 领失业金得办啥", assistant.Answered, "FT-015"},
 	})
 }
+
+// TestFollowUpOnUnknownThings checks, on made-up messages, that a
+// follow-up about things the dictionary has no word for (two runs of
+// single characters: 茉莉 淋雨 烂苞), which neither the item discussed nor
+// any other explains, has left the item and is declined; a follow-up
+// about the item in the story's words stays.
+func TestFollowUpOnUnknownThings(t *testing.T) {
+	t.Parallel()
+	checkFollowUps(t, []followUpCase{
+		{"我在华强北开了间杂货铺 个体户登记在哪办", "茉莉一淋雨就烂苞怎么办", assistant.OutOfScope, "", ""},
+		// Guard: the item asked after in the story's words.
+		{"我在华强北开了间杂货铺 个体户登记在哪办", "杂货铺的登记要交钱吗", assistant.Answered, "FT-091", assistant.Fee},
+	})
+}
