@@ -886,12 +886,12 @@ func (as *Assistant) fitting(t *turnState, hits []search.Hit) []search.Hit {
 }
 
 // todoAsk asks what must be done, whole: 要办啥, 得跑哪些, 先弄些什么,
-// 有咩手续要搞, 还有哪些事.
-var todoAsk = regexp.MustCompile(`(?:要|得|需要|该)?先?(?:办|弄|搞|跑|走)些?(?:哪些|哪几样|哪几|哪样|啥|什么|咩)(?:手续|证|事|流程|程序|地方)?|有(?:咩|什么|啥|哪些)(?:手续|事)要(?:办|搞|弄)|还有哪些事`)
+// 有咩手续要搞, 还有啥手续.
+var todoAsk = regexp.MustCompile(`(?:要|得|需要|该)?先?(?:办|弄|搞|跑|走)些?(?:哪些|哪几样|哪几|哪样|啥|什么|咩)(?:手续|证|事|流程|程序|地方)?|有(?:咩|什么|啥|哪些)(?:手续|事)要(?:办|搞|弄)|还有(?:哪些|啥|什么|咩)(?:手续|事)`)
 
 // eventWords say when or where, in a message asking what must be done
 // after an event (接下来, 之前, 政府那边): no thing of their own.
-var eventWords = []string{"接下来", "接着", "后面", "以后", "之后", "之前", "前后", "然后", "先", "刚", "刚刚", "都", "还", "还有", "那边", "这边",
+var eventWords = []string{"接下来", "接着", "后面", "往后", "以后", "之后", "之前", "前后", "然后", "先", "刚", "刚刚", "都", "还", "还有", "那边", "这边",
 	"昨天", "前天", "今天", "前几天", "前阵子", "最近", "上周", "上个月", "上礼拜", "上星期", "去年", "今年"}
 
 // eventTodo reports a message asking what must be done (todoAsk) after

@@ -77,6 +77,7 @@ func TestWhatAfterAnEvent(t *testing.T) {
 	checkDecisions(t, []decisionCase{
 		{"我被公司辞退了 然后要办些什么", assistant.Clarify, ""},
 		{"我儿子上周出生 有什么手续要搞", assistant.Clarify, ""},
+		{"刚注册了公司 往后还有什么手续", assistant.Clarify, ""},
 		// Guards: one of the event's items named, and a service.
 		{"爷爷去世了 销户要办什么", assistant.Answered, "FT-119"},
 		{"丢了工作 领失业金得办啥", assistant.Answered, "FT-015"},
