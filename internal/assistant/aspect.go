@@ -198,6 +198,13 @@ func (as *Assistant) clauseAspect(norm string) Aspect {
 	if (len(hs) == 0 || hs[0].weak) && asksDay(norm) {
 		return Location
 	}
+	// "刻公章要去公安局吗", "要回医院补吗", "系咪去街道递申请": whether to
+	// go to one office or another asks where, unless it asks whether to
+	// go in person at all (亲身, 跑一趟: the online channel's cues), or
+	// whether one may go (能去福田登记吗: the conditions).
+	if (len(hs) == 0 || hs[0].weak) && goesToOffice.MatchString(norm) && !asksCan(norm) {
+		return Location
+	}
 	if len(hs) > 0 && !hs[0].weak {
 		return Aspect(hs[0].label)
 	}
@@ -209,6 +216,10 @@ func (as *Assistant) clauseAspect(norm string) Aspect {
 	}
 	return ""
 }
+
+// goesToOffice asks whether to go to an office named (去公安局吗, 回福田补
+// 吗, 去街道嗰度递申请).
+var goesToOffice = regexp.MustCompile(`(?:去|回|到)[^ ,.?!;去回到]{0,8}?(?:局|派出所|医院|街道|大厅|服务中心|工作站|福田)[^ ,.?!;]{0,6}(?:吗|嘛|呢|不|定系|还是)`)
 
 // whereOnline puts first an online cue said in the clause that asks where
 // ("护理补贴在网上哪里申请", "个税app哪里填"): where on line, the online

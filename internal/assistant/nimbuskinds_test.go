@@ -97,3 +97,18 @@ func TestFollowUpOnUnknownThings(t *testing.T) {
 		{"我在华强北开了间杂货铺 个体户登记在哪办", "杂货铺的登记要交钱吗", assistant.Answered, "FT-091", assistant.Fee},
 	})
 }
+
+// TestGoingToAnOffice checks, on made-up messages, that asking whether to
+// go to one office or another (要去派出所吗, 回那家医院补吗) asks where,
+// while asking whether one may go (能去…吗) asks the conditions and
+// asking whether to go in person at all asks the online channel.
+func TestGoingToAnOffice(t *testing.T) {
+	t.Parallel()
+	checkAspects(t, []aspectCase{
+		{"身份证掉了要补办", "补的话要去派出所吗", assistant.Location},
+		{"出生医学证明丢了想补", "是不是得回当初生孩子那家医院补呢", assistant.Location},
+		// Guards: may one go, and must one go in person.
+		{"居住证想续签", "我能直接去街道办吗", assistant.Conditions},
+		{"居住证想续签", "需要本人跑一趟吗", assistant.Online},
+	})
+}
