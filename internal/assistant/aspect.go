@@ -198,6 +198,11 @@ func (as *Assistant) clauseAspect(norm string) Aspect {
 	if (len(hs) == 0 || hs[0].weak) && asksDay(norm) {
 		return Location
 	}
+	// "使唔使亲身返去", "要跑税务局一趟吗", "使唔使去窗口": whether one must
+	// go in person asks whether it can be done on line.
+	if (len(hs) == 0 || hs[0].weak) && inPerson.MatchString(norm) {
+		return Online
+	}
 	// "刻公章要去公安局吗", "要回医院补吗", "系咪去街道递申请": whether to
 	// go to one office or another asks where, unless it asks whether to
 	// go in person at all (亲身, 跑一趟: the online channel's cues), or
@@ -216,6 +221,9 @@ func (as *Assistant) clauseAspect(norm string) Aspect {
 	}
 	return ""
 }
+
+// inPerson asks whether one must go in person: 亲身返去, 跑…一趟, 去窗口.
+var inPerson = regexp.MustCompile(`(?:亲身|亲自)[^ ,.?!;]{0,3}(?:去|回|返|到|过去|跑)|跑[^ ,.?!;]{0,6}一趟|(?:去|到|跑)(?:窗口|柜台|现场)`)
 
 // goesToOffice asks whether to go to an office named (去公安局吗, 回福田补
 // 吗, 去街道嗰度递申请).

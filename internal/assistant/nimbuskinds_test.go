@@ -112,3 +112,16 @@ func TestGoingToAnOffice(t *testing.T) {
 		{"居住证想续签", "需要本人跑一趟吗", assistant.Online},
 	})
 }
+
+// TestGoingInPerson checks, on made-up messages, that asking whether one
+// must go in person (亲自过去, 跑…一趟, 去柜台) asks whether it can be
+// done on line; a cue of its own (预约) still decides.
+func TestGoingInPerson(t *testing.T) {
+	t.Parallel()
+	checkAspects(t, []aspectCase{
+		{"营业执照丢了要补", "补执照得跑市场监管局一趟吗", assistant.Online},
+		{"居住证想续签", "续签还得亲自过去派出所吗", assistant.Online},
+		// Guard: booking asked.
+		{"居住证想续签", "亲自过去之前要预约吗", assistant.Appointment},
+	})
+}
