@@ -1396,7 +1396,10 @@ func (as *Assistant) cuedHit(t *turnState, q search.Query) (search.Hit, bool) {
 	// (换了 of a phone number changed while in the housing queue).
 	asked := withoutStory(q, t.situations)
 	asked.Words = slices.DeleteFunc(asked.Words, func(w search.Term) bool { return strings.Contains(word, w.Text) })
-	if !ok || (as.asksVariant(asked) && !(as.namesAskedVariant(q, name) && len(t.hits) > 0 && t.hits[0].Name == name)) {
+	// The variant asked is the cued item's when retrieval ranks it best,
+	// or ranks best the item the story says is held already (排公租房 …
+	// 能改吗: the queue's record changed, not a new application).
+	if !ok || (as.asksVariant(asked) && !(as.namesAskedVariant(q, name) && len(t.hits) > 0 && (t.hits[0].Name == name || heldIn(t.situations, t.hits[0].Name)))) {
 		return search.Hit{}, false
 	}
 	for _, h := range t.hits {

@@ -125,3 +125,17 @@ func TestGoingInPerson(t *testing.T) {
 		{"居住证想续签", "亲自过去之前要预约吗", assistant.Appointment},
 	})
 }
+
+// TestChangeWhileQueued checks, on made-up messages, that a change told
+// while in the public-housing queue (排着公租房 … 要加上去 … 改) is the
+// queue's record to update, though retrieval ranks best the housing the
+// story says is applied for already; a first application corrected is
+// still the application.
+func TestChangeWhileQueued(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"排着公租房 儿子结婚了 儿媳要加上去 在哪改", assistant.Answered, "FT-079"},
+		// Guard: no queue told.
+		{"想申请公租房 申请表填错了能改吗", assistant.Answered, "FT-075"},
+	})
+}
