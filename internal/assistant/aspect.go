@@ -200,14 +200,14 @@ func (as *Assistant) clauseAspect(norm string) Aspect {
 	}
 	// "使唔使亲身返去", "要跑税务局一趟吗", "使唔使去窗口": whether one must
 	// go in person asks whether it can be done on line.
-	if (len(hs) == 0 || hs[0].weak) && inPerson.MatchString(norm) {
+	if (len(hs) == 0 || hs[0].weak) && hasAny(norm, inPersonWords) && inPerson.MatchString(norm) {
 		return Online
 	}
 	// "刻公章要去公安局吗", "要回医院补吗", "系咪去街道递申请": whether to
 	// go to one office or another asks where, unless it asks whether to
 	// go in person at all (亲身, 跑一趟: the online channel's cues), or
 	// whether one may go (能去福田登记吗: the conditions).
-	if (len(hs) == 0 || hs[0].weak) && goesToOffice.MatchString(norm) && !asksCan(norm) {
+	if (len(hs) == 0 || hs[0].weak) && hasAny(norm, officeEnds) && goesToOffice.MatchString(norm) && !asksCan(norm) {
 		return Location
 	}
 	if len(hs) > 0 && !hs[0].weak {
@@ -223,7 +223,13 @@ func (as *Assistant) clauseAspect(norm string) Aspect {
 }
 
 // inPerson asks whether one must go in person: 亲身返去, 跑…一趟, 去窗口.
-var inPerson = regexp.MustCompile(`(?:亲身|亲自)[^ ,.?!;]{0,3}(?:去|回|返|到|过去|跑)|跑[^ ,.?!;]{0,6}一趟|(?:去|到|跑)(?:窗口|柜台|现场)`)
+// inPersonWords are the words it cannot match without, and officeEnds
+// goesToOffice's offices: a message holding none is spared the expression.
+var (
+	inPerson      = regexp.MustCompile(`(?:亲身|亲自)[^ ,.?!;]{0,3}(?:去|回|返|到|过去|跑)|跑[^ ,.?!;]{0,6}一趟|(?:去|到|跑)(?:窗口|柜台|现场)`)
+	inPersonWords = []string{"亲身", "亲自", "一趟", "窗口", "柜台", "现场"}
+	officeEnds    = []string{"局", "派出所", "医院", "街道", "大厅", "服务中心", "工作站", "福田"}
+)
 
 // goesToOffice asks whether to go to an office named (去公安局吗, 回福田补
 // 吗, 去街道嗰度递申请).

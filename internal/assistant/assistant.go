@@ -135,7 +135,8 @@ type Assistant struct {
 	frames                                                   map[string]bool
 	// fields maps everyday words naming a field of services (房子) to
 	// the catalogue's words for it (lexicon/fields.txt).
-	fields map[string][]string
+	fields     map[string][]string
+	fieldWords []string // fields' keys, to test a message for any cheaply
 
 	// complaints mark a request for a person as a complaint (投诉).
 	complaints []string
@@ -293,6 +294,7 @@ func New(cfg Config) (*Assistant, error) {
 				return fmt.Errorf("%s is not one word to the analyser (%q)", w, ws)
 			}
 			as.fields[norm(w)] = words
+			as.fieldWords = append(as.fieldWords, norm(w))
 		}
 		return nil
 	})

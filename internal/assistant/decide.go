@@ -1177,11 +1177,18 @@ func topicOnly(content string) (string, bool) {
 			return topicOf(strings.TrimSuffix(c, m)), true
 		}
 	}
+	// Most messages end in no trouble word: spared the expression.
+	if r, _ := utf8.DecodeLastRuneInString(strings.TrimSuffix(c, "了")); !strings.ContainsRune(troubleEnds, r) {
+		return "", false
+	}
 	if l := troubleMark.FindStringIndex(c); l != nil && l[0] > 0 {
 		return topicOf(c[:l[0]]), true
 	}
 	return "", false
 }
+
+// troubleEnds are the last characters troubleMark can end on (了 aside).
+const troubleEnds = "题况烦病情儿事"
 
 // fieldOnly asks which item is meant of a message naming a field of
 // services only in everyday words (房子的事, 想申请房子, 店铺证件出了点
@@ -1190,6 +1197,10 @@ func topicOnly(content string) (string, bool) {
 // field's catalogue words, with the generic words said (房子 备案), find
 // the items offered.
 func (as *Assistant) fieldOnly(t *turnState) bool {
+	// Most messages hold no field word: spared the segmenting.
+	if !slices.ContainsFunc(as.fieldWords, func(w string) bool { return strings.Contains(t.content, w) }) {
+		return false
+	}
 	said := t.content
 	if topic, ok := topicOnly(said); ok {
 		said = topic
