@@ -157,7 +157,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		}
 	}
 	// What must be done after a life event, asked whole (被裁员了 接下来
-	// 要办啥, 屋企添咗个BB 有咩手续要搞), saying nothing but the event,
+	// 要办啥, 老婆生咗 BB有咩手续要搞), saying nothing but the event,
 	// leaves the choice to the clerk as well: ask, with the event's items.
 	// The best item must be the event's: a shop closed (档口唔做喇) is
 	// told in the opening's words, and its closing ranks first.
@@ -889,6 +889,10 @@ func (as *Assistant) fitting(t *turnState, hits []search.Hit) []search.Hit {
 // 有咩手续要搞, 还有啥手续.
 var todoAsk = regexp.MustCompile(`(?:要|得|需要|该)?先?(?:办|弄|搞|跑|走)些?(?:哪些|哪几样|哪几|哪样|啥|什么|咩)(?:手续|证|事|流程|程序|地方)?|有(?:咩|什么|啥|哪些)(?:手续|事)要(?:办|搞|弄)|还有(?:哪些|啥|什么|咩)(?:手续|事)`)
 
+// licenceKinds name a kind of licence, which some of an event's items
+// issue and others do not.
+var licenceKinds = []string{"许可", "执照"}
+
 // eventWords say when or where, in a message asking what must be done
 // after an event (接下来, 之前, 政府那边): no thing of their own.
 var eventWords = []string{"接下来", "接着", "后面", "往后", "以后", "之后", "之前", "前后", "然后", "先", "刚", "刚刚", "都", "还", "还有", "那边", "这边",
@@ -911,7 +915,7 @@ func (as *Assistant) eventTodo(t *turnState) bool {
 	// A word the event's items are told apart by (销户 after a death,
 	// 烈士) asks for that item; a kind of licence (要办什么许可证 for a
 	// food stall) for the items that issue it.
-	if _, w, several := cuedIn(t.situations, t.in.norm); w != "" || several || hasAny(t.in.norm, []string{"许可", "执照"}) {
+	if _, w, several := cuedIn(t.situations, t.in.norm); w != "" || several || hasAny(t.in.norm, licenceKinds) {
 		return false
 	}
 	asking := as.a.Words(todo)
@@ -1206,17 +1210,18 @@ func (as *Assistant) fieldOnly(t *turnState) bool {
 		said = topic
 	}
 	var look []string
+	field := false
 	for _, w := range as.a.Words(said) {
 		switch {
 		case as.fields[w] != nil:
-			look = append(look, as.fields[w]...)
+			look, field = append(look, as.fields[w]...), true
 		case as.generic[w] || as.frames[w]:
 			look = append(look, w)
 		default:
 			return false
 		}
 	}
-	if len(look) == 0 || !slices.ContainsFunc(as.a.Words(said), func(w string) bool { return as.fields[w] != nil }) {
+	if !field {
 		return false
 	}
 	hits := as.cfg.Index.SearchQuery(as.cfg.Index.Analyse(strings.Join(look, " ")), 8).Hits

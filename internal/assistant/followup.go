@@ -176,9 +176,9 @@ func (as *Assistant) staysOn(cur *kb.Item, t *turnState, q search.Query, hits []
 // ownUnknown reports content with a word of its own (ownWord) that no
 // catalogue item holds and that weighs at least switchMass alone.
 func (as *Assistant) ownUnknown(content string) bool {
-	// Two runs of characters the dictionary holds no word for (肠粉,
-	// 米浆) are such words too (unexplainedOwn).
-	if as.unknownRuns(content) >= 2 {
+	// Two runs of characters the dictionary holds no word for (多肉,
+	// 烂根) are such words too (unexplainedOwn).
+	if as.unknownRuns(as.contentUnits(content)) >= 2 {
 		return true
 	}
 	for _, w := range as.a.Words(content) {
@@ -216,8 +216,9 @@ func (as *Assistant) unexplainedOwn(content string, q search.Query, hits []searc
 	// Characters the dictionary holds no word for (多肉, 烂根) are a word
 	// it lacks, as rare as its rarest, when there are two such: one may
 	// be what is left of words cut apart (人画 of 找人画).
-	runs := as.unknownRuns(content)
-	for _, u := range as.contentUnits(content) {
+	units := as.contentUnits(content)
+	runs := as.unknownRuns(units)
+	for _, u := range units {
 		switch {
 		case u.run && runs >= 2:
 			own = append(own, u.text)
@@ -234,11 +235,11 @@ func (as *Assistant) unexplainedOwn(content string, q search.Query, hits []searc
 	return share < explainedShare
 }
 
-// unknownRuns counts the content's runs of single characters that no
+// unknownRuns counts the runs of single characters among units that no
 // catalogue item holds (多肉, 烂根: words the dictionary lacks).
-func (as *Assistant) unknownRuns(content string) int {
+func (as *Assistant) unknownRuns(units []contentUnit) int {
 	n := 0
-	for _, u := range as.contentUnits(content) {
+	for _, u := range units {
 		if u.run && as.cfg.Index.DocFreq(u.text) == 0 {
 			n++
 		}
