@@ -36,8 +36,10 @@ func TestTroubleNamesATopic(t *testing.T) {
 // TestFieldInEverydayWords checks, on made-up messages, that a field of
 // services named only in everyday words (房子, 门店), with nothing but
 // generic and asking words around it, asks which of the field's items is
-// meant; that a situation told beside it chooses the items offered; and
-// that a reply naming another of the field's items is answered with it.
+// meant, offering them; and that a reply naming another of the field's
+// items is answered with it. (A situation told beside the field choosing
+// the items offered is met only in the learning sets: our own sentences
+// for it shared their wording.)
 func TestFieldInEverydayWords(t *testing.T) {
 	t.Parallel()
 	checkDecisions(t, []decisionCase{
