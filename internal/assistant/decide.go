@@ -151,7 +151,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// no item in its own words leaves the choice to the clerk: ask which
 	// of the items that fit, the described situation's first.
 	if !(named && namesInOwnWords(top, q)) && as.asksWhatThereIs(t.content) {
-		if cands := as.fitting(t, hits); len(cands) >= 2 {
+		if cands := fitting(t.situations, hits); len(cands) >= 2 {
 			t.status, t.reason, t.candidates = Clarify, "询问有哪些可办事项", cands
 			return
 		}
@@ -162,7 +162,7 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 	// The best item must be the event's: a shop closed (档口唔做喇) is
 	// told in the opening's words, and its closing ranks first.
 	if !(named && namesInOwnWords(top, q)) && inSituations(t.situations, top.Name) && as.eventTodo(t) {
-		if cands := as.fitting(t, hits); len(cands) >= 2 {
+		if cands := fitting(t.situations, hits); len(cands) >= 2 {
 			t.status, t.reason, t.candidates = Clarify, "询问有哪些可办事项", cands
 			return
 		}
@@ -866,9 +866,9 @@ func clauses(norm string) []string {
 
 // fitting are the choices for a request that names no item: the items of
 // the situation it describes, else those scoring at least half the best.
-func (as *Assistant) fitting(t *turnState, hits []search.Hit) []search.Hit {
+func fitting(sits []*situation, hits []search.Hit) []search.Hit {
 	in := map[string]bool{}
-	for _, s := range t.situations {
+	for _, s := range sits {
 		for _, n := range s.items {
 			in[n] = true
 		}
@@ -1225,22 +1225,12 @@ func (as *Assistant) fieldOnly(t *turnState) bool {
 		return false
 	}
 	hits := as.cfg.Index.SearchQuery(as.cfg.Index.Analyse(strings.Join(look, " ")), 8).Hits
-	var cands []search.Hit
 	// A situation the message tells (政府的房子: a need for housing)
-	// chooses the field's items it holds.
-	for _, h := range hits {
-		if len(cands) < 3 && slices.ContainsFunc(t.situations, func(s *situation) bool { return slices.Contains(s.items, h.Name) }) {
-			cands = append(cands, h)
-		}
-	}
+	// chooses the field's items it holds; without two of them, the
+	// field's best items are offered.
+	cands := fitting(t.situations, hits)
 	if len(cands) < 2 {
-		cands = cands[:0]
-		for _, h := range hits {
-			if len(cands) == 3 || h.Score < topicRatio*hits[0].Score {
-				break
-			}
-			cands = append(cands, h)
-		}
+		cands = fitting(nil, hits)
 	}
 	if len(cands) < 2 {
 		return false

@@ -75,15 +75,17 @@ func (tx *Tx) Prepared() *Tx {
 	if tx.prepared {
 		return tx
 	}
-	if b := tx.bound; b != nil {
-		// A group transaction: one twin for all its calls (each chat turn
-		// asks for it, several times a batch).
-		if b.prepared == nil {
-			b.prepared = &Tx{Tx: tx.Tx, db: tx.db, prepared: true, grouped: tx.grouped, pipe: tx.pipe, merges: tx.merges, bound: b}
-		}
+	b := tx.bound
+	if b != nil && b.prepared != nil {
 		return b.prepared
 	}
-	return &Tx{Tx: tx.Tx, db: tx.db, prepared: true, grouped: tx.grouped, pipe: tx.pipe, merges: tx.merges, bound: tx.bound}
+	twin := &Tx{Tx: tx.Tx, db: tx.db, prepared: true, grouped: tx.grouped, pipe: tx.pipe, merges: tx.merges, bound: b}
+	if b != nil {
+		// A group transaction: one twin for all its calls (each chat turn
+		// asks for it, several times a batch).
+		b.prepared = twin
+	}
+	return twin
 }
 
 // boundStmts are the pool's prepared statements bound to one group

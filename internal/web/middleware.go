@@ -148,7 +148,6 @@ func requestInfoOf(ctx context.Context) *requestInfo {
 const (
 	userKey ctxKey = iota
 	seedKey
-	ipKey
 	requestIDKey
 )
 
@@ -159,15 +158,17 @@ const (
 // cross-site form cannot post to it).
 func (s *Server) withIdentity(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// The client's address goes into observe's requestInfo when there
-		// is one (always, behind Server.handler): the request is then
-		// passed on as it is, unless a path below adds to its context.
+		// The client's address goes into observe's requestInfo (always
+		// there behind Server.handler): the request is then passed on as
+		// it is, unless a path below adds to its context. A handler run
+		// without observe in front gets a requestInfo of its own.
 		ctx := r.Context()
-		if info := requestInfoOf(ctx); info != nil {
-			info.ip = s.clientIP(r)
-		} else {
-			ctx = context.WithValue(ctx, ipKey, s.clientIP(r))
+		info := requestInfoOf(ctx)
+		if info == nil {
+			info = &requestInfo{}
+			ctx = context.WithValue(ctx, requestIDKey, info)
 		}
+		info.ip = s.clientIP(r)
 		withCtx := func(ctx context.Context) *http.Request {
 			if ctx == r.Context() {
 				return r
@@ -302,11 +303,10 @@ func currentUser(r *http.Request) *auth.User {
 }
 
 func clientIP(r *http.Request) string {
-	if info := requestInfoOf(r.Context()); info != nil && info.ip != "" {
+	if info := requestInfoOf(r.Context()); info != nil {
 		return info.ip
 	}
-	ip, _ := r.Context().Value(ipKey).(string)
-	return ip
+	return ""
 }
 
 func (s *Server) clientIP(r *http.Request) string {
