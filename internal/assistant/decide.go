@@ -338,6 +338,23 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 			return
 		}
 	}
+	// A bare topic ("个税", "个税怎么弄"): one word, asking at most for the
+	// steps, which two or more items' names hold (个人所得税: the yearly
+	// return and the deductions), is a topic as well: ask which.
+	// Applying (申请, 办理) asks for the item itself, not its variants.
+	if !named && (t.aspect == "" || t.aspect == Process && vagueDoing.MatchString(t.in.norm)) && !applying.MatchString(t.in.norm) && len(t.situations) == 0 && as.richness(t.content) == 1 && !as.asksVariant(q) {
+		if cands := as.namingTopic(t.content, q, hits); len(cands) >= 2 {
+			// Items scoring near the best are choices too (信息 of the
+			// queue's record, which its name holds only as 变更).
+			for _, h := range hits {
+				if len(cands) < 3 && h.Score >= topicRatio*top.Score && !slices.ContainsFunc(cands, func(c search.Hit) bool { return c.ID == h.ID }) {
+					cands = append(cands, h)
+				}
+			}
+			t.status, t.candidates, t.reason = Clarify, cands, "只说了话题，未说明要办什么"
+			return
+		}
+	}
 	// A message that tells a story and then asks: a close candidate the
 	// request asks for beats one the story's words ranked first.
 	if h, ok := as.byRequest(t.in.norm, hits); ok {
@@ -1190,6 +1207,13 @@ func topicOnly(content string) (string, bool) {
 	}
 	return "", false
 }
+
+// vagueDoing asks how to go about something without saying what is to be
+// done (怎么弄, 咋整, 要搞点啥, 点算).
+var vagueDoing = regexp.MustCompile(`(?:怎么|咋|点样?|如何)(?:弄|搞|整|算|处理)|要(?:弄|搞|整)(?:点|些)?(?:啥|什么|咩)`)
+
+// applying asks for an item itself (居住证怎么办, 申请张社保卡).
+var applying = regexp.MustCompile(`办|申请|申领|领取`)
 
 // troubleEnds are the last characters troubleMark can end on (了 aside).
 const troubleEnds = "题况烦病情儿事"

@@ -23,3 +23,20 @@ func TestWordsEndingLikeABooklet(t *testing.T) {
 		{"出国那本护照到期 能在这换新的吗", assistant.OutOfScope, ""},
 	})
 }
+
+// TestBareTopicHeldByNames checks, on made-up messages, that a topic said
+// bare (个税), asking at most how to go about it (咋整, 要搞些啥), which
+// two items' names hold, asks which is meant, though one of them ranks
+// far above; and that one item's topic, a named item, or applying for an
+// item is still answered.
+func TestBareTopicHeldByNames(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"个税咋整", assistant.Clarify, ""},
+		{"个税要搞些啥", assistant.Clarify, ""},
+		// Guards: one item's topic; an item named; applying.
+		{"低保咋整", assistant.Answered, "FT-041"},
+		{"个税的专项附加扣除咋整", assistant.Answered, "FT-112"},
+		{"想申请张社保卡 流程呢", assistant.Answered, "FT-010"},
+	})
+}
