@@ -233,7 +233,7 @@ var (
 
 // goesToOffice asks whether to go to an office named (去公安局吗, 回福田补
 // 吗, 去街道嗰度递申请).
-var goesToOffice = regexp.MustCompile(`(?:去|回|到)[^ ,.?!;去回到]{0,8}?(?:局|派出所|医院|街道|大厅|服务中心|工作站|福田)[^ ,.?!;]{0,6}(?:吗|嘛|呢|不|定系|还是)`)
+var goesToOffice = regexp.MustCompile(`(?:去|回|到)[^ ,.?!;去回到]{0,8}?(?:` + strings.Join(officeEnds, "|") + `)[^ ,.?!;]{0,6}(?:吗|嘛|呢|不|定系|还是)`)
 
 // whereOnline puts first an online cue said in the clause that asks where
 // ("护理补贴在网上哪里申请", "个税app哪里填"): where on line, the online

@@ -156,12 +156,12 @@ func (as *Assistant) unexplainedDocument(content string, q search.Query, hits []
 		if actOnDocument(rs) {
 			continue // 刷卡, 补证: something done with a card or licence, naming none
 		}
-		// A word ending in 本 that the lexicon lacks is no booklet (资本,
-		// 剧本, 正本, 成本): the booklets residents hold (户口本, 房本)
-		// are lexicon words, skipped above.
+		if strings.HasSuffix(w, "本") {
+			continue // 资本, 成本: the booklets residents hold (户口本, 房本) are lexicon words
+		}
 		isDoc := false
 		for _, suf := range documentSuffix {
-			if strings.HasSuffix(w, suf) && suf != "本" {
+			if strings.HasSuffix(w, suf) {
 				isDoc = true
 			}
 		}
