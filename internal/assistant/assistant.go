@@ -312,6 +312,7 @@ func New(cfg Config) (*Assistant, error) {
 		as.frames[w] = true
 	}
 	as.talk.known = cfg.Index.DocFreq
+	as.talk.together, as.talk.items, as.talk.initialled = cfg.Index.CoDocFreq, cfg.Index.Len, cfg.Index.WordsWithInitials
 	if as.requests, err = loadRequestMarkers(norm); err != nil {
 		return nil, err
 	}

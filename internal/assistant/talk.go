@@ -36,7 +36,27 @@ type talk struct {
 	// in a government-service chat, though 申办 is the commoner word.
 	alts  map[string][]string
 	known func(string) int
-	keep  map[string]bool
+	// together, when set, counts the catalogue items holding two words:
+	// of a key's words, the one whose items hold the message's other
+	// words is meant (gjj tq hk is 还款, gth zc is 注册).
+	together func(a, b string) int
+	items    func() int
+	// generated are the keys made from words' pinyin rather than listed
+	// in the lexicon. initialled, when set, gives the catalogue's own
+	// words with a key's initials: a generated key, or one no word has,
+	// may stand for them too, chosen only by the words beside it (gth
+	// zc: 注册 of 个体户, where the lexicon's zc is 助餐).
+	generated  map[string]bool
+	initialled func(key string) []string
+	// asks are the cue phrases that ask an aspect (预约, 条件): a key
+	// standing for one keeps it, since what a resident asks is not
+	// chosen by the words of the story around it.
+	asks map[string]bool
+	// spelled are the keys that spell a word's pinyin out in full
+	// (shebaoka, liucheng): typed with a space between syllables (she
+	// bao ka, liu cheng) they are still that word.
+	spelled map[string]bool
+	keep    map[string]bool
 	// plain are everyday English words (my, by, set, yet): never read
 	// as pinyin initials, whatever lexicon word the initials would give.
 	plain map[string]bool
@@ -55,7 +75,7 @@ type rewrite struct{ from, to string }
 func loadTalk(a *zh.Analyzer) (*talk, error) {
 	tk := &talk{
 		interjections: map[rune]bool{}, pauses: map[string]bool{}, corrections: map[string]bool{},
-		words: map[rune][]rewrite{}, latin: map[string]string{}, keep: map[string]bool{}, plain: map[string]bool{}, a: a,
+		words: map[rune][]rewrite{}, latin: map[string]string{}, keep: map[string]bool{}, plain: map[string]bool{}, spelled: map[string]bool{}, generated: map[string]bool{}, a: a,
 	}
 	norm := a.Normalize
 	err := eachEntry("spoken.txt", func(kind string, words []string) error {
@@ -160,10 +180,12 @@ func (tk *talk) generateShorthand(a *zh.Analyzer) {
 		offer(ini, w, f)
 		if full := strings.Join(syl, ""); len(full) >= 4 {
 			offer(full, w, f)
+			tk.spelled[full] = true
 		}
 	}
 	tk.alts = map[string][]string{}
 	for k, cs := range all {
+		tk.generated[k] = true
 		sort.Slice(cs, func(i, j int) bool {
 			if cs[i].freq != cs[j].freq {
 				return cs[i].freq > cs[j].freq
@@ -188,6 +210,10 @@ func (tk *talk) generateShorthand(a *zh.Analyzer) {
 // they ask about. A word the dictionary lacks (按啥) and a weak cue are
 // no word anyone abbreviates.
 func (tk *talk) aspectShorthand(a *zh.Analyzer, t *cueTable) {
+	tk.asks = map[string]bool{}
+	for _, c := range t.cues {
+		tk.asks[c.phrase] = true
+	}
 	// best holds the keys this gave, with their word's frequency: of two
 	// aspect words, the commoner has the key.
 	best := map[string]float64{}
@@ -205,7 +231,47 @@ func (tk *talk) aspectShorthand(a *zh.Analyzer, t *cueTable) {
 			continue
 		}
 		tk.latin[key], best[key] = c.phrase, f
+		tk.generated[key] = true
 	}
+	tk.spellCues(t)
+}
+
+// spellCues adds the spelled-out pinyin of the cues that ask an aspect
+// (liucheng 流程, zaina 在哪, jiaoqian 交钱), where no other word has the
+// key: a resident typing pinyin types what they ask in it too. One
+// syllable (na, ji) is too many words to read as one.
+func (tk *talk) spellCues(t *cueTable) {
+	for _, c := range t.cues {
+		syl := tk.a.PlainPinyin(c.phrase)
+		full := strings.Join(syl, "")
+		if len(syl) < 2 || len(full) < 4 || slices.Contains(syl, "") {
+			continue
+		}
+		if _, taken := tk.latin[full]; taken || tk.keep[full] || tk.plain[full] {
+			continue
+		}
+		tk.latin[full] = c.phrase
+		tk.spelled[full] = true
+	}
+}
+
+// catalogueWords are the catalogue's words key may stand for besides
+// the lexicon's: none for a listed key, whose word is reviewed.
+func (tk *talk) catalogueWords(key string) []string {
+	if tk.initialled == nil || len(key) < 2 || len(key) > 4 || tk.keep[key] || tk.plain[key] {
+		return nil
+	}
+	to, listed := tk.latin[key]
+	if listed && !tk.generated[key] {
+		return nil
+	}
+	var out []string
+	for _, w := range tk.initialled(key) {
+		if w != to && !slices.Contains(tk.alts[key], w) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // initials are the first letters of a word's pinyin syllables (sfz of
@@ -429,6 +495,28 @@ func (tk *talk) spoken(w string) bool {
 // rewriteLatin replaces runs of Latin letters that are shorthand or
 // English words.
 func (tk *talk) rewriteLatin(s string) string {
+	// Without a catalogue to count in, a key is latinWord's word.
+	out, ambiguous := tk.rewriteLatinAmong(s, tk.together == nil, nil)
+	if !ambiguous {
+		return out
+	}
+	// The message's other words, with the keys of several words left
+	// out, choose each such key's word.
+	var context []string
+	for _, w := range tk.a.Words(out) {
+		if utf8.RuneCountInString(w) >= 2 && tk.known(w) > 0 {
+			context = append(context, w)
+		}
+	}
+	out, _ = tk.rewriteLatinAmong(s, true, context)
+	return out
+}
+
+// rewriteLatinAmong rewrites s's latin runs. A key of several words is
+// the word context chooses, or when not choose is left as typed (and
+// reported).
+func (tk *talk) rewriteLatinAmong(s string, choose bool, context []string) (string, bool) {
+	ambiguous := false
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		if s[i] < 'a' || s[i] > 'z' {
@@ -441,6 +529,13 @@ func (tk *talk) rewriteLatin(s string) string {
 			j++
 		}
 		run := s[i:j]
+		// A word's pinyin typed a syllable at a time (liu cheng, yao jiao
+		// qian): the longest run of up to four that spells a word.
+		if to, k, ok := tk.spelledRun(s, i, j); ok {
+			b.WriteString(to)
+			i = k
+			continue
+		}
 		// A pair of English words said as one: "id card", "social security".
 		if k := j + 1; k < len(s) && s[j] == ' ' && s[k] >= 'a' && s[k] <= 'z' {
 			for k < len(s) && s[k] >= 'a' && s[k] <= 'z' {
@@ -452,14 +547,105 @@ func (tk *talk) rewriteLatin(s string) string {
 				continue
 			}
 		}
-		if to, ok := tk.latinWord(run); ok && !tk.keep[run] {
-			b.WriteString(to)
-		} else {
+		to, ok := tk.latinWord(run)
+		extra := tk.catalogueWords(run)
+		several := (len(tk.alts[run]) > 1 || len(extra) > 0) && !(ok && tk.asks[to])
+		switch {
+		case tk.keep[run] || !ok && !several:
 			b.WriteString(run)
+		case several && !choose:
+			ambiguous = true
+			b.WriteString(run)
+		case several:
+			b.WriteString(tk.wordAmong(run, to, ok, extra, context))
+		default:
+			b.WriteString(to)
 		}
 		i = j
 	}
-	return b.String()
+	return b.String(), ambiguous
+}
+
+// wordAmong is, of key's words and extra (the catalogue's), the one
+// the context's words choose. A word's support is how often its catalogue
+// items hold the context's words, as a share of its own items (a common
+// word is beside everything); context words most items hold (申请, 办理)
+// tell nothing. wordAlone's choice stays unless another word is clearly
+// meant: its items hold the context's words at least once each and twice
+// in all, and it has four times the support of latinWord's (to, if ok).
+func (tk *talk) wordAmong(key, to string, ok bool, extra, context []string) string {
+	if len(context) == 0 {
+		return tk.wordAlone(key, to, ok, extra)
+	}
+	common := tk.items() / 4
+	support := func(w string) (float64, int) {
+		df := tk.known(w)
+		if df == 0 {
+			return 0, 0
+		}
+		n := 0
+		for _, c := range context {
+			if tk.known(c) <= common {
+				n += tk.together(w, c)
+			}
+		}
+		return float64(n) / float64(df), n
+	}
+	base := 0.0
+	if ok {
+		base, _ = support(to)
+	}
+	best, chosen := 0.0, ""
+	for _, w := range append(slices.Clip(tk.alts[key]), extra...) {
+		if ok && w == to {
+			continue
+		}
+		if s, n := support(w); s >= 1 && n >= 2 && s >= 4*base && s > best {
+			best, chosen = s, w
+		}
+	}
+	if chosen != "" {
+		return chosen
+	}
+	return tk.wordAlone(key, to, ok, extra)
+}
+
+// wordAlone is the word of a key that nothing beside it chooses:
+// latinWord's (to, if ok), else the catalogue's one word of a key of four
+// letters or more (sdfp), else the key as typed: two or three letters
+// are too many words to guess.
+func (tk *talk) wordAlone(key, to string, ok bool, extra []string) string {
+	switch {
+	case ok:
+		return to
+	case len(key) >= 4 && len(extra) == 1:
+		return extra[0]
+	}
+	return key
+}
+
+// spelledRun finds, from the latin run s[i:j], the longest sequence of
+// two to four space-separated runs that joined spell a word out in full,
+// and returns the word and where the sequence ends.
+func (tk *talk) spelledRun(s string, i, j int) (string, int, bool) {
+	ends := []int{j}
+	for k := j; len(ends) < 4 && k+1 < len(s) && s[k] == ' ' && s[k+1] >= 'a' && s[k+1] <= 'z'; {
+		k++
+		for k < len(s) && s[k] >= 'a' && s[k] <= 'z' {
+			k++
+		}
+		ends = append(ends, k)
+	}
+	for n := len(ends) - 1; n >= 1; n-- {
+		key := strings.ReplaceAll(s[i:ends[n]], " ", "")
+		if !tk.spelled[key] {
+			continue
+		}
+		if to, ok := tk.latinWord(key); ok {
+			return to, ends[n], true
+		}
+	}
+	return "", 0, false
 }
 
 // unstutter drops from the end of prev the words next starts by saying

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -160,6 +161,9 @@ type Index struct {
 	learnedQs map[int32][][]string
 	// vocabulary by pinyin key, for near-homophone expansion
 	pinyin map[string][]string
+	// initials are the words by their pinyin initials (社保 under sb),
+	// for reading a resident's shorthand as the catalogue's words.
+	initials map[string][]string
 
 	vectors *vectorSet // optional dense channel
 
@@ -212,12 +216,13 @@ func (ix *Index) synonymSets() []*zh.Synonyms {
 func New(a *zh.Analyzer, p Params) *Index {
 	return &Index{
 		a: a, params: p,
-		byID:    map[string]int32{},
-		nameDF:  map[string]int{},
-		items:   map[string]*kb.Item{},
-		words:   newChannel(p.WordWeight),
-		bigrams: newChannel(p.BigramWeight),
-		pinyin:  map[string][]string{},
+		byID:     map[string]int32{},
+		nameDF:   map[string]int{},
+		items:    map[string]*kb.Item{},
+		words:    newChannel(p.WordWeight),
+		bigrams:  newChannel(p.BigramWeight),
+		pinyin:   map[string][]string{},
+		initials: map[string][]string{},
 
 		learnedQs: map[int32][][]string{},
 	}
@@ -418,7 +423,7 @@ func (ix *Index) replace(items []kb.Item, seq uint64) {
 	}
 	ix.shownSeq = seq
 	ix.ids, ix.dead, ix.names, ix.nameDF, ix.byID, ix.items = fresh.ids, fresh.dead, fresh.names, fresh.nameDF, fresh.byID, fresh.items
-	ix.words, ix.bigrams, ix.pinyin, ix.learnedQs = fresh.words, fresh.bigrams, fresh.pinyin, fresh.learnedQs
+	ix.words, ix.bigrams, ix.pinyin, ix.initials, ix.learnedQs = fresh.words, fresh.bigrams, fresh.pinyin, fresh.initials, fresh.learnedQs
 	// Single-item changes made since this load began go on top of its
 	// snapshot, in the order they were made.
 	var again []itemUpdate
@@ -571,6 +576,31 @@ func (ix *Index) addPinyin(w string) {
 		}
 	}
 	ix.pinyin[key] = append(ix.pinyin[key], w)
+	if syl := ix.a.PlainPinyin(w); len(syl) <= 4 {
+		var b strings.Builder
+		for _, y := range syl {
+			if y == "" {
+				return
+			}
+			b.WriteByte(y[0])
+		}
+		ix.initials[b.String()] = append(ix.initials[b.String()], w)
+	}
+}
+
+// WordsWithInitials is the live items' words whose pinyin initials are
+// key (two to four letters), sorted.
+func (ix *Index) WordsWithInitials(key string) []string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	var out []string
+	for _, w := range ix.initials[key] {
+		if ix.words.df(w) > 0 {
+			out = append(out, w)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func (c *channel) insert(n int32, terms map[string]*counts, lens *[numFields]int, p Params) {
@@ -693,6 +723,34 @@ func fieldList(mask uint8) []string {
 		}
 	}
 	return out
+}
+
+// CoDocFreq is the number of live items whose indexed text holds both
+// words, for telling the words a shorthand may stand for apart by the
+// words beside it.
+func (ix *Index) CoDocFreq(a, b string) int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	pa, pb := ix.words.terms[a], ix.words.terms[b]
+	if pa == nil || pb == nil {
+		return 0
+	}
+	n := 0
+	for i, j := 0, 0; i < len(pa.docs) && j < len(pb.docs); {
+		switch da, db := pa.docs[i], pb.docs[j]; {
+		case da < db:
+			i++
+		case da > db:
+			j++
+		default:
+			if !ix.dead[da] {
+				n++
+			}
+			i++
+			j++
+		}
+	}
+	return n
 }
 
 // DocFreq is the number of live items whose indexed text holds the word

@@ -1,0 +1,41 @@
+package assistant_test
+
+import (
+	"testing"
+
+	"github.com/fuwu-gov/fuwu/internal/assistant"
+)
+
+// Kinds of the twenty-seventh round, chosen on the learning sets, each
+// tested on sentences of our own.
+
+// TestPinyinSpelledASyllableAtATime checks, on made-up follow-ups, that
+// what a resident asks typed in pinyin a syllable at a time (fu qian, na
+// ge chuang kou, bu zhou) is read as the cue it spells, so the aspect is
+// answered; and that English words are still read as English.
+func TestPinyinSpelledASyllableAtATime(t *testing.T) {
+	t.Parallel()
+	first := "去年办的公积金买房贷款 打算早点结清"
+	checkAspects(t, []aspectCase{
+		{first, "dei fu qian bu", assistant.Fee},
+		{first, "qu na ge chuang kou di jiao", assistant.Location},
+		{first, "bu zhou shi shen me", assistant.Process},
+		// Guard: English.
+		{first, "how much does it cost", assistant.Fee},
+	})
+}
+
+// TestShorthandChosenByTheWordsBeside checks, on made-up messages, that
+// pinyin initials the lexicon reads as one word (hk as 户口) are read as
+// the catalogue's word the message's other words keep company with (hk
+// as 还款 beside 公积金 and 贷款); and that with nothing beside it to
+// choose otherwise, the lexicon's word stays.
+func TestShorthandChosenByTheWordsBeside(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"上个月靠gjj贷款买了房 dk今年想提前hk掉 钱攒够了", assistant.Answered, "FT-120"},
+		// Guards: the lexicon's word.
+		{"hk迁到福田要带什么", assistant.Clarify, ""},
+		{"单位给我交的sb中间停了俩月 补缴要带什么", assistant.Answered, "FT-095"},
+	})
+}
