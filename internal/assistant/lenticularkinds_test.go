@@ -39,3 +39,19 @@ func TestShorthandChosenByTheWordsBeside(t *testing.T) {
 		{"单位给我交的sb中间停了俩月 补缴要带什么", assistant.Answered, "FT-095"},
 	})
 }
+
+// TestAskingWhatOneMayApplyFor checks, on made-up messages, that asking
+// what there is to apply for (有哪些能申请的, 可以申请些啥) after a life
+// event asks which of the event's items is meant, as asking what help
+// there is already did; and that the conditions of a named item asked in
+// the same words are still answered.
+func TestAskingWhatOneMayApplyFor(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"我爸八十五了 政府有哪些能申请的", assistant.Clarify, ""},
+		{"宝宝上周出生 有哪些能申请的", assistant.Clarify, ""},
+		{"厂里把我辞了 可以申请些啥", assistant.Clarify, ""},
+		// Guard: a named item's conditions.
+		{"居住证可以申请的条件是什么", assistant.Answered, "FT-002"},
+	})
+}
