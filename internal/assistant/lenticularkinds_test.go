@@ -55,3 +55,16 @@ func TestAskingWhatOneMayApplyFor(t *testing.T) {
 		{"居住证可以申请的条件是什么", assistant.Answered, "FT-002"},
 	})
 }
+
+// TestFirstTimeInEverydayWords checks, on made-up messages, that "the
+// first time" said as 第一回 or 头一回 asks for an item's first issue, as
+// 第一次 does, though the story speaks of an assessment that also renews
+// one; and that a renewal asked for is still the renewal.
+func TestFirstTimeInEverydayWords(t *testing.T) {
+	t.Parallel()
+	checkDecisions(t, []decisionCase{
+		{"姑妈中风后说话不清 准备评残 第一回申请残疾证 去哪递材料", assistant.Answered, "FT-048"},
+		// Guard: a renewal.
+		{"残疾人证到期了 换领要带什么", assistant.Answered, "FT-049"},
+	})
+}
