@@ -38,14 +38,15 @@ type talk struct {
 	known func(string) int
 	// together, when set, counts the catalogue items holding two words:
 	// of a key's words, the one whose items hold the message's other
-	// words is meant (gjj tq hk is 还款, gth zc is 注册).
+	// words is meant (gjj dk tq hk: 还款). items counts the catalogue's
+	// items.
 	together func(a, b string) int
 	items    func() int
 	// generated are the keys made from words' pinyin rather than listed
 	// in the lexicon. initialled, when set, gives the catalogue's own
 	// words with a key's initials: a generated key, or one no word has,
-	// may stand for them too, chosen only by the words beside it (gth
-	// zc: 注册 of 个体户, where the lexicon's zc is 助餐).
+	// may stand for them too, chosen only by the words beside it (hk:
+	// 还款 beside 公积金 and 贷款, where the lexicon's hk is 户口).
 	generated  map[string]bool
 	initialled func(key string) []string
 	// asks are the cue phrases that ask an aspect (预约, 条件): a key
@@ -571,8 +572,9 @@ func (tk *talk) rewriteLatinAmong(s string, choose bool, context []string) (stri
 // items hold the context's words, as a share of its own items (a common
 // word is beside everything); context words most items hold (申请, 办理)
 // tell nothing. wordAlone's choice stays unless another word is clearly
-// meant: its items hold the context's words at least once each and twice
-// in all, and it has four times the support of latinWord's (to, if ok).
+// meant: its items hold context words at least once per item on average
+// and twice in all, and it has four times the support of latinWord's
+// word (to, if ok).
 func (tk *talk) wordAmong(key, to string, ok bool, extra, context []string) string {
 	if len(context) == 0 {
 		return tk.wordAlone(key, to, ok, extra)

@@ -576,7 +576,7 @@ func (ix *Index) addPinyin(w string) {
 		}
 	}
 	ix.pinyin[key] = append(ix.pinyin[key], w)
-	if syl := ix.a.PlainPinyin(w); len(syl) <= 4 {
+	if syl := ix.a.PlainPinyin(w); len(syl) >= 2 && len(syl) <= 4 {
 		var b strings.Builder
 		for _, y := range syl {
 			if y == "" {
