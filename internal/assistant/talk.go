@@ -173,7 +173,7 @@ func (tk *talk) generateShorthand(a *zh.Analyzer) {
 			continue
 		}
 		syl := a.PlainPinyin(w)
-		ini, ok := initials(syl)
+		ini, ok := zh.Initials(syl)
 		if !ok {
 			continue
 		}
@@ -223,7 +223,7 @@ func (tk *talk) aspectShorthand(a *zh.Analyzer, t *cueTable) {
 		if c.weak || !ok || utf8.RuneCountInString(c.phrase) != 2 {
 			continue
 		}
-		key, ok := initials(a.PlainPinyin(c.phrase))
+		key, ok := zh.Initials(a.PlainPinyin(c.phrase))
 		if !ok || tk.keep[key] || tk.plain[key] {
 			continue
 		}
@@ -273,19 +273,6 @@ func (tk *talk) catalogueWords(key string) []string {
 		}
 	}
 	return out
-}
-
-// initials are the first letters of a word's pinyin syllables (sfz of
-// shen fen zheng), if it has syllables and none is empty.
-func initials(syl []string) (string, bool) {
-	var b strings.Builder
-	for _, s := range syl {
-		if s == "" {
-			return "", false
-		}
-		b.WriteByte(s[0])
-	}
-	return b.String(), len(syl) > 0
 }
 
 // latinWord is the word a shorthand key stands for: of a generated key's

@@ -12,7 +12,6 @@ import (
 	"runtime"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -576,15 +575,10 @@ func (ix *Index) addPinyin(w string) {
 		}
 	}
 	ix.pinyin[key] = append(ix.pinyin[key], w)
-	if syl := ix.a.PlainPinyin(w); len(syl) >= 2 && len(syl) <= 4 {
-		var b strings.Builder
-		for _, y := range syl {
-			if y == "" {
-				return
-			}
-			b.WriteByte(y[0])
+	if syl := ix.a.PlainPinyin(w); len(syl) <= 4 {
+		if key, ok := zh.Initials(syl); ok && len(key) >= 2 {
+			ix.initials[key] = append(ix.initials[key], w)
 		}
-		ix.initials[b.String()] = append(ix.initials[b.String()], w)
 	}
 }
 

@@ -1,6 +1,10 @@
 package zh
 
-import "github.com/mozillazg/go-pinyin"
+import (
+	"strings"
+
+	"github.com/mozillazg/go-pinyin"
+)
 
 // LexiconWords returns Fuwu's government-service vocabulary (lexicon/gov.txt
 // and every word of the synonym table), the words residents abbreviate.
@@ -25,4 +29,18 @@ func (a *Analyzer) PlainPinyin(word string) []string {
 		out = append(out, ps[0])
 	}
 	return out
+}
+
+// Initials are the first letters of a word's pinyin syllables (sfz of
+// shen fen zheng), the shorthand residents type, if it has syllables and
+// none is empty.
+func Initials(syl []string) (string, bool) {
+	var b strings.Builder
+	for _, s := range syl {
+		if s == "" {
+			return "", false
+		}
+		b.WriteByte(s[0])
+	}
+	return b.String(), len(syl) > 0
 }
