@@ -311,38 +311,12 @@ func (m *scopeModel) placeNamed(norm string) (string, bool) {
 // placeNamedIn is placeNamed over the occurrences of the places in norm.
 func (m *scopeModel) placeNamedIn(norm string, occ []placeAt) (string, bool) {
 	for _, o := range occ {
-		if !m.notThePlace(norm[:o.start], norm[o.end:]) && !m.relativeThere(norm, o) {
+		if !m.notThePlace(norm[:o.start], norm[o.end:]) {
 			return o.place, true
 		}
 	}
 	return "", false
 }
-
-// relativeThere reports a place said as where one of the resident's
-// family lives (表姐在湖南, 我妈喺湛江) in a message that asks nothing of
-// that place: who the relative is, and the service asked is the
-// resident's own. A message that asks about there (那边, 当地), says the
-// place as an owner (湛江的…) or names it again asks the place's service.
-func (m *scopeModel) relativeThere(norm string, o placeAt) bool {
-	before := strings.TrimRight(norm[:o.start], " ")
-	for _, in := range livesIn {
-		before = strings.TrimRight(strings.TrimSuffix(before, in), " ")
-	}
-	if !hasAnySuffix(before, m.family) {
-		return false
-	}
-	after := norm[o.end:]
-	if strings.Contains(after, o.place) || hasAnyPrefix(after, ownerMarks) {
-		return false
-	}
-	_, there := firstOf(after, thereWords)
-	return !there
-}
-
-var (
-	livesIn    = []string{"住在", "住喺", "在", "喺"}
-	thereWords = []string{"那边", "那里", "那儿", "嗰边", "当地"}
-)
 
 // placeAt is where in a message another place is named.
 type placeAt struct {
