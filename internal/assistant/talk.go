@@ -563,20 +563,28 @@ func (tk *talk) rewriteLatinAmong(s string, choose bool, context []string) (stri
 // and twice in all, and it has four times the support of latinWord's
 // word (to, if ok).
 func (tk *talk) wordAmong(key, to string, ok bool, extra, context []string) string {
+	// Without context (or a catalogue to count in) nothing chooses.
 	if len(context) == 0 {
 		return tk.wordAlone(key, to, ok, extra)
 	}
 	common := tk.items() / 4
+	var telling []string
+	for _, c := range context {
+		if tk.known(c) <= common {
+			telling = append(telling, c)
+		}
+	}
+	if len(telling) == 0 {
+		return tk.wordAlone(key, to, ok, extra)
+	}
 	support := func(w string) (float64, int) {
 		df := tk.known(w)
 		if df == 0 {
 			return 0, 0
 		}
 		n := 0
-		for _, c := range context {
-			if tk.known(c) <= common {
-				n += tk.together(w, c)
-			}
+		for _, c := range telling {
+			n += tk.together(w, c)
 		}
 		return float64(n) / float64(df), n
 	}
