@@ -324,6 +324,11 @@ func (as *Assistant) decide(t *turnState, q search.Query) {
 		if len(cands) < 2 {
 			cands = as.namingTopic(topic, q, hits)
 		}
+		// A topic no item's name holds names none: however far the best
+		// scores ahead, the next ones are what it may mean as well.
+		if len(cands) < 2 {
+			cands = hits[:min(3, len(hits))]
+		}
 		if len(cands) >= 2 {
 			t.status, t.candidates, t.reason = Clarify, cands, "只说了话题，未说明要办什么"
 			return

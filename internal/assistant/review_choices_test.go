@@ -60,7 +60,7 @@ func TestLearnedReplyLeavesTheChoices(t *testing.T) {
 func TestReviewRoundAskOffersWhatWasMeant(t *testing.T) {
 	t.Parallel()
 	cases := []assistant.EvalCase{
-		{ID: "mortgage", Turns: []assistant.EvalTurn{{Q: "房贷的事情想了解一下", Expect: "clarify"}, {Q: "手头宽裕了 想把剩下的一次性还掉", Item: "FT-120"}}},
+		{ID: "mortgage", Turns: []assistant.EvalTurn{{Q: "问下房贷", Expect: "clarify"}, {Q: "手头宽裕了 想把剩下的一次性还掉", Item: "FT-120"}}},
 		{ID: "fund", Turns: []assistant.EvalTurn{{Q: "公积金的事想问问", Expect: "clarify"}, {Q: "我要把余额拿出来交房租", Item: "FT-082"}}},
 	}
 	storetest.Each(t, []store.Migrations{kb.Migrations}, func(t *testing.T, db *store.DB) {
