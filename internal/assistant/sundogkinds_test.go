@@ -37,3 +37,21 @@ func TestEnglishAspectForms(t *testing.T) {
 		{"My mother-in-law lives alone. How does she apply for an emergency call device for seniors?", "FT-040", assistant.Process},
 	})
 }
+
+// TestAppointmentArrangedAhead checks, on made-up messages, that
+// arranging the visit beforehand (事前约, 事先讲定, 预先电联, 先打电话约)
+// asks about the appointment, though no word of booking is said. Guards:
+// whom to ring is still the contact, and doing something first is no
+// appointment.
+func TestAppointmentArrangedAhead(t *testing.T) {
+	t.Parallel()
+	checkAsked(t, []askedCase{
+		{"社保卡读唔出想补换 需唔需事前约", "FT-011", assistant.Appointment},
+		{"查一查旧时结婚档案 要事先讲好时辰吗", "", assistant.Appointment},
+		{"办失业登记 去之前用不用先打电话约", "FT-031", assistant.Appointment},
+		{"申请长者饭堂助餐 需要预先电联街道吗", "", assistant.Appointment},
+		// Guards.
+		{"失业登记那边 有没有联系电话", "FT-031", assistant.Contact},
+		{"补换社保卡 先办挂失 流程咋走", "FT-011", assistant.Process},
+	})
+}
