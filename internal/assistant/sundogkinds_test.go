@@ -55,3 +55,16 @@ func TestAppointmentArrangedAhead(t *testing.T) {
 		{"补换社保卡 先办挂失 流程咋走", "FT-011", assistant.Process},
 	})
 }
+
+// TestWhereShortened checks, on made-up messages, that where a thing is
+// done asked with the place word cut short (喺边递, 在福田哪交) is the
+// location. Guard: which way to do it is still the steps.
+func TestWhereShortened(t *testing.T) {
+	t.Parallel()
+	checkAsked(t, []askedCase{
+		{"长者卡过期要换 我阿爸喺边递申请", "FT-038", assistant.Location},
+		{"自由职业想自己缴公积金 在福田哪交表", "", assistant.Location},
+		// Guard.
+		{"长者卡过期要换 申请有啥步骤", "FT-038", assistant.Process},
+	})
+}
