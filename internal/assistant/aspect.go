@@ -505,12 +505,12 @@ var askForms = []struct {
 	// is asked.
 	{LegalBasis, enLaw, []string{"law", "regulation", "statute", "legislation", "legal", "based on"}, false},
 	{Contact, enCall, []string{"phone", "hotline", "helpline", "contact", "call", "ring"}, false},
-	{Online, enRemote, nil, false},
+	{Online, enRemote, []string{"internet", "网上", "web", "网站", "网页", "app", "phone", "mobile", "computer", "laptop", "without", "rather than", "instead of", "physically", "personally"}, false},
 	{Online, enAtHome, []string{"home"}, true},
 	{TimeLimit, enWhenDone, []string{"when", "how ", "date", "cut", "within", "time", "period"}, false},
-	{Materials, enSubmit, nil, false},
+	{Materials, enSubmit, []string{"what ", "which ", "is ", "are ", "they ", "how many"}, false},
 	{Conditions, enStill, []string{"still"}, false},
-	{Conditions, enMatters, nil, true},
+	{Conditions, enMatters, []string{"is ", "was ", "does ", "would ", "are ", "can ", "could ", "long enough"}, true},
 	{Process, enWalk, []string{"walk", "work"}, true},
 }
 
