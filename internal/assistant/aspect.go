@@ -338,15 +338,13 @@ var (
 	// number booked, whatever the verb's ending, is the appointment —
 	// and outweighs the 网上 it is booked on.
 	bookSlot = regexp.MustCompile(`(?:挂|约|排|抢|订|取|拿)(?:个|一个|好|了|定|上)?(?:号|时间|时段)`)
-
 	// bookAhead is arranging the visit in advance (事前约个钟, 事先讲定,
 	// 预先电联, 先打电话约): the appointment, though no word of booking is
 	// said.
+	bookAhead = regexp.MustCompile(`(?:事前|事先|预先|提前|一早|早点)(?:打个?电话|打声?招呼)?(?:约|讲定|讲好|说好|说定|定好|订好|电联|打个?电话|打声?招呼|预订|留位)|先打个?电话(?:约|预约|订)`)
 	// whereToDo asks where a thing is done with the place word cut short
 	// (在福田哪办, 喺边度递, 向哪提交): the location.
 	whereToDo = regexp.MustCompile(`(?:在|去|到|喺|向)(?:福田)?(?:哪|边)(?:儿|里|边|度|个地方)?(?:办|弄|交|递|报名|报|领|申请|搞|提出|提交)`)
-
-	bookAhead = regexp.MustCompile(`(?:事前|事先|预先|提前|一早|早点)(?:打个?电话|打声?招呼)?(?:约|讲定|讲好|说好|说定|定好|订好|电联|打个?电话|打声?招呼|预订|留位)|先打个?电话(?:约|预约|订)`)
 	// "封够几个月才让取", "超过几多日就": how long a thing must have
 	// lasted before it is allowed, the conditions. Not 过几天就 (过几天就能
 	// 拿到吗), which asks when.
