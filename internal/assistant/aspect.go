@@ -490,26 +490,23 @@ var askForms = []struct {
 	// paying anything the fee, on one's phone the online channel. The
 	// English table has rewritten the words it knows (hospital → 医院) by
 	// then.
-	{Process, enHow, []string{"how "}, true},
-	{TimeLimit, enHowMany, []string{"how many", "how soon", "same day", "when "}, false},
+	{Process, enHow, []string{"how ", "walk"}, true},
+	{TimeLimit, enHowMany, []string{"how ", "same day", "when", "date", "cut", "within", "time", "period"}, false},
 	{Location, enWhich, []string{"which "}, false},
-	{Materials, enBring, []string{"what ", "have to ", "need to ", "got to "}, false},
+	{Materials, enBring, []string{"what ", "have to ", "need to ", "got to ", "which ", "is ", "are ", "they ", "how many"}, false},
 	{Fee, enPay, []string{"pay", "charge"}, false},
-	{Online, enOnPhone, []string{" on "}, false},
+	{Online, enRemote, []string{" on ", "internet", "网上", "web", "网站", "网页", "app", "phone", "mobile", "computer", "laptop", "without", "rather than", "instead of", "physically", "personally"}, false},
 	{Conditions, enMay, []string{"allowed", "able to", "count", "limit", "can ", "could "}, true},
-	// Which law or whom to ring, and whether it works from afar, are the
-	// legal basis, the contact and the online channel however English puts
-	// them; doing it at home is the online channel only when nothing else
-	// is asked.
+	// Which law or whom to ring are the legal basis and the contact
+	// however English puts them; doing it at home is the online channel
+	// only when nothing else is asked; whether one can still is the
+	// conditions, and the wider weak forms of them (is that too early,
+	// does it matter) come after it, so that it is tried first.
 	{LegalBasis, enLaw, []string{"law", "regulation", "statute", "legislation", "legal", "based on"}, false},
 	{Contact, enCall, []string{"phone", "hotline", "helpline", "contact", "call", "ring"}, false},
-	{Online, enRemote, []string{"internet", "网上", "web", "网站", "网页", "app", "phone", "mobile", "computer", "laptop", "without", "rather than", "instead of", "physically", "personally"}, false},
 	{Online, enAtHome, []string{"home"}, true},
-	{TimeLimit, enWhenDone, []string{"when", "how ", "date", "cut", "within", "time", "period"}, false},
-	{Materials, enSubmit, []string{"what ", "which ", "is ", "are ", "they ", "how many"}, false},
 	{Conditions, enStill, []string{"still"}, false},
 	{Conditions, enMatters, []string{"is ", "was ", "does ", "would ", "are ", "can ", "could ", "long enough"}, true},
-	{Process, enWalk, []string{"walk", "work"}, true},
 }
 
 var (
@@ -524,22 +521,18 @@ var (
 	photoAsked = regexp.MustCompile(`(?:照片|相片|合照|合影|证件照|寸照|相)\s?(?:是)?(?:要|得|需要)?(?:交|带|拍|影|照|准备|备|提供)?(?:几张|几寸|多少寸|多少张|多大|什么样|啥样|什么颜色|啥颜色|什么底色|啥底色|底色|自己拍|现场拍|自己影|去照相馆|自己带)|(?:要不要|用不用|需不需要|要|得)(?:自己)?(?:交|带|拍)(?:照片|相片|合照|相)(?:吗|不|$| )`)
 
 	// The English question forms of askForms.
-	enHow      = regexp.MustCompile(`\bhow (?:do|does|did|can|could|should|would|will) (?:i|we|you|he|she|they|it|one|my|our|his|her|the)\b`)
-	enHowMany  = regexp.MustCompile(`\bhow many (?:working |business |calendar )?(?:days|weeks|months|years)\b|\bhow soon\b|\b(?:on )?the same day\b|\bwhen (?:will|would|can|could|do|does) (?:i|we|it|they|he|she|the \w+|my \w+|our \w+) (?:get|receive|be issued|be ready|be approved|arrive|come through)\b`)
-	enWhich    = regexp.MustCompile(`\bwhich (?:\S+ )?(?:(?:hall|halls|office|offices|bank|banks|branch|branches|hospital|hospitals|window|counter|centre|center|building|station)\b|医院)|\bdo (?:i|we|you|they|he|she) (?:go|head) to (?:a|an|the|which)\b`)
-	enBring    = regexp.MustCompile(`\bwhat (?:do|does|should|must|shall|will) (?:i|we|he|she|they|you|my \w+|our \w+) (?:need to |have to |got to )?(?:bring|prepare|submit|provide|hand in|take)\b|\b(?:do|does|should|must) (?:i|we|he|she|they|you|my \w+|our \w+) (?:both |all )?(?:need to|have to|got to) (?:bring|prepare|submit|provide|hand in|show)\b|\bwhat (?:表格|证明|证书)|\bwhat goes into\b`)
-	enPay      = regexp.MustCompile(`\b(?:have to|need to|must|do \w+|does \w+) pay\b|\bpay (?:anything|any|for)\b|\bany (?:charge|fee|cost)\b|\bcharge (?:for|anything)\b|\bpay out\b`)
-	enOnPhone  = regexp.MustCompile(`\bon (?:my|the|his|her|our|a) (?:phone|mobile|smartphone|app|website|web)\b`)
-	enMay      = regexp.MustCompile(`\b(?:am i|are we|are they|is (?:he|she|it|my \w+|our \w+)) (?:allowed|able|entitled)\b|\b(?:can|could) (?:i|we|he|she|they|both of \w+|my \w+|our \w+) (?:still )?(?:get|apply|qualify|be|register|claim|move|use)\b|\bdoes (?:that|this|it) count\b|\bis there an? (?:\w+ )?limit\b`)
-	enLaw      = regexp.MustCompile(`\b(?:which|what) (?:\S+ )?(?:law|laws|regulation|regulations|statute|statutes|legislation)\b|\blegal basis\b|\bbased on (?:which|what)\b`)
-	enCall     = regexp.MustCompile(`\b(?:phone|telephone|contact|hotline|helpline) (?:line|lines|number|numbers)\b|\b(?:any|a|the|their|its) (?:hotline|helpline)\b|\bwho (?:do|can|should) (?:i|we|you|he|she|they) (?:call|ring|phone|contact)\b|\b(?:number|line) (?:to|i can|we can|she can|he can|they can) (?:call|ring)\b`)
-	enRemote   = regexp.MustCompile(`\b(?:over|through|via|from|in|inside|using|by) (?:the |my |our |a |her |his |their )?(?:internet|网上|web|website|网站|网页|app|phone|mobile|smartphone|computer|laptop)\b|\bwithout (?:ever )?(?:visiting|going|coming|queu(?:e)?ing|leaving (?:home|the house)|stepping|showing up|turning up|travell?ing)\b|\b(?:rather than|instead of) (?:queu(?:e)?ing|going|visiting|coming)\b|\b(?:have to|need to|must) (?:physically|personally) (?:show up|go|come|attend|turn up)\b`)
-	enAtHome   = regexp.MustCompile(`\b(?:at|from) home\b`)
-	enWhenDone = regexp.MustCompile(`\bwhen (?:does|do|will|would|is|are|can|could) (?:\S+ ){1,5}?(?:get |be )?(?:paid|land|arrive|ready|issued|approved|processed|done|finished|credited|transferred)\b|\bhow (?:quickly|fast)\b|\b(?:last|latest|final) (?:date|day)\b|\bby what (?:date|day|time)\b|\bcut-?off\b|\bwithin (?:a|one|two|three|five|ten|\d+) (?:working )?(?:day|days|week|weeks|month|months)\b|\b(?:approval|processing|waiting|turnaround) (?:time|period)\b`)
-	enSubmit   = regexp.MustCompile(`\bwhat (?:\S+ ){0,5}?(?:do|does|should|must|shall|will|would) (?:i|we|he|she|they|you) (?:need to |have to |got to )?(?:bring|prepare|submit|provide|send|upload|show|present|hand in)\b|\bhow many (?:photos|pictures|copies)\b|\b(?:what|which) (?:材料|证书|证明|证件|表格)|\b(?:is|are) (?:it|they|that|this|these|those|both) (?:needed|required|necessary)\b|\b(?:will|do|would) they (?:want|need|ask for)\b`)
-	enMatters  = regexp.MustCompile(`\b(?:is|was) (?:that|this|it) (?:allowed|ok|okay|acceptable|too early|too late|a problem)\b|\bdoes (?:it|that|this) matter\b|\bwould (?:i|we|he|she|they|my \w+|our \w+) (?:still )?(?:count|qualify|be eligible|be entitled)\b|\bare (?:we|they|you) still (?:allowed|eligible|entitled|able)\b|\b(?:can|could) (?:i|we|he|she|they|my \S+|our \S+|that \S+|the \S+) (?:still )?(?:\p{Han}|join|adopt|bind|add|give)|\blong enough\b`)
-	enStill    = regexp.MustCompile(`\b(?:can|could) (?:i|we|he|she|they|both of us|the two of us|my \S+|our \S+|that \S+|the \S+) still\b`)
-	enWalk     = regexp.MustCompile(`\bwalk (?:me|us) through\b|\bhow (?:does|do|would|will) (?:that|this|it) work\b`)
+	enHow     = regexp.MustCompile(`\bhow (?:do|does|did|can|could|should|would|will) (?:i|we|you|he|she|they|it|one|my|our|his|her|the)\b|\bwalk (?:me|us) through\b|\bhow (?:does|do|would|will) (?:that|this|it) work\b`)
+	enHowMany = regexp.MustCompile(`\bhow many (?:working |business |calendar )?(?:days|weeks|months|years)\b|\bhow soon\b|\b(?:on )?the same day\b|\bwhen (?:will|would|can|could|do|does) (?:i|we|it|they|he|she|the \w+|my \w+|our \w+) (?:get|receive|be issued|be ready|be approved|arrive|come through)\b|\bwhen (?:does|do|will|would|is|are|can|could) (?:\S+ ){1,5}?(?:get |be )?(?:paid|land|arrive|ready|issued|approved|processed|done|finished|credited|transferred)\b|\bhow (?:quickly|fast)\b|\b(?:last|latest|final) (?:date|day)\b|\bby what (?:date|day|time)\b|\bcut-?off\b|\bwithin (?:a|one|two|three|five|ten|\d+) (?:working )?(?:day|days|week|weeks|month|months)\b|\b(?:approval|processing|waiting|turnaround) (?:time|period)\b`)
+	enWhich   = regexp.MustCompile(`\bwhich (?:\S+ )?(?:(?:hall|halls|office|offices|bank|banks|branch|branches|hospital|hospitals|window|counter|centre|center|building|station)\b|医院)|\bdo (?:i|we|you|they|he|she) (?:go|head) to (?:a|an|the|which)\b`)
+	enBring   = regexp.MustCompile(`\bwhat (?:do|does|should|must|shall|will) (?:i|we|he|she|they|you|my \w+|our \w+) (?:need to |have to |got to )?(?:bring|prepare|submit|provide|hand in|take)\b|\b(?:do|does|should|must) (?:i|we|he|she|they|you|my \w+|our \w+) (?:both |all )?(?:need to|have to|got to) (?:bring|prepare|submit|provide|hand in|show)\b|\bwhat goes into\b|\bwhat (?:\S+ ){0,5}?(?:do|does|should|must|shall|will|would) (?:i|we|he|she|they|you) (?:need to |have to |got to )?(?:bring|prepare|submit|provide|send|upload|show|present|hand in)\b|\bhow many (?:photos|pictures|copies)\b|\b(?:what|which) (?:材料|证书|证明|证件|表格)|\b(?:is|are) (?:it|they|that|this|these|those|both) (?:needed|required|necessary)\b|\b(?:will|do|would) they (?:want|need|ask for)\b`)
+	enPay     = regexp.MustCompile(`\b(?:have to|need to|must|do \w+|does \w+) pay\b|\bpay (?:anything|any|for)\b|\bany (?:charge|fee|cost)\b|\bcharge (?:for|anything)\b|\bpay out\b`)
+	enRemote  = regexp.MustCompile(`\bon (?:my|the|his|her|our|a) (?:phone|mobile|smartphone|app|website|web)\b|\b(?:over|through|via|from|in|inside|using|by) (?:the |my |our |a |her |his |their )?(?:internet|网上|web|website|网站|网页|app|phone|mobile|smartphone|computer|laptop)\b|\bwithout (?:ever )?(?:visiting|going|coming|queu(?:e)?ing|leaving (?:home|the house)|stepping|showing up|turning up|travell?ing)\b|\b(?:rather than|instead of) (?:queu(?:e)?ing|going|visiting|coming)\b|\b(?:have to|need to|must) (?:physically|personally) (?:show up|go|come|attend|turn up)\b`)
+	enMay     = regexp.MustCompile(`\b(?:am i|are we|are they|is (?:he|she|it|my \w+|our \w+)) (?:allowed|able|entitled)\b|\b(?:can|could) (?:i|we|he|she|they|both of \w+|my \w+|our \w+) (?:still )?(?:get|apply|qualify|be|register|claim|move|use)\b|\bdoes (?:that|this|it) count\b|\bis there an? (?:\w+ )?limit\b`)
+	enLaw     = regexp.MustCompile(`\b(?:which|what) (?:\S+ )?(?:law|laws|regulation|regulations|statute|statutes|legislation)\b|\blegal basis\b|\bbased on (?:which|what)\b`)
+	enCall    = regexp.MustCompile(`\b(?:phone|telephone|contact|hotline|helpline) (?:line|lines|number|numbers)\b|\b(?:any|a|the|their|its) (?:hotline|helpline)\b|\bwho (?:do|can|should) (?:i|we|you|he|she|they) (?:call|ring|phone|contact)\b|\b(?:number|line) (?:to|i can|we can|she can|he can|they can) (?:call|ring)\b`)
+	enAtHome  = regexp.MustCompile(`\b(?:at|from) home\b`)
+	enMatters = regexp.MustCompile(`\b(?:is|was) (?:that|this|it) (?:allowed|ok|okay|acceptable|too early|too late|a problem)\b|\bdoes (?:it|that|this) matter\b|\bwould (?:i|we|he|she|they|my \w+|our \w+) (?:still )?(?:count|qualify|be eligible|be entitled)\b|\bare (?:we|they|you) still (?:allowed|eligible|entitled|able)\b|\b(?:can|could) (?:i|we|he|she|they|my \S+|our \S+|that \S+|the \S+) (?:still )?(?:\p{Han}|join|adopt|bind|add|give)|\blong enough\b`)
+	enStill   = regexp.MustCompile(`\b(?:can|could) (?:i|we|he|she|they|both of us|the two of us|my \S+|our \S+|that \S+|the \S+) still\b`)
 )
 
 // formHit is the hit of a question form matched at loc in norm: its
