@@ -494,9 +494,13 @@ var (
 
 // input is a message after the input guard.
 type input struct {
-	raw       string // as typed: used only to read a mobile number into a booking
-	masked    string // personal data masked; what is stored and sent on
-	norm      string // masked and normalised; what is matched
+	raw    string // as typed: used only to read a mobile number into a booking
+	masked string // personal data masked; what is stored and sent on
+	norm   string // masked and normalised; what is matched
+	// typed is norm before the spoken forms were rewritten (resolve):
+	// the English words of the scope model's lists are read there, which
+	// the English table may have made Chinese (resident's → 居住's).
+	typed     string
 	truncated bool
 }
 

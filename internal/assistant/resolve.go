@@ -103,6 +103,7 @@ const failuresBeforePerson = 2
 func (as *Assistant) resolve(ctx context.Context, t *turnState) {
 	// Spoken forms become written ones, except while an appointment is
 	// being made: names and addresses are read as typed.
+	t.in.typed = t.in.norm
 	if t.state.Booking == nil {
 		t.in.norm = as.talk.rewrite(t.in.norm)
 	}
@@ -170,7 +171,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	}
 	// Instructions to the system, or claims of authority inside a
 	// message, are not questions about services.
-	if as.scopes.injected(norm) {
+	if as.scopes.injected(norm) || t.in.typed != norm && as.scopes.injected(t.in.typed) {
 		t.status, t.scope, t.reason = OutOfScope, "meta", "消息中冒充系统或管理员指令"
 		return
 	}

@@ -24,7 +24,7 @@ func TestEnglishAspectForms(t *testing.T) {
 		{"Could I sign up for flexible-employment pension insurance from my laptop?", "", assistant.Online},
 		{"Printing the social insurance payment certificate, can I do it at home?", "", assistant.Online},
 		{"After I hand in the unemployment benefit claim, when will the first payment land?", "", assistant.TimeLimit},
-		{"What is the processing time for a residence permit renewal?", "FT-002", assistant.TimeLimit},
+		{"What is the processing time for a residence permit renewal?", "FT-003", assistant.TimeLimit},
 		{"What should we send in for an adoption registration?", "FT-065", assistant.Materials},
 		{"How many photos should I bring for a first disability card?", "FT-048", assistant.Materials},
 		{"Eight months in Futian: is that too early for public rental housing?", "", assistant.Conditions},

@@ -67,6 +67,8 @@ type talk struct {
 	// 能报销吗 of a hospital bill, and 能申报吗 of a work injury.
 	spent      []string
 	spentShort []rewrite
+	// names are the catalogue items' English names.
+	names *englishNames
 }
 
 type rewrite struct{ from, to string }
@@ -79,6 +81,7 @@ func loadTalk(a *zh.Analyzer) (*talk, error) {
 		words: map[rune][]rewrite{}, latin: map[string]string{}, keep: map[string]bool{}, plain: map[string]bool{}, spelled: map[string]bool{}, generated: map[string]bool{}, a: a,
 	}
 	norm := a.Normalize
+	var phrases []englishName
 	err := eachEntry("spoken.txt", func(kind string, words []string) error {
 		for _, w := range words {
 			switch kind {
@@ -102,6 +105,12 @@ func loadTalk(a *zh.Analyzer) (*talk, error) {
 				tk.restates = append(tk.restates, norm(w))
 			case "keep":
 				tk.keep[norm(w)] = true
+			case "phrase":
+				from, to, ok := strings.Cut(w, ">")
+				if !ok || from == "" {
+					return fmt.Errorf("%s: want word_word>to, got %q", kind, w)
+				}
+				phrases = append(phrases, englishName{englishWords(strings.ReplaceAll(from, "_", " ")), norm(to)})
 			case "plain":
 				tk.plain[norm(w)] = true
 			case "spent":
@@ -145,6 +154,15 @@ func loadTalk(a *zh.Analyzer) (*talk, error) {
 		sort.SliceStable(ws, func(i, j int) bool { return len(ws[i].from) > len(ws[j].from) })
 	}
 	tk.generateShorthand(a)
+	if tk.names, err = loadEnglishNames(norm); err != nil {
+		return nil, err
+	}
+	for _, p := range phrases {
+		if len(p.words) < 2 {
+			return nil, fmt.Errorf("spoken.txt: phrase %v has fewer than two content words", p.words)
+		}
+		tk.names.add(p)
+	}
 	return tk, nil
 }
 
@@ -304,6 +322,7 @@ func isLatin(s string) bool {
 func (tk *talk) rewrite(norm string) string {
 	s := tk.rewriteWords(norm)
 	s = tk.rewriteSpent(s)
+	s = tk.names.rewrite(s)
 	s = tk.rewriteLatin(s)
 	s = tk.joinSplitWords(s)
 	return tk.tidyPauses(s)
