@@ -496,16 +496,18 @@ var askForms = []struct {
 	{Materials, enBring, []string{"what ", "have to ", "need to ", "got to ", "which ", "is ", "are ", "they ", "how many"}, false},
 	{Fee, enPay, []string{"pay", "charge"}, false},
 	{Online, enRemote, []string{" on ", "internet", "网上", "web", "网站", "网页", "app", "phone", "mobile", "computer", "laptop", "without", "rather than", "instead of", "physically", "personally"}, false},
+	// Whether one can still is the conditions, whatever else the
+	// question names (can we still get the free …): tried before the
+	// weak forms of the conditions.
+	{Conditions, enStill, []string{"still"}, false},
 	{Conditions, enMay, []string{"allowed", "able to", "count", "limit", "can ", "could "}, true},
 	// Which law or whom to ring are the legal basis and the contact
 	// however English puts them; doing it at home is the online channel
-	// only when nothing else is asked; whether one can still is the
-	// conditions, and the wider weak forms of them (is that too early,
-	// does it matter) come after it, so that it is tried first.
+	// only when nothing else is asked; the wider weak forms of the
+	// conditions (is that too early, does it matter) come last.
 	{LegalBasis, enLaw, []string{"law", "regulation", "statute", "legislation", "legal", "based on"}, false},
 	{Contact, enCall, []string{"phone", "hotline", "helpline", "contact", "call", "ring"}, false},
 	{Online, enAtHome, []string{"home"}, true},
-	{Conditions, enStill, []string{"still"}, false},
 	{Conditions, enMatters, []string{"is ", "was ", "does ", "would ", "are ", "can ", "could ", "long enough"}, true},
 }
 

@@ -42,3 +42,14 @@ func TestEnglishEverydayAndInjection(t *testing.T) {
 		{"To buy our first flat we want to withdraw from the housing provident fund for the purchase. What is needed?", assistant.Answered, "FT-083"},
 	})
 }
+
+// TestEnglishStillConditions checks that whether one can still have a
+// thing asks its conditions, even beside a word of another aspect (free).
+func TestEnglishStillConditions(t *testing.T) {
+	t.Parallel()
+	checkAsked(t, []askedCase{
+		{"We are both from Hunan. Can we still get a free premarital exam here?", "FT-060", assistant.Conditions},
+		// Guard: without a word of another aspect.
+		{"My son is turning seven in October. Can he still start primary school this autumn?", "", assistant.Conditions},
+	})
+}
