@@ -171,7 +171,7 @@ func (as *Assistant) resolveTurn(ctx context.Context, t *turnState) {
 	}
 	// Instructions to the system, or claims of authority inside a
 	// message, are not questions about services.
-	if as.scopes.injected(norm) || t.in.typed != norm && as.scopes.injected(t.in.typed) {
+	if as.scopes.injected(norm) || t.in.typed != norm && strings.IndexFunc(t.in.typed, isASCIILetter) >= 0 && as.scopes.injected(t.in.typed) {
 		t.status, t.scope, t.reason = OutOfScope, "meta", "消息中冒充系统或管理员指令"
 		return
 	}
