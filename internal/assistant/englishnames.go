@@ -35,9 +35,9 @@ func init() {
 	}
 }
 
-// englishStem reduces a word's inflections (pensions, disabilities,
-// taxes, renewing, expired, applied) to one form, so a name is written
-// once and matches however the message bends its words.
+// englishStem reduces a plural to its singular (pensions, disabilities,
+// taxes), so a name is written once. Other inflections stay: read as
+// their base word they cost more turns than they gained.
 func englishStem(w string) string {
 	n := len(w)
 	switch {
@@ -105,9 +105,9 @@ type englishToken struct {
 
 // rewrite writes each item a name in s names as the item's name, in place
 // of the name's first word, and drops the name's other words. Names whose
-// words lie closest together go first; a word serves one name. The words of a name lie
-// within a window of twice its length plus two content words, so a name
-// is not pieced together from a long message's far ends.
+// words lie closest together go first; a word serves one name. A name's
+// words lie within a window of twice its length plus two content words,
+// so a name is not pieced together from a long message's far ends.
 func (en *englishNames) rewrite(s string) string {
 	if en == nil || len(en.names) == 0 {
 		return s
