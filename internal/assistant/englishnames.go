@@ -131,9 +131,8 @@ func (en *englishNames) rewrite(s string) string {
 		return s
 	}
 	type match struct {
-		name      int
-		at        []int // token indexes, in message order
-		span, pos int
+		name int
+		at   []int // token indexes, in message order
 	}
 	var matches []match
 	seen := map[int]bool{}
@@ -144,7 +143,7 @@ func (en *englishNames) rewrite(s string) string {
 			}
 			seen[ni] = true
 			if m, ok := en.find(ni, toks); ok {
-				matches = append(matches, match{ni, m, m[len(m)-1] - m[0], m[0]})
+				matches = append(matches, match{ni, m})
 			}
 		}
 	}
@@ -154,14 +153,15 @@ func (en *englishNames) rewrite(s string) string {
 	sort.SliceStable(matches, func(i, j int) bool {
 		a, b := matches[i], matches[j]
 		// Words said together name more surely than words strewn
-		// about: fewest words between first, then the longer name.
-		if ga, gb := a.span-len(a.at), b.span-len(b.at); ga != gb {
+		// about: fewest words between first, then the longer name,
+		// then the earlier.
+		if ga, gb := gap(a.at), gap(b.at); ga != gb {
 			return ga < gb
 		}
 		if len(a.at) != len(b.at) {
 			return len(a.at) > len(b.at)
 		}
-		return a.pos < b.pos
+		return a.at[0] < b.at[0]
 	})
 	used := make([]bool, len(toks))
 	put := map[int]string{} // token index → the item name written there
@@ -193,6 +193,9 @@ func (en *englishNames) rewrite(s string) string {
 	b.WriteString(s[last:])
 	return b.String()
 }
+
+// gap counts the other words among a match's tokens (at, ascending).
+func gap(at []int) int { return at[len(at)-1] - at[0] + 1 - len(at) }
 
 // find reports the tokens holding name ni's words, in any order: each
 // word's first occurrence in a window that starts at one of them.
